@@ -1,0 +1,51 @@
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+.PHONY: demo test bench system-deps clean
+
+$(VENV)/.created:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	touch $@
+
+$(VENV)/.core: $(VENV)/.created pyproject.toml
+	$(PIP) install -q -e ".[torch,pandas]"
+	touch $@
+
+$(VENV)/.test: $(VENV)/.created pyproject.toml
+	$(PIP) install -q -e ".[test]"
+	touch $@
+
+$(VENV)/.bench: $(VENV)/.test pyproject.toml
+	$(PIP) install -q -e ".[bench]"
+	touch $@
+
+# System packages the end-to-end tests run for real: gcc compiles exported C, SWI-Prolog consults
+# exported Prolog, Chromium renders the HTML report. Installed when missing (root, Debian).
+system-deps:
+	@missing=""; \
+	command -v gcc >/dev/null 2>&1 || missing="$$missing gcc"; \
+	command -v swipl >/dev/null 2>&1 || missing="$$missing swi-prolog-nox"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			echo "installing system packages:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+		else \
+			echo "warning: missing system packages:$$missing (tests that need them are skipped)"; \
+		fi; \
+	fi
+
+demo: $(VENV)/.core
+	$(VENV)/bin/symdistill demo
+
+test: $(VENV)/.test system-deps
+	$(PY) -m pytest -n 2 -q
+
+bench: $(VENV)/.bench
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info src/*.egg-info .pytest_cache

@@ -1,0 +1,76 @@
+"""The public entry points: ``distill``, ``fidelity``, ``accuracy``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .metrics import Score, agreement, regression_agreement
+from .models.base import SymbolicModel
+from .teachers import Teacher, as_teacher
+
+
+def distill(teacher: Any, X: Any, *, form: str = "tree", max_size: int = 16, method: str = "pedagogical",
+            random_state: int | None = None, **options: Any) -> SymbolicModel:
+    """Distill ``teacher`` into a symbolic model of at most ``max_size`` (leaves, rules, weights).
+
+    Parameters
+    ----------
+    teacher : torch module, scikit-learn estimator, ONNX model, callable or Teacher
+    X : array or DataFrame
+        Unlabelled rows; the teacher labels them, and new queries are drawn to look like them.
+    form : {"tree", "rules", "linear"}
+    method : {"pedagogical", "decompositional"}
+    random_state : int, optional
+        Same seed, same model.
+    **options
+        Passed to the learner (e.g. ``n_samples``, ``feature_names``, ``categorical``, ``task``).
+
+    >>> import numpy as np, symdistill as sd
+    >>> X = np.random.default_rng(1).uniform(size=(300, 2))
+    >>> tree = sd.distill(lambda X: X[:, 0] + X[:, 1] > 1, X, max_size=8, random_state=0)
+    >>> tree.size <= 8
+    True
+    """
+    from .learners import get_learner
+
+    learner = get_learner(form, method)(max_size=max_size, random_state=random_state, **options)
+    return learner.fit(teacher, X).model_
+
+
+def _model_predict(model: Any, X: Any) -> np.ndarray:
+    return np.asarray(model.predict(X))
+
+
+def fidelity(model: Any, teacher: Any, X: Any) -> Score:
+    """Agreement of ``model`` with ``teacher`` on ``X``.
+
+    Classifiers: share of rows with the same label, with a 95% Wilson interval.
+    Regressors: R² of the model's values against the teacher's, with a bootstrap interval;
+    the mean absolute error is in ``score.extra["MAE"]``.
+    """
+    t = teacher if isinstance(teacher, Teacher) else as_teacher(teacher)
+    domain = getattr(model, "domain", None)
+    Xt = domain.decode(domain.encode(X)) if domain is not None else X
+    ref = t.predict(Xt)
+    pred = _model_predict(model, X)
+    if t.task == "regression":
+        return regression_agreement(pred, ref)
+    return agreement(_comparable(pred, ref), ref)
+
+
+def accuracy(model: Any, X: Any, y: Any) -> Score:
+    """Share of rows where ``model`` predicts the true label ``y`` (R² for regressors)."""
+    pred = _model_predict(model, X)
+    y = np.asarray(y)
+    if getattr(model, "task", "classification") == "regression":
+        return regression_agreement(pred, y, name="R2")
+    return agreement(_comparable(pred, y), y, name="accuracy")
+
+
+def _comparable(pred: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """Labels compared as values: 1 == 1.0, but 'a' != 1; casts numeric predictions to the reference dtype."""
+    if pred.dtype.kind in "iufb" and ref.dtype.kind in "iufb":
+        return pred.astype(ref.dtype) if np.all(pred.astype(ref.dtype) == pred) else pred
+    return pred

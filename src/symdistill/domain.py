@@ -1,0 +1,348 @@
+"""Feature schema: names, kinds, bounds and categories, inferred from the data or given.
+
+Internally every row is a float vector: numeric, integer and binary features hold their values,
+a categorical feature holds the index of its category in ``Feature.categories``. ``Domain.encode``
+turns user input (NumPy array or pandas DataFrame) into that form, validating it; ``Domain.decode``
+turns it back into what the teacher expects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from ._errors import DataError, ModelFormatError
+
+KINDS = ("numeric", "integer", "binary", "categorical")
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One input feature.
+
+    ``lower`` / ``upper`` are the observed bounds (category codes for categoricals).
+    """
+
+    name: str
+    kind: str = "numeric"
+    lower: float = 0.0
+    upper: float = 1.0
+    categories: tuple = ()
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"feature {self.name!r}: kind must be one of {KINDS}, got {self.kind!r}")
+        if self.kind == "categorical" and not self.categories:
+            raise ValueError(f"categorical feature {self.name!r} needs at least one category")
+        if not self.lower <= self.upper:
+            raise ValueError(f"feature {self.name!r}: lower bound {self.lower} exceeds upper bound {self.upper}")
+
+    @property
+    def is_categorical(self) -> bool:
+        return self.kind == "categorical"
+
+    def category_label(self, code: int) -> Any:
+        return self.categories[int(code)]
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"name": self.name, "kind": self.kind, "lower": self.lower, "upper": self.upper}
+        if self.categories:
+            d["categories"] = [c.item() if isinstance(c, np.generic) else c for c in self.categories]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Feature:
+        if not isinstance(d, dict) or not isinstance(d.get("name"), str):
+            raise ModelFormatError(f"malformed feature entry {d!r}: needs a string 'name'")
+        cats = d.get("categories", [])
+        if not isinstance(cats, list) or not all(isinstance(c, (str, int, float, bool)) for c in cats):
+            raise ModelFormatError(f"feature {d['name']!r}: 'categories' must be a list of strings or numbers")
+        try:
+            return cls(d["name"], d.get("kind", "numeric"), float(d.get("lower", 0.0)),
+                       float(d.get("upper", 1.0)), tuple(cats))
+        except (TypeError, ValueError) as exc:
+            raise ModelFormatError(f"malformed feature {d['name']!r}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Domain:
+    """The feature schema of a data set, and the input format the teacher expects.
+
+    >>> import numpy as np
+    >>> dom = Domain.from_data(np.array([[0.5, 1, 3], [2.0, 0, 7]]), feature_names=["a", "b", "c"])
+    >>> [f.kind for f in dom.features]
+    ['numeric', 'binary', 'integer']
+    """
+
+    features: tuple[Feature, ...]
+    input_format: str = "array"  # "array" or "dataframe": what ``decode`` hands the teacher
+    column_dtypes: tuple = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        names = [f.name for f in self.features]
+        dup = {n for n in names if names.count(n) > 1}
+        if dup:
+            raise ValueError(f"duplicate feature names: {sorted(dup)}")
+        if self.input_format not in ("array", "dataframe"):
+            raise ValueError(f"input_format must be 'array' or 'dataframe', got {self.input_format!r}")
+
+    # -- construction --------------------------------------------------------------------------
+    @classmethod
+    def from_data(
+        cls,
+        X: Any,
+        feature_names: Sequence[str] | None = None,
+        categorical: Sequence[str | int] | None = None,
+    ) -> Domain:
+        """Infer the schema from data: names, kinds and observed bounds.
+
+        ``X`` is a 2-D NumPy array or a pandas DataFrame. DataFrame columns of category, object,
+        string or bool dtype are categorical (bool columns binary); ``categorical`` names more.
+        """
+        if _is_dataframe(X):
+            return cls._from_dataframe(X, categorical)
+        arr = _as_2d_array(X)
+        d = arr.shape[1]
+        if feature_names is None:
+            feature_names = [f"x{i}" for i in range(d)]
+        feature_names = [str(n) for n in feature_names]
+        if len(feature_names) != d:
+            raise DataError(f"got {len(feature_names)} feature names for {d} columns")
+        cat_idx = _resolve_columns(categorical or [], feature_names)
+        feats = []
+        for j, name in enumerate(feature_names):
+            col = arr[:, j]
+            if j in cat_idx:
+                values = np.unique(col)
+                feats.append(Feature(name, "categorical", 0.0, float(len(values) - 1), tuple(values.tolist())))
+                continue
+            col = _numeric_column(col, name)
+            feats.append(_numeric_feature(name, col))
+        return cls(tuple(feats), "array")
+
+    @classmethod
+    def _from_dataframe(cls, df: Any, categorical: Sequence[str | int] | None) -> Domain:
+        import pandas as pd
+
+        names = [str(c) for c in df.columns]
+        cat_idx = _resolve_columns(categorical or [], names)
+        feats = []
+        for j, name in enumerate(names):
+            s = df.iloc[:, j]
+            if s.isna().any():
+                raise DataError(f"column {name!r} has {int(s.isna().sum())} missing values (NaN); fill or drop them first")
+            if isinstance(s.dtype, pd.CategoricalDtype):
+                cats = tuple(s.cat.categories.tolist())
+                feats.append(Feature(name, "categorical", 0.0, float(len(cats) - 1), cats))
+            elif j in cat_idx or s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+                cats = tuple(sorted(s.unique().tolist(), key=lambda v: (str(type(v)), v)))
+                feats.append(Feature(name, "categorical", 0.0, float(len(cats) - 1), cats))
+            elif pd.api.types.is_bool_dtype(s.dtype):
+                feats.append(Feature(name, "binary", 0.0, 1.0))
+            else:
+                feats.append(_numeric_feature(name, _numeric_column(s.to_numpy(), name)))
+        return cls(tuple(feats), "dataframe", tuple(str(df[c].dtype) for c in df.columns))
+
+    # -- properties ----------------------------------------------------------------------------
+    @property
+    def n_features(self) -> int:
+        return len(self.features)
+
+    @property
+    def feature_names(self) -> list[str]:
+        return [f.name for f in self.features]
+
+    @property
+    def categorical_mask(self) -> np.ndarray:
+        return np.array([f.is_categorical for f in self.features], dtype=bool)
+
+    @property
+    def lower(self) -> np.ndarray:
+        return np.array([f.lower for f in self.features], dtype=float)
+
+    @property
+    def upper(self) -> np.ndarray:
+        return np.array([f.upper for f in self.features], dtype=float)
+
+    def index(self, name: str | int) -> int:
+        """Column index of a feature given by name (or index), with a clear error if unknown."""
+        if isinstance(name, (int, np.integer)):
+            if not 0 <= int(name) < self.n_features:
+                raise DataError(f"feature index {name} out of range for {self.n_features} features")
+            return int(name)
+        names = self.feature_names
+        if name not in names:
+            raise DataError(f"unknown feature {name!r}; known features: {', '.join(names)}")
+        return names.index(name)
+
+    # -- conversion ----------------------------------------------------------------------------
+    def encode(self, X: Any, *, check_bounds: bool = False) -> np.ndarray:
+        """User rows -> validated float matrix (categories as codes). Errors name the column."""
+        if _is_dataframe(X):
+            names = [str(c) for c in X.columns]
+            if names != self.feature_names:
+                missing = [n for n in self.feature_names if n not in names]
+                extra = [n for n in names if n not in self.feature_names]
+                if missing or extra:
+                    raise DataError(
+                        f"DataFrame columns do not match the model's features: missing {missing}, unknown {extra}"
+                    )
+                X = X[self.feature_names]
+            columns = [X.iloc[:, j].to_numpy() for j in range(self.n_features)]
+            n = len(X)
+        else:
+            arr = np.asarray(X, dtype=object if _has_categorical(self) else None)
+            if arr.ndim == 1 and arr.size == self.n_features:
+                arr = arr.reshape(1, -1)
+            if arr.ndim != 2:
+                raise DataError(f"expected a 2-D array of shape (n_rows, {self.n_features}), got shape {arr.shape}")
+            if arr.shape[1] != self.n_features:
+                raise DataError(
+                    f"expected {self.n_features} features ({', '.join(self.feature_names[:6])}"
+                    f"{', ...' if self.n_features > 6 else ''}), got {arr.shape[1]} columns"
+                )
+            columns = [arr[:, j] for j in range(self.n_features)]
+            n = arr.shape[0]
+        out = np.empty((n, self.n_features), dtype=float)
+        for j, (f, col) in enumerate(zip(self.features, columns)):
+            if f.is_categorical:
+                out[:, j] = _encode_categories(col, f)
+            else:
+                vals = _numeric_column(col, f.name)
+                out[:, j] = vals
+        if check_bounds:
+            self.check_bounds(out)
+        return out
+
+    def check_bounds(self, Z: np.ndarray) -> None:
+        lo, hi = self.lower, self.upper
+        bad = np.where(((Z < lo) | (Z > hi)).any(axis=0))[0]
+        if bad.size:
+            j = int(bad[0])
+            raise DataError(f"feature {self.features[j].name!r} has values outside [{lo[j]}, {hi[j]}]")
+
+    def decode(self, Z: np.ndarray) -> Any:
+        """Encoded rows -> the teacher's input format (array, or DataFrame with the original values)."""
+        if self.input_format == "array":
+            if not _has_categorical(self):
+                return Z
+            out = np.empty(Z.shape, dtype=object)
+            for j, f in enumerate(self.features):
+                out[:, j] = _decode_categories(Z[:, j], f) if f.is_categorical else Z[:, j]
+            return out
+        import pandas as pd
+
+        data = {}
+        for j, f in enumerate(self.features):
+            if f.is_categorical:
+                data[f.name] = pd.Categorical(_decode_categories(Z[:, j], f), categories=list(f.categories))
+            elif f.kind == "binary" and j < len(self.column_dtypes) and self.column_dtypes[j] == "bool":
+                data[f.name] = Z[:, j] > 0.5
+            elif f.kind in ("integer", "binary") and j < len(self.column_dtypes) and "int" in self.column_dtypes[j]:
+                data[f.name] = np.rint(Z[:, j]).astype(self.column_dtypes[j])
+            else:
+                data[f.name] = Z[:, j]
+        return pd.DataFrame(data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"features": [f.to_dict() for f in self.features], "input_format": self.input_format}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Domain:
+        if not isinstance(d, dict) or not isinstance(d.get("features"), list):
+            raise ModelFormatError("malformed model: 'domain' needs a 'features' list")
+        try:
+            return cls(tuple(Feature.from_dict(f) for f in d["features"]), d.get("input_format", "array"))
+        except ValueError as exc:
+            raise ModelFormatError(f"malformed domain: {exc}") from None
+
+
+# -- helpers --------------------------------------------------------------------------------------
+def _is_dataframe(X: Any) -> bool:
+    return type(X).__name__ == "DataFrame" and hasattr(X, "iloc")
+
+
+def _has_categorical(domain: Domain) -> bool:
+    return any(f.is_categorical for f in domain.features)
+
+
+def _as_2d_array(X: Any) -> np.ndarray:
+    try:
+        arr = np.asarray(X)
+    except Exception as exc:  # ragged lists and the like
+        raise DataError(f"cannot read the data as a 2-D array: {exc}") from None
+    if arr.ndim != 2:
+        raise DataError(f"expected 2-D data (rows x features), got an array of shape {arr.shape}")
+    if arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise DataError(f"data has shape {arr.shape}: need at least one row and one feature")
+    return arr
+
+
+def _resolve_columns(cols: Sequence[str | int], names: list[str]) -> set[int]:
+    out = set()
+    for c in cols:
+        if isinstance(c, (int, np.integer)):
+            if not 0 <= int(c) < len(names):
+                raise DataError(f"categorical column index {c} out of range for {len(names)} columns")
+            out.add(int(c))
+        elif c in names:
+            out.add(names.index(c))
+        else:
+            raise DataError(f"unknown categorical column {c!r}; columns are {names}")
+    return out
+
+
+def _numeric_column(col: Any, name: str) -> np.ndarray:
+    try:
+        vals = np.asarray(col, dtype=float)
+    except (TypeError, ValueError):
+        sample = next((v for v in col if not _is_number(v)), None)
+        raise DataError(
+            f"column {name!r} should be numeric but holds {sample!r}; declare it categorical or encode it"
+        ) from None
+    nan = ~np.isfinite(vals)
+    if nan.any():
+        i = int(np.argmax(nan))
+        raise DataError(f"column {name!r} has a non-finite value ({vals[i]}) in row {i}; fill or drop it first")
+    return vals
+
+
+def _is_number(v: Any) -> bool:
+    try:
+        float(v)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def _numeric_feature(name: str, col: np.ndarray) -> Feature:
+    lo, hi = float(col.min()), float(col.max())
+    if np.all(np.isin(col, (0.0, 1.0))):
+        return Feature(name, "binary", 0.0, 1.0)
+    if np.all(col == np.round(col)):
+        return Feature(name, "integer", lo, hi)
+    return Feature(name, "numeric", lo, hi)
+
+
+def _encode_categories(col: Any, f: Feature) -> np.ndarray:
+    lookup = {c: i for i, c in enumerate(f.categories)}
+    out = np.empty(len(col), dtype=float)
+    for i, v in enumerate(col):
+        key = v.item() if isinstance(v, np.generic) else v
+        code = lookup.get(key)
+        if code is None:
+            if isinstance(key, float) and key != key:
+                raise DataError(f"column {f.name!r} has a missing value (NaN) in row {i}")
+            raise DataError(
+                f"column {f.name!r} has unknown category {key!r} in row {i}; known categories: {list(f.categories)[:10]}"
+            )
+        out[i] = code
+    return out
+
+
+def _decode_categories(codes: np.ndarray, f: Feature) -> np.ndarray:
+    cats = np.empty(len(f.categories), dtype=object)
+    cats[:] = list(f.categories)
+    return cats[np.clip(np.rint(codes).astype(int), 0, len(f.categories) - 1)]

@@ -1,0 +1,122 @@
+"""What every pedagogical learner shares: validation, the oracle, the sampler, the query pool.
+
+A learner is an estimator: ``__init__`` stores keyword-only parameters, ``fit(teacher, X)``
+validates, asks the teacher, learns, stores ``model_`` and returns ``self``. Learners register
+under a form name (``"tree"``, ``"rules"``, ...) so ``sd.distill(form=...)`` and the shared tests
+find them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from .._errors import DataError
+from ..domain import Domain
+from ..models.base import SymbolicModel
+from ..sampling import RegionSampler
+from ..teachers import Teacher, as_teacher
+from ..teachers.oracle import Answer, Oracle
+
+_LEARNERS: dict[tuple[str, str], type[Learner]] = {}
+
+
+def register_learner(form: str, method: str = "pedagogical"):
+    def deco(cls: type[Learner]) -> type[Learner]:
+        cls.form = form
+        cls.method = method
+        _LEARNERS[(form, method)] = cls
+        return cls
+
+    return deco
+
+
+def get_learner(form: str, method: str = "pedagogical") -> type[Learner]:
+    if (form, method) not in _LEARNERS:
+        forms = sorted({f for f, _ in _LEARNERS})
+        if form not in forms:
+            raise ValueError(f"unknown form {form!r}; expected one of {forms}")
+        methods = sorted(m for f, m in _LEARNERS if f == form)
+        raise ValueError(f"form {form!r} has no method {method!r}; expected one of {methods}")
+    return _LEARNERS[(form, method)]
+
+
+def registered_learners() -> dict[tuple[str, str], type[Learner]]:
+    return dict(_LEARNERS)
+
+
+class Learner:
+    """Base of the pedagogical learners.
+
+    Subclasses implement ``_fit(oracle, Z, answer, sampler)`` returning the model.
+    """
+
+    form: ClassVar[str] = ""
+    method: ClassVar[str] = "pedagogical"
+
+    def __init__(self, *, max_size: int = 16, random_state: int | None = None, n_samples: int = 20000,
+                 progress: bool | None = None, feature_names: list[str] | None = None,
+                 categorical: list[str | int] | None = None, task: str | None = None,
+                 check_determinism: bool = True) -> None:
+        self.max_size = max_size
+        self.random_state = random_state
+        self.n_samples = n_samples
+        self.progress = progress
+        self.feature_names = feature_names
+        self.categorical = categorical
+        self.task = task
+        self.check_determinism = check_determinism
+
+    def _validate_params(self) -> None:
+        if not isinstance(self.max_size, (int, np.integer)) or isinstance(self.max_size, bool) or self.max_size < 1:
+            raise ValueError(f"max_size must be a positive integer, got {self.max_size!r}")
+        if not isinstance(self.n_samples, (int, np.integer)) or self.n_samples < 0:
+            raise ValueError(f"n_samples must be a non-negative integer, got {self.n_samples!r}")
+
+    def fit(self, teacher: Any, X: Any, domain: Domain | None = None) -> Learner:
+        """Distill ``teacher`` over rows ``X`` (unlabelled); the result is ``self.model_``."""
+        self._validate_params()
+        if domain is None:
+            domain = Domain.from_data(X, feature_names=self.feature_names, categorical=self.categorical)
+        Z = domain.encode(X)
+        if len(Z) < 2:
+            raise DataError(f"need at least 2 rows to distill from, got {len(Z)}")
+        t = as_teacher(teacher) if isinstance(teacher, Teacher) else as_teacher(teacher, task=self.task)
+        if self.task is not None and t.task is not None and t.task != self.task:
+            raise ValueError(f"task={self.task!r} was asked, but {t.name} is a {t.task} teacher")
+        t.task = t.task or self.task
+        oracle = Oracle(t, domain)
+        answer = oracle.start(Z, check_determinism=self.check_determinism)
+        sampler = RegionSampler(domain, Z, random_state=self._rng(1))
+        self.oracle_ = oracle
+        self.domain_ = domain
+        self.model_ = self._fit(oracle, Z, answer, sampler)
+        self.model_.meta.update({"learner": type(self).__name__, "form": self.form, "method": self.method,
+                                 "random_state": self.random_state, "n_queries": oracle.n_queries,
+                                 "teacher": t.name})
+        self.n_queries_ = oracle.n_queries
+        return self
+
+    def _fit(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler) -> SymbolicModel:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def _rng(self, stream: int = 0) -> np.random.Generator:
+        """Independent deterministic streams for one ``random_state``."""
+        seed = self.random_state
+        return np.random.default_rng(None if seed is None else [int(seed), stream])
+
+    def augment(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler) -> tuple[np.ndarray, Answer]:
+        """The user's rows plus sampled ones up to ``n_samples`` in all, every one teacher-labelled."""
+        extra = self.n_samples - len(Z)
+        if extra <= 0:
+            return Z, answer
+        Zs = sampler.sample(None, extra)
+        a2 = oracle.label(Zs)
+        return np.vstack([Z, Zs]), concat_answers(answer, a2)
+
+
+def concat_answers(a: Answer, b: Answer) -> Answer:
+    if a.proba is not None:
+        return Answer(proba=np.vstack([a.proba, b.proba]))
+    return Answer(values=np.concatenate([a.values, b.values]))

@@ -1,0 +1,441 @@
+"""Pedagogical decision-tree learner.
+
+Growth is best-first up to ``max_size`` leaves. Every node is topped up with queries sampled in
+its region and labelled by the teacher, so deep nodes never run out of data (sampled rows share
+the node's probability mass, so the data distribution is kept). Splits are scored on the teacher's
+answers (class indicators or probabilities, or values) with a two-level lookahead on shallow
+nodes, which finds interaction-only structure such as XOR where no single split gains. After
+growth, every internal split is re-fitted against the fixed subtrees below it (alternating
+optimisation in the manner of TAO), splits whose children predict the same class are pruned, and
+the freed leaves are regrown.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .._progress import progress_bar
+from ..models.region import Box
+from ..models.tree import Tree
+from ..sampling import RegionSampler
+from ..teachers.oracle import Answer, Oracle
+from ._splits import Split, best_routing_split, best_splits, channels, impurity
+from .base import Learner, register_learner
+
+
+@dataclass
+class _Node:
+    idx: np.ndarray
+    box: Box
+    depth: int
+    split: Split | None = None
+    left: int = -1
+    right: int = -1
+    candidate: Split | None = None
+    priority: float = 0.0
+    value: np.ndarray = field(default_factory=lambda: np.zeros(1))
+
+
+@register_learner("tree")
+class TreeLearner(Learner):
+    """Distill a teacher into a decision tree of at most ``max_size`` leaves.
+
+    Parameters
+    ----------
+    max_size : int
+        Most leaves.
+    n_samples : int
+        Teacher-labelled rows at the root: the user's rows plus sampled ones up to this number.
+    min_node_samples : int
+        Rows every node holds at least; missing ones are sampled in the node's region.
+    criterion : {"hard", "soft"}
+        Score splits on the teacher's labels ("hard") or on its class probabilities ("soft").
+    lookahead_depth : int
+        Nodes up to this depth choose their split by a two-level lookahead (0 turns it off).
+    refine_passes : int
+        Passes of split re-fitting after growth (0 turns it off).
+    min_leaf : int
+        Fewest rows on each side of a split.
+    max_depth : int or None
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.random.default_rng(0).uniform(size=(2000, 4))
+    >>> xor = lambda X: (np.round(X[:, 0]) != np.round(X[:, 1])).astype(int)
+    >>> tree = TreeLearner(max_size=4, random_state=0).fit(xor, X).model_
+    >>> tree.size, float((tree.predict(X) == xor(X)).mean()) > 0.97
+    (4, True)
+    """
+
+    def __init__(self, *, max_size: int = 16, n_samples: int = 20000, min_node_samples: int = 400,
+                 criterion: str = "hard", lookahead_depth: int = 2, refine_passes: int = 3,
+                 min_leaf: int = 5, max_depth: int | None = None, random_state: int | None = None,
+                 **options: Any) -> None:
+        super().__init__(max_size=max_size, n_samples=n_samples, random_state=random_state, **options)
+        self.min_node_samples = min_node_samples
+        self.criterion = criterion
+        self.lookahead_depth = lookahead_depth
+        self.refine_passes = refine_passes
+        self.min_leaf = min_leaf
+        self.max_depth = max_depth
+
+    def _validate_params(self) -> None:
+        super()._validate_params()
+        if self.criterion not in ("hard", "soft"):
+            raise ValueError(f"criterion must be 'hard' or 'soft', got {self.criterion!r}")
+        for name in ("min_node_samples", "lookahead_depth", "refine_passes", "min_leaf"):
+            v = getattr(self, name)
+            if not isinstance(v, (int, np.integer)) or v < 0:
+                raise ValueError(f"{name} must be a non-negative integer, got {v!r}")
+        if self.max_depth is not None and (not isinstance(self.max_depth, int) or self.max_depth < 1):
+            raise ValueError(f"max_depth must be a positive integer or None, got {self.max_depth!r}")
+
+    # ------------------------------------------------------------------------------------------
+    def _fit(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler) -> Tree:
+        self._oracle, self._sampler = oracle, sampler
+        self._regression = not oracle.is_classifier
+        Z, answer = self.augment(oracle, Z, answer, sampler)
+        self._Z = Z
+        self._w = np.ones(len(Z))
+        self._set_targets(answer)
+        d = Z.shape[1]
+        self._cat_sizes = {j: len(f.categories) for j, f in enumerate(oracle.domain.features) if f.is_categorical}
+        self._edges = self._bin_edges(Z, 16)
+        self._nodes: list[_Node] = [_Node(np.arange(len(Z)), Box.full(d), 0)]
+        with progress_bar(self.max_size, "distilling tree", self.progress) as bar:
+            self._bar = bar
+            self._grow()
+            for _ in range(3):
+                if not self.refine_passes:
+                    break
+                self._refine()
+                if not self._collapse() or self._n_leaves() >= self.max_size:
+                    break
+                self._grow()
+        return self._to_model()
+
+    # -- data ----------------------------------------------------------------------------------
+    def _set_targets(self, answer: Answer) -> None:
+        if self._regression:
+            self._y = answer.values.astype(float)
+            self._target = self._y
+        else:
+            self._y = answer.y
+            k = answer.proba.shape[1]
+            self._target = answer.proba if self.criterion == "soft" else np.eye(k)[self._y]
+        self._k = 1 if self._regression else answer.proba.shape[1]
+
+    def _channels(self, idx: np.ndarray) -> np.ndarray:
+        return channels(self._target[idx], self._w[idx], self._regression)
+
+    def _top_up(self, node: _Node) -> None:
+        """Sample rows in the node's region until it holds ``min_node_samples``; keep its mass."""
+        missing = self.min_node_samples - len(node.idx)
+        if missing <= 0 or node.box.is_empty():
+            return
+        Zs = self._sampler.sample(node.box, missing)
+        Zs = Zs[node.box.contains(Zs)]
+        if not len(Zs):
+            return
+        ans = self._oracle.label(Zs)
+        mass = self._w[node.idx].sum() if len(node.idx) else 0.0
+        start = len(self._Z)
+        self._Z = np.vstack([self._Z, Zs])
+        if self._regression:
+            self._y = np.concatenate([self._y, ans.values])
+            self._target = self._y
+        else:
+            self._y = np.concatenate([self._y, ans.y])
+            new_t = ans.proba if self.criterion == "soft" else np.eye(self._k)[ans.y]
+            self._target = np.vstack([self._target, new_t])
+        new_idx = np.arange(start, len(self._Z))
+        node.idx = np.concatenate([node.idx, new_idx])
+        self._w = np.concatenate([self._w, np.zeros(len(new_idx))])
+        if mass > 0:
+            self._w[node.idx] = mass / len(node.idx)
+        else:  # an empty region: give sampled rows the weight of one real row in all
+            self._w[new_idx] = 1.0 / len(new_idx)
+
+    # -- growth --------------------------------------------------------------------------------
+    def _n_leaves(self) -> int:
+        return sum(1 for nd in self._nodes if nd.split is None and self._reachable(nd))
+
+    def _reachable(self, nd: _Node) -> bool:
+        return nd.depth >= 0
+
+    def _grow(self) -> None:
+        heap: list[tuple[float, int]] = []
+        for i, nd in enumerate(self._nodes):
+            if nd.split is None and nd.depth >= 0:
+                self._evaluate(nd)
+                if nd.candidate is not None:
+                    heapq.heappush(heap, (-nd.priority, i))
+        leaves = self._n_leaves()
+        self._bar.n = leaves
+        self._bar.refresh()
+        while heap and leaves < self.max_size:
+            _, i = heapq.heappop(heap)
+            nd = self._nodes[i]
+            self._apply_split(i, nd.candidate)
+            leaves += 1
+            self._bar.update(1)
+            for c in (nd.left, nd.right):
+                child = self._nodes[c]
+                self._top_up(child)
+                self._evaluate(child)
+                if child.candidate is not None:
+                    heapq.heappush(heap, (-child.priority, c))
+
+    def _apply_split(self, i: int, split: Split) -> None:
+        nd = self._nodes[i]
+        go = split.goes_left(self._Z[nd.idx])
+        if split.left_codes is None:
+            lb, rb = nd.box.split_numeric(split.feature, split.threshold)
+        else:
+            all_codes = frozenset(range(self._cat_sizes[split.feature]))
+            lb, rb = nd.box.split_categorical(split.feature, split.left_codes, all_codes)
+        nd.split = split
+        nd.candidate = None
+        nd.left = len(self._nodes)
+        nd.right = nd.left + 1
+        self._nodes.append(_Node(nd.idx[go], lb, nd.depth + 1))
+        self._nodes.append(_Node(nd.idx[~go], rb, nd.depth + 1))
+
+    def _evaluate(self, nd: _Node) -> None:
+        """Find the node's best split and its priority (gain per added leaf)."""
+        nd.candidate, nd.priority = None, 0.0
+        if self.max_depth is not None and nd.depth >= self.max_depth:
+            return
+        if len(nd.idx) < 2 * max(self.min_leaf, 1):
+            return
+        if not self._regression and np.all(self._y[nd.idx] == self._y[nd.idx[0]]):
+            return  # the teacher agrees everywhere here: nothing to gain
+        Zn = self._Z[nd.idx]
+        C = self._channels(nd.idx)
+        split, per_feature = best_splits(Zn, C, self._cat_sizes, self._regression, self.min_leaf)
+        gain1 = split.gain if split is not None else 0.0
+        best, priority = split, gain1
+        if nd.depth < self.lookahead_depth:
+            la = self._lookahead(nd.idx, C, per_feature)
+            if la is not None and la.gain / 2.0 > gain1 * 1.05:
+                best, priority = la, la.gain / 2.0
+        if best is not None and priority > 0:
+            nd.candidate, nd.priority = best, priority
+
+    # -- lookahead -----------------------------------------------------------------------------
+    @staticmethod
+    def _bin_edges(Z: np.ndarray, n_bins: int) -> list[np.ndarray]:
+        qs = np.linspace(0, 1, n_bins + 1)[1:-1]
+        edges = []
+        for j in range(Z.shape[1]):
+            e = np.unique(np.quantile(Z[:, j], qs, method="lower"))
+            edges.append(e[e < Z[:, j].max()])
+        return edges
+
+    def _lookahead(self, idx: np.ndarray, C: np.ndarray, per_feature: np.ndarray) -> Split | None:
+        """Best first split judged by the best two-level subtree under it (on binned features)."""
+        B = 16
+        c = C.shape[1]
+        d = self._Z.shape[1]
+        n_feats = min(d, 24)
+        feats = np.arange(d) if d <= n_feats else np.argsort(-np.nan_to_num(per_feature, neginf=-1e300))[:n_feats]
+        feats = np.array([j for j in feats if len(self._edges[j]) > 0])
+        if feats.size == 0:
+            return None
+        F = len(feats)
+        budget = 30_000_000
+        n_sub = int(min(len(idx), max(500, budget // max(1, F * F * c))))
+        rng = np.random.default_rng(len(idx))
+        sub = np.arange(len(idx)) if n_sub >= len(idx) else rng.choice(len(idx), n_sub, replace=False)
+        Zs = self._Z[idx[sub]][:, feats]
+        Cs = C[sub] * (C.shape[0] / len(sub))
+        bins = np.empty(Zs.shape, dtype=np.int64)
+        for m, j in enumerate(feats):
+            bins[:, m] = np.searchsorted(self._edges[j], Zs[:, m], side="left")
+        # H[f, g, bf, bg, ch]: channel sums of rows by (bin of f, bin of g).
+        g_off = (np.arange(F) * B)[None, :]
+        H = np.empty((F, F, B, B, c))
+        for f in range(F):
+            cell = (bins[:, f:f + 1] + g_off) * B + bins  # (n, F) -> g, bf, bg
+            flat = (cell[:, :, None] * c + np.arange(c)[None, None, :]).ravel()
+            w = np.broadcast_to(Cs[:, None, :], (len(Cs), F, c)).ravel()
+            H[f] = np.bincount(flat, weights=w, minlength=F * B * B * c).reshape(F, B, B, c)
+        L = np.cumsum(H, axis=2)  # left of a cut after bin bf of feature f
+        total = L[:, :, -1:, :, :]
+        R = total - L
+        parent = impurity(total[0, 0, 0, :, :].sum(axis=0), self._regression)
+
+        def best_child(S: np.ndarray) -> np.ndarray:
+            # S: (F, F, B, B, c) sums by (f, g, cut bf, bin bg); best of "no split" and a cut on g.
+            cum = np.cumsum(S, axis=3)
+            tot = cum[:, :, :, -1:, :]
+            split_imp = impurity(cum[:, :, :, :-1, :], self._regression) + \
+                impurity(tot - cum[:, :, :, :-1, :], self._regression)
+            best_split = split_imp.min(axis=(1, 3)) if split_imp.shape[3] else np.full(S.shape[0:3:2], np.inf)
+            no_split = impurity(tot[:, 0, :, 0, :], self._regression)
+            return np.minimum(best_split, no_split)  # (F, B)
+
+        after = best_child(L) + best_child(R)
+        after = after[:, :-1]  # a cut after the last bin sends everything left
+        valid = np.zeros_like(after, dtype=bool)
+        for m, j in enumerate(feats):
+            valid[m, : len(self._edges[j])] = True
+        after = np.where(valid, after, np.inf)
+        f, b = np.unravel_index(int(np.argmin(after)), after.shape)
+        gain = float(parent - after[f, b])
+        if not np.isfinite(gain) or gain <= 0:
+            return None
+        j = int(feats[f])
+        t = float(self._edges[j][b])
+        if j in self._cat_sizes:
+            return Split(j, 0.0, frozenset(range(int(np.floor(t)) + 1)), gain)
+        go = self._Z[idx, j] <= t
+        if go.all() or not go.any():
+            return None
+        return Split(j, t, None, gain)
+
+    # -- refinement ----------------------------------------------------------------------------
+    def _route(self, start: int, rows: np.ndarray) -> np.ndarray:
+        """Leaf (node index) each of ``rows`` reaches from node ``start``."""
+        out = np.full(len(rows), start, dtype=np.int64)
+        stack = [(start, np.arange(len(rows)))]
+        while stack:
+            i, pos = stack.pop()
+            nd = self._nodes[i]
+            if nd.split is None or not len(pos):
+                out[pos] = i
+                continue
+            go = nd.split.goes_left(self._Z[rows[pos]])
+            stack.append((nd.left, pos[go]))
+            stack.append((nd.right, pos[~go]))
+        return out
+
+    def _reassign(self) -> None:
+        """Recompute each node's rows and region after splits changed."""
+        d = self._Z.shape[1]
+        root = self._nodes[0]
+        root.idx, root.box, root.depth = np.arange(len(self._Z)), Box.full(d), 0
+        stack = [0]
+        while stack:
+            i = stack.pop()
+            nd = self._nodes[i]
+            if nd.split is None:
+                continue
+            go = nd.split.goes_left(self._Z[nd.idx])
+            s = nd.split
+            if s.left_codes is None:
+                lb, rb = nd.box.split_numeric(s.feature, s.threshold)
+            else:
+                lb, rb = nd.box.split_categorical(s.feature, s.left_codes, frozenset(range(self._cat_sizes[s.feature])))
+            for c, rows, box in ((nd.left, nd.idx[go], lb), (nd.right, nd.idx[~go], rb)):
+                self._nodes[c].idx, self._nodes[c].box, self._nodes[c].depth = rows, box, nd.depth + 1
+                stack.append(c)
+        self._set_leaf_values()
+
+    def _set_leaf_values(self) -> None:
+        for nd in self._nodes:
+            if nd.depth < 0:
+                continue
+            w = self._w[nd.idx]
+            if self._regression:
+                nd.value = np.array([np.average(self._y[nd.idx], weights=w) if w.sum() > 0 else
+                                     (self._y[nd.idx].mean() if len(nd.idx) else 0.0)])
+            else:
+                counts = np.bincount(self._y[nd.idx], weights=w, minlength=self._k)
+                nd.value = counts / counts.sum() if counts.sum() > 0 else np.full(self._k, 1.0 / self._k)
+
+    def _leaf_loss(self, leaves: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        vals = np.stack([self._nodes[i].value for i in range(len(self._nodes))])
+        if self._regression:
+            return (self._y[rows] - vals[leaves, 0]) ** 2
+        return (np.argmax(vals[leaves], axis=1) != self._y[rows]).astype(float)
+
+    def _refine(self) -> None:
+        """Re-fit each internal split against its fixed subtrees (deepest first), a few passes."""
+        self._reassign()
+        for _ in range(self.refine_passes):
+            changed = False
+            order = sorted((i for i, nd in enumerate(self._nodes) if nd.split is not None and nd.depth >= 0),
+                           key=lambda i: -self._nodes[i].depth)
+            for i in order:
+                nd = self._nodes[i]
+                rows = nd.idx
+                if len(rows) < 2:
+                    continue
+                loss_l = self._leaf_loss(self._route(nd.left, rows), rows)
+                loss_r = self._leaf_loss(self._route(nd.right, rows), rows)
+                weight = np.abs(loss_l - loss_r) * self._w[rows]
+                care = weight > 0
+                if not care.any():
+                    continue
+                want_left = loss_l < loss_r
+                go = nd.split.goes_left(self._Z[rows])
+                current = float(weight[go != want_left].sum())
+                split, swap, cost = best_routing_split(self._Z[rows[care]], want_left[care], weight[care],
+                                                       self._cat_sizes)
+                if split is None or cost >= current - 1e-9 * max(1.0, current):
+                    continue
+                go_new = split.goes_left(self._Z[rows])
+                if go_new.all() or not go_new.any():
+                    continue
+                nd.split = split
+                if swap:
+                    nd.left, nd.right = nd.right, nd.left
+                changed = True
+                self._reassign()
+            if not changed:
+                break
+
+    def _collapse(self) -> bool:
+        """Prune splits whose two leaves predict the same class; True when any was pruned."""
+        if self._regression:
+            return False
+        pruned = False
+        again = True
+        while again:
+            again = False
+            for nd in self._nodes:
+                if nd.split is None or nd.depth < 0:
+                    continue
+                a, b = self._nodes[nd.left], self._nodes[nd.right]
+                if a.split is None and b.split is None and np.argmax(a.value) == np.argmax(b.value):
+                    nd.split = None
+                    a.depth = b.depth = -1  # detached
+                    counts = a.value * self._w[a.idx].sum() + b.value * self._w[b.idx].sum()
+                    nd.value = counts / counts.sum() if counts.sum() > 0 else a.value
+                    again = pruned = True
+        return pruned
+
+    # -- output --------------------------------------------------------------------------------
+    def _to_model(self) -> Tree:
+        self._reassign()
+        order: list[int] = []
+        remap: dict[int, int] = {}
+        stack = [0]
+        while stack:  # pre-order: parents before children
+            i = stack.pop()
+            remap[i] = len(order)
+            order.append(i)
+            nd = self._nodes[i]
+            if nd.split is not None:
+                stack += [nd.right, nd.left]
+        left, right, feat, thr, cats, val, cnt = [], [], [], [], [], [], []
+        for i in order:
+            nd = self._nodes[i]
+            s = nd.split
+            left.append(remap[nd.left] if s else -1)
+            right.append(remap[nd.right] if s else -1)
+            feat.append(s.feature if s else -1)
+            thr.append(s.threshold if s and s.left_codes is None else 0.0)
+            cats.append(sorted(s.left_codes) if s and s.left_codes is not None else None)
+            val.append(nd.value)
+            cnt.append(int(round(self._w[nd.idx].sum())))
+        oracle = self._oracle
+        classes = None if self._regression else oracle.classes
+        return Tree(oracle.domain, oracle.task, classes, children_left=left, children_right=right, feature=feat,
+                    threshold=thr, value=np.array(val), left_categories=cats, n_samples=cnt)

@@ -1,0 +1,50 @@
+"""Axis-aligned regions of the encoded input space: the cells of trees, the covers of rules.
+
+A ``Box`` keeps, per feature, an open lower and a closed upper bound (``lo < x <= hi``, the way a
+split ``x <= t`` divides a line), plus for categorical features the set of allowed category codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Box:
+    """``lo[j] < x[j] <= hi[j]`` for every feature j, and ``x[j] in cats[j]`` where given."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+    cats: dict[int, frozenset[int]] = field(default_factory=dict)
+
+    @classmethod
+    def full(cls, n_features: int) -> Box:
+        return cls(np.full(n_features, -np.inf), np.full(n_features, np.inf), {})
+
+    def copy(self) -> Box:
+        return Box(self.lo.copy(), self.hi.copy(), dict(self.cats))
+
+    def split_numeric(self, j: int, t: float) -> tuple[Box, Box]:
+        left, right = self.copy(), self.copy()
+        left.hi[j] = min(left.hi[j], t)
+        right.lo[j] = max(right.lo[j], t)
+        return left, right
+
+    def split_categorical(self, j: int, left_codes: frozenset[int], all_codes: frozenset[int]) -> tuple[Box, Box]:
+        current = self.cats.get(j, all_codes)
+        left, right = self.copy(), self.copy()
+        left.cats[j] = frozenset(current & left_codes)
+        right.cats[j] = frozenset(current - left_codes)
+        return left, right
+
+    def contains(self, Z: np.ndarray) -> np.ndarray:
+        """Boolean mask of the rows of ``Z`` inside the box."""
+        m = np.all((Z > self.lo) & (Z <= self.hi), axis=1)
+        for j, codes in self.cats.items():
+            m &= np.isin(Z[:, j], list(codes))
+        return m
+
+    def is_empty(self) -> bool:
+        return bool(np.any(self.lo >= self.hi)) or any(len(c) == 0 for c in self.cats.values())

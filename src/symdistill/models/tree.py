@@ -1,0 +1,291 @@
+"""Decision tree representation: flat parallel arrays, as in scikit-learn.
+
+Node ``i`` is a leaf when ``children_left[i] == -1``. An internal node sends a row left when
+``x[feature] <= threshold`` (numeric) or when its category code is in ``left_categories[i]``
+(categorical). ``value[i]`` holds class frequencies (classifiers) or the mean value (regressors).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import numpy as np
+
+from .._errors import ModelFormatError
+from ..domain import Domain
+from .base import SymbolicModel, labels_from_json, labels_to_json, register_model, require
+from .region import Box
+
+
+@register_model
+class Tree(SymbolicModel):
+    """A binary decision tree over a :class:`~symdistill.domain.Domain`.
+
+    >>> import numpy as np
+    >>> from symdistill.domain import Domain
+    >>> dom = Domain.from_data(np.array([[0.0], [1.0]]) * 0.5, feature_names=["age"])
+    >>> t = Tree(dom, "classification", np.array(["no", "yes"]),
+    ...          children_left=[1, -1, -1], children_right=[2, -1, -1], feature=[0, -1, -1],
+    ...          threshold=[0.25, 0, 0], value=[[0.5, 0.5], [1, 0], [0, 1]])
+    >>> t.predict(np.array([[0.1], [0.4]])).tolist()
+    ['no', 'yes']
+    >>> t.size
+    2
+    """
+
+    kind = "tree"
+
+    def __init__(
+        self,
+        domain: Domain,
+        task: str,
+        classes: np.ndarray | None,
+        *,
+        children_left: Any,
+        children_right: Any,
+        feature: Any,
+        threshold: Any,
+        value: Any,
+        left_categories: list[list[int] | None] | None = None,
+        n_samples: Any = None,
+        meta: dict[str, Any] | None = None,
+    ) -> None:
+        self.domain = domain
+        self.task = task
+        self.classes = None if classes is None else np.asarray(classes)
+        self.children_left = np.asarray(children_left, dtype=np.int64)
+        self.children_right = np.asarray(children_right, dtype=np.int64)
+        self.feature = np.asarray(feature, dtype=np.int64)
+        self.threshold = np.asarray(threshold, dtype=float)
+        self.value = np.asarray(value, dtype=float)
+        if self.value.ndim == 1:
+            self.value = self.value[:, None]
+        n = len(self.children_left)
+        self.left_categories = list(left_categories) if left_categories is not None else [None] * n
+        self.n_samples = np.zeros(n, dtype=np.int64) if n_samples is None else np.asarray(n_samples, dtype=np.int64)
+        self.meta = dict(meta or {})
+        self._check()
+
+    # -- validation ----------------------------------------------------------------------------
+    def _check(self) -> None:
+        n = len(self.children_left)
+        if n == 0:
+            raise ModelFormatError("a tree needs at least one node")
+        for name in ("children_right", "feature", "threshold", "n_samples"):
+            if len(getattr(self, name)) != n:
+                raise ModelFormatError(f"tree arrays disagree in length: {name} has {len(getattr(self, name))}, expected {n}")
+        if self.value.shape[0] != n or len(self.left_categories) != n:
+            raise ModelFormatError("tree 'value' / 'left_categories' do not have one entry per node")
+        if self.task not in ("classification", "regression"):
+            raise ModelFormatError(f"tree task must be 'classification' or 'regression', got {self.task!r}")
+        if self.task == "classification":
+            if self.classes is None or self.value.shape[1] != len(self.classes):
+                raise ModelFormatError("a classification tree needs 'classes' matching the width of 'value'")
+        elif self.value.shape[1] != 1:
+            raise ModelFormatError("a regression tree holds one value per node")
+        if not np.all(np.isfinite(self.value)):
+            raise ModelFormatError("tree 'value' holds non-finite numbers")
+        d = self.domain.n_features
+        seen = np.zeros(n, dtype=int)
+        internal = self.children_left >= 0
+        if np.any((self.children_left >= 0) != (self.children_right >= 0)):
+            raise ModelFormatError("every tree node needs either two children or none")
+        kids = np.concatenate([self.children_left[internal], self.children_right[internal]])
+        if np.any(kids >= n) or np.any(kids <= 0):
+            raise ModelFormatError("tree child index out of range")
+        np.add.at(seen, kids, 1)
+        if np.any(seen[1:] != 1):
+            raise ModelFormatError("tree nodes must form a tree rooted at node 0 (each node has one parent)")
+        for i in np.nonzero(internal)[0]:
+            j = self.feature[i]
+            if not 0 <= j < d:
+                raise ModelFormatError(f"tree node {i} splits on feature {j}, but there are {d} features")
+            f = self.domain.features[j]
+            cats = self.left_categories[i]
+            if f.is_categorical:
+                if cats is None or not all(0 <= int(c) < len(f.categories) for c in cats):
+                    raise ModelFormatError(f"tree node {i}: categorical split on {f.name!r} needs valid category codes")
+            elif cats is not None:
+                raise ModelFormatError(f"tree node {i}: category set given for numeric feature {f.name!r}")
+            elif not np.isfinite(self.threshold[i]):
+                raise ModelFormatError(f"tree node {i} has a non-finite threshold")
+        self._check_acyclic()
+
+    def _check_acyclic(self) -> None:
+        stack, visited = [0], 0
+        while stack:
+            i = stack.pop()
+            visited += 1
+            if visited > len(self.children_left):
+                raise ModelFormatError("tree nodes contain a cycle")
+            if self.children_left[i] >= 0:
+                stack += [int(self.children_left[i]), int(self.children_right[i])]
+        if visited != len(self.children_left):
+            raise ModelFormatError("tree has nodes unreachable from the root")
+
+    # -- structure -----------------------------------------------------------------------------
+    @property
+    def n_nodes(self) -> int:
+        return len(self.children_left)
+
+    @property
+    def is_leaf(self) -> np.ndarray:
+        return self.children_left < 0
+
+    @property
+    def size(self) -> int:
+        """Number of leaves."""
+        return int(self.is_leaf.sum())
+
+    @property
+    def depth(self) -> int:
+        depth = np.zeros(self.n_nodes, dtype=int)
+        for i in range(self.n_nodes):  # parents precede children in every tree built here
+            if self.children_left[i] >= 0:
+                depth[self.children_left[i]] = depth[i] + 1
+                depth[self.children_right[i]] = depth[i] + 1
+        return int(depth.max())
+
+    @property
+    def feature_names(self) -> list[str]:
+        return self.domain.feature_names
+
+    def goes_left(self, i: int, Z: np.ndarray) -> np.ndarray:
+        """Rows (encoded) that node ``i`` sends left."""
+        j = self.feature[i]
+        cats = self.left_categories[i]
+        if cats is None:
+            return Z[:, j] <= self.threshold[i]
+        return np.isin(Z[:, j], cats)
+
+    def leaf_regions(self) -> Iterator[tuple[int, Box]]:
+        """Yield ``(leaf, box)`` for every leaf: the region of input space that reaches it."""
+        all_codes = {j: frozenset(range(len(f.categories))) for j, f in enumerate(self.domain.features)
+                     if f.is_categorical}
+        stack = [(0, Box.full(self.domain.n_features))]
+        while stack:
+            i, box = stack.pop()
+            if self.children_left[i] < 0:
+                yield i, box
+                continue
+            j = int(self.feature[i])
+            if self.left_categories[i] is None:
+                lb, rb = box.split_numeric(j, float(self.threshold[i]))
+            else:
+                lb, rb = box.split_categorical(j, frozenset(int(c) for c in self.left_categories[i]), all_codes[j])
+            stack.append((int(self.children_right[i]), rb))
+            stack.append((int(self.children_left[i]), lb))
+
+    # -- prediction ----------------------------------------------------------------------------
+    def apply_encoded(self, Z: np.ndarray) -> np.ndarray:
+        node = np.zeros(len(Z), dtype=np.int64)
+        active = np.nonzero(self.children_left[node] >= 0)[0]
+        while active.size:
+            cur = node[active]
+            feat = self.feature[cur]
+            x = Z[active, feat]
+            left = x <= self.threshold[cur]
+            cat_nodes = [i for i in np.unique(cur) if self.left_categories[i] is not None]
+            for i in cat_nodes:
+                m = cur == i
+                left[m] = np.isin(x[m], self.left_categories[i])
+            node[active] = np.where(left, self.children_left[cur], self.children_right[cur])
+            active = active[self.children_left[node[active]] >= 0]
+        return node
+
+    def apply(self, X: Any) -> np.ndarray:
+        """Index of the leaf each row reaches."""
+        return self.apply_encoded(self.domain.encode(X))
+
+    def predict_encoded(self, Z: np.ndarray) -> np.ndarray:
+        leaves = self.apply_encoded(Z)
+        if self.task == "regression":
+            return self.value[leaves, 0]
+        return self.classes[self.leaf_class[leaves]]
+
+    @property
+    def leaf_class(self) -> np.ndarray:
+        """Index of the class each node predicts (argmax of its frequencies, first on ties)."""
+        return np.argmax(self.value, axis=1)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Class labels (classifiers) or values (regressors) for the rows of ``X``."""
+        return self.predict_encoded(self.domain.encode(X))
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        if self.task != "classification":
+            raise TypeError("predict_proba is only defined for classification trees")
+        return self.value[self.apply(X)]
+
+    # -- rendering -----------------------------------------------------------------------------
+    def condition_text(self, i: int, left: bool = True) -> str:
+        f = self.domain.features[self.feature[i]]
+        cats = self.left_categories[i]
+        if cats is None:
+            return f"{f.name} {'<=' if left else '>'} {_fmt(self.threshold[i])}"
+        labels = ", ".join(repr(f.category_label(c)) for c in cats)
+        return f"{f.name} {'in' if left else 'not in'} {{{labels}}}"
+
+    def leaf_text(self, i: int) -> str:
+        total = max(int(self.n_samples[0]), 1)
+        share = f", {100 * self.n_samples[i] / total:.0f}% of queries" if self.n_samples[0] else ""
+        if self.task == "regression":
+            return f"{_fmt(self.value[i, 0])}{'  (' + share[2:] + ')' if share else ''}"
+        c = self.leaf_class[i]
+        return f"{self.classes[c]}  (agreement {100 * self.value[i, c]:.0f}%{share})"
+
+    def __str__(self) -> str:
+        lines: list[str] = []
+
+        def walk(i: int, indent: str) -> None:
+            if self.children_left[i] < 0:
+                lines.append(f"{indent}-> {self.leaf_text(i)}")
+                return
+            lines.append(f"{indent}if {self.condition_text(i)}:")
+            walk(int(self.children_left[i]), indent + "    ")
+            lines.append(f"{indent}else:  # {self.condition_text(i, left=False)}")
+            walk(int(self.children_right[i]), indent + "    ")
+
+        walk(0, "")
+        head = f"Tree ({self.task}, {self.size} leaves, depth {self.depth})"
+        return head + "\n" + "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<Tree {self.task} leaves={self.size} depth={self.depth}>"
+
+    # -- serialisation -------------------------------------------------------------------------
+    def _payload(self) -> dict[str, Any]:
+        return {
+            "task": self.task,
+            "classes": labels_to_json(self.classes),
+            "domain": self.domain.to_dict(),
+            "children_left": self.children_left.tolist(),
+            "children_right": self.children_right.tolist(),
+            "feature": self.feature.tolist(),
+            "threshold": [float(t) for t in self.threshold],
+            "left_categories": [None if c is None else [int(x) for x in c] for c in self.left_categories],
+            "value": self.value.tolist(),
+            "n_samples": self.n_samples.tolist(),
+            "meta": self.meta,
+        }
+
+    @classmethod
+    def _from_payload(cls, p: dict[str, Any]) -> Tree:
+        lists = {k: require(p, k, list) for k in ("children_left", "children_right", "feature", "threshold", "value")}
+        for k in ("children_left", "children_right", "feature"):
+            if not all(isinstance(v, int) and not isinstance(v, bool) for v in lists[k]):
+                raise ModelFormatError(f"malformed tree: {k!r} must hold integers")
+        return cls(
+            Domain.from_dict(require(p, "domain", dict)),
+            require(p, "task", str),
+            labels_from_json(p.get("classes")),
+            left_categories=p.get("left_categories"),
+            n_samples=p.get("n_samples"),
+            meta=p.get("meta") or {},
+            **lists,
+        )
+
+
+def _fmt(x: float) -> str:
+    """Short, readable number; full precision lives in JSON and exports."""
+    return f"{x:.6g}"

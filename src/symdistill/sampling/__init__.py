@@ -1,0 +1,5 @@
+"""Query generators."""
+
+from .density import RegionSampler
+
+__all__ = ["RegionSampler"]

@@ -1,0 +1,279 @@
+"""The Teacher protocol: one labelling interface for every kind of predictor.
+
+A teacher takes rows in the user's input format and answers with class probabilities (classifiers)
+or values (regressors). Calls are batched (``batch_size`` rows at most per backend call), counted
+(``n_queries``, ``n_calls``) and optionally cached; every answer is validated so a teacher that
+raises or returns garbage fails with an error that names it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from .._errors import TeacherError
+
+TASKS = ("classification", "regression")
+
+
+class Teacher:
+    """Base class of the teacher adapters. Subclasses implement ``_forward(X) -> raw output``.
+
+    Parameters
+    ----------
+    task : {"classification", "regression"} or None
+        None infers it from the first answer.
+    classes : sequence or None
+        Class labels in the order of the probability columns; inferred when None.
+    batch_size : int
+        Most rows sent to the backend in one call.
+    cache : bool
+        Remember answers per row, so repeated queries cost nothing.
+    """
+
+    name = "teacher"
+
+    def __init__(self, *, task: str | None = None, classes: Any = None, batch_size: int = 8192,
+                 cache: bool = False) -> None:
+        if task is not None and task not in TASKS:
+            raise ValueError(f"task must be one of {TASKS} or None, got {task!r}")
+        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        self.task = task
+        self.classes_ = None if classes is None else np.asarray(classes)
+        self.batch_size = int(batch_size)
+        self.cache = bool(cache)
+        self._cache: dict[bytes, np.ndarray] = {}
+        self.n_queries = 0
+        self.n_calls = 0
+        self._output_kind: str | None = None  # "proba", "logits", "labels", "values", "binary_proba", "binary_logit"
+
+    # -- to implement --------------------------------------------------------------------------
+    def _forward(self, X: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- public --------------------------------------------------------------------------------
+    @property
+    def n_classes(self) -> int:
+        if self.classes_ is None:
+            raise TeacherError(f"{self.name}: classes are not known yet (ask the teacher first)")
+        return len(self.classes_)
+
+    def answer(self, X: Any) -> np.ndarray:
+        """Probabilities ``(n, n_classes)`` for classifiers, values ``(n,)`` for regressors."""
+        n = _n_rows(X)
+        if n == 0:
+            width = (0, self.n_classes) if self.task == "classification" and self.classes_ is not None else (0,)
+            return np.zeros(width)
+        if self.cache:
+            return self._answer_cached(X, n)
+        parts = [self._answer_batch(_take(X, slice(i, i + self.batch_size)))
+                 for i in range(0, n, self.batch_size)]
+        return np.concatenate(parts, axis=0)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        if self._infer_task_if_needed(X) != "classification":
+            raise TeacherError(f"{self.name} is a regressor: it has no predict_proba")
+        return self.answer(X)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Labels (classifiers, in the teacher's label space) or values (regressors)."""
+        out = self.answer(X)
+        if self.task == "classification":
+            return self.classes_[np.argmax(out, axis=1)]
+        return out
+
+    def check_deterministic(self, X: Any, n_rows: int = 32) -> None:
+        """Ask twice on the same rows; raise if the answers differ (dropout on, random sampling, ...)."""
+        probe = _take(X, slice(0, n_rows))
+        a = self._answer_batch(probe)
+        b = self._answer_batch(probe)
+        if a.shape != b.shape or not np.allclose(a, b, rtol=1e-5, atol=1e-6):
+            diff = float(np.max(np.abs(a - b))) if a.shape == b.shape else float("nan")
+            raise TeacherError(
+                f"{self.name} is not deterministic: two calls on the same {_n_rows(probe)} rows differ "
+                f"(largest difference {diff:.3g}); put the model in eval mode or fix its randomness"
+            )
+
+    def describe(self) -> dict[str, Any]:
+        """A short fingerprint (kind, task, classes) for reports and model cards."""
+        return {
+            "teacher": self.name,
+            "task": self.task,
+            "classes": None if self.classes_ is None else [str(c) for c in self.classes_],
+            "output": self._output_kind,
+        }
+
+    # -- internals -----------------------------------------------------------------------------
+    def _infer_task_if_needed(self, X: Any) -> str:
+        if self.task is None:
+            self._answer_batch(_take(X, slice(0, min(_n_rows(X), 256))))
+        return self.task  # type: ignore[return-value]
+
+    def _answer_cached(self, X: Any, n: int) -> np.ndarray:
+        arr = np.ascontiguousarray(np.asarray(X if not hasattr(X, "to_numpy") else X.to_numpy()))
+        keys = [row.tobytes() if arr.dtype != object else repr(row.tolist()).encode() for row in arr]
+        missing = [i for i, k in enumerate(keys) if k not in self._cache]
+        # Duplicates inside one query are answered once.
+        first: dict[bytes, int] = {}
+        todo = [i for i in missing if first.setdefault(keys[i], i) == i]
+        for s in range(0, len(todo), self.batch_size):
+            idx = np.asarray(todo[s:s + self.batch_size])
+            out = self._answer_batch(_take(X, idx))
+            for i, row in zip(idx, out):
+                self._cache[keys[i]] = row
+        return np.stack([self._cache[k] for k in keys])
+
+    def _answer_batch(self, X: Any) -> np.ndarray:
+        n = _n_rows(X)
+        try:
+            raw = self._forward(X)
+        except TeacherError:
+            raise
+        except Exception as exc:
+            raise TeacherError(
+                f"{self.name} raised {type(exc).__name__} on a batch of {n} rows: {exc}"
+            ) from exc
+        self.n_calls += 1
+        self.n_queries += n
+        return self._interpret(raw, n)
+
+    def _interpret(self, raw: Any, n: int) -> np.ndarray:
+        try:
+            out = np.asarray(raw)
+        except Exception as exc:
+            raise TeacherError(f"{self.name} returned something that is not an array: {type(raw).__name__}") from exc
+        if out.ndim == 0 or out.shape[0] != n:
+            raise TeacherError(f"{self.name} returned shape {out.shape} for {n} rows; expected one answer per row")
+        if out.ndim > 2 or (out.ndim == 2 and out.shape[1] == 0):
+            raise TeacherError(f"{self.name} returned shape {out.shape}; expected (n,) or (n, n_outputs)")
+        if out.dtype.kind in "OUSb" or (out.dtype.kind in "iu" and out.ndim == 1):
+            return self._from_labels(out.reshape(n))
+        try:
+            out = out.astype(float)
+        except (TypeError, ValueError):
+            raise TeacherError(f"{self.name} returned non-numeric values of dtype {out.dtype}") from None
+        if not np.all(np.isfinite(out)):
+            bad = int(np.argmax(~np.isfinite(out).reshape(n, -1).all(axis=1)))
+            raise TeacherError(f"{self.name} returned NaN or infinite output (first in row {bad})")
+        if out.ndim == 2 and out.shape[1] == 1:
+            out = out[:, 0]
+        if out.ndim == 1:
+            return self._from_vector(out)
+        return self._from_matrix(out)
+
+    def _from_labels(self, labels: np.ndarray) -> np.ndarray:
+        self._set_task("classification", "labels")
+        if self.classes_ is None:
+            self.classes_ = np.unique(labels)
+        idx = _label_index(self.classes_, labels, self.name)
+        proba = np.zeros((len(labels), len(self.classes_)))
+        proba[np.arange(len(labels)), idx] = 1.0
+        return proba
+
+    def _from_vector(self, v: np.ndarray) -> np.ndarray:
+        integral = bool(np.all(v == np.round(v)))
+        if self.task is None:
+            few = len(np.unique(v)) <= max(2, len(v) // 4)
+            self.task = "classification" if integral and few else "regression"
+        if self.task == "regression":
+            self._set_task("regression", "values")
+            return v
+        if self._output_kind is None:
+            # One column from a classifier: labels if whole numbers, else P(class 1) or a logit.
+            if integral:
+                self._output_kind = "labels"
+            else:
+                self._output_kind = "binary_proba" if np.all((v >= 0) & (v <= 1)) else "binary_logit"
+        if self._output_kind == "labels":
+            return self._from_labels(v.astype(int) if integral else v)
+        if self.classes_ is None:
+            self.classes_ = np.array([0, 1])
+        if len(self.classes_) != 2:
+            raise TeacherError(f"{self.name} returned one column but {len(self.classes_)} classes were declared")
+        if self._output_kind == "binary_proba":
+            if np.any((v < 0) | (v > 1)):
+                raise TeacherError(f"{self.name} returned probabilities outside [0, 1]")
+            p = v
+        else:
+            p = 1.0 / (1.0 + np.exp(-v))
+        return np.column_stack([1.0 - p, p])
+
+    def _from_matrix(self, out: np.ndarray) -> np.ndarray:
+        self._set_task("classification", None)
+        k = out.shape[1]
+        if self.classes_ is None:
+            self.classes_ = np.arange(k)
+        if len(self.classes_) != k:
+            raise TeacherError(f"{self.name} returned {k} columns but has {len(self.classes_)} classes")
+        if self._output_kind is None:
+            is_proba = np.all(out >= -1e-9) and np.allclose(out.sum(axis=1), 1.0, atol=1e-3)
+            self._output_kind = "proba" if is_proba else "logits"
+        if self._output_kind == "logits":
+            z = out - out.max(axis=1, keepdims=True)
+            e = np.exp(z)
+            return e / e.sum(axis=1, keepdims=True)
+        if np.any(out < -1e-9) or not np.allclose(out.sum(axis=1), 1.0, atol=1e-3):
+            raise TeacherError(f"{self.name} returned probability rows that are negative or do not sum to 1")
+        out = np.clip(out, 0.0, None)
+        return out / out.sum(axis=1, keepdims=True)
+
+    def _set_task(self, task: str, kind: str | None) -> None:
+        if self.task is None:
+            self.task = task
+        elif self.task != task:
+            raise TeacherError(
+                f"{self.name} was declared a {self.task} teacher but answered like a {task} one"
+                + (" (labels)" if kind == "labels" else "")
+            )
+        if kind is not None and self._output_kind is None:
+            self._output_kind = kind
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name} task={self.task} queries={self.n_queries}>"
+
+
+class CallableTeacher(Teacher):
+    """Wrap any function ``f(X) -> probabilities, logits, labels or values``.
+
+    >>> import numpy as np
+    >>> t = CallableTeacher(lambda X: (X[:, 0] > 0.5).astype(int))
+    >>> t.predict(np.array([[0.2], [0.9]])).tolist()
+    [0, 1]
+    """
+
+    def __init__(self, fn: Callable[[Any], Any], *, name: str | None = None, **kwargs: Any) -> None:
+        if not callable(fn):
+            raise TypeError(f"expected a callable teacher, got {type(fn).__name__}")
+        super().__init__(**kwargs)
+        self.fn = fn
+        self.name = name or f"callable {getattr(fn, '__qualname__', type(fn).__name__)}"
+
+    def _forward(self, X: Any) -> Any:
+        return self.fn(X)
+
+
+def _n_rows(X: Any) -> int:
+    return len(X) if not hasattr(X, "shape") else int(X.shape[0])
+
+
+def _take(X: Any, idx: Any) -> Any:
+    if hasattr(X, "iloc"):
+        return X.iloc[idx]
+    return X[idx]
+
+
+def _label_index(classes: np.ndarray, labels: np.ndarray, name: str) -> np.ndarray:
+    lookup = {(c.item() if isinstance(c, np.generic) else c): i for i, c in enumerate(classes)}
+    out = np.empty(len(labels), dtype=int)
+    for i, lab in enumerate(labels):
+        key = lab.item() if isinstance(lab, np.generic) else lab
+        j = lookup.get(key)
+        if j is None:
+            raise TeacherError(
+                f"{name} returned label {key!r}, which is not among its classes {list(lookup)[:10]}; "
+                "pass classes=[...] to as_teacher"
+            )
+        out[i] = j
+    return out

@@ -1,0 +1,69 @@
+"""PyTorch modules and TorchScript files. torch is imported only when such a teacher is made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .base import Teacher
+
+
+def _torch():
+    try:
+        import torch
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ImportError("this teacher needs PyTorch: pip install 'symdistill[torch]'") from exc
+    return torch
+
+
+class TorchTeacher(Teacher):
+    """A ``torch.nn.Module`` (or TorchScript module) used in eval mode under ``no_grad``, in batches.
+
+    Output width k >= 2 is read as class logits (or probabilities when rows sum to one); width 1 is
+    a regression value unless ``task="classification"``, then a logit (or probability) of class 1.
+    """
+
+    def __init__(self, module: Any, *, device: str | None = None, dtype: str = "float32", **kwargs: Any) -> None:
+        torch = _torch()
+        if not isinstance(module, torch.nn.Module) and not isinstance(module, torch.jit.ScriptModule):
+            raise TypeError(f"expected a torch.nn.Module, got {type(module).__name__}")
+        super().__init__(**kwargs)
+        self.module = module
+        self.device = torch.device(device) if device is not None else _module_device(module)
+        self.dtype = getattr(torch, dtype)
+        self.name = f"torch {type(module).__name__}"
+
+    def _forward(self, X: Any) -> Any:
+        torch = _torch()
+        arr = np.asarray(X, dtype=np.float64)
+        was_training = self.module.training
+        self.module.eval()
+        try:
+            with torch.no_grad():
+                out = self.module(torch.as_tensor(arr, dtype=self.dtype, device=self.device))
+        finally:
+            if was_training:
+                self.module.train()
+        if isinstance(out, (tuple, list)):
+            out = out[0]
+        out = out.detach().to("cpu").double().numpy()
+        if self.task is None and out.ndim == 2 and out.shape[1] == 1:
+            self.task = "regression"
+        return out
+
+
+def _module_device(module: Any) -> Any:
+    torch = _torch()
+    for p in module.parameters():
+        return p.device
+    return torch.device("cpu")
+
+
+def load_torchscript(path: str | Path, **kwargs: Any) -> TorchTeacher:
+    torch = _torch()
+    module = torch.jit.load(str(path), map_location="cpu")
+    teacher = TorchTeacher(module, **kwargs)
+    teacher.name = f"torchscript {Path(path).name}"
+    return teacher
