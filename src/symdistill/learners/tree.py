@@ -111,12 +111,14 @@ class TreeLearner(Learner):
             self._bar = bar
             self._grow()
             for _ in range(3):
-                if not self.refine_passes:
-                    break
-                self._refine()
+                if self.refine_passes:
+                    self._refine()
                 if not self._collapse() or self._n_leaves() >= self.max_size:
                     break
                 self._grow()
+            if self.refine_passes:
+                self._refine()
+            self._collapse()
         return self._to_model()
 
     # -- data ----------------------------------------------------------------------------------

@@ -1,0 +1,231 @@
+"""The ``symdistill`` command: distill, show, evaluate, demo (and more as subcommands register).
+
+Every subcommand is a pair of functions: ``_add_<name>(subparsers)`` declares its arguments and
+``_run_<name>(args)`` does the work and returns the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from . import __version__
+from ._errors import DataError, ModelFormatError, TeacherError
+
+
+class CLIError(Exception):
+    """A user error: printed without a traceback, exit code 2."""
+
+
+# -- loading ----------------------------------------------------------------------------------
+def read_table(path: str, drop: list[str] | None = None) -> Any:
+    """Rows from a CSV or Parquet file, as a DataFrame (pandas needed)."""
+    try:
+        import pandas as pd
+    except ImportError:
+        raise CLIError("reading data files needs pandas: pip install 'symdistill[pandas]'") from None
+    p = Path(path)
+    if not p.is_file():
+        raise CLIError(f"data file not found: {path}")
+    suffix = p.suffix.lower()
+    try:
+        if suffix in (".parquet", ".pq"):
+            df = pd.read_parquet(p)
+        elif suffix in (".csv", ".txt", ".data", ".tsv"):
+            df = pd.read_csv(p, sep="\t" if suffix == ".tsv" else ",", skipinitialspace=True)
+        else:
+            raise CLIError(f"cannot read {path}: expected a .csv or .parquet file")
+    except CLIError:
+        raise
+    except Exception as exc:
+        raise CLIError(f"cannot read {path}: {exc}") from None
+    for col in drop or []:
+        if col not in df.columns:
+            raise CLIError(f"column {col!r} not in {path}; columns are {list(df.columns)}")
+    return df.drop(columns=drop or [])
+
+
+def load_teacher_object(spec: str) -> Any:
+    """A teacher from a file (.onnx, TorchScript .pt, scikit-learn .joblib) or ``module:attribute``."""
+    p = Path(spec)
+    suffix = p.suffix.lower()
+    if suffix in (".onnx", ".pt", ".pth", ".torchscript"):
+        if not p.is_file():
+            raise CLIError(f"teacher file not found: {spec}")
+        return spec
+    if suffix in (".joblib", ".pkl", ".pickle"):
+        if not p.is_file():
+            raise CLIError(f"teacher file not found: {spec}")
+        warnings.warn(f"loading {p.name} runs pickle: only load files you trust", stacklevel=2)
+        import joblib
+
+        return joblib.load(p)
+    if ":" in spec:
+        mod_name, _, attr = spec.partition(":")
+        try:
+            obj: Any = importlib.import_module(mod_name)
+        except ImportError as exc:
+            raise CLIError(f"cannot import teacher module {mod_name!r}: {exc}") from None
+        for part in attr.split("."):
+            if not hasattr(obj, part):
+                raise CLIError(f"module {mod_name!r} has no attribute {attr!r}")
+            obj = getattr(obj, part)
+        return obj
+    raise CLIError(
+        f"cannot load teacher {spec!r}: expected a .onnx, .pt (TorchScript) or .joblib file, or module:attribute"
+    )
+
+
+def load_model(path: str) -> Any:
+    from .models import load
+
+    if not Path(path).is_file():
+        raise CLIError(f"model file not found: {path}")
+    return load(Path(path))
+
+
+def _split_list(text: str | None) -> list[str] | None:
+    return [s.strip() for s in text.split(",") if s.strip()] if text else None
+
+
+# -- commands ---------------------------------------------------------------------------------
+def _add_distill(sub: Any) -> None:
+    p = sub.add_parser("distill", help="distill a teacher into a symbolic model (JSON)")
+    p.add_argument("--teacher", required=True, help=".onnx, TorchScript .pt, .joblib, or module:attribute")
+    p.add_argument("--data", required=True, help="unlabelled rows (.csv or .parquet)")
+    p.add_argument("--form", default="tree", help="tree | rules | linear (default tree)")
+    p.add_argument("--method", default="pedagogical", help="pedagogical | decompositional")
+    p.add_argument("--max-size", type=int, default=16, help="leaves / rules / non-zero weights (default 16)")
+    p.add_argument("--random-state", type=int, default=0)
+    p.add_argument("--task", choices=["classification", "regression"], default=None)
+    p.add_argument("--drop", help="comma-separated columns to ignore (e.g. a label column)")
+    p.add_argument("--categorical", help="comma-separated columns to treat as categorical")
+    p.add_argument("--as-array", action="store_true",
+                   help="hand the teacher a float array instead of a DataFrame (for .onnx / .pt teachers)")
+    p.add_argument("-o", "--output", required=True, help="where to write the model JSON")
+
+
+def _teacher_input(df: Any, as_array: bool) -> Any:
+    return df.to_numpy(dtype=float) if as_array else df
+
+
+def _default_as_array(teacher_spec: str, flag: bool) -> bool:
+    # ONNX and torch teachers take float arrays; scikit-learn pipelines and callables may want a DataFrame.
+    return flag or Path(teacher_spec).suffix.lower() in (".onnx", ".pt", ".pth", ".torchscript")
+
+
+def _run_distill(args: argparse.Namespace) -> int:
+    from .api import distill
+
+    df = read_table(args.data, _split_list(args.drop))
+    as_array = _default_as_array(args.teacher, args.as_array)
+    X = _teacher_input(df, as_array)
+    teacher = load_teacher_object(args.teacher)
+    options: dict[str, Any] = {"progress": None}
+    if as_array:
+        options["feature_names"] = [str(c) for c in df.columns]
+    if args.categorical:
+        options["categorical"] = _split_list(args.categorical)
+    if args.task:
+        options["task"] = args.task
+    t0 = time.perf_counter()
+    model = distill(teacher, X, form=args.form, max_size=args.max_size, method=args.method,
+                    random_state=args.random_state, **options)
+    seconds = time.perf_counter() - t0
+    model.to_json(args.output)
+    print(model)
+    print(f"\nwrote {args.output}: {args.form}, size {model.size}, {seconds:.1f} s, "
+          f"{model.meta.get('n_queries', '?')} teacher queries")
+    return 0
+
+
+def _add_show(sub: Any) -> None:
+    p = sub.add_parser("show", help="print a saved model")
+    p.add_argument("model", help="model JSON file")
+
+
+def _run_show(args: argparse.Namespace) -> int:
+    print(load_model(args.model))
+    return 0
+
+
+def _add_evaluate(sub: Any) -> None:
+    p = sub.add_parser("evaluate", help="fidelity of a saved model to a teacher on held-out rows")
+    p.add_argument("model", help="model JSON file")
+    p.add_argument("--teacher", required=True)
+    p.add_argument("--data", required=True, help="held-out rows (.csv or .parquet)")
+    p.add_argument("--label", help="column with true labels: also report accuracy (dropped from the rows)")
+    p.add_argument("--drop", help="comma-separated columns to ignore")
+    p.add_argument("--as-array", action="store_true")
+
+
+def _run_evaluate(args: argparse.Namespace) -> int:
+    from .api import accuracy, fidelity
+
+    model = load_model(args.model)
+    drop = _split_list(args.drop) or []
+    df = read_table(args.data, drop + ([args.label] if args.label else []))
+    labels = read_table(args.data)[args.label].to_numpy() if args.label else None
+    as_array = _default_as_array(args.teacher, args.as_array)
+    X = _teacher_input(df, as_array)
+    teacher = load_teacher_object(args.teacher)
+    print(f"model: {model!r}")
+    print(fidelity(model, teacher, X))
+    if labels is not None:
+        print(accuracy(model, X, labels))
+    return 0
+
+
+def _add_demo(sub: Any) -> None:
+    p = sub.add_parser("demo", help="train a small network on bundled data and distill it (offline)")
+    p.add_argument("--max-size", type=int, default=8)
+    p.add_argument("--random-state", type=int, default=0)
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    run_demo(max_size=args.max_size, random_state=args.random_state)
+    return 0
+
+
+COMMANDS: dict[str, tuple[Callable[[Any], None], Callable[[argparse.Namespace], int]]] = {
+    "distill": (_add_distill, _run_distill),
+    "show": (_add_show, _run_show),
+    "evaluate": (_add_evaluate, _run_evaluate),
+    "demo": (_add_demo, _run_demo),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="symdistill", description="Distill a trained model into a symbolic one.")
+    parser.add_argument("--version", action="version", version=f"symdistill {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add, _ in COMMANDS.values():
+        add(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        return COMMANDS[args.command][1](args)
+    except (CLIError, DataError, ModelFormatError, TeacherError, ValueError, TypeError, FileNotFoundError,
+            ImportError) as exc:
+        print(f"symdistill {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
