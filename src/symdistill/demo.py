@@ -21,6 +21,14 @@ def train_mlp(X: np.ndarray, y: np.ndarray, *, hidden: tuple[int, ...] = (64, 32
     except ImportError:
         raise ImportError("the demo trains a torch network: pip install 'symdistill[torch]'") from None
     torch.manual_seed(seed)
+    k = 1 if regression else int(y.max()) + 1
+    layers: list[torch.nn.Module] = []
+    width = X.shape[1]
+    for h in hidden:
+        layers += [torch.nn.Linear(width, h), torch.nn.ReLU()]
+        width = h
+    layers.append(torch.nn.Linear(width, k))
+    # The standardisation is made after the trained layers so their initialisation follows the recipe.
     mean, std = X.mean(axis=0), X.std(axis=0)
     std = np.where(std > 0, std, 1.0)
     scale = torch.nn.Linear(X.shape[1], X.shape[1])
@@ -28,13 +36,7 @@ def train_mlp(X: np.ndarray, y: np.ndarray, *, hidden: tuple[int, ...] = (64, 32
         scale.weight.copy_(torch.diag(torch.tensor(1.0 / std, dtype=torch.float32)))
         scale.bias.copy_(torch.tensor(-mean / std, dtype=torch.float32))
     scale.requires_grad_(False)
-    k = 1 if regression else int(y.max()) + 1
-    layers: list[torch.nn.Module] = [scale]
-    width = X.shape[1]
-    for h in hidden:
-        layers += [torch.nn.Linear(width, h), torch.nn.ReLU()]
-        width = h
-    layers.append(torch.nn.Linear(width, k))
+    layers.insert(0, scale)
     net = torch.nn.Sequential(*layers)
     opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=lr, weight_decay=1e-4)
     xt = torch.tensor(X, dtype=torch.float32)

@@ -23,7 +23,7 @@ from ..models.region import Box
 from ..models.tree import Tree
 from ..sampling import RegionSampler
 from ..teachers.oracle import Answer, Oracle
-from ._splits import Split, best_routing_split, best_splits, channels, impurity
+from ._splits import FeatureInfo, Split, best_routing_split, best_splits, channels, impurity
 from .base import Learner, register_learner
 
 
@@ -37,6 +37,7 @@ class _Node:
     right: int = -1
     candidate: Split | None = None
     priority: float = 0.0
+    evaluated: bool = False
     value: np.ndarray = field(default_factory=lambda: np.zeros(1))
 
 
@@ -104,7 +105,8 @@ class TreeLearner(Learner):
         self._w = np.ones(len(Z))
         self._set_targets(answer)
         d = Z.shape[1]
-        self._cat_sizes = {j: len(f.categories) for j, f in enumerate(oracle.domain.features) if f.is_categorical}
+        self._info = FeatureInfo.from_domain(oracle.domain)
+        self._cat_sizes = self._info.categorical
         self._edges = self._bin_edges(Z, 16)
         self._nodes: list[_Node] = [_Node(np.arange(len(Z)), Box.full(d), 0)]
         with progress_bar(self.max_size, "distilling tree", self.progress) as bar:
@@ -116,9 +118,10 @@ class TreeLearner(Learner):
                 if not self._collapse() or self._n_leaves() >= self.max_size:
                     break
                 self._grow()
-            if self.refine_passes:
-                self._refine()
-            self._collapse()
+            else:  # the last regrowth has not been refined yet
+                if self.refine_passes:
+                    self._refine()
+                self._collapse()
         return self._to_model()
 
     # -- data ----------------------------------------------------------------------------------
@@ -174,7 +177,8 @@ class TreeLearner(Learner):
         heap: list[tuple[float, int]] = []
         for i, nd in enumerate(self._nodes):
             if nd.split is None and nd.depth >= 0:
-                self._evaluate(nd)
+                if not nd.evaluated:
+                    self._evaluate(nd)
                 if nd.candidate is not None:
                     heapq.heappush(heap, (-nd.priority, i))
         leaves = self._n_leaves()
@@ -210,7 +214,7 @@ class TreeLearner(Learner):
 
     def _evaluate(self, nd: _Node) -> None:
         """Find the node's best split and its priority (gain per added leaf)."""
-        nd.candidate, nd.priority = None, 0.0
+        nd.candidate, nd.priority, nd.evaluated = None, 0.0, True
         if self.max_depth is not None and nd.depth >= self.max_depth:
             return
         if len(nd.idx) < 2 * max(self.min_leaf, 1):
@@ -219,7 +223,7 @@ class TreeLearner(Learner):
             return  # the teacher agrees everywhere here: nothing to gain
         Zn = self._Z[nd.idx]
         C = self._channels(nd.idx)
-        split, per_feature = best_splits(Zn, C, self._cat_sizes, self._regression, self.min_leaf)
+        split, per_feature = best_splits(Zn, C, self._info, self._regression, self.min_leaf)
         gain1 = split.gain if split is not None else 0.0
         best, priority = split, gain1
         if nd.depth < self.lookahead_depth:
@@ -317,12 +321,12 @@ class TreeLearner(Learner):
             stack.append((nd.right, pos[~go]))
         return out
 
-    def _reassign(self) -> None:
-        """Recompute each node's rows and region after splits changed."""
-        d = self._Z.shape[1]
-        root = self._nodes[0]
-        root.idx, root.box, root.depth = np.arange(len(self._Z)), Box.full(d), 0
-        stack = [0]
+    def _reassign(self, start: int = 0) -> None:
+        """Recompute the rows and regions of the nodes under ``start`` after its split changed."""
+        if start == 0:
+            root = self._nodes[0]
+            root.idx, root.box, root.depth = np.arange(len(self._Z)), Box.full(self._Z.shape[1]), 0
+        stack = [start]
         while stack:
             i = stack.pop()
             nd = self._nodes[i]
@@ -335,15 +339,22 @@ class TreeLearner(Learner):
             else:
                 lb, rb = nd.box.split_categorical(s.feature, s.left_codes, frozenset(range(self._cat_sizes[s.feature])))
             for c, rows, box in ((nd.left, nd.idx[go], lb), (nd.right, nd.idx[~go], rb)):
-                self._nodes[c].idx, self._nodes[c].box, self._nodes[c].depth = rows, box, nd.depth + 1
+                child = self._nodes[c]
+                if len(rows) != len(child.idx) or not np.array_equal(rows, child.idx):
+                    child.evaluated = False  # its rows changed: its best split must be searched again
+                child.idx, child.box, child.depth = rows, box, nd.depth + 1
                 stack.append(c)
-        self._set_leaf_values()
+        self._set_leaf_values(start)
 
-    def _set_leaf_values(self) -> None:
-        for nd in self._nodes:
-            if nd.depth < 0:
-                continue
+    def _set_leaf_values(self, start: int = 0) -> None:
+        stack = [start]
+        while stack:
+            nd = self._nodes[stack.pop()]
+            if nd.split is not None:
+                stack += [nd.left, nd.right]
             w = self._w[nd.idx]
+            if not len(nd.idx) and nd.value.shape == (self._k,):
+                continue  # no rows reach it any more: keep what it predicted
             if self._regression:
                 nd.value = np.array([np.average(self._y[nd.idx], weights=w) if w.sum() > 0 else
                                      (self._y[nd.idx].mean() if len(nd.idx) else 0.0)])
@@ -379,7 +390,7 @@ class TreeLearner(Learner):
                 go = nd.split.goes_left(self._Z[rows])
                 current = float(weight[go != want_left].sum())
                 split, swap, cost = best_routing_split(self._Z[rows[care]], want_left[care], weight[care],
-                                                       self._cat_sizes)
+                                                       self._info)
                 if split is None or cost >= current - 1e-9 * max(1.0, current):
                     continue
                 go_new = split.goes_left(self._Z[rows])
@@ -389,7 +400,7 @@ class TreeLearner(Learner):
                 if swap:
                     nd.left, nd.right = nd.right, nd.left
                 changed = True
-                self._reassign()
+                self._reassign(i)
             if not changed:
                 break
 

@@ -30,14 +30,22 @@ class Teacher:
         Most rows sent to the backend in one call.
     cache : bool
         Remember answers per row, so repeated queries cost nothing.
+    output : {"proba", "logits", "labels", "values"} or None
+        What the backend returns; None infers it from the first answer (rows of non-negative
+        numbers summing to one are probabilities, other matrices logits, one column of whole
+        numbers labels). Declaring it turns a wrong-looking answer into an error.
     """
 
     name = "teacher"
 
     def __init__(self, *, task: str | None = None, classes: Any = None, batch_size: int = 8192,
-                 cache: bool = False) -> None:
+                 cache: bool = False, output: str | None = None) -> None:
         if task is not None and task not in TASKS:
             raise ValueError(f"task must be one of {TASKS} or None, got {task!r}")
+        if output not in (None, "proba", "logits", "labels", "values"):
+            raise ValueError(f"output must be 'proba', 'logits', 'labels', 'values' or None, got {output!r}")
+        if output == "values":
+            task = task or "regression"
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         self.task = task
@@ -47,7 +55,8 @@ class Teacher:
         self._cache: dict[bytes, np.ndarray] = {}
         self.n_queries = 0
         self.n_calls = 0
-        self._output_kind: str | None = None  # "proba", "logits", "labels", "values", "binary_proba", "binary_logit"
+        # "proba", "logits", "labels", "values", "binary_proba", "binary_logit"
+        self._output_kind: str | None = output
 
     # -- to implement --------------------------------------------------------------------------
     def _forward(self, X: Any) -> Any:  # pragma: no cover - abstract
@@ -73,9 +82,10 @@ class Teacher:
         return np.concatenate(parts, axis=0)
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        if self._infer_task_if_needed(X) != "classification":
+        out = self.answer(X)
+        if self.task != "classification":
             raise TeacherError(f"{self.name} is a regressor: it has no predict_proba")
-        return self.answer(X)
+        return out
 
     def predict(self, X: Any) -> np.ndarray:
         """Labels (classifiers, in the teacher's label space) or values (regressors)."""
@@ -106,11 +116,6 @@ class Teacher:
         }
 
     # -- internals -----------------------------------------------------------------------------
-    def _infer_task_if_needed(self, X: Any) -> str:
-        if self.task is None:
-            self._answer_batch(_take(X, slice(0, min(_n_rows(X), 256))))
-        return self.task  # type: ignore[return-value]
-
     def _answer_cached(self, X: Any, n: int) -> np.ndarray:
         arr = np.ascontiguousarray(np.asarray(X if not hasattr(X, "to_numpy") else X.to_numpy()))
         keys = [row.tobytes() if arr.dtype != object else repr(row.tolist()).encode() for row in arr]
@@ -148,7 +153,7 @@ class Teacher:
             raise TeacherError(f"{self.name} returned shape {out.shape} for {n} rows; expected one answer per row")
         if out.ndim > 2 or (out.ndim == 2 and out.shape[1] == 0):
             raise TeacherError(f"{self.name} returned shape {out.shape}; expected (n,) or (n, n_outputs)")
-        if out.dtype.kind in "OUSb" or (out.dtype.kind in "iu" and out.ndim == 1):
+        if self._output_kind != "values" and (out.dtype.kind in "OUSb" or (out.dtype.kind in "iu" and out.ndim == 1)):
             return self._from_labels(out.reshape(n))
         try:
             out = out.astype(float)
@@ -188,6 +193,8 @@ class Teacher:
                 self._output_kind = "binary_proba" if np.all((v >= 0) & (v <= 1)) else "binary_logit"
         if self._output_kind == "labels":
             return self._from_labels(v.astype(int) if integral else v)
+        if self._output_kind in ("proba", "logits"):
+            self._output_kind = "binary_" + ("proba" if self._output_kind == "proba" else "logit")
         if self.classes_ is None:
             self.classes_ = np.array([0, 1])
         if len(self.classes_) != 2:

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from symdistill import DataError, Domain
+
+
+def test_kinds_and_bounds_inferred_from_array():
+    X = np.array([[0.5, 1, 3, 0], [2.0, 0, 7, 1], [1.0, 1, 5, 1]])
+    dom = Domain.from_data(X, feature_names=["a", "b", "c", "d"])
+    assert [f.kind for f in dom.features] == ["numeric", "binary", "integer", "binary"]
+    assert dom.features[2].lower == 3 and dom.features[2].upper == 7
+
+
+def test_dataframe_categories_round_trip():
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"job": ["nurse", "pilot", "nurse"], "age": [30, 41, 25],
+                       "smoker": [True, False, True]})
+    dom = Domain.from_data(df)
+    assert [f.kind for f in dom.features] == ["categorical", "integer", "binary"]
+    Z = dom.encode(df)
+    assert Z[:, 0].tolist() == [0.0, 1.0, 0.0]
+    back = dom.decode(Z)
+    assert list(back["job"]) == ["nurse", "pilot", "nurse"] and list(back["smoker"]) == [True, False, True]
+    assert Domain.from_dict(dom.to_dict()).feature_names == ["job", "age", "smoker"]
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (np.zeros((3, 2)), "expected 3 features"),
+        (np.array([[0.0, np.nan, 1.0]]), "column 'b' has a non-finite value"),
+        (np.zeros(7), "2-D array"),
+    ],
+)
+def test_encode_errors_name_the_problem(bad, message):
+    dom = Domain.from_data(np.eye(3), feature_names=["a", "b", "c"])
+    with pytest.raises(DataError, match=message):
+        dom.encode(bad)
+
+
+def test_unknown_category_and_unknown_column():
+    pd = pytest.importorskip("pandas")
+    dom = Domain.from_data(pd.DataFrame({"job": ["nurse", "pilot"], "age": [1.0, 2.0]}))
+    with pytest.raises(DataError, match="column 'job' has unknown category 'clown'"):
+        dom.encode(pd.DataFrame({"job": ["clown"], "age": [3.0]}))
+    with pytest.raises(DataError, match="unknown \\['height'\\]"):
+        dom.encode(pd.DataFrame({"job": ["nurse"], "height": [3.0]}))
+    with pytest.raises(DataError, match="unknown feature 'height'"):
+        dom.index("height")
+
+
+def test_missing_values_in_dataframe_are_reported():
+    pd = pytest.importorskip("pandas")
+    with pytest.raises(DataError, match="column 'age' has 1 missing"):
+        Domain.from_data(pd.DataFrame({"age": [1.0, None]}))
+
+
+def test_duplicate_names_rejected():
+    with pytest.raises(ValueError, match="duplicate feature names"):
+        Domain.from_data(np.eye(2), feature_names=["a", "a"])

@@ -1,0 +1,50 @@
+"""Checks every registered learner must pass, so a new learner is tested the day it registers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill.learners import registered_learners
+
+LEARNERS = sorted(registered_learners())
+
+
+@pytest.fixture(scope="module")
+def problem(torch_mlp, blobs):
+    X_train, X_test, _, _ = blobs
+    return torch_mlp, X_train[:600], X_test
+
+
+@pytest.mark.parametrize("form, method", LEARNERS)
+def test_fit_predict_size_round_trip_determinism(form, method, problem):
+    net, X, X_test = problem
+    kwargs = dict(form=form, method=method, max_size=4, random_state=0)
+    model = sd.distill(net, X, **kwargs)
+    pred = model.predict(X_test)
+    assert pred.shape == (len(X_test),)
+    assert set(np.unique(pred)) <= {0, 1}
+    assert 1 <= model.size <= 4
+    again = sd.load(model.to_json())
+    assert (again.predict(X_test) == pred).all()
+    assert again == model
+    twin = sd.distill(net, X, **kwargs)
+    assert twin.to_dict() == model.to_dict()
+    assert str(model)
+    assert float(sd.fidelity(model, net, X_test)) > 0.5
+
+
+@pytest.mark.parametrize("form, method", LEARNERS)
+def test_bad_max_size_is_rejected(form, method, problem):
+    net, X, _ = problem
+    with pytest.raises(ValueError, match="max_size"):
+        sd.distill(net, X, form=form, method=method, max_size=0)
+
+
+def test_unknown_form_and_method():
+    X = np.zeros((5, 2))
+    with pytest.raises(ValueError, match="unknown form 'forest'"):
+        sd.distill(lambda X: X[:, 0] > 0, X, form="forest")
+    with pytest.raises(ValueError, match="no method 'magic'"):
+        sd.distill(lambda X: X[:, 0] > 0, X, form="tree", method="magic")

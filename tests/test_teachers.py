@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill import TeacherError
+from symdistill.teachers import CallableTeacher, Oracle
+
+
+def test_torch_teacher_matches_manual_forward(torch_mlp, blobs):
+    import torch
+
+    X = blobs[1]
+    t = sd.as_teacher(torch_mlp, batch_size=100)
+    proba = t.predict_proba(X)
+    with torch.no_grad():
+        manual = torch.softmax(torch_mlp(torch.tensor(X, dtype=torch.float32)), dim=1).numpy()
+    assert np.allclose(proba, manual, atol=1e-6)
+    assert t.task == "classification" and t.classes_.tolist() == [0, 1]
+    assert t.n_queries == len(X) and t.n_calls == int(np.ceil(len(X) / 100))
+
+
+def test_torch_teacher_restores_training_mode(torch_mlp, blobs):
+    torch_mlp.train()
+    sd.as_teacher(torch_mlp).predict(blobs[1][:5])
+    assert torch_mlp.training
+    torch_mlp.eval()
+
+
+def test_sklearn_teacher_uses_predict_proba_and_classes(sklearn_mlp, blobs):
+    t = sd.as_teacher(sklearn_mlp)
+    X = blobs[1]
+    assert np.allclose(t.predict_proba(X), sklearn_mlp.predict_proba(X))
+    assert (t.predict(X) == sklearn_mlp.predict(X)).all()
+
+
+def test_onnx_teacher_agrees_with_torch(onnx_file, torch_mlp, blobs):
+    X = blobs[1]
+    t_onnx = sd.as_teacher(str(onnx_file))
+    t_torch = sd.as_teacher(torch_mlp)
+    assert np.allclose(t_onnx.predict_proba(X), t_torch.predict_proba(X), atol=1e-5)
+    assert sd.as_teacher(onnx_file.read_bytes()).predict(X[:3]).shape == (3,)
+
+
+def test_torchscript_file_teacher(torch_mlp, blobs, tmp_path):
+    import torch
+
+    path = tmp_path / "net.pt"
+    torch.jit.trace(torch_mlp, torch.zeros(1, 3)).save(str(path))
+    t = sd.as_teacher(str(path))
+    assert (t.predict(blobs[1]) == sd.as_teacher(torch_mlp).predict(blobs[1])).all()
+
+
+def test_callable_labels_probabilities_logits_values():
+    X = np.linspace(0, 1, 20).reshape(-1, 1)
+    labels = sd.as_teacher(lambda X: np.where(X[:, 0] > 0.5, "yes", "no"))
+    assert labels.predict(X)[-1] == "yes" and labels.classes_.tolist() == ["no", "yes"]
+    proba = sd.as_teacher(lambda X: np.column_stack([1 - X[:, 0], X[:, 0]]))
+    assert np.allclose(proba.predict_proba(X)[:, 1], X[:, 0])
+    logits = sd.as_teacher(lambda X: np.column_stack([np.zeros(len(X)), 10 * (X[:, 0] - 0.5)]))
+    assert logits.predict(X).tolist() == [0] * 10 + [1] * 10
+    values = sd.as_teacher(lambda X: X[:, 0] * 2.5)
+    assert values.predict(X[:2]).tolist() == [0.0, 2.5 / 19] and values.task == "regression"
+    forced = sd.as_teacher(lambda X: X[:, 0], task="classification")
+    assert forced.predict_proba(X)[-1].tolist() == [0.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    "fn, message",
+    [
+        (lambda X: 1 / 0, "raised ZeroDivisionError"),
+        (lambda X: np.zeros(len(X) + 1), "one answer per row"),
+        (lambda X: np.full(len(X), np.nan), "NaN"),
+        (lambda X: np.full((len(X), 2), 0.7), "do not sum to 1|probabilit"),
+        (lambda X: "garbage", "shape|array"),
+        (lambda X: np.zeros((len(X), 2, 2)), "shape"),
+    ],
+)
+def test_bad_teachers_get_clear_errors(fn, message):
+    t = CallableTeacher(fn, name="badnet", task="classification", output="proba")
+    with pytest.raises(TeacherError, match=message) as info:
+        t.answer(np.zeros((4, 2)))
+    assert "badnet" in str(info.value)
+
+
+def test_non_deterministic_teacher_is_rejected():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(50, 2))
+    with pytest.raises(TeacherError, match="not deterministic"):
+        sd.distill(lambda X: rng.uniform(size=len(X)) > 0.5, X, max_size=2)
+
+
+def test_unknown_label_after_classes_fixed():
+    t = sd.as_teacher(lambda X: np.where(X[:, 0] > 0.5, "b", "a"), classes=["a"])
+    with pytest.raises(TeacherError, match="'b'.*classes"):
+        t.predict(np.array([[0.9]]))
+
+
+def test_cache_avoids_repeated_queries():
+    calls = []
+
+    def f(X):
+        calls.append(len(X))
+        return (X[:, 0] > 0).astype(int)
+
+    t = sd.as_teacher(f, cache=True)
+    X = np.array([[1.0], [-1.0], [1.0]])
+    t.predict(X)
+    t.predict(X)
+    assert calls == [2]
+
+
+def test_oracle_decodes_categories_for_dataframe_teacher():
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"colour": pd.Categorical(["red", "blue", "red"]), "size": [1.0, 2.0, 3.0]})
+    seen = []
+
+    def f(frame):
+        seen.append(frame)
+        return (frame["colour"] == "red").astype(int).to_numpy()
+
+    dom = sd.Domain.from_data(df)
+    oracle = Oracle(sd.as_teacher(f), dom)
+    assert oracle.label(dom.encode(df)).y.tolist() == [1, 0, 1]
+    assert list(seen[-1]["colour"]) == ["red", "blue", "red"]
+
+
+def test_as_teacher_rejects_unknown_objects():
+    with pytest.raises(TypeError, match="cannot use a int"):
+        sd.as_teacher(3)
+    with pytest.raises(ValueError, match="cannot tell the teacher kind"):
+        sd.as_teacher("model.xyz")
+    with pytest.raises(FileNotFoundError):
+        sd.as_teacher("missing.onnx")

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill import DataError
+from symdistill.learners import TreeLearner
+
+
+def xor(X):
+    return (np.round(X[:, 0]) != np.round(X[:, 1])).astype(int)
+
+
+def test_xor_needs_lookahead_and_gets_four_leaves():
+    X = np.random.default_rng(0).uniform(size=(1500, 6))
+    tree = sd.distill(xor, X, max_size=4, random_state=0, n_samples=4000)
+    X_test = np.random.default_rng(1).uniform(size=(3000, 6))
+    assert tree.size == 4
+    assert float(sd.fidelity(tree, xor, X_test)) >= 0.97
+    assert set(tree.feature[tree.feature >= 0]) == {0, 1}
+    flat = sd.distill(xor, X, max_size=4, random_state=0, n_samples=4000, lookahead_depth=0, refine_passes=0)
+    assert float(sd.fidelity(flat, xor, X_test)) < float(sd.fidelity(tree, xor, X_test))
+
+
+def test_beats_cart_on_teacher_labels_for_the_same_size(torch_mlp, blobs):
+    from sklearn.tree import DecisionTreeClassifier
+
+    X_train, X_test, _, _ = blobs
+    t = sd.as_teacher(torch_mlp)
+    tree = sd.distill(t, X_train, max_size=6, random_state=0)
+    cart = DecisionTreeClassifier(max_leaf_nodes=6, random_state=0).fit(X_train, t.predict(X_train))
+    ref = t.predict(X_test)
+    assert np.mean(tree.predict(X_test) == ref) >= np.mean(cart.predict(X_test) == ref) - 0.01
+
+
+def test_deep_nodes_are_topped_up_with_teacher_queries():
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+    learner = TreeLearner(max_size=8, random_state=0, n_samples=300, min_node_samples=200).fit(xor, X)
+    assert learner.n_queries_ > 300 + 32  # the determinism probe plus sampled top-ups
+    assert learner.model_.meta["n_queries"] == learner.n_queries_
+
+
+def test_categorical_splits_on_dataframe():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"city": pd.Categorical(rng.choice(["paris", "rome", "oslo", "lima"], 800)),
+                       "income": rng.uniform(0, 100, 800)})
+
+    def teacher(frame):
+        return (frame["city"].isin(["rome", "lima"]) & (frame["income"] > 40)).astype(int).to_numpy()
+
+    tree = sd.distill(teacher, df, max_size=3, random_state=0)
+    assert float(sd.fidelity(tree, teacher, df)) >= 0.98
+    assert "city in {" in str(tree)
+    again = sd.load(tree.to_json())
+    assert (again.predict(df) == tree.predict(df)).all()
+
+
+def test_regression_teacher_gets_value_leaves():
+    X = np.random.default_rng(0).uniform(size=(800, 3))
+
+    def f(X):
+        return np.where(X[:, 0] > 0.5, 3.0, -1.0) + X[:, 1]
+
+    tree = sd.distill(f, X, max_size=8, random_state=0, task="regression")
+    assert tree.task == "regression" and tree.size <= 8
+    score = sd.fidelity(tree, f, X)
+    assert score.value > 0.95 and "MAE" in score.extra
+
+
+def test_splits_whose_children_agree_are_pruned():
+    X = np.random.default_rng(0).uniform(size=(600, 2))
+    tree = sd.distill(lambda X: (X[:, 0] > 0.7).astype(int), X, max_size=8, random_state=0)
+    assert tree.size == 2
+
+
+def test_multiclass_string_labels():
+    X = np.random.default_rng(0).uniform(size=(900, 2))
+
+    def f(X):
+        return np.array(["a", "b", "c"])[np.minimum((X[:, 0] * 3).astype(int), 2)]
+
+    tree = sd.distill(f, X, max_size=3, random_state=0)
+    assert set(tree.predict(X)) == {"a", "b", "c"}
+    assert float(sd.fidelity(tree, f, X)) > 0.98
+
+
+@pytest.mark.parametrize("param, value", [("criterion", "entropy"), ("min_node_samples", -1),
+                                          ("max_depth", 0), ("n_samples", -5)])
+def test_bad_parameters_are_named(param, value):
+    X = np.random.default_rng(0).uniform(size=(50, 2))
+    with pytest.raises(ValueError, match=param):
+        sd.distill(xor, X, **{param: value})
+
+
+def test_bad_data_is_named():
+    with pytest.raises(DataError, match="non-finite"):
+        sd.distill(xor, np.array([[0.1, np.nan], [0.2, 0.3]]))
+    with pytest.raises(DataError, match="2-D"):
+        sd.distill(xor, np.zeros(5))
+    with pytest.raises(DataError, match="at least 2 rows"):
+        sd.distill(xor, np.zeros((1, 2)))

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import symdistill as sd
+from symdistill import ModelFormatError
+from symdistill.domain import Domain
+from symdistill.models import Tree
+
+
+def small_tree() -> Tree:
+    dom = Domain.from_data(np.array([[0.0, 0.0], [10.0, 1.0]]), feature_names=["age", "smoker"])
+    return Tree(dom, "classification", np.array(["low", "high"]),
+                children_left=[1, -1, 3, -1, -1], children_right=[2, -1, 4, -1, -1],
+                feature=[0, -1, 1, -1, -1], threshold=[5.0, 0, 0.5, 0, 0],
+                value=[[0.5, 0.5], [0.9, 0.1], [0.3, 0.7], [0.8, 0.2], [0.1, 0.9]])
+
+
+def test_predict_follows_thresholds_inclusively():
+    t = small_tree()
+    X = np.array([[5.0, 1.0], [5.000001, 0.0], [7.0, 1.0]])
+    assert t.predict(X).tolist() == ["low", "low", "high"]
+    assert t.apply(X).tolist() == [1, 3, 4]
+    assert np.allclose(t.predict_proba(X)[2], [0.1, 0.9])
+    assert t.size == 3 and t.depth == 2
+
+
+def test_str_is_readable_with_names():
+    text = str(small_tree())
+    assert "if age <= 5:" in text and "smoker > 0.5" in text and "high" in text
+
+
+def test_json_round_trip_is_exact():
+    t = small_tree()
+    again = sd.load(t.to_json())
+    assert again == t and again.to_dict() == t.to_dict()
+    assert sd.load(json.loads(t.to_json())) == t
+
+
+def test_leaf_regions_cover_predictions():
+    t = small_tree()
+    X = np.random.default_rng(0).uniform([0, 0], [10, 1], size=(500, 2))
+    X[:, 1] = np.round(X[:, 1])
+    leaves = t.apply(X)
+    for leaf, box in t.leaf_regions():
+        assert (box.contains(X) == (leaves == leaf)).all()
+
+
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda d: d.update(children_left=[1, -1, 1, -1, -1]), "one parent|tree"),
+        (lambda d: d.update(feature=[7, -1, 1, -1, -1]), "feature 7"),
+        (lambda d: d.update(threshold="no"), "threshold"),
+        (lambda d: d.update(kind="forest"), "unknown model kind 'forest'"),
+        (lambda d: d.update(version=99), "version"),
+        (lambda d: d.pop("value"), "missing field 'value'"),
+        (lambda d: d.update(value=[[1, 0]] * 5, classes=["a", "b", "c"]), "classes"),
+        (lambda d: d["domain"].update(features="x"), "features"),
+    ],
+)
+def test_malformed_json_gets_clear_error(mutate, message):
+    d = small_tree().to_dict()
+    mutate(d)
+    with pytest.raises(ModelFormatError, match=message):
+        sd.load(json.dumps(d))
+
+
+def test_load_rejects_non_json_and_missing_files(tmp_path):
+    with pytest.raises(ModelFormatError, match="not valid JSON"):
+        sd.load("{not json")
+    with pytest.raises(ModelFormatError, match="no such model file"):
+        sd.load(tmp_path / "missing.json")
+    with pytest.raises(ModelFormatError, match="not a symdistill model"):
+        sd.load('{"format": "pickle"}')
+
+
+@st.composite
+def random_trees(draw):
+    d = draw(st.integers(1, 4))
+    n_leaves = draw(st.integers(1, 12))
+    dom = Domain.from_data(np.vstack([np.zeros(d), np.ones(d)]) * 10 + 0.5)
+    left, right, feat, thr = [-1], [-1], [-1], [0.0]
+    leaves = [0]
+    while len(leaves) < n_leaves:
+        i = leaves.pop(draw(st.integers(0, len(leaves) - 1)))
+        left[i], right[i] = len(left), len(left) + 1
+        feat[i] = draw(st.integers(0, d - 1))
+        thr[i] = draw(st.floats(0, 11, allow_nan=False))
+        for _ in range(2):
+            left.append(-1), right.append(-1), feat.append(-1), thr.append(0.0)
+        leaves += [left[i], right[i]]
+    value = draw(st.lists(st.lists(st.floats(0, 1), min_size=2, max_size=2), min_size=len(left), max_size=len(left)))
+    return Tree(dom, "classification", np.array([0, 1]), children_left=left, children_right=right,
+                feature=feat, threshold=thr, value=value)
+
+
+@settings(max_examples=40, deadline=None)
+@given(random_trees(), st.integers(0, 2**32 - 1))
+def test_random_trees_round_trip_and_predict_by_walking(tree, seed):
+    X = np.random.default_rng(seed).uniform(0, 11, size=(50, tree.domain.n_features))
+    again = sd.load(tree.to_json())
+    assert (again.predict(X) == tree.predict(X)).all()
+    for x, p in zip(X, tree.predict(X)):
+        i = 0
+        while tree.children_left[i] >= 0:
+            i = tree.children_left[i] if x[tree.feature[i]] <= tree.threshold[i] else tree.children_right[i]
+        assert p == tree.classes[np.argmax(tree.value[i])]
