@@ -77,9 +77,14 @@ class Teacher:
             return np.zeros(width)
         if self.cache:
             return self._answer_cached(X, n)
-        parts = [self._answer_batch(_take(X, slice(i, i + self.batch_size)))
-                 for i in range(0, n, self.batch_size)]
-        return np.concatenate(parts, axis=0)
+        raws = [(self._forward_counted(_take(X, slice(i, i + self.batch_size))), min(self.batch_size, n - i))
+                for i in range(0, n, self.batch_size)]
+        if self.classes_ is None and self._output_kind in (None, "labels"):
+            # Labels: the classes are every label of this first answer, not just its first batch's.
+            labels = [np.asarray(r) for r, _ in raws]
+            if all(a.ndim == 1 and a.dtype.kind in "OUSbiu" for a in labels):
+                self.classes_ = np.unique(np.concatenate(labels))
+        return np.concatenate([self._interpret(r, m) for r, m in raws], axis=0)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         out = self.answer(X)
@@ -97,8 +102,12 @@ class Teacher:
     def check_deterministic(self, X: Any, n_rows: int = 32) -> None:
         """Ask twice on the same rows; raise if the answers differ (dropout on, random sampling, ...)."""
         probe = _take(X, slice(0, n_rows))
-        a = self._answer_batch(probe)
-        b = self._answer_batch(probe)
+        state = (self.task, self.classes_, self._output_kind)
+        try:
+            a = self._answer_batch(probe)
+            b = self._answer_batch(probe)
+        finally:  # what the probe inferred is inferred again from the first real answer
+            self.task, self.classes_, self._output_kind = state
         if a.shape != b.shape or not np.allclose(a, b, rtol=1e-5, atol=1e-6):
             diff = float(np.max(np.abs(a - b))) if a.shape == b.shape else float("nan")
             raise TeacherError(
@@ -131,6 +140,9 @@ class Teacher:
         return np.stack([self._cache[k] for k in keys])
 
     def _answer_batch(self, X: Any) -> np.ndarray:
+        return self._interpret(self._forward_counted(X), _n_rows(X))
+
+    def _forward_counted(self, X: Any) -> Any:
         n = _n_rows(X)
         try:
             raw = self._forward(X)
@@ -142,7 +154,7 @@ class Teacher:
             ) from exc
         self.n_calls += 1
         self.n_queries += n
-        return self._interpret(raw, n)
+        return raw
 
     def _interpret(self, raw: Any, n: int) -> np.ndarray:
         try:

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill.cli import main
+
+
+@pytest.fixture()
+def csv_rows(blobs, tmp_path):
+    pd = pytest.importorskip("pandas")
+    X_train, X_test, _, y_test = blobs
+    train = tmp_path / "rows.csv"
+    hold = tmp_path / "holdout.csv"
+    pd.DataFrame(X_train, columns=["a", "b", "c"]).to_csv(train, index=False)
+    df = pd.DataFrame(X_test, columns=["a", "b", "c"])
+    df["label"] = y_test
+    df.to_csv(hold, index=False)
+    return train, hold
+
+
+def test_distill_show_evaluate_with_onnx_teacher(onnx_file, csv_rows, tmp_path, capsys, torch_mlp, blobs):
+    train, hold = csv_rows
+    out = tmp_path / "tree.json"
+    assert main(["distill", "--teacher", str(onnx_file), "--data", str(train), "--max-size", "6",
+                 "-o", str(out)]) == 0
+    tree = sd.load(out)
+    assert tree.size <= 6 and tree.feature_names == ["a", "b", "c"]
+    assert "wrote" in capsys.readouterr().out
+    assert main(["show", str(out)]) == 0
+    assert "if " in capsys.readouterr().out
+    assert main(["evaluate", str(out), "--teacher", str(onnx_file), "--data", str(hold), "--label", "label"]) == 0
+    text = capsys.readouterr().out
+    assert "fidelity" in text and "accuracy" in text
+    reported = float(text.split("fidelity ")[1].split()[0])
+    expected = float(sd.fidelity(tree, torch_mlp, blobs[1]))
+    assert abs(reported - expected) < 1e-3
+
+
+def test_module_attribute_teacher(csv_rows, tmp_path, monkeypatch, capsys):
+    train, _ = csv_rows
+    (tmp_path / "my_teacher.py").write_text(
+        "import numpy as np\n"
+        "def predict(df):\n"
+        "    return (df['a'].to_numpy() > 0.5).astype(int)\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out = tmp_path / "t.json"
+    assert main(["distill", "--teacher", "my_teacher:predict", "--data", str(train), "--max-size", "4",
+                 "-o", str(out)]) == 0
+    assert sd.load(out).size == 2
+
+
+def test_joblib_teacher_warns_about_pickle(sklearn_mlp, csv_rows, tmp_path):
+    import joblib
+
+    train, _ = csv_rows
+    path = tmp_path / "mlp.joblib"
+    joblib.dump(sklearn_mlp, path)
+    with pytest.warns(UserWarning, match="pickle"):
+        assert main(["distill", "--teacher", str(path), "--data", str(train), "--as-array", "--max-size", "3",
+                     "-o", str(tmp_path / "m.json")]) == 0
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["distill", "--teacher", "nope.onnx", "--data", "x.csv", "-o", "o.json"], "data file not found"),
+        (["show", "missing.json"], "model file not found"),
+        (["distill", "--teacher", "weird.bin", "--data", "{rows}", "-o", "o.json"], "cannot load teacher"),
+        (["distill", "--teacher", "{onnx}", "--data", "{rows}", "--form", "forest", "-o", "o.json"], "unknown form"),
+        (["distill", "--teacher", "{onnx}", "--data", "{rows}", "--drop", "zzz", "-o", "o.json"], "column 'zzz'"),
+    ],
+)
+def test_user_errors_exit_2_with_message(argv, message, csv_rows, onnx_file, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    argv = [a.format(rows=csv_rows[0], onnx=onnx_file) for a in argv]
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_malformed_model_file(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "symdistill", "version": 1, "kind": "tree", "task": "classification"}))
+    assert main(["show", str(bad)]) == 2
+    assert "missing field" in capsys.readouterr().err
+
+
+def test_demo_runs_offline(capsys):
+    pytest.importorskip("torch")
+    assert main(["demo", "--max-size", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "fidelity to the network" in out and "JSON round trip: identical predictions" in out
