@@ -93,6 +93,7 @@ class Learner:
         self.domain_ = domain
         self.model_ = self._fit(oracle, Z, answer, sampler)
         self.model_.meta.update({"learner": type(self).__name__, "form": self.form, "method": self.method,
+                                 "max_size": int(self.max_size),
                                  "random_state": self.random_state, "n_queries": oracle.n_queries,
                                  "teacher": t.name})
         self.n_queries_ = oracle.n_queries

@@ -2,8 +2,8 @@
 
 ``RegionSampler.sample(box, n)`` draws ``n`` new rows inside ``box`` (a tree node, a rule's cover,
 the whole domain): a smoothed bootstrap of the user's rows that fall inside the box (pick a row,
-jitter it with a per-feature Gaussian kernel, reflect it back into the box), so dependencies
-between features are kept. When the box holds few rows, the nearest rows are projected into it
+jitter its numeric features with a per-feature Gaussian kernel, reflect it back into the box),
+so dependencies between features are kept. When the box holds few rows, the nearest rows are projected into it
 first, so deep regions never run dry. Integer, binary and categorical features keep their kind.
 """
 
@@ -113,16 +113,8 @@ class RegionSampler:
         Z = np.where(Z < lo, 2 * lo - Z, Z)
         Z = np.where(Z > hi, 2 * hi - Z, Z)
         Z = np.clip(Z, lo, hi)
-        for j, kind in enumerate(self.kinds):
-            if kind == "binary" and lo[j] < hi[j]:
-                flip = self.rng.random(n) < 0.05
-                Z[flip, j] = 1.0 - Z[flip, j]
-            elif kind == "categorical":
-                allowed = np.array(sorted(box.cats.get(j, range(len(self._cat_freq[j])))))
-                if allowed.size > 1:
-                    swap = self.rng.random(n) < 0.05
-                    p = self._cat_freq[j][allowed]
-                    Z[swap, j] = self.rng.choice(allowed, size=int(swap.sum()), p=p / p.sum())
+        # Binary and categorical values are copied from the data row, never flipped: one-hot groups
+        # and other dependencies between them stay valid (flipping made impossible rows).
         return self._fix_kinds(Z, box)
 
     def _fix_kinds(self, Z: np.ndarray, box: Box) -> np.ndarray:
