@@ -1,0 +1,316 @@
+"""ONNX emitter: a graph that onnxruntime runs, built with the ``onnx`` package's helper API.
+
+The graph has one input ``X``: double, shape ``(N, n_features)``, encoded rows (categorical
+features as category codes). Doubles keep the thresholds exact. Outputs:
+
+* classifiers: ``label`` (N,), the class label (string, int64, double or bool tensor, following the
+  labels' type) and ``class_index`` (N,) int64, the index into the ``classes`` metadata entry;
+  linear classifiers also give ``probabilities`` (N, n_classes), double;
+* regressors: ``value`` (N,) double.
+
+Forms:
+
+* a tree is an ``ai.onnx.ml`` ``TreeEnsembleClassifier`` (thresholds as double tensors; one-hot
+  leaf weights so that the label is exactly the leaf's class, ties and float32 rounding aside) or
+  a ``TreeEnsembleRegressor`` whose leaves hold their leaf *number* (exact in float32), turned into
+  the double leaf value by a ``Gather`` (the regressor's float32 output would round the values).
+  A categorical test "code in {a, b}" becomes a chain of ``BRANCH_EQ`` nodes sharing one true child;
+* a linear model computes its terms with elementwise operators, then ``Gemm`` (+ ``Sigmoid`` /
+  ``Softmax`` for probabilities; the label comes from the score's sign or ``ArgMax``). ``Gemm`` sums
+  in its own order, so scores agree with ``predict`` to rounding, not bit for bit;
+* an ordered rule list evaluates every literal with comparison operators, ``And``-s them per rule,
+  and picks the first rule that fires with ``ArgMax`` (a default column always fires).
+
+Metadata (``metadata_props``): ``symdistill.kind``, ``symdistill.task``, ``symdistill.features``
+and ``symdistill.classes`` (JSON). Automata are not exported to ONNX.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, cast
+
+import numpy as np
+
+from .._version import __version__
+from .ir import Branch, DecisionList, Hinge, Indicator, IsIn, Leaf, LessEq, LinearScores, Node, Program, Value
+
+OPSET = 17
+ML_OPSET = 3
+IR_VERSION = 8
+
+
+def _onnx() -> Any:
+    try:
+        import onnx
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ImportError("exporting to ONNX needs the onnx package: pip install 'symdistill[onnx]'") from exc
+    return onnx
+
+
+def emit(program: Program) -> bytes:
+    """The serialised ONNX model (``ModelProto`` bytes) for ``program``.
+
+    >>> import numpy as np, onnxruntime as ort
+    >>> from symdistill.domain import Domain
+    >>> from symdistill.models import Tree
+    >>> from symdistill.export.ir import build
+    >>> dom = Domain.from_data(np.array([[0.0], [1.0]]), feature_names=["age"])
+    >>> tree = Tree(dom, "classification", np.array(["no", "yes"]), children_left=[1, -1, -1],
+    ...             children_right=[2, -1, -1], feature=[0, -1, -1], threshold=[0.5, 0, 0],
+    ...             value=[[0.5, 0.5], [1, 0], [0, 1]])
+    >>> session = ort.InferenceSession(emit(build(tree)), providers=["CPUExecutionProvider"])
+    >>> session.run(["label"], {"X": np.array([[0.5], [0.75]])})[0].tolist()
+    ['no', 'yes']
+    """
+    return _Graph(program).model().SerializeToString()
+
+
+class _Graph:
+    """Collects nodes and constants; names are generated, never taken from user text."""
+
+    def __init__(self, program: Program) -> None:
+        self.onnx = _onnx()
+        self.helper = self.onnx.helper
+        self.program = program
+        self.nodes: list[Any] = []
+        self.initializers: list[Any] = []
+        self.outputs: list[Any] = []
+        self._count = 0
+
+    # -- plumbing ------------------------------------------------------------------------------
+    def name(self, stem: str) -> str:
+        self._count += 1
+        return f"{stem}_{self._count}"
+
+    def const(self, stem: str, array: np.ndarray) -> str:
+        n = self.name(stem)
+        self.initializers.append(self.onnx.numpy_helper.from_array(array, n))
+        return n
+
+    def op(self, op_type: str, inputs: list[str], stem: str, n_outputs: int = 1, domain: str = "",
+           **attrs: Any) -> str:
+        outs = [self.name(stem) for _ in range(n_outputs)]
+        self.nodes.append(self.helper.make_node(op_type, inputs, outs, domain=domain, **attrs))
+        return outs[0]
+
+    def output(self, name: str, source: str, elem_type: int, shape: list[Any]) -> None:
+        self.nodes.append(self.helper.make_node("Identity", [source], [name]))
+        self.outputs.append(self.helper.make_tensor_value_info(name, elem_type, shape))
+
+    # -- model ---------------------------------------------------------------------------------
+    def model(self) -> Any:
+        prog = self.program
+        body = prog.body
+        if isinstance(body, (Branch, Leaf)):
+            self._tree(body)
+        elif isinstance(body, LinearScores):
+            self._linear(body)
+        elif isinstance(body, DecisionList):
+            self._decision_list(body)
+        else:
+            raise ValueError(f"a {prog.kind} model cannot be exported to ONNX; export automata to "
+                             "'c', 'python', 'prolog' or 'json'")
+        TP = self.onnx.TensorProto
+        x = self.helper.make_tensor_value_info("X", TP.DOUBLE, ["N", prog.n_features])
+        graph = self.helper.make_graph(self.nodes, f"symdistill_{prog.kind}", [x], self.outputs, self.initializers)
+        model = self.helper.make_model(
+            graph, producer_name="symdistill", producer_version=__version__, ir_version=IR_VERSION,
+            opset_imports=[self.helper.make_opsetid("", OPSET), self.helper.make_opsetid("ai.onnx.ml", ML_OPSET)])
+        model.doc_string = f"symdistill {prog.kind} model ({prog.task}); input X: double (N, {prog.n_features})"
+        meta = {"symdistill.kind": prog.kind, "symdistill.task": prog.task,
+                "symdistill.features": json.dumps([f.name for f in prog.features]),
+                "symdistill.classes": json.dumps(list(prog.classes))}
+        self.helper.set_model_props(model, meta)
+        self.onnx.checker.check_model(model)
+        return model
+
+    def _labels(self, index: str) -> None:
+        """Outputs ``class_index`` and ``label`` from an int64 index tensor of shape (N,)."""
+        TP = self.onnx.TensorProto
+        classes = self.program.classes
+        if all(isinstance(c, bool) for c in classes):
+            table, elem = np.array(classes, dtype=bool), TP.BOOL
+        elif all(isinstance(c, int) and not isinstance(c, bool) for c in classes):
+            table, elem = np.array(classes, dtype=np.int64), TP.INT64
+        elif all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in classes):
+            table, elem = np.array(classes, dtype=np.float64), TP.DOUBLE
+        else:
+            table, elem = np.array([str(c) for c in classes], dtype=object), TP.STRING
+        label = self.op("Gather", [self.const("classes", table), index], "label", axis=0)
+        self.output("label", label, elem, ["N"])
+        self.output("class_index", index, TP.INT64, ["N"])
+
+    def _column(self, feature: int) -> str:
+        """``X[:, feature]`` with shape (N, 1)."""
+        return self.op("Gather", ["X", self.const("feature", np.array([feature], dtype=np.int64))], "column", axis=1)
+
+    def _flat(self, tensor: str) -> str:
+        return self.op("Reshape", [tensor, self.const("shape", np.array([-1], dtype=np.int64))], "flat")
+
+    def _rows_of(self, value: np.ndarray) -> str:
+        """``value`` (a 1-element array) repeated for every row: shape (N,)."""
+        n = self.op("Gather", [self.op("Shape", ["X"], "shape"), self.const("zero", np.array([0], dtype=np.int64))],
+                    "n_rows", axis=0)
+        return self.op("ConstantOfShape", [n], "filled", value=self.onnx.numpy_helper.from_array(value))
+
+    # -- trees ---------------------------------------------------------------------------------
+    def _tree(self, root: Node) -> None:
+        prog = self.program
+        TP = self.onnx.TensorProto
+        if prog.is_classifier and len(prog.classes) == 1:
+            # onnxruntime's tree classifier mislabels a one-class ensemble; the answer is constant.
+            self._labels(self._rows_of(np.array([0], dtype=np.int64)))
+            return
+        rows, leaves = _flatten(root)
+        attrs: dict[str, Any] = {
+            "nodes_treeids": [0] * len(rows), "nodes_nodeids": list(range(len(rows))),
+            "nodes_featureids": [r[1] for r in rows], "nodes_modes": [r[0] for r in rows],
+            "nodes_truenodeids": [r[3] for r in rows], "nodes_falsenodeids": [r[4] for r in rows],
+            "nodes_values_as_tensor": self.onnx.numpy_helper.from_array(
+                np.array([r[2] for r in rows], dtype=np.float64)),
+            "post_transform": "NONE",
+        }
+        if prog.is_classifier:
+            k = len(prog.classes)
+            # Every leaf votes 1 for its class and 0 for the others: the label is then exactly the
+            # leaf's class (onnxruntime reads a two-class ensemble with one voted class differently).
+            ids = [i for i, _ in leaves for _ in range(k)]
+            attrs.update(class_treeids=[0] * len(ids), class_nodeids=ids, class_ids=list(range(k)) * len(leaves),
+                         class_weights=[1.0 if c == int(out) else 0.0 for _, out in leaves for c in range(k)],
+                         classlabels_int64s=list(range(k)))
+            index = self.op("TreeEnsembleClassifier", ["X"], "tree", n_outputs=2, domain="ai.onnx.ml", **attrs)
+            self._labels(index)
+            return
+        attrs.update(n_targets=1, target_treeids=[0] * len(leaves), target_nodeids=[i for i, _ in leaves],
+                     target_ids=[0] * len(leaves), target_weights=[float(n) for n in range(len(leaves))])
+        number = self.op("TreeEnsembleRegressor", ["X"], "leaf_number", domain="ai.onnx.ml", **attrs)
+        index = self._flat(self.op("Cast", [number], "leaf_index", to=TP.INT64))
+        values = self.const("leaf_values", np.array([float(out) for _, out in leaves], dtype=np.float64))
+        self.output("value", self.op("Gather", [values, index], "value", axis=0), TP.DOUBLE, ["N"])
+
+    # -- linear models -------------------------------------------------------------------------
+    def _factor(self, f: Value | Indicator | Hinge) -> str:
+        TP = self.onnx.TensorProto
+        col = self._column(f.feature)
+        if isinstance(f, Value):
+            return col
+        if isinstance(f, Indicator):
+            eq = self.op("Equal", [col, self.const("code", np.array([f.code], dtype=np.float64))], "is_code")
+            return self.op("Cast", [eq], "indicator", to=TP.DOUBLE)
+        diff = self.op("Sub", [col, self.const("knot", np.array([f.knot], dtype=np.float64))], "diff")
+        if f.direction == -1:
+            diff = self.op("Neg", [diff], "neg")
+        return self.op("Relu", [diff], "hinge")
+
+    def _linear(self, lin: LinearScores) -> None:
+        TP = self.onnx.TensorProto
+        coef = np.array(lin.coef, dtype=np.float64).reshape(len(lin.coef), len(lin.terms))
+        keep = [t for t in range(len(lin.terms)) if np.any(coef[:, t] != 0.0)]
+        terms = [lin.terms[t] for t in keep] or [(Value(0),)]
+        weights = coef[:, keep] if keep else np.zeros((coef.shape[0], 1))
+        columns = []
+        for term in terms:
+            col = self._factor(term[0])
+            for f in term[1:]:
+                col = self.op("Mul", [col, self._factor(f)], "product")
+            columns.append(col)
+        design = columns[0] if len(columns) == 1 else self.op("Concat", columns, "design", axis=1)
+        intercept = self.const("intercept", np.array(lin.intercept))
+        scores = self.op("Gemm", [design, self.const("coef", weights), intercept], "scores", transB=1)
+        if lin.link == "identity":
+            self.output("value", self._flat(scores), TP.DOUBLE, ["N"])
+            return
+        if lin.link == "logistic":
+            p1 = self.op("Sigmoid", [scores], "p1")
+            p0 = self.op("Sub", [self.const("one", np.array([1.0])), p1], "p0")
+            proba = self.op("Concat", [p0, p1], "proba", axis=1)
+            positive = self.op("Greater", [self._flat(scores), self.const("zero", np.array([0.0]))], "positive")
+            index = self.op("Cast", [positive], "index", to=TP.INT64)
+        else:
+            proba = self.op("Softmax", [scores], "proba", axis=1)
+            index = self.op("ArgMax", [scores], "index", axis=1, keepdims=0, select_last_index=0)
+        self._labels(index)
+        self.output("probabilities", proba, TP.DOUBLE, ["N", len(self.program.classes)])
+
+    # -- rule lists ----------------------------------------------------------------------------
+    def _literal(self, test: LessEq | IsIn, negated: bool) -> str:
+        col = self._flat(self._column(test.feature))
+        if isinstance(test, LessEq):
+            t = self.const("threshold", np.array([test.threshold], dtype=np.float64))
+            return self.op("Greater" if negated else "LessOrEqual", [col, t], "test")
+        if not test.codes:
+            return self._rows_of(np.array([negated]))
+        hits = [self.op("Equal", [col, self.const("code", np.array([float(c)]))], "is_code") for c in test.codes]
+        inside = hits[0]
+        for h in hits[1:]:
+            inside = self.op("Or", [inside, h], "in_set")
+        return self.op("Not", [inside], "not_in_set") if negated else inside
+
+    def _decision_list(self, dl: DecisionList) -> None:
+        TP = self.onnx.TensorProto
+        if dl.default is None:
+            raise ValueError("a decision list exported to ONNX needs a default output")
+        fired = []
+        for rule in dl.rules:
+            tests = [self._literal(lit.test, lit.negated) for lit in rule.literals]
+            if not tests:
+                tests = [self._rows_of(np.array([True]))]
+            both = tests[0]
+            for t in tests[1:]:
+                both = self.op("And", [both, t], "rule")
+            fired.append(self.op("Unsqueeze", [both, self.const("axis", np.array([1], dtype=np.int64))], "fired"))
+        fired.append(self.op("Unsqueeze", [self._rows_of(np.array([True])),
+                                           self.const("axis", np.array([1], dtype=np.int64))], "default"))
+        table = self.op("Cast", [self.op("Concat", fired, "fired_all", axis=1)], "fired_f", to=TP.DOUBLE)
+        first = self.op("ArgMax", [table], "first_rule", axis=1, keepdims=0, select_last_index=0)
+        outputs = [r.output for r in dl.rules] + [dl.default]
+        if self.program.is_classifier:
+            index = self.op("Gather", [self.const("rule_class", np.array(outputs, dtype=np.int64)), first],
+                            "index", axis=0)
+            self._labels(index)
+        else:
+            values = self.const("rule_value", np.array(outputs, dtype=np.float64))
+            self.output("value", self.op("Gather", [values, first], "value", axis=0), TP.DOUBLE, ["N"])
+
+
+def _flatten(root: Node) -> tuple[list[tuple[str, int, float, int, int]], list[tuple[int, int | float]]]:
+    """Tree nodes as ONNX rows ``(mode, feature, value, true id, false id)``, and ``(id, output)``
+    for every leaf; a set test becomes a chain of BRANCH_EQ rows sharing the true child."""
+    rows: list[tuple[str, int, float, int, int] | None] = []
+    leaves: list[tuple[int, int | float]] = []
+    ids: dict[int, int] = {}
+    queue: list[Node] = []
+
+    def node_id(n: Node) -> int:
+        while isinstance(n, Branch) and isinstance(n.test, IsIn) and not n.test.codes:
+            n = n.no  # "code in {}" never holds
+        if id(n) not in ids:
+            ids[id(n)] = len(rows)
+            rows.append(None)
+            queue.append(n)
+        return ids[id(n)]
+
+    node_id(root)
+    while queue:
+        n = queue.pop(0)
+        i = ids[id(n)]
+        if isinstance(n, Leaf):
+            rows[i] = ("LEAF", 0, 0.0, 0, 0)
+            leaves.append((i, n.output))
+            continue
+        t = n.test
+        yes, no = node_id(n.yes), node_id(n.no)
+        if isinstance(t, LessEq):
+            rows[i] = ("BRANCH_LEQ", t.feature, t.threshold, yes, no)
+            continue
+        at = i
+        for pos, code in enumerate(t.codes):
+            if pos == len(t.codes) - 1:
+                nxt = no
+            else:
+                nxt = len(rows)
+                rows.append(None)
+            rows[at] = ("BRANCH_EQ", t.feature, float(code), yes, nxt)
+            at = nxt
+    return cast("list[tuple[str, int, float, int, int]]", rows), leaves  # every slot is filled by now

@@ -1,0 +1,275 @@
+"""Prolog emitter: clauses that SWI-Prolog (or any ISO Prolog) consults.
+
+Models over feature rows define ``predict(Features, Output)``: ``Features`` is a list of numbers in
+the model's feature order, a categorical feature given by its category *code* (the index of its
+label, listed by ``feature_category(Feature, Code, Label)``); ``Output`` is the class label (an
+atom for string labels, a number for numeric ones, ``true`` / ``false`` for booleans) or, for
+regressors, the value. The name tables are facts: ``feature_name(Index, Name)`` and
+``class_label(Index, Label)``.
+
+* A tree becomes one Horn clause per leaf, its path conditions merged per feature
+  (``predict([X0_age, _], yes) :- X0_age > 30.0, X0_age =< 65.0.``); the clauses exclude each
+  other, so no cut is needed.
+* An ordered rule list becomes one clause per rule with a cut (first match wins) and a last
+  clause for the default.
+* A linear model computes its scores with ``is/2`` in the same order as the model.
+* An automaton becomes facts ``initial/1``, ``delta(State, Symbol, Next)``, ``accepting/1`` (DFA)
+  or ``output(State, Label)`` (Moore), and ``accepts(Symbols)`` / ``predict(Symbols, Label)``
+  over a list of symbols (atoms, e.g. ``['0', '1']``).
+
+Numbers are written as the exact shortest decimal (always with a dot, as ISO asks), so
+comparisons agree with the model's ``predict``, on thresholds too. User names appear only as quoted
+atoms with every character outside printable ASCII written as ``\\xHEX\\``; variable names keep
+only the letters and digits of a feature's name. ``module="name"`` wraps the clauses in a module so
+that several models can be loaded together.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .._version import __version__
+from ._text import check_identifier, exact_float
+from .ir import (
+    Automaton, DecisionList, Hinge, Indicator, LessEq, LinearScores, Literal, Node, Program, Value,
+    tree_rules,
+)
+
+
+def prolog_atom(text: str) -> str:
+    """A quoted atom for ``text`` that no content can break out of.
+
+    >>> print(prolog_atom("it's \\\\ '); halt.\\n\u00e9"))
+    'it\\'s \\\\ \\'); halt.\\xa\\\\xe9\\'
+    """
+    out = []
+    for ch in text:
+        if ch in "\\'":
+            out.append("\\" + ch)
+        elif " " <= ch <= "~":
+            out.append(ch)
+        else:
+            out.append(f"\\x{ord(ch):x}\\")
+    return "'" + "".join(out) + "'"
+
+
+def prolog_number(x: float) -> str:
+    """A float literal that reads back as exactly ``x``, with a dot before any exponent.
+
+    >>> prolog_number(1e-05), prolog_number(0.1 + 0.2), prolog_number(2)
+    ('1.0e-05', '0.30000000000000004', '2.0')
+    """
+    text = exact_float(x)
+    mantissa, e, exponent = text.partition("e")
+    if "." not in mantissa:
+        mantissa += ".0"
+    return mantissa + e + exponent
+
+
+def prolog_term(value: object) -> str:
+    """A class label as a Prolog term: quoted atom, integer, float, or ``true`` / ``false``.
+
+    >>> prolog_term("yes"), prolog_term(3), prolog_term(2.5), prolog_term(True)
+    ("'yes'", '3', '2.5', 'true')
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return prolog_number(value)
+    return prolog_atom(str(value))
+
+
+def emit(program: Program, *, module: str | None = None) -> str:
+    """Prolog source for ``program`` (see the module docstring for the contract).
+
+    >>> import numpy as np
+    >>> from symdistill.domain import Domain
+    >>> from symdistill.models import Tree
+    >>> from symdistill.export.ir import build
+    >>> dom = Domain.from_data(np.array([[0.0], [1.0]]), feature_names=["age"])
+    >>> tree = Tree(dom, "classification", np.array(["no", "yes"]), children_left=[1, -1, -1],
+    ...             children_right=[2, -1, -1], feature=[0, -1, -1], threshold=[0.5, 0, 0],
+    ...             value=[[0.5, 0.5], [1, 0], [0, 1]])
+    >>> print("\\n".join(line for line in emit(build(tree)).splitlines() if line.startswith("predict")))
+    predict([X0_age], 'no') :- X0_age =< 0.5.
+    predict([X0_age], 'yes') :- X0_age > 0.5.
+    """
+    if module is not None:
+        check_identifier(module, "module")
+    return _PrologEmitter(program, module).render()
+
+
+class _PrologEmitter:
+    def __init__(self, program: Program, module: str | None) -> None:
+        self.program = program
+        self.module = module
+        self.lines: list[str] = []
+        self.exports: list[str] = []
+
+    def render(self) -> str:
+        prog = self.program
+        body = prog.body
+        if isinstance(body, Automaton):
+            self._automaton(body)
+        else:
+            self._tables()
+            if isinstance(body, LinearScores):
+                self._linear(body)
+            elif isinstance(body, DecisionList):
+                self._decision_list(body)
+            else:
+                self._tree(body)
+        head = [f"% Generated by symdistill {__version__} from a {prog.kind} model ({prog.task})."]
+        if isinstance(body, Automaton):
+            head.append("% accepts(Symbols) / predict(Symbols, Label): Symbols is a list of atoms from symbol/2.")
+        else:
+            head.append("% predict(Features, Output): Features is a list of numbers in feature order;")
+            head.append("% a categorical feature is its category code (see feature_category/3).")
+        if self.module is not None:
+            head.append(f":- module({self.module}, [{', '.join(self.exports)}]).")
+        return "\n".join(head + self.lines) + "\n"
+
+    # -- tables --------------------------------------------------------------------------------
+    def _tables(self) -> None:
+        prog = self.program
+        self.exports += ["feature_name/2", "feature_category/3", "predict/2"]
+        for j, f in enumerate(prog.features):
+            self.lines.append(f"feature_name({j}, {prolog_atom(f.name)}).")
+        cats = [(j, c, label) for j, f in enumerate(prog.features) for c, label in enumerate(f.categories)]
+        for j, c, label in cats:
+            self.lines.append(f"feature_category({j}, {c}, {prolog_term(label)}).")
+        if not cats:
+            self.lines.append(":- dynamic(feature_category/3).")
+        self._class_labels()
+
+    def _class_labels(self) -> None:
+        if not self.program.is_classifier:
+            return
+        self.exports.append("class_label/2")
+        for i, c in enumerate(self.program.classes):
+            self.lines.append(f"class_label({i}, {prolog_term(c)}).")
+
+    # -- expressions ---------------------------------------------------------------------------
+    def _var(self, j: int) -> str:
+        clean = re.sub(r"[^A-Za-z0-9]", "", self.program.features[j].name)[:24]
+        return f"X{j}_{clean}" if clean else f"X{j}"
+
+    def _head_list(self, used: set[int]) -> str:
+        return "[" + ", ".join(self._var(j) if j in used else "_" for j in range(self.program.n_features)) + "]"
+
+    def _test(self, lit: Literal) -> str:
+        t = lit.test
+        x = self._var(t.feature)
+        if isinstance(t, LessEq):
+            return f"{x} {'>' if lit.negated else '=<'} {prolog_number(t.threshold)}"
+        if not t.codes:
+            return "true" if lit.negated else "fail"
+        inside = " ; ".join(f"{x} =:= {c}" for c in t.codes)
+        return f"\\+ ( {inside} )" if lit.negated else f"( {inside} )"
+
+    def _output(self, out: int | float) -> str:
+        if self.program.is_classifier:
+            return prolog_term(self.program.classes[int(out)])
+        return prolog_number(out)
+
+    # -- trees and rules -----------------------------------------------------------------------
+    def _tree(self, root: Node) -> None:
+        self._decision_list(tree_rules(root))
+
+    def _decision_list(self, dl: DecisionList) -> None:
+        for rule in dl.rules:
+            used = {lit.test.feature for lit in rule.literals}
+            conds = ", ".join(self._test(lit) for lit in rule.literals)
+            head = self._head_list(used)
+            if dl.exclusive:
+                self.lines.append(f"predict({head}, {self._output(rule.output)}){' :- ' + conds if conds else ''}.")
+            else:
+                goal = f"{conds}, !" if conds else "!"
+                self.lines.append(f"predict({head}, Output) :- {goal}, Output = {self._output(rule.output)}.")
+        if dl.default is not None:
+            self.lines.append(f"predict({self._head_list(set())}, {self._output(dl.default)}).")
+
+    # -- linear models -------------------------------------------------------------------------
+    def _factor(self, f: Value | Indicator | Hinge, goals: list[str], counter: list[int]) -> str:
+        x = self._var(f.feature)
+        if isinstance(f, Value):
+            return x
+        if isinstance(f, Indicator):
+            counter[0] += 1
+            name = f"I{counter[0]}"
+            goals.append(f"( {x} =:= {f.code} -> {name} = 1.0 ; {name} = 0.0 )")
+            return name
+        diff = f"{x} - {prolog_number(f.knot)}"
+        return f"max(0.0, {diff})" if f.direction == 1 else f"max(0.0, -({diff}))"
+
+    def _linear(self, lin: LinearScores) -> None:
+        goals: list[str] = []
+        counter = [0]
+        scores = []
+        for r, row in enumerate(lin.coef):
+            parts = []
+            for term, w in zip(lin.terms, row):
+                if w == 0.0:
+                    continue
+                value = " * ".join(self._factor(f, goals, counter) for f in term)
+                parts.append(f"{prolog_number(w)} * ({value})")
+            # Summed in term order, intercept last (``+`` is left-associative): the model's order.
+            parts.append(prolog_number(lin.intercept[r]))
+            goals.append(f"S{r} is {' + '.join(parts)}")
+            scores.append(f"S{r}")
+        used = {f.feature for term, w_col in zip(lin.terms, zip(*lin.coef)) if any(w != 0.0 for w in w_col)
+                for f in term}
+        if lin.link == "identity":
+            goals.append("Output = S0")
+        elif lin.link == "logistic":
+            goals.append(f"( S0 > 0.0 -> Output = {self._output(1)} ; Output = {self._output(0)} )")
+        else:
+            goals.append(f"symdistill_argmax([{', '.join(scores)}], Index)")
+            goals.append("class_label(Index, Output)")
+            self.lines += [
+                "symdistill_argmax([S|Ss], Index) :- symdistill_argmax(Ss, 1, S, 0, Index).",
+                "symdistill_argmax([], _, _, Index, Index).",
+                "symdistill_argmax([S|Ss], K, Best, BestIndex, Index) :-",
+                "    K1 is K + 1,",
+                "    (   S > Best",
+                "    ->  symdistill_argmax(Ss, K1, S, K, Index)",
+                "    ;   symdistill_argmax(Ss, K1, Best, BestIndex, Index)",
+                "    ).",
+            ]
+        body = ",\n    ".join(goals)
+        self.lines.append(f"predict({self._head_list(used)}, Output) :-\n    {body}.")
+
+    # -- automata ------------------------------------------------------------------------------
+    def _automaton(self, a: Automaton) -> None:
+        self.exports += ["symbol/2", "initial/1", "delta/3", "final_state/2", "predict/2"]
+        for i, symbol in enumerate(a.alphabet):
+            self.lines.append(f"symbol({i}, {prolog_atom(symbol)}).")
+        self._class_labels()
+        self.lines.append(f"initial({a.initial}).")
+        for s, row in enumerate(a.transitions):
+            for i, t in enumerate(row):
+                self.lines.append(f"delta({s}, {prolog_atom(a.alphabet[i])}, {t}).")
+        if a.acceptor:
+            self.exports += ["accepting/1", "accepts/1"]
+            accepting = [s for s, o in enumerate(a.outputs) if o == 1]
+            self.lines += [f"accepting({s})." for s in accepting]
+            if not accepting:
+                self.lines.append(":- dynamic(accepting/1).")
+        else:
+            self.exports.append("output/2")
+            self.lines += [f"output({s}, {self._output(o)})." for s, o in enumerate(a.outputs)]
+        self.lines += [
+            "final_state(Symbols, State) :- initial(S0), symdistill_walk(Symbols, S0, State).",
+            "symdistill_walk([], State, State).",
+            "symdistill_walk([A|As], S0, State) :- delta(S0, A, S1), symdistill_walk(As, S1, State).",
+        ]
+        if a.acceptor:
+            self.lines += [
+                "accepts(Symbols) :- final_state(Symbols, State), accepting(State).",
+                "predict(Symbols, Output) :-",
+                "    final_state(Symbols, State), ( accepting(State) -> Output = true ; Output = false ).",
+            ]
+        else:
+            self.lines.append("predict(Symbols, Output) :- final_state(Symbols, State), output(State, Output).")

@@ -1,0 +1,257 @@
+"""Python emitter: a dependency-free module (standard library not even imported).
+
+Models over feature rows get ``predict(x)``: ``x`` is one row, a sequence of feature values in the
+order of ``FEATURES``, categorical features given by their *labels* (as in ``CATEGORIES[j]``); the
+result is the class label (from ``CLASSES``) or, for regressors, the value. ``predict_encoded(z)``
+takes categorical features as *codes* instead (the index of the label in ``CATEGORIES[j]``), the
+form the C and Prolog exports use; ``encode(x)`` turns one into the other. Automata get
+``predict(word)`` (and ``accepts(word)`` for a DFA): a word is a string when every symbol is one
+character, otherwise a sequence of symbols from ``ALPHABET``. Bad input raises ``ValueError`` /
+``TypeError`` naming the feature or symbol.
+
+Numbers are written as their exact shortest text (``repr``) and compared as Python floats, so the
+module agrees with the model's ``predict`` exactly. Every user-provided name is written with
+``ascii()``, a pure-ASCII literal that nothing can break out of.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from .._version import __version__
+from ._text import exact_float
+from .ir import (
+    Automaton, DecisionList, Hinge, Indicator, Jump, Leaf, LessEq, LinearScores, Literal, Node,
+    Program, Value, split_deep,
+)
+
+MAX_NESTING = 48  # CPython refuses more than 100 levels of indentation
+
+
+def emit(program: Program) -> str:
+    """Source of a Python module for ``program`` (see the module docstring for the contract).
+
+    >>> import numpy as np
+    >>> from symdistill.domain import Domain
+    >>> from symdistill.models import Tree
+    >>> from symdistill.export.ir import build
+    >>> dom = Domain.from_data(np.array([[0.0], [1.0]]), feature_names=["age"])
+    >>> tree = Tree(dom, "classification", np.array(["no", "yes"]), children_left=[1, -1, -1],
+    ...             children_right=[2, -1, -1], feature=[0, -1, -1], threshold=[0.5, 0, 0],
+    ...             value=[[0.5, 0.5], [1, 0], [0, 1]])
+    >>> namespace = {}
+    >>> exec(emit(build(tree)), namespace)
+    >>> namespace["predict"]([0.25]), namespace["predict"]([0.75])
+    ('no', 'yes')
+    """
+    return _PyEmitter(program).render()
+
+
+def _literal(value: object) -> str:
+    """A pure-ASCII Python literal for a label or name."""
+    return ascii(value)
+
+
+def _tuple(values: Iterable[object]) -> str:
+    """A tuple literal of pure-ASCII items (a trailing comma, so one item is a tuple too)."""
+    return "(" + "".join(_literal(v) + ", " for v in values) + ")"
+
+
+_ROW_HELPERS = '''
+_CODES = tuple(None if labels is None else {label: code for code, label in enumerate(labels)}
+               for labels in CATEGORIES)
+
+
+def encode(x):
+    """One row of feature values (categorical features as labels) -> floats (categories as codes)."""
+    row = list(x)
+    if len(row) != len(FEATURES):
+        raise ValueError("expected %d feature values (%s), got %d" % (len(FEATURES), ", ".join(FEATURES), len(row)))
+    z = []
+    for j, v in enumerate(row):
+        codes = _CODES[j]
+        if codes is None:
+            z.append(float(v))
+        elif v in codes:
+            z.append(float(codes[v]))
+        else:
+            raise ValueError("feature %r: unknown category %r; expected one of %r" % (FEATURES[j], v, CATEGORIES[j]))
+    return z
+
+
+def predict(x):
+    """Prediction for one row of feature values (categorical features as labels)."""
+    return predict_encoded(encode(x))
+
+
+def predict_encoded(z):
+    """Prediction for one encoded row (categorical features as category codes)."""
+    row = [float(v) for v in z]
+    if len(row) != len(FEATURES):
+        raise ValueError("expected %d feature values (%s), got %d" % (len(FEATURES), ", ".join(FEATURES), len(row)))
+    return {result}
+'''
+
+_WORD_HELPERS = '''
+_INDEX = {symbol: i for i, symbol in enumerate(ALPHABET)}
+_CHARACTERS = all(len(symbol) == 1 for symbol in ALPHABET)
+
+
+def encode(word):
+    """Symbol indices of a word: a string (one-character symbols) or a sequence of symbols."""
+    if isinstance(word, str) and not _CHARACTERS:
+        raise TypeError("word %r is a string, but the alphabet has multi-character symbols; "
+                        "pass a sequence of symbols" % (word,))
+    codes = []
+    for symbol in word:
+        if not isinstance(symbol, str) or symbol not in _INDEX:
+            raise ValueError("symbol %r is not in the alphabet %r" % (symbol, ALPHABET))
+        codes.append(_INDEX[symbol])
+    return codes
+
+
+def run(word):
+    """The state reached by a word."""
+    state = INITIAL
+    for code in encode(word):
+        state = TRANSITIONS[state][code]
+    return state
+
+
+def predict(word):
+    """The output label of a word."""
+    return CLASSES[OUTPUTS[run(word)]]
+'''
+
+
+class _PyEmitter:
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.parts: list[str] = []
+
+    def render(self) -> str:
+        prog = self.program
+        body = prog.body
+        doc = (f'"""Generated by symdistill {__version__} from a {prog.kind} model ({prog.task}).\n\n'
+               + ("predict(word): a string of one-character symbols or a sequence of symbols from ALPHABET.\n"
+                  if isinstance(body, Automaton) else
+                  "predict(x): x is one row in FEATURES order, categorical features as labels (CATEGORIES);\n"
+                  "predict_encoded(z): the same row with categorical features as codes (index in CATEGORIES[j]).\n")
+               + 'No imports, no dependencies.\n"""')
+        self.parts.append(doc)
+        if isinstance(body, Automaton):
+            self._automaton(body)
+        else:
+            self._row_model(body)
+        return "\n".join(self.parts) + "\n"
+
+    # -- models over feature rows ---------------------------------------------------------------
+    def _row_model(self, body: Node | DecisionList | LinearScores) -> None:
+        prog = self.program
+        cats = ", ".join(_tuple(f.categories) if f.is_categorical else "None" for f in prog.features)
+        self.parts.append(f"FEATURES = {_tuple(f.name for f in prog.features)}")
+        self.parts.append(f"CATEGORIES = ({cats},)")
+        self.parts.append(f"CLASSES = {_tuple(prog.classes)}")
+        self.parts.append(f"TASK = {_literal(prog.task)}")
+        result = "CLASSES[_output(row)]" if prog.is_classifier else "_output(row)"
+        self.parts.append(_ROW_HELPERS.replace("{result}", result))
+        if isinstance(body, LinearScores):
+            self._linear(body)
+        elif isinstance(body, DecisionList):
+            self._decision_list(body)
+        else:
+            self._tree(body)
+
+    def _test(self, lit: Literal) -> str:
+        t = lit.test
+        x = f"x[{t.feature}]"
+        if isinstance(t, LessEq):
+            return f"{x} {'>' if lit.negated else '<='} {exact_float(t.threshold)}"
+        codes = "(" + "".join(exact_float(c) + ", " for c in t.codes) + ")"
+        return f"{x} {'not in' if lit.negated else 'in'} {codes}"
+
+    def _output(self, out: int | float) -> str:
+        return str(int(out)) if self.program.is_classifier else exact_float(out)
+
+    def _tree(self, root: Node) -> None:
+        pieces = split_deep(root, MAX_NESTING)
+        for k, piece in enumerate(pieces):
+            name = "_output" if k == 0 else f"_piece_{k}"
+            lines = [f"def {name}(x):"]
+            self._node(piece, 1, lines)
+            self.parts.append("\n" + "\n".join(lines))
+
+    def _node(self, node: Node | Jump, depth: int, lines: list[str]) -> None:
+        pad = "    " * depth
+        if isinstance(node, Jump):
+            lines.append(f"{pad}return _piece_{node.piece}(x)")
+        elif isinstance(node, Leaf):
+            lines.append(f"{pad}return {self._output(node.output)}")
+        else:
+            feature = self.program.features[node.test.feature].name
+            lines.append(f"{pad}if {self._test(Literal(node.test))}:  # {_literal(feature)}")
+            self._node(node.yes, depth + 1, lines)
+            lines.append(f"{pad}else:")
+            self._node(node.no, depth + 1, lines)
+
+    def _decision_list(self, dl: DecisionList) -> None:
+        lines = ["def _output(x):"]
+        for rule in dl.rules:
+            cond = " and ".join(f"({self._test(lit)})" for lit in rule.literals) or "True"
+            lines.append(f"    if {cond}:")
+            lines.append(f"        return {self._output(rule.output)}")
+        if dl.default is None:
+            raise ValueError("a decision list exported to Python needs a default output")
+        lines.append(f"    return {self._output(dl.default)}")
+        self.parts.append("\n" + "\n".join(lines))
+
+    def _factor(self, f: Value | Indicator | Hinge) -> str:
+        x = f"x[{f.feature}]"
+        if isinstance(f, Value):
+            return x
+        if isinstance(f, Indicator):
+            return f"(1.0 if {x} == {exact_float(f.code)} else 0.0)"
+        diff = f"{x} - {exact_float(f.knot)}"
+        return f"_relu({diff})" if f.direction == 1 else f"_relu(-({diff}))"
+
+    def _linear(self, lin: LinearScores) -> None:
+        if any(isinstance(f, Hinge) for term in lin.terms for f in term):
+            self.parts.append("\ndef _relu(v):\n    return v if v > 0.0 else 0.0\n")
+        lines = ["def _scores(x):"]
+        names = []
+        for r, row in enumerate(lin.coef):
+            s, first = f"s{r}", True
+            names.append(s)
+            # Summed in term order, intercept last: the order of ``design @ coef.T + intercept``.
+            for term, w in zip(lin.terms, row):
+                if w == 0.0:
+                    continue
+                value = " * ".join(self._factor(f) for f in term)
+                lines.append(f"    {s} {'=' if first else '+='} {exact_float(w)} * ({value})")
+                first = False
+            b = exact_float(lin.intercept[r])
+            lines.append(f"    {s} = {b}" if first else f"    {s} += {b}")
+        lines.append(f"    return [{', '.join(names)}]")
+        self.parts.append("\n" + "\n".join(lines))
+        if lin.link == "identity":
+            out = "    return _scores(x)[0]"
+        elif lin.link == "logistic":
+            out = "    return 1 if _scores(x)[0] > 0.0 else 0"
+        else:
+            out = ("    s = _scores(x)\n    best = 0\n    for r in range(1, len(s)):\n"
+                   "        if s[r] > s[best]:\n            best = r\n    return best")
+        self.parts.append("\ndef _output(x):\n" + out)
+
+    # -- automata --------------------------------------------------------------------------------
+    def _automaton(self, a: Automaton) -> None:
+        prog = self.program
+        self.parts.append(f"ALPHABET = {_tuple(a.alphabet)}")
+        self.parts.append(f"CLASSES = {_tuple(prog.classes)}")
+        self.parts.append(f"INITIAL = {a.initial}")
+        rows = "".join("    (" + "".join(f"{t}, " for t in row) + "),\n" for row in a.transitions)
+        self.parts.append(f"TRANSITIONS = (\n{rows})")
+        self.parts.append("OUTPUTS = (" + "".join(f"{o}, " for o in a.outputs) + ")")
+        self.parts.append(_WORD_HELPERS)
+        if a.acceptor:
+            self.parts.append('\ndef accepts(word):\n    """True when the DFA accepts the word."""\n'
+                              "    return OUTPUTS[run(word)] == 1")

@@ -1,0 +1,304 @@
+"""Helpers for the export end-to-end tests: hostile names, random models, probe rows, runners that
+compile / consult / import the generated code and hand back its answers."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from symdistill.domain import Domain, Feature
+from symdistill.export.ir import Automaton, Branch, DecisionList, Hinge, LessEq, LinearScores, build
+from symdistill.export.prolog import prolog_number
+from symdistill.models import Tree
+from symdistill.models.linear import LinearModel, Term
+from symdistill.models.rules import Condition, Rule, RuleSet
+
+# Names built to break out of string literals, comments and quoted atoms in every target.
+HOSTILE = [
+    'quote " and \' apostrophe',
+    "back\\slash",
+    "*/ close /* open",
+    "new\nline\r\ttab",
+    "'); halt.",
+    "ünïcødé 😀 Ω",
+    "??/ trigraph ??=",
+    "%s %d {x} ~w",
+    "ends with backslash\\",
+    '""")\nimport os  #',
+]
+
+GCC = shutil.which("gcc")
+SWIPL = shutil.which("swipl")
+needs_gcc = pytest.mark.skipif(GCC is None, reason="gcc is not installed (make system-deps installs it)")
+needs_swipl = pytest.mark.skipif(SWIPL is None,
+                                 reason="SWI-Prolog (swipl) is not installed (make system-deps installs it)")
+
+
+# -- models ---------------------------------------------------------------------------------------
+def hostile_domain(n_numeric: int = 3, n_categorical: int = 2) -> Domain:
+    feats = []
+    for j in range(n_numeric):
+        feats.append(Feature(HOSTILE[j % len(HOSTILE)] + f" #{j}", "numeric", -2.0, 2.0))
+    for j in range(n_categorical):
+        cats = tuple(HOSTILE[(j + k) % len(HOSTILE)] + f" c{k}" for k in range(4))
+        feats.append(Feature(HOSTILE[(n_numeric + j) % len(HOSTILE)] + f" #cat{j}", "categorical", 0.0, 3.0, cats))
+    return Domain(tuple(feats))
+
+
+def hostile_classes(k: int) -> np.ndarray:
+    return np.array([HOSTILE[i % len(HOSTILE)] + f" class {i}" for i in range(k)])
+
+
+def random_tree(rng: np.random.Generator, domain: Domain, *, n_leaves: int, task: str = "classification",
+                classes: Any = None, chain: bool = False) -> Tree:
+    """A random tree over ``domain``; thresholds on a coarse grid (so probe rows hit them);
+    ``chain`` grows a path (depth n_leaves - 1) to exercise the deep-tree splitting."""
+    left, right, feature, threshold, cats = [-1], [-1], [-1], [0.0], [None]
+    leaves = [0]
+    while len(leaves) < n_leaves:
+        i = leaves.pop(-1 if chain else int(rng.integers(len(leaves))))
+        j = int(rng.integers(domain.n_features))
+        f = domain.features[j]
+        left[i], right[i], feature[i] = len(left), len(left) + 1, j
+        if f.is_categorical:
+            k = len(f.categories)
+            cats[i] = sorted(int(c) for c in rng.choice(k, size=int(rng.integers(1, k)), replace=False))
+        else:
+            threshold[i] = float(np.round(rng.uniform(f.lower, f.upper), 1))
+        for _ in range(2):
+            left.append(-1), right.append(-1), feature.append(-1), threshold.append(0.0), cats.append(None)
+        leaves += [len(left) - 1, len(left) - 2] if chain else [len(left) - 2, len(left) - 1]
+    n = len(left)
+    if task == "regression":
+        value = rng.normal(size=(n, 1)) * 10
+    else:
+        value = rng.dirichlet(np.ones(len(classes)), size=n)
+    return Tree(domain, task, None if task == "regression" else np.asarray(classes), children_left=left,
+                children_right=right, feature=feature, threshold=threshold, value=value, left_categories=cats)
+
+
+def random_rules(rng: np.random.Generator, domain: Domain, *, n_rules: int, task: str = "classification",
+                 classes: Any = None) -> RuleSet:
+    rules = []
+    for _ in range(n_rules):
+        conds = []
+        for j in rng.choice(domain.n_features, size=int(rng.integers(1, 4)), replace=False):
+            f = domain.features[int(j)]
+            if f.is_categorical:
+                codes = rng.choice(len(f.categories), size=int(rng.integers(1, len(f.categories))), replace=False)
+                conds.append(Condition(int(j), "in" if rng.random() < 0.5 else "not in", codes.tolist()))
+            else:
+                conds.append(Condition(int(j), "<=" if rng.random() < 0.5 else ">",
+                                       float(np.round(rng.uniform(f.lower, f.upper), 1))))
+        rules.append(Rule(tuple(conds), _consequent(rng, task, classes)))
+    return RuleSet(domain, task, None if task == "regression" else np.asarray(classes), rules,
+                   Rule((), _consequent(rng, task, classes)))
+
+
+def _consequent(rng: np.random.Generator, task: str, classes: Any) -> int | float:
+    return float(rng.normal() * 5) if task == "regression" else int(rng.integers(len(classes)))
+
+
+def random_linear(rng: np.random.Generator, domain: Domain, *, link: str, classes: Any = None) -> LinearModel:
+    numeric = [j for j, f in enumerate(domain.features) if not f.is_categorical]
+    categorical = [j for j, f in enumerate(domain.features) if f.is_categorical]
+    terms = [Term.numeric(j) for j in numeric]
+    terms += [Term.category(j, c) for j in categorical for c in range(len(domain.features[j].categories) - 1)]
+    terms += [Term.hinge(numeric[0], 0.5, 1), Term.hinge(numeric[-1], -0.3, -1), Term.product(numeric[0], numeric[1])]
+    rows = {"identity": 1, "logistic": 1, "softmax": len(classes) if classes is not None else 1}[link]
+    coef = np.round(rng.normal(size=(rows, len(terms))), 3)
+    coef[:, 1] = 0.0  # a zero weight: left out of the exported sum
+    task = "regression" if link == "identity" else "classification"
+    return LinearModel(domain, task, None if task == "regression" else np.asarray(classes), terms=terms,
+                       coef=coef, intercept=np.round(rng.normal(size=rows), 3), link=link)
+
+
+# -- probe rows -----------------------------------------------------------------------------------
+def thresholds(model: Any) -> dict[int, set[float]]:
+    """Every number a model compares a feature with (thresholds, knots), per feature."""
+    body = build(model).body
+    out: dict[int, set[float]] = {}
+    if isinstance(body, LinearScores):
+        for term in body.terms:
+            for f in term:
+                if isinstance(f, Hinge):
+                    out.setdefault(f.feature, set()).add(f.knot)
+        return out
+    tests = []
+    if isinstance(body, DecisionList):
+        tests = [lit.test for r in body.rules for lit in r.literals]
+    else:
+        stack = [body]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, Branch):
+                tests.append(n.test)
+                stack += [n.yes, n.no]
+    for t in tests:
+        if isinstance(t, LessEq):
+            out.setdefault(t.feature, set()).add(t.threshold)
+    return out
+
+
+def probe_rows(model: Any, n: int, seed: int = 0) -> np.ndarray:
+    """Encoded rows: random ones, and many whose numeric features sit exactly on a threshold or
+    one ulp either side of it."""
+    rng = np.random.default_rng(seed)
+    dom = model.domain
+    Z = np.empty((n, dom.n_features))
+    for j, f in enumerate(dom.features):
+        if f.is_categorical:
+            Z[:, j] = rng.integers(len(f.categories), size=n)
+        else:
+            Z[:, j] = rng.uniform(f.lower - 1, f.upper + 1, size=n)
+    for j, ts in thresholds(model).items():
+        ts = np.array(sorted(ts))
+        pick = rng.random(n) < 0.6
+        at = ts[rng.integers(len(ts), size=int(pick.sum()))]
+        nudge = rng.integers(-1, 2, size=len(at))
+        with np.errstate(over="ignore"):
+            moved = np.where(nudge < 0, np.nextafter(at, -np.inf), np.nextafter(at, np.inf))
+        at = np.where((nudge != 0) & np.isfinite(moved), moved, at)  # stay finite next to the largest double
+        Z[pick, j] = at
+    return Z
+
+
+def expected(model: Any, Z: np.ndarray) -> np.ndarray:
+    """What the exported code must return: class indices (classifiers) or values (regressors)."""
+    pred = model.predict_encoded(Z)
+    if model.task == "regression":
+        return np.asarray(pred, dtype=float)
+    lookup = {(c.item() if isinstance(c, np.generic) else c): i for i, c in enumerate(model.classes)}
+    return np.array([lookup[p.item() if isinstance(p, np.generic) else p] for p in pred])
+
+
+# -- C --------------------------------------------------------------------------------------------
+def compile_c(tmp: Path, sources: dict[str, str], driver: str, *, sanitize: bool = False) -> Path:
+    """Compile the generated files (name -> source) and a driver with the strictest flags."""
+    files = []
+    for name, text in sources.items():
+        path = tmp / f"{name}.c"
+        path.write_text(text, encoding="utf-8")
+        files.append(str(path))
+    drv = tmp / "driver.c"
+    drv.write_text(driver, encoding="utf-8")
+    exe = tmp / ("driver_san" if sanitize else "driver")
+    flags = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2"]
+    if sanitize:
+        flags += ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-g", "-O1"]
+    res = subprocess.run([GCC, *flags, "-I", str(tmp), "-o", str(exe), str(drv), *files],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, f"gcc failed:\n{res.stderr}"
+    return exe
+
+
+def row_driver(prefixes: list[str], regression: list[bool], n_features: int) -> str:
+    """A driver reading rows of doubles from stdin, writing one double per model per row."""
+    includes = "\n".join(f"#define {p.upper()}_DECLARATIONS_ONLY\n#include \"{p}.c\"" for p in prefixes)
+    calls = "\n".join(
+        (f"        out = {p}_predict_value(x);" if reg else f"        out = (double){p}_predict(x);")
+        + "\n        fwrite(&out, sizeof out, 1, stdout);" for p, reg in zip(prefixes, regression))
+    return f"""#include <stdio.h>
+{includes}
+int main(void)
+{{
+    double x[{max(n_features, 1)}];
+    double out;
+    while (fread(x, sizeof(double), {n_features}, stdin) == {n_features}) {{
+{calls}
+    }}
+    return 0;
+}}
+"""
+
+
+def run_rows(exe: Path, Z: np.ndarray, n_models: int = 1) -> np.ndarray:
+    res = subprocess.run([str(exe)], input=np.ascontiguousarray(Z, dtype="<f8").tobytes(), capture_output=True)
+    assert res.returncode == 0, res.stderr.decode()
+    return np.frombuffer(res.stdout, dtype="<f8").reshape(len(Z), n_models)
+
+
+def c_answers(tmp: Path, model: Any, Z: np.ndarray, *, prefix: str = "symdistill",
+              sanitize: bool = False) -> np.ndarray:
+    from symdistill.export import export
+
+    exe = compile_c(tmp, {prefix: export(model, "c", prefix=prefix)},
+                    row_driver([prefix], [model.task == "regression"], model.domain.n_features), sanitize=sanitize)
+    return run_rows(exe, Z)[:, 0]
+
+
+# -- Python ---------------------------------------------------------------------------------------
+def import_module(path: Path, source: str, name: str) -> Any:
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.modules.pop(name, None)
+    return module
+
+
+def python_answers(tmp: Path, model: Any, Z: np.ndarray, name: str = "exported_model") -> np.ndarray:
+    """Class indices / values from the exported module's ``predict_encoded``."""
+    from symdistill.export import export
+
+    mod = import_module(tmp / f"{name}.py", export(model, "python"), name)
+    out = [mod.predict_encoded(row) for row in Z.tolist()]
+    if model.task == "regression":
+        return np.array(out, dtype=float)
+    return np.array([mod.CLASSES.index(o) for o in out])
+
+
+# -- Prolog ---------------------------------------------------------------------------------------
+def prolog_answers(tmp: Path, model: Any, Z: np.ndarray, *, module: str | None = None) -> list[str]:
+    """One line per row from SWI-Prolog: the class index (via class_label/2) or the value."""
+    from symdistill.export import export
+
+    options = {} if module is None else {"module": module}
+    (tmp / "model.pl").write_text(export(model, "prolog", **options), encoding="utf-8")
+    rows = "\n".join("row([" + ", ".join(prolog_number(v) for v in r) + "])." for r in Z.tolist())
+    (tmp / "rows.pl").write_text(rows + "\n", encoding="utf-8")
+    show = "class_label(I, C), write(I)" if model.task != "regression" else "write(C)"
+    (tmp / "main.pl").write_text(f""":- initialization(main, main).
+main :-
+    consult(model), consult(rows),
+    forall(row(R), ( predict(R, C) -> {show}, nl ; write(none), nl )).
+""", encoding="utf-8")
+    res = subprocess.run([SWIPL, "-q", str(tmp / "main.pl")], capture_output=True, text=True, cwd=tmp, timeout=120)
+    assert res.returncode == 0 and not res.stderr.strip(), f"swipl failed:\n{res.stderr}"
+    return res.stdout.split()
+
+
+# -- automata -------------------------------------------------------------------------------------
+def word_driver(prefix: str) -> str:
+    """Reads words (int32 length, then int32 symbols) and writes int32 predict results."""
+    return f"""#include <stdio.h>
+#define {prefix.upper()}_DECLARATIONS_ONLY
+#include "{prefix}.c"
+int main(void)
+{{
+    int length, word[256], out;
+    while (fread(&length, sizeof length, 1, stdin) == 1) {{
+        if (length < 0 || length > 256 || fread(word, sizeof(int), (size_t)length, stdin) != (size_t)length) return 1;
+        out = {prefix}_predict(word, (size_t)length);
+        fwrite(&out, sizeof out, 1, stdout);
+    }}
+    return 0;
+}}
+"""
+
+
+def random_words(rng: np.random.Generator, n_symbols: int, n: int, max_len: int = 30) -> list[list[int]]:
+    return [rng.integers(n_symbols, size=int(rng.integers(0, max_len + 1))).tolist() for _ in range(n)]
+
+
+def automaton_body(model: Any) -> Automaton:
+    body = build(model).body
+    assert isinstance(body, Automaton)
+    return body

@@ -1,0 +1,152 @@
+"""C99 export, end to end: gcc compiles the generated file with -std=c99 -Wall -Wextra -Werror
+-pedantic, a driver runs it on rows (many exactly at a threshold) and the answers must equal
+``predict`` exactly."""
+
+from __future__ import annotations
+
+import subprocess
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill.models.automata import DFA, MooreMachine
+
+from _export_support import (
+    compile_c, c_answers, expected, hostile_classes, hostile_domain, needs_gcc, probe_rows, python_answers,
+    random_linear, random_rules, random_tree, random_words, row_driver, run_rows, word_driver,
+)
+
+pytestmark = needs_gcc
+
+
+@pytest.fixture(scope="module")
+def dom():
+    return hostile_domain(4, 2)
+
+
+def test_tree_classifier_agrees_with_predict_on_10000_rows(dom, tmp_path):
+    tree = random_tree(np.random.default_rng(1), dom, n_leaves=40, classes=hostile_classes(5))
+    Z = probe_rows(tree, 10_000)
+    on_threshold = np.isin(Z[:, :4], [t for t in tree.threshold]).any(axis=1)
+    assert on_threshold.sum() > 1000  # the probe really sits on thresholds
+    got = c_answers(tmp_path, tree, Z)
+    np.testing.assert_array_equal(got, expected(tree, Z))
+
+
+def test_tree_regressor_returns_the_exact_leaf_values(dom, tmp_path):
+    tree = random_tree(np.random.default_rng(2), dom, n_leaves=25, task="regression")
+    Z = probe_rows(tree, 10_000, seed=1)
+    got = c_answers(tmp_path, tree, Z)
+    assert (got == tree.predict_encoded(Z)).all()  # bit for bit, no tolerance
+
+
+def test_distilled_tree_on_real_data(tmp_path):
+    from sklearn.datasets import load_breast_cancer
+
+    data = load_breast_cancer()
+    X = data.data
+    teacher = lambda X: (X[:, 0] + X[:, 21] / 3 > 22).astype(int)  # noqa: E731
+    tree = sd.distill(teacher, X, max_size=16, random_state=0, feature_names=list(data.feature_names))
+    Z = np.vstack([X, probe_rows(tree, 10_000 - len(X))])
+    np.testing.assert_array_equal(c_answers(tmp_path, tree, Z), expected(tree, Z))
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_rule_lists(dom, tmp_path, task):
+    rules = random_rules(np.random.default_rng(3), dom, n_rules=12, task=task, classes=hostile_classes(3))
+    Z = probe_rows(rules, 10_000, seed=2)
+    got = c_answers(tmp_path, rules, Z)
+    assert (got == expected(rules, Z)).all()
+
+
+@pytest.mark.parametrize("link, k", [("logistic", 2), ("softmax", 4), ("identity", None)])
+def test_linear_models(dom, tmp_path, link, k):
+    model = random_linear(np.random.default_rng(4), dom, link=link, classes=None if k is None else hostile_classes(k))
+    Z = probe_rows(model, 10_000, seed=3)
+    got = c_answers(tmp_path, model, Z)
+    if link == "identity":
+        # numpy's matrix product may sum in another order: equal to rounding, not bit for bit
+        np.testing.assert_allclose(got, model.predict_encoded(Z), rtol=1e-12, atol=1e-12)
+    else:
+        np.testing.assert_array_equal(got, expected(model, Z))
+    # the C and Python exports add in the same order: those two agree exactly
+    np.testing.assert_array_equal(got, python_answers(tmp_path, model, Z))
+
+
+def test_deep_tree_is_cut_into_functions(dom, tmp_path):
+    tree = random_tree(np.random.default_rng(5), dom, n_leaves=160, classes=["a", "b", "c"], chain=True)
+    assert tree.depth >= 150  # beyond the 127 nested blocks C99 promises
+    source = sd.export(tree, "c")
+    assert "symdistill_piece_3" in source
+    Z = probe_rows(tree, 5000, seed=4)
+    np.testing.assert_array_equal(c_answers(tmp_path, tree, Z), expected(tree, Z))
+
+
+def test_single_leaf_tree_compiles_without_unused_parameter_warning(dom, tmp_path):
+    tree = random_tree(np.random.default_rng(6), dom, n_leaves=1, classes=["only"])
+    Z = probe_rows(tree, 10)
+    assert (c_answers(tmp_path, tree, Z) == 0).all()
+
+
+def test_sanitizers_on_every_form_linked_together(dom, tmp_path):
+    """One program links a tree, a rule list and two linear models (distinct prefixes) and runs
+    them under AddressSanitizer and UndefinedBehaviorSanitizer."""
+    rng = np.random.default_rng(7)
+    models = {
+        "tree_model": random_tree(rng, dom, n_leaves=30, classes=hostile_classes(3)),
+        "value_tree": random_tree(rng, dom, n_leaves=30, task="regression"),
+        "rule_model": random_rules(rng, dom, n_rules=8, classes=hostile_classes(2)),
+        "soft_model": random_linear(rng, dom, link="softmax", classes=hostile_classes(3)),
+    }
+    sources = {p: sd.export(m, "c", prefix=p) for p, m in models.items()}
+    driver = row_driver(list(models), [m.task == "regression" for m in models.values()], dom.n_features)
+    exe = compile_c(tmp_path, sources, driver, sanitize=True)
+    Z = probe_rows(models["tree_model"], 2000, seed=5)
+    got = run_rows(exe, Z, len(models))
+    for col, model in enumerate(models.values()):
+        np.testing.assert_array_equal(got[:, col], expected(model, Z))
+
+
+def test_name_tables_hold_the_exact_names(dom, tmp_path):
+    """Hostile names compile and read back byte for byte from the string tables."""
+    tree = random_tree(np.random.default_rng(8), dom, n_leaves=6, classes=hostile_classes(4))
+    driver = """#include <stdio.h>
+#define SYMDISTILL_DECLARATIONS_ONLY
+#include "symdistill.c"
+int main(void)
+{
+    int i, j;
+    for (i = 0; i < SYMDISTILL_N_FEATURES; ++i) printf("%s%c", symdistill_feature_names[i], 0);
+    for (i = 0; i < SYMDISTILL_N_CLASSES; ++i) printf("%s%c", symdistill_class_names[i], 0);
+    for (i = 0; i < SYMDISTILL_N_FEATURES; ++i)
+        for (j = 0; j < symdistill_n_categories[i]; ++j) printf("%s%c", symdistill_feature_categories[i][j], 0);
+    return 0;
+}
+"""
+    exe = compile_c(tmp_path, {"symdistill": sd.export(tree, "c")}, driver)
+    out = subprocess.run([str(exe)], capture_output=True).stdout.split(b"\0")[:-1]
+    want = dom.feature_names + list(tree.classes) + [c for f in dom.features for c in f.categories]
+    assert [s.decode("utf-8") for s in out] == want
+
+
+def test_automata(tmp_path):
+    rng = np.random.default_rng(9)
+    dfa = DFA.from_regex("(0|1)*0(0|1)(0|1)", "01")  # third symbol from the end is 0
+    moore = MooreMachine(["a*/", "b'\\"], [[1, 0], [2, 1], [0, 2]], ["zero", "one", "two"])
+    for prefix, model in (("dfa", dfa), ("moore", moore)):
+        words = random_words(rng, len(model.alphabet), 500)
+        bad = [[0, 1, len(model.alphabet)], [-1]]  # symbols out of range
+        exe = compile_c(tmp_path, {prefix: sd.export(model, "c", prefix=prefix)}, word_driver(prefix))
+        payload = b"".join(np.array([len(w), *w], dtype="<i4").tobytes() for w in words + bad)
+        res = subprocess.run([str(exe)], input=payload, capture_output=True)
+        got = np.frombuffer(res.stdout, dtype="<i4")
+        np.testing.assert_array_equal(got[:-2], model.predict_codes([tuple(w) for w in words]))
+        assert got[-2:].tolist() == [-1, -1]
+    assert "int dfa_accepts(const int *word, size_t length);" in sd.export(dfa, "c", prefix="dfa")
+
+
+def test_bad_prefix_is_rejected(dom):
+    tree = random_tree(np.random.default_rng(0), dom, n_leaves=2, classes=["a", "b"])
+    with pytest.raises(ValueError, match="prefix must be an identifier"):
+        sd.export(tree, "c", prefix="x; system")

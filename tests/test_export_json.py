@@ -1,0 +1,123 @@
+"""JSON export and the shipped schema: every saved model validates; malformed ones do not.
+Also the ``export`` entry point's argument checks and the ``symdistill export`` command."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill.cli import main
+from symdistill.export.json import schema
+from symdistill.models import registered_kinds
+from symdistill.models.automata import DFA, MooreMachine
+
+from _export_support import hostile_classes, hostile_domain, random_linear, random_rules, random_tree
+
+jsonschema = pytest.importorskip("jsonschema")
+
+
+@pytest.fixture(scope="module")
+def validator():
+    s = schema()
+    jsonschema.Draft202012Validator.check_schema(s)
+    return jsonschema.Draft202012Validator(s)
+
+
+@pytest.fixture(scope="module")
+def models():
+    rng = np.random.default_rng(0)
+    dom = hostile_domain(3, 2)
+    X = rng.uniform(size=(400, 3))
+    teacher = lambda X: (X[:, 0] + X[:, 1] > 1).astype(int)  # noqa: E731
+    return {
+        "tree": random_tree(rng, dom, n_leaves=12, classes=hostile_classes(3)),
+        "regression tree": random_tree(rng, dom, n_leaves=6, task="regression"),
+        "rules": random_rules(rng, dom, n_rules=5, classes=hostile_classes(2)),
+        "regression rules": random_rules(rng, dom, n_rules=3, task="regression"),
+        "linear": random_linear(rng, dom, link="softmax", classes=hostile_classes(3)),
+        "dfa": DFA.from_regex("(0|1)*00", "01"),
+        "moore": MooreMachine(["a", "b"], [[1, 0], [0, 1]], [1.5, "x"], classes=[1.5, "x"]),
+        "distilled tree": sd.distill(teacher, X, form="tree", max_size=4, random_state=0),
+        "distilled rules": sd.distill(teacher, X, form="rules", max_size=3, random_state=0, n_samples=1000),
+        "distilled linear": sd.distill(teacher, X, form="linear", max_size=3, random_state=0, n_samples=1000),
+    }
+
+
+MODEL_NAMES = ["tree", "regression tree", "rules", "regression rules", "linear", "dfa", "moore", "distilled tree",
+               "distilled rules", "distilled linear"]
+
+
+def test_schema_covers_every_registered_kind():
+    assert set(registered_kinds()) <= set(schema()["properties"]["kind"]["enum"])
+
+
+def test_fixture_builds_every_named_model(models):
+    assert list(models) == MODEL_NAMES
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_saved_models_validate_and_round_trip(name, models, validator):
+    model = models[name]
+    text = sd.export(model, "json")
+    assert text == model.to_json()
+    validator.validate(json.loads(text))
+    assert sd.load(text) == model
+
+
+@pytest.mark.parametrize("name, damage, where", [
+    ("tree", lambda d: d.pop("threshold"), "threshold"),
+    ("tree", lambda d: d.__setitem__("threshold", ["0.5"] * len(d["threshold"])), "0.5"),
+    ("tree", lambda d: d.__setitem__("extra", 1), "extra"),
+    ("rules", lambda d: d["rules"][0]["conditions"][0].__setitem__("op", "=="), "=="),
+    ("rules", lambda d: d["default"]["conditions"].append({"feature": 0, "op": "<=", "value": 1.0}), "conditions"),
+    ("linear", lambda d: d.__setitem__("link", "probit"), "probit"),
+    ("linear", lambda d: d["terms"][0][0].update(category=1, knot=0.5), "knot"),
+    ("dfa", lambda d: d["accepting"].__setitem__(0, 1), "accepting"),
+    ("moore", lambda d: d.__setitem__("version", 2), "version"),
+    ("tree", lambda d: d.__setitem__("kind", "forest"), "forest"),
+])
+def test_schema_rejects_malformed_models(name, damage, where, models, validator):
+    data = models[name].to_dict()
+    damage(data)
+    errors = list(validator.iter_errors(data))
+    assert errors, f"damaged {name} model validated"
+    assert any(where in (str(e.message) + str(list(e.path))) for e in errors)
+
+
+def test_schema_ships_as_package_data():
+    from importlib import resources
+
+    path = resources.files("symdistill").joinpath("schema", "model-v1.json")
+    assert path.is_file()
+    assert schema()["$id"] == "urn:symdistill:schema:model-v1"
+
+
+def test_export_checks_its_arguments(models):
+    tree = models["tree"]
+    with pytest.raises(ValueError, match="unknown export target 'java'"):
+        sd.export(tree, "java")
+    with pytest.raises(TypeError, match="unknown option.*prefix.*accepted: none"):
+        sd.export(tree, "python", prefix="x")
+    with pytest.raises(TypeError, match="cannot export a dict"):
+        sd.export({"kind": None}, "c")
+    with pytest.raises(ValueError, match="indent"):
+        sd.export(tree, "json", indent=-1)
+
+
+def test_cli_export(tmp_path, capsys, models):
+    tree = models["distilled tree"]
+    path = tmp_path / "tree.json"
+    tree.to_json(path)
+    assert main(["export", str(path), "--to", "c", "--prefix", "edge", "-o", str(tmp_path / "model.c")]) == 0
+    assert (tmp_path / "model.c").read_text() == sd.export(tree, "c", prefix="edge")
+    assert main(["export", str(path), "--to", "python"]) == 0
+    assert capsys.readouterr().out == sd.export(tree, "python")
+    assert main(["export", str(path), "--to", "onnx", "-o", str(tmp_path / "m.onnx")]) == 0
+    assert (tmp_path / "m.onnx").read_bytes() == sd.export(tree, "onnx")
+    assert main(["export", str(path), "--to", "onnx"]) == 2
+    assert "give it with -o" in capsys.readouterr().err
+    assert main(["export", str(path), "--to", "python", "--module", "m"]) == 2
+    assert "unknown option(s) module" in capsys.readouterr().err

@@ -1,0 +1,91 @@
+"""ONNX export: onnxruntime runs the graph; labels and tree values must equal ``predict`` exactly."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill.models.automata import DFA
+
+from _export_support import (
+    expected, hostile_classes, hostile_domain, probe_rows, random_linear, random_rules, random_tree,
+)
+
+ort = pytest.importorskip("onnxruntime")
+onnx = pytest.importorskip("onnx")
+
+
+@pytest.fixture(scope="module")
+def dom():
+    return hostile_domain(3, 2)
+
+
+def _run(model, Z):
+    session = ort.InferenceSession(sd.export(model, "onnx"), providers=["CPUExecutionProvider"])
+    names = [o.name for o in session.get_outputs()]
+    return dict(zip(names, session.run(None, {"X": Z})))
+
+
+@pytest.mark.parametrize("classes", [hostile_classes(4), np.array([-3, 0, 7]), np.array([0.5, 2.25]),
+                                     np.array([False, True]), np.array(["only"])])
+def test_tree_classifier_labels_are_exact(dom, classes):
+    tree = random_tree(np.random.default_rng(0), dom, n_leaves=30, classes=classes)
+    Z = probe_rows(tree, 10_000)
+    out = _run(tree, Z)
+    np.testing.assert_array_equal(out["class_index"], expected(tree, Z))
+    assert out["label"].tolist() == tree.predict_encoded(Z).tolist()
+
+
+def test_tree_uses_the_tree_ensemble_operators(dom):
+    clf = random_tree(np.random.default_rng(1), dom, n_leaves=8, classes=["a", "b"])
+    reg = random_tree(np.random.default_rng(1), dom, n_leaves=8, task="regression")
+    clf_ops = {n.op_type for n in onnx.load_from_string(sd.export(clf, "onnx")).graph.node}
+    reg_ops = {n.op_type for n in onnx.load_from_string(sd.export(reg, "onnx")).graph.node}
+    assert "TreeEnsembleClassifier" in clf_ops and "TreeEnsembleRegressor" in reg_ops
+
+
+def test_tree_regressor_values_are_exact_doubles(dom):
+    tree = random_tree(np.random.default_rng(2), dom, n_leaves=40, task="regression")
+    Z = probe_rows(tree, 10_000, seed=1)
+    out = _run(tree, Z)
+    assert out["value"].dtype == np.float64
+    assert (out["value"] == tree.predict_encoded(Z)).all()
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_rule_lists(dom, task):
+    rules = random_rules(np.random.default_rng(3), dom, n_rules=10, task=task, classes=hostile_classes(3))
+    Z = probe_rows(rules, 5000, seed=2)
+    out = _run(rules, Z)
+    if task == "regression":
+        assert (out["value"] == rules.predict_encoded(Z)).all()
+    else:
+        np.testing.assert_array_equal(out["class_index"], expected(rules, Z))
+
+
+@pytest.mark.parametrize("link, k", [("logistic", 2), ("softmax", 4), ("identity", None)])
+def test_linear_models(dom, link, k):
+    model = random_linear(np.random.default_rng(4), dom, link=link, classes=None if k is None else hostile_classes(k))
+    Z = probe_rows(model, 5000, seed=3)
+    out = _run(model, Z)
+    if link == "identity":
+        np.testing.assert_allclose(out["value"], model.predict_encoded(Z), rtol=1e-12, atol=1e-12)
+        return
+    np.testing.assert_array_equal(out["class_index"], expected(model, Z))
+    np.testing.assert_allclose(out["probabilities"], model.predict_proba_encoded(Z), rtol=1e-12, atol=1e-15)
+
+
+def test_metadata_names_features_and_classes(dom):
+    tree = random_tree(np.random.default_rng(5), dom, n_leaves=4, classes=hostile_classes(2))
+    meta = {p.key: p.value for p in onnx.load_from_string(sd.export(tree, "onnx")).metadata_props}
+    assert json.loads(meta["symdistill.features"]) == dom.feature_names
+    assert json.loads(meta["symdistill.classes"]) == tree.classes.tolist()
+    assert meta["symdistill.kind"] == "tree"
+
+
+def test_automata_are_refused_with_the_targets_that_take_them():
+    with pytest.raises(ValueError, match="cannot be exported to ONNX"):
+        sd.export(DFA.from_regex("0*", "01"), "onnx")

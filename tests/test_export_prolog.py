@@ -1,0 +1,115 @@
+"""Prolog export, end to end: SWI-Prolog consults the clauses and answers for 1,000 rows (many
+exactly on a threshold); the answers must equal ``predict``."""
+
+from __future__ import annotations
+
+import subprocess
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill.export.prolog import prolog_atom
+from symdistill.models.automata import DFA, MooreMachine
+
+from _export_support import (
+    SWIPL, expected, hostile_classes, hostile_domain, needs_swipl, probe_rows, prolog_answers, random_linear,
+    random_rules, random_tree, random_words,
+)
+
+pytestmark = needs_swipl
+
+
+@pytest.fixture(scope="module")
+def dom():
+    return hostile_domain(3, 2)
+
+
+def test_tree_classifier_with_hostile_names(dom, tmp_path):
+    tree = random_tree(np.random.default_rng(0), dom, n_leaves=30, classes=hostile_classes(4))
+    Z = probe_rows(tree, 1000)
+    got = prolog_answers(tmp_path, tree, Z)
+    assert got == [str(i) for i in expected(tree, Z)]
+
+
+def test_tree_clauses_read_as_horn_clauses(dom):
+    tree = random_tree(np.random.default_rng(1), dom, n_leaves=8, classes=["no", "yes"])
+    clauses = [line for line in sd.export(tree, "prolog").splitlines() if line.startswith("predict(")]
+    assert len(clauses) <= tree.size  # one clause per reachable leaf
+    assert not any("!" in c for c in clauses)  # paths exclude each other: no cut
+
+
+@pytest.mark.parametrize("kind", ["regression_tree", "rules", "regression_rules", "int_labels"])
+def test_other_models(dom, tmp_path, kind):
+    rng = np.random.default_rng(2)
+    if kind == "regression_tree":
+        model = random_tree(rng, dom, n_leaves=20, task="regression")
+    elif kind == "int_labels":
+        model = random_tree(rng, dom, n_leaves=20, classes=np.array([-3, 0, 7]))
+    else:
+        task = "regression" if kind == "regression_rules" else "classification"
+        model = random_rules(rng, dom, n_rules=10, task=task, classes=hostile_classes(3))
+    Z = probe_rows(model, 1000, seed=1)
+    got = prolog_answers(tmp_path, model, Z)
+    if model.task == "regression":
+        assert [float(v) for v in got] == model.predict_encoded(Z).tolist()  # exact
+    else:
+        assert got == [str(i) for i in expected(model, Z)]
+
+
+@pytest.mark.parametrize("link, k", [("logistic", 2), ("softmax", 3), ("identity", None)])
+def test_linear(dom, tmp_path, link, k):
+    model = random_linear(np.random.default_rng(3), dom, link=link, classes=None if k is None else hostile_classes(k))
+    Z = probe_rows(model, 1000, seed=2)
+    got = prolog_answers(tmp_path, model, Z)
+    if link == "identity":
+        np.testing.assert_allclose([float(v) for v in got], model.predict_encoded(Z), rtol=1e-12, atol=1e-12)
+    else:
+        assert got == [str(i) for i in expected(model, Z)]
+
+
+def test_module_option_lets_two_models_load_together(dom, tmp_path):
+    rng = np.random.default_rng(4)
+    a = random_tree(rng, dom, n_leaves=10, classes=["a0", "a1"])
+    b = random_rules(rng, dom, n_rules=5, classes=["b0", "b1", "b2"])
+    (tmp_path / "a.pl").write_text(sd.export(a, "prolog", module="model_a"), encoding="utf-8")
+    (tmp_path / "b.pl").write_text(sd.export(b, "prolog", module="model_b"), encoding="utf-8")
+    Z = probe_rows(a, 50, seed=3)
+    rows = ", ".join("[" + ", ".join(repr(float(v)) for v in r) + "]" for r in Z.tolist())
+    goal = (f"use_module(a), use_module(b), forall(member(R, [{rows}]), "
+            "(model_a:predict(R, A), model_b:predict(R, B), write(A-B), nl))")
+    res = subprocess.run([SWIPL, "-q", "-g", goal, "-t", "halt"], capture_output=True, text=True, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split() == [f"{x}-{y}" for x, y in zip(a.predict_encoded(Z), b.predict_encoded(Z))]
+
+
+def test_automata(tmp_path):
+    rng = np.random.default_rng(5)
+    dfa = DFA.from_regex("(0|1)*0(0|1)(0|1)", "01")
+    moore = MooreMachine(["a", "it's"], [[1, 0], [2, 1], [0, 2]], ["zero", "one", "two"])
+    dfa_words = random_words(rng, 2, 300)
+    moore_words = random_words(rng, 2, 300)
+    (tmp_path / "dfa.pl").write_text(sd.export(dfa, "prolog", module="dfa"), encoding="utf-8")
+    (tmp_path / "moore.pl").write_text(sd.export(moore, "prolog", module="moore"), encoding="utf-8")
+    dfa_list = ", ".join(_word(dfa.alphabet, w) for w in dfa_words)
+    moore_list = ", ".join(_word(moore.alphabet, w) for w in moore_words)
+    goal = (f"use_module(dfa), use_module(moore), "
+            f"forall(member(W, [{dfa_list}]), (dfa:accepts(W) -> write(1) ; write(0))), nl, "
+            f"forall(member(W, [{moore_list}]), (moore:predict(W, C), write(C), write(' '))), nl, "
+            "(dfa:delta(0, '0', S) -> write(S) ; write(none)), nl")
+    res = subprocess.run([SWIPL, "-q", "-g", goal, "-t", "halt"], capture_output=True, text=True, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    acc, labels, delta = res.stdout.splitlines()
+    assert acc == "".join("1" if a else "0" for a in dfa.predict_codes([tuple(w) for w in dfa_words]))
+    assert labels.split() == moore.predict([tuple(moore.alphabet[i] for i in w) for w in moore_words]).tolist()
+    assert delta == str(dfa.transitions[0, 0])
+
+
+def _word(alphabet, codes):
+    return "[" + ", ".join(prolog_atom(alphabet[i]) for i in codes) + "]"
+
+
+def test_bad_module_name_is_rejected(dom):
+    tree = random_tree(np.random.default_rng(6), dom, n_leaves=2, classes=["a", "b"])
+    with pytest.raises(ValueError, match="module must be an identifier"):
+        sd.export(tree, "prolog", module="x). halt. (")

@@ -1,0 +1,106 @@
+"""Python export: the generated module is imported and run; it must agree with ``predict``."""
+
+from __future__ import annotations
+
+import ast
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill.models.automata import DFA, MooreMachine
+
+from _export_support import (
+    expected, hostile_classes, hostile_domain, import_module, probe_rows, python_answers, random_linear,
+    random_rules, random_tree, random_words,
+)
+
+
+@pytest.fixture(scope="module")
+def dom():
+    return hostile_domain(3, 2)
+
+
+def _labels_rows(dom, Z):
+    """Encoded rows -> user rows (categorical features as their labels)."""
+    return dom.decode(Z).tolist()
+
+
+def test_tree_predict_takes_labels_and_agrees(dom, tmp_path):
+    tree = random_tree(np.random.default_rng(0), dom, n_leaves=30, classes=hostile_classes(4))
+    mod = import_module(tmp_path / "tree_mod.py", sd.export(tree, "python"), "tree_mod")
+    Z = probe_rows(tree, 3000)
+    rows = _labels_rows(dom, Z)
+    assert [mod.predict(r) for r in rows] == tree.predict(np.array(rows, dtype=object)).tolist()
+    np.testing.assert_array_equal(python_answers(tmp_path, tree, Z), expected(tree, Z))
+    assert list(mod.FEATURES) == dom.feature_names
+    assert list(mod.CLASSES) == tree.classes.tolist()
+    assert [list(c) if c else None for c in mod.CATEGORIES] == [list(f.categories) or None for f in dom.features]
+
+
+def test_module_has_no_imports_whatever_the_names(dom):
+    tree = random_tree(np.random.default_rng(1), dom, n_leaves=12, classes=hostile_classes(3))
+    source = sd.export(tree, "python")
+    tree_ast = ast.parse(source)
+    assert not [n for n in ast.walk(tree_ast) if isinstance(n, (ast.Import, ast.ImportFrom))]
+    assert source.isascii()
+
+
+@pytest.mark.parametrize("kind", ["regression_tree", "rules", "regression_rules"])
+def test_other_row_models(dom, tmp_path, kind):
+    rng = np.random.default_rng(2)
+    if kind == "regression_tree":
+        model = random_tree(rng, dom, n_leaves=20, task="regression")
+    else:
+        task = "regression" if kind == "regression_rules" else "classification"
+        model = random_rules(rng, dom, n_rules=10, task=task, classes=hostile_classes(3))
+    Z = probe_rows(model, 3000, seed=1)
+    got = python_answers(tmp_path, model, Z)
+    assert (got == expected(model, Z)).all()  # exact, values included
+
+
+@pytest.mark.parametrize("link, k", [("logistic", 2), ("softmax", 3), ("identity", None)])
+def test_linear(dom, tmp_path, link, k):
+    model = random_linear(np.random.default_rng(3), dom, link=link, classes=None if k is None else hostile_classes(k))
+    Z = probe_rows(model, 3000, seed=2)
+    got = python_answers(tmp_path, model, Z)
+    if link == "identity":
+        np.testing.assert_allclose(got, model.predict_encoded(Z), rtol=1e-12, atol=1e-12)
+    else:
+        np.testing.assert_array_equal(got, expected(model, Z))
+
+
+def test_deep_tree_beyond_python_indentation_limit(dom, tmp_path):
+    tree = random_tree(np.random.default_rng(4), dom, n_leaves=130, classes=["a", "b"], chain=True)
+    assert tree.depth > 100  # CPython refuses more than 100 indentation levels
+    Z = probe_rows(tree, 2000, seed=3)
+    np.testing.assert_array_equal(python_answers(tmp_path, tree, Z), expected(tree, Z))
+
+
+def test_bad_rows_are_rejected_with_the_feature_named(dom, tmp_path):
+    tree = random_tree(np.random.default_rng(5), dom, n_leaves=4, classes=["a", "b"])
+    mod = import_module(tmp_path / "bad_rows.py", sd.export(tree, "python"), "bad_rows")
+    good = _labels_rows(dom, probe_rows(tree, 1))[0]
+    with pytest.raises(ValueError, match="expected 5 feature values"):
+        mod.predict(good[:-1])
+    with pytest.raises(ValueError, match="unknown category 'nope'"):
+        mod.predict(good[:-1] + ["nope"])
+
+
+def test_automata(tmp_path):
+    rng = np.random.default_rng(6)
+    dfa = DFA.from_regex("(0|1)*0(0|1)(0|1)", "01")
+    mod = import_module(tmp_path / "dfa_mod.py", sd.export(dfa, "python"), "dfa_mod")
+    words = ["".join(map(str, w)) for w in random_words(rng, 2, 400)]
+    assert [mod.accepts(w) for w in words] == dfa.predict(words).tolist()
+    assert [mod.predict(w) for w in words] == dfa.predict(words).tolist()
+    with pytest.raises(ValueError, match="not in the alphabet"):
+        mod.accepts("012")
+
+    labels = ["zero", "one", "t\\w*/o"]
+    moore = MooreMachine(["up", "down\n'"], [[1, 0], [2, 1], [0, 2]], labels, classes=labels)
+    mod = import_module(tmp_path / "moore_mod.py", sd.export(moore, "python"), "moore_mod")
+    words = [tuple(moore.alphabet[i] for i in w) for w in random_words(rng, 2, 400)]
+    assert [mod.predict(w) for w in words] == moore.predict(words).tolist()
+    with pytest.raises(TypeError, match="multi-character"):
+        mod.predict("up")
