@@ -1,0 +1,235 @@
+"""``verify``: decide a constraint on a symbolic model, exactly, with a checked counterexample."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from . import exact, smt
+from . import properties as P
+from .result import Counterexample, Verdict
+from .teacher import Question, check_on_teacher, in_domain
+
+BACKENDS = ("auto", "direct", "z3")
+
+
+def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any = None,
+           search_budget: int = 2000, random_state: int | None = 0) -> Verdict:
+    """Decide whether ``constraint`` holds for ``model`` on its whole domain.
+
+    Parameters
+    ----------
+    model : Tree, RuleSet, LinearModel or DFA
+        The domain is ``model.domain``: the observed bounds of each feature, integer and binary
+        features integral, categorical features one of their categories.
+    constraint : str or property
+        Constraint text (see :mod:`symdistill.verify.language`), or a property built with
+        ``sd.monotonic``, ``sd.invariant``, ``sd.output_range``, ``sd.robust``, ``sd.equivalent``,
+        ``sd.never_accepts``, ``sd.always_accepts``, ``sd.included_in``.
+    backend : {"auto", "direct", "z3"}
+        "direct": region / bound reasoning; "z3": the SMT encoding; "auto": direct when it covers
+        the question, else z3 (``Verdict.backend`` says which decided).
+    teacher : optional
+        A teacher (anything ``sd.as_teacher`` takes). When given, a counterexample is evaluated on it
+        and classified as a teacher violation or a distillation artefact (``Verdict.teacher``).
+    search_budget : int
+        Most teacher queries of the search for a teacher violation near an artefact.
+    random_state : int or None
+        Seed of that search.
+
+    Returns
+    -------
+    Verdict
+        ``holds`` (exact), ``counterexample`` (checked against ``model.predict``), ``seconds``,
+        ``backend``, ``constraint``.
+
+    Examples
+    --------
+    >>> import numpy as np, symdistill as sd
+    >>> X = np.random.default_rng(0).uniform(0, 100, size=(500, 2))
+    >>> tree = sd.distill(lambda X: (X[:, 0] > 50).astype(int), X, max_size=2, random_state=0,
+    ...                   feature_names=["age", "income"])
+    >>> sd.verify(tree, "age <= 40 -> prediction == 0").holds
+    True
+    >>> v = sd.verify(tree, "prediction == 0")
+    >>> v.holds, v.counterexample.outputs
+    (False, (1,))
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    if not isinstance(search_budget, (int, np.integer)) or search_budget < 0:
+        raise ValueError(f"search_budget must be a non-negative integer, got {search_budget!r}")
+    prop = P.as_property(constraint)
+    form = exact.form_of(model)
+    t0 = time.perf_counter()
+    if form == "dfa":
+        if backend == "z3":
+            raise ValueError("the z3 backend covers tabular models; automata are decided by product construction "
+                             "(backend='direct' or 'auto')")
+        if teacher is not None:
+            raise ValueError("teacher checks apply to tabular models; check an automaton's counterexample word "
+                             "on the sequence teacher directly")
+        holds, word, checked = _automaton(model, prop)
+        seconds = time.perf_counter() - t0
+        ce = None if word is None else Counterexample((), (bool(model.accepts(word)),), word=word)
+        return Verdict(holds, ce, seconds, "direct", prop.describe(), repr(model), checked)
+    q, other = _question(model, prop)
+    Z, checked, used = _decide(model, q, other, backend)
+    seconds = time.perf_counter() - t0
+    if Z is None:
+        return Verdict(True, None, seconds, used, prop.describe(), repr(model), checked)
+    outs = exact.outputs(model, Z[:1]) if q.kind == "equivalent" else exact.outputs(model, Z)
+    labels = [_label(model, o) for o in outs]
+    if q.kind == "equivalent":
+        labels.append(_label(other, exact.outputs(other, Z[:1])[0]))
+    ce = Counterexample.from_encoded(Z, labels, model.domain)
+    check = None
+    if teacher is not None:
+        if q.kind == "equivalent":
+            raise ValueError("teacher checks apply to properties of one model, not to equivalence of two")
+        check = check_on_teacher(model, q, Z, teacher, budget=int(search_budget), random_state=random_state)
+    return Verdict(False, ce, seconds, used, prop.describe(), repr(model), checked, check)
+
+
+def _question(model: Any, prop: P.Property) -> tuple[Question, Any]:
+    dom = model.domain
+    classes = getattr(model, "classes", None)
+    if isinstance(prop, P.Formula):
+        return Question("formula", prop.violations(dom, model.task, classes)), None
+    if isinstance(prop, P.OutputRange):
+        return Question("formula", prop.violations(dom, model.task, classes)), None
+    if isinstance(prop, P.Robust):
+        c = prop.centre(dom)
+        centre_out = exact.outputs(model, c[None, :])[0]
+        return Question("formula", prop.violations(dom, model.task, classes, centre_out)), None
+    if isinstance(prop, P.Monotonic):
+        j = dom.index(prop.feature)
+        if dom.features[j].is_categorical:
+            raise ValueError(f"monotonic: feature {prop.feature!r} is categorical (unordered); "
+                             "use a numeric, integer or binary feature")
+        return Question("monotonic", feature=j, increasing=prop.direction == "increasing",
+                        target=_target(model, prop.target)), None
+    if isinstance(prop, P.Invariant):
+        free = np.zeros(dom.n_features, dtype=bool)
+        for name in prop.features:
+            free[dom.index(name)] = True
+        return Question("invariant", free=free), None
+    if isinstance(prop, P.Equivalent):
+        other = prop.other
+        exact.form_of(other)
+        if getattr(other, "domain", None) is None or other.domain.feature_names != dom.feature_names:
+            raise ValueError("equivalent: both models must be over the same features, in the same order")
+        if other.task != model.task:
+            raise ValueError(f"equivalent: cannot compare a {model.task} model with a {other.task} model")
+        return Question("equivalent"), other
+    raise TypeError(f"{type(prop).__name__} applies to automata, not to a {model.kind} model")
+
+
+def _target(model: Any, target: Any) -> int | None:
+    if model.task == "regression":
+        if target is not None:
+            raise ValueError("monotonic: 'target' names a class; a regressor's value is used as is")
+        return None
+    labels = [c.item() if isinstance(c, np.generic) else c for c in model.classes]
+    if target is None:
+        if len(labels) != 2:
+            raise ValueError(f"monotonic: a multi-class model needs target=<class>; classes are {labels}")
+        return 1
+    for i, c in enumerate(labels):
+        if c == target and isinstance(c, str) == isinstance(target, str):
+            return i
+    raise ValueError(f"monotonic: unknown target class {target!r}; classes are {labels}")
+
+
+def _decide(model: Any, q: Question, other: Any, backend: str) -> tuple[np.ndarray | None, int, str]:
+    if backend in ("auto", "direct"):
+        try:
+            Z, checked = _ask(exact, model, q, other)
+        except exact.Unsupported as exc:
+            if backend == "direct":
+                raise ValueError(f"the direct checker does not cover this: {exc}; use backend='z3' or 'auto'") from None
+        else:
+            _confirm(model, q, other, Z, "direct")
+            return Z, checked, "direct"
+    Z, checked = _ask(smt, model, q, other)
+    if Z is not None and not _valid(model, q, other, Z):
+        # A rational solution on a tie of linear scores may not survive rounding to floats: ask for
+        # one that keeps a small margin from every tie.
+        Z, checked = _ask(smt, model, q, other, margin=_margin(model, other))
+        if Z is None:
+            raise RuntimeError("z3 finds a violation only on an exact tie of linear scores, which floating-point "
+                               "prediction resolves the other way; treat the property as holding up to rounding")
+        _confirm(model, q, other, Z, "z3")
+    return Z, checked, "z3"
+
+
+def _ask(backend: Any, model: Any, q: Question, other: Any, **kw: Any) -> tuple[np.ndarray | None, int]:
+    if q.kind == "formula":
+        return backend.check_formula(model, q.violation, **kw)
+    if q.kind == "monotonic":
+        return backend.check_monotonic(model, q.feature, q.increasing, q.target, **kw)
+    if q.kind == "invariant":
+        return backend.check_invariant(model, q.free, **kw)
+    if backend is exact:
+        return exact.check_equivalent(model, other)
+    return smt.check_equivalent(model, other, **kw)
+
+
+def _valid(model: Any, q: Question, other: Any, Z: np.ndarray) -> bool:
+    if not in_domain(Z, model.domain):
+        return False
+    if q.kind == "equivalent":
+        if not np.array_equal(Z[0], Z[1]):
+            return False
+        a = _label(model, exact.outputs(model, Z[:1])[0])
+        b = _label(other, exact.outputs(other, Z[:1])[0])
+        return bool(a != b)
+    return bool(np.all(q.violated(Z, exact.outputs(model, Z))))
+
+
+def _confirm(model: Any, q: Question, other: Any, Z: np.ndarray | None, backend: str) -> None:
+    if Z is not None and not _valid(model, q, other, Z):
+        raise RuntimeError(f"internal error: the {backend} checker produced a counterexample that predict does not "
+                           f"confirm ({Z.tolist()}); please report it")
+
+
+def _margin(model: Any, other: Any) -> float:
+    scale = 1.0 + float(np.max(np.abs(np.concatenate([model.domain.lower, model.domain.upper]))))
+    weights = [np.max(np.abs(m.coef)) for m in (model, other) if m is not None and exact.form_of(m) == "linear"]
+    return 1e-9 * scale * (1.0 + (max(weights) if weights else 0.0))
+
+
+def _label(model: Any, o: Any) -> Any:
+    if model.task == "regression":
+        return float(o)
+    c = model.classes[int(o)]
+    return c.item() if isinstance(c, np.generic) else c
+
+
+def _automaton(model: Any, prop: P.Property) -> tuple[bool, Any, int]:
+    from ..models.automata import DFA
+
+    def lang(p: Any) -> DFA:
+        if isinstance(p, DFA):
+            return p
+        if isinstance(p, str):
+            return DFA.from_regex(p, model.alphabet)
+        raise TypeError(f"expected a regular expression (str) or a DFA, got {type(p).__name__}")
+
+    if isinstance(prop, P.NeverAccepts):
+        bad = model.intersection(lang(prop.pattern))
+    elif isinstance(prop, P.AlwaysAccepts):
+        bad = lang(prop.pattern).difference(model)
+    elif isinstance(prop, P.IncludedIn):
+        bad = model.difference(lang(prop.other))
+    elif isinstance(prop, P.Equivalent):
+        other = lang(prop.other)
+        word = model.distinguishing_word(other)
+        return word is None, word, model.size * other.size
+    else:
+        raise TypeError(f"{type(prop).__name__} applies to tabular models; for automata use never_accepts, "
+                        "always_accepts, included_in or equivalent")
+    word = bad.shortest_accepted()
+    return word is None, word, bad.size

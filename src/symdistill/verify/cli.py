@@ -1,0 +1,58 @@
+"""The ``symdistill verify`` subcommand: exit 0 when every constraint holds, 1 when one fails."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from . import properties as P
+from .api import BACKENDS, verify
+
+
+def add_verify(sub: Any) -> None:
+    p = sub.add_parser("verify", help="check constraints on a saved model (exit 1 when one fails)",
+                       description="Decide constraints exactly on a saved model. Exit status: 0 all hold, "
+                                   "1 some constraint fails, 2 bad input.")
+    p.add_argument("model", help="model JSON file")
+    p.add_argument("-c", "--constraint", action="append", default=[],
+                   help="constraint text, e.g. \"age < 18 -> prediction != 'approve'\" (repeatable)")
+    p.add_argument("--monotonic", action="append", default=[], metavar="FEATURE[:decreasing]",
+                   help="the output is monotonic in FEATURE (increasing unless ':decreasing'; repeatable)")
+    p.add_argument("--target", help="class whose indicator --monotonic checks (multi-class models)")
+    p.add_argument("--invariant", action="append", default=[], metavar="F1,F2",
+                   help="changing only these features never changes the prediction (repeatable)")
+    p.add_argument("--output-range", nargs=2, type=float, metavar=("LOW", "HIGH"),
+                   help="a regressor's output stays within [LOW, HIGH]")
+    p.add_argument("--equivalent", metavar="MODEL2", help="another model JSON that must agree everywhere")
+    p.add_argument("--never-accepts", action="append", default=[], metavar="REGEX", help="automata (repeatable)")
+    p.add_argument("--always-accepts", action="append", default=[], metavar="REGEX", help="automata (repeatable)")
+    p.add_argument("--backend", choices=BACKENDS, default="auto")
+    p.add_argument("--teacher", help="also check counterexamples on this teacher (.onnx, .pt, .joblib, module:attr)")
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from ..cli import CLIError, load_model, load_teacher_object
+
+    model = load_model(args.model)
+    props: list[Any] = [P.Formula(c) for c in args.constraint]
+    for spec in args.monotonic:
+        feature, _, direction = spec.partition(":")
+        props.append(P.monotonic(feature, direction or "increasing", target=args.target))
+    props += [P.invariant(*[f.strip() for f in spec.split(",") if f.strip()]) for spec in args.invariant]
+    if args.output_range:
+        props.append(P.output_range(*args.output_range))
+    if args.equivalent:
+        props.append(P.equivalent(load_model(args.equivalent)))
+    props += [P.never_accepts(r) for r in args.never_accepts]
+    props += [P.always_accepts(r) for r in args.always_accepts]
+    if not props:
+        raise CLIError("nothing to verify: give --constraint, --monotonic, --invariant, --output-range, "
+                       "--equivalent, --never-accepts or --always-accepts")
+    teacher = load_teacher_object(args.teacher) if args.teacher else None
+    failed = 0
+    for prop in props:
+        verdict = verify(model, prop, backend=args.backend, teacher=teacher)
+        print(verdict)
+        failed += not verdict.holds
+    print(f"\n{len(props) - failed} of {len(props)} constraints hold")
+    return 1 if failed else 0

@@ -1,0 +1,334 @@
+"""The direct (exact) checkers: region reasoning for trees and rule sets, bounds for linear models.
+
+Trees and rule sets are constant on each cell (see :mod:`~symdistill.verify.cells`), so a
+single-input property is violated exactly when some cell, intersected with one disjunct of the
+violation formula, is non-empty; a relational property (monotonicity, invariance, equivalence) is
+violated exactly when some *pair* of cells with offending outputs can hold two inputs that differ
+only where the property allows. Both are decided with vectorised interval arithmetic.
+
+Linear models (single-factor terms: values, one-hot categories, hinges) are separable: the extreme
+score over a box is the sum of per-feature extremes, which decides every one-sided output
+condition; hinge slopes decide monotonicity and invariance of regressors. What these do not cover
+(two-sided value windows, softmax, products of features, relational properties of classifiers,
+constraints relating several features) raises :class:`Unsupported`, and ``backend="auto"`` then
+uses the SMT encoding.
+
+Every checker returns the violating rows (encoded) or None, and how many regions it examined.
+
+>>> import numpy as np
+>>> from symdistill.domain import Domain
+>>> from symdistill.models import Tree
+>>> from symdistill.verify import formula as F
+>>> dom = Domain.from_data(np.array([[0.0], [4.0]]), feature_names=["n"])
+>>> t = Tree(dom, "regression", None, children_left=[1, -1, -1], children_right=[2, -1, -1],
+...          feature=[0, -1, -1], threshold=[2.5, 0, 0], value=[[0], [1], [2]])
+>>> Z, checked = check_formula(t, F.bind_text("prediction <= 1.5", dom, "regression", negate=True))
+>>> Z.tolist(), float(t.predict_encoded(Z)[0])
+([[3.0]], 2.0)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import formula as F
+from .cells import Bounds, Cells, point_in, rules_cells, tree_cells
+
+
+class Unsupported(ValueError):
+    """The direct checker does not cover this model and property; the z3 backend does."""
+
+
+# -- models -------------------------------------------------------------------------------------
+def form_of(model: Any) -> str:
+    """``"tree"``, ``"rules"``, ``"linear"`` or ``"dfa"`` (the model's ``kind``)."""
+    kind = getattr(model, "kind", None)
+    if kind in ("tree", "rules", "linear", "dfa"):
+        return kind
+    raise TypeError(f"cannot verify a {type(model).__name__}: expected a symdistill Tree, RuleSet, "
+                    "LinearModel or DFA")
+
+
+def outputs(model: Any, Z: np.ndarray) -> np.ndarray:
+    """What constraints call ``prediction`` on encoded rows: class index (classifiers) or value."""
+    if model.task == "regression":
+        return np.asarray(model.predict_encoded(Z), dtype=float)
+    if form_of(model) == "linear":
+        return model.predict_index_encoded(Z)
+    labels = model.predict_encoded(Z)
+    index = {c.item() if isinstance(c, np.generic) else c: i for i, c in enumerate(model.classes)}
+    return np.array([index[v.item() if isinstance(v, np.generic) else v] for v in labels], dtype=np.int64)
+
+
+def cells_of(model: Any) -> Cells:
+    form = form_of(model)
+    if form == "tree":
+        return tree_cells(model)
+    if form == "rules":
+        return rules_cells(model)
+    raise Unsupported(f"{form} models have no regions")
+
+
+# -- single-input properties --------------------------------------------------------------------
+def check_formula(model: Any, violation: F.Formula) -> tuple[np.ndarray | None, int]:
+    """A row where ``violation`` holds (with the model's output), or None; and the count checked."""
+    if form_of(model) == "linear":
+        return _linear_formula(model, violation)
+    if F.has_linear(violation):
+        raise Unsupported("constraints relating several features (arithmetic) are decided by the z3 backend")
+    cells = cells_of(model)
+    bounds = Bounds.of(model.domain)
+    conjs = _dnf(violation, model.domain.n_features)
+    for conj in conjs:
+        ok = _output_ok(cells.out, conj)
+        lo, hi = bounds.tighten(np.maximum(cells.lo, conj.lo), np.minimum(cells.hi, conj.hi))
+        ok &= np.all(lo <= hi, axis=1)
+        cats = {}
+        for j, m in cells.cats.items():
+            cats[j] = m & _code_mask(conj.cats.get(j), m.shape[1])
+            ok &= cats[j].any(axis=1)
+        hit = np.nonzero(ok)[0]
+        if hit.size:
+            i = int(hit[0])
+            return point_in(lo[i], hi[i], {j: c[i] for j, c in cats.items()}, bounds)[None, :], len(cells)
+    return None, len(cells)
+
+
+def _dnf(violation: F.Formula, d: int) -> list[F.Conj]:
+    try:
+        return F.to_dnf(violation, d)
+    except F.TooLarge as exc:
+        raise Unsupported(str(exc)) from None
+
+
+def _output_ok(out: np.ndarray, conj: F.Conj) -> np.ndarray:
+    ok = np.ones(len(out), dtype=bool)
+    if conj.classes is not None:
+        ok &= np.isin(out, list(conj.classes))
+    lo, hi = conj.value
+    if lo > -np.inf or hi < np.inf:
+        ok &= (out >= lo) & (out <= hi)
+    return ok
+
+
+def _code_mask(codes: frozenset[int] | None, k: int) -> np.ndarray:
+    if codes is None:
+        return np.ones(k, dtype=bool)
+    m = np.zeros(k, dtype=bool)
+    m[[c for c in codes if 0 <= c < k]] = True
+    return m
+
+
+# -- relational properties on regions -----------------------------------------------------------
+def check_monotonic(model: Any, j: int, increasing: bool, target: int | None) -> tuple[np.ndarray | None, int]:
+    """Two rows equal but in feature ``j``, ``x0[j] < x1[j]``, whose outputs break monotonicity."""
+    if form_of(model) == "linear":
+        return _linear_monotonic(model, j, increasing)
+    cells = cells_of(model)
+    g = cells.out.astype(float) if target is None else (cells.out == target).astype(float)
+    lower_better = (lambda a, b: a > b) if increasing else (lambda a, b: a < b)
+    equal = np.ones(model.domain.n_features, dtype=bool)
+    equal[j] = False
+    found = _find_pair(cells, cells, lambda ia, ib: lower_better(g[ia][:, None], g[ib][None, :]), equal, j,
+                       Bounds.of(model.domain))
+    return found, len(cells)
+
+
+def check_invariant(model: Any, free: np.ndarray) -> tuple[np.ndarray | None, int]:
+    """Two rows equal outside ``free`` features with different outputs."""
+    if form_of(model) == "linear":
+        return _linear_invariant(model, free)
+    cells = cells_of(model)
+    out = cells.out
+    found = _find_pair(cells, cells, lambda ia, ib: out[ia][:, None] != out[ib][None, :], ~free, None,
+                       Bounds.of(model.domain))
+    return found, len(cells)
+
+
+def check_equivalent(a: Any, b: Any) -> tuple[np.ndarray | None, int]:
+    """One row on which the two models' predictions differ (given as the same row twice)."""
+    ca, cb = cells_of(a), cells_of(b)
+    la, lb = _labels(a, ca.out), _labels(b, cb.out)
+    equal = np.ones(a.domain.n_features, dtype=bool)
+    found = _find_pair(ca, cb, lambda ia, ib: la[ia][:, None] != lb[ib][None, :], equal, None,
+                       Bounds.of(a.domain))
+    return (None if found is None else found[:1].repeat(2, axis=0)), len(ca) + len(cb)
+
+
+def _labels(model: Any, out: np.ndarray) -> np.ndarray:
+    if model.task == "regression":
+        return out.astype(float)
+    return np.asarray(model.classes, dtype=object)[out.astype(np.int64)]
+
+
+def _find_pair(A: Cells, B: Cells, offending: Any, equal: np.ndarray, order: int | None,
+               bounds: Bounds, chunk: int = 64) -> np.ndarray | None:
+    """Rows ``x0`` in a cell of A and ``x1`` in a cell of B, equal on ``equal`` features, with
+    ``x0[order] < x1[order]`` when ``order`` is given, for a pair that ``offending(ia, ib)`` flags."""
+    eq = np.nonzero(equal)[0]
+    eq_num = np.array([j for j in eq if j not in A.cats], dtype=np.int64)
+    eq_cat = [j for j in eq if j in A.cats]
+    ib_all = np.arange(len(B))
+    for start in range(0, len(A), chunk):
+        ia = np.arange(start, min(start + chunk, len(A)))
+        mask = offending(ia, ib_all)
+        rows = np.nonzero(mask.any(axis=1))[0]
+        if not rows.size:
+            continue
+        ia, mask = ia[rows], mask[rows]
+        cols = np.nonzero(mask.any(axis=0))[0]
+        mask = mask[:, cols]
+        lo = np.maximum(A.lo[ia][:, None, eq_num], B.lo[cols][None, :, eq_num])
+        hi = np.minimum(A.hi[ia][:, None, eq_num], B.hi[cols][None, :, eq_num])
+        mask &= np.all(lo <= hi, axis=2)
+        for j in eq_cat:
+            mask &= (A.cats[j][ia][:, None, :] & B.cats[j][cols][None, :, :]).any(axis=2)
+        if order is not None:
+            mask &= A.lo[ia, order][:, None] < B.hi[cols, order][None, :]
+        hit = np.argwhere(mask)
+        if hit.size:
+            a, b = int(ia[hit[0, 0]]), int(cols[hit[0, 1]])
+            return _pair_rows(A, a, B, b, equal, order, bounds)
+    return None
+
+
+def _pair_rows(A: Cells, a: int, B: Cells, b: int, equal: np.ndarray, order: int | None,
+               bounds: Bounds) -> np.ndarray:
+    lo, hi = np.maximum(A.lo[a], B.lo[b]), np.minimum(A.hi[a], B.hi[b])
+    cats = {j: A.cats[j][a] & B.cats[j][b] for j in A.cats}
+    shared = point_in(lo, hi, cats, bounds)
+    x0 = point_in(A.lo[a], A.hi[a], {j: m[a] for j, m in A.cats.items()}, bounds)
+    x1 = point_in(B.lo[b], B.hi[b], {j: m[b] for j, m in B.cats.items()}, bounds)
+    x0[equal], x1[equal] = shared[equal], shared[equal]
+    if order is not None:
+        x0[order], x1[order] = A.lo[a, order], B.hi[b, order]
+    return np.vstack([x0, x1])
+
+
+# -- linear models ------------------------------------------------------------------------------
+def _separable(model: Any) -> dict[int, list[tuple[str, float, float, int]]]:
+    """Per feature, its terms as (kind, weight, knot or code, direction); one score row only."""
+    if model.n_outputs != 1:
+        raise Unsupported("softmax linear models are decided by the z3 backend")
+    parts: dict[int, list[tuple[str, float, float, int]]] = {}
+    for t, w in zip(model.terms, model.coef[0]):
+        if len(t.factors) != 1:
+            raise Unsupported("linear models with product terms are decided by the z3 backend")
+        if w == 0:
+            continue
+        f = t.factors[0]
+        if f.category is not None:
+            parts.setdefault(f.feature, []).append(("category", float(w), float(f.category), 1))
+        elif f.knot is not None:
+            parts.setdefault(f.feature, []).append(("hinge", float(w), float(f.knot), int(f.direction)))
+        else:
+            parts.setdefault(f.feature, []).append(("value", float(w), 0.0, 1))
+    return parts
+
+
+def _phi(terms: list[tuple[str, float, float, int]], x: np.ndarray) -> np.ndarray:
+    """One feature's contribution to the score at values ``x``."""
+    s = np.zeros(len(x))
+    for kind, w, p, direction in terms:
+        if kind == "value":
+            s += w * x
+        elif kind == "category":
+            s += w * (x == p)
+        else:
+            s += w * np.maximum(0.0, direction * (x - p))
+    return s
+
+
+def _candidates(terms: list[tuple[str, float, float, int]], lo: float, hi: float, integral: bool,
+                codes: np.ndarray | None) -> np.ndarray:
+    """Values where a feature's piecewise-linear contribution can reach its extremes or turn."""
+    if codes is not None:
+        return np.nonzero(codes)[0].astype(float)
+    pts = [lo, hi]
+    for kind, _, p, _ in terms:
+        if kind == "hinge" and lo < p < hi:
+            pts += [float(np.floor(p)), float(np.ceil(p))] if integral else [p]
+    return np.unique(np.clip(pts, lo, hi))
+
+
+def _linear_formula(model: Any, violation: F.Formula) -> tuple[np.ndarray | None, int]:
+    if F.has_linear(violation):
+        raise Unsupported("constraints relating several features (arithmetic) are decided by the z3 backend")
+    parts = _separable(model)
+    bounds = Bounds.of(model.domain)
+    conjs = _dnf(violation, model.domain.n_features)
+    for conj in conjs:
+        lo, hi = bounds.tighten(conj.lo, conj.hi)
+        cats = {j: _code_mask(conj.cats.get(j), k) for j, k in bounds.n_codes.items()}
+        if np.any(lo > hi) or any(not m.any() for m in cats.values()):
+            continue
+        sense = _linear_sense(model, conj)
+        if sense is None:
+            continue
+        x = point_in(lo, hi, cats, bounds)
+        if sense != 0:
+            for j, terms in parts.items():
+                cand = _candidates(terms, lo[j], hi[j], bool(bounds.integral[j]), cats.get(j))
+                x[j] = cand[np.argmax(sense * _phi(terms, cand))]
+        row = x[None, :]
+        if F.evaluate(violation, row, outputs(model, row))[0]:
+            return row, len(conjs)
+    return None, len(conjs)
+
+
+def _linear_sense(model: Any, conj: F.Conj) -> int | None:
+    """+1 to maximise the score, -1 to minimise it, 0 when any point will do, None when impossible."""
+    if model.task == "classification":
+        classes = conj.classes if conj.classes is not None else frozenset({0, 1})
+        if not classes:
+            return None
+        if len(classes) == 2:
+            return 0
+        return 1 if 1 in classes else -1
+    lo, hi = conj.value
+    if lo == -np.inf and hi == np.inf:
+        return 0
+    if lo == -np.inf:
+        return -1
+    if hi == np.inf:
+        return 1
+    raise Unsupported("a value window on a linear regressor's output is decided by the z3 backend")
+
+
+def _linear_monotonic(model: Any, j: int, increasing: bool) -> tuple[np.ndarray | None, int]:
+    if model.task == "classification":
+        raise Unsupported("monotonicity of a linear classifier is decided by the z3 backend")
+    terms = _separable(model).get(j, [])
+    bounds = Bounds.of(model.domain)
+    cand = _candidates(terms, bounds.lo[j], bounds.hi[j], bool(bounds.integral[j]), None)
+    phi = _phi(terms, cand)
+    step = np.diff(phi) if increasing else -np.diff(phi)
+    bad = np.nonzero(step < 0)[0]
+    if not bad.size:
+        return None, len(cand)
+    k = int(bad[0])
+    x = point_in(bounds.lo, bounds.hi, {c: np.ones(n, dtype=bool) for c, n in bounds.n_codes.items()}, bounds)
+    rows = np.vstack([x, x])
+    rows[0, j], rows[1, j] = cand[k], cand[k + 1]
+    return rows, len(cand)
+
+
+def _linear_invariant(model: Any, free: np.ndarray) -> tuple[np.ndarray | None, int]:
+    if model.task == "classification":
+        raise Unsupported("invariance of a linear classifier is decided by the z3 backend")
+    parts = _separable(model)
+    bounds = Bounds.of(model.domain)
+    all_codes = {c: np.ones(n, dtype=bool) for c, n in bounds.n_codes.items()}
+    x = point_in(bounds.lo, bounds.hi, all_codes, bounds)
+    for j in np.nonzero(free)[0]:
+        terms = parts.get(int(j), [])
+        cand = _candidates(terms, bounds.lo[j], bounds.hi[j], bool(bounds.integral[j]), all_codes.get(int(j)))
+        phi = _phi(terms, cand)
+        if phi.size and np.any(phi != phi[0]):
+            rows = np.vstack([x, x])
+            rows[0, j], rows[1, j] = cand[0], cand[int(np.argmax(phi != phi[0]))]
+            return rows, int(free.sum())
+    return None, int(free.sum())
+

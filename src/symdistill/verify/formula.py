@@ -1,0 +1,462 @@
+"""Constraints bound to a model: names resolved, labels turned into codes, negations pushed inward.
+
+Binding turns the syntax tree of :mod:`~symdistill.verify.language` into a formula over the
+*encoded* input (feature columns, category codes) and the model's output (class index or value),
+in negation normal form. Every atom is a closed set of float values, which is exact because inputs
+are floats: ``x < 18`` is ``x <= nextafter(18, -inf)``, so a range and its complement never share
+a float and never leave a gap.
+
+Atoms: ``FeatureRange`` (``lo <= x_j <= hi``), ``CategorySet`` (``x_j`` in a set of codes),
+``ClassSet`` (the predicted class index in a set), ``ValueRange`` (a regressor's output in
+``[lo, hi]``) and ``LinearAtom`` (a linear inequality over several features and the output).
+
+>>> import numpy as np
+>>> from symdistill.domain import Domain
+>>> dom = Domain.from_data(np.array([[10.0, 1.5], [70.0, 3.0]]), feature_names=["age", "income"])
+>>> f = bind_text("age < 18 -> prediction != 'yes'", dom, "classification", np.array(["no", "yes"]))
+>>> Z = np.array([[12.0, 2.0], [40.0, 2.0]])
+>>> evaluate(f, Z, np.array([1, 1])).tolist()
+[False, True]
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+import numpy as np
+
+from ..domain import Domain
+from . import language as L
+from .language import ConstraintError
+
+INF = math.inf
+
+
+@dataclass(frozen=True)
+class FeatureRange:
+    j: int
+    lo: float
+    hi: float
+
+
+@dataclass(frozen=True)
+class CategorySet:
+    j: int
+    codes: frozenset[int]
+
+
+@dataclass(frozen=True)
+class ClassSet:
+    classes: frozenset[int]
+
+
+@dataclass(frozen=True)
+class ValueRange:
+    lo: float
+    hi: float
+
+
+@dataclass(frozen=True)
+class LinearAtom:
+    """``coef . x + pred_coef * prediction + const  op  0`` with op one of ``<=``, ``<``, ``==``."""
+
+    coef: tuple[float, ...]
+    pred_coef: float
+    const: float
+    op: str
+
+
+@dataclass(frozen=True)
+class BAnd:
+    items: tuple[Formula, ...]
+
+
+@dataclass(frozen=True)
+class BOr:
+    items: tuple[Formula, ...]
+
+
+@dataclass(frozen=True)
+class BConst:
+    value: bool
+
+
+Atom = Union[FeatureRange, CategorySet, ClassSet, ValueRange, LinearAtom]
+Formula = Union[Atom, BAnd, BOr, BConst]
+
+
+@dataclass(frozen=True)
+class Target:
+    """What ``prediction`` means for the model a constraint is bound to."""
+
+    domain: Domain
+    task: str
+    classes: tuple = ()
+    text: str = field(default="", compare=False)
+
+
+def bind_text(text: str, domain: Domain, task: str, classes: Any = None, *, negate: bool = False) -> Formula:
+    """Parse and bind ``text``; ``negate`` gives the formula of its violations."""
+    labels = tuple(_py(c) for c in classes) if classes is not None else ()
+    return bind(L.parse(text), Target(domain, task, labels, text), negate=negate)
+
+
+def bind(node: L.Node, target: Target, *, negate: bool = False) -> Formula:
+    """Bind a syntax tree to ``target``, in negation normal form (negated when ``negate``)."""
+    if isinstance(node, L.Bool):
+        return BConst(node.value != negate)
+    if isinstance(node, L.Not):
+        return bind(node.operand, target, negate=not negate)
+    if isinstance(node, L.Implies):
+        return bind(L.Or((L.Not(node.left), node.right)), target, negate=negate)
+    if isinstance(node, (L.And, L.Or)):
+        items = tuple(bind(n, target, negate=negate) for n in node.items)
+        conj = isinstance(node, L.And) != negate
+        return simplify(BAnd(items) if conj else BOr(items))
+    if isinstance(node, L.Member):
+        return _bind_member(node, target, negate)
+    if isinstance(node, L.Compare):
+        return _bind_compare(node, target, negate)
+    raise TypeError(f"not a constraint node: {node!r}")  # pragma: no cover - parser output only
+
+
+def simplify(f: Formula) -> Formula:
+    """Flatten nested and/or and fold constants."""
+    if isinstance(f, (BAnd, BOr)):
+        is_and = isinstance(f, BAnd)
+        out: list[Formula] = []
+        for item in (simplify(i) for i in f.items):
+            if isinstance(item, BConst):
+                if item.value != is_and:  # false in an and, true in an or: decides it
+                    return item
+                continue
+            if isinstance(item, type(f)):
+                out.extend(item.items)
+            else:
+                out.append(item)
+        if not out:
+            return BConst(is_and)
+        if len(out) == 1:
+            return out[0]
+        return BAnd(tuple(out)) if is_and else BOr(tuple(out))
+    return f
+
+
+# -- comparisons --------------------------------------------------------------------------------
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+
+
+def _bind_compare(node: L.Compare, target: Target, negate: bool) -> Formula:
+    op = _NEGATE[node.op] if negate else node.op
+    left, right = node.left, node.right
+    if _is_label_side(right, target) and not _is_label_side(left, target):
+        left, right, op = right, left, _FLIP[op]
+    if _is_label_side(left, target) or isinstance(right, L.String):
+        if not _is_label_side(left, target):
+            bad = right if isinstance(right, L.String) else left
+            raise ConstraintError("a string can only be compared with a categorical feature or a classifier's "
+                                  "prediction", target.text, _pos(bad))
+        value = _literal(right, target)
+        if op not in ("==", "!="):
+            raise ConstraintError(f"{_describe(left, target)} is unordered: use ==, != or 'in', not {op!r}",
+                                  target.text, node.pos)
+        return _label_atom(left, [value], op == "!=", target)
+    num = _number(right)
+    if num is not None and isinstance(left, (L.Name, L.Prediction)) or (
+            _number(left) is not None and isinstance(right, (L.Name, L.Prediction))):
+        if num is None:
+            left, right, op = right, left, _FLIP[op]
+            num = _number(right)
+        assert num is not None
+        lo, hi, split = _interval(op, num)
+        if isinstance(left, L.Prediction):
+            return _ranges(lambda a, b: ValueRange(a, b), lo, hi, split)
+        j = _feature(left, target)
+        return _ranges(lambda a, b, j=j: FeatureRange(j, a, b), lo, hi, split)
+    return _linear_atom(left, right, op, node.pos, target)
+
+
+def _bind_member(node: L.Member, target: Target, negate: bool) -> Formula:
+    expr = node.expr
+    exclude = node.negated != negate
+    if _is_label_side(expr, target):
+        return _label_atom(expr, [_literal(v, target) for v in node.values], exclude, target)
+    if not isinstance(expr, (L.Name, L.Prediction)):
+        raise ConstraintError("'in' needs a feature or 'prediction' on its left", target.text, node.pos)
+    nums = []
+    for v in node.values:
+        if not isinstance(v, L.Number):
+            raise ConstraintError(f"{_describe(expr, target)} is numeric: its set must hold numbers, got {v.value!r}",
+                                  target.text, v.pos)
+        nums.append(v.value)
+    if isinstance(expr, L.Prediction):
+        make: Any = lambda a, b: ValueRange(a, b)  # noqa: E731
+    else:
+        j = _feature(expr, target)
+        make = lambda a, b: FeatureRange(j, a, b)  # noqa: E731
+    if not exclude:
+        return simplify(BOr(tuple(make(v, v) for v in sorted(set(nums)))))
+    # Outside every point: the gaps between consecutive values.
+    cuts = sorted(set(nums))
+    pieces = [make(-INF, _prev(cuts[0]))]
+    pieces += [make(_next(a), _prev(b)) for a, b in zip(cuts, cuts[1:]) if _next(a) <= _prev(b)]
+    pieces.append(make(_next(cuts[-1]), INF))
+    return simplify(BOr(tuple(pieces)))
+
+
+def _label_atom(side: L.Expr, values: list[Any], exclude: bool, target: Target) -> Formula:
+    if isinstance(side, L.Prediction):
+        labels = target.classes
+        codes = {_match(v, labels, "class", "the model's classes", target) for v in values}
+        keep = frozenset(range(len(labels))) - codes if exclude else frozenset(codes)
+        return ClassSet(keep)
+    j = _feature(side, target)
+    feat = target.domain.features[j]
+    codes = {_match(v, tuple(_py(c) for c in feat.categories), "category", f"categories of {feat.name!r}", target)
+             for v in values}
+    keep = frozenset(range(len(feat.categories))) - codes if exclude else frozenset(codes)
+    return CategorySet(j, keep)
+
+
+def _match(lit: L.Number | L.String, labels: tuple, what: str, where: str, target: Target) -> int:
+    for i, lab in enumerate(labels):
+        if isinstance(lab, str) == isinstance(lit, L.String) and lab == lit.value:
+            return i
+    shown = ", ".join(repr(x) for x in labels[:12]) + (", ..." if len(labels) > 12 else "")
+    raise ConstraintError(f"unknown {what} {_show(lit)}; {where}: {shown}", target.text, lit.pos)
+
+
+def _is_label_side(e: L.Expr, target: Target) -> bool:
+    if isinstance(e, L.Prediction):
+        return target.task == "classification"
+    if isinstance(e, L.Name):
+        return target.domain.features[_feature(e, target)].is_categorical
+    return False
+
+
+def _literal(e: L.Expr, target: Target) -> L.Number | L.String:
+    if isinstance(e, (L.Number, L.String)):
+        return e
+    if isinstance(e, L.Neg) and isinstance(e.operand, L.Number):
+        return L.Number(-e.operand.value, e.pos)
+    raise ConstraintError("expected a label (a string or number) here", target.text, _pos(e))
+
+
+def _number(e: L.Expr) -> float | None:
+    if isinstance(e, L.Number):
+        return e.value
+    if isinstance(e, L.Neg):
+        inner = _number(e.operand)
+        return None if inner is None else -inner
+    return None
+
+
+def _interval(op: str, v: float) -> tuple[float, float, bool]:
+    """``x op v`` as the closed float range ``[lo, hi]``; ``split`` means "outside" (for !=)."""
+    return {
+        "<": (-INF, _prev(v), False), "<=": (-INF, v, False),
+        ">": (_next(v), INF, False), ">=": (v, INF, False),
+        "==": (v, v, False), "!=": (v, v, True),
+    }[op]
+
+
+def _ranges(make: Any, lo: float, hi: float, outside: bool) -> Formula:
+    if not outside:
+        return make(lo, hi)
+    return BOr((make(-INF, _prev(lo)), make(_next(hi), INF)))
+
+
+def _feature(e: L.Name, target: Target) -> int:
+    names = target.domain.feature_names
+    if e.name in names:
+        return names.index(e.name)
+    import difflib
+
+    close = difflib.get_close_matches(e.name, names, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+    raise ConstraintError(f"unknown feature {e.name!r}{hint} (features: {shown})", target.text, e.pos)
+
+
+def _linear_atom(left: L.Expr, right: L.Expr, op: str, pos: int, target: Target) -> Formula:
+    d = target.domain.n_features
+    lc, lp, lk = _linear(left, target, d)
+    rc, rp, rk = _linear(right, target, d)
+    coef = lc - rc
+    pc, const = lp - rp, lk - rk
+    if op in (">", ">="):
+        coef, pc, const, op = -coef, -pc, -const, "<" if op == ">" else "<="
+    if op == "!=":
+        return BOr((LinearAtom(tuple(coef), pc, const, "<"), LinearAtom(tuple(-coef), -pc, -const, "<")))
+    if not np.any(coef) and pc == 0:
+        return BConst(bool({"<": const < 0, "<=": const <= 0, "==": const == 0}[op]))
+    return LinearAtom(tuple(float(c) for c in coef), float(pc), float(const), op)
+
+
+def _linear(e: L.Expr, target: Target, d: int) -> tuple[np.ndarray, float, float]:
+    """(feature coefficients, prediction coefficient, constant) of a linear expression."""
+    if isinstance(e, L.Number):
+        return np.zeros(d), 0.0, e.value
+    if isinstance(e, L.Name):
+        j = _feature(e, target)
+        if target.domain.features[j].is_categorical:
+            raise ConstraintError(f"categorical feature {e.name!r} cannot be used in arithmetic or ordered "
+                                  "comparisons; use ==, != or 'in'", target.text, e.pos)
+        c = np.zeros(d)
+        c[j] = 1.0
+        return c, 0.0, 0.0
+    if isinstance(e, L.Prediction):
+        if target.task == "classification":
+            raise ConstraintError("a classifier's prediction is a label: compare it with ==, != or 'in'",
+                                  target.text, e.pos)
+        return np.zeros(d), 1.0, 0.0
+    if isinstance(e, L.Neg):
+        c, p, k = _linear(e.operand, target, d)
+        return -c, -p, -k
+    if isinstance(e, L.BinOp):
+        a, b = _linear(e.left, target, d), _linear(e.right, target, d)
+        if e.op == "+":
+            return a[0] + b[0], a[1] + b[1], a[2] + b[2]
+        if e.op == "-":
+            return a[0] - b[0], a[1] - b[1], a[2] - b[2]
+        a_const = not np.any(a[0]) and a[1] == 0
+        b_const = not np.any(b[0]) and b[1] == 0
+        if not (a_const or b_const):
+            raise ConstraintError("only linear arithmetic is supported: one side of '*' must be a number",
+                                  target.text, e.pos)
+        k, (c, p, q) = (a[2], b) if a_const else (b[2], a)
+        return c * k, p * k, q * k
+    raise ConstraintError(f"a string cannot be used in arithmetic: {_show(e)}", target.text, _pos(e))
+
+
+# -- evaluation on concrete rows ----------------------------------------------------------------
+def evaluate(f: Formula, Z: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Truth of ``f`` on encoded rows ``Z`` whose model outputs are ``out`` (class indices or values)."""
+    n = len(Z)
+    if isinstance(f, BConst):
+        return np.full(n, f.value)
+    if isinstance(f, BAnd):
+        return np.logical_and.reduce([evaluate(i, Z, out) for i in f.items])
+    if isinstance(f, BOr):
+        return np.logical_or.reduce([evaluate(i, Z, out) for i in f.items])
+    if isinstance(f, FeatureRange):
+        return (Z[:, f.j] >= f.lo) & (Z[:, f.j] <= f.hi)
+    if isinstance(f, CategorySet):
+        return np.isin(Z[:, f.j], list(f.codes))
+    if isinstance(f, ClassSet):
+        return np.isin(out, list(f.classes))
+    if isinstance(f, ValueRange):
+        return (out >= f.lo) & (out <= f.hi)
+    s = Z @ np.asarray(f.coef) + f.pred_coef * np.asarray(out, dtype=float) + f.const
+    return {"<": s < 0, "<=": s <= 0, "==": s == 0}[f.op]
+
+
+# -- disjunctive normal form (for region-by-region checking) ------------------------------------
+@dataclass
+class Conj:
+    """A conjunction of atoms: per-feature closed ranges, category sets, an output condition."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+    cats: dict[int, frozenset[int]]
+    classes: frozenset[int] | None = None
+    value: tuple[float, float] = (-INF, INF)
+    linear: tuple[LinearAtom, ...] = ()
+
+    def empty(self) -> bool:
+        return (bool(np.any(self.lo > self.hi)) or any(not c for c in self.cats.values())
+                or (self.classes is not None and not self.classes) or self.value[0] > self.value[1])
+
+    def meet(self, other: Conj) -> Conj:
+        cats = dict(self.cats)
+        for j, c in other.cats.items():
+            cats[j] = cats[j] & c if j in cats else c
+        classes = other.classes if self.classes is None else (
+            self.classes if other.classes is None else self.classes & other.classes)
+        value = (max(self.value[0], other.value[0]), min(self.value[1], other.value[1]))
+        return Conj(np.maximum(self.lo, other.lo), np.minimum(self.hi, other.hi), cats, classes, value,
+                    self.linear + other.linear)
+
+
+class TooLarge(ValueError):
+    """The formula's disjunctive normal form exceeds the direct checker's limit."""
+
+
+def to_dnf(f: Formula, d: int, limit: int = 4096) -> list[Conj]:
+    """Disjuncts of ``f`` (empty ones dropped); raises ``TooLarge`` beyond ``limit`` of them."""
+    def top() -> Conj:
+        return Conj(np.full(d, -INF), np.full(d, INF), {})
+
+    def go(g: Formula) -> list[Conj]:
+        if isinstance(g, BConst):
+            return [top()] if g.value else []
+        if isinstance(g, BOr):
+            out = [c for item in g.items for c in go(item)]
+        elif isinstance(g, BAnd):
+            out = [top()]
+            for item in g.items:
+                parts = go(item)
+                out = [c for a in out for b in parts if not (c := a.meet(b)).empty()]
+                if len(out) > limit:
+                    raise TooLarge(f"the constraint expands to more than {limit} cases")
+        else:
+            c = top()
+            if isinstance(g, FeatureRange):
+                c.lo[g.j], c.hi[g.j] = g.lo, g.hi
+            elif isinstance(g, CategorySet):
+                c.cats[g.j] = g.codes
+            elif isinstance(g, ClassSet):
+                c.classes = g.classes
+            elif isinstance(g, ValueRange):
+                c.value = (g.lo, g.hi)
+            else:
+                c.linear = (g,)
+            out = [] if c.empty() else [c]
+        if len(out) > limit:
+            raise TooLarge(f"the constraint expands to more than {limit} cases")
+        return out
+
+    return go(simplify(f))
+
+
+def has_linear(f: Formula) -> bool:
+    if isinstance(f, (BAnd, BOr)):
+        return any(has_linear(i) for i in f.items)
+    return isinstance(f, LinearAtom)
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def _prev(v: float) -> float:
+    return float(np.nextafter(v, -INF))
+
+
+def _next(v: float) -> float:
+    return float(np.nextafter(v, INF))
+
+
+def _py(v: Any) -> Any:
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _pos(e: Any) -> int | None:
+    return getattr(e, "pos", None)
+
+
+def _show(e: Any) -> str:
+    if isinstance(e, L.String):
+        return repr(e.value)
+    if isinstance(e, L.Number):
+        return f"{e.value:g}"
+    return type(e).__name__
+
+
+def _describe(e: L.Expr, target: Target) -> str:
+    if isinstance(e, L.Prediction):
+        return "a classifier's prediction"
+    if isinstance(e, L.Name):
+        return f"categorical feature {e.name!r}"
+    return "this expression"
+

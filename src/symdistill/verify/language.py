@@ -1,0 +1,420 @@
+"""The constraint language: a hand-written tokenizer and recursive-descent parser.
+
+A constraint is a statement about every input of the model's domain and the model's prediction
+on it. Grammar (lowest precedence first)::
+
+    constraint := implies
+    implies    := disj ('->' implies)?                 right-associative
+    disj       := conj ('or' conj)*
+    conj       := neg ('and' neg)*
+    neg        := 'not' neg | atom
+    atom       := 'true' | 'false' | '(' constraint ')' | comparison
+    comparison := expr op expr                         op: < <= > >= == !=
+                | expr ['not'] 'in' '{' literal (',' literal)* '}'
+    expr       := term (('+' | '-') term)*             linear arithmetic
+    term       := unary ('*' unary)*                   at most one side of '*' may hold a variable
+    unary      := '-' unary | primary
+    primary    := NUMBER | STRING | NAME | `quoted name` | 'prediction' | '(' expr ')'
+
+``prediction`` is the model's output (a class label or a value). Feature names are bare words
+(letters, digits, ``_``, ``.``) or any text between backticks (`` `capital-gain` ``); a feature
+literally called ``prediction`` must be written `` `prediction` ``. Strings are quoted with ``'``
+or ``"``. Keywords (``and or not in true false prediction``) are case-sensitive.
+
+Parsing gives plain data (frozen dataclasses); nothing is ever evaluated as Python. Errors point
+at the offending character.
+
+>>> ast = parse("age < 18 -> prediction != 'approve'")
+>>> type(ast).__name__, type(ast.left).__name__
+('Implies', 'Compare')
+>>> parse("age <")
+Traceback (most recent call last):
+...
+symdistill.verify.language.ConstraintSyntaxError: expected a number, string, feature name or 'prediction' at position 5, found the end of the constraint
+  age <
+       ^
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Union
+
+
+class ConstraintError(ValueError):
+    """A constraint that cannot be used: bad syntax, unknown feature or class, wrong types.
+
+    ``position`` is the offset of the offending character in ``text`` (None when the problem has
+    no single place); ``str()`` shows the text with a caret under that place.
+    """
+
+    def __init__(self, message: str, text: str = "", position: int | None = None) -> None:
+        self.message = message
+        self.text = text
+        self.position = position
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        if self.position is None or not self.text:
+            return self.message
+        return f"{self.message}\n  {self.text}\n  {' ' * self.position}^"
+
+
+class ConstraintSyntaxError(ConstraintError):
+    """The constraint text does not follow the grammar."""
+
+
+# -- syntax tree --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Number:
+    value: float
+    pos: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class String:
+    value: str
+    pos: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Name:
+    """A feature, by name."""
+
+    name: str
+    pos: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The model's output."""
+
+    pos: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Neg:
+    operand: Expr
+    pos: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class BinOp:
+    op: str  # "+", "-", "*"
+    left: Expr
+    right: Expr
+    pos: int = field(default=0, compare=False, repr=False)
+
+
+Expr = Union[Number, String, Name, Prediction, Neg, BinOp]
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: str  # "<", "<=", ">", ">=", "==", "!="
+    left: Expr
+    right: Expr
+    pos: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Member:
+    """``expr in {values}`` (or ``not in`` when ``negated``)."""
+
+    expr: Expr
+    values: tuple[Number | String, ...]
+    negated: bool = False
+    pos: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Bool:
+    value: bool
+    pos: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Node
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Implies:
+    left: Node
+    right: Node
+
+
+Node = Union[Compare, Member, Bool, Not, And, Or, Implies]
+
+# -- tokenizer ----------------------------------------------------------------------------------
+KEYWORDS = ("and", "or", "not", "in", "true", "false", "prediction")
+COMPARISONS = ("<=", ">=", "==", "!=", "<", ">")
+_SYMBOLS = ("->", "<=", ">=", "==", "!=", "<", ">", "(", ")", "{", "}", ",", "+", "-", "*")
+_NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "number", "string", "name", "keyword", "symbol", "end"
+    text: str
+    pos: int
+    value: object = None
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split constraint text into tokens, ending with an ``end`` token.
+
+    >>> [t.text for t in tokenize("`capital-gain` >= 1e3")]
+    ['`capital-gain`', '>=', '1e3', '']
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"a constraint must be a string, got {type(text).__name__}")
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            i += 1
+            continue
+        if c in "'\"":
+            j, chars = i + 1, []
+            while j < n and text[j] != c:
+                if text[j] == "\\" and j + 1 < n:
+                    j += 1
+                chars.append(text[j])
+                j += 1
+            if j >= n:
+                raise ConstraintSyntaxError(f"unterminated string starting at position {i}", text, i)
+            tokens.append(Token("string", text[i:j + 1], i, "".join(chars)))
+            i = j + 1
+            continue
+        if c == "`":
+            j = text.find("`", i + 1)
+            if j < 0:
+                raise ConstraintSyntaxError(f"unterminated `quoted name` starting at position {i}", text, i)
+            if j == i + 1:
+                raise ConstraintSyntaxError(f"empty `quoted name` at position {i}", text, i)
+            tokens.append(Token("name", text[i:j + 1], i, text[i + 1:j]))
+            i = j + 1
+            continue
+        m = _NUMBER.match(text, i)
+        if m:
+            tokens.append(Token("number", m.group(0), i, float(m.group(0))))
+            i = m.end()
+            continue
+        m = _WORD.match(text, i)
+        if m:
+            word = m.group(0)
+            kind = "keyword" if word in KEYWORDS else "name"
+            tokens.append(Token(kind, word, i, word))
+            i = m.end()
+            continue
+        sym = next((s for s in _SYMBOLS if text.startswith(s, i)), None)
+        if sym is None:
+            hint = " (use == for equality)" if c == "=" else (" (use 'and', 'or', 'not')" if c in "&|!" else "")
+            raise ConstraintSyntaxError(f"unexpected character {c!r} at position {i}{hint}", text, i)
+        tokens.append(Token("symbol", sym, i))
+        i += len(sym)
+    tokens.append(Token("end", "", n))
+    return tokens
+
+
+# -- parser -------------------------------------------------------------------------------------
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = tokenize(text)
+        self.i = 0
+
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def _is(self, kind: str, text: str | None = None) -> bool:
+        t = self.tok
+        return t.kind == kind and (text is None or t.text == text)
+
+    def _advance(self) -> Token:
+        t = self.tok
+        self.i += 1
+        return t
+
+    def _fail(self, expected: str) -> ConstraintSyntaxError:
+        t = self.tok
+        found = "the end of the constraint" if t.kind == "end" else repr(t.text)
+        return ConstraintSyntaxError(f"expected {expected} at position {t.pos}, found {found}", self.text, t.pos)
+
+    def _expect(self, kind: str, text: str, expected: str) -> Token:
+        if not self._is(kind, text):
+            raise self._fail(expected)
+        return self._advance()
+
+    def parse(self) -> Node:
+        if self._is("end"):
+            raise ConstraintSyntaxError("the constraint is empty", self.text, 0)
+        node = self.implies()
+        if not self._is("end"):
+            raise self._fail("'and', 'or', '->' or the end of the constraint")
+        return node
+
+    def implies(self) -> Node:
+        left = self.disj()
+        if self._is("symbol", "->"):
+            self._advance()
+            return Implies(left, self.implies())
+        return left
+
+    def disj(self) -> Node:
+        items = [self.conj()]
+        while self._is("keyword", "or"):
+            self._advance()
+            items.append(self.conj())
+        return items[0] if len(items) == 1 else Or(tuple(items))
+
+    def conj(self) -> Node:
+        items = [self.neg()]
+        while self._is("keyword", "and"):
+            self._advance()
+            items.append(self.neg())
+        return items[0] if len(items) == 1 else And(tuple(items))
+
+    def neg(self) -> Node:
+        if self._is("keyword", "not"):
+            self._advance()
+            return Not(self.neg())
+        return self.atom()
+
+    def atom(self) -> Node:
+        t = self.tok
+        if t.kind == "keyword" and t.text in ("true", "false"):
+            self._advance()
+            return Bool(t.text == "true", t.pos)
+        if self._is("symbol", "("):
+            # A parenthesis opens either a sub-constraint or an arithmetic group: try the first,
+            # and fall back to reading a comparison when what follows is arithmetic.
+            start = self.i
+            self._advance()
+            try:
+                inner = self.implies()
+                self._expect("symbol", ")", "')'")
+            except ConstraintSyntaxError as first:
+                self.i = start
+                try:
+                    return self.comparison()
+                except ConstraintSyntaxError as second:
+                    # Report the reading that got further into the text: it names the real mistake.
+                    raise (first if (first.position or 0) >= (second.position or 0) else second) from None
+            if self.tok.kind == "symbol" and self.tok.text in COMPARISONS + ("+", "-", "*"):
+                self.i = start
+                return self.comparison()
+            return inner
+        return self.comparison()
+
+    def comparison(self) -> Node:
+        start = self.tok.pos
+        left = self.expr()
+        t = self.tok
+        if t.kind == "symbol" and t.text in COMPARISONS:
+            self._advance()
+            return Compare(t.text, left, self.expr(), t.pos)
+        negated = False
+        if self._is("keyword", "not"):
+            self._advance()
+            negated = True
+            if not self._is("keyword", "in"):
+                raise self._fail("'in' after 'not'")
+        if self._is("keyword", "in"):
+            self._advance()
+            return Member(left, self.literal_set(), negated, start)
+        raise self._fail("a comparison (< <= > >= == !=) or 'in'")
+
+    def literal_set(self) -> tuple[Number | String, ...]:
+        self._expect("symbol", "{", "'{' to open a set of values")
+        values: list[Number | String] = [self.literal()]
+        while self._is("symbol", ","):
+            self._advance()
+            values.append(self.literal())
+        self._expect("symbol", "}", "',' or '}' to close the set")
+        return tuple(values)
+
+    def literal(self) -> Number | String:
+        sign = 1.0
+        if self._is("symbol", "-"):
+            self._advance()
+            sign = -1.0
+            if not self._is("number"):
+                raise self._fail("a number after '-'")
+        t = self.tok
+        if t.kind == "number":
+            self._advance()
+            return Number(sign * float(t.value), t.pos)  # type: ignore[arg-type]
+        if t.kind == "string":
+            self._advance()
+            return String(str(t.value), t.pos)
+        raise self._fail("a number or a string")
+
+    def expr(self) -> Expr:
+        left = self.term()
+        while self.tok.kind == "symbol" and self.tok.text in ("+", "-"):
+            op = self._advance()
+            left = BinOp(op.text, left, self.term(), op.pos)
+        return left
+
+    def term(self) -> Expr:
+        left = self.unary()
+        while self._is("symbol", "*"):
+            op = self._advance()
+            left = BinOp("*", left, self.unary(), op.pos)
+        return left
+
+    def unary(self) -> Expr:
+        if self._is("symbol", "-"):
+            t = self._advance()
+            return Neg(self.unary(), t.pos)
+        return self.primary()
+
+    def primary(self) -> Expr:
+        t = self.tok
+        if t.kind == "number":
+            self._advance()
+            return Number(float(t.value), t.pos)  # type: ignore[arg-type]
+        if t.kind == "string":
+            self._advance()
+            return String(str(t.value), t.pos)
+        if t.kind == "name":
+            self._advance()
+            return Name(str(t.value), t.pos)
+        if self._is("keyword", "prediction"):
+            self._advance()
+            return Prediction(t.pos)
+        if self._is("symbol", "("):
+            self._advance()
+            inner = self.expr()
+            self._expect("symbol", ")", "')'")
+            return inner
+        if t.kind == "keyword":
+            raise ConstraintSyntaxError(
+                f"keyword {t.text!r} at position {t.pos} cannot stand here; quote a feature of that name "
+                f"with backticks: `{t.text}`", self.text, t.pos)
+        raise self._fail("a number, string, feature name or 'prediction'")
+
+
+def parse(text: str) -> Node:
+    """Parse constraint text into its syntax tree (frozen dataclasses).
+
+    >>> parse("sex in {'F', 'M'} and not (x1 + 2 * x2 >= 3)")  # doctest: +ELLIPSIS
+    And(items=(Member(expr=Name(name='sex'), values=(String(value='F'), String(value='M')), ...
+    """
+    return _Parser(text).parse()

@@ -1,0 +1,318 @@
+"""Built-in properties: monotonicity, invariance, output range, local robustness, equivalence, and
+regular-language properties of automata. Each is plain data; the checkers read it.
+
+Constraints written as text (``"age < 18 -> prediction != 'approve'"``) become a :class:`Formula`.
+Properties that concern one input at a time (``Formula``, ``OutputRange``, ``Robust``) are turned
+into a formula of their violations; relational ones (``Monotonic``, ``Invariant``, ``Equivalent``)
+compare the model on two inputs, or two models on one input.
+
+>>> monotonic("income", "increasing", target="approve").describe()
+"prediction == 'approve' is monotonically increasing in income"
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..domain import Domain
+from . import formula as F
+
+DIRECTIONS = ("increasing", "decreasing")
+
+
+class Property:
+    """Base of the built-in properties."""
+
+    def describe(self) -> str:  # pragma: no cover - every property describes itself
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.describe()
+
+
+@dataclass(frozen=True)
+class Formula(Property):
+    """A constraint in the constraint language (see :mod:`symdistill.verify.language`)."""
+
+    text: str
+
+    def describe(self) -> str:
+        return self.text
+
+    def violations(self, domain: Domain, task: str, classes: Any) -> F.Formula:
+        return F.bind_text(self.text, domain, task, classes, negate=True)
+
+
+@dataclass(frozen=True)
+class Monotonic(Property):
+    """Raising ``feature`` (all else equal) never lowers the output.
+
+    For a regressor the output is its value; for a classifier it is "the prediction is ``target``"
+    (1) or not (0). ``target`` defaults to the last class of a binary classifier.
+    """
+
+    feature: str
+    direction: str = "increasing"
+    target: Any = None
+
+    def describe(self) -> str:
+        what = "the prediction" if self.target is None else f"prediction == {self.target!r}"
+        return f"{what} is monotonically {self.direction} in {self.feature}"
+
+
+@dataclass(frozen=True)
+class Invariant(Property):
+    """Changing only ``features`` never changes the prediction (e.g. a protected attribute)."""
+
+    features: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"the prediction does not depend on {', '.join(self.features)}"
+
+
+@dataclass(frozen=True)
+class OutputRange(Property):
+    """A regressor's output stays within ``[lower, upper]`` on the whole domain."""
+
+    lower: float
+    upper: float
+
+    def describe(self) -> str:
+        return f"{self.lower:g} <= prediction <= {self.upper:g}"
+
+    def violations(self, domain: Domain, task: str, classes: Any) -> F.Formula:
+        if task != "classification":
+            return F.BOr((F.ValueRange(-math.inf, float(np.nextafter(self.lower, -math.inf))),
+                          F.ValueRange(float(np.nextafter(self.upper, math.inf)), math.inf)))
+        raise TypeError("output_range applies to regression models; for a classifier write a constraint "
+                        "such as \"prediction in {'a', 'b'}\"")
+
+
+@dataclass(frozen=True)
+class Robust(Property):
+    """Every input within ``epsilon`` of ``point`` (L-infinity, in each feature's units) gets the
+    prediction of ``point`` (regressors: within ``tolerance`` of it).
+
+    Only ``features`` move (all numeric, integer and binary features when None); categorical
+    features and the others keep the point's value. The ball is intersected with the domain; its
+    bounds are ``point - epsilon`` and ``point + epsilon`` as computed in floating point.
+    """
+
+    point: Any = field(compare=False)
+    epsilon: float = 0.0
+    features: tuple[str, ...] | None = None
+    tolerance: float = 0.0
+
+    def describe(self) -> str:
+        where = "" if self.features is None else f" in {', '.join(self.features)}"
+        return f"robust within {self.epsilon:g}{where} of the given point"
+
+    def centre(self, domain: Domain) -> np.ndarray:
+        p = self.point
+        if isinstance(p, dict):
+            missing = [n for n in domain.feature_names if n not in p]
+            extra = [k for k in p if k not in domain.feature_names]
+            if missing or extra:
+                raise ValueError(f"robust: the point must give every feature; missing {missing}, unknown {extra}")
+            p = [[p[n] for n in domain.feature_names]]
+        Z = domain.encode(p)
+        if len(Z) != 1:
+            raise ValueError(f"robust: expected one point, got {len(Z)} rows")
+        return Z[0]
+
+    def moving(self, domain: Domain) -> np.ndarray:
+        if self.features is None:
+            return ~domain.categorical_mask
+        mask = np.zeros(domain.n_features, dtype=bool)
+        for name in self.features:
+            j = domain.index(name)
+            if domain.features[j].is_categorical:
+                raise ValueError(f"robust: categorical feature {name!r} has no distance; leave it out of features")
+            mask[j] = True
+        return mask
+
+    def violations(self, domain: Domain, task: str, classes: Any, centre_output: Any) -> F.Formula:
+        c = self.centre(domain)
+        move = self.moving(domain)
+        atoms: list[F.Formula] = []
+        for j, f in enumerate(domain.features):
+            if f.is_categorical:
+                atoms.append(F.CategorySet(j, frozenset({int(c[j])})))
+            elif move[j]:
+                atoms.append(F.FeatureRange(j, float(c[j] - self.epsilon), float(c[j] + self.epsilon)))
+            else:
+                atoms.append(F.FeatureRange(j, float(c[j]), float(c[j])))
+        if task == "classification":
+            others = frozenset(range(len(classes))) - {int(centre_output)}
+            atoms.append(F.ClassSet(others))
+        else:
+            lo, hi = float(centre_output) - self.tolerance, float(centre_output) + self.tolerance
+            atoms.append(F.BOr((F.ValueRange(-math.inf, float(np.nextafter(lo, -math.inf))),
+                                F.ValueRange(float(np.nextafter(hi, math.inf)), math.inf))))
+        return F.simplify(F.BAnd(tuple(atoms)))
+
+
+@dataclass(frozen=True)
+class Equivalent(Property):
+    """The model and ``other`` predict the same on every input of the domain (automata: every word)."""
+
+    other: Any = field(compare=False)
+
+    def describe(self) -> str:
+        return f"the model agrees everywhere with {self.other!r}"
+
+
+@dataclass(frozen=True)
+class NeverAccepts(Property):
+    """The automaton accepts no word of the regular language ``pattern``."""
+
+    pattern: str
+
+    def describe(self) -> str:
+        return f"never accepts {self.pattern!r}"
+
+
+@dataclass(frozen=True)
+class AlwaysAccepts(Property):
+    """The automaton accepts every word of the regular language ``pattern``."""
+
+    pattern: str
+
+    def describe(self) -> str:
+        return f"always accepts {self.pattern!r}"
+
+
+@dataclass(frozen=True)
+class IncludedIn(Property):
+    """Every word the automaton accepts is in ``other`` (a DFA or a regular expression)."""
+
+    other: Any = field(compare=False)
+
+    def describe(self) -> str:
+        shown = repr(self.other) if isinstance(self.other, str) else f"the language of {self.other!r}"
+        return f"accepted language included in {shown}"
+
+
+# -- public helpers -----------------------------------------------------------------------------
+def monotonic(feature: str, direction: str = "increasing", *, target: Any = None) -> Monotonic:
+    """The output is monotonic in ``feature`` (all other features held equal).
+
+    Parameters
+    ----------
+    feature : str
+        A numeric, integer or binary feature.
+    direction : {"increasing", "decreasing"}
+    target : class label, optional
+        For classifiers: the class whose indicator must be monotonic (default: the last class of a
+        binary classifier). Ignored by regressors.
+
+    >>> monotonic("income").direction
+    'increasing'
+    """
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
+    if not isinstance(feature, str):
+        raise TypeError(f"feature must be a feature name (str), got {type(feature).__name__}")
+    return Monotonic(feature, direction, target)
+
+
+def invariant(*features: str) -> Invariant:
+    """Changing only these features never changes the prediction (fairness, irrelevance).
+
+    >>> invariant("sex", "race").features
+    ('sex', 'race')
+    """
+    if not features:
+        raise ValueError("invariant needs at least one feature name")
+    for f in features:
+        if not isinstance(f, str):
+            raise TypeError(f"invariant takes feature names (str), got {f!r}")
+    return Invariant(tuple(features))
+
+
+def output_range(lower: float, upper: float) -> OutputRange:
+    """A regressor's prediction stays within ``[lower, upper]`` everywhere in the domain.
+
+    >>> output_range(0, 100).describe()
+    '0 <= prediction <= 100'
+    """
+    lower, upper = float(lower), float(upper)
+    if not lower <= upper:
+        raise ValueError(f"output_range: lower ({lower}) must not exceed upper ({upper})")
+    return OutputRange(lower, upper)
+
+
+def robust(point: Any, epsilon: float, *, features: Sequence[str] | None = None,
+           tolerance: float = 0.0) -> Robust:
+    """Local robustness: the prediction is constant on the L-infinity ball of radius ``epsilon``.
+
+    ``point`` is one input: a dict ``{feature: value}``, a 1-D sequence in feature order, or a
+    one-row array / DataFrame. ``features`` limits which features move (default: every numeric,
+    integer and binary one); ``tolerance`` is how far a regressor's value may move.
+
+    >>> robust({"x": 0.5}, 0.1).epsilon
+    0.1
+    """
+    epsilon = float(epsilon)
+    if not (epsilon >= 0 and math.isfinite(epsilon)):
+        raise ValueError(f"robust: epsilon must be a finite number >= 0, got {epsilon}")
+    if not tolerance >= 0:
+        raise ValueError(f"robust: tolerance must be >= 0, got {tolerance}")
+    if isinstance(point, (list, tuple)) and point and not isinstance(point[0], (list, tuple)):
+        point = [list(point)]
+    return Robust(point, epsilon, None if features is None else tuple(features), float(tolerance))
+
+
+def equivalent(other: Any) -> Equivalent:
+    """The model and ``other`` (another symbolic model over the same features, or an automaton over
+    the same alphabet) agree on every input.
+
+    >>> equivalent("a model").describe()
+    "the model agrees everywhere with 'a model'"
+    """
+    return Equivalent(other)
+
+
+def never_accepts(pattern: str) -> NeverAccepts:
+    """The automaton accepts no word matching the regular expression ``pattern`` (whole word).
+
+    >>> never_accepts(".*000.*").pattern
+    '.*000.*'
+    """
+    if not isinstance(pattern, str):
+        raise TypeError(f"never_accepts takes a regular expression (str), got {type(pattern).__name__}")
+    return NeverAccepts(pattern)
+
+
+def always_accepts(pattern: str) -> AlwaysAccepts:
+    """The automaton accepts every word matching the regular expression ``pattern``.
+
+    >>> always_accepts("1*").pattern
+    '1*'
+    """
+    if not isinstance(pattern, str):
+        raise TypeError(f"always_accepts takes a regular expression (str), got {type(pattern).__name__}")
+    return AlwaysAccepts(pattern)
+
+
+def included_in(other: Any) -> IncludedIn:
+    """Language inclusion: every word the automaton accepts is accepted by ``other`` (DFA or regex).
+
+    >>> included_in("(0|1)*1").describe()
+    "accepted language included in '(0|1)*1'"
+    """
+    return IncludedIn(other)
+
+
+def as_property(constraint: Any) -> Property:
+    """A property from a constraint string or a property object."""
+    if isinstance(constraint, Property):
+        return constraint
+    if isinstance(constraint, str):
+        return Formula(constraint)
+    raise TypeError(f"a constraint must be a string or a property (sd.monotonic, sd.invariant, ...), "
+                    f"got {type(constraint).__name__}")

@@ -1,0 +1,137 @@
+"""Counterexample-guided refinement: distill, verify, turn artefacts into teacher queries, re-distill."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..api import distill, fidelity
+from ..models.base import SymbolicModel
+from ..teachers import Teacher
+from . import properties as P
+from .api import verify
+from .exact import form_of
+from .teacher import wrap_teacher
+
+
+def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Sequence[Any], max_rounds: int = 5,
+           budget: int = 5000, queries_per_artefact: int = 400, X_eval: Any = None, backend: str = "auto",
+           **options: Any) -> SymbolicModel:
+    """Re-distill ``model`` until ``constraints`` hold, using the teacher's answers near counterexamples.
+
+    Each round verifies every constraint with the teacher attached. A counterexample the teacher
+    shares (a *teacher violation*) is a property of the network and is left alone. A distillation
+    *artefact* becomes queries: the counterexample and inputs sampled in its violating region,
+    labelled by the teacher; the model is then distilled again (same form, size, method and seed)
+    from ``X`` plus every query row gathered so far. Rounds stop when every constraint holds or is
+    violated by the teacher itself, after ``max_rounds``, or when ``budget`` query rows are spent.
+
+    Parameters
+    ----------
+    model : Tree, RuleSet or LinearModel
+        Made by ``sd.distill`` (its ``meta`` gives form, method and seed).
+    teacher : the network (anything ``sd.as_teacher`` takes)
+    X : array or DataFrame
+        The rows ``model`` was distilled from.
+    constraints : list of str or properties
+    max_rounds, budget, queries_per_artefact : int
+        Limits on rounds, on query rows added in all, and on rows added per counterexample.
+    X_eval : optional
+        Rows for the fidelity figures (default ``X``).
+    backend : {"auto", "direct", "z3"}
+    **options
+        Passed to ``sd.distill`` (e.g. ``n_samples``).
+
+    Returns
+    -------
+    SymbolicModel
+        The last model distilled. ``meta["refinement"]`` records rounds, query rows added, which
+        constraints hold, which the teacher itself violates, and fidelity before and after.
+
+    Examples
+    --------
+    >>> import numpy as np, symdistill as sd
+    >>> X = np.random.default_rng(0).uniform(size=(600, 2))
+    >>> net = lambda X: (X[:, 0] + 0.2 * X[:, 1] > 0.6).astype(int)
+    >>> tree = sd.distill(net, X, max_size=4, random_state=0, n_samples=600)
+    >>> better = sd.refine(tree, net, X, constraints=[sd.monotonic("x0")], max_rounds=2, n_samples=600)
+    >>> better.meta["refinement"]["holds"]
+    {'the prediction is monotonically increasing in x0': True}
+    """
+    if not constraints:
+        raise ValueError("refine needs at least one constraint")
+    for name, v in (("max_rounds", max_rounds), ("budget", budget), ("queries_per_artefact", queries_per_artefact)):
+        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 0:
+            raise ValueError(f"{name} must be a non-negative integer, got {v!r}")
+    form = form_of(model)
+    if form == "dfa":
+        raise TypeError("refine works on tabular models (tree, rules, linear)")
+    props = [P.as_property(c) for c in constraints]
+    t = wrap_teacher(teacher, model)
+    meta = model.meta
+    seed = meta.get("random_state")
+    method = meta.get("method", "pedagogical")
+    dom = model.domain
+    if dom.input_format == "array":
+        options.setdefault("feature_names", dom.feature_names)
+        cats = [f.name for f in dom.features if f.is_categorical]
+        if cats:
+            options.setdefault("categorical", cats)
+    X_eval = X if X_eval is None else X_eval
+    before = float(fidelity(model, t, X_eval).value)
+    added = np.empty((0, dom.n_features))
+    current = model
+    rounds = 0
+    status: dict[str, str] = {}
+    while True:
+        status, new_rows = _round(current, props, t, backend, queries_per_artefact,
+                                  None if seed is None else int(seed) + rounds)
+        room = budget - len(added)
+        if not len(new_rows) or rounds >= max_rounds or room <= 0:
+            break
+        added = np.vstack([added, new_rows[:room]])
+        rounds += 1
+        current = distill(t, _with_rows(X, added, dom), form=form, max_size=model.size, method=method,
+                          random_state=seed, **options)
+    after = float(fidelity(current, t, X_eval).value)
+    current.meta["refinement"] = {
+        "rounds": rounds,
+        "query_rows_added": int(len(added)),
+        "holds": {p.describe(): s == "holds" for p, s in zip(props, status.values())},
+        "teacher_violations": [p.describe() for p, s in zip(props, status.values()) if s == "teacher violation"],
+        "fidelity_before": before,
+        "fidelity_after": after,
+    }
+    return current
+
+
+def _round(model: SymbolicModel, props: list[P.Property], teacher: Teacher, backend: str, per: int,
+           seed: int | None) -> tuple[dict[str, str], np.ndarray]:
+    """Verify every constraint; return each one's status and the query rows from artefacts."""
+    status: dict[str, str] = {}
+    rows = [np.empty((0, model.domain.n_features))]
+    for i, p in enumerate(props):
+        v = verify(model, p, backend=backend, teacher=teacher, search_budget=per, random_state=seed)
+        key = f"{i}:{p.describe()}"
+        if v.holds:
+            status[key] = "holds"
+            continue
+        assert v.teacher is not None and v.counterexample is not None
+        if v.teacher.teacher_violates:
+            status[key] = "teacher violation"
+            continue
+        status[key] = "artefact"
+        rows += [v.counterexample.encoded, v.teacher.rows]
+    return status, np.vstack(rows)
+
+
+def _with_rows(X: Any, Z: np.ndarray, domain: Any) -> Any:
+    """``X`` plus encoded rows ``Z`` in the user's format."""
+    extra = domain.decode(Z)
+    if domain.input_format == "dataframe":
+        import pandas as pd
+
+        extra = extra.astype({c: X[c].dtype for c in X.columns if str(X[c].dtype) != "category"})
+        return pd.concat([X, extra], ignore_index=True)
+    return np.concatenate([np.asarray(X, dtype=extra.dtype if extra.dtype == object else None), extra], axis=0)

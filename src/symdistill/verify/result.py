@@ -1,0 +1,148 @@
+"""What ``verify`` returns: a verdict, its counterexample, and what the teacher says about it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..domain import Domain
+
+
+def _py(v: Any) -> Any:
+    return v.item() if isinstance(v, np.generic) else v
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """Inputs on which the model breaks a constraint.
+
+    ``rows`` holds one input (plain constraints, robustness, output range) or two (monotonicity,
+    invariance: the pair that differs only where the property allows; equivalence: the same input
+    twice, once per model), as ``{feature name: value}`` in the user's feature space (category
+    labels, not codes). ``outputs`` are the model's predictions on them. ``X`` gives the rows in
+    the format the model and the teacher take (array or DataFrame). For automata, ``word`` is set
+    and ``rows`` is empty.
+    """
+
+    rows: tuple[dict[str, Any], ...]
+    outputs: tuple[Any, ...]
+    encoded: np.ndarray = field(compare=False, repr=False, default_factory=lambda: np.empty((0, 0)))
+    domain: Domain | None = field(compare=False, repr=False, default=None)
+    word: Any = None
+
+    @classmethod
+    def from_encoded(cls, Z: np.ndarray, outputs: Any, domain: Domain) -> Counterexample:
+        Z = np.atleast_2d(np.asarray(Z, dtype=float))
+        rows = []
+        for z in Z:
+            row: dict[str, Any] = {}
+            for j, f in enumerate(domain.features):
+                if f.is_categorical:
+                    row[f.name] = _py(f.category_label(int(z[j])))
+                elif f.kind in ("integer", "binary"):
+                    row[f.name] = int(z[j])
+                else:
+                    row[f.name] = float(z[j])
+            rows.append(row)
+        return cls(tuple(rows), tuple(_py(o) for o in outputs), Z, domain)
+
+    @property
+    def row(self) -> dict[str, Any] | None:
+        """The (first) violating input."""
+        return self.rows[0] if self.rows else None
+
+    @property
+    def pair(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """Both inputs of a relational counterexample (monotonicity, invariance), else None."""
+        return (self.rows[0], self.rows[1]) if len(self.rows) == 2 else None
+
+    @property
+    def X(self) -> Any:
+        """The rows in the model's input format (NumPy array or DataFrame), ready for ``predict``."""
+        if self.domain is None:
+            raise ValueError("an automaton counterexample is a word, not rows: use .word")
+        return self.domain.decode(self.encoded)
+
+    def __str__(self) -> str:
+        if self.word is not None:
+            return f"word {self.word!r} (accepted: {self.outputs[0]})"
+        parts = []
+        for row, out in zip(self.rows, self.outputs):
+            vals = ", ".join(f"{k}={_fmt(v)}" for k, v in row.items())
+            parts.append(f"[{vals}] -> {_fmt(out)}")
+        return " vs ".join(parts) if len(parts) == 2 else parts[0]
+
+
+@dataclass(frozen=True)
+class TeacherCheck:
+    """The teacher's answer on a counterexample.
+
+    ``status`` is ``"teacher violation"`` (the teacher breaks the constraint there too: the student
+    faithfully learned a real property of the network) or ``"artefact"`` (the teacher keeps the
+    constraint there: the violation comes from distillation). For artefacts, ``found`` holds a
+    teacher violation discovered by the bounded search near the counterexample, if any.
+    """
+
+    status: str
+    teacher_outputs: tuple[Any, ...]
+    found: Counterexample | None = None
+    found_outputs: tuple[Any, ...] = ()
+    queries: int = 0
+    rows: np.ndarray = field(compare=False, repr=False, default_factory=lambda: np.empty((0, 0)))
+
+    @property
+    def teacher_violates(self) -> bool:
+        """True when the teacher itself breaks the constraint (at the counterexample or nearby)."""
+        return self.status == "teacher violation" or self.found is not None
+
+    def __str__(self) -> str:
+        outs = ", ".join(_fmt(o) for o in self.teacher_outputs)
+        if self.status == "teacher violation":
+            return f"teacher violation: the teacher answers {outs} there too"
+        s = f"distillation artefact: the teacher answers {outs} there and keeps the constraint"
+        if self.found is not None:
+            s += (f"; but the search ({self.queries} queries) found a teacher violation nearby: {self.found} "
+                  f"(teacher: {', '.join(_fmt(o) for o in self.found_outputs)})")
+        else:
+            s += f"; no teacher violation found nearby in {self.queries} queries"
+        return s
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Outcome of ``verify``: ``holds`` is exact (every region checked) or a counterexample is given.
+
+    ``seconds`` is the checking time, ``backend`` "direct" or "z3", ``constraint`` the property as
+    text, ``checked`` how many regions (or region pairs, or automaton states) were examined, and
+    ``teacher`` the teacher's verdict on the counterexample when a teacher was given.
+    """
+
+    holds: bool
+    counterexample: Counterexample | None
+    seconds: float
+    backend: str
+    constraint: str
+    model: str = ""
+    checked: int = 0
+    teacher: TeacherCheck | None = None
+
+    def __bool__(self) -> bool:
+        return self.holds
+
+    def __str__(self) -> str:
+        head = "HOLDS" if self.holds else "VIOLATED"
+        s = f"{head}: {self.constraint}\n  model {self.model}; {self.backend} backend, {self.checked} checked, " \
+            f"{1000 * self.seconds:.1f} ms"
+        if self.counterexample is not None:
+            s += f"\n  counterexample: {self.counterexample}"
+        if self.teacher is not None:
+            s += f"\n  {self.teacher}"
+        return s
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return repr(v)  # the shortest text that gives back the same float: counterexamples are exact
+    return repr(v) if isinstance(v, str) else str(v)

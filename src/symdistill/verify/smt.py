@@ -1,0 +1,291 @@
+"""The SMT backend: models and properties encoded for the z3 solver, in exact rational arithmetic.
+
+An independent second way to decide every tabular property (the tests cross-check it with the
+direct checkers), and the way to decide what those do not cover: constraints relating several
+features (``x1 + x2 <= 1``), softmax and product terms in linear models, relational properties of
+linear classifiers.
+
+Inputs are floats, so the encoding keeps float semantics exactly: every threshold ``t`` that the
+model tests on a feature adds ``x <= t or x >= nextafter(t, inf)`` (no float lies in between), and
+every other bound is a float closed on both sides. A satisfying assignment is then rounded to the
+nearest floats without leaving any region, and the caller re-checks it with ``predict``.
+
+Needs the ``z3-solver`` package (``pip install 'symdistill[smt]'``).
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from . import formula as F
+from .exact import Unsupported, form_of
+
+
+def _z3() -> Any:
+    try:
+        import z3
+    except ImportError:
+        raise ImportError("the z3 backend needs the z3-solver package: pip install 'symdistill[smt]'") from None
+    return z3
+
+
+def _q(z3: Any, v: float) -> Any:
+    fr = Fraction(float(v))
+    return z3.RealVal(f"{fr.numerator}/{fr.denominator}")
+
+
+class Encoding:
+    """One copy of the input variables with the domain's constraints, and the model's output on them."""
+
+    def __init__(self, model: Any, solver: Any, tag: str, margin: float = 0.0) -> None:
+        z3 = _z3()
+        self.z3 = z3
+        self.model = model
+        self.margin = margin
+        dom = model.domain
+        self.x: list[Any] = []
+        for j, f in enumerate(dom.features):
+            v = z3.Real(f"{tag}_{j}")
+            self.x.append(v)
+            if f.is_categorical:
+                solver.add(z3.IsInt(v), v >= 0, v <= len(f.categories) - 1)
+            else:
+                solver.add(v >= _q(z3, f.lower), v <= _q(z3, f.upper))
+                if f.kind in ("integer", "binary"):
+                    solver.add(z3.IsInt(v))
+        self.solver = solver
+        self.out = self._output()
+
+    # -- the model's output -----------------------------------------------------------------------
+    def _gap(self, j: int, t: float) -> None:
+        """No float lies strictly between ``t`` and its successor: exclude that open interval."""
+        z3 = self.z3
+        self.solver.add(z3.Or(self.x[j] <= _q(z3, t), self.x[j] >= _q(z3, float(np.nextafter(t, math.inf)))))
+
+    def _leaf(self, value: Any) -> Any:
+        z3 = self.z3
+        return _q(z3, float(value)) if self.model.task == "regression" else z3.IntVal(int(value))
+
+    def _output(self) -> Any:
+        form = form_of(self.model)
+        if form == "tree":
+            return self._tree()
+        if form == "rules":
+            return self._rules()
+        if form == "linear":
+            return self._linear()
+        raise Unsupported(f"the z3 backend encodes tabular models, not {form}")
+
+    def _tree(self) -> Any:
+        t, z3 = self.model, self.z3
+        expr: dict[int, Any] = {}
+        order: list[int] = []
+        stack = [0]
+        while stack:  # parents before children; built in reverse so children exist first
+            i = stack.pop()
+            order.append(i)
+            if t.children_left[i] >= 0:
+                stack += [int(t.children_left[i]), int(t.children_right[i])]
+        for i in reversed(order):
+            if t.children_left[i] < 0:
+                expr[i] = self._leaf(t.value[i, 0] if t.task == "regression" else t.leaf_class[i])
+                continue
+            j = int(t.feature[i])
+            cats = t.left_categories[i]
+            if cats is None:
+                thr = float(t.threshold[i])
+                self._gap(j, thr)
+                cond = self.x[j] <= _q(z3, thr)
+            else:
+                cond = z3.Or([self.x[j] == int(c) for c in cats]) if len(cats) else z3.BoolVal(False)
+            expr[i] = z3.If(cond, expr[int(t.children_left[i])], expr[int(t.children_right[i])])
+        return expr[0]
+
+    def _rules(self) -> Any:
+        rs, z3 = self.model, self.z3
+        out = self._leaf(rs.default.prediction)
+        for rule in reversed(rs.rules):
+            conds = []
+            for c in rule.conditions:
+                x = self.x[c.feature]
+                if c.op in ("<=", ">"):
+                    self._gap(c.feature, c.value)
+                    le = x <= _q(z3, c.value)
+                    conds.append(le if c.op == "<=" else z3.Not(le))
+                else:
+                    hit = z3.Or([x == int(k) for k in sorted(c.value)]) if c.value else z3.BoolVal(False)
+                    conds.append(hit if c.op == "in" else z3.Not(hit))
+            out = z3.If(z3.And(conds) if conds else z3.BoolVal(True), self._leaf(rule.prediction), out)
+        return out
+
+    def scores(self) -> list[Any]:
+        """A linear model's score rows as exact linear (or product) expressions."""
+        m, z3 = self.model, self.z3
+        rows = []
+        for r in range(m.n_outputs):
+            s = _q(z3, m.intercept[r])
+            for t, w in zip(m.terms, m.coef[r]):
+                if w != 0:
+                    s = s + _q(z3, w) * self._term(t)
+            rows.append(s)
+        return rows
+
+    def _term(self, t: Any) -> Any:
+        z3 = self.z3
+        val = None
+        for f in t.factors:
+            x = self.x[f.feature]
+            if f.category is not None:
+                v = z3.If(x == int(f.category), z3.RealVal(1), z3.RealVal(0))
+            elif f.knot is None:
+                v = x
+            else:
+                d = f.direction * (x - _q(z3, f.knot))
+                v = z3.If(d > 0, d, z3.RealVal(0))
+            val = v if val is None else val * v
+        return val
+
+    def _linear(self) -> Any:
+        m, z3 = self.model, self.z3
+        s = self.scores()
+        if m.task == "regression":
+            return s[0]
+        if self.margin:
+            # Keep away from ties, so that float evaluation of the scores decides the same way.
+            eps = _q(z3, self.margin)
+            diffs = [s[0]] if m.link == "logistic" else [s[c] - s[k] for c in range(len(s)) for k in range(c)]
+            for dlt in diffs:
+                self.solver.add(z3.Or(dlt >= eps, dlt <= -eps))
+        if m.link == "logistic":
+            return z3.If(s[0] > 0, z3.IntVal(1), z3.IntVal(0))
+        # argmax, the first index on ties (as numpy): class c wins when it beats every earlier
+        # class strictly and every later one or ties it.
+        out = z3.IntVal(len(s) - 1)
+        for c in range(len(s) - 2, -1, -1):
+            wins = z3.And([s[c] >= s[k] for k in range(c + 1, len(s))])
+            out = z3.If(wins, z3.IntVal(c), out)
+        return out
+
+    # -- formulas ---------------------------------------------------------------------------------
+    def formula(self, f: F.Formula) -> Any:
+        z3 = self.z3
+        if isinstance(f, F.BConst):
+            return z3.BoolVal(f.value)
+        if isinstance(f, F.BAnd):
+            return z3.And([self.formula(i) for i in f.items])
+        if isinstance(f, F.BOr):
+            return z3.Or([self.formula(i) for i in f.items])
+        if isinstance(f, F.FeatureRange):
+            return _within(z3, self.x[f.j], f.lo, f.hi)
+        if isinstance(f, F.CategorySet):
+            return z3.Or([self.x[f.j] == int(c) for c in sorted(f.codes)]) if f.codes else z3.BoolVal(False)
+        if isinstance(f, F.ClassSet):
+            return z3.Or([self.out == int(c) for c in sorted(f.classes)]) if f.classes else z3.BoolVal(False)
+        if isinstance(f, F.ValueRange):
+            return _within(z3, self.out, f.lo + self.margin, f.hi - self.margin)
+        s = _q(z3, f.const)
+        for j, c in enumerate(f.coef):
+            if c != 0:
+                s = s + _q(z3, c) * self.x[j]
+        if f.pred_coef != 0:
+            s = s + _q(z3, f.pred_coef) * self.out
+        if self.margin and f.op != "==":
+            return s <= -_q(z3, self.margin)
+        return {"<": s < 0, "<=": s <= 0, "==": s == 0}[f.op]
+
+    def values(self, m: Any) -> np.ndarray:
+        """The satisfying assignment as the nearest float row."""
+        row = np.empty(len(self.x))
+        for j, v in enumerate(self.x):
+            val = m.eval(v, model_completion=True)
+            row[j] = float(val.as_fraction()) if hasattr(val, "as_fraction") else float(val.as_long())
+        return row
+
+
+def _within(z3: Any, v: Any, lo: float, hi: float) -> Any:
+    parts = []
+    if lo > -math.inf:
+        parts.append(v >= _q(z3, lo))
+    if hi < math.inf:
+        parts.append(v <= _q(z3, hi))
+    return z3.And(parts) if parts else z3.BoolVal(True)
+
+
+def _solve(solver: Any, encodings: list[Encoding]) -> np.ndarray | None:
+    z3 = _z3()
+    res = solver.check()
+    if res == z3.unsat:
+        return None
+    if res != z3.sat:
+        raise RuntimeError(f"z3 could not decide the property (answer {res}: {solver.reason_unknown()})")
+    m = solver.model()
+    return np.vstack([e.values(m) for e in encodings])
+
+
+def check_formula(model: Any, violation: F.Formula, margin: float = 0.0) -> tuple[np.ndarray | None, int]:
+    z3 = _z3()
+    s = z3.Solver()
+    e = Encoding(model, s, "x", margin)
+    s.add(e.formula(violation))
+    return _solve(s, [e]), 1
+
+
+def _pair(model: Any, other: Any = None, margin: float = 0.0) -> tuple[Any, Encoding, Encoding]:
+    z3 = _z3()
+    s = z3.Solver()
+    return s, Encoding(model, s, "a", margin), Encoding(other if other is not None else model, s, "b", margin)
+
+
+def check_monotonic(model: Any, j: int, increasing: bool, target: int | None,
+                    margin: float = 0.0) -> tuple[np.ndarray | None, int]:
+    z3 = _z3()
+    s, a, b = _pair(model, margin=margin)
+    for k in range(len(a.x)):
+        s.add(a.x[k] == b.x[k] if k != j else a.x[k] < b.x[k])
+    if target is None:
+        gap = _q(z3, margin)
+        s.add(a.out > b.out + gap if increasing else a.out + gap < b.out)
+    elif increasing:
+        s.add(a.out == target, b.out != target)
+    else:
+        s.add(a.out != target, b.out == target)
+    return _solve(s, [a, b]), 2
+
+
+def check_invariant(model: Any, free: np.ndarray, margin: float = 0.0) -> tuple[np.ndarray | None, int]:
+    s, a, b = _pair(model, margin=margin)
+    for k in range(len(a.x)):
+        if not free[k]:
+            s.add(a.x[k] == b.x[k])
+    s.add(_differ(a, b, margin))
+    return _solve(s, [a, b]), 2
+
+
+def _differ(a: Encoding, b: Encoding, margin: float) -> Any:
+    z3 = a.z3
+    if a.model.task == "regression" and margin:
+        return z3.Or(a.out - b.out >= _q(z3, margin), b.out - a.out >= _q(z3, margin))
+    return a.out != b.out
+
+
+def check_equivalent(model: Any, other: Any, margin: float = 0.0) -> tuple[np.ndarray | None, int]:
+    z3 = _z3()
+    s, a, b = _pair(model, other, margin)
+    for k in range(len(a.x)):
+        s.add(a.x[k] == b.x[k])
+    if model.task == "regression":
+        s.add(_differ(a, b, margin))
+    else:
+        # Outputs are class indices into each model's own classes: compare the labels.
+        lb = {(c.item() if isinstance(c, np.generic) else c): i for i, c in enumerate(other.classes)}
+        same = []
+        for i, c in enumerate(model.classes):
+            key = c.item() if isinstance(c, np.generic) else c
+            if key in lb:
+                same.append(z3.And(a.out == i, b.out == lb[key]))
+        s.add(z3.Not(z3.Or(same)) if same else z3.BoolVal(True))
+    return _solve(s, [a, b]), 2

@@ -1,0 +1,380 @@
+"""Exact checkers against the z3 backend and against brute force, on random trees, rule sets and
+linear models over a mixed domain (numeric, integer, categorical, binary features).
+
+For every random model and property: the direct checker and z3 agree; a reported counterexample
+really violates the property under ``predict`` (judged by a plain-Python predicate written
+independently of the checkers); and whenever brute force over a dense grid finds a violation, the
+property is not reported as holding.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import symdistill as sd
+from symdistill.domain import Domain, Feature
+from symdistill.models import Tree
+from symdistill.models.linear import LinearModel, Term
+from symdistill.models.rules import Condition, Rule, RuleSet
+
+pytest.importorskip("z3")
+
+DOM = Domain((Feature("x0", "numeric", 0.0, 4.0), Feature("x1", "integer", 0.0, 5.0),
+              Feature("x2", "categorical", 0.0, 2.0, ("p", "q", "r")), Feature("x3", "binary", 0.0, 1.0)))
+CLASSES = np.array(["a", "b", "c"])
+T0 = [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5]
+T1 = [0.5, 1.0, 2.0, 2.5, 3.0, 4.0]
+VALUES = [-1.0, 0.0, 1.0, 2.5]
+SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def grid() -> np.ndarray:
+    """Encoded rows on every threshold, its float neighbours, the bounds and between."""
+    x0 = sorted({v for t in T0 + [0.0, 4.0] for v in (t, np.nextafter(t, -9), np.nextafter(t, 9))
+                 if 0.0 <= v <= 4.0} | {0.25 + 0.5 * i for i in range(8)})
+    return np.array(list(itertools.product(x0, range(6), range(3), range(2))), dtype=float)
+
+
+GRID = grid()
+
+
+# -- random models ------------------------------------------------------------------------------
+def draw_tree(data: Any, task: str) -> Tree:
+    left: list[int] = []
+    right: list[int] = []
+    feat: list[int] = []
+    thr: list[float] = []
+    cats: list[list[int] | None] = []
+    vals: list[list[float]] = []
+
+    def leaf_value() -> list[float]:
+        if task == "regression":
+            return [data.draw(st.sampled_from(VALUES))]
+        v = [0.0, 0.0, 0.0]
+        v[data.draw(st.integers(0, 2))] = 1.0
+        return v
+
+    def node(depth: int) -> int:
+        i = len(left)
+        left.append(-1)
+        right.append(-1)
+        feat.append(-1)
+        thr.append(0.0)
+        cats.append(None)
+        vals.append(leaf_value())
+        if depth < 4 and data.draw(st.booleans()):
+            j = data.draw(st.integers(0, 3))
+            feat[i] = j
+            if j == 2:
+                cats[i] = sorted(data.draw(st.sets(st.integers(0, 2), min_size=1, max_size=2)))
+            else:
+                thr[i] = data.draw(st.sampled_from({0: T0, 1: T1, 3: [0.5]}[j]))
+            left[i] = node(depth + 1)
+            right[i] = node(depth + 1)
+        return i
+
+    node(0)
+    return Tree(DOM, task, CLASSES if task == "classification" else None, children_left=left, children_right=right,
+                feature=feat, threshold=thr, value=vals, left_categories=cats)
+
+
+def draw_rules(data: Any, task: str) -> RuleSet:
+    def consequent() -> Any:
+        return data.draw(st.sampled_from(VALUES)) if task == "regression" else data.draw(st.integers(0, 2))
+
+    rules = []
+    for _ in range(data.draw(st.integers(0, 4))):
+        conds = []
+        for _ in range(data.draw(st.integers(1, 3))):
+            j = data.draw(st.integers(0, 3))
+            if j == 2:
+                conds.append(Condition(2, data.draw(st.sampled_from(["in", "not in"])),
+                                       data.draw(st.sets(st.integers(0, 2), min_size=1, max_size=2))))
+            else:
+                conds.append(Condition(j, data.draw(st.sampled_from(["<=", ">"])),
+                                       data.draw(st.sampled_from({0: T0, 1: T1, 3: [0.5]}[j]))))
+        rules.append(Rule(tuple(conds), consequent()))
+    return RuleSet(DOM, task, CLASSES if task == "classification" else None, rules, Rule((), consequent()))
+
+
+def draw_linear(data: Any, task: str) -> LinearModel:
+    terms = [Term.numeric(0), Term.numeric(1), Term.numeric(3), Term.category(2, 1),
+             Term.hinge(0, data.draw(st.sampled_from(T0)), data.draw(st.sampled_from([1, -1])))]
+    w = st.sampled_from([-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0])
+    coef = [data.draw(w) for _ in terms]
+    b = data.draw(st.sampled_from([-2.0, -1.0, 0.0, 0.5, 1.0]))
+    if task == "regression":
+        return LinearModel(DOM, "regression", None, terms=terms, coef=coef, intercept=b)
+    return LinearModel(DOM, "classification", CLASSES[:2], terms=terms, coef=coef, intercept=b)
+
+
+def draw_model(data: Any, form: str, task: str) -> Any:
+    return {"tree": draw_tree, "rules": draw_rules, "linear": draw_linear}[form](data, task)
+
+
+# -- random constraints with an independent Python meaning ----------------------------------------
+Pred = Callable[[dict, Any], bool]
+
+
+def draw_atom(data: Any, model: Any) -> tuple[str, Pred]:
+    kind = data.draw(st.integers(0, 4))
+    ops: dict[str, Callable[[Any, Any], bool]] = {
+        "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+        ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
+    op = data.draw(st.sampled_from(sorted(ops)))
+    if kind == 0:
+        v = data.draw(st.sampled_from(T0 + [0.0, 4.0]))
+        return f"x0 {op} {v}", lambda r, p, op=op, v=v: ops[op](r["x0"], v)
+    if kind == 1:
+        v = data.draw(st.sampled_from([0, 1, 2, 3, 5]))
+        return f"x1 {op} {v}", lambda r, p, op=op, v=v: ops[op](r["x1"], v)
+    if kind == 2:
+        s = sorted(data.draw(st.sets(st.sampled_from(["p", "q", "r"]), min_size=1, max_size=2)))
+        text = "{" + ", ".join(f"'{c}'" for c in s) + "}"
+        return f"x2 in {text}", lambda r, p, s=s: r["x2"] in s
+    if kind == 3:
+        return "x3 == 1", lambda r, p: r["x3"] == 1
+    if model.task == "regression":
+        v = data.draw(st.sampled_from(VALUES + [0.5]))
+        return f"prediction {op} {v}", lambda r, p, op=op, v=v: ops[op](p, v)
+    labels = [str(c) for c in model.classes]
+    c = data.draw(st.sampled_from(labels))
+    eq = data.draw(st.booleans())
+    return (f"prediction {'==' if eq else '!='} '{c}'", lambda r, p, c=c, eq=eq: (p == c) == eq)
+
+
+def draw_constraint(data: Any, model: Any, depth: int = 0) -> tuple[str, Pred]:
+    if depth >= 2 or data.draw(st.integers(0, 2)) == 0:
+        return draw_atom(data, model)
+    op = data.draw(st.sampled_from(["and", "or", "->", "not"]))
+    a_text, a = draw_constraint(data, model, depth + 1)
+    if op == "not":
+        return f"not ({a_text})", lambda r, p, a=a: not a(r, p)
+    b_text, b = draw_constraint(data, model, depth + 1)
+    fn = {"and": lambda r, p: a(r, p) and b(r, p), "or": lambda r, p: a(r, p) or b(r, p),
+          "->": lambda r, p: (not a(r, p)) or b(r, p)}[op]
+    return f"({a_text}) {op} ({b_text})", fn
+
+
+def rows_of(Z: np.ndarray) -> list[dict]:
+    return [{"x0": z[0], "x1": int(z[1]), "x2": "pqr"[int(z[2])], "x3": int(z[3])} for z in Z]
+
+
+def predict(model: Any, Z: np.ndarray) -> np.ndarray:
+    return model.predict(DOM.decode(Z))
+
+
+def both(model: Any, prop: Any) -> tuple[Any, Any]:
+    direct = sd.verify(model, prop, backend="auto")
+    z3v = sd.verify(model, prop, backend="z3")
+    assert direct.holds == z3v.holds, (str(model), str(direct), str(z3v))
+    return direct, z3v
+
+
+FORMS = st.sampled_from(["tree", "rules", "linear"])
+TASKS = st.sampled_from(["classification", "regression"])
+
+
+# -- the properties ---------------------------------------------------------------------------------
+@SETTINGS
+@given(data=st.data(), form=FORMS, task=TASKS)
+def test_formula_checkers_agree_and_are_sound(data: Any, form: str, task: str) -> None:
+    model = draw_model(data, form, task)
+    text, pred = draw_constraint(data, model)
+    verdicts = both(model, text)
+    for v in verdicts:
+        if not v.holds:
+            row, out = v.counterexample.row, predict(model, v.counterexample.encoded)[0]
+            assert not pred(row, out), (text, str(v))
+    preds = predict(model, GRID)
+    violated = any(not pred(r, p) for r, p in zip(rows_of(GRID), preds))
+    if violated:
+        assert not verdicts[0].holds, (text, str(model))
+
+
+def _pairs_differing_in(free: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    keep = [j for j in range(4) if j not in free]
+    key = [tuple(z) for z in GRID[:, keep]]
+    groups: dict[tuple, list[int]] = {}
+    for i, k in enumerate(key):
+        groups.setdefault(k, []).append(i)
+    a, b = [], []
+    for idx in groups.values():
+        for i in idx:
+            for k in idx:
+                if i != k:
+                    a.append(i)
+                    b.append(k)
+    return np.array(a), np.array(b)
+
+
+@SETTINGS
+@given(data=st.data(), form=FORMS, task=TASKS, feature=st.sampled_from(["x0", "x1", "x3"]),
+       increasing=st.booleans())
+def test_monotonicity_checkers_agree_and_are_sound(data: Any, form: str, task: str, feature: str,
+                                                   increasing: bool) -> None:
+    model = draw_model(data, form, task)
+    target = None if task == "regression" or form == "linear" else data.draw(st.sampled_from(["a", "b", "c"]))
+    prop = sd.monotonic(feature, "increasing" if increasing else "decreasing", target=target)
+    j = DOM.feature_names.index(feature)
+    if task == "classification":
+        t = target if target is not None else model.classes[-1]
+        g = lambda p: (np.asarray(p) == t).astype(float)  # noqa: E731
+    else:
+        g = lambda p: np.asarray(p, dtype=float)  # noqa: E731
+    verdicts = both(model, prop)
+    for v in verdicts:
+        if not v.holds:
+            Z = v.counterexample.encoded
+            others = [k for k in range(4) if k != j]
+            assert np.array_equal(Z[0, others], Z[1, others]) and Z[0, j] < Z[1, j]
+            ga, gb = g(predict(model, Z))
+            assert (ga > gb) if increasing else (ga < gb), str(v)
+    a, b = _pairs_differing_in([j])
+    order = GRID[a, j] < GRID[b, j]
+    ga, gb = g(predict(model, GRID[a])), g(predict(model, GRID[b]))
+    bad = order & ((ga > gb) if increasing else (ga < gb))
+    if bad.any():
+        assert not verdicts[0].holds
+
+
+@SETTINGS
+@given(data=st.data(), form=FORMS, task=TASKS, free=st.sampled_from([["x2"], ["x0"], ["x1", "x3"]]))
+def test_invariance_checkers_agree_and_are_sound(data: Any, form: str, task: str, free: list[str]) -> None:
+    model = draw_model(data, form, task)
+    verdicts = both(model, sd.invariant(*free))
+    idx = [DOM.feature_names.index(f) for f in free]
+    keep = [k for k in range(4) if k not in idx]
+    for v in verdicts:
+        if not v.holds:
+            Z = v.counterexample.encoded
+            assert np.array_equal(Z[0, keep], Z[1, keep])
+            pa, pb = predict(model, Z)
+            assert pa != pb
+    a, b = _pairs_differing_in(idx)
+    if np.any(predict(model, GRID[a]) != predict(model, GRID[b])):
+        assert not verdicts[0].holds
+
+
+@SETTINGS
+@given(data=st.data(), forms=st.tuples(FORMS, FORMS), task=TASKS)
+def test_equivalence_checkers_agree_and_are_sound(data: Any, forms: tuple[str, str], task: str) -> None:
+    m1, m2 = draw_model(data, forms[0], task), draw_model(data, forms[1], task)
+    if task == "classification" and "linear" in forms:
+        m1, m2 = (m if forms[i] == "linear" else _two_class(m) for i, m in enumerate((m1, m2)))
+    verdicts = both(m1, sd.equivalent(m2))
+    for v in verdicts:
+        if not v.holds:
+            Z = v.counterexample.encoded
+            assert predict(m1, Z[:1])[0] != predict(m2, Z[:1])[0]
+    if np.any(predict(m1, GRID) != predict(m2, GRID)):
+        assert not verdicts[0].holds
+    assert sd.verify(m1, sd.equivalent(m1.copy())).holds
+
+
+def _two_class(m: Any) -> Any:
+    """The same model, read as a two-class one (class 'c' folded into 'b'), to compare with logistic models."""
+    d = m.to_dict()
+    d["classes"] = ["a", "b"]
+    if m.kind == "tree":
+        d["value"] = [[v[0], v[1] + v[2]] for v in d["value"]]
+    else:
+        for r in d["rules"] + [d["default"]]:
+            r["prediction"] = min(r["prediction"], 1)
+    return sd.load(d)
+
+
+@SETTINGS
+@given(data=st.data(), form=FORMS, task=TASKS, eps=st.sampled_from([0.0, 0.3, 1.0, 2.0]))
+def test_robustness_checkers_agree_and_are_sound(data: Any, form: str, task: str, eps: float) -> None:
+    model = draw_model(data, form, task)
+    centre = GRID[data.draw(st.integers(0, len(GRID) - 1))]
+    prop = sd.robust(DOM.decode(centre[None, :])[0].tolist(), eps)
+    verdicts = both(model, prop)
+    p0 = predict(model, centre[None, :])[0]
+    lo, hi = centre[[0, 1, 3]] - eps, centre[[0, 1, 3]] + eps  # the ball's bounds, computed in floats
+
+    def in_ball(Z: np.ndarray) -> np.ndarray:
+        return np.all((Z[:, [0, 1, 3]] >= lo) & (Z[:, [0, 1, 3]] <= hi), axis=1) & (Z[:, 2] == centre[2])
+
+    inside = in_ball(GRID)
+    for v in verdicts:
+        if not v.holds:
+            Z = v.counterexample.encoded
+            assert in_ball(Z[:1])[0]
+            assert predict(model, Z)[0] != p0
+    if np.any(predict(model, GRID[inside]) != p0):
+        assert not verdicts[0].holds
+
+
+@SETTINGS
+@given(data=st.data(), form=FORMS, bounds=st.sampled_from([(-1.0, 2.5), (0.0, 1.0), (-5.0, 5.0), (2.5, 9.0)]))
+def test_output_range_checkers_agree_and_are_sound(data: Any, form: str, bounds: tuple[float, float]) -> None:
+    model = draw_model(data, form, "regression")
+    verdicts = both(model, sd.output_range(*bounds))
+    for v in verdicts:
+        if not v.holds:
+            out = predict(model, v.counterexample.encoded)[0]
+            assert not bounds[0] <= out <= bounds[1]
+    out = predict(model, GRID)
+    if np.any((out < bounds[0]) | (out > bounds[1])):
+        assert not verdicts[0].holds
+
+
+def test_tree_verdicts_are_exact_at_float_boundaries() -> None:
+    t = Tree(DOM, "classification", CLASSES, children_left=[1, -1, -1], children_right=[2, -1, -1],
+             feature=[0, -1, -1], threshold=[2.0, 0, 0], value=[[1, 0, 0], [1, 0, 0], [0, 1, 0]])
+    assert sd.verify(t, "x0 <= 2 -> prediction == 'a'").holds
+    v = sd.verify(t, "x0 <= 2.0000000000000004 -> prediction == 'a'")  # the next float above 2
+    assert not v.holds and v.counterexample.row["x0"] == np.nextafter(2.0, 3.0)
+    assert sd.verify(t, "x0 < 2.0000000000000004 -> prediction == 'a'").holds
+
+
+def test_verdict_fields_and_text() -> None:
+    t = Tree(DOM, "classification", CLASSES, children_left=[1, -1, -1], children_right=[2, -1, -1],
+             feature=[1, -1, -1], threshold=[2.5, 0, 0], value=[[1, 0, 0], [1, 0, 0], [0, 1, 0]])
+    v = sd.verify(t, "x1 >= 3 -> prediction == 'a'")
+    assert not v.holds and v.backend == "direct" and v.seconds >= 0 and v.constraint == "x1 >= 3 -> prediction == 'a'"
+    assert v.counterexample.row["x1"] in (3, 4, 5) and v.counterexample.outputs == ("b",)
+    assert "VIOLATED" in str(v) and "x1=" in str(v) and "-> 'b'" in str(v)
+    assert t.predict(v.counterexample.X)[0] == "b"
+    ok = sd.verify(t, sd.invariant("x0", "x2", "x3"))
+    assert ok.holds and ok.counterexample is None and str(ok).startswith("HOLDS")
+    m = sd.verify(t, sd.monotonic("x1", target="b"))
+    assert m.holds
+    d = sd.verify(t, sd.monotonic("x1", "decreasing", target="b"))
+    assert not d.holds and d.counterexample.pair[0]["x1"] < d.counterexample.pair[1]["x1"]
+
+
+@pytest.mark.parametrize("prop, error, fragment", [
+    (sd.monotonic("x2", target="a"), ValueError, "categorical"),
+    (sd.monotonic("x0"), ValueError, "multi-class model needs target"),
+    (sd.monotonic("x0", target="z"), ValueError, "unknown target class 'z'"),
+    (sd.monotonic("nope", target="a"), ValueError, "unknown feature 'nope'"),
+    (sd.output_range(0, 1), TypeError, "regression models"),
+    (sd.never_accepts("0*"), TypeError, "applies to automata"),
+])
+def test_bad_properties_are_reported(prop: Any, error: type, fragment: str) -> None:
+    t = Tree(DOM, "classification", CLASSES, children_left=[-1], children_right=[-1], feature=[-1],
+             threshold=[0], value=[[1, 0, 0]])
+    with pytest.raises(error, match=fragment):
+        sd.verify(t, prop)
+
+
+def test_backend_choices() -> None:
+    t = Tree(DOM, "classification", CLASSES, children_left=[-1], children_right=[-1], feature=[-1],
+             threshold=[0], value=[[1, 0, 0]])
+    with pytest.raises(ValueError, match="backend must be one of"):
+        sd.verify(t, "x0 < 1", backend="cvc5")
+    with pytest.raises(ValueError, match="direct checker does not cover"):
+        sd.verify(t, "x0 + x1 <= 100", backend="direct")
+    assert sd.verify(t, "x0 + x1 <= 100").backend == "z3"
+    assert not sd.verify(t, "x0 + x1 <= 8").holds
+    with pytest.raises(TypeError, match="must be a string or a property"):
+        sd.verify(t, 3)

@@ -1,0 +1,131 @@
+"""The constraint language: parsing, positioned errors, binding to a model's features and classes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from symdistill.domain import Domain, Feature
+from symdistill.verify import ConstraintError, ConstraintSyntaxError, parse
+from symdistill.verify import formula as F
+from symdistill.verify import language as L
+
+DOM = Domain((Feature("age", "integer", 0, 90), Feature("income", "numeric", 0.0, 100.0),
+              Feature("sex", "categorical", 0, 1, ("F", "M")), Feature("capital-gain", "numeric", 0.0, 10.0)))
+CLASSES = np.array(["approve", "deny"])
+
+
+def bind(text: str) -> F.Formula:
+    return F.bind_text(text, DOM, "classification", CLASSES)
+
+
+def truth(text: str, rows: list[list[float]], preds: list[int]) -> list[bool]:
+    return F.evaluate(bind(text), np.array(rows, dtype=float), np.array(preds)).tolist()
+
+
+def test_parse_builds_plain_data_with_precedence() -> None:
+    ast = parse("a < 1 or b > 2 and not c == 3 -> prediction in {'x', 'y'}")
+    assert isinstance(ast, L.Implies)
+    assert isinstance(ast.left, L.Or)
+    assert isinstance(ast.left.items[1], L.And)
+    assert isinstance(ast.left.items[1].items[1], L.Not)
+    assert ast.right == L.Member(L.Prediction(), (L.String("x"), L.String("y")))
+
+
+def test_implication_is_right_associative_and_parentheses_group() -> None:
+    assert parse("a < 1 -> b < 2 -> c < 3") == L.Implies(
+        L.Compare("<", L.Name("a"), L.Number(1.0)),
+        L.Implies(L.Compare("<", L.Name("b"), L.Number(2.0)), L.Compare("<", L.Name("c"), L.Number(3.0))))
+    grouped = parse("(a < 1 -> b < 2) -> c < 3")
+    assert isinstance(grouped.left, L.Implies)
+    arith = parse("(a + b) * 2 <= 3")
+    assert isinstance(arith, L.Compare) and isinstance(arith.left, L.BinOp)
+
+
+def test_backticks_strings_and_numbers() -> None:
+    ast = parse("`capital-gain` >= -1.5e2 and sex != \"F\" and `prediction` == 'it''s'".replace("'it''s'", "'it\\'s'"))
+    names = [n for n in ast.items]
+    assert names[0] == L.Compare(">=", L.Name("capital-gain"), L.Neg(L.Number(150.0)))
+    assert names[1] == L.Compare("!=", L.Name("sex"), L.String("F"))
+    assert names[2] == L.Compare("==", L.Name("prediction"), L.String("it's"))
+
+
+@pytest.mark.parametrize("text, position, fragment", [
+    ("age <", 5, "expected a number, string, feature name or 'prediction'"),
+    ("age < 18 ->", 11, "expected"),
+    ("age = 18", 4, "use == for equality"),
+    ("age < 18 && income > 1", 9, "use 'and', 'or', 'not'"),
+    ("sex in {'F' 'M'}", 12, "',' or '}'"),
+    ("(age < 18", 9, "')'"),
+    ("age < 18)", 8, "the end of the constraint"),
+    ("name == 'unterminated", 8, "unterminated string"),
+    ("`open name < 3", 0, "unterminated `quoted name`"),
+    ("", 0, "empty"),
+    ("age < 18 and", 12, "expected"),
+    ("prediction < and", 13, "keyword 'and'"),
+])
+def test_syntax_errors_point_at_the_offending_position(text: str, position: int, fragment: str) -> None:
+    with pytest.raises(ConstraintSyntaxError) as info:
+        parse(text)
+    err = info.value
+    assert err.position == position
+    assert fragment in str(err)
+    if text:
+        caret_line = str(err).splitlines()[-1]
+        assert caret_line.index("^") - 2 == position  # the caret sits under the offending character
+    assert isinstance(err, ValueError)
+
+
+def test_unknown_feature_is_named_with_a_suggestion_and_position() -> None:
+    with pytest.raises(ConstraintError) as info:
+        bind("income > 3 and agee < 18")
+    msg = str(info.value)
+    assert "unknown feature 'agee'" in msg and "did you mean 'age'" in msg
+    assert info.value.position == 15
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("prediction == 'maybe'", "unknown class 'maybe'"),
+    ("sex == 'X'", "unknown category 'X'"),
+    ("sex < 'M'", "unordered"),
+    ("prediction > 1", "a classifier's prediction is unordered"),
+    ("prediction + 1 > 1", "a classifier's prediction is a label"),
+    ("age * income < 3", "only linear arithmetic"),
+    ("income == 'high'", "a string can only be compared"),
+    ("sex + 1 < 2", "categorical feature 'sex' cannot be used in arithmetic"),
+    ("age in {'a'}", "must hold numbers"),
+])
+def test_type_errors_are_clear(text: str, fragment: str) -> None:
+    with pytest.raises(ConstraintError, match=fragment):
+        bind(text)
+
+
+def test_binding_semantics_on_rows() -> None:
+    rows = [[17, 50.0, 0, 1.0], [18, 50.0, 1, 1.0], [40, 99.5, 1, 9.0]]
+    assert truth("age < 18 -> prediction != 'approve'", rows, [0, 0, 0]) == [False, True, True]
+    assert truth("age <= 17.5", rows, [0, 0, 0]) == [True, False, False]
+    assert truth("sex in {'M'} and income >= 50", rows, [0, 0, 0]) == [False, True, True]
+    assert truth("sex not in {'M'}", rows, [0, 0, 0]) == [True, False, False]
+    assert truth("not (age != 18)", rows, [0, 0, 0]) == [False, True, False]
+    assert truth("age in {17, 40}", rows, [0, 0, 0]) == [True, False, True]
+    assert truth("age not in {17, 40}", rows, [0, 0, 0]) == [False, True, False]
+    assert truth("age + 2 * `capital-gain` > 25", rows, [0, 0, 0]) == [False, False, True]
+    assert truth("18 <= age", rows, [0, 0, 0]) == [False, True, True]
+    assert truth("prediction in {'deny'} or true", rows, [0, 1, 0]) == [True, True, True]
+    assert truth("false -> prediction == 'deny'", rows, [0, 0, 0]) == [True, True, True]
+
+
+def test_negation_has_no_float_gap() -> None:
+    # x < 18 and its negation partition every float: the values next to 18 fall on one side each.
+    below = bind("income < 18")
+    above = F.bind_text("income < 18", DOM, "classification", CLASSES, negate=True)
+    xs = np.array([np.nextafter(18.0, 0), 18.0, np.nextafter(18.0, 99)])
+    Z = np.column_stack([np.zeros(3), xs, np.zeros(3), np.zeros(3)])
+    a, b = F.evaluate(below, Z, np.zeros(3)), F.evaluate(above, Z, np.zeros(3))
+    assert (a ^ b).all() and a.tolist() == [True, False, False]
+
+
+def test_regression_prediction_ranges() -> None:
+    f = F.bind_text("prediction >= 2 and prediction != 3", DOM, "regression", None)
+    out = np.array([1.0, 2.0, 3.0, 4.0])
+    assert F.evaluate(f, np.zeros((4, 4)), out).tolist() == [False, True, False, True]

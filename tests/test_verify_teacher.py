@@ -1,0 +1,173 @@
+"""Counterexamples put to the teacher, counterexample-guided refinement, automata, and the CLI."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill.cli import main
+from symdistill.domain import Domain, Feature
+from symdistill.models import Tree
+from symdistill.models.automata import DFA
+
+DOM = Domain((Feature("x0", "numeric", 0.0, 1.0), Feature("x1", "numeric", 0.0, 1.0)))
+
+
+def bump_tree(meta: dict | None = None) -> Tree:
+    """0 below 0.5, 1 on (0.5, 0.7], 0 above: not monotonic in x0."""
+    return Tree(DOM, "classification", np.array([0, 1]), children_left=[1, -1, 3, -1, -1],
+                children_right=[2, -1, 4, -1, -1], feature=[0, -1, 0, -1, -1], threshold=[0.5, 0, 0.7, 0, 0],
+                value=[[0.5, 0.5], [1, 0], [0.5, 0.5], [0, 1], [1, 0]], meta=meta)
+
+
+def step(X: np.ndarray) -> np.ndarray:
+    return (X[:, 0] > 0.5).astype(int)
+
+
+def test_artefact_when_the_teacher_keeps_the_property() -> None:
+    v = sd.verify(bump_tree(), sd.monotonic("x0"), teacher=step, search_budget=500)
+    assert not v.holds
+    assert v.teacher.status == "artefact" and not v.teacher.teacher_violates
+    assert v.teacher.found is None and 0 < v.teacher.queries <= 502
+    assert "distillation artefact" in str(v)
+    # The search sampled inside the violating region: pairs the model orders wrongly.
+    pairs = v.teacher.rows
+    assert len(pairs) and len(pairs) % 2 == 0
+    p = bump_tree().predict(pairs)
+    assert np.all(p[0::2] > p[1::2]) and np.all(pairs[0::2, 0] < pairs[1::2, 0])
+
+
+def test_teacher_violation_when_the_teacher_shares_it() -> None:
+    bump = lambda X: ((X[:, 0] > 0.5) & (X[:, 0] <= 0.7)).astype(int)  # noqa: E731
+    v = sd.verify(bump_tree(), sd.monotonic("x0"), teacher=bump)
+    assert v.teacher.status == "teacher violation" and v.teacher.teacher_violates
+    assert v.teacher.teacher_outputs == (1, 0)
+
+
+def test_search_finds_a_teacher_violation_near_an_artefact() -> None:
+    tree = Tree(DOM, "classification", np.array([0, 1]), children_left=[1, -1, -1], children_right=[2, -1, -1],
+                feature=[0, -1, -1], threshold=[0.6, 0, 0], value=[[0.5, 0.5], [1, 0], [0, 1]])
+    narrow = lambda X: ((X[:, 0] > 0.62) & (X[:, 0] < 0.66)).astype(int)  # noqa: E731
+    v = sd.verify(tree, "prediction == 0", teacher=narrow, search_budget=2000, random_state=1)
+    assert v.teacher.status == "artefact"  # at the counterexample (x0 = 0.8) the teacher says 0
+    found = v.teacher.found
+    assert found is not None and 0.62 < found.row["x0"] < 0.66
+    assert v.teacher.teacher_violates and v.teacher.found_outputs == (1,)
+
+
+def test_teacher_checks_are_deterministic_for_a_seed() -> None:
+    a = sd.verify(bump_tree(), sd.monotonic("x0"), teacher=step, random_state=3)
+    b = sd.verify(bump_tree(), sd.monotonic("x0"), teacher=step, random_state=3)
+    assert np.array_equal(a.teacher.rows, b.teacher.rows)
+
+
+def test_refine_turns_artefacts_into_queries_until_the_constraint_holds() -> None:
+    X = np.random.default_rng(0).uniform(size=(400, 2))
+    tree = bump_tree({"form": "tree", "method": "pedagogical", "random_state": 0})
+    better = sd.refine(tree, step, X, constraints=[sd.monotonic("x0")], max_rounds=3, n_samples=1000)
+    report = better.meta["refinement"]
+    assert report["holds"] == {"the prediction is monotonically increasing in x0": True}
+    assert report["rounds"] >= 1 and report["query_rows_added"] > 0
+    assert report["fidelity_after"] > report["fidelity_before"]
+    assert sd.verify(better, sd.monotonic("x0")).holds
+    assert better.size <= tree.size and better.kind == "tree"
+
+
+def test_refine_leaves_teacher_violations_alone() -> None:
+    bump = lambda X: ((X[:, 0] > 0.5) & (X[:, 0] <= 0.7)).astype(int)  # noqa: E731
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+    tree = bump_tree({"form": "tree", "method": "pedagogical", "random_state": 0})
+    out = sd.refine(tree, bump, X, constraints=[sd.monotonic("x0")], max_rounds=3)
+    assert out.meta["refinement"]["rounds"] == 0
+    assert out.meta["refinement"]["teacher_violations"] == ["the prediction is monotonically increasing in x0"]
+
+
+def test_refine_validates_its_arguments() -> None:
+    with pytest.raises(ValueError, match="at least one constraint"):
+        sd.refine(bump_tree(), step, np.zeros((3, 2)), constraints=[])
+    with pytest.raises(ValueError, match="max_rounds must be a non-negative integer"):
+        sd.refine(bump_tree(), step, np.zeros((3, 2)), constraints=["x0 < 2"], max_rounds=-1)
+
+
+def test_automata_properties() -> None:
+    no000 = DFA.from_regex("(1|01|001)*(|0|00)", "01")  # Tomita 4: no 000
+    assert sd.verify(no000, sd.never_accepts(".*000.*")).holds
+    v = sd.verify(no000, sd.never_accepts(".*00.*"))
+    assert not v.holds and v.counterexample.word == "00" and no000.accepts(v.counterexample.word)
+    assert sd.verify(no000, sd.always_accepts("1*")).holds
+    a = sd.verify(no000, sd.always_accepts("0*"))
+    assert not a.holds and a.counterexample.word == "000" and not no000.accepts("000")
+    assert sd.verify(no000, sd.included_in("(0|1)*")).holds
+    inc = sd.verify(no000, sd.included_in(DFA.from_regex("1*", "01")))
+    assert not inc.holds and inc.counterexample.word == "0"
+    assert sd.verify(no000, sd.equivalent(DFA.from_regex("((0|00)?1)*(0|00)?", "01"))).holds
+    assert "word '00'" in str(v)
+    with pytest.raises(ValueError, match="z3 backend covers tabular models"):
+        sd.verify(no000, sd.never_accepts("0"), backend="z3")
+    with pytest.raises(TypeError, match="applies to tabular models"):
+        sd.verify(no000, sd.monotonic("x0"))
+
+
+def test_cli_verify_exit_codes(tmp_path: pytest.TempPathFactory, capsys: pytest.CaptureFixture) -> None:
+    path = tmp_path / "tree.json"
+    bump_tree().to_json(path)
+    assert main(["verify", str(path), "-c", "x0 <= 0.5 -> prediction == 0"]) == 0
+    assert "HOLDS" in capsys.readouterr().out
+    assert main(["verify", str(path), "-c", "x0 <= 0.5 -> prediction == 0", "--monotonic", "x0"]) == 1
+    out = capsys.readouterr().out
+    assert "VIOLATED" in out and "1 of 2 constraints hold" in out
+    assert main(["verify", str(path), "--invariant", "x1", "--backend", "z3"]) == 0
+    assert main(["verify", str(path), "-c", "x0 <"]) == 2
+    err = capsys.readouterr().err
+    assert "expected a number" in err and "^" in err
+    assert main(["verify", str(path)]) == 2
+    dfa = tmp_path / "dfa.json"
+    DFA.from_regex("1*", "01").to_json(dfa)
+    assert main(["verify", str(dfa), "--never-accepts", ".*0.*"]) == 0
+    assert main(["verify", str(dfa), "--always-accepts", "0"]) == 1
+
+
+def test_dataframe_models_teachers_and_refine() -> None:
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"age": rng.integers(18, 80, 600), "income": rng.uniform(0, 100, 600),
+                       "sex": rng.choice(["F", "M"], 600)})
+
+    def net(frame: "pd.DataFrame") -> np.ndarray:
+        return np.where((frame["income"] > 50) & (frame["age"] > 30), "approve", "deny")
+
+    tree = sd.distill(net, df, max_size=4, random_state=0, n_samples=2000)
+    v = sd.verify(tree, "age <= 30 -> prediction == 'deny'", teacher=net)
+    assert v.holds
+    inv = sd.verify(tree, sd.invariant("sex"), teacher=net)
+    assert inv.holds
+    mono = sd.verify(tree, sd.monotonic("income", target="approve"), teacher=net)
+    assert mono.holds
+    bad = sd.verify(tree, "income > 60 -> prediction == 'deny'", teacher=net)
+    assert not bad.holds and bad.teacher.status == "teacher violation"
+    X = bad.counterexample.X
+    assert list(X.columns) == ["age", "income", "sex"] and tree.predict(X)[0] == "approve"
+    assert bad.counterexample.row["sex"] in ("F", "M") and isinstance(bad.counterexample.row["age"], int)
+    again = sd.refine(tree, net, df, constraints=["age <= 30 -> prediction == 'deny'"], n_samples=2000)
+    assert again.meta["refinement"]["rounds"] == 0 and again.meta["refinement"]["holds"] == {
+        "age <= 30 -> prediction == 'deny'": True}
+
+
+def test_torch_teacher_end_to_end(blobs, torch_mlp) -> None:
+    X = blobs[0]
+    tree = sd.distill(torch_mlp, X, max_size=8, random_state=0, n_samples=3000)
+    for prop in (sd.monotonic("x0"), sd.invariant("x2"), "x2 > 0.95 -> prediction == 1"):
+        v = sd.verify(tree, prop, teacher=torch_mlp, search_budget=300)
+        if not v.holds:
+            assert v.teacher.status in ("teacher violation", "artefact")
+            assert v.teacher.queries >= len(v.counterexample.rows)
+    better = sd.refine(tree, torch_mlp, X, constraints=[sd.monotonic("x0"), sd.monotonic("x1")], max_rounds=2,
+                       budget=600, n_samples=3000)
+    report = better.meta["refinement"]
+    assert set(report) == {"rounds", "query_rows_added", "holds", "teacher_violations", "fidelity_before",
+                           "fidelity_after"}
+    assert report["query_rows_added"] <= 600 and 0 <= report["fidelity_after"] <= 1
+    assert better.size <= tree.size
+    assert {"verify", "refine", "monotonic", "invariant", "output_range", "robust", "equivalent",
+            "never_accepts", "always_accepts", "included_in"} <= set(sd.__all__)
