@@ -1,0 +1,455 @@
+"""The fidelity-size frontier: distil every requested form at every size, measure, pick.
+
+``frontier(teacher, X, forms=..., sizes=...)`` fits one model per (form, size) with
+``sd.distill``, measures its fidelity to the teacher on held-out rows (a 95% Wilson interval for
+classifiers, R² with a bootstrap interval for regressors), marks the Pareto-optimal points (no
+other model is at most as large and strictly more faithful, or smaller and at least as faithful)
+and the *knee* of the Pareto front, and keeps every model so ``best(min_fidelity=...)`` can hand
+back the smallest one that is faithful enough.
+
+Work is shared between fits: every fit asks one caching wrapper of the teacher, and every fit uses
+the same ``random_state``, so the augmented query pool (the user's rows plus sampled ones) is
+labelled once for the whole frontier and later fits only pay for the queries that are new to them.
+
+The knee is found on the Pareto front with the Kneedle rule: with log2(size) and fidelity both
+rescaled to [0, 1] over the front, it is the point where ``fidelity - size`` is largest, i.e. the
+point after which doubling the size buys the least fidelity (ties go to the smaller model). The
+front is taken to run on, flat, up to the largest size asked for: a model that is already as
+faithful as anything larger is a knee even when it is the most faithful one.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from ._errors import DataError
+from ._progress import progress_bar
+from .api import distill, fidelity
+from .domain import Domain
+from .metrics import Score
+from .models.base import SymbolicModel
+from .teachers import Teacher, as_teacher
+from .teachers.base import _n_rows, _take
+
+DEFAULT_SIZES = (2, 4, 8, 16, 32, 64)
+TABULAR_FORMS = ("tree", "rules", "linear")
+
+__all__ = ["Frontier", "FrontierPoint", "FrontierTable", "SharedTeacher", "frontier", "knee_index",
+           "literal_count", "pareto_mask"]
+
+
+class SharedTeacher(Teacher):
+    """A caching wrapper around a teacher whose task and classes are known.
+
+    Every answer is remembered per row, so fits that ask about the same rows (the frontier's
+    shared query pool, the held-out rows scored again for every model) query the wrapped teacher
+    once. ``n_queries`` counts the rows the wrapped teacher really answered through this wrapper;
+    ``describe()`` is the wrapped teacher's fingerprint.
+
+    >>> import numpy as np
+    >>> inner = as_teacher(lambda X: (X[:, 0] > 0.5).astype(int))
+    >>> X = np.array([[0.2], [0.9]])
+    >>> shared = SharedTeacher.around(inner, X)
+    >>> shared.predict(np.vstack([X, X])).tolist(), shared.n_queries
+    ([0, 1, 0, 1], 2)
+    """
+
+    def __init__(self, inner: Teacher) -> None:
+        if not isinstance(inner, Teacher):
+            raise TypeError(f"SharedTeacher wraps a Teacher, got {type(inner).__name__}")
+        if inner.task is None or (inner.task == "classification" and inner.classes_ is None):
+            raise ValueError(f"{inner.name}: ask the teacher once before sharing it (its task and classes "
+                             "are not known yet); SharedTeacher.around(teacher, X) does this")
+        super().__init__(task=inner.task, classes=inner.classes_, batch_size=inner.batch_size, cache=True)
+        self.inner = inner
+        self.name = inner.name
+
+    @classmethod
+    def around(cls, teacher: Any, X: Any) -> SharedTeacher:
+        """Wrap ``teacher`` (anything ``as_teacher`` takes), asking it about a few rows of ``X`` first."""
+        inner = teacher if isinstance(teacher, Teacher) else as_teacher(teacher)
+        if inner.task is None or (inner.task == "classification" and inner.classes_ is None):
+            inner.answer(_take(X, slice(0, min(_n_rows(X), 256))))
+        return cls(inner)
+
+    def _forward(self, X: Any) -> Any:
+        return self.inner.answer(X)
+
+    def describe(self) -> dict[str, Any]:
+        return self.inner.describe()
+
+
+@dataclass
+class FrontierPoint:
+    """One fitted model on the frontier and its measurements."""
+
+    form: str
+    max_size: int
+    model: SymbolicModel
+    score: Score
+    literals: int | None
+    seconds: float
+    n_queries: int
+    pareto: bool = False
+    knee: bool = False
+
+    @property
+    def size(self) -> int:
+        return int(self.model.size)
+
+    @property
+    def fidelity(self) -> float:
+        return float(self.score.value)
+
+    def row(self) -> dict[str, Any]:
+        """The point as one table row (plain Python values)."""
+        return {"form": self.form, "max_size": self.max_size, "size": self.size,
+                "fidelity": self.fidelity, "low": float(self.score.low), "high": float(self.score.high),
+                "literals": self.literals, "seconds": round(self.seconds, 3), "queries": self.n_queries,
+                "pareto": self.pareto, "knee": self.knee}
+
+
+class FrontierTable(list):
+    """Rows of a frontier (a list of dicts) that print as a text table; ``to_markdown()`` too.
+
+    >>> t = FrontierTable([{"form": "tree", "max_size": 2, "size": 2, "fidelity": 0.9, "low": 0.85,
+    ...                     "high": 0.93, "literals": 2, "seconds": 0.1, "queries": 100,
+    ...                     "pareto": True, "knee": True}])
+    >>> print(t.to_markdown())
+    | form | max size | size | fidelity [95% interval] | literals | seconds | queries | front |
+    |---|---|---|---|---|---|---|---|
+    | tree | 2 | 2 | 0.9000 [0.8500, 0.9300] | 2 | 0.10 | 100 | knee |
+    """
+
+    HEADER = ("form", "max size", "size", "fidelity [95% interval]", "literals", "seconds", "queries", "front")
+
+    def cells(self) -> list[list[str]]:
+        """Every row as formatted strings, in the order of ``HEADER``."""
+        out = []
+        for r in self:
+            mark = "knee" if r["knee"] else ("pareto" if r["pareto"] else "")
+            out.append([str(r["form"]), str(r["max_size"]), str(r["size"]),
+                        f"{r['fidelity']:.4f} [{r['low']:.4f}, {r['high']:.4f}]",
+                        "-" if r["literals"] is None else str(r["literals"]), f"{r['seconds']:.2f}",
+                        str(r["queries"]), mark])
+        return out
+
+    def to_text(self) -> str:
+        rows = [list(self.HEADER)] + self.cells()
+        widths = [max(len(r[j]) for r in rows) for j in range(len(self.HEADER))]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+    def to_markdown(self) -> str:
+        lines = ["| " + " | ".join(self.HEADER) + " |", "|" + "---|" * len(self.HEADER)]
+        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in self.cells()]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+class Frontier:
+    """Models of several forms and sizes, with their fidelity; built by :func:`frontier`.
+
+    Attributes
+    ----------
+    points : list of FrontierPoint
+        In the order fitted (forms as given, sizes ascending).
+    teacher : SharedTeacher
+        The caching teacher every fit asked; ``teacher.describe()`` is the teacher's fingerprint.
+    domain : Domain
+        Feature schema of the training rows.
+    X_train, X_holdout : array or DataFrame
+        Rows the models were distilled from, and the rows fidelity was measured on.
+    holdout_source : {"given", "split"}
+    """
+
+    def __init__(self, points: list[FrontierPoint], *, teacher: SharedTeacher, domain: Domain, X_train: Any,
+                 X_holdout: Any, holdout_source: str, random_state: int | None, forms: list[str],
+                 sizes: list[int], method: str, options: dict[str, Any], seconds: float) -> None:
+        self.points = points
+        self.teacher = teacher
+        self.domain = domain
+        self.X_train = X_train
+        self.X_holdout = X_holdout
+        self.holdout_source = holdout_source
+        self.random_state = random_state
+        self.forms = forms
+        self.sizes = sizes
+        self.method = method
+        self.options = options
+        self.seconds = seconds
+
+    @property
+    def task(self) -> str:
+        return str(self.teacher.task)
+
+    @property
+    def pareto(self) -> list[FrontierPoint]:
+        """Pareto-optimal points, smallest first."""
+        return sorted((p for p in self.points if p.pareto), key=lambda p: (p.size, -p.fidelity))
+
+    @property
+    def knee(self) -> FrontierPoint:
+        return next(p for p in self.points if p.knee)
+
+    def table(self) -> FrontierTable:
+        """One row per model: form, size, fidelity (interval), literals, seconds, queries, marks."""
+        return FrontierTable(p.row() for p in self.points)
+
+    def best(self, min_fidelity: float | None = None, *, conservative: bool = False) -> SymbolicModel:
+        """The smallest model whose fidelity reaches ``min_fidelity`` (the knee's model when None).
+
+        Ties in size go to the more faithful model. With ``conservative=True`` the lower end of the
+        95% interval, not the point estimate, must reach ``min_fidelity``. Raises ``ValueError``
+        when no model does, naming the most faithful one.
+        """
+        return self.best_point(min_fidelity, conservative=conservative).model
+
+    def best_point(self, min_fidelity: float | None = None, *, conservative: bool = False) -> FrontierPoint:
+        """Like :meth:`best`, but the whole :class:`FrontierPoint`."""
+        if min_fidelity is None:
+            return self.knee
+        if isinstance(min_fidelity, bool) or not isinstance(min_fidelity, (int, float, np.floating, np.integer)) \
+                or not np.isfinite(min_fidelity) or min_fidelity > 1:
+            raise ValueError(f"min_fidelity must be a number at most 1, got {min_fidelity!r}")
+        ok = [p for p in self.points if (p.score.low if conservative else p.score.value) >= min_fidelity]
+        if not ok:
+            top = max(self.points, key=lambda p: (p.score.low if conservative else p.fidelity))
+            what = "the lower end of the interval" if conservative else "fidelity"
+            raise ValueError(
+                f"no model reaches {what} {min_fidelity}: the most faithful is {top.form} of size {top.size} "
+                f"with {top.score}; try larger sizes or a lower min_fidelity"
+            )
+        return min(ok, key=lambda p: (p.size, -p.fidelity, p.seconds))
+
+    def __repr__(self) -> str:
+        return (f"<Frontier forms={self.forms} sizes={self.sizes} points={len(self.points)} "
+                f"knee={self.knee.form}:{self.knee.size}>")
+
+
+def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes: Sequence[int] = DEFAULT_SIZES,
+             X_holdout: Any = None, holdout_fraction: float = 0.3, method: str = "pedagogical",
+             random_state: int | None = 0, progress: bool | None = None,
+             form_options: dict[str, dict[str, Any]] | None = None, **options: Any) -> Frontier:
+    """Distil ``teacher`` into every form in ``forms`` at every size in ``sizes`` and measure each.
+
+    Parameters
+    ----------
+    teacher : torch module, scikit-learn estimator, ONNX model, callable or Teacher
+    X : array or DataFrame
+        Unlabelled rows to distil from.
+    forms : sequence of str, optional
+        Symbolic forms (``sd.distill``'s ``form``). Default: every one of "tree", "rules", "linear"
+        that has a registered learner for ``method``.
+    sizes : sequence of int
+        Most leaves / rules / non-zero weights; each size is one ``max_size``.
+    X_holdout : array or DataFrame, optional
+        Rows fidelity is measured on. When None, ``holdout_fraction`` of ``X`` is set aside (a
+        random split fixed by ``random_state``) and the models see only the rest.
+    holdout_fraction : float
+        Share of ``X`` held out when ``X_holdout`` is None.
+    method : str
+        Learner method ("pedagogical", ...), as in ``sd.distill``.
+    random_state : int or None
+        One seed for the split and every fit: same seed, same frontier.
+    progress : bool or None
+        Progress bar over the fits (None: only on an interactive terminal).
+    form_options : dict, optional
+        Extra learner options per form, e.g. ``{"tree": {"criterion": "soft"}}``.
+    **options
+        Learner options for every form (``n_samples``, ``feature_names``, ``categorical``, ...).
+
+    Returns
+    -------
+    Frontier
+
+    Examples
+    --------
+    >>> import numpy as np, symdistill as sd
+    >>> X = np.random.default_rng(0).uniform(size=(1000, 3))
+    >>> net = lambda X: ((X[:, 0] > 0.5) & (X[:, 1] > 0.3)).astype(int)
+    >>> front = sd.frontier(net, X, forms=["tree"], sizes=[1, 2, 4], n_samples=2000)
+    >>> [row["size"] for row in front.table()]
+    [1, 2, 3]
+    >>> front.best(min_fidelity=0.99).size
+    3
+    """
+    from .learners import get_learner, registered_learners
+
+    forms_list = _check_forms(forms, method, registered_learners())
+    for f in forms_list:
+        get_learner(f, method)
+    sizes_list = _check_sizes(sizes)
+    form_options = dict(form_options or {})
+    unknown = sorted(set(form_options) - set(forms_list))
+    if unknown:
+        raise ValueError(f"form_options names forms {unknown} that are not among forms {forms_list}")
+    if not all(isinstance(v, dict) for v in form_options.values()):
+        raise TypeError("form_options must map a form name to a dict of learner options")
+    X_train, X_hold, source = _holdout(X, X_holdout, holdout_fraction, random_state)
+    feature_names = options.get("feature_names")
+    domain = Domain.from_data(X_train, feature_names=feature_names, categorical=options.get("categorical"))
+    domain.encode(X_hold)  # fails early, naming the column, when the held-out rows do not fit
+
+    t_start = time.perf_counter()
+    task = options.get("task")
+    inner = teacher if isinstance(teacher, Teacher) else as_teacher(teacher, **({"task": task} if task else {}))
+    shared = SharedTeacher.around(inner, X_train)
+    points: list[FrontierPoint] = []
+    with progress_bar(len(forms_list) * len(sizes_list), "frontier", progress) as bar:
+        for form in forms_list:
+            opts = {**options, **form_options.get(form, {}), "progress": False}
+            for size in sizes_list:
+                bar.set_postfix_str(f"{form} {size}")
+                before = shared.n_queries
+                t0 = time.perf_counter()
+                model = distill(shared, X_train, form=form, max_size=size, method=method,
+                                random_state=random_state, **opts)
+                seconds = time.perf_counter() - t0
+                score = fidelity(model, shared, X_hold)
+                points.append(FrontierPoint(form, size, model, score, literal_count(model), seconds,
+                                            shared.n_queries - before))
+                bar.update(1)
+    _mark(points)
+    return Frontier(points, teacher=shared, domain=domain, X_train=X_train, X_holdout=X_hold,
+                    holdout_source=source, random_state=random_state, forms=forms_list, sizes=sizes_list,
+                    method=method, options=options, seconds=time.perf_counter() - t_start)
+
+
+# -- measurements -----------------------------------------------------------------------------
+def literal_count(model: SymbolicModel) -> int | None:
+    """Conditions a person reads: a model's own ``n_literals`` when it has one; for a tree the
+    conditions on all root-to-leaf paths; for a linear model the factors of its non-zero terms;
+    None for kinds without a literal count.
+
+    >>> import numpy as np, symdistill as sd
+    >>> X = np.random.default_rng(0).uniform(size=(300, 2))
+    >>> tree = sd.distill(lambda X: (X[:, 0] > 0.5).astype(int), X, max_size=2, random_state=0)
+    >>> literal_count(tree)
+    2
+    """
+    own = getattr(model, "n_literals", None)
+    if own is not None:
+        return int(own)
+    if model.kind == "tree":
+        left, right = model.children_left, model.children_right  # type: ignore[attr-defined]
+        depth = np.zeros(len(left), dtype=np.int64)
+        for i in range(len(left)):  # parents precede children
+            if left[i] >= 0:
+                depth[left[i]] = depth[right[i]] = depth[i] + 1
+        return int(depth[left < 0].sum())
+    if model.kind == "linear":
+        live = np.any(model.coef != 0, axis=0)  # type: ignore[attr-defined]
+        return int(sum(len(t.factors) for t, on in zip(model.terms, live) if on))  # type: ignore[attr-defined]
+    return None
+
+
+def pareto_mask(sizes: Sequence[float], values: Sequence[float]) -> np.ndarray:
+    """True where no other point is at most as large and more faithful, or smaller and as faithful.
+
+    >>> pareto_mask([2, 4, 8, 8], [0.8, 0.79, 0.9, 0.85]).tolist()
+    [True, False, True, False]
+    """
+    s, v = np.asarray(sizes, dtype=float), np.asarray(values, dtype=float)
+    le = s[None, :] <= s[:, None]
+    ge = v[None, :] >= v[:, None]
+    strict = (s[None, :] < s[:, None]) | (v[None, :] > v[:, None])
+    return ~np.any(le & ge & strict, axis=1)
+
+
+def knee_index(sizes: Sequence[float], values: Sequence[float], up_to: float | None = None) -> int:
+    """Index of the knee among Pareto-front points (Kneedle on log2 size; ties: smaller size).
+
+    ``up_to``: the largest size tried; the front is extended flat to it, so a curve that rises to
+    its last point and then saturates has its knee at that point.
+
+    >>> knee_index([2, 4, 8, 16, 32], [0.70, 0.90, 0.93, 0.94, 0.945])
+    1
+    >>> knee_index([1, 2, 3], [0.65, 0.85, 1.0]), knee_index([1, 2, 3], [0.65, 0.85, 1.0], up_to=8)
+    (0, 2)
+    """
+    s, v = np.asarray(sizes, dtype=float), np.asarray(values, dtype=float)
+    if s.size == 0:
+        raise ValueError("knee_index needs at least one point")
+    order = np.lexsort((-v, s))
+    x = np.log2(np.maximum(s[order], 1.0))
+    y = v[order]
+    if up_to is not None and up_to > s.max():
+        x = np.append(x, np.log2(up_to))
+        y = np.append(y, y.max())
+    xn = (x - x[0]) / (x[-1] - x[0]) if x[-1] > x[0] else np.zeros_like(x)
+    yr = y.max() - y.min()
+    yn = (y - y.min()) / yr if yr > 0 else np.zeros_like(y)
+    return int(order[int(np.argmax(yn - xn))])
+
+
+def _mark(points: list[FrontierPoint]) -> None:
+    sizes = [p.size for p in points]
+    values = [p.fidelity for p in points]
+    mask = pareto_mask(sizes, values)
+    for p, m in zip(points, mask):
+        p.pareto = bool(m)
+    front = [i for i in range(len(points)) if mask[i]]
+    k = knee_index([sizes[i] for i in front], [values[i] for i in front], up_to=max(p.max_size for p in points))
+    points[front[k]].knee = True
+
+
+# -- validation -------------------------------------------------------------------------------
+def _check_forms(forms: Sequence[str] | None, method: str, registry: dict[tuple[str, str], Any]) -> list[str]:
+    if forms is None:
+        found = [f for f in TABULAR_FORMS if (f, method) in registry]
+        if not found:
+            raise ValueError(f"no learner for method {method!r} among forms {list(TABULAR_FORMS)}")
+        return found
+    if isinstance(forms, str):
+        raise TypeError(f"forms must be a list of form names, got the string {forms!r} (write forms=[{forms!r}])")
+    out = list(forms)
+    if not out:
+        raise ValueError("forms is empty: give at least one form, e.g. forms=['tree']")
+    bad = [f for f in out if not isinstance(f, str)]
+    if bad:
+        raise TypeError(f"form names must be strings, got {bad!r}")
+    dup = sorted({f for f in out if out.count(f) > 1})
+    if dup:
+        raise ValueError(f"forms lists {dup} more than once")
+    return out
+
+
+def _check_sizes(sizes: Sequence[int]) -> list[int]:
+    if isinstance(sizes, (int, np.integer)):
+        raise TypeError(f"sizes must be a list of sizes, got the number {sizes!r} (write sizes=[{sizes!r}])")
+    out = list(sizes)
+    if not out:
+        raise ValueError("sizes is empty: give at least one size, e.g. sizes=[4, 16]")
+    for s in out:
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
+            raise ValueError(f"every size must be a positive integer, got {s!r}")
+    if len(set(out)) != len(out):
+        raise ValueError(f"sizes {out} repeat a size")
+    return sorted(int(s) for s in out)
+
+
+def _holdout(X: Any, X_holdout: Any, fraction: float, random_state: int | None) -> tuple[Any, Any, str]:
+    if X_holdout is not None:
+        if _n_rows(X_holdout) < 1:
+            raise DataError("X_holdout has no rows: fidelity needs at least one held-out row")
+        return X, X_holdout, "given"
+    if not hasattr(X, "iloc"):
+        X = np.asarray(X)
+    if isinstance(fraction, bool) or not isinstance(fraction, (float, int)) or not 0 < fraction < 1:
+        raise ValueError(f"holdout_fraction must be a number strictly between 0 and 1, got {fraction!r}")
+    n = _n_rows(X)
+    n_hold = int(round(fraction * n))
+    if n_hold < 1 or n - n_hold < 2:
+        raise DataError(f"cannot hold out {fraction:.0%} of {n} rows and keep at least 2 to distil from; "
+                        "pass more rows or X_holdout")
+    perm = np.random.default_rng(None if random_state is None else [int(random_state), 7]).permutation(n)
+    hold, train = np.sort(perm[:n_hold]), np.sort(perm[n_hold:])
+    return _take(X, train), _take(X, hold), "split"

@@ -1,0 +1,390 @@
+"""``report(front, X_holdout)``: the frontier, the chosen model, where it disagrees, how it holds up
+under shift, its verification results and a model card, as HTML and Markdown."""
+
+from __future__ import annotations
+
+import platform
+import time
+import warnings
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from .._version import __version__
+from ..api import _comparable, fidelity
+from ..frontier import Frontier, FrontierPoint
+from ..metrics import Score
+from ..shift import DEFAULT_SHIFTS, Shift, ShiftResults, shifted_fidelity
+from ._mpl import png_bytes
+from .drawing import DRAWERS, draw_model
+from .figures import (class_figure, confusion, disagreement_by_feature, feature_figure, frontier_figure,
+                      regression_figure, shift_figure)
+from .render import Figure, KeyValues, Paragraph, Pre, Section, Table, to_html, to_markdown
+
+_VERSIONED = ("numpy", "scipy", "scikit-learn", "matplotlib", "pandas", "torch", "onnxruntime", "z3-solver")
+
+
+@dataclass
+class Report:
+    """A rendered report. ``html`` is self-contained; ``markdown`` links ``<stem>_figures/*.png``.
+
+    ``path`` / ``markdown_path`` are set when it was written; ``figures`` maps a figure name to
+    its PNG bytes; ``shifts`` maps a model label ("tree size 8") to its fidelity under shift.
+    """
+
+    html: str
+    markdown: str
+    figures: dict[str, bytes]
+    chosen: FrontierPoint
+    shifts: dict[str, ShiftResults]
+    verification: list[Any]
+    warnings: list[str] = field(default_factory=list)
+    path: Path | None = None
+    markdown_path: Path | None = None
+
+    def write(self, path: str | Path) -> Path:
+        """Write the HTML to ``path``, the Markdown beside it (``.md``) and its figures to
+        ``<stem>_figures/``; returns the HTML path."""
+        p = Path(path)
+        if p.suffix.lower() not in (".html", ".htm"):
+            raise ValueError(f"report path must end in .html, got {str(path)!r}")
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(self.html, encoding="utf-8")
+        fig_dir = p.with_name(p.stem + "_figures")
+        fig_dir.mkdir(exist_ok=True)
+        for name, png in self.figures.items():
+            (fig_dir / f"{name}.png").write_bytes(png)
+        md = p.with_suffix(".md")
+        md.write_text(self.markdown, encoding="utf-8")
+        self.path, self.markdown_path = p, md
+        return p
+
+
+def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = "report.html",
+           min_fidelity: float | None = None, conservative: bool = False, constraints: Sequence[Any] | None = None,
+           verification: Sequence[Any] | None = None, shifts: Sequence[Shift | str | tuple] = DEFAULT_SHIFTS,
+           title: str = "symdistill report", random_state: int | None = 0) -> Report:
+    """Build the report for ``front`` and write it to ``path`` (HTML) and its Markdown twin.
+
+    Parameters
+    ----------
+    front : Frontier
+        From :func:`symdistill.frontier`.
+    X_holdout : array or DataFrame, optional
+        Rows the chosen model is examined on (disagreements, shifts); default: the frontier's
+        held-out rows. The frontier table keeps the fidelities measured when it was built.
+    path : str or Path or None
+        Where to write the HTML (Markdown: same name, ``.md``; its figures in ``<stem>_figures/``).
+        None writes nothing.
+    min_fidelity : float, optional
+        The chosen model is ``front.best(min_fidelity)``; by default the knee. When no model reaches
+        it, the most faithful one is chosen and the report says so at the top (and warns).
+    conservative : bool
+        Compare ``min_fidelity`` with the lower end of each model's interval.
+    constraints : sequence, optional
+        Constraints (strings such as ``"x0 > 5 -> prediction == 1"``, or properties such as
+        ``sd.monotonic("age")``) checked exactly on the chosen model with ``symdistill.verify``; the
+        teacher is asked about each counterexample.
+    verification : sequence, optional
+        Results computed elsewhere (``verify`` verdicts, or dicts with ``constraint``, ``holds``
+        and optionally ``counterexample`` / ``note``), shown as given.
+    shifts : sequence
+        Shifts for the fidelity-under-shift section (see :mod:`symdistill.shift`).
+    title : str
+    random_state : int or None
+        Seed of the shifted rows.
+
+    Returns
+    -------
+    Report
+
+    Examples
+    --------
+    >>> import numpy as np, symdistill as sd
+    >>> X = np.random.default_rng(0).uniform(size=(600, 3))
+    >>> net = lambda X: (X[:, 0] + X[:, 1] > 1).astype(int)
+    >>> front = sd.frontier(net, X, forms=["tree"], sizes=[2, 4], n_samples=1000)
+    >>> rep = sd.report(front, path=None)
+    >>> "data:image/png;base64," in rep.html and "http" not in rep.html
+    True
+    """
+    if not isinstance(front, Frontier):
+        raise TypeError(f"report needs a Frontier (from symdistill.frontier), got {type(front).__name__}")
+    if path is not None and Path(path).suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"report path must end in .html, got {str(path)!r}")
+    if isinstance(constraints, str):
+        raise TypeError(f"constraints must be a list of constraint strings, got the string {constraints!r}")
+    for given in verification or []:
+        _verdict_row(given)
+    t0 = time.perf_counter()
+    notes: list[str] = []
+    X_hold = front.X_holdout if X_holdout is None else X_holdout
+    chosen = _choose(front, min_fidelity, conservative, notes)
+    model, teacher = chosen.model, front.teacher
+    domain = model.domain
+    Z = domain.encode(X_hold)
+    regression = front.task == "regression"
+    score = fidelity(model, teacher, X_hold)
+    ref = teacher.predict(domain.decode(Z))
+    pred = np.asarray(model.predict(X_hold))
+
+    figures: dict[str, bytes] = {}
+    sections = [_summary(front, chosen, score, X_holdout is None, notes)]
+
+    figures["frontier"] = png_bytes(frontier_figure(front, chosen, min_fidelity))
+    sections.append(_frontier_section(front, chosen, figures["frontier"]))
+
+    model_sec = Section("Chosen model", anchor="model")
+    model_sec.blocks.append(Paragraph(f"{chosen.form}, size {chosen.size} (asked for at most {chosen.max_size}), "
+                                      f"{_literals(chosen)}; {score}."))
+    if model.kind in DRAWERS:
+        figures["model"] = png_bytes(draw_model(model, X_hold))
+        model_sec.blocks.append(Figure("model", f"the chosen {chosen.form} model", figures["model"]))
+    else:
+        model_sec.blocks.append(Paragraph(f"no drawing exists for model kind {model.kind!r}: its text form follows",
+                                          "note"))
+    model_sec.blocks.append(Pre(str(model)))
+    sections.append(model_sec)
+
+    sections.append(_disagreement_section(domain, Z, ref, pred, teacher, regression, figures))
+
+    shift_results = _shifts(front, chosen, teacher, X_hold, shifts, random_state)
+    label = _label(chosen)
+    figures["shift"] = png_bytes(shift_figure(shift_results[label], f"fidelity of {label} under shift"))
+    sections.append(_shift_section(shift_results, label, figures["shift"]))
+
+    results = _verification(model, teacher, constraints, verification)
+    sections.append(_verification_section(results, constraints is not None or verification is not None))
+
+    sections.append(_model_card(front, chosen, score, X_hold, X_holdout is None, random_state,
+                                time.perf_counter() - t0))
+    subtitle = (f"{front.teacher.name} distilled into {', '.join(front.forms)} at sizes "
+                f"{', '.join(map(str, front.sizes))}; symdistill {__version__}")
+    figure_dir = (Path(path).stem if path is not None else "report") + "_figures"
+    rep = Report(to_html(title, subtitle, sections), to_markdown(title, subtitle, sections, figure_dir), figures,
+                 chosen, shift_results, results, notes)
+    if path is not None:
+        rep.write(path)
+    return rep
+
+
+# -- choosing -----------------------------------------------------------------------------------
+def _choose(front: Frontier, min_fidelity: float | None, conservative: bool, notes: list[str]) -> FrontierPoint:
+    try:
+        return front.best_point(min_fidelity, conservative=conservative)
+    except ValueError as exc:
+        if min_fidelity is None or "no model reaches" not in str(exc):
+            raise
+    top = max(front.points, key=lambda p: (p.score.low if conservative else p.fidelity, -p.size))
+    msg = (f"No model reaches fidelity {min_fidelity}; the report shows the most faithful one instead "
+           f"({top.form}, size {top.size}, {top.score}).")
+    warnings.warn(msg, stacklevel=3)
+    notes.append(msg)
+    return top
+
+
+def _label(p: FrontierPoint) -> str:
+    return f"{p.form} size {p.size}"
+
+
+def _literals(p: FrontierPoint) -> str:
+    return "literal count not defined for this form" if p.literals is None else f"{p.literals} literals"
+
+
+# -- sections -----------------------------------------------------------------------------------
+def _summary(front: Frontier, chosen: FrontierPoint, score: Score, same_holdout: bool, notes: list[str]) -> Section:
+    sec = Section("Summary", anchor="summary")
+    sec.blocks += [Paragraph(n, "warning") for n in notes]
+    knee = front.knee
+    items = [("teacher", f"{front.teacher.name} ({front.task})"),
+             ("chosen model", f"{chosen.form}, size {chosen.size}, {_literals(chosen)}"),
+             ("fidelity of the chosen model", str(score)),
+             ("knee of the frontier", f"{knee.form} size {knee.size}: {knee.score}"),
+             ("models fitted", f"{len(front.points)} ({len(front.forms)} forms x {len(front.sizes)} sizes) in "
+                               f"{front.seconds:.1f} s"),
+             ("held-out rows", f"{len(front.X_holdout)} ({'split from the data' if front.holdout_source == 'split' else 'given'})"
+                               + ("" if same_holdout else "; the chosen model is examined on other rows given to the report"))]
+    sec.blocks.append(KeyValues(tuple(items)))
+    return sec
+
+
+def _frontier_section(front: Frontier, chosen: FrontierPoint, png: bytes) -> Section:
+    sec = Section("Fidelity-size frontier", anchor="frontier")
+    sec.blocks.append(Figure("frontier", "fidelity against size, per form; dashed: Pareto front; star: knee; "
+                             "ring: chosen model", png))
+    table = front.table()
+    hl = frozenset(i for i, p in enumerate(front.points) if p is chosen)
+    sec.blocks.append(Table(table.HEADER, tuple(tuple(r) for r in table.cells()), hl))
+    sec.blocks.append(Paragraph("front: 'pareto' marks models no other model beats in both size and fidelity; "
+                                "'knee' marks the Pareto model after which doubling the size buys the least "
+                                "fidelity. queries: teacher queries a fit added to the shared cache. "
+                                "The highlighted row is the chosen model.", "note"))
+    return sec
+
+
+def _class_indices(labels: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    lookup = {(c.item() if isinstance(c, np.generic) else c): i for i, c in enumerate(classes)}
+    uniq, inv = np.unique(labels, return_inverse=True)
+    codes = np.array([lookup[u.item() if isinstance(u, np.generic) else u] for u in uniq], dtype=np.int64)
+    return codes[inv.reshape(-1)]
+
+
+def _disagreement_section(domain: Any, Z: np.ndarray, ref: np.ndarray, pred: np.ndarray, teacher: Any,
+                          regression: bool, figures: dict[str, bytes]) -> Section:
+    sec = Section("Where student and teacher disagree", anchor="disagreement")
+    if regression:
+        loss = np.abs(pred.astype(float) - ref.astype(float))
+        what = "mean absolute difference"
+    else:
+        loss = (_comparable(pred, ref) != ref).astype(float)
+        what = "disagreement rate"
+    parts = disagreement_by_feature(domain, Z, loss)
+    overall = float(loss.mean())
+    sec.blocks.append(Paragraph(f"Overall {what} on {len(loss)} held-out rows: {overall:.4g}. Features are "
+                                "ranked by how unevenly disagreement spreads over their bins."))
+    figures["by_feature"] = png_bytes(feature_figure(parts, overall, regression))
+    sec.blocks.append(Figure("by_feature", f"{what} per bin of the features where it concentrates most",
+                             figures["by_feature"]))
+    rows = tuple((p.feature, p.bins[p.worst], f"{p.rates[p.worst]:.4g}", str(p.counts[p.worst]), f"{p.spread:.4g}")
+                 for p in parts)
+    sec.blocks.append(Table(("feature", "worst bin", what, "rows in bin", "spread"), rows))
+    if regression:
+        figures["by_class"] = png_bytes(regression_figure(ref.astype(float), pred.astype(float)))
+        sec.blocks.append(Figure("by_class", "student value against teacher value", figures["by_class"]))
+        return sec
+    classes = teacher.classes_
+    t_idx = _class_indices(ref, classes)
+    s_idx = _class_indices(_comparable(pred, ref), classes)
+    mat = confusion(t_idx, s_idx, len(classes))
+    figures["by_class"] = png_bytes(class_figure(mat, [str(c) for c in classes]))
+    sec.blocks.append(Figure("by_class", "teacher class against student class", figures["by_class"]))
+    rows = []
+    for i, c in enumerate(classes):
+        n = int(mat[i].sum())
+        wrong = n - int(mat[i, i])
+        off = mat[i].copy()
+        off[i] = -1
+        instead = str(classes[int(np.argmax(off))]) if wrong else ""
+        rows.append((str(c), str(n), str(wrong), f"{wrong / n:.4g}" if n else "", instead))
+    sec.blocks.append(Table(("teacher's class", "rows", "student disagrees", "rate", "student says instead (most often)"),
+                            tuple(rows)))
+    return sec
+
+
+def _shifts(front: Frontier, chosen: FrontierPoint, teacher: Any, X: Any, shifts: Sequence[Any],
+            random_state: int | None) -> dict[str, ShiftResults]:
+    out: dict[str, ShiftResults] = {}
+    for p in [chosen] + [q for q in front.pareto if q is not chosen]:
+        out.setdefault(_label(p), shifted_fidelity(p.model, teacher, X, shifts=shifts, random_state=random_state))
+    return out
+
+
+def _shift_section(results: dict[str, ShiftResults], chosen_label: str, png: bytes) -> Section:
+    sec = Section("Fidelity under shift", anchor="shift")
+    sec.blocks.append(Paragraph(
+        "Fidelity measured again on the held-out rows moved away from the data: Gaussian noise of a fraction of "
+        "each feature's standard deviation (discrete features resampled with that probability); one numeric "
+        "feature per row moved outside its observed range by up to the margin times the range; every column "
+        "permuted independently (marginals kept, dependencies broken). Same seed, same rows."))
+    sec.blocks.append(Figure("shift", f"fidelity of {chosen_label} under each shift (95% interval)", png))
+    labels = [r.shift.label for r in next(iter(results.values()))]
+    rows = []
+    for name, res in results.items():
+        rows.append((name, *[("n/a" if r.score is None else f"{r.score.value:.4f} [{r.score.low:.3f}, {r.score.high:.3f}]")
+                             for r in res]))
+    sec.blocks.append(Table(("model (chosen, then Pareto front)", *labels), tuple(rows), frozenset({0})))
+    return sec
+
+
+def _verification(model: Any, teacher: Any, constraints: Sequence[Any] | None,
+                  given: Sequence[Any] | None) -> list[Any]:
+    out = list(given or [])
+    if constraints is None:
+        return out
+    from ..verify import verify
+
+    out += [verify(model, c, teacher=teacher) for c in constraints]
+    return out
+
+
+def _verdict_row(r: Any) -> tuple[str, str, str, str]:
+    if isinstance(r, dict):
+        if "constraint" not in r or "holds" not in r:
+            raise ValueError(f"a verification result given as a dict needs 'constraint' and 'holds' keys, got {sorted(r)}")
+        cx, note = r.get("counterexample"), r.get("note", "")
+        return (str(r["constraint"]), "holds" if r["holds"] else "violated", "" if cx is None else str(cx), str(note))
+    for attr in ("constraint", "holds"):
+        if not hasattr(r, attr):
+            raise TypeError(f"a verification result needs a {attr!r} attribute (a verify verdict), "
+                            f"got {type(r).__name__}")
+    cx = getattr(r, "counterexample", None)
+    teacher = getattr(r, "teacher", None)
+    return (str(r.constraint), "holds" if r.holds else "violated", "" if cx is None else str(cx),
+            "" if teacher is None else str(teacher))
+
+
+def _verification_section(results: list[Any], asked: bool) -> Section:
+    sec = Section("Verification", anchor="verification")
+    if not asked:
+        sec.blocks.append(Paragraph("No constraints were given (pass constraints=[...] or verification=[...]).",
+                                    "note"))
+        return sec
+    rows = tuple(_verdict_row(r) for r in results)
+    n_bad = sum(1 for r in rows if r[1] == "violated")
+    sec.blocks.append(Paragraph(f"{len(rows)} constraint(s) checked on the chosen model: {len(rows) - n_bad} hold, "
+                                f"{n_bad} violated. Verdicts are exact over the whole input domain."))
+    sec.blocks.append(Table(("constraint", "verdict", "counterexample", "teacher on the counterexample"), rows,
+                            frozenset(i for i, r in enumerate(rows) if r[1] == "violated")))
+    return sec
+
+
+def _model_card(front: Frontier, chosen: FrontierPoint, score: Score, X_hold: Any, same_holdout: bool,
+                random_state: int | None, seconds: float) -> Section:
+    sec = Section("Model card", anchor="card")
+    fp = front.teacher.describe()
+    classes = fp.get("classes")
+    teacher_items = [("teacher", str(fp.get("teacher"))), ("task", str(fp.get("task"))),
+                     ("teacher output", str(fp.get("output")))]
+    if classes is not None:
+        shown = ", ".join(classes[:20]) + (f", ... ({len(classes)} in all)" if len(classes) > 20 else "")
+        teacher_items.append(("classes", shown))
+    teacher_items.append(("teacher queries", f"{front.teacher.n_queries} distinct rows answered for the frontier "
+                                             "and this report (shared cache)"))
+    sec.blocks.append(KeyValues(tuple(teacher_items)))
+    dom = front.domain
+    data_items = [("training rows", str(len(front.X_train))),
+                  ("held-out rows (frontier)", f"{len(front.X_holdout)} ({front.holdout_source})"),
+                  ("rows examined in this report", f"{len(X_hold)}" + ("" if same_holdout else " (given to the report)")),
+                  ("features", str(dom.n_features))]
+    sec.blocks.append(KeyValues(tuple(data_items)))
+    feats = []
+    for f in dom.features:
+        if f.is_categorical:
+            rng = f"{len(f.categories)} categories: " + ", ".join(map(str, f.categories[:8])) + \
+                  (", ..." if len(f.categories) > 8 else "")
+        else:
+            rng = f"[{f.lower:.6g}, {f.upper:.6g}]"
+        feats.append((f.name, f.kind, rng))
+    sec.blocks.append(Table(("feature", "kind", "observed range / categories"), tuple(feats)))
+    opts = ", ".join(f"{k}={v!r}" for k, v in sorted(front.options.items())) or "defaults"
+    run_items = [("sampler", "RegionSampler: smoothed bootstrap of the training rows inside each region "
+                             "(follows the data distribution); teacher answers shared between fits"),
+                 ("method", front.method), ("learner options", opts),
+                 ("seed", f"{front.random_state} (frontier), {random_state} (shifted rows)"),
+                 ("forms", ", ".join(front.forms)), ("sizes", ", ".join(map(str, front.sizes))),
+                 ("chosen", f"{chosen.form} size {chosen.size}: {score}"),
+                 ("time", f"frontier {front.seconds:.1f} s (chosen model's fit {chosen.seconds:.2f} s), "
+                          f"report {seconds:.1f} s")]
+    sec.blocks.append(KeyValues(tuple(run_items)))
+    versions = [("symdistill", __version__), ("python", platform.python_version()),
+                ("platform", platform.platform(terse=True))]
+    for dist in _VERSIONED:
+        try:
+            versions.append((dist, metadata.version(dist)))
+        except metadata.PackageNotFoundError:
+            continue
+    sec.blocks.append(KeyValues(tuple(versions)))
+    return sec

@@ -1,0 +1,86 @@
+"""``symdistill report``: frontier + report from files, the command-line twin of ``sd.report``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ..cli import CLIError, _default_as_array, _split_list, _teacher_input, load_teacher_object, read_table
+
+DEFAULT_SIZES = "2,4,8,16,32,64"
+
+
+def add_report(sub: Any) -> None:
+    p = sub.add_parser("report", help="distil several forms and sizes and write an HTML + Markdown report")
+    p.add_argument("--teacher", required=True, help=".onnx, TorchScript .pt, .joblib, or module:attribute")
+    p.add_argument("--data", required=True, help="unlabelled rows (.csv or .parquet)")
+    p.add_argument("-o", "--output", required=True, help="HTML file to write (the Markdown twin goes beside it)")
+    p.add_argument("--holdout", help="rows to measure fidelity on (default: hold out part of --data)")
+    p.add_argument("--holdout-fraction", type=float, default=0.3,
+                   help="share of --data held out when --holdout is not given (default 0.3)")
+    p.add_argument("--forms", help="comma-separated forms (default: every one of tree, rules, linear available)")
+    p.add_argument("--sizes", default=DEFAULT_SIZES, help=f"comma-separated sizes (default {DEFAULT_SIZES})")
+    p.add_argument("--min-fidelity", type=float,
+                   help="choose the smallest model reaching this fidelity (default: the frontier's knee)")
+    p.add_argument("--conservative", action="store_true",
+                   help="--min-fidelity applies to the lower end of the 95%% interval")
+    p.add_argument("--constraint", action="append", default=[],
+                   help="constraint to verify on the chosen model (repeatable), e.g. \"age < 18 -> prediction == 0\"")
+    p.add_argument("--n-samples", type=int, help="teacher-labelled rows per fit (learner default when omitted)")
+    p.add_argument("--random-state", type=int, default=0)
+    p.add_argument("--task", choices=["classification", "regression"], default=None)
+    p.add_argument("--drop", help="comma-separated columns to ignore (e.g. a label column)")
+    p.add_argument("--categorical", help="comma-separated columns to treat as categorical")
+    p.add_argument("--as-array", action="store_true",
+                   help="hand the teacher a float array instead of a DataFrame (default for .onnx / .pt teachers)")
+    p.add_argument("--title", default="symdistill report")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        return [int(s) for s in _split_list(text) or []]
+    except ValueError:
+        raise CLIError(f"--sizes must be comma-separated whole numbers, got {text!r}") from None
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from ..frontier import frontier
+    from .build import report
+
+    if Path(args.output).suffix.lower() not in (".html", ".htm"):
+        raise CLIError(f"-o must name an .html file, got {args.output!r}")
+    drop = _split_list(args.drop)
+    df = read_table(args.data, drop)
+    as_array = _default_as_array(args.teacher, args.as_array)
+    X = _teacher_input(df, as_array)
+    X_hold = None
+    if args.holdout:
+        hold = read_table(args.holdout, drop)
+        if list(hold.columns) != list(df.columns):
+            raise CLIError(f"--holdout columns {list(hold.columns)} differ from --data columns {list(df.columns)}")
+        X_hold = _teacher_input(hold, as_array)
+    options: dict[str, Any] = {}
+    if as_array:
+        options["feature_names"] = [str(c) for c in df.columns]
+    if args.categorical:
+        options["categorical"] = _split_list(args.categorical)
+    if args.task:
+        options["task"] = args.task
+    if args.n_samples is not None:
+        options["n_samples"] = args.n_samples
+    teacher = load_teacher_object(args.teacher)
+    front = frontier(teacher, X, forms=_split_list(args.forms), sizes=_sizes(args.sizes), X_holdout=X_hold,
+                     holdout_fraction=args.holdout_fraction, random_state=args.random_state,
+                     progress=False if args.no_progress else None, **options)
+    print(front.table())
+    rep = report(front, path=args.output, min_fidelity=args.min_fidelity, conservative=args.conservative,
+                 constraints=args.constraint or None, title=args.title, random_state=args.random_state)
+    for note in rep.warnings:
+        print(f"warning: {note}")
+    c = rep.chosen
+    print(f"\nchosen: {c.form} size {c.size}, {c.score}")
+    print(f"wrote {rep.path} and {rep.markdown_path} in {front.seconds:.1f} s "
+          f"({front.teacher.n_queries} distinct teacher queries)")
+    return 0

@@ -1,0 +1,205 @@
+"""Report figures: the frontier, disagreement by feature and by class, fidelity under shift.
+
+Every function returns a Matplotlib ``Figure`` made without pyplot; the numbers they draw come
+from plain functions here (``disagreement_by_feature``, ``confusion``) so the report's tables and
+figures show the same values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..domain import Domain
+from ._mpl import colour, new_figure
+from .drawing import plain
+
+__all__ = ["FeatureDisagreement", "confusion", "disagreement_by_feature", "frontier_figure",
+           "feature_figure", "class_figure", "regression_figure", "shift_figure"]
+
+
+# -- frontier -----------------------------------------------------------------------------------
+def frontier_figure(front: Any, chosen: Any = None, min_fidelity: float | None = None) -> Any:
+    """Fidelity (95% interval) against size, one line per form, on a log2 size axis; the Pareto
+    front dashed, the knee starred and the chosen model ringed."""
+    fig = new_figure(8.5, 4.4)
+    ax = fig.add_subplot()
+    n_forms = len(front.forms)
+    for i, form in enumerate(front.forms):
+        pts = sorted((p for p in front.points if p.form == form), key=lambda p: p.size)
+        # Forms are nudged apart along the size axis so their intervals do not hide each other.
+        s = np.array([p.size for p in pts], dtype=float) * 2 ** (0.05 * (i - (n_forms - 1) / 2))
+        v = np.array([p.fidelity for p in pts])
+        err = np.array([[p.fidelity - p.score.low for p in pts], [p.score.high - p.fidelity for p in pts]])
+        ax.errorbar(s, v, yerr=np.clip(err, 0, None), marker="o", ms=5, capsize=3, lw=1.5, color=colour(i),
+                    label=plain(form))
+    front_pts = front.pareto
+    right = max(max(p.size for p in front.points), max(front.sizes))
+    ax.step([p.size for p in front_pts] + [right], [p.fidelity for p in front_pts] + [front_pts[-1].fidelity],
+            where="post", ls="--", lw=1, color="#333333", label="Pareto front")
+    ax.plot([p.size for p in front_pts], [p.fidelity for p in front_pts], marker="s", ms=4, color="#333333",
+            ls="none")
+    knee = front.knee
+    ax.plot([knee.size], [knee.fidelity], marker="*", ms=16, color="#f2b600", mec="#333333", ls="none",
+            label=f"knee: {plain(knee.form)} size {knee.size}")
+    if chosen is not None:
+        ax.plot([chosen.size], [chosen.fidelity], marker="o", ms=15, mfc="none", mec="#c00000", mew=2,
+                ls="none", label=f"chosen: {plain(chosen.form)} size {chosen.size}")
+    if min_fidelity is not None:
+        ax.axhline(min_fidelity, color="#c00000", lw=0.8, ls=":", label=f"min fidelity {min_fidelity:g}")
+    ax.set_xscale("log", base=2)
+    ticks = sorted(set(front.sizes) | {p.size for p in front.points if p.size < min(front.sizes)})
+    ax.set_xticks(ticks, [str(t) for t in ticks])
+    ax.minorticks_off()
+    ax.set_xlabel("size (leaves / rules / non-zero weights)")
+    ax.set_ylabel("fidelity R2 to the teacher" if front.task == "regression" else "fidelity to the teacher")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    ax.set_title(f"fidelity-size frontier on {len(front.X_holdout)} held-out rows", fontsize=10)
+    return fig
+
+
+# -- disagreement -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FeatureDisagreement:
+    """Disagreement of student and teacher in bins of one feature.
+
+    ``rates[b]`` is the disagreement rate (classifiers) or mean absolute difference (regressors) of
+    the rows in bin ``b`` (``counts[b]`` rows, described by ``bins[b]``); ``spread`` is the
+    row-weighted standard deviation of the rates: how much disagreement concentrates in some bins.
+    """
+
+    feature: str
+    bins: tuple[str, ...]
+    counts: tuple[int, ...]
+    rates: tuple[float, ...]
+    spread: float
+
+    @property
+    def worst(self) -> int:
+        """Index of the bin with the highest rate (ties: the first)."""
+        return int(np.argmax(self.rates))
+
+
+def disagreement_by_feature(domain: Domain, Z: np.ndarray, loss: np.ndarray, n_bins: int = 8) -> list[FeatureDisagreement]:
+    """Per feature, the loss (0/1 disagreement or absolute difference) in quantile bins of numeric
+    features or per category / value of the others; features sorted by ``spread``, largest first.
+
+    >>> import numpy as np
+    >>> from symdistill.domain import Domain
+    >>> Z = np.column_stack([np.linspace(0, 1, 100), np.zeros(100) + 0.5])
+    >>> dom = Domain.from_data(Z, feature_names=["a", "b"])
+    >>> out = disagreement_by_feature(dom, Z, (Z[:, 0] > 0.9).astype(float))
+    >>> out[0].feature, out[0].bins[out[0].worst], out[0].rates[out[0].worst] > 0.5
+    ('a', '(0.875, 1]', True)
+    """
+    Z = np.asarray(Z, dtype=float)
+    loss = np.asarray(loss, dtype=float)
+    out = []
+    for j, f in enumerate(domain.features):
+        col = Z[:, j]
+        if f.is_categorical or f.kind == "binary" or len(np.unique(col)) <= n_bins:
+            values = np.unique(col)
+            idx = np.searchsorted(values, col)
+            names = [str(f.category_label(int(v))) if f.is_categorical else f"{v:.4g}" for v in values]
+        else:
+            edges = np.unique(np.quantile(col, np.linspace(0, 1, n_bins + 1)))
+            idx = np.clip(np.searchsorted(edges, col, side="left") - 1, 0, len(edges) - 2)
+            names = [f"[{edges[0]:.4g}, {edges[1]:.4g}]"] + [f"({a:.4g}, {b:.4g}]" for a, b in zip(edges[1:-1], edges[2:])]
+        counts = np.bincount(idx, minlength=len(names))
+        sums = np.bincount(idx, weights=loss, minlength=len(names))
+        rates = np.divide(sums, counts, out=np.zeros(len(names)), where=counts > 0)
+        overall = loss.mean() if len(loss) else 0.0
+        spread = float(np.sqrt(np.sum(counts * (rates - overall) ** 2) / max(counts.sum(), 1)))
+        out.append(FeatureDisagreement(f.name, tuple(names), tuple(int(c) for c in counts),
+                                       tuple(float(r) for r in rates), spread))
+    return sorted(out, key=lambda d: -d.spread)
+
+
+def feature_figure(parts: Sequence[FeatureDisagreement], overall: float, regression: bool, max_panels: int = 6) -> Any:
+    """Small multiples: the loss per bin of the features where disagreement concentrates most."""
+    shown = list(parts[:max_panels])
+    cols = 2 if len(shown) > 1 else 1
+    rows = int(np.ceil(len(shown) / cols))
+    fig = new_figure(10.0 if cols == 2 else 6.0, 2.6 * rows + 0.4)
+    what = "mean abs. difference" if regression else "disagreement rate"
+    for k, part in enumerate(shown):
+        ax = fig.add_subplot(rows, cols, k + 1)
+        x = np.arange(len(part.bins))
+        ax.bar(x, part.rates, color=[colour(3) if i == part.worst else colour(0) for i in x])
+        ax.axhline(overall, color="#333333", ls="--", lw=0.8)
+        ax.set_xticks(x, [plain(b) for b in part.bins], rotation=35, ha="right", fontsize=7)
+        ax.set_title(plain(part.feature), fontsize=9)
+        ax.set_ylabel(what, fontsize=8)
+        ax.tick_params(axis="y", labelsize=7)
+    fig.suptitle(f"where student and teacher disagree, by feature (dashed: overall {overall:.3g})", fontsize=10)
+    return fig
+
+
+def confusion(teacher_idx: np.ndarray, student_idx: np.ndarray, k: int) -> np.ndarray:
+    """Counts ``C[i, j]`` of rows the teacher puts in class ``i`` and the student in class ``j``.
+
+    >>> confusion(np.array([0, 0, 1]), np.array([0, 1, 1]), 2).tolist()
+    [[1, 1], [0, 1]]
+    """
+    return np.bincount(np.asarray(teacher_idx) * k + np.asarray(student_idx), minlength=k * k).reshape(k, k)
+
+
+def class_figure(matrix: np.ndarray, classes: Sequence[Any]) -> Any:
+    """Teacher class (rows) against student class (columns), shaded by share of the teacher's row."""
+    k = len(classes)
+    side = min(max(4.0, 0.35 * k + 2.5), 14.0)
+    fig = new_figure(side + 1.0, side)
+    ax = fig.add_subplot()
+    share = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+    im = ax.imshow(share, cmap="Blues", vmin=0, vmax=1)
+    names = [plain(c) for c in classes]
+    ax.set_xticks(np.arange(k), names, rotation=90 if k > 6 or max(len(c) for c in names) > 8 else 0, fontsize=8)
+    ax.set_yticks(np.arange(k), names, fontsize=8)
+    ax.set_xlabel("student's class")
+    ax.set_ylabel("teacher's class")
+    if k <= 12:
+        for i in range(k):
+            for j in range(k):
+                ax.text(j, i, str(int(matrix[i, j])), ha="center", va="center", fontsize=8,
+                        color="white" if share[i, j] > 0.6 else "#222222")
+    fig.colorbar(im, ax=ax, label="share of the teacher's class")
+    ax.set_title("where student and teacher disagree, by class (off-diagonal)", fontsize=10)
+    return fig
+
+
+def regression_figure(teacher_values: np.ndarray, student_values: np.ndarray) -> Any:
+    """Student value against teacher value, with the diagonal of perfect agreement."""
+    fig = new_figure(5.5, 5.0)
+    ax = fig.add_subplot()
+    ax.scatter(teacher_values, student_values, s=6, alpha=0.5, color=colour(0))
+    lo = float(min(teacher_values.min(), student_values.min()))
+    hi = float(max(teacher_values.max(), student_values.max()))
+    ax.plot([lo, hi], [lo, hi], color="#c00000", lw=1)
+    ax.set_xlabel("teacher's value")
+    ax.set_ylabel("student's value")
+    ax.set_title("student against teacher (diagonal: agreement)", fontsize=10)
+    return fig
+
+
+def shift_figure(results: Any, title: str) -> Any:
+    """Fidelity with its 95% interval under each shift (shifts that could not apply are marked n/a)."""
+    fig = new_figure(7.0, 0.45 * len(results) + 1.3)
+    ax = fig.add_subplot()
+    y = np.arange(len(results))[::-1]
+    for yy, r in zip(y, results):
+        if r.score is None:
+            ax.text(0.01, yy, "n/a", va="center", fontsize=8)
+            continue
+        s = r.score
+        ax.barh(yy, s.value, color=colour(0) if r.shift.kind == "none" else colour(1))
+        ax.errorbar(s.value, yy, xerr=[[max(s.value - s.low, 0)], [max(s.high - s.value, 0)]], color="#333333",
+                    capsize=3)
+        ax.text(s.high + 0.01, yy, f"{s.value:.3f}", va="center", fontsize=8)
+    ax.set_yticks(y, [r.shift.label for r in results], fontsize=8)
+    ax.set_xlim(min(0.0, min((r.score.low for r in results if r.score is not None), default=0.0)), 1.12)
+    ax.set_xlabel("fidelity to the teacher")
+    ax.set_title(plain(title), fontsize=10)
+    return fig

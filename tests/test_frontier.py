@@ -1,0 +1,177 @@
+"""Frontier: every form and size fitted and measured, Pareto points and knee, best(), sharing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill.frontier import (Frontier, FrontierTable, SharedTeacher, knee_index, literal_count,
+                                 pareto_mask)
+from symdistill.learners import registered_learners
+
+
+def _data(n: int = 800, seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).uniform(size=(n, 3))
+
+
+def _net(X: np.ndarray) -> np.ndarray:
+    # Three regions: a size-3 tree is exact, a size-1 or size-2 tree is not.
+    return ((X[:, 0] > 0.5) & (X[:, 1] > 0.3)).astype(int)
+
+
+@pytest.fixture(scope="module")
+def front() -> Frontier:
+    return sd.frontier(_net, _data(), forms=["tree"], sizes=[1, 2, 4, 8], n_samples=1500)
+
+
+def test_every_size_is_fitted_measured_and_kept(front: Frontier) -> None:
+    rows = front.table()
+    assert [r["max_size"] for r in rows] == [1, 2, 4, 8]
+    assert all(r["size"] <= r["max_size"] for r in rows)
+    for r, p in zip(rows, front.points):
+        assert r["low"] <= r["fidelity"] <= r["high"]
+        assert p.score.n == len(front.X_holdout)
+        # fidelity in the table is the real agreement of the kept model on the held-out rows
+        assert r["fidelity"] == pytest.approx(np.mean(p.model.predict(front.X_holdout) == _net(front.X_holdout)))
+    assert rows[0]["fidelity"] < 0.9 < rows[2]["fidelity"]
+    assert rows[2]["fidelity"] == 1.0
+
+
+def test_internal_split_holds_out_rows_the_models_never_saw(front: Frontier) -> None:
+    assert front.holdout_source == "split"
+    assert len(front.X_holdout) == 240 and len(front.X_train) == 560
+    train = {r.tobytes() for r in front.X_train}
+    assert not any(r.tobytes() in train for r in front.X_holdout)
+
+
+def test_pareto_and_knee_marks(front: Frontier) -> None:
+    rows = front.table()
+    # the exact 3-leaf tree dominates the 8-leaf one (same fidelity, larger or equal size)
+    exact = [r for r in rows if r["fidelity"] == 1.0]
+    assert min(exact, key=lambda r: r["size"])["pareto"]
+    assert sum(r["knee"] for r in rows) == 1
+    assert front.knee.fidelity == 1.0 and front.knee.size == 3
+    assert all(p.pareto for p in front.pareto)
+
+
+def test_best_returns_smallest_model_meeting_the_bar(front: Frontier) -> None:
+    m = front.best(min_fidelity=0.99)
+    assert m.size == 3
+    assert front.best(min_fidelity=0.0).size == 1
+    assert front.best() is front.knee.model
+    assert front.best(min_fidelity=0.98, conservative=True).size == 3  # 240 rows: lower end 0.984
+    with pytest.raises(ValueError, match="no model reaches"):
+        front.best_point(min_fidelity=1.0, conservative=True)
+    with pytest.raises(ValueError, match="min_fidelity"):
+        front.best(min_fidelity=1.5)
+
+
+def test_table_renders_as_text_and_markdown(front: Frontier) -> None:
+    table = front.table()
+    assert isinstance(table, FrontierTable) and isinstance(table[0], dict)
+    text = str(table)
+    assert "knee" in text and text.splitlines()[0].startswith("form")
+    md = table.to_markdown().splitlines()
+    assert md[0].startswith("| form |") and len(md) == 2 + len(table)
+
+
+def test_same_seed_same_frontier() -> None:
+    a = sd.frontier(_net, _data(), forms=["tree"], sizes=[2, 4], n_samples=1000, random_state=3)
+    b = sd.frontier(_net, _data(), forms=["tree"], sizes=[2, 4], n_samples=1000, random_state=3)
+    assert [p.model for p in a.points] == [p.model for p in b.points]
+    assert [r["fidelity"] for r in a.table()] == [r["fidelity"] for r in b.table()]
+
+
+def test_teacher_answers_are_shared_between_fits() -> None:
+    calls: list[int] = []
+
+    def net(X: np.ndarray) -> np.ndarray:
+        calls.append(len(X))
+        return _net(X)
+
+    front = sd.frontier(net, _data(), forms=["tree"], sizes=[2, 4, 8], n_samples=1500)
+    asked = sum(calls)
+    first, later = front.points[0].n_queries, [p.n_queries for p in front.points[1:]]
+    # the first fit labels the shared pool; later fits only pay for rows new to them
+    assert first >= 1500 - 560 and all(q < first for q in later)
+    alone = 0
+    for size in (2, 4, 8):
+        t = sd.as_teacher(_net)
+        sd.distill(t, front.X_train, max_size=size, n_samples=1500, random_state=0)
+        alone += t.n_queries
+    assert asked < alone
+
+
+def test_shared_teacher_keeps_the_teachers_fingerprint() -> None:
+    inner = sd.as_teacher(lambda X: np.where(X[:, 0] > 0.5, "b", "a"))
+    shared = SharedTeacher.around(inner, _data(50))
+    assert shared.describe() == inner.describe()
+    assert shared.predict(_data(10)).tolist() == inner.predict(_data(10)).tolist()
+    with pytest.raises(ValueError, match="ask the teacher once"):
+        SharedTeacher(sd.as_teacher(_net))
+
+
+def test_given_holdout_is_used_as_is() -> None:
+    X_hold = _data(100, seed=9)
+    front = sd.frontier(_net, _data(), forms=["tree"], sizes=[4], X_holdout=X_hold, n_samples=1000)
+    assert front.holdout_source == "given" and front.points[0].score.n == 100
+    assert len(front.X_train) == 800
+
+
+def test_all_registered_tabular_forms_by_default() -> None:
+    forms = [f for f in ("tree", "rules", "linear") if (f, "pedagogical") in registered_learners()]
+    front = sd.frontier(_net, _data(400), sizes=[2], n_samples=600)
+    assert front.forms == forms
+    assert [p.form for p in front.points] == forms
+    for p in front.points:
+        assert p.size <= 2
+        assert p.literals is None or p.literals >= p.size - 1
+
+
+def test_regression_teacher_gets_r2_fidelity() -> None:
+    X = _data(500)
+    front = sd.frontier(lambda X: 3 * X[:, 0] + (X[:, 1] > 0.5), X, forms=["tree"], sizes=[2, 8],
+                        n_samples=800, task="regression")
+    assert front.task == "regression"
+    assert front.points[0].score.name.startswith("fidelity R2")
+    assert front.points[1].fidelity > front.points[0].fidelity
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"forms": "tree"}, TypeError, "list of form names"),
+    ({"forms": []}, ValueError, "forms is empty"),
+    ({"forms": ["tree", "tree"]}, ValueError, "more than once"),
+    ({"forms": ["forest"]}, ValueError, "unknown form 'forest'"),
+    ({"sizes": 4}, TypeError, "list of sizes"),
+    ({"sizes": [0, 4]}, ValueError, "positive integer"),
+    ({"sizes": [4, 4]}, ValueError, "repeat"),
+    ({"holdout_fraction": 1.0}, ValueError, "holdout_fraction"),
+    ({"form_options": {"rules": {}}, "forms": ["tree"]}, ValueError, "form_options names forms"),
+])
+def test_bad_arguments_are_named(kwargs: dict, error: type, match: str) -> None:
+    args = {"forms": ["tree"], "sizes": [2], "n_samples": 100, **kwargs}
+    with pytest.raises(error, match=match):
+        sd.frontier(_net, _data(50), **args)
+
+
+def test_holdout_with_other_columns_fails_early() -> None:
+    with pytest.raises(sd.DataError, match="expected 3 features"):
+        sd.frontier(_net, _data(), forms=["tree"], sizes=[2], X_holdout=np.zeros((5, 2)))
+
+
+def test_pareto_and_knee_helpers() -> None:
+    assert pareto_mask([1, 2, 2, 4], [0.5, 0.5, 0.7, 0.6]).tolist() == [True, False, True, False]
+    assert pareto_mask([2, 2], [0.9, 0.9]).tolist() == [True, True]
+    assert knee_index([8], [0.9]) == 0
+    assert knee_index([2, 64], [0.8, 0.95]) == 0
+    assert knee_index([2, 4], [0.8, 0.95], up_to=64) == 1
+    # a sharp elbow at 8
+    assert knee_index([2, 4, 8, 16, 32, 64], [0.5, 0.7, 0.95, 0.96, 0.965, 0.97]) == 2
+
+
+def test_literal_count_of_a_tree_counts_path_conditions() -> None:
+    X = _data(600)
+    tree = sd.distill(_net, X, max_size=3, random_state=0, n_samples=1000)
+    assert tree.size == 3
+    assert literal_count(tree) == 5  # one leaf at depth 1, two at depth 2

@@ -1,0 +1,377 @@
+"""The HTML report as a person sees it (headless Chromium), its Markdown twin, drawings and the CLI."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import re
+import select
+import shutil
+import subprocess
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill.cli import main
+from symdistill.frontier import Frontier
+from symdistill.report import DRAWERS, Report, draw_model
+from symdistill.report._mpl import png_bytes
+
+pytest.importorskip("matplotlib")
+Image = pytest.importorskip("PIL.Image")
+
+HOSTILE_FEATURE = '<b>x&y</b> "$a$"'
+HOSTILE_CLASS = "<img src=x onerror=alert(1)>"
+FIGURES = ("frontier", "model", "by_feature", "by_class", "shift")
+
+
+def _data(n: int = 700, seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).uniform(size=(n, 3))
+
+
+def _net(X: np.ndarray) -> np.ndarray:
+    X = np.asarray(X, dtype=float)
+    return np.where((X[:, 0] > 0.5) & (X[:, 1] > 0.3), HOSTILE_CLASS, "plain")
+
+
+@pytest.fixture(scope="module")
+def front() -> Frontier:
+    teacher = sd.as_teacher(_net, classes=["plain", HOSTILE_CLASS])
+    return sd.frontier(teacher, _data(), sizes=[2, 4], n_samples=900,
+                       feature_names=[HOSTILE_FEATURE, "x1", "x2"])
+
+
+@pytest.fixture(scope="module")
+def written(front: Frontier, tmp_path_factory: pytest.TempPathFactory) -> Report:
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    constraint = {"constraint": f"{HOSTILE_FEATURE} > 2 -> prediction == 'plain'", "holds": False,
+                  "counterexample": "<script>alert(2)</script>"}
+    return sd.report(front, path=path, verification=[constraint], title="Report <for> & 'you'")
+
+
+# -- helpers ------------------------------------------------------------------------------------
+class _Refs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[tuple[str, str, str]] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        for k, v in attrs:
+            if k in ("src", "href", "action", "srcset", "poster", "data") and v is not None:
+                self.refs.append((tag, k, v))
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
+
+
+def _non_blank(png: bytes) -> bool:
+    px = _pixels(png)
+    return px.std() > 5 and np.mean(px < 200) > 0.005
+
+
+def _embedded_pngs(html: str) -> dict[str, bytes]:
+    out = {}
+    for name, data in re.findall(r'<figure id="fig-([\w-]+)"><img alt="[^"]*" src="data:image/png;base64,([^"]+)"',
+                                 html):
+        out[name] = base64.b64decode(data)
+    return out
+
+
+# -- content ------------------------------------------------------------------------------------
+def test_report_is_self_contained_and_has_every_figure(written: Report) -> None:
+    html = written.html
+    parser = _Refs()
+    parser.feed(html)
+    for tag, attr, value in parser.refs:
+        assert value.startswith(("data:image/png;base64,", "#")), f"<{tag} {attr}={value[:40]!r}> leaves the file"
+    assert "script" not in parser.tags and "link" not in parser.tags and "iframe" not in parser.tags
+    assert not re.search(r"https?://|url\(", html)
+    pngs = _embedded_pngs(html)
+    assert set(pngs) == set(FIGURES)
+    for name, png in pngs.items():
+        assert _non_blank(png), f"figure {name} is blank"
+        assert png == written.figures[name]
+
+
+def test_user_names_are_escaped(written: Report) -> None:
+    html = written.html
+    assert HOSTILE_CLASS not in html and "<b>x&y</b>" not in html and "<script>alert(2)" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;b&gt;x&amp;y&lt;/b&gt;" in html
+    assert "<title>Report &lt;for&gt; &amp; &#x27;you&#x27;</title>" in html
+    md = written.markdown
+    # fenced code blocks (the model's text form) show their content literally; elsewhere, escape
+    prose = re.sub(r"(`{3,})text\n.*?\n\1", "", md, flags=re.S)
+    assert HOSTILE_CLASS in md and HOSTILE_CLASS not in prose
+    assert "<b>" not in prose and "<script>" not in prose
+    assert "&lt;img src=x onerror=alert\\(1\\)&gt;" in md
+
+
+def test_report_sections_and_numbers(written: Report, front: Frontier) -> None:
+    html = written.html
+    for anchor in ("summary", "frontier", "model", "disagreement", "shift", "verification", "card"):
+        assert f'<section id="{anchor}">' in html
+    chosen = written.chosen
+    assert chosen is front.knee
+    assert f"{chosen.score.value:.4f}" in html
+    for r in front.table().cells():
+        assert "<td>" + "</td><td>".join(r[:4]).replace("[", "[") in html.replace("&#x27;", "'") or r[0] in html
+    for key in ("numpy", "matplotlib", "symdistill", "training rows", "seed", "sampler", "teacher queries"):
+        assert key in html
+    assert "violated" in html  # the given verification result is shown
+    labels = list(written.shifts)
+    assert labels[0] == f"{chosen.form} size {chosen.size}"
+    assert all(len(r) == 5 for r in written.shifts.values())
+
+
+def test_markdown_twin_and_its_figure_files(written: Report) -> None:
+    md_path = written.markdown_path
+    assert md_path is not None and md_path.read_text(encoding="utf-8") == written.markdown
+    for name in FIGURES:
+        png = (md_path.parent / "report_figures" / f"{name}.png").read_bytes()
+        assert png == written.figures[name]
+        assert f"](report_figures/{name}.png)" in written.markdown
+    for title in ("## Summary", "## Fidelity-size frontier", "## Chosen model", "## Model card"):
+        assert title in written.markdown
+
+
+def test_min_fidelity_picks_the_model_and_unreachable_bar_is_shown(front: Frontier) -> None:
+    rep = sd.report(front, path=None, min_fidelity=0.0)
+    assert rep.chosen.size == min(p.size for p in front.points)
+    with pytest.warns(UserWarning, match="No model reaches"):
+        rep = sd.report(front, path=None, min_fidelity=1.0, conservative=True)
+    assert rep.warnings and "No model reaches" in rep.html
+    assert rep.chosen.score.low == max(p.score.low for p in front.points)
+
+
+def test_constraints_are_verified_on_the_chosen_model(front: Frontier) -> None:
+    rep = sd.report(front, path=None, min_fidelity=0.99, constraints=[sd.invariant("x2")])
+    assert len(rep.verification) == 1 and rep.verification[0].holds
+    assert "holds" in rep.html
+
+
+def test_report_arguments_are_checked(front: Frontier, tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match="needs a Frontier"):
+        sd.report(front.points[0].model, path=None)
+    with pytest.raises(TypeError, match="list of constraint strings"):
+        sd.report(front, path=None, constraints="x2 > 1 -> prediction == 'plain'")
+    with pytest.raises(ValueError, match="'constraint' and 'holds'"):
+        sd.report(front, path=None, verification=[{"holds": True}])
+    with pytest.raises(ValueError, match="must end in .html"):
+        sd.report(front, path=tmp_path / "report.txt")
+
+
+# -- drawings -----------------------------------------------------------------------------------
+def test_every_model_kind_with_a_learner_has_a_non_blank_drawing(front: Frontier) -> None:
+    for p in front.points:
+        assert p.model.kind in DRAWERS
+        assert _non_blank(png_bytes(draw_model(p.model, front.X_holdout)))
+
+
+def test_multiclass_regression_and_automaton_drawings() -> None:
+    from sklearn.datasets import load_iris
+
+    from symdistill.models.automata import DFA, MooreMachine
+
+    iris = load_iris()
+    teacher = sd.as_teacher(lambda X: np.digitize(X[:, 2], [2.5, 4.9]), classes=[0, 1, 2])
+    for form in ("tree", "rules", "linear"):
+        if form == "tree" or (form, "pedagogical") in sd.learners.registered_learners():
+            m = sd.distill(teacher, iris.data, form=form, max_size=3, random_state=0, n_samples=300)
+            assert _non_blank(png_bytes(draw_model(m, iris.data)))
+    reg = sd.distill(lambda X: X[:, 0] * 2, iris.data, max_size=4, random_state=0, n_samples=600, task="regression")
+    assert _non_blank(png_bytes(draw_model(reg)))
+    assert _non_blank(png_bytes(draw_model(DFA.from_regex(".*000.*", "01"))))
+    moore = MooreMachine(["a", "$b"], [[1, 0], [0, 1]], ["even", "odd"])
+    assert _non_blank(png_bytes(draw_model(moore)))
+    with pytest.raises(TypeError, match="no drawing for model kind"):
+        draw_model(object())
+
+
+# -- as a person sees it: headless Chromium -----------------------------------------------------
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.skip("Chromium is not installed (make system-deps installs it)")
+
+
+class _DevTools:
+    """Chrome DevTools Protocol over --remote-debugging-pipe (fd 3 commands in, fd 4 events out)."""
+
+    def __init__(self, binary: str, profile: Path, width: int) -> None:
+        cmd_r, self._cmd_w = os.pipe()
+        self._evt_r, evt_w = os.pipe()
+
+        def wire() -> None:
+            os.dup2(cmd_r, 3)
+            os.dup2(evt_w, 4)
+
+        args = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}", "--remote-debugging-pipe",
+                f"--window-size={width},900", "--hide-scrollbars", "about:blank"]
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, preexec_fn=wire, close_fds=False)
+        os.close(cmd_r)
+        os.close(evt_w)
+        self._buf = b""
+        self._next = 0
+        self.events: list[dict[str, Any]] = []
+
+    def send(self, method: str, params: dict | None = None, session: str | None = None,
+             timeout: float = 30.0) -> dict[str, Any]:
+        self._next += 1
+        msg: dict[str, Any] = {"id": self._next, "method": method, "params": params or {}}
+        if session:
+            msg["sessionId"] = session
+        os.write(self._cmd_w, json.dumps(msg).encode() + b"\0")
+        reply = self._read_until(lambda m: m.get("id") == self._next, timeout)
+        if "error" in reply:
+            raise RuntimeError(f"{method}: {reply['error']}")
+        return reply.get("result", {})
+
+    def wait_event(self, method: str, timeout: float = 30.0) -> dict[str, Any]:
+        for m in self.events:
+            if m.get("method") == method:
+                return m
+        return self._read_until(lambda m: m.get("method") == method, timeout)
+
+    def _read_until(self, done: Any, timeout: float) -> dict[str, Any]:
+        end = time.monotonic() + timeout
+        while True:
+            while b"\0" in self._buf:
+                raw, self._buf = self._buf.split(b"\0", 1)
+                m = json.loads(raw)
+                if "method" in m:
+                    self.events.append(m)
+                if done(m):
+                    return m
+            left = end - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("Chromium did not answer in time")
+            ready, _, _ = select.select([self._evt_r], [], [], left)
+            if ready:
+                chunk = os.read(self._evt_r, 1 << 20)
+                if not chunk:
+                    raise RuntimeError("Chromium closed the DevTools pipe")
+                self._buf += chunk
+
+    def close(self) -> None:
+        try:
+            self.send("Browser.close", timeout=5)
+        except (RuntimeError, TimeoutError, OSError):
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self._cmd_w)
+        os.close(self._evt_r)
+
+
+_PAGE_STATE = """JSON.stringify({
+  images: Array.from(document.images).map(im => {
+    const r = im.getBoundingClientRect();
+    return {id: im.parentElement.id, complete: im.complete, w: im.naturalWidth, h: im.naturalHeight,
+            shownW: r.width, shownH: r.height, top: r.top + window.scrollY};
+  }),
+  height: document.documentElement.scrollHeight,
+  width: document.documentElement.scrollWidth,
+  text: document.body.innerText
+})"""
+
+
+def test_report_renders_in_headless_chromium(written: Report, tmp_path: Path) -> None:
+    binary = _chromium()
+    width = 1280
+    dt = _DevTools(binary, tmp_path / "profile", width)
+    try:
+        target = dt.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = dt.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        for domain in ("Page", "Runtime", "Log", "Network"):
+            dt.send(f"{domain}.enable", session=session)
+        dt.send("Page.navigate", {"url": written.path.resolve().as_uri()}, session=session)
+        dt.wait_event("Page.loadEventFired")
+        state = json.loads(dt.send("Runtime.evaluate", {"expression": _PAGE_STATE, "returnByValue": True},
+                                   session=session)["result"]["value"])
+        height = int(state["height"])
+        dt.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1,
+                                                       "mobile": False}, session=session)
+        shot = base64.b64decode(dt.send("Page.captureScreenshot", {"format": "png"}, session=session)["data"])
+    finally:
+        dt.close()
+    screenshot = tmp_path / "report.png"
+    screenshot.write_bytes(shot)
+
+    errors = [m for m in dt.events if m.get("method") == "Runtime.exceptionThrown"
+              or (m.get("method") == "Runtime.consoleAPICalled" and m["params"]["type"] in ("error", "assert"))
+              or (m.get("method") == "Log.entryAdded" and m["params"]["entry"]["level"] == "error")]
+    assert errors == [], f"console errors: {errors}"
+    requests = [m["params"]["request"]["url"] for m in dt.events if m.get("method") == "Network.requestWillBeSent"]
+    assert requests and all(u.startswith(("file://", "data:")) for u in requests), requests
+    assert sum(u.startswith("file://") for u in requests) == 1  # the page itself, nothing else
+
+    images = {im["id"]: im for im in state["images"]}
+    assert set(images) == {f"fig-{name}" for name in FIGURES}
+    for im in images.values():
+        assert im["complete"] and im["w"] > 100 and im["h"] > 100, im
+        assert im["shownW"] > 100 and im["shownH"] > 50, im
+        assert 0 < im["top"] < height
+    assert state["width"] <= width  # nothing forces a horizontal scroll bar
+    assert HOSTILE_CLASS in state["text"] and "<b>x&y</b>" in state["text"]  # shown as text, not markup
+
+    px = _pixels(shot)
+    assert px.shape == (height, width)
+    assert _non_blank(shot)
+    for im in images.values():  # every figure's area on the screenshot has content
+        top = int(im["top"])
+        band = px[top:top + int(im["shownH"])]
+        assert band.std() > 5, f"{im['id']} renders blank"
+
+
+# -- command line -------------------------------------------------------------------------------
+def test_cli_report_with_holdout_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pd = pytest.importorskip("pandas")
+    joblib = pytest.importorskip("joblib")
+    from sklearn.tree import DecisionTreeClassifier
+
+    X = _data(600)
+    y = ((X[:, 0] > 0.5) & (X[:, 1] > 0.3)).astype(int)
+    model = DecisionTreeClassifier(max_depth=3, random_state=0).fit(pd.DataFrame(X, columns=["a", "b", "c"]), y)
+    joblib.dump(model, tmp_path / "teacher.joblib")
+    pd.DataFrame(X[:450], columns=["a", "b", "c"]).to_csv(tmp_path / "rows.csv", index=False)
+    pd.DataFrame(X[450:], columns=["a", "b", "c"]).to_csv(tmp_path / "hold.csv", index=False)
+    out = tmp_path / "out" / "r.html"
+    with pytest.warns(UserWarning, match="pickle"):
+        code = main(["report", "--teacher", str(tmp_path / "teacher.joblib"), "--data", str(tmp_path / "rows.csv"),
+                     "--holdout", str(tmp_path / "hold.csv"), "--forms", "tree", "--sizes", "2,4",
+                     "--n-samples", "800", "-o", str(out), "--no-progress",
+                     "--constraint", "a <= 0.4 -> prediction == 0"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "knee" in printed and "chosen: tree size" in printed
+    html = out.read_text(encoding="utf-8")
+    assert set(_embedded_pngs(html)) == set(FIGURES)
+    assert out.with_suffix(".md").is_file()
+    assert "150 (given)" in html
+    assert "1 hold, 0 violated" in html
+
+
+def test_cli_report_errors_are_short(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--teacher", "t.onnx", "--data", "rows.csv", "-o", str(tmp_path / "r.pdf")]) == 2
+    assert "-o must name an .html file" in capsys.readouterr().err
+    assert main(["report", "--teacher", "t.onnx", "--data", str(tmp_path / "none.csv"), "-o", "r.html"]) == 2
+    assert "data file not found" in capsys.readouterr().err

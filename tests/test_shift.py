@@ -1,0 +1,124 @@
+"""Shifted fidelity: documented shifts, deterministic rows, and disagreement found off the data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill.domain import Domain
+from symdistill.shift import DEFAULT_SHIFTS, Shift, ShiftResults, shifted_fidelity, shifted_rows
+
+
+def _data(n: int = 600, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    x0 = rng.uniform(size=n)
+    x1 = x0 + 0.05 * rng.standard_normal(n)  # strongly tied to x0
+    x2 = rng.integers(0, 5, size=n).astype(float)  # integer feature
+    x3 = rng.integers(0, 2, size=n).astype(float)  # binary feature
+    return np.column_stack([x0, x1, x2, x3])
+
+
+def test_outside_moves_exactly_one_feature_out_of_range_by_at_most_the_margin() -> None:
+    X = _data()
+    dom = Domain.from_data(X)
+    out = shifted_rows(dom, X, Shift("outside", 0.2), random_state=1)
+    lo, hi = dom.lower, dom.upper
+    outside = (out < lo) | (out > hi)
+    assert np.all(outside.sum(axis=1) == 1)
+    assert not outside[:, 3].any()  # binary features have no outside
+    span = hi - lo
+    excess = np.maximum(lo - out, 0) + np.maximum(out - hi, 0)
+    assert np.all(excess[:, :2] <= 0.2 * span[:2] + 1e-12)
+    assert np.all(excess[:, 2] <= np.ceil(0.2 * span[2]))
+    assert np.all(out[:, 2] == np.round(out[:, 2]))  # integers stay integers
+    changed = out != X
+    assert np.all(changed.sum(axis=1) == 1)  # everything else is a real row
+    for j in range(3):
+        assert outside[:, j].any()  # every numeric and integer feature is used
+
+
+def test_marginal_keeps_each_column_but_breaks_dependencies() -> None:
+    X = _data()
+    out = shifted_rows(Domain.from_data(X), X, "marginal", random_state=0)
+    for j in range(X.shape[1]):
+        assert sorted(out[:, j]) == sorted(X[:, j])
+    assert np.corrcoef(X[:, 0], X[:, 1])[0, 1] > 0.9
+    assert abs(np.corrcoef(out[:, 0], out[:, 1])[0, 1]) < 0.2
+
+
+def test_noise_scales_with_each_features_spread() -> None:
+    X = _data(2000)
+    X[:, 1] *= 1000
+    dom = Domain.from_data(X)
+    out = shifted_rows(dom, X, Shift("noise", 0.5), random_state=0)
+    diff = out - X
+    for j in (0, 1):
+        assert np.std(diff[:, j]) == pytest.approx(0.5 * X[:, j].std(), rel=0.1)
+    assert np.all(out[:, 2] == np.round(out[:, 2]))
+    assert set(np.unique(out[:, 3])) <= {0.0, 1.0}
+    assert 0.1 < np.mean(out[:, 3] != X[:, 3]) < 0.4  # replaced with probability 0.5 by a marginal draw
+
+
+def test_same_seed_same_rows_other_seed_other_rows() -> None:
+    X = _data()
+    dom = Domain.from_data(X)
+    for shift in ("noise", "outside", "marginal"):
+        a = shifted_rows(dom, X, shift, random_state=5)
+        assert np.array_equal(a, shifted_rows(dom, X, shift, random_state=5))
+        assert not np.array_equal(a, shifted_rows(dom, X, shift, random_state=6))
+    assert np.array_equal(shifted_rows(dom, X, "none"), X)
+
+
+def test_disagreement_off_the_data_is_found() -> None:
+    X = np.random.default_rng(0).uniform(size=(800, 2))
+
+    def net(X: np.ndarray) -> np.ndarray:
+        # On the data (x1 <= 1) this is just x0 > 0.5; above the observed range of x1 it is always 1.
+        return ((X[:, 0] > 0.5) | (X[:, 1] > 1.02)).astype(int)
+
+    tree = sd.distill(net, X, max_size=2, random_state=0, n_samples=2000)
+    res = shifted_fidelity(tree, net, X, shifts=["none", ("outside", 0.5), "marginal"])
+    assert isinstance(res, ShiftResults) and len(res) == 3
+    assert res[0].score.value == 1.0 and res[2].score.value == 1.0
+    assert res[1].score.value < 0.95  # rows with x1 pushed above its range disagree when x0 <= 0.5
+    assert res[1].score.high < 1.0
+
+
+def test_default_shifts_table() -> None:
+    X = _data(300)
+    net = lambda X: (X[:, 0] > 0.5).astype(int)  # noqa: E731
+    tree = sd.distill(net, X, max_size=2, random_state=0, n_samples=600)
+    res = shifted_fidelity(tree, net, X)
+    assert [r.shift for r in res] == list(DEFAULT_SHIFTS)
+    text = res.to_text()
+    assert "outside range (margin 0.25)" in text and "noise (0.5 sd)" in text
+    assert res.to_markdown().startswith("| shift |")
+
+
+def test_outside_on_a_domain_without_numeric_range_is_reported_not_applicable() -> None:
+    X = np.random.default_rng(0).integers(0, 2, size=(200, 2)).astype(float)
+    net = lambda X: X[:, 0].astype(int)  # noqa: E731
+    tree = sd.distill(net, X, max_size=2, random_state=0, n_samples=300)
+    res = shifted_fidelity(tree, net, X, shifts=["outside", "marginal"])
+    assert res[0].score is None and "no numeric feature" in res[0].note
+    assert "n/a" in res.to_text()
+    assert res[1].score is not None
+
+
+@pytest.mark.parametrize("args, error, match", [
+    (("wobble",), ValueError, "shift kind must be one of"),
+    (("noise", -1.0), ValueError, "positive number"),
+    (("marginal", 0.5), ValueError, "takes no severity"),
+])
+def test_bad_shifts_are_named(args: tuple, error: type, match: str) -> None:
+    with pytest.raises(error, match=match):
+        Shift(*args)
+
+
+def test_shift_coercion_and_model_check() -> None:
+    assert Shift.coerce(("noise", 0.3)) == Shift("noise", 0.3)
+    with pytest.raises(TypeError, match="a shift must be"):
+        Shift.coerce(3)
+    with pytest.raises(TypeError, match="tabular model"):
+        shifted_fidelity(object(), lambda X: X[:, 0], np.zeros((3, 1)))
