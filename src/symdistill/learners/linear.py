@@ -1,0 +1,365 @@
+"""Pedagogical sparse linear learner: a linear model with at most ``max_size`` non-zero weights.
+
+The teacher labels the user's rows plus sampled ones. The learner fits the teacher's *scores*:
+its values (regression), the log-odds of its clipped probability of the second class (binary) or
+its centred clipped log-probabilities (multi-class, one output per class). Candidate terms are the
+numeric features and one term per category of each categorical feature (one-hot), plus hinges and
+pairwise products when asked.
+
+Sparsity is controlled exactly. Candidate supports come from two regularisation paths on
+standardised terms, computed on a training share of the queries: the lasso path (LARS for one
+output, the multi-task group lasso for several, so every class row shares the support) and greedy
+forward selection (the term that most reduces the residual sum of squares at each step). Each
+support is refitted without penalty (debiased) and scored on the held-out share: R² to the teacher
+for regressors, agreement of the predicted class for classifiers. For classifiers the best support
+of each size is also refitted by cross-entropy to the teacher's probabilities and to its labels,
+and the binary decision threshold is moved to where it agrees with the teacher most; the fit that
+agrees most on the held-out queries wins (the smaller model on ties). The winner is refitted on
+all queries and its weights are folded back into the features' original units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.special import expit
+from sklearn.linear_model import lars_path
+
+from .._errors import TeacherError
+from .._progress import progress_bar
+from ..models.linear import LinearModel, Term
+from ..sampling import RegionSampler
+from ..teachers.oracle import Answer, Oracle
+from .base import Learner, register_learner
+
+_RIDGE = 1e-4  # keeps cross-entropy fits finite when the teacher's classes are separable
+_SELECTION_ROWS = 6000  # rows for the cross-entropy fits made while choosing the support
+
+
+@dataclass
+class _Fit:
+    support: tuple[int, ...]
+    method: str  # "lsq", "soft" (cross-entropy to probabilities) or "hard" (to labels)
+    coef: np.ndarray  # (m, |support|) on standardised terms
+    intercept: np.ndarray  # (m,)
+    score: float = -np.inf
+
+
+@register_learner("linear")
+class LinearLearner(Learner):
+    """Distill a teacher into a sparse linear model with at most ``max_size`` non-zero weights.
+
+    Parameters
+    ----------
+    max_size : int
+        Most terms with a non-zero weight (a term counts once even when every class row uses it).
+    n_samples : int
+        Teacher-labelled rows in all: the user's rows plus sampled ones up to this number.
+    interactions : bool
+        Also offer products ``x_i * x_j`` of two numeric (integer, binary) features as terms.
+    hinges : bool
+        Also offer hinges ``max(0, x - t)`` and ``max(0, t - x)`` of numeric features at
+        ``n_knots`` quantile knots.
+    n_knots : int
+        Knots per feature for hinges.
+    validation_fraction : float
+        Share of the queries held out to choose the support and the fit.
+    clip : float
+        Teacher probabilities are clipped to ``[clip, 1 - clip]`` before taking log-odds.
+    random_state : int or None
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.random.default_rng(0).normal(size=(500, 6))
+    >>> f = lambda X: 3 * X[:, 0] - 2 * X[:, 4] + 0.5
+    >>> lin = LinearLearner(max_size=2, n_samples=2000, random_state=0, task="regression").fit(f, X).model_
+    >>> lin.size, lin.term_names
+    (2, ['x0', 'x4'])
+    >>> np.round(lin.coef, 3).tolist(), np.round(lin.intercept, 3).tolist()
+    ([[3.0, -2.0]], [0.5])
+    """
+
+    def __init__(self, *, max_size: int = 16, n_samples: int = 20000, interactions: bool = False,
+                 hinges: bool = False, n_knots: int = 3, validation_fraction: float = 0.25,
+                 clip: float = 1e-4, random_state: int | None = None, **options: Any) -> None:
+        super().__init__(max_size=max_size, n_samples=n_samples, random_state=random_state, **options)
+        self.interactions = interactions
+        self.hinges = hinges
+        self.n_knots = n_knots
+        self.validation_fraction = validation_fraction
+        self.clip = clip
+
+    def _validate_params(self) -> None:
+        super()._validate_params()
+        for name in ("interactions", "hinges"):
+            if not isinstance(getattr(self, name), bool):
+                raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}")
+        if not isinstance(self.n_knots, (int, np.integer)) or isinstance(self.n_knots, bool) or self.n_knots < 1:
+            raise ValueError(f"n_knots must be a positive integer, got {self.n_knots!r}")
+        if not isinstance(self.validation_fraction, (int, float)) or not 0 < self.validation_fraction <= 0.5:
+            raise ValueError(f"validation_fraction must be in (0, 0.5], got {self.validation_fraction!r}")
+        if not isinstance(self.clip, (int, float)) or not 0 < self.clip < 0.5:
+            raise ValueError(f"clip must be in (0, 0.5), got {self.clip!r}")
+
+    # ------------------------------------------------------------------------------------------
+    def _fit(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler) -> LinearModel:
+        Z, answer = self.augment(oracle, Z, answer, sampler)
+        classify = oracle.is_classifier
+        if classify and answer.proba.shape[1] < 2:
+            raise TeacherError(f"{oracle.teacher.name} answered with a single class; a linear classifier "
+                               "needs at least 2 classes (pass classes=[...] to as_teacher)")
+        terms = self._candidate_terms(oracle, Z)
+        X = np.column_stack([t.evaluate(Z) for t in terms]) if terms else np.zeros((len(Z), 0))
+        T = self._targets(answer)
+        P = answer.proba
+        y = answer.y if classify else None
+
+        perm = self._rng(2).permutation(len(Z))
+        n_val = max(1, int(round(self.validation_fraction * len(Z))))
+        val, tr = perm[:n_val], perm[n_val:]
+        mu, sd = X[tr].mean(axis=0), X[tr].std(axis=0)
+        sd = np.where(sd > 0, sd, 1.0)
+        Xs = (X - mu) / sd
+
+        supports = self._supports(Xs[tr], T[tr])
+        y_val = None if y is None else y[val]
+        by_size: dict[int, _Fit] = {}
+        with progress_bar(len(supports) + (2 * (self.max_size + 1) if classify else 0),
+                          "distilling linear model", self.progress) as bar:
+            for sup in supports:
+                f = self._fit_support(Xs[tr], T[tr], None, None if y is None else y[tr], sup, "lsq")
+                f.score = self._score(f, Xs[val], T[val], y_val)
+                if len(sup) not in by_size or f.score > by_size[len(sup)].score:
+                    by_size[len(sup)] = f
+                bar.update(1)
+            fits = list(by_size.values())
+            if classify:
+                # Cross-entropy refits of the best support of each size, on a subsample while choosing.
+                sub = tr[:_SELECTION_ROWS]
+                for f in list(fits):
+                    for method in ("soft", "hard"):
+                        g = self._fit_support(Xs[sub], T[sub], P[sub], y[sub], f.support, method)
+                        g.score = self._score(g, Xs[val], T[val], y_val)
+                        fits.append(g)
+                        bar.update(1)
+        best = max(fits, key=lambda f: (f.score, -len(f.support)))
+        final = self._fit_support(Xs, T, P, y, best.support, best.method)
+        model = self._to_model(oracle, terms, final, mu, sd)
+        model.meta.update({"fit": best.method, "validation_score": float(best.score),
+                           "validation_metric": "agreement" if classify else "R2",
+                           "n_candidate_terms": len(terms)})
+        return model
+
+    # -- candidate terms -----------------------------------------------------------------------
+    def _candidate_terms(self, oracle: Oracle, Z: np.ndarray) -> list[Term]:
+        terms: list[Term] = []
+        numeric: list[int] = []
+        for j, f in enumerate(oracle.domain.features):
+            col = Z[:, j]
+            if f.is_categorical:
+                present = np.unique(col.astype(int))
+                if len(present) > 1:
+                    terms += [Term.category(j, int(c)) for c in present]
+            elif np.ptp(col) > 0:
+                terms.append(Term.numeric(j))
+                numeric.append(j)
+        if self.hinges:
+            qs = np.arange(1, self.n_knots + 1) / (self.n_knots + 1)
+            for j in numeric:
+                if oracle.domain.features[j].kind == "binary":
+                    continue
+                col = Z[:, j]
+                knots = np.unique(np.quantile(col, qs))
+                for t in knots[(knots > col.min()) & (knots < col.max())]:
+                    terms += [Term.hinge(j, float(t), 1), Term.hinge(j, float(t), -1)]
+        if self.interactions:
+            terms += [Term.product(a, b) for i, a in enumerate(numeric) for b in numeric[i + 1:]]
+        return terms
+
+    def _targets(self, answer: Answer) -> np.ndarray:
+        if answer.proba is None:
+            return answer.values.astype(float)[:, None]
+        p = np.clip(answer.proba, self.clip, 1.0 - self.clip)
+        if p.shape[1] == 2:
+            return (np.log(p[:, 1]) - np.log(p[:, 0]))[:, None]
+        logp = np.log(p)
+        return logp - logp.mean(axis=1, keepdims=True)
+
+    # -- supports ------------------------------------------------------------------------------
+    def _supports(self, X: np.ndarray, T: np.ndarray) -> list[tuple[int, ...]]:
+        """Candidate supports of at most ``max_size`` terms: lasso path and forward selection."""
+        found: set[tuple[int, ...]] = {()}
+        found.update(_forward_path(X, T, self.max_size))
+        if X.shape[1]:
+            found.update(self._lasso_supports(X, T))
+        return sorted(found, key=lambda s: (len(s), s))
+
+    def _lasso_supports(self, X: np.ndarray, T: np.ndarray) -> set[tuple[int, ...]]:
+        Xc, Tc = X - X.mean(axis=0), T - T.mean(axis=0)
+        if T.shape[1] == 1:
+            _, _, coefs = lars_path(Xc, Tc[:, 0], method="lasso", max_iter=4 * self.max_size)
+            active = (coefs != 0).T  # one row per knot of the path
+        else:
+            active = _group_lasso_path(Xc.T @ Xc / len(Xc), Xc.T @ Tc / len(Xc))
+        return {s for s in (tuple(int(j) for j in np.nonzero(a)[0]) for a in active) if len(s) <= self.max_size}
+
+    # -- fits ----------------------------------------------------------------------------------
+    def _fit_support(self, X: np.ndarray, T: np.ndarray, P: np.ndarray | None, y: np.ndarray | None,
+                     support: tuple[int, ...], method: str) -> _Fit:
+        A = X[:, list(support)]
+        if method == "lsq":
+            A1 = np.column_stack([np.ones(len(A)), A])
+            sol = np.linalg.lstsq(A1, T, rcond=None)[0]  # (1 + |s|, m)
+            fit = _Fit(support, method, sol[1:].T.copy(), sol[0].copy())
+        else:
+            target = P if method == "soft" else np.eye(P.shape[1])[y]
+            fit = _cross_entropy_fit(A, target, support, method)
+        if y is not None and fit.coef.shape[0] == 1:
+            fit.intercept = fit.intercept + _best_shift(fit.intercept[0] + A @ fit.coef[0], y)
+        return fit
+
+    @staticmethod
+    def _score(fit: _Fit, X: np.ndarray, T: np.ndarray, y: np.ndarray | None) -> float:
+        S = X[:, list(fit.support)] @ fit.coef.T + fit.intercept
+        if y is None:
+            ss = float(np.sum((T - T.mean(axis=0)) ** 2))
+            sse = float(np.sum((T - S) ** 2))
+            return 1.0 - sse / ss if ss > 0 else -sse
+        pred = (S[:, 0] > 0).astype(int) if S.shape[1] == 1 else np.argmax(S, axis=1)
+        return float(np.mean(pred == y))
+
+    # -- output --------------------------------------------------------------------------------
+    def _to_model(self, oracle: Oracle, terms: list[Term], fit: _Fit, mu: np.ndarray, sd: np.ndarray) -> LinearModel:
+        idx = np.array(fit.support, dtype=int)
+        W = fit.coef / sd[idx] if len(idx) else fit.coef
+        b = fit.intercept - (W @ mu[idx] if len(idx) else 0.0)
+        keep = np.any(W != 0, axis=0)
+        return LinearModel(oracle.domain, oracle.task, None if not oracle.is_classifier else oracle.classes,
+                           terms=[terms[j] for j in idx[keep]], coef=W[:, keep], intercept=b)
+
+
+def _forward_path(X: np.ndarray, T: np.ndarray, k: int) -> list[tuple[int, ...]]:
+    """Greedy forward selection: each step adds the term that most reduces the residual sum of squares.
+
+    Works on centred data with all outputs at once (a term serves every output); the residual and
+    the remaining terms are kept orthogonal to the chosen ones.
+    """
+    n, p = X.shape
+    Xr = X - X.mean(axis=0)
+    R = T - T.mean(axis=0)
+    norms = np.einsum("ij,ij->j", Xr, Xr)
+    floor = 1e-9 * np.maximum(norms, 1.0)
+    chosen: list[int] = []
+    out: list[tuple[int, ...]] = []
+    for _ in range(min(k, p)):
+        C = Xr.T @ R
+        gain = np.einsum("ij,ij->i", C, C) / np.maximum(norms, floor)
+        gain[norms <= floor] = -np.inf
+        gain[chosen] = -np.inf
+        j = int(np.argmax(gain))
+        if not np.isfinite(gain[j]) or gain[j] <= 0:
+            break
+        q = Xr[:, j] / np.sqrt(norms[j])
+        R -= np.outer(q, q @ R)
+        Xr -= np.outer(q, q @ Xr)
+        norms = np.einsum("ij,ij->j", Xr, Xr)
+        chosen.append(j)
+        out.append(tuple(sorted(chosen)))
+    return out
+
+
+def _group_lasso_path(G: np.ndarray, C: np.ndarray, n_alphas: int = 40, max_iter: int = 200) -> list[np.ndarray]:
+    """Supports along the multi-task (group) lasso path, from the Gram matrix of centred data.
+
+    Minimises ``1/2 tr(W' G W) - tr(W' C) + alpha * sum_j ||W[j]||`` by accelerated proximal
+    gradient, warm-started down a geometric grid of ``alpha``; a term's row of weights (one per
+    output) enters or leaves as a whole. Returns the non-zero pattern at every ``alpha``.
+    """
+    p, m = C.shape
+    top = float(np.max(np.linalg.norm(C, axis=1)))
+    if top <= 0:
+        return []
+    step = 1.0 / max(float(np.linalg.eigvalsh(G)[-1]), 1e-12)
+    W = np.zeros((p, m))
+    out = []
+    for alpha in top * np.logspace(0, -3, n_alphas)[1:]:
+        V, t = W.copy(), 1.0
+        for _ in range(max_iter):
+            U = V - step * (G @ V - C)
+            norms = np.linalg.norm(U, axis=1, keepdims=True)
+            W_new = U * np.maximum(0.0, 1.0 - step * alpha / np.maximum(norms, 1e-300))
+            t_new = (1.0 + np.sqrt(1.0 + 4.0 * t * t)) / 2.0
+            V = W_new + ((t - 1.0) / t_new) * (W_new - W)
+            done = np.max(np.abs(W_new - W)) <= 1e-6 * max(1.0, float(np.max(np.abs(W_new))))
+            W, t = W_new, t_new
+            if done:
+                break
+        out.append(np.any(W != 0, axis=1))
+    return out
+
+
+def _cross_entropy_fit(A: np.ndarray, target: np.ndarray, support: tuple[int, ...], method: str,
+                       max_iter: int = 300) -> _Fit:
+    """Logistic (2 classes) or multinomial fit to target probabilities, small ridge on the weights."""
+    n, s = A.shape
+    k = target.shape[1]
+    A1 = np.column_stack([np.ones(n), A])
+    options = {"maxiter": max_iter, "gtol": 1e-6}
+    if k == 2:
+        p = target[:, 1]
+
+        def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+            z = A1 @ theta
+            val = np.mean(np.logaddexp(0.0, z) - p * z) + 0.5 * _RIDGE * theta[1:] @ theta[1:]
+            g = A1.T @ (expit(z) - p) / n
+            g[1:] += _RIDGE * theta[1:]
+            return float(val), g
+
+        res = minimize(loss, np.zeros(s + 1), jac=True, method="L-BFGS-B", options=options)
+        return _Fit(support, method, res.x[1:][None, :].copy(), res.x[:1].copy())
+
+    def loss_m(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        W = theta.reshape(s + 1, k)
+        Zs = A1 @ W
+        Zs -= Zs.max(axis=1, keepdims=True)
+        E = np.exp(Zs)
+        tot = E.sum(axis=1, keepdims=True)
+        val = np.mean(np.log(tot[:, 0]) - np.einsum("ij,ij->i", target, Zs)) + 0.5 * _RIDGE * np.sum(W[1:] ** 2)
+        G = A1.T @ (E / tot - target) / n
+        G[1:] += _RIDGE * W[1:]
+        return float(val), G.ravel()
+
+    res = minimize(loss_m, np.zeros((s + 1) * k), jac=True, method="L-BFGS-B", options=options)
+    W = res.x.reshape(s + 1, k)
+    return _Fit(support, method, W[1:].T.copy(), W[0].copy())
+
+
+def _best_shift(scores: np.ndarray, y: np.ndarray) -> float:
+    """Offset to add to binary scores so that ``score > 0`` agrees with labels ``y`` most.
+
+    Among equally good offsets the smallest in magnitude is taken.
+    """
+    order = np.argsort(-scores, kind="stable")
+    s, yy = scores[order], y[order].astype(float)
+    n = len(s)
+    if n == 0:
+        return 0.0
+    # Predict class 1 for the top i rows, i = 0..n.
+    pos_top = np.concatenate([[0.0], np.cumsum(yy)])
+    neg_rest = (n - yy.sum()) - (np.arange(n + 1) - pos_top)
+    agree = pos_top + neg_rest
+    # A cut can only fall between distinct scores.
+    valid = np.ones(n + 1, dtype=bool)
+    valid[1:n] = s[:-1] > s[1:]
+    agree = np.where(valid, agree, -1.0)
+    hi = np.concatenate([[np.inf], s])  # scores above the cut
+    lo = np.concatenate([s, [-np.inf]])  # scores below it
+    cut = np.where(np.isinf(hi), lo + 1.0, np.where(np.isinf(lo), hi - 1.0, (hi + lo) / 2))
+    if np.sum((scores > 0) == (y == 1)) >= agree.max():
+        return 0.0
+    best = np.nonzero(agree == agree.max())[0]
+    return float(-cut[best[np.argmin(np.abs(cut[best]))]])

@@ -1,0 +1,479 @@
+"""Sparse linear model representation: weighted terms, an intercept and a link.
+
+A model computes one score per output row of ``coef``::
+
+    score[r] = intercept[r] + sum_t coef[r, t] * term_t(x)
+
+on the *encoded* row ``x`` (numeric, integer and binary features hold their original values,
+categorical features their category code; see :class:`~symdistill.domain.Domain`). Weights are in
+the features' original units: no standardisation is left to undo.
+
+Terms
+-----
+A :class:`Term` is a product of one or more :class:`Factor` objects; a factor is one of
+
+* ``Factor(j)`` -- the value ``x[j]`` of a numeric, integer or binary feature;
+* ``Factor(j, category=c)`` -- the indicator ``[x[j] == c]`` of category code ``c`` of a
+  categorical feature, printed ``feature=value`` (one-hot term);
+* ``Factor(j, knot=t, direction=+1)`` -- the hinge ``max(0, x[j] - t)``
+  (``direction=-1``: ``max(0, t - x[j])``).
+
+Plain models use one-factor terms only: ``Term.numeric(j)`` and ``Term.category(j, c)``; the
+constructor also accepts the shorthands ``j`` and ``(j, c)``. Products of two factors
+(interactions) and hinges appear only when a learner is asked for them.
+
+Links
+-----
+``"identity"`` (regression, one row: the value is the score), ``"logistic"`` (binary
+classification, one row: ``P(classes[1]) = sigmoid(score)``) and ``"softmax"`` (multi-class, one
+row per class: ``P = softmax(scores)``). ``size`` is the number of distinct terms with a non-zero
+weight in any row.
+
+JSON form (inside the common envelope)::
+
+    {"task": ..., "classes": [...] | null, "link": ..., "domain": {...},
+     "terms": [[{"feature": 0}], [{"feature": 2, "category": 1}],
+               [{"feature": 1, "knot": 0.5, "direction": -1}], [{"feature": 0}, {"feature": 3}]],
+     "coef": [[...], ...], "intercept": [...], "meta": {...}}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import numpy as np
+
+from .._errors import ModelFormatError
+from ..domain import Domain
+from .base import SymbolicModel, labels_from_json, labels_to_json, register_model, require
+
+LINKS = ("identity", "logistic", "softmax")
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One factor of a term: a feature's value, a category indicator, or a hinge.
+
+    >>> import numpy as np
+    >>> Factor(0, knot=1.0, direction=-1).evaluate(np.array([[0.25], [3.0]])).tolist()
+    [0.75, 0.0]
+    """
+
+    feature: int
+    category: int | None = None
+    knot: float | None = None
+    direction: int = 1
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.feature, (int, np.integer)) or isinstance(self.feature, bool) or self.feature < 0:
+            raise ModelFormatError(f"term factor: 'feature' must be a non-negative integer, got {self.feature!r}")
+        if self.category is not None and self.knot is not None:
+            raise ModelFormatError(f"term factor on feature {self.feature}: give a category or a knot, not both")
+        if self.category is not None and (not isinstance(self.category, (int, np.integer))
+                                          or isinstance(self.category, bool) or self.category < 0):
+            raise ModelFormatError(f"term factor on feature {self.feature}: category code must be a "
+                                   f"non-negative integer, got {self.category!r}")
+        if self.knot is not None and not np.isfinite(self.knot):
+            raise ModelFormatError(f"term factor on feature {self.feature}: hinge knot must be finite, got {self.knot!r}")
+        if self.direction not in (1, -1):
+            raise ModelFormatError(f"term factor on feature {self.feature}: direction must be 1 or -1, "
+                                   f"got {self.direction!r}")
+
+    @property
+    def kind(self) -> str:
+        """``"value"``, ``"category"`` or ``"hinge"``."""
+        if self.category is not None:
+            return "category"
+        return "value" if self.knot is None else "hinge"
+
+    def evaluate(self, Z: np.ndarray) -> np.ndarray:
+        """The factor on every encoded row of ``Z``."""
+        x = Z[:, self.feature]
+        if self.category is not None:
+            return (x == self.category).astype(float)
+        if self.knot is None:
+            return x.astype(float, copy=True)
+        return np.maximum(0.0, self.direction * (x - self.knot))
+
+    def describe(self, domain: Domain) -> str:
+        """Readable form with the feature's name, e.g. ``age``, ``[smoker]``, ``[colour=red]``."""
+        f = domain.features[self.feature]
+        if self.category is not None:
+            return f"[{f.name}={f.category_label(self.category)}]"
+        if self.knot is None:
+            return f"[{f.name}]" if f.kind == "binary" else f.name
+        if self.direction == 1:
+            return f"max(0, {f.name} - {_fmt(self.knot)})"
+        return f"max(0, {_fmt(self.knot)} - {f.name})"
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"feature": int(self.feature)}
+        if self.category is not None:
+            d["category"] = int(self.category)
+        if self.knot is not None:
+            d["knot"] = float(self.knot)
+            d["direction"] = int(self.direction)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: Any) -> Factor:
+        if not isinstance(d, dict):
+            raise ModelFormatError(f"malformed linear model: term factor should be an object, got {d!r}")
+        unknown = set(d) - {"feature", "category", "knot", "direction"}
+        if unknown:
+            raise ModelFormatError(f"malformed linear model: unknown term factor fields {sorted(unknown)}")
+        feature = d.get("feature")
+        if not isinstance(feature, int) or isinstance(feature, bool):
+            raise ModelFormatError(f"malformed linear model: term factor needs an integer 'feature', got {d!r}")
+        knot = d.get("knot")
+        if knot is not None and (not isinstance(knot, (int, float)) or isinstance(knot, bool)):
+            raise ModelFormatError(f"malformed linear model: hinge knot should be a number, got {knot!r}")
+        return cls(feature, d.get("category"), None if knot is None else float(knot), d.get("direction", 1))
+
+
+@dataclass(frozen=True)
+class Term:
+    """A product of factors; one factor for a plain linear or one-hot term.
+
+    >>> import numpy as np
+    >>> from symdistill.domain import Domain
+    >>> dom = Domain.from_data(np.array([[1.5, 0.0], [2.5, 1.0]]), feature_names=["age", "smoker"])
+    >>> Term.numeric(0).name(dom), Term.numeric(1).name(dom), Term.product(0, 1).name(dom)
+    ('age', '[smoker]', 'age*[smoker]')
+    """
+
+    factors: tuple[Factor, ...]
+
+    def __post_init__(self) -> None:
+        if not self.factors or not all(isinstance(f, Factor) for f in self.factors):
+            raise ModelFormatError(f"a term needs at least one Factor, got {self.factors!r}")
+
+    # -- construction --------------------------------------------------------------------------
+    @classmethod
+    def numeric(cls, feature: int) -> Term:
+        """``x[feature]`` (numeric, integer or binary feature)."""
+        return cls((Factor(int(feature)),))
+
+    @classmethod
+    def category(cls, feature: int, code: int) -> Term:
+        """One-hot ``[x[feature] == code]`` (categorical feature)."""
+        return cls((Factor(int(feature), category=int(code)),))
+
+    @classmethod
+    def hinge(cls, feature: int, knot: float, direction: int = 1) -> Term:
+        """``max(0, x - knot)`` (direction 1) or ``max(0, knot - x)`` (direction -1)."""
+        return cls((Factor(int(feature), knot=float(knot), direction=int(direction)),))
+
+    @classmethod
+    def product(cls, a: int, b: int) -> Term:
+        """Interaction ``x[a] * x[b]`` of two numeric features."""
+        return cls((Factor(int(a)), Factor(int(b))))
+
+    @classmethod
+    def coerce(cls, t: Any) -> Term:
+        """A Term from a Term, a feature index ``j`` or a pair ``(j, category_code)``."""
+        if isinstance(t, Term):
+            return t
+        if isinstance(t, (int, np.integer)) and not isinstance(t, bool):
+            return cls.numeric(int(t))
+        if isinstance(t, (tuple, list)) and len(t) == 2 and all(
+                isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in t):
+            return cls.category(int(t[0]), int(t[1]))
+        raise TypeError(f"a linear term must be a Term, a feature index or a (feature, category code) pair, got {t!r}")
+
+    # -- use -----------------------------------------------------------------------------------
+    @property
+    def features(self) -> tuple[int, ...]:
+        return tuple(f.feature for f in self.factors)
+
+    @property
+    def is_linear(self) -> bool:
+        """True for a plain value or one-hot term (no hinge, no product)."""
+        return len(self.factors) == 1 and self.factors[0].kind != "hinge"
+
+    def evaluate(self, Z: np.ndarray) -> np.ndarray:
+        out = self.factors[0].evaluate(Z)
+        for f in self.factors[1:]:
+            out = out * f.evaluate(Z)
+        return out
+
+    def name(self, domain: Domain) -> str:
+        return "*".join(f.describe(domain) for f in self.factors)
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [f.to_dict() for f in self.factors]
+
+    @classmethod
+    def from_json(cls, value: Any) -> Term:
+        if not isinstance(value, list) or not value:
+            raise ModelFormatError(f"malformed linear model: a term should be a non-empty list of factors, got {value!r}")
+        return cls(tuple(Factor.from_dict(f) for f in value))
+
+
+@register_model
+class LinearModel(SymbolicModel):
+    """A sparse linear (or generalised linear) model over a :class:`~symdistill.domain.Domain`.
+
+    Parameters
+    ----------
+    domain : Domain
+    task : {"classification", "regression"}
+    classes : array or None
+        Class labels (classification), in the order of the softmax rows; None for regression.
+    terms : sequence of Term, int or (int, int)
+        The model's terms (see the module docstring).
+    coef : array (n_rows, n_terms)
+        Weights in original units; one row for "identity" / "logistic", one per class for "softmax".
+        A 1-D array is read as one row.
+    intercept : array (n_rows,) or float
+    link : {"identity", "logistic", "softmax"} or None
+        None: "identity" for regression, "logistic" for one row, "softmax" otherwise.
+    meta : dict, optional
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symdistill.domain import Domain
+    >>> dom = Domain.from_data(np.array([[20.0, 0.0], [60.0, 1.0]]), feature_names=["age", "smoker"])
+    >>> m = LinearModel(dom, "classification", np.array(["low", "high"]), terms=[0, 1],
+    ...                 coef=[0.1, 2.0], intercept=-5.0)
+    >>> print(m)
+    LinearModel (classification, logistic link, 2 non-zero weights)
+    score = 0.1*age + 2*[smoker] - 5
+    P(high) = sigmoid(score)
+    >>> m.predict(np.array([[40.0, 1.0], [40.0, 0.0]])).tolist()
+    ['high', 'low']
+    >>> m.size
+    2
+    """
+
+    kind = "linear"
+
+    def __init__(self, domain: Domain, task: str, classes: Any, *, terms: Iterable[Any], coef: Any,
+                 intercept: Any, link: str | None = None, meta: dict[str, Any] | None = None) -> None:
+        self.domain = domain
+        self.task = task
+        self.classes = None if classes is None else np.asarray(classes)
+        self.terms = [Term.coerce(t) for t in terms]
+        self.coef = np.asarray(coef, dtype=float)
+        if self.coef.ndim == 1:
+            self.coef = self.coef.reshape(1, -1)
+        self.intercept = np.atleast_1d(np.asarray(intercept, dtype=float))
+        self.link = link if link is not None else self._default_link()
+        self.meta = dict(meta or {})
+        self._check()
+
+    def _default_link(self) -> str:
+        if self.task == "regression":
+            return "identity"
+        return "logistic" if self.coef.shape[0] == 1 else "softmax"
+
+    # -- validation ----------------------------------------------------------------------------
+    def _check(self) -> None:
+        if self.task not in ("classification", "regression"):
+            raise ModelFormatError(f"linear model task must be 'classification' or 'regression', got {self.task!r}")
+        if self.link not in LINKS:
+            raise ModelFormatError(f"linear model link must be one of {LINKS}, got {self.link!r}")
+        if self.coef.ndim != 2 or self.coef.shape[1] != len(self.terms):
+            raise ModelFormatError(f"linear model 'coef' should have shape (n_rows, {len(self.terms)}) "
+                                   f"for {len(self.terms)} terms, got {self.coef.shape}")
+        rows = self.coef.shape[0]
+        if self.intercept.shape != (rows,):
+            raise ModelFormatError(f"linear model 'intercept' should hold {rows} value(s), got shape {self.intercept.shape}")
+        if not (np.all(np.isfinite(self.coef)) and np.all(np.isfinite(self.intercept))):
+            raise ModelFormatError("linear model weights hold non-finite numbers")
+        if self.task == "regression":
+            if self.link != "identity" or rows != 1:
+                raise ModelFormatError(f"a regression linear model needs the identity link and one row of weights, "
+                                       f"got link {self.link!r} with {rows} rows")
+            if self.classes is not None:
+                raise ModelFormatError("a regression linear model has no 'classes'")
+        else:
+            if self.classes is None or len(self.classes) < 2:
+                raise ModelFormatError("a classification linear model needs at least 2 'classes'")
+            k = len(self.classes)
+            if self.link == "logistic" and (k != 2 or rows != 1):
+                raise ModelFormatError(f"the logistic link needs 2 classes and one row of weights, "
+                                       f"got {k} classes and {rows} rows")
+            if self.link == "softmax" and rows != k:
+                raise ModelFormatError(f"the softmax link needs one row of weights per class: {k} classes, {rows} rows")
+            if self.link == "identity":
+                raise ModelFormatError("a classification linear model needs the 'logistic' or 'softmax' link")
+        d = self.domain.n_features
+        seen: set[Term] = set()
+        for t in self.terms:
+            if t in seen:
+                raise ModelFormatError(f"linear model term {t.to_json()} appears twice")
+            seen.add(t)
+            for fac in t.factors:
+                if fac.feature >= d:
+                    raise ModelFormatError(f"linear model term uses feature {fac.feature}, but there are {d} features")
+                feat = self.domain.features[fac.feature]
+                if feat.is_categorical and fac.category is None:
+                    raise ModelFormatError(f"categorical feature {feat.name!r} can enter a linear model only "
+                                           "through one-hot terms (feature, category code)")
+                if not feat.is_categorical and fac.category is not None:
+                    raise ModelFormatError(f"term gives a category code for non-categorical feature {feat.name!r}")
+                if fac.category is not None and fac.category >= len(feat.categories):
+                    raise ModelFormatError(f"category code {fac.category} out of range for feature {feat.name!r} "
+                                           f"({len(feat.categories)} categories)")
+
+    # -- structure -----------------------------------------------------------------------------
+    @property
+    def size(self) -> int:
+        """Number of distinct terms with a non-zero weight (in any row)."""
+        return int(np.any(self.coef != 0, axis=0).sum())
+
+    @property
+    def feature_names(self) -> list[str]:
+        return self.domain.feature_names
+
+    @property
+    def term_names(self) -> list[str]:
+        """Readable names of the terms, in the order of ``coef``'s columns."""
+        return [t.name(self.domain) for t in self.terms]
+
+    @property
+    def n_outputs(self) -> int:
+        return int(self.coef.shape[0])
+
+    def weights(self, row: int = 0) -> dict[str, float]:
+        """Non-zero weights of one score row, by term name (largest magnitude first)."""
+        pairs = [(n, float(w)) for n, w in zip(self.term_names, self.coef[row]) if w != 0]
+        return dict(sorted(pairs, key=lambda p: -abs(p[1])))
+
+    def design_matrix(self, Z: np.ndarray) -> np.ndarray:
+        """Terms evaluated on encoded rows: shape (n, n_terms)."""
+        Z = np.asarray(Z, dtype=float)
+        if not self.terms:
+            return np.zeros((len(Z), 0))
+        return np.column_stack([t.evaluate(Z) for t in self.terms])
+
+    # -- prediction ----------------------------------------------------------------------------
+    def decision_function_encoded(self, Z: np.ndarray) -> np.ndarray:
+        """Scores on encoded rows: (n,) for one row of weights, (n, n_classes) for softmax."""
+        s = self.design_matrix(Z) @ self.coef.T + self.intercept
+        return s[:, 0] if self.n_outputs == 1 else s
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Scores (the value for regression, log-odds for logistic, class scores for softmax)."""
+        return self.decision_function_encoded(self.domain.encode(X))
+
+    def predict_proba_encoded(self, Z: np.ndarray) -> np.ndarray:
+        if self.task != "classification":
+            raise TypeError("predict_proba is only defined for classification linear models")
+        s = self.decision_function_encoded(Z)
+        if self.link == "logistic":
+            p = _sigmoid(s)
+            return np.column_stack([1.0 - p, p])
+        s = s - s.max(axis=1, keepdims=True)
+        e = np.exp(s)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities (n, n_classes), columns in the order of ``classes``."""
+        return self.predict_proba_encoded(self.domain.encode(X))
+
+    def predict_index_encoded(self, Z: np.ndarray) -> np.ndarray:
+        """Index of the predicted class on encoded rows (classification)."""
+        if self.task != "classification":
+            raise TypeError("class indices are only defined for classification linear models")
+        s = self.decision_function_encoded(Z)
+        if self.link == "logistic":
+            return (s > 0).astype(np.int64)
+        return np.argmax(s, axis=1)
+
+    def predict_encoded(self, Z: np.ndarray) -> np.ndarray:
+        if self.task == "regression":
+            return self.decision_function_encoded(Z)
+        return self.classes[self.predict_index_encoded(Z)]
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Class labels (classifiers) or values (regressors) for the rows of ``X``."""
+        return self.predict_encoded(self.domain.encode(X))
+
+    # -- rendering -----------------------------------------------------------------------------
+    def formula(self, row: int = 0) -> str:
+        """``w1*term1 + w2*term2 + ... + b`` for one row of weights (zero weights left out)."""
+        parts: list[str] = []
+        for name, w in zip(self.term_names, self.coef[row]):
+            if w != 0:
+                parts.append(_signed(w, name, first=not parts))
+        b = self.intercept[row]
+        if b != 0 or not parts:
+            parts.append(_signed(b, "", first=not parts))
+        return " ".join(parts)
+
+    def __str__(self) -> str:
+        head = f"LinearModel ({self.task}, {self.link} link, {self.size} non-zero weight{'s' * (self.size != 1)})"
+        if self.link == "identity":
+            return f"{head}\nvalue = {self.formula()}"
+        if self.link == "logistic":
+            return f"{head}\nscore = {self.formula()}\nP({self.classes[1]}) = sigmoid(score)"
+        lines = [head] + [f"score[{c}] = {self.formula(r)}" for r, c in enumerate(self.classes)]
+        lines.append("P(class) = softmax(score)[class]")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<LinearModel {self.task} link={self.link} size={self.size}>"
+
+    # -- serialisation -------------------------------------------------------------------------
+    def _payload(self) -> dict[str, Any]:
+        return {
+            "task": self.task,
+            "classes": labels_to_json(self.classes),
+            "link": self.link,
+            "domain": self.domain.to_dict(),
+            "terms": [t.to_json() for t in self.terms],
+            "coef": [[float(w) for w in row] for row in self.coef],
+            "intercept": [float(b) for b in self.intercept],
+            "meta": self.meta,
+        }
+
+    @classmethod
+    def _from_payload(cls, p: dict[str, Any]) -> LinearModel:
+        coef = require(p, "coef", list)
+        intercept = require(p, "intercept", list)
+        for row in coef:
+            if not isinstance(row, list) or not all(_is_number(w) for w in row):
+                raise ModelFormatError("malformed linear model: 'coef' must be a list of lists of numbers")
+        if not all(_is_number(b) for b in intercept):
+            raise ModelFormatError("malformed linear model: 'intercept' must be a list of numbers")
+        widths = {len(row) for row in coef}
+        if len(widths) != 1:
+            raise ModelFormatError("malformed linear model: 'coef' must hold one or more rows of equal length")
+        terms = [Term.from_json(t) for t in require(p, "terms", list)]
+        arr = np.array(coef, dtype=float).reshape(len(coef), widths.pop())
+        meta = p.get("meta") or {}
+        if not isinstance(meta, dict):
+            raise ModelFormatError("malformed linear model: 'meta' should be an object")
+        return cls(Domain.from_dict(require(p, "domain", dict)), require(p, "task", str),
+                   labels_from_json(p.get("classes")), terms=terms, coef=arr, intercept=intercept,
+                   link=require(p, "link", str), meta=meta)
+
+
+def _sigmoid(s: np.ndarray) -> np.ndarray:
+    out = np.empty_like(s, dtype=float)
+    pos = s >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-s[pos]))
+    e = np.exp(s[~pos])
+    out[~pos] = e / (1.0 + e)
+    return out
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _fmt(x: float) -> str:
+    """Short, readable number; full precision lives in JSON and exports."""
+    return f"{x:.4g}"
+
+
+def _signed(w: float, name: str, first: bool) -> str:
+    mag = _fmt(abs(w))
+    body = mag if not name else (name if mag == "1" else f"{mag}*{name}")
+    if first:
+        return f"-{body}" if w < 0 else body
+    return f"- {body}" if w < 0 else f"+ {body}"

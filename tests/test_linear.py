@@ -1,0 +1,211 @@
+"""Linear model representation and the sparse linear learner."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill import ModelFormatError
+from symdistill.domain import Domain
+from symdistill.learners import LinearLearner
+from symdistill.models import LinearModel, Term
+
+
+# -- model -----------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def frame():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    n = 1200
+    return pd.DataFrame({
+        "age": rng.uniform(20, 70, n),
+        "colour": pd.Categorical(rng.choice(["red", "green", "blue"], n)),
+        "smoker": rng.integers(0, 2, n),
+        "noise": rng.normal(size=n),
+    })
+
+
+def _frame_target(D):
+    return 0.1 * D["age"].to_numpy() + 3.0 * (D["colour"].astype(str).to_numpy() == "red") - 2.0 * D["smoker"].to_numpy()
+
+
+def _softmax_model() -> LinearModel:
+    dom = Domain.from_data(np.array([[0.0, 1.0], [1.0, 3.0], [0.5, 2.0]]), feature_names=["a", "b"])
+    return LinearModel(dom, "classification", np.array(["x", "y", "z"]), terms=[0, 1],
+                       coef=[[1.0, 0.0], [-1.0, 0.0], [0.5, 0.0]], intercept=[0.0, 0.1, -0.2])
+
+
+def test_softmax_model_predicts_and_counts_only_nonzero_terms():
+    m = _softmax_model()
+    assert m.link == "softmax" and m.size == 1  # feature b has zero weight in every row
+    Z = np.array([[1.0, 2.0], [0.0, 2.0]])
+    P = m.predict_proba(Z)
+    assert P.shape == (2, 3) and np.allclose(P.sum(axis=1), 1.0)
+    assert m.decision_function(Z).shape == (2, 3)
+    assert m.predict(Z).tolist() == ["x", "y"]
+    text = str(m)
+    assert "score[x] = a" in text and "softmax" in text and "b" not in text.split("\n", 1)[1].replace("softmax", "")
+
+
+def test_regression_model_formula_and_errors():
+    dom = Domain.from_data(np.array([[1.0, 0.0], [2.0, 1.0], [4.0, 1.0]]), feature_names=["size", "garden"])
+    m = LinearModel(dom, "regression", None, terms=[0, 1], coef=[2.0, -1.5], intercept=3.0)
+    assert m.predict(np.array([[1.0, 1.0]])).tolist() == [3.5]
+    assert str(m).endswith("value = 2*size - 1.5*[garden] + 3")
+    assert m.weights() == {"size": 2.0, "[garden]": -1.5}
+    with pytest.raises(TypeError, match="predict_proba"):
+        m.predict_proba(np.array([[1.0, 1.0]]))
+
+
+def test_hinge_and_product_terms_evaluate_and_print():
+    dom = Domain.from_data(np.array([[0.0, 1.0], [2.0, 5.0], [1.0, 2.0]]), feature_names=["u", "v"])
+    m = LinearModel(dom, "regression", None, terms=[Term.hinge(0, 1.0, 1), Term.hinge(0, 1.0, -1), Term.product(0, 1)],
+                    coef=[1.0, 2.0, 0.5], intercept=0.0)
+    Z = np.array([[2.0, 3.0], [0.5, 1.0]])
+    assert np.allclose(m.predict(Z), [1.0 + 0.0 + 3.0, 0.0 + 1.0 + 0.25])
+    assert m.term_names == ["max(0, u - 1)", "max(0, 1 - u)", "u*v"]
+    assert sd.load(m.to_json()) == m
+
+
+def test_json_round_trip_is_lossless(frame):
+    m = sd.distill(_frame_target, frame, form="linear", max_size=3, random_state=0, task="regression", n_samples=2000)
+    again = sd.load(m.to_json())
+    assert again == m and isinstance(again, LinearModel)
+    assert np.array_equal(again.predict(frame), m.predict(frame))
+    soft = _softmax_model()
+    assert sd.load(soft.to_json()) == soft
+    assert np.array_equal(sd.load(soft.to_json()).predict_proba(np.eye(2)), soft.predict_proba(np.eye(2)))
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda d: d.pop("coef"), "missing field 'coef'"),
+    (lambda d: d.update(coef=[[1.0]]), "shape"),
+    (lambda d: d.update(coef=[[1.0, "a"]]), "numbers"),
+    (lambda d: d.update(intercept=[0.0, 1.0]), "intercept"),
+    (lambda d: d.update(link="probit"), "link"),
+    (lambda d: d.update(terms=[[{"feature": 0}], [{"feature": 9}]]), "feature 9"),
+    (lambda d: d.update(terms=[[{"feature": 0, "category": 1}], [{"feature": 1}]]), "non-categorical"),
+    (lambda d: d.update(terms=[[{"feature": 0}], [{"feature": 1, "colour": 2}]]), "unknown term factor"),
+    (lambda d: d.update(terms=[[{"feature": 0}], [{"feature": 0}]]), "twice"),
+    (lambda d: d.update(terms=[[{"feature": 0}], []]), "non-empty list"),
+    (lambda d: d.update(task="ranking"), "task"),
+])
+def test_malformed_json_is_rejected(edit, message):
+    dom = Domain.from_data(np.array([[1.0, 0.0], [2.0, 1.0], [4.0, 1.0]]), feature_names=["size", "garden"])
+    d = LinearModel(dom, "regression", None, terms=[0, 1], coef=[2.0, -1.5], intercept=3.0).to_dict()
+    edit(d)
+    with pytest.raises(ModelFormatError, match=message):
+        sd.load(json.dumps(d))
+
+
+def test_non_finite_weights_and_bad_terms_are_rejected():
+    dom = Domain.from_data(np.array([[1.0], [2.0]]), feature_names=["a"])
+    with pytest.raises(ModelFormatError, match="non-finite"):
+        LinearModel(dom, "regression", None, terms=[0], coef=[np.nan], intercept=0.0)
+    with pytest.raises(TypeError, match="linear term"):
+        LinearModel(dom, "regression", None, terms=["a"], coef=[1.0], intercept=0.0)
+    with pytest.raises(ModelFormatError, match="logistic link needs 2 classes"):
+        LinearModel(dom, "classification", np.array([0, 1, 2]), terms=[0], coef=[1.0], intercept=0.0, link="logistic")
+
+
+# -- learner ---------------------------------------------------------------------------------------
+def test_categorical_one_hot_terms_are_named_feature_equals_value(frame):
+    m = sd.distill(_frame_target, frame, form="linear", max_size=3, random_state=0, task="regression", n_samples=2000)
+    assert sorted(m.term_names) == ["[colour=red]", "[smoker]", "age"]
+    assert m.weights() == pytest.approx({"[colour=red]": 3.0, "[smoker]": -2.0, "age": 0.1})
+    assert "3*[colour=red]" in str(m)
+    assert float(sd.fidelity(m, _frame_target, frame)) == pytest.approx(1.0)
+    with pytest.raises(ModelFormatError, match="one-hot"):
+        LinearModel(m.domain, "regression", None, terms=[1], coef=[1.0], intercept=0.0)
+
+
+def test_exact_sparsity_control():
+    X = np.random.default_rng(1).normal(size=(600, 8))
+    w = np.array([5.0, -4.0, 3.0, -2.0, 1.0, 0.5, 0.0, 0.0])
+    f = lambda X: X @ w  # noqa: E731
+    sizes = [sd.distill(f, X, form="linear", max_size=k, random_state=0, task="regression", n_samples=2000).size
+             for k in range(1, 7)]
+    assert sizes == [1, 2, 3, 4, 5, 6]
+    m = sd.distill(f, X, form="linear", max_size=8, random_state=0, task="regression", n_samples=2000)
+    assert m.size == 6  # the two irrelevant features add nothing
+    assert m.term_names[:2] == ["x0", "x1"] and np.allclose(m.coef[0], w[:6])
+
+
+@pytest.fixture(scope="module")
+def lin3_classifier():
+    pytest.importorskip("torch")
+    from symdistill.demo import train_mlp
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1500, 10))
+    y = (2.0 * X[:, 1] - 1.5 * X[:, 4] + X[:, 7] > 0).astype(int)
+    return train_mlp(X[:1000], y[:1000], hidden=(16,), epochs=150, seed=0), X[:1000], X[1000:]
+
+
+def test_three_of_ten_features_are_selected_with_high_fidelity(lin3_classifier):
+    net, X, X_test = lin3_classifier
+    m = sd.distill(net, X, form="linear", max_size=3, random_state=0, n_samples=6000)
+    assert m.link == "logistic" and m.size == 3
+    assert sorted({t.features[0] for t in m.terms}) == [1, 4, 7]
+    assert float(sd.fidelity(m, net, X_test)) >= 0.97
+    P = m.predict_proba(X_test)
+    assert P.shape == (len(X_test), 2) and np.array_equal(m.predict(X_test), (P[:, 1] > 0.5).astype(int))
+
+
+def test_multiclass_uses_softmax_with_shared_support():
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import LogisticRegression
+
+    d = load_iris()
+    clf = LogisticRegression(max_iter=1000).fit(d.data, d.target)
+    m = sd.distill(clf, d.data, form="linear", max_size=2, random_state=0, n_samples=3000)
+    assert m.link == "softmax" and m.coef.shape == (3, m.size) and m.size <= 2
+    assert float(sd.fidelity(m, clf, d.data)) >= 0.9
+    assert m.predict(d.data[:5]).dtype == d.target.dtype
+
+
+def test_interactions_and_hinges_only_when_asked():
+    X = np.random.default_rng(2).uniform(0, 1, size=(800, 4))
+    f = lambda X: 4.0 * X[:, 0] * X[:, 2] + np.maximum(0.0, X[:, 1] - 0.5) * 3.0  # noqa: E731
+    plain = sd.distill(f, X, form="linear", max_size=2, random_state=0, task="regression", n_samples=3000)
+    assert all(t.is_linear for t in plain.terms)
+    rich = sd.distill(f, X, form="linear", max_size=2, random_state=0, task="regression", n_samples=3000,
+                      interactions=True, hinges=True)
+    assert "x0*x2" in rich.term_names and any(n.startswith("max(0, x1 - ") for n in rich.term_names)
+    assert float(sd.fidelity(rich, f, X)) > float(sd.fidelity(plain, f, X)) + 0.05
+
+
+def test_same_seed_same_model_and_meta():
+    X = np.random.default_rng(3).normal(size=(300, 5))
+    f = lambda X: (X[:, 0] - X[:, 3] > 0).astype(int)  # noqa: E731
+    a = sd.distill(f, X, form="linear", max_size=2, random_state=7, n_samples=1500)
+    b = sd.distill(f, X, form="linear", max_size=2, random_state=7, n_samples=1500)
+    assert a == b
+    assert a.meta["form"] == "linear" and a.meta["fit"] in ("lsq", "soft", "hard")
+
+
+@pytest.mark.parametrize("option, value, error, message", [
+    ("max_size", 0, ValueError, "max_size"),
+    ("interactions", "yes", TypeError, "interactions"),
+    ("n_knots", 0, ValueError, "n_knots"),
+    ("validation_fraction", 0.9, ValueError, "validation_fraction"),
+    ("clip", 0.7, ValueError, "clip"),
+])
+def test_bad_parameters_are_rejected(option, value, error, message):
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    params = {"max_size": 2, option: value}
+    with pytest.raises(error, match=message):
+        LinearLearner(**params).fit(lambda X: X[:, 0], X)
+
+
+def test_bad_data_is_rejected():
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    X[3, 1] = np.nan
+    with pytest.raises(sd.DataError, match="non-finite"):
+        sd.distill(lambda X: X[:, 0], X, form="linear", max_size=1)
+    m = sd.distill(lambda X: X[:, 0], np.nan_to_num(X), form="linear", max_size=1, task="regression", n_samples=200)
+    with pytest.raises(sd.DataError, match="expected 2 features"):
+        m.predict(np.zeros((3, 5)))

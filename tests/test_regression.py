@@ -1,0 +1,123 @@
+"""Regression teachers end to end: every form, fidelity as R² and MAE, JSON, CLI."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill.learners import registered_learners
+from symdistill.metrics import regression_agreement
+
+torch = pytest.importorskip("torch")
+
+
+@pytest.fixture(scope="module")
+def price_net():
+    """A torch regression teacher (BENCHMARKS.md recipe, MSE) on a smooth target of 3 of 5 features."""
+    from symdistill.demo import train_mlp
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(0, 1, size=(1500, 5))
+    y = 3.0 * X[:, 0] - 2.0 * X[:, 2] + np.where(X[:, 4] > 0.5, 1.0, 0.0)
+    net = train_mlp(X[:1000], y[:1000], hidden=(32, 16), epochs=300, seed=0, regression=True)
+    return net, X[:1000], X[1000:]
+
+
+def _teacher_values(net, X):
+    with torch.no_grad():
+        return net(torch.tensor(X, dtype=torch.float32)).numpy()[:, 0].astype(float)
+
+
+def test_regression_tree_holds_values_and_is_faithful(price_net):
+    net, X, X_test = price_net
+    tree = sd.distill(net, X, form="tree", max_size=16, random_state=0, n_samples=5000)
+    assert tree.task == "regression" and tree.classes is None and tree.size <= 16
+    pred = tree.predict(X_test)
+    assert pred.dtype.kind == "f" and len(np.unique(pred)) == tree.size
+    score = sd.fidelity(tree, net, X_test)
+    assert score.name == "fidelity R2" and float(score) > 0.85
+    assert score.low <= score.value <= score.high and score.extra["MAE"] > 0
+    again = sd.load(tree.to_json())
+    assert again == tree and np.array_equal(again.predict(X_test), pred)
+    with pytest.raises(TypeError, match="predict_proba"):
+        tree.predict_proba(X_test)
+
+
+def test_regression_linear_recovers_the_teacher(price_net):
+    net, X, X_test = price_net
+    lin = sd.distill(net, X, form="linear", max_size=3, random_state=0, n_samples=5000)
+    assert lin.task == "regression" and lin.link == "identity" and lin.size == 3
+    assert sorted(t.features[0] for t in lin.terms) == [0, 2, 4]
+    assert lin.coef[0][0] == pytest.approx(3.0, abs=0.4) and lin.coef[0][1] == pytest.approx(-2.0, abs=0.4)
+    assert float(sd.fidelity(lin, net, X_test)) > 0.9
+    again = sd.load(lin.to_json())
+    assert again == lin and np.array_equal(again.predict(X_test), lin.predict(X_test))
+
+
+@pytest.mark.skipif(("rules", "pedagogical") not in registered_learners(), reason="rule learner not registered")
+def test_regression_rules_have_numeric_consequents(price_net):
+    net, X, X_test = price_net
+    rules = sd.distill(net, X, form="rules", max_size=8, random_state=0, n_samples=5000)
+    assert rules.task == "regression" and rules.size <= 8
+    pred = rules.predict(X_test)
+    assert pred.dtype.kind == "f"
+    assert float(sd.fidelity(rules, net, X_test)) > 0.6
+    assert np.array_equal(sd.load(rules.to_json()).predict(X_test), pred)
+
+
+def test_regression_agreement_matches_r2_and_mae():
+    from sklearn.metrics import mean_absolute_error, r2_score
+
+    rng = np.random.default_rng(0)
+    ref = rng.normal(size=500)
+    pred = ref + 0.3 * rng.normal(size=500)
+    s = regression_agreement(pred, ref)
+    assert s.value == pytest.approx(r2_score(ref, pred))
+    assert s.extra["MAE"] == pytest.approx(mean_absolute_error(ref, pred))
+    assert s.low < s.value < s.high and s.extra["MAE low"] < s.extra["MAE"] < s.extra["MAE high"]
+    assert regression_agreement(ref, ref).value == 1.0
+    with pytest.raises(ValueError, match="shapes"):
+        regression_agreement(pred[:-1], ref)
+
+
+def test_accuracy_of_a_regressor_is_r2(price_net):
+    net, X, X_test = price_net
+    lin = sd.distill(net, X, form="linear", max_size=3, random_state=0, n_samples=3000)
+    y = _teacher_values(net, X_test)
+    assert float(sd.accuracy(lin, X_test, y)) == pytest.approx(float(sd.fidelity(lin, net, X_test)))
+
+
+def test_task_mismatch_is_reported(price_net):
+    net, X, _ = price_net
+    with pytest.raises(ValueError, match="task='classification' was asked"):
+        sd.distill(sd.as_teacher(net, task="regression"), X, form="linear", max_size=2, task="classification")
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch.jit.trace: still the TorchScript route
+@pytest.mark.parametrize("form", ["tree", "linear"])
+def test_cli_distill_and_evaluate_a_regressor(form, price_net, tmp_path, capsys):
+    pd = pytest.importorskip("pandas")
+    from symdistill.cli import main
+
+    net, X, X_test = price_net
+    teacher = tmp_path / "price.pt"
+    torch.jit.trace(net, torch.zeros(1, X.shape[1])).save(str(teacher))
+    cols = [f"f{i}" for i in range(X.shape[1])]
+    train, test = tmp_path / "train.csv", tmp_path / "test.csv"
+    pd.DataFrame(X, columns=cols).to_csv(train, index=False)
+    held = pd.DataFrame(X_test, columns=cols)
+    held["price"] = _teacher_values(net, X_test)
+    held.to_csv(test, index=False)
+    out = tmp_path / "model.json"
+    rc = main(["distill", "--teacher", str(teacher), "--data", str(train), "--form", form, "--task", "regression",
+               "--max-size", "4", "-o", str(out)])
+    assert rc == 0
+    model = sd.load(out)
+    assert model.task == "regression" and model.size <= 4
+    capsys.readouterr()
+    rc = main(["evaluate", str(out), "--teacher", str(teacher), "--data", str(test), "--label", "price"])
+    text = capsys.readouterr().out
+    assert rc == 0 and "fidelity R2" in text and "MAE" in text and "R2" in text.splitlines()[-1]
+    r2 = float(text.split("fidelity R2 ")[1].split()[0])
+    assert r2 == pytest.approx(float(sd.fidelity(model, net, X_test)), abs=1e-3)
