@@ -1,0 +1,99 @@
+"""Alphabets and words: the one place where user words become tuples of symbol indices.
+
+A word is either a string (each character is one symbol; only when every symbol of the alphabet is a
+single character) or a tuple / list of symbols. Inside symdistill a word is a tuple of symbol
+indices into the alphabet, so automata, teachers and learners agree on one encoding.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+Code = tuple[int, ...]
+
+
+def check_alphabet(alphabet: Any) -> tuple[str, ...]:
+    """Validate an alphabet: a non-empty sequence of distinct, non-empty strings.
+
+    >>> check_alphabet(["0", "1"])
+    ('0', '1')
+    >>> check_alphabet("ab")
+    ('a', 'b')
+    """
+    if alphabet is None:
+        raise ValueError("alphabet is required: pass the input symbols, e.g. alphabet=['0', '1']")
+    if isinstance(alphabet, str):
+        alphabet = list(alphabet)
+    try:
+        symbols = tuple(alphabet)
+    except TypeError:
+        raise TypeError(f"alphabet must be a sequence of strings, got {type(alphabet).__name__}") from None
+    if not symbols:
+        raise ValueError("alphabet is empty: pass at least one symbol, e.g. alphabet=['0', '1']")
+    for s in symbols:
+        if not isinstance(s, str):
+            raise TypeError(f"alphabet symbols must be strings, got {s!r} ({type(s).__name__}); "
+                            "use str(symbol) for numbers")
+        if not s:
+            raise ValueError("alphabet contains the empty string; symbols must be non-empty")
+    if len(set(symbols)) != len(symbols):
+        dup = sorted({s for s in symbols if symbols.count(s) > 1})
+        raise ValueError(f"alphabet has repeated symbols: {dup}")
+    return symbols
+
+
+def single_char(alphabet: Sequence[str]) -> bool:
+    return all(len(s) == 1 for s in alphabet)
+
+
+def encode(word: Any, index: dict[str, int], chars: bool) -> Code:
+    """Symbol indices of one user word; a clear error for an unknown symbol or a bad word type."""
+    if isinstance(word, str):
+        if not chars:
+            raise TypeError(f"word {word!r} is a string, but the alphabet has multi-character symbols; "
+                            "pass words as tuples of symbols")
+        symbols: Iterable[Any] = word
+    elif isinstance(word, (tuple, list)):
+        symbols = word
+    else:
+        raise TypeError(f"a word must be a string or a tuple of symbols, got {type(word).__name__}: {word!r}")
+    try:
+        return tuple(index[s] for s in symbols)
+    except (KeyError, TypeError):
+        bad = next(s for s in symbols if not isinstance(s, str) or s not in index)
+        raise ValueError(f"symbol {bad!r} in word {word!r} is not in the alphabet {list(index)}") from None
+
+
+def encode_many(words: Any, index: dict[str, int], chars: bool) -> list[Code]:
+    if isinstance(words, (str, bytes)) or not isinstance(words, Iterable):
+        raise TypeError(f"expected a list of words, got {type(words).__name__}: {words!r}")
+    return [encode(w, index, chars) for w in words]
+
+
+def decode(code: Sequence[int], alphabet: Sequence[str]) -> str | tuple[str, ...]:
+    """The user form of a word: a string for single-character alphabets, else a tuple of symbols."""
+    symbols = tuple(alphabet[i] for i in code)
+    return "".join(symbols) if single_char(alphabet) else symbols
+
+
+def pad_codes(codes: Sequence[Code]) -> tuple[np.ndarray, np.ndarray]:
+    """Encoded words as a zero-padded matrix ``(n, max_length)`` and their lengths, built without a
+    Python loop over positions.
+
+    >>> m, n = pad_codes([(1, 0), (), (1,)])
+    >>> m.tolist(), n.tolist()
+    ([[1, 0], [0, 0], [1, 0]], [2, 0, 1])
+    """
+    lengths = np.fromiter((len(c) for c in codes), dtype=np.int64, count=len(codes))
+    width = int(lengths.max()) if len(codes) else 0
+    padded = np.zeros((len(codes), width), dtype=np.int64)
+    if width:
+        flat = np.fromiter(chain.from_iterable(codes), dtype=np.int64, count=int(lengths.sum()))
+        rows = np.repeat(np.arange(len(codes)), lengths)
+        starts = np.cumsum(lengths) - lengths
+        cols = np.arange(len(flat)) - np.repeat(starts, lengths)
+        padded[rows, cols] = flat
+    return padded, lengths

@@ -1,0 +1,682 @@
+"""Active automata learning from a sequence teacher: L* with batched membership queries.
+
+Three separate parts, as in AALpy: the teacher (:mod:`symdistill.teachers.sequence`), the
+equivalence oracles (:class:`StatisticalOracle`, :class:`WhiteBoxOracle`) and the learner
+(:class:`AutomatonLearner`).
+
+* **Membership queries** fill the observation table in batches: every missing cell of the table
+  (a whole new column, or all the rows a closing step adds) goes to the teacher in one call.
+* **Counterexamples** are processed as Rivest and Schapire do (one new distinguishing suffix), but
+  all decompositions of the counterexample are asked in one batch instead of a binary search.
+* **StatisticalOracle**: PAC-style (Angluin 1988). The ``r``-th full test (from 0) draws
+  ``ceil((ln(1/delta) + r ln 2) / epsilon)`` i.i.d. words (length uniform in 0..``max_length``,
+  symbols uniform); if the returned hypothesis agrees with the teacher on all of them, then with
+  probability at least ``1 - delta`` its disagreement rate under that distribution is at most
+  ``epsilon`` (a union bound over the tests). All short words and coverage walks (the access word
+  of every state, every symbol, then a random suffix) are tried first, so that wrong hypotheses are
+  refuted cheaply and rarely reached states are tested too; they do not enter the bound.
+* **WhiteBoxOracle** (Weiss, Goldberg and Yahav 2018): after an initial breadth-first walk of the
+  network over all short words (a fixed test set, and a first split of the hidden space by label),
+  explores the network's hidden states and the hypothesis side by side, breadth-first, mapping
+  each hidden state to a cell of a partition of the hidden space. Two words in one cell but in different hypothesis states are a conflict: either the
+  hypothesis is wrong on a distinguishing suffix (a counterexample) or the partition is too coarse,
+  and the cell is split by a hyperplane between the two groups of hidden vectors.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from .._errors import TeacherError
+from .._progress import progress_bar
+from .._words import Code
+from ..models.automata import DFA, MooreMachine, run_table
+from ..teachers.sequence import SequenceTeacher, TorchSequenceTeacher
+
+ORACLES = ("auto", "statistical", "whitebox", "both")
+OUTPUTS = ("auto", "dfa", "moore")
+
+
+# ---------------------------------------------------------------------------------------------
+# hypothesis and observation table
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class Hypothesis:
+    """A hypothesis of the learner: transition table, output class index per state (indices into
+    the teacher's ``classes_``), and the access word of every state."""
+
+    transitions: np.ndarray
+    outputs: np.ndarray
+    access: list[Code]
+
+    @property
+    def n_states(self) -> int:
+        return len(self.access)
+
+    def run(self, codes: Sequence[Code]) -> np.ndarray:
+        return run_table(self.transitions, 0, codes)
+
+    def predict(self, codes: Sequence[Code]) -> np.ndarray:
+        return self.outputs[self.run(codes)]
+
+    def state_classes(self) -> np.ndarray:
+        """Equivalence class of every state (Moore's partition refinement): RS suffixes need not be
+        suffix-closed, so two distinct table rows can still be equivalent states of the hypothesis."""
+        part = np.unique(self.outputs, return_inverse=True)[1].reshape(-1)
+        while True:
+            new = np.unique(np.column_stack([part, part[self.transitions]]), axis=0,
+                            return_inverse=True)[1].reshape(-1)
+            if new.max() == part.max():
+                return new
+            part = new
+
+    def distinguishing_suffix(self, p: int, q: int) -> Code:
+        """A shortest suffix on which states ``p`` and ``q`` give different outputs (breadth-first)."""
+        k = self.transitions.shape[1]
+        seen = {(p, q): ()}
+        queue = [(p, q)]
+        for pair in queue:
+            a, b = pair
+            if self.outputs[a] != self.outputs[b]:
+                return seen[pair]
+            for s in range(k):
+                nxt = (int(self.transitions[a, s]), int(self.transitions[b, s]))
+                if nxt not in seen:
+                    seen[nxt] = seen[pair] + (s,)
+                    queue.append(nxt)
+        raise ValueError(f"hypothesis states {p} and {q} are equivalent")
+
+
+class ObservationTable:
+    """Angluin's table: prefix-closed access words ``S``, their one-symbol extensions, suffixes ``E``.
+    Rows of ``S`` are kept pairwise distinct (Rivest-Schapire counterexample processing), so only
+    closedness has to be restored."""
+
+    def __init__(self, teacher: SequenceTeacher) -> None:
+        self.teacher = teacher
+        self.k = len(teacher.alphabet)
+        self.S: list[Code] = [()]
+        self.E: list[Code] = [()]
+        self.rows: dict[Code, list[int]] = {}
+        self.state_of_row: dict[tuple[int, ...], int] = {}
+        self.n_fills = 0
+
+    def _s_set(self) -> set[Code]:
+        return set(self.S)
+
+    def fill(self) -> None:
+        """Ask every missing cell in one teacher call."""
+        s_set = self._s_set()
+        todo: list[tuple[Code, int]] = []
+        for u in self.S + [u + (a,) for u in self.S for a in range(self.k) if u + (a,) not in s_set]:
+            row = self.rows.setdefault(u, [])
+            todo.extend((u, j) for j in range(len(row), len(self.E)))
+        if not todo:
+            return
+        self.n_fills += 1
+        answers = self.teacher.query([u + self.E[j] for u, j in todo])
+        for (u, _), v in zip(todo, answers):  # cells were listed row by row, in column order
+            self.rows[u].append(int(v))
+        self.state_of_row = {tuple(self.rows[u]): i for i, u in enumerate(self.S)}
+
+    def unclosed(self) -> list[Code]:
+        """One extension per row signature missing from ``S`` (shortest, then lexicographic first)."""
+        s_set = self._s_set()
+        new: dict[tuple[int, ...], Code] = {}
+        for u in self.S:
+            for a in range(self.k):
+                ua = u + (a,)
+                if ua in s_set:
+                    continue
+                sig = tuple(self.rows[ua])
+                if sig not in self.state_of_row and sig not in new:
+                    new[sig] = ua
+        return sorted(new.values(), key=lambda w: (len(w), w))
+
+    def add_rows(self, words: list[Code]) -> None:
+        self.S.extend(words)
+        self.fill()
+
+    def add_suffix(self, suffix: Code) -> None:
+        if suffix in self.E:
+            raise TeacherError("counterexample processing found a suffix already in the table: the teacher "
+                               "answered the same word differently on two queries (is it deterministic?)")
+        self.E.append(suffix)
+        self.fill()
+
+    def hypothesis(self) -> Hypothesis:
+        """States are the rows of ``S``; an unclosed extension (only when states are capped) goes to
+        the ``S`` row that agrees with it on the most suffixes."""
+        n = len(self.S)
+        s_rows = np.array([self.rows[u] for u in self.S])
+        trans = np.zeros((n, self.k), dtype=np.int64)
+        for i, u in enumerate(self.S):
+            for a in range(self.k):
+                sig = tuple(self.rows[u + (a,)])
+                j = self.state_of_row.get(sig)
+                if j is None:
+                    j = int(np.argmax((s_rows == np.array(sig)).sum(axis=1)))
+                trans[i, a] = j
+        return Hypothesis(trans, s_rows[:, 0].astype(np.int64), list(self.S))
+
+
+# ---------------------------------------------------------------------------------------------
+# equivalence oracles
+# ---------------------------------------------------------------------------------------------
+def random_words(rng: np.random.Generator, n: int, k: int, max_length: int) -> list[Code]:
+    """``n`` words: length uniform in 0..max_length, symbols uniform over ``k``."""
+    lengths = rng.integers(0, max_length + 1, size=n)
+    symbols = rng.integers(0, k, size=(n, max(max_length, 1)))
+    out: list[Code] = [()] * n
+    for length in np.unique(lengths).tolist():
+        rows = np.nonzero(lengths == length)[0]
+        for i, word in zip(rows.tolist(), map(tuple, symbols[rows, :length].tolist())):
+            out[i] = word
+    return out
+
+
+class StatisticalOracle:
+    """PAC-style equivalence oracle: random words plus coverage walks from every hypothesis state.
+
+    One equivalence query tests, in this order and stopping at the first batch with a
+    counterexample (the shortest one in that batch is returned): every word of length up to the
+    largest ``d`` with at most ``n_short`` such words; the coverage walks; then the PAC sample, in
+    batches of growing size. The PAC sample is drawn in full before testing and only the queries
+    that test all of it count as rounds, so the sample sizes and the guarantee are those of the
+    module docstring; the early batches only make wrong hypotheses cheap to refute.
+
+    Parameters
+    ----------
+    epsilon, delta : float
+        Error bound and confidence (see the module docstring for the sample sizes).
+    max_length : int
+        Random words have a length uniform in ``0..max_length``.
+    walks_per_transition : int
+        Coverage walks per (state, symbol): access word, the symbol, a random suffix of length
+        uniform in ``0..max_length``.
+    rng : numpy Generator
+    n_short : int
+        Most words in the exhaustive short-word batch.
+    """
+
+    name = "statistical"
+
+    def __init__(self, *, epsilon: float, delta: float, max_length: int, walks_per_transition: int,
+                 rng: np.random.Generator, n_short: int = 256) -> None:
+        self.epsilon = epsilon
+        self.delta = delta
+        self.max_length = max_length
+        self.walks_per_transition = walks_per_transition
+        self.rng = rng
+        self.n_short = n_short
+        self.n_rounds = 0
+        self.n_words = 0
+
+    def sample_size(self, r: int) -> int:
+        return math.ceil((math.log(1 / self.delta) + r * math.log(2)) / self.epsilon)
+
+    def _short_words(self, k: int) -> list[Code]:
+        words: list[Code] = [()]
+        layer: list[Code] = [()]
+        while len(words) + len(layer) * k <= self.n_short:
+            layer = [w + (a,) for w in layer for a in range(k)]
+            words += layer
+        return words
+
+    def _walks(self, hyp: Hypothesis, k: int) -> list[Code]:
+        walks = self.walks_per_transition
+        suffixes = random_words(self.rng, hyp.n_states * k * walks, k, self.max_length)
+        out, i = [], 0
+        for u in hyp.access:
+            for a in range(k):
+                for _ in range(walks):
+                    out.append(u + (a,) + suffixes[i])
+                    i += 1
+        return out
+
+    def find_counterexample(self, teacher: SequenceTeacher, hyp: Hypothesis, deadline: float) -> Code | None:
+        k = len(teacher.alphabet)
+        sample = random_words(self.rng, self.sample_size(self.n_rounds), k, self.max_length)
+        batches = [self._short_words(k), self._walks(hyp, k)]
+        start, size = 0, 512
+        while start < len(sample):
+            batches.append(sample[start:start + size])
+            start, size = start + size, size * 2
+        for words in batches:
+            if not words:
+                continue
+            self.n_words += len(words)
+            truth = teacher.query(words)
+            wrong = np.nonzero(truth != hyp.predict(words))[0]
+            if len(wrong):
+                return min((words[i] for i in wrong), key=lambda w: (len(w), w))
+        self.n_rounds += 1
+        return None
+
+
+class _Partition:
+    """A binary tree of hyperplane splits over the hidden space; leaves are cells."""
+
+    def __init__(self) -> None:
+        self.normal: list[np.ndarray | None] = [None]
+        self.offset: list[float] = [0.0]
+        self.children: list[tuple[int, int] | None] = [None]
+        self.leaf_id: dict[int, int] = {0: 0}
+
+    @property
+    def n_cells(self) -> int:
+        return len(self.leaf_id)
+
+    def cells(self, X: np.ndarray) -> np.ndarray:
+        node = np.zeros(len(X), dtype=np.int64)
+        active = np.arange(len(X))
+        while active.size:
+            nxt = []
+            for nd in np.unique(node[active]):
+                kids = self.children[nd]
+                if kids is None:
+                    continue
+                rows = active[node[active] == nd]
+                side = X[rows] @ self.normal[nd] > self.offset[nd]
+                node[rows] = np.where(side, kids[1], kids[0])
+                nxt.append(rows)
+            active = np.concatenate(nxt) if nxt else np.zeros(0, dtype=np.int64)
+        return np.array([self.leaf_id[int(n)] for n in node], dtype=np.int64)
+
+    def split(self, cell: int, a: np.ndarray, b: np.ndarray, pair: tuple[np.ndarray, np.ndarray]) -> None:
+        """Split ``cell`` by the hyperplane halfway between the means of groups ``a`` and ``b``; if
+        that leaves the conflicting ``pair`` together, by the perpendicular bisector of the pair."""
+        node = next(n for n, c in self.leaf_id.items() if c == cell)
+        ma, mb = a.mean(axis=0), b.mean(axis=0)
+        w, c = ma - mb, float((ma - mb) @ (ma + mb) / 2)
+        separated = (pair[0] @ w > c) != (pair[1] @ w > c)
+        if not separated or not np.any(w):
+            w = pair[0] - pair[1]
+            c = float(w @ (pair[0] + pair[1]) / 2)
+        left, right = len(self.children), len(self.children) + 1
+        self.normal[node], self.offset[node], self.children[node] = w, c, (left, right)
+        self.normal += [None, None]
+        self.offset += [0.0, 0.0]
+        self.children += [None, None]
+        del self.leaf_id[node]
+        self.leaf_id[left] = cell
+        self.leaf_id[right] = max(self.leaf_id.values()) + 1 if self.leaf_id else 0
+
+
+class WhiteBoxOracle:
+    """Equivalence by abstraction of the network's hidden states (Weiss, Goldberg, Yahav 2018).
+
+    On its first query the oracle walks the network breadth-first over every word up to a small
+    depth (one batched step per depth), keeps their labels as a fixed test set checked against
+    every hypothesis (a word labelled differently is a counterexample), and starts the partition
+    of the hidden space split so that states with different labels lie in different cells (as
+    Weiss et al.'s initial split). The
+    partition persists across equivalence queries and only gets finer. Needs a teacher with hidden
+    states (:class:`~symdistill.teachers.sequence.TorchSequenceTeacher`).
+
+    Parameters
+    ----------
+    max_refinements : int
+        Most cell splits over the whole run; when reached, the oracle answers "no counterexample".
+    max_depth : int
+        Longest word the exploration follows.
+    initial_words : int
+        The initial walk covers all words up to the largest depth with at most this many words.
+    """
+
+    name = "whitebox"
+
+    def __init__(self, *, max_refinements: int = 200, max_depth: int = 100, initial_words: int = 1024) -> None:
+        self.max_refinements = max_refinements
+        self.max_depth = max_depth
+        self.initial_words = initial_words
+        self.partition = _Partition()
+        self.n_refinements = 0
+        self.n_explorations = 0
+        self.exhausted = False
+        self._walk: tuple[list[Code], np.ndarray] | None = None
+
+    def find_counterexample(self, teacher: SequenceTeacher, hyp: Hypothesis, deadline: float) -> Code | None:
+        if not isinstance(teacher, TorchSequenceTeacher):
+            raise TypeError("the white-box oracle needs hidden states: wrap a torch module with "
+                            "as_sequence_teacher(module, alphabet=...)")
+        if self._walk is None:
+            self._walk = self._initial_walk(teacher)
+        words, labels = self._walk
+        for i in np.nonzero(labels != hyp.predict(words))[0]:  # breadth-first: shortest first
+            if self._confirm(teacher, hyp, words[i]):
+                return words[i]
+        while time.perf_counter() < deadline:
+            outcome = self._explore(teacher, hyp, deadline)
+            if outcome is None or isinstance(outcome, tuple):
+                return outcome
+            if self.n_refinements >= self.max_refinements:
+                self.exhausted = True
+                return None
+        return None
+
+    def _initial_walk(self, teacher: TorchSequenceTeacher) -> tuple[list[Code], np.ndarray]:
+        """Words up to the initial depth and their labels; splits the partition by label."""
+        k = len(teacher.alphabet)
+        words: list[Code] = [()]
+        states = teacher.initial_states(1)
+        all_words, all_vecs, all_labels = [], [], []
+        while True:
+            all_words += words
+            all_vecs.append(states.detach().to("cpu").double().numpy())
+            all_labels.append(teacher.index_labels(list(teacher.labels_of_states(states)), words))
+            if len(all_words) + len(words) * k > self.initial_words:
+                break
+            syms = np.tile(np.arange(k), len(words))
+            states = teacher.advance(states[np.repeat(np.arange(len(words)), k)], syms)
+            words = [w + (a,) for w in words for a in range(k)]
+        vecs, labels = np.concatenate(all_vecs), np.concatenate(all_labels)
+        self._split_by_label(vecs, labels)
+        return all_words, labels
+
+    def _split_by_label(self, vecs: np.ndarray, labels: np.ndarray) -> None:
+        """Split cells until hidden states with different labels lie apart (a few rounds at most)."""
+        for _ in range(4 * len(np.unique(labels))):
+            cells = self.partition.cells(vecs)
+            mixed = [c for c in np.unique(cells) if len(np.unique(labels[cells == c])) > 1]
+            if not mixed or self.n_refinements >= self.max_refinements:
+                break
+            for c in mixed:
+                inside = np.nonzero(cells == c)[0]
+                top = np.bincount(labels[inside]).argmax()
+                a, b = inside[labels[inside] == top], inside[labels[inside] != top]
+                self.partition.split(int(c), vecs[a], vecs[b], (vecs[a[0]], vecs[b[0]]))
+                self.n_refinements += 1
+
+    def _explore(self, teacher: TorchSequenceTeacher, hyp: Hypothesis, deadline: float) -> Code | str | None:
+        """Returns a counterexample, "refined" after a split, or None after a clean exploration."""
+        self.n_explorations += 1
+        k = len(teacher.alphabet)
+        visited: dict[int, tuple[int, Code, np.ndarray]] = {}
+        members: dict[int, list[tuple[int, np.ndarray]]] = {}
+        classes = hyp.state_classes()
+        words: list[Code] = [()]
+        hyp_states = np.array([0])
+        states = teacher.initial_states(1)
+        for _ in range(self.max_depth + 1):
+            if not words or time.perf_counter() >= deadline:
+                return None
+            vecs = states.detach().to("cpu").double().numpy()
+            raw = teacher.labels_of_states(states)
+            labels = teacher.index_labels(list(raw), words)
+            cells = self.partition.cells(vecs)
+            keep: list[int] = []
+            for i, (w, q, cell) in enumerate(zip(words, classes[hyp_states].tolist(), cells.tolist())):
+                if labels[i] != hyp.outputs[hyp_states[i]] and self._confirm(teacher, hyp, w):
+                    return w
+                members.setdefault(cell, []).append((q, vecs[i]))
+                seen = visited.get(cell)
+                if seen is None:
+                    visited[cell] = (q, w, vecs[i])
+                    keep.append(i)
+                elif seen[0] != q:
+                    return self._resolve(teacher, hyp, cell, seen, (q, w, vecs[i]), members[cell])
+            if not keep:
+                return None
+            idx = np.repeat(np.array(keep), k)
+            syms = np.tile(np.arange(k), len(keep))
+            words = [words[i] + (a,) for i, a in zip(idx.tolist(), syms.tolist())]
+            hyp_states = hyp.transitions[hyp_states[idx], syms]
+            states = teacher.advance(states[idx], syms)
+        return None
+
+    def _confirm(self, teacher: SequenceTeacher, hyp: Hypothesis, w: Code) -> bool:
+        """Counterexamples are checked through the teacher's cached queries, the one source of truth
+        (batched hidden-state arithmetic can differ in the last bits from a fresh query)."""
+        return bool(teacher.query([w])[0] != hyp.predict([w])[0])
+
+    def _resolve(self, teacher: SequenceTeacher, hyp: Hypothesis, cell: int, first: tuple[int, Code, np.ndarray],
+                 second: tuple[int, Code, np.ndarray], members: list[tuple[int, np.ndarray]]) -> Code | str:
+        (q1, w1, v1), (q2, w2, v2) = first, second  # q1, q2: equivalence classes of hypothesis states
+        run = hyp.run([w1, w2])
+        suffix = hyp.distinguishing_suffix(int(run[0]), int(run[1]))
+        probes = [w1 + suffix, w2 + suffix]
+        truth = teacher.query(probes)
+        guess = hyp.predict(probes)
+        for word, t, g in zip(probes, truth, guess):
+            if t != g:
+                return word
+        a = np.array([v for q, v in members if q == q1])
+        b = np.array([v for q, v in members if q == q2])
+        self.partition.split(cell, a, b, (v1, v2))
+        self.n_refinements += 1
+        return "refined"
+
+
+# ---------------------------------------------------------------------------------------------
+# the learner
+# ---------------------------------------------------------------------------------------------
+class AutomatonLearner:
+    """L* over a sequence teacher, with batched queries and a statistical and/or white-box oracle.
+
+    Parameters
+    ----------
+    max_states : int
+        Largest automaton returned. When a counterexample would need more states, learning stops
+        and the best hypothesis so far (highest agreement with the teacher on a held-out sample of
+        random words) is returned, with ``stopped_ == "max_states"``.
+    oracle : {"auto", "statistical", "whitebox", "both"}
+        "auto" is "both" (white-box first, then statistical) for torch teachers, else "statistical".
+    epsilon, delta : float
+        PAC parameters of the statistical oracle.
+    max_length : int
+        Random words of the statistical oracle and of the held-out sample have lengths uniform in
+        ``0..max_length``.
+    walks_per_transition : int
+        Coverage walks per (state, symbol) in every statistical equivalence query.
+    max_refinements : int
+        Most partition splits of the white-box oracle.
+    time_budget : float or None
+        Seconds; when spent, the best hypothesis so far is returned (``stopped_ == "time_budget"``).
+    output : {"auto", "dfa", "moore"}
+        "auto" returns a DFA when the teacher's labels are booleans (or 0/1), else a Moore machine.
+    n_validation : int
+        Size of the held-out sample (random words, as the statistical oracle's) that ranks the
+        hypotheses when a budget stops learning; asked only then.
+    random_state : int or None
+    progress : bool or None
+        Progress bar (None: only on an interactive terminal).
+
+    Attributes
+    ----------
+    model_ : DFA or MooreMachine
+    stopped_ : None, "max_states" or "time_budget"
+    n_rounds_ : int
+        Equivalence queries asked.
+    n_queries_ : int
+        Words the teacher's backend answered (cache misses).
+    validation_agreement_ : float or None
+        When a budget stopped learning: agreement of ``model_`` with the teacher on the held-out
+        sample (None otherwise: the oracles found no counterexample).
+    history_ : list of (n_states, agreement or None)
+        Every hypothesis in order.
+
+    Examples
+    --------
+    >>> from symdistill.teachers.sequence import as_sequence_teacher
+    >>> teacher = as_sequence_teacher(lambda ws: ["000" not in w for w in ws], alphabet="01")
+    >>> learner = AutomatonLearner(random_state=0).fit(teacher)
+    >>> learner.model_.size, learner.stopped_
+    (4, None)
+    """
+
+    def __init__(self, *, max_states: int = 50, oracle: str = "auto", epsilon: float = 0.001, delta: float = 0.05,
+                 max_length: int = 30, walks_per_transition: int = 4, max_refinements: int = 200,
+                 time_budget: float | None = None, output: str = "auto", n_validation: int = 2000,
+                 random_state: int | None = None, progress: bool | None = None) -> None:
+        self.max_states = max_states
+        self.oracle = oracle
+        self.epsilon = epsilon
+        self.delta = delta
+        self.max_length = max_length
+        self.walks_per_transition = walks_per_transition
+        self.max_refinements = max_refinements
+        self.time_budget = time_budget
+        self.output = output
+        self.n_validation = n_validation
+        self.random_state = random_state
+        self.progress = progress
+
+    def _validate_params(self, teacher: Any) -> None:
+        if not isinstance(teacher, SequenceTeacher):
+            raise TypeError(f"fit needs a SequenceTeacher (see as_sequence_teacher), got {type(teacher).__name__}")
+        _check_int("max_states", self.max_states, 1)
+        _check_int("max_length", self.max_length, 1)
+        _check_int("walks_per_transition", self.walks_per_transition, 0)
+        _check_int("max_refinements", self.max_refinements, 0)
+        _check_int("n_validation", self.n_validation, 0)
+        if self.oracle not in ORACLES:
+            raise ValueError(f"oracle must be one of {ORACLES}, got {self.oracle!r}")
+        if self.output not in OUTPUTS:
+            raise ValueError(f"output must be one of {OUTPUTS}, got {self.output!r}")
+        for name in ("epsilon", "delta"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < 1:
+                raise ValueError(f"{name} must be a number in (0, 1), got {v!r}")
+        if self.time_budget is not None and (isinstance(self.time_budget, bool) or
+                                             not isinstance(self.time_budget, (int, float)) or self.time_budget <= 0):
+            raise ValueError(f"time_budget must be a positive number of seconds or None, got {self.time_budget!r}")
+        if self.oracle in ("whitebox", "both") and not teacher.has_hidden_states:
+            raise ValueError(f"oracle={self.oracle!r} needs hidden states, but {teacher.name} has none; wrap a torch "
+                             "module with as_sequence_teacher(module, alphabet=...) or use oracle='statistical'")
+
+    def fit(self, teacher: SequenceTeacher) -> AutomatonLearner:
+        """Learn an automaton from ``teacher``; returns ``self`` with ``model_`` set."""
+        self._validate_params(teacher)
+        start = time.perf_counter()
+        deadline = start + self.time_budget if self.time_budget is not None else math.inf
+        queries_before = teacher.n_queries
+        seeds = np.random.SeedSequence(self.random_state).spawn(2)
+        oracles = self._oracles(teacher, np.random.default_rng(seeds[0]))
+        table = ObservationTable(teacher)
+        table.fill()
+        hypotheses: list[Hypothesis] = []
+        self.stopped_: str | None = None
+        self.n_rounds_ = 0
+        with progress_bar(self.max_states, "L* states", self.progress) as bar:
+            while True:
+                capped = self._close(table)
+                hyp = table.hypothesis()
+                hypotheses.append(hyp)
+                bar.update(hyp.n_states - bar.n)
+                bar.set_postfix(rounds=self.n_rounds_)
+                if capped:
+                    self.stopped_ = "max_states"
+                    break
+                if time.perf_counter() >= deadline:
+                    self.stopped_ = "time_budget"
+                    break
+                cex = None
+                for oracle in oracles:
+                    self.n_rounds_ += 1
+                    cex = oracle.find_counterexample(teacher, hyp, deadline)
+                    if cex is not None or time.perf_counter() >= deadline:
+                        break
+                if cex is None:
+                    if time.perf_counter() >= deadline:
+                        self.stopped_ = "time_budget"
+                    break
+                if hyp.n_states >= self.max_states:
+                    self.stopped_ = "max_states"
+                    break
+                table.add_suffix(self._suffix(teacher, hyp, cex))
+        self.history_ = [(h.n_states, None) for h in hypotheses]
+        final, self.validation_agreement_ = hypotheses[-1], None
+        if self.stopped_ is not None:
+            final = self._best(teacher, hypotheses, np.random.default_rng(seeds[1]))
+        self.n_queries_ = teacher.n_queries - queries_before
+        self.fit_time_ = time.perf_counter() - start
+        self.oracles_ = oracles
+        self.model_ = self._to_model(teacher, final, [o.name for o in oracles])
+        if self.stopped_ is not None:
+            warnings.warn(
+                f"automaton learning stopped by {self.stopped_} after {self.n_rounds_} equivalence queries; returning "
+                f"the best hypothesis so far ({final.n_states} states, agreement "
+                f"{self.validation_agreement_:.4f} with the teacher on {self.n_validation} held-out words)",
+                stacklevel=2)
+        return self
+
+    def _best(self, teacher: SequenceTeacher, hypotheses: list[Hypothesis], rng: np.random.Generator) -> Hypothesis:
+        """The hypothesis that agrees most with the teacher on held-out random words (fewer states on
+        ties); sets ``validation_agreement_`` and the scores in ``history_``."""
+        words = random_words(rng, self.n_validation, len(teacher.alphabet), self.max_length)
+        truth = teacher.query(words)
+        scores = [float(np.mean(h.predict(words) == truth)) if words else 1.0 for h in hypotheses]
+        self.history_ = [(h.n_states, sc) for h, sc in zip(hypotheses, scores)]
+        i = max(range(len(hypotheses)), key=lambda j: (scores[j], -hypotheses[j].n_states, -j))
+        self.validation_agreement_ = scores[i]
+        return hypotheses[i]
+
+    # -- steps ---------------------------------------------------------------------------------
+    def _oracles(self, teacher: SequenceTeacher, rng: np.random.Generator) -> list[Any]:
+        kind = self.oracle
+        if kind == "auto":
+            kind = "both" if teacher.has_hidden_states else "statistical"
+        out: list[Any] = []
+        if kind in ("whitebox", "both"):
+            out.append(WhiteBoxOracle(max_refinements=self.max_refinements, max_depth=max(self.max_length, 2 * self.max_states)))
+        if kind in ("statistical", "both"):
+            out.append(StatisticalOracle(epsilon=self.epsilon, delta=self.delta, max_length=self.max_length,
+                                         walks_per_transition=self.walks_per_transition, rng=rng))
+        return out
+
+    def _close(self, table: ObservationTable) -> bool:
+        """Make the table closed; True when that would exceed ``max_states`` (table left unclosed)."""
+        while True:
+            new = table.unclosed()
+            if not new:
+                return False
+            room = self.max_states - len(table.S)
+            if room <= 0:
+                return True
+            table.add_rows(new[:room])
+
+    @staticmethod
+    def _suffix(teacher: SequenceTeacher, hyp: Hypothesis, cex: Code) -> Code:
+        """Rivest-Schapire: the suffix after the first position where replacing the prefix by the
+        access word of its hypothesis state flips the teacher's answer (all positions in one batch)."""
+        m = len(cex)
+        prefix_states = hyp.run([cex[:i] for i in range(m + 1)])
+        probes = [hyp.access[q] + cex[i:] for i, q in enumerate(prefix_states.tolist())]
+        alpha = teacher.query(probes)
+        flips = np.nonzero(alpha[:-1] != alpha[1:])[0]
+        if len(flips) == 0:
+            raise TeacherError(f"counterexample {teacher.decode(cex)!r} is not one on a second look: the teacher "
+                               "answered the same word differently (is it deterministic?)")
+        return cex[int(flips[0]) + 1:]
+
+    def _to_model(self, teacher: SequenceTeacher, hyp: Hypothesis, oracle_names: list[str]) -> DFA | MooreMachine:
+        meta: dict[str, Any] = {"learner": "L*", "oracle": "+".join(oracle_names), "rounds": self.n_rounds_,
+                                "stopped": self.stopped_}
+        if self.validation_agreement_ is not None:
+            meta["validation_agreement"] = round(float(self.validation_agreement_), 6)
+        labels = [teacher.classes_[o] for o in hyp.outputs.tolist()]
+        want = self.output
+        if want == "auto":
+            want = "dfa" if teacher.binary else "moore"
+        if want == "dfa":
+            if not teacher.binary:
+                raise ValueError(f"output='dfa' needs boolean (or 0/1) labels, but {teacher.name} answered "
+                                 f"{teacher.classes_[:5]!r}; use output='moore'")
+            return DFA(teacher.alphabet, hyp.transitions, [bool(x) for x in labels], meta=meta).minimize()
+        try:
+            classes = sorted(set(teacher.classes_))
+        except TypeError:
+            classes = list(teacher.classes_)
+        return MooreMachine(teacher.alphabet, hyp.transitions, labels, classes, meta=meta).minimize()
+
+
+def _check_int(name: str, value: Any, low: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")

@@ -1,0 +1,587 @@
+"""Sequence teachers: membership queries on words, answered in batches, cached and counted.
+
+A sequence teacher labels words over a finite alphabet. Two adapters:
+
+* :class:`CallableSequenceTeacher` wraps ``f(words) -> labels`` (one call for many words), or
+  ``f(word) -> label`` with ``per_word=True``. Any symbolic automaton (``DFA``, ``MooreMachine``)
+  is such a callable, so a known automaton can act as a teacher.
+* :class:`TorchSequenceTeacher` wraps a recurrent ``torch.nn.Module`` and answers a whole query in
+  a few forward calls. An ``nn.RNN`` / ``nn.GRU`` / ``nn.LSTM`` runs all words of a query in one
+  call on a packed sequence (no padding enters the recurrence); a module with a ``step`` method is
+  stepped once per depth of the prefix tree of the query's words, so a prefix shared by many words
+  is computed once. Hidden states can be read for any word, and advanced one symbol at a time
+  from stored states (``initial_states`` / ``advance``): the white-box equivalence oracle walks the
+  network that way, never recomputing a prefix.
+
+The module convention (checked when the teacher is made, with an error naming what is missing):
+
+1. **embedding / rnn / head** attributes: ``embedding`` maps a ``LongTensor`` of token ids ``(B,)``
+   to ``(B, E)`` (an ``nn.Embedding``), ``rnn`` is an ``nn.RNN`` / ``nn.GRU`` / ``nn.LSTM``
+   (unidirectional, ``batch_first`` either way), ``head`` maps the top layer's hidden state
+   ``(B, H)`` to logits ``(B, 1)`` or ``(B, C)``. The label of a word is ``head`` applied to the
+   hidden state after its last symbol; the empty word is labelled from the zero initial state.
+2. **initial_state / step / readout** methods, for any other recurrent model:
+   ``initial_state(batch_size) -> Tensor (B, D)``, ``step(state, tokens) -> Tensor (B, D)`` with
+   ``tokens`` a ``LongTensor (B,)``, and ``readout(state) -> logits (B, 1) / (B,) / (B, C)``.
+
+Symbol ``alphabet[i]`` is token id ``i`` unless ``token_ids`` maps symbols to ids. One output
+column (or a 1-D output) is a logit of "accept" (``output="probability"`` reads it as a probability);
+``C >= 2`` columns are class scores, labelled by ``classes`` (default ``0 .. C-1``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from .._errors import TeacherError
+from .._words import Code, check_alphabet, decode, encode_many, pad_codes, single_char
+
+
+class SequenceTeacher:
+    """Base class: answers membership queries on encoded words (tuples of symbol indices).
+
+    Subclasses implement ``_label_codes(codes) -> list of raw labels``. This base deduplicates,
+    caches (``cache=True``), counts (``n_queries`` words answered by the backend, ``n_calls`` backend
+    calls) and maps labels to class indices; ``classes_`` lists the labels seen so far, in order of
+    first appearance.
+    """
+
+    name = "sequence teacher"
+    has_hidden_states = False
+
+    def __init__(self, alphabet: Any, *, cache: bool = True, cache_size: int = 2_000_000) -> None:
+        self.alphabet: tuple[str, ...] = check_alphabet(alphabet)
+        if not isinstance(cache_size, (int, np.integer)) or cache_size < 0:
+            raise ValueError(f"cache_size must be a non-negative integer, got {cache_size!r}")
+        self.cache = bool(cache)
+        self.cache_size = int(cache_size)
+        self._index = {s: i for i, s in enumerate(self.alphabet)}
+        self._chars = single_char(self.alphabet)
+        self._cache: dict[Code, int] = {}
+        self.classes_: list[Any] = []
+        self._class_index: dict[Any, int] = {}
+        self.n_queries = 0
+        self.n_calls = 0
+
+    # -- to implement --------------------------------------------------------------------------
+    def _label_codes(self, codes: list[Code]) -> Sequence[Any]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- public --------------------------------------------------------------------------------
+    def encode(self, words: Any) -> list[Code]:
+        return encode_many(words, self._index, self._chars)
+
+    def decode(self, code: Sequence[int]) -> str | tuple[str, ...]:
+        return decode(code, self.alphabet)
+
+    def query(self, codes: Sequence[Code]) -> np.ndarray:
+        """Class index (into ``classes_``) of each encoded word; one backend call for all misses."""
+        codes = [tuple(c) for c in codes]
+        out = np.empty(len(codes), dtype=np.int64)
+        todo: dict[Code, list[int]] = {}
+        for i, c in enumerate(codes):
+            hit = self._cache.get(c) if self.cache else None
+            if hit is None:
+                todo.setdefault(c, []).append(i)
+            else:
+                out[i] = hit
+        if todo:
+            missing = list(todo)
+            labels = self._label_codes(missing)
+            self.n_queries += len(missing)
+            idx = self.index_labels(labels, missing)
+            if self.cache and len(self._cache) + len(missing) > self.cache_size:
+                self._cache.clear()  # bounded memory: start over rather than grow without limit
+            for c, k in zip(missing, idx):
+                for i in todo[c]:
+                    out[i] = k
+                if self.cache:
+                    self._cache[c] = int(k)
+        return out
+
+    def predict(self, words: Any) -> np.ndarray:
+        """The teacher's label of each word (strings or tuples of symbols).
+
+        >>> t = CallableSequenceTeacher(lambda ws: [w.count("1") % 2 == 0 for w in ws], alphabet="01")
+        >>> t.predict(["", "1", "11"]).tolist()
+        [True, False, True]
+        """
+        from ..models.automata import label_array
+
+        return label_array(self.classes_, self.query(self.encode(words)))
+
+    @property
+    def binary(self) -> bool:
+        """True when every label seen is False/True (or 0/1): the teacher is a language."""
+        return all(isinstance(c, (bool, int)) and c in (0, 1) for c in self.classes_)
+
+    def describe(self) -> dict[str, Any]:
+        return {"teacher": self.name, "alphabet": list(self.alphabet), "classes": [repr(c) for c in self.classes_]}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.name!r}, alphabet={list(self.alphabet)}, n_queries={self.n_queries})"
+
+    # -- internals -----------------------------------------------------------------------------
+    def index_labels(self, labels: Sequence[Any], codes: Sequence[Code]) -> np.ndarray:
+        """Class indices of raw ``labels`` (one per word of ``codes``, named in errors); labels not
+        seen before are appended to ``classes_``."""
+        idx = np.empty(len(codes), dtype=np.int64)
+        for i, raw in enumerate(labels):
+            key = _normalise_label(raw, self.name, codes[i], self.alphabet)
+            k = self._class_index.get(key)
+            if k is None:
+                k = self._class_index[key] = len(self.classes_)
+                self.classes_.append(key)
+            idx[i] = k
+        return idx
+
+
+def _normalise_label(raw: Any, name: str, code: Code, alphabet: tuple[str, ...]) -> Any:
+    if isinstance(raw, np.generic):
+        raw = raw.item()
+    if isinstance(raw, (bool, str, int)):
+        return raw
+    word = decode(code, alphabet)
+    if isinstance(raw, float):
+        if raw == raw and raw.is_integer():
+            return int(raw)
+        raise TeacherError(f"{name} returned {raw!r} for word {word!r}: a sequence teacher must return labels "
+                           "(bool, int or str), not scores; threshold probabilities first")
+    raise TeacherError(f"{name} returned {raw!r} ({type(raw).__name__}) for word {word!r}; "
+                       "expected a label (bool, int or str)")
+
+
+class CallableSequenceTeacher(SequenceTeacher):
+    """Wrap ``fn(words) -> labels`` (or ``fn(word) -> label`` with ``per_word=True``).
+
+    Parameters
+    ----------
+    fn : callable
+        Receives a list of words and returns one label per word (list, tuple or 1-D array).
+    alphabet : sequence of str
+    word_type : {"auto", "str", "tuple"}
+        How words are handed to ``fn``: "auto" passes strings when every symbol is one character.
+    batch_size : int or None
+        Most words per call of ``fn``; None sends every missing word of a query in one call.
+    per_word : bool
+        ``fn`` labels one word at a time.
+    cache, cache_size, name
+        See :class:`SequenceTeacher`.
+
+    Examples
+    --------
+    >>> t = CallableSequenceTeacher(lambda ws: ["000" not in w for w in ws], alphabet=["0", "1"])
+    >>> t.predict(["1000", "0101"]).tolist(), t.n_calls
+    ([False, True], 1)
+    """
+
+    def __init__(self, fn: Callable[[Any], Any], alphabet: Any, *, word_type: str = "auto",
+                 batch_size: int | None = None, per_word: bool = False, cache: bool = True,
+                 cache_size: int = 2_000_000, name: str | None = None) -> None:
+        if not callable(fn):
+            raise TypeError(f"fn must be callable, got {type(fn).__name__}")
+        super().__init__(alphabet, cache=cache, cache_size=cache_size)
+        if word_type not in ("auto", "str", "tuple"):
+            raise ValueError(f"word_type must be 'auto', 'str' or 'tuple', got {word_type!r}")
+        if word_type == "str" and not self._chars:
+            raise ValueError("word_type='str' needs single-character symbols")
+        if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
+            raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
+        self.fn = fn
+        self.as_strings = word_type == "str" or (word_type == "auto" and self._chars)
+        self.batch_size = None if batch_size is None else int(batch_size)
+        self.per_word = bool(per_word)
+        self.name = name or f"callable {getattr(fn, '__qualname__', type(fn).__name__)}"
+
+    def _word(self, code: Code) -> str | tuple[str, ...]:
+        symbols = tuple(self.alphabet[i] for i in code)
+        return "".join(symbols) if self.as_strings else symbols
+
+    def _label_codes(self, codes: list[Code]) -> list[Any]:
+        words = [self._word(c) for c in codes]
+        step = self.batch_size or len(words)
+        labels: list[Any] = []
+        for i in range(0, len(words), step):
+            labels.extend(self._call(words[i:i + step]))
+        return labels
+
+    def _call(self, words: list[Any]) -> list[Any]:
+        self.n_calls += 1 if not self.per_word else len(words)
+        try:
+            raw = [self.fn(w) for w in words] if self.per_word else self.fn(words)
+        except Exception as exc:
+            raise TeacherError(f"{self.name} raised {type(exc).__name__}: {exc} "
+                               f"(asked about {len(words)} words, e.g. {words[0]!r})") from exc
+        if self.per_word:
+            return raw
+        if isinstance(raw, np.ndarray):
+            if raw.ndim != 1:
+                raise TeacherError(f"{self.name} returned an array of shape {raw.shape} for {len(words)} words; "
+                                   "expected one label per word (shape (n,))")
+            raw = raw.tolist()
+        elif isinstance(raw, (str, bytes)) or not isinstance(raw, Iterable):
+            raise TeacherError(f"{self.name} returned a {type(raw).__name__} ({raw!r}) for a list of {len(words)} "
+                               "words; expected one label per word (pass per_word=True if it labels one word)")
+        raw = list(raw)
+        if len(raw) != len(words):
+            raise TeacherError(f"{self.name} returned {len(raw)} labels for {len(words)} words")
+        return raw
+
+
+class TorchSequenceTeacher(SequenceTeacher):
+    """A recurrent ``torch.nn.Module`` as a sequence teacher (see the module docstring for the
+    convention the module must follow).
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+    alphabet : sequence of str
+    token_ids : dict or None
+        Token id of each symbol; default ``alphabet[i] -> i``.
+    output : {"logit", "probability"}
+        How a single output column is read (accept when logit > 0, or probability > 0.5).
+    classes : sequence or None
+        Labels of the output columns when there are two or more.
+    batch_size : int
+        Most words per prefix tree (bounds memory).
+    device : str or None
+        Default: the device of the module's parameters.
+
+    Examples
+    --------
+    >>> import torch
+    >>> class Net(torch.nn.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.embedding = torch.nn.Embedding(2, 4)
+    ...         self.rnn = torch.nn.GRU(4, 8, batch_first=True)
+    ...         self.head = torch.nn.Linear(8, 1)
+    >>> _ = torch.manual_seed(0)
+    >>> t = TorchSequenceTeacher(Net(), alphabet="01")
+    >>> t.predict(["", "0110"]).shape, t.hidden_states(["01"]).shape
+    ((2,), (1, 8))
+    """
+
+    has_hidden_states = True
+
+    def __init__(self, module: Any, alphabet: Any, *, token_ids: dict[str, int] | None = None,
+                 output: str = "logit", classes: Sequence[Any] | None = None, batch_size: int = 8192,
+                 device: str | None = None, cache: bool = True, cache_size: int = 2_000_000) -> None:
+        torch = _torch()
+        super().__init__(alphabet, cache=cache, cache_size=cache_size)
+        if not isinstance(module, torch.nn.Module):
+            raise TypeError(f"expected a torch.nn.Module, got {type(module).__name__}")
+        if output not in ("logit", "probability"):
+            raise ValueError(f"output must be 'logit' or 'probability', got {output!r}")
+        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        self.module = module
+        self.output = output
+        self.batch_size = int(batch_size)
+        self.class_labels = None if classes is None else list(classes)
+        self.n_steps = 0
+        self.name = f"torch {type(module).__name__}"
+        ids = token_ids if token_ids is not None else {s: i for i, s in enumerate(self.alphabet)}
+        missing = [s for s in self.alphabet if s not in ids]
+        if missing:
+            raise ValueError(f"token_ids has no id for symbol {missing[0]!r}")
+        self._tokens = torch.tensor([int(ids[s]) for s in self.alphabet], dtype=torch.long)
+        self.device = torch.device(device) if device is not None else _module_device(module)
+        self._tokens = self._tokens.to(self.device)
+        self._style = _module_style(module)
+
+    # -- low-level: states ---------------------------------------------------------------------
+    def initial_states(self, n: int) -> Any:
+        """``n`` copies of the initial hidden state, as a tensor ``(n, D)``."""
+        torch = _torch()
+        with self._eval():
+            if self._style == "step":
+                state = self.module.initial_state(n)
+                _check_state(state, n, "initial_state")
+                return state.to(self.device)
+            rnn = self.module.rnn
+            layers = rnn.num_layers
+            width = rnn.proj_size if getattr(rnn, "proj_size", 0) else rnn.hidden_size
+            dim = layers * width + (layers * rnn.hidden_size if isinstance(rnn, torch.nn.LSTM) else 0)
+            return torch.zeros(n, dim, device=self.device, dtype=_module_dtype(self.module))
+
+    def advance(self, states: Any, symbols: Any) -> Any:
+        """States after reading one symbol (indices into the alphabet) from each of ``states``."""
+        torch = _torch()
+        sym = torch.as_tensor(np.asarray(symbols, dtype=np.int64), device=self.device)
+        tokens = self._tokens[sym]
+        self.n_steps += 1
+        with self._eval():
+            if self._style == "step":
+                out = self.module.step(states, tokens)
+                _check_state(out, len(tokens), "step")
+                return out
+            rnn = self.module.rnn
+            x = self.module.embedding(tokens)
+            x = x.unsqueeze(1) if rnn.batch_first else x.unsqueeze(0)
+            _, h = rnn(x, self._unflatten(states))
+            return self._flatten(h)
+
+    def labels_of_states(self, states: Any) -> np.ndarray:
+        """Raw labels (before class indexing) of the words that reached ``states``."""
+        with self._eval():
+            if self._style == "step":
+                logits = self.module.readout(states)
+            else:
+                logits = self.module.head(self._top(states))
+        return self._interpret(logits)
+
+    # -- public --------------------------------------------------------------------------------
+    def hidden_states(self, words: Any) -> np.ndarray:
+        """Hidden state reached by each word, ``(n_words, D)``.
+
+        For the embedding / rnn / head convention, ``D`` is the hidden vectors of all layers
+        (and the LSTM cell state) concatenated.
+        """
+        states, _ = self.states_and_labels(self.encode(words))
+        return states
+
+    def states_and_labels(self, codes: Sequence[Code]) -> tuple[np.ndarray, np.ndarray]:
+        """Hidden states ``(n, D)`` and class indices ``(n,)`` of encoded words, via prefix trees."""
+        codes = [tuple(c) for c in codes]
+        states, raw = [], []
+        for i in range(0, len(codes), self.batch_size):
+            s, r = self._run_batch(codes[i:i + self.batch_size])
+            states.append(s)
+            raw.extend(r)
+        if not codes:
+            return np.zeros((0, 0)), np.zeros(0, dtype=np.int64)
+        self.n_queries += len(codes)
+        return np.concatenate(states), self.index_labels(raw, codes)
+
+    # -- internals -----------------------------------------------------------------------------
+    def _label_codes(self, codes: list[Code]) -> list[Any]:
+        raw: list[Any] = []
+        for i in range(0, len(codes), self.batch_size):
+            raw.extend(self._run_batch(codes[i:i + self.batch_size])[1])
+        return raw
+
+    def _run_batch(self, codes: list[Code]) -> tuple[np.ndarray, list[Any]]:
+        return self._run_packed(codes) if self._style == "rnn" else self._run_trie(codes)
+
+    def _run_packed(self, codes: list[Code]) -> tuple[np.ndarray, list[Any]]:
+        """embedding / rnn / head modules: one call of the RNN over all words (a packed sequence,
+        so nothing is padded inside the recurrence); the empty word keeps the initial state."""
+        torch = _torch()
+        self.n_calls += 1
+        padded, lengths = pad_codes(codes)
+        states = self.initial_states(len(codes))
+        nonempty = np.nonzero(lengths > 0)[0]
+        if len(nonempty):
+            rnn = self.module.rnn
+            with self._eval():
+                tokens = self._tokens[torch.as_tensor(padded[nonempty], device=self.device)]
+                x = self.module.embedding(tokens)
+                if not rnn.batch_first:
+                    x = x.transpose(0, 1)
+                packed = torch.nn.utils.rnn.pack_padded_sequence(
+                    x, torch.as_tensor(lengths[nonempty]), batch_first=rnn.batch_first, enforce_sorted=False)
+                _, h = rnn(packed, self._unflatten(states[torch.as_tensor(nonempty, device=self.device)]))
+                states[torch.as_tensor(nonempty, device=self.device)] = self._flatten(h)
+            self.n_steps += int(lengths.max())
+        labels = self.labels_of_states(states)
+        return states.detach().to("cpu").double().numpy(), list(labels)
+
+    def _run_trie(self, codes: list[Code]) -> tuple[np.ndarray, list[Any]]:
+        """initial_state / step / readout modules: one batched step per depth over the prefix tree
+        of ``codes``, so a prefix shared by many words is computed once."""
+        torch = _torch()
+        self.n_calls += 1
+        children: dict[tuple[int, int], int] = {}
+        parent, symbol, depth = [-1], [-1], [0]
+        ends = np.empty(len(codes), dtype=np.int64)
+        for w, code in enumerate(codes):
+            node = 0
+            for a in code:
+                key = (node, a)
+                nxt = children.get(key)
+                if nxt is None:
+                    nxt = children[key] = len(parent)
+                    parent.append(node)
+                    symbol.append(a)
+                    depth.append(depth[node] + 1)
+                node = nxt
+            ends[w] = node
+        parent_a, symbol_a, depth_a = np.array(parent), np.array(symbol), np.array(depth)
+        order = np.argsort(depth_a, kind="stable")
+        bounds = np.searchsorted(depth_a[order], np.arange(depth_a.max() + 2))
+        init = self.initial_states(1)
+        states = init.new_empty((len(parent), init.shape[1]))
+        states[0] = init[0]
+        with torch.no_grad():
+            for d in range(1, len(bounds) - 1):
+                idx = order[bounds[d]:bounds[d + 1]]
+                if len(idx) == 0:
+                    continue
+                idx_t = torch.as_tensor(idx, device=self.device)
+                prev = states[torch.as_tensor(parent_a[idx], device=self.device)]
+                states[idx_t] = self.advance(prev, symbol_a[idx])
+            final = states[torch.as_tensor(ends, device=self.device)]
+            labels = self.labels_of_states(final)
+        return final.detach().to("cpu").double().numpy(), list(labels)
+
+    def _interpret(self, logits: Any) -> np.ndarray:
+        out = logits.detach().to("cpu").double().numpy()
+        if out.ndim == 2 and out.shape[1] == 1:
+            out = out[:, 0]
+        if not np.all(np.isfinite(out)):
+            raise TeacherError(f"{self.name} produced non-finite outputs (NaN or inf)")
+        if out.ndim == 1:
+            if self.class_labels is not None and len(self.class_labels) != 2:
+                raise TeacherError(f"{self.name} has one output column but classes={self.class_labels!r}")
+            accept = out > (0.0 if self.output == "logit" else 0.5)
+            if self.class_labels is None:
+                return accept
+            return np.array([self.class_labels[int(a)] for a in accept], dtype=object)
+        if out.ndim != 2:
+            raise TeacherError(f"{self.name} produced outputs of shape {out.shape}; expected (B,), (B, 1) or (B, C)")
+        k = out.shape[1]
+        if self.class_labels is not None and len(self.class_labels) != k:
+            raise TeacherError(f"{self.name} has {k} output columns but classes={self.class_labels!r}")
+        best = np.argmax(out, axis=1)
+        if self.class_labels is None:
+            return best
+        return np.array([self.class_labels[int(b)] for b in best], dtype=object)
+
+    # embedding/rnn/head: flat state = per-layer h (and LSTM c) concatenated, batch first
+    def _flatten(self, h: Any) -> Any:
+        torch = _torch()
+        if isinstance(h, tuple):
+            return torch.cat([self._flatten(h[0]), self._flatten(h[1])], dim=1)
+        return h.transpose(0, 1).reshape(h.shape[1], -1)
+
+    def _unflatten(self, flat: Any) -> Any:
+        torch = _torch()
+        rnn = self.module.rnn
+        layers = rnn.num_layers
+        width = rnn.proj_size if getattr(rnn, "proj_size", 0) else rnn.hidden_size
+        h = flat[:, :layers * width].reshape(len(flat), layers, width).transpose(0, 1).contiguous()
+        if isinstance(rnn, torch.nn.LSTM):
+            c = flat[:, layers * width:].reshape(len(flat), layers, rnn.hidden_size).transpose(0, 1).contiguous()
+            return h, c
+        return h
+
+    def _top(self, flat: Any) -> Any:
+        rnn = self.module.rnn
+        width = rnn.proj_size if getattr(rnn, "proj_size", 0) else rnn.hidden_size
+        return flat[:, (rnn.num_layers - 1) * width: rnn.num_layers * width]
+
+    def _eval(self) -> Any:
+        return _EvalMode(self.module)
+
+
+class _EvalMode:
+    """Eval mode and no_grad for the duration of a query; the training flag is restored after."""
+
+    def __init__(self, module: Any) -> None:
+        self.module = module
+
+    def __enter__(self) -> None:
+        torch = _torch()
+        self.was_training = self.module.training
+        self.grad = torch.no_grad()
+        self.grad.__enter__()
+        self.module.eval()
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.was_training:
+            self.module.train()
+        self.grad.__exit__(*exc)
+
+
+def _torch() -> Any:
+    try:
+        import torch
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ImportError("this teacher needs PyTorch: pip install 'symdistill[torch]'") from exc
+    return torch
+
+
+def _module_device(module: Any) -> Any:
+    torch = _torch()
+    for p in module.parameters():
+        return p.device
+    return torch.device("cpu")
+
+
+def _module_dtype(module: Any) -> Any:
+    torch = _torch()
+    for p in module.parameters():
+        if p.is_floating_point():
+            return p.dtype
+    return torch.float32
+
+
+def _module_style(module: Any) -> str:
+    torch = _torch()
+    if all(callable(getattr(module, m, None)) for m in ("initial_state", "step", "readout")):
+        return "step"
+    missing = [a for a in ("embedding", "rnn", "head") if not isinstance(getattr(module, a, None), torch.nn.Module)]
+    if missing:
+        raise TypeError(
+            f"cannot read {type(module).__name__} as a recurrent classifier: it has no submodule "
+            f"{', '.join(repr(m) for m in missing)}. Expected either attributes embedding (token ids -> vectors), "
+            "rnn (nn.RNN / nn.GRU / nn.LSTM) and head (hidden state -> logits), or methods "
+            "initial_state(batch_size), step(state, tokens) and readout(state)")
+    rnn = module.rnn
+    if not isinstance(rnn, torch.nn.RNNBase):
+        raise TypeError(f"{type(module).__name__}.rnn is a {type(rnn).__name__}; expected nn.RNN, nn.GRU or nn.LSTM "
+                        "(or give the module initial_state / step / readout methods)")
+    if rnn.bidirectional:
+        raise TypeError(f"{type(module).__name__}.rnn is bidirectional; a sequence teacher reads words left to "
+                        "right one symbol at a time, so only unidirectional RNNs are supported")
+    return "rnn"
+
+
+def _check_state(state: Any, n: int, where: str) -> None:
+    torch = _torch()
+    if not isinstance(state, torch.Tensor) or state.ndim != 2 or state.shape[0] != n:
+        shape = tuple(state.shape) if isinstance(state, torch.Tensor) else type(state).__name__
+        raise TeacherError(f"module.{where} returned {shape}; expected a tensor of shape ({n}, D)")
+
+
+def as_sequence_teacher(obj: Any, alphabet: Any = None, **kwargs: Any) -> SequenceTeacher:
+    """Wrap ``obj`` as a :class:`SequenceTeacher`.
+
+    ``obj`` may be a SequenceTeacher (returned as is), a symbolic automaton (``DFA`` /
+    ``MooreMachine``), a recurrent ``torch.nn.Module`` (see the module convention above), or a
+    callable ``f(words) -> labels``. Keyword arguments go to the adapter.
+
+    >>> t = as_sequence_teacher(lambda ws: [len(w) % 2 for w in ws], alphabet=["a", "b"])
+    >>> t.predict(["ab", "aba"]).tolist()
+    [0, 1]
+    """
+    from ..models.automata import _Automaton
+
+    if isinstance(obj, SequenceTeacher):
+        if kwargs:
+            raise ValueError("as_sequence_teacher got options for an object that is already a SequenceTeacher")
+        if alphabet is not None and check_alphabet(alphabet) != obj.alphabet:
+            raise ValueError(f"alphabet {list(check_alphabet(alphabet))} differs from the teacher's {list(obj.alphabet)}")
+        return obj
+    if isinstance(obj, _Automaton):
+        if alphabet is not None and set(check_alphabet(alphabet)) != set(obj.alphabet):
+            raise ValueError(f"alphabet {list(alphabet)} differs from the automaton's {list(obj.alphabet)}")
+        kwargs.setdefault("name", f"{obj.kind} with {obj.size} states")
+        return CallableSequenceTeacher(obj.predict, alphabet if alphabet is not None else obj.alphabet, **kwargs)
+    if _is_torch_module(obj):
+        return TorchSequenceTeacher(obj, alphabet, **kwargs)
+    if callable(obj):
+        return CallableSequenceTeacher(obj, alphabet, **kwargs)
+    raise TypeError(f"cannot use a {type(obj).__name__} as a sequence teacher: expected a callable f(words) -> labels, "
+                    "a recurrent torch.nn.Module, or an automaton")
+
+
+def _is_torch_module(obj: Any) -> bool:
+    import sys
+
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(obj, torch.nn.Module)

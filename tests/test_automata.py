@@ -1,0 +1,419 @@
+"""Automata: models (DFA, Moore), regex compiler, sequence teachers and the L* learner."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import symdistill as sd
+from symdistill import ModelFormatError, TeacherError
+from symdistill.learners.automata import AutomatonLearner
+from symdistill.models.automata import DFA, MooreMachine
+from symdistill.teachers.sequence import CallableSequenceTeacher, TorchSequenceTeacher, as_sequence_teacher
+
+FAST = settings(max_examples=30, deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.too_slow])
+
+
+def all_words(alphabet: str, max_len: int) -> list[str]:
+    return ["".join(p) for n in range(max_len + 1) for p in itertools.product(alphabet, repeat=n)]
+
+
+NO_000 = DFA(["0", "1"], [[1, 0], [2, 0], [3, 0], [3, 3]], [True, True, True, False])
+
+
+# -- models ---------------------------------------------------------------------------------------
+def test_dfa_basics_and_rendering():
+    assert NO_000.accepts("0110") and not NO_000.accepts("1000")
+    assert NO_000.predict(["", "01", "0001"]).tolist() == [True, True, False]
+    assert NO_000.accepts(("0", "1"))
+    assert NO_000.size == 4 and NO_000.sink_states() == [3]
+    text = str(NO_000)
+    assert "4 states" in text and "(sink)" in text and "-> q0" in text
+    dot = NO_000.to_dot()
+    assert dot.startswith("digraph") and 'q3 -> q3 [label="0,1"]' in dot
+
+
+def test_minimize_is_canonical():
+    # NO_000 with its states shuffled, state 1 duplicated (state 4) and an unreachable state 5
+    messy = DFA(["0", "1"], [[3, 1], [4, 1], [0, 1], [3, 3], [0, 1], [0, 5]],
+                [True, True, True, False, True, False], initial=1)
+    m = messy.minimize()
+    assert m.equivalent(messy) and m.size == 4
+    assert m == NO_000 and m.minimize() == m
+    assert DFA.from_regex("(1|01|001)*(0|00)?", "01") == NO_000
+
+
+def test_json_round_trip_dfa_and_moore():
+    dfa = DFA(["0", "1"], [[1, 0], [1, 1]], [True, False], meta={"note": "x"})
+    back = sd.load(dfa.to_json())
+    assert back == dfa and back.meta == {"note": "x"} and isinstance(back, DFA)
+    moore = MooreMachine(["a", "b"], [[1, 0], [2, 1], [0, 2]], ["zero", "one", "two"])
+    back = sd.load(moore.to_json())
+    assert back == moore and back.predict(["aa", "ba"]).tolist() == ["two", "one"]
+    multi = DFA(["go", "stop"], [[0, 1], [1, 1]], [True, False])
+    assert sd.load(multi.to_json()).accepts(("go", "go")) and not multi.accepts(("stop",))
+
+
+def _dfa_json(**changes):
+    data = json.loads(NO_000.to_json())
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"transitions": [{"0": 1, "1": 0}, {"0": 2, "1": 0}, {"0": 3, "1": 0}, {"0": 3, "1": 9}]}, "missing state 9"),
+    ({"transitions": [{"0": 1, "1": 0, "2": 0}, {"0": 2, "1": 0}, {"0": 3, "1": 0}, {"0": 3, "1": 3}]},
+     "unknown symbol '2'"),
+    ({"transitions": [{"0": 1}, {"0": 2, "1": 0}, {"0": 3, "1": 0}, {"0": 3, "1": 3}]}, "no transition on symbol '1'"),
+    ({"transitions": [{"0": 1, "1": "a"}, {"0": 2, "1": 0}, {"0": 3, "1": 0}, {"0": 3, "1": 3}]}, "state number"),
+    ({"transitions": []}, "empty"),
+    ({"transitions": [[1, 0]]}, "should be an object"),
+    ({"accepting": [True, False]}, "4 booleans"),
+    ({"accepting": [1, 1, 1, 0]}, "4 booleans"),
+    ({"initial": 7}, "initial state 7"),
+    ({"alphabet": ["0", "0"]}, "repeated"),
+    ({"alphabet": []}, "empty"),
+])
+def test_malformed_dfa_json(changes, message):
+    with pytest.raises(ModelFormatError, match=re.escape(message)):
+        sd.load(_dfa_json(**changes))
+
+
+def test_malformed_missing_fields_and_moore():
+    for field in ("alphabet", "transitions", "accepting", "initial"):
+        data = _dfa_json()
+        del data[field]
+        with pytest.raises(ModelFormatError, match=field):
+            sd.load(data)
+    data = json.loads(MooreMachine("ab", [[0, 0]], ["x"]).to_json())
+    data["outputs"] = [3]
+    with pytest.raises(ModelFormatError, match="class indices"):
+        sd.load(data)
+
+
+def test_bad_words_and_alphabets():
+    with pytest.raises(ValueError, match="symbol '2'.*not in the alphabet"):
+        NO_000.accepts("012")
+    with pytest.raises(TypeError, match="string or a tuple"):
+        NO_000.predict([5])
+    with pytest.raises(ValueError, match="alphabet is empty"):
+        sd.distill_automaton(lambda ws: [True] * len(ws), alphabet=[])
+    with pytest.raises(TypeError, match="must be strings"):
+        sd.distill_automaton(lambda ws: [True] * len(ws), alphabet=[0, 1])
+    with pytest.raises(ValueError, match="alphabet is required"):
+        sd.distill_automaton(lambda ws: [True] * len(ws))
+    with pytest.raises(TypeError, match="multi-character"):
+        DFA(["ab", "c"], [[0, 0]], [True]).accepts("abc")
+
+
+def test_product_complement_equivalence_against_brute_force():
+    a, b = DFA.from_regex(".*00.*", "01"), DFA.from_regex("(0|1)*1|", "01")
+    words = all_words("01", 8)
+    x, y = a.predict(words), b.predict(words)
+    for op, expect in [("and", x & y), ("or", x | y), ("xor", x ^ y), ("diff", x & ~y)]:
+        assert a.product(b, op).predict(words).tolist() == expect.tolist()
+    assert a.complement().predict(words).tolist() == (~x).tolist()
+    assert a.intersection(b).equivalent(a.product(b, "and"))
+    assert a.union(b).equivalent(b.union(a))
+    assert a.difference(a).is_empty() and not a.is_empty()
+    assert a.is_subset(a.union(b)) and not a.is_subset(b)
+    with pytest.raises(ValueError, match="op must be"):
+        a.product(b, "nand")
+    with pytest.raises(ValueError, match="alphabets differ"):
+        a.product(DFA.from_regex("a*", "ab"))
+
+
+@FAST
+@given(st.lists(st.integers(0, 4), min_size=2, max_size=10), st.lists(st.booleans(), min_size=5, max_size=5),
+       st.lists(st.integers(0, 4), min_size=2, max_size=10), st.lists(st.booleans(), min_size=5, max_size=5))
+def test_distinguishing_word_is_shortest(t1, acc1, t2, acc2):
+    def make(t, acc):
+        n = len(t) // 2
+        return DFA(["0", "1"], [[t[2 * i] % n, t[2 * i + 1] % n] for i in range(n)], acc[:n])
+
+    a, b = make(t1, acc1), make(t2, acc2)
+    words = all_words("01", 9)
+    differ = [w for w, p, q in zip(words, a.predict(words), b.predict(words)) if p != q]
+    found = a.distinguishing_word(b)
+    if found is None:
+        assert not differ  # equivalent automata with <= 5 states agree on all words up to length 9
+    else:
+        assert a.accepts(found) != b.accepts(found)
+        assert not differ or len(found) == len(differ[0])
+
+
+# -- regex ----------------------------------------------------------------------------------------
+def regexes() -> st.SearchStrategy[str]:
+    atom = st.sampled_from(["a", "b", ".", "[ab]", "[^a]", "[a-b]", "()", "[b-b]"])
+    return st.recursive(
+        atom,
+        lambda inner: st.one_of(
+            st.tuples(inner, inner).map("".join),
+            st.tuples(inner, inner).map(lambda p: f"{p[0]}|{p[1]}"),
+            st.tuples(inner, st.sampled_from("*+?")).map(lambda p: f"({p[0]}){p[1]}"),
+            inner.map(lambda r: f"({r})"),
+        ),
+        max_leaves=6,
+    )
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(regexes())
+def test_regex_matches_python_re(pattern):
+    dfa = DFA.from_regex(pattern, "ab")
+    words = all_words("ab", 6)
+    expect = [re.fullmatch(pattern, w) is not None for w in words]
+    assert dfa.predict(words).tolist() == expect, pattern
+    assert dfa.minimize() == dfa
+
+
+def test_regex_errors_and_verification_use():
+    three_zeros = DFA.from_regex(".*000.*", "01")
+    assert three_zeros.size == 4
+    assert NO_000.intersection(three_zeros).is_empty()  # never_accepts(".*000.*") holds for NO_000
+    assert DFA.from_regex(".*", "01").difference(NO_000).shortest_accepted() == "000"
+    for bad, msg in [("(0", "missing"), ("0)", "unbalanced"), ("*0", "nothing to repeat"), ("0**", "multiple"),
+                     ("2", "not in the alphabet"), ("0{2}", "not supported"), ("[01", "missing"), ("0\\", "trailing")]:
+        with pytest.raises(ValueError, match=msg):
+            DFA.from_regex(bad, "01")
+    with pytest.raises(ValueError, match="single-character"):
+        DFA.from_regex("a", ["ab"])
+    escaped = DFA.from_regex("a\\*|[\\*]a", ["a", "*"])
+    assert sorted(w for w in all_words("a*", 3) if escaped.accepts(w)) == ["*a", "a*"]
+
+
+# -- teachers -------------------------------------------------------------------------------------
+def test_callable_teacher_batches_caches_and_counts():
+    calls = []
+
+    def fn(words):
+        calls.append(len(words))
+        return ["000" not in w for w in words]
+
+    t = CallableSequenceTeacher(fn, alphabet="01")
+    assert t.predict(["000", "01", "000"]).tolist() == [False, True, False]
+    assert calls == [2] and t.n_queries == 2
+    t.predict(["01", "1"])
+    assert calls == [2, 1] and t.n_queries == 3
+    tuples = CallableSequenceTeacher(lambda ws: [isinstance(w, tuple) for w in ws], alphabet="01", word_type="tuple")
+    assert tuples.predict(["0"]).tolist() == [True]
+
+
+@pytest.mark.parametrize("fn, message", [
+    (lambda ws: [True] * (len(ws) + 1), "labels for"),
+    (lambda ws: 1 / 0, "raised ZeroDivisionError"),
+    (lambda ws: [0.3] * len(ws), "not scores"),
+    (lambda ws: True, "pass per_word=True"),
+    (lambda ws: [None] * len(ws), "expected a label"),
+    (lambda ws: np.zeros((len(ws), 2)), "shape"),
+    (lambda ws: [float("nan")] * len(ws), "not scores"),
+])
+def test_callable_teacher_errors(fn, message):
+    with pytest.raises(TeacherError, match=message):
+        sd.distill_automaton(fn, alphabet=["0", "1"], random_state=0)
+
+
+def test_as_sequence_teacher_dispatch_and_errors():
+    t = as_sequence_teacher(NO_000)
+    assert t.predict(["000", "1"]).tolist() == [False, True]
+    assert as_sequence_teacher(t) is t
+    with pytest.raises(TypeError, match="cannot use a int"):
+        as_sequence_teacher(3, alphabet="01")
+    with pytest.raises(ValueError, match="differs"):
+        as_sequence_teacher(t, alphabet="ab")
+
+
+# -- learning -------------------------------------------------------------------------------------
+@st.composite
+def random_dfas(draw):
+    k = draw(st.integers(2, 3))
+    n = draw(st.integers(1, 6))
+    trans = [[draw(st.integers(0, n - 1)) for _ in range(k)] for _ in range(n)]
+    acc = [draw(st.booleans()) for _ in range(n)]
+    return DFA("abc"[:k], trans, acc).minimize()
+
+
+@FAST
+@given(random_dfas(), st.integers(0, 3))
+def test_learning_a_known_dfa_gives_it_back_exactly(target, seed):
+    learner = AutomatonLearner(random_state=seed).fit(as_sequence_teacher(target))
+    learned = learner.model_
+    assert learner.stopped_ is None
+    assert learned.equivalent(target)
+    assert learned.transitions.tolist() == target.transitions.tolist()
+    assert learned.accepting.tolist() == target.accepting.tolist()
+
+
+def test_batched_and_one_by_one_teachers_give_the_same_automaton():
+    def lang(w):
+        return w.count("1") % 3 == 0 and not w.endswith("00")
+
+    batched = CallableSequenceTeacher(lambda ws: [lang(w) for w in ws], alphabet="01")
+    single = CallableSequenceTeacher(lang, alphabet="01", per_word=True)
+    chunked = CallableSequenceTeacher(lambda ws: [lang(w) for w in ws], alphabet="01", batch_size=1)
+    a = sd.distill_automaton(batched, random_state=1)
+    b = sd.distill_automaton(single, random_state=1)
+    c = sd.distill_automaton(chunked, random_state=1)
+    assert a == b == c
+    words = all_words("01", 8)
+    assert a.predict(words).tolist() == [lang(w) for w in words]
+    assert batched.n_calls < 60 < single.n_calls and single.n_calls == chunked.n_calls == batched.n_queries
+
+
+def test_deterministic_for_random_state_and_moore_output():
+    fn = lambda ws: [("zero", "one", "two")[w.count("a") % 3] for w in ws]  # noqa: E731
+    a = sd.distill_automaton(fn, alphabet="ab", random_state=3)
+    b = sd.distill_automaton(fn, alphabet="ab", random_state=3)
+    assert isinstance(a, MooreMachine) and a == b and a.size == 3
+    assert a.predict(["aab", "b"]).tolist() == ["two", "zero"]
+    assert sd.load(a.to_json()) == a
+    with pytest.raises(ValueError, match="output='moore'"):
+        sd.distill_automaton(fn, alphabet="ab", output="dfa", random_state=0)
+
+
+def test_budgets_return_the_best_hypothesis_with_a_warning():
+    fn = lambda ws: [len(w) % 7 == 0 for w in ws]  # noqa: E731  (7 states)
+    with pytest.warns(UserWarning, match="max_states"):
+        capped = sd.distill_automaton(fn, alphabet="01", max_states=3, random_state=0)
+    assert capped.size <= 3 and capped.meta["stopped"] == "max_states"
+    assert 0.5 < capped.meta["validation_agreement"] < 1
+    with pytest.warns(UserWarning, match="time_budget"):
+        quick = sd.distill_automaton(fn, alphabet="01", time_budget=1e-9, random_state=0)
+    assert quick.meta["stopped"] == "time_budget"
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"max_states": 0}, "max_states"),
+    ({"oracle": "magic"}, "oracle must be"),
+    ({"oracle": "whitebox"}, "needs hidden states"),
+    ({"epsilon": 2}, "epsilon"),
+    ({"time_budget": -1}, "time_budget"),
+    ({"output": "mealy"}, "output must be"),
+])
+def test_bad_learner_options(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        sd.distill_automaton(lambda ws: [True] * len(ws), alphabet="01", **kwargs)
+
+
+def test_public_api():
+    assert {"distill_automaton", "as_sequence_teacher"} <= set(sd.__all__)
+    assert {"dfa", "moore"} <= set(sd.models.registered_kinds())
+
+
+# -- torch ----------------------------------------------------------------------------------------
+torch = pytest.importorskip("torch")
+
+
+class _GRU(torch.nn.Module):
+    def __init__(self, hidden: int = 16, cell: type = torch.nn.GRU, batch_first: bool = True) -> None:
+        super().__init__()
+        self.embedding = torch.nn.Embedding(2, 4)
+        self.rnn = cell(4, hidden, batch_first=batch_first)
+        self.head = torch.nn.Linear(hidden, 1)
+
+    def forward(self, tokens):
+        if tokens.shape[1] == 0:
+            return self.head(torch.zeros(len(tokens), self.rnn.hidden_size))[:, 0]
+        x = self.embedding(tokens)
+        _, h = self.rnn(x if self.rnn.batch_first else x.transpose(0, 1))
+        h = h[0] if isinstance(h, tuple) else h
+        return self.head(h[-1])[:, 0]
+
+
+class _Stepper(torch.nn.Module):
+    """The same network behind the initial_state / step / readout convention."""
+
+    def __init__(self, net: _GRU) -> None:
+        super().__init__()
+        self.net = net
+
+    def initial_state(self, n):
+        return torch.zeros(n, self.net.rnn.hidden_size)
+
+    def step(self, state, tokens):
+        _, h = self.net.rnn(self.net.embedding(tokens)[:, None], state[None])
+        return h[0]
+
+    def readout(self, state):
+        return self.net.head(state)
+
+
+def _tomita4_gru(seed: int = 0) -> _GRU:
+    """A tiny GRU trained for a few seconds on Tomita 4 (no "000"), same-length batches."""
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    net = _GRU()
+    opt = torch.optim.Adam(net.parameters(), lr=0.05)
+    loss = torch.nn.BCEWithLogitsLoss()
+    for _ in range(6):
+        for length in range(1, 11):
+            x = torch.as_tensor(rng.integers(0, 2, size=(32, length)))
+            y = torch.as_tensor([float("000" not in "".join(map(str, r))) for r in x.tolist()])
+            opt.zero_grad()
+            loss(net(x), y).backward()
+            opt.step()
+    return net.eval()
+
+
+def _forward_labels(net, words):
+    return [bool(net(torch.tensor([[int(c) for c in w]], dtype=torch.long).reshape(1, len(w))).item() > 0)
+            for w in words]
+
+
+@pytest.mark.parametrize("cell, batch_first", [(torch.nn.GRU, True), (torch.nn.LSTM, False), (torch.nn.RNN, True)])
+def test_torch_teacher_matches_the_module_and_exposes_hidden_states(cell, batch_first):
+    torch.manual_seed(1)
+    net = _GRU(8, cell, batch_first).eval()
+    words = ["", "0", "1", "0110", "111000111", "10" * 12]
+    t = TorchSequenceTeacher(net, alphabet="01")
+    assert t.predict(words).tolist() == _forward_labels(net, words)
+    states = t.hidden_states(words)
+    assert states.shape == (len(words), 16 if cell is torch.nn.LSTM else 8)
+    s = t.initial_states(1)
+    for c in "0110":
+        s = t.advance(s, [int(c)])
+    assert np.allclose(s.numpy()[0], states[3], atol=1e-5)
+    if cell is torch.nn.GRU:
+        stepper = as_sequence_teacher(_Stepper(net), alphabet="01")
+        assert stepper.predict(words).tolist() == _forward_labels(net, words)
+        assert np.allclose(stepper.hidden_states(words), states, atol=1e-5)
+
+
+def test_unsupported_torch_modules():
+    with pytest.raises(TypeError, match="no submodule 'embedding', 'rnn', 'head'"):
+        as_sequence_teacher(torch.nn.Linear(2, 1), alphabet="01")
+    net = _GRU()
+    net.rnn = torch.nn.GRU(4, 16, bidirectional=True)
+    with pytest.raises(TypeError, match="bidirectional"):
+        as_sequence_teacher(net, alphabet="01")
+    net.rnn = torch.nn.Linear(4, 16)
+    with pytest.raises(TypeError, match="expected nn.RNN"):
+        as_sequence_teacher(net, alphabet="01")
+
+
+def test_gru_on_tomita4_is_extracted_faithfully():
+    net = _tomita4_gru()
+    teacher = as_sequence_teacher(net, alphabet=["0", "1"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # an imperfect tiny GRU may hit max_states
+        dfa = sd.distill_automaton(teacher, max_states=30, random_state=0)
+    test = ["".join(r) for r in np.random.default_rng(5).choice(["0", "1"], size=(2000, 24))]
+    test += all_words("01", 6)
+    fidelity = np.mean(dfa.predict(test) == teacher.predict(test))
+    assert fidelity >= 0.99
+    assert dfa.meta["oracle"] == "whitebox+statistical"
+    if dfa.meta["stopped"] is None and np.mean(teacher.predict(test) == NO_000.predict(test)) == 1:
+        assert dfa.equivalent(NO_000)
+    # the same network behind the step convention (prefix-tree queries) gives the same automaton
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        stepped = sd.distill_automaton(_Stepper(net), alphabet=["0", "1"], max_states=30, random_state=0)
+    assert stepped.equivalent(dfa)
