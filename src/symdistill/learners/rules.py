@@ -1,0 +1,486 @@
+"""Pedagogical rule learner: a decision list of at most ``max_size`` rules, grown from teacher queries.
+
+The learner works on a pool of teacher-labelled rows (the user's rows plus rows sampled to look like
+them), each with a weight so that weighted shares estimate shares of the data distribution.
+
+1. Candidates. Trees are distilled with :class:`~symdistill.learners.tree.TreeLearner` on the pool
+   (best-first growth with per-node sampling and lookahead, so interaction-only structure such as
+   XOR is found). A tree becomes a decision list by keeping the leaves of every class but one as
+   rules; that class is the default. Since only non-default leaves cost a rule, a list of ``k``
+   rules can hold a tree of far more than ``k`` leaves: a small tree and a larger one are tried.
+2. Optimisation of the list, by coordinate ascent on weighted agreement with the teacher:
+   every bound of every rule is re-fitted given the rest of the list (a bound whose removal costs
+   less than ``min_gain`` is pruned, which is how literals go), a rule may gain the literal that
+   best excludes rows it gets wrong, consequents become the teacher's majority (or mean) on the
+   rows each rule decides, and rules that do not change any decision are removed. Two bounds on
+   one feature and direction never coexist: a rule is kept as a box, so intervals merge.
+3. Sampling. Before every pass each rule's decided region is topped up to ``min_rule_samples``
+   teacher-labelled rows sampled inside the rule's box (the way the tree learner tops up a node);
+   the region's weight is kept, so rare regions get enough queries without distorting shares.
+4. While the list holds more than ``max_size`` rules, the rule whose removal costs least goes, and
+   the list is re-optimised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .._progress import progress_bar
+from ..models.region import Box
+from ..models.rules import Rule, RuleSet, box_conditions
+from ..models.tree import Tree
+from ..sampling import RegionSampler
+from ..teachers.oracle import Answer, Oracle
+from ._splits import midpoint
+from .base import Learner, register_learner
+from .tree import TreeLearner
+
+
+def _contains(box: Box, Z: np.ndarray) -> np.ndarray:
+    """``box.contains(Z)`` that only looks at the bounded columns (rules bound few of many)."""
+    mask = np.ones(len(Z), dtype=bool)
+    for j in np.nonzero(np.isfinite(box.lo))[0]:
+        mask &= Z[:, j] > box.lo[j]
+    for j in np.nonzero(np.isfinite(box.hi))[0]:
+        mask &= Z[:, j] <= box.hi[j]
+    for j, codes in box.cats.items():
+        mask &= np.isin(Z[:, j], sorted(codes))
+    return mask
+
+
+@dataclass
+class _Rule:
+    """A working rule: its region as a box and its consequent (class index or value)."""
+
+    box: Box
+    pred: float
+
+
+@register_learner("rules")
+class RuleLearner(Learner):
+    """Distill a teacher into an ordered list of at most ``max_size`` rules plus a default.
+
+    Parameters
+    ----------
+    max_size : int
+        Most rules, not counting the default.
+    max_literals : int or None
+        Most conditions per rule (None: no limit beyond what the data supports).
+    n_samples : int
+        Teacher-labelled rows in the pool: the user's rows plus sampled ones up to this number.
+    min_rule_samples : int
+        Rows each rule's decided region holds at least; missing ones are sampled in the rule's box.
+    min_gain : float
+        Share of the data a literal or a rule must win to be kept; pruning drops anything below.
+    refine_passes : int
+        Most optimisation passes over the list per candidate (0 keeps the converted trees).
+    tree_sizes : sequence of int or None
+        Leaf budgets of the candidate trees. None (classifiers): one tree whose list needs about
+        ``max_size`` rules and one needing about 1.6 times that; regressors: ``max_size + 1`` leaves.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.random.default_rng(0).uniform(size=(2000, 4))
+    >>> xor = lambda X: (np.round(X[:, 0]) != np.round(X[:, 1])).astype(int)
+    >>> rules = RuleLearner(max_size=2, random_state=0, n_samples=4000).fit(xor, X).model_
+    >>> rules.size, float((rules.predict(X) == xor(X)).mean()) > 0.97
+    (2, True)
+    """
+
+    def __init__(self, *, max_size: int = 16, max_literals: int | None = None, n_samples: int = 20000,
+                 min_rule_samples: int = 300, min_gain: float = 1e-4, refine_passes: int = 4,
+                 tree_sizes: list[int] | None = None, random_state: int | None = None, **options: Any) -> None:
+        super().__init__(max_size=max_size, n_samples=n_samples, random_state=random_state, **options)
+        self.max_literals = max_literals
+        self.min_rule_samples = min_rule_samples
+        self.min_gain = min_gain
+        self.refine_passes = refine_passes
+        self.tree_sizes = tree_sizes
+
+    def _validate_params(self) -> None:
+        super()._validate_params()
+        ml = self.max_literals
+        if ml is not None and (not isinstance(ml, (int, np.integer)) or isinstance(ml, bool) or ml < 1):
+            raise ValueError(f"max_literals must be a positive integer or None, got {ml!r}")
+        for name in ("min_rule_samples", "refine_passes"):
+            v = getattr(self, name)
+            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 0:
+                raise ValueError(f"{name} must be a non-negative integer, got {v!r}")
+        if isinstance(self.min_gain, bool) or not isinstance(self.min_gain, (int, float)) or not 0 <= self.min_gain < 1:
+            raise ValueError(f"min_gain must be a number in [0, 1), got {self.min_gain!r}")
+        if self.tree_sizes is not None:
+            sizes = list(self.tree_sizes)
+            if not sizes or any(not isinstance(s, (int, np.integer)) or isinstance(s, bool) or s < 2 for s in sizes):
+                raise ValueError(f"tree_sizes must be a non-empty list of integers >= 2, got {self.tree_sizes!r}")
+
+    # ------------------------------------------------------------------------------------------
+    def _fit(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler) -> RuleSet:
+        self._oracle, self._sampler = oracle, sampler
+        self._regression = not oracle.is_classifier
+        self._ncodes = {j: len(f.categories) for j, f in enumerate(oracle.domain.features) if f.is_categorical}
+        Z, answer = self.augment(oracle, Z, answer, sampler)
+        self._Z = Z
+        self._w = np.ones(len(Z))
+        self._y = answer.values.astype(float) if self._regression else answer.y
+        self._k = 1 if self._regression else answer.proba.shape[1]
+        self._max_lit = np.inf if self.max_literals is None else int(self.max_literals)
+
+        auto = self.tree_sizes is None
+        # With k classes about (k-1)/k of a tree's leaves become rules: the first tree is sized so
+        # that its list needs about ``max_size`` rules, the second from the first's actual share.
+        first = self.max_size + 1 if self._regression else int(np.ceil(self.max_size * self._k / max(self._k - 1, 1))) + 1
+        sizes = [first] if auto else [int(s) for s in self.tree_sizes]
+        grow_second = auto and not self._regression
+        candidates = []
+        with progress_bar(len(sizes) + grow_second, "distilling rules", self.progress) as bar:
+            for leaves in sizes:
+                tree = self._grow_tree(leaves, Z, answer)
+                candidates.append(self._from_tree(tree))
+                bar.update(1)
+            if grow_second:
+                tree = self._grow_tree(self._second_size(tree, len(candidates[0][0])), Z, answer)
+                candidates.append(self._from_tree(tree))
+                bar.update(1)
+        # Candidates are optimised after every tree is grown: the trees see the pool unweighted,
+        # before rule top-ups give sampled rows weights.
+        optimised = [self._optimise(rules, default) for rules, default in candidates]
+        scores = [(self._score(self._fire_matrix(r), r, d), -len(r)) for r, d in optimised]
+        rules, default = optimised[max(range(len(optimised)), key=lambda c: scores[c])]
+        return self._to_model(rules, default)
+
+    # -- candidates ----------------------------------------------------------------------------
+    def _grow_tree(self, leaves: int, Z: np.ndarray, answer: Answer) -> Tree:
+        # The tree learner's hook is called directly so that it shares this learner's oracle,
+        # labelled pool and sampler instead of asking the teacher about the user's rows again.
+        tl = TreeLearner(max_size=int(leaves), n_samples=0, random_state=self.random_state, progress=False)
+        tl._validate_params()
+        return tl._fit(self._oracle, Z, answer, self._sampler)
+
+    def _second_size(self, tree: Tree, n_rules: int) -> int:
+        """Leaves of the larger candidate tree: enough that its list needs about 1.6 x ``max_size`` rules."""
+        per_leaf = max(n_rules, 1) / max(tree.size, 1)
+        return int(np.clip(round(1.6 * self.max_size / per_leaf), tree.size + 2, 4 * self.max_size + 1))
+
+    def _from_tree(self, tree: Tree) -> tuple[list[_Rule], float]:
+        """A decision list with the tree's function: one rule per leaf outside the default."""
+        leaves = list(tree.leaf_regions())
+        mass = np.array([max(int(tree.n_samples[i]), 0) for i, _ in leaves], dtype=float)
+        if self._regression:
+            values = np.array([tree.value[i, 0] for i, _ in leaves])
+            d = int(np.argmax(mass))
+            keep = [m for m in range(len(leaves)) if m != d]
+            default = float(values[d])
+            preds = values
+        else:
+            preds = np.array([tree.leaf_class[i] for i, _ in leaves])
+            count = np.bincount(preds, minlength=self._k).astype(float)
+            weight = np.bincount(preds, weights=mass, minlength=self._k)
+            default = int(np.lexsort((weight, count))[-1])
+            keep = [m for m in range(len(leaves)) if preds[m] != default]
+        keep.sort(key=lambda m: -mass[m])
+        return [_Rule(leaves[m][1], float(preds[m])) for m in keep], float(default)
+
+    # -- scoring -------------------------------------------------------------------------------
+    def _fire_matrix(self, rules: list[_Rule], Z: np.ndarray | None = None) -> np.ndarray:
+        Z = self._Z if Z is None else Z
+        F = np.zeros((len(Z), len(rules)), dtype=bool)
+        for i, r in enumerate(rules):
+            F[:, i] = _contains(r.box, Z)
+        return F
+
+    @staticmethod
+    def _decide(F: np.ndarray) -> np.ndarray:
+        """Index of the first firing column of each row; ``F.shape[1]`` (the default) when none fires."""
+        if F.shape[1] == 0:
+            return np.zeros(len(F), dtype=np.int64)
+        return np.where(F.any(axis=1), F.argmax(axis=1), F.shape[1])
+
+    def _utility(self, pred: np.ndarray | float, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Per-row weighted utility of predicting ``pred``: agreement, or minus the squared error."""
+        y, w = self._y[rows], self._w[rows]
+        if self._regression:
+            return -w * (y - pred) ** 2
+        return w * (y == pred)
+
+    def _score(self, F: np.ndarray, rules: list[_Rule], default: float) -> float:
+        cons = np.array([r.pred for r in rules] + [default])
+        return float(self._utility(cons[self._decide(F)]).sum())
+
+    # -- optimisation --------------------------------------------------------------------------
+    def _optimise(self, rules: list[_Rule], default: float) -> tuple[list[_Rule], float]:
+        rules = [_Rule(r.box.copy(), r.pred) for r in rules]
+        for _ in range(max(self.refine_passes, 1)):
+            before = self._signature(rules, default)
+            if self.refine_passes:
+                self._top_up(rules)
+            F = self._fire_matrix(rules)
+            self._enforce_literals(rules, F, default)
+            if self.refine_passes:
+                self._refit_bounds(rules, F, default)
+                self._specialise(rules, F, default)
+            default = self._set_consequents(rules, F, default)
+            rules, F = self._drop_idle(rules, F, default)
+            if self._signature(rules, default) == before:
+                break
+        while len(rules) > self.max_size:
+            F = self._fire_matrix(rules)
+            rules, F = self._remove_cheapest(rules, F, default)
+            default = self._set_consequents(rules, F, default)
+            if self.refine_passes:
+                self._top_up(rules)
+                F = self._fire_matrix(rules)
+                self._refit_bounds(rules, F, default)
+                default = self._set_consequents(rules, F, default)
+                rules, F = self._drop_idle(rules, F, default)
+        return rules, default
+
+    @staticmethod
+    def _signature(rules: list[_Rule], default: float) -> tuple:
+        return (default,) + tuple((r.pred, r.box.lo.tobytes(), r.box.hi.tobytes(), tuple(sorted(
+            (j, tuple(sorted(c))) for j, c in r.box.cats.items()))) for r in rules)
+
+    def _tolerance(self) -> float:
+        return self.min_gain * float(self._w.sum())
+
+    def _n_literals(self, box: Box) -> int:
+        n = int(np.isfinite(box.lo).sum() + np.isfinite(box.hi).sum())
+        return n + sum(1 for j, c in box.cats.items() if len(c) < self._ncodes[j])
+
+    def _gain(self, rules: list[_Rule], F: np.ndarray, i: int, default: float) -> tuple[np.ndarray, np.ndarray]:
+        """Rows not taken by earlier rules, and the utility each gains when rule ``i`` (rather than
+        the rest of the list) decides it."""
+        earlier = F[:, :i].any(axis=1)
+        open_rows = np.nonzero(~earlier)[0]
+        later = self._decide(F[open_rows, i + 1:])
+        cons = np.array([r.pred for r in rules[i + 1:]] + [default])
+        g = self._utility(rules[i].pred, open_rows) - self._utility(cons[later], open_rows)
+        return open_rows, g
+
+    def _bounds(self, box: Box) -> list[tuple[int, str]]:
+        """The bounds (literals) of a box: (feature, "lo" | "hi" | "cats")."""
+        out = [(int(j), "lo") for j in np.nonzero(np.isfinite(box.lo))[0]]
+        out += [(int(j), "hi") for j in np.nonzero(np.isfinite(box.hi))[0]]
+        out += [(j, "cats") for j, c in box.cats.items() if len(c) < self._ncodes[j]]
+        return out
+
+    def _best_bound(self, box: Box, j: int, side: str, rows: np.ndarray, g: np.ndarray
+                    ) -> tuple[float, float, Any]:
+        """For rows inside ``box`` with bound (j, side) lifted: (utility now, best utility, best bound).
+
+        The best bound is None when lifting the bound is as good as any setting of it.
+        """
+        relaxed = box.copy()
+        if side == "lo":
+            relaxed.lo[j] = -np.inf
+        elif side == "hi":
+            relaxed.hi[j] = np.inf
+        else:
+            relaxed.cats.pop(j, None)
+        inside = _contains(relaxed, self._Z[rows])
+        x, gg = self._Z[rows[inside], j], g[inside]
+        total = float(gg.sum())
+        tol = self._tolerance()
+        if side == "cats":
+            codes = x.astype(np.int64)
+            per = np.bincount(codes, weights=gg, minlength=self._ncodes[j])
+            present = np.bincount(codes, minlength=self._ncodes[j]) > 0
+            now_set = box.cats.get(j, frozenset(range(self._ncodes[j])))
+            now = float(per[sorted(now_set)].sum()) if now_set else 0.0
+            keep = frozenset(int(c) for c in range(self._ncodes[j]) if (present[c] and per[c] > 0)
+                             or (not present[c] and c in now_set))
+            best = float(per[sorted(keep)].sum()) if keep else 0.0
+            if total >= best - tol or len(keep) == self._ncodes[j]:
+                return now, total, None
+            return now, best, keep
+        order = np.argsort(x, kind="stable")
+        xs, cs = x[order], np.cumsum(gg[order])
+        if side == "hi":
+            now = float(gg[x <= box.hi[j]].sum())
+            vals = cs[:-1]  # keep rows up to position k
+        else:
+            now = float(gg[x > box.lo[j]].sum())
+            vals = total - cs[:-1]  # keep rows after position k
+        cut = xs[1:] > xs[:-1]
+        if not cut.any():
+            return now, total, None
+        vals = np.where(cut, vals, -np.inf)
+        k = int(np.argmax(vals))
+        best = float(vals[k])
+        if total >= best - tol:
+            return now, total, None
+        return now, best, midpoint(float(xs[k]), float(xs[k + 1]))
+
+    def _set_bound(self, box: Box, j: int, side: str, value: Any) -> None:
+        if side == "lo":
+            box.lo[j] = -np.inf if value is None else value
+        elif side == "hi":
+            box.hi[j] = np.inf if value is None else value
+        elif value is None:
+            box.cats.pop(j, None)
+        else:
+            box.cats[j] = value
+
+    def _refit_bounds(self, rules: list[_Rule], F: np.ndarray, default: float) -> None:
+        """Re-fit every bound of every rule given the rest of the list; prune bounds that do not pay."""
+        eps = 1e-12 * max(float(self._w.sum()), 1.0)
+        for i, r in enumerate(rules):
+            rows, g = self._gain(rules, F, i, default)
+            for j, side in self._bounds(r.box):
+                now, best, bound = self._best_bound(r.box, j, side, rows, g)
+                if bound is None or best > now + eps:
+                    self._set_bound(r.box, j, side, bound)
+            F[:, i] = _contains(r.box, self._Z)
+
+    def _enforce_literals(self, rules: list[_Rule], F: np.ndarray, default: float) -> None:
+        """Drop the cheapest literals of rules longer than ``max_literals``."""
+        for i, r in enumerate(rules):
+            while self._n_literals(r.box) > self._max_lit:
+                rows, g = self._gain(rules, F, i, default)
+                options = []
+                for j, side in self._bounds(r.box):
+                    now, _, _ = self._best_bound(r.box, j, side, rows, g)
+                    relaxed = r.box.copy()
+                    self._set_bound(relaxed, j, side, None)
+                    options.append((float(g[_contains(relaxed, self._Z[rows])].sum()) - now, j, side))
+                _, j, side = max(options, key=lambda o: o[0])
+                self._set_bound(r.box, j, side, None)
+                F[:, i] = _contains(r.box, self._Z)
+
+    def _specialise(self, rules: list[_Rule], F: np.ndarray, default: float) -> None:
+        """Give each rule the one new bound that best excludes rows it decides wrongly, if it pays."""
+        tol = max(self._tolerance(), 1e-12)
+        for i, r in enumerate(rules):
+            if self._n_literals(r.box) >= self._max_lit:
+                continue
+            rows, g = self._gain(rules, F, i, default)
+            mine = F[rows, i]
+            rows, g = rows[mine], g[mine]
+            if len(rows) < 2 or g.min() >= 0:
+                continue
+            total = float(g.sum())
+            best = (total + tol, -1, "", None)
+            X = self._Z[rows]
+            for j in range(X.shape[1]):
+                if j in self._ncodes:
+                    per = np.bincount(X[:, j].astype(np.int64), weights=g, minlength=self._ncodes[j])
+                    keep = frozenset(int(c) for c in np.nonzero(per > 0)[0])
+                    val = float(per[per > 0].sum())
+                    if val > best[0] and keep:
+                        best = (val, j, "cats", keep & r.box.cats.get(j, frozenset(range(self._ncodes[j]))))
+                    continue
+                order = np.argsort(X[:, j], kind="stable")
+                xs, cs = X[order, j], np.cumsum(g[order])
+                cut = xs[1:] > xs[:-1]
+                if not cut.any():
+                    continue
+                lo_keep = np.where(cut, cs[:-1], -np.inf)  # keep x <= t
+                hi_keep = np.where(cut, total - cs[:-1], -np.inf)  # keep x > t
+                for vals, side in ((lo_keep, "hi"), (hi_keep, "lo")):
+                    k = int(np.argmax(vals))
+                    if vals[k] > best[0]:
+                        best = (float(vals[k]), j, side, midpoint(float(xs[k]), float(xs[k + 1])))
+            if best[1] >= 0:
+                _, j, side, bound = best
+                if side == "hi":
+                    r.box.hi[j] = min(r.box.hi[j], bound)
+                elif side == "lo":
+                    r.box.lo[j] = max(r.box.lo[j], bound)
+                else:
+                    r.box.cats[j] = bound
+                F[:, i] = _contains(r.box, self._Z)
+
+    def _set_consequents(self, rules: list[_Rule], F: np.ndarray, default: float) -> float:
+        """Each rule predicts the teacher's majority class (mean value) on the rows it decides."""
+        dec = self._decide(F)
+        for i, r in enumerate(rules + [None]):
+            m = dec == i
+            w = self._w[m]
+            if w.sum() <= 0:
+                continue
+            if self._regression:
+                value = float(np.average(self._y[m], weights=w))
+            else:
+                value = float(np.argmax(np.bincount(self._y[m], weights=w, minlength=self._k)))
+            if r is None:
+                default = value
+            else:
+                r.pred = value
+        return default
+
+    def _drop_idle(self, rules: list[_Rule], F: np.ndarray, default: float) -> tuple[list[_Rule], np.ndarray]:
+        """Remove rules whose removal costs less than ``min_gain`` (last first)."""
+        tol = self._tolerance()
+        score = self._score(F, rules, default)
+        for i in range(len(rules) - 1, -1, -1):
+            keep = [m for m in range(len(rules)) if m != i]
+            s = self._score(F[:, keep], [rules[m] for m in keep], default)
+            if s >= score - tol:
+                rules = [rules[m] for m in keep]
+                F = F[:, keep]
+                score = s
+        return rules, F
+
+    def _remove_cheapest(self, rules: list[_Rule], F: np.ndarray, default: float) -> tuple[list[_Rule], np.ndarray]:
+        costs = []
+        for i in range(len(rules)):
+            keep = [m for m in range(len(rules)) if m != i]
+            costs.append(self._score(F[:, keep], [rules[m] for m in keep], default))
+        i = int(np.argmax(costs))
+        keep = [m for m in range(len(rules)) if m != i]
+        return [rules[m] for m in keep], F[:, keep]
+
+    # -- sampling ------------------------------------------------------------------------------
+    def _top_up(self, rules: list[_Rule]) -> None:
+        """Sample in each rule's box until the region it decides holds ``min_rule_samples`` rows."""
+        F = self._fire_matrix(rules)
+        dec = self._decide(F)
+        new_Z, new_dec = [], []
+        for i, r in enumerate(rules):
+            missing = self.min_rule_samples - int((dec == i).sum())
+            if missing <= 0 or r.box.is_empty() or self._w[dec == i].sum() <= 0:
+                continue
+            Zs = self._sampler.sample(r.box, missing)
+            Zs = Zs[self._decide(self._fire_matrix(rules[: i + 1], Zs)) == i]
+            if len(Zs):
+                new_Z.append(Zs)
+                new_dec.append(np.full(len(Zs), i))
+        if not new_Z:
+            return
+        Zs, ds = np.vstack(new_Z), np.concatenate(new_dec)
+        ans = self._oracle.label(Zs)
+        mass = np.bincount(dec, weights=self._w, minlength=len(rules) + 1)
+        self._Z = np.vstack([self._Z, Zs])
+        self._y = np.concatenate([self._y, ans.values.astype(float) if self._regression else ans.y])
+        self._w = np.concatenate([self._w, np.zeros(len(Zs))])
+        dec = np.concatenate([dec, ds])
+        for i in np.unique(ds):
+            m = dec == i
+            self._w[m] = mass[i] / m.sum()
+
+    # -- output --------------------------------------------------------------------------------
+    def _to_model(self, rules: list[_Rule], default: float) -> RuleSet:
+        F = self._fire_matrix(rules)
+        dec = self._decide(F)
+        total = float(self._w.sum())
+        out = []
+        domain = self._oracle.domain
+        for i, r in enumerate(rules + [_Rule(Box.full(domain.n_features), default)]):
+            m = dec == i
+            w = self._w[m]
+            mass = float(w.sum())
+            conds = box_conditions(r.box, domain)
+            stats: dict[str, Any] = {"coverage": mass / total if total > 0 else 0.0}
+            if self._regression:
+                stats["error"] = float(np.average(np.abs(self._y[m] - r.pred), weights=w)) if mass > 0 else 0.0
+                out.append(Rule(conds, float(r.pred), **stats))
+            else:
+                counts = np.bincount(self._y[m], weights=w, minlength=self._k)
+                proba = counts / mass if mass > 0 else np.eye(self._k)[int(r.pred)]
+                stats["agreement"] = float(proba[int(r.pred)])
+                out.append(Rule(conds, int(r.pred), proba=tuple(float(p) for p in proba), **stats))
+        oracle = self._oracle
+        return RuleSet(domain, oracle.task, None if self._regression else oracle.classes, out[:-1], out[-1])

@@ -1,0 +1,591 @@
+"""Rule set representation: an ordered decision list of conjunctive rules with a default.
+
+A :class:`Condition` is one literal on one encoded feature: ``x <= t`` / ``x > t`` for numeric,
+integer and binary features, ``x in S`` / ``x not in S`` (``S`` a set of category codes) for
+categorical ones. A :class:`Rule` is a conjunction of conditions with a consequent (a class index
+for classifiers, a value for regressors) and the statistics measured when it was learned. A
+:class:`RuleSet` is a decision list: a row takes the consequent of the first rule whose conditions
+all hold, and the default when none does. ``as_dnf()`` gives the same function as one unordered
+DNF per class (disjoint terms), and ``decision_regions()`` as a partition of the input space into
+boxes, which is what exact checkers and exporters consume.
+
+Literals keep the semantics of :class:`~symdistill.models.region.Box` (``lo < x <= hi``), so a
+rule's conditions and its box describe the same set of rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+import numpy as np
+
+from .._errors import ModelFormatError
+from ..domain import Domain
+from .base import SymbolicModel, labels_from_json, labels_to_json, register_model, require
+from .region import Box
+
+NUMERIC_OPS = ("<=", ">")
+CATEGORICAL_OPS = ("in", "not in")
+OPS = NUMERIC_OPS + CATEGORICAL_OPS
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One literal on encoded feature ``feature``.
+
+    Parameters
+    ----------
+    feature : int
+        Column index in the domain.
+    op : {"<=", ">", "in", "not in"}
+        ``<=`` / ``>`` compare with a numeric threshold; ``in`` / ``not in`` test membership of the
+        category code in a set.
+    value : float or frozenset of int
+        The threshold (numeric ops) or the category codes (categorical ops); any iterable of codes
+        is stored as a ``frozenset``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> c = Condition(0, ">", 1.75)
+    >>> c.evaluate(np.array([[1.0], [2.0]])).tolist()
+    [False, True]
+    >>> Condition(1, "in", [2, 0]).value
+    frozenset({0, 2})
+    """
+
+    feature: int
+    op: str
+    value: Any
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.feature, (int, np.integer)) or isinstance(self.feature, bool) or self.feature < 0:
+            raise ValueError(f"condition feature must be a non-negative integer index, got {self.feature!r}")
+        object.__setattr__(self, "feature", int(self.feature))
+        if self.op in NUMERIC_OPS:
+            if isinstance(self.value, (bool, np.bool_)) or not isinstance(self.value, (int, float, np.number)):
+                raise TypeError(f"condition {self.op!r} needs a numeric threshold, got {self.value!r}")
+            value = float(self.value)
+            if not np.isfinite(value):
+                raise ValueError(f"condition threshold must be finite, got {value}")
+            object.__setattr__(self, "value", value)
+        elif self.op in CATEGORICAL_OPS:
+            if isinstance(self.value, (str, bytes)) or not isinstance(self.value, Iterable):
+                raise TypeError(f"condition {self.op!r} needs a set of category codes, got {self.value!r}")
+            codes = []
+            for c in self.value:
+                if isinstance(c, (bool, np.bool_)) or not isinstance(c, (int, np.integer)) or c < 0:
+                    raise ValueError(f"category codes must be non-negative integers, got {c!r}")
+                codes.append(int(c))
+            object.__setattr__(self, "value", frozenset(codes))
+        else:
+            raise ValueError(f"condition op must be one of {OPS}, got {self.op!r}")
+
+    @property
+    def is_categorical(self) -> bool:
+        return self.op in CATEGORICAL_OPS
+
+    def evaluate(self, Z: np.ndarray) -> np.ndarray:
+        """Boolean mask of the encoded rows ``Z`` (n, d) that satisfy the literal."""
+        col = np.asarray(Z, dtype=float)[:, self.feature]
+        if self.op == "<=":
+            return col <= self.value
+        if self.op == ">":
+            return col > self.value
+        hit = np.isin(col, sorted(self.value))
+        return hit if self.op == "in" else ~hit
+
+    def negate(self) -> Condition:
+        """The complementary literal."""
+        flip = {"<=": ">", ">": "<=", "in": "not in", "not in": "in"}
+        return Condition(self.feature, flip[self.op], self.value)
+
+    def restrict(self, box: Box, n_codes: int | None = None) -> None:
+        """Narrow ``box`` (in place) to the rows satisfying the literal.
+
+        ``n_codes`` (the number of categories of the feature) is needed for ``not in``.
+        """
+        j = self.feature
+        if self.op == "<=":
+            box.hi[j] = min(box.hi[j], self.value)
+        elif self.op == ">":
+            box.lo[j] = max(box.lo[j], self.value)
+        else:
+            if n_codes is None:
+                raise ValueError(f"a categorical condition on feature {j} needs the number of categories")
+            allowed = self.value if self.op == "in" else frozenset(range(n_codes)) - self.value
+            box.cats[j] = box.cats.get(j, frozenset(range(n_codes))) & allowed
+
+    def describe(self, domain: Domain | None = None) -> str:
+        """Readable text with the feature's name and category labels (indices without a domain).
+
+        >>> Condition(0, "<=", 2.5).describe()
+        'x0 <= 2.5'
+        """
+        if domain is None:
+            name = f"x{self.feature}"
+            if not self.is_categorical:
+                return f"{name} {self.op} {_fmt(self.value)}"
+            return f"{name} {self.op} {{{', '.join(str(c) for c in sorted(self.value))}}}"
+        f = domain.features[self.feature]
+        if not self.is_categorical:
+            return f"{f.name} {self.op} {_fmt(self.value)}"
+        labels = ", ".join(repr(f.category_label(c)) for c in sorted(self.value))
+        return f"{f.name} {self.op} {{{labels}}}"
+
+    def to_dict(self) -> dict[str, Any]:
+        value = sorted(self.value) if self.is_categorical else self.value
+        return {"feature": self.feature, "op": self.op, "value": value}
+
+    @classmethod
+    def from_dict(cls, d: Any) -> Condition:
+        if not isinstance(d, dict):
+            raise ModelFormatError(f"malformed rules: a condition should be an object, got {type(d).__name__}")
+        feature = require(d, "feature", int)
+        op = require(d, "op", str)
+        value = d.get("value")
+        if op in CATEGORICAL_OPS and not isinstance(value, list):
+            raise ModelFormatError(f"malformed rules: condition {op!r} needs a list of category codes, got {value!r}")
+        if op in NUMERIC_OPS and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise ModelFormatError(f"malformed rules: condition {op!r} needs a number, got {value!r}")
+        if op in CATEGORICAL_OPS and any(isinstance(c, bool) or not isinstance(c, int) for c in value):
+            raise ModelFormatError(f"malformed rules: category codes must be integers, got {value!r}")
+        try:
+            return cls(feature, op, value)
+        except (TypeError, ValueError) as exc:
+            raise ModelFormatError(f"malformed rules: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A conjunction of conditions and its consequent.
+
+    Parameters
+    ----------
+    conditions : tuple of Condition
+        All must hold; an empty tuple always holds (the default of a decision list).
+    prediction : int or float
+        Class index into ``RuleSet.classes`` (classifiers) or the predicted value (regressors).
+    proba : tuple of float, optional
+        Classifiers: the teacher's class distribution on the rows the rule decides.
+    coverage : float, optional
+        Share of the learner's reference rows the rule decides (in decision-list order).
+    agreement : float, optional
+        Classifiers: share of those rows where the teacher gives ``prediction``.
+    error : float, optional
+        Regressors: mean absolute difference from the teacher's values on those rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r = Rule((Condition(0, ">", 0.5), Condition(1, "<=", 0.5)), 1)
+    >>> r.evaluate(np.array([[0.9, 0.1], [0.9, 0.9]])).tolist()
+    [True, False]
+    >>> r.n_literals
+    2
+    """
+
+    conditions: tuple[Condition, ...]
+    prediction: int | float
+    proba: tuple[float, ...] | None = None
+    coverage: float | None = None
+    agreement: float | None = None
+    error: float | None = None
+
+    def __post_init__(self) -> None:
+        conds = tuple(self.conditions)
+        for c in conds:
+            if not isinstance(c, Condition):
+                raise TypeError(f"rule conditions must be Condition objects, got {type(c).__name__}")
+        object.__setattr__(self, "conditions", conds)
+        if isinstance(self.prediction, (bool, np.bool_)) or not isinstance(self.prediction, (int, float, np.number)):
+            raise TypeError(f"rule prediction must be a class index or a number, got {self.prediction!r}")
+        pred = self.prediction.item() if isinstance(self.prediction, np.generic) else self.prediction
+        if isinstance(pred, float) and not np.isfinite(pred):
+            raise ValueError(f"rule prediction must be finite, got {pred}")
+        object.__setattr__(self, "prediction", pred)
+        if self.proba is not None:
+            p = tuple(float(v) for v in self.proba)
+            if not p or any(not np.isfinite(v) or v < 0 for v in p):
+                raise ValueError(f"rule proba must be non-negative finite numbers, got {self.proba!r}")
+            object.__setattr__(self, "proba", p)
+        for name in ("coverage", "agreement", "error"):
+            v = getattr(self, name)
+            if v is None:
+                continue
+            if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not np.isfinite(v) or v < 0:
+                raise ValueError(f"rule {name} must be a non-negative finite number or None, got {v!r}")
+            object.__setattr__(self, name, float(v))
+
+    @property
+    def n_literals(self) -> int:
+        return len(self.conditions)
+
+    def evaluate(self, Z: np.ndarray) -> np.ndarray:
+        """Boolean mask of the encoded rows where every condition holds."""
+        Z = np.asarray(Z, dtype=float)
+        mask = np.ones(len(Z), dtype=bool)
+        for c in self.conditions:
+            mask &= c.evaluate(Z)
+        return mask
+
+    def box(self, domain: Domain) -> Box:
+        """The rule's region as a :class:`Box` (``lo < x <= hi``, category code sets)."""
+        b = Box.full(domain.n_features)
+        for c in self.conditions:
+            f = domain.features[c.feature]
+            c.restrict(b, len(f.categories) if f.is_categorical else None)
+        return b
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"conditions": [c.to_dict() for c in self.conditions], "prediction": self.prediction}
+        for name in ("proba", "coverage", "agreement", "error"):
+            v = getattr(self, name)
+            if v is not None:
+                d[name] = list(v) if name == "proba" else v
+        return d
+
+    @classmethod
+    def from_dict(cls, d: Any) -> Rule:
+        if not isinstance(d, dict):
+            raise ModelFormatError(f"malformed rules: a rule should be an object, got {type(d).__name__}")
+        conds = [Condition.from_dict(c) for c in require(d, "conditions", list)]
+        pred = require(d, "prediction", (int, float))
+        if isinstance(pred, bool):
+            raise ModelFormatError("malformed rules: 'prediction' must be a number, got a boolean")
+        proba = d.get("proba")
+        if proba is not None and (not isinstance(proba, list)
+                                  or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in proba)):
+            raise ModelFormatError(f"malformed rules: 'proba' must be a list of numbers, got {proba!r}")
+        stats = {}
+        for name in ("coverage", "agreement", "error"):
+            v = d.get(name)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
+                raise ModelFormatError(f"malformed rules: {name!r} must be a number, got {v!r}")
+            stats[name] = v
+        try:
+            return cls(tuple(conds), pred, None if proba is None else tuple(proba), **stats)
+        except (TypeError, ValueError) as exc:
+            raise ModelFormatError(f"malformed rules: {exc}") from None
+
+
+@register_model
+class RuleSet(SymbolicModel):
+    """An ordered decision list of rules with a default, over a :class:`~symdistill.domain.Domain`.
+
+    A row gets the consequent of the first rule whose conditions all hold, else the default's.
+
+    Parameters
+    ----------
+    domain : Domain
+    task : {"classification", "regression"}
+    classes : array or None
+        Class labels (classifiers); rule predictions index into it.
+    rules : sequence of Rule
+        In decision-list order.
+    default : Rule
+        The consequent when no rule fires; its conditions must be empty.
+    meta : dict, optional
+        Free-form provenance (learner, seed, query count, ...).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symdistill.domain import Domain
+    >>> dom = Domain.from_data(np.array([[0.0, 0.0], [1.0, 1.0]]) * 0.7, feature_names=["a", "b"])
+    >>> rs = RuleSet(dom, "classification", np.array(["no", "yes"]),
+    ...              [Rule((Condition(0, ">", 0.5), Condition(1, ">", 0.5)), 1, coverage=0.25, agreement=0.98)],
+    ...              Rule((), 0))
+    >>> rs.predict(np.array([[0.6, 0.6], [0.6, 0.1]])).tolist()
+    ['yes', 'no']
+    >>> print(rs)
+    RuleSet (classification, 1 rule, 2 literals)
+    IF a > 0.5 AND b > 0.5 THEN yes   (coverage 25%, teacher agreement 98%)
+    ELSE no
+    >>> rs.size, rs.n_literals
+    (1, 2)
+    """
+
+    kind = "rules"
+
+    def __init__(self, domain: Domain, task: str, classes: Any, rules: Iterable[Rule], default: Rule, *,
+                 meta: dict[str, Any] | None = None) -> None:
+        self.domain = domain
+        self.task = task
+        self.classes = None if classes is None else np.asarray(classes)
+        self.rules = list(rules)
+        self.default = default
+        self.meta = dict(meta or {})
+        self._check()
+
+    # -- validation ----------------------------------------------------------------------------
+    def _check(self) -> None:
+        if not isinstance(self.domain, Domain):
+            raise ModelFormatError(f"a rule set needs a Domain, got {type(self.domain).__name__}")
+        if self.task not in ("classification", "regression"):
+            raise ModelFormatError(f"rule set task must be 'classification' or 'regression', got {self.task!r}")
+        if not isinstance(self.default, Rule):
+            raise ModelFormatError(f"the default must be a Rule, got {type(self.default).__name__}")
+        if self.default.conditions:
+            raise ModelFormatError("the default rule must have no conditions")
+        k = None
+        if self.task == "classification":
+            if self.classes is None or self.classes.ndim != 1 or len(self.classes) == 0:
+                raise ModelFormatError("a classification rule set needs a non-empty 1-D 'classes'")
+            k = len(self.classes)
+        elif self.classes is not None:
+            raise ModelFormatError("a regression rule set has no 'classes'")
+        d = self.domain.n_features
+        for i, rule in enumerate(self.rules + [self.default]):
+            where = f"rule {i}" if i < len(self.rules) else "the default"
+            if not isinstance(rule, Rule):
+                raise ModelFormatError(f"{where} is not a Rule but {type(rule).__name__}")
+            if k is not None:
+                if not isinstance(rule.prediction, int) or not 0 <= rule.prediction < k:
+                    raise ModelFormatError(f"{where} predicts class index {rule.prediction!r}; expected 0..{k - 1}")
+                if rule.proba is not None and len(rule.proba) != k:
+                    raise ModelFormatError(f"{where} has {len(rule.proba)} class probabilities; expected {k}")
+            elif rule.proba is not None:
+                raise ModelFormatError(f"{where}: a regression rule has no class probabilities")
+            for c in rule.conditions:
+                if c.feature >= d:
+                    raise ModelFormatError(f"{where} tests feature {c.feature}, but there are {d} features")
+                f = self.domain.features[c.feature]
+                if f.is_categorical != c.is_categorical:
+                    want = "'in' / 'not in'" if f.is_categorical else "'<=' / '>'"
+                    raise ModelFormatError(f"{where} tests {f.name!r} with {c.op!r}; expected {want}")
+                if c.is_categorical and any(code >= len(f.categories) for code in c.value):
+                    raise ModelFormatError(
+                        f"{where} tests {f.name!r} with category code out of range (it has {len(f.categories)})")
+
+    # -- structure -----------------------------------------------------------------------------
+    @property
+    def size(self) -> int:
+        """Number of rules, not counting the default."""
+        return len(self.rules)
+
+    @property
+    def n_literals(self) -> int:
+        """Conditions over all rules."""
+        return sum(r.n_literals for r in self.rules)
+
+    @property
+    def feature_names(self) -> list[str]:
+        return self.domain.feature_names
+
+    def rule_regions(self) -> Iterator[tuple[int, Box]]:
+        """Yield ``(i, box)`` for every rule in list order, then ``(size, full box)`` for the default.
+
+        Boxes may overlap: a row belongs to the first region that contains it. For disjoint regions
+        use :meth:`decision_regions`.
+        """
+        for i, rule in enumerate(self.rules):
+            yield i, rule.box(self.domain)
+        yield len(self.rules), Box.full(self.domain.n_features)
+
+    def decision_regions(self) -> Iterator[tuple[int, Box]]:
+        """Disjoint boxes covering the input space, each with the index of the rule deciding it.
+
+        Index ``size`` stands for the default. Every box lies inside its rule's box and outside the
+        boxes of all earlier rules, so together they give exactly the decision list's function.
+        """
+        taken: list[Box] = []
+        for i, region in self.rule_regions():
+            pieces = [region]
+            for earlier in taken:
+                pieces = [p for piece in pieces for p in self._subtract(piece, earlier)]
+                if not pieces:
+                    break
+            for p in pieces:
+                yield i, p
+            taken.append(region)
+
+    def _subtract(self, box: Box, cut: Box) -> list[Box]:
+        """``box`` minus ``cut`` as disjoint boxes."""
+        rest = box.copy()
+        out: list[Box] = []
+        d = self.domain.n_features
+        for j in range(d):
+            if cut.lo[j] > rest.lo[j]:
+                below = rest.copy()
+                below.hi[j] = min(below.hi[j], cut.lo[j])
+                if not below.is_empty():
+                    out.append(below)
+                rest.lo[j] = cut.lo[j]
+            if cut.hi[j] < rest.hi[j]:
+                above = rest.copy()
+                above.lo[j] = max(above.lo[j], cut.hi[j])
+                if not above.is_empty():
+                    out.append(above)
+                rest.hi[j] = cut.hi[j]
+            if rest.is_empty():
+                return out
+        for j, codes in cut.cats.items():
+            current = rest.cats.get(j, frozenset(range(len(self.domain.features[j].categories))))
+            outside = current - codes
+            if outside:
+                other = rest.copy()
+                other.cats[j] = outside
+                out.append(other)
+            rest.cats[j] = current & codes
+            if not rest.cats[j]:
+                return out
+        return out  # what is left of ``rest`` lies inside ``cut``
+
+    def box_conditions(self, box: Box) -> tuple[Condition, ...]:
+        """The literals describing ``box`` (the inverse of :meth:`Rule.box`)."""
+        return box_conditions(box, self.domain)
+
+    def as_dnf(self) -> dict[Any, list[tuple[Condition, ...]]]:
+        """Unordered view: for each predicted class (or value), a DNF of disjoint conjunctions.
+
+        A row gets class ``c`` exactly when one of the terms listed under ``c`` holds; terms come
+        from :meth:`decision_regions`, so no term of one class overlaps a term of another.
+        """
+        out: dict[Any, list[tuple[Condition, ...]]] = {}
+        rules = self.rules + [self.default]
+        for i, box in self.decision_regions():
+            out.setdefault(self._label(rules[i].prediction), []).append(self.box_conditions(box))
+        return out
+
+    def _label(self, prediction: int | float) -> Any:
+        if self.task == "regression":
+            return prediction
+        label = self.classes[int(prediction)]
+        return label.item() if isinstance(label, np.generic) else label
+
+    # -- prediction ----------------------------------------------------------------------------
+    def apply_encoded(self, Z: np.ndarray) -> np.ndarray:
+        """Index of the rule deciding each encoded row (``size`` for the default)."""
+        Z = np.asarray(Z, dtype=float)
+        out = np.full(len(Z), len(self.rules), dtype=np.int64)
+        open_ = np.ones(len(Z), dtype=bool)
+        for i, rule in enumerate(self.rules):
+            rows = np.nonzero(open_)[0]
+            if not rows.size:
+                break
+            fire = rule.evaluate(Z[rows])
+            out[rows[fire]] = i
+            open_[rows[fire]] = False
+        return out
+
+    def apply(self, X: Any) -> np.ndarray:
+        """Index of the rule deciding each row (``size`` for the default)."""
+        return self.apply_encoded(self.domain.encode(X))
+
+    def _consequents(self) -> np.ndarray:
+        return np.array([r.prediction for r in self.rules + [self.default]],
+                        dtype=np.int64 if self.task == "classification" else float)
+
+    def predict_encoded(self, Z: np.ndarray) -> np.ndarray:
+        pred = self._consequents()[self.apply_encoded(Z)]
+        return pred if self.task == "regression" else self.classes[pred]
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Class labels (classifiers) or values (regressors) for the rows of ``X``."""
+        return self.predict_encoded(self.domain.encode(X))
+
+    def predict_proba_encoded(self, Z: np.ndarray) -> np.ndarray:
+        if self.task != "classification":
+            raise TypeError("predict_proba is only defined for classification rule sets")
+        k = len(self.classes)
+        table = np.zeros((len(self.rules) + 1, k))
+        for i, r in enumerate(self.rules + [self.default]):
+            if r.proba is not None and sum(r.proba) > 0:
+                table[i] = np.asarray(r.proba) / sum(r.proba)
+            else:
+                table[i, r.prediction] = 1.0
+        return table[self.apply_encoded(Z)]
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities: the teacher's class distribution on each deciding rule's rows."""
+        return self.predict_proba_encoded(self.domain.encode(X))
+
+    # -- rendering -----------------------------------------------------------------------------
+    def rule_text(self, rule: Rule) -> str:
+        """``a > 1 AND b <= 2 THEN yes   (coverage .., teacher agreement ..)`` without the keyword."""
+        stats = []
+        if rule.coverage is not None:
+            stats.append(f"coverage {100 * rule.coverage:.0f}%")
+        if rule.agreement is not None:
+            stats.append(f"teacher agreement {100 * rule.agreement:.0f}%")
+        if rule.error is not None:
+            stats.append(f"mean abs. error {_fmt(rule.error)}")
+        tail = f"   ({', '.join(stats)})" if stats else ""
+        then = _fmt(rule.prediction) if self.task == "regression" else str(self._label(rule.prediction))
+        if not rule.conditions:
+            return f"{then}{tail}"
+        return f"{' AND '.join(c.describe(self.domain) for c in rule.conditions)} THEN {then}{tail}"
+
+    def __str__(self) -> str:
+        n = len(self.rules)
+        head = f"RuleSet ({self.task}, {n} rule{'s' if n != 1 else ''}, {self.n_literals} literals)"
+        lines = [head]
+        for i, rule in enumerate(self.rules):
+            lines.append(f"{'IF' if i == 0 else 'ELSE IF'} {self.rule_text(rule)}")
+        lines.append(f"{'ELSE' if self.rules else 'ALWAYS'} {self.rule_text(self.default)}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<RuleSet {self.task} rules={self.size} literals={self.n_literals}>"
+
+    # -- serialisation -------------------------------------------------------------------------
+    def _payload(self) -> dict[str, Any]:
+        return {
+            "task": self.task,
+            "classes": labels_to_json(self.classes),
+            "domain": self.domain.to_dict(),
+            "rules": [r.to_dict() for r in self.rules],
+            "default": self.default.to_dict(),
+            "meta": self.meta,
+        }
+
+    @classmethod
+    def _from_payload(cls, p: dict[str, Any]) -> RuleSet:
+        meta = p.get("meta") or {}
+        if not isinstance(meta, dict):
+            raise ModelFormatError(f"malformed rules: 'meta' should be an object, got {type(meta).__name__}")
+        return cls(
+            Domain.from_dict(require(p, "domain", dict)),
+            require(p, "task", str),
+            labels_from_json(p.get("classes")),
+            [Rule.from_dict(r) for r in require(p, "rules", list)],
+            Rule.from_dict(require(p, "default", dict)),
+            meta=meta,
+        )
+
+
+def box_conditions(box: Box, domain: Domain) -> tuple[Condition, ...]:
+    """The fewest literals describing ``box``: one per finite bound, one per restricted category set.
+
+    A category set is written with ``in`` or ``not in``, whichever lists fewer codes.
+
+    >>> import numpy as np
+    >>> from symdistill.domain import Domain
+    >>> dom = Domain.from_data(np.array([[0.0, 1.0], [2.0, 3.5]]))
+    >>> b = Box.full(2); b.lo[0] = 0.5; b.hi[1] = 3.0
+    >>> [c.describe(dom) for c in box_conditions(b, dom)]
+    ['x0 > 0.5', 'x1 <= 3']
+    """
+    out: list[Condition] = []
+    for j, f in enumerate(domain.features):
+        if f.is_categorical:
+            if j in box.cats and len(box.cats[j]) < len(f.categories):
+                codes = box.cats[j]
+                rest = frozenset(range(len(f.categories))) - codes
+                out.append(Condition(j, "in", codes) if len(codes) <= len(rest) else Condition(j, "not in", rest))
+            continue
+        if np.isfinite(box.lo[j]):
+            out.append(Condition(j, ">", float(box.lo[j])))
+        if np.isfinite(box.hi[j]):
+            out.append(Condition(j, "<=", float(box.hi[j])))
+    return tuple(out)
+
+
+def _fmt(x: float) -> str:
+    """Short, readable number; full precision lives in JSON and exports."""
+    return f"{x:.6g}"
+
+
+__all__ = ["Condition", "Rule", "RuleSet", "box_conditions", "OPS", "NUMERIC_OPS", "CATEGORICAL_OPS"]

@@ -1,0 +1,223 @@
+"""The pedagogical rule learner: planted rules, multi-class and regression teachers, limits, seeds."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill.learners import RuleLearner, get_learner
+from symdistill.models import RuleSet
+
+PLANTED = [  # (feature, op, threshold) conjunctions of the planted DNF
+    ((0, ">", 0.6), (1, ">", 0.6)),
+    ((2, "<=", 0.3), (3, ">", 0.7)),
+    ((4, ">", 0.8), (5, "<=", 0.4)),
+]
+
+
+def planted(X: np.ndarray) -> np.ndarray:
+    hit = np.zeros(len(X), dtype=bool)
+    for term in PLANTED:
+        m = np.ones(len(X), dtype=bool)
+        for j, op, t in term:
+            m &= X[:, j] > t if op == ">" else X[:, j] <= t
+        hit |= m
+    return hit.astype(int)
+
+
+def recovered(rules: RuleSet, tolerance: float = 0.05) -> list[bool]:
+    """For each planted term: is there a rule for class 1 on the same literals, thresholds within tolerance?"""
+    found = []
+    for term in PLANTED:
+        want = sorted((j, op) for j, op, _ in term)
+        ok = False
+        for r in rules.rules:
+            if rules.classes[r.prediction] != 1 or sorted((c.feature, c.op) for c in r.conditions) != want:
+                continue
+            got = {(c.feature, c.op): c.value for c in r.conditions}
+            ok |= all(abs(got[(j, op)] - t) <= tolerance for j, op, t in term)
+        found.append(ok)
+    return found
+
+
+def test_registered_as_the_rules_form() -> None:
+    assert get_learner("rules") is RuleLearner
+
+
+def test_planted_rules_are_recovered() -> None:
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(3000, 8))
+    rules = sd.distill(planted, X, form="rules", max_size=3, random_state=0, n_samples=8000)
+    assert isinstance(rules, RuleSet) and rules.size == 3
+    assert recovered(rules) == [True, True, True]
+    X_new = rng.uniform(size=(5000, 8))
+    assert float(sd.fidelity(rules, planted, X_new)) >= 0.97
+    text = str(rules)
+    assert text.count("THEN 1") == 3 and "ELSE 0" in text and "teacher agreement" in text
+
+
+def test_xor_needs_two_rules() -> None:
+    X = np.random.default_rng(1).uniform(size=(2000, 6))
+
+    def xor(X: np.ndarray) -> np.ndarray:
+        return (np.round(X[:, 0]) != np.round(X[:, 1])).astype(int)
+
+    rules = sd.distill(xor, X, form="rules", max_size=2, random_state=0, n_samples=5000)
+    assert rules.size <= 2
+    assert float(sd.fidelity(rules, xor, np.random.default_rng(2).uniform(size=(4000, 6)))) >= 0.97
+    assert {c.feature for r in rules.rules for c in r.conditions} == {0, 1}
+
+
+def test_multiclass_teacher_with_class_names() -> None:
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import LogisticRegression
+
+    data = load_iris()
+    net = LogisticRegression(max_iter=500).fit(data.data, data.target_names[data.target])
+    names = [n.replace(" ", "_").replace("_(cm)", "") for n in data.feature_names]
+    rules = sd.distill(net, data.data, form="rules", max_size=4, random_state=0, n_samples=4000,
+                       feature_names=names)
+    assert rules.size <= 4
+    assert set(rules.predict(data.data)) == {"setosa", "versicolor", "virginica"}
+    assert float(sd.fidelity(rules, net, data.data)) >= 0.93
+    proba = rules.predict_proba(data.data)
+    assert proba.shape == (150, 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert (rules.classes[proba.argmax(axis=1)] == rules.predict(data.data)).all()
+    assert "petal" in str(rules)
+
+
+def test_regression_teacher_gets_numeric_consequents() -> None:
+    X = np.random.default_rng(3).uniform(size=(2000, 3))
+
+    def f(X: np.ndarray) -> np.ndarray:
+        return 4.0 * (X[:, 0] > 0.5) + 2.0 * (X[:, 1] > 0.3) + 0.1 * X[:, 2]
+
+    rules = sd.distill(f, X, form="rules", max_size=5, random_state=0, n_samples=5000, task="regression")
+    assert rules.task == "regression" and rules.classes is None and rules.size <= 5
+    assert all(isinstance(r.prediction, float) for r in rules.rules + [rules.default])
+    score = sd.fidelity(rules, sd.as_teacher(f, task="regression"), np.random.default_rng(4).uniform(size=(3000, 3)))
+    assert float(score) >= 0.95
+    with pytest.raises(TypeError):
+        rules.predict_proba(X)
+
+
+def test_max_size_and_max_literals_are_respected() -> None:
+    from sklearn.datasets import make_classification
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = make_classification(n_samples=1500, n_features=8, n_informative=6, random_state=0)
+    teacher = DecisionTreeClassifier(max_depth=8, random_state=0).fit(X, y)
+    for max_size, max_literals in ((1, 1), (3, 2), (6, 3)):
+        rules = sd.distill(teacher, X, form="rules", max_size=max_size, max_literals=max_literals,
+                           random_state=0, n_samples=3000)
+        assert 1 <= rules.size <= max_size
+        assert all(r.n_literals <= max_literals for r in rules.rules)
+        for r in rules.rules:  # bounds merge: at most one interval (two literals) per feature and rule
+            features = [c.feature for c in r.conditions]
+            assert all(features.count(j) <= 2 for j in set(features))
+            assert len(set((c.feature, c.op) for c in r.conditions)) == r.n_literals
+    assert float(sd.fidelity(rules, teacher, X)) > 0.8
+
+
+def test_same_seed_same_rules_and_json_round_trip() -> None:
+    X = np.random.default_rng(5).uniform(size=(1500, 5))
+
+    def f(X: np.ndarray) -> np.ndarray:
+        return ((X[:, 0] + X[:, 1] > 1.0) & (X[:, 2] < 0.7)).astype(int)
+
+    a = sd.distill(f, X, form="rules", max_size=4, random_state=7, n_samples=3000)
+    b = sd.distill(f, X, form="rules", max_size=4, random_state=7, n_samples=3000)
+    assert a == b and a.to_json() == b.to_json()
+    again = sd.load(a.to_json())
+    assert again == a
+    assert (again.predict(X) == a.predict(X)).all()
+    assert a.meta["learner"] == "RuleLearner" and a.meta["n_queries"] > len(X)
+
+
+def test_categorical_dataframe_rules() -> None:
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(6)
+    df = pd.DataFrame({"colour": pd.Categorical(rng.choice(["red", "green", "blue", "grey"], 2000)),
+                       "size": rng.uniform(0, 10, 2000)})
+
+    def f(frame: "pd.DataFrame") -> np.ndarray:
+        return (frame["colour"].isin(["red", "blue"]).to_numpy() & (frame["size"].to_numpy() > 4)).astype(int)
+
+    rules = sd.distill(f, df, form="rules", max_size=2, random_state=0, n_samples=4000)
+    assert float(sd.fidelity(rules, f, df)) >= 0.99
+    text = str(rules)
+    assert "colour" in text and ("'red'" in text or "'green'" in text)
+    assert (rules.predict(df) == f(df)).mean() >= 0.99
+
+
+def test_rare_region_is_found_by_sampling() -> None:
+    rng = np.random.default_rng(8)
+    X = rng.uniform(size=(1000, 4))
+
+    def f(X: np.ndarray) -> np.ndarray:
+        return ((X[:, 0] > 0.9) & (X[:, 1] > 0.9)).astype(int)  # about 1% of rows
+
+    rules = sd.distill(f, X, form="rules", max_size=2, random_state=0, n_samples=3000)
+    assert float(sd.fidelity(rules, f, rng.uniform(size=(20000, 4)))) >= 0.995
+    ones = [r for r in rules.rules if rules.classes[r.prediction] == 1]
+    assert ones and {c.feature for c in ones[0].conditions} == {0, 1}
+
+
+@pytest.mark.parametrize("option, message", [
+    ({"max_literals": 0}, "max_literals must be a positive integer"),
+    ({"min_gain": 1.5}, "min_gain must be a number in"),
+    ({"min_rule_samples": -1}, "min_rule_samples must be a non-negative integer"),
+    ({"tree_sizes": [1]}, "tree_sizes must be"),
+    ({"max_size": 0}, "max_size must be a positive integer"),
+])
+def test_bad_parameters_are_named(option: dict, message: str) -> None:
+    X = np.random.default_rng(0).uniform(size=(50, 2))
+    kwargs = {"max_size": 4, **option}
+    with pytest.raises(ValueError, match=message):
+        RuleLearner(**kwargs).fit(lambda X: (X[:, 0] > 0.5).astype(int), X)
+
+
+@pytest.mark.slow
+def test_planted_rules_through_a_trained_network() -> None:
+    pytest.importorskip("torch")
+    from symdistill.demo import train_mlp
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(21000, 8))  # the recipe's MLP needs this many rows for accuracy >= 0.98 here
+    y = planted(X)
+    net = train_mlp(X, y, hidden=(64, 32), epochs=300, seed=0)
+    teacher = sd.as_teacher(net)
+    X_test = rng.uniform(size=(5000, 8))
+    assert float(sd.accuracy(teacher, X_test, planted(X_test))) >= 0.98
+    rules = sd.distill(teacher, X, form="rules", max_size=3, random_state=0)
+    assert recovered(rules) == [True, True, True]
+    assert float(sd.fidelity(rules, teacher, X_test)) >= 0.97
+
+
+def test_cli_distills_rules(tmp_path, capsys) -> None:
+    pd = pytest.importorskip("pandas")
+    joblib = pytest.importorskip("joblib")
+    from sklearn.tree import DecisionTreeClassifier
+
+    from symdistill.cli import main
+
+    rng = np.random.default_rng(9)
+    df = pd.DataFrame(rng.uniform(size=(600, 3)), columns=["a", "b", "c"])
+    teacher = DecisionTreeClassifier(max_depth=2, random_state=0).fit(df, (df["a"] > 0.5) & (df["b"] > 0.4))
+    joblib.dump(teacher, tmp_path / "teacher.joblib")
+    df.to_csv(tmp_path / "rows.csv", index=False)
+    out = tmp_path / "rules.json"
+    with pytest.warns(UserWarning, match="pickle"):
+        code = main(["distill", "--teacher", str(tmp_path / "teacher.joblib"), "--data", str(tmp_path / "rows.csv"),
+                     "--form", "rules", "--max-size", "2", "-o", str(out)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert re.search(r"IF a > 0\.(49|50)\d* AND b > 0\.(39|40)\d* THEN True", printed), printed
+    assert "ELSE False" in printed
+    model = sd.load(out)
+    assert isinstance(model, RuleSet) and model.size <= 2
+    assert (model.predict(df) == teacher.predict(df)).mean() >= 0.99

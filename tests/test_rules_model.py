@@ -1,0 +1,236 @@
+"""The rule set model: conditions, rules, decision-list semantics, regions, DNF view, JSON."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import symdistill as sd
+from symdistill import ModelFormatError
+from symdistill.domain import Domain, Feature
+from symdistill.models import Condition, Rule, RuleSet
+from symdistill.models.rules import box_conditions
+
+COLOURS = ("red", "green", "blue", "grey")
+DOMAIN = Domain((Feature("age", "numeric", 0.0, 10.0), Feature("income", "numeric", 0.0, 10.0),
+                 Feature("kids", "integer", 0.0, 5.0), Feature("colour", "categorical", 0.0, 3.0, COLOURS)))
+CLASSES = np.array(["no", "maybe", "yes"])
+
+
+def _rows(rng: np.random.Generator, n: int) -> np.ndarray:
+    Z = np.column_stack([rng.uniform(0, 10, n), rng.uniform(0, 10, n), rng.integers(0, 6, n),
+                         rng.integers(0, 4, n)]).astype(float)
+    return Z
+
+
+thresholds = st.sampled_from([0.5, 1.0, 2.5, 3.0, 4.75, 5.0, 7.25, 9.0])
+numeric_conditions = st.builds(Condition, st.integers(0, 2), st.sampled_from(["<=", ">"]), thresholds)
+categorical_conditions = st.builds(Condition, st.just(3), st.sampled_from(["in", "not in"]),
+                                   st.frozensets(st.integers(0, 3), max_size=4))
+conditions = st.one_of(numeric_conditions, categorical_conditions)
+
+
+@st.composite
+def rule_sets(draw: st.DrawFn, regression: bool = False) -> RuleSet:
+    n_rules = draw(st.integers(0, 6))
+    rules = []
+    for _ in range(n_rules):
+        conds = tuple(draw(st.lists(conditions, max_size=4)))
+        if regression:
+            rules.append(Rule(conds, draw(st.floats(-100, 100, allow_nan=False)), error=draw(st.floats(0, 5))))
+        else:
+            p = draw(st.lists(st.floats(0, 1), min_size=3, max_size=3))
+            rules.append(Rule(conds, draw(st.integers(0, 2)), proba=tuple(p), coverage=draw(st.floats(0, 1)),
+                              agreement=draw(st.floats(0, 1))))
+    default = Rule((), draw(st.floats(-100, 100, allow_nan=False)) if regression else draw(st.integers(0, 2)))
+    if regression:
+        return RuleSet(DOMAIN, "regression", None, rules, default, meta={"seed": 1})
+    return RuleSet(DOMAIN, "classification", CLASSES, rules, default, meta={"seed": 1})
+
+
+def _naive_decision(rs: RuleSet, Z: np.ndarray) -> list[int]:
+    """The decision list evaluated literally: row by row, condition by condition."""
+    out = []
+    for row in Z:
+        chosen = len(rs.rules)
+        for i, rule in enumerate(rs.rules):
+            ok = True
+            for c in rule.conditions:
+                x = row[c.feature]
+                if c.op == "<=":
+                    ok = x <= c.value
+                elif c.op == ">":
+                    ok = x > c.value
+                elif c.op == "in":
+                    ok = int(x) in c.value
+                else:
+                    ok = int(x) not in c.value
+                if not ok:
+                    break
+            if ok:
+                chosen = i
+                break
+        out.append(chosen)
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(rule_sets(), st.integers(0, 2**31 - 1))
+def test_predict_equals_evaluating_conditions_one_by_one(rs: RuleSet, seed: int) -> None:
+    Z = _rows(np.random.default_rng(seed), 60)
+    naive = _naive_decision(rs, Z)
+    assert rs.apply_encoded(Z).tolist() == naive
+    consequents = [r.prediction for r in rs.rules] + [rs.default.prediction]
+    assert rs.predict_encoded(Z).tolist() == [str(CLASSES[consequents[i]]) for i in naive]
+    proba = rs.predict_proba_encoded(Z)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(rule_sets(), rule_sets(regression=True)))
+def test_json_round_trip_is_exact(rs: RuleSet) -> None:
+    text = rs.to_json()
+    again = sd.load(text)
+    assert isinstance(again, RuleSet)
+    assert again == rs
+    assert again.to_dict() == rs.to_dict()
+    assert again.rules == rs.rules and again.default == rs.default
+    assert json.loads(again.to_json()) == json.loads(text)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rule_sets(), st.integers(0, 2**31 - 1))
+def test_decision_regions_partition_and_dnf_agree_with_predict(rs: RuleSet, seed: int) -> None:
+    Z = _rows(np.random.default_rng(seed), 80)
+    regions = list(rs.decision_regions())
+    inside = np.array([box.contains(Z) for _, box in regions]).reshape(len(regions), len(Z))
+    assert (inside.sum(axis=0) == 1).all()  # disjoint and covering
+    owner = np.array([i for i, _ in regions])[inside.argmax(axis=0)]
+    assert owner.tolist() == rs.apply_encoded(Z).tolist()
+    pred = rs.predict_encoded(Z)
+    for label, terms in rs.as_dnf().items():
+        hit = np.zeros(len(Z), dtype=bool)
+        for term in terms:
+            hit |= Rule(term, 0).evaluate(Z)
+        assert (hit == (pred == label)).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(rule_sets(), st.integers(0, 2**31 - 1))
+def test_rule_regions_are_the_rules_boxes(rs: RuleSet, seed: int) -> None:
+    Z = _rows(np.random.default_rng(seed), 50)
+    regions = list(rs.rule_regions())
+    assert [i for i, _ in regions] == list(range(rs.size + 1))
+    for (i, box), rule in zip(regions, rs.rules + [rs.default]):
+        assert (box.contains(Z) == rule.evaluate(Z)).all()
+        assert (Rule(box_conditions(box, DOMAIN), 0).evaluate(Z) == rule.evaluate(Z)).all()
+
+
+def _example() -> RuleSet:
+    rules = [Rule((Condition(0, ">", 5.0), Condition(3, "in", {0, 2})), 2, proba=(0.1, 0.1, 0.8),
+                  coverage=0.31, agreement=0.98),
+             Rule((Condition(2, "<=", 1.5),), 1, coverage=0.2, agreement=0.9)]
+    return RuleSet(DOMAIN, "classification", CLASSES, rules, Rule((), 0, coverage=0.49, agreement=0.95))
+
+
+def test_readable_text_names_features_and_categories() -> None:
+    text = str(_example())
+    assert text.splitlines() == [
+        "RuleSet (classification, 2 rules, 3 literals)",
+        "IF age > 5 AND colour in {'red', 'blue'} THEN yes   (coverage 31%, teacher agreement 98%)",
+        "ELSE IF kids <= 1.5 THEN maybe   (coverage 20%, teacher agreement 90%)",
+        "ELSE no   (coverage 49%, teacher agreement 95%)",
+    ]
+    rs = _example()
+    assert rs.size == 2 and rs.n_literals == 3
+
+
+def test_predict_takes_user_rows_with_category_labels() -> None:
+    rs = _example()
+    X = np.array([[6.0, 1.0, 3, "blue"], [6.0, 1.0, 3, "green"], [1.0, 1.0, 1, "green"]], dtype=object)
+    assert rs.predict(X).tolist() == ["yes", "no", "maybe"]
+    np.testing.assert_allclose(rs.predict_proba(X)[0], [0.1, 0.1, 0.8])
+    np.testing.assert_allclose(rs.predict_proba(X)[1], [1.0, 0.0, 0.0])
+
+
+def test_regression_rule_set() -> None:
+    rs = RuleSet(DOMAIN, "regression", None, [Rule((Condition(0, "<=", 2.0),), 1.5, error=0.1)], Rule((), -3.0))
+    Z = np.array([[1.0, 0, 0, 0], [3.0, 0, 0, 0]])
+    assert rs.predict_encoded(Z).tolist() == [1.5, -3.0]
+    assert "THEN 1.5" in str(rs) and "ELSE -3" in str(rs)
+    with pytest.raises(TypeError, match="classification"):
+        rs.predict_proba_encoded(Z)
+    assert rs.as_dnf().keys() == {1.5, -3.0}
+
+
+def test_condition_validation_and_negation() -> None:
+    with pytest.raises(ValueError, match="op must be one of"):
+        Condition(0, "<", 1.0)
+    with pytest.raises(TypeError, match="numeric threshold"):
+        Condition(0, "<=", "1.0")
+    with pytest.raises(TypeError, match="set of category codes"):
+        Condition(3, "in", "red")
+    with pytest.raises(ValueError, match="finite"):
+        Condition(0, ">", float("inf"))
+    with pytest.raises(ValueError, match="non-negative integer index"):
+        Condition(-1, ">", 1.0)
+    Z = _rows(np.random.default_rng(0), 100)
+    for c in (Condition(0, "<=", 5.0), Condition(3, "in", [1, 3])):
+        assert (c.negate().evaluate(Z) == ~c.evaluate(Z)).all()
+        assert c.negate().negate() == c
+    assert Condition(3, "not in", [0]).describe(DOMAIN) == "colour not in {'red'}"
+
+
+def test_model_checks_against_its_domain() -> None:
+    with pytest.raises(ModelFormatError, match="tests feature 7"):
+        RuleSet(DOMAIN, "classification", CLASSES, [Rule((Condition(7, ">", 1.0),), 0)], Rule((), 0))
+    with pytest.raises(ModelFormatError, match="expected 'in' / 'not in'"):
+        RuleSet(DOMAIN, "classification", CLASSES, [Rule((Condition(3, ">", 1.0),), 0)], Rule((), 0))
+    with pytest.raises(ModelFormatError, match="out of range"):
+        RuleSet(DOMAIN, "classification", CLASSES, [Rule((Condition(3, "in", {9}),), 0)], Rule((), 0))
+    with pytest.raises(ModelFormatError, match="class index 3"):
+        RuleSet(DOMAIN, "classification", CLASSES, [Rule((), 3)], Rule((), 0))
+    with pytest.raises(ModelFormatError, match="default rule must have no conditions"):
+        RuleSet(DOMAIN, "classification", CLASSES, [], Rule((Condition(0, ">", 1.0),), 0))
+
+
+def _payload() -> dict:
+    return _example().to_dict()
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda d: d.pop("rules"), "missing field 'rules'"),
+    (lambda d: d.update(rules="x"), "field 'rules' should be list"),
+    (lambda d: d["rules"][0]["conditions"][0].update(op="<"), "op must be one of"),
+    (lambda d: d["rules"][0]["conditions"][0].update(value="5"), "needs a number"),
+    (lambda d: d["rules"][0]["conditions"][1].update(value=3), "needs a list of category codes"),
+    (lambda d: d["rules"][0]["conditions"][1].update(value=[0.5]), "category codes must be integers"),
+    (lambda d: d["rules"][0]["conditions"][0].pop("feature"), "missing field 'feature'"),
+    (lambda d: d["rules"][0]["conditions"][0].update(feature=12), "tests feature 12"),
+    (lambda d: d["rules"][0].update(prediction=True), "must be a number"),
+    (lambda d: d["rules"][0].update(prediction=5), "class index 5"),
+    (lambda d: d["rules"][0].update(proba=[0.5, 0.5]), "2 class probabilities"),
+    (lambda d: d["rules"][0].update(coverage="high"), "'coverage' must be a number"),
+    (lambda d: d["rules"].append(7), "a rule should be an object"),
+    (lambda d: d.update(default={"conditions": [{"feature": 0, "op": ">", "value": 1}], "prediction": 0}),
+     "default rule must have no conditions"),
+    (lambda d: d.update(task="ranking"), "task must be"),
+    (lambda d: d.update(classes=None), "needs a non-empty 1-D 'classes'"),
+    (lambda d: d.update(meta=[1]), "'meta' should be an object"),
+])
+def test_malformed_json_raises_model_format_error(mutate, message: str) -> None:
+    d = _payload()
+    mutate(d)
+    with pytest.raises(ModelFormatError, match=message):
+        sd.load(json.dumps(d))
+
+
+def test_non_finite_numbers_are_rejected() -> None:
+    d = _payload()
+    d["rules"][0]["conditions"][0]["value"] = float("nan")
+    with pytest.raises(ModelFormatError, match="finite"):
+        sd.load(d)
