@@ -55,7 +55,7 @@ class Learner:
     form: ClassVar[str] = ""
     method: ClassVar[str] = "pedagogical"
 
-    def __init__(self, *, max_size: int = 16, random_state: int | None = None, n_samples: int = 20000,
+    def __init__(self, *, max_size: int = 16, random_state: int | None = None, n_samples: int | None = 20000,
                  progress: bool | None = None, feature_names: list[str] | None = None,
                  categorical: list[str | int] | None = None, task: str | None = None,
                  check_determinism: bool = True) -> None:
@@ -71,8 +71,8 @@ class Learner:
     def _validate_params(self) -> None:
         if not isinstance(self.max_size, (int, np.integer)) or isinstance(self.max_size, bool) or self.max_size < 1:
             raise ValueError(f"max_size must be a positive integer, got {self.max_size!r}")
-        if not isinstance(self.n_samples, (int, np.integer)) or self.n_samples < 0:
-            raise ValueError(f"n_samples must be a non-negative integer, got {self.n_samples!r}")
+        if self.n_samples is not None and (not isinstance(self.n_samples, (int, np.integer)) or self.n_samples < 0):
+            raise ValueError(f"n_samples must be a non-negative integer or None, got {self.n_samples!r}")
 
     def fit(self, teacher: Any, X: Any, domain: Domain | None = None) -> Learner:
         """Distill ``teacher`` over rows ``X`` (unlabelled); the result is ``self.model_``."""
@@ -108,8 +108,12 @@ class Learner:
         return np.random.default_rng(None if seed is None else [int(seed), stream])
 
     def augment(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler) -> tuple[np.ndarray, Answer]:
-        """The user's rows plus sampled ones up to ``n_samples`` in all, every one teacher-labelled."""
-        extra = self.n_samples - len(Z)
+        """The user's rows plus sampled ones up to ``n_samples`` in all, every one teacher-labelled.
+
+        ``n_samples=None`` scales with the data: ten times the user's rows, within [5,000, 20,000].
+        """
+        target = self.n_samples if self.n_samples is not None else int(np.clip(10 * len(Z), 5000, 20000))
+        extra = target - len(Z)
         if extra <= 0:
             return Z, answer
         Zs = sampler.sample(None, extra)

@@ -49,8 +49,9 @@ class TreeLearner(Learner):
     ----------
     max_size : int
         Most leaves.
-    n_samples : int
-        Teacher-labelled rows at the root: the user's rows plus sampled ones up to this number.
+    n_samples : int or None
+        Teacher-labelled rows at the root: the user's rows plus sampled ones up to this number
+        (None: ten times the user's rows, within [5,000, 20,000]).
     min_node_samples : int
         Rows every node holds at least; missing ones are sampled in the node's region.
     criterion : {"hard", "soft"}
@@ -73,7 +74,7 @@ class TreeLearner(Learner):
     (4, True)
     """
 
-    def __init__(self, *, max_size: int = 16, n_samples: int = 20000, min_node_samples: int = 400,
+    def __init__(self, *, max_size: int = 16, n_samples: int | None = None, min_node_samples: int = 400,
                  criterion: str = "hard", lookahead_depth: int = 2, refine_passes: int = 3,
                  min_leaf: int = 5, max_depth: int | None = None, random_state: int | None = None,
                  **options: Any) -> None:
