@@ -1,0 +1,496 @@
+"""Decompositional rule extraction: rules read off the network's hidden layers (ECLAIRE-style).
+
+For every hidden layer the learner fits a small tree from that layer's activations to the network's
+labels; each leaf is a *clause*, a conjunction of conditions on hidden units that implies a class.
+Each distinct clause is then rewritten over the input features: a tree learns from the inputs when
+the clause holds, and its leaves where the clause holds become input-level rules with the clause's
+class (clause-wise substitution, as ECLAIRE does: one small problem per clause, instead of the
+term-by-term substitution of DeepRED whose products explode). Substitutions run in parallel
+(joblib threads) behind a progress bar.
+
+The union of the substituted rules from all layers is a pool of candidates. Candidates that are
+wrong too often on the teacher's labels or cover too few rows are dropped, duplicates removed, and a
+decision list of at most ``max_size`` rules is chosen from the pool greedily for fidelity to the
+network (each step adds the rule that makes the list agree with the network on the most rows, the
+default being the majority of rows no rule decides). The list is then polished: rules that earn
+too little are removed, and every bound of every rule moves to where the whole list agrees most
+with the network, or goes when it is not needed. Substituted rules are often fragments of one
+region (each layer cuts it differently); polishing grows them back into it.
+
+With ``layer=`` the same machinery stops at that layer: the rules read the layer's units (named by
+``concept_names``) instead of the input features, so they say how concepts combine into the
+prediction. Such a rule set's domain *is* the concept layer: its ``predict`` takes activations of
+that layer (see :func:`symdistill.teachers.activations.read_activations`), not input rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from .._progress import progress_bar
+from ..domain import Domain, Feature
+from ..models.rules import Condition, Rule, RuleSet
+from ..sampling import RegionSampler
+from ..teachers.activations import ActivationReader, HiddenLayer, activation_reader
+from ..teachers.oracle import Answer, Oracle
+from ._splits import midpoint
+from .base import Learner, register_learner
+
+
+@dataclass
+class _Boxes:
+    """Candidate rules as boxes ``lo < x <= hi`` with a class each, and the rows each covers."""
+
+    lo: np.ndarray  # (R, d)
+    hi: np.ndarray  # (R, d)
+    cls: np.ndarray  # (R,)
+    cover: np.ndarray  # (R, n) bool
+
+    @classmethod
+    def empty(cls, d: int, n: int) -> _Boxes:
+        return cls(np.empty((0, d)), np.empty((0, d)), np.empty(0, dtype=np.int64), np.empty((0, n), dtype=bool))
+
+    def __len__(self) -> int:
+        return len(self.cls)
+
+    def take(self, idx: np.ndarray) -> _Boxes:
+        return _Boxes(self.lo[idx], self.hi[idx], self.cls[idx], self.cover[idx])
+
+
+@register_learner("rules", method="decompositional")
+class DecompositionalRuleLearner(Learner):
+    """Distill a network into a decision list by reading its hidden layers (ECLAIRE-style).
+
+    Parameters
+    ----------
+    max_size : int
+        Most rules in the decision list (the default not counted).
+    n_samples : int
+        Teacher-labelled rows: the user's rows plus rows sampled like them, up to this number.
+    layers : list of str or int, optional
+        Hidden layers to extract from (names or positions); all of them when None.
+    layer : str or int, optional
+        Stop at this layer and return rules over its units (concept rules) instead of input rules.
+    concept_names : list of str, optional
+        Names of the units of ``layer``, one per unit; ``<layer>[i]`` when None.
+    layer_leaves : int, optional
+        Leaves of the tree fitted on each layer's activations (clauses per layer); ``max_size``
+        (at least 8) when None.
+    clause_leaves : int
+        Leaves of each substitution tree (input rules per clause, at most).
+    min_confidence : float
+        Rules and clauses that agree with the network on a smaller share of the rows they cover are
+        dropped.
+    min_support : float
+        Smallest share of the rows a clause, a rule or a tree leaf may cover.
+    n_jobs : int
+        Threads for the clause substitutions (joblib semantics: -1 for all cores).
+
+    Examples
+    --------
+    >>> import numpy as np, torch
+    >>> net = torch.nn.Sequential(torch.nn.Linear(2, 1), torch.nn.ReLU(), torch.nn.Linear(1, 2))
+    >>> with torch.no_grad():
+    ...     _ = net[0].weight.copy_(torch.tensor([[10.0, 0.0]])); _ = net[0].bias.fill_(-5.0)
+    ...     _ = net[2].weight.copy_(torch.tensor([[-1.0], [1.0]])); _ = net[2].bias.copy_(torch.tensor([0.1, 0.0]))
+    >>> X = np.random.default_rng(0).uniform(size=(1000, 2))
+    >>> rules = DecompositionalRuleLearner(max_size=4, random_state=0).fit(net, X).model_
+    >>> print(rules)  # doctest: +ELLIPSIS
+    RuleSet (classification, 1 rule, 1 literals)
+    IF x0 <= 0.505... THEN 0   (coverage ...%, teacher agreement 100%)
+    ELSE 1   (coverage ...%, teacher agreement 100%)
+    """
+
+    def __init__(self, *, max_size: int = 20, n_samples: int = 5000, layers: Sequence[str | int] | None = None,
+                 layer: str | int | None = None, concept_names: Sequence[str] | None = None,
+                 layer_leaves: int | None = None, clause_leaves: int = 16, min_confidence: float = 0.6,
+                 min_support: float = 0.002, n_jobs: int = 1, random_state: int | None = None,
+                 **options: Any) -> None:
+        super().__init__(max_size=max_size, n_samples=n_samples, random_state=random_state, **options)
+        self.layers = layers
+        self.layer = layer
+        self.concept_names = concept_names
+        self.layer_leaves = layer_leaves
+        self.clause_leaves = clause_leaves
+        self.min_confidence = min_confidence
+        self.min_support = min_support
+        self.n_jobs = n_jobs
+
+    # -- validation ----------------------------------------------------------------------------
+    def _validate_params(self) -> None:
+        super()._validate_params()
+        for name in ("clause_leaves",) + (("layer_leaves",) if self.layer_leaves is not None else ()):
+            v = getattr(self, name)
+            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 2:
+                raise ValueError(f"{name} must be an integer >= 2, got {v!r}")
+        if not isinstance(self.min_confidence, (int, float)) or not 0.0 <= self.min_confidence <= 1.0:
+            raise ValueError(f"min_confidence must be a number in [0, 1], got {self.min_confidence!r}")
+        if not isinstance(self.min_support, (int, float)) or not 0.0 <= self.min_support < 1.0:
+            raise ValueError(f"min_support must be a number in [0, 1), got {self.min_support!r}")
+        if not isinstance(self.n_jobs, (int, np.integer)) or isinstance(self.n_jobs, bool) or self.n_jobs == 0:
+            raise ValueError(f"n_jobs must be a non-zero integer (-1 for all cores), got {self.n_jobs!r}")
+        if self.layers is not None and (isinstance(self.layers, (str, int)) or not len(self.layers)):
+            raise ValueError(f"layers must be a non-empty list of layer names or positions, got {self.layers!r}")
+        if self.layer is not None and self.layers is not None:
+            raise ValueError("give either layer= (concept rules over one layer) or layers= (input rules), not both")
+        if self.concept_names is not None:
+            if self.layer is None:
+                raise ValueError("concept_names names the units of layer=; give layer= too")
+            if isinstance(self.concept_names, str) or not all(isinstance(c, str) for c in self.concept_names):
+                raise TypeError(f"concept_names must be a list of strings, got {self.concept_names!r}")
+
+    def fit(self, teacher: Any, X: Any, domain: Domain | None = None) -> DecompositionalRuleLearner:
+        """Read ``teacher``'s hidden layers and distill it over rows ``X``; the result is ``model_``.
+
+        ``teacher`` must be a network whose activations can be read (see
+        :func:`~symdistill.teachers.activations.activation_reader`): a torch module, an ONNX model
+        given as a path, bytes or ``onnx.ModelProto``, or a torch teacher.
+        """
+        self._validate_params()
+        reader = activation_reader(teacher)
+        if self.layer is not None:
+            chosen = [reader.layer(self.layer)]
+            names = self.concept_names
+            if names is not None and len(names) != chosen[0].width:
+                raise ValueError(f"concept_names has {len(names)} names but layer {chosen[0].name!r} has "
+                                 f"{chosen[0].width} units; give one name per unit")
+            if names is not None and len(set(names)) != len(names):
+                raise ValueError(f"concept_names must be distinct, got {list(names)}")
+        else:
+            chosen = list(reader.layers) if self.layers is None else [reader.layer(k) for k in self.layers]
+            if len({h.index for h in chosen}) != len(chosen):
+                raise ValueError(f"layers names a layer twice: {list(self.layers or [])}")
+        self.reader_: ActivationReader = reader
+        self.layers_: list[HiddenLayer] = chosen
+        if isinstance(teacher, (bytes, bytearray)) or type(teacher).__module__.startswith("onnx."):
+            teacher = _onnx_bytes(teacher)
+        return super().fit(teacher, X, domain)
+
+    # -- learning ------------------------------------------------------------------------------
+    def _fit(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler) -> RuleSet:
+        if not oracle.is_classifier:
+            raise ValueError(f"decompositional rule extraction needs a classifier; {oracle.teacher.name} is a "
+                             "regressor (use form='tree' or 'linear' for regression)")
+        Z, answer = self.augment(oracle, Z, answer, sampler)
+        y = answer.y
+        k = answer.proba.shape[1]
+        n = len(Z)
+        self._min_rows = max(2, int(np.ceil(self.min_support * n)))
+        self._min_gain = max(1.0, 3e-4 * n)  # a rule must add at least 0.03% agreement
+        acts = self.reader_.read(np.asarray(oracle.domain.decode(Z), dtype=float), [h.index for h in self.layers_])
+        leaves = self.layer_leaves if self.layer_leaves is not None else max(8, self.max_size)
+        if self.layer is not None:
+            return self._concept_rules(acts[0], y, k, leaves, oracle)
+
+        per_layer = [self._filter(self._tree_boxes(H, y, leaves, self._seed(10 + li)), y) for li, H in enumerate(acts)]
+        holds = np.vstack([c.cover for c in per_layer])
+        cls = np.concatenate([c.cls for c in per_layer])
+        jobs = [(holds[i], int(cls[i]), self._seed(1000 + i)) for i in _distinct(holds, cls, self._min_rows)]
+        results = self._substitute_all(Z, jobs)
+        pool = _concat([r for r in results if len(r)], Z.shape[1], n)
+        self.n_clauses_ = len(jobs)
+        self.n_candidates_ = len(pool)
+        chosen, default = self._simplify(self._select(pool, y, k), Z, y, k)
+        model = self._rule_set(oracle.domain, oracle, chosen, default, y, k)
+        model.meta.update({"layers": [h.name for h in self.layers_], "clauses": len(jobs),
+                           "candidate_rules": len(pool), "substitution": "clause-wise"})
+        return model
+
+    def _concept_rules(self, H: np.ndarray, y: np.ndarray, k: int, leaves: int, oracle: Oracle) -> RuleSet:
+        h = self.layers_[0]
+        names = list(self.concept_names) if self.concept_names is not None else h.unit_names()
+        domain = Domain(tuple(Feature(name, "numeric", float(H[:, j].min()), float(H[:, j].max()))
+                              for j, name in enumerate(names)))
+        # Trees of several sizes give the list both coarse and fine clauses to choose from.
+        pool = _concat([self._tree_boxes(H, y, m, self._seed(10 + i))
+                        for i, m in enumerate(sorted({max(2, leaves // 2), leaves, 2 * leaves}))], H.shape[1], len(H))
+        self.n_clauses_ = self.n_candidates_ = len(pool)
+        chosen, default = self._simplify(self._select(pool, y, k), H, y, k)
+        model = self._rule_set(domain, oracle, chosen, default, y, k)
+        model.meta.update({"layer": h.name, "input": f"activations of hidden layer {h.name!r}",
+                           "concept_names": names, "candidate_rules": len(pool)})
+        return model
+
+    def _seed(self, stream: int) -> int | None:
+        return None if self.random_state is None else int(self._rng(stream).integers(2**31 - 1))
+
+    def _tree_boxes(self, F: np.ndarray, target: np.ndarray, max_leaves: int, seed: int | None,
+                    keep: int | None = None) -> _Boxes:
+        """Leaves of a best-first tree on ``F`` -> ``target``, as boxes with their majority class.
+
+        ``keep`` keeps only leaves whose majority is that class.
+        """
+        from sklearn.tree import DecisionTreeClassifier
+
+        tree = DecisionTreeClassifier(max_leaf_nodes=int(max_leaves), min_samples_leaf=self._min_rows,
+                                      random_state=seed).fit(F, target)
+        lo, hi = _leaf_bounds(tree.tree_, F.shape[1])
+        cover = _box_cover(lo, hi, F)
+        labels = tree.classes_.astype(np.int64)
+        counts = np.stack([(cover & (target == c)).sum(axis=1) for c in labels], axis=1)
+        cls = labels[np.argmax(counts, axis=1)]
+        boxes = _Boxes(lo, hi, cls, cover)
+        ok = cover.sum(axis=1) >= self._min_rows
+        if keep is not None:
+            ok &= cls == keep
+        return boxes.take(np.nonzero(ok)[0])
+
+    def _substitute_all(self, Z: np.ndarray, jobs: list[tuple[np.ndarray, int, int | None]]) -> list[_Boxes]:
+        """Rewrite every clause over the input features, in parallel, behind a progress bar."""
+        from joblib import Parallel, delayed
+
+        out: list[_Boxes] = []
+        with progress_bar(len(jobs), "substituting clauses", self.progress) as bar:
+            run = Parallel(n_jobs=int(self.n_jobs), prefer="threads", return_as="generator")
+            for boxes in run(delayed(self._substitute)(Z, holds, cls, seed) for holds, cls, seed in jobs):
+                out.append(boxes)
+                bar.update(1)
+        return out
+
+    def _substitute(self, Z: np.ndarray, holds: np.ndarray, cls: int, seed: int | None) -> _Boxes:
+        """Input-feature boxes where the clause holds, each predicting the clause's class."""
+        n_holds = int(holds.sum())
+        if n_holds == len(Z):
+            return _Boxes(np.full((1, Z.shape[1]), -np.inf), np.full((1, Z.shape[1]), np.inf),
+                          np.array([cls]), np.ones((1, len(Z)), dtype=bool))
+        if min(n_holds, len(Z) - n_holds) < self._min_rows:
+            return _Boxes.empty(Z.shape[1], len(Z))
+        boxes = self._tree_boxes(Z, holds.astype(np.int64), self.clause_leaves, seed, keep=1)
+        boxes.cls = np.full(len(boxes), cls, dtype=np.int64)
+        return boxes
+
+    # -- choosing the decision list ------------------------------------------------------------
+    def _filter(self, pool: _Boxes, y: np.ndarray) -> _Boxes:
+        """Drop duplicate boxes and rules that are wrong too often or cover too few rows."""
+        support = pool.cover.sum(axis=1)
+        right = (pool.cover & (y[None, :] == pool.cls[:, None])).sum(axis=1)
+        ok = (support >= self._min_rows) & (right >= self.min_confidence * np.maximum(support, 1))
+        idx = np.nonzero(ok)[0]
+        seen: set[bytes] = set()
+        keep = []
+        for i in idx:
+            key = pool.lo[i].tobytes() + pool.hi[i].tobytes() + int(pool.cls[i]).to_bytes(4, "little")
+            if key not in seen:
+                seen.add(key)
+                keep.append(i)
+        return pool.take(np.asarray(keep, dtype=np.int64))
+
+    def _select(self, pool: _Boxes, y: np.ndarray, k: int) -> _Boxes:
+        """Greedy decision list: each step appends the rule that most raises agreement with ``y``."""
+        pool = self._filter(pool, y)
+        n = len(y)
+        onehot = np.eye(k, dtype=np.float32)[y]
+        cover = pool.cover.astype(np.float32)
+        right = (pool.cover & (y[None, :] == pool.cls[:, None])).astype(np.float32)
+        open_ = np.ones(n, dtype=np.float32)
+        chosen: list[int] = []
+        decided_right = 0.0
+        min_gain = self._min_gain
+        while len(chosen) < self.max_size and len(pool):
+            counts = onehot.T @ open_  # rows each class holds among the undecided
+            default = int(np.argmax(counts))
+            base = decided_right + counts[default]
+            gain_fixed = right @ open_ - cover @ (open_ * onehot[:, default])
+            gain_fixed[chosen] = -np.inf
+            top = np.argsort(-gain_fixed, kind="stable")[:32]
+            top = top[np.isfinite(gain_fixed[top])]
+            if not top.size:
+                break
+            # Exact score for the best few: the default is re-chosen among the rows still undecided.
+            left = counts[None, :] - cover[top] @ (open_[:, None] * onehot)
+            score = decided_right + right[top] @ open_ + left.max(axis=1)
+            best = int(top[int(np.argmax(score))])
+            if score.max() - base < min_gain:
+                break
+            chosen.append(best)
+            decided_right += float(right[best] @ open_)
+            open_ *= 1.0 - cover[best]
+        return pool.take(np.asarray(chosen, dtype=np.int64))
+
+    def _simplify(self, rules: _Boxes, F: np.ndarray, y: np.ndarray, k: int) -> tuple[_Boxes, int]:
+        """Polish the list by coordinate ascent on agreement with ``y``; returns it and its default.
+
+        Rules whose removal costs less than the least gain selection asks of a rule go; then every
+        bound of every rule moves to the position that makes the whole list agree most (the exact
+        optimum given the other rules, found with one sort), or goes when that costs nothing.
+        """
+        best = _list_agreement(rules, y, k)
+        for _ in range(4):
+            before = best
+            for i in range(len(rules) - 1, -1, -1):
+                trial = rules.take(np.delete(np.arange(len(rules)), i))
+                score = _list_agreement(trial, y, k)
+                if score > best - self._min_gain:  # a rule must earn its place, as in selection
+                    rules, best = trial, score
+            for i in range(len(rules)):
+                for j in range(F.shape[1]):
+                    for upper in (False, True):
+                        if np.isfinite(rules.hi[i, j] if upper else rules.lo[i, j]):
+                            best = _refit_bound(rules, i, j, upper, F, y, k, best)
+            if best == before:
+                break
+        return rules, _list_default(rules, y, k)
+
+    # -- output --------------------------------------------------------------------------------
+    def _rule_set(self, domain: Domain, oracle: Oracle, rules: _Boxes, default: int, y: np.ndarray,
+                  k: int) -> RuleSet:
+        n = len(y)
+        open_ = np.ones(n, dtype=bool)
+        out: list[Rule] = []
+        for i in range(len(rules)):
+            rows = rules.cover[i] & open_
+            open_ &= ~rules.cover[i]
+            out.append(_rule(domain, rules.lo[i], rules.hi[i], int(rules.cls[i]), y[rows], k, n))
+        return RuleSet(domain, "classification", oracle.classes, out, _rule(domain, None, None, default, y[open_], k, n))
+
+
+# -- helpers --------------------------------------------------------------------------------------
+def _onnx_bytes(model: Any) -> Any:
+    """An ``onnx.ModelProto`` is not a teacher format; its serialised bytes are."""
+    import onnx
+
+    return model.SerializeToString() if isinstance(model, onnx.ModelProto) else model
+
+
+def _leaf_bounds(tree: Any, d: int) -> tuple[np.ndarray, np.ndarray]:
+    """``lo < x <= hi`` bounds of every leaf of a fitted scikit-learn tree, in node order."""
+    left, right = tree.children_left, tree.children_right
+    feat, thr = tree.feature, tree.threshold
+    lo_all = np.full((tree.node_count, d), -np.inf)
+    hi_all = np.full((tree.node_count, d), np.inf)
+    for i in range(tree.node_count):  # parents precede children in scikit-learn's node order
+        if left[i] < 0:
+            continue
+        for child, side in ((left[i], "hi"), (right[i], "lo")):
+            lo_all[child], hi_all[child] = lo_all[i], hi_all[i]
+            if side == "hi":
+                hi_all[child, feat[i]] = min(hi_all[i, feat[i]], thr[i])
+            else:
+                lo_all[child, feat[i]] = max(lo_all[i, feat[i]], thr[i])
+    leaves = np.nonzero(left < 0)[0]
+    return lo_all[leaves], hi_all[leaves]
+
+
+def _box_cover(lo: np.ndarray, hi: np.ndarray, F: np.ndarray) -> np.ndarray:
+    """``(R, n)`` mask: row ``i`` of ``F`` lies in box ``r``."""
+    out = np.ones((len(lo), len(F)), dtype=bool)
+    for r in range(len(lo)):
+        for j in np.nonzero(np.isfinite(lo[r]))[0]:
+            out[r] &= F[:, j] > lo[r, j]
+        for j in np.nonzero(np.isfinite(hi[r]))[0]:
+            out[r] &= F[:, j] <= hi[r, j]
+    return out
+
+
+def _distinct(cover: np.ndarray, cls: np.ndarray, tolerance: int) -> list[int]:
+    """Indices of the clauses to substitute: a clause whose rows differ from an earlier clause's
+    of the same class on fewer than ``tolerance`` rows is the same clause (layers often repeat
+    one another), and would be rewritten into the same input rules."""
+    c = cover.astype(np.float32)
+    sizes = c.sum(axis=1)
+    differ = sizes[:, None] + sizes[None, :] - 2.0 * (c @ c.T)
+    keep: list[int] = []
+    for i in range(len(cls)):
+        if not any(cls[j] == cls[i] and differ[i, j] < tolerance for j in keep):
+            keep.append(i)
+    return keep
+
+
+def _concat(parts: list[_Boxes], d: int, n: int) -> _Boxes:
+    if not parts:
+        return _Boxes.empty(d, n)
+    return _Boxes(np.vstack([p.lo for p in parts]), np.vstack([p.hi for p in parts]),
+                  np.concatenate([p.cls for p in parts]), np.vstack([p.cover for p in parts]))
+
+
+def _list_prediction(rules: _Boxes, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Class decided for each row (-1 for none) and the mask of undecided rows."""
+    pred = np.full(n, -1, dtype=np.int64)
+    open_ = np.ones(n, dtype=bool)
+    for i in range(len(rules)):
+        fire = rules.cover[i] & open_
+        pred[fire] = rules.cls[i]
+        open_ &= ~fire
+    return pred, open_
+
+
+def _refit_bound(rules: _Boxes, i: int, j: int, upper: bool, F: np.ndarray, y: np.ndarray, k: int,
+                 best: int) -> int:
+    """Move bound ``j`` (``hi`` when ``upper``, else ``lo``) of rule ``i`` to where the list agrees
+    most with ``y`` (removing it on a tie); updates ``rules`` in place and returns the new agreement."""
+    n = len(y)
+    bounds = rules.hi if upper else rules.lo
+    old = bounds[i, j]
+    bounds[i, j] = np.inf if upper else -np.inf
+    others = _box_cover(rules.lo[i:i + 1], rules.hi[i:i + 1], F)[0]
+    without = rules.take(np.delete(np.arange(len(rules)), i))
+    later, open_later = _list_prediction(without, n)
+    later[open_later] = _list_default(without, y, k)
+    open_before = np.ones(n, dtype=bool)
+    for r in range(i):
+        open_before &= ~rules.cover[r]
+    rows = np.nonzero(others & open_before)[0]
+    base = int(np.sum(later[~(others & open_before)] == y[~(others & open_before)]))
+    x = F[rows, j]
+    order = np.argsort(x if upper else -x, kind="stable")
+    xs = x[order]
+    gain_in = (rules.cls[i] == y[rows][order]).astype(np.int64)
+    gain_out = (later[rows][order] == y[rows][order]).astype(np.int64)
+    # Taking the first m sorted rows into the rule: agreement = base + in[:m] + out[m:].
+    score = base + np.concatenate([[0], np.cumsum(gain_in)]) + gain_out.sum() - np.concatenate([[0], np.cumsum(gain_out)])
+    cut_ok = np.ones(len(xs) + 1, dtype=bool)
+    cut_ok[1:-1] = xs[1:] != xs[:-1]  # a bound cannot separate equal values
+    score = np.where(cut_ok, score, -1)
+    if score[-1] >= score[1:].max(initial=-1):
+        new = np.inf if upper else -np.inf  # the literal is not needed
+    else:
+        inner = score[1:-1]  # keeping no row is left to rule removal
+        m = len(inner) - int(np.argmax(inner[::-1]))  # on ties the loosest bound: later rules may go
+        new = midpoint(xs[m - 1], xs[m]) if upper else midpoint(xs[m], xs[m - 1])
+    bounds[i, j] = new
+    rules.cover[i] = _box_cover(rules.lo[i:i + 1], rules.hi[i:i + 1], F)[0]
+    score_now = _list_agreement(rules, y, k)
+    if score_now < best:  # the default may have moved: keep the old bound
+        bounds[i, j] = old
+        rules.cover[i] = _box_cover(rules.lo[i:i + 1], rules.hi[i:i + 1], F)[0]
+        return best
+    return score_now
+
+
+def _list_default(rules: _Boxes, y: np.ndarray, k: int) -> int:
+    _, open_ = _list_prediction(rules, len(y))
+    counts = np.bincount(y[open_] if open_.any() else y, minlength=k)
+    return int(np.argmax(counts))
+
+
+def _list_agreement(rules: _Boxes, y: np.ndarray, k: int) -> int:
+    """Rows where the decision list (with its best default) gives ``y``."""
+    pred, open_ = _list_prediction(rules, len(y))
+    pred[open_] = _list_default(rules, y, k)
+    return int(np.sum(pred == y))
+
+
+def _rule(domain: Domain, lo: np.ndarray | None, hi: np.ndarray | None, cls: int, y_rows: np.ndarray, k: int,
+          n: int) -> Rule:
+    conds: list[Condition] = []
+    if lo is not None and hi is not None:
+        for j, f in enumerate(domain.features):
+            if f.is_categorical:
+                codes = np.arange(len(f.categories))
+                inside = frozenset(int(c) for c in codes[(codes > lo[j]) & (codes <= hi[j])])
+                if len(inside) < len(codes):
+                    rest = frozenset(int(c) for c in codes) - inside
+                    conds.append(Condition(j, "in", inside) if len(inside) <= len(rest) else Condition(j, "not in", rest))
+                continue
+            if np.isfinite(lo[j]):
+                conds.append(Condition(j, ">", float(lo[j])))
+            if np.isfinite(hi[j]):
+                conds.append(Condition(j, "<=", float(hi[j])))
+    m = len(y_rows)
+    counts = np.bincount(y_rows, minlength=k).astype(float)
+    proba = tuple(counts / m) if m else None
+    return Rule(tuple(conds), int(cls), proba=proba, coverage=m / max(n, 1),
+                agreement=float(counts[cls] / m) if m else None)

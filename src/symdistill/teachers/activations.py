@@ -1,0 +1,417 @@
+"""Read the hidden activations of a network: the input of decompositional extraction.
+
+A *hidden layer* here is a fully connected layer followed by an element-wise activation; its
+activations are the activation's outputs, one column per unit. Two kinds of network are read:
+
+* torch modules: ``nn.Linear`` modules each followed by an activation module (``nn.ReLU``,
+  ``nn.Sigmoid``, ``nn.Tanh``, ``nn.GELU``), in an ``nn.Sequential`` or as named submodules of a
+  module whose ``forward`` calls them. The structure is found by tracing one forward pass (which
+  module runs after which, on which tensor), so a shared activation module (``self.act`` used after
+  every layer) works too; activations written as functions (``F.relu``) are invisible and unsupported.
+* ONNX MLP graphs: ``Gemm``, or ``MatMul`` + ``Add``, followed by ``Relu``, ``Sigmoid``, ``Tanh`` or
+  ``Gelu``. The activation tensors are added as graph outputs (with the ``onnx`` package) and the
+  amended graph is run by onnxruntime.
+
+Layers are named after their linear layer: the torch module's qualified name (``"1"`` in a
+Sequential, ``"encoder.fc1"``, ``"concepts"``), or for ONNX the weight initializer's name without
+``.weight`` (exporters keep the torch names, so one network reads the same either way). A layer is
+chosen by that name, by the name of its activation module or ONNX node, or by its position among
+the hidden layers (``0`` first, ``-1`` last). Reads are batched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from .base import Teacher
+
+SUPPORTED = (
+    "torch modules built from nn.Linear layers each followed by an activation module (nn.ReLU, "
+    "nn.Sigmoid, nn.Tanh, nn.GELU), in an nn.Sequential or as named submodules called in forward; "
+    "ONNX MLP graphs (Gemm, or MatMul + Add, followed by Relu, Sigmoid, Tanh or Gelu) given as a "
+    "path, bytes or onnx.ModelProto"
+)
+
+
+class UnsupportedModelError(TypeError):
+    """The network's structure gives no hidden activations that symdistill can read."""
+
+
+@dataclass(frozen=True)
+class HiddenLayer:
+    """One readable hidden layer: its name, position, number of units and activation."""
+
+    name: str
+    index: int
+    width: int
+    activation: str
+    aliases: tuple[str, ...] = ()
+
+    def unit_names(self) -> list[str]:
+        """Default unit names, ``<layer>[<unit>]``."""
+        return [f"{self.name}[{i}]" for i in range(self.width)]
+
+
+class ActivationReader:
+    """Base of the readers: ``layers`` lists the hidden layers, ``read`` returns their activations."""
+
+    layers: tuple[HiddenLayer, ...]
+    batch_size: int
+
+    def layer(self, key: str | int) -> HiddenLayer:
+        """The hidden layer named ``key`` (a layer or activation name), or at position ``key``.
+
+        >>> import torch
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
+        >>> activation_reader(net).layer(-1).name
+        '0'
+        """
+        if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+            n = len(self.layers)
+            if not -n <= int(key) < n:
+                raise ValueError(f"layer index {key} out of range: the network has {n} hidden layers "
+                                 f"({', '.join(repr(h.name) for h in self.layers)})")
+            return self.layers[int(key)]
+        if not isinstance(key, str):
+            raise TypeError(f"layer must be a layer name or an integer position, got {type(key).__name__}")
+        for h in self.layers:
+            if key == h.name or key in h.aliases:
+                return h
+        raise ValueError(f"unknown layer {key!r}; hidden layers are "
+                         f"{', '.join(repr(h.name) for h in self.layers)} (or their positions 0..{len(self.layers) - 1})")
+
+    def read(self, X: Any, layers: Sequence[str | int] | None = None) -> list[np.ndarray]:
+        """Activations ``(n, width)`` of the given layers (all when None), in the order asked."""
+        chosen = list(self.layers) if layers is None else [self.layer(k) for k in layers]
+        arr = np.asarray(X, dtype=np.float64)
+        if arr.ndim != 2:
+            raise ValueError(f"expected rows as a 2-D array, got shape {arr.shape}")
+        parts: list[list[np.ndarray]] = [[] for _ in chosen]
+        for s in range(0, max(len(arr), 1), self.batch_size):
+            got = self._read_batch(arr[s:s + self.batch_size], [h.index for h in chosen])
+            for p, a in zip(parts, got):
+                p.append(a)
+        return [np.concatenate(p, axis=0) if p else np.empty((0, h.width)) for p, h in zip(parts, chosen)]
+
+    def _read_batch(self, X: np.ndarray, indices: list[int]) -> list[np.ndarray]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+# -- torch ----------------------------------------------------------------------------------------
+_TORCH_ACTIVATIONS = {"ReLU": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "GELU": "gelu"}
+
+
+class TorchActivations(ActivationReader):
+    """Hidden activations of a torch module, read with forward hooks on its linear layers.
+
+    >>> import torch
+    >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
+    >>> r = TorchActivations(net)
+    >>> [(h.name, h.width, h.activation) for h in r.layers]
+    [('0', 3, 'relu')]
+    >>> r.read(np.zeros((4, 2)))[0].shape
+    (4, 3)
+    """
+
+    def __init__(self, module: Any, *, batch_size: int = 8192) -> None:
+        import torch
+
+        if not isinstance(module, torch.nn.Module):
+            raise UnsupportedModelError(f"expected a torch.nn.Module, got {type(module).__name__}; supported: {SUPPORTED}")
+        if isinstance(module, torch.jit.ScriptModule):
+            raise UnsupportedModelError(f"cannot hook a TorchScript module; pass the Python nn.Module. Supported: {SUPPORTED}")
+        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        self.module = module
+        self.batch_size = int(batch_size)
+        self._linears: list[Any] = []
+        self._acts: list[Any] = []
+        self.layers = self._trace()
+
+    def _params(self) -> tuple[Any, Any]:
+        import torch
+
+        for p in self.module.parameters():
+            return p.device, p.dtype
+        return torch.device("cpu"), torch.float32
+
+    def _trace(self) -> tuple[HiddenLayer, ...]:
+        """Run one forward pass and record which module runs after which, on which tensor."""
+        import torch
+
+        leaves = {m: name for name, m in self.module.named_modules() if not list(m.children())}
+        linears = [m for m in leaves if isinstance(m, torch.nn.Linear)]
+        if not linears:
+            raise UnsupportedModelError(f"{type(self.module).__name__} has no nn.Linear layer; supported: {SUPPORTED}")
+        calls: list[tuple[Any, Any, Any]] = []
+
+        def record(m: Any, inputs: tuple, output: Any) -> None:
+            first = inputs[0] if inputs else None
+            calls.append((m, first, output))
+
+        handles = [m.register_forward_hook(record) for m in leaves]
+        device, dtype = self._params()
+        try:
+            with torch.no_grad(), _eval(self.module):
+                self.module(torch.zeros((2, linears[0].in_features), device=device, dtype=dtype))
+        except Exception as exc:
+            raise UnsupportedModelError(
+                f"tracing {type(self.module).__name__} on rows of {linears[0].in_features} features failed "
+                f"({type(exc).__name__}: {exc}); supported: {SUPPORTED}") from None
+        finally:
+            for h in handles:
+                h.remove()
+        counts: dict[Any, int] = {}
+        for m, _, _ in calls:
+            counts[m] = counts.get(m, 0) + 1
+        layers: list[HiddenLayer] = []
+        for (m, _, out), (nxt, nxt_in, _) in zip(calls, calls[1:]):
+            kind = _TORCH_ACTIVATIONS.get(type(nxt).__name__)
+            if not isinstance(m, torch.nn.Linear) or kind is None or counts[m] != 1:
+                continue
+            if not isinstance(nxt_in, torch.Tensor) or nxt_in.shape != out.shape:
+                continue
+            # ``out`` may have been overwritten by an in-place activation: compare identities first.
+            if nxt_in is not out and not torch.equal(nxt_in, out):
+                continue
+            self._linears.append(m)
+            self._acts.append(nxt)
+            layers.append(HiddenLayer(leaves[m], len(layers), int(m.out_features), kind, (leaves[nxt],)
+                                      if counts[nxt] == 1 else ()))
+        if not layers:
+            raise UnsupportedModelError(
+                f"{type(self.module).__name__} has no nn.Linear layer followed by an activation module; "
+                f"supported: {SUPPORTED}")
+        return tuple(layers)
+
+    def _read_batch(self, X: np.ndarray, indices: list[int]) -> list[np.ndarray]:
+        import torch
+
+        got: dict[int, np.ndarray] = {}
+
+        def hook(i: int) -> Any:
+            act = self._acts[i]
+
+            def fn(m: Any, inputs: tuple, output: Any) -> None:
+                # Apply the activation on a copy, so an in-place ReLU cannot change the forward pass.
+                got[i] = act(output.detach().clone()).to("cpu").double().numpy()
+
+            return fn
+
+        handles = [self._linears[i].register_forward_hook(hook(i)) for i in set(indices)]
+        device, dtype = self._params()
+        try:
+            with torch.no_grad(), _eval(self.module):
+                self.module(torch.as_tensor(X, dtype=dtype, device=device))
+        finally:
+            for h in handles:
+                h.remove()
+        return [got[i] for i in indices]
+
+
+class _eval:
+    """Eval mode for the duration of a block, then the module's own mode back."""
+
+    def __init__(self, module: Any) -> None:
+        self.module = module
+        self.was_training = bool(module.training)
+
+    def __enter__(self) -> None:
+        self.module.eval()
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.was_training:
+            self.module.train()
+
+
+# -- ONNX -----------------------------------------------------------------------------------------
+_ONNX_ACTIVATIONS = {"Relu": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "Gelu": "gelu"}
+
+
+class OnnxActivations(ActivationReader):
+    """Hidden activations of an ONNX MLP graph, exposed as extra graph outputs and run by onnxruntime.
+
+    >>> import onnx
+    >>> from onnx import helper, TensorProto, numpy_helper
+    >>> W = numpy_helper.from_array(np.ones((3, 2), dtype=np.float32), "fc.weight")
+    >>> b = numpy_helper.from_array(np.zeros(3, dtype=np.float32), "fc.bias")
+    >>> g = helper.make_graph([helper.make_node("Gemm", ["x", "fc.weight", "fc.bias"], ["h"], transB=1),
+    ...                        helper.make_node("Relu", ["h"], ["a"])], "mlp",
+    ...                       [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 2])],
+    ...                       [helper.make_tensor_value_info("a", TensorProto.FLOAT, [None, 3])], [W, b])
+    >>> r = OnnxActivations(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]))
+    >>> r.layers[0].name, r.read(np.array([[1.0, -3.0]]))[0].tolist()
+    ('fc', [[0.0, 0.0, 0.0]])
+    """
+
+    def __init__(self, model: Any, *, batch_size: int = 8192) -> None:
+        import onnx
+
+        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        self.batch_size = int(batch_size)
+        proto = _load_onnx(model)
+        graph = proto.graph
+        inits = {t.name: t for t in graph.initializer}
+        consumers: dict[str, list[Any]] = {}
+        for node in graph.node:
+            for name in node.input:
+                consumers.setdefault(name, []).append(node)
+        producers = {out: node for node in graph.node for out in node.output}
+        layers: list[HiddenLayer] = []
+        self._outputs: list[str] = []
+        for node in graph.node:
+            kind = _ONNX_ACTIVATIONS.get(node.op_type)
+            if kind is None or not node.input:
+                continue
+            found = _linear_before(producers.get(node.input[0]), producers, inits, consumers)
+            if found is None:
+                continue
+            weight_name, width, linear_name = found
+            name = weight_name[: -len(".weight")] if weight_name.endswith(".weight") else linear_name
+            aliases = tuple(a for a in (linear_name, node.name, node.output[0]) if a and a != name)
+            layers.append(HiddenLayer(name, len(layers), width, kind, aliases))
+            self._outputs.append(node.output[0])
+        if not layers:
+            raise UnsupportedModelError(
+                f"the ONNX graph {graph.name!r} has no Gemm (or MatMul + Add) followed by an activation; "
+                f"supported: {SUPPORTED}")
+        if len(graph.input) - len([i for i in graph.input if i.name in inits]) != 1:
+            raise UnsupportedModelError(f"the ONNX graph {graph.name!r} needs exactly one input (rows x features)")
+        existing = {o.name for o in graph.output}
+        for out in self._outputs:
+            if out not in existing:
+                graph.output.append(onnx.helper.make_tensor_value_info(out, onnx.TensorProto.FLOAT, None))
+        import onnxruntime
+
+        self.session = onnxruntime.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"])
+        self._input = next(i for i in self.session.get_inputs())
+        widths = self._probe()
+        self.layers = tuple(HiddenLayer(h.name, h.index, w, h.activation, h.aliases) for h, w in zip(layers, widths))
+
+    def _probe(self) -> list[int]:
+        """Widths as the graph computes them (a MatMul's weight may not be an initializer)."""
+        shape = self._input.shape
+        d = shape[1] if len(shape) == 2 and isinstance(shape[1], int) else None
+        if d is None:
+            raise UnsupportedModelError(f"the ONNX input {self._input.name!r} should be 2-D (rows x features) with "
+                                        f"a fixed number of features, got shape {shape}")
+        self.n_features = d
+        return [a.shape[1] for a in self._read_batch(np.zeros((1, d)), list(range(len(self._outputs))))]
+
+    def _read_batch(self, X: np.ndarray, indices: list[int]) -> list[np.ndarray]:
+        dtype = np.float64 if self._input.type == "tensor(double)" else np.float32
+        names = [self._outputs[i] for i in indices]
+        out = self.session.run(names, {self._input.name: np.ascontiguousarray(X, dtype=dtype)})
+        return [np.asarray(a, dtype=np.float64).reshape(len(X), -1) for a in out]
+
+
+def _load_onnx(model: Any) -> Any:
+    import onnx
+
+    if isinstance(model, onnx.ModelProto):
+        proto = onnx.ModelProto()
+        proto.CopyFrom(model)
+        return proto
+    if isinstance(model, (bytes, bytearray)):
+        return onnx.load_from_string(bytes(model))
+    if isinstance(model, (str, Path)):
+        if not Path(model).is_file():
+            raise FileNotFoundError(f"ONNX model file not found: {str(model)!r}")
+        return onnx.load(str(model))
+    raise UnsupportedModelError(f"cannot read the graph of a {type(model).__name__}; supported: {SUPPORTED}")
+
+
+def _linear_before(node: Any, producers: dict[str, Any], inits: dict[str, Any],
+                   consumers: dict[str, list[Any]]) -> tuple[str, int, str] | None:
+    """``(weight name, width or -1, node name)`` when ``node`` is the affine map of a dense layer."""
+    from onnx import numpy_helper
+
+    if node is None or len(consumers.get(node.output[0], [])) != 1:
+        return None
+    if node.op_type == "Gemm" and len(node.input) >= 2:
+        attrs = {a.name: a.i for a in node.attribute if a.name in ("transB",)}
+        w = inits.get(node.input[1])
+        if w is None:
+            return node.input[1], -1, node.name
+        shape = numpy_helper.to_array(w).shape
+        return w.name, int(shape[0] if attrs.get("transB", 0) else shape[1]), node.name
+    if node.op_type == "Add":
+        for i, j in ((0, 1), (1, 0)):
+            mm = producers.get(node.input[i])
+            if mm is not None and mm.op_type == "MatMul" and node.input[j] in inits:
+                w = inits.get(mm.input[1])
+                width = int(numpy_helper.to_array(w).shape[-1]) if w is not None else -1
+                return mm.input[1], width, mm.name or node.name
+    return None
+
+
+# -- entry point ----------------------------------------------------------------------------------
+def activation_reader(model: Any, *, batch_size: int = 8192) -> ActivationReader:
+    """A reader of ``model``'s hidden activations.
+
+    ``model`` is a torch module, an ONNX model (``.onnx`` path, bytes, ``onnx.ModelProto``), or a
+    torch teacher made by :func:`symdistill.as_teacher`. Anything else raises
+    :class:`UnsupportedModelError` saying what is supported.
+
+    >>> import torch
+    >>> net = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Tanh(), torch.nn.Linear(4, 2))
+    >>> [h.activation for h in activation_reader(net).layers]
+    ['tanh']
+    >>> activation_reader(lambda X: X)
+    Traceback (most recent call last):
+    ...
+    symdistill.teachers.activations.UnsupportedModelError: cannot read hidden activations of a function: ...
+    """
+    if isinstance(model, Teacher):
+        inner = getattr(model, "module", None)
+        if inner is None:
+            raise UnsupportedModelError(
+                f"cannot read hidden activations through the {model.name} teacher; pass the network itself "
+                f"(supported: {SUPPORTED})")
+        model = inner
+    module = type(model).__module__ or ""
+    if module.startswith("torch") or _is_torch_module(model):
+        return TorchActivations(model, batch_size=batch_size)
+    if isinstance(model, (bytes, bytearray)) or module.startswith("onnx") and not module.startswith("onnxruntime"):
+        return OnnxActivations(model, batch_size=batch_size)
+    if isinstance(model, (str, Path)):
+        if Path(model).suffix.lower() != ".onnx":
+            raise UnsupportedModelError(f"cannot read hidden activations of {str(model)!r}; supported: {SUPPORTED}")
+        return OnnxActivations(model, batch_size=batch_size)
+    if module.startswith("onnxruntime"):
+        raise UnsupportedModelError(
+            "an onnxruntime InferenceSession does not expose its graph; pass the .onnx path or bytes instead "
+            f"(supported: {SUPPORTED})")
+    raise UnsupportedModelError(f"cannot read hidden activations of a {_kind(model)}: supported: {SUPPORTED}")
+
+
+def read_activations(model: Any, X: Any, layer: str | int = -1) -> np.ndarray:
+    """Activations ``(n, width)`` of one hidden layer of ``model`` on rows ``X``.
+
+    Use it to feed a concept rule set (learned with ``layer=``) the activations it reads.
+
+    >>> import torch
+    >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
+    >>> read_activations(net, np.ones((5, 2)), layer="0").shape
+    (5, 3)
+    """
+    reader = activation_reader(model)
+    return reader.read(X, [layer])[0]
+
+
+def _is_torch_module(obj: Any) -> bool:
+    import sys
+
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(obj, torch.nn.Module)
+
+
+def _kind(obj: Any) -> str:
+    if callable(obj) and type(obj).__name__ in ("function", "lambda", "builtin_function_or_method"):
+        return "function"
+    return type(obj).__name__

@@ -1,0 +1,336 @@
+"""Decompositional extraction: activation access (torch hooks, ONNX graph outputs), ECLAIRE-style
+rules over the inputs, and concept rules over a named hidden layer."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import symdistill as sd  # noqa: E402
+from symdistill.learners.decompositional import DecompositionalRuleLearner  # noqa: E402
+from symdistill.models.rules import RuleSet  # noqa: E402
+from symdistill.teachers.activations import (  # noqa: E402
+    OnnxActivations,
+    TorchActivations,
+    UnsupportedModelError,
+    activation_reader,
+    read_activations,
+)
+
+
+def _net(*sizes: int, act: type = torch.nn.ReLU, seed: int = 0) -> torch.nn.Sequential:
+    torch.manual_seed(seed)
+    layers: list[torch.nn.Module] = []
+    for a, b in zip(sizes[:-2], sizes[1:-1]):
+        layers += [torch.nn.Linear(a, b), act()]
+    layers.append(torch.nn.Linear(sizes[-2], sizes[-1]))
+    return torch.nn.Sequential(*layers).eval()
+
+
+def _set(linear: torch.nn.Linear, weight: list[list[float]], bias: list[float]) -> None:
+    with torch.no_grad():
+        linear.weight.copy_(torch.tensor(weight, dtype=torch.float32))
+        linear.bias.copy_(torch.tensor(bias, dtype=torch.float32))
+
+
+def _onnx_bytes(net: torch.nn.Module, d: int) -> bytes:
+    pytest.importorskip("onnx")
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnxscript")
+    buf = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(net, (torch.zeros(2, d),), buf, input_names=["x"], dynamic_axes={"x": {0: "n"}},
+                          verbose=False)
+    return buf.getvalue()
+
+
+def _xor_net() -> tuple[torch.nn.Module, np.ndarray]:
+    """Two hidden layers of hand-set units: layer 1 makes the four half-planes, layer 2 the XOR."""
+    net = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Sigmoid(), torch.nn.Linear(2, 2), torch.nn.ReLU(),
+                              torch.nn.Linear(2, 2))
+    _set(net[0], [[40.0, 0, 0], [0, 40.0, 0]], [-20.0, -20.0])  # a = [x0 > .5], b = [x1 > .5]
+    _set(net[2], [[1.0, -1.0], [-1.0, 1.0]], [0.0, 0.0])  # relu(a - b), relu(b - a)
+    _set(net[4], [[-1.0, -1.0], [1.0, 1.0]], [0.5, -0.5])  # class 1 iff a xor b
+    X = np.random.default_rng(5).uniform(size=(2000, 3))
+    return net.eval(), X
+
+
+@pytest.fixture(scope="module")
+def xor_onnx() -> bytes:
+    """The hand-set XOR network exported once with ``torch.onnx.export`` (the slow part)."""
+    return _onnx_bytes(_xor_net()[0], 3)
+
+
+class _Named(torch.nn.Module):
+    """Named submodules and one activation module shared by two layers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(1)
+        self.fc1 = torch.nn.Linear(4, 6)
+        self.concepts = torch.nn.Linear(6, 3)
+        self.head = torch.nn.Linear(3, 2)
+        self.act = torch.nn.Tanh()
+        self.squash = torch.nn.Sigmoid()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.squash(self.concepts(self.act(self.fc1(x)))))
+
+
+# -- part 1: activation access ---------------------------------------------------------------------
+def test_hooks_read_the_same_activations_as_a_manual_forward_pass() -> None:
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(
+        torch.nn.Linear(5, 5),  # a fixed affine input map (like a standardisation layer): not hidden
+        torch.nn.Linear(5, 8), torch.nn.ReLU(),
+        torch.nn.Linear(8, 7), torch.nn.Sigmoid(),
+        torch.nn.Linear(7, 6), torch.nn.Tanh(),
+        torch.nn.Linear(6, 4), torch.nn.GELU(),
+        torch.nn.Linear(4, 3),
+    ).eval()
+    X = np.random.default_rng(0).normal(size=(300, 5))
+    reader = activation_reader(net, batch_size=64)  # several batches
+    assert [(h.name, h.width, h.activation) for h in reader.layers] == [
+        ("1", 8, "relu"), ("3", 7, "sigmoid"), ("5", 6, "tanh"), ("7", 4, "gelu")]
+    got = reader.read(X)
+    with torch.no_grad():
+        h = net[0](torch.tensor(X, dtype=torch.float32))
+        manual = []
+        for lin, act in ((1, 2), (3, 4), (5, 6), (7, 8)):
+            h = net[act](net[lin](h))
+            manual.append(h.double().numpy())
+    for a, b in zip(got, manual):
+        np.testing.assert_allclose(a, b, rtol=0, atol=0)
+    np.testing.assert_array_equal(reader.read(X, ["5"])[0], manual[2])
+    np.testing.assert_array_equal(reader.read(X, [-1])[0], manual[3])
+    np.testing.assert_array_equal(reader.read(X, ["6"])[0], manual[2])  # the activation module's name
+
+
+def test_named_submodules_and_a_shared_activation_module() -> None:
+    net = _Named().eval()
+    X = np.random.default_rng(1).normal(size=(50, 4))
+    reader = activation_reader(net)
+    assert [(h.name, h.activation) for h in reader.layers] == [("fc1", "tanh"), ("concepts", "sigmoid")]
+    with torch.no_grad():
+        x = torch.tensor(X, dtype=torch.float32)
+        concepts = torch.sigmoid(net.concepts(torch.tanh(net.fc1(x)))).double().numpy()
+    np.testing.assert_array_equal(read_activations(net, X, "concepts"), concepts)
+
+
+def test_reading_leaves_the_network_unchanged() -> None:
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(inplace=True), torch.nn.Linear(4, 2))
+    net.train()
+    X = np.random.default_rng(2).normal(size=(20, 3))
+    with torch.no_grad():
+        before = net(torch.tensor(X, dtype=torch.float32)).numpy()
+    acts = read_activations(net, X, 0)
+    assert net.training  # mode restored
+    assert not net[1]._forward_hooks and not net[0]._forward_hooks  # hooks removed
+    with torch.no_grad():
+        after = net(torch.tensor(X, dtype=torch.float32)).numpy()
+        pre = net[0](torch.tensor(X, dtype=torch.float32)).numpy()
+    np.testing.assert_array_equal(before, after)
+    np.testing.assert_array_equal(acts, np.maximum(pre, 0).astype(np.float64))
+
+
+def test_onnx_graph_outputs_match_torch_hooks(xor_onnx: bytes) -> None:
+    net, _ = _xor_net()
+    X = np.random.default_rng(3).normal(size=(40, 3))
+    onnx_reader = activation_reader(xor_onnx)
+    torch_reader = activation_reader(net)
+    assert isinstance(onnx_reader, OnnxActivations) and isinstance(torch_reader, TorchActivations)
+    assert [(h.name, h.width, h.activation) for h in onnx_reader.layers] == \
+           [(h.name, h.width, h.activation) for h in torch_reader.layers] == [("0", 2, "sigmoid"), ("2", 2, "relu")]
+    for a, b in zip(onnx_reader.read(X), torch_reader.read(X)):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_onnx_matmul_add_pattern() -> None:
+    onnx = pytest.importorskip("onnx")
+    pytest.importorskip("onnxruntime")
+    from onnx import TensorProto, helper, numpy_helper
+
+    W = np.array([[1.0, -1.0, 2.0], [0.5, 0.0, -1.0]], dtype=np.float32)  # (in, out)
+    b = np.array([0.0, 0.5, -0.5], dtype=np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "W"], ["m"]), helper.make_node("Add", ["m", "b"], ["z"]),
+         helper.make_node("Tanh", ["z"], ["h"]), helper.make_node("ReduceSum", ["h"], ["y"], keepdims=1)],
+        "mlp", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 2])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, 1])],
+        [numpy_helper.from_array(W, "W"), numpy_helper.from_array(b, "b")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    X = np.random.default_rng(4).normal(size=(7, 2))
+    reader = activation_reader(model)
+    assert [(h.width, h.activation) for h in reader.layers] == [(3, "tanh")]
+    np.testing.assert_allclose(reader.read(X)[0], np.tanh(X.astype(np.float32) @ W + b), atol=1e-6)
+    assert isinstance(model, onnx.ModelProto) and len(model.graph.output) == 1  # the caller's graph is untouched
+
+
+class _Functional(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = torch.nn.Linear(3, 4)
+        self.out = torch.nn.Linear(4, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.out(torch.nn.functional.relu(self.fc(x)))
+
+
+@pytest.mark.parametrize("model", [
+    lambda: _Functional(),  # activation as a function: invisible to hooks
+    lambda: torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Linear(4, 2)),  # no activation at all
+    lambda: torch.nn.Sequential(torch.nn.Conv1d(1, 2, 2), torch.nn.ReLU()),  # no Linear
+    lambda: (lambda X: X[:, 0] > 0),  # a plain function
+    lambda: "model.pt",  # not an ONNX file
+])
+def test_unsupported_models_get_an_error_that_says_what_is_supported(model) -> None:
+    with pytest.raises(UnsupportedModelError, match="supported: torch modules built from nn.Linear"):
+        activation_reader(model())
+
+
+def test_unsupported_teacher_through_distill_and_inference_session(xor_onnx: bytes) -> None:
+    X = np.random.default_rng(0).uniform(size=(100, 3))
+    with pytest.raises(UnsupportedModelError, match="nn.Linear layer followed by an activation"):
+        sd.distill(torch.nn.Sequential(torch.nn.Linear(3, 2)), X, form="rules", method="decompositional")
+    ort = pytest.importorskip("onnxruntime")
+    session = ort.InferenceSession(xor_onnx, providers=["CPUExecutionProvider"])
+    with pytest.raises(UnsupportedModelError, match="pass the .onnx path or bytes"):
+        activation_reader(session)
+    with pytest.raises(ValueError, match="unknown layer 'nope'; hidden layers are '0'"):
+        activation_reader(_net(3, 4, 2)).layer("nope")
+
+
+# -- part 2: extraction ----------------------------------------------------------------------------
+def _threshold_net() -> torch.nn.Sequential:
+    """Hidden unit 0 computes ``x0 > 0.5`` (a steep ReLU ramp); units 1-3 are distractors that
+    the output ignores; the network says class 1 exactly when ``x0 > 0.5``."""
+    net = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
+    _set(net[0], [[50.0, 0, 0, 0], [0, 1.0, 0, 0], [0, 0, 1.0, 1.0], [0, -1.0, 0, 1.0]], [-25.0, 0, 0, 0.5])
+    _set(net[2], [[-1.0, 0, 0, 0], [1.0, 0, 0, 0]], [0.0, 0.0])  # logit gap = unit 0, so class 1 iff x0 > 0.5
+    return net.eval()
+
+
+def test_extraction_recovers_a_hand_set_hidden_condition() -> None:
+    net = _threshold_net()
+    X = np.random.default_rng(0).uniform(size=(1500, 4))
+    rules = sd.distill(net, X, form="rules", method="decompositional", max_size=5, random_state=0, n_samples=3000)
+    assert isinstance(rules, RuleSet)
+    assert rules.size == 1 and rules.n_literals == 1
+    (cond,) = rules.rules[0].conditions
+    assert cond.feature == 0 and abs(cond.value - 0.5) < 0.01
+    X_test = np.random.default_rng(1).uniform(size=(2000, 4))
+    assert float(sd.fidelity(rules, net, X_test)) > 0.99
+    assert rules.meta["method"] == "decompositional" and rules.meta["substitution"] == "clause-wise"
+
+
+def test_extraction_through_two_layers_recovers_xor() -> None:
+    net, X = _xor_net()
+    learner = DecompositionalRuleLearner(max_size=8, random_state=0, n_samples=4000).fit(net, X)
+    rules = learner.model_
+    assert learner.n_clauses_ >= 2 and rules.size <= 4
+    used = {c.feature for r in rules.rules for c in r.conditions}
+    assert used == {0, 1}  # x2 is irrelevant
+    big = [r for r in rules.rules if r.coverage > 0.1]  # the rest mend the rounded corner at (0.5, 0.5)
+    assert len(big) == 2 and all(r.n_literals == 2 for r in big)
+    for r in big:
+        for c in r.conditions:
+            assert abs(c.value - 0.5) < 0.02
+    X_test = np.random.default_rng(6).uniform(size=(3000, 3))
+    assert float(sd.fidelity(rules, net, X_test)) > 0.98
+
+
+def test_torch_and_onnx_paths_give_the_same_rules(xor_onnx: bytes) -> None:
+    net, X = _xor_net()
+    kw = dict(form="rules", method="decompositional", max_size=6, random_state=3, n_samples=3000)
+    from_torch = sd.distill(net, X, **kw)
+    from_onnx = sd.distill(xor_onnx, X, **kw)
+    a, b = from_torch.to_dict(), from_onnx.to_dict()
+    a.pop("meta"), b.pop("meta")
+    for ra, rb in zip(a["rules"], b["rules"]):
+        for ca, cb in zip(ra["conditions"], rb["conditions"]):
+            assert (ca["feature"], ca["op"]) == (cb["feature"], cb["op"])
+            assert abs(ca["value"] - cb["value"]) < 1e-5  # float32 kernels may round the last digit apart
+            cb["value"] = ca["value"]
+    assert a == b
+    np.testing.assert_array_equal(from_torch.predict(X), from_onnx.predict(X))
+
+
+def test_same_seed_same_rules_whatever_the_number_of_threads_and_json_round_trip() -> None:
+    from symdistill.demo import train_mlp
+
+    X = np.random.default_rng(7).normal(size=(800, 4))
+    net = train_mlp(X, (X[:, 0] * X[:, 1] > 0).astype(int), hidden=(12, 8), epochs=60)
+    one = DecompositionalRuleLearner(max_size=6, random_state=1, n_samples=1500, n_jobs=1).fit(net, X).model_
+    two = DecompositionalRuleLearner(max_size=6, random_state=1, n_samples=1500, n_jobs=2).fit(net, X).model_
+    assert one == two
+    again = sd.load(one.to_json())
+    np.testing.assert_array_equal(again.predict(X), one.predict(X))
+    assert 1 <= one.size <= 6
+
+
+def test_bad_parameters_and_regressors_are_refused() -> None:
+    net = _threshold_net()
+    X = np.random.default_rng(0).uniform(size=(200, 4))
+    with pytest.raises(ValueError, match="clause_leaves must be an integer >= 2"):
+        DecompositionalRuleLearner(clause_leaves=1).fit(net, X)
+    with pytest.raises(ValueError, match="min_confidence must be a number in"):
+        DecompositionalRuleLearner(min_confidence=2).fit(net, X)
+    with pytest.raises(ValueError, match="layer index 5 out of range: the network has 1 hidden layers"):
+        DecompositionalRuleLearner(layers=[5]).fit(net, X)
+    reg = _net(4, 5, 1)
+    with pytest.raises(ValueError, match="needs a classifier"):
+        DecompositionalRuleLearner(task="regression").fit(reg, X)
+
+
+# -- part 3: concept rules ------------------------------------------------------------------------
+class _Bottleneck(torch.nn.Module):
+    """Inputs -> three concepts (sigmoid units, set by hand) -> class 1 iff ``big and round``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoder = torch.nn.Linear(5, 3)
+        self.concepts_act = torch.nn.Sigmoid()
+        self.hidden = torch.nn.Linear(3, 4)
+        self.hidden_act = torch.nn.ReLU()
+        self.out = torch.nn.Linear(4, 2)
+        _set(self.encoder, [[30.0, 0, 0, 0, 0], [0, 30.0, 0, 0, 0], [0, 0, 30.0, 0, 0]], [-15.0, -15.0, -15.0])
+        _set(self.hidden, [[1.0, 1.0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0]], [0.0] * 4)
+        _set(self.out, [[0, 0, 0, 0], [1.0, 0, 0, 0]], [1.5, 0.0])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.out(self.hidden_act(self.hidden(self.concepts_act(self.encoder(x)))))
+
+
+def test_concept_rules_name_the_concepts_and_read_their_activations() -> None:
+    net = _Bottleneck().eval()
+    X = np.random.default_rng(8).uniform(size=(2000, 5))
+    rules = sd.distill(net, X, form="rules", layer="encoder", concept_names=["big", "round", "red"],
+                       max_size=4, random_state=0)
+    assert rules.domain.feature_names == ["big", "round", "red"]
+    used = {rules.domain.feature_names[c.feature] for r in rules.rules for c in r.conditions}
+    assert used == {"big", "round"}, str(rules)
+    assert "big" in str(rules) and rules.meta["input"] == "activations of hidden layer 'encoder'"
+    X_test = np.random.default_rng(9).uniform(size=(2000, 5))
+    concepts = read_activations(net, X_test, "encoder")
+    with torch.no_grad():
+        ref = net(torch.tensor(X_test, dtype=torch.float32)).argmax(1).numpy()
+    assert np.mean(rules.predict(concepts) == ref) > 0.99
+    assert sd.load(rules.to_json()) == rules
+
+
+def test_concept_rules_check_the_names() -> None:
+    net = _Bottleneck().eval()
+    X = np.random.default_rng(8).uniform(size=(300, 5))
+    with pytest.raises(ValueError, match="concept_names has 2 names but layer 'encoder' has 3 units"):
+        sd.distill(net, X, form="rules", layer="encoder", concept_names=["big", "round"])
+    with pytest.raises(ValueError, match="concept_names names the units of layer="):
+        DecompositionalRuleLearner(concept_names=["a", "b", "c"]).fit(net, X)
+    rules = sd.distill(net, X, form="rules", layer=0, max_size=3, random_state=0, n_samples=500)
+    assert rules.domain.feature_names == ["encoder[0]", "encoder[1]", "encoder[2]"]
