@@ -42,7 +42,7 @@ demo: $(VENV)/.core
 	$(VENV)/bin/symdistill demo
 
 test: $(VENV)/.test system-deps
-	$(PY) -m pytest -n 2 -q
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n 2 -q
 
 bench: $(VENV)/.bench
 	$(PY) bench/run_all.py

@@ -66,7 +66,9 @@ def load_xy(name: str) -> tuple[np.ndarray, np.ndarray, list[str]] | None:
             return None
         df = pd.read_csv(path)
         y = df.iloc[:, 0].astype(str).map(lambda s: ord(s) - ord("A")).to_numpy(int)
-        return df.iloc[:, 1:].to_numpy(float), y, [str(c) for c in df.columns[1:]]
+        names = ["x-box", "y-box", "width", "high", "onpix", "x-bar", "y-bar", "x2bar", "y2bar", "xybar",
+                 "x2ybr", "xy2br", "x-ege", "xegvy", "y-ege", "yegvx"]  # the UCI attribute names
+        return df.iloc[:, 1:].to_numpy(float), y, names
     if name == "adult":
         path = DATA_DIR / "adult.data"
         if not path.is_file():

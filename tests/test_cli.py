@@ -94,3 +94,18 @@ def test_demo_runs_offline(capsys):
     assert main(["demo", "--max-size", "4"]) == 0
     out = capsys.readouterr().out
     assert "fidelity to the network" in out and "JSON round trip: identical predictions" in out
+
+
+def test_automaton_command_learns_tomita4(tmp_path, monkeypatch, capsys):
+    (tmp_path / "seq_teacher.py").write_text(
+        "def no_triple_zero(words):\n"
+        "    return ['000' not in w for w in words]\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out, dot = tmp_path / "dfa.json", tmp_path / "dfa.dot"
+    assert main(["automaton", "--teacher", "seq_teacher:no_triple_zero", "--alphabet", "0,1", "-o", str(out),
+                 "--dot", str(dot)]) == 0
+    dfa = sd.load(out)
+    assert dfa.size == 4 and dfa.accepts("0010") and not dfa.accepts("10001")
+    assert dot.read_text().startswith("digraph")
+    assert main(["automaton", "--teacher", "seq_teacher:no_triple_zero", "--alphabet", "", "-o", str(out)]) == 2

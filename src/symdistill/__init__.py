@@ -13,20 +13,41 @@ from __future__ import annotations
 from ._errors import DataError, ModelFormatError, TeacherError
 from ._version import __version__
 from .api import distill, fidelity, accuracy
+from .automata_api import as_sequence_teacher, distill_automaton
 from .domain import Domain, Feature
+from .export import export
+from .frontier import frontier
+from .report import report
 from .models import load
 from .teachers import as_teacher
+from .verify import (always_accepts, equivalent, included_in, invariant, monotonic, never_accepts,
+                     output_range, refine, robust, verify)
 
 __all__ = [
     "__version__",
     "as_teacher",
     "distill",
+    "distill_automaton",
+    "as_sequence_teacher",
     "fidelity",
     "accuracy",
+    "frontier",
+    "report",
     "load",
+    "export",
     "Domain",
     "Feature",
     "DataError",
     "ModelFormatError",
     "TeacherError",
+    "verify",
+    "refine",
+    "monotonic",
+    "invariant",
+    "output_range",
+    "robust",
+    "equivalent",
+    "never_accepts",
+    "always_accepts",
+    "included_in",
 ]

@@ -11,7 +11,7 @@ from .models.base import SymbolicModel
 from .teachers import Teacher, as_teacher
 
 
-def distill(teacher: Any, X: Any, *, form: str = "tree", max_size: int = 16, method: str = "pedagogical",
+def distill(teacher: Any, X: Any, *, form: str = "tree", max_size: int = 16, method: str | None = None,
             random_state: int | None = None, **options: Any) -> SymbolicModel:
     """Distill ``teacher`` into a symbolic model of at most ``max_size`` (leaves, rules, weights).
 
@@ -21,7 +21,9 @@ def distill(teacher: Any, X: Any, *, form: str = "tree", max_size: int = 16, met
     X : array or DataFrame
         Unlabelled rows; the teacher labels them, and new queries are drawn to look like them.
     form : {"tree", "rules", "linear"}
-    method : {"pedagogical", "decompositional"}
+    method : {"pedagogical", "decompositional"}, optional
+        Pedagogical, unless ``layer=`` is given: rules over the units of a hidden layer (concept rules)
+        are read off the network, so ``layer=`` implies ``"decompositional"``.
     random_state : int, optional
         Same seed, same model.
     **options
@@ -35,6 +37,8 @@ def distill(teacher: Any, X: Any, *, form: str = "tree", max_size: int = 16, met
     """
     from .learners import get_learner
 
+    if method is None:
+        method = "decompositional" if options.get("layer") is not None else "pedagogical"
     learner = get_learner(form, method)(max_size=max_size, random_state=random_state, **options)
     return learner.fit(teacher, X).model_
 

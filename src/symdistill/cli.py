@@ -103,13 +103,18 @@ def _add_distill(sub: Any) -> None:
     p.add_argument("--form", default="tree", help="tree | rules | linear (default tree)")
     p.add_argument("--method", default="pedagogical", help="pedagogical | decompositional")
     p.add_argument("--max-size", type=int, default=16, help="leaves / rules / non-zero weights (default 16)")
+    add_data_options(p)
+    p.add_argument("-o", "--output", required=True, help="where to write the model JSON")
+
+
+def add_data_options(p: Any) -> None:
+    """Options every command that distills from a data file shares."""
     p.add_argument("--random-state", type=int, default=0)
     p.add_argument("--task", choices=["classification", "regression"], default=None)
     p.add_argument("--drop", help="comma-separated columns to ignore (e.g. a label column)")
     p.add_argument("--categorical", help="comma-separated columns to treat as categorical")
     p.add_argument("--as-array", action="store_true",
-                   help="hand the teacher a float array instead of a DataFrame (for .onnx / .pt teachers)")
-    p.add_argument("-o", "--output", required=True, help="where to write the model JSON")
+                   help="hand the teacher a float array instead of a DataFrame (default for .onnx / .pt teachers)")
 
 
 def _teacher_input(df: Any, as_array: bool) -> Any:
@@ -196,11 +201,103 @@ def _run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_export(sub: Any) -> None:
+    from .export import TARGETS
+
+    p = sub.add_parser("export", help="export a saved model as C99, Python, Prolog, ONNX or JSON")
+    p.add_argument("model", help="model JSON file")
+    p.add_argument("--to", required=True, choices=TARGETS, help="target language")
+    p.add_argument("-o", "--output", help="file to write (default: standard output; required for onnx)")
+    p.add_argument("--prefix", help="c: prefix of every exported symbol (default symdistill)")
+    p.add_argument("--module", help="prolog: wrap the clauses in this module")
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from .export import export
+
+    options = {k: v for k, v in (("prefix", args.prefix), ("module", args.module)) if v is not None}
+    result = export(load_model(args.model), args.to, **options)
+    if isinstance(result, bytes):
+        if not args.output:
+            raise CLIError("exporting to onnx writes a binary file: give it with -o model.onnx")
+        Path(args.output).write_bytes(result)
+    elif args.output:
+        Path(args.output).write_text(result, encoding="utf-8")
+    else:
+        sys.stdout.write(result)
+    if args.output:
+        print(f"wrote {args.output} ({args.to})", file=sys.stderr)
+    return 0
+
+
+def _add_verify(sub: Any) -> None:
+    from .verify.cli import add_verify
+
+    add_verify(sub)
+
+
+def _run_verify(args: argparse.Namespace) -> int:
+    from .verify.cli import run_verify
+
+    return run_verify(args)
+
+
+def _add_report(sub: Any) -> None:
+    from .report.cli import add_report
+
+    add_report(sub)
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    from .report.cli import run_report
+
+    return run_report(args)
+
+
+def _add_automaton(sub: Any) -> None:
+    p = sub.add_parser("automaton", help="extract a finite-state automaton from a sequence classifier (JSON)")
+    p.add_argument("--teacher", required=True,
+                   help="module:attribute (a callable on a list of words, or a recurrent torch module), or TorchScript .pt")
+    p.add_argument("--alphabet", required=True, help="comma-separated input symbols, e.g. 0,1")
+    p.add_argument("--max-states", type=int, default=50)
+    p.add_argument("--oracle", default="auto", choices=["auto", "statistical", "whitebox", "both"])
+    p.add_argument("--time-budget", type=float, default=None, help="seconds; the best hypothesis so far is kept")
+    p.add_argument("--random-state", type=int, default=0)
+    p.add_argument("--dot", help="also write the automaton as Graphviz DOT here")
+    p.add_argument("-o", "--output", required=True, help="where to write the automaton JSON")
+
+
+def _run_automaton(args: argparse.Namespace) -> int:
+    from .automata_api import distill_automaton
+
+    obj = load_teacher_object(args.teacher)
+    if isinstance(obj, str):  # a TorchScript file
+        import torch
+
+        obj = torch.jit.load(obj, map_location="cpu")
+    alphabet = _split_list(args.alphabet)
+    if not alphabet:
+        raise CLIError("--alphabet needs at least one symbol")
+    t0 = time.perf_counter()
+    model = distill_automaton(obj, alphabet=alphabet, max_states=args.max_states, oracle=args.oracle,
+                              time_budget=args.time_budget, random_state=args.random_state)
+    model.to_json(args.output)
+    if args.dot:
+        Path(args.dot).write_text(model.to_dot(), encoding="utf-8")
+    print(model)
+    print(f"\nwrote {args.output}: {model.size} states, {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
 COMMANDS: dict[str, tuple[Callable[[Any], None], Callable[[argparse.Namespace], int]]] = {
     "distill": (_add_distill, _run_distill),
     "show": (_add_show, _run_show),
     "evaluate": (_add_evaluate, _run_evaluate),
     "demo": (_add_demo, _run_demo),
+    "export": (_add_export, _run_export),
+    "verify": (_add_verify, _run_verify),
+    "report": (_add_report, _run_report),
+    "automaton": (_add_automaton, _run_automaton),
 }
 
 

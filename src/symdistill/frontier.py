@@ -26,6 +26,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ._table import TableList
 from ._errors import DataError
 from ._progress import progress_bar
 from .api import distill, fidelity
@@ -113,7 +114,7 @@ class FrontierPoint:
                 "pareto": self.pareto, "knee": self.knee}
 
 
-class FrontierTable(list):
+class FrontierTable(TableList):
     """Rows of a frontier (a list of dicts) that print as a text table; ``to_markdown()`` too.
 
     >>> t = FrontierTable([{"form": "tree", "max_size": 2, "size": 2, "fidelity": 0.9, "low": 0.85,
@@ -137,21 +138,6 @@ class FrontierTable(list):
                         "-" if r["literals"] is None else str(r["literals"]), f"{r['seconds']:.2f}",
                         str(r["queries"]), mark])
         return out
-
-    def to_text(self) -> str:
-        rows = [list(self.HEADER)] + self.cells()
-        widths = [max(len(r[j]) for r in rows) for j in range(len(self.HEADER))]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        return "\n".join(lines)
-
-    def to_markdown(self) -> str:
-        lines = ["| " + " | ".join(self.HEADER) + " |", "|" + "---|" * len(self.HEADER)]
-        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in self.cells()]
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.to_text()
 
 
 class Frontier:

@@ -31,6 +31,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ._table import TableList
 from .api import fidelity
 from .domain import Domain
 from .metrics import Score
@@ -159,7 +160,7 @@ class ShiftResult:
     note: str = ""
 
 
-class ShiftResults(list):
+class ShiftResults(TableList):
     """ShiftResult objects that print as a table; ``to_markdown()`` too."""
 
     HEADER = ("shift", "fidelity [95% interval]", "n")
@@ -173,19 +174,6 @@ class ShiftResults(list):
                 s = r.score
                 out.append([r.shift.label, f"{s.value:.4f} [{s.low:.4f}, {s.high:.4f}]", str(s.n)])
         return out
-
-    def to_text(self) -> str:
-        rows = [list(self.HEADER)] + self.cells()
-        widths = [max(len(r[j]) for r in rows) for j in range(len(self.HEADER))]
-        return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
-
-    def to_markdown(self) -> str:
-        lines = ["| " + " | ".join(self.HEADER) + " |", "|" + "---|" * len(self.HEADER)]
-        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in self.cells()]
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.to_text()
 
 
 def shifted_rows(domain: Domain, X: Any, shift: Shift | str | tuple, random_state: int | None = 0) -> Any:

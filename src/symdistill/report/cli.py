@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ..cli import CLIError, _default_as_array, _split_list, _teacher_input, load_teacher_object, read_table
+from ..cli import (CLIError, _default_as_array, _split_list, _teacher_input, add_data_options, load_teacher_object,
+                   read_table)
 
 DEFAULT_SIZES = "2,4,8,16,32,64"
 
@@ -28,12 +29,7 @@ def add_report(sub: Any) -> None:
     p.add_argument("--constraint", action="append", default=[],
                    help="constraint to verify on the chosen model (repeatable), e.g. \"age < 18 -> prediction == 0\"")
     p.add_argument("--n-samples", type=int, help="teacher-labelled rows per fit (learner default when omitted)")
-    p.add_argument("--random-state", type=int, default=0)
-    p.add_argument("--task", choices=["classification", "regression"], default=None)
-    p.add_argument("--drop", help="comma-separated columns to ignore (e.g. a label column)")
-    p.add_argument("--categorical", help="comma-separated columns to treat as categorical")
-    p.add_argument("--as-array", action="store_true",
-                   help="hand the teacher a float array instead of a DataFrame (default for .onnx / .pt teachers)")
+    add_data_options(p)
     p.add_argument("--title", default="symdistill report")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
