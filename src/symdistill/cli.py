@@ -190,7 +190,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
 
 def _add_demo(sub: Any) -> None:
     p = sub.add_parser("demo", help="train a small network on bundled data and distill it (offline)")
-    p.add_argument("--max-size", type=int, default=8)
+    p.add_argument("--max-size", type=int, default=16)
     p.add_argument("--random-state", type=int, default=0)
 
 

@@ -51,7 +51,7 @@ def train_mlp(X: np.ndarray, y: np.ndarray, *, hidden: tuple[int, ...] = (64, 32
     return net.eval()
 
 
-def run_demo(max_size: int = 8, random_state: int = 0) -> None:
+def run_demo(max_size: int = 16, random_state: int = 0) -> None:
     from sklearn.datasets import load_breast_cancer
     from sklearn.model_selection import train_test_split
     from sklearn.tree import DecisionTreeClassifier

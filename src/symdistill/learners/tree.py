@@ -38,6 +38,8 @@ class _Node:
     candidate: Split | None = None
     priority: float = 0.0
     evaluated: bool = False
+    settled: bool = False  # refinement found nothing to change, and nothing below or above changed since
+    parent: int = -1
     value: np.ndarray = field(default_factory=lambda: np.zeros(1))
 
 
@@ -210,8 +212,15 @@ class TreeLearner(Learner):
         nd.candidate = None
         nd.left = len(self._nodes)
         nd.right = nd.left + 1
-        self._nodes.append(_Node(nd.idx[go], lb, nd.depth + 1))
-        self._nodes.append(_Node(nd.idx[~go], rb, nd.depth + 1))
+        self._nodes.append(_Node(nd.idx[go], lb, nd.depth + 1, parent=i))
+        self._nodes.append(_Node(nd.idx[~go], rb, nd.depth + 1, parent=i))
+        self._unsettle_up(i)
+
+    def _unsettle_up(self, i: int) -> None:
+        """Node ``i``'s subtree changed: it and its ancestors must be refined again."""
+        while i >= 0:
+            self._nodes[i].settled = False
+            i = self._nodes[i].parent
 
     def _evaluate(self, nd: _Node) -> None:
         """Find the node's best split and its priority (gain per added leaf)."""
@@ -343,6 +352,7 @@ class TreeLearner(Learner):
                 child = self._nodes[c]
                 if len(rows) != len(child.idx) or not np.array_equal(rows, child.idx):
                     child.evaluated = False  # its rows changed: its best split must be searched again
+                    child.settled = False
                 child.idx, child.box, child.depth = rows, box, nd.depth + 1
                 stack.append(c)
         self._set_leaf_values(start)
@@ -379,8 +389,9 @@ class TreeLearner(Learner):
             for i in order:
                 nd = self._nodes[i]
                 rows = nd.idx
-                if len(rows) < 2:
+                if nd.settled or len(rows) < 2:
                     continue
+                nd.settled = True
                 loss_l = self._leaf_loss(self._route(nd.left, rows), rows)
                 loss_r = self._leaf_loss(self._route(nd.right, rows), rows)
                 weight = np.abs(loss_l - loss_r) * self._w[rows]
@@ -402,6 +413,7 @@ class TreeLearner(Learner):
                     nd.left, nd.right = nd.right, nd.left
                 changed = True
                 self._reassign(i)
+                self._unsettle_up(i)
             if not changed:
                 break
 
@@ -418,6 +430,8 @@ class TreeLearner(Learner):
                     continue
                 a, b = self._nodes[nd.left], self._nodes[nd.right]
                 if a.split is None and b.split is None and np.argmax(a.value) == np.argmax(b.value):
+                    # The node keeps evaluated=True with no candidate, so regrowth spends the freed
+                    # leaf elsewhere instead of making the same useless split again.
                     nd.split = None
                     a.depth = b.depth = -1  # detached
                     counts = a.value * self._w[a.idx].sum() + b.value * self._w[b.idx].sum()
