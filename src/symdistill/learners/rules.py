@@ -156,7 +156,10 @@ class RuleLearner(Learner):
     def _grow_tree(self, leaves: int, Z: np.ndarray, answer: Answer) -> Tree:
         # The tree learner's hook is called directly so that it shares this learner's oracle,
         # labelled pool and sampler instead of asking the teacher about the user's rows again.
-        tl = TreeLearner(max_size=int(leaves), n_samples=0, random_state=self.random_state, progress=False)
+        # One refinement pass: the rules are re-optimised afterwards anyway, and it saves about a
+        # quarter of the time at the same fidelity (measured on MAGIC at 8, 16 and 64 rules).
+        tl = TreeLearner(max_size=int(leaves), n_samples=0, refine_passes=1, random_state=self.random_state,
+                         progress=False)
         tl._validate_params()
         return tl._fit(self._oracle, Z, answer, self._sampler)
 
