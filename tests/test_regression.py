@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 import symdistill as sd
-from symdistill.learners import registered_learners
 from symdistill.metrics import regression_agreement
 
 torch = pytest.importorskip("torch")
@@ -55,7 +54,6 @@ def test_regression_linear_recovers_the_teacher(price_net):
     assert again == lin and np.array_equal(again.predict(X_test), lin.predict(X_test))
 
 
-@pytest.mark.skipif(("rules", "pedagogical") not in registered_learners(), reason="rule learner not registered")
 def test_regression_rules_have_numeric_consequents(price_net):
     net, X, X_test = price_net
     rules = sd.distill(net, X, form="rules", max_size=8, random_state=0, n_samples=5000)

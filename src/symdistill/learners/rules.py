@@ -69,8 +69,9 @@ class RuleLearner(Learner):
         Most rules, not counting the default.
     max_literals : int or None
         Most conditions per rule (None: no limit beyond what the data supports).
-    n_samples : int
-        Teacher-labelled rows in the pool: the user's rows plus sampled ones up to this number.
+    n_samples : int or None
+        Teacher-labelled rows in the pool: the user's rows plus sampled ones up to this number
+        (None: ten times the user's rows, within [5,000, 20,000]).
     min_rule_samples : int
         Rows each rule's decided region holds at least; missing ones are sampled in the rule's box.
     min_gain : float
@@ -91,7 +92,7 @@ class RuleLearner(Learner):
     (2, True)
     """
 
-    def __init__(self, *, max_size: int = 16, max_literals: int | None = None, n_samples: int = 20000,
+    def __init__(self, *, max_size: int = 16, max_literals: int | None = None, n_samples: int | None = None,
                  min_rule_samples: int = 300, min_gain: float = 1e-4, refine_passes: int = 4,
                  tree_sizes: list[int] | None = None, random_state: int | None = None, **options: Any) -> None:
         super().__init__(max_size=max_size, n_samples=n_samples, random_state=random_state, **options)
