@@ -264,7 +264,7 @@ class TreeLearner(Learner):
         if feats.size == 0:
             return None
         F = len(feats)
-        budget = 30_000_000
+        budget = 8_000_000  # cells x rows: enough rows to see an interaction, bounded cost
         n_sub = int(min(len(idx), max(500, budget // max(1, F * F * c))))
         rng = np.random.default_rng(len(idx))
         sub = np.arange(len(idx)) if n_sub >= len(idx) else rng.choice(len(idx), n_sub, replace=False)
