@@ -115,13 +115,11 @@ class TreeLearner(Learner):
         with progress_bar(self.max_size, "distilling tree", self.progress) as bar:
             self._bar = bar
             self._grow()
-            for _ in range(3):
-                if self.refine_passes:
-                    self._refine()
-                if not self._collapse() or self._n_leaves() >= self.max_size:
-                    break
+            if self.refine_passes:
+                self._refine()
+            # Leaves freed by pruning are regrown once (more rounds changed nothing measurable).
+            if self._collapse() and self._n_leaves() < self.max_size:
                 self._grow()
-            else:  # the last regrowth has not been refined yet
                 if self.refine_passes:
                     self._refine()
                 self._collapse()
