@@ -263,7 +263,7 @@ class TreeLearner(Learner):
             return None
         F = len(feats)
         budget = 8_000_000  # cells x rows: enough rows to see an interaction, bounded cost
-        n_sub = int(min(len(idx), max(500, budget // max(1, F * F * c))))
+        n_sub = int(min(len(idx), max(5000, budget // max(1, F * F * c))))
         rng = np.random.default_rng(len(idx))
         sub = np.arange(len(idx)) if n_sub >= len(idx) else rng.choice(len(idx), n_sub, replace=False)
         Zs = self._Z[idx[sub]][:, feats]
