@@ -123,7 +123,7 @@ def cut_table(Z: np.ndarray, C: np.ndarray, info: FeatureInfo, features: np.ndar
         for s in range(0, len(cont), step):
             cols = cont[s:s + step]
             Zc = Z[:, cols]
-            order = np.argsort(Zc, axis=0, kind="stable")
+            order = np.argsort(Zc, axis=0)  # ties need no order: cuts fall only between distinct values
             sk = np.take_along_axis(Zc, order, axis=0)
             cs = np.cumsum(Cx[order], axis=0)[:-1]
             i, m = np.nonzero(sk[1:] > sk[:-1])

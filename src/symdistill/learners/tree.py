@@ -234,7 +234,10 @@ class TreeLearner(Learner):
         split, per_feature = best_splits(Zn, C, self._info, self._regression, self.min_leaf)
         gain1 = split.gain if split is not None else 0.0
         best, priority = split, gain1
-        if nd.depth < self.lookahead_depth:
+        # Lookahead only where single splits are weak (remove under a fifth of the node's impurity):
+        # that is where interactions hide, and elsewhere it never changed the split on the suite.
+        weak = gain1 < 0.2 * float(impurity(C.sum(axis=0), self._regression))
+        if nd.depth < self.lookahead_depth and weak:
             la = self._lookahead(nd.idx, C, per_feature)
             if la is not None and la.gain / 2.0 > gain1 * 1.05:
                 best, priority = la, la.gain / 2.0
