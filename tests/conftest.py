@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import io
+import os
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import settings
+
+# CI runs every property test on fixed examples, so a green main stays green; locally they explore.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 

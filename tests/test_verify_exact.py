@@ -31,7 +31,9 @@ CLASSES = np.array(["a", "b", "c"])
 T0 = [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5]
 T1 = [0.5, 1.0, 2.0, 2.5, 3.0, 4.0]
 VALUES = [-1.0, 0.0, 1.0, 2.5]
-SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Fixed examples, so CI is repeatable (set derandomize=False locally to explore new ones).
+SETTINGS = settings(max_examples=30, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow])
 
 
 def grid() -> np.ndarray:
@@ -239,7 +241,10 @@ def test_monotonicity_checkers_agree_and_are_sound(data: Any, form: str, task: s
     a, b = _pairs_differing_in([j])
     order = GRID[a, j] < GRID[b, j]
     ga, gb = g(predict(model, GRID[a])), g(predict(model, GRID[b]))
-    bad = order & ((ga > gb) if increasing else (ga < gb))
+    # Linear models are verified in exact arithmetic; their float predictions can differ by
+    # rounding where the exact scores tie (e.g. -2*x0 + 2*(x0 - 0.5)), which is no violation.
+    tol = 1e-9 * (1.0 + np.maximum(np.abs(ga), np.abs(gb))) if form == "linear" else 0.0
+    bad = order & ((ga > gb + tol) if increasing else (ga < gb - tol))
     if bad.any():
         assert not verdicts[0].holds
 
