@@ -473,3 +473,23 @@ def _cut(node: Node, budget: int, index: int, pending: list[Node]) -> Node | Jum
         return Jump(index + len(pending))  # pieces are taken from ``pending`` in order after ``index``
     return Branch(node.test, _cut(node.yes, budget - 1, index, pending),  # type: ignore[arg-type]
                   _cut(node.no, budget - 1, index, pending))  # type: ignore[arg-type]
+
+
+class BodyEmitter:
+    """What emitters of feature-row models and automata share: one method per form of body.
+
+    Subclasses implement ``_automaton``, ``_tables`` (names and categories of the features),
+    ``_linear``, ``_decision_list`` and ``_tree``; ``_emit_body`` calls the right ones.
+    """
+
+    def _emit_body(self, body: Node | DecisionList | LinearScores | Automaton) -> None:
+        if isinstance(body, Automaton):
+            self._automaton(body)
+            return
+        self._tables()
+        if isinstance(body, LinearScores):
+            self._linear(body)
+        elif isinstance(body, DecisionList):
+            self._decision_list(body)
+        else:
+            self._tree(body)
