@@ -6,12 +6,18 @@ Everything is offline: the data ships with scikit-learn, the network trains in a
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+if TYPE_CHECKING:
+    import torch
+
+    from .teachers import Teacher
+
 
 def train_mlp(X: np.ndarray, y: np.ndarray, *, hidden: tuple[int, ...] = (64, 32), epochs: int = 300,
-              lr: float = 1e-2, seed: int = 0, regression: bool = False) -> "torch.nn.Module":  # noqa: F821
+              lr: float = 1e-2, seed: int = 0, regression: bool = False) -> torch.nn.Module:
     """The BENCHMARKS.md teacher recipe: standardise, ReLU MLP, Adam, full-batch epochs.
 
     The standardisation is a fixed first layer, so the network takes raw feature values.
@@ -88,7 +94,7 @@ class _Labels:
 
     task = "classification"
 
-    def __init__(self, teacher: "sd.teachers.Teacher") -> None:  # noqa: F821
+    def __init__(self, teacher: Teacher) -> None:
         self.teacher = teacher
 
     def predict(self, X: np.ndarray) -> np.ndarray:
