@@ -5,9 +5,9 @@ Targets are "channels": per-row weighted class indicators or probabilities for c
 (``W - sum(S^2)/W``) or the sum of squared errors; a split's gain is the parent's impurity minus
 its children's.
 
-Candidate cuts are enumerated once per node by :func:`cut_table`: discrete features (binary,
-small-range integers) by a histogram of their values, continuous ones by sorting; categorical
-features are handled by their callers (subset splits).
+:func:`best_cuts` finds every feature's best numeric cut in one vectorised pass per kind of
+feature (binary, small-range integer, continuous); categorical features are handled by their
+callers (subset splits).
 """
 
 from __future__ import annotations
@@ -69,55 +69,54 @@ class FeatureInfo:
         return cls(cats, disc)
 
 
-def cut_table(Z: np.ndarray, C: np.ndarray, info: FeatureInfo, features: np.ndarray | None = None
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Every candidate numeric cut of the rows: ``(feature, threshold, left sums, left counts)``.
+def best_cuts(Z: np.ndarray, C: np.ndarray, info: FeatureInfo, score, features: np.ndarray | None = None
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """The best numeric cut of every non-categorical feature: ``(score, threshold)`` per feature.
 
-    A cut ``x[feature] <= threshold`` with at least one row on each side; ``left sums`` are the
-    channel sums of the rows it sends left (``C`` summed), ``left counts`` their number.
+    A cut ``x[j] <= threshold`` must leave rows on both sides. ``score(left_sums, left_counts)``
+    rates cuts, vectorised over leading axes (higher is better; -inf rules a cut out). Features
+    with no cut score -inf. Binary features cost a matrix product, small-range integers a
+    histogram, continuous ones a sort.
     """
     n, d = Z.shape
     c = C.shape[1]
+    best = np.full(d, -np.inf)
+    thr = np.full(d, np.nan)
     feats = np.arange(d) if features is None else np.asarray(features)
-    feats = feats[[j not in info.categorical for j in feats]] if len(feats) else feats
     Cx = np.column_stack([C, np.ones(n)])
-    out_f, out_t, out_s = [], [], []
     binary = [j for j in feats if j in info.discrete and info.discrete[j][1] == 2]
     disc = [j for j in feats if j in info.discrete and info.discrete[j][1] > 2]
-    cont = [j for j in feats if j not in info.discrete]
+    cont = [j for j in feats if j not in info.discrete and j not in info.categorical]
+
+    def keep(js: list[int], val: np.ndarray, thresholds) -> None:
+        """``val`` (cuts, columns): store each column's best cut; ``thresholds(rows, cols)``."""
+        cols = np.arange(len(js))
+        i = np.argmax(val, axis=0)
+        top = val[i, cols]
+        ok = np.isfinite(top)
+        best[np.asarray(js)[ok]] = top[ok]
+        thr[np.asarray(js)[ok]] = thresholds(i[ok], cols[ok])
+
     if binary:
-        # One cut per binary feature: the rows at its lower value go left (a matrix product).
+        # One cut per binary feature: the rows at its lower value go left.
         lows = np.array([info.discrete[j][0] for j in binary])
-        at_low = (Z[:, binary] <= lows + 0.5).astype(float)
-        left = at_low.T @ Cx
-        ok = (left[:, -1] > 0) & (left[:, -1] < n)
-        out_f.append(np.asarray(binary)[ok])
-        out_t.append(lows[ok] + 0.5)
-        out_s.append(left[ok])
+        left = ((Z[:, binary] <= lows + 0.5).astype(float).T @ Cx)[None]
+        val = np.where((left[..., -1] > 0) & (left[..., -1] < n), score(left[..., :c], left[..., -1]), -np.inf)
+        keep(binary, val, lambda i, m: lows[m] + 0.5)
     if disc:
         lows = np.array([info.discrete[j][0] for j in disc])
-        sizes = np.array([info.discrete[j][1] for j in disc])
-        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        V = np.clip(np.rint(Z[:, disc] - lows).astype(np.int64), 0, sizes - 1) + offsets
+        R = int(max(info.discrete[j][1] for j in disc))
+        V = np.clip(np.rint(Z[:, disc] - lows).astype(np.int64), 0, R - 1) + np.arange(len(disc)) * R
         keys = (V[:, :, None] * (c + 1) + np.arange(c + 1)).ravel()
         w = np.broadcast_to(Cx[:, None, :], (n, len(disc), c + 1)).ravel()
-        H = np.bincount(keys, weights=w, minlength=int(sizes.sum()) * (c + 1)).reshape(-1, c + 1)
-        cum = np.cumsum(H, axis=0)
-        seg_start = np.repeat(np.concatenate([[np.zeros(c + 1)], cum[offsets[1:] - 1]]) if len(disc) > 1
-                              else np.zeros((1, c + 1)), sizes, axis=0)
-        left = cum - seg_start
-        feat_of = np.repeat(np.arange(len(disc)), sizes)
-        value = np.arange(int(sizes.sum())) - np.repeat(offsets, sizes)
-        total = np.repeat(left[offsets + sizes - 1], sizes, axis=0)
-        # A cut after value v is useful if rows lie on both sides and v itself is present.
-        ok = (H[:, -1] > 0) & (left[:, -1] > 0) & (total[:, -1] - left[:, -1] > 0)
-        idx = np.nonzero(ok)[0]
-        if idx.size:
-            js = np.asarray(disc)[feat_of[idx]]
-            # Threshold halfway to the next integer: exact for integer inputs, readable.
-            out_f.append(js)
-            out_t.append(lows[feat_of[idx]] + value[idx] + 0.5)
-            out_s.append(left[idx])
+        H = np.bincount(keys, weights=w, minlength=len(disc) * R * (c + 1)).reshape(len(disc), R, c + 1)
+        left = np.cumsum(H, axis=1).transpose(1, 0, 2)  # (values, features, channels)
+        cnt = left[..., -1]
+        # A cut after value v is useful if v itself is present and rows lie on both sides.
+        valid = (H[..., -1].T > 0) & (cnt > 0) & (cnt < n)
+        val = np.where(valid, score(left[..., :c], cnt), -np.inf)
+        # Threshold halfway to the next integer: exact for integer inputs, readable.
+        keep(disc, val, lambda i, m: lows[m] + i + 0.5)
     if cont:
         step = max(1, _CHUNK_ELEMENTS // max(1, n * (c + 1)))
         for s in range(0, len(cont), step):
@@ -126,15 +125,9 @@ def cut_table(Z: np.ndarray, C: np.ndarray, info: FeatureInfo, features: np.ndar
             order = np.argsort(Zc, axis=0)  # ties need no order: cuts fall only between distinct values
             sk = np.take_along_axis(Zc, order, axis=0)
             cs = np.cumsum(Cx[order], axis=0)[:-1]
-            i, m = np.nonzero(sk[1:] > sk[:-1])
-            if i.size:
-                out_f.append(np.asarray(cols)[m])
-                out_t.append(_midpoints(sk[i, m], sk[i + 1, m]))
-                out_s.append(cs[i, m])
-    if not out_f:
-        return np.empty(0, dtype=np.int64), np.empty(0), np.empty((0, c)), np.empty(0)
-    S = np.concatenate(out_s)
-    return np.concatenate(out_f).astype(np.int64), np.concatenate(out_t), S[:, :c], S[:, c]
+            val = np.where(sk[1:] > sk[:-1], score(cs[..., :c], cs[..., -1]), -np.inf)
+            keep(cols, val, lambda i, m, sk=sk: _midpoints(sk[i, m], sk[i + 1, m]))
+    return best, thr
 
 
 def _midpoints(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -174,15 +167,18 @@ def best_splits(Z: np.ndarray, C: np.ndarray, info: FeatureInfo, regression: boo
     parent = float(impurity(total, regression))
     best: Split | None = None
     best_gain = 1e-12 * max(parent, 1e-300)
-    f, t, L, cnt = cut_table(Z, C, info, features)
-    if f.size:
+
+    def score(L: np.ndarray, cnt: np.ndarray) -> np.ndarray:
         gain = parent - impurity(L, regression) - impurity(total - L, regression)
-        gain[(cnt < min_leaf) | (n - cnt < min_leaf)] = -np.inf
-        np.maximum.at(per_feature, f, gain)
-        k = int(np.argmax(gain))
-        if gain[k] > best_gain:
-            best_gain = float(gain[k])
-            best = Split(int(f[k]), float(t[k]), None, best_gain)
+        return np.where((cnt < min_leaf) | (n - cnt < min_leaf), -np.inf, gain)
+
+    gains, thresholds = best_cuts(Z, C, info, score, features)
+    per_feature = gains
+    if np.isfinite(gains).any():
+        j = int(np.argmax(gains))
+        if gains[j] > best_gain:
+            best_gain = float(gains[j])
+            best = Split(j, float(thresholds[j]), None, best_gain)
     feats = range(d) if features is None else features
     for j in (j for j in feats if j in info.categorical):
         k_codes = info.categorical[j]
@@ -216,14 +212,16 @@ def best_routing_split(Z: np.ndarray, want_left: np.ndarray, weight: np.ndarray,
     C = np.column_stack([np.where(want_left, weight, 0.0), np.where(want_left, 0.0, weight)])
     tot_l, tot_r = C.sum(axis=0)
     best: tuple[Split | None, bool, float] = (None, False, np.inf)
-    f, t, L, _ = cut_table(Z, C, info)
-    if f.size:
-        cost = L[:, 1] + (tot_l - L[:, 0])  # want-right rows sent left + want-left rows sent right
-        cost_swap = L[:, 0] + (tot_r - L[:, 1])
-        for arr, swap in ((cost, False), (cost_swap, True)):
-            k = int(np.argmin(arr))
-            if arr[k] < best[2]:
-                best = (Split(int(f[k]), float(t[k]), None, 0.0), swap, float(arr[k]))
+    def costs(L: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # want-right rows sent left + want-left rows sent right; or the reverse, subtrees swapped
+        return L[..., 1] + (tot_l - L[..., 0]), L[..., 0] + (tot_r - L[..., 1])
+
+    scores, thresholds = best_cuts(Z, C, info, lambda L, cnt: -np.minimum(*costs(L)))
+    if np.isfinite(scores).any():
+        j = int(np.argmax(scores))
+        t = float(thresholds[j])
+        cost, cost_swap = costs(C[Z[:, j] <= t].sum(axis=0))
+        best = (Split(j, t, None, 0.0), bool(cost_swap < cost), float(min(cost, cost_swap)))
     for j, k_codes in info.categorical.items():
         codes = Z[:, j].astype(int)
         a = np.bincount(codes, weights=C[:, 0], minlength=k_codes)
