@@ -476,7 +476,7 @@ def _cut(node: Node, budget: int, index: int, pending: list[Node]) -> Node | Jum
 
 
 class BodyEmitter:
-    """What emitters of feature-row models and automata share: one method per form of body.
+    """What the emitters share: one method per form of model body.
 
     Subclasses implement ``_automaton``, ``_tables`` (names and categories of the features),
     ``_linear``, ``_decision_list`` and ``_tree``; ``_emit_body`` calls the right ones.

@@ -21,7 +21,7 @@ from typing import Iterable
 from .._version import __version__
 from ._text import exact_float
 from .ir import (
-    Automaton, DecisionList, Hinge, Indicator, Jump, Leaf, LessEq, LinearScores, Literal, Node,
+    Automaton, BodyEmitter, DecisionList, Hinge, Indicator, Jump, Leaf, LessEq, LinearScores, Literal, Node,
     Program, Value, split_deep,
 )
 
@@ -124,7 +124,7 @@ def predict(word):
 '''
 
 
-class _PyEmitter:
+class _PyEmitter(BodyEmitter):
     def __init__(self, program: Program) -> None:
         self.program = program
         self.parts: list[str] = []
@@ -139,14 +139,11 @@ class _PyEmitter:
                   "predict_encoded(z): the same row with categorical features as codes (index in CATEGORIES[j]).\n")
                + 'No imports, no dependencies.\n"""')
         self.parts.append(doc)
-        if isinstance(body, Automaton):
-            self._automaton(body)
-        else:
-            self._row_model(body)
+        self._emit_body(body)
         return "\n".join(self.parts) + "\n"
 
     # -- models over feature rows ---------------------------------------------------------------
-    def _row_model(self, body: Node | DecisionList | LinearScores) -> None:
+    def _tables(self) -> None:
         prog = self.program
         cats = ", ".join(_tuple(f.categories) if f.is_categorical else "None" for f in prog.features)
         self.parts.append(f"FEATURES = {_tuple(f.name for f in prog.features)}")
@@ -155,12 +152,6 @@ class _PyEmitter:
         self.parts.append(f"TASK = {_literal(prog.task)}")
         result = "CLASSES[_output(row)]" if prog.is_classifier else "_output(row)"
         self.parts.append(_ROW_HELPERS.replace("{result}", result))
-        if isinstance(body, LinearScores):
-            self._linear(body)
-        elif isinstance(body, DecisionList):
-            self._decision_list(body)
-        else:
-            self._tree(body)
 
     def _test(self, lit: Literal) -> str:
         t = lit.test
