@@ -172,10 +172,7 @@ class TreeLearner(Learner):
 
     # -- growth --------------------------------------------------------------------------------
     def _n_leaves(self) -> int:
-        return sum(1 for nd in self._nodes if nd.split is None and self._reachable(nd))
-
-    def _reachable(self, nd: _Node) -> bool:
-        return nd.depth >= 0
+        return sum(1 for nd in self._nodes if nd.split is None and nd.depth >= 0)  # depth -1: detached
 
     def _grow(self) -> None:
         heap: list[tuple[float, int]] = []

@@ -8,7 +8,6 @@ It is the one place every teacher query passes through.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -82,14 +81,3 @@ class Oracle:
         if check_determinism:
             self.teacher.check_deterministic(self.domain.decode(Z[: min(len(Z), 32)]))
         return self.label(Z)
-
-    def label_values_for(self, Z: np.ndarray) -> np.ndarray:
-        """Predicted class indices (classifiers) or values (regressors)."""
-        ans = self.label(Z)
-        return ans.y if ans.proba is not None else ans.values  # type: ignore[return-value]
-
-
-def as_oracle(teacher: Any, domain: Domain, **kwargs: Any) -> Oracle:
-    from . import as_teacher
-
-    return Oracle(as_teacher(teacher, **kwargs) if not isinstance(teacher, Teacher) else teacher, domain)
