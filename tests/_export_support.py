@@ -200,29 +200,61 @@ def compile_c(tmp: Path, sources: dict[str, str], driver: str, *, sanitize: bool
 
 
 def row_driver(prefixes: list[str], regression: list[bool], n_features: int) -> str:
-    """A driver reading rows of doubles from stdin, writing one double per model per row."""
+    """A driver reading rows of doubles from stdin; per model and row it writes two doubles: the
+    one-row function's answer and the batch entry point's answer for the same row."""
     includes = "\n".join(f"#define {p.upper()}_DECLARATIONS_ONLY\n#include \"{p}.c\"" for p in prefixes)
-    calls = "\n".join(
-        (f"        out = {p}_predict_value(x);" if reg else f"        out = (double){p}_predict(x);")
-        + "\n        fwrite(&out, sizeof out, 1, stdout);" for p, reg in zip(prefixes, regression))
+    nf = max(n_features, 1)
+    blocks = []
+    for p, reg in zip(prefixes, regression):
+        call = f"{p}_predict_value(rows + i * {nf})" if reg else f"(double){p}_predict(rows + i * {nf})"
+        out_t = "double" if reg else "int"
+        blocks.append(f"""    {{
+        {out_t} *batch = malloc(sizeof({out_t}) * (n ? n : 1));
+        if (!batch) return 1;
+        {p}_predict{"_value" if reg else ""}_batch(rows, n, batch);
+        for (i = 0; i < n; ++i) {{
+            answers[(i * {len(prefixes)} + {len(blocks)}) * 2] = {call};
+            answers[(i * {len(prefixes)} + {len(blocks)}) * 2 + 1] = (double)batch[i];
+        }}
+        free(batch);
+    }}""")
+    body = "\n".join(blocks)
     return f"""#include <stdio.h>
+#include <stdlib.h>
 {includes}
 int main(void)
 {{
-    double x[{max(n_features, 1)}];
-    double out;
-    while (fread(x, sizeof(double), {n_features}, stdin) == {n_features}) {{
-{calls}
+    size_t cap = 1024, n = 0, i;
+    double *rows = malloc(sizeof(double) * cap * {nf}), *answers;
+    if (!rows) return 1;
+    while (fread(rows + n * {nf}, sizeof(double), {n_features}, stdin) == {n_features}) {{
+        if (++n == cap) {{
+            double *more = realloc(rows, sizeof(double) * (cap *= 2) * {nf});
+            if (!more) return 1;
+            rows = more;
+        }}
     }}
+    answers = malloc(sizeof(double) * (n ? n : 1) * {2 * len(prefixes)});
+    if (!answers) return 1;
+{body}
+    fwrite(answers, sizeof(double), n * {2 * len(prefixes)}, stdout);
+    free(answers);
+    free(rows);
     return 0;
 }}
 """
 
 
 def run_rows(exe: Path, Z: np.ndarray, n_models: int = 1) -> np.ndarray:
+    """The one-row answers, (rows, models); fails unless the batch entry point answered the same,
+    bit for bit, for every row."""
     res = subprocess.run([str(exe)], input=np.ascontiguousarray(Z, dtype="<f8").tobytes(), capture_output=True)
     assert res.returncode == 0, res.stderr.decode()
-    return np.frombuffer(res.stdout, dtype="<f8").reshape(len(Z), n_models)
+    both = np.frombuffer(res.stdout, dtype="<f8").reshape(len(Z), n_models, 2)
+    one, batch = both[..., 0], both[..., 1]
+    differ = ~((one == batch) | (np.isnan(one) & np.isnan(batch)))
+    assert not differ.any(), f"batch and one-row answers differ on {int(differ.sum())} of {differ.size}"
+    return one
 
 
 def c_answers(tmp: Path, model: Any, Z: np.ndarray, *, prefix: str = "symdistill",

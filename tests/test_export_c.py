@@ -74,6 +74,49 @@ def test_linear_models(dom, tmp_path, link, k):
     np.testing.assert_array_equal(got, python_answers(tmp_path, model, Z))
 
 
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_batch_tables_on_numeric_trees(tmp_path, task):
+    """Numeric trees get the table-driven batch entry point; it answers what ``predict`` does on
+    10,000 rows (most on a threshold or one ulp from it), and what the one-row code does on NaN."""
+    dom = hostile_domain(5, 0)
+    tree = random_tree(np.random.default_rng(11), dom, n_leaves=300, task=task, classes=hostile_classes(4))
+    source = sd.export(tree, "c")
+    assert "symdistill_node_kids[" in source  # the table walk, not a loop over the one-row code
+    assert "unsigned short symdistill_node_kids" in source  # more than 255 nodes: wider indices
+    Z = probe_rows(tree, 10_000, seed=6)
+    got = c_answers(tmp_path, tree, Z)  # run_rows checks batch == one-row on every row
+    np.testing.assert_array_equal(got, expected(tree, Z))
+    nan_rows = Z[:500].copy()
+    nan_rows[np.random.default_rng(0).random(nan_rows.shape) < 0.3] = np.nan
+    c_answers(tmp_path, tree, nan_rows)
+
+
+def test_batch_falls_back_to_rows_where_tables_do_not_fit(dom, tmp_path):
+    deep = random_tree(np.random.default_rng(12), hostile_domain(3, 0), n_leaves=60, classes=["a", "b"], chain=True)
+    categorical = random_tree(np.random.default_rng(13), dom, n_leaves=40, classes=["a", "b"])
+    assert any(c is not None for c in categorical.left_categories)
+    for tree in (deep, categorical):
+        source = sd.export(tree, "c")
+        assert "node_kids" not in source and "void symdistill_predict_batch(" in source
+        Z = probe_rows(tree, 3000, seed=7)
+        np.testing.assert_array_equal(c_answers(tmp_path, tree, Z), expected(tree, Z))
+
+
+def test_no_batch_macro_leaves_the_batch_code_out(tmp_path):
+    tree = random_tree(np.random.default_rng(14), hostile_domain(3, 0), n_leaves=30, classes=["a", "b"])
+    src = tmp_path / "m.c"
+    src.write_text(sd.export(tree, "c"), encoding="utf-8")
+    syms = {}
+    for flag in ([], ["-DSYMDISTILL_NO_BATCH"]):
+        obj = tmp_path / "m.o"
+        subprocess.run(["gcc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2", *flag, "-c", str(src),
+                        "-o", str(obj)], check=True)
+        syms[bool(flag)] = subprocess.run(["nm", str(obj)], capture_output=True, text=True, check=True).stdout
+    assert "symdistill_predict_batch" in syms[False] and "symdistill_node_kids" in syms[False]
+    assert "symdistill_predict_batch" not in syms[True] and "symdistill_node_kids" not in syms[True]
+    assert "symdistill_predict" in syms[True]
+
+
 def test_deep_tree_is_cut_into_functions(dom, tmp_path):
     tree = random_tree(np.random.default_rng(5), dom, n_leaves=160, classes=["a", "b", "c"], chain=True)
     assert tree.depth >= 150  # beyond the 127 nested blocks C99 promises

@@ -7,6 +7,14 @@ file to use it as a header. Entry points (``prefix`` defaults to ``symdistill``)
 * classifiers over feature rows: ``int <prefix>_predict(const double *x)`` returns the class index
   (into ``<prefix>_class_names``);
 * regressors: ``double <prefix>_predict_value(const double *x)``;
+* for both, a batch entry point over ``n`` rows stored one after another (row-major,
+  ``<PREFIX>_N_FEATURES`` numbers per row): ``void <prefix>_predict_batch(const double *rows,
+  size_t n, int *out)`` / ``void <prefix>_predict_value_batch(const double *rows, size_t n,
+  double *out)``, answering exactly what the one-row function answers for each row. For a tree
+  whose tests are all numeric and at most ``BATCH_TABLE_DEPTH`` deep it walks node tables for
+  blocks of rows, level by level and without data-dependent branches (a stream of new rows then
+  costs no branch mispredictions); otherwise it calls the one-row function per row. Define
+  ``<PREFIX>_NO_BATCH`` to leave the batch entry point and its tables out (smallest object);
 * automata: ``int <prefix>_step(int state, int symbol)`` and
   ``int <prefix>_predict(const int *word, size_t length)`` (symbols are indices into
   ``<prefix>_symbols``; the result is a class index, or -1 for a symbol or state out of range);
@@ -27,11 +35,13 @@ import json
 from .._version import __version__
 from ._text import check_identifier, exact_float, label_text
 from .ir import (
-    Automaton, BodyEmitter, DecisionList, Hinge, Indicator, Jump, Leaf, LessEq, LinearScores, Literal, Node,
-    Program, Value, split_deep,
+    Automaton, BodyEmitter, Branch, DecisionList, Hinge, Indicator, Jump, Leaf, LessEq, LinearScores, Literal,
+    Node, Program, Value, split_deep, tree_depth,
 )
 
 MAX_NESTING = 48  # levels of nested ``if`` per function; C99 promises 127 nested blocks
+BATCH_TABLE_DEPTH = 32  # deeper trees: every row would walk the full depth, the one-row code is faster
+BATCH_BLOCK = 256  # rows walked together; their node indices live in a local array
 
 
 def c_string(text: str) -> str:
@@ -102,8 +112,7 @@ class _CEmitter(BodyEmitter):
             f"#ifndef {guard}",
             f"#define {guard}",
         ]
-        if isinstance(body, Automaton):
-            head.append("#include <stddef.h>")
+        head.append("#include <stddef.h>")
         return "\n".join(head + self.decl + ["#endif", "", f"#ifndef {self.P}_DECLARATIONS_ONLY"]
                          + self.impl + [f"#endif /* {self.P}_DECLARATIONS_ONLY */", ""])
 
@@ -147,6 +156,19 @@ class _CEmitter(BodyEmitter):
             return "int", f"{self.p}_predict"
         return "double", f"{self.p}_predict_value"
 
+    def _batch_head(self) -> str:
+        rtype, name = self._signature()
+        head = f"void {name}_batch(const double *rows, size_t n, {rtype} *out)"
+        self.decl += [f"#ifndef {self.P}_NO_BATCH", head + ";", "#endif"]
+        return head
+
+    def _batch_by_rows(self) -> None:
+        """The batch entry point as a loop over the one-row function."""
+        _, name = self._signature()
+        self.impl.append("\n".join([
+            f"#ifndef {self.P}_NO_BATCH", self._batch_head(), "{", "    size_t i;",
+            f"    for (i = 0; i < n; ++i) out[i] = {name}(rows + i * {self.P}_N_FEATURES);", "}", "#endif"]))
+
     # -- expressions ---------------------------------------------------------------------------
     def _feature(self, j: int) -> str:
         return f"x[{j}]"
@@ -181,6 +203,60 @@ class _CEmitter(BodyEmitter):
             lines: list[str] = []
             self._node(piece, 1, lines)
             self.impl.append(_function(head, lines))
+        if isinstance(root, Leaf) or tree_depth(root) > BATCH_TABLE_DEPTH or not _all_numeric(root):
+            self._batch_by_rows()
+        else:
+            self._batch_tables(root)
+
+    def _batch_tables(self, root: Branch) -> None:
+        """Batch prediction by node tables: internal nodes in preorder (0 is the root), then the
+        leaves, which point to themselves, so every row takes exactly ``depth`` steps. A step goes
+        to ``kids[k][1]`` when ``!(x <= t)``, as the one-row code's ``else`` does (NaN included)."""
+        p, P = self.p, self.P
+        internal: list[Branch] = []
+        leaves: list[Leaf] = []
+        stack: list[Node] = [root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Branch):
+                internal.append(node)
+                stack += [node.no, node.yes]
+            else:
+                leaves.append(node)
+        index = {id(node): k for k, node in enumerate([*internal, *leaves])}
+        n_nodes, n_int = len(index), len(internal)
+        kid_t = _uint_type(n_nodes - 1)
+        rows = [f"{{{index[id(b.yes)]}, {index[id(b.no)]}}}" for b in internal]
+        rows += [f"{{{k}, {k}}}" for k in range(n_int, n_nodes)]
+        feats = [str(b.test.feature) for b in internal] + ["0"] * len(leaves)  # type: ignore[union-attr]
+        thresholds = [exact_float(b.test.threshold) for b in internal] + ["0.0"] * len(leaves)  # type: ignore[union-attr]
+        self.impl.append(f"#ifndef {P}_NO_BATCH")
+        self.impl.append(f"static const {kid_t} {p}_node_kids[{n_nodes}][2] = {{{', '.join(rows)}}};")
+        self.impl.append(f"static const {_uint_type(self.program.n_features - 1)} {p}_node_feature[{n_nodes}] = "
+                         f"{{{', '.join(feats)}}};")
+        self.impl.append(f"static const double {p}_node_threshold[{n_nodes}] = {{{', '.join(thresholds)}}};")
+        if self.program.is_classifier:
+            out_t = _uint_type(max(len(self.program.classes) - 1, 0))
+        else:
+            out_t = "double"
+        outs = ", ".join(self._output(leaf.output) for leaf in leaves)
+        self.impl.append(f"static const {out_t} {p}_leaf_output[{len(leaves)}] = {{{outs}}};")
+        first = root.test  # the root's step is the same for every row: written out, not looked up
+        self.impl.append("\n".join([
+            self._batch_head(), "{",
+            f"    {kid_t} k[{BATCH_BLOCK}];", "    size_t s, m, i;", "    int d;",
+            f"    for (s = 0; s < n; s += m) {{",
+            f"        const double *r = rows + s * {P}_N_FEATURES;",
+            f"        m = n - s < {BATCH_BLOCK} ? n - s : {BATCH_BLOCK};",
+            f"        for (i = 0; i < m; ++i) k[i] = r[i * {P}_N_FEATURES + {first.feature}] <= "  # type: ignore[union-attr]
+            f"{exact_float(first.threshold)} ? {index[id(root.yes)]} : {index[id(root.no)]};",  # type: ignore[union-attr]
+            f"        for (d = 1; d < {tree_depth(root)}; ++d) {{",
+            "            for (i = 0; i < m; ++i) {",
+            f"                const {kid_t} j = k[i];",
+            f"                k[i] = {p}_node_kids[j][!(r[i * {P}_N_FEATURES + {p}_node_feature[j]] <= {p}_node_threshold[j])];",
+            "            }", "        }",
+            f"        for (i = 0; i < m; ++i) out[s + i] = {p}_leaf_output[k[i] - {n_int}];",
+            "    }", "}", "#endif"]))
 
     def _node(self, node: Node | Jump, depth: int, lines: list[str]) -> None:
         pad = "    " * depth
@@ -209,6 +285,7 @@ class _CEmitter(BodyEmitter):
             raise ValueError("a decision list exported to C needs a default output")
         lines.append(f"    return {self._output(dl.default)};")
         self.impl.append(_function(f"{rtype} {name}(const double *x)", lines))
+        self._batch_by_rows()
 
     # -- linear models -------------------------------------------------------------------------
     def _factor(self, f: Value | Indicator | Hinge) -> str:
@@ -246,6 +323,7 @@ class _CEmitter(BodyEmitter):
             lines += ["    int best = 0;", "    int r;", f"    for (r = 1; r < {rows}; ++r) {{",
                       "        if (s[r] > s[best]) best = r;", "    }", "    return best;"]
         self.impl.append(_function(f"{rtype} {name}(const double *x)", lines))
+        self._batch_by_rows()
 
     # -- automata ------------------------------------------------------------------------------
     def _automaton(self, a: Automaton) -> None:
@@ -277,6 +355,24 @@ class _CEmitter(BodyEmitter):
             self.impl.append("\n".join([
                 f"int {p}_accepts(const int *word, size_t length)", "{",
                 f"    return {p}_predict(word, length);", "}"]))
+
+
+def _all_numeric(node: Node) -> bool:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Branch):
+            if not isinstance(n.test, LessEq):
+                return False
+            stack += [n.yes, n.no]
+    return True
+
+
+def _uint_type(largest: int) -> str:
+    """The smallest unsigned C type that holds ``0..largest``."""
+    if largest <= 0xFF:
+        return "unsigned char"
+    return "unsigned short" if largest <= 0xFFFF else "unsigned long"
 
 
 def _function(head: str, body: list[str]) -> str:
