@@ -134,6 +134,17 @@ def test_exact_sparsity_control():
     assert m.term_names[:2] == ["x0", "x1"] and np.allclose(m.coef[0], w[:6])
 
 
+def test_supports_are_judged_on_held_out_user_rows_when_there_are_enough():
+    """Sampled rows can lie where the user's data never goes; with enough user rows the support is
+    chosen by agreement on held-out user rows, otherwise on every held-out row."""
+    rng = np.random.default_rng(2)
+    f = lambda X: (X[:, 0] - X[:, 1] > 0).astype(int)  # noqa: E731
+    many = sd.distill(f, rng.normal(size=(4000, 4)), form="linear", max_size=2, random_state=0, n_samples=6000)
+    few = sd.distill(f, rng.normal(size=(300, 4)), form="linear", max_size=2, random_state=0, n_samples=6000)
+    assert many.meta["validation_rows"] == "user rows"
+    assert few.meta["validation_rows"] == "user and sampled rows"
+
+
 @pytest.fixture(scope="module")
 def lin3_classifier():
     pytest.importorskip("torch")

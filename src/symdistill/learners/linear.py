@@ -10,8 +10,8 @@ Sparsity is controlled exactly. Candidate supports come from two regularisation 
 standardised terms, computed on a training share of the queries: the lasso path (LARS for one
 output, the multi-task group lasso for several, so every class row shares the support) and greedy
 forward selection (the term that most reduces the residual sum of squares at each step). Each
-support is refitted without penalty (debiased) and scored on the held-out share: R² to the teacher
-for regressors, agreement of the predicted class for classifiers. For classifiers the best support
+support is refitted without penalty (debiased) and scored on the held-out share (its user rows
+only, when it holds at least 500 of them): R² to the teacher for regressors, agreement of the predicted class for classifiers. For classifiers the best support
 of each size is also refitted by cross-entropy to the teacher's probabilities and to its labels,
 and the binary decision threshold is moved to where it agrees with the teacher most; the fit that
 agrees most on the held-out queries wins (the smaller model on ties). The winner is refitted on
@@ -37,6 +37,7 @@ from .base import Learner, register_learner
 
 _RIDGE = 1e-4  # keeps cross-entropy fits finite when the teacher's classes are separable
 _SELECTION_ROWS = 6000  # rows for the cross-entropy fits made while choosing the support
+_MIN_USER_VALIDATION = 500  # held-out user rows needed to judge supports on them alone
 
 
 @dataclass
@@ -107,6 +108,7 @@ class LinearLearner(Learner):
 
     # ------------------------------------------------------------------------------------------
     def _fit(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler) -> LinearModel:
+        n_user = len(Z)
         Z, answer = self.augment(oracle, Z, answer, sampler)
         classify = oracle.is_classifier
         if classify and answer.proba.shape[1] < 2:
@@ -121,6 +123,12 @@ class LinearLearner(Learner):
         perm = self._rng(2).permutation(len(Z))
         n_val = max(1, int(round(self.validation_fraction * len(Z))))
         val, tr = perm[:n_val], perm[n_val:]
+        on_user_rows = bool((val < n_user).sum() >= _MIN_USER_VALIDATION)
+        if on_user_rows:
+            # Supports are judged on the user's own held-out rows when there are enough of them:
+            # fidelity on data like theirs is what the user asks for, and sampled rows can sit
+            # where the data never goes (they still train every fit).
+            val = val[val < n_user]
         mu, sd = X[tr].mean(axis=0), X[tr].std(axis=0)
         sd = np.where(sd > 0, sd, 1.0)
         Xs = (X - mu) / sd
@@ -151,6 +159,7 @@ class LinearLearner(Learner):
         model = self._to_model(oracle, terms, final, mu, sd)
         model.meta.update({"fit": best.method, "validation_score": float(best.score),
                            "validation_metric": "agreement" if classify else "R2",
+                           "validation_rows": "user rows" if on_user_rows else "user and sampled rows",
                            "n_candidate_terms": len(terms)})
         return model
 
