@@ -39,18 +39,6 @@ from .base import Learner, register_learner
 from .tree import TreeLearner
 
 
-def _contains(box: Box, Z: np.ndarray) -> np.ndarray:
-    """``box.contains(Z)`` that only looks at the bounded columns (rules bound few of many)."""
-    mask = np.ones(len(Z), dtype=bool)
-    for j in np.nonzero(np.isfinite(box.lo))[0]:
-        mask &= Z[:, j] > box.lo[j]
-    for j in np.nonzero(np.isfinite(box.hi))[0]:
-        mask &= Z[:, j] <= box.hi[j]
-    for j, codes in box.cats.items():
-        mask &= np.isin(Z[:, j], sorted(codes))
-    return mask
-
-
 @dataclass
 class _Rule:
     """A working rule: its region as a box and its consequent (class index or value)."""
@@ -193,7 +181,7 @@ class RuleLearner(Learner):
         Z = self._Z if Z is None else Z
         F = np.zeros((len(Z), len(rules)), dtype=bool)
         for i, r in enumerate(rules):
-            F[:, i] = _contains(r.box, Z)
+            F[:, i] = r.box.contains(Z)
         return F
 
     @staticmethod
@@ -284,7 +272,7 @@ class RuleLearner(Learner):
             relaxed.hi[j] = np.inf
         else:
             relaxed.cats.pop(j, None)
-        inside = _contains(relaxed, self._Z[rows])
+        inside = relaxed.contains(self._Z[rows])
         x, gg = self._Z[rows[inside], j], g[inside]
         total = float(gg.sum())
         tol = self._tolerance()
@@ -337,7 +325,7 @@ class RuleLearner(Learner):
                 now, best, bound = self._best_bound(r.box, j, side, rows, g)
                 if bound is None or best > now + eps:
                     self._set_bound(r.box, j, side, bound)
-            F[:, i] = _contains(r.box, self._Z)
+            F[:, i] = r.box.contains(self._Z)
 
     def _enforce_literals(self, rules: list[_Rule], F: np.ndarray, default: float) -> None:
         """Drop the cheapest literals of rules longer than ``max_literals``."""
@@ -349,10 +337,10 @@ class RuleLearner(Learner):
                     now, _, _ = self._best_bound(r.box, j, side, rows, g)
                     relaxed = r.box.copy()
                     self._set_bound(relaxed, j, side, None)
-                    options.append((float(g[_contains(relaxed, self._Z[rows])].sum()) - now, j, side))
+                    options.append((float(g[relaxed.contains(self._Z[rows])].sum()) - now, j, side))
                 _, j, side = max(options, key=lambda o: o[0])
                 self._set_bound(r.box, j, side, None)
-                F[:, i] = _contains(r.box, self._Z)
+                F[:, i] = r.box.contains(self._Z)
 
     def _specialise(self, rules: list[_Rule], F: np.ndarray, default: float) -> None:
         """Give each rule the one new bound that best excludes rows it decides wrongly, if it pays."""
@@ -395,7 +383,7 @@ class RuleLearner(Learner):
                     r.box.lo[j] = max(r.box.lo[j], bound)
                 else:
                     r.box.cats[j] = bound
-                F[:, i] = _contains(r.box, self._Z)
+                F[:, i] = r.box.contains(self._Z)
 
     def _set_consequents(self, rules: list[_Rule], F: np.ndarray, default: float) -> float:
         """Each rule predicts the teacher's majority class (mean value) on the rows it decides."""

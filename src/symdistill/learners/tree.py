@@ -154,7 +154,7 @@ class TreeLearner(Learner):
         ans = self._oracle.label(Zs)
         mass = self._w[node.idx].sum() if len(node.idx) else 0.0
         start = len(self._Z)
-        self._Z = np.vstack([self._Z, Zs])
+        self._Z = self._append_rows(Zs)
         if self._regression:
             self._y = np.concatenate([self._y, ans.values])
             self._target = self._y
@@ -169,6 +169,17 @@ class TreeLearner(Learner):
             self._w[node.idx] = mass / len(node.idx)
         else:  # an empty region: give sampled rows the weight of one real row in all
             self._w[new_idx] = 1.0 / len(new_idx)
+
+    def _append_rows(self, Zs: np.ndarray) -> np.ndarray:
+        """``self._Z`` with ``Zs`` appended, as a view of a buffer that doubles when full (top-ups
+        come by the hundred; copying the whole pool for each cost a tenth of a large fit)."""
+        n, buf = len(self._Z), getattr(self, "_Z_buffer", None)
+        if buf is None or self._Z.base is not buf or n + len(Zs) > len(buf):
+            buf = np.empty((2 * (n + len(Zs)), self._Z.shape[1]))
+            buf[:n] = self._Z
+            self._Z_buffer = buf
+        buf[n:n + len(Zs)] = Zs
+        return buf[:n + len(Zs)]
 
     # -- growth --------------------------------------------------------------------------------
     def _n_leaves(self) -> int:

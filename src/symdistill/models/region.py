@@ -40,8 +40,13 @@ class Box:
         return left, right
 
     def contains(self, Z: np.ndarray) -> np.ndarray:
-        """Boolean mask of the rows of ``Z`` inside the box."""
-        m = np.all((Z > self.lo) & (Z <= self.hi), axis=1)
+        """Boolean mask of the (finite) rows of ``Z`` inside the box; only bounded features are
+        looked at, since boxes in deep trees and rules bound few of many."""
+        m = np.ones(len(Z), dtype=bool)
+        for j in np.nonzero(self.lo > -np.inf)[0]:
+            m &= Z[:, j] > self.lo[j]
+        for j in np.nonzero(self.hi < np.inf)[0]:
+            m &= Z[:, j] <= self.hi[j]
         for j, codes in self.cats.items():
             m &= np.isin(Z[:, j], list(codes))
         return m

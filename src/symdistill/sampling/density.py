@@ -54,6 +54,7 @@ class RegionSampler:
         self.h = bandwidth * self.scale * max(n, 2) ** (-1.0 / (d + 4))
         self.kinds = [f.kind for f in domain.features]
         self.lower, self.upper = domain.lower, domain.upper
+        self._beyond_domain = ((self.Z < self.lower) | (self.Z > self.upper)).any(axis=0)
         self._cat_freq = {
             j: np.bincount(self.Z[:, j].astype(int), minlength=len(f.categories)) + 1.0
             for j, f in enumerate(domain.features) if f.is_categorical
@@ -75,8 +76,11 @@ class RegionSampler:
         """Rows closest to the box (in units of each feature's spread), moved inside it."""
         lo = np.maximum(box.lo, self.lower)
         hi = np.minimum(box.hi, self.upper)
-        gap = np.maximum(lo - self.Z, 0) + np.maximum(self.Z - hi, 0)
-        dist = (gap / self.scale).sum(axis=1)
+        # Only features the box bounds (or that have rows outside the domain) can have a gap.
+        cols = np.nonzero((box.lo > self.lower) | (box.hi < self.upper) | self._beyond_domain)[0]
+        Zc = self.Z[:, cols]
+        gap = np.maximum(lo[cols] - Zc, 0) + np.maximum(Zc - hi[cols], 0)
+        dist = (gap / self.scale[cols]).sum(axis=1)
         for j, codes in box.cats.items():
             dist += ~np.isin(self.Z[:, j], list(codes))
         k = min(len(self.Z), max(self.min_support, 1))
