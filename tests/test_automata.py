@@ -297,10 +297,17 @@ def test_budgets_return_the_best_hypothesis_with_a_warning():
     ({"epsilon": 2}, "epsilon"),
     ({"time_budget": -1}, "time_budget"),
     ({"output": "mealy"}, "output must be"),
+    ({"strategy": "magic"}, "strategy must be"),
+    ({"strategy": "hidden"}, "needs hidden states"),
 ])
 def test_bad_learner_options(kwargs, message):
     with pytest.raises(ValueError, match=message):
         sd.distill_automaton(lambda ws: [True] * len(ws), alphabet="01", **kwargs)
+
+
+def test_bad_lstar_states():
+    with pytest.raises(ValueError, match="lstar_states"):
+        AutomatonLearner(lstar_states=0).fit(as_sequence_teacher(lambda ws: [True] * len(ws), alphabet="01"))
 
 
 def test_public_api():
@@ -346,21 +353,27 @@ class _Stepper(torch.nn.Module):
         return self.net.head(state)
 
 
-def _tomita4_gru(seed: int = 0) -> _GRU:
-    """A tiny GRU trained for a few seconds on Tomita 4 (no "000"), same-length batches."""
+def _train_gru(label, epochs: int, seed: int = 0) -> _GRU:
+    """A tiny GRU trained for ``epochs`` short epochs on ``label`` (a word of 0/1 ints -> bool),
+    same-length batches of words of length 1..10."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     net = _GRU()
     opt = torch.optim.Adam(net.parameters(), lr=0.05)
     loss = torch.nn.BCEWithLogitsLoss()
-    for _ in range(6):
+    for _ in range(epochs):
         for length in range(1, 11):
             x = torch.as_tensor(rng.integers(0, 2, size=(32, length)))
-            y = torch.as_tensor([float("000" not in "".join(map(str, r))) for r in x.tolist()])
+            y = torch.as_tensor([float(label(r)) for r in x.tolist()])
             opt.zero_grad()
             loss(net(x), y).backward()
             opt.step()
     return net.eval()
+
+
+def _tomita4_gru(seed: int = 0) -> _GRU:
+    """A tiny GRU trained for a few seconds on Tomita 4 (no "000")."""
+    return _train_gru(lambda r: "000" not in "".join(map(str, r)), epochs=6, seed=seed)
 
 
 def _forward_labels(net, words):
@@ -417,3 +430,140 @@ def test_gru_on_tomita4_is_extracted_faithfully():
         warnings.simplefilter("ignore", UserWarning)
         stepped = sd.distill_automaton(_Stepper(net), alphabet=["0", "1"], max_states=30, random_state=0)
     assert stepped.equivalent(dfa)
+
+
+# -- the approximate case: hidden-state refinement ---------------------------------------------------
+class _DFANet(torch.nn.Module):
+    """A DFA as a recurrent network (one-hot state, step by a transition matrix): exact, and
+    differentiable, so the hidden-state learner can run on a known target."""
+
+    def __init__(self, dfa: DFA) -> None:
+        super().__init__()
+        n, k = dfa.transitions.shape
+        moves = torch.zeros(k, n, n)
+        for s in range(n):
+            for a in range(k):
+                moves[a, s, dfa.transitions[s, a]] = 1.0
+        self.register_buffer("moves", moves)
+        self.register_buffer("sign", torch.as_tensor(dfa.accepting, dtype=torch.float32) * 2 - 1)
+        self.n, self.start = n, dfa.initial
+
+    def initial_state(self, n):
+        state = torch.zeros(n, self.n)
+        state[:, self.start] = 1.0
+        return state
+
+    def step(self, state, tokens):
+        return torch.einsum("bs,bst->bt", state, self.moves[tokens])
+
+    def readout(self, state):
+        return (state @ self.sign)[:, None]
+
+
+def _tomita7_gru_under_trained() -> _GRU:
+    """A GRU trained for two short epochs on Tomita 7 (0*1*0*1*): about 98% right, so no small DFA
+    matches it and L* alone stops at its state cap."""
+    return _train_gru(lambda r: len(list(itertools.groupby("0" + "".join(map(str, r))))) <= 4, epochs=2)
+
+
+def _random_words(seed: int, n: int, max_len: int = 30) -> list[str]:
+    rng = np.random.default_rng(seed)
+    return ["".join(rng.choice(["0", "1"], size=int(rng.integers(0, max_len + 1)))) for _ in range(n)]
+
+
+@pytest.mark.parametrize("cell, batch_first", [(torch.nn.GRU, True), (torch.nn.LSTM, False)])
+def test_prefix_labels_agree_with_queries(cell, batch_first):
+    torch.manual_seed(2)
+    net = _GRU(8, cell, batch_first).eval()
+    walks = np.random.default_rng(0).integers(0, 2, size=(50, 12))
+    for module in ([net, _Stepper(net)] if cell is torch.nn.GRU else [net]):
+        t = as_sequence_teacher(module, alphabet="01")
+        labels = t.prefix_labels(walks)
+        assert labels.shape == (50, 13) and t.n_queries == 50 * 13
+        prefixes = [tuple(r[:j]) for r in walks.tolist() for j in range(13)]
+        assert labels.reshape(-1).tolist() == t.query(prefixes).tolist()
+
+
+def test_margin_gradients_match_finite_differences():
+    torch.manual_seed(3)
+    net = _GRU(8).double().eval()
+    t = as_sequence_teacher(net, alphabet="01")
+    states = t.hidden_states(["01", "1101", ""])
+    suffixes = np.array([[1, 0, 0], [0, 1, 1], [1, 1, 1]])
+    lengths = np.array([3, 1, 0])
+    grads = t.margin_gradients(states, suffixes, lengths)
+    assert np.allclose(grads[2], net.head.weight.detach().numpy()[0])  # nothing read: the head's weights
+
+    def margin(h, suffix):
+        with torch.no_grad():
+            x = torch.as_tensor(h)[None, None]
+            for a in suffix:
+                _, x = net.rnn(net.embedding(torch.tensor([[a]])), x)
+            return float(net.head(x[0])[0, 0])
+
+    eps = 1e-6
+    for i in range(2):
+        numeric = [(margin(states[i] + eps * e, suffixes[i, :lengths[i]]) -
+                    margin(states[i] - eps * e, suffixes[i, :lengths[i]])) / (2 * eps) for e in np.eye(8)]
+        assert np.allclose(grads[i], numeric, atol=1e-6)
+
+
+def test_array_labels_register_classes_in_order_of_first_appearance():
+    t = as_sequence_teacher(lambda ws: np.array([w.endswith("1") for w in ws]), alphabet="01")
+    assert t.predict(["1", "0", "11"]).tolist() == [True, False, True]
+    assert t.classes_ == [True, False]
+
+
+def test_statistical_test_sizes_grow_with_every_query():
+    from symdistill.learners.automata import Hypothesis, StatisticalOracle
+
+    oracle = StatisticalOracle(epsilon=0.01, delta=0.05, max_length=5, walks_per_transition=0,
+                               rng=np.random.default_rng(0))
+    assert oracle.sample_size(0) == int(np.ceil((np.log(20) + np.log(2)) / 0.01))
+    assert oracle.sample_size(3) - oracle.sample_size(2) in (69, 70)  # ln 2 / epsilon more per test
+    teacher = as_sequence_teacher(lambda ws: [True] * len(ws), alphabet="01")
+    reject_all = Hypothesis(np.zeros((1, 2), dtype=np.int64), np.array([1]), [()])
+    teacher.query([()])  # class 0 is True, so the hypothesis above says False everywhere
+    assert oracle.find_counterexample(teacher, reject_all, np.inf) == ()
+    assert oracle.sample_test(teacher, reject_all) is not None and oracle.n_rounds == 2
+
+
+def test_nearest_state_hypotheses_label_states_and_extensions_as_the_teacher():
+    from symdistill.learners.automata import NearestStateTable, behaviour_metric
+
+    net = _tomita7_gru_under_trained()
+    t = as_sequence_teacher(net, alphabet="01")
+    table = NearestStateTable(t, behaviour_metric(t, np.random.default_rng(0), 12, n=200))
+    words = sorted({tuple(int(c) for c in w[:j]) for w in _random_words(1, 60, 12) for j in range(len(w) + 1)},
+                   key=lambda w: (len(w), w))
+    table.add(words[:40])
+    table.add(words[40:])
+    hyp = table.hypothesis()
+    assert hyp.n_states == len(words) and hyp.access[0] == ()
+    probes = hyp.access + [u + (a,) for u in hyp.access for a in (0, 1)]
+    assert hyp.predict(probes).tolist() == t.query(probes).tolist()
+
+
+def test_hidden_state_refinement_returns_the_exact_dfa_of_an_exact_network():
+    target = DFA.from_regex("(0|1)*1(0|1)(0|1)", "01")  # third symbol from the end is 1: 8 states
+    dfa = sd.distill_automaton(_DFANet(target), alphabet="01", strategy="hidden", random_state=0)
+    assert dfa.equivalent(target) and dfa.size == target.minimize().size == 8 and dfa.meta["stopped"] is None
+    assert dfa.meta["learner"] == "hidden-state refinement"
+
+
+def test_approximate_case_gives_a_faithful_bounded_dfa_fast():
+    net = _tomita7_gru_under_trained()
+    teacher = as_sequence_teacher(net, alphabet="01")
+    held_out = _random_words(7, 4000)  # never shown to the learner
+    truth = teacher.predict(held_out)
+    with pytest.warns(UserWarning, match="max_states"):
+        lstar = sd.distill_automaton(net, alphabet="01", max_states=64, strategy="lstar", random_state=0)
+    with pytest.warns(UserWarning, match="max_states"):
+        dfa = sd.distill_automaton(net, alphabet="01", max_states=400, random_state=0)
+    with pytest.warns(UserWarning, match="max_states"):
+        again = sd.distill_automaton(net, alphabet="01", max_states=400, random_state=0)
+    assert dfa == again  # random_state decides everything when no time budget is given
+    assert dfa.size <= 400 and dfa.meta["learner"] == "L* + hidden-state refinement"
+    assert dfa.meta["metric"] == "margin gradients"
+    fidelity = np.mean(dfa.predict(held_out) == truth)
+    assert fidelity >= 0.99 > np.mean(lstar.predict(held_out) == truth)

@@ -12,7 +12,7 @@ __all__ = ["distill_automaton", "as_sequence_teacher", "DFA", "MooreMachine", "S
 
 
 def distill_automaton(seq_model: Any, alphabet: Any = None, *, max_states: int = 50, oracle: str = "auto",
-                      epsilon: float = 0.001, delta: float = 0.05, max_length: int = 30,
+                      strategy: str = "auto", epsilon: float = 0.001, delta: float = 0.05, max_length: int = 30,
                       time_budget: float | None = None, output: str = "auto", random_state: int | None = None,
                       progress: bool | None = None, **teacher_options: Any) -> DFA | MooreMachine:
     """Extract a finite-state automaton from a sequence classifier by active learning (L*).
@@ -28,7 +28,13 @@ def distill_automaton(seq_model: Any, alphabet: Any = None, *, max_states: int =
     max_states : int
         Largest automaton returned; beyond it, the best hypothesis so far is returned with a warning.
     oracle : {"auto", "statistical", "whitebox", "both"}
-        Equivalence oracle; "auto" uses the white-box one too when hidden states can be read.
+        Equivalence oracle of L*; "auto" uses the white-box one too when hidden states can be read.
+    strategy : {"auto", "lstar", "hidden"}
+        "auto": L*, and when hidden states can be read and L* has not converged within 64 states
+        (an imperfect network: the approximate case), hidden-state refinement up to ``max_states``,
+        far faster per state than L* (see :class:`~symdistill.learners.automata.AutomatonLearner`).
+        Give a large ``max_states`` and a ``time_budget`` for a faithful automaton of an imperfect
+        network. "lstar": L* only. "hidden": hidden-state refinement only.
     epsilon, delta : float
         The statistical oracle's guarantee: with probability >= 1 - delta, disagreement <= epsilon
         on random words with length uniform in 0..``max_length``.
@@ -62,7 +68,7 @@ def distill_automaton(seq_model: Any, alphabet: Any = None, *, max_states: int =
     if isinstance(seq_model, SequenceTeacher) and teacher_options:
         raise ValueError("teacher options were given, but seq_model is already a SequenceTeacher")
     teacher = as_sequence_teacher(seq_model, alphabet, **teacher_options)
-    learner = AutomatonLearner(max_states=max_states, oracle=oracle, epsilon=epsilon, delta=delta,
+    learner = AutomatonLearner(max_states=max_states, oracle=oracle, strategy=strategy, epsilon=epsilon, delta=delta,
                                max_length=max_length, time_budget=time_budget, output=output,
                                random_state=random_state, progress=progress)
     return learner.fit(teacher).model_

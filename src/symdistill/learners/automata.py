@@ -8,11 +8,13 @@ equivalence oracles (:class:`StatisticalOracle`, :class:`WhiteBoxOracle`) and th
   (a whole new column, or all the rows a closing step adds) goes to the teacher in one call.
 * **Counterexamples** are processed as Rivest and Schapire do (one new distinguishing suffix), but
   all decompositions of the counterexample are asked in one batch instead of a binary search.
-* **StatisticalOracle**: PAC-style (Angluin 1988). The ``r``-th full test (from 0) draws
-  ``ceil((ln(1/delta) + r ln 2) / epsilon)`` i.i.d. words (length uniform in 0..``max_length``,
+* **StatisticalOracle**: PAC-style (Angluin 1988). The ``r``-th test (from 0; every equivalence
+  query it answers is one, whether it finds a counterexample or not) draws
+  ``ceil((ln(1/delta) + (r + 1) ln 2) / epsilon)`` i.i.d. words (length uniform in 0..``max_length``,
   symbols uniform); if the returned hypothesis agrees with the teacher on all of them, then with
   probability at least ``1 - delta`` its disagreement rate under that distribution is at most
-  ``epsilon`` (a union bound over the tests). All short words and coverage walks (the access word
+  ``epsilon`` (a union bound over the tests: a wrong hypothesis passes test ``r`` with probability
+  at most ``delta / 2**(r + 1)``). All short words and coverage walks (the access word
   of every state, every symbol, then a random suffix) are tried first, so that wrong hypotheses are
   refuted cheaply and rarely reached states are tested too; they do not enter the bound.
 * **WhiteBoxOracle** (Weiss, Goldberg and Yahav 2018): after an initial breadth-first walk of the
@@ -21,6 +23,13 @@ equivalence oracles (:class:`StatisticalOracle`, :class:`WhiteBoxOracle`) and th
   each hidden state to a cell of a partition of the hidden space. Two words in one cell but in different hypothesis states are a conflict: either the
   hypothesis is wrong on a distinguishing suffix (a counterexample) or the partition is too coarse,
   and the cell is split by a hyperplane between the two groups of hidden vectors.
+* **Hidden-state refinement** (:class:`NearestStateTable`, the approximate case): an imperfect
+  network is rarely a small automaton, and L* pays a column of membership queries over all states
+  for every state it adds. Here a state is a word with its hidden state; a transition goes to the
+  state whose hidden state is nearest to the successor's under :func:`behaviour_metric`, and
+  each counterexample (found on random walks whose every prefix the network labels in one pass,
+  decomposed by a batched Rivest-Schapire binary search) adds the one state it shows missing.
+  Learning ends when the statistical oracle's PAC test passes, or at a budget.
 """
 
 from __future__ import annotations
@@ -35,12 +44,21 @@ import numpy as np
 
 from .._errors import TeacherError
 from .._progress import progress_bar
-from .._words import Code
+from .._words import Code, pad_codes
 from ..models.automata import DFA, MooreMachine, run_table
 from ..teachers.sequence import SequenceTeacher, TorchSequenceTeacher
 
 ORACLES = ("auto", "statistical", "whitebox", "both")
 OUTPUTS = ("auto", "dfa", "moore")
+STRATEGIES = ("auto", "lstar", "hidden")
+# hidden-state refinement: metric directions with under this share of the top eigenvalue are
+# dropped (under 1% of the scale: they only slow the nearest-neighbour search) ...
+_METRIC_FLOOR = 1e-4
+# ... a round adds up to 1/_ROUND_SHARE more states, so the rounds, and their per-round cost,
+# grow only logarithmically with the states ...
+_ROUND_SHARE = 8
+# ... after at most this many walks per word of the next PAC test
+_WALKS_PER_TEST = 4
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,9 +205,9 @@ class StatisticalOracle:
     One equivalence query tests, in this order and stopping at the first batch with a
     counterexample (the shortest one in that batch is returned): every word of length up to the
     largest ``d`` with at most ``n_short`` such words; the coverage walks; then the PAC sample, in
-    batches of growing size. The PAC sample is drawn in full before testing and only the queries
-    that test all of it count as rounds, so the sample sizes and the guarantee are those of the
-    module docstring; the early batches only make wrong hypotheses cheap to refute.
+    batches of growing size. The PAC sample is drawn in full before testing and every query counts
+    as a test (``n_rounds``), so the sample sizes and the guarantee are those of the module
+    docstring; the early batches only make wrong hypotheses cheap to refute.
 
     Parameters
     ----------
@@ -219,7 +237,7 @@ class StatisticalOracle:
         self.n_words = 0
 
     def sample_size(self, r: int) -> int:
-        return math.ceil((math.log(1 / self.delta) + r * math.log(2)) / self.epsilon)
+        return math.ceil((math.log(1 / self.delta) + (r + 1) * math.log(2)) / self.epsilon)
 
     def _short_words(self, k: int) -> list[Code]:
         words: list[Code] = [()]
@@ -243,7 +261,17 @@ class StatisticalOracle:
     def find_counterexample(self, teacher: SequenceTeacher, hyp: Hypothesis, deadline: float) -> Code | None:
         k = len(teacher.alphabet)
         sample = random_words(self.rng, self.sample_size(self.n_rounds), k, self.max_length)
-        batches = [self._short_words(k), self._walks(hyp, k)]
+        self.n_rounds += 1
+        return self._first_counterexample(teacher, hyp, [self._short_words(k), self._walks(hyp, k)], sample)
+
+    def sample_test(self, teacher: SequenceTeacher, hyp: Hypothesis) -> Code | None:
+        """The PAC sample alone (no short words, no walks): one more test of the union bound."""
+        sample = random_words(self.rng, self.sample_size(self.n_rounds), len(teacher.alphabet), self.max_length)
+        self.n_rounds += 1
+        return self._first_counterexample(teacher, hyp, [], sample)
+
+    def _first_counterexample(self, teacher: SequenceTeacher, hyp: Hypothesis, batches: list[list[Code]],
+                              sample: list[Code]) -> Code | None:
         start, size = 0, 512
         while start < len(sample):
             batches.append(sample[start:start + size])
@@ -256,7 +284,6 @@ class StatisticalOracle:
             wrong = np.nonzero(truth != hyp.predict(words))[0]
             if len(wrong):
                 return min((words[i] for i in wrong), key=lambda w: (len(w), w))
-        self.n_rounds += 1
         return None
 
 
@@ -455,10 +482,213 @@ class WhiteBoxOracle:
 
 
 # ---------------------------------------------------------------------------------------------
+# hidden-state refinement: the approximate case
+# ---------------------------------------------------------------------------------------------
+def behaviour_metric(teacher: TorchSequenceTeacher, rng: np.random.Generator, max_length: int,
+                     n: int = 2000) -> np.ndarray | None:
+    """A linear map of the hidden space under which distance follows behaviour, or None when the
+    network cannot be differentiated (plain Euclidean distance is used then).
+
+    The map is the square root of the expected outer product of the gradients of the decision
+    margin, after a random suffix (length uniform in 0..``max_length``), with respect to the hidden
+    state of a random word. Directions that no later label depends on shrink; slow directions that
+    decide labels many symbols later are stretched.
+    """
+    k = len(teacher.alphabet)
+    states, _ = teacher.states_and_labels(random_words(rng, n, k, max_length))
+    suffixes = rng.integers(0, k, size=(n, max_length))
+    lengths = rng.integers(0, max_length + 1, size=n)
+    try:
+        grads = teacher.margin_gradients(states, suffixes, lengths)
+    except (RuntimeError, TypeError):  # e.g. a step() that runs under no_grad or leaves torch
+        return None
+    m = grads.T @ grads / n
+    if not np.all(np.isfinite(m)) or not np.any(m):
+        return None
+    values, vectors = np.linalg.eigh(m)
+    keep = values >= _METRIC_FLOOR * values.max()
+    return vectors[:, keep] * np.sqrt(values[keep])
+
+
+class NearestStateTable:
+    """Hypotheses whose states are words of the teacher (representatives) with their hidden states.
+
+    The transition of representative ``u`` on symbol ``a`` goes to the representative whose hidden
+    state is nearest to that of ``u a`` under the metric, among the representatives with the label
+    of ``u a``. So every representative and every one-symbol extension of one is labelled as the
+    teacher labels it, and a counterexample, decomposed as Rivest and Schapire do, points at one
+    transition that went to the wrong representative: its target word becomes a representative
+    (:meth:`add`). Unlike L*, a new state costs no column of membership queries over all states.
+    """
+
+    def __init__(self, teacher: TorchSequenceTeacher, metric: np.ndarray | None) -> None:
+        self.teacher = teacher
+        self.k = len(teacher.alphabet)
+        self.metric = metric
+        self.access: list[Code] = []
+        self.index: dict[Code, int] = {}
+        self.states: Any = None  # tensor (n, D) of the representatives' hidden states
+        self.coords = np.zeros((0, 0))
+        self.outputs = np.zeros(0, dtype=np.int64)
+        self.succ_coords = np.zeros((0, 0))
+        self.succ_outputs = np.zeros(0, dtype=np.int64)
+        self.trans = np.zeros(0, dtype=np.int64)  # flat: entry u * k + a
+        self.dist = np.zeros(0)
+
+    @property
+    def n_states(self) -> int:
+        return len(self.access)
+
+    def hypothesis(self) -> Hypothesis:
+        return Hypothesis(self.trans.reshape(-1, self.k).copy(), self.outputs.copy(), list(self.access))
+
+    def add(self, words: Sequence[Code]) -> None:
+        """Make ``words`` representatives (the empty word first; every other word's prefix without
+        its last symbol must be a representative or come earlier in ``words``), then any one-symbol
+        extension with a label that no representative has yet; reconnect all transitions."""
+        old = self.n_states
+        todo = [w for w in dict.fromkeys(words) if w not in self.index]
+        while todo:
+            while todo:  # a word joins once its parent has
+                ready = [w for w in todo if not w or w[:-1] in self.index]
+                self._append(ready)
+                todo = [w for w in todo if w not in self.index]
+            have = set(self.outputs.tolist())
+            missing: dict[int, Code] = {}
+            for i in np.nonzero(~np.isin(self.succ_outputs, list(have)))[0].tolist():
+                missing.setdefault(int(self.succ_outputs[i]), self.access[i // self.k] + (i % self.k,))
+            todo = list(missing.values())
+        self._connect(old)
+
+    def _append(self, words: list[Code]) -> None:
+        import torch
+
+        t = self.teacher
+        if not words[0]:  # the empty word comes alone: nothing else has a parent yet
+            states = t.initial_states(1)
+        else:
+            states = t.advance(self.states[[self.index[w[:-1]] for w in words]], [w[-1] for w in words])
+        succ = t.advance(states.repeat_interleave(self.k, 0), np.tile(np.arange(self.k), len(words)))
+        outputs = t.query(words)
+        succ_outputs = t.query([w + (a,) for w in words for a in range(self.k)])
+        for w in words:
+            self.index[w] = len(self.access)
+            self.access.append(w)
+        self.states = states if self.states is None else torch.cat([self.states, states])
+        self.coords = _stack(self.coords, self._coords(states))
+        self.outputs = np.concatenate([self.outputs, outputs])
+        self.succ_coords = _stack(self.succ_coords, self._coords(succ))
+        self.succ_outputs = np.concatenate([self.succ_outputs, succ_outputs])
+        self.trans = np.concatenate([self.trans, np.zeros(len(succ_outputs), dtype=np.int64)])
+        self.dist = np.concatenate([self.dist, np.full(len(succ_outputs), np.inf)])
+
+    def _coords(self, states: Any) -> np.ndarray:
+        x = states.detach().to("cpu").double().numpy()
+        return x if self.metric is None else x @ self.metric
+
+    def _connect(self, old: int) -> None:
+        """Targets of the new representatives' transitions; old transitions move to a new
+        representative only when it is strictly nearer."""
+        from scipy.spatial import cKDTree
+
+        new_succ = np.arange(old * self.k, len(self.trans))
+        for c in np.unique(self.succ_outputs).tolist():
+            members = np.nonzero(self.outputs == c)[0]
+            rows = new_succ[self.succ_outputs[new_succ] == c]
+            if len(rows):
+                d, j = cKDTree(self.coords[members]).query(self.succ_coords[rows])
+                self.trans[rows], self.dist[rows] = members[j], d
+            fresh = members[members >= old]
+            rows = np.nonzero(self.succ_outputs[:old * self.k] == c)[0]
+            if len(fresh) and len(rows):
+                d, j = cKDTree(self.coords[fresh]).query(self.succ_coords[rows])
+                closer = d < self.dist[rows]
+                self.trans[rows[closer]], self.dist[rows[closer]] = fresh[j[closer]], d[closer]
+
+
+def _stack(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return b if a.size == 0 else np.concatenate([a, b])
+
+
+Counterexample = tuple[Code, int, np.ndarray]  # word, the teacher's class, hypothesis states along the word
+
+
+def walk_counterexamples(teacher: TorchSequenceTeacher, hyp: Hypothesis, rng: np.random.Generator, length: int,
+                         want: int, max_walks: int, deadline: float) -> tuple[list[Counterexample], float]:
+    """Counterexamples from random walks of ``length`` symbols, every prefix of which the teacher
+    labels in one pass (:meth:`~symdistill.teachers.sequence.TorchSequenceTeacher.prefix_labels`):
+    each prefix where a run of disagreement with the hypothesis starts, confirmed by a membership
+    query. Returns up to about ``want`` triples (word, teacher's class, hypothesis states along the
+    word), after at most ``max_walks`` walks, and the fraction of walked prefixes labelled
+    differently: the prefix of length ``j`` of a uniform walk is a uniform word of length ``j``,
+    so this estimates the disagreement rate under the statistical oracle's distribution."""
+    k = len(teacher.alphabet)
+    found: dict[Code, tuple[int, np.ndarray]] = {}
+    walked, batch, n_wrong = 0, 256, 0
+    while len(found) < want and walked < max_walks and time.perf_counter() < deadline:
+        m = min(batch, max_walks - walked)
+        walks = rng.integers(0, k, size=(m, length))
+        labels = teacher.prefix_labels(walks)
+        path = np.zeros((m, length + 1), dtype=np.int64)
+        for j in range(length):
+            path[:, j + 1] = hyp.transitions[path[:, j], walks[:, j]]
+        wrong = hyp.outputs[path] != labels
+        n_wrong += int(wrong.sum())
+        rows, ends = np.nonzero(wrong & ~np.concatenate([np.zeros((m, 1), dtype=bool), wrong[:, :-1]], axis=1))
+        words = [tuple(walks[r, :e].tolist()) for r, e in zip(rows.tolist(), ends.tolist())]
+        truth = teacher.query(words)
+        for w, r, e, c in zip(words, rows.tolist(), ends.tolist(), truth.tolist()):
+            if c != hyp.outputs[path[r, e]] and w not in found:
+                found[w] = (c, path[r, :e + 1])
+        walked, batch = walked + m, min(2 * batch, 4096)
+    return [(w, c, p) for w, (c, p) in found.items()], n_wrong / max(walked * (length + 1), 1)
+
+
+def split_words(teacher: SequenceTeacher, hyp: Hypothesis, counterexamples: list[Counterexample]) -> list[Code]:
+    """Rivest-Schapire on every counterexample ``w`` at once. With ``s_j`` the hypothesis state after
+    ``w[:j]`` and ``a_j`` the teacher's answer on ``access(s_j) w[j:]``, ``a_0`` (the teacher on
+    ``w``) differs from ``a_len(w)`` (the hypothesis on ``w``); a binary search, one batched query per
+    halving for all counterexamples, finds a ``j`` with ``a_j != a_j+1``: then ``access(s_j) w[j]``
+    went to the wrong state, and that word is returned (one per counterexample, without repeats)."""
+    words = [w for w, _, _ in counterexamples]
+    paths = [p for _, _, p in counterexamples]
+    lo = np.zeros(len(words), dtype=np.int64)
+    hi = np.array([len(w) for w in words], dtype=np.int64)
+    first = np.array([c for _, c, _ in counterexamples], dtype=np.int64)  # the answer at lo
+    while True:
+        todo = np.nonzero(hi - lo > 1)[0]
+        if not len(todo):
+            break
+        mid = (lo[todo] + hi[todo]) // 2
+        answers = teacher.query([hyp.access[int(paths[i][m])] + words[i][m:]
+                                 for i, m in zip(todo.tolist(), mid.tolist())])
+        same = answers == first[todo]
+        lo[todo[same]] = mid[same]
+        hi[todo[~same]] = mid[~same]
+    out = {hyp.access[int(p[j])] + (w[j],): None for w, p, j in zip(words, paths, lo.tolist())}
+    return list(out)
+
+
+# ---------------------------------------------------------------------------------------------
 # the learner
 # ---------------------------------------------------------------------------------------------
 class AutomatonLearner:
-    """L* over a sequence teacher, with batched queries and a statistical and/or white-box oracle.
+    """L* over a sequence teacher, with batched queries and a statistical and/or white-box oracle;
+    for networks that no small automaton matches, hidden-state refinement takes over.
+
+    **The exact case.** L* asks membership queries and equivalence queries until the oracles find
+    no counterexample: a network that implements a regular language is extracted as that language's
+    minimal automaton.
+
+    **The approximate case.** An imperfect network rarely is a small automaton: L* keeps finding
+    counterexamples and every new state costs a column of queries over all states. With
+    ``strategy="auto"`` and a teacher with hidden states, L* gets up to ``lstar_states`` states;
+    if it has not converged by then, a :class:`NearestStateTable` seeded with L*'s access words
+    continues up to ``max_states``: counterexamples come from random walks of ``max_length``
+    symbols whose every prefix the network labels in one pass, each adds one state, and the run
+    ends when a PAC test of the statistical oracle passes (the same guarantee as in the exact
+    case) or a budget is spent. Every hypothesis of both phases is kept; on a budget stop the one
+    that agrees most with the teacher on held-out words is returned.
 
     Parameters
     ----------
@@ -467,14 +697,21 @@ class AutomatonLearner:
         and the best hypothesis so far (highest agreement with the teacher on a held-out sample of
         random words) is returned, with ``stopped_ == "max_states"``.
     oracle : {"auto", "statistical", "whitebox", "both"}
-        "auto" is "both" (white-box first, then statistical) for torch teachers, else "statistical".
+        L*'s equivalence oracles. "auto" is "both" (white-box first, then statistical) for torch
+        teachers, else "statistical".
+    strategy : {"auto", "lstar", "hidden"}
+        "lstar": L* only. "hidden": hidden-state refinement only (needs hidden states). "auto": L*
+        first, then hidden-state refinement when the teacher has hidden states and L* has not
+        converged within ``lstar_states`` states.
+    lstar_states : int
+        With ``strategy="auto"`` and hidden states, the most states L* may use.
     epsilon, delta : float
         PAC parameters of the statistical oracle.
     max_length : int
         Random words of the statistical oracle and of the held-out sample have lengths uniform in
-        ``0..max_length``.
+        ``0..max_length``; the walks of hidden-state refinement have this length.
     walks_per_transition : int
-        Coverage walks per (state, symbol) in every statistical equivalence query.
+        Coverage walks per (state, symbol) in every statistical equivalence query of L*.
     max_refinements : int
         Most partition splits of the white-box oracle.
     time_budget : float or None
@@ -493,9 +730,9 @@ class AutomatonLearner:
     model_ : DFA or MooreMachine
     stopped_ : None, "max_states" or "time_budget"
     n_rounds_ : int
-        Equivalence queries asked.
+        Equivalence queries asked (L*), plus counterexample searches (hidden-state refinement).
     n_queries_ : int
-        Words the teacher's backend answered (cache misses).
+        Words the teacher's backend answered (cache misses; each prefix of a walk counts).
     validation_agreement_ : float or None
         When a budget stopped learning: agreement of ``model_`` with the teacher on the held-out
         sample (None otherwise: the oracles found no counterexample).
@@ -511,12 +748,14 @@ class AutomatonLearner:
     (4, None)
     """
 
-    def __init__(self, *, max_states: int = 50, oracle: str = "auto", epsilon: float = 0.001, delta: float = 0.05,
-                 max_length: int = 30, walks_per_transition: int = 4, max_refinements: int = 200,
-                 time_budget: float | None = None, output: str = "auto", n_validation: int = 2000,
-                 random_state: int | None = None, progress: bool | None = None) -> None:
+    def __init__(self, *, max_states: int = 50, oracle: str = "auto", strategy: str = "auto", lstar_states: int = 64,
+                 epsilon: float = 0.001, delta: float = 0.05, max_length: int = 30, walks_per_transition: int = 4,
+                 max_refinements: int = 200, time_budget: float | None = None, output: str = "auto",
+                 n_validation: int = 10000, random_state: int | None = None, progress: bool | None = None) -> None:
         self.max_states = max_states
         self.oracle = oracle
+        self.strategy = strategy
+        self.lstar_states = lstar_states
         self.epsilon = epsilon
         self.delta = delta
         self.max_length = max_length
@@ -532,12 +771,15 @@ class AutomatonLearner:
         if not isinstance(teacher, SequenceTeacher):
             raise TypeError(f"fit needs a SequenceTeacher (see as_sequence_teacher), got {type(teacher).__name__}")
         _check_int("max_states", self.max_states, 1)
+        _check_int("lstar_states", self.lstar_states, 1)
         _check_int("max_length", self.max_length, 1)
         _check_int("walks_per_transition", self.walks_per_transition, 0)
         _check_int("max_refinements", self.max_refinements, 0)
         _check_int("n_validation", self.n_validation, 0)
         if self.oracle not in ORACLES:
             raise ValueError(f"oracle must be one of {ORACLES}, got {self.oracle!r}")
+        if self.strategy not in STRATEGIES:
+            raise ValueError(f"strategy must be one of {STRATEGIES}, got {self.strategy!r}")
         if self.output not in OUTPUTS:
             raise ValueError(f"output must be one of {OUTPUTS}, got {self.output!r}")
         for name in ("epsilon", "delta"):
@@ -547,9 +789,11 @@ class AutomatonLearner:
         if self.time_budget is not None and (isinstance(self.time_budget, bool) or
                                              not isinstance(self.time_budget, (int, float)) or self.time_budget <= 0):
             raise ValueError(f"time_budget must be a positive number of seconds or None, got {self.time_budget!r}")
-        if self.oracle in ("whitebox", "both") and not teacher.has_hidden_states:
-            raise ValueError(f"oracle={self.oracle!r} needs hidden states, but {teacher.name} has none; wrap a torch "
-                             "module with as_sequence_teacher(module, alphabet=...) or use oracle='statistical'")
+        for name, value in (("oracle", self.oracle), ("strategy", self.strategy)):
+            if value in ("whitebox", "both", "hidden") and not teacher.has_hidden_states:
+                raise ValueError(f"{name}={value!r} needs hidden states, but {teacher.name} has none; wrap a torch "
+                                 "module with as_sequence_teacher(module, alphabet=...) or use oracle='statistical' "
+                                 "and strategy='lstar'")
 
     def fit(self, teacher: SequenceTeacher) -> AutomatonLearner:
         """Learn an automaton from ``teacher``; returns ``self`` with ``model_`` set."""
@@ -557,40 +801,30 @@ class AutomatonLearner:
         start = time.perf_counter()
         deadline = start + self.time_budget if self.time_budget is not None else math.inf
         queries_before = teacher.n_queries
-        seeds = np.random.SeedSequence(self.random_state).spawn(2)
-        oracles = self._oracles(teacher, np.random.default_rng(seeds[0]))
-        table = ObservationTable(teacher)
-        table.fill()
+        seeds = np.random.SeedSequence(self.random_state).spawn(3)
+        hidden = self.strategy == "hidden" or (self.strategy == "auto" and teacher.has_hidden_states)
+        lstar_cap = min(self.max_states, self.lstar_states) if hidden and self.strategy != "lstar" else self.max_states
+        if self.strategy == "hidden":  # no L*: the statistical oracle only gives the final PAC test
+            oracles: list[Any] = [self._statistical(np.random.default_rng(seeds[0]))]
+        else:
+            oracles = self._oracles(teacher, np.random.default_rng(seeds[0]), lstar_cap)
         hypotheses: list[Hypothesis] = []
         self.stopped_: str | None = None
         self.n_rounds_ = 0
+        self.metric_: str | None = None
+        n_lstar = 0
         with progress_bar(self.max_states, "L* states", self.progress) as bar:
-            while True:
-                capped = self._close(table)
-                hyp = table.hypothesis()
-                hypotheses.append(hyp)
-                bar.update(hyp.n_states - bar.n)
-                bar.set_postfix(rounds=self.n_rounds_)
-                if capped:
-                    self.stopped_ = "max_states"
-                    break
-                if time.perf_counter() >= deadline:
-                    self.stopped_ = "time_budget"
-                    break
-                cex = None
-                for oracle in oracles:
-                    self.n_rounds_ += 1
-                    cex = oracle.find_counterexample(teacher, hyp, deadline)
-                    if cex is not None or time.perf_counter() >= deadline:
-                        break
-                if cex is None:
-                    if time.perf_counter() >= deadline:
-                        self.stopped_ = "time_budget"
-                    break
-                if hyp.n_states >= self.max_states:
-                    self.stopped_ = "max_states"
-                    break
-                table.add_suffix(self._suffix(teacher, hyp, cex))
+            seed_words: list[Code] = [()]
+            if self.strategy != "hidden":
+                table = self._fit_lstar(teacher, oracles, lstar_cap, deadline, hypotheses, bar)
+                seed_words = list(table.S)
+                n_lstar = len(hypotheses)
+            if self.strategy == "hidden" or (hidden and self.stopped_ == "max_states" and lstar_cap < self.max_states
+                                             and time.perf_counter() < deadline):
+                bar.set_description("hidden-state refinement")
+                pac = next((o for o in oracles if isinstance(o, StatisticalOracle)), None) or \
+                    self._statistical(np.random.default_rng(seeds[0]))
+                self._fit_hidden(teacher, seed_words, pac, np.random.default_rng(seeds[2]), deadline, hypotheses, bar)
         self.history_ = [(h.n_states, None) for h in hypotheses]
         final, self.validation_agreement_ = hypotheses[-1], None
         if self.stopped_ is not None:
@@ -598,7 +832,10 @@ class AutomatonLearner:
         self.n_queries_ = teacher.n_queries - queries_before
         self.fit_time_ = time.perf_counter() - start
         self.oracles_ = oracles
-        self.model_ = self._to_model(teacher, final, [o.name for o in oracles])
+        learner = "L*" if any(h is final for h in hypotheses[:n_lstar]) else "L* + hidden-state refinement"
+        if self.strategy == "hidden":
+            learner = "hidden-state refinement"
+        self.model_ = self._to_model(teacher, final, [o.name for o in oracles], learner)
         if self.stopped_ is not None:
             warnings.warn(
                 f"automaton learning stopped by {self.stopped_} after {self.n_rounds_} equivalence queries; returning "
@@ -607,37 +844,118 @@ class AutomatonLearner:
                 stacklevel=2)
         return self
 
+    def _fit_lstar(self, teacher: SequenceTeacher, oracles: list[Any], cap: int, deadline: float,
+                   hypotheses: list[Hypothesis], bar: Any) -> ObservationTable:
+        table = ObservationTable(teacher)
+        table.fill()
+        while True:
+            capped = self._close(table, cap)
+            hyp = table.hypothesis()
+            hypotheses.append(hyp)
+            bar.update(hyp.n_states - bar.n)
+            bar.set_postfix(rounds=self.n_rounds_)
+            if capped:
+                self.stopped_ = "max_states"
+                return table
+            if time.perf_counter() >= deadline:
+                self.stopped_ = "time_budget"
+                return table
+            cex = None
+            for oracle in oracles:
+                self.n_rounds_ += 1
+                cex = oracle.find_counterexample(teacher, hyp, deadline)
+                if cex is not None or time.perf_counter() >= deadline:
+                    break
+            if cex is None:
+                if time.perf_counter() >= deadline:
+                    self.stopped_ = "time_budget"
+                return table
+            if hyp.n_states >= cap:
+                self.stopped_ = "max_states"
+                return table
+            table.add_suffix(self._suffix(teacher, hyp, cex))
+
+    def _fit_hidden(self, teacher: TorchSequenceTeacher, seed_words: list[Code], pac: StatisticalOracle,
+                    rng: np.random.Generator, deadline: float, hypotheses: list[Hypothesis], bar: Any) -> None:
+        """Hidden-state refinement (see the class docstring); sets ``stopped_``."""
+        metric = behaviour_metric(teacher, rng, self.max_length)
+        self.metric_ = "margin gradients" if metric is not None else "euclidean"
+        table = NearestStateTable(teacher, metric)
+        table.add(seed_words)
+        while True:
+            if table.n_states > self.max_states:  # only when a new label needed a state of its own
+                self.stopped_ = "max_states"
+                return
+            hyp = table.hypothesis()
+            hypotheses.append(hyp)
+            bar.update(min(hyp.n_states, self.max_states) - bar.n)
+            bar.set_postfix(rounds=self.n_rounds_)
+            self.stopped_ = "max_states" if hyp.n_states >= self.max_states else "time_budget"
+            if hyp.n_states >= self.max_states or time.perf_counter() >= deadline:
+                return
+            self.n_rounds_ += 1
+            found, rate = walk_counterexamples(teacher, hyp, rng, self.max_length,
+                                               want=max(32, hyp.n_states // _ROUND_SHARE),
+                                               max_walks=_WALKS_PER_TEST * pac.sample_size(pac.n_rounds),
+                                               deadline=deadline)
+            if (rate <= self.epsilon or not found) and time.perf_counter() < deadline:
+                # the walks say the hypothesis may be good enough: the PAC test (fresh i.i.d. words) decides
+                cex = pac.sample_test(teacher, hyp)
+                if cex is None:
+                    self.stopped_ = None
+                    return
+                found.append((cex, int(teacher.query([cex])[0]), hyp.run([cex[:j] for j in range(len(cex) + 1)])))
+            if not found:
+                return
+            words = [w for w in split_words(teacher, hyp, found) if w not in table.index]
+            if not words:  # every split word is a state already: the walks' own prefixes make progress
+                words = [w[:j] for w, _, _ in found for j in range(1, len(w) + 1) if w[:j] not in table.index]
+                if not words:
+                    raise TeacherError("hidden-state refinement found counterexamples that its own states contradict: "
+                                       "the teacher answers the same word differently (is it deterministic?)")
+            table.add(words[:self.max_states - hyp.n_states])
+
     def _best(self, teacher: SequenceTeacher, hypotheses: list[Hypothesis], rng: np.random.Generator) -> Hypothesis:
         """The hypothesis that agrees most with the teacher on held-out random words (fewer states on
         ties); sets ``validation_agreement_`` and the scores in ``history_``."""
         words = random_words(rng, self.n_validation, len(teacher.alphabet), self.max_length)
         truth = teacher.query(words)
-        scores = [float(np.mean(h.predict(words) == truth)) if words else 1.0 for h in hypotheses]
+        padded, lengths = pad_codes(words)
+        live = [np.nonzero(lengths > t)[0] for t in range(padded.shape[1])]  # shared by all hypotheses
+        scores = []
+        for h in hypotheses:
+            state = np.zeros(len(words), dtype=np.int64)
+            for t, rows in enumerate(live):
+                state[rows] = h.transitions[state[rows], padded[rows, t]]
+            scores.append(float(np.mean(h.outputs[state] == truth)) if words else 1.0)
         self.history_ = [(h.n_states, sc) for h, sc in zip(hypotheses, scores)]
         i = max(range(len(hypotheses)), key=lambda j: (scores[j], -hypotheses[j].n_states, -j))
         self.validation_agreement_ = scores[i]
         return hypotheses[i]
 
     # -- steps ---------------------------------------------------------------------------------
-    def _oracles(self, teacher: SequenceTeacher, rng: np.random.Generator) -> list[Any]:
+    def _oracles(self, teacher: SequenceTeacher, rng: np.random.Generator, cap: int) -> list[Any]:
         kind = self.oracle
         if kind == "auto":
             kind = "both" if teacher.has_hidden_states else "statistical"
         out: list[Any] = []
         if kind in ("whitebox", "both"):
-            out.append(WhiteBoxOracle(max_refinements=self.max_refinements, max_depth=max(self.max_length, 2 * self.max_states)))
+            out.append(WhiteBoxOracle(max_refinements=self.max_refinements, max_depth=max(self.max_length, 2 * cap)))
         if kind in ("statistical", "both"):
-            out.append(StatisticalOracle(epsilon=self.epsilon, delta=self.delta, max_length=self.max_length,
-                                         walks_per_transition=self.walks_per_transition, rng=rng))
+            out.append(self._statistical(rng))
         return out
 
-    def _close(self, table: ObservationTable) -> bool:
-        """Make the table closed; True when that would exceed ``max_states`` (table left unclosed)."""
+    def _statistical(self, rng: np.random.Generator) -> StatisticalOracle:
+        return StatisticalOracle(epsilon=self.epsilon, delta=self.delta, max_length=self.max_length,
+                                 walks_per_transition=self.walks_per_transition, rng=rng)
+
+    def _close(self, table: ObservationTable, cap: int) -> bool:
+        """Make the table closed; True when that would exceed ``cap`` states (table left unclosed)."""
         while True:
             new = table.unclosed()
             if not new:
                 return False
-            room = self.max_states - len(table.S)
+            room = cap - len(table.S)
             if room <= 0:
                 return True
             table.add_rows(new[:room])
@@ -656,9 +974,12 @@ class AutomatonLearner:
                                "answered the same word differently (is it deterministic?)")
         return cex[int(flips[0]) + 1:]
 
-    def _to_model(self, teacher: SequenceTeacher, hyp: Hypothesis, oracle_names: list[str]) -> DFA | MooreMachine:
-        meta: dict[str, Any] = {"learner": "L*", "oracle": "+".join(oracle_names), "rounds": self.n_rounds_,
+    def _to_model(self, teacher: SequenceTeacher, hyp: Hypothesis, oracle_names: list[str],
+                  learner: str) -> DFA | MooreMachine:
+        meta: dict[str, Any] = {"learner": learner, "oracle": "+".join(oracle_names), "rounds": self.n_rounds_,
                                 "stopped": self.stopped_}
+        if self.metric_ is not None:
+            meta["metric"] = self.metric_
         if self.validation_agreement_ is not None:
             meta["validation_agreement"] = round(float(self.validation_agreement_), 6)
         labels = [teacher.classes_[o] for o in hyp.outputs.tolist()]

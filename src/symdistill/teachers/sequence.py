@@ -128,6 +128,13 @@ class SequenceTeacher:
     def index_labels(self, labels: Sequence[Any], codes: Sequence[Code]) -> np.ndarray:
         """Class indices of raw ``labels`` (one per word of ``codes``, named in errors); labels not
         seen before are appended to ``classes_``."""
+        if isinstance(labels, np.ndarray) and labels.dtype.kind in "biu":
+            # one normalisation per distinct label, not per word (prefix labels come by the million)
+            values, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+            order = np.argsort(first)  # register new labels in order of first appearance
+            ids = np.empty(len(values), dtype=np.int64)
+            ids[order] = self.index_labels(list(values[order]), [codes[i] for i in first[order]])
+            return ids[inverse.reshape(-1)]
         idx = np.empty(len(codes), dtype=np.int64)
         for i, raw in enumerate(labels):
             key = _normalise_label(raw, self.name, codes[i], self.alphabet)
@@ -263,6 +270,9 @@ class TorchSequenceTeacher(SequenceTeacher):
     >>> t = TorchSequenceTeacher(Net(), alphabet="01")
     >>> t.predict(["", "0110"]).shape, t.hidden_states(["01"]).shape
     ((2,), (1, 8))
+    >>> labels = t.prefix_labels([[0, 1, 1, 0]])  # "", "0", "01", "011", "0110" in one pass
+    >>> labels.tolist() == [t.query([(), (0,), (0, 1), (0, 1, 1), (0, 1, 1, 0)]).tolist()]
+    True
     """
 
     has_hidden_states = True
@@ -292,6 +302,7 @@ class TorchSequenceTeacher(SequenceTeacher):
         self.device = torch.device(device) if device is not None else _module_device(module)
         self._tokens = self._tokens.to(self.device)
         self._style = _module_style(module)
+        self._prefix_batch = 1024  # rows per recurrent call in prefix_labels: small batches run fastest on CPU
 
     # -- low-level: states ---------------------------------------------------------------------
     def initial_states(self, n: int) -> Any:
@@ -310,29 +321,95 @@ class TorchSequenceTeacher(SequenceTeacher):
 
     def advance(self, states: Any, symbols: Any) -> Any:
         """States after reading one symbol (indices into the alphabet) from each of ``states``."""
+        with self._eval():
+            return self._step(states, symbols)
+
+    def _step(self, states: Any, symbols: Any) -> Any:
         torch = _torch()
         sym = torch.as_tensor(np.asarray(symbols, dtype=np.int64), device=self.device)
         tokens = self._tokens[sym]
         self.n_steps += 1
-        with self._eval():
-            if self._style == "step":
-                out = self.module.step(states, tokens)
-                _check_state(out, len(tokens), "step")
-                return out
-            rnn = self.module.rnn
-            x = self.module.embedding(tokens)
-            x = x.unsqueeze(1) if rnn.batch_first else x.unsqueeze(0)
-            _, h = rnn(x, self._unflatten(states))
-            return self._flatten(h)
+        if self._style == "step":
+            out = self.module.step(states, tokens)
+            _check_state(out, len(tokens), "step")
+            return out
+        rnn = self.module.rnn
+        x = self.module.embedding(tokens)
+        x = x.unsqueeze(1) if rnn.batch_first else x.unsqueeze(0)
+        _, h = rnn(x, self._unflatten(states))
+        return self._flatten(h)
 
     def labels_of_states(self, states: Any) -> np.ndarray:
         """Raw labels (before class indexing) of the words that reached ``states``."""
         with self._eval():
-            if self._style == "step":
-                logits = self.module.readout(states)
-            else:
-                logits = self.module.head(self._top(states))
+            logits = self._readout(states)
         return self._interpret(logits)
+
+    def _readout(self, states: Any) -> Any:
+        return self.module.readout(states) if self._style == "step" else self.module.head(self._top(states))
+
+    def prefix_labels(self, symbols: Any) -> np.ndarray:
+        """Class indices of every prefix of equally long words: ``symbols`` is ``(n, L)`` (symbol
+        indices), the result ``(n, L + 1)``, column ``j`` labelling the prefix of length ``j``.
+
+        One pass over each word labels all its prefixes (the recurrence is read at every step), so
+        this is about ``L`` times cheaper than asking the prefixes as separate words. Labels are not
+        cached; ``n_queries`` counts the ``n * (L + 1)`` prefixes.
+        """
+        torch = _torch()
+        sym = np.asarray(symbols, dtype=np.int64)
+        if sym.ndim != 2:
+            raise ValueError(f"symbols must be a matrix (n_words, length), got shape {sym.shape}")
+        n, length = sym.shape
+        blocks = []
+        with self._eval():
+            for lo in range(0, n, self._prefix_batch):
+                rows = sym[lo:lo + self._prefix_batch]
+                states = self.initial_states(len(rows))
+                chunk = [self._interpret(self._readout(states))]
+                if length and self._style == "rnn":
+                    rnn = self.module.rnn
+                    x = self.module.embedding(self._tokens[torch.as_tensor(rows, device=self.device)])
+                    out, _ = rnn(x if rnn.batch_first else x.transpose(0, 1), self._unflatten(states))
+                    top = out if rnn.batch_first else out.transpose(0, 1)  # (B, L, H): top layer at each step
+                    logits = self.module.head(top.reshape(len(rows) * length, -1))
+                    chunk += list(self._interpret(logits).reshape(len(rows), length).T)
+                    self.n_steps += length
+                else:
+                    for j in range(length):
+                        states = self._step(states, rows[:, j])
+                        chunk.append(self._interpret(self._readout(states)))
+                blocks.append(np.stack(chunk, axis=1))
+                self.n_calls += 1
+        self.n_queries += n * (length + 1)
+        if not blocks:
+            return np.zeros((0, length + 1), dtype=np.int64)
+        return self.index_labels(np.concatenate(blocks).reshape(-1), _LazyPrefixes(sym)).reshape(n, length + 1)
+
+    def margin_gradients(self, states: np.ndarray, suffixes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Gradient, with respect to each hidden state, of the decision margin after reading a
+        suffix from it: ``states`` ``(n, D)``, ``suffixes`` ``(n, L)`` symbol indices of which the
+        first ``lengths[i]`` are read. The margin is the logit (or probability - 0.5) for one output
+        column, the top score minus the runner-up for several. Returns ``(n, D)``.
+        """
+        torch = _torch()
+        sym = np.asarray(suffixes, dtype=np.int64)
+        live = torch.as_tensor(np.arange(sym.shape[1])[None, :] < np.asarray(lengths)[:, None], device=self.device)
+        with _EvalMode(self.module, grad=True):
+            h0 = torch.as_tensor(states, dtype=_module_dtype(self.module), device=self.device).requires_grad_(True)
+            h = h0
+            for j in range(sym.shape[1]):
+                h = torch.where(live[:, j:j + 1], self._step(h, sym[:, j]), h)
+            scores = self._readout(h)
+            if scores.ndim == 2 and scores.shape[1] == 1:
+                scores = scores[:, 0]
+            if scores.ndim == 1:
+                margin = scores - (0.5 if self.output == "probability" else 0.0)
+            else:
+                top2 = torch.topk(scores, 2, dim=1).values
+                margin = top2[:, 0] - top2[:, 1]
+            (grad,) = torch.autograd.grad(margin.sum(), h0)
+        return grad.detach().to("cpu").double().numpy()
 
     # -- public --------------------------------------------------------------------------------
     def hidden_states(self, words: Any) -> np.ndarray:
@@ -478,16 +555,33 @@ class TorchSequenceTeacher(SequenceTeacher):
         return _EvalMode(self.module)
 
 
-class _EvalMode:
-    """Eval mode and no_grad for the duration of a query; the training flag is restored after."""
+class _LazyPrefixes:
+    """The prefixes of the rows of a symbol matrix, in row-major (word, length) order, built only
+    when an error message has to name one."""
 
-    def __init__(self, module: Any) -> None:
+    def __init__(self, symbols: np.ndarray) -> None:
+        self.symbols = symbols
+
+    def __len__(self) -> int:
+        return self.symbols.shape[0] * (self.symbols.shape[1] + 1)
+
+    def __getitem__(self, i: int) -> Code:
+        row, length = divmod(int(i), self.symbols.shape[1] + 1)
+        return tuple(self.symbols[row, :length].tolist())
+
+
+class _EvalMode:
+    """Eval mode, and no_grad unless ``grad``, for the duration of a query; the training flag is
+    restored after."""
+
+    def __init__(self, module: Any, grad: bool = False) -> None:
         self.module = module
+        self.with_grad = grad
 
     def __enter__(self) -> None:
         torch = _torch()
         self.was_training = self.module.training
-        self.grad = torch.no_grad()
+        self.grad = torch.enable_grad() if self.with_grad else torch.no_grad()
         self.grad.__enter__()
         self.module.eval()
 
