@@ -299,6 +299,7 @@ def test_budgets_return_the_best_hypothesis_with_a_warning():
     ({"output": "mealy"}, "output must be"),
     ({"strategy": "magic"}, "strategy must be"),
     ({"strategy": "hidden"}, "needs hidden states"),
+    ({"n_validation": -1}, "n_validation"),
 ])
 def test_bad_learner_options(kwargs, message):
     with pytest.raises(ValueError, match=message):

@@ -13,8 +13,9 @@ __all__ = ["distill_automaton", "as_sequence_teacher", "DFA", "MooreMachine", "S
 
 def distill_automaton(seq_model: Any, alphabet: Any = None, *, max_states: int = 50, oracle: str = "auto",
                       strategy: str = "auto", epsilon: float = 0.001, delta: float = 0.05, max_length: int = 30,
-                      time_budget: float | None = None, output: str = "auto", random_state: int | None = None,
-                      progress: bool | None = None, **teacher_options: Any) -> DFA | MooreMachine:
+                      time_budget: float | None = None, output: str = "auto", n_validation: int = 10000,
+                      random_state: int | None = None, progress: bool | None = None,
+                      **teacher_options: Any) -> DFA | MooreMachine:
     """Extract a finite-state automaton from a sequence classifier by active learning (L*).
 
     Parameters
@@ -43,6 +44,9 @@ def distill_automaton(seq_model: Any, alphabet: Any = None, *, max_states: int =
         Seconds; when spent, the best hypothesis so far is returned with a warning.
     output : {"auto", "dfa", "moore"}
         "auto": a DFA for boolean (or 0/1) labels, a Moore machine otherwise.
+    n_validation : int
+        Held-out random words (same length distribution) on which, when a budget stops learning,
+        the hypotheses are compared; about ``10 / epsilon`` tells apart agreements ``epsilon`` apart.
     random_state : int or None
     progress : bool or None
     **teacher_options
@@ -70,5 +74,5 @@ def distill_automaton(seq_model: Any, alphabet: Any = None, *, max_states: int =
     teacher = as_sequence_teacher(seq_model, alphabet, **teacher_options)
     learner = AutomatonLearner(max_states=max_states, oracle=oracle, strategy=strategy, epsilon=epsilon, delta=delta,
                                max_length=max_length, time_budget=time_budget, output=output,
-                               random_state=random_state, progress=progress)
+                               n_validation=n_validation, random_state=random_state, progress=progress)
     return learner.fit(teacher).model_
