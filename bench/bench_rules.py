@@ -30,7 +30,7 @@ from typing import Any, Callable
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from suite import NAMES, load_task  # noqa: E402
+from suite import NAMES, load_task, unfaithfulness_summary  # noqa: E402
 
 import symdistill as sd  # noqa: E402
 
@@ -100,32 +100,31 @@ def _imodels(name: str) -> Any:
     return getattr(imodels, name)
 
 
-def run_greedy_list(task: Any, size: int, cap: int) -> Result | None:
+def _imodels_peer(task: Any, cap: int, estimator: str, options: dict[str, Any],
+                  n_rules: Callable[[Any], int]) -> Result | None:
+    """Fit an imodels binary rule model on (a subsample of) the teacher's labels; ``n_rules`` reads
+    its rule count off the fitted model (each of these rules has one literal per condition)."""
     X, y, note = _subsample(task, cap)
     if y.max() > 1:
         return None
     t0 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        m = _imodels("GreedyRuleListClassifier")(max_depth=size).fit(X, y)
+        m = _imodels(estimator)(**options).fit(X, y)
     seconds = time.perf_counter() - t0
     pred = np.asarray(m.predict(task.X_test)).astype(int)
-    n = len(m.rules_)
+    n = n_rules(m)
     return float(np.mean(pred == task.teacher_labels(task.X_test))), n, n, seconds, note
+
+
+def run_greedy_list(task: Any, size: int, cap: int) -> Result | None:
+    return _imodels_peer(task, cap, "GreedyRuleListClassifier", {"max_depth": size}, lambda m: len(m.rules_))
 
 
 def run_boosted(task: Any, size: int, cap: int) -> Result | None:
-    X, y, note = _subsample(task, cap)
-    if y.max() > 1:
-        return None
-    t0 = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        m = _imodels("BoostedRulesClassifier")(n_estimators=size, random_state=0).fit(X, y)
-    seconds = time.perf_counter() - t0
-    pred = np.asarray(m.predict(task.X_test)).astype(int)
-    n = int(m.complexity_)  # boosted stumps: one single-literal rule each
-    return float(np.mean(pred == task.teacher_labels(task.X_test))), n, n, seconds, note
+    # boosted stumps: one single-literal rule each
+    return _imodels_peer(task, cap, "BoostedRulesClassifier", {"n_estimators": size, "random_state": 0},
+                         lambda m: int(m.complexity_))
 
 
 def run_rulefit(task: Any, size: int, cap: int) -> Result | None:
@@ -269,11 +268,7 @@ def main() -> None:
     lines.append("")
     lines.append("Cells: fidelity (rules, literals, fit seconds). '-': the peer does not handle the task "
                  "(multi-class) or is not installed.")
-    for size, pairs in sorted(summary.items()):
-        ours_u = float(np.mean([p[0] for p in pairs]))
-        peer_u = float(np.mean([p[1] for p in pairs]))
-        line = (f"- {size} rules, mean over {len(pairs)} data sets: unfaithfulness ours {ours_u:.4f}, "
-                f"best peer {peer_u:.4f}, ratio {ours_u / max(peer_u, 1e-9):.2f}")
+    for line in unfaithfulness_summary(summary, "rules"):
         print(line)
         lines.append(line)
     lines += notes

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from suite import NAMES, load_task  # noqa: E402
+from suite import NAMES, load_task, unfaithfulness_summary  # noqa: E402
 
 import symdistill as sd  # noqa: E402
 
@@ -125,11 +125,7 @@ def main() -> None:
             print(row, flush=True)
             lines.append(row)
     lines.append("")
-    for size, pairs in sorted(summary.items()):
-        ours_u = float(np.mean([p[0] for p in pairs]))
-        peer_u = float(np.mean([p[1] for p in pairs]))
-        line = (f"- {size} leaves, mean over {len(pairs)} data sets: unfaithfulness ours {ours_u:.4f}, "
-                f"best peer {peer_u:.4f}, ratio {ours_u / max(peer_u, 1e-9):.2f}")
+    for line in unfaithfulness_summary(summary, "leaves"):
         print(line)
         lines.append(line)
     total = f"- whole benchmark: {time.perf_counter() - t_all:.0f} s"

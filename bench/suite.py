@@ -102,3 +102,15 @@ def load_task(name: str, train_teacher: bool = True) -> Task | None:
         task.net = train_mlp(X_tr, y_tr, hidden=(64, 32), epochs=300, lr=1e-2, seed=0)
     _CACHE[name] = task
     return task
+
+
+def unfaithfulness_summary(summary: dict[int, list[tuple[float, float]]], unit: str) -> list[str]:
+    """One line per size: mean unfaithfulness (1 - fidelity) of ours and of the best peer over the
+    data sets, and their ratio; ``summary`` maps a size to (ours, best peer) pairs."""
+    lines = []
+    for size, pairs in sorted(summary.items()):
+        ours_u = float(np.mean([p[0] for p in pairs]))
+        peer_u = float(np.mean([p[1] for p in pairs]))
+        lines.append(f"- {size} {unit}, mean over {len(pairs)} data sets: unfaithfulness ours {ours_u:.4f}, "
+                     f"best peer {peer_u:.4f}, ratio {ours_u / max(peer_u, 1e-9):.2f}")
+    return lines

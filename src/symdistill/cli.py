@@ -120,6 +120,18 @@ def _teacher_input(df: Any, as_array: bool) -> Any:
     return df.to_numpy(dtype=float) if as_array else df
 
 
+def _data_options(args: argparse.Namespace, df: Any, as_array: bool) -> dict[str, Any]:
+    """The distillation options the shared data flags (``add_data_options``) ask for."""
+    options: dict[str, Any] = {}
+    if as_array:
+        options["feature_names"] = [str(c) for c in df.columns]
+    if args.categorical:
+        options["categorical"] = _split_list(args.categorical)
+    if args.task:
+        options["task"] = args.task
+    return options
+
+
 def _default_as_array(teacher_spec: str, flag: bool) -> bool:
     # ONNX and torch teachers take float arrays; scikit-learn pipelines and callables may want a DataFrame.
     return flag or Path(teacher_spec).suffix.lower() in (".onnx", ".pt", ".pth", ".torchscript")
@@ -132,13 +144,7 @@ def _run_distill(args: argparse.Namespace) -> int:
     as_array = _default_as_array(args.teacher, args.as_array)
     X = _teacher_input(df, as_array)
     teacher = load_teacher_object(args.teacher)
-    options: dict[str, Any] = {"progress": None}
-    if as_array:
-        options["feature_names"] = [str(c) for c in df.columns]
-    if args.categorical:
-        options["categorical"] = _split_list(args.categorical)
-    if args.task:
-        options["task"] = args.task
+    options: dict[str, Any] = {"progress": None, **_data_options(args, df, as_array)}
     t0 = time.perf_counter()
     model = distill(teacher, X, form=args.form, max_size=args.max_size, method=args.method,
                     random_state=args.random_state, **options)

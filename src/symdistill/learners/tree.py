@@ -105,6 +105,7 @@ class TreeLearner(Learner):
         self._regression = not oracle.is_classifier
         Z, answer = self.augment(oracle, Z, answer, sampler)
         self._Z = Z
+        self._Z_buffer: np.ndarray | None = None  # see _append_rows
         self._w = np.ones(len(Z))
         self._set_targets(answer)
         d = Z.shape[1]
@@ -173,8 +174,8 @@ class TreeLearner(Learner):
     def _append_rows(self, Zs: np.ndarray) -> np.ndarray:
         """``self._Z`` with ``Zs`` appended, as a view of a buffer that doubles when full (top-ups
         come by the hundred; copying the whole pool for each cost a tenth of a large fit)."""
-        n, buf = len(self._Z), getattr(self, "_Z_buffer", None)
-        if buf is None or self._Z.base is not buf or n + len(Zs) > len(buf):
+        n, buf = len(self._Z), self._Z_buffer
+        if buf is None or n + len(Zs) > len(buf):
             buf = np.empty((2 * (n + len(Zs)), self._Z.shape[1]))
             buf[:n] = self._Z
             self._Z_buffer = buf

@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ..cli import (CLIError, _default_as_array, _split_list, _teacher_input, add_data_options, load_teacher_object,
-                   read_table)
+from ..cli import (CLIError, _data_options, _default_as_array, _split_list, _teacher_input, add_data_options,
+                   load_teacher_object, read_table)
 
 DEFAULT_SIZES = "2,4,8,16,32,64"
 
@@ -57,13 +57,7 @@ def run_report(args: argparse.Namespace) -> int:
         if list(hold.columns) != list(df.columns):
             raise CLIError(f"--holdout columns {list(hold.columns)} differ from --data columns {list(df.columns)}")
         X_hold = _teacher_input(hold, as_array)
-    options: dict[str, Any] = {}
-    if as_array:
-        options["feature_names"] = [str(c) for c in df.columns]
-    if args.categorical:
-        options["categorical"] = _split_list(args.categorical)
-    if args.task:
-        options["task"] = args.task
+    options = _data_options(args, df, as_array)
     if args.n_samples is not None:
         options["n_samples"] = args.n_samples
     teacher = load_teacher_object(args.teacher)
