@@ -145,6 +145,27 @@ def test_supports_are_judged_on_held_out_user_rows_when_there_are_enough():
     assert few.meta["validation_rows"] == "user and sampled rows"
 
 
+def test_fits_on_user_rows_alone_win_when_sampled_rows_leave_the_data():
+    """Data on the line x1 = x0; the teacher follows x0 + x1 on it and x0 - x1 off it. Sampled rows
+    jittered off the line pull a fit on them away from the data, so with enough user rows to judge,
+    the fit on the user's rows alone is chosen and agrees on new rows from the data's distribution."""
+    def data(n, seed):
+        r = np.random.default_rng(seed)
+        x0 = r.normal(size=n)
+        return np.column_stack([x0, x0 + 0.01 * r.normal(size=n), r.normal(size=(n, 2))])
+
+    def teacher(X):
+        on_line = np.abs(X[:, 0] - X[:, 1]) < 0.05
+        return np.where(on_line, X[:, 0] + X[:, 1] + 0.3 > 0, X[:, 0] - X[:, 1] > 0).astype(int)
+
+    new = data(5000, 1)
+    m = sd.distill(teacher, data(3000, 0), form="linear", max_size=2, random_state=0)
+    assert m.meta["training_rows"] == "user rows"
+    assert np.mean(m.predict(new) == teacher(new)) >= 0.99
+    few = sd.distill(teacher, data(1000, 0), form="linear", max_size=2, random_state=0)
+    assert few.meta["training_rows"] == "user and sampled rows"  # too few user rows to judge on
+
+
 @pytest.fixture(scope="module")
 def lin3_classifier():
     pytest.importorskip("torch")
