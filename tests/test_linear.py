@@ -143,6 +143,7 @@ def test_supports_are_judged_on_held_out_user_rows_when_there_are_enough():
     few = sd.distill(f, rng.normal(size=(300, 4)), form="linear", max_size=2, random_state=0, n_samples=6000)
     assert many.meta["validation_rows"] == "user rows"
     assert few.meta["validation_rows"] == "user and sampled rows"
+    assert many.meta["selection"].startswith("4-fold cross-validation") and few.meta["selection"] == "held-out share"
 
 
 def test_fits_on_user_rows_alone_win_when_sampled_rows_leave_the_data():
