@@ -51,6 +51,10 @@ def test_module_attribute_teacher(csv_rows, tmp_path, monkeypatch, capsys):
     assert main(["distill", "--teacher", "my_teacher:predict", "--data", str(train), "--max-size", "4",
                  "-o", str(out)]) == 0
     assert sd.load(out).size == 2
+    assert sd.load(out).meta["sampler"] == "diagonal kernel, bandwidth 0.5"
+    assert main(["distill", "--teacher", "my_teacher:predict", "--data", str(train), "--max-size", "4",
+                 "--sampler-kernel", "correlated", "-o", str(out)]) == 0
+    assert sd.load(out).meta["sampler"] == "correlated kernel, bandwidth 0.5"
 
 
 def test_joblib_teacher_warns_about_pickle(sklearn_mlp, csv_rows, tmp_path):

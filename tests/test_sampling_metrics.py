@@ -19,11 +19,13 @@ def mixed_data(n=500, seed=0):
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.floats(-2, 2), st.floats(0.1, 3), st.integers(0, 8), st.integers(0, 1000))
-def test_samples_stay_in_box_and_keep_kinds(lo, width, ilo, seed):
+@given(st.floats(-2, 2), st.floats(0.1, 3), st.integers(0, 8), st.integers(0, 1000),
+       st.sampled_from(["diagonal", "correlated"]))
+def test_samples_stay_in_box_and_keep_kinds(lo, width, ilo, seed, kernel):
     Z = mixed_data()
+    Z[:, 3] += 0.5 * Z[:, 0]  # a correlated pair for the correlated kernel
     dom = Domain.from_data(Z)
-    s = RegionSampler(dom, Z, random_state=seed)
+    s = RegionSampler(dom, Z, kernel=kernel, random_state=seed)
     box = Box.full(4)
     box.lo[0], box.hi[0] = lo, lo + width
     box.lo[1] = ilo - 0.5
@@ -40,6 +42,49 @@ def test_sampler_is_deterministic_and_follows_the_data():
     b = RegionSampler(dom, Z, random_state=3).sample(None, 1000)
     assert np.array_equal(a, b)
     assert abs(a[:, 0].mean() - Z[:, 0].mean()) < 0.15 and abs(a[:, 0].std() - Z[:, 0].std()) < 0.2
+
+
+def test_correlated_kernel_keeps_samples_near_correlated_data():
+    """Ten features driven by one latent value: independent jitter scatters samples off the data's
+    line, the correlated kernel keeps them on it (spread across features like the data's)."""
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=2000)
+    Z = np.column_stack([z + 0.05 * rng.normal(size=2000) for _ in range(10)])
+    dom = Domain.from_data(Z)
+
+    def off_line(X):
+        return float(np.abs(X - X.mean(axis=1, keepdims=True)).mean())
+
+    diag = RegionSampler(dom, Z, random_state=0).sample(None, 4000)
+    corr = RegionSampler(dom, Z, kernel="correlated", random_state=0).sample(None, 4000)
+    assert off_line(corr) < 1.2 * off_line(Z) < 0.3 * off_line(diag)
+    assert np.corrcoef(corr[:, 0], corr[:, 1])[0, 1] > 0.99 > 0.95 > np.corrcoef(diag[:, 0], diag[:, 1])[0, 1]
+    # the per-feature spread is the same either way
+    assert np.allclose(corr.std(axis=0), diag.std(axis=0), rtol=0.1)
+    again = RegionSampler(dom, Z, kernel="correlated", random_state=0).sample(None, 4000)
+    assert np.array_equal(corr, again)
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"sampler_kernel": "full"}, "sampler_kernel must be one of"),
+    ({"sampler_bandwidth": 0}, "sampler_bandwidth must be a positive number"),
+    ({"sampler_bandwidth": "wide"}, "sampler_bandwidth must be a positive number"),
+])
+def test_bad_sampler_options_are_named(options, message):
+    X = np.random.default_rng(0).uniform(size=(100, 2))
+    with pytest.raises(ValueError, match=message):
+        sd.distill(lambda X: (X[:, 0] > 0.5).astype(int), X, max_size=2, **options)
+
+
+def test_correlated_kernel_through_distill_is_deterministic_and_recorded():
+    X = np.random.default_rng(0).normal(size=(400, 3))
+    X[:, 1] = X[:, 0] + 0.1 * X[:, 1]
+    f = lambda X: (X[:, 0] + X[:, 1] > 0).astype(int)  # noqa: E731
+    for form in ("tree", "rules", "linear"):
+        a = sd.distill(f, X, form=form, max_size=4, random_state=1, sampler_kernel="correlated", n_samples=2000)
+        b = sd.distill(f, X, form=form, max_size=4, random_state=1, sampler_kernel="correlated", n_samples=2000)
+        assert a.to_dict() == b.to_dict() and a.meta["sampler"] == "correlated kernel, bandwidth 0.5"
+        assert np.mean(a.predict(X) == f(X)) > 0.95
 
 
 def test_sampler_finds_rows_for_an_empty_region():

@@ -28,6 +28,9 @@ def distill(teacher: Any, X: Any, *, form: str = "tree", max_size: int = 16, met
         Same seed, same model.
     **options
         Passed to the learner (e.g. ``n_samples``, ``feature_names``, ``categorical``, ``task``).
+        ``sampler_kernel="correlated"`` gives the query sampler's jitter the numeric features'
+        correlations (default ``"diagonal"``: independent per feature); ``sampler_bandwidth``
+        scales its width (default 0.5).
 
     >>> import numpy as np, symdistill as sd
     >>> X = np.random.default_rng(1).uniform(size=(300, 2))

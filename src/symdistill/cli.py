@@ -114,6 +114,9 @@ def add_data_options(p: Any) -> None:
     p.add_argument("--categorical", help="comma-separated columns to treat as categorical")
     p.add_argument("--as-array", action="store_true",
                    help="hand the teacher a float array instead of a DataFrame (default for .onnx / .pt teachers)")
+    p.add_argument("--sampler-kernel", choices=["diagonal", "correlated"], default="diagonal",
+                   help="jitter of sampled queries: independent per feature, or with the numeric features' "
+                        "correlations (default diagonal)")
 
 
 def _teacher_input(df: Any, as_array: bool) -> Any:
@@ -129,6 +132,8 @@ def _data_options(args: argparse.Namespace, df: Any, as_array: bool) -> dict[str
         options["categorical"] = _split_list(args.categorical)
     if args.task:
         options["task"] = args.task
+    if args.sampler_kernel != "diagonal":
+        options["sampler_kernel"] = args.sampler_kernel
     return options
 
 

@@ -16,6 +16,7 @@ from .._errors import DataError
 from ..domain import Domain
 from ..models.base import SymbolicModel
 from ..sampling import RegionSampler
+from ..sampling.density import KERNELS
 from ..teachers import Teacher, as_teacher
 from ..teachers.oracle import Answer, Oracle
 
@@ -58,7 +59,8 @@ class Learner:
     def __init__(self, *, max_size: int = 16, random_state: int | None = None, n_samples: int | None = 20000,
                  progress: bool | None = None, feature_names: list[str] | None = None,
                  categorical: list[str | int] | None = None, task: str | None = None,
-                 check_determinism: bool = True) -> None:
+                 check_determinism: bool = True, sampler_kernel: str = "diagonal",
+                 sampler_bandwidth: float = 0.5) -> None:
         self.max_size = max_size
         self.random_state = random_state
         self.n_samples = n_samples
@@ -67,12 +69,19 @@ class Learner:
         self.categorical = categorical
         self.task = task
         self.check_determinism = check_determinism
+        self.sampler_kernel = sampler_kernel
+        self.sampler_bandwidth = sampler_bandwidth
 
     def _validate_params(self) -> None:
         if not isinstance(self.max_size, (int, np.integer)) or isinstance(self.max_size, bool) or self.max_size < 1:
             raise ValueError(f"max_size must be a positive integer, got {self.max_size!r}")
         if self.n_samples is not None and (not isinstance(self.n_samples, (int, np.integer)) or self.n_samples < 0):
             raise ValueError(f"n_samples must be a non-negative integer or None, got {self.n_samples!r}")
+        if self.sampler_kernel not in KERNELS:
+            raise ValueError(f"sampler_kernel must be one of {KERNELS}, got {self.sampler_kernel!r}")
+        bw = self.sampler_bandwidth
+        if isinstance(bw, bool) or not isinstance(bw, (int, float, np.floating)) or not 0 < bw < np.inf:
+            raise ValueError(f"sampler_bandwidth must be a positive number, got {bw!r}")
 
     def fit(self, teacher: Any, X: Any, domain: Domain | None = None) -> Learner:
         """Distill ``teacher`` over rows ``X`` (unlabelled); the result is ``self.model_``."""
@@ -88,12 +97,14 @@ class Learner:
         t.task = t.task or self.task
         oracle = Oracle(t, domain)
         answer = oracle.start(Z, check_determinism=self.check_determinism)
-        sampler = RegionSampler(domain, Z, random_state=self._rng(1))
+        sampler = RegionSampler(domain, Z, kernel=self.sampler_kernel, bandwidth=float(self.sampler_bandwidth),
+                                random_state=self._rng(1))
         self.oracle_ = oracle
         self.domain_ = domain
         self.model_ = self._fit(oracle, Z, answer, sampler)
         self.model_.meta.update({"learner": type(self).__name__, "form": self.form, "method": self.method,
                                  "max_size": int(self.max_size),
+                                 "sampler": f"{self.sampler_kernel} kernel, bandwidth {float(self.sampler_bandwidth):g}",
                                  "random_state": self.random_state, "n_queries": oracle.n_queries,
                                  "teacher": t.name})
         self.n_queries_ = oracle.n_queries

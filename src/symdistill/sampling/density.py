@@ -2,8 +2,10 @@
 
 ``RegionSampler.sample(box, n)`` draws ``n`` new rows inside ``box`` (a tree node, a rule's cover,
 the whole domain): a smoothed bootstrap of the user's rows that fall inside the box (pick a row,
-jitter its numeric features with a per-feature Gaussian kernel, reflect it back into the box),
-so dependencies between features are kept. When the box holds few rows, the nearest rows are projected into it
+jitter its numeric features with a Gaussian kernel, reflect it back into the box), so dependencies
+between features are kept. The kernel has each feature's width; ``kernel="correlated"`` also gives it
+the numeric features' correlations, so that on strongly correlated data (sizes, areas and perimeters
+of one object) the jitter stays near the data instead of asking the teacher about rows no user sends. When the box holds few rows, the nearest rows are projected into it
 first, so deep regions never run dry. Integer, binary and categorical features keep their kind.
 """
 
@@ -13,6 +15,9 @@ import numpy as np
 
 from ..domain import Domain
 from ..models.region import Box
+
+
+KERNELS = ("diagonal", "correlated")
 
 
 class RegionSampler:
@@ -25,6 +30,9 @@ class RegionSampler:
         Encoded rows the density is built from.
     bandwidth : float
         Kernel width as a multiple of each feature's spread times ``n ** (-1 / (d + 4))``.
+    kernel : {"diagonal", "correlated"}
+        "diagonal": independent jitter per feature; "correlated": the jitter of the numeric features
+        has the data's correlation matrix (each feature keeps its width).
     min_support : int
         A box holding fewer rows than this borrows the nearest outside rows, projected in.
     random_state : int or Generator
@@ -39,9 +47,11 @@ class RegionSampler:
     """
 
     def __init__(self, domain: Domain, Z: np.ndarray, *, bandwidth: float = 0.5, min_support: int = 30,
-                 random_state: int | np.random.Generator | None = None) -> None:
-        if bandwidth <= 0:
-            raise ValueError(f"bandwidth must be positive, got {bandwidth}")
+                 kernel: str = "diagonal", random_state: int | np.random.Generator | None = None) -> None:
+        if isinstance(bandwidth, bool) or not isinstance(bandwidth, (int, float)) or not bandwidth > 0:
+            raise ValueError(f"bandwidth must be a positive number, got {bandwidth!r}")
+        if kernel not in KERNELS:
+            raise ValueError(f"kernel must be one of {KERNELS}, got {kernel!r}")
         self.domain = domain
         self.Z = np.asarray(Z, dtype=float)
         self.rng = np.random.default_rng(random_state)
@@ -53,6 +63,9 @@ class RegionSampler:
         self.scale = np.where(spread > 0, spread, 1.0)
         self.h = bandwidth * self.scale * max(n, 2) ** (-1.0 / (d + 4))
         self.kinds = [f.kind for f in domain.features]
+        self.kernel = kernel
+        self._numeric = np.nonzero([k in ("numeric", "integer") for k in self.kinds])[0]
+        self._shape = self._correlation_root() if kernel == "correlated" else None
         self.lower, self.upper = domain.lower, domain.upper
         self._beyond_domain = ((self.Z < self.lower) | (self.Z > self.upper)).any(axis=0)
         self._cat_freq = {
@@ -106,13 +119,32 @@ class RegionSampler:
         hi = np.maximum(hi, lo)  # a box lying outside the observed range keeps its own bounds
         return lo, hi
 
+    def _correlation_root(self) -> np.ndarray | None:
+        """A matrix ``L`` with ``L @ L.T`` the numeric features' correlation matrix (None: nothing to
+        correlate). Constant features and undefined correlations count as uncorrelated."""
+        cols = self._numeric
+        if len(cols) < 2 or len(self.Z) < 3:
+            return None
+        X = self.Z[:, cols]
+        R = np.eye(len(cols))
+        live = np.nonzero(X.std(axis=0) > 0)[0]
+        if len(live) >= 2:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                C = np.corrcoef(X[:, live], rowvar=False)
+            R[np.ix_(live, live)] = np.nan_to_num(C, nan=0.0)
+            np.fill_diagonal(R, 1.0)
+        w, V = np.linalg.eigh(R)
+        return V * np.sqrt(np.clip(w, 0.0, None))
+
     def _jitter(self, base: np.ndarray, box: Box) -> np.ndarray:
         Z = base.copy()
         n = len(Z)
         lo, hi = self._open_bounds(box)
-        numeric = np.array([k in ("numeric", "integer") for k in self.kinds])
-        noise = self.rng.standard_normal((n, Z.shape[1])) * self.h
-        Z[:, numeric] += noise[:, numeric]
+        # Drawn for every column and used for the numeric ones, so "diagonal" keeps its stream.
+        noise = self.rng.standard_normal((n, Z.shape[1]))[:, self._numeric]
+        if self._shape is not None:
+            noise = noise @ self._shape.T
+        Z[:, self._numeric] += noise * self.h[self._numeric]
         # Reflect at the bounds once, then clip: keeps the density smooth near a split.
         Z = np.where(Z < lo, 2 * lo - Z, Z)
         Z = np.where(Z > hi, 2 * hi - Z, Z)
