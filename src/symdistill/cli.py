@@ -14,7 +14,6 @@ import warnings
 from pathlib import Path
 from typing import Any, Callable
 
-
 from . import __version__
 from ._errors import DataError, ModelFormatError, TeacherError
 

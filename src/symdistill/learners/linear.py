@@ -136,7 +136,7 @@ class LinearLearner(Learner):
         if on_user_rows:
             # Supports are judged on the user's own held-out rows when there are enough of them:
             # fidelity on data like theirs is what the user asks for, and sampled rows can sit
-            # where the data never goes (they still train every fit).
+            # where the data never goes.
             val = val[val < n_user]
         mu, sd = X[tr].mean(axis=0), X[tr].std(axis=0)
         sd = np.where(sd > 0, sd, 1.0)
@@ -155,9 +155,10 @@ class LinearLearner(Learner):
         with progress_bar(n_steps, "distilling linear model", self.progress) as bar:
             for source, rows in sources.items():
                 fits += self._candidate_fits(Xs, T, P, y, rows, val, y_val, source, bar)
-        best = max(fits, key=lambda f: (f.score, -len(f.support)))
         if on_user_rows:
             best = self._cross_validated_choice(fits, Xs, T, P, y, n_user)
+        else:
+            best = max(fits, key=lambda f: (f.score, -len(f.support)))
         every = np.arange(len(Z)) if best.rows == "user and sampled rows" else np.arange(n_user)
         final = self._fit_support(Xs[every], T[every], None if P is None else P[every],
                                   None if y is None else y[every], best.support, best.method)

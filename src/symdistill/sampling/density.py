@@ -5,8 +5,9 @@ the whole domain): a smoothed bootstrap of the user's rows that fall inside the 
 jitter its numeric features with a Gaussian kernel, reflect it back into the box), so dependencies
 between features are kept. The kernel has each feature's width; ``kernel="correlated"`` also gives it
 the numeric features' correlations, so that on strongly correlated data (sizes, areas and perimeters
-of one object) the jitter stays near the data instead of asking the teacher about rows no user sends. When the box holds few rows, the nearest rows are projected into it
-first, so deep regions never run dry. Integer, binary and categorical features keep their kind.
+of one object) the jitter stays near the data instead of asking the teacher about rows no user sends.
+When the box holds few rows, the nearest rows are projected into it first, so deep regions never run
+dry. Integer, binary and categorical features keep their kind.
 """
 
 from __future__ import annotations
