@@ -167,6 +167,40 @@ def probe_rows(model: Any, n: int, seed: int = 0) -> np.ndarray:
             moved = np.where(nudge < 0, np.nextafter(at, -np.inf), np.nextafter(at, np.inf))
         at = np.where((nudge != 0) & np.isfinite(moved), moved, at)  # stay finite next to the largest double
         Z[pick, j] = at
+    if isinstance(model, LinearModel) and model.task == "classification":
+        Z = _on_the_boundary(model, Z, rng)
+    return Z
+
+
+def _on_the_boundary(model: LinearModel, Z: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Move a third of the rows onto the decision boundary (found by bisection along one numeric
+    feature): there a score is within rounding of zero (logistic) or of the runner-up's (softmax),
+    so an exporter that sums in another order than ``predict`` answers differently."""
+    Z = Z.copy()
+    numeric = [j for j, f in enumerate(model.domain.features) if not f.is_categorical]
+    rows = np.nonzero(rng.random(len(Z)) < 1 / 3)[0]
+    s0 = np.atleast_2d(model.decision_function_encoded(Z[rows]).T).T
+    top2 = np.argsort(-s0, axis=1)[:, :2] if s0.shape[1] > 1 else None
+
+    def gap(X: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        s = model.decision_function_encoded(X)
+        if top2 is None:
+            return s
+        return s[np.arange(len(X)), top2[idx, 0]] - s[np.arange(len(X)), top2[idx, 1]]
+
+    for part, j in zip(np.array_split(np.arange(len(rows)), len(numeric)), numeric):
+        f = model.domain.features[j]
+        lo, hi = Z[rows[part]].copy(), Z[rows[part]].copy()
+        lo[:, j], hi[:, j] = f.lower - 1, f.upper + 1
+        g_lo = gap(lo, part) > 0
+        crosses = g_lo != (gap(hi, part) > 0)
+        part, lo, hi, g_lo = part[crosses], lo[crosses], hi[crosses], g_lo[crosses]
+        for _ in range(80):
+            mid = lo.copy()
+            mid[:, j] = (lo[:, j] + hi[:, j]) / 2
+            same = (gap(mid, part) > 0) == g_lo
+            lo[same], hi[~same] = mid[same], mid[~same]
+        Z[rows[part]] = np.where(rng.random((len(part), 1)) < 0.5, lo, hi)
     return Z
 
 

@@ -36,3 +36,18 @@ def test_learned_models_export_and_agree(form, method, problem, tmp_path):
     ort = pytest.importorskip("onnxruntime")
     session = ort.InferenceSession(sd.export(model, "onnx"), providers=["CPUExecutionProvider"])
     np.testing.assert_array_equal(session.run(["class_index"], {"X": Z})[0], want)
+
+
+@pytest.mark.parametrize("target", ["c", "python", "prolog", "onnx"])
+def test_names_that_are_not_unicode_text_are_refused_by_name(target):
+    """A lone surrogate cannot be written as UTF-8: every code target says which name it is."""
+    pytest.importorskip("onnx") if target == "onnx" else None
+    X = np.random.default_rng(0).uniform(size=(200, 2))
+    teacher = lambda X: np.where(X[:, 0] > 0.5, "\ud800x", "ok")  # noqa: E731
+    model = sd.distill(teacher, X, max_size=2, random_state=0, feature_names=["a", "b"])
+    with pytest.raises(ValueError, match=r"class label '\\ud800x' is not valid Unicode text"):
+        sd.export(model, target)
+    model = sd.distill(lambda X: (X[:, 0] > 0.5).astype(int), X, max_size=2, random_state=0,
+                       feature_names=["a\udcff", "b"])
+    with pytest.raises(ValueError, match=r"feature name 'a\\udcff' is not valid Unicode text"):
+        sd.export(model, target)

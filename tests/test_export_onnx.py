@@ -72,7 +72,7 @@ def test_linear_models(dom, link, k):
     Z = probe_rows(model, 5000, seed=3)
     out = _run(model, Z)
     if link == "identity":
-        np.testing.assert_allclose(out["value"], model.predict_encoded(Z), rtol=1e-12, atol=1e-12)
+        np.testing.assert_array_equal(out["value"], model.predict_encoded(Z))
         return
     np.testing.assert_array_equal(out["class_index"], expected(model, Z))
     np.testing.assert_allclose(out["probabilities"], model.predict_proba_encoded(Z), rtol=1e-12, atol=1e-15)
@@ -89,3 +89,12 @@ def test_metadata_names_features_and_classes(dom):
 def test_automata_are_refused_with_the_targets_that_take_them():
     with pytest.raises(ValueError, match="cannot be exported to ONNX"):
         sd.export(DFA.from_regex("0*", "01"), "onnx")
+
+
+def test_integer_labels_beyond_int64_are_refused_by_name():
+    X = np.random.default_rng(0).uniform(size=(200, 2))
+    teacher = lambda X: np.array([10**20 if v > 0.5 else 3 for v in X[:, 0]], dtype=object)  # noqa: E731
+    model = sd.distill(teacher, X, max_size=2, random_state=0)
+    with pytest.raises(ValueError, match="class label 100000000000000000000 does not fit ONNX's int64"):
+        sd.export(model, "onnx")
+    assert "100000000000000000000" in sd.export(model, "python")  # the other targets take it

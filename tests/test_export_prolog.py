@@ -63,7 +63,7 @@ def test_linear(dom, tmp_path, link, k):
     Z = probe_rows(model, 1000, seed=2)
     got = prolog_answers(tmp_path, model, Z)
     if link == "identity":
-        np.testing.assert_allclose([float(v) for v in got], model.predict_encoded(Z), rtol=1e-12, atol=1e-12)
+        np.testing.assert_array_equal([float(v) for v in got], model.predict_encoded(Z))
     else:
         assert got == [str(i) for i in expected(model, Z)]
 
@@ -113,3 +113,8 @@ def test_bad_module_name_is_rejected(dom):
     tree = random_tree(np.random.default_rng(6), dom, n_leaves=2, classes=["a", "b"])
     with pytest.raises(ValueError, match="module must be an identifier"):
         sd.export(tree, "prolog", module="x). halt. (")
+    for name in ("ModelA", "_m"):  # Prolog reads these as variables
+        with pytest.raises(ValueError, match="module must start with a lowercase letter"):
+            sd.export(tree, "prolog", module=name)
+    with pytest.raises(ValueError, match="one of SWI-Prolog's own modules"):
+        sd.export(tree, "prolog", module="user")

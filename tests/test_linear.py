@@ -60,6 +60,30 @@ def test_regression_model_formula_and_errors():
         m.predict_proba(np.array([[1.0, 1.0]]))
 
 
+def test_scores_are_summed_in_term_order_whatever_the_batch():
+    """A score is the sum of its weighted terms left to right, intercept last (what every exporter
+    writes), so a row gets the same double alone or in any batch."""
+    rng = np.random.default_rng(0)
+    Z = rng.normal(size=(500, 12))
+    dom = Domain.from_data(Z)
+    coef = rng.normal(size=(3, 12)) * 10.0 ** rng.integers(-3, 4, size=(3, 12))
+    coef[:, 4] = 0.0
+    m = LinearModel(dom, "classification", np.array(["a", "b", "c"]), terms=list(range(12)), coef=coef,
+                    intercept=rng.normal(size=3), link="softmax")
+    S = m.decision_function_encoded(Z)
+    one_by_one = np.vstack([m.decision_function_encoded(Z[i:i + 1]) for i in range(len(Z))])
+    np.testing.assert_array_equal(S, one_by_one)
+    expected = np.zeros_like(S)
+    for r in range(3):
+        for i, z in enumerate(Z):
+            acc = None
+            for t in range(12):
+                if coef[r, t] != 0.0:
+                    acc = coef[r, t] * z[t] if acc is None else acc + coef[r, t] * z[t]
+            expected[i, r] = acc + m.intercept[r]
+    np.testing.assert_array_equal(S, expected)
+
+
 def test_hinge_and_product_terms_evaluate_and_print():
     dom = Domain.from_data(np.array([[0.0, 1.0], [2.0, 5.0], [1.0, 2.0]]), feature_names=["u", "v"])
     m = LinearModel(dom, "regression", None, terms=[Term.hinge(0, 1.0, 1), Term.hinge(0, 1.0, -1), Term.product(0, 1)],

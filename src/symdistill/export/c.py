@@ -41,6 +41,7 @@ from .ir import (
 
 MAX_NESTING = 48  # levels of nested ``if`` per function; C99 promises 127 nested blocks
 BATCH_TABLE_DEPTH = 32  # deeper trees: every row would walk the full depth, the one-row code is faster
+MAX_LITERAL = 4095  # bytes in one string literal that C99 compilers must accept
 BATCH_BLOCK = 256  # rows walked together; their node indices live in a local array
 
 
@@ -98,6 +99,7 @@ class _CEmitter(BodyEmitter):
         self.P = prefix.upper()
         self.decl: list[str] = []
         self.impl: list[str] = []
+        self._long_strings = 0
 
     # -- layout --------------------------------------------------------------------------------
     def render(self) -> str:
@@ -116,9 +118,21 @@ class _CEmitter(BodyEmitter):
         return "\n".join(head + self.decl + ["#endif", "", f"#ifndef {self.P}_DECLARATIONS_ONLY"]
                          + self.impl + [f"#endif /* {self.P}_DECLARATIONS_ONLY */", ""])
 
+    def _string(self, text: str) -> str:
+        """A C expression for ``text``: a string literal, or, past the 4,095 bytes a C99 compiler must
+        accept in one literal, the name of a ``char`` array holding it."""
+        data = text.encode("utf-8")
+        if len(data) <= MAX_LITERAL:
+            return c_string(text)
+        self._long_strings += 1
+        name = f"{self.p}_long_text_{self._long_strings}"
+        body = ",".join(f"'\\{b:03o}'" for b in data)  # octal character constants fit any char
+        self.impl.append(f"static const char {name}[{len(data) + 1}] = {{{body},0}};")
+        return name
+
     def _string_table(self, name: str, size_macro: str, texts: list[str]) -> None:
         self.decl.append(f"extern const char *const {self.p}_{name}[{size_macro}];")
-        rows = ",\n".join(f"    {c_string(t)}" for t in texts)
+        rows = ",\n".join(f"    {self._string(t)}" for t in texts)
         self.impl.append(f"const char *const {self.p}_{name}[{size_macro}] = {{\n{rows}\n}};")
 
     def _class_table(self) -> None:
@@ -143,7 +157,7 @@ class _CEmitter(BodyEmitter):
             if not f.is_categorical:
                 refs.append("0")
                 continue
-            rows = ",\n".join(f"    {c_string(label_text(c))}" for c in f.categories)
+            rows = ",\n".join(f"    {self._string(label_text(c))}" for c in f.categories)
             self.impl.append(f"static const char *const {self.p}_categories_{j}[{len(f.categories)}] = {{\n{rows}\n}};")
             refs.append(f"{self.p}_categories_{j}")
         counts = ", ".join(str(len(f.categories)) for f in prog.features)

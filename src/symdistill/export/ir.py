@@ -247,11 +247,24 @@ def _label(c: Any) -> Any:
         raise ValueError(f"class label {value!r} is not a finite number; exporters need finite labels")
     if not isinstance(value, (str, int, float, bool)):
         raise TypeError(f"class label {value!r} is a {type(value).__name__}; expected strings or numbers")
+    if isinstance(value, str):
+        _text(value, "class label")
     return value
 
 
+def _text(name: str, what: str) -> str:
+    """``name`` if it is valid Unicode text (every target writes names as UTF-8), else a ValueError."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"{what} {name!r} is not valid Unicode text (character {exc.start} is a lone "
+                         "surrogate); rename it before exporting") from None
+    return name
+
+
 def _features(domain: Any) -> tuple[FeatureInfo, ...]:
-    return tuple(FeatureInfo(f.name, f.kind, tuple(_label(c) for c in f.categories)) for f in domain.features)
+    return tuple(FeatureInfo(_text(f.name, "feature name"), f.kind, tuple(_label(c) for c in f.categories))
+                 for f in domain.features)
 
 
 def _finite(x: float, what: str) -> float:
@@ -342,7 +355,7 @@ def build_rules(model: Any) -> Program:
 
 
 def _build_automaton(model: Any) -> Program:
-    body = Automaton(tuple(model.alphabet), tuple(tuple(int(t) for t in row) for row in model.transitions),
+    body = Automaton(tuple(_text(str(a), "symbol") for a in model.alphabet), tuple(tuple(int(t) for t in row) for row in model.transitions),
                      int(model.initial), tuple(int(o) for o in model.outputs), model.kind == "dfa")
     return Program(model.kind, "classification", (), tuple(_label(c) for c in model.classes), body,
                    dict(model.meta))

@@ -15,9 +15,9 @@ Forms:
   a ``TreeEnsembleRegressor`` whose leaves hold their leaf *number* (exact in float32), turned into
   the double leaf value by a ``Gather`` (the regressor's float32 output would round the values).
   A categorical test "code in {a, b}" becomes a chain of ``BRANCH_EQ`` nodes sharing one true child;
-* a linear model computes its terms with elementwise operators, then ``Gemm`` (+ ``Sigmoid`` /
-  ``Softmax`` for probabilities; the label comes from the score's sign or ``ArgMax``). ``Gemm`` sums
-  in its own order, so scores agree with ``predict`` to rounding, not bit for bit;
+* a linear model computes its terms and weighted sums with elementwise operators, term by term
+  in the model's order, so scores are the same doubles as ``predict``'s (+ ``Sigmoid`` /
+  ``Softmax`` for probabilities; the label comes from the score's sign or ``ArgMax``);
 * an ordered rule list evaluates every literal with comparison operators, ``And``-s them per rule,
   and picks the first rule that fires with ``ArgMax`` (a default column always fires).
 
@@ -132,6 +132,10 @@ class _Graph:
         if all(isinstance(c, bool) for c in classes):
             table, elem = np.array(classes, dtype=bool), TP.BOOL
         elif all(isinstance(c, int) and not isinstance(c, bool) for c in classes):
+            wide = [c for c in classes if not -2**63 <= c < 2**63]
+            if wide:
+                raise ValueError(f"class label {wide[0]!r} does not fit ONNX's int64 labels; "
+                                 "relabel the classes (e.g. as strings) to export to ONNX")
             table, elem = np.array(classes, dtype=np.int64), TP.INT64
         elif all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in classes):
             table, elem = np.array(classes, dtype=np.float64), TP.DOUBLE
@@ -205,19 +209,34 @@ class _Graph:
 
     def _linear(self, lin: LinearScores) -> None:
         TP = self.onnx.TensorProto
-        coef = np.array(lin.coef, dtype=np.float64).reshape(len(lin.coef), len(lin.terms))
-        keep = [t for t in range(len(lin.terms)) if np.any(coef[:, t] != 0.0)]
-        terms = [lin.terms[t] for t in keep] or [(Value(0),)]
-        weights = coef[:, keep] if keep else np.zeros((coef.shape[0], 1))
-        columns = []
-        for term in terms:
-            col = self._factor(term[0])
-            for f in term[1:]:
-                col = self.op("Mul", [col, self._factor(f)], "product")
-            columns.append(col)
-        design = columns[0] if len(columns) == 1 else self.op("Concat", columns, "design", axis=1)
-        intercept = self.const("intercept", np.array(lin.intercept))
-        scores = self.op("Gemm", [design, self.const("coef", weights), intercept], "scores", transB=1)
+        columns: dict[int, str] = {}
+
+        def column(t: int) -> str:
+            if t not in columns:
+                term = lin.terms[t]
+                col = self._factor(term[0])
+                for f in term[1:]:
+                    col = self.op("Mul", [col, self._factor(f)], "product")
+                columns[t] = col
+            return columns[t]
+
+        # One Mul and one Add per non-zero weight, in term order, intercept last: the model's own
+        # order, so every score is the same double as ``predict``'s (Gemm would sum in its own order).
+        rows = []
+        for r, weights in enumerate(lin.coef):
+            acc = None
+            for t, w in enumerate(weights):
+                if w == 0.0:
+                    continue
+                v = self.op("Mul", [column(t), self.const("weight", np.array([w], dtype=np.float64))], "weighted")
+                acc = v if acc is None else self.op("Add", [acc, v], "sum")
+            b = np.array([lin.intercept[r]], dtype=np.float64)
+            if acc is None:
+                rows.append(self.op("Unsqueeze", [self._rows_of(b), self.const("axis", np.array([1], dtype=np.int64))],
+                                    "score"))
+            else:
+                rows.append(self.op("Add", [acc, self.const("intercept", b)], "score"))
+        scores = rows[0] if len(rows) == 1 else self.op("Concat", rows, "scores", axis=1)
         if lin.link == "identity":
             self.output("value", self._flat(scores), TP.DOUBLE, ["N"])
             return

@@ -81,6 +81,9 @@ def prolog_term(value: object) -> str:
     return prolog_atom(str(value))
 
 
+_SYSTEM_MODULES = frozenset({"user", "system", "prolog"})
+
+
 def emit(program: Program, *, module: str | None = None) -> str:
     """Prolog source for ``program`` (see the module docstring for the contract).
 
@@ -98,6 +101,11 @@ def emit(program: Program, *, module: str | None = None) -> str:
     """
     if module is not None:
         check_identifier(module, "module")
+        if not module[0].islower():
+            raise ValueError(f"module must start with a lowercase letter (Prolog reads {module!r} as a "
+                             "variable, not a module name)")
+        if module in _SYSTEM_MODULES:
+            raise ValueError(f"module {module!r} is one of SWI-Prolog's own modules; choose another name")
     return _PrologEmitter(program, module).render()
 
 

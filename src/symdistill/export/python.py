@@ -89,6 +89,9 @@ def predict_encoded(z):
     row = [float(v) for v in z]
     if len(row) != len(FEATURES):
         raise ValueError("expected %d feature values (%s), got %d" % (len(FEATURES), ", ".join(FEATURES), len(row)))
+    for j, v in enumerate(row):
+        if v - v != 0.0:  # NaN or infinite, as the model's predict refuses them
+            raise ValueError("feature %r: %r is not a finite number" % (FEATURES[j], v))
     return {result}
 '''
 

@@ -352,8 +352,20 @@ class LinearModel(SymbolicModel):
 
     # -- prediction ----------------------------------------------------------------------------
     def decision_function_encoded(self, Z: np.ndarray) -> np.ndarray:
-        """Scores on encoded rows: (n,) for one row of weights, (n, n_classes) for softmax."""
-        s = self.design_matrix(Z) @ self.coef.T + self.intercept
+        """Scores on encoded rows: (n,) for one row of weights, (n, n_classes) for softmax.
+
+        Each score is summed term by term in term order, zero weights skipped, intercept last: the
+        order every exporter writes, so exported code gives the same doubles (a matrix product
+        would sum in the BLAS's order, which also changes with the batch).
+        """
+        D = self.design_matrix(Z)
+        s = np.empty((len(D), self.n_outputs))
+        for r in range(self.n_outputs):
+            acc = None
+            for t in np.nonzero(self.coef[r])[0]:
+                v = self.coef[r, t] * D[:, t]
+                acc = v if acc is None else acc + v
+            s[:, r] = self.intercept[r] if acc is None else acc + self.intercept[r]
         return s[:, 0] if self.n_outputs == 1 else s
 
     def decision_function(self, X: Any) -> np.ndarray:
