@@ -35,6 +35,22 @@ def test_sklearn_teacher_uses_predict_proba_and_classes(sklearn_mlp, blobs):
     assert (t.predict(X) == sklearn_mlp.predict(X)).all()
 
 
+def test_distill_asks_a_sklearn_classifier_for_probabilities_and_all_its_classes():
+    """distill wraps the estimator itself: a class that predict never returns on these rows still
+    counts (from ``classes_``), and the queries go through ``predict_proba``."""
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 2))
+    y = (X[:, 0] > 0).astype(int)
+    y[:3] = 2  # a rare third class that predict never returns
+    clf = LogisticRegression().fit(X, y)
+    assert set(clf.predict(X)) == {0, 1}
+    tree = sd.distill(clf, X, max_size=4, random_state=0, n_samples=600)
+    assert tree.classes.tolist() == [0, 1, 2]
+    assert tree.meta["teacher"] == sd.as_teacher(clf).name
+
+
 def test_onnx_teacher_agrees_with_torch(onnx_file, torch_mlp, blobs):
     X = blobs[1]
     t_onnx = sd.as_teacher(str(onnx_file))

@@ -22,7 +22,8 @@ class SklearnTeacher(Teacher):
             is_classifier = is_classifier or _is_clf(estimator)
         except Exception:  # an estimator-like object that sklearn's tags cannot read
             pass
-        kwargs.setdefault("task", "classification" if is_classifier else "regression")
+        if kwargs.get("task") is None:  # task=None (as distill passes it) means "tell from the estimator"
+            kwargs["task"] = "classification" if is_classifier else "regression"
         if kwargs["task"] == "classification" and kwargs.get("classes") is None and hasattr(estimator, "classes_"):
             kwargs["classes"] = np.asarray(estimator.classes_)
         super().__init__(**kwargs)
