@@ -19,6 +19,7 @@ from .export import export
 from .frontier import frontier
 from .report import report
 from .models import load
+from .models.automata import DFA, MooreMachine
 from .teachers import as_teacher
 from .verify import (always_accepts, equivalent, included_in, invariant, monotonic, never_accepts,
                      output_range, refine, robust, verify)
@@ -37,6 +38,8 @@ __all__ = [
     "export",
     "Domain",
     "Feature",
+    "DFA",
+    "MooreMachine",
     "DataError",
     "ModelFormatError",
     "TeacherError",

@@ -62,6 +62,11 @@ class Report:
         self.path, self.markdown_path = p, md
         return p
 
+    def __repr__(self) -> str:  # the HTML and figures run to megabytes: a REPL shows a summary
+        where = f", path={str(self.path)!r}" if self.path is not None else ""
+        return (f"Report(chosen={self.chosen.form} size {self.chosen.size}, {len(self.figures)} figures, "
+                f"{len(self.html):,} characters of HTML, {len(self.warnings)} warnings{where})")
+
 
 def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = "report.html",
            min_fidelity: float | None = None, conservative: bool = False, constraints: Sequence[Any] | None = None,

@@ -1,0 +1,22 @@
+"""What a user reaches from ``import symdistill as sd`` and how it shows in a REPL."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import symdistill as sd
+from symdistill.report.build import Report
+
+
+def test_automata_classes_are_at_the_top_level():
+    dfa = sd.DFA.from_regex(".*00.*", "01")
+    assert dfa.accepts("1001") and not dfa.accepts("101")
+    assert sd.MooreMachine.__name__ == "MooreMachine" and {"DFA", "MooreMachine"} <= set(sd.__all__)
+
+
+def test_report_repr_is_a_summary_not_megabytes_of_html():
+    report = Report(html="<p>x</p>" * 200_000, markdown="", figures={"frontier": b"\x89PNG" * 1000},
+                    chosen=SimpleNamespace(form="tree", size=8), shifts={}, verification=[])
+    text = repr(report)
+    assert len(text) < 200
+    assert "tree size 8" in text and "1 figures" in text and "1,600,000 characters of HTML" in text
