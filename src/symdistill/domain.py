@@ -115,7 +115,14 @@ class Domain:
         for j, name in enumerate(feature_names):
             col = arr[:, j]
             if j in cat_idx:
-                values = np.unique(col)
+                try:
+                    values = np.unique(col)
+                except TypeError:
+                    if not all(_hashable(v) for v in col):
+                        raise _unhashable_cell(col, name) from None
+                    kinds = sorted({type(v).__name__ for v in col})
+                    raise DataError(f"column {name!r} holds values that cannot be ordered as categories "
+                                    f"({', '.join(kinds)})") from None
                 feats.append(Feature(name, "categorical", 0.0, float(len(values) - 1), tuple(values.tolist())))
                 continue
             col = _numeric_column(col, name)
@@ -126,7 +133,11 @@ class Domain:
     def _from_dataframe(cls, df: Any, categorical: Sequence[str | int] | None) -> Domain:
         import pandas as pd
 
-        names = [str(c) for c in df.columns]
+        names = _dataframe_names(df)
+        if df.shape[1] == 0:
+            raise DataError(f"the DataFrame has no features (no columns, {df.shape[0]} rows)")
+        if df.shape[0] == 0:
+            raise DataError(f"the DataFrame has no rows (columns {names[:6]}{' ...' if len(names) > 6 else ''})")
         cat_idx = _resolve_columns(categorical or [], names)
         feats = []
         for j, name in enumerate(names):
@@ -137,13 +148,13 @@ class Domain:
                 cats = tuple(s.cat.categories.tolist())
                 feats.append(Feature(name, "categorical", 0.0, float(len(cats) - 1), cats))
             elif j in cat_idx or s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-                cats = tuple(sorted(s.unique().tolist(), key=lambda v: (str(type(v)), v)))
+                cats = _sorted_categories(s, name)
                 feats.append(Feature(name, "categorical", 0.0, float(len(cats) - 1), cats))
             elif pd.api.types.is_bool_dtype(s.dtype):
                 feats.append(Feature(name, "binary", 0.0, 1.0))
             else:
                 feats.append(_numeric_feature(name, _numeric_column(s.to_numpy(), name)))
-        return cls(tuple(feats), "dataframe", tuple(str(df[c].dtype) for c in df.columns))
+        return cls(tuple(feats), "dataframe", tuple(str(df.iloc[:, j].dtype) for j in range(df.shape[1])))
 
     # -- properties ----------------------------------------------------------------------------
     @property
@@ -181,7 +192,7 @@ class Domain:
     def encode(self, X: Any, *, check_bounds: bool = False) -> np.ndarray:
         """User rows -> validated float matrix (categories as codes). Errors name the column."""
         if _is_dataframe(X):
-            names = [str(c) for c in X.columns]
+            names = _dataframe_names(X)
             if names != self.feature_names:
                 missing = [n for n in self.feature_names if n not in names]
                 extra = [n for n in names if n not in self.feature_names]
@@ -275,9 +286,51 @@ def _as_2d_array(X: Any) -> np.ndarray:
         raise DataError(f"cannot read the data as a 2-D array: {exc}") from None
     if arr.ndim != 2:
         raise DataError(f"expected 2-D data (rows x features), got an array of shape {arr.shape}")
-    if arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise DataError(f"data has shape {arr.shape}: need at least one row and one feature")
+    if arr.shape[1] == 0:
+        raise DataError(f"data has no features (shape {arr.shape}): need at least one column")
+    if arr.shape[0] == 0:
+        raise DataError(f"data has no rows (shape {arr.shape}): need at least one row")
     return arr
+
+
+def _dataframe_names(df: Any) -> list[str]:
+    """Column names as strings, each at most once (a repeated name would make columns ambiguous)."""
+    names = [str(c) for c in df.columns]
+    seen: set[str] = set()
+    dup = next((n for n in names if n in seen or seen.add(n)), None)
+    if dup is not None:
+        raise DataError(f"duplicate column name {dup!r}: every column of the DataFrame needs its own name")
+    return names
+
+
+def _unhashable_cell(col: Any, name: str) -> DataError:
+    """The error for a column whose cells are lists, dicts, arrays, ... (not one value each)."""
+    bad = next(v for v in col if not _hashable(v))
+    kind = {list: "lists", dict: "dicts", set: "sets", np.ndarray: "arrays"}.get(type(bad),
+                                                                               f"{type(bad).__name__} objects")
+    return DataError(f"column {name!r} holds {kind} (e.g. {bad!r}); each cell must be one number, string or "
+                     "category")
+
+
+def _hashable(v: Any) -> bool:
+    try:
+        hash(v)
+        return True
+    except TypeError:
+        return False
+
+
+def _sorted_categories(s: Any, name: str) -> tuple:
+    try:
+        values = s.unique().tolist()
+    except TypeError:
+        raise _unhashable_cell(s, name) from None
+    try:
+        return tuple(sorted(values, key=lambda v: (str(type(v)), v)))
+    except TypeError:
+        kinds = sorted({type(v).__name__ for v in values})
+        raise DataError(f"column {name!r} holds values that cannot be ordered as categories "
+                        f"({', '.join(kinds)})") from None
 
 
 def _resolve_columns(cols: Sequence[str | int], names: list[str]) -> set[int]:
@@ -295,10 +348,15 @@ def _resolve_columns(cols: Sequence[str | int], names: list[str]) -> set[int]:
 
 
 def _numeric_column(col: Any, name: str) -> np.ndarray:
+    if np.iscomplexobj(col):
+        raise DataError(f"column {name!r} holds complex numbers; symdistill needs real values")
     try:
         vals = np.asarray(col, dtype=float)
     except (TypeError, ValueError):
         sample = next((v for v in col if not _is_number(v)), None)
+        if isinstance(sample, (complex, np.complexfloating)):
+            raise DataError(f"column {name!r} holds complex numbers (e.g. {sample!r}); "
+                            "symdistill needs real values") from None
         raise DataError(
             f"column {name!r} should be numeric but holds {sample!r}; declare it categorical or encode it"
         ) from None
@@ -331,7 +389,10 @@ def _encode_categories(col: Any, f: Feature) -> np.ndarray:
     out = np.empty(len(col), dtype=float)
     for i, v in enumerate(col):
         key = v.item() if isinstance(v, np.generic) else v
-        code = lookup.get(key)
+        try:
+            code = lookup.get(key)
+        except TypeError:  # a list, dict, ... in the cell
+            raise _unhashable_cell(col, f.name) from None
         if code is None:
             if isinstance(key, float) and key != key:
                 raise DataError(f"column {f.name!r} has a missing value (NaN) in row {i}")

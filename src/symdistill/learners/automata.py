@@ -47,6 +47,7 @@ from .._progress import progress_bar
 from .._words import Code, pad_codes
 from ..models.automata import DFA, MooreMachine, run_table
 from ..teachers.sequence import SequenceTeacher, TorchSequenceTeacher
+from .base import check_random_state
 
 ORACLES = ("auto", "statistical", "whitebox", "both")
 OUTPUTS = ("auto", "dfa", "moore")
@@ -787,8 +788,10 @@ class AutomatonLearner:
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < 1:
                 raise ValueError(f"{name} must be a number in (0, 1), got {v!r}")
         if self.time_budget is not None and (isinstance(self.time_budget, bool) or
-                                             not isinstance(self.time_budget, (int, float)) or self.time_budget <= 0):
+                                             not isinstance(self.time_budget, (int, float)) or
+                                             not 0 < self.time_budget < math.inf):
             raise ValueError(f"time_budget must be a positive number of seconds or None, got {self.time_budget!r}")
+        check_random_state(self.random_state)
         for name, value in (("oracle", self.oracle), ("strategy", self.strategy)):
             if value in ("whitebox", "both", "hidden") and not teacher.has_hidden_states:
                 raise ValueError(f"{name}={value!r} needs hidden states, but {teacher.name} has none; wrap a torch "

@@ -77,6 +77,7 @@ class Learner:
             raise ValueError(f"max_size must be a positive integer, got {self.max_size!r}")
         if self.n_samples is not None and (not isinstance(self.n_samples, (int, np.integer)) or self.n_samples < 0):
             raise ValueError(f"n_samples must be a non-negative integer or None, got {self.n_samples!r}")
+        check_random_state(self.random_state)
         if self.sampler_kernel not in KERNELS:
             raise ValueError(f"sampler_kernel must be one of {KERNELS}, got {self.sampler_kernel!r}")
         bw = self.sampler_bandwidth
@@ -105,7 +106,8 @@ class Learner:
         self.model_.meta.update({"learner": type(self).__name__, "form": self.form, "method": self.method,
                                  "max_size": int(self.max_size),
                                  "sampler": f"{self.sampler_kernel} kernel, bandwidth {float(self.sampler_bandwidth):g}",
-                                 "random_state": self.random_state, "n_queries": oracle.n_queries,
+                                 "random_state": None if self.random_state is None else int(self.random_state),
+                                 "n_queries": oracle.n_queries,
                                  "teacher": t.name})
         self.n_queries_ = oracle.n_queries
         return self
@@ -130,6 +132,21 @@ class Learner:
         Zs = sampler.sample(None, extra)
         a2 = oracle.label(Zs)
         return np.vstack([Z, Zs]), concat_answers(answer, a2)
+
+
+def check_random_state(random_state: Any) -> None:
+    """Raise ``ValueError`` unless ``random_state`` is None or a non-negative integer (the seed).
+
+    >>> check_random_state(1.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: random_state must be None or a non-negative integer, got 1.5
+    """
+    if random_state is None:
+        return
+    if isinstance(random_state, (bool, np.bool_)) or not isinstance(random_state, (int, np.integer)) \
+            or random_state < 0:
+        raise ValueError(f"random_state must be None or a non-negative integer, got {random_state!r}")
 
 
 def concat_answers(a: Answer, b: Answer) -> Answer:

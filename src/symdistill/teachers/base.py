@@ -25,7 +25,8 @@ class Teacher:
     task : {"classification", "regression"} or None
         None infers it from the first answer.
     classes : sequence or None
-        Class labels in the order of the probability columns; inferred when None.
+        Class labels in the order of the probability columns (a 1-D sequence of distinct labels);
+        inferred when None.
     batch_size : int
         Most rows sent to the backend in one call.
     cache : bool
@@ -33,7 +34,10 @@ class Teacher:
     output : {"proba", "logits", "labels", "values"} or None
         What the backend returns; None infers it from the first answer (rows of non-negative
         numbers summing to one are probabilities, other matrices logits, one column of whole
-        numbers labels). Declaring it turns a wrong-looking answer into an error.
+        numbers labels). Declaring it fixes the task ("values": regression, the others:
+        classification) and turns a wrong-looking answer into an error: labels that are not whole
+        numbers, strings or booleans, probabilities outside [0, 1] or not summing to one, labels
+        where probabilities or logits were declared.
     """
 
     name = "teacher"
@@ -44,12 +48,14 @@ class Teacher:
             raise ValueError(f"task must be one of {TASKS} or None, got {task!r}")
         if output not in (None, "proba", "logits", "labels", "values"):
             raise ValueError(f"output must be 'proba', 'logits', 'labels', 'values' or None, got {output!r}")
-        if output == "values":
-            task = task or "regression"
+        implied = None if output is None else "regression" if output == "values" else "classification"
+        if task is not None and implied is not None and task != implied:
+            raise ValueError(f"output={output!r} is a {implied} output, but task={task!r} was given")
+        task = task or implied
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         self.task = task
-        self.classes_ = None if classes is None else np.asarray(classes)
+        self.classes_ = None if classes is None else _check_classes(classes)
         self.batch_size = int(batch_size)
         self.cache = bool(cache)
         self._cache: dict[bytes, np.ndarray] = {}
@@ -83,7 +89,7 @@ class Teacher:
             # Labels: the classes are every label of this first answer, not just its first batch's.
             labels = [np.asarray(r) for r, _ in raws]
             if all(a.ndim == 1 and a.dtype.kind in "OUSbiu" for a in labels):
-                self.classes_ = np.unique(np.concatenate(labels))
+                self.classes_ = _unique_labels(np.concatenate(labels), self.name)
         return np.concatenate([self._interpret(r, m) for r, m in raws], axis=0)
 
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -165,8 +171,18 @@ class Teacher:
             raise TeacherError(f"{self.name} returned shape {out.shape} for {n} rows; expected one answer per row")
         if out.ndim > 2 or (out.ndim == 2 and out.shape[1] == 0):
             raise TeacherError(f"{self.name} returned shape {out.shape}; expected (n,) or (n, n_outputs)")
-        if self._output_kind != "values" and (out.dtype.kind in "OUSb" or (out.dtype.kind in "iu" and out.ndim == 1)):
+        if out.dtype.kind == "c":
+            raise TeacherError(f"{self.name} returned complex numbers (dtype {out.dtype}); expected real "
+                               "probabilities, logits, labels or values")
+        is_labels = out.dtype.kind in "OUSb" or (out.dtype.kind in "iu" and out.ndim == 1)
+        if self._output_kind in (None, "labels") and is_labels:
+            if out.ndim == 2 and out.shape[1] != 1:
+                raise TeacherError(f"{self.name} returned {out.shape[1]} labels per row (shape {out.shape}); "
+                                   "expected one label per row")
             return self._from_labels(out.reshape(n))
+        if self._output_kind in ("proba", "logits") and out.dtype.kind in "USb":
+            raise TeacherError(f"{self.name} was declared to return output={self._output_kind!r} but returned "
+                               f"labels of dtype {out.dtype} (e.g. {out.flat[0].item()!r})")
         try:
             out = out.astype(float)
         except (TypeError, ValueError):
@@ -182,8 +198,9 @@ class Teacher:
 
     def _from_labels(self, labels: np.ndarray) -> np.ndarray:
         self._set_task("classification", "labels")
+        _check_labels(labels, self.name)
         if self.classes_ is None:
-            self.classes_ = np.unique(labels)
+            self.classes_ = _unique_labels(labels, self.name)
         idx = _label_index(self.classes_, labels, self.name)
         proba = np.zeros((len(labels), len(self.classes_)))
         proba[np.arange(len(labels)), idx] = 1.0
@@ -204,7 +221,12 @@ class Teacher:
             else:
                 self._output_kind = "binary_proba" if np.all((v >= 0) & (v <= 1)) else "binary_logit"
         if self._output_kind == "labels":
-            return self._from_labels(v.astype(int) if integral else v)
+            if not integral:
+                bad = v[np.argmax(v != np.round(v))]
+                raise TeacherError(f"{self.name} returned non-integer numbers (e.g. {bad:g}) where labels were "
+                                   "expected; labels are whole numbers, strings or booleans (for scores declare "
+                                   "output='proba', 'logits' or 'values')")
+            return self._from_labels(v.astype(int))
         if self._output_kind in ("proba", "logits"):
             self._output_kind = "binary_" + ("proba" if self._output_kind == "proba" else "logit")
         if self.classes_ is None:
@@ -222,6 +244,9 @@ class Teacher:
     def _from_matrix(self, out: np.ndarray) -> np.ndarray:
         self._set_task("classification", None)
         k = out.shape[1]
+        if self._output_kind == "labels":
+            raise TeacherError(f"{self.name} returned {k} columns per row, but output='labels' means one label "
+                               "per row")
         if self.classes_ is None:
             self.classes_ = np.arange(k)
         if len(self.classes_) != k:
@@ -281,6 +306,70 @@ def _take(X: Any, idx: Any) -> Any:
     if hasattr(X, "iloc"):
         return X.iloc[idx]
     return X[idx]
+
+
+def _is_missing(v: Any) -> bool:
+    """None, NaN (float or NumPy) and pandas' NA / NaT: not a label."""
+    if v is None or type(v).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(v, (float, np.floating)) and v != v
+
+
+def _check_labels(labels: np.ndarray, name: str) -> None:
+    """Reject labels that cannot name a class: None, NaN and complex numbers (object arrays only:
+    arrays of strings, booleans or integers cannot hold them)."""
+    if labels.dtype.kind != "O":
+        return
+    for i, v in enumerate(labels):
+        if _is_missing(v):
+            what = "None" if v is None else "NaN" if isinstance(v, (float, np.floating)) else repr(v)
+            raise TeacherError(f"{name} returned {what} as the label of row {i}; a teacher must answer every row "
+                               "with a label (NaN and None are not labels)")
+        if isinstance(v, (complex, np.complexfloating)):
+            raise TeacherError(f"{name} returned the complex number {v!r} as the label of row {i}; expected real "
+                               "labels or values")
+
+
+def _unique_labels(labels: np.ndarray, name: str) -> np.ndarray:
+    """The sorted distinct labels, with a TeacherError when they cannot be told apart or ordered."""
+    _check_labels(labels, name)
+    try:
+        return np.unique(labels)
+    except TypeError:
+        types = sorted({type(v).__name__ for v in labels})
+        raise TeacherError(
+            f"{name} returned labels that cannot be ordered (types: {', '.join(types)}); labels must be all "
+            "strings or all numbers"
+        ) from None
+
+
+def _check_classes(classes: Any) -> np.ndarray:
+    """Declared classes as an array: a non-empty 1-D sequence of distinct labels."""
+    if isinstance(classes, (str, bytes)):
+        raise ValueError(f"classes must be a sequence of labels, got the string {classes!r} "
+                         f"(for one label per character pass list({classes!r}))")
+    try:
+        arr = np.asarray(classes)
+    except ValueError as exc:  # ragged nested sequences
+        raise ValueError(f"classes must be a 1-D sequence of distinct labels, got {classes!r}: {exc}") from None
+    if arr.ndim != 1:
+        raise ValueError(f"classes must be a 1-D sequence of distinct labels, got shape {arr.shape}: {classes!r}")
+    if len(arr) == 0:
+        raise ValueError("classes is empty: pass at least one label, or None to infer them")
+    keys = [c.item() if isinstance(c, np.generic) else c for c in arr]
+    for c in keys:
+        if _is_missing(c):
+            raise ValueError(f"classes holds {c!r}, which is not a label")
+        try:
+            hash(c)
+        except TypeError:
+            raise ValueError(f"classes must be a 1-D sequence of distinct labels; {c!r} "
+                             f"({type(c).__name__}) cannot be a label") from None
+    seen: set[Any] = set()
+    dup = [c for c in keys if c in seen or seen.add(c)]
+    if dup:
+        raise ValueError(f"classes has repeated labels: {dup[:10]}; each class must be listed once")
+    return arr
 
 
 def _label_index(classes: np.ndarray, labels: np.ndarray, name: str) -> np.ndarray:

@@ -36,7 +36,13 @@ class OnnxTeacher(Teacher):
         if isinstance(model, ort.InferenceSession):
             session, label = model, "session"
         elif isinstance(model, (bytes, bytearray)):
-            session, label = ort.InferenceSession(bytes(model), providers=["CPUExecutionProvider"]), "bytes"
+            try:
+                session = ort.InferenceSession(bytes(model), providers=["CPUExecutionProvider"])
+            except Exception as exc:
+                raise TeacherError(
+                    f"onnxruntime cannot load the {len(model)} bytes given as an ONNX model: {exc}"
+                ) from None
+            label = "bytes"
         elif isinstance(model, (str, Path)):
             path = Path(model)
             if not path.is_file():

@@ -31,7 +31,8 @@ column (or a 1-D output) is a logit of "accept" (``output="probability"`` reads 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -232,6 +233,9 @@ class CallableSequenceTeacher(SequenceTeacher):
         elif isinstance(raw, (str, bytes)) or not isinstance(raw, Iterable):
             raise TeacherError(f"{self.name} returned a {type(raw).__name__} ({raw!r}) for a list of {len(words)} "
                                "words; expected one label per word (pass per_word=True if it labels one word)")
+        elif isinstance(raw, (Mapping, AbstractSet)):
+            raise TeacherError(f"{self.name} returned a {type(raw).__name__} for a list of {len(words)} words; "
+                               "expected one label per word, in the order of the words (a list or 1-D array)")
         raw = list(raw)
         if len(raw) != len(words):
             raise TeacherError(f"{self.name} returned {len(raw)} labels for {len(words)} words")
@@ -294,10 +298,16 @@ class TorchSequenceTeacher(SequenceTeacher):
         self.class_labels = None if classes is None else list(classes)
         self.n_steps = 0
         self.name = f"torch {type(module).__name__}"
+        if token_ids is not None and not isinstance(token_ids, Mapping):
+            raise TypeError(f"token_ids must map each symbol to an id, got a {type(token_ids).__name__}")
         ids = token_ids if token_ids is not None else {s: i for i, s in enumerate(self.alphabet)}
         missing = [s for s in self.alphabet if s not in ids]
         if missing:
             raise ValueError(f"token_ids has no id for symbol {missing[0]!r}")
+        for sym in self.alphabet:
+            v = ids[sym]
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 0:
+                raise ValueError(f"token_ids[{sym!r}] must be a non-negative integer token id, got {v!r}")
         self._tokens = torch.tensor([int(ids[s]) for s in self.alphabet], dtype=torch.long)
         self.device = torch.device(device) if device is not None else _module_device(module)
         self._tokens = self._tokens.to(self.device)
@@ -395,7 +405,7 @@ class TorchSequenceTeacher(SequenceTeacher):
         torch = _torch()
         sym = np.asarray(suffixes, dtype=np.int64)
         live = torch.as_tensor(np.arange(sym.shape[1])[None, :] < np.asarray(lengths)[:, None], device=self.device)
-        with _EvalMode(self.module, grad=True):
+        with _EvalMode(self.module, grad=True, teacher=self):
             h0 = torch.as_tensor(states, dtype=_module_dtype(self.module), device=self.device).requires_grad_(True)
             h = h0
             for j in range(sym.shape[1]):
@@ -493,7 +503,7 @@ class TorchSequenceTeacher(SequenceTeacher):
         init = self.initial_states(1)
         states = init.new_empty((len(parent), init.shape[1]))
         states[0] = init[0]
-        with torch.no_grad():
+        with self._eval():
             for d in range(1, len(bounds) - 1):
                 idx = order[bounds[d]:bounds[d + 1]]
                 if len(idx) == 0:
@@ -552,7 +562,31 @@ class TorchSequenceTeacher(SequenceTeacher):
         return flat[:, (rnn.num_layers - 1) * width: rnn.num_layers * width]
 
     def _eval(self) -> Any:
-        return _EvalMode(self.module)
+        return _EvalMode(self.module, teacher=self)
+
+    def _failure(self, exc: Exception) -> str:
+        """What a module call that raised ``exc`` says, with the likely cause when it is a common one."""
+        msg = f"{self.name} raised {type(exc).__name__}: {exc}"
+        text = str(exc)
+        emb = getattr(self.module, "embedding", None) if self._style == "rnn" else None
+        if isinstance(exc, IndexError) or "out of range" in text or "out of bounds" in text:
+            top = int(self._tokens.max())
+            size = f" but {type(self.module).__name__}.embedding has {emb.num_embeddings} entries" \
+                if hasattr(emb, "num_embeddings") else ""
+            return (f"{msg}. Likely cause: the alphabet has {len(self.alphabet)} symbols (token ids up to "
+                    f"{top}){size}; is the alphabet larger than the module's embedding? (token_ids= maps symbols "
+                    "to ids)")
+        if any(k in text for k in ("shapes cannot be multiplied", "size mismatch", "shape mismatch", "input_size",
+                                   "must match the size")):
+            if self._style == "rnn":
+                rnn = self.module.rnn
+                width = rnn.proj_size if getattr(rnn, "proj_size", 0) else rnn.hidden_size
+                hint = (f"embedding -> rnn (input_size {rnn.input_size}) -> head, and head must take the rnn's "
+                        f"hidden size ({width})")
+            else:
+                hint = "initial_state and step must return states of one width D, and readout must take them"
+            return f"{msg}. Likely cause: the module's layers do not fit together: {hint}"
+        return msg
 
 
 class _LazyPrefixes:
@@ -572,11 +606,13 @@ class _LazyPrefixes:
 
 class _EvalMode:
     """Eval mode, and no_grad unless ``grad``, for the duration of a query; the training flag is
-    restored after."""
+    restored after. An exception raised inside by the module becomes a ``TeacherError`` naming
+    ``teacher`` (and the likely cause)."""
 
-    def __init__(self, module: Any, grad: bool = False) -> None:
+    def __init__(self, module: Any, grad: bool = False, teacher: TorchSequenceTeacher | None = None) -> None:
         self.module = module
         self.with_grad = grad
+        self.teacher = teacher
 
     def __enter__(self) -> None:
         torch = _torch()
@@ -589,6 +625,9 @@ class _EvalMode:
         if self.was_training:
             self.module.train()
         self.grad.__exit__(*exc)
+        err = exc[1]
+        if self.teacher is not None and isinstance(err, Exception) and not isinstance(err, TeacherError):
+            raise TeacherError(self.teacher._failure(err)) from err
 
 
 def _torch() -> Any:

@@ -7,7 +7,10 @@ from typing import Any
 
 import numpy as np
 
+from .._errors import TeacherError
 from .base import Teacher
+
+DTYPES = ("float16", "bfloat16", "float32", "float64")
 
 
 def _torch():
@@ -23,12 +26,15 @@ class TorchTeacher(Teacher):
 
     Output width k >= 2 is read as class logits (or probabilities when rows sum to one); width 1 is
     a regression value unless ``task="classification"``, then a logit (or probability) of class 1.
+    Rows are sent as ``dtype`` (one of :data:`DTYPES`) on ``device`` (default: the module's).
     """
 
     def __init__(self, module: Any, *, device: str | None = None, dtype: str = "float32", **kwargs: Any) -> None:
         torch = _torch()
         if not isinstance(module, torch.nn.Module) and not isinstance(module, torch.jit.ScriptModule):
             raise TypeError(f"expected a torch.nn.Module, got {type(module).__name__}")
+        if not isinstance(dtype, str) or dtype not in DTYPES:
+            raise ValueError(f"dtype must be one of {DTYPES} (the type rows are sent to the module in), got {dtype!r}")
         super().__init__(**kwargs)
         self.module = module
         self.device = torch.device(device) if device is not None else _module_device(module)
@@ -63,7 +69,10 @@ def _module_device(module: Any) -> Any:
 
 def load_torchscript(path: str | Path, **kwargs: Any) -> TorchTeacher:
     torch = _torch()
-    module = torch.jit.load(str(path), map_location="cpu")
+    try:
+        module = torch.jit.load(str(path), map_location="cpu")
+    except Exception as exc:
+        raise TeacherError(f"torch cannot load {Path(path).name} as a TorchScript module: {exc}") from None
     teacher = TorchTeacher(module, **kwargs)
     teacher.name = f"torchscript {Path(path).name}"
     return teacher

@@ -1,0 +1,251 @@
+"""Bad input to teachers, the domain and the learners' shared parameters gets a clear error: the
+right exception type and a message that names the problem, never a raw NumPy / pandas / torch
+exception from deep inside, and never a silently wrong model."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill import DataError, TeacherError
+
+KW = {"max_size": 4, "random_state": 0, "n_samples": 400}
+
+
+@pytest.fixture(scope="module")
+def X():
+    return np.random.default_rng(0).uniform(size=(200, 4))
+
+
+# -- 1. NaN and complex answers, complex data ---------------------------------------------------
+def test_nan_labels_in_an_object_array_are_rejected(X):
+    def f(X):
+        return np.array([np.nan if v > 0.5 else 0.0 for v in X[:, 0]], dtype=object)
+
+    with pytest.raises(TeacherError, match="NaN"):
+        sd.distill(f, X, form="linear", **KW)
+
+
+@pytest.mark.parametrize("labels", [[None, "a"], ["a", float("nan")], ["a", 1j]])
+def test_missing_or_complex_labels_are_rejected_even_with_declared_classes(labels):
+    t = sd.as_teacher(lambda X: np.array(labels, dtype=object), classes=["a", "b"])
+    with pytest.raises(TeacherError, match=r"returned (None|NaN|the complex number 1j) as the label of row \d"):
+        t.answer(np.zeros((2, 1)))
+
+
+def test_complex_teacher_output_is_an_error_not_a_warning(X):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(TeacherError, match="complex"):
+            sd.distill(lambda X: X[:, 0] + 1j, X, **KW)
+
+
+def test_complex_data_is_an_error_not_a_warning(X):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DataError, match="column 'x0' holds complex numbers"):
+            sd.distill(lambda X: X[:, 0] > 0.5, X + 1j, **KW)
+        with pytest.raises(DataError, match="complex"):
+            sd.Domain.from_data(X).encode(X.astype(complex))
+
+
+# -- 2. declared output kinds are enforced ------------------------------------------------------
+def test_declared_labels_reject_continuous_values(X):
+    with pytest.raises(TeacherError, match="non-integer numbers.*labels"):
+        sd.distill(sd.as_teacher(lambda X: X[:, 0], output="labels"), X, **KW)
+    with pytest.raises(TeacherError, match="output='labels'"):
+        sd.as_teacher(lambda X: X[:, :2], output="labels").answer(X)
+    with pytest.raises(TeacherError, match="2 labels per row"):
+        sd.as_teacher(lambda X: np.full((len(X), 2), "a")).answer(X)
+    t = sd.as_teacher(lambda X: np.round(X[:, 0] * 2), output="labels")  # whole numbers are labels
+    assert t.task == "classification" and t.predict(X[:3]).tolist() == np.round(X[:3, 0] * 2).tolist()
+
+
+def test_declared_proba_rejects_values_outside_unit_interval(X):
+    with pytest.raises(TeacherError, match=r"outside \[0, 1\]"):
+        sd.distill(sd.as_teacher(lambda X: 3 * X[:, 0], output="proba"), X, **KW)
+    with pytest.raises(TeacherError, match=r"outside \[0, 1\]"):
+        sd.as_teacher(lambda X: np.full(len(X), 3), output="proba").answer(X)  # whole numbers too
+
+
+@pytest.mark.parametrize("output", ["proba", "logits"])
+def test_declared_scores_reject_string_labels(X, output):
+    t = sd.as_teacher(lambda X: np.where(X[:, 0] > 0.5, "a", "b"), output=output)
+    with pytest.raises(TeacherError, match=f"output='{output}'.*labels"):
+        sd.distill(t, X, **KW)
+
+
+def test_declared_output_contradicting_task_is_rejected():
+    with pytest.raises(ValueError, match="output='proba' is a classification output"):
+        sd.as_teacher(lambda X: X[:, 0], output="proba", task="regression")
+    with pytest.raises(ValueError, match="output='values' is a regression output"):
+        sd.as_teacher(lambda X: X[:, 0], output="values", task="classification")
+
+
+# -- 3. declared classes ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "classes, message",
+    [
+        (["a", "a"], "repeated labels: \\['a'\\]"),
+        ("ab", "got the string 'ab'"),
+        ([[0, 1]], "1-D sequence of distinct labels, got shape \\(1, 2\\)"),
+        ([[0], [1, 2]], "1-D sequence of distinct labels"),
+        ([], "classes is empty"),
+        ([None, "a"], "not a label"),
+    ],
+)
+def test_bad_declared_classes_are_rejected(classes, message):
+    with pytest.raises(ValueError, match=message):
+        sd.as_teacher(lambda X: X[:, 0] > 0.5, classes=classes)
+
+
+# -- 4. labels that cannot be ordered -----------------------------------------------------------
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda n: np.array([None] * n, dtype=object), "None"),
+        (lambda n: np.array([1, "a"] * (n // 2), dtype=object), "cannot be ordered \\(types: int, str\\)"),
+    ],
+)
+def test_unorderable_labels_get_a_teacher_error(X, make, message):
+    with pytest.raises(TeacherError, match=message):
+        sd.distill(lambda X: make(len(X)), X, **KW)
+
+
+# -- 5. unreadable models and bad torch options -------------------------------------------------
+def test_garbage_onnx_bytes_are_a_teacher_error():
+    pytest.importorskip("onnxruntime")
+    with pytest.raises(TeacherError, match="onnxruntime cannot load the 7 bytes"):
+        sd.as_teacher(b"garbage")
+
+
+def test_file_that_is_not_torchscript_is_a_teacher_error(tmp_path):
+    pytest.importorskip("torch")
+    path = tmp_path / "garbage.pt"
+    path.write_text("garbage")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # torch.jit.load's own deprecation notice
+        with pytest.raises(TeacherError, match="cannot load garbage.pt as a TorchScript module"):
+            sd.as_teacher(str(path))
+
+
+def test_unknown_torch_dtype_lists_the_accepted_ones():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError, match="dtype must be one of .*float32.*got 'float99'"):
+        sd.as_teacher(torch.nn.Linear(4, 2), dtype="float99")
+    assert sd.as_teacher(torch.nn.Linear(4, 2), dtype="float64").dtype == torch.float64
+
+
+# -- 6. random_state ----------------------------------------------------------------------------
+@pytest.mark.parametrize("seed", [-1, "abc", 1.5, True])
+def test_bad_random_state_is_rejected(X, seed):
+    with pytest.raises(ValueError, match="random_state must be None or a non-negative integer"):
+        sd.distill(lambda X: X[:, 0] > 0.5, X, max_size=4, n_samples=400, random_state=seed)
+    with pytest.raises(ValueError, match="random_state must be None or a non-negative integer"):
+        sd.distill_automaton(lambda ws: ["1" in w for w in ws], alphabet="01", max_states=3, random_state=seed)
+
+
+def test_numpy_integer_random_state_is_accepted_and_saved_as_json(X):
+    a = sd.distill(lambda X: X[:, 0] > 0.5, X, max_size=4, n_samples=400, random_state=np.int64(3))
+    b = sd.distill(lambda X: X[:, 0] > 0.5, X, max_size=4, n_samples=400, random_state=3)
+    assert a == b and a.meta["random_state"] == 3
+    assert sd.load(a.to_json()) == a  # the seed is stored as a plain int
+
+
+# -- 7. DataFrame and array edge cases ----------------------------------------------------------
+def _frames():
+    pd = pytest.importorskip("pandas")
+    X = np.random.default_rng(0).uniform(size=(200, 4))
+    return [
+        (pd.DataFrame({"a": pd.Series([], dtype=float)}), "no rows"),
+        (pd.DataFrame(index=range(200)), "no features"),
+        (pd.DataFrame(X, columns=["x", "x", "y", "z"]), "duplicate column name 'x'"),
+        (pd.DataFrame({"x": [[1, 2]] * 200, "y": X[:, 0]}), "column 'x' holds lists"),
+        (pd.DataFrame({"x": [{"a": 1}] * 200, "y": X[:, 0]}), "column 'x' holds dicts"),
+        (np.zeros((0, 4)), "no rows"),
+        (np.zeros((200, 0)), "no features"),
+    ]
+
+
+@pytest.mark.parametrize("case", range(7))
+def test_degenerate_data_gets_a_data_error(case):
+    data, message = _frames()[case]
+    with pytest.raises(DataError, match=message):
+        sd.distill(lambda X: np.zeros(len(X)), data, **KW)
+
+
+def test_encode_rejects_duplicate_columns_and_list_cells():
+    pd = pytest.importorskip("pandas")
+    dom = sd.Domain.from_data(pd.DataFrame({"x": [1.0, 2.0], "y": [3.0, 4.0], "c": ["a", "b"]}))
+    # a repeated column would otherwise be read in the place of the next feature
+    with pytest.raises(DataError, match="duplicate column name 'x'"):
+        dom.encode(pd.DataFrame([[1.0, 9.0, 3.0, "a"]], columns=["x", "x", "y", "c"]))
+    with pytest.raises(DataError, match="column 'c' holds lists"):
+        dom.encode(pd.DataFrame({"x": [1.0], "y": [3.0], "c": [["a"]]}))
+
+
+# -- 8. recurrent torch teachers that do not fit together ---------------------------------------
+def _rnn_net(vocab=2, head_in=8):
+    torch = pytest.importorskip("torch")
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding = torch.nn.Embedding(vocab, 4)
+            self.rnn = torch.nn.GRU(4, 8, batch_first=True)
+            self.head = torch.nn.Linear(head_in, 1)
+
+    torch.manual_seed(0)
+    return Net()
+
+
+def test_alphabet_larger_than_the_embedding_is_a_teacher_error():
+    with pytest.raises(TeacherError, match="torch Net raised IndexError.*3 symbols.*embedding has 2 entries"):
+        sd.distill_automaton(_rnn_net(vocab=2), alphabet="abc", max_states=3, random_state=0)
+
+
+def test_head_of_the_wrong_width_is_a_teacher_error():
+    with pytest.raises(TeacherError, match="torch Net raised RuntimeError.*head must take the rnn's hidden size \\(8\\)"):
+        sd.distill_automaton(_rnn_net(head_in=5), alphabet="ab", max_states=3, random_state=0)
+
+
+def test_step_module_with_inconsistent_state_widths_is_a_teacher_error():
+    torch = pytest.importorskip("torch")
+
+    class Stepper(torch.nn.Module):
+        def initial_state(self, n):
+            return torch.zeros(n, 3)
+
+        def step(self, state, tokens):
+            return torch.zeros(len(tokens), 5)
+
+        def readout(self, state):
+            return state[:, :1]
+
+    t = sd.as_sequence_teacher(Stepper(), alphabet="ab")
+    with pytest.raises(TeacherError, match="torch Stepper raised.*one width D"):
+        t.predict(["ab", "b"])
+
+
+def test_token_ids_must_be_a_mapping_of_ids():
+    net = _rnn_net()
+    with pytest.raises(TypeError, match="token_ids must map each symbol to an id, got a list"):
+        sd.as_sequence_teacher(net, alphabet="01", token_ids=[0, 1])
+    with pytest.raises(ValueError, match="token_ids\\['1'\\] must be a non-negative integer"):
+        sd.as_sequence_teacher(net, alphabet="01", token_ids={"0": 0, "1": "one"})
+
+
+# -- 9-10. sequence teachers and automaton options ----------------------------------------------
+@pytest.mark.parametrize("answer", [lambda ws: {w: True for w in ws}, lambda ws: {True for _ in ws}])
+def test_sequence_teacher_returning_a_mapping_or_set_is_rejected(answer):
+    with pytest.raises(TeacherError, match="one label per word"):
+        sd.distill_automaton(answer, alphabet=["0", "1"], max_states=3)
+
+
+@pytest.mark.parametrize("budget", [float("nan"), float("inf")])
+def test_time_budget_must_be_finite(budget):
+    with pytest.raises(ValueError, match="time_budget must be a positive number"):
+        sd.distill_automaton(lambda ws: ["1" in w for w in ws], alphabet="01", max_states=3, time_budget=budget)
