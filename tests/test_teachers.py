@@ -149,3 +149,17 @@ def test_as_teacher_rejects_unknown_objects():
         sd.as_teacher("model.xyz")
     with pytest.raises(FileNotFoundError):
         sd.as_teacher("missing.onnx")
+
+
+def test_torch_teacher_takes_a_dataframe_without_warnings():
+    """pandas hands out read-only arrays; torch warns on those unless the teacher copies them."""
+    import warnings
+
+    import pandas as pd
+    import torch
+
+    net = torch.nn.Sequential(torch.nn.Linear(3, 2))
+    df = pd.DataFrame(np.random.default_rng(0).normal(size=(50, 3)), columns=list("abc"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert sd.as_teacher(net).predict(df).shape == (50,)

@@ -44,6 +44,8 @@ class TorchTeacher(Teacher):
     def _forward(self, X: Any) -> Any:
         torch = _torch()
         arr = np.asarray(X, dtype=np.float64)
+        if not arr.flags.writeable:  # a DataFrame's read-only view: torch warns about those
+            arr = arr.copy()
         was_training = self.module.training
         self.module.eval()
         try:
