@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import math
 import sys
 import time
 import warnings
+import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -47,7 +49,12 @@ def read_table(path: str, drop: list[str] | None = None) -> Any:
     for col in drop or []:
         if col not in df.columns:
             raise CLIError(f"column {col!r} not in {path}; columns are {list(df.columns)}")
-    return df.drop(columns=drop or [])
+    if len(df) == 0:
+        raise CLIError(f"{path} has no rows (columns {list(df.columns)}, but no data under them)")
+    df = df.drop(columns=drop or [])
+    if df.shape[1] == 0:
+        raise CLIError(f"no feature columns left in {path} after --drop {','.join(map(str, drop or []))}")
+    return df
 
 
 def load_teacher_object(spec: str) -> Any:
@@ -57,6 +64,8 @@ def load_teacher_object(spec: str) -> Any:
     if suffix in (".onnx", ".pt", ".pth", ".torchscript"):
         if not p.is_file():
             raise CLIError(f"teacher file not found: {spec}")
+        if suffix != ".onnx" and not zipfile.is_zipfile(p):
+            raise CLIError(f"cannot load teacher {spec}: not a TorchScript file (torch.jit.save writes a zip archive)")
         return spec
     if suffix in (".joblib", ".pkl", ".pickle"):
         if not p.is_file():
@@ -87,6 +96,36 @@ def load_model(path: str) -> Any:
     if not Path(path).is_file():
         raise CLIError(f"model file not found: {path}")
     return load(Path(path))
+
+
+def check_output(path: str, *, makes_folders: bool = False) -> None:
+    """Fail before any work when ``path`` cannot be a file to write: a directory, or (unless the writer
+    ``makes_folders``) in a folder that does not exist."""
+    p = Path(path)
+    if p.is_dir():
+        raise CLIError(f"cannot write {path!r}: Is a directory")
+    parent = p.parent
+    if not makes_folders and not parent.is_dir():
+        raise CLIError(f"cannot write {path!r}: folder {str(parent)!r} does not exist")
+
+
+def write_output(path: str, write: Callable[[Path], Any]) -> None:
+    """``write(Path(path))``, with an OS error (permissions, a full disk, ...) as a user error."""
+    try:
+        write(Path(path))
+    except OSError as exc:
+        raise CLIError(f"cannot write {path!r}: {exc.strerror or exc}") from None
+
+
+def _positive_seconds(text: str) -> float:
+    """argparse type of a time budget: a finite number of seconds > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds > 0, got {text!r}")
+    return value
 
 
 def _split_list(text: str | None) -> list[str] | None:
@@ -144,6 +183,7 @@ def _default_as_array(teacher_spec: str, flag: bool) -> bool:
 def _run_distill(args: argparse.Namespace) -> int:
     from .api import distill
 
+    check_output(args.output)
     df = read_table(args.data, _split_list(args.drop))
     as_array = _default_as_array(args.teacher, args.as_array)
     X = _teacher_input(df, as_array)
@@ -153,7 +193,7 @@ def _run_distill(args: argparse.Namespace) -> int:
     model = distill(teacher, X, form=args.form, max_size=args.max_size, method=args.method,
                     random_state=args.random_state, **options)
     seconds = time.perf_counter() - t0
-    model.to_json(args.output)
+    write_output(args.output, model.to_json)
     print(model)
     print(f"\nwrote {args.output}: {args.form}, size {model.size}, {seconds:.1f} s, "
           f"{model.meta.get('n_queries', '?')} teacher queries")
@@ -225,13 +265,15 @@ def _run_export(args: argparse.Namespace) -> int:
     from .export import export
 
     options = {k: v for k, v in (("prefix", args.prefix), ("module", args.module)) if v is not None}
+    if args.output:
+        check_output(args.output)
     result = export(load_model(args.model), args.to, **options)
     if isinstance(result, bytes):
         if not args.output:
             raise CLIError("exporting to onnx writes a binary file: give it with -o model.onnx")
-        Path(args.output).write_bytes(result)
+        write_output(args.output, lambda p: p.write_bytes(result))
     elif args.output:
-        Path(args.output).write_text(result, encoding="utf-8")
+        write_output(args.output, lambda p: p.write_text(result, encoding="utf-8"))
     else:
         sys.stdout.write(result)
     if args.output:
@@ -270,7 +312,8 @@ def _add_automaton(sub: Any) -> None:
     p.add_argument("--alphabet", required=True, help="comma-separated input symbols, e.g. 0,1")
     p.add_argument("--max-states", type=int, default=50)
     p.add_argument("--oracle", default="auto", choices=["auto", "statistical", "whitebox", "both"])
-    p.add_argument("--time-budget", type=float, default=None, help="seconds; the best hypothesis so far is kept")
+    p.add_argument("--time-budget", type=_positive_seconds, default=None,
+                   help="seconds; the best hypothesis so far is kept")
     p.add_argument("--random-state", type=int, default=0)
     p.add_argument("--dot", help="also write the automaton as Graphviz DOT here")
     p.add_argument("-o", "--output", required=True, help="where to write the automaton JSON")
@@ -279,20 +322,27 @@ def _add_automaton(sub: Any) -> None:
 def _run_automaton(args: argparse.Namespace) -> int:
     from .automata_api import distill_automaton
 
+    check_output(args.output)
+    if args.dot:
+        check_output(args.dot)
     obj = load_teacher_object(args.teacher)
     if isinstance(obj, str):  # a TorchScript file
         import torch
 
-        obj = torch.jit.load(obj, map_location="cpu")
+        try:
+            obj = torch.jit.load(obj, map_location="cpu")
+        except Exception as exc:  # torch reports a bad file as RuntimeError (and others), with its reason
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise CLIError(f"cannot load TorchScript teacher {args.teacher}: {reason}") from None
     alphabet = _split_list(args.alphabet)
     if not alphabet:
         raise CLIError("--alphabet needs at least one symbol")
     t0 = time.perf_counter()
     model = distill_automaton(obj, alphabet=alphabet, max_states=args.max_states, oracle=args.oracle,
                               time_budget=args.time_budget, random_state=args.random_state)
-    model.to_json(args.output)
+    write_output(args.output, model.to_json)
     if args.dot:
-        Path(args.dot).write_text(model.to_dot(), encoding="utf-8")
+        write_output(args.dot, lambda p: p.write_text(model.to_dot(), encoding="utf-8"))
     print(model)
     print(f"\nwrote {args.output}: {model.size} states, {time.perf_counter() - t0:.1f} s")
     return 0
@@ -327,11 +377,21 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return COMMANDS[args.command][1](args)
-    except (CLIError, DataError, ModelFormatError, TeacherError, ValueError, TypeError, FileNotFoundError,
-            ImportError) as exc:
-        print(f"symdistill {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+    except (CLIError, DataError, ModelFormatError, TeacherError, ValueError, TypeError, ImportError) as exc:
+        message = str(exc)
+    except OSError as exc:  # a file that cannot be read or written: a directory, permissions, a full disk
+        message = str(exc) if exc.filename is None or not exc.strerror else \
+            f"cannot access {str(exc.filename)!r}: {exc.strerror}"
+    except RecursionError:  # e.g. a JSON file nested thousands of levels deep
+        message = "the input is nested too deeply to process (maximum recursion depth exceeded)"
+    except OverflowError as exc:  # a number too large for a float
+        message = f"a number is out of range: {exc}"
+    print(f"symdistill {args.command}: error: {message}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # ``python -m symdistill.cli``: run the imported module, whose CLIError is the one subcommands raise.
+    from symdistill.cli import main as _main
+
+    sys.exit(_main())

@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from ._errors import DataError
+
 
 @dataclass(frozen=True)
 class Score:
@@ -47,10 +49,41 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     return float(max(0.0, centre - half)), float(min(1.0, centre + half))
 
 
+def _check_pair(pred: np.ndarray, ref: np.ndarray, name: str, finite: bool = False) -> None:
+    """Both one label per row, the same rows, at least one, and no NaN (``finite``: nor inf) among the
+    reference labels: a NaN never equals a prediction, and would score 0 instead of failing."""
+    what = _reference(name)
+    if ref.ndim == 0 or pred.ndim == 0:
+        raise ValueError(f"cannot compute {name}: expected one prediction and one label per row, got shapes "
+                         f"{pred.shape} and {ref.shape}")
+    if pred.shape != ref.shape:
+        if pred.ndim == 1 and ref.ndim == 1:
+            raise ValueError(f"cannot compute {name}: {len(ref)} {what} for {len(pred)} rows (shapes {pred.shape} "
+                             f"and {ref.shape}); give one per row")
+        raise ValueError(f"cannot compute {name}: predictions of shape {pred.shape} and {what} of shape "
+                         f"{ref.shape} differ; give one label per row")
+    if len(ref) == 0:
+        raise ValueError(f"cannot compute {name} on 0 rows: give at least one row")
+    if ref.dtype.kind in "fc":
+        bad = np.flatnonzero((~np.isfinite(ref) if finite else np.isnan(ref)).reshape(len(ref), -1).any(axis=1))
+    elif ref.dtype.kind == "O":
+        bad = np.flatnonzero([isinstance(v, (float, np.floating)) and v != v for v in ref.reshape(-1)])
+    else:
+        bad = np.empty(0, dtype=int)
+    if bad.size:
+        nan = "NaN or infinite values" if finite else "NaN"
+        raise DataError(f"cannot compute {name}: the {what} contain {nan} ({bad.size} of {len(ref)}, first at row "
+                        f"{int(bad[0])}); drop or fill those rows")
+
+
+def _reference(name: str) -> str:
+    return "true labels" if name in ("accuracy", "R2") else "reference labels"
+
+
 def agreement(a: np.ndarray, b: np.ndarray, name: str = "fidelity") -> Score:
+    """Share of rows where predictions ``a`` equal reference labels ``b``, with a Wilson interval."""
     a, b = np.asarray(a), np.asarray(b)
-    if a.shape != b.shape:
-        raise ValueError(f"cannot compare predictions of shapes {a.shape} and {b.shape}")
+    _check_pair(a, b, name)
     hits = int(np.sum(a == b))
     lo, hi = wilson_interval(hits, len(a))
     return Score(hits / max(len(a), 1), lo, hi, len(a), name)
@@ -59,9 +92,8 @@ def agreement(a: np.ndarray, b: np.ndarray, name: str = "fidelity") -> Score:
 def regression_agreement(pred: np.ndarray, ref: np.ndarray, name: str = "fidelity R2",
                          n_boot: int = 200, random_state: int = 0) -> Score:
     """R² of ``pred`` against ``ref`` with a bootstrap 95% interval; MAE (and its interval) in ``extra``."""
-    pred, ref = np.asarray(pred, dtype=float), np.asarray(ref, dtype=float)
-    if pred.shape != ref.shape:
-        raise ValueError(f"cannot compare predictions of shapes {pred.shape} and {ref.shape}")
+    pred, ref = _numbers(pred, "predictions", name), _numbers(ref, _reference(name), name)
+    _check_pair(pred, ref, name, finite=True)
     n = len(ref)
 
     def r2(p: np.ndarray, r: np.ndarray) -> float:
@@ -75,3 +107,12 @@ def regression_agreement(pred: np.ndarray, ref: np.ndarray, name: str = "fidelit
     mae = float(np.mean(np.abs(pred - ref)))
     return Score(r2(pred, ref), float(np.percentile(r2s, 2.5)), float(np.percentile(r2s, 97.5)), n, name,
                  {"MAE": mae, "MAE low": float(np.percentile(maes, 2.5)), "MAE high": float(np.percentile(maes, 97.5))})
+
+
+def _numbers(values: Any, what: str, name: str) -> np.ndarray:
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError(f"cannot compute {name}: the {what} are not numbers (a regressor's values are compared); "
+                        f"got {np.asarray(values).dtype} values such as {np.asarray(values).reshape(-1)[:3].tolist()}"
+                        ) from None

@@ -9,7 +9,8 @@ Matching is whole-word (as ``re.fullmatch``). Grammar::
     items  := (char | char '-' char)+      (ranges by code point, restricted to the alphabet)
 
 The compiler is Thompson's construction (an epsilon-NFA) followed by the subset construction and
-minimisation. Only single-character alphabets are supported.
+minimisation. Only single-character alphabets are supported. Groups nest at most ``MAX_DEPTH``
+levels deep (a ``ValueError`` beyond).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .automata import DFA
 
 _UNSUPPORTED = set("{}^$")
 _OPERATORS = set("()|*+?[].\\") | _UNSUPPORTED
+MAX_DEPTH = 100  # nested groups; the parser recurses once per group
 
 
 class _Parser:
@@ -31,11 +33,13 @@ class _Parser:
         self.alphabet = alphabet
         self.index = {s: i for i, s in enumerate(alphabet)}
         self.pos = 0
+        self.depth = 0
         self.eps: list[list[int]] = []
         self.edges: list[list[tuple[frozenset[int], int]]] = []
 
     def error(self, message: str) -> ValueError:
-        return ValueError(f"regex {self.pattern!r}, position {self.pos}: {message}")
+        shown = self.pattern if len(self.pattern) <= 80 else self.pattern[:77] + "..."
+        return ValueError(f"regex {shown!r}, position {self.pos}: {message}")
 
     def peek(self) -> str | None:
         return self.pattern[self.pos] if self.pos < len(self.pattern) else None
@@ -98,7 +102,12 @@ class _Parser:
     def atom(self) -> tuple[int, int]:
         c = self.take()
         if c == "(":
+            if self.depth >= MAX_DEPTH:
+                self.pos -= 1
+                raise self.error(f"groups nested too deeply (more than {MAX_DEPTH} levels of parentheses)")
+            self.depth += 1
             frag = self.alt()
+            self.depth -= 1
             if self.peek() != ")":
                 raise self.error("missing ')'")
             self.take()

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cli import (CLIError, _data_options, _default_as_array, _split_list, _teacher_input, add_data_options,
-                   load_teacher_object, read_table)
+                   check_output, load_teacher_object, read_table)
 
 DEFAULT_SIZES = "2,4,8,16,32,64"
 
@@ -47,6 +47,7 @@ def run_report(args: argparse.Namespace) -> int:
 
     if Path(args.output).suffix.lower() not in (".html", ".htm"):
         raise CLIError(f"-o must name an .html file, got {args.output!r}")
+    check_output(args.output, makes_folders=True)  # the report makes its folder
     drop = _split_list(args.drop)
     df = read_table(args.data, drop)
     as_array = _default_as_array(args.teacher, args.as_array)

@@ -285,8 +285,10 @@ def _linear_atom(left: L.Expr, right: L.Expr, op: str, pos: int, target: Target)
     d = target.domain.n_features
     lc, lp, lk = _linear(left, target, d)
     rc, rp, rk = _linear(right, target, d)
-    coef = lc - rc
-    pc, const = lp - rp, lk - rk
+    with np.errstate(over="ignore", invalid="ignore"):
+        coef = lc - rc
+        pc, const = lp - rp, lk - rk
+    _check_finite((coef, pc, const), pos, target)
     if op in (">", ">="):
         coef, pc, const, op = -coef, -pc, -const, "<" if op == ">" else "<="
     if op == "!=":
@@ -297,7 +299,36 @@ def _linear_atom(left: L.Expr, right: L.Expr, op: str, pos: int, target: Target)
 
 
 def _linear(e: L.Expr, target: Target, d: int) -> tuple[np.ndarray, float, float]:
-    """(feature coefficients, prediction coefficient, constant) of a linear expression."""
+    """(feature coefficients, prediction coefficient, constant) of a linear expression.
+
+    A chain ``a + b - c * 2 ...`` is a left-leaning tree as deep as it is long: its left spine is
+    walked in a loop, so only parentheses and signs (limited by the parser) recurse."""
+    spine: list[L.BinOp] = []
+    while isinstance(e, L.BinOp):
+        spine.append(e)
+        e = e.left
+    acc = _linear_leaf(e, target, d)
+    for node in reversed(spine):
+        a, b = acc, _linear(node.right, target, d)
+        a_const = not np.any(a[0]) and a[1] == 0
+        b_const = not np.any(b[0]) and b[1] == 0
+        with np.errstate(over="ignore", invalid="ignore"):
+            if node.op == "+":
+                acc = a[0] + b[0], a[1] + b[1], a[2] + b[2]
+            elif node.op == "-":
+                acc = a[0] - b[0], a[1] - b[1], a[2] - b[2]
+            else:
+                if not (a_const or b_const):
+                    raise ConstraintError("only linear arithmetic is supported: one side of '*' must be a number",
+                                          target.text, node.pos)
+                k, (c, p, q) = (a[2], b) if a_const else (b[2], a)
+                acc = c * k, p * k, q * k
+        shown = f" ({a[2]:g} {node.op} {b[2]:g} = {acc[2]:g})" if a_const and b_const else ""
+        _check_finite(acc, node.pos, target, shown)
+    return acc
+
+
+def _linear_leaf(e: L.Expr, target: Target, d: int) -> tuple[np.ndarray, float, float]:
     if isinstance(e, L.Number):
         return np.zeros(d), 0.0, e.value
     if isinstance(e, L.Name):
@@ -316,20 +347,16 @@ def _linear(e: L.Expr, target: Target, d: int) -> tuple[np.ndarray, float, float
     if isinstance(e, L.Neg):
         c, p, k = _linear(e.operand, target, d)
         return -c, -p, -k
-    if isinstance(e, L.BinOp):
-        a, b = _linear(e.left, target, d), _linear(e.right, target, d)
-        if e.op == "+":
-            return a[0] + b[0], a[1] + b[1], a[2] + b[2]
-        if e.op == "-":
-            return a[0] - b[0], a[1] - b[1], a[2] - b[2]
-        a_const = not np.any(a[0]) and a[1] == 0
-        b_const = not np.any(b[0]) and b[1] == 0
-        if not (a_const or b_const):
-            raise ConstraintError("only linear arithmetic is supported: one side of '*' must be a number",
-                                  target.text, e.pos)
-        k, (c, p, q) = (a[2], b) if a_const else (b[2], a)
-        return c * k, p * k, q * k
     raise ConstraintError(f"a string cannot be used in arithmetic: {_show(e)}", target.text, _pos(e))
+
+
+def _check_finite(result: tuple[np.ndarray, float, float], pos: int, target: Target, shown: str = "") -> None:
+    """Arithmetic that leaves the floats (``1e308 * 10``) is an error, not an infinite bound."""
+    c, p, k = result
+    if np.all(np.isfinite(c)) and math.isfinite(p) and math.isfinite(k):
+        return
+    raise L.ConstraintSyntaxError(f"the arithmetic at position {pos} is not a finite number{shown}: "
+                                  "numbers must stay within the range of a float (about 1.8e308)", target.text, pos)
 
 
 # -- evaluation on concrete rows ----------------------------------------------------------------

@@ -16,6 +16,9 @@ on it. Grammar (lowest precedence first)::
     unary      := '-' unary | primary
     primary    := NUMBER | STRING | NAME | `quoted name` | 'prediction' | '(' expr ')'
 
+Numbers must be finite floats, and nesting (parentheses, ``not``, ``->``, signs) is limited to
+``MAX_DEPTH`` levels; beyond either the parser raises :class:`ConstraintSyntaxError`.
+
 ``prediction`` is the model's output (a class label or a value). Feature names are bare words
 (letters, digits, ``_``, ``.``) or any text between backticks (`` `capital-gain` ``); a feature
 literally called ``prediction`` must be written `` `prediction` ``. Strings are quoted with ``'``
@@ -37,9 +40,11 @@ symdistill.verify.language.ConstraintSyntaxError: expected a number, string, fea
 
 from __future__ import annotations
 
+import math
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Iterator, Union
 
 
 class ConstraintError(ValueError):
@@ -63,6 +68,10 @@ class ConstraintError(ValueError):
 
 class ConstraintSyntaxError(ConstraintError):
     """The constraint text does not follow the grammar."""
+
+
+class _TooDeep(ConstraintSyntaxError):
+    """Nesting beyond ``MAX_DEPTH``: raised straight through, never retried as another reading."""
 
 
 # -- syntax tree --------------------------------------------------------------------------------
@@ -163,6 +172,7 @@ COMPARISONS = ("<=", ">=", "==", "!=", "<", ">")
 _SYMBOLS = ("->", "<=", ">=", "==", "!=", "<", ">", "(", ")", "{", "}", ",", "+", "-", "*")
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+MAX_DEPTH = 100  # levels of parentheses, 'not', '->' and signs; keeps parsing and binding off the recursion limit
 
 
 @dataclass(frozen=True)
@@ -211,7 +221,11 @@ def tokenize(text: str) -> list[Token]:
             continue
         m = _NUMBER.match(text, i)
         if m:
-            tokens.append(Token("number", m.group(0), i, float(m.group(0))))
+            value = float(m.group(0))
+            if not math.isfinite(value):
+                raise ConstraintSyntaxError(f"number {m.group(0)!r} at position {i} is too large: it is not a finite "
+                                            "float", text, i)
+            tokens.append(Token("number", m.group(0), i, value))
             i = m.end()
             continue
         m = _WORD.match(text, i)
@@ -237,6 +251,20 @@ class _Parser:
         self.text = text
         self.tokens = tokenize(text)
         self.i = 0
+        self.depth = 0
+
+    @contextmanager
+    def _nested(self) -> Iterator[None]:
+        """One more level of nesting; past ``MAX_DEPTH`` a syntax error at the current token."""
+        if self.depth >= MAX_DEPTH:
+            t = self.tok
+            raise _TooDeep(f"the constraint is nested too deeply at position {t.pos} (more than "
+                           f"{MAX_DEPTH} levels of parentheses, 'not', '->' or signs)", self.text, t.pos)
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
 
     @property
     def tok(self) -> Token:
@@ -273,7 +301,8 @@ class _Parser:
         left = self.disj()
         if self._is("symbol", "->"):
             self._advance()
-            return Implies(left, self.implies())
+            with self._nested():
+                return Implies(left, self.implies())
         return left
 
     def disj(self) -> Node:
@@ -292,8 +321,9 @@ class _Parser:
 
     def neg(self) -> Node:
         if self._is("keyword", "not"):
-            self._advance()
-            return Not(self.neg())
+            with self._nested():
+                self._advance()
+                return Not(self.neg())
         return self.atom()
 
     def atom(self) -> Node:
@@ -305,10 +335,13 @@ class _Parser:
             # A parenthesis opens either a sub-constraint or an arithmetic group: try the first,
             # and fall back to reading a comparison when what follows is arithmetic.
             start = self.i
-            self._advance()
             try:
-                inner = self.implies()
-                self._expect("symbol", ")", "')'")
+                with self._nested():
+                    self._advance()
+                    inner = self.implies()
+                    self._expect("symbol", ")", "')'")
+            except _TooDeep:
+                raise
             except ConstraintSyntaxError as first:
                 self.i = start
                 try:
@@ -381,8 +414,9 @@ class _Parser:
 
     def unary(self) -> Expr:
         if self._is("symbol", "-"):
-            t = self._advance()
-            return Neg(self.unary(), t.pos)
+            with self._nested():
+                t = self._advance()
+                return Neg(self.unary(), t.pos)
         return self.primary()
 
     def primary(self) -> Expr:
@@ -400,9 +434,10 @@ class _Parser:
             self._advance()
             return Prediction(t.pos)
         if self._is("symbol", "("):
-            self._advance()
-            inner = self.expr()
-            self._expect("symbol", ")", "')'")
+            with self._nested():
+                self._advance()
+                inner = self.expr()
+                self._expect("symbol", ")", "')'")
             return inner
         if t.kind == "keyword":
             raise ConstraintSyntaxError(

@@ -135,9 +135,33 @@ class Robust(Property):
             mask[j] = True
         return mask
 
+    def check_ball(self, domain: Domain, c: np.ndarray, move: np.ndarray) -> None:
+        """The ball must hold some input of the domain; else every verdict would hold vacuously."""
+        for j, f in enumerate(domain.features):
+            if f.is_categorical:
+                continue
+            lo, hi = (c[j] - self.epsilon, c[j] + self.epsilon) if move[j] else (c[j], c[j])
+            lo, hi = max(lo, f.lower), min(hi, f.upper)
+            if f.kind in ("integer", "binary"):
+                lo, hi = float(np.ceil(lo)), float(np.floor(hi))
+            if lo <= hi:
+                continue
+            value = f"{f.name} = {c[j]:g}"
+            bounds = f"[{f.lower:g}, {f.upper:g}]"
+            if not move[j]:
+                why = f"{value} lies outside {f.name}'s domain {bounds} (and {f.name} does not move)"
+            elif c[j] + self.epsilon < f.lower or c[j] - self.epsilon > f.upper:
+                why = f"{value} is more than epsilon = {self.epsilon:g} outside {f.name}'s domain {bounds}"
+            else:
+                why = (f"no {f.kind} value of {f.name}'s domain {bounds} lies within epsilon = {self.epsilon:g} "
+                       f"of {c[j]:g}")
+            raise ValueError(f"robust: the point lies outside the model's domain: {why}; no input of the domain "
+                             "is in the ball, so the property would hold vacuously")
+
     def violations(self, domain: Domain, task: str, classes: Any, centre_output: Any) -> F.Formula:
         c = self.centre(domain)
         move = self.moving(domain)
+        self.check_ball(domain, c, move)
         atoms: list[F.Formula] = []
         for j, f in enumerate(domain.features):
             if f.is_categorical:
@@ -240,7 +264,7 @@ def output_range(lower: float, upper: float) -> OutputRange:
     >>> output_range(0, 100).describe()
     '0 <= prediction <= 100'
     """
-    lower, upper = float(lower), float(upper)
+    lower, upper = _real("output_range", "lower", lower), _real("output_range", "upper", upper)
     if not lower <= upper:
         raise ValueError(f"output_range: lower ({lower}) must not exceed upper ({upper})")
     return OutputRange(lower, upper)
@@ -257,9 +281,10 @@ def robust(point: Any, epsilon: float, *, features: Sequence[str] | None = None,
     >>> robust({"x": 0.5}, 0.1).epsilon
     0.1
     """
-    epsilon = float(epsilon)
+    epsilon = _real("robust", "epsilon", epsilon)
     if not (epsilon >= 0 and math.isfinite(epsilon)):
         raise ValueError(f"robust: epsilon must be a finite number >= 0, got {epsilon}")
+    tolerance = _real("robust", "tolerance", tolerance)
     if not tolerance >= 0:
         raise ValueError(f"robust: tolerance must be >= 0, got {tolerance}")
     if isinstance(point, (list, tuple)) and point and not isinstance(point[0], (list, tuple)):
@@ -306,6 +331,16 @@ def included_in(other: Any) -> IncludedIn:
     "accepted language included in '(0|1)*1'"
     """
     return IncludedIn(other)
+
+
+def _real(where: str, name: str, value: Any) -> float:
+    """``value`` as a float, or an error naming ``where`` and the argument (NaN is never a bound)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{where}: {name} must be a number, got {type(value).__name__} {value!r}")
+    out = float(value)
+    if math.isnan(out):
+        raise ValueError(f"{where}: {name} must be a number, got NaN")
+    return out
 
 
 def as_property(constraint: Any) -> Property:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -15,7 +15,7 @@ from .exact import form_of
 from .teacher import wrap_teacher
 
 
-def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Sequence[Any], max_rounds: int = 5,
+def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_rounds: int = 5,
            budget: int = 5000, queries_per_artefact: int = 400, X_eval: Any = None, backend: str = "auto",
            **options: Any) -> SymbolicModel:
     """Re-distill ``model`` until ``constraints`` hold, using the teacher's answers near counterexamples.
@@ -34,7 +34,8 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Sequence[
     teacher : the network (anything ``sd.as_teacher`` takes)
     X : array or DataFrame
         The rows ``model`` was distilled from.
-    constraints : list of str or properties
+    constraints : str, property, or a list of them
+        One constraint (as ``sd.verify`` takes it) or several.
     max_rounds, budget, queries_per_artefact : int
         Limits on rounds, on query rows added in all, and on rows added per counterexample.
     X_eval : optional
@@ -59,6 +60,13 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Sequence[
     >>> better.meta["refinement"]["holds"]
     {'the prediction is monotonically increasing in x0': True}
     """
+    if isinstance(constraints, (str, P.Property)):
+        constraints = [constraints]  # one constraint, as sd.verify takes it (not a string's characters)
+    try:
+        constraints = list(constraints)
+    except TypeError:
+        raise TypeError("refine: constraints must be a constraint (str or property) or a list of them, got "
+                        f"{type(constraints).__name__}") from None
     if not constraints:
         raise ValueError("refine needs at least one constraint")
     for name, v in (("max_rounds", max_rounds), ("budget", budget), ("queries_per_artefact", queries_per_artefact)):

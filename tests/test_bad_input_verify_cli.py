@@ -1,0 +1,339 @@
+"""Bad input to verification, metrics and the command line: a clear error naming the problem, never a raw
+internal exception (OverflowError, RecursionError, ...) or a traceback, and never a vacuous verdict."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from typing import Any
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill import cli
+from symdistill.cli import main
+from symdistill.metrics import agreement, regression_agreement
+from symdistill.models.automata import DFA
+from symdistill.verify import ConstraintSyntaxError, parse
+
+X = np.random.default_rng(0).uniform(size=(200, 4))
+
+
+def good(X: Any) -> np.ndarray:
+    X = np.asarray(X, dtype=float)
+    return (X[:, 0] + X[:, 1] > 1).astype(int)
+
+
+def double(X: Any) -> np.ndarray:
+    return np.asarray(X, dtype=float)[:, 0] * 2.0
+
+
+@pytest.fixture(scope="module")
+def tree() -> Any:
+    return sd.distill(good, X, max_size=4, random_state=0, n_samples=400)
+
+
+@pytest.fixture(scope="module")
+def reg_tree() -> Any:
+    return sd.distill(double, X, max_size=4, random_state=0, n_samples=400)
+
+
+# -- metrics ------------------------------------------------------------------------------------
+def test_fidelity_and_accuracy_refuse_zero_rows(tree: Any, reg_tree: Any) -> None:
+    with pytest.raises(ValueError, match="on 0 rows"):
+        sd.fidelity(tree, good, X[:0])
+    with pytest.raises(ValueError, match="on 0 rows"):
+        sd.accuracy(tree, X[:0], np.zeros(0))
+    with pytest.raises(ValueError, match="on 0 rows"):
+        sd.accuracy(reg_tree, X[:0], np.zeros(0))
+
+
+def test_accuracy_refuses_nan_labels(tree: Any, reg_tree: Any) -> None:
+    y = np.full(200, np.nan)
+    with pytest.raises(sd.DataError, match="true labels contain NaN"):
+        sd.accuracy(tree, X, y)
+    with pytest.raises(sd.DataError, match=r"true labels contain NaN or infinite values \(200 of 200, first at row 0"):
+        sd.accuracy(reg_tree, X, y)
+    y = double(X)
+    y[7] = np.nan
+    with pytest.raises(sd.DataError, match="1 of 200, first at row 7"):
+        sd.accuracy(reg_tree, X, y)
+    y = np.array(["a"] * 199 + [float("nan")], dtype=object)
+    with pytest.raises(sd.DataError, match="first at row 199"):
+        sd.accuracy(tree, X, y)
+
+
+def test_accuracy_names_wrong_label_counts(tree: Any, reg_tree: Any) -> None:
+    with pytest.raises(ValueError, match="100 true labels for 200 rows"):
+        sd.accuracy(tree, X, np.zeros(100))
+    with pytest.raises(ValueError, match="100 true labels for 200 rows"):
+        sd.accuracy(reg_tree, X, np.zeros(100))
+    with pytest.raises(ValueError, match=r"true labels of shape \(200, 2\)"):
+        sd.accuracy(tree, X, np.zeros((200, 2)))
+
+
+def test_regression_scores_need_numbers() -> None:
+    with pytest.raises(sd.DataError, match="predictions are not numbers"):
+        regression_agreement(np.array(["yes", "no"]), np.array([1.0, 2.0]))
+    with pytest.raises(ValueError, match="one prediction and one label per row"):
+        agreement(np.array(1), np.array(1))
+    assert agreement(np.array([1, 0]), np.array([1, 1])).value == 0.5
+
+
+# -- robust: the ball must meet the domain ------------------------------------------------------
+def test_robust_point_outside_the_domain_is_an_error_not_a_vacuous_verdict(tree: Any) -> None:
+    lo, hi = tree.domain.features[0].lower, tree.domain.features[0].upper
+    far = {"x0": 50, "x1": .5, "x2": .5, "x3": .5}
+    for backend in ("auto", "z3"):
+        with pytest.raises(ValueError, match=rf"outside the model's domain: x0 = 50 .*\[{lo:g}, {hi:g}\]"):
+            sd.verify(tree, sd.robust(far, 0.1), backend=backend)
+    with pytest.raises(ValueError, match="x0 does not move"):
+        sd.verify(tree, sd.robust(far, 0.1, features=["x1"]))
+
+
+def test_robust_ball_partly_in_the_domain_is_still_checked(tree: Any) -> None:
+    # The centre is past the upper bound, but the ball reaches back into the domain.
+    v = sd.verify(tree, sd.robust({"x0": 1.05, "x1": .5, "x2": .5, "x3": .5}, 0.1))
+    assert v.holds in (True, False)
+    v = sd.verify(tree, sd.robust({"x0": .5, "x1": .5, "x2": .5, "x3": .5}, 0.45))
+    assert not v.holds and np.all(np.abs(v.counterexample.encoded[0] - 0.5) <= 0.45)
+
+
+def test_robust_ball_without_an_integer_value_is_an_error() -> None:
+    rng = np.random.default_rng(1)
+    Xi = np.column_stack([rng.uniform(size=300), rng.integers(0, 11, size=300)]).astype(float)
+    model = sd.distill(lambda A: (np.asarray(A, float)[:, 0] > .5).astype(int), Xi, max_size=2, random_state=0)
+    assert model.domain.features[1].kind == "integer"
+    with pytest.raises(ValueError, match=r"no integer value of x1's domain \[0, 10\] lies within epsilon = 0.1 of 5.5"):
+        sd.verify(model, sd.robust([0.5, 5.5], 0.1))
+    assert sd.verify(model, sd.robust([0.5, 5.5], 0.5)).holds in (True, False)
+
+
+def test_property_arguments_are_checked_by_name() -> None:
+    with pytest.raises(TypeError, match="output_range: lower must be a number, got NoneType None"):
+        sd.output_range(None, 1)
+    with pytest.raises(TypeError, match="output_range: lower must be a number, got str 'a'"):
+        sd.output_range("a", "b")
+    with pytest.raises(TypeError, match="output_range: upper must be a number"):
+        sd.output_range(0, [1])
+    with pytest.raises(ValueError, match="output_range: upper must be a number, got NaN"):
+        sd.output_range(0, float("nan"))
+    assert sd.output_range(np.float32(0), np.int64(3)).upper == 3.0
+    assert sd.output_range(-np.inf, 1).lower == -np.inf
+    with pytest.raises(TypeError, match="robust: epsilon must be a number"):
+        sd.robust([1, 2], None)
+    with pytest.raises(TypeError, match="robust: tolerance must be a number"):
+        sd.robust([1, 2], 0.1, tolerance="x")
+
+
+# -- refine takes one constraint as verify does -------------------------------------------------
+def test_refine_takes_a_single_constraint(tree: Any) -> None:
+    one = sd.refine(tree, good, X, constraints="x0 < 2", max_rounds=1, n_samples=400)
+    assert one.meta["refinement"]["holds"] == {"x0 < 2": True}
+    prop = sd.monotonic("x0")
+    again = sd.refine(tree, good, X, constraints=prop, max_rounds=1, n_samples=400)
+    assert list(again.meta["refinement"]["holds"]) == [prop.describe()]
+    with pytest.raises(TypeError, match="constraints must be a constraint"):
+        sd.refine(tree, good, X, constraints=3)
+
+
+# -- constraint language: non-finite numbers, nesting -------------------------------------------
+@pytest.mark.parametrize("text, message", [
+    ("x0 <= 1e308 * 10", r"position 12 is not a finite number \(1e\+308 \* 10 = inf\)"),
+    ("x0 * 1e308 * 10 <= 1", "not a finite number"),
+    ("1e308 < -1e308 + x0", "not a finite number"),
+    ("x0 + 1e308 + 1e308 < 1", "not a finite number"),
+    ("x0 <= 1e400", "number '1e400' at position 6 is too large"),
+    ("x0 in {1, 1e999}", "number '1e999'"),
+])
+@pytest.mark.parametrize("backend", ["auto", "z3"])
+def test_non_finite_numbers_are_syntax_errors(tree: Any, text: str, message: str, backend: str) -> None:
+    with pytest.raises(ConstraintSyntaxError, match=message):
+        sd.verify(tree, text, backend=backend)
+
+
+def test_large_finite_numbers_still_work(tree: Any) -> None:
+    assert sd.verify(tree, "x0 <= 1e308 * 1").holds
+    assert sd.verify(tree, "x0 + 1e307 >= 1e307 - 1").holds
+
+
+@pytest.mark.parametrize("text", [
+    "(" * 300 + "x0 < 1" + ")" * 300,
+    "(" * 300 + "x0" + ")" * 300 + " < 1",
+    "not " * 300 + "x0 < 1",
+    "-" * 300 + "x0 < 1",
+    " -> ".join(["x0 < 1"] * 300),
+    "(" * 100_000,
+])
+def test_deep_nesting_is_a_syntax_error(text: str) -> None:
+    with pytest.raises(ConstraintSyntaxError, match="nested too deeply"):
+        parse(text)
+
+
+def test_nesting_within_the_limit_and_long_flat_chains_work(tree: Any) -> None:
+    assert sd.verify(tree, "(" * 100 + "x0 < 2" + ")" * 100).holds
+    assert sd.verify(tree, "(" * 100 + "x0" + ")" * 100 + " < 2").holds
+    assert sd.verify(tree, "not " * 100 + "x0 < 2").holds
+    assert sd.verify(tree, " -> ".join(["x0 < 2"] * 100)).holds
+    # A long sum is one flat level of the grammar, however many terms it has.
+    assert sd.verify(tree, " + ".join(["x0"] * 3000) + " <= 3000").holds
+    assert not sd.verify(tree, " + ".join(["x0"] * 3000) + " - 2 * x1 * 1 <= 1").holds
+    assert sd.verify(tree, " and ".join(["x0 < 2"] * 3000)).holds
+
+
+def test_regex_nesting_is_limited() -> None:
+    assert DFA.from_regex("(" * 100 + "0" + ")" * 100, "01").accepts("0")
+    for pattern in ("(" * 300 + "0" + ")" * 300, "(" * 100_000):
+        with pytest.raises(ValueError, match=r"position 100: groups nested too deeply") as info:
+            DFA.from_regex(pattern, "01")
+        assert len(str(info.value)) < 300  # the pattern is shortened in the message
+
+
+# -- the command line ---------------------------------------------------------------------------
+@pytest.fixture()
+def files(tmp_path: Any, monkeypatch: Any, tree: Any) -> Any:
+    pd = pytest.importorskip("pandas")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "cli_teachers.py").write_text(
+        "import numpy as np\n"
+        "from symdistill import TeacherError\n"
+        "def good(df):\n"
+        "    return (df['a'].to_numpy() + df['b'].to_numpy() > 1).astype(int)\n"
+        "def seq(words):\n"
+        "    return ['000' not in w for w in words]\n"
+        "def broken(df):\n"
+        "    raise TeacherError('this teacher is broken')\n"
+    )
+    pd.DataFrame(X, columns=list("abcd")).to_csv(tmp_path / "d.csv", index=False)
+    (tmp_path / "header_only.csv").write_text("a,b,c,d\n")
+    (tmp_path / "garbage.pt").write_bytes(b"garbage, not a zip archive")
+    with zipfile.ZipFile(tmp_path / "zip_garbage.pt", "w") as z:
+        z.writestr("nothing/here.txt", "not TorchScript")
+    tree.to_json(tmp_path / "tree.json")
+    (tmp_path / "outdir").mkdir()
+    return tmp_path
+
+
+def run(argv: list[str], capsys: Any) -> tuple[int, str]:
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return code, err
+
+
+@pytest.mark.parametrize("argv", [
+    ["export", "tree.json", "--to", "c", "-o", "outdir"],
+    ["export", "tree.json", "--to", "onnx", "-o", "outdir"],
+    ["distill", "--teacher", "cli_teachers:good", "--data", "d.csv", "--max-size", "2", "-o", "outdir"],
+    ["automaton", "--teacher", "cli_teachers:seq", "--alphabet", "0,1", "-o", "outdir"],
+    ["automaton", "--teacher", "cli_teachers:seq", "--alphabet", "0,1", "-o", "a.json", "--dot", "outdir"],
+])
+def test_output_that_is_a_directory(files: Any, capsys: Any, argv: list[str]) -> None:
+    code, err = run(argv, capsys)
+    assert code == 2 and "error: cannot write 'outdir': Is a directory" in err
+
+
+def test_report_output_that_is_a_directory(files: Any, capsys: Any) -> None:
+    (files / "r.html").mkdir()
+    code, err = run(["report", "--teacher", "cli_teachers:good", "--data", "d.csv", "-o", "r.html"], capsys)
+    assert code == 2 and "error: cannot write 'r.html': Is a directory" in err
+
+
+def test_output_in_a_missing_folder(files: Any, capsys: Any) -> None:
+    code, err = run(["distill", "--teacher", "cli_teachers:good", "--data", "d.csv", "-o", "nowhere/m.json"], capsys)
+    assert code == 2 and "cannot write 'nowhere/m.json': folder 'nowhere' does not exist" in err
+
+
+def test_os_errors_while_writing_are_user_errors(files: Any, capsys: Any, monkeypatch: Any) -> None:
+    def refuse(self: Any, *a: Any, **k: Any) -> None:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(cli.Path, "write_text", refuse)
+    code, err = run(["export", "tree.json", "--to", "python", "-o", "m.py"], capsys)
+    assert code == 2 and "error: cannot write 'm.py': Permission denied" in err
+
+
+@pytest.mark.parametrize("exc, message", [
+    (RecursionError("maximum recursion depth exceeded"), "the input is nested too deeply"),
+    (OverflowError("cannot convert Infinity to integer ratio"), "out of range: cannot convert Infinity"),
+    (IsADirectoryError(21, "Is a directory", "somewhere"), "cannot access 'somewhere': Is a directory"),
+    (sd.TeacherError("the teacher broke"), "the teacher broke"),
+    (sd.ModelFormatError("bad model"), "bad model"),
+])
+def test_main_turns_internal_failures_into_messages(monkeypatch: Any, capsys: Any, exc: Exception,
+                                                    message: str) -> None:
+    def boom(args: Any) -> int:
+        raise exc
+
+    monkeypatch.setitem(cli.COMMANDS, "show", (cli.COMMANDS["show"][0], boom))
+    code, err = run(["show", "m.json"], capsys)
+    assert code == 2 and err.startswith("symdistill show: error: ") and message in err
+
+
+def test_deeply_nested_model_json(files: Any, capsys: Any) -> None:
+    (files / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    code, err = run(["show", "deep.json"], capsys)
+    assert code == 2 and "error:" in err
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch.jit.load
+@pytest.mark.parametrize("teacher", ["garbage.pt", "zip_garbage.pt"])
+def test_bad_torchscript_teacher(files: Any, capsys: Any, teacher: str) -> None:
+    pytest.importorskip("torch")
+    code, err = run(["automaton", "--teacher", teacher, "--alphabet", "0,1", "-o", "a.json"], capsys)
+    assert code == 2 and "cannot load" in err and teacher in err
+    code, err = run(["distill", "--teacher", "garbage.pt", "--data", "d.csv", "-o", "o.json"], capsys)
+    assert code == 2 and "not a TorchScript file" in err
+
+
+def test_teacher_errors_exit_2(files: Any, capsys: Any) -> None:
+    code, err = run(["distill", "--teacher", "cli_teachers:broken", "--data", "d.csv", "-o", "o.json"], capsys)
+    assert code == 2 and "this teacher is broken" in err
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["-c", "a <= 1e308 * 10"], "unknown feature 'a'"),
+    (["-c", "x0 <= 1e308 * 10"], "not a finite number"),
+    (["-c", "(" * 300 + "x0 < 1" + ")" * 300], "nested too deeply"),
+    (["--output-range", "0", "nan"], "output_range: upper must be a number, got NaN"),
+])
+def test_verify_command_bad_constraints(files: Any, capsys: Any, flags: list[str], message: str) -> None:
+    code, err = run(["verify", "tree.json", *flags], capsys)
+    assert code == 2 and message in err
+
+
+def test_verify_command_deep_regex(files: Any, capsys: Any) -> None:
+    dfa = sd.distill_automaton(lambda words: ["000" not in w for w in words], alphabet=["0", "1"], random_state=0)
+    dfa.to_json(files / "dfa.json")
+    code, err = run(["verify", "dfa.json", "--never-accepts", "(" * 300 + "0" + ")" * 300], capsys)
+    assert code == 2 and "nested too deeply" in err
+    code, err = run(["verify", "dfa.json", "--never-accepts", ".*000.*"], capsys)
+    assert code == 0
+
+
+def test_csv_without_rows_or_without_feature_columns(files: Any, capsys: Any) -> None:
+    code, err = run(["distill", "--teacher", "cli_teachers:good", "--data", "header_only.csv", "-o", "o.json"],
+                    capsys)
+    assert code == 2 and "header_only.csv has no rows" in err
+    code, err = run(["distill", "--teacher", "cli_teachers:good", "--data", "d.csv", "--drop", "a,b,c,d",
+                     "-o", "o.json"], capsys)
+    assert code == 2 and "no feature columns left in d.csv after --drop a,b,c,d" in err
+    code, err = run(["evaluate", "tree.json", "--teacher", "cli_teachers:good", "--data", "header_only.csv"], capsys)
+    assert code == 2 and "has no rows" in err
+
+
+@pytest.mark.parametrize("budget", ["nan", "inf", "-1", "0", "soon"])
+def test_time_budget_must_be_positive_and_finite(files: Any, capsys: Any, budget: str) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["automaton", "--teacher", "cli_teachers:seq", "--alphabet", "0,1", "-o", "a.json",
+              "--time-budget", budget])
+    assert info.value.code == 2
+    assert "argument --time-budget" in capsys.readouterr().err
+
+
+def test_time_budget_accepts_seconds(files: Any, capsys: Any) -> None:
+    assert main(["automaton", "--teacher", "cli_teachers:seq", "--alphabet", "0,1", "-o", "a.json",
+                 "--time-budget", "30"]) == 0
+    assert json.loads((files / "a.json").read_text())["kind"] in ("dfa", "moore")
