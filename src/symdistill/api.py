@@ -50,6 +50,12 @@ def _model_predict(model: Any, X: Any) -> np.ndarray:
     return np.asarray(model.predict(X))
 
 
+def _check_model(model: Any, where: str) -> None:
+    if not callable(getattr(model, "predict", None)):
+        raise TypeError(f"{where}: model must be a symdistill model (Tree, RuleSet, LinearModel, ...) or another "
+                        f"object with predict(X), got {type(model).__name__}")
+
+
 def fidelity(model: Any, teacher: Any, X: Any) -> Score:
     """Agreement of ``model`` with ``teacher`` on ``X``.
 
@@ -57,10 +63,16 @@ def fidelity(model: Any, teacher: Any, X: Any) -> Score:
     Regressors: R² of the model's values against the teacher's, with a bootstrap interval;
     the mean absolute error is in ``score.extra["MAE"]``.
     """
+    _check_model(model, "fidelity")
     t = teacher if isinstance(teacher, Teacher) else as_teacher(teacher)
     domain = getattr(model, "domain", None)
     Xt = domain.decode(domain.encode(X)) if domain is not None else X
     ref = t.predict(Xt)
+    task = getattr(model, "task", None)
+    if task in ("classification", "regression") and t.task in ("classification", "regression") and task != t.task:
+        raise ValueError(f"fidelity: the model is a {task} model but the teacher answers as a {t.task} model, so "
+                         f"their outputs cannot be compared; score against the teacher it was distilled from (if "
+                         f"that teacher's task was guessed wrongly, wrap it: sd.as_teacher(teacher, task={task!r}))")
     pred = _model_predict(model, X)
     if t.task == "regression":
         return regression_agreement(pred, ref)
@@ -69,6 +81,7 @@ def fidelity(model: Any, teacher: Any, X: Any) -> Score:
 
 def accuracy(model: Any, X: Any, y: Any) -> Score:
     """Share of rows where ``model`` predicts the true label ``y`` (R² for regressors)."""
+    _check_model(model, "accuracy")
     pred = _model_predict(model, X)
     y = np.asarray(y)
     if getattr(model, "task", "classification") == "regression":
