@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
+import numpy as np
 import pytest
 
 import symdistill as sd
@@ -33,7 +36,7 @@ def test_distill_show_evaluate_with_onnx_teacher(onnx_file, csv_rows, tmp_path, 
     assert "if " in capsys.readouterr().out
     assert main(["evaluate", str(out), "--teacher", str(onnx_file), "--data", str(hold), "--label", "label"]) == 0
     text = capsys.readouterr().out
-    assert "fidelity" in text and "accuracy" in text
+    assert "fidelity" in text and "against --label label: accuracy" in text
     reported = float(text.split("fidelity ")[1].split()[0])
     expected = float(sd.fidelity(tree, torch_mlp, blobs[1]))
     assert abs(reported - expected) < 1e-3
@@ -46,7 +49,9 @@ def test_module_attribute_teacher(csv_rows, tmp_path, monkeypatch, capsys):
         "def predict(df):\n"
         "    return (df['a'].to_numpy() > 0.5).astype(int)\n"
     )
-    monkeypatch.syspath_prepend(str(tmp_path))
+    # found in the working directory, as `python -m` would (the console script has no '' on sys.path)
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", str(tmp_path))])
+    monkeypatch.chdir(tmp_path)
     out = tmp_path / "t.json"
     assert main(["distill", "--teacher", "my_teacher:predict", "--data", str(train), "--max-size", "4",
                  "-o", str(out)]) == 0
@@ -112,3 +117,13 @@ def test_automaton_command_learns_tomita4(tmp_path, monkeypatch, capsys):
     assert dfa.size == 4 and dfa.accepts("0010") and not dfa.accepts("10001")
     assert dot.read_text().startswith("digraph")
     assert main(["automaton", "--teacher", "seq_teacher:no_triple_zero", "--alphabet", "", "-o", str(out)]) == 2
+
+
+def test_show_into_a_pipe_that_closes_early_is_quiet(tmp_path):
+    """`symdistill show big.json | head -1`: no BrokenPipeError traceback, exit 0."""
+    X = np.random.default_rng(0).uniform(size=(400, 3))
+    tree = sd.distill(lambda X: (X[:, 0] > X[:, 1]).astype(int), X, max_size=64, random_state=0, n_samples=2000)
+    tree.to_json(tmp_path / "t.json")
+    cmd = f"{sys.executable} -m symdistill.cli show {tmp_path / 't.json'} | head -c 10"
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == "" and len(done.stdout) == 10

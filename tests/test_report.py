@@ -353,11 +353,12 @@ def test_cli_report_with_holdout_file(tmp_path: Path, capsys: pytest.CaptureFixt
     model = DecisionTreeClassifier(max_depth=3, random_state=0).fit(pd.DataFrame(X, columns=["a", "b", "c"]), y)
     joblib.dump(model, tmp_path / "teacher.joblib")
     pd.DataFrame(X[:450], columns=["a", "b", "c"]).to_csv(tmp_path / "rows.csv", index=False)
-    pd.DataFrame(X[450:], columns=["a", "b", "c"]).to_csv(tmp_path / "hold.csv", index=False)
+    # the holdout also has a label column: --drop takes it out of the file that has it
+    pd.DataFrame(X[450:], columns=["a", "b", "c"]).assign(y=y[450:]).to_csv(tmp_path / "hold.csv", index=False)
     out = tmp_path / "out" / "r.html"
     with pytest.warns(UserWarning, match="pickle"):
         code = main(["report", "--teacher", str(tmp_path / "teacher.joblib"), "--data", str(tmp_path / "rows.csv"),
-                     "--holdout", str(tmp_path / "hold.csv"), "--forms", "tree", "--sizes", "2,4",
+                     "--holdout", str(tmp_path / "hold.csv"), "--drop", "y", "--forms", "tree", "--sizes", "2,4",
                      "--n-samples", "800", "-o", str(out), "--no-progress",
                      "--constraint", "a <= 0.4 -> prediction == 0"])
     assert code == 0

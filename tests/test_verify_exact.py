@@ -357,6 +357,16 @@ def test_verdict_fields_and_text() -> None:
     assert not d.holds and d.counterexample.pair[0]["x1"] < d.counterexample.pair[1]["x1"]
 
 
+def test_monotonic_without_target_names_the_class_it_is_about() -> None:
+    """A binary classifier's default target is its last class: the verdict says so, and is the
+    same verdict as with that target given."""
+    t = Tree(DOM, "classification", np.array(["approve", "deny"]), children_left=[1, -1, -1],
+             children_right=[2, -1, -1], feature=[1, -1, -1], threshold=[2.5, 0, 0], value=[[1, 1], [0, 1], [1, 0]])
+    v = sd.verify(t, sd.monotonic("x1"))
+    assert v.constraint == "prediction == 'deny' is monotonically increasing in x1" and not v.holds
+    assert sd.verify(t, sd.monotonic("x1", target="approve")).holds
+
+
 @pytest.mark.parametrize("prop, error, fragment", [
     (sd.monotonic("x2", target="a"), ValueError, "categorical"),
     (sd.monotonic("x0"), ValueError, "multi-class model needs target"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import math
+import os
 import sys
 import time
 import warnings
@@ -76,6 +77,8 @@ def load_teacher_object(spec: str) -> Any:
         return joblib.load(p)
     if ":" in spec:
         mod_name, _, attr = spec.partition(":")
+        if "" not in sys.path and os.getcwd() not in sys.path:  # as `python -m` does: modules here are found
+            sys.path.insert(0, os.getcwd())
         try:
             obj: Any = importlib.import_module(mod_name)
         except ImportError as exc:
@@ -233,7 +236,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     print(f"model: {model!r}")
     print(fidelity(model, teacher, X))
     if labels is not None:
-        print(accuracy(model, X, labels))
+        print(f"against --label {args.label}: {accuracy(model, X, labels)}")
     return 0
 
 
@@ -379,6 +382,9 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command][1](args)
     except (CLIError, DataError, ModelFormatError, TeacherError, ValueError, TypeError, ImportError) as exc:
         message = str(exc)
+    except BrokenPipeError:  # `symdistill show m.json | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
     except OSError as exc:  # a file that cannot be read or written: a directory, permissions, a full disk
         message = str(exc) if exc.filename is None or not exc.strerror else \
             f"cannot access {str(exc.filename)!r}: {exc.strerror}"

@@ -41,6 +41,10 @@ def _sizes(text: str) -> list[int]:
         raise CLIError(f"--sizes must be comma-separated whole numbers, got {text!r}") from None
 
 
+def _columns(path: str) -> list[str]:
+    return [str(c) for c in read_table(path).columns]
+
+
 def run_report(args: argparse.Namespace) -> int:
     from ..frontier import frontier
     from .build import report
@@ -48,13 +52,15 @@ def run_report(args: argparse.Namespace) -> int:
     if Path(args.output).suffix.lower() not in (".html", ".htm"):
         raise CLIError(f"-o must name an .html file, got {args.output!r}")
     check_output(args.output, makes_folders=True)  # the report makes its folder
-    drop = _split_list(args.drop)
-    df = read_table(args.data, drop)
+    drop = _split_list(args.drop) or []
+    hold_columns = _columns(args.holdout) if args.holdout else []
+    # A column to drop may be in only one of the files (a label column the holdout alone has).
+    df = read_table(args.data, [c for c in drop if c not in hold_columns or c in _columns(args.data)])
     as_array = _default_as_array(args.teacher, args.as_array)
     X = _teacher_input(df, as_array)
     X_hold = None
     if args.holdout:
-        hold = read_table(args.holdout, drop)
+        hold = read_table(args.holdout, [c for c in drop if c in hold_columns])
         if list(hold.columns) != list(df.columns):
             raise CLIError(f"--holdout columns {list(hold.columns)} differ from --data columns {list(df.columns)}")
         X_hold = _teacher_input(hold, as_array)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import time
 from typing import Any
 
@@ -61,7 +63,7 @@ def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any =
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
     if not isinstance(search_budget, (int, np.integer)) or search_budget < 0:
         raise ValueError(f"search_budget must be a non-negative integer, got {search_budget!r}")
-    prop = P.as_property(constraint)
+    prop = _default_target_named(model, P.as_property(constraint))
     form = exact.form_of(model)
     t0 = time.perf_counter()
     if form == "dfa":
@@ -125,6 +127,15 @@ def _question(model: Any, prop: P.Property) -> tuple[Question, Any]:
             raise ValueError(f"equivalent: cannot compare a {model.task} model with a {other.task} model")
         return Question("equivalent"), other
     raise TypeError(f"{type(prop).__name__} applies to automata, not to a {model.kind} model")
+
+
+def _default_target_named(model: Any, prop: Any) -> Any:
+    """A binary classifier's monotonicity without ``target`` is about its last class: name that class,
+    so the verdict says which class is monotonic ("prediction == 'deny' is monotonically ...")."""
+    if not isinstance(prop, P.Monotonic) or prop.target is not None or getattr(model, "task", None) != "classification":
+        return prop
+    labels = [c.item() if isinstance(c, np.generic) else c for c in model.classes]
+    return dataclasses.replace(prop, target=labels[1]) if len(labels) == 2 else prop
 
 
 def _target(model: Any, target: Any) -> int | None:
