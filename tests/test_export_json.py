@@ -78,6 +78,15 @@ def test_saved_models_validate_and_round_trip(name, models, validator):
     ("dfa", lambda d: d["accepting"].__setitem__(0, 1), "accepting"),
     ("moore", lambda d: d.__setitem__("version", 2), "version"),
     ("tree", lambda d: d.__setitem__("kind", "forest"), "forest"),
+    ("tree", lambda d: d.__setitem__("classes", [0, "a", "b"]), "classes"),
+    ("rules", lambda d: d.__setitem__("classes", [d["classes"][0]] * 2), "classes"),
+    ("moore", lambda d: d.__setitem__("classes", ["x", "x"]), "non-unique"),
+    ("tree", lambda d: d["domain"]["features"][3].update(categories=["a", "a", "b", "c"]), "non-unique"),
+    ("tree", lambda d: d["domain"]["features"][3].__setitem__("lower", 1.0), "lower"),
+    ("tree", lambda d: d["domain"]["features"][0].__setitem__("categories", ["a"]), "categories"),
+    ("distilled tree", lambda d: d["value"].__setitem__(0, [-5, 6]), "minimum"),
+    ("tree", lambda d: d["domain"]["features"][0].update(kind="binary", lower=0.0, upper=2.0), "maximum"),
+    ("linear", lambda d: d["terms"][0][0].__setitem__("direction", -1), "knot"),
 ])
 def test_schema_rejects_malformed_models(name, damage, where, models, validator):
     data = models[name].to_dict()

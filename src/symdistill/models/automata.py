@@ -542,7 +542,7 @@ class MooreMachine(_Automaton):
     def _from_payload(cls, payload: dict[str, Any]) -> MooreMachine:
         alphabet, table, initial, meta = cls._read_common(payload)
         classes = require(payload, "classes", list)
-        labels_from_json(classes)  # checks: non-empty, strings or numbers
+        labels_from_json(classes, mixed=True)  # checks: non-empty, distinct, strings or numbers
         outs = require(payload, "outputs", list)
         if len(outs) != len(table) or not all(isinstance(o, int) and not isinstance(o, bool)
                                               and 0 <= o < len(classes) for o in outs):

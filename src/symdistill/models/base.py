@@ -8,12 +8,15 @@ types only); JSON, copying and equality are all built on it.
 from __future__ import annotations
 
 import json
+import math
+import sys
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
 from .._errors import ModelFormatError
+from ..domain import Domain
 
 FORMAT = "symdistill"
 FORMAT_VERSION = 1
@@ -86,7 +89,10 @@ class SymbolicModel:
 def load(source: str | Path | dict[str, Any] | bytes) -> SymbolicModel:
     """Rebuild a symbolic model from its JSON text, a path to a JSON file, or its ``to_dict()``.
 
-    Only JSON is read: loading a model never executes code.
+    Only JSON is read: loading a model never executes code. A string that starts with ``{`` or
+    ``[`` is JSON text (unless it names a file); any other string is a path. A malformed model
+    raises :class:`~symdistill.ModelFormatError` naming the field and the problem: no model loads
+    that could not be saved again.
 
     >>> import symdistill as sd
     >>> sd.load('{"format": "symdistill", "version": 1, "kind": "nope"}')
@@ -95,37 +101,158 @@ def load(source: str | Path | dict[str, Any] | bytes) -> SymbolicModel:
     symdistill._errors.ModelFormatError: unknown model kind 'nope'; known kinds: ...
     """
     if isinstance(source, (bytes, bytearray)):
-        source = source.decode("utf-8")
-    if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith("{")):
-        path = Path(source)
-        if not path.is_file():
-            raise ModelFormatError(f"no such model file: {str(source)!r} (expected JSON text or a path)")
-        source = path.read_text(encoding="utf-8")
+        source = _decode(bytes(source), "model")
+    if isinstance(source, Path) or (isinstance(source, str) and not _is_json_text(source)):
+        source = _read_file(source)
     if isinstance(source, str):
-        try:
-            data = json.loads(source)
-        except json.JSONDecodeError as exc:
-            raise ModelFormatError(f"model is not valid JSON: {exc}") from None
+        data = _parse(source)
     else:
         data = source
     if not isinstance(data, dict):
-        raise ModelFormatError(f"model must be a JSON object, got {type(data).__name__}")
+        raise ModelFormatError(f"model must be a JSON object, got {_json_type(data)}")
+    _check_plain_json(data)
     if data.get("format") != FORMAT:
-        raise ModelFormatError(f"not a symdistill model: 'format' is {data.get('format')!r}, expected {FORMAT!r}")
-    if data.get("version") != FORMAT_VERSION:
+        raise ModelFormatError(f"not a symdistill model: 'format' is {_short(data.get('format'))}, expected {FORMAT!r}")
+    version = data.get("version")
+    if isinstance(version, bool) or version != FORMAT_VERSION:
         raise ModelFormatError(
-            f"unsupported model format version {data.get('version')!r}; this symdistill reads {FORMAT_VERSION}"
+            f"unsupported model format version {_short(version)}; this symdistill reads {FORMAT_VERSION}"
         )
     kind = data.get("kind")
-    if kind not in _REGISTRY:
-        raise ModelFormatError(f"unknown model kind {kind!r}; known kinds: {', '.join(registered_kinds())}")
+    if not isinstance(kind, str) or kind not in _REGISTRY:
+        raise ModelFormatError(f"unknown model kind {_short(kind)}; known kinds: {', '.join(registered_kinds())}")
     payload = {k: v for k, v in data.items() if k not in ("format", "version", "kind")}
     try:
         return _REGISTRY[kind]._from_payload(payload)
     except ModelFormatError:
         raise
-    except (KeyError, TypeError, ValueError, IndexError) as exc:
+    except (KeyError, TypeError, ValueError, IndexError, OverflowError) as exc:
         raise ModelFormatError(f"malformed {kind} model: {type(exc).__name__}: {exc}") from None
+
+
+# -- reading JSON ---------------------------------------------------------------------------------
+MAX_NESTING = 100  # models are a few levels deep; free-form 'meta' gets the rest
+_ATOMS = {str, bool, type(None)}
+_NUMBERS = {int, float, bool}
+
+
+def _is_json_text(text: str) -> bool:
+    head = text.lstrip()
+    return head.startswith("{") or (head.startswith("[") and not _is_file(text))
+
+
+def _is_file(text: str) -> bool:
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte, ...
+        return False
+
+
+def _read_file(source: str | Path) -> str:
+    path = Path(source)
+    if not _is_file(str(path)):
+        raise ModelFormatError(f"no such model file: {_short(str(source))} (expected JSON text or a path)")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ModelFormatError(f"cannot read model file {_short(str(source))}: {exc.strerror or exc}") from None
+    return _decode(raw, f"model file {_short(str(source))}")
+
+
+def _decode(raw: bytes, what: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ModelFormatError(f"{what} is not UTF-8 JSON text: {exc.reason} at byte {exc.start}") from None
+
+
+def _reject_constant(token: str) -> Any:
+    raise ModelFormatError(f"model JSON holds {token}, which is not standard JSON: numbers must be finite")
+
+
+def _parse(text: str) -> Any:
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except ModelFormatError:
+        raise
+    except json.JSONDecodeError as exc:
+        raise ModelFormatError(f"model is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ModelFormatError(f"model JSON is nested too deeply (more than {MAX_NESTING} levels)") from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise ModelFormatError(f"model is not valid JSON: {exc}") from None
+
+
+def _check_plain_json(data: Any) -> None:
+    """Raise ModelFormatError unless ``data`` is plain JSON that ``to_json`` can write back:
+    objects with string keys, arrays, strings, booleans, null and finite numbers, nested at most
+    ``MAX_NESTING`` levels. The error names the offending field."""
+    stack: list[tuple[Any, Any, int]] = [(data, None, 0)]
+    while stack:
+        value, trail, depth = stack.pop()
+        if isinstance(value, dict):
+            if depth >= MAX_NESTING:
+                raise ModelFormatError(f"model JSON is nested too deeply (more than {MAX_NESTING} levels, "
+                                       f"at {_trail(trail)})")
+            for k, v in value.items():
+                if not isinstance(k, str):
+                    raise ModelFormatError(f"malformed model: key {_short(k)} in {_trail(trail)} is not a string")
+                stack.append((v, (k, trail), depth + 1))
+        elif isinstance(value, (list, tuple)):
+            if depth >= MAX_NESTING:
+                raise ModelFormatError(f"model JSON is nested too deeply (more than {MAX_NESTING} levels, "
+                                       f"at {_trail(trail)})")
+            if _flat(value):  # fast paths for the long arrays of trees and linear models
+                continue
+            inline = depth + 1 < MAX_NESTING
+            stack.extend((v, (i, trail), depth + 1) for i, v in enumerate(value)
+                         if not (inline and type(v) is list and _flat(v)))
+        elif isinstance(value, float):
+            if not math.isfinite(value):  # NaN, or a number such as 1e400 read as inf
+                raise ModelFormatError(f"malformed model: {_trail(trail)} holds a non-finite number ({value}); "
+                                       "numbers must be finite")
+        elif isinstance(value, int):
+            if not isinstance(value, bool) and abs(value) > sys.float_info.max:
+                raise ModelFormatError(f"malformed model: {_trail(trail)} holds an integer too large for a float "
+                                       f"({len(str(abs(value)))} digits)")
+        elif not (value is None or isinstance(value, str)):
+            raise ModelFormatError(f"malformed model: {_trail(trail)} holds a {type(value).__name__}, "
+                                   "not a JSON value")
+
+
+def _flat(values: list | tuple) -> bool:
+    """True when ``values`` holds only strings, booleans, nulls and finite numbers: nothing to look inside."""
+    kinds = set(map(type, values))
+    if kinds <= _ATOMS:
+        return True
+    if kinds <= _NUMBERS:
+        try:
+            return all(map(math.isfinite, values))
+        except OverflowError:  # an integer too large for a float: the caller finds and names it
+            return False
+    return False
+
+
+def _trail(trail: Any) -> str:
+    keys: list[Any] = []
+    while trail is not None:
+        key, trail = trail
+        keys.append(key)
+    text = ""
+    for key in reversed(keys):
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else key)
+    return f"field {text!r}" if text else "the model"
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """``repr`` of a value from a model, cut to ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def require(payload: dict[str, Any], key: str, types: type | tuple[type, ...]) -> Any:
@@ -146,12 +273,99 @@ def labels_to_json(classes: np.ndarray | None) -> list | None:
     return [c.item() if isinstance(c, np.generic) else c for c in classes]
 
 
-def labels_from_json(values: list | None) -> np.ndarray | None:
+def labels_from_json(values: list | None, *, mixed: bool = False) -> np.ndarray | None:
+    """Class labels read from JSON: a non-empty list of distinct strings, numbers or booleans.
+
+    Unless ``mixed``, the labels are all strings, all numbers or all booleans: NumPy would
+    otherwise turn ``[0, "a"]`` into ``["0", "a"]``, a different model.
+    """
     if values is None:
         return None
     if not isinstance(values, list) or not values:
         raise ModelFormatError("malformed model: 'classes' should be a non-empty list")
     for v in values:
         if not isinstance(v, (str, int, float, bool)):
-            raise ModelFormatError(f"malformed model: class label {v!r} is not a string or number")
-    return np.asarray(values)
+            raise ModelFormatError(f"malformed model: class label {_short(v)} is not a string or number")
+    if not mixed:
+        kinds = {_label_kind(v) for v in values}
+        if len(kinds) > 1:
+            raise ModelFormatError(f"malformed model: 'classes' mixes {' and '.join(sorted(kinds))} labels "
+                                   f"({_short(values)}); labels must all be strings, all numbers or all booleans")
+    check_distinct_labels(values)
+    if mixed:
+        return np.asarray(values, dtype=object)
+    arr = np.asarray(values)
+    if any(a != v for a, v in zip(labels_to_json(arr), values)):  # ints beyond float precision mixed with floats
+        raise ModelFormatError(f"malformed model: 'classes' {_short(values)} cannot be held without changing them "
+                               "(integers too large to mix with non-integers)")
+    return arr
+
+
+def _label_kind(v: Any) -> str:
+    if isinstance(v, (bool, np.bool_)):
+        return "boolean"
+    return "string" if isinstance(v, str) else "number"
+
+
+def check_distinct_labels(classes: Any, what: str = "'classes'") -> None:
+    """ModelFormatError when a label repeats (``1``, ``1.0`` and ``True`` count as the same label)."""
+    labels = labels_to_json(classes)
+    seen: set[Any] = set()
+    for c in labels:
+        try:
+            dup = c in seen
+            seen.add(c)
+        except TypeError:  # an unhashable label: not a JSON label at all
+            raise ModelFormatError(f"malformed model: class label {_short(c)} is not a string or number") from None
+        if dup:
+            raise ModelFormatError(f"malformed model: {what} has repeated label {_short(c)}")
+
+
+def domain_from_json(payload: dict[str, Any]) -> Domain:
+    """The model's ``domain`` field as a :class:`~symdistill.domain.Domain`, holding to the
+    invariants that ``Domain.from_data`` gives every feature: number bounds (not strings), a
+    categorical feature's codes run over ``0 .. n_categories - 1`` (absent bounds are taken as
+    that) with distinct categories, a binary feature lies within 0..1, and only categorical
+    features list categories."""
+    raw = require(payload, "domain", dict)
+    feats = raw.get("features")
+    if isinstance(feats, list):
+        fixed = []
+        for f in feats:
+            if isinstance(f, dict) and isinstance(f.get("name"), str):
+                f = _feature_json(f)
+            fixed.append(f)
+        raw = {**raw, "features": fixed}
+    domain = Domain.from_dict(raw)
+    for f in domain.features:
+        where = f"malformed domain: feature {f.name!r}"
+        if f.is_categorical:
+            if len(set(f.categories)) != len(f.categories):
+                dup = next(c for i, c in enumerate(f.categories) if c in f.categories[:i])
+                raise ModelFormatError(f"{where} has repeated category {_short(dup)} (1, 1.0 and true count as one)")
+            if f.lower != 0 or f.upper != len(f.categories) - 1:
+                raise ModelFormatError(f"{where}: a categorical feature's bounds are its codes 0 .. "
+                                       f"{len(f.categories) - 1}, got lower {f.lower!r}, upper {f.upper!r}")
+        elif f.categories:
+            raise ModelFormatError(f"{where}: only categorical features have 'categories', this one is {f.kind!r}")
+        elif f.kind == "binary" and not 0 <= f.lower <= f.upper <= 1:
+            raise ModelFormatError(f"{where}: a binary feature's bounds lie within 0..1, "
+                                   f"got lower {f.lower!r}, upper {f.upper!r}")
+    return domain
+
+
+def _feature_json(f: dict[str, Any]) -> dict[str, Any]:
+    """One feature entry checked for the types ``Feature.from_dict`` would convert silently."""
+    name = f["name"]
+    for key in ("lower", "upper"):
+        if key in f and (isinstance(f[key], bool) or not isinstance(f[key], (int, float))):
+            raise ModelFormatError(f"malformed domain: feature {name!r} field {key!r} should be a number, "
+                                   f"got {_short(f[key])}")
+    if "kind" in f and not isinstance(f["kind"], str):
+        raise ModelFormatError(f"malformed domain: feature {name!r} field 'kind' should be a string, "
+                               f"got {_short(f['kind'])}")
+    cats = f.get("categories")
+    if f.get("kind") == "categorical" and isinstance(cats, list) and cats:
+        defaults = {"lower": 0, "upper": len(cats) - 1}
+        f = {**defaults, **f}
+    return f

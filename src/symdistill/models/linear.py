@@ -46,7 +46,8 @@ import numpy as np
 
 from .._errors import ModelFormatError
 from ..domain import Domain
-from .base import SymbolicModel, labels_from_json, labels_to_json, register_model, require
+from .base import (SymbolicModel, check_distinct_labels, domain_from_json, labels_from_json, labels_to_json,
+                   register_model, require)
 
 LINKS = ("identity", "logistic", "softmax")
 
@@ -129,7 +130,12 @@ class Factor:
         knot = d.get("knot")
         if knot is not None and (not isinstance(knot, (int, float)) or isinstance(knot, bool)):
             raise ModelFormatError(f"malformed linear model: hinge knot should be a number, got {knot!r}")
-        return cls(feature, d.get("category"), None if knot is None else float(knot), d.get("direction", 1))
+        direction = d.get("direction", 1)
+        if not isinstance(direction, int) or isinstance(direction, bool):
+            raise ModelFormatError(f"malformed linear model: hinge direction should be 1 or -1, got {direction!r}")
+        if "direction" in d and knot is None:
+            raise ModelFormatError(f"malformed linear model: term factor {d!r} has a hinge 'direction' but no 'knot'")
+        return cls(feature, d.get("category"), None if knot is None else float(knot), direction)
 
 
 @dataclass(frozen=True)
@@ -292,6 +298,7 @@ class LinearModel(SymbolicModel):
         else:
             if self.classes is None or len(self.classes) < 2:
                 raise ModelFormatError("a classification linear model needs at least 2 'classes'")
+            check_distinct_labels(self.classes)
             k = len(self.classes)
             if self.link == "logistic" and (k != 2 or rows != 1):
                 raise ModelFormatError(f"the logistic link needs 2 classes and one row of weights, "
@@ -457,10 +464,10 @@ class LinearModel(SymbolicModel):
             raise ModelFormatError("malformed linear model: 'coef' must hold one or more rows of equal length")
         terms = [Term.from_json(t) for t in require(p, "terms", list)]
         arr = np.array(coef, dtype=float).reshape(len(coef), widths.pop())
-        meta = p.get("meta") or {}
+        meta = {} if p.get("meta") is None else p["meta"]
         if not isinstance(meta, dict):
             raise ModelFormatError("malformed linear model: 'meta' should be an object")
-        return cls(Domain.from_dict(require(p, "domain", dict)), require(p, "task", str),
+        return cls(domain_from_json(p), require(p, "task", str),
                    labels_from_json(p.get("classes")), terms=terms, coef=arr, intercept=intercept,
                    link=require(p, "link", str), meta=meta)
 

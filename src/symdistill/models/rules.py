@@ -22,7 +22,8 @@ import numpy as np
 
 from .._errors import ModelFormatError
 from ..domain import Domain
-from .base import SymbolicModel, labels_from_json, labels_to_json, register_model, require
+from .base import (SymbolicModel, check_distinct_labels, domain_from_json, labels_from_json, labels_to_json,
+                   register_model, require)
 from .region import Box
 
 NUMERIC_OPS = ("<=", ">")
@@ -333,6 +334,7 @@ class RuleSet(SymbolicModel):
         if self.task == "classification":
             if self.classes is None or self.classes.ndim != 1 or len(self.classes) == 0:
                 raise ModelFormatError("a classification rule set needs a non-empty 1-D 'classes'")
+            check_distinct_labels(self.classes)
             k = len(self.classes)
         elif self.classes is not None:
             raise ModelFormatError("a regression rule set has no 'classes'")
@@ -543,11 +545,11 @@ class RuleSet(SymbolicModel):
 
     @classmethod
     def _from_payload(cls, p: dict[str, Any]) -> RuleSet:
-        meta = p.get("meta") or {}
+        meta = {} if p.get("meta") is None else p["meta"]
         if not isinstance(meta, dict):
             raise ModelFormatError(f"malformed rules: 'meta' should be an object, got {type(meta).__name__}")
         return cls(
-            Domain.from_dict(require(p, "domain", dict)),
+            domain_from_json(p),
             require(p, "task", str),
             labels_from_json(p.get("classes")),
             [Rule.from_dict(r) for r in require(p, "rules", list)],

@@ -13,7 +13,8 @@ import numpy as np
 
 from .._errors import ModelFormatError
 from ..domain import Domain
-from .base import SymbolicModel, labels_from_json, labels_to_json, register_model, require
+from .base import (SymbolicModel, _short, check_distinct_labels, domain_from_json, labels_from_json, labels_to_json,
+                   register_model, require)
 from .region import Box
 
 
@@ -79,12 +80,23 @@ class Tree(SymbolicModel):
         if self.task not in ("classification", "regression"):
             raise ModelFormatError(f"tree task must be 'classification' or 'regression', got {self.task!r}")
         if self.task == "classification":
-            if self.classes is None or self.value.shape[1] != len(self.classes):
+            if self.classes is None or self.classes.ndim != 1 or self.value.shape[1] != len(self.classes):
                 raise ModelFormatError("a classification tree needs 'classes' matching the width of 'value'")
+            check_distinct_labels(self.classes)
         elif self.value.shape[1] != 1:
             raise ModelFormatError("a regression tree holds one value per node")
+        elif self.classes is not None:
+            raise ModelFormatError("a regression tree has no 'classes'")
         if not np.all(np.isfinite(self.value)):
             raise ModelFormatError("tree 'value' holds non-finite numbers")
+        if self.task == "classification" and np.any(self.value < 0):
+            i = int(np.argwhere(self.value < 0)[0, 0])
+            raise ModelFormatError(f"tree node {i} has a negative class frequency in 'value': {self.value[i].tolist()}")
+        if not np.all(np.isfinite(self.threshold)):
+            i = int(np.argmin(np.isfinite(self.threshold)))
+            raise ModelFormatError(f"tree node {i} has a non-finite threshold")
+        if np.any(self.n_samples < 0):
+            raise ModelFormatError(f"tree node {int(np.argmax(self.n_samples < 0))} has a negative 'n_samples'")
         d = self.domain.n_features
         seen = np.zeros(n, dtype=int)
         internal = self.children_left >= 0
@@ -96,6 +108,10 @@ class Tree(SymbolicModel):
         np.add.at(seen, kids, 1)
         if np.any(seen[1:] != 1):
             raise ModelFormatError("tree nodes must form a tree rooted at node 0 (each node has one parent)")
+        for i in np.nonzero(~internal)[0]:
+            if self.left_categories[i] is not None:
+                raise ModelFormatError(f"tree node {i} is a leaf but has 'left_categories' "
+                                       f"{_short(self.left_categories[i])}; leaves have null")
         for i in np.nonzero(internal)[0]:
             j = self.feature[i]
             if not 0 <= j < d:
@@ -103,12 +119,12 @@ class Tree(SymbolicModel):
             f = self.domain.features[j]
             cats = self.left_categories[i]
             if f.is_categorical:
-                if cats is None or not all(0 <= int(c) < len(f.categories) for c in cats):
-                    raise ModelFormatError(f"tree node {i}: categorical split on {f.name!r} needs valid category codes")
+                if (not isinstance(cats, (list, tuple, set, frozenset, np.ndarray))
+                        or not all(_is_code(c) and 0 <= c < len(f.categories) for c in cats)):
+                    raise ModelFormatError(f"tree node {i}: categorical split on {f.name!r} needs a list of category "
+                                           f"codes in 0..{len(f.categories) - 1}, got {_short(cats)}")
             elif cats is not None:
                 raise ModelFormatError(f"tree node {i}: category set given for numeric feature {f.name!r}")
-            elif not np.isfinite(self.threshold[i]):
-                raise ModelFormatError(f"tree node {i} has a non-finite threshold")
         self._check_acyclic()
 
     def _check_acyclic(self) -> None:
@@ -139,12 +155,20 @@ class Tree(SymbolicModel):
 
     @property
     def depth(self) -> int:
-        depth = np.zeros(self.n_nodes, dtype=int)
-        for i in range(self.n_nodes):  # parents precede children in every tree built here
+        """Edges on the longest path from the root to a leaf (whatever order the nodes are stored in)."""
+        return int(self.node_depths().max())
+
+    def node_depths(self) -> np.ndarray:
+        """Depth of every node (the root has depth 0), walking down from the root."""
+        depth = np.zeros(self.n_nodes, dtype=np.int64)
+        stack = [0]
+        while stack:
+            i = stack.pop()
             if self.children_left[i] >= 0:
-                depth[self.children_left[i]] = depth[i] + 1
-                depth[self.children_right[i]] = depth[i] + 1
-        return int(depth.max())
+                for child in (int(self.children_left[i]), int(self.children_right[i])):
+                    depth[child] = depth[i] + 1
+                    stack.append(child)
+        return depth
 
     @property
     def feature_names(self) -> list[str]:
@@ -236,17 +260,20 @@ class Tree(SymbolicModel):
 
     def __str__(self) -> str:
         lines: list[str] = []
-
-        def walk(i: int, indent: str) -> None:
+        stack: list[tuple[int, str] | str] = [(0, "")]  # nodes still to write, and "else" lines
+        while stack:  # no recursion: trees thousands of levels deep print too
+            item = stack.pop()
+            if isinstance(item, str):
+                lines.append(item)
+                continue
+            i, indent = item
             if self.children_left[i] < 0:
                 lines.append(f"{indent}-> {self.leaf_text(i)}")
-                return
+                continue
             lines.append(f"{indent}if {self.condition_text(i)}:")
-            walk(int(self.children_left[i]), indent + "    ")
-            lines.append(f"{indent}else:  # {self.condition_text(i, left=False)}")
-            walk(int(self.children_right[i]), indent + "    ")
-
-        walk(0, "")
+            stack.append((int(self.children_right[i]), indent + "    "))
+            stack.append(f"{indent}else:  # {self.condition_text(i, left=False)}")
+            stack.append((int(self.children_left[i]), indent + "    "))
         head = f"Tree ({self.task}, {self.size} leaves, depth {self.depth})"
         return head + "\n" + "\n".join(lines)
 
@@ -273,17 +300,54 @@ class Tree(SymbolicModel):
     def _from_payload(cls, p: dict[str, Any]) -> Tree:
         lists = {k: require(p, k, list) for k in ("children_left", "children_right", "feature", "threshold", "value")}
         for k in ("children_left", "children_right", "feature"):
-            if not all(isinstance(v, int) and not isinstance(v, bool) for v in lists[k]):
+            if not _all_int64(lists[k]):
                 raise ModelFormatError(f"malformed tree: {k!r} must hold integers")
+        if not _all_numbers(lists["threshold"]):
+            raise ModelFormatError("malformed tree: 'threshold' must hold numbers")
+        value = lists["value"]
+        if not all(isinstance(row, list) and row and _all_numbers(row) for row in value):
+            raise ModelFormatError("malformed tree: 'value' must hold one non-empty list of numbers per node")
+        if len({len(row) for row in value}) > 1:
+            raise ModelFormatError("malformed tree: the rows of 'value' differ in length")
+        cats = p.get("left_categories")
+        if cats is not None:
+            if not isinstance(cats, list):
+                raise ModelFormatError(f"malformed tree: 'left_categories' should be a list, got {_short(cats)}")
+            for i, c in enumerate(cats):
+                if c is not None and not (isinstance(c, list) and _all_int64(c)):
+                    raise ModelFormatError(f"malformed tree: 'left_categories' of node {i} should be null or a list "
+                                           f"of category codes, got {_short(c)}")
+        n_samples = p.get("n_samples")
+        if n_samples is not None and not (isinstance(n_samples, list) and _all_int64(n_samples)):
+            raise ModelFormatError("malformed tree: 'n_samples' must be a list of integers")
+        meta = {} if p.get("meta") is None else p["meta"]
+        if not isinstance(meta, dict):
+            raise ModelFormatError(f"malformed tree: 'meta' should be an object, got {type(meta).__name__}")
         return cls(
-            Domain.from_dict(require(p, "domain", dict)),
+            domain_from_json(p),
             require(p, "task", str),
             labels_from_json(p.get("classes")),
-            left_categories=p.get("left_categories"),
-            n_samples=p.get("n_samples"),
-            meta=p.get("meta") or {},
+            left_categories=cats,
+            n_samples=n_samples,
+            meta=meta,
             **lists,
         )
+
+
+def _all_int64(values: list) -> bool:
+    """Every entry is an integer (not a boolean) that fits NumPy's int64."""
+    if not set(map(type, values)) <= {int}:
+        return False
+    return not values or (min(values) >= -2**63 and max(values) < 2**63)
+
+
+def _all_numbers(values: list) -> bool:
+    """Every entry is a number (not a boolean)."""
+    return set(map(type, values)) <= {int, float}
+
+
+def _is_code(c: Any) -> bool:
+    return isinstance(c, (int, np.integer)) and not isinstance(c, (bool, np.bool_))
 
 
 def _fmt(x: float) -> str:

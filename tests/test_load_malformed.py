@@ -1,0 +1,370 @@
+"""Loading malformed saved models: every one gives ModelFormatError naming the problem, never a raw
+TypeError / OverflowError / RecursionError / UnicodeDecodeError, and never a model that loads but
+then cannot be saved, printed or exported."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill import ModelFormatError
+from symdistill.domain import Domain, Feature
+from symdistill.models import DFA, Condition, LinearModel, MooreMachine, Rule, RuleSet, Term, Tree
+
+DOMAIN = Domain((Feature("a", "numeric", 0.0, 10.0), Feature("b", "integer", 0.0, 5.0),
+                 Feature("c", "binary", 0.0, 1.0), Feature("d", "categorical", 0.0, 2.0, ("r", "g", "b"))))
+
+
+def _tree() -> Tree:
+    return Tree(DOMAIN, "classification", np.array(["no", "yes"]), children_left=[1, 3, -1, -1, -1],
+                children_right=[2, 4, -1, -1, -1], feature=[0, 3, -1, -1, -1], threshold=[5.0, 0, 0, 0, 0],
+                left_categories=[None, [0, 2], None, None, None],
+                value=[[0.5, 0.5], [0.6, 0.4], [0, 1], [1, 0], [0.2, 0.8]], n_samples=[10, 6, 4, 3, 3],
+                meta={"note": [1, {"x": 2}]})
+
+
+def _rules() -> RuleSet:
+    return RuleSet(DOMAIN, "classification", np.array([0, 1, 2]),
+                   [Rule((Condition(0, ">", 2.0), Condition(3, "in", [1])), 2, proba=(0.1, 0.1, 0.8), coverage=0.3),
+                    Rule((Condition(1, "<=", 3),), 1)], Rule((), 0, coverage=0.5))
+
+
+def _linear() -> LinearModel:
+    return LinearModel(DOMAIN, "classification", np.array(["x", "y", "z"]),
+                       terms=[0, (3, 1), Term.hinge(1, 2.0, -1), Term.product(0, 1)],
+                       coef=[[1, 2, 3, 4], [0, 1, 0, 1], [1, 1, 1, 1]], intercept=[0, 1, 2])
+
+
+MODELS = {
+    "tree": _tree,
+    "rules": _rules,
+    "linear": _linear,
+    "dfa": lambda: DFA.from_regex("(0|1)*00", "01"),
+    "moore": lambda: MooreMachine(["a", "b"], [[1, 0], [0, 1]], [1.5, "x"], classes=[1.5, "x"]),
+}
+
+
+@pytest.fixture(scope="module")
+def tj() -> dict:
+    """The JSON of a distilled classification tree."""
+    X = np.random.default_rng(0).uniform(size=(200, 4))
+    return json.loads(sd.distill(lambda X: (X[:, 0] > .5).astype(int), X, max_size=4, random_state=0).to_json())
+
+
+def _set(path: tuple, value):
+    def edit(d):
+        for k in path[:-1]:
+            d = d[k]
+        d[path[-1]] = value
+    return edit
+
+
+# -- the envelope and the JSON text ----------------------------------------------------------------
+@pytest.mark.parametrize("text, message", [
+    (b"\xff\xfe", "not UTF-8 JSON"),
+    (bytearray(b'{"format": "symdistill", "version": 1, "kind": "tree", "meta": "\xe9"}'), "not UTF-8 JSON"),
+    ("[1, 2]", "must be a JSON object, got array"),
+    ("  \n [", "not valid JSON"),
+    ('{"format": "symdistill", "version": 1, "kind": "tree", "meta": NaN}', "NaN, which is not standard JSON"),
+    ('{"format": "symdistill", "version": 1, "kind": "tree", "meta": -Infinity}', "-Infinity"),
+    ('{"format": "symdistill", "version": 1, "kind": "tree", "meta": 1e400}', "non-finite number \\(inf\\)"),
+    ('{"format": "symdistill", "version": 1, "kind": "tree", "meta": ' + "[" * 2000 + "]" * 2000 + "}",
+     "nested too deeply"),
+    ('{"format": "symdistill", "version": 1, "kind": "tree", "meta": ' + "[" * 150 + "]" * 150 + "}",
+     "nested too deeply"),
+    ('{"format": "symdistill", "version": 1, "kind": "tree", "meta": ' + "7" * 5000 + "}", "not valid JSON"),
+    ('{"format": "symdistill", "version": 1, "kind": "tree", "meta": ' + "7" * 400 + "}", "integer too large"),
+    ('{"format": "symdistill", "version": true, "kind": "tree"}', "version True"),
+    ('{"format": "symdistill", "version": 1, "kind": []}', r"unknown model kind \[\]"),
+    ('{"format": "symdistill", "version": 1, "kind": {"a": 1}}', "unknown model kind"),
+    ("x" * 5000, "no such model file: 'xxx"),
+    ("model\x00.json", "no such model file"),
+])
+def test_bad_json_text(text, message):
+    with pytest.raises(ModelFormatError, match=message):
+        sd.load(text)
+
+
+def test_unreadable_or_non_utf8_file(tmp_path):
+    path = tmp_path / "model.json"
+    path.write_bytes(b'{"format": "symdistill"\xff}')
+    with pytest.raises(ModelFormatError, match="model file .* is not UTF-8 JSON"):
+        sd.load(path)
+    with pytest.raises(ModelFormatError, match="no such model file"):
+        sd.load(tmp_path)  # a folder
+
+
+def test_a_file_whose_name_starts_with_a_bracket_is_still_a_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _tree().to_json(tmp_path / "[v2] tree.json")
+    assert sd.load("[v2] tree.json") == _tree()
+
+
+@pytest.mark.parametrize("value, message", [
+    (float("nan"), r"'meta.note' holds a non-finite number \(nan\)"),
+    (float("inf"), "non-finite"),
+    ([[[0]]] * 2 + [np.int64(3)], r"'meta.note\[2\]' holds a int64, not a JSON value"),
+    ({1: "a"}, "key 1 in field 'meta.note' is not a string"),
+    ({"a"}, "holds a set"),
+    (10**400, "integer too large"),
+])
+def test_dict_sources_hold_plain_json_only(value, message):
+    d = _tree().to_dict()
+    d["meta"]["note"] = value
+    with pytest.raises(ModelFormatError, match=message):
+        sd.load(d)
+
+
+def test_deeply_nested_dict_source():
+    d = _tree().to_dict()
+    deep: list = []
+    for _ in range(5000):
+        deep = [deep]
+    d["meta"]["deep"] = deep
+    with pytest.raises(ModelFormatError, match="nested too deeply"):
+        sd.load(d)
+
+
+# -- fields of each model kind -----------------------------------------------------------------------
+CASES = [
+    # item 1-3: raw exceptions and models that could not be saved
+    ("tree", _set(("n_samples",), [10**300] * 5), "'n_samples' must be a list of integers"),
+    ("tree", _set(("n_samples",), [1e300] * 5), "'n_samples' must be a list of integers"),
+    ("tree", _set(("n_samples",), [2**63] * 5), "'n_samples' must be a list of integers"),
+    ("tree", _set(("left_categories", 1), [0, 1e308]), "'left_categories' of node 1"),
+    ("tree", _set(("left_categories", 1), [0, 2**64]), "'left_categories' of node 1"),
+    ("tree", _set(("left_categories", 1), ["0"]), "'left_categories' of node 1"),
+    ("tree", _set(("left_categories", 1), [5]), r"category codes in 0\.\.2"),
+    ("tree", _set(("left_categories", 2), 5), "'left_categories' of node 2"),
+    ("tree", _set(("left_categories", 2), "str"), "'left_categories' of node 2"),
+    ("tree", _set(("left_categories", 2), [1]), "node 2 is a leaf but has 'left_categories'"),
+    ("tree", _set(("left_categories",), "x"), "'left_categories' should be a list"),
+    ("tree", _set(("threshold", 2), None), "'threshold' must hold numbers"),
+    ("tree", _set(("threshold", 0), "0.5"), "'threshold' must hold numbers"),
+    ("tree", _set(("threshold", 0), True), "'threshold' must hold numbers"),
+    ("tree", _set(("value", 1), ["1", 0]), "'value' must hold"),
+    ("tree", _set(("value", 1), [1.0]), "differ in length"),
+    ("tree", _set(("feature", 2), 10**20), "'feature' must hold integers"),
+    ("tree", _set(("children_left", 2), 2**63), "'children_left' must hold integers"),
+    ("tree", _set(("meta",), []), "'meta' should be an object"),
+    ("tree", _set(("meta",), 0), "'meta' should be an object"),
+    ("tree", _set(("task",), ["classification"]), "'task' should be str"),
+    ("tree", _set(("task",), "regression"), "one value per node"),
+    # item 7: mixed label types
+    ("tree", _set(("classes",), [0, "a"]), "mixes number and string labels"),
+    ("tree", _set(("classes",), [True, 1]), "mixes boolean and number labels"),
+    ("rules", _set(("classes",), [0, "a", 2]), "mixes number and string labels"),
+    ("linear", _set(("classes",), ["x", 1.5, "z"]), "mixes number and string labels"),
+    ("tree", _set(("classes",), [2**63 + 1, -1]), "cannot be held without changing them"),
+    # item 8: values the model's invariants forbid
+    ("tree", _set(("value", 0), [-5, 6]), "node 0 has a negative class frequency"),
+    ("tree", _set(("n_samples",), [-500, 6, 4, 3, 3]), "node 0 has a negative 'n_samples'"),
+    ("tree", _set(("classes",), ["yes", "yes"]), "repeated label 'yes'"),
+    ("tree", _set(("classes",), [1, 1.0]), "repeated label"),
+    ("rules", _set(("classes",), [1, 1, 2]), "repeated label 1"),
+    ("linear", _set(("classes",), ["x", "y", "x"]), "repeated label 'x'"),
+    ("moore", _set(("classes",), ["x", "x"]), "repeated label 'x'"),
+    ("tree", _set(("domain", "features", 3, "categories"), ["b", "g", "r", "r"]), "repeated category 'r'"),
+    ("rules", _set(("domain", "features", 3, "categories"), [1, True, 2]), "repeated category True"),
+    ("tree", _set(("domain", "features", 3, "upper"), 7.0), r"codes 0 \.\. 2, got lower 0.0, upper 7.0"),
+    ("linear", _set(("domain", "features", 3, "lower"), -1), "codes 0 .. 2"),
+    ("tree", _set(("domain", "features", 2, "upper"), 5.0), "binary feature's bounds lie within 0..1"),
+    ("rules", _set(("domain", "features", 2, "lower"), -1.0), "binary feature's bounds lie within 0..1"),
+    ("tree", _set(("domain", "features", 0, "categories"), ["p", "q"]), "only categorical features have"),
+    ("tree", _set(("domain", "features", 0, "upper"), "9"), "field 'upper' should be a number"),
+    ("linear", _set(("domain", "features", 0, "lower"), True), "field 'lower' should be a number"),
+    ("rules", _set(("domain", "features", 0, "kind"), ["numeric"]), "field 'kind' should be a string"),
+    ("linear", _set(("domain", "features", 1, "upper"), "inf"), "should be a number"),
+    # linear: hinge fields
+    ("linear", _set(("terms", 2, 0, "direction"), True), "direction should be 1 or -1"),
+    ("linear", _set(("terms", 2, 0, "knot"), None), "'direction' but no 'knot'"),
+    ("linear", _set(("meta",), ""), "'meta' should be an object"),
+    ("rules", _set(("meta",), False), "'meta' should be an object"),
+]
+
+
+@pytest.mark.parametrize("kind, edit, message", CASES)
+def test_malformed_field_gives_model_format_error(kind, edit, message):
+    d = MODELS[kind]().to_dict()
+    edit(d)
+    with pytest.raises(ModelFormatError, match=message):
+        sd.load(json.dumps(d))
+    with pytest.raises(ModelFormatError, match=message):
+        sd.load(d)
+
+
+def test_audit_payloads_on_a_distilled_tree(tj):
+    def bad(**changes):
+        with pytest.raises(ModelFormatError) as err:
+            sd.load(json.dumps({**tj, **changes}))
+        return str(err.value)
+
+    assert "unknown model kind []" in bad(kind=[])
+    n = len(tj["n_samples"])
+    with pytest.raises(ModelFormatError, match="Infinity, which is not standard JSON"):
+        sd.load(json.dumps({**tj, "n_samples": [float("inf")] * n}))
+    assert "integers" in bad(n_samples=[1e300] * n)
+    leaf = tj["children_left"].index(-1)
+    for junk in (5, "str"):
+        cats = list(tj["left_categories"])
+        cats[leaf] = junk
+        assert f"node {leaf}" in bad(left_categories=cats)
+    with pytest.raises(ModelFormatError, match="NaN"):
+        sd.load(json.dumps({**tj, "classes": [float("nan"), 1]}))
+    assert "mixes" in bad(classes=[0, "a"])
+    assert "repeated label 1" in bad(classes=[1, 1])
+    value = [list(r) for r in tj["value"]]
+    value[0] = [-5, 6]
+    assert "negative class frequency" in bad(value=value)
+    assert "negative 'n_samples'" in bad(n_samples=[-500] * n)
+
+
+def test_non_finite_feature_bounds_and_categories_cannot_load():
+    d = _tree().to_dict()
+    text = json.dumps(d).replace('"upper": 10.0', '"upper": Infinity')
+    with pytest.raises(ModelFormatError, match="Infinity"):
+        sd.load(text)
+    text = json.dumps(d).replace('"upper": 10.0', '"upper": 1e999')
+    with pytest.raises(ModelFormatError, match="non-finite number"):
+        sd.load(text)
+    text = json.dumps(d).replace('["r", "g", "b"]', '["r", NaN, "b"]')
+    with pytest.raises(ModelFormatError, match="NaN"):
+        sd.load(text)
+
+
+def test_categorical_bounds_may_be_left_out():
+    d = _tree().to_dict()
+    del d["domain"]["features"][3]["lower"], d["domain"]["features"][3]["upper"]
+    assert sd.load(json.dumps(d)) == _tree()
+
+
+# -- tree structure ----------------------------------------------------------------------------------
+def _tree_json(left, right, classes=None):
+    n = len(left)
+    feature = [0 if c >= 0 else -1 for c in left]
+    return {"format": "symdistill", "version": 1, "kind": "tree", "task": "regression", "classes": classes,
+            "domain": {"features": [{"name": "x", "kind": "numeric", "lower": 0.0, "upper": 1.0}]},
+            "children_left": left, "children_right": right, "feature": feature, "threshold": [0.5] * n,
+            "value": [[float(i)] for i in range(n)]}
+
+
+def test_depth_does_not_depend_on_node_order():
+    t = sd.load(_tree_json([3, 5, -1, 1, -1, -1, -1], [4, 6, -1, 2, -1, -1, -1]))
+    assert t.depth == 3
+    assert t.node_depths().tolist() == [0, 2, 2, 1, 1, 3, 3]
+    assert "depth 3" in str(t) and "depth=3" in repr(t)
+    assert sd.load(t.to_json()) == t
+
+
+@pytest.mark.parametrize("left, right, message", [
+    ([1, 2, -1, -1], [2, 3, -1, -1], "one parent"),  # node 2 reachable twice
+    ([1, -1, 2, -1], [2, -1, 3, -1], "one parent"),  # node 2 is its own child
+    ([1, -1, -1, 4, -1], [2, -1, -1, 3, -1], "one parent|cycle|unreachable"),  # 3 <-> 4 off the root
+    ([1, -1, -1, -1], [2, -1, -1, -1], "one parent|unreachable"),
+    ([0, -1], [1, -1], "out of range"),
+])
+def test_tree_nodes_must_form_a_tree(left, right, message):
+    with pytest.raises(ModelFormatError, match=message):
+        sd.load(_tree_json(left, right))
+
+
+def test_a_regression_tree_has_no_classes():
+    with pytest.raises(ModelFormatError, match="regression tree has no 'classes'"):
+        sd.load(_tree_json([1, -1, -1], [2, -1, -1], classes=["a"]))
+
+
+def test_a_very_deep_tree_prints_predicts_and_exports():
+    n_inner = 3000
+    # a chain: inner node 2k sends x <= 0.5 left to 2k + 2 (the next inner node, or the last leaf)
+    left, right = [-1] * (2 * n_inner + 1), [-1] * (2 * n_inner + 1)
+    for k in range(n_inner):
+        left[2 * k], right[2 * k] = 2 * k + 2, 2 * k + 1
+    t = sd.load(json.dumps(_tree_json(left, right)))
+    assert t.depth == n_inner
+    text = str(t)
+    assert text.startswith(f"Tree (regression, {n_inner + 1} leaves, depth {n_inner})")
+    assert text.count("if x <= 0.5:") == n_inner
+    assert t.predict(np.array([[0.2], [0.9]])).tolist() == [2.0 * n_inner, 1.0]
+    assert t.apply(np.array([[0.2]])).tolist() == [2 * n_inner]
+    assert sd.load(sd.export(t, "json")) == t
+
+
+# -- a mutation fuzz over every field of every kind ---------------------------------------------------
+def _paths(obj, prefix=()):
+    if prefix:
+        yield prefix
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _paths(v, prefix + (k,))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj[:3]):
+            yield from _paths(v, prefix + (i,))
+
+
+def _deep():
+    deep: list = []
+    for _ in range(300):
+        deep = [deep]
+    return deep
+
+
+JUNK = [[], {}, "x", "1", -1, 0, 2, 1e308, -1e308, None, True, 1.5, 10**30, 2**64, [None], [[]], [-1], [1, 1],
+        [0, "a"], {"name": "q"}]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # weights of 1e308 overflow when predicting
+@pytest.mark.parametrize("kind", list(MODELS))
+def test_mutation_fuzz_never_raises_raw_errors(kind):
+    """Replace each field in turn with junk: load either refuses with ModelFormatError or gives a model
+    that saves, reloads equal, prints and predicts."""
+    base = MODELS[kind]().to_dict()
+    loaded = 0
+    for path in _paths(base):
+        for junk in JUNK + [_deep()]:
+            d = copy.deepcopy(base)
+            _set(path, junk)(d)
+            for source in (d, _dumps(d)):
+                if source is None:
+                    continue
+                try:
+                    model = sd.load(source)
+                except ModelFormatError:
+                    continue
+                loaded += 1
+                again = sd.load(model.to_json())
+                assert again == model, (path, junk)
+                str(model), repr(model)
+                if kind in ("dfa", "moore"):
+                    model.predict(["", "".join(model.alphabet)])
+                else:
+                    model.predict(_rows(model.domain))
+    assert loaded > 0
+
+
+def _dumps(d):
+    try:
+        return json.dumps(d)
+    except RecursionError:
+        return None
+
+
+def _rows(domain):
+    return np.array([[f.categories[0] if f.is_categorical else f.lower for f in domain.features],
+                     [f.categories[-1] if f.is_categorical else f.upper for f in domain.features]], dtype=object)
+
+
+def test_every_kind_rejects_repeated_classes_when_built_directly():
+    with pytest.raises(ModelFormatError, match="repeated label"):
+        Tree(DOMAIN, "classification", np.array([1, 1]), children_left=[-1], children_right=[-1], feature=[-1],
+             threshold=[0.0], value=[[0.5, 0.5]])
+    with pytest.raises(ModelFormatError, match="repeated label"):
+        RuleSet(DOMAIN, "classification", np.array(["a", "a"]), [], Rule((), 0))
+    with pytest.raises(ModelFormatError, match="repeated label"):
+        LinearModel(DOMAIN, "classification", np.array([0, 0]), terms=[0], coef=[1.0], intercept=0.0)
+    with pytest.raises(ModelFormatError, match=re.escape("repeated labels")):
+        MooreMachine("a", [[0]], ["x"], classes=["x", "x"])
