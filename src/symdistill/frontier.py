@@ -325,12 +325,8 @@ def literal_count(model: SymbolicModel) -> int | None:
     if own is not None:
         return int(own)
     if model.kind == "tree":
-        left, right = model.children_left, model.children_right  # type: ignore[attr-defined]
-        depth = np.zeros(len(left), dtype=np.int64)
-        for i in range(len(left)):  # parents precede children
-            if left[i] >= 0:
-                depth[left[i]] = depth[right[i]] = depth[i] + 1
-        return int(depth[left < 0].sum())
+        depth = model.node_depths()  # type: ignore[attr-defined]
+        return int(depth[model.children_left < 0].sum())  # type: ignore[attr-defined]
     if model.kind == "linear":
         live = np.any(model.coef != 0, axis=0)  # type: ignore[attr-defined]
         return int(sum(len(t.factors) for t, on in zip(model.terms, live) if on))  # type: ignore[attr-defined]

@@ -44,12 +44,8 @@ def draw_tree(tree: Any, X: Any = None, *, max_leaves: int = 32) -> Any:
     """Tree diagram, root on top; ``yes`` edges go left. Deeper levels than fit ``max_leaves``
     boxes are folded into one box per subtree that says how many leaves it holds."""
     left, right = tree.children_left, tree.children_right
-    n = len(left)
-    depth = np.zeros(n, dtype=int)
-    for i in range(n):  # parents precede children
-        if left[i] >= 0:
-            depth[left[i]] = depth[right[i]] = depth[i] + 1
-    leaves_under = _leaves_under(left, right)
+    depth = tree.node_depths()  # any node order (saved trees need not list parents first)
+    leaves_under = _leaves_under(left, right, depth)
     is_leaf = left < 0
     shown_depth = int(depth.max())
     while shown_depth > 0 and int(np.sum((is_leaf & (depth <= shown_depth)) | (~is_leaf & (depth == shown_depth)))) > max_leaves:
@@ -100,9 +96,9 @@ def draw_tree(tree: Any, X: Any = None, *, max_leaves: int = 32) -> Any:
     return fig
 
 
-def _leaves_under(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+def _leaves_under(left: np.ndarray, right: np.ndarray, depth: np.ndarray) -> np.ndarray:
     count = (left < 0).astype(int)
-    for i in range(len(left) - 1, -1, -1):  # children come after parents
+    for i in np.argsort(-depth, kind="stable"):  # deepest first: children before their parent
         if left[i] >= 0:
             count[i] = count[left[i]] + count[right[i]]
     return count
