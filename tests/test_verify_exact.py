@@ -283,6 +283,27 @@ def test_equivalence_checkers_agree_and_are_sound(data: Any, forms: tuple[str, s
     assert sd.verify(m1, sd.equivalent(m1.copy())).holds
 
 
+@pytest.mark.parametrize("changed, fragment", [
+    (Feature("x", "numeric", 0.0, 5.0), r"numeric in \[0, 10\] vs numeric in \[0, 5\]"),
+    (Feature("x", "integer", 0.0, 10.0), r"numeric in \[0, 10\] vs integer in \[0, 10\]"),
+])
+def test_equivalence_needs_one_domain(changed: Feature, fragment: str) -> None:
+    """Over [0, 10] a stump says 'b' above 7; a constant 'a' over [0, 5] agrees with it on all of
+    [0, 5] but not at 8: refusing is right, "holds" would be vacuous."""
+    def stump(feature: Feature) -> Tree:
+        return Tree(Domain((feature,)), "classification", np.array(["a", "b"]), children_left=[1, -1, -1],
+                    children_right=[2, -1, -1], feature=[0, -1, -1], threshold=[7.0, 0, 0],
+                    value=[[1, 0], [1, 0], [0, 1]])
+    t = stump(Feature("x", "numeric", 0.0, 10.0))
+    with pytest.raises(ValueError, match="domains differ at feature 'x' .*" + fragment):
+        sd.verify(t, sd.equivalent(stump(changed)))
+    cats = [Tree(Domain((Feature("c", "categorical", 0.0, 1.0, order),)), "classification", np.array(["a", "b"]),
+                 children_left=[1, -1, -1], children_right=[2, -1, -1], feature=[0, -1, -1], threshold=[0, 0, 0],
+                 value=[[1, 0], [1, 0], [0, 1]], left_categories=[[0], None, None]) for order in (("p", "q"), ("q", "p"))]
+    with pytest.raises(ValueError, match=r"categorical \['p', 'q'\] vs categorical \['q', 'p'\]"):
+        sd.verify(cats[0], sd.equivalent(cats[1]))
+
+
 def _two_class(m: Any) -> Any:
     """The same model, read as a two-class one (class 'c' folded into 'b'), to compare with logistic models."""
     d = m.to_dict()

@@ -23,7 +23,7 @@ from .properties import (AlwaysAccepts, Equivalent, Formula, IncludedIn, Invaria
                          OutputRange, Property, Robust, always_accepts, as_property, equivalent, included_in,
                          invariant, monotonic, never_accepts, output_range, robust)
 from .refine import refine
-from .result import Counterexample, TeacherCheck, Verdict
+from .result import Counterexample, RoundingAmbiguity, TeacherCheck, Verdict
 
 __all__ = [
     "verify", "refine", "parse", "BACKENDS",

@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 
 from . import exact, smt
+from . import formula as F
 from . import properties as P
-from .result import Counterexample, Verdict
+from .result import Counterexample, RoundingAmbiguity, Verdict
 from .teacher import Question, check_on_teacher, in_domain
 
 BACKENDS = ("auto", "direct", "z3")
@@ -123,10 +124,22 @@ def _question(model: Any, prop: P.Property) -> tuple[Question, Any]:
         exact.form_of(other)
         if getattr(other, "domain", None) is None or other.domain.feature_names != dom.feature_names:
             raise ValueError("equivalent: both models must be over the same features, in the same order")
+        for a, b in zip(dom.features, other.domain.features):
+            # Equivalence is decided on one domain, and category codes only mean the same with the
+            # same category list: differing bounds, kinds or categories would make "holds" vacuous.
+            if a != b:
+                raise ValueError(f"equivalent: the models' domains differ at feature {a.name!r} ({_feature_text(a)} vs "
+                                 f"{_feature_text(b)}); compare models distilled over the same domain")
         if other.task != model.task:
             raise ValueError(f"equivalent: cannot compare a {model.task} model with a {other.task} model")
         return Question("equivalent"), other
     raise TypeError(f"{type(prop).__name__} applies to automata, not to a {model.kind} model")
+
+
+def _feature_text(f: Any) -> str:
+    if f.is_categorical:
+        return f"categorical {list(f.categories)}"
+    return f"{f.kind} in [{f.lower:g}, {f.upper:g}]"
 
 
 def _default_target_named(model: Any, prop: Any) -> Any:
@@ -166,14 +179,53 @@ def _decide(model: Any, q: Question, other: Any, backend: str) -> tuple[np.ndarr
             return Z, checked, "direct"
     Z, checked = _ask(smt, model, q, other)
     if Z is not None and not _valid(model, q, other, Z):
-        # A rational solution on a tie of linear scores may not survive rounding to floats: ask for
-        # one that keeps a small margin from every tie.
-        Z, checked = _ask(smt, model, q, other, margin=_margin(model, other))
-        if Z is None:
-            raise RuntimeError("z3 finds a violation only on an exact tie of linear scores, which floating-point "
-                               "prediction resolves the other way; treat the property as holding up to rounding")
+        # z3 reads weights and arithmetic as exact rationals; its point may sit within rounding of a
+        # tie that floating-point predict resolves the other way. Look for a float violation next to
+        # it, then for one that keeps a small margin from every tie.
+        near = _float_neighbour(model, q, other, Z)
+        if near is not None:
+            return near, checked, "z3"
+        found, checked = _ask(smt, model, q, other, margin=_margin(model, other))
+        if found is None:
+            raise RoundingAmbiguity(
+                f"in exact arithmetic the property fails only within rounding of a tie (at {Z.tolist()}), where "
+                "floating-point predict answers the other way; no violation that predict confirms was found, "
+                "and 'holds' is not proven for floating point either")
+        Z = found
         _confirm(model, q, other, Z, "z3")
     return Z, checked, "z3"
+
+
+def _float_neighbour(model: Any, q: Question, other: Any, Z: np.ndarray) -> np.ndarray | None:
+    """A point next to ``Z`` (each numeric coordinate moved a few ulps, or to a domain bound) that
+    violates the property in floating point, or None. Single rows (formulas) only."""
+    if q.kind != "formula" or len(Z) != 1:
+        return None
+    dom = model.domain
+    numeric = [j for j, f in enumerate(dom.features) if f.kind == "numeric"]
+    z = Z[0]
+    options = []
+    for j in numeric:
+        col = {dom.lower[j], dom.upper[j]}
+        up = down = z[j]
+        for _ in range(4):
+            up, down = np.nextafter(up, np.inf), np.nextafter(down, -np.inf)
+            col |= {up, down}
+        options.append((j, sorted(v for v in col if dom.lower[j] <= v <= dom.upper[j])))
+    candidates = [z.copy()]
+    for j, values in options:  # one coordinate at a time, then the bounds of all at once
+        for v in values:
+            c = z.copy()
+            c[j] = v
+            candidates.append(c)
+    for corner in (dom.lower, dom.upper):
+        c = z.copy()
+        c[numeric] = corner[numeric]
+        candidates.append(c)
+    for c in candidates:
+        if _valid(model, q, other, c[None, :]):
+            return c[None, :]
+    return None
 
 
 def _ask(backend: Any, model: Any, q: Question, other: Any, **kw: Any) -> tuple[np.ndarray | None, int]:
@@ -202,8 +254,25 @@ def _valid(model: Any, q: Question, other: Any, Z: np.ndarray) -> bool:
 
 def _confirm(model: Any, q: Question, other: Any, Z: np.ndarray | None, backend: str) -> None:
     if Z is not None and not _valid(model, q, other, Z):
+        if _real_arithmetic(model, q, other):
+            raise RoundingAmbiguity(
+                f"the {backend} checker finds a violation at {Z.tolist()} in exact arithmetic, but floating-point "
+                "predict answers the other way there (within rounding of a tie); no verdict can be given")
         raise RuntimeError(f"internal error: the {backend} checker produced a counterexample that predict does not "
                            f"confirm ({Z.tolist()}); please report it")
+
+
+def _real_arithmetic(model: Any, q: Question, other: Any) -> bool:
+    """Whether a verdict involves sums of weighted values: a linear model, or arithmetic in the constraint."""
+    if any(m is not None and exact.form_of(m) == "linear" for m in (model, other)):
+        return True
+    stack = [q.violation] if q.violation is not None else []
+    while stack:
+        f = stack.pop()
+        if isinstance(f, F.LinearAtom):
+            return True
+        stack.extend(getattr(f, "items", ()))
+    return False
 
 
 def _margin(model: Any, other: Any) -> float:

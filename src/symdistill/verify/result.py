@@ -14,6 +14,13 @@ def _py(v: Any) -> Any:
     return v.item() if isinstance(v, np.generic) else v
 
 
+class RoundingAmbiguity(RuntimeError):
+    """The property's answer depends on rounding: a linear model's scores or a constraint's
+    arithmetic are decided in exact arithmetic (the weights' exact values), while ``predict``
+    computes in floating point, and the two disagree within rounding of a tie. Neither a verdict
+    nor a counterexample that ``predict`` confirms can be given; the message names the point."""
+
+
 @dataclass(frozen=True)
 class Counterexample:
     """Inputs on which the model breaks a constraint.

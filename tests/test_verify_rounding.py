@@ -1,0 +1,42 @@
+"""Where exact arithmetic (how linear scores and constraint arithmetic are decided) and floating-point
+``predict`` part ways within rounding of a tie: a confirmed counterexample when one lies next to the
+exact one, else a RoundingAmbiguity naming the point; never an "internal error"."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill.domain import Domain, Feature
+from symdistill.models import Tree
+from symdistill.models.linear import LinearModel
+from symdistill.verify import RoundingAmbiguity
+
+DOM = Domain((Feature("x", "numeric", 0.0, 1.0), Feature("y", "numeric", 0.0, 1.0)))
+STUMP = Tree(DOM, "classification", np.array(["no", "yes"]), children_left=[1, -1, -1], children_right=[2, -1, -1],
+             feature=[0, -1, -1], threshold=[0.5, 0, 0], value=[[1, 0], [1, 0], [0, 1]])
+
+
+def test_a_float_violation_next_to_the_exact_one_is_found():
+    # 0.1 + 0.2 > 0.3 both exactly (the doubles' values) and in floating point, at (1, 1)
+    v = sd.verify(STUMP, "0.1*x + 0.2*y <= 0.3")
+    assert not v.holds
+    x, y = v.counterexample.X[0]
+    assert 0.1 * x + 0.2 * y > 0.3
+
+
+def test_a_violation_only_in_exact_arithmetic_is_an_ambiguity_not_an_internal_error():
+    # x - y == 0.1 has exact solutions with x > 0.5, none that floating point confirms
+    with pytest.raises(RoundingAmbiguity, match="exact arithmetic"):
+        sd.verify(STUMP, "x - y != 0.1 or prediction == 'no'")
+
+
+@pytest.mark.parametrize("backend", ["auto", "direct", "z3"])
+def test_weights_below_rounding_are_an_ambiguity(backend):
+    # 1e-20 * x + 1 depends on x exactly, never in floating point
+    m = LinearModel(Domain((Feature("x", "numeric", 0.0, 1.0),)), "regression", None, terms=[0], coef=[1e-20],
+                    intercept=1.0)
+    with pytest.raises(RoundingAmbiguity):
+        sd.verify(m, sd.invariant("x"), backend=backend)
+    assert issubclass(RoundingAmbiguity, RuntimeError)
