@@ -163,3 +163,15 @@ def test_torch_teacher_takes_a_dataframe_without_warnings():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert sd.as_teacher(net).predict(df).shape == (50,)
+
+
+def test_sklearn_classifier_fitted_on_one_class_gives_a_constant_model():
+    from sklearn.dummy import DummyClassifier
+
+    X = np.random.default_rng(0).normal(size=(300, 3))
+    clf = DummyClassifier().fit(X, np.full(300, "only"))
+    for form in ("tree", "rules"):
+        model = sd.distill(clf, X, form=form, max_size=4, random_state=0, n_samples=600)
+        assert set(model.predict(X)) == {"only"}
+    with pytest.raises(sd.TeacherError, match="single class"):  # a linear classifier needs two
+        sd.distill(clf, X, form="linear", max_size=2, random_state=0, n_samples=600)

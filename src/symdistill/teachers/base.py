@@ -231,6 +231,12 @@ class Teacher:
             self._output_kind = "binary_" + ("proba" if self._output_kind == "proba" else "logit")
         if self.classes_ is None:
             self.classes_ = np.array([0, 1])
+        if len(self.classes_) == 1 and self._output_kind == "binary_proba":
+            # A classifier that saw one class (scikit-learn's predict_proba then has one column).
+            if not np.allclose(v, 1.0, atol=1e-3):
+                raise TeacherError(f"{self.name} has the single class {self.classes_[0]!r}, but its probabilities "
+                                   f"are not 1 (e.g. {v[np.argmax(np.abs(v - 1.0))]:g})")
+            return np.ones((len(v), 1))
         if len(self.classes_) != 2:
             raise TeacherError(f"{self.name} returned one column but {len(self.classes_)} classes were declared")
         if self._output_kind == "binary_proba":
