@@ -87,6 +87,26 @@ def test_correlated_kernel_through_distill_is_deterministic_and_recorded():
         assert np.mean(a.predict(X) == f(X)) > 0.95
 
 
+@pytest.mark.parametrize("kernel", ["diagonal", "correlated"])
+def test_two_valued_integer_features_are_sampled_at_their_values(kernel):
+    """A {3, 7} flag never takes 4, 5 or 6: the queries follow the data, and distilled models do not
+    depend on how the flag is coded ({0, 1}, {3, 7} or {0, 5})."""
+    fids = []
+    for vals in ([0, 1], [3, 7], [0, 5]):
+        X = np.random.default_rng(0).choice(vals, size=(1000, 5)).astype(float)
+        s = RegionSampler(Domain.from_data(X), X, kernel=kernel, random_state=0)
+        box = Box.full(5)
+        box.hi[0] = vals[0] + 0.5  # admits only the smaller value of feature 0
+        for b in (None, box):
+            Z = s.sample(b, 2000)
+            assert set(np.unique(Z)) <= set(map(float, vals))
+        assert (s.sample(box, 500)[:, 0] == vals[0]).all()
+        t = lambda Z, v=vals: ((Z[:, 0] == v[1]) & (Z[:, 1] == v[0]) | (Z[:, 2] == v[1])).astype(int)  # noqa: E731
+        stump = sd.distill(t, X, form="tree", max_size=1, random_state=0, sampler_kernel=kernel)
+        fids.append(float(sd.fidelity(stump, t, X)))
+    assert fids[0] == fids[1] == fids[2] > 0.6  # the majority class, as with {0, 1}
+
+
 def test_sampler_finds_rows_for_an_empty_region():
     Z = mixed_data()
     box = Box.full(4)

@@ -66,6 +66,10 @@ class RegionSampler:
         self.kinds = [f.kind for f in domain.features]
         self.kernel = kernel
         self._numeric = np.nonzero([k in ("numeric", "integer") for k in self.kinds])[0]
+        # Integer features with two values (a {3, 7} or {0, 5} flag) are not jittered: values between
+        # them never occur, so each sampled row keeps its data row's value, as binary features do.
+        self._two_valued = {int(j): np.unique(self.Z[:, j]) for j in self._numeric
+                            if self.kinds[j] == "integer" and len(np.unique(self.Z[:, j])) == 2}
         self._shape = self._correlation_root() if kernel == "correlated" else None
         self.lower, self.upper = domain.lower, domain.upper
         self._beyond_domain = ((self.Z < self.lower) | (self.Z > self.upper)).any(axis=0)
@@ -146,13 +150,24 @@ class RegionSampler:
         if self._shape is not None:
             noise = noise @ self._shape.T
         Z[:, self._numeric] += noise * self.h[self._numeric]
+        for j in self._two_valued:
+            Z[:, j] = base[:, j]
         # Reflect at the bounds once, then clip: keeps the density smooth near a split.
         Z = np.where(Z < lo, 2 * lo - Z, Z)
         Z = np.where(Z > hi, 2 * hi - Z, Z)
         Z = np.clip(Z, lo, hi)
         # Binary and categorical values are copied from the data row, never flipped: one-hot groups
         # and other dependencies between them stay valid (flipping made impossible rows).
-        return self._fix_kinds(Z, box)
+        return self._snap_two_valued(self._fix_kinds(Z, box), box)
+
+    def _snap_two_valued(self, Z: np.ndarray, box: Box) -> np.ndarray:
+        """Two-valued integer features take one of their two values; when the box admits only one
+        of them (a borrowed row projected in), that one."""
+        for j, values in self._two_valued.items():
+            inside = values[(values > box.lo[j]) & (values <= box.hi[j])]
+            if len(inside) == 1:
+                Z[:, j] = inside[0]
+        return Z
 
     def _fix_kinds(self, Z: np.ndarray, box: Box) -> np.ndarray:
         for j, kind in enumerate(self.kinds):
