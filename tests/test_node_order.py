@@ -35,3 +35,17 @@ def test_depths_literals_and_drawing_do_not_depend_on_node_order():
         assert _leaves_under(t.children_left, t.children_right, t.node_depths())[0] == 4
         fig = draw_tree(t)
         assert "4 leaves, depth 3" in fig.axes[0].get_title()
+
+
+def test_thresholds_print_with_the_digits_their_feature_needs():
+    """A feature that varies in its 12th digit prints thresholds that differ; ordinary ones keep 6 digits."""
+    import symdistill as sd
+
+    X = 1.0 + np.random.default_rng(0).normal(size=(1000, 2)) * 1e-12
+    teacher = lambda Z: ((Z[:, 0] - 1) + 0.5 * (Z[:, 1] - 1) > 0).astype(int)  # noqa: E731
+    for form in ("tree", "rules"):
+        model = sd.distill(teacher, X, form=form, max_size=4, random_state=0)
+        shown = {w.rstrip(":") for w in str(model).split() if w[:1] in "01" and "." in w}
+        assert len(shown) >= 3  # 6 digits printed every one of them as "1"
+        assert all(float(w) != 1.0 for w in shown)
+    assert "if x0 <= 0.5:" in str(PARENTS_FIRST)

@@ -8,6 +8,7 @@ turns it back into what the teacher expects.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -42,6 +43,24 @@ class Feature:
     @property
     def is_categorical(self) -> bool:
         return self.kind == "categorical"
+
+    def threshold_text(self, x: float) -> str:
+        """``x`` with 6 significant digits, or as many more as keep it within 1e-4 of this feature's
+        spread (features that vary in their 12th digit print thresholds that differ).
+
+        >>> Feature("w", "numeric", 1.0, 1.0 + 1e-9).threshold_text(1.0000000004)
+        '1.0000000004'
+        >>> Feature("age", "numeric", 18, 90).threshold_text(40.123456789)
+        '40.1235'
+        """
+        x = float(x)
+        spread = self.upper - self.lower
+        tol = 1e-4 * (spread if math.isfinite(spread) and spread > 0 else max(abs(x), 1.0))
+        for digits in range(6, 18):
+            text = f"{x:.{digits}g}"
+            if abs(float(text) - x) <= tol:
+                return text
+        return repr(x)
 
     def category_label(self, code: int) -> Any:
         return self.categories[int(code)]

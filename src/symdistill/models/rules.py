@@ -131,7 +131,7 @@ class Condition:
             return f"{name} {self.op} {{{', '.join(str(c) for c in sorted(self.value))}}}"
         f = domain.features[self.feature]
         if not self.is_categorical:
-            return f"{f.name} {self.op} {_fmt(self.value)}"
+            return f"{f.name} {self.op} {f.threshold_text(self.value)}"
         labels = ", ".join(repr(f.category_label(c)) for c in sorted(self.value))
         return f"{f.name} {self.op} {{{labels}}}"
 

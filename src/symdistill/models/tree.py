@@ -246,7 +246,7 @@ class Tree(SymbolicModel):
         f = self.domain.features[self.feature[i]]
         cats = self.left_categories[i]
         if cats is None:
-            return f"{f.name} {'<=' if left else '>'} {_fmt(self.threshold[i])}"
+            return f"{f.name} {'<=' if left else '>'} {f.threshold_text(self.threshold[i])}"
         labels = ", ".join(repr(f.category_label(c)) for c in cats)
         return f"{f.name} {'in' if left else 'not in'} {{{labels}}}"
 
