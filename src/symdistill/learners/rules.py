@@ -272,7 +272,7 @@ class RuleLearner(Learner):
             relaxed.hi[j] = np.inf
         else:
             relaxed.cats.pop(j, None)
-        inside = relaxed.contains(self._Z[rows])
+        inside = relaxed.contains(self._Z, rows)
         x, gg = self._Z[rows[inside], j], g[inside]
         total = float(gg.sum())
         tol = self._tolerance()
@@ -337,7 +337,7 @@ class RuleLearner(Learner):
                     now, _, _ = self._best_bound(r.box, j, side, rows, g)
                     relaxed = r.box.copy()
                     self._set_bound(relaxed, j, side, None)
-                    options.append((float(g[relaxed.contains(self._Z[rows])].sum()) - now, j, side))
+                    options.append((float(g[relaxed.contains(self._Z, rows)].sum()) - now, j, side))
                 _, j, side = max(options, key=lambda o: o[0])
                 self._set_bound(r.box, j, side, None)
                 F[:, i] = r.box.contains(self._Z)
