@@ -334,3 +334,23 @@ def test_concept_rules_check_the_names() -> None:
         DecompositionalRuleLearner(concept_names=["a", "b", "c"]).fit(net, X)
     rules = sd.distill(net, X, form="rules", layer=0, max_size=3, random_state=0, n_samples=500)
     assert rules.domain.feature_names == ["encoder[0]", "encoder[1]", "encoder[2]"]
+
+
+def test_frontier_reads_activations_through_its_caching_teacher() -> None:
+    net = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2)).eval()
+    X = np.random.default_rng(0).normal(size=(400, 4)).astype(np.float32)
+    front = sd.frontier(net, X, forms=["rules"], sizes=[2, 4], method="decompositional", progress=False)
+    assert [p.model.meta["method"] for p in front.points] == ["decompositional"] * 2
+
+
+def test_layers_that_are_not_read_are_named_in_a_warning() -> None:
+    X = np.random.default_rng(0).normal(size=(300, 6)).astype(np.float32)
+    torch.manual_seed(0)
+    bn = torch.nn.Sequential(torch.nn.Linear(6, 8), torch.nn.ReLU(), torch.nn.Linear(8, 8), torch.nn.BatchNorm1d(8),
+                             torch.nn.ReLU(), torch.nn.Linear(8, 2)).eval()
+    with pytest.warns(UserWarning, match=r"activation \(0\); 3 \(BatchNorm1d\) not read"):
+        sd.distill(bn, X, form="rules", method="decompositional", max_size=4, random_state=0)
+    plain = torch.nn.Sequential(torch.nn.Linear(6, 8), torch.nn.ReLU(), torch.nn.Dropout(0.1), torch.nn.Linear(8, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sd.distill(plain.eval(), X, form="rules", method="decompositional", max_size=4, random_state=0)

@@ -21,6 +21,7 @@ the hidden layers (``0`` first, ``-1`` last). Reads are batched.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -103,6 +104,8 @@ class ActivationReader:
 
 # -- torch ----------------------------------------------------------------------------------------
 _TORCH_ACTIVATIONS = {"ReLU": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "GELU": "gelu"}
+# Modules that change nothing a layer-wise reading would miss (the output layer's softmax included).
+_PASSIVE = {"Dropout", "Identity", "Flatten", "Softmax", "LogSoftmax", "Sigmoid", "Tanh", "ReLU", "GELU"}
 
 
 class TorchActivations(ActivationReader):
@@ -186,6 +189,14 @@ class TorchActivations(ActivationReader):
             raise UnsupportedModelError(
                 f"{type(self.module).__name__} has no nn.Linear layer followed by an activation module; "
                 f"supported: {SUPPORTED}")
+        read = set(self._linears) | set(self._acts)
+        skipped = sorted({f"{leaves[m]} ({type(m).__name__})" for m, _, _ in calls
+                          if m not in read and type(m).__name__ not in _PASSIVE and not isinstance(m, torch.nn.Linear)})
+        if skipped:
+            warnings.warn(f"{type(self.module).__name__}: hidden layers are read where a Linear is followed by an "
+                          f"activation ({', '.join(h.name for h in layers)}); {', '.join(skipped)} not read: "
+                          "the rules are read from the layers listed",
+                          stacklevel=3)
         return tuple(layers)
 
     def _read_batch(self, X: np.ndarray, indices: list[int]) -> list[np.ndarray]:
@@ -367,6 +378,8 @@ def activation_reader(model: Any, *, batch_size: int = 8192) -> ActivationReader
     ...
     symdistill.teachers.activations.UnsupportedModelError: cannot read hidden activations of a function: ...
     """
+    while isinstance(model, Teacher) and getattr(model, "inner", None) is not None:
+        model = model.inner  # a wrapper such as the frontier's caching SharedTeacher
     if isinstance(model, Teacher):
         inner = getattr(model, "module", None)
         if inner is None:
