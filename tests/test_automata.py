@@ -300,6 +300,7 @@ def test_budgets_return_the_best_hypothesis_with_a_warning():
     ({"strategy": "magic"}, "strategy must be"),
     ({"strategy": "hidden"}, "needs hidden states"),
     ({"n_validation": -1}, "n_validation"),
+    ({"n_validation": 0}, "n_validation must be an integer >= 100"),  # would tie every hypothesis
 ])
 def test_bad_learner_options(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -568,3 +569,19 @@ def test_approximate_case_gives_a_faithful_bounded_dfa_fast():
     assert dfa.meta["metric"] == "margin gradients"
     fidelity = np.mean(dfa.predict(held_out) == truth)
     assert fidelity >= 0.99 > np.mean(lstar.predict(held_out) == truth)
+
+
+@pytest.mark.parametrize("pattern", [r"\d", r"[\d]", r"\n", r"\w0", r"[0-\1]"])
+def test_regex_letter_and_digit_escapes_are_refused(pattern):
+    """Python's re reads \\d as a digit class and \\n as a newline: taking them as letters would differ."""
+    with pytest.raises(ValueError, match="escape .* is not supported"):
+        DFA.from_regex(pattern, ["d", "n", "w", "0", "1"])
+    assert DFA.from_regex(r"\*0\.", ["*", "0", "."]).accepts(["*", "0", "."])
+
+
+def test_step_refuses_states_out_of_range():
+    d = DFA.from_regex("0*", "01")
+    assert d.step(0, "0") == 0
+    for bad in (-1, d.size, True, 0.0):
+        with pytest.raises(ValueError, match="state must be an integer in 0"):
+            d.step(bad, "0")

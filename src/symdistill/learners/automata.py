@@ -721,7 +721,7 @@ class AutomatonLearner:
         "auto" returns a DFA when the teacher's labels are booleans (or 0/1), else a Moore machine.
     n_validation : int
         Size of the held-out sample (random words, as the statistical oracle's) that ranks the
-        hypotheses when a budget stops learning; asked only then.
+        hypotheses when a budget stops learning; asked only then (at least 100).
     random_state : int or None
     progress : bool or None
         Progress bar (None: only on an interactive terminal).
@@ -776,7 +776,9 @@ class AutomatonLearner:
         _check_int("max_length", self.max_length, 1)
         _check_int("walks_per_transition", self.walks_per_transition, 0)
         _check_int("max_refinements", self.max_refinements, 0)
-        _check_int("n_validation", self.n_validation, 0)
+        # It ranks the hypotheses a budget stop chooses between: a handful of words ties them all and
+        # the smallest (earliest) would win.
+        _check_int("n_validation", self.n_validation, 100)
         if self.oracle not in ORACLES:
             raise ValueError(f"oracle must be one of {ORACLES}, got {self.oracle!r}")
         if self.strategy not in STRATEGIES:

@@ -112,6 +112,9 @@ class _Automaton(SymbolicModel):
         """The state reached from ``state`` on one ``symbol``."""
         if symbol not in self._index:
             raise ValueError(f"symbol {symbol!r} is not in the alphabet {list(self.alphabet)}")
+        if isinstance(state, (bool, np.bool_)) or not isinstance(state, (int, np.integer)) \
+                or not 0 <= state < len(self.transitions):
+            raise ValueError(f"state must be an integer in 0..{len(self.transitions) - 1}, got {state!r}")
         return int(self.transitions[state, self._index[symbol]])
 
     # -- canonical form ------------------------------------------------------------------------

@@ -124,13 +124,22 @@ class _Parser:
             symbols = self.char_set()
         else:
             if c == "\\":
-                if self.peek() is None:
-                    raise self.error("trailing backslash")
-                c = self.take()
+                c = self.escaped()
             symbols = frozenset([self.symbol(c)])
         s, e = self.state(), self.state()
         self.edges[s].append((symbols, e))
         return s, e
+
+    def escaped(self) -> str:
+        """The character after a backslash, taken literally. ``re`` gives letter and digit escapes
+        other meanings (``\\d`` digits, ``\\n`` newline, ``\\1`` a group): those are refused."""
+        if self.peek() is None:
+            raise self.error("trailing backslash")
+        c = self.take()
+        if c.isascii() and c.isalnum():
+            raise self.error(f"escape \\{c} is not supported (it is not the letter {c!r} in Python's re); "
+                             "escape only operator characters such as \\* \\. \\(")
+        return c
 
     def symbol(self, c: str) -> int:
         if c not in self.index:
@@ -151,16 +160,12 @@ class _Parser:
                 break
             first = False
             if c == "\\":
-                if self.peek() is None:
-                    raise self.error("trailing backslash")
-                c = self.take()
+                c = self.escaped()
             if self.peek() == "-" and self.pos + 1 < len(self.pattern) and self.pattern[self.pos + 1] != "]":
                 self.take()
                 hi = self.take()
                 if hi == "\\":
-                    if self.peek() is None:
-                        raise self.error("trailing backslash")
-                    hi = self.take()
+                    hi = self.escaped()
                 if ord(hi) < ord(c):
                     raise self.error(f"bad character range {c}-{hi}")
                 chars |= {s for s in self.alphabet if ord(c) <= ord(s) <= ord(hi)}
