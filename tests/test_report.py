@@ -376,3 +376,18 @@ def test_cli_report_errors_are_short(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "-o must name an .html file" in capsys.readouterr().err
     assert main(["report", "--teacher", "t.onnx", "--data", str(tmp_path / "none.csv"), "-o", "r.html"]) == 2
     assert "data file not found" in capsys.readouterr().err
+
+
+def test_frontier_figure_keeps_sizes_apart_when_a_model_is_constant() -> None:
+    """A size-0 model (an intercept-only linear fit) has no place on a log axis; the others must not
+    be squashed against the edge because of it."""
+    from symdistill.report.figures import frontier_figure
+
+    X = np.random.default_rng(0).normal(size=(600, 4))
+    teacher = sd.as_teacher(lambda X: X[:, 0] ** 2 + np.sin(3 * X[:, 1]) + 0.1 * X[:, 2], task="regression")
+    front = sd.frontier(teacher, X, forms=["tree", "linear"], sizes=[2, 4, 8], n_samples=1000, progress=False)
+    assert min(p.size for p in front.points) == 0
+    ax = frontier_figure(front).axes[0]
+    x0, x2, x8 = ax.transData.transform([[0, 0], [2, 0], [8, 0]])[:, 0]
+    left, right = ax.transAxes.transform([[0, 0], [1, 0]])[:, 0]
+    assert x0 < x2 < x8 and (x8 - x2) > 0.4 * (right - left)  # a log axis with a 0 on it: 0.002

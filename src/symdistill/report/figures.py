@@ -49,7 +49,10 @@ def frontier_figure(front: Any, chosen: Any = None, min_fidelity: float | None =
                 ls="none", label=f"chosen: {plain(chosen.form)} size {chosen.size}")
     if min_fidelity is not None:
         ax.axhline(min_fidelity, color="#c00000", lw=0.8, ls=":", label=f"min fidelity {min_fidelity:g}")
-    ax.set_xscale("log", base=2)
+    if min(p.size for p in front.points) > 0:
+        ax.set_xscale("log", base=2)
+    else:  # a constant model (size 0) has no place on a log axis: linear below 1, log above
+        ax.set_xscale("symlog", base=2, linthresh=1, linscale=0.5)
     ticks = sorted(set(front.sizes) | {p.size for p in front.points if p.size < min(front.sizes)})
     ax.set_xticks(ticks, [str(t) for t in ticks])
     ax.minorticks_off()
