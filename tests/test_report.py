@@ -11,6 +11,7 @@ import select
 import shutil
 import subprocess
 import time
+import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -391,3 +392,36 @@ def test_frontier_figure_keeps_sizes_apart_when_a_model_is_constant() -> None:
     x0, x2, x8 = ax.transData.transform([[0, 0], [2, 0], [8, 0]])[:, 0]
     left, right = ax.transAxes.transform([[0, 0], [1, 0]])[:, 0]
     assert x0 < x2 < x8 and (x8 - x2) > 0.4 * (right - left)  # a log axis with a 0 on it: 0.002
+
+
+def test_cli_report_checks_constraints_before_fitting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pd = pytest.importorskip("pandas")
+    pd.DataFrame(_data(50), columns=["a", "b", "c"]).to_csv(tmp_path / "rows.csv", index=False)
+    # the teacher file does not exist: the constraint is judged first, so no fitting could have started
+    code = main(["report", "--teacher", str(tmp_path / "none.onnx"), "--data", str(tmp_path / "rows.csv"),
+                 "-o", str(tmp_path / "r.html"), "--constraint", "aa <= 0.4 -> prediction == 0"])
+    assert code == 2
+    assert "--constraint 'aa <= 0.4 -> prediction == 0': unknown feature 'aa'; did you mean 'a'?" in capsys.readouterr().err
+    assert main(["report", "--teacher", str(tmp_path / "none.onnx"), "--data", str(tmp_path / "rows.csv"),
+                 "-o", str(tmp_path / "r.html"), "--constraint", "a <= "]) == 2
+    assert "teacher file not found" not in capsys.readouterr().err
+
+
+def test_cli_report_says_an_unmet_fidelity_once(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    pd = pytest.importorskip("pandas")
+    X = _data(400)
+    pd.DataFrame(X, columns=["a", "b", "c"]).to_csv(tmp_path / "rows.csv", index=False)
+    (tmp_path / "wavy.py").write_text("import numpy as np\n"
+                                      "def predict(df):\n"
+                                      "    return (np.sin(9 * df['a'].to_numpy()) > np.cos(7 * df['b'].to_numpy())).astype(int)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code = main(["report", "--teacher", "wavy:predict", "--data", str(tmp_path / "rows.csv"), "--forms", "tree",
+                     "--sizes", "2", "--n-samples", "600", "--min-fidelity", "0.999", "--no-progress",
+                     "-o", str(tmp_path / "r.html")])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert out.count("warning:") == 1 and "0.999" in out
+    assert not [w for w in caught if "0.999" in str(w.message)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,27 @@ def _sizes(text: str) -> list[int]:
         raise CLIError(f"--sizes must be comma-separated whole numbers, got {text!r}") from None
 
 
+def _check_constraints(texts: list[str], names: list[str]) -> None:
+    """Syntax and feature names of every --constraint, before any model is fitted."""
+    import dataclasses
+    import difflib
+
+    from ..verify.language import Name, parse
+
+    for text in texts:
+        stack: list[Any] = [parse(text)]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Name) and node.name not in names:
+                close = difflib.get_close_matches(node.name, names, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise CLIError(f"--constraint {text!r}: unknown feature {node.name!r}{hint}")
+            if dataclasses.is_dataclass(node):
+                for f in dataclasses.fields(node):
+                    value = getattr(node, f.name)
+                    stack.extend(value if isinstance(value, (tuple, list)) else [value])
+
+
 def _columns(path: str) -> list[str]:
     return [str(c) for c in read_table(path).columns]
 
@@ -64,6 +86,7 @@ def run_report(args: argparse.Namespace) -> int:
         if list(hold.columns) != list(df.columns):
             raise CLIError(f"--holdout columns {list(hold.columns)} differ from --data columns {list(df.columns)}")
         X_hold = _teacher_input(hold, as_array)
+    _check_constraints(args.constraint or [], [str(c) for c in df.columns])
     options = _data_options(args, df, as_array)
     if args.n_samples is not None:
         options["n_samples"] = args.n_samples
@@ -72,8 +95,13 @@ def run_report(args: argparse.Namespace) -> int:
                      holdout_fraction=args.holdout_fraction, random_state=args.random_state,
                      progress=False if args.no_progress else None, **options)
     print(front.table())
-    rep = report(front, path=args.output, min_fidelity=args.min_fidelity, conservative=args.conservative,
-                 constraints=args.constraint or None, title=args.title, random_state=args.random_state)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rep = report(front, path=args.output, min_fidelity=args.min_fidelity, conservative=args.conservative,
+                     constraints=args.constraint or None, title=args.title, random_state=args.random_state)
+    for w in caught:  # the report's own notes are printed below, once
+        if str(w.message) not in rep.warnings:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     for note in rep.warnings:
         print(f"warning: {note}")
     c = rep.chosen
