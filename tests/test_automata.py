@@ -585,3 +585,10 @@ def test_step_refuses_states_out_of_range():
     for bad in (-1, d.size, True, 0.0):
         with pytest.raises(ValueError, match="state must be an integer in 0"):
             d.step(bad, "0")
+
+
+def test_stop_warning_counts_the_states_of_the_returned_automaton():
+    teacher = lambda ws: [w.count("0") == w.count("1") for w in ws]  # noqa: E731  (not regular)
+    with pytest.warns(UserWarning, match="stopped by max_states") as record:
+        m = sd.distill_automaton(teacher, alphabet="01", max_states=6, random_state=0)
+    assert f"({m.size} states after minimisation" in str(record[0].message)

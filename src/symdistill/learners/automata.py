@@ -844,7 +844,7 @@ class AutomatonLearner:
         if self.stopped_ is not None:
             warnings.warn(
                 f"automaton learning stopped by {self.stopped_} after {self.n_rounds_} equivalence queries; returning "
-                f"the best hypothesis so far ({final.n_states} states, agreement "
+                f"the best hypothesis so far ({self.model_.size} states after minimisation, agreement "
                 f"{self.validation_agreement_:.4f} with the teacher on {self.n_validation} held-out words)",
                 stacklevel=2)
         return self
