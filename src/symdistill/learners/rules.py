@@ -236,6 +236,12 @@ class RuleLearner(Learner):
             (j, tuple(sorted(c))) for j, c in r.box.cats.items()))) for r in rules)
 
     def _tolerance(self) -> float:
+        """``min_gain`` as utility: a share of the rows (classifiers) or of the squared error of
+        predicting the mean everywhere (regressors, so that it does not depend on the target's scale)."""
+        if self._regression:
+            w = self._w
+            mean = float(np.average(self._y, weights=w)) if w.sum() > 0 else 0.0
+            return self.min_gain * float(np.sum(w * (self._y - mean) ** 2))
         return self.min_gain * float(self._w.sum())
 
     def _n_literals(self, box: Box) -> int:

@@ -116,24 +116,33 @@ class TreeLearner(Learner):
         with progress_bar(self.max_size, "distilling tree", self.progress) as bar:
             self._bar = bar
             self._grow()
-            if self.refine_passes:
-                self._refine()
+            self._polish()
             # Leaves freed by pruning are regrown, then refined: two rounds at most (more gained
             # nothing measurable on the benchmark suite and cost time).
             for _ in range(2):
                 if not (self._collapse() and self._n_leaves() < self.max_size):
                     break
                 self._grow()
-                if self.refine_passes:
-                    self._refine()
+                self._polish()
             self._collapse()
         return self._to_model()
+
+    def _polish(self) -> None:
+        """Refine the splits, or (``refine_passes=0``) just give every leaf its value: pruning
+        compares the leaves' values, so they must be set either way."""
+        if self.refine_passes:
+            self._refine()
+        else:
+            self._set_leaf_values()
 
     # -- data ----------------------------------------------------------------------------------
     def _set_targets(self, answer: Answer) -> None:
         if self._regression:
             self._y = answer.values.astype(float)
-            self._target = self._y
+            # Split scores work on values minus a typical one: sums of squares of raw values cancel
+            # catastrophically for targets like 1e9 + signal (and a constant target gives exact zeros).
+            self._offset = float(np.median(self._y)) if len(self._y) else 0.0
+            self._target = self._y - self._offset
         else:
             self._y = answer.y
             k = answer.proba.shape[1]
@@ -158,7 +167,7 @@ class TreeLearner(Learner):
         self._Z = self._append_rows(Zs)
         if self._regression:
             self._y = np.concatenate([self._y, ans.values])
-            self._target = self._y
+            self._target = np.concatenate([self._target, ans.values - self._offset])
         else:
             self._y = np.concatenate([self._y, ans.y])
             new_t = ans.proba if self.criterion == "soft" else np.eye(self._k)[ans.y]

@@ -174,7 +174,8 @@ class Teacher:
         if out.dtype.kind == "c":
             raise TeacherError(f"{self.name} returned complex numbers (dtype {out.dtype}); expected real "
                                "probabilities, logits, labels or values")
-        is_labels = out.dtype.kind in "OUSb" or (out.dtype.kind in "iu" and out.ndim == 1)
+        # Whole numbers are labels unless the teacher was declared a regressor (counts, prices in cents).
+        is_labels = out.dtype.kind in "OUSb" or (out.dtype.kind in "iu" and out.ndim == 1 and self.task != "regression")
         if self._output_kind in (None, "labels") and is_labels:
             if out.ndim == 2 and out.shape[1] != 1:
                 raise TeacherError(f"{self.name} returned {out.shape[1]} labels per row (shape {out.shape}); "
@@ -385,9 +386,12 @@ def _label_index(classes: np.ndarray, labels: np.ndarray, name: str) -> np.ndarr
         key = lab.item() if isinstance(lab, np.generic) else lab
         j = lookup.get(key)
         if j is None:
+            known = list(lookup)
+            shown = ", ".join(map(repr, known[:10])) + (f", ... ({len(known)} in all)" if len(known) > 10 else "")
+            numeric = isinstance(key, (int, float)) and not isinstance(key, bool)
             raise TeacherError(
-                f"{name} returned label {key!r}, which is not among its classes {list(lookup)[:10]}; "
-                "pass classes=[...] to as_teacher"
+                f"{name} returned label {key!r}, which is not among its classes [{shown}]; pass classes=[...] "
+                "to as_teacher" + (", or task='regression' if these numbers are values" if numeric else "")
             )
         out[i] = j
     return out

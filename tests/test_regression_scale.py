@@ -1,0 +1,52 @@
+"""Regression targets far from zero, very small or very large, integer-valued or constant: the
+learned models must not depend on where the target sits or on its units."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+
+X = np.random.default_rng(0).uniform(-1, 1, size=(500, 3))
+
+
+def _r2(model, f):
+    return float(sd.fidelity(model, sd.as_teacher(f, task="regression"), X))
+
+
+@pytest.mark.parametrize("form", ["tree", "rules"])
+def test_an_offset_does_not_change_the_model(form):
+    fits = []
+    for offset in (0.0, 1e7, 1e9):
+        f = lambda X, o=offset: o + np.sin(3 * X[:, 0]) + X[:, 1]  # noqa: E731
+        m = sd.distill(f, X, form=form, max_size=6, task="regression", random_state=0)
+        fits.append((m.size, round(_r2(m, f), 3)))
+    assert fits[0] == fits[1] == fits[2] and fits[0][1] > 0.8  # a 1e9 offset left 1 leaf at R2 0
+
+
+def test_rule_pruning_does_not_depend_on_the_units():
+    sizes = []
+    for scale in (1e-6, 1.0, 1e3):
+        f = lambda X, s=scale: s * (np.sin(3 * X[:, 0]) + X[:, 1])  # noqa: E731
+        sizes.append(sd.distill(f, X, form="rules", max_size=6, task="regression", random_state=0).size)
+    assert sizes == [6, 6, 6]  # 1e-6: min_gain was an absolute error and pruned every rule
+
+
+def test_a_constant_teacher_gives_one_leaf():
+    tree = sd.distill(lambda X: np.full(len(X), 3.7), X, form="tree", max_size=6, task="regression", random_state=0)
+    assert tree.size == 1 and tree.predict(X[:3]).tolist() == [3.7, 3.7, 3.7]
+
+
+def test_integer_values_are_values_when_the_task_says_so():
+    f = lambda X: np.round(5 * X[:, 0] + 3 * X[:, 1]).astype(np.int64)  # noqa: E731
+    tree = sd.distill(f, X, form="tree", max_size=8, task="regression", random_state=0)
+    assert tree.task == "regression" and _r2(tree, f) > 0.8
+    with pytest.raises(sd.TeacherError, match="or task='regression' if these numbers are values"):
+        sd.distill(f, X, form="tree", max_size=8, random_state=0)  # read as labels: -8 was not seen first
+
+
+def test_no_refinement_still_grows_a_tree():
+    f = lambda X: (X[:, 0] + X[:, 1] > 1).astype(int)  # noqa: E731
+    tree = sd.distill(f, X, form="tree", max_size=8, refine_passes=0, random_state=0, n_samples=1000)
+    assert tree.size >= 4 and float(sd.fidelity(tree, f, X)) > 0.9  # it collapsed to 1 leaf
