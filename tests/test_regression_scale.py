@@ -50,3 +50,11 @@ def test_no_refinement_still_grows_a_tree():
     f = lambda X: (X[:, 0] + X[:, 1] > 1).astype(int)  # noqa: E731
     tree = sd.distill(f, X, form="tree", max_size=8, refine_passes=0, random_state=0, n_samples=1000)
     assert tree.size >= 4 and float(sd.fidelity(tree, f, X)) > 0.9  # it collapsed to 1 leaf
+
+
+def test_values_print_with_the_digits_that_tell_them_apart():
+    f = lambda X: 1e6 + np.sin(3 * X[:, 0]) + X[:, 1]  # noqa: E731
+    for form in ("tree", "rules"):
+        text = str(sd.distill(f, X, form=form, max_size=4, task="regression", random_state=0))
+        shown = [w for w in text.split() if w.startswith(("99999", "100000"))]
+        assert len(shown) >= 4 and len(set(shown)) == len(shown) and "1e+06" not in text

@@ -53,14 +53,7 @@ class Feature:
         >>> Feature("age", "numeric", 18, 90).threshold_text(40.123456789)
         '40.1235'
         """
-        x = float(x)
-        spread = self.upper - self.lower
-        tol = 1e-4 * (spread if math.isfinite(spread) and spread > 0 else max(abs(x), 1.0))
-        for digits in range(6, 18):
-            text = f"{x:.{digits}g}"
-            if abs(float(text) - x) <= tol:
-                return text
-        return repr(x)
+        return number_text(x, self.upper - self.lower)
 
     def category_label(self, code: int) -> Any:
         return self.categories[int(code)]
@@ -310,6 +303,22 @@ def _as_2d_array(X: Any) -> np.ndarray:
     if arr.shape[0] == 0:
         raise DataError(f"data has no rows (shape {arr.shape}): need at least one row")
     return arr
+
+
+def number_text(x: float, spread: float) -> str:
+    """``x`` with 6 significant digits, or as many more as keep it within 1e-4 of ``spread`` (the
+    range the number is read against: a feature's, or a regressor's values').
+
+    >>> number_text(1000000.22, 2.3), number_text(40.123456789, 72)
+    ('1000000.22', '40.1235')
+    """
+    x = float(x)
+    tol = 1e-4 * (spread if math.isfinite(spread) and spread > 0 else max(abs(x), 1.0))
+    for digits in range(6, 18):
+        text = f"{x:.{digits}g}"
+        if abs(float(text) - x) <= tol:
+            return text
+    return repr(x)
 
 
 def _dataframe_names(df: Any) -> list[str]:

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from .._errors import ModelFormatError
-from ..domain import Domain
+from ..domain import Domain, number_text
 from .base import (SymbolicModel, check_distinct_labels, domain_from_json, labels_from_json, labels_to_json,
                    register_model, require)
 from .region import Box
@@ -515,7 +515,11 @@ class RuleSet(SymbolicModel):
         if rule.error is not None:
             stats.append(f"mean abs. error {_fmt(rule.error)}")
         tail = f"   ({', '.join(stats)})" if stats else ""
-        then = _fmt(rule.prediction) if self.task == "regression" else str(self._label(rule.prediction))
+        if self.task == "regression":
+            values = [float(r.prediction) for r in self.rules] + [float(self.default.prediction)]
+            then = number_text(float(rule.prediction), max(values) - min(values))
+        else:
+            then = str(self._label(rule.prediction))
         if not rule.conditions:
             return f"{then}{tail}"
         return f"{' AND '.join(c.describe(self.domain) for c in rule.conditions)} THEN {then}{tail}"

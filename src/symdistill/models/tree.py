@@ -12,7 +12,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from .._errors import ModelFormatError
-from ..domain import Domain
+from ..domain import Domain, number_text
 from .base import (SymbolicModel, _short, check_distinct_labels, domain_from_json, labels_from_json, labels_to_json,
                    register_model, require)
 from .region import Box
@@ -254,7 +254,9 @@ class Tree(SymbolicModel):
         total = max(int(self.n_samples[0]), 1)
         share = f", {100 * self.n_samples[i] / total:.0f}% of queries" if self.n_samples[0] else ""
         if self.task == "regression":
-            return f"{_fmt(self.value[i, 0])}{'  (' + share[2:] + ')' if share else ''}"
+            leaves = self.children_left < 0
+            spread = float(np.ptp(self.value[leaves, 0])) if leaves.any() else 0.0
+            return f"{number_text(self.value[i, 0], spread)}{'  (' + share[2:] + ')' if share else ''}"
         c = self.leaf_class[i]
         return f"{self.classes[c]}  (agreement {100 * self.value[i, c]:.0f}%{share})"
 
@@ -349,7 +351,3 @@ def _all_numbers(values: list) -> bool:
 def _is_code(c: Any) -> bool:
     return isinstance(c, (int, np.integer)) and not isinstance(c, (bool, np.bool_))
 
-
-def _fmt(x: float) -> str:
-    """Short, readable number; full precision lives in JSON and exports."""
-    return f"{x:.6g}"
