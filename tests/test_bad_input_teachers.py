@@ -249,3 +249,15 @@ def test_sequence_teacher_returning_a_mapping_or_set_is_rejected(answer):
 def test_time_budget_must_be_finite(budget):
     with pytest.raises(ValueError, match="time_budget must be a positive number"):
         sd.distill_automaton(lambda ws: ["1" in w for w in ws], alphabet="01", max_states=3, time_budget=budget)
+
+
+def test_unknown_options_and_flags_are_named():
+    X = np.random.default_rng(0).uniform(size=(100, 2))
+    f = lambda X: (X[:, 0] > 0.5).astype(int)  # noqa: E731
+    with pytest.raises(TypeError, match=r"distill\(form='rules', method='pedagogical'\): unknown option "
+                                        r"'max_literal'; did you mean 'max_literals'\?"):
+        sd.distill(f, X, form="rules", max_literal=3)
+    with pytest.raises(ValueError, match="progress must be True, False or None, got 'yes'"):
+        sd.distill(f, X, progress="yes")
+    with pytest.raises(ValueError, match="check_determinism must be True or False, got 'no'"):
+        sd.distill(f, X, form="linear", check_determinism="no")

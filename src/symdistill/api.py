@@ -42,8 +42,32 @@ def distill(teacher: Any, X: Any, *, form: str = "tree", max_size: int = 16, met
 
     if method is None:
         method = "decompositional" if options.get("layer") is not None else "pedagogical"
-    learner = get_learner(form, method)(max_size=max_size, random_state=random_state, **options)
+    cls = get_learner(form, method)
+    known = _options_of(cls)
+    unknown = sorted(set(options) - known)
+    if unknown:
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], sorted(known), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise TypeError(f"distill(form={form!r}, method={method!r}): unknown option {unknown[0]!r}{hint} "
+                        f"(options: {', '.join(sorted(known - {'max_size', 'random_state'}))})")
+    learner = cls(max_size=max_size, random_state=random_state, **options)
     return learner.fit(teacher, X).model_
+
+
+def _options_of(cls: type) -> set[str]:
+    """Keyword options a learner takes: its own and those of the classes it builds on."""
+    import inspect
+
+    names: set[str] = set()
+    for klass in cls.__mro__:
+        init = klass.__dict__.get("__init__")
+        if init is None:
+            continue
+        params = inspect.signature(init).parameters.values()
+        names |= {p.name for p in params if p.kind is p.KEYWORD_ONLY}
+    return names
 
 
 def _model_predict(model: Any, X: Any) -> np.ndarray:

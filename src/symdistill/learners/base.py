@@ -78,6 +78,11 @@ class Learner:
         if self.n_samples is not None and (not isinstance(self.n_samples, (int, np.integer)) or self.n_samples < 0):
             raise ValueError(f"n_samples must be a non-negative integer or None, got {self.n_samples!r}")
         check_random_state(self.random_state)
+        for name in ("progress", "check_determinism"):
+            v = getattr(self, name)
+            if not (isinstance(v, (bool, np.bool_)) or (name == "progress" and v is None)):
+                allowed = "True, False or None" if name == "progress" else "True or False"
+                raise ValueError(f"{name} must be {allowed}, got {v!r}")
         if self.sampler_kernel not in KERNELS:
             raise ValueError(f"sampler_kernel must be one of {KERNELS}, got {self.sampler_kernel!r}")
         bw = self.sampler_bandwidth
