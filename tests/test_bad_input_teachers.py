@@ -261,3 +261,14 @@ def test_unknown_options_and_flags_are_named():
         sd.distill(f, X, progress="yes")
     with pytest.raises(ValueError, match="check_determinism must be True or False, got 'no'"):
         sd.distill(f, X, form="linear", check_determinism="no")
+
+
+def test_integer_options_refuse_booleans_and_take_numpy_integers():
+    X = np.random.default_rng(0).uniform(size=(200, 2))
+    f = lambda X: (X[:, 0] > 0.5).astype(int)  # noqa: E731
+    for name in ("min_node_samples", "lookahead_depth", "refine_passes", "min_leaf", "max_depth"):
+        with pytest.raises(ValueError, match=f"{name} must be a"):
+            sd.distill(f, X, **{name: True})
+    with pytest.raises(ValueError, match="n_samples must be"):
+        sd.distill(f, X, form="linear", n_samples=True)
+    assert sd.distill(f, X, max_depth=np.int64(2), n_samples=np.int64(400), random_state=0).depth <= 2

@@ -75,7 +75,8 @@ class Learner:
     def _validate_params(self) -> None:
         if not isinstance(self.max_size, (int, np.integer)) or isinstance(self.max_size, bool) or self.max_size < 1:
             raise ValueError(f"max_size must be a positive integer, got {self.max_size!r}")
-        if self.n_samples is not None and (not isinstance(self.n_samples, (int, np.integer)) or self.n_samples < 0):
+        ns = self.n_samples
+        if ns is not None and (isinstance(ns, (bool, np.bool_)) or not isinstance(ns, (int, np.integer)) or ns < 0):
             raise ValueError(f"n_samples must be a non-negative integer or None, got {self.n_samples!r}")
         check_random_state(self.random_state)
         for name in ("progress", "check_determinism"):

@@ -94,9 +94,10 @@ class TreeLearner(Learner):
             raise ValueError(f"criterion must be 'hard' or 'soft', got {self.criterion!r}")
         for name in ("min_node_samples", "lookahead_depth", "refine_passes", "min_leaf"):
             v = getattr(self, name)
-            if not isinstance(v, (int, np.integer)) or v < 0:
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 0:
                 raise ValueError(f"{name} must be a non-negative integer, got {v!r}")
-        if self.max_depth is not None and (not isinstance(self.max_depth, int) or self.max_depth < 1):
+        md = self.max_depth
+        if md is not None and (isinstance(md, (bool, np.bool_)) or not isinstance(md, (int, np.integer)) or md < 1):
             raise ValueError(f"max_depth must be a positive integer or None, got {self.max_depth!r}")
 
     # ------------------------------------------------------------------------------------------
