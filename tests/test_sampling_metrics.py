@@ -150,3 +150,13 @@ def test_doctests_run():
         module = importlib.import_module(mod.name)
         failures += doctest.testmod(module, optionflags=doctest.ELLIPSIS).failed
     assert failures == 0
+
+
+def test_r2_against_a_constant_teacher_has_one_convention():
+    from symdistill.metrics import regression_agreement
+
+    const = np.full(500, 3.7)
+    assert regression_agreement(np.full(500, np.nextafter(3.7, 9)), const).value == 1.0  # was 0.75
+    assert regression_agreement(np.full(500, 1e9 + 100), np.full(500, 1e9)).value == 0.0  # was 1.0
+    assert regression_agreement(const + 0.5, const).extra["MAE"] == pytest.approx(0.5)
+    assert regression_agreement(np.arange(5.0), np.arange(5.0)).value == 1.0

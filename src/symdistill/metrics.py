@@ -91,14 +91,21 @@ def agreement(a: np.ndarray, b: np.ndarray, name: str = "fidelity") -> Score:
 
 def regression_agreement(pred: np.ndarray, ref: np.ndarray, name: str = "fidelity R2",
                          n_boot: int = 200, random_state: int = 0) -> Score:
-    """R² of ``pred`` against ``ref`` with a bootstrap 95% interval; MAE (and its interval) in ``extra``."""
+    """R² of ``pred`` against ``ref`` with a bootstrap 95% interval; MAE (and its interval) in ``extra``.
+
+    A constant ``ref`` (equal values up to rounding) has no variance to explain: R² is then 1 when
+    ``pred`` matches it to rounding (1e-9 relative) and 0 otherwise; the MAE says by how much.
+    """
     pred, ref = _numbers(pred, "predictions", name), _numbers(ref, _reference(name), name)
     _check_pair(pred, ref, name, finite=True)
     n = len(ref)
 
     def r2(p: np.ndarray, r: np.ndarray) -> float:
+        rounding = 1e-9 * max(1.0, float(np.max(np.abs(r))))
+        if np.ptp(r) <= rounding:
+            return float(np.max(np.abs(p - r)) <= rounding)
         ss = np.sum((r - r.mean()) ** 2)
-        return 1.0 - np.sum((r - p) ** 2) / ss if ss > 0 else float(np.allclose(p, r))
+        return 1.0 - np.sum((r - p) ** 2) / ss
 
     rng = np.random.default_rng(random_state)
     idx = rng.integers(0, n, size=(n_boot, n))
