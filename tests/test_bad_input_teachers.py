@@ -142,9 +142,9 @@ def test_unknown_torch_dtype_lists_the_accepted_ones():
 # -- 6. random_state ----------------------------------------------------------------------------
 @pytest.mark.parametrize("seed", [-1, "abc", 1.5, True])
 def test_bad_random_state_is_rejected(X, seed):
-    with pytest.raises(ValueError, match="random_state must be None or a non-negative integer"):
+    with pytest.raises(ValueError, match="random_state must be a non-negative integer or None"):
         sd.distill(lambda X: X[:, 0] > 0.5, X, max_size=4, n_samples=400, random_state=seed)
-    with pytest.raises(ValueError, match="random_state must be None or a non-negative integer"):
+    with pytest.raises(ValueError, match="random_state must be a non-negative integer or None"):
         sd.distill_automaton(lambda ws: ["1" in w for w in ws], alphabet="01", max_states=3, random_state=seed)
 
 

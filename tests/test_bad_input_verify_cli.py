@@ -337,3 +337,22 @@ def test_time_budget_accepts_seconds(files: Any, capsys: Any) -> None:
     assert main(["automaton", "--teacher", "cli_teachers:seq", "--alphabet", "0,1", "-o", "a.json",
                  "--time-budget", "30"]) == 0
     assert json.loads((files / "a.json").read_text())["kind"] in ("dfa", "moore")
+
+
+# -- fidelity / accuracy: a teacher of the other task, or something that is no model --------------
+def test_fidelity_refuses_a_task_mismatch() -> None:
+    tree = sd.distill(good, X, max_size=4, random_state=0, n_samples=400)
+    reg = sd.distill(double, X, max_size=4, random_state=0, n_samples=400)
+    with pytest.raises(ValueError, match="regression model but the teacher answers as a classification model"):
+        sd.fidelity(reg, good, X)
+    with pytest.raises(ValueError, match="classification model but the teacher answers as a regression model"):
+        sd.fidelity(tree, double, X)
+    assert float(sd.fidelity(tree, good, X)) > 0.8
+    assert float(sd.fidelity(reg, double, X)) > 0.8
+
+
+def test_fidelity_and_accuracy_name_what_a_model_is() -> None:
+    with pytest.raises(TypeError, match="fidelity: model must be a symdistill model .* got str"):
+        sd.fidelity("not a model", good, X)
+    with pytest.raises(TypeError, match="accuracy: model must be a symdistill model .* got NoneType"):
+        sd.accuracy(None, X, good(X))

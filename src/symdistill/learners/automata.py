@@ -47,7 +47,7 @@ from .._progress import progress_bar
 from .._words import Code, pad_codes
 from ..models.automata import DFA, MooreMachine, run_table
 from ..teachers.sequence import SequenceTeacher, TorchSequenceTeacher
-from .base import check_random_state
+from .base import check_int, check_random_state
 
 ORACLES = ("auto", "statistical", "whitebox", "both")
 OUTPUTS = ("auto", "dfa", "moore")
@@ -771,14 +771,14 @@ class AutomatonLearner:
     def _validate_params(self, teacher: Any) -> None:
         if not isinstance(teacher, SequenceTeacher):
             raise TypeError(f"fit needs a SequenceTeacher (see as_sequence_teacher), got {type(teacher).__name__}")
-        _check_int("max_states", self.max_states, 1)
-        _check_int("lstar_states", self.lstar_states, 1)
-        _check_int("max_length", self.max_length, 1)
-        _check_int("walks_per_transition", self.walks_per_transition, 0)
-        _check_int("max_refinements", self.max_refinements, 0)
+        check_int("max_states", self.max_states, 1)
+        check_int("lstar_states", self.lstar_states, 1)
+        check_int("max_length", self.max_length, 1)
+        check_int("walks_per_transition", self.walks_per_transition, 0)
+        check_int("max_refinements", self.max_refinements, 0)
         # It ranks the hypotheses a budget stop chooses between: a handful of words ties them all and
         # the smallest (earliest) would win.
-        _check_int("n_validation", self.n_validation, 100)
+        check_int("n_validation", self.n_validation, 100)
         if self.oracle not in ORACLES:
             raise ValueError(f"oracle must be one of {ORACLES}, got {self.oracle!r}")
         if self.strategy not in STRATEGIES:
@@ -1002,7 +1002,3 @@ class AutomatonLearner:
             classes = list(teacher.classes_)
         return MooreMachine(teacher.alphabet, hyp.transitions, labels, classes, meta=meta).minimize()
 
-
-def _check_int(name: str, value: Any, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")

@@ -73,11 +73,8 @@ class Learner:
         self.sampler_bandwidth = sampler_bandwidth
 
     def _validate_params(self) -> None:
-        if not isinstance(self.max_size, (int, np.integer)) or isinstance(self.max_size, bool) or self.max_size < 1:
-            raise ValueError(f"max_size must be a positive integer, got {self.max_size!r}")
-        ns = self.n_samples
-        if ns is not None and (isinstance(ns, (bool, np.bool_)) or not isinstance(ns, (int, np.integer)) or ns < 0):
-            raise ValueError(f"n_samples must be a non-negative integer or None, got {self.n_samples!r}")
+        check_int("max_size", self.max_size, 1)
+        check_int("n_samples", self.n_samples, 0, allow_none=True)
         check_random_state(self.random_state)
         for name in ("progress", "check_determinism"):
             v = getattr(self, name)
@@ -140,19 +137,25 @@ class Learner:
         return np.vstack([Z, Zs]), concat_answers(answer, a2)
 
 
-def check_random_state(random_state: Any) -> None:
-    """Raise ``ValueError`` unless ``random_state`` is None or a non-negative integer (the seed).
+def check_int(name: str, value: Any, low: int, *, allow_none: bool = False) -> None:
+    """Raise ``ValueError`` naming option ``name`` unless ``value`` is an integer >= ``low`` (numpy
+    integers count, booleans do not), or None when ``allow_none``.
 
-    >>> check_random_state(1.5)
+    >>> check_int("random_state", 1.5, 0, allow_none=True)
     Traceback (most recent call last):
     ...
-    ValueError: random_state must be None or a non-negative integer, got 1.5
+    ValueError: random_state must be a non-negative integer or None, got 1.5
     """
-    if random_state is None:
+    if allow_none and value is None:
         return
-    if isinstance(random_state, (bool, np.bool_)) or not isinstance(random_state, (int, np.integer)) \
-            or random_state < 0:
-        raise ValueError(f"random_state must be None or a non-negative integer, got {random_state!r}")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < low:
+        kind = {0: "a non-negative integer", 1: "a positive integer"}.get(low, f"an integer >= {low}")
+        raise ValueError(f"{name} must be {kind}{' or None' if allow_none else ''}, got {value!r}")
+
+
+def check_random_state(random_state: Any) -> None:
+    """Raise ``ValueError`` unless ``random_state`` is None or a non-negative integer (the seed)."""
+    check_int("random_state", random_state, 0, allow_none=True)
 
 
 def concat_answers(a: Answer, b: Answer) -> Answer:

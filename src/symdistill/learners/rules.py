@@ -35,7 +35,7 @@ from ..models.tree import Tree
 from ..sampling import RegionSampler
 from ..teachers.oracle import Answer, Oracle
 from ._splits import midpoint
-from .base import Learner, register_learner
+from .base import Learner, check_int, register_learner
 from .tree import TreeLearner
 
 
@@ -92,13 +92,9 @@ class RuleLearner(Learner):
 
     def _validate_params(self) -> None:
         super()._validate_params()
-        ml = self.max_literals
-        if ml is not None and (not isinstance(ml, (int, np.integer)) or isinstance(ml, bool) or ml < 1):
-            raise ValueError(f"max_literals must be a positive integer or None, got {ml!r}")
+        check_int("max_literals", self.max_literals, 1, allow_none=True)
         for name in ("min_rule_samples", "refine_passes"):
-            v = getattr(self, name)
-            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 0:
-                raise ValueError(f"{name} must be a non-negative integer, got {v!r}")
+            check_int(name, getattr(self, name), 0)
         if isinstance(self.min_gain, bool) or not isinstance(self.min_gain, (int, float)) or not 0 <= self.min_gain < 1:
             raise ValueError(f"min_gain must be a number in [0, 1), got {self.min_gain!r}")
         if self.tree_sizes is not None:

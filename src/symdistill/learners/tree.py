@@ -24,7 +24,7 @@ from ..models.tree import Tree
 from ..sampling import RegionSampler
 from ..teachers.oracle import Answer, Oracle
 from ._splits import FeatureInfo, Split, best_routing_split, best_splits, channels, impurity
-from .base import Learner, register_learner
+from .base import Learner, check_int, register_learner
 
 
 @dataclass
@@ -93,12 +93,8 @@ class TreeLearner(Learner):
         if self.criterion not in ("hard", "soft"):
             raise ValueError(f"criterion must be 'hard' or 'soft', got {self.criterion!r}")
         for name in ("min_node_samples", "lookahead_depth", "refine_passes", "min_leaf"):
-            v = getattr(self, name)
-            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 0:
-                raise ValueError(f"{name} must be a non-negative integer, got {v!r}")
-        md = self.max_depth
-        if md is not None and (isinstance(md, (bool, np.bool_)) or not isinstance(md, (int, np.integer)) or md < 1):
-            raise ValueError(f"max_depth must be a positive integer or None, got {self.max_depth!r}")
+            check_int(name, getattr(self, name), 0)
+        check_int("max_depth", self.max_depth, 1, allow_none=True)
 
     # ------------------------------------------------------------------------------------------
     def _fit(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler) -> Tree:

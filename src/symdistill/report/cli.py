@@ -77,7 +77,8 @@ def run_report(args: argparse.Namespace) -> int:
     drop = _split_list(args.drop) or []
     hold_columns = _columns(args.holdout) if args.holdout else []
     # A column to drop may be in only one of the files (a label column the holdout alone has).
-    df = read_table(args.data, [c for c in drop if c not in hold_columns or c in _columns(args.data)])
+    only_in_holdout = set(c for c in drop if c in hold_columns) - set(_columns(args.data)) if hold_columns else set()
+    df = read_table(args.data, [c for c in drop if c not in only_in_holdout])
     as_array = _default_as_array(args.teacher, args.as_array)
     X = _teacher_input(df, as_array)
     X_hold = None

@@ -212,7 +212,7 @@ def _float_neighbour(model: Any, q: Question, other: Any, Z: np.ndarray) -> np.n
             up, down = np.nextafter(up, np.inf), np.nextafter(down, -np.inf)
             col |= {up, down}
         options.append((j, sorted(v for v in col if dom.lower[j] <= v <= dom.upper[j])))
-    candidates = [z.copy()]
+    candidates = []
     for j, values in options:  # one coordinate at a time, then the bounds of all at once
         for v in values:
             c = z.copy()
