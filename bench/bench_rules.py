@@ -14,7 +14,9 @@ rules, not counting the default. Peers:
 
 Slow peers are fitted on at most ``--peer-rows`` training rows (the table says where). Where we trail
 the best peer at ``random_state=0``, our learner is also fitted with random_state 1..``--seeds``-1
-and the spread is noted, so the table says whether a gap is one seed's luck or the method's.
+and the spread is noted, and ours and every peer are also run on ``--splits``-1 other 70/30 splits,
+each with its own teacher, so the table says whether a gap is one seed's or one split's luck or the
+method's.
 
     python bench/bench_rules.py                         # whole suite, writes bench/results/rules.md
     python bench/bench_rules.py --datasets xor breast_cancer --sizes 8
@@ -213,6 +215,28 @@ def _seed_spread(task: Any, size: int, ours: float, seeds: int, best: float, bes
             f"{best_name}'s {best:.3f} in {below} of {seeds} fits")
 
 
+def _split_check(name: str, size: int, splits: int, cap: int, ours0: float, peers0: dict[str, float]) -> str:
+    """Where we trail the best peer on the suite's split: ours (random_state=0) and every peer on
+    splits 1..splits-1 of the same data, each with its own teacher, so the table says whether the
+    gap belongs to the method or to the one split."""
+    ours, best, per_peer = [ours0], [max(peers0.values())], {p: [f] for p, f in peers0.items()}
+    for split in range(1, splits):
+        task = load_task(name, split=split)
+        ours.append(run_ours(task, size)[0][0])
+        fids = {}
+        for peer, fn in PEERS.items():
+            if peer in peers0:
+                res = _try(fn, task, size, cap)
+                fids[peer] = res[0] if res is not None else np.nan
+                per_peer[peer].append(fids[peer])
+        best.append(np.nanmax(list(fids.values())))
+    means = ", ".join(f"{p} {np.nanmean(f):.3f}" for p, f in per_peer.items())
+    wins = sum(o >= b for o, b in zip(ours, best))
+    return (f"- {name}, {size} rules, over {splits} splits (seeds 0-{splits - 1} of the 70/30 split and of the "
+            f"teacher): ours mean {np.mean(ours):.3f} (min {min(ours):.3f}), per-split best peer mean "
+            f"{np.mean(best):.3f}; ours >= that split's best peer in {wins} of {splits}; peer means: {means}")
+
+
 def _try(fn: Callable[[Any, int, int], Result | None], task: Any, size: int, cap: int) -> Result | None:
     try:
         return fn(task, size, cap)
@@ -232,6 +256,8 @@ def main() -> None:
     ap.add_argument("--show-rules", action="store_true", help="print every rule set we learn")
     ap.add_argument("--seeds", type=int, default=12,
                     help="where we trail the best peer, also fit random_state 1..SEEDS-1 and report the spread")
+    ap.add_argument("--splits", type=int, default=10,
+                    help="where we trail the best peer, also compare on splits 1..SPLITS-1, each with its own teacher")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "results" / "rules.md"))
     args = ap.parse_args()
 
@@ -254,13 +280,14 @@ def main() -> None:
             (ours, n_rules, n_lits, secs, _), model = run_ours(task, size)
             if args.show_rules or (name == "xor" and size == 2):
                 print(model)
-            cells, best, best_name = [], None, ""
+            cells, best, best_name, fids = [], None, "", {}
             for peer, fn in PEERS.items():
                 res = _try(fn, task, size, args.peer_rows)
                 if res is None:
                     cells.append("-")
                     continue
                 fid, r, lits, s, note = res
+                fids[peer] = fid
                 cells.append(f"{fid:.3f} ({r} r, {lits} l, {s:.1f} s)")
                 if note:
                     notes.append(f"- {name}, {size} rules, {peer}: {note}")
@@ -277,6 +304,8 @@ def main() -> None:
                 summary.setdefault(size, []).append((1 - ours, 1 - best))
             if best is not None and ours < best and args.seeds > 1:
                 notes.append(_seed_spread(task, size, ours, args.seeds, best, best_name))
+            if best is not None and ours < best and args.splits > 1:
+                notes.append(_split_check(name, size, args.splits, args.peer_rows, ours, fids))
             row = (f"| {name} | {size} | {ours:.3f} | {n_rules} | {n_lits} | {secs:.1f} | " + " | ".join(cells)
                    + f" | {'-' if best is None else f'{best:.3f}'} | {ratio} | {diff} |")
             print(row, flush=True)

@@ -80,13 +80,17 @@ def load_xy(name: str) -> tuple[np.ndarray, np.ndarray, list[str]] | None:
     raise ValueError(f"unknown data set {name!r}; expected one of {NAMES}")
 
 
-_CACHE: dict[str, Task] = {}
+_CACHE: dict[tuple[str, int], Task] = {}
 
 
-def load_task(name: str, train_teacher: bool = True) -> Task | None:
-    """Split 70/30 (stratified, seed 0) and train the BENCHMARKS.md teacher on the training rows."""
-    if name in _CACHE:
-        return _CACHE[name]
+def load_task(name: str, train_teacher: bool = True, split: int = 0) -> Task | None:
+    """Split 70/30 (stratified, seed 0) and train the BENCHMARKS.md teacher on the training rows.
+
+    ``split`` > 0 draws another split (and teacher initialisation) with that seed, for benchmarks that
+    check whether a gap on the suite's split holds on others; 0 is the suite's split and teacher.
+    """
+    if (name, split) in _CACHE:
+        return _CACHE[(name, split)]
     data = load_xy(name)
     if data is None:
         print(f"[suite] {name}: data file not found under {DATA_DIR}; skipped")
@@ -94,13 +98,13 @@ def load_task(name: str, train_teacher: bool = True) -> Task | None:
     from sklearn.model_selection import train_test_split
 
     X, y, names = data
-    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, random_state=split, stratify=y)
     task = Task(name, X_tr, X_te, y_tr, y_te, names)
     if train_teacher:
         from symdistill.demo import train_mlp
 
-        task.net = train_mlp(X_tr, y_tr, hidden=(64, 32), epochs=300, lr=1e-2, seed=0)
-    _CACHE[name] = task
+        task.net = train_mlp(X_tr, y_tr, hidden=(64, 32), epochs=300, lr=1e-2, seed=split)
+    _CACHE[(name, split)] = task
     return task
 
 
