@@ -170,6 +170,22 @@ def test_supports_are_judged_on_held_out_user_rows_when_there_are_enough():
     assert many.meta["selection"].startswith("4-fold cross-validation") and few.meta["selection"] == "held-out share"
 
 
+@pytest.mark.parametrize("seed", [2, 3, 4])
+def test_a_class_too_rare_among_the_user_rows_does_not_let_them_judge(seed):
+    """A 0.3% minority leaves a few rows of it among the held-out user rows, so every fit (the empty
+    model too) agreed on them and the smallest won: the empty model (seed 3), a 1-term model that
+    missed 99% of the minority (seed 4), a 4-term one that missed 82% (seed 2, chosen by a 1-row
+    cross-validation margin). Such rows must not judge; every held-out row does."""
+    X = np.random.default_rng(100 + seed).normal(size=(4000, 5))
+    f = lambda X: (X[:, 0] + X[:, 1] > 3.9).astype(int)  # noqa: E731
+    m = sd.distill(f, X, form="linear", max_size=4, random_state=seed)
+    assert m.meta["validation_rows"] == "user and sampled rows"
+    assert sorted(m.term_names) == ["x0", "x1"]
+    new = np.random.default_rng(999).normal(size=(200_000, 5))
+    rare = f(new) == 1
+    assert np.mean(m.predict(new[rare]) == 1) > 0.8
+
+
 def test_fits_on_user_rows_alone_win_when_sampled_rows_leave_the_data():
     """Data on the line x1 = x0; the teacher follows x0 + x1 on it and x0 - x1 off it. Sampled rows
     jittered off the line pull a fit on them away from the data, so with enough user rows to judge,

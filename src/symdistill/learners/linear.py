@@ -11,7 +11,7 @@ standardised terms, computed on a training share of the queries: the lasso path 
 output, the multi-task group lasso for several, so every class row shares the support) and greedy
 forward selection (the term that most reduces the residual sum of squares at each step). Each
 support is refitted without penalty (debiased) and scored on the held-out share (its user rows
-only, when it holds at least 500 of them): R² to the teacher for regressors, agreement of the
+only, when it holds at least 500 of them and 20 of every class the teacher gives): R² to the teacher for regressors, agreement of the
 predicted class for classifiers. For classifiers the best support of each size is also refitted by
 cross-entropy to the teacher's probabilities and to its labels, and the binary decision threshold is
 moved to where it agrees with the teacher most. When user rows judge, every fit is also made on the
@@ -43,6 +43,7 @@ from .base import Learner, register_learner
 _RIDGE = 1e-4  # keeps cross-entropy fits finite when the teacher's classes are separable
 _SELECTION_ROWS = 6000  # rows for the cross-entropy fits made while choosing the support
 _MIN_USER_VALIDATION = 500  # held-out user rows needed to judge supports on them alone
+_MIN_USER_CLASS_ROWS = 20  # ... with at least this many of every class the teacher gives
 _CV_CANDIDATES = 8  # best fits on the held-out share that cross-validation then ranks
 _CV_FOLDS = 4
 
@@ -132,12 +133,19 @@ class LinearLearner(Learner):
         perm = self._rng(2).permutation(len(Z))
         n_val = max(1, int(round(self.validation_fraction * len(Z))))
         val, tr = perm[:n_val], perm[n_val:]
-        on_user_rows = bool((val < n_user).sum() >= _MIN_USER_VALIDATION)
+        held_user = val[val < n_user]
+        on_user_rows = len(held_user) >= _MIN_USER_VALIDATION
+        if on_user_rows and classify:
+            # ... and only when they show every class the teacher gives: a class too rare among
+            # them (a 0.3% minority) makes every fit agree on them, the empty model included.
+            counts = np.bincount(answer.y[held_user], minlength=P.shape[1])
+            seen = np.bincount(answer.y, minlength=P.shape[1]) > 0
+            on_user_rows = bool(np.all(counts[seen] >= _MIN_USER_CLASS_ROWS))
         if on_user_rows:
             # Supports are judged on the user's own held-out rows when there are enough of them:
             # fidelity on data like theirs is what the user asks for, and sampled rows can sit
             # where the data never goes.
-            val = val[val < n_user]
+            val = held_user
         mu, sd = X[tr].mean(axis=0), X[tr].std(axis=0)
         sd = np.where(sd > 0, sd, 1.0)
         Xs = (X - mu) / sd
