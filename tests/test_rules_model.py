@@ -234,3 +234,13 @@ def test_non_finite_numbers_are_rejected() -> None:
     d["rules"][0]["conditions"][0]["value"] = float("nan")
     with pytest.raises(ModelFormatError, match="finite"):
         sd.load(d)
+
+
+def test_a_rule_without_conditions_in_the_list_reads_as_true() -> None:
+    """Hand-built or loaded lists may hold a rule with no conditions before the default: it printed
+    as ``ELSE IF 2.5``, a line with no condition and no THEN."""
+    rules = [Rule((Condition(0, ">", 5.0),), 1.5), Rule((), 2.5)]
+    rs = RuleSet(DOMAIN, "regression", None, rules, Rule((), 3.5))
+    assert str(rs).splitlines()[1:] == ["IF age > 5 THEN 1.5", "ELSE IF TRUE THEN 2.5", "ELSE 3.5"]
+    first = RuleSet(DOMAIN, "classification", CLASSES, [Rule((), 1)], Rule((), 0))
+    assert str(first).splitlines()[1:] == ["IF TRUE THEN maybe", "ELSE no"]

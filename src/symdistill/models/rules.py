@@ -529,7 +529,10 @@ class RuleSet(SymbolicModel):
         head = f"RuleSet ({self.task}, {n} rule{'s' if n != 1 else ''}, {self.n_literals} literals)"
         lines = [head]
         for i, rule in enumerate(self.rules):
-            lines.append(f"{'IF' if i == 0 else 'ELSE IF'} {self.rule_text(rule)}")
+            text = self.rule_text(rule)
+            if not rule.conditions:  # a rule that fires on every row reaching it
+                text = f"TRUE THEN {text}"
+            lines.append(f"{'IF' if i == 0 else 'ELSE IF'} {text}")
         lines.append(f"{'ELSE' if self.rules else 'ALWAYS'} {self.rule_text(self.default)}")
         return "\n".join(lines)
 
