@@ -221,3 +221,19 @@ def test_cli_distills_rules(tmp_path, capsys) -> None:
     model = sd.load(out)
     assert isinstance(model, RuleSet) and model.size <= 2
     assert (model.predict(df) == teacher.predict(df)).mean() >= 0.99
+
+
+def test_a_rule_left_without_literals_becomes_the_default() -> None:
+    """With one literal per rule a regression list's last rule can lose its literal and take every
+    remaining row; it was kept as a rule (printed ``ELSE IF 2.36``, counted in ``size``) before a
+    default that decided nothing."""
+    X = np.random.default_rng(0).uniform(size=(800, 3))
+
+    def f(X: np.ndarray) -> np.ndarray:
+        return np.floor(X[:, 0] * 5) + X[:, 1]
+
+    rules = sd.distill(f, X, form="rules", max_size=10, max_literals=1, random_state=0, n_samples=1000)
+    assert all(r.conditions for r in rules.rules)
+    assert rules.default.coverage > 0
+    assert rules.n_literals == rules.size
+    assert float(sd.fidelity(rules, sd.as_teacher(f, task="regression"), X)) >= 0.9

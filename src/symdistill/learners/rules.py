@@ -457,6 +457,12 @@ class RuleLearner(Learner):
 
     # -- output --------------------------------------------------------------------------------
     def _to_model(self, rules: list[_Rule], default: float) -> RuleSet:
+        # A rule whose literals were all pruned decides every row that reaches it: it is the list's
+        # real default, and the rules after it and the old default decide nothing.
+        for i, r in enumerate(rules):
+            if self._n_literals(r.box) == 0:
+                rules, default = rules[:i], r.pred
+                break
         F = self._fire_matrix(rules)
         dec = self._decide(F)
         total = float(self._w.sum())
