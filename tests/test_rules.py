@@ -172,6 +172,8 @@ def test_rare_region_is_found_by_sampling() -> None:
     ({"min_gain": 1.5}, "min_gain must be a number in"),
     ({"min_rule_samples": -1}, "min_rule_samples must be a non-negative integer"),
     ({"tree_sizes": [1]}, "tree_sizes must be"),
+    ({"tree_sizes": 8}, "tree_sizes must be a non-empty list"),  # was TypeError: 'int' object is not iterable
+    ({"tree_sizes": (s for s in (4, 8))}, "tree_sizes must be a non-empty list"),  # was max() of an empty sequence
     ({"max_size": 0}, "max_size must be a positive integer"),
 ])
 def test_bad_parameters_are_named(option: dict, message: str) -> None:

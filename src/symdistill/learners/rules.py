@@ -24,7 +24,7 @@ them), each with a weight so that weighted shares estimate shares of the data di
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -98,8 +98,9 @@ class RuleLearner(Learner):
         if isinstance(self.min_gain, bool) or not isinstance(self.min_gain, (int, float)) or not 0 <= self.min_gain < 1:
             raise ValueError(f"min_gain must be a number in [0, 1), got {self.min_gain!r}")
         if self.tree_sizes is not None:
-            sizes = list(self.tree_sizes)
-            if not sizes or any(not isinstance(s, (int, np.integer)) or isinstance(s, bool) or s < 2 for s in sizes):
+            sizes = self.tree_sizes
+            if (isinstance(sizes, (str, bytes)) or not isinstance(sizes, (Sequence, np.ndarray)) or not len(sizes)
+                    or any(not isinstance(s, (int, np.integer)) or isinstance(s, bool) or s < 2 for s in sizes)):
                 raise ValueError(f"tree_sizes must be a non-empty list of integers >= 2, got {self.tree_sizes!r}")
 
     # ------------------------------------------------------------------------------------------
