@@ -3,6 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import symdistill as sd
 from symdistill import DataError, Domain
 
 
@@ -60,3 +61,18 @@ def test_missing_values_in_dataframe_are_reported():
 def test_duplicate_names_rejected():
     with pytest.raises(ValueError, match="duplicate feature names"):
         Domain.from_data(np.eye(2), feature_names=["a", "a"])
+
+
+def test_dataframe_with_non_string_column_labels():
+    """Columns labelled 0, 1 (the default for a DataFrame built from a list): the teacher gets its
+    own labels back, and rows in another column order are matched by label, not position."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({0: rng.uniform(size=200), 1: rng.integers(0, 5, 200)})
+    dom = Domain.from_data(df)
+    assert dom.feature_names == ["0", "1"]
+    assert list(dom.decode(dom.encode(df)).columns) == [0, 1]
+    assert np.array_equal(dom.encode(df[[1, 0]]), dom.encode(df))
+    teacher = lambda X: (X[0] > 0.5).astype(int)  # noqa: E731
+    tree = sd.distill(teacher, df, max_size=2, random_state=0)
+    assert float(sd.fidelity(tree, teacher, df[[1, 0]])) == 1.0

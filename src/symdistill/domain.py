@@ -91,6 +91,8 @@ class Domain:
     features: tuple[Feature, ...]
     input_format: str = "array"  # "array" or "dataframe": what ``decode`` hands the teacher
     column_dtypes: tuple = field(default=(), compare=False)
+    # The DataFrame's own column labels (0, 1, ... stay ints; feature names are their strings).
+    column_labels: tuple = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         names = [f.name for f in self.features]
@@ -166,7 +168,8 @@ class Domain:
                 feats.append(Feature(name, "binary", 0.0, 1.0))
             else:
                 feats.append(_numeric_feature(name, _numeric_column(s.to_numpy(), name)))
-        return cls(tuple(feats), "dataframe", tuple(str(df.iloc[:, j].dtype) for j in range(df.shape[1])))
+        return cls(tuple(feats), "dataframe", tuple(str(df.iloc[:, j].dtype) for j in range(df.shape[1])),
+                   tuple(df.columns))
 
     # -- properties ----------------------------------------------------------------------------
     @property
@@ -212,7 +215,7 @@ class Domain:
                     raise DataError(
                         f"DataFrame columns do not match the model's features: missing {missing}, unknown {extra}"
                     )
-                X = X[self.feature_names]
+                X = X.iloc[:, [names.index(n) for n in self.feature_names]]
             columns = [X.iloc[:, j].to_numpy() for j in range(self.n_features)]
             n = len(X)
         else:
@@ -259,14 +262,15 @@ class Domain:
 
         data = {}
         for j, f in enumerate(self.features):
+            label = self.column_labels[j] if j < len(self.column_labels) else f.name
             if f.is_categorical:
-                data[f.name] = pd.Categorical(_decode_categories(Z[:, j], f), categories=list(f.categories))
+                data[label] = pd.Categorical(_decode_categories(Z[:, j], f), categories=list(f.categories))
             elif f.kind == "binary" and j < len(self.column_dtypes) and self.column_dtypes[j] == "bool":
-                data[f.name] = Z[:, j] > 0.5
+                data[label] = Z[:, j] > 0.5
             elif f.kind in ("integer", "binary") and j < len(self.column_dtypes) and "int" in self.column_dtypes[j]:
-                data[f.name] = np.rint(Z[:, j]).astype(self.column_dtypes[j])
+                data[label] = np.rint(Z[:, j]).astype(self.column_dtypes[j])
             else:
-                data[f.name] = Z[:, j]
+                data[label] = Z[:, j]
         return pd.DataFrame(data)
 
     def to_dict(self) -> dict[str, Any]:
