@@ -76,3 +76,25 @@ def test_dataframe_with_non_string_column_labels():
     teacher = lambda X: (X[0] > 0.5).astype(int)  # noqa: E731
     tree = sd.distill(teacher, df, max_size=2, random_state=0)
     assert float(sd.fidelity(tree, teacher, df[[1, 0]])) == 1.0
+
+
+def test_decode_gives_back_nullable_and_small_integer_dtypes_without_wrapping():
+    """Nullable Int64 and boolean columns come back as such (they came back as float64), and a
+    value that does not fit a small integer dtype (an ``outside`` shift below 0 of a uint8 column)
+    widens the column instead of wrapping around into another value (-3 became 253)."""
+    pd = pytest.importorskip("pandas")
+    from symdistill.shift import shifted_rows
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"n": pd.array(rng.integers(0, 9, 300), dtype="Int64"),
+                       "b": pd.array(rng.integers(0, 2, 300).astype(bool), dtype="boolean"),
+                       "u": rng.integers(0, 100, 300).astype(np.uint8),
+                       "s": rng.integers(-100, 100, 300).astype(np.int8)})
+    dom = Domain.from_data(df)
+    back = dom.decode(dom.encode(df))
+    assert [str(t) for t in back.dtypes] == ["Int64", "boolean", "uint8", "int8"]
+    assert back.equals(df)
+    out = shifted_rows(dom, df, ("outside", 0.5), random_state=0)
+    Z = dom.encode(out)
+    assert np.all(((Z < dom.lower) | (Z > dom.upper)).sum(axis=1) == 1)
+    assert out["u"].min() < 0 and out["s"].min() < -128 and out["s"].max() > 127

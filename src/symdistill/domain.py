@@ -265,10 +265,11 @@ class Domain:
             label = self.column_labels[j] if j < len(self.column_labels) else f.name
             if f.is_categorical:
                 data[label] = pd.Categorical(_decode_categories(Z[:, j], f), categories=list(f.categories))
-            elif f.kind == "binary" and j < len(self.column_dtypes) and self.column_dtypes[j] == "bool":
-                data[label] = Z[:, j] > 0.5
-            elif f.kind in ("integer", "binary") and j < len(self.column_dtypes) and "int" in self.column_dtypes[j]:
-                data[label] = np.rint(Z[:, j]).astype(self.column_dtypes[j])
+            elif f.kind == "binary" and j < len(self.column_dtypes) and self.column_dtypes[j] in ("bool", "boolean"):
+                data[label] = pd.array(Z[:, j] > 0.5, dtype=self.column_dtypes[j])
+            elif f.kind in ("integer", "binary") and j < len(self.column_dtypes) \
+                    and "int" in self.column_dtypes[j].lower():
+                data[label] = _integer_column(Z[:, j], self.column_dtypes[j])
             else:
                 data[label] = Z[:, j]
         return pd.DataFrame(data)
@@ -433,6 +434,25 @@ def _encode_categories(col: Any, f: Feature) -> np.ndarray:
             )
         out[i] = code
     return out
+
+
+def _integer_column(z: np.ndarray, dtype: str) -> Any:
+    """``z`` rounded, in the column's integer dtype (``int8``, ``uint16``, nullable ``Int64``, ...); in
+    64 bits where a value does not fit that dtype (a row shifted below 0 in a ``uint8`` column), since
+    casting would wrap it around into another value; as floats beyond 64 bits.
+
+    >>> _integer_column(np.array([3.0, 4.0]), "uint8").dtype, _integer_column(np.array([-1.0]), "uint8").dtype
+    (dtype('uint8'), dtype('int64'))
+    """
+    import pandas as pd
+
+    v = np.rint(z)
+    for name in (dtype, "Int64" if dtype[0] in "IU" else "int64"):
+        info = np.iinfo(np.dtype(name.lower()))
+        if not len(v) or (v.min() >= info.min and v.max() < float(info.max) + 1):
+            out = v.astype(name.lower())
+            return pd.array(out, dtype=name) if name[0] in "IU" else out
+    return v
 
 
 def _decode_categories(codes: np.ndarray, f: Feature) -> np.ndarray:
