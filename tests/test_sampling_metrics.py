@@ -115,6 +115,29 @@ def test_sampler_finds_rows_for_an_empty_region():
     assert len(out) == 50 and (out[:, 0] > 10.0).all()
 
 
+@pytest.mark.parametrize("kernel", ["diagonal", "correlated"])
+@pytest.mark.parametrize("lo, hi", [(9.0, np.inf), (10.0, 20.0), (-5.0, -1.0), (8.5, np.inf), (-np.inf, 0.0)])
+def test_integer_samples_stay_in_a_box_at_or_beyond_the_observed_range(kernel, lo, hi):
+    """An integer feature observed in 0..9: the box ``9 < x`` holds only integers beyond the data,
+    and gets them (as numeric features do), not 9 (outside the box)."""
+    rng = np.random.default_rng(0)
+    Z = np.column_stack([rng.integers(0, 10, 300), rng.normal(size=300)]).astype(float)
+    box = Box.full(2)
+    box.lo[0], box.hi[0] = lo, hi
+    out = RegionSampler(Domain.from_data(Z), Z, kernel=kernel, random_state=0).sample(box, 100)
+    assert box.contains(out).all() and np.all(out[:, 0] == np.round(out[:, 0]))
+
+
+@pytest.mark.parametrize("kernel", ["diagonal", "correlated"])
+def test_samples_near_the_largest_float_are_finite(kernel):
+    rng = np.random.default_rng(0)
+    Z = np.column_stack([rng.uniform(-1, 1, 300) * 1.6e308, rng.normal(size=300)])
+    with np.errstate(over="ignore", invalid="ignore"):  # the spread and correlations overflow
+        s = RegionSampler(Domain.from_data(Z), Z, kernel=kernel, random_state=0)
+    out = s.sample(None, 2000)
+    assert np.isfinite(out).all()  # about 1 in 60 was NaN
+
+
 def test_wilson_interval_known_values():
     lo, hi = wilson_interval(0, 10)
     assert lo == 0.0 and 0.27 < hi < 0.28

@@ -149,12 +149,17 @@ class RegionSampler:
         noise = self.rng.standard_normal((n, Z.shape[1]))[:, self._numeric]
         if self._shape is not None:
             noise = noise @ self._shape.T
-        Z[:, self._numeric] += noise * self.h[self._numeric]
+        with np.errstate(over="ignore"):
+            # Rows near the largest float can jitter past it; kept finite, they are reflected and
+            # clipped like any other (an infinity became NaN there: inf - inf).
+            big = np.finfo(float).max
+            Z[:, self._numeric] = np.clip(Z[:, self._numeric] + noise * self.h[self._numeric], -big, big)
         for j in self._two_valued:
             Z[:, j] = base[:, j]
         # Reflect at the bounds once, then clip: keeps the density smooth near a split.
-        Z = np.where(Z < lo, 2 * lo - Z, Z)
-        Z = np.where(Z > hi, 2 * hi - Z, Z)
+        with np.errstate(over="ignore", invalid="ignore"):
+            Z = np.where(Z < lo, 2 * lo - Z, Z)
+            Z = np.where(Z > hi, 2 * hi - Z, Z)
         Z = np.clip(Z, lo, hi)
         # Binary and categorical values are copied from the data row, never flipped: one-hot groups
         # and other dependencies between them stay valid (flipping made impossible rows).
@@ -172,8 +177,14 @@ class RegionSampler:
     def _fix_kinds(self, Z: np.ndarray, box: Box) -> np.ndarray:
         for j, kind in enumerate(self.kinds):
             if kind in ("integer", "binary"):
-                imin = max(np.floor(box.lo[j]) + 1 if np.isfinite(box.lo[j]) else -np.inf, np.ceil(self.lower[j]))
-                imax = min(np.floor(box.hi[j]) if np.isfinite(box.hi[j]) else np.inf, np.floor(self.upper[j]))
+                box_min = np.floor(box.lo[j]) + 1 if np.isfinite(box.lo[j]) else -np.inf
+                box_max = np.floor(box.hi[j]) if np.isfinite(box.hi[j]) else np.inf
+                imin = max(box_min, np.ceil(self.lower[j]))
+                imax = min(box_max, np.floor(self.upper[j]))
+                if imin > imax and kind == "integer":
+                    # A box holding no integer of the observed range keeps its own bounds, as it does
+                    # for numeric features (binary features have no values beyond theirs).
+                    imin, imax = box_min, box_max
                 col = np.rint(Z[:, j])
                 if imin <= imax:
                     col = np.clip(col, imin, imax)
