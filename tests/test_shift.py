@@ -122,3 +122,31 @@ def test_shift_coercion_and_model_check() -> None:
         Shift.coerce(3)
     with pytest.raises(TypeError, match="tabular model"):
         shifted_fidelity(object(), lambda X: X[:, 0], np.zeros((3, 1)))
+
+
+@pytest.mark.parametrize("margin", [1e-12, 1e-300])
+def test_outside_with_a_margin_below_rounding_still_leaves_the_range(margin: float) -> None:
+    """Values near 1e6 with a spread of 1: a 1e-12 margin is below their rounding, and rows stayed on
+    the bound, inside the range; integers are still rounded away from it."""
+    X = _data()
+    X[:, 0] += 1e6
+    dom = Domain.from_data(X)
+    out = shifted_rows(dom, X, Shift("outside", margin), random_state=0)
+    outside = (out < dom.lower) | (out > dom.upper)
+    assert np.all(outside.sum(axis=1) == 1)
+    assert set(np.unique(out[outside[:, 2], 2])) == {-1.0, 5.0}
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True, "0", np.random.default_rng(0)])
+def test_bad_random_state_is_named(seed: object) -> None:
+    X = _data(50)
+    with pytest.raises(ValueError, match="random_state must be a non-negative integer or None"):
+        shifted_rows(Domain.from_data(X), X, "noise", random_state=seed)  # type: ignore[arg-type]
+
+
+def test_numpy_numbers_are_severities() -> None:
+    assert Shift("noise", np.int64(2)).label == "noise (2 sd)"
+    assert Shift("outside", np.float32(0.5)).severity == 0.5
+    X = _data(50)
+    assert np.array_equal(shifted_rows(Domain.from_data(X), X, ("noise", np.int64(2)), random_state=np.int64(3)),
+                          shifted_rows(Domain.from_data(X), X, ("noise", 2), random_state=3))

@@ -14,8 +14,9 @@ built from the given rows ``X`` in the model's encoded space (see :class:`~symdi
 ``outside`` (severity ``m``, default 0.25)
     In every row one numeric or integer feature, chosen at random among those with a non-empty
     observed range ``[lower, upper]`` (the model's domain), is moved outside that range on a random
-    side by a uniform distance in ``(0, m * (upper - lower)]`` (integers rounded away from the
-    range). The other features keep their values: each row is a real row with one reading out of range.
+    side by a uniform distance in ``(0, m * (upper - lower)]``, at least one float step (integers
+    rounded away from the range). The other features keep their values: each row is a real row with
+    one reading out of range.
 ``marginal``
     Every column is permuted independently: each feature keeps its distribution, but the
     dependencies between features are broken, so rows land where the data is sparse.
@@ -34,6 +35,7 @@ import numpy as np
 from ._table import TableList
 from .api import fidelity
 from .domain import Domain
+from .learners.base import check_random_state
 from .metrics import Score
 from .teachers import Teacher, as_teacher
 
@@ -64,7 +66,8 @@ class Shift:
             object.__setattr__(self, "severity", _DEFAULT_SEVERITY[self.kind])
         elif _DEFAULT_SEVERITY[self.kind] is None:
             raise ValueError(f"shift {self.kind!r} takes no severity, got {self.severity!r}")
-        elif isinstance(self.severity, bool) or not isinstance(self.severity, (int, float)) \
+        elif isinstance(self.severity, (bool, np.bool_)) \
+                or not isinstance(self.severity, (int, float, np.integer, np.floating)) \
                 or not np.isfinite(self.severity) or self.severity <= 0:
             raise ValueError(f"shift {self.kind!r}: severity must be a positive number, got {self.severity!r}")
 
@@ -88,6 +91,7 @@ class Shift:
         return {"none": "no shift", "marginal": "marginals (dependencies broken)"}[self.kind]
 
     def _stream(self, random_state: int | None) -> np.random.Generator:
+        check_random_state(random_state)
         if random_state is None:
             return np.random.default_rng()
         sev = 0 if self.severity is None else int(round(float(self.severity) * 1_000_000))
@@ -143,7 +147,10 @@ def _outside(domain: Domain, Z: np.ndarray, kinds: np.ndarray, cont: np.ndarray,
     col = cand[rng.integers(0, cand.size, size=n)]
     dist = (1.0 - rng.random(n)) * m * span[col]  # uniform on (0, m * span]
     above = rng.random(n) < 0.5
-    value = np.where(above, hi[col] + dist, lo[col] - dist)
+    # At least one float step out: a distance below the bound's rounding (a small margin on large
+    # values) would leave the value on the bound, inside the range.
+    value = np.where(above, np.maximum(hi[col] + dist, np.nextafter(hi[col], np.inf)),
+                     np.minimum(lo[col] - dist, np.nextafter(lo[col], -np.inf)))
     is_int = kinds[col] == "integer"
     value = np.where(is_int & above, np.ceil(value), value)
     value = np.where(is_int & ~above, np.floor(value), value)
