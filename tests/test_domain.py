@@ -98,3 +98,19 @@ def test_decode_gives_back_nullable_and_small_integer_dtypes_without_wrapping():
     Z = dom.encode(out)
     assert np.all(((Z < dom.lower) | (Z > dom.upper)).sum(axis=1) == 1)
     assert out["u"].min() < 0 and out["s"].min() < -128 and out["s"].max() > 127
+
+
+def test_numeric_column_declared_categorical_reaches_the_teacher_as_numbers():
+    """``categorical=["zip"]`` on an int column: the teacher got an unordered pandas Categorical, and
+    ``X["zip"] > 2`` raised TypeError on every query batch."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"zip": rng.integers(0, 6, 300), "x": rng.normal(size=300),
+                       "n": pd.array(rng.integers(0, 3, 300), dtype="Int64"), "s": rng.choice(["a", "b"], 300)})
+    dom = Domain.from_data(df, categorical=["zip", "n"])
+    assert [f.kind for f in dom.features] == ["categorical", "numeric", "categorical", "categorical"]
+    back = dom.decode(dom.encode(df))
+    assert back.drop(columns="s").equals(df.drop(columns="s")) and str(back["s"].dtype) == "category"
+    teacher = lambda X: ((X["zip"] > 2) & (X["x"] > 0)).astype(int).to_numpy()  # noqa: E731
+    tree = sd.distill(teacher, df, max_size=4, random_state=0, categorical=["zip", "n"], n_samples=1000)
+    assert float(sd.fidelity(tree, teacher, df)) > 0.95

@@ -263,7 +263,11 @@ class Domain:
         data = {}
         for j, f in enumerate(self.features):
             label = self.column_labels[j] if j < len(self.column_labels) else f.name
-            if f.is_categorical:
+            dtype = self.column_dtypes[j] if j < len(self.column_dtypes) else "category"
+            if f.is_categorical and pd.api.types.is_numeric_dtype(pd.api.types.pandas_dtype(dtype)):
+                # A numeric column declared categorical: the teacher compares and computes with it.
+                data[label] = pd.array(_decode_categories(Z[:, j], f).tolist(), dtype=dtype)
+            elif f.is_categorical:
                 data[label] = pd.Categorical(_decode_categories(Z[:, j], f), categories=list(f.categories))
             elif f.kind == "binary" and j < len(self.column_dtypes) and self.column_dtypes[j] in ("bool", "boolean"):
                 data[label] = pd.array(Z[:, j] > 0.5, dtype=self.column_dtypes[j])
