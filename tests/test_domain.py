@@ -114,3 +114,13 @@ def test_numeric_column_declared_categorical_reaches_the_teacher_as_numbers():
     teacher = lambda X: ((X["zip"] > 2) & (X["x"] > 0)).astype(int).to_numpy()  # noqa: E731
     tree = sd.distill(teacher, df, max_size=4, random_state=0, categorical=["zip", "n"], n_samples=1000)
     assert float(sd.fidelity(tree, teacher, df)) > 0.95
+
+
+@pytest.mark.parametrize("column", [[1.0, np.nan, 2.0], ["a", None, "b"], ["a", np.nan, "b"]])
+def test_missing_values_in_an_array_categorical_column_are_reported(column):
+    """NaN became a category of its own (and the same rows then failed to encode); None or NaN among
+    strings was reported as values that 'cannot be ordered'."""
+    X = np.empty((3, 2), dtype=object)
+    X[:, 0], X[:, 1] = column, [0.5, 0.7, 0.1]
+    with pytest.raises(DataError, match="column 'x0' has 1 missing values \\(None or NaN, first in row 1\\)"):
+        Domain.from_data(X, categorical=[0])

@@ -129,6 +129,10 @@ class Domain:
         for j, name in enumerate(feature_names):
             col = arr[:, j]
             if j in cat_idx:
+                missing = [i for i, v in enumerate(col) if v is None or (isinstance(v, float) and v != v)]
+                if missing:
+                    raise DataError(f"column {name!r} has {len(missing)} missing values (None or NaN, first in row "
+                                    f"{missing[0]}); fill or drop them first")
                 try:
                     values = np.unique(col)
                 except TypeError:
