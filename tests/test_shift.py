@@ -150,3 +150,13 @@ def test_numpy_numbers_are_severities() -> None:
     X = _data(50)
     assert np.array_equal(shifted_rows(Domain.from_data(X), X, ("noise", np.int64(2)), random_state=np.int64(3)),
                           shifted_rows(Domain.from_data(X), X, ("noise", 2), random_state=3))
+
+
+def test_a_huge_severity_is_a_severity() -> None:
+    """Any finite positive severity is accepted; past 1e302 its random stream's key overflowed
+    (OverflowError: cannot convert float infinity to integer)."""
+    X = _data(50)
+    dom = Domain.from_data(X)
+    a = shifted_rows(dom, X, ("outside", 1e305), random_state=0)
+    assert np.array_equal(a, shifted_rows(dom, X, ("outside", 1e305), random_state=0))
+    assert np.isfinite(a).all() and np.all(((a < dom.lower) | (a > dom.upper)).sum(axis=1) == 1)

@@ -94,7 +94,9 @@ class Shift:
         check_random_state(random_state)
         if random_state is None:
             return np.random.default_rng()
-        sev = 0 if self.severity is None else int(round(float(self.severity) * 1_000_000))
+        scaled = 0.0 if self.severity is None else float(self.severity) * 1_000_000
+        # Severities past 1e302 overflow the product; their integer part is as good a key.
+        sev = int(round(scaled)) if np.isfinite(scaled) else int(self.severity) * 1_000_000  # type: ignore[arg-type]
         return np.random.default_rng([int(random_state), SHIFT_KINDS.index(self.kind), sev])
 
     def apply(self, domain: Domain, Z: np.ndarray, random_state: int | None = 0) -> np.ndarray | None:
