@@ -124,3 +124,24 @@ def test_missing_values_in_an_array_categorical_column_are_reported(column):
     X[:, 0], X[:, 1] = column, [0.5, 0.7, 0.1]
     with pytest.raises(DataError, match="column 'x0' has 1 missing values \\(None or NaN, first in row 1\\)"):
         Domain.from_data(X, categorical=[0])
+
+
+@pytest.mark.parametrize("kind", ["dates", "time spans"])
+def test_dates_and_time_spans_are_refused_by_name(kind):
+    """They became 'integer' nanosecond counts and reached the teacher as floats."""
+    pd = pytest.importorskip("pandas")
+    column = pd.date_range("2020-01-01", periods=10) if kind == "dates" else pd.to_timedelta(np.arange(10), unit="h")
+    df = pd.DataFrame({"a": np.arange(10.0), "when": column})
+    with pytest.raises(DataError, match="'when' holds dates or time spans"):
+        Domain.from_data(df)
+    with pytest.raises(DataError, match="dates or time spans"):
+        Domain.from_data(np.arange(10).astype("datetime64[D]").reshape(-1, 1))
+    assert Domain.from_data(df, categorical=["when"]).features[1].is_categorical
+
+
+def test_floats_too_large_to_have_fractions_are_not_called_integers():
+    """From 2**53 on every float is whole, so wholeness says nothing: normal * 1e20 was 'integer'
+    (verification then reasoned over integers only)."""
+    big = np.random.default_rng(0).normal(size=(50, 1)) * 1e20
+    assert Domain.from_data(big).features[0].kind == "numeric"
+    assert Domain.from_data(np.arange(50.0).reshape(-1, 1) * 1e6).features[0].kind == "integer"

@@ -389,6 +389,9 @@ def _resolve_columns(cols: Sequence[str | int], names: list[str]) -> set[int]:
 
 
 def _numeric_column(col: Any, name: str) -> np.ndarray:
+    if getattr(getattr(col, "dtype", None), "kind", "") in ("m", "M"):
+        raise DataError(f"column {name!r} holds dates or time spans ({col.dtype}); convert them to numbers "
+                        "first (e.g. days since a date) or declare the column categorical")
     if np.iscomplexobj(col):
         raise DataError(f"column {name!r} holds complex numbers; symdistill needs real values")
     try:
@@ -420,7 +423,8 @@ def _numeric_feature(name: str, col: np.ndarray) -> Feature:
     lo, hi = float(col.min()), float(col.max())
     if np.all(np.isin(col, (0.0, 1.0))):
         return Feature(name, "binary", 0.0, 1.0)
-    if np.all(col == np.round(col)):
+    # From 2**53 on every float is a whole number, so wholeness says nothing about the column there.
+    if np.all(col == np.round(col)) and max(abs(lo), abs(hi)) < 2.0**53:
         return Feature(name, "integer", lo, hi)
     return Feature(name, "numeric", lo, hi)
 
