@@ -244,3 +244,19 @@ def test_a_rule_without_conditions_in_the_list_reads_as_true() -> None:
     assert str(rs).splitlines()[1:] == ["IF age > 5 THEN 1.5", "ELSE IF TRUE THEN 2.5", "ELSE 3.5"]
     first = RuleSet(DOMAIN, "classification", CLASSES, [Rule((), 1)], Rule((), 0))
     assert str(first).splitlines()[1:] == ["IF TRUE THEN maybe", "ELSE no"]
+
+
+def test_names_that_are_not_plain_words_print_between_backticks():
+    """A name holding ' AND ', '>' or a newline made a printed rule read two ways (or split it over
+    lines); such names print as the constraint language writes them, plain names stay bare."""
+    X = np.random.default_rng(0).uniform(size=(300, 3))
+    f = lambda X: ((X[:, 0] > .5) & (X[:, 1] > .5)).astype(int)  # noqa: E731
+    names = ["a > 1 AND b", "new\nline", "plain_name"]
+    rules = sd.distill(f, X, form="rules", max_size=2, random_state=0, feature_names=names)
+    text = str(rules)
+    assert "`a > 1 AND b` > 0.5" in text and "`new\\nline` > 0.5" in text
+    assert len(text.splitlines()) == rules.size + 2  # header, rules, default
+    tree = sd.distill(f, X, form="tree", max_size=3, random_state=0, feature_names=names)
+    assert "`a > 1 AND b` <= 0.5" in str(tree)
+    assert sd.Feature("plain_name").display_name == "plain_name"
+    assert sd.Feature("and").display_name == "`and`"

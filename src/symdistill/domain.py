@@ -9,6 +9,7 @@ turns it back into what the teacher expects.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -17,6 +18,10 @@ import numpy as np
 from ._errors import DataError, ModelFormatError
 
 KINDS = ("numeric", "integer", "binary", "categorical")
+_BARE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+# Words of the constraint language and of printed rules: a feature so named is quoted.
+_RESERVED = frozenset({"and", "or", "not", "in", "true", "false", "prediction",
+                       "IF", "THEN", "ELSE", "AND", "ALWAYS", "TRUE"})
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,21 @@ class Feature:
     @property
     def is_categorical(self) -> bool:
         return self.kind == "categorical"
+
+    @property
+    def display_name(self) -> str:
+        """The name as printed in conditions: bare when the constraint language reads it as a name
+        (letters, digits, ``_`` and ``.``, not a keyword), else between backticks, as constraints
+        write it, with unprintable characters escaped, so a printed rule reads one way only.
+
+        >>> Feature("petal_width").display_name, Feature("mean radius").display_name
+        ('petal_width', '`mean radius`')
+        >>> print(Feature("a > 1 AND\\nb").display_name)
+        `a > 1 AND\\nb`
+        """
+        if _BARE_NAME.fullmatch(self.name) and self.name not in _RESERVED:
+            return self.name
+        return "`" + "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in self.name) + "`"
 
     def threshold_text(self, x: float) -> str:
         """``x`` with 6 significant digits, or as many more as keep it within 1e-4 of this feature's

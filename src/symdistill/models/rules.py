@@ -131,9 +131,9 @@ class Condition:
             return f"{name} {self.op} {{{', '.join(str(c) for c in sorted(self.value))}}}"
         f = domain.features[self.feature]
         if not self.is_categorical:
-            return f"{f.name} {self.op} {f.threshold_text(self.value)}"
+            return f"{f.display_name} {self.op} {f.threshold_text(self.value)}"
         labels = ", ".join(repr(f.category_label(c)) for c in sorted(self.value))
-        return f"{f.name} {self.op} {{{labels}}}"
+        return f"{f.display_name} {self.op} {{{labels}}}"
 
     def to_dict(self) -> dict[str, Any]:
         value = sorted(self.value) if self.is_categorical else self.value

@@ -246,9 +246,9 @@ class Tree(SymbolicModel):
         f = self.domain.features[self.feature[i]]
         cats = self.left_categories[i]
         if cats is None:
-            return f"{f.name} {'<=' if left else '>'} {f.threshold_text(self.threshold[i])}"
+            return f"{f.display_name} {'<=' if left else '>'} {f.threshold_text(self.threshold[i])}"
         labels = ", ".join(repr(f.category_label(c)) for c in cats)
-        return f"{f.name} {'in' if left else 'not in'} {{{labels}}}"
+        return f"{f.display_name} {'in' if left else 'not in'} {{{labels}}}"
 
     def leaf_text(self, i: int) -> str:
         total = max(int(self.n_samples[0]), 1)
