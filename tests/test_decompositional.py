@@ -38,15 +38,16 @@ def _set(linear: torch.nn.Linear, weight: list[list[float]], bias: list[float]) 
         linear.bias.copy_(torch.tensor(bias, dtype=torch.float32))
 
 
-def _onnx_bytes(net: torch.nn.Module, d: int) -> bytes:
+def _onnx_bytes(net: torch.nn.Module, d: int, **export: object) -> bytes:
     pytest.importorskip("onnx")
     pytest.importorskip("onnxruntime")
-    pytest.importorskip("onnxscript")
+    if export.get("dynamo", True):
+        pytest.importorskip("onnxscript")
     buf = io.BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(net, (torch.zeros(2, d),), buf, input_names=["x"], dynamic_axes={"x": {0: "n"}},
-                          verbose=False)
+                          verbose=False, **export)
     return buf.getvalue()
 
 
@@ -171,6 +172,89 @@ def test_onnx_matmul_add_pattern() -> None:
     assert [(h.width, h.activation) for h in reader.layers] == [(3, "tanh")]
     np.testing.assert_allclose(reader.read(X)[0], np.tanh(X.astype(np.float32) @ W + b), atol=1e-6)
     assert isinstance(model, onnx.ModelProto) and len(model.graph.output) == 1  # the caller's graph is untouched
+
+
+def _gelu_net() -> tuple[torch.nn.Module, np.ndarray]:
+    """A small GELU MLP trained for a second on ``x0 > 0.5 and x1 > 0.3`` (a box the rules can follow)."""
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 8), torch.nn.GELU(), torch.nn.Linear(8, 6), torch.nn.GELU(),
+                              torch.nn.Linear(6, 2))
+    X = np.random.default_rng(11).uniform(size=(1500, 3))
+    xt, yt = torch.tensor(X, dtype=torch.float32), torch.tensor((X[:, 0] > 0.5) & (X[:, 1] > 0.3)).long()
+    opt = torch.optim.Adam(net.parameters(), lr=0.03)
+    for _ in range(300):
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(net(xt), yt).backward()
+        opt.step()
+    return net.eval(), X
+
+
+@pytest.mark.parametrize("opset, dynamo", [(17, True), (17, False), (20, True), (20, False)])
+def test_onnx_gelu_below_opset_20_is_read_like_a_gelu_node(opset: int, dynamo: bool) -> None:
+    """Below opset 20 exporters write GELU as ``x * 0.5 * (1 + Erf(x / sqrt(2)))`` (the two
+    exporters order the two Mul nodes differently); it reads as a GELU layer, like a Gelu node."""
+    net, X = _gelu_net()
+    model = _onnx_bytes(net, 3, opset_version=opset, dynamo=dynamo)
+    ops = {n.op_type for n in pytest.importorskip("onnx").load_from_string(model).graph.node}
+    assert ("Gelu" in ops) == (opset >= 20) and ("Erf" in ops) == (opset < 20)
+    reader, torch_reader = activation_reader(model), activation_reader(net)
+    assert [(h.name, h.width, h.activation) for h in reader.layers] == \
+           [(h.name, h.width, h.activation) for h in torch_reader.layers] == [("0", 8, "gelu"), ("2", 6, "gelu")]
+    for a, b in zip(reader.read(X), torch_reader.read(X)):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+    kw = dict(form="rules", method="decompositional", max_size=6, random_state=0, n_samples=3000)
+    rules = sd.distill(model, X, **kw)
+    X_test = np.random.default_rng(12).uniform(size=(3000, 3))
+    with torch.no_grad():
+        ref = net(torch.tensor(X_test, dtype=torch.float32)).argmax(1).numpy()
+    assert np.mean(rules.predict(X_test) == ref) > 0.97
+    np.testing.assert_array_equal(rules.predict(X_test), sd.distill(net, X, **kw).predict(X_test))
+
+
+def _erf_gelu_graph(nodes: list, consts: dict[str, float]) -> bytes:
+    """``x`` -> Gemm ``fc`` (weights ``_ERF_W``, ``_ERF_B``) -> ``z``, then ``nodes`` computing
+    ``h`` from ``z``, then a Gemm head."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    inits = [numpy_helper.from_array(_ERF_W, "fc.weight"), numpy_helper.from_array(_ERF_B, "fc.bias"),
+             numpy_helper.from_array(np.ones((2, 4), dtype=np.float32), "out.weight"),
+             numpy_helper.from_array(np.zeros(2, dtype=np.float32), "out.bias")]
+    inits += [numpy_helper.from_array(np.array(v, dtype=np.float32), k) for k, v in consts.items()]
+    graph = helper.make_graph(
+        [helper.make_node("Gemm", ["x", "fc.weight", "fc.bias"], ["z"], transB=1), *nodes,
+         helper.make_node("Gemm", ["h", "out.weight", "out.bias"], ["y"], transB=1)],
+        "mlp", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 2])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, 2])], inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
+
+
+_ERF_W = np.array([[1.0, -2.0], [0.5, 0.5], [-1.0, 0.0], [3.0, 1.0]], dtype=np.float32)
+_ERF_B = np.array([0.0, -0.5, 1.0, 0.25], dtype=np.float32)
+
+
+def test_erf_gelu_is_matched_by_its_structure_and_constants() -> None:
+    pytest.importorskip("onnxruntime")
+    from onnx import helper
+    from scipy.special import erf
+
+    def gelu_nodes(scale: str = "Mul", half_first: bool = True) -> list:
+        head = [helper.make_node(scale, ["z", "c"] if scale == "Div" else ["c", "z"], ["s"]),
+                helper.make_node("Erf", ["s"], ["e"]), helper.make_node("Add", ["one", "e"], ["p"])]
+        if half_first:  # (x * 0.5) * (1 + erf)
+            return head + [helper.make_node("Mul", ["z", "half"], ["hz"]), helper.make_node("Mul", ["p", "hz"], ["h"])]
+        return head + [helper.make_node("Mul", ["p", "half"], ["q"]), helper.make_node("Mul", ["z", "q"], ["h"])]
+
+    X = np.random.default_rng(1).normal(size=(30, 2))
+    pre = X.astype(np.float32) @ _ERF_W.T + _ERF_B
+    good = {"c": np.sqrt(0.5), "one": 1.0, "half": 0.5}
+    for nodes, consts in ((gelu_nodes(), good), (gelu_nodes("Div", False), {**good, "c": np.sqrt(2.0)})):
+        reader = activation_reader(_erf_gelu_graph(nodes, consts))
+        assert [(h.name, h.width, h.activation) for h in reader.layers] == [("fc", 4, "gelu")]
+        np.testing.assert_allclose(reader.read(X)[0], pre * 0.5 * (1 + erf(pre / np.sqrt(2))), atol=1e-5)
+    # The same shape with another constant is some other function: not read as a GELU.
+    for wrong in ({**good, "c": 0.5}, {**good, "one": 2.0}, {**good, "half": 0.25}):
+        with pytest.raises(UnsupportedModelError, match="has no Gemm"):
+            activation_reader(_erf_gelu_graph(gelu_nodes(), wrong))
 
 
 class _Functional(torch.nn.Module):

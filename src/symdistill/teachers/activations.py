@@ -9,8 +9,10 @@ activations are the activation's outputs, one column per unit. Two kinds of netw
   module runs after which, on which tensor), so a shared activation module (``self.act`` used after
   every layer) works too; activations written as functions (``F.relu``) are invisible and unsupported.
 * ONNX MLP graphs: ``Gemm``, or ``MatMul`` + ``Add``, followed by ``Relu``, ``Sigmoid``, ``Tanh`` or
-  ``Gelu``. The activation tensors are added as graph outputs (with the ``onnx`` package) and the
-  amended graph is run by onnxruntime.
+  ``Gelu``, or by the exact GELU written as arithmetic (``x * 0.5 * (1 + Erf(x / sqrt(2)))``, as
+  exporters write it below opset 20; matched node by node, constants checked). The activation
+  tensors are added as graph outputs (with the ``onnx`` package) and the amended graph is run by
+  onnxruntime.
 
 Layers are named after their linear layer: the torch module's qualified name (``"1"`` in a
 Sequential, ``"encoder.fc1"``, ``"concepts"``), or for ONNX the weight initializer's name without
@@ -33,8 +35,8 @@ from .base import Teacher
 SUPPORTED = (
     "torch modules built from nn.Linear layers each followed by an activation module (nn.ReLU, "
     "nn.Sigmoid, nn.Tanh, nn.GELU), in an nn.Sequential or as named submodules called in forward; "
-    "ONNX MLP graphs (Gemm, or MatMul + Add, followed by Relu, Sigmoid, Tanh or Gelu) given as a "
-    "path, bytes or onnx.ModelProto"
+    "ONNX MLP graphs (Gemm, or MatMul + Add, followed by Relu, Sigmoid, Tanh, Gelu or GELU written "
+    "with Erf) given as a path, bytes or onnx.ModelProto"
 )
 
 
@@ -275,18 +277,27 @@ class OnnxActivations(ActivationReader):
         producers = {out: node for node in graph.node for out in node.output}
         layers: list[HiddenLayer] = []
         self._outputs: list[str] = []
+        constants = _onnx_constants(graph)
         for node in graph.node:
             kind = _ONNX_ACTIVATIONS.get(node.op_type)
-            if kind is None or not node.input:
+            if kind is not None and node.input:
+                act, pre, readers = node, node.input[0], [node]
+            elif node.op_type == "Erf":
+                kind = "gelu"
+                gelu = _erf_gelu(node, producers, consumers, constants)
+                if gelu is None:
+                    continue
+                act, pre, readers = gelu
+            else:
                 continue
-            found = _linear_before(producers.get(node.input[0]), producers, inits, consumers)
+            found = _linear_before(producers.get(pre), producers, inits, consumers, readers)
             if found is None:
                 continue
             weight_name, width, linear_name = found
             name = weight_name[: -len(".weight")] if weight_name.endswith(".weight") else linear_name
-            aliases = tuple(a for a in (linear_name, node.name, node.output[0]) if a and a != name)
+            aliases = tuple(a for a in (linear_name, act.name, act.output[0]) if a and a != name)
             layers.append(HiddenLayer(name, len(layers), width, kind, aliases))
-            self._outputs.append(node.output[0])
+            self._outputs.append(act.output[0])
         if not layers:
             raise UnsupportedModelError(
                 f"the ONNX graph {graph.name!r} has no Gemm (or MatMul + Add) followed by an activation; "
@@ -338,11 +349,12 @@ def _load_onnx(model: Any) -> Any:
 
 
 def _linear_before(node: Any, producers: dict[str, Any], inits: dict[str, Any],
-                   consumers: dict[str, list[Any]]) -> tuple[str, int, str] | None:
-    """``(weight name, width or -1, node name)`` when ``node`` is the affine map of a dense layer."""
+                   consumers: dict[str, list[Any]], readers: list[Any]) -> tuple[str, int, str] | None:
+    """``(weight name, width or -1, node name)`` when ``node`` is the affine map of a dense layer
+    whose output only the activation's nodes ``readers`` read."""
     from onnx import numpy_helper
 
-    if node is None or len(consumers.get(node.output[0], [])) != 1:
+    if node is None or {tuple(n.output) for n in consumers.get(node.output[0], [])} != {tuple(r.output) for r in readers}:
         return None
     if node.op_type == "Gemm" and len(node.input) >= 2:
         attrs = {a.name: a.i for a in node.attribute if a.name in ("transB",)}
@@ -358,6 +370,70 @@ def _linear_before(node: Any, producers: dict[str, Any], inits: dict[str, Any],
                 w = inits.get(mm.input[1])
                 width = int(numpy_helper.to_array(w).shape[-1]) if w is not None else -1
                 return mm.input[1], width, mm.name or node.name
+    return None
+
+
+def _onnx_constants(graph: Any) -> dict[str, np.ndarray]:
+    """Values of the graph's constant tensors: initializers and ``Constant`` nodes' outputs."""
+    from onnx import numpy_helper
+
+    out = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+    for node in graph.node:
+        if node.op_type == "Constant" and not node.input:
+            for a in node.attribute:
+                if a.name == "value":
+                    out[node.output[0]] = numpy_helper.to_array(a.t)
+    return out
+
+
+def _erf_gelu(erf: Any, producers: dict[str, Any], consumers: dict[str, list[Any]],
+              constants: dict[str, np.ndarray]) -> tuple[Any, str, list[Any]] | None:
+    """``(last node, input tensor, nodes reading the input)`` when ``erf`` is the heart of an exact
+    GELU written as arithmetic, ``x * 0.5 * (1 + Erf(x / sqrt(2)))`` (how exporters write GELU
+    below opset 20): ``x / sqrt(2)`` or ``x * (1 / sqrt(2))`` into Erf, plus 1, then the product of
+    ``x``, 0.5 and that sum as two Mul nodes in any order. Every constant is checked."""
+
+    def is_const(name: str, value: float) -> bool:
+        c = constants.get(name)
+        return c is not None and c.size == 1 and bool(np.isclose(float(c.reshape(-1)[0]), value, rtol=1e-6, atol=0))
+
+    def only_reader(name: str, op: str) -> Any:
+        users = consumers.get(name, [])
+        return users[0] if len(users) == 1 and users[0].op_type == op and len(users[0].input) == 2 else None
+
+    def other(node: Any, name: str) -> str | None:
+        a, b = node.input
+        return b if a == name else a if b == name else None
+
+    scale = producers.get(erf.input[0]) if erf.input else None
+    if scale is None or len(scale.input) != 2 or len(consumers.get(erf.input[0], [])) != 1:
+        return None
+    if scale.op_type == "Div" and is_const(scale.input[1], np.sqrt(2.0)):
+        x = scale.input[0]
+    elif scale.op_type == "Mul" and is_const(scale.input[1], np.sqrt(0.5)):
+        x = scale.input[0]
+    elif scale.op_type == "Mul" and is_const(scale.input[0], np.sqrt(0.5)):
+        x = scale.input[1]
+    else:
+        return None
+    add = only_reader(erf.output[0], "Add")
+    if add is None or not is_const(other(add, erf.output[0]), 1.0):
+        return None
+    first = only_reader(add.output[0], "Mul")
+    if first is None:
+        return None
+    factor = other(first, add.output[0])
+    half = producers.get(factor)
+    if half is not None and half.op_type == "Mul" and len(half.input) == 2 and x in half.input \
+            and is_const(other(half, x), 0.5) and len(consumers.get(factor, [])) == 1:
+        return first, x, [scale, half]  # (x * 0.5) * (1 + erf)
+    rest = 0.5 if factor == x else x if is_const(factor, 0.5) else None
+    second = only_reader(first.output[0], "Mul")
+    if rest is None or second is None:
+        return None
+    last = other(second, first.output[0])
+    if (rest == 0.5 and is_const(last, 0.5)) or (rest == x and last == x):
+        return second, x, [scale, first if factor == x else second]
     return None
 
 
