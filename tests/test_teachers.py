@@ -175,3 +175,19 @@ def test_sklearn_classifier_fitted_on_one_class_gives_a_constant_model():
         assert set(model.predict(X)) == {"only"}
     with pytest.raises(sd.TeacherError, match="single class"):  # a linear classifier needs two
         sd.distill(clf, X, form="linear", max_size=2, random_state=0, n_samples=600)
+
+
+def test_torch_teacher_sends_rows_in_the_modules_float_type():
+    """A float64 network gets float64 rows (float32 rows made every query fail); dtype= still wins."""
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2)).double().eval()
+    X = np.random.default_rng(0).uniform(size=(200, 3))
+    with torch.no_grad():
+        manual = torch.softmax(net(torch.tensor(X)), dim=1).numpy()
+    np.testing.assert_allclose(sd.as_teacher(net).predict_proba(X), manual, rtol=0, atol=1e-12)
+    assert sd.as_teacher(net, dtype="float32").dtype == torch.float32
+    assert sd.as_teacher(torch.nn.Linear(3, 2)).dtype == torch.float32
+    assert sd.as_teacher(torch.nn.Flatten()).dtype == torch.float32  # no parameters
+    rules = sd.distill(net, X, form="rules", method="decompositional", max_size=4, random_state=0, n_samples=500)
+    assert np.mean(rules.predict(X) == manual.argmax(axis=1)) > 0.9

@@ -39,6 +39,7 @@ import numpy as np
 
 from .._errors import TeacherError
 from .._words import Code, check_alphabet, decode, encode_many, pad_codes, single_char
+from .torch import _module_device, _module_dtype, _torch
 
 
 class SequenceTeacher:
@@ -628,29 +629,6 @@ class _EvalMode:
         err = exc[1]
         if self.teacher is not None and isinstance(err, Exception) and not isinstance(err, TeacherError):
             raise TeacherError(self.teacher._failure(err)) from err
-
-
-def _torch() -> Any:
-    try:
-        import torch
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise ImportError("this teacher needs PyTorch: pip install 'symdistill[torch]'") from exc
-    return torch
-
-
-def _module_device(module: Any) -> Any:
-    torch = _torch()
-    for p in module.parameters():
-        return p.device
-    return torch.device("cpu")
-
-
-def _module_dtype(module: Any) -> Any:
-    torch = _torch()
-    for p in module.parameters():
-        if p.is_floating_point():
-            return p.dtype
-    return torch.float32
 
 
 def _module_style(module: Any) -> str:

@@ -26,19 +26,20 @@ class TorchTeacher(Teacher):
 
     Output width k >= 2 is read as class logits (or probabilities when rows sum to one); width 1 is
     a regression value unless ``task="classification"``, then a logit (or probability) of class 1.
-    Rows are sent as ``dtype`` (one of :data:`DTYPES`) on ``device`` (default: the module's).
+    Rows are sent as ``dtype`` (one of :data:`DTYPES`; default: the module's parameters' type, else
+    float32) on ``device`` (default: the module's).
     """
 
-    def __init__(self, module: Any, *, device: str | None = None, dtype: str = "float32", **kwargs: Any) -> None:
+    def __init__(self, module: Any, *, device: str | None = None, dtype: str | None = None, **kwargs: Any) -> None:
         torch = _torch()
         if not isinstance(module, torch.nn.Module) and not isinstance(module, torch.jit.ScriptModule):
             raise TypeError(f"expected a torch.nn.Module, got {type(module).__name__}")
-        if not isinstance(dtype, str) or dtype not in DTYPES:
+        if dtype is not None and (not isinstance(dtype, str) or dtype not in DTYPES):
             raise ValueError(f"dtype must be one of {DTYPES} (the type rows are sent to the module in), got {dtype!r}")
         super().__init__(**kwargs)
         self.module = module
         self.device = torch.device(device) if device is not None else _module_device(module)
-        self.dtype = getattr(torch, dtype)
+        self.dtype = getattr(torch, dtype) if dtype is not None else _module_dtype(module)
         self.name = f"torch {type(module).__name__}"
 
     def _forward(self, X: Any) -> Any:
@@ -67,6 +68,15 @@ def _module_device(module: Any) -> Any:
     for p in module.parameters():
         return p.device
     return torch.device("cpu")
+
+
+def _module_dtype(module: Any) -> Any:
+    """The floating type of the module's parameters (a float64 net takes float64 rows)."""
+    torch = _torch()
+    for p in module.parameters():
+        if p.is_floating_point():
+            return p.dtype
+    return torch.float32
 
 
 def load_torchscript(path: str | Path, **kwargs: Any) -> TorchTeacher:
