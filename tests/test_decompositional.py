@@ -46,7 +46,7 @@ def _onnx_bytes(net: torch.nn.Module, d: int, **export: object) -> bytes:
     buf = io.BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        torch.onnx.export(net, (torch.zeros(2, d),), buf, input_names=["x"], dynamic_axes={"x": {0: "n"}},
+        torch.onnx.export(net, (torch.zeros(2, d, dtype=next(net.parameters()).dtype),), buf, input_names=["x"], dynamic_axes={"x": {0: "n"}},
                           verbose=False, **export)
     return buf.getvalue()
 
@@ -255,6 +255,61 @@ def test_erf_gelu_is_matched_by_its_structure_and_constants() -> None:
     for wrong in ({**good, "c": 0.5}, {**good, "one": 2.0}, {**good, "half": 0.25}):
         with pytest.raises(UnsupportedModelError, match="has no Gemm"):
             activation_reader(_erf_gelu_graph(gelu_nodes(), wrong))
+
+
+def _int64_graph() -> bytes:
+    """An sklearn-onnx-style graph: int64 rows cast to float, a ReLU layer, then two outputs
+    (``label`` first, ``probabilities`` second); class 1 iff ``x0 > x1``."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    w = {"fc.weight": np.array([[1.0, -1.0, 0.0], [-1.0, 1.0, 0.0]]), "fc.bias": np.zeros(2),
+         "out.weight": np.array([[-4.0, 4.0], [4.0, -4.0]]), "out.bias": np.array([0.0, 0.0])}
+    graph = helper.make_graph(
+        [helper.make_node("Cast", ["x"], ["xf"], to=TensorProto.FLOAT),
+         helper.make_node("Gemm", ["xf", "fc.weight", "fc.bias"], ["h"], transB=1),
+         helper.make_node("Relu", ["h"], ["a"]),
+         helper.make_node("Gemm", ["a", "out.weight", "out.bias"], ["logits"], transB=1),
+         helper.make_node("ArgMax", ["logits"], ["label"], axis=1, keepdims=0),
+         helper.make_node("Softmax", ["logits"], ["probabilities"], axis=1)],
+        "clf", [helper.make_tensor_value_info("x", TensorProto.INT64, [None, 3])],
+        [helper.make_tensor_value_info("label", TensorProto.INT64, [None]),
+         helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, [None, 2])],
+        [numpy_helper.from_array(v.astype(np.float32), k) for k, v in w.items()])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
+
+
+def test_onnx_graphs_on_float64_and_int64_rows_are_read() -> None:
+    """The activation outputs added to a float64 graph were declared float, which onnxruntime
+    refused; an int64 input was sent float rows."""
+    net = _net(3, 6, 2).double()
+    X = np.random.default_rng(0).normal(size=(100, 3))
+    reader = activation_reader(_onnx_bytes(net, 3, dynamo=False))
+    np.testing.assert_allclose(reader.read(X)[0], activation_reader(net).read(X)[0], rtol=0, atol=1e-12)
+
+    model = _int64_graph()
+    Xi = np.random.default_rng(1).integers(0, 10, size=(600, 3))
+    diff = (Xi[:, 0] - Xi[:, 1]).astype(float)
+    np.testing.assert_array_equal(activation_reader(model).read(Xi)[0], np.column_stack([diff, -diff]).clip(0))
+    rules = sd.distill(model, Xi, form="rules", method="decompositional", max_size=4, random_state=0, n_samples=1000)
+    assert np.mean(rules.predict(Xi) == sd.as_teacher(model).predict(Xi)) > 0.95
+
+
+def test_malformed_onnx_and_a_fixed_batch_size_are_named(tmp_path) -> None:
+    pytest.importorskip("onnxruntime")
+    with pytest.raises(sd.TeacherError, match="onnx cannot read the 9 bytes given as an ONNX model"):
+        activation_reader(b"not onnx!")
+    path = tmp_path / "broken.onnx"
+    path.write_bytes(_onnx_bytes(_net(3, 4, 2), 3, dynamo=False)[:100])
+    with pytest.raises(sd.TeacherError, match="onnx cannot read broken.onnx as an ONNX model"):
+        sd.distill(str(path), np.zeros((10, 3)), form="rules", method="decompositional")
+    buf = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(_net(3, 4, 2), (torch.zeros(2, 3),), buf, input_names=["x"], dynamo=False)  # no dynamic axis
+    with pytest.raises(UnsupportedModelError, match=r"input 'x' has a fixed batch size of 2 .* dynamic batch axis"):
+        activation_reader(buf.getvalue())
+    with pytest.raises(sd.TeacherError, match=r"onnx bytes: input 'x' has a fixed batch size of 2"):
+        sd.as_teacher(buf.getvalue())
 
 
 class _Functional(torch.nn.Module):

@@ -191,3 +191,19 @@ def test_torch_teacher_sends_rows_in_the_modules_float_type():
     assert sd.as_teacher(torch.nn.Flatten()).dtype == torch.float32  # no parameters
     rules = sd.distill(net, X, form="rules", method="decompositional", max_size=4, random_state=0, n_samples=500)
     assert np.mean(rules.predict(X) == manual.argmax(axis=1)) > 0.9
+
+
+def test_onnx_teacher_with_an_integer_input_refuses_fractions():
+    """Rows were cast to the input's int64 silently: 0.7 was answered as 0."""
+    pytest.importorskip("onnxruntime")
+    from onnx import TensorProto, helper, numpy_helper
+
+    graph = helper.make_graph([helper.make_node("ReduceSum", ["x", "axes"], ["y"], keepdims=0)], "sum",
+                              [helper.make_tensor_value_info("x", TensorProto.INT64, [None, 2])],
+                              [helper.make_tensor_value_info("y", TensorProto.INT64, [None])],
+                              [numpy_helper.from_array(np.array([1], dtype=np.int64), "axes")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
+    t = sd.as_teacher(model, task="regression")
+    assert t.predict(np.array([[1.0, 2.0], [3, 4]])).tolist() == [3.0, 7.0]
+    with pytest.raises(TeacherError, match=r"input 'x' takes whole numbers \(tensor\(int64\)\), got 0.7"):
+        t.predict(np.array([[1.0, 2.0], [0.7, 4]]))

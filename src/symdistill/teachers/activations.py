@@ -30,7 +30,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .._errors import TeacherError
 from .base import Teacher
+from .onnx import batch_axis_problem, input_rows
 
 SUPPORTED = (
     "torch modules built from nn.Linear layers each followed by an activation module (nn.ReLU, "
@@ -306,12 +308,15 @@ class OnnxActivations(ActivationReader):
             raise UnsupportedModelError(f"the ONNX graph {graph.name!r} needs exactly one input (rows x features)")
         existing = {o.name for o in graph.output}
         for out in self._outputs:
-            if out not in existing:
-                graph.output.append(onnx.helper.make_tensor_value_info(out, onnx.TensorProto.FLOAT, None))
+            if out not in existing:  # untyped: onnxruntime infers it (float, or double in a float64 graph)
+                graph.output.append(onnx.helper.make_empty_tensor_value_info(out))
         import onnxruntime
 
         self.session = onnxruntime.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"])
         self._input = next(i for i in self.session.get_inputs())
+        problem = batch_axis_problem(self._input, self.batch_size)
+        if problem:
+            raise UnsupportedModelError(f"the ONNX graph {graph.name!r}: {problem}")
         widths = self._probe()
         self.layers = tuple(HiddenLayer(h.name, h.index, w, h.activation, h.aliases) for h, w in zip(layers, widths))
 
@@ -326,9 +331,8 @@ class OnnxActivations(ActivationReader):
         return [a.shape[1] for a in self._read_batch(np.zeros((1, d)), list(range(len(self._outputs))))]
 
     def _read_batch(self, X: np.ndarray, indices: list[int]) -> list[np.ndarray]:
-        dtype = np.float64 if self._input.type == "tensor(double)" else np.float32
         names = [self._outputs[i] for i in indices]
-        out = self.session.run(names, {self._input.name: np.ascontiguousarray(X, dtype=dtype)})
+        out = self.session.run(names, {self._input.name: input_rows(X, self._input)})
         return [np.asarray(a, dtype=np.float64).reshape(len(X), -1) for a in out]
 
 
@@ -340,12 +344,17 @@ def _load_onnx(model: Any) -> Any:
         proto.CopyFrom(model)
         return proto
     if isinstance(model, (bytes, bytearray)):
-        return onnx.load_from_string(bytes(model))
-    if isinstance(model, (str, Path)):
+        what, load = f"the {len(model)} bytes given", lambda: onnx.load_from_string(bytes(model))
+    elif isinstance(model, (str, Path)):
         if not Path(model).is_file():
             raise FileNotFoundError(f"ONNX model file not found: {str(model)!r}")
-        return onnx.load(str(model))
-    raise UnsupportedModelError(f"cannot read the graph of a {type(model).__name__}; supported: {SUPPORTED}")
+        what, load = Path(model).name, lambda: onnx.load(str(model))
+    else:
+        raise UnsupportedModelError(f"cannot read the graph of a {type(model).__name__}; supported: {SUPPORTED}")
+    try:
+        return load()
+    except Exception as exc:
+        raise TeacherError(f"onnx cannot read {what} as an ONNX model: {type(exc).__name__}: {exc}") from None
 
 
 def _linear_before(node: Any, producers: dict[str, Any], inits: dict[str, Any],

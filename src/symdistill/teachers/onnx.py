@@ -60,7 +60,9 @@ class OnnxTeacher(Teacher):
         if len(inputs) != 1:
             raise TeacherError(f"{self.name} has {len(inputs)} inputs; symdistill needs one (rows x features)")
         self._input = inputs[0]
-        self._input_dtype = _NP_TYPES.get(self._input.type, np.float32)
+        problem = batch_axis_problem(self._input, self.batch_size)
+        if problem:
+            raise TeacherError(f"{self.name}: {problem}")
         self._output = self._choose_output(output)
 
     def _choose_output(self, name: str | None) -> str:
@@ -85,5 +87,31 @@ class OnnxTeacher(Teacher):
         )
 
     def _forward(self, X: Any) -> Any:
-        arr = np.ascontiguousarray(np.asarray(X, dtype=self._input_dtype))
-        return self.session.run([self._output], {self._input.name: arr})[0]
+        return self.session.run([self._output], {self._input.name: input_rows(X, self._input)})[0]
+
+
+def input_rows(X: Any, arg: Any) -> np.ndarray:
+    """Rows ``X`` as the type the session's input ``arg`` takes (float32 when it is not listed).
+
+    An integer input gets whole numbers only: casting 0.7 to 0 would answer for another row.
+    """
+    dtype = _NP_TYPES.get(arg.type, np.float32)
+    arr = np.asarray(X, dtype=np.float64) if np.issubdtype(dtype, np.integer) else np.asarray(X)
+    if np.issubdtype(dtype, np.integer) and not np.all(arr == np.round(arr)):
+        bad = arr[arr != np.round(arr)][0]
+        raise TeacherError(f"the ONNX input {arg.name!r} takes whole numbers ({arg.type}), got {bad:g}")
+    return np.ascontiguousarray(arr.astype(dtype, copy=False))
+
+
+def batch_axis_problem(arg: Any, batch_size: int) -> str | None:
+    """Why the session's input ``arg`` cannot take batches of up to ``batch_size`` rows, or None.
+
+    A model exported without a dynamic batch axis takes exactly as many rows as it was traced on.
+    """
+    rows = arg.shape[0] if arg.shape else None
+    if not isinstance(rows, int) or (rows == 1 and batch_size == 1):
+        return None
+    return (f"input {arg.name!r} has a fixed batch size of {rows} (shape {arg.shape}); rows are sent in batches "
+            f"of up to {batch_size}: export the model with a dynamic batch axis (torch.onnx.export(..., "
+            f"dynamic_axes={{{arg.name!r}: {{0: 'n'}}}}))" + (", or pass batch_size=1 (one row per call, slow)"
+                                                             if rows == 1 else ""))
