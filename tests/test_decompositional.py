@@ -424,8 +424,23 @@ def test_bad_parameters_and_regressors_are_refused() -> None:
     with pytest.raises(ValueError, match="layer index 5 out of range: the network has 1 hidden layers"):
         DecompositionalRuleLearner(layers=[5]).fit(net, X)
     reg = _net(4, 5, 1)
-    with pytest.raises(ValueError, match="needs a classifier"):
+    with pytest.raises(ValueError, match=r"needs a classifier; .* regression\)$"):
         DecompositionalRuleLearner(task="regression").fit(reg, X)
+
+
+def test_a_single_logit_network_is_told_how_to_be_read_as_a_classifier() -> None:
+    """One output reads as a regression value; the error said only 'is a regressor', which a
+    binary classifier trained with BCEWithLogitsLoss is not."""
+    net = _net(4, 5, 1)
+    X = np.random.default_rng(0).uniform(size=(300, 4))
+    with pytest.raises(ValueError, match="is a regressor .*if that output is class 1's logit or probability, pass "
+                                         "task='classification'"):
+        sd.distill(net, X, form="rules", method="decompositional")
+    rules = sd.distill(net, X, form="rules", method="decompositional", task="classification", max_size=4,
+                       random_state=0, n_samples=600)
+    with torch.no_grad():
+        ref = (net(torch.tensor(X, dtype=torch.float32))[:, 0] > 0).numpy().astype(int)
+    assert rules.classes.tolist() == [0, 1] and np.mean(rules.predict(X) == ref) > 0.9
 
 
 # -- part 3: concept rules ------------------------------------------------------------------------

@@ -172,8 +172,11 @@ class DecompositionalRuleLearner(Learner):
     # -- learning ------------------------------------------------------------------------------
     def _fit(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler) -> RuleSet:
         if not oracle.is_classifier:
+            hint = "" if self.task is not None else (
+                "; a network with one output is read as a regressor: if that output is class 1's logit or "
+                "probability, pass task='classification'")
             raise ValueError(f"decompositional rule extraction needs a classifier; {oracle.teacher.name} is a "
-                             "regressor (use form='tree' or 'linear' for regression)")
+                             f"regressor (use form='tree' or 'linear' for regression){hint}")
         Z, answer = self.augment(oracle, Z, answer, sampler)
         y = answer.y
         k = answer.proba.shape[1]
