@@ -169,7 +169,7 @@ def test_onnx_matmul_add_pattern() -> None:
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     X = np.random.default_rng(4).normal(size=(7, 2))
     reader = activation_reader(model)
-    assert [(h.width, h.activation) for h in reader.layers] == [(3, "tanh")]
+    assert [(h.name, h.width, h.activation) for h in reader.layers] == [("W", 3, "tanh")]  # unnamed nodes
     np.testing.assert_allclose(reader.read(X)[0], np.tanh(X.astype(np.float32) @ W + b), atol=1e-6)
     assert isinstance(model, onnx.ModelProto) and len(model.graph.output) == 1  # the caller's graph is untouched
 

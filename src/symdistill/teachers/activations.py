@@ -16,7 +16,8 @@ activations are the activation's outputs, one column per unit. Two kinds of netw
 
 Layers are named after their linear layer: the torch module's qualified name (``"1"`` in a
 Sequential, ``"encoder.fc1"``, ``"concepts"``), or for ONNX the weight initializer's name without
-``.weight`` (exporters keep the torch names, so one network reads the same either way). A layer is
+``.weight`` (exporters keep the torch names, so one network reads the same either way; a weight
+named otherwise gives the node's name, or the weight's when the node has none). A layer is
 chosen by that name, by the name of its activation module or ONNX node, or by its position among
 the hidden layers (``0`` first, ``-1`` last). Reads are batched.
 """
@@ -296,7 +297,7 @@ class OnnxActivations(ActivationReader):
             if found is None:
                 continue
             weight_name, width, linear_name = found
-            name = weight_name[: -len(".weight")] if weight_name.endswith(".weight") else linear_name
+            name = weight_name[: -len(".weight")] if weight_name.endswith(".weight") else linear_name or weight_name
             aliases = tuple(a for a in (linear_name, act.name, act.output[0]) if a and a != name)
             layers.append(HiddenLayer(name, len(layers), width, kind, aliases))
             self._outputs.append(act.output[0])
