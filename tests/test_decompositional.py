@@ -168,7 +168,8 @@ def test_onnx_matmul_add_pattern() -> None:
         [numpy_helper.from_array(W, "W"), numpy_helper.from_array(b, "b")])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     X = np.random.default_rng(4).normal(size=(7, 2))
-    reader = activation_reader(model)
+    with pytest.warns(UserWarning, match=r"activation \(W\); y \(ReduceSum\) not read"):
+        reader = activation_reader(model)
     assert [(h.name, h.width, h.activation) for h in reader.layers] == [("W", 3, "tanh")]  # unnamed nodes
     np.testing.assert_allclose(reader.read(X)[0], np.tanh(X.astype(np.float32) @ W + b), atol=1e-6)
     assert isinstance(model, onnx.ModelProto) and len(model.graph.output) == 1  # the caller's graph is untouched
@@ -508,3 +509,28 @@ def test_layers_that_are_not_read_are_named_in_a_warning() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         sd.distill(plain.eval(), X, form="rules", method="decompositional", max_size=4, random_state=0)
+
+
+def test_onnx_nodes_that_are_not_read_are_named_in_a_warning() -> None:
+    """The ONNX reader names the nodes it does not read, as the torch reader names modules; shape
+    plumbing, dropout, an output softmax and GELU written with Erf are read without a warning."""
+    nn = torch.nn
+    torch.manual_seed(0)
+    plain = nn.Sequential(nn.Flatten(), nn.Linear(6, 8), nn.ReLU(), nn.Dropout(0.1), nn.Linear(8, 8), nn.Sigmoid(),
+                          nn.Linear(8, 6), nn.Tanh(), nn.Linear(6, 5), nn.GELU(), nn.Linear(5, 3), nn.Softmax(dim=1))
+    skips = nn.Sequential(nn.Linear(6, 8), nn.ReLU(), nn.Linear(8, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 4),
+                          nn.GELU(approximate="tanh"), nn.Linear(4, 2))
+    for dynamo in (False, True):
+        model = _onnx_bytes(plain.eval(), 6, opset_version=17, dynamo=dynamo)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert [h.name for h in activation_reader(model).layers] == ["1", "4", "6", "8"]
+    # The old exporter keeps the BatchNormalization (the new one folds it into Gemm 2); below opset
+    # 20 both write the tanh GELU as arithmetic, which is not read.
+    with pytest.warns(UserWarning, match=r"activation \(0\); /3/BatchNormalization \(BatchNormalization\), "
+                                         r"/6/Mul \(Mul\), .*, /6/Mul_5 \(Mul\) not read"):
+        reader = activation_reader(_onnx_bytes(skips.eval(), 6, opset_version=17, dynamo=False))
+    assert [h.name for h in reader.layers] == ["0"]
+    with pytest.warns(UserWarning, match=r"activation \(0, 2\); node_Pow_\d+ \(Pow\), .* not read"):
+        reader = activation_reader(_onnx_bytes(skips.eval(), 6, opset_version=17, dynamo=True))
+    assert [h.name for h in reader.layers] == ["0", "2"]

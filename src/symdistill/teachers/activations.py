@@ -19,7 +19,9 @@ Sequential, ``"encoder.fc1"``, ``"concepts"``), or for ONNX the weight initializ
 ``.weight`` (exporters keep the torch names, so one network reads the same either way; a weight
 named otherwise gives the node's name, or the weight's when the node has none). A layer is
 chosen by that name, by the name of its activation module or ONNX node, or by its position among
-the hidden layers (``0`` first, ``-1`` last). Reads are batched.
+the hidden layers (``0`` first, ``-1`` last). Reads are batched. Modules or ONNX nodes that are not
+read (normalisation, convolution, other activations, but not shape plumbing, dropout, linear maps or
+an output softmax) are named in a warning.
 """
 
 from __future__ import annotations
@@ -197,11 +199,7 @@ class TorchActivations(ActivationReader):
         read = set(self._linears) | set(self._acts)
         skipped = sorted({f"{leaves[m]} ({type(m).__name__})" for m, _, _ in calls
                           if m not in read and type(m).__name__ not in _PASSIVE and not isinstance(m, torch.nn.Linear)})
-        if skipped:
-            warnings.warn(f"{type(self.module).__name__}: hidden layers are read where a Linear is followed by an "
-                          f"activation ({', '.join(h.name for h in layers)}); {', '.join(skipped)} not read: "
-                          "the rules are read from the layers listed",
-                          stacklevel=3)
+        _warn_not_read(type(self.module).__name__, "Linear", layers, skipped, stacklevel=4)
         return tuple(layers)
 
     def _read_batch(self, X: np.ndarray, indices: list[int]) -> list[np.ndarray]:
@@ -229,6 +227,19 @@ class TorchActivations(ActivationReader):
         return [got[i] for i in indices]
 
 
+def _warn_not_read(owner: str, linear: str, layers: Sequence[HiddenLayer], skipped: Sequence[str],
+                   stacklevel: int) -> None:
+    """Warn that the parts ``skipped`` of a network are not read (nothing when there are none)."""
+    if skipped:
+        shown = list(skipped[:_NAMED]) + ([f"{len(skipped) - _NAMED} more"] if len(skipped) > _NAMED else [])
+        warnings.warn(f"{owner}: hidden layers are read where a {linear} is followed by an activation "
+                      f"({', '.join(h.name for h in layers)}); {', '.join(shown)} not read: "
+                      "the rules are read from the layers listed", stacklevel=stacklevel)
+
+
+_NAMED = 12  # parts named in that warning; a graph of many unread nodes gets a count of the rest
+
+
 class _eval:
     """Eval mode for the duration of a block, then the module's own mode back."""
 
@@ -246,6 +257,12 @@ class _eval:
 
 # -- ONNX -----------------------------------------------------------------------------------------
 _ONNX_ACTIVATIONS = {"Relu": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "Gelu": "gelu"}
+# Nodes that change nothing a layer-wise reading would miss, like the torch reader's passive modules:
+# shape plumbing, linear maps (an input map, the output layer), activations that follow no linear
+# map, and the output's softmax or label. A MatMul's bias Add is one of them too (see _passive).
+_ONNX_PASSIVE = {"Identity", "Constant", "Cast", "CastLike", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Shape",
+                 "Size", "Gather", "Slice", "Concat", "ConstantOfShape", "Dropout", "Gemm", "MatMul", "Softmax",
+                 "LogSoftmax", "ArgMax", "ZipMap", *_ONNX_ACTIVATIONS}
 
 
 class OnnxActivations(ActivationReader):
@@ -281,21 +298,23 @@ class OnnxActivations(ActivationReader):
         layers: list[HiddenLayer] = []
         self._outputs: list[str] = []
         constants = _onnx_constants(graph)
+        read: set[tuple[str, ...]] = set()
         for node in graph.node:
             kind = _ONNX_ACTIVATIONS.get(node.op_type)
             if kind is not None and node.input:
-                act, pre, readers = node, node.input[0], [node]
+                act, pre, nodes = node, node.input[0], [node]
             elif node.op_type == "Erf":
                 kind = "gelu"
                 gelu = _erf_gelu(node, producers, consumers, constants)
                 if gelu is None:
                     continue
-                act, pre, readers = gelu
+                act, pre, nodes = gelu
             else:
                 continue
-            found = _linear_before(producers.get(pre), producers, inits, consumers, readers)
+            found = _linear_before(producers.get(pre), producers, inits, consumers, [n for n in nodes if pre in n.input])
             if found is None:
                 continue
+            read.update(tuple(n.output) for n in nodes)
             weight_name, width, linear_name = found
             name = weight_name[: -len(".weight")] if weight_name.endswith(".weight") else linear_name or weight_name
             aliases = tuple(a for a in (linear_name, act.name, act.output[0]) if a and a != name)
@@ -320,6 +339,9 @@ class OnnxActivations(ActivationReader):
             raise UnsupportedModelError(f"the ONNX graph {graph.name!r}: {problem}")
         widths = self._probe()
         self.layers = tuple(HiddenLayer(h.name, h.index, w, h.activation, h.aliases) for h, w in zip(layers, widths))
+        skipped = [f"{n.name or n.output[0]} ({n.op_type})" for n in graph.node
+                   if tuple(n.output) not in read and not _passive(n, producers, constants)]
+        _warn_not_read(f"the ONNX graph {graph.name!r}", "Gemm (or MatMul + Add)", self.layers, skipped, stacklevel=3)
 
     def _probe(self) -> list[int]:
         """Widths as the graph computes them (a MatMul's weight may not be an initializer)."""
@@ -383,6 +405,18 @@ def _linear_before(node: Any, producers: dict[str, Any], inits: dict[str, Any],
     return None
 
 
+def _passive(node: Any, producers: dict[str, Any], constants: dict[str, np.ndarray]) -> bool:
+    """Whether ``node`` is one of the nodes a reading may leave unread (``_ONNX_PASSIVE``, or the
+    bias Add of a MatMul)."""
+    if node.op_type in _ONNX_PASSIVE:
+        return True
+    if node.op_type != "Add" or len(node.input) != 2:
+        return False
+    made = [producers.get(name) for name in node.input]
+    return any(m is not None and m.op_type == "MatMul" and other in constants
+               for m, other in zip(made, reversed(node.input)))
+
+
 def _onnx_constants(graph: Any) -> dict[str, np.ndarray]:
     """Values of the graph's constant tensors: initializers and ``Constant`` nodes' outputs."""
     from onnx import numpy_helper
@@ -398,7 +432,7 @@ def _onnx_constants(graph: Any) -> dict[str, np.ndarray]:
 
 def _erf_gelu(erf: Any, producers: dict[str, Any], consumers: dict[str, list[Any]],
               constants: dict[str, np.ndarray]) -> tuple[Any, str, list[Any]] | None:
-    """``(last node, input tensor, nodes reading the input)`` when ``erf`` is the heart of an exact
+    """``(last node, input tensor, the pattern's nodes)`` when ``erf`` is the heart of an exact
     GELU written as arithmetic, ``x * 0.5 * (1 + Erf(x / sqrt(2)))`` (how exporters write GELU
     below opset 20): ``x / sqrt(2)`` or ``x * (1 / sqrt(2))`` into Erf, plus 1, then the product of
     ``x``, 0.5 and that sum as two Mul nodes in any order. Every constant is checked."""
@@ -436,14 +470,14 @@ def _erf_gelu(erf: Any, producers: dict[str, Any], consumers: dict[str, list[Any
     half = producers.get(factor)
     if half is not None and half.op_type == "Mul" and len(half.input) == 2 and x in half.input \
             and is_const(other(half, x), 0.5) and len(consumers.get(factor, [])) == 1:
-        return first, x, [scale, half]  # (x * 0.5) * (1 + erf)
+        return first, x, [scale, erf, add, half, first]  # (x * 0.5) * (1 + erf)
     rest = 0.5 if factor == x else x if is_const(factor, 0.5) else None
     second = only_reader(first.output[0], "Mul")
     if rest is None or second is None:
         return None
     last = other(second, first.output[0])
     if (rest == 0.5 and is_const(last, 0.5)) or (rest == x and last == x):
-        return second, x, [scale, first if factor == x else second]
+        return second, x, [scale, erf, add, first, second]
     return None
 
 
