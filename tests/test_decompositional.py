@@ -175,11 +175,11 @@ def test_onnx_matmul_add_pattern() -> None:
     assert isinstance(model, onnx.ModelProto) and len(model.graph.output) == 1  # the caller's graph is untouched
 
 
-def _gelu_net() -> tuple[torch.nn.Module, np.ndarray]:
+def _gelu_net(approximate: str = "none") -> tuple[torch.nn.Module, np.ndarray]:
     """A small GELU MLP trained for a second on ``x0 > 0.5 and x1 > 0.3`` (a box the rules can follow)."""
     torch.manual_seed(0)
-    net = torch.nn.Sequential(torch.nn.Linear(3, 8), torch.nn.GELU(), torch.nn.Linear(8, 6), torch.nn.GELU(),
-                              torch.nn.Linear(6, 2))
+    net = torch.nn.Sequential(torch.nn.Linear(3, 8), torch.nn.GELU(approximate), torch.nn.Linear(8, 6),
+                              torch.nn.GELU(approximate), torch.nn.Linear(6, 2))
     X = np.random.default_rng(11).uniform(size=(1500, 3))
     xt, yt = torch.tensor(X, dtype=torch.float32), torch.tensor((X[:, 0] > 0.5) & (X[:, 1] > 0.3)).long()
     opt = torch.optim.Adam(net.parameters(), lr=0.03)
@@ -190,15 +190,21 @@ def _gelu_net() -> tuple[torch.nn.Module, np.ndarray]:
     return net.eval(), X
 
 
+@pytest.mark.parametrize("approximate", ["none", "tanh"])
 @pytest.mark.parametrize("opset, dynamo", [(17, True), (17, False), (20, True), (20, False)])
-def test_onnx_gelu_below_opset_20_is_read_like_a_gelu_node(opset: int, dynamo: bool) -> None:
-    """Below opset 20 exporters write GELU as ``x * 0.5 * (1 + Erf(x / sqrt(2)))`` (the two
-    exporters order the two Mul nodes differently); it reads as a GELU layer, like a Gelu node."""
-    net, X = _gelu_net()
+def test_onnx_gelu_below_opset_20_is_read_like_a_gelu_node(opset: int, dynamo: bool, approximate: str) -> None:
+    """Below opset 20 exporters write GELU as ``x * 0.5 * (1 + Erf(x / sqrt(2)))``, and the tanh
+    approximation as ``x * 0.5 * (1 + Tanh(sqrt(2 / pi) * (x + 0.044715 * x^3)))`` (the cube a Pow
+    or two Mul nodes, the Mul nodes in each exporter's order); both read as a GELU layer, like a
+    Gelu node, and with no warning."""
+    net, X = _gelu_net(approximate)
     model = _onnx_bytes(net, 3, opset_version=opset, dynamo=dynamo)
     ops = {n.op_type for n in pytest.importorskip("onnx").load_from_string(model).graph.node}
-    assert ("Gelu" in ops) == (opset >= 20) and ("Erf" in ops) == (opset < 20)
-    reader, torch_reader = activation_reader(model), activation_reader(net)
+    heart = "Erf" if approximate == "none" else "Tanh"
+    assert ("Gelu" in ops) == (opset >= 20) and (heart in ops) == (opset < 20)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reader, torch_reader = activation_reader(model), activation_reader(net)
     assert [(h.name, h.width, h.activation) for h in reader.layers] == \
            [(h.name, h.width, h.activation) for h in torch_reader.layers] == [("0", 8, "gelu"), ("2", 6, "gelu")]
     for a, b in zip(reader.read(X), torch_reader.read(X)):
@@ -212,12 +218,12 @@ def test_onnx_gelu_below_opset_20_is_read_like_a_gelu_node(opset: int, dynamo: b
     np.testing.assert_array_equal(rules.predict(X_test), sd.distill(net, X, **kw).predict(X_test))
 
 
-def _erf_gelu_graph(nodes: list, consts: dict[str, float]) -> bytes:
-    """``x`` -> Gemm ``fc`` (weights ``_ERF_W``, ``_ERF_B``) -> ``z``, then ``nodes`` computing
+def _gelu_graph(nodes: list, consts: dict[str, float]) -> bytes:
+    """``x`` -> Gemm ``fc`` (weights ``_GELU_W``, ``_GELU_B``) -> ``z``, then ``nodes`` computing
     ``h`` from ``z``, then a Gemm head."""
     from onnx import TensorProto, helper, numpy_helper
 
-    inits = [numpy_helper.from_array(_ERF_W, "fc.weight"), numpy_helper.from_array(_ERF_B, "fc.bias"),
+    inits = [numpy_helper.from_array(_GELU_W, "fc.weight"), numpy_helper.from_array(_GELU_B, "fc.bias"),
              numpy_helper.from_array(np.ones((2, 4), dtype=np.float32), "out.weight"),
              numpy_helper.from_array(np.zeros(2, dtype=np.float32), "out.bias")]
     inits += [numpy_helper.from_array(np.array(v, dtype=np.float32), k) for k, v in consts.items()]
@@ -229,8 +235,8 @@ def _erf_gelu_graph(nodes: list, consts: dict[str, float]) -> bytes:
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
 
 
-_ERF_W = np.array([[1.0, -2.0], [0.5, 0.5], [-1.0, 0.0], [3.0, 1.0]], dtype=np.float32)
-_ERF_B = np.array([0.0, -0.5, 1.0, 0.25], dtype=np.float32)
+_GELU_W = np.array([[1.0, -2.0], [0.5, 0.5], [-1.0, 0.0], [3.0, 1.0]], dtype=np.float32)
+_GELU_B = np.array([0.0, -0.5, 1.0, 0.25], dtype=np.float32)
 
 
 def test_erf_gelu_is_matched_by_its_structure_and_constants() -> None:
@@ -246,16 +252,49 @@ def test_erf_gelu_is_matched_by_its_structure_and_constants() -> None:
         return head + [helper.make_node("Mul", ["p", "half"], ["q"]), helper.make_node("Mul", ["z", "q"], ["h"])]
 
     X = np.random.default_rng(1).normal(size=(30, 2))
-    pre = X.astype(np.float32) @ _ERF_W.T + _ERF_B
+    pre = X.astype(np.float32) @ _GELU_W.T + _GELU_B
     good = {"c": np.sqrt(0.5), "one": 1.0, "half": 0.5}
     for nodes, consts in ((gelu_nodes(), good), (gelu_nodes("Div", False), {**good, "c": np.sqrt(2.0)})):
-        reader = activation_reader(_erf_gelu_graph(nodes, consts))
+        reader = activation_reader(_gelu_graph(nodes, consts))
         assert [(h.name, h.width, h.activation) for h in reader.layers] == [("fc", 4, "gelu")]
         np.testing.assert_allclose(reader.read(X)[0], pre * 0.5 * (1 + erf(pre / np.sqrt(2))), atol=1e-5)
     # The same shape with another constant is some other function: not read as a GELU.
     for wrong in ({**good, "c": 0.5}, {**good, "one": 2.0}, {**good, "half": 0.25}):
         with pytest.raises(UnsupportedModelError, match="has no Gemm"):
-            activation_reader(_erf_gelu_graph(gelu_nodes(), wrong))
+            activation_reader(_gelu_graph(gelu_nodes(), wrong))
+
+
+def test_tanh_gelu_is_matched_by_its_structure_and_constants() -> None:
+    pytest.importorskip("onnxruntime")
+    from onnx import helper
+
+    def gelu_nodes(cube: str = "Pow", swap: bool = False) -> list:
+        """``h = z * 0.5 * (1 + tanh(c * (z + k * z^3)))``; ``swap`` turns every pair of inputs."""
+
+        def node(op: str, a: str, b: str, out: str):
+            return helper.make_node(op, [b, a] if swap else [a, b], [out])
+
+        cubed = [node("Pow", "z", "three", "z3")] if cube == "Pow" else \
+            [node("Mul", "z", "z", "z2"), node("Mul", "z", "z2", "z3")]
+        return cubed + [node("Mul", "k", "z3", "kz3"), node("Add", "z", "kz3", "in"), node("Mul", "c", "in", "s"),
+                        helper.make_node("Tanh", ["s"], ["t"]), node("Add", "one", "t", "p"),
+                        node("Mul", "z", "p", "zp"), node("Mul", "half", "zp", "h")]
+
+    X = np.random.default_rng(1).normal(size=(30, 2))
+    pre = X.astype(np.float32) @ _GELU_W.T + _GELU_B
+    good = {"c": np.sqrt(2 / np.pi), "k": 0.044715, "three": 3.0, "one": 1.0, "half": 0.5}
+    for nodes in (gelu_nodes(), gelu_nodes("Mul", swap=True)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            reader = activation_reader(_gelu_graph(nodes, good))
+        assert [(h.name, h.width, h.activation) for h in reader.layers] == [("fc", 4, "gelu")]
+        expected = pre * 0.5 * (1 + np.tanh(np.sqrt(2 / np.pi) * (pre + 0.044715 * pre ** 3)))
+        np.testing.assert_allclose(reader.read(X)[0], expected, atol=1e-5)
+    # The same shape with another constant is some other function: not read as a GELU.
+    for wrong in ({**good, "c": 0.8}, {**good, "k": 0.045}, {**good, "three": 2.0}, {**good, "one": 2.0},
+                  {**good, "half": 0.25}):
+        with pytest.raises(UnsupportedModelError, match="has no Gemm"):
+            activation_reader(_gelu_graph(gelu_nodes(), wrong))
 
 
 def _int64_graph() -> bytes:
@@ -525,12 +564,13 @@ def test_onnx_nodes_that_are_not_read_are_named_in_a_warning() -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             assert [h.name for h in activation_reader(model).layers] == ["1", "4", "6", "8"]
-    # The old exporter keeps the BatchNormalization (the new one folds it into Gemm 2); below opset
-    # 20 both write the tanh GELU as arithmetic, which is not read.
-    with pytest.warns(UserWarning, match=r"activation \(0\); /3/BatchNormalization \(BatchNormalization\), "
-                                         r"/6/Mul \(Mul\), .*, /6/Mul_5 \(Mul\) not read"):
+    # The old exporter keeps the BatchNormalization, named like the torch reader's BatchNorm1d (the
+    # new one folds it into Gemm 2, which is then read); the tanh GELU's arithmetic is read.
+    with pytest.warns(UserWarning, match=r"activation \(0, 5\); /3/BatchNormalization \(BatchNormalization\) "
+                                         r"not read") as caught:
         reader = activation_reader(_onnx_bytes(skips.eval(), 6, opset_version=17, dynamo=False))
-    assert [h.name for h in reader.layers] == ["0"]
-    with pytest.warns(UserWarning, match=r"activation \(0, 2\); node_Pow_\d+ \(Pow\), .* not read"):
+    assert [h.name for h in reader.layers] == ["0", "5"] and len(caught) == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
         reader = activation_reader(_onnx_bytes(skips.eval(), 6, opset_version=17, dynamo=True))
-    assert [h.name for h in reader.layers] == ["0", "2"]
+    assert [(h.name, h.activation) for h in reader.layers] == [("0", "relu"), ("2", "relu"), ("5", "gelu")]

@@ -9,8 +9,9 @@ activations are the activation's outputs, one column per unit. Two kinds of netw
   module runs after which, on which tensor), so a shared activation module (``self.act`` used after
   every layer) works too; activations written as functions (``F.relu``) are invisible and unsupported.
 * ONNX MLP graphs: ``Gemm``, or ``MatMul`` + ``Add``, followed by ``Relu``, ``Sigmoid``, ``Tanh`` or
-  ``Gelu``, or by the exact GELU written as arithmetic (``x * 0.5 * (1 + Erf(x / sqrt(2)))``, as
-  exporters write it below opset 20; matched node by node, constants checked). The activation
+  ``Gelu``, or by a GELU written as arithmetic, as exporters write it below opset 20: the exact one
+  (``x * 0.5 * (1 + Erf(x / sqrt(2)))``) or the tanh approximation (``x * 0.5 * (1 + Tanh(sqrt(2 / pi)
+  * (x + 0.044715 * x^3)))``), matched node by node with every constant checked. The activation
   tensors are added as graph outputs (with the ``onnx`` package) and the amended graph is run by
   onnxruntime.
 
@@ -41,7 +42,7 @@ SUPPORTED = (
     "torch modules built from nn.Linear layers each followed by an activation module (nn.ReLU, "
     "nn.Sigmoid, nn.Tanh, nn.GELU), in an nn.Sequential or as named submodules called in forward; "
     "ONNX MLP graphs (Gemm, or MatMul + Add, followed by Relu, Sigmoid, Tanh, Gelu or GELU written "
-    "with Erf) given as a path, bytes or onnx.ModelProto"
+    "with Erf or Tanh) given as a path, bytes or onnx.ModelProto"
 )
 
 
@@ -298,20 +299,21 @@ class OnnxActivations(ActivationReader):
         layers: list[HiddenLayer] = []
         self._outputs: list[str] = []
         constants = _onnx_constants(graph)
+        arithmetic = _Arithmetic(producers, consumers, constants)
         read: set[tuple[str, ...]] = set()
         for node in graph.node:
             kind = _ONNX_ACTIVATIONS.get(node.op_type)
-            if kind is not None and node.input:
-                act, pre, nodes = node, node.input[0], [node]
-            elif node.op_type == "Erf":
+            # A Tanh may be the heart of a tanh GELU, whose input is never a linear map's output.
+            gelu = arithmetic.gelu(node) if node.op_type in ("Erf", "Tanh") else None
+            if gelu is not None:
                 kind = "gelu"
-                gelu = _erf_gelu(node, producers, consumers, constants)
-                if gelu is None:
-                    continue
                 act, pre, nodes = gelu
+            elif kind is not None and node.input:
+                act, pre, nodes = node, node.input[0], [node]
             else:
                 continue
-            found = _linear_before(producers.get(pre), producers, inits, consumers, [n for n in nodes if pre in n.input])
+            readers = [n for n in nodes if pre in n.input]
+            found = _linear_before(producers.get(pre), producers, inits, consumers, readers)
             if found is None:
                 continue
             read.update(tuple(n.output) for n in nodes)
@@ -430,55 +432,99 @@ def _onnx_constants(graph: Any) -> dict[str, np.ndarray]:
     return out
 
 
-def _erf_gelu(erf: Any, producers: dict[str, Any], consumers: dict[str, list[Any]],
-              constants: dict[str, np.ndarray]) -> tuple[Any, str, list[Any]] | None:
-    """``(last node, input tensor, the pattern's nodes)`` when ``erf`` is the heart of an exact
-    GELU written as arithmetic, ``x * 0.5 * (1 + Erf(x / sqrt(2)))`` (how exporters write GELU
-    below opset 20): ``x / sqrt(2)`` or ``x * (1 / sqrt(2))`` into Erf, plus 1, then the product of
-    ``x``, 0.5 and that sum as two Mul nodes in any order. Every constant is checked."""
+class _Arithmetic:
+    """Activations written as arithmetic nodes, matched node by node with every constant checked.
 
-    def is_const(name: str, value: float) -> bool:
-        c = constants.get(name)
+    Exporters write GELU this way below opset 20: the exact one as ``x * 0.5 * (1 + Erf(x / sqrt(2)))``,
+    the tanh approximation as ``x * 0.5 * (1 + Tanh(sqrt(2 / pi) * (x + 0.044715 * x^3)))``.
+    """
+
+    def __init__(self, producers: dict[str, Any], consumers: dict[str, list[Any]],
+                 constants: dict[str, np.ndarray]) -> None:
+        self.producers = producers
+        self.consumers = consumers
+        self.constants = constants
+
+    def gelu(self, center: Any) -> tuple[Any, str, list[Any]] | None:
+        """``(last node, input tensor, the pattern's nodes)`` when ``center`` (an Erf or a Tanh) is
+        the heart of a GELU: its argument computed from ``x``, plus 1, then the product of ``x``,
+        0.5 and that sum as two Mul nodes in any order."""
+        if len(center.input) != 1:
+            return None
+        head = self._erf_argument(center) if center.op_type == "Erf" else self._tanh_argument(center)
+        if head is None:
+            return None
+        x, nodes = head
+        add = self.only_reader(center.output[0], "Add")
+        if add is None or not self.is_const(_other(add, center.output[0]), 1.0):
+            return None
+        first = self.only_reader(add.output[0], "Mul")
+        if first is None:
+            return None
+        factor = _other(first, add.output[0])
+        half = self.made_by(factor, "Mul")
+        if half is not None and x in half.input and self.is_const(_other(half, x), 0.5):
+            return first, x, [*nodes, center, add, half, first]  # (x * 0.5) * (1 + ...)
+        rest = 0.5 if factor == x else x if self.is_const(factor, 0.5) else None
+        second = self.only_reader(first.output[0], "Mul")
+        if rest is None or second is None:
+            return None
+        last = _other(second, first.output[0])
+        if (rest == 0.5 and self.is_const(last, 0.5)) or (rest == x and last == x):
+            return second, x, [*nodes, center, add, first, second]
+        return None
+
+    def _erf_argument(self, erf: Any) -> tuple[str, list[Any]] | None:
+        """``(x, nodes)`` when Erf's argument is ``x / sqrt(2)`` or ``x * (1 / sqrt(2))``."""
+        div, mul = self.made_by(erf.input[0], "Div"), self.made_by(erf.input[0], "Mul")
+        if div is not None and self.is_const(div.input[1], np.sqrt(2.0)):
+            return div.input[0], [div]
+        x = self.times(mul, np.sqrt(0.5)) if mul is not None else None
+        return (x, [mul]) if x is not None else None
+
+    def _tanh_argument(self, tanh: Any) -> tuple[str, list[Any]] | None:
+        """``(x, nodes)`` when Tanh's argument is ``sqrt(2 / pi) * (x + 0.044715 * x^3)``, the cube
+        a Pow by 3 or two Mul nodes."""
+        scale = self.made_by(tanh.input[0], "Mul")
+        inner = self.made_by(self.times(scale, np.sqrt(2.0 / np.pi)), "Add") if scale is not None else None
+        if inner is None:
+            return None
+        for x, term in (inner.input, inner.input[::-1]):
+            coef = self.made_by(term, "Mul")
+            cubed = self.times(coef, 0.044715) if coef is not None else None
+            power, product = self.made_by(cubed, "Pow"), self.made_by(cubed, "Mul")
+            if power is not None and power.input[0] == x and self.is_const(power.input[1], 3.0):
+                return x, [power, coef, inner, scale]
+            square = self.made_by(_other(product, x), "Mul") if product is not None else None
+            if square is not None and list(square.input) == [x, x]:
+                return x, [square, product, coef, inner, scale]
+        return None
+
+    def is_const(self, name: str | None, value: float) -> bool:
+        c = self.constants.get(name) if name is not None else None
         return c is not None and c.size == 1 and bool(np.isclose(float(c.reshape(-1)[0]), value, rtol=1e-6, atol=0))
 
-    def only_reader(name: str, op: str) -> Any:
-        users = consumers.get(name, [])
+    def times(self, mul: Any, value: float) -> str | None:
+        """The other factor of ``mul`` when one of its two inputs is the constant ``value``."""
+        a, b = mul.input
+        return b if self.is_const(a, value) else a if self.is_const(b, value) else None
+
+    def made_by(self, name: str | None, op: str) -> Any:
+        """The two-input ``op`` node making ``name``, when nothing else reads ``name``."""
+        node = self.producers.get(name) if name is not None else None
+        if node is None or node.op_type != op or len(node.input) != 2 or len(self.consumers.get(name, [])) != 1:
+            return None
+        return node
+
+    def only_reader(self, name: str, op: str) -> Any:
+        users = self.consumers.get(name, [])
         return users[0] if len(users) == 1 and users[0].op_type == op and len(users[0].input) == 2 else None
 
-    def other(node: Any, name: str) -> str | None:
-        a, b = node.input
-        return b if a == name else a if b == name else None
 
-    scale = producers.get(erf.input[0]) if erf.input else None
-    if scale is None or len(scale.input) != 2 or len(consumers.get(erf.input[0], [])) != 1:
-        return None
-    if scale.op_type == "Div" and is_const(scale.input[1], np.sqrt(2.0)):
-        x = scale.input[0]
-    elif scale.op_type == "Mul" and is_const(scale.input[1], np.sqrt(0.5)):
-        x = scale.input[0]
-    elif scale.op_type == "Mul" and is_const(scale.input[0], np.sqrt(0.5)):
-        x = scale.input[1]
-    else:
-        return None
-    add = only_reader(erf.output[0], "Add")
-    if add is None or not is_const(other(add, erf.output[0]), 1.0):
-        return None
-    first = only_reader(add.output[0], "Mul")
-    if first is None:
-        return None
-    factor = other(first, add.output[0])
-    half = producers.get(factor)
-    if half is not None and half.op_type == "Mul" and len(half.input) == 2 and x in half.input \
-            and is_const(other(half, x), 0.5) and len(consumers.get(factor, [])) == 1:
-        return first, x, [scale, erf, add, half, first]  # (x * 0.5) * (1 + erf)
-    rest = 0.5 if factor == x else x if is_const(factor, 0.5) else None
-    second = only_reader(first.output[0], "Mul")
-    if rest is None or second is None:
-        return None
-    last = other(second, first.output[0])
-    if (rest == 0.5 and is_const(last, 0.5)) or (rest == x and last == x):
-        return second, x, [scale, erf, add, first, second]
-    return None
+def _other(node: Any, name: str | None) -> str | None:
+    """The input of a two-input node other than ``name``."""
+    a, b = node.input
+    return b if a == name else a if b == name else None
 
 
 # -- entry point ----------------------------------------------------------------------------------
