@@ -73,6 +73,32 @@ def test_joblib_teacher_warns_about_pickle(sklearn_mlp, csv_rows, tmp_path):
                      "-o", str(tmp_path / "m.json")]) == 0
 
 
+
+def test_evaluate_a_saved_model_hands_the_teacher_its_column_dtypes(tmp_path, monkeypatch, capsys):
+    """A model distilled from a DataFrame with bool, int8 and category columns, saved, then evaluated
+    from a CSV (read back as bool, int64, str): the teacher got float64 columns, and ``~X['flag']``
+    failed on every batch."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"flag": rng.integers(0, 2, 300).astype(bool),
+                       "small": rng.integers(100, 128, 300).astype(np.int8),
+                       "color": pd.Categorical(rng.choice(["r", "g", "b"], 300))})
+    (tmp_path / "typed_teacher.py").write_text(
+        "def predict(X):\n"
+        "    assert [str(t) for t in X.dtypes] == ['bool', 'int8', 'category'], X.dtypes\n"
+        "    return ((~X['flag'] & (X['small'] + 1 > 0)) | (X['color'] == 'r')).astype(int).to_numpy()\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    from typed_teacher import predict
+
+    model = sd.distill(predict, df, max_size=8, random_state=0)
+    model.to_json(tmp_path / "m.json")
+    df.to_csv(tmp_path / "rows.csv", index=False)
+    assert main(["evaluate", str(tmp_path / "m.json"), "--teacher", "typed_teacher:predict",
+                 "--data", str(tmp_path / "rows.csv")]) == 0
+    reported = float(capsys.readouterr().out.split("fidelity ")[1].split()[0])
+    assert reported == pytest.approx(float(sd.fidelity(model, predict, df)), abs=1e-3)
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [

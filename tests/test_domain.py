@@ -5,6 +5,7 @@ import pytest
 
 import symdistill as sd
 from symdistill import DataError, Domain
+from symdistill.shift import shifted_fidelity
 
 
 def test_kinds_and_bounds_inferred_from_array():
@@ -145,3 +146,91 @@ def test_floats_too_large_to_have_fractions_are_not_called_integers():
     big = np.random.default_rng(0).normal(size=(50, 1)) * 1e20
     assert Domain.from_data(big).features[0].kind == "numeric"
     assert Domain.from_data(np.arange(50.0).reshape(-1, 1) * 1e6).features[0].kind == "integer"
+
+
+def _typed_frame(pd, n=400):
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({"flag": rng.integers(0, 2, n).astype(bool),
+                         "small": rng.integers(100, 128, n).astype(np.int8),  # 127 + 1 is -128 in int8
+                         "color": pd.Categorical(rng.choice(["r", "g", "b"], n)),
+                         "n": pd.array(rng.integers(0, 5, n), dtype="Int64"),
+                         "x": rng.normal(size=n)})
+
+
+def _typed_teacher(X):
+    """Needs bool, int8 and category columns: ``~`` on floats raises, ``127 + 1 > 0`` differs."""
+    return ((~X["flag"] & (X["small"] + 1 > 0)) | (X["color"] == "r")).astype(int).to_numpy()
+
+
+@pytest.mark.parametrize("form", ["tree", "rules", "linear"])
+def test_a_loaded_model_hands_the_teacher_the_columns_it_was_distilled_with(form):
+    """``sd.load(m.to_json())`` lost ``column_dtypes`` and ``column_labels``: the teacher got float64
+    for bool and int8 columns and string names for int labels, so ``~X['flag']`` and ``X[0]`` failed
+    in fidelity, verify with a teacher, shift and refine."""
+    pd = pytest.importorskip("pandas")
+    df = _typed_frame(pd)
+    seen = []
+
+    def teacher(X):
+        seen.append([str(t) for t in X.dtypes])
+        return _typed_teacher(X)
+
+    model = sd.distill(teacher, df, form=form, max_size=8, random_state=0)
+    loaded = sd.load(model.to_json())
+    assert loaded.to_json() == model.to_json() and loaded == model and loaded.domain == model.domain
+    assert loaded.domain.column_dtypes == ("bool", "int8", "category", "Int64", "float64")
+    seen.clear()
+    assert float(sd.fidelity(loaded, teacher, df)) == float(sd.fidelity(model, teacher, df))
+    assert seen[0] == ["bool", "int8", "category", "Int64", "float64"]
+    verdict = sd.verify(loaded, "prediction == 0", teacher=teacher, search_budget=200)
+    assert verdict.teacher is not None and seen[-1] == seen[0]
+    assert [str(r.score) for r in shifted_fidelity(loaded, teacher, df)] == \
+        [str(r.score) for r in shifted_fidelity(model, teacher, df)]
+
+    ints = pd.DataFrame({0: df["x"], 1: df["small"]})
+    by_label = lambda X: (X[0] > 0.5).astype(int).to_numpy()  # noqa: E731
+    model = sd.distill(by_label, ints, form=form, max_size=4, random_state=0)
+    loaded = sd.load(model.to_json())
+    assert loaded.domain.column_labels == (0, 1) and loaded.to_json() == model.to_json()
+    assert float(sd.fidelity(loaded, by_label, ints)) == float(sd.fidelity(model, by_label, ints))
+
+
+def test_domain_json_of_arrays_and_of_string_labelled_frames():
+    """Array-made domains save what they always did (files stay byte for byte the same); string
+    labels are the feature names and are not saved twice; labels JSON cannot hold as themselves
+    are not saved, and those columns reach the teacher under the feature names, as before."""
+    pd = pytest.importorskip("pandas")
+    assert list(Domain.from_data(np.eye(3)).to_dict()) == ["features", "input_format"]
+    d = Domain.from_data(pd.DataFrame({"a": [1, 2], "b": [0.5, 1.5]})).to_dict()
+    assert d["column_dtypes"] == ["int64", "float64"] and "column_labels" not in d
+    for labels in ([("a", 1), ("b", 2)], [None, "b"], [pd.Timestamp("2024-01-01"), 2]):
+        dom = Domain.from_data(pd.DataFrame([[1.0, 2.0], [3.0, 4.0]], columns=labels))
+        d = dom.to_dict()
+        assert "column_labels" not in d
+        back = Domain.from_dict(d)
+        assert list(back.decode(back.encode(np.array([[1.0, 2.0]]))).columns) == dom.feature_names
+
+
+def test_loading_an_array_made_model_does_not_need_pandas(monkeypatch):
+    tree = sd.distill(lambda X: (X[:, 0] > 0.5).astype(int), np.random.default_rng(0).uniform(size=(200, 2)),
+                      max_size=2, random_state=0)
+    monkeypatch.setitem(__import__("sys").modules, "pandas", None)  # `import pandas` now fails
+    assert sd.load(tree.to_json()) == tree
+
+
+def test_dtypes_pandas_cannot_read_back_are_saved_as_what_the_teacher_gets():
+    """pandas writes a decimal column's dtype as 'decimal128(10, 2)[pyarrow]' but does not read that
+    back: it is saved as float64, the column decode hands the teacher, so the model still loads."""
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    import decimal
+
+    df = pd.DataFrame({"d": pd.array([decimal.Decimal("0.25"), decimal.Decimal("1.50")],
+                                     dtype=pd.ArrowDtype(pa.decimal128(10, 2))),
+                       "s": pd.array(["x", "y"], dtype=pd.ArrowDtype(pa.string()))})
+    dom = Domain.from_data(df)
+    assert dom.column_dtypes == ("decimal128(10, 2)[pyarrow]", "string[pyarrow]")
+    assert dom.to_dict()["column_dtypes"] == ["float64", "string[pyarrow]"]
+    back = Domain.from_dict(dom.to_dict())
+    Z = dom.encode(df)
+    assert back.decode(Z).equals(dom.decode(Z))

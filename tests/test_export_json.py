@@ -43,11 +43,19 @@ def models():
         "distilled tree": sd.distill(teacher, X, form="tree", max_size=4, random_state=0),
         "distilled rules": sd.distill(teacher, X, form="rules", max_size=3, random_state=0, n_samples=1000),
         "distilled linear": sd.distill(teacher, X, form="linear", max_size=3, random_state=0, n_samples=1000),
+        "distilled from a DataFrame": _dataframe_tree(X),
     }
 
 
+def _dataframe_tree(X):
+    """Saves the DataFrame's column dtypes and its int column labels."""
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({0: X[:, 0], "flag": X[:, 1] > 0.5, "n": (X[:, 2] * 100).astype(np.int8)})
+    return sd.distill(lambda X: ((X[0] > 0.5) & ~X["flag"]).astype(int).to_numpy(), df, max_size=4, random_state=0)
+
+
 MODEL_NAMES = ["tree", "regression tree", "rules", "regression rules", "linear", "dfa", "moore", "distilled tree",
-               "distilled rules", "distilled linear"]
+               "distilled rules", "distilled linear", "distilled from a DataFrame"]
 
 
 def test_schema_covers_every_registered_kind():

@@ -20,8 +20,13 @@ DOMAIN = Domain((Feature("a", "numeric", 0.0, 10.0), Feature("b", "integer", 0.0
                  Feature("c", "binary", 0.0, 1.0), Feature("d", "categorical", 0.0, 2.0, ("r", "g", "b"))))
 
 
-def _tree() -> Tree:
-    return Tree(DOMAIN, "classification", np.array(["no", "yes"]), children_left=[1, 3, -1, -1, -1],
+# As distilled from a DataFrame whose first column is labelled 0 (int) and typed float64.
+DF_DOMAIN = Domain((Feature("0", "numeric", 0.0, 10.0),) + DOMAIN.features[1:], "dataframe",
+                   ("float64", "int8", "bool", "category"), (0, "b", "c", "d"))
+
+
+def _tree(domain: Domain = DOMAIN) -> Tree:
+    return Tree(domain, "classification", np.array(["no", "yes"]), children_left=[1, 3, -1, -1, -1],
                 children_right=[2, 4, -1, -1, -1], feature=[0, 3, -1, -1, -1], threshold=[5.0, 0, 0, 0, 0],
                 left_categories=[None, [0, 2], None, None, None],
                 value=[[0.5, 0.5], [0.6, 0.4], [0, 1], [1, 0], [0.2, 0.8]], n_samples=[10, 6, 4, 3, 3],
@@ -44,6 +49,7 @@ MODELS = {
     "tree": _tree,
     "rules": _rules,
     "linear": _linear,
+    "tree_df": lambda: _tree(DF_DOMAIN),
     "dfa": lambda: DFA.from_regex("(0|1)*00", "01"),
     "moore": lambda: MooreMachine(["a", "b"], [[1, 0], [0, 1]], [1.5, "x"], classes=[1.5, "x"]),
 }
@@ -180,6 +186,23 @@ CASES = [
     ("linear", _set(("domain", "features", 0, "lower"), True), "field 'lower' should be a number"),
     ("rules", _set(("domain", "features", 0, "kind"), ["numeric"]), "field 'kind' should be a string"),
     ("linear", _set(("domain", "features", 1, "upper"), "inf"), "should be a number"),
+    # the DataFrame's column dtypes and labels: checked, never run
+    ("tree_df", _set(("domain", "column_dtypes", 1), "int9"), r"'column_dtypes\[1\]' \(feature 'b'\) is not a dtype"),
+    ("tree_df", _set(("domain", "column_dtypes", 0), "__import__('os').system('x')"), "not a dtype pandas knows"),
+    ("tree_df", _set(("domain", "column_dtypes", 1), 8), r"'column_dtypes\[1\]' .* should be a string"),
+    ("tree_df", _set(("domain", "column_dtypes", 1), "int8[pyarrow]"), "should be an integer dtype"),
+    ("tree_df", _set(("domain", "column_dtypes", 1), "interval"), "should be an integer dtype"),
+    ("tree_df", _set(("domain", "column_dtypes", 3), "int64"), "cannot hold the feature's categories"),
+    ("tree_df", lambda d: (_set(("domain", "features", 3, "categories"), [0.5, 1, 2])(d),
+                           _set(("domain", "column_dtypes", 3), "int64")(d)), r"categories \[0.5, 1, 2\] as they are"),
+    ("tree_df", _set(("domain", "column_dtypes"), ["bool"]), r"'column_dtypes' should have one entry per feature"),
+    ("tree_df", _set(("domain", "column_dtypes"), "bool"), "'column_dtypes' should be a list"),
+    ("tree_df", _set(("domain", "column_labels", 0), "zero"), r"'column_labels\[0\]' .* feature's name '0'"),
+    ("tree_df", _set(("domain", "column_labels", 0), [0]), r"'column_labels\[0\]'"),
+    ("tree_df", _set(("domain", "column_labels"), {"0": 0}), "'column_labels' should be a list"),
+    ("tree_df", _set(("domain", "column_labels"), [0, "b"]), "'column_labels' should have one entry per feature"),
+    ("tree", _set(("domain", "column_dtypes"), ["float64"] * 4), "only for input_format 'dataframe'"),
+    ("rules", _set(("domain", "column_labels"), ["a", "b", "c", "d"]), "only for input_format 'dataframe'"),
     # linear: hinge fields
     ("linear", _set(("terms", 2, 0, "direction"), True), "direction should be 1 or -1"),
     ("linear", _set(("terms", 2, 0, "knot"), None), "'direction' but no 'knot'"),
@@ -235,6 +258,20 @@ def test_non_finite_feature_bounds_and_categories_cannot_load():
     text = json.dumps(d).replace('["r", "g", "b"]', '["r", NaN, "b"]')
     with pytest.raises(ModelFormatError, match="NaN"):
         sd.load(text)
+
+
+def test_a_dataframe_domain_saved_without_column_dtypes_and_labels_still_loads():
+    """JSON written before ``column_dtypes`` and ``column_labels`` were saved: the model loads, and
+    hands the teacher float columns under the feature names, as it did then."""
+    d = _tree(DF_DOMAIN).to_dict()
+    assert d["domain"]["column_dtypes"] == ["float64", "int8", "bool", "category"]
+    assert d["domain"]["column_labels"] == [0, "b", "c", "d"]
+    del d["domain"]["column_dtypes"], d["domain"]["column_labels"]
+    old = sd.load(json.dumps(d))
+    assert old == sd.load(d) and old.domain == DF_DOMAIN
+    assert list(old.domain.decode(np.array([[1.0, 2.0, 1.0, 0.0]])).columns) == ["0", "b", "c", "d"]
+    assert sd.load(_tree(DF_DOMAIN).to_json()).domain.decode(np.array([[1.0, 2.0, 1.0, 0.0]])).dtypes.astype(
+        str).tolist() == ["float64", "int8", "bool", "category"]
 
 
 def test_categorical_bounds_may_be_left_out():
@@ -343,6 +380,7 @@ def test_mutation_fuzz_never_raises_raw_errors(kind):
                     model.predict(["", "".join(model.alphabet)])
                 else:
                     model.predict(_rows(model.domain))
+                    model.domain.decode(model.domain.encode(_rows(model.domain)))  # what the teacher gets
     assert loaded > 0
 
 

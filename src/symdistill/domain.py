@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import reprlib
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -110,6 +111,7 @@ class Domain:
 
     features: tuple[Feature, ...]
     input_format: str = "array"  # "array" or "dataframe": what ``decode`` hands the teacher
+    # Each DataFrame column's dtype as pandas writes it ("bool", "Int64", "int8", "category", ...).
     column_dtypes: tuple = field(default=(), compare=False)
     # The DataFrame's own column labels (0, 1, ... stay ints; feature names are their strings).
     column_labels: tuple = field(default=(), compare=False)
@@ -121,6 +123,12 @@ class Domain:
             raise ValueError(f"duplicate feature names: {sorted(dup)}")
         if self.input_format not in ("array", "dataframe"):
             raise ValueError(f"input_format must be 'array' or 'dataframe', got {self.input_format!r}")
+        for key in ("column_dtypes", "column_labels"):
+            given = getattr(self, key)
+            if given and len(given) != len(names):
+                raise ValueError(f"'{key}' should have one entry per feature ({len(names)}), got {len(given)}")
+            if given and self.input_format != "dataframe":
+                raise ValueError(f"'{key}' is only for input_format 'dataframe', not {self.input_format!r}")
 
     # -- construction --------------------------------------------------------------------------
     @classmethod
@@ -303,16 +311,102 @@ class Domain:
         return pd.DataFrame(data)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"features": [f.to_dict() for f in self.features], "input_format": self.input_format}
+        """Plain data. A DataFrame-made domain adds ``column_dtypes`` and, when some column label is
+        not a string (ints 0, 1, ...), ``column_labels``, so a loaded model hands the teacher the
+        columns it was trained on; labels of other kinds than str, int, float and bool are not
+        saved, and the loaded model labels those columns with the feature names.
+
+        >>> import pandas as pd
+        >>> Domain.from_data(pd.DataFrame({0: [1.5, 2.0], 1: [True, False]})).to_dict()["column_labels"]
+        [0, 1]
+        """
+        d: dict[str, Any] = {"features": [f.to_dict() for f in self.features], "input_format": self.input_format}
+        if self.column_dtypes:
+            # A dtype that decode cannot build (pandas does not read 'decimal128(10, 2)[pyarrow]' back) is
+            # saved as what decode hands the teacher instead, so that every saved model loads.
+            d["column_dtypes"] = [str(t) if _dtype_problem(f, str(t)) is None else
+                                  "category" if f.is_categorical else "float64"
+                                  for f, t in zip(self.features, self.column_dtypes)]
+        labels = [_json_label(c, f.name) for c, f in zip(self.column_labels, self.features)]
+        if labels and all(c is not _NOT_JSON for c in labels) and not all(isinstance(c, str) for c in labels):
+            d["column_labels"] = labels
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Domain:
         if not isinstance(d, dict) or not isinstance(d.get("features"), list):
             raise ModelFormatError("malformed model: 'domain' needs a 'features' list")
+        columns = {}
+        for key in ("column_dtypes", "column_labels"):
+            if key in d:
+                if not isinstance(d[key], list):
+                    raise ModelFormatError(f"malformed domain: '{key}' should be a list, one entry per feature, "
+                                           f"got {reprlib.repr(d[key])}")
+                columns[key] = tuple(d[key])
         try:
-            return cls(tuple(Feature.from_dict(f) for f in d["features"]), d.get("input_format", "array"))
+            domain = cls(tuple(Feature.from_dict(f) for f in d["features"]), d.get("input_format", "array"),
+                         **columns)
         except ValueError as exc:
             raise ModelFormatError(f"malformed domain: {exc}") from None
+        for j, (f, t) in enumerate(zip(domain.features, domain.column_dtypes)):
+            problem = "should be a string" if not isinstance(t, str) else _dtype_problem(f, t)
+            if problem:
+                raise ModelFormatError(f"malformed domain: 'column_dtypes[{j}]' (feature {f.name!r}) {problem}, "
+                                       f"got {reprlib.repr(t)}")
+        for j, (f, c) in enumerate(zip(domain.features, domain.column_labels)):
+            if _json_label(c, f.name) is _NOT_JSON:
+                raise ModelFormatError(f"malformed domain: 'column_labels[{j}]' should be a string or number whose "
+                                       f"text is the feature's name {f.name!r}, got {reprlib.repr(c)}")
+        return domain
+
+
+_NOT_JSON = object()  # a column label that JSON cannot hold as itself
+
+
+def _json_label(label: Any, name: str) -> Any:
+    """``label`` as a JSON value that reads back as the same label of the column named ``name``
+    (str, int, finite float or bool), else ``_NOT_JSON``."""
+    value = label.item() if isinstance(label, np.generic) else label
+    if isinstance(value, float) and not math.isfinite(value):
+        return _NOT_JSON
+    if isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**64:
+        return _NOT_JSON
+    if not isinstance(value, (str, int, float, bool)) or str(value) != name:
+        return _NOT_JSON  # a tuple, a Timestamp, a float32 whose text changes as a Python float, ...
+    return value
+
+
+def _dtype_problem(f: Feature, dtype: str) -> str | None:
+    """Why ``decode`` could not hand the teacher feature ``f``'s column in ``dtype``, or None (also
+    when pandas is missing). Only ever parses the string (``pandas_dtype``), never runs code from it."""
+    import warnings
+
+    try:
+        import pandas as pd
+    except ImportError:  # the model still loads and predicts; handing a teacher DataFrames needs pandas anyway
+        return None
+    # pandas and pyarrow raise TypeError, ValueError, ImportError (pyarrow missing), their own errors, ...
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # NumPy's deprecated aliases such as 'a'
+            known = pd.api.types.pandas_dtype(dtype)
+    except Exception:
+        return "is not a dtype pandas knows"
+    if f.is_categorical and pd.api.types.is_numeric_dtype(known):
+        try:
+            held = pd.array(list(f.categories), dtype=dtype).tolist() == list(f.categories)
+        except Exception:
+            held = False
+        if not held:
+            return f"cannot hold the feature's categories {reprlib.repr(list(f.categories))} as they are"
+    elif f.kind in ("integer", "binary") and dtype not in ("bool", "boolean") and "int" in dtype.lower():
+        try:
+            integer = np.dtype(dtype.lower()).kind in "iu"
+        except TypeError:
+            integer = False
+        if not integer:
+            return "should be an integer dtype of NumPy or pandas (int8, uint16, Int64, ...) for this integer feature"
+    return None
 
 
 # -- helpers --------------------------------------------------------------------------------------
