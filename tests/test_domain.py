@@ -234,3 +234,31 @@ def test_dtypes_pandas_cannot_read_back_are_saved_as_what_the_teacher_gets():
     back = Domain.from_dict(dom.to_dict())
     Z = dom.encode(df)
     assert back.decode(Z).equals(dom.decode(Z))
+
+
+def test_column_labels_equal_as_dict_keys_stay_two_columns():
+    """Labels 1 and True are equal dict keys: decode merged them into one column."""
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame(np.column_stack([np.arange(5.0), np.arange(5.0) * 2]), columns=pd.Index([1, True], dtype=object))
+    d = Domain.from_data(df)
+    out = d.decode(d.encode(df))
+    assert out.shape == (5, 2) and out.columns.tolist() == [1, True]
+    assert out.iloc[:, 1].tolist() == [0.0, 2.0, 4.0, 6.0, 8.0]
+
+
+def test_pyarrow_integer_and_bool_columns_reach_the_teacher_in_their_types():
+    """decode raised TypeError ('int64[pyarrow]' is no NumPy dtype) on every query batch."""
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    df = pd.DataFrame({"i": pd.array([1, 2, 3, 4] * 5, dtype="int64[pyarrow]"),
+                       "b": pd.array([True, False] * 10, dtype="bool[pyarrow]"), "f": np.linspace(0, 1, 20)})
+    seen = []
+
+    def teacher(X):
+        seen.append(tuple(str(t) for t in X.dtypes))
+        return ((X["i"].to_numpy() > 2) & (X["f"].to_numpy() > .5)).astype(int)
+
+    m = sd.distill(teacher, df, form="tree", max_size=4, random_state=0)
+    assert set(seen) == {("int64[pyarrow]", "bool[pyarrow]", "float64")}
+    assert sd.fidelity(sd.load(m.to_json()), teacher, df).value == 1.0
+    assert set(seen) == {("int64[pyarrow]", "bool[pyarrow]", "float64")}

@@ -292,23 +292,26 @@ class Domain:
             return out
         import pandas as pd
 
-        data = {}
+        columns = []
         for j, f in enumerate(self.features):
-            label = self.column_labels[j] if j < len(self.column_labels) else f.name
-            dtype = self.column_dtypes[j] if j < len(self.column_dtypes) else "category"
+            given = self.column_dtypes[j] if j < len(self.column_dtypes) else None
+            dtype = given or "category"
             if f.is_categorical and pd.api.types.is_numeric_dtype(pd.api.types.pandas_dtype(dtype)):
                 # A numeric column declared categorical: the teacher compares and computes with it.
-                data[label] = pd.array(_decode_categories(Z[:, j], f).tolist(), dtype=dtype)
+                columns.append(pd.array(_decode_categories(Z[:, j], f).tolist(), dtype=dtype))
             elif f.is_categorical:
-                data[label] = pd.Categorical(_decode_categories(Z[:, j], f), categories=list(f.categories))
-            elif f.kind == "binary" and j < len(self.column_dtypes) and self.column_dtypes[j] in ("bool", "boolean"):
-                data[label] = pd.array(Z[:, j] > 0.5, dtype=self.column_dtypes[j])
-            elif f.kind in ("integer", "binary") and j < len(self.column_dtypes) \
-                    and "int" in self.column_dtypes[j].lower():
-                data[label] = _integer_column(Z[:, j], self.column_dtypes[j])
+                columns.append(pd.Categorical(_decode_categories(Z[:, j], f), categories=list(f.categories)))
+            elif f.kind == "binary" and given in ("bool", "boolean", "bool[pyarrow]"):
+                columns.append(pd.array(Z[:, j] > 0.5, dtype=given))
+            elif f.kind in ("integer", "binary") and given is not None and "int" in given.lower():
+                columns.append(_integer_column(Z[:, j], given))
             else:
-                data[label] = Z[:, j]
-        return pd.DataFrame(data)
+                columns.append(Z[:, j])
+        # Built by position: labels such as 1 and True are equal as dict keys and would merge.
+        out = pd.DataFrame(dict(enumerate(columns)))
+        out.columns = [self.column_labels[j] if j < len(self.column_labels) else f.name
+                       for j, f in enumerate(self.features)]
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data. A DataFrame-made domain adds ``column_dtypes`` and, when some column label is
@@ -401,7 +404,7 @@ def _dtype_problem(f: Feature, dtype: str) -> str | None:
             return f"cannot hold the feature's categories {reprlib.repr(list(f.categories))} as they are"
     elif f.kind in ("integer", "binary") and dtype not in ("bool", "boolean") and "int" in dtype.lower():
         try:
-            integer = np.dtype(dtype.lower()).kind in "iu"
+            integer = np.dtype(_arrow_base(dtype)[0].lower()).kind in "iu"
         except TypeError:
             integer = False
         if not integer:
@@ -569,16 +572,26 @@ def _integer_column(z: np.ndarray, dtype: str) -> Any:
 
     >>> _integer_column(np.array([3.0, 4.0]), "uint8").dtype, _integer_column(np.array([-1.0]), "uint8").dtype
     (dtype('uint8'), dtype('int64'))
+    >>> str(_integer_column(np.array([3.0]), "uint8[pyarrow]").dtype)
+    'uint8[pyarrow]'
     """
     import pandas as pd
 
     v = np.rint(z)
-    for name in (dtype, "Int64" if dtype[0] in "IU" else "int64"):
+    base, arrow = _arrow_base(dtype)
+    for name in (base, "Int64" if base[0] in "IU" else "int64"):
         info = np.iinfo(np.dtype(name.lower()))
         if not len(v) or (v.min() >= info.min and v.max() < float(info.max) + 1):
             out = v.astype(name.lower())
+            if arrow:
+                return pd.array(out, dtype=f"{name.lower()}[pyarrow]")
             return pd.array(out, dtype=name) if name[0] in "IU" else out
     return v
+
+
+def _arrow_base(dtype: str) -> tuple[str, bool]:
+    """``("int64", True)`` for pandas' ``"int64[pyarrow]"``; ``(dtype, False)`` for other dtypes."""
+    return (dtype[: -len("[pyarrow]")], True) if dtype.endswith("[pyarrow]") else (dtype, False)
 
 
 def _decode_categories(codes: np.ndarray, f: Feature) -> np.ndarray:
