@@ -190,7 +190,7 @@ CASES = [
     ("tree_df", _set(("domain", "column_dtypes", 1), "int9"), r"'column_dtypes\[1\]' \(feature 'b'\) is not a dtype"),
     ("tree_df", _set(("domain", "column_dtypes", 0), "__import__('os').system('x')"), "not a dtype pandas knows"),
     ("tree_df", _set(("domain", "column_dtypes", 1), 8), r"'column_dtypes\[1\]' .* should be a string"),
-    ("tree_df", _set(("domain", "column_dtypes", 1), "int8[pyarrow]"), "should be an integer dtype"),
+    ("tree_df", _set(("domain", "column_dtypes", 1), "interval[int64]"), "should be an integer dtype"),
     ("tree_df", _set(("domain", "column_dtypes", 1), "interval"), "should be an integer dtype"),
     ("tree_df", _set(("domain", "column_dtypes", 3), "int64"), "cannot hold the feature's categories"),
     ("tree_df", lambda d: (_set(("domain", "features", 3, "categories"), [0.5, 1, 2])(d),
