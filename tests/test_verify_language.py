@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import symdistill as sd
 from symdistill.domain import Domain, Feature
+from symdistill.models import Condition, Rule, RuleSet
 from symdistill.verify import ConstraintError, ConstraintSyntaxError, parse
 from symdistill.verify import formula as F
 from symdistill.verify import language as L
@@ -63,6 +65,9 @@ def test_backticks_strings_and_numbers() -> None:
     ("", 0, "empty"),
     ("age < 18 and", 12, "expected"),
     ("prediction < and", 13, "keyword 'and'"),
+    ("`a\\x4` > 1", 2, "bad escape \\x"),
+    ("s == 'ab\\u12'", 8, "4 hexadecimal digits"),
+    ("`a\\` > 1", 0, "unterminated `quoted name`"),
 ])
 def test_syntax_errors_point_at_the_offending_position(text: str, position: int, fragment: str) -> None:
     with pytest.raises(ConstraintSyntaxError) as info:
@@ -129,3 +134,27 @@ def test_regression_prediction_ranges() -> None:
     f = F.bind_text("prediction >= 2 and prediction != 3", DOM, "regression", None)
     out = np.array([1.0, 2.0, 3.0, 4.0])
     assert F.evaluate(f, np.zeros((4, 4)), out).tolist() == [False, True, False, True]
+
+
+AWKWARD = ("new\nline", "tick`x", "back\\slash", "C:\\new", "end\\", "a\u200bb")
+LABELS = ("x\ny", "z\u200bw", "a'b", "t\\u", "q\"'")
+
+
+def test_printed_names_and_labels_paste_back_into_constraints() -> None:
+    """A printed condition pasted into a constraint names the same feature and categories: a
+    backtick in a name ended the `quoted name` early, a newline printed as \\n was read as a
+    backslash and an n (and named no feature, or another one: a name holding a backslash and an
+    n printed the same), and a label printed as 'x\\ny' or 'z\\u200bw' was read as 'xny'."""
+    dom = Domain(tuple(Feature(n, "numeric", 0.0, 10.0) for n in AWKWARD)
+                 + (Feature("cat", "categorical", 0, len(LABELS) - 1, LABELS),))
+    for j, name in enumerate(AWKWARD):
+        text = Condition(j, ">", 2.5).describe(dom)
+        assert parse(text) == L.Compare(">", L.Name(name), L.Number(2.5)), text
+    for code, label in enumerate(LABELS):
+        text = Condition(len(AWKWARD), "in", frozenset({code})).describe(dom)
+        assert parse(text) == L.Member(L.Name("cat"), (L.String(label),)), text
+    rules = RuleSet(dom, "classification", np.array(["no", "yes"]),
+                    [Rule((Condition(0, ">", 2.5), Condition(len(AWKWARD), "in", frozenset({0, 1}))), 1)], Rule((), 0))
+    condition = str(rules).splitlines()[1].removeprefix("IF ").split(" THEN ")[0].replace(" AND ", " and ")
+    assert sd.verify(rules, f"{condition} -> prediction == 'yes'").holds
+    assert sd.verify(rules, f"not ({condition}) -> prediction == 'no'").holds

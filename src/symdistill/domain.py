@@ -23,6 +23,7 @@ _BARE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 # Words of the constraint language and of printed rules: a feature so named is quoted.
 _RESERVED = frozenset({"and", "or", "not", "in", "true", "false", "prediction",
                        "IF", "THEN", "ELSE", "AND", "ALWAYS", "TRUE"})
+_ESCAPED = {"\\": "\\\\", "`": "\\`"}  # printable characters a `quoted name` escapes
 
 
 @dataclass(frozen=True)
@@ -54,16 +55,18 @@ class Feature:
     def display_name(self) -> str:
         """The name as printed in conditions: bare when the constraint language reads it as a name
         (letters, digits, ``_`` and ``.``, not a keyword), else between backticks, as constraints
-        write it, with unprintable characters escaped, so a printed rule reads one way only.
+        write it, with backslashes, backticks and unprintable characters escaped as the constraint
+        language reads them, so a printed rule reads one way only and pastes into a constraint.
 
         >>> Feature("petal_width").display_name, Feature("mean radius").display_name
         ('petal_width', '`mean radius`')
-        >>> print(Feature("a > 1 AND\\nb").display_name)
-        `a > 1 AND\\nb`
+        >>> print(Feature("a > 1 AND\\nb").display_name, Feature("C:\\\\n`x`").display_name)
+        `a > 1 AND\\nb` `C:\\\\n\\`x\\``
         """
         if _BARE_NAME.fullmatch(self.name) and self.name not in _RESERVED:
             return self.name
-        return "`" + "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in self.name) + "`"
+        return "`" + "".join(_ESCAPED.get(ch, ch) if ch.isprintable() else repr(ch)[1:-1]
+                             for ch in self.name) + "`"
 
     def threshold_text(self, x: float) -> str:
         """``x`` with 6 significant digits, or as many more as keep it within 1e-4 of this feature's

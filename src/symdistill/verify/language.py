@@ -22,7 +22,9 @@ Numbers must be finite floats, and nesting (parentheses, ``not``, ``->``, signs)
 ``prediction`` is the model's output (a class label or a value). Feature names are bare words
 (letters, digits, ``_``, ``.``) or any text between backticks (`` `capital-gain` ``); a feature
 literally called ``prediction`` must be written `` `prediction` ``. Strings are quoted with ``'``
-or ``"``. Keywords (``and or not in true false prediction``) are case-sensitive.
+or ``"``. In both, escapes read as Python's ``repr`` writes them (``\\\\``, ``\\'``, ``\\n``,
+``\\xHH``, ``\\uHHHH``, ...; `` \\` `` in a name), so printed names and labels paste back.
+Keywords (``and or not in true false prediction``) are case-sensitive.
 
 Parsing gives plain data (frozen dataclasses); nothing is ever evaluated as Python. Errors point
 at the offending character.
@@ -198,26 +200,15 @@ def tokenize(text: str) -> list[Token]:
         if c.isspace():
             i += 1
             continue
-        if c in "'\"":
-            j, chars = i + 1, []
-            while j < n and text[j] != c:
-                if text[j] == "\\" and j + 1 < n:
-                    j += 1
-                chars.append(text[j])
-                j += 1
-            if j >= n:
-                raise ConstraintSyntaxError(f"unterminated string starting at position {i}", text, i)
-            tokens.append(Token("string", text[i:j + 1], i, "".join(chars)))
-            i = j + 1
-            continue
-        if c == "`":
-            j = text.find("`", i + 1)
-            if j < 0:
-                raise ConstraintSyntaxError(f"unterminated `quoted name` starting at position {i}", text, i)
-            if j == i + 1:
-                raise ConstraintSyntaxError(f"empty `quoted name` at position {i}", text, i)
-            tokens.append(Token("name", text[i:j + 1], i, text[i + 1:j]))
-            i = j + 1
+        if c in "'\"`":
+            j, value = _read_quoted(text, i)
+            if c == "`":
+                if not value:
+                    raise ConstraintSyntaxError(f"empty `quoted name` at position {i}", text, i)
+                tokens.append(Token("name", text[i:j], i, value))
+            else:
+                tokens.append(Token("string", text[i:j], i, value))
+            i = j
             continue
         m = _NUMBER.match(text, i)
         if m:
@@ -243,6 +234,51 @@ def tokenize(text: str) -> list[Token]:
         i += len(sym)
     tokens.append(Token("end", "", n))
     return tokens
+
+
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\"}
+_HEX_DIGITS = {"x": 2, "u": 4, "U": 8}
+
+
+def _read_quoted(text: str, start: int) -> tuple[int, str]:
+    r"""Read the string or `quoted name` opening at ``start``: the offset past its closing quote,
+    and its text with escapes read as Python's ``repr`` writes them.
+
+    ``\\``, a backslash before the quote itself, ``\n``, ``\r``, ``\t``, ``\xHH``, ``\uHHHH`` and
+    ``\UHHHHHHHH`` are escapes, so a printed label or name reads back as the same text. Any other
+    backslash is kept in a name (`` `back\slash` ``) and dropped before its character in a string.
+
+    >>> _read_quoted("'x\\ny' == 1", 0)
+    (6, 'x\ny')
+    >>> _read_quoted("`a\\`b` > 1", 0)
+    (6, 'a`b')
+    """
+    quote = text[start]
+    what = "`quoted name`" if quote == "`" else "string"
+    j, n, chars = start + 1, len(text), []
+    while j < n and text[j] != quote:
+        if text[j] != "\\" or j + 1 >= n:
+            chars.append(text[j])
+            j += 1
+            continue
+        e = text[j + 1]
+        if e == quote or e in _ESCAPES:
+            chars.append(quote if e == quote else _ESCAPES[e])
+            j += 2
+        elif e in _HEX_DIGITS:
+            digits = text[j + 2:j + 2 + _HEX_DIGITS[e]]
+            if len(digits) != _HEX_DIGITS[e] or not all(d in "0123456789abcdefABCDEF" for d in digits) \
+                    or int(digits, 16) > 0x10FFFF:
+                raise ConstraintSyntaxError(f"bad escape \\{e} in the {what} at position {j}: expected "
+                                            f"{_HEX_DIGITS[e]} hexadecimal digits", text, j)
+            chars.append(chr(int(digits, 16)))
+            j += 2 + _HEX_DIGITS[e]
+        else:
+            chars.append(e if quote != "`" else "\\" + e)
+            j += 2
+    if j >= n:
+        raise ConstraintSyntaxError(f"unterminated {what} starting at position {start}", text, start)
+    return j + 1, "".join(chars)
 
 
 # -- parser -------------------------------------------------------------------------------------
