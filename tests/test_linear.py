@@ -94,6 +94,19 @@ def test_hinge_and_product_terms_evaluate_and_print():
     assert sd.load(m.to_json()) == m
 
 
+def test_printed_formula_quotes_names_as_printed_rules_do():
+    """The score line wrote names bare: 'mean radius', 'in' and '<script>' made '2*mean radius +
+    0.5*in' read several ways, and a name or label holding a newline split the formula over two
+    lines. It now writes them as rules do; term_names and weights() keep the plain names."""
+    dom = Domain((sd.Feature("mean radius", "numeric", 0.0, 2.0), sd.Feature("in", "numeric", 1.0, 5.0),
+                  sd.Feature("c", "categorical", 0, 2, ("a", "x\ny", "p")), sd.Feature("new\nline", "binary")))
+    m = LinearModel(dom, "regression", None, terms=[0, 1, (2, 1), 3, Term.hinge(0, 1.0, 1)],
+                    coef=[2.0, 0.5, -1.0, 3.0, 1.0], intercept=4.0)
+    assert str(m).splitlines()[1] == ("value = 2*`mean radius` + 0.5*`in` - [c=x\\ny] + 3*[`new\\nline`] "
+                                      "+ max(0, `mean radius` - 1) + 4")
+    assert m.weights() == {"[new\nline]": 3.0, "mean radius": 2.0, "[c=x\ny]": -1.0, "max(0, mean radius - 1)": 1.0,
+                           "in": 0.5}
+
 def test_json_round_trip_is_lossless(frame):
     m = sd.distill(_frame_target, frame, form="linear", max_size=3, random_state=0, task="regression", n_samples=2000)
     again = sd.load(m.to_json())

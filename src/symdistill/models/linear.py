@@ -97,16 +97,31 @@ class Factor:
             return x.astype(float, copy=True)
         return np.maximum(0.0, self.direction * (x - self.knot))
 
-    def describe(self, domain: Domain) -> str:
-        """Readable form with the feature's name, e.g. ``age``, ``[smoker]``, ``[colour=red]``."""
+    def describe(self, domain: Domain, printed: bool = False) -> str:
+        """Readable form with the feature's name, e.g. ``age``, ``[smoker]``, ``[colour=red]``.
+
+        ``printed=True`` writes the name as printed rules do (`` `mean radius` ``) and escapes
+        unprintable characters of a category label, so a printed formula reads one way on one line.
+
+        >>> from symdistill.domain import Feature
+        >>> dom = Domain((Feature("mean radius"), Feature("c", "categorical", 0, 1, ("a", "x\\ny"))))
+        >>> Factor(0).describe(dom), Factor(0).describe(dom, printed=True)
+        ('mean radius', '`mean radius`')
+        >>> print(Factor(1, category=1).describe(dom, printed=True))
+        [c=x\\ny]
+        """
         f = domain.features[self.feature]
+        name = f.display_name if printed else f.name
         if self.category is not None:
-            return f"[{f.name}={f.category_label(self.category)}]"
+            label = str(f.category_label(self.category))
+            if printed:
+                label = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in label)
+            return f"[{name}={label}]"
         if self.knot is None:
-            return f"[{f.name}]" if f.kind == "binary" else f.name
+            return f"[{name}]" if f.kind == "binary" else name
         if self.direction == 1:
-            return f"max(0, {f.name} - {_fmt(self.knot)})"
-        return f"max(0, {_fmt(self.knot)} - {f.name})"
+            return f"max(0, {name} - {_fmt(self.knot)})"
+        return f"max(0, {_fmt(self.knot)} - {name})"
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"feature": int(self.feature)}
@@ -204,8 +219,9 @@ class Term:
             out = out * f.evaluate(Z)
         return out
 
-    def name(self, domain: Domain) -> str:
-        return "*".join(f.describe(domain) for f in self.factors)
+    def name(self, domain: Domain, printed: bool = False) -> str:
+        """The factors' names joined by ``*`` (``printed``: as :meth:`Factor.describe` prints them)."""
+        return "*".join(f.describe(domain, printed) for f in self.factors)
 
     def to_json(self) -> list[dict[str, Any]]:
         return [f.to_dict() for f in self.factors]
@@ -416,9 +432,9 @@ class LinearModel(SymbolicModel):
     def formula(self, row: int = 0) -> str:
         """``w1*term1 + w2*term2 + ... + b`` for one row of weights (zero weights left out)."""
         parts: list[str] = []
-        for name, w in zip(self.term_names, self.coef[row]):
+        for term, w in zip(self.terms, self.coef[row]):
             if w != 0:
-                parts.append(_signed(w, name, first=not parts))
+                parts.append(_signed(w, term.name(self.domain, printed=True), first=not parts))
         b = self.intercept[row]
         if b != 0 or not parts:
             parts.append(_signed(b, "", first=not parts))
