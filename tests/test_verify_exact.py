@@ -414,3 +414,15 @@ def test_backend_choices() -> None:
     assert not sd.verify(t, "x0 + x1 <= 8").holds
     with pytest.raises(TypeError, match="must be a string or a property"):
         sd.verify(t, 3)
+
+
+def test_counterexample_rows_print_names_as_rules_do():
+    """Rows printed 'a > 1 AND b=0.3, new' + newline + 'line=0.5': names read several ways and split
+    the line; they print as printed rules write them."""
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+    tree = sd.distill(lambda X: (X[:, 0] > .5).astype(int), X, form="tree", max_size=2, random_state=0,
+                      feature_names=["a > 1 AND b", "new\nline"])
+    verdict = sd.verify(tree, "prediction == 0")
+    text = str(verdict.counterexample)
+    assert "\n" not in text and "`a > 1 AND b`=" in text and "`new\\nline`=" in text
+    assert set(verdict.counterexample.row) == {"a > 1 AND b", "new\nline"}  # the data keeps plain names

@@ -76,8 +76,10 @@ class Counterexample:
         if self.word is not None:
             return f"word {self.word!r} (accepted: {self.outputs[0]})"
         parts = []
+        # Names as printed rules write them (`mean radius`), so a row reads one way on one line.
+        names = {f.name: f.display_name for f in self.domain.features} if self.domain is not None else {}
         for row, out in zip(self.rows, self.outputs):
-            vals = ", ".join(f"{k}={_fmt(v)}" for k, v in row.items())
+            vals = ", ".join(f"{names.get(k, k)}={_fmt(v)}" for k, v in row.items())
             parts.append(f"[{vals}] -> {_fmt(out)}")
         return " vs ".join(parts) if len(parts) == 2 else parts[0]
 
