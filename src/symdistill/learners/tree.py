@@ -218,7 +218,7 @@ class TreeLearner(Learner):
 
     def _apply_split(self, i: int, split: Split) -> None:
         nd = self._nodes[i]
-        go = split.goes_left(self._Z[nd.idx])
+        go = split.goes_left(self._Z, nd.idx)
         if split.left_codes is None:
             lb, rb = nd.box.split_numeric(split.feature, split.threshold)
         else:
@@ -345,7 +345,7 @@ class TreeLearner(Learner):
             if nd.split is None or not len(pos):
                 out[pos] = i
                 continue
-            go = nd.split.goes_left(self._Z[rows[pos]])
+            go = nd.split.goes_left(self._Z, rows[pos])
             stack.append((nd.left, pos[go]))
             stack.append((nd.right, pos[~go]))
         return out
@@ -361,7 +361,7 @@ class TreeLearner(Learner):
             nd = self._nodes[i]
             if nd.split is None:
                 continue
-            go = nd.split.goes_left(self._Z[nd.idx])
+            go = nd.split.goes_left(self._Z, nd.idx)
             s = nd.split
             if s.left_codes is None:
                 lb, rb = nd.box.split_numeric(s.feature, s.threshold)
@@ -418,13 +418,13 @@ class TreeLearner(Learner):
                 if not care.any():
                     continue
                 want_left = loss_l < loss_r
-                go = nd.split.goes_left(self._Z[rows])
+                go = nd.split.goes_left(self._Z, rows)
                 current = float(weight[go != want_left].sum())
                 split, swap, cost = best_routing_split(self._Z[rows[care]], want_left[care], weight[care],
                                                        self._info)
                 if split is None or cost >= current - 1e-9 * max(1.0, current):
                     continue
-                go_new = split.goes_left(self._Z[rows])
+                go_new = split.goes_left(self._Z, rows)
                 if go_new.all() or not go_new.any():
                     continue
                 nd.split = split
