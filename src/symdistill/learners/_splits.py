@@ -32,6 +32,38 @@ def impurity(S: np.ndarray, regression: bool) -> np.ndarray:
     return np.maximum(out, 0.0)
 
 
+def impurity_planes(S, regression: bool) -> np.ndarray:
+    """:func:`impurity` with the channel axis first (``S[i]``: channel i's sums, any shape), to the
+    same bits: the sums over channels are spelled out in the order numpy's ``sum`` and ``einsum``
+    add up a few channels (the sum in order; the squares in two lanes, even and odd channels, then
+    added); from eight channels numpy sums pairwise, so it is left to do them on channel-last rows."""
+    if regression:
+        w = S[0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = S[2] - np.where(w > 0, S[1] ** 2 / w, 0.0)
+        return np.maximum(out, 0.0)
+    c = len(S)
+    if c >= 8:
+        return impurity(np.ascontiguousarray(np.moveaxis(np.asarray(S), 0, -1)), regression)
+    W = np.add(S[0], S[1]) if c > 1 else np.array(S[0], dtype=float)
+    for i in range(2, c):
+        W += S[i]
+    even = np.multiply(S[0], S[0])
+    sq = np.empty_like(even) if c > 2 else None
+    for i in range(2, c, 2):
+        even += np.multiply(S[i], S[i], out=sq)
+    if c > 1:
+        odd = np.multiply(S[1], S[1])
+        for i in range(3, c, 2):
+            odd += np.multiply(S[i], S[i], out=sq)
+        even += odd
+    with np.errstate(divide="ignore", invalid="ignore"):
+        even /= W
+    np.copyto(even, 0.0, where=~(W > 0))
+    W -= even
+    return np.maximum(W, 0.0, out=W)
+
+
 def channels(target: np.ndarray, w: np.ndarray, regression: bool) -> np.ndarray:
     if regression:
         return np.column_stack([w, w * target, w * target * target])
@@ -77,9 +109,11 @@ def best_cuts(Z: np.ndarray, C: np.ndarray, info: FeatureInfo, score, features: 
     """The best numeric cut of every non-categorical feature: ``(score, threshold)`` per feature.
 
     A cut ``x[j] <= threshold`` must leave rows on both sides. ``score(left_sums, left_counts)``
-    rates cuts, vectorised over leading axes (higher is better; -inf rules a cut out). Features
-    with no cut score -inf. Binary features cost a matrix product, small-range integers a
-    histogram, continuous ones a sort.
+    rates cuts, vectorised over the trailing axes of the channel sums on the left, whose first axis
+    is the channel (``left_sums[i]``; higher is better; -inf rules a cut out). Features with no cut
+    score -inf. Binary features cost a matrix product, small-range integers a histogram,
+    continuous ones a sort (a row of the transposed data per feature, channels gathered as planes:
+    every pass then runs over contiguous memory).
     """
     n, d = Z.shape
     c = C.shape[1]
@@ -104,7 +138,8 @@ def best_cuts(Z: np.ndarray, C: np.ndarray, info: FeatureInfo, score, features: 
         # One cut per binary feature: the rows at its lower value go left.
         lows = np.array([info.discrete[j][0] for j in binary])
         left = ((Z[:, binary] <= lows + 0.5).astype(float).T @ Cx)[None]
-        val = np.where((left[..., -1] > 0) & (left[..., -1] < n), score(left[..., :c], left[..., -1]), -np.inf)
+        val = np.where((left[..., -1] > 0) & (left[..., -1] < n),
+                       score(np.moveaxis(left[..., :c], -1, 0), left[..., -1]), -np.inf)
         keep(binary, val, lambda i, m: lows[m] + 0.5)
     if disc:
         lows = np.array([info.discrete[j][0] for j in disc])
@@ -117,19 +152,23 @@ def best_cuts(Z: np.ndarray, C: np.ndarray, info: FeatureInfo, score, features: 
         cnt = left[..., -1]
         # A cut after value v is useful if v itself is present and rows lie on both sides.
         valid = (H[..., -1].T > 0) & (cnt > 0) & (cnt < n)
-        val = np.where(valid, score(left[..., :c], cnt), -np.inf)
+        val = np.where(valid, score(np.moveaxis(left[..., :c], -1, 0), cnt), -np.inf)
         # Threshold halfway to the next integer: exact for integer inputs, readable.
         keep(disc, val, lambda i, m: lows[m] + i + 0.5)
     if cont:
+        ZT = Z.T[cont]  # (features, rows)
+        CT = np.ascontiguousarray(C.T)  # (channels, rows)
+        cnt = np.arange(1.0, n)  # rows left of each cut: the running count of ones, exactly
         step = max(1, _CHUNK_ELEMENTS // max(1, n * (c + 1)))
         for s in range(0, len(cont), step):
             cols = cont[s:s + step]
-            Zc = Z[:, cols]
-            order = np.argsort(Zc, axis=0)  # ties need no order: cuts fall only between distinct values
-            sk = np.take_along_axis(Zc, order, axis=0)
-            cs = np.cumsum(Cx[order], axis=0)[:-1]
-            val = np.where(sk[1:] > sk[:-1], score(cs[..., :c], cs[..., -1]), -np.inf)
-            keep(cols, val, lambda i, m, sk=sk: _midpoints(sk[i, m], sk[i + 1, m]))
+            Zc = ZT[s:s + step]
+            order = np.argsort(Zc, axis=1)  # ties need no order: cuts fall only between distinct values
+            sk = np.take_along_axis(Zc, order, axis=1)
+            L = np.take(CT, order, axis=1)  # (channels, features, rows); 3x faster than CT[:, order]
+            L = np.cumsum(L, axis=2, out=L)[:, :, :-1]  # (channels, features, cuts)
+            val = np.where(sk[:, 1:] > sk[:, :-1], score(L, cnt), -np.inf)
+            keep(cols, val.T, lambda i, m, sk=sk: _midpoints(sk[m, i], sk[m, i + 1]))
     return best, thr
 
 
@@ -171,9 +210,11 @@ def best_splits(Z: np.ndarray, C: np.ndarray, info: FeatureInfo, regression: boo
     best: Split | None = None
     best_gain = 1e-12 * max(parent, 1e-300)
 
-    def score(L: np.ndarray, cnt: np.ndarray) -> np.ndarray:
-        gain = parent - impurity(L, regression) - impurity(total - L, regression)
-        return np.where((cnt < min_leaf) | (n - cnt < min_leaf), -np.inf, gain)
+    def score(L: np.ndarray, cnt: np.ndarray) -> np.ndarray:  # L: channels first
+        gain = np.subtract(parent, impurity_planes(L, regression))
+        gain -= impurity_planes(total.reshape((-1,) + (1,) * (L.ndim - 1)) - L, regression)
+        np.copyto(gain, -np.inf, where=(cnt < min_leaf) | (n - cnt < min_leaf))
+        return gain
 
     gains, thresholds = best_cuts(Z, C, info, score, features)
     per_feature = gains
@@ -215,9 +256,9 @@ def best_routing_split(Z: np.ndarray, want_left: np.ndarray, weight: np.ndarray,
     C = np.column_stack([np.where(want_left, weight, 0.0), np.where(want_left, 0.0, weight)])
     tot_l, tot_r = C.sum(axis=0)
     best: tuple[Split | None, bool, float] = (None, False, np.inf)
-    def costs(L: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def costs(L: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # L: channels first
         # want-right rows sent left + want-left rows sent right; or the reverse, subtrees swapped
-        return L[..., 1] + (tot_l - L[..., 0]), L[..., 0] + (tot_r - L[..., 1])
+        return L[1] + (tot_l - L[0]), L[0] + (tot_r - L[1])
 
     scores, thresholds = best_cuts(Z, C, info, lambda L, cnt: -np.minimum(*costs(L)))
     if np.isfinite(scores).any():
