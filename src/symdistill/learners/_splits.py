@@ -178,6 +178,23 @@ def _midpoints(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where((a <= t) & (t < b), t, a)
 
 
+def stable_argsort(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.argsort(X, axis=-1, kind="stable")`` and the sorted values, about 3x faster where rows
+    hold no ties: distinct values have one sorted order, which the default sort finds; rows with
+    ties (or NaN) are sorted again stably."""
+    order = np.argsort(X, axis=-1)
+    xs = np.take_along_axis(X, order, axis=-1)
+    tied = ~(xs[..., 1:] > xs[..., :-1]).all(axis=-1)
+    if tied.any():
+        if X.ndim == 1:
+            order = np.argsort(X, kind="stable")
+            xs = X[order]
+        else:
+            order[tied] = np.argsort(X[tied], axis=-1, kind="stable")
+            xs[tied] = np.take_along_axis(X[tied], order[tied], axis=-1)
+    return order, xs
+
+
 def midpoint(a: float, b: float) -> float:
     return float(_midpoints(np.array([a]), np.array([b]))[0])
 

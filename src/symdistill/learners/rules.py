@@ -34,7 +34,7 @@ from ..models.rules import Rule, RuleSet, box_conditions
 from ..models.tree import Tree
 from ..sampling import RegionSampler
 from ..teachers.oracle import Answer, Oracle
-from ._splits import midpoint
+from ._splits import midpoint, stable_argsort
 from .base import Learner, check_int, register_learner
 from .tree import TreeLearner
 
@@ -291,8 +291,8 @@ class RuleLearner(Learner):
             if total >= best - tol or len(keep) == self._ncodes[j]:
                 return now, total, None
             return now, best, keep
-        order = np.argsort(x, kind="stable")
-        xs, cs = x[order], np.cumsum(gg[order])
+        order, xs = stable_argsort(x)
+        cs = np.cumsum(gg[order])
         if side == "hi":
             now = float(gg[x <= box.hi[j]].sum())
             vals = cs[:-1]  # keep rows up to position k
@@ -359,6 +359,7 @@ class RuleLearner(Learner):
             total = float(g.sum())
             best = (total + tol, -1, "", None)
             X = self._Z[rows]
+            cuts = self._best_cuts(X, g, total)
             for j in range(X.shape[1]):
                 if j in self._ncodes:
                     per = np.bincount(X[:, j].astype(np.int64), weights=g, minlength=self._ncodes[j])
@@ -367,17 +368,9 @@ class RuleLearner(Learner):
                     if val > best[0] and keep:
                         best = (val, j, "cats", keep & r.box.cats.get(j, frozenset(range(self._ncodes[j]))))
                     continue
-                order = np.argsort(X[:, j], kind="stable")
-                xs, cs = X[order, j], np.cumsum(g[order])
-                cut = xs[1:] > xs[:-1]
-                if not cut.any():
-                    continue
-                lo_keep = np.where(cut, cs[:-1], -np.inf)  # keep x <= t
-                hi_keep = np.where(cut, total - cs[:-1], -np.inf)  # keep x > t
-                for vals, side in ((lo_keep, "hi"), (hi_keep, "lo")):
-                    k = int(np.argmax(vals))
-                    if vals[k] > best[0]:
-                        best = (float(vals[k]), j, side, midpoint(float(xs[k]), float(xs[k + 1])))
+                for side, (val, a, b) in cuts.get(j, {}).items():
+                    if val > best[0]:
+                        best = (float(val), j, side, midpoint(a, b))
             if best[1] >= 0:
                 _, j, side, bound = best
                 if side == "hi":
@@ -387,6 +380,30 @@ class RuleLearner(Learner):
                 else:
                     r.box.cats[j] = bound
                 F[:, i] = r.box.contains(self._Z)
+
+    def _best_cuts(self, X: np.ndarray, g: np.ndarray, total: float) -> dict[int, dict[str, tuple]]:
+        """Per numeric feature of ``X`` with a cut: the best new upper bound ("hi", keeping x <= t)
+        and lower bound ("lo", keeping x > t) for rows with gains ``g``, each as (gain kept, the
+        values the cut falls between). Features are sorted in blocks of columns, stably."""
+        num = [j for j in range(X.shape[1]) if j not in self._ncodes]
+        out: dict[int, dict[str, tuple]] = {}
+        if not num:
+            return out
+        XT = X.T[num]
+        step = max(1, 250_000 // max(1, len(g)))
+        for s in range(0, len(num), step):
+            order, xs = stable_argsort(XT[s:s + step])
+            cs = np.cumsum(np.take(g, order), axis=1)[:, :-1]
+            cut = xs[:, 1:] > xs[:, :-1]
+            lo_keep = np.where(cut, cs, -np.inf)  # keep x <= t
+            hi_keep = np.where(cut, total - cs, -np.inf)  # keep x > t
+            k_lo, k_hi = np.argmax(lo_keep, axis=1), np.argmax(hi_keep, axis=1)
+            rows = np.arange(len(xs))
+            v_lo, v_hi = lo_keep[rows, k_lo], hi_keep[rows, k_hi]
+            for m in np.nonzero(cut.any(axis=1))[0]:
+                out[num[s + m]] = {"hi": (v_lo[m], xs[m, k_lo[m]], xs[m, k_lo[m] + 1]),
+                                   "lo": (v_hi[m], xs[m, k_hi[m]], xs[m, k_hi[m] + 1])}
+        return out
 
     def _set_consequents(self, rules: list[_Rule], F: np.ndarray, default: float) -> float:
         """Each rule predicts the teacher's majority class (mean value) on the rows it decides."""
