@@ -110,6 +110,7 @@ class RuleLearner(Learner):
         self._ncodes = {j: len(f.categories) for j, f in enumerate(oracle.domain.features) if f.is_categorical}
         Z, answer = self.augment(oracle, Z, answer, sampler)
         self._Z = Z
+        self._ZT_buffer, self._ZT_rows = None, 0  # see _columns
         self._w = np.ones(len(Z))
         self._y = answer.values.astype(float) if self._regression else answer.y
         self._k = 1 if self._regression else answer.proba.shape[1]
@@ -174,11 +175,30 @@ class RuleLearner(Learner):
         return [_Rule(leaves[m][1], float(preds[m])) for m in keep], float(default)
 
     # -- scoring -------------------------------------------------------------------------------
+    def _columns(self) -> np.ndarray:
+        """The pool transposed (one row per feature), kept in a buffer that grows with the pool
+        (which only ever gains rows): reading a feature of many rows is then contiguous, where on
+        wide data each row of ``self._Z`` costs a cache miss."""
+        n, d = self._Z.shape
+        buf, done = self._ZT_buffer, self._ZT_rows
+        if buf is None or n > buf.shape[1]:
+            grown = np.empty((d, 2 * n))
+            if buf is not None:
+                grown[:, :done] = buf[:, :done]
+            buf = self._ZT_buffer = grown
+        if done < n:
+            buf[:, done:n] = self._Z[done:n].T
+            self._ZT_rows = n
+        return buf[:, :n]
+
+    def _inside(self, box: Box, rows: np.ndarray | None = None) -> np.ndarray:
+        """``box.contains`` on the pool (its rows ``rows`` when given)."""
+        return box.contains(self._columns(), rows, transposed=True)
+
     def _fire_matrix(self, rules: list[_Rule], Z: np.ndarray | None = None) -> np.ndarray:
-        Z = self._Z if Z is None else Z
-        F = np.zeros((len(Z), len(rules)), dtype=bool)
+        F = np.zeros((len(self._Z) if Z is None else len(Z), len(rules)), dtype=bool)
         for i, r in enumerate(rules):
-            F[:, i] = r.box.contains(Z)
+            F[:, i] = self._inside(r.box) if Z is None else r.box.contains(Z)
         return F
 
     @staticmethod
@@ -275,8 +295,8 @@ class RuleLearner(Learner):
             relaxed.hi[j] = np.inf
         else:
             relaxed.cats.pop(j, None)
-        inside = relaxed.contains(self._Z, rows)
-        x, gg = self._Z[rows[inside], j], g[inside]
+        inside = self._inside(relaxed, rows)
+        x, gg = self._columns()[j, rows[inside]], g[inside]
         total = float(gg.sum())
         tol = self._tolerance()
         if side == "cats":
@@ -328,7 +348,7 @@ class RuleLearner(Learner):
                 now, best, bound = self._best_bound(r.box, j, side, rows, g)
                 if bound is None or best > now + eps:
                     self._set_bound(r.box, j, side, bound)
-            F[:, i] = r.box.contains(self._Z)
+            F[:, i] = self._inside(r.box)
 
     def _enforce_literals(self, rules: list[_Rule], F: np.ndarray, default: float) -> None:
         """Drop the cheapest literals of rules longer than ``max_literals``."""
@@ -340,10 +360,10 @@ class RuleLearner(Learner):
                     now, _, _ = self._best_bound(r.box, j, side, rows, g)
                     relaxed = r.box.copy()
                     self._set_bound(relaxed, j, side, None)
-                    options.append((float(g[relaxed.contains(self._Z, rows)].sum()) - now, j, side))
+                    options.append((float(g[self._inside(relaxed, rows)].sum()) - now, j, side))
                 _, j, side = max(options, key=lambda o: o[0])
                 self._set_bound(r.box, j, side, None)
-                F[:, i] = r.box.contains(self._Z)
+                F[:, i] = self._inside(r.box)
 
     def _specialise(self, rules: list[_Rule], F: np.ndarray, default: float) -> None:
         """Give each rule the one new bound that best excludes rows it decides wrongly, if it pays."""
@@ -358,11 +378,11 @@ class RuleLearner(Learner):
                 continue
             total = float(g.sum())
             best = (total + tol, -1, "", None)
-            X = self._Z[rows]
-            cuts = self._best_cuts(X, g, total)
-            for j in range(X.shape[1]):
+            XT = self._columns()[:, rows]  # (features, rows)
+            cuts = self._best_cuts(XT, g, total)
+            for j in range(len(XT)):
                 if j in self._ncodes:
-                    per = np.bincount(X[:, j].astype(np.int64), weights=g, minlength=self._ncodes[j])
+                    per = np.bincount(XT[j].astype(np.int64), weights=g, minlength=self._ncodes[j])
                     keep = frozenset(int(c) for c in np.nonzero(per > 0)[0])
                     val = float(per[per > 0].sum())
                     if val > best[0] and keep:
@@ -379,17 +399,17 @@ class RuleLearner(Learner):
                     r.box.lo[j] = max(r.box.lo[j], bound)
                 else:
                     r.box.cats[j] = bound
-                F[:, i] = r.box.contains(self._Z)
+                F[:, i] = self._inside(r.box)
 
-    def _best_cuts(self, X: np.ndarray, g: np.ndarray, total: float) -> dict[int, dict[str, tuple]]:
-        """Per numeric feature of ``X`` with a cut: the best new upper bound ("hi", keeping x <= t)
-        and lower bound ("lo", keeping x > t) for rows with gains ``g``, each as (gain kept, the
-        values the cut falls between). Features are sorted in blocks of columns, stably."""
-        num = [j for j in range(X.shape[1]) if j not in self._ncodes]
+    def _best_cuts(self, XT: np.ndarray, g: np.ndarray, total: float) -> dict[int, dict[str, tuple]]:
+        """Per numeric feature of ``XT`` (features, rows) with a cut: the best new upper bound
+        ("hi", keeping x <= t) and lower bound ("lo", keeping x > t) for rows with gains ``g``, each
+        as (gain kept, the values the cut falls between). Features are sorted in blocks, stably."""
+        num = [j for j in range(len(XT)) if j not in self._ncodes]
         out: dict[int, dict[str, tuple]] = {}
         if not num:
             return out
-        XT = X.T[num]
+        XT = XT[num] if len(num) < len(XT) else XT
         step = max(1, 250_000 // max(1, len(g)))
         for s in range(0, len(num), step):
             order, xs = stable_argsort(XT[s:s + step])

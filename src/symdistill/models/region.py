@@ -39,12 +39,13 @@ class Box:
         right.cats[j] = frozenset(current - left_codes)
         return left, right
 
-    def contains(self, Z: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    def contains(self, Z: np.ndarray, rows: np.ndarray | None = None, transposed: bool = False) -> np.ndarray:
         """Boolean mask of the (finite) rows of ``Z`` (of ``Z[rows]`` when given) inside the box;
         only bounded features are looked at, since boxes in deep trees and rules bound few of many
         (and ``rows`` spares copying every column of wide data). Each bound looks only at the rows
-        still inside: on wide data reading a column costs a cache miss per row."""
-        n = len(Z) if rows is None else len(rows)
+        still inside: on wide data reading a column costs a cache miss per row, unless ``Z`` is
+        given ``transposed`` (one row per feature)."""
+        n = (Z.shape[1] if transposed else len(Z)) if rows is None else len(rows)
         tests = [(int(j), np.greater, self.lo[j]) for j in np.nonzero(self.lo > -np.inf)[0]]
         tests += [(int(j), np.less_equal, self.hi[j]) for j in np.nonzero(self.hi < np.inf)[0]]
         tests += [(j, None, list(codes)) for j, codes in self.cats.items()]
@@ -52,10 +53,8 @@ class Box:
             return np.ones(n, dtype=bool)
         pos = sel = None  # positions still inside (into Z or rows), and their rows of Z
         for j, op, arg in tests:
-            if pos is None:
-                x = Z[:, j] if rows is None else Z[rows, j]
-            else:
-                x = Z[sel, j]
+            at = slice(None) if pos is None and rows is None else (rows if pos is None else sel)
+            x = Z[j, at] if transposed else Z[at, j]
             ok = np.isin(x, arg) if op is None else op(x, arg)
             pos = np.flatnonzero(ok) if pos is None else pos[ok]
             sel = pos if rows is None else rows[pos]
