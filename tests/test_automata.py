@@ -592,3 +592,20 @@ def test_stop_warning_counts_the_states_of_the_returned_automaton():
     with pytest.warns(UserWarning, match="stopped by max_states") as record:
         m = sd.distill_automaton(teacher, alphabet="01", max_states=6, random_state=0)
     assert f"({m.size} states after minimisation" in str(record[0].message)
+
+
+def test_one_long_word_among_many_short_ones_costs_memory_by_total_length():
+    """predict read words from a matrix padded to the longest word: 2,000 short words and one of
+    20,000 symbols took 320 MB (3,000 and 200,000: 23 s and 9.6 GB)."""
+    import tracemalloc
+
+    long = "".join(np.random.default_rng(0).choice(["0", "1"], size=20_000))
+    words = ["0110", "000", ""] * 700 + [long]
+    tracemalloc.start()
+    try:
+        got = NO_000.predict(words)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert got.tolist() == [True, False, True] * 700 + ["000" not in long]
+    assert peak < 20e6

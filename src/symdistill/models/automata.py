@@ -18,12 +18,13 @@ JSON form (after ``format`` / ``version`` / ``kind``)::
 from __future__ import annotations
 
 from collections import deque
+from itertools import chain
 from typing import Any, ClassVar, Sequence
 
 import numpy as np
 
 from .._errors import ModelFormatError
-from .._words import Code, check_alphabet, decode, encode, encode_many, pad_codes, single_char
+from .._words import Code, check_alphabet, decode, encode, encode_many, single_char
 from .base import SymbolicModel, labels_from_json, labels_to_json, register_model, require
 
 _OPS = ("and", "or", "xor", "diff")
@@ -556,19 +557,28 @@ class MooreMachine(_Automaton):
 
 def run_table(transitions: np.ndarray, initial: int, codes: Sequence[Code]) -> np.ndarray:
     """State reached by each encoded word in the transition table; vectorised over words, one
-    numpy step per position (words sorted longest first, so the live rows are a prefix)."""
+    numpy step per position (words sorted longest first, so the live rows are a prefix).
+
+    The symbols are read from the words laid end to end, never from a matrix padded to the
+    longest word: memory follows the total length, so one long word among many short ones
+    costs no more than itself.
+
+    >>> run_table(np.array([[1, 0], [0, 1]]), 0, [(), (0,), (0, 1, 0), (1, 1)]).tolist()
+    [0, 1, 0, 0]
+    """
     n = len(codes)
     state = np.full(n, initial, dtype=np.int64)
-    padded, lengths = pad_codes(codes)
-    width = padded.shape[1]
+    lengths = np.fromiter((len(c) for c in codes), dtype=np.int64, count=n)
+    width = int(lengths.max()) if n else 0
     if width == 0:
         return state
+    flat = np.fromiter(chain.from_iterable(codes), dtype=np.int64, count=int(lengths.sum()))
     order = np.argsort(-lengths, kind="stable")
-    padded, neg_sorted = padded[order], -lengths[order]
+    starts, neg_sorted = (np.cumsum(lengths) - lengths)[order], -lengths[order]
     cur = state[order]
     for t in range(width):
         live = int(np.searchsorted(neg_sorted, -t, side="left"))  # rows with length > t
-        cur[:live] = transitions[cur[:live], padded[:live, t]]
+        cur[:live] = transitions[cur[:live], flat[starts[:live] + t]]
     state[order] = cur
     return state
 
