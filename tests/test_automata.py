@@ -609,3 +609,14 @@ def test_one_long_word_among_many_short_ones_costs_memory_by_total_length():
         tracemalloc.stop()
     assert got.tolist() == [True, False, True] * 700 + ["000" not in long]
     assert peak < 20e6
+
+
+def test_a_set_is_refused_as_an_alphabet():
+    """A set has no order, yet the order numbers the symbols (and gives a torch teacher its token
+    ids): alphabet={"a", "b", "c"} came out as ('c', 'b', 'a') or ('b', 'c', 'a') by PYTHONHASHSEED,
+    so one random_state gave different automata, and a network read other tokens, run to run."""
+    for alphabet in ({"a", "b", "c"}, frozenset("ab")):
+        with pytest.raises(TypeError, match="ordered sequence.*sorted"):
+            sd.distill_automaton(lambda ws: ["ab" not in w for w in ws], alphabet=alphabet, random_state=0)
+        with pytest.raises(ModelFormatError, match="ordered sequence"):
+            DFA(alphabet, [[0] * len(alphabet)], [True])

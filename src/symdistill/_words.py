@@ -16,7 +16,8 @@ Code = tuple[int, ...]
 
 
 def check_alphabet(alphabet: Any) -> tuple[str, ...]:
-    """Validate an alphabet: a non-empty sequence of distinct, non-empty strings.
+    """Validate an alphabet: a non-empty ordered sequence of distinct, non-empty strings (a set is
+    refused: its order, which numbers the symbols, varies from run to run).
 
     >>> check_alphabet(["0", "1"])
     ('0', '1')
@@ -27,6 +28,11 @@ def check_alphabet(alphabet: Any) -> tuple[str, ...]:
         raise ValueError("alphabet is required: pass the input symbols, e.g. alphabet=['0', '1']")
     if isinstance(alphabet, str):
         alphabet = list(alphabet)
+    if isinstance(alphabet, (set, frozenset)):
+        # the order numbers the symbols (and gives torch teachers their token ids); a set's order
+        # changes with the string hash seed, run to run
+        raise TypeError(f"alphabet must be an ordered sequence of strings (list, tuple or str), got a "
+                        f"{type(alphabet).__name__}: symbol order decides symbol indices; pass sorted(...)")
     try:
         symbols = tuple(alphabet)
     except TypeError:
