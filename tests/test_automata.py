@@ -585,6 +585,9 @@ def test_step_refuses_states_out_of_range():
     for bad in (-1, d.size, True, 0.0):
         with pytest.raises(ValueError, match="state must be an integer in 0"):
             d.step(bad, "0")
+    for symbol in (["0"], {"0": 1}, 0):  # unhashable ones raised a bare "unhashable type" TypeError
+        with pytest.raises(ValueError, match="is not in the alphabet"):
+            d.step(0, symbol)
 
 
 def test_stop_warning_counts_the_states_of_the_returned_automaton():

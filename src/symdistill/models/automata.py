@@ -111,7 +111,7 @@ class _Automaton(SymbolicModel):
 
     def step(self, state: int, symbol: str) -> int:
         """The state reached from ``state`` on one ``symbol``."""
-        if symbol not in self._index:
+        if not isinstance(symbol, str) or symbol not in self._index:
             raise ValueError(f"symbol {symbol!r} is not in the alphabet {list(self.alphabet)}")
         if isinstance(state, (bool, np.bool_)) or not isinstance(state, (int, np.integer)) \
                 or not 0 <= state < len(self.transitions):
