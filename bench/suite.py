@@ -101,9 +101,18 @@ def load_task(name: str, train_teacher: bool = True, split: int = 0) -> Task | N
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, random_state=split, stratify=y)
     task = Task(name, X_tr, X_te, y_tr, y_te, names)
     if train_teacher:
+        import torch
+
         from symdistill.demo import train_mlp
 
-        task.net = train_mlp(X_tr, y_tr, hidden=(64, 32), epochs=300, lr=1e-2, seed=split)
+        # One thread: a multi-threaded matrix product adds in another order, and the trained teacher
+        # (so every table) would depend on the machine's core count.
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            task.net = train_mlp(X_tr, y_tr, hidden=(64, 32), epochs=300, lr=1e-2, seed=split)
+        finally:
+            torch.set_num_threads(threads)
     _CACHE[(name, split)] = task
     return task
 
