@@ -153,3 +153,9 @@ def test_show_into_a_pipe_that_closes_early_is_quiet(tmp_path):
     cmd = f"{sys.executable} -m symdistill.cli show {tmp_path / 't.json'} | head -c 10"
     done = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stderr == "" and len(done.stdout) == 10
+
+
+def test_python_dash_m_runs_the_command():
+    """``python -m symdistill`` is the command where its script is not on PATH (it had no __main__)."""
+    done = subprocess.run([sys.executable, "-m", "symdistill", "--help"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "distill" in done.stdout
