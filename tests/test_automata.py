@@ -623,3 +623,13 @@ def test_a_set_is_refused_as_an_alphabet():
             sd.distill_automaton(lambda ws: ["ab" not in w for w in ws], alphabet=alphabet, random_state=0)
         with pytest.raises(ModelFormatError, match="ordered sequence"):
             DFA(alphabet, [[0] * len(alphabet)], [True])
+
+
+def test_a_moore_machine_with_float_labels_is_a_teacher():
+    """Its outputs are labels; 0.5 was refused as 'a score, threshold probabilities first'."""
+    m = sd.MooreMachine("ab", [[1, 0], [2, 1], [0, 2]], [0.5, 1.5, 2.5])
+    learned = sd.distill_automaton(m, random_state=0)
+    words = ["".join(w) for n in range(7) for w in itertools.product("ab", repeat=n)]
+    assert learned.size == 3 and learned.predict(words).tolist() == m.predict(words).tolist()
+    with pytest.raises(sd.TeacherError, match="not scores"):  # a function's fractional answers are still scores
+        sd.distill_automaton(lambda ws: [0.5 for _ in ws], alphabet="ab", random_state=0)

@@ -65,6 +65,7 @@ class SequenceTeacher:
         self._cache: dict[Code, int] = {}
         self.classes_: list[Any] = []
         self._class_index: dict[Any, int] = {}
+        self._float_labels = False  # fractional floats are labels (an automaton teacher), not scores
         self.n_queries = 0
         self.n_calls = 0
 
@@ -139,7 +140,7 @@ class SequenceTeacher:
             return ids[inverse.reshape(-1)]
         idx = np.empty(len(codes), dtype=np.int64)
         for i, raw in enumerate(labels):
-            key = _normalise_label(raw, self.name, codes[i], self.alphabet)
+            key = _normalise_label(raw, self.name, codes[i], self.alphabet, self._float_labels)
             k = self._class_index.get(key)
             if k is None:
                 k = self._class_index[key] = len(self.classes_)
@@ -148,7 +149,9 @@ class SequenceTeacher:
         return idx
 
 
-def _normalise_label(raw: Any, name: str, code: Code, alphabet: tuple[str, ...]) -> Any:
+def _normalise_label(raw: Any, name: str, code: Code, alphabet: tuple[str, ...], floats: bool = False) -> Any:
+    """``raw`` as a label; a fractional float is a label only where ``floats`` says the teacher's
+    labels may be floats (an automaton's), and is otherwise taken for an unthresholded score."""
     if isinstance(raw, np.generic):
         raw = raw.item()
     if isinstance(raw, (bool, str, int)):
@@ -157,6 +160,8 @@ def _normalise_label(raw: Any, name: str, code: Code, alphabet: tuple[str, ...])
     if isinstance(raw, float):
         if raw == raw and raw.is_integer():
             return int(raw)
+        if floats and raw == raw:
+            return raw
         raise TeacherError(f"{name} returned {raw!r} for word {word!r}: a sequence teacher must return labels "
                            "(bool, int or str), not scores; threshold probabilities first")
     raise TeacherError(f"{name} returned {raw!r} ({type(raw).__name__}) for word {word!r}; "
@@ -682,7 +687,9 @@ def as_sequence_teacher(obj: Any, alphabet: Any = None, **kwargs: Any) -> Sequen
         if alphabet is not None and set(check_alphabet(alphabet)) != set(obj.alphabet):
             raise ValueError(f"alphabet {list(alphabet)} differs from the automaton's {list(obj.alphabet)}")
         kwargs.setdefault("name", f"{obj.kind} with {obj.size} states")
-        return CallableSequenceTeacher(obj.predict, alphabet if alphabet is not None else obj.alphabet, **kwargs)
+        teacher = CallableSequenceTeacher(obj.predict, alphabet if alphabet is not None else obj.alphabet, **kwargs)
+        teacher._float_labels = True  # a Moore machine's outputs are labels, floats included
+        return teacher
     if _is_torch_module(obj):
         return TorchSequenceTeacher(obj, alphabet, **kwargs)
     if callable(obj):
