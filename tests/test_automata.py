@@ -633,3 +633,15 @@ def test_a_moore_machine_with_float_labels_is_a_teacher():
     assert learned.size == 3 and learned.predict(words).tolist() == m.predict(words).tolist()
     with pytest.raises(sd.TeacherError, match="not scores"):  # a function's fractional answers are still scores
         sd.distill_automaton(lambda ws: [0.5 for _ in ws], alphabet="ab", random_state=0)
+
+
+def test_a_tiny_state_budget_returns_at_least_the_commonest_class():
+    """max_states=1 on 'count of 1s mod 7 == 0' returned accept-everything (agreement 0.17), the only
+    hypothesis L* formed, where reject-everything agrees on about 0.83 of words."""
+    f = lambda ws: [w.count("1") % 7 == 0 for w in ws]  # noqa: E731
+    with pytest.warns(UserWarning, match="stopped by max_states"):
+        m = sd.distill_automaton(f, alphabet="01", max_states=1, random_state=0)
+    rng = np.random.default_rng(1)
+    words = ["".join(rng.choice(list("01"), rng.integers(0, 20))) for _ in range(2000)]
+    assert m.size == 1 and np.mean(np.array(m.predict(words)) == np.array(f(words))) > 0.75
+    assert "commonest class" in m.meta["learner"]

@@ -840,6 +840,8 @@ class AutomatonLearner:
         learner = "L*" if any(h is final for h in hypotheses[:n_lstar]) else "L* + hidden-state refinement"
         if self.strategy == "hidden":
             learner = "hidden-state refinement"
+        if not any(h is final for h in hypotheses):
+            learner = "the held-out words' commonest class (every hypothesis within the budget agreed less)"
         self.model_ = self._to_model(teacher, final, [o.name for o in oracles], learner)
         if self.stopped_ is not None:
             warnings.warn(
@@ -936,6 +938,14 @@ class AutomatonLearner:
         self.history_ = [(h.n_states, sc) for h, sc in zip(hypotheses, scores)]
         i = max(range(len(hypotheses)), key=lambda j: (scores[j], -hypotheses[j].n_states, -j))
         self.validation_agreement_ = scores[i]
+        if len(words):
+            # A budget too small for any informative hypothesis (max_states=1) can leave only ones
+            # worse than answering the commonest class everywhere: that one-state machine wins then.
+            counts = np.bincount(truth, minlength=len(teacher.classes_))
+            if counts.max() / len(words) > scores[i]:
+                self.validation_agreement_ = float(counts.max() / len(words))
+                return Hypothesis(np.zeros((1, len(teacher.alphabet)), dtype=np.int64),
+                                  np.array([int(np.argmax(counts))]), [()])
         return hypotheses[i]
 
     # -- steps ---------------------------------------------------------------------------------
