@@ -175,3 +175,16 @@ def test_literal_count_of_a_tree_counts_path_conditions() -> None:
     tree = sd.distill(_net, X, max_size=3, random_state=0, n_samples=1000)
     assert tree.size == 3
     assert literal_count(tree) == 5  # one leaf at depth 1, two at depth 2
+
+
+def test_a_one_class_teacher_gets_a_frontier_of_the_forms_that_fit_it() -> None:
+    # The shared wrapper had read the one-column probabilities of a one-class teacher as the label 1.
+    def constant(X: np.ndarray) -> np.ndarray:
+        return np.zeros(len(X), dtype=int)
+
+    front = sd.frontier(constant, _data(300), forms=["tree", "rules"], sizes=[1, 2], n_samples=300)
+    assert [p.fidelity for p in front.points] == [1.0] * 4
+    assert front.knee.size == 0  # the empty rule list: its default answers the one class
+    # a form that cannot fit the teacher stops the frontier with the learner's reason
+    with pytest.raises(sd.TeacherError, match="linear classifier needs at least 2 classes"):
+        sd.frontier(constant, _data(300), forms=["tree", "linear"], sizes=[1], n_samples=300)

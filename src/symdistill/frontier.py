@@ -65,7 +65,10 @@ class SharedTeacher(Teacher):
         if inner.task is None or (inner.task == "classification" and inner.classes_ is None):
             raise ValueError(f"{inner.name}: ask the teacher once before sharing it (its task and classes "
                              "are not known yet); SharedTeacher.around(teacher, X) does this")
-        super().__init__(task=inner.task, classes=inner.classes_, batch_size=inner.batch_size, cache=True)
+        # The wrapped teacher answers with probabilities or values, never labels: saying so keeps the
+        # one column of a one-class teacher's probabilities from being read as the label 1.
+        super().__init__(task=inner.task, classes=inner.classes_, batch_size=inner.batch_size, cache=True,
+                         output="proba" if inner.task == "classification" else "values")
         self.inner = inner
         self.name = inner.name
 
