@@ -172,6 +172,32 @@ def test_report_arguments_are_checked(front: Frontier, tmp_path: Path) -> None:
         sd.report(front, path=tmp_path / "report.txt")
 
 
+def test_report_paths_that_cannot_be_written_fail_before_any_work(front: Frontier, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "afile").write_text("")
+    (tmp_path / "r_figures").write_text("")
+    (tmp_path / "s.md").mkdir()
+    cases = [(tmp_path / "afile" / "r.html", "afile' is a file, not a folder"),
+             (tmp_path / "r.html", "r_figures': it is a file, not a folder"),
+             (tmp_path / "s.html", "s.md': Is a directory")]
+    for path, match in cases:
+        with pytest.raises(ValueError, match=match):
+            sd.report(front, path=path)
+    # nothing was half-written (the HTML had been written before the Markdown or figures failed)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "r_figures", "s.md"]
+    monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)
+    with pytest.raises(ValueError, match="is not writable"):
+        sd.report(front, path=tmp_path / "new" / "t.html")
+
+
+def test_cli_report_checks_the_output_path_before_fitting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "afile").write_text("")
+    out = str(tmp_path / "afile" / "r.html")
+    # the teacher and data files do not exist: the output path is checked first, before any fit
+    assert main(["report", "--teacher", "t.onnx", "--data", "rows.csv", "-o", out]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+
+
 # -- drawings -----------------------------------------------------------------------------------
 def test_every_model_kind_with_a_learner_has_a_non_blank_drawing(front: Frontier) -> None:
     for p in front.points:

@@ -101,14 +101,14 @@ def load_model(path: str) -> Any:
     return load(Path(path))
 
 
-def check_output(path: str, *, makes_folders: bool = False) -> None:
-    """Fail before any work when ``path`` cannot be a file to write: a directory, or (unless the writer
-    ``makes_folders``) in a folder that does not exist."""
+def check_output(path: str) -> None:
+    """Fail before any work when ``path`` cannot be a file to write: a directory, or in a folder that
+    does not exist (``symdistill report`` checks its paths with ``check_report_path``)."""
     p = Path(path)
     if p.is_dir():
         raise CLIError(f"cannot write {path!r}: Is a directory")
     parent = p.parent
-    if not makes_folders and not parent.is_dir():
+    if not parent.is_dir():
         raise CLIError(f"cannot write {path!r}: folder {str(parent)!r} does not exist")
 
 

@@ -3,6 +3,7 @@ under shift, its verification results and a model card, as HTML and Markdown."""
 
 from __future__ import annotations
 
+import os
 import platform
 import time
 import warnings
@@ -48,9 +49,7 @@ class Report:
     def write(self, path: str | Path) -> Path:
         """Write the HTML to ``path``, the Markdown beside it (``.md``) and its figures to
         ``<stem>_figures/``; returns the HTML path."""
-        p = Path(path)
-        if p.suffix.lower() not in (".html", ".htm"):
-            raise ValueError(f"report path must end in .html, got {str(path)!r}")
+        p = check_report_path(path)
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(self.html, encoding="utf-8")
         fig_dir = p.with_name(p.stem + "_figures")
@@ -66,6 +65,43 @@ class Report:
         where = f", path={str(self.path)!r}" if self.path is not None else ""
         return (f"Report(chosen={self.chosen.form} size {self.chosen.size}, {len(self.figures)} figures, "
                 f"{len(self.html):,} characters of HTML, {len(self.warnings)} warnings{where})")
+
+
+def check_report_path(path: str | Path) -> Path:
+    """``path`` as the HTML file of a report, checked before any work is done.
+
+    Parameters
+    ----------
+    path : str or Path
+        Where the HTML goes; the Markdown twin is written beside it (``.md``) and the figures into
+        ``<stem>_figures/``.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    ValueError
+        When ``path`` does not end in .html, when the HTML or Markdown path is a folder, when the
+        figure folder's name is taken by a file, when a folder on the way is a file, or when the
+        nearest existing folder on the way cannot be written to.
+    """
+    p = Path(path)
+    if p.suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"report path must end in .html, got {str(path)!r}")
+    for target in (p, p.with_suffix(".md")):
+        if target.is_dir():
+            raise ValueError(f"cannot write {str(target)!r}: Is a directory")
+    fig_dir = p.with_name(p.stem + "_figures")
+    if fig_dir.exists() and not fig_dir.is_dir():
+        raise ValueError(f"cannot write the report's figures into {str(fig_dir)!r}: it is a file, not a folder")
+    existing = next(d for d in p.absolute().parents if d.exists())
+    if not existing.is_dir():
+        raise ValueError(f"cannot write the report to {str(path)!r}: {str(existing)!r} is a file, not a folder")
+    if not os.access(existing, os.W_OK):
+        raise ValueError(f"cannot write the report to {str(path)!r}: folder {str(existing)!r} is not writable")
+    return p
 
 
 def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = "report.html",
@@ -118,8 +154,8 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     """
     if not isinstance(front, Frontier):
         raise TypeError(f"report needs a Frontier (from symdistill.frontier), got {type(front).__name__}")
-    if path is not None and Path(path).suffix.lower() not in (".html", ".htm"):
-        raise ValueError(f"report path must end in .html, got {str(path)!r}")
+    if path is not None:
+        check_report_path(path)
     if isinstance(constraints, str):
         raise TypeError(f"constraints must be a list of constraint strings, got the string {constraints!r}")
     for given in verification or []:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cli import (CLIError, _data_options, _default_as_array, _split_list, _teacher_input, add_data_options,
-                   check_output, load_teacher_object, read_table)
+                   load_teacher_object, read_table)
 
 DEFAULT_SIZES = "2,4,8,16,32,64"
 
@@ -69,11 +69,11 @@ def _columns(path: str) -> list[str]:
 
 def run_report(args: argparse.Namespace) -> int:
     from ..frontier import frontier
-    from .build import report
+    from .build import check_report_path, report
 
     if Path(args.output).suffix.lower() not in (".html", ".htm"):
         raise CLIError(f"-o must name an .html file, got {args.output!r}")
-    check_output(args.output, makes_folders=True)  # the report makes its folder
+    check_report_path(args.output)  # before the frontier is fitted; the report makes missing folders
     drop = _split_list(args.drop) or []
     hold_columns = _columns(args.holdout) if args.holdout else []
     # A column to drop may be in only one of the files (a label column the holdout alone has).
