@@ -190,12 +190,16 @@ def test_report_paths_that_cannot_be_written_fail_before_any_work(front: Frontie
         sd.report(front, path=tmp_path / "new" / "t.html")
 
 
-def test_cli_report_checks_the_output_path_before_fitting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_report_checks_the_output_path_and_min_fidelity_before_fitting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "afile").write_text("")
     out = str(tmp_path / "afile" / "r.html")
     # the teacher and data files do not exist: the output path is checked first, before any fit
     assert main(["report", "--teacher", "t.onnx", "--data", "rows.csv", "-o", out]) == 2
     assert "is a file, not a folder" in capsys.readouterr().err
+    for bar in ("2", "nan"):  # refused before the frontier is fitted, not after
+        assert main(["report", "--teacher", "t.onnx", "--data", "rows.csv", "-o", str(tmp_path / "r.html"),
+                     "--min-fidelity", bar]) == 2
+        assert "--min-fidelity must be a number at most 1" in capsys.readouterr().err
 
 
 # -- drawings -----------------------------------------------------------------------------------

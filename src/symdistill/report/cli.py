@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import warnings
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,8 @@ def run_report(args: argparse.Namespace) -> int:
     if Path(args.output).suffix.lower() not in (".html", ".htm"):
         raise CLIError(f"-o must name an .html file, got {args.output!r}")
     check_report_path(args.output)  # before the frontier is fitted; the report makes missing folders
+    if args.min_fidelity is not None and not (math.isfinite(args.min_fidelity) and args.min_fidelity <= 1):
+        raise CLIError(f"--min-fidelity must be a number at most 1, got {args.min_fidelity!r}")
     drop = _split_list(args.drop) or []
     hold_columns = _columns(args.holdout) if args.holdout else []
     # A column to drop may be in only one of the files (a label column the holdout alone has).
