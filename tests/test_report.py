@@ -153,6 +153,10 @@ def test_min_fidelity_picks_the_model_and_unreachable_bar_is_shown(front: Fronti
         rep = sd.report(front, path=None, min_fidelity=1.0, conservative=True)
     assert rep.warnings and "No model reaches" in rep.html
     assert rep.chosen.score.low == max(p.score.low for p in front.points)
+    # the bar was on the interval's lower end, and the note says so (the chosen model's fidelity is 1.0,
+    # so "No model reaches fidelity 1.0" contradicted the table)
+    assert rep.chosen.fidelity == 1.0
+    assert "No model reaches the lower end of its 95% interval at 1.0" in rep.warnings[0]
 
 
 def test_constraints_are_verified_on_the_chosen_model(front: Frontier) -> None:

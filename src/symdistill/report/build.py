@@ -220,7 +220,9 @@ def _choose(front: Frontier, min_fidelity: float | None, conservative: bool, not
         if min_fidelity is None or "no model reaches" not in str(exc):
             raise
     top = max(front.points, key=lambda p: (p.score.low if conservative else p.fidelity, -p.size))
-    msg = (f"No model reaches fidelity {min_fidelity}; the report shows the most faithful one instead "
+    what = "the lower end of its 95% interval at" if conservative else "fidelity"
+    instead = "the model whose lower end is highest" if conservative else "the most faithful one"
+    msg = (f"No model reaches {what} {min_fidelity}; the report shows {instead} instead "
            f"({top.form}, size {top.size}, {top.score}).")
     warnings.warn(msg, stacklevel=3)
     notes.append(msg)
