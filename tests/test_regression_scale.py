@@ -58,3 +58,17 @@ def test_values_print_with_the_digits_that_tell_them_apart():
         text = str(sd.distill(f, X, form=form, max_size=4, task="regression", random_state=0))
         shown = [w for w in text.split() if w.startswith(("99999", "100000"))]
         assert len(shown) >= 4 and len(set(shown)) == len(shown) and "1e+06" not in text
+
+
+def test_fidelity_r2_does_not_depend_on_the_units():
+    from symdistill.metrics import regression_agreement
+
+    ref = np.sin(3 * X[:, 0]) + X[:, 1]
+    pred = ref + 0.3 * np.cos(5 * X[:, 2])
+    base = regression_agreement(pred, ref)
+    assert 0.5 < base.value < 0.99
+    for scale in (1e-12, 1e-100, 1e200):
+        s = regression_agreement(scale * pred, scale * ref)
+        assert s.value == pytest.approx(base.value, rel=1e-9)  # 1e-12: 'constant', R2 1.0; 1e200: NaN
+        assert (s.low, s.high) == pytest.approx((base.low, base.high), rel=1e-9)
+    assert regression_agreement(np.zeros(500), 1e-12 * ref).value < 0  # a constant 0 scored 1.0

@@ -95,17 +95,23 @@ def regression_agreement(pred: np.ndarray, ref: np.ndarray, name: str = "fidelit
 
     A constant ``ref`` (equal values up to rounding) has no variance to explain: R² is then 1 when
     ``pred`` matches it to rounding (1e-9 relative) and 0 otherwise; the MAE says by how much.
+    R² does not depend on the values' units: both are divided by the largest ``|ref|`` first (an
+    all-zero ``ref`` is matched to 1e-9), so values of 1e-12 are not taken for a constant and the
+    squares of 1e200 do not overflow.
     """
     pred, ref = _numbers(pred, "predictions", name), _numbers(ref, _reference(name), name)
     _check_pair(pred, ref, name, finite=True)
     n = len(ref)
 
     def r2(p: np.ndarray, r: np.ndarray) -> float:
-        rounding = 1e-9 * max(1.0, float(np.max(np.abs(r))))
-        if np.ptp(r) <= rounding:
-            return float(np.max(np.abs(p - r)) <= rounding)
-        ss = np.sum((r - r.mean()) ** 2)
-        return 1.0 - np.sum((r - p) ** 2) / ss
+        top = float(np.max(np.abs(r)))
+        with np.errstate(over="ignore"):  # a prediction far beyond every reference value: R² is -inf
+            if top > 0:
+                p, r = p / top, r / top
+            if np.ptp(r) <= 1e-9:
+                return float(np.max(np.abs(p - r)) <= 1e-9)
+            ss = np.sum((r - r.mean()) ** 2)
+            return float(1.0 - np.sum((r - p) ** 2) / ss)
 
     rng = np.random.default_rng(random_state)
     idx = rng.integers(0, n, size=(n_boot, n))
