@@ -43,6 +43,15 @@ def test_complex_teacher_output_is_an_error_not_a_warning(X):
             sd.distill(lambda X: X[:, 0] + 1j, X, **KW)
 
 
+def test_a_multi_output_regressor_is_told_to_distil_one_output_at_a_time(X):
+    from sklearn.linear_model import LinearRegression
+
+    two = LinearRegression().fit(X, X[:, :2])
+    for teacher in (two, lambda X: X[:, :2], lambda X: np.round(10 * X[:, :3]).astype(int)):
+        with pytest.raises(TeacherError, match=r"returned \d values per row .* several outputs are not supported"):
+            sd.distill(teacher, X, form="tree", task="regression", **KW)  # was 'answered like a classification one'
+
+
 def test_complex_data_is_an_error_not_a_warning(X):
     with warnings.catch_warnings():
         warnings.simplefilter("error")

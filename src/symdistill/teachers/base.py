@@ -249,8 +249,12 @@ class Teacher:
         return np.column_stack([1.0 - p, p])
 
     def _from_matrix(self, out: np.ndarray) -> np.ndarray:
-        self._set_task("classification", None)
         k = out.shape[1]
+        if self.task == "regression":
+            raise TeacherError(f"{self.name} returned {k} values per row (shape {out.shape}), but a regression "
+                               "teacher answers one value per row: several outputs are not supported, distil "
+                               "each one on its own (e.g. lambda X: f(X)[:, 0])")
+        self._set_task("classification", None)
         if self._output_kind == "labels":
             raise TeacherError(f"{self.name} returned {k} columns per row, but output='labels' means one label "
                                "per row")
