@@ -71,6 +71,35 @@ def test_linear_models(dom, tmp_path, link, k):
     np.testing.assert_array_equal(got, python_answers(tmp_path, model, Z))
 
 
+@pytest.mark.parametrize("link, k", [("softmax", 3), ("identity", None)])
+def test_linear_scores_are_not_fused_whatever_the_flags(dom, tmp_path, link, k):
+    """GCC's default outside -std=c99 is -ffp-contract=fast: with FMA instructions at hand
+    (-march=native, -mfma, any ARM target) it turned ``s += w * x`` into one fused multiply-add,
+    rounded once where predict rounds twice (a fifth of the values differed in the last bit)."""
+    import platform
+
+    machine = platform.machine().lower()
+    if machine in ("x86_64", "amd64"):
+        flags, fused = ["-O2", "-mfma"], ("vfmadd", "vfmsub", "vfnmadd", "vfnmsub")
+    elif machine in ("aarch64", "arm64"):
+        flags, fused = ["-O2"], ("fmadd", "fmsub", "fnmadd", "fnmsub")
+    else:
+        pytest.skip(f"no fused multiply-add instructions to look for on {machine}")
+    model = random_linear(np.random.default_rng(4), dom, link=link, classes=None if k is None else hostile_classes(k))
+    (tmp_path / "symdistill.c").write_text(sd.export(model, "c"), encoding="utf-8")
+    res = subprocess.run(["gcc", *flags, "-S", "-o", str(tmp_path / "model.s"), str(tmp_path / "symdistill.c")],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assembly = (tmp_path / "model.s").read_text()
+    assert not [op for op in fused if op in assembly]
+    exe, driver = tmp_path / "native", row_driver(["symdistill"], [k is None], dom.n_features)
+    res = subprocess.run(["gcc", "-O2", "-march=native", "-o", str(exe), "-I", str(tmp_path), "-x", "c", "-",
+                          str(tmp_path / "symdistill.c")], input=driver, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    Z = probe_rows(model, 10_000, seed=3)
+    np.testing.assert_array_equal(run_rows(exe, Z)[:, 0], expected(model, Z))
+
+
 @pytest.mark.parametrize("task", ["classification", "regression"])
 def test_batch_tables_on_numeric_trees(tmp_path, task):
     """Numeric trees get the table-driven batch entry point; it answers what ``predict`` does on

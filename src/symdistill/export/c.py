@@ -314,10 +314,16 @@ class _CEmitter(BodyEmitter):
     def _linear(self, lin: LinearScores) -> None:
         rtype, name = self._signature()
         self.decl.append(f"{rtype} {name}(const double *x);")
+        # A fused multiply-add rounds once where ``predict`` rounds twice. GCC fuses ``s += w * x``
+        # unless told not to (-ffp-contract=fast is its default outside -std=c99 and friends, so
+        # -march=native or an ARM target changes the answers); Clang fuses within a statement unless
+        # the standard pragma (first in each function body, below) says not to.
+        self.impl.append("#if defined(__GNUC__) && !defined(__clang__)\n#pragma GCC push_options\n"
+                         "#pragma GCC optimize (\"fp-contract=off\")\n#endif")
         if any(isinstance(f, Hinge) for term in lin.terms for f in term):
             self.impl.append(f"static double {self.p}_relu(double v)\n{{\n    return v > 0.0 ? v : 0.0;\n}}")
         rows = len(lin.coef)
-        lines = [f"    double s[{rows}];"]
+        lines = ["#ifdef __clang__", "#pragma STDC FP_CONTRACT OFF", "#endif", f"    double s[{rows}];"]
         for r in range(rows):
             # Summed in term order, intercept last: the order of ``design @ coef.T + intercept``.
             first = True
@@ -338,6 +344,7 @@ class _CEmitter(BodyEmitter):
                       "        if (s[r] > s[best]) best = r;", "    }", "    return best;"]
         self.impl.append(_function(f"{rtype} {name}(const double *x)", lines))
         self._batch_by_rows()
+        self.impl.append("#if defined(__GNUC__) && !defined(__clang__)\n#pragma GCC pop_options\n#endif")
 
     # -- automata ------------------------------------------------------------------------------
     def _automaton(self, a: Automaton) -> None:
