@@ -378,6 +378,17 @@ def test_verdict_fields_and_text() -> None:
     assert not d.holds and d.counterexample.pair[0]["x1"] < d.counterexample.pair[1]["x1"]
 
 
+def test_regression_bounds_print_as_the_numbers_given() -> None:
+    t = Tree(DOM, "regression", None, children_left=[1, -1, -1], children_right=[2, -1, -1],
+             feature=[0, -1, -1], threshold=[2.0, 0, 0], value=[[0.0], [1234566.25], [1234567.75]])
+    v = sd.verify(t, sd.output_range(1234566.2, 1234567.9))
+    assert v.holds and str(v).startswith("HOLDS: 1234566.2 <= prediction <= 1234567.9")  # was 1.23457e+06 twice
+    assert sd.output_range(0, 100).describe() == "0 <= prediction <= 100"
+    r = sd.robust({"x0": 1.0, "x1": 2, "x2": "p", "x3": 0}, 0.5, tolerance=1e-3)
+    assert r.describe() == "robust within 0.5 of the given point (a regressor's value moving at most 0.001)"
+    assert sd.verify(t, r).holds  # the tolerance decides the verdict, so the text names it
+
+
 def test_monotonic_without_target_names_the_class_it_is_about() -> None:
     """A binary classifier's default target is its last class: the verdict says so, and is the
     same verdict as with that target given."""

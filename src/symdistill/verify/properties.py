@@ -82,7 +82,7 @@ class OutputRange(Property):
     upper: float
 
     def describe(self) -> str:
-        return f"{self.lower:g} <= prediction <= {self.upper:g}"
+        return f"{_number(self.lower)} <= prediction <= {_number(self.upper)}"
 
     def violations(self, domain: Domain, task: str, classes: Any) -> F.Formula:
         if task != "classification":
@@ -109,7 +109,8 @@ class Robust(Property):
 
     def describe(self) -> str:
         where = "" if self.features is None else f" in {', '.join(self.features)}"
-        return f"robust within {self.epsilon:g}{where} of the given point"
+        value = f" (a regressor's value moving at most {_number(self.tolerance)})" if self.tolerance else ""
+        return f"robust within {_number(self.epsilon)}{where} of the given point{value}"
 
     def centre(self, domain: Domain) -> np.ndarray:
         p = self.point
@@ -222,6 +223,17 @@ class IncludedIn(Property):
 
 
 # -- public helpers -----------------------------------------------------------------------------
+def _number(x: float) -> str:
+    """``x`` in 6 significant digits when they give it back exactly, else in as many as it takes
+    (a bound of 1234566.2 is not shown as 1.23457e+06).
+
+    >>> _number(100.0), _number(1e9), _number(1234566.2)
+    ('100', '1e+09', '1234566.2')
+    """
+    short = f"{x:g}"
+    return short if float(short) == x else repr(float(x))
+
+
 def monotonic(feature: str, direction: str = "increasing", *, target: Any = None) -> Monotonic:
     """The output is monotonic in ``feature`` (all other features held equal).
 
