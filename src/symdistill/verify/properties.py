@@ -244,7 +244,7 @@ def monotonic(feature: str, direction: str = "increasing", *, target: Any = None
     direction : {"increasing", "decreasing"}
     target : class label, optional
         For classifiers: the class whose indicator must be monotonic (default: the last class of a
-        binary classifier). Ignored by regressors.
+        binary classifier). Regressors take none (their value itself must be monotonic).
 
     >>> monotonic("income").direction
     'increasing'
