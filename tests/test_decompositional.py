@@ -574,3 +574,159 @@ def test_onnx_nodes_that_are_not_read_are_named_in_a_warning() -> None:
         warnings.simplefilter("error")
         reader = activation_reader(_onnx_bytes(skips.eval(), 6, opset_version=17, dynamo=True))
     assert [(h.name, h.activation) for h in reader.layers] == [("0", "relu"), ("2", "relu"), ("5", "gelu")]
+
+
+# -- input preprocessing in an ONNX graph ----------------------------------------------------------
+_MEAN = np.array([1.0, -2.0, 0.5], dtype=np.float32)
+_STD = np.array([2.0, 0.5, 3.0], dtype=np.float32)
+
+
+class _Standardised(torch.nn.Module):
+    """An MLP whose ``forward`` standardises its input, as a network trained on scaled data is exported."""
+
+    def __init__(self, net: torch.nn.Sequential) -> None:
+        super().__init__()
+        self.net = net
+        self.register_buffer("mean", torch.tensor(_MEAN))
+        self.register_buffer("std", torch.tensor(_STD))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net((x - self.mean) / self.std)
+
+
+def _standardised_net() -> tuple[_Standardised, torch.nn.Sequential, np.ndarray]:
+    """A 3-12-8-2 ReLU MLP trained in a second on standardised rows (class: x0 / 2 > sin(x1)), and the
+    same network with the standardisation folded into its first layer by hand."""
+    X = np.random.default_rng(3).normal(size=(2000, 3)) * _STD + _MEAN
+    y = (X[:, 0] / 2 > np.sin(X[:, 1])).astype(np.int64)
+    net = _net(3, 12, 8, 2)
+    Z = torch.tensor((X - _MEAN) / _STD, dtype=torch.float32)
+    opt = torch.optim.Adam(net.parameters(), lr=0.02)
+    for _ in range(300):
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(net(Z), torch.tensor(y)).backward()
+        opt.step()
+    net.eval()
+    folded = _net(3, 12, 8, 2)
+    folded.load_state_dict(net.state_dict())
+    with torch.no_grad():
+        W, b = net[0].weight.double(), net[0].bias.double()
+        mean, std = torch.tensor(_MEAN, dtype=torch.float64), torch.tensor(_STD, dtype=torch.float64)
+        _set(folded[0], (W / std).tolist(), (b - W @ (mean / std)).tolist())
+    return _Standardised(net).eval(), folded.eval(), X
+
+
+@pytest.mark.parametrize("dynamo", [False, True])
+def test_onnx_standardisation_in_forward_is_read_as_the_first_layers_input_map(dynamo: bool) -> None:
+    """``(x - mean) / std`` in ``forward`` (Sub then Div) is read: the same layers and activations as
+    the network with the standardisation folded by hand, no warning, the input map exposed, and the
+    rules through ONNX predict like those through torch."""
+    std_net, folded, X = _standardised_net()
+    model = _onnx_bytes(std_net, 3, opset_version=17, dynamo=dynamo)
+    ops = [n.op_type for n in pytest.importorskip("onnx").load_from_string(model).graph.node]
+    assert ops[:2] == ["Sub", "Div"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reader = activation_reader(model)
+    by_hand = activation_reader(folded)
+    assert [(h.name, h.width, h.activation) for h in reader.layers] == [("net.0", 12, "relu"), ("net.2", 8, "relu")]
+    assert [(h.width, h.activation) for h in reader.layers] == [(h.width, h.activation) for h in by_hand.layers]
+    for a, b in zip(reader.read(X), by_hand.read(X)):
+        np.testing.assert_allclose(a, b, atol=1e-4)
+    scale, shift = reader.input_map
+    np.testing.assert_allclose(scale, 1 / _STD, rtol=1e-6)
+    np.testing.assert_allclose(shift, -_MEAN / _STD, rtol=1e-6)
+    kw = dict(form="rules", method="decompositional", max_size=8, random_state=0, n_samples=3000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rules = sd.distill(model, X, **kw)
+    X_test = np.random.default_rng(13).normal(size=(3000, 3)) * _STD + _MEAN
+    with torch.no_grad():
+        ref = std_net(torch.tensor(X_test, dtype=torch.float32)).argmax(1).numpy()
+    assert np.mean(rules.predict(X_test) == ref) > 0.97
+    np.testing.assert_array_equal(rules.predict(X_test), sd.distill(std_net, X, **kw).predict(X_test))
+
+
+_PRE_W = np.array([[1.0, -2.0, 0.5], [0.5, 0.5, -1.0], [-1.0, 0.0, 2.0], [3.0, 1.0, 0.0]], dtype=np.float32)
+_PRE_B = np.array([0.0, -0.5, 1.0, 0.25], dtype=np.float32)
+
+
+def _preprocessed_graph(nodes: list, consts: dict[str, object], matmul: bool = False) -> bytes:
+    """``x`` (3 features) -> ``nodes`` computing ``p`` -> first layer (weights ``_PRE_W``, ``_PRE_B``;
+    a Gemm, or MatMul + Add) -> Relu -> Gemm head."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    inits = [numpy_helper.from_array(_PRE_W.T.copy() if matmul else _PRE_W, "fc.weight"),
+             numpy_helper.from_array(_PRE_B, "fc.bias"),
+             numpy_helper.from_array(np.ones((2, 4), dtype=np.float32), "out.weight"),
+             numpy_helper.from_array(np.zeros(2, dtype=np.float32), "out.bias")]
+    inits += [numpy_helper.from_array(v if isinstance(v, np.ndarray) and v.dtype.kind == "i" else
+                                      np.asarray(v, dtype=np.float32), k) for k, v in consts.items()]
+    first = ([helper.make_node("MatMul", ["p", "fc.weight"], ["xw"]), helper.make_node("Add", ["xw", "fc.bias"], ["z"])]
+             if matmul else [helper.make_node("Gemm", ["p", "fc.weight", "fc.bias"], ["z"], transB=1)])
+    graph = helper.make_graph(
+        [*nodes, *first, helper.make_node("Relu", ["z"], ["h"]),
+         helper.make_node("Gemm", ["h", "out.weight", "out.bias"], ["y"], transB=1)],
+        "mlp", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 3])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, 2])], inits)
+    opsets = [helper.make_opsetid("", 17), helper.make_opsetid("ai.onnx.ml", 3)]
+    return helper.make_model(graph, opset_imports=opsets).SerializeToString()
+
+
+def test_affine_preprocessing_chains_fold_into_the_first_layer() -> None:
+    """Sub, Add, Mul and Div by constants (scalars or one per feature, on either side where that is
+    affine) and the ai.onnx.ml Scaler fold into the first layer: ``W * scale``, ``b + W @ shift``
+    reproduce onnxruntime's first-layer activations, and nothing is named in a warning."""
+    pytest.importorskip("onnxruntime")
+    from onnx import helper
+
+    n = helper.make_node
+    mean, std, inv = [1.0, -2.0, 0.5], [2.0, 0.5, 3.0], [0.5, 2.0, 1 / 3]
+    cases = [  # (nodes, constants, matmul)
+        ([n("Sub", ["x", "m"], ["a"]), n("Div", ["a", "s"], ["p"])], {"m": mean, "s": std}, False),
+        ([n("Sub", ["x", "m"], ["a"]), n("Mul", ["i", "a"], ["p"])], {"m": mean, "i": inv}, True),
+        ([n("Mul", ["x", "i"], ["a"]), n("Add", ["a", "c"], ["p"])], {"i": inv, "c": [[-0.5, 4.0, -1 / 6]]}, False),
+        ([n("Add", ["c", "x"], ["a"]), n("Div", ["a", "s"], ["b"]), n("Mul", ["b", "k"], ["d"]),
+          n("Sub", ["q", "d"], ["p"])], {"c": [-1.0, 2.0, -0.5], "s": std, "k": 3.0, "q": 0.25}, False),
+        ([n("Div", ["x", "k"], ["a"]), n("Sub", ["a", "m"], ["b"]), n("Div", ["b", "s"], ["p"])],
+         {"k": 4.0, "m": mean, "s": std}, True),
+        ([n("Scaler", ["x"], ["p"], domain="ai.onnx.ml", offset=mean, scale=inv)], {}, False),
+        ([n("Scaler", ["x"], ["a"], domain="ai.onnx.ml", offset=[1.0], scale=[2.0]), n("Mul", ["a", "k"], ["p"])],
+         {"k": [1.0, -1.0, 0.5]}, True),
+    ]
+    X = np.random.default_rng(4).normal(size=(200, 3)) * 3
+    for nodes, consts, matmul in cases:
+        model = _preprocessed_graph(nodes, consts, matmul)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            reader = activation_reader(model)
+        assert reader.input_map is not None, [x.op_type for x in nodes]
+        scale, shift = reader.input_map
+        W, b = _PRE_W.astype(np.float64), _PRE_B.astype(np.float64)
+        folded = np.maximum(X @ (W * scale).T + (b + W @ shift), 0)
+        np.testing.assert_allclose(reader.read(X)[0], folded, rtol=1e-5, atol=1e-5)
+
+
+def test_preprocessing_that_is_not_a_per_feature_affine_map_is_named() -> None:
+    """An operand that is not a constant, a Div by zero or of a constant by the input, and a
+    constant that broadcasts the rows to more dimensions are not folded and are named in the warning."""
+    pytest.importorskip("onnxruntime")
+    from onnx import helper
+
+    n = helper.make_node
+    cases = [  # (nodes, constants, nodes named)
+        ([n("Abs", ["x"], ["s"]), n("Sub", ["x", "s"], ["p"])], {}, r"Abs \(Abs\), Sub \(Sub\)"),
+        ([n("Reciprocal", ["k"], ["r"]), n("Mul", ["x", "r"], ["p"])], {"k": [2.0, 1.0, 4.0]},
+         r"Reciprocal \(Reciprocal\), Mul \(Mul\)"),
+        ([n("Sub", ["x", "m"], ["a"]), n("Div", ["a", "s"], ["p"])], {"m": [1.0, 2.0, 3.0], "s": [2.0, 0.0, 1.0]},
+         r"Sub \(Sub\), Div \(Div\)"),
+        ([n("Div", ["k", "x"], ["p"])], {"k": 2.0}, r"Div \(Div\)"),
+        ([n("Mul", ["x", "k"], ["a"]), n("Squeeze", ["a", "ax"], ["p"])],
+         {"k": np.ones((1, 1, 3)), "ax": np.array([0], dtype=np.int64)}, r"Mul \(Mul\)"),
+    ]
+    for nodes, consts, named in cases:
+        for node in nodes:
+            node.name = node.op_type
+        with pytest.warns(UserWarning, match=rf"activation \(fc\); {named} not read"):
+            reader = activation_reader(_preprocessed_graph(nodes, consts))
+        assert reader.input_map is None

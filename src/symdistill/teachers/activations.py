@@ -13,7 +13,10 @@ activations are the activation's outputs, one column per unit. Two kinds of netw
   (``x * 0.5 * (1 + Erf(x / sqrt(2)))``) or the tanh approximation (``x * 0.5 * (1 + Tanh(sqrt(2 / pi)
   * (x + 0.044715 * x^3)))``), matched node by node with every constant checked. The activation
   tensors are added as graph outputs (with the ``onnx`` package) and the amended graph is run by
-  onnxruntime.
+  onnxruntime, so the activations include whatever the graph computes before them. Input
+  preprocessing in the graph (``(x - mean) / std`` as Sub, Add, Mul and Div by constants, or an
+  ai.onnx.ml ``Scaler``) is read as the first layer's input map ``x -> scale * x + shift``
+  (``OnnxActivations.input_map``).
 
 Layers are named after their linear layer: the torch module's qualified name (``"1"`` in a
 Sequential, ``"encoder.fc1"``, ``"concepts"``), or for ONNX the weight initializer's name without
@@ -280,6 +283,17 @@ class OnnxActivations(ActivationReader):
     >>> r = OnnxActivations(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]))
     >>> r.layers[0].name, r.read(np.array([[1.0, -3.0]]))[0].tolist()
     ('fc', [[0.0, 0.0, 0.0]])
+
+    ``input_map`` is ``(scale, shift)``, one value per feature, when the graph maps its input feature
+    by feature before the first layer (standardisation: Sub, Add, Mul, Div by constants in any order
+    and count, or an ai.onnx.ml Scaler), else None. The first layer then computes
+    ``W @ (scale * x + shift) + b``: its weights over the raw inputs are ``W * scale`` (column-wise)
+    and its bias ``b + W @ shift``. Those nodes are read, not named in the warning; any other node
+    before the first layer (an operand that is not a constant, a broadcast that is not one value per
+    feature, a Div by zero) is named.
+
+    >>> r.input_map is None
+    True
     """
 
     def __init__(self, model: Any, *, batch_size: int = 8192) -> None:
@@ -301,6 +315,7 @@ class OnnxActivations(ActivationReader):
         constants = _onnx_constants(graph)
         arithmetic = _Arithmetic(producers, consumers, constants)
         read: set[tuple[str, ...]] = set()
+        first_rows: str | None = None
         for node in graph.node:
             kind = _ONNX_ACTIVATIONS.get(node.op_type)
             # A Tanh may be the heart of a tanh GELU, whose input is never a linear map's output.
@@ -317,7 +332,9 @@ class OnnxActivations(ActivationReader):
             if found is None:
                 continue
             read.update(tuple(n.output) for n in nodes)
-            weight_name, width, linear_name = found
+            weight_name, width, linear_name, rows = found
+            if not layers:
+                first_rows = rows
             name = weight_name[: -len(".weight")] if weight_name.endswith(".weight") else linear_name or weight_name
             aliases = tuple(a for a in (linear_name, act.name, act.output[0]) if a and a != name)
             layers.append(HiddenLayer(name, len(layers), width, kind, aliases))
@@ -341,6 +358,12 @@ class OnnxActivations(ActivationReader):
             raise UnsupportedModelError(f"the ONNX graph {graph.name!r}: {problem}")
         widths = self._probe()
         self.layers = tuple(HiddenLayer(h.name, h.index, w, h.activation, h.aliases) for h, w in zip(layers, widths))
+        self.input_map: tuple[np.ndarray, np.ndarray] | None = None
+        if first_rows is not None:
+            found_map = _input_affine(first_rows, self._input.name, self.n_features, producers, constants)
+            if found_map is not None:
+                self.input_map = found_map[0]
+                read.update(tuple(n.output) for n in found_map[1])
         skipped = [f"{n.name or n.output[0]} ({n.op_type})" for n in graph.node
                    if tuple(n.output) not in read and not _passive(n, producers, constants)]
         _warn_not_read(f"the ONNX graph {graph.name!r}", "Gemm (or MatMul + Add)", self.layers, skipped, stacklevel=3)
@@ -383,28 +406,95 @@ def _load_onnx(model: Any) -> Any:
 
 
 def _linear_before(node: Any, producers: dict[str, Any], inits: dict[str, Any],
-                   consumers: dict[str, list[Any]], readers: list[Any]) -> tuple[str, int, str] | None:
-    """``(weight name, width or -1, node name)`` when ``node`` is the affine map of a dense layer
-    whose output only the activation's nodes ``readers`` read."""
+                   consumers: dict[str, list[Any]], readers: list[Any]) -> tuple[str, int, str, str | None] | None:
+    """``(weight name, width or -1, node name, rows)`` when ``node`` is the affine map of a dense
+    layer whose output only the activation's nodes ``readers`` read; ``rows`` is the tensor of rows
+    it maps (None for a Gemm that transposes them)."""
     from onnx import numpy_helper
 
     if node is None or {tuple(n.output) for n in consumers.get(node.output[0], [])} != {tuple(r.output) for r in readers}:
         return None
     if node.op_type == "Gemm" and len(node.input) >= 2:
-        attrs = {a.name: a.i for a in node.attribute if a.name in ("transB",)}
+        attrs = {a.name: a.i for a in node.attribute if a.name in ("transA", "transB")}
+        rows = None if attrs.get("transA", 0) else node.input[0]
         w = inits.get(node.input[1])
         if w is None:
-            return node.input[1], -1, node.name
+            return node.input[1], -1, node.name, rows
         shape = numpy_helper.to_array(w).shape
-        return w.name, int(shape[0] if attrs.get("transB", 0) else shape[1]), node.name
+        return w.name, int(shape[0] if attrs.get("transB", 0) else shape[1]), node.name, rows
     if node.op_type == "Add":
         for i, j in ((0, 1), (1, 0)):
             mm = producers.get(node.input[i])
             if mm is not None and mm.op_type == "MatMul" and node.input[j] in inits:
                 w = inits.get(mm.input[1])
                 width = int(numpy_helper.to_array(w).shape[-1]) if w is not None else -1
-                return mm.input[1], width, mm.name or node.name
+                return mm.input[1], width, mm.name or node.name, mm.input[0]
     return None
+
+
+_AFFINE_OPS = ("Sub", "Add", "Mul", "Div")
+
+
+def _input_affine(rows: str, graph_input: str, d: int, producers: dict[str, Any],
+                  constants: dict[str, np.ndarray]) -> tuple[tuple[np.ndarray, np.ndarray], list[Any]] | None:
+    """``((scale, shift), nodes)`` when the first layer's rows ``rows`` are the graph input mapped
+    feature by feature as ``x -> scale * x + shift`` by ``nodes``: a chain of Sub, Add, Mul and Div
+    by constants (a Div by non-zero ones, the input as dividend) and ai.onnx.ml Scaler nodes, in
+    any order. Each constant is a scalar or one value per feature (shape ``(d,)`` or ``(1, d)``);
+    anything else gives None, and the nodes stay unread."""
+    chain: list[Any] = []
+    name = rows
+    while name != graph_input:
+        node = producers.get(name)
+        if node is None:
+            return None
+        if node.domain == "ai.onnx.ml" and node.op_type == "Scaler" and len(node.input) == 1:
+            chain.append(node)
+            name = node.input[0]
+            continue
+        if node.domain not in ("", "ai.onnx") or node.op_type not in _AFFINE_OPS or len(node.input) != 2:
+            return None
+        operands = [n for n in node.input if n not in constants]
+        if len(operands) != 1:
+            return None
+        chain.append(node)
+        name = operands[0]
+    if not chain:
+        return None
+    scale, shift = np.ones(d), np.zeros(d)
+    for node in reversed(chain):
+        if node.op_type == "Scaler":
+            attrs = {a.name: np.asarray(a.floats, dtype=np.float64) for a in node.attribute}
+            offset, factor = (_per_feature(attrs.get(k, np.array([v])), d) for k, v in (("offset", 0.0), ("scale", 1.0)))
+            if offset is None or factor is None:
+                return None
+            scale, shift = scale * factor, (shift - offset) * factor
+            continue
+        first_is_rows = node.input[0] not in constants
+        k = _per_feature(constants[node.input[1] if first_is_rows else node.input[0]], d)
+        if k is None:
+            return None
+        if node.op_type == "Add":
+            shift = shift + k
+        elif node.op_type == "Sub":
+            scale, shift = (scale, shift - k) if first_is_rows else (-scale, k - shift)
+        elif node.op_type == "Mul":
+            scale, shift = scale * k, shift * k
+        elif first_is_rows and np.all(k != 0):  # Div
+            scale, shift = scale / k, shift / k
+        else:
+            return None
+    return (scale, shift), chain
+
+
+def _per_feature(value: np.ndarray, d: int) -> np.ndarray | None:
+    """``value`` as ``d`` finite float64 numbers when it broadcasts over rows of ``d`` features one
+    value per feature (a scalar, ``(d,)`` or ``(1, d)``), else None."""
+    v = np.asarray(value)
+    if v.dtype.kind not in "fiu" or v.ndim > 2 or (v.ndim == 2 and v.shape[0] != 1) or v.size not in (1, d):
+        return None
+    out = np.broadcast_to(v.astype(np.float64).reshape(-1), (d,)).copy()
+    return out if np.all(np.isfinite(out)) else None
 
 
 def _passive(node: Any, producers: dict[str, Any], constants: dict[str, np.ndarray]) -> bool:
