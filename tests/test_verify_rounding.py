@@ -40,3 +40,17 @@ def test_weights_below_rounding_are_an_ambiguity(backend):
     with pytest.raises(RoundingAmbiguity):
         sd.verify(m, sd.invariant("x"), backend=backend)
     assert issubclass(RoundingAmbiguity, RuntimeError)
+
+
+@pytest.mark.parametrize("offset, low", [(1e9, -0.09), (0.0, -0.1)])
+def test_a_float_violation_where_the_exact_property_holds_is_found_by_both_backends(offset, low):
+    # The exact maximum of the score, at a corner of the domain, lies just below the value predict
+    # gives there, so "prediction < that value" holds exactly but not in floating point.
+    dom = Domain((Feature("x0", "numeric", -1.0, 0.9), Feature("x1", "numeric", -10.0, 9.9),
+                  Feature("x2", "numeric", low, 0.1)))
+    m = LinearModel(dom, "regression", None, terms=[0, 1, 2], coef=[0.1, 0.3, -7.0], intercept=offset)
+    hi = float(m.predict(np.array([[0.9, 9.9, low]]))[0])
+    for backend in ("direct", "z3"):
+        v = sd.verify(m, f"prediction < {hi!r}", backend=backend)
+        assert not v.holds, backend
+        assert m.predict(v.counterexample.X)[0] >= hi

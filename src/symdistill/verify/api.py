@@ -178,7 +178,11 @@ def _decide(model: Any, q: Question, other: Any, backend: str) -> tuple[np.ndarr
             _confirm(model, q, other, Z, "direct")
             return Z, checked, "direct"
     Z, checked = _ask(smt, model, q, other)
-    if Z is not None and not _valid(model, q, other, Z):
+    if Z is None:
+        # Holds in exact arithmetic; floating-point predict can still break it within rounding of a
+        # tie (an exact maximum just below a bound that rounds onto it), as the direct checker finds.
+        return _near_tie(model, q, other), checked, "z3"
+    if not _valid(model, q, other, Z):
         # z3 reads weights and arithmetic as exact rationals; its point may sit within rounding of a
         # tie that floating-point predict resolves the other way. Look for a float violation next to
         # it, then for one that keeps a small margin from every tie.
@@ -194,6 +198,59 @@ def _decide(model: Any, q: Question, other: Any, backend: str) -> tuple[np.ndarr
         Z = found
         _confirm(model, q, other, Z, "z3")
     return Z, checked, "z3"
+
+
+def _near_tie(model: Any, q: Question, other: Any) -> np.ndarray | None:
+    """A violation that ``predict`` confirms where the property holds in exact arithmetic, or None:
+    the property relaxed by a bound on floating-point rounding, then a float point next to the
+    relaxed violation. Formulas over sums of weighted values only."""
+    if q.kind != "formula" or not _real_arithmetic(model, q, other):
+        return None
+    Z, _ = _ask(smt, model, q, other, margin=-_rounding(model, q.violation))
+    if Z is None or _valid(model, q, other, Z):
+        return Z
+    return _float_neighbour(model, q, other, Z)
+
+
+def _rounding(model: Any, violation: F.Formula) -> float:
+    """An upper bound on how far ``predict``'s floating-point scores and a constraint's sums can be
+    from their exact values on the model's domain (a generous multiple of the standard bound)."""
+    dom = model.domain
+    reach = np.maximum(np.abs(dom.lower), np.abs(dom.upper))
+    size, out = dom.n_features + 2, 1.0
+    if exact.form_of(model) == "linear":
+        terms = np.array([_term_reach(t, dom) for t in model.terms]).reshape(-1)
+        out = float(np.max(np.abs(model.intercept) + np.abs(model.coef) @ terms)) if terms.size else \
+            float(np.max(np.abs(model.intercept)))
+        size += len(model.terms)
+    elif model.task == "regression":
+        leaves = model.value[:, 0] if exact.form_of(model) == "tree" else \
+            [r.prediction for r in (*model.rules, model.default)]
+        out = float(np.max(np.abs(np.asarray(leaves, dtype=float))))
+    else:
+        out = float(len(model.classes))
+    total = out
+    stack = [violation]
+    while stack:
+        f = stack.pop()
+        if isinstance(f, F.LinearAtom):
+            total = max(total, abs(f.const) + float(np.abs(f.coef) @ reach) + abs(f.pred_coef) * (out + 2))
+        stack.extend(getattr(f, "items", ()))
+    return 16.0 * size * float(np.finfo(float).eps) * (1.0 + total)
+
+
+def _term_reach(term: Any, dom: Any) -> float:
+    """The largest |value| a linear model's term takes on the domain."""
+    r = 1.0
+    for f in term.factors:
+        lo, hi = float(dom.lower[f.feature]), float(dom.upper[f.feature])
+        if f.category is not None:
+            continue
+        if f.knot is None:
+            r *= max(abs(lo), abs(hi))
+        else:
+            r *= max(0.0, f.direction * (lo - f.knot), f.direction * (hi - f.knot))
+    return r
 
 
 def _float_neighbour(model: Any, q: Question, other: Any, Z: np.ndarray) -> np.ndarray | None:

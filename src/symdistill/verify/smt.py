@@ -10,6 +10,12 @@ model tests on a feature adds ``x <= t or x >= nextafter(t, inf)`` (no float lie
 every other bound is a float closed on both sides. A satisfying assignment is then rounded to the
 nearest floats without leaving any region, and the caller re-checks it with ``predict``.
 
+``margin`` moves every comparison the property makes on sums of weighted values away from its
+tie: a positive margin keeps a violation that far from every tie (so floating point decides it the
+same way), a negative one relaxes each comparison by that much (a linear classifier may then give
+any class whose score is within the margin of the best), which finds the points where floating
+point could break a property that holds exactly.
+
 Needs the ``z3-solver`` package (``pip install 'symdistill[smt]'``).
 """
 
@@ -47,6 +53,7 @@ class Encoding:
         self.model = model
         self.margin = margin
         dom = model.domain
+        self.tag = tag
         self.x: list[Any] = []
         for j, f in enumerate(dom.features):
             v = z3.Real(f"{tag}_{j}")
@@ -154,6 +161,8 @@ class Encoding:
         s = self.scores()
         if m.task == "regression":
             return s[0]
+        if self.margin < 0:
+            return self._any_close_class(s, _q(z3, -self.margin))
         if self.margin:
             # Keep away from ties, so that float evaluation of the scores decides the same way.
             eps = _q(z3, self.margin)
@@ -168,6 +177,17 @@ class Encoding:
         for c in range(len(s) - 2, -1, -1):
             wins = z3.And([s[c] >= s[k] for k in range(c + 1, len(s))])
             out = z3.If(wins, z3.IntVal(c), out)
+        return out
+
+    def _any_close_class(self, s: list[Any], slack: Any) -> Any:
+        """A class whose score is within ``slack`` of the best (logistic: of the tie at 0)."""
+        z3 = self.z3
+        out = z3.Int(f"{self.tag}_class")
+        if self.model.link == "logistic":
+            self.solver.add(z3.Or(z3.And(out == 1, s[0] >= -slack), z3.And(out == 0, s[0] <= slack)))
+        else:
+            self.solver.add(z3.Or([z3.And(out == c, *[s[c] >= s[k] - slack for k in range(len(s)) if k != c])
+                                   for c in range(len(s))]))
         return out
 
     # -- formulas ---------------------------------------------------------------------------------
@@ -193,6 +213,8 @@ class Encoding:
                 s = s + _q(z3, c) * self.x[j]
         if f.pred_coef != 0:
             s = s + _q(z3, f.pred_coef) * self.out
+        if self.margin < 0 and f.op == "==":
+            return z3.And(s <= -_q(z3, self.margin), s >= _q(z3, self.margin))
         if self.margin and f.op != "==":
             return s <= -_q(z3, self.margin)
         return {"<": s < 0, "<=": s <= 0, "==": s == 0}[f.op]
