@@ -10,7 +10,7 @@ import pytest
 import symdistill as sd
 from symdistill.domain import Domain, Feature
 from symdistill.models import Tree
-from symdistill.models.linear import LinearModel
+from symdistill.models.linear import LinearModel, Term
 from symdistill.verify import RoundingAmbiguity
 
 DOM = Domain((Feature("x", "numeric", 0.0, 1.0), Feature("y", "numeric", 0.0, 1.0)))
@@ -54,3 +54,15 @@ def test_a_float_violation_where_the_exact_property_holds_is_found_by_both_backe
         v = sd.verify(m, f"prediction < {hi!r}", backend=backend)
         assert not v.holds, backend
         assert m.predict(v.counterexample.X)[0] >= hi
+
+
+def test_a_float_violation_at_a_corner_is_found_next_to_a_relaxed_point_off_it():
+    # 1.5*a*e takes predict's value v at the corner (a low, e high) only in floating point; z3's
+    # point within rounding of v lies on the curve 1.5*a*e = v, with no coordinate at its bound.
+    dom = Domain((Feature("a", "numeric", -1.0400691675832783, -0.9398483625475594),
+                  Feature("e", "numeric", 404.7351203033451, 1166.340335808067)))
+    m = LinearModel(dom, "regression", None, terms=[Term.product(0, 1)], coef=[1.5], intercept=0.0)
+    v = float(m.predict(np.array([[dom.lower[0], dom.upper[1]]]))[0])
+    verdict = sd.verify(m, f"prediction != {v!r}", backend="z3")
+    assert not verdict.holds
+    assert m.predict(verdict.counterexample.X)[0] == v

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-
+import itertools
 import time
 from typing import Any
 
@@ -254,8 +254,9 @@ def _term_reach(term: Any, dom: Any) -> float:
 
 
 def _float_neighbour(model: Any, q: Question, other: Any, Z: np.ndarray) -> np.ndarray | None:
-    """A point next to ``Z`` (each numeric coordinate moved a few ulps, or to a domain bound) that
-    violates the property in floating point, or None. Single rows (formulas) only."""
+    """A point next to ``Z`` (each numeric coordinate moved a few ulps, or to a domain bound; or
+    several at once to their bounds) that violates the property in floating point, or None. Single
+    rows (formulas) only."""
     if q.kind != "formula" or len(Z) != 1:
         return None
     dom = model.domain
@@ -270,19 +271,21 @@ def _float_neighbour(model: Any, q: Question, other: Any, Z: np.ndarray) -> np.n
             col |= {up, down}
         options.append((j, sorted(v for v in col if dom.lower[j] <= v <= dom.upper[j])))
     candidates = []
-    for j, values in options:  # one coordinate at a time, then the bounds of all at once
+    for j, values in options:  # one coordinate at a time
         for v in values:
             c = z.copy()
             c[j] = v
             candidates.append(c)
-    for corner in (dom.lower, dom.upper):
+    # then each kept or at a bound (an extreme of the score often sits at a corner), or all at one bound
+    at_bounds = itertools.product(*[(z[j], dom.lower[j], dom.upper[j]) for j in numeric]) \
+        if len(numeric) <= 6 else [dom.lower[numeric], dom.upper[numeric]]
+    for values in at_bounds:
         c = z.copy()
-        c[numeric] = corner[numeric]
+        c[numeric] = values
         candidates.append(c)
-    for c in candidates:
-        if _valid(model, q, other, c[None, :]):
-            return c[None, :]
-    return None
+    C = np.array(candidates).reshape(-1, len(z))
+    hit = np.nonzero(q.violated(C, exact.outputs(model, C)))[0]
+    return C[hit[:1]] if hit.size and _valid(model, q, other, C[hit[:1]]) else None
 
 
 def _ask(backend: Any, model: Any, q: Question, other: Any, **kw: Any) -> tuple[np.ndarray | None, int]:
