@@ -66,3 +66,28 @@ def test_a_float_violation_at_a_corner_is_found_next_to_a_relaxed_point_off_it()
     verdict = sd.verify(m, f"prediction != {v!r}", backend="z3")
     assert not verdict.holds
     assert m.predict(verdict.counterexample.X)[0] == v
+
+
+@pytest.mark.parametrize("backend", ["direct", "z3"])
+def test_an_exact_minimum_below_the_one_predict_gives_is_an_ambiguity_for_both_backends(backend):
+    # At the corner (0.2, 3.7), 0.1*x0 + 0.1*x1 + 0.1 is below 0.4900000000000001 exactly, but predict
+    # gives that value, its least: "prediction >= 0.4900000000000001" fails in exact arithmetic only
+    # (the direct checker said "holds").
+    dom = Domain((Feature("x0", "numeric", 0.2, 1.0), Feature("x1", "numeric", 3.7, 5.0)))
+    m = LinearModel(dom, "regression", None, terms=[0, 1], coef=[0.1, 0.1], intercept=0.1)
+    assert m.predict(np.array([[0.2, 3.7]]))[0] == 0.4900000000000001
+    with pytest.raises(RoundingAmbiguity, match="exact arithmetic"):
+        sd.verify(m, "prediction >= 0.4900000000000001", backend=backend)
+
+
+@pytest.mark.parametrize("backend", ["direct", "z3"])
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_a_violation_predict_confirms_wins_over_one_in_exact_arithmetic_only(backend, sign):
+    # At (2, 2), +-(0.1*i + 0.2*j + 0.3) lies beyond +-0.9000000000000001 only exactly (as above; no
+    # float point next to it on integers); beyond +-1.5 in floating point too, up to +-1.8.
+    dom = Domain((Feature("i", "integer", 2.0, 5.0), Feature("j", "integer", 2.0, 5.0)))
+    m = LinearModel(dom, "regression", None, terms=[0, 1], coef=[0.1 * sign, 0.2 * sign], intercept=0.3 * sign)
+    assert m.predict(np.array([[2, 2]]))[0] == 0.9000000000000001 * sign
+    v = sd.verify(m, sd.output_range(*sorted([0.9000000000000001 * sign, 1.5 * sign])), backend=backend)
+    assert not v.holds
+    assert abs(m.predict(v.counterexample.X)[0]) > 1.5

@@ -175,6 +175,9 @@ def _decide(model: Any, q: Question, other: Any, backend: str) -> tuple[np.ndarr
             if backend == "direct":
                 raise ValueError(f"the direct checker does not cover this: {exc}; use backend='z3' or 'auto'") from None
         else:
+            if Z is not None and not _valid(model, q, other, Z):  # a violation in exact arithmetic only
+                near = _float_neighbour(model, q, other, Z)
+                Z = Z if near is None else near
             _confirm(model, q, other, Z, "direct")
             return Z, checked, "direct"
     Z, checked = _ask(smt, model, q, other)

@@ -7,8 +7,8 @@ violated exactly when some *pair* of cells with offending outputs can hold two i
 only where the property allows. Both are decided with vectorised interval arithmetic.
 
 Linear models (single-factor terms: values, one-hot categories, hinges) are separable: the extreme
-score over a box is the sum of per-feature extremes, which decides every one-sided output
-condition; hinge slopes decide monotonicity and invariance of regressors. What these do not cover
+score over a box is the sum of per-feature extremes (taken in exact arithmetic), which decides every
+one-sided output condition; hinge slopes decide monotonicity and invariance of regressors. What these do not cover
 (two-sided value windows, softmax, products of features, relational properties of classifiers,
 constraints relating several features) raises :class:`Unsupported`, and ``backend="auto"`` then
 uses the SMT encoding.
@@ -29,6 +29,7 @@ Every checker returns the violating rows (encoded) or None, and how many regions
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -259,6 +260,7 @@ def _linear_formula(model: Any, violation: F.Formula) -> tuple[np.ndarray | None
     parts = _separable(model)
     bounds = Bounds.of(model.domain)
     conjs = _dnf(violation, model.domain.n_features)
+    exact_only = None
     for conj in conjs:
         lo, hi = bounds.tighten(conj.lo, conj.hi)
         cats = {j: _code_mask(conj.cats.get(j), k) for j, k in bounds.n_codes.items()}
@@ -271,11 +273,38 @@ def _linear_formula(model: Any, violation: F.Formula) -> tuple[np.ndarray | None
         if sense != 0:
             for j, terms in parts.items():
                 cand = _candidates(terms, lo[j], hi[j], bool(bounds.integral[j]), cats.get(j))
-                x[j] = cand[np.argmax(sense * _phi(terms, cand))]
+                x[j] = max(cand, key=lambda v: sense * _phi_exact(terms, v))
         row = x[None, :]
         if F.evaluate(violation, row, outputs(model, row))[0]:
             return row, len(conjs)
-    return None, len(conjs)
+        if exact_only is None and _exact_output_in(model, parts, x, conj):
+            exact_only = row
+    # A violation in exact arithmetic that floating-point predict misses (when no other disjunct has
+    # one it confirms): the caller looks for a float one next to it, or reports the rounding ambiguity.
+    return exact_only, len(conjs)
+
+
+def _phi_exact(terms: list[tuple[str, float, float, int]], v: float) -> Fraction:
+    """One feature's contribution to the score at value ``v``, in exact arithmetic."""
+    s, x = Fraction(0), Fraction(float(v))
+    for kind, w, p, direction in terms:
+        if kind == "value":
+            s += Fraction(w) * x
+        elif kind == "category":
+            s += Fraction(w) * (x == Fraction(p))
+        else:
+            s += Fraction(w) * max(Fraction(0), direction * (x - Fraction(p)))
+    return s
+
+
+def _exact_output_in(model: Any, parts: dict[int, list[tuple[str, float, float, int]]], x: np.ndarray,
+                     conj: F.Conj) -> bool:
+    """Whether the exact score at row ``x`` gives an output that ``conj`` asks for."""
+    score = Fraction(float(model.intercept[0])) + sum((_phi_exact(t, x[j]) for j, t in parts.items()), Fraction(0))
+    if model.task == "classification":
+        return conj.classes is None or int(score > 0) in conj.classes
+    lo, hi = conj.value
+    return (lo == -np.inf or score >= Fraction(lo)) and (hi == np.inf or score <= Fraction(hi))
 
 
 def _linear_sense(model: Any, conj: F.Conj) -> int | None:
