@@ -262,3 +262,15 @@ def test_pyarrow_integer_and_bool_columns_reach_the_teacher_in_their_types():
     assert set(seen) == {("int64[pyarrow]", "bool[pyarrow]", "float64")}
     assert sd.fidelity(sd.load(m.to_json()), teacher, df).value == 1.0
     assert set(seen) == {("int64[pyarrow]", "bool[pyarrow]", "float64")}
+
+
+def test_a_sparse_matrix_is_refused_by_name():
+    """np.asarray wraps a scipy.sparse matrix as one object: the error said 'an array of shape ()'."""
+    sp = pytest.importorskip("scipy.sparse")
+    X = sp.random(50, 4, density=0.5, random_state=0, format="csr")
+    f = lambda X: (np.asarray(X)[:, 0] > 0.3).astype(int)  # noqa: E731
+    with pytest.raises(DataError, match=r"sparse matrix \(csr_matrix\).*X.toarray\(\)"):
+        sd.distill(f, X, max_size=2, random_state=0)
+    tree = sd.distill(f, X.toarray(), max_size=2, random_state=0)
+    with pytest.raises(DataError, match="sparse matrix"):
+        tree.predict(X)

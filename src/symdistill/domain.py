@@ -254,6 +254,7 @@ class Domain:
             columns = [X.iloc[:, j].to_numpy() for j in range(self.n_features)]
             n = len(X)
         else:
+            _refuse_sparse(X)
             arr = np.asarray(X, dtype=object if _has_categorical(self) else None)
             if arr.ndim == 1 and arr.size == self.n_features:
                 arr = arr.reshape(1, -1)
@@ -424,7 +425,15 @@ def _has_categorical(domain: Domain) -> bool:
     return any(f.is_categorical for f in domain.features)
 
 
+def _refuse_sparse(X: Any) -> None:
+    """scipy.sparse matrices are named: ``np.asarray`` wraps one as a single object (shape ())."""
+    if hasattr(X, "toarray") and hasattr(X, "nnz"):
+        raise DataError(f"the data is a sparse matrix ({type(X).__name__}); symdistill reads dense rows: pass "
+                        "X.toarray() (the teacher then gets dense rows too)")
+
+
 def _as_2d_array(X: Any) -> np.ndarray:
+    _refuse_sparse(X)
     try:
         arr = np.asarray(X)
     except Exception as exc:  # ragged lists and the like
