@@ -281,3 +281,27 @@ def test_integer_options_refuse_booleans_and_take_numpy_integers():
     with pytest.raises(ValueError, match="n_samples must be"):
         sd.distill(f, X, form="linear", n_samples=True)
     assert sd.distill(f, X, max_depth=np.int64(2), n_samples=np.int64(400), random_state=0).depth <= 2
+
+
+# -- teachers' answers as NumPy would misread them ----------------------------------------------
+def test_whole_number_labels_beyond_int64_stay_distinct_classes():
+    # 1e20 and -1e20 both cast to the same int64: the teacher looked like it had one class.
+    t = sd.as_teacher(lambda X: np.where(X[:, 0] > 0.5, 1e20, -1e20), output="labels")
+    assert t.predict(np.array([[0.2], [0.9]])).tolist() == [-1e20, 1e20]
+    assert len(t.classes_) == 2
+
+
+def test_a_callables_tensor_that_needs_grad_is_read(X):
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    net = torch.nn.Linear(4, 2)  # called without no_grad: its output requires grad
+    f = lambda X: net(torch.tensor(X, dtype=torch.float32))
+    tree = sd.distill(f, X, **KW)
+    assert sd.fidelity(tree, f, X).value > 0.8
+
+
+def test_a_list_of_mixed_labels_is_not_read_as_strings(X):
+    # NumPy reads [1, 'a'] as ['1', 'a']; a batch of only 1s then answered a label outside the classes.
+    f = lambda X: [1 if v > 0.5 else "a" for v in X[:, 0]]
+    with pytest.raises(TeacherError, match=r"labels that cannot be ordered \(types: int, str\)"):
+        sd.distill(f, X, **KW)

@@ -160,13 +160,24 @@ class Teacher:
             ) from exc
         self.n_calls += 1
         self.n_queries += n
-        return raw
+        return self._as_array(raw)
 
-    def _interpret(self, raw: Any, n: int) -> np.ndarray:
+    def _as_array(self, raw: Any) -> np.ndarray:
+        """The backend's answer as an array, as it was meant."""
+        if type(raw).__module__.startswith("torch") and hasattr(raw, "detach"):
+            raw = raw.detach().cpu()  # a callable's tensor may need grad or sit on a GPU: NumPy reads neither
         try:
             out = np.asarray(raw)
         except Exception as exc:
-            raise TeacherError(f"{self.name} returned something that is not an array: {type(raw).__name__}") from exc
+            raise TeacherError(f"{self.name} returned something that is not an array: {type(raw).__name__} "
+                               f"({exc})") from exc
+        if isinstance(raw, (list, tuple)) and out.dtype.kind in "US" and not all(isinstance(v, str) for v in raw):
+            # NumPy turns [1, 'a'] into the strings ['1', 'a']: a batch of only 1s would then be another class.
+            out = np.asarray(raw, dtype=object)
+        return out
+
+    def _interpret(self, raw: Any, n: int) -> np.ndarray:
+        out = self._as_array(raw)
         if out.ndim == 0 or out.shape[0] != n:
             raise TeacherError(f"{self.name} returned shape {out.shape} for {n} rows; expected one answer per row")
         if out.ndim > 2 or (out.ndim == 2 and out.shape[1] == 0):
@@ -227,7 +238,8 @@ class Teacher:
                 raise TeacherError(f"{self.name} returned non-integer numbers (e.g. {bad:g}) where labels were "
                                    "expected; labels are whole numbers, strings or booleans (for scores declare "
                                    "output='proba', 'logits' or 'values')")
-            return self._from_labels(v.astype(int))
+            # Whole floats beyond int64 (1e20, 2.0**63) would all cast to one integer: they stay floats.
+            return self._from_labels(v.astype(int) if np.all(np.abs(v) < 2.0**63) else v)
         if self._output_kind in ("proba", "logits"):
             self._output_kind = "binary_" + ("proba" if self._output_kind == "proba" else "logit")
         if self.classes_ is None:
