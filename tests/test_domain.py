@@ -274,3 +274,38 @@ def test_a_sparse_matrix_is_refused_by_name():
     tree = sd.distill(f, X.toarray(), max_size=2, random_state=0)
     with pytest.raises(DataError, match="sparse matrix"):
         tree.predict(X)
+
+
+@pytest.mark.parametrize("X, named", [
+    (None, "the data is None"),
+    ((row for row in np.eye(3)), "the data is an iterator"),
+    ("x0,x1", "the data is a str"),
+    ({"x0": [1.0, 2.0]}, "the data is a dict"),
+])
+def test_data_that_is_not_rows_is_named(X, named):
+    # NumPy made each one array of shape (): the error said 'got an array of shape ()'.
+    with pytest.raises(DataError, match=named):
+        Domain.from_data(X)
+    with pytest.raises(DataError, match=named):
+        Domain.from_data(np.eye(3)).encode(X)
+
+
+def test_ragged_rows_to_predict_are_a_data_error():
+    with pytest.raises(DataError, match="cannot read the data as a 2-D array"):
+        Domain.from_data(np.eye(3)).encode([[1.0, 2.0, 3.0], [1.0, 2.0]])
+
+
+def test_masked_cells_are_refused_not_read_under_the_mask():
+    X = np.ma.masked_array(np.eye(3), mask=np.eye(3, dtype=bool))
+    with pytest.raises(DataError, match="masked array with 3 masked cells"):
+        Domain.from_data(X)
+    with pytest.raises(DataError, match="masked array with 3 masked cells"):
+        Domain.from_data(np.eye(3)).encode(X)
+    assert Domain.from_data(np.ma.masked_array(np.eye(3))).n_features == 3  # nothing masked: read as is
+
+
+@pytest.mark.parametrize("option, value", [("feature_names", "abc"), ("categorical", "x0"), ("categorical", 0)])
+def test_a_single_name_where_a_list_is_expected_is_refused(option, value):
+    # 'abc' named three columns a, b, c; categorical='x0' looked up 'x', '0'.
+    with pytest.raises(DataError, match=f"{option} must be a list"):
+        Domain.from_data(np.eye(3), **{option: value})

@@ -152,10 +152,13 @@ class Domain:
         d = arr.shape[1]
         if feature_names is None:
             feature_names = [f"x{i}" for i in range(d)]
+        if isinstance(feature_names, (str, bytes)):
+            raise DataError(f"feature_names must be a list of names, got the string {feature_names!r} "
+                            f"(for one feature pass [{feature_names!r}])")
         feature_names = [str(n) for n in feature_names]
         if len(feature_names) != d:
             raise DataError(f"got {len(feature_names)} feature names for {d} columns")
-        cat_idx = _resolve_columns(categorical or [], feature_names)
+        cat_idx = _resolve_columns([] if categorical is None else categorical, feature_names)
         feats = []
         for j, name in enumerate(feature_names):
             col = arr[:, j]
@@ -187,7 +190,7 @@ class Domain:
             raise DataError(f"the DataFrame has no features (no columns, {df.shape[0]} rows)")
         if df.shape[0] == 0:
             raise DataError(f"the DataFrame has no rows (columns {names[:6]}{' ...' if len(names) > 6 else ''})")
-        cat_idx = _resolve_columns(categorical or [], names)
+        cat_idx = _resolve_columns([] if categorical is None else categorical, names)
         feats = []
         for j, name in enumerate(names):
             s = df.iloc[:, j]
@@ -254,8 +257,7 @@ class Domain:
             columns = [X.iloc[:, j].to_numpy() for j in range(self.n_features)]
             n = len(X)
         else:
-            _refuse_sparse(X)
-            arr = np.asarray(X, dtype=object if _has_categorical(self) else None)
+            arr = _read_array(X, dtype=object if _has_categorical(self) else None)
             if arr.ndim == 1 and arr.size == self.n_features:
                 arr = arr.reshape(1, -1)
             if arr.ndim != 2:
@@ -432,12 +434,25 @@ def _refuse_sparse(X: Any) -> None:
                         "X.toarray() (the teacher then gets dense rows too)")
 
 
-def _as_2d_array(X: Any) -> np.ndarray:
+def _read_array(X: Any, dtype: Any = None) -> np.ndarray:
+    """``X`` as an array, with an error naming what cannot be one (NumPy makes None, a generator, a
+    string or a dict a single object of shape ()), and masked arrays refused where a cell is masked."""
     _refuse_sparse(X)
+    if X is None or isinstance(X, (str, bytes, dict)) or (hasattr(X, "__next__") and hasattr(X, "__iter__")):
+        what = "None" if X is None else "an iterator" if hasattr(X, "__next__") else f"a {type(X).__name__}"
+        raise DataError(f"the data is {what}, not rows: pass a 2-D array, a list of rows or a DataFrame"
+                        + (" (list(...) of the iterator's rows)" if hasattr(X, "__next__") else ""))
+    if np.ma.isMaskedArray(X) and np.ma.count_masked(X):
+        raise DataError(f"the data is a masked array with {np.ma.count_masked(X)} masked cells; symdistill "
+                        "would read the values under the mask: fill or drop them first (X.filled(...))")
     try:
-        arr = np.asarray(X)
+        return np.asarray(X, dtype=dtype)
     except Exception as exc:  # ragged lists and the like
         raise DataError(f"cannot read the data as a 2-D array: {exc}") from None
+
+
+def _as_2d_array(X: Any) -> np.ndarray:
+    arr = _read_array(X)
     if arr.ndim != 2:
         raise DataError(f"expected 2-D data (rows x features), got an array of shape {arr.shape}")
     if arr.shape[1] == 0:
@@ -504,6 +519,9 @@ def _sorted_categories(s: Any, name: str) -> tuple:
 
 
 def _resolve_columns(cols: Sequence[str | int], names: list[str]) -> set[int]:
+    if isinstance(cols, (str, bytes, int, np.integer)):
+        raise DataError(f"categorical must be a list of column names or indices, got {cols!r} "
+                        f"(for one column pass [{cols!r}])")
     out = set()
     for c in cols:
         if isinstance(c, (int, np.integer)):
