@@ -356,3 +356,29 @@ def test_fidelity_and_accuracy_name_what_a_model_is() -> None:
         sd.fidelity("not a model", good, X)
     with pytest.raises(TypeError, match="accuracy: model must be a symdistill model .* got NoneType"):
         sd.accuracy(None, X, good(X))
+
+
+@pytest.mark.parametrize("backend", ["direct", "z3"])
+@pytest.mark.parametrize("form", ["tree", "linear"])
+def test_output_range_with_an_infinite_bound_is_decided(form, backend):
+    # Infinite bounds are accepted, but z3 (and the linear checker) failed: 'cannot convert Infinity to
+    # integer ratio'.
+    pytest.importorskip("z3")
+    X = np.random.default_rng(0).uniform(size=(200, 2))
+    model = sd.distill(lambda X: 2 * X[:, 0], X, form=form, max_size=2, random_state=0, n_samples=400)
+    assert sd.verify(model, sd.output_range(0, float("inf")), backend=backend).holds
+    assert sd.verify(model, sd.output_range(float("-inf"), float("inf")), backend=backend).holds
+    v = sd.verify(model, sd.output_range(float("-inf"), 0.5), backend=backend)
+    assert not v.holds and v.counterexample.outputs[0] > 0.5
+
+
+@pytest.mark.parametrize("features, message", [
+    ("x0", r"features must be a list of feature names, got 'x0' \(for one feature pass \['x0'\]\)"),
+    (5, "features must be a list of feature names, got 5"),
+    ([0], "features must be feature names \\(str\\), got 0"),
+])
+def test_robust_features_not_a_list_of_names_is_refused(features, message):
+    # 'x0' was read as the features 'x' and '0'; [0] and 5 raised str.join's and iter's TypeErrors.
+    with pytest.raises(TypeError, match=message):
+        sd.robust([0.5, 0.5], 0.1, features=features)
+    assert sd.robust([0.5, 0.5], 0.1, features=np.array(["x0"])).features == ("x0",)

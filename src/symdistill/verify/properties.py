@@ -86,8 +86,11 @@ class OutputRange(Property):
 
     def violations(self, domain: Domain, task: str, classes: Any) -> F.Formula:
         if task != "classification":
-            return F.BOr((F.ValueRange(-math.inf, float(np.nextafter(self.lower, -math.inf))),
-                          F.ValueRange(float(np.nextafter(self.upper, math.inf)), math.inf)))
+            # An infinite bound has no side to violate (the backends take no infinite constants).
+            sides = ((F.ValueRange(-math.inf, float(np.nextafter(self.lower, -math.inf))),) if self.lower > -math.inf
+                     else ()) + ((F.ValueRange(float(np.nextafter(self.upper, math.inf)), math.inf),)
+                                 if self.upper < math.inf else ())
+            return F.BOr(sides) if sides else F.BConst(False)
         raise TypeError("output_range applies to regression models; for a classifier write a constraint "
                         "such as \"prediction in {'a', 'b'}\"")
 
@@ -301,7 +304,15 @@ def robust(point: Any, epsilon: float, *, features: Sequence[str] | None = None,
         raise ValueError(f"robust: tolerance must be >= 0, got {tolerance}")
     if isinstance(point, (list, tuple)) and point and not isinstance(point[0], (list, tuple)):
         point = [list(point)]
-    return Robust(point, epsilon, None if features is None else tuple(features), float(tolerance))
+    if features is not None:
+        if isinstance(features, (str, bytes)) or not hasattr(features, "__iter__"):
+            raise TypeError(f"robust: features must be a list of feature names, got {features!r}"
+                            + (f" (for one feature pass [{features!r}])" if isinstance(features, str) else ""))
+        features = tuple(features)
+        bad = [f for f in features if not isinstance(f, str)]
+        if bad:
+            raise TypeError(f"robust: features must be feature names (str), got {bad[0]!r}")
+    return Robust(point, epsilon, features, float(tolerance))
 
 
 def equivalent(other: Any) -> Equivalent:
