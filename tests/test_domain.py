@@ -309,3 +309,15 @@ def test_a_single_name_where_a_list_is_expected_is_refused(option, value):
     # 'abc' named three columns a, b, c; categorical='x0' looked up 'x', '0'.
     with pytest.raises(DataError, match=f"{option} must be a list"):
         Domain.from_data(np.eye(3), **{option: value})
+
+
+def test_a_series_row_is_matched_by_its_labels():
+    """df.iloc[0] of a DataFrame whose columns are in another order was read by position: a wrong
+    prediction, silently."""
+    pd = pytest.importorskip("pandas")
+    X = np.random.default_rng(0).uniform(size=(300, 3))
+    tree = sd.distill(lambda X: (np.asarray(X)[:, 0] > 0.5).astype(int), X, max_size=2, random_state=0)
+    assert tree.predict(pd.Series({"x2": .9, "x1": .9, "x0": .1})).tolist() == tree.predict([[.1, .9, .9]]).tolist()
+    assert tree.predict(pd.Series([.1, .9, .9])).tolist() == tree.predict([[.1, .9, .9]]).tolist()  # positions
+    with pytest.raises(DataError, match=r"missing \['x2'\], unknown \['a'\]"):
+        tree.predict(pd.Series({"a": .9, "x1": .9, "x0": .1}))

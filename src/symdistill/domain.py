@@ -244,6 +244,9 @@ class Domain:
     # -- conversion ----------------------------------------------------------------------------
     def encode(self, X: Any, *, check_bounds: bool = False) -> np.ndarray:
         """User rows -> validated float matrix (categories as codes). Errors name the column."""
+        if type(X).__name__ == "Series" and hasattr(X, "to_frame") and _series_is_named_row(X):
+            # One row labelled by feature (``df.iloc[0]``): matched by name, as a DataFrame's columns are.
+            X = X.to_frame().T.infer_objects()
         if _is_dataframe(X):
             names = _dataframe_names(X)
             if names != self.feature_names:
@@ -419,6 +422,12 @@ def _dtype_problem(f: Feature, dtype: str) -> str | None:
 
 
 # -- helpers --------------------------------------------------------------------------------------
+def _series_is_named_row(X: Any) -> bool:
+    """Whether a pandas Series is one row whose index labels its values (not positions 0..n-1)."""
+    index = list(X.index)
+    return not index == list(range(len(index)))
+
+
 def _is_dataframe(X: Any) -> bool:
     return type(X).__name__ == "DataFrame" and hasattr(X, "iloc")
 
