@@ -305,3 +305,10 @@ def test_a_list_of_mixed_labels_is_not_read_as_strings(X):
     f = lambda X: [1 if v > 0.5 else "a" for v in X[:, 0]]
     with pytest.raises(TeacherError, match=r"labels that cannot be ordered \(types: int, str\)"):
         sd.distill(f, X, **KW)
+
+
+def test_cache_must_be_a_boolean():
+    """cache='no' turned the cache on (bool('no') is True)."""
+    with pytest.raises(TypeError, match="cache must be True or False"):
+        sd.as_teacher(lambda X: np.zeros(len(X), dtype=int), cache="no")
+    assert sd.as_teacher(lambda X: np.zeros(len(X), dtype=int), cache=np.bool_(True)).cache

@@ -57,6 +57,8 @@ class Teacher:
         self.task = task
         self.classes_ = None if classes is None else _check_classes(classes)
         self.batch_size = int(batch_size)
+        if not isinstance(cache, (bool, np.bool_)):
+            raise TypeError(f"cache must be True or False, got {cache!r}")
         self.cache = bool(cache)
         self._cache: dict[bytes, np.ndarray] = {}
         self.n_queries = 0
