@@ -295,3 +295,13 @@ def test_bad_data_is_rejected():
     m = sd.distill(lambda X: X[:, 0], np.nan_to_num(X), form="linear", max_size=1, task="regression", n_samples=200)
     with pytest.raises(sd.DataError, match="expected 2 features"):
         m.predict(np.zeros((3, 5)))
+
+
+def test_features_near_the_largest_float_do_not_break_the_fit():
+    """Standardising a column holding 1e308 overflowed (inf - inf) and LARS failed inside scikit-learn
+    with 'cannot convert float NaN to integer'; trees and rules already took such data."""
+    X = np.random.default_rng(0).uniform(size=(500, 3))
+    X = np.where(X > .9, 1e308, X)
+    m = sd.distill(lambda X: (X[:, 1] > .5).astype(int), X, form="linear", max_size=4, n_samples=500)
+    assert np.all(np.isfinite(m.coef)) and np.all(np.isfinite(m.intercept))
+    assert np.isin(m.predict(X), [0, 1]).all()

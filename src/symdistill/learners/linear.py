@@ -146,7 +146,7 @@ class LinearLearner(Learner):
             # fidelity on data like theirs is what the user asks for, and sampled rows can sit
             # where the data never goes.
             val = held_user
-        mu, sd = X[tr].mean(axis=0), X[tr].std(axis=0)
+        mu, sd = _mean_std(X[tr])
         sd = np.where(sd > 0, sd, 1.0)
         Xs = (X - mu) / sd
 
@@ -321,6 +321,23 @@ class LinearLearner(Learner):
         keep = np.any(W != 0, axis=0)
         return LinearModel(oracle.domain, oracle.task, None if not oracle.is_classifier else oracle.classes,
                            terms=[terms[j] for j in idx[keep]], coef=W[:, keep], intercept=b)
+
+
+def _mean_std(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column means and standard deviations; columns whose sums or squares overflow (values near
+    1e308) are computed on the column divided by its largest magnitude, then scaled back.
+
+    >>> [float(v) for v in _mean_std(np.array([[1e308], [-1e308]]))[1]]
+    [1e+308]
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        mu, sd = A.mean(axis=0), A.std(axis=0)
+    bad = ~(np.isfinite(mu) & np.isfinite(sd))
+    if bad.any():
+        top = np.max(np.abs(A[:, bad]), axis=0)
+        scaled = A[:, bad] / top
+        mu[bad], sd[bad] = scaled.mean(axis=0) * top, scaled.std(axis=0) * top
+    return mu, sd
 
 
 def _forward_path(X: np.ndarray, T: np.ndarray, k: int) -> list[tuple[int, ...]]:
