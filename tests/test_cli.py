@@ -159,3 +159,16 @@ def test_python_dash_m_runs_the_command():
     """``python -m symdistill`` is the command where its script is not on PATH (it had no __main__)."""
     done = subprocess.run([sys.executable, "-m", "symdistill", "--help"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "distill" in done.stdout
+
+
+@pytest.mark.parametrize("source, reason", [("raise RuntimeError('no GPU here')\n", "RuntimeError: no GPU here"),
+                                            ("def f(:\n", "SyntaxError: invalid syntax")])
+def test_teacher_module_that_fails_to_import_is_a_one_line_error(tmp_path, monkeypatch, capsys, source, reason):
+    """A module:attribute teacher whose module raises on import (not an ImportError) was a traceback."""
+    (tmp_path / "broken_teacher.py").write_text(source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert main(["automaton", "--teacher", "broken_teacher:f", "--alphabet", "0,1",
+                 "-o", str(tmp_path / "dfa.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("symdistill automaton: error: cannot import teacher module 'broken_teacher'")
+    assert reason in err and err.count("\n") == 1

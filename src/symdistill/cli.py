@@ -83,6 +83,8 @@ def load_teacher_object(spec: str) -> Any:
             obj: Any = importlib.import_module(mod_name)
         except ImportError as exc:
             raise CLIError(f"cannot import teacher module {mod_name!r}: {exc}") from None
+        except Exception as exc:  # the module's own code failed (a SyntaxError, an error at import time)
+            raise CLIError(f"cannot import teacher module {mod_name!r}: it raised {type(exc).__name__}: {exc}") from None
         for part in attr.split("."):
             if not hasattr(obj, part):
                 raise CLIError(f"module {mod_name!r} has no attribute {attr!r}")
