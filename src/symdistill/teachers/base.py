@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .._errors import TeacherError
+from .._errors import TeacherError, exception_text
 
 TASKS = ("classification", "regression")
 
@@ -158,7 +158,7 @@ class Teacher:
             raise
         except Exception as exc:
             raise TeacherError(
-                f"{self.name} raised {type(exc).__name__} on a batch of {n} rows: {exc}"
+                f"{self.name} raised {type(exc).__name__} on a batch of {n} rows: {exception_text(exc)}"
             ) from exc
         self.n_calls += 1
         self.n_queries += n

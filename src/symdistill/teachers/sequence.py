@@ -37,7 +37,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .._errors import TeacherError
+from .._errors import TeacherError, exception_text
 from .._words import Code, check_alphabet, decode, encode_many, pad_codes, single_char
 from .torch import _module_device, _module_dtype, _torch
 
@@ -227,7 +227,7 @@ class CallableSequenceTeacher(SequenceTeacher):
         try:
             raw = [self.fn(w) for w in words] if self.per_word else self.fn(words)
         except Exception as exc:
-            raise TeacherError(f"{self.name} raised {type(exc).__name__}: {exc} "
+            raise TeacherError(f"{self.name} raised {type(exc).__name__}: {exception_text(exc)} "
                                f"(asked about {len(words)} words, e.g. {words[0]!r})") from exc
         if self.per_word:
             return raw
@@ -572,7 +572,7 @@ class TorchSequenceTeacher(SequenceTeacher):
 
     def _failure(self, exc: Exception) -> str:
         """What a module call that raised ``exc`` says, with the likely cause when it is a common one."""
-        msg = f"{self.name} raised {type(exc).__name__}: {exc}"
+        msg = f"{self.name} raised {type(exc).__name__}: {exception_text(exc)}"
         text = str(exc)
         emb = getattr(self.module, "embedding", None) if self._style == "rnn" else None
         if isinstance(exc, IndexError) or "out of range" in text or "out of bounds" in text:
