@@ -208,3 +208,47 @@ def test_torchscript_sequence_teacher_failure_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert "raised RuntimeError: index out of range in self. Likely cause: the alphabet has 3 symbols" in err
+
+
+def test_evaluate_an_automaton_on_a_file_of_words(tmp_path, monkeypatch, capsys):
+    """`evaluate` of an automaton read --data as a CSV of rows ('0010' became the number 10, the first word
+    a header, the empty word dropped) and asked the teacher as a tabular model: it failed. It reads one
+    word a line and scores as sd.fidelity does."""
+    (tmp_path / "seq_words.py").write_text(
+        "def no_triple_zero(words):\n    return ['000' not in w for w in words]\n"
+        "def even(words):\n    return [len(w) % 2 == 0 for w in words]\n"
+        "def ab_parity(words):\n    return [list(w).count('ab') % 2 == 0 for w in words]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import seq_words
+
+    dfa = sd.distill_automaton(seq_words.no_triple_zero, alphabet=["0", "1"], random_state=0)
+    dfa.to_json(tmp_path / "dfa.json")
+    words = ["0010", "000", "", "1", "0000", "10"]
+    (tmp_path / "words.txt").write_text("\n".join(words) + "\n")
+    for name in ("no_triple_zero", "even"):
+        assert main(["evaluate", str(tmp_path / "dfa.json"), "--teacher", f"seq_words:{name}",
+                     "--data", str(tmp_path / "words.txt")]) == 0
+        out = capsys.readouterr().out
+        assert str(sd.fidelity(dfa, getattr(seq_words, name), words)) in out
+    assert "fidelity 0.6667" in out and "(n=6)" in out  # even length: '1' and '0000' disagree, the empty word counts
+
+    multi = sd.distill_automaton(seq_words.ab_parity, alphabet=["ab", "c"], random_state=0)
+    multi.to_json(tmp_path / "multi.json")
+    (tmp_path / "multi.txt").write_text("ab,c\n\nab, ab\nc\n")
+    assert main(["evaluate", str(tmp_path / "multi.json"), "--teacher", "seq_words:ab_parity",
+                 "--data", str(tmp_path / "multi.txt")]) == 0
+    out = capsys.readouterr().out
+    assert "fidelity 1.0000" in out and "(n=4)" in out
+    (tmp_path / "bad.txt").write_text("012\n")
+    assert main(["evaluate", str(tmp_path / "dfa.json"), "--teacher", "seq_words:even",
+                 "--data", str(tmp_path / "bad.txt")]) == 2
+    assert "symbol '2' in word '012' is not in the alphabet" in capsys.readouterr().err
+
+
+def test_fidelity_of_an_automaton_takes_a_sequence_teacher_or_module():
+    """sd.fidelity(dfa, teacher, words) wrapped the teacher as a tabular one: a SequenceTeacher was refused."""
+    fn = lambda ws: [w.count("1") % 2 == 0 for w in ws]  # noqa: E731
+    dfa = sd.distill_automaton(fn, alphabet=["0", "1"], random_state=0)
+    teacher = sd.as_sequence_teacher(fn, alphabet=["0", "1"])
+    score = sd.fidelity(dfa, teacher, ["", "1", "0110", "111"])
+    assert score.value == 1.0 and score.n == 4

@@ -88,6 +88,13 @@ def fidelity(model: Any, teacher: Any, X: Any) -> Score:
     the mean absolute error is in ``score.extra["MAE"]``.
     """
     _check_model(model, "fidelity")
+    from .models.automata import _Automaton
+
+    if isinstance(model, _Automaton):  # X is a list of words; the teacher a sequence teacher
+        from .teachers.sequence import as_sequence_teacher
+
+        ref = as_sequence_teacher(teacher, model.alphabet).predict(X)
+        return agreement(_comparable(np.asarray(model.predict(X)), ref), ref)
     t = teacher if isinstance(teacher, Teacher) else as_teacher(teacher)
     domain = getattr(model, "domain", None)
     Xt = domain.decode(domain.encode(X)) if domain is not None else X

@@ -219,7 +219,8 @@ def _add_evaluate(sub: Any) -> None:
     p = sub.add_parser("evaluate", help="fidelity of a saved model to a teacher on held-out rows")
     p.add_argument("model", help="model JSON file")
     p.add_argument("--teacher", required=True)
-    p.add_argument("--data", required=True, help="held-out rows (.csv or .parquet)")
+    p.add_argument("--data", required=True,
+                   help="held-out rows (.csv or .parquet); for an automaton a text file of words, one a line")
     p.add_argument("--label", help="column with true labels: also report accuracy (dropped from the rows)")
     p.add_argument("--drop", help="comma-separated columns to ignore")
     p.add_argument("--as-array", action="store_true")
@@ -229,6 +230,8 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     from .api import accuracy, fidelity
 
     model = load_model(args.model)
+    if model.kind in ("dfa", "moore"):  # an automaton: --data is a file of words
+        return _evaluate_automaton(args, model)
     drop = _split_list(args.drop) or []
     df = read_table(args.data, drop + ([args.label] if args.label else []))
     labels = read_table(args.data)[args.label].to_numpy() if args.label else None
@@ -239,6 +242,35 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     print(fidelity(model, teacher, X))
     if labels is not None:
         print(f"against --label {args.label}: {accuracy(model, X, labels)}")
+    return 0
+
+
+def read_words(path: str, alphabet: tuple[str, ...]) -> list[Any]:
+    """Words from a text file, one a line (an empty line is the empty word): symbols written together
+    when every symbol is one character (``0110``), else separated by commas (``ab,c,ab``)."""
+    p = Path(path)
+    if not p.is_file():
+        raise CLIError(f"data file not found: {path}")
+    try:
+        lines = p.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CLIError(f"cannot read {path}: {exc}") from None
+    if not lines:
+        raise CLIError(f"{path} has no words (one word a line; an empty line is the empty word)")
+    if all(len(a) == 1 for a in alphabet):
+        return lines
+    return [tuple(s.strip() for s in line.split(",")) if line.strip() else () for line in lines]
+
+
+def _evaluate_automaton(args: argparse.Namespace, model: Any) -> int:
+    from .api import fidelity
+
+    if args.label or args.drop or args.as_array:
+        raise CLIError("--label, --drop and --as-array apply to tabular models; an automaton is evaluated on a "
+                       "file of words, one a line")
+    score = fidelity(model, load_sequence_model(args.teacher), read_words(args.data, model.alphabet))
+    print(f"model: {model!r}")
+    print(score)
     return 0
 
 
@@ -324,13 +356,9 @@ def _add_automaton(sub: Any) -> None:
     p.add_argument("-o", "--output", required=True, help="where to write the automaton JSON")
 
 
-def _run_automaton(args: argparse.Namespace) -> int:
-    from .automata_api import distill_automaton
-
-    check_output(args.output)
-    if args.dot:
-        check_output(args.dot)
-    obj = load_teacher_object(args.teacher)
+def load_sequence_model(spec: str) -> Any:
+    """A sequence teacher: ``module:attribute`` or a TorchScript file, loaded."""
+    obj = load_teacher_object(spec)
     if isinstance(obj, str):  # a TorchScript file
         import torch
 
@@ -338,7 +366,17 @@ def _run_automaton(args: argparse.Namespace) -> int:
             obj = torch.jit.load(obj, map_location="cpu")
         except Exception as exc:  # torch reports a bad file as RuntimeError (and others), with its reason
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise CLIError(f"cannot load TorchScript teacher {args.teacher}: {reason}") from None
+            raise CLIError(f"cannot load TorchScript teacher {spec}: {reason}") from None
+    return obj
+
+
+def _run_automaton(args: argparse.Namespace) -> int:
+    from .automata_api import distill_automaton
+
+    check_output(args.output)
+    if args.dot:
+        check_output(args.dot)
+    obj = load_sequence_model(args.teacher)
     alphabet = _split_list(args.alphabet)
     if not alphabet:
         raise CLIError("--alphabet needs at least one symbol")
