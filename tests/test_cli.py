@@ -145,6 +145,15 @@ def test_automaton_command_learns_tomita4(tmp_path, monkeypatch, capsys):
     assert main(["automaton", "--teacher", "seq_teacher:no_triple_zero", "--alphabet", "", "-o", str(out)]) == 2
 
 
+def test_an_onnx_file_is_not_taken_for_a_sequence_teacher(tmp_path, capsys):
+    """It was read as TorchScript: 'PytorchStreamReader failed ... not a ZIP archive'."""
+    pytest.importorskip("torch")
+    model = tmp_path / "net.onnx"
+    model.write_bytes(b"not really onnx")
+    assert main(["automaton", "--teacher", str(model), "--alphabet", "0,1", "-o", str(tmp_path / "a.json")]) == 2
+    assert "ONNX models are not sequence teachers" in capsys.readouterr().err
+
+
 def test_show_into_a_pipe_that_closes_early_is_quiet(tmp_path):
     """`symdistill show big.json | head -1`: no BrokenPipeError traceback, exit 0."""
     X = np.random.default_rng(0).uniform(size=(400, 3))

@@ -359,6 +359,9 @@ def _add_automaton(sub: Any) -> None:
 def load_sequence_model(spec: str) -> Any:
     """A sequence teacher: ``module:attribute`` or a TorchScript file, loaded."""
     obj = load_teacher_object(spec)
+    if isinstance(obj, str) and obj.lower().endswith(".onnx"):
+        raise CLIError(f"{spec}: ONNX models are not sequence teachers; give a TorchScript file (a step-style "
+                       "module, see the README) or a module:attribute function over words")
     if isinstance(obj, str):  # a TorchScript file
         import torch
 
