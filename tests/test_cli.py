@@ -261,3 +261,59 @@ def test_fidelity_of_an_automaton_takes_a_sequence_teacher_or_module():
     teacher = sd.as_sequence_teacher(fn, alphabet=["0", "1"])
     score = sd.fidelity(dfa, teacher, ["", "1", "0110", "111"])
     assert score.value == 1.0 and score.n == 4
+
+
+def _words_upto(alphabet, n):
+    from itertools import product
+    return [w for k in range(n + 1) for w in product(alphabet, repeat=k)]
+
+
+def test_verify_included_in_flag_agrees_with_brute_force(tmp_path, capsys):
+    """--included-in REGEX: exit 0 exactly when every accepted word of length <= 6 matches REGEX
+    (these languages differ, when they do, on a word that short), 1 with a counterexample otherwise."""
+    import re
+    model = sd.DFA.from_regex("(01)*|1+", "01")
+    path = tmp_path / "dfa.json"
+    model.to_json(path)
+    words = ["".join(w) for w in _words_upto("01", 6)]
+    for pattern in ["(01)*|1+", "(0|1)*", "(01)*", "1*|0.*", "(01)*1*", "", ".*1|()"]:
+        code = main(["verify", str(path), "--included-in", pattern])
+        out = capsys.readouterr().out
+        brute = all(re.fullmatch(pattern, w) for w in words if model.accepts(w))
+        assert code == (0 if brute else 1), (pattern, out)
+        assert f"accepted language included in {pattern!r}" in out
+    # repeatable, combined with the other automaton flags; one failure makes exit 1
+    assert main(["verify", str(path), "--included-in", "(0|1)*", "--included-in", "1*",
+                 "--never-accepts", ".*00.*"]) == 1
+    assert "2 of 3 constraints hold" in capsys.readouterr().out
+    assert main(["verify", str(path), "--included-in", "2"]) == 2
+    assert "not in the alphabet" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["-c", "prediction == 1"], "-c/--constraint applies to tabular models"),
+    (["--monotonic", "x0"], "--monotonic applies to tabular models"),
+    (["--never-accepts", "0", "-c", "prediction == 1"], "-c/--constraint applies to tabular models"),
+])
+def test_verify_of_an_automaton_names_the_cli_flags(argv, message, tmp_path, capsys):
+    path = tmp_path / "dfa.json"
+    sd.DFA.from_regex("1*", "01").to_json(path)
+    assert main(["verify", str(path), *argv]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err
+    assert "--never-accepts, --always-accepts, --included-in or --equivalent" in captured.err
+    assert "never_accepts" not in captured.err and captured.out == ""  # no verdict printed before the error
+
+
+def test_verify_automaton_flags_on_a_tabular_model_name_the_cli_flags(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    X = rng.uniform(0, 1, (200, 2))
+    tree = sd.distill(lambda Z: (Z[:, 0] > 0.5).astype(int), X, max_size=3)
+    path = tmp_path / "tree.json"
+    tree.to_json(path)
+    for flag in ["--never-accepts", "--always-accepts", "--included-in"]:
+        assert main(["verify", str(path), flag, "0*"]) == 2
+        err = capsys.readouterr().err
+        assert f"{flag} applies to automata" in err and "-c/--constraint, --monotonic" in err
+    assert main(["verify", str(path)]) == 2
+    assert "--included-in" in capsys.readouterr().err

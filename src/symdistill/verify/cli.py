@@ -26,31 +26,52 @@ def add_verify(sub: Any) -> None:
     p.add_argument("--equivalent", metavar="MODEL2", help="another model JSON that must agree everywhere")
     p.add_argument("--never-accepts", action="append", default=[], metavar="REGEX", help="automata (repeatable)")
     p.add_argument("--always-accepts", action="append", default=[], metavar="REGEX", help="automata (repeatable)")
+    p.add_argument("--included-in", action="append", default=[], metavar="REGEX",
+                   help="automata: every accepted word matches REGEX (repeatable)")
     p.add_argument("--backend", choices=BACKENDS, default="auto")
     p.add_argument("--teacher", help="also check counterexamples on this teacher (.onnx, .pt, .joblib, module:attr)")
+
+
+TABULAR_FLAGS = "-c/--constraint, --monotonic, --invariant, --output-range or --equivalent"
+AUTOMATA_FLAGS = "--never-accepts, --always-accepts, --included-in or --equivalent"
 
 
 def run_verify(args: argparse.Namespace) -> int:
     from ..cli import CLIError, load_model, load_teacher_object
 
     model = load_model(args.model)
-    props: list[Any] = [P.Formula(c) for c in args.constraint]
+    props: list[tuple[str, Any]] = [("-c/--constraint", P.Formula(c)) for c in args.constraint]
     for spec in args.monotonic:
         feature, _, direction = spec.partition(":")
-        props.append(P.monotonic(feature, direction or "increasing", target=args.target))
-    props += [P.invariant(*[f.strip() for f in spec.split(",") if f.strip()]) for spec in args.invariant]
+        props.append(("--monotonic", P.monotonic(feature, direction or "increasing", target=args.target)))
+    props += [("--invariant", P.invariant(*[f.strip() for f in spec.split(",") if f.strip()]))
+              for spec in args.invariant]
     if args.output_range:
-        props.append(P.output_range(*args.output_range))
+        props.append(("--output-range", P.output_range(*args.output_range)))
     if args.equivalent:
-        props.append(P.equivalent(load_model(args.equivalent)))
-    props += [P.never_accepts(r) for r in args.never_accepts]
-    props += [P.always_accepts(r) for r in args.always_accepts]
+        props.append(("--equivalent", P.equivalent(load_model(args.equivalent))))
+    props += [("--never-accepts", P.never_accepts(r)) for r in args.never_accepts]
+    props += [("--always-accepts", P.always_accepts(r)) for r in args.always_accepts]
+    props += [("--included-in", P.included_in(r)) for r in args.included_in]
     if not props:
         raise CLIError("nothing to verify: give --constraint, --monotonic, --invariant, --output-range, "
-                       "--equivalent, --never-accepts or --always-accepts")
+                       "--equivalent, --never-accepts, --always-accepts or --included-in")
+    # refuse a flag of the wrong kind before any verdict is printed, naming the flags (the Python
+    # API's message names sd.never_accepts and the like)
+    kind = getattr(model, "kind", None)
+    automaton = kind in ("dfa", "moore")
+    for flag, prop in props:
+        if isinstance(prop, P.Equivalent):
+            continue
+        if automaton and not isinstance(prop, (P.NeverAccepts, P.AlwaysAccepts, P.IncludedIn)):
+            raise CLIError(f"{flag} applies to tabular models, and {args.model} is an automaton; "
+                           f"for automata give {AUTOMATA_FLAGS}")
+        if not automaton and isinstance(prop, (P.NeverAccepts, P.AlwaysAccepts, P.IncludedIn)):
+            raise CLIError(f"{flag} applies to automata, and {args.model} is a {kind} model; "
+                           f"for tabular models give {TABULAR_FLAGS}")
     teacher = load_teacher_object(args.teacher) if args.teacher else None
     failed = 0
-    for prop in props:
+    for _, prop in props:
         verdict = verify(model, prop, backend=args.backend, teacher=teacher)
         print(verdict)
         failed += not verdict.holds
