@@ -184,10 +184,91 @@ def test_regex_errors_and_verification_use():
                      ("2", "not in the alphabet"), ("0{2}", "not supported"), ("[01", "missing"), ("0\\", "trailing")]:
         with pytest.raises(ValueError, match=msg):
             DFA.from_regex(bad, "01")
-    with pytest.raises(ValueError, match="single-character"):
+    with pytest.raises(ValueError, match="angle brackets, e.g. <ab>"):
         DFA.from_regex("a", ["ab"])
     escaped = DFA.from_regex("a\\*|[\\*]a", ["a", "*"])
     assert sorted(w for w in all_words("a*", 3) if escaped.accepts(w)) == ["*a", "a*"]
+
+
+# multi-character symbols: "<bc>" is the symbol "bc". Each pair is (pattern over MULTI, the same
+# pattern for Python's re over the words spelt one character a symbol: a, B for "bc", "<", ">")
+MULTI = ("a", "bc", "<", ">")
+SPELL = {"a": "a", "bc": "B", "<": "<", ">": ">"}
+
+
+def multi_regexes() -> st.SearchStrategy[tuple[str, str]]:
+    atom = st.sampled_from([("a", "a"), ("<a>", "a"), ("<bc>", "B"), ("\\<", "<"), ("<<>", "<"), (">", ">"),
+                            ("<\\>>", ">"), (".", "."), ("[a<bc>]", "[aB]"), ("[^<bc>]", "[^B]"),
+                            ("[\\<>]", "[<>]"), ("[<<>a-a]", "[<a]"), ("()", "()"), ("[^a]", "[^a]")])
+    pair = st.tuples
+    return st.recursive(
+        atom,
+        lambda inner: st.one_of(
+            pair(inner, inner).map(lambda p: (p[0][0] + p[1][0], p[0][1] + p[1][1])),
+            pair(inner, inner).map(lambda p: (f"{p[0][0]}|{p[1][0]}", f"{p[0][1]}|{p[1][1]}")),
+            pair(inner, st.sampled_from("*+?")).map(lambda p: (f"({p[0][0]}){p[1]}", f"({p[0][1]}){p[1]}")),
+        ),
+        max_leaves=6,
+    )
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(multi_regexes())
+def test_regex_with_multi_character_symbols_matches_python_re(pair):
+    """Verdicts on every word of length <= 6 over a 4-symbol alphabet with a 2-character symbol
+    agree with re.fullmatch on the same word spelt one character a symbol."""
+    pattern, spelt = pair
+    dfa = DFA.from_regex(pattern, MULTI)
+    words = [w for n in range(7) for w in itertools.product(MULTI, repeat=n)]
+    expect = [re.fullmatch(spelt, "".join(SPELL[s] for s in w)) is not None for w in words]
+    assert dfa.predict(words).tolist() == expect, pattern
+    assert dfa.minimize() == dfa
+
+
+def test_regex_multi_character_symbol_syntax_and_errors():
+    alphabet = ["if", "x", "a>b", "c\\d"]
+    d = DFA.from_regex("<if>(x|<a\\>b>|<c\\\\d>)*", alphabet)
+    assert d.accepts(("if", "x", "a>b", "c\\d")) and not d.accepts(("x",))
+    assert DFA.from_regex("[^<if>]*", alphabet).accepts(("x", "c\\d")) and not \
+        DFA.from_regex("[^<if>]*", alphabet).accepts(("x", "if"))
+    for bad, msg in [("<if", "missing '>'"), ("<>", "empty symbol"), ("<zz>", "'zz' is not in the alphabet"),
+                     ("if", "angle brackets, e.g. <if>"), ("<i\\f>", "only \\\\> and"),
+                     ("[<if>-x]", "single characters at both ends"), ("[a-<if>]", "single characters")]:
+        with pytest.raises(ValueError, match=msg):
+            DFA.from_regex(bad, alphabet)
+    # a single-character alphabet keeps today's syntax: '<' and '>' are ordinary symbols there
+    plain = DFA.from_regex("<a>", "<a>")
+    assert plain.accepts("<a>") and not plain.accepts("a")
+
+
+def test_verify_regex_properties_on_a_multi_character_alphabet():
+    """never_accepts / always_accepts / included_in on a DFA over tokens agree with brute force."""
+    tokens = ["open", "close", "x"]
+    # balanced to depth 1: words of x and (open x* close) blocks
+    model = DFA.from_regex("(<x>|<open><x>*<close>)*", tokens)
+    words = [w for n in range(7) for w in itertools.product(tokens, repeat=n)]
+    spell = {"open": "(", "close": ")", "x": "x"}
+    accepted = ["".join(spell[s] for s in w) for w in words if model.accepts(w)]
+    everything = ["".join(spell[s] for s in w) for w in words]
+    cases = [(sd.never_accepts(".*<close><close>.*"), ".*\\)\\).*"),
+             (sd.never_accepts("<close>.*"), "\\).*"),
+             (sd.always_accepts("<x>*"), "x*"),
+             (sd.always_accepts("<open><close>.*"), "\\(\\).*"),
+             (sd.included_in("([<x><open>]|<close>)*"), "[x()]*"),
+             (sd.included_in("(<x>|<open><close>)*"), "(x|\\(\\))*")]
+    for prop, spelt in cases:
+        v = sd.verify(model, prop)
+        matches = lambda w: re.fullmatch(spelt, w) is not None  # noqa: E731
+        kind = type(prop).__name__
+        if kind == "NeverAccepts":
+            brute = not any(matches(w) for w in accepted)
+        elif kind == "AlwaysAccepts":
+            brute = all(w in accepted for w in everything if matches(w))
+        else:
+            brute = all(matches(w) for w in accepted)
+        assert v.holds == brute, prop
+        if not v.holds:
+            assert isinstance(v.counterexample.word, tuple) and len(v.counterexample.word) <= 6
 
 
 # -- teachers -------------------------------------------------------------------------------------

@@ -317,3 +317,13 @@ def test_verify_automaton_flags_on_a_tabular_model_name_the_cli_flags(tmp_path, 
         assert f"{flag} applies to automata" in err and "-c/--constraint, --monotonic" in err
     assert main(["verify", str(path)]) == 2
     assert "--included-in" in capsys.readouterr().err
+
+
+def test_verify_regex_flags_on_a_multi_character_alphabet(tmp_path, capsys):
+    path = tmp_path / "tokens.json"
+    sd.DFA.from_regex("<go>(<left>|<right>)*<stop>", ["go", "left", "right", "stop"]).to_json(path)
+    assert main(["verify", str(path), "--never-accepts", ".*<stop>.+", "--included-in", "<go>.*"]) == 0
+    assert main(["verify", str(path), "--always-accepts", "<go><left>*<stop>", "--never-accepts", ".*<left><left>.*"]) == 1
+    assert "counterexample: word ('go', 'left', 'left', 'stop')" in capsys.readouterr().out
+    assert main(["verify", str(path), "--never-accepts", "go"]) == 2
+    assert "angle brackets, e.g. <go>" in capsys.readouterr().err

@@ -416,10 +416,15 @@ class DFA(_Automaton):
     def from_regex(cls, pattern: str, alphabet: Sequence[str]) -> DFA:
         """The minimal DFA of ``pattern`` matched against whole words (as ``re.fullmatch``).
 
-        Supported syntax: symbols of a single-character alphabet, ``.`` (any symbol), ``[...]``
-        and ``[^...]`` sets, ``|``, ``*``, ``+``, ``?``, parentheses (empty groups and empty
-        alternatives allowed), ``\\`` to escape an operator character.
+        Supported syntax: symbols (single characters), ``.`` (any symbol), ``[...]`` and
+        ``[^...]`` sets, ``|``, ``*``, ``+``, ``?``, parentheses (empty groups and empty
+        alternatives allowed), ``\\`` to escape an operator character. When the alphabet has a
+        multi-character symbol, ``<ab>`` writes the symbol ``ab`` (also in sets; ``\\>`` and
+        ``\\\\`` inside; ``<`` itself is then written ``\\<``); single-character alphabets keep
+        the syntax above exactly.
 
+        >>> DFA.from_regex("<if>(<x>|<y>)*", ["if", "x", "y"]).accepts(("if", "y", "x"))
+        True
         >>> DFA.from_regex(".*000.*", "01").size
         4
         """

@@ -8,9 +8,17 @@ Matching is whole-word (as ``re.fullmatch``). Grammar::
     atom   := symbol | '.' | '\\' char | '[' '^'? items ']' | '(' alt ')'
     items  := (char | char '-' char)+      (ranges by code point, restricted to the alphabet)
 
+Multi-character symbols. When some symbol of the alphabet is longer than one character, a symbol
+may also be written in angle brackets: ``<ab>`` is the one symbol ``ab`` (in sets too:
+``[<ab>c]``, ``[^<ab>]``). Inside the brackets ``\\>`` stands for ``>`` and ``\\\\`` for ``\\``
+(no other escape); ``<>`` and an unclosed ``<`` are errors. Outside brackets a character is a
+single-character symbol as before, and ``<`` opens a symbol: a symbol ``<`` is written ``\\<`` or
+``<<>``. Ranges ``a-z`` cover only the single-character symbols in range. Alphabets whose symbols
+are all single characters keep the syntax above exactly (there ``<`` is an ordinary symbol), so
+matching is ``re.fullmatch`` on the word as a string.
+
 The compiler is Thompson's construction (an epsilon-NFA) followed by the subset construction and
-minimisation. Only single-character alphabets are supported. Groups nest at most ``MAX_DEPTH``
-levels deep (a ``ValueError`` beyond).
+minimisation. Groups nest at most ``MAX_DEPTH`` levels deep (a ``ValueError`` beyond).
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .._words import check_alphabet
+from .._words import check_alphabet, single_char
 from .automata import DFA
 
 _UNSUPPORTED = set("{}^$")
@@ -32,6 +40,7 @@ class _Parser:
         self.pattern = pattern
         self.alphabet = alphabet
         self.index = {s: i for i, s in enumerate(alphabet)}
+        self.multi = not single_char(alphabet)  # '<name>' writes a symbol only then
         self.pos = 0
         self.depth = 0
         self.eps: list[list[int]] = []
@@ -125,6 +134,8 @@ class _Parser:
         else:
             if c == "\\":
                 c = self.escaped()
+            elif c == "<" and self.multi:
+                c = self.bracketed()
             symbols = frozenset([self.symbol(c)])
         s, e = self.state(), self.state()
         self.edges[s].append((symbols, e))
@@ -141,9 +152,33 @@ class _Parser:
                              "escape only operator characters such as \\* \\. \\(")
         return c
 
+    def bracketed(self) -> str:
+        """The symbol written ``<name>`` (the ``<`` already taken); ``\\>`` and ``\\\\`` inside."""
+        name = []
+        while True:
+            if self.peek() is None:
+                raise self.error("missing '>' (a multi-character symbol is written <symbol>; "
+                                 "a symbol '<' is written \\<)")
+            c = self.take()
+            if c == ">":
+                break
+            if c == "\\":
+                if self.peek() not in (">", "\\"):
+                    raise self.error("inside <...> only \\> and \\\\ are escapes")
+                c = self.take()
+            name.append(c)
+        if not name:
+            raise self.error("empty symbol <>")
+        return "".join(name)
+
     def symbol(self, c: str) -> int:
         if c not in self.index:
-            raise self.error(f"symbol {c!r} is not in the alphabet {list(self.alphabet)}")
+            hint = ""
+            if len(c) == 1 and self.multi:
+                longer = [s for s in self.alphabet if len(s) > 1]
+                start = [s for s in longer if s.startswith(c)]
+                hint = f"; write a multi-character symbol in angle brackets, e.g. <{(start or longer)[0]}>"
+            raise self.error(f"symbol {c!r} is not in the alphabet {list(self.alphabet)}{hint}")
         return self.index[c]
 
     def char_set(self) -> frozenset[int]:
@@ -159,16 +194,21 @@ class _Parser:
             if c == "]" and not first:
                 break
             first = False
+            bracketed = c == "<" and self.multi
             if c == "\\":
                 c = self.escaped()
+            elif bracketed:
+                c = self.bracketed()
             if self.peek() == "-" and self.pos + 1 < len(self.pattern) and self.pattern[self.pos + 1] != "]":
                 self.take()
                 hi = self.take()
                 if hi == "\\":
                     hi = self.escaped()
+                elif hi == "<" and self.multi or bracketed:
+                    raise self.error("a range needs single characters at both ends (not <symbol>)")
                 if ord(hi) < ord(c):
                     raise self.error(f"bad character range {c}-{hi}")
-                chars |= {s for s in self.alphabet if ord(c) <= ord(s) <= ord(hi)}
+                chars |= {s for s in self.alphabet if len(s) == 1 and ord(c) <= ord(s) <= ord(hi)}
             else:
                 chars.add(c)
         unknown = sorted(ch for ch in chars if ch not in self.index)
@@ -190,8 +230,6 @@ def regex_to_dfa(pattern: str, alphabet: Sequence[str]) -> DFA:
     if not isinstance(pattern, str):
         raise TypeError(f"regex pattern must be a string, got {type(pattern).__name__}")
     symbols = check_alphabet(alphabet)
-    if any(len(s) != 1 for s in symbols):
-        raise ValueError(f"regexes need single-character symbols; alphabet {list(symbols)} has longer ones")
     parser = _Parser(pattern, symbols)
     start, end = parser.parse()
 
