@@ -459,3 +459,15 @@ def test_cli_report_says_an_unmet_fidelity_once(tmp_path: Path, capsys: pytest.C
     out = capsys.readouterr().out
     assert out.count("warning:") == 1 and "0.999" in out
     assert not [w for w in caught if "0.999" in str(w.message)]
+
+
+def test_report_names_a_class_the_teacher_first_answers_under_shift() -> None:
+    X = np.random.default_rng(0).uniform(size=(500, 2))
+    net = lambda X: (X[:, 0] * 3).astype(int)  # noqa: E731  label 3 above the range
+    rep = sd.report(sd.frontier(net, X, forms=["tree"], sizes=[2, 4], random_state=0), path=None)
+    chosen = rep.shifts[next(iter(rep.shifts))]
+    unscored = [r for r in chosen if r.score is None]
+    assert "outside" in [r.shift.kind for r in unscored]
+    assert chosen[0].score is not None  # the rest of the report is built
+    for text in (rep.html, rep.markdown):
+        assert "label 3" in text and "classes=" in text

@@ -106,6 +106,33 @@ def test_outside_on_a_domain_without_numeric_range_is_reported_not_applicable() 
     assert res[1].score is not None
 
 
+def test_a_class_the_teacher_first_answers_off_the_data_is_named_in_that_shift() -> None:
+    X = np.random.default_rng(0).uniform(size=(500, 2))
+    net = lambda X: (X[:, 0] * 3).astype(int)  # noqa: E731  label 3 above the range
+    teacher = sd.as_teacher(net)
+    tree = sd.distill(teacher, X, max_size=4, random_state=0, n_samples=600)
+    res = shifted_fidelity(tree, teacher, X, shifts=["none", "outside", "marginal"])
+    assert res[0].score is not None and res[2].score is not None
+    assert res[1].score is None
+    assert "label 3" in res[1].note and "[0, 1, 2]" in res[1].note and "classes=" in res[1].note
+    assert "label 3" in res.to_text()
+    declared = shifted_fidelity(tree, sd.as_teacher(net, classes=[-1, 0, 1, 2, 3]), X, shifts=["outside"])
+    assert declared[0].score is not None and declared[0].score.value < 1
+
+
+def test_other_teacher_errors_off_the_data_are_not_caught() -> None:
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+
+    def net(X: np.ndarray) -> np.ndarray:
+        if X.max() > 1:
+            raise RuntimeError("out of range")
+        return (X[:, 0] > 0.5).astype(int)
+
+    tree = sd.distill(net, X, max_size=2, random_state=0, n_samples=300)
+    with pytest.raises(sd.TeacherError, match="out of range"):
+        shifted_fidelity(tree, net, X, shifts=["outside"])
+
+
 @pytest.mark.parametrize("args, error, match", [
     (("wobble",), ValueError, "shift kind must be one of"),
     (("noise", -1.0), ValueError, "positive number"),

@@ -111,6 +111,10 @@ def test_unknown_label_after_classes_fixed():
     t = sd.as_teacher(lambda X: np.where(X[:, 0] > 0.5, "b", "a"), classes=["a"])
     with pytest.raises(TeacherError, match="'b'.*classes"):
         t.predict(np.array([[0.9]]))
+    several = sd.as_teacher(lambda X: np.rint(X[:, 0]).astype(int), classes=[0, 1])
+    with pytest.raises(TeacherError, match=r"labels 3, -1, which are not among its classes \[0, 1\]") as info:
+        several.predict(np.array([[3.0], [0.0], [-1.0], [3.0]]))
+    assert info.value.labels == (3, -1)
 
 
 def test_cache_avoids_repeated_queries():

@@ -11,6 +11,14 @@ class TeacherError(RuntimeError):
     """The teacher raised, or answered with something that cannot be a prediction."""
 
 
+class UnknownClassError(TeacherError):
+    """A classifier teacher answered labels outside its known classes; ``labels`` holds the new ones."""
+
+    def __init__(self, message: str, labels: tuple = ()) -> None:
+        super().__init__(message)
+        self.labels = tuple(labels)
+
+
 class DataError(ValueError):
     """Input rows do not fit the feature schema (width, NaN, unknown category, ...)."""
 

@@ -32,12 +32,14 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ._errors import UnknownClassError
 from ._table import TableList
 from .api import fidelity
 from .domain import Domain
 from .learners.base import check_random_state
 from .metrics import Score
 from .teachers import Teacher, as_teacher
+from .teachers.base import _some_labels
 
 SHIFT_KINDS = ("none", "noise", "outside", "marginal")
 _DEFAULT_SEVERITY = {"none": None, "noise": 0.1, "outside": 0.25, "marginal": None}
@@ -162,7 +164,8 @@ def _outside(domain: Domain, Z: np.ndarray, kinds: np.ndarray, cont: np.ndarray,
 
 @dataclass(frozen=True)
 class ShiftResult:
-    """Fidelity of one model under one shift; ``score`` is None when the shift could not apply."""
+    """Fidelity of one model under one shift; ``score`` is None, and ``note`` says why, when the shift
+    could not apply or the teacher answered there a class outside its known classes."""
 
     shift: Shift
     score: Score | None
@@ -217,7 +220,9 @@ def shifted_fidelity(model: Any, teacher: Any, X: Any, *, shifts: Sequence[Shift
     Returns
     -------
     ShiftResults
-        One :class:`ShiftResult` per shift, in order.
+        One :class:`ShiftResult` per shift, in order. A shift that cannot apply, or where the
+        teacher answers a class outside its known classes (``classes=`` or those of its first
+        answers), has no score and a ``note`` saying why.
 
     Examples
     --------
@@ -243,5 +248,16 @@ def shifted_fidelity(model: Any, teacher: Any, X: Any, *, shifts: Sequence[Shift
         if Zs is None:
             out.append(ShiftResult(spec, None, "no numeric feature with a range to leave"))
             continue
-        out.append(ShiftResult(spec, fidelity(model, t, domain.decode(Zs))))
+        try:
+            out.append(ShiftResult(spec, fidelity(model, t, domain.decode(Zs))))
+        except UnknownClassError as exc:
+            # Off the data a teacher may answer a class it never gave before: the model cannot predict it,
+            # and the teacher has no column for it. That shift is unscored, with the reason; the others stand.
+            out.append(ShiftResult(spec, None, _unknown_class_note(exc.labels, t)))
     return out
+
+
+def _unknown_class_note(labels: tuple, teacher: Teacher) -> str:
+    known = [c.item() if isinstance(c, np.generic) else c for c in teacher.classes_]  # type: ignore[union-attr]
+    return (f"the teacher answered {_some_labels(list(labels), 'label')} on these rows, not among its classes "
+            f"[{_some_labels(known)}]; to score them, pass every class to as_teacher(..., classes=[...])")

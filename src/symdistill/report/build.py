@@ -339,6 +339,8 @@ def _shift_section(results: dict[str, ShiftResults], chosen_label: str, png: byt
         rows.append((name, *[("n/a" if r.score is None else f"{r.score.value:.4f} [{r.score.low:.3f}, {r.score.high:.3f}]")
                              for r in res]))
     sec.blocks.append(Table(("model (chosen, then Pareto front)", *labels), tuple(rows), frozenset({0})))
+    unscored = dict.fromkeys((r.shift.label, r.note) for res in results.values() for r in res if r.score is None)
+    sec.blocks += [Paragraph(f"{shift}: n/a, {note}.", "note") for shift, note in unscored]
     return sec
 
 

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .._errors import TeacherError, exception_text
+from .._errors import TeacherError, UnknownClassError, exception_text
 
 TASKS = ("classification", "regression")
 
@@ -400,16 +400,25 @@ def _check_classes(classes: Any) -> np.ndarray:
 def _label_index(classes: np.ndarray, labels: np.ndarray, name: str) -> np.ndarray:
     lookup = {(c.item() if isinstance(c, np.generic) else c): i for i, c in enumerate(classes)}
     out = np.empty(len(labels), dtype=int)
+    new: dict[Any, None] = {}  # the unknown labels, in order of first appearance
     for i, lab in enumerate(labels):
         key = lab.item() if isinstance(lab, np.generic) else lab
         j = lookup.get(key)
         if j is None:
-            known = list(lookup)
-            shown = ", ".join(map(repr, known[:10])) + (f", ... ({len(known)} in all)" if len(known) > 10 else "")
-            numeric = isinstance(key, (int, float)) and not isinstance(key, bool)
-            raise TeacherError(
-                f"{name} returned label {key!r}, which is not among its classes [{shown}]; pass classes=[...] "
-                "to as_teacher" + (", or task='regression' if these numbers are values" if numeric else "")
-            )
+            new.setdefault(key)
+            continue
         out[i] = j
+    if new:
+        known, unknown = list(lookup), list(new)
+        numeric = any(isinstance(k, (int, float)) and not isinstance(k, bool) for k in unknown)
+        raise UnknownClassError(
+            f"{name} returned {_some_labels(unknown, 'label')}, which {'is' if len(unknown) == 1 else 'are'} not "
+            f"among its classes [{_some_labels(known)}]; pass classes=[...] to as_teacher"
+            + (", or task='regression' if these numbers are values" if numeric else ""), unknown)
     return out
+
+
+def _some_labels(labels: list[Any], noun: str = "") -> str:
+    """``'label 3'``, ``'labels 3, -1'``, or the first ten and a count (just the list when no noun)."""
+    shown = ", ".join(map(repr, labels[:10])) + (f", ... ({len(labels)} in all)" if len(labels) > 10 else "")
+    return shown if not noun else f"{noun}{'s' if len(labels) > 1 else ''} {shown}"
