@@ -312,3 +312,38 @@ def test_cache_must_be_a_boolean():
     with pytest.raises(TypeError, match="cache must be True or False"):
         sd.as_teacher(lambda X: np.zeros(len(X), dtype=int), cache="no")
     assert sd.as_teacher(lambda X: np.zeros(len(X), dtype=int), cache=np.bool_(True)).cache
+
+
+# -- options an adapter does not take -----------------------------------------------------------
+def _sklearn_tree():
+    from sklearn.tree import DecisionTreeClassifier
+
+    return DecisionTreeClassifier().fit(np.eye(2), [0, 1])
+
+
+@pytest.mark.parametrize(
+    "make, options, message",
+    [
+        (lambda: lambda X: X[:, 0] > 0.5, {"device": "cuda"}, "device= is only for a torch module or a TorchScript "
+         "file; this teacher was detected as a callable"),
+        (lambda: lambda X: X[:, 0] > 0.5, {"dtype": "float64"}, "dtype= is only for a torch module .* a callable"),
+        (lambda: lambda X: X[:, 0] > 0.5, {"batchsize": 10}, "batchsize= is not a teacher option; .* batch_size="),
+        (_sklearn_tree, {"device": "cpu", "name": "t"}, "device= .*; name= is only for a callable; this teacher was "
+         "detected as a scikit-learn estimator"),
+        (lambda: "model.onnx", {"dtype": "float32"}, "dtype= .* detected as an ONNX model"),
+        (lambda: b"onnx bytes", {"device": "cpu"}, "device= .* detected as an ONNX model"),
+        (lambda: "model.pt", {"name": "t"}, "name= is only for a callable; .* detected as a TorchScript file, "
+         "which takes .*device=, dtype="),
+    ],
+)
+def test_options_the_detected_teacher_kind_does_not_take_are_named(make, options, message):
+    with pytest.raises(TypeError, match=message):
+        sd.as_teacher(make(), **options)
+
+
+def test_torch_options_on_a_torch_module_are_accepted_and_others_named():
+    torch = pytest.importorskip("torch")
+    t = sd.as_teacher(torch.nn.Linear(2, 2), device="cpu", dtype="float64")
+    assert t.dtype == torch.float64
+    with pytest.raises(TypeError, match="name= is only for a callable; this teacher was detected as a torch module"):
+        sd.as_teacher(torch.nn.Linear(2, 2), name="net")

@@ -10,6 +10,16 @@ from .oracle import Oracle
 
 __all__ = ["Teacher", "CallableTeacher", "Oracle", "as_teacher"]
 
+_COMMON = ("task", "classes", "batch_size", "cache", "output")
+# The options each adapter takes, by the kind as_teacher detects (ONNX's output= names an output).
+_OPTIONS = {
+    "a torch module": _COMMON + ("device", "dtype"),
+    "a TorchScript file": _COMMON + ("device", "dtype"),
+    "an ONNX model": _COMMON,
+    "a scikit-learn estimator": _COMMON,
+    "a callable": _COMMON + ("name",),
+}
+
 
 def as_teacher(obj: Any, **kwargs: Any) -> Teacher:
     """Wrap ``obj`` as a :class:`Teacher`.
@@ -18,7 +28,8 @@ def as_teacher(obj: Any, **kwargs: Any) -> Teacher:
     estimator, an ONNX model (``.onnx`` path, bytes or ``onnxruntime.InferenceSession``), a
     TorchScript file (``.pt`` / ``.pth``), or any callable ``f(X)`` returning probabilities,
     logits, labels or values. Keyword arguments (``task``, ``classes``, ``batch_size``, ``cache``,
-    ``device``) go to the adapter.
+    ``output``; ``device`` and ``dtype`` for torch modules and TorchScript files, ``name`` for a
+    callable) go to the adapter; an option the detected kind does not take is a ``TypeError``.
 
     >>> import numpy as np
     >>> t = as_teacher(lambda X: X.sum(axis=1), task="regression")
@@ -33,10 +44,12 @@ def as_teacher(obj: Any, **kwargs: Any) -> Teacher:
     if isinstance(obj, (str, Path)):
         suffix = Path(obj).suffix.lower()
         if suffix == ".onnx":
+            _check_options("an ONNX model", kwargs)
             from .onnx import OnnxTeacher
 
             return OnnxTeacher(obj, **kwargs)
         if suffix in (".pt", ".pth", ".torchscript"):
+            _check_options("a TorchScript file", kwargs)
             from .torch import load_torchscript
 
             if not Path(obj).is_file():
@@ -47,23 +60,40 @@ def as_teacher(obj: Any, **kwargs: Any) -> Teacher:
             "(load other models in Python and pass the object)"
         )
     if isinstance(obj, (bytes, bytearray)) or module.startswith("onnxruntime"):
+        _check_options("an ONNX model", kwargs)
         from .onnx import OnnxTeacher
 
         return OnnxTeacher(obj, **kwargs)
     if module.startswith("torch") or _is_torch_module(obj):
+        _check_options("a torch module", kwargs)
         from .torch import TorchTeacher
 
         return TorchTeacher(obj, **kwargs)
     if hasattr(obj, "fit") and hasattr(obj, "predict"):
+        _check_options("a scikit-learn estimator", kwargs)
         from .sklearn import SklearnTeacher
 
         return SklearnTeacher(obj, **kwargs)
     if callable(obj):
+        _check_options("a callable", kwargs)
         return CallableTeacher(obj, **kwargs)
     raise TypeError(
         f"cannot use a {type(obj).__name__} as a teacher: expected a torch module, a scikit-learn "
         "estimator, an ONNX model, or a callable f(X)"
     )
+
+
+def _check_options(kind: str, options: dict[str, Any]) -> None:
+    """A TypeError naming each option the adapter of ``kind`` does not take, and who takes it."""
+    bad = [k for k in options if k not in _OPTIONS[kind]]
+    if not bad:
+        return
+    why = []
+    for k in bad:
+        takers = [other for other, names in _OPTIONS.items() if k in names]
+        why.append(f"{k}= is only for {' or '.join(takers)}" if takers else f"{k}= is not a teacher option")
+    raise TypeError(f"as_teacher: {'; '.join(why)}; this teacher was detected as {kind}, which takes "
+                    f"{', '.join(name + '=' for name in _OPTIONS[kind])}")
 
 
 def _is_torch_module(obj: Any) -> bool:
