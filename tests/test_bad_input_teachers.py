@@ -347,3 +347,14 @@ def test_torch_options_on_a_torch_module_are_accepted_and_others_named():
     assert t.dtype == torch.float64
     with pytest.raises(TypeError, match="name= is only for a callable; this teacher was detected as a torch module"):
         sd.as_teacher(torch.nn.Linear(2, 2), name="net")
+
+
+def test_output_for_a_scikit_learn_estimator_is_named():
+    """The adapter decides how the estimator answers and overwrote output= silently."""
+    from sklearn.linear_model import LogisticRegression
+
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    clf = LogisticRegression().fit(X, (X[:, 0] > 0).astype(int))
+    with pytest.raises(TypeError, match="output= is only for .*detected as a scikit-learn estimator"):
+        sd.as_teacher(clf, output="labels")
+    assert sd.as_teacher(clf, output=None).predict(X[:3]).shape == (3,)

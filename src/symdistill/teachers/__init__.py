@@ -16,7 +16,8 @@ _OPTIONS = {
     "a torch module": _COMMON + ("device", "dtype"),
     "a TorchScript file": _COMMON + ("device", "dtype"),
     "an ONNX model": _COMMON,
-    "a scikit-learn estimator": _COMMON,
+    # The estimator decides how it answers (predict_proba for classifiers that have it, else predict).
+    "a scikit-learn estimator": ("task", "classes", "batch_size", "cache"),
     "a callable": _COMMON + ("name",),
 }
 
@@ -85,7 +86,9 @@ def as_teacher(obj: Any, **kwargs: Any) -> Teacher:
 
 def _check_options(kind: str, options: dict[str, Any]) -> None:
     """A TypeError naming each option the adapter of ``kind`` does not take, and who takes it."""
-    bad = [k for k in options if k not in _OPTIONS[kind]]
+    known = {name for names in _OPTIONS.values() for name in names}
+    # Another kind's option left at None asks for nothing; a misspelt one is always named.
+    bad = [k for k, v in options.items() if k not in _OPTIONS[kind] and (v is not None or k not in known)]
     if not bad:
         return
     why = []
