@@ -111,3 +111,17 @@ def test_random_trees_round_trip_and_predict_by_walking(tree, seed):
         while tree.children_left[i] >= 0:
             i = tree.children_left[i] if x[tree.feature[i]] <= tree.threshold[i] else tree.children_right[i]
         assert p == tree.classes[np.argmax(tree.value[i])]
+
+
+def test_value_holding_counts_gives_probabilities_and_shares():
+    # 'value' is class frequencies: counts (as scikit-learn keeps them) are valid, and so is a leaf
+    # no row reached (zeros). predict_proba rows sum to one; str prints shares, not 4000%.
+    dom = Domain.from_data(np.array([[0.0], [1.0]]), feature_names=["age"])
+    t = Tree(dom, "classification", np.array(["no", "yes"]), children_left=[1, -1, -1],
+             children_right=[2, -1, -1], feature=[0, -1, -1], threshold=[0.5, 0, 0],
+             value=[[50, 50], [40, 10], [0, 0]])
+    proba = t.predict_proba(np.array([[0.0], [1.0]]))
+    assert np.allclose(proba, [[0.8, 0.2], [0.5, 0.5]])
+    assert (t.classes[proba.argmax(axis=1)] == t.predict(np.array([[0.0], [1.0]]))).all()
+    assert "agreement 80%" in str(t) and "agreement 50%" in str(t)
+    assert t.to_json() == sd.load(t.to_json()).to_json()

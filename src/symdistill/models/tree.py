@@ -232,6 +232,12 @@ class Tree(SymbolicModel):
         """Index of the class each node predicts (argmax of its frequencies, first on ties)."""
         return np.argmax(self.value, axis=1)
 
+    @property
+    def class_shares(self) -> np.ndarray:
+        """``value`` with each node's row scaled to sum to one: 'value' may hold counts (a row of
+        zeros shares evenly, and still predicts the first class)."""
+        return _shares(self.value)
+
     def predict(self, X: Any) -> np.ndarray:
         """Class labels (classifiers) or values (regressors) for the rows of ``X``."""
         return self.predict_encoded(self.domain.encode(X))
@@ -239,7 +245,7 @@ class Tree(SymbolicModel):
     def predict_proba(self, X: Any) -> np.ndarray:
         if self.task != "classification":
             raise TypeError("predict_proba is only defined for classification trees")
-        return self.value[self.apply(X)]
+        return self.class_shares[self.apply(X)]
 
     # -- rendering -----------------------------------------------------------------------------
     def condition_text(self, i: int, left: bool = True) -> str:
@@ -258,7 +264,7 @@ class Tree(SymbolicModel):
             spread = float(np.ptp(self.value[leaves, 0])) if leaves.any() else 0.0
             return f"{number_text(self.value[i, 0], spread)}{'  (' + share[2:] + ')' if share else ''}"
         c = self.leaf_class[i]
-        return f"{self.classes[c]}  (agreement {100 * self.value[i, c]:.0f}%{share})"
+        return f"{self.classes[c]}  (agreement {100 * _shares(self.value[i:i + 1])[0, c]:.0f}%{share})"
 
     def __str__(self) -> str:
         lines: list[str] = []
@@ -334,6 +340,13 @@ class Tree(SymbolicModel):
             meta=meta,
             **lists,
         )
+
+
+def _shares(value: np.ndarray) -> np.ndarray:
+    """Rows of class frequencies (or counts) scaled to sum to one; a row of zeros shares evenly."""
+    total = value.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total > 0, value / total, 1.0 / value.shape[1])
 
 
 def _all_int64(values: list) -> bool:

@@ -108,7 +108,7 @@ def _leaf_label(tree: Any, i: int) -> tuple[str, str]:
     if tree.task == "regression":
         return f"{tree.value[i, 0]:.4g}", "#e8eef7"
     c = int(tree.leaf_class[i])
-    return f"{tree.classes[c]}\n{100 * tree.value[i, c]:.0f}% agree", _tint(colour(c))
+    return f"{tree.classes[c]}\n{100 * tree.class_shares[i, c]:.0f}% agree", _tint(colour(c))
 
 
 def _tint(hex_colour: str, amount: float = 0.65) -> tuple[float, float, float]:
