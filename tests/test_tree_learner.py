@@ -101,3 +101,18 @@ def test_bad_data_is_named():
         sd.distill(xor, np.zeros(5))
     with pytest.raises(DataError, match="at least 2 rows"):
         sd.distill(xor, np.zeros((1, 2)))
+
+
+@pytest.mark.parametrize("min_leaf", [1500, 2000, 2400])
+def test_lookahead_splits_keep_min_leaf_rows_on_each_side(min_leaf):
+    """The two-level lookahead chose cuts on a subsample's bins and ignored min_leaf: the root of 5,000
+    rows sent 1,250 to one side with min_leaf 1,500-2,400."""
+    X = np.random.default_rng(0).uniform(size=(500, 2))
+    f = lambda X: ((X[:, 0] > .8) ^ (X[:, 1] > .8)).astype(int)  # noqa: E731
+    learner = TreeLearner(max_size=4, min_leaf=min_leaf, random_state=0, refine_passes=0,
+                          min_node_samples=0).fit(f, X)
+    tree = learner.model_
+    internal = [i for i in range(len(tree.feature)) if tree.children_left[i] >= 0]
+    for i in internal:
+        for child in (tree.children_left[i], tree.children_right[i]):
+            assert tree.n_samples[child] >= min_leaf

@@ -327,12 +327,14 @@ class TreeLearner(Learner):
             return None
         j = int(feats[f])
         t = float(self._edges[j][b])
-        if j in self._cat_sizes:
-            return Split(j, 0.0, frozenset(range(int(np.floor(t)) + 1)), gain)
-        go = self._Z[idx, j] <= t
-        if go.all() or not go.any():
+        split = Split(j, 0.0, frozenset(range(int(np.floor(t)) + 1)), gain) if j in self._cat_sizes \
+            else Split(j, t, None, gain)
+        # The bins are judged on a subsample: the cut must still leave min_leaf rows (and at least
+        # one) on each side of the node's own rows, as every other split does.
+        n_left = int(split.goes_left(self._Z, idx).sum())
+        if min(n_left, len(idx) - n_left) < max(self.min_leaf, 1):
             return None
-        return Split(j, t, None, gain)
+        return split
 
     # -- refinement ----------------------------------------------------------------------------
     def _route(self, start: int, rows: np.ndarray) -> np.ndarray:
