@@ -65,8 +65,7 @@ class Feature:
         """
         if _BARE_NAME.fullmatch(self.name) and self.name not in _RESERVED:
             return self.name
-        return "`" + "".join(_ESCAPED.get(ch, ch) if ch.isprintable() else repr(ch)[1:-1]
-                             for ch in self.name) + "`"
+        return "`" + escape_unprintable(self.name, _ESCAPED) + "`"
 
     def threshold_text(self, x: float) -> str:
         """``x`` with 6 significant digits, or as many more as keep it within 1e-4 of this feature's
@@ -436,17 +435,13 @@ def _has_categorical(domain: Domain) -> bool:
     return any(f.is_categorical for f in domain.features)
 
 
-def _refuse_sparse(X: Any) -> None:
-    """scipy.sparse matrices are named: ``np.asarray`` wraps one as a single object (shape ())."""
+def _read_array(X: Any, dtype: Any = None) -> np.ndarray:
+    """``X`` as an array, with an error naming what cannot be one (NumPy makes None, a generator, a
+    string, a dict or a scipy.sparse matrix a single object of shape ()), and masked arrays refused
+    where a cell is masked."""
     if hasattr(X, "toarray") and hasattr(X, "nnz"):
         raise DataError(f"the data is a sparse matrix ({type(X).__name__}); symdistill reads dense rows: pass "
                         "X.toarray() (the teacher then gets dense rows too)")
-
-
-def _read_array(X: Any, dtype: Any = None) -> np.ndarray:
-    """``X`` as an array, with an error naming what cannot be one (NumPy makes None, a generator, a
-    string or a dict a single object of shape ()), and masked arrays refused where a cell is masked."""
-    _refuse_sparse(X)
     if X is None or isinstance(X, (str, bytes, dict)) or (hasattr(X, "__next__") and hasattr(X, "__iter__")):
         what = "None" if X is None else "an iterator" if hasattr(X, "__next__") else f"a {type(X).__name__}"
         raise DataError(f"the data is {what}, not rows: pass a 2-D array, a list of rows or a DataFrame"
@@ -469,6 +464,17 @@ def _as_2d_array(X: Any) -> np.ndarray:
     if arr.shape[0] == 0:
         raise DataError(f"data has no rows (shape {arr.shape}): need at least one row")
     return arr
+
+
+def escape_unprintable(text: str, also: dict[str, str] | None = None) -> str:
+    """``text`` with unprintable characters written as Python's ``repr`` writes them (``\\n``,
+    ``\\x00``), and the characters in ``also`` replaced by their escapes, so it prints on one line.
+
+    >>> print(escape_unprintable("a\\tb\\n"), escape_unprintable("x`y", {"`": "\\\\`"}))
+    a\\tb\\n x\\`y
+    """
+    also = also or {}
+    return "".join(also.get(ch, ch) if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def number_text(x: float, spread: float) -> str:

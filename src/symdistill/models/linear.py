@@ -45,7 +45,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from .._errors import ModelFormatError
-from ..domain import Domain
+from ..domain import Domain, escape_unprintable
 from .base import (SymbolicModel, check_distinct_labels, domain_from_json, labels_from_json, labels_to_json,
                    register_model, require)
 
@@ -115,7 +115,7 @@ class Factor:
         if self.category is not None:
             label = str(f.category_label(self.category))
             if printed:
-                label = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in label)
+                label = escape_unprintable(label)
             return f"[{name}={label}]"
         if self.knot is None:
             return f"[{name}]" if f.kind == "binary" else name

@@ -178,8 +178,9 @@ class Teacher:
             out = np.asarray(raw, dtype=object)
         return out
 
-    def _interpret(self, raw: Any, n: int) -> np.ndarray:
-        out = self._as_array(raw)
+    def _interpret(self, out: np.ndarray, n: int) -> np.ndarray:
+        """``out`` (a batch's answer, already an array: :meth:`_forward_counted`) read as the teacher's
+        kind of answer for ``n`` rows."""
         if out.ndim == 0 or out.shape[0] != n:
             raise TeacherError(f"{self.name} returned shape {out.shape} for {n} rows; expected one answer per row")
         if out.ndim > 2 or (out.ndim == 2 and out.shape[1] == 0):
