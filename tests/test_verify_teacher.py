@@ -78,8 +78,11 @@ def test_refine_leaves_teacher_violations_alone() -> None:
     bump = lambda X: ((X[:, 0] > 0.5) & (X[:, 0] <= 0.7)).astype(int)  # noqa: E731
     X = np.random.default_rng(0).uniform(size=(300, 2))
     tree = bump_tree({"form": "tree", "method": "pedagogical", "random_state": 0})
+    saved = tree.to_dict()
     out = sd.refine(tree, bump, X, constraints=[sd.monotonic("x0")], max_rounds=3)
     assert out.meta["refinement"]["rounds"] == 0
+    # No round ran: the result is a copy; the user's model is left as it was.
+    assert tree.to_dict() == saved and "refinement" not in tree.meta and out is not tree
     assert out.meta["refinement"]["teacher_violations"] == ["the prediction is monotonically increasing in x0"]
 
 

@@ -103,6 +103,8 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
         current = distill(t, _with_rows(X, added, dom), form=form, max_size=model.size, method=method,
                           random_state=seed, **options)
     after = float(fidelity(current, t, X_eval).value)
+    if current is model:
+        current = model.copy()  # no round ran: the user's model is returned as a new one, left unchanged
     current.meta["refinement"] = {
         "rounds": rounds,
         "query_rows_added": int(len(added)),

@@ -1,0 +1,145 @@
+"""The README's Python examples run as written.
+
+Each ```python block of README.md is executed in order in a namespace holding what its text assumes
+(``net``, ``X``, ``gru``, ...): small real teachers made here. A block that fails, or a README that
+gains or loses a block without this file knowing what it needs, fails the test.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill.models.tree import Tree
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+# What each block needs, by its first line (a new block must be added here).
+NEEDS = {
+    'tree = sd.distill(net, X, form="tree"': "tabular",
+    'rules = sd.distill(net, X, form="rules", max_size=8': "tabular",
+    'rules = sd.distill(net, X, form="rules", method="decompositional"': "concepts",
+    'lin = sd.distill(net, X, form="linear"': "tabular",
+    'open("model.c", "w")': "tabular",
+    'v = sd.verify(tree, "age < 18': "tabular",
+    "front = sd.frontier(net, X": "tabular",
+    'teacher = sd.as_sequence_teacher(gru': "sequence",
+}
+
+
+def python_blocks() -> list[str]:
+    return re.findall(r"^```python\n(.*?)^```", README.read_text(encoding="utf-8"), flags=re.S | re.M)
+
+
+def _kind(block: str) -> str:
+    first = next(line for line in block.splitlines() if line.strip() and not line.startswith("import "))
+    kinds = [kind for start, kind in NEEDS.items() if first.startswith(start)]
+    assert kinds, f"README has a Python block this test does not know; add what it needs to NEEDS: {first!r}"
+    return kinds[0]
+
+
+def _tabular() -> dict:
+    """Loan-style rows (age, income, sex) and a scikit-learn network approving some of them."""
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import make_column_transformer
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    rng = np.random.default_rng(0)
+    n = 900
+    X = pd.DataFrame({"age": rng.integers(16, 80, n), "income": rng.uniform(10, 120, n).round(1),
+                      "sex": rng.choice(["F", "M"], n)})
+    y = np.where((X["age"] >= 18) & (X["income"] > 30 + 0.3 * X["age"]), "approve", "deny")
+    net = make_pipeline(make_column_transformer((OneHotEncoder(), ["sex"]), remainder=StandardScaler()),
+                        MLPClassifier(hidden_layer_sizes=(16,), max_iter=500, random_state=0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net.fit(X, y)
+    reg = sd.distill(lambda R: np.clip(R["income"].to_numpy() * 0.8, 0, 100), X, form="tree", max_size=8,
+                     task="regression", random_state=0, progress=False)
+    dfa = sd.DFA.from_regex("(0|1)*1", "01")
+    return {"net": net, "X": X[:600], "X_new": X[600:650], "X_test": X[600:], "X_holdout": X[600:],
+            "reg": reg, "dfa": dfa}
+
+
+def _concepts() -> dict:
+    """A torch MLP whose middle layer, named "concepts", has three units."""
+    torch = pytest.importorskip("torch")
+    from collections import OrderedDict
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(0, 1, (800, 4)).astype(np.float32)
+    y = ((X[:, 0] > 0.5) & (X[:, 1] > 0.4)).astype(np.int64)
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(OrderedDict([
+        ("hidden", torch.nn.Linear(4, 16)), ("relu", torch.nn.ReLU()),
+        ("concepts", torch.nn.Linear(16, 3)), ("sigmoid", torch.nn.Sigmoid()),
+        ("out", torch.nn.Linear(3, 2))]))
+    opt = torch.optim.Adam(net.parameters(), lr=0.05)
+    xt, yt = torch.as_tensor(X), torch.as_tensor(y)
+    for _ in range(150):
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(net(xt), yt).backward()
+        opt.step()
+    return {"net": net.eval(), "X": X}
+
+
+def _sequence() -> dict:
+    """A GRU under the embedding / rnn / head convention, trained briefly on "ends with 1"."""
+    torch = pytest.importorskip("torch")
+
+    class GRU(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.embedding = torch.nn.Embedding(2, 4)
+            self.rnn = torch.nn.GRU(4, 8, batch_first=True)
+            self.head = torch.nn.Linear(8, 1)
+
+        def forward(self, tokens):
+            _, h = self.rnn(self.embedding(tokens))
+            return self.head(h[-1])[:, 0]
+
+    torch.manual_seed(0)
+    rng = np.random.default_rng(0)
+    gru = GRU()
+    opt = torch.optim.Adam(gru.parameters(), lr=0.05)
+    for _ in range(4):
+        for length in range(1, 9):
+            x = torch.as_tensor(rng.integers(0, 2, size=(32, length)))
+            opt.zero_grad()
+            torch.nn.functional.binary_cross_entropy_with_logits(gru(x), x[:, -1].float()).backward()
+            opt.step()
+    return {"gru": gru.eval()}
+
+
+def test_every_python_block_of_the_readme_runs(tmp_path, monkeypatch, capsys):
+    blocks = python_blocks()
+    assert len(blocks) >= 8, "the README lost its examples"
+    kinds = [_kind(b) for b in blocks]
+    assert set(NEEDS.values()) <= set(kinds), "NEEDS names a block the README no longer has"
+    monkeypatch.chdir(tmp_path)  # the export and report examples write files
+    makers = {"tabular": _tabular, "concepts": _concepts, "sequence": _sequence}
+    spaces: dict[str, dict] = {}
+    for block, kind in zip(blocks, kinds):
+        if kind not in spaces:
+            spaces[kind] = {"sd": sd, **makers[kind]()}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # budget and unread-module warnings are the examples' business
+            try:
+                exec(compile(block, f"README block {block.splitlines()[0]!r}", "exec"), spaces[kind])
+            except Exception as e:
+                raise AssertionError(f"README example failed: {block.splitlines()[0]!r}: "
+                                     f"{type(e).__name__}: {e}") from e
+    tab = spaces["tabular"]
+    # What the examples claim of their results, checked on what they made.
+    assert isinstance(tab["tree"], Tree) and tab["rules"].size <= 8 and tab["lin"].size <= 5
+    assert sd.load("tree.json") == tab["tree"]  # saved, and left as it was by verify and refine
+    assert (tmp_path / "report.html").is_file() and (tmp_path / "model.c").is_file()
+    assert spaces["sequence"]["dfa"].size <= 50
+    assert "ELSE" in capsys.readouterr().out  # the rule set printed as a decision list
