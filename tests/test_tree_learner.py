@@ -116,3 +116,16 @@ def test_lookahead_splits_keep_min_leaf_rows_on_each_side(min_leaf):
     for i in internal:
         for child in (tree.children_left[i], tree.children_right[i]):
             assert tree.n_samples[child] >= min_leaf
+
+
+def test_a_splits_two_children_are_topped_up_in_one_teacher_call(monkeypatch):
+    # A teacher with a fixed cost per call (a pipeline, a remote model) pays per call, not per row.
+    splits = []
+    apply_split = TreeLearner._apply_split
+    monkeypatch.setattr(TreeLearner, "_apply_split", lambda self, i, s: (splits.append(i), apply_split(self, i, s)))
+    X = np.random.default_rng(0).uniform(size=(300, 3))
+    t = sd.as_teacher(lambda X: ((X[:, 0] > 0.5) ^ (X[:, 1] > 0.3) | (X[:, 2] > 0.8)).astype(int))
+    tree = sd.distill(t, X, max_size=8, random_state=0, n_samples=1000, progress=False)
+    assert tree.size == 8 and len(splits) >= 7
+    # The user's rows, the determinism probe, the rows sampled up to n_samples, one call per split.
+    assert t.n_calls <= 3 + len(splits)

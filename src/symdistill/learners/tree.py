@@ -149,19 +149,23 @@ class TreeLearner(Learner):
     def _channels(self, idx: np.ndarray) -> np.ndarray:
         return channels(self._target[idx], self._w[idx], self._regression)
 
-    def _top_up(self, node: _Node) -> None:
-        """Sample rows in the node's region until it holds ``min_node_samples``; keep its mass."""
-        missing = self.min_node_samples - len(node.idx)
-        if missing <= 0 or node.box.is_empty():
+    def _top_up(self, *nodes: _Node) -> None:
+        """Sample rows in each node's region until it holds ``min_node_samples``; keep its mass.
+
+        The nodes' rows go to the teacher in one batch (a split's two children: half the calls,
+        which is what a teacher with a fixed cost per call, such as a pipeline, pays for)."""
+        parts = []
+        for node in nodes:
+            missing = self.min_node_samples - len(node.idx)
+            if missing <= 0 or node.box.is_empty():
+                continue
+            Zs = self._sampler.sample(node.box, missing)
+            Zs = Zs[node.box.contains(Zs)]
+            if len(Zs):
+                parts.append((node, Zs))
+        if not parts:
             return
-        Zs = self._sampler.sample(node.box, missing)
-        Zs = Zs[node.box.contains(Zs)]
-        if not len(Zs):
-            return
-        ans = self._oracle.label(Zs)
-        mass = self._w[node.idx].sum() if len(node.idx) else 0.0
-        start = len(self._Z)
-        self._Z = self._append_rows(Zs)
+        ans = self._oracle.label(np.vstack([Zs for _, Zs in parts]))
         if self._regression:
             self._y = np.concatenate([self._y, ans.values])
             self._target = np.concatenate([self._target, ans.values - self._offset])
@@ -169,13 +173,17 @@ class TreeLearner(Learner):
             self._y = np.concatenate([self._y, ans.y])
             new_t = ans.proba if self.criterion == "soft" else np.eye(self._k)[ans.y]
             self._target = np.vstack([self._target, new_t])
-        new_idx = np.arange(start, len(self._Z))
-        node.idx = np.concatenate([node.idx, new_idx])
-        self._w = np.concatenate([self._w, np.zeros(len(new_idx))])
-        if mass > 0:
-            self._w[node.idx] = mass / len(node.idx)
-        else:  # an empty region: give sampled rows the weight of one real row in all
-            self._w[new_idx] = 1.0 / len(new_idx)
+        for node, Zs in parts:
+            mass = self._w[node.idx].sum() if len(node.idx) else 0.0
+            start = len(self._Z)
+            self._Z = self._append_rows(Zs)
+            new_idx = np.arange(start, len(self._Z))
+            node.idx = np.concatenate([node.idx, new_idx])
+            self._w = np.concatenate([self._w, np.zeros(len(new_idx))])
+            if mass > 0:
+                self._w[node.idx] = mass / len(node.idx)
+            else:  # an empty region: give sampled rows the weight of one real row in all
+                self._w[new_idx] = 1.0 / len(new_idx)
 
     def _append_rows(self, Zs: np.ndarray) -> np.ndarray:
         """``self._Z`` with ``Zs`` appended, as a view of a buffer that doubles when full (top-ups
@@ -209,9 +217,9 @@ class TreeLearner(Learner):
             self._apply_split(i, nd.candidate)
             leaves += 1
             self._bar.update(1)
+            self._top_up(self._nodes[nd.left], self._nodes[nd.right])
             for c in (nd.left, nd.right):
                 child = self._nodes[c]
-                self._top_up(child)
                 self._evaluate(child)
                 if child.candidate is not None:
                     heapq.heappush(heap, (-child.priority, c))
