@@ -68,6 +68,20 @@ def test_linear(dom, tmp_path, link, k):
     np.testing.assert_array_equal(got, expected(model, Z))
 
 
+def test_softmax_agrees_where_huge_rows_make_a_score_nan(tmp_path):
+    """inf - inf gives a NaN score on finite rows near the largest double: ``predict`` must pick the
+    class the exported code picks (the first one no later score beats), not the NaN's."""
+    rng = np.random.default_rng(5)
+    dom = sd.Domain.from_data(np.array([[-1e308, -1e308, -5.0], [1e308, 1e308, 5.0]]), feature_names=["a", "b", "s"])
+    coef = rng.choice([-2.0, -1.0, 0.0, 1.0, 2.0], size=(4, 3))
+    coef[rng.integers(4)] = [2.0, -2.0, 0.0]  # this class's score is NaN on the rows below
+    model = sd.models.LinearModel(dom, "classification", np.array(["p", "q", "r", "s"]), terms=[0, 1, 2], coef=coef,
+                                  intercept=rng.normal(size=4))
+    Z = np.column_stack([np.full(200, 1e308), np.full(200, 1e308), rng.uniform(-5, 5, 200)])
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.testing.assert_array_equal(python_answers(tmp_path, model, Z), expected(model, Z))
+
+
 def test_deep_tree_beyond_python_indentation_limit(dom, tmp_path):
     tree = random_tree(np.random.default_rng(4), dom, n_leaves=130, classes=["a", "b"], chain=True)
     assert tree.depth > 100  # CPython refuses more than 100 indentation levels

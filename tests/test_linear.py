@@ -84,6 +84,23 @@ def test_scores_are_summed_in_term_order_whatever_the_batch():
     np.testing.assert_array_equal(S, expected)
 
 
+def test_softmax_class_is_read_left_to_right_when_a_score_is_not_a_number():
+    """A class wins by a higher score than every earlier class (``s[r] > s[best]``, what every
+    exporter writes). On a row near the largest double a score can be inf - inf = NaN: np.argmax
+    picked that class, while the C, Python and ONNX exports kept the first highest number."""
+    dom = Domain.from_data(np.array([[-1e308, -1e308, -5.0], [1e308, 1e308, 5.0]]), feature_names=["a", "b", "s"])
+    nan_row, scores = [2.0, -2.0, 0.0], {"1": [0.0, 0.0, 1.0], "2": [0.0, 0.0, 2.0]}
+    Z = np.array([[1e308, 1e308, 1.0]])
+    for pattern, want in [(("1", "nan", "2"), "z"), (("2", "nan", "1"), "x"), (("1", "2", "nan"), "y"),
+                          (("nan", "2", "1"), "x")]:
+        coef = [nan_row if p == "nan" else scores[p] for p in pattern]
+        m = LinearModel(dom, "classification", np.array(["x", "y", "z"]), terms=[0, 1, 2], coef=coef,
+                        intercept=[0.0, 0.0, 0.0])
+        with np.errstate(over="ignore", invalid="ignore"):
+            assert np.isnan(m.decision_function_encoded(Z)[0, pattern.index("nan")])
+            assert m.predict(Z).tolist() == [want], pattern
+
+
 def test_hinge_and_product_terms_evaluate_and_print():
     dom = Domain.from_data(np.array([[0.0, 1.0], [2.0, 5.0], [1.0, 2.0]]), feature_names=["u", "v"])
     m = LinearModel(dom, "regression", None, terms=[Term.hinge(0, 1.0, 1), Term.hinge(0, 1.0, -1), Term.product(0, 1)],

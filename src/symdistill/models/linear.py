@@ -417,7 +417,14 @@ class LinearModel(SymbolicModel):
         s = self.decision_function_encoded(Z)
         if self.link == "logistic":
             return (s > 0).astype(np.int64)
-        return np.argmax(s, axis=1)
+        # Left to right, a class wins by a score above the best so far: what every exporter writes
+        # (``if (s[r] > s[best]) best = r``). np.argmax would pick a NaN score (inf - inf, on rows
+        # near the largest double), which the exported code never does.
+        best, top = np.zeros(len(s), dtype=np.int64), s[:, 0]
+        for r in range(1, s.shape[1]):
+            wins = s[:, r] > top
+            best[wins], top = r, np.where(wins, s[:, r], top)
+        return best
 
     def predict_encoded(self, Z: np.ndarray) -> np.ndarray:
         if self.task == "regression":
