@@ -57,6 +57,18 @@ def test_other_models(dom, tmp_path, kind):
         assert got == [str(i) for i in expected(model, Z)]
 
 
+def test_rules_testing_an_empty_category_set_consult_without_warnings(dom, tmp_path):
+    """``in {}`` / ``not in {}`` read no feature (``fail`` / ``true``): the feature's variable in the
+    clause head was a singleton, which SWI-Prolog warns about on consult."""
+    from symdistill.models.rules import Condition, Rule, RuleSet
+
+    rules = [Rule((Condition(3, "in", []),), 0), Rule((Condition(4, "not in", []), Condition(0, "<=", 0.5)), 1),
+             Rule((Condition(3, "not in", []),), 2)]
+    model = RuleSet(dom, "classification", hostile_classes(3), rules, Rule((), 0))
+    Z = probe_rows(model, 200)
+    assert prolog_answers(tmp_path, model, Z) == [str(i) for i in expected(model, Z)]  # and nothing on stderr
+
+
 @pytest.mark.parametrize("link, k", [("logistic", 2), ("softmax", 3), ("identity", None)])
 def test_linear(dom, tmp_path, link, k):
     model = random_linear(np.random.default_rng(3), dom, link=link, classes=None if k is None else hostile_classes(k))

@@ -31,7 +31,7 @@ import re
 from .._version import __version__
 from ._text import check_identifier, exact_float
 from .ir import (
-    Automaton, BodyEmitter, DecisionList, Hinge, Indicator, LessEq, LinearScores, Literal, Node, Program, Value,
+    Automaton, BodyEmitter, DecisionList, Hinge, Indicator, IsIn, LessEq, LinearScores, Literal, Node, Program, Value,
     tree_rules,
 )
 
@@ -179,7 +179,8 @@ class _PrologEmitter(BodyEmitter):
 
     def _decision_list(self, dl: DecisionList) -> None:
         for rule in dl.rules:
-            used = {lit.test.feature for lit in rule.literals}
+            # ``in {}`` / ``not in {}`` read no variable (``fail`` / ``true``): in the head it would be a singleton
+            used = {lit.test.feature for lit in rule.literals if not isinstance(lit.test, IsIn) or lit.test.codes}
             conds = ", ".join(self._test(lit) for lit in rule.literals)
             head = self._head_list(used)
             if dl.exclusive:
