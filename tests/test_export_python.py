@@ -97,6 +97,13 @@ def test_bad_rows_are_rejected_with_the_feature_named(dom, tmp_path):
         mod.predict(good[:-1])
     with pytest.raises(ValueError, match="unknown category 'nope'"):
         mod.predict(good[:-1] + ["nope"])
+    for bad in ("abc", None, 1j, [1.0]):  # not a number: named by feature, as the model's predict does
+        with pytest.raises(ValueError, match=r"feature .*#0.*: .* is not a number"):
+            mod.predict([bad] + good[1:])
+        with pytest.raises(ValueError, match=r"feature .*#0.*: .* is not a number"):
+            mod.predict_encoded([bad] + [0.0] * 4)
+        with pytest.raises(sd.DataError, match="#0"):
+            tree.predict(np.array([[bad] + good[1:]], dtype=object))
     for bad in (float("nan"), float("inf"), -float("inf")):  # the model's predict refuses them too
         with pytest.raises(ValueError, match=r"feature .*#0.*: .* is not a finite number"):
             mod.predict([bad] + good[1:])

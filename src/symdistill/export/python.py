@@ -71,12 +71,19 @@ def encode(x):
     for j, v in enumerate(row):
         codes = _CODES[j]
         if codes is None:
-            z.append(float(v))
+            z.append(_number(j, v))
         elif v in codes:
             z.append(float(codes[v]))
         else:
             raise ValueError("feature %r: unknown category %r; expected one of %r" % (FEATURES[j], v, CATEGORIES[j]))
     return z
+
+
+def _number(j, v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        raise ValueError("feature %r: %r is not a number" % (FEATURES[j], v)) from None
 
 
 def predict(x):
@@ -86,9 +93,10 @@ def predict(x):
 
 def predict_encoded(z):
     """Prediction for one encoded row (categorical features as category codes)."""
-    row = [float(v) for v in z]
+    row = list(z)
     if len(row) != len(FEATURES):
         raise ValueError("expected %d feature values (%s), got %d" % (len(FEATURES), ", ".join(FEATURES), len(row)))
+    row = [_number(j, v) for j, v in enumerate(row)]
     for j, v in enumerate(row):
         if v - v != 0.0:  # NaN or infinite, as the model's predict refuses them
             raise ValueError("feature %r: %r is not a finite number" % (FEATURES[j], v))
