@@ -211,6 +211,26 @@ int main(void)
     assert [s.decode("utf-8") for s in out] == want
 
 
+@pytest.mark.parametrize("where", ["feature", "class", "category", "symbol"])
+def test_names_holding_a_nul_character_are_refused_by_name(dom, where):
+    """A C string ends at its first NUL: the tables read 'a' for 'a\\0b' (and two names could read
+    the same); the export refuses such a name instead of truncating it."""
+    name = "a\0b"
+    if where == "symbol":
+        model = MooreMachine(["x", name], [[0, 0]], ["one"])
+    else:
+        f0, *rest = dom.features
+        cat = rest[-1]
+        if where == "feature":
+            f0 = Feature(name, f0.kind, f0.lower, f0.upper)
+        elif where == "category":
+            rest[-1] = Feature(cat.name, cat.kind, cat.lower, cat.upper, (name,) + cat.categories[1:])
+        classes = ["x", name] if where == "class" else ["x", "y"]
+        model = random_tree(np.random.default_rng(0), Domain((f0, *rest)), n_leaves=3, classes=classes)
+    with pytest.raises(ValueError, match=r"'a\\x00b'.*NUL"):
+        sd.export(model, "c")
+
+
 def test_automata(tmp_path):
     rng = np.random.default_rng(9)
     dfa = DFA.from_regex("(0|1)*0(0|1)(0|1)", "01")  # third symbol from the end is 0

@@ -25,7 +25,8 @@ as its category code (the index of its label in ``<prefix>_feature_categories[j]
 values are written with 17 significant digits at most but always as the exact double (shortest
 round-trip text), so the compiled code agrees with ``predict`` bit for bit, on thresholds too.
 Every user-provided name becomes an escaped string constant (octal escapes for anything but
-printable ASCII; ``?`` escaped against trigraphs); comments carry names only in a JSON-escaped form
+printable ASCII; ``?`` escaped against trigraphs; a name holding a NUL character, which would end
+the string, is refused); comments carry names only in a JSON-escaped form
 without ``/`` or ``?`` (so no ``*/``, ``/*`` or trigraph).
 """
 
@@ -121,6 +122,9 @@ class _CEmitter(BodyEmitter):
     def _string(self, text: str) -> str:
         """A C expression for ``text``: a string literal, or, past the 4,095 bytes a C99 compiler must
         accept in one literal, the name of a ``char`` array holding it."""
+        if "\0" in text:
+            raise ValueError(f"cannot write {text!r} as a C string: a NUL character ends a C string, so the "
+                             "name would read cut short; rename it to export to C")
         data = text.encode("utf-8")
         if len(data) <= MAX_LITERAL:
             return c_string(text)
