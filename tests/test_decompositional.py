@@ -483,6 +483,45 @@ def test_a_single_logit_network_is_told_how_to_be_read_as_a_classifier() -> None
     assert rules.classes.tolist() == [0, 1] and np.mean(rules.predict(X) == ref) > 0.9
 
 
+class _SqueezedSigmoid(torch.nn.Module):
+    """A binary network whose forward squeezes its sigmoid output to one value per row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        self.fc, self.act = torch.nn.Linear(4, 6), torch.nn.Tanh()
+        self.out, self.prob = torch.nn.Linear(6, 1), torch.nn.Sigmoid()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.prob(self.out(self.act(self.fc(x)))).squeeze(1)
+
+
+def test_the_output_layers_activation_is_not_a_hidden_layer() -> None:
+    """A final Linear + Sigmoid (a binary classifier's probability) was read as a hidden layer of
+    one unit: its 'clause' was the prediction itself, rewritten over the inputs pedagogically,
+    ``layer=-1`` (and concept rules) read the output, and the network had 'two hidden layers'."""
+    nn = torch.nn
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1), nn.Sigmoid()).eval()
+    assert [(h.name, h.width) for h in activation_reader(net).layers] == [("0", 8)]
+    assert [h.name for h in activation_reader(_SqueezedSigmoid().eval()).layers] == ["fc"]
+    X = np.random.default_rng(0).uniform(size=(300, 4))
+    assert read_activations(net, X).shape == (300, 8)  # layer=-1: the last hidden layer
+    rules = sd.distill(net, X, form="rules", method="decompositional", task="classification", max_size=4,
+                       random_state=0, n_samples=600)
+    assert rules.meta["layers"] == ["0"]
+    concepts = sd.distill(net, X, form="rules", layer=-1, task="classification", max_size=3, random_state=0,
+                          n_samples=600)
+    assert concepts.domain.n_features == 8
+    with pytest.raises(UnsupportedModelError, match="layer '0' is the output layer: its activation is the network's "
+                                                    "output, not a hidden layer; .*method='pedagogical'"):
+        activation_reader(nn.Sequential(nn.Linear(4, 1), nn.Sigmoid()))
+    onnx_layers = activation_reader(_onnx_bytes(net, 4, dynamo=False)).layers
+    assert [(h.name, h.width) for h in onnx_layers] == [("0", 8)]
+    with pytest.raises(UnsupportedModelError, match="layer '0' is the output layer"):
+        activation_reader(_onnx_bytes(nn.Sequential(nn.Linear(4, 1), nn.Sigmoid()), 4, dynamo=False))
+
+
 # -- part 3: concept rules ------------------------------------------------------------------------
 class _Bottleneck(torch.nn.Module):
     """Inputs -> three concepts (sigmoid units, set by hand) -> class 1 iff ``big and round``."""

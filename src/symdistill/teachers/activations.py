@@ -1,7 +1,9 @@
 """Read the hidden activations of a network: the input of decompositional extraction.
 
 A *hidden layer* here is a fully connected layer followed by an element-wise activation; its
-activations are the activation's outputs, one column per unit. Two kinds of network are read:
+activations are the activation's outputs, one column per unit. The output layer's activation (a
+final ``nn.Sigmoid``, whose output is the network's, up to shape) is not a hidden layer: it is the
+prediction itself. Two kinds of network are read:
 
 * torch modules: ``nn.Linear`` modules each followed by an activation module (``nn.ReLU``,
   ``nn.Sigmoid``, ``nn.Tanh``, ``nn.GELU``), in an ``nn.Sequential`` or as named submodules of a
@@ -171,7 +173,7 @@ class TorchActivations(ActivationReader):
         device, dtype = self._params()
         try:
             with torch.no_grad(), _eval(self.module):
-                self.module(torch.zeros((2, linears[0].in_features), device=device, dtype=dtype))
+                final = self.module(torch.zeros((2, linears[0].in_features), device=device, dtype=dtype))
         except Exception as exc:
             raise UnsupportedModelError(
                 f"tracing {type(self.module).__name__} on rows of {linears[0].in_features} features failed "
@@ -183,7 +185,8 @@ class TorchActivations(ActivationReader):
         for m, _, _ in calls:
             counts[m] = counts.get(m, 0) + 1
         layers: list[HiddenLayer] = []
-        for (m, _, out), (nxt, nxt_in, _) in zip(calls, calls[1:]):
+        output_layers: list[str] = []
+        for p, ((m, _, out), (nxt, nxt_in, _)) in enumerate(zip(calls, calls[1:])):
             kind = _TORCH_ACTIVATIONS.get(type(nxt).__name__)
             if not isinstance(m, torch.nn.Linear) or kind is None or counts[m] != 1:
                 continue
@@ -192,14 +195,18 @@ class TorchActivations(ActivationReader):
             # ``out`` may have been overwritten by an in-place activation: compare identities first.
             if nxt_in is not out and not torch.equal(nxt_in, out):
                 continue
+            later = calls[p + 2:]
+            if _is_output(calls[p + 1][2], final) and not any(isinstance(c, torch.nn.Linear) for c, _, _ in later):
+                output_layers.append(leaves[m])  # the output layer's activation (a final Sigmoid)
+                continue
             self._linears.append(m)
             self._acts.append(nxt)
             layers.append(HiddenLayer(leaves[m], len(layers), int(m.out_features), kind, (leaves[nxt],)
                                       if counts[nxt] == 1 else ()))
         if not layers:
             raise UnsupportedModelError(
-                f"{type(self.module).__name__} has no nn.Linear layer followed by an activation module; "
-                f"supported: {SUPPORTED}")
+                f"{type(self.module).__name__} has no nn.Linear layer followed by an activation module"
+                f"{_output_note(output_layers)}; supported: {SUPPORTED}")
         read = set(self._linears) | set(self._acts)
         skipped = sorted({f"{leaves[m]} ({type(m).__name__})" for m, _, _ in calls
                           if m not in read and type(m).__name__ not in _PASSIVE and not isinstance(m, torch.nn.Linear)})
@@ -241,6 +248,26 @@ def _warn_not_read(owner: str, linear: str, layers: Sequence[HiddenLayer], skipp
                       "the rules are read from the layers listed", stacklevel=stacklevel)
 
 
+def _is_output(activation: Any, final: Any) -> bool:
+    """Whether a traced activation's output is the module's output (its first one), up to shape."""
+    import torch
+
+    if isinstance(final, (tuple, list)) and final:
+        final = final[0]
+    if activation is final:
+        return True
+    return (isinstance(activation, torch.Tensor) and isinstance(final, torch.Tensor)
+            and activation.numel() == final.numel() and torch.equal(activation.reshape(-1), final.reshape(-1)))
+
+
+def _output_note(output_layers: Sequence[str]) -> str:
+    """Why a network whose only activated linear layer is its output layer has no hidden layer."""
+    if not output_layers:
+        return ""
+    return (f" (layer {output_layers[-1]!r} is the output layer: its activation is the network's output, not a "
+            "hidden layer; a network without hidden layers is distilled with method='pedagogical')")
+
+
 _NAMED = 12  # parts named in that warning; a graph of many unread nodes gets a count of the rest
 
 
@@ -261,6 +288,9 @@ class _eval:
 
 # -- ONNX -----------------------------------------------------------------------------------------
 _ONNX_ACTIVATIONS = {"Relu": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "Gelu": "gelu"}
+# Nodes that pass a tensor on with its values unchanged: an activation so passed to a graph output is
+# the output layer's, not a hidden layer's.
+_ONNX_SHAPE = {"Identity", "Cast", "Reshape", "Flatten", "Squeeze", "Unsqueeze"}
 # Nodes that change nothing a layer-wise reading would miss, like the torch reader's passive modules:
 # shape plumbing, linear maps (an input map, the output layer), activations that follow no linear
 # map, and the output's softmax or label. A MatMul's bias Add is one of them too (see _passive).
@@ -276,10 +306,12 @@ class OnnxActivations(ActivationReader):
     >>> from onnx import helper, TensorProto, numpy_helper
     >>> W = numpy_helper.from_array(np.ones((3, 2), dtype=np.float32), "fc.weight")
     >>> b = numpy_helper.from_array(np.zeros(3, dtype=np.float32), "fc.bias")
+    >>> V = numpy_helper.from_array(np.ones((1, 3), dtype=np.float32), "out.weight")
     >>> g = helper.make_graph([helper.make_node("Gemm", ["x", "fc.weight", "fc.bias"], ["h"], transB=1),
-    ...                        helper.make_node("Relu", ["h"], ["a"])], "mlp",
+    ...                        helper.make_node("Relu", ["h"], ["a"]),
+    ...                        helper.make_node("Gemm", ["a", "out.weight"], ["y"], transB=1)], "mlp",
     ...                       [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 2])],
-    ...                       [helper.make_tensor_value_info("a", TensorProto.FLOAT, [None, 3])], [W, b])
+    ...                       [helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, 1])], [W, b, V])
     >>> r = OnnxActivations(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]))
     >>> r.layers[0].name, r.read(np.array([[1.0, -3.0]]))[0].tolist()
     ('fc', [[0.0, 0.0, 0.0]])
@@ -316,6 +348,8 @@ class OnnxActivations(ActivationReader):
         arithmetic = _Arithmetic(producers, consumers, constants)
         read: set[tuple[str, ...]] = set()
         first_rows: str | None = None
+        output_layers: list[str] = []
+        outputs = {o.name for o in graph.output}
         for node in graph.node:
             kind = _ONNX_ACTIVATIONS.get(node.op_type)
             # A Tanh may be the heart of a tanh GELU, whose input is never a linear map's output.
@@ -333,16 +367,19 @@ class OnnxActivations(ActivationReader):
                 continue
             read.update(tuple(n.output) for n in nodes)
             weight_name, width, linear_name, rows = found
+            name = weight_name[: -len(".weight")] if weight_name.endswith(".weight") else linear_name or weight_name
+            if _is_graph_output(act.output[0], consumers, outputs):
+                output_layers.append(name)  # the output layer's activation (a final Sigmoid)
+                continue
             if not layers:
                 first_rows = rows
-            name = weight_name[: -len(".weight")] if weight_name.endswith(".weight") else linear_name or weight_name
             aliases = tuple(a for a in (linear_name, act.name, act.output[0]) if a and a != name)
             layers.append(HiddenLayer(name, len(layers), width, kind, aliases))
             self._outputs.append(act.output[0])
         if not layers:
             raise UnsupportedModelError(
-                f"the ONNX graph {graph.name!r} has no Gemm (or MatMul + Add) followed by an activation; "
-                f"supported: {SUPPORTED}")
+                f"the ONNX graph {graph.name!r} has no Gemm (or MatMul + Add) followed by an activation"
+                f"{_output_note(output_layers)}; supported: {SUPPORTED}")
         if len(graph.input) - len([i for i in graph.input if i.name in inits]) != 1:
             raise UnsupportedModelError(f"the ONNX graph {graph.name!r} needs exactly one input (rows x features)")
         existing = {o.name for o in graph.output}
@@ -495,6 +532,23 @@ def _per_feature(value: np.ndarray, d: int) -> np.ndarray | None:
         return None
     out = np.broadcast_to(v.astype(np.float64).reshape(-1), (d,)).copy()
     return out if np.all(np.isfinite(out)) else None
+
+
+def _is_graph_output(name: str, consumers: dict[str, list[Any]], outputs: set[str]) -> bool:
+    """Whether the tensor ``name`` is the output layer's activation: a graph output, or passed to one
+    by shape plumbing only, and read by no Gemm or MatMul on the way (an activation exported as a
+    graph output and also read by the next layer is hidden)."""
+    seen, todo, reaches = {name}, [name], False
+    while todo:
+        current = todo.pop()
+        reaches |= current in outputs
+        for node in consumers.get(current, []):
+            if node.op_type in ("Gemm", "MatMul"):
+                return False
+            if node.op_type in _ONNX_SHAPE:
+                todo.extend(out for out in node.output if out not in seen)
+                seen.update(node.output)
+    return reaches
 
 
 def _passive(node: Any, producers: dict[str, Any], constants: dict[str, np.ndarray]) -> bool:
