@@ -141,6 +141,22 @@ def test_reading_leaves_the_network_unchanged() -> None:
     np.testing.assert_array_equal(acts, np.maximum(pre, 0).astype(np.float64))
 
 
+def test_reading_restores_every_submodules_own_mode() -> None:
+    """Reading called ``train()`` on the whole network after: a submodule the user had put in
+    eval mode in a training network (a frozen dropout or batch norm) came back in training mode."""
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Dropout(0.5), torch.nn.Linear(4, 2))
+    net.train()
+    net[2].eval()
+    X = np.random.default_rng(2).uniform(size=(200, 3))
+    sd.distill(net, X, form="rules", method="decompositional", max_size=2, random_state=0, n_samples=300)
+    assert [m.training for m in net] == [True, True, False, True]
+    net.eval()
+    net[2].train()
+    read_activations(net, X)
+    assert [m.training for m in net] == [False, False, True, False]
+
+
 def test_onnx_graph_outputs_match_torch_hooks(xor_onnx: bytes) -> None:
     net, _ = _xor_net()
     X = np.random.default_rng(3).normal(size=(40, 3))

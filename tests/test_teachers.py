@@ -28,6 +28,28 @@ def test_torch_teacher_restores_training_mode(torch_mlp, blobs):
     torch_mlp.eval()
 
 
+def test_torch_teacher_restores_every_submodules_own_mode(blobs, tmp_path):
+    """The teacher called ``train()`` on the whole network after a query: a batch norm frozen in a
+    training network (or a dropout left on in an eval one) came back in the network's mode."""
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 8), torch.nn.BatchNorm1d(8), torch.nn.ReLU(), torch.nn.Dropout(0.2),
+                              torch.nn.Linear(8, 2))
+    net.train()
+    net[1].eval()  # frozen batch norm
+    sd.as_teacher(net).predict(blobs[1][:5])
+    assert [m.training for m in net] == [True, False, True, True, True]
+    net.eval()
+    net[3].train()  # dropout kept on
+    sd.as_teacher(net).predict(blobs[1][:5])
+    assert [m.training for m in net] == [False, False, False, True, False]
+    scripted = torch.jit.script(net)
+    scripted.train()
+    scripted[1].eval()
+    sd.as_teacher(scripted).predict(blobs[1][:5])
+    assert scripted.training and not scripted[1].training
+
+
 def test_sklearn_teacher_uses_predict_proba_and_classes(sklearn_mlp, blobs):
     t = sd.as_teacher(sklearn_mlp)
     X = blobs[1]

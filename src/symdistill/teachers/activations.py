@@ -42,6 +42,7 @@ import numpy as np
 from .._errors import TeacherError
 from .base import Teacher
 from .onnx import batch_axis_problem, input_rows
+from .torch import eval_mode
 
 SUPPORTED = (
     "torch modules built from nn.Linear layers each followed by an activation module (nn.ReLU, "
@@ -172,7 +173,7 @@ class TorchActivations(ActivationReader):
         handles = [m.register_forward_hook(record) for m in leaves]
         device, dtype = self._params()
         try:
-            with torch.no_grad(), _eval(self.module):
+            with torch.no_grad(), eval_mode(self.module):
                 final = self.module(torch.zeros((2, linears[0].in_features), device=device, dtype=dtype))
         except Exception as exc:
             raise UnsupportedModelError(
@@ -230,7 +231,7 @@ class TorchActivations(ActivationReader):
         handles = [self._linears[i].register_forward_hook(hook(i)) for i in set(indices)]
         device, dtype = self._params()
         try:
-            with torch.no_grad(), _eval(self.module):
+            with torch.no_grad(), eval_mode(self.module):
                 self.module(torch.as_tensor(X, dtype=dtype, device=device))
         finally:
             for h in handles:
@@ -269,21 +270,6 @@ def _output_note(output_layers: Sequence[str]) -> str:
 
 
 _NAMED = 12  # parts named in that warning; a graph of many unread nodes gets a count of the rest
-
-
-class _eval:
-    """Eval mode for the duration of a block, then the module's own mode back."""
-
-    def __init__(self, module: Any) -> None:
-        self.module = module
-        self.was_training = bool(module.training)
-
-    def __enter__(self) -> None:
-        self.module.eval()
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.was_training:
-            self.module.train()
 
 
 # -- ONNX -----------------------------------------------------------------------------------------

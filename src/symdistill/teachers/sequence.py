@@ -39,7 +39,7 @@ import numpy as np
 
 from .._errors import TeacherError, exception_text
 from .._words import Code, check_alphabet, decode, encode_many, pad_codes, single_char
-from .torch import _module_device, _module_dtype, _torch
+from .torch import _module_device, _module_dtype, _torch, eval_mode
 
 
 class SequenceTeacher:
@@ -611,8 +611,8 @@ class _LazyPrefixes:
 
 
 class _EvalMode:
-    """Eval mode, and no_grad unless ``grad``, for the duration of a query; the training flag is
-    restored after. An exception raised inside by the module becomes a ``TeacherError`` naming
+    """Eval mode, and no_grad unless ``grad``, for the duration of a query; every submodule's training
+    flag is restored after. An exception raised inside by the module becomes a ``TeacherError`` naming
     ``teacher`` (and the likely cause)."""
 
     def __init__(self, module: Any, grad: bool = False, teacher: TorchSequenceTeacher | None = None) -> None:
@@ -622,14 +622,13 @@ class _EvalMode:
 
     def __enter__(self) -> None:
         torch = _torch()
-        self.was_training = self.module.training
+        self.mode = eval_mode(self.module)
         self.grad = torch.enable_grad() if self.with_grad else torch.no_grad()
         self.grad.__enter__()
-        self.module.eval()
+        self.mode.__enter__()
 
     def __exit__(self, *exc: Any) -> None:
-        if self.was_training:
-            self.module.train()
+        self.mode.__exit__(*exc)
         self.grad.__exit__(*exc)
         err = exc[1]
         if self.teacher is not None and isinstance(err, Exception) and not isinstance(err, TeacherError):

@@ -47,20 +47,30 @@ class TorchTeacher(Teacher):
         arr = np.asarray(X, dtype=np.float64)
         if not arr.flags.writeable:  # a DataFrame's read-only view: torch warns about those
             arr = arr.copy()
-        was_training = self.module.training
-        self.module.eval()
-        try:
-            with torch.no_grad():
-                out = self.module(torch.as_tensor(arr, dtype=self.dtype, device=self.device))
-        finally:
-            if was_training:
-                self.module.train()
+        with torch.no_grad(), eval_mode(self.module):
+            out = self.module(torch.as_tensor(arr, dtype=self.dtype, device=self.device))
         if isinstance(out, (tuple, list)):
             out = out[0]
         out = out.detach().to("cpu").double().numpy()
         if self.task is None and out.ndim == 2 and out.shape[1] == 1:
             self.task = "regression"
         return out
+
+
+class eval_mode:
+    """Eval mode for the duration of a block, then every submodule's own training flag back: a
+    frozen batch norm in a training network stays frozen, a dropout left on (MC dropout) stays on."""
+
+    def __init__(self, module: Any) -> None:
+        self.module = module
+
+    def __enter__(self) -> None:
+        self.modes = [(m, m.training) for m in self.module.modules()]
+        self.module.eval()
+
+    def __exit__(self, *exc: Any) -> None:
+        for m, training in self.modes:
+            m.training = training
 
 
 def _module_device(module: Any) -> Any:
