@@ -124,6 +124,32 @@ def test_named_submodules_and_a_shared_activation_module() -> None:
     np.testing.assert_array_equal(read_activations(net, X, "concepts"), concepts)
 
 
+class _HeadFirst(torch.nn.Module):
+    """The output layer defined before the hidden one (forward calls them the other way round)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(2)
+        self.head = torch.nn.Linear(6, 2)
+        self.fc = torch.nn.Linear(4, 6)
+        self.act = torch.nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.act(self.fc(x)))
+
+
+def test_modules_defined_out_of_call_order_are_traced() -> None:
+    """The trace fed rows as wide as the first nn.Linear *defined* (the head's 6 inputs), and refused
+    the network ('tracing _HeadFirst on rows of 6 features failed')."""
+    net = _HeadFirst().eval()
+    X = np.random.default_rng(3).normal(size=(300, 4))
+    assert [(h.name, h.width) for h in activation_reader(net).layers] == [("fc", 6)]
+    rules = sd.distill(net, X, form="rules", method="decompositional", max_size=3, random_state=0, n_samples=400)
+    assert rules.meta["layers"] == ["fc"]
+    with pytest.raises(UnsupportedModelError, match=r"tracing _Named on rows of 4 features failed \(TypeError: "):
+        activation_reader(type("_Named", (_Named,), {"forward": lambda self, x, y: x})())
+
+
 def test_reading_leaves_the_network_unchanged() -> None:
     torch.manual_seed(0)
     net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(inplace=True), torch.nn.Linear(4, 2))

@@ -172,13 +172,23 @@ class TorchActivations(ActivationReader):
 
         handles = [m.register_forward_hook(record) for m in leaves]
         device, dtype = self._params()
+        # The input width is the first layer's, and modules need not be defined in the order forward
+        # calls them: each linear layer's input width is tried, in the order they are defined.
+        failures: list[tuple[int, Exception]] = []
         try:
-            with torch.no_grad(), eval_mode(self.module):
-                final = self.module(torch.zeros((2, linears[0].in_features), device=device, dtype=dtype))
-        except Exception as exc:
-            raise UnsupportedModelError(
-                f"tracing {type(self.module).__name__} on rows of {linears[0].in_features} features failed "
-                f"({type(exc).__name__}: {exc}); supported: {SUPPORTED}") from None
+            for width in dict.fromkeys(int(m.in_features) for m in linears):
+                calls.clear()
+                try:
+                    with torch.no_grad(), eval_mode(self.module):
+                        final = self.module(torch.zeros((2, width), device=device, dtype=dtype))
+                    break
+                except Exception as exc:
+                    failures.append((width, exc))
+            else:
+                width, exc = failures[0]
+                raise UnsupportedModelError(
+                    f"tracing {type(self.module).__name__} on rows of {width} features failed "
+                    f"({type(exc).__name__}: {exc}); supported: {SUPPORTED}") from None
         finally:
             for h in handles:
                 h.remove()
