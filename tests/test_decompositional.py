@@ -183,6 +183,46 @@ def test_reading_restores_every_submodules_own_mode() -> None:
     assert [m.training for m in net] == [False, False, True, False]
 
 
+def test_dropout_or_identity_between_a_layer_and_its_activation_is_read_through() -> None:
+    """A layer written Linear -> Dropout -> ReLU was silently left out (no warning: dropout and a
+    ReLU that follows no linear layer are passive), and a network of only such layers refused."""
+    nn = torch.nn
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 6), nn.Dropout(0.3), nn.ReLU(inplace=True),
+                        nn.Linear(6, 5), nn.Identity(), nn.Tanh(), nn.Linear(5, 2))
+    net.train()
+    X = np.random.default_rng(0).normal(size=(50, 4))
+    reader = activation_reader(net)
+    assert [(h.name, h.width, h.activation) for h in reader.layers] == [("0", 8, "relu"), ("2", 6, "relu"),
+                                                                         ("5", 5, "tanh")]
+    net.eval()
+    with torch.no_grad():
+        h = torch.relu(net[2](net[1](net[0](torch.tensor(X, dtype=torch.float32)))))
+        expected = [h.double().numpy(), torch.tanh(net[5](h)).double().numpy()]
+    for got, want in zip(reader.read(X, [1, 2]), expected):
+        np.testing.assert_array_equal(got, want)
+    assert [h.name for h in activation_reader(nn.Sequential(nn.Linear(4, 3), nn.Dropout(), nn.ReLU(),
+                                                            nn.Linear(3, 2))).layers] == ["0"]
+    pytest.importorskip("onnx")
+    from onnx import TensorProto, helper, numpy_helper
+
+    for op in ("Identity", "Dropout"):
+        inits = [numpy_helper.from_array(np.asarray(net[i].weight.detach()), f"{i}.weight") for i in (0, 2)] + \
+                [numpy_helper.from_array(np.asarray(net[i].bias.detach()), f"{i}.bias") for i in (0, 2)]
+        graph = helper.make_graph(
+            [helper.make_node("Gemm", ["x", "0.weight", "0.bias"], ["z0"], transB=1),
+             helper.make_node("Relu", ["z0"], ["a0"]),
+             helper.make_node("Gemm", ["a0", "2.weight", "2.bias"], ["z2"], transB=1),
+             helper.make_node(op, ["z2"], ["d2"]), helper.make_node("Relu", ["d2"], ["a2"]),
+             helper.make_node("ReduceSum", ["a2"], ["y"], keepdims=1)],
+            "mlp", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 4])],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, 1])], inits)
+        with pytest.warns(UserWarning, match=r"activation \(0, 2\); y \(ReduceSum\) not read"):
+            onnx_reader = activation_reader(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]))
+        assert [h.name for h in onnx_reader.layers] == ["0", "2"]
+        np.testing.assert_allclose(onnx_reader.read(X, ["2"])[0], expected[0], atol=1e-6)
+
+
 def test_onnx_graph_outputs_match_torch_hooks(xor_onnx: bytes) -> None:
     net, _ = _xor_net()
     X = np.random.default_rng(3).normal(size=(40, 3))

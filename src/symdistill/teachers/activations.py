@@ -7,9 +7,11 @@ prediction itself. Two kinds of network are read:
 
 * torch modules: ``nn.Linear`` modules each followed by an activation module (``nn.ReLU``,
   ``nn.Sigmoid``, ``nn.Tanh``, ``nn.GELU``), in an ``nn.Sequential`` or as named submodules of a
-  module whose ``forward`` calls them. The structure is found by tracing one forward pass (which
-  module runs after which, on which tensor), so a shared activation module (``self.act`` used after
-  every layer) works too; activations written as functions (``F.relu``) are invisible and unsupported.
+  module whose ``forward`` calls them; an ``nn.Dropout`` or ``nn.Identity`` between a layer and its
+  activation (an identity in eval mode) is read through, as an ONNX Dropout or Identity node is.
+  The structure is found by tracing one forward pass (which module runs after which, on which
+  tensor), so a shared activation module (``self.act`` used after every layer) works too;
+  activations written as functions (``F.relu``) are invisible and unsupported.
 * ONNX MLP graphs: ``Gemm``, or ``MatMul`` + ``Add``, followed by ``Relu``, ``Sigmoid``, ``Tanh`` or
   ``Gelu``, or by a GELU written as arithmetic, as exporters write it below opset 20: the exact one
   (``x * 0.5 * (1 + Erf(x / sqrt(2)))``) or the tanh approximation (``x * 0.5 * (1 + Tanh(sqrt(2 / pi)
@@ -118,6 +120,9 @@ class ActivationReader:
 
 # -- torch ----------------------------------------------------------------------------------------
 _TORCH_ACTIVATIONS = {"ReLU": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "GELU": "gelu"}
+# Modules (and ONNX nodes) that pass a tensor on unchanged in eval mode: one between a layer and its
+# activation is skipped.
+_TRANSPARENT = {"Dropout", "Identity"}
 # Modules that change nothing a layer-wise reading would miss (the output layer's softmax included).
 _PASSIVE = {"Dropout", "Identity", "Flatten", "Softmax", "LogSoftmax", "Sigmoid", "Tanh", "ReLU", "GELU"}
 
@@ -197,17 +202,19 @@ class TorchActivations(ActivationReader):
             counts[m] = counts.get(m, 0) + 1
         layers: list[HiddenLayer] = []
         output_layers: list[str] = []
-        for p, ((m, _, out), (nxt, nxt_in, _)) in enumerate(zip(calls, calls[1:])):
+        for p, (m, _, out) in enumerate(calls):
+            if not isinstance(m, torch.nn.Linear) or counts[m] != 1:
+                continue
+            q = p + 1  # a Dropout or Identity (in eval mode) passes the layer's output on unchanged
+            while q < len(calls) and type(calls[q][0]).__name__ in _TRANSPARENT and _same(calls[q][1], out) \
+                    and _same(calls[q][2], out):
+                q += 1
+            nxt, nxt_in, act_out = calls[q] if q < len(calls) else (None, None, None)
             kind = _TORCH_ACTIVATIONS.get(type(nxt).__name__)
-            if not isinstance(m, torch.nn.Linear) or kind is None or counts[m] != 1:
+            if kind is None or not _same(nxt_in, out):
                 continue
-            if not isinstance(nxt_in, torch.Tensor) or nxt_in.shape != out.shape:
-                continue
-            # ``out`` may have been overwritten by an in-place activation: compare identities first.
-            if nxt_in is not out and not torch.equal(nxt_in, out):
-                continue
-            later = calls[p + 2:]
-            if _is_output(calls[p + 1][2], final) and not any(isinstance(c, torch.nn.Linear) for c, _, _ in later):
+            later = calls[q + 1:]
+            if _is_output(act_out, final) and not any(isinstance(c, torch.nn.Linear) for c, _, _ in later):
                 output_layers.append(leaves[m])  # the output layer's activation (a final Sigmoid)
                 continue
             self._linears.append(m)
@@ -257,6 +264,15 @@ def _warn_not_read(owner: str, linear: str, layers: Sequence[HiddenLayer], skipp
         warnings.warn(f"{owner}: hidden layers are read where a {linear} is followed by an activation "
                       f"({', '.join(h.name for h in layers)}); {', '.join(shown)} not read: "
                       "the rules are read from the layers listed", stacklevel=stacklevel)
+
+
+def _same(tensor: Any, out: Any) -> bool:
+    """Whether a traced module's input or output is the tensor ``out``: the same object (an in-place
+    activation may have overwritten its values since), or the same values."""
+    import torch
+
+    return isinstance(tensor, torch.Tensor) and tensor.shape == out.shape and (
+        tensor is out or torch.equal(tensor, out))
 
 
 def _is_output(activation: Any, final: Any) -> bool:
@@ -358,7 +374,11 @@ class OnnxActivations(ActivationReader):
             else:
                 continue
             readers = [n for n in nodes if pre in n.input]
-            found = _linear_before(producers.get(pre), producers, inits, consumers, readers)
+            via = producers.get(pre)  # an Identity or Dropout (at inference) passes the layer's output on
+            while via is not None and via.op_type in _TRANSPARENT and len(via.input) <= 2 \
+                    and _read_only_by(pre, readers, consumers):
+                readers, pre, via = [via], via.input[0], producers.get(via.input[0])
+            found = _linear_before(via, producers, inits, consumers, readers)
             if found is None:
                 continue
             read.update(tuple(n.output) for n in nodes)
@@ -445,7 +465,7 @@ def _linear_before(node: Any, producers: dict[str, Any], inits: dict[str, Any],
     it maps (None for a Gemm that transposes them)."""
     from onnx import numpy_helper
 
-    if node is None or {tuple(n.output) for n in consumers.get(node.output[0], [])} != {tuple(r.output) for r in readers}:
+    if node is None or not _read_only_by(node.output[0], readers, consumers):
         return None
     if node.op_type == "Gemm" and len(node.input) >= 2:
         attrs = {a.name: a.i for a in node.attribute if a.name in ("transA", "transB")}
@@ -463,6 +483,11 @@ def _linear_before(node: Any, producers: dict[str, Any], inits: dict[str, Any],
                 width = int(numpy_helper.to_array(w).shape[-1]) if w is not None else -1
                 return mm.input[1], width, mm.name or node.name, mm.input[0]
     return None
+
+
+def _read_only_by(name: str, readers: list[Any], consumers: dict[str, list[Any]]) -> bool:
+    """Whether the nodes reading the tensor ``name`` are exactly ``readers``."""
+    return {tuple(n.output) for n in consumers.get(name, [])} == {tuple(r.output) for r in readers}
 
 
 _AFFINE_OPS = ("Sub", "Add", "Mul", "Div")
