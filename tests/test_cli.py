@@ -74,6 +74,28 @@ def test_joblib_teacher_warns_about_pickle(sklearn_mlp, csv_rows, tmp_path):
 
 
 
+def test_evaluate_with_an_array_teacher_matches_the_columns_by_name(onnx_file, csv_rows, tmp_path, capsys,
+                                                                     torch_mlp, blobs):
+    """An .onnx teacher gets a float array: `evaluate` passed the CSV's columns by position, so a holdout
+    with its columns in another order, or other columns altogether, was scored on the wrong features."""
+    pd = pytest.importorskip("pandas")
+    train, _ = csv_rows
+    out = tmp_path / "tree.json"
+    assert main(["distill", "--teacher", str(onnx_file), "--data", str(train), "--max-size", "6",
+                 "-o", str(out)]) == 0
+    tree = sd.load(out)
+    X_test = blobs[1]
+    pd.DataFrame(X_test[:, [2, 0, 1]], columns=["c", "a", "b"]).to_csv(tmp_path / "shuffled.csv", index=False)
+    capsys.readouterr()
+    assert main(["evaluate", str(out), "--teacher", str(onnx_file), "--data", str(tmp_path / "shuffled.csv")]) == 0
+    assert str(sd.fidelity(tree, torch_mlp, X_test)) in capsys.readouterr().out
+    pd.DataFrame(X_test, columns=["a", "x", "c"]).to_csv(tmp_path / "renamed.csv", index=False)
+    assert main(["evaluate", str(out), "--teacher", str(onnx_file), "--data", str(tmp_path / "renamed.csv")]) == 2
+    captured = capsys.readouterr()
+    assert "columns of" in captured.err and "missing ['b'], unknown ['x']" in captured.err
+    assert captured.out == ""
+
+
 def test_evaluate_a_saved_model_hands_the_teacher_its_column_dtypes(tmp_path, monkeypatch, capsys):
     """A model distilled from a DataFrame with bool, int8 and category columns, saved, then evaluated
     from a CSV (read back as bool, int64, str): the teacher got float64 columns, and ``~X['flag']``

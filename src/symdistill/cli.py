@@ -236,13 +236,24 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     df = read_table(args.data, drop + ([args.label] if args.label else []))
     labels = read_table(args.data)[args.label].to_numpy() if args.label else None
     as_array = _default_as_array(args.teacher, args.as_array)
-    X = _teacher_input(df, as_array)
+    X = _teacher_input(in_model_order(df, model, args.data) if as_array else df, as_array)
     teacher = load_teacher_object(args.teacher)
     print(f"model: {model!r}")
     print(fidelity(model, teacher, X))
     if labels is not None:
         print(f"against --label {args.label}: {accuracy(model, X, labels)}")
     return 0
+
+
+def in_model_order(df: Any, model: Any, path: str) -> Any:
+    """``df``'s columns in ``model``'s feature order, matched by name as the model matches a DataFrame's
+    (an array hands them over by position)."""
+    names, expected = [str(c) for c in df.columns], model.domain.feature_names
+    missing = [n for n in expected if n not in names]
+    extra = [n for n in names if n not in expected]
+    if missing or extra:
+        raise CLIError(f"columns of {path} do not match the model's features: missing {missing}, unknown {extra}")
+    return df.iloc[:, [names.index(n) for n in expected]]
 
 
 def read_words(path: str, alphabet: tuple[str, ...]) -> list[Any]:
