@@ -11,6 +11,7 @@ import select
 import shutil
 import subprocess
 import time
+import urllib.parse
 import warnings
 from html.parser import HTMLParser
 from pathlib import Path
@@ -144,6 +145,16 @@ def test_markdown_twin_and_its_figure_files(written: Report) -> None:
         assert f"](report_figures/{name}.png)" in written.markdown
     for title in ("## Summary", "## Fidelity-size frontier", "## Chosen model", "## Model card"):
         assert title in written.markdown
+
+
+def test_markdown_figure_links_work_for_a_path_with_spaces_and_parentheses(front: Frontier, tmp_path: Path) -> None:
+    """Written to 'my report (v2).html', the Markdown linked `](my report (v2)_figures/frontier.png)`: a link
+    destination ends at its first space, so the twin showed no figure and printed the raw brackets."""
+    rep = sd.report(front, path=tmp_path / "my report (v2).html")
+    links = re.findall(r"!\[(?:\\.|[^\]\\])*\]\(([^()\s]+)\)", rep.markdown)
+    assert len(links) == len(FIGURES)
+    for link in links:
+        assert (tmp_path / urllib.parse.unquote(link)).is_file()
 
 
 def test_min_fidelity_picks_the_model_and_unreachable_bar_is_shown(front: Frontier) -> None:

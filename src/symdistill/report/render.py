@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -128,12 +129,13 @@ def _m(text: str) -> str:
 
 
 def to_markdown(title: str, subtitle: str, sections: list[Section], figure_dir: str) -> str:
-    """The same report as Markdown; figures are linked as ``figure_dir/<name>.png``."""
+    """The same report as Markdown; figures are linked as ``figure_dir/<name>.png`` (percent-encoded: a
+    link ends at a space, and a parenthesis can end it)."""
     out = [f"# {_m(title)}", "", f"_{_m(subtitle)}_", ""]
     for s in sections:
         out += [f"## {_m(s.title)}", ""]
         for b in s.blocks:
-            out += [_md_block(b, figure_dir), ""]
+            out += [_md_block(b, urllib.parse.quote(figure_dir)), ""]
     return "\n".join(out).rstrip() + "\n"
 
 
