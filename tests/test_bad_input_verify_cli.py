@@ -304,6 +304,14 @@ def test_verify_command_bad_constraints(files: Any, capsys: Any, flags: list[str
     assert code == 2 and message in err
 
 
+def test_verify_command_prints_no_verdict_when_a_later_constraint_is_bad(files: Any, capsys: Any) -> None:
+    """The first constraint's verdict was printed, then the second's error with exit 2: a script reading
+    stdout got a verdict for a run that failed on its input."""
+    code = main(["verify", "tree.json", "-c", "x0 < 2", "-c", "x9 > 1 -> prediction == 1"])
+    out, err = capsys.readouterr()
+    assert code == 2 and "unknown feature 'x9'" in err and out == ""
+
+
 def test_verify_command_deep_regex(files: Any, capsys: Any) -> None:
     dfa = sd.distill_automaton(lambda words: ["000" not in w for w in words], alphabet=["0", "1"], random_state=0)
     dfa.to_json(files / "dfa.json")

@@ -70,10 +70,10 @@ def run_verify(args: argparse.Namespace) -> int:
             raise CLIError(f"{flag} applies to automata, and {args.model} is a {kind} model; "
                            f"for tabular models give {TABULAR_FLAGS}")
     teacher = load_teacher_object(args.teacher) if args.teacher else None
-    failed = 0
-    for _, prop in props:
-        verdict = verify(model, prop, backend=args.backend, teacher=teacher)
+    # every verdict before any is printed: a bad constraint further on exits 2 with nothing on stdout
+    verdicts = [verify(model, prop, backend=args.backend, teacher=teacher) for _, prop in props]
+    failed = sum(not v.holds for v in verdicts)
+    for verdict in verdicts:
         print(verdict)
-        failed += not verdict.holds
     print(f"\n{len(props) - failed} of {len(props)} constraints hold")
     return 1 if failed else 0
