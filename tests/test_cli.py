@@ -96,6 +96,21 @@ def test_evaluate_with_an_array_teacher_matches_the_columns_by_name(onnx_file, c
     assert captured.out == ""
 
 
+def test_a_column_an_array_teacher_cannot_take_is_named(onnx_file, csv_rows, tmp_path, capsys):
+    """An .onnx teacher gets the rows as floats: a column holding a word failed with numpy's
+    "could not convert string to float: 'oops'", naming neither the column nor the file."""
+    pd = pytest.importorskip("pandas")
+    train, _ = csv_rows
+    df = pd.read_csv(train)
+    df["b"] = df["b"].astype(object)
+    df.loc[7, "b"] = "oops"
+    df.to_csv(tmp_path / "oops.csv", index=False)
+    for argv in (["distill", "-o", str(tmp_path / "t.json")], ["report", "-o", str(tmp_path / "r.html")]):
+        assert main([*argv, "--teacher", str(onnx_file), "--data", str(tmp_path / "oops.csv")]) == 2
+        err = capsys.readouterr().err
+        assert f"column 'b' of {tmp_path / 'oops.csv'} is not numeric (row 7: 'oops')" in err
+
+
 def test_evaluate_a_saved_model_hands_the_teacher_its_column_dtypes(tmp_path, monkeypatch, capsys):
     """A model distilled from a DataFrame with bool, int8 and category columns, saved, then evaluated
     from a CSV (read back as bool, int64, str): the teacher got float64 columns, and ``~X['flag']``

@@ -162,8 +162,22 @@ def add_data_options(p: Any) -> None:
                         "correlations (default diagonal)")
 
 
-def _teacher_input(df: Any, as_array: bool) -> Any:
-    return df.to_numpy(dtype=float) if as_array else df
+def _teacher_input(df: Any, as_array: bool, path: str) -> Any:
+    """The rows read from ``path`` as the teacher takes them: a float array (``as_array``) or the DataFrame."""
+    if not as_array:
+        return df
+    try:
+        return df.to_numpy(dtype=float)
+    except (ValueError, TypeError):
+        for name in df.columns:  # name the column, and the first value, that is not a number
+            for row, value in enumerate(df[name].tolist()):
+                try:
+                    float(value)
+                except (ValueError, TypeError):
+                    raise CLIError(f"column {name!r} of {path} is not numeric (row {row}: {value!r}); an .onnx or "
+                                   ".pt teacher, or --as-array, takes numbers only: --drop the column or encode it"
+                                   ) from None
+        raise
 
 
 def _data_options(args: argparse.Namespace, df: Any, as_array: bool) -> dict[str, Any]:
@@ -191,7 +205,7 @@ def _run_distill(args: argparse.Namespace) -> int:
     check_output(args.output)
     df = read_table(args.data, _split_list(args.drop))
     as_array = _default_as_array(args.teacher, args.as_array)
-    X = _teacher_input(df, as_array)
+    X = _teacher_input(df, as_array, args.data)
     teacher = load_teacher_object(args.teacher)
     options: dict[str, Any] = {"progress": None, **_data_options(args, df, as_array)}
     t0 = time.perf_counter()
@@ -236,7 +250,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     df = read_table(args.data, drop + ([args.label] if args.label else []))
     labels = read_table(args.data)[args.label].to_numpy() if args.label else None
     as_array = _default_as_array(args.teacher, args.as_array)
-    X = _teacher_input(in_model_order(df, model, args.data) if as_array else df, as_array)
+    X = _teacher_input(in_model_order(df, model, args.data) if as_array else df, as_array, args.data)
     teacher = load_teacher_object(args.teacher)
     print(f"model: {model!r}")
     print(fidelity(model, teacher, X))

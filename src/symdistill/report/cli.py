@@ -83,13 +83,13 @@ def run_report(args: argparse.Namespace) -> int:
     only_in_holdout = set(c for c in drop if c in hold_columns) - set(_columns(args.data)) if hold_columns else set()
     df = read_table(args.data, [c for c in drop if c not in only_in_holdout])
     as_array = _default_as_array(args.teacher, args.as_array)
-    X = _teacher_input(df, as_array)
+    X = _teacher_input(df, as_array, args.data)
     X_hold = None
     if args.holdout:
         hold = read_table(args.holdout, [c for c in drop if c in hold_columns])
         if list(hold.columns) != list(df.columns):
             raise CLIError(f"--holdout columns {list(hold.columns)} differ from --data columns {list(df.columns)}")
-        X_hold = _teacher_input(hold, as_array)
+        X_hold = _teacher_input(hold, as_array, args.holdout)
     _check_constraints(args.constraint or [], [str(c) for c in df.columns])
     options = _data_options(args, df, as_array)
     if args.n_samples is not None:
