@@ -246,6 +246,22 @@ def test_output_in_a_missing_folder(files: Any, capsys: Any) -> None:
     assert code == 2 and "cannot write 'nowhere/m.json': folder 'nowhere' does not exist" in err
 
 
+@pytest.mark.parametrize("argv", [
+    ["distill", "--teacher", "cli_teachers:broken", "--data", "d.csv", "-o", "ro/m.json"],
+    ["automaton", "--teacher", "cli_teachers:seq", "--alphabet", "0,1", "-o", "ro/a.json"],
+    ["export", "tree.json", "--to", "c", "-o", "ro/m.c"],
+])
+def test_output_in_a_folder_that_is_not_writable_fails_before_any_work(files: Any, capsys: Any, monkeypatch: Any,
+                                                                        argv: list[str]) -> None:
+    """Only a missing folder was checked up front: the distillation ran (here the teacher would raise), and
+    the write failed after it (as `symdistill report` checks the folder, so do the others)."""
+    (files / "ro").mkdir()
+    monkeypatch.setattr(cli.os, "access", lambda path, mode, **kw: str(path) != "ro")
+    code, err = run(argv, capsys)
+    assert code == 2 and f"cannot write '{argv[-1]}': folder 'ro' is not writable" in err
+    assert list((files / "ro").iterdir()) == []
+
+
 def test_os_errors_while_writing_are_user_errors(files: Any, capsys: Any, monkeypatch: Any) -> None:
     def refuse(self: Any, *a: Any, **k: Any) -> None:
         raise PermissionError(13, "Permission denied", str(self))

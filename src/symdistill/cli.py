@@ -105,13 +105,15 @@ def load_model(path: str) -> Any:
 
 def check_output(path: str) -> None:
     """Fail before any work when ``path`` cannot be a file to write: a directory, or in a folder that
-    does not exist (``symdistill report`` checks its paths with ``check_report_path``)."""
+    does not exist or is not writable (``symdistill report`` checks its paths with ``check_report_path``)."""
     p = Path(path)
     if p.is_dir():
         raise CLIError(f"cannot write {path!r}: Is a directory")
     parent = p.parent
     if not parent.is_dir():
         raise CLIError(f"cannot write {path!r}: folder {str(parent)!r} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise CLIError(f"cannot write {path!r}: folder {str(parent)!r} is not writable")
 
 
 def write_output(path: str, write: Callable[[Path], Any]) -> None:
