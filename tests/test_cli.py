@@ -167,6 +167,15 @@ def test_demo_runs_offline(capsys):
     assert "fidelity to the network" in out and "JSON round trip: identical predictions" in out
 
 
+def test_demo_refuses_a_size_before_training(capsys):
+    """`demo --max-size 0` trained the network for seconds, then failed in the distillation."""
+    with pytest.raises(SystemExit) as info:
+        main(["demo", "--max-size", "0"])
+    captured = capsys.readouterr()
+    assert info.value.code == 2 and "must be a positive integer, got '0'" in captured.err
+    assert "training" not in captured.out
+
+
 def test_automaton_command_learns_tomita4(tmp_path, monkeypatch, capsys):
     (tmp_path / "seq_teacher.py").write_text(
         "def no_triple_zero(words):\n"

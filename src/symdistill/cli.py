@@ -135,6 +135,17 @@ def _positive_seconds(text: str) -> float:
     return value
 
 
+def _positive_int(text: str) -> int:
+    """argparse type of a size: a whole number > 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
 def _split_list(text: str | None) -> list[str] | None:
     return [s.strip() for s in text.split(",") if s.strip()] if text else None
 
@@ -303,7 +314,7 @@ def _evaluate_automaton(args: argparse.Namespace, model: Any) -> int:
 
 def _add_demo(sub: Any) -> None:
     p = sub.add_parser("demo", help="train a small network on bundled data and distill it (offline)")
-    p.add_argument("--max-size", type=int, default=16)
+    p.add_argument("--max-size", type=_positive_int, default=16)  # checked before the network is trained
     p.add_argument("--random-state", type=int, default=0)
 
 
