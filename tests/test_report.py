@@ -482,3 +482,20 @@ def test_report_names_a_class_the_teacher_first_answers_under_shift() -> None:
     assert chosen[0].score is not None  # the rest of the report is built
     for text in (rep.html, rep.markdown):
         assert "label 3" in text and "classes=" in text
+
+
+def test_cli_report_checks_constraint_classes_before_fitting(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Classes are known once the teacher answers: it is asked about the rows before the frontier is
+    fitted, so a class it does not have fails with nothing on standard output."""
+    pd = pytest.importorskip("pandas")
+    pd.DataFrame(_data(200), columns=["a", "b", "c"]).to_csv(tmp_path / "rows.csv", index=False)
+    (tmp_path / "step.py").write_text("def predict(df):\n    return (df['a'].to_numpy() > 0.5).astype(int)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    code = main(["report", "--teacher", "step:predict", "--data", str(tmp_path / "rows.csv"), "--forms", "tree",
+                 "--sizes", "2", "--n-samples", "300", "--no-progress", "-o", str(tmp_path / "r.html"),
+                 "--constraint", "a <= 0.4 -> prediction == 0", "--constraint", "prediction == 7"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert "--constraint 'prediction == 7': unknown class 7; the model's classes: 0, 1" in err
+    assert not (tmp_path / "r.html").exists()

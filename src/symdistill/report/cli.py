@@ -64,6 +64,29 @@ def _check_constraints(texts: list[str], names: list[str]) -> None:
                     stack.extend(value if isinstance(value, (tuple, list)) else [value])
 
 
+def _check_constraint_classes(texts: list[str], teacher: Any, X: Any, options: dict[str, Any]) -> Any:
+    """The classes every --constraint names, before any model is fitted: the teacher is asked about the
+    rows of ``X`` now and handed back as a ``SharedTeacher`` that remembers its answers, so the frontier
+    (which shares it in turn) asks about those rows at no further cost."""
+    from ..domain import Domain
+    from ..frontier import SharedTeacher
+    from ..teachers import Teacher, as_teacher
+    from ..verify.formula import bind_text
+    from ..verify.language import ConstraintError
+
+    task = options.get("task")
+    inner = teacher if isinstance(teacher, Teacher) else as_teacher(teacher, **({"task": task} if task else {}))
+    shared = SharedTeacher.around(inner, X)  # its task and classes are known from here on
+    shared.answer(X)
+    domain = Domain.from_data(X, feature_names=options.get("feature_names"), categorical=options.get("categorical"))
+    for text in texts:
+        try:
+            bind_text(text, domain, str(shared.task), shared.classes_)
+        except ConstraintError as exc:
+            raise CLIError(f"--constraint {text!r}: {exc}") from None
+    return shared
+
+
 def _columns(path: str) -> list[str]:
     return [str(c) for c in read_table(path).columns]
 
@@ -95,6 +118,8 @@ def run_report(args: argparse.Namespace) -> int:
     if args.n_samples is not None:
         options["n_samples"] = args.n_samples
     teacher = load_teacher_object(args.teacher)
+    if args.constraint:
+        teacher = _check_constraint_classes(args.constraint, teacher, X, options)
     front = frontier(teacher, X, forms=_split_list(args.forms), sizes=_sizes(args.sizes), X_holdout=X_hold,
                      holdout_fraction=args.holdout_fraction, random_state=args.random_state,
                      progress=False if args.no_progress else None, **options)
