@@ -241,6 +241,24 @@ def test_report_output_that_is_a_directory(files: Any, capsys: Any) -> None:
     assert code == 2 and "error: cannot write 'r.html': Is a directory" in err
 
 
+@pytest.mark.parametrize("argv", [
+    ["export", "tree.json", "--to", "c", "-o", "results/"],
+    ["export", "tree.json", "--to", "onnx", "-o", "results/"],
+    ["distill", "--teacher", "cli_teachers:broken", "--data", "d.csv", "--max-size", "2", "-o", "results/"],
+    ["automaton", "--teacher", "cli_teachers:seq", "--alphabet", "0,1", "-o", "results/"],
+    ["automaton", "--teacher", "cli_teachers:seq", "--alphabet", "0,1", "-o", "a.json", "--dot", "results/"],
+    ["automaton", "--teacher", "cli_teachers:seq", "--alphabet", "0,1", "-o", "results/."],
+    ["report", "--teacher", "cli_teachers:broken", "--data", "d.csv", "-o", "results.html/"],
+])
+def test_output_that_names_a_folder_that_does_not_exist(files: Any, capsys: Any, argv: list[str]) -> None:
+    """'-o results/' where results/ does not exist wrote a file called 'results'."""
+    before = sorted(p.name for p in files.iterdir())
+    code, err = run(argv, capsys)
+    assert code == 2 and f"error: cannot write '{argv[-1]}': it names a folder, not a file" in err
+    assert len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in files.iterdir()) == before
+
+
 def test_output_in_a_missing_folder(files: Any, capsys: Any) -> None:
     code, err = run(["distill", "--teacher", "cli_teachers:good", "--data", "d.csv", "-o", "nowhere/m.json"], capsys)
     assert code == 2 and "cannot write 'nowhere/m.json': folder 'nowhere' does not exist" in err

@@ -104,11 +104,14 @@ def load_model(path: str) -> Any:
 
 
 def check_output(path: str) -> None:
-    """Fail before any work when ``path`` cannot be a file to write: a directory, or in a folder that
-    does not exist or is not writable (``symdistill report`` checks its paths with ``check_report_path``)."""
+    """Fail before any work when ``path`` cannot be a file to write: a directory, a folder's name
+    (``results/``, which ``Path`` would read as the file ``results``), or in a folder that does not
+    exist or is not writable (``symdistill report`` checks its paths with ``check_report_path``)."""
     p = Path(path)
     if p.is_dir():
         raise CLIError(f"cannot write {path!r}: Is a directory")
+    if os.path.basename(path) in ("", ".", ".."):
+        raise CLIError(f"cannot write {path!r}: it names a folder, not a file")
     parent = p.parent
     if not parent.is_dir():
         raise CLIError(f"cannot write {path!r}: folder {str(parent)!r} does not exist")

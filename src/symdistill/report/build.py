@@ -83,11 +83,13 @@ def check_report_path(path: str | Path) -> Path:
     Raises
     ------
     ValueError
-        When ``path`` does not end in .html, when the HTML or Markdown path is a folder, when the
-        figure folder's name is taken by a file, when a folder on the way is a file, or when the
-        nearest existing folder on the way cannot be written to.
+        When ``path`` does not end in .html or names a folder (``r.html/``), when the HTML or
+        Markdown path is a folder, when the figure folder's name is taken by a file, when a folder
+        on the way is a file, or when the nearest existing folder on the way cannot be written to.
     """
     p = Path(path)
+    if os.path.basename(path) in ("", ".", ".."):  # 'r.html/': Path would read it as the file r.html
+        raise ValueError(f"cannot write {str(path)!r}: it names a folder, not a file")
     if p.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"report path must end in .html, got {str(path)!r}")
     for target in (p, p.with_suffix(".md")):
