@@ -366,6 +366,20 @@ def test_csv_without_rows_or_without_feature_columns(files: Any, capsys: Any) ->
     assert code == 2 and "has no rows" in err
 
 
+@pytest.mark.parametrize("model, argv, message", [
+    ("tree.json", ["--teacher", "cli_teachers:good", "--data", "d.csv"], "columns do not match the model's features"),
+    ("abcd.json", ["--teacher", "cli_teachers:broken", "--data", "d.csv"], "this teacher is broken"),
+])
+def test_evaluate_errors_leave_standard_output_empty(files: Any, capsys: Any, model: str, argv: list[str],
+                                                     message: str) -> None:
+    """The 'model: ...' line was printed before the rows or the teacher failed."""
+    sd.distill(good, X, max_size=2, random_state=0, n_samples=200, feature_names=list("abcd")).to_json("abcd.json")
+    code = main(["evaluate", model, *argv])
+    out, err = capsys.readouterr()
+    assert code == 2 and message in err
+    assert out == ""
+
+
 @pytest.mark.parametrize("budget", ["nan", "inf", "-1", "0", "soon"])
 def test_time_budget_must_be_positive_and_finite(files: Any, capsys: Any, budget: str) -> None:
     with pytest.raises(SystemExit) as info:
@@ -424,3 +438,4 @@ def test_robust_features_not_a_list_of_names_is_refused(features, message):
     with pytest.raises(TypeError, match=message):
         sd.robust([0.5, 0.5], 0.1, features=features)
     assert sd.robust([0.5, 0.5], 0.1, features=np.array(["x0"])).features == ("x0",)
+

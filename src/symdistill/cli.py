@@ -268,10 +268,12 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     as_array = _default_as_array(args.teacher, args.as_array)
     X = _teacher_input(in_model_order(df, model, args.data) if as_array else df, as_array, args.data)
     teacher = load_teacher_object(args.teacher)
+    score = fidelity(model, teacher, X)  # computed before anything is printed: an error leaves stdout empty
+    against = accuracy(model, X, labels) if labels is not None else None
     print(f"model: {model!r}")
-    print(fidelity(model, teacher, X))
-    if labels is not None:
-        print(f"against --label {args.label}: {accuracy(model, X, labels)}")
+    print(score)
+    if against is not None:
+        print(f"against --label {args.label}: {against}")
     return 0
 
 
