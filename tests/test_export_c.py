@@ -251,3 +251,14 @@ def test_bad_prefix_is_rejected(dom):
     tree = random_tree(np.random.default_rng(0), dom, n_leaves=2, classes=["a", "b"])
     with pytest.raises(ValueError, match="prefix must be an identifier"):
         sd.export(tree, "c", prefix="x; system")
+
+
+def test_linear_model_whose_hinge_weights_are_zero_compiles(dom, tmp_path):
+    """The ReLU helper was written whenever a hinge term was present, and with every hinge weight zero
+    gcc -Wall -Werror refused the unused static function."""
+    model = random_linear(np.random.default_rng(10), dom, link="identity")
+    model.coef[:, [any(f.knot is not None for f in t.factors) for t in model.terms]] = 0.0
+    source = sd.export(model, "c")
+    assert "symdistill_relu" not in source
+    Z = probe_rows(model, 2000, seed=10)
+    np.testing.assert_array_equal(c_answers(tmp_path, model, Z), expected(model, Z))

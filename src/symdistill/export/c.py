@@ -324,7 +324,8 @@ class _CEmitter(BodyEmitter):
         # the standard pragma (first in each function body, below) says not to.
         self.impl.append("#if defined(__GNUC__) && !defined(__clang__)\n#pragma GCC push_options\n"
                          "#pragma GCC optimize (\"fp-contract=off\")\n#endif")
-        if any(isinstance(f, Hinge) for term in lin.terms for f in term):
+        live = [term for t, term in enumerate(lin.terms) if any(row[t] != 0.0 for row in lin.coef)]
+        if any(isinstance(f, Hinge) for term in live for f in term):  # an unused static function: -Wall
             self.impl.append(f"static double {self.p}_relu(double v)\n{{\n    return v > 0.0 ? v : 0.0;\n}}")
         rows = len(lin.coef)
         lines = ["#ifdef __clang__", "#pragma STDC FP_CONTRACT OFF", "#endif", f"    double s[{rows}];"]
