@@ -100,6 +100,38 @@ def test_linear_scores_are_not_fused_whatever_the_flags(dom, tmp_path, link, k):
     np.testing.assert_array_equal(run_rows(exe, Z)[:, 0], expected(model, Z))
 
 
+def _stdc_pragmas_come_first(source: str) -> int:
+    """How many ``#pragma STDC`` lines ``source`` has; fails unless each comes before every declaration
+    and statement of its block (C99 6.10.6, 7.12.2): only preprocessor lines between the ``{`` and it."""
+    lines = source.splitlines()
+    found = 0
+    for i, line in enumerate(lines):
+        if line.startswith("#pragma STDC"):
+            found += 1
+            k = i - 1
+            while lines[k].startswith("#"):
+                k -= 1
+            assert lines[k] == "{", "not first in its block:\n" + "\n".join(lines[k - 1:i + 1])
+    return found
+
+
+@pytest.mark.parametrize("link, k", [("logistic", 2), ("softmax", 3), ("identity", None)])
+@pytest.mark.parametrize("zero", [False, True])
+def test_stdc_pragma_is_first_in_its_block(dom, tmp_path, link, k, zero):
+    """With every weight zero the body never reads ``x``, and the ``(void)x;`` that quiets -Wextra
+    came before ``#pragma STDC FP_CONTRACT OFF``, which C99 allows only first in a block."""
+    model = random_linear(np.random.default_rng(8), dom, link=link, classes=None if k is None else hostile_classes(k))
+    if zero:
+        model.coef[:] = 0.0
+    source = sd.export(model, "c")
+    assert _stdc_pragmas_come_first(source) == 1
+    Z = probe_rows(model, 2000, seed=8)
+    np.testing.assert_array_equal(c_answers(tmp_path, model, Z), expected(model, Z))
+    for other in (random_tree(np.random.default_rng(9), dom, n_leaves=1, classes=["only"]),
+                  random_rules(np.random.default_rng(9), dom, n_rules=3, classes=["a", "b"])):
+        assert _stdc_pragmas_come_first(sd.export(other, "c")) == 0  # only linear models need the pragma
+
+
 @pytest.mark.parametrize("task", ["classification", "regression"])
 def test_batch_tables_on_numeric_trees(tmp_path, task):
     """Numeric trees get the table-driven batch entry point; it answers what ``predict`` does on

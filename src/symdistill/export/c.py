@@ -403,6 +403,9 @@ def _uint_type(largest: int) -> str:
 
 def _function(head: str, body: list[str]) -> str:
     """A function definition; ``(void)x;`` marks a row parameter the body never reads (a one-leaf
-    tree), which ``-Wextra`` would otherwise report."""
+    tree, a linear model with no non-zero weight), which ``-Wextra`` would otherwise report. It goes
+    after the body's leading preprocessor lines: a ``#pragma STDC`` must come before every
+    declaration and statement of its block (C99 6.10.6)."""
     uses_x = any("x[" in line or "(x)" in line for line in body)
-    return "\n".join([head, "{", *([] if uses_x else ["    (void)x;"]), *body, "}"])
+    lead = next((i for i, line in enumerate(body) if not line.startswith("#")), len(body))
+    return "\n".join([head, "{", *body[:lead], *([] if uses_x else ["    (void)x;"]), *body[lead:], "}"])
