@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 import numpy as np
 import pytest
@@ -97,6 +98,12 @@ def test_bad_rows_are_rejected_with_the_feature_named(dom, tmp_path):
         mod.predict(good[:-1])
     with pytest.raises(ValueError, match="unknown category 'nope'"):
         mod.predict(good[:-1] + ["nope"])
+    name = dom.features[-1].name
+    for bad in (["a"], {"a": 1}, {"a"}):  # unhashable: not a category either, named by feature as the model does
+        with pytest.raises(ValueError, match=r"feature .*cat1.*: unknown category " + re.escape(repr(bad))):
+            mod.predict(good[:-1] + [bad])
+        with pytest.raises(sd.DataError, match=re.escape(repr(name))):
+            tree.predict(np.array([good[:-1] + [bad]], dtype=object))
     for bad in ("abc", None, 1j, [1.0]):  # not a number: named by feature, as the model's predict does
         with pytest.raises(ValueError, match=r"feature .*#0.*: .* is not a number"):
             mod.predict([bad] + good[1:])

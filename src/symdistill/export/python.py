@@ -72,10 +72,12 @@ def encode(x):
         codes = _CODES[j]
         if codes is None:
             z.append(_number(j, v))
-        elif v in codes:
+            continue
+        try:
             z.append(float(codes[v]))
-        else:
-            raise ValueError("feature %r: unknown category %r; expected one of %r" % (FEATURES[j], v, CATEGORIES[j]))
+        except (KeyError, TypeError):  # TypeError: an unhashable value (a list) is no category either
+            raise ValueError("feature %r: unknown category %r; expected one of %r"
+                             % (FEATURES[j], v, CATEGORIES[j])) from None
     return z
 
 
