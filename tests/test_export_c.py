@@ -160,6 +160,36 @@ def test_batch_falls_back_to_rows_where_tables_do_not_fit(dom, tmp_path):
         np.testing.assert_array_equal(c_answers(tmp_path, tree, Z), expected(tree, Z))
 
 
+def test_large_category_sets_are_looked_up_not_chained(tmp_path):
+    """A test over thousands of categories was one ``x == c0 || x == c1 || ...`` chain, which gcc
+    compiles in time quadratic in its length (10,000 codes: about 40 s); a set that large is a bit
+    table, answering what the chain did for every double: codes in and out of the set, fractions,
+    negative and huge values, NaN and infinities."""
+    from symdistill.models import RuleSet
+    from symdistill.models.rules import Condition, Rule
+    from symdistill.models.tree import Tree
+
+    n = 3000
+    dom = Domain((Feature("x", "numeric", 0.0, 1.0),
+                  Feature("color", "categorical", 0.0, float(n - 1), tuple(f"c{k}" for k in range(n)))))
+    rng = np.random.default_rng(15)
+    left = sorted(rng.choice(n - 1, size=n // 2, replace=False).tolist())  # the last code in no set
+    small = [1, 5, 7]  # a few codes: the chain, unchanged
+    tree = Tree(dom, "classification", np.array(["a", "b", "c"]), children_left=[1, -1, 3, -1, -1],
+                children_right=[2, -1, 4, -1, -1], feature=[1, -1, 1, -1, -1], threshold=[0.0] * 5,
+                value=[[1, 0, 0], [1, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1]],
+                left_categories=[left, None, small, None, None])
+    rules = RuleSet(dom, "classification", np.array(["a", "b", "c"]),
+                    [Rule((Condition(1, "not in", left), Condition(0, "<=", 0.5)), 1),
+                     Rule((Condition(1, "in", left[::2]),), 2)], Rule((), 0))
+    odd = [np.nan, np.inf, -np.inf, -0.0, -1.0, 0.5, left[0] + 0.5, float(n - 1), float(n), 1e300, -1e300]
+    Z = np.array([[x, c] for x in (0.25, 0.75) for c in [*range(n), *odd]])
+    for model in (tree, rules):
+        source = sd.export(model, "c")
+        assert " || " not in source.replace("x[1] == 1.0 || x[1] == 5.0 || x[1] == 7.0", "")
+        np.testing.assert_array_equal(c_answers(tmp_path, model, Z), expected(model, Z))
+
+
 def test_no_batch_macro_leaves_the_batch_code_out(tmp_path):
     tree = random_tree(np.random.default_rng(14), hostile_domain(3, 0), n_leaves=30, classes=["a", "b"])
     src = tmp_path / "m.c"

@@ -21,7 +21,8 @@ file to use it as a header. Entry points (``prefix`` defaults to ``symdistill``)
   a DFA also has ``int <prefix>_accepts(const int *word, size_t length)`` (1, 0 or -1).
 
 ``x`` holds the encoded features in the model's order: numbers as they are, a categorical feature
-as its category code (the index of its label in ``<prefix>_feature_categories[j]``). Thresholds and
+as its category code (the index of its label in ``<prefix>_feature_categories[j]``); a test over
+more than ``MAX_CHAIN`` codes looks the code up in a static bit table. Thresholds and
 values are written with 17 significant digits at most but always as the exact double (shortest
 round-trip text), so the compiled code agrees with ``predict`` bit for bit, on thresholds too.
 Every user-provided name becomes an escaped string constant (octal escapes for anything but
@@ -44,6 +45,7 @@ MAX_NESTING = 48  # levels of nested ``if`` per function; C99 promises 127 neste
 BATCH_TABLE_DEPTH = 32  # deeper trees: every row would walk the full depth, the one-row code is faster
 MAX_LITERAL = 4095  # bytes in one string literal that C99 compilers must accept
 BATCH_BLOCK = 256  # rows walked together; their node indices live in a local array
+MAX_CHAIN = 16  # codes a categorical test compares one by one; more are looked up in a bit table
 
 
 def c_string(text: str) -> str:
@@ -101,6 +103,7 @@ class _CEmitter(BodyEmitter):
         self.decl: list[str] = []
         self.impl: list[str] = []
         self._long_strings = 0
+        self._code_sets: dict[tuple[int, ...], str] = {}
 
     # -- layout --------------------------------------------------------------------------------
     def render(self) -> str:
@@ -199,9 +202,26 @@ class _CEmitter(BodyEmitter):
         if not t.codes:
             return "1" if lit.negated else "0"
         x = self._feature(t.feature)
+        if len(t.codes) > MAX_CHAIN:
+            hit = self._code_set(x, t.codes)
+            return f"!{hit}" if lit.negated else hit
         if lit.negated:
             return " && ".join(f"{x} != {exact_float(c)}" for c in t.codes)
         return " || ".join(f"{x} == {exact_float(c)}" for c in t.codes)
+
+    def _code_set(self, x: str, codes: tuple[int, ...]) -> str:
+        """``x`` is one of ``codes`` (whole numbers >= 0), looked up in a static bit table: true exactly
+        where the chain ``x == c0 || x == c1 || ...`` is (never for NaN, a fraction or a number out of
+        range), without a chain that compilers take time quadratic in its length to compile."""
+        name = self._code_sets.get(codes)
+        if name is None:
+            name = self._code_sets[codes] = f"{self.p}_code_set_{len(self._code_sets) + 1}"
+            bits = bytearray(max(codes) // 8 + 1)
+            for c in codes:
+                bits[c // 8] |= 1 << (c % 8)
+            self.impl.append(f"static const unsigned char {name}[{len(bits)}] = {{{', '.join(map(str, bits))}}};")
+        return (f"({x} >= 0.0 && {x} <= {exact_float(max(codes))} && {x} == (double)(long){x} && "
+                f"({name}[(long){x} / 8] >> ((long){x} % 8) & 1))")
 
     def _output(self, out: int | float) -> str:
         return str(int(out)) if self.program.is_classifier else exact_float(out)
