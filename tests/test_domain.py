@@ -321,3 +321,24 @@ def test_a_series_row_is_matched_by_its_labels():
     assert tree.predict(pd.Series([.1, .9, .9])).tolist() == tree.predict([[.1, .9, .9]]).tolist()  # positions
     with pytest.raises(DataError, match=r"missing \['x2'\], unknown \['a'\]"):
         tree.predict(pd.Series({"a": .9, "x1": .9, "x0": .1}))
+
+
+def test_an_ordered_categorical_reaches_the_teacher_ordered():
+    """An ordered pandas Categorical was handed to the teacher unordered (pandas writes both dtypes
+    as 'category'), so a teacher comparing ``X["level"] >= "mid"`` raised TypeError on every batch;
+    the order is kept in memory and in the JSON."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    levels = ["low", "mid", "high", "unused"]
+    df = pd.DataFrame({"level": pd.Categorical(rng.choice(levels[:3], 400), categories=levels, ordered=True),
+                       "x": rng.normal(size=400)})
+    teacher = lambda X: ((X["level"] >= "mid") & (X["x"] > 0)).astype(int).to_numpy()  # noqa: E731
+    tree = sd.distill(teacher, df, max_size=4, random_state=0, n_samples=1000)
+    assert float(sd.fidelity(tree, teacher, df)) > 0.95
+    back = tree.domain.decode(tree.domain.encode(df))
+    assert back["level"].cat.ordered and back["level"].cat.categories.tolist() == levels
+    loaded = sd.load(tree.to_json())
+    assert loaded.domain.decode(loaded.domain.encode(df))["level"].equals(df["level"])
+    assert float(sd.fidelity(loaded, teacher, df)) == float(sd.fidelity(tree, teacher, df))
+    unordered = Domain.from_data(df.astype({"level": pd.CategoricalDtype(levels)}))
+    assert not unordered.decode(unordered.encode(df))["level"].cat.ordered

@@ -24,6 +24,8 @@ _BARE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _RESERVED = frozenset({"and", "or", "not", "in", "true", "false", "prediction",
                        "IF", "THEN", "ELSE", "AND", "ALWAYS", "TRUE"})
 _ESCAPED = {"\\": "\\\\", "`": "\\`"}  # printable characters a `quoted name` escapes
+# ``column_dtypes`` entry of an ordered pandas Categorical, which pandas writes as 'category' too.
+ORDERED_CATEGORY = "category[ordered]"
 
 
 @dataclass(frozen=True)
@@ -205,7 +207,7 @@ class Domain:
                 feats.append(Feature(name, "binary", 0.0, 1.0))
             else:
                 feats.append(_numeric_feature(name, _numeric_column(s.to_numpy(), name)))
-        return cls(tuple(feats), "dataframe", tuple(str(df.iloc[:, j].dtype) for j in range(df.shape[1])),
+        return cls(tuple(feats), "dataframe", tuple(_column_dtype(df.iloc[:, j].dtype) for j in range(df.shape[1])),
                    tuple(df.columns))
 
     # -- properties ----------------------------------------------------------------------------
@@ -304,11 +306,13 @@ class Domain:
         for j, f in enumerate(self.features):
             given = self.column_dtypes[j] if j < len(self.column_dtypes) else None
             dtype = given or "category"
-            if f.is_categorical and pd.api.types.is_numeric_dtype(pd.api.types.pandas_dtype(dtype)):
+            if f.is_categorical and dtype != ORDERED_CATEGORY and \
+                    pd.api.types.is_numeric_dtype(pd.api.types.pandas_dtype(dtype)):
                 # A numeric column declared categorical: the teacher compares and computes with it.
                 columns.append(pd.array(_decode_categories(Z[:, j], f).tolist(), dtype=dtype))
             elif f.is_categorical:
-                columns.append(pd.Categorical(_decode_categories(Z[:, j], f), categories=list(f.categories)))
+                columns.append(pd.Categorical(_decode_categories(Z[:, j], f), categories=list(f.categories),
+                                              ordered=dtype == ORDERED_CATEGORY))
             elif f.kind == "binary" and given in ("bool", "boolean", "bool[pyarrow]"):
                 columns.append(pd.array(Z[:, j] > 0.5, dtype=given))
             elif f.kind in ("integer", "binary") and given is not None and "int" in given.lower():
@@ -392,6 +396,9 @@ def _dtype_problem(f: Feature, dtype: str) -> str | None:
     when pandas is missing). Only ever parses the string (``pandas_dtype``), never runs code from it."""
     import warnings
 
+    if dtype == ORDERED_CATEGORY:
+        return None if f.is_categorical else "is for categorical features only"
+
     try:
         import pandas as pd
     except ImportError:  # the model still loads and predicts; handing a teacher DataFrames needs pandas anyway
@@ -421,6 +428,12 @@ def _dtype_problem(f: Feature, dtype: str) -> str | None:
 
 
 # -- helpers --------------------------------------------------------------------------------------
+def _column_dtype(dtype: Any) -> str:
+    """A DataFrame column's dtype as ``column_dtypes`` keeps it: as pandas writes it, but an ordered
+    Categorical as ``ORDERED_CATEGORY`` (pandas writes it 'category', as an unordered one)."""
+    return ORDERED_CATEGORY if getattr(dtype, "ordered", None) is True else str(dtype)
+
+
 def _series_is_named_row(X: Any) -> bool:
     """Whether a pandas Series is one row whose index labels its values (not positions 0..n-1)."""
     index = list(X.index)
