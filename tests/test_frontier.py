@@ -188,3 +188,18 @@ def test_a_one_class_teacher_gets_a_frontier_of_the_forms_that_fit_it() -> None:
     # a form that cannot fit the teacher stops the frontier with the learner's reason
     with pytest.raises(sd.TeacherError, match="linear classifier needs at least 2 classes"):
         sd.frontier(constant, _data(300), forms=["tree", "linear"], sizes=[1], n_samples=300)
+
+
+def test_internal_split_keeps_every_category_among_the_training_rows() -> None:
+    """A category seen in only a few rows could fall wholly into the held-out split: the models'
+    domain (built from the training rows) did not know it, and frontier (and ``symdistill report``
+    without --holdout) stopped with "column 'job' has unknown category" on data the user gave it."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    jobs = ["nurse", "pilot"] * 190 + [f"rare {i}" for i in range(20)]
+    df = pd.DataFrame({"x": rng.uniform(size=400), "job": rng.permutation(jobs)})
+    net = lambda X: ((X["x"] > 0.5) & (X["job"] != "pilot")).astype(int).to_numpy()  # noqa: E731
+    front = sd.frontier(net, df, forms=["tree"], sizes=[4], n_samples=1000)
+    assert set(front.X_train["job"]) == set(jobs) and len(front.X_train) + len(front.X_holdout) == 400
+    assert abs(len(front.X_holdout) - 120) <= 20 and not set(front.X_train.index) & set(front.X_holdout.index)
+    assert front.points[0].score.n == len(front.X_holdout) and front.points[0].fidelity > 0.9

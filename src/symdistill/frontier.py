@@ -241,7 +241,8 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
         Most leaves / rules / non-zero weights; each size is one ``max_size``.
     X_holdout : array or DataFrame, optional
         Rows fidelity is measured on. When None, ``holdout_fraction`` of ``X`` is set aside (a
-        random split fixed by ``random_state``) and the models see only the rest.
+        random split fixed by ``random_state``; a row whose category only held-out rows have is kept
+        for training) and the models see only the rest.
     holdout_fraction : float
         Share of ``X`` held out when ``X_holdout`` is None.
     method : str
@@ -282,8 +283,9 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
         raise ValueError(f"form_options names forms {unknown} that are not among forms {forms_list}")
     if not all(isinstance(v, dict) for v in form_options.values()):
         raise TypeError("form_options must map a form name to a dict of learner options")
-    X_train, X_hold, source = _holdout(X, X_holdout, holdout_fraction, random_state)
     feature_names = options.get("feature_names")
+    X_train, X_hold, source = _holdout(X, X_holdout, holdout_fraction, random_state,
+                                       feature_names=feature_names, categorical=options.get("categorical"))
     domain = Domain.from_data(X_train, feature_names=feature_names, categorical=options.get("categorical"))
     domain.encode(X_hold)  # fails early, naming the column, when the held-out rows do not fit
 
@@ -421,7 +423,12 @@ def _check_sizes(sizes: Sequence[int]) -> list[int]:
     return sorted(int(s) for s in out)
 
 
-def _holdout(X: Any, X_holdout: Any, fraction: float, random_state: int | None) -> tuple[Any, Any, str]:
+def _holdout(X: Any, X_holdout: Any, fraction: float, random_state: int | None, *,
+             feature_names: Sequence[str] | None = None,
+             categorical: Sequence[str | int] | None = None) -> tuple[Any, Any, str]:
+    """``(X_train, X_hold, source)``: ``X_holdout`` as given, or a seeded split of ``X`` whose training
+    part holds every category of ``X`` (a held-out row with a category no training row has moves to
+    the training part: the models' domain, built from those rows, could not read it)."""
     if X_holdout is not None:
         if _n_rows(X_holdout) < 1:
             raise DataError("X_holdout has no rows: fidelity needs at least one held-out row")
@@ -437,4 +444,14 @@ def _holdout(X: Any, X_holdout: Any, fraction: float, random_state: int | None) 
                         "pass more rows or X_holdout")
     perm = np.random.default_rng(None if random_state is None else [int(random_state), 7]).permutation(n)
     hold, train = np.sort(perm[:n_hold]), np.sort(perm[n_hold:])
+    domain = Domain.from_data(X, feature_names=feature_names, categorical=categorical)
+    if domain.categorical_mask.any():
+        Z = domain.encode(X)[:, domain.categorical_mask]
+        unseen = np.zeros(len(hold), dtype=bool)
+        for j in range(Z.shape[1]):
+            unseen |= ~np.isin(Z[hold, j], Z[train, j])
+        hold, train = hold[~unseen], np.sort(np.concatenate([train, hold[unseen]]))
+        if not hold.size:
+            raise DataError(f"cannot hold out {fraction:.0%} of {n} rows: every held-out row has a category that no "
+                            "training row has; pass more rows or X_holdout")
     return _take(X, train), _take(X, hold), "split"
