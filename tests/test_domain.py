@@ -342,3 +342,23 @@ def test_an_ordered_categorical_reaches_the_teacher_ordered():
     assert float(sd.fidelity(loaded, teacher, df)) == float(sd.fidelity(tree, teacher, df))
     unordered = Domain.from_data(df.astype({"level": pd.CategoricalDtype(levels)}))
     assert not unordered.decode(unordered.encode(df))["level"].cat.ordered
+
+
+def test_a_pyarrow_dictionary_column_is_categorical():
+    """pyarrow's dictionary type (pandas' ArrowDtype of a dictionary, the pyarrow Categorical) was
+    read as numeric ("should be numeric but holds 'a'"), and declared categorical, decode raised
+    pandas' "data type 'dictionary<values=string, ...>[pyarrow]' not understood" on every query."""
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    rng = np.random.default_rng(0)
+    colour = pd.Series(rng.choice(["red", "green", "blue"], 300)).astype(pd.ArrowDtype(pa.dictionary(pa.int32(),
+                                                                                                      pa.string())))
+    df = pd.DataFrame({"colour": colour, "x": rng.normal(size=300)})
+    teacher = lambda X: ((X["colour"] == "red") & (X["x"] > 0)).astype(int).to_numpy()  # noqa: E731
+    for categorical in (None, ["colour"]):
+        dom = Domain.from_data(df, categorical=categorical)
+        assert dom.features[0].categories == ("blue", "green", "red")
+        assert list(dom.decode(dom.encode(df))["colour"]) == list(df["colour"])
+        tree = sd.distill(teacher, df, max_size=4, random_state=0, n_samples=1000, categorical=categorical)
+        assert float(sd.fidelity(tree, teacher, df)) > 0.95
+        assert float(sd.fidelity(sd.load(tree.to_json()), teacher, df)) == float(sd.fidelity(tree, teacher, df))

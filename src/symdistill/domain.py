@@ -200,7 +200,8 @@ class Domain:
             if isinstance(s.dtype, pd.CategoricalDtype):
                 cats = tuple(s.cat.categories.tolist())
                 feats.append(Feature(name, "categorical", 0.0, float(len(cats) - 1), cats))
-            elif j in cat_idx or s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+            elif j in cat_idx or s.dtype == object or pd.api.types.is_string_dtype(s.dtype) or \
+                    _is_arrow_dictionary(s.dtype):
                 cats = _sorted_categories(s, name)
                 feats.append(Feature(name, "categorical", 0.0, float(len(cats) - 1), cats))
             elif pd.api.types.is_bool_dtype(s.dtype):
@@ -431,7 +432,21 @@ def _dtype_problem(f: Feature, dtype: str) -> str | None:
 def _column_dtype(dtype: Any) -> str:
     """A DataFrame column's dtype as ``column_dtypes`` keeps it: as pandas writes it, but an ordered
     Categorical as ``ORDERED_CATEGORY`` (pandas writes it 'category', as an unordered one)."""
-    return ORDERED_CATEGORY if getattr(dtype, "ordered", None) is True else str(dtype)
+    if getattr(dtype, "ordered", None) is True:
+        return ORDERED_CATEGORY
+    # pyarrow's dictionary type (its Categorical), whose name pandas does not read back, reaches the
+    # teacher as a pandas Categorical, as string columns do
+    return "category" if _is_arrow_dictionary(dtype) else str(dtype)
+
+
+def _is_arrow_dictionary(dtype: Any) -> bool:
+    """Whether ``dtype`` is pandas' ArrowDtype of a pyarrow dictionary (pyarrow's Categorical)."""
+    arrow = getattr(dtype, "pyarrow_dtype", None)
+    if arrow is None:
+        return False
+    import pyarrow as pa
+
+    return bool(pa.types.is_dictionary(arrow))
 
 
 def _series_is_named_row(X: Any) -> bool:
