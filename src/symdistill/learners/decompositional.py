@@ -1,5 +1,10 @@
 """Decompositional rule extraction: rules read off the network's hidden layers (ECLAIRE-style).
 
+The hidden layers are read by :mod:`symdistill.teachers.activations`: linear layers (``nn.Linear``,
+an ONNX Gemm or MatMul + Add) each followed by an element-wise activation (ReLU, Sigmoid, Tanh,
+GELU, LeakyReLU, ELU, SiLU, Softplus), possibly through a per-unit batch normalisation in eval mode
+(Linear -> BatchNorm1d -> activation); a layer's activations are its activation's outputs.
+
 For every hidden layer the learner fits a small tree from that layer's activations to the network's
 labels; each leaf is a *clause*, a conjunction of conditions on hidden units that implies a class.
 Each distinct clause is then rewritten over the input features: a tree learns from the inputs when

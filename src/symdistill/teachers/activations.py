@@ -1,21 +1,34 @@
 """Read the hidden activations of a network: the input of decompositional extraction.
 
-A *hidden layer* here is a fully connected layer followed by an element-wise activation; its
-activations are the activation's outputs, one column per unit. The output layer's activation (a
-final ``nn.Sigmoid``, whose output is the network's, up to shape) is not a hidden layer: it is the
+A *hidden layer* here is a fully connected layer followed by an element-wise activation, possibly
+with a per-unit affine map between them (a batch normalisation at inference); its activations are
+the activation's outputs, one column per unit. The output layer's activation (a final
+``nn.Sigmoid``, whose output is the network's, up to shape) is not a hidden layer: it is the
 prediction itself. Two kinds of network are read:
 
 * torch modules: ``nn.Linear`` modules each followed by an activation module (``nn.ReLU``,
-  ``nn.Sigmoid``, ``nn.Tanh``, ``nn.GELU``), in an ``nn.Sequential`` or as named submodules of a
-  module whose ``forward`` calls them; an ``nn.Dropout`` or ``nn.Identity`` between a layer and its
-  activation (an identity in eval mode) is read through, as an ONNX Dropout or Identity node is.
-  The structure is found by tracing one forward pass (which module runs after which, on which
-  tensor), so a shared activation module (``self.act`` used after every layer) works too;
-  activations written as functions (``F.relu``) are invisible and unsupported.
-* ONNX MLP graphs: ``Gemm``, or ``MatMul`` + ``Add``, followed by ``Relu``, ``Sigmoid``, ``Tanh`` or
-  ``Gelu``, or by a GELU written as arithmetic, as exporters write it below opset 20: the exact one
-  (``x * 0.5 * (1 + Erf(x / sqrt(2)))``) or the tanh approximation (``x * 0.5 * (1 + Tanh(sqrt(2 / pi)
-  * (x + 0.044715 * x^3)))``), matched node by node with every constant checked. The activation
+  ``nn.Sigmoid``, ``nn.Tanh``, ``nn.GELU``, ``nn.LeakyReLU`` with any slope, ``nn.ELU``,
+  ``nn.SiLU``, ``nn.Softplus``), in an ``nn.Sequential`` or as named submodules of a module whose
+  ``forward`` calls them; an ``nn.Dropout`` or ``nn.Identity`` between a layer and its activation
+  (an identity in eval mode) is read through, as an ONNX Dropout or Identity node is. An
+  ``nn.BatchNorm1d`` between them (Linear -> BatchNorm1d -> activation) is read as it runs in eval
+  mode, with its running statistics: ``x -> (x - mean) / sqrt(var + eps) * weight + bias``, unit by
+  unit. A normalisation that mixes a layer's units (``nn.LayerNorm``, ``nn.RMSNorm``,
+  ``nn.GroupNorm``), or a BatchNorm1d without running statistics (it normalises over the batch even
+  in eval mode), is not per-unit: such a block is not a hidden layer, and the warning (or the error,
+  when no layer is left) says why. The structure is found by tracing one forward pass (which module
+  runs after which, on which tensor), so a shared activation module (``self.act`` used after every
+  layer) works too; activations written as functions (``F.relu``) are invisible and unsupported.
+* ONNX MLP graphs: ``Gemm``, or ``MatMul`` + ``Add``, followed by ``Relu``, ``Sigmoid``, ``Tanh``,
+  ``Gelu``, ``LeakyRelu``, ``Elu``, ``Softplus`` or ``Swish`` (with alpha 1), or by an activation
+  written as arithmetic, as exporters write it: SiLU as ``x * Sigmoid(x)``; torch's Softplus with
+  ``beta != 1`` as ``Softplus(beta * x) / beta``, and by the dynamo exporter with its threshold as
+  ``Where(beta * x > threshold, x, ...)``; GELU below opset 20 as the exact
+  ``x * 0.5 * (1 + Erf(x / sqrt(2)))`` or the tanh approximation ``x * 0.5 * (1 + Tanh(sqrt(2 / pi)
+  * (x + 0.044715 * x^3)))``; each matched node by node with every constant checked. A
+  ``BatchNormalization`` at inference (constant scale, bias, mean and variance, one per unit)
+  between the linear map and the activation is read through; the old exporter
+  (``dynamo=False``) leaves one there, the dynamo exporter folds it into the Gemm. The activation
   tensors are added as graph outputs (with the ``onnx`` package) and the amended graph is run by
   onnxruntime, so the activations include whatever the graph computes before them. Input
   preprocessing in the graph (``(x - mean) / std`` as Sub, Add, Mul and Div by constants, or an
@@ -28,8 +41,13 @@ Sequential, ``"encoder.fc1"``, ``"concepts"``), or for ONNX the weight initializ
 named otherwise gives the node's name, or the weight's when the node has none). A layer is
 chosen by that name, by the name of its activation module or ONNX node, or by its position among
 the hidden layers (``0`` first, ``-1`` last). Reads are batched. Modules or ONNX nodes that are not
-read (normalisation, convolution, other activations, but not shape plumbing, dropout, linear maps or
-an output softmax) are named in a warning.
+read (normalisation other than that per-unit one, convolution, other activations, but not shape
+plumbing, dropout, linear maps or an output softmax) are named in a warning.
+
+``HiddenLayer.activation`` names the kind: ``"relu"``, ``"sigmoid"``, ``"tanh"``, ``"gelu"``,
+``"leaky_relu"``, ``"elu"``, ``"silu"`` or ``"softplus"``. It labels the layer and nothing more: the
+rules threshold the values read, whatever their range (negative ones too, for LeakyReLU, ELU, SiLU
+and GELU), and a concept layer's domain is the range the values take on the rows.
 """
 
 from __future__ import annotations
@@ -48,9 +66,11 @@ from .torch import eval_mode
 
 SUPPORTED = (
     "torch modules built from nn.Linear layers each followed by an activation module (nn.ReLU, "
-    "nn.Sigmoid, nn.Tanh, nn.GELU), in an nn.Sequential or as named submodules called in forward; "
-    "ONNX MLP graphs (Gemm, or MatMul + Add, followed by Relu, Sigmoid, Tanh, Gelu or GELU written "
-    "with Erf or Tanh) given as a path, bytes or onnx.ModelProto"
+    "nn.Sigmoid, nn.Tanh, nn.GELU, nn.LeakyReLU, nn.ELU, nn.SiLU, nn.Softplus), possibly through an "
+    "nn.BatchNorm1d with running statistics, in an nn.Sequential or as named submodules called in forward; "
+    "ONNX MLP graphs (Gemm, or MatMul + Add, possibly through a BatchNormalization, followed by Relu, "
+    "Sigmoid, Tanh, Gelu, LeakyRelu, Elu, Softplus, SiLU as Sigmoid + Mul, or GELU written with Erf or "
+    "Tanh) given as a path, bytes or onnx.ModelProto"
 )
 
 
@@ -118,13 +138,18 @@ class ActivationReader:
         raise NotImplementedError
 
 
-# -- torch ----------------------------------------------------------------------------------------
-_TORCH_ACTIVATIONS = {"ReLU": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "GELU": "gelu"}
+# -- torch ---------------------------------------------------------------------------------------
+_TORCH_ACTIVATIONS = {"ReLU": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "GELU": "gelu", "LeakyReLU": "leaky_relu",
+                      "ELU": "elu", "SiLU": "silu", "Softplus": "softplus"}
 # Modules (and ONNX nodes) that pass a tensor on unchanged in eval mode: one between a layer and its
 # activation is skipped.
 _TRANSPARENT = {"Dropout", "Identity"}
 # Modules that change nothing a layer-wise reading would miss (the output layer's softmax included).
-_PASSIVE = {"Dropout", "Identity", "Flatten", "Softmax", "LogSoftmax", "Sigmoid", "Tanh", "ReLU", "GELU"}
+_PASSIVE = {"Dropout", "Identity", "Flatten", "Softmax", "LogSoftmax", *_TORCH_ACTIVATIONS}
+# Normalisations that mix a layer's units (each row is normalised over all of them): not a per-unit
+# map, so a layer normalised by one before its activation is not read.
+_MIXING_NORMS = {"LayerNorm", "RMSNorm", "GroupNorm", "LayerNormalization", "RMSNormalization",
+                 "GroupNormalization"}
 
 
 class TorchActivations(ActivationReader):
@@ -151,6 +176,7 @@ class TorchActivations(ActivationReader):
         self.module = module
         self.batch_size = int(batch_size)
         self._linears: list[Any] = []
+        self._pre: list[Any] = []  # the module before each activation: its Linear, or the BatchNorm1d after it
         self._acts: list[Any] = []
         self.layers = self._trace()
 
@@ -205,30 +231,35 @@ class TorchActivations(ActivationReader):
         for p, (m, _, out) in enumerate(calls):
             if not isinstance(m, torch.nn.Linear) or counts[m] != 1:
                 continue
-            q = p + 1  # a Dropout or Identity (in eval mode) passes the layer's output on unchanged
-            while q < len(calls) and type(calls[q][0]).__name__ in _TRANSPARENT and _same(calls[q][1], out) \
-                    and _same(calls[q][2], out):
-                q += 1
+            q = _skip_transparent(calls, p + 1, out)
+            pre, pre_out = m, out  # the module whose output the activation takes, and that output
+            if q < len(calls) and _per_unit_norm(calls[q][0]) and counts[calls[q][0]] == 1 and _same(calls[q][1], out):
+                pre, pre_out = calls[q][0], calls[q][2]  # Linear -> BatchNorm1d (eval) -> activation
+                q = _skip_transparent(calls, q + 1, pre_out)
             nxt, nxt_in, act_out = calls[q] if q < len(calls) else (None, None, None)
             kind = _TORCH_ACTIVATIONS.get(type(nxt).__name__)
-            if kind is None or not _same(nxt_in, out):
+            if kind is None or not _same(nxt_in, pre_out):
                 continue
             later = calls[q + 1:]
             if _is_output(act_out, final) and not any(isinstance(c, torch.nn.Linear) for c, _, _ in later):
                 output_layers.append(leaves[m])  # the output layer's activation (a final Sigmoid)
                 continue
+            self._pre.append(pre)
             self._linears.append(m)
             self._acts.append(nxt)
             layers.append(HiddenLayer(leaves[m], len(layers), int(m.out_features), kind, (leaves[nxt],)
                                       if counts[nxt] == 1 else ()))
+        kinds = {type(m).__name__ for m, _, _ in calls} | {
+            "BatchNorm1d without running statistics" for m, _, _ in calls
+            if isinstance(m, torch.nn.BatchNorm1d) and not _per_unit_norm(m)}
         if not layers:
             raise UnsupportedModelError(
                 f"{type(self.module).__name__} has no nn.Linear layer followed by an activation module"
-                f"{_output_note(output_layers)}; supported: {SUPPORTED}")
-        read = set(self._linears) | set(self._acts)
+                f"{_output_note(output_layers)}{_norm_note(kinds)}; supported: {SUPPORTED}")
+        read = set(self._linears) | set(self._pre) | set(self._acts)
         skipped = sorted({f"{leaves[m]} ({type(m).__name__})" for m, _, _ in calls
                           if m not in read and type(m).__name__ not in _PASSIVE and not isinstance(m, torch.nn.Linear)})
-        _warn_not_read(type(self.module).__name__, "Linear", layers, skipped, stacklevel=4)
+        _warn_not_read(type(self.module).__name__, "Linear", layers, skipped, _norm_note(kinds), stacklevel=4)
         return tuple(layers)
 
     def _read_batch(self, X: np.ndarray, indices: list[int]) -> list[np.ndarray]:
@@ -245,7 +276,7 @@ class TorchActivations(ActivationReader):
 
             return fn
 
-        handles = [self._linears[i].register_forward_hook(hook(i)) for i in set(indices)]
+        handles = [self._pre[i].register_forward_hook(hook(i)) for i in set(indices)]
         device, dtype = self._params()
         try:
             with torch.no_grad(), eval_mode(self.module):
@@ -256,14 +287,45 @@ class TorchActivations(ActivationReader):
         return [got[i] for i in indices]
 
 
-def _warn_not_read(owner: str, linear: str, layers: Sequence[HiddenLayer], skipped: Sequence[str],
+def _warn_not_read(owner: str, linear: str, layers: Sequence[HiddenLayer], skipped: Sequence[str], note: str,
                    stacklevel: int) -> None:
-    """Warn that the parts ``skipped`` of a network are not read (nothing when there are none)."""
+    """Warn that the parts ``skipped`` of a network are not read (nothing when there are none);
+    ``note`` (from :func:`_norm_note`) says why a normalisation is not."""
     if skipped:
         shown = list(skipped[:_NAMED]) + ([f"{len(skipped) - _NAMED} more"] if len(skipped) > _NAMED else [])
         warnings.warn(f"{owner}: hidden layers are read where a {linear} is followed by an activation "
                       f"({', '.join(h.name for h in layers)}); {', '.join(shown)} not read: "
-                      "the rules are read from the layers listed", stacklevel=stacklevel)
+                      f"the rules are read from the layers listed{note}", stacklevel=stacklevel)
+
+
+def _norm_note(kinds: set[str]) -> str:
+    """Why the normalisations among ``kinds`` (module or ONNX node types) are not read, if any is."""
+    mixing = sorted(kinds & _MIXING_NORMS)
+    why = [f"{'/'.join(mixing)} normalises each row over all of a layer's units, mixing them"] if mixing else []
+    if "BatchNorm1d without running statistics" in kinds:
+        why.append("a BatchNorm1d without running statistics normalises over the batch")
+    if not why:
+        return ""
+    return (f"; {' and '.join(why)}, so a layer normalised that way before its activation is not read as a "
+            "hidden layer (a BatchNorm1d in eval mode with running statistics is: it maps each unit on its own)")
+
+
+def _skip_transparent(calls: Sequence[tuple[Any, Any, Any]], q: int, out: Any) -> int:
+    """The first traced call from ``q`` on that is not a Dropout or Identity (in eval mode) passing
+    ``out`` on unchanged."""
+    while q < len(calls) and type(calls[q][0]).__name__ in _TRANSPARENT and _same(calls[q][1], out) \
+            and _same(calls[q][2], out):
+        q += 1
+    return q
+
+
+def _per_unit_norm(module: Any) -> bool:
+    """Whether ``module`` is a BatchNorm1d that, in eval mode, maps each unit on its own
+    (``x -> (x - running_mean) / sqrt(running_var + eps) * weight + bias``): one with running
+    statistics. Without them it normalises over the batch even in eval mode."""
+    import torch
+
+    return isinstance(module, torch.nn.BatchNorm1d) and module.track_running_stats and module.running_mean is not None
 
 
 def _same(tensor: Any, out: Any) -> bool:
@@ -299,7 +361,8 @@ _NAMED = 12  # parts named in that warning; a graph of many unread nodes gets a 
 
 
 # -- ONNX -----------------------------------------------------------------------------------------
-_ONNX_ACTIVATIONS = {"Relu": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "Gelu": "gelu"}
+_ONNX_ACTIVATIONS = {"Relu": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "Gelu": "gelu", "LeakyRelu": "leaky_relu",
+                     "Elu": "elu", "Softplus": "softplus"}
 # Nodes that pass a tensor on with its values unchanged: an activation so passed to a graph output is
 # the output layer's, not a hidden layer's.
 _ONNX_SHAPE = {"Identity", "Cast", "Reshape", "Flatten", "Squeeze", "Unsqueeze"}
@@ -357,31 +420,22 @@ class OnnxActivations(ActivationReader):
         layers: list[HiddenLayer] = []
         self._outputs: list[str] = []
         constants = _onnx_constants(graph)
-        arithmetic = _Arithmetic(producers, consumers, constants)
+        outputs = {o.name for o in graph.output}
+        arithmetic = _Arithmetic(producers, consumers, constants, outputs)
         read: set[tuple[str, ...]] = set()
         first_rows: str | None = None
         output_layers: list[str] = []
-        outputs = {o.name for o in graph.output}
         for node in graph.node:
-            kind = _ONNX_ACTIVATIONS.get(node.op_type)
-            # A Tanh may be the heart of a tanh GELU, whose input is never a linear map's output.
-            gelu = arithmetic.gelu(node) if node.op_type in ("Erf", "Tanh") else None
-            if gelu is not None:
-                kind = "gelu"
-                act, pre, nodes = gelu
-            elif kind is not None and node.input:
-                act, pre, nodes = node, node.input[0], [node]
-            else:
+            matched = arithmetic.activation(node)
+            if matched is None:
                 continue
+            kind, act, pre, nodes = matched
             readers = [n for n in nodes if pre in n.input]
-            via = producers.get(pre)  # an Identity or Dropout (at inference) passes the layer's output on
-            while via is not None and via.op_type in _TRANSPARENT and len(via.input) <= 2 \
-                    and _read_only_by(pre, readers, consumers):
-                readers, pre, via = [via], via.input[0], producers.get(via.input[0])
+            via, readers, norm = _before_activation(pre, readers, producers, consumers, constants)
             found = _linear_before(via, producers, inits, consumers, readers)
             if found is None:
                 continue
-            read.update(tuple(n.output) for n in nodes)
+            read.update(tuple(n.output) for n in [*nodes, *norm])
             weight_name, width, linear_name, rows = found
             name = weight_name[: -len(".weight")] if weight_name.endswith(".weight") else linear_name or weight_name
             if _is_graph_output(act.output[0], consumers, outputs):
@@ -395,7 +449,7 @@ class OnnxActivations(ActivationReader):
         if not layers:
             raise UnsupportedModelError(
                 f"the ONNX graph {graph.name!r} has no Gemm (or MatMul + Add) followed by an activation"
-                f"{_output_note(output_layers)}; supported: {SUPPORTED}")
+                f"{_output_note(output_layers)}{_norm_note({n.op_type for n in graph.node})}; supported: {SUPPORTED}")
         if len(graph.input) - len([i for i in graph.input if i.name in inits]) != 1:
             raise UnsupportedModelError(f"the ONNX graph {graph.name!r} needs exactly one input (rows x features)")
         existing = {o.name for o in graph.output}
@@ -419,7 +473,8 @@ class OnnxActivations(ActivationReader):
                 read.update(tuple(n.output) for n in found_map[1])
         skipped = [f"{n.name or n.output[0]} ({n.op_type})" for n in graph.node
                    if tuple(n.output) not in read and not _passive(n, producers, constants)]
-        _warn_not_read(f"the ONNX graph {graph.name!r}", "Gemm (or MatMul + Add)", self.layers, skipped, stacklevel=3)
+        _warn_not_read(f"the ONNX graph {graph.name!r}", "Gemm (or MatMul + Add)", self.layers, skipped,
+                       _norm_note({n.op_type for n in graph.node}), stacklevel=3)
 
     def _probe(self) -> list[int]:
         """Widths as the graph computes them (a MatMul's weight may not be an initializer)."""
@@ -483,6 +538,36 @@ def _linear_before(node: Any, producers: dict[str, Any], inits: dict[str, Any],
                 width = int(numpy_helper.to_array(w).shape[-1]) if w is not None else -1
                 return mm.input[1], width, mm.name or node.name, mm.input[0]
     return None
+
+
+def _before_activation(pre: str, readers: list[Any], producers: dict[str, Any], consumers: dict[str, list[Any]],
+                       constants: dict[str, np.ndarray]) -> tuple[Any, list[Any], list[Any]]:
+    """``(node, its readers, normalisation)``: the node making the activation's input ``pre``
+    (read by the activation's nodes ``readers``) once Identity and Dropout nodes (identities at
+    inference) and at most one inference BatchNormalization are passed, the nodes reading that
+    node's output, and the BatchNormalization passed (a list of zero or one node)."""
+    via = producers.get(pre)
+    norm: list[Any] = []
+    while via is not None and _read_only_by(pre, readers, consumers):
+        if via.op_type in _TRANSPARENT and len(via.input) <= 2:
+            pass
+        elif not norm and _per_unit_batch_norm(via, constants):
+            norm.append(via)
+        else:
+            break
+        readers, pre, via = [via], via.input[0], producers.get(via.input[0])
+    return via, readers, norm
+
+
+def _per_unit_batch_norm(node: Any, constants: dict[str, np.ndarray]) -> bool:
+    """Whether ``node`` is a BatchNormalization at inference (running statistics, one output)
+    whose scale, bias, mean and variance are constants with one value per unit."""
+    if node.op_type != "BatchNormalization" or node.domain not in ("", "ai.onnx") or len(node.input) != 5:
+        return False
+    if any(node.output[1:]) or any(a.name == "training_mode" and a.i for a in node.attribute):
+        return False
+    params = [constants.get(name) for name in node.input[1:]]
+    return all(v is not None and v.ndim == 1 and v.size == params[0].size for v in params)
 
 
 def _read_only_by(name: str, readers: list[Any], consumers: dict[str, list[Any]]) -> bool:
@@ -589,11 +674,13 @@ def _onnx_constants(graph: Any) -> dict[str, np.ndarray]:
     from onnx import numpy_helper
 
     out = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
-    for node in graph.node:
+    for node in graph.node:  # in topological order, as ONNX requires
         if node.op_type == "Constant" and not node.input:
             for a in node.attribute:
                 if a.name == "value":
                     out[node.output[0]] = numpy_helper.to_array(a.t)
+        elif node.op_type == "Identity" and len(node.input) == 1 and node.input[0] in out:
+            out[node.output[0]] = out[node.input[0]]  # how the old exporter shares equal initializers
     return out
 
 
@@ -601,14 +688,71 @@ class _Arithmetic:
     """Activations written as arithmetic nodes, matched node by node with every constant checked.
 
     Exporters write GELU this way below opset 20: the exact one as ``x * 0.5 * (1 + Erf(x / sqrt(2)))``,
-    the tanh approximation as ``x * 0.5 * (1 + Tanh(sqrt(2 / pi) * (x + 0.044715 * x^3)))``.
+    the tanh approximation as ``x * 0.5 * (1 + Tanh(sqrt(2 / pi) * (x + 0.044715 * x^3)))``. SiLU is
+    written ``x * Sigmoid(x)``; Softplus with ``beta != 1`` as ``Softplus(beta * x) / beta``, and the
+    dynamo exporter adds torch's threshold as ``Where(beta * x > threshold, x, softplus)``.
     """
 
     def __init__(self, producers: dict[str, Any], consumers: dict[str, list[Any]],
-                 constants: dict[str, np.ndarray]) -> None:
+                 constants: dict[str, np.ndarray], outputs: set[str]) -> None:
         self.producers = producers
         self.consumers = consumers
         self.constants = constants
+        self.graph_outputs = outputs
+
+    def activation(self, node: Any) -> tuple[str, Any, str, list[Any]] | None:
+        """``(kind, last node, input tensor, the activation's nodes)`` when ``node`` is the heart of
+        an element-wise activation (an activation node, or the Erf, Tanh, Sigmoid or Softplus of an
+        arithmetic one), else None."""
+        kind = _ONNX_ACTIVATIONS.get(node.op_type)
+        if not node.input:
+            return None
+        # A Tanh may be the heart of a tanh GELU, whose input is never a linear map's output.
+        pattern = self.gelu(node) if node.op_type in ("Erf", "Tanh") else self.silu(node) \
+            if node.op_type == "Sigmoid" else self.softplus(node) if node.op_type == "Softplus" else None
+        if pattern is not None:
+            last, x, nodes = pattern
+            return {"Sigmoid": "silu", "Softplus": "softplus"}.get(node.op_type, "gelu"), last, x, nodes
+        if node.op_type == "Swish" and all(a.name != "alpha" or a.f == 1.0 for a in node.attribute):
+            kind = "silu"  # x * sigmoid(alpha * x), an operator since opset 24: SiLU when alpha is 1
+        return (kind, node, node.input[0], [node]) if kind is not None else None
+
+    def silu(self, sigmoid: Any) -> tuple[Any, str, list[Any]] | None:
+        """``(last node, x, nodes)`` when ``sigmoid``'s output is only multiplied by its input ``x``."""
+        mul = self.only_reader(sigmoid.output[0], "Mul")
+        if mul is None or _other(mul, sigmoid.output[0]) != sigmoid.input[0]:
+            return None
+        return mul, sigmoid.input[0], [sigmoid, mul]
+
+    def softplus(self, softplus: Any) -> tuple[Any, str, list[Any]] | None:
+        """``(last node, x, nodes)`` for a Softplus of ``x`` as exporters write torch's
+        ``Softplus(beta, threshold)``: ``Softplus(x * beta) / beta`` (or a bare Softplus when beta is
+        1), then possibly ``Where(x * beta > threshold, x, that)``. None for a bare Softplus,
+        which is read as an activation node."""
+        x = z = softplus.input[0]
+        last, nodes = softplus, [softplus]
+        scale, div = self.producers.get(z), self.only_reader(softplus.output[0], "Div")
+        if scale is not None and scale.op_type == "Mul" and len(scale.input) == 2 and div is not None \
+                and div.input[0] == softplus.output[0]:
+            for operand, beta in (scale.input, scale.input[::-1]):
+                c = self.constants.get(beta)
+                if c is not None and c.size == 1 and self.is_const(div.input[1], float(c.reshape(-1)[0])):
+                    x, last, nodes = operand, div, [scale, softplus, div]
+                    break
+        users = self.consumers.get(last.output[0], [])
+        where = users[0] if len(users) == 1 and users[0].op_type == "Where" and len(users[0].input) == 3 else None
+        greater = self.producers.get(where.input[0]) if where is not None else None
+        if where is None or greater is None or greater.op_type != "Greater" or list(where.input[1:]) != [
+                x, last.output[0]] or greater.input[0] != z or greater.input[1] not in self.constants:
+            return (last, x, nodes) if len(nodes) > 1 and self._closed(nodes, last) else None
+        nodes = [*nodes, greater, where]
+        return (where, x, nodes) if self._closed(nodes, where) else None
+
+    def _closed(self, nodes: list[Any], last: Any) -> bool:
+        """Whether every output of ``nodes`` but ``last``'s is read by ``nodes`` alone."""
+        inside = {id(n) for n in nodes}
+        return all(all(id(c) in inside for c in self.consumers.get(out, [])) and out not in self.graph_outputs
+                   for n in nodes if n is not last for out in n.output)
 
     def gelu(self, center: Any) -> tuple[Any, str, list[Any]] | None:
         """``(last node, input tensor, the pattern's nodes)`` when ``center`` (an Erf or a Tanh) is
