@@ -29,10 +29,9 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from suite import Task, load_xy  # noqa: E402
+from suite import Task, fit_teacher, load_xy  # noqa: E402
 
 import symdistill as sd  # noqa: E402
-from symdistill.demo import train_mlp  # noqa: E402
 
 ECLAIRE_XOR = {"fidelity": 0.914, "rules": 87, "literals": 87 * 3.03, "seconds": 4.16}
 TASKS = ("xor", "magic", "letters_A", "letters", "planted")
@@ -59,7 +58,7 @@ def make_task(name: str) -> Task | None:
             hidden = (64, 32, 16)
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
     task = Task(name, X_tr, X_te, y_tr, y_te, names)
-    task.net = train_mlp(X_tr, y_tr, hidden=hidden, epochs=300, lr=1e-2, seed=0)
+    task.net = fit_teacher(X_tr, y_tr, hidden=hidden)
     return task
 
 

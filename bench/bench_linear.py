@@ -27,10 +27,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from suite import load_task  # noqa: E402
+from suite import fit_teacher, load_task  # noqa: E402
 
 import symdistill as sd  # noqa: E402
-from symdistill.demo import train_mlp  # noqa: E402
 
 REGRESSION_SETS = ("diabetes", "friedman1", "lin3_reg")
 CLASSIFICATION_SETS = ("lin3_clf", "breast_cancer", "magic", "synth20")
@@ -95,7 +94,7 @@ def load_bench(name: str) -> Bench | None:
     task = "regression" if name in REGRESSION_SETS else "classification"
     strat = y if task == "classification" else None
     X_tr, X_te, y_tr, _ = train_test_split(X, y, test_size=0.3, random_state=0, stratify=strat)
-    net = train_mlp(X_tr, y_tr, hidden=(64, 32), epochs=300, lr=1e-2, seed=0, regression=task == "regression")
+    net = fit_teacher(X_tr, y_tr, regression=task == "regression")
     return Bench(name, task, X_tr, X_te, net, names, fresh)
 
 

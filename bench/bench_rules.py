@@ -34,7 +34,7 @@ from typing import Any, Callable
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from suite import NAMES, load_task, unfaithfulness_summary  # noqa: E402
+from suite import NAMES, fit_teacher, load_task, unfaithfulness_summary  # noqa: E402
 
 import symdistill as sd  # noqa: E402
 
@@ -173,12 +173,10 @@ def run_planted() -> list[str]:
     """A known 3-rule DNF on U[0,1]^8, learned by the recipe's MLP, distilled with max_size=3."""
     from sklearn.model_selection import train_test_split
 
-    from symdistill.demo import train_mlp
-
     X = np.random.default_rng(0).uniform(0, 1, (30000, 8))
     y = _planted_labels(X)
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
-    net = train_mlp(X_tr, y_tr, hidden=(64, 32), epochs=300, seed=0)
+    net = fit_teacher(X_tr, y_tr)
     teacher = sd.as_teacher(net)
     acc = float(np.mean(teacher.predict(X_te) == y_te))
     t0 = time.perf_counter()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -101,20 +102,26 @@ def load_task(name: str, train_teacher: bool = True, split: int = 0) -> Task | N
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, random_state=split, stratify=y)
     task = Task(name, X_tr, X_te, y_tr, y_te, names)
     if train_teacher:
-        import torch
-
-        from symdistill.demo import train_mlp
-
-        # One thread: a multi-threaded matrix product adds in another order, and the trained teacher
-        # (so every table) would depend on the machine's core count.
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            task.net = train_mlp(X_tr, y_tr, hidden=(64, 32), epochs=300, lr=1e-2, seed=split)
-        finally:
-            torch.set_num_threads(threads)
+        task.net = fit_teacher(X_tr, y_tr, seed=split)
     _CACHE[(name, split)] = task
     return task
+
+
+def fit_teacher(X: np.ndarray, y: np.ndarray, *, hidden: tuple[int, ...] = (64, 32), seed: int = 0,
+                  regression: bool = False) -> Any:
+    """The BENCHMARKS.md teacher (``symdistill.demo.train_mlp``, 300 epochs, lr 1e-2), trained on one
+    thread: a multi-threaded matrix product adds in another order, and the trained teacher (so every
+    table) would depend on the machine's core count."""
+    import torch
+
+    from symdistill.demo import train_mlp
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return train_mlp(X, y, hidden=hidden, epochs=300, lr=1e-2, seed=seed, regression=regression)
+    finally:
+        torch.set_num_threads(threads)
 
 
 def unfaithfulness_summary(summary: dict[int, list[tuple[float, float]]], unit: str) -> list[str]:
