@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import symdistill as sd
-from symdistill.domain import Domain, Feature
+from symdistill.domain import ORDERED_CATEGORY, Domain, Feature
 from symdistill.models import Tree
 from symdistill.models.linear import LinearModel, Term
 from symdistill.models.rules import Condition, Rule, RuleSet
@@ -197,6 +197,47 @@ def test_formula_checkers_agree_and_are_sound(data: Any, form: str, task: str) -
     preds = predict(model, GRID)
     violated = any(not pred(r, p) for r, p in zip(rows_of(GRID), preds))
     if violated:
+        assert not verdicts[0].holds, (text, str(model))
+
+
+# An ordered pandas Categorical: x2's categories in their declared order r < p < q (not sorted),
+# as a DataFrame-made domain keeps them; codes follow that order.
+ORDER = ("r", "p", "q")
+ODOM = Domain(DOM.features[:2] + (Feature("x2", "categorical", 0.0, 2.0, ORDER),) + DOM.features[3:], "dataframe",
+              ("float64", "int64", ORDERED_CATEGORY, "int64"), ("x0", "x1", "x2", "x3"))
+
+
+def on_ordered(model: Any) -> Any:
+    d = model.to_dict()
+    d["domain"] = ODOM.to_dict()
+    return sd.load(d)
+
+
+@SETTINGS
+@given(data=st.data(), form=FORMS, task=TASKS)
+def test_ordered_categorical_comparisons_agree_with_brute_force(data: Any, form: str, task: str) -> None:
+    """``x2 > 'p'`` on an ordered Categorical means x2 is a later category than 'p' in the
+    Categorical's order: both backends agree, a counterexample breaks that meaning, and a violation
+    found by brute force over every category is never reported as holding."""
+    model = on_ordered(draw_model(data, form, task))
+    ops: dict[str, Callable[[int, int], bool]] = {
+        "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+    op, label = data.draw(st.sampled_from(sorted(ops))), data.draw(st.sampled_from(ORDER))
+    k = ORDER.index(label)
+    cat: Pred = lambda r, p: ops[op](ORDER.index(r["x2"]), k)  # noqa: E731
+    flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[op]
+    cat_text = f"'{label}' {flipped} x2" if data.draw(st.booleans()) else f"x2 {op} '{label}'"
+    other_text, other = draw_atom(data, model)
+    join = data.draw(st.sampled_from(["->", "and", "or"]))
+    text = f"({cat_text}) {join} ({other_text})"
+    pred: Pred = {"->": lambda r, p: not cat(r, p) or other(r, p), "and": lambda r, p: cat(r, p) and other(r, p),
+                  "or": lambda r, p: cat(r, p) or other(r, p)}[join]
+    verdicts = both(model, text)
+    for v in verdicts:
+        if not v.holds:
+            assert not pred(v.counterexample.row, model.predict(v.counterexample.X)[0]), (text, str(v))
+    rows = [{"x0": z[0], "x1": int(z[1]), "x2": ORDER[int(z[2])], "x3": int(z[3])} for z in GRID]
+    if any(not pred(r, p) for r, p in zip(rows, model.predict(ODOM.decode(GRID)))):
         assert not verdicts[0].holds, (text, str(model))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -158,3 +160,48 @@ def test_printed_names_and_labels_paste_back_into_constraints() -> None:
     condition = str(rules).splitlines()[1].removeprefix("IF ").split(" THEN ")[0].replace(" AND ", " and ")
     assert sd.verify(rules, f"{condition} -> prediction == 'yes'").holds
     assert sd.verify(rules, f"not ({condition}) -> prediction == 'no'").holds
+
+
+LEVELS = ("low", "mid level", "high", "top")  # declared order, not alphabetical
+ODOM = Domain((Feature("edu level", "categorical", 0, 3, LEVELS), Feature("age", "integer", 0, 90),
+               Feature("sex", "categorical", 0, 1, ("F", "M"))), "dataframe",
+              ("category[ordered]", "int64", "category"), ("edu level", "age", "sex"))
+
+
+@pytest.mark.parametrize("text, codes", [
+    ("`edu level` > 'low'", {1, 2, 3}),
+    ("`edu level` >= 'mid level'", {1, 2, 3}),
+    ("`edu level` < 'high'", {0, 1}),
+    ("`edu level` <= 'low'", {0}),
+    ("`edu level` < 'low'", set()),
+    ("'high' < `edu level`", {3}),
+    ("not (`edu level` > 'mid level')", {0, 1}),
+])
+def test_ordered_categorical_compares_in_its_declared_order(text: str, codes: set) -> None:
+    """An ordered pandas Categorical ('category[ordered]' in column_dtypes) was refused as
+    unordered; its categories compare in the Categorical's order (codes follow it)."""
+    f = F.bind_text(text, ODOM, "classification", CLASSES)
+    Z = np.array([[c, 30, 0] for c in range(4)], dtype=float)
+    assert set(np.flatnonzero(F.evaluate(f, Z, np.zeros(4)))) == codes
+    neg = F.bind_text(text, ODOM, "classification", CLASSES, negate=True)
+    assert set(np.flatnonzero(F.evaluate(neg, Z, np.zeros(4)))) == {0, 1, 2, 3} - codes
+
+
+@pytest.mark.parametrize("text, negate, fragment", [
+    ("sex > 'F'", False, "categorical feature 'sex' is unordered: use ==, != or 'in', not '>'"),
+    ("sex > 'F'", True, "not '>'"),  # the operator written, not the negated one bound for violations
+    ("`edu level` > 'medium'", False, "unknown category 'medium'"),
+    ("`edu level` + 1 > 2", False, "ordered categorical feature 'edu level' cannot be used in arithmetic"),
+])
+def test_order_errors_on_categoricals(text: str, negate: bool, fragment: str) -> None:
+    with pytest.raises(ConstraintError, match=re.escape(fragment)):
+        F.bind_text(text, ODOM, "classification", CLASSES, negate=negate)
+
+
+def test_monotonic_on_an_ordered_categorical_is_refused_as_what_it_is() -> None:
+    rules = RuleSet(ODOM, "classification", CLASSES, [], Rule((), 0))
+    with pytest.raises(ValueError, match="'edu level' is an ordered categorical; use a numeric"):
+        sd.verify(rules, sd.monotonic("edu level", target="deny"))
+    with pytest.raises(ValueError, match=r"'sex' is categorical \(unordered\)"):
+        sd.verify(rules, sd.monotonic("sex", target="deny"))
+    assert sd.verify(rules, "`edu level` >= 'high' -> prediction == 'approve'").holds

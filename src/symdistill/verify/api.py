@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ..domain import ORDERED_CATEGORY
 from . import exact, smt
 from . import formula as F
 from . import properties as P
@@ -110,8 +111,10 @@ def _question(model: Any, prop: P.Property) -> tuple[Question, Any]:
     if isinstance(prop, P.Monotonic):
         j = dom.index(prop.feature)
         if dom.features[j].is_categorical:
-            raise ValueError(f"monotonic: feature {prop.feature!r} is categorical (unordered); "
-                             "use a numeric, integer or binary feature")
+            kind = "an ordered categorical" if dom.column_dtypes and dom.column_dtypes[j] == ORDERED_CATEGORY \
+                else "categorical (unordered)"
+            raise ValueError(f"monotonic: feature {prop.feature!r} is {kind}; use a numeric, integer or binary "
+                             "feature")
         return Question("monotonic", feature=j, increasing=prop.direction == "increasing",
                         target=_target(model, prop.target)), None
     if isinstance(prop, P.Invariant):

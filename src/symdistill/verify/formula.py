@@ -22,12 +22,13 @@ Atoms: ``FeatureRange`` (``lo <= x_j <= hi``), ``CategorySet`` (``x_j`` in a set
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass, field
 from typing import Any, Union
 
 import numpy as np
 
-from ..domain import Domain
+from ..domain import ORDERED_CATEGORY, Domain
 from . import language as L
 from .language import ConstraintError
 
@@ -147,6 +148,7 @@ def simplify(f: Formula) -> Formula:
 # -- comparisons --------------------------------------------------------------------------------
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
 def _bind_compare(node: L.Compare, target: Target, negate: bool) -> Formula:
@@ -161,8 +163,14 @@ def _bind_compare(node: L.Compare, target: Target, negate: bool) -> Formula:
                                   "prediction", target.text, _pos(bad))
         value = _literal(right, target)
         if op not in ("==", "!="):
-            raise ConstraintError(f"{_describe(left, target)} is unordered: use ==, != or 'in', not {op!r}",
-                                  target.text, node.pos)
+            if not _is_ordered(left, target):
+                raise ConstraintError(f"{_describe(left, target)} is unordered: use ==, != or 'in', not "
+                                      f"{node.op!r}", target.text, node.pos)
+            # An ordered Categorical: its categories are kept in their declared order, codes follow it.
+            j = _feature(left, target)
+            k = _category_code(j, value, target)
+            n = len(target.domain.features[j].categories)
+            return CategorySet(j, frozenset(i for i in range(n) if _ORDER[op](i, k)))
         return _label_atom(left, [value], op == "!=", target)
     num = _number(right)
     if num is not None and isinstance(left, (L.Name, L.Prediction)) or (
@@ -214,11 +222,22 @@ def _label_atom(side: L.Expr, values: list[Any], exclude: bool, target: Target) 
         keep = frozenset(range(len(labels))) - codes if exclude else frozenset(codes)
         return ClassSet(keep)
     j = _feature(side, target)
-    feat = target.domain.features[j]
-    codes = {_match(v, tuple(_py(c) for c in feat.categories), "category", f"categories of {feat.name!r}", target)
-             for v in values}
-    keep = frozenset(range(len(feat.categories))) - codes if exclude else frozenset(codes)
+    codes = {_category_code(j, v, target) for v in values}
+    keep = frozenset(range(len(target.domain.features[j].categories))) - codes if exclude else frozenset(codes)
     return CategorySet(j, keep)
+
+
+def _category_code(j: int, lit: L.Number | L.String, target: Target) -> int:
+    feat = target.domain.features[j]
+    return _match(lit, tuple(_py(c) for c in feat.categories), "category", f"categories of {feat.name!r}", target)
+
+
+def _is_ordered(e: L.Expr, target: Target) -> bool:
+    """Whether ``e`` is a feature read from an ordered pandas Categorical (``column_dtypes``)."""
+    if not isinstance(e, L.Name):
+        return False
+    dtypes = target.domain.column_dtypes
+    return bool(dtypes) and dtypes[_feature(e, target)] == ORDERED_CATEGORY
 
 
 def _match(lit: L.Number | L.String, labels: tuple, what: str, where: str, target: Target) -> int:
@@ -334,6 +353,9 @@ def _linear_leaf(e: L.Expr, target: Target, d: int) -> tuple[np.ndarray, float, 
     if isinstance(e, L.Name):
         j = _feature(e, target)
         if target.domain.features[j].is_categorical:
+            if _is_ordered(e, target):
+                raise ConstraintError(f"ordered categorical feature {e.name!r} cannot be used in arithmetic; "
+                                      "compare it with one of its categories", target.text, e.pos)
             raise ConstraintError(f"categorical feature {e.name!r} cannot be used in arithmetic or ordered "
                                   "comparisons; use ==, != or 'in'", target.text, e.pos)
         c = np.zeros(d)
