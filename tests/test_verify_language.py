@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 import pytest
@@ -205,3 +206,60 @@ def test_monotonic_on_an_ordered_categorical_is_refused_as_what_it_is() -> None:
     with pytest.raises(ValueError, match=r"'sex' is categorical \(unordered\)"):
         sd.verify(rules, sd.monotonic("sex", target="deny"))
     assert sd.verify(rules, "`edu level` >= 'high' -> prediction == 'approve'").holds
+
+
+BDOM = Domain((Feature("is male", "binary", 0, 1), Feature("age", "integer", 0, 90),
+               Feature("flag", "categorical", 0, 1, (False, True))))
+
+
+def test_true_and_false_parse_as_values_next_to_a_comparison() -> None:
+    assert parse("`is male` == true") == L.Compare("==", L.Name("is male"), L.Bool(True))
+    assert parse("false != x") == L.Compare("!=", L.Bool(False), L.Name("x"))
+    assert parse("x in {true, false}") == L.Member(L.Name("x"), (L.Bool(True), L.Bool(False)))
+    assert parse("(x == false) -> true") == L.Implies(L.Compare("==", L.Name("x"), L.Bool(False)), L.Bool(True))
+    assert parse("true and not false") == L.And((L.Bool(True), L.Not(L.Bool(False))))
+
+
+def test_a_binary_feature_compares_with_true_and_false() -> None:
+    """`is male` == true was a syntax error while `is male` == 1 worked."""
+    Z = np.array([[0, 30, 0], [1, 30, 1]], dtype=float)
+
+    def rows(text: str, task: str = "classification", classes: Any = CLASSES) -> list[bool]:
+        return F.evaluate(F.bind_text(text, BDOM, task, classes), Z, np.array([0, 1])).tolist()
+
+    assert rows("`is male` == true") == rows("`is male` == 1") == [False, True]
+    assert rows("false == `is male`") == rows("`is male` != true") == [True, False]
+    assert rows("`is male` in {false}") == rows("`is male` not in {true}") == [True, False]
+    assert rows("`is male` in {true, false}") == [True, True]
+    assert rows("flag == true") == rows("flag in {true}") == [False, True]  # categories False, True
+    assert rows("prediction == true", classes=np.array([False, True])) == [False, True]
+    assert rows("(`is male` == true) -> prediction == 'deny'") == [True, True]
+
+
+@pytest.mark.parametrize("text, task, fragment", [
+    ("age == true", "classification", "true and false compare with a binary feature"),
+    ("age in {false}", "classification", "true and false compare with a binary feature"),
+    ("true == false", "classification", "true and false compare with a binary feature"),
+    ("prediction == true", "regression", "true and false compare with a binary feature"),
+    ("`is male` > false", "classification", "use == or !=, not '>'"),
+    ("`is male` + true > 1", "classification", "true and false cannot be used in arithmetic"),
+    ("prediction == true", "classification", "unknown class true"),
+])
+def test_true_and_false_elsewhere_are_clear_errors(text: str, task: str, fragment: str) -> None:
+    with pytest.raises(ConstraintError, match=re.escape(fragment)):
+        F.bind_text(text, BDOM, task, CLASSES if task == "classification" else None)
+
+
+def test_counterexample_rows_show_a_bool_column_as_true_and_false() -> None:
+    """A feature read from a bool column printed 'is male': 0; it reads as the column did."""
+    pd = pytest.importorskip("pandas")
+    dom = Domain.from_data(pd.DataFrame({"is male": [True, False], "n": [0, 1], "b": pd.array([True, False],
+                                                                                               dtype="boolean")}))
+    assert [f.kind for f in dom.features] == ["binary", "binary", "binary"]
+    rules = RuleSet(dom, "classification", CLASSES, [Rule((Condition(0, ">", 0.5),), 1)], Rule((), 0))
+    v = sd.verify(rules, "`is male` == 1 -> prediction == 'approve'")
+    row = v.counterexample.row
+    assert row["is male"] is True and type(row["n"]) is int and type(row["b"]) is bool
+    assert "`is male`=True" in str(v.counterexample)
+    assert rules.predict(v.counterexample.X).tolist() == ["deny"]
+    assert sd.verify(rules, "`is male` == false -> prediction == 'approve'").holds

@@ -26,6 +26,8 @@ _RESERVED = frozenset({"and", "or", "not", "in", "true", "false", "prediction",
 _ESCAPED = {"\\": "\\\\", "`": "\\`"}  # printable characters a `quoted name` escapes
 # ``column_dtypes`` entry of an ordered pandas Categorical, which pandas writes as 'category' too.
 ORDERED_CATEGORY = "category[ordered]"
+# ``column_dtypes`` entries of bool columns (binary features that the teacher gets as True/False).
+BOOL_DTYPES = ("bool", "boolean", "bool[pyarrow]")
 
 
 @dataclass(frozen=True)
@@ -314,7 +316,7 @@ class Domain:
             elif f.is_categorical:
                 columns.append(pd.Categorical(_decode_categories(Z[:, j], f), categories=list(f.categories),
                                               ordered=dtype == ORDERED_CATEGORY))
-            elif f.kind == "binary" and given in ("bool", "boolean", "bool[pyarrow]"):
+            elif f.kind == "binary" and given in BOOL_DTYPES:
                 columns.append(pd.array(Z[:, j] > 0.5, dtype=given))
             elif f.kind in ("integer", "binary") and given is not None and "int" in given.lower():
                 columns.append(_integer_column(Z[:, j], given))

@@ -154,6 +154,13 @@ _ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.
 def _bind_compare(node: L.Compare, target: Target, negate: bool) -> Formula:
     op = _NEGATE[node.op] if negate else node.op
     left, right = node.left, node.right
+    if isinstance(left, L.Bool):  # `true == x` reads as `x == true`
+        left, right, op = right, left, _FLIP[op]
+    if isinstance(right, L.Bool) and not _is_label_side(left, target):
+        right = _truth_number(left, right, target)
+        if node.op not in ("==", "!="):
+            raise ConstraintError(f"true and false have no order: use == or !=, not {node.op!r}", target.text,
+                                  node.pos)
     if _is_label_side(right, target) and not _is_label_side(left, target):
         left, right, op = right, left, _FLIP[op]
     if _is_label_side(left, target) or isinstance(right, L.String):
@@ -196,6 +203,8 @@ def _bind_member(node: L.Member, target: Target, negate: bool) -> Formula:
         raise ConstraintError("'in' needs a feature or 'prediction' on its left", target.text, node.pos)
     nums = []
     for v in node.values:
+        if isinstance(v, L.Bool):
+            v = _truth_number(expr, v, target)
         if not isinstance(v, L.Number):
             raise ConstraintError(f"{_describe(expr, target)} is numeric: its set must hold numbers, got {v.value!r}",
                                   target.text, v.pos)
@@ -227,7 +236,7 @@ def _label_atom(side: L.Expr, values: list[Any], exclude: bool, target: Target) 
     return CategorySet(j, keep)
 
 
-def _category_code(j: int, lit: L.Number | L.String, target: Target) -> int:
+def _category_code(j: int, lit: L.Number | L.String | L.Bool, target: Target) -> int:
     feat = target.domain.features[j]
     return _match(lit, tuple(_py(c) for c in feat.categories), "category", f"categories of {feat.name!r}", target)
 
@@ -240,9 +249,12 @@ def _is_ordered(e: L.Expr, target: Target) -> bool:
     return bool(dtypes) and dtypes[_feature(e, target)] == ORDERED_CATEGORY
 
 
-def _match(lit: L.Number | L.String, labels: tuple, what: str, where: str, target: Target) -> int:
+def _match(lit: L.Number | L.String | L.Bool, labels: tuple, what: str, where: str, target: Target) -> int:
     for i, lab in enumerate(labels):
-        if isinstance(lab, str) == isinstance(lit, L.String) and lab == lit.value:
+        if isinstance(lit, L.Bool):  # true and false name the labels True and False only
+            if isinstance(lab, bool) and lab == lit.value:
+                return i
+        elif isinstance(lab, str) == isinstance(lit, L.String) and lab == lit.value:
             return i
     shown = ", ".join(repr(x) for x in labels[:12]) + (", ..." if len(labels) > 12 else "")
     raise ConstraintError(f"unknown {what} {_show(lit)}; {where}: {shown}", target.text, lit.pos)
@@ -256,12 +268,25 @@ def _is_label_side(e: L.Expr, target: Target) -> bool:
     return False
 
 
-def _literal(e: L.Expr, target: Target) -> L.Number | L.String:
-    if isinstance(e, (L.Number, L.String)):
+def _literal(e: L.Expr, target: Target) -> L.Number | L.String | L.Bool:
+    if isinstance(e, (L.Number, L.String, L.Bool)):
         return e
     if isinstance(e, L.Neg) and isinstance(e.operand, L.Number):
         return L.Number(-e.operand.value, e.pos)
     raise ConstraintError("expected a label (a string or number) here", target.text, _pos(e))
+
+
+def _truth_number(side: L.Expr, b: L.Bool, target: Target) -> L.Number:
+    """``true`` or ``false`` compared with ``side`` (not a label): a binary feature's 1 or 0."""
+    if isinstance(side, L.Name):
+        feat = target.domain.features[_feature(side, target)]
+        if feat.kind == "binary":
+            return L.Number(float(b.value), b.pos)
+        what = f"feature {side.name!r} is {feat.kind}"
+    else:
+        what = "a regressor's prediction is a number" if isinstance(side, L.Prediction) else "not with an expression"
+    raise ConstraintError(f"true and false compare with a binary feature or a label True or False; {what}",
+                          target.text, b.pos)
 
 
 def _number(e: L.Expr) -> float | None:
@@ -369,6 +394,9 @@ def _linear_leaf(e: L.Expr, target: Target, d: int) -> tuple[np.ndarray, float, 
     if isinstance(e, L.Neg):
         c, p, k = _linear(e.operand, target, d)
         return -c, -p, -k
+    if isinstance(e, L.Bool):
+        raise ConstraintError("true and false cannot be used in arithmetic; compare a binary feature with them "
+                              "by == or !=", target.text, e.pos)
     raise ConstraintError(f"a string cannot be used in arithmetic: {_show(e)}", target.text, _pos(e))
 
 
@@ -495,6 +523,8 @@ def _pos(e: Any) -> int | None:
 
 
 def _show(e: Any) -> str:
+    if isinstance(e, L.Bool):
+        return "true" if e.value else "false"
     if isinstance(e, L.String):
         return repr(e.value)
     if isinstance(e, L.Number):

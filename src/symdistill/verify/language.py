@@ -14,7 +14,8 @@ on it. Grammar (lowest precedence first)::
     expr       := term (('+' | '-') term)*             linear arithmetic
     term       := unary ('*' unary)*                   at most one side of '*' may hold a variable
     unary      := '-' unary | primary
-    primary    := NUMBER | STRING | NAME | `quoted name` | 'prediction' | '(' expr ')'
+    primary    := NUMBER | STRING | 'true' | 'false' | NAME | `quoted name` | 'prediction' | '(' expr ')'
+    literal    := ['-'] NUMBER | STRING | 'true' | 'false'
 
 Numbers must be finite floats, and nesting (parentheses, ``not``, ``->``, signs) is limited to
 ``MAX_DEPTH`` levels; beyond either the parser raises :class:`ConstraintSyntaxError`.
@@ -24,6 +25,8 @@ Numbers must be finite floats, and nesting (parentheses, ``not``, ``->``, signs)
 literally called ``prediction`` must be written `` `prediction` ``. Strings are quoted with ``'``
 or ``"``. In both, escapes read as Python's ``repr`` writes them (``\\\\``, ``\\'``, ``\\n``,
 ``\\xHH``, ``\\uHHHH``, ...; `` \\` `` in a name), so printed names and labels paste back.
+``true`` and ``false`` are constraints of their own, and values where a comparison reads them
+(`` `is male` == true ``, ``x in {false}``): a binary feature's 1 and 0, or a label True or False.
 Keywords (``and or not in true false prediction``) are case-sensitive.
 
 Parsing gives plain data (frozen dataclasses); nothing is ever evaluated as Python. Errors point
@@ -118,7 +121,7 @@ class BinOp:
     pos: int = field(default=0, compare=False, repr=False)
 
 
-Expr = Union[Number, String, Name, Prediction, Neg, BinOp]
+Expr = Union[Number, String, "Bool", Name, Prediction, Neg, BinOp]
 
 
 @dataclass(frozen=True)
@@ -134,13 +137,15 @@ class Member:
     """``expr in {values}`` (or ``not in`` when ``negated``)."""
 
     expr: Expr
-    values: tuple[Number | String, ...]
+    values: tuple[Number | String | Bool, ...]
     negated: bool = False
     pos: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
 class Bool:
+    """``true`` or ``false``: a constraint of its own, or a value compared with (``x == true``)."""
+
     value: bool
     pos: int = field(default=0, compare=False, repr=False)
 
@@ -364,7 +369,7 @@ class _Parser:
 
     def atom(self) -> Node:
         t = self.tok
-        if t.kind == "keyword" and t.text in ("true", "false"):
+        if t.kind == "keyword" and t.text in ("true", "false") and not self._compared(self.tokens[self.i + 1:]):
             self._advance()
             return Bool(t.text == "true", t.pos)
         if self._is("symbol", "("):
@@ -391,6 +396,13 @@ class _Parser:
             return inner
         return self.comparison()
 
+    @staticmethod
+    def _compared(rest: list[Token]) -> bool:
+        """Whether the tokens after ``true`` or ``false`` make it a value in a comparison (``true == x``)."""
+        t = rest[0]
+        return (t.kind == "symbol" and t.text in COMPARISONS + ("+", "-", "*")) or (t.kind == "keyword" and (
+            t.text == "in" or (t.text == "not" and rest[1].kind == "keyword" and rest[1].text == "in")))
+
     def comparison(self) -> Node:
         start = self.tok.pos
         left = self.expr()
@@ -409,16 +421,16 @@ class _Parser:
             return Member(left, self.literal_set(), negated, start)
         raise self._fail("a comparison (< <= > >= == !=) or 'in'")
 
-    def literal_set(self) -> tuple[Number | String, ...]:
+    def literal_set(self) -> tuple[Number | String | Bool, ...]:
         self._expect("symbol", "{", "'{' to open a set of values")
-        values: list[Number | String] = [self.literal()]
+        values: list[Number | String | Bool] = [self.literal()]
         while self._is("symbol", ","):
             self._advance()
             values.append(self.literal())
         self._expect("symbol", "}", "',' or '}' to close the set")
         return tuple(values)
 
-    def literal(self) -> Number | String:
+    def literal(self) -> Number | String | Bool:
         sign = 1.0
         if self._is("symbol", "-"):
             self._advance()
@@ -432,7 +444,10 @@ class _Parser:
         if t.kind == "string":
             self._advance()
             return String(str(t.value), t.pos)
-        raise self._fail("a number or a string")
+        if t.kind == "keyword" and t.text in ("true", "false"):
+            self._advance()
+            return Bool(t.text == "true", t.pos)
+        raise self._fail("a number, a string, true or false")
 
     def expr(self) -> Expr:
         left = self.term()
@@ -463,6 +478,9 @@ class _Parser:
         if t.kind == "string":
             self._advance()
             return String(str(t.value), t.pos)
+        if t.kind == "keyword" and t.text in ("true", "false"):
+            self._advance()
+            return Bool(t.text == "true", t.pos)
         if t.kind == "name":
             self._advance()
             return Name(str(t.value), t.pos)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..domain import Domain
+from ..domain import BOOL_DTYPES, Domain
 
 
 def _py(v: Any) -> Any:
@@ -28,7 +28,7 @@ class Counterexample:
     ``rows`` holds one input (plain constraints, robustness, output range) or two (monotonicity,
     invariance: the pair that differs only where the property allows; equivalence: the same input
     twice, once per model), as ``{feature name: value}`` in the user's feature space (category
-    labels, not codes). ``outputs`` are the model's predictions on them. ``X`` gives the rows in
+    labels, not codes; True/False for a binary feature read from a bool column). ``outputs`` are the model's predictions on them. ``X`` gives the rows in
     the format the model and the teacher take (array or DataFrame). For automata, ``word`` is set
     and ``rows`` is empty.
     """
@@ -43,11 +43,15 @@ class Counterexample:
     def from_encoded(cls, Z: np.ndarray, outputs: Any, domain: Domain) -> Counterexample:
         Z = np.atleast_2d(np.asarray(Z, dtype=float))
         rows = []
+        # A binary feature read from a bool column is True/False, as the column held it.
+        bools = {j for j, t in enumerate(domain.column_dtypes) if t in BOOL_DTYPES}
         for z in Z:
             row: dict[str, Any] = {}
             for j, f in enumerate(domain.features):
                 if f.is_categorical:
                     row[f.name] = _py(f.category_label(int(z[j])))
+                elif j in bools and f.kind == "binary":
+                    row[f.name] = bool(z[j] > 0.5)
                 elif f.kind in ("integer", "binary"):
                     row[f.name] = int(z[j])
                 else:
