@@ -12,6 +12,8 @@ from symdistill import ModelFormatError
 from symdistill.domain import Domain
 from symdistill.learners import LinearLearner
 from symdistill.models import LinearModel, Term
+from symdistill.verify import language as L
+from symdistill.verify import parse
 
 
 # -- model -----------------------------------------------------------------------------------------
@@ -119,10 +121,30 @@ def test_printed_formula_quotes_names_as_printed_rules_do():
                   sd.Feature("c", "categorical", 0, 2, ("a", "x\ny", "p")), sd.Feature("new\nline", "binary")))
     m = LinearModel(dom, "regression", None, terms=[0, 1, (2, 1), 3, Term.hinge(0, 1.0, 1)],
                     coef=[2.0, 0.5, -1.0, 3.0, 1.0], intercept=4.0)
-    assert str(m).splitlines()[1] == ("value = 2*`mean radius` + 0.5*`in` - [c=x\\ny] + 3*[`new\\nline`] "
+    assert str(m).splitlines()[1] == ("value = 2*`mean radius` + 0.5*`in` - [c='x\\ny'] + 3*[`new\\nline`] "
                                       "+ max(0, `mean radius` - 1) + 4")
     assert m.weights() == {"[new\nline]": 3.0, "mean radius": 2.0, "[c=x\ny]": -1.0, "max(0, mean radius - 1)": 1.0,
                            "in": 0.5}
+
+def test_printed_formula_quotes_labels_that_are_not_plain_words():
+    """A one-hot term printed its label bare: [`edu level`=mid level], and a label holding ']', '='
+    or ' + ' read several ways. Such labels print quoted, as rules and constraints write them;
+    plain words stay bare, and term_names and weights() keep the plain labels."""
+    labels = ("red", "mid level", "a]b", "x=y", "p + q", "and", "3", "it's")
+    dom = Domain((sd.Feature("edu level", "categorical", 0, len(labels) - 1, labels),
+                  sd.Feature("n", "categorical", 0, 1, (3, 4))))
+    m = LinearModel(dom, "regression", None, terms=[(0, c) for c in range(len(labels))] + [(1, 0)],
+                    coef=[1.0] * (len(labels) + 1), intercept=0.0)
+    printed = str(m).splitlines()[1].removeprefix("value = ").split(" + [")
+    assert printed == ["[`edu level`=red]", "`edu level`='mid level']", "`edu level`='a]b']", "`edu level`='x=y']",
+                       "`edu level`='p + q']", "`edu level`='and']", "`edu level`='3']", "`edu level`=\"it's\"]",
+                       "n=3]"]
+    for label, text in zip(labels[1:], printed[1:]):  # a quoted label pastes into a constraint as itself
+        assert parse("`edu level` == " + text.split("=", 1)[1][:-1]) == L.Compare("==", L.Name("edu level"),
+                                                                                  L.String(label))
+    assert m.term_names[:3] == ["[edu level=red]", "[edu level=mid level]", "[edu level=a]b]"]
+    assert "[edu level=p + q]" in m.weights()
+
 
 def test_json_round_trip_is_lossless(frame):
     m = sd.distill(_frame_target, frame, form="linear", max_size=3, random_state=0, task="regression", n_samples=2000)

@@ -67,7 +67,7 @@ class Feature:
         >>> print(Feature("a > 1 AND\\nb").display_name, Feature("C:\\\\n`x`").display_name)
         `a > 1 AND\\nb` `C:\\\\n\\`x\\``
         """
-        if _BARE_NAME.fullmatch(self.name) and self.name not in _RESERVED:
+        if is_bare_word(self.name):
             return self.name
         return "`" + escape_unprintable(self.name, _ESCAPED) + "`"
 
@@ -494,6 +494,16 @@ def _as_2d_array(X: Any) -> np.ndarray:
     if arr.shape[0] == 0:
         raise DataError(f"data has no rows (shape {arr.shape}): need at least one row")
     return arr
+
+
+def is_bare_word(text: str) -> bool:
+    """Whether ``text`` prints unquoted in rules and constraints: letters, digits, ``_`` and ``.``,
+    starting with a letter or ``_``, and not a word of the constraint language or of printed rules.
+
+    >>> is_bare_word("red"), is_bare_word("mid level"), is_bare_word("and"), is_bare_word("3")
+    (True, False, False, False)
+    """
+    return bool(_BARE_NAME.fullmatch(text)) and text not in _RESERVED
 
 
 def escape_unprintable(text: str, also: dict[str, str] | None = None) -> str:

@@ -45,7 +45,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from .._errors import ModelFormatError
-from ..domain import Domain, escape_unprintable
+from ..domain import Domain, escape_unprintable, is_bare_word
 from .base import (SymbolicModel, check_distinct_labels, domain_from_json, labels_from_json, labels_to_json,
                    register_model, require)
 
@@ -100,23 +100,27 @@ class Factor:
     def describe(self, domain: Domain, printed: bool = False) -> str:
         """Readable form with the feature's name, e.g. ``age``, ``[smoker]``, ``[colour=red]``.
 
-        ``printed=True`` writes the name as printed rules do (`` `mean radius` ``) and escapes
-        unprintable characters of a category label, so a printed formula reads one way on one line.
+        ``printed=True`` writes the name as printed rules do (`` `mean radius` ``) and a category
+        label that is not a plain word quoted as rules and constraints write it (``'mid level'``,
+        unprintable characters escaped), so a printed formula reads one way on one line.
 
         >>> from symdistill.domain import Feature
-        >>> dom = Domain((Feature("mean radius"), Feature("c", "categorical", 0, 1, ("a", "x\\ny"))))
+        >>> dom = Domain((Feature("mean radius"), Feature("c", "categorical", 0, 2, ("a", "x\\ny", "a]b"))))
         >>> Factor(0).describe(dom), Factor(0).describe(dom, printed=True)
         ('mean radius', '`mean radius`')
-        >>> print(Factor(1, category=1).describe(dom, printed=True))
-        [c=x\\ny]
+        >>> print(Factor(1, category=0).describe(dom, printed=True), Factor(1, category=1).describe(dom, printed=True))
+        [c=a] [c='x\\ny']
+        >>> print(Factor(1, category=2).describe(dom), Factor(1, category=2).describe(dom, printed=True))
+        [c=a]b] [c='a]b']
         """
         f = domain.features[self.feature]
         name = f.display_name if printed else f.name
         if self.category is not None:
-            label = str(f.category_label(self.category))
-            if printed:
-                label = escape_unprintable(label)
-            return f"[{name}={label}]"
+            label = f.category_label(self.category)
+            if not printed:
+                return f"[{name}={label}]"
+            bare = not isinstance(label, str) or is_bare_word(label)
+            return f"[{name}={escape_unprintable(str(label)) if bare else repr(label)}]"
         if self.knot is None:
             return f"[{name}]" if f.kind == "binary" else name
         if self.direction == 1:
