@@ -67,6 +67,18 @@ def test_best_returns_smallest_model_meeting_the_bar(front: Frontier) -> None:
         front.best(min_fidelity=1.5)
 
 
+def test_best_breaks_ties_by_fit_order_not_by_time(front: Frontier, monkeypatch: pytest.MonkeyPatch) -> None:
+    # max_size 4 and 8 both give the exact 3-leaf tree: equal size and fidelity. Which one best()
+    # picks must not depend on how long each fit took (that differs from run to run).
+    tied = [p for p in front.points if p.size == 3 and p.fidelity == 1.0]
+    assert [p.max_size for p in tied] == [4, 8]
+    for later_faster in (False, True):
+        monkeypatch.setattr(tied[0], "seconds", 2.0 if later_faster else 1.0)
+        monkeypatch.setattr(tied[1], "seconds", 1.0 if later_faster else 2.0)
+        assert front.best_point(min_fidelity=0.99) is tied[0]
+        assert front.best_point(min_fidelity=0.98, conservative=True) is tied[0]
+
+
 def test_table_renders_as_text_and_markdown(front: Frontier) -> None:
     table = front.table()
     assert isinstance(table, FrontierTable) and isinstance(table[0], dict)

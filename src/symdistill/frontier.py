@@ -195,9 +195,10 @@ class Frontier:
     def best(self, min_fidelity: float | None = None, *, conservative: bool = False) -> SymbolicModel:
         """The smallest model whose fidelity reaches ``min_fidelity`` (the knee's model when None).
 
-        Ties in size go to the more faithful model. With ``conservative=True`` the lower end of the
-        95% interval, not the point estimate, must reach ``min_fidelity``. Raises ``ValueError``
-        when no model does, naming the most faithful one.
+        Ties in size go to the more faithful model, then to the one fitted first (not the faster
+        one: fit times differ from run to run, the choice must not). With ``conservative=True`` the
+        lower end of the 95% interval, not the point estimate, must reach ``min_fidelity``. Raises
+        ``ValueError`` when no model does, naming the most faithful one.
         """
         return self.best_point(min_fidelity, conservative=conservative).model
 
@@ -216,7 +217,7 @@ class Frontier:
                 f"no model reaches {what} {min_fidelity}: the most faithful is {top.form} of size {top.size} "
                 f"with {top.score}; try larger sizes or a lower min_fidelity"
             )
-        return min(ok, key=lambda p: (p.size, -p.fidelity, p.seconds))
+        return min(ok, key=lambda p: (p.size, -p.fidelity))  # min keeps the first of equals: fit order
 
     def __repr__(self) -> str:
         return (f"<Frontier forms={self.forms} sizes={self.sizes} points={len(self.points)} "
