@@ -176,6 +176,22 @@ def test_demo_refuses_a_size_before_training(capsys):
     assert "training" not in captured.out
 
 
+def test_train_mlp_leaves_the_global_torch_rng_alone():
+    """train_mlp seeds its own training; it reset the caller's torch.manual_seed stream."""
+    torch = pytest.importorskip("torch")
+    from symdistill.demo import train_mlp
+
+    X = np.random.default_rng(0).uniform(size=(60, 3))
+    y = (X[:, 0] > 0.5).astype(int)
+    torch.manual_seed(99)
+    expected = torch.rand(3)
+    torch.manual_seed(99)
+    a = train_mlp(X, y, hidden=(4,), epochs=2, seed=5)
+    assert torch.equal(torch.rand(3), expected)
+    b = train_mlp(X, y, hidden=(4,), epochs=2, seed=5)  # the seed still decides the network
+    assert all(torch.equal(p, q) for p, q in zip(a.state_dict().values(), b.state_dict().values()))
+
+
 def test_automaton_command_learns_tomita4(tmp_path, monkeypatch, capsys):
     (tmp_path / "seq_teacher.py").write_text(
         "def no_triple_zero(words):\n"

@@ -20,41 +20,43 @@ def train_mlp(X: np.ndarray, y: np.ndarray, *, hidden: tuple[int, ...] = (64, 32
               lr: float = 1e-2, seed: int = 0, regression: bool = False) -> torch.nn.Module:
     """The BENCHMARKS.md teacher recipe: standardise, ReLU MLP, Adam, full-batch epochs.
 
-    The standardisation is a fixed first layer, so the network takes raw feature values.
+    The standardisation is a fixed first layer, so the network takes raw feature values. ``seed``
+    decides the initialisation; torch's global random state is restored afterwards.
     """
     try:
         import torch
     except ImportError:
         raise ImportError("the demo trains a torch network: pip install 'symdistill[torch]'") from None
-    torch.manual_seed(seed)
-    k = 1 if regression else int(y.max()) + 1
-    layers: list[torch.nn.Module] = []
-    width = X.shape[1]
-    for h in hidden:
-        layers += [torch.nn.Linear(width, h), torch.nn.ReLU()]
-        width = h
-    layers.append(torch.nn.Linear(width, k))
-    # The standardisation is made after the trained layers so their initialisation follows the recipe.
-    mean, std = X.mean(axis=0), X.std(axis=0)
-    std = np.where(std > 0, std, 1.0)
-    scale = torch.nn.Linear(X.shape[1], X.shape[1])
-    with torch.no_grad():
-        scale.weight.copy_(torch.diag(torch.tensor(1.0 / std, dtype=torch.float32)))
-        scale.bias.copy_(torch.tensor(-mean / std, dtype=torch.float32))
-    scale.requires_grad_(False)
-    layers.insert(0, scale)
-    net = torch.nn.Sequential(*layers)
-    opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=lr, weight_decay=1e-4)
-    xt = torch.tensor(X, dtype=torch.float32)
-    yt = torch.tensor(y, dtype=torch.float32 if regression else torch.long)
-    loss_fn = torch.nn.MSELoss() if regression else torch.nn.CrossEntropyLoss()
-    for _ in range(epochs):
-        opt.zero_grad()
-        out = net(xt)
-        loss = loss_fn(out[:, 0], yt) if regression else loss_fn(out, yt)
-        loss.backward()
-        opt.step()
-    return net.eval()
+    with torch.random.fork_rng(devices=[]):  # seeded here; the caller's torch RNG stream is left as it was
+        torch.manual_seed(seed)
+        k = 1 if regression else int(y.max()) + 1
+        layers: list[torch.nn.Module] = []
+        width = X.shape[1]
+        for h in hidden:
+            layers += [torch.nn.Linear(width, h), torch.nn.ReLU()]
+            width = h
+        layers.append(torch.nn.Linear(width, k))
+        # The standardisation is made after the trained layers so their initialisation follows the recipe.
+        mean, std = X.mean(axis=0), X.std(axis=0)
+        std = np.where(std > 0, std, 1.0)
+        scale = torch.nn.Linear(X.shape[1], X.shape[1])
+        with torch.no_grad():
+            scale.weight.copy_(torch.diag(torch.tensor(1.0 / std, dtype=torch.float32)))
+            scale.bias.copy_(torch.tensor(-mean / std, dtype=torch.float32))
+        scale.requires_grad_(False)
+        layers.insert(0, scale)
+        net = torch.nn.Sequential(*layers)
+        opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=lr, weight_decay=1e-4)
+        xt = torch.tensor(X, dtype=torch.float32)
+        yt = torch.tensor(y, dtype=torch.float32 if regression else torch.long)
+        loss_fn = torch.nn.MSELoss() if regression else torch.nn.CrossEntropyLoss()
+        for _ in range(epochs):
+            opt.zero_grad()
+            out = net(xt)
+            loss = loss_fn(out[:, 0], yt) if regression else loss_fn(out, yt)
+            loss.backward()
+            opt.step()
+        return net.eval()
 
 
 def run_demo(max_size: int = 16, random_state: int = 0) -> None:
