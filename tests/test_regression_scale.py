@@ -72,3 +72,15 @@ def test_fidelity_r2_does_not_depend_on_the_units():
         assert s.value == pytest.approx(base.value, rel=1e-9)  # 1e-12: 'constant', R2 1.0; 1e200: NaN
         assert (s.low, s.high) == pytest.approx((base.low, base.high), rel=1e-9)
     assert regression_agreement(np.zeros(500), 1e-12 * ref).value < 0  # a constant 0 scored 1.0
+
+
+@pytest.mark.parametrize("form", ["tree", "rules", "linear"])
+def test_huge_and_tiny_values_give_the_same_model(form):
+    fits = []
+    for scale in (1.0, 1e200, 1e-300):
+        f = lambda X, s=scale: s * (np.sin(3 * X[:, 0]) + X[:, 1])  # noqa: E731
+        m = sd.distill(f, X, form=form, max_size=6, task="regression", random_state=0, n_samples=2000)
+        assert np.isfinite(m.predict(X)).all()
+        fits.append((m.size, round(_r2(m, f), 3)))
+        sd.load(m.to_json())  # a NaN validation score made the JSON refuse the model
+    assert fits[0] == fits[1] == fits[2] and fits[0][1] > 0.7  # 1e200: squares overflowed, 1 leaf at R2 0

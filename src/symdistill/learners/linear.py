@@ -38,6 +38,7 @@ from .._progress import progress_bar
 from ..models.linear import LinearModel, Term
 from ..sampling import RegionSampler
 from ..teachers.oracle import Answer, Oracle
+from ._splits import value_unit
 from .base import Learner, register_learner
 
 _RIDGE = 1e-4  # keeps cross-entropy fits finite when the teacher's classes are separable
@@ -127,6 +128,10 @@ class LinearLearner(Learner):
         terms = self._candidate_terms(oracle, Z)
         X = np.column_stack([t.evaluate(Z) for t in terms]) if terms else np.zeros((len(Z), 0))
         T = self._targets(answer)
+        # Values whose squares would overflow or underflow are fitted times a power of two
+        # (value_unit; 1.0 for ordinary values), and the weights scaled back.
+        unit = 1.0 if classify else value_unit(T)
+        T = T * unit
         P = answer.proba
         y = answer.y if classify else None
 
@@ -170,6 +175,7 @@ class LinearLearner(Learner):
         every = np.arange(len(Z)) if best.rows == "user and sampled rows" else np.arange(n_user)
         final = self._fit_support(Xs[every], T[every], None if P is None else P[every],
                                   None if y is None else y[every], best.support, best.method)
+        final.coef, final.intercept = final.coef / unit, final.intercept / unit
         model = self._to_model(oracle, terms, final, mu, sd)
         model.meta.update({"fit": best.method, "validation_score": float(best.score),
                            "validation_metric": "agreement" if classify else "R2",

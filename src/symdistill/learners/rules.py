@@ -34,7 +34,7 @@ from ..models.rules import Rule, RuleSet, box_conditions
 from ..models.tree import Tree
 from ..sampling import RegionSampler
 from ..teachers.oracle import Answer, Oracle
-from ._splits import midpoint, stable_argsort
+from ._splits import midpoint, stable_argsort, value_unit
 from .base import Learner, check_int, register_learner
 from .tree import TreeLearner
 
@@ -113,6 +113,9 @@ class RuleLearner(Learner):
         self._ZT_buffer, self._ZT_rows = None, 0  # see _columns
         self._w = np.ones(len(Z))
         self._y = answer.values.astype(float) if self._regression else answer.y
+        # Squared errors, means and utilities are taken on values times a power of two where raw
+        # squares would overflow or underflow (value_unit; 1.0 for ordinary values).
+        self._unit = value_unit(self._y) if self._regression else 1.0
         self._k = 1 if self._regression else answer.proba.shape[1]
         self._max_lit = np.inf if self.max_literals is None else int(self.max_literals)
 
@@ -212,7 +215,7 @@ class RuleLearner(Learner):
         """Per-row weighted utility of predicting ``pred``: agreement, or minus the squared error."""
         y, w = self._y[rows], self._w[rows]
         if self._regression:
-            return -w * (y - pred) ** 2
+            return -w * (y * self._unit - pred * self._unit) ** 2
         return w * (y == pred)
 
     def _score(self, F: np.ndarray, rules: list[_Rule], default: float) -> float:
@@ -257,8 +260,9 @@ class RuleLearner(Learner):
         predicting the mean everywhere (regressors, so that it does not depend on the target's scale)."""
         if self._regression:
             w = self._w
-            mean = float(np.average(self._y, weights=w)) if w.sum() > 0 else 0.0
-            return self.min_gain * float(np.sum(w * (self._y - mean) ** 2))
+            y = self._y * self._unit
+            mean = float(np.average(y, weights=w)) if w.sum() > 0 else 0.0
+            return self.min_gain * float(np.sum(w * (y - mean) ** 2))
         return self.min_gain * float(self._w.sum())
 
     def _n_literals(self, box: Box) -> int:
@@ -434,7 +438,7 @@ class RuleLearner(Learner):
             if w.sum() <= 0:
                 continue
             if self._regression:
-                value = float(np.average(self._y[m], weights=w))
+                value = float(np.average(self._y[m] * self._unit, weights=w)) / self._unit
             else:
                 value = float(np.argmax(np.bincount(self._y[m], weights=w, minlength=self._k)))
             if r is None:
@@ -513,7 +517,8 @@ class RuleLearner(Learner):
             conds = box_conditions(r.box, domain)
             stats: dict[str, Any] = {"coverage": mass / total if total > 0 else 0.0}
             if self._regression:
-                stats["error"] = float(np.average(np.abs(self._y[m] - r.pred), weights=w)) if mass > 0 else 0.0
+                err = np.abs(self._y[m] * self._unit - r.pred * self._unit)
+                stats["error"] = float(np.average(err, weights=w)) / self._unit if mass > 0 else 0.0
                 out.append(Rule(conds, float(r.pred), **stats))
             else:
                 counts = np.bincount(self._y[m], weights=w, minlength=self._k)

@@ -23,7 +23,7 @@ from ..models.region import Box
 from ..models.tree import Tree
 from ..sampling import RegionSampler
 from ..teachers.oracle import Answer, Oracle
-from ._splits import FeatureInfo, Split, best_routing_split, best_splits, channels, impurity
+from ._splits import FeatureInfo, Split, best_routing_split, best_splits, channels, impurity, value_unit
 from .base import Learner, check_int, register_learner
 
 
@@ -138,8 +138,11 @@ class TreeLearner(Learner):
             self._y = answer.values.astype(float)
             # Split scores work on values minus a typical one: sums of squares of raw values cancel
             # catastrophically for targets like 1e9 + signal (and a constant target gives exact zeros).
-            self._offset = float(np.median(self._y)) if len(self._y) else 0.0
-            self._target = self._y - self._offset
+            # Values and offset are also scaled by a power of two where their squares would overflow
+            # or underflow (value_unit); the leaves hold the raw values.
+            self._unit = value_unit(self._y)
+            self._offset = float(np.median(self._y)) * self._unit if len(self._y) else 0.0
+            self._target = self._y * self._unit - self._offset
         else:
             self._y = answer.y
             k = answer.proba.shape[1]
@@ -168,7 +171,7 @@ class TreeLearner(Learner):
         ans = self._oracle.label(np.vstack([Zs for _, Zs in parts]))
         if self._regression:
             self._y = np.concatenate([self._y, ans.values])
-            self._target = np.concatenate([self._target, ans.values - self._offset])
+            self._target = np.concatenate([self._target, ans.values * self._unit - self._offset])
         else:
             self._y = np.concatenate([self._y, ans.y])
             new_t = ans.proba if self.criterion == "soft" else np.eye(self._k)[ans.y]
@@ -396,8 +399,9 @@ class TreeLearner(Learner):
             if not len(nd.idx) and nd.value.shape == (self._k,):
                 continue  # no rows reach it any more: keep what it predicted
             if self._regression:
-                nd.value = np.array([np.average(self._y[nd.idx], weights=w) if w.sum() > 0 else
-                                     (self._y[nd.idx].mean() if len(nd.idx) else 0.0)])
+                y = self._y[nd.idx] * self._unit
+                nd.value = np.array([(np.average(y, weights=w) if w.sum() > 0 else
+                                      (y.mean() if len(nd.idx) else 0.0)) / self._unit])
             else:
                 counts = np.bincount(self._y[nd.idx], weights=w, minlength=self._k)
                 nd.value = counts / counts.sum() if counts.sum() > 0 else np.full(self._k, 1.0 / self._k)
@@ -405,7 +409,7 @@ class TreeLearner(Learner):
     def _leaf_loss(self, leaves: np.ndarray, rows: np.ndarray) -> np.ndarray:
         vals = np.stack([self._nodes[i].value for i in range(len(self._nodes))])
         if self._regression:
-            return (self._y[rows] - vals[leaves, 0]) ** 2
+            return (self._y[rows] * self._unit - vals[leaves, 0] * self._unit) ** 2
         return (np.argmax(vals[leaves], axis=1) != self._y[rows]).astype(float)
 
     def _refine(self) -> None:
