@@ -344,3 +344,13 @@ def test_features_near_the_largest_float_do_not_break_the_fit():
     m = sd.distill(lambda X: (X[:, 1] > .5).astype(int), X, form="linear", max_size=4, n_samples=500)
     assert np.all(np.isfinite(m.coef)) and np.all(np.isfinite(m.intercept))
     assert np.isin(m.predict(X), [0, 1]).all()
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_features_of_tiny_magnitude_get_their_weight(task):
+    """A column of 1e-300s has a standard deviation whose square underflows: it came out 0, the
+    column was left unstandardised and no support took it, so the model was the empty one."""
+    X = np.random.default_rng(0).normal(size=(300, 2)) * np.array([1e-300, 1.0])
+    f = (lambda X: (X[:, 0] > 0).astype(int)) if task == "classification" else (lambda X: 3e300 * X[:, 0] + 1)
+    m = sd.distill(f, X, form="linear", max_size=1, n_samples=600, task=task, random_state=0)
+    assert m.term_names == ["x0"] and float(sd.fidelity(m, f, X)) > 0.95
