@@ -183,3 +183,12 @@ def test_r2_against_a_constant_teacher_has_one_convention():
     assert regression_agreement(np.full(500, 1e9 + 100), np.full(500, 1e9)).value == 0.0  # was 1.0
     assert regression_agreement(const + 0.5, const).extra["MAE"] == pytest.approx(0.5)
     assert regression_agreement(np.arange(5.0), np.arange(5.0)).value == 1.0
+
+
+@pytest.mark.parametrize("kernel", ["diagonal", "correlated"])
+def test_samples_of_tiny_features_spread_over_their_range(kernel):
+    """A feature of 1e-300s had a spread whose square underflowed to 0; its kernel then took width
+    1 on a range of 1e-300, and every sampled row was reflected and clipped onto its minimum."""
+    Z = np.random.default_rng(0).normal(size=(300, 2)) * np.array([1e-300, 1.0])
+    out = RegionSampler(Domain.from_data(Z), Z, kernel=kernel, random_state=0).sample(None, 1000)
+    assert len(np.unique(out[:, 0])) > 900 and 0.3 < np.mean(out[:, 0] > 0) < 0.7

@@ -37,6 +37,7 @@ from .._errors import TeacherError
 from .._progress import progress_bar
 from ..models.linear import LinearModel, Term
 from ..sampling import RegionSampler
+from ..sampling.density import mean_std
 from ..teachers.oracle import Answer, Oracle
 from ._splits import value_unit
 from .base import Learner, register_learner
@@ -151,7 +152,7 @@ class LinearLearner(Learner):
             # fidelity on data like theirs is what the user asks for, and sampled rows can sit
             # where the data never goes.
             val = held_user
-        mu, sd = _mean_std(X[tr])
+        mu, sd = mean_std(X[tr])
         sd = np.where(sd > 0, sd, 1.0)
         Xs = (X - mu) / sd
 
@@ -327,27 +328,6 @@ class LinearLearner(Learner):
         keep = np.any(W != 0, axis=0)
         return LinearModel(oracle.domain, oracle.task, None if not oracle.is_classifier else oracle.classes,
                            terms=[terms[j] for j in idx[keep]], coef=W[:, keep], intercept=b)
-
-
-def _mean_std(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Column means and standard deviations; columns whose sums or squares overflow (values near
-    1e308) or underflow (a spread below 1e-150, whose squares are subnormal or 0) are computed on
-    the column divided by its largest magnitude, then scaled back.
-
-    >>> [float(v) for v in _mean_std(np.array([[1e308], [-1e308]]))[1]]
-    [1e+308]
-    >>> [float(v) for v in _mean_std(np.array([[1e-300], [-1e-300]]))[1]]
-    [1e-300]
-    """
-    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        mu, sd = A.mean(axis=0), A.std(axis=0)
-    bad = ~(np.isfinite(mu) & np.isfinite(sd)) | (sd < 1e-150)
-    if bad.any():
-        top = np.max(np.abs(A[:, bad]), axis=0)
-        top = np.where(top > 0, top, 1.0)  # a column of zeros stays one
-        scaled = A[:, bad] / top
-        mu[bad], sd[bad] = scaled.mean(axis=0) * top, scaled.std(axis=0) * top
-    return mu, sd
 
 
 def _forward_path(X: np.ndarray, T: np.ndarray, k: int) -> list[tuple[int, ...]]:
