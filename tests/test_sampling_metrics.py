@@ -192,3 +192,14 @@ def test_samples_of_tiny_features_spread_over_their_range(kernel):
     Z = np.random.default_rng(0).normal(size=(300, 2)) * np.array([1e-300, 1.0])
     out = RegionSampler(Domain.from_data(Z), Z, kernel=kernel, random_state=0).sample(None, 1000)
     assert len(np.unique(out[:, 0])) > 900 and 0.3 < np.mean(out[:, 0] > 0) < 0.7
+
+
+def test_mae_of_values_near_the_largest_float_is_finite():
+    from symdistill.metrics import regression_agreement
+
+    rng = np.random.default_rng(0)
+    ref = rng.uniform(-1, 1, 500)
+    pred = ref + rng.uniform(0, 1, 500)
+    base, big = regression_agreement(pred, ref), regression_agreement(1e306 * pred, 1e306 * ref)
+    for key in ("MAE", "MAE low", "MAE high"):  # the sum of 500 errors of 1e306 overflowed: inf
+        assert big.extra[key] == pytest.approx(1e306 * base.extra[key], rel=1e-12)

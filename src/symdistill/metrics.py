@@ -97,7 +97,8 @@ def regression_agreement(pred: np.ndarray, ref: np.ndarray, name: str = "fidelit
     ``pred`` matches it to rounding (1e-9 relative) and 0 otherwise; the MAE says by how much.
     R² does not depend on the values' units: both are divided by the largest ``|ref|`` first (an
     all-zero ``ref`` is matched to 1e-9), so values of 1e-12 are not taken for a constant and the
-    squares of 1e200 do not overflow.
+    squares of 1e200 do not overflow; the MAE sums errors times a power of two where their sum
+    would overflow (``value_unit``).
     """
     pred, ref = _numbers(pred, "predictions", name), _numbers(ref, _reference(name), name)
     _check_pair(pred, ref, name, finite=True)
@@ -116,8 +117,13 @@ def regression_agreement(pred: np.ndarray, ref: np.ndarray, name: str = "fidelit
     rng = np.random.default_rng(random_state)
     idx = rng.integers(0, n, size=(n_boot, n))
     r2s = np.array([r2(pred[i], ref[i]) for i in idx])
-    maes = np.abs(pred - ref)[idx].mean(axis=1)
-    mae = float(np.mean(np.abs(pred - ref)))
+    from .learners._splits import value_unit
+
+    with np.errstate(over="ignore"):  # rows 1e308 apart differ by inf
+        err = np.abs(pred - ref)
+    unit = value_unit(err)  # errors of 1e306 each: their sum overflowed and the MAE was inf
+    maes = (err * unit)[idx].mean(axis=1) / unit
+    mae = float(np.mean(err * unit)) / unit
     return Score(r2(pred, ref), float(np.percentile(r2s, 2.5)), float(np.percentile(r2s, 97.5)), n, name,
                  {"MAE": mae, "MAE low": float(np.percentile(maes, 2.5)), "MAE high": float(np.percentile(maes, 97.5))})
 
