@@ -9,6 +9,7 @@ import numpy as np
 from scipy import stats
 
 from ._errors import DataError
+from ._scale import value_unit
 
 
 @dataclass(frozen=True)
@@ -117,8 +118,6 @@ def regression_agreement(pred: np.ndarray, ref: np.ndarray, name: str = "fidelit
     rng = np.random.default_rng(random_state)
     idx = rng.integers(0, n, size=(n_boot, n))
     r2s = np.array([r2(pred[i], ref[i]) for i in idx])
-    from .learners._splits import value_unit
-
     with np.errstate(over="ignore"):  # rows 1e308 apart differ by inf
         err = np.abs(pred - ref)
     unit = value_unit(err)  # errors of 1e306 each: their sum overflowed and the MAE was inf

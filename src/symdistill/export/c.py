@@ -283,7 +283,7 @@ class _CEmitter(BodyEmitter):
         self.impl.append("\n".join([
             self._batch_head(), "{",
             f"    {kid_t} k[{BATCH_BLOCK}];", "    size_t s, m, i;", "    int d;",
-            f"    for (s = 0; s < n; s += m) {{",
+            "    for (s = 0; s < n; s += m) {",
             f"        const double *r = rows + s * {P}_N_FEATURES;",
             f"        m = n - s < {BATCH_BLOCK} ? n - s : {BATCH_BLOCK};",
             f"        for (i = 0; i < m; ++i) k[i] = r[i * {P}_N_FEATURES + {first.feature}] <= "  # type: ignore[union-attr]

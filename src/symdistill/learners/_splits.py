@@ -64,23 +64,6 @@ def impurity_planes(S, regression: bool) -> np.ndarray:
     return np.maximum(W, 0.0, out=W)
 
 
-def value_unit(values: np.ndarray) -> float:
-    """A power of two to multiply regression values by before squaring them: 1.0 for values within
-    2**+-256 of 1 (their squares and sums of squares are finite and not subnormal), else one that
-    brings the largest near 1, so teachers answering 1e200s or 1e-300s are fitted as 1s are (their
-    squares overflowed to inf or underflowed to 0, and every split or weight looked worthless).
-    Powers of two scale exactly: the models learnt do not change.
-
-    >>> value_unit(np.array([3.0, -40.0])), value_unit(np.array([1e200])) * 1e200, value_unit(np.zeros(2))
-    (1.0, 0.6532..., 1.0)
-    """
-    top = float(np.max(np.abs(values))) if len(values) else 0.0
-    if not 0 < top < np.inf:
-        return 1.0
-    exp = int(np.frexp(top)[1])
-    return float(np.ldexp(1.0, -exp)) if abs(exp) > 256 else 1.0
-
-
 def channels(target: np.ndarray, w: np.ndarray, regression: bool) -> np.ndarray:
     if regression:
         return np.column_stack([w, w * target, w * target * target])

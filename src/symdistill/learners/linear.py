@@ -35,11 +35,10 @@ from sklearn.linear_model import lars_path
 
 from .._errors import TeacherError
 from .._progress import progress_bar
+from .._scale import mean_std, value_unit
 from ..models.linear import LinearModel, Term
 from ..sampling import RegionSampler
-from ..sampling.density import mean_std
 from ..teachers.oracle import Answer, Oracle
-from ._splits import value_unit
 from .base import Learner, register_learner
 
 _RIDGE = 1e-4  # keeps cross-entropy fits finite when the teacher's classes are separable

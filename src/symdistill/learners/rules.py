@@ -34,7 +34,8 @@ from ..models.rules import Rule, RuleSet, box_conditions
 from ..models.tree import Tree
 from ..sampling import RegionSampler
 from ..teachers.oracle import Answer, Oracle
-from ._splits import midpoint, stable_argsort, value_unit
+from .._scale import value_unit
+from ._splits import midpoint, stable_argsort
 from .base import Learner, check_int, register_learner
 from .tree import TreeLearner
 

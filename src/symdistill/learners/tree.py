@@ -23,7 +23,8 @@ from ..models.region import Box
 from ..models.tree import Tree
 from ..sampling import RegionSampler
 from ..teachers.oracle import Answer, Oracle
-from ._splits import FeatureInfo, Split, best_routing_split, best_splits, channels, impurity, value_unit
+from .._scale import value_unit
+from ._splits import FeatureInfo, Split, best_routing_split, best_splits, channels, impurity
 from .base import Learner, check_int, register_learner
 
 

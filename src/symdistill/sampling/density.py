@@ -14,32 +14,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._scale import mean_std
 from ..domain import Domain
 from ..models.region import Box
 
 
 KERNELS = ("diagonal", "correlated")
-
-
-def mean_std(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Column means and standard deviations; columns whose sums or squares overflow (values near
-    1e308) or underflow (a spread below 1e-150, whose squares are subnormal or 0) are computed on
-    the column divided by its largest magnitude, then scaled back.
-
-    >>> [float(v) for v in mean_std(np.array([[1e308], [-1e308]]))[1]]
-    [1e+308]
-    >>> [float(v) for v in mean_std(np.array([[1e-300], [-1e-300]]))[1]]
-    [1e-300]
-    """
-    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        mu, sd = A.mean(axis=0), A.std(axis=0)
-    bad = ~(np.isfinite(mu) & np.isfinite(sd)) | (sd < 1e-150)
-    if bad.any():
-        top = np.max(np.abs(A[:, bad]), axis=0)
-        top = np.where(top > 0, top, 1.0)  # a column of zeros stays one
-        scaled = A[:, bad] / top
-        mu[bad], sd[bad] = scaled.mean(axis=0) * top, scaled.std(axis=0) * top
-    return mu, sd
 
 
 class RegionSampler:

@@ -1,0 +1,44 @@
+"""Numbers at the edges of the float range: column statistics and squared errors that neither
+overflow nor underflow, shared by the learners, the sampler and the metrics."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def mean_std(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column means and standard deviations; columns whose sums or squares overflow (values near
+    1e308) or underflow (a spread below 1e-150, whose squares are subnormal or 0) are computed on
+    the column divided by its largest magnitude, then scaled back.
+
+    >>> [float(v) for v in mean_std(np.array([[1e308], [-1e308]]))[1]]
+    [1e+308]
+    >>> [float(v) for v in mean_std(np.array([[1e-300], [-1e-300]]))[1]]
+    [1e-300]
+    """
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        mu, sd = A.mean(axis=0), A.std(axis=0)
+    bad = ~(np.isfinite(mu) & np.isfinite(sd)) | (sd < 1e-150)
+    if bad.any():
+        top = np.max(np.abs(A[:, bad]), axis=0)
+        top = np.where(top > 0, top, 1.0)  # a column of zeros stays one
+        scaled = A[:, bad] / top
+        mu[bad], sd[bad] = scaled.mean(axis=0) * top, scaled.std(axis=0) * top
+    return mu, sd
+
+
+def value_unit(values: np.ndarray) -> float:
+    """A power of two to multiply regression values by before squaring them: 1.0 for values within
+    2**+-256 of 1 (their squares and sums of squares are finite and not subnormal), else one that
+    brings the largest near 1, so teachers answering 1e200s or 1e-300s are fitted as 1s are (their
+    squares overflowed to inf or underflowed to 0, and every split or weight looked worthless).
+    Powers of two scale exactly: the models learnt do not change.
+
+    >>> value_unit(np.array([3.0, -40.0])), value_unit(np.array([1e200])) * 1e200, value_unit(np.zeros(2))
+    (1.0, 0.6532..., 1.0)
+    """
+    top = float(np.max(np.abs(values))) if len(values) else 0.0
+    if not 0 < top < np.inf:
+        return 1.0
+    exp = int(np.frexp(top)[1])
+    return float(np.ldexp(1.0, -exp)) if abs(exp) > 256 else 1.0
