@@ -91,3 +91,18 @@ def test_a_violation_predict_confirms_wins_over_one_in_exact_arithmetic_only(bac
     v = sd.verify(m, sd.output_range(*sorted([0.9000000000000001 * sign, 1.5 * sign])), backend=backend)
     assert not v.holds
     assert abs(m.predict(v.counterexample.X)[0]) > 1.5
+
+
+@pytest.mark.parametrize("prop", [sd.invariant("x"), sd.monotonic("x", "increasing")])
+def test_monotonicity_and_invariance_of_a_linear_model_are_decided_exactly_by_both_backends(prop):
+    # -0.5*x + 0.5*max(0, x - 1e-323) is 0 at x = 0 and -0.5e-323 at x = 1 exactly (so neither
+    # invariant nor increasing), but 0 at every integer in floating point: an ambiguity, as z3 says;
+    # the direct checker summed each feature's contribution in floating point and said "holds".
+    dom = Domain((Feature("x", "integer", 0.0, 2.0),))
+    m = LinearModel(dom, "regression", None, terms=[Term.numeric(0), Term.hinge(0, 1e-323, 1)], coef=[-0.5, 0.5],
+                    intercept=0.0)
+    assert np.all(m.predict(np.array([[0.0], [1.0], [2.0]])) == 0.0)
+    for backend in ("direct", "z3"):
+        with pytest.raises(RoundingAmbiguity, match="exact arithmetic"):
+            sd.verify(m, prop, backend=backend)
+

@@ -8,10 +8,10 @@ only where the property allows. Both are decided with vectorised interval arithm
 
 Linear models (single-factor terms: values, one-hot categories, hinges) are separable: the extreme
 score over a box is the sum of per-feature extremes (taken in exact arithmetic), which decides every
-one-sided output condition; hinge slopes decide monotonicity and invariance of regressors. What these do not cover
-(two-sided value windows, softmax, products of features, relational properties of classifiers,
-constraints relating several features) raises :class:`Unsupported`, and ``backend="auto"`` then
-uses the SMT encoding.
+one-sided output condition; hinge slopes (each feature's contribution, also in exact arithmetic)
+decide monotonicity and invariance of regressors. What these do not cover (two-sided value windows,
+softmax, products of features, relational properties of classifiers, constraints relating several
+features) raises :class:`Unsupported`, and ``backend="auto"`` then uses the SMT encoding.
 
 Every checker returns the violating rows (encoded) or None, and how many regions it examined.
 
@@ -229,19 +229,6 @@ def _separable(model: Any) -> dict[int, list[tuple[str, float, float, int]]]:
     return parts
 
 
-def _phi(terms: list[tuple[str, float, float, int]], x: np.ndarray) -> np.ndarray:
-    """One feature's contribution to the score at values ``x``."""
-    s = np.zeros(len(x))
-    for kind, w, p, direction in terms:
-        if kind == "value":
-            s += w * x
-        elif kind == "category":
-            s += w * (x == p)
-        else:
-            s += w * np.maximum(0.0, direction * (x - p))
-    return s
-
-
 def _candidates(terms: list[tuple[str, float, float, int]], lo: float, hi: float, integral: bool,
                 codes: np.ndarray | None) -> np.ndarray:
     """Values where a feature's piecewise-linear contribution can reach its extremes or turn."""
@@ -332,7 +319,7 @@ def _linear_monotonic(model: Any, j: int, increasing: bool) -> tuple[np.ndarray 
     terms = _separable(model).get(j, [])
     bounds = Bounds.of(model.domain)
     cand = _candidates(terms, bounds.lo[j], bounds.hi[j], bool(bounds.integral[j]), None)
-    phi = _phi(terms, cand)
+    phi = np.array([_phi_exact(terms, v) for v in cand], dtype=object)
     step = np.diff(phi) if increasing else -np.diff(phi)
     bad = np.nonzero(step < 0)[0]
     if not bad.size:
@@ -354,7 +341,7 @@ def _linear_invariant(model: Any, free: np.ndarray) -> tuple[np.ndarray | None, 
     for j in np.nonzero(free)[0]:
         terms = parts.get(int(j), [])
         cand = _candidates(terms, bounds.lo[j], bounds.hi[j], bool(bounds.integral[j]), all_codes.get(int(j)))
-        phi = _phi(terms, cand)
+        phi = np.array([_phi_exact(terms, v) for v in cand], dtype=object)
         if phi.size and np.any(phi != phi[0]):
             rows = np.vstack([x, x])
             rows[0, j], rows[1, j] = cand[0], cand[int(np.argmax(phi != phi[0]))]
