@@ -106,3 +106,17 @@ def test_monotonicity_and_invariance_of_a_linear_model_are_decided_exactly_by_bo
         with pytest.raises(RoundingAmbiguity, match="exact arithmetic"):
             sd.verify(m, prop, backend=backend)
 
+
+@pytest.mark.parametrize("prop", [sd.invariant("x"), sd.monotonic("x", "increasing")])
+def test_a_pair_predict_confirms_wins_over_one_in_exact_arithmetic_only(prop):
+    # -2*max(0, x + 1e-323) + 1 falls by 2e-323 from x = -1 to x = 0 only exactly (predict gives 1
+    # at both), and from 1 to -1 at x = 1 in floating point too: the direct checker took the first
+    # pair and called the whole question ambiguous.
+    dom = Domain((Feature("x", "integer", -1.0, 2.0),))
+    m = LinearModel(dom, "regression", None, terms=[Term.hinge(0, -1e-323, 1)], coef=[-2.0], intercept=1.0)
+    assert m.predict(np.array([[-1.0], [0.0]])).tolist() == [1.0, 1.0]
+    for backend in ("direct", "z3"):
+        v = sd.verify(m, prop, backend=backend)
+        assert not v.holds, backend
+        a, b = m.predict(v.counterexample.X)
+        assert (a > b) if hasattr(prop, "direction") else (a != b), backend

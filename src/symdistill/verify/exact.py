@@ -319,16 +319,12 @@ def _linear_monotonic(model: Any, j: int, increasing: bool) -> tuple[np.ndarray 
     terms = _separable(model).get(j, [])
     bounds = Bounds.of(model.domain)
     cand = _candidates(terms, bounds.lo[j], bounds.hi[j], bool(bounds.integral[j]), None)
-    phi = np.array([_phi_exact(terms, v) for v in cand], dtype=object)
-    step = np.diff(phi) if increasing else -np.diff(phi)
-    bad = np.nonzero(step < 0)[0]
-    if not bad.size:
-        return None, len(cand)
-    k = int(bad[0])
+    phi = [_phi_exact(terms, v) for v in cand]
+    k = len(cand)
+    bad = [(a, b) for a in range(k) for b in range(a + 1, k) if (phi[a] > phi[b] if increasing else phi[a] < phi[b])]
     x = point_in(bounds.lo, bounds.hi, {c: np.ones(n, dtype=bool) for c, n in bounds.n_codes.items()}, bounds)
-    rows = np.vstack([x, x])
-    rows[0, j], rows[1, j] = cand[k], cand[k + 1]
-    return rows, len(cand)
+    broken = (lambda oa, ob: oa > ob) if increasing else (lambda oa, ob: oa < ob)
+    return _confirmed_pair(model, x, [(j, cand[a], cand[b]) for a, b in bad], broken), k
 
 
 def _linear_invariant(model: Any, free: np.ndarray) -> tuple[np.ndarray | None, int]:
@@ -338,13 +334,26 @@ def _linear_invariant(model: Any, free: np.ndarray) -> tuple[np.ndarray | None, 
     bounds = Bounds.of(model.domain)
     all_codes = {c: np.ones(n, dtype=bool) for c, n in bounds.n_codes.items()}
     x = point_in(bounds.lo, bounds.hi, all_codes, bounds)
+    moves = []
     for j in np.nonzero(free)[0]:
         terms = parts.get(int(j), [])
         cand = _candidates(terms, bounds.lo[j], bounds.hi[j], bool(bounds.integral[j]), all_codes.get(int(j)))
-        phi = np.array([_phi_exact(terms, v) for v in cand], dtype=object)
-        if phi.size and np.any(phi != phi[0]):
-            rows = np.vstack([x, x])
-            rows[0, j], rows[1, j] = cand[0], cand[int(np.argmax(phi != phi[0]))]
-            return rows, int(free.sum())
-    return None, int(free.sum())
+        phi = [_phi_exact(terms, v) for v in cand]
+        moves += [(int(j), cand[a], cand[b]) for a in range(len(cand)) for b in range(a + 1, len(cand))
+                  if phi[a] != phi[b]]
+    return _confirmed_pair(model, x, moves, lambda oa, ob: oa != ob), int(free.sum())
 
+
+def _confirmed_pair(model: Any, x: np.ndarray, moves: list[tuple[int, float, float]], broken: Any) -> np.ndarray | None:
+    """Two rows equal to ``x`` but in one feature, ``(j, a, b)`` of ``moves`` (each a violation in
+    exact arithmetic): the first pair whose floating-point outputs ``broken`` also flags, else the
+    first pair (the caller reports the rounding ambiguity), or None when there are none."""
+    if not moves:
+        return None
+    rows = np.repeat(x[None, :], 2 * len(moves), axis=0)
+    for i, (j, a, b) in enumerate(moves):
+        rows[2 * i, j], rows[2 * i + 1, j] = a, b
+    out = outputs(model, rows)
+    hit = [i for i in range(len(moves)) if broken(out[2 * i], out[2 * i + 1])]
+    i = hit[0] if hit else 0
+    return rows[2 * i:2 * i + 2]
