@@ -120,3 +120,16 @@ def test_a_pair_predict_confirms_wins_over_one_in_exact_arithmetic_only(prop):
         assert not v.holds, backend
         a, b = m.predict(v.counterexample.X)
         assert (a > b) if hasattr(prop, "direction") else (a != b), backend
+
+
+
+def test_a_zero_weight_on_a_term_reaching_past_the_floats_is_no_rounding():
+    # a*b reaches 1e600 on this domain, but its weight is 0: predict skips it, and the bound on
+    # rounding must too (0 * inf made it NaN, which the z3 backend failed to read as a number).
+    dom = Domain((Feature("a", "numeric", -1e300, 1e300), Feature("b", "numeric", -1e300, 1e300),
+                  Feature("c", "numeric", 0.0, 1.0)))
+    m = LinearModel(dom, "classification", np.array(["no", "yes"]), terms=[Term.product(0, 1), Term.numeric(2)],
+                    coef=[0.0, 1.0], intercept=-2.0)
+    for backend in ("auto", "z3"):
+        assert sd.verify(m, "prediction == 'no'", backend=backend).holds, backend
+        assert not sd.verify(m, "c > 0.5 -> prediction == 'yes'", backend=backend).holds, backend

@@ -226,8 +226,9 @@ def _rounding(model: Any, violation: F.Formula) -> float:
     size, out = dom.n_features + 2, 1.0
     if exact.form_of(model) == "linear":
         terms = np.array([_term_reach(t, dom) for t in model.terms]).reshape(-1)
-        out = float(np.max(np.abs(model.intercept) + np.abs(model.coef) @ terms)) if terms.size else \
-            float(np.max(np.abs(model.intercept)))
+        # Terms with a zero weight are not in predict's sums (one may reach past the floats: 0 * inf).
+        sums = [float(np.abs(w[w != 0]) @ terms[w != 0]) for w in model.coef]
+        out = float(np.max(np.abs(model.intercept) + sums))
         size += len(model.terms)
     elif model.task == "regression":
         leaves = model.value[:, 0] if exact.form_of(model) == "tree" else \
