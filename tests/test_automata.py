@@ -726,3 +726,15 @@ def test_a_tiny_state_budget_returns_at_least_the_commonest_class():
     words = ["".join(rng.choice(list("01"), rng.integers(0, 20))) for _ in range(2000)]
     assert m.size == 1 and np.mean(np.array(m.predict(words)) == np.array(f(words))) > 0.75
     assert "commonest class" in m.meta["learner"]
+
+
+def test_integer_labels_beyond_int64_keep_their_values_in_predict():
+    """A Moore machine (and a teacher) answering 2**63 + 1 predicted 9.223372036854776e+18, a float
+    of another value: NumPy holds [2**63 + 1, 1] as float64, and predict cast the labels to it."""
+    big = 2**63 + 1
+    m = MooreMachine("ab", [[1, 0], [0, 1]], [big, 1])
+    assert m.predict(["", "a", "aa"]).tolist() == [big, 1, big] == [m.output(w) for w in ["", "a", "aa"]]
+    assert all(type(x) is int for x in m.predict(["", "a"]).tolist())
+    t = as_sequence_teacher(lambda ws: [big if len(w) % 2 else 3 for w in ws], alphabet="ab")
+    assert t.predict(["", "a"]).tolist() == [3, big]
+    assert MooreMachine("ab", [[0, 0]], [2**62], classes=[7, 2**62]).predict(["a"]).dtype == np.int64  # as before

@@ -590,10 +590,13 @@ def run_table(transitions: np.ndarray, initial: int, codes: Sequence[Code]) -> n
 
 def label_array(labels: list[Any], index: np.ndarray) -> np.ndarray:
     """``labels[index]`` as an array: a plain dtype when every label has one Python type, else an
-    object array (so mixed labels such as ``[1.5, "x"]`` keep their types)."""
+    object array (so mixed labels such as ``[1.5, "x"]`` keep their types, and integers NumPy would
+    hold as floats, ``[2**63 + 1, 1]``, their values)."""
     out = np.empty(len(labels), dtype=object)
     out[:] = labels
     picked = out[index]
     if len({type(c) for c in labels}) == 1:
-        return picked.astype(np.asarray(labels).dtype)
+        dtype = np.asarray(labels).dtype
+        if not (dtype.kind == "f" and isinstance(labels[0], int)):
+            return picked.astype(dtype)
     return picked
