@@ -738,3 +738,13 @@ def test_integer_labels_beyond_int64_keep_their_values_in_predict():
     t = as_sequence_teacher(lambda ws: [big if len(w) % 2 else 3 for w in ws], alphabet="ab")
     assert t.predict(["", "a"]).tolist() == [3, big]
     assert MooreMachine("ab", [[0, 0]], [2**62], classes=[7, 2**62]).predict(["a"]).dtype == np.int64  # as before
+
+
+def test_comparing_with_a_non_automaton_is_a_type_error():
+    """distinguishing_word / equivalent read the other's labels before checking it was an automaton:
+    equivalent(None) raised AttributeError ('NoneType' object has no attribute '_labels')."""
+    for other in (None, "0*", NO_000.to_json()):
+        with pytest.raises(TypeError, match="expected an automaton"):
+            NO_000.equivalent(other)
+        with pytest.raises(TypeError, match="expected an automaton"):
+            NO_000.distinguishing_word(other)

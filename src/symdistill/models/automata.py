@@ -195,8 +195,8 @@ class _Automaton(SymbolicModel):
         >>> a.distinguishing_word(DFA.from_regex("(0|00)*", "01")) is None
         True
         """
+        _, pairs, back = self._product_walk(other)  # checks that other is an automaton over this alphabet
         mine, theirs = self._labels(), other._labels()
-        _, pairs, back = self._product_walk(other)
         for i, (p, q) in enumerate(pairs):  # breadth-first order: the first difference is shortest
             if mine[self.outputs[p]] != theirs[other.outputs[q]]:
                 word: list[int] = []
