@@ -748,3 +748,17 @@ def test_comparing_with_a_non_automaton_is_a_type_error():
             NO_000.equivalent(other)
         with pytest.raises(TypeError, match="expected an automaton"):
             NO_000.distinguishing_word(other)
+
+
+def test_a_moore_machine_with_whole_float_labels_is_learned_back_as_it_is():
+    """Its 1.0 came back as the int 1 (and labels 0.0 / 1.0 as a DFA): the teacher turned whole
+    floats into ints, so the learned machine differed from its teacher in JSON and every export."""
+    for labels in ([1.0, 2.5, 0.0], [0.0, 1.0, 1.0]):
+        m = sd.MooreMachine("ab", [[1, 0], [2, 1], [0, 2]], labels)
+        learned = sd.distill_automaton(m, random_state=0)
+        assert isinstance(learned, MooreMachine) and learned.equivalent(m)
+        assert [repr(c) for c in json.loads(learned.to_json())["classes"]] == \
+            [repr(c) for c in json.loads(m.to_json())["classes"]]
+        assert learned.predict(["", "a", "aa"]).dtype == m.predict(["", "a", "aa"]).dtype == np.float64
+    assert isinstance(sd.distill_automaton(lambda ws: [float(len(w) % 2) for w in ws], alphabet="ab",
+                                           random_state=0), DFA)  # a function's 0.0 / 1.0 are still 0 / 1

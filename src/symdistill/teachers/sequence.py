@@ -150,18 +150,19 @@ class SequenceTeacher:
 
 
 def _normalise_label(raw: Any, name: str, code: Code, alphabet: tuple[str, ...], floats: bool = False) -> Any:
-    """``raw`` as a label; a fractional float is a label only where ``floats`` says the teacher's
-    labels may be floats (an automaton's), and is otherwise taken for an unthresholded score."""
+    """``raw`` as a label; a float is a label as it is only where ``floats`` says the teacher's
+    labels may be floats (an automaton's: its 1.0 stays 1.0); elsewhere a whole float is that int
+    and a fractional one is taken for an unthresholded score."""
     if isinstance(raw, np.generic):
         raw = raw.item()
     if isinstance(raw, (bool, str, int)):
         return raw
     word = decode(code, alphabet)
     if isinstance(raw, float):
-        if raw == raw and raw.is_integer():
-            return int(raw)
         if floats and raw == raw:
             return raw
+        if raw == raw and raw.is_integer():
+            return int(raw)
         raise TeacherError(f"{name} returned {raw!r} for word {word!r}: a sequence teacher must return labels "
                            "(bool, int or str), not scores; threshold probabilities first")
     raise TeacherError(f"{name} returned {raw!r} ({type(raw).__name__}) for word {word!r}; "
