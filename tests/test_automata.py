@@ -762,3 +762,12 @@ def test_a_moore_machine_with_whole_float_labels_is_learned_back_as_it_is():
         assert learned.predict(["", "a", "aa"]).dtype == m.predict(["", "a", "aa"]).dtype == np.float64
     assert isinstance(sd.distill_automaton(lambda ws: [float(len(w) % 2) for w in ws], alphabet="ab",
                                            random_state=0), DFA)  # a function's 0.0 / 1.0 are still 0 / 1
+
+
+def test_a_nan_label_is_refused():
+    """A Moore machine with a NaN output was not equivalent to itself (distinguishing_word gave ''),
+    and two NaN outputs made two classes: NaN equals no label, not even itself."""
+    for outputs, classes in (([float("nan"), 1.0], None), ([np.nan, 1.0], [1.0, np.nan]),
+                             (np.array([np.nan, np.nan]), None)):
+        with pytest.raises(ModelFormatError, match="NaN"):
+            MooreMachine("a", [[1], [0]], outputs, classes)

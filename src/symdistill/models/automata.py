@@ -498,6 +498,8 @@ class MooreMachine(_Automaton):
             except TypeError:
                 raise ModelFormatError("outputs mix label types that cannot be ordered; pass classes=[...]") from None
         classes = list(classes.tolist() if isinstance(classes, np.ndarray) else classes)
+        if any(isinstance(c, (float, np.floating)) and c != c for c in chain(classes, labels)):
+            raise ModelFormatError("a state output is NaN, which equals no label (not even itself); use another label")
         lookup = {c: i for i, c in enumerate(classes)}
         if len(lookup) != len(classes):
             raise ModelFormatError(f"classes has repeated labels: {classes!r}")
