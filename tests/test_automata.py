@@ -37,6 +37,9 @@ def test_dfa_basics_and_rendering():
     assert NO_000.size == 4 and NO_000.sink_states() == [3]
     text = str(NO_000)
     assert "4 states" in text and "(sink)" in text and "-> q0" in text
+    # A state that accepts every continuation loops on every symbol too, but it is no (rejecting) sink.
+    seen_1 = DFA.from_regex(".*1.*", "01")
+    assert seen_1.sink_states() == [1] and "sink" not in str(seen_1)
     dot = NO_000.to_dot()
     assert dot.startswith("digraph") and 'q3 -> q3 [label="0,1"]' in dot
 
@@ -771,3 +774,16 @@ def test_a_nan_label_is_refused():
                              (np.array([np.nan, np.nan]), None)):
         with pytest.raises(ModelFormatError, match="NaN"):
             MooreMachine("a", [[1], [0]], outputs, classes)
+
+
+@pytest.mark.parametrize("label, message", [(float("inf"), "JSON cannot hold"), (-np.inf, "JSON cannot hold"),
+                                            (b"x", "bytes"), (None, "NoneType"), ((1, 2), "tuple")])
+def test_labels_json_cannot_hold_are_refused(label, message):
+    # They were accepted, and to_json then failed with json's own error.
+    with pytest.raises(ModelFormatError, match=message):
+        MooreMachine("a", [[1], [0]], [label, "y"], [label, "y"])
+
+
+def test_numpy_scalar_labels_are_accepted():
+    m = MooreMachine("a", [[1], [0]], np.array([2.5, 1.0]))
+    assert sd.load(m.to_json()) == m and m.predict(["a"]).tolist() == [1.0]

@@ -115,6 +115,9 @@ def test_automata(tmp_path):
     assert acc == "".join("1" if a else "0" for a in dfa.predict_codes([tuple(w) for w in dfa_words]))
     assert labels.split() == moore.predict([tuple(moore.alphabet[i] for i in w) for w in moore_words]).tolist()
     assert delta == str(dfa.transitions[0, 0])
+    # The header names the entry points each module defines (a Moore machine has no accepts/1).
+    assert "% accepts(Symbols) / predict(Symbols, Label)" in (tmp_path / "dfa.pl").read_text(encoding="utf-8")
+    assert "accepts" not in (tmp_path / "moore.pl").read_text(encoding="utf-8")
 
 
 def _word(alphabet, codes):

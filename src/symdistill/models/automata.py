@@ -17,6 +17,7 @@ JSON form (after ``format`` / ``version`` / ``kind``)::
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from itertools import chain
 from typing import Any, ClassVar, Sequence
@@ -218,14 +219,15 @@ class _Automaton(SymbolicModel):
         raise NotImplementedError
 
     def _table_lines(self) -> list[str]:
-        sinks = set(self.sink_states())
+        # The rejecting state that loops on every symbol is a DFA's sink; an accepting one is not.
+        sinks = {s for s in self.sink_states() if self.kind == "dfa" and not self.outputs[s]}
         names = [f"q{s}" for s in range(self.n_states)]
         heads = ["state", *self.alphabet, "output"]
         rows = []
         for s in range(self.n_states):
             mark = "->" if s == self.initial else "  "
             rows.append([f"{mark} {names[s]}", *(names[t] for t in self.transitions[s]),
-                         self.state_label(s) + ("  (sink)" if s in sinks and self.kind == "dfa" else "")])
+                         self.state_label(s) + ("  (sink)" if s in sinks else "")])
         widths = [max(len(r[i]) for r in [["   " + heads[0], *heads[1:]], *rows]) for i in range(len(heads))]
         fmt = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
         return [fmt(["   " + heads[0], *heads[1:]]), *(fmt(r) for r in rows)]
@@ -498,8 +500,8 @@ class MooreMachine(_Automaton):
             except TypeError:
                 raise ModelFormatError("outputs mix label types that cannot be ordered; pass classes=[...]") from None
         classes = list(classes.tolist() if isinstance(classes, np.ndarray) else classes)
-        if any(isinstance(c, (float, np.floating)) and c != c for c in chain(classes, labels)):
-            raise ModelFormatError("a state output is NaN, which equals no label (not even itself); use another label")
+        for c in chain(classes, labels):
+            _check_label(c)
         lookup = {c: i for i, c in enumerate(classes)}
         if len(lookup) != len(classes):
             raise ModelFormatError(f"classes has repeated labels: {classes!r}")
@@ -588,6 +590,17 @@ def run_table(transitions: np.ndarray, initial: int, codes: Sequence[Code]) -> n
         cur[:live] = transitions[cur[:live], flat[starts[:live] + t]]
     state[order] = cur
     return state
+
+
+def _check_label(c: Any) -> None:
+    """A Moore machine's label must be what its JSON can hold: a string, a finite number or a boolean."""
+    c = c.item() if isinstance(c, np.generic) else c
+    if isinstance(c, float) and c != c:
+        raise ModelFormatError("a state output is NaN, which equals no label (not even itself); use another label")
+    if isinstance(c, float) and c in (math.inf, -math.inf):
+        raise ModelFormatError(f"a state output is {c!r}, which JSON cannot hold; use another label")
+    if not isinstance(c, (str, int, float, bool)):
+        raise ModelFormatError(f"a state output is {c!r} ({type(c).__name__}); labels are strings, numbers or booleans")
 
 
 def label_array(labels: list[Any], index: np.ndarray) -> np.ndarray:
