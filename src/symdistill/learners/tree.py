@@ -349,20 +349,25 @@ class TreeLearner(Learner):
         return split
 
     # -- refinement ----------------------------------------------------------------------------
-    def _route(self, start: int, rows: np.ndarray) -> np.ndarray:
-        """Leaf (node index) each of ``rows`` reaches from node ``start``."""
-        out = np.full(len(rows), start, dtype=np.int64)
+    def _leaf_loss(self, start: int, rows: np.ndarray) -> np.ndarray:
+        """Loss of each of ``rows`` under the leaf it reaches from node ``start`` (squared error, or
+        1 where the leaf's class is not the teacher's); each leaf scores the rows it receives."""
+        loss = np.empty(len(rows))
         stack = [(start, np.arange(len(rows)))]
         while stack:
             i, pos = stack.pop()
             nd = self._nodes[i]
             if nd.split is None or not len(pos):
-                out[pos] = i
+                y = self._y[rows[pos]]
+                if self._regression:
+                    loss[pos] = (y * self._unit - nd.value[0] * self._unit) ** 2
+                else:
+                    loss[pos] = (y != np.argmax(nd.value)).astype(float)
                 continue
             go = nd.split.goes_left(self._Z, rows[pos])
             stack.append((nd.left, pos[go]))
             stack.append((nd.right, pos[~go]))
-        return out
+        return loss
 
     def _reassign(self, start: int = 0) -> None:
         """Recompute the rows and regions of the nodes under ``start`` after its split changed."""
@@ -407,12 +412,6 @@ class TreeLearner(Learner):
                 counts = np.bincount(self._y[nd.idx], weights=w, minlength=self._k)
                 nd.value = counts / counts.sum() if counts.sum() > 0 else np.full(self._k, 1.0 / self._k)
 
-    def _leaf_loss(self, leaves: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        vals = np.stack([self._nodes[i].value for i in range(len(self._nodes))])
-        if self._regression:
-            return (self._y[rows] * self._unit - vals[leaves, 0] * self._unit) ** 2
-        return (np.argmax(vals[leaves], axis=1) != self._y[rows]).astype(float)
-
     def _refine(self) -> None:
         """Re-fit each internal split against its fixed subtrees (deepest first), a few passes."""
         self._reassign()
@@ -426,8 +425,8 @@ class TreeLearner(Learner):
                 if nd.settled or len(rows) < 2:
                     continue
                 nd.settled = True
-                loss_l = self._leaf_loss(self._route(nd.left, rows), rows)
-                loss_r = self._leaf_loss(self._route(nd.right, rows), rows)
+                loss_l = self._leaf_loss(nd.left, rows)
+                loss_r = self._leaf_loss(nd.right, rows)
                 weight = np.abs(loss_l - loss_r) * self._w[rows]
                 care = weight > 0
                 if not care.any():
