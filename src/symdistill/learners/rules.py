@@ -270,15 +270,26 @@ class RuleLearner(Learner):
         n = int(np.isfinite(box.lo).sum() + np.isfinite(box.hi).sum())
         return n + sum(1 for j, c in box.cats.items() if len(c) < self._ncodes[j])
 
-    def _gain(self, rules: list[_Rule], F: np.ndarray, i: int, default: float) -> tuple[np.ndarray, np.ndarray]:
+    def _gain(self, rules: list[_Rule], F: np.ndarray, i: int, default: float, dec: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
         """Rows not taken by earlier rules, and the utility each gains when rule ``i`` (rather than
-        the rest of the list) decides it."""
-        earlier = F[:, :i].any(axis=1)
-        open_rows = np.nonzero(~earlier)[0]
-        later = self._decide(F[open_rows, i + 1:])
+        the rest of the list) decides it; ``dec`` is ``_decide(F)``, kept by :meth:`_redecide`."""
+        open_rows = np.flatnonzero(dec >= i)
+        later = dec[open_rows] - (i + 1)  # a row no rule up to i takes goes to the first after i
+        mine = np.flatnonzero(later < 0)  # rows rule i takes: the first rule after it that fires
+        later[mine] = self._decide(F[open_rows[mine], i + 1:])
         cons = np.array([r.pred for r in rules[i + 1:]] + [default])
         g = self._utility(rules[i].pred, open_rows) - self._utility(cons[later], open_rows)
         return open_rows, g
+
+    def _redecide(self, F: np.ndarray, dec: np.ndarray, i: int) -> None:
+        """Keep ``dec`` equal to ``_decide(F)`` once column ``i`` of ``F`` changed: only rows that
+        rule ``i`` now takes, or no longer takes, move."""
+        fires = F[:, i]
+        dec[fires & (dec > i)] = i
+        lost = np.flatnonzero(~fires & (dec == i))
+        if len(lost):
+            dec[lost] = i + 1 + self._decide(F[lost, i + 1:])
 
     def _bounds(self, box: Box) -> list[tuple[int, str]]:
         """The bounds (literals) of a box: (feature, "lo" | "hi" | "cats")."""
@@ -347,19 +358,23 @@ class RuleLearner(Learner):
     def _refit_bounds(self, rules: list[_Rule], F: np.ndarray, default: float) -> None:
         """Re-fit every bound of every rule given the rest of the list; prune bounds that do not pay."""
         eps = 1e-12 * max(float(self._w.sum()), 1.0)
+        dec = self._decide(F)
         for i, r in enumerate(rules):
-            rows, g = self._gain(rules, F, i, default)
+            rows, g = self._gain(rules, F, i, default, dec)
             for j, side in self._bounds(r.box):
                 now, best, bound = self._best_bound(r.box, j, side, rows, g)
                 if bound is None or best > now + eps:
                     self._set_bound(r.box, j, side, bound)
             F[:, i] = self._inside(r.box)
+            self._redecide(F, dec, i)
 
     def _enforce_literals(self, rules: list[_Rule], F: np.ndarray, default: float) -> None:
         """Drop the cheapest literals of rules longer than ``max_literals``."""
+        dec = None
         for i, r in enumerate(rules):
             while self._n_literals(r.box) > self._max_lit:
-                rows, g = self._gain(rules, F, i, default)
+                dec = self._decide(F) if dec is None else dec
+                rows, g = self._gain(rules, F, i, default, dec)
                 options = []
                 for j, side in self._bounds(r.box):
                     now, _, _ = self._best_bound(r.box, j, side, rows, g)
@@ -369,14 +384,16 @@ class RuleLearner(Learner):
                 _, j, side = max(options, key=lambda o: o[0])
                 self._set_bound(r.box, j, side, None)
                 F[:, i] = self._inside(r.box)
+                self._redecide(F, dec, i)
 
     def _specialise(self, rules: list[_Rule], F: np.ndarray, default: float) -> None:
         """Give each rule the one new bound that best excludes rows it decides wrongly, if it pays."""
         tol = max(self._tolerance(), 1e-12)
+        dec = self._decide(F)
         for i, r in enumerate(rules):
             if self._n_literals(r.box) >= self._max_lit:
                 continue
-            rows, g = self._gain(rules, F, i, default)
+            rows, g = self._gain(rules, F, i, default, dec)
             mine = F[rows, i]
             rows, g = rows[mine], g[mine]
             if len(rows) < 2 or g.min() >= 0:
@@ -405,6 +422,7 @@ class RuleLearner(Learner):
                 else:
                     r.box.cats[j] = bound
                 F[:, i] = self._inside(r.box)
+                self._redecide(F, dec, i)
 
     def _best_cuts(self, XT: np.ndarray, g: np.ndarray, total: float) -> dict[int, dict[str, tuple]]:
         """Per numeric feature of ``XT`` (features, rows) with a cut: the best new upper bound
@@ -451,24 +469,54 @@ class RuleLearner(Learner):
     def _drop_idle(self, rules: list[_Rule], F: np.ndarray, default: float) -> tuple[list[_Rule], np.ndarray]:
         """Remove rules whose removal costs less than ``min_gain`` (last first)."""
         tol = self._tolerance()
-        score = self._score(F, rules, default)
+        cons = np.array([r.pred for r in rules] + [default])
+        dec = self._decide(F)
+        util = self._utility(cons[dec])
+        score = float(util.sum())
+        alive = list(range(len(rules)))
         for i in range(len(rules) - 1, -1, -1):
-            keep = [m for m in range(len(rules)) if m != i]
-            s = self._score(F[:, keep], [rules[m] for m in keep], default)
+            rows, nxt, u = self._without(F, dec, i, alive[alive.index(i) + 1:], cons)
+            s = float(self._swap_sum(util, rows, u))
             if s >= score - tol:
-                rules = [rules[m] for m in keep]
-                F = F[:, keep]
+                alive.remove(i)
+                dec[rows], util[rows] = nxt, u
                 score = s
-        return rules, F
+        if len(alive) == len(rules):
+            return rules, F
+        return [rules[m] for m in alive], F[:, alive]
 
     def _remove_cheapest(self, rules: list[_Rule], F: np.ndarray, default: float) -> tuple[list[_Rule], np.ndarray]:
+        cons = np.array([r.pred for r in rules] + [default])
+        dec = self._decide(F)
+        util = self._utility(cons[dec])
         costs = []
         for i in range(len(rules)):
-            keep = [m for m in range(len(rules)) if m != i]
-            costs.append(self._score(F[:, keep], [rules[m] for m in keep], default))
+            rows, _, u = self._without(F, dec, i, list(range(i + 1, len(rules))), cons)
+            costs.append(float(self._swap_sum(util, rows, u)))
         i = int(np.argmax(costs))
         keep = [m for m in range(len(rules)) if m != i]
         return [rules[m] for m in keep], F[:, keep]
+
+    def _without(self, F: np.ndarray, dec: np.ndarray, i: int, after: list[int], cons: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows that rule ``i`` decides (``dec``: the deciding column of ``F``, or ``len(cons) - 1``
+        for the default), the column deciding each once ``i`` is gone (the first of ``after``, the
+        rules after it still in the list, that fires, else the default), and their utility then.
+        Removing a rule changes only the rows it decides: scoring the list without it costs those
+        rows, not a copy of the whole fire matrix."""
+        rows = np.flatnonzero(dec == i)
+        later = np.asarray(after + [len(cons) - 1], dtype=np.int64)
+        nxt = later[self._decide(F[np.ix_(rows, later[:-1])])]
+        return rows, nxt, self._utility(cons[nxt], rows)
+
+    @staticmethod
+    def _swap_sum(util: np.ndarray, rows: np.ndarray, u: np.ndarray) -> float:
+        """Sum of ``util`` with ``util[rows]`` replaced by ``u``, added as numpy adds the whole array."""
+        if not len(rows):
+            return util.sum()
+        changed = util.copy()
+        changed[rows] = u
+        return changed.sum()
 
     # -- sampling ------------------------------------------------------------------------------
     def _top_up(self, rules: list[_Rule]) -> None:
