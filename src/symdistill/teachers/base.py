@@ -400,6 +400,13 @@ def _check_classes(classes: Any) -> np.ndarray:
 
 def _label_index(classes: np.ndarray, labels: np.ndarray, name: str) -> np.ndarray:
     lookup = {(c.item() if isinstance(c, np.generic) else c): i for i, c in enumerate(classes)}
+    if labels.dtype.kind in "biufUS" and len(labels) > len(lookup):
+        # Labels of one plain dtype: look up each distinct label once (a label equal under numpy is
+        # equal as a key) instead of each row; unknown labels are reported by the loop below.
+        distinct, at = np.unique(labels, return_inverse=True)
+        codes = [lookup.get(v.item()) for v in distinct]
+        if None not in codes:
+            return np.asarray(codes, dtype=int)[at.reshape(-1)]
     out = np.empty(len(labels), dtype=int)
     new: dict[Any, None] = {}  # the unknown labels, in order of first appearance
     for i, lab in enumerate(labels):
