@@ -77,10 +77,13 @@ class Split:
     left_codes: frozenset[int] | None  # categorical: codes that go left
     gain: float
 
-    def goes_left(self, Z: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    def goes_left(self, Z: np.ndarray, rows: np.ndarray | None = None, transposed: bool = False) -> np.ndarray:
         """Which rows of ``Z`` (of ``Z[rows]`` when given) go left; ``rows`` spares copying every
-        column of wide data to look at one."""
-        x = Z[:, self.feature] if rows is None else Z[rows, self.feature]
+        column of wide data to look at one. ``transposed``: ``Z`` holds one row per feature."""
+        if transposed:
+            x = Z[self.feature] if rows is None else Z[self.feature].take(rows)
+        else:
+            x = Z[:, self.feature] if rows is None else Z[rows, self.feature]
         if self.left_codes is None:
             return x <= self.threshold
         return np.isin(x, list(self.left_codes))

@@ -104,6 +104,8 @@ class TreeLearner(Learner):
         Z, answer = self.augment(oracle, Z, answer, sampler)
         self._Z = Z
         self._Z_buffer: np.ndarray | None = None  # see _append_rows
+        self._ZT = np.ascontiguousarray(Z.T)  # one row per feature: see _goes_left
+        self._ZT_buffer: np.ndarray | None = None
         self._w = np.ones(len(Z))
         self._set_targets(answer)
         d = Z.shape[1]
@@ -197,8 +199,18 @@ class TreeLearner(Learner):
             buf = np.empty((2 * (n + len(Zs)), self._Z.shape[1]))
             buf[:n] = self._Z
             self._Z_buffer = buf
+            cols = np.empty((self._Z.shape[1], len(buf)))
+            cols[:, :n] = self._ZT
+            self._ZT_buffer = cols
         buf[n:n + len(Zs)] = Zs
+        self._ZT_buffer[:, n:n + len(Zs)] = Zs.T
+        self._ZT = self._ZT_buffer[:, :n + len(Zs)]
         return buf[:n + len(Zs)]
+
+    def _goes_left(self, split: Split, rows: np.ndarray) -> np.ndarray:
+        """``split.goes_left`` on the pool's ``rows``, read from the transposed pool: a feature of many
+        rows is then contiguous (7-10x faster to gather than a column of ``self._Z`` on 1M rows)."""
+        return split.goes_left(self._ZT, rows, transposed=True)
 
     # -- growth --------------------------------------------------------------------------------
     def _n_leaves(self) -> int:
@@ -230,7 +242,7 @@ class TreeLearner(Learner):
 
     def _apply_split(self, i: int, split: Split) -> None:
         nd = self._nodes[i]
-        go = split.goes_left(self._Z, nd.idx)
+        go = self._goes_left(split, nd.idx)
         if split.left_codes is None:
             lb, rb = nd.box.split_numeric(split.feature, split.threshold)
         else:
@@ -343,7 +355,7 @@ class TreeLearner(Learner):
             else Split(j, t, None, gain)
         # The bins are judged on a subsample: the cut must still leave min_leaf rows (and at least
         # one) on each side of the node's own rows, as every other split does.
-        n_left = int(split.goes_left(self._Z, idx).sum())
+        n_left = int(self._goes_left(split, idx).sum())
         if min(n_left, len(idx) - n_left) < max(self.min_leaf, 1):
             return None
         return split
@@ -364,7 +376,7 @@ class TreeLearner(Learner):
                 else:
                     loss[pos] = (y != np.argmax(nd.value)).astype(float)
                 continue
-            go = nd.split.goes_left(self._Z, rows[pos])
+            go = self._goes_left(nd.split, rows[pos])
             stack.append((nd.left, pos[go]))
             stack.append((nd.right, pos[~go]))
         return loss
@@ -380,7 +392,7 @@ class TreeLearner(Learner):
             nd = self._nodes[i]
             if nd.split is None:
                 continue
-            go = nd.split.goes_left(self._Z, nd.idx)
+            go = self._goes_left(nd.split, nd.idx)
             s = nd.split
             if s.left_codes is None:
                 lb, rb = nd.box.split_numeric(s.feature, s.threshold)
@@ -432,13 +444,13 @@ class TreeLearner(Learner):
                 if not care.any():
                     continue
                 want_left = loss_l < loss_r
-                go = nd.split.goes_left(self._Z, rows)
+                go = self._goes_left(nd.split, rows)
                 current = float(weight[go != want_left].sum())
                 split, swap, cost = best_routing_split(self._Z[rows[care]], want_left[care], weight[care],
                                                        self._info)
                 if split is None or cost >= current - 1e-9 * max(1.0, current):
                     continue
-                go_new = split.goes_left(self._Z, rows)
+                go_new = self._goes_left(split, rows)
                 if go_new.all() or not go_new.any():
                     continue
                 nd.split = split
