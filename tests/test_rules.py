@@ -239,3 +239,23 @@ def test_a_rule_left_without_literals_becomes_the_default() -> None:
     assert rules.default.coverage > 0
     assert rules.n_literals == rules.size
     assert float(sd.fidelity(rules, sd.as_teacher(f, task="regression"), X)) >= 0.9
+
+
+def test_no_rule_left_that_changes_no_decision_without_refinement() -> None:
+    """With ``refine_passes=0`` the rules removed down to ``max_size`` were followed by new
+    consequents but not by dropping idle rules: the last rule came to predict the default's class
+    (``ELSE IF x1 <= 0.25 AND x2 <= 0.18 THEN 0 ... ELSE 0``), a rule that decides nothing."""
+    rng = np.random.default_rng(250)
+    rng.integers(2, 5, size=2), rng.integers(20, 300)  # the draws of the search that found it
+    X = rng.uniform(size=(221, 3))
+    W, b = rng.normal(size=(3, 2)), rng.normal(size=2)
+
+    def f(X: np.ndarray) -> np.ndarray:
+        return np.argmax(np.sin(3 * X) @ W + b, axis=1)
+
+    rules = sd.distill(sd.as_teacher(f, classes=[0, 1]), X, form="rules", max_size=5, max_literals=2,
+                       refine_passes=0, random_state=250, n_samples=800, min_rule_samples=100)
+    assert 1 <= rules.size <= 5
+    for i in range(rules.size):
+        rest = RuleSet(rules.domain, rules.task, rules.classes, rules.rules[:i] + rules.rules[i + 1:], rules.default)
+        assert not sd.verify(rules, sd.equivalent(rest)).holds, f"rule {i} changes no decision:\n{rules}"

@@ -248,7 +248,9 @@ class RuleLearner(Learner):
                 F = self._fire_matrix(rules)
                 self._refit_bounds(rules, F, default)
                 default = self._set_consequents(rules, F, default)
-                rules, F = self._drop_idle(rules, F, default)
+            # New consequents can leave a rule deciding as the rest of the list would (one that now
+            # predicts the default's class before it): it goes, with or without refinement.
+            rules, F = self._drop_idle(rules, F, default)
         return rules, default
 
     @staticmethod
