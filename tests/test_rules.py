@@ -259,3 +259,20 @@ def test_no_rule_left_that_changes_no_decision_without_refinement() -> None:
     for i in range(rules.size):
         rest = RuleSet(rules.domain, rules.task, rules.classes, rules.rules[:i] + rules.rules[i + 1:], rules.default)
         assert not sd.verify(rules, sd.equivalent(rest)).holds, f"rule {i} changes no decision:\n{rules}"
+
+
+def test_regression_rules_do_not_depend_on_the_targets_units() -> None:
+    """A bound moved only when it gained more than a fixed 1e-12 times the rows' weight, in squared
+    target units: values times 1024 (exactly scaled) got other thresholds than the same values, and
+    in small units no bound was ever refitted."""
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+
+    def f(X: np.ndarray) -> np.ndarray:
+        return np.floor(X[:, 0] * 3) + X[:, 1]
+
+    models = [sd.distill(sd.as_teacher(lambda X, s=s: s * f(X), task="regression"), X, form="rules", max_size=4,
+                         random_state=0, n_samples=1000) for s in (1.0, 1024.0, 2.0 ** 20)]
+    for s, m in zip((1024.0, 2.0 ** 20), models[1:]):
+        assert [r.conditions for r in m.rules] == [r.conditions for r in models[0].rules]
+        assert [r.prediction for r in m.rules + [m.default]] == [
+            s * r.prediction for r in models[0].rules + [models[0].default]]

@@ -258,15 +258,24 @@ class RuleLearner(Learner):
         return (default,) + tuple((r.pred, r.box.lo.tobytes(), r.box.hi.tobytes(), tuple(sorted(
             (j, tuple(sorted(c))) for j, c in r.box.cats.items()))) for r in rules)
 
-    def _tolerance(self) -> float:
-        """``min_gain`` as utility: a share of the rows (classifiers) or of the squared error of
-        predicting the mean everywhere (regressors, so that it does not depend on the target's scale)."""
+    def _spread(self) -> float:
+        """The utility that shares are taken of: the rows' weight (classifiers) or the squared error
+        of predicting the mean everywhere (regressors, so that it does not depend on the target's scale)."""
         if self._regression:
             w = self._w
             y = self._y * self._unit
             mean = float(np.average(y, weights=w)) if w.sum() > 0 else 0.0
-            return self.min_gain * float(np.sum(w * (y - mean) ** 2))
-        return self.min_gain * float(self._w.sum())
+            return float(np.sum(w * (y - mean) ** 2))
+        return float(self._w.sum())
+
+    def _tolerance(self) -> float:
+        """``min_gain`` as utility: a share of :meth:`_spread`."""
+        return self.min_gain * self._spread()
+
+    def _rounding(self) -> float:
+        """Utility differences below this are rounding, not gains: 1e-12 of :meth:`_spread` (a fixed
+        amount would be most of a regressor's gains in small units and none in large ones)."""
+        return 1e-12 * max(self._spread(), 1e-300)
 
     def _n_literals(self, box: Box) -> int:
         n = int(np.isfinite(box.lo).sum() + np.isfinite(box.hi).sum())
@@ -359,7 +368,7 @@ class RuleLearner(Learner):
 
     def _refit_bounds(self, rules: list[_Rule], F: np.ndarray, default: float) -> None:
         """Re-fit every bound of every rule given the rest of the list; prune bounds that do not pay."""
-        eps = 1e-12 * max(float(self._w.sum()), 1.0)
+        eps = self._rounding()
         dec = self._decide(F)
         for i, r in enumerate(rules):
             rows, g = self._gain(rules, F, i, default, dec)
@@ -390,7 +399,7 @@ class RuleLearner(Learner):
 
     def _specialise(self, rules: list[_Rule], F: np.ndarray, default: float) -> None:
         """Give each rule the one new bound that best excludes rows it decides wrongly, if it pays."""
-        tol = max(self._tolerance(), 1e-12)
+        tol = max(self._tolerance(), self._rounding())
         dec = self._decide(F)
         for i, r in enumerate(rules):
             if self._n_literals(r.box) >= self._max_lit:
