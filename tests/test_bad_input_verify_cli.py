@@ -346,6 +346,23 @@ def test_verify_command_prints_no_verdict_when_a_later_constraint_is_bad(files: 
     assert code == 2 and "unknown feature 'x9'" in err and out == ""
 
 
+def test_verify_command_without_a_verdict_exits_2_not_1(files: Any, capsys: Any) -> None:
+    """A RoundingAmbiguity (a violation in exact arithmetic that floating-point predict does not confirm)
+    gave a traceback and exit 1, which a script reads as a failed constraint."""
+    from symdistill.domain import Domain, Feature
+    from symdistill.models import Tree
+
+    dom = Domain((Feature("x", "numeric", 0.0, 1.0), Feature("y", "numeric", 0.0, 1.0)))
+    stump = Tree(dom, "classification", np.array(["no", "yes"]), children_left=[1, -1, -1],
+                 children_right=[2, -1, -1], feature=[0, -1, -1], threshold=[0.5, 0, 0],
+                 value=[[1, 0], [1, 0], [0, 1]])
+    stump.to_json(files / "stump.json")
+    code = main(["verify", "stump.json", "-c", "x - y != 0.1 or prediction == 'no'"])
+    out, err = capsys.readouterr()
+    assert code == 2 and "no verdict" in err and "exact arithmetic" in err
+    assert "Traceback" not in err and out == ""
+
+
 def test_verify_command_deep_regex(files: Any, capsys: Any) -> None:
     dfa = sd.distill_automaton(lambda words: ["000" not in w for w in words], alphabet=["0", "1"], random_state=0)
     dfa.to_json(files / "dfa.json")

@@ -1,4 +1,5 @@
-"""The ``symdistill verify`` subcommand: exit 0 when every constraint holds, 1 when one fails."""
+"""The ``symdistill verify`` subcommand: exit 0 when every constraint holds, 1 when one fails, 2 on bad input
+or when no verdict can be given (a ``RoundingAmbiguity``)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from typing import Any
 
 from . import properties as P
 from .api import BACKENDS, verify
+from .result import RoundingAmbiguity
 
 
 def add_verify(sub: Any) -> None:
     p = sub.add_parser("verify", help="check constraints on a saved model (exit 1 when one fails)",
                        description="Decide constraints exactly on a saved model. Exit status: 0 all hold, "
-                                   "1 some constraint fails, 2 bad input.")
+                                   "1 some constraint fails, 2 bad input or no verdict (within rounding of a tie).")
     p.add_argument("model", help="model JSON file")
     p.add_argument("-c", "--constraint", action="append", default=[],
                    help="constraint text, e.g. \"age < 18 -> prediction != 'approve'\" (repeatable)")
@@ -71,7 +73,10 @@ def run_verify(args: argparse.Namespace) -> int:
                            f"for tabular models give {TABULAR_FLAGS}")
     teacher = load_teacher_object(args.teacher) if args.teacher else None
     # every verdict before any is printed: a bad constraint further on exits 2 with nothing on stdout
-    verdicts = [verify(model, prop, backend=args.backend, teacher=teacher) for _, prop in props]
+    try:
+        verdicts = [verify(model, prop, backend=args.backend, teacher=teacher) for _, prop in props]
+    except RoundingAmbiguity as exc:  # no verdict, so neither exit 0 nor 1 (a violation) fits
+        raise CLIError(f"no verdict: {exc}") from None
     failed = sum(not v.holds for v in verdicts)
     for verdict in verdicts:
         print(verdict)
