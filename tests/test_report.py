@@ -176,6 +176,16 @@ def test_constraints_are_verified_on_the_chosen_model(front: Frontier) -> None:
     assert "holds" in rep.html
 
 
+def test_a_constraint_without_a_verdict_is_a_row_not_a_crash() -> None:
+    # x - y != 0.1 is decided in exact arithmetic, and predict's floats cannot confirm the violation
+    # the solver finds (a RoundingAmbiguity), which escaped sd.report and symdistill report as a traceback.
+    front = sd.frontier(lambda X: (X[:, 0] > 0.5).astype(int), _data(600)[:, :2], forms=["tree"], sizes=[2],
+                        n_samples=900, feature_names=["x", "y"], progress=False)
+    rep = sd.report(front, path=None, constraints=["x - y != 0.1 or prediction == 0", sd.invariant("y")])
+    assert [r["holds"] if isinstance(r, dict) else r.holds for r in rep.verification] == [None, True]
+    assert "no verdict" in rep.html and "1 without a verdict" in rep.markdown and "exact arithmetic" in rep.markdown
+
+
 def test_report_arguments_are_checked(front: Frontier, tmp_path: Path) -> None:
     with pytest.raises(TypeError, match="needs a Frontier"):
         sd.report(front.points[0].model, path=None)

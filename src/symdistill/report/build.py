@@ -130,7 +130,8 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     constraints : sequence, optional
         Constraints (strings such as ``"x0 > 5 -> prediction == 1"``, or properties such as
         ``sd.monotonic("age")``) checked exactly on the chosen model with ``symdistill.verify``; the
-        teacher is asked about each counterexample.
+        teacher is asked about each counterexample. One that gets no verdict (a ``RoundingAmbiguity``)
+        is listed as "no verdict" with the reason, as a dict whose ``holds`` is None.
     verification : sequence, optional
         Results computed elsewhere (``verify`` verdicts, or dicts with ``constraint``, ``holds``
         and optionally ``counterexample`` / ``note``), shown as given.
@@ -352,8 +353,14 @@ def _verification(model: Any, teacher: Any, constraints: Sequence[Any] | None,
     if constraints is None:
         return out
     from ..verify import verify
+    from ..verify.result import RoundingAmbiguity
 
-    out += [verify(model, c, teacher=teacher) for c in constraints]
+    for c in constraints:
+        try:
+            out.append(verify(model, c, teacher=teacher))
+        except RoundingAmbiguity as exc:  # no verdict within rounding of a tie: a row saying so, not a crash
+            out.append({"constraint": c if isinstance(c, str) else c.describe(), "holds": None,
+                        "note": f"no verdict: {exc}"})
     return out
 
 
@@ -362,7 +369,8 @@ def _verdict_row(r: Any) -> tuple[str, str, str, str]:
         if "constraint" not in r or "holds" not in r:
             raise ValueError(f"a verification result given as a dict needs 'constraint' and 'holds' keys, got {sorted(r)}")
         cx, note = r.get("counterexample"), r.get("note", "")
-        return (str(r["constraint"]), "holds" if r["holds"] else "violated", "" if cx is None else str(cx), str(note))
+        verdict = "no verdict" if r["holds"] is None else "holds" if r["holds"] else "violated"
+        return (str(r["constraint"]), verdict, "" if cx is None else str(cx), str(note))
     for attr in ("constraint", "holds"):
         if not hasattr(r, attr):
             raise TypeError(f"a verification result needs a {attr!r} attribute (a verify verdict), "
@@ -381,8 +389,10 @@ def _verification_section(results: list[Any], asked: bool) -> Section:
         return sec
     rows = tuple(_verdict_row(r) for r in results)
     n_bad = sum(1 for r in rows if r[1] == "violated")
-    sec.blocks.append(Paragraph(f"{len(rows)} constraint(s) checked on the chosen model: {len(rows) - n_bad} hold, "
-                                f"{n_bad} violated. Verdicts are exact over the whole input domain."))
+    n_open = sum(1 for r in rows if r[1] == "no verdict")
+    undecided = f", {n_open} without a verdict (within rounding of a tie)" if n_open else ""
+    sec.blocks.append(Paragraph(f"{len(rows)} constraint(s) checked on the chosen model: {len(rows) - n_bad - n_open} "
+                                f"hold, {n_bad} violated{undecided}. Verdicts are exact over the whole input domain."))
     sec.blocks.append(Table(("constraint", "verdict", "counterexample", "teacher on the counterexample"), rows,
                             frozenset(i for i, r in enumerate(rows) if r[1] == "violated")))
     return sec
