@@ -84,3 +84,32 @@ def test_huge_and_tiny_values_give_the_same_model(form):
         fits.append((m.size, round(_r2(m, f), 3)))
         sd.load(m.to_json())  # a NaN validation score made the JSON refuse the model
     assert fits[0] == fits[1] == fits[2] and fits[0][1] > 0.7  # 1e200: squares overflowed, 1 leaf at R2 0
+
+
+def test_regression_trees_do_not_depend_on_the_targets_units():
+    """Refinement moved a split only when it gained more than ``1e-9 * max(1, current)``: a fixed
+    floor in squared target units whenever the misrouted loss is under 1, so values times 2**-30 or
+    1e-8 were never refined and got other thresholds than the same values times 1 or 2**30."""
+    f = lambda X: np.sin(3 * X[:, 0]) + X[:, 1] * X[:, 2]  # noqa: E731
+    trees = {s: sd.distill(sd.as_teacher(lambda X, s=s: s * f(X), task="regression"), X, form="tree",
+                           max_size=8, random_state=0, n_samples=2000) for s in (1.0, 2.0 ** -30, 2.0 ** 30, 1e-8)}
+    base = trees[1.0]
+    for s, t in trees.items():
+        assert t.children_left.tolist() == base.children_left.tolist(), s
+        assert t.feature.tolist() == base.feature.tolist(), s
+        assert t.threshold.tolist() == base.threshold.tolist(), s  # 2**-30, 1e-8: other cuts
+        if s != 1e-8:  # powers of two scale exactly
+            assert t.value.tolist() == (s * base.value).tolist(), s
+        assert t.value == pytest.approx(s * base.value, rel=1e-9), s
+
+
+def test_regression_rules_grown_from_trees_do_not_depend_on_the_targets_units():
+    """The rule learner grows its candidates with the tree learner, whose refinement floor was fixed."""
+    f = lambda X: np.sin(3 * X[:, 0]) + X[:, 1] * X[:, 2]  # noqa: E731
+    models = {s: sd.distill(sd.as_teacher(lambda X, s=s: s * f(X), task="regression"), X, form="rules",
+                            max_size=6, random_state=0, n_samples=2000) for s in (1.0, 2.0 ** -30, 1e-8)}
+    base = models[1.0]
+    for s, m in models.items():
+        assert [r.conditions for r in m.rules] == [r.conditions for r in base.rules], s
+        preds = [r.prediction for r in m.rules + [m.default]]
+        assert preds == pytest.approx([s * r.prediction for r in base.rules + [base.default]], rel=1e-9), s

@@ -146,7 +146,12 @@ class TreeLearner(Learner):
             self._unit = value_unit(self._y)
             self._offset = float(np.median(self._y)) * self._unit if len(self._y) else 0.0
             self._target = self._y * self._unit - self._offset
+            # A row's loss in the target's units: the squared error of predicting the pool's mean
+            # (a classifier's is 1, one wrong row). Rounding floors are shares of it, not fixed amounts.
+            t = self._target
+            self._loss_unit = float(np.mean((t - t.mean()) ** 2)) if len(t) else 0.0
         else:
+            self._loss_unit = 1.0
             self._y = answer.y
             k = answer.proba.shape[1]
             self._target = answer.proba if self.criterion == "soft" else np.eye(k)[self._y]
@@ -448,7 +453,9 @@ class TreeLearner(Learner):
                 current = float(weight[go != want_left].sum())
                 split, swap, cost = best_routing_split(self._Z[rows[care]], want_left[care], weight[care],
                                                        self._info)
-                if split is None or cost >= current - 1e-9 * max(1.0, current):
+                # Gains below 1e-9 of the misrouted loss, or of one row's loss where that is less
+                # (self._loss_unit: a fixed 1.0 was most gains in small target units), are rounding.
+                if split is None or cost >= current - 1e-9 * max(self._loss_unit, current):
                     continue
                 go_new = self._goes_left(split, rows)
                 if go_new.all() or not go_new.any():
