@@ -233,3 +233,50 @@ def test_onnx_teacher_with_an_integer_input_refuses_fractions():
     assert t.predict(np.array([[1.0, 2.0], [3, 4]])).tolist() == [3.0, 7.0]
     with pytest.raises(TeacherError, match=r"input 'x' takes whole numbers \(tensor\(int64\)\), got 0.7"):
         t.predict(np.array([[1.0, 2.0], [0.7, 4]]))
+
+
+def _onnx_linear_classifier(classes, zipmap):
+    """A classifier graph as skl2onnx writes it: ai.onnx.ml LinearClassifier (label output and
+    scores), Softmax, then a ZipMap (a sequence of {class: probability} maps) or, with
+    zipmap=False, the probability tensor."""
+    from onnx import TensorProto, helper
+
+    k, strings = len(classes), isinstance(classes[0], str)
+    labels = {"classlabels_strings": list(classes)} if strings else {"classlabels_ints": list(classes)}
+    nodes = [helper.make_node("LinearClassifier", ["X"], ["label", "scores"], domain="ai.onnx.ml",
+                              coefficients=[1.0, -1.0, 0.5, 2.0, -1.5, 0.3][:2 * k],
+                              intercepts=[0.1, -0.2, 0.3][:k], multi_class=1, **labels),
+             helper.make_node("Softmax", ["scores"], ["probability_tensor"], axis=1)]
+    key = TensorProto.STRING if strings else TensorProto.INT64
+    if zipmap:
+        nodes.append(helper.make_node("ZipMap", ["probability_tensor"], ["probabilities"], domain="ai.onnx.ml",
+                                      **({"classlabels_strings": list(classes)} if strings
+                                         else {"classlabels_int64s": list(classes)})))
+        proba = helper.make_value_info("probabilities", helper.make_sequence_type_proto(
+            helper.make_map_type_proto(key, helper.make_tensor_type_proto(TensorProto.FLOAT, []))))
+    else:
+        nodes.append(helper.make_node("Identity", ["probability_tensor"], ["probabilities"]))
+        proba = helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, [None, k])
+    graph = helper.make_graph(nodes, "clf", [helper.make_tensor_value_info("X", TensorProto.FLOAT, [None, 2])],
+                              [helper.make_tensor_value_info("label", key, [None]), proba])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("ai.onnx.ml", 3)])
+    model.ir_version = 8
+    return model.SerializeToString()
+
+
+@pytest.mark.parametrize("classes", [["cat", "dog", "emu"], [3, 7, 9]])
+def test_onnx_classifier_answers_in_its_own_class_labels(classes, tmp_path):
+    """A probability tensor (skl2onnx with zipmap=False) was given the classes 0..k-1: the teacher's
+    labels were not the model's ('cat' came back as 0, class 3 as 0)."""
+    ort = pytest.importorskip("onnxruntime")
+    model = _onnx_linear_classifier(classes, zipmap=False)
+    session = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    labels, proba = session.run(None, {"X": X.astype(np.float32)})
+    path = tmp_path / "clf.onnx"
+    path.write_bytes(model)
+    for obj in (model, path, session):
+        t = sd.as_teacher(obj)
+        assert t.predict(X).tolist() == labels.tolist()
+        assert t.classes_.tolist() == classes
+        assert np.allclose(t.predict_proba(X), proba, atol=1e-6)

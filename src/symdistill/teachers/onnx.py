@@ -27,7 +27,8 @@ class OnnxTeacher(Teacher):
 
     The answer is taken from the output named like ``prob*`` when there is one (scikit-learn
     converters), otherwise from the first float tensor output (logits, probabilities or values);
-    ``output=`` names another.
+    ``output=`` names another. The classes are the labels of the graph's classifier node (ai.onnx.ml
+    ``classlabels_*``) when it has one list of them, as many as the answer's columns.
     """
 
     def __init__(self, model: Any, *, output: str | None = None, **kwargs: Any) -> None:
@@ -64,6 +65,7 @@ class OnnxTeacher(Teacher):
         if problem:
             raise TeacherError(f"{self.name}: {problem}")
         self._output = self._choose_output(output)
+        self._labels = graph_class_labels(model if label != "session" else session)
 
     def _choose_output(self, name: str | None) -> str:
         outputs = self.session.get_outputs()
@@ -87,7 +89,41 @@ class OnnxTeacher(Teacher):
         )
 
     def _forward(self, X: Any) -> Any:
-        return self.session.run([self._output], {self._input.name: input_rows(X, self._input)})[0]
+        out = self.session.run([self._output], {self._input.name: input_rows(X, self._input)})[0]
+        if self.classes_ is None and self._labels is not None and self.task != "regression":
+            # Probabilities or scores, one column per class, or labels: in the classifier's labels, not 0..k-1.
+            arr = np.asarray(out)
+            if (arr.ndim == 2 and arr.shape[1] == len(self._labels)) or (arr.ndim == 1 and arr.dtype.kind in "OUSiu"):
+                self.classes_ = self._labels
+        return out
+
+
+def graph_class_labels(model: Any) -> np.ndarray | None:
+    """The class labels of the ai.onnx.ml classifier nodes (LinearClassifier, TreeEnsembleClassifier,
+    SVMClassifier, ZipMap, ...) of ``model`` (a path, bytes, or a session that kept either), or None
+    when it has none, several different lists, or the onnx package is missing."""
+    if hasattr(model, "get_inputs"):  # onnxruntime keeps what the session was made from
+        model = getattr(model, "_model_bytes", None) or getattr(model, "_model_path", None)
+    try:
+        import onnx
+
+        proto = onnx.load_from_string(bytes(model)) if isinstance(model, (bytes, bytearray)) \
+            else onnx.load(str(model), load_external_data=False)
+    except Exception:  # no onnx package, or a model onnxruntime reads and onnx does not
+        return None
+    found = set()
+    for node in proto.graph.node:
+        if node.domain != "ai.onnx.ml":
+            continue
+        for attr in node.attribute:
+            if attr.name == "classlabels_strings":
+                found.add(tuple(v.decode() for v in attr.strings))
+            elif attr.name in ("classlabels_ints", "classlabels_int64s"):
+                found.add(tuple(attr.ints))
+    found.discard(())
+    if len(found) != 1:
+        return None
+    return np.asarray(found.pop())
 
 
 def input_rows(X: Any, arg: Any) -> np.ndarray:
