@@ -280,3 +280,23 @@ def test_onnx_classifier_answers_in_its_own_class_labels(classes, tmp_path):
         assert t.predict(X).tolist() == labels.tolist()
         assert t.classes_.tolist() == classes
         assert np.allclose(t.predict_proba(X), proba, atol=1e-6)
+
+
+@pytest.mark.parametrize("classes", [["cat", "dog", "emu"], [3, 7, 9]])
+def test_onnx_classifier_with_a_zipmap_answers_its_probabilities(classes):
+    """skl2onnx's default probability output is a ZipMap (a sequence of {class: probability} maps):
+    the teacher skipped it for the label output (hard answers), and output='probabilities' failed
+    with 'labels that cannot be ordered (types: dict)'."""
+    ort = pytest.importorskip("onnxruntime")
+    model = _onnx_linear_classifier(classes, zipmap=True)
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    labels, maps = ort.InferenceSession(model, providers=["CPUExecutionProvider"]).run(None, {"X": X.astype(np.float32)})
+    proba = np.array([[m[c] for c in classes] for m in maps])
+    for options in ({}, {"output": "probabilities"}, {"classes": classes[::-1]}):
+        t = sd.as_teacher(model, **options)
+        assert t.predict(X).tolist() == labels.tolist()
+        assert t.classes_.tolist() == options.get("classes", classes)
+        assert np.allclose(t.predict_proba(X), proba[:, ::-1] if "classes" in options else proba, atol=1e-6)
+    with pytest.raises(TeacherError, match=r"classes \['cat', 'dog'\] are not the classes of its probability map "
+                                           r"output 'probabilities' \['cat', 'dog', 'emu'\]"):
+        sd.as_teacher(_onnx_linear_classifier(["cat", "dog", "emu"], zipmap=True), classes=["cat", "dog"]).predict(X)

@@ -26,7 +26,7 @@ class OnnxTeacher(Teacher):
     """An ONNX model (path, bytes or ``onnxruntime.InferenceSession``) with one 2-D float input.
 
     The answer is taken from the output named like ``prob*`` when there is one (scikit-learn
-    converters), otherwise from the first float tensor output (logits, probabilities or values);
+    converters; a tensor, or a ZipMap's sequence of {class: probability} maps), otherwise from the first float tensor output (logits, probabilities or values);
     ``output=`` names another. The classes are the labels of the graph's classifier node (ai.onnx.ml
     ``classlabels_*``) when it has one list of them, as many as the answer's columns.
     """
@@ -75,7 +75,7 @@ class OnnxTeacher(Teacher):
                 raise TeacherError(f"{self.name} has no output {name!r}; outputs are {names}")
             return name
         tensors = [o for o in outputs if o.type.startswith("tensor(")]
-        for o in tensors:
+        for o in tensors + [o for o in outputs if o.type.startswith("seq(map(")]:
             if "prob" in o.name.lower():
                 return o.name
         floats = [o for o in tensors if o.type in ("tensor(float)", "tensor(double)")]
@@ -84,18 +84,32 @@ class OnnxTeacher(Teacher):
         if tensors:
             return tensors[0].name
         raise TeacherError(
-            f"{self.name} has no tensor output (outputs: {names}); a probability map output needs "
-            "zipmap=False when converting"
+            f"{self.name} has no tensor output and no probability map named like 'prob*' (outputs: {names}); "
+            "name one with output="
         )
 
     def _forward(self, X: Any) -> Any:
         out = self.session.run([self._output], {self._input.name: input_rows(X, self._input)})[0]
+        if isinstance(out, list) and all(isinstance(row, dict) for row in out):
+            return self._from_maps(out)
         if self.classes_ is None and self._labels is not None and self.task != "regression":
             # Probabilities or scores, one column per class, or labels: in the classifier's labels, not 0..k-1.
             arr = np.asarray(out)
             if (arr.ndim == 2 and arr.shape[1] == len(self._labels)) or (arr.ndim == 1 and arr.dtype.kind in "OUSiu"):
                 self.classes_ = self._labels
         return out
+
+    def _from_maps(self, maps: list[dict[Any, float]]) -> np.ndarray:
+        """A probability map output (a ZipMap: one {class: probability} per row) as a matrix whose
+        columns are the classes, those declared or else the maps' keys in their order."""
+        keys = list(maps[0]) if maps else []
+        classes = self.classes_ if self.classes_ is not None else np.asarray(keys)
+        order = [c.item() if isinstance(c, np.generic) else c for c in classes]
+        if set(order) != set(keys) or len(order) != len(keys):
+            raise TeacherError(f"{self.name}: classes {order} are not the classes of its probability map output "
+                               f"{self._output!r} {keys}")
+        self.classes_ = classes
+        return np.array([[row[c] for c in order] for row in maps], dtype=np.float64).reshape(len(maps), len(order))
 
 
 def graph_class_labels(model: Any) -> np.ndarray | None:
