@@ -52,6 +52,25 @@ def test_a_multi_output_regressor_is_told_to_distil_one_output_at_a_time(X):
             sd.distill(teacher, X, form="tree", task="regression", **KW)  # was 'answered like a classification one'
 
 
+def test_a_multi_output_classifier_is_told_to_distil_one_output_at_a_time(X):
+    """Its classes_ is a list of class arrays: NumPy's 'inhomogeneous shape' ValueError, or 'classes
+    must be a 1-D sequence' with the arrays printed over lines, or (classes declared) 'returned
+    something that is not an array: list'."""
+    from sklearn.multioutput import MultiOutputClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.tree import DecisionTreeClassifier
+
+    y = np.column_stack([X[:, 0] > 0.5, np.digitize(X[:, 1], [0.3, 0.6])]).astype(int)
+    for est in (DecisionTreeClassifier().fit(X, y), MultiOutputClassifier(LogisticRegression()).fit(X, y),
+                DecisionTreeClassifier().fit(X, y[:, [0, 0]])):
+        for make in (lambda: sd.distill(est, X, form="tree", **KW),
+                     lambda: sd.as_teacher(est, classes=[0, 1, 2]).predict(X)):
+            with pytest.raises(TeacherError, match=r"^sklearn \w+ is a multi-output classifier \(2 outputs\); "
+                                                   r"symdistill distils one output at a time") as info:
+                make()
+            assert "\n" not in str(info.value)
+
+
 def test_complex_data_is_an_error_not_a_warning(X):
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .._errors import TeacherError
 from .base import Teacher
 
 
@@ -22,6 +23,12 @@ class SklearnTeacher(Teacher):
             is_classifier = is_classifier or _is_clf(estimator)
         except Exception:  # an estimator-like object that sklearn's tags cannot read
             pass
+        classes = getattr(estimator, "classes_", None)
+        if isinstance(classes, list) and classes and all(np.ndim(c) == 1 for c in classes):
+            # A multi-output classifier (trees, k-NN, MultiOutputClassifier): one class array per output.
+            raise TeacherError(f"sklearn {type(estimator).__name__} is a multi-output classifier ({len(classes)} "
+                               "outputs); symdistill distils one output at a time: fit a classifier per output, "
+                               "or pass lambda X: est.predict(X)[:, 0]")
         if kwargs.get("task") is None:  # task=None (as distill passes it) means "tell from the estimator"
             kwargs["task"] = "classification" if is_classifier else "regression"
         if kwargs["task"] == "classification" and kwargs.get("classes") is None and hasattr(estimator, "classes_"):
