@@ -300,3 +300,16 @@ def test_onnx_classifier_with_a_zipmap_answers_its_probabilities(classes):
     with pytest.raises(TeacherError, match=r"classes \['cat', 'dog'\] are not the classes of its probability map "
                                            r"output 'probabilities' \['cat', 'dog', 'emu'\]"):
         sd.as_teacher(_onnx_linear_classifier(["cat", "dog", "emu"], zipmap=True), classes=["cat", "dog"]).predict(X)
+
+
+def test_a_callable_may_answer_bfloat16_tensors():
+    """NumPy has no bfloat16: 'returned something that is not an array: Tensor (Got unsupported
+    ScalarType BFloat16)'."""
+    torch = pytest.importorskip("torch")
+    X = np.random.default_rng(0).normal(size=(50, 3))
+    t = sd.as_teacher(lambda X: torch.as_tensor(X[:, :2] * 4, dtype=torch.bfloat16), output="logits")
+    expected = torch.as_tensor(X[:, :2] * 4, dtype=torch.bfloat16).float().numpy()
+    assert np.allclose(t.predict_proba(X)[:, 1], 1 / (1 + np.exp(expected[:, 0] - expected[:, 1])))
+    assert sd.as_teacher(lambda X: torch.as_tensor(X[:, 0], dtype=torch.bfloat16),
+                         task="regression").predict(X[:2]).tolist() == [float(torch.tensor(v, dtype=torch.bfloat16))
+                                                                        for v in X[:2, 0]]

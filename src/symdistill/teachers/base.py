@@ -168,6 +168,8 @@ class Teacher:
         """The backend's answer as an array, as it was meant."""
         if type(raw).__module__.startswith("torch") and hasattr(raw, "detach"):
             raw = raw.detach().cpu()  # a callable's tensor may need grad or sit on a GPU: NumPy reads neither
+            if str(raw.dtype) == "torch.bfloat16":  # nor bfloat16, which float32 holds exactly
+                raw = raw.float()
         try:
             out = np.asarray(raw)
         except Exception as exc:
