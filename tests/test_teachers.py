@@ -313,3 +313,22 @@ def test_a_callable_may_answer_bfloat16_tensors():
     assert sd.as_teacher(lambda X: torch.as_tensor(X[:, 0], dtype=torch.bfloat16),
                          task="regression").predict(X[:2]).tolist() == [float(torch.tensor(v, dtype=torch.bfloat16))
                                                                         for v in X[:2, 0]]
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_low_precision_probabilities_are_read_as_probabilities(dtype):
+    """A softmax answered in bfloat16 sums to one only within ~0.003: it was read as logits (and
+    softmaxed again, probabilities off by 0.3), and output='proba' was refused."""
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 10), torch.nn.Softmax(dim=1))
+    X = np.random.default_rng(0).normal(size=(1000, 3))
+    with torch.no_grad():
+        proba = net(torch.as_tensor(X, dtype=torch.float32)).to(getattr(torch, dtype)).double().numpy()
+    low = torch.nn.Sequential(net, torch.nn.Flatten())  # the same net, answering in low precision
+    low.register_forward_hook(lambda module, inputs, out: out.to(getattr(torch, dtype)))
+    for teacher in (low, lambda X: low(torch.as_tensor(X, dtype=torch.float32)).detach()):
+        for output in (None, "proba"):
+            t = sd.as_teacher(teacher, output=output)
+            assert np.allclose(t.predict_proba(X), proba, atol=0.01)
+            assert t.describe()["output"] == "proba"

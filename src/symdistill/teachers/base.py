@@ -41,6 +41,7 @@ class Teacher:
     """
 
     name = "teacher"
+    _proba_atol = 1e-3  # how far from one a row of probabilities may sum (more for answers in low precision)
 
     def __init__(self, *, task: str | None = None, classes: Any = None, batch_size: int = 8192,
                  cache: bool = False, output: str | None = None) -> None:
@@ -166,10 +167,11 @@ class Teacher:
 
     def _as_array(self, raw: Any) -> np.ndarray:
         """The backend's answer as an array, as it was meant."""
+        eps = None
         if type(raw).__module__.startswith("torch") and hasattr(raw, "detach"):
             raw = raw.detach().cpu()  # a callable's tensor may need grad or sit on a GPU: NumPy reads neither
             if str(raw.dtype) == "torch.bfloat16":  # nor bfloat16, which float32 holds exactly
-                raw = raw.float()
+                raw, eps = raw.float(), 2.0**-7
         try:
             out = np.asarray(raw)
         except Exception as exc:
@@ -178,6 +180,9 @@ class Teacher:
         if isinstance(raw, (list, tuple)) and out.dtype.kind in "US" and not all(isinstance(v, str) for v in raw):
             # NumPy turns [1, 'a'] into the strings ['1', 'a']: a batch of only 1s would then be another class.
             out = np.asarray(raw, dtype=object)
+        if out.dtype.kind == "f":
+            # Probability rows sum to one only as closely as the answer's type holds them (bfloat16: 0.4%).
+            self._proba_atol = max(1e-3, eps or float(np.finfo(out.dtype).eps))
         return out
 
     def _interpret(self, out: np.ndarray, n: int) -> np.ndarray:
@@ -280,13 +285,13 @@ class Teacher:
         if len(self.classes_) != k:
             raise TeacherError(f"{self.name} returned {k} columns but has {len(self.classes_)} classes")
         if self._output_kind is None:
-            is_proba = np.all(out >= -1e-9) and np.allclose(out.sum(axis=1), 1.0, atol=1e-3)
+            is_proba = np.all(out >= -1e-9) and np.allclose(out.sum(axis=1), 1.0, atol=self._proba_atol)
             self._output_kind = "proba" if is_proba else "logits"
         if self._output_kind == "logits":
             z = out - out.max(axis=1, keepdims=True)
             e = np.exp(z)
             return e / e.sum(axis=1, keepdims=True)
-        if np.any(out < -1e-9) or not np.allclose(out.sum(axis=1), 1.0, atol=1e-3):
+        if np.any(out < -1e-9) or not np.allclose(out.sum(axis=1), 1.0, atol=self._proba_atol):
             raise TeacherError(f"{self.name} returned probability rows that are negative or do not sum to 1")
         out = np.clip(out, 0.0, None)
         return out / out.sum(axis=1, keepdims=True)

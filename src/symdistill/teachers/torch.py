@@ -51,7 +51,11 @@ class TorchTeacher(Teacher):
             out = self.module(torch.as_tensor(arr, dtype=self.dtype, device=self.device))
         if isinstance(out, (tuple, list)):
             out = out[0]
-        out = out.detach().to("cpu").double().numpy()
+        # A float answer keeps its type (Teacher._as_array reads bfloat16 and knows the precision);
+        # whole-number and boolean answers are numbers, labels 0, 1, ...
+        out = out.detach().to("cpu")
+        if not out.is_floating_point():
+            out = out.double()
         if self.task is None and out.ndim == 2 and out.shape[1] == 1:
             self.task = "regression"
         return out
