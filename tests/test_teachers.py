@@ -332,3 +332,18 @@ def test_low_precision_probabilities_are_read_as_probabilities(dtype):
             t = sd.as_teacher(teacher, output=output)
             assert np.allclose(t.predict_proba(X), proba, atol=0.01)
             assert t.describe()["output"] == "proba"
+
+
+def test_onnx_teacher_with_a_float16_input():
+    """Rows were sent as float32 to a float16 input: onnxruntime's 'Unexpected input data type'."""
+    pytest.importorskip("onnxruntime")
+    from onnx import TensorProto, helper
+
+    graph = helper.make_graph([helper.make_node("Cast", ["x"], ["x32"], to=TensorProto.FLOAT),
+                               helper.make_node("Softmax", ["x32"], ["probabilities"], axis=1)], "half",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT16, [None, 3])],
+                              [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, [None, 3])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    z = np.exp(X.astype(np.float16).astype(np.float64))
+    assert np.allclose(sd.as_teacher(model).predict_proba(X), z / z.sum(axis=1, keepdims=True), atol=1e-6)
