@@ -347,3 +347,16 @@ def test_onnx_teacher_with_a_float16_input():
     X = np.random.default_rng(0).normal(size=(20, 3))
     z = np.exp(X.astype(np.float16).astype(np.float64))
     assert np.allclose(sd.as_teacher(model).predict_proba(X), z / z.sum(axis=1, keepdims=True), atol=1e-6)
+
+
+def test_a_torch_module_answering_a_dict_is_told_so():
+    """'torch Dct raised AttributeError ...: 'dict' object has no attribute 'detach'': the module did not raise."""
+    torch = pytest.importorskip("torch")
+
+    class Dct(torch.nn.Module):
+        def forward(self, x):
+            return {"logits": x[:, :2]}
+
+    with pytest.raises(TeacherError, match=r"^torch Dct returned a dict \(keys: 'logits'\), not a tensor; wrap the "
+                                           r"module to return one tensor"):
+        sd.as_teacher(Dct()).predict(np.zeros((3, 2)))

@@ -51,6 +51,10 @@ class TorchTeacher(Teacher):
             out = self.module(torch.as_tensor(arr, dtype=self.dtype, device=self.device))
         if isinstance(out, (tuple, list)):
             out = out[0]
+        if not isinstance(out, torch.Tensor):
+            keys = f" (keys: {', '.join(map(repr, list(out)[:10]))})" if isinstance(out, dict) else ""
+            raise TeacherError(f"{self.name} returned a {type(out).__name__}{keys}, not a tensor; wrap the module to "
+                               "return one tensor (the logits, probabilities or values)")
         # A float answer keeps its type (Teacher._as_array reads bfloat16 and knows the precision);
         # whole-number and boolean answers are numbers, labels 0, 1, ...
         out = out.detach().to("cpu")
