@@ -64,6 +64,16 @@ def test_accuracy_refuses_nan_labels(tree: Any, reg_tree: Any) -> None:
         sd.accuracy(tree, X, y)
 
 
+def test_accuracy_refuses_labels_in_other_terms_than_the_classes(tree: Any) -> None:
+    # 'M'/'B' against classes 0/1 matched no row: accuracy 0, whatever the model, and no word why.
+    y = np.where(good(X) == 1, "M", "B")
+    with pytest.raises(sd.DataError, match=r"none of the true labels \('B', 'M', \.\.\.\) is one of the model's "
+                                           r"classes \[0, 1\]"):
+        sd.accuracy(tree, X, y)
+    assert sd.accuracy(tree, X, good(X).astype(float)).value > 0.8  # 1.0 is the class 1
+    assert sd.accuracy(tree, X, 1 - good(X)).value < 0.2  # wrong, but in the classes' terms: a score
+
+
 def test_accuracy_names_wrong_label_counts(tree: Any, reg_tree: Any) -> None:
     with pytest.raises(ValueError, match="100 true labels for 200 rows"):
         sd.accuracy(tree, X, np.zeros(100))

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ._errors import DataError
 from .metrics import Score, agreement, regression_agreement
 from .models.base import SymbolicModel
 from .teachers import Teacher, as_teacher
@@ -117,7 +118,27 @@ def accuracy(model: Any, X: Any, y: Any) -> Score:
     y = np.asarray(y)
     if getattr(model, "task", "classification") == "regression":
         return regression_agreement(pred, y, name="R2")
-    return agreement(_comparable(pred, y), y, name="accuracy")
+    score = agreement(_comparable(pred, y), y, name="accuracy")
+    classes = getattr(model, "classes", None)
+    if score.value == 0.0 and classes is not None and not _shares_a_label(y, classes):
+        # Labels of another encoding ('M'/'B' against classes 0/1) score 0 on every row, whatever the model.
+        shown = ", ".join(repr(v) for v in list(dict.fromkeys(_plain(v) for v in y.ravel()))[:5])
+        raise DataError(f"none of the true labels ({shown}, ...) is one of the model's classes "
+                        f"{[_plain(c) for c in classes]}; give labels in the classes' terms")
+    return score
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _shares_a_label(y: np.ndarray, classes: Any) -> bool:
+    """Whether some true label equals some class, as labels compare (1 == 1.0 == True, 'a' != 1)."""
+    known = [_plain(c) for c in classes]
+    for v in dict.fromkeys(_plain(v) for v in y.ravel()):
+        if any(isinstance(v, str) == isinstance(c, str) and v == c for c in known):
+            return True
+    return False
 
 
 def _comparable(pred: np.ndarray, ref: np.ndarray) -> np.ndarray:
