@@ -113,6 +113,26 @@ def test_hinge_and_product_terms_evaluate_and_print():
     assert sd.load(m.to_json()) == m
 
 
+def test_hinge_knots_are_named_as_trees_print_thresholds():
+    """Knots were named with 4 significant digits: on a feature of years, the knots 2000.24 and
+    2000.47 were both 'max(0, 2000 - year)', so weights() kept one of their weights (13 entries
+    for 20 non-zero weights on the distilled model below) and the printed formula was off by
+    a fifth of a year per hinge. They are now written as trees and rules write thresholds (within
+    1e-4 of the feature's range)."""
+    dom = Domain((sd.Feature("year", "numeric", 2000.0, 2010.0),))
+    m = LinearModel(dom, "regression", None, terms=[Term.hinge(0, 2000.2436, -1), Term.hinge(0, 2000.4718, -1)],
+                    coef=[1.5, -2.0], intercept=3.0)
+    assert m.term_names == ["max(0, 2000.244 - year)", "max(0, 2000.472 - year)"]
+    assert m.weights() == {"max(0, 2000.472 - year)": -2.0, "max(0, 2000.244 - year)": 1.5}
+    assert str(m).splitlines()[1] == "value = 1.5*max(0, 2000.244 - year) - 2*max(0, 2000.472 - year) + 3"
+
+    rng = np.random.default_rng(1)
+    X = np.column_stack([rng.uniform(2000, 2010, 2000), rng.normal(size=2000)])
+    lin = sd.distill(lambda X: np.sin(3 * X[:, 0]) + X[:, 1], X, form="linear", max_size=20, hinges=True, n_knots=40,
+                     task="regression", feature_names=["year", "z"], n_samples=4000, random_state=0)
+    assert len(set(lin.term_names)) == len(lin.terms) and len(lin.weights()) == lin.size
+
+
 def test_printed_formula_quotes_names_as_printed_rules_do():
     """The score line wrote names bare: 'mean radius', 'in' and '<script>' made '2*mean radius +
     0.5*in' read several ways, and a name or label holding a newline split the formula over two

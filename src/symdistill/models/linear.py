@@ -123,9 +123,10 @@ class Factor:
             return f"[{name}={escape_unprintable(str(label)) if bare else repr(label)}]"
         if self.knot is None:
             return f"[{name}]" if f.kind == "binary" else name
+        knot = f.threshold_text(self.knot)  # as trees and rules print thresholds
         if self.direction == 1:
-            return f"max(0, {name} - {_fmt(self.knot)})"
-        return f"max(0, {_fmt(self.knot)} - {name})"
+            return f"max(0, {name} - {knot})"
+        return f"max(0, {knot} - {name})"
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"feature": int(self.feature)}
