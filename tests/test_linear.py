@@ -374,3 +374,21 @@ def test_features_of_tiny_magnitude_get_their_weight(task):
     f = (lambda X: (X[:, 0] > 0).astype(int)) if task == "classification" else (lambda X: 3e300 * X[:, 0] + 1)
     m = sd.distill(f, X, form="linear", max_size=1, n_samples=600, task=task, random_state=0)
     assert m.term_names == ["x0"] and float(sd.fidelity(m, f, X)) > 0.95
+
+
+def test_the_printed_formula_computes_the_model_on_offset_features():
+    # Weights of 4 significant digits: 0.1235*x0 - 1.235e+08 on x0 near 1e9 (a spread of 10) printed a
+    # score off by about 5e4 where it moves by 3.2 over the whole domain.
+    from symdistill.domain import Domain, Feature
+
+    dom = Domain((Feature("x0", "numeric", 1e9, 1e9 + 10), Feature("x1", "numeric", 0.0, 1.0)))
+    m = LinearModel(dom, "regression", None, terms=[Term.numeric(0), Term.numeric(1)], coef=[[0.123456789, 2.0]],
+                    intercept=[-123456784.0], link="identity")
+    Z = np.column_stack([np.linspace(1e9, 1e9 + 10, 7), np.linspace(0, 1, 7)])
+    printed = [eval(m.formula().replace("x0", repr(a)).replace("x1", repr(b))) for a, b in Z]
+    swing = 0.123456789 * 10 + 2.0
+    assert np.max(np.abs(np.array(printed) - m.predict_encoded(Z))) <= 2e-3 * swing
+    # Ordinary weights still print short.
+    short = LinearModel(dom, "regression", None, terms=[Term.numeric(1)], coef=[[0.123456789]], intercept=[0.5],
+                        link="identity")
+    assert short.formula() == "0.1235*x1 + 0.5"

@@ -39,6 +39,7 @@ JSON form (inside the common envelope)::
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -223,6 +224,28 @@ class Term:
         for f in self.factors[1:]:
             out = out * f.evaluate(Z)
         return out
+
+    def reach(self, domain: Domain) -> float:
+        """The largest ``|value|`` the term takes on the domain (a bound, for products)."""
+        r = 1.0
+        for f in self.factors:
+            lo, hi = float(domain.lower[f.feature]), float(domain.upper[f.feature])
+            if f.category is not None:
+                continue
+            if f.knot is None:
+                r *= max(abs(lo), abs(hi))
+            else:
+                r *= max(0.0, f.direction * (lo - f.knot), f.direction * (hi - f.knot))
+        return r
+
+    def span(self, domain: Domain) -> float:
+        """How far the term's value moves over the domain: ``hi - lo`` for a value, 1 for an
+        indicator, the reach for a hinge or product (a bound)."""
+        if len(self.factors) == 1 and self.factors[0].knot is None and self.factors[0].category is None:
+            j = self.factors[0].feature
+            kind = domain.features[j].kind
+            return 1.0 if kind == "binary" else float(domain.upper[j]) - float(domain.lower[j])
+        return 1.0 if all(f.category is not None for f in self.factors) else self.reach(domain)
 
     def name(self, domain: Domain, printed: bool = False) -> str:
         """The factors' names joined by ``*`` (``printed``: as :meth:`Factor.describe` prints them)."""
@@ -442,14 +465,23 @@ class LinearModel(SymbolicModel):
 
     # -- rendering -----------------------------------------------------------------------------
     def formula(self, row: int = 0) -> str:
-        """``w1*term1 + w2*term2 + ... + b`` for one row of weights (zero weights left out)."""
+        """``w1*term1 + w2*term2 + ... + b`` for one row of weights (zero weights left out).
+
+        Numbers print with 4 significant digits, more where that rounding would move a term by over
+        1e-3 of what the term moves over the domain, or the intercept by over 1e-3 of what the whole
+        score moves (a feature near 1e9 with a spread of 10: ``0.1235*x - 1.235e+08`` hid most of
+        the score), so the printout computes the model.
+        """
+        dom = self.domain
+        live = [(term, float(w)) for term, w in zip(self.terms, self.coef[row]) if w != 0]
+        b = float(self.intercept[row])
         parts: list[str] = []
-        for term, w in zip(self.terms, self.coef[row]):
-            if w != 0:
-                parts.append(_signed(w, term.name(self.domain, printed=True), first=not parts))
-        b = self.intercept[row]
+        for term, w in live:
+            tol = 1e-3 * abs(w) * term.span(dom) / term.reach(dom) if term.reach(dom) > 0 else math.inf
+            parts.append(_signed(w, term.name(dom, printed=True), first=not parts, tol=tol))
         if b != 0 or not parts:
-            parts.append(_signed(b, "", first=not parts))
+            swing = sum(abs(w) * term.span(dom) for term, w in live)
+            parts.append(_signed(b, "", first=not parts, tol=1e-3 * swing if swing > 0 else math.inf))
         return " ".join(parts)
 
     def __str__(self) -> str:
@@ -513,13 +545,18 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def _fmt(x: float) -> str:
-    """Short, readable number; full precision lives in JSON and exports."""
-    return f"{x:.4g}"
+def _fmt(x: float, tol: float = 0.0) -> str:
+    """Short, readable number (4 significant digits, more until it is within ``tol`` of ``x``);
+    full precision lives in JSON and exports."""
+    for digits in range(4, 18):
+        text = f"{x:.{digits}g}"
+        if abs(float(text) - x) <= tol:
+            break
+    return text
 
 
-def _signed(w: float, name: str, first: bool) -> str:
-    mag = _fmt(abs(w))
+def _signed(w: float, name: str, first: bool, tol: float = 0.0) -> str:
+    mag = _fmt(abs(w), tol)
     body = mag if not name else (name if mag == "1" else f"{mag}*{name}")
     if first:
         return f"-{body}" if w < 0 else body

@@ -225,7 +225,7 @@ def _rounding(model: Any, violation: F.Formula) -> float:
     reach = np.maximum(np.abs(dom.lower), np.abs(dom.upper))
     size, out = dom.n_features + 2, 1.0
     if exact.form_of(model) == "linear":
-        terms = np.array([_term_reach(t, dom) for t in model.terms]).reshape(-1)
+        terms = np.array([t.reach(dom) for t in model.terms]).reshape(-1)
         # Terms with a zero weight are not in predict's sums (one may reach past the floats: 0 * inf).
         sums = [float(np.abs(w[w != 0]) @ terms[w != 0]) for w in model.coef]
         out = float(np.max(np.abs(model.intercept) + sums))
@@ -244,20 +244,6 @@ def _rounding(model: Any, violation: F.Formula) -> float:
             total = max(total, abs(f.const) + float(np.abs(f.coef) @ reach) + abs(f.pred_coef) * (out + 2))
         stack.extend(getattr(f, "items", ()))
     return 16.0 * size * float(np.finfo(float).eps) * (1.0 + total)
-
-
-def _term_reach(term: Any, dom: Any) -> float:
-    """The largest |value| a linear model's term takes on the domain."""
-    r = 1.0
-    for f in term.factors:
-        lo, hi = float(dom.lower[f.feature]), float(dom.upper[f.feature])
-        if f.category is not None:
-            continue
-        if f.knot is None:
-            r *= max(abs(lo), abs(hi))
-        else:
-            r *= max(0.0, f.direction * (lo - f.knot), f.direction * (hi - f.knot))
-    return r
 
 
 def _float_neighbour(model: Any, q: Question, other: Any, Z: np.ndarray) -> np.ndarray | None:
