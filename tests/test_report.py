@@ -157,6 +157,19 @@ def test_markdown_figure_links_work_for_a_path_with_spaces_and_parentheses(front
         assert (tmp_path / urllib.parse.unquote(link)).is_file()
 
 
+def test_markdown_written_elsewhere_links_the_figures_written_beside_it(front: Frontier, tmp_path: Path) -> None:
+    """A report built with path=None (or for another path) and then written with ``write("other.html")`` put
+    its figures in other_figures/ but its Markdown still linked report_figures/: the twin showed no figure."""
+    rep = sd.report(front, path=None)
+    rep.write(tmp_path / "other.html")
+    md = (tmp_path / "other.md").read_text(encoding="utf-8")
+    assert md == rep.markdown
+    links = re.findall(r"!\[(?:\\.|[^\]\\])*\]\(([^()\s]+)\)", md)
+    assert len(links) == len(FIGURES)
+    for link in links:
+        assert (tmp_path / urllib.parse.unquote(link)).is_file()
+
+
 def test_min_fidelity_picks_the_model_and_unreachable_bar_is_shown(front: Frontier) -> None:
     rep = sd.report(front, path=None, min_fidelity=0.0)
     assert rep.chosen.size == min(p.size for p in front.points)

@@ -34,6 +34,7 @@ class Report:
 
     ``path`` / ``markdown_path`` are set when it was written; ``figures`` maps a figure name to
     its PNG bytes; ``shifts`` maps a model label ("tree size 8") to its fidelity under shift.
+    ``write`` renders the Markdown again for the figure folder of the path it writes to.
     """
 
     html: str
@@ -45,6 +46,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     path: Path | None = None
     markdown_path: Path | None = None
+    document: tuple[str, str, list[Section]] | None = field(default=None, repr=False)  # title, subtitle, sections
 
     def write(self, path: str | Path) -> Path:
         """Write the HTML to ``path``, the Markdown beside it (``.md``) and its figures to
@@ -56,6 +58,8 @@ class Report:
         fig_dir.mkdir(exist_ok=True)
         for name, png in self.figures.items():
             (fig_dir / f"{name}.png").write_bytes(png)
+        if self.document is not None:  # built for another path (or none): link the folder written here
+            self.markdown = to_markdown(*self.document, fig_dir.name)
         md = p.with_suffix(".md")
         md.write_text(self.markdown, encoding="utf-8")
         self.path, self.markdown_path = p, md
@@ -209,7 +213,7 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
                 f"{', '.join(map(str, front.sizes))}; symdistill {__version__}")
     figure_dir = (Path(path).stem if path is not None else "report") + "_figures"
     rep = Report(to_html(title, subtitle, sections), to_markdown(title, subtitle, sections, figure_dir), figures,
-                 chosen, shift_results, results, notes)
+                 chosen, shift_results, results, notes, document=(title, subtitle, sections))
     if path is not None:
         rep.write(path)
     return rep
