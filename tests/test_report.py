@@ -170,6 +170,19 @@ def test_markdown_written_elsewhere_links_the_figures_written_beside_it(front: F
         assert (tmp_path / urllib.parse.unquote(link)).is_file()
 
 
+def test_the_frontiers_own_held_out_rows_given_to_the_report_are_not_called_other_rows() -> None:
+    """The README's sd.report(front, X_holdout) with the rows the frontier was measured on: the summary said
+    'the chosen model is examined on other rows given to the report' although they were the same rows.
+    Other rows are still said to be other."""
+    X, X_hold = _data(400, seed=1), _data(150, seed=2)
+    front = sd.frontier(_net, X, forms=["tree"], sizes=[2, 4], X_holdout=X_hold, n_samples=500)
+    other = "examined on other rows"
+    for rows in (X_hold, X_hold.copy()):
+        rep = sd.report(front, rows, path=None)
+        assert other not in rep.markdown and other not in rep.html
+    assert other in sd.report(front, _data(150, seed=3), path=None).markdown
+
+
 def test_min_fidelity_picks_the_model_and_unreachable_bar_is_shown(front: Frontier) -> None:
     rep = sd.report(front, path=None, min_fidelity=0.0)
     assert rep.chosen.size == min(p.size for p in front.points)

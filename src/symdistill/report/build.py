@@ -174,13 +174,14 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     model, teacher = chosen.model, front.teacher
     domain = model.domain
     Z = domain.encode(X_hold)
+    same_holdout = X_holdout is None or _same_rows(domain, front.X_holdout, X_holdout, Z)
     regression = front.task == "regression"
     score = fidelity(model, teacher, X_hold)
     ref = teacher.predict(domain.decode(Z))
     pred = np.asarray(model.predict(X_hold))
 
     figures: dict[str, bytes] = {}
-    sections = [_summary(front, chosen, score, X_holdout is None, notes)]
+    sections = [_summary(front, chosen, score, same_holdout, notes)]
 
     figures["frontier"] = png_bytes(frontier_figure(front, chosen, min_fidelity))
     sections.append(_frontier_section(front, chosen, figures["frontier"]))
@@ -207,7 +208,7 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     results = _verification(model, teacher, constraints, verification)
     sections.append(_verification_section(results, constraints is not None or verification is not None))
 
-    sections.append(_model_card(front, chosen, score, X_hold, X_holdout is None, random_state,
+    sections.append(_model_card(front, chosen, score, X_hold, same_holdout, random_state,
                                 time.perf_counter() - t0))
     subtitle = (f"{front.teacher.name} distilled into {', '.join(front.forms)} at sizes "
                 f"{', '.join(map(str, front.sizes))}; symdistill {__version__}")
@@ -234,6 +235,14 @@ def _choose(front: Frontier, min_fidelity: float | None, conservative: bool, not
     warnings.warn(msg, stacklevel=3)
     notes.append(msg)
     return top
+
+
+def _same_rows(domain: Any, front_rows: Any, rows: Any, Z: np.ndarray) -> bool:
+    """Whether the rows given to the report are the frontier's held-out rows (``Z``: ``rows`` encoded)."""
+    if rows is front_rows:
+        return True
+    Z_front = domain.encode(front_rows)
+    return Z_front.shape == Z.shape and bool(np.array_equal(Z_front, Z, equal_nan=True))
 
 
 def _label(p: FrontierPoint) -> str:
