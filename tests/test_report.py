@@ -183,6 +183,22 @@ def test_the_frontiers_own_held_out_rows_given_to_the_report_are_not_called_othe
     assert other in sd.report(front, _data(150, seed=3), path=None).markdown
 
 
+def test_shift_figure_of_a_regressor_says_r2_as_the_frontier_figure_does() -> None:
+    """The frontier figure's axis read 'fidelity R2 to the teacher' for a regressor, its shift figure
+    'fidelity to the teacher', as if the bars were shares of agreeing rows."""
+    from symdistill.report.figures import shift_figure
+    from symdistill.shift import shifted_fidelity
+
+    X = _data(300)
+    net = sd.as_teacher(lambda X: X[:, 0] + 0.5 * X[:, 1], task="regression")
+    model = sd.distill(net, X, max_size=4, n_samples=400, random_state=0)
+    fig = shift_figure(shifted_fidelity(model, net, X, shifts=["none", "marginal"]), "t")
+    assert fig.axes[0].get_xlabel() == "fidelity R2 to the teacher"
+    clf = sd.distill(_net, X, max_size=2, n_samples=400, random_state=0)
+    fig = shift_figure(shifted_fidelity(clf, _net, X, shifts=["none"]), "t")
+    assert fig.axes[0].get_xlabel() == "fidelity to the teacher"
+
+
 def test_min_fidelity_picks_the_model_and_unreachable_bar_is_shown(front: Frontier) -> None:
     rep = sd.report(front, path=None, min_fidelity=0.0)
     assert rep.chosen.size == min(p.size for p in front.points)

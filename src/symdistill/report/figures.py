@@ -203,6 +203,7 @@ def shift_figure(results: Any, title: str) -> Any:
         ax.text(s.high + 0.01, yy, f"{s.value:.3f}", va="center", fontsize=8)
     ax.set_yticks(y, [r.shift.label for r in results], fontsize=8)
     ax.set_xlim(min(0.0, min((r.score.low for r in results if r.score is not None), default=0.0)), 1.12)
-    ax.set_xlabel("fidelity to the teacher")
+    name = next((r.score.name for r in results if r.score is not None), "fidelity")  # "fidelity R2": regressors
+    ax.set_xlabel(f"{name} to the teacher")
     ax.set_title(plain(title), fontsize=10)
     return fig
