@@ -111,6 +111,20 @@ def test_a_column_an_array_teacher_cannot_take_is_named(onnx_file, csv_rows, tmp
         assert f"column 'b' of {tmp_path / 'oops.csv'} is not numeric (row 7: 'oops')" in err
 
 
+def test_a_repeated_column_name_in_a_csv_is_refused(onnx_file, csv_rows, tmp_path, capsys):
+    """pandas reads a header 'a,b,a' as columns a, b, a.1: the model was distilled over a feature 'a.1'
+    that the file does not name, and the teacher got the renamed column."""
+    train, _ = csv_rows
+    lines = train.read_text().splitlines()
+    (tmp_path / "dup.csv").write_text("\n".join(["a,b,a", *lines[1:]]) + "\n")
+    for argv in (["distill", "-o", str(tmp_path / "t.json")], ["report", "-o", str(tmp_path / "r.html")]):
+        assert main([*argv, "--teacher", str(onnx_file), "--data", str(tmp_path / "dup.csv")]) == 2
+        err = capsys.readouterr().err
+        assert f"duplicate column name 'a' in the header of {tmp_path / 'dup.csv'}" in err
+        assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "t.json").exists()
+
+
 def test_evaluate_a_saved_model_hands_the_teacher_its_column_dtypes(tmp_path, monkeypatch, capsys):
     """A model distilled from a DataFrame with bool, int8 and category columns, saved, then evaluated
     from a CSV (read back as bool, int64, str): the teacher got float64 columns, and ``~X['flag']``

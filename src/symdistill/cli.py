@@ -40,7 +40,15 @@ def read_table(path: str, drop: list[str] | None = None) -> Any:
         if suffix in (".parquet", ".pq"):
             df = pd.read_parquet(p)
         elif suffix in (".csv", ".txt", ".data", ".tsv"):
-            df = pd.read_csv(p, sep="\t" if suffix == ".tsv" else ",", skipinitialspace=True)
+            sep = "\t" if suffix == ".tsv" else ","
+            df = pd.read_csv(p, sep=sep, skipinitialspace=True)
+            # the header as written: pandas renames a repeated name ('a', 'a' -> 'a', 'a.1')
+            header = pd.read_csv(p, sep=sep, skipinitialspace=True, header=None, nrows=1, dtype=str,
+                                 keep_default_na=False).iloc[0].tolist()
+            repeated = [name for i, name in enumerate(header) if name in header[:i]]
+            if repeated:
+                raise CLIError(f"duplicate column name {repeated[0]!r} in the header of {path}: every column "
+                               "needs its own name")
         else:
             raise CLIError(f"cannot read {path}: expected a .csv or .parquet file")
     except CLIError:
