@@ -125,6 +125,35 @@ def test_a_repeated_column_name_in_a_csv_is_refused(onnx_file, csv_rows, tmp_pat
     assert not (tmp_path / "t.json").exists()
 
 
+def test_a_csv_column_with_no_name_is_refused_unless_dropped(csv_rows, tmp_path, monkeypatch, capsys):
+    """DataFrame.to_csv writes the index as a first column with an empty name: pandas reads it back as
+    'Unnamed: 0', and a teacher taking columns by position got the row numbers as its first feature, so
+    the model split on the index alone."""
+    pd = pytest.importorskip("pandas")
+    train, hold = csv_rows
+    pd.read_csv(train).to_csv(tmp_path / "indexed.csv")  # index=True: header ',a,b,c'
+    pd.read_csv(hold).to_csv(tmp_path / "indexed_hold.csv")
+    (tmp_path / "by_position.py").write_text(
+        "import numpy as np\n"
+        "def predict(X):\n"
+        "    return (np.asarray(X, dtype=float)[:, 0] > 0.5).astype(int)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out = tmp_path / "t.json"
+    base = ["--teacher", "by_position:predict", "--data", str(tmp_path / "indexed.csv")]
+    for argv in (["distill", *base, "-o", str(out)], ["report", *base, "-o", str(tmp_path / "r.html")]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert f"column 1 of {tmp_path / 'indexed.csv'} has no name in the header" in err
+        assert "--drop 'Unnamed: 0'" in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+    assert main(["distill", *base, "--drop", "Unnamed: 0", "--max-size", "4", "-o", str(out)]) == 0
+    assert sd.load(out).feature_names == ["a", "b", "c"]
+    capsys.readouterr()
+    assert main(["evaluate", str(out), "--teacher", "by_position:predict", "--data", str(tmp_path / "indexed_hold.csv"),
+                 "--drop", "Unnamed: 0", "--label", "label"]) == 0
+    assert "against --label label" in capsys.readouterr().out
+
+
 def test_evaluate_a_saved_model_hands_the_teacher_its_column_dtypes(tmp_path, monkeypatch, capsys):
     """A model distilled from a DataFrame with bool, int8 and category columns, saved, then evaluated
     from a CSV (read back as bool, int64, str): the teacher got float64 columns, and ``~X['flag']``

@@ -36,6 +36,7 @@ def read_table(path: str, drop: list[str] | None = None) -> Any:
     if not p.is_file():
         raise CLIError(f"data file not found: {path}")
     suffix = p.suffix.lower()
+    unnamed: dict[Any, int] = {}  # columns with no name in the header ('Unnamed: 0', as pandas names them): number
     try:
         if suffix in (".parquet", ".pq"):
             df = pd.read_parquet(p)
@@ -49,6 +50,7 @@ def read_table(path: str, drop: list[str] | None = None) -> Any:
             if repeated:
                 raise CLIError(f"duplicate column name {repeated[0]!r} in the header of {path}: every column "
                                "needs its own name")
+            unnamed = {column: i + 1 for i, (column, name) in enumerate(zip(df.columns, header)) if name == ""}
         else:
             raise CLIError(f"cannot read {path}: expected a .csv or .parquet file")
     except CLIError:
@@ -63,6 +65,10 @@ def read_table(path: str, drop: list[str] | None = None) -> Any:
     df = df.drop(columns=drop or [])
     if df.shape[1] == 0:
         raise CLIError(f"no feature columns left in {path} after --drop {','.join(map(str, drop or []))}")
+    for column, number in unnamed.items():
+        if column in df.columns:  # most often the index of DataFrame.to_csv without index=False
+            raise CLIError(f"column {number} of {path} has no name in the header (an index written by "
+                           f"DataFrame.to_csv?): name it, or --drop {column!r}")
     return df
 
 
@@ -272,7 +278,8 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         return _evaluate_automaton(args, model)
     drop = _split_list(args.drop) or []
     df = read_table(args.data, drop + ([args.label] if args.label else []))
-    labels = read_table(args.data)[args.label].to_numpy() if args.label else None
+    labels = read_table(args.data, [c for c in drop if c != args.label])[args.label].to_numpy() if args.label \
+        else None
     as_array = _default_as_array(args.teacher, args.as_array)
     X = _teacher_input(in_model_order(df, model, args.data) if as_array else df, as_array, args.data)
     teacher = load_teacher_object(args.teacher)
