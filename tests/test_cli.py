@@ -154,6 +154,28 @@ def test_a_csv_column_with_no_name_is_refused_unless_dropped(csv_rows, tmp_path,
     assert "against --label label" in capsys.readouterr().out
 
 
+def test_a_csv_with_another_separator_is_named(onnx_file, csv_rows, tmp_path, monkeypatch, capsys):
+    """A semicolon-separated .csv was read as one column of text 'a;b;c': the error blamed the teacher
+    ("callable predict raised ValueError ... could not convert string to float") or the column, not the file."""
+    pd = pytest.importorskip("pandas")
+    train, _ = csv_rows
+    pd.read_csv(train).to_csv(tmp_path / "semi.csv", sep=";", index=False)
+    pd.read_csv(train).to_csv(tmp_path / "comma.tsv", index=False)
+    (tmp_path / "as_floats.py").write_text(
+        "import numpy as np\n"
+        "def predict(X):\n"
+        "    return (np.asarray(X, dtype=float)[:, 0] > 0.5).astype(int)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for data, message in (("semi.csv", "looks ';'-separated (header 'a;b;c' is one column): .csv files are read "
+                                       "','-separated"),
+                          ("comma.tsv", "looks ','-separated (header 'a,b,c' is one column)")):
+        for teacher in ("as_floats:predict", str(onnx_file)):
+            assert main(["distill", "--teacher", teacher, "--data", str(tmp_path / data),
+                         "-o", str(tmp_path / "t.json")]) == 2
+            err = capsys.readouterr().err
+            assert f"{tmp_path / data} {message}" in err and len(err.strip().splitlines()) == 1
+
+
 def test_evaluate_a_saved_model_hands_the_teacher_its_column_dtypes(tmp_path, monkeypatch, capsys):
     """A model distilled from a DataFrame with bool, int8 and category columns, saved, then evaluated
     from a CSV (read back as bool, int64, str): the teacher got float64 columns, and ``~X['flag']``

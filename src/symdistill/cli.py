@@ -50,6 +50,10 @@ def read_table(path: str, drop: list[str] | None = None) -> Any:
             if repeated:
                 raise CLIError(f"duplicate column name {repeated[0]!r} in the header of {path}: every column "
                                "needs its own name")
+            for other in [c for c in ",;\t|" if c != sep]:  # one column: the file may use another separator
+                if len(header) == 1 and len(df) and other in header[0] and other in str(df.iat[0, 0]):
+                    raise CLIError(f"{path} looks {other!r}-separated (header {header[0]!r} is one column): "
+                                   f"{suffix} files are read {sep!r}-separated")
             unnamed = {column: i + 1 for i, (column, name) in enumerate(zip(df.columns, header)) if name == ""}
         else:
             raise CLIError(f"cannot read {path}: expected a .csv or .parquet file")
