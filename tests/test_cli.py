@@ -176,6 +176,24 @@ def test_a_csv_with_another_separator_is_named(onnx_file, csv_rows, tmp_path, mo
             assert f"{tmp_path / data} {message}" in err and len(err.strip().splitlines()) == 1
 
 
+def test_a_data_file_that_cannot_be_read_is_a_one_line_error(csv_rows, tmp_path, capsys):
+    """pyarrow's error for a Parquet file naming a column twice ran over seven lines (the file's schema);
+    pandas' for a ragged CSV ended in a blank line."""
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    train, _ = csv_rows
+    pq.write_table(pa.table([pa.array([0.1, 0.7]), pa.array([0.2, 0.3]), pa.array([0.5, 0.9])],
+                            names=["a", "b", "a"]), tmp_path / "dup.parquet")
+    (tmp_path / "ragged.csv").write_text(train.read_text() + "1,2,3,4\n")
+    for data, reason in (("dup.parquet", "FieldRef.Name(a)"), ("ragged.csv", "Expected 3 fields")):
+        assert main(["distill", "--teacher", "x:y", "--data", str(tmp_path / data),
+                     "-o", str(tmp_path / "t.json")]) == 2
+        err = capsys.readouterr().err
+        assert f"cannot read {tmp_path / data}: " in err and reason in err
+        assert err.count("\n") == 1
+
+
 def test_evaluate_a_saved_model_hands_the_teacher_its_column_dtypes(tmp_path, monkeypatch, capsys):
     """A model distilled from a DataFrame with bool, int8 and category columns, saved, then evaluated
     from a CSV (read back as bool, int64, str): the teacher got float64 columns, and ``~X['flag']``

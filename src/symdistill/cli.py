@@ -59,8 +59,9 @@ def read_table(path: str, drop: list[str] | None = None) -> Any:
             raise CLIError(f"cannot read {path}: expected a .csv or .parquet file")
     except CLIError:
         raise
-    except Exception as exc:
-        raise CLIError(f"cannot read {path}: {exc}") from None
+    except Exception as exc:  # pandas' and pyarrow's reasons can run over several lines: the first says it
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CLIError(f"cannot read {path}: {reason}") from None
     for col in drop or []:
         if col not in df.columns:
             raise CLIError(f"column {col!r} not in {path}; columns are {list(df.columns)}")
