@@ -362,3 +362,16 @@ def test_a_pyarrow_dictionary_column_is_categorical():
         tree = sd.distill(teacher, df, max_size=4, random_state=0, n_samples=1000, categorical=categorical)
         assert float(sd.fidelity(tree, teacher, df)) > 0.95
         assert float(sd.fidelity(sd.load(tree.to_json()), teacher, df)) == float(sd.fidelity(tree, teacher, df))
+
+
+def test_a_pyarrow_bool_column_declared_categorical_reaches_the_teacher_as_bools():
+    """pandas counts bool and boolean as numeric but not bool[pyarrow]: declared categorical, such a
+    column reached the teacher as a pandas Categorical (``~X["b"]`` raised TypeError), while bool
+    and boolean columns came back as bools."""
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    df = pd.DataFrame({"b": pd.array([True, False, True], dtype="bool[pyarrow]"), "c": [True, False, False]})
+    dom = Domain.from_data(df, categorical=["b", "c"])
+    for d in (dom, Domain.from_dict(dom.to_dict())):
+        back = d.decode(d.encode(df))
+        assert back.equals(df) and (~back["b"]).tolist() == [False, True, False]

@@ -309,8 +309,7 @@ class Domain:
         for j, f in enumerate(self.features):
             given = self.column_dtypes[j] if j < len(self.column_dtypes) else None
             dtype = given or "category"
-            if f.is_categorical and dtype != ORDERED_CATEGORY and \
-                    pd.api.types.is_numeric_dtype(pd.api.types.pandas_dtype(dtype)):
+            if f.is_categorical and dtype != ORDERED_CATEGORY and _holds_numbers(pd.api.types.pandas_dtype(dtype)):
                 # A numeric column declared categorical: the teacher compares and computes with it.
                 columns.append(pd.array(_decode_categories(Z[:, j], f).tolist(), dtype=dtype))
             elif f.is_categorical:
@@ -413,7 +412,7 @@ def _dtype_problem(f: Feature, dtype: str) -> str | None:
             known = pd.api.types.pandas_dtype(dtype)
     except Exception:
         return "is not a dtype pandas knows"
-    if f.is_categorical and pd.api.types.is_numeric_dtype(known):
+    if f.is_categorical and _holds_numbers(known):
         try:
             held = pd.array(list(f.categories), dtype=dtype).tolist() == list(f.categories)
         except Exception:
@@ -439,6 +438,14 @@ def _column_dtype(dtype: Any) -> str:
     # pyarrow's dictionary type (its Categorical), whose name pandas does not read back, reaches the
     # teacher as a pandas Categorical, as string columns do
     return "category" if _is_arrow_dictionary(dtype) else str(dtype)
+
+
+def _holds_numbers(dtype: Any) -> bool:
+    """Whether a column of pandas ``dtype`` holds numbers or bools, which a teacher computes with;
+    pandas counts bool and boolean as numeric, but not pyarrow's bool[pyarrow]."""
+    import pandas as pd
+
+    return pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
 
 
 def _is_arrow_dictionary(dtype: Any) -> bool:
