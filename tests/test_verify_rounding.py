@@ -133,3 +133,18 @@ def test_a_zero_weight_on_a_term_reaching_past_the_floats_is_no_rounding():
     for backend in ("auto", "z3"):
         assert sd.verify(m, "prediction == 'no'", backend=backend).holds, backend
         assert not sd.verify(m, "c > 0.5 -> prediction == 'yes'", backend=backend).holds, backend
+
+
+def test_auto_hands_a_direct_ambiguity_to_z3_which_finds_a_confirmed_pair() -> None:
+    # The direct checker tries one point for the other features (a = -1, where 0.5*a swallows any
+    # change of t below 1e-300); it had no verdict, while z3 finds a pair predict confirms at a = 0.
+    pytest.importorskip("z3")
+    dom = Domain((Feature("a", "integer", -3, 1), Feature("t", "numeric", 5e-324, 1e-300)))
+    m = LinearModel(dom, "regression", None, terms=[Term.numeric(0), Term.numeric(1)], coef=[[0.5, 1.0]],
+                    intercept=[0.0], link="identity")
+    with pytest.raises(RoundingAmbiguity):
+        sd.verify(m, sd.invariant("t"), backend="direct")
+    v = sd.verify(m, sd.invariant("t"))
+    assert not v.holds and v.backend == "z3"
+    a, b = m.predict_encoded(v.counterexample.encoded)
+    assert a != b

@@ -34,7 +34,8 @@ def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any =
         ``sd.never_accepts``, ``sd.always_accepts``, ``sd.included_in``.
     backend : {"auto", "direct", "z3"}
         "direct": region / bound reasoning; "z3": the SMT encoding; "auto": direct when it covers
-        the question, else z3 (``Verdict.backend`` says which decided).
+        the question, else z3, and z3 again where direct has no verdict (a ``RoundingAmbiguity``;
+        ``Verdict.backend`` says which decided).
     teacher : optional
         A teacher (anything ``sd.as_teacher`` takes). When given, a counterexample is evaluated on it
         and classified as a teacher violation or a distillation artefact (``Verdict.teacher``).
@@ -181,8 +182,18 @@ def _decide(model: Any, q: Question, other: Any, backend: str) -> tuple[np.ndarr
             if Z is not None and not _valid(model, q, other, Z):  # a violation in exact arithmetic only
                 near = _float_neighbour(model, q, other, Z)
                 Z = Z if near is None else near
-            _confirm(model, q, other, Z, "direct")
-            return Z, checked, "direct"
+            try:
+                _confirm(model, q, other, Z, "direct")
+                return Z, checked, "direct"
+            except RoundingAmbiguity as ambiguity:
+                if backend == "direct":
+                    raise
+                # auto: the direct checker tried one point for the other features; the SMT encoding
+                # searches the whole domain for a violation predict confirms before there is no verdict.
+                try:
+                    return _decide(model, q, other, "z3")
+                except ImportError:  # no z3: the direct checker's answer stands
+                    raise ambiguity from None
     Z, checked = _ask(smt, model, q, other)
     if Z is None:
         # Holds in exact arithmetic; floating-point predict can still break it within rounding of a
