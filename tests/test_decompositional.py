@@ -12,6 +12,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import symdistill as sd  # noqa: E402
+from _onnx_support import onnx_bytes  # noqa: E402
 from symdistill.learners.decompositional import DecompositionalRuleLearner  # noqa: E402
 from symdistill.models.rules import RuleSet  # noqa: E402
 from symdistill.teachers.activations import (  # noqa: E402
@@ -38,19 +39,6 @@ def _set(linear: torch.nn.Linear, weight: list[list[float]], bias: list[float]) 
         linear.bias.copy_(torch.tensor(bias, dtype=torch.float32))
 
 
-def _onnx_bytes(net: torch.nn.Module, d: int, **export: object) -> bytes:
-    pytest.importorskip("onnx")
-    pytest.importorskip("onnxruntime")
-    if export.get("dynamo", True):
-        pytest.importorskip("onnxscript")
-    buf = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(net, (torch.zeros(2, d, dtype=next(net.parameters()).dtype),), buf, input_names=["x"], dynamic_axes={"x": {0: "n"}},
-                          verbose=False, **export)
-    return buf.getvalue()
-
-
 def _xor_net() -> tuple[torch.nn.Module, np.ndarray]:
     """Two hidden layers of hand-set units: layer 1 makes the four half-planes, layer 2 the XOR."""
     net = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Sigmoid(), torch.nn.Linear(2, 2), torch.nn.ReLU(),
@@ -65,7 +53,7 @@ def _xor_net() -> tuple[torch.nn.Module, np.ndarray]:
 @pytest.fixture(scope="module")
 def xor_onnx() -> bytes:
     """The hand-set XOR network exported once with ``torch.onnx.export`` (the slow part)."""
-    return _onnx_bytes(_xor_net()[0], 3)
+    return onnx_bytes(_xor_net()[0], 3)
 
 
 class _Named(torch.nn.Module):
@@ -280,7 +268,7 @@ def test_onnx_gelu_below_opset_20_is_read_like_a_gelu_node(opset: int, dynamo: b
     or two Mul nodes, the Mul nodes in each exporter's order); both read as a GELU layer, like a
     Gelu node, and with no warning."""
     net, X = _gelu_net(approximate)
-    model = _onnx_bytes(net, 3, opset_version=opset, dynamo=dynamo)
+    model = onnx_bytes(net, 3, opset_version=opset, dynamo=dynamo)
     ops = {n.op_type for n in pytest.importorskip("onnx").load_from_string(model).graph.node}
     heart = "Erf" if approximate == "none" else "Tanh"
     assert ("Gelu" in ops) == (opset >= 20) and (heart in ops) == (opset < 20)
@@ -405,7 +393,7 @@ def test_onnx_graphs_on_float64_and_int64_rows_are_read() -> None:
     refused; an int64 input was sent float rows."""
     net = _net(3, 6, 2).double()
     X = np.random.default_rng(0).normal(size=(100, 3))
-    reader = activation_reader(_onnx_bytes(net, 3, dynamo=False))
+    reader = activation_reader(onnx_bytes(net, 3, dynamo=False))
     np.testing.assert_allclose(reader.read(X)[0], activation_reader(net).read(X)[0], rtol=0, atol=1e-12)
 
     model = _int64_graph()
@@ -421,7 +409,7 @@ def test_malformed_onnx_and_a_fixed_batch_size_are_named(tmp_path) -> None:
     with pytest.raises(sd.TeacherError, match="onnx cannot read the 9 bytes given as an ONNX model"):
         activation_reader(b"not onnx!")
     path = tmp_path / "broken.onnx"
-    path.write_bytes(_onnx_bytes(_net(3, 4, 2), 3, dynamo=False)[:100])
+    path.write_bytes(onnx_bytes(_net(3, 4, 2), 3, dynamo=False)[:100])
     with pytest.raises(sd.TeacherError, match="onnx cannot read broken.onnx as an ONNX model"):
         sd.distill(str(path), np.zeros((10, 3)), form="rules", method="decompositional")
     buf = io.BytesIO()
@@ -598,10 +586,10 @@ def test_the_output_layers_activation_is_not_a_hidden_layer() -> None:
     with pytest.raises(UnsupportedModelError, match="layer '0' is the output layer: its activation is the network's "
                                                     "output, not a hidden layer; .*method='pedagogical'"):
         activation_reader(nn.Sequential(nn.Linear(4, 1), nn.Sigmoid()))
-    onnx_layers = activation_reader(_onnx_bytes(net, 4, dynamo=False)).layers
+    onnx_layers = activation_reader(onnx_bytes(net, 4, dynamo=False)).layers
     assert [(h.name, h.width) for h in onnx_layers] == [("0", 8)]
     with pytest.raises(UnsupportedModelError, match="layer '0' is the output layer"):
-        activation_reader(_onnx_bytes(nn.Sequential(nn.Linear(4, 1), nn.Sigmoid()), 4, dynamo=False))
+        activation_reader(onnx_bytes(nn.Sequential(nn.Linear(4, 1), nn.Sigmoid()), 4, dynamo=False))
 
 
 # -- part 3: concept rules ------------------------------------------------------------------------
@@ -684,7 +672,7 @@ def test_onnx_nodes_that_are_not_read_are_named_in_a_warning() -> None:
     skips = nn.Sequential(nn.Linear(6, 8), nn.ReLU(), nn.Linear(8, 8), nn.LayerNorm(8), nn.ReLU(), nn.Linear(8, 4),
                           nn.GELU(approximate="tanh"), nn.Linear(4, 2))
     for dynamo in (False, True):
-        model = _onnx_bytes(plain.eval(), 6, opset_version=17, dynamo=dynamo)
+        model = onnx_bytes(plain.eval(), 6, opset_version=17, dynamo=dynamo)
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             assert [h.name for h in activation_reader(model).layers] == ["1", "4", "6", "8"]
@@ -693,7 +681,7 @@ def test_onnx_nodes_that_are_not_read_are_named_in_a_warning() -> None:
     for dynamo, node in ((False, "/3/LayerNormalization"), (True, r"\S+")):
         with pytest.warns(UserWarning, match=rf"activation \(0, 5\); {node} \(LayerNormalization\) not read: .*"
                                              "LayerNormalization normalises each row over all") as caught:
-            reader = activation_reader(_onnx_bytes(skips.eval(), 6, opset_version=17, dynamo=dynamo))
+            reader = activation_reader(onnx_bytes(skips.eval(), 6, opset_version=17, dynamo=dynamo))
         assert [(h.name, h.activation) for h in reader.layers] == [("0", "relu"), ("5", "gelu")] and len(caught) == 1
 
 
@@ -743,7 +731,7 @@ def test_onnx_standardisation_in_forward_is_read_as_the_first_layers_input_map(d
     the network with the standardisation folded by hand, no warning, the input map exposed, and the
     rules through ONNX predict like those through torch."""
     std_net, folded, X = _standardised_net()
-    model = _onnx_bytes(std_net, 3, opset_version=17, dynamo=dynamo)
+    model = onnx_bytes(std_net, 3, opset_version=17, dynamo=dynamo)
     ops = [n.op_type for n in pytest.importorskip("onnx").load_from_string(model).graph.node]
     assert ops[:2] == ["Sub", "Div"]
     with warnings.catch_warnings():

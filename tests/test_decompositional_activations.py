@@ -13,7 +13,7 @@ torch = pytest.importorskip("torch")
 
 import symdistill as sd  # noqa: E402
 from symdistill.teachers.activations import UnsupportedModelError, activation_reader  # noqa: E402
-from test_decompositional import _onnx_bytes  # noqa: E402
+from _onnx_support import onnx_bytes  # noqa: E402
 
 nn = torch.nn
 
@@ -57,7 +57,7 @@ def _read_like_torch(net: torch.nn.Module, X: np.ndarray, expected: list[tuple[s
     assert [(h.name, h.width, h.activation) for h in reader.layers] == expected
     got = reader.read(X)
     for dynamo in (False, True):
-        model = _onnx_bytes(net, X.shape[1], opset_version=17, dynamo=dynamo)
+        model = onnx_bytes(net, X.shape[1], opset_version=17, dynamo=dynamo)
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             onnx_reader = activation_reader(model)
@@ -120,7 +120,7 @@ def test_linear_batchnorm_activation_blocks_are_read() -> None:
     rules = sd.distill(net, X, form="rules", method="decompositional", max_size=6, random_state=0, n_samples=3000)
     assert _fidelity(rules, net, np.random.default_rng(12).uniform(size=(3000, 3))) > 0.97
     onnx = pytest.importorskip("onnx")
-    ops = [n.op_type for n in onnx.load_from_string(_onnx_bytes(net, 3, opset_version=17, dynamo=False)).graph.node]
+    ops = [n.op_type for n in onnx.load_from_string(onnx_bytes(net, 3, opset_version=17, dynamo=False)).graph.node]
     assert ops.count("BatchNormalization") == 2  # what the old exporter leaves, read above
 
 

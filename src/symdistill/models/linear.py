@@ -477,7 +477,8 @@ class LinearModel(SymbolicModel):
         b = float(self.intercept[row])
         parts: list[str] = []
         for term, w in live:
-            tol = 1e-3 * abs(w) * term.span(dom) / term.reach(dom) if term.reach(dom) > 0 else math.inf
+            reach = term.reach(dom)
+            tol = 1e-3 * abs(w) * term.span(dom) / reach if reach > 0 else math.inf
             parts.append(_signed(w, term.name(dom, printed=True), first=not parts, tol=tol))
         if b != 0 or not parts:
             swing = sum(abs(w) * term.span(dom) for term, w in live)
