@@ -375,3 +375,19 @@ def test_a_pyarrow_bool_column_declared_categorical_reaches_the_teacher_as_bools
     for d in (dom, Domain.from_dict(dom.to_dict())):
         back = d.decode(d.encode(df))
         assert back.equals(df) and (~back["b"]).tolist() == [False, True, False]
+
+
+def test_an_object_column_of_big_ints_and_floats_decodes_to_its_own_values():
+    # pandas' categories for [0, 2**53 + 1, 1.0] are floats, where 2**53 + 1 is 2**53: decode handed the
+    # teacher NaN for that row (with a pandas deprecation warning) instead of the value. Found by the
+    # property tests of test_domain_properties.py.
+    import warnings
+
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"v": pd.Series([0, 2**53 + 1, 1.0, 0], dtype=object)})
+    dom = Domain.from_data(df)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        back = dom.decode(dom.encode(df))
+    assert back["v"].tolist() == [0, 2**53 + 1, 1.0, 0]
+    assert np.array_equal(dom.encode(back), dom.encode(df))

@@ -313,7 +313,7 @@ class Domain:
                 # A numeric column declared categorical: the teacher compares and computes with it.
                 columns.append(pd.array(_decode_categories(Z[:, j], f).tolist(), dtype=dtype))
             elif f.is_categorical:
-                columns.append(pd.Categorical(_decode_categories(Z[:, j], f), categories=list(f.categories),
+                columns.append(pd.Categorical(_decode_categories(Z[:, j], f), categories=_category_index(f),
                                               ordered=dtype == ORDERED_CATEGORY))
             elif f.kind == "binary" and given in BOOL_DTYPES:
                 columns.append(pd.array(Z[:, j] > 0.5, dtype=given))
@@ -438,6 +438,17 @@ def _column_dtype(dtype: Any) -> str:
     # pyarrow's dictionary type (its Categorical), whose name pandas does not read back, reaches the
     # teacher as a pandas Categorical, as string columns do
     return "category" if _is_arrow_dictionary(dtype) else str(dtype)
+
+
+def _category_index(f: Feature) -> Any:
+    """The categories of ``f`` as a pandas Index that holds each exactly: pandas' own choice of type,
+    unless it would change one (ints beyond 2**53 beside floats become floats, and the value another
+    category, so decoding gave NaN); then an object Index."""
+    import pandas as pd
+
+    cats = list(f.categories)
+    index = pd.Index(cats)
+    return index if index.tolist() == cats else pd.Index(cats, dtype=object)
 
 
 def _holds_numbers(dtype: Any) -> bool:
