@@ -77,14 +77,15 @@ def columns(draw, n: int, wide: bool = False):
 
 
 @st.composite
-def frames(draw):
+def frames(draw, wide: bool = True):
+    """A DataFrame and the columns declared categorical; ``wide``: those may hold integers beyond 2**53."""
     n = draw(st.integers(1, 6))
     d = draw(st.integers(1, 5))
     declared = draw(st.lists(st.integers(0, d - 1), unique=True, max_size=d))
     labels = draw(st.one_of(st.lists(texts, min_size=d, max_size=d, unique=True),
                             st.lists(st.integers(-3, 9) | st.sampled_from([True, 1.5, "x"]), min_size=d,
                                      max_size=d, unique_by=str)))
-    df = pd.DataFrame({j: draw(columns(n, j in declared)) for j in range(d)}).set_axis(labels, axis=1)
+    df = pd.DataFrame({j: draw(columns(n, wide and j in declared)) for j in range(d)}).set_axis(labels, axis=1)
     return df, sorted(declared)
 
 
@@ -153,8 +154,11 @@ def test_domain_survives_json_and_encodes_the_same(frame):
     assert np.array_equal(loaded.domain.encode(df), Z)
 
 
+# Rows without integers beyond 2**53 in int columns: pandas' own df.iloc[i] casts an int64 column
+# and a float one to one float64 row (2**53 + 1 becomes 2**53 before symdistill sees it), and with
+# pyarrow columns it raises ArrowInvalid itself.
 @PROPS
-@given(frame=frames(), data=st.data())
+@given(frame=frames(wide=False), data=st.data())
 def test_a_row_and_reordered_columns_encode_the_same(frame, data):
     df, categorical = frame
     dom = Domain.from_data(df, categorical=categorical)
