@@ -580,7 +580,9 @@ def _hashable(v: Any) -> bool:
 
 def _sorted_categories(s: Any, name: str) -> tuple:
     try:
-        values = s.unique().tolist()
+        # Equal values are one category, as the encoding's lookup (a dict) sees them: pyarrow keeps
+        # 0.0 and -0.0 apart in unique(), and a domain listing both would not load back.
+        values = list(dict.fromkeys(s.unique().tolist()))
     except TypeError:
         raise _unhashable_cell(s, name) from None
     try:
