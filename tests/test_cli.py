@@ -74,6 +74,71 @@ def test_joblib_teacher_warns_about_pickle(sklearn_mlp, csv_rows, tmp_path):
 
 
 
+def test_joblib_warning_prints_as_one_line_of_the_command(sklearn_mlp, csv_rows, tmp_path):
+    """The pickle warning printed Python's `.../cli.py:93: UserWarning:` form and the source line."""
+    import joblib
+
+    train, _ = csv_rows
+    path = tmp_path / "mlp.joblib"
+    joblib.dump(sklearn_mlp, path)
+    done = subprocess.run([sys.executable, "-m", "symdistill", "distill", "--teacher", str(path), "--data", str(train),
+                           "--as-array", "--max-size", "2", "-o", str(tmp_path / "m.json")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == ["symdistill distill: warning: loading mlp.joblib runs pickle: only load files "
+                                        "you trust"]
+
+
+def _teacher_module(tmp_path, monkeypatch, body: str = "") -> None:
+    (tmp_path / "rule_teacher.py").write_text(
+        "import numpy as np\n" + body +
+        "def predict(df):\n"
+        "    a, b = df['a'].to_numpy(), df['b'].to_numpy()\n"
+        "    return ((a > 0.2) & (b > 0.1) | (a < -0.5)).astype(int)\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+
+def test_distill_max_literals_and_learner_options(csv_rows, tmp_path, monkeypatch):
+    """The command line had no way to bound a rule's conditions or set any other learner option."""
+    train, _ = csv_rows
+    _teacher_module(tmp_path, monkeypatch)
+    out = tmp_path / "r.json"
+    assert main(["distill", "--teacher", "rule_teacher:predict", "--data", str(train), "--form", "rules",
+                 "--max-size", "4", "--max-literals", "1", "--option", "n_samples=3000",
+                 "--option", "min_gain=0.001", "-o", str(out)]) == 0
+    rules = sd.load(out)
+    assert rules.size >= 1 and all(len(r.conditions) <= 1 for r in rules.rules)
+    wide = tmp_path / "w.json"
+    assert main(["distill", "--teacher", "rule_teacher:predict", "--data", str(train), "--form", "rules",
+                 "--max-size", "4", "--option", "n_samples=3000", "-o", str(wide)]) == 0
+    assert max(len(r.conditions) for r in sd.load(wide).rules) >= 2
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--form", "tree", "--max-literals", "2"], "--max-literals is an option of --form rules"),
+    (["--option", "n_sample=10"], "unknown option 'n_sample'; did you mean 'n_samples'?"),
+    (["--option", "n_samples=-1"], "n_samples must be"),
+    (["--option", "max_size=3"], "--option max_size=...: use --max-size"),
+    (["--option", "feature_names=[\"x\"]"], "the command sets it"),
+])
+def test_distill_options_are_checked_before_the_teacher_is_loaded(csv_rows, tmp_path, monkeypatch, capsys,
+                                                                  flags, message):
+    train, _ = csv_rows
+    _teacher_module(tmp_path, monkeypatch, body="raise SystemExit('the teacher was loaded')\n")
+    assert main(["distill", "--teacher", "rule_teacher:predict", "--data", str(train), *flags,
+                 "-o", str(tmp_path / "x.json")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1, err
+
+
+def test_distill_option_needs_a_name(csv_rows, tmp_path, capsys):
+    train, _ = csv_rows
+    with pytest.raises(SystemExit):
+        main(["distill", "--teacher", "m:f", "--data", str(train), "--option", "=3", "-o", str(tmp_path / "x.json")])
+    assert "expected NAME=VALUE" in capsys.readouterr().err
+
+
 def test_evaluate_with_an_array_teacher_matches_the_columns_by_name(onnx_file, csv_rows, tmp_path, capsys,
                                                                      torch_mlp, blobs):
     """An .onnx teacher gets a float array: `evaluate` passed the CSV's columns by position, so a holdout

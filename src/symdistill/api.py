@@ -39,6 +39,14 @@ def distill(teacher: Any, X: Any, *, form: str = "tree", max_size: int = 16, met
     >>> tree.size <= 8
     True
     """
+    return make_learner(form=form, max_size=max_size, method=method, random_state=random_state,
+                        **options).fit(teacher, X).model_
+
+
+def make_learner(*, form: str = "tree", max_size: int = 16, method: str | None = None,
+                 random_state: int | None = None, **options: Any) -> Any:
+    """The learner ``distill`` would fit, with its options checked (unknown names, bad values) before
+    any data or teacher is touched."""
     from .learners import get_learner
 
     if method is None:
@@ -54,7 +62,8 @@ def distill(teacher: Any, X: Any, *, form: str = "tree", max_size: int = 16, met
         raise TypeError(f"distill(form={form!r}, method={method!r}): unknown option {unknown[0]!r}{hint} "
                         f"(options: {', '.join(sorted(known - {'max_size', 'random_state'}))})")
     learner = cls(max_size=max_size, random_state=random_state, **options)
-    return learner.fit(teacher, X).model_
+    learner._validate_params()
+    return learner
 
 
 def _options_of(cls: type) -> set[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import math
 import os
 import sys
@@ -179,9 +180,32 @@ def _add_distill(sub: Any) -> None:
     p.add_argument("--data", required=True, help="unlabelled rows (.csv or .parquet)")
     p.add_argument("--form", default="tree", help="tree | rules | linear (default tree)")
     p.add_argument("--method", default="pedagogical", help="pedagogical | decompositional")
-    p.add_argument("--max-size", type=int, default=16, help="leaves / rules / non-zero weights (default 16)")
+    p.add_argument("--max-size", type=_positive_int, default=16, help="leaves / rules / non-zero weights (default 16)")
+    p.add_argument("--max-literals", type=_positive_int, default=None,
+                   help="rules: most conditions per rule (default: no limit)")
+    p.add_argument("--option", action="append", default=[], metavar="NAME=VALUE", type=_learner_option,
+                   help="another learner option, as sd.distill takes it (repeatable; VALUE is read as JSON "
+                        "when it parses: --option n_samples=20000 --option hinges=true)")
     add_data_options(p)
     p.add_argument("-o", "--output", required=True, help="where to write the model JSON")
+
+
+_OWN_FLAG = {"max_size": "--max-size", "random_state": "--random-state", "form": "--form", "method": "--method",
+             "max_literals": "--max-literals", "task": "--task", "categorical": "--categorical",
+             "sampler_kernel": "--sampler-kernel"}
+
+
+def _learner_option(text: str) -> tuple[str, Any]:
+    """argparse type of ``--option NAME=VALUE``: the value as JSON when it parses (numbers, true/false,
+    null, lists), else the text itself."""
+    name, eq, value = text.partition("=")
+    name = name.strip()
+    if not eq or not name.isidentifier():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE with NAME an option name, got {text!r}")
+    try:
+        return name, json.loads(value)
+    except ValueError:
+        return name, value
 
 
 def add_data_options(p: Any) -> None:
@@ -235,17 +259,29 @@ def _default_as_array(teacher_spec: str, flag: bool) -> bool:
 
 
 def _run_distill(args: argparse.Namespace) -> int:
-    from .api import distill
+    from .api import make_learner
 
     check_output(args.output)
     df = read_table(args.data, _split_list(args.drop))
     as_array = _default_as_array(args.teacher, args.as_array)
     X = _teacher_input(df, as_array, args.data)
-    teacher = load_teacher_object(args.teacher)
     options: dict[str, Any] = {"progress": None, **_data_options(args, df, as_array)}
+    if args.max_literals is not None:
+        if args.form != "rules":
+            raise CLIError(f"--max-literals is an option of --form rules, not of --form {args.form}")
+        options["max_literals"] = args.max_literals
+    for name, value in args.option:
+        if name in _OWN_FLAG:
+            raise CLIError(f"--option {name}=...: use {_OWN_FLAG[name]}")
+        if name in ("progress", "feature_names"):
+            raise CLIError(f"--option {name}=...: the command sets it (features are named by the data's header)")
+        options[name] = value
+    # Options are checked before the teacher is loaded: a misspelt one costs no pickle warning or load.
+    learner = make_learner(form=args.form, max_size=args.max_size, method=args.method,
+                           random_state=args.random_state, **options)
+    teacher = load_teacher_object(args.teacher)
     t0 = time.perf_counter()
-    model = distill(teacher, X, form=args.form, max_size=args.max_size, method=args.method,
-                    random_state=args.random_state, **options)
+    model = learner.fit(teacher, X).model_
     seconds = time.perf_counter() - t0
     write_output(args.output, model.to_json)
     print(model)
@@ -484,6 +520,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 2
+    # Warnings print as the errors do, one line, without the library's file and line.
+    formatwarning = warnings.formatwarning
+    warnings.formatwarning = lambda message, *_, **__: f"symdistill {args.command}: warning: {message}\n"
     try:
         return COMMANDS[args.command][1](args)
     except (CLIError, DataError, ModelFormatError, TeacherError, ValueError, TypeError, ImportError) as exc:
@@ -498,6 +537,8 @@ def main(argv: list[str] | None = None) -> int:
         message = "the input is nested too deeply to process (maximum recursion depth exceeded)"
     except OverflowError as exc:  # a number too large for a float
         message = f"a number is out of range: {exc}"
+    finally:
+        warnings.formatwarning = formatwarning
     print(f"symdistill {args.command}: error: {message}", file=sys.stderr)
     return 2
 
