@@ -129,3 +129,21 @@ def test_a_splits_two_children_are_topped_up_in_one_teacher_call(monkeypatch):
     assert tree.size == 8 and len(splits) >= 7
     # The user's rows, the determinism probe, the rows sampled up to n_samples, one call per split.
     assert t.n_calls <= 3 + len(splits)
+
+
+def _purified_but_unchanged(X):
+    """Positives only where a > 0.4, and there in stripes of b: 45% of that side, so the split on a
+    (the impurity-best) leaves the majority class on both sides; b <= 0.1125 is all positive there."""
+    return ((X[:, 0] > 0.4) & (np.mod(4 * X[:, 1], 1.0) < 0.45)).astype(int)
+
+
+@pytest.mark.parametrize("max_size", [2, 3])
+def test_leaves_left_unused_by_pruning_go_to_splits_that_change_a_prediction(max_size):
+    """At max_size=2 growth split on a (no prediction changed), pruning removed it, and the tree was
+    one leaf: the best two-leaf tree was there to take (adult: 0.80 one leaf vs 0.85 two leaves)."""
+    X = np.random.default_rng(0).uniform(size=(3000, 2))
+    tree = TreeLearner(max_size=max_size, random_state=0).fit(_purified_but_unchanged, X).model_
+    y = _purified_but_unchanged(X)
+    assert tree.size == max_size
+    assert len(set(tree.predict(X).tolist())) == 2
+    assert (tree.predict(X) == y).mean() > max(y.mean(), 1 - y.mean()) + 0.01

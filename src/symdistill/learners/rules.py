@@ -152,6 +152,7 @@ class RuleLearner(Learner):
         tl = TreeLearner(max_size=int(leaves), n_samples=0, refine_passes=1, random_state=self.random_state,
                          progress=False)
         tl._validate_params()
+        tl._fills_budget = False  # see TreeLearner._fills_budget
         return tl._fit(self._oracle, Z, answer, self._sampler)
 
     def _second_size(self, tree: Tree, n_rules: int) -> int:
