@@ -245,6 +245,11 @@ class Domain:
             raise DataError(f"unknown feature {name!r}; known features: {', '.join(names)}")
         return names.index(name)
 
+    def is_ordered(self, j: int) -> bool:
+        """Whether feature ``j`` was read from an ordered pandas Categorical: its categories are in
+        the Categorical's order, and so are their codes."""
+        return bool(self.column_dtypes) and self.column_dtypes[j] == ORDERED_CATEGORY
+
     # -- conversion ----------------------------------------------------------------------------
     def encode(self, X: Any, *, check_bounds: bool = False) -> np.ndarray:
         """User rows -> validated float matrix (categories as codes). Errors name the column."""

@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 
-from ..domain import ORDERED_CATEGORY
 from . import exact, smt
 from . import formula as F
 from . import properties as P
@@ -111,11 +110,12 @@ def _question(model: Any, prop: P.Property) -> tuple[Question, Any]:
         return Question("formula", prop.violations(dom, model.task, classes, centre_out)), None
     if isinstance(prop, P.Monotonic):
         j = dom.index(prop.feature)
-        if dom.features[j].is_categorical:
-            kind = "an ordered categorical" if dom.column_dtypes and dom.column_dtypes[j] == ORDERED_CATEGORY \
-                else "categorical (unordered)"
-            raise ValueError(f"monotonic: feature {prop.feature!r} is {kind}; use a numeric, integer or binary "
-                             "feature")
+        if dom.features[j].is_categorical and not dom.is_ordered(j):
+            # An ordered pandas Categorical is monotonic in its categories' order (their codes); an
+            # unordered one (or categories named in an array's columns) has no order to follow.
+            raise ValueError(f"monotonic: feature {prop.feature!r} is categorical and unordered: its categories "
+                             "have no order; use a numeric, integer or binary feature, or an ordered pandas "
+                             "Categorical (pd.Categorical(..., ordered=True))")
         return Question("monotonic", feature=j, increasing=prop.direction == "increasing",
                         target=_target(model, prop.target)), None
     if isinstance(prop, P.Invariant):

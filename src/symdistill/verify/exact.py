@@ -172,6 +172,9 @@ def _find_pair(A: Cells, B: Cells, offending: Any, equal: np.ndarray, order: int
     eq_num = np.array([j for j in eq if j not in A.cats], dtype=np.int64)
     eq_cat = [j for j in eq if j in A.cats]
     ib_all = np.arange(len(B))
+    # The order feature's least value in each cell of A and greatest in each of B (a category code
+    # for an ordered categorical): a pair can be ordered when the one is below the other.
+    least, greatest = (None, None) if order is None else (_reach(A, order)[0], _reach(B, order)[1])
     for start in range(0, len(A), chunk):
         ia = np.arange(start, min(start + chunk, len(A)))
         mask = offending(ia, ib_all)
@@ -187,24 +190,37 @@ def _find_pair(A: Cells, B: Cells, offending: Any, equal: np.ndarray, order: int
         for j in eq_cat:
             mask &= (A.cats[j][ia][:, None, :] & B.cats[j][cols][None, :, :]).any(axis=2)
         if order is not None:
-            mask &= A.lo[ia, order][:, None] < B.hi[cols, order][None, :]
+            mask &= least[ia][:, None] < greatest[cols][None, :]
         hit = np.argwhere(mask)
         if hit.size:
             a, b = int(ia[hit[0, 0]]), int(cols[hit[0, 1]])
-            return _pair_rows(A, a, B, b, equal, order, bounds)
+            ends = None if order is None else (order, float(least[a]), float(greatest[b]))
+            return _pair_rows(A, a, B, b, equal, ends, bounds)
     return None
 
 
-def _pair_rows(A: Cells, a: int, B: Cells, b: int, equal: np.ndarray, order: int | None,
+def _reach(C: Cells, j: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell, the least and the greatest value of feature ``j`` in it: its bounds, or for a
+    categorical feature (ordered by its codes) its first and last allowed code."""
+    if j not in C.cats:
+        return C.lo[:, j], C.hi[:, j]
+    m = C.cats[j]
+    return np.argmax(m, axis=1).astype(float), (m.shape[1] - 1 - np.argmax(m[:, ::-1], axis=1)).astype(float)
+
+
+def _pair_rows(A: Cells, a: int, B: Cells, b: int, equal: np.ndarray, ends: tuple[int, float, float] | None,
                bounds: Bounds) -> np.ndarray:
+    """Rows of cells ``a`` of A and ``b`` of B, equal on ``equal``; ``ends`` = (feature, first row's
+    value, second row's value) sets the ordered feature."""
     lo, hi = np.maximum(A.lo[a], B.lo[b]), np.minimum(A.hi[a], B.hi[b])
     cats = {j: A.cats[j][a] & B.cats[j][b] for j in A.cats}
     shared = point_in(lo, hi, cats, bounds)
     x0 = point_in(A.lo[a], A.hi[a], {j: m[a] for j, m in A.cats.items()}, bounds)
     x1 = point_in(B.lo[b], B.hi[b], {j: m[b] for j, m in B.cats.items()}, bounds)
     x0[equal], x1[equal] = shared[equal], shared[equal]
-    if order is not None:
-        x0[order], x1[order] = A.lo[a, order], B.hi[b, order]
+    if ends is not None:
+        j, first, second = ends
+        x0[j], x1[j] = first, second
     return np.vstack([x0, x1])
 
 
@@ -318,7 +334,8 @@ def _linear_monotonic(model: Any, j: int, increasing: bool) -> tuple[np.ndarray 
         raise Unsupported("monotonicity of a linear classifier is decided by the z3 backend")
     terms = _separable(model).get(j, [])
     bounds = Bounds.of(model.domain)
-    cand = _candidates(terms, bounds.lo[j], bounds.hi[j], bool(bounds.integral[j]), None)
+    codes = np.ones(bounds.n_codes[j], dtype=bool) if j in bounds.n_codes else None  # an ordered categorical
+    cand = _candidates(terms, bounds.lo[j], bounds.hi[j], bool(bounds.integral[j]), codes)
     phi = [_phi_exact(terms, v) for v in cand]
     k = len(cand)
     bad = [(a, b) for a in range(k) for b in range(a + 1, k) if (phi[a] > phi[b] if increasing else phi[a] < phi[b])]

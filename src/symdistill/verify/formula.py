@@ -28,7 +28,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from ..domain import ORDERED_CATEGORY, Domain
+from ..domain import Domain
 from . import language as L
 from .language import ConstraintError
 
@@ -243,10 +243,7 @@ def _category_code(j: int, lit: L.Number | L.String | L.Bool, target: Target) ->
 
 def _is_ordered(e: L.Expr, target: Target) -> bool:
     """Whether ``e`` is a feature read from an ordered pandas Categorical (``column_dtypes``)."""
-    if not isinstance(e, L.Name):
-        return False
-    dtypes = target.domain.column_dtypes
-    return bool(dtypes) and dtypes[_feature(e, target)] == ORDERED_CATEGORY
+    return isinstance(e, L.Name) and target.domain.is_ordered(_feature(e, target))
 
 
 def _match(lit: L.Number | L.String | L.Bool, labels: tuple, what: str, where: str, target: Target) -> int:

@@ -51,6 +51,7 @@ class Formula(Property):
 class Monotonic(Property):
     """Raising ``feature`` (all else equal) never lowers the output.
 
+    An ordered pandas Categorical rises through its categories in their declared order (S < M < L).
     For a regressor the output is its value; for a classifier it is "the prediction is ``target``"
     (1) or not (0). ``target`` defaults to the last class of a binary classifier.
     """
@@ -243,7 +244,8 @@ def monotonic(feature: str, direction: str = "increasing", *, target: Any = None
     Parameters
     ----------
     feature : str
-        A numeric, integer or binary feature.
+        A numeric, integer or binary feature, or one read from an ordered pandas Categorical (in
+        the order of its categories); an unordered categorical feature is refused.
     direction : {"increasing", "decreasing"}
     target : class label, optional
         For classifiers: the class whose indicator must be monotonic (default: the last class of a
