@@ -108,6 +108,34 @@ def test_type_errors_are_clear(text: str, fragment: str) -> None:
         bind(text)
 
 
+EDUCATION = ("Preschool", "1st-4th", "5th-6th", "7th-8th", "9th", "10th", "11th", "12th", "HS-grad", "Some-college",
+             "Assoc-voc", "Assoc-acdm", "Bachelors", "Masters", "Prof-school", "Doctorate", "naïve")
+EDOM = Domain((Feature("education", "categorical", 0, len(EDUCATION) - 1, EDUCATION),
+               Feature("grade", "categorical", 0, 2, ("1", "2", "3")), Feature("year", "categorical", 0, 1, (2020, 2021))))
+
+
+@pytest.mark.parametrize("text, fragment", [
+    # the list of categories stops at 12: the one meant is named, not left to be found
+    ("education in {'HS-grad', 'Master'}", "unknown category 'Master' (did you mean 'Masters'?); categories of "
+                                           "'education': 'Preschool', "),
+    ("education == 'masters'", "unknown category 'masters' (did you mean 'Masters'?)"),
+    # the same letters with other Unicode code points (a decomposed accent) print alike
+    ("education == 'nai\\u0308ve'", "(did you mean 'na\\xefve'? it is written 'nai\\u0308ve', with other Unicode "
+                                     "code points)"),
+    ("grade not in {1}", "unknown category 1 (did you mean '1'? it is a string: quote it)"),
+    ("year == '2021'", "unknown category '2021' (did you mean 2021? it is a number: write it without quotes)"),
+    ("prediction in {'aprove'}", "unknown class 'aprove' (did you mean 'approve'?); the model's classes: "),
+    ("education == 'zzz'", "unknown category 'zzz'; categories of 'education'"),
+])
+def test_unknown_labels_name_the_one_meant(text: str, fragment: str) -> None:
+    """An unknown category or class was reported with at most 12 of the labels and no hint; a
+    category beyond those, one that differs only in case or Unicode form, or a number written as
+    a string (or the reverse), left the user guessing."""
+    with pytest.raises(ConstraintError) as info:
+        F.bind_text(text, EDOM, "classification", CLASSES)
+    assert fragment in str(info.value)
+
+
 def test_binding_semantics_on_rows() -> None:
     rows = [[17, 50.0, 0, 1.0], [18, 50.0, 1, 1.0], [40, 99.5, 1, 9.0]]
     assert truth("age < 18 -> prediction != 'approve'", rows, [0, 0, 0]) == [False, True, True]

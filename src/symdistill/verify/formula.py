@@ -254,7 +254,35 @@ def _match(lit: L.Number | L.String | L.Bool, labels: tuple, what: str, where: s
         elif isinstance(lab, str) == isinstance(lit, L.String) and lab == lit.value:
             return i
     shown = ", ".join(repr(x) for x in labels[:12]) + (", ..." if len(labels) > 12 else "")
-    raise ConstraintError(f"unknown {what} {_show(lit)}; {where}: {shown}", target.text, lit.pos)
+    hint = _meant(lit, labels)
+    raise ConstraintError(f"unknown {what} {_show(lit)}{f' ({hint})' if hint else ''}; {where}: {shown}",
+                          target.text, lit.pos)
+
+
+def _meant(lit: L.Number | L.String | L.Bool, labels: tuple) -> str:
+    """A hint naming the label an unknown ``lit`` probably means, or '': the shown list of labels
+    stops at 12, and some near misses print alike (other Unicode code points, '1' and 1)."""
+    import difflib
+    import unicodedata
+
+    if isinstance(lit, L.Bool):
+        return ""
+    value = lit.value
+    texts = [lab for lab in labels if isinstance(lab, str)]
+    if isinstance(value, float):
+        same = [lab for lab in texts if lab.strip() in (f"{value:g}", repr(value))]
+        return f"did you mean {same[0]!r}? it is a string: quote it" if same else ""
+    numbers = [lab for lab in labels if isinstance(lab, (int, float)) and not isinstance(lab, bool)
+               and value.strip() in (str(lab), f"{lab:g}")]
+    if numbers:
+        return f"did you mean {numbers[0]!r}? it is a number: write it without quotes"
+    nfc = unicodedata.normalize("NFC", value)
+    for lab in texts:
+        if unicodedata.normalize("NFC", lab) == nfc:
+            return f"did you mean {ascii(lab)}? it is written {ascii(value)}, with other Unicode code points"
+    close = [lab for lab in texts if lab.casefold() == value.casefold()] or \
+        difflib.get_close_matches(value, texts, n=1)
+    return f"did you mean {close[0]!r}?" if close else ""
 
 
 def _is_label_side(e: L.Expr, target: Target) -> bool:
