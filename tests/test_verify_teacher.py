@@ -267,3 +267,23 @@ def test_cli_monotonic_in_an_ordered_categorical(tmp_path: Path, capsys: pytest.
     assert "VIOLATED: prediction == 'yes' is monotonically increasing in size" in out
     assert "[size='M', w=" in out and "vs [size='L', w=" in out
     assert main(["verify", str(path), "--monotonic", "size:decreasing", "--target", "no"]) == 1
+
+
+def test_a_category_no_row_holds_is_part_of_the_domain() -> None:
+    """A Categorical may declare a category no row holds (XL): the domain keeps it, verdicts cover
+    it, and constraints and counterexamples name it; the verdict agrees with predict there."""
+    pd = pytest.importorskip("pandas")
+    X = sized_rows()
+    X["size"] = X["size"].cat.add_categories(["XL"])
+    net = bump_in_size("classification")
+    tree = sd.distill(net, X, max_size=6, random_state=0)
+    assert tree.domain.features[0].categories == ("S", "M", "L", "XL")
+    xl = pd.DataFrame({"size": pd.Categorical(["XL"] * 50, categories=SIZES + ["XL"], ordered=True),
+                       "w": np.linspace(0, 10, 50)})
+    says_yes = bool(np.any(tree.predict(xl) == "yes"))
+    for backend in ("direct", "z3"):
+        v = sd.verify(tree, "size == 'XL' -> prediction == 'no'", backend=backend)
+        assert v.holds == (not says_yes)
+        if not v.holds:
+            assert v.counterexample.row["size"] == "XL" and tree.predict(v.counterexample.X)[0] == "yes"
+        assert sd.verify(tree, "size > 'L' -> size == 'XL'", backend=backend).holds
