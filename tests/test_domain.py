@@ -406,3 +406,22 @@ def test_a_pyarrow_column_of_zero_and_minus_zero_is_one_category():
     assert dom.features[0].categories == (0.0, 1.5)
     assert Domain.from_dict(json.loads(json.dumps(dom.to_dict()))) == dom
     assert dom.encode(df)[:, 0].tolist() == [0.0, 0.0, 1.0]
+
+
+def test_a_categorical_features_bounds_are_its_codes():
+    """Feature("c", "categorical", 0, 1, ("p", "q", "r")) was accepted, and verifying a model over it
+    then failed with an internal error (the region of 'r' lay outside the bounds)."""
+    from symdistill.domain import Feature
+
+    assert Feature("c", "categorical", categories=("p", "q", "r")).upper == 2.0
+    assert Feature("c", "categorical", 0, 1, ("p", "q", "r")).upper == 2.0  # the defaults
+    with pytest.raises(ValueError, match=r"'c': its bounds are its codes 0 \.\. 1 \(2 categories\), got 0 \.\. 5"):
+        Feature("c", "categorical", 0, 5, ("p", "q"))
+    dom = sd.Domain((Feature("c", "categorical", 0, 1, ("p", "q", "r")), Feature("x")))
+    from symdistill.models import Tree
+
+    tree = Tree(dom, "classification", np.array(["a", "b"]), children_left=[1, -1, -1],
+                   children_right=[2, -1, -1], feature=[0, -1, -1], threshold=[0, 0, 0],
+                   value=[[1, 0], [1, 0], [0, 1]], left_categories=[[0, 1], None, None])
+    verdict = sd.verify(tree, "prediction == 'a'", backend="direct")
+    assert not verdict.holds and verdict.counterexample.row["c"] == "r"

@@ -178,6 +178,8 @@ CASES = [
     ("tree", _set(("domain", "features", 3, "categories"), ["b", "g", "r", "r"]), "repeated category 'r'"),
     ("rules", _set(("domain", "features", 3, "categories"), [1, True, 2]), "repeated category True"),
     ("tree", _set(("domain", "features", 3, "upper"), 7.0), r"codes 0 \.\. 2, got lower 0.0, upper 7.0"),
+    # Feature reads bounds (0, 1) as "its codes"; a file that writes them for 3 categories is still refused
+    ("rules", _set(("domain", "features", 3, "upper"), 1.0), r"codes 0 \.\. 2, got lower 0.0, upper 1.0"),
     ("linear", _set(("domain", "features", 3, "lower"), -1), "codes 0 .. 2"),
     ("tree", _set(("domain", "features", 2, "upper"), 5.0), "binary feature's bounds lie within 0..1"),
     ("rules", _set(("domain", "features", 2, "lower"), -1.0), "binary feature's bounds lie within 0..1"),

@@ -48,6 +48,15 @@ class Feature:
             raise ValueError(f"feature {self.name!r}: kind must be one of {KINDS}, got {self.kind!r}")
         if self.kind == "categorical" and not self.categories:
             raise ValueError(f"categorical feature {self.name!r} needs at least one category")
+        if self.kind == "categorical":
+            # A categorical's bounds are its codes, 0 .. n - 1: the default (0, 1) is taken to mean that,
+            # and other bounds are refused (verification read them as the codes a region may hold).
+            top = float(len(self.categories) - 1)
+            if (self.lower, self.upper) == (0.0, 1.0):
+                object.__setattr__(self, "upper", top)
+            elif (self.lower, self.upper) != (0.0, top):
+                raise ValueError(f"categorical feature {self.name!r}: its bounds are its codes 0 .. {top:g} "
+                                 f"({len(self.categories)} categories), got {self.lower:g} .. {self.upper:g}")
         if not self.lower <= self.upper:
             raise ValueError(f"feature {self.name!r}: lower bound {self.lower} exceeds upper bound {self.upper}")
 

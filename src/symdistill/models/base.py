@@ -366,6 +366,23 @@ def _feature_json(f: dict[str, Any]) -> dict[str, Any]:
                                f"got {_short(f['kind'])}")
     cats = f.get("categories")
     if f.get("kind") == "categorical" and isinstance(cats, list) and cats:
-        defaults = {"lower": 0, "upper": len(cats) - 1}
-        f = {**defaults, **f}
+        # Checked here, on the file's own values: Feature reads bounds (0, 1) as "its codes".
+        where = f"malformed domain: feature {name!r}"
+        seen: set[Any] = set()
+        dup = None
+        for c in cats:
+            try:
+                if c in seen:
+                    dup = c
+                    break
+                seen.add(c)
+            except TypeError:  # an unhashable category is Domain.from_dict's to name
+                continue
+        if dup is not None:
+            raise ModelFormatError(f"{where} has repeated category {_short(dup)} (1, 1.0 and true count as one)")
+        lower, upper = f.get("lower", 0), f.get("upper", len(cats) - 1)
+        if lower != 0 or upper != len(cats) - 1:
+            raise ModelFormatError(f"{where}: a categorical feature's bounds are its codes 0 .. {len(cats) - 1}, "
+                                   f"got lower {lower!r}, upper {upper!r}")
+        f = {"lower": 0, "upper": len(cats) - 1, **f}
     return f
