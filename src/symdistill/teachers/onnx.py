@@ -10,8 +10,11 @@ import numpy as np
 from .._errors import TeacherError
 from .base import Teacher
 
+# The ONNX input types rows are fed as ("tensor(bfloat16)": float32 rows, rounded and passed on as its bits).
 _NP_TYPES = {"tensor(float)": np.float32, "tensor(double)": np.float64, "tensor(float16)": np.float16,
-             "tensor(int64)": np.int64, "tensor(int32)": np.int32}
+             "tensor(bfloat16)": np.float32, "tensor(bool)": np.bool_, "tensor(string)": np.object_,
+             **{f"tensor({t})": np.dtype(t).type
+                for t in ("int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64")}}
 
 
 def _ort():
@@ -23,7 +26,11 @@ def _ort():
 
 
 class OnnxTeacher(Teacher):
-    """An ONNX model (path, bytes or ``onnxruntime.InferenceSession``) with one 2-D float input.
+    """An ONNX model (path, bytes or ``onnxruntime.InferenceSession``) that takes rows: one input
+    ``[N, features]`` (or ``[N]`` for one feature), or one input per feature, ``[N, 1]`` or ``[N]``,
+    named like the DataFrame columns it is fed from (skl2onnx writes a pipeline that way). Inputs
+    of numbers and booleans take the rows in their type; string inputs take the categories of a
+    categorical feature whose categories are strings.
 
     The answer is taken from the output named like ``prob*`` when there is one (scikit-learn
     converters; a tensor, or a ZipMap's sequence of {class: probability} maps), otherwise from the first float tensor output (logits, probabilities or values);
@@ -32,36 +39,13 @@ class OnnxTeacher(Teacher):
     """
 
     def __init__(self, model: Any, *, output: str | None = None, **kwargs: Any) -> None:
-        ort = _ort()
+        _ort()  # a missing onnxruntime is named before the options are checked
         super().__init__(**kwargs)
-        if isinstance(model, ort.InferenceSession):
-            session, label = model, "session"
-        elif isinstance(model, (bytes, bytearray)):
-            try:
-                session = ort.InferenceSession(bytes(model), providers=["CPUExecutionProvider"])
-            except Exception as exc:
-                raise TeacherError(
-                    f"onnxruntime cannot load the {len(model)} bytes given as an ONNX model: {exc}"
-                ) from None
-            label = "bytes"
-        elif isinstance(model, (str, Path)):
-            path = Path(model)
-            if not path.is_file():
-                raise FileNotFoundError(f"ONNX model file not found: {str(model)!r}")
-            try:
-                session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-            except Exception as exc:
-                raise TeacherError(f"onnxruntime cannot load {path.name}: {exc}") from None
-            label = path.name
-        else:
-            raise TypeError(f"expected an ONNX path, bytes or InferenceSession, got {type(model).__name__}")
+        session, label = load_session(model)
         self.session = session
         self.name = f"onnx {label}"
-        inputs = session.get_inputs()
-        if len(inputs) != 1:
-            raise TeacherError(f"{self.name} has {len(inputs)} inputs; symdistill needs one (rows x features)")
-        self._input = inputs[0]
-        problem = batch_axis_problem(self._input, self.batch_size)
+        self._inputs = session.get_inputs()
+        problem = inputs_problem(self._inputs, self.batch_size)
         if problem:
             raise TeacherError(f"{self.name}: {problem}")
         self._output = self._choose_output(output)
@@ -89,7 +73,7 @@ class OnnxTeacher(Teacher):
         )
 
     def _forward(self, X: Any) -> Any:
-        out = self.session.run([self._output], {self._input.name: input_rows(X, self._input)})[0]
+        out = self.session.run([self._output], input_feeds(X, self._inputs, self.name))[0]
         if isinstance(out, list) and all(isinstance(row, dict) for row in out):
             return self._from_maps(out)
         if self.classes_ is None and self._labels is not None and self.task != "regression":
@@ -110,6 +94,33 @@ class OnnxTeacher(Teacher):
                                f"{self._output!r} {keys}")
         self.classes_ = classes
         return np.array([[row[c] for c in order] for row in maps], dtype=np.float64).reshape(len(maps), len(order))
+
+
+def load_session(model: Any) -> tuple[Any, str]:
+    """An onnxruntime session of ``model`` (a path, bytes or a session), and how to name it."""
+    ort = _ort()
+    if isinstance(model, ort.InferenceSession):
+        session, label = model, "session"
+    elif isinstance(model, (bytes, bytearray)):
+        try:
+            session = ort.InferenceSession(bytes(model), providers=["CPUExecutionProvider"])
+        except Exception as exc:
+            raise TeacherError(
+                f"onnxruntime cannot load the {len(model)} bytes given as an ONNX model: {exc}"
+            ) from None
+        label = "bytes"
+    elif isinstance(model, (str, Path)):
+        path = Path(model)
+        if not path.is_file():
+            raise FileNotFoundError(f"ONNX model file not found: {str(model)!r}")
+        try:
+            session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        except Exception as exc:
+            raise TeacherError(f"onnxruntime cannot load {path.name}: {exc}") from None
+        label = path.name
+    else:
+        raise TypeError(f"expected an ONNX path, bytes or InferenceSession, got {type(model).__name__}")
+    return session, label
 
 
 def graph_class_labels(model: Any) -> np.ndarray | None:
@@ -140,17 +151,139 @@ def graph_class_labels(model: Any) -> np.ndarray | None:
     return np.asarray(found.pop())
 
 
-def input_rows(X: Any, arg: Any) -> np.ndarray:
-    """Rows ``X`` as the type the session's input ``arg`` takes (float32 when it is not listed).
+def inputs_problem(inputs: list[Any], batch_size: int) -> str | None:
+    """Why the session's ``inputs`` cannot take rows in batches of up to ``batch_size``, or None."""
+    for arg in inputs:
+        problem = _type_problem(arg) or batch_axis_problem(arg, batch_size)
+        if problem:
+            return problem
+    if len(inputs) == 1:
+        if len(inputs[0].shape) > 2:
+            return (f"input {inputs[0].name!r} has shape {inputs[0].shape}; symdistill feeds rows: [N, features], "
+                    "or [N] for one feature")
+        return None
+    wide = [a for a in inputs if len(a.shape) > 2 or _width(a) not in (1, None)]
+    if wide:
+        return (f"it has {len(inputs)} inputs ({', '.join(a.name for a in inputs)}); symdistill feeds several inputs "
+                f"one feature each, by name, and input {wide[0].name!r} has shape {wide[0].shape}, not [N, 1] or [N]")
+    return None
 
-    An integer input gets whole numbers only: casting 0.7 to 0 would answer for another row.
+
+def _type_problem(arg: Any) -> str | None:
+    if arg.type in _NP_TYPES:
+        return None
+    return f"input {arg.name!r} is a {arg.type}; symdistill feeds rows to tensors of {', '.join(t[7:-1] for t in _NP_TYPES)}"
+
+
+def _width(arg: Any) -> int | None:
+    """How many values of a row the input ``arg`` takes: 1 for ``[N]``, its second axis for ``[N, d]`` (None
+    when that axis is not fixed), None for an input of unknown rank."""
+    shape = arg.shape
+    if len(shape) == 1:
+        return 1
+    return shape[1] if len(shape) == 2 and isinstance(shape[1], int) else None
+
+
+def input_feeds(X: Any, inputs: list[Any], name: str) -> dict[str, Any]:
+    """The feeds of the session (of teacher ``name``) for rows ``X``: the rows, or with several inputs a
+    DataFrame's column per input (by name)."""
+    if len(inputs) == 1:
+        arg = inputs[0]
+        arr = np.asarray(X)
+        width = _width(arg)
+        if arr.ndim == 2 and width is not None and arr.shape[1] != width:
+            raise TeacherError(f"the ONNX input {arg.name!r} takes {width} feature{'s' * (width != 1)} per row "
+                               f"(shape {arg.shape}); the rows have {arr.shape[1]}")
+        return {arg.name: input_rows(arr[:, 0] if len(arg.shape) == 1 and arr.ndim == 2 else arr, arg)}
+    names = [a.name for a in inputs]
+    if not hasattr(X, "columns"):
+        raise TeacherError(f"{name} takes each feature in its own input ({', '.join(names)}): give the rows "
+                           "as a pandas DataFrame whose columns are named like its inputs, not an array")
+    columns = [str(c) for c in X.columns]
+    missing = [n for n in names if n not in columns]
+    extra = [c for c in columns if c not in names]
+    if missing or extra or len(columns) != len(names):
+        why = ([f"no column for input{'s' * (len(missing) > 1)} {', '.join(map(repr, missing))}"] if missing else []) + \
+            ([f"no input for column{'s' * (len(extra) > 1)} {', '.join(map(repr, extra))}"] if extra else []) + \
+            ([] if missing or extra else ["a column is repeated"])
+        raise TeacherError(f"{name} takes one feature per input, inputs {names}, and the rows have columns "
+                           f"{columns}: {'; '.join(why)}")
+    feeds = {}
+    for j, column in enumerate(columns):
+        arg = inputs[names.index(column)]
+        values = np.asarray(X.iloc[:, j].to_numpy())
+        feeds[arg.name] = input_rows(values if len(arg.shape) == 1 else values.reshape(-1, 1), arg)
+    return feeds
+
+
+def input_rows(X: Any, arg: Any) -> Any:
+    """Rows ``X`` as the type the session's input ``arg`` takes.
+
+    An integer input gets whole numbers in its type's range only (casting 0.7 to 0, or 300 to the
+    uint8 44, would answer for another row); a bool input 0 and 1 (or False and True); a string
+    input strings (the categories of a categorical feature): any other value is a TeacherError.
     """
-    dtype = _NP_TYPES.get(arg.type, np.float32)
-    arr = np.asarray(X, dtype=np.float64) if np.issubdtype(dtype, np.integer) else np.asarray(X)
-    if np.issubdtype(dtype, np.integer) and not np.all(arr == np.round(arr)):
-        bad = arr[arr != np.round(arr)][0]
-        raise TeacherError(f"the ONNX input {arg.name!r} takes whole numbers ({arg.type}), got {bad:g}")
-    return np.ascontiguousarray(arr.astype(dtype, copy=False))
+    if _type_problem(arg):
+        raise TeacherError(f"the ONNX {_type_problem(arg)}")
+    dtype = _NP_TYPES[arg.type]
+    values = np.asarray(X)
+    if dtype is np.object_:
+        flat = values.ravel()
+        bad = next((v for v in flat if not isinstance(v, str)), None) if flat.dtype.kind != "U" else None
+        if bad is not None:
+            raise TeacherError(f"the ONNX input {arg.name!r} takes strings ({arg.type}), got {_plain(bad)!r}: its "
+                               "feature must be categorical, with string categories")
+        return np.ascontiguousarray(values.astype(object))
+    arr = values if values.dtype.kind in "iub" else _numbers(values, arg)
+    if dtype is np.bool_:
+        bad = arr[(arr != 0) & (arr != 1)]
+        if bad.size:
+            raise TeacherError(f"the ONNX input {arg.name!r} takes booleans ({arg.type}): 0 or 1, got {bad[0]:g}")
+    elif np.issubdtype(dtype, np.integer):
+        if arr.dtype.kind == "f" and not np.all(arr == np.round(arr)):
+            bad = arr[arr != np.round(arr)][0]
+            raise TeacherError(f"the ONNX input {arg.name!r} takes whole numbers ({arg.type}), got {bad:g}")
+        info = np.iinfo(dtype)
+        # float(info.max) + 1 is 2**63 for int64 (float(2**63 - 1) rounds up): a float row below it fits.
+        over = (arr >= float(info.max) + 1) if arr.dtype.kind == "f" else (arr > info.max)
+        out = (arr < info.min) | over
+        if out.any():
+            raise TeacherError(f"the ONNX input {arg.name!r} takes whole numbers from {info.min} to {info.max} "
+                               f"({arg.type}), got {arr[out][0]:g}")
+    arr = np.ascontiguousarray(arr.astype(dtype, copy=False))
+    return _bfloat16(arr) if arg.type == "tensor(bfloat16)" else arr
+
+
+def _numbers(values: np.ndarray, arg: Any) -> np.ndarray:
+    """``values`` as float64, or a TeacherError naming the first value that is not a number."""
+    try:
+        return values.astype(np.float64)
+    except (TypeError, ValueError):
+        bad = next(v for v in values.ravel() if not _is_number(v))
+        raise TeacherError(f"the ONNX input {arg.name!r} takes numbers ({arg.type}), got {_plain(bad)!r}") from None
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _is_number(v: Any) -> bool:
+    try:
+        float(v)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _bfloat16(arr: np.ndarray) -> Any:
+    """float32 rows as an onnxruntime bfloat16 tensor (NumPy has no bfloat16): each rounded to nearest, ties to even."""
+    bits = arr.astype(np.float32).view(np.uint32)
+    half = ((bits + np.uint32(0x7FFF) + ((bits >> np.uint32(16)) & np.uint32(1))) >> np.uint32(16)).astype(np.uint16)
+    ort = _ort()
+    if not hasattr(ort.OrtValue, "ortvalue_from_numpy_with_onnx_type"):  # pragma: no cover - older onnxruntime
+        raise TeacherError(f"feeding a bfloat16 input needs a newer onnxruntime than {ort.__version__} "
+                           "(OrtValue.ortvalue_from_numpy_with_onnx_type)")
+    return ort.OrtValue.ortvalue_from_numpy_with_onnx_type(half, 16)  # 16: TensorProto.BFLOAT16
 
 
 def batch_axis_problem(arg: Any, batch_size: int) -> str | None:
