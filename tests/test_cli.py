@@ -176,6 +176,38 @@ def test_a_column_an_array_teacher_cannot_take_is_named(onnx_file, csv_rows, tmp
         assert f"column 'b' of {tmp_path / 'oops.csv'} is not numeric (row 7: 'oops')" in err
 
 
+def test_an_onnx_pipeline_with_an_input_per_column_takes_the_csv_as_a_dataframe(tmp_path, capsys):
+    """skl2onnx writes a pipeline with a ColumnTransformer as one input per column ('color' a string):
+    the CLI handed every .onnx teacher a float array, so distill stopped at "column 'color' of
+    rows.csv is not numeric"."""
+    from _onnx_support import pipeline_model, pipeline_rows
+
+    teacher = tmp_path / "pipeline.onnx"
+    teacher.write_bytes(pipeline_model())
+    pipeline_rows(400).to_csv(tmp_path / "rows.csv", index=False)
+    hold = pipeline_rows(200, seed=1)
+    labels = pytest.importorskip("onnxruntime").InferenceSession(str(teacher), providers=["CPUExecutionProvider"]).run(
+        ["output_label"], {"age": hold[["age"]].to_numpy(np.float32), "kids": hold[["kids"]].to_numpy(),
+                           "color": hold[["color"]].to_numpy(object)})[0]
+    hold.assign(label=labels).to_csv(tmp_path / "hold.csv", index=False)
+    out = tmp_path / "tree.json"
+    assert main(["distill", "--teacher", str(teacher), "--data", str(tmp_path / "rows.csv"), "--max-size", "8",
+                 "-o", str(out)]) == 0
+    tree = sd.load(out)
+    assert tree.feature_names == ["age", "kids", "color"] and tree.classes.tolist() == ["no", "yes"]
+    assert tree.domain.features[2].categories == tuple(sorted(set(hold["color"])))
+    capsys.readouterr()
+    assert main(["evaluate", str(out), "--teacher", str(teacher), "--data", str(tmp_path / "hold.csv"),
+                 "--label", "label"]) == 0
+    text = capsys.readouterr().out
+    fidelity, accuracy = (float(text.split(word)[1].split()[0]) for word in ("fidelity ", "accuracy "))
+    assert fidelity == accuracy == float(sd.fidelity(tree, teacher, hold)) and fidelity > 0.85  # label: the teacher's
+    assert main(["distill", "--teacher", str(teacher), "--data", str(tmp_path / "rows.csv"), "--drop", "kids",
+                 "-o", str(out)]) == 2
+    assert "onnx pipeline.onnx takes one feature per input, inputs ['age', 'kids', 'color'], and the rows have " \
+           "columns ['age', 'color']: no column for input 'kids'" in capsys.readouterr().err
+
+
 def test_a_repeated_column_name_in_a_csv_is_refused(onnx_file, csv_rows, tmp_path, capsys):
     """pandas reads a header 'a,b,a' as columns a, b, a.1: the model was distilled over a feature 'a.1'
     that the file does not name, and the teacher got the renamed column."""

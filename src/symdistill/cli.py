@@ -215,7 +215,8 @@ def add_data_options(p: Any) -> None:
     p.add_argument("--drop", help="comma-separated columns to ignore (e.g. a label column)")
     p.add_argument("--categorical", help="comma-separated columns to treat as categorical")
     p.add_argument("--as-array", action="store_true",
-                   help="hand the teacher a float array instead of a DataFrame (default for .onnx / .pt teachers)")
+                   help="hand the teacher a float array instead of a DataFrame (default for .pt teachers, and for "
+                        ".onnx ones but those with an input per column or a string input)")
     p.add_argument("--sampler-kernel", choices=["diagonal", "correlated"], default="diagonal",
                    help="jitter of sampled queries: independent per feature, or with the numeric features' "
                         "correlations (default diagonal)")
@@ -254,8 +255,14 @@ def _data_options(args: argparse.Namespace, df: Any, as_array: bool) -> dict[str
 
 
 def _default_as_array(teacher_spec: str, flag: bool) -> bool:
-    # ONNX and torch teachers take float arrays; scikit-learn pipelines and callables may want a DataFrame.
-    return flag or Path(teacher_spec).suffix.lower() in (".onnx", ".pt", ".pth", ".torchscript")
+    # ONNX and torch teachers take float arrays; scikit-learn pipelines and callables may want a DataFrame,
+    # and so does an ONNX model with an input per feature (skl2onnx's ColumnTransformer) or a string input.
+    suffix = Path(teacher_spec).suffix.lower()
+    if not flag and suffix == ".onnx" and Path(teacher_spec).is_file():
+        from .teachers.onnx import takes_columns
+
+        return not takes_columns(teacher_spec)
+    return flag or suffix in (".onnx", ".pt", ".pth", ".torchscript")
 
 
 def _run_distill(args: argparse.Namespace) -> int:

@@ -123,6 +123,13 @@ def load_session(model: Any) -> tuple[Any, str]:
     return session, label
 
 
+def takes_columns(path: str | Path) -> bool:
+    """Whether the ONNX model at ``path`` takes a DataFrame's columns rather than an array of numbers:
+    one input per feature (by name), or strings."""
+    inputs = load_session(path)[0].get_inputs()
+    return len(inputs) > 1 or any(arg.type == "tensor(string)" for arg in inputs)
+
+
 def graph_class_labels(model: Any) -> np.ndarray | None:
     """The class labels of the ai.onnx.ml classifier nodes (LinearClassifier, TreeEnsembleClassifier,
     SVMClassifier, ZipMap, ...) of ``model`` (a path, bytes, or a session that kept either), or None
