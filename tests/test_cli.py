@@ -208,6 +208,31 @@ def test_an_onnx_pipeline_with_an_input_per_column_takes_the_csv_as_a_dataframe(
            "columns ['age', 'color']: no column for input 'kids'" in capsys.readouterr().err
 
 
+def test_a_csv_column_of_codes_feeds_an_onnx_string_input_as_written(tmp_path, capsys):
+    """pandas read the codes 01, 02, 3 as the numbers 1, 2, 3, which the string input refused
+    ("takes strings (tensor(string)), got 3"), with --categorical too: the column is now read as text."""
+    pd = pytest.importorskip("pandas")
+    from onnx import TensorProto, helper
+    from _onnx_support import onnx_model
+
+    teacher = tmp_path / "zone.onnx"
+    teacher.write_bytes(onnx_model([helper.make_node("LabelEncoder", ["zone"], ["y"], domain="ai.onnx.ml",
+                                                     keys_strings=["01", "02", "3"], values_floats=[1.5, 2.5, 4.25],
+                                                     default_float=-1.0)],
+                                   [("zone", TensorProto.STRING, [None, 1])], [("y", TensorProto.FLOAT, [None, 1])]))
+    (tmp_path / "rows.csv").write_text("zone,size\n" + "".join(f"{z},{i}\n" for i, z in enumerate(["01", "02", "3"] * 20)))
+    out = tmp_path / "zone.json"
+    assert main(["distill", "--teacher", str(teacher), "--data", str(tmp_path / "rows.csv"), "--drop", "size",
+                 "--task", "regression", "--max-size", "3", "-o", str(out)]) == 0
+    model = sd.load(out)
+    assert model.domain.features[0].categories == ("01", "02", "3")
+    assert model.predict(pd.DataFrame({"zone": ["01", "02", "3"]})).tolist() == [1.5, 2.5, 4.25]
+    capsys.readouterr()
+    assert main(["evaluate", str(out), "--teacher", str(teacher), "--data", str(tmp_path / "rows.csv"),
+                 "--drop", "size"]) == 0
+    assert "fidelity R2 1.0000" in capsys.readouterr().out
+
+
 def test_a_repeated_column_name_in_a_csv_is_refused(onnx_file, csv_rows, tmp_path, capsys):
     """pandas reads a header 'a,b,a' as columns a, b, a.1: the model was distilled over a feature 'a.1'
     that the file does not name, and the teacher got the renamed column."""

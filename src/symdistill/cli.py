@@ -16,7 +16,7 @@ import time
 import warnings
 import zipfile
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from . import __version__
 from ._errors import DataError, ModelFormatError, TeacherError
@@ -27,8 +27,9 @@ class CLIError(Exception):
 
 
 # -- loading ----------------------------------------------------------------------------------
-def read_table(path: str, drop: list[str] | None = None) -> Any:
-    """Rows from a CSV or Parquet file, as a DataFrame (pandas needed)."""
+def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = ()) -> Any:
+    """Rows from a CSV or Parquet file, as a DataFrame (pandas needed); the CSV columns named in ``text``
+    are read as written (codes such as 01 and 2 stay the strings '01' and '2')."""
     try:
         import pandas as pd
     except ImportError:
@@ -43,7 +44,7 @@ def read_table(path: str, drop: list[str] | None = None) -> Any:
             df = pd.read_parquet(p)
         elif suffix in (".csv", ".txt", ".data", ".tsv"):
             sep = "\t" if suffix == ".tsv" else ","
-            df = pd.read_csv(p, sep=sep, skipinitialspace=True)
+            df = pd.read_csv(p, sep=sep, skipinitialspace=True, dtype=dict.fromkeys(text, str))
             # the header as written: pandas renames a repeated name ('a', 'a' -> 'a', 'a.1')
             header = pd.read_csv(p, sep=sep, skipinitialspace=True, header=None, nrows=1, dtype=str,
                                  keep_default_na=False).iloc[0].tolist()
@@ -254,23 +255,27 @@ def _data_options(args: argparse.Namespace, df: Any, as_array: bool) -> dict[str
     return options
 
 
-def _default_as_array(teacher_spec: str, flag: bool) -> bool:
+def teacher_format(teacher_spec: str, flag: bool) -> tuple[bool, list[str]]:
+    """Whether the teacher is handed the rows as a float array (``flag``: --as-array), else as the DataFrame,
+    and the columns to read as text (``read_table``'s ``text``)."""
     # ONNX and torch teachers take float arrays; scikit-learn pipelines and callables may want a DataFrame,
-    # and so does an ONNX model with an input per feature (skl2onnx's ColumnTransformer) or a string input.
+    # and so does an ONNX model with an input per feature (skl2onnx's ColumnTransformer) or a string input,
+    # whose columns are read as text: a string input fed a column of codes gets them as written.
     suffix = Path(teacher_spec).suffix.lower()
     if not flag and suffix == ".onnx" and Path(teacher_spec).is_file():
-        from .teachers.onnx import takes_columns
+        from .teachers.onnx import dataframe_inputs
 
-        return not takes_columns(teacher_spec)
-    return flag or suffix in (".onnx", ".pt", ".pth", ".torchscript")
+        takes_columns, strings = dataframe_inputs(teacher_spec)
+        return not takes_columns, strings
+    return flag or suffix in (".onnx", ".pt", ".pth", ".torchscript"), []
 
 
 def _run_distill(args: argparse.Namespace) -> int:
     from .api import make_learner
 
     check_output(args.output)
-    df = read_table(args.data, _split_list(args.drop))
-    as_array = _default_as_array(args.teacher, args.as_array)
+    as_array, text = teacher_format(args.teacher, args.as_array)
+    df = read_table(args.data, _split_list(args.drop), text)
     X = _teacher_input(df, as_array, args.data)
     options: dict[str, Any] = {"progress": None, **_data_options(args, df, as_array)}
     if args.max_literals is not None:
@@ -325,10 +330,10 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     if model.kind in ("dfa", "moore"):  # an automaton: --data is a file of words
         return _evaluate_automaton(args, model)
     drop = _split_list(args.drop) or []
-    df = read_table(args.data, drop + ([args.label] if args.label else []))
+    as_array, text = teacher_format(args.teacher, args.as_array)
+    df = read_table(args.data, drop + ([args.label] if args.label else []), text)
     labels = read_table(args.data, [c for c in drop if c != args.label])[args.label].to_numpy() if args.label \
         else None
-    as_array = _default_as_array(args.teacher, args.as_array)
     X = _teacher_input(in_model_order(df, model, args.data) if as_array else df, as_array, args.data)
     teacher = load_teacher_object(args.teacher)
     score = fidelity(model, teacher, X)  # computed before anything is printed: an error leaves stdout empty

@@ -8,8 +8,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from ..cli import (CLIError, _data_options, _default_as_array, _split_list, _teacher_input, add_data_options,
-                   load_teacher_object, read_table)
+from ..cli import (CLIError, _data_options, _split_list, _teacher_input, add_data_options,
+                   load_teacher_object, read_table, teacher_format)
 
 DEFAULT_SIZES = "2,4,8,16,32,64"
 
@@ -104,12 +104,12 @@ def run_report(args: argparse.Namespace) -> int:
     hold_columns = _columns(args.holdout) if args.holdout else []
     # A column to drop may be in only one of the files (a label column the holdout alone has).
     only_in_holdout = set(c for c in drop if c in hold_columns) - set(_columns(args.data)) if hold_columns else set()
-    df = read_table(args.data, [c for c in drop if c not in only_in_holdout])
-    as_array = _default_as_array(args.teacher, args.as_array)
+    as_array, text = teacher_format(args.teacher, args.as_array)
+    df = read_table(args.data, [c for c in drop if c not in only_in_holdout], text)
     X = _teacher_input(df, as_array, args.data)
     X_hold = None
     if args.holdout:
-        hold = read_table(args.holdout, [c for c in drop if c in hold_columns])
+        hold = read_table(args.holdout, [c for c in drop if c in hold_columns], text)
         if list(hold.columns) != list(df.columns):
             raise CLIError(f"--holdout columns {list(hold.columns)} differ from --data columns {list(df.columns)}")
         X_hold = _teacher_input(hold, as_array, args.holdout)

@@ -123,11 +123,12 @@ def load_session(model: Any) -> tuple[Any, str]:
     return session, label
 
 
-def takes_columns(path: str | Path) -> bool:
-    """Whether the ONNX model at ``path`` takes a DataFrame's columns rather than an array of numbers:
-    one input per feature (by name), or strings."""
+def dataframe_inputs(path: str | Path) -> tuple[bool, list[str]]:
+    """Whether the ONNX model at ``path`` takes a DataFrame's columns rather than an array of numbers
+    (one input per feature, by name, or a string input), and the names of its string inputs."""
     inputs = load_session(path)[0].get_inputs()
-    return len(inputs) > 1 or any(arg.type == "tensor(string)" for arg in inputs)
+    strings = [arg.name for arg in inputs if arg.type == "tensor(string)"]
+    return len(inputs) > 1 or bool(strings), strings
 
 
 def graph_class_labels(model: Any) -> np.ndarray | None:
