@@ -323,6 +323,54 @@ def test_interactions_and_hinges_only_when_asked():
     assert float(sd.fidelity(rich, f, X)) > float(sd.fidelity(plain, f, X)) + 0.05
 
 
+def _traced_peak(fn):
+    """``fn()``'s result (or the exception it raised) and the most memory Python allocated meanwhile."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        try:
+            got = fn()
+        except Exception as exc:  # noqa: BLE001 - handed back for the caller to check
+            got = exc
+        return got, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("n_features, n_samples, classes, matrix", [
+    (2, 20_000, 0, "a 20,000-row design matrix of 8e+08 values (5.96 GiB)"),
+    (1, 12_000, 3, "a 20,001 x 20,001 Gram matrix of 4e+08 values (2.98 GiB)"),
+])
+def test_a_design_matrix_beyond_memory_is_refused_before_it_is_built(n_features, n_samples, classes, matrix):
+    """Hinges at n_knots=10000 on 20,000 rows of two continuous features make 40,000 candidate
+    terms: the learner built their 20,000 x 40,000 design matrix (6 GiB) and worked on several
+    copies of it until memory ran out (30 features: 90 GiB, MemoryError after a minute, or an
+    out-of-memory kill); a 3-class teacher also had the terms' Gram matrix built. Either is now
+    refused before it is built, naming the limit and the options that reach it."""
+    X = np.random.default_rng(0).normal(size=(500, n_features))
+    f = (lambda X: X.sum(axis=1)) if not classes else (lambda X: np.floor(X[:, 0] * 2).astype(int) % classes)
+    got, peak = _traced_peak(lambda: sd.distill(f, X, form="linear", task="classification" if classes else "regression",
+                                                hinges=True, n_knots=10_000, n_samples=n_samples, random_state=0))
+    assert isinstance(got, ValueError), got
+    assert f"candidate terms (with hinges at n_knots=10000) need {matrix}" in str(got)
+    assert "over the linear learner's limit of 2.68e+08 (2 GiB): ask for fewer knots (n_knots)" in str(got)
+    assert peak < 100e6  # the teacher's answers and the knots, not the design
+
+
+def test_the_learner_holds_few_copies_of_its_design_matrix():
+    """Fitting held the list of candidate columns and their stack, the standardised copy, and in
+    forward selection a second design-sized array for every update: 4.3 times the design matrix
+    at its peak. Now about 3 times, so the 2 GiB limit on it leaves a fit within ~6 GiB."""
+    X = np.random.default_rng(0).normal(size=(1000, 10))
+    f = lambda X: (np.sin(X[:, 0]) + np.abs(X[:, 1]) - X[:, 2] > 0.5).astype(int)  # noqa: E731
+    lin, peak = _traced_peak(lambda: sd.distill(f, X, form="linear", max_size=4, hinges=True, n_knots=100,
+                                                n_samples=4000, random_state=0))
+    design = 4000 * lin.meta["n_candidate_terms"] * 8
+    assert lin.meta["n_candidate_terms"] == 10 + 10 * 2 * 100 and float(sd.fidelity(lin, f, X)) > 0.8
+    assert peak < 3.5 * design
+
+
 def test_same_seed_same_model_and_meta():
     X = np.random.default_rng(3).normal(size=(300, 5))
     f = lambda X: (X[:, 0] - X[:, 3] > 0).astype(int)  # noqa: E731

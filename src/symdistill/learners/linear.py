@@ -47,6 +47,13 @@ _MIN_USER_VALIDATION = 500  # held-out user rows needed to judge supports on the
 _MIN_USER_CLASS_ROWS = 20  # ... with at least this many of every class the teacher gives
 _CV_CANDIDATES = 8  # best fits on the held-out share that cross-validation then ranks
 _CV_FOLDS = 4
+# Most values in the design matrix of candidate terms (one float64 per row and term: 2 GiB), and
+# in the terms' Gram matrix that the multi-class path computes, once hinges or interactions are
+# asked for. Fitting holds about three copies of the design at once; a larger one (hinges at
+# thousands of knots, products of hundreds of features) is refused before it is built rather
+# than exhausting memory part way through.
+_MAX_DESIGN_VALUES = 2**28
+_DEFLATE_VALUES = 2**22  # block size of forward selection's in-place updates
 
 
 @dataclass
@@ -76,7 +83,8 @@ class LinearLearner(Learner):
         Also offer hinges ``max(0, x - t)`` and ``max(0, t - x)`` of numeric features at
         ``n_knots`` quantile knots.
     n_knots : int
-        Knots per feature for hinges.
+        Knots per feature for hinges. With hinges or interactions, a design matrix (teacher-labelled
+        rows x candidate terms) over 2**28 values is refused with a ``ValueError`` before it is built.
     validation_fraction : float
         Share of the queries held out to choose the support and the fit.
     clip : float
@@ -126,7 +134,10 @@ class LinearLearner(Learner):
             raise TeacherError(f"{oracle.teacher.name} answered with a single class; a linear classifier "
                                "needs at least 2 classes (pass classes=[...] to as_teacher)")
         terms = self._candidate_terms(oracle, Z)
-        X = np.column_stack([t.evaluate(Z) for t in terms]) if terms else np.zeros((len(Z), 0))
+        self._check_design_size(len(Z), n_user, len(terms), classify and answer.proba.shape[1] > 2)
+        X = np.empty((len(Z), len(terms)))
+        for i, t in enumerate(terms):
+            X[:, i] = t.evaluate(Z)
         T = self._targets(answer)
         # Values whose squares would overflow or underflow are fitted times a power of two
         # (value_unit; 1.0 for ordinary values), and the weights scaled back.
@@ -153,7 +164,9 @@ class LinearLearner(Learner):
             val = held_user
         mu, sd = mean_std(X[tr])
         sd = np.where(sd > 0, sd, 1.0)
-        Xs = (X - mu) / sd
+        X -= mu  # standardised in place: one design matrix held, not two
+        X /= sd
+        Xs = X
 
         # Where the user's rows judge the fits, the fits are also made on the user's training rows
         # alone: sampled rows help where data is scarce, but off the data's manifold they can pull a
@@ -193,10 +206,11 @@ class LinearLearner(Learner):
         """The best least-squares fit of every support size found on rows ``tr``, and (classifiers)
         its cross-entropy refits, each scored on rows ``val``."""
         y_tr = None if y is None else y[tr]
+        X_tr, T_tr, X_val, T_val = Xs[tr], T[tr], Xs[val], T[val]  # each copied once
         by_size: dict[int, _Fit] = {}
-        for sup in self._supports(Xs[tr], T[tr]):
-            f = self._fit_support(Xs[tr], T[tr], None, y_tr, sup, "lsq")
-            f.score = self._score(f, Xs[val], T[val], y_val)
+        for sup in self._supports(X_tr, T_tr):
+            f = self._fit_support(X_tr, T_tr, None, y_tr, sup, "lsq")
+            f.score = self._score(f, X_val, T_val, y_val)
             if len(sup) not in by_size or f.score > by_size[len(sup)].score:
                 by_size[len(sup)] = f
         bar.update(self.max_size + 1)
@@ -207,7 +221,7 @@ class LinearLearner(Learner):
             for f in list(fits):
                 for method in ("soft", "hard"):
                     g = self._fit_support(Xs[sub], T[sub], P[sub], y[sub], f.support, method)
-                    g.score = self._score(g, Xs[val], T[val], y_val)
+                    g.score = self._score(g, X_val, T_val, y_val)
                     fits.append(g)
             bar.update(2 * (self.max_size + 1))
         for f in fits:
@@ -242,6 +256,27 @@ class LinearLearner(Learner):
         return max(top, key=lambda f: (f.cv_score, -len(f.support)))
 
     # -- candidate terms -----------------------------------------------------------------------
+    def _check_design_size(self, n_rows: int, n_user: int, n_terms: int, gram: bool) -> None:
+        """Refuse, before building it, a design matrix (or multi-class Gram matrix) over
+        ``_MAX_DESIGN_VALUES`` when hinges or interactions are asked for (the terms they add grow
+        with ``n_knots`` and with the square of the features). Without them there is a term per
+        feature or category: a design the size of the user's data, which is left to fit."""
+        if not (self.hinges or self.interactions):
+            return
+        values = max(n_rows * n_terms, n_terms * n_terms if gram else 0)
+        if values <= _MAX_DESIGN_VALUES:
+            return
+        asked = [f"hinges at n_knots={self.n_knots}"] * self.hinges + ["interactions"] * self.interactions
+        by_gram = values > n_rows * n_terms
+        matrix = f"a {n_terms:,} x {n_terms:,} Gram matrix" if by_gram else f"a {n_rows:,}-row design matrix"
+        ways = (["fewer knots (n_knots)"] * self.hinges
+                + ["fewer rows (n_samples)"] * (not by_gram and n_rows > n_user)
+                + [f"no {'/'.join(a.split(' ')[0] for a in asked)}"])
+        raise ValueError(f"{n_terms:,} candidate terms (with {' and '.join(asked)}) need {matrix} of "
+                         f"{values:.3g} values ({values * 8 / 2**30:.3g} GiB), over the linear learner's "
+                         f"limit of {_MAX_DESIGN_VALUES:.3g} ({_MAX_DESIGN_VALUES * 8 / 2**30:g} GiB): "
+                         f"ask for {', '.join(ways[:-1])}{' or ' if len(ways) > 1 else ''}{ways[-1]}")
+
     def _candidate_terms(self, oracle: Oracle, Z: np.ndarray) -> list[Term]:
         terms: list[Term] = []
         numeric: list[int] = []
@@ -286,11 +321,15 @@ class LinearLearner(Learner):
         return sorted(found, key=lambda s: (len(s), s))
 
     def _lasso_supports(self, X: np.ndarray, T: np.ndarray) -> set[tuple[int, ...]]:
-        Xc, Tc = X - X.mean(axis=0), T - T.mean(axis=0)
+        Tc = T - T.mean(axis=0)
         if T.shape[1] == 1:
-            _, _, coefs = lars_path(Xc, Tc[:, 0], method="lasso", max_iter=4 * self.max_size)
+            # Centred straight into the column order LARS works in, which it may then overwrite
+            # (it would otherwise copy the design once more).
+            Xc = np.subtract(X, X.mean(axis=0), order="F")
+            _, _, coefs = lars_path(Xc, Tc[:, 0], method="lasso", max_iter=4 * self.max_size, copy_X=False)
             active = (coefs != 0).T  # one row per knot of the path
         else:
+            Xc = X - X.mean(axis=0)
             active = _group_lasso_path(Xc.T @ Xc / len(Xc), Xc.T @ Tc / len(Xc))
         return {s for s in (tuple(int(j) for j in np.nonzero(a)[0]) for a in active) if len(s) <= self.max_size}
 
@@ -352,7 +391,10 @@ def _forward_path(X: np.ndarray, T: np.ndarray, k: int) -> list[tuple[int, ...]]
             break
         q = Xr[:, j] / np.sqrt(norms[j])
         R -= np.outer(q, q @ R)
-        Xr -= np.outer(q, q @ Xr)
+        c = q @ Xr
+        step = max(1, _DEFLATE_VALUES // n)  # columns at a time: no second design-sized array
+        for a in range(0, p, step):
+            Xr[:, a:a + step] -= np.outer(q, c[a:a + step])
         norms = np.einsum("ij,ij->j", Xr, Xr)
         chosen.append(j)
         out.append(tuple(sorted(chosen)))
