@@ -60,6 +60,51 @@ _METRIC_FLOOR = 1e-4
 _ROUND_SHARE = 8
 # ... after at most this many walks per word of the next PAC test
 _WALKS_PER_TEST = 4
+# fewest words in a membership query asked in pieces to end within a time budget
+_MIN_CHUNK = 16
+
+
+class _OutOfTime(Exception):
+    """The time budget ran out before a membership query was answered in full."""
+
+
+class Budget:
+    """A fit's ``time_budget`` (``seconds``; None: none) and how fast the teacher has answered.
+
+    Under a budget, :meth:`query` asks the teacher in pieces that fit the time left at the speed
+    it has shown, and raises ``_OutOfTime`` instead of starting one when no time is left: learning
+    overruns the budget by at most one small teacher call (``_MIN_CHUNK`` words), where one
+    membership or equivalence query of thousands of words used to overrun it by seconds. Without
+    a budget it is ``teacher.query``.
+    """
+
+    def __init__(self, seconds: float | None = None) -> None:
+        self.start = time.perf_counter()
+        self.end = math.inf if seconds is None else self.start + seconds
+        self.seconds = 0.0  # spent in the teacher calls made through query ...
+        self.words = 0  # ... and the words it answered in them (cache misses)
+
+    def left(self) -> float:
+        return self.end - time.perf_counter()
+
+    def spent(self) -> bool:
+        return self.left() <= 0
+
+    def query(self, teacher: SequenceTeacher, codes: list[Code]) -> np.ndarray:
+        if self.end == math.inf or not codes:  # no budget: one call, as ever
+            return teacher.query(codes)
+        out, i = [], 0
+        while i < len(codes):
+            left = self.left()
+            if left <= 0:
+                raise _OutOfTime
+            n = len(codes) - i if not self.words else max(_MIN_CHUNK, int(left * self.words / self.seconds))
+            t0, answered = time.perf_counter(), teacher.n_queries
+            out.append(teacher.query(codes[i:i + n]))
+            self.seconds += time.perf_counter() - t0
+            self.words += teacher.n_queries - answered
+            i += n
+        return np.concatenate(out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -117,8 +162,9 @@ class ObservationTable:
     Rows of ``S`` are kept pairwise distinct (Rivest-Schapire counterexample processing), so only
     closedness has to be restored."""
 
-    def __init__(self, teacher: SequenceTeacher) -> None:
+    def __init__(self, teacher: SequenceTeacher, budget: Budget | None = None) -> None:
         self.teacher = teacher
+        self.budget = budget or Budget()
         self.k = len(teacher.alphabet)
         self.S: list[Code] = [()]
         self.E: list[Code] = [()]
@@ -139,7 +185,7 @@ class ObservationTable:
         if not todo:
             return
         self.n_fills += 1
-        answers = self.teacher.query([u + self.E[j] for u, j in todo])
+        answers = self.budget.query(self.teacher, [u + self.E[j] for u, j in todo])
         for (u, _), v in zip(todo, answers):  # cells were listed row by row, in column order
             self.rows[u].append(int(v))
         self.state_of_row = {tuple(self.rows[u]): i for i, u in enumerate(self.S)}
@@ -160,14 +206,22 @@ class ObservationTable:
 
     def add_rows(self, words: list[Code]) -> None:
         self.S.extend(words)
-        self.fill()
+        try:
+            self.fill()
+        except _OutOfTime:  # the table stays as it was
+            del self.S[len(self.S) - len(words):]
+            raise
 
     def add_suffix(self, suffix: Code) -> None:
         if suffix in self.E:
             raise TeacherError("counterexample processing found a suffix already in the table: the teacher "
                                "answered the same word differently on two queries (is it deterministic?)")
         self.E.append(suffix)
-        self.fill()
+        try:
+            self.fill()
+        except _OutOfTime:
+            self.E.pop()
+            raise
 
     def hypothesis(self) -> Hypothesis:
         """States are the rows of ``S``; an unclosed extension (only when states are capped) goes to
@@ -259,20 +313,23 @@ class StatisticalOracle:
                     i += 1
         return out
 
-    def find_counterexample(self, teacher: SequenceTeacher, hyp: Hypothesis, deadline: float) -> Code | None:
+    def find_counterexample(self, teacher: SequenceTeacher, hyp: Hypothesis,
+                            budget: Budget | None = None) -> Code | None:
+        """A counterexample, or None; under a ``budget``, raises ``_OutOfTime`` when it runs out first."""
         k = len(teacher.alphabet)
         sample = random_words(self.rng, self.sample_size(self.n_rounds), k, self.max_length)
         self.n_rounds += 1
-        return self._first_counterexample(teacher, hyp, [self._short_words(k), self._walks(hyp, k)], sample)
+        return self._first_counterexample(teacher, hyp, [self._short_words(k), self._walks(hyp, k)], sample,
+                                          budget or Budget())
 
-    def sample_test(self, teacher: SequenceTeacher, hyp: Hypothesis) -> Code | None:
+    def sample_test(self, teacher: SequenceTeacher, hyp: Hypothesis, budget: Budget | None = None) -> Code | None:
         """The PAC sample alone (no short words, no walks): one more test of the union bound."""
         sample = random_words(self.rng, self.sample_size(self.n_rounds), len(teacher.alphabet), self.max_length)
         self.n_rounds += 1
-        return self._first_counterexample(teacher, hyp, [], sample)
+        return self._first_counterexample(teacher, hyp, [], sample, budget or Budget())
 
     def _first_counterexample(self, teacher: SequenceTeacher, hyp: Hypothesis, batches: list[list[Code]],
-                              sample: list[Code]) -> Code | None:
+                              sample: list[Code], budget: Budget) -> Code | None:
         start, size = 0, 512
         while start < len(sample):
             batches.append(sample[start:start + size])
@@ -280,8 +337,8 @@ class StatisticalOracle:
         for words in batches:
             if not words:
                 continue
+            truth = budget.query(teacher, words)
             self.n_words += len(words)
-            truth = teacher.query(words)
             wrong = np.nonzero(truth != hyp.predict(words))[0]
             if len(wrong):
                 return min((words[i] for i in wrong), key=lambda w: (len(w), w))
@@ -370,7 +427,9 @@ class WhiteBoxOracle:
         self.exhausted = False
         self._walk: tuple[list[Code], np.ndarray] | None = None
 
-    def find_counterexample(self, teacher: SequenceTeacher, hyp: Hypothesis, deadline: float) -> Code | None:
+    def find_counterexample(self, teacher: SequenceTeacher, hyp: Hypothesis,
+                            budget: Budget | None = None) -> Code | None:
+        budget = budget or Budget()
         if not isinstance(teacher, TorchSequenceTeacher):
             raise TypeError("the white-box oracle needs hidden states: wrap a torch module with "
                             "as_sequence_teacher(module, alphabet=...)")
@@ -380,8 +439,8 @@ class WhiteBoxOracle:
         for i in np.nonzero(labels != hyp.predict(words))[0]:  # breadth-first: shortest first
             if self._confirm(teacher, hyp, words[i]):
                 return words[i]
-        while time.perf_counter() < deadline:
-            outcome = self._explore(teacher, hyp, deadline)
+        while not budget.spent():
+            outcome = self._explore(teacher, hyp, budget)
             if outcome is None or isinstance(outcome, tuple):
                 return outcome
             if self.n_refinements >= self.max_refinements:
@@ -422,7 +481,7 @@ class WhiteBoxOracle:
                 self.partition.split(int(c), vecs[a], vecs[b], (vecs[a[0]], vecs[b[0]]))
                 self.n_refinements += 1
 
-    def _explore(self, teacher: TorchSequenceTeacher, hyp: Hypothesis, deadline: float) -> Code | str | None:
+    def _explore(self, teacher: TorchSequenceTeacher, hyp: Hypothesis, budget: Budget) -> Code | str | None:
         """Returns a counterexample, "refined" after a split, or None after a clean exploration."""
         self.n_explorations += 1
         k = len(teacher.alphabet)
@@ -433,7 +492,7 @@ class WhiteBoxOracle:
         hyp_states = np.array([0])
         states = teacher.initial_states(1)
         for _ in range(self.max_depth + 1):
-            if not words or time.perf_counter() >= deadline:
+            if not words or budget.spent():
                 return None
             vecs = states.detach().to("cpu").double().numpy()
             raw = teacher.labels_of_states(states)
@@ -615,7 +674,7 @@ Counterexample = tuple[Code, int, np.ndarray]  # word, the teacher's class, hypo
 
 
 def walk_counterexamples(teacher: TorchSequenceTeacher, hyp: Hypothesis, rng: np.random.Generator, length: int,
-                         want: int, max_walks: int, deadline: float) -> tuple[list[Counterexample], float]:
+                         want: int, max_walks: int, budget: Budget) -> tuple[list[Counterexample], float]:
     """Counterexamples from random walks of ``length`` symbols, every prefix of which the teacher
     labels in one pass (:meth:`~symdistill.teachers.sequence.TorchSequenceTeacher.prefix_labels`):
     each prefix where a run of disagreement with the hypothesis starts, confirmed by a membership
@@ -626,7 +685,7 @@ def walk_counterexamples(teacher: TorchSequenceTeacher, hyp: Hypothesis, rng: np
     k = len(teacher.alphabet)
     found: dict[Code, tuple[int, np.ndarray]] = {}
     walked, batch, n_wrong = 0, 256, 0
-    while len(found) < want and walked < max_walks and time.perf_counter() < deadline:
+    while len(found) < want and walked < max_walks and not budget.spent():
         m = min(batch, max_walks - walked)
         walks = rng.integers(0, k, size=(m, length))
         labels = teacher.prefix_labels(walks)
@@ -637,7 +696,7 @@ def walk_counterexamples(teacher: TorchSequenceTeacher, hyp: Hypothesis, rng: np
         n_wrong += int(wrong.sum())
         rows, ends = np.nonzero(wrong & ~np.concatenate([np.zeros((m, 1), dtype=bool), wrong[:, :-1]], axis=1))
         words = [tuple(walks[r, :e].tolist()) for r, e in zip(rows.tolist(), ends.tolist())]
-        truth = teacher.query(words)
+        truth = budget.query(teacher, words)
         for w, r, e, c in zip(words, rows.tolist(), ends.tolist(), truth.tolist()):
             if c != hyp.outputs[path[r, e]] and w not in found:
                 found[w] = (c, path[r, :e + 1])
@@ -717,6 +776,8 @@ class AutomatonLearner:
         Most partition splits of the white-box oracle.
     time_budget : float or None
         Seconds; when spent, the best hypothesis so far is returned (``stopped_ == "time_budget"``).
+        Queries near its end are asked in pieces that fit the time left (see :class:`Budget`); the
+        ``n_validation`` held-out words are asked after it.
     output : {"auto", "dfa", "moore"}
         "auto" returns a DFA when the teacher's labels are booleans (or 0/1), else a Moore machine.
     n_validation : int
@@ -803,8 +864,7 @@ class AutomatonLearner:
     def fit(self, teacher: SequenceTeacher) -> AutomatonLearner:
         """Learn an automaton from ``teacher``; returns ``self`` with ``model_`` set."""
         self._validate_params(teacher)
-        start = time.perf_counter()
-        deadline = start + self.time_budget if self.time_budget is not None else math.inf
+        budget = Budget(self.time_budget)
         queries_before = teacher.n_queries
         seeds = np.random.SeedSequence(self.random_state).spawn(3)
         hidden = self.strategy == "hidden" or (self.strategy == "auto" and teacher.has_hidden_states)
@@ -821,21 +881,21 @@ class AutomatonLearner:
         with progress_bar(self.max_states, "L* states", self.progress) as bar:
             seed_words: list[Code] = [()]
             if self.strategy != "hidden":
-                table = self._fit_lstar(teacher, oracles, lstar_cap, deadline, hypotheses, bar)
+                table = self._fit_lstar(teacher, oracles, lstar_cap, budget, hypotheses, bar)
                 seed_words = list(table.S)
                 n_lstar = len(hypotheses)
             if self.strategy == "hidden" or (hidden and self.stopped_ == "max_states" and lstar_cap < self.max_states
-                                             and time.perf_counter() < deadline):
+                                             and not budget.spent()):
                 bar.set_description("hidden-state refinement")
                 pac = next((o for o in oracles if isinstance(o, StatisticalOracle)), None) or \
                     self._statistical(np.random.default_rng(seeds[0]))
-                self._fit_hidden(teacher, seed_words, pac, np.random.default_rng(seeds[2]), deadline, hypotheses, bar)
+                self._fit_hidden(teacher, seed_words, pac, np.random.default_rng(seeds[2]), budget, hypotheses, bar)
         self.history_ = [(h.n_states, None) for h in hypotheses]
         final, self.validation_agreement_ = hypotheses[-1], None
         if self.stopped_ is not None:
             final = self._best(teacher, hypotheses, np.random.default_rng(seeds[1]))
         self.n_queries_ = teacher.n_queries - queries_before
-        self.fit_time_ = time.perf_counter() - start
+        self.fit_time_ = time.perf_counter() - budget.start
         self.oracles_ = oracles
         learner = "L*" if any(h is final for h in hypotheses[:n_lstar]) else "L* + hidden-state refinement"
         if self.strategy == "hidden":
@@ -851,12 +911,20 @@ class AutomatonLearner:
                 stacklevel=2)
         return self
 
-    def _fit_lstar(self, teacher: SequenceTeacher, oracles: list[Any], cap: int, deadline: float,
+    def _fit_lstar(self, teacher: SequenceTeacher, oracles: list[Any], cap: int, budget: Budget,
                    hypotheses: list[Hypothesis], bar: Any) -> ObservationTable:
         table = ObservationTable(teacher)
-        table.fill()
+        table.fill()  # asked whatever the budget: a hypothesis needs it
+        table.budget = budget
+        n_before = len(hypotheses)
         while True:
-            capped = self._close(table, cap)
+            try:
+                capped = self._close(table, cap)
+            except _OutOfTime:
+                self.stopped_ = "time_budget"
+                if len(hypotheses) == n_before:  # none yet: the table as it is, unclosed
+                    hypotheses.append(table.hypothesis())
+                return table
             hyp = table.hypothesis()
             hypotheses.append(hyp)
             bar.update(hyp.n_states - bar.n)
@@ -864,26 +932,30 @@ class AutomatonLearner:
             if capped:
                 self.stopped_ = "max_states"
                 return table
-            if time.perf_counter() >= deadline:
+            if budget.spent():
                 self.stopped_ = "time_budget"
                 return table
             cex = None
-            for oracle in oracles:
-                self.n_rounds_ += 1
-                cex = oracle.find_counterexample(teacher, hyp, deadline)
-                if cex is not None or time.perf_counter() >= deadline:
-                    break
-            if cex is None:
-                if time.perf_counter() >= deadline:
-                    self.stopped_ = "time_budget"
+            try:
+                for oracle in oracles:
+                    self.n_rounds_ += 1
+                    cex = oracle.find_counterexample(teacher, hyp, budget)
+                    if cex is not None or budget.spent():
+                        break
+                if cex is None:
+                    if budget.spent():
+                        self.stopped_ = "time_budget"
+                    return table
+                if hyp.n_states >= cap:
+                    self.stopped_ = "max_states"
+                    return table
+                table.add_suffix(self._suffix(teacher, hyp, cex))
+            except _OutOfTime:
+                self.stopped_ = "time_budget"
                 return table
-            if hyp.n_states >= cap:
-                self.stopped_ = "max_states"
-                return table
-            table.add_suffix(self._suffix(teacher, hyp, cex))
 
     def _fit_hidden(self, teacher: TorchSequenceTeacher, seed_words: list[Code], pac: StatisticalOracle,
-                    rng: np.random.Generator, deadline: float, hypotheses: list[Hypothesis], bar: Any) -> None:
+                    rng: np.random.Generator, budget: Budget, hypotheses: list[Hypothesis], bar: Any) -> None:
         """Hidden-state refinement (see the class docstring); sets ``stopped_``."""
         metric = behaviour_metric(teacher, rng, self.max_length)
         self.metric_ = "margin gradients" if metric is not None else "euclidean"
@@ -898,16 +970,20 @@ class AutomatonLearner:
             bar.update(min(hyp.n_states, self.max_states) - bar.n)
             bar.set_postfix(rounds=self.n_rounds_)
             self.stopped_ = "max_states" if hyp.n_states >= self.max_states else "time_budget"
-            if hyp.n_states >= self.max_states or time.perf_counter() >= deadline:
+            if hyp.n_states >= self.max_states or budget.spent():
                 return
             self.n_rounds_ += 1
-            found, rate = walk_counterexamples(teacher, hyp, rng, self.max_length,
-                                               want=max(32, hyp.n_states // _ROUND_SHARE),
-                                               max_walks=_WALKS_PER_TEST * pac.sample_size(pac.n_rounds),
-                                               deadline=deadline)
-            if (rate <= self.epsilon or not found) and time.perf_counter() < deadline:
+            try:
+                found, rate = walk_counterexamples(teacher, hyp, rng, self.max_length,
+                                                   want=max(32, hyp.n_states // _ROUND_SHARE),
+                                                   max_walks=_WALKS_PER_TEST * pac.sample_size(pac.n_rounds),
+                                                   budget=budget)
                 # the walks say the hypothesis may be good enough: the PAC test (fresh i.i.d. words) decides
-                cex = pac.sample_test(teacher, hyp)
+                test = (rate <= self.epsilon or not found) and not budget.spent()
+                cex = pac.sample_test(teacher, hyp, budget) if test else None
+            except _OutOfTime:
+                return  # stopped_ says time_budget
+            if test:
                 if cex is None:
                     self.stopped_ = None
                     return
