@@ -425,3 +425,58 @@ def test_a_categorical_features_bounds_are_its_codes():
                    value=[[1, 0], [1, 0], [0, 1]], left_categories=[[0, 1], None, None])
     verdict = sd.verify(tree, "prediction == 'a'", backend="direct")
     assert not verdict.holds and verdict.counterexample.row["c"] == "r"
+
+
+def _tables_of(df):
+    """``df`` as a pyarrow Table, a pyarrow RecordBatch and a polars DataFrame (those installed)."""
+    tables = []
+    pa = pytest.importorskip("pyarrow")
+    tables += [pa.Table.from_pandas(df, preserve_index=False), pa.RecordBatch.from_pandas(df, preserve_index=False)]
+    try:
+        import polars as pl
+    except ImportError:
+        pass
+    else:
+        tables.append(pl.from_pandas(df))
+    return tables
+
+
+def test_pyarrow_tables_and_polars_frames_are_read_by_column_name():
+    """NumPy read a pyarrow Table or a polars DataFrame as an array: the features were x0, x1, ... (the
+    names lost), a string column was refused ("should be numeric but holds 'red'"), and a model given
+    the same table with its columns in another order predicted from the wrong columns, silently."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"x": rng.uniform(size=300), "colour": rng.choice(["red", "blue"], 300),
+                       "n": rng.integers(0, 5, 300)})
+    seen = []
+
+    def teacher(X):
+        seen.append(type(X).__name__)
+        return ((X["colour"] == "red") & (X["x"] > 0.5) | (X["n"] > 3)).astype(int).to_numpy()
+
+    reference = sd.distill(teacher, df, max_size=6, random_state=0, n_samples=1000)
+    for table in _tables_of(df):
+        seen.clear()
+        tree = sd.distill(teacher, table, max_size=6, random_state=0, n_samples=1000)
+        assert tree.domain.feature_names == ["x", "colour", "n"] and set(seen) == {"DataFrame"}
+        assert tree.to_json() == reference.to_json()  # the model of table.to_pandas(), rows and all
+        reordered = table.select(["n", "x", "colour"])
+        assert np.array_equal(tree.predict(reordered), reference.predict(df))
+        assert float(sd.fidelity(tree, teacher, reordered)) == float(sd.fidelity(reference, teacher, df))
+        with pytest.raises(DataError, match=r"missing \['n'\]"):
+            tree.predict(table.select(["x", "colour"]))
+
+
+def test_a_polars_series_is_one_row_as_its_values_are():
+    """encode took a polars Series for a pandas one and asked for its index: AttributeError."""
+    pl = pytest.importorskip("polars")
+    tree = sd.distill(lambda X: X[:, 0] > 0.5, np.random.default_rng(0).uniform(size=(100, 2)), max_size=2,
+                      random_state=0, n_samples=300)
+    assert tree.predict(pl.Series([0.7, 0.1])).tolist() == tree.predict(np.array([[0.7, 0.1]])).tolist()
+
+
+def test_a_polars_lazy_frame_is_refused_by_name():
+    pl = pytest.importorskip("polars")
+    with pytest.raises(DataError, match=r"polars LazyFrame.*X\.collect\(\)"):
+        Domain.from_data(pl.LazyFrame({"x": [1.0, 2.0]}))

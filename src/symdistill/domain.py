@@ -155,9 +155,11 @@ class Domain:
     ) -> Domain:
         """Infer the schema from data: names, kinds and observed bounds.
 
-        ``X`` is a 2-D NumPy array or a pandas DataFrame. DataFrame columns of category, object,
-        string or bool dtype are categorical (bool columns binary); ``categorical`` names more.
+        ``X`` is a 2-D NumPy array or a pandas DataFrame (a pyarrow Table or RecordBatch, or a polars
+        DataFrame, is read as its ``to_pandas()``). DataFrame columns of category, object, string or
+        bool dtype are categorical (bool columns binary); ``categorical`` names more.
         """
+        X = _as_pandas(X)
         if _is_dataframe(X):
             return cls._from_dataframe(X, categorical)
         arr = _as_2d_array(X)
@@ -262,7 +264,8 @@ class Domain:
     # -- conversion ----------------------------------------------------------------------------
     def encode(self, X: Any, *, check_bounds: bool = False) -> np.ndarray:
         """User rows -> validated float matrix (categories as codes). Errors name the column."""
-        if type(X).__name__ == "Series" and hasattr(X, "to_frame") and _series_is_named_row(X):
+        X = _as_pandas(X)
+        if type(X).__name__ == "Series" and hasattr(X, "index") and _series_is_named_row(X):
             # One row labelled by feature (``df.iloc[0]``): matched by name, as a DataFrame's columns are.
             X = X.to_frame().T.infer_objects()
         if _is_dataframe(X):
@@ -487,6 +490,23 @@ def _series_is_named_row(X: Any) -> bool:
     """Whether a pandas Series is one row whose index labels its values (not positions 0..n-1)."""
     index = list(X.index)
     return not index == list(range(len(index)))
+
+
+def _as_pandas(X: Any) -> Any:
+    """A pyarrow Table or RecordBatch, or a polars DataFrame, as the pandas DataFrame its ``to_pandas()``
+    gives, so that its columns are read by name (NumPy reads them as an array, by position); other
+    data as it is."""
+    module, kind = (type(X).__module__ or "").split(".")[0], type(X).__name__
+    if (module, kind) == ("polars", "LazyFrame"):
+        raise DataError("the data is a polars LazyFrame, a query not yet run: pass X.collect()")
+    if (module, kind) not in (("pyarrow", "Table"), ("pyarrow", "RecordBatch"), ("polars", "DataFrame")):
+        return X
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        raise DataError(f"reading a {module} {kind} needs pandas (symdistill reads it as X.to_pandas()): "
+                        "pip install 'symdistill[pandas]'") from None
+    return X.to_pandas()
 
 
 def _is_dataframe(X: Any) -> bool:
