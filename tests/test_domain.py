@@ -480,3 +480,38 @@ def test_a_polars_lazy_frame_is_refused_by_name():
     pl = pytest.importorskip("polars")
     with pytest.raises(DataError, match=r"polars LazyFrame.*X\.collect\(\)"):
         Domain.from_data(pl.LazyFrame({"x": [1.0, 2.0]}))
+
+
+def test_an_array_column_of_numbers_and_strings_declared_categorical_is_read_as_a_dataframe_column_is():
+    """np.unique cannot order 3 against 'u': the array was refused ('cannot be ordered as categories
+    (int, str)') where the same column in a DataFrame is categorical, numbers before strings."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    X = np.empty((200, 2), dtype=object)
+    X[:, 0] = rng.uniform(size=200)
+    X[:, 1] = rng.choice(np.array(["u", 3, 1.5, "a"], dtype=object), 200)
+    dom = Domain.from_data(X, categorical=[1])
+    assert dom.features[1].categories == (1.5, 3, "a", "u")
+    assert dom.features[1].categories == Domain.from_data(pd.DataFrame(X[:, 1:], columns=["x1"])).features[0].categories
+    assert dom.decode(dom.encode(X))[:, 1].tolist() == X[:, 1].tolist()
+    teacher = lambda X: np.array([v == "u" or v == 3 for v in X[:, 1]]).astype(int)  # noqa: E731
+    tree = sd.distill(teacher, X, categorical=[1], max_size=4, random_state=0, n_samples=500)
+    assert float(sd.fidelity(tree, teacher, X)) == 1.0
+    assert sd.load(tree.to_json()).predict(X).tolist() == tree.predict(X).tolist()
+
+
+@pytest.mark.parametrize("dtype", ["string", object])
+def test_a_missing_category_to_predict_is_called_missing(dtype):
+    """pandas' NA in a string column was 'unknown category <NA>', as if it were a value."""
+    pd = pytest.importorskip("pandas")
+    dom = Domain.from_data(pd.DataFrame({"s": ["x", "y"], "a": [0.5, 0.1]}))
+    with pytest.raises(DataError, match=r"column 's' has a missing value \(<NA>\) in row 1$"):
+        dom.encode(pd.DataFrame({"s": pd.Series(["x", pd.NA], dtype=dtype), "a": [0.5, 0.1]}))
+
+
+def test_missing_values_of_nullable_columns_are_reported_with_their_first_row():
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"n": pd.array([1, 2, None, None], dtype="Int64"), "a": [0.5, 0.1, 0.2, 0.3]},
+                      index=[10, 11, 12, 13])
+    with pytest.raises(DataError, match=r"column 'n' has 2 missing values \(NaN, None or NA, first in row 2\)"):
+        Domain.from_data(df)

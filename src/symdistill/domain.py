@@ -97,7 +97,7 @@ class Feature:
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"name": self.name, "kind": self.kind, "lower": self.lower, "upper": self.upper}
         if self.categories:
-            d["categories"] = [c.item() if isinstance(c, np.generic) else c for c in self.categories]
+            d["categories"] = [_plain(c) for c in self.categories]
         return d
 
     @classmethod
@@ -177,19 +177,17 @@ class Domain:
         for j, name in enumerate(feature_names):
             col = arr[:, j]
             if j in cat_idx:
-                missing = [i for i, v in enumerate(col) if v is None or (isinstance(v, float) and v != v)]
+                missing = [i for i, v in enumerate(col) if is_missing(v)]
                 if missing:
                     raise DataError(f"column {name!r} has {len(missing)} missing values (None or NaN, first in row "
                                     f"{missing[0]}); fill or drop them first")
                 try:
-                    values = np.unique(col)
-                except TypeError:
+                    cats = tuple(np.unique(col).tolist())
+                except TypeError:  # numbers and strings, say: ordered as a DataFrame's object column is
                     if not all(_hashable(v) for v in col):
                         raise _unhashable_cell(col, name) from None
-                    kinds = sorted({type(v).__name__ for v in col})
-                    raise DataError(f"column {name!r} holds values that cannot be ordered as categories "
-                                    f"({', '.join(kinds)})") from None
-                feats.append(Feature(name, "categorical", 0.0, float(len(values) - 1), tuple(values.tolist())))
+                    cats = _sorted_categories(dict.fromkeys(_plain(v) for v in col), name)
+                feats.append(Feature(name, "categorical", 0.0, float(len(cats) - 1), cats))
                 continue
             col = _numeric_column(col, name)
             feats.append(_numeric_feature(name, col))
@@ -209,13 +207,14 @@ class Domain:
         for j, name in enumerate(names):
             s = df.iloc[:, j]
             if s.isna().any():
-                raise DataError(f"column {name!r} has {int(s.isna().sum())} missing values (NaN); fill or drop them first")
+                raise DataError(f"column {name!r} has {int(s.isna().sum())} missing values (NaN, None or NA, first in "
+                                f"row {int(np.argmax(s.isna().to_numpy()))}); fill or drop them first")
             if isinstance(s.dtype, pd.CategoricalDtype):
                 cats = tuple(s.cat.categories.tolist())
                 feats.append(Feature(name, "categorical", 0.0, float(len(cats) - 1), cats))
             elif j in cat_idx or s.dtype == object or pd.api.types.is_string_dtype(s.dtype) or \
                     _is_arrow_dictionary(s.dtype):
-                cats = _sorted_categories(s, name)
+                cats = _column_categories(s, name)
                 feats.append(Feature(name, "categorical", 0.0, float(len(cats) - 1), cats))
             elif pd.api.types.is_bool_dtype(s.dtype):
                 feats.append(Feature(name, "binary", 0.0, 1.0))
@@ -400,7 +399,7 @@ _NOT_JSON = object()  # a column label that JSON cannot hold as itself
 def _json_label(label: Any, name: str) -> Any:
     """``label`` as a JSON value that reads back as the same label of the column named ``name``
     (str, int, finite float or bool), else ``_NOT_JSON``."""
-    value = label.item() if isinstance(label, np.generic) else label
+    value = _plain(label)
     if isinstance(value, float) and not math.isfinite(value):
         return _NOT_JSON
     if isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**64:
@@ -612,13 +611,19 @@ def _hashable(v: Any) -> bool:
         return False
 
 
-def _sorted_categories(s: Any, name: str) -> tuple:
+def _column_categories(s: Any, name: str) -> tuple:
+    """The categories of DataFrame column ``s``, sorted."""
     try:
         # Equal values are one category, as the encoding's lookup (a dict) sees them: pyarrow keeps
         # 0.0 and -0.0 apart in unique(), and a domain listing both would not load back.
-        values = list(dict.fromkeys(s.unique().tolist()))
+        values = dict.fromkeys(s.unique().tolist())
     except TypeError:
         raise _unhashable_cell(s, name) from None
+    return _sorted_categories(values, name)
+
+
+def _sorted_categories(values: Any, name: str) -> tuple:
+    """Distinct ``values`` in order: by type, then by value (numbers before strings)."""
     try:
         return tuple(sorted(values, key=lambda v: (str(type(v)), v)))
     except TypeError:
@@ -667,6 +672,18 @@ def _numeric_column(col: Any, name: str) -> np.ndarray:
     return vals
 
 
+def _plain(v: Any) -> Any:
+    """A NumPy scalar as the Python value it holds; other values as they are."""
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def is_missing(v: Any) -> bool:
+    """None, NaN (float or NumPy) and pandas' NA / NaT: a missing value, not a value."""
+    if v is None or type(v).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(v, (float, np.floating)) and v != v
+
+
 def _is_number(v: Any) -> bool:
     try:
         float(v)
@@ -689,14 +706,14 @@ def _encode_categories(col: Any, f: Feature) -> np.ndarray:
     lookup = {c: i for i, c in enumerate(f.categories)}
     out = np.empty(len(col), dtype=float)
     for i, v in enumerate(col):
-        key = v.item() if isinstance(v, np.generic) else v
+        key = _plain(v)
         try:
             code = lookup.get(key)
         except TypeError:  # a list, dict, ... in the cell
             raise _unhashable_cell(col, f.name) from None
         if code is None:
-            if isinstance(key, float) and key != key:
-                raise DataError(f"column {f.name!r} has a missing value (NaN) in row {i}")
+            if is_missing(key):
+                raise DataError(f"column {f.name!r} has a missing value ({key}) in row {i}")
             raise DataError(
                 f"column {f.name!r} has unknown category {key!r} in row {i}; known categories: {list(f.categories)[:10]}"
             )

@@ -13,6 +13,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .._errors import TeacherError, UnknownClassError, exception_text
+from ..domain import is_missing
 
 TASKS = ("classification", "regression")
 
@@ -341,20 +342,13 @@ def _take(X: Any, idx: Any) -> Any:
     return X[idx]
 
 
-def _is_missing(v: Any) -> bool:
-    """None, NaN (float or NumPy) and pandas' NA / NaT: not a label."""
-    if v is None or type(v).__name__ in ("NAType", "NaTType"):
-        return True
-    return isinstance(v, (float, np.floating)) and v != v
-
-
 def _check_labels(labels: np.ndarray, name: str) -> None:
     """Reject labels that cannot name a class: None, NaN and complex numbers (object arrays only:
     arrays of strings, booleans or integers cannot hold them)."""
     if labels.dtype.kind != "O":
         return
     for i, v in enumerate(labels):
-        if _is_missing(v):
+        if is_missing(v):
             what = "None" if v is None else "NaN" if isinstance(v, (float, np.floating)) else repr(v)
             raise TeacherError(f"{name} returned {what} as the label of row {i}; a teacher must answer every row "
                                "with a label (NaN and None are not labels)")
@@ -391,7 +385,7 @@ def _check_classes(classes: Any) -> np.ndarray:
         raise ValueError("classes is empty: pass at least one label, or None to infer them")
     keys = [c.item() if isinstance(c, np.generic) else c for c in arr]
     for c in keys:
-        if _is_missing(c):
+        if is_missing(c):
             raise ValueError(f"classes holds {c!r}, which is not a label")
         try:
             hash(c)
