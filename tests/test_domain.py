@@ -515,3 +515,33 @@ def test_missing_values_of_nullable_columns_are_reported_with_their_first_row():
                       index=[10, 11, 12, 13])
     with pytest.raises(DataError, match=r"column 'n' has 2 missing values \(NaN, None or NA, first in row 2\)"):
         Domain.from_data(df)
+
+
+def _structured(n):
+    X = np.zeros(n, dtype=[("age", float), ("children", int)])
+    X["age"], X["children"] = np.linspace(20, 60, n), np.arange(n) % 3
+    return X
+
+
+@pytest.mark.parametrize("make", [_structured, lambda n: _structured(n).view(np.recarray)])
+def test_a_structured_array_is_refused_by_name(make):
+    """A structured (or record) array is 1-D to NumPy: fitting said 'got an array of shape (200,)', and
+    a model with two features took a structured array of two rows for one row of two records
+    ('should be numeric but holds np.void((20.0, 0), ...)')."""
+    tree = sd.distill(lambda X: X[:, 0] > 40, np.c_[np.linspace(20, 60, 50), np.arange(50) % 3], max_size=2,
+                      random_state=0, n_samples=200)
+    message = r"structured array \(fields age, children\).*pandas\.DataFrame\(X\)"
+    with pytest.raises(DataError, match=message):
+        sd.distill(lambda X: X[:, 0] > 40, make(200), max_size=2)
+    with pytest.raises(DataError, match=message):
+        tree.predict(make(2))
+
+
+def test_one_dimensional_data_gets_the_reshape_it_needs():
+    one_feature = sd.distill(lambda X: X[:, 0] > 0.5, np.linspace(0, 1, 50).reshape(-1, 1), max_size=2,
+                             random_state=0, n_samples=200)
+    with pytest.raises(DataError, match=r"1-D array of shape \(50,\): for one feature pass X\.reshape\(-1, 1\)"):
+        sd.distill(lambda X: X[:, 0] > 0.5, np.linspace(0, 1, 50), max_size=2)
+    with pytest.raises(DataError, match=r"got shape \(3,\) \(one value a row: X\.reshape\(-1, 1\)\)"):
+        one_feature.predict(np.array([0.1, 0.6, 0.9]))
+    assert one_feature.predict(np.array([0.9])).tolist() == one_feature.predict(np.array([[0.9]])).tolist()

@@ -284,7 +284,9 @@ class Domain:
             if arr.ndim == 1 and arr.size == self.n_features:
                 arr = arr.reshape(1, -1)
             if arr.ndim != 2:
-                raise DataError(f"expected a 2-D array of shape (n_rows, {self.n_features}), got shape {arr.shape}")
+                hint = " (one value a row: X.reshape(-1, 1))" if arr.ndim == 1 and self.n_features == 1 else ""
+                raise DataError(f"expected a 2-D array of shape (n_rows, {self.n_features}) or one row of "
+                                f"{self.n_features} values, got shape {arr.shape}{hint}")
             if arr.shape[1] != self.n_features:
                 raise DataError(
                     f"expected {self.n_features} features ({', '.join(self.feature_names[:6])}"
@@ -527,6 +529,11 @@ def _read_array(X: Any, dtype: Any = None) -> np.ndarray:
         what = "None" if X is None else "an iterator" if hasattr(X, "__next__") else f"a {type(X).__name__}"
         raise DataError(f"the data is {what}, not rows: pass a 2-D array, a list of rows or a DataFrame"
                         + (" (list(...) of the iterator's rows)" if hasattr(X, "__next__") else ""))
+    fields = getattr(getattr(X, "dtype", None), "names", None)
+    if fields:
+        raise DataError(f"the data is a structured array (fields {', '.join(fields)}), not 2-D rows: pass "
+                        "pandas.DataFrame(X) to read the fields by name, or "
+                        "numpy.lib.recfunctions.structured_to_unstructured(X) with feature_names=[...]")
     if np.ma.isMaskedArray(X) and np.ma.count_masked(X):
         raise DataError(f"the data is a masked array with {np.ma.count_masked(X)} masked cells; symdistill "
                         "would read the values under the mask: fill or drop them first (X.filled(...))")
@@ -538,6 +545,9 @@ def _read_array(X: Any, dtype: Any = None) -> np.ndarray:
 
 def _as_2d_array(X: Any) -> np.ndarray:
     arr = _read_array(X)
+    if arr.ndim == 1:
+        raise DataError(f"expected 2-D data (rows x features), got a 1-D array of shape {arr.shape}: for one "
+                        "feature pass X.reshape(-1, 1), for one row X.reshape(1, -1)")
     if arr.ndim != 2:
         raise DataError(f"expected 2-D data (rows x features), got an array of shape {arr.shape}")
     if arr.shape[1] == 0:
