@@ -545,3 +545,35 @@ def test_one_dimensional_data_gets_the_reshape_it_needs():
     with pytest.raises(DataError, match=r"got shape \(3,\) \(one value a row: X\.reshape\(-1, 1\)\)"):
         one_feature.predict(np.array([0.1, 0.6, 0.9]))
     assert one_feature.predict(np.array([0.9])).tolist() == one_feature.predict(np.array([[0.9]])).tolist()
+
+
+@pytest.mark.parametrize("categorical", [None, [1]])
+def test_a_bool_or_integer_array_reaches_the_teacher_in_its_dtype(categorical):
+    """The teacher got float64 rows whatever the array: a teacher of bools (``X[:, 0] & ~X[:, 1]``) or
+    one that indexes with its integer inputs (an embedding table) failed on the user's own rows
+    ('ufunc invert not supported', 'arrays used as indices must be of integer type')."""
+    import json
+
+    rng = np.random.default_rng(0)
+    flags = rng.random((300, 3)) > 0.5
+    codes = np.c_[rng.integers(0, 6, 300), rng.integers(0, 3, 300)].astype(np.uint8)
+    table = np.array([0.0, 5.0, 1.0, 7.0, 2.0, 9.0])
+    cases = [(flags, lambda X: X[:, 0] & ~X[:, 1]), (codes, lambda X: table[X[:, 0]] + X[:, 1] > 4)]
+    for X, teacher in cases:
+        seen = []
+        tree = sd.distill(lambda X: seen.append(X.dtype) or teacher(X), X, max_size=8, random_state=0,
+                          n_samples=600, categorical=categorical)
+        assert set(seen) == {X.dtype}
+        assert float(sd.fidelity(tree, teacher, X)) == 1.0
+        loaded = sd.load(tree.to_json())
+        assert loaded.domain.array_dtype == X.dtype.name and json.loads(tree.to_json())["domain"]["array_dtype"]
+        assert float(sd.fidelity(loaded, teacher, X)) == 1.0
+
+
+def test_integers_that_do_not_fit_the_array_dtype_reach_the_teacher_in_64_bits():
+    dom = Domain.from_data(np.array([[0], [200]], dtype=np.uint8))
+    assert dom.decode(np.array([[3.0], [200.0]])).dtype == np.uint8
+    back = dom.decode(np.array([[-1.0], [300.0]]))  # cast to uint8 they would wrap around to 255 and 44
+    assert back.dtype == np.int64 and back[:, 0].tolist() == [-1, 300]
+    floats = Domain.from_data(np.array([[0.5], [2.0]], dtype=np.float32))
+    assert floats.array_dtype == "" and "array_dtype" not in floats.to_dict()

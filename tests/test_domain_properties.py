@@ -202,8 +202,11 @@ def test_encode_decode_and_json_of_arrays(arr):
     X, categorical = arr
     dom, Z, back = _round_trip(X, categorical)
     assert back.shape == X.shape and back.tolist() == X.tolist()
-    assert all(type(b) is type(x.item() if isinstance(x, np.generic) else x)
-               for j in categorical for b, x in zip(back[:, j], X[:, j]))
+    if X.dtype.kind in "biu":  # the teacher gets the rows of a bool or integer array in its dtype
+        assert back.dtype == X.dtype
+    else:
+        assert all(type(b) is type(x.item() if isinstance(x, np.generic) else x)
+                   for j in categorical for b, x in zip(back[:, j], X[:, j]))
     loaded = _reloaded(dom)
     assert loaded == dom and loaded.input_format == "array"
     assert [f.categories for f in loaded.features] == [f.categories for f in dom.features]

@@ -204,6 +204,13 @@ CASES = [
     ("tree_df", _set(("domain", "column_labels"), {"0": 0}), "'column_labels' should be a list"),
     ("tree_df", _set(("domain", "column_labels"), [0, "b"]), "'column_labels' should have one entry per feature"),
     ("tree", _set(("domain", "column_dtypes"), ["float64"] * 4), "only for input_format 'dataframe'"),
+    # the dtype of a bool or integer array
+    ("tree", _set(("domain", "array_dtype"), "float64"), "'array_dtype' should be the name of a bool or integer"),
+    ("tree", _set(("domain", "array_dtype"), "i8"), "'array_dtype' should be the name of a bool or integer"),
+    ("tree", _set(("domain", "array_dtype"), 8), "'array_dtype' should be the name of a bool or integer"),
+    ("tree", _set(("domain", "array_dtype"), "bool"), "'array_dtype' is bool, but a feature is neither binary"),
+    ("tree", _set(("domain", "array_dtype"), "int64"), "categories other than whole numbers"),
+    ("tree_df", _set(("domain", "array_dtype"), "bool"), "'array_dtype' is only for input_format 'array'"),
     ("rules", _set(("domain", "column_labels"), ["a", "b", "c", "d"]), "only for input_format 'dataframe'"),
     # linear: hinge fields
     ("linear", _set(("terms", 2, 0, "direction"), True), "direction should be 1 or -1"),

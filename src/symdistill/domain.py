@@ -130,6 +130,8 @@ class Domain:
     column_dtypes: tuple = field(default=(), compare=False)
     # The DataFrame's own column labels (0, 1, ... stay ints; feature names are their strings).
     column_labels: tuple = field(default=(), compare=False)
+    # The dtype of a bool or integer array ("bool", "int64", "uint8", ...): the teacher gets its rows in it.
+    array_dtype: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         names = [f.name for f in self.features]
@@ -144,6 +146,12 @@ class Domain:
                 raise ValueError(f"'{key}' should have one entry per feature ({len(names)}), got {len(given)}")
             if given and self.input_format != "dataframe":
                 raise ValueError(f"'{key}' is only for input_format 'dataframe', not {self.input_format!r}")
+        if self.array_dtype:
+            if self.input_format != "array":
+                raise ValueError(f"'array_dtype' is only for input_format 'array', not {self.input_format!r}")
+            problem = _array_dtype_problem(self.array_dtype, self.features)
+            if problem:
+                raise ValueError(f"'array_dtype' {problem}, got {reprlib.repr(self.array_dtype)}")
 
     # -- construction --------------------------------------------------------------------------
     @classmethod
@@ -191,7 +199,7 @@ class Domain:
                 continue
             col = _numeric_column(col, name)
             feats.append(_numeric_feature(name, col))
-        return cls(tuple(feats), "array")
+        return cls(tuple(feats), "array", array_dtype=arr.dtype.name if arr.dtype.kind in "biu" else "")
 
     @classmethod
     def _from_dataframe(cls, df: Any, categorical: Sequence[str | int] | None) -> Domain:
@@ -316,11 +324,12 @@ class Domain:
         """Encoded rows -> the teacher's input format (array, or DataFrame with the original values)."""
         if self.input_format == "array":
             if not _has_categorical(self):
-                return Z
+                return _in_array_dtype(Z, self.array_dtype) if self.array_dtype else Z
             out = np.empty(Z.shape, dtype=object)
             for j, f in enumerate(self.features):
-                out[:, j] = _decode_categories(Z[:, j], f) if f.is_categorical else Z[:, j]
-            return out
+                out[:, j] = _decode_categories(Z[:, j], f) if f.is_categorical else \
+                    np.rint(Z[:, j]) if self.array_dtype else Z[:, j]
+            return _in_array_dtype(out, self.array_dtype) if self.array_dtype else out
         import pandas as pd
 
         columns = []
@@ -365,6 +374,8 @@ class Domain:
         labels = [_json_label(c, f.name) for c, f in zip(self.column_labels, self.features)]
         if labels and all(c is not _NOT_JSON for c in labels) and not all(isinstance(c, str) for c in labels):
             d["column_labels"] = labels
+        if self.array_dtype:
+            d["array_dtype"] = self.array_dtype
         return d
 
     @classmethod
@@ -378,6 +389,11 @@ class Domain:
                     raise ModelFormatError(f"malformed domain: '{key}' should be a list, one entry per feature, "
                                            f"got {reprlib.repr(d[key])}")
                 columns[key] = tuple(d[key])
+        if "array_dtype" in d:
+            if not isinstance(d["array_dtype"], str) or not d["array_dtype"]:
+                raise ModelFormatError(f"malformed domain: 'array_dtype' should be the name of a bool or integer "
+                                       f"NumPy dtype, got {reprlib.repr(d['array_dtype'])}")
+            columns["array_dtype"] = d["array_dtype"]
         try:
             domain = cls(tuple(Feature.from_dict(f) for f in d["features"]), d.get("input_format", "array"),
                          **columns)
@@ -731,6 +747,43 @@ def _encode_categories(col: Any, f: Feature) -> np.ndarray:
     return out
 
 
+def _array_dtype_problem(name: str, features: Sequence[Feature]) -> str | None:
+    """Why the teacher cannot get rows of ``features`` as an array of dtype ``name``, or None."""
+    try:
+        kind = np.dtype(name).kind  # parses the name only
+    except TypeError:
+        kind = ""
+    if kind not in "biu" or name != np.dtype(name).name:
+        return "should be the name of a bool or integer NumPy dtype (bool, int64, uint8, ...)"
+    if kind == "b" and any(f.kind != "binary" and not all(isinstance(c, bool) for c in f.categories)
+                           for f in features):
+        return "is bool, but a feature is neither binary nor of categories True and False"
+    if kind in "iu" and any(isinstance(c, bool) or not isinstance(c, int) for f in features for c in f.categories):
+        return "is an integer dtype, but a categorical feature has categories other than whole numbers"
+    return None
+
+
+def _in_array_dtype(values: np.ndarray, dtype: str) -> np.ndarray:
+    """Rows for the teacher of a bool or integer array in its dtype: values above 0.5 are True; whole
+    numbers rounded, in 64 bits where one does not fit the dtype (as ``_integer_column`` widens).
+    ``values`` is floats, or objects: floats already rounded and categories (ints, held exactly)."""
+    if dtype == "bool":
+        return np.asarray(values, dtype=float) > 0.5
+    return _rounded_in(values, (dtype, "int64"))[0]
+
+
+def _rounded_in(z: np.ndarray, names: Sequence[str]) -> tuple[np.ndarray, str | None]:
+    """``z`` rounded (an object array of whole numbers as it is), in the first of the integer dtypes
+    ``names`` that holds every value, and that dtype's name; as it is, and None, where none does
+    (casting would wrap a value around)."""
+    v = z if z.dtype == object else np.rint(z)
+    for name in names:
+        info = np.iinfo(np.dtype(name.lower()))
+        if not v.size or (v.min() >= info.min and v.max() < float(info.max) + 1):
+            return v.astype(name.lower()), name
+    return v, None
+
+
 def _integer_column(z: np.ndarray, dtype: str) -> Any:
     """``z`` rounded, in the column's integer dtype (``int8``, ``uint16``, nullable ``Int64``, ...); in
     64 bits where a value does not fit that dtype (a row shifted below 0 in a ``uint8`` column), since
@@ -743,16 +796,13 @@ def _integer_column(z: np.ndarray, dtype: str) -> Any:
     """
     import pandas as pd
 
-    v = np.rint(z)
     base, arrow = _arrow_base(dtype)
-    for name in (base, "Int64" if base[0] in "IU" else "int64"):
-        info = np.iinfo(np.dtype(name.lower()))
-        if not len(v) or (v.min() >= info.min and v.max() < float(info.max) + 1):
-            out = v.astype(name.lower())
-            if arrow:
-                return pd.array(out, dtype=f"{name.lower()}[pyarrow]")
-            return pd.array(out, dtype=name) if name[0] in "IU" else out
-    return v
+    out, name = _rounded_in(z, (base, "Int64" if base[0] in "IU" else "int64"))
+    if name is None:
+        return out
+    if arrow:
+        return pd.array(out, dtype=f"{name.lower()}[pyarrow]")
+    return pd.array(out, dtype=name) if name[0] in "IU" else out
 
 
 def _arrow_base(dtype: str) -> tuple[str, bool]:
