@@ -201,6 +201,8 @@ CASES = [
     ("tree_df", _set(("domain", "column_dtypes"), "bool"), "'column_dtypes' should be a list"),
     ("tree_df", _set(("domain", "column_labels", 0), "zero"), r"'column_labels\[0\]' .* feature's name '0'"),
     ("tree_df", _set(("domain", "column_labels", 0), [0]), r"'column_labels\[0\]'"),
+    ("tree_df", _set(("domain", "column_labels", 0), [[0]]), r"'column_labels\[0\]'"),
+    ("tree_df", _set(("domain", "column_labels", 0), ["0", None]), r"'column_labels\[0\]'"),
     ("tree_df", _set(("domain", "column_labels"), {"0": 0}), "'column_labels' should be a list"),
     ("tree_df", _set(("domain", "column_labels"), [0, "b"]), "'column_labels' should have one entry per feature"),
     ("tree", _set(("domain", "column_dtypes"), ["float64"] * 4), "only for input_format 'dataframe'"),

@@ -350,15 +350,21 @@ class Domain:
                 columns.append(Z[:, j])
         # Built by position: labels such as 1 and True are equal as dict keys and would merge.
         out = pd.DataFrame(dict(enumerate(columns)))
-        out.columns = [self.column_labels[j] if j < len(self.column_labels) else f.name
-                       for j, f in enumerate(self.features)]
+        labels = [self.column_labels[j] if j < len(self.column_labels) else f.name
+                  for j, f in enumerate(self.features)]
+        if all(isinstance(c, tuple) for c in labels) and len({len(c) for c in labels}) == 1:
+            out.columns = pd.MultiIndex.from_tuples(labels)  # (a list of tuples would be an Index of tuples)
+        else:
+            out.columns = labels
         return out
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data. A DataFrame-made domain adds ``column_dtypes`` and, when some column label is
         not a string (ints 0, 1, ...), ``column_labels``, so a loaded model hands the teacher the
-        columns it was trained on; labels of other kinds than str, int, float and bool are not
-        saved, and the loaded model labels those columns with the feature names.
+        columns it was trained on (a MultiIndex's tuples as lists); labels of other kinds than str,
+        int, float and bool, or tuples of them, are not saved, and the loaded model labels those
+        columns with the feature names. An array-made domain adds ``array_dtype`` for a bool or
+        integer array.
 
         >>> import pandas as pd
         >>> Domain.from_data(pd.DataFrame({0: [1.5, 2.0], 1: [True, False]})).to_dict()["column_labels"]
@@ -388,7 +394,9 @@ class Domain:
                 if not isinstance(d[key], list):
                     raise ModelFormatError(f"malformed domain: '{key}' should be a list, one entry per feature, "
                                            f"got {reprlib.repr(d[key])}")
-                columns[key] = tuple(d[key])
+                # a MultiIndex's labels are lists in JSON
+                columns[key] = tuple(tuple(c) if isinstance(c, list) and key == "column_labels" else c
+                                     for c in d[key])
         if "array_dtype" in d:
             if not isinstance(d["array_dtype"], str) or not d["array_dtype"]:
                 raise ModelFormatError(f"malformed domain: 'array_dtype' should be the name of a bool or integer "
@@ -416,14 +424,25 @@ _NOT_JSON = object()  # a column label that JSON cannot hold as itself
 
 def _json_label(label: Any, name: str) -> Any:
     """``label`` as a JSON value that reads back as the same label of the column named ``name``
-    (str, int, finite float or bool), else ``_NOT_JSON``."""
+    (str, int, finite float or bool; a tuple of those, a MultiIndex's label, as a list), else
+    ``_NOT_JSON``."""
+    value = _plain(label)
+    if isinstance(value, tuple):
+        parts = tuple(_json_scalar(v) for v in value)
+        return list(parts) if _NOT_JSON not in parts and str(parts) == name else _NOT_JSON
+    value = _json_scalar(value)
+    return value if value is not _NOT_JSON and str(value) == name else _NOT_JSON
+
+
+def _json_scalar(label: Any) -> Any:
+    """``label`` as a JSON string, number or bool that reads back as itself, else ``_NOT_JSON``."""
     value = _plain(label)
     if isinstance(value, float) and not math.isfinite(value):
         return _NOT_JSON
     if isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**64:
         return _NOT_JSON
-    if not isinstance(value, (str, int, float, bool)) or str(value) != name:
-        return _NOT_JSON  # a tuple, a Timestamp, a float32 whose text changes as a Python float, ...
+    if not isinstance(value, (str, int, float, bool)):
+        return _NOT_JSON  # a Timestamp, a list, ...
     return value
 
 
