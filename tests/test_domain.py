@@ -542,6 +542,9 @@ def test_one_dimensional_data_gets_the_reshape_it_needs():
                              random_state=0, n_samples=200)
     with pytest.raises(DataError, match=r"1-D array of shape \(50,\): for one feature pass X\.reshape\(-1, 1\)"):
         sd.distill(lambda X: X[:, 0] > 0.5, np.linspace(0, 1, 50), max_size=2)
+    pd = pytest.importorskip("pandas")
+    with pytest.raises(DataError, match=r"one column, a pandas Series named 'a', not rows: pass X\.to_frame\(\)"):
+        sd.distill(lambda X: X["a"] > 0.5, pd.Series(np.linspace(0, 1, 50), name="a"), max_size=2)
     with pytest.raises(DataError, match=r"got shape \(3,\) \(one value a row: X\.reshape\(-1, 1\)\)"):
         one_feature.predict(np.array([0.1, 0.6, 0.9]))
     assert one_feature.predict(np.array([0.9])).tolist() == one_feature.predict(np.array([[0.9]])).tolist()

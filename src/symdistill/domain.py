@@ -579,6 +579,9 @@ def _read_array(X: Any, dtype: Any = None) -> np.ndarray:
 
 
 def _as_2d_array(X: Any) -> np.ndarray:
+    if type(X).__name__ == "Series" and hasattr(X, "to_frame"):  # pandas' or polars' (no reshape)
+        raise DataError(f"the data is one column, a {type(X).__module__.split('.')[0]} Series named "
+                        f"{getattr(X, 'name', None)!r}, not rows: pass X.to_frame() for one feature")
     arr = _read_array(X)
     if arr.ndim == 1:
         raise DataError(f"expected 2-D data (rows x features), got a 1-D array of shape {arr.shape}: for one "
