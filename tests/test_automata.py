@@ -813,3 +813,16 @@ def test_labels_json_cannot_hold_are_refused(label, message):
 def test_numpy_scalar_labels_are_accepted():
     m = MooreMachine("a", [[1], [0]], np.array([2.5, 1.0]))
     assert sd.load(m.to_json()) == m and m.predict(["a"]).tolist() == [1.0]
+
+
+def test_a_torch_teachers_output_option_is_not_taken_for_the_automaton_kind():
+    """distill_automaton(module, output="probability") read "probability" as the automaton kind and
+    failed with "output must be one of ('auto', 'dfa', 'moore')", which named no way to pass a torch
+    module's output reading on; the error now says it is a teacher option and how to give it."""
+    net = _GRU(4).eval()
+    for reading in ("probability", "logit"):
+        with pytest.raises(ValueError, match=rf"as_sequence_teacher\(module, alphabet, output='{reading}'\)"):
+            sd.distill_automaton(net, alphabet="01", output=reading, random_state=0)
+    teacher = as_sequence_teacher(net, alphabet="01", output="probability")
+    assert isinstance(sd.distill_automaton(teacher, max_states=4, oracle="statistical", strategy="lstar",
+                                           random_state=0), DFA)

@@ -43,7 +43,9 @@ def distill_automaton(seq_model: Any, alphabet: Any = None, *, max_states: int =
     time_budget : float or None
         Seconds; when spent, the best hypothesis so far is returned with a warning.
     output : {"auto", "dfa", "moore"}
-        "auto": a DFA for boolean (or 0/1) labels, a Moore machine otherwise.
+        "auto": a DFA for boolean (or 0/1) labels, a Moore machine otherwise. (A torch module's
+        own ``output="probability"`` is a teacher option of the same name: pass
+        ``sd.as_sequence_teacher(module, alphabet, output="probability")`` here.)
     n_validation : int
         Held-out random words (same length distribution) on which, when a budget stops learning,
         the hypotheses are compared; about ``10 / epsilon`` tells apart agreements ``epsilon`` apart.
@@ -71,6 +73,10 @@ def distill_automaton(seq_model: Any, alphabet: Any = None, *, max_states: int =
     """
     if isinstance(seq_model, SequenceTeacher) and teacher_options:
         raise ValueError("teacher options were given, but seq_model is already a SequenceTeacher")
+    if output in ("logit", "probability"):  # the torch teacher's option of the same name, not the automaton kind
+        raise ValueError(f"output={output!r} is how a torch teacher reads its output column, but distill_automaton's "
+                         f"output= is the automaton kind ('auto', 'dfa' or 'moore'); wrap the module first: "
+                         f"sd.distill_automaton(sd.as_sequence_teacher(module, alphabet, output={output!r}), ...)")
     teacher = as_sequence_teacher(seq_model, alphabet, **teacher_options)
     learner = AutomatonLearner(max_states=max_states, oracle=oracle, strategy=strategy, epsilon=epsilon, delta=delta,
                                max_length=max_length, time_budget=time_budget, output=output,
