@@ -826,3 +826,39 @@ def test_a_torch_teachers_output_option_is_not_taken_for_the_automaton_kind():
     teacher = as_sequence_teacher(net, alphabet="01", output="probability")
     assert isinstance(sd.distill_automaton(teacher, max_states=4, oracle="statistical", strategy="lstar",
                                            random_state=0), DFA)
+
+
+def test_words_may_be_numpy_arrays_of_symbols():
+    """A word given as a NumPy array of symbols (a row of a token matrix) was refused with "a word must
+    be a string or a tuple of symbols, got ndarray", by predict, accepts and every sequence teacher,
+    while the exported Python module took it."""
+    rows = np.array([["0", "1", "1"], ["1", "1", "0"]])
+    words = ["011", "110"]
+    teacher = as_sequence_teacher(lambda ws: ["11" in w for w in ws], alphabet="01")
+    assert NO_000.predict(rows).tolist() == NO_000.predict(words).tolist()
+    assert NO_000.predict(list(rows)).tolist() == NO_000.predict(words).tolist()
+    assert NO_000.accepts(np.array(list("1000"))) is False
+    assert teacher.predict(rows).tolist() == [True, True]
+    moore = MooreMachine(["up", "down"], [[1, 0], [0, 1]], ["even", "odd"])
+    assert moore.output(np.array(["up", "down", "up"])) == moore.output(("up", "down", "up")) == "even"
+    assert moore.predict(np.array([["up", "down"], ["down", "down"]])).tolist() == ["odd", "even"]
+    for bad, message in ((np.array([["0"]]), r"1-D array.*shape \(1, 1\)"), (np.array("01"), r"shape \(\)"),
+                         (np.array([0, 1]), r"symbol 0 in word \[0, 1\] is not in the alphabet")):
+        with pytest.raises((TypeError, ValueError), match=message):
+            NO_000.accepts(bad)
+
+
+def test_the_empty_string_is_the_empty_word_over_any_alphabet():
+    """Over an alphabet with a multi-character symbol, "" (which can only mean the empty word) was
+    refused as 'a string, but the alphabet has multi-character symbols', by the model, every
+    sequence teacher and the exported Python module."""
+    tokens = ["if", "x"]
+    dfa = DFA.from_regex("(<if><x>)*", tokens)
+    assert dfa.accepts("") is True and dfa.predict(["", ("if",)]).tolist() == [True, False]
+    moore = MooreMachine(tokens, [[1, 0], [0, 1]], ["even", "odd"])
+    assert moore.output("") == "even"
+    seen = []
+    teacher = as_sequence_teacher(lambda ws: seen.extend(ws) or [len(w) == 0 for w in ws], alphabet=tokens)
+    assert teacher.predict(["", ("x",)]).tolist() == [True, False] and seen == [(), ("x",)]
+    with pytest.raises(TypeError, match="multi-character symbols"):
+        dfa.accepts("if")

@@ -135,3 +135,13 @@ def test_automata(tmp_path):
     assert [mod.predict(w) for w in words] == moore.predict(words).tolist()
     with pytest.raises(TypeError, match="multi-character"):
         mod.predict("up")
+
+
+def test_the_empty_string_is_the_empty_word_of_an_exported_automaton(tmp_path):
+    """As in the model's predict: "" was refused over an alphabet with a multi-character symbol."""
+    dfa = DFA.from_regex("(<if><x>)*", ["if", "x"])
+    mod = import_module(tmp_path / "tokens_mod.py", sd.export(dfa, "python"), "tokens_mod")
+    assert mod.accepts("") is dfa.accepts("") is True
+    assert mod.predict("") == mod.predict(()) == dfa.predict([""]).tolist()[0]
+    with pytest.raises(TypeError, match="multi-character"):
+        mod.accepts("if")

@@ -56,16 +56,24 @@ def single_char(alphabet: Sequence[str]) -> bool:
 
 
 def encode(word: Any, index: dict[str, int], chars: bool) -> Code:
-    """Symbol indices of one user word; a clear error for an unknown symbol or a bad word type."""
+    """Symbol indices of one user word; a clear error for an unknown symbol or a bad word type.
+
+    A word is a string (one symbol a character; ``""`` is the empty word over any alphabet), a
+    tuple or list of symbols, or a 1-D NumPy array of them.
+    """
     if isinstance(word, str):
-        if not chars:
+        if word and not chars:
             raise TypeError(f"word {word!r} is a string, but the alphabet has multi-character symbols; "
                             "pass words as tuples of symbols")
         symbols: Iterable[Any] = word
     elif isinstance(word, (tuple, list)):
         symbols = word
+    elif isinstance(word, np.ndarray) and word.ndim == 1:
+        symbols = word = word.tolist()
     else:
-        raise TypeError(f"a word must be a string or a tuple of symbols, got {type(word).__name__}: {word!r}")
+        shape = f" of shape {word.shape}" if isinstance(word, np.ndarray) else ""
+        raise TypeError(f"a word must be a string or a tuple of symbols (or a 1-D array of them), got "
+                        f"{type(word).__name__}{shape}: {word!r}")
     try:
         return tuple(index[s] for s in symbols)
     except (KeyError, TypeError):

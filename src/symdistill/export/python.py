@@ -112,7 +112,7 @@ _CHARACTERS = all(len(symbol) == 1 for symbol in ALPHABET)
 
 def encode(word):
     """Symbol indices of a word: a string (one-character symbols) or a sequence of symbols."""
-    if isinstance(word, str) and not _CHARACTERS:
+    if isinstance(word, str) and word and not _CHARACTERS:
         raise TypeError("word %r is a string, but the alphabet has multi-character symbols; "
                         "pass a sequence of symbols" % (word,))
     codes = []
