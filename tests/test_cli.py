@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import symdistill as sd
-from symdistill.cli import main
+from symdistill.cli import main, read_words
 
 
 @pytest.fixture()
@@ -594,3 +594,20 @@ def test_verify_regex_flags_on_a_multi_character_alphabet(tmp_path, capsys):
     assert "counterexample: word ('go', 'left', 'left', 'stop')" in capsys.readouterr().out
     assert main(["verify", str(path), "--never-accepts", "go"]) == 2
     assert "angle brackets, e.g. <go>" in capsys.readouterr().err
+
+
+def test_evaluate_reads_words_one_a_line_whatever_their_symbols(tmp_path, monkeypatch, capsys):
+    """Words were split with str.splitlines, which also breaks lines at form feeds, \\x1c-\\x1e, \\x85
+    and \\u2028/\\u2029: over an alphabet holding one of them, a word was read as two words, and the
+    fidelity was computed on words that were not in the file, without a word of warning."""
+    (tmp_path / "seq_len.py").write_text("def even(words):\n    return [len(w) % 2 == 0 for w in words]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for separator in ("\x0c", "\x1c", "\x85", "\u2028"):
+        alphabet = ["a", separator]
+        dfa = sd.DFA(alphabet, [[1, 1], [0, 0]], [True, False])  # even length
+        dfa.to_json(tmp_path / "dfa.json")
+        (tmp_path / "words.txt").write_text(f"a{separator}a\n\na\r\n", encoding="utf-8")
+        assert main(["evaluate", str(tmp_path / "dfa.json"), "--teacher", "seq_len:even",
+                     "--data", str(tmp_path / "words.txt")]) == 0
+        assert "fidelity 1.0000" in (out := capsys.readouterr().out) and "(n=3)" in out
+        assert read_words(str(tmp_path / "words.txt"), dfa.alphabet) == [f"a{separator}a", "", "a"]

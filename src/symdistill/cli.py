@@ -363,9 +363,14 @@ def read_words(path: str, alphabet: tuple[str, ...]) -> list[Any]:
     if not p.is_file():
         raise CLIError(f"data file not found: {path}")
     try:
-        lines = p.read_text(encoding="utf-8").splitlines()
+        text = p.read_text(encoding="utf-8")  # universal newlines: "\r\n" and "\r" read as "\n"
     except (OSError, UnicodeDecodeError) as exc:
         raise CLIError(f"cannot read {path}: {exc}") from None
+    # Only "\n" ends a word: str.splitlines also breaks at form feeds, \x1c-\x1e, \x85 and \u2028,
+    # which may be symbols.
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the newline that ends the last line (or an empty file)
     if not lines:
         raise CLIError(f"{path} has no words (one word a line; an empty line is the empty word)")
     if all(len(a) == 1 for a in alphabet):
