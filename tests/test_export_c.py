@@ -324,3 +324,19 @@ def test_linear_model_whose_hinge_weights_are_zero_compiles(dom, tmp_path):
     assert "symdistill_relu" not in source
     Z = probe_rows(model, 2000, seed=10)
     np.testing.assert_array_equal(c_answers(tmp_path, model, Z), expected(model, Z))
+
+
+def test_a_moore_machine_with_more_than_65536_labels_keeps_its_class_indices(tmp_path):
+    """Its state outputs were written to an unsigned short table: class index 65536 and above
+    wrapped (69994 became 4458), so predict returned another label's index (gcc only warned
+    without -Werror)."""
+    rng = np.random.default_rng(3)
+    n = 70_000
+    moore = MooreMachine(["0", "1"], rng.integers(n, size=(n, 2)), list(range(n)), classes=list(range(n)))
+    words = random_words(rng, 2, 400)
+    expected = moore.predict_codes([tuple(w) for w in words])
+    assert (expected > 0xFFFF).sum() >= 5  # words that end in a state whose class index needs 17 bits
+    exe = compile_c(tmp_path, {"big": sd.export(moore, "c", prefix="big")}, word_driver("big"))
+    payload = b"".join(np.array([len(w), *w], dtype="<i4").tobytes() for w in words)
+    res = subprocess.run([str(exe)], input=payload, capture_output=True)
+    np.testing.assert_array_equal(np.frombuffer(res.stdout, dtype="<i4"), expected)

@@ -380,7 +380,7 @@ class _CEmitter(BodyEmitter):
         self._string_table("symbols", f"{P}_N_SYMBOLS", list(a.alphabet))
         self._class_table()
         state_t = "unsigned char" if n <= 0xFF else "unsigned short" if n <= 0xFFFF else "long"
-        out_t = "unsigned char" if len(self.program.classes) <= 0xFF else "unsigned short"
+        out_t = _uint_type(len(self.program.classes) - 1)
         rows = ",\n".join("    {" + ", ".join(str(t) for t in row) + "}" for row in a.transitions)
         self.impl.append(f"static const {state_t} {p}_transitions[{P}_N_STATES][{P}_N_SYMBOLS] = {{\n{rows}\n}};")
         self.impl.append(f"static const {out_t} {p}_outputs[{P}_N_STATES] = {{{', '.join(map(str, a.outputs))}}};")
