@@ -16,7 +16,9 @@ import symdistill as sd
 from symdistill import ModelFormatError, TeacherError
 from symdistill.learners.automata import AutomatonLearner
 from symdistill.models.automata import DFA, MooreMachine
-from symdistill.teachers.sequence import CallableSequenceTeacher, TorchSequenceTeacher, as_sequence_teacher
+from symdistill.teachers.sequence import (
+    CallableSequenceTeacher, SequenceTeacher, TorchSequenceTeacher, as_sequence_teacher,
+)
 
 FAST = settings(max_examples=30, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -862,3 +864,51 @@ def test_the_empty_string_is_the_empty_word_over_any_alphabet():
     assert teacher.predict(["", ("x",)]).tolist() == [True, False] and seen == [(), ("x",)]
     with pytest.raises(TypeError, match="multi-character symbols"):
         dfa.accepts("if")
+
+
+class _BadReadout(torch.nn.Module):
+    """Counts a's minus b's; readout answers ``rows`` rows whatever the batch."""
+
+    def __init__(self, rows) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def initial_state(self, n):
+        return torch.zeros(n, 2)
+
+    def step(self, state, tokens):
+        return state + torch.nn.functional.one_hot(tokens, 2).float()
+
+    def readout(self, state):
+        return self.rows(state[:, 0] - state[:, 1] + 0.5)
+
+
+@pytest.mark.parametrize("rows, shape", [(lambda s: s[:1], r"\(1,\)"), (lambda s: torch.cat([s, s]), r"\(12,\)"),
+                                         (lambda s: s[None, :], r"\(1, 6\)"), (lambda s: s.tolist(), "a list")])
+def test_a_module_answering_other_than_one_row_per_word_is_refused(rows, shape):
+    """A readout (or head) that answered one row for a batch, or two per word, raised a bare IndexError
+    from the class bookkeeping, and a (1, B) output was read as B classes of one word; a label short
+    left words with an unset class index. Each is a TeacherError naming the shape."""
+    words = ["", "a", "b", "ab", "bb", "aab"]
+    teacher = as_sequence_teacher(_BadReadout(rows), alphabet="ab")
+    with pytest.raises(TeacherError, match=rf"module.readout returned {shape} for 6 hidden states"):
+        teacher.predict(words)
+    assert as_sequence_teacher(_BadReadout(lambda s: s), alphabet="ab").predict(words).tolist() == \
+        [True, True, False, True, False, True]
+    net = _GRU(4).eval()
+    net.head = torch.nn.Sequential(net.head, torch.nn.Flatten(0))  # (B * 1,) is fine ...
+    assert as_sequence_teacher(net, alphabet="01").predict(["", "01"]).shape == (2,)
+    net.head = torch.nn.Sequential(net.head, torch.nn.Unflatten(0, (1, -1)))  # ... (1, B) is not
+    with pytest.raises(TeacherError, match=r"module.head returned \(1, 3\) for 3 hidden states"):
+        as_sequence_teacher(net, alphabet="01").predict(["", "0", "01"])
+    with pytest.raises(TeacherError, match=r"module.head returned \(1, 2\) for 2 hidden states"):
+        as_sequence_teacher(net, alphabet="01").prefix_labels([[0, 1], [1, 1]])
+
+
+def test_a_sequence_teacher_answering_too_few_labels_is_refused():
+    class Short(SequenceTeacher):
+        def _label_codes(self, codes):
+            return [True] * (len(codes) - 1)
+
+    with pytest.raises(TeacherError, match="returned 2 labels for 3 words"):
+        Short("ab").predict(["", "a", "b"])

@@ -131,6 +131,8 @@ class SequenceTeacher:
     def index_labels(self, labels: Sequence[Any], codes: Sequence[Code]) -> np.ndarray:
         """Class indices of raw ``labels`` (one per word of ``codes``, named in errors); labels not
         seen before are appended to ``classes_``."""
+        if len(labels) != len(codes):  # a label short would leave a word's class index unset
+            raise TeacherError(f"{self.name} returned {len(labels)} labels for {len(codes)} words")
         if isinstance(labels, np.ndarray) and labels.dtype.kind in "biu":
             # one normalisation per distinct label, not per word (prefix labels come by the million)
             values, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
@@ -363,7 +365,20 @@ class TorchSequenceTeacher(SequenceTeacher):
         return self._interpret(logits)
 
     def _readout(self, states: Any) -> Any:
-        return self.module.readout(states) if self._style == "step" else self.module.head(self._top(states))
+        if self._style == "step":
+            return self._checked_scores(self.module.readout(states), len(states))
+        return self._checked_scores(self.module.head(self._top(states)), len(states))
+
+    def _checked_scores(self, scores: Any, n: int) -> Any:
+        """``scores`` (the module's outputs for ``n`` states) when they hold one row per state; else a
+        ``TeacherError`` (one label per row is read from them: a row short or over would mislabel words)."""
+        torch = _torch()
+        if not isinstance(scores, torch.Tensor) or scores.ndim not in (1, 2) or scores.shape[0] != n:
+            shape = tuple(scores.shape) if isinstance(scores, torch.Tensor) else f"a {type(scores).__name__}"
+            where = "readout" if self._style == "step" else "head"
+            raise TeacherError(f"{self.name}: module.{where} returned {shape} for {n} hidden states; expected one "
+                               f"row of scores per state, a tensor of shape ({n},), ({n}, 1) or ({n}, C)")
+        return scores
 
     def prefix_labels(self, symbols: Any) -> np.ndarray:
         """Class indices of every prefix of equally long words: ``symbols`` is ``(n, L)`` (symbol
@@ -389,7 +404,8 @@ class TorchSequenceTeacher(SequenceTeacher):
                     x = self.module.embedding(self._tokens[torch.as_tensor(rows, device=self.device)])
                     out, _ = rnn(x if rnn.batch_first else x.transpose(0, 1), self._unflatten(states))
                     top = out if rnn.batch_first else out.transpose(0, 1)  # (B, L, H): top layer at each step
-                    logits = self.module.head(top.reshape(len(rows) * length, -1))
+                    logits = self._checked_scores(self.module.head(top.reshape(len(rows) * length, -1)),
+                                                  len(rows) * length)
                     chunk += list(self._interpret(logits).reshape(len(rows), length).T)
                     self.n_steps += length
                 else:
@@ -535,8 +551,6 @@ class TorchSequenceTeacher(SequenceTeacher):
             if self.class_labels is None:
                 return accept
             return np.array([self.class_labels[int(a)] for a in accept], dtype=object)
-        if out.ndim != 2:
-            raise TeacherError(f"{self.name} produced outputs of shape {out.shape}; expected (B,), (B, 1) or (B, C)")
         k = out.shape[1]
         if self.class_labels is not None and len(self.class_labels) != k:
             raise TeacherError(f"{self.name} has {k} output columns but classes={self.class_labels!r}")
