@@ -912,3 +912,13 @@ def test_a_sequence_teacher_answering_too_few_labels_is_refused():
 
     with pytest.raises(TeacherError, match="returned 2 labels for 3 words"):
         Short("ab").predict(["", "a", "b"])
+
+
+def test_the_transition_table_quotes_symbols_that_would_not_show_as_themselves():
+    """A newline symbol broke str(dfa)'s header across two lines, and a tab or space symbol showed as
+    blank, so the columns of the table (printed by the CLI too) could not be told apart."""
+    dfa = DFA(["\n", " ", "a", "\t", "a b"], [[1, 0, 0, 0, 0], [1, 1, 1, 1, 1]], [True, False])
+    lines = str(dfa).splitlines()
+    assert len(lines) == 1 + 1 + dfa.n_states
+    assert lines[1].split() == ["state", "'\\n'", "'", "'", "a", "'\\t'", "a", "b", "output"]
+    assert str(NO_000).splitlines()[1].split() == ["state", "0", "1", "output"]  # plain symbols as they are

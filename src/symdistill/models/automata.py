@@ -222,7 +222,8 @@ class _Automaton(SymbolicModel):
         # The rejecting state that loops on every symbol is a DFA's sink; an accepting one is not.
         sinks = {s for s in self.sink_states() if self.kind == "dfa" and not self.outputs[s]}
         names = [f"q{s}" for s in range(self.n_states)]
-        heads = ["state", *self.alphabet, "output"]
+        # a symbol that would not read as itself in a column (a newline, a tab, a space) is shown quoted
+        heads = ["state", *(a if a.isprintable() and a.strip() == a else repr(a) for a in self.alphabet), "output"]
         rows = []
         for s in range(self.n_states):
             mark = "->" if s == self.initial else "  "
