@@ -29,6 +29,7 @@ from .._words import Code, check_alphabet, decode, encode, encode_many, single_c
 from .base import SymbolicModel, labels_from_json, labels_to_json, register_model, require
 
 _OPS = ("and", "or", "xor", "diff")
+_FEW_WORDS = 16  # run_table: words left that are stepped one by one rather than a numpy call per position
 
 
 class _Automaton(SymbolicModel):
@@ -571,7 +572,9 @@ def run_table(transitions: np.ndarray, initial: int, codes: Sequence[Code]) -> n
 
     The symbols are read from the words laid end to end, never from a matrix padded to the
     longest word: memory follows the total length, so one long word among many short ones
-    costs no more than itself.
+    costs no more than itself. Once at most ``_FEW_WORDS`` words are left (the longest), each is
+    stepped on its own, a table lookup per symbol: a numpy call per position costs far more for
+    a handful of rows, so a word of a million symbols takes a fraction of a second, not seconds.
 
     >>> run_table(np.array([[1, 0], [0, 1]]), 0, [(), (0,), (0, 1, 0), (1, 1)]).tolist()
     [0, 1, 0, 0]
@@ -588,6 +591,14 @@ def run_table(transitions: np.ndarray, initial: int, codes: Sequence[Code]) -> n
     cur = state[order]
     for t in range(width):
         live = int(np.searchsorted(neg_sorted, -t, side="left"))  # rows with length > t
+        if live <= _FEW_WORDS:
+            lookup = transitions.item
+            for r in range(live):
+                q = int(cur[r])
+                for a in flat[starts[r] + t:starts[r] - neg_sorted[r]].tolist():
+                    q = lookup(q, a)
+                cur[r] = q
+            break
         cur[:live] = transitions[cur[:live], flat[starts[:live] + t]]
     state[order] = cur
     return state
