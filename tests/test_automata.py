@@ -951,3 +951,26 @@ def test_the_last_few_long_words_are_not_stepped_with_a_numpy_call_per_symbol():
     assert got.tolist() == [walk(w) for w in words]
     assert Counting.calls < 100  # at most one per position while more than a few words are left
 
+
+def test_a_torch_teachers_declared_float_classes_are_labels():
+    """classes=[0.5, 1.5, 2.5] was refused ('returned 2.5 ...: not scores; threshold probabilities
+    first') though the user declared them as the labels, and classes=[0.0, 1.0] came back as the ints
+    0 / 1 (a DFA): the declared labels were read as a function's raw answers."""
+    torch.manual_seed(0)
+    net = _GRU(4).eval()
+    net.head = torch.nn.Linear(4, 3)
+    words = ["".join(w) for n in range(6) for w in itertools.product("01", repeat=n)]
+    plain = as_sequence_teacher(net, alphabet="01").predict(words)  # column indices
+    for classes in ([0.5, 1.5, 2.5], ["a", 1.5, 2.0]):
+        teacher = as_sequence_teacher(net, alphabet="01", classes=classes)
+        assert teacher.predict(words).tolist() == [classes[i] for i in plain]
+        learned = sd.distill_automaton(teacher, random_state=0)
+        assert isinstance(learned, MooreMachine) and learned.predict(words).tolist() == [classes[i] for i in plain]
+        assert [type(x) for x in learned.predict(words).tolist()] == [type(classes[i]) for i in plain]
+    one = _GRU(4).eval()
+    learned = sd.distill_automaton(as_sequence_teacher(one, alphabet="01", classes=[0.0, 1.0]), random_state=0)
+    assert isinstance(learned, MooreMachine) and set(learned.classes.tolist()) <= {0.0, 1.0}
+    assert all(type(x) is float for x in learned.predict(words).tolist())
+    for bad in ([float("nan"), 1.0], [0.0, float("inf")], [None, 1]):
+        with pytest.raises(ValueError, match="classes"):
+            as_sequence_teacher(one, alphabet="01", classes=bad)

@@ -305,6 +305,9 @@ class TorchSequenceTeacher(SequenceTeacher):
         self.output = output
         self.batch_size = int(batch_size)
         self.class_labels = None if classes is None else list(classes)
+        if self.class_labels is not None:
+            self._check_classes(self.class_labels)
+            self._float_labels = True  # declared labels: 0.5 is a label here, not a score, and 1.0 stays 1.0
         self.n_steps = 0
         self.name = f"torch {type(module).__name__}"
         if token_ids is not None and not isinstance(token_ids, Mapping):
@@ -322,6 +325,16 @@ class TorchSequenceTeacher(SequenceTeacher):
         self._tokens = self._tokens.to(self.device)
         self._style = _module_style(module)
         self._prefix_batch = 1024  # rows per recurrent call in prefix_labels: small batches run fastest on CPU
+
+    @staticmethod
+    def _check_classes(classes: list[Any]) -> None:
+        for c in classes:
+            c = c.item() if isinstance(c, np.generic) else c
+            if not isinstance(c, (bool, int, str, float)):
+                raise ValueError(f"classes must be labels (bool, int, float or str), got {c!r} ({type(c).__name__})")
+            if isinstance(c, float) and not np.isfinite(c):
+                raise ValueError(f"classes holds {c!r}, which cannot be a label (NaN equals no label; JSON holds "
+                                 "no infinity)")
 
     # -- low-level: states ---------------------------------------------------------------------
     def initial_states(self, n: int) -> Any:
