@@ -974,3 +974,16 @@ def test_a_torch_teachers_declared_float_classes_are_labels():
     for bad in ([float("nan"), 1.0], [0.0, float("inf")], [None, 1]):
         with pytest.raises(ValueError, match="classes"):
             as_sequence_teacher(one, alphabet="01", classes=bad)
+
+
+def test_fidelity_takes_a_sequence_teacher_over_the_same_symbols_in_another_order():
+    """fidelity(DFA.from_regex("1*", "10"), teacher over "01", words) was refused ("alphabet ['1', '0']
+    differs from the teacher's ['0', '1']") though words are written in symbols, not indices; a
+    plain function over the same words was scored."""
+    dfa = DFA.from_regex("1*", "10")
+    fn = lambda ws: ["0" not in w for w in ws]  # noqa: E731
+    words = ["", "1", "10", "0", "111"]
+    for teacher in (as_sequence_teacher(fn, alphabet="01"), as_sequence_teacher(fn, alphabet="10"), fn):
+        assert sd.fidelity(dfa, teacher, words).value == 1.0
+    with pytest.raises(ValueError, match="differs"):
+        sd.fidelity(dfa, as_sequence_teacher(fn, alphabet="012"), words)

@@ -101,9 +101,12 @@ def fidelity(model: Any, teacher: Any, X: Any) -> Score:
     from .models.automata import _Automaton
 
     if isinstance(model, _Automaton):  # X is a list of words; the teacher a sequence teacher
-        from .teachers.sequence import as_sequence_teacher
+        from .teachers.sequence import SequenceTeacher, as_sequence_teacher
 
-        ref = as_sequence_teacher(teacher, model.alphabet).predict(X)
+        if not (isinstance(teacher, SequenceTeacher) and set(teacher.alphabet) == set(model.alphabet)):
+            # (a teacher over the same symbols in another order labels the same words: words are symbols)
+            teacher = as_sequence_teacher(teacher, model.alphabet)
+        ref = teacher.predict(X)
         return agreement(_comparable(np.asarray(model.predict(X)), ref), ref)
     t = teacher if isinstance(teacher, Teacher) else as_teacher(teacher)
     domain = getattr(model, "domain", None)
