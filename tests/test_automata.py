@@ -987,3 +987,24 @@ def test_fidelity_takes_a_sequence_teacher_over_the_same_symbols_in_another_orde
         assert sd.fidelity(dfa, teacher, words).value == 1.0
     with pytest.raises(ValueError, match="differs"):
         sd.fidelity(dfa, as_sequence_teacher(fn, alphabet="012"), words)
+
+
+def test_a_callable_sequence_teacher_may_answer_with_a_torch_tensor():
+    """A function running a network over the words and returning `logits > 0` (a bool tensor) was
+    refused ("returned tensor(True) (Tensor) for word ''; expected a label"), where a tabular
+    callable teacher reads tensors (detached, on the CPU) and a sequence teacher reads NumPy arrays."""
+    even = [len(w) % 2 == 0 for w in all_words("ab", 3)]
+    answers = {
+        "bool": lambda ws: torch.tensor([len(w) % 2 == 0 for w in ws]),
+        "float needing grad": lambda ws: torch.tensor([float(len(w) % 2 == 0) for w in ws], requires_grad=True) * 1,
+        "bfloat16": lambda ws: torch.tensor([float(len(w) % 2 == 0) for w in ws], dtype=torch.bfloat16),
+    }
+    for fn in answers.values():
+        assert sd.as_sequence_teacher(fn, alphabet="ab").predict(all_words("ab", 3)).tolist() == even
+    one = sd.as_sequence_teacher(lambda w: torch.tensor(len(w) % 2 == 0), alphabet="ab", per_word=True)
+    assert one.predict(all_words("ab", 3)).tolist() == even
+    assert isinstance(sd.distill_automaton(answers["bool"], alphabet="ab", random_state=0), DFA)
+    with pytest.raises(TeacherError, match=r"shape \(2, 2\) for 2 words"):
+        sd.as_sequence_teacher(lambda ws: torch.ones(len(ws), 2), alphabet="ab").predict(["", "a"])
+    with pytest.raises(TeacherError, match="not scores"):
+        sd.as_sequence_teacher(lambda ws: torch.full((len(ws),), 0.25), alphabet="ab").predict(["", "a"])

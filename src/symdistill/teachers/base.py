@@ -168,11 +168,8 @@ class Teacher:
 
     def _as_array(self, raw: Any) -> np.ndarray:
         """The backend's answer as an array, as it was meant."""
-        eps = None
-        if type(raw).__module__.startswith("torch") and hasattr(raw, "detach"):
-            raw = raw.detach().cpu()  # a callable's tensor may need grad or sit on a GPU: NumPy reads neither
-            if str(raw.dtype) == "torch.bfloat16":  # nor bfloat16, which float32 holds exactly
-                raw, eps = raw.float(), 2.0**-7
+        eps = 2.0**-7 if is_tensor(raw) and str(raw.dtype) == "torch.bfloat16" else None
+        raw = from_tensor(raw)
         try:
             out = np.asarray(raw)
         except Exception as exc:
@@ -431,3 +428,16 @@ def _some_labels(labels: list[Any], noun: str = "") -> str:
     """``'label 3'``, ``'labels 3, -1'``, or the first ten and a count (just the list when no noun)."""
     shown = ", ".join(map(repr, labels[:10])) + (f", ... ({len(labels)} in all)" if len(labels) > 10 else "")
     return shown if not noun else f"{noun}{'s' if len(labels) > 1 else ''} {shown}"
+
+
+def is_tensor(raw: Any) -> bool:
+    return type(raw).__module__.startswith("torch") and hasattr(raw, "detach")
+
+
+def from_tensor(raw: Any) -> Any:
+    """A torch tensor a callable returned, made readable by NumPy; anything else as it is. A tensor
+    may need grad or sit on a GPU, which NumPy reads neither, nor bfloat16 (float32 holds it exactly)."""
+    if not is_tensor(raw):
+        return raw
+    raw = raw.detach().cpu()
+    return raw.float() if str(raw.dtype) == "torch.bfloat16" else raw

@@ -39,6 +39,7 @@ import numpy as np
 
 from .._errors import TeacherError, exception_text
 from .._words import Code, check_alphabet, decode, encode_many, pad_codes, single_char
+from .base import from_tensor, is_tensor
 from .torch import _module_device, _module_dtype, _torch, eval_mode
 
 
@@ -232,8 +233,10 @@ class CallableSequenceTeacher(SequenceTeacher):
         except Exception as exc:
             raise TeacherError(f"{self.name} raised {type(exc).__name__}: {exception_text(exc)} "
                                f"(asked about {len(words)} words, e.g. {words[0]!r})") from exc
-        if self.per_word:
-            return raw
+        if self.per_word:  # a 0-d tensor is its label, as a NumPy scalar is
+            return [from_tensor(r).item() if is_tensor(r) and r.ndim == 0 else r for r in raw]
+        if is_tensor(raw):
+            raw = np.asarray(from_tensor(raw))
         if isinstance(raw, np.ndarray):
             if raw.ndim != 1:
                 raise TeacherError(f"{self.name} returned an array of shape {raw.shape} for {len(words)} words; "
