@@ -354,8 +354,21 @@ def test_a_design_matrix_beyond_memory_is_refused_before_it_is_built(n_features,
                                                 hinges=True, n_knots=10_000, n_samples=n_samples, random_state=0))
     assert isinstance(got, ValueError), got
     assert f"candidate terms (with hinges at n_knots=10000) need {matrix}" in str(got)
-    assert "over the linear learner's limit of 2.68e+08 (2 GiB): ask for fewer knots (n_knots)" in str(got)
+    assert "over the linear learner's limit of 2.68e+08 (max_design_gib=2): ask for fewer knots (n_knots)" in str(got)
+    assert str(got).endswith("no hinges or a larger max_design_gib")
     assert peak < 100e6  # the teacher's answers and the knots, not the design
+
+
+def test_the_design_limit_is_an_option():
+    """The limit was a constant: a user with the memory could not lift it."""
+    X = np.random.default_rng(0).normal(size=(500, 2))
+    f = lambda X: np.maximum(X[:, 0], 0) - X[:, 1]  # noqa: E731
+    kw = dict(form="linear", task="regression", hinges=True, n_knots=50, n_samples=3000, random_state=0)
+    with pytest.raises(ValueError, match=r"limit of 1\.34e\+05 \(max_design_gib=0\.001\)"):
+        sd.distill(f, X, max_design_gib=0.001, **kw)
+    assert sd.distill(f, X, **kw).size >= 2
+    with pytest.raises(ValueError, match="max_design_gib must be a positive number, got 0"):
+        sd.distill(f, X, max_design_gib=0, **kw)
 
 
 def test_the_learner_holds_few_copies_of_its_design_matrix():

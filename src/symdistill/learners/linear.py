@@ -49,10 +49,9 @@ _CV_CANDIDATES = 8  # best fits on the held-out share that cross-validation then
 _CV_FOLDS = 4
 # Most values in the design matrix of candidate terms (one float64 per row and term: 2 GiB), and
 # in the terms' Gram matrix that the multi-class path computes, once hinges or interactions are
-# asked for. Fitting holds about three copies of the design at once; a larger one (hinges at
-# thousands of knots, products of hundreds of features) is refused before it is built rather
-# than exhausting memory part way through.
-_MAX_DESIGN_VALUES = 2**28
+# asked for. Fitting holds about three copies of the design at once; a larger one than
+# ``max_design_gib`` (hinges at thousands of knots, products of hundreds of features) is refused
+# before it is built rather than exhausting memory part way through.
 _DEFLATE_VALUES = 2**22  # block size of forward selection's in-place updates
 
 
@@ -83,8 +82,11 @@ class LinearLearner(Learner):
         Also offer hinges ``max(0, x - t)`` and ``max(0, t - x)`` of numeric features at
         ``n_knots`` quantile knots.
     n_knots : int
-        Knots per feature for hinges. With hinges or interactions, a design matrix (teacher-labelled
-        rows x candidate terms) over 2**28 values is refused with a ``ValueError`` before it is built.
+        Knots per feature for hinges.
+    max_design_gib : float
+        With hinges or interactions, a design matrix (teacher-labelled rows x candidate terms, 8
+        bytes a value) over this many GiB is refused with a ``ValueError`` before it is built;
+        fitting holds about three copies of it.
     validation_fraction : float
         Share of the queries held out to choose the support and the fit.
     clip : float
@@ -104,12 +106,14 @@ class LinearLearner(Learner):
     """
 
     def __init__(self, *, max_size: int = 16, n_samples: int = 20000, interactions: bool = False,
-                 hinges: bool = False, n_knots: int = 3, validation_fraction: float = 0.25,
-                 clip: float = 1e-4, random_state: int | None = None, **options: Any) -> None:
+                 hinges: bool = False, n_knots: int = 3, max_design_gib: float = 2.0,
+                 validation_fraction: float = 0.25, clip: float = 1e-4, random_state: int | None = None,
+                 **options: Any) -> None:
         super().__init__(max_size=max_size, n_samples=n_samples, random_state=random_state, **options)
         self.interactions = interactions
         self.hinges = hinges
         self.n_knots = n_knots
+        self.max_design_gib = max_design_gib
         self.validation_fraction = validation_fraction
         self.clip = clip
 
@@ -120,6 +124,9 @@ class LinearLearner(Learner):
                 raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}")
         if not isinstance(self.n_knots, (int, np.integer)) or isinstance(self.n_knots, bool) or self.n_knots < 1:
             raise ValueError(f"n_knots must be a positive integer, got {self.n_knots!r}")
+        gib = self.max_design_gib
+        if isinstance(gib, bool) or not isinstance(gib, (int, float, np.floating)) or not 0 < gib < np.inf:
+            raise ValueError(f"max_design_gib must be a positive number, got {gib!r}")
         if not isinstance(self.validation_fraction, (int, float)) or not 0 < self.validation_fraction <= 0.5:
             raise ValueError(f"validation_fraction must be in (0, 0.5], got {self.validation_fraction!r}")
         if not isinstance(self.clip, (int, float)) or not 0 < self.clip < 0.5:
@@ -258,23 +265,24 @@ class LinearLearner(Learner):
     # -- candidate terms -----------------------------------------------------------------------
     def _check_design_size(self, n_rows: int, n_user: int, n_terms: int, gram: bool) -> None:
         """Refuse, before building it, a design matrix (or multi-class Gram matrix) over
-        ``_MAX_DESIGN_VALUES`` when hinges or interactions are asked for (the terms they add grow
+        ``max_design_gib`` when hinges or interactions are asked for (the terms they add grow
         with ``n_knots`` and with the square of the features). Without them there is a term per
         feature or category: a design the size of the user's data, which is left to fit."""
         if not (self.hinges or self.interactions):
             return
         values = max(n_rows * n_terms, n_terms * n_terms if gram else 0)
-        if values <= _MAX_DESIGN_VALUES:
+        limit = float(self.max_design_gib) * 2**30 / 8
+        if values <= limit:
             return
         asked = [f"hinges at n_knots={self.n_knots}"] * self.hinges + ["interactions"] * self.interactions
         by_gram = values > n_rows * n_terms
         matrix = f"a {n_terms:,} x {n_terms:,} Gram matrix" if by_gram else f"a {n_rows:,}-row design matrix"
         ways = (["fewer knots (n_knots)"] * self.hinges
                 + ["fewer rows (n_samples)"] * (not by_gram and n_rows > n_user)
-                + [f"no {'/'.join(a.split(' ')[0] for a in asked)}"])
+                + [f"no {'/'.join(a.split(' ')[0] for a in asked)}"] + ["a larger max_design_gib"])
         raise ValueError(f"{n_terms:,} candidate terms (with {' and '.join(asked)}) need {matrix} of "
                          f"{values:.3g} values ({values * 8 / 2**30:.3g} GiB), over the linear learner's "
-                         f"limit of {_MAX_DESIGN_VALUES:.3g} ({_MAX_DESIGN_VALUES * 8 / 2**30:g} GiB): "
+                         f"limit of {limit:.3g} (max_design_gib={float(self.max_design_gib):g}): "
                          f"ask for {', '.join(ways[:-1])}{' or ' if len(ways) > 1 else ''}{ways[-1]}")
 
     def _candidate_terms(self, oracle: Oracle, Z: np.ndarray) -> list[Term]:
