@@ -139,6 +139,27 @@ def test_distill_option_needs_a_name(csv_rows, tmp_path, capsys):
     assert "expected NAME=VALUE" in capsys.readouterr().err
 
 
+def test_evaluate_takes_the_task_of_a_teacher_whose_answers_mislead(csv_rows, tmp_path, monkeypatch, capsys):
+    """A regressor whose values are whole numbers reads as a classifier: `evaluate` refused to score the
+    model distilled from it with --task regression, and had no --task to say what the teacher is."""
+    train, hold = csv_rows
+    (tmp_path / "steps.py").write_text(
+        "import numpy as np\n"
+        "def predict(df):\n"
+        "    return np.round(3 * df['a'].to_numpy()) + np.round(df['b'].to_numpy())\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out = tmp_path / "reg.json"
+    assert main(["distill", "--teacher", "steps:predict", "--data", str(train), "--task", "regression",
+                 "--max-size", "8", "-o", str(out)]) == 0
+    capsys.readouterr()
+    args = ["evaluate", str(out), "--teacher", "steps:predict", "--data", str(hold), "--drop", "label"]
+    assert main(args) == 2
+    assert "on the command line: --task regression" in capsys.readouterr().err
+    assert main(args + ["--task", "regression"]) == 0
+    assert float(capsys.readouterr().out.split("fidelity R2 ")[1].split()[0]) > 0.5
+
+
 def test_evaluate_with_an_array_teacher_matches_the_columns_by_name(onnx_file, csv_rows, tmp_path, capsys,
                                                                      torch_mlp, blobs):
     """An .onnx teacher gets a float array: `evaluate` passed the CSV's columns by position, so a holdout

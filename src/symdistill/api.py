@@ -116,7 +116,8 @@ def fidelity(model: Any, teacher: Any, X: Any) -> Score:
     if task in ("classification", "regression") and t.task in ("classification", "regression") and task != t.task:
         raise ValueError(f"fidelity: the model is a {task} model but the teacher answers as a {t.task} model, so "
                          f"their outputs cannot be compared; score against the teacher it was distilled from (if "
-                         f"that teacher's task was guessed wrongly, wrap it: sd.as_teacher(teacher, task={task!r}))")
+                         f"that teacher's task was guessed wrongly, wrap it: sd.as_teacher(teacher, task={task!r}); on the "
+                         f"command line: --task {task})")
     pred = _model_predict(model, X)
     if t.task == "regression":
         return regression_agreement(pred, ref)

@@ -321,6 +321,8 @@ def _add_evaluate(sub: Any) -> None:
     p.add_argument("--label", help="column with true labels: also report accuracy (dropped from the rows)")
     p.add_argument("--drop", help="comma-separated columns to ignore")
     p.add_argument("--as-array", action="store_true")
+    p.add_argument("--task", choices=["classification", "regression"], default=None,
+                   help="what the teacher is, where its answers mislead (a regressor whose values are whole numbers)")
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
@@ -328,6 +330,8 @@ def _run_evaluate(args: argparse.Namespace) -> int:
 
     model = load_model(args.model)
     if model.kind in ("dfa", "moore"):  # an automaton: --data is a file of words
+        if args.task:
+            raise CLIError("--task is for tabular models; an automaton's teacher is a sequence classifier")
         return _evaluate_automaton(args, model)
     drop = _split_list(args.drop) or []
     as_array, text = teacher_format(args.teacher, args.as_array)
@@ -336,6 +340,10 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         else None
     X = _teacher_input(in_model_order(df, model, args.data) if as_array else df, as_array, args.data)
     teacher = load_teacher_object(args.teacher)
+    if args.task:
+        from .teachers import as_teacher
+
+        teacher = as_teacher(teacher, task=args.task)
     score = fidelity(model, teacher, X)  # computed before anything is printed: an error leaves stdout empty
     against = accuracy(model, X, labels) if labels is not None else None
     print(f"model: {model!r}")
