@@ -215,3 +215,18 @@ def test_internal_split_keeps_every_category_among_the_training_rows() -> None:
     assert set(front.X_train["job"]) == set(jobs) and len(front.X_train) + len(front.X_holdout) == 400
     assert abs(len(front.X_holdout) - 120) <= 20 and not set(front.X_train.index) & set(front.X_holdout.index)
     assert front.points[0].score.n == len(front.X_holdout) and front.points[0].fidelity > 0.9
+
+
+def test_a_polars_frame_is_read_by_column_name_as_its_pandas_twin():
+    """sd.frontier turned a polars DataFrame into a NumPy array (`np.asarray`) before reading its schema:
+    columns lost their names and a string column was refused ("column 'x2' should be numeric")."""
+    pl = pytest.importorskip("polars")
+    rng = np.random.default_rng(0)
+    X = pl.DataFrame({"a": rng.normal(size=300), "b": rng.normal(size=300), "c": rng.choice(["x", "y", "z"], 300)})
+    def teacher(d):
+        return ((d["a"] > 0) & (d["c"] != "x")).astype(int).to_numpy()
+
+    kw = dict(forms=["tree"], sizes=[2, 4], random_state=0, progress=False)
+    front, twin = sd.frontier(teacher, X, **kw), sd.frontier(teacher, X.to_pandas(), **kw)
+    assert [r["fidelity"] for r in front.table()] == [r["fidelity"] for r in twin.table()]
+    assert front.best().feature_names == ["a", "b", "c"]

@@ -30,7 +30,7 @@ from ._table import TableList
 from ._errors import DataError
 from ._progress import progress_bar
 from .api import distill, fidelity
-from .domain import Domain
+from .domain import Domain, _as_pandas
 from .metrics import Score
 from .models.base import SymbolicModel
 from .teachers import Teacher, as_teacher
@@ -285,6 +285,7 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     if not all(isinstance(v, dict) for v in form_options.values()):
         raise TypeError("form_options must map a form name to a dict of learner options")
     feature_names = options.get("feature_names")
+    X, X_holdout = _as_pandas(X), _as_pandas(X_holdout)  # pyarrow / polars tables: read by column name
     X_train, X_hold, source = _holdout(X, X_holdout, holdout_fraction, random_state,
                                        feature_names=feature_names, categorical=options.get("categorical"))
     domain = Domain.from_data(X_train, feature_names=feature_names, categorical=options.get("categorical"))
