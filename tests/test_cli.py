@@ -531,7 +531,7 @@ def test_evaluate_an_automaton_on_a_file_of_words(tmp_path, monkeypatch, capsys)
 
     multi = sd.distill_automaton(seq_words.ab_parity, alphabet=["ab", "c"], random_state=0)
     multi.to_json(tmp_path / "multi.json")
-    (tmp_path / "multi.txt").write_text("ab,c\n\nab, ab\nc\n")
+    (tmp_path / "multi.txt").write_text("ab,c\n\nab,ab\nc\n")
     assert main(["evaluate", str(tmp_path / "multi.json"), "--teacher", "seq_words:ab_parity",
                  "--data", str(tmp_path / "multi.txt")]) == 0
     out = capsys.readouterr().out
@@ -540,6 +540,43 @@ def test_evaluate_an_automaton_on_a_file_of_words(tmp_path, monkeypatch, capsys)
     assert main(["evaluate", str(tmp_path / "dfa.json"), "--teacher", "seq_words:even",
                  "--data", str(tmp_path / "bad.txt")]) == 2
     assert "symbol '2' in word '012' is not in the alphabet" in capsys.readouterr().err
+
+
+def test_automaton_alphabet_is_strict_and_takes_a_json_list(tmp_path, monkeypatch, capsys):
+    """--alphabet was split at commas and each symbol stripped, empty ones dropped: "a, ,b" silently gave
+    ['a', 'b'], and no symbol could hold a comma or be a space. Empty, repeated and space-padded symbols
+    are refused; a JSON list writes any symbols."""
+    (tmp_path / "spaces.py").write_text("def even_spaces(words):\n    return [list(w).count(' ') % 2 == 0 for w in words]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out = str(tmp_path / "dfa.json")
+    for alphabet, message in [("a, ,b", "has the symbol ' ', with spaces around it"),
+                              ("a, b", "write the symbols without spaces (a,b)"), ("a,,b", "has an empty symbol"),
+                              ("a,b,", "has an empty symbol"), ("a,b,a", "has the symbol 'a' twice"),
+                              ('["a", "a"]', "has the symbol 'a' twice"), ("[]", "needs at least one symbol"),
+                              ("[,]", "is read as a JSON list of symbols, but it is not JSON"),
+                              ("[0, 1]", 'items must be strings (symbols), got 0; write ["0", "1"]')]:
+        assert main(["automaton", "--teacher", "spaces:even_spaces", "--alphabet", alphabet, "-o", out]) == 2, alphabet
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1, (alphabet, err)
+    assert main(["automaton", "--teacher", "spaces:even_spaces", "--alphabet", '["a,b", " ", "c"]', "-o", out]) == 0
+    dfa = sd.load(out)
+    assert dfa.alphabet == ("a,b", " ", "c") and dfa.size == 2
+    assert dfa.accepts(("a,b", " ", " ")) and not dfa.accepts((" ", "c"))
+
+    # evaluate: comma-separated symbols as written, or a JSON list a line
+    (tmp_path / "words.txt").write_text('c,c\n[" ", "a,b"]\n\n[]\n[" ", " "]\n')
+    assert read_words(str(tmp_path / "words.txt"), dfa.alphabet) == [("c", "c"), (" ", "a,b"), (), (), (" ", " ")]
+    assert main(["evaluate", out, "--teacher", "spaces:even_spaces", "--data", str(tmp_path / "words.txt")]) == 0
+    assert "fidelity 1.0000" in (printed := capsys.readouterr().out) and "(n=5)" in printed
+    for line, message in [("c, c", "line 2 of {}: symbol ' c' is not in the alphabet ['a,b', ' ', 'c'] (symbols are "
+                                    "separated by commas alone, without spaces)"),
+                          ("a,b", "line 2 of {}: symbol 'a' is not in the alphabet"),
+                          ('["c", "d"]', "symbol 'd' is not in the alphabet"),
+                          ('["c",', "line 2 of {} starts with '[', so it is read as a JSON list of symbols")]:
+        (tmp_path / "bad.txt").write_text(f"c\n{line}\n")
+        assert main(["evaluate", out, "--teacher", "spaces:even_spaces", "--data", str(tmp_path / "bad.txt")]) == 2
+        err = capsys.readouterr().err
+        assert message.format(tmp_path / "bad.txt") in err and err.count("\n") == 1, err
 
 
 def test_fidelity_of_an_automaton_takes_a_sequence_teacher_or_module():

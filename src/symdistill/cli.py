@@ -317,7 +317,9 @@ def _add_evaluate(sub: Any) -> None:
     p.add_argument("model", help="model JSON file")
     p.add_argument("--teacher", required=True)
     p.add_argument("--data", required=True,
-                   help="held-out rows (.csv or .parquet); for an automaton a text file of words, one a line")
+                   help="held-out rows (.csv or .parquet); for an automaton a text file of words, one a line: "
+                        "symbols written together (0110) when each is one character, else comma-separated "
+                        "(ab,c) or a JSON list ([\"a,b\", \" \"])")
     p.add_argument("--label", help="column with true labels: also report accuracy (dropped from the rows)")
     p.add_argument("--drop", help="comma-separated columns to ignore")
     p.add_argument("--as-array", action="store_true")
@@ -364,9 +366,49 @@ def in_model_order(df: Any, model: Any, path: str) -> Any:
     return df.iloc[:, [names.index(n) for n in expected]]
 
 
+def parse_symbols(text: str, where: str) -> list[str]:
+    """Symbols written as ``text``: comma-separated, each as written (no spaces around the commas), or,
+    when ``text`` starts with ``[``, a JSON list of strings, for symbols that hold a comma or a space or
+    start with ``[`` (``["a,b", " ", "c"]``). ``where`` names the text in errors."""
+    if not text.startswith("["):
+        return text.split(",")
+    try:
+        symbols = json.loads(text)
+    except ValueError as exc:
+        raise CLIError(f"{where} starts with '[', so it is read as a JSON list of symbols, but it is not "
+                       f"JSON ({exc}); e.g. [\"[\", \"]\"] for the symbols [ and ]") from None
+    if not isinstance(symbols, list) or not all(isinstance(s, str) for s in symbols):
+        bad = symbols if not isinstance(symbols, list) else next(s for s in symbols if not isinstance(s, str))
+        raise CLIError(f"{where} is a JSON list whose items must be strings (symbols), got {json.dumps(bad)}; "
+                       f"write [\"0\", \"1\"], not [0, 1]")
+    return symbols
+
+
+def parse_alphabet(text: str) -> list[str]:
+    """``--alphabet``: symbols by ``parse_symbols``; an empty, repeated or space-padded symbol is refused
+    (``"a, b"`` would give the symbol ' b': a JSON list says such a symbol is meant)."""
+    symbols = parse_symbols(text, "--alphabet")
+    if not text or not symbols:
+        raise CLIError("--alphabet needs at least one symbol, e.g. --alphabet 0,1")
+    for s in symbols:
+        if not s:
+            raise CLIError(f"--alphabet {text!r} has an empty symbol; symbols are separated by single commas "
+                           "(a JSON list such as [\"a,b\", \"c\"] writes symbols that hold commas)")
+        if s.strip() != s and not text.startswith("["):
+            raise CLIError(f"--alphabet {text!r} has the symbol {s!r}, with spaces around it: write the symbols "
+                           f"without spaces ({','.join(x.strip() for x in symbols)}), or as a JSON list when the "
+                           f"spaces belong to them ({json.dumps(symbols)})")
+    repeated = next((s for i, s in enumerate(symbols) if s in symbols[:i]), None)
+    if repeated is not None:
+        raise CLIError(f"--alphabet {text!r} has the symbol {repeated!r} twice; every symbol is listed once")
+    return symbols
+
+
 def read_words(path: str, alphabet: tuple[str, ...]) -> list[Any]:
-    """Words from a text file, one a line (an empty line is the empty word): symbols written together
-    when every symbol is one character (``0110``), else separated by commas (``ab,c,ab``)."""
+    """Words from a text file, one a line (an empty line is the empty word). When every symbol is one
+    character, a line is its symbols written together (``0110``); else the symbols are separated by
+    commas, each as written (``ab,c,ab``), or the line is a JSON list of symbols (``["a,b", " "]``),
+    which any line starting with ``[`` is read as."""
     p = Path(path)
     if not p.is_file():
         raise CLIError(f"data file not found: {path}")
@@ -383,7 +425,18 @@ def read_words(path: str, alphabet: tuple[str, ...]) -> list[Any]:
         raise CLIError(f"{path} has no words (one word a line; an empty line is the empty word)")
     if all(len(a) == 1 for a in alphabet):
         return lines
-    return [tuple(s.strip() for s in line.split(",")) if line.strip() else () for line in lines]
+    words = []
+    for number, line in enumerate(lines, 1):
+        word = tuple(parse_symbols(line, f"line {number} of {path}")) if line else ()
+        bad = next((s for s in word if s not in alphabet), None)
+        if bad is not None:
+            hint = (" (symbols are separated by commas alone, without spaces)" if bad.strip() in alphabet else
+                    " (a line starting with '[' is a JSON list of symbols)" if line.startswith("[") else
+                    " (symbols are separated by commas; a line that is a JSON list of symbols, "
+                    "[\"a,b\", \"c\"], writes symbols that hold commas)")
+            raise CLIError(f"line {number} of {path}: symbol {bad!r} is not in the alphabet {list(alphabet)}{hint}")
+        words.append(word)
+    return words
 
 
 def _evaluate_automaton(args: argparse.Namespace, model: Any) -> int:
@@ -470,7 +523,9 @@ def _add_automaton(sub: Any) -> None:
     p = sub.add_parser("automaton", help="extract a finite-state automaton from a sequence classifier (JSON)")
     p.add_argument("--teacher", required=True,
                    help="module:attribute (a callable on a list of words, or a recurrent torch module), or TorchScript .pt")
-    p.add_argument("--alphabet", required=True, help="comma-separated input symbols, e.g. 0,1")
+    p.add_argument("--alphabet", required=True,
+                   help="the input symbols, comma-separated with no spaces (0,1), or a JSON list for symbols that "
+                        "hold commas or spaces or start with '[' ('[\"a,b\", \" \", \"c\"]')")
     p.add_argument("--max-states", type=int, default=50)
     p.add_argument("--oracle", default="auto", choices=["auto", "statistical", "whitebox", "both"])
     p.add_argument("--time-budget", type=_positive_seconds, default=None,
@@ -503,10 +558,8 @@ def _run_automaton(args: argparse.Namespace) -> int:
     check_output(args.output)
     if args.dot:
         check_output(args.dot)
+    alphabet = parse_alphabet(args.alphabet)
     obj = load_sequence_model(args.teacher)
-    alphabet = _split_list(args.alphabet)
-    if not alphabet:
-        raise CLIError("--alphabet needs at least one symbol")
     t0 = time.perf_counter()
     model = distill_automaton(obj, alphabet=alphabet, max_states=args.max_states, oracle=args.oracle,
                               time_budget=args.time_budget, random_state=args.random_state)
