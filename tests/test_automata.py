@@ -46,6 +46,56 @@ def test_dfa_basics_and_rendering():
     assert dot.startswith("digraph") and 'q3 -> q3 [label="0,1"]' in dot
 
 
+def _drawn_labels(dot):
+    r"""The text Graphviz draws for each node and edge label of ``dot``: read from the source (a DOT string
+    unescapes ``\"``, then a label ``\\``; any other backslash would start an escape such as ``\N``), and,
+    when the ``dot`` program is installed, as it draws them."""
+    import shutil
+    import subprocess
+
+    labels = {}
+    for name, body in re.findall(r'^  (\S+(?: -> \S+)?) \[.*label="((?:[^"\\]|\\.)*)"\];$', dot, flags=re.M):
+        assert all(c in '\\"' for c in re.findall(r"\\(.)", body)), body  # no Graphviz escape left
+        labels[name] = re.sub(r"\\(.)", r"\1", body)
+    if shutil.which("dot"):
+        drawn = json.loads(subprocess.run(["dot", "-Tjson"], input=dot, capture_output=True, text=True,
+                                          check=True).stdout)
+        names = {o["_gvid"]: o["name"] for o in drawn["objects"]}
+        texts = {o["name"]: o.get("_ldraw_", []) for o in drawn["objects"]}
+        texts.update({f"{names[e['tail']]} -> {names[e['head']]}": e.get("_ldraw_", []) for e in drawn["edges"]})
+        for name, text in labels.items():
+            assert [op["text"] for op in texts[name] if op["op"] == "T"] == ([text] if text else []), (name, text)
+    return labels
+
+
+def _symbols_of(label):
+    """The symbols of an edge label: comma-separated, each as written or as its repr."""
+    items = re.findall(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^,'"]+""", label)
+    assert ",".join(items) == label, label
+    assert not any(c.isspace() for item in items if item[0] not in "'\"" for c in item), label  # reads as itself
+    return [eval(item) if item[0] in "'\"" else item for item in items]  # noqa: S307 - a repr we wrote
+
+
+@pytest.mark.parametrize("alphabet", [["a,b", "c"], ["a", "b,c"], [" ", "  "], ["\"", "'", "\\N", "\\"],
+                                      ["x\ny", "x", "y", "<b>", "é", "\t", "a b"]])
+def test_dot_labels_name_each_symbol(alphabet):
+    """Edge labels joined symbols with commas: symbols 'a,b' and 'c' drew 'a,b,c' as 'a' and 'b,c' did, a
+    space symbol drew nothing readable, and a newline broke the label. A symbol that would not read as
+    itself is drawn as its repr."""
+    dfa = DFA(alphabet, [[1] * len(alphabet), [1] * len(alphabet)], [False, True])
+    labels = _drawn_labels(dfa.to_dot())
+    assert _symbols_of(labels["q0 -> q1"]) == alphabet == _symbols_of(labels["q1 -> q1"])
+
+
+def test_dot_labels_of_moore_states_tell_labels_apart():
+    """A Moore state drew its label's str: True and 'True', 1 and '1' drew the same."""
+    outputs = [True, "True", 1.5, "1.5", 'say "hi"\n\\N', "<b>x</b>"]
+    m = MooreMachine(["a"], [[i + 1] for i in range(5)] + [[5]], outputs, classes=outputs)
+    drawn = [_drawn_labels(m.to_dot())[f"q{s}"] for s in range(6)]
+    assert drawn == [f"q{s} / {label!r}" for s, label in enumerate(m.state_outputs)]
+    assert len(set(d.partition(" / ")[2] for d in drawn)) == 6
+
+
 def test_minimize_is_canonical():
     # NO_000 with its states shuffled, state 1 duplicated (state 4) and an unreachable state 5
     messy = DFA(["0", "1"], [[3, 1], [4, 1], [0, 1], [3, 3], [0, 1], [0, 5]],
@@ -920,7 +970,7 @@ def test_the_transition_table_quotes_symbols_that_would_not_show_as_themselves()
     dfa = DFA(["\n", " ", "a", "\t", "a b"], [[1, 0, 0, 0, 0], [1, 1, 1, 1, 1]], [True, False])
     lines = str(dfa).splitlines()
     assert len(lines) == 1 + 1 + dfa.n_states
-    assert lines[1].split() == ["state", "'\\n'", "'", "'", "a", "'\\t'", "a", "b", "output"]
+    assert lines[1].split() == ["state", "'\\n'", "'", "'", "a", "'\\t'", "'a", "b'", "output"]  # an inner space too
     assert str(NO_000).splitlines()[1].split() == ["state", "0", "1", "output"]  # plain symbols as they are
 
 

@@ -223,8 +223,7 @@ class _Automaton(SymbolicModel):
         # The rejecting state that loops on every symbol is a DFA's sink; an accepting one is not.
         sinks = {s for s in self.sink_states() if self.kind == "dfa" and not self.outputs[s]}
         names = [f"q{s}" for s in range(self.n_states)]
-        # a symbol that would not read as itself in a column (a newline, a tab, a space) is shown quoted
-        heads = ["state", *(a if a.isprintable() and a.strip() == a else repr(a) for a in self.alphabet), "output"]
+        heads = ["state", *map(symbol_text, self.alphabet), "output"]
         rows = []
         for s in range(self.n_states):
             mark = "->" if s == self.initial else "  "
@@ -235,8 +234,10 @@ class _Automaton(SymbolicModel):
         return [fmt(["   " + heads[0], *heads[1:]]), *(fmt(r) for r in rows)]
 
     def to_dot(self) -> str:
-        """Graphviz source: one node per state (double circle = accepting / labelled output),
-        edges merged per target with their symbols listed.
+        """Graphviz source: one node per state (double circle = accepting; a Moore state shows its
+        label's ``repr``), edges merged per target with their symbols listed, separated by commas
+        (a symbol with a comma, a quote, a space or a character that does not print is written as its
+        ``repr``, as ``show`` writes it: symbols ``a,b`` and ``c`` read ``'a,b',c``).
 
         >>> print(DFA(["a"], [[0]], [True]).to_dot().splitlines()[0])
         digraph automaton {
@@ -250,8 +251,7 @@ class _Automaton(SymbolicModel):
             for a, t in enumerate(self.transitions[s]):
                 targets.setdefault(int(t), []).append(self.alphabet[a])
             for t, syms in targets.items():
-                label = ",".join(syms).replace("\\", "\\\\").replace('"', '\\"')
-                lines.append(f'  q{s} -> q{t} [label="{label}"];')
+                lines.append(f'  q{s} -> q{t} [label={dot_string(",".join(map(symbol_text, syms)))}];')
         lines.append("}")
         return "\n".join(lines)
 
@@ -537,8 +537,7 @@ class MooreMachine(_Automaton):
         return repr(self._labels()[self.outputs[s]])
 
     def _dot_node(self, s: int) -> str:
-        label = f"q{s} / {self._labels()[self.outputs[s]]}".replace("\\", "\\\\").replace('"', '\\"')
-        return f'shape=box, label="{label}"'
+        return f"shape=box, label={dot_string(f'q{s} / {self._labels()[self.outputs[s]]!r}')}"
 
     def __str__(self) -> str:
         head = (f"MooreMachine: {self.n_states} states over alphabet {list(self.alphabet)}, start q{self.initial}, "
@@ -602,6 +601,29 @@ def run_table(transitions: np.ndarray, initial: int, codes: Sequence[Code]) -> n
         cur[:live] = transitions[cur[:live], flat[starts[:live] + t]]
     state[order] = cur
     return state
+
+
+def symbol_text(symbol: str) -> str:
+    """A symbol as ``show`` and ``to_dot`` write it: as is, unless it holds a comma, a quote, a space or
+    a character that does not print (a newline, a tab), which would not read as itself in a list or a
+    column; then as its ``repr``.
+
+    >>> symbol_text("ab"), symbol_text("a,b"), symbol_text(" "), symbol_text("\\n")
+    ('ab', "'a,b'", "' '", "'\\\\n'")
+    """
+    plain = symbol.isprintable() and not any(ch.isspace() or ch in ",'\"" for ch in symbol)
+    return symbol if plain else repr(symbol)
+
+
+def dot_string(text: str) -> str:
+    """``text`` (one line: symbols and labels come as ``symbol_text`` or ``repr`` writes them) as a
+    double-quoted DOT string that Graphviz draws as written: quotes and backslashes escaped (a
+    backslash would otherwise start an escape such as ``\\N``, the node's name, or ``\\n``).
+
+    >>> print(dot_string('say "hi" \\\\N'))
+    "say \\"hi\\" \\\\N"
+    """
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _check_label(c: Any) -> None:
