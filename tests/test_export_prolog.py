@@ -120,6 +120,35 @@ def test_automata(tmp_path):
     assert "accepts" not in (tmp_path / "moore.pl").read_text(encoding="utf-8")
 
 
+def test_labels_prolog_cannot_tell_apart_are_refused(dom):
+    """A label True and a label 'true' were both written as the atom true ('true' is the same atom), so
+    the exported predict/2 answered the same term for two labels that predict tells apart."""
+    moore = MooreMachine(["a"], [[1], [2], [0]], [True, "true", "x"], classes=[True, "true", "x"])
+    with pytest.raises(ValueError, match="class labels True and 'true' are both the Prolog term true"):
+        sd.export(moore, "prolog")
+    tree = random_tree(np.random.default_rng(0), dom, n_leaves=4, classes=np.array([False, "false"], dtype=object))
+    with pytest.raises(ValueError, match="class labels False and 'false' are both the Prolog term false"):
+        sd.export(tree, "prolog")
+
+
+def test_mixed_labels_answer_as_predict(tmp_path):
+    """Booleans, strings that read like them and numbers are distinct terms: each answer of predict/2 is
+    the class_label/2 of exactly the label predict gives."""
+    labels = [True, "True", False, "False", 2, "2", 2.5, "x y"]
+    moore = MooreMachine(["a", "b"], [[(s + 1) % 8, (s + 3) % 8] for s in range(8)], labels, classes=labels)
+    words = random_words(np.random.default_rng(7), 2, 300)
+    (tmp_path / "moore.pl").write_text(sd.export(moore, "prolog"), encoding="utf-8")
+    goal = (f"consult(moore), forall(member(W, [{', '.join(_word(moore.alphabet, w) for w in words)}]), "
+            "(predict(W, C), findall(I, class_label(I, C), Is), write(Is), nl))")
+    res = subprocess.run([SWIPL, "-q", "-g", goal, "-t", "halt"], capture_output=True, text=True, cwd=tmp_path)
+    assert res.returncode == 0 and not res.stderr, res.stderr
+    predicted = moore.predict([tuple(moore.alphabet[i] for i in w) for w in words]).tolist()
+    assert len(set(map(repr, predicted))) == 8  # every label is answered
+    classes = list(moore.classes)  # class_label/2's order
+    index = [next(i for i, c in enumerate(classes) if type(c) is type(p) and c == p) for p in predicted]
+    assert res.stdout.split() == [f"[{i}]" for i in index]
+
+
 def _word(alphabet, codes):
     return "[" + ", ".join(prolog_atom(alphabet[i]) for i in codes) + "]"
 

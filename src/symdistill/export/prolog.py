@@ -4,7 +4,8 @@ Models over feature rows define ``predict(Features, Output)``: ``Features`` is a
 the model's feature order, a categorical feature given by its category *code* (the index of its
 label, listed by ``feature_category(Feature, Code, Label)``); ``Output`` is the class label (an
 atom for string labels, a number for numeric ones, ``true`` / ``false`` for booleans) or, for
-regressors, the value. The name tables are facts: ``feature_name(Index, Name)`` and
+regressors, the value (labels Prolog cannot tell apart, True and 'true', are refused: see
+``distinct_terms``). The name tables are facts: ``feature_name(Index, Name)`` and
 ``class_label(Index, Label)``.
 
 * A tree becomes one Horn clause per leaf, its path conditions merged per feature
@@ -27,6 +28,7 @@ that several models can be loaded together.
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 from .._version import __version__
 from ._text import check_identifier, exact_float
@@ -79,6 +81,30 @@ def prolog_term(value: object) -> str:
     if isinstance(value, float):
         return prolog_number(value)
     return prolog_atom(str(value))
+
+
+def distinct_terms(labels: Sequence[object], what: str) -> list[str]:
+    """``prolog_term`` of each label, refused when two labels are one term: Prolog's ``true`` is both
+    the boolean True and the string 'true' (``'true'`` and ``true`` are one atom), so an answer could
+    not say which label it is.
+
+    >>> distinct_terms([True, "True"], "class labels")
+    ['true', "'True'"]
+    >>> distinct_terms([True, "true"], "class labels")
+    Traceback (most recent call last):
+    ...
+    ValueError: class labels True and 'true' are both the Prolog term true, so the exported program could not tell them apart; rename one of them before exporting to Prolog
+    """
+    seen: dict[object, object] = {}
+    for label in labels:
+        # the term a label reads as: an atom by its name (quoted or not), a number by its type and value
+        key = ("atom", str(label).lower() if isinstance(label, bool) else label) if isinstance(label, (bool, str)) \
+            else (type(label).__name__, label)
+        if key in seen:
+            raise ValueError(f"{what} {seen[key]!r} and {label!r} are both the Prolog term {prolog_term(seen[key])}, so the "
+                             "exported program could not tell them apart; rename one of them before exporting to Prolog")
+        seen[key] = label
+    return [prolog_term(label) for label in labels]
 
 
 _SYSTEM_MODULES = frozenset({"user", "system", "prolog"})
@@ -137,6 +163,8 @@ class _PrologEmitter(BodyEmitter):
         self.exports += ["feature_name/2", "feature_category/3", "predict/2"]
         for j, f in enumerate(prog.features):
             self.lines.append(f"feature_name({j}, {prolog_atom(f.name)}).")
+        for f in prog.features:
+            distinct_terms(f.categories, f"categories of feature {f.name!r}")
         cats = [(j, c, label) for j, f in enumerate(prog.features) for c, label in enumerate(f.categories)]
         for j, c, label in cats:
             self.lines.append(f"feature_category({j}, {c}, {prolog_term(label)}).")
@@ -148,8 +176,8 @@ class _PrologEmitter(BodyEmitter):
         if not self.program.is_classifier:
             return
         self.exports.append("class_label/2")
-        for i, c in enumerate(self.program.classes):
-            self.lines.append(f"class_label({i}, {prolog_term(c)}).")
+        for i, term in enumerate(distinct_terms(self.program.classes, "class labels")):
+            self.lines.append(f"class_label({i}, {term}).")
 
     # -- expressions ---------------------------------------------------------------------------
     def _var(self, j: int) -> str:
