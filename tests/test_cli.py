@@ -507,6 +507,73 @@ def test_torchscript_sequence_teacher_failure_is_one_line(tmp_path, capsys):
     assert "raised RuntimeError: index out of range in self. Likely cause: the alphabet has 3 symbols" in err
 
 
+def _last_symbol_is_one_gru(torch, path):
+    """A TorchScript GRU cell, weights set by hand, whose output is the probability that the word ends in 1."""
+
+    class StepGRU(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding, self.cell, self.head = torch.nn.Embedding(2, 1), torch.nn.GRUCell(1, 1), torch.nn.Linear(1, 1)
+            with torch.no_grad():
+                self.embedding.weight.copy_(torch.tensor([[-3.0], [3.0]]))
+                for p in self.cell.parameters():
+                    p.zero_()
+                self.cell.bias_ih[1] = -20.0  # update gate shut: the new state is tanh(embedding), the last symbol
+                self.cell.weight_ih[2, 0] = 1.0
+                self.head.weight.fill_(5.0)
+                self.head.bias.fill_(-1.0)
+
+        @torch.jit.export
+        def initial_state(self, n: int) -> torch.Tensor:
+            return torch.zeros(n, 1)
+
+        @torch.jit.export
+        def step(self, h: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
+            return self.cell(self.embedding(tokens), h)
+
+        @torch.jit.export
+        def readout(self, h: torch.Tensor) -> torch.Tensor:
+            return torch.sigmoid(self.head(h))
+
+        def forward(self, h: torch.Tensor) -> torch.Tensor:
+            return self.readout(h)
+
+    torch.jit.save(torch.jit.script(StepGRU()), str(path))
+
+
+def test_automaton_teacher_output_probability(tmp_path, monkeypatch, capsys):
+    """The CLI had no way to say a torch module answers a probability: it was read as a logit, so every
+    word (probability > 0) was accepted and a one-state automaton came out. --teacher-output probability
+    reads it as sd.as_sequence_teacher(module, alphabet, output="probability") does."""
+    torch = pytest.importorskip("torch")
+    _last_symbol_is_one_gru(torch, tmp_path / "gru.pt")
+    out = str(tmp_path / "dfa.json")
+    assert main(["automaton", "--teacher", str(tmp_path / "gru.pt"), "--alphabet", "0,1", "--teacher-output",
+                 "probability", "-o", out]) == 0
+    dfa = sd.load(out)
+    assert dfa.equivalent(sd.DFA.from_regex(".*1", "01")) and dfa.size == 2
+    (tmp_path / "words.txt").write_text("\n1\n10\n0101\n")
+    assert main(["evaluate", out, "--teacher", str(tmp_path / "gru.pt"), "--teacher-output", "probability",
+                 "--data", str(tmp_path / "words.txt")]) == 0
+    assert "fidelity 1.0000" in capsys.readouterr().out
+    assert main(["evaluate", out, "--teacher", str(tmp_path / "gru.pt"), "--data", str(tmp_path / "words.txt")]) == 0
+    assert "fidelity 0.5000" in capsys.readouterr().out  # read as logits, the empty word and 10 are accepted
+    # only a torch module has an output column to read; a tabular model's teacher is not a sequence teacher
+    (tmp_path / "seq_fn.py").write_text("def ends_in_1(words):\n    return [w.endswith('1') for w in words]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert main(["automaton", "--teacher", "seq_fn:ends_in_1", "--alphabet", "0,1", "--teacher-output", "logit",
+                 "-o", out]) == 2
+    assert "--teacher-output reads a torch module's output column, and seq_fn:ends_in_1 is a function" in \
+        capsys.readouterr().err
+    X = np.random.default_rng(0).uniform(size=(50, 2))
+    sd.distill(lambda Z: (Z[:, 0] > 0.5).astype(int), X, max_size=2).to_json(tmp_path / "tree.json")
+    pd = pytest.importorskip("pandas")
+    pd.DataFrame(X, columns=["x0", "x1"]).to_csv(tmp_path / "rows.csv", index=False)
+    assert main(["evaluate", str(tmp_path / "tree.json"), "--teacher", str(tmp_path / "gru.pt"), "--teacher-output",
+                 "probability", "--data", str(tmp_path / "rows.csv")]) == 2
+    assert "--teacher-output applies to automata" in capsys.readouterr().err
+
+
 def test_evaluate_an_automaton_on_a_file_of_words(tmp_path, monkeypatch, capsys):
     """`evaluate` of an automaton read --data as a CSV of rows ('0010' became the number 10, the first word
     a header, the empty word dropped) and asked the teacher as a tabular model: it failed. It reads one

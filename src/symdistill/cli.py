@@ -325,6 +325,7 @@ def _add_evaluate(sub: Any) -> None:
     p.add_argument("--as-array", action="store_true")
     p.add_argument("--task", choices=["classification", "regression"], default=None,
                    help="what the teacher is, where its answers mislead (a regressor whose values are whole numbers)")
+    add_teacher_output(p)
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
@@ -335,6 +336,9 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         if args.task:
             raise CLIError("--task is for tabular models; an automaton's teacher is a sequence classifier")
         return _evaluate_automaton(args, model)
+    if args.teacher_output is not None:
+        raise CLIError("--teacher-output applies to automata (a torch sequence teacher's output column); a "
+                       f"{model.kind} model's teacher is read as it answers")
     drop = _split_list(args.drop) or []
     as_array, text = teacher_format(args.teacher, args.as_array)
     df = read_table(args.data, drop + ([args.label] if args.label else []), text)
@@ -445,7 +449,7 @@ def _evaluate_automaton(args: argparse.Namespace, model: Any) -> int:
     if args.label or args.drop or args.as_array:
         raise CLIError("--label, --drop and --as-array apply to tabular models; an automaton is evaluated on a "
                        "file of words, one a line")
-    score = fidelity(model, load_sequence_model(args.teacher), read_words(args.data, model.alphabet))
+    score = fidelity(model, sequence_teacher(args, model.alphabet), read_words(args.data, model.alphabet))
     print(f"model: {model!r}")
     print(score)
     return 0
@@ -526,6 +530,7 @@ def _add_automaton(sub: Any) -> None:
     p.add_argument("--alphabet", required=True,
                    help="the input symbols, comma-separated with no spaces (0,1), or a JSON list for symbols that "
                         "hold commas or spaces or start with '[' ('[\"a,b\", \" \", \"c\"]')")
+    add_teacher_output(p)
     p.add_argument("--max-states", type=int, default=50)
     p.add_argument("--oracle", default="auto", choices=["auto", "statistical", "whitebox", "both"])
     p.add_argument("--time-budget", type=_positive_seconds, default=None,
@@ -533,6 +538,26 @@ def _add_automaton(sub: Any) -> None:
     p.add_argument("--random-state", type=int, default=0)
     p.add_argument("--dot", help="also write the automaton as Graphviz DOT here")
     p.add_argument("-o", "--output", required=True, help="where to write the automaton JSON")
+
+
+def add_teacher_output(p: Any) -> None:
+    p.add_argument("--teacher-output", choices=["logit", "probability"], default=None,
+                   help="a torch teacher's single output column: a logit of 'accept' (default) or a probability "
+                        "(as sd.as_sequence_teacher(module, alphabet, output=...))")
+
+
+def sequence_teacher(args: argparse.Namespace, alphabet: Sequence[str]) -> Any:
+    """``args.teacher`` loaded as a sequence teacher over ``alphabet``, its output read as
+    ``--teacher-output`` says (a torch module's option only)."""
+    from .teachers.sequence import _is_torch_module, as_sequence_teacher
+
+    obj = load_sequence_model(args.teacher)
+    if args.teacher_output is None:
+        return obj
+    if not _is_torch_module(obj):
+        raise CLIError(f"--teacher-output reads a torch module's output column, and {args.teacher} is a "
+                       f"{type(obj).__name__}, whose answers are the labels")
+    return as_sequence_teacher(obj, alphabet, output=args.teacher_output)
 
 
 def load_sequence_model(spec: str) -> Any:
@@ -559,7 +584,7 @@ def _run_automaton(args: argparse.Namespace) -> int:
     if args.dot:
         check_output(args.dot)
     alphabet = parse_alphabet(args.alphabet)
-    obj = load_sequence_model(args.teacher)
+    obj = sequence_teacher(args, alphabet)
     t0 = time.perf_counter()
     model = distill_automaton(obj, alphabet=alphabet, max_states=args.max_states, oracle=args.oracle,
                               time_budget=args.time_budget, random_state=args.random_state)
