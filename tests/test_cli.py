@@ -574,6 +574,28 @@ def test_automaton_teacher_output_probability(tmp_path, monkeypatch, capsys):
     assert "--teacher-output applies to automata" in capsys.readouterr().err
 
 
+def test_an_output_that_is_another_file_of_the_command_is_refused(tmp_path, monkeypatch, capsys):
+    """`automaton -o dfa.json --dot dfa.json` wrote the JSON, then the DOT over it: the model was lost and
+    the command said it wrote dfa.json. `export m.json -o m.json` overwrote the model with its export."""
+    (tmp_path / "seq_even.py").write_text("def even(words):\n    return [len(w) % 2 == 0 for w in words]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    out = str(tmp_path / "dfa.json")
+    assert main(["automaton", "--teacher", "seq_even:even", "--alphabet", "0,1", "-o", out, "--dot", "dfa.json"]) == 2
+    assert f"--dot 'dfa.json' is the same file as -o {out!r}" in capsys.readouterr().err
+    assert not (tmp_path / "dfa.json").exists()
+    assert main(["automaton", "--teacher", "seq_even:even", "--alphabet", "0,1", "-o", out]) == 0
+    before = (tmp_path / "dfa.json").read_text()
+    (tmp_path / "link.json").symlink_to(tmp_path / "dfa.json")
+    for target in ("python", "c", "json"):
+        assert main(["export", out, "--to", target, "-o", str(tmp_path / "link.json")]) == 2
+        assert "is the same file as the model" in capsys.readouterr().err
+    assert (tmp_path / "dfa.json").read_text() == before
+    with pytest.raises(SystemExit) as info:  # named by its flag, before the teacher is loaded
+        main(["automaton", "--teacher", "seq_even:even", "--alphabet", "0,1", "--max-states", "0", "-o", out])
+    assert info.value.code == 2 and "argument --max-states: must be a positive integer, got '0'" in capsys.readouterr().err
+
+
 def test_evaluate_an_automaton_on_a_file_of_words(tmp_path, monkeypatch, capsys):
     """`evaluate` of an automaton read --data as a CSV of rows ('0010' became the number 10, the first word
     a header, the empty word dropped) and asked the teacher as a tabular model: it failed. It reads one

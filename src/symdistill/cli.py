@@ -140,6 +140,19 @@ def check_output(path: str) -> None:
         raise CLIError(f"cannot write {path!r}: folder {str(parent)!r} is not writable")
 
 
+def check_distinct(output: tuple[str, str], *others: tuple[str, str | None]) -> None:
+    """Refuse an output path that names the same file as another path of the command (``(flag, path)``
+    pairs): writing it would overwrite that file (the model JSON with its DOT, say) without a word."""
+    flag, path = output
+    for other_flag, other in others:
+        if other is None:
+            continue
+        if os.path.abspath(other) == os.path.abspath(path) or \
+                (os.path.exists(path) and os.path.exists(other) and os.path.samefile(path, other)):  # links too
+            raise CLIError(f"{flag} {path!r} is the same file as {other_flag} {other!r}: writing it would overwrite "
+                           "that file; give another path")
+
+
 def write_output(path: str, write: Callable[[Path], Any]) -> None:
     """``write(Path(path))``, with an OS error (permissions, a full disk, ...) as a user error."""
     try:
@@ -485,6 +498,7 @@ def _run_export(args: argparse.Namespace) -> int:
     options = {k: v for k, v in (("prefix", args.prefix), ("module", args.module)) if v is not None}
     if args.output:
         check_output(args.output)
+        check_distinct(("-o", args.output), ("the model", args.model))
     result = export(load_model(args.model), args.to, **options)
     if isinstance(result, bytes):
         if not args.output:
@@ -531,7 +545,7 @@ def _add_automaton(sub: Any) -> None:
                    help="the input symbols, comma-separated with no spaces (0,1), or a JSON list for symbols that "
                         "hold commas or spaces or start with '[' ('[\"a,b\", \" \", \"c\"]')")
     add_teacher_output(p)
-    p.add_argument("--max-states", type=int, default=50)
+    p.add_argument("--max-states", type=_positive_int, default=50)
     p.add_argument("--oracle", default="auto", choices=["auto", "statistical", "whitebox", "both"])
     p.add_argument("--time-budget", type=_positive_seconds, default=None,
                    help="seconds; the best hypothesis so far is kept")
@@ -581,8 +595,10 @@ def _run_automaton(args: argparse.Namespace) -> int:
     from .automata_api import distill_automaton
 
     check_output(args.output)
+    check_distinct(("-o", args.output), ("--teacher", args.teacher))
     if args.dot:
         check_output(args.dot)
+        check_distinct(("--dot", args.dot), ("-o", args.output), ("--teacher", args.teacher))
     alphabet = parse_alphabet(args.alphabet)
     obj = sequence_teacher(args, alphabet)
     t0 = time.perf_counter()
