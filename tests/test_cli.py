@@ -596,6 +596,36 @@ def test_an_output_that_is_another_file_of_the_command_is_refused(tmp_path, monk
     assert info.value.code == 2 and "argument --max-states: must be a positive integer, got '0'" in capsys.readouterr().err
 
 
+def test_automaton_takes_the_other_options_of_distill_automaton(tmp_path, monkeypatch, capsys):
+    """The command could not set distill_automaton's other options (the automaton kind, strategy,
+    epsilon, max_length, ...) nor the teacher's (batch_size, per_word): --option NAME=VALUE, as distill has."""
+    (tmp_path / "seq_opt.py").write_text("LONGEST = [0]\n"
+                                         "def even(words):\n    LONGEST[0] = max([LONGEST[0], *map(len, words)])\n"
+                                         "    return [len(w) % 2 == 0 for w in words]\n"
+                                         "def one(word):\n    return word.count('1') % 3 == 0\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import seq_opt
+
+    out = str(tmp_path / "m.json")
+    assert main(["automaton", "--teacher", "seq_opt:even", "--alphabet", "0,1", "--option", "output=moore",
+                 "--option", "strategy=lstar", "--option", "max_length=6", "-o", out]) == 0
+    moore = sd.load(out)
+    assert moore.kind == "moore" and moore.output("01") is True and seq_opt.LONGEST[0] <= 8  # random words <= 6
+    assert main(["automaton", "--teacher", "seq_opt:even", "--alphabet", "0,1", "-o", out]) == 0
+    assert sd.load(out).kind == "dfa" and seq_opt.LONGEST[0] > 8  # the default max_length is 30
+    assert main(["automaton", "--teacher", "seq_opt:one", "--alphabet", "0,1", "--option", "per_word=true",
+                 "--option", "batch_size=7", "-o", out]) == 0
+    assert sd.load(out).equivalent(sd.DFA.from_regex("(0*10*10*1)*0*", "01"))
+    for option, message in [("max_states=3", "--option max_states=...: use --max-states"),
+                            ("output=probability", "is read with --teacher-output probability"),
+                            ("colour=red", "--option colour=...: not an option of sd.distill_automaton, nor of a "
+                                           "callable teacher (word_type, batch_size, per_word"),
+                            ("strategy=bogus", "strategy must be one of")]:
+        assert main(["automaton", "--teacher", "seq_opt:even", "--alphabet", "0,1", "--option", option, "-o", out]) == 2
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1, err
+
+
 def test_evaluate_an_automaton_on_a_file_of_words(tmp_path, monkeypatch, capsys):
     """`evaluate` of an automaton read --data as a CSV of rows ('0010' became the number 10, the first word
     a header, the empty word dropped) and asked the teacher as a tabular model: it failed. It reads one

@@ -550,6 +550,9 @@ def _add_automaton(sub: Any) -> None:
     p.add_argument("--time-budget", type=_positive_seconds, default=None,
                    help="seconds; the best hypothesis so far is kept")
     p.add_argument("--random-state", type=int, default=0)
+    p.add_argument("--option", action="append", default=[], metavar="NAME=VALUE", type=_learner_option,
+                   help="another option of sd.distill_automaton or of the teacher (repeatable; VALUE is read as "
+                        "JSON when it parses: --option max_length=60 --option strategy=lstar --option output=moore)")
     p.add_argument("--dot", help="also write the automaton as Graphviz DOT here")
     p.add_argument("-o", "--output", required=True, help="where to write the automaton JSON")
 
@@ -560,18 +563,31 @@ def add_teacher_output(p: Any) -> None:
                         "(as sd.as_sequence_teacher(module, alphabet, output=...))")
 
 
-def sequence_teacher(args: argparse.Namespace, alphabet: Sequence[str]) -> Any:
+def sequence_teacher(args: argparse.Namespace, alphabet: Sequence[str], options: dict[str, Any] | None = None) -> Any:
     """``args.teacher`` loaded as a sequence teacher over ``alphabet``, its output read as
-    ``--teacher-output`` says (a torch module's option only)."""
-    from .teachers.sequence import _is_torch_module, as_sequence_teacher
+    ``--teacher-output`` says (a torch module's option only), with the teacher ``options`` given by
+    ``--option`` (refused by name when the teacher's adapter has no such option)."""
+    import inspect
+
+    from .teachers.sequence import (CallableSequenceTeacher, TorchSequenceTeacher, _is_torch_module,
+                                    as_sequence_teacher)
 
     obj = load_sequence_model(args.teacher)
-    if args.teacher_output is None:
+    options = dict(options or {})
+    if args.teacher_output is not None:
+        if not _is_torch_module(obj):
+            raise CLIError(f"--teacher-output reads a torch module's output column, and {args.teacher} is a "
+                           f"{type(obj).__name__}, whose answers are the labels")
+        options["output"] = args.teacher_output
+    if not options:
         return obj
-    if not _is_torch_module(obj):
-        raise CLIError(f"--teacher-output reads a torch module's output column, and {args.teacher} is a "
-                       f"{type(obj).__name__}, whose answers are the labels")
-    return as_sequence_teacher(obj, alphabet, output=args.teacher_output)
+    adapter = TorchSequenceTeacher if _is_torch_module(obj) else CallableSequenceTeacher
+    known = [name for name in list(inspect.signature(adapter).parameters)[2:] if name != "output"]
+    unknown = [name for name in options if name not in known and name != "output"]
+    if unknown:
+        raise CLIError(f"--option {unknown[0]}=...: not an option of sd.distill_automaton, nor of a "
+                       f"{'torch' if adapter is TorchSequenceTeacher else 'callable'} teacher ({', '.join(known)})")
+    return as_sequence_teacher(obj, alphabet, **options)
 
 
 def load_sequence_model(spec: str) -> Any:
@@ -591,7 +607,14 @@ def load_sequence_model(spec: str) -> Any:
     return obj
 
 
+_AUTOMATON_FLAG = {"max_states": "--max-states", "oracle": "--oracle", "time_budget": "--time-budget",
+                   "random_state": "--random-state", "alphabet": "--alphabet", "seq_model": "--teacher",
+                   "teacher_options": "--option"}
+
+
 def _run_automaton(args: argparse.Namespace) -> int:
+    import inspect
+
     from .automata_api import distill_automaton
 
     check_output(args.output)
@@ -600,10 +623,20 @@ def _run_automaton(args: argparse.Namespace) -> int:
         check_output(args.dot)
         check_distinct(("--dot", args.dot), ("-o", args.output), ("--teacher", args.teacher))
     alphabet = parse_alphabet(args.alphabet)
-    obj = sequence_teacher(args, alphabet)
+    learner: dict[str, Any] = {}
+    teacher: dict[str, Any] = {}
+    own = inspect.signature(distill_automaton).parameters
+    for name, value in args.option:
+        if name in _AUTOMATON_FLAG:
+            raise CLIError(f"--option {name}=...: use {_AUTOMATON_FLAG[name]}")
+        if name == "output" and value in ("logit", "probability"):
+            raise CLIError(f"--option output={value}: a torch teacher's output column is read with --teacher-output "
+                           f"{value}; output= is the automaton kind (auto, dfa or moore)")
+        (learner if name in own else teacher)[name] = value
+    obj = sequence_teacher(args, alphabet, teacher)
     t0 = time.perf_counter()
     model = distill_automaton(obj, alphabet=alphabet, max_states=args.max_states, oracle=args.oracle,
-                              time_budget=args.time_budget, random_state=args.random_state)
+                              time_budget=args.time_budget, random_state=args.random_state, **learner)
     write_output(args.output, model.to_json)
     if args.dot:
         write_output(args.dot, lambda p: p.write_text(model.to_dot(), encoding="utf-8"))
