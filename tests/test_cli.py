@@ -655,10 +655,14 @@ def test_evaluate_an_automaton_on_a_file_of_words(tmp_path, monkeypatch, capsys)
                  "--data", str(tmp_path / "multi.txt")]) == 0
     out = capsys.readouterr().out
     assert "fidelity 1.0000" in out and "(n=4)" in out
-    (tmp_path / "bad.txt").write_text("012\n")
-    assert main(["evaluate", str(tmp_path / "dfa.json"), "--teacher", "seq_words:even",
-                 "--data", str(tmp_path / "bad.txt")]) == 2
-    assert "symbol '2' in word '012' is not in the alphabet" in capsys.readouterr().err
+    # a bad symbol is named with its line (the error named the word only); a byte-order mark is said to be one
+    for text, message in [("01\n012\n", "line 2 of {}: symbol '2' is not in the alphabet ['0', '1']\n"),
+                          ("\ufeff01\n", "line 1 of {}: symbol '\\ufeff' is not in the alphabet ['0', '1'] "
+                                          "(a byte-order mark: save the file as UTF-8 without one)")]:
+        (tmp_path / "bad.txt").write_text(text, encoding="utf-8")
+        assert main(["evaluate", str(tmp_path / "dfa.json"), "--teacher", "seq_words:even",
+                     "--data", str(tmp_path / "bad.txt")]) == 2
+        assert message.format(tmp_path / "bad.txt") in capsys.readouterr().err
 
 
 def test_automaton_alphabet_is_strict_and_takes_a_json_list(tmp_path, monkeypatch, capsys):

@@ -440,14 +440,15 @@ def read_words(path: str, alphabet: tuple[str, ...]) -> list[Any]:
         lines.pop()  # the newline that ends the last line (or an empty file)
     if not lines:
         raise CLIError(f"{path} has no words (one word a line; an empty line is the empty word)")
-    if all(len(a) == 1 for a in alphabet):
-        return lines
-    words = []
+    chars = all(len(a) == 1 for a in alphabet)
+    words: list[Any] = []
     for number, line in enumerate(lines, 1):
-        word = tuple(parse_symbols(line, f"line {number} of {path}")) if line else ()
+        word = line if chars else tuple(parse_symbols(line, f"line {number} of {path}")) if line else ()
         bad = next((s for s in word if s not in alphabet), None)
         if bad is not None:
-            hint = (" (symbols are separated by commas alone, without spaces)" if bad.strip() in alphabet else
+            hint = (" (a byte-order mark: save the file as UTF-8 without one)" if bad == "\ufeff" and number == 1 else
+                    "" if chars else
+                    " (symbols are separated by commas alone, without spaces)" if bad.strip() in alphabet else
                     " (a line starting with '[' is a JSON list of symbols)" if line.startswith("[") else
                     " (symbols are separated by commas; a line that is a JSON list of symbols, "
                     "[\"a,b\", \"c\"], writes symbols that hold commas)")
