@@ -9,6 +9,7 @@ import pytest
 
 import symdistill as sd
 from symdistill.cli import main, read_words
+from symdistill.models.automata import MooreMachine
 
 
 @pytest.fixture()
@@ -765,6 +766,21 @@ def test_verify_automaton_flags_on_a_tabular_model_name_the_cli_flags(tmp_path, 
         assert f"{flag} applies to automata" in err and "-c/--constraint, --monotonic" in err
     assert main(["verify", str(path)]) == 2
     assert "--included-in" in capsys.readouterr().err
+
+
+def test_verify_equivalent_models_of_different_kinds_says_so(tmp_path, capsys):
+    """`verify dfa.json --equivalent tree.json` said "expected a regular expression (str) or a DFA, got
+    Tree", naming neither file nor flag; a DFA against a Moore machine the same."""
+    sd.DFA.from_regex("1*", "01").to_json(tmp_path / "dfa.json")
+    MooreMachine(["0", "1"], [[1, 0], [0, 1]], ["x", "y"]).to_json(tmp_path / "moore.json")
+    X = np.random.default_rng(0).uniform(size=(100, 2))
+    sd.distill(lambda Z: (Z[:, 0] > 0.5).astype(int), X, max_size=2).to_json(tmp_path / "tree.json")
+    for a, b in [("dfa", "tree"), ("tree", "dfa"), ("dfa", "moore")]:
+        paths = [str(tmp_path / f"{name}.json") for name in (a, b)]
+        assert main(["verify", paths[0], "--equivalent", paths[1]]) == 2
+        assert (f"--equivalent: {paths[0]} is a {a} model and {paths[1]} a {b} model; equivalence "
+                "compares an automaton with one of its kind") in capsys.readouterr().err
+    assert main(["verify", str(tmp_path / "dfa.json"), "--equivalent", str(tmp_path / "dfa.json")]) == 0
 
 
 def test_verify_regex_flags_on_a_multi_character_alphabet(tmp_path, capsys):

@@ -51,7 +51,13 @@ def run_verify(args: argparse.Namespace) -> int:
     if args.output_range:
         props.append(("--output-range", P.output_range(*args.output_range)))
     if args.equivalent:
-        props.append(("--equivalent", P.equivalent(load_model(args.equivalent))))
+        other = load_model(args.equivalent)
+        kinds = [getattr(m, "kind", None) for m in (model, other)]
+        automata = [k in ("dfa", "moore") for k in kinds]
+        if automata[0] != automata[1] or automata[0] and kinds[0] != kinds[1]:
+            raise CLIError(f"--equivalent: {args.model} is a {kinds[0]} model and {args.equivalent} a {kinds[1]} "
+                           "model; equivalence compares an automaton with one of its kind, or two tabular models")
+        props.append(("--equivalent", P.equivalent(other)))
     props += [("--never-accepts", P.never_accepts(r)) for r in args.never_accepts]
     props += [("--always-accepts", P.always_accepts(r)) for r in args.always_accepts]
     props += [("--included-in", P.included_in(r)) for r in args.included_in]
