@@ -129,6 +129,12 @@ def test_labels_prolog_cannot_tell_apart_are_refused(dom):
     tree = random_tree(np.random.default_rng(0), dom, n_leaves=4, classes=np.array([False, "false"], dtype=object))
     with pytest.raises(ValueError, match="class labels False and 'false' are both the Prolog term false"):
         sd.export(tree, "prolog")
+    from symdistill.domain import Domain, Feature
+
+    flags = Domain((Feature("x", "numeric", 0.0, 1.0), Feature("flag", "categorical", 0.0, 2.0, (True, "true", "no"))))
+    tree = random_tree(np.random.default_rng(0), flags, n_leaves=4, classes=["a", "b"])
+    with pytest.raises(ValueError, match="categories of feature 'flag' True and 'true' are both the Prolog term true"):
+        sd.export(tree, "prolog")
 
 
 def test_mixed_labels_answer_as_predict(tmp_path):
