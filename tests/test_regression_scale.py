@@ -38,6 +38,19 @@ def test_a_constant_teacher_gives_one_leaf():
     assert tree.size == 1 and tree.predict(X[:3]).tolist() == [3.7, 3.7, 3.7]
 
 
+@pytest.mark.parametrize("form", ["tree", "rules"])
+def test_where_the_teacher_answers_one_value_the_model_predicts_it_exactly(form):
+    # a weighted mean of 7.25s rounded to 7.250000000000054, so the model of a teacher that is
+    # 7.25 everywhere broke "prediction == 7.25", and one that is 0.1 on a region predicted
+    # 0.09999999999999999 there
+    const = sd.distill(lambda X: np.full(len(X), 7.25), X, form=form, max_size=6, task="regression",
+                       random_state=0)
+    assert set(const.predict(X).tolist()) == {7.25} and sd.verify(const, "prediction == 7.25").holds
+    step = sd.distill(lambda X: 0.1 * (X[:, 0] > 0.3), X, form=form, max_size=6, task="regression",
+                      random_state=0)
+    assert set(step.predict(X).tolist()) == {0.0, 0.1}
+
+
 def test_integer_values_are_values_when_the_task_says_so():
     f = lambda X: np.round(5 * X[:, 0] + 3 * X[:, 1]).astype(np.int64)  # noqa: E731
     tree = sd.distill(f, X, form="tree", max_size=8, task="regression", random_state=0)

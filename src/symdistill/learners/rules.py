@@ -34,7 +34,7 @@ from ..models.rules import Rule, RuleSet, box_conditions
 from ..models.tree import Tree
 from ..sampling import RegionSampler
 from ..teachers.oracle import Answer, Oracle
-from .._scale import value_unit
+from .._scale import mean_value, value_unit
 from ._splits import midpoint, stable_argsort
 from .base import Learner, check_int, register_learner
 from .tree import TreeLearner
@@ -469,7 +469,7 @@ class RuleLearner(Learner):
             if w.sum() <= 0:
                 continue
             if self._regression:
-                value = float(np.average(self._y[m] * self._unit, weights=w)) / self._unit
+                value = mean_value(self._y[m], w, self._unit)
             else:
                 value = float(np.argmax(np.bincount(self._y[m], weights=w, minlength=self._k)))
             if r is None:

@@ -24,7 +24,7 @@ from ..models.region import Box
 from ..models.tree import Tree
 from ..sampling import RegionSampler
 from ..teachers.oracle import Answer, Oracle
-from .._scale import value_unit
+from .._scale import mean_value, value_unit
 from ._splits import FeatureInfo, Split, best_routing_split, best_splits, channels, impurity
 from .base import Learner, check_int, register_learner
 
@@ -430,9 +430,7 @@ class TreeLearner(Learner):
             if not len(nd.idx) and nd.value.shape == (self._k,):
                 continue  # no rows reach it any more: keep what it predicted
             if self._regression:
-                y = self._y[nd.idx] * self._unit
-                nd.value = np.array([(np.average(y, weights=w) if w.sum() > 0 else
-                                      (y.mean() if len(nd.idx) else 0.0)) / self._unit])
+                nd.value = np.array([mean_value(self._y[nd.idx], w, self._unit) if len(nd.idx) else 0.0])
             else:
                 counts = np.bincount(self._y[nd.idx], weights=w, minlength=self._k)
                 nd.value = counts / counts.sum() if counts.sum() > 0 else np.full(self._k, 1.0 / self._k)
