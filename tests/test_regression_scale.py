@@ -51,6 +51,15 @@ def test_where_the_teacher_answers_one_value_the_model_predicts_it_exactly(form)
     assert set(step.predict(X).tolist()) == {0.0, 0.1}
 
 
+@pytest.mark.parametrize("scale", [0.1, 1e-6, 1.0, 3.0])
+def test_a_step_teacher_gives_two_leaves_whatever_its_height(scale):
+    # sums of a repeated 0.1 or 1e-6 round, and the rounding was scored as gain: those steps got
+    # 8 leaves, seven of them splitting regions where the teacher answers one value, where 1.0 got 2
+    f = lambda X: scale * (X[:, 0] > 0.3)  # noqa: E731
+    tree = sd.distill(f, X, form="tree", max_size=8, task="regression", random_state=0)
+    assert tree.size == 2 and _r2(tree, f) == 1.0
+
+
 def test_integer_values_are_values_when_the_task_says_so():
     f = lambda X: np.round(5 * X[:, 0] + 3 * X[:, 1]).astype(np.int64)  # noqa: E731
     tree = sd.distill(f, X, form="tree", max_size=8, task="regression", random_state=0)

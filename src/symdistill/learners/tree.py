@@ -282,8 +282,12 @@ class TreeLearner(Learner):
             return
         if len(nd.idx) < 2 * max(self.min_leaf, 1):
             return
-        if not self._regression and np.all(self._y[nd.idx] == self._y[nd.idx[0]]):
-            return  # the teacher agrees everywhere here: nothing to gain
+        if np.all(self._y[nd.idx] == self._y[nd.idx[0]]):
+            # The teacher gives one class (or one value) everywhere here: nothing to gain. For values
+            # this is not left to the split scores: sums of a repeated value such as 0.1 round, and
+            # the rounding was read as gain, so a step teacher of 0.1 got junk splits that a step of
+            # 1.0 did not.
+            return
         Zn = self._Z[nd.idx]
         C = self._channels(nd.idx)
         split, per_feature = best_splits(Zn, C, self._info, self._regression, self.min_leaf)
