@@ -140,16 +140,19 @@ def test_distill_option_needs_a_name(csv_rows, tmp_path, capsys):
     assert "expected NAME=VALUE" in capsys.readouterr().err
 
 
+def _whole_number_teacher(tmp_path, monkeypatch, module: str, values: str) -> None:
+    """``module`` (importable, in the working directory; a name of its own, as imports are cached) whose
+    ``predict(df)`` returns ``values``."""
+    (tmp_path / f"{module}.py").write_text(f"import numpy as np\ndef predict(df):\n    return {values}\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+
 def test_evaluate_takes_the_task_of_a_teacher_whose_answers_mislead(csv_rows, tmp_path, monkeypatch, capsys):
     """A regressor whose values are whole numbers reads as a classifier: `evaluate` refused to score the
     model distilled from it with --task regression, and had no --task to say what the teacher is."""
     train, hold = csv_rows
-    (tmp_path / "steps.py").write_text(
-        "import numpy as np\n"
-        "def predict(df):\n"
-        "    return np.round(3 * df['a'].to_numpy()) + np.round(df['b'].to_numpy())\n")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.syspath_prepend(str(tmp_path))
+    _whole_number_teacher(tmp_path, monkeypatch, "steps", "np.round(3 * df['a'].to_numpy()) + np.round(df['b'].to_numpy())")
     out = tmp_path / "reg.json"
     assert main(["distill", "--teacher", "steps:predict", "--data", str(train), "--task", "regression",
                  "--max-size", "8", "-o", str(out)]) == 0
@@ -159,6 +162,23 @@ def test_evaluate_takes_the_task_of_a_teacher_whose_answers_mislead(csv_rows, tm
     assert "on the command line: --task regression" in capsys.readouterr().err
     assert main(args + ["--task", "regression"]) == 0
     assert float(capsys.readouterr().out.split("fidelity R2 ")[1].split()[0]) > 0.5
+
+
+def test_distill_and_report_name_the_task_flag_for_a_teacher_of_whole_numbers(csv_rows, tmp_path, monkeypatch,
+                                                                              capsys):
+    """A regressor of whole numbers reads as a classifier until a new value turns up; the refusal told a
+    command-line user to pass task='regression' to as_teacher, which the CLI has no way to do."""
+    train, _ = csv_rows
+    _whole_number_teacher(tmp_path, monkeypatch, "steps30",
+                          "np.round(30 * df['a'].to_numpy()) + np.round(10 * df['b'].to_numpy())")
+    for args in (["distill", "--teacher", "steps30:predict", "--data", str(train), "-o", str(tmp_path / "m.json")],
+                 ["report", "--teacher", "steps30:predict", "--data", str(train), "--sizes", "2,4",
+                  "-o", str(tmp_path / "r.html")]):
+        assert main(args) == 2
+        assert "task='regression' if these numbers are values (on the command line: --task regression)" in \
+            capsys.readouterr().err
+        assert main(args + ["--task", "regression"]) == 0
+        capsys.readouterr()
 
 
 def test_evaluate_with_an_array_teacher_matches_the_columns_by_name(onnx_file, csv_rows, tmp_path, capsys,

@@ -420,7 +420,8 @@ def _label_index(classes: np.ndarray, labels: np.ndarray, name: str) -> np.ndarr
         raise UnknownClassError(
             f"{name} returned {_some_labels(unknown, 'label')}, which {'is' if len(unknown) == 1 else 'are'} not "
             f"among its classes [{_some_labels(known)}]; pass classes=[...] to as_teacher"
-            + (", or task='regression' if these numbers are values" if numeric else ""), unknown)
+            + (", or task='regression' if these numbers are values (on the command line: --task regression)"
+               if numeric else ""), unknown)
     return out
 
 
