@@ -534,7 +534,10 @@ def test_bad_parameters_and_regressors_are_refused() -> None:
     with pytest.raises(ValueError, match="layer index 5 out of range: the network has 1 hidden layers"):
         DecompositionalRuleLearner(layers=[5]).fit(net, X)
     reg = _net(4, 5, 1)
-    with pytest.raises(ValueError, match=r"needs a classifier; .* regression\)$"):
+    # the hint named only trees and linear models, though the pedagogical rules take regressors too
+    with pytest.raises(ValueError, match=r"needs a classifier; .* \(for regression use the pedagogical rules, "
+                                         r"form='rules' without method='decompositional', or form='tree' or "
+                                         r"'linear'\)$"):
         DecompositionalRuleLearner(task="regression").fit(reg, X)
 
 

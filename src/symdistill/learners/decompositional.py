@@ -181,7 +181,8 @@ class DecompositionalRuleLearner(Learner):
                 "; a network with one output is read as a regressor: if that output is class 1's logit or "
                 "probability, pass task='classification'")
             raise ValueError(f"decompositional rule extraction needs a classifier; {oracle.teacher.name} is a "
-                             f"regressor (use form='tree' or 'linear' for regression){hint}")
+                             f"regressor (for regression use the pedagogical rules, form='rules' without "
+                             f"method='decompositional', or form='tree' or 'linear'){hint}")
         Z, answer = self.augment(oracle, Z, answer, sampler)
         y = answer.y
         k = answer.proba.shape[1]
