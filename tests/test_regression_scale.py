@@ -51,6 +51,16 @@ def test_where_the_teacher_answers_one_value_the_model_predicts_it_exactly(form)
     assert set(step.predict(X).tolist()) == {0.0, 0.1}
 
 
+@pytest.mark.parametrize("value", [0.1, 7.25])
+def test_a_linear_model_of_a_constant_teacher_is_that_constant(value):
+    # the rounding of sums of a repeated 0.1 read as signal: 5 weights of about 1e-17 and an
+    # intercept of 0.09999999999999931 (7.25: no weights, but 7.250000000000054)
+    lin = sd.distill(lambda X: np.full(len(X), value), X, form="linear", max_size=4, task="regression",
+                     random_state=0)
+    assert lin.size == 0 and set(lin.predict(X).tolist()) == {value}
+    assert sd.verify(lin, f"prediction == {value!r}", backend="z3").holds
+
+
 @pytest.mark.parametrize("scale", [0.1, 1e-6, 1.0, 3.0])
 def test_a_step_teacher_gives_two_leaves_whatever_its_height(scale):
     # sums of a repeated 0.1 or 1e-6 round, and the rounding was scored as gain: those steps got

@@ -140,6 +140,14 @@ class LinearLearner(Learner):
         if classify and answer.proba.shape[1] < 2:
             raise TeacherError(f"{oracle.teacher.name} answered with a single class; a linear classifier "
                                "needs at least 2 classes (pass classes=[...] to as_teacher)")
+        if not classify and len(answer.values) and np.all(answer.values == answer.values[0]):
+            # The teacher answers one value everywhere: the model is that value. Left to the fits,
+            # sums of a repeated value round (0.1s): the rounding read as signal, giving weights of
+            # 1e-17 on every feature and an intercept of 0.09999999999999931 (7.25: 7.250000000000054).
+            constant = _Fit((), "lsq", np.zeros((1, 0)), np.array([float(answer.values[0])]))
+            model = self._to_model(oracle, [], constant, np.zeros(0), np.ones(0))
+            model.meta.update({"fit": "constant", "n_candidate_terms": 0})
+            return model
         terms = self._candidate_terms(oracle, Z)
         self._check_design_size(len(Z), n_user, len(terms), classify and answer.proba.shape[1] > 2)
         X = np.empty((len(Z), len(terms)))
