@@ -466,3 +466,22 @@ def test_robust_features_not_a_list_of_names_is_refused(features, message):
         sd.robust([0.5, 0.5], 0.1, features=features)
     assert sd.robust([0.5, 0.5], 0.1, features=np.array(["x0"])).features == ("x0",)
 
+
+
+def test_verify_command_takes_bounds_in_scientific_notation_and_several_ranges(files: Any, capsys: Any) -> None:
+    """argparse read a negative bound written with an exponent, "-1e-06", as an option, so
+    "--output-range -1e-06 1e-06" (a regressor in small units) was refused with "expected 2 arguments";
+    and a second --output-range silently replaced the first instead of being checked too."""
+    from symdistill.domain import Domain, Feature
+    from symdistill.models import Tree
+
+    dom = Domain((Feature("x", "numeric", 0.0, 1.0),))
+    tiny = Tree(dom, "regression", None, children_left=[1, -1, -1], children_right=[2, -1, -1],
+                feature=[0, -1, -1], threshold=[0.5, 0, 0], value=[[0.0], [-5e-7], [5e-7]])
+    tiny.to_json(files / "tiny.json")
+    assert main(["verify", "tiny.json", "--output-range", "-1e-06", "1E-6"]) == 0
+    out = capsys.readouterr().out
+    assert "HOLDS: -1e-06 <= prediction <= 1e-06" in out
+    assert main(["verify", "tiny.json", "--output-range", "-1e-06", "1e-06", "--output-range", "-1e-06", "0"]) == 1
+    out = capsys.readouterr().out
+    assert "HOLDS: -1e-06 <= prediction <= 1e-06" in out and "VIOLATED: -1e-06 <= prediction <= 0" in out

@@ -4,6 +4,7 @@ or when no verdict can be given (a ``RoundingAmbiguity``)."""
 from __future__ import annotations
 
 import argparse
+import re
 from typing import Any
 
 from . import properties as P
@@ -23,8 +24,12 @@ def add_verify(sub: Any) -> None:
     p.add_argument("--target", help="class whose indicator --monotonic checks (multi-class models)")
     p.add_argument("--invariant", action="append", default=[], metavar="F1,F2",
                    help="changing only these features never changes the prediction (repeatable)")
-    p.add_argument("--output-range", nargs=2, type=float, metavar=("LOW", "HIGH"),
-                   help="a regressor's output stays within [LOW, HIGH]")
+    p.add_argument("--output-range", nargs=2, type=float, metavar=("LOW", "HIGH"), action="append", default=[],
+                   help="a regressor's output stays within [LOW, HIGH] (repeatable)")
+    # argparse reads "-1e-06" or "-1E3" (a bound of a regressor in small or large units) as an option
+    # and refused "--output-range -1e-06 1e-06" with "expected 2 arguments"; this parser has no
+    # option that looks like a number, so every token that reads as one is a value
+    p._negative_number_matcher = re.compile(r"^-(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$|^-inf(?:inity)?$", re.I)
     p.add_argument("--equivalent", metavar="MODEL2", help="another model JSON that must agree everywhere")
     p.add_argument("--never-accepts", action="append", default=[], metavar="REGEX", help="automata (repeatable)")
     p.add_argument("--always-accepts", action="append", default=[], metavar="REGEX", help="automata (repeatable)")
@@ -48,8 +53,7 @@ def run_verify(args: argparse.Namespace) -> int:
         props.append(("--monotonic", P.monotonic(feature, direction or "increasing", target=args.target)))
     props += [("--invariant", P.invariant(*[f.strip() for f in spec.split(",") if f.strip()]))
               for spec in args.invariant]
-    if args.output_range:
-        props.append(("--output-range", P.output_range(*args.output_range)))
+    props += [("--output-range", P.output_range(*bounds)) for bounds in args.output_range]
     if args.equivalent:
         other = load_model(args.equivalent)
         kinds = [getattr(m, "kind", None) for m in (model, other)]
