@@ -280,7 +280,15 @@ def best_routing_split(Z: np.ndarray, want_left: np.ndarray, weight: np.ndarray,
         # want-right rows sent left + want-left rows sent right; or the reverse, subtrees swapped
         return L[1] + (tot_l - L[0]), L[0] + (tot_r - L[1])
 
-    scores, thresholds = best_cuts(Z, C, info, lambda L, cnt: -np.minimum(*costs(L)))
+    def score(L: np.ndarray, cnt: np.ndarray) -> np.ndarray:
+        """``-min(costs(L))`` in place, to the same bits (a sum's two terms commute exactly)."""
+        cost = np.subtract(tot_l, L[0])
+        cost += L[1]
+        cost_swap = np.subtract(tot_r, L[1])
+        cost_swap += L[0]
+        return np.negative(np.minimum(cost, cost_swap, out=cost), out=cost)
+
+    scores, thresholds = best_cuts(Z, C, info, score)
     if np.isfinite(scores).any():
         j = int(np.argmax(scores))
         t = float(thresholds[j])

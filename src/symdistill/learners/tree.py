@@ -378,51 +378,74 @@ class TreeLearner(Learner):
         return split
 
     # -- refinement ----------------------------------------------------------------------------
+    def _loss_at(self, nd: _Node, rows: np.ndarray) -> np.ndarray:
+        """Loss of each of ``rows`` under leaf ``nd`` (squared error, or 1 where the leaf's class is
+        not the teacher's)."""
+        y = self._y[rows]
+        if self._regression:
+            return (y * self._unit - nd.value[0] * self._unit) ** 2
+        return (y != np.argmax(nd.value)).astype(float)
+
     def _leaf_loss(self, start: int, rows: np.ndarray) -> np.ndarray:
-        """Loss of each of ``rows`` under the leaf it reaches from node ``start`` (squared error, or
-        1 where the leaf's class is not the teacher's); each leaf scores the rows it receives."""
+        """Loss of each of ``rows`` under the leaf it reaches from node ``start``; each leaf scores
+        the rows it receives."""
         loss = np.empty(len(rows))
         stack = [(start, np.arange(len(rows)))]
         while stack:
             i, pos = stack.pop()
             nd = self._nodes[i]
             if nd.split is None or not len(pos):
-                y = self._y[rows[pos]]
-                if self._regression:
-                    loss[pos] = (y * self._unit - nd.value[0] * self._unit) ** 2
-                else:
-                    loss[pos] = (y != np.argmax(nd.value)).astype(float)
+                loss[pos] = self._loss_at(nd, rows[pos])
                 continue
             go = self._goes_left(nd.split, rows[pos])
             stack.append((nd.left, pos[go]))
             stack.append((nd.right, pos[~go]))
         return loss
 
-    def _reassign(self, start: int = 0) -> None:
-        """Recompute the rows and regions of the nodes under ``start`` after its split changed."""
+    def _reassign(self, start: int = 0) -> list[int]:
+        """Recompute the rows, regions and values of the nodes under ``start`` (the root: all of
+        them); returns the nodes whose rows or values were recomputed.
+
+        From the root every node is recomputed: growth appends sampled rows to leaves only and
+        pruning merges values, so below the root nothing can be trusted. Below another node
+        (refinement changed its split) the tree was consistent before: a child that keeps its rows
+        keeps its subtree's rows and values, and only its region is passed on."""
         if start == 0:
             root = self._nodes[0]
             root.idx, root.box, root.depth = np.arange(len(self._Z)), Box.full(self._Z.shape[1]), 0
-        stack = [start]
+        recomputed = [start]
+        stack = [(start, True)]  # (node, whether its rows must be routed again)
         while stack:
-            i = stack.pop()
+            i, moved = stack.pop()
             nd = self._nodes[i]
             if nd.split is None:
                 continue
-            go = self._goes_left(nd.split, nd.idx)
             s = nd.split
             if s.left_codes is None:
                 lb, rb = nd.box.split_numeric(s.feature, s.threshold)
             else:
                 lb, rb = nd.box.split_categorical(s.feature, s.left_codes, frozenset(range(self._cat_sizes[s.feature])))
-            for c, rows, box in ((nd.left, nd.idx[go], lb), (nd.right, nd.idx[~go], rb)):
+            go = self._goes_left(s, nd.idx) if moved else None
+            for c, box, side in ((nd.left, lb, go), (nd.right, rb, None if go is None else ~go)):
                 child = self._nodes[c]
-                if len(rows) != len(child.idx) or not np.array_equal(rows, child.idx):
-                    child.evaluated = False  # its rows changed: its best split must be searched again
-                    child.settled = False
-                child.idx, child.box, child.depth = rows, box, nd.depth + 1
-                stack.append(c)
-        self._set_leaf_values(start)
+                child.box, child.depth = box, nd.depth + 1
+                child_moved = moved and (self._move_rows(child, nd.idx[side]) or start == 0)
+                if child_moved:
+                    recomputed.append(c)
+                stack.append((c, child_moved))
+        for i in recomputed:
+            self._set_value(self._nodes[i])
+        return recomputed
+
+    @staticmethod
+    def _move_rows(child: _Node, rows: np.ndarray) -> bool:
+        """Give ``child`` its ``rows``; True when they differ from its old ones."""
+        if len(rows) == len(child.idx) and np.array_equal(rows, child.idx):
+            return False
+        child.evaluated = False  # its rows changed: its best split must be searched again
+        child.settled = False
+        child.idx = rows
+        return True
 
     def _set_leaf_values(self, start: int = 0) -> None:
         stack = [start]
@@ -430,18 +453,26 @@ class TreeLearner(Learner):
             nd = self._nodes[stack.pop()]
             if nd.split is not None:
                 stack += [nd.left, nd.right]
-            w = self._w[nd.idx]
-            if not len(nd.idx) and nd.value.shape == (self._k,):
-                continue  # no rows reach it any more: keep what it predicted
-            if self._regression:
-                nd.value = np.array([mean_value(self._y[nd.idx], w, self._unit) if len(nd.idx) else 0.0])
-            else:
-                counts = np.bincount(self._y[nd.idx], weights=w, minlength=self._k)
-                nd.value = counts / counts.sum() if counts.sum() > 0 else np.full(self._k, 1.0 / self._k)
+            self._set_value(nd)
+
+    def _set_value(self, nd: _Node) -> None:
+        """The node's prediction from its rows (weighted mean value, or class shares)."""
+        if not len(nd.idx) and nd.value.shape == (self._k,):
+            return  # no rows reach it any more: keep what it predicted
+        w = self._w[nd.idx]
+        if self._regression:
+            nd.value = np.array([mean_value(self._y[nd.idx], w, self._unit) if len(nd.idx) else 0.0])
+        else:
+            counts = np.bincount(self._y[nd.idx], weights=w, minlength=self._k)
+            nd.value = counts / counts.sum() if counts.sum() > 0 else np.full(self._k, 1.0 / self._k)
 
     def _refine(self) -> None:
-        """Re-fit each internal split against its fixed subtrees (deepest first), a few passes."""
-        self._reassign()
+        """Re-fit each internal split against its fixed subtrees (deepest first), a few passes.
+
+        ``row_loss`` keeps each row's loss under its leaf (see _side_losses), updated where a
+        changed split moved rows."""
+        row_loss = np.empty(len(self._Z))
+        self._set_row_losses(row_loss, self._reassign())
         for _ in range(self.refine_passes):
             changed = False
             order = sorted((i for i, nd in enumerate(self._nodes) if nd.split is not None and nd.depth >= 0),
@@ -452,14 +483,12 @@ class TreeLearner(Learner):
                 if nd.settled or len(rows) < 2:
                     continue
                 nd.settled = True
-                loss_l = self._leaf_loss(nd.left, rows)
-                loss_r = self._leaf_loss(nd.right, rows)
+                loss_l, loss_r, go = self._side_losses(nd, row_loss)
                 weight = np.abs(loss_l - loss_r) * self._w[rows]
                 care = weight > 0
                 if not care.any():
                     continue
                 want_left = loss_l < loss_r
-                go = self._goes_left(nd.split, rows)
                 current = float(weight[go != want_left].sum())
                 split, swap, cost = best_routing_split(self._Z[rows[care]], want_left[care], weight[care],
                                                        self._info)
@@ -474,10 +503,29 @@ class TreeLearner(Learner):
                 if swap:
                     nd.left, nd.right = nd.right, nd.left
                 changed = True
-                self._reassign(i)
+                self._set_row_losses(row_loss, self._reassign(i))
                 self._unsettle_up(i)
             if not changed:
                 break
+
+    def _side_losses(self, nd: _Node, row_loss: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Loss of each of the node's rows under its left and under its right subtree, and which rows
+        its split sends left. The rows sent left reach their own leaf through the left subtree, so
+        their loss there is ``row_loss`` (likewise right): only the rows sent the other way walk the
+        other subtree."""
+        rows = nd.idx
+        go = self._goes_left(nd.split, rows)
+        loss_l, loss_r = row_loss[rows], row_loss[rows]
+        loss_l[~go] = self._leaf_loss(nd.left, rows[~go])
+        loss_r[go] = self._leaf_loss(nd.right, rows[go])
+        return loss_l, loss_r, go
+
+    def _set_row_losses(self, row_loss: np.ndarray, nodes: list[int]) -> None:
+        """Write the loss of each row of the leaves among ``nodes`` under its leaf into ``row_loss``."""
+        for i in nodes:
+            nd = self._nodes[i]
+            if nd.split is None:
+                row_loss[nd.idx] = self._loss_at(nd, nd.idx)
 
     def _collapse(self) -> bool:
         """Prune splits whose two leaves predict the same class; True when any was pruned."""
