@@ -213,6 +213,8 @@ def files(tmp_path: Any, monkeypatch: Any, tree: Any) -> Any:
         "    return (df['a'].to_numpy() + df['b'].to_numpy() > 1).astype(int)\n"
         "def seq(words):\n"
         "    return ['000' not in w for w in words]\n"
+        "def none(words):\n"
+        "    return [False for w in words]\n"
         "def broken(df):\n"
         "    raise TeacherError('this teacher is broken')\n"
     )
@@ -243,6 +245,21 @@ def run(argv: list[str], capsys: Any) -> tuple[int, str]:
 def test_output_that_is_a_directory(files: Any, capsys: Any, argv: list[str]) -> None:
     code, err = run(argv, capsys)
     assert code == 2 and "error: cannot write 'outdir': Is a directory" in err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--to", "python", "--module", "m"], "--module applies to --to prolog, not to --to python"),
+    (["--to", "prolog", "--prefix", "p"], "--prefix applies to --to c, not to --to prolog"),
+])
+def test_export_flags_of_another_target_are_named(files: Any, capsys: Any, argv: list[str], message: str) -> None:
+    """The refusal named the library's option ('export to 'python' got unknown option(s) module')."""
+    code, err = run(["export", "tree.json", *argv], capsys)
+    assert code == 2 and message in err
+
+
+def test_a_one_state_automaton_is_one_state(files: Any, capsys: Any) -> None:
+    assert main(["automaton", "--teacher", "cli_teachers:none", "--alphabet", "0,1", "-o", "a.json"]) == 0
+    assert ": 1 state, " in capsys.readouterr().out
 
 
 def test_report_output_that_is_a_directory(files: Any, capsys: Any) -> None:

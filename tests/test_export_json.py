@@ -137,4 +137,4 @@ def test_cli_export(tmp_path, capsys, models):
     assert main(["export", str(path), "--to", "onnx"]) == 2
     assert "give it with -o" in capsys.readouterr().err
     assert main(["export", str(path), "--to", "python", "--module", "m"]) == 2
-    assert "unknown option(s) module" in capsys.readouterr().err
+    assert "--module applies to --to prolog, not to --to python" in capsys.readouterr().err

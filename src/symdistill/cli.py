@@ -497,6 +497,9 @@ def _run_export(args: argparse.Namespace) -> int:
     from .export import export
 
     options = {k: v for k, v in (("prefix", args.prefix), ("module", args.module)) if v is not None}
+    for flag, name, target in (("--prefix", "prefix", "c"), ("--module", "module", "prolog")):
+        if name in options and args.to != target:  # the library would name its option, not the flag
+            raise CLIError(f"{flag} applies to --to {target}, not to --to {args.to}")
     if args.output:
         check_output(args.output)
         check_distinct(("-o", args.output), ("the model", args.model))
@@ -642,7 +645,7 @@ def _run_automaton(args: argparse.Namespace) -> int:
     if args.dot:
         write_output(args.dot, lambda p: p.write_text(model.to_dot(), encoding="utf-8"))
     print(model)
-    print(f"\nwrote {args.output}: {model.size} states, {time.perf_counter() - t0:.1f} s")
+    print(f"\nwrote {args.output}: {model.size} state{'s' * (model.size != 1)}, {time.perf_counter() - t0:.1f} s")
     return 0
 
 
