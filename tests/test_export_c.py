@@ -340,3 +340,20 @@ def test_a_moore_machine_with_more_than_65536_labels_keeps_its_class_indices(tmp
     payload = b"".join(np.array([len(w), *w], dtype="<i4").tobytes() for w in words)
     res = subprocess.run([str(exe)], input=payload, capture_output=True)
     np.testing.assert_array_equal(np.frombuffer(res.stdout, dtype="<i4"), expected)
+
+
+@pytest.mark.parametrize("classes", [[True, "True"], [1, "1"]])
+def test_class_labels_written_alike_are_refused(classes):
+    """The C names table and the ONNX label output wrote True and 'True' (1 and '1') as one name, so an
+    exported program's label could not say which class it was; like the Prolog export, they are refused."""
+    from symdistill.domain import Domain, Feature
+    from symdistill.models import Tree
+
+    dom = Domain((Feature("x"),))
+    tree = Tree(dom, "classification", np.array(classes, dtype=object), children_left=[1, -1, -1],
+                children_right=[2, -1, -1], feature=[0, -1, -1], threshold=[0.5, 0, 0],
+                value=[[0.5, 0.5], [1, 0], [0, 1]])
+    for target in ("c", "onnx"):
+        with pytest.raises(ValueError, match=rf"class labels {classes[0]!r} and {classes[1]!r} are both written"):
+            sd.export(tree, target)
+    assert "predict" in sd.export(tree, "python")  # Python keeps the labels themselves

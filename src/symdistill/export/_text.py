@@ -33,3 +33,26 @@ def check_identifier(value: Any, option: str) -> str:
 def label_text(label: Any) -> str:
     """The text of a class label as printed by Python (``'yes'``, ``1``, ``2.5``, ``True``)."""
     return label if isinstance(label, str) else repr(label)
+
+
+def label_texts(labels: Any, what: str, target: str) -> list[str]:
+    """``label_text`` of each label, refused when two labels have one text (True and 'True', 1 and
+    '1'): a table of names in the ``target`` export could not tell them apart.
+
+    >>> label_texts(["yes", 2, 2.5], "class labels", "C")
+    ['yes', '2', '2.5']
+    >>> label_texts([True, "True"], "class labels", "C")
+    Traceback (most recent call last):
+    ...
+    ValueError: class labels True and 'True' are both written 'True' in the C export, which could not tell them apart; rename one of them before exporting
+    """
+    seen: dict[str, Any] = {}
+    texts = []
+    for label in labels:
+        text = label_text(label)
+        if text in seen:
+            raise ValueError(f"{what} {seen[text]!r} and {label!r} are both written {text!r} in the {target} export, "
+                             "which could not tell them apart; rename one of them before exporting")
+        seen[text] = label
+        texts.append(text)
+    return texts

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import json
 from .._version import __version__
-from ._text import check_identifier, exact_float, label_text
+from ._text import check_identifier, exact_float, label_texts
 from .ir import (
     Automaton, BodyEmitter, Branch, DecisionList, Hinge, Indicator, Jump, Leaf, LessEq, LinearScores, Literal,
     Node, Program, Value, split_deep, tree_depth,
@@ -147,7 +147,7 @@ class _CEmitter(BodyEmitter):
         if not prog.is_classifier:
             return
         self.decl.append(f"#define {self.P}_N_CLASSES {len(prog.classes)}")
-        self._string_table("class_names", f"{self.P}_N_CLASSES", [label_text(c) for c in prog.classes])
+        self._string_table("class_names", f"{self.P}_N_CLASSES", label_texts(prog.classes, "class labels", "C"))
 
     def _tables(self) -> None:
         prog = self.program
@@ -164,7 +164,8 @@ class _CEmitter(BodyEmitter):
             if not f.is_categorical:
                 refs.append("0")
                 continue
-            rows = ",\n".join(f"    {self._string(label_text(c))}" for c in f.categories)
+            rows = ",\n".join(f"    {self._string(t)}"
+                               for t in label_texts(f.categories, f"categories of {f.name!r}", "C"))
             self.impl.append(f"static const char *const {self.p}_categories_{j}[{len(f.categories)}] = {{\n{rows}\n}};")
             refs.append(f"{self.p}_categories_{j}")
         counts = ", ".join(str(len(f.categories)) for f in prog.features)

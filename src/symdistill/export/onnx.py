@@ -34,6 +34,7 @@ import numpy as np
 
 from .._version import __version__
 from .ir import Branch, DecisionList, Hinge, Indicator, IsIn, Leaf, LessEq, LinearScores, Node, Program, Value
+from ._text import label_texts
 
 OPSET = 17
 ML_OPSET = 3
@@ -140,7 +141,7 @@ class _Graph:
         elif all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in classes):
             table, elem = np.array(classes, dtype=np.float64), TP.DOUBLE
         else:
-            table, elem = np.array([str(c) for c in classes], dtype=object), TP.STRING
+            table, elem = np.array(label_texts(classes, "class labels", "ONNX"), dtype=object), TP.STRING
         label = self.op("Gather", [self.const("classes", table), index], "label", axis=0)
         self.output("label", label, elem, ["N"])
         self.output("class_index", index, TP.INT64, ["N"])
