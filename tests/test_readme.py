@@ -64,8 +64,9 @@ def _tabular() -> dict:
     reg = sd.distill(lambda R: np.clip(R["income"].to_numpy() * 0.8, 0, 100), X, form="tree", max_size=8,
                      task="regression", random_state=0, progress=False)
     dfa = sd.DFA.from_regex("(0|1)*1", "01")
+    moore = sd.MooreMachine("ab", [[1, 0], [0, 1]], ["ok", "alarm"])  # alarm after an odd number of a
     return {"net": net, "X": X[:600], "X_new": X[600:650], "X_test": X[600:], "X_holdout": X[600:],
-            "reg": reg, "dfa": dfa}
+            "reg": reg, "dfa": dfa, "moore": moore, "moore2": moore.minimize()}
 
 
 def _concepts() -> dict:

@@ -21,8 +21,8 @@ from .report import report
 from .models import load
 from .models.automata import DFA, MooreMachine
 from .teachers import as_teacher
-from .verify import (always_accepts, equivalent, included_in, invariant, monotonic, never_accepts,
-                     output_range, refine, robust, verify)
+from .verify import (always_accepts, always_outputs, equivalent, included_in, invariant, monotonic, never_accepts,
+                     never_outputs, output_range, refine, robust, verify)
 
 __all__ = [
     "__version__",
@@ -53,4 +53,6 @@ __all__ = [
     "never_accepts",
     "always_accepts",
     "included_in",
+    "never_outputs",
+    "always_outputs",
 ]

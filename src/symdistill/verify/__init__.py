@@ -19,17 +19,18 @@ from __future__ import annotations
 
 from .api import BACKENDS, verify
 from .language import ConstraintError, ConstraintSyntaxError, parse
-from .properties import (AlwaysAccepts, Equivalent, Formula, IncludedIn, Invariant, Monotonic, NeverAccepts,
-                         OutputRange, Property, Robust, always_accepts, as_property, equivalent, included_in,
-                         invariant, monotonic, never_accepts, output_range, robust)
+from .properties import (AlwaysAccepts, AlwaysOutputs, Equivalent, Formula, IncludedIn, Invariant, Monotonic,
+                         NeverAccepts, NeverOutputs, OutputRange, Property, Robust, always_accepts, always_outputs,
+                         as_property, equivalent, included_in, invariant, monotonic, never_accepts, never_outputs,
+                         output_range, robust)
 from .refine import refine
 from .result import Counterexample, RoundingAmbiguity, TeacherCheck, Verdict
 
 __all__ = [
     "verify", "refine", "parse", "BACKENDS",
     "monotonic", "invariant", "output_range", "robust", "equivalent",
-    "never_accepts", "always_accepts", "included_in", "as_property",
+    "never_accepts", "always_accepts", "included_in", "never_outputs", "always_outputs", "as_property",
     "Property", "Formula", "Monotonic", "Invariant", "OutputRange", "Robust", "Equivalent",
-    "NeverAccepts", "AlwaysAccepts", "IncludedIn",
+    "NeverAccepts", "AlwaysAccepts", "IncludedIn", "NeverOutputs", "AlwaysOutputs",
     "Verdict", "Counterexample", "TeacherCheck", "ConstraintError", "ConstraintSyntaxError",
 ]

@@ -24,13 +24,14 @@ def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any =
 
     Parameters
     ----------
-    model : Tree, RuleSet, LinearModel or DFA
+    model : Tree, RuleSet, LinearModel, DFA or MooreMachine
         The domain is ``model.domain``: the observed bounds of each feature, integer and binary
         features integral, categorical features one of their categories.
     constraint : str or property
         Constraint text (see :mod:`symdistill.verify.language`), or a property built with
         ``sd.monotonic``, ``sd.invariant``, ``sd.output_range``, ``sd.robust``, ``sd.equivalent``,
-        ``sd.never_accepts``, ``sd.always_accepts``, ``sd.included_in``.
+        ``sd.never_accepts``, ``sd.always_accepts``, ``sd.included_in`` (DFAs), ``sd.never_outputs``,
+        ``sd.always_outputs`` (Moore machines).
     backend : {"auto", "direct", "z3"}
         "direct": region / bound reasoning; "z3": the SMT encoding; "auto": direct when it covers
         the question, else z3, and z3 again where direct has no verdict (a ``RoundingAmbiguity``;
@@ -68,16 +69,23 @@ def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any =
     prop = _default_target_named(model, P.as_property(constraint))
     form = exact.form_of(model)
     t0 = time.perf_counter()
-    if form == "dfa":
+    if form in ("dfa", "moore"):
         if backend == "z3":
             raise ValueError("the z3 backend covers tabular models; automata are decided by product construction "
                              "(backend='direct' or 'auto')")
         if teacher is not None:
             raise ValueError("teacher checks apply to tabular models; check an automaton's counterexample word "
                              "on the sequence teacher directly")
-        holds, word, checked = _automaton(model, prop)
+        holds, word, checked = _automaton(model, prop) if form == "dfa" else _moore(model, prop)
         seconds = time.perf_counter() - t0
-        ce = None if word is None else Counterexample((), (bool(model.accepts(word)),), word=word)
+        if word is None:
+            ce = None
+        elif form == "dfa":
+            ce = Counterexample((), (bool(model.accepts(word)),), word=word)
+        elif isinstance(prop, P.Equivalent):  # both machines' labels on the word, each from its own run
+            ce = Counterexample((), (model.output(word), prop.other.output(word)), word=word, what="outputs")
+        else:
+            ce = Counterexample((), (model.output(word),), word=word, what="output")
         return Verdict(holds, ce, seconds, "direct", prop.describe(), repr(model), checked)
     q, other = _question(model, prop)
     Z, checked, used = _decide(model, q, other, backend)
@@ -125,7 +133,10 @@ def _question(model: Any, prop: P.Property) -> tuple[Question, Any]:
         return Question("invariant", free=free), None
     if isinstance(prop, P.Equivalent):
         other = prop.other
-        exact.form_of(other)
+        if exact.form_of(other) in ("dfa", "moore"):
+            raise TypeError(f"equivalent: cannot compare a {model.kind} model with an automaton "
+                            f"({type(other).__name__}); equivalence compares two tabular models or two automata "
+                            "of one kind")
         if getattr(other, "domain", None) is None or other.domain.feature_names != dom.feature_names:
             raise ValueError("equivalent: both models must be over the same features, in the same order")
         for a, b in zip(dom.features, other.domain.features):
@@ -353,9 +364,12 @@ def _label(model: Any, o: Any) -> Any:
 
 
 def _automaton(model: Any, prop: P.Property) -> tuple[bool, Any, int]:
-    from ..models.automata import DFA
+    from ..models.automata import DFA, MooreMachine
 
     def lang(p: Any) -> DFA:
+        if isinstance(p, MooreMachine):
+            raise TypeError("cannot compare a DFA with a MooreMachine: a DFA compares with a DFA or a regular "
+                            "expression, a Moore machine with another Moore machine")
         if isinstance(p, DFA):
             return p
         if isinstance(p, str):
@@ -372,8 +386,39 @@ def _automaton(model: Any, prop: P.Property) -> tuple[bool, Any, int]:
         other = lang(prop.other)
         word = model.distinguishing_word(other)
         return word is None, word, model.size * other.size
+    elif isinstance(prop, (P.NeverOutputs, P.AlwaysOutputs)):
+        raise TypeError(f"{type(prop).__name__} applies to Moore machines; for a DFA use never_accepts, "
+                        "always_accepts, included_in or equivalent")
     else:
         raise TypeError(f"{type(prop).__name__} applies to tabular models; for automata use never_accepts, "
                         "always_accepts, included_in or equivalent")
+    word = bad.shortest_accepted()
+    return word is None, word, bad.size
+
+
+def _moore(model: Any, prop: P.Property) -> tuple[bool, Any, int]:
+    """A Moore machine's properties: equivalence by the product of the two machines (breadth-first,
+    so the word is a shortest one where their labels differ); "never / always outputs LABEL on a
+    regular language" as never_accepts / always_accepts of the DFA accepting where it outputs LABEL."""
+    from ..models.automata import DFA, MooreMachine
+
+    if isinstance(prop, P.Equivalent):
+        other = prop.other
+        if not isinstance(other, MooreMachine):
+            raise TypeError(f"equivalent: a MooreMachine compares with another MooreMachine (over the same "
+                            f"alphabet), got {type(other).__name__}")
+        word = model.distinguishing_word(other)  # checks the alphabets
+        return word is None, word, model.size * other.size
+    if not isinstance(prop, (P.NeverOutputs, P.AlwaysOutputs)):
+        kind = "DFAs" if isinstance(prop, (P.NeverAccepts, P.AlwaysAccepts, P.IncludedIn)) else "tabular models"
+        raise TypeError(f"{type(prop).__name__} applies to {kind}; for a MooreMachine use never_outputs, "
+                        "always_outputs or equivalent")
+    labels = model._labels()
+    hits = [i for i, c in enumerate(labels) if c == prop.label and isinstance(c, str) == isinstance(prop.label, str)]
+    if not hits:
+        raise ValueError(f"{type(prop).__name__}: {prop.label!r} is not a label of the machine; its labels are {labels}")
+    says = DFA(model.alphabet, model.transitions, model.outputs == hits[0], initial=model.initial)
+    pattern = DFA.from_regex(prop.pattern, model.alphabet)
+    bad = says.intersection(pattern) if isinstance(prop, P.NeverOutputs) else pattern.difference(says)
     word = bad.shortest_accepted()
     return word is None, word, bad.size

@@ -35,12 +35,19 @@ def add_verify(sub: Any) -> None:
     p.add_argument("--always-accepts", action="append", default=[], metavar="REGEX", help="automata (repeatable)")
     p.add_argument("--included-in", action="append", default=[], metavar="REGEX",
                    help="automata: every accepted word matches REGEX (repeatable)")
+    p.add_argument("--never-outputs", nargs=2, action="append", default=[], metavar=("LABEL", "REGEX"),
+                   help="Moore machines: no word matching REGEX gets LABEL (repeatable)")
+    p.add_argument("--always-outputs", nargs=2, action="append", default=[], metavar=("LABEL", "REGEX"),
+                   help="Moore machines: every word matching REGEX gets LABEL (repeatable)")
     p.add_argument("--backend", choices=BACKENDS, default="auto")
     p.add_argument("--teacher", help="also check counterexamples on this teacher (.onnx, .pt, .joblib, module:attr)")
 
 
 TABULAR_FLAGS = "-c/--constraint, --monotonic, --invariant, --output-range or --equivalent"
 AUTOMATA_FLAGS = "--never-accepts, --always-accepts, --included-in or --equivalent"
+MOORE_FLAGS = "--never-outputs, --always-outputs or --equivalent"
+_DFA_PROPS = (P.NeverAccepts, P.AlwaysAccepts, P.IncludedIn)
+_MOORE_PROPS = (P.NeverOutputs, P.AlwaysOutputs)
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -65,21 +72,28 @@ def run_verify(args: argparse.Namespace) -> int:
     props += [("--never-accepts", P.never_accepts(r)) for r in args.never_accepts]
     props += [("--always-accepts", P.always_accepts(r)) for r in args.always_accepts]
     props += [("--included-in", P.included_in(r)) for r in args.included_in]
+    props += [("--never-outputs", P.never_outputs(_label(model, label), r)) for label, r in args.never_outputs]
+    props += [("--always-outputs", P.always_outputs(_label(model, label), r)) for label, r in args.always_outputs]
     if not props:
         raise CLIError("nothing to verify: give --constraint, --monotonic, --invariant, --output-range, "
-                       "--equivalent, --never-accepts, --always-accepts or --included-in")
+                       "--equivalent, --never-accepts, --always-accepts, --included-in, --never-outputs "
+                       "or --always-outputs")
     # refuse a flag of the wrong kind before any verdict is printed, naming the flags (the Python
     # API's message names sd.never_accepts and the like)
     kind = getattr(model, "kind", None)
-    automaton = kind in ("dfa", "moore")
     for flag, prop in props:
         if isinstance(prop, P.Equivalent):
             continue
-        if automaton and not isinstance(prop, (P.NeverAccepts, P.AlwaysAccepts, P.IncludedIn)):
-            raise CLIError(f"{flag} applies to tabular models, and {args.model} is an automaton; "
-                           f"for automata give {AUTOMATA_FLAGS}")
-        if not automaton and isinstance(prop, (P.NeverAccepts, P.AlwaysAccepts, P.IncludedIn)):
-            raise CLIError(f"{flag} applies to automata, and {args.model} is a {kind} model; "
+        applies = "Moore machines" if isinstance(prop, _MOORE_PROPS) else \
+            "automata" if isinstance(prop, _DFA_PROPS) else "tabular models"
+        if kind == "dfa" and not isinstance(prop, _DFA_PROPS):
+            raise CLIError(f"{flag} applies to {applies}, and {args.model} is an automaton (a DFA); "
+                           f"for DFAs give {AUTOMATA_FLAGS}")
+        if kind == "moore" and not isinstance(prop, _MOORE_PROPS):
+            raise CLIError(f"{flag} applies to {'DFAs' if applies == 'automata' else applies}, and {args.model} is "
+                           f"an automaton (a Moore machine); for Moore machines give {MOORE_FLAGS}")
+        if kind not in ("dfa", "moore") and isinstance(prop, _DFA_PROPS + _MOORE_PROPS):
+            raise CLIError(f"{flag} applies to {applies}, and {args.model} is a {kind} model; "
                            f"for tabular models give {TABULAR_FLAGS}")
     teacher = load_teacher_object(args.teacher) if args.teacher else None
     # every verdict before any is printed: a bad constraint further on exits 2 with nothing on stdout
@@ -92,3 +106,14 @@ def run_verify(args: argparse.Namespace) -> int:
         print(verdict)
     print(f"\n{len(props) - failed} of {len(props)} constraints hold")
     return 1 if failed else 0
+
+
+def _label(model: Any, text: str) -> Any:
+    """The Moore machine's label that LABEL names on the command line: a string label as written, else
+    the one number or boolean label that prints as ``text`` (so ``1`` names the label 1); anything else
+    stays text, and verify names the machine's labels."""
+    labels = model._labels() if getattr(model, "kind", None) == "moore" else []
+    if any(isinstance(c, str) and c == text for c in labels):
+        return text
+    named = [c for c in labels if not isinstance(c, str) and str(c) == text]
+    return named[0] if len(named) == 1 else text

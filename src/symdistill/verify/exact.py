@@ -44,12 +44,12 @@ class Unsupported(ValueError):
 
 # -- models -------------------------------------------------------------------------------------
 def form_of(model: Any) -> str:
-    """``"tree"``, ``"rules"``, ``"linear"`` or ``"dfa"`` (the model's ``kind``)."""
+    """``"tree"``, ``"rules"``, ``"linear"``, ``"dfa"`` or ``"moore"`` (the model's ``kind``)."""
     kind = getattr(model, "kind", None)
-    if kind in ("tree", "rules", "linear", "dfa"):
+    if kind in ("tree", "rules", "linear", "dfa", "moore"):
         return kind
     raise TypeError(f"cannot verify a {type(model).__name__}: expected a symdistill Tree, RuleSet, "
-                    "LinearModel or DFA")
+                    "LinearModel, DFA or MooreMachine")
 
 
 def outputs(model: Any, Z: np.ndarray) -> np.ndarray:

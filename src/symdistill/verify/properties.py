@@ -226,6 +226,28 @@ class IncludedIn(Property):
         return f"accepted language included in {shown}"
 
 
+@dataclass(frozen=True)
+class NeverOutputs(Property):
+    """The Moore machine outputs ``label`` on no word of the regular language ``pattern``."""
+
+    label: Any
+    pattern: str
+
+    def describe(self) -> str:
+        return f"never outputs {self.label!r} on {self.pattern!r}"
+
+
+@dataclass(frozen=True)
+class AlwaysOutputs(Property):
+    """The Moore machine outputs ``label`` on every word of the regular language ``pattern``."""
+
+    label: Any
+    pattern: str
+
+    def describe(self) -> str:
+        return f"always outputs {self.label!r} on {self.pattern!r}"
+
+
 # -- public helpers -----------------------------------------------------------------------------
 def _number(x: float) -> str:
     """``x`` in 6 significant digits when they give it back exactly, else in as many as it takes
@@ -333,9 +355,7 @@ def never_accepts(pattern: str) -> NeverAccepts:
     >>> never_accepts(".*000.*").pattern
     '.*000.*'
     """
-    if not isinstance(pattern, str):
-        raise TypeError(f"never_accepts takes a regular expression (str), got {type(pattern).__name__}")
-    return NeverAccepts(pattern)
+    return NeverAccepts(_pattern("never_accepts", pattern))
 
 
 def always_accepts(pattern: str) -> AlwaysAccepts:
@@ -344,9 +364,7 @@ def always_accepts(pattern: str) -> AlwaysAccepts:
     >>> always_accepts("1*").pattern
     '1*'
     """
-    if not isinstance(pattern, str):
-        raise TypeError(f"always_accepts takes a regular expression (str), got {type(pattern).__name__}")
-    return AlwaysAccepts(pattern)
+    return AlwaysAccepts(_pattern("always_accepts", pattern))
 
 
 def included_in(other: Any) -> IncludedIn:
@@ -356,6 +374,30 @@ def included_in(other: Any) -> IncludedIn:
     "accepted language included in '(0|1)*1'"
     """
     return IncludedIn(other)
+
+
+def never_outputs(label: Any, pattern: str) -> NeverOutputs:
+    """A Moore machine outputs ``label`` on no word matching the regular expression ``pattern``.
+
+    >>> never_outputs("alarm", ".*000.*").describe()
+    "never outputs 'alarm' on '.*000.*'"
+    """
+    return NeverOutputs(label, _pattern("never_outputs", pattern))
+
+
+def always_outputs(label: Any, pattern: str) -> AlwaysOutputs:
+    """A Moore machine outputs ``label`` on every word matching the regular expression ``pattern``.
+
+    >>> always_outputs("even", "(aa)*").label
+    'even'
+    """
+    return AlwaysOutputs(label, _pattern("always_outputs", pattern))
+
+
+def _pattern(where: str, pattern: Any) -> str:
+    if not isinstance(pattern, str):
+        raise TypeError(f"{where} takes a regular expression (str), got {type(pattern).__name__}")
+    return pattern
 
 
 def _real(where: str, name: str, value: Any) -> float:

@@ -30,7 +30,8 @@ class Counterexample:
     twice, once per model), as ``{feature name: value}`` in the user's feature space (category
     labels, not codes; True/False for a binary feature read from a bool column). ``outputs`` are the model's predictions on them. ``X`` gives the rows in
     the format the model and the teacher take (array or DataFrame). For automata, ``word`` is set
-    and ``rows`` is empty.
+    and ``rows`` is empty; ``what`` names the outputs: "accepted" (a DFA's acceptance), "output" (a
+    Moore machine's label), "outputs" (equivalence of two Moore machines: each one's label, in order).
     """
 
     rows: tuple[dict[str, Any], ...]
@@ -38,6 +39,7 @@ class Counterexample:
     encoded: np.ndarray = field(compare=False, repr=False, default_factory=lambda: np.empty((0, 0)))
     domain: Domain | None = field(compare=False, repr=False, default=None)
     word: Any = None
+    what: str = "accepted"
 
     @classmethod
     def from_encoded(cls, Z: np.ndarray, outputs: Any, domain: Domain) -> Counterexample:
@@ -78,7 +80,7 @@ class Counterexample:
 
     def __str__(self) -> str:
         if self.word is not None:
-            return f"word {self.word!r} (accepted: {self.outputs[0]})"
+            return f"word {self.word!r} ({self.what}: {' vs '.join(_fmt(o) for o in self.outputs)})"
         parts = []
         # Names as printed rules write them (`mean radius`), so a row reads one way on one line.
         names = {f.name: f.display_name for f in self.domain.features} if self.domain is not None else {}
