@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ._errors import DataError
+from .domain import _plain
 from .metrics import Score, agreement, regression_agreement
 from .models.base import SymbolicModel
 from .teachers import Teacher, as_teacher
@@ -139,10 +140,6 @@ def accuracy(model: Any, X: Any, y: Any) -> Score:
         raise DataError(f"none of the true labels ({shown}, ...) is one of the model's classes "
                         f"{[_plain(c) for c in classes]}; give labels in the classes' terms")
     return score
-
-
-def _plain(v: Any) -> Any:
-    return v.item() if isinstance(v, np.generic) else v
 
 
 def _shares_a_label(y: np.ndarray, classes: Any) -> bool:

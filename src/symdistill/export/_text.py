@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Any, Callable
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -35,6 +35,17 @@ def label_text(label: Any) -> str:
     return label if isinstance(label, str) else repr(label)
 
 
+def check_distinct(labels: Any, key: Callable[[Any], Any], clash: Callable[[Any, Any], str]) -> None:
+    """A ValueError with ``clash(first, second)`` for the first two labels that ``key`` maps to one
+    value: an export that writes a label by its key could not tell them apart."""
+    seen: dict[Any, Any] = {}
+    for label in labels:
+        k = key(label)
+        if k in seen:
+            raise ValueError(clash(seen[k], label))
+        seen[k] = label
+
+
 def label_texts(labels: Any, what: str, target: str) -> list[str]:
     """``label_text`` of each label, refused when two labels have one text (True and 'True', 1 and
     '1'): a table of names in the ``target`` export could not tell them apart.
@@ -46,13 +57,6 @@ def label_texts(labels: Any, what: str, target: str) -> list[str]:
     ...
     ValueError: class labels True and 'True' are both written 'True' in the C export, which could not tell them apart; rename one of them before exporting
     """
-    seen: dict[str, Any] = {}
-    texts = []
-    for label in labels:
-        text = label_text(label)
-        if text in seen:
-            raise ValueError(f"{what} {seen[text]!r} and {label!r} are both written {text!r} in the {target} export, "
-                             "which could not tell them apart; rename one of them before exporting")
-        seen[text] = label
-        texts.append(text)
-    return texts
+    check_distinct(labels, label_text, lambda a, b: f"{what} {a!r} and {b!r} are both written {label_text(a)!r} in the "
+                   f"{target} export, which could not tell them apart; rename one of them before exporting")
+    return [label_text(label) for label in labels]

@@ -31,7 +31,7 @@ import re
 from typing import Sequence
 
 from .._version import __version__
-from ._text import check_identifier, exact_float
+from ._text import check_distinct, check_identifier, exact_float
 from .ir import (
     Automaton, BodyEmitter, DecisionList, Hinge, Indicator, IsIn, LessEq, LinearScores, Literal, Node, Program, Value,
     tree_rules,
@@ -95,16 +95,16 @@ def distinct_terms(labels: Sequence[object], what: str) -> list[str]:
     ...
     ValueError: class labels True and 'true' are both the Prolog term true, so the exported program could not tell them apart; rename one of them before exporting to Prolog
     """
-    seen: dict[object, object] = {}
-    for label in labels:
-        # the term a label reads as: an atom by its name (quoted or not), a number by its type and value
-        key = ("atom", str(label).lower() if isinstance(label, bool) else label) if isinstance(label, (bool, str)) \
-            else (type(label).__name__, label)
-        if key in seen:
-            raise ValueError(f"{what} {seen[key]!r} and {label!r} are both the Prolog term {prolog_term(seen[key])}, so the "
-                             "exported program could not tell them apart; rename one of them before exporting to Prolog")
-        seen[key] = label
+    check_distinct(labels, _term_key, lambda a, b: f"{what} {a!r} and {b!r} are both the Prolog term {prolog_term(a)}, "
+                   "so the exported program could not tell them apart; rename one of them before exporting to Prolog")
     return [prolog_term(label) for label in labels]
+
+
+def _term_key(label: object) -> object:
+    """The term a label reads as: an atom by its name (quoted or not), a number by its type and value."""
+    if isinstance(label, (bool, str)):
+        return "atom", str(label).lower() if isinstance(label, bool) else label
+    return type(label).__name__, label
 
 
 _SYSTEM_MODULES = frozenset({"user", "system", "prolog"})

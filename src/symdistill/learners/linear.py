@@ -47,11 +47,6 @@ _MIN_USER_VALIDATION = 500  # held-out user rows needed to judge supports on the
 _MIN_USER_CLASS_ROWS = 20  # ... with at least this many of every class the teacher gives
 _CV_CANDIDATES = 8  # best fits on the held-out share that cross-validation then ranks
 _CV_FOLDS = 4
-# Most values in the design matrix of candidate terms (one float64 per row and term: 2 GiB), and
-# in the terms' Gram matrix that the multi-class path computes, once hinges or interactions are
-# asked for. Fitting holds about three copies of the design at once; a larger one than
-# ``max_design_gib`` (hinges at thousands of knots, products of hundreds of features) is refused
-# before it is built rather than exhausting memory part way through.
 _DEFLATE_VALUES = 2**22  # block size of forward selection's in-place updates
 
 

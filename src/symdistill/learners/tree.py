@@ -565,7 +565,7 @@ class TreeLearner(Learner):
             for i, nd in enumerate(self._nodes):
                 if nd.split is None and nd.depth >= 0 and i not in found:
                     found[i] = self._best_stump(nd)
-            options = [(gain, i) for i, r in found.items() if r is not None for gain in (r[0],)]
+            options = [(r[0], i) for i, r in found.items() if r is not None]
             if not options:
                 return
             _, i = max(options, key=lambda o: (o[0], -o[1]))

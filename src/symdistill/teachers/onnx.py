@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .._errors import TeacherError
+from ..domain import _is_number, _plain
 from .base import Teacher
 
 # The ONNX input types rows are fed as ("tensor(bfloat16)": float32 rows, rounded and passed on as its bits).
@@ -269,18 +270,6 @@ def _numbers(values: np.ndarray, arg: Any) -> np.ndarray:
     except (TypeError, ValueError):
         bad = next(v for v in values.ravel() if not _is_number(v))
         raise TeacherError(f"the ONNX input {arg.name!r} takes numbers ({arg.type}), got {_plain(bad)!r}") from None
-
-
-def _plain(v: Any) -> Any:
-    return v.item() if isinstance(v, np.generic) else v
-
-
-def _is_number(v: Any) -> bool:
-    try:
-        float(v)
-    except (TypeError, ValueError):
-        return False
-    return True
 
 
 def _bfloat16(arr: np.ndarray) -> Any:
