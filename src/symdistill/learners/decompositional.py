@@ -324,24 +324,37 @@ class DecompositionalRuleLearner(Learner):
 
         Rules whose removal costs less than the least gain selection asks of a rule go; then every
         bound of every rule moves to the position that makes the whole list agree most (the exact
-        optimum given the other rules, found with one sort), or goes when that costs nothing.
+        optimum given the other rules, found with one sort), or goes when that costs nothing. A bound
+        loosened at no cost can leave a later rule deciding nothing: after the last moves, rules that
+        no longer earn their place go as well.
         """
         best = _list_agreement(rules, y, k)
+        moved = False
         for _ in range(4):
             before = best
-            for i in range(len(rules) - 1, -1, -1):
-                trial = rules.take(np.delete(np.arange(len(rules)), i))
-                score = _list_agreement(trial, y, k)
-                if score > best - self._min_gain:  # a rule must earn its place, as in selection
-                    rules, best = trial, score
+            rules, best = self._drop_idle(rules, y, k, best)
+            lo, hi = rules.lo.copy(), rules.hi.copy()
             for i in range(len(rules)):
                 for j in range(F.shape[1]):
                     for upper in (False, True):
                         if np.isfinite(rules.hi[i, j] if upper else rules.lo[i, j]):
                             best = _refit_bound(rules, i, j, upper, F, y, k, best)
+            moved = not (np.array_equal(lo, rules.lo) and np.array_equal(hi, rules.hi))
             if best == before:
                 break
+        if moved:
+            rules, best = self._drop_idle(rules, y, k, best)
         return rules, _list_default(rules, y, k)
+
+    def _drop_idle(self, rules: _Boxes, y: np.ndarray, k: int, best: int) -> tuple[_Boxes, int]:
+        """Remove, last first, the rules whose removal costs less than the least gain selection asks
+        of a rule; returns the list and its agreement with ``y``."""
+        for i in range(len(rules) - 1, -1, -1):
+            trial = rules.take(np.delete(np.arange(len(rules)), i))
+            score = _list_agreement(trial, y, k)
+            if score > best - self._min_gain:  # a rule must earn its place, as in selection
+                rules, best = trial, score
+        return rules, best
 
     # -- output --------------------------------------------------------------------------------
     def _rule_set(self, domain: Domain, oracle: Oracle, rules: _Boxes, default: int, y: np.ndarray,

@@ -1,0 +1,61 @@
+"""Decompositional extraction as a demanding user meets it: rule lists without dead rules."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import symdistill as sd  # noqa: E402
+
+
+class _ConceptNet(torch.nn.Module):
+    """Inputs -> 8 ReLU units -> 3 sigmoid concepts -> 3 classes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.enc = torch.nn.Linear(4, 8)
+        self.act = torch.nn.ReLU()
+        self.concepts = torch.nn.Linear(8, 3)
+        self.squash = torch.nn.Sigmoid()
+        self.head = torch.nn.Linear(3, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.squash(self.concepts(self.act(self.enc(x)))))
+
+
+@pytest.fixture(scope="module")
+def concept_net() -> tuple[torch.nn.Module, np.ndarray]:
+    """A _ConceptNet trained (one thread, so the same on every machine) on three score bands."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(800, 4))
+    score = X[:, 0] + 0.5 * X[:, 1] ** 2 - X[:, 2]
+    y = np.digitize(score, np.quantile(score, [1 / 3, 2 / 3]))
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(0)
+            net = _ConceptNet()
+            opt = torch.optim.Adam(net.parameters(), lr=0.02)
+            xt, yt = torch.tensor(X, dtype=torch.float32), torch.tensor(y)
+            for _ in range(300):
+                opt.zero_grad()
+                torch.nn.functional.cross_entropy(net(xt), yt).backward()
+                opt.step()
+    finally:
+        torch.set_num_threads(threads)
+    return net.eval(), X
+
+
+@pytest.mark.parametrize("n_samples, seed", [(5000, 0), (5000, 1), (2000, 2)])
+def test_every_rule_of_a_polished_list_decides_rows(concept_net, n_samples: int, seed: int) -> None:
+    """Polishing loosens a bound when that costs nothing; a later rule can then decide no row at all
+    (here a copy of the first rule, printed with coverage 0%). Such a rule is removed, as every rule
+    that earns too little is."""
+    net, X = concept_net
+    rules = sd.distill(net, X, form="rules", layer="concepts", concept_names=["p", "q", "r"], max_size=16,
+                       random_state=seed, n_samples=n_samples, progress=False)
+    assert [r.coverage for r in rules.rules if r.coverage == 0] == [], str(rules)
+
