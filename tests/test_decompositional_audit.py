@@ -1,4 +1,5 @@
-"""Decompositional extraction as a demanding user meets it: rule lists without dead rules."""
+"""Decompositional extraction as a demanding user meets it: rule lists without dead rules, options
+checked like every other learner's, and the command line reading concept layers."""
 
 from __future__ import annotations
 
@@ -58,4 +59,27 @@ def test_every_rule_of_a_polished_list_decides_rows(concept_net, n_samples: int,
     rules = sd.distill(net, X, form="rules", layer="concepts", concept_names=["p", "q", "r"], max_size=16,
                        random_state=seed, n_samples=n_samples, progress=False)
     assert [r.coverage for r in rules.rules if r.coverage == 0] == [], str(rules)
+
+
+def test_command_line_concept_rules_need_no_method_flag(concept_net, tmp_path, capsys) -> None:
+    """``--option layer=...`` implies the decompositional method, as ``layer=`` does in sd.distill;
+    the command used to hand the learner method='pedagogical' and answer "unknown option 'layer'"."""
+    pd = pytest.importorskip("pandas")
+    from _onnx_support import onnx_bytes
+
+    from symdistill.cli import main
+
+    net, X = concept_net
+    model = tmp_path / "net.onnx"
+    model.write_bytes(onnx_bytes(net, 4, dynamo=False))
+    rows = tmp_path / "rows.csv"
+    pd.DataFrame(X, columns=["a", "b", "c", "d"]).to_csv(rows, index=False)
+    out = tmp_path / "concepts.json"
+    assert main(["distill", "--teacher", str(model), "--data", str(rows), "--form", "rules", "--max-size", "6",
+                 "--option", "layer=concepts", "--option", 'concept_names=["p", "q", "r"]', "-o", str(out)]) == 0
+    rules = sd.load(out)
+    assert rules.feature_names == ["p", "q", "r"] and rules.meta["layer"] == "concepts"
+    assert main(["distill", "--teacher", str(model), "--data", str(rows), "--form", "rules", "--method", "pedagogical",
+                 "--option", "layer=concepts", "-o", str(out)]) == 2
+    assert "unknown option 'layer'" in capsys.readouterr().err
 

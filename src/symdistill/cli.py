@@ -193,7 +193,8 @@ def _add_distill(sub: Any) -> None:
     p.add_argument("--teacher", required=True, help=".onnx, TorchScript .pt, .joblib, or module:attribute")
     p.add_argument("--data", required=True, help="unlabelled rows (.csv or .parquet)")
     p.add_argument("--form", default="tree", help="tree | rules | linear (default tree)")
-    p.add_argument("--method", default="pedagogical", help="pedagogical | decompositional")
+    p.add_argument("--method", default=None,
+                   help="pedagogical | decompositional (default pedagogical; decompositional with --option layer=...)")
     p.add_argument("--max-size", type=_positive_int, default=16, help="leaves / rules / non-zero weights (default 16)")
     p.add_argument("--max-literals", type=_positive_int, default=None,
                    help="rules: most conditions per rule (default: no limit)")
