@@ -1,5 +1,5 @@
-"""Decompositional extraction as a demanding user meets it: rule lists without dead rules, options
-checked like every other learner's, and the command line reading concept layers."""
+"""Decompositional extraction as a demanding user meets it: rule lists without dead rules, the
+command line reading concept layers, and options of the decompositional method named as such."""
 
 from __future__ import annotations
 
@@ -82,4 +82,18 @@ def test_command_line_concept_rules_need_no_method_flag(concept_net, tmp_path, c
     assert main(["distill", "--teacher", str(model), "--data", str(rows), "--form", "rules", "--method", "pedagogical",
                  "--option", "layer=concepts", "-o", str(out)]) == 2
     assert "unknown option 'layer'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("options, method", [
+    ({"layers": [0]}, "decompositional"),
+    ({"concept_names": ["a", "b"]}, "decompositional"),
+    ({"n_jobs": 2}, "decompositional"),
+    ({"method": "decompositional", "max_literals": 3}, "pedagogical"),
+])
+def test_an_option_of_the_other_method_is_named_with_its_method(options: dict, method: str) -> None:
+    """``layers=`` without ``method="decompositional"`` used to be "unknown option 'layers'", and
+    ``concept_names=`` "did you mean 'feature_names'?": the message now names the method that takes it."""
+    X = np.random.default_rng(0).uniform(size=(50, 2))
+    with pytest.raises(TypeError, match=f"it is an option of method='{method}'"):
+        sd.distill(lambda R: (R[:, 0] > 0.5).astype(int), X, form="rules", **options)
 

@@ -58,8 +58,14 @@ def make_learner(*, form: str = "tree", max_size: int = 16, method: str | None =
     if unknown:
         import difflib
 
+        from .learners import registered_learners
+
+        # An option of another method of this form (layers= is decompositional's): name that method.
+        owners = sorted(m for (f, m), other in registered_learners().items()
+                        if f == form and m != method and unknown[0] in _options_of(other))
         close = difflib.get_close_matches(unknown[0], sorted(known), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = f"; it is an option of method={owners[0]!r}" if owners else \
+            f"; did you mean {close[0]!r}?" if close else ""
         raise TypeError(f"distill(form={form!r}, method={method!r}): unknown option {unknown[0]!r}{hint} "
                         f"(options: {', '.join(sorted(known - {'max_size', 'random_state'}))})")
     learner = cls(max_size=max_size, random_state=random_state, **options)
