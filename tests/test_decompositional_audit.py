@@ -1,5 +1,5 @@
 """Decompositional extraction as a demanding user meets it: rule lists without dead rules, the
-command line reading concept layers, and options of the decompositional method named as such."""
+command line reading concept layers, and options named and checked like every other learner's."""
 
 from __future__ import annotations
 
@@ -97,3 +97,23 @@ def test_an_option_of_the_other_method_is_named_with_its_method(options: dict, m
     with pytest.raises(TypeError, match=f"it is an option of method='{method}'"):
         sd.distill(lambda R: (R[:, 0] > 0.5).astype(int), X, form="rules", **options)
 
+
+@pytest.mark.parametrize("options, accepted", [
+    ({"min_confidence": np.float32(0.7)}, True),
+    ({"min_support": np.float64(0.01)}, True),
+    ({"min_confidence": np.int64(1)}, True),
+    ({"min_confidence": True}, False),
+    ({"min_support": False}, False),
+    ({"min_confidence": np.bool_(True)}, False),
+])
+def test_shares_take_numpy_numbers_and_refuse_booleans(options: dict, accepted: bool) -> None:
+    """min_confidence and min_support are shares: a numpy float32 was refused as "must be a number",
+    and True was read as 1.0 (min_support False as 0) instead of being refused like every learner's
+    boolean-for-number."""
+    from symdistill.api import make_learner
+
+    if accepted:
+        make_learner(form="rules", method="decompositional", **options)
+    else:
+        with pytest.raises(ValueError, match=f"{next(iter(options))} must be a number in"):
+            make_learner(form="rules", method="decompositional", **options)

@@ -131,10 +131,11 @@ class DecompositionalRuleLearner(Learner):
             v = getattr(self, name)
             if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 2:
                 raise ValueError(f"{name} must be an integer >= 2, got {v!r}")
-        if not isinstance(self.min_confidence, (int, float)) or not 0.0 <= self.min_confidence <= 1.0:
-            raise ValueError(f"min_confidence must be a number in [0, 1], got {self.min_confidence!r}")
-        if not isinstance(self.min_support, (int, float)) or not 0.0 <= self.min_support < 1.0:
-            raise ValueError(f"min_support must be a number in [0, 1), got {self.min_support!r}")
+        for name, closed in (("min_confidence", True), ("min_support", False)):
+            v = getattr(self, name)  # a share: numpy numbers are numbers, booleans are not
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)) or \
+                    not (0.0 <= v <= 1.0 if closed else 0.0 <= v < 1.0):
+                raise ValueError(f"{name} must be a number in [0, 1{']' if closed else ')'}, got {v!r}")
         if not isinstance(self.n_jobs, (int, np.integer)) or isinstance(self.n_jobs, bool) or self.n_jobs == 0:
             raise ValueError(f"n_jobs must be a non-zero integer (-1 for all cores), got {self.n_jobs!r}")
         if self.layers is not None and (isinstance(self.layers, (str, int)) or not len(self.layers)):
