@@ -117,3 +117,27 @@ def test_shares_take_numpy_numbers_and_refuse_booleans(options: dict, accepted: 
     else:
         with pytest.raises(ValueError, match=f"{next(iter(options))} must be a number in"):
             make_learner(form="rules", method="decompositional", **options)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch.jit.script and torch.jit.load
+def test_a_torchscript_teacher_is_told_what_to_give_instead(tmp_path, capsys) -> None:
+    """A TorchScript file (the command line's .pt teacher) has no hookable modules. It was refused as
+    "cannot read hidden activations of 'net.pt'; supported: ... ONNX ... given as a path", which
+    reads as if a path were fine; the message now says TorchScript cannot be hooked and what to pass."""
+    from symdistill.cli import main
+    from symdistill.teachers.activations import UnsupportedModelError
+
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
+    path = tmp_path / "net.pt"
+    torch.jit.script(net).save(str(path))
+    X = np.random.default_rng(0).uniform(size=(40, 2))
+    for teacher in (str(path), sd.as_teacher(str(path)), torch.jit.load(str(path))):
+        with pytest.raises(UnsupportedModelError, match="TorchScript modules cannot be hooked; pass the Python "
+                                                        r"nn.Module \(on the command line --teacher module:attribute\) "
+                                                        r"or the network exported to ONNX"):
+            sd.distill(teacher, X, form="rules", method="decompositional")
+    rows = tmp_path / "rows.csv"
+    rows.write_text("a,b\n" + "\n".join(f"{a},{b}" for a, b in X))
+    assert main(["distill", "--teacher", str(path), "--data", str(rows), "--form", "rules", "--method",
+                 "decompositional", "-o", str(tmp_path / "r.json")]) == 2
+    assert "TorchScript modules cannot be hooked" in capsys.readouterr().err

@@ -74,6 +74,11 @@ SUPPORTED = (
 )
 
 
+# Why a TorchScript module (or file) is not read, and what to give instead.
+_SCRIPTED = ("TorchScript modules cannot be hooked; pass the Python nn.Module (on the command line "
+             "--teacher module:attribute) or the network exported to ONNX (an .onnx file)")
+
+
 class UnsupportedModelError(TypeError):
     """The network's structure gives no hidden activations that symdistill can read."""
 
@@ -170,7 +175,8 @@ class TorchActivations(ActivationReader):
         if not isinstance(module, torch.nn.Module):
             raise UnsupportedModelError(f"expected a torch.nn.Module, got {type(module).__name__}; supported: {SUPPORTED}")
         if isinstance(module, torch.jit.ScriptModule):
-            raise UnsupportedModelError(f"cannot hook a TorchScript module; pass the Python nn.Module. Supported: {SUPPORTED}")
+            raise UnsupportedModelError(f"cannot read hidden activations of a TorchScript module: {_SCRIPTED}; "
+                                        f"supported: {SUPPORTED}")
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         self.module = module
@@ -868,6 +874,9 @@ def activation_reader(model: Any, *, batch_size: int = 8192) -> ActivationReader
     if isinstance(model, (bytes, bytearray)) or module.startswith("onnx") and not module.startswith("onnxruntime"):
         return OnnxActivations(model, batch_size=batch_size)
     if isinstance(model, (str, Path)):
+        if Path(model).suffix.lower() in (".pt", ".pth", ".torchscript"):
+            raise UnsupportedModelError(f"cannot read hidden activations of {str(model)!r}: {_SCRIPTED}; "
+                                        f"supported: {SUPPORTED}")
         if Path(model).suffix.lower() != ".onnx":
             raise UnsupportedModelError(f"cannot read hidden activations of {str(model)!r}; supported: {SUPPORTED}")
         return OnnxActivations(model, batch_size=batch_size)
