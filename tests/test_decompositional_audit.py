@@ -141,3 +141,31 @@ def test_a_torchscript_teacher_is_told_what_to_give_instead(tmp_path, capsys) ->
     assert main(["distill", "--teacher", str(path), "--data", str(rows), "--form", "rules", "--method",
                  "decompositional", "-o", str(tmp_path / "r.json")]) == 2
     assert "TorchScript modules cannot be hooked" in capsys.readouterr().err
+
+
+def test_an_onnx_teacher_is_read_like_its_graph(concept_net, tmp_path) -> None:
+    """sd.frontier wraps every teacher, and sd.as_teacher is how an ONNX network's classes are named;
+    both made method='decompositional' fail on an ONNX network with "cannot read hidden activations
+    through the onnx teacher; pass the network itself" (a torch teacher was read). An ONNX teacher
+    made from a path or bytes is now read from its graph; one made from an onnxruntime session is
+    still refused, its graph not being exposed."""
+    from _onnx_support import onnx_bytes
+
+    from symdistill.teachers.activations import UnsupportedModelError
+
+    net, X = concept_net
+    model = onnx_bytes(net, 4, dynamo=False)
+    path = tmp_path / "net.onnx"
+    path.write_bytes(model)
+    plain = sd.distill(model, X, form="rules", method="decompositional", max_size=4, random_state=0, progress=False)
+    for source in (model, str(path)):
+        named = sd.distill(sd.as_teacher(source, classes=["low", "mid", "high"]), X, form="rules",
+                           method="decompositional", max_size=4, random_state=0, progress=False)
+        assert list(named.classes) == ["low", "mid", "high"]
+        assert np.array_equal(named.predict(X), np.array(["low", "mid", "high"])[plain.predict(X)])
+        front = sd.frontier(source, X, forms=["rules"], sizes=[2, 4], method="decompositional", progress=False)
+        assert [p.model.meta["method"] for p in front.points] == ["decompositional"] * 2
+    ort = pytest.importorskip("onnxruntime")
+    session = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
+    with pytest.raises(UnsupportedModelError, match="through the onnx session teacher; pass the network itself"):
+        sd.distill(sd.as_teacher(session), X, form="rules", method="decompositional")

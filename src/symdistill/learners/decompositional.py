@@ -153,7 +153,7 @@ class DecompositionalRuleLearner(Learner):
 
         ``teacher`` must be a network whose activations can be read (see
         :func:`~symdistill.teachers.activations.activation_reader`): a torch module, an ONNX model
-        given as a path, bytes or ``onnx.ModelProto``, or a torch teacher.
+        given as a path, bytes or ``onnx.ModelProto``, or a torch or ONNX teacher.
         """
         self._validate_params()
         reader = activation_reader(teacher)

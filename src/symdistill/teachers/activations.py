@@ -847,7 +847,8 @@ def activation_reader(model: Any, *, batch_size: int = 8192) -> ActivationReader
     """A reader of ``model``'s hidden activations.
 
     ``model`` is a torch module, an ONNX model (``.onnx`` path, bytes, ``onnx.ModelProto``), or a
-    torch teacher made by :func:`symdistill.as_teacher`. Anything else raises
+    torch or ONNX teacher made by :func:`symdistill.as_teacher` (not from an onnxruntime session,
+    whose graph is not exposed). Anything else raises
     :class:`UnsupportedModelError` saying what is supported.
 
     >>> import torch
@@ -862,7 +863,10 @@ def activation_reader(model: Any, *, batch_size: int = 8192) -> ActivationReader
     while isinstance(model, Teacher) and getattr(model, "inner", None) is not None:
         model = model.inner  # a wrapper such as the frontier's caching SharedTeacher
     if isinstance(model, Teacher):
+        # A torch teacher's module, or the path or bytes an ONNX teacher was made from.
         inner = getattr(model, "module", None)
+        if inner is None:
+            inner = getattr(model, "source", None)
         if inner is None:
             raise UnsupportedModelError(
                 f"cannot read hidden activations through the {model.name} teacher; pass the network itself "

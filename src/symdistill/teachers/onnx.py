@@ -44,6 +44,9 @@ class OnnxTeacher(Teacher):
         super().__init__(**kwargs)
         session, label = load_session(model)
         self.session = session
+        # The graph it was made from (a path or bytes; None for a session, whose graph is not exposed):
+        # decompositional extraction reads hidden activations from it.
+        self.source = None if label == "session" else model
         self.name = f"onnx {label}"
         self._inputs = session.get_inputs()
         problem = inputs_problem(self._inputs, self.batch_size)
