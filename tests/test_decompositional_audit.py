@@ -169,3 +169,54 @@ def test_an_onnx_teacher_is_read_like_its_graph(concept_net, tmp_path) -> None:
     session = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
     with pytest.raises(UnsupportedModelError, match="through the onnx session teacher; pass the network itself"):
         sd.distill(sd.as_teacher(session), X, form="rules", method="decompositional")
+
+
+def _same_width_concepts() -> tuple[torch.nn.Module, np.ndarray]:
+    """A net whose concept layer has as many units as it has inputs (3), so rows of either fit."""
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.Sigmoid(), torch.nn.Linear(3, 2)).eval()
+    with torch.no_grad():
+        net[0].weight.copy_(torch.tensor([[0.0, 8.0, 0.0], [0.0, 0.0, 8.0], [8.0, 0.0, 0.0]]))
+        net[0].bias.fill_(-4.0)
+        net[2].weight.copy_(torch.tensor([[0.0, 0.0, 0.0], [8.0, 0.0, 0.0]]))  # class 1 iff unit 0 > 0.5 (x1 > 0.5)
+        net[2].bias.copy_(torch.tensor([0.0, -4.0]))
+    return net, np.random.default_rng(0).uniform(size=(600, 3))
+
+
+def test_concept_rules_are_scored_on_the_activations_of_the_input_rows(tmp_path, capsys) -> None:
+    """Concept rules take activations, the teacher input rows: sd.fidelity(concept_rules, net, X) fed X
+    to the rules as if it were activations, a silent 0.44 here (the layer has as many units as the
+    net has inputs; otherwise a "expected 3 features (0[0], ...)" error), and sd.frontier with
+    layer= reported those numbers. They are now scored on the layer's activations of X, read
+    through the teacher; so are symdistill evaluate's fidelity and --label accuracy."""
+    pd = pytest.importorskip("pandas")
+    from symdistill.cli import main
+    from symdistill.teachers.activations import read_activations
+
+    net, X = _same_width_concepts()
+    rules = sd.distill(net, X, form="rules", layer=0, max_size=4, random_state=0, progress=False)
+    labels = net(torch.tensor(X, dtype=torch.float32)).argmax(1).numpy()
+    right = float(np.mean(rules.predict(read_activations(net, X, 0)) == labels))
+    assert right > 0.99 and float(np.mean(rules.predict(X) == labels)) < 0.6  # activations, not rows
+    assert float(sd.fidelity(rules, net, X)) == right
+    assert float(sd.fidelity(sd.load(rules.to_json()), net, X)) == right
+    front = sd.frontier(net, X, forms=["rules"], sizes=[2, 4], method="decompositional", layer=0, progress=False)
+    assert all(p.fidelity > 0.99 for p in front.points)
+    with pytest.raises(TypeError, match=r"concept rules over hidden layer '0' \(distilled with layer=\)"):
+        sd.report(front, path=None)
+    from symdistill.shift import shifted_fidelity
+
+    with pytest.raises(TypeError, match=r"these are concept rules: they read the activations of hidden layer '0'"):
+        shifted_fidelity(rules, net, X)
+
+    from _onnx_support import onnx_bytes
+
+    model, data, saved = tmp_path / "net.onnx", tmp_path / "rows.csv", tmp_path / "concepts.json"
+    model.write_bytes(onnx_bytes(net, 3, dynamo=False))
+    df = pd.DataFrame(X, columns=["a", "b", "c"])
+    df["y"] = labels
+    df.to_csv(data, index=False)
+    rules.to_json(saved)
+    assert main(["evaluate", str(saved), "--teacher", str(model), "--data", str(data), "--label", "y"]) == 0
+    out = capsys.readouterr().out
+    assert f"fidelity {right:.4f}" in out and f"against --label y: accuracy {right:.4f}" in out

@@ -87,6 +87,15 @@ def _options_of(cls: type) -> set[str]:
     return names
 
 
+def concept_layer(model: Any) -> str | None:
+    """The hidden layer whose activations ``model`` reads: a concept rule set's (distilled with
+    ``layer=``), else None (a model of input rows)."""
+    meta = getattr(model, "meta", None)
+    if isinstance(meta, dict) and meta.get("method") == "decompositional" and isinstance(meta.get("layer"), str):
+        return meta["layer"]
+    return None
+
+
 def _model_predict(model: Any, X: Any) -> np.ndarray:
     return np.asarray(model.predict(X))
 
@@ -99,6 +108,9 @@ def _check_model(model: Any, where: str) -> None:
 
 def fidelity(model: Any, teacher: Any, X: Any) -> Score:
     """Agreement of ``model`` with ``teacher`` on ``X``.
+
+    ``X`` holds the teacher's input rows, also for concept rules (distilled with ``layer=``): they
+    are scored on that layer's activations of ``X``, read through ``teacher``.
 
     Classifiers: share of rows with the same label, with a 95% Wilson interval.
     Regressors: R² of the model's values against the teacher's, with a bootstrap interval;
@@ -116,8 +128,17 @@ def fidelity(model: Any, teacher: Any, X: Any) -> Score:
         ref = teacher.predict(X)
         return agreement(_comparable(np.asarray(model.predict(X)), ref), ref)
     t = teacher if isinstance(teacher, Teacher) else as_teacher(teacher)
+    layer = concept_layer(model)
     domain = getattr(model, "domain", None)
-    Xt = domain.decode(domain.encode(X)) if domain is not None else X
+    if layer is not None:
+        # Concept rules read a hidden layer: the teacher answers on the input rows, the rules on that
+        # layer's activations of the same rows, read through the same network.
+        from .domain import Domain
+
+        Domain.from_data(X)  # the rows as distill takes them (no NaN, 2-D), named in the error
+        Xt = X
+    else:
+        Xt = domain.decode(domain.encode(X)) if domain is not None else X
     ref = t.predict(Xt)
     task = getattr(model, "task", None)
     if task in ("classification", "regression") and t.task in ("classification", "regression") and task != t.task:
@@ -125,7 +146,12 @@ def fidelity(model: Any, teacher: Any, X: Any) -> Score:
                          f"their outputs cannot be compared; score against the teacher it was distilled from (if "
                          f"that teacher's task was guessed wrongly, wrap it: sd.as_teacher(teacher, task={task!r}); on the "
                          f"command line: --task {task})")
-    pred = _model_predict(model, X)
+    if layer is not None:
+        from .teachers.activations import read_activations
+
+        pred = _model_predict(model, read_activations(t, X, layer))
+    else:
+        pred = _model_predict(model, X)
     if t.task == "regression":
         return regression_agreement(pred, ref)
     return agreement(_comparable(pred, ref), ref)

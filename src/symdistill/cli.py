@@ -343,7 +343,7 @@ def _add_evaluate(sub: Any) -> None:
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
-    from .api import accuracy, fidelity
+    from .api import accuracy, concept_layer, fidelity
 
     model = load_model(args.model)
     if model.kind in ("dfa", "moore"):  # an automaton: --data is a file of words
@@ -358,14 +358,21 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     df = read_table(args.data, drop + ([args.label] if args.label else []), text)
     labels = read_table(args.data, [c for c in drop if c != args.label])[args.label].to_numpy() if args.label \
         else None
-    X = _teacher_input(in_model_order(df, model, args.data) if as_array else df, as_array, args.data)
+    # Concept rules read a hidden layer: --data holds the network's input rows, in its column order.
+    layer = concept_layer(model)
+    in_order = in_model_order(df, model, args.data) if as_array and layer is None else df
+    X = _teacher_input(in_order, as_array, args.data)
     teacher = load_teacher_object(args.teacher)
     if args.task:
         from .teachers import as_teacher
 
         teacher = as_teacher(teacher, task=args.task)
     score = fidelity(model, teacher, X)  # computed before anything is printed: an error leaves stdout empty
-    against = accuracy(model, X, labels) if labels is not None else None
+    against = None
+    if labels is not None:
+        from .teachers.activations import read_activations
+
+        against = accuracy(model, X if layer is None else read_activations(teacher, X, layer), labels)
     print(f"model: {model!r}")
     print(score)
     if against is not None:

@@ -34,7 +34,7 @@ import numpy as np
 
 from ._errors import UnknownClassError
 from ._table import TableList
-from .api import fidelity
+from .api import concept_layer, fidelity
 from .domain import Domain
 from .learners.base import check_random_state
 from .metrics import Score
@@ -237,6 +237,10 @@ def shifted_fidelity(model: Any, teacher: Any, X: Any, *, shifts: Sequence[Shift
     domain = getattr(model, "domain", None)
     if not isinstance(domain, Domain):
         raise TypeError(f"shifted fidelity needs a tabular model with a feature domain, got {type(model).__name__}")
+    layer = concept_layer(model)
+    if layer is not None:
+        raise TypeError(f"shifted fidelity shifts a model's input features, but these are concept rules: they read the "
+                        f"activations of hidden layer {layer!r} (distilled with layer=); sd.fidelity scores them")
     specs = [Shift.coerce(s) for s in shifts]
     if not specs:
         raise ValueError("shifts is empty: give at least one shift, e.g. shifts=['noise']")

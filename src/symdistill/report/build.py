@@ -15,7 +15,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .._version import __version__
-from ..api import _comparable, fidelity
+from ..api import _comparable, concept_layer, fidelity
 from ..frontier import Frontier, FrontierPoint
 from ..metrics import Score
 from ..shift import DEFAULT_SHIFTS, Shift, ShiftResults, shifted_fidelity
@@ -161,6 +161,10 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     """
     if not isinstance(front, Frontier):
         raise TypeError(f"report needs a Frontier (from symdistill.frontier), got {type(front).__name__}")
+    layer = next(filter(None, (concept_layer(p.model) for p in front.points)), None)
+    if layer is not None:
+        raise TypeError(f"report examines models of the frontier's rows, but its models are concept rules over "
+                        f"hidden layer {layer!r} (distilled with layer=); front.table() scores them")
     if path is not None:
         check_report_path(path)
     if isinstance(constraints, str):
