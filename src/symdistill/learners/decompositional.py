@@ -88,7 +88,8 @@ class DecompositionalRuleLearner(Learner):
         Leaves of each substitution tree (input rules per clause, at most).
     min_confidence : float
         Rules and clauses that agree with the network on a smaller share of the rows they cover are
-        dropped.
+        dropped from the candidates (a rule of the final list, polished and deciding only the rows
+        no earlier rule took, may agree on a smaller share of those).
     min_support : float
         Smallest share of the rows a clause, a rule or a tree leaf may cover.
     n_jobs : int
