@@ -3,6 +3,8 @@ command line reading concept layers, and options named and checked like every ot
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -220,3 +222,87 @@ def test_concept_rules_are_scored_on_the_activations_of_the_input_rows(tmp_path,
     assert main(["evaluate", str(saved), "--teacher", str(model), "--data", str(data), "--label", "y"]) == 0
     out = capsys.readouterr().out
     assert f"fidelity {right:.4f}" in out and f"against --label y: accuracy {right:.4f}" in out
+
+
+def _loan_pipeline() -> tuple[object, object]:
+    """The README's scikit-learn network: one-hot 'sex', standardised 'age' and 'income', an MLP."""
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import make_column_transformer
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"age": rng.integers(16, 80, 900), "income": rng.uniform(10, 120, 900).round(1),
+                      "sex": rng.choice(["F", "M"], 900)})
+    y = np.where((X["age"] >= 18) & (X["income"] > 30 + 0.3 * X["age"]), "approve", "deny")
+    net = make_pipeline(make_column_transformer((OneHotEncoder(), ["sex"]), remainder=StandardScaler()),
+                        MLPClassifier(hidden_layer_sizes=(16, 8), max_iter=500, random_state=0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net.fit(X, y)
+    return net, X
+
+
+def test_scikit_learn_mlps_are_read_alone_and_at_the_end_of_a_pipeline() -> None:
+    """A fitted MLPClassifier (the README's own example network, in a Pipeline) was refused with
+    "cannot read hidden activations of a Pipeline". Its hidden layers are now read from its weights,
+    after the Pipeline's earlier steps, exactly as the estimator computes them."""
+    from symdistill.teachers.activations import activation_reader, read_activations
+
+    net, X = _loan_pipeline()
+    mlp = net[-1]
+    T = net[0].transform(X)
+    first = np.maximum(T @ mlp.coefs_[0] + mlp.intercepts_[0], 0.0)
+    second = np.maximum(first @ mlp.coefs_[1] + mlp.intercepts_[1], 0.0)
+    reader = activation_reader(sd.as_teacher(net))
+    assert [(h.name, h.width, h.activation) for h in reader.layers] == [("hidden_0", 16, "relu"),
+                                                                         ("hidden_1", 8, "relu")]
+    np.testing.assert_allclose(read_activations(net, X, "hidden_0"), first, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(read_activations(net, X, -1), second, rtol=1e-12, atol=1e-12)
+
+    rules = sd.distill(net, X, form="rules", method="decompositional", max_size=6, random_state=0, progress=False)
+    assert rules.feature_names == ["age", "income", "sex"] and set(rules.classes) == {"approve", "deny"}
+    assert float(sd.fidelity(rules, net, X)) > 0.95
+    concepts = sd.distill(net, X, form="rules", layer="hidden_1", max_size=6, random_state=0, progress=False)
+    assert concepts.feature_names == [f"hidden_1[{i}]" for i in range(8)]
+    assert float(sd.fidelity(concepts, net, X)) > 0.95
+
+
+@pytest.mark.parametrize("activation, kind, squash", [
+    ("logistic", "sigmoid", lambda h: 1.0 / (1.0 + np.exp(-h))),
+    ("tanh", "tanh", np.tanh),
+    ("identity", "identity", lambda h: h),
+])
+def test_every_scikit_learn_activation_is_read(activation: str, kind: str, squash) -> None:
+    from sklearn.neural_network import MLPClassifier
+
+    from symdistill.teachers.activations import SklearnActivations
+
+    X = np.random.default_rng(0).normal(size=(300, 3))
+    y = (X[:, 0] + X[:, 1] ** 2 > 1).astype(int) + (X[:, 2] > 1)  # three classes
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mlp = MLPClassifier((5,), activation=activation, max_iter=300, random_state=0).fit(X, y)
+    reader = SklearnActivations(mlp)
+    assert [(h.name, h.activation) for h in reader.layers] == [("hidden_0", kind)]
+    np.testing.assert_allclose(reader.read(X)[0], squash(X @ mlp.coefs_[0] + mlp.intercepts_[0]), rtol=1e-9)
+    rules = sd.distill(mlp, X, form="rules", method="decompositional", max_size=8, random_state=0, progress=False)
+    assert rules.size <= 8 and float(sd.fidelity(rules, mlp, X)) > 0.8
+
+
+def test_scikit_learn_models_that_cannot_be_read_are_named() -> None:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from symdistill.teachers.activations import UnsupportedModelError, activation_reader
+
+    X = np.random.default_rng(0).normal(size=(100, 2))
+    logistic = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, X[:, 0] > 0)
+    with pytest.raises(UnsupportedModelError, match="of a LogisticRegression as the last step of its Pipeline; "
+                                                    "supported: torch modules"):
+        activation_reader(logistic)
+    with pytest.raises(UnsupportedModelError, match="the MLPClassifier is not fitted"):
+        activation_reader(MLPClassifier())

@@ -3,7 +3,8 @@
 The hidden layers are read by :mod:`symdistill.teachers.activations`: linear layers (``nn.Linear``,
 an ONNX Gemm or MatMul + Add) each followed by an element-wise activation (ReLU, Sigmoid, Tanh,
 GELU, LeakyReLU, ELU, SiLU, Softplus), possibly through a per-unit batch normalisation in eval mode
-(Linear -> BatchNorm1d -> activation); a layer's activations are its activation's outputs.
+(Linear -> BatchNorm1d -> activation), and the hidden layers of a scikit-learn MLPClassifier (alone
+or last in a Pipeline); a layer's activations are its activation's outputs.
 
 For every hidden layer the learner fits a small tree from that layer's activations to the network's
 labels; each leaf is a *clause*, a conjunction of conditions on hidden units that implies a class.
@@ -154,7 +155,8 @@ class DecompositionalRuleLearner(Learner):
 
         ``teacher`` must be a network whose activations can be read (see
         :func:`~symdistill.teachers.activations.activation_reader`): a torch module, an ONNX model
-        given as a path, bytes or ``onnx.ModelProto``, or a torch or ONNX teacher.
+        given as a path, bytes or ``onnx.ModelProto``, a fitted scikit-learn ``MLPClassifier`` (alone
+        or last in a ``Pipeline``), or a teacher made of one.
         """
         self._validate_params()
         reader = activation_reader(teacher)
@@ -191,7 +193,7 @@ class DecompositionalRuleLearner(Learner):
         n = len(Z)
         self._min_rows = max(2, int(np.ceil(self.min_support * n)))
         self._min_gain = max(1.0, 3e-4 * n)  # a rule must add at least 0.03% agreement
-        acts = self.reader_.read(np.asarray(oracle.domain.decode(Z), dtype=float), [h.index for h in self.layers_])
+        acts = self.reader_.read(oracle.domain.decode(Z), [h.index for h in self.layers_])  # rows as the net takes them
         leaves = self.layer_leaves if self.layer_leaves is not None else max(8, self.max_size)
         if self.layer is not None:
             return self._concept_rules(acts[0], y, k, leaves, oracle)

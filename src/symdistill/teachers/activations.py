@@ -4,7 +4,7 @@ A *hidden layer* here is a fully connected layer followed by an element-wise act
 with a per-unit affine map between them (a batch normalisation at inference); its activations are
 the activation's outputs, one column per unit. The output layer's activation (a final
 ``nn.Sigmoid``, whose output is the network's, up to shape) is not a hidden layer: it is the
-prediction itself. Two kinds of network are read:
+prediction itself. Three kinds of network are read:
 
 * torch modules: ``nn.Linear`` modules each followed by an activation module (``nn.ReLU``,
   ``nn.Sigmoid``, ``nn.Tanh``, ``nn.GELU``, ``nn.LeakyReLU`` with any slope, ``nn.ELU``,
@@ -34,18 +34,23 @@ prediction itself. Two kinds of network are read:
   preprocessing in the graph (``(x - mean) / std`` as Sub, Add, Mul and Div by constants, or an
   ai.onnx.ml ``Scaler``) is read as the first layer's input map ``x -> scale * x + shift``
   (``OnnxActivations.input_map``).
+* fitted scikit-learn ``MLPClassifier`` (and ``MLPRegressor``), alone or as the last step of a
+  ``Pipeline`` whose earlier steps transform the rows (``SklearnActivations``): each hidden layer is
+  computed from ``coefs_`` and ``intercepts_`` with the estimator's activation (relu, logistic,
+  tanh or identity), on the rows as the estimator takes them (a DataFrame for a ColumnTransformer).
 
 Layers are named after their linear layer: the torch module's qualified name (``"1"`` in a
 Sequential, ``"encoder.fc1"``, ``"concepts"``), or for ONNX the weight initializer's name without
 ``.weight`` (exporters keep the torch names, so one network reads the same either way; a weight
-named otherwise gives the node's name, or the weight's when the node has none). A layer is
+named otherwise gives the node's name, or the weight's when the node has none); a scikit-learn
+MLP's are ``hidden_0``, ``hidden_1``, ... A layer is
 chosen by that name, by the name of its activation module or ONNX node, or by its position among
 the hidden layers (``0`` first, ``-1`` last). Reads are batched. Modules or ONNX nodes that are not
 read (normalisation other than that per-unit one, convolution, other activations, but not shape
 plumbing, dropout, linear maps or an output softmax) are named in a warning.
 
 ``HiddenLayer.activation`` names the kind: ``"relu"``, ``"sigmoid"``, ``"tanh"``, ``"gelu"``,
-``"leaky_relu"``, ``"elu"``, ``"silu"`` or ``"softplus"``. It labels the layer and nothing more: the
+``"leaky_relu"``, ``"elu"``, ``"silu"``, ``"softplus"`` or (a scikit-learn MLP's) ``"identity"``. It labels the layer and nothing more: the
 rules threshold the values read, whatever their range (negative ones too, for LeakyReLU, ELU, SiLU
 and GELU), and a concept layer's domain is the range the values take on the rows.
 """
@@ -70,7 +75,8 @@ SUPPORTED = (
     "nn.BatchNorm1d with running statistics, in an nn.Sequential or as named submodules called in forward; "
     "ONNX MLP graphs (Gemm, or MatMul + Add, possibly through a BatchNormalization, followed by Relu, "
     "Sigmoid, Tanh, Gelu, LeakyRelu, Elu, Softplus, SiLU as Sigmoid + Mul, or GELU written with Erf or "
-    "Tanh) given as a path, bytes or onnx.ModelProto"
+    "Tanh) given as a path, bytes or onnx.ModelProto; fitted scikit-learn MLPClassifier, alone or last in a "
+    "Pipeline"
 )
 
 
@@ -842,13 +848,83 @@ def _other(node: Any, name: str | None) -> str | None:
     return b if a == name else a if b == name else None
 
 
+# -- scikit-learn ---------------------------------------------------------------------------------
+_SKLEARN_ACTIVATIONS = {"relu": "relu", "logistic": "sigmoid", "tanh": "tanh", "identity": "identity"}
+
+
+class SklearnActivations(ActivationReader):
+    """Hidden activations of a fitted scikit-learn ``MLPClassifier`` (or ``MLPRegressor``), alone or
+    the last step of a ``Pipeline`` whose earlier steps transform the rows. Each hidden layer is
+    ``activation(h @ coefs_[i] + intercepts_[i])``, as the estimator computes it; the layers are named
+    ``hidden_0``, ``hidden_1``, ... in ``hidden_layer_sizes`` order.
+
+    >>> import warnings
+    >>> from sklearn.neural_network import MLPClassifier
+    >>> X = np.random.default_rng(0).uniform(size=(60, 2))
+    >>> with warnings.catch_warnings():  # a few iterations do not converge
+    ...     warnings.simplefilter("ignore")
+    ...     mlp = MLPClassifier((4, 3), activation="tanh", max_iter=5, random_state=0).fit(X, X[:, 0] > 0.5)
+    >>> [(h.name, h.width, h.activation) for h in SklearnActivations(mlp).layers]
+    [('hidden_0', 4, 'tanh'), ('hidden_1', 3, 'tanh')]
+    """
+
+    def __init__(self, estimator: Any, *, batch_size: int = 8192) -> None:
+        from sklearn.pipeline import Pipeline
+
+        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        self.batch_size = int(batch_size)
+        self._prep = estimator[:-1] if isinstance(estimator, Pipeline) and len(estimator.steps) > 1 else None
+        mlp = estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
+        if type(mlp).__name__ not in ("MLPClassifier", "MLPRegressor"):
+            where = " as the last step of its Pipeline" if isinstance(estimator, Pipeline) else ""
+            raise UnsupportedModelError(f"cannot read hidden activations of a {type(mlp).__name__}{where}; "
+                                        f"supported: {SUPPORTED}")
+        if not hasattr(mlp, "coefs_"):
+            raise UnsupportedModelError(f"the {type(mlp).__name__} is not fitted: fit it before reading its layers")
+        kind = _SKLEARN_ACTIVATIONS.get(mlp.activation)
+        if kind is None:
+            raise UnsupportedModelError(f"{type(mlp).__name__} activation {mlp.activation!r} is not one of "
+                                        f"{sorted(_SKLEARN_ACTIVATIONS)}")
+        if len(mlp.coefs_) < 2:
+            raise UnsupportedModelError(f"the {type(mlp).__name__} has no hidden layer; supported: {SUPPORTED}")
+        self._mlp = mlp
+        self._kind = mlp.activation
+        self.layers = tuple(HiddenLayer(f"hidden_{i}", i, int(w.shape[1]), kind)
+                            for i, w in enumerate(mlp.coefs_[:-1]))
+
+    def read(self, X: Any, layers: Sequence[str | int] | None = None) -> list[np.ndarray]:
+        """Activations of the rows ``X`` as the estimator takes them (a Pipeline's DataFrame too)."""
+        if self._prep is not None:
+            X = self._prep.transform(X)
+            if hasattr(X, "toarray"):  # a sparse one-hot encoding
+                X = X.toarray()
+        return super().read(X, layers)
+
+    def _read_batch(self, X: np.ndarray, indices: list[int]) -> list[np.ndarray]:
+        from scipy.special import expit
+
+        width = self._mlp.coefs_[0].shape[0]
+        if X.shape[1] != width:
+            raise ValueError(f"the {type(self._mlp).__name__} takes rows of {width} features, got {X.shape[1]}")
+        act = {"relu": lambda h: np.maximum(h, 0.0), "logistic": expit, "tanh": np.tanh,
+               "identity": lambda h: h}[self._kind]
+        out: list[np.ndarray] = []
+        h = X
+        for w, b in zip(self._mlp.coefs_[:-1], self._mlp.intercepts_[:-1]):
+            h = act(h @ np.asarray(w, dtype=np.float64) + np.asarray(b, dtype=np.float64))
+            out.append(h)
+        return [out[i] for i in indices]
+
+
 # -- entry point ----------------------------------------------------------------------------------
 def activation_reader(model: Any, *, batch_size: int = 8192) -> ActivationReader:
     """A reader of ``model``'s hidden activations.
 
-    ``model`` is a torch module, an ONNX model (``.onnx`` path, bytes, ``onnx.ModelProto``), or a
-    torch or ONNX teacher made by :func:`symdistill.as_teacher` (not from an onnxruntime session,
-    whose graph is not exposed). Anything else raises
+    ``model`` is a torch module, an ONNX model (``.onnx`` path, bytes, ``onnx.ModelProto``), a fitted
+    scikit-learn ``MLPClassifier`` (alone or last in a ``Pipeline``), or a teacher made of one by
+    :func:`symdistill.as_teacher` (an ONNX one not from an onnxruntime session, whose graph is not
+    exposed). Anything else raises
     :class:`UnsupportedModelError` saying what is supported.
 
     >>> import torch
@@ -863,10 +939,10 @@ def activation_reader(model: Any, *, batch_size: int = 8192) -> ActivationReader
     while isinstance(model, Teacher) and getattr(model, "inner", None) is not None:
         model = model.inner  # a wrapper such as the frontier's caching SharedTeacher
     if isinstance(model, Teacher):
-        # A torch teacher's module, or the path or bytes an ONNX teacher was made from.
-        inner = getattr(model, "module", None)
-        if inner is None:
-            inner = getattr(model, "source", None)
+        # A torch teacher's module, the path or bytes an ONNX teacher was made from, or a scikit-learn
+        # teacher's estimator.
+        inner = next((getattr(model, a) for a in ("module", "source", "estimator") if getattr(model, a, None)
+                      is not None), None)
         if inner is None:
             raise UnsupportedModelError(
                 f"cannot read hidden activations through the {model.name} teacher; pass the network itself "
@@ -884,6 +960,8 @@ def activation_reader(model: Any, *, batch_size: int = 8192) -> ActivationReader
         if Path(model).suffix.lower() != ".onnx":
             raise UnsupportedModelError(f"cannot read hidden activations of {str(model)!r}; supported: {SUPPORTED}")
         return OnnxActivations(model, batch_size=batch_size)
+    if module.startswith("sklearn"):
+        return SklearnActivations(model, batch_size=batch_size)
     if module.startswith("onnxruntime"):
         raise UnsupportedModelError(
             "an onnxruntime InferenceSession does not expose its graph; pass the .onnx path or bytes instead "
