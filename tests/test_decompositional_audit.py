@@ -306,3 +306,21 @@ def test_scikit_learn_models_that_cannot_be_read_are_named() -> None:
         activation_reader(logistic)
     with pytest.raises(UnsupportedModelError, match="the MLPClassifier is not fitted"):
         activation_reader(MLPClassifier())
+
+
+def test_an_onnx_model_proto_is_a_teacher_everywhere(concept_net) -> None:
+    """distill(..., method="decompositional") took an onnx.ModelProto (as the README says), but
+    sd.fidelity of the rules against that same object, sd.as_teacher and the pedagogical learners
+    refused it: "cannot use a ModelProto as a teacher: expected ... an ONNX model, ...". A ModelProto
+    is now read as its serialised bytes wherever a teacher is taken."""
+    onnx = pytest.importorskip("onnx")
+    from _onnx_support import onnx_bytes
+
+    net, X = concept_net
+    proto = onnx.load_from_string(onnx_bytes(net, 4, dynamo=False))
+    labels = net(torch.tensor(X, dtype=torch.float32)).argmax(1).numpy()
+    np.testing.assert_array_equal(sd.as_teacher(proto).predict(X), labels)
+    rules = sd.distill(proto, X, form="rules", method="decompositional", max_size=6, random_state=0, progress=False)
+    assert float(sd.fidelity(rules, proto, X)) == float(np.mean(rules.predict(X) == labels))
+    tree = sd.distill(proto, X, form="tree", max_size=4, random_state=0, n_samples=1000, progress=False)
+    assert tree.size <= 4

@@ -174,8 +174,6 @@ class DecompositionalRuleLearner(Learner):
                 raise ValueError(f"layers names a layer twice: {list(self.layers or [])}")
         self.reader_: ActivationReader = reader
         self.layers_: list[HiddenLayer] = chosen
-        if isinstance(teacher, (bytes, bytearray)) or type(teacher).__module__.startswith("onnx."):
-            teacher = _onnx_bytes(teacher)
         return super().fit(teacher, X, domain)
 
     # -- learning ------------------------------------------------------------------------------
@@ -374,13 +372,6 @@ class DecompositionalRuleLearner(Learner):
 
 
 # -- helpers --------------------------------------------------------------------------------------
-def _onnx_bytes(model: Any) -> Any:
-    """An ``onnx.ModelProto`` is not a teacher format; its serialised bytes are."""
-    import onnx
-
-    return model.SerializeToString() if isinstance(model, onnx.ModelProto) else model
-
-
 def _leaf_bounds(tree: Any, d: int) -> tuple[np.ndarray, np.ndarray]:
     """``lo < x <= hi`` bounds of every leaf of a fitted scikit-learn tree, in node order."""
     left, right = tree.children_left, tree.children_right

@@ -26,7 +26,8 @@ def as_teacher(obj: Any, **kwargs: Any) -> Teacher:
     """Wrap ``obj`` as a :class:`Teacher`.
 
     ``obj`` may be a Teacher (returned as is), a ``torch.nn.Module``, a fitted scikit-learn
-    estimator, an ONNX model (``.onnx`` path, bytes or ``onnxruntime.InferenceSession``), a
+    estimator, an ONNX model (``.onnx`` path, bytes, ``onnx.ModelProto`` or
+    ``onnxruntime.InferenceSession``), a
     TorchScript file (``.pt`` / ``.pth``), or any callable ``f(X)`` returning probabilities,
     logits, labels or values. Keyword arguments (``task``, ``classes``, ``batch_size``, ``cache``,
     ``output``; ``device`` and ``dtype`` for torch modules and TorchScript files, ``name`` for a
@@ -60,6 +61,8 @@ def as_teacher(obj: Any, **kwargs: Any) -> Teacher:
             f"cannot tell the teacher kind of {str(obj)!r}: expected a .onnx or TorchScript .pt file "
             "(load other models in Python and pass the object)"
         )
+    if module.startswith("onnx.") and type(obj).__name__ == "ModelProto":
+        obj = obj.SerializeToString()  # onnx.load's model: onnxruntime takes its bytes
     if isinstance(obj, (bytes, bytearray)) or module.startswith("onnxruntime"):
         _check_options("an ONNX model", kwargs)
         from .onnx import OnnxTeacher
