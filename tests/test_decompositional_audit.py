@@ -324,3 +324,18 @@ def test_an_onnx_model_proto_is_a_teacher_everywhere(concept_net) -> None:
     assert float(sd.fidelity(rules, proto, X)) == float(np.mean(rules.predict(X) == labels))
     tree = sd.distill(proto, X, form="tree", max_size=4, random_state=0, n_samples=1000, progress=False)
     assert tree.size <= 4
+
+
+def test_concept_rules_are_verified_without_putting_activations_to_the_network() -> None:
+    """A concept rule set's counterexample is a row of activations; verify(..., teacher=net) fed it
+    to the network as an input row (a silent verdict on this net, whose concept layer is as wide
+    as its input; a shape error otherwise). Concept rules verify on their own, and teacher= is
+    refused naming the layer."""
+    net, X = _same_width_concepts()
+    rules = sd.distill(net, X, form="rules", layer=0, max_size=4, random_state=0, progress=False)
+    verdict = sd.verify(rules, "`0[0]` > 0.9 -> prediction == 1")
+    assert verdict.holds
+    assert not sd.verify(rules, "prediction == 0").holds
+    with pytest.raises(ValueError, match=r"these are concept rules: their rows are activations of hidden layer "
+                                         r"'0', not the network's inputs; verify them without teacher="):
+        sd.verify(rules, "prediction == 0", teacher=net)

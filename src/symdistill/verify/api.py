@@ -66,6 +66,14 @@ def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any =
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
     if not isinstance(search_budget, (int, np.integer)) or search_budget < 0:
         raise ValueError(f"search_budget must be a non-negative integer, got {search_budget!r}")
+    if teacher is not None:
+        from ..api import concept_layer
+
+        layer = concept_layer(model)
+        if layer is not None:
+            raise ValueError(f"teacher checks put a counterexample to the network, but these are concept rules: "
+                             f"their rows are activations of hidden layer {layer!r}, not the network's inputs; "
+                             "verify them without teacher=")
     prop = _default_target_named(model, P.as_property(constraint))
     form = exact.form_of(model)
     t0 = time.perf_counter()
