@@ -339,3 +339,16 @@ def test_concept_rules_are_verified_without_putting_activations_to_the_network()
     with pytest.raises(ValueError, match=r"these are concept rules: their rows are activations of hidden layer "
                                          r"'0', not the network's inputs; verify them without teacher="):
         sd.verify(rules, "prediction == 0", teacher=net)
+
+
+def test_the_declared_joblib_runs_the_clause_substitutions() -> None:
+    """The substitutions run behind a progress bar with joblib's Parallel(return_as="generator"),
+    which joblib has since 1.3; pyproject allowed joblib 1.2, where every decompositional fit
+    failed with "Parallel.__init__() got an unexpected keyword argument 'return_as'"."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    floor = re.search(r'"joblib>=([0-9.]+)"', text)
+    assert floor is not None, "pyproject.toml declares no joblib floor"
+    assert tuple(int(p) for p in floor.group(1).split(".")) >= (1, 3)
