@@ -911,7 +911,8 @@ class SklearnActivations(ActivationReader):
                "identity": lambda h: h}[self._kind]
         out: list[np.ndarray] = []
         h = X
-        for w, b in zip(self._mlp.coefs_[:-1], self._mlp.intercepts_[:-1]):
+        last = max(indices, default=-1) + 1  # the layers up to the deepest one asked for
+        for w, b in zip(self._mlp.coefs_[:last], self._mlp.intercepts_[:last]):
             h = act(h @ np.asarray(w, dtype=np.float64) + np.asarray(b, dtype=np.float64))
             out.append(h)
         return [out[i] for i in indices]
