@@ -121,6 +121,18 @@ def test_shares_take_numpy_numbers_and_refuse_booleans(options: dict, accepted: 
             make_learner(form="rules", method="decompositional", **options)
 
 
+@pytest.mark.parametrize("options", [{"layers": (k for k in [0])},
+                                     {"layer": 0, "concept_names": (c for c in ["a", "b"])}])
+def test_a_generator_of_layers_or_concept_names_is_refused_by_name(options: dict) -> None:
+    """The checks used a generator up (layers: "object of type 'generator' has no len()" at fit;
+    concept_names: an empty list of names afterwards): it is refused, naming the option."""
+    from symdistill.api import make_learner
+
+    name = next(k for k in options if k != "layer")
+    with pytest.raises(TypeError, match=f"{name} must be a list, got generator"):
+        make_learner(form="rules", method="decompositional", **options)
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch.jit.script and torch.jit.load
 def test_a_torchscript_teacher_is_told_what_to_give_instead(tmp_path, capsys) -> None:
     """A TorchScript file (the command line's .pt teacher) has no hookable modules. It was refused as

@@ -140,6 +140,10 @@ class DecompositionalRuleLearner(Learner):
                 raise ValueError(f"{name} must be a number in [0, 1{']' if closed else ')'}, got {v!r}")
         if not isinstance(self.n_jobs, (int, np.integer)) or isinstance(self.n_jobs, bool) or self.n_jobs == 0:
             raise ValueError(f"n_jobs must be a non-zero integer (-1 for all cores), got {self.n_jobs!r}")
+        for name in ("layers", "concept_names"):
+            v = getattr(self, name)  # a generator would be used up by these checks before the fit reads it
+            if v is not None and not isinstance(v, (str, int, Sequence, np.ndarray)):
+                raise TypeError(f"{name} must be a list, got {type(v).__name__} {v!r}; pass list(...)")
         if self.layers is not None and (isinstance(self.layers, (str, int)) or not len(self.layers)):
             raise ValueError(f"layers must be a non-empty list of layer names or positions, got {self.layers!r}")
         if self.layer is not None and self.layers is not None:
