@@ -260,3 +260,17 @@ def test_names_that_are_not_plain_words_print_between_backticks():
     assert "`a > 1 AND b` <= 0.5" in str(tree)
     assert sd.Feature("plain_name").display_name == "plain_name"
     assert sd.Feature("and").display_name == "`and`"
+
+
+def test_regions_skip_rules_that_decide_nothing_and_boxes_the_cut_misses() -> None:
+    """A rule whose conditions contradict each other gave an empty region and a DNF term that never
+    holds, and subtracting it (or any box a piece does not meet) split pieces along its bounds:
+    ``b > 5`` came out as ``(age <= 5 AND b > 5) OR (age > 5 AND b > 5)``."""
+    contradictory = Rule((Condition(0, ">", 5.0), Condition(0, "<=", 2.0)), 2)
+    rs = RuleSet(DOMAIN, "classification", CLASSES, [contradictory, Rule((Condition(1, ">", 5.0),), 1)], Rule((), 0))
+    assert [i for i, _ in rs.decision_regions()] == [1, 2]
+    assert rs.as_dnf() == {"maybe": [(Condition(1, ">", 5.0),)], "no": [(Condition(1, "<=", 5.0),)]}
+    # the default's piece outside the first rule's colours does not meet the second rule: not split
+    shadowed = [Rule((Condition(3, "in", {0}),), 2), Rule((Condition(3, "in", {0}), Condition(0, ">", 3.0)), 1)]
+    rs = RuleSet(DOMAIN, "classification", CLASSES, shadowed, Rule((), 0))
+    assert rs.as_dnf() == {"yes": [(Condition(3, "in", {0}),)], "no": [(Condition(3, "not in", {0}),)]}

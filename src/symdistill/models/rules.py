@@ -390,10 +390,14 @@ class RuleSet(SymbolicModel):
         """Disjoint boxes covering the input space, each with the index of the rule deciding it.
 
         Index ``size`` stands for the default. Every box lies inside its rule's box and outside the
-        boxes of all earlier rules, so together they give exactly the decision list's function.
+        boxes of all earlier rules, so together they give exactly the decision list's function. A
+        rule whose conditions contradict each other has no box; a box is split only along an earlier
+        rule's box that it meets.
         """
         taken: list[Box] = []
         for i, region in self.rule_regions():
+            if region.is_empty():  # a rule whose conditions contradict each other decides nothing
+                continue
             pieces = [region]
             for earlier in taken:
                 pieces = [p for piece in pieces for p in self._subtract(piece, earlier)]
@@ -404,7 +408,9 @@ class RuleSet(SymbolicModel):
             taken.append(region)
 
     def _subtract(self, box: Box, cut: Box) -> list[Box]:
-        """``box`` minus ``cut`` as disjoint boxes."""
+        """``box`` minus ``cut`` as disjoint boxes (``box`` itself when the two do not meet)."""
+        if self._disjoint(box, cut):
+            return [box]
         rest = box.copy()
         out: list[Box] = []
         d = self.domain.n_features
@@ -434,6 +440,12 @@ class RuleSet(SymbolicModel):
             if not rest.cats[j]:
                 return out
         return out  # what is left of ``rest`` lies inside ``cut``
+
+    def _disjoint(self, a: Box, b: Box) -> bool:
+        """Whether no row lies in both boxes."""
+        if np.any(np.maximum(a.lo, b.lo) >= np.minimum(a.hi, b.hi)):
+            return True
+        return any(not (codes & a.cats[j]) for j, codes in b.cats.items() if j in a.cats)
 
     def box_conditions(self, box: Box) -> tuple[Condition, ...]:
         """The literals describing ``box`` (the inverse of :meth:`Rule.box`)."""
