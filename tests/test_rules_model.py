@@ -274,3 +274,19 @@ def test_regions_skip_rules_that_decide_nothing_and_boxes_the_cut_misses() -> No
     shadowed = [Rule((Condition(3, "in", {0}),), 2), Rule((Condition(3, "in", {0}), Condition(0, ">", 3.0)), 1)]
     rs = RuleSet(DOMAIN, "classification", CLASSES, shadowed, Rule((), 0))
     assert rs.as_dnf() == {"yes": [(Condition(3, "in", {0}),)], "no": [(Condition(3, "not in", {0}),)]}
+
+
+def test_dnf_of_rules_predicting_one_class_is_those_rules() -> None:
+    """as_dnf cut every rule out of all earlier ones, so a class decided by k rules came out as far
+    more than k terms (16-rule lists: 11,592 terms for the rules' class on MAGIC, 29,634 on adult); a rule now
+    only leaves out earlier rules that predict something else, and the class reads as its rules."""
+    first, second = (Condition(0, ">", 5.0), Condition(3, "in", {0, 2})), (Condition(1, ">", 5.0),)
+    other = (Condition(2, "<=", 1.5),)
+    rs = RuleSet(DOMAIN, "classification", CLASSES, [Rule(first, 2), Rule(second, 2), Rule(other, 1)], Rule((), 0))
+    dnf = rs.as_dnf()
+    assert dnf["yes"] == [first, second]
+    Z = _rows(np.random.default_rng(0), 2000)
+    terms = {label: np.array([Rule(t, 0).evaluate(Z) for t in ts]) for label, ts in dnf.items()}
+    for label, hit in terms.items():
+        assert (hit.any(axis=0) == (rs.predict_encoded(Z) == label)).all()
+    assert not (terms["maybe"].any(axis=0) & terms["yes"].any(axis=0)).any()

@@ -6,8 +6,8 @@ categorical ones. A :class:`Rule` is a conjunction of conditions with a conseque
 for classifiers, a value for regressors) and the statistics measured when it was learned. A
 :class:`RuleSet` is a decision list: a row takes the consequent of the first rule whose conditions
 all hold, and the default when none does. ``as_dnf()`` gives the same function as one unordered
-DNF per class (disjoint terms), and ``decision_regions()`` as a partition of the input space into
-boxes, which is what exact checkers and exporters consume.
+DNF per class (terms of different classes disjoint), and ``decision_regions()`` as a partition of
+the input space into boxes, which is what exact checkers consume.
 
 Literals keep the semantics of :class:`~symdistill.models.region.Box` (``lo < x <= hi``), so a
 rule's conditions and its box describe the same set of rows.
@@ -16,7 +16,7 @@ rule's conditions and its box describe the same set of rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -394,18 +394,24 @@ class RuleSet(SymbolicModel):
         rule whose conditions contradict each other has no box; a box is split only along an earlier
         rule's box that it meets.
         """
-        taken: list[Box] = []
+        return self._carve(lambda i, j: True)
+
+    def _carve(self, cuts: Callable[[int, int], bool]) -> Iterator[tuple[int, Box]]:
+        """Each rule's box (in list order, the default last) minus the boxes of the earlier rules
+        ``j`` for which ``cuts(i, j)`` holds, as disjoint pieces tagged with the rule's index."""
+        taken: list[tuple[int, Box]] = []
         for i, region in self.rule_regions():
             if region.is_empty():  # a rule whose conditions contradict each other decides nothing
                 continue
             pieces = [region]
-            for earlier in taken:
-                pieces = [p for piece in pieces for p in self._subtract(piece, earlier)]
+            for j, earlier in taken:
+                if cuts(i, j):
+                    pieces = [p for piece in pieces for p in self._subtract(piece, earlier)]
                 if not pieces:
                     break
             for p in pieces:
                 yield i, p
-            taken.append(region)
+            taken.append((i, region))
 
     def _subtract(self, box: Box, cut: Box) -> list[Box]:
         """``box`` minus ``cut`` as disjoint boxes (``box`` itself when the two do not meet)."""
@@ -452,14 +458,16 @@ class RuleSet(SymbolicModel):
         return box_conditions(box, self.domain)
 
     def as_dnf(self) -> dict[Any, list[tuple[Condition, ...]]]:
-        """Unordered view: for each predicted class (or value), a DNF of disjoint conjunctions.
+        """Unordered view: for each predicted class (or value), a DNF (a list of conjunctions).
 
-        A row gets class ``c`` exactly when one of the terms listed under ``c`` holds; terms come
-        from :meth:`decision_regions`, so no term of one class overlaps a term of another.
+        A row gets class ``c`` exactly when one of the terms listed under ``c`` holds. A rule's
+        terms are its conditions outside the earlier rules that predict something else, so no term
+        of one class overlaps a term of another, while terms of one class may overlap: a list whose
+        rules all predict one class gives that class its rules' conditions, one term per rule.
         """
         out: dict[Any, list[tuple[Condition, ...]]] = {}
         rules = self.rules + [self.default]
-        for i, box in self.decision_regions():
+        for i, box in self._carve(lambda i, j: rules[i].prediction != rules[j].prediction):
             out.setdefault(self._label(rules[i].prediction), []).append(self.box_conditions(box))
         return out
 
