@@ -290,3 +290,14 @@ def test_dnf_of_rules_predicting_one_class_is_those_rules() -> None:
     for label, hit in terms.items():
         assert (hit.any(axis=0) == (rs.predict_encoded(Z) == label)).all()
     assert not (terms["maybe"].any(axis=0) & terms["yes"].any(axis=0)).any()
+
+
+def test_shares_that_round_to_0_or_100_percent_do_not_print_as_such() -> None:
+    """A rule found for a rare class (0.3% of the data) printed 'coverage 0%', as if it decided
+    nothing, and a teacher agreement of 99.6% printed as 100%."""
+    rare = Rule((Condition(0, ">", 9.5), Condition(1, ">", 9.5)), 1, coverage=0.0027, agreement=0.996)
+    rs = RuleSet(DOMAIN, "classification", CLASSES, [rare], Rule((), 0, coverage=0.9973, agreement=1.0))
+    assert str(rs).splitlines()[1:] == [
+        "IF age > 9.5 AND income > 9.5 THEN maybe   (coverage <1%, teacher agreement >99%)",
+        "ELSE no   (coverage >99%, teacher agreement 100%)",
+    ]

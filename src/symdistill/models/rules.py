@@ -529,9 +529,9 @@ class RuleSet(SymbolicModel):
         """``a > 1 AND b <= 2 THEN yes   (coverage .., teacher agreement ..)`` without the keyword."""
         stats = []
         if rule.coverage is not None:
-            stats.append(f"coverage {100 * rule.coverage:.0f}%")
+            stats.append(f"coverage {_percent(rule.coverage)}")
         if rule.agreement is not None:
-            stats.append(f"teacher agreement {100 * rule.agreement:.0f}%")
+            stats.append(f"teacher agreement {_percent(rule.agreement)}")
         if rule.error is not None:
             stats.append(f"mean abs. error {_fmt(rule.error)}")
         tail = f"   ({', '.join(stats)})" if stats else ""
@@ -610,6 +610,22 @@ def box_conditions(box: Box, domain: Domain) -> tuple[Condition, ...]:
         if np.isfinite(box.hi[j]):
             out.append(Condition(j, "<=", float(box.hi[j])))
     return tuple(out)
+
+
+def _percent(share: float) -> str:
+    """A share as a whole percentage, except that one strictly between 0 and 1 (or 99 and 100)
+    percent does not read as 0% (or 100%): a rule deciding a rare region is not idle, and one the
+    teacher disagrees with on a few rows is not exact.
+
+    >>> _percent(0.31), _percent(0.0027), _percent(0.9961), _percent(1.0), _percent(0.0)
+    ('31%', '<1%', '>99%', '100%', '0%')
+    """
+    text = f"{100 * share:.0f}%"
+    if text == "0%" and share > 0:
+        return "<1%"
+    if text == "100%" and share < 1:
+        return ">99%"
+    return text
 
 
 def _fmt(x: float) -> str:
