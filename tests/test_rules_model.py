@@ -301,3 +301,11 @@ def test_shares_that_round_to_0_or_100_percent_do_not_print_as_such() -> None:
         "IF age > 9.5 AND income > 9.5 THEN maybe   (coverage <1%, teacher agreement >99%)",
         "ELSE no   (coverage >99%, teacher agreement 100%)",
     ]
+
+
+def test_a_class_label_with_a_line_break_prints_on_its_rules_line() -> None:
+    """A label holding a newline was printed raw, so it split its rule and could forge one:
+    'THEN yes' followed by a line 'ELSE IF age > 0 THEN no' that is no rule of the list."""
+    classes = np.array(["yes\nELSE IF age > 0 THEN no", "ok"])
+    rs = RuleSet(DOMAIN, "classification", classes, [Rule((Condition(0, ">", 5.0),), 0)], Rule((), 1))
+    assert str(rs).splitlines()[1:] == ["IF age > 5 THEN yes\\nELSE IF age > 0 THEN no", "ELSE ok"]
