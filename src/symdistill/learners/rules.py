@@ -8,6 +8,8 @@ them), each with a weight so that weighted shares estimate shares of the data di
    XOR is found). A tree becomes a decision list by keeping the leaves of every class but one as
    rules; that class is the default. Since only non-default leaves cost a rule, a list of ``k``
    rules can hold a tree of far more than ``k`` leaves: a small tree and a larger one are tried.
+   With ``max_literals`` (classifiers) each tree also gives a list whose default is the runner-up
+   class: short rules may only be able to say where the majority class is.
 2. Optimisation of the list, by coordinate ascent on weighted agreement with the teacher:
    every bound of every rule is re-fitted given the rest of the list (a bound whose removal costs
    less than ``min_gain`` is pruned, which is how literals go), a rule may gain the literal that
@@ -126,16 +128,22 @@ class RuleLearner(Learner):
         first = self.max_size + 1 if self._regression else int(np.ceil(self.max_size * self._k / max(self._k - 1, 1))) + 1
         sizes = [first] if auto else [int(s) for s in self.tree_sizes]
         grow_second = auto and not self._regression
-        candidates = []
+        candidates, trees = [], []
         with progress_bar(len(sizes) + grow_second, "distilling rules", self.progress) as bar:
             for leaves in sizes:
-                tree = self._grow_tree(leaves, Z, answer)
+                trees.append(tree := self._grow_tree(leaves, Z, answer))
                 candidates.append(self._from_tree(tree))
                 bar.update(1)
             if grow_second:
-                tree = self._grow_tree(self._second_size(tree, len(candidates[0][0])), Z, answer)
+                trees.append(tree := self._grow_tree(self._second_size(tree, len(candidates[0][0])), Z, answer))
                 candidates.append(self._from_tree(tree))
                 bar.update(1)
+        if self.max_literals is not None and not self._regression:
+            # Short rules may only say what the default's class is not: with one literal per rule,
+            # 'x > 6 AND colour in {red, blue} -> pos' cannot be kept, while 'x <= 6 -> neg, colour
+            # not in {red, blue} -> neg, else pos' can. Lists with the runner-up class as default
+            # are tried too (last, so that ties keep the usual list).
+            candidates += [c for c in (self._from_tree(t, runner_up=True) for t in trees) if c is not None]
         # Candidates are optimised after every tree is grown: the trees see the pool unweighted,
         # before rule top-ups give sampled rows weights.
         optimised = [self._optimise(rules, default) for rules, default in candidates]
@@ -160,8 +168,10 @@ class RuleLearner(Learner):
         per_leaf = max(n_rules, 1) / max(tree.size, 1)
         return int(np.clip(round(1.6 * self.max_size / per_leaf), tree.size + 2, 4 * self.max_size + 1))
 
-    def _from_tree(self, tree: Tree) -> tuple[list[_Rule], float]:
-        """A decision list with the tree's function: one rule per leaf outside the default."""
+    def _from_tree(self, tree: Tree, runner_up: bool = False) -> tuple[list[_Rule], float] | None:
+        """A decision list with the tree's function: one rule per leaf outside the default, the
+        class with the most leaves (then the most rows), or with ``runner_up`` the class after it
+        (None when the leaves hold one class)."""
         leaves = list(tree.leaf_regions())
         mass = np.array([max(int(tree.n_samples[i]), 0) for i, _ in leaves], dtype=float)
         if self._regression:
@@ -174,7 +184,10 @@ class RuleLearner(Learner):
             preds = np.array([tree.leaf_class[i] for i, _ in leaves])
             count = np.bincount(preds, minlength=self._k).astype(float)
             weight = np.bincount(preds, weights=mass, minlength=self._k)
-            default = int(np.lexsort((weight, count))[-1])
+            ranked = np.lexsort((weight, count))
+            if runner_up and (len(ranked) < 2 or count[ranked[-2]] == 0):
+                return None
+            default = int(ranked[-2] if runner_up else ranked[-1])
             keep = [m for m in range(len(leaves)) if preds[m] != default]
         keep.sort(key=lambda m: -mass[m])
         return [_Rule(leaves[m][1], float(preds[m])) for m in keep], float(default)
