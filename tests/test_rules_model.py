@@ -246,6 +246,12 @@ def test_a_rule_without_conditions_in_the_list_reads_as_true() -> None:
     assert str(first).splitlines()[1:] == ["IF TRUE THEN maybe", "ELSE no"]
 
 
+def test_the_header_counts_one_literal_in_the_singular() -> None:
+    """A one-rule, one-literal list (what a single-threshold teacher gives) was headed '1 rule, 1 literals'."""
+    rs = RuleSet(DOMAIN, "classification", CLASSES, [Rule((Condition(0, ">", 5.0),), 1)], Rule((), 0))
+    assert str(rs).splitlines()[0] == "RuleSet (classification, 1 rule, 1 literal)"
+
+
 def test_names_that_are_not_plain_words_print_between_backticks():
     """A name holding ' AND ', '>' or a newline made a printed rule read two ways (or split it over
     lines); such names print as the constraint language writes them, plain names stay bare."""

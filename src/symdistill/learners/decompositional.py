@@ -106,7 +106,7 @@ class DecompositionalRuleLearner(Learner):
     >>> X = np.random.default_rng(0).uniform(size=(1000, 2))
     >>> rules = DecompositionalRuleLearner(max_size=4, random_state=0).fit(net, X).model_
     >>> print(rules)  # doctest: +ELLIPSIS
-    RuleSet (classification, 1 rule, 1 literals)
+    RuleSet (classification, 1 rule, 1 literal)
     IF x0 <= 0.505... THEN 0   (coverage ...%, teacher agreement 100%)
     ELSE 1   (coverage ...%, teacher agreement 100%)
     """

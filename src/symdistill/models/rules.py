@@ -546,7 +546,8 @@ class RuleSet(SymbolicModel):
 
     def __str__(self) -> str:
         n = len(self.rules)
-        head = f"RuleSet ({self.task}, {n} rule{'s' if n != 1 else ''}, {self.n_literals} literals)"
+        lits = self.n_literals
+        head = f"RuleSet ({self.task}, {n} rule{'s' if n != 1 else ''}, {lits} literal{'s' if lits != 1 else ''})"
         lines = [head]
         for i, rule in enumerate(self.rules):
             text = self.rule_text(rule)
