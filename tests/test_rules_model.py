@@ -307,6 +307,12 @@ def test_shares_that_round_to_0_or_100_percent_do_not_print_as_such() -> None:
         "IF age > 9.5 AND income > 9.5 THEN maybe   (coverage <1%, teacher agreement >99%)",
         "ELSE no   (coverage >99%, teacher agreement 100%)",
     ]
+    # what the learner measures for a rule every row of which the teacher agrees with: weights summed
+    # in two orders; that is 100%, not '>99%'
+    exact = Rule((Condition(0, ">", 9.5),), 1, coverage=1.0000000000000007, agreement=0.9999999999999737)
+    rs = RuleSet(DOMAIN, "classification", CLASSES, [exact], Rule((), 0, coverage=2e-16, agreement=1.0))
+    assert str(rs).splitlines()[1:] == ["IF age > 9.5 THEN maybe   (coverage 100%, teacher agreement 100%)",
+                                        "ELSE no   (coverage 0%, teacher agreement 100%)"]
 
 
 def test_a_class_label_with_a_line_break_prints_on_its_rules_line() -> None:

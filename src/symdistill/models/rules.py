@@ -616,17 +616,21 @@ def box_conditions(box: Box, domain: Domain) -> tuple[Condition, ...]:
 def _percent(share: float) -> str:
     """A share as a whole percentage, except that one strictly between 0 and 1 (or 99 and 100)
     percent does not read as 0% (or 100%): a rule deciding a rare region is not idle, and one the
-    teacher disagrees with on a few rows is not exact.
+    teacher disagrees with on a few rows is not exact. Shares within 1e-9 of 0 or 1 are rounding
+    (a share of weights summed in two orders, as the learner's 0.9999999999999737) and read as such.
 
-    >>> _percent(0.31), _percent(0.0027), _percent(0.9961), _percent(1.0), _percent(0.0)
-    ('31%', '<1%', '>99%', '100%', '0%')
+    >>> _percent(0.31), _percent(0.0027), _percent(0.9961), _percent(1.0), _percent(0.9999999999999737)
+    ('31%', '<1%', '>99%', '100%', '100%')
     """
     text = f"{100 * share:.0f}%"
-    if text == "0%" and share > 0:
+    if text == "0%" and share > _ROUNDING:
         return "<1%"
-    if text == "100%" and share < 1:
+    if text == "100%" and share < 1 - _ROUNDING:
         return ">99%"
     return text
+
+
+_ROUNDING = 1e-9
 
 
 def _fmt(x: float) -> str:
