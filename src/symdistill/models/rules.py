@@ -414,27 +414,26 @@ class RuleSet(SymbolicModel):
             taken.append((i, region))
 
     def _subtract(self, box: Box, cut: Box) -> list[Box]:
-        """``box`` minus ``cut`` as disjoint boxes (``box`` itself when the two do not meet)."""
+        """The non-empty ``box`` minus ``cut`` as disjoint non-empty boxes (``box`` itself when the two
+        do not meet). Where they meet, each bound of ``cut`` inside ``box`` splits off the part of
+        what is left beyond it: only the features ``cut`` bounds more tightly are looked at (wide
+        data has hundreds), and each piece is non-empty, since it is ``box`` narrowed on one feature
+        to an interval or a set of codes the two boxes' overlap leaves out."""
         if self._disjoint(box, cut):
             return [box]
         rest = box.copy()
         out: list[Box] = []
-        d = self.domain.n_features
-        for j in range(d):
+        for j in np.flatnonzero((cut.lo > box.lo) | (cut.hi < box.hi)):
             if cut.lo[j] > rest.lo[j]:
                 below = rest.copy()
                 below.hi[j] = min(below.hi[j], cut.lo[j])
-                if not below.is_empty():
-                    out.append(below)
+                out.append(below)
                 rest.lo[j] = cut.lo[j]
             if cut.hi[j] < rest.hi[j]:
                 above = rest.copy()
                 above.lo[j] = max(above.lo[j], cut.hi[j])
-                if not above.is_empty():
-                    out.append(above)
+                out.append(above)
                 rest.hi[j] = cut.hi[j]
-            if rest.is_empty():
-                return out
         for j, codes in cut.cats.items():
             current = rest.cats.get(j, frozenset(range(len(self.domain.features[j].categories))))
             outside = current - codes
@@ -443,8 +442,6 @@ class RuleSet(SymbolicModel):
                 other.cats[j] = outside
                 out.append(other)
             rest.cats[j] = current & codes
-            if not rest.cats[j]:
-                return out
         return out  # what is left of ``rest`` lies inside ``cut``
 
     def _disjoint(self, a: Box, b: Box) -> bool:
