@@ -215,6 +215,8 @@ def _payload() -> dict:
     (lambda d: d["rules"][0].update(prediction=5), "class index 5"),
     (lambda d: d["rules"][0].update(proba=[0.5, 0.5]), "2 class probabilities"),
     (lambda d: d["rules"][0].update(coverage="high"), "'coverage' must be a number"),
+    (lambda d: d["rules"][0].update(coverage=31), r"coverage is a share of rows, in \[0, 1\], got 31"),
+    (lambda d: d["default"].update(agreement=1.5), r"agreement is a share of rows, in \[0, 1\], got 1.5"),
     (lambda d: d["rules"].append(7), "a rule should be an object"),
     (lambda d: d.update(default={"conditions": [{"feature": 0, "op": ">", "value": 1}], "prediction": 0}),
      "default rule must have no conditions"),

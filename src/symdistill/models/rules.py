@@ -29,6 +29,7 @@ from .region import Box
 NUMERIC_OPS = ("<=", ">")
 CATEGORICAL_OPS = ("in", "not in")
 OPS = NUMERIC_OPS + CATEGORICAL_OPS
+_ROUNDING = 1e-9  # shares this close to 0 or 1 are the rounding of weights summed in two orders
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,8 @@ class Rule:
                 continue
             if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not np.isfinite(v) or v < 0:
                 raise ValueError(f"rule {name} must be a non-negative finite number or None, got {v!r}")
+            if name != "error" and v > 1 + _ROUNDING:  # shares; the learner's may pass 1 by rounding
+                raise ValueError(f"rule {name} is a share of rows, in [0, 1], got {v!r}")
             object.__setattr__(self, name, float(v))
 
     @property
@@ -626,8 +629,6 @@ def _percent(share: float) -> str:
         return ">99%"
     return text
 
-
-_ROUNDING = 1e-9
 
 
 def _fmt(x: float) -> str:
