@@ -323,3 +323,23 @@ def test_a_class_label_with_a_line_break_prints_on_its_rules_line() -> None:
     classes = np.array(["yes\nELSE IF age > 0 THEN no", "ok"])
     rs = RuleSet(DOMAIN, "classification", classes, [Rule((Condition(0, ">", 5.0),), 0)], Rule((), 1))
     assert str(rs).splitlines()[1:] == ["IF age > 5 THEN yes\\nELSE IF age > 0 THEN no", "ELSE ok"]
+
+
+def test_a_hand_built_domain_takes_categories_as_an_array_and_refuses_repeats() -> None:
+    """Feature(..., categories=np.unique(column)) failed with NumPy's 'truth value of an array ...
+    is ambiguous'; a tuple of NumPy strings printed rules as "colour in {np.str_('blue')}"; and
+    categories ('red', 'red') were taken, so a row 'red' got code 1 and 'colour in {red}' (code 0)
+    never held."""
+    colours = np.unique(np.array(["red", "blue", "red"]))
+    for cats in (colours, tuple(colours)):
+        dom = Domain((Feature("colour", "categorical", categories=cats), Feature("a")))
+        assert dom.features[0].categories == ("blue", "red")
+        rs = RuleSet(dom, "classification", np.array(["no", "yes"]), [Rule((Condition(0, "in", [0]),), 1)], Rule((), 0))
+        assert str(rs).splitlines()[1] == "IF colour in {'blue'} THEN yes"
+        assert rs.predict(np.array([["blue", 0.5], ["red", 0.5]], dtype=object)).tolist() == ["yes", "no"]
+    with pytest.raises(ValueError, match="category 'red' is given twice"):
+        Feature("colour", "categorical", categories=("red", "red"))
+    with pytest.raises(ValueError, match=r"category True is given twice \(as 1 too"):
+        Feature("flag", "categorical", categories=(1, True))
+    with pytest.raises(TypeError, match="categories must be a sequence of labels, got 'rgb'"):
+        Feature("colour", "categorical", categories="rgb")

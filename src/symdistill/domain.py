@@ -46,6 +46,7 @@ class Feature:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"feature {self.name!r}: kind must be one of {KINDS}, got {self.kind!r}")
+        self._check_categories()
         if self.kind == "categorical" and not self.categories:
             raise ValueError(f"categorical feature {self.name!r} needs at least one category")
         if self.kind == "categorical":
@@ -59,6 +60,24 @@ class Feature:
                                  f"({len(self.categories)} categories), got {self.lower:g} .. {self.upper:g}")
         if not self.lower <= self.upper:
             raise ValueError(f"feature {self.name!r}: lower bound {self.lower} exceeds upper bound {self.upper}")
+
+    def _check_categories(self) -> None:
+        """``categories`` as a tuple of plain Python values (a NumPy array or list of them is taken),
+        each one once: a code is the index of its category, so a repeated one could not be told."""
+        cats = self.categories
+        if isinstance(cats, (str, bytes)) or not hasattr(cats, "__iter__"):
+            raise TypeError(f"feature {self.name!r}: categories must be a sequence of labels, got {cats!r}")
+        cats = tuple(_plain(c) for c in cats)
+        seen: dict[Any, int] = {}
+        for i, c in enumerate(cats):
+            try:
+                first = cats[seen.setdefault(c, i)]
+            except TypeError:
+                raise TypeError(f"feature {self.name!r}: category {c!r} is not a label (not hashable)") from None
+            if seen[c] != i:
+                raise ValueError(f"feature {self.name!r}: category {c!r} is given twice"
+                                 + ("" if repr(first) == repr(c) else f" (as {first!r} too; 1, 1.0 and True count as one)"))
+        object.__setattr__(self, "categories", cats)
 
     @property
     def is_categorical(self) -> bool:
