@@ -630,7 +630,6 @@ def _percent(share: float) -> str:
     return text
 
 
-
 def _fmt(x: float) -> str:
     """Short, readable number; full precision lives in JSON and exports."""
     return f"{x:.6g}"
