@@ -167,6 +167,40 @@ def test_bad_arguments_are_named(kwargs: dict, error: type, match: str) -> None:
         sd.frontier(_net, _data(50), **args)
 
 
+@pytest.mark.parametrize("kwargs, match", [
+    ({"max_size": 3}, r"max_size is set by sizes=\[\.\.\.\]"),
+    ({"form": "rules"}, r"form is set by forms=\[\.\.\.\]"),
+    ({"form_options": {"linear": {"max_size": 3}}}, r"form_options\['linear'\]: max_size is set by sizes"),
+    ({"form_options": {"linear": {"random_state": 3}}}, r"random_state is set by the frontier's random_state"),
+    ({"form_options": {"linear": {"method": "pedagogical"}}}, r"method is set by the frontier's method"),
+])
+def test_options_the_frontier_sets_itself_are_refused_by_name(kwargs: dict, match: str) -> None:
+    """They used to reach distill twice: 'distill() got multiple values for keyword argument', after
+    fitting every earlier form."""
+    with pytest.raises(TypeError, match=match):
+        sd.frontier(_net, _data(50), **{"forms": ["tree", "linear"], "sizes": [2], "n_samples": 100, **kwargs})
+
+
+@pytest.mark.parametrize("linear_options, error, match", [
+    ({"n_knot": 3}, TypeError, "unknown option 'n_knot'; did you mean 'n_knots'"),
+    ({"hinges": "yes"}, TypeError, "hinges must be True or False"),
+])
+def test_a_bad_option_of_a_later_form_is_refused_before_the_teacher_is_asked(linear_options: dict, error: type,
+                                                                             match: str) -> None:
+    """The tree and rule fits used to run (36,000 teacher rows here) before the linear form's option
+    was read."""
+    asked: list[int] = []
+
+    def net(X: np.ndarray) -> np.ndarray:
+        asked.append(len(X))
+        return _net(X)
+
+    with pytest.raises(error, match=match):
+        sd.frontier(net, _data(400), forms=["tree", "rules", "linear"], sizes=[2, 4, 8], n_samples=500,
+                    form_options={"linear": linear_options})
+    assert asked == []
+
+
 def test_holdout_with_other_columns_fails_early() -> None:
     with pytest.raises(sd.DataError, match="expected 3 features"):
         sd.frontier(_net, _data(), forms=["tree"], sizes=[2], X_holdout=np.zeros((5, 2)))

@@ -272,11 +272,10 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     >>> front.best(min_fidelity=0.99).size
     3
     """
-    from .learners import get_learner, registered_learners
+    from .api import make_learner
+    from .learners import registered_learners
 
     forms_list = _check_forms(forms, method, registered_learners())
-    for f in forms_list:
-        get_learner(f, method)
     sizes_list = _check_sizes(sizes)
     form_options = dict(form_options or {})
     unknown = sorted(set(form_options) - set(forms_list))
@@ -284,6 +283,12 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
         raise ValueError(f"form_options names forms {unknown} that are not among forms {forms_list}")
     if not all(isinstance(v, dict) for v in form_options.values()):
         raise TypeError("form_options must map a form name to a dict of learner options")
+    _check_own_options(options, "")
+    for form, opts in form_options.items():
+        _check_own_options(opts, f"form_options[{form!r}]: ")
+    for form in forms_list:  # every form's options, before the teacher is asked anything
+        make_learner(form=form, max_size=sizes_list[0], method=method, random_state=random_state,
+                     **{**options, **form_options.get(form, {}), "progress": False})
     feature_names = options.get("feature_names")
     X, X_holdout = _as_pandas(X), _as_pandas(X_holdout)  # pyarrow / polars tables: read by column name
     X_train, X_hold, source = _holdout(X, X_holdout, holdout_fraction, random_state,
@@ -409,6 +414,17 @@ def _check_forms(forms: Sequence[str] | None, method: str, registry: dict[tuple[
     if dup:
         raise ValueError(f"forms lists {dup} more than once")
     return out
+
+
+_OWN_OPTIONS = {"form": "forms=[...]", "max_size": "sizes=[...]", "method": "the frontier's method",
+                "random_state": "the frontier's random_state"}
+
+
+def _check_own_options(options: dict[str, Any], where: str) -> None:
+    """Refuse a learner option the frontier sets for every fit itself (it would reach ``distill`` twice)."""
+    for name, by in _OWN_OPTIONS.items():
+        if name in options:
+            raise TypeError(f"{where}{name} is set by {by}, one for every fit; leave it out of the learner options")
 
 
 def _check_sizes(sizes: Sequence[int]) -> list[int]:
