@@ -187,3 +187,31 @@ def test_a_huge_severity_is_a_severity() -> None:
     a = shifted_rows(dom, X, ("outside", 1e305), random_state=0)
     assert np.array_equal(a, shifted_rows(dom, X, ("outside", 1e305), random_state=0))
     assert np.isfinite(a).all() and np.all(((a < dom.lower) | (a > dom.upper)).sum(axis=1) == 1)
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e-300])
+def test_noise_scales_with_the_spread_of_features_at_the_edges_of_the_float_range(scale: float) -> None:
+    """The spread was a plain standard deviation: at 1e200 its squares overflowed and every noisy value
+    was inf (shifted_fidelity raised 'non-finite value (inf)'); at 1e-300 they underflowed and the
+    feature got no noise at all."""
+    X = _data(2000)
+    X[:, 0] *= scale
+    out = shifted_rows(Domain.from_data(X), X, Shift("noise", 0.5), random_state=0)
+    assert np.isfinite(out).all()
+    assert np.std((out[:, 0] - X[:, 0]) / scale) == pytest.approx(0.5 * (X[:, 0] / scale).std(), rel=0.1)
+
+
+def test_shifted_rows_of_features_spanning_the_float_range_stay_finite() -> None:
+    """A range from -1e308 to 1e308 is wider than the largest double: 'outside' moved rows to inf (and a
+    strong noise past the largest double), which the teacher and the model then refused."""
+    X = _data(500)
+    X[:, 0] = np.where(X[:, 0] > 0.5, 1.0, -1.0) * X[:, 0] * 1.5e308
+    dom = Domain.from_data(X)
+    for shift in (Shift("outside", 0.25), Shift("noise", 3.0)):
+        out = shifted_rows(dom, X, shift, random_state=0)
+        assert np.isfinite(out).all(), shift
+    out = shifted_rows(dom, X, Shift("outside", 0.25), random_state=0)
+    assert np.all(((out < dom.lower) | (out > dom.upper)).sum(axis=1) == 1)
+    tree = sd.distill(lambda X: (X[:, 0] > 0).astype(int), X, max_size=2, random_state=0, n_samples=600)
+    res = shifted_fidelity(tree, lambda X: (X[:, 0] > 0).astype(int), X)
+    assert all(r.score is not None for r in res)

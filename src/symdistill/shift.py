@@ -21,6 +21,10 @@ built from the given rows ``X`` in the model's encoded space (see :class:`~symdi
     Every column is permuted independently: each feature keeps its distribution, but the
     dependencies between features are broken, so rows land where the data is sparse.
 
+Shifted values are held within the largest double (a range wider than it, or a strong noise on values
+near it, would otherwise give infinities no teacher or model reads), and feature spreads are computed
+so that they neither overflow (values near 1e200) nor underflow (values near 1e-300).
+
 Every shift draws from its own random stream, derived from ``random_state``, the shift's kind and
 its severity: the same seed gives the same rows, whatever other shifts are asked for.
 """
@@ -33,6 +37,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ._errors import UnknownClassError
+from ._scale import mean_std
 from ._table import TableList
 from .api import concept_layer, fidelity
 from .domain import Domain
@@ -127,9 +132,10 @@ DEFAULT_SHIFTS = (Shift("none"), Shift("noise", 0.1), Shift("noise", 0.5), Shift
 def _noise(Z: np.ndarray, kinds: np.ndarray, cont: np.ndarray, s: float, rng: np.random.Generator) -> np.ndarray:
     n, d = Z.shape
     out = Z.copy()
-    sd = Z.std(axis=0)
-    noise = rng.standard_normal((n, d)) * (s * sd)
-    out[:, cont] += noise[:, cont]
+    sd = mean_std(Z)[1]  # a plain std overflows at 1e200 (every value inf) and underflows at 1e-300 (no noise)
+    with np.errstate(over="ignore"):
+        noise = rng.standard_normal((n, d)) * (s * sd)
+        out[:, cont] = _finite(out[:, cont] + noise[:, cont])
     integer = kinds == "integer"
     out[:, integer] = np.rint(out[:, integer])
     replace = rng.random((n, d)) < min(s, 1.0)
@@ -142,24 +148,34 @@ def _noise(Z: np.ndarray, kinds: np.ndarray, cont: np.ndarray, s: float, rng: np
 def _outside(domain: Domain, Z: np.ndarray, kinds: np.ndarray, cont: np.ndarray, m: float,
              rng: np.random.Generator) -> np.ndarray | None:
     lo, hi = domain.lower, domain.upper
-    span = hi - lo
+    with np.errstate(over="ignore"):
+        span = hi - lo  # inf for a range wider than the largest double: the values are held finite below
     cand = np.nonzero(cont & (span > 0))[0]
     if cand.size == 0:
         return None
     n = len(Z)
     out = Z.copy()
     col = cand[rng.integers(0, cand.size, size=n)]
-    dist = (1.0 - rng.random(n)) * m * span[col]  # uniform on (0, m * span]
+    with np.errstate(over="ignore"):
+        dist = (1.0 - rng.random(n)) * m * span[col]  # uniform on (0, m * span]
     above = rng.random(n) < 0.5
     # At least one float step out: a distance below the bound's rounding (a small margin on large
     # values) would leave the value on the bound, inside the range.
-    value = np.where(above, np.maximum(hi[col] + dist, np.nextafter(hi[col], np.inf)),
-                     np.minimum(lo[col] - dist, np.nextafter(lo[col], -np.inf)))
+    with np.errstate(over="ignore"):
+        value = _finite(np.where(above, np.maximum(hi[col] + dist, np.nextafter(hi[col], np.inf)),
+                                 np.minimum(lo[col] - dist, np.nextafter(lo[col], -np.inf))))
     is_int = kinds[col] == "integer"
     value = np.where(is_int & above, np.ceil(value), value)
     value = np.where(is_int & ~above, np.floor(value), value)
     out[np.arange(n), col] = value
     return out
+
+
+def _finite(values: np.ndarray) -> np.ndarray:
+    """``values`` with any that overflowed held at the largest double of their sign: a shifted row is a
+    row the teacher and the model can read."""
+    big = np.finfo(float).max
+    return np.clip(values, -big, big)
 
 
 @dataclass(frozen=True)
