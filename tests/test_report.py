@@ -551,3 +551,21 @@ def test_cli_report_checks_constraint_classes_before_fitting(tmp_path: Path, cap
     assert code == 2 and out == ""
     assert "--constraint 'prediction == 7': unknown class 7; the model's classes: 0, 1" in err
     assert not (tmp_path / "r.html").exists()
+
+
+def test_cli_report_without_matplotlib_fails_before_fitting(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole frontier used to be fitted (and its table printed) before the figures found
+    matplotlib missing."""
+    pd = pytest.importorskip("pandas")
+    pd.DataFrame(_data(200), columns=["a", "b", "c"]).to_csv(tmp_path / "rows.csv", index=False)
+    (tmp_path / "asked.py").write_text("def predict(df):\n    raise AssertionError('the teacher was asked')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg"):
+        monkeypatch.setitem(__import__("sys").modules, name, None)
+    code = main(["report", "--teacher", "asked:predict", "--data", str(tmp_path / "rows.csv"), "--forms", "tree",
+                 "--sizes", "2", "--no-progress", "-o", str(tmp_path / "r.html")])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert "reports and drawings need matplotlib: pip install 'symdistill[report]'" in err
+    assert not (tmp_path / "r.html").exists()

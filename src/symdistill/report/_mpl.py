@@ -9,13 +9,20 @@ PALETTE = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#D
            "#CCB974", "#64B5CD")
 
 
-def new_figure(width: float, height: float) -> Any:
-    """A Matplotlib ``Figure`` on the Agg canvas; ImportError with the install hint when missing."""
+def require_matplotlib() -> tuple[Any, Any]:
+    """Matplotlib's ``Figure`` and ``FigureCanvasAgg``; ImportError with the install hint when missing
+    (the report CLI asks first, before fitting a frontier it could not draw)."""
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError:
         raise ImportError("reports and drawings need matplotlib: pip install 'symdistill[report]'") from None
+    return Figure, FigureCanvasAgg
+
+
+def new_figure(width: float, height: float) -> Any:
+    """A Matplotlib ``Figure`` on the Agg canvas; ImportError with the install hint when missing."""
+    Figure, FigureCanvasAgg = require_matplotlib()
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
     return fig

@@ -93,11 +93,13 @@ def _columns(path: str) -> list[str]:
 
 def run_report(args: argparse.Namespace) -> int:
     from ..frontier import frontier
+    from ._mpl import require_matplotlib
     from .build import check_report_path, report
 
     if Path(args.output).suffix.lower() not in (".html", ".htm"):
         raise CLIError(f"-o must name an .html file, got {args.output!r}")
     check_report_path(args.output)  # before the frontier is fitted; the report makes missing folders
+    require_matplotlib()  # ... as is the figures' library
     if args.min_fidelity is not None and not (math.isfinite(args.min_fidelity) and args.min_fidelity <= 1):
         raise CLIError(f"--min-fidelity must be a number at most 1, got {args.min_fidelity!r}")
     drop = _split_list(args.drop) or []
