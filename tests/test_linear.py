@@ -52,6 +52,23 @@ def test_softmax_model_predicts_and_counts_only_nonzero_terms():
     assert "score[x] = a" in text and "softmax" in text and "b" not in text.split("\n", 1)[1].replace("softmax", "")
 
 
+@pytest.mark.parametrize("row, error, match", [
+    (3, IndexError, r"row 3 is out of range: this model has 3 rows of weights \(0 to 2, one per class\)"),
+    (-4, IndexError, r"row -4 is out of range"),
+    (True, TypeError, r"row must be an integer \(a row number\), got True"),
+    (1.0, TypeError, r"row must be an integer \(a row number\), got 1.0"),
+    ("y", TypeError, r"row must be an integer \(a row number\), got 'y'; class 'y' is row 1"),
+])
+def test_a_row_of_weights_that_is_not_there_is_named(row, error, match):
+    """numpy's messages came through: 'index 3 is out of bounds for axis 0', 'only integers, slices ...
+    are valid indices', and for True 'The truth value of an array ... is ambiguous'."""
+    m = _softmax_model()
+    for call in (m.weights, m.formula):
+        with pytest.raises(error, match=match):
+            call(row)
+    assert m.weights(row=np.int64(2)) == m.weights(row=-1) == {"a": 0.5}
+
+
 def test_regression_model_formula_and_errors():
     dom = Domain.from_data(np.array([[1.0, 0.0], [2.0, 1.0], [4.0, 1.0]]), feature_names=["size", "garden"])
     m = LinearModel(dom, "regression", None, terms=[0, 1], coef=[2.0, -1.5], intercept=3.0)

@@ -389,9 +389,25 @@ class LinearModel(SymbolicModel):
     def n_outputs(self) -> int:
         return int(self.coef.shape[0])
 
+    def _row(self, row: Any) -> int:
+        """``row`` checked as a row number of ``coef`` (negative ones count from the end)."""
+        rows = self.n_outputs
+        if isinstance(row, (bool, np.bool_)) or not isinstance(row, (int, np.integer)):
+            hint = ""
+            if self.link == "softmax":
+                labels = [c.item() if isinstance(c, np.generic) else c for c in self.classes]
+                if any(type(c) is type(row) and c == row for c in labels):
+                    hint = f"; class {row!r} is row {labels.index(row)}"
+            raise TypeError(f"row must be an integer (a row number), got {row!r}{hint}")
+        if not -rows <= row < rows:
+            per = ", one per class" if self.link == "softmax" else ""
+            raise IndexError(f"row {row} is out of range: this model has {rows} row{'s' * (rows != 1)} of weights "
+                             f"({'0' if rows == 1 else f'0 to {rows - 1}'}{per})")
+        return int(row)
+
     def weights(self, row: int = 0) -> dict[str, float]:
         """Non-zero weights of one score row, by term name (largest magnitude first)."""
-        pairs = [(n, float(w)) for n, w in zip(self.term_names, self.coef[row]) if w != 0]
+        pairs = [(n, float(w)) for n, w in zip(self.term_names, self.coef[self._row(row)]) if w != 0]
         return dict(sorted(pairs, key=lambda p: -abs(p[1])))
 
     def design_matrix(self, Z: np.ndarray) -> np.ndarray:
@@ -473,6 +489,7 @@ class LinearModel(SymbolicModel):
         the score), so the printout computes the model.
         """
         dom = self.domain
+        row = self._row(row)
         live = [(term, float(w)) for term, w in zip(self.terms, self.coef[row]) if w != 0]
         b = float(self.intercept[row])
         parts: list[str] = []
