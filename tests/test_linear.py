@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -233,6 +234,27 @@ def test_categorical_one_hot_terms_are_named_feature_equals_value(frame):
     assert float(sd.fidelity(m, _frame_target, frame)) == pytest.approx(1.0)
     with pytest.raises(ModelFormatError, match="one-hot"):
         LinearModel(m.domain, "regression", None, terms=[1], coef=[1.0], intercept=0.0)
+
+
+@pytest.mark.parametrize("seed, task", [(2, "regression"), (0, "classification")])
+def test_one_hot_terms_do_not_leak_the_lasso_paths_warnings(seed, task):
+    """Every category of a feature as a term sums to the intercept's column: LARS said so with
+    ConvergenceWarnings ('Regressors in active set degenerate', 'Early stopping the lars path') that
+    reached the user of sd.distill, though the path only proposes supports."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(seed)
+    n = 1000
+    df = pd.DataFrame({"x": rng.normal(size=n), "sex": rng.choice(["M", "F"], n), "c3": rng.choice(["a", "b", "c"], n)})
+
+    def f(D):
+        return (2.0 * (D["sex"] == "M").to_numpy() + D["x"].to_numpy() + (D["c3"] == "a").to_numpy()
+                - 0.5 * (D["c3"] == "b").to_numpy())
+
+    teacher = f if task == "regression" else (lambda D: (f(D) > 1).astype(int))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = sd.distill(teacher, df, form="linear", max_size=3, random_state=seed, task=task, n_samples=2000)
+    assert m.size == 3
 
 
 def test_exact_sparsity_control():
