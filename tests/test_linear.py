@@ -257,6 +257,24 @@ def test_one_hot_terms_do_not_leak_the_lasso_paths_warnings(seed, task):
     assert m.size == 3
 
 
+def test_a_term_the_others_already_make_is_not_spent_on():
+    """Every category of a feature as a term: they sum to 1 on every row, so one of them adds nothing
+    the intercept does not. The model spent two weights on one direction, -13.39*[sex=F] +
+    13.39*[sex=M] (size 5 where 4 do); the fitted support keeps only terms the others do not make."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(5)
+    n = 1000
+    df = pd.DataFrame({"x": rng.normal(size=n), "sex": rng.choice(["M", "F"], n), "c3": rng.choice(["a", "b", "c"], n)})
+
+    def f(D):
+        return (2.0 * (D["sex"] == "M").to_numpy() + D["x"].to_numpy() + (D["c3"] == "a").to_numpy()
+                - 0.5 * (D["c3"] == "b").to_numpy() > 1).astype(int)
+
+    m = sd.distill(f, df, form="linear", max_size=6, random_state=5, n_samples=2000)
+    assert m.size == 4 and sum(name.startswith("[sex=") for name in m.term_names) == 1
+    assert np.mean(m.predict(df) == f(df)) > 0.99
+
+
 def test_exact_sparsity_control():
     X = np.random.default_rng(1).normal(size=(600, 8))
     w = np.array([5.0, -4.0, 3.0, -2.0, 1.0, 0.5, 0.0, 0.0])

@@ -19,8 +19,9 @@ user's training rows alone (sampled rows off the data's manifold can pull a line
 it). The fit that agrees most on the held-out queries wins (the smaller model on ties, then the one
 using sampled rows); when user rows judge, the 8 best are ranked again by 4-fold cross-validation
 over all user rows, since one split cannot rank fits a few rows apart. The winner is refitted on
-all its kind of rows (``meta["training_rows"]``) and its weights are folded back into the features'
-original units.
+all its kind of rows (``meta["training_rows"]``), without any term the others and the intercept make on
+those rows (every category of a feature sums to 1), and its weights are folded back into the
+features' original units.
 """
 
 from __future__ import annotations
@@ -198,8 +199,11 @@ class LinearLearner(Learner):
         else:
             best = max(fits, key=lambda f: (f.score, -len(f.support)))
         every = np.arange(len(Z)) if best.rows == "user and sampled rows" else np.arange(n_user)
+        # A term the others already make (a copy of a column; the last category of a feature whose
+        # others are all terms) adds nothing but a weight: the lasso path can propose such supports.
+        support = _independent(Xs[np.ix_(every, best.support)], best.support)
         final = self._fit_support(Xs[every], T[every], None if P is None else P[every],
-                                  None if y is None else y[every], best.support, best.method)
+                                  None if y is None else y[every], support, best.method)
         final.coef, final.intercept = final.coef / unit, final.intercept / unit
         model = self._to_model(oracle, terms, final, mu, sd)
         model.meta.update({"fit": best.method, "validation_score": float(best.score),
@@ -417,6 +421,24 @@ def _forward_path(X: np.ndarray, T: np.ndarray, k: int) -> list[tuple[int, ...]]
         chosen.append(j)
         out.append(tuple(sorted(chosen)))
     return out
+
+
+def _independent(A: np.ndarray, support: tuple[int, ...], tol: float = 1e-9) -> tuple[int, ...]:
+    """The terms of ``support`` (columns of ``A``) that, in order, are not a linear combination of the
+    ones kept before them and the intercept (a residual, after centring and projecting those out,
+    under ``tol`` of the column's own spread)."""
+    Q = np.zeros((len(A), 0))
+    keep: list[int] = []
+    for i in range(A.shape[1]):
+        v = A[:, i] - A[:, i].mean()
+        size = float(np.linalg.norm(v))
+        for _ in range(2):  # twice: Gram-Schmidt once loses orthogonality
+            v = v - Q @ (Q.T @ v)
+        rest = float(np.linalg.norm(v))
+        if rest > tol * size:
+            Q = np.column_stack([Q, v / rest])
+            keep.append(i)
+    return tuple(support[i] for i in keep)
 
 
 def _group_lasso_path(G: np.ndarray, C: np.ndarray, n_alphas: int = 40, max_iter: int = 200) -> list[np.ndarray]:
