@@ -131,6 +131,17 @@ def test_hinge_and_product_terms_evaluate_and_print():
     assert sd.load(m.to_json()) == m
 
 
+def test_a_hinge_at_a_negative_knot_adds_its_magnitude():
+    """A knot below zero printed as a double minus: 'max(0, u - -0.25)'."""
+    dom = Domain.from_data(np.array([[-1.0], [1.0]]), feature_names=["u"])
+    m = LinearModel(dom, "regression", None, terms=[Term.hinge(0, -0.25, 1), Term.hinge(0, -0.5, -1)],
+                    coef=[2.0, 3.0], intercept=1.0)
+    assert m.term_names == ["max(0, u + 0.25)", "max(0, -0.5 - u)"]
+    assert m.formula() == "2*max(0, u + 0.25) + 3*max(0, -0.5 - u) + 1"
+    u = np.linspace(-1, 1, 9)
+    assert np.allclose(eval(m.formula(), {"max": np.maximum, "u": u}), m.predict(u[:, None]))
+
+
 def test_hinge_knots_are_named_as_trees_print_thresholds():
     """Knots were named with 4 significant digits: on a feature of years, the knots 2000.24 and
     2000.47 were both 'max(0, 2000 - year)', so weights() kept one of their weights (13 entries

@@ -125,8 +125,8 @@ class Factor:
         if self.knot is None:
             return f"[{name}]" if f.kind == "binary" else name
         knot = f.threshold_text(self.knot)  # as trees and rules print thresholds
-        if self.direction == 1:
-            return f"max(0, {name} - {knot})"
+        if self.direction == 1:  # a knot below zero adds its magnitude ('u + 0.25', not 'u - -0.25')
+            return f"max(0, {name} + {knot[1:]})" if knot.startswith("-") else f"max(0, {name} - {knot})"
         return f"max(0, {knot} - {name})"
 
     def to_dict(self) -> dict[str, Any]:
