@@ -142,6 +142,24 @@ def test_a_hinge_at_a_negative_knot_adds_its_magnitude():
     assert np.allclose(eval(m.formula(), {"max": np.maximum, "u": u}), m.predict(u[:, None]))
 
 
+def test_terms_that_would_read_alike_keep_their_own_weights():
+    """A feature named 'a*b' beside the product of a and b, a numeric feature '[x]' beside a binary x,
+    the categories 1 and '1': both terms were named alike, so weights() kept one weight of two. Such
+    terms are named as the printed formula writes them."""
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.normal(size=50), rng.normal(size=50), rng.normal(size=50), rng.integers(0, 2, 50),
+                         rng.normal(size=50)])
+    dom = Domain.from_data(X, feature_names=["a", "b", "a*b", "x", "[x]"])
+    m = LinearModel(dom, "regression", None, terms=[Term.product(0, 1), 2, 3, 4, 0], coef=[1.0, 2.0, 3.0, 4.0, 5.0],
+                    intercept=0.0)
+    assert m.term_names == ["a*b", "`a*b`", "[x]", "`[x]`", "a"]
+    assert m.weights() == {"a": 5.0, "`[x]`": 4.0, "[x]": 3.0, "`a*b`": 2.0, "a*b": 1.0}
+    cats = Domain((sd.Feature("c", "categorical", 0, 2, (1, 2, "1")),))
+    m = LinearModel(cats, "regression", None, terms=[(0, 0), (0, 2), (0, 1)], coef=[1.0, 2.0, 3.0], intercept=0.0)
+    assert m.term_names == ["[c=1]", "[c='1']", "[c=2]"]
+    assert len(m.weights()) == 3
+
+
 def test_hinge_knots_are_named_as_trees_print_thresholds():
     """Knots were named with 4 significant digits: on a feature of years, the knots 2000.24 and
     2000.47 were both 'max(0, 2000 - year)', so weights() kept one of their weights (13 entries

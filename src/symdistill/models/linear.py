@@ -40,6 +40,7 @@ JSON form (inside the common envelope)::
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -382,8 +383,12 @@ class LinearModel(SymbolicModel):
 
     @property
     def term_names(self) -> list[str]:
-        """Readable names of the terms, in the order of ``coef``'s columns."""
-        return [t.name(self.domain) for t in self.terms]
+        """Readable names of the terms, in the order of ``coef``'s columns. Terms that would read alike
+        (a feature named ``a*b`` beside the product of ``a`` and ``b``) are named as the printed
+        formula writes them (`` `a*b` ``), so every term keeps its own name."""
+        names = [t.name(self.domain) for t in self.terms]
+        count = Counter(names)
+        return [t.name(self.domain, printed=True) if count[n] > 1 else n for t, n in zip(self.terms, names)]
 
     @property
     def n_outputs(self) -> int:
