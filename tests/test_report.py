@@ -237,6 +237,11 @@ def test_report_arguments_are_checked(front: Frontier, tmp_path: Path) -> None:
         sd.report(front, path=None, verification=[{"holds": True}])
     with pytest.raises(ValueError, match="must end in .html"):
         sd.report(front, path=tmp_path / "report.txt")
+    with pytest.raises(TypeError, match="shifts must be a list of shifts, got the string 'noise'"):
+        sd.report(front, path=tmp_path / "r.html", shifts="noise")
+    with pytest.raises(ValueError, match="shift kind must be one of"):
+        sd.report(front, path=tmp_path / "r.html", shifts=["noise", "wobble"])
+    assert not (tmp_path / "r.html").exists()  # refused before the report was built
 
 
 def test_report_paths_that_cannot_be_written_fail_before_any_work(front: Frontier, tmp_path: Path,

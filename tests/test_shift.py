@@ -143,6 +143,22 @@ def test_bad_shifts_are_named(args: tuple, error: type, match: str) -> None:
         Shift(*args)
 
 
+@pytest.mark.parametrize("shifts, match", [
+    ("noise", r"shifts must be a list of shifts, got the string 'noise' \(write shifts=\['noise'\]\)"),
+    (Shift("noise", 0.5), r"got one shift, Shift\(kind='noise', severity=0.5\) \(write shifts=\[Shift"),
+    (("noise", 0.5), r"got the pair \('noise', 0.5\) \(write shifts=\[\('noise', 0.5\)\]\)"),
+])
+def test_one_shift_where_a_list_is_expected_is_named(shifts: object, match: str) -> None:
+    """A string was read letter by letter ('shift kind must be one of ..., got 'n''), a Shift raised
+    ''Shift' object is not iterable', and a pair 'a shift must be ..., got 0.5'."""
+    X = _data(50)
+    tree = sd.distill(lambda X: (X[:, 0] > 0.5).astype(int), X, max_size=2, random_state=0, n_samples=100)
+    with pytest.raises(TypeError, match=match):
+        shifted_fidelity(tree, lambda X: (X[:, 0] > 0.5).astype(int), X, shifts=shifts)  # type: ignore[arg-type]
+    assert [r.shift.kind for r in shifted_fidelity(tree, lambda X: (X[:, 0] > 0.5).astype(int), X,
+                                                   shifts=("noise", "outside"))] == ["noise", "outside"]
+
+
 def test_shift_coercion_and_model_check() -> None:
     assert Shift.coerce(("noise", 0.3)) == Shift("noise", 0.3)
     with pytest.raises(TypeError, match="a shift must be"):

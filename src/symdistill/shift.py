@@ -49,8 +49,8 @@ from .teachers.base import _some_labels
 SHIFT_KINDS = ("none", "noise", "outside", "marginal")
 _DEFAULT_SEVERITY = {"none": None, "noise": 0.1, "outside": 0.25, "marginal": None}
 
-__all__ = ["DEFAULT_SHIFTS", "SHIFT_KINDS", "Shift", "ShiftResult", "ShiftResults", "shifted_fidelity",
-           "shifted_rows"]
+__all__ = ["DEFAULT_SHIFTS", "SHIFT_KINDS", "Shift", "ShiftResult", "ShiftResults", "coerce_shifts",
+           "shifted_fidelity", "shifted_rows"]
 
 
 @dataclass(frozen=True)
@@ -204,6 +204,25 @@ class ShiftResults(TableList):
         return out
 
 
+def coerce_shifts(shifts: Sequence[Shift | str | tuple]) -> list[Shift]:
+    """``shifts`` (a list of Shifts, kind names or ``(kind, severity)`` pairs) as Shifts; one shift
+    given where the list belongs is refused, naming the list it should be in."""
+    one = None
+    if isinstance(shifts, str):
+        one = f"the string {shifts!r}"
+    elif isinstance(shifts, Shift):
+        one = f"one shift, {shifts!r}"
+    elif isinstance(shifts, tuple) and len(shifts) == 2 and isinstance(shifts[0], str) \
+            and not isinstance(shifts[1], (str, Shift, tuple)):
+        one = f"the pair {shifts!r}"
+    if one is not None:
+        raise TypeError(f"shifts must be a list of shifts, got {one} (write shifts=[{shifts!r}])")
+    specs = [Shift.coerce(s) for s in shifts]
+    if not specs:
+        raise ValueError("shifts is empty: give at least one shift, e.g. shifts=['noise']")
+    return specs
+
+
 def shifted_rows(domain: Domain, X: Any, shift: Shift | str | tuple, random_state: int | None = 0) -> Any:
     """Rows of ``X`` moved by ``shift``, in the teacher's input format (None if it cannot apply).
 
@@ -257,9 +276,7 @@ def shifted_fidelity(model: Any, teacher: Any, X: Any, *, shifts: Sequence[Shift
     if layer is not None:
         raise TypeError(f"shifted fidelity shifts a model's input features, but these are concept rules: they read the "
                         f"activations of hidden layer {layer!r} (distilled with layer=); sd.fidelity scores them")
-    specs = [Shift.coerce(s) for s in shifts]
-    if not specs:
-        raise ValueError("shifts is empty: give at least one shift, e.g. shifts=['noise']")
+    specs = coerce_shifts(shifts)
     t = teacher if isinstance(teacher, Teacher) else as_teacher(teacher)
     Z = domain.encode(X)
     out = ShiftResults()

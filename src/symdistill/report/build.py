@@ -18,7 +18,7 @@ from .._version import __version__
 from ..api import _comparable, concept_layer, fidelity
 from ..frontier import Frontier, FrontierPoint
 from ..metrics import Score
-from ..shift import DEFAULT_SHIFTS, Shift, ShiftResults, shifted_fidelity
+from ..shift import DEFAULT_SHIFTS, Shift, ShiftResults, coerce_shifts, shifted_fidelity
 from ._mpl import png_bytes
 from .drawing import DRAWERS, draw_model
 from .figures import (class_figure, confusion, disagreement_by_feature, feature_figure, frontier_figure,
@@ -171,6 +171,7 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
         raise TypeError(f"constraints must be a list of constraint strings, got the string {constraints!r}")
     for given in verification or []:
         _verdict_row(given)
+    coerce_shifts(shifts)  # before any work, as the path and the verification rows
     t0 = time.perf_counter()
     notes: list[str] = []
     X_hold = front.X_holdout if X_holdout is None else X_holdout
