@@ -574,3 +574,20 @@ def test_cli_report_without_matplotlib_fails_before_fitting(tmp_path: Path, caps
     assert code == 2 and out == ""
     assert "reports and drawings need matplotlib: pip install 'symdistill[report]'" in err
     assert not (tmp_path / "r.html").exists()
+
+
+def test_linear_weight_chart_of_features_near_1e200_shows_finite_bars() -> None:
+    """Each weight is drawn times its term's spread on the rows: a plain std of values near 1e200
+    overflowed, and the bar of such a feature read 'inf'."""
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, size=(400, 2))
+    X[:, 0] *= 1e200
+    model = sd.models.LinearModel(sd.Domain.from_data(X), "classification", np.array([0, 1]), terms=[0, 1],
+                                  coef=[2e-200, 1.0], intercept=0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        fig = draw_model(model, X)
+    shown = sorted(float(t.get_text()) for t in fig.axes[0].texts)
+    assert np.all(np.isfinite(shown))
+    assert shown == pytest.approx(sorted([2.0 * (X[:, 0] / 1e200).std(), X[:, 1].std()]), rel=1e-2)
+    assert _non_blank(png_bytes(fig))

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .._scale import mean_std
 from ._mpl import colour, new_figure
 
 __all__ = ["DRAWERS", "draw_model", "draw_tree", "draw_rules", "draw_linear", "draw_automaton"]
@@ -170,7 +171,7 @@ def draw_linear(model: Any, X: Any = None, *, max_terms: int = 30) -> Any:
     coef = np.array(model.coef, dtype=float)
     label = "weight (original units)"
     if X is not None and len(names):
-        sd = model.design_matrix(model.domain.encode(X)).std(axis=0)
+        sd = mean_std(model.design_matrix(model.domain.encode(X)))[1]  # a plain std overflows at 1e200
         coef = coef * sd
         label = "weight x term sd (held-out rows)"
     live = np.nonzero(np.any(coef != 0, axis=0))[0]
