@@ -160,6 +160,19 @@ def test_terms_that_would_read_alike_keep_their_own_weights():
     assert len(m.weights()) == 3
 
 
+def test_a_softmax_row_that_barely_moves_prints_its_intercept_as_the_scores_it_competes_with():
+    """A class whose row keeps a rounding-noise weight printed its intercept to 16 digits
+    ('score[c] = -8.226e-16*x0 - 3.070080122325271'): its precision was judged against its own
+    swing of 1e-15, though the class competes with rows that move by 13."""
+    dom = Domain.from_data(np.array([[0.0], [0.5], [1.0]]), feature_names=["x0"])
+    m = LinearModel(dom, "classification", np.array(["a", "b", "c"]), terms=[0],
+                    coef=[[-13.67], [13.67], [-8.226e-16]], intercept=[8.396, -5.325, -3.070080122325271])
+    assert str(m).splitlines()[3] == "score[c] = -8.226e-16*x0 - 3.07"
+    x0 = np.linspace(0, 1, 11)
+    printed = np.column_stack([eval(m.formula(r), {"x0": x0}) for r in range(3)])
+    assert np.max(np.abs(printed - m.decision_function(x0[:, None]))) <= 1e-3 * 13.67
+
+
 def test_hinge_knots_are_named_as_trees_print_thresholds():
     """Knots were named with 4 significant digits: on a feature of years, the knots 2000.24 and
     2000.47 were both 'max(0, 2000 - year)', so weights() kept one of their weights (13 entries

@@ -491,7 +491,8 @@ class LinearModel(SymbolicModel):
         Numbers print with 4 significant digits, more where that rounding would move a term by over
         1e-3 of what the term moves over the domain, or the intercept by over 1e-3 of what the whole
         score moves (a feature near 1e9 with a spread of 10: ``0.1235*x - 1.235e+08`` hid most of
-        the score), so the printout computes the model.
+        the score; for softmax, the score of the class that moves most), so the printout computes
+        the model.
         """
         dom = self.domain
         row = self._row(row)
@@ -503,7 +504,11 @@ class LinearModel(SymbolicModel):
             tol = 1e-3 * abs(w) * term.span(dom) / reach if reach > 0 else math.inf
             parts.append(_signed(w, term.name(dom, printed=True), first=not parts, tol=tol))
         if b != 0 or not parts:
-            swing = sum(abs(w) * term.span(dom) for term, w in live)
+            # A softmax row's score competes with the others: its intercept is printed as precisely as
+            # the row that moves most needs (a row whose weights are rounding noise printed 16 digits).
+            rows = range(self.n_outputs) if self.link == "softmax" else [row]
+            swing = max(sum(abs(float(w)) * term.span(dom) for term, w in zip(self.terms, self.coef[r]) if w != 0)
+                        for r in rows)
             parts.append(_signed(b, "", first=not parts, tol=1e-3 * swing if swing > 0 else math.inf))
         return " ".join(parts)
 
