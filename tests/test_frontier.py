@@ -201,6 +201,13 @@ def test_a_bad_option_of_a_later_form_is_refused_before_the_teacher_is_asked(lin
     assert asked == []
 
 
+def test_a_numpy_float_is_a_holdout_fraction() -> None:
+    """np.float32(0.25) was refused: 'holdout_fraction must be a number strictly between 0 and 1, got 0.25'."""
+    a = sd.frontier(_net, _data(200), forms=["tree"], sizes=[2], n_samples=300, holdout_fraction=np.float32(0.25))
+    b = sd.frontier(_net, _data(200), forms=["tree"], sizes=[2], n_samples=300, holdout_fraction=0.25)
+    assert len(a.X_holdout) == len(b.X_holdout) == 50 and a.points[0].fidelity == b.points[0].fidelity
+
+
 def test_holdout_with_other_columns_fails_early() -> None:
     with pytest.raises(sd.DataError, match="expected 3 features"):
         sd.frontier(_net, _data(), forms=["tree"], sizes=[2], X_holdout=np.zeros((5, 2)))

@@ -492,6 +492,18 @@ def test_same_seed_same_model_and_meta():
     assert a.meta["form"] == "linear" and a.meta["fit"] in ("lsq", "soft", "hard")
 
 
+@pytest.mark.parametrize("option, value", [("validation_fraction", np.float32(0.25)), ("clip", np.float32(0.01))])
+def test_numpy_floats_are_numbers(option, value):
+    """A float32 in range was refused as out of range: 'validation_fraction must be in (0, 0.5], got
+    np.float32(0.25)'."""
+    X = np.random.default_rng(0).uniform(size=(200, 2))
+    m = sd.distill(lambda X: (X[:, 0] > 0.5).astype(int), X, form="linear", max_size=2, n_samples=300,
+                   random_state=0, **{option: value})
+    assert m.size >= 1
+    with pytest.raises(ValueError, match=option):
+        sd.distill(lambda X: (X[:, 0] > 0.5).astype(int), X, form="linear", **{option: np.float32(0.75)})
+
+
 @pytest.mark.parametrize("option, value, error, message", [
     ("max_size", 0, ValueError, "max_size"),
     ("interactions", "yes", TypeError, "interactions"),

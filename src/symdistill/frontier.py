@@ -453,7 +453,7 @@ def _holdout(X: Any, X_holdout: Any, fraction: float, random_state: int | None, 
         return X, X_holdout, "given"
     if not hasattr(X, "iloc"):
         X = np.asarray(X)
-    if isinstance(fraction, bool) or not isinstance(fraction, (float, int)) or not 0 < fraction < 1:
+    if isinstance(fraction, bool) or not isinstance(fraction, (float, int, np.floating)) or not 0 < fraction < 1:
         raise ValueError(f"holdout_fraction must be a number strictly between 0 and 1, got {fraction!r}")
     n = _n_rows(X)
     n_hold = int(round(fraction * n))

@@ -125,9 +125,9 @@ class LinearLearner(Learner):
         gib = self.max_design_gib
         if isinstance(gib, bool) or not isinstance(gib, (int, float, np.floating)) or not 0 < gib < np.inf:
             raise ValueError(f"max_design_gib must be a positive number, got {gib!r}")
-        if not isinstance(self.validation_fraction, (int, float)) or not 0 < self.validation_fraction <= 0.5:
+        if not isinstance(self.validation_fraction, (int, float, np.floating)) or not 0 < self.validation_fraction <= 0.5:
             raise ValueError(f"validation_fraction must be in (0, 0.5], got {self.validation_fraction!r}")
-        if not isinstance(self.clip, (int, float)) or not 0 < self.clip < 0.5:
+        if not isinstance(self.clip, (int, float, np.floating)) or not 0 < self.clip < 0.5:
             raise ValueError(f"clip must be in (0, 0.5), got {self.clip!r}")
 
     # ------------------------------------------------------------------------------------------
