@@ -538,6 +538,23 @@ def test_features_near_the_largest_float_do_not_break_the_fit():
     assert np.isin(m.predict(X), [0, 1]).all()
 
 
+def test_a_product_of_two_features_near_1e200_is_not_a_candidate():
+    """x0*x1 of two features near 1e200 overflows to inf: interactions=True failed with 'cannot convert
+    float NaN to integer' (after RuntimeWarnings). A term that overflows on the queries is left out."""
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, size=(500, 3))
+    X[:, :2] *= 1e200
+
+    def net(X):
+        return (X[:, 0] / 1e200 + X[:, 2] > 0).astype(int)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        m = sd.distill(net, X, form="linear", max_size=3, random_state=0, n_samples=800, interactions=True)
+    assert all(len(t.factors) == 1 or 0 not in t.features or 1 not in t.features for t in m.terms)
+    assert np.mean(m.predict(X) == net(X)) > 0.95
+
+
 @pytest.mark.parametrize("task", ["classification", "regression"])
 def test_features_of_tiny_magnitude_get_their_weight(task):
     """A column of 1e-300s has a standard deviation whose square underflows: it came out 0, the

@@ -149,8 +149,15 @@ class LinearLearner(Learner):
         terms = self._candidate_terms(oracle, Z)
         self._check_design_size(len(Z), n_user, len(terms), classify and answer.proba.shape[1] > 2)
         X = np.empty((len(Z), len(terms)))
-        for i, t in enumerate(terms):
-            X[:, i] = t.evaluate(Z)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i, t in enumerate(terms):
+                X[:, i] = t.evaluate(Z)
+        finite = np.isfinite(X).all(axis=0)
+        if not finite.all():
+            # A product of two features near 1e200 (or a hinge across the whole float range)
+            # overflows on some queries: a term with no value there cannot be weighed.
+            terms = [t for t, ok in zip(terms, finite) if ok]
+            X = X[:, finite]
         T = self._targets(answer)
         # Values whose squares would overflow or underflow are fitted times a power of two
         # (value_unit; 1.0 for ordinary values), and the weights scaled back.
