@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -360,3 +362,70 @@ def test_a_torch_module_answering_a_dict_is_told_so():
     with pytest.raises(TeacherError, match=r"^torch Dct returned a dict \(keys: 'logits'\), not a tensor; wrap the "
                                            r"module to return one tensor"):
         sd.as_teacher(Dct()).predict(np.zeros((3, 2)))
+
+
+def _thirds(X):
+    """Class 0, 1 or 2 by the first feature, as whole floats (as ``predict`` of many models answers)."""
+    return np.floor(np.asarray(X)[:, 0] * 3).clip(0, 2)
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_the_classes_of_a_first_answer_come_from_all_its_batches(cache):
+    """Whole-number labels as floats were read batch by batch, each batch's classes fixed by the
+    first one: on rows sorted by class, 'returned label 1, which is not among its classes [0]'
+    (integer labels were already read whole)."""
+    X = np.linspace(0, 1, 100).reshape(-1, 1)
+    t = sd.as_teacher(_thirds, batch_size=10, cache=cache)
+    assert t.predict(X).tolist() == _thirds(X).tolist()
+    assert t.classes_.tolist() == [0, 1, 2]
+
+
+def test_a_torch_module_answering_class_indices_is_read_over_all_batches():
+    """A module returning argmax indices (a long tensor, read as whole floats), distilled from
+    more rows than one batch holds, sorted by class: 'returned label 2, which is not among its
+    classes [0, 1]'."""
+    torch = pytest.importorskip("torch")
+
+    class Argmax(torch.nn.Module):
+        def forward(self, x):
+            return torch.floor(x[:, 0] * 3).clamp(0, 2).long()
+
+    X = np.linspace(0, 1, 300).reshape(-1, 1)
+    t = sd.as_teacher(Argmax(), batch_size=64)
+    assert t.predict(X).tolist() == _thirds(X).tolist()
+    tree = sd.distill(sd.as_teacher(Argmax(), batch_size=64), X, max_size=3, random_state=0, n_samples=400)
+    assert tree.classes.tolist() == [0, 1, 2]
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_a_nan_answer_names_the_row_asked_about(cache):
+    """The row was counted within its batch: NaN in row 25 of 40 asked in batches of 10 was 'first in
+    row 5', a row the teacher answered well."""
+    def f(X):
+        out = X[:, 0].copy()
+        out[X[:, 0] == 25] = np.nan
+        return out
+
+    t = sd.as_teacher(f, batch_size=10, task="regression", cache=cache)
+    with pytest.raises(TeacherError, match=r"returned NaN or infinite output for 1 of the 40 rows asked, first "
+                                           r"row 25 \(\[25\.0, 1\.0\]\)"):
+        t.predict(np.column_stack([np.arange(40.0), np.ones(40)]))
+
+
+@pytest.mark.parametrize("answer, what", [(None, "None"), (3.5, "one float (3.5)"), ({"p": 1}, "a dict")])
+def test_a_teacher_answering_no_array_is_told_what_it_answered(answer, what):
+    """'returned shape () for 4 rows': a function without a return statement did not hear so."""
+    t = sd.as_teacher(lambda X: answer, name="f")
+    with pytest.raises(TeacherError, match=rf"^f returned {re.escape(what)} for 4 rows; expected one answer per row"):
+        t.predict(np.zeros((4, 2)))
+
+
+def test_batches_answered_in_different_shapes():
+    """One value per row, as a column in some batches and not in others, is one answer; two and
+    three columns are not."""
+    column = sd.as_teacher(lambda X: X[:, :1] if len(X) == 10 else X[:, 0], batch_size=10, task="regression")
+    X = np.arange(30.0).reshape(15, 2)
+    assert column.predict(X).tolist() == X[:, 0].tolist()
+    widths = sd.as_teacher(lambda X: np.full((len(X), 2 if len(X) == 10 else 3), 0.5), batch_size=10)
+    with pytest.raises(TeacherError, match=r"answered batches of rows in different shapes: \(None, 2\), \(None, 3\)"):
+        widths.predict(X)

@@ -8,12 +8,14 @@ raises or returns garbage fails with an error that names it.
 
 from __future__ import annotations
 
+import reprlib
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 
 from .._errors import TeacherError, UnknownClassError, exception_text
-from ..domain import is_missing
+from ..domain import _plain, is_missing
 
 TASKS = ("classification", "regression")
 
@@ -87,14 +89,7 @@ class Teacher:
             return np.zeros(width)
         if self.cache:
             return self._answer_cached(X, n)
-        raws = [(self._forward_counted(_take(X, slice(i, i + self.batch_size))), min(self.batch_size, n - i))
-                for i in range(0, n, self.batch_size)]
-        if self.classes_ is None and self._output_kind in (None, "labels"):
-            # Labels: the classes are every label of this first answer, not just its first batch's.
-            labels = [np.asarray(r) for r, _ in raws]
-            if all(a.ndim == 1 and a.dtype.kind in "OUSbiu" for a in labels):
-                self.classes_ = _unique_labels(np.concatenate(labels), self.name)
-        return np.concatenate([self._interpret(r, m) for r, m in raws], axis=0)
+        return self._ask(X)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         out = self.answer(X)
@@ -141,16 +136,34 @@ class Teacher:
         missing = [i for i, k in enumerate(keys) if k not in self._cache]
         # Duplicates inside one query are answered once.
         first: dict[bytes, int] = {}
-        todo = [i for i in missing if first.setdefault(keys[i], i) == i]
-        for s in range(0, len(todo), self.batch_size):
-            idx = np.asarray(todo[s:s + self.batch_size])
-            out = self._answer_batch(_take(X, idx))
-            for i, row in zip(idx, out):
+        todo = np.asarray([i for i in missing if first.setdefault(keys[i], i) == i], dtype=int)
+        if len(todo):
+            for i, row in zip(todo, self._ask(_take(X, todo), rows=todo)):
                 self._cache[keys[i]] = row
         return np.stack([self._cache[k] for k in keys])
 
+    def _ask(self, X: Any, rows: np.ndarray | None = None) -> np.ndarray:
+        """The answers to all of ``X`` (``rows``: their numbers in the rows the caller was asked,
+        when not 0, 1, ...), asked in batches and read as one answer: the classes and the kind of
+        answer a first answer fixes are those of all its rows, not of its first batch's."""
+        n = _n_rows(X)
+        raws = []
+        for i in range(0, n, self.batch_size):
+            raws.append(self._forward_counted(_take(X, slice(i, i + self.batch_size))))
+            self._check_count(raws[-1], min(self.batch_size, n - i))
+        shapes = list(dict.fromkeys(r.shape[1:] for r in raws))
+        if set(shapes) == {(), (1,)}:  # one value per row, as a column or not: the same answer
+            raws, shapes = [r.reshape(-1) for r in raws], [()]
+        if len(shapes) > 1:
+            raise TeacherError(f"{self.name} answered batches of rows in different shapes: "
+                               f"{', '.join(str((None,) + s) for s in shapes)}; expected the same kind of answer for "
+                               "every batch")
+        return self._interpret(raws[0] if len(raws) == 1 else np.concatenate(raws), _Asked(X, rows))
+
     def _answer_batch(self, X: Any) -> np.ndarray:
-        return self._interpret(self._forward_counted(X), _n_rows(X))
+        out = self._forward_counted(X)
+        self._check_count(out, _n_rows(X))
+        return self._interpret(out, _Asked(X))
 
     def _forward_counted(self, X: Any) -> Any:
         n = _n_rows(X)
@@ -183,11 +196,21 @@ class Teacher:
             self._proba_atol = max(1e-3, eps or float(np.finfo(out.dtype).eps))
         return out
 
-    def _interpret(self, out: np.ndarray, n: int) -> np.ndarray:
-        """``out`` (a batch's answer, already an array: :meth:`_forward_counted`) read as the teacher's
-        kind of answer for ``n`` rows."""
-        if out.ndim == 0 or out.shape[0] != n:
+    def _check_count(self, out: np.ndarray, n: int) -> None:
+        """A TeacherError unless ``out`` (a batch's answer) has one answer for each of its ``n`` rows."""
+        if out.ndim == 0:
+            v = out.item()
+            what = ("None" if v is None else f"one {type(v).__name__} ({reprlib.repr(v)})"
+                    if isinstance(v, (bool, int, float, str, bytes)) else f"a {type(v).__name__}")
+            raise TeacherError(f"{self.name} returned {what} for {n} rows; expected one answer per row (an array of "
+                               "labels, probabilities, logits or values)")
+        if out.shape[0] != n:
             raise TeacherError(f"{self.name} returned shape {out.shape} for {n} rows; expected one answer per row")
+
+    def _interpret(self, out: np.ndarray, asked: _Asked) -> np.ndarray:
+        """``out`` (the answer to the rows ``asked``, already an array: :meth:`_forward_counted`, with
+        one answer per row: :meth:`_check_count`) read as the teacher's kind of answer."""
+        n = asked.n
         if out.ndim > 2 or (out.ndim == 2 and out.shape[1] == 0):
             raise TeacherError(f"{self.name} returned shape {out.shape}; expected (n,) or (n, n_outputs)")
         if out.dtype.kind == "c":
@@ -199,7 +222,7 @@ class Teacher:
             if out.ndim == 2 and out.shape[1] != 1:
                 raise TeacherError(f"{self.name} returned {out.shape[1]} labels per row (shape {out.shape}); "
                                    "expected one label per row")
-            return self._from_labels(out.reshape(n))
+            return self._from_labels(out.reshape(n), asked)
         if self._output_kind in ("proba", "logits") and out.dtype.kind in "USb":
             raise TeacherError(f"{self.name} was declared to return output={self._output_kind!r} but returned "
                                f"labels of dtype {out.dtype} (e.g. {out.flat[0].item()!r})")
@@ -208,17 +231,18 @@ class Teacher:
         except (TypeError, ValueError):
             raise TeacherError(f"{self.name} returned non-numeric values of dtype {out.dtype}") from None
         if not np.all(np.isfinite(out)):
-            bad = int(np.argmax(~np.isfinite(out).reshape(n, -1).all(axis=1)))
-            raise TeacherError(f"{self.name} returned NaN or infinite output (first in row {bad})")
+            bad = np.nonzero(~np.isfinite(out).reshape(n, -1).all(axis=1))[0]
+            raise TeacherError(f"{self.name} returned NaN or infinite output for {len(bad)} of the {n} rows asked, "
+                               f"first {asked.row(int(bad[0]))}")
         if out.ndim == 2 and out.shape[1] == 1:
             out = out[:, 0]
         if out.ndim == 1:
-            return self._from_vector(out)
+            return self._from_vector(out, asked)
         return self._from_matrix(out)
 
-    def _from_labels(self, labels: np.ndarray) -> np.ndarray:
+    def _from_labels(self, labels: np.ndarray, asked: _Asked) -> np.ndarray:
         self._set_task("classification", "labels")
-        _check_labels(labels, self.name)
+        _check_labels(labels, self.name, asked.row)
         if self.classes_ is None:
             self.classes_ = _unique_labels(labels, self.name)
         idx = _label_index(self.classes_, labels, self.name)
@@ -226,7 +250,7 @@ class Teacher:
         proba[np.arange(len(labels)), idx] = 1.0
         return proba
 
-    def _from_vector(self, v: np.ndarray) -> np.ndarray:
+    def _from_vector(self, v: np.ndarray, asked: _Asked) -> np.ndarray:
         integral = bool(np.all(v == np.round(v)))
         if self.task is None:
             few = len(np.unique(v)) <= max(2, len(v) // 4)
@@ -247,7 +271,7 @@ class Teacher:
                                    "expected; labels are whole numbers, strings or booleans (for scores declare "
                                    "output='proba', 'logits' or 'values')")
             # Whole floats beyond int64 (1e20, 2.0**63) would all cast to one integer: they stay floats.
-            return self._from_labels(v.astype(int) if np.all(np.abs(v) < 2.0**63) else v)
+            return self._from_labels(v.astype(int) if np.all(np.abs(v) < 2.0**63) else v, asked)
         if self._output_kind in ("proba", "logits"):
             self._output_kind = "binary_" + ("proba" if self._output_kind == "proba" else "logit")
         if self.classes_ is None:
@@ -329,6 +353,32 @@ class CallableTeacher(Teacher):
         return self.fn(X)
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """The rows an answer is for (``rows``: their numbers where not 0, 1, ...), so that an error can
+    name the row the teacher answered wrongly and show it: the rows of a distillation are mostly
+    drawn by the sampler, not the user's."""
+
+    X: Any
+    rows: np.ndarray | None = None
+
+    @property
+    def n(self) -> int:
+        return _n_rows(self.X)
+
+    def row(self, i: int) -> str:
+        """``'row 25 ([25.0, 1.0])'``; a DataFrame's row by column: ``'row 3 (age=41, colour='red')'``;
+        the first six values of a wide row."""
+        x = _take(self.X, slice(i, i + 1))
+        values = (x.iloc[0] if hasattr(x, "iloc") else np.asarray(x)[0]).tolist()
+        shown = [reprlib.repr(_plain(v)) for v in values[:6]]
+        if hasattr(x, "columns"):
+            shown = [f"{name}={v}" for name, v in zip(x.columns, shown)]
+        text = ", ".join(shown + (["..."] if len(values) > 6 else []))
+        text = text if hasattr(x, "columns") else f"[{text}]"
+        return f"row {i if self.rows is None else int(self.rows[i])} ({text})"
+
+
 def _n_rows(X: Any) -> int:
     return len(X) if not hasattr(X, "shape") else int(X.shape[0])
 
@@ -339,18 +389,18 @@ def _take(X: Any, idx: Any) -> Any:
     return X[idx]
 
 
-def _check_labels(labels: np.ndarray, name: str) -> None:
+def _check_labels(labels: np.ndarray, name: str, row: Callable[[int], str] = "row {}".format) -> None:
     """Reject labels that cannot name a class: None, NaN and complex numbers (object arrays only:
-    arrays of strings, booleans or integers cannot hold them)."""
+    arrays of strings, booleans or integers cannot hold them). ``row(i)`` names row ``i``."""
     if labels.dtype.kind != "O":
         return
     for i, v in enumerate(labels):
         if is_missing(v):
             what = "None" if v is None else "NaN" if isinstance(v, (float, np.floating)) else repr(v)
-            raise TeacherError(f"{name} returned {what} as the label of row {i}; a teacher must answer every row "
+            raise TeacherError(f"{name} returned {what} as the label of {row(i)}; a teacher must answer every row "
                                "with a label (NaN and None are not labels)")
         if isinstance(v, (complex, np.complexfloating)):
-            raise TeacherError(f"{name} returned the complex number {v!r} as the label of row {i}; expected real "
+            raise TeacherError(f"{name} returned the complex number {v!r} as the label of {row(i)}; expected real "
                                "labels or values")
 
 
