@@ -429,3 +429,45 @@ def test_batches_answered_in_different_shapes():
     widths = sd.as_teacher(lambda X: np.full((len(X), 2 if len(X) == 10 else 3), 0.5), batch_size=10)
     with pytest.raises(TeacherError, match=r"answered batches of rows in different shapes: \(None, 2\), \(None, 3\)"):
         widths.predict(X)
+
+
+def test_a_pipeline_encoding_a_column_of_numbers_is_told_to_declare_it_categorical():
+    """A OneHotEncoder on a column of whole numbers (zip codes) refuses the values between them
+    that the sampler asks about: the error quoted all of them (4,000 characters of
+    'np.int64(102), np.int64(103), ...') and did not say which column or what to do."""
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"age": rng.integers(18, 80, 300), "zip": rng.choice([101, 202, 303, 404], 300)})
+    pipe = make_pipeline(ColumnTransformer([("zip", OneHotEncoder(), ["zip"])], remainder="passthrough"),
+                         LogisticRegression()).fit(df, (df.zip == 202) | (df.age > 60))
+    with pytest.raises(TeacherError, match=r"raised ValueError on a batch of \d+ rows: Found unknown categories .*; "
+                                           r"column 'zip' has values its OneHotEncoder was not fitted on \(e\.g\. \d+\)"
+                                           r".* declare .* categorical \(categorical=\['zip'\]; on the command line: "
+                                           r"--categorical zip\)$") as info:
+        sd.distill(pipe, df, max_size=4, random_state=0, n_samples=1000)
+    assert len(str(info.value)) < 1000
+    tree = sd.distill(pipe, df, max_size=4, random_state=0, n_samples=1000, categorical=["zip"])
+    assert sd.fidelity(tree, pipe, df).value > 0.9
+
+
+def test_an_array_pipeline_encoding_a_column_of_numbers_is_told_its_position():
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OrdinalEncoder
+
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.uniform(size=300), rng.choice([101, 202, 303, 404], 300)])
+    encode = make_pipeline(SimpleImputer(strategy="most_frequent"), OrdinalEncoder())
+    pipe = make_pipeline(ColumnTransformer([("zip", encode, [1])], remainder="passthrough"),
+                         LogisticRegression()).fit(X, X[:, 1] == 202)
+    with pytest.raises(TeacherError, match=r"; column 1 has values its OrdinalEncoder was not fitted on \(e\.g\. "
+                                           r"\d+\.0\): .* categorical \(categorical=\[1\]\)$"):
+        sd.distill(pipe, X, max_size=4, random_state=0, n_samples=1000)
+    assert sd.distill(pipe, X, max_size=4, random_state=0, n_samples=1000, categorical=[1]).size <= 4

@@ -27,17 +27,19 @@ class ModelFormatError(ValueError):
     """A saved model (dict / JSON) is malformed or of an unknown kind or version."""
 
 
-def exception_text(exc: BaseException) -> str:
+def exception_text(exc: BaseException, limit: int = 600) -> str:
     """``str(exc)`` on one line, for a message that quotes an exception raised by user code. The
     TorchScript interpreter's message is both of its tracebacks followed by the error: that last
-    line (without the repeated type name) is kept; other line breaks become spaces."""
+    line (without the repeated type name) is kept; other line breaks become spaces. Beyond
+    ``limit`` characters the middle goes (a list of thousands of values; the exception is chained)."""
     text = str(exc).strip()
-    if "\n" not in text:
-        return text
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if "TorchScript" in lines[0]:
-        last = lines[-1]
-        for name in (f"{type(exc).__name__}: ", "RuntimeError: "):
-            last = last.removeprefix(name)
-        return last
-    return " ".join(lines)
+    if "\n" in text:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        text = " ".join(lines)
+        if "TorchScript" in lines[0]:
+            text = lines[-1]
+            for name in (f"{type(exc).__name__}: ", "RuntimeError: "):
+                text = text.removeprefix(name)
+    if len(text) > limit:
+        text = f"{text[:limit * 2 // 3]} ... {text[-(limit // 3):]}"
+    return text

@@ -174,10 +174,16 @@ class Teacher:
         except Exception as exc:
             raise TeacherError(
                 f"{self.name} raised {type(exc).__name__} on a batch of {n} rows: {exception_text(exc)}"
+                + self._hint(exc, X)
             ) from exc
         self.n_calls += 1
         self.n_queries += n
         return self._as_array(raw)
+
+    def _hint(self, exc: Exception, X: Any) -> str:
+        """What to do about ``exc``, which the backend raised on rows ``X``, where the teacher can tell
+        (``"; ..."``), else ``""``."""
+        return ""
 
     def _as_array(self, raw: Any) -> np.ndarray:
         """The backend's answer as an array, as it was meant."""

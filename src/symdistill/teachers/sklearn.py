@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
 from .._errors import TeacherError
+from ..domain import _plain
 from .base import Teacher
 
 
@@ -43,3 +44,65 @@ class SklearnTeacher(Teacher):
         if self._use_proba:
             return self.estimator.predict_proba(X)
         return self.estimator.predict(X)
+
+    def _hint(self, exc: Exception, X: Any) -> str:
+        """An encoder of categories (OneHotEncoder, OrdinalEncoder) that met values it was not fitted
+        on: the sampler asks about new values of the columns it reads as numbers."""
+        if not isinstance(exc, ValueError) or "unknown categor" not in str(exc).lower():
+            return ""
+        unseen = _unseen_categories(self.estimator, X)
+        if not unseen:
+            return ""
+        names = list(unseen)
+        name, (encoder, value) = next(iter(unseen.items()))
+        others = f" (and {', '.join(map(repr, names[1:]))})" if len(names) > 1 else ""
+        cli = f"; on the command line: --categorical {','.join(map(str, names))}" if hasattr(X, "columns") else ""
+        return (f"; column {name!r}{others} has values its {encoder} was not fitted on (e.g. {value!r}): symdistill "
+                "asks about new values of the columns it reads as numbers, so declare columns of category codes "
+                f"categorical (categorical={names!r}{cli})")
+
+
+def _encoders(estimator: Any, columns: list[Any] | None) -> Iterator[tuple[Any, list[Any]]]:
+    """The fitted encoders of categories in ``estimator`` (itself, or inside its pipelines, column
+    transformers and feature unions), each with the columns of the input it reads, where known:
+    ``columns`` are those ``estimator`` reads (names, or positions in an array)."""
+    if hasattr(estimator, "categories_") and hasattr(estimator, "transform"):
+        names = getattr(estimator, "feature_names_in_", None)
+        read = list(names) if names is not None else columns
+        if read is not None and len(read) == len(estimator.categories_):
+            yield estimator, read
+        return
+    for i, (_, step) in enumerate(getattr(estimator, "steps", [])):
+        # A step reads the columns when the steps before it keep them (imputers: most_frequent, ...).
+        kept = all("Imputer" in type(before).__name__ for _, before in estimator.steps[:i])
+        yield from _encoders(step, columns if kept else None)
+    for _, part, *selected in getattr(estimator, "transformers_", []):
+        cols = selected[0] if selected else None
+        if not isinstance(part, str):  # 'drop', 'passthrough'
+            plain = isinstance(cols, list) and all(isinstance(c, (str, int, np.integer)) for c in cols)
+            yield from _encoders(part, cols if plain else None)
+    for _, part in getattr(estimator, "transformer_list", []):
+        yield from _encoders(part, columns)
+
+
+def _unseen_categories(estimator: Any, X: Any) -> dict[Any, tuple[str, Any]]:
+    """Columns of ``X`` (by name, or position) holding a value that an encoder reading that column
+    was not fitted on: ``{column: (encoder class, a value)}``."""
+    unseen: dict[Any, tuple[str, Any]] = {}
+    named = hasattr(X, "columns")
+    for encoder, read in _encoders(estimator, list(X.columns) if named else list(range(np.shape(X)[1]))):
+        for key, categories in zip(read, encoder.categories_):
+            key = _plain(key)
+            if key in unseen:
+                continue
+            if named and key in X.columns:
+                col = np.asarray(X[key])
+            elif isinstance(key, int) and 0 <= key < np.shape(X)[1]:
+                col = np.asarray(X.iloc[:, key] if named else np.asarray(X)[:, key])
+            else:
+                continue
+            known = {_plain(c) for c in categories}
+            new = [v for v in map(_plain, col) if v not in known]
+            if new:
+                unseen[key] = (type(encoder).__name__, new[0])
+    return unseen
