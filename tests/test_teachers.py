@@ -471,3 +471,41 @@ def test_an_array_pipeline_encoding_a_column_of_numbers_is_told_its_position():
                                            r"\d+\.0\): .* categorical \(categorical=\[1\]\)$"):
         sd.distill(pipe, X, max_size=4, random_state=0, n_samples=1000)
     assert sd.distill(pipe, X, max_size=4, random_state=0, n_samples=1000, categorical=[1]).size <= 4
+
+
+class _KerasLike:
+    """A model with fit and predict but no scikit-learn tags (Keras): predict answers softmax rows."""
+
+    def fit(self, X, y):
+        return self
+
+    def predict(self, X):
+        e = np.exp(np.column_stack([X[:, 0], -X[:, 0], X[:, 1]]))
+        return e / e.sum(axis=1, keepdims=True)
+
+
+class _PredictOnly:
+    """A deployed model (an MLflow pyfunc, a symbolic model) with predict only."""
+
+    def predict(self, X):
+        return np.where(X[:, 0] > 0, "yes", "no")
+
+
+def test_a_model_with_predict_but_no_scikit_learn_tags_is_asked_like_a_callable():
+    """A classifier without scikit-learn's tags was taken for a regressor ('returned 3 values per
+    row ... several outputs are not supported'), k-means' cluster labels for values; an object with
+    predict and no fit was 'cannot use a _PredictOnly as a teacher'."""
+    from sklearn.cluster import KMeans
+
+    X = np.random.default_rng(0).normal(size=(300, 2))
+    softmax = sd.as_teacher(_KerasLike())
+    assert softmax.predict(X).tolist() == _KerasLike().predict(X).argmax(1).tolist() and softmax.task == "classification"
+    labels = sd.as_teacher(_PredictOnly())
+    assert labels.predict(X).tolist() == _PredictOnly().predict(X).tolist() and labels.classes_.tolist() == ["no", "yes"]
+    clusters = KMeans(3, n_init=1, random_state=0).fit(X)
+    t = sd.as_teacher(clusters)
+    assert t.predict(X).tolist() == clusters.predict(X).tolist() and t.task == "classification"
+    tree = sd.distill(_PredictOnly(), X, max_size=2, random_state=0, n_samples=500)
+    assert tree.classes.tolist() == ["no", "yes"] and sd.fidelity(tree, _PredictOnly(), X).value > 0.95
+    with pytest.raises(TypeError, match="detected as a scikit-learn estimator .*which takes task=, classes="):
+        sd.as_teacher(_PredictOnly(), device="cpu")

@@ -17,7 +17,7 @@ _OPTIONS = {
     "a TorchScript file": _COMMON + ("device", "dtype"),
     "an ONNX model": _COMMON,
     # The estimator decides how it answers (predict_proba for classifiers that have it, else predict).
-    "a scikit-learn estimator": ("task", "classes", "batch_size", "cache"),
+    "a scikit-learn estimator (or another model with predict)": ("task", "classes", "batch_size", "cache"),
     "a callable": _COMMON + ("name",),
 }
 
@@ -26,10 +26,9 @@ def as_teacher(obj: Any, **kwargs: Any) -> Teacher:
     """Wrap ``obj`` as a :class:`Teacher`.
 
     ``obj`` may be a Teacher (returned as is), a ``torch.nn.Module``, a fitted scikit-learn
-    estimator, an ONNX model (``.onnx`` path, bytes, ``onnx.ModelProto`` or
-    ``onnxruntime.InferenceSession``), a
-    TorchScript file (``.pt`` / ``.pth``), or any callable ``f(X)`` returning probabilities,
-    logits, labels or values. Keyword arguments (``task``, ``classes``, ``batch_size``, ``cache``,
+    estimator (or another model with ``predict``), an ONNX model (``.onnx`` path, bytes,
+    ``onnx.ModelProto`` or ``onnxruntime.InferenceSession``), a TorchScript file (``.pt`` / ``.pth``),
+    or any callable ``f(X)`` returning probabilities, logits, labels or values. Keyword arguments (``task``, ``classes``, ``batch_size``, ``cache``,
     ``output``; ``device`` and ``dtype`` for torch modules and TorchScript files, ``name`` for a
     callable) go to the adapter; an option the detected kind does not take is a ``TypeError``.
 
@@ -73,8 +72,8 @@ def as_teacher(obj: Any, **kwargs: Any) -> Teacher:
         from .torch import TorchTeacher
 
         return TorchTeacher(obj, **kwargs)
-    if hasattr(obj, "fit") and hasattr(obj, "predict"):
-        _check_options("a scikit-learn estimator", kwargs)
+    if callable(getattr(obj, "predict", None)):
+        _check_options("a scikit-learn estimator (or another model with predict)", kwargs)
         from .sklearn import SklearnTeacher
 
         return SklearnTeacher(obj, **kwargs)
@@ -83,7 +82,7 @@ def as_teacher(obj: Any, **kwargs: Any) -> Teacher:
         return CallableTeacher(obj, **kwargs)
     raise TypeError(
         f"cannot use a {type(obj).__name__} as a teacher: expected a torch module, a scikit-learn "
-        "estimator, an ONNX model, or a callable f(X)"
+        "estimator (or another model with predict), an ONNX model, or a callable f(X)"
     )
 
 

@@ -12,18 +12,15 @@ from .base import Teacher
 
 
 class SklearnTeacher(Teacher):
-    """A fitted scikit-learn estimator; classifiers answer through ``predict_proba`` when they have it."""
+    """A fitted scikit-learn estimator, or another model with ``predict`` (Keras, an MLflow model):
+    classifiers answer through ``predict_proba`` when they have it. The task is scikit-learn's tag
+    (or ``_estimator_type``, or ``classes_``: a classifier); without one it is inferred from the
+    answer, as for a callable."""
 
     def __init__(self, estimator: Any, **kwargs: Any) -> None:
         if not hasattr(estimator, "predict"):
             raise TypeError(f"{type(estimator).__name__} has no predict method")
-        is_classifier = getattr(estimator, "_estimator_type", None) == "classifier" or hasattr(estimator, "classes_")
-        try:
-            from sklearn.base import is_classifier as _is_clf
-
-            is_classifier = is_classifier or _is_clf(estimator)
-        except Exception:  # an estimator-like object that sklearn's tags cannot read
-            pass
+        kind = _estimator_kind(estimator)
         classes = getattr(estimator, "classes_", None)
         if isinstance(classes, list) and classes and all(np.ndim(c) == 1 for c in classes):
             # A multi-output classifier (trees, k-NN, MultiOutputClassifier): one class array per output.
@@ -31,12 +28,13 @@ class SklearnTeacher(Teacher):
                                "outputs); symdistill distils one output at a time: fit a classifier per output, "
                                "or pass lambda X: est.predict(X)[:, 0]")
         if kwargs.get("task") is None:  # task=None (as distill passes it) means "tell from the estimator"
-            kwargs["task"] = "classification" if is_classifier else "regression"
+            kwargs["task"] = {"classifier": "classification", "regressor": "regression"}.get(kind)
         if kwargs["task"] == "classification" and kwargs.get("classes") is None and hasattr(estimator, "classes_"):
             kwargs["classes"] = np.asarray(estimator.classes_)
         super().__init__(**kwargs)
         self.estimator = estimator
-        self.name = f"sklearn {type(estimator).__name__}"
+        self.name = f"{'sklearn' if kind else 'model'} {type(estimator).__name__}"
+        # A model without tags is asked through predict: its answer tells the task.
         self._use_proba = self.task == "classification" and hasattr(estimator, "predict_proba")
         self._output_kind = "proba" if self._use_proba else None
 
@@ -60,6 +58,20 @@ class SklearnTeacher(Teacher):
         return (f"; column {name!r}{others} has values its {encoder} was not fitted on (e.g. {value!r}): symdistill "
                 "asks about new values of the columns it reads as numbers, so declare columns of category codes "
                 f"categorical (categorical={names!r}{cli})")
+
+
+def _estimator_kind(estimator: Any) -> str | None:
+    """"classifier", "regressor", or None for a model without scikit-learn's tags."""
+    if getattr(estimator, "_estimator_type", None) == "classifier" or hasattr(estimator, "classes_"):
+        return "classifier"
+    if getattr(estimator, "_estimator_type", None) == "regressor":
+        return "regressor"
+    try:
+        from sklearn.base import is_classifier, is_regressor
+
+        return "classifier" if is_classifier(estimator) else "regressor" if is_regressor(estimator) else None
+    except Exception:  # a model that is no scikit-learn estimator: its tags cannot be read
+        return None
 
 
 def _encoders(estimator: Any, columns: list[Any] | None) -> Iterator[tuple[Any, list[Any]]]:
