@@ -4,6 +4,7 @@ exception from deep inside, and never a silently wrong model."""
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -377,3 +378,11 @@ def test_output_for_a_scikit_learn_estimator_is_named():
     with pytest.raises(TypeError, match="output= is only for .*detected as a scikit-learn estimator"):
         sd.as_teacher(clf, output="labels")
     assert sd.as_teacher(clf, output=None).predict(X[:3]).shape == (3,)
+
+
+@pytest.mark.parametrize("dtype", ["datetime64[D]", "timedelta64[s]"])
+def test_dates_and_time_spans_as_answers_are_refused(X, dtype):
+    """They were read as their counts (days since 1970: class 18262), silently."""
+    with pytest.raises(TeacherError, match=rf"returned dates or time spans \(dtype {re.escape(dtype)}\); expected "
+                                           "labels, probabilities, logits or values: convert them"):
+        sd.as_teacher(lambda X: np.where(X[:, 0] > 0.5, 18262, 18263).astype(dtype)).predict(X)

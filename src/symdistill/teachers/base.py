@@ -222,6 +222,10 @@ class Teacher:
         if out.dtype.kind == "c":
             raise TeacherError(f"{self.name} returned complex numbers (dtype {out.dtype}); expected real "
                                "probabilities, logits, labels or values")
+        if out.dtype.kind in "mM":  # NumPy casts them to numbers: day 18262 would be a class
+            raise TeacherError(f"{self.name} returned dates or time spans (dtype {out.dtype}); expected labels, "
+                               "probabilities, logits or values: convert them (to strings for labels, to numbers "
+                               "for values)")
         # Whole numbers are labels unless the teacher was declared a regressor (counts, prices in cents).
         is_labels = out.dtype.kind in "OUSb" or (out.dtype.kind in "iu" and out.ndim == 1 and self.task != "regression")
         if self._output_kind in (None, "labels") and is_labels:
