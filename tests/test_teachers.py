@@ -509,3 +509,18 @@ def test_a_model_with_predict_but_no_scikit_learn_tags_is_asked_like_a_callable(
     assert tree.classes.tolist() == ["no", "yes"] and sd.fidelity(tree, _PredictOnly(), X).value > 0.95
     with pytest.raises(TypeError, match="detected as a scikit-learn estimator .*which takes task=, classes="):
         sd.as_teacher(_PredictOnly(), device="cpu")
+
+
+def test_a_torch_module_answering_a_column_of_class_indices_is_a_classifier():
+    """(n, 1) class indices (argmax with keepdim=True) were read as regression values, the same
+    indices as (n,) as labels."""
+    torch = pytest.importorskip("torch")
+
+    class Column(torch.nn.Module):
+        def forward(self, x):
+            return torch.stack([x[:, 0], -x[:, 0]], dim=1).argmax(dim=1, keepdim=True)
+
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    t = sd.as_teacher(Column())
+    assert t.predict(X).tolist() == (X[:, 0] <= 0).astype(int).tolist() and t.task == "classification"
+    assert sd.distill(Column(), X, max_size=2, random_state=0, n_samples=500).classes.tolist() == [0, 1]

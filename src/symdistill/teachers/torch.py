@@ -24,8 +24,9 @@ def _torch():
 class TorchTeacher(Teacher):
     """A ``torch.nn.Module`` (or TorchScript module) used in eval mode under ``no_grad``, in batches.
 
-    Output width k >= 2 is read as class logits (or probabilities when rows sum to one); width 1 is
-    a regression value unless ``task="classification"``, then a logit (or probability) of class 1.
+    Output width k >= 2 is read as class logits (or probabilities when rows sum to one); a float
+    column (width 1) is a regression value unless ``task="classification"``, then a logit (or
+    probability) of class 1; whole-number and boolean outputs, one per row, are class labels.
     Rows are sent as ``dtype`` (one of :data:`DTYPES`; default: the module's parameters' type, else
     float32) on ``device`` (default: the module's).
     """
@@ -60,8 +61,8 @@ class TorchTeacher(Teacher):
         out = out.detach().to("cpu")
         if not out.is_floating_point():
             out = out.double()
-        if self.task is None and out.ndim == 2 and out.shape[1] == 1:
-            self.task = "regression"
+        elif self.task is None and out.ndim == 2 and out.shape[1] == 1:
+            self.task = "regression"  # a regression head; a column of class indices is labels
         return out
 
 
