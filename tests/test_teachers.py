@@ -524,3 +524,19 @@ def test_a_torch_module_answering_a_column_of_class_indices_is_a_classifier():
     t = sd.as_teacher(Column())
     assert t.predict(X).tolist() == (X[:, 0] <= 0).astype(int).tolist() and t.task == "classification"
     assert sd.distill(Column(), X, max_size=2, random_state=0, n_samples=500).classes.tolist() == [0, 1]
+
+
+def test_a_scikit_learn_classifiers_classes_declared_in_another_order():
+    """predict_proba's columns are in the order of classes_: classes=['yes', 'no'] for classes_
+    ['no', 'yes'] named each column the other class, and every prediction was the wrong one."""
+    from sklearn.linear_model import LogisticRegression
+
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    clf = LogisticRegression().fit(X, np.where(X[:, 0] > 0, "yes", "no"))
+    swapped = sd.as_teacher(clf, classes=["yes", "no"])
+    assert swapped.predict(X).tolist() == clf.predict(X).tolist()
+    assert np.allclose(swapped.predict_proba(X), clf.predict_proba(X)[:, ::-1])
+    renamed = sd.as_teacher(clf, classes=["negative", "positive"])  # other labels, in the order of classes_
+    assert renamed.predict(X).tolist() == np.where(clf.predict(X) == "yes", "positive", "negative").tolist()
+    with pytest.raises(TeacherError, match=r"classes \['no', 'maybe'\] are not its classes_ \['no', 'yes'\]"):
+        sd.as_teacher(clf, classes=["no", "maybe"])

@@ -37,10 +37,28 @@ class SklearnTeacher(Teacher):
         # A model without tags is asked through predict: its answer tells the task.
         self._use_proba = self.task == "classification" and hasattr(estimator, "predict_proba")
         self._output_kind = "proba" if self._use_proba else None
+        self._columns = self._proba_columns() if self._use_proba else None
+
+    def _proba_columns(self) -> np.ndarray | None:
+        """Where each declared class's probability is among predict_proba's columns (the order of
+        ``classes_``), when the declared classes are ``classes_`` in another order; None when the
+        columns are read as they are (the same order, or other labels naming them in order)."""
+        own = getattr(self.estimator, "classes_", None)
+        if own is None or self.classes_ is None:
+            return None
+        own_keys = [_plain(c) for c in own]
+        declared = [_plain(c) for c in self.classes_]
+        if declared == own_keys or not set(declared) & set(own_keys):
+            return None
+        if len(declared) != len(own_keys) or not all(c in own_keys for c in declared):
+            raise TeacherError(f"{self.name}: classes {declared} are not its classes_ {own_keys}; declare them in any "
+                               "order, or other labels for all of them in the order of classes_")
+        return np.asarray([own_keys.index(c) for c in declared])
 
     def _forward(self, X: Any) -> Any:
         if self._use_proba:
-            return self.estimator.predict_proba(X)
+            proba = self.estimator.predict_proba(X)
+            return proba if self._columns is None else np.asarray(proba)[:, self._columns]
         return self.estimator.predict(X)
 
     def _hint(self, exc: Exception, X: Any) -> str:
