@@ -540,3 +540,10 @@ def test_a_scikit_learn_classifiers_classes_declared_in_another_order():
     assert renamed.predict(X).tolist() == np.where(clf.predict(X) == "yes", "positive", "negative").tolist()
     with pytest.raises(TeacherError, match=r"classes \['no', 'maybe'\] are not its classes_ \['no', 'yes'\]"):
         sd.as_teacher(clf, classes=["no", "maybe"])
+
+
+def test_a_caching_teacher_takes_a_list_of_rows_as_one_without_the_cache_does():
+    """'only integer scalar arrays can be converted to a scalar index' (a TypeError from NumPy)."""
+    f = lambda X: (np.asarray(X)[:, 0] > 1).astype(int)  # noqa: E731
+    rows = [[1.0], [2.0], [1.0]]
+    assert sd.as_teacher(f, cache=True).predict(rows).tolist() == sd.as_teacher(f).predict(rows).tolist() == [0, 1, 0]

@@ -396,6 +396,8 @@ def _n_rows(X: Any) -> int:
 def _take(X: Any, idx: Any) -> Any:
     if hasattr(X, "iloc"):
         return X.iloc[idx]
+    if isinstance(X, (list, tuple)) and not isinstance(idx, slice):  # rows picked out (the cache's new ones)
+        return [X[i] for i in idx]
     return X[idx]
 
 
