@@ -7,6 +7,7 @@ gains or loses a block without this file knowing what it needs, fails the test.
 
 from __future__ import annotations
 
+import itertools
 import re
 import warnings
 from pathlib import Path
@@ -127,6 +128,7 @@ def test_every_python_block_of_the_readme_runs(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)  # the export and report examples write files
     makers = {"tabular": _tabular, "concepts": _concepts, "sequence": _sequence}
     spaces: dict[str, dict] = {}
+    printed: dict[str, str] = {}
     for block, kind in zip(blocks, kinds):
         if kind not in spaces:
             spaces[kind] = {"sd": sd, **makers[kind]()}
@@ -137,10 +139,40 @@ def test_every_python_block_of_the_readme_runs(tmp_path, monkeypatch, capsys):
             except Exception as e:
                 raise AssertionError(f"README example failed: {block.splitlines()[0]!r}: "
                                      f"{type(e).__name__}: {e}") from e
+        printed[block] = capsys.readouterr().out
     tab = spaces["tabular"]
     # What the examples claim of their results, checked on what they made.
     assert isinstance(tab["tree"], Tree) and tab["rules"].size <= 8 and tab["lin"].size <= 5
     assert sd.load("tree.json") == tab["tree"]  # saved, and left as it was by verify and refine
     assert (tmp_path / "report.html").is_file() and (tmp_path / "model.c").is_file()
     assert spaces["sequence"]["dfa"].size <= 50
-    assert "ELSE" in capsys.readouterr().out  # the rule set printed as a decision list
+    # The printouts the README shows are in the form print() gives now, header and default included.
+    shown = {"rules": _example("print(rules)"), "lin": _example("print(lin)")}
+    for name, (block, lines) in shown.items():
+        out = printed[block].splitlines()
+        for pattern, readme_line, out_line in PRINTOUT_SHAPES[name](lines, out):
+            assert re.fullmatch(pattern, readme_line), f"README's {name} printout: {readme_line!r} is not {pattern}"
+            assert re.fullmatch(pattern, out_line), f"print({name}) gives {out_line!r}, not {pattern}"
+
+
+# The lines of a printout, by position, and the form both the README's and the real line must have.
+_RULE_TAIL = r" +\(coverage (<1|\d+)%, teacher agreement (>99|\d+)%\)"
+PRINTOUT_SHAPES = {
+    "rules": lambda shown, out: [
+        (r"RuleSet \(classification, \d+ rules?, \d+ literals?\)", shown[0], out[0]),
+        (r"IF .+ THEN \S+" + _RULE_TAIL, shown[1], out[1]),
+        (r"ELSE \S+" + _RULE_TAIL, shown[-1], out[-1])],
+    "lin": lambda shown, out: [
+        (r"LinearModel \(classification, logistic link, \d+ non-zero weights?\)", shown[0], out[0]),
+        (r"score = .+", shown[1], out[1]),
+        (r"P\(\w+\) = sigmoid\(score\)", shown[2], out[2])],
+}
+
+
+def _example(statement: str) -> tuple[str, list[str]]:
+    """The README block holding ``statement`` and the printout its comments show right after it."""
+    block = next(b for b in python_blocks() if statement in b)
+    after = block.split(statement, 1)[1].splitlines()[1:]
+    shown = [line[2:] for line in itertools.takewhile(lambda line: line.startswith("# "), after)]
+    assert shown, f"README shows no printout after {statement}"
+    return block, shown
