@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 import symdistill as sd
 from symdistill.report.build import Report
 
@@ -20,3 +22,16 @@ def test_report_repr_is_a_summary_not_megabytes_of_html():
     text = repr(report)
     assert len(text) < 200
     assert "tree size 8" in text and "1 figures" in text and "1,600,000 characters of HTML" in text
+
+
+def test_the_no_verdict_error_is_caught_from_the_top_level():
+    # sd.verify is the function, so the README's symdistill.verify.RoundingAmbiguity was an AttributeError
+    # ('function' object has no attribute) when written after `import symdistill as sd`.
+    from symdistill.domain import Domain, Feature
+    from symdistill.models.linear import LinearModel
+
+    m = LinearModel(Domain((Feature("x", "numeric", 0.0, 1.0),)), "regression", None, terms=[0], coef=[1e-20],
+                    intercept=1.0)  # depends on x exactly, never in floating point: no verdict
+    with pytest.raises(sd.RoundingAmbiguity, match="exact arithmetic"):
+        sd.verify(m, sd.invariant("x"), backend="direct")
+    assert issubclass(sd.RoundingAmbiguity, RuntimeError) and "RoundingAmbiguity" in sd.__all__

@@ -21,8 +21,8 @@ from .report import report
 from .models import load
 from .models.automata import DFA, MooreMachine
 from .teachers import as_teacher
-from .verify import (always_accepts, always_outputs, equivalent, included_in, invariant, monotonic, never_accepts,
-                     never_outputs, output_range, refine, robust, verify)
+from .verify import (RoundingAmbiguity, always_accepts, always_outputs, equivalent, included_in, invariant, monotonic,
+                     never_accepts, never_outputs, output_range, refine, robust, verify)
 
 __all__ = [
     "__version__",
@@ -43,6 +43,7 @@ __all__ = [
     "DataError",
     "ModelFormatError",
     "TeacherError",
+    "RoundingAmbiguity",
     "verify",
     "refine",
     "monotonic",
