@@ -146,6 +146,13 @@ def test_every_python_block_of_the_readme_runs(tmp_path, monkeypatch, capsys):
     assert sd.load("tree.json") == tab["tree"]  # saved, and left as it was by verify and refine
     assert (tmp_path / "report.html").is_file() and (tmp_path / "model.c").is_file()
     assert spaces["sequence"]["dfa"].size <= 50
+    # Quick start's fidelity comment, the teacher check's statuses and the refinement record's fields.
+    score = r"fidelity \d\.\d{4} \[\d\.\d{4}, \d\.\d{4}\] \(n=\d+\)"
+    assert re.search(r"# " + score + ":", python_blocks()[0]), "Quick start no longer shows a fidelity printout"
+    assert re.fullmatch(score, str(sd.fidelity(tab["tree"], tab["net"], tab["X_test"])))
+    assert tab["v"].teacher.status in ("teacher violation", "artefact")
+    assert {"rounds", "query_rows_added", "holds", "fidelity_before", "fidelity_after"} <= set(
+        tab["better"].meta["refinement"])
     # The printouts the README shows are in the form print() gives now, header and default included.
     shown = {"rules": _example("print(rules)"), "lin": _example("print(lin)")}
     for name, (block, lines) in shown.items():
