@@ -153,9 +153,14 @@ def test_every_python_block_of_the_readme_runs(tmp_path, monkeypatch, capsys):
     assert tab["v"].teacher.status in ("teacher violation", "artefact")
     assert {"rounds", "query_rows_added", "holds", "fidelity_before", "fidelity_after"} <= set(
         tab["better"].meta["refinement"])
+    # The frontier table's columns, as the comment after print(front.table()) lists them.
+    block, _ = _example("print(front.table())")
+    listed = block.split("print(front.table())", 1)[1].split("# ", 1)[1].splitlines()[0].split(", ")
+    assert re.split(r"  +", str(tab["front"].table()).splitlines()[0].strip()) == listed
     # The printouts the README shows are in the form print() gives now, header and default included.
     shown = {"rules": _example("print(rules)"), "lin": _example("print(lin)")}
     for name, (block, lines) in shown.items():
+        assert lines, f"README shows no printout after print({name})"
         out = printed[block].splitlines()
         for pattern, readme_line, out_line in PRINTOUT_SHAPES[name](lines, out):
             assert re.fullmatch(pattern, readme_line), f"README's {name} printout: {readme_line!r} is not {pattern}"
@@ -181,5 +186,4 @@ def _example(statement: str) -> tuple[str, list[str]]:
     block = next(b for b in python_blocks() if statement in b)
     after = block.split(statement, 1)[1].splitlines()[1:]
     shown = [line[2:] for line in itertools.takewhile(lambda line: line.startswith("# "), after)]
-    assert shown, f"README shows no printout after {statement}"
     return block, shown
