@@ -201,7 +201,9 @@ def test_sklearn_classifier_fitted_on_one_class_gives_a_constant_model():
     for form in ("tree", "rules"):
         model = sd.distill(clf, X, form=form, max_size=4, random_state=0, n_samples=600)
         assert set(model.predict(X)) == {"only"}
-    with pytest.raises(sd.TeacherError, match="single class"):  # a linear classifier needs two
+    # A linear classifier needs two: the refusal names the class and the forms that take it (it
+    # told the user to pass classes=[...], which a model fitted on one class cannot use).
+    with pytest.raises(sd.TeacherError, match="single class, 'only', on every row asked.*form='tree' or 'rules'"):
         sd.distill(clf, X, form="linear", max_size=2, random_state=0, n_samples=600)
 
 

@@ -39,6 +39,7 @@ from sklearn.linear_model import lars_path
 from .._errors import TeacherError
 from .._progress import progress_bar
 from .._scale import mean_std, value_unit
+from ..domain import _plain
 from ..models.linear import LinearModel, Term
 from ..sampling import RegionSampler
 from ..teachers.oracle import Answer, Oracle
@@ -136,8 +137,10 @@ class LinearLearner(Learner):
         Z, answer = self.augment(oracle, Z, answer, sampler)
         classify = oracle.is_classifier
         if classify and answer.proba.shape[1] < 2:
-            raise TeacherError(f"{oracle.teacher.name} answered with a single class; a linear classifier "
-                               "needs at least 2 classes (pass classes=[...] to as_teacher)")
+            raise TeacherError(f"{oracle.teacher.name} answered with a single class, {_plain(oracle.classes[0])!r}, on every "
+                               "row asked; a linear classifier needs at least 2 classes (form='tree' or 'rules' gives "
+                               "the constant model; a callable whose other classes these rows never reach can name "
+                               "them: as_teacher(f, classes=[...]))")
         if not classify and len(answer.values) and np.all(answer.values == answer.values[0]):
             # The teacher answers one value everywhere: the model is that value. Left to the fits,
             # sums of a repeated value round (0.1s): the rounding read as signal, giving weights of
