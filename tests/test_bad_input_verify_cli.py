@@ -177,8 +177,9 @@ def test_large_finite_numbers_still_work(tree: Any) -> None:
     "(" * 100_000,
 ])
 def test_deep_nesting_is_a_syntax_error(text: str) -> None:
-    with pytest.raises(ConstraintSyntaxError, match="nested too deeply"):
+    with pytest.raises(ConstraintSyntaxError, match="nested too deeply") as info:
         parse(text)
+    assert type(info.value) is ConstraintSyntaxError  # not the parser's private subclass (_TooDeep)
 
 
 def test_nesting_within_the_limit_and_long_flat_chains_work(tree: Any) -> None:

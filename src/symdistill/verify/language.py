@@ -506,4 +506,7 @@ def parse(text: str) -> Node:
     >>> parse("sex in {'F', 'M'} and not (x1 + 2 * x2 >= 3)")  # doctest: +ELLIPSIS
     And(items=(Member(expr=Name(name='sex'), values=(String(value='F'), String(value='M')), ...
     """
-    return _Parser(text).parse()
+    try:
+        return _Parser(text).parse()
+    except _TooDeep as e:  # the user sees the public class, not the parser's private marker
+        raise ConstraintSyntaxError(e.message, e.text, e.position) from None
