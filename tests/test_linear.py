@@ -581,3 +581,15 @@ def test_the_printed_formula_computes_the_model_on_offset_features():
     short = LinearModel(dom, "regression", None, terms=[Term.numeric(1)], coef=[[0.123456789]], intercept=[0.5],
                         link="identity")
     assert short.formula() == "0.1235*x1 + 0.5"
+
+
+def test_a_class_label_with_a_line_break_prints_on_its_line():
+    """A label holding a newline was printed raw: 'P(yes' and '-> no) = sigmoid(score)' on two
+    lines, and a softmax row's 'score[yes' split from its formula."""
+    dom = Domain.from_data(np.array([[0.0, 0.0], [2.0, 3.0]]))
+    two = LinearModel(dom, "classification", np.array(["ok", "yes\n-> no"]), terms=[0], coef=[2.0], intercept=-1.0)
+    assert str(two).splitlines()[1:] == ["score = 2*x0 - 1", "P(yes\\n-> no) = sigmoid(score)"]
+    three = LinearModel(dom, "classification", np.array(["a", "b\nP(x)=1", "c"]), terms=[0, 1],
+                        coef=[[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]], intercept=[0.0, 0.0, 0.5])
+    assert str(three).splitlines()[1:] == ["score[a] = x0", "score[b\\nP(x)=1] = x1", "score[c] = 0.5",
+                                           "P(class) = softmax(score)[class]"]

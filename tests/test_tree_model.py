@@ -125,3 +125,13 @@ def test_value_holding_counts_gives_probabilities_and_shares():
     assert (t.classes[proba.argmax(axis=1)] == t.predict(np.array([[0.0], [1.0]]))).all()
     assert "agreement 80%" in str(t) and "agreement 50%" in str(t)
     assert t.to_json() == sd.load(t.to_json()).to_json()
+
+
+def test_a_class_label_with_a_line_break_prints_on_its_leafs_line():
+    """A label holding a newline was printed raw, so a leaf '-> yes' was followed by a forged line
+    '-> no  (agreement 100%, ...)' that is no leaf of the tree."""
+    t = small_tree()
+    t.classes = np.array(["low", "yes\n-> no"])
+    lines = str(t).splitlines()
+    assert len(lines) == 8
+    assert lines[-1] == "        -> yes\\n-> no  (agreement 90%)"

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .._errors import ModelFormatError
-from ..domain import Domain
+from ..domain import Domain, escape_unprintable
 
 FORMAT = "symdistill"
 FORMAT_VERSION = 1
@@ -271,6 +271,16 @@ def labels_to_json(classes: np.ndarray | None) -> list | None:
     if classes is None:
         return None
     return [c.item() if isinstance(c, np.generic) else c for c in classes]
+
+
+def label_text(label: Any) -> str:
+    """A class label as printouts write it: its ``str``, with characters that do not print escaped
+    (``\\n``), so a label holding a newline stays on its line and cannot forge another.
+
+    >>> print(label_text("yes\\n-> no"), label_text(1))
+    yes\\n-> no 1
+    """
+    return escape_unprintable(str(label))
 
 
 def labels_from_json(values: list | None, *, mixed: bool = False) -> np.ndarray | None:

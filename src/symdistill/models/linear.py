@@ -48,8 +48,8 @@ import numpy as np
 
 from .._errors import ModelFormatError
 from ..domain import Domain, escape_unprintable, is_bare_word
-from .base import (SymbolicModel, check_distinct_labels, domain_from_json, labels_from_json, labels_to_json,
-                   register_model, require)
+from .base import (SymbolicModel, check_distinct_labels, domain_from_json, label_text, labels_from_json,
+                   labels_to_json, register_model, require)
 
 LINKS = ("identity", "logistic", "softmax")
 
@@ -517,8 +517,8 @@ class LinearModel(SymbolicModel):
         if self.link == "identity":
             return f"{head}\nvalue = {self.formula()}"
         if self.link == "logistic":
-            return f"{head}\nscore = {self.formula()}\nP({self.classes[1]}) = sigmoid(score)"
-        lines = [head] + [f"score[{c}] = {self.formula(r)}" for r, c in enumerate(self.classes)]
+            return f"{head}\nscore = {self.formula()}\nP({label_text(self.classes[1])}) = sigmoid(score)"
+        lines = [head] + [f"score[{label_text(c)}] = {self.formula(r)}" for r, c in enumerate(self.classes)]
         lines.append("P(class) = softmax(score)[class]")
         return "\n".join(lines)
 

@@ -21,9 +21,9 @@ from typing import Any, Callable, Iterable, Iterator
 import numpy as np
 
 from .._errors import ModelFormatError
-from ..domain import Domain, escape_unprintable, number_text
-from .base import (SymbolicModel, check_distinct_labels, domain_from_json, labels_from_json, labels_to_json,
-                   register_model, require)
+from ..domain import Domain, number_text
+from .base import (SymbolicModel, check_distinct_labels, domain_from_json, label_text, labels_from_json,
+                   labels_to_json, register_model, require)
 from .region import Box
 
 NUMERIC_OPS = ("<=", ">")
@@ -539,7 +539,7 @@ class RuleSet(SymbolicModel):
             values = [float(r.prediction) for r in self.rules] + [float(self.default.prediction)]
             then = number_text(float(rule.prediction), max(values) - min(values))
         else:
-            then = escape_unprintable(str(self._label(rule.prediction)))  # one line per rule
+            then = label_text(self._label(rule.prediction))
         if not rule.conditions:
             return f"{then}{tail}"
         return f"{' AND '.join(c.describe(self.domain) for c in rule.conditions)} THEN {then}{tail}"

@@ -13,8 +13,8 @@ import numpy as np
 
 from .._errors import ModelFormatError
 from ..domain import Domain, number_text
-from .base import (SymbolicModel, _short, check_distinct_labels, domain_from_json, labels_from_json, labels_to_json,
-                   register_model, require)
+from .base import (SymbolicModel, _short, check_distinct_labels, domain_from_json, label_text, labels_from_json,
+                   labels_to_json, register_model, require)
 from .region import Box
 
 
@@ -264,7 +264,7 @@ class Tree(SymbolicModel):
             spread = float(np.ptp(self.value[leaves, 0])) if leaves.any() else 0.0
             return f"{number_text(self.value[i, 0], spread)}{'  (' + share[2:] + ')' if share else ''}"
         c = self.leaf_class[i]
-        return f"{self.classes[c]}  (agreement {100 * _shares(self.value[i:i + 1])[0, c]:.0f}%{share})"
+        return f"{label_text(self.classes[c])}  (agreement {100 * _shares(self.value[i:i + 1])[0, c]:.0f}%{share})"
 
     def __str__(self) -> str:
         lines: list[str] = []
