@@ -591,3 +591,22 @@ def test_linear_weight_chart_of_features_near_1e200_shows_finite_bars() -> None:
     assert np.all(np.isfinite(shown))
     assert shown == pytest.approx(sorted([2.0 * (X[:, 0] / 1e200).std(), X[:, 1].std()]), rel=1e-2)
     assert _non_blank(png_bytes(fig))
+
+
+def test_drawn_shares_of_a_rare_rule_or_a_nearly_exact_leaf_do_not_read_0_or_100_percent() -> None:
+    """The rule table and the tree diagram rounded shares to whole percents: a rule covering 0.3% of
+    rows read '0%' and one the teacher agrees with on 99.6% '100%', where the printouts say '<1%'
+    and '>99%'. A label holding a newline is drawn escaped, as the printouts write it."""
+    from symdistill.models import Condition, Rule, RuleSet, Tree
+
+    dom = sd.Domain.from_data(np.array([[0.0], [10.0]]), feature_names=["age"])
+    rules = RuleSet(dom, "classification", np.array(["yes\nno", "ok"]),
+                    [Rule((Condition(0, ">", 9.5),), 0, coverage=0.003, agreement=0.996)],
+                    Rule((), 1, coverage=0.997, agreement=1.0))
+    texts = [t.get_text() for t in draw_model(rules).axes[0].texts]
+    assert texts[5:] == ["1", "age > 9.5", "yes\\nno", "<1%", ">99%", "else", "otherwise", "ok", ">99%", "100%"]
+    tree = Tree(dom, "classification", np.array(["low", "high\nlow"]), children_left=[1, -1, -1],
+                children_right=[2, -1, -1], feature=[0, -1, -1], threshold=[5.0, 0, 0],
+                value=[[0.5, 0.5], [0.996, 0.004], [0.0, 1.0]])
+    texts = [t.get_text() for t in draw_model(tree).axes[0].texts]
+    assert "low\n>99% agree" in texts and "high\\nlow\n100% agree" in texts

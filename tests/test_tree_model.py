@@ -135,3 +135,14 @@ def test_a_class_label_with_a_line_break_prints_on_its_leafs_line():
     lines = str(t).splitlines()
     assert len(lines) == 8
     assert lines[-1] == "        -> yes\\n-> no  (agreement 90%)"
+
+
+def test_a_rare_leaf_or_a_nearly_exact_one_does_not_print_0_or_100_percent():
+    """Shares were rounded to whole percents: a leaf holding 0.3% of the queries printed '0% of
+    queries' and one the teacher agrees with on 99.6% of its rows 'agreement 100%'."""
+    dom = Domain.from_data(np.array([[0.0], [10.0]]), feature_names=["age"])
+    t = Tree(dom, "classification", np.array(["low", "high"]), children_left=[1, -1, -1],
+             children_right=[2, -1, -1], feature=[0, -1, -1], threshold=[5.0, 0, 0],
+             value=[[0.5, 0.5], [0.996, 0.004], [0.0, 1.0]], n_samples=[1000, 997, 3])
+    assert str(t).splitlines()[2::2] == ["    -> low  (agreement >99%, >99% of queries)",
+                                         "    -> high  (agreement 100%, <1% of queries)"]

@@ -20,6 +20,7 @@ from ..domain import Domain, escape_unprintable
 
 FORMAT = "symdistill"
 FORMAT_VERSION = 1
+_ROUNDING = 1e-9  # shares this close to 0 or 1 are the rounding of weights summed in two orders
 
 _REGISTRY: dict[str, type[SymbolicModel]] = {}
 
@@ -281,6 +282,23 @@ def label_text(label: Any) -> str:
     yes\\n-> no 1
     """
     return escape_unprintable(str(label))
+
+
+def percent_text(share: float) -> str:
+    """A share as a whole percentage, except that one strictly between 0 and 1 (or 99 and 100)
+    percent does not read as 0% (or 100%): a rule or leaf deciding a rare region is not idle, and one
+    the teacher disagrees with on a few rows is not exact. Shares within 1e-9 of 0 or 1 are rounding
+    (a share of weights summed in two orders, as the learner's 0.9999999999999737) and read as such.
+
+    >>> [percent_text(s) for s in (0.31, 0.0027, 0.9961, 1.0, 0.9999999999999737)]
+    ['31%', '<1%', '>99%', '100%', '100%']
+    """
+    text = f"{100 * share:.0f}%"
+    if text == "0%" and share > _ROUNDING:
+        return "<1%"
+    if text == "100%" and share < 1 - _ROUNDING:
+        return ">99%"
+    return text
 
 
 def labels_from_json(values: list | None, *, mixed: bool = False) -> np.ndarray | None:

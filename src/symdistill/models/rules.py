@@ -22,14 +22,13 @@ import numpy as np
 
 from .._errors import ModelFormatError
 from ..domain import Domain, number_text
-from .base import (SymbolicModel, check_distinct_labels, domain_from_json, label_text, labels_from_json,
-                   labels_to_json, register_model, require)
+from .base import (_ROUNDING, SymbolicModel, check_distinct_labels, domain_from_json, label_text, labels_from_json,
+                   labels_to_json, percent_text, register_model, require)
 from .region import Box
 
 NUMERIC_OPS = ("<=", ">")
 CATEGORICAL_OPS = ("in", "not in")
 OPS = NUMERIC_OPS + CATEGORICAL_OPS
-_ROUNDING = 1e-9  # shares this close to 0 or 1 are the rounding of weights summed in two orders
 
 
 @dataclass(frozen=True)
@@ -529,9 +528,9 @@ class RuleSet(SymbolicModel):
         """``a > 1 AND b <= 2 THEN yes   (coverage .., teacher agreement ..)`` without the keyword."""
         stats = []
         if rule.coverage is not None:
-            stats.append(f"coverage {_percent(rule.coverage)}")
+            stats.append(f"coverage {percent_text(rule.coverage)}")
         if rule.agreement is not None:
-            stats.append(f"teacher agreement {_percent(rule.agreement)}")
+            stats.append(f"teacher agreement {percent_text(rule.agreement)}")
         if rule.error is not None:
             stats.append(f"mean abs. error {_fmt(rule.error)}")
         tail = f"   ({', '.join(stats)})" if stats else ""
@@ -611,23 +610,6 @@ def box_conditions(box: Box, domain: Domain) -> tuple[Condition, ...]:
         if np.isfinite(box.hi[j]):
             out.append(Condition(j, "<=", float(box.hi[j])))
     return tuple(out)
-
-
-def _percent(share: float) -> str:
-    """A share as a whole percentage, except that one strictly between 0 and 1 (or 99 and 100)
-    percent does not read as 0% (or 100%): a rule deciding a rare region is not idle, and one the
-    teacher disagrees with on a few rows is not exact. Shares within 1e-9 of 0 or 1 are rounding
-    (a share of weights summed in two orders, as the learner's 0.9999999999999737) and read as such.
-
-    >>> _percent(0.31), _percent(0.0027), _percent(0.9961), _percent(1.0), _percent(0.9999999999999737)
-    ('31%', '<1%', '>99%', '100%', '100%')
-    """
-    text = f"{100 * share:.0f}%"
-    if text == "0%" and share > _ROUNDING:
-        return "<1%"
-    if text == "100%" and share < 1 - _ROUNDING:
-        return ">99%"
-    return text
 
 
 def _fmt(x: float) -> str:

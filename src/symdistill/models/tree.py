@@ -14,7 +14,7 @@ import numpy as np
 from .._errors import ModelFormatError
 from ..domain import Domain, number_text
 from .base import (SymbolicModel, _short, check_distinct_labels, domain_from_json, label_text, labels_from_json,
-                   labels_to_json, register_model, require)
+                   labels_to_json, percent_text, register_model, require)
 from .region import Box
 
 
@@ -258,13 +258,13 @@ class Tree(SymbolicModel):
 
     def leaf_text(self, i: int) -> str:
         total = max(int(self.n_samples[0]), 1)
-        share = f", {100 * self.n_samples[i] / total:.0f}% of queries" if self.n_samples[0] else ""
+        share = f", {percent_text(self.n_samples[i] / total)} of queries" if self.n_samples[0] else ""
         if self.task == "regression":
             leaves = self.children_left < 0
             spread = float(np.ptp(self.value[leaves, 0])) if leaves.any() else 0.0
             return f"{number_text(self.value[i, 0], spread)}{'  (' + share[2:] + ')' if share else ''}"
         c = self.leaf_class[i]
-        return f"{label_text(self.classes[c])}  (agreement {100 * _shares(self.value[i:i + 1])[0, c]:.0f}%{share})"
+        return f"{label_text(self.classes[c])}  (agreement {percent_text(_shares(self.value[i:i + 1])[0, c])}{share})"
 
     def __str__(self) -> str:
         lines: list[str] = []

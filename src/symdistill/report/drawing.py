@@ -13,6 +13,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .._scale import mean_std
+from ..models.base import label_text, percent_text
 from ._mpl import colour, new_figure
 
 __all__ = ["DRAWERS", "draw_model", "draw_tree", "draw_rules", "draw_linear", "draw_automaton"]
@@ -109,7 +110,7 @@ def _leaf_label(tree: Any, i: int) -> tuple[str, str]:
     if tree.task == "regression":
         return f"{tree.value[i, 0]:.4g}", "#e8eef7"
     c = int(tree.leaf_class[i])
-    return f"{tree.classes[c]}\n{100 * tree.class_shares[i, c]:.0f}% agree", _tint(colour(c))
+    return f"{label_text(tree.classes[c])}\n{percent_text(tree.class_shares[i, c])} agree", _tint(colour(c))
 
 
 def _tint(hex_colour: str, amount: float = 0.65) -> tuple[float, float, float]:
@@ -128,9 +129,9 @@ def draw_rules(rules: Any, X: Any = None, *, width: int = 70) -> Any:
         if rules.task == "regression":
             then = f"{float(rule.prediction):.4g}"
         else:
-            then = str(rules.classes[int(rule.prediction)])
-        cov = "" if rule.coverage is None else f"{100 * rule.coverage:.0f}%"
-        agr = "" if rule.agreement is None else f"{100 * rule.agreement:.0f}%"
+            then = label_text(rules.classes[int(rule.prediction)])
+        cov = "" if rule.coverage is None else percent_text(rule.coverage)
+        agr = "" if rule.agreement is None else percent_text(rule.agreement)
         rows.append(("else" if is_default else str(k + 1), textwrap.wrap(cond, width) or [""], then, cov, agr,
                      None if rules.task == "regression" else int(rule.prediction)))
     n_lines = sum(len(r[1]) for r in rows) + 1.5
