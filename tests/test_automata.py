@@ -1058,3 +1058,15 @@ def test_a_callable_sequence_teacher_may_answer_with_a_torch_tensor():
         sd.as_sequence_teacher(lambda ws: torch.ones(len(ws), 2), alphabet="ab").predict(["", "a"])
     with pytest.raises(TeacherError, match="not scores"):
         sd.as_sequence_teacher(lambda ws: torch.full((len(ws),), 0.25), alphabet="ab").predict(["", "a"])
+
+
+def test_numpy_numbers_are_numbers_for_epsilon_delta_and_time_budget():
+    """epsilon=np.float32(0.1) and time_budget=np.float32(30) were refused ('must be a number in
+    (0, 1), got np.float32(0.1)'); booleans stay refused."""
+    teacher = sd.as_sequence_teacher(lambda ws: [w.count("1") % 2 == 0 for w in ws], alphabet=["0", "1"])
+    dfa = sd.distill_automaton(teacher, max_states=4, random_state=0, epsilon=np.float32(0.1),
+                               delta=np.float32(0.05), time_budget=np.float32(30))
+    assert dfa.equivalent(sd.DFA.from_regex("(0|10*1)*", "01"))
+    for name in ("epsilon", "delta", "time_budget"):
+        with pytest.raises(ValueError, match=f"{name} must be"):
+            sd.distill_automaton(teacher, max_states=4, **{name: np.bool_(True)})

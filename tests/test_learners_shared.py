@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import symdistill as sd
+from symdistill.api import make_learner
 from symdistill.learners import registered_learners
 
 LEARNERS = sorted(registered_learners())
@@ -48,3 +49,18 @@ def test_unknown_form_and_method():
         sd.distill(lambda X: X[:, 0] > 0, X, form="forest")
     with pytest.raises(ValueError, match="no method 'magic'"):
         sd.distill(lambda X: X[:, 0] > 0, X, form="tree", method="magic")
+
+
+@pytest.mark.parametrize("form, name, value", [
+    ("rules", "min_gain", np.float32(0.01)), ("tree", "sampler_bandwidth", np.int64(1)),
+    ("linear", "max_design_gib", np.int64(1)), ("linear", "validation_fraction", np.float32(0.25))])
+def test_numpy_numbers_are_numbers_and_booleans_are_not(form, name, value):
+    """min_gain=np.float32(0.01) was refused ('must be a number in [0, 1), got np.float32(0.01)'), as
+    were NumPy integers for options taking any positive number; booleans stay refused."""
+    X = np.random.default_rng(0).uniform(size=(200, 2))
+    model = sd.distill(lambda X: (X[:, 0] > 0.5).astype(int), X, form=form, max_size=2, n_samples=400,
+                       random_state=0, **{name: value})
+    assert np.mean(model.predict(X) == (X[:, 0] > 0.5)) > 0.9
+    for bad in (True, np.bool_(True)):
+        with pytest.raises(ValueError, match=f"{name} must be"):
+            make_learner(form=form, **{name: bad})

@@ -47,7 +47,7 @@ from .._progress import progress_bar
 from .._words import Code, pad_codes
 from ..models.automata import DFA, MooreMachine, run_table
 from ..teachers.sequence import SequenceTeacher, TorchSequenceTeacher
-from .base import check_int, check_random_state
+from .base import check_int, check_random_state, is_real
 
 ORACLES = ("auto", "statistical", "whitebox", "both")
 OUTPUTS = ("auto", "dfa", "moore")
@@ -848,11 +848,9 @@ class AutomatonLearner:
             raise ValueError(f"output must be one of {OUTPUTS}, got {self.output!r}")
         for name in ("epsilon", "delta"):
             v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < 1:
+            if not is_real(v) or not 0 < v < 1:
                 raise ValueError(f"{name} must be a number in (0, 1), got {v!r}")
-        if self.time_budget is not None and (isinstance(self.time_budget, bool) or
-                                             not isinstance(self.time_budget, (int, float)) or
-                                             not 0 < self.time_budget < math.inf):
+        if self.time_budget is not None and (not is_real(self.time_budget) or not 0 < self.time_budget < math.inf):
             raise ValueError(f"time_budget must be a positive number of seconds or None, got {self.time_budget!r}")
         check_random_state(self.random_state)
         for name, value in (("oracle", self.oracle), ("strategy", self.strategy)):

@@ -84,7 +84,7 @@ class Learner:
         if self.sampler_kernel not in KERNELS:
             raise ValueError(f"sampler_kernel must be one of {KERNELS}, got {self.sampler_kernel!r}")
         bw = self.sampler_bandwidth
-        if isinstance(bw, bool) or not isinstance(bw, (int, float, np.floating)) or not 0 < bw < np.inf:
+        if not is_real(bw) or not 0 < bw < np.inf:
             raise ValueError(f"sampler_bandwidth must be a positive number, got {bw!r}")
 
     def fit(self, teacher: Any, X: Any, domain: Domain | None = None) -> Learner:
@@ -135,6 +135,16 @@ class Learner:
         Zs = sampler.sample(None, extra)
         a2 = oracle.label(Zs)
         return np.vstack([Z, Zs]), concat_answers(answer, a2)
+
+
+def is_real(value: Any) -> bool:
+    """Whether an option's ``value`` is a real number: Python's or NumPy's (``np.float32(0.25)``,
+    ``np.int64(2)``), not a boolean (NumPy's neither).
+
+    >>> is_real(np.float32(0.25)), is_real(2), is_real(True), is_real("0.1")
+    (True, True, False, False)
+    """
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
 def check_int(name: str, value: Any, low: int, *, allow_none: bool = False) -> None:

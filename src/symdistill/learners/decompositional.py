@@ -43,7 +43,7 @@ from ..sampling import RegionSampler
 from ..teachers.activations import ActivationReader, HiddenLayer, activation_reader
 from ..teachers.oracle import Answer, Oracle
 from ._splits import midpoint
-from .base import Learner, register_learner
+from .base import Learner, is_real, register_learner
 
 
 @dataclass
@@ -134,9 +134,8 @@ class DecompositionalRuleLearner(Learner):
             if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 2:
                 raise ValueError(f"{name} must be an integer >= 2, got {v!r}")
         for name, closed in (("min_confidence", True), ("min_support", False)):
-            v = getattr(self, name)  # a share: numpy numbers are numbers, booleans are not
-            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)) or \
-                    not (0.0 <= v <= 1.0 if closed else 0.0 <= v < 1.0):
+            v = getattr(self, name)
+            if not is_real(v) or not (0.0 <= v <= 1.0 if closed else 0.0 <= v < 1.0):
                 raise ValueError(f"{name} must be a number in [0, 1{']' if closed else ')'}, got {v!r}")
         if not isinstance(self.n_jobs, (int, np.integer)) or isinstance(self.n_jobs, bool) or self.n_jobs == 0:
             raise ValueError(f"n_jobs must be a non-zero integer (-1 for all cores), got {self.n_jobs!r}")

@@ -43,7 +43,7 @@ from ..domain import _plain
 from ..models.linear import LinearModel, Term
 from ..sampling import RegionSampler
 from ..teachers.oracle import Answer, Oracle
-from .base import Learner, register_learner
+from .base import Learner, is_real, register_learner
 
 _RIDGE = 1e-4  # keeps cross-entropy fits finite when the teacher's classes are separable
 _SELECTION_ROWS = 6000  # rows for the cross-entropy fits made while choosing the support
@@ -124,11 +124,11 @@ class LinearLearner(Learner):
         if not isinstance(self.n_knots, (int, np.integer)) or isinstance(self.n_knots, bool) or self.n_knots < 1:
             raise ValueError(f"n_knots must be a positive integer, got {self.n_knots!r}")
         gib = self.max_design_gib
-        if isinstance(gib, bool) or not isinstance(gib, (int, float, np.floating)) or not 0 < gib < np.inf:
+        if not is_real(gib) or not 0 < gib < np.inf:
             raise ValueError(f"max_design_gib must be a positive number, got {gib!r}")
-        if not isinstance(self.validation_fraction, (int, float, np.floating)) or not 0 < self.validation_fraction <= 0.5:
+        if not is_real(self.validation_fraction) or not 0 < self.validation_fraction <= 0.5:
             raise ValueError(f"validation_fraction must be in (0, 0.5], got {self.validation_fraction!r}")
-        if not isinstance(self.clip, (int, float, np.floating)) or not 0 < self.clip < 0.5:
+        if not is_real(self.clip) or not 0 < self.clip < 0.5:
             raise ValueError(f"clip must be in (0, 0.5), got {self.clip!r}")
 
     # ------------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from ..sampling import RegionSampler
 from ..teachers.oracle import Answer, Oracle
 from .._scale import mean_value, value_unit
 from ._splits import midpoint, stable_argsort
-from .base import Learner, check_int, register_learner
+from .base import Learner, check_int, is_real, register_learner
 from .tree import TreeLearner
 
 
@@ -98,7 +98,7 @@ class RuleLearner(Learner):
         check_int("max_literals", self.max_literals, 1, allow_none=True)
         for name in ("min_rule_samples", "refine_passes"):
             check_int(name, getattr(self, name), 0)
-        if isinstance(self.min_gain, bool) or not isinstance(self.min_gain, (int, float)) or not 0 <= self.min_gain < 1:
+        if not is_real(self.min_gain) or not 0 <= self.min_gain < 1:
             raise ValueError(f"min_gain must be a number in [0, 1), got {self.min_gain!r}")
         if self.tree_sizes is not None:
             sizes = self.tree_sizes
