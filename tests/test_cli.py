@@ -828,3 +828,20 @@ def test_evaluate_reads_words_one_a_line_whatever_their_symbols(tmp_path, monkey
                      "--data", str(tmp_path / "words.txt")]) == 0
         assert "fidelity 1.0000" in (out := capsys.readouterr().out) and "(n=3)" in out
         assert read_words(str(tmp_path / "words.txt"), dfa.alphabet) == [f"a{separator}a", "", "a"]
+
+
+@pytest.mark.parametrize("flag, value", [("--drop", "label,"), ("--categorical", "a,,b")])
+def test_distill_refuses_an_empty_list_item_by_its_flag(csv_rows, tmp_path, capsys, flag, value):
+    """'--drop label,' and '--categorical a,,b' dropped the empty item without a word."""
+    code = main(["distill", "--teacher", "no_such_module:predict", "--data", str(csv_rows[0]), flag, value,
+                 "-o", str(tmp_path / "m.json")])
+    assert code == 2
+    assert f"{flag} {value!r} has an empty item; separate the items by single commas" in capsys.readouterr().err
+
+
+def test_verify_refuses_an_empty_invariant_feature(tmp_path, capsys):
+    """'--invariant a,,b' was read as '--invariant a,b'."""
+    X = np.random.default_rng(0).uniform(size=(200, 2))
+    sd.distill(lambda X: X[:, 0] > 0.5, X, form="tree", max_size=2, feature_names=["a", "b"]).to_json(tmp_path / "m.json")
+    assert main(["verify", str(tmp_path / "m.json"), "--invariant", "a,,b"]) == 2
+    assert "--invariant 'a,,b' has an empty item" in capsys.readouterr().err

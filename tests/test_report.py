@@ -610,3 +610,22 @@ def test_drawn_shares_of_a_rare_rule_or_a_nearly_exact_leaf_do_not_read_0_or_100
                 value=[[0.5, 0.5], [0.996, 0.004], [0.0, 1.0]])
     texts = [t.get_text() for t in draw_model(tree).axes[0].texts]
     assert "low\n>99% agree" in texts and "high\\nlow\n100% agree" in texts
+
+
+@pytest.mark.parametrize("flag, value", [("--sizes", ",2"), ("--sizes", "2,,4"), ("--forms", "tree,"),
+                                         ("--drop", "c,"), ("--categorical", ",c")])
+def test_cli_report_refuses_an_empty_list_item_by_its_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch, flag: str,
+                                                           value: str) -> None:
+    """'--sizes ,2' was read as '--sizes 2' (the empty item dropped), quietly fitting other sizes
+    than the ones written; it is refused, naming the flag, before the teacher is loaded."""
+    pd = pytest.importorskip("pandas")
+    pd.DataFrame(_data(50), columns=["a", "b", "c"]).to_csv(tmp_path / "rows.csv", index=False)
+    (tmp_path / "loaded.py").write_text("raise AssertionError('the teacher was loaded')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    args = {"--forms": "tree", "--sizes": "2", flag: value}
+    code = main(["report", "--teacher", "loaded:predict", "--data", str(tmp_path / "rows.csv"), "--no-progress",
+                 "-o", str(tmp_path / "r.html"), *[x for kv in args.items() for x in kv]])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert f"{flag} {value!r} has an empty item; separate the items by single commas" in err

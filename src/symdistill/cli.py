@@ -183,8 +183,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _split_list(text: str | None) -> list[str] | None:
-    return [s.strip() for s in text.split(",") if s.strip()] if text else None
+def _split_list(text: str | None, flag: str) -> list[str] | None:
+    """The comma-separated items of option ``flag``'s ``text`` (None when not given); an empty item
+    is refused: ``--sizes ,2`` (or ``2,,4``) was read as ``2``, quietly dropping what was meant."""
+    if not text:
+        return None
+    items = [s.strip() for s in text.split(",")]
+    if "" in items:
+        raise CLIError(f"{flag} {text!r} has an empty item; separate the items by single commas, "
+                       "with none at either end")
+    return items
 
 
 # -- commands ---------------------------------------------------------------------------------
@@ -261,7 +269,7 @@ def _data_options(args: argparse.Namespace, df: Any, as_array: bool) -> dict[str
     if as_array:
         options["feature_names"] = [str(c) for c in df.columns]
     if args.categorical:
-        options["categorical"] = _split_list(args.categorical)
+        options["categorical"] = _split_list(args.categorical, "--categorical")
     if args.task:
         options["task"] = args.task
     if args.sampler_kernel != "diagonal":
@@ -289,7 +297,7 @@ def _run_distill(args: argparse.Namespace) -> int:
 
     check_output(args.output)
     as_array, text = teacher_format(args.teacher, args.as_array)
-    df = read_table(args.data, _split_list(args.drop), text)
+    df = read_table(args.data, _split_list(args.drop, "--drop"), text)
     X = _teacher_input(df, as_array, args.data)
     options: dict[str, Any] = {"progress": None, **_data_options(args, df, as_array)}
     if args.max_literals is not None:
@@ -353,7 +361,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     if args.teacher_output is not None:
         raise CLIError("--teacher-output applies to automata (a torch sequence teacher's output column); a "
                        f"{model.kind} model's teacher is read as it answers")
-    drop = _split_list(args.drop) or []
+    drop = _split_list(args.drop, "--drop") or []
     as_array, text = teacher_format(args.teacher, args.as_array)
     df = read_table(args.data, drop + ([args.label] if args.label else []), text)
     labels = read_table(args.data, [c for c in drop if c != args.label])[args.label].to_numpy() if args.label \

@@ -38,7 +38,7 @@ def add_report(sub: Any) -> None:
 
 def _sizes(text: str) -> list[int]:
     try:
-        return [int(s) for s in _split_list(text) or []]
+        return [int(s) for s in _split_list(text, "--sizes") or []]
     except ValueError:
         raise CLIError(f"--sizes must be comma-separated whole numbers, got {text!r}") from None
 
@@ -102,7 +102,8 @@ def run_report(args: argparse.Namespace) -> int:
     require_matplotlib()  # ... as is the figures' library
     if args.min_fidelity is not None and not (math.isfinite(args.min_fidelity) and args.min_fidelity <= 1):
         raise CLIError(f"--min-fidelity must be a number at most 1, got {args.min_fidelity!r}")
-    drop = _split_list(args.drop) or []
+    forms, sizes = _split_list(args.forms, "--forms"), _sizes(args.sizes)
+    drop = _split_list(args.drop, "--drop") or []
     hold_columns = _columns(args.holdout) if args.holdout else []
     # A column to drop may be in only one of the files (a label column the holdout alone has).
     only_in_holdout = set(c for c in drop if c in hold_columns) - set(_columns(args.data)) if hold_columns else set()
@@ -122,9 +123,8 @@ def run_report(args: argparse.Namespace) -> int:
     teacher = load_teacher_object(args.teacher)
     if args.constraint:
         teacher = _check_constraint_classes(args.constraint, teacher, X, options)
-    front = frontier(teacher, X, forms=_split_list(args.forms), sizes=_sizes(args.sizes), X_holdout=X_hold,
-                     holdout_fraction=args.holdout_fraction, random_state=args.random_state,
-                     progress=False if args.no_progress else None, **options)
+    front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold, holdout_fraction=args.holdout_fraction,
+                     random_state=args.random_state, progress=False if args.no_progress else None, **options)
     print(front.table())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

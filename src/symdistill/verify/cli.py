@@ -51,15 +51,14 @@ _MOORE_PROPS = (P.NeverOutputs, P.AlwaysOutputs)
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from ..cli import CLIError, load_model, load_teacher_object
+    from ..cli import CLIError, _split_list, load_model, load_teacher_object
 
     model = load_model(args.model)
     props: list[tuple[str, Any]] = [("-c/--constraint", P.Formula(c)) for c in args.constraint]
     for spec in args.monotonic:
         feature, _, direction = spec.partition(":")
         props.append(("--monotonic", P.monotonic(feature, direction or "increasing", target=args.target)))
-    props += [("--invariant", P.invariant(*[f.strip() for f in spec.split(",") if f.strip()]))
-              for spec in args.invariant]
+    props += [("--invariant", P.invariant(*_split_list(spec, "--invariant") or [])) for spec in args.invariant]
     props += [("--output-range", P.output_range(*bounds)) for bounds in args.output_range]
     if args.equivalent:
         other = load_model(args.equivalent)
