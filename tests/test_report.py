@@ -629,3 +629,29 @@ def test_cli_report_refuses_an_empty_list_item_by_its_flag(tmp_path: Path, capsy
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
     assert f"{flag} {value!r} has an empty item; separate the items by single commas" in err
+
+
+def test_cli_report_takes_learner_options_for_every_form_or_for_one(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """'symdistill report' had no way to pass learner options ('distill' has --option NAME=VALUE).
+    --option NAME=VALUE goes to every form, --option FORM.NAME=VALUE to one; both are checked
+    before the teacher is loaded."""
+    pd = pytest.importorskip("pandas")
+    pd.DataFrame(_data(200), columns=["a", "b", "c"]).to_csv(tmp_path / "rows.csv", index=False)
+    (tmp_path / "loaded.py").write_text("raise AssertionError('the teacher was loaded')\n")
+    (tmp_path / "step.py").write_text("def predict(df):\n    return (df['a'].to_numpy() > 0.5).astype(int)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    base = ["report", "--data", str(tmp_path / "rows.csv"), "--sizes", "2", "--no-progress", "-o", str(tmp_path / "r.html")]
+    for option, message in [("n_sample=300", "unknown option 'n_sample'; did you mean 'n_samples'?"),
+                            ("max_literals=2", "--option max_literals=...: an option of form rules only, not of "
+                                               "tree or linear; write --option rules.max_literals=..."),
+                            ("tree.hinges=true", "unknown option 'hinges'"),
+                            ("tres.max_depth=2", "'tres' is not among the forms fitted (tree, rules, linear)"),
+                            ("max_size=3", "--option max_size=...: use --sizes")]:
+        assert main([*base, "--teacher", "loaded:predict", "--forms", "tree,rules,linear", "--option", option]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and message in err, (option, err)
+    code = main([*base, "--teacher", "step:predict", "--forms", "rules,linear", "--n-samples", "400",
+                 "--option", "rules.max_literals=1", "--option", "linear.hinges=true", "--option", "sampler_bandwidth=0.4"])
+    assert code == 0 and "chosen:" in capsys.readouterr().out
+    assert "sampler\\_bandwidth=0.4" in (tmp_path / "r.md").read_text()

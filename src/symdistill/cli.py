@@ -225,10 +225,15 @@ def _learner_option(text: str) -> tuple[str, Any]:
     name = name.strip()
     if not eq or not name.isidentifier():
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE with NAME an option name, got {text!r}")
+    return name, option_value(value)
+
+
+def option_value(text: str) -> Any:
+    """``--option``'s VALUE: read as JSON when it parses (numbers, true/false, null, lists), else the text."""
     try:
-        return name, json.loads(value)
+        return json.loads(text)
     except ValueError:
-        return name, value
+        return text
 
 
 def add_data_options(p: Any) -> None:

@@ -272,23 +272,8 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     >>> front.best(min_fidelity=0.99).size
     3
     """
-    from .api import make_learner
-    from .learners import registered_learners
-
-    forms_list = _check_forms(forms, method, registered_learners())
-    sizes_list = _check_sizes(sizes)
-    form_options = dict(form_options or {})
-    unknown = sorted(set(form_options) - set(forms_list))
-    if unknown:
-        raise ValueError(f"form_options names forms {unknown} that are not among forms {forms_list}")
-    if not all(isinstance(v, dict) for v in form_options.values()):
-        raise TypeError("form_options must map a form name to a dict of learner options")
-    _check_own_options(options, "")
-    for form, opts in form_options.items():
-        _check_own_options(opts, f"form_options[{form!r}]: ")
-    for form in forms_list:  # every form's options, before the teacher is asked anything
-        make_learner(form=form, max_size=sizes_list[0], method=method, random_state=random_state,
-                     **{**options, **form_options.get(form, {}), "progress": False})
+    # Every form's options are checked before the teacher is asked anything.
+    forms_list, sizes_list, form_options = check_options(forms, sizes, method, random_state, form_options, options)
     feature_names = options.get("feature_names")
     X, X_holdout = _as_pandas(X), _as_pandas(X_holdout)  # pyarrow / polars tables: read by column name
     X_train, X_hold, source = _holdout(X, X_holdout, holdout_fraction, random_state,
@@ -319,6 +304,31 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     return Frontier(points, teacher=shared, domain=domain, X_train=X_train, X_holdout=X_hold,
                     holdout_source=source, random_state=random_state, forms=forms_list, sizes=sizes_list,
                     method=method, options=options, seconds=time.perf_counter() - t_start)
+
+
+def check_options(forms: Sequence[str] | None, sizes: Sequence[int], method: str, random_state: int | None,
+                  form_options: dict[str, dict[str, Any]] | None,
+                  options: dict[str, Any]) -> tuple[list[str], list[int], dict[str, dict[str, Any]]]:
+    """``frontier``'s forms, sizes and per-form options, each form's learner options checked (as
+    ``sd.distill`` checks them) without asking the teacher anything; raises what ``frontier`` would."""
+    from .api import make_learner
+    from .learners import registered_learners
+
+    forms_list = _check_forms(forms, method, registered_learners())
+    sizes_list = _check_sizes(sizes)
+    form_options = dict(form_options or {})
+    unknown = sorted(set(form_options) - set(forms_list))
+    if unknown:
+        raise ValueError(f"form_options names forms {unknown} that are not among forms {forms_list}")
+    if not all(isinstance(v, dict) for v in form_options.values()):
+        raise TypeError("form_options must map a form name to a dict of learner options")
+    _check_own_options(options, "")
+    for form, opts in form_options.items():
+        _check_own_options(opts, f"form_options[{form!r}]: ")
+    for form in forms_list:
+        make_learner(form=form, max_size=sizes_list[0], method=method, random_state=random_state,
+                     **{**options, **form_options.get(form, {}), "progress": False})
+    return forms_list, sizes_list, form_options
 
 
 # -- measurements -----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cli import (CLIError, _data_options, _split_list, _teacher_input, add_data_options,
-                   load_teacher_object, read_table, teacher_format)
+                   load_teacher_object, option_value, read_table, teacher_format)
 
 DEFAULT_SIZES = "2,4,8,16,32,64"
 
@@ -31,9 +31,54 @@ def add_report(sub: Any) -> None:
     p.add_argument("--constraint", action="append", default=[],
                    help="constraint to verify on the chosen model (repeatable), e.g. \"age < 18 -> prediction == 0\"")
     p.add_argument("--n-samples", type=int, help="teacher-labelled rows per fit (learner default when omitted)")
+    p.add_argument("--option", action="append", default=[], metavar="[FORM.]NAME=VALUE", type=_form_option,
+                   help="another learner option, for every form or (FORM.NAME) for one, as sd.frontier takes them "
+                        "(repeatable; VALUE is read as JSON when it parses: --option criterion=entropy "
+                        "--option linear.hinges=true)")
     add_data_options(p)
     p.add_argument("--title", default="symdistill report")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+_OWN_FLAG = {"max_size": "--sizes", "form": "--forms", "random_state": "--random-state", "n_samples": "--n-samples",
+             "task": "--task", "categorical": "--categorical", "sampler_kernel": "--sampler-kernel",
+             "progress": "--no-progress"}
+
+
+def _form_option(text: str) -> tuple[str | None, str, Any]:
+    """argparse type of ``--option [FORM.]NAME=VALUE``: the form (None: every form), the name, and
+    the value as JSON when it parses, else the text itself."""
+    head, eq, value = text.partition("=")
+    form, dot, name = head.strip().rpartition(".")
+    if not eq or not name.isidentifier() or dot and not form.isidentifier():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE or FORM.NAME=VALUE with NAME an option name, got {text!r}")
+    return form or None, name, option_value(value)
+
+
+def _learner_options(given: list[tuple[str | None, str, Any]], forms: list[str],
+                     options: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Adds the ``--option``s for every form to ``options`` and returns those for one form
+    (``form_options``), refusing an option a flag sets, a form not among ``forms``, and an option for
+    every form that only some of them take (saying how to give it to those)."""
+    from ..api import _options_of
+    from ..learners import get_learner
+
+    takes = {form: _options_of(get_learner(form, "pedagogical")) for form in forms}
+    form_options: dict[str, dict[str, Any]] = {}
+    for form, name, value in given:
+        flag = f"--option {form + '.' if form else ''}{name}=..."
+        if name in _OWN_FLAG:
+            raise CLIError(f"{flag}: use {_OWN_FLAG[name]}")
+        if name in ("method", "feature_names"):
+            raise CLIError(f"{flag}: the command sets it (pedagogical learners; features named by the data's header)")
+        if form is not None and form not in forms:
+            raise CLIError(f"{flag}: {form!r} is not among the forms fitted ({', '.join(forms)})")
+        takers = [f for f in forms if name in takes[f]]
+        if form is None and takers and len(takers) < len(forms):
+            raise CLIError(f"{flag}: an option of form {' and '.join(takers)} only, not of "
+                           f"{' or '.join(f for f in forms if f not in takers)}; write --option {takers[0]}.{name}=...")
+        (form_options.setdefault(form, {}) if form else options)[name] = value
+    return form_options
 
 
 def _sizes(text: str) -> list[int]:
@@ -92,7 +137,7 @@ def _columns(path: str) -> list[str]:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from ..frontier import frontier
+    from ..frontier import check_options, frontier
     from ._mpl import require_matplotlib
     from .build import check_report_path, report
 
@@ -120,11 +165,16 @@ def run_report(args: argparse.Namespace) -> int:
     options = _data_options(args, df, as_array)
     if args.n_samples is not None:
         options["n_samples"] = args.n_samples
+    # Checked before the teacher is loaded: a misspelt option costs no load.
+    forms = check_options(forms, sizes, "pedagogical", args.random_state, {}, options)[0]
+    form_options = _learner_options(args.option, forms, options)
+    check_options(forms, sizes, "pedagogical", args.random_state, form_options, options)
     teacher = load_teacher_object(args.teacher)
     if args.constraint:
         teacher = _check_constraint_classes(args.constraint, teacher, X, options)
     front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold, holdout_fraction=args.holdout_fraction,
-                     random_state=args.random_state, progress=False if args.no_progress else None, **options)
+                     random_state=args.random_state, progress=False if args.no_progress else None,
+                     form_options=form_options, **options)
     print(front.table())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
