@@ -842,3 +842,18 @@ def test_preprocessing_that_is_not_a_per_feature_affine_map_is_named() -> None:
         with pytest.warns(UserWarning, match=rf"activation \(fc\); {named} not read"):
             reader = activation_reader(_preprocessed_graph(nodes, consts))
         assert reader.input_map is None
+
+
+def test_an_sklearn_mlp_regressor_is_not_told_to_pass_task_classification() -> None:
+    """The refusal of an MLPRegressor ended with the hint for one-output torch networks ('if that
+    output is class 1's logit or probability, pass task='classification''), which makes no sense
+    for a regressor of numbers; it says to fit an MLPClassifier instead."""
+    from sklearn.neural_network import MLPRegressor
+
+    X = np.random.default_rng(0).uniform(size=(200, 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a few iterations do not converge
+        reg = MLPRegressor(hidden_layer_sizes=(6,), max_iter=20, random_state=0).fit(X, X[:, 0] + X[:, 1])
+    with pytest.raises(ValueError, match=r"sklearn MLPRegressor is a regressor .*'linear'\); to read the rules "
+                                         r"of a scikit-learn network, fit an MLPClassifier on the class labels$"):
+        sd.distill(reg, X, form="rules", method="decompositional")

@@ -40,7 +40,7 @@ from .._progress import progress_bar
 from ..domain import Domain, Feature
 from ..models.rules import Condition, Rule, RuleSet
 from ..sampling import RegionSampler
-from ..teachers.activations import ActivationReader, HiddenLayer, activation_reader
+from ..teachers.activations import ActivationReader, HiddenLayer, SklearnActivations, activation_reader
 from ..teachers.oracle import Answer, Oracle
 from ._splits import midpoint
 from .base import Learner, is_real, register_learner
@@ -182,9 +182,13 @@ class DecompositionalRuleLearner(Learner):
     # -- learning ------------------------------------------------------------------------------
     def _fit(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler) -> RuleSet:
         if not oracle.is_classifier:
-            hint = "" if self.task is not None else (
-                "; a network with one output is read as a regressor: if that output is class 1's logit or "
-                "probability, pass task='classification'")
+            if self.task is not None:
+                hint = ""
+            elif isinstance(self.reader_, SklearnActivations):  # an MLPRegressor: its output is a number
+                hint = "; to read the rules of a scikit-learn network, fit an MLPClassifier on the class labels"
+            else:
+                hint = ("; a network with one output is read as a regressor: if that output is class 1's logit or "
+                        "probability, pass task='classification'")
             raise ValueError(f"decompositional rule extraction needs a classifier; {oracle.teacher.name} is a "
                              f"regressor (for regression use the pedagogical rules, form='rules' without "
                              f"method='decompositional', or form='tree' or 'linear'){hint}")
