@@ -38,7 +38,8 @@ import numpy as np
 
 from .._progress import progress_bar
 from ..domain import Domain, Feature
-from ..models.rules import Condition, Rule, RuleSet
+from ..models.region import Box
+from ..models.rules import Condition, Rule, RuleSet, box_conditions
 from ..sampling import RegionSampler
 from ..teachers.activations import ActivationReader, HiddenLayer, SklearnActivations, activation_reader
 from ..teachers.oracle import Answer, Oracle
@@ -499,22 +500,14 @@ def _list_agreement(rules: _Boxes, y: np.ndarray, k: int) -> int:
 
 def _rule(domain: Domain, lo: np.ndarray | None, hi: np.ndarray | None, cls: int, y_rows: np.ndarray, k: int,
           n: int) -> Rule:
-    conds: list[Condition] = []
+    conds: tuple[Condition, ...] = ()
     if lo is not None and hi is not None:
-        for j, f in enumerate(domain.features):
-            if f.is_categorical:
-                codes = np.arange(len(f.categories))
-                inside = frozenset(int(c) for c in codes[(codes > lo[j]) & (codes <= hi[j])])
-                if len(inside) < len(codes):
-                    rest = frozenset(int(c) for c in codes) - inside
-                    conds.append(Condition(j, "in", inside) if len(inside) <= len(rest) else Condition(j, "not in", rest))
-                continue
-            if np.isfinite(lo[j]):
-                conds.append(Condition(j, ">", float(lo[j])))
-            if np.isfinite(hi[j]):
-                conds.append(Condition(j, "<=", float(hi[j])))
+        # The trees split category codes as numbers: a box holds the codes within its bounds.
+        cats = {j: frozenset(int(c) for c in range(len(f.categories)) if lo[j] < c <= hi[j])
+                for j, f in enumerate(domain.features) if f.is_categorical}
+        conds = box_conditions(Box(lo, hi, cats), domain)
     m = len(y_rows)
     counts = np.bincount(y_rows, minlength=k).astype(float)
     proba = tuple(counts / m) if m else None
-    return Rule(tuple(conds), int(cls), proba=proba, coverage=m / max(n, 1),
+    return Rule(conds, int(cls), proba=proba, coverage=m / max(n, 1),
                 agreement=float(counts[cls] / m) if m else None)
