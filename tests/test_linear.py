@@ -593,3 +593,20 @@ def test_a_class_label_with_a_line_break_prints_on_its_line():
                         coef=[[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]], intercept=[0.0, 0.0, 0.5])
     assert str(three).splitlines()[1:] == ["score[a] = x0", "score[b\\nP(x)=1] = x1", "score[c] = 0.5",
                                            "P(class) = softmax(score)[class]"]
+
+
+def test_a_product_beyond_the_largest_double_predicts_right_without_a_warning():
+    """Rows near 1e300 made x0*x1 overflow: predict warned 'overflow encountered in multiply', even
+    where the product's weight is 0 (as tests/test_verify_differential.py saw). The score is inf
+    with the product's sign, so the class is right and nothing is warned."""
+    dom = Domain((sd.Feature("a", "numeric", -1e300, 1e300), sd.Feature("b", "numeric", -1e300, 1e300)))
+    Z = np.array([[1e300, 1e300], [-1e300, 1e300], [1.0, 2.0]])
+    terms = [Term.numeric(0), Term.numeric(1), Term.product(0, 1)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        for coef, classes in [([1.0, 0.0, 0.0], ["y", "n", "y"]), ([0.0, 0.0, 1.0], ["y", "n", "y"]),
+                              ([0.0, 0.0, -2.0], ["n", "y", "n"])]:
+            m = LinearModel(dom, "classification", np.array(["n", "y"]), terms=terms, coef=coef, intercept=0.5)
+            assert m.predict_encoded(Z).tolist() == classes, coef
+        scores = LinearModel(dom, "regression", None, terms=terms, coef=[0.0, 0.0, 3.0], intercept=0.0).predict(Z)
+    assert scores.tolist() == [np.inf, -np.inf, 6.0]

@@ -428,16 +428,20 @@ class LinearModel(SymbolicModel):
 
         Each score is summed term by term in term order, zero weights skipped, intercept last: the
         order every exporter writes, so exported code gives the same doubles (a matrix product
-        would sum in the BLAS's order, which also changes with the batch).
+        would sum in the BLAS's order, which also changes with the batch). A product or hinge beyond
+        the largest double is inf with its sign, and so is the score it dominates, as in the exported
+        code; that overflow is not warned of (a zero-weight term's, which counts for nothing, neither).
+        Two such terms of opposite signs make the score NaN (inf - inf), which numpy warns of.
         """
-        D = self.design_matrix(Z)
-        s = np.empty((len(D), self.n_outputs))
-        for r in range(self.n_outputs):
-            acc = None
-            for t in np.nonzero(self.coef[r])[0]:
-                v = self.coef[r, t] * D[:, t]
-                acc = v if acc is None else acc + v
-            s[:, r] = self.intercept[r] if acc is None else acc + self.intercept[r]
+        with np.errstate(over="ignore"):
+            D = self.design_matrix(Z)
+            s = np.empty((len(D), self.n_outputs))
+            for r in range(self.n_outputs):
+                acc = None
+                for t in np.nonzero(self.coef[r])[0]:
+                    v = self.coef[r, t] * D[:, t]
+                    acc = v if acc is None else acc + v
+                s[:, r] = self.intercept[r] if acc is None else acc + self.intercept[r]
         return s[:, 0] if self.n_outputs == 1 else s
 
     def decision_function(self, X: Any) -> np.ndarray:
