@@ -655,3 +655,13 @@ def test_cli_report_takes_learner_options_for_every_form_or_for_one(tmp_path: Pa
                  "--option", "rules.max_literals=1", "--option", "linear.hinges=true", "--option", "sampler_bandwidth=0.4"])
     assert code == 0 and "chosen:" in capsys.readouterr().out
     assert "sampler\\_bandwidth=0.4" in (tmp_path / "r.md").read_text()
+
+
+def test_the_model_card_lists_the_options_given_for_one_form(tmp_path: Path) -> None:
+    """The card listed only the options for every form: a frontier fitted with
+    form_options={'rules': {'max_literals': 1}} reported its learner options as 'n_samples=400'."""
+    X = _data(300)
+    front = sd.frontier(lambda X: (X[:, 0] > 0.5).astype(int), X, forms=["tree", "rules"], sizes=[2], n_samples=400,
+                        form_options={"rules": {"max_literals": 1, "min_gain": 0.01}}, progress=False)
+    rep = sd.report(front, path=tmp_path / "r.html")
+    assert "n\\_samples=400; rules: max\\_literals=1, min\\_gain=0.01" in rep.markdown

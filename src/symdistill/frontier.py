@@ -157,11 +157,14 @@ class Frontier:
     X_train, X_holdout : array or DataFrame
         Rows the models were distilled from, and the rows fidelity was measured on.
     holdout_source : {"given", "split"}
+    options, form_options : dict
+        The learner options given for every form, and those given for one (by form).
     """
 
     def __init__(self, points: list[FrontierPoint], *, teacher: SharedTeacher, domain: Domain, X_train: Any,
                  X_holdout: Any, holdout_source: str, random_state: int | None, forms: list[str],
-                 sizes: list[int], method: str, options: dict[str, Any], seconds: float) -> None:
+                 sizes: list[int], method: str, options: dict[str, Any], seconds: float,
+                 form_options: dict[str, dict[str, Any]] | None = None) -> None:
         self.points = points
         self.teacher = teacher
         self.domain = domain
@@ -173,6 +176,7 @@ class Frontier:
         self.sizes = sizes
         self.method = method
         self.options = options
+        self.form_options = form_options or {}
         self.seconds = seconds
 
     @property
@@ -303,7 +307,7 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     _mark(points)
     return Frontier(points, teacher=shared, domain=domain, X_train=X_train, X_holdout=X_hold,
                     holdout_source=source, random_state=random_state, forms=forms_list, sizes=sizes_list,
-                    method=method, options=options, seconds=time.perf_counter() - t_start)
+                    method=method, options=options, seconds=time.perf_counter() - t_start, form_options=form_options)
 
 
 def check_options(forms: Sequence[str] | None, sizes: Sequence[int], method: str, random_state: int | None,

@@ -444,7 +444,9 @@ def _model_card(front: Frontier, chosen: FrontierPoint, score: Score, X_hold: An
             rng = f"[{f.lower:.6g}, {f.upper:.6g}]"
         feats.append((f.name, f.kind, rng))
     sec.blocks.append(Table(("feature", "kind", "observed range / categories"), tuple(feats)))
-    opts = ", ".join(f"{k}={v!r}" for k, v in sorted(front.options.items())) or "defaults"
+    listed = lambda o: ", ".join(f"{k}={v!r}" for k, v in sorted(o.items()))  # noqa: E731
+    opts = "; ".join([listed(front.options) or "defaults",
+                      *(f"{form}: {listed(o)}" for form, o in front.form_options.items() if o)])
     run_items = [("sampler", "RegionSampler: smoothed bootstrap of the training rows inside each region "
                              "(follows the data distribution); teacher answers shared between fits"),
                  ("method", front.method), ("learner options", opts),
