@@ -79,17 +79,21 @@ def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (
     return df
 
 
+MODEL_SUFFIXES = (".onnx", ".pt", ".pth", ".torchscript")  # teachers read as ONNX or TorchScript files
+PICKLE_SUFFIXES = (".joblib", ".pkl", ".pickle")  # teachers loaded with joblib
+
+
 def load_teacher_object(spec: str) -> Any:
     """A teacher from a file (.onnx, TorchScript .pt, scikit-learn .joblib) or ``module:attribute``."""
     p = Path(spec)
     suffix = p.suffix.lower()
-    if suffix in (".onnx", ".pt", ".pth", ".torchscript"):
+    if suffix in MODEL_SUFFIXES:
         if not p.is_file():
             raise CLIError(f"teacher file not found: {spec}")
         if suffix != ".onnx" and not zipfile.is_zipfile(p):
             raise CLIError(f"cannot load teacher {spec}: not a TorchScript file (torch.jit.save writes a zip archive)")
         return spec
-    if suffix in (".joblib", ".pkl", ".pickle"):
+    if suffix in PICKLE_SUFFIXES:
         if not p.is_file():
             raise CLIError(f"teacher file not found: {spec}")
         warnings.warn(f"loading {p.name} runs pickle: only load files you trust", stacklevel=2)
@@ -114,6 +118,14 @@ def load_teacher_object(spec: str) -> Any:
     raise CLIError(
         f"cannot load teacher {spec!r}: expected a .onnx, .pt (TorchScript) or .joblib file, or module:attribute"
     )
+
+
+def teacher_source(spec: str) -> str | None:
+    """The file a loaded teacher came from: the file ``spec`` names, or the source of a ``module:attribute``
+    teacher's module (None for a module without one); an output path must not be it."""
+    if Path(spec).suffix.lower() not in MODEL_SUFFIXES + PICKLE_SUFFIXES and ":" in spec:
+        return getattr(sys.modules.get(spec.partition(":")[0]), "__file__", None)
+    return spec
 
 
 def load_model(path: str) -> Any:
@@ -294,13 +306,14 @@ def teacher_format(teacher_spec: str, flag: bool) -> tuple[bool, list[str]]:
 
         takes_columns, strings = dataframe_inputs(teacher_spec)
         return not takes_columns, strings
-    return flag or suffix in (".onnx", ".pt", ".pth", ".torchscript"), []
+    return flag or suffix in MODEL_SUFFIXES, []
 
 
 def _run_distill(args: argparse.Namespace) -> int:
     from .api import make_learner
 
     check_output(args.output)
+    check_distinct(("-o", args.output), ("--data", args.data), ("--teacher", args.teacher))
     as_array, text = teacher_format(args.teacher, args.as_array)
     df = read_table(args.data, _split_list(args.drop, "--drop"), text)
     X = _teacher_input(df, as_array, args.data)
@@ -319,6 +332,7 @@ def _run_distill(args: argparse.Namespace) -> int:
     learner = make_learner(form=args.form, max_size=args.max_size, method=args.method,
                            random_state=args.random_state, **options)
     teacher = load_teacher_object(args.teacher)
+    check_distinct(("-o", args.output), ("--teacher", teacher_source(args.teacher)))
     t0 = time.perf_counter()
     model = learner.fit(teacher, X).model_
     seconds = time.perf_counter() - t0
@@ -659,6 +673,9 @@ def _run_automaton(args: argparse.Namespace) -> int:
                            f"{value}; output= is the automaton kind (auto, dfa or moore)")
         (learner if name in own else teacher)[name] = value
     obj = sequence_teacher(args, alphabet, teacher)
+    for output in (("-o", args.output), ("--dot", args.dot)):  # a module:attribute teacher's source, once imported
+        if output[1]:
+            check_distinct(output, ("--teacher", teacher_source(args.teacher)))
     t0 = time.perf_counter()
     model = distill_automaton(obj, alphabet=alphabet, max_states=args.max_states, oracle=args.oracle,
                               time_budget=args.time_budget, random_state=args.random_state, **learner)

@@ -1,0 +1,43 @@
+"""The command line as a shell user meets it: files it must not overwrite, files it must read as written,
+and help that says what every flag does."""
+
+from __future__ import annotations
+
+import pytest
+
+from symdistill.cli import main
+
+
+@pytest.fixture()
+def rule_teacher(tmp_path, monkeypatch):
+    """A ``module:attribute`` teacher in ``tmp_path`` (the working directory) and rows for it."""
+    (tmp_path / "rule_teacher.py").write_text("import numpy as np\n\n\ndef rule(X):\n"
+                                              "    X = np.asarray(X, dtype=float)\n"
+                                              "    return (X[:, 0] > X[:, 1]).astype(int)\n")
+    (tmp_path / "rows.csv").write_text("a,b\n" + "".join(f"{i % 7},{(3 * i) % 5}\n" for i in range(40)))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return tmp_path
+
+
+@pytest.mark.parametrize("output, flag", [("rows.csv", "--data"), ("rule_teacher.py", "--teacher")])
+def test_distill_does_not_write_its_model_over_its_data_or_its_teacher(rule_teacher, capsys, output, flag):
+    """`distill -o rows.csv --data rows.csv` replaced the data with the model JSON, and `-o rule_teacher.py`
+    with a teacher `rule_teacher:rule` replaced the teacher's source, both with exit 0."""
+    before = (rule_teacher / output).read_text()
+    assert main(["distill", "--teacher", "rule_teacher:rule", "--data", "rows.csv", "-o", output]) == 2
+    assert f"-o {output!r} is the same file as {flag}" in capsys.readouterr().err
+    assert (rule_teacher / output).read_text() == before
+
+
+def test_automaton_does_not_write_over_the_module_of_its_teacher(tmp_path, monkeypatch, capsys):
+    """`automaton --teacher seq_even:even -o seq_even.py` wrote the automaton JSON over the teacher's
+    source file (exit 0); the next command could no longer import it."""
+    source = "def even(words):\n    return [len(w) % 2 == 0 for w in words]\n"
+    (tmp_path / "seq_even.py").write_text(source)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for argv in (["-o", "seq_even.py"], ["-o", "dfa.json", "--dot", "seq_even.py"]):
+        assert main(["automaton", "--teacher", "seq_even:even", "--alphabet", "0,1", *argv]) == 2
+        assert "'seq_even.py' is the same file as --teacher" in capsys.readouterr().err
+        assert (tmp_path / "seq_even.py").read_text() == source
