@@ -41,3 +41,14 @@ def test_automaton_does_not_write_over_the_module_of_its_teacher(tmp_path, monke
         assert main(["automaton", "--teacher", "seq_even:even", "--alphabet", "0,1", *argv]) == 2
         assert "'seq_even.py' is the same file as --teacher" in capsys.readouterr().err
         assert (tmp_path / "seq_even.py").read_text() == source
+
+
+@pytest.mark.parametrize("content", [b"garbage\n", b"", b"\x80\x04\x95\x05\x00"])
+def test_a_pickle_teacher_that_cannot_be_loaded_is_named(rule_teacher, capsys, content):
+    """A .joblib teacher that is no pickle printed only joblib's reason ('invalid literal for int() with
+    base 10: b'arbage''), naming neither the file nor what failed."""
+    (rule_teacher / "model.joblib").write_bytes(content)
+    with pytest.warns(UserWarning, match="runs pickle"):
+        assert main(["distill", "--teacher", "model.joblib", "--data", "rows.csv", "-o", "m.json"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("symdistill distill: error: cannot load teacher model.joblib: ") and err.count("\n") == 1

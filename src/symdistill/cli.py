@@ -27,6 +27,12 @@ class CLIError(Exception):
 
 
 # -- loading ----------------------------------------------------------------------------------
+def _first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (a library's reason can run over several), or its type."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = ()) -> Any:
     """Rows from a CSV or Parquet file, as a DataFrame (pandas needed); the CSV columns named in ``text``
     are read as written (codes such as 01 and 2 stay the strings '01' and '2')."""
@@ -62,8 +68,7 @@ def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (
     except CLIError:
         raise
     except Exception as exc:  # pandas' and pyarrow's reasons can run over several lines: the first says it
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise CLIError(f"cannot read {path}: {reason}") from None
+        raise CLIError(f"cannot read {path}: {_first_line(exc)}") from None
     for col in drop or []:
         if col not in df.columns:
             raise CLIError(f"column {col!r} not in {path}; columns are {list(df.columns)}")
@@ -99,7 +104,10 @@ def load_teacher_object(spec: str) -> Any:
         warnings.warn(f"loading {p.name} runs pickle: only load files you trust", stacklevel=2)
         import joblib
 
-        return joblib.load(p)
+        try:
+            return joblib.load(p)
+        except Exception as exc:  # not a pickle, a truncated one, or one of a class whose module is missing
+            raise CLIError(f"cannot load teacher {spec}: {_first_line(exc)}") from None
     if ":" in spec:
         mod_name, _, attr = spec.partition(":")
         if "" not in sys.path and os.getcwd() not in sys.path:  # as `python -m` does: modules here are found
@@ -641,8 +649,7 @@ def load_sequence_model(spec: str) -> Any:
         try:
             obj = torch.jit.load(obj, map_location="cpu")
         except Exception as exc:  # torch reports a bad file as RuntimeError (and others), with its reason
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise CLIError(f"cannot load TorchScript teacher {spec}: {reason}") from None
+            raise CLIError(f"cannot load TorchScript teacher {spec}: {_first_line(exc)}") from None
     return obj
 
 
