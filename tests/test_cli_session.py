@@ -52,3 +52,18 @@ def test_a_pickle_teacher_that_cannot_be_loaded_is_named(rule_teacher, capsys, c
         assert main(["distill", "--teacher", "model.joblib", "--data", "rows.csv", "-o", "m.json"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("symdistill distill: error: cannot load teacher model.joblib: ") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("lines, message", [
+    (["1,2,", "3,4,"], "line 2 of rows.csv has 3 fields, but the header names 2 columns (a ',' at the end of the line?)"),
+    (["9,1,2", "9,3,4"], "line 2 of rows.csv has 3 fields, but the header names 2 columns: every field"),
+    (["1,2,3"] + ["3,4"] * 19, "line 2 of rows.csv has 3 fields, but the header names 2 columns: every field"),
+])
+def test_rows_longer_than_the_header_are_refused(rule_teacher, capsys, lines, message):
+    """Rows with more fields than the header names columns were read with their first field as pandas'
+    index: every column got the values of the next one (a trailing comma on every row left 'b' all NaN
+    and the error blamed missing values; '9,1,2' under 'a,b' was distilled from a=1, b=2, exit 0)."""
+    (rule_teacher / "rows.csv").write_text("a,b\n" + "\n".join(lines * (20 // len(lines))) + "\n")
+    assert main(["distill", "--teacher", "rule_teacher:rule", "--data", "rows.csv", "-o", "m.json"]) == 2
+    assert message in capsys.readouterr().err
+    assert not (rule_teacher / "m.json").exists()

@@ -62,6 +62,8 @@ def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (
                 if len(header) == 1 and len(df) and other in header[0] and other in str(df.iat[0, 0]):
                     raise CLIError(f"{path} looks {other!r}-separated (header {header[0]!r} is one column): "
                                    f"{suffix} files are read {sep!r}-separated")
+            if not isinstance(df.index, pd.RangeIndex):  # pandas made the fields beyond the header an index
+                raise CLIError(_wider_row(p, path, sep, len(header)))
             unnamed = {column: i + 1 for i, (column, name) in enumerate(zip(df.columns, header)) if name == ""}
         else:
             raise CLIError(f"cannot read {path}: expected a .csv or .parquet file")
@@ -86,6 +88,21 @@ def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (
 
 MODEL_SUFFIXES = (".onnx", ".pt", ".pth", ".torchscript")  # teachers read as ONNX or TorchScript files
 PICKLE_SUFFIXES = (".joblib", ".pkl", ".pickle")  # teachers loaded with joblib
+
+
+def _wider_row(p: Path, path: str, sep: str, width: int) -> str:
+    """The error for a CSV whose rows have more fields than its header names columns (pandas reads the
+    first fields as an index, and every column gets the values of the one after it), naming the first."""
+    import csv
+
+    with p.open(newline="", encoding="utf-8") as f:
+        reader = csv.reader(f, delimiter=sep, skipinitialspace=True)
+        for row in reader:
+            if len(row) > width:
+                hint = f" (a {sep!r} at the end of the line?)" if row[-1] == "" else ""
+                return (f"line {reader.line_num} of {path} has {len(row)} fields, but the header names {width} "
+                        f"columns{hint}: every field needs a column named in the header")
+    return f"rows of {path} have more fields than its header names columns ({width})"
 
 
 def load_teacher_object(spec: str) -> Any:
