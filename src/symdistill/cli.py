@@ -33,9 +33,10 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = ()) -> Any:
+def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (), warn: bool = True) -> Any:
     """Rows from a CSV or Parquet file, as a DataFrame (pandas needed); the CSV columns named in ``text``
-    are read as written (codes such as 01 and 2 stay the strings '01' and '2')."""
+    are read as written (codes such as 01 and 2 stay the strings '01' and '2'). ``warn=False`` reads a
+    file again without repeating the warning about its header."""
     try:
         import pandas as pd
     except ImportError:
@@ -62,6 +63,11 @@ def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (
                 if len(header) == 1 and len(df) and other in header[0] and other in str(df.iat[0, 0]):
                     raise CLIError(f"{path} looks {other!r}-separated (header {header[0]!r} is one column): "
                                    f"{suffix} files are read {sep!r}-separated")
+            numbers = [name for name in header if _is_decimal(name)]
+            if numbers and warn:  # no header line (UCI's .data files): the first row names the columns
+                warnings.warn(f"the header of {path} names columns with numbers ({', '.join(numbers[:3])}"
+                              f"{', ...' if len(numbers) > 3 else ''}): if the file has no header line, its first "
+                              "row is read as the column names; add a line naming the columns", stacklevel=2)
             if not isinstance(df.index, pd.RangeIndex):  # pandas made the fields beyond the header an index
                 raise CLIError(_wider_row(p, path, sep, len(header)))
             unnamed = {column: i + 1 for i, (column, name) in enumerate(zip(df.columns, header)) if name == ""}
@@ -88,6 +94,16 @@ def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (
 
 MODEL_SUFFIXES = (".onnx", ".pt", ".pth", ".torchscript")  # teachers read as ONNX or TorchScript files
 PICKLE_SUFFIXES = (".joblib", ".pkl", ".pickle")  # teachers loaded with joblib
+
+
+def _is_decimal(name: str) -> bool:
+    """Whether a column name reads as a number that is not a whole one (17.99, -8.2, 1e5): a value, where
+    whole numbers (years, positions) name columns too."""
+    try:
+        float(name)
+    except ValueError:
+        return False
+    return any(c.isdigit() for c in name) and not name.strip().lstrip("+-").isdigit()
 
 
 def _wider_row(p: Path, path: str, sep: str, width: int) -> str:
@@ -408,8 +424,8 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     drop = _split_list(args.drop, "--drop") or []
     as_array, text = teacher_format(args.teacher, args.as_array)
     df = read_table(args.data, drop + ([args.label] if args.label else []), text)
-    labels = read_table(args.data, [c for c in drop if c != args.label])[args.label].to_numpy() if args.label \
-        else None
+    labels = None if not args.label else \
+        read_table(args.data, [c for c in drop if c != args.label], warn=False)[args.label].to_numpy()
     # Concept rules read a hidden layer: --data holds the network's input rows, in its column order.
     layer = concept_layer(model)
     in_order = in_model_order(df, model, args.data) if as_array and layer is None else df
