@@ -3,6 +3,7 @@ and help that says what every flag does."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 import warnings
 
@@ -91,3 +92,22 @@ def test_a_csv_without_a_header_line_is_pointed_out(session_rule, capsys):
     with pytest.warns(UserWarning) as record:  # evaluate reads the file twice, for the rows and for --label
         main(["evaluate", "m.json", "--teacher", "session_rule:rule", "--data", "bare.csv", "--label", "label"])
     assert sum("names columns with numbers" in str(w.message) for w in record) == 1
+
+
+def _subcommand_options():
+    from symdistill.cli import build_parser
+
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    return [(name, action) for name, parser in commands.items() for action in parser._actions
+            if not isinstance(action, argparse._HelpAction)]
+
+
+@pytest.mark.parametrize("command, action", _subcommand_options(),
+                         ids=lambda x: x if isinstance(x, str) else "/".join(x.option_strings) or x.dest)
+def test_every_flag_says_what_it_does_and_its_default(command, action):
+    """`symdistill COMMAND --help` listed flags with no word about them (evaluate --teacher, --as-array;
+    verify --backend; automaton --max-states, --oracle; every --random-state) and defaults nowhere
+    (--max-states 50, --backend auto, --title)."""
+    assert action.help, f"symdistill {command} {action.option_strings or action.dest} has no help"
+    if action.default not in (None, False, [], argparse.SUPPRESS):
+        assert "default" in action.help and str(action.default) in action.help

@@ -251,7 +251,7 @@ def _split_list(text: str | None, flag: str) -> list[str] | None:
 # -- commands ---------------------------------------------------------------------------------
 def _add_distill(sub: Any) -> None:
     p = sub.add_parser("distill", help="distill a teacher into a symbolic model (JSON)")
-    p.add_argument("--teacher", required=True, help=".onnx, TorchScript .pt, .joblib, or module:attribute")
+    p.add_argument("--teacher", required=True, help=TEACHER_HELP)
     p.add_argument("--data", required=True, help="unlabelled rows (.csv or .parquet)")
     p.add_argument("--form", default="tree", help="tree | rules | linear (default tree)")
     p.add_argument("--method", default=None,
@@ -289,15 +289,24 @@ def option_value(text: str) -> Any:
         return text
 
 
+TEACHER_HELP = ".onnx, TorchScript .pt, scikit-learn .joblib or .pkl, or module:attribute"
+TASK_HELP = ("what the teacher is (default: inferred from its answers; whole numbers read as classes, so a "
+             "regressor answering them needs regression)")
+AS_ARRAY_HELP = ("hand the teacher a float array instead of a DataFrame (default for .pt teachers, and for .onnx "
+                 "ones but those with an input per column or a string input)")
+
+
+def add_random_state(p: Any) -> None:
+    p.add_argument("--random-state", type=int, default=0, help="seed of sampling and fitting (default 0)")
+
+
 def add_data_options(p: Any) -> None:
     """Options every command that distills from a data file shares."""
-    p.add_argument("--random-state", type=int, default=0)
-    p.add_argument("--task", choices=["classification", "regression"], default=None)
+    add_random_state(p)
+    p.add_argument("--task", choices=["classification", "regression"], default=None, help=TASK_HELP)
     p.add_argument("--drop", help="comma-separated columns to ignore (e.g. a label column)")
     p.add_argument("--categorical", help="comma-separated columns to treat as categorical")
-    p.add_argument("--as-array", action="store_true",
-                   help="hand the teacher a float array instead of a DataFrame (default for .pt teachers, and for "
-                        ".onnx ones but those with an input per column or a string input)")
+    p.add_argument("--as-array", action="store_true", help=AS_ARRAY_HELP)
     p.add_argument("--sampler-kernel", choices=["diagonal", "correlated"], default="diagonal",
                    help="jitter of sampled queries: independent per feature, or with the numeric features' "
                         "correlations (default diagonal)")
@@ -397,16 +406,16 @@ def _run_show(args: argparse.Namespace) -> int:
 def _add_evaluate(sub: Any) -> None:
     p = sub.add_parser("evaluate", help="fidelity of a saved model to a teacher on held-out rows")
     p.add_argument("model", help="model JSON file")
-    p.add_argument("--teacher", required=True)
+    p.add_argument("--teacher", required=True,
+                   help=f"{TEACHER_HELP}; for an automaton, module:attribute or TorchScript .pt")
     p.add_argument("--data", required=True,
                    help="held-out rows (.csv or .parquet); for an automaton a text file of words, one a line: "
                         "symbols written together (0110) when each is one character, else comma-separated "
                         "(ab,c) or a JSON list ([\"a,b\", \" \"])")
     p.add_argument("--label", help="column with true labels: also report accuracy (dropped from the rows)")
     p.add_argument("--drop", help="comma-separated columns to ignore")
-    p.add_argument("--as-array", action="store_true")
-    p.add_argument("--task", choices=["classification", "regression"], default=None,
-                   help="what the teacher is, where its answers mislead (a regressor whose values are whole numbers)")
+    p.add_argument("--as-array", action="store_true", help=AS_ARRAY_HELP)
+    p.add_argument("--task", choices=["classification", "regression"], default=None, help=TASK_HELP)
     add_teacher_output(p)
 
 
@@ -547,8 +556,9 @@ def _evaluate_automaton(args: argparse.Namespace, model: Any) -> int:
 
 def _add_demo(sub: Any) -> None:
     p = sub.add_parser("demo", help="train a small network on bundled data and distill it (offline)")
-    p.add_argument("--max-size", type=_positive_int, default=16)  # checked before the network is trained
-    p.add_argument("--random-state", type=int, default=0)
+    p.add_argument("--max-size", type=_positive_int, default=16,  # checked before the network is trained
+                   help="leaves of the distilled tree (default 16)")
+    add_random_state(p)
 
 
 def _run_demo(args: argparse.Namespace) -> int:
@@ -625,11 +635,14 @@ def _add_automaton(sub: Any) -> None:
                    help="the input symbols, comma-separated with no spaces (0,1), or a JSON list for symbols that "
                         "hold commas or spaces or start with '[' ('[\"a,b\", \" \", \"c\"]')")
     add_teacher_output(p)
-    p.add_argument("--max-states", type=_positive_int, default=50)
-    p.add_argument("--oracle", default="auto", choices=["auto", "statistical", "whitebox", "both"])
+    p.add_argument("--max-states", type=_positive_int, default=50,
+                   help="most states; on reaching it the best hypothesis so far is kept (default 50)")
+    p.add_argument("--oracle", default="auto", choices=["auto", "statistical", "whitebox", "both"],
+                   help="equivalence oracle (default auto: the white-box one too when hidden states can be read, a torch "
+                        "teacher's, else statistical)")
     p.add_argument("--time-budget", type=_positive_seconds, default=None,
-                   help="seconds; the best hypothesis so far is kept")
-    p.add_argument("--random-state", type=int, default=0)
+                   help="seconds; the best hypothesis so far is kept (default: no limit)")
+    add_random_state(p)
     p.add_argument("--option", action="append", default=[], metavar="NAME=VALUE", type=_learner_option,
                    help="another option of sd.distill_automaton or of the teacher (repeatable; VALUE is read as "
                         "JSON when it parses: --option max_length=60 --option strategy=lstar --option output=moore)")

@@ -8,7 +8,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from ..cli import (CLIError, _data_options, _split_list, _teacher_input, add_data_options,
+from ..cli import (TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, add_data_options,
                    load_teacher_object, option_value, read_table, teacher_format)
 
 DEFAULT_SIZES = "2,4,8,16,32,64"
@@ -16,7 +16,7 @@ DEFAULT_SIZES = "2,4,8,16,32,64"
 
 def add_report(sub: Any) -> None:
     p = sub.add_parser("report", help="distil several forms and sizes and write an HTML + Markdown report")
-    p.add_argument("--teacher", required=True, help=".onnx, TorchScript .pt, .joblib, or module:attribute")
+    p.add_argument("--teacher", required=True, help=TEACHER_HELP)
     p.add_argument("--data", required=True, help="unlabelled rows (.csv or .parquet)")
     p.add_argument("-o", "--output", required=True, help="HTML file to write (the Markdown twin goes beside it)")
     p.add_argument("--holdout", help="rows to measure fidelity on (default: hold out part of --data)")
@@ -36,7 +36,7 @@ def add_report(sub: Any) -> None:
                         "(repeatable; VALUE is read as JSON when it parses: --option criterion=entropy "
                         "--option linear.hinges=true)")
     add_data_options(p)
-    p.add_argument("--title", default="symdistill report")
+    p.add_argument("--title", default="symdistill report", help="the report's title (default 'symdistill report')")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 

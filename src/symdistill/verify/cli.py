@@ -39,8 +39,10 @@ def add_verify(sub: Any) -> None:
                    help="Moore machines: no word matching REGEX gets LABEL (repeatable)")
     p.add_argument("--always-outputs", nargs=2, action="append", default=[], metavar=("LABEL", "REGEX"),
                    help="Moore machines: every word matching REGEX gets LABEL (repeatable)")
-    p.add_argument("--backend", choices=BACKENDS, default="auto")
-    p.add_argument("--teacher", help="also check counterexamples on this teacher (.onnx, .pt, .joblib, module:attr)")
+    p.add_argument("--backend", choices=BACKENDS, default="auto",
+                   help="direct: the exact checkers; z3: an SMT encoding; auto (default): direct, and z3 for what "
+                        "the direct checkers do not cover")
+    p.add_argument("--teacher", help="also check counterexamples on this teacher (.onnx, .pt, .joblib or .pkl, module:attribute)")
 
 
 TABULAR_FLAGS = "-c/--constraint, --monotonic, --invariant, --output-range or --equivalent"
