@@ -111,3 +111,11 @@ def test_every_flag_says_what_it_does_and_its_default(command, action):
     assert action.help, f"symdistill {command} {action.option_strings or action.dest} has no help"
     if action.default not in (None, False, [], argparse.SUPPRESS):
         assert "default" in action.help and str(action.default) in action.help
+
+
+def test_no_command_lists_the_commands_on_stderr(capsys):
+    """`symdistill` alone exits 2, a usage error, but printed the help on stdout, where a pipe or
+    `> out.txt` took it for the command's output."""
+    assert main([]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "distill" in captured.err and "automaton" in captured.err

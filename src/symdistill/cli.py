@@ -764,8 +764,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if not args.command:
-        parser.print_help()
+    if not args.command:  # a usage error: the commands go to stderr, where a pipe does not take them for output
+        parser.print_help(sys.stderr)
         return 2
     # Warnings print as the errors do, one line, without the library's file and line.
     formatwarning = warnings.formatwarning
