@@ -412,7 +412,7 @@ def test_csv_without_rows_or_without_feature_columns(files: Any, capsys: Any) ->
 
 
 @pytest.mark.parametrize("model, argv, message", [
-    ("tree.json", ["--teacher", "cli_teachers:good", "--data", "d.csv"], "columns do not match the model's features"),
+    ("tree.json", ["--teacher", "cli_teachers:good", "--data", "d.csv"], "columns of d.csv do not match the model's features"),
     ("abcd.json", ["--teacher", "cli_teachers:broken", "--data", "d.csv"], "this teacher is broken"),
 ])
 def test_evaluate_errors_leave_standard_output_empty(files: Any, capsys: Any, model: str, argv: list[str],

@@ -119,3 +119,18 @@ def test_no_command_lists_the_commands_on_stderr(capsys):
     assert main([]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and "distill" in captured.err and "automaton" in captured.err
+
+
+def test_evaluate_names_columns_that_do_not_match_the_model_before_loading_the_teacher(session_rule, capsys):
+    """With a teacher that takes a DataFrame (module:attribute, a pickled pipeline), rows whose columns are
+    not the model's were found out only after the teacher was loaded (a pickle run, its warning printed),
+    and the error spoke of 'DataFrame columns', not of the file."""
+    assert main(["distill", "--teacher", "session_rule:rule", "--data", "rows.csv", "-o", "m.json"]) == 0
+    (session_rule / "other.csv").write_text("a,c\n1,2\n3,4\n")
+    (session_rule / "never_loaded.joblib").write_bytes(b"not a pickle")
+    capsys.readouterr()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "runs pickle" warning: the teacher is not loaded
+        assert main(["evaluate", "m.json", "--teacher", "never_loaded.joblib", "--data", "other.csv"]) == 2
+    assert capsys.readouterr().err == ("symdistill evaluate: error: columns of other.csv do not match the model's "
+                                       "features: missing ['b'], unknown ['c']\n")

@@ -436,9 +436,11 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     labels = None if not args.label else \
         read_table(args.data, [c for c in drop if c != args.label], warn=False)[args.label].to_numpy()
     # Concept rules read a hidden layer: --data holds the network's input rows, in its column order.
+    # Other models match the columns by name (checked here, before the teacher is loaded): an array
+    # teacher gets them in the model's order, a DataFrame teacher as the file has them.
     layer = concept_layer(model)
-    in_order = in_model_order(df, model, args.data) if as_array and layer is None else df
-    X = _teacher_input(in_order, as_array, args.data)
+    in_order = df if layer is not None else in_model_order(df, model, args.data)
+    X = _teacher_input(in_order if as_array else df, as_array, args.data)
     teacher = load_teacher_object(args.teacher)
     if args.task:
         from .teachers import as_teacher
