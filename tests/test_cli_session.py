@@ -134,3 +134,16 @@ def test_evaluate_names_columns_that_do_not_match_the_model_before_loading_the_t
         assert main(["evaluate", "m.json", "--teacher", "never_loaded.joblib", "--data", "other.csv"]) == 2
     assert capsys.readouterr().err == ("symdistill evaluate: error: columns of other.csv do not match the model's "
                                        "features: missing ['b'], unknown ['c']\n")
+
+
+@pytest.mark.parametrize("command", [["demo"], ["distill", "--teacher", "t.onnx", "--data", "rows.csv", "-o", "m.json"],
+                                     ["automaton", "--teacher", "m:f", "--alphabet", "0,1", "-o", "a.json"],
+                                     ["report", "--teacher", "t.onnx", "--data", "rows.csv", "-o", "r.html"]])
+def test_a_negative_seed_is_refused_by_its_flag_before_any_work(command, capsys):
+    """`--random-state -1` was refused by the library as 'random_state must be ...' (not the flag), and
+    demo trained its network first."""
+    with pytest.raises(SystemExit) as info:
+        main([*command, "--random-state", "-1"])
+    captured = capsys.readouterr()
+    assert info.value.code == 2 and captured.out == ""
+    assert "argument --random-state: must be a non-negative integer, got '-1'" in captured.err

@@ -225,15 +225,24 @@ def _positive_seconds(text: str) -> float:
     return value
 
 
-def _positive_int(text: str) -> int:
-    """argparse type of a size: a whole number > 0."""
+def _whole_number(text: str, least: int, kind: str) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    if value < least:
+        raise argparse.ArgumentTypeError(f"must be a {kind} integer, got {text!r}")
     return value
+
+
+def _positive_int(text: str) -> int:
+    """argparse type of a size: a whole number > 0."""
+    return _whole_number(text, 1, "positive")
+
+
+def _seed(text: str) -> int:
+    """argparse type of a seed: a whole number >= 0 (as numpy takes it)."""
+    return _whole_number(text, 0, "non-negative")
 
 
 def _split_list(text: str | None, flag: str) -> list[str] | None:
@@ -297,7 +306,7 @@ AS_ARRAY_HELP = ("hand the teacher a float array instead of a DataFrame (default
 
 
 def add_random_state(p: Any) -> None:
-    p.add_argument("--random-state", type=int, default=0, help="seed of sampling and fitting (default 0)")
+    p.add_argument("--random-state", type=_seed, default=0, help="seed of sampling and fitting (default 0)")
 
 
 def add_data_options(p: Any) -> None:
