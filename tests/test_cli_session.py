@@ -147,3 +147,38 @@ def test_a_negative_seed_is_refused_by_its_flag_before_any_work(command, capsys)
     captured = capsys.readouterr()
     assert info.value.code == 2 and captured.out == ""
     assert "argument --random-state: must be a non-negative integer, got '-1'" in captured.err
+
+
+@pytest.fixture()
+def zip_pipeline(tmp_path, monkeypatch):
+    """A pickled pipeline whose OneHotEncoder was fitted on the codes '01', '02', '10' of column 'zip', and
+    its rows written by DataFrame.to_csv (the codes as they are: 01, 02, 10)."""
+    import joblib
+    import numpy as np
+    import pandas as pd
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"zip": rng.choice(["01", "02", "10"], 120), "x": rng.normal(size=120)})
+    pipe = make_pipeline(make_column_transformer((OneHotEncoder(), ["zip"]), remainder="passthrough"),
+                         LogisticRegression())
+    joblib.dump(pipe.fit(df, (df["zip"] == "01") ^ (df["x"] > 0)), tmp_path / "cat.joblib")
+    df.to_csv(tmp_path / "cat.csv", index=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_zero_padded_codes_of_a_categorical_column_are_read_as_written(zip_pipeline, capsys):
+    """`distill --categorical zip` read the codes 01, 02, 10 as the integers 1, 2, 10, and the pipeline
+    fitted on the strings failed ("ufunc 'isnan' not supported"); evaluate of the model read them so too."""
+    with pytest.warns(UserWarning, match="runs pickle"):
+        assert main(["distill", "--teacher", "cat.joblib", "--data", "cat.csv", "--categorical", "zip",
+                     "-o", "m.json"]) == 0
+    capsys.readouterr()
+    assert '"01"' in (zip_pipeline / "m.json").read_text()  # the model's category, as written
+    with pytest.warns(UserWarning, match="runs pickle"):
+        assert main(["evaluate", "m.json", "--teacher", "cat.joblib", "--data", "cat.csv"]) == 0
+    assert "fidelity 1.0000" in capsys.readouterr().out

@@ -33,10 +33,13 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (), warn: bool = True) -> Any:
+def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (), warn: bool = True,
+               codes: Sequence[str] = ()) -> Any:
     """Rows from a CSV or Parquet file, as a DataFrame (pandas needed); the CSV columns named in ``text``
-    are read as written (codes such as 01 and 2 stay the strings '01' and '2'). ``warn=False`` reads a
-    file again without repeating the warning about its header."""
+    are read as written (codes such as 01 and 2 stay the strings '01' and '2'), and so are those named in
+    ``codes`` (columns declared categorical) that hold a zero-padded code (01, 007), which read as a
+    number would lose its text. ``warn=False`` reads a file again without repeating the warning about
+    its header."""
     try:
         import pandas as pd
     except ImportError:
@@ -71,6 +74,12 @@ def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (
             if not isinstance(df.index, pd.RangeIndex):  # pandas made the fields beyond the header an index
                 raise CLIError(_wider_row(p, path, sep, len(header)))
             unnamed = {column: i + 1 for i, (column, name) in enumerate(zip(df.columns, header)) if name == ""}
+            padded = [c for c in codes if c in df.columns and c not in text and df[c].dtype.kind in "iuf"]
+            if padded:
+                written = pd.read_csv(p, sep=sep, skipinitialspace=True, usecols=padded, dtype=str)
+                for c in padded:
+                    if written[c].str.fullmatch(r"[+-]?0\d+(\.\d*)?").any():
+                        df[c] = written[c]
         else:
             raise CLIError(f"cannot read {path}: expected a .csv or .parquet file")
     except CLIError:
@@ -353,6 +362,12 @@ def _data_options(args: argparse.Namespace, df: Any, as_array: bool) -> dict[str
     return options
 
 
+def declared_codes(args: argparse.Namespace, as_array: bool) -> list[str]:
+    """The --categorical columns, whose zero-padded codes a DataFrame teacher gets as written (an array
+    teacher takes numbers)."""
+    return [] if as_array or not args.categorical else _split_list(args.categorical, "--categorical") or []
+
+
 def teacher_format(teacher_spec: str, flag: bool) -> tuple[bool, list[str]]:
     """Whether the teacher is handed the rows as a float array (``flag``: --as-array), else as the DataFrame,
     and the columns to read as text (``read_table``'s ``text``)."""
@@ -374,7 +389,7 @@ def _run_distill(args: argparse.Namespace) -> int:
     check_output(args.output)
     check_distinct(("-o", args.output), ("--data", args.data), ("--teacher", args.teacher))
     as_array, text = teacher_format(args.teacher, args.as_array)
-    df = read_table(args.data, _split_list(args.drop, "--drop"), text)
+    df = read_table(args.data, _split_list(args.drop, "--drop"), text, codes=declared_codes(args, as_array))
     X = _teacher_input(df, as_array, args.data)
     options: dict[str, Any] = {"progress": None, **_data_options(args, df, as_array)}
     if args.max_literals is not None:
@@ -441,6 +456,9 @@ def _run_evaluate(args: argparse.Namespace) -> int:
                        f"{model.kind} model's teacher is read as it answers")
     drop = _split_list(args.drop, "--drop") or []
     as_array, text = teacher_format(args.teacher, args.as_array)
+    if not as_array:  # a categorical feature of text categories was read as written when it was distilled
+        text = text + [f.name for f in model.domain.features if f.is_categorical and f.name not in text
+                       and all(isinstance(c, str) for c in f.categories)]
     df = read_table(args.data, drop + ([args.label] if args.label else []), text)
     labels = None if not args.label else \
         read_table(args.data, [c for c in drop if c != args.label], warn=False)[args.label].to_numpy()

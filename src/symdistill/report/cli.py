@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cli import (TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, add_data_options,
-                   load_teacher_object, option_value, read_table, teacher_format)
+                   declared_codes, load_teacher_object, option_value, read_table, teacher_format)
 
 DEFAULT_SIZES = "2,4,8,16,32,64"
 
@@ -153,11 +153,12 @@ def run_report(args: argparse.Namespace) -> int:
     # A column to drop may be in only one of the files (a label column the holdout alone has).
     only_in_holdout = set(c for c in drop if c in hold_columns) - set(_columns(args.data)) if hold_columns else set()
     as_array, text = teacher_format(args.teacher, args.as_array)
-    df = read_table(args.data, [c for c in drop if c not in only_in_holdout], text)
+    codes = declared_codes(args, as_array)
+    df = read_table(args.data, [c for c in drop if c not in only_in_holdout], text, codes=codes)
     X = _teacher_input(df, as_array, args.data)
     X_hold = None
     if args.holdout:
-        hold = read_table(args.holdout, [c for c in drop if c in hold_columns], text)
+        hold = read_table(args.holdout, [c for c in drop if c in hold_columns], text, codes=codes)
         if list(hold.columns) != list(df.columns):
             raise CLIError(f"--holdout columns {list(hold.columns)} differ from --data columns {list(df.columns)}")
         X_hold = _teacher_input(hold, as_array, args.holdout)
