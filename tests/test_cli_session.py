@@ -182,3 +182,21 @@ def test_zero_padded_codes_of_a_categorical_column_are_read_as_written(zip_pipel
     with pytest.warns(UserWarning, match="runs pickle"):
         assert main(["evaluate", "m.json", "--teacher", "cat.joblib", "--data", "cat.csv"]) == 0
     assert "fidelity 1.0000" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name, opener", [("rows.csv.gz", "gzip"), ("rows.csv.bz2", "bz2"), ("rows.tsv.xz", "lzma")])
+def test_a_compressed_csv_is_read_with_the_checks_of_a_plain_one(session_rule, capsys, name, opener):
+    """`--data rows.csv.gz` was refused ("expected a .csv or .parquet file"), though pandas reads it."""
+    import importlib
+
+    sep = "\t" if ".tsv" in name else ","
+    text = (session_rule / "rows.csv").read_text().replace(",", sep)
+    with importlib.import_module(opener).open(session_rule / name, "wt") as f:
+        f.write(text)
+    assert main(["distill", "--teacher", "session_rule:rule", "--data", name, "-o", "m.json"]) == 0
+    assert "wrote m.json" in capsys.readouterr().out
+    with importlib.import_module(opener).open(session_rule / name, "wt") as f:  # a row wider than the header
+        f.write(text.replace("\n", "\n" + sep.join("123") + "\n", 1))
+    assert main(["distill", "--teacher", "session_rule:rule", "--data", name, "-o", "m.json"]) == 2
+    assert capsys.readouterr().err == (f"symdistill distill: error: line 2 of {name} has 3 fields, but the header "
+                                       "names 2 columns: every field needs a column named in the header\n")

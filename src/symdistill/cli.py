@@ -48,9 +48,12 @@ def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (
     if not p.is_file():
         raise CLIError(f"data file not found: {path}")
     suffix = p.suffix.lower()
+    compressed = suffix in COMPRESSED_SUFFIXES and len(p.suffixes) > 1  # rows.csv.gz: pandas reads it unpacked
+    if compressed:
+        suffix = p.suffixes[-2].lower()
     unnamed: dict[Any, int] = {}  # columns with no name in the header ('Unnamed: 0', as pandas names them): number
     try:
-        if suffix in (".parquet", ".pq"):
+        if suffix in (".parquet", ".pq") and not compressed:
             df = pd.read_parquet(p)
         elif suffix in (".csv", ".txt", ".data", ".tsv"):
             sep = "\t" if suffix == ".tsv" else ","
@@ -81,7 +84,7 @@ def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (
                     if written[c].str.fullmatch(r"[+-]?0\d+(\.\d*)?").any():
                         df[c] = written[c]
         else:
-            raise CLIError(f"cannot read {path}: expected a .csv or .parquet file")
+            raise CLIError(f"cannot read {path}: expected a .csv (or .csv.gz, .csv.bz2, ...) or .parquet file")
     except CLIError:
         raise
     except Exception as exc:  # pandas' and pyarrow's reasons can run over several lines: the first says it
@@ -101,6 +104,7 @@ def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (
     return df
 
 
+COMPRESSED_SUFFIXES = (".gz", ".bz2", ".zip", ".xz", ".zst")  # a CSV packed so, read as pandas reads it
 MODEL_SUFFIXES = (".onnx", ".pt", ".pth", ".torchscript")  # teachers read as ONNX or TorchScript files
 PICKLE_SUFFIXES = (".joblib", ".pkl", ".pickle")  # teachers loaded with joblib
 
@@ -120,8 +124,10 @@ def _wider_row(p: Path, path: str, sep: str, width: int) -> str:
     first fields as an index, and every column gets the values of the one after it), naming the first."""
     import csv
 
-    with p.open(newline="", encoding="utf-8") as f:
-        reader = csv.reader(f, delimiter=sep, skipinitialspace=True)
+    from pandas.io.common import get_handle  # pandas' opener: a compressed file is read unpacked
+
+    with get_handle(p, "r", encoding="utf-8", compression="infer") as handles:
+        reader = csv.reader(handles.handle, delimiter=sep, skipinitialspace=True)
         for row in reader:
             if len(row) > width:
                 hint = f" (a {sep!r} at the end of the line?)" if row[-1] == "" else ""
@@ -270,7 +276,7 @@ def _split_list(text: str | None, flag: str) -> list[str] | None:
 def _add_distill(sub: Any) -> None:
     p = sub.add_parser("distill", help="distill a teacher into a symbolic model (JSON)")
     p.add_argument("--teacher", required=True, help=TEACHER_HELP)
-    p.add_argument("--data", required=True, help="unlabelled rows (.csv or .parquet)")
+    p.add_argument("--data", required=True, help="unlabelled rows (.csv, .csv.gz or .parquet)")
     p.add_argument("--form", default="tree", help="tree | rules | linear (default tree)")
     p.add_argument("--method", default=None,
                    help="pedagogical | decompositional (default pedagogical; decompositional with --option layer=...)")
@@ -433,7 +439,7 @@ def _add_evaluate(sub: Any) -> None:
     p.add_argument("--teacher", required=True,
                    help=f"{TEACHER_HELP}; for an automaton, module:attribute or TorchScript .pt")
     p.add_argument("--data", required=True,
-                   help="held-out rows (.csv or .parquet); for an automaton a text file of words, one a line: "
+                   help="held-out rows (.csv, .csv.gz or .parquet); for an automaton a text file of words, one a line: "
                         "symbols written together (0110) when each is one character, else comma-separated "
                         "(ab,c) or a JSON list ([\"a,b\", \" \"])")
     p.add_argument("--label", help="column with true labels: also report accuracy (dropped from the rows)")

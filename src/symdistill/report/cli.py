@@ -17,7 +17,7 @@ DEFAULT_SIZES = "2,4,8,16,32,64"
 def add_report(sub: Any) -> None:
     p = sub.add_parser("report", help="distil several forms and sizes and write an HTML + Markdown report")
     p.add_argument("--teacher", required=True, help=TEACHER_HELP)
-    p.add_argument("--data", required=True, help="unlabelled rows (.csv or .parquet)")
+    p.add_argument("--data", required=True, help="unlabelled rows (.csv, .csv.gz or .parquet)")
     p.add_argument("-o", "--output", required=True, help="HTML file to write (the Markdown twin goes beside it)")
     p.add_argument("--holdout", help="rows to measure fidelity on (default: hold out part of --data)")
     p.add_argument("--holdout-fraction", type=float, default=0.3,
