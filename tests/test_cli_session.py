@@ -200,3 +200,13 @@ def test_a_compressed_csv_is_read_with_the_checks_of_a_plain_one(session_rule, c
     assert main(["distill", "--teacher", "session_rule:rule", "--data", name, "-o", "m.json"]) == 2
     assert capsys.readouterr().err == (f"symdistill distill: error: line 2 of {name} has 3 fields, but the header "
                                        "names 2 columns: every field needs a column named in the header\n")
+
+
+def test_a_count_of_one_is_singular_in_errors(session_rule, capsys):
+    """A CSV with one empty field was refused with "column 'b' has 1 missing values"."""
+    (session_rule / "gap.csv").write_text("a,b\n1,2\n3,\n5,6\n")
+    assert main(["distill", "--teacher", "session_rule:rule", "--data", "gap.csv", "-o", "m.json"]) == 2
+    assert "column 'b' has 1 missing value (NaN, None or NA, first in row 1)" in capsys.readouterr().err
+    (session_rule / "wide.csv").write_text("a\n1,2\n5,6\n2,3\n")
+    assert main(["distill", "--teacher", "session_rule:rule", "--data", "wide.csv", "-o", "m.json"]) == 2
+    assert "line 2 of wide.csv has 2 fields, but the header names 1 column: every field" in capsys.readouterr().err

@@ -123,7 +123,7 @@ def test_missing_values_in_an_array_categorical_column_are_reported(column):
     strings was reported as values that 'cannot be ordered'."""
     X = np.empty((3, 2), dtype=object)
     X[:, 0], X[:, 1] = column, [0.5, 0.7, 0.1]
-    with pytest.raises(DataError, match="column 'x0' has 1 missing values \\(None or NaN, first in row 1\\)"):
+    with pytest.raises(DataError, match="column 'x0' has 1 missing value \\(None or NaN, first in row 1\\)"):
         Domain.from_data(X, categorical=[0])
 
 

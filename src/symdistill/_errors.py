@@ -43,3 +43,8 @@ def exception_text(exc: BaseException, limit: int = 600) -> str:
     if len(text) > limit:
         text = f"{text[:limit * 2 // 3]} ... {text[-(limit // 3):]}"
     return text
+
+
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun`` for messages, plural but for one: ``'1 missing value'``, ``'3 rows'``."""
+    return f"{n} {noun}{'s' * (n != 1)}"

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from . import __version__
-from ._errors import DataError, ModelFormatError, TeacherError
+from ._errors import DataError, ModelFormatError, TeacherError, counted
 
 
 class CLIError(Exception):
@@ -131,8 +131,8 @@ def _wider_row(p: Path, path: str, sep: str, width: int) -> str:
         for row in reader:
             if len(row) > width:
                 hint = f" (a {sep!r} at the end of the line?)" if row[-1] == "" else ""
-                return (f"line {reader.line_num} of {path} has {len(row)} fields, but the header names {width} "
-                        f"columns{hint}: every field needs a column named in the header")
+                return (f"line {reader.line_num} of {path} has {len(row)} fields, but the header names "
+                        f"{counted(width, 'column')}{hint}: every field needs a column named in the header")
     return f"rows of {path} have more fields than its header names columns ({width})"
 
 

@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._errors import DataError, ModelFormatError
+from ._errors import DataError, ModelFormatError, counted
 
 KINDS = ("numeric", "integer", "binary", "categorical")
 _BARE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
@@ -198,7 +198,7 @@ class Domain:
                             f"(for one feature pass [{feature_names!r}])")
         feature_names = [str(n) for n in feature_names]
         if len(feature_names) != d:
-            raise DataError(f"got {len(feature_names)} feature names for {d} columns")
+            raise DataError(f"got {counted(len(feature_names), 'feature name')} for {counted(d, 'column')}")
         cat_idx = _resolve_columns([] if categorical is None else categorical, feature_names)
         feats = []
         for j, name in enumerate(feature_names):
@@ -206,8 +206,8 @@ class Domain:
             if j in cat_idx:
                 missing = [i for i, v in enumerate(col) if is_missing(v)]
                 if missing:
-                    raise DataError(f"column {name!r} has {len(missing)} missing values (None or NaN, first in row "
-                                    f"{missing[0]}); fill or drop them first")
+                    raise DataError(f"column {name!r} has {counted(len(missing), 'missing value')} (None or NaN, first "
+                                    f"in row {missing[0]}); fill or drop them first")
                 try:
                     cats = tuple(np.unique(col).tolist())
                 except TypeError:  # numbers and strings, say: ordered as a DataFrame's object column is
@@ -226,7 +226,7 @@ class Domain:
 
         names = _dataframe_names(df)
         if df.shape[1] == 0:
-            raise DataError(f"the DataFrame has no features (no columns, {df.shape[0]} rows)")
+            raise DataError(f"the DataFrame has no features (no columns, {counted(df.shape[0], 'row')})")
         if df.shape[0] == 0:
             raise DataError(f"the DataFrame has no rows (columns {names[:6]}{' ...' if len(names) > 6 else ''})")
         cat_idx = _resolve_columns([] if categorical is None else categorical, names)
@@ -234,8 +234,8 @@ class Domain:
         for j, name in enumerate(names):
             s = df.iloc[:, j]
             if s.isna().any():
-                raise DataError(f"column {name!r} has {int(s.isna().sum())} missing values (NaN, None or NA, first in "
-                                f"row {int(np.argmax(s.isna().to_numpy()))}); fill or drop them first")
+                raise DataError(f"column {name!r} has {counted(int(s.isna().sum()), 'missing value')} (NaN, None or NA, "
+                                f"first in row {int(np.argmax(s.isna().to_numpy()))}); fill or drop them first")
             if isinstance(s.dtype, pd.CategoricalDtype):
                 cats = tuple(s.cat.categories.tolist())
                 feats.append(Feature(name, "categorical", 0.0, float(len(cats) - 1), cats))
@@ -275,7 +275,7 @@ class Domain:
         """Column index of a feature given by name (or index), with a clear error if unknown."""
         if isinstance(name, (int, np.integer)):
             if not 0 <= int(name) < self.n_features:
-                raise DataError(f"feature index {name} out of range for {self.n_features} features")
+                raise DataError(f"feature index {name} out of range for {counted(self.n_features, 'feature')}")
             return int(name)
         names = self.feature_names
         if name not in names:
@@ -313,11 +313,11 @@ class Domain:
             if arr.ndim != 2:
                 hint = " (one value a row: X.reshape(-1, 1))" if arr.ndim == 1 and self.n_features == 1 else ""
                 raise DataError(f"expected a 2-D array of shape (n_rows, {self.n_features}) or one row of "
-                                f"{self.n_features} values, got shape {arr.shape}{hint}")
+                                f"{counted(self.n_features, 'value')}, got shape {arr.shape}{hint}")
             if arr.shape[1] != self.n_features:
                 raise DataError(
-                    f"expected {self.n_features} features ({', '.join(self.feature_names[:6])}"
-                    f"{', ...' if self.n_features > 6 else ''}), got {arr.shape[1]} columns"
+                    f"expected {counted(self.n_features, 'feature')} ({', '.join(self.feature_names[:6])}"
+                    f"{', ...' if self.n_features > 6 else ''}), got {counted(arr.shape[1], 'column')}"
                 )
             columns = [arr[:, j] for j in range(self.n_features)]
             n = arr.shape[0]
@@ -707,7 +707,7 @@ def _resolve_columns(cols: Sequence[str | int], names: list[str]) -> set[int]:
     for c in cols:
         if isinstance(c, (int, np.integer)):
             if not 0 <= int(c) < len(names):
-                raise DataError(f"categorical column index {c} out of range for {len(names)} columns")
+                raise DataError(f"categorical column index {c} out of range for {counted(len(names), 'column')}")
             out.add(int(c))
         elif c in names:
             out.add(names.index(c))

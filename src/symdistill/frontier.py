@@ -27,7 +27,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ._table import TableList
-from ._errors import DataError
+from ._errors import DataError, counted
 from ._progress import progress_bar
 from .api import distill, fidelity
 from .domain import Domain, _as_pandas
@@ -472,7 +472,7 @@ def _holdout(X: Any, X_holdout: Any, fraction: float, random_state: int | None, 
     n = _n_rows(X)
     n_hold = int(round(fraction * n))
     if n_hold < 1 or n - n_hold < 2:
-        raise DataError(f"cannot hold out {fraction:.0%} of {n} rows and keep at least 2 to distil from; "
+        raise DataError(f"cannot hold out {fraction:.0%} of {counted(n, 'row')} and keep at least 2 to distil from; "
                         "pass more rows or X_holdout")
     perm = np.random.default_rng(None if random_state is None else [int(random_state), 7]).permutation(n)
     hold, train = np.sort(perm[:n_hold]), np.sort(perm[n_hold:])

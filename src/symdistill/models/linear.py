@@ -46,7 +46,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .._errors import ModelFormatError
+from .._errors import ModelFormatError, counted
 from ..domain import Domain, escape_unprintable, is_bare_word
 from .base import (SymbolicModel, check_distinct_labels, domain_from_json, label_text, labels_from_json,
                    labels_to_json, register_model, require)
@@ -360,7 +360,8 @@ class LinearModel(SymbolicModel):
             seen.add(t)
             for fac in t.factors:
                 if fac.feature >= d:
-                    raise ModelFormatError(f"linear model term uses feature {fac.feature}, but there are {d} features")
+                    raise ModelFormatError(f"linear model term uses feature {fac.feature}, but the model has "
+                                           f"{counted(d, 'feature')}")
                 feat = self.domain.features[fac.feature]
                 if feat.is_categorical and fac.category is None:
                     raise ModelFormatError(f"categorical feature {feat.name!r} can enter a linear model only "

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
-from .._errors import ModelFormatError
+from .._errors import ModelFormatError, counted
 from ..domain import Domain, number_text
 from .base import (_ROUNDING, SymbolicModel, check_distinct_labels, domain_from_json, label_text, labels_from_json,
                    labels_to_json, percent_text, register_model, require)
@@ -354,7 +354,8 @@ class RuleSet(SymbolicModel):
                 raise ModelFormatError(f"{where}: a regression rule has no class probabilities")
             for c in rule.conditions:
                 if c.feature >= d:
-                    raise ModelFormatError(f"{where} tests feature {c.feature}, but there are {d} features")
+                    raise ModelFormatError(f"{where} tests feature {c.feature}, but the model has "
+                                           f"{counted(d, 'feature')}")
                 f = self.domain.features[c.feature]
                 if f.is_categorical != c.is_categorical:
                     want = "'in' / 'not in'" if f.is_categorical else "'<=' / '>'"

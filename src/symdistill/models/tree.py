@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from .._errors import ModelFormatError
+from .._errors import ModelFormatError, counted
 from ..domain import Domain, number_text
 from .base import (SymbolicModel, _short, check_distinct_labels, domain_from_json, label_text, labels_from_json,
                    labels_to_json, percent_text, register_model, require)
@@ -115,7 +115,8 @@ class Tree(SymbolicModel):
         for i in np.nonzero(internal)[0]:
             j = self.feature[i]
             if not 0 <= j < d:
-                raise ModelFormatError(f"tree node {i} splits on feature {j}, but there are {d} features")
+                raise ModelFormatError(f"tree node {i} splits on feature {j}, but the model has "
+                                       f"{counted(d, 'feature')}")
             f = self.domain.features[j]
             cats = self.left_categories[i]
             if f.is_categorical:

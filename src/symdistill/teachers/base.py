@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .._errors import TeacherError, UnknownClassError, exception_text
+from .._errors import TeacherError, UnknownClassError, counted, exception_text
 from ..domain import _plain, is_missing
 
 TASKS = ("classification", "regression")
@@ -116,7 +116,7 @@ class Teacher:
         if a.shape != b.shape or not np.allclose(a, b, rtol=1e-5, atol=1e-6):
             diff = float(np.max(np.abs(a - b))) if a.shape == b.shape else float("nan")
             raise TeacherError(
-                f"{self.name} is not deterministic: two calls on the same {_n_rows(probe)} rows differ "
+                f"{self.name} is not deterministic: two calls on the same {counted(_n_rows(probe), 'row')} differ "
                 f"(largest difference {diff:.3g}); put the model in eval mode or fix its randomness"
             )
 
@@ -173,7 +173,7 @@ class Teacher:
             raise
         except Exception as exc:
             raise TeacherError(
-                f"{self.name} raised {type(exc).__name__} on a batch of {n} rows: {exception_text(exc)}"
+                f"{self.name} raised {type(exc).__name__} on a batch of {counted(n, 'row')}: {exception_text(exc)}"
                 + self._hint(exc, X)
             ) from exc
         self.n_calls += 1
