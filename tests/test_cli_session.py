@@ -210,3 +210,33 @@ def test_a_count_of_one_is_singular_in_errors(session_rule, capsys):
     (session_rule / "wide.csv").write_text("a\n1,2\n5,6\n2,3\n")
     assert main(["distill", "--teacher", "session_rule:rule", "--data", "wide.csv", "-o", "m.json"]) == 2
     assert "line 2 of wide.csv has 2 fields, but the header names 1 column: every field" in capsys.readouterr().err
+
+
+def test_a_pickled_estimator_fitted_on_a_dataframe_is_asked_with_its_column_names(tmp_path, monkeypatch, capsys):
+    """With --as-array, a DecisionTreeClassifier fitted on a DataFrame was handed arrays, and scikit-learn's
+    "X does not have valid feature names, but DecisionTreeClassifier was fitted with feature names" was
+    printed for distill and evaluate; the library's distil of such an estimator on an array warned so too."""
+    import joblib
+    import numpy as np
+    import pandas as pd
+    from sklearn.tree import DecisionTreeClassifier
+
+    import symdistill as sd
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"a": rng.normal(size=80), "b": rng.normal(size=80)})
+    est = DecisionTreeClassifier(max_depth=2, random_state=0).fit(df, df["a"] > df["b"])
+    joblib.dump(est, tmp_path / "tree.joblib")
+    df.to_csv(tmp_path / "rows.csv", index=False)
+    monkeypatch.chdir(tmp_path)
+    for argv in (["distill", "--teacher", "tree.joblib", "-o", "m.json"],
+                 ["evaluate", "m.json", "--teacher", "tree.joblib"]):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert main([*argv, "--data", "rows.csv", "--as-array"]) == 0
+        assert [str(w.message) for w in caught] == ["loading tree.joblib runs pickle: only load files you trust"]
+    capsys.readouterr()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = sd.distill(est, df.to_numpy(), form="tree", max_size=4, random_state=0)
+    assert sd.fidelity(model, est, df.to_numpy()).value == 1.0

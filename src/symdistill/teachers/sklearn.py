@@ -56,10 +56,22 @@ class SklearnTeacher(Teacher):
         return np.asarray([own_keys.index(c) for c in declared])
 
     def _forward(self, X: Any) -> Any:
+        X = self._named(X)
         if self._use_proba:
             proba = self.estimator.predict_proba(X)
             return proba if self._columns is None else np.asarray(proba)[:, self._columns]
         return self.estimator.predict(X)
+
+    def _named(self, X: Any) -> Any:
+        """An array as a DataFrame with the columns the estimator was fitted on (``feature_names_in_``),
+        when it has as many: it is asked as it was fitted, without scikit-learn's warning that "X does not
+        have valid feature names" (and a ColumnTransformer selecting columns by name can read them)."""
+        names = getattr(self.estimator, "feature_names_in_", None)
+        if names is None or hasattr(X, "columns") or np.ndim(X) != 2 or np.shape(X)[1] != len(names):
+            return X
+        import pandas as pd  # an estimator fitted with column names was fitted on a DataFrame
+
+        return pd.DataFrame(X, columns=list(names))
 
     def _hint(self, exc: Exception, X: Any) -> str:
         """An encoder of categories (OneHotEncoder, OrdinalEncoder) that met values it was not fitted
