@@ -153,6 +153,13 @@ def test_a_negative_seed_is_refused_by_its_flag_before_any_work(command, capsys)
 def zip_pipeline(tmp_path, monkeypatch):
     """A pickled pipeline whose OneHotEncoder was fitted on the codes '01', '02', '10' of column 'zip', and
     its rows written by DataFrame.to_csv (the codes as they are: 01, 02, 10)."""
+    monkeypatch.chdir(tmp_path)
+    return write_zip_pipeline(tmp_path, ["01", "02", "10"])
+
+
+def write_zip_pipeline(tmp_path, codes):
+    """cat.joblib, a pipeline whose OneHotEncoder was fitted on the strings ``codes`` of column 'zip', and
+    cat.csv, its rows."""
     import joblib
     import numpy as np
     import pandas as pd
@@ -162,12 +169,11 @@ def zip_pipeline(tmp_path, monkeypatch):
     from sklearn.preprocessing import OneHotEncoder
 
     rng = np.random.default_rng(0)
-    df = pd.DataFrame({"zip": rng.choice(["01", "02", "10"], 120), "x": rng.normal(size=120)})
+    df = pd.DataFrame({"zip": rng.choice(codes, 120), "x": rng.normal(size=120)})
     pipe = make_pipeline(make_column_transformer((OneHotEncoder(), ["zip"]), remainder="passthrough"),
                          LogisticRegression())
-    joblib.dump(pipe.fit(df, (df["zip"] == "01") ^ (df["x"] > 0)), tmp_path / "cat.joblib")
+    joblib.dump(pipe.fit(df, (df["zip"] == codes[0]) ^ (df["x"] > 0)), tmp_path / "cat.joblib")
     df.to_csv(tmp_path / "cat.csv", index=False)
-    monkeypatch.chdir(tmp_path)
     return tmp_path
 
 
@@ -240,3 +246,21 @@ def test_a_pickled_estimator_fitted_on_a_dataframe_is_asked_with_its_column_name
         warnings.simplefilter("error")
         model = sd.distill(est, df.to_numpy(), form="tree", max_size=4, random_state=0)
     assert sd.fidelity(model, est, df.to_numpy()).value == 1.0
+
+
+@pytest.mark.parametrize("command", [["distill", "-o", "m.json"], ["report", "--forms", "tree", "--sizes", "2",
+                                                                      "--no-progress", "-o", "r.html"]])
+def test_codes_a_pickled_encoder_was_fitted_on_as_strings_are_read_as_written(tmp_path, monkeypatch, capsys, command):
+    """A pipeline whose OneHotEncoder was fitted on the strings '1', '2', '10' failed ("ufunc 'isnan' not
+    supported"): the CSV's 1, 2, 10 were read as integers, declared --categorical or not."""
+    if command[0] == "report":
+        pytest.importorskip("matplotlib")
+    monkeypatch.chdir(tmp_path)
+    write_zip_pipeline(tmp_path, ["1", "2", "10"])
+    with pytest.warns(UserWarning, match="runs pickle"):
+        assert main([command[0], "--teacher", "cat.joblib", "--data", "cat.csv", *command[1:]]) == 0
+    out = capsys.readouterr().out
+    if command[0] == "distill":
+        assert '"10"' in (tmp_path / "m.json").read_text()  # the model's category, as the encoder knows it
+    else:
+        assert "chosen: tree size 2, fidelity" in out

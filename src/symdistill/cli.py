@@ -374,6 +374,22 @@ def declared_codes(args: argparse.Namespace, as_array: bool) -> list[str]:
     return [] if as_array or not args.categorical else _split_list(args.categorical, "--categorical") or []
 
 
+def fitted_text(teacher: Any, df: Any) -> list[str]:
+    """The columns of ``df`` read as numbers that an encoder of a scikit-learn teacher (a pickled
+    pipeline's OneHotEncoder, say) was fitted on as strings: read as written, 10 as '10', they are
+    the categories it knows."""
+    from .teachers.sklearn import _encoders
+
+    numeric = [c for c in df.columns if df[c].dtype.kind in "iuf"]
+    found: list[str] = []
+    for encoder, read in _encoders(teacher, list(df.columns)):
+        for column, categories in zip(read, encoder.categories_):
+            if column in numeric and column not in found and len(categories) and \
+                    all(isinstance(c, str) for c in categories):
+                found.append(column)
+    return found
+
+
 def teacher_format(teacher_spec: str, flag: bool) -> tuple[bool, list[str]]:
     """Whether the teacher is handed the rows as a float array (``flag``: --as-array), else as the DataFrame,
     and the columns to read as text (``read_table``'s ``text``)."""
@@ -395,7 +411,8 @@ def _run_distill(args: argparse.Namespace) -> int:
     check_output(args.output)
     check_distinct(("-o", args.output), ("--data", args.data), ("--teacher", args.teacher))
     as_array, text = teacher_format(args.teacher, args.as_array)
-    df = read_table(args.data, _split_list(args.drop, "--drop"), text, codes=declared_codes(args, as_array))
+    drop = _split_list(args.drop, "--drop")
+    df = read_table(args.data, drop, text, codes=declared_codes(args, as_array))
     X = _teacher_input(df, as_array, args.data)
     options: dict[str, Any] = {"progress": None, **_data_options(args, df, as_array)}
     if args.max_literals is not None:
@@ -413,6 +430,9 @@ def _run_distill(args: argparse.Namespace) -> int:
                            random_state=args.random_state, **options)
     teacher = load_teacher_object(args.teacher)
     check_distinct(("-o", args.output), ("--teacher", teacher_source(args.teacher)))
+    strings = [] if as_array else fitted_text(teacher, df)
+    if strings:  # read again, those columns as written
+        X = df = read_table(args.data, drop, text + strings, warn=False, codes=declared_codes(args, as_array))
     t0 = time.perf_counter()
     model = learner.fit(teacher, X).model_
     seconds = time.perf_counter() - t0

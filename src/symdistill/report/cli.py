@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cli import (TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, add_data_options,
-                   declared_codes, load_teacher_object, option_value, read_table, teacher_format)
+                   declared_codes, fitted_text, load_teacher_object, option_value, read_table, teacher_format)
 
 DEFAULT_SIZES = "2,4,8,16,32,64"
 
@@ -171,6 +171,11 @@ def run_report(args: argparse.Namespace) -> int:
     form_options = _learner_options(args.option, forms, options)
     check_options(forms, sizes, "pedagogical", args.random_state, form_options, options)
     teacher = load_teacher_object(args.teacher)
+    strings = [] if as_array else fitted_text(teacher, df)
+    if strings:  # read again, those columns as written
+        X = read_table(args.data, [c for c in drop if c not in only_in_holdout], text + strings, False, codes)
+        if args.holdout:
+            X_hold = read_table(args.holdout, [c for c in drop if c in hold_columns], text + strings, False, codes)
     if args.constraint:
         teacher = _check_constraint_classes(args.constraint, teacher, X, options)
     front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold, holdout_fraction=args.holdout_fraction,
