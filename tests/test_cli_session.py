@@ -64,6 +64,9 @@ def test_a_pickle_teacher_that_cannot_be_loaded_is_named(session_rule, capsys, c
     (["1,2,", "3,4,"], "line 2 of rows.csv has 3 fields, but the header names 2 columns (a ',' at the end of the line?)"),
     (["9,1,2", "9,3,4"], "line 2 of rows.csv has 3 fields, but the header names 2 columns: every field"),
     (["1,2,3"] + ["3,4"] * 19, "line 2 of rows.csv has 3 fields, but the header names 2 columns: every field"),
+    # first fields 1, 3, 5, ...: pandas made them a RangeIndex(1, 41, 2), as if no index had been read
+    ([f"{2 * i + 1},{i},{i % 3}" for i in range(20)], "line 2 of rows.csv has 3 fields, but the header names 2 "
+                                                      "columns: every field"),
 ])
 def test_rows_longer_than_the_header_are_refused(session_rule, capsys, lines, message):
     """Rows with more fields than the header names columns were read with their first field as pandas'

@@ -74,7 +74,7 @@ def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (
                 warnings.warn(f"the header of {path} names columns with numbers ({', '.join(numbers[:3])}"
                               f"{', ...' if len(numbers) > 3 else ''}): if the file has no header line, its first "
                               "row is read as the column names; add a line naming the columns", stacklevel=2)
-            if not isinstance(df.index, pd.RangeIndex):  # pandas made the fields beyond the header an index
+            if not df.index.equals(pd.RangeIndex(len(df))):  # pandas made the fields beyond the header an index
                 raise CLIError(_wider_row(p, path, sep, len(header)))
             unnamed = {column: i + 1 for i, (column, name) in enumerate(zip(df.columns, header)) if name == ""}
             padded = [c for c in codes if c in df.columns and c not in text and df[c].dtype.kind in "iuf"]
