@@ -267,3 +267,15 @@ def test_codes_a_pickled_encoder_was_fitted_on_as_strings_are_read_as_written(tm
         assert '"10"' in (tmp_path / "m.json").read_text()  # the model's category, as the encoder knows it
     else:
         assert "chosen: tree size 2, fidelity" in out
+
+
+def test_a_holdout_whose_codes_have_no_leading_zero_is_read_as_the_data_is(zip_pipeline, capsys):
+    """report --categorical zip read the data's 01, 02, 10 as text and a --holdout holding only 10 as the
+    integer 10: "column 'zip' has unknown category 10 in row 0; known categories: ['01', '02', '10']"."""
+    pytest.importorskip("matplotlib")
+    lines = (zip_pipeline / "cat.csv").read_text().splitlines()
+    (zip_pipeline / "hold.csv").write_text("\n".join([lines[0]] + [r for r in lines[1:] if r.startswith("10,")]) + "\n")
+    with pytest.warns(UserWarning, match="runs pickle"):
+        assert main(["report", "--teacher", "cat.joblib", "--data", "cat.csv", "--holdout", "hold.csv",
+                     "--categorical", "zip", "--forms", "tree", "--sizes", "2", "--no-progress", "-o", "r.html"]) == 0
+    assert "chosen: tree size 2, fidelity" in capsys.readouterr().out

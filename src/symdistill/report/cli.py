@@ -154,13 +154,20 @@ def run_report(args: argparse.Namespace) -> int:
     only_in_holdout = set(c for c in drop if c in hold_columns) - set(_columns(args.data)) if hold_columns else set()
     as_array, text = teacher_format(args.teacher, args.as_array)
     codes = declared_codes(args, as_array)
-    df = read_table(args.data, [c for c in drop if c not in only_in_holdout], text, codes=codes)
+    data_drop, hold_drop = [c for c in drop if c not in only_in_holdout], [c for c in drop if c in hold_columns]
+    df = read_table(args.data, data_drop, text, codes=codes)
     X = _teacher_input(df, as_array, args.data)
     X_hold = None
     if args.holdout:
-        hold = read_table(args.holdout, [c for c in drop if c in hold_columns], text, codes=codes)
+        hold = read_table(args.holdout, hold_drop, text, codes=codes)
         if list(hold.columns) != list(df.columns):
             raise CLIError(f"--holdout columns {list(hold.columns)} differ from --data columns {list(df.columns)}")
+        # a --categorical column zero-padded (01) in one file only is read as written in both
+        padded = [c for c in codes if c in df.columns and (df[c].dtype.kind in "iuf") != (hold[c].dtype.kind in "iuf")]
+        if padded:
+            text = text + padded
+            X = df = read_table(args.data, data_drop, text, False, codes)
+            hold = read_table(args.holdout, hold_drop, text, False, codes)
         X_hold = _teacher_input(hold, as_array, args.holdout)
     _check_constraints(args.constraint or [], [str(c) for c in df.columns])
     options = _data_options(args, df, as_array)
@@ -173,9 +180,9 @@ def run_report(args: argparse.Namespace) -> int:
     teacher = load_teacher_object(args.teacher)
     strings = [] if as_array else fitted_text(teacher, df)
     if strings:  # read again, those columns as written
-        X = read_table(args.data, [c for c in drop if c not in only_in_holdout], text + strings, False, codes)
+        X = read_table(args.data, data_drop, text + strings, False, codes)
         if args.holdout:
-            X_hold = read_table(args.holdout, [c for c in drop if c in hold_columns], text + strings, False, codes)
+            X_hold = read_table(args.holdout, hold_drop, text + strings, False, codes)
     if args.constraint:
         teacher = _check_constraint_classes(args.constraint, teacher, X, options)
     front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold, holdout_fraction=args.holdout_fraction,
