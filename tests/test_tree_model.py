@@ -146,3 +146,12 @@ def test_a_rare_leaf_or_a_nearly_exact_one_does_not_print_0_or_100_percent():
              value=[[0.5, 0.5], [0.996, 0.004], [0.0, 1.0]], n_samples=[1000, 997, 3])
     assert str(t).splitlines()[2::2] == ["    -> low  (agreement >99%, >99% of queries)",
                                          "    -> high  (agreement 100%, <1% of queries)"]
+
+
+def test_a_one_leaf_tree_is_headed_1_leaf():
+    """A constant teacher's tree was headed 'Tree (classification, 1 leaves, depth 0)'."""
+    dom = Domain.from_data(np.array([[0.0], [10.0]]), feature_names=["age"])
+    t = Tree(dom, "classification", np.array(["low", "high"]), children_left=[-1], children_right=[-1],
+             feature=[-1], threshold=[0.0], value=[[1.0, 0.0]], n_samples=[100])
+    assert str(t).splitlines()[0] == "Tree (classification, 1 leaf, depth 0)"
+    assert str(small_tree()).splitlines()[0].startswith("Tree (classification, 3 leaves,")

@@ -283,7 +283,7 @@ class Tree(SymbolicModel):
             stack.append((int(self.children_right[i]), indent + "    "))
             stack.append(f"{indent}else:  # {self.condition_text(i, left=False)}")
             stack.append((int(self.children_left[i]), indent + "    "))
-        head = f"Tree ({self.task}, {self.size} leaves, depth {self.depth})"
+        head = f"Tree ({self.task}, {self.size} {'leaf' if self.size == 1 else 'leaves'}, depth {self.depth})"
         return head + "\n" + "\n".join(lines)
 
     def __repr__(self) -> str:

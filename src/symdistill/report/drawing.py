@@ -91,7 +91,7 @@ def draw_tree(tree: Any, X: Any = None, *, max_leaves: int = 32) -> Any:
                 bbox={"boxstyle": "round,pad=0.35", "fc": face, "ec": "#666666", "lw": 0.8})
     ax.set_xlim(-0.7, n_cols - 0.3)
     ax.set_ylim(-shown_depth - 0.6, 0.6)
-    title = f"decision tree: {tree.size} leaves, depth {tree.depth}"
+    title = f"decision tree: {tree.size} {'leaf' if tree.size == 1 else 'leaves'}, depth {tree.depth}"
     if shown_depth < int(depth.max()):
         title += f" (levels below {shown_depth} folded)"
     ax.set_title(title, fontsize=10)
