@@ -386,3 +386,11 @@ def test_dates_and_time_spans_as_answers_are_refused(X, dtype):
     with pytest.raises(TeacherError, match=rf"returned dates or time spans \(dtype {re.escape(dtype)}\); expected "
                                            "labels, probabilities, logits or values: convert them"):
         sd.as_teacher(lambda X: np.where(X[:, 0] > 0.5, 18262, 18263).astype(dtype)).predict(X)
+
+
+def test_an_answer_for_one_row_is_counted_in_the_singular():
+    """'returned one float (5.0) for 1 rows' and 'returned shape (3,) for 1 rows'."""
+    with pytest.raises(sd.TeacherError, match=r"returned one float \(5\.0\) for 1 row; expected"):
+        sd.as_teacher(lambda X: 5.0).predict(np.zeros((1, 2)))
+    with pytest.raises(sd.TeacherError, match=r"returned shape \(3,\) for 1 row; expected"):
+        sd.as_teacher(lambda X: np.zeros(3)).predict(np.zeros((1, 2)))

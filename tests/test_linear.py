@@ -610,3 +610,12 @@ def test_a_product_beyond_the_largest_double_predicts_right_without_a_warning():
             assert m.predict_encoded(Z).tolist() == classes, coef
         scores = LinearModel(dom, "regression", None, terms=terms, coef=[0.0, 0.0, 3.0], intercept=0.0).predict(Z)
     assert scores.tolist() == [np.inf, -np.inf, 6.0]
+
+
+def test_a_link_with_one_row_of_weights_too_few_counts_it_in_the_singular():
+    """'the softmax link needs one row of weights per class: 3 classes, 1 rows'."""
+    dom = Domain.from_data(np.array([[0.0], [1.0]]))
+    for link, text in (("softmax", "3 classes, 1 row$"), ("logistic", "got 3 classes and 1 row$")):
+        with pytest.raises(ModelFormatError, match=text):
+            LinearModel(dom, "classification", np.array(["a", "b", "c"]), terms=[0], coef=[[1.0]],
+                        intercept=[0.0], link=link)

@@ -347,9 +347,9 @@ class LinearModel(SymbolicModel):
             k = len(self.classes)
             if self.link == "logistic" and (k != 2 or rows != 1):
                 raise ModelFormatError(f"the logistic link needs 2 classes and one row of weights, "
-                                       f"got {k} classes and {rows} rows")
+                                       f"got {k} classes and {counted(rows, 'row')}")
             if self.link == "softmax" and rows != k:
-                raise ModelFormatError(f"the softmax link needs one row of weights per class: {k} classes, {rows} rows")
+                raise ModelFormatError(f"the softmax link needs one row of weights per class: {k} classes, {counted(rows, 'row')}")
             if self.link == "identity":
                 raise ModelFormatError("a classification linear model needs the 'logistic' or 'softmax' link")
         d = self.domain.n_features

@@ -208,10 +208,10 @@ class Teacher:
             v = out.item()
             what = ("None" if v is None else f"one {type(v).__name__} ({reprlib.repr(v)})"
                     if isinstance(v, (bool, int, float, str, bytes)) else f"a {type(v).__name__}")
-            raise TeacherError(f"{self.name} returned {what} for {n} rows; expected one answer per row (an array of "
+            raise TeacherError(f"{self.name} returned {what} for {counted(n, 'row')}; expected one answer per row (an array of "
                                "labels, probabilities, logits or values)")
         if out.shape[0] != n:
-            raise TeacherError(f"{self.name} returned shape {out.shape} for {n} rows; expected one answer per row")
+            raise TeacherError(f"{self.name} returned shape {out.shape} for {counted(n, 'row')}; expected one answer per row")
 
     def _interpret(self, out: np.ndarray, asked: _Asked) -> np.ndarray:
         """``out`` (the answer to the rows ``asked``, already an array: :meth:`_forward_counted`, with
