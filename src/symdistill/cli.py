@@ -378,11 +378,11 @@ def fitted_text(teacher: Any, df: Any) -> list[str]:
     """The columns of ``df`` read as numbers that an encoder of a scikit-learn teacher (a pickled
     pipeline's OneHotEncoder, say) was fitted on as strings: read as written, 10 as '10', they are
     the categories it knows."""
-    from .teachers.sklearn import _encoders
+    from .teachers.sklearn import encoders_of
 
     numeric = [c for c in df.columns if df[c].dtype.kind in "iuf"]
     found: list[str] = []
-    for encoder, read in _encoders(teacher, list(df.columns)):
+    for encoder, read in encoders_of(teacher, list(df.columns)):
         for column, categories in zip(read, encoder.categories_):
             if column in numeric and column not in found and len(categories) and \
                     all(isinstance(c, str) for c in categories):

@@ -751,6 +751,16 @@ def is_missing(v: Any) -> bool:
     return isinstance(v, (float, np.floating)) and v != v
 
 
+def is_real(value: Any) -> bool:
+    """Whether ``value`` is a real number: Python's or NumPy's (``np.float32(0.25)``,
+    ``np.int64(2)``), not a boolean (NumPy's neither).
+
+    >>> is_real(np.float32(0.25)), is_real(2), is_real(True), is_real("0.1")
+    (True, True, False, False)
+    """
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
 def _is_number(v: Any) -> bool:
     try:
         float(v)

@@ -30,7 +30,7 @@ from ._table import TableList
 from ._errors import DataError, counted
 from ._progress import progress_bar
 from .api import distill, fidelity
-from .domain import Domain, _as_pandas
+from .domain import Domain, _as_pandas, is_real
 from .metrics import Score
 from .models.base import SymbolicModel
 from .teachers import Teacher, as_teacher
@@ -210,8 +210,7 @@ class Frontier:
         """Like :meth:`best`, but the whole :class:`FrontierPoint`."""
         if min_fidelity is None:
             return self.knee
-        if isinstance(min_fidelity, bool) or not isinstance(min_fidelity, (int, float, np.floating, np.integer)) \
-                or not np.isfinite(min_fidelity) or min_fidelity > 1:
+        if not is_real(min_fidelity) or not np.isfinite(min_fidelity) or min_fidelity > 1:
             raise ValueError(f"min_fidelity must be a number at most 1, got {min_fidelity!r}")
         ok = [p for p in self.points if (p.score.low if conservative else p.score.value) >= min_fidelity]
         if not ok:
@@ -467,7 +466,7 @@ def _holdout(X: Any, X_holdout: Any, fraction: float, random_state: int | None, 
         return X, X_holdout, "given"
     if not hasattr(X, "iloc"):
         X = np.asarray(X)
-    if isinstance(fraction, bool) or not isinstance(fraction, (float, int, np.floating)) or not 0 < fraction < 1:
+    if not is_real(fraction) or not 0 < fraction < 1:
         raise ValueError(f"holdout_fraction must be a number strictly between 0 and 1, got {fraction!r}")
     n = _n_rows(X)
     n_hold = int(round(fraction * n))

@@ -40,7 +40,7 @@ from ._errors import UnknownClassError
 from ._scale import mean_std
 from ._table import TableList
 from .api import concept_layer, fidelity
-from .domain import Domain
+from .domain import Domain, is_real
 from .learners.base import check_random_state
 from .metrics import Score
 from .teachers import Teacher, as_teacher
@@ -73,9 +73,7 @@ class Shift:
             object.__setattr__(self, "severity", _DEFAULT_SEVERITY[self.kind])
         elif _DEFAULT_SEVERITY[self.kind] is None:
             raise ValueError(f"shift {self.kind!r} takes no severity, got {self.severity!r}")
-        elif isinstance(self.severity, (bool, np.bool_)) \
-                or not isinstance(self.severity, (int, float, np.integer, np.floating)) \
-                or not np.isfinite(self.severity) or self.severity <= 0:
+        elif not is_real(self.severity) or not np.isfinite(self.severity) or self.severity <= 0:
             raise ValueError(f"shift {self.kind!r}: severity must be a positive number, got {self.severity!r}")
 
     @classmethod

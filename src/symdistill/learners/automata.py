@@ -45,9 +45,10 @@ import numpy as np
 from .._errors import TeacherError
 from .._progress import progress_bar
 from .._words import Code, pad_codes
+from ..domain import is_real
 from ..models.automata import DFA, MooreMachine, run_table
 from ..teachers.sequence import SequenceTeacher, TorchSequenceTeacher
-from .base import check_int, check_random_state, is_real
+from .base import check_int, check_random_state
 
 ORACLES = ("auto", "statistical", "whitebox", "both")
 OUTPUTS = ("auto", "dfa", "moore")

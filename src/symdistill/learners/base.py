@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .._errors import DataError
-from ..domain import Domain
+from ..domain import Domain, is_real
 from ..models.base import SymbolicModel
 from ..sampling import RegionSampler
 from ..sampling.density import KERNELS
@@ -135,16 +135,6 @@ class Learner:
         Zs = sampler.sample(None, extra)
         a2 = oracle.label(Zs)
         return np.vstack([Z, Zs]), concat_answers(answer, a2)
-
-
-def is_real(value: Any) -> bool:
-    """Whether an option's ``value`` is a real number: Python's or NumPy's (``np.float32(0.25)``,
-    ``np.int64(2)``), not a boolean (NumPy's neither).
-
-    >>> is_real(np.float32(0.25)), is_real(2), is_real(True), is_real("0.1")
-    (True, True, False, False)
-    """
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
 def check_int(name: str, value: Any, low: int, *, allow_none: bool = False) -> None:

@@ -37,14 +37,14 @@ from typing import Any, Sequence
 import numpy as np
 
 from .._progress import progress_bar
-from ..domain import Domain, Feature
+from ..domain import Domain, Feature, is_real
 from ..models.region import Box
 from ..models.rules import Condition, Rule, RuleSet, box_conditions
 from ..sampling import RegionSampler
 from ..teachers.activations import ActivationReader, HiddenLayer, SklearnActivations, activation_reader
 from ..teachers.oracle import Answer, Oracle
 from ._splits import midpoint
-from .base import Learner, is_real, register_learner
+from .base import Learner, register_learner
 
 
 @dataclass

@@ -39,11 +39,11 @@ from sklearn.linear_model import lars_path
 from .._errors import TeacherError
 from .._progress import progress_bar
 from .._scale import mean_std, value_unit
-from ..domain import _plain
+from ..domain import _plain, is_real
 from ..models.linear import LinearModel, Term
 from ..sampling import RegionSampler
 from ..teachers.oracle import Answer, Oracle
-from .base import Learner, is_real, register_learner
+from .base import Learner, register_learner
 
 _RIDGE = 1e-4  # keeps cross-entropy fits finite when the teacher's classes are separable
 _SELECTION_ROWS = 6000  # rows for the cross-entropy fits made while choosing the support

@@ -31,6 +31,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .._progress import progress_bar
+from ..domain import is_real
 from ..models.region import Box
 from ..models.rules import Rule, RuleSet, box_conditions
 from ..models.tree import Tree
@@ -38,7 +39,7 @@ from ..sampling import RegionSampler
 from ..teachers.oracle import Answer, Oracle
 from .._scale import mean_value, value_unit
 from ._splits import midpoint, stable_argsort
-from .base import Learner, check_int, is_real, register_learner
+from .base import Learner, check_int, register_learner
 from .tree import TreeLearner
 
 

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, Iterator
 import numpy as np
 
 from .._errors import ModelFormatError, counted
-from ..domain import Domain, number_text
+from ..domain import Domain, is_real, number_text
 from .base import (_ROUNDING, SymbolicModel, check_distinct_labels, domain_from_json, label_text, labels_from_json,
                    labels_to_json, percent_text, register_model, require)
 from .region import Box
@@ -65,7 +65,7 @@ class Condition:
             raise ValueError(f"condition feature must be a non-negative integer index, got {self.feature!r}")
         object.__setattr__(self, "feature", int(self.feature))
         if self.op in NUMERIC_OPS:
-            if isinstance(self.value, (bool, np.bool_)) or not isinstance(self.value, (int, float, np.number)):
+            if not is_real(self.value):
                 raise TypeError(f"condition {self.op!r} needs a numeric threshold, got {self.value!r}")
             value = float(self.value)
             if not np.isfinite(value):
@@ -200,7 +200,7 @@ class Rule:
             if not isinstance(c, Condition):
                 raise TypeError(f"rule conditions must be Condition objects, got {type(c).__name__}")
         object.__setattr__(self, "conditions", conds)
-        if isinstance(self.prediction, (bool, np.bool_)) or not isinstance(self.prediction, (int, float, np.number)):
+        if not is_real(self.prediction):
             raise TypeError(f"rule prediction must be a class index or a number, got {self.prediction!r}")
         pred = self.prediction.item() if isinstance(self.prediction, np.generic) else self.prediction
         if isinstance(pred, float) and not np.isfinite(pred):
@@ -215,7 +215,7 @@ class Rule:
             v = getattr(self, name)
             if v is None:
                 continue
-            if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not np.isfinite(v) or v < 0:
+            if not is_real(v) or not np.isfinite(v) or v < 0:
                 raise ValueError(f"rule {name} must be a non-negative finite number or None, got {v!r}")
             if name != "error" and v > 1 + _ROUNDING:  # shares; the learner's may pass 1 by rounding
                 raise ValueError(f"rule {name} is a share of rows, in [0, 1], got {v!r}")

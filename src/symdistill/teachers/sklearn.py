@@ -104,7 +104,7 @@ def _estimator_kind(estimator: Any) -> str | None:
         return None
 
 
-def _encoders(estimator: Any, columns: list[Any] | None) -> Iterator[tuple[Any, list[Any]]]:
+def encoders_of(estimator: Any, columns: list[Any] | None) -> Iterator[tuple[Any, list[Any]]]:
     """The fitted encoders of categories in ``estimator`` (itself, or inside its pipelines, column
     transformers and feature unions), each with the columns of the input it reads, where known:
     ``columns`` are those ``estimator`` reads (names, or positions in an array)."""
@@ -117,14 +117,14 @@ def _encoders(estimator: Any, columns: list[Any] | None) -> Iterator[tuple[Any, 
     for i, (_, step) in enumerate(getattr(estimator, "steps", [])):
         # A step reads the columns when the steps before it keep them (imputers: most_frequent, ...).
         kept = all("Imputer" in type(before).__name__ for _, before in estimator.steps[:i])
-        yield from _encoders(step, columns if kept else None)
+        yield from encoders_of(step, columns if kept else None)
     for _, part, *selected in getattr(estimator, "transformers_", []):
         cols = selected[0] if selected else None
         if not isinstance(part, str):  # 'drop', 'passthrough'
             plain = isinstance(cols, list) and all(isinstance(c, (str, int, np.integer)) for c in cols)
-            yield from _encoders(part, cols if plain else None)
+            yield from encoders_of(part, cols if plain else None)
     for _, part in getattr(estimator, "transformer_list", []):
-        yield from _encoders(part, columns)
+        yield from encoders_of(part, columns)
 
 
 def _unseen_categories(estimator: Any, X: Any) -> dict[Any, tuple[str, Any]]:
@@ -132,7 +132,7 @@ def _unseen_categories(estimator: Any, X: Any) -> dict[Any, tuple[str, Any]]:
     was not fitted on: ``{column: (encoder class, a value)}``."""
     unseen: dict[Any, tuple[str, Any]] = {}
     named = hasattr(X, "columns")
-    for encoder, read in _encoders(estimator, list(X.columns) if named else list(range(np.shape(X)[1]))):
+    for encoder, read in encoders_of(estimator, list(X.columns) if named else list(range(np.shape(X)[1]))):
         for key, categories in zip(read, encoder.categories_):
             key = _plain(key)
             if key in unseen:

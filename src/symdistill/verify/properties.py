@@ -18,7 +18,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..domain import Domain
+from ..domain import Domain, is_real
 from . import formula as F
 
 DIRECTIONS = ("increasing", "decreasing")
@@ -402,7 +402,7 @@ def _pattern(where: str, pattern: Any) -> str:
 
 def _real(where: str, name: str, value: Any) -> float:
     """``value`` as a float, or an error naming ``where`` and the argument (NaN is never a bound)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+    if not is_real(value):
         raise TypeError(f"{where}: {name} must be a number, got {type(value).__name__} {value!r}")
     out = float(value)
     if math.isnan(out):
