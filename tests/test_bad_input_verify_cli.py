@@ -260,7 +260,7 @@ def test_export_flags_of_another_target_are_named(files: Any, capsys: Any, argv:
 
 def test_a_one_state_automaton_is_one_state(files: Any, capsys: Any) -> None:
     assert main(["automaton", "--teacher", "cli_teachers:none", "--alphabet", "0,1", "-o", "a.json"]) == 0
-    assert ": 1 state, " in capsys.readouterr().out
+    assert ": 1 state, " in capsys.readouterr().err
 
 
 def test_report_output_that_is_a_directory(files: Any, capsys: Any) -> None:

@@ -32,7 +32,7 @@ def test_distill_show_evaluate_with_onnx_teacher(onnx_file, csv_rows, tmp_path, 
                  "-o", str(out)]) == 0
     tree = sd.load(out)
     assert tree.size <= 6 and tree.feature_names == ["a", "b", "c"]
-    assert "wrote" in capsys.readouterr().out
+    assert "wrote" in capsys.readouterr().err
     assert main(["show", str(out)]) == 0
     assert "if " in capsys.readouterr().out
     assert main(["evaluate", str(out), "--teacher", str(onnx_file), "--data", str(hold), "--label", "label"]) == 0
@@ -86,8 +86,9 @@ def test_joblib_warning_prints_as_one_line_of_the_command(sklearn_mlp, csv_rows,
                            "--as-array", "--max-size", "2", "-o", str(tmp_path / "m.json")],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert done.stderr.splitlines() == ["symdistill distill: warning: loading mlp.joblib runs pickle: only load files "
-                                        "you trust"]
+    warning, wrote = done.stderr.splitlines()
+    assert warning == "symdistill distill: warning: loading mlp.joblib runs pickle: only load files you trust"
+    assert wrote.startswith(f"wrote {tmp_path / 'm.json'}: tree, size ")
 
 
 def _teacher_module(tmp_path, monkeypatch, body: str = "") -> None:
@@ -637,6 +638,7 @@ def test_automaton_takes_the_other_options_of_distill_automaton(tmp_path, monkey
     assert main(["automaton", "--teacher", "seq_opt:one", "--alphabet", "0,1", "--option", "per_word=true",
                  "--option", "batch_size=7", "-o", out]) == 0
     assert sd.load(out).equivalent(sd.DFA.from_regex("(0*10*10*1)*0*", "01"))
+    capsys.readouterr()
     for option, message in [("max_states=3", "--option max_states=...: use --max-states"),
                             ("output=probability", "is read with --teacher-output probability"),
                             ("colour=red", "--option colour=...: not an option of sd.distill_automaton, nor of a "

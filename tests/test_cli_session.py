@@ -203,7 +203,7 @@ def test_a_compressed_csv_is_read_with_the_checks_of_a_plain_one(session_rule, c
     with importlib.import_module(opener).open(session_rule / name, "wt") as f:
         f.write(text)
     assert main(["distill", "--teacher", "session_rule:rule", "--data", name, "-o", "m.json"]) == 0
-    assert "wrote m.json" in capsys.readouterr().out
+    assert "wrote m.json" in capsys.readouterr().err
     with importlib.import_module(opener).open(session_rule / name, "wt") as f:  # a row wider than the header
         f.write(text.replace("\n", "\n" + sep.join("123") + "\n", 1))
     assert main(["distill", "--teacher", "session_rule:rule", "--data", name, "-o", "m.json"]) == 2
@@ -279,3 +279,26 @@ def test_a_holdout_whose_codes_have_no_leading_zero_is_read_as_the_data_is(zip_p
         assert main(["report", "--teacher", "cat.joblib", "--data", "cat.csv", "--holdout", "hold.csv",
                      "--categorical", "zip", "--forms", "tree", "--sizes", "2", "--no-progress", "-o", "r.html"]) == 0
     assert "chosen: tree size 2, fidelity" in capsys.readouterr().out
+
+
+def test_status_lines_go_to_stderr_and_stdout_holds_only_the_printout(session_rule, capsys):
+    """`distill` and `automaton` printed "wrote m.json: ..." on stdout, under the model, and `report` under its
+    table, while `export -o` said it on stderr: `symdistill distill ... > tree.txt` saved the status line with
+    the model's printout; `report` printed its notes ("warning: no model reaches ...") on stdout too. Every
+    "wrote" line is now on stderr, as `export`'s was, and so are the report's notes."""
+    import symdistill as sd
+
+    assert main(["distill", "--teacher", "session_rule:rule", "--data", "rows.csv", "-o", "m.json"]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"{sd.load('m.json')}\n" and err.startswith("wrote m.json: tree, size ")
+    (session_rule / "session_seq.py").write_text("def even(words):\n    return [len(w) % 2 == 0 for w in words]\n")
+    assert main(["automaton", "--teacher", "session_seq:even", "--alphabet", "0,1", "-o", "dfa.json"]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"{sd.load('dfa.json')}\n" and err.startswith("wrote dfa.json: 2 states, ")
+    assert main(["export", "m.json", "--to", "python", "-o", "m.py"]) == 0
+    assert capsys.readouterr() == ("", "wrote m.py (python)\n")
+    pytest.importorskip("matplotlib")
+    assert main(["report", "--teacher", "session_rule:rule", "--data", "rows.csv", "--forms", "tree", "--sizes", "2",
+                 "--no-progress", "-o", "r.html"]) == 0
+    out, err = capsys.readouterr()
+    assert "chosen: tree size 2" in out and "wrote" not in out and err.startswith("wrote r.html and r.md in ")

@@ -438,8 +438,8 @@ def _run_distill(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - t0
     write_output(args.output, model.to_json)
     print(model)
-    print(f"\nwrote {args.output}: {args.form}, size {model.size}, {seconds:.1f} s, "
-          f"{model.meta.get('n_queries', '?')} teacher queries")
+    print(f"wrote {args.output}: {args.form}, size {model.size}, {seconds:.1f} s, "
+          f"{model.meta.get('n_queries', '?')} teacher queries", file=sys.stderr)
     return 0
 
 
@@ -791,7 +791,8 @@ def _run_automaton(args: argparse.Namespace) -> int:
     if args.dot:
         write_output(args.dot, lambda p: p.write_text(model.to_dot(), encoding="utf-8"))
     print(model)
-    print(f"\nwrote {args.output}: {model.size} state{'s' * (model.size != 1)}, {time.perf_counter() - t0:.1f} s")
+    print(f"wrote {args.output}: {model.size} state{'s' * (model.size != 1)}, {time.perf_counter() - t0:.1f} s",
+          file=sys.stderr)
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -197,9 +198,9 @@ def run_report(args: argparse.Namespace) -> int:
         if str(w.message) not in rep.warnings:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     for note in rep.warnings:
-        print(f"warning: {note}")
+        print(f"symdistill report: warning: {note}", file=sys.stderr)  # as main prints a warning
     c = rep.chosen
     print(f"\nchosen: {c.form} size {c.size}, {c.score}")
     print(f"wrote {rep.path} and {rep.markdown_path} in {front.seconds:.1f} s "
-          f"({front.teacher.n_queries} distinct teacher queries)")
+          f"({front.teacher.n_queries} distinct teacher queries)", file=sys.stderr)
     return 0
