@@ -34,12 +34,13 @@ def _first_line(exc: BaseException) -> str:
 
 
 def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (), warn: bool = True,
-               codes: Sequence[str] = ()) -> Any:
+               codes: Sequence[str] = (), missing: bool = True) -> Any:
     """Rows from a CSV or Parquet file, as a DataFrame (pandas needed); the CSV columns named in ``text``
     are read as written (codes such as 01 and 2 stay the strings '01' and '2'), and so are those named in
     ``codes`` (columns declared categorical) that hold a zero-padded code (01, 007), which read as a
     number would lose its text. ``warn=False`` reads a file again without repeating the warning about
-    its header."""
+    its header. ``missing=False`` reads no CSV field as a missing value: an empty field is '' and NA
+    is 'NA' (in the ``text`` columns, every field as written)."""
     try:
         import pandas as pd
     except ImportError:
@@ -57,7 +58,8 @@ def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (
             df = pd.read_parquet(p)
         elif suffix in (".csv", ".txt", ".data", ".tsv"):
             sep = "\t" if suffix == ".tsv" else ","
-            df = pd.read_csv(p, sep=sep, skipinitialspace=True, dtype=dict.fromkeys(text, str))
+            df = pd.read_csv(p, sep=sep, skipinitialspace=True, dtype=dict.fromkeys(text, str),
+                             keep_default_na=missing)
             # the header as written: pandas renames a repeated name ('a', 'a' -> 'a', 'a.1')
             header = pd.read_csv(p, sep=sep, skipinitialspace=True, header=None, nrows=1, dtype=str,
                                  keep_default_na=False).iloc[0].tolist()
@@ -482,9 +484,8 @@ def _run_evaluate(args: argparse.Namespace) -> int:
                        f"{model.kind} model's teacher is read as it answers")
     drop = _split_list(args.drop, "--drop") or []
     as_array, text = teacher_format(args.teacher, args.as_array)
-    if not as_array:  # a categorical feature of text categories was read as written when it was distilled
-        text = text + [f.name for f in model.domain.features if f.is_categorical and f.name not in text
-                       and all(isinstance(c, str) for c in f.categories)]
+    if not as_array:
+        text = text + [name for name in text_categories(model) if name not in text]
     df = read_table(args.data, drop + ([args.label] if args.label else []), text)
     labels = None if not args.label else \
         read_table(args.data, [c for c in drop if c != args.label], warn=False)[args.label].to_numpy()
@@ -512,14 +513,21 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def in_model_order(df: Any, model: Any, path: str) -> Any:
+def text_categories(model: Any) -> list[str]:
+    """The categorical features of ``model`` whose categories are all strings: their columns are read as
+    written, as they were when the model was distilled (a code 01 stays '01', 10 is '10', not 10)."""
+    return [f.name for f in model.domain.features if f.is_categorical and all(isinstance(c, str) for c in f.categories)]
+
+
+def in_model_order(df: Any, model: Any, path: str, hint: str = "") -> Any:
     """``df``'s columns in ``model``'s feature order, matched by name as the model matches a DataFrame's
-    (an array hands them over by position)."""
+    (an array hands them over by position); ``hint`` follows the error when ``df`` has unknown columns."""
     names, expected = [str(c) for c in df.columns], model.domain.feature_names
     missing = [n for n in expected if n not in names]
     extra = [n for n in names if n not in expected]
     if missing or extra:
-        raise CLIError(f"columns of {path} do not match the model's features: missing {missing}, unknown {extra}")
+        raise CLIError(f"columns of {path} do not match the model's features: missing {missing}, unknown {extra}"
+                       f"{hint if extra else ''}")
     return df.iloc[:, [names.index(n) for n in expected]]
 
 
@@ -566,6 +574,11 @@ def read_words(path: str, alphabet: tuple[str, ...]) -> list[Any]:
     character, a line is its symbols written together (``0110``); else the symbols are separated by
     commas, each as written (``ab,c,ab``), or the line is a JSON list of symbols (``["a,b", " "]``),
     which any line starting with ``[`` is read as."""
+    return [word for _, word in read_word_lines(path, alphabet)]
+
+
+def read_word_lines(path: str, alphabet: tuple[str, ...]) -> list[tuple[str, Any]]:
+    """The lines of a file of words (``read_words``), each with its word."""
     p = Path(path)
     if not p.is_file():
         raise CLIError(f"data file not found: {path}")
@@ -581,7 +594,7 @@ def read_words(path: str, alphabet: tuple[str, ...]) -> list[Any]:
     if not lines:
         raise CLIError(f"{path} has no words (one word a line; an empty line is the empty word)")
     chars = all(len(a) == 1 for a in alphabet)
-    words: list[Any] = []
+    words: list[tuple[str, Any]] = []
     for number, line in enumerate(lines, 1):
         word = line if chars else tuple(parse_symbols(line, f"line {number} of {path}")) if line else ()
         bad = next((s for s in word if s not in alphabet), None)
@@ -593,7 +606,7 @@ def read_words(path: str, alphabet: tuple[str, ...]) -> list[Any]:
                     " (symbols are separated by commas; a line that is a JSON list of symbols, "
                     "[\"a,b\", \"c\"], writes symbols that hold commas)")
             raise CLIError(f"line {number} of {path}: symbol {bad!r} is not in the alphabet {list(alphabet)}{hint}")
-        words.append(word)
+        words.append((line, word))
     return words
 
 
@@ -606,6 +619,92 @@ def _evaluate_automaton(args: argparse.Namespace, model: Any) -> int:
     score = fidelity(model, sequence_teacher(args, model.alphabet), read_words(args.data, model.alphabet))
     print(f"model: {model!r}")
     print(score)
+    return 0
+
+
+def _add_predict(sub: Any) -> None:
+    p = sub.add_parser("predict", help="apply a saved model to rows (an automaton to words): its predictions as CSV")
+    p.add_argument("model", help="model JSON file")
+    p.add_argument("--data", required=True,
+                   help="rows (.csv, .csv.gz or .parquet) whose header names the model's features, in any order; for "
+                        "an automaton a text file of words, one a line, as evaluate reads them")
+    p.add_argument("-o", "--output", help="CSV file to write (default: standard output)")
+    p.add_argument("--proba", action="store_true",
+                   help="classifiers: also a column proba_<class> per class, the model's predict_proba")
+    p.add_argument("--keep", help="comma-separated columns of --data (identifiers) to copy into the output as "
+                                  "written, before the predictions; a kept column that is no feature is not read as one")
+    p.add_argument("--drop", help="comma-separated columns to ignore")
+    p.add_argument("--activations", action="store_true",
+                   help="concept rules: --data holds the activations of their hidden layer, a column per unit")
+
+
+def _run_predict(args: argparse.Namespace) -> int:
+    import csv
+    import io
+
+    from .api import concept_layer
+    from .domain import is_missing
+    from .models.base import labels_to_json
+
+    if args.output:
+        check_output(args.output)
+        check_distinct(("-o", args.output), ("the model", args.model), ("--data", args.data))
+    model = load_model(args.model)
+    if model.kind in ("dfa", "moore"):  # --data is a file of words
+        if args.keep or args.drop or args.proba or args.activations:
+            raise CLIError("--keep, --drop, --proba and --activations apply to tabular models; an automaton "
+                           "predicts on a file of words, one a line")
+        lines = read_word_lines(args.data, model.alphabet)
+        header = ["word", "prediction"]
+        rows = zip([line for line, _ in lines], model.predict([word for _, word in lines]).tolist())
+    else:
+        layer = concept_layer(model)
+        if layer is not None and not args.activations:
+            units = model.domain.feature_names
+            raise CLIError(f"{args.model} holds concept rules: they read the activations of hidden layer {layer!r} "
+                           "(distilled with layer=), not input rows; give --data those activations, a column per "
+                           f"unit ({', '.join(units if len(units) <= 6 else [*units[:3], '...', units[-1]])}), "
+                           "with --activations")
+        if layer is None and args.activations:
+            raise CLIError(f"--activations applies to concept rules (distilled with layer=); {args.model} holds a "
+                           f"{model.kind} model of input rows")
+        if args.proba and model.task != "classification":
+            raise CLIError(f"--proba applies to classifiers; {args.model} holds a {model.task} {model.kind} model, "
+                           "whose predictions are values")
+        drop = _split_list(args.drop, "--drop") or []
+        keep = _split_list(args.keep, "--keep") or []
+        both = next((c for c in keep if c in drop), None)
+        if both is not None:
+            raise CLIError(f"--keep and --drop both name {both!r}: a kept column is copied into the output, a "
+                           "dropped one ignored")
+        header = [*keep, "prediction"] + ([f"proba_{label}" for label in labels_to_json(model.classes)]
+                                          if args.proba else [])
+        twice = next((c for i, c in enumerate(header) if c in header[:i]), None)
+        if twice is not None and keep.count(twice) > 1:
+            raise CLIError(f"--keep {args.keep} names {twice!r} twice: keep a column once")
+        if twice is not None:
+            raise CLIError(f"--keep {args.keep}: the output would have two columns named {twice!r}, the kept one "
+                           f"and its own; rename that column of {args.data}")
+        carried = [c for c in keep if c not in model.domain.feature_names]  # identifiers: read as text
+        df = read_table(args.data, drop, text_categories(model) + carried)
+        for c in keep:
+            if c not in df.columns:
+                raise CLIError(f"--keep: column {c!r} not in {args.data}; columns are {list(df.columns)}")
+        X = in_model_order(df.drop(columns=carried), model, args.data,
+                           " (--keep columns to copy them into the output, or --drop them)")
+        columns = [model.predict(X).tolist()] + (model.predict_proba(X).T.tolist() if args.proba else [])
+        if keep:  # as written: an empty field stays empty, 007 stays 007
+            kept = read_table(args.data, drop, keep, warn=False, missing=False)
+            columns = [[None if is_missing(v) else v for v in kept[c].tolist()] for c in keep] + columns
+        rows = zip(*columns)
+    lines_out = [header, *rows]
+    text = io.StringIO()  # every prediction before anything is written: an error leaves the output untouched
+    csv.writer(text, lineterminator="\n").writerows(lines_out)
+    if args.output:
+        write_output(args.output, lambda p: p.write_text(text.getvalue(), encoding="utf-8", newline=""))
+        print(f"wrote {args.output}: {counted(len(lines_out) - 1, 'prediction')}", file=sys.stderr)
+    else:
+        sys.stdout.write(text.getvalue())
     return 0
 
 
@@ -800,6 +899,7 @@ COMMANDS: dict[str, tuple[Callable[[Any], None], Callable[[argparse.Namespace], 
     "distill": (_add_distill, _run_distill),
     "show": (_add_show, _run_show),
     "evaluate": (_add_evaluate, _run_evaluate),
+    "predict": (_add_predict, _run_predict),
     "demo": (_add_demo, _run_demo),
     "export": (_add_export, _run_export),
     "verify": (_add_verify, _run_verify),

@@ -1,0 +1,244 @@
+"""`symdistill predict`: a saved model applied to the rows of a file (an automaton to a file of words), its
+predictions written as CSV, exactly as the loaded model's predict and predict_proba give them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill.cli import main
+
+pd = pytest.importorskip("pandas")
+
+
+def _rows(n: int = 60, seed: int = 0):
+    """Rows with an identifier (codes such as 007 and NA, a comma, a quote), two numbers and a column of
+    zero-padded codes (01, 02, 10) that the models know as strings."""
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n),
+                       "zip": rng.choice(["01", "02", "10"], n)})
+    ids = ["007", "NA", "", 'x,"y"', "a b"] + [str(i) for i in range(5, n)]
+    return df, ids
+
+
+def _label(d):
+    return np.where((np.asarray(d["a"], dtype=float) > 0) & (np.asarray(d["zip"]) != "10"), "yes", "no")
+
+
+def _value(d):
+    return 2 * np.asarray(d["a"], dtype=float) - np.asarray(d["b"], dtype=float) + (np.asarray(d["zip"]) == "02")
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory):
+    """Models of every tabular form, classification and regression, saved in a folder with rows.csv."""
+    folder = tmp_path_factory.mktemp("predict")
+    df, ids = _rows(200)
+    X = df.assign(zip=pd.Categorical(df["zip"]))
+    for form in ("tree", "rules", "linear"):
+        sd.distill(_label, X, form=form, max_size=4, random_state=0).to_json(folder / f"{form}.json")
+    for form in ("tree", "linear"):
+        sd.distill(_value, X, form=form, max_size=4, task="regression", random_state=0).to_json(folder / f"{form}_r.json")
+    test, ids = _rows(40, seed=1)
+    test.insert(0, "id", ids)  # written with the codes as they are: 007 and 01 stay text in the file
+    test.to_csv(folder / "rows.csv", index=False)
+    return folder
+
+
+def _read(text: str) -> tuple[list[str], list[list[str]]]:
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    return header, rows
+
+
+def _features(folder):
+    """The rows of rows.csv as the models take them: the codes as strings."""
+    return pd.read_csv(folder / "rows.csv", dtype={"id": str, "zip": str}, keep_default_na=False).drop(columns="id")
+
+
+@pytest.mark.parametrize("name", ["tree", "rules", "linear", "tree_r", "linear_r"])
+def test_predictions_are_the_models_predictions(models, monkeypatch, capsys, name):
+    """The command had no way to apply a saved model to new rows: a user wrote Python for it."""
+    monkeypatch.chdir(models)
+    assert main(["predict", f"{name}.json", "--data", "rows.csv", "--drop", "id"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    header, rows = _read(out)
+    expected = sd.load(models / f"{name}.json").predict(_features(models)).tolist()
+    assert header == ["prediction"] and len(rows) == len(expected) == 40
+    if name.endswith("_r"):  # the values as written read back as the same floats
+        assert [float(r[0]) for r in rows] == expected
+    else:
+        assert [r[0] for r in rows] == expected and set(expected) == {"yes", "no"}
+
+
+@pytest.mark.parametrize("name", ["tree", "rules", "linear"])
+def test_proba_writes_a_column_per_class_and_keep_carries_identifiers_as_written(models, monkeypatch, capsys, name):
+    monkeypatch.chdir(models)
+    assert main(["predict", f"{name}.json", "--data", "rows.csv", "--proba", "--keep", "id", "-o", "out.csv"]) == 0
+    assert capsys.readouterr() == ("", "wrote out.csv: 40 predictions\n")
+    header, rows = _read((models / "out.csv").read_text(encoding="utf-8"))
+    model = sd.load(models / f"{name}.json")
+    X = _features(models)
+    assert header == ["id", "prediction", "proba_no", "proba_yes"] and list(model.classes) == ["no", "yes"]
+    assert [r[0] for r in rows] == _rows(40, seed=1)[1]  # 007, NA, the empty one, quotes and commas as written
+    assert [r[1] for r in rows] == model.predict(X).tolist()
+    assert [[float(p) for p in r[2:]] for r in rows] == model.predict_proba(X).tolist()
+
+
+def test_a_hand_written_model_with_awkward_class_labels(tmp_path, monkeypatch, capsys):
+    """Class labels holding a comma, quotes or a line break are quoted by the CSV writer: one row per
+    input row, the proba columns named unambiguously."""
+    labels = ["a,b", 'say "hi"\nnow']
+    spec = {"format": "symdistill", "version": 1, "kind": "tree", "task": "classification", "classes": labels,
+            "domain": {"features": [{"name": "x", "kind": "numeric", "lower": 0, "upper": 10}]},
+            "children_left": [1, -1, -1], "children_right": [2, -1, -1], "feature": [0, -1, -1],
+            "threshold": [5.0, 0.0, 0.0], "value": [[0.5, 0.5], [0.8, 0.2], [0.0, 1.0]]}
+    (tmp_path / "hand.json").write_text(json.dumps(spec))
+    model = sd.load(tmp_path / "hand.json")
+    (tmp_path / "rows.csv").write_text("x\n1\n7\n5\n9.5\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["predict", "hand.json", "--data", "rows.csv", "--proba"]) == 0
+    header, rows = _read(capsys.readouterr().out)
+    X = pd.DataFrame({"x": [1, 7, 5, 9.5]})
+    assert header == ["prediction", "proba_a,b", 'proba_say "hi"\nnow']
+    assert [r[0] for r in rows] == model.predict(X).tolist() == [labels[0], labels[1], labels[0], labels[1]]
+    assert [[float(p) for p in r[1:]] for r in rows] == model.predict_proba(X).tolist()
+
+
+def test_compressed_and_parquet_data_are_read_as_evaluate_reads_them(models, monkeypatch, capsys):
+    import gzip
+
+    monkeypatch.chdir(models)
+    with gzip.open(models / "rows.csv.gz", "wt") as f:
+        f.write((models / "rows.csv").read_text())
+    expected = sd.load(models / "tree.json").predict(_features(models)).tolist()
+    assert main(["predict", "tree.json", "--data", "rows.csv.gz", "--keep", "id"]) == 0
+    header, rows = _read(capsys.readouterr().out)
+    assert [r[1] for r in rows] == expected and rows[0][0] == "007"
+    pytest.importorskip("pyarrow")
+    frame = _features(models)
+    frame.insert(0, "id", pd.array([None, *range(1, 40)], dtype="Int64"))  # a missing one is written empty
+    frame.to_parquet(models / "rows.parquet")
+    assert main(["predict", "tree.json", "--data", "rows.parquet", "--keep", "id"]) == 0
+    header, rows = _read(capsys.readouterr().out)
+    assert [r[1] for r in rows] == expected and [r[0] for r in rows[:3]] == ["", "1", "2"]
+
+
+def test_columns_are_matched_by_name_and_checked(models, monkeypatch, capsys):
+    monkeypatch.chdir(models)
+    df = pd.read_csv("rows.csv", dtype=str, keep_default_na=False)
+    df[["zip", "b", "id", "a"]].assign(label="?").to_csv("shuffled.csv", index=False)
+    assert main(["predict", "tree.json", "--data", "shuffled.csv", "--keep", "id", "--drop", "label"]) == 0
+    assert [r[1] for r in _read(capsys.readouterr().out)[1]] == \
+        sd.load(models / "tree.json").predict(_features(models)).tolist()
+    for argv, message in [
+        (["--data", "shuffled.csv", "--keep", "id"], "columns of shuffled.csv do not match the model's features: "
+         "missing [], unknown ['label'] (--keep columns to copy them into the output, or --drop them)"),
+        (["--data", "shuffled.csv", "--drop", "label,id,b"], "missing ['b'], unknown []"),
+        (["--data", "rows.csv", "--keep", "ID"], "--keep: column 'ID' not in rows.csv; columns are ['id', 'a', 'b', 'zip']"),
+        (["--data", "rows.csv", "--keep", "id,id"], "--keep id,id names 'id' twice: keep a column once"),
+        (["--data", "rows.csv", "--keep", "id,prediction"], "--keep id,prediction: the output would have two columns "
+         "named 'prediction', the kept one and its own; rename that column of rows.csv"),
+        (["--data", "rows.csv", "--keep", "id", "--drop", "id"], "--keep and --drop both name 'id'"),
+        (["--data", "none.csv"], "data file not found: none.csv"),
+    ]:
+        assert main(["predict", "tree.json", *argv]) == 2, argv
+        out, err = capsys.readouterr()
+        assert out == "" and err.startswith("symdistill predict: error: ") and err.count("\n") == 1, err
+        assert message in err, (argv, err)
+
+
+@pytest.mark.parametrize("cell, column, message", [
+    ("", "a", "column 'a' has a non-finite value (nan) in row 2; fill or drop it first"),
+    ("inf", "b", "column 'b' has a non-finite value (inf) in row 2; fill or drop it first"),
+    ("03", "zip", "column 'zip' has unknown category '03' in row 2; known categories: ['01', '02', '10']"),
+])
+@pytest.mark.parametrize("name", ["tree", "rules", "linear"])
+def test_a_row_the_model_refuses_is_named(models, tmp_path, monkeypatch, capsys, cell, column, message, name):
+    df = pd.read_csv(models / "rows.csv", dtype=str, keep_default_na=False)
+    df.loc[2, column] = cell
+    df.to_csv(tmp_path / "bad.csv", index=False)
+    monkeypatch.chdir(tmp_path)
+    assert main(["predict", str(models / f"{name}.json"), "--data", "bad.csv", "--keep", "id", "-o", "out.csv"]) == 2
+    assert capsys.readouterr() == ("", f"symdistill predict: error: {message}\n")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_proba_of_a_regressor_and_outputs_over_inputs_are_refused(models, monkeypatch, capsys):
+    monkeypatch.chdir(models)
+    before = (models / "rows.csv").read_text()
+    for argv, message in [
+        (["tree_r.json", "--proba"], "--proba applies to classifiers; tree_r.json holds a regression tree model"),
+        (["tree.json", "-o", "rows.csv"], "-o 'rows.csv' is the same file as --data 'rows.csv'"),
+        (["tree.json", "-o", "tree.json"], "-o 'tree.json' is the same file as the model 'tree.json'"),
+        (["tree.json", "--activations"], "--activations applies to concept rules (distilled with layer=)"),
+    ]:
+        assert main(["predict", *argv, "--data", "rows.csv"]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and message in err and err.count("\n") == 1, err
+    assert (models / "rows.csv").read_text() == before and sd.load(models / "tree.json").kind == "tree"
+
+
+def test_concept_rules_are_refused_on_input_rows_and_take_activations(tmp_path, monkeypatch, capsys):
+    """Concept rules read a hidden layer's activations: on the network's input rows their columns do not
+    match (or, worse, a layer as wide as the input would be read as it); --activations says the file holds
+    the activations."""
+    from sklearn.neural_network import MLPClassifier
+
+    from symdistill.teachers.activations import read_activations
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    with pytest.warns(Warning):  # the network has not converged: it need not, to have a hidden layer
+        net = MLPClassifier(hidden_layer_sizes=(4,), max_iter=50, random_state=0).fit(X, (X[:, 0] > 0).astype(int))
+    rules = sd.distill(net, X, form="rules", layer="hidden_0", max_size=3, random_state=0, n_samples=500)
+    rules.to_json(tmp_path / "concepts.json")
+    pd.DataFrame(X[:20], columns=["a", "b", "c"]).to_csv(tmp_path / "rows.csv", index=False)
+    A = pd.DataFrame(read_activations(net, X[:20], "hidden_0"), columns=rules.feature_names)
+    A.to_csv(tmp_path / "act.csv", index=False)
+    monkeypatch.chdir(tmp_path)
+    assert main(["predict", "concepts.json", "--data", "rows.csv"]) == 2
+    assert capsys.readouterr().err == (
+        "symdistill predict: error: concepts.json holds concept rules: they read the activations of hidden layer "
+        "'hidden_0' (distilled with layer=), not input rows; give --data those activations, a column per unit "
+        "(hidden_0[0], hidden_0[1], hidden_0[2], hidden_0[3]), with --activations\n")
+    assert main(["predict", "concepts.json", "--data", "act.csv", "--activations", "--proba"]) == 0
+    header, rows = _read(capsys.readouterr().out)
+    assert header == ["prediction", "proba_0", "proba_1"]
+    assert [int(r[0]) for r in rows] == rules.predict(A).tolist()
+    assert [[float(p) for p in r[1:]] for r in rows] == rules.predict_proba(A).tolist()
+
+
+def test_an_automaton_predicts_on_a_file_of_words(tmp_path, monkeypatch, capsys):
+    """Words are read as evaluate reads them (an empty line is the empty word; symbols of several
+    characters separated by commas, or a JSON list); a line of output per word: the line, its label."""
+    monkeypatch.chdir(tmp_path)
+    sd.DFA.from_regex(".*11.*", "01").to_json(tmp_path / "dfa.json")
+    (tmp_path / "words.txt").write_text("0110\n\n1\n0011\n")
+    assert main(["predict", "dfa.json", "--data", "words.txt"]) == 0
+    header, rows = _read(capsys.readouterr().out)
+    expected = sd.load(tmp_path / "dfa.json").predict(["0110", "", "1", "0011"]).tolist()
+    assert header == ["word", "prediction"] and rows == [[w, str(p)] for w, p in zip(["0110", "", "1", "0011"], expected)]
+    assert expected == [True, False, False, True]
+    alphabet = ["go", "a,b"]
+    moore = sd.MooreMachine(alphabet, [[1, 0], [0, 1]], ["even", 'odd, "really"'])
+    moore.to_json(tmp_path / "moore.json")
+    (tmp_path / "moves.txt").write_text('go,go\ngo\n["a,b", "go"]\n')
+    assert main(["predict", "moore.json", "--data", "moves.txt", "-o", "labels.csv"]) == 0
+    assert capsys.readouterr().err == "wrote labels.csv: 3 predictions\n"
+    header, rows = _read((tmp_path / "labels.csv").read_text())
+    labels = moore.predict([("go", "go"), ("go",), ("a,b", "go")]).tolist()
+    assert rows == [["go,go", labels[0]], ["go", labels[1]], ['["a,b", "go"]', labels[2]]]
+    assert labels == ["even", 'odd, "really"', 'odd, "really"']
+    for argv, message in [(["--keep", "id"], "--keep, --drop, --proba and --activations apply to tabular models"),
+                          (["--proba"], "apply to tabular models")]:
+        assert main(["predict", "moore.json", "--data", "moves.txt", *argv]) == 2
+        assert message in capsys.readouterr().err
+    (tmp_path / "moves.txt").write_text("go, go\n")
+    assert main(["predict", "moore.json", "--data", "moves.txt"]) == 2
+    assert "line 1 of moves.txt: symbol ' go' is not in the alphabet" in capsys.readouterr().err
