@@ -97,6 +97,22 @@ def test_a_csv_without_a_header_line_is_pointed_out(session_rule, capsys):
     assert sum("names columns with numbers" in str(w.message) for w in record) == 1
 
 
+def test_a_csv_of_whole_numbers_without_a_header_line_is_pointed_out(session_rule, capsys):
+    """A header-less file of whole numbers (counts, codes, ages) was distilled with its first row as the
+    feature names, without a word: only decimal names warned. Names that are a run (pandas' 0, 1, ...
+    of DataFrame.to_csv) or lie outside their columns' values (years) stay quiet."""
+    rows = "".join(f"{(3 * i) % 10},{(7 * i) % 9}\n" for i in range(1, 41))
+    (session_rule / "counts.csv").write_text(rows)  # first row 3,7: both within their columns' values
+    with pytest.warns(UserWarning, match=r"the header of counts.csv names columns with numbers \(3, 7\): if the "
+                                         "file has no header line"):
+        assert main(["distill", "--teacher", "session_rule:rule", "--data", "counts.csv", "-o", "m.json"]) == 0
+    for header in ("0,1", "1990,2000", "a,7"):
+        (session_rule / "named.csv").write_text(header + "\n" + rows)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert main(["distill", "--teacher", "session_rule:rule", "--data", "named.csv", "-o", "m.json"]) == 0
+
+
 def _subcommand_options():
     from symdistill.cli import build_parser
 

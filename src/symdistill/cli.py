@@ -71,7 +71,7 @@ def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (
                 if len(header) == 1 and len(df) and other in header[0] and other in str(df.iat[0, 0]):
                     raise CLIError(f"{path} looks {other!r}-separated (header {header[0]!r} is one column): "
                                    f"{suffix} files are read {sep!r}-separated")
-            numbers = [name for name in header if _is_decimal(name)]
+            numbers = [name for name in header if _is_decimal(name)] or _values_as_names(df, header)
             if numbers and warn:  # no header line (UCI's .data files): the first row names the columns
                 warnings.warn(f"the header of {path} names columns with numbers ({', '.join(numbers[:3])}"
                               f"{', ...' if len(numbers) > 3 else ''}): if the file has no header line, its first "
@@ -119,6 +119,20 @@ def _is_decimal(name: str) -> bool:
     except ValueError:
         return False
     return any(c.isdigit() for c in name) and not name.strip().lstrip("+-").isdigit()
+
+
+def _values_as_names(df: Any, header: list[str]) -> list[str]:
+    """Whole-number header names that read as a row of the data: two or more, not a run (1..16,
+    2019..2023 name columns) and each within the values of its column (years naming columns of
+    measurements lie outside them)."""
+    wholes = [(j, name) for j, name in enumerate(header) if name.strip().lstrip("+-").isdigit()]
+    if len(wholes) < 2 or df.shape[1] != len(header) or any(df.dtypes.iloc[j].kind not in "iuf" for j, _ in wholes):
+        return []
+    values = sorted(int(name) for _, name in wholes)
+    if values == list(range(values[0], values[0] + len(values))):
+        return []
+    inside = all(df.iloc[:, j].min() <= int(name) <= df.iloc[:, j].max() for j, name in wholes)
+    return [name for _, name in wholes] if inside else []
 
 
 def _wider_row(p: Path, path: str, sep: str, width: int) -> str:
