@@ -205,12 +205,20 @@ def _on_the_boundary(model: LinearModel, Z: np.ndarray, rng: np.random.Generator
 
 
 def expected(model: Any, Z: np.ndarray) -> np.ndarray:
-    """What the exported code must return: class indices (classifiers) or values (regressors)."""
-    pred = model.predict_encoded(Z)
-    if model.task == "regression":
-        return np.asarray(pred, dtype=float)
-    lookup = {(c.item() if isinstance(c, np.generic) else c): i for i, c in enumerate(model.classes)}
-    return np.array([lookup[p.item() if isinstance(p, np.generic) else p] for p in pred])
+    """What the exported code must return: class indices (classifiers) or values (regressors).
+
+    ``predict_encoded`` refuses NaN and infinite values, as ``predict`` does; the exported code does
+    not check its input (README), and answers such rows as its comparisons fall: a NaN fails every
+    test (``<=``, ``>``, ``==``). That is the model's own arithmetic on the rows as they are, unchecked:
+    the leaf a tree's walk reaches, the rule a list's conditions pick, a linear model's scores."""
+    regression = model.task == "regression"
+    if model.kind == "linear":
+        return model.decision_function_encoded(Z) if regression else model.predict_index_encoded(Z)
+    chosen = model.apply_encoded(Z)
+    if model.kind == "tree":
+        return model.value[chosen, 0] if regression else model.leaf_class[chosen]
+    decided = np.array([r.prediction for r in model.rules + [model.default]])
+    return decided[chosen].astype(float if regression else np.int64)
 
 
 # -- C --------------------------------------------------------------------------------------------

@@ -64,3 +64,32 @@ def test_numpy_numbers_are_numbers_and_booleans_are_not(form, name, value):
     for bad in (True, np.bool_(True)):
         with pytest.raises(ValueError, match=f"{name} must be"):
             make_learner(form=form, **{name: bad})
+
+
+@pytest.mark.parametrize("form, method, task", [(*learner, task) for learner in LEARNERS
+                                                 for task in ("classification", "regression")
+                                                 if task == "classification" or learner[1] != "decompositional"])
+def test_predict_encoded_refuses_nan_and_infinite_rows_as_predict_does(form, method, task, problem):
+    """predict refuses NaN and infinite values, but predict_encoded answered them: a NaN fails every
+    test, so the row got the default rule's class or the leaf on the far side of every split. It now
+    refuses them too, naming the row and the feature (as the exported Python module's predict_encoded
+    refuses them); finite rows are answered as before."""
+    net, X, X_test = problem
+    teacher = net if task == "classification" else (lambda rows: rows[:, 0] * 2.0 + rows[:, 1])
+    model = sd.distill(teacher, X, form=form, method=method, max_size=4, random_state=0, progress=False)
+    Z = model.domain.encode(X_test[:20])
+    np.testing.assert_array_equal(model.predict_encoded(Z), model.predict(X_test[:20]))
+    for bad in (np.nan, np.inf, -np.inf):
+        rows = Z.copy()
+        rows[7, 2] = bad
+        with pytest.raises(sd.DataError, match=rf"predict_encoded: row 7 has a non-finite value \({bad}\) for "
+                                               r"feature 'x2'; fill or drop it first"):
+            model.predict_encoded(rows)
+        with pytest.raises(sd.DataError, match=r"column 'x2' has a non-finite value .* in row 7"):
+            model.predict(rows)
+        if task == "classification" and hasattr(model, "predict_proba_encoded"):
+            with pytest.raises(sd.DataError, match="predict_proba_encoded: row 7 has a non-finite value"):
+                model.predict_proba_encoded(rows)
+    with pytest.raises(sd.DataError, match=r"predict_encoded expected encoded rows of shape \(n_rows, 3\), one column "
+                                           r"per feature, got shape \(20, 4\)"):
+        model.predict_encoded(np.hstack([Z, Z[:, :1]]))

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .._errors import ModelFormatError
+from .._errors import DataError, ModelFormatError
 from ..domain import Domain, escape_unprintable
 
 FORMAT = "symdistill"
@@ -23,6 +23,29 @@ FORMAT_VERSION = 1
 _ROUNDING = 1e-9  # shares this close to 0 or 1 are the rounding of weights summed in two orders
 
 _REGISTRY: dict[str, type[SymbolicModel]] = {}
+
+
+def encoded_rows(Z: Any, domain: Domain, where: str = "predict_encoded") -> np.ndarray:
+    """``Z`` as the encoded rows ``where`` (``predict_encoded``, ...) takes: floats, one column per
+    feature of ``domain``, each finite, as ``Domain.encode`` makes them. NaN and infinite values are
+    refused, as ``predict`` refuses them, naming the row: unchecked, a NaN fails every test and gets
+    the default rule's class or the right branch of every split. ``apply_encoded`` and a linear
+    model's ``decision_function_encoded`` do not check: they compute what the exported code does."""
+    try:
+        Z = np.asarray(Z, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError(f"{where} takes encoded rows (numbers, categories as their codes): "
+                        f"cannot read {type(Z).__name__} as floats; use predict for rows of labels") from None
+    d = domain.n_features
+    if Z.ndim != 2 or Z.shape[1] != d:
+        raise DataError(f"{where} expected encoded rows of shape (n_rows, {d}), one column per feature, "
+                        f"got shape {Z.shape}" + (" (one row: z.reshape(1, -1))" if Z.shape == (d,) else ""))
+    bad = ~np.isfinite(Z)
+    if bad.any():
+        i, j = (int(k) for k in np.argwhere(bad)[0])
+        raise DataError(f"{where}: row {i} has a non-finite value ({Z[i, j]}) for feature "
+                        f"{domain.features[j].name!r}; fill or drop it first (predict refuses it too)")
+    return Z
 
 
 def register_model(cls: type[SymbolicModel]) -> type[SymbolicModel]:

@@ -48,7 +48,7 @@ import numpy as np
 
 from .._errors import ModelFormatError, counted
 from ..domain import Domain, escape_unprintable, is_bare_word
-from .base import (SymbolicModel, check_distinct_labels, domain_from_json, label_text, labels_from_json,
+from .base import (SymbolicModel, check_distinct_labels, domain_from_json, encoded_rows, label_text, labels_from_json,
                    labels_to_json, register_model, require)
 
 LINKS = ("identity", "logistic", "softmax")
@@ -452,7 +452,7 @@ class LinearModel(SymbolicModel):
     def predict_proba_encoded(self, Z: np.ndarray) -> np.ndarray:
         if self.task != "classification":
             raise TypeError("predict_proba is only defined for classification linear models")
-        s = self.decision_function_encoded(Z)
+        s = self.decision_function_encoded(encoded_rows(Z, self.domain, "predict_proba_encoded"))
         if self.link == "logistic":
             p = _sigmoid(s)
             return np.column_stack([1.0 - p, p])
@@ -481,6 +481,9 @@ class LinearModel(SymbolicModel):
         return best
 
     def predict_encoded(self, Z: np.ndarray) -> np.ndarray:
+        """Class labels or values for encoded rows (``Domain.encode``'s: categories as their codes);
+        NaN and infinite values are refused, as ``predict`` refuses them."""
+        Z = encoded_rows(Z, self.domain)
         if self.task == "regression":
             return self.decision_function_encoded(Z)
         return self.classes[self.predict_index_encoded(Z)]

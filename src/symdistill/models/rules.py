@@ -22,8 +22,8 @@ import numpy as np
 
 from .._errors import ModelFormatError, counted
 from ..domain import Domain, is_real, number_text
-from .base import (_ROUNDING, SymbolicModel, check_distinct_labels, domain_from_json, label_text, labels_from_json,
-                   labels_to_json, percent_text, register_model, require)
+from .base import (_ROUNDING, SymbolicModel, check_distinct_labels, domain_from_json, encoded_rows, label_text,
+                   labels_from_json, labels_to_json, percent_text, register_model, require)
 from .region import Box
 
 NUMERIC_OPS = ("<=", ">")
@@ -479,7 +479,9 @@ class RuleSet(SymbolicModel):
 
     # -- prediction ----------------------------------------------------------------------------
     def apply_encoded(self, Z: np.ndarray) -> np.ndarray:
-        """Index of the rule deciding each encoded row (``size`` for the default)."""
+        """Index of the rule deciding each encoded row (``size`` for the default), the rows unchecked:
+        a NaN is compared as the exported code compares it (every ``<=``, ``>`` and ``in`` test false);
+        ``predict_encoded`` refuses it."""
         Z = np.asarray(Z, dtype=float)
         out = np.full(len(Z), len(self.rules), dtype=np.int64)
         open_ = np.ones(len(Z), dtype=bool)
@@ -501,7 +503,9 @@ class RuleSet(SymbolicModel):
                         dtype=np.int64 if self.task == "classification" else float)
 
     def predict_encoded(self, Z: np.ndarray) -> np.ndarray:
-        pred = self._consequents()[self.apply_encoded(Z)]
+        """Class labels or values for encoded rows (``Domain.encode``'s: categories as their codes);
+        NaN and infinite values are refused, as ``predict`` refuses them."""
+        pred = self._consequents()[self.apply_encoded(encoded_rows(Z, self.domain))]
         return pred if self.task == "regression" else self.classes[pred]
 
     def predict(self, X: Any) -> np.ndarray:
@@ -518,7 +522,7 @@ class RuleSet(SymbolicModel):
                 table[i] = np.asarray(r.proba) / sum(r.proba)
             else:
                 table[i, r.prediction] = 1.0
-        return table[self.apply_encoded(Z)]
+        return table[self.apply_encoded(encoded_rows(Z, self.domain, "predict_proba_encoded"))]
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities: the teacher's class distribution on each deciding rule's rows."""

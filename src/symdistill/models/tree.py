@@ -13,8 +13,8 @@ import numpy as np
 
 from .._errors import ModelFormatError, counted
 from ..domain import Domain, number_text
-from .base import (SymbolicModel, _short, check_distinct_labels, domain_from_json, label_text, labels_from_json,
-                   labels_to_json, percent_text, register_model, require)
+from .base import (SymbolicModel, _short, check_distinct_labels, domain_from_json, encoded_rows, label_text,
+                   labels_from_json, labels_to_json, percent_text, register_model, require)
 from .region import Box
 
 
@@ -203,6 +203,8 @@ class Tree(SymbolicModel):
 
     # -- prediction ----------------------------------------------------------------------------
     def apply_encoded(self, Z: np.ndarray) -> np.ndarray:
+        """Index of the leaf each encoded row reaches, the rows unchecked: a NaN fails every test
+        (the right branch), as in the exported code; ``predict_encoded`` refuses it."""
         node = np.zeros(len(Z), dtype=np.int64)
         active = np.nonzero(self.children_left[node] >= 0)[0]
         while active.size:
@@ -223,7 +225,9 @@ class Tree(SymbolicModel):
         return self.apply_encoded(self.domain.encode(X))
 
     def predict_encoded(self, Z: np.ndarray) -> np.ndarray:
-        leaves = self.apply_encoded(Z)
+        """Class labels or values for encoded rows (``Domain.encode``'s: categories as their codes);
+        NaN and infinite values are refused, as ``predict`` refuses them."""
+        leaves = self.apply_encoded(encoded_rows(Z, self.domain))
         if self.task == "regression":
             return self.value[leaves, 0]
         return self.classes[self.leaf_class[leaves]]
