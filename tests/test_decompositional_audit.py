@@ -236,6 +236,45 @@ def test_concept_rules_are_scored_on_the_activations_of_the_input_rows(tmp_path,
     assert f"fidelity {right:.4f}" in out and f"against --label y: accuracy {right:.4f}" in out
 
 
+def test_accuracy_of_concept_rules_reads_the_activations_of_input_rows() -> None:
+    """sd.accuracy(concept_rules, X, y) fed the input rows X to the rules as if they were activations
+    (a silent 0.44 here, where the layer has as many units as the net has inputs), while fidelity reads
+    the activations of X. accuracy now takes input rows too: concept rules need the network
+    (teacher=), through which it reads their layer's activations of X; without it they are refused."""
+    from symdistill.teachers.activations import read_activations
+
+    net, X = _same_width_concepts()
+    rules = sd.distill(net, X, form="rules", layer=0, max_size=4, random_state=0, progress=False)
+    labels = net(torch.tensor(X, dtype=torch.float32)).argmax(1).numpy()
+    right = float(np.mean(rules.predict(read_activations(net, X, 0)) == labels))
+    assert right > 0.99
+    with pytest.raises(TypeError, match=r"concept rules, which read the activations of hidden layer '0' .* pass the "
+                                        r"network, accuracy\(rules, X, y, teacher=net\)"):
+        sd.accuracy(rules, X, labels)
+    assert float(sd.accuracy(rules, X, labels, teacher=net)) == right
+    assert float(sd.accuracy(sd.load(rules.to_json()), X, labels, teacher=sd.as_teacher(net))) == right
+    with pytest.raises(sd.DataError, match=r"column .x1. has a non-finite value \(nan\) in row 1"):
+        sd.accuracy(rules, np.where(np.arange(X.size).reshape(X.shape) == 4, np.nan, X), labels, teacher=net)
+    tree = sd.distill(net, X, max_size=4, random_state=0, progress=False)
+    with pytest.raises(TypeError, match="teacher= is for concept rules .* this Tree reads the input rows"):
+        sd.accuracy(tree, X, labels, teacher=net)
+
+
+def test_concept_rules_given_input_rows_of_another_width_say_what_they_read(concept_net) -> None:
+    """Concept rules' predict takes the activations of their layer: input rows of another width
+    were refused as "expected 3 features (concepts[0], ...), got 4 columns", which did not say that
+    the rules read activations; the error now says so, and how to read them."""
+    net, X = concept_net
+    rules = sd.distill(net, X, form="rules", layer="concepts", max_size=4, random_state=0, progress=False)
+    hint = (r"expected 3 columns, the activations of hidden layer 'concepts' that these concept rules read, got 4 "
+            r"columns: for the network's input rows pass read_activations\(net, X, 'concepts'\)")
+    for call in (rules.predict, rules.predict_proba, rules.apply, sd.load(rules.to_json()).predict):
+        with pytest.raises(sd.DataError, match=hint):
+            call(X)
+    labels = net(torch.tensor(X, dtype=torch.float32)).argmax(1).numpy()
+    assert float(sd.accuracy(rules, X, labels, teacher=net)) == float(sd.fidelity(rules, net, X))
+
+
 def _loan_pipeline() -> tuple[object, object]:
     """The README's scikit-learn network: one-hot 'sex', standardised 'age' and 'income', an MLP."""
     pd = pytest.importorskip("pandas")

@@ -9,7 +9,7 @@ import numpy as np
 from ._errors import DataError
 from .domain import _plain
 from .metrics import Score, agreement, regression_agreement
-from .models.base import SymbolicModel
+from .models.base import SymbolicModel, concept_layer
 from .teachers import Teacher, as_teacher
 
 
@@ -87,13 +87,18 @@ def _options_of(cls: type) -> set[str]:
     return names
 
 
-def concept_layer(model: Any) -> str | None:
-    """The hidden layer whose activations ``model`` reads: a concept rule set's (distilled with
-    ``layer=``), else None (a model of input rows)."""
-    meta = getattr(model, "meta", None)
-    if isinstance(meta, dict) and meta.get("method") == "decompositional" and isinstance(meta.get("layer"), str):
-        return meta["layer"]
-    return None
+def _check_input_rows(X: Any) -> None:
+    """The input rows of concept rules' network, as distill takes them (2-D, no NaN), named in the error."""
+    from .domain import Domain
+
+    Domain.from_data(X)
+
+
+def _activations(teacher: Any, X: Any, layer: str) -> np.ndarray:
+    """The activations of hidden ``layer`` of ``teacher``'s network (or the network's Teacher) on input rows ``X``."""
+    from .teachers.activations import read_activations
+
+    return read_activations(teacher, X, layer)
 
 
 def _model_predict(model: Any, X: Any) -> np.ndarray:
@@ -133,9 +138,7 @@ def fidelity(model: Any, teacher: Any, X: Any) -> Score:
     if layer is not None:
         # Concept rules read a hidden layer: the teacher answers on the input rows, the rules on that
         # layer's activations of the same rows, read through the same network.
-        from .domain import Domain
-
-        Domain.from_data(X)  # the rows as distill takes them (no NaN, 2-D), named in the error
+        _check_input_rows(X)
         Xt = X
     else:
         Xt = domain.decode(domain.encode(X)) if domain is not None else X
@@ -146,20 +149,31 @@ def fidelity(model: Any, teacher: Any, X: Any) -> Score:
                          f"their outputs cannot be compared; score against the teacher it was distilled from (if "
                          f"that teacher's task was guessed wrongly, wrap it: sd.as_teacher(teacher, task={task!r}); on the "
                          f"command line: --task {task})")
-    if layer is not None:
-        from .teachers.activations import read_activations
-
-        pred = _model_predict(model, read_activations(t, X, layer))
-    else:
-        pred = _model_predict(model, X)
+    pred = _model_predict(model, X if layer is None else _activations(t, X, layer))
     if t.task == "regression":
         return regression_agreement(pred, ref)
     return agreement(_comparable(pred, ref), ref)
 
 
-def accuracy(model: Any, X: Any, y: Any) -> Score:
-    """Share of rows where ``model`` predicts the true label ``y`` (R² for regressors)."""
+def accuracy(model: Any, X: Any, y: Any, *, teacher: Any = None) -> Score:
+    """Share of rows where ``model`` predicts the true label ``y`` (R² for regressors).
+
+    ``X`` holds input rows. Concept rules (distilled with ``layer=``) read a hidden layer's
+    activations, which rows of the same width cannot be told from: give the network as ``teacher``,
+    and they are scored on that layer's activations of ``X``, read through it (as ``fidelity`` does).
+    """
     _check_model(model, "accuracy")
+    layer = concept_layer(model)
+    if layer is not None:
+        if teacher is None:
+            raise TypeError(f"accuracy: these are concept rules, which read the activations of hidden layer {layer!r} "
+                            "(distilled with layer=), not input rows: pass the network, accuracy(rules, X, y, "
+                            "teacher=net), to score them on its activations of the input rows X")
+        _check_input_rows(X)
+        X = _activations(teacher, X, layer)
+    elif teacher is not None:
+        raise TypeError(f"accuracy: teacher= is for concept rules (distilled with layer=), whose activations it "
+                        f"reads; this {type(model).__name__} reads the input rows themselves: leave teacher out")
     pred = _model_predict(model, X)
     y = np.asarray(y)
     if getattr(model, "task", "classification") == "regression":

@@ -517,9 +517,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     score = fidelity(model, teacher, X)  # computed before anything is printed: an error leaves stdout empty
     against = None
     if labels is not None:
-        from .teachers.activations import read_activations
-
-        against = accuracy(model, X if layer is None else read_activations(teacher, X, layer), labels)
+        against = accuracy(model, X, labels, teacher=teacher if layer is not None else None)
     print(f"model: {model!r}")
     print(score)
     if against is not None:

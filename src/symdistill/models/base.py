@@ -48,6 +48,15 @@ def encoded_rows(Z: Any, domain: Domain, where: str = "predict_encoded") -> np.n
     return Z
 
 
+def concept_layer(model: Any) -> str | None:
+    """The hidden layer whose activations ``model`` reads: a concept rule set's (distilled with
+    ``layer=``), else None (a model of input rows)."""
+    meta = getattr(model, "meta", None)
+    if isinstance(meta, dict) and meta.get("method") == "decompositional" and isinstance(meta.get("layer"), str):
+        return meta["layer"]
+    return None
+
+
 def register_model(cls: type[SymbolicModel]) -> type[SymbolicModel]:
     """Class decorator: make ``load`` able to rebuild models of ``cls.kind``."""
     if not getattr(cls, "kind", None):

@@ -20,10 +20,10 @@ from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
-from .._errors import ModelFormatError, counted
+from .._errors import DataError, ModelFormatError, counted
 from ..domain import Domain, is_real, number_text
-from .base import (_ROUNDING, SymbolicModel, check_distinct_labels, domain_from_json, encoded_rows, label_text,
-                   labels_from_json, labels_to_json, percent_text, register_model, require)
+from .base import (_ROUNDING, SymbolicModel, check_distinct_labels, concept_layer, domain_from_json, encoded_rows,
+                   label_text, labels_from_json, labels_to_json, percent_text, register_model, require)
 from .region import Box
 
 NUMERIC_OPS = ("<=", ">")
@@ -494,9 +494,25 @@ class RuleSet(SymbolicModel):
             open_[rows[fire]] = False
         return out
 
+    def _encode(self, X: Any) -> np.ndarray:
+        """``domain.encode(X)``; concept rules (distilled with ``layer=``) read a hidden layer's
+        activations, and rows of another width are refused saying so (the network's input rows)."""
+        layer = concept_layer(self)
+        try:
+            shape = np.shape(X) if layer is not None else ()
+        except ValueError:  # ragged rows: encode names them
+            shape = ()
+        width = shape[1] if len(shape) == 2 else self.domain.n_features
+        if width != self.domain.n_features:
+            raise DataError(f"expected {counted(self.domain.n_features, 'column')}, the activations of hidden layer "
+                            f"{layer!r} that these concept rules read, got {counted(width, 'column')}: for the "
+                            f"network's input rows pass read_activations(net, X, {layer!r}) "
+                            "(symdistill.teachers.activations)")
+        return self.domain.encode(X)
+
     def apply(self, X: Any) -> np.ndarray:
         """Index of the rule deciding each row (``size`` for the default)."""
-        return self.apply_encoded(self.domain.encode(X))
+        return self.apply_encoded(self._encode(X))
 
     def _consequents(self) -> np.ndarray:
         return np.array([r.prediction for r in self.rules + [self.default]],
@@ -510,7 +526,7 @@ class RuleSet(SymbolicModel):
 
     def predict(self, X: Any) -> np.ndarray:
         """Class labels (classifiers) or values (regressors) for the rows of ``X``."""
-        return self.predict_encoded(self.domain.encode(X))
+        return self.predict_encoded(self._encode(X))
 
     def predict_proba_encoded(self, Z: np.ndarray) -> np.ndarray:
         if self.task != "classification":
@@ -526,7 +542,7 @@ class RuleSet(SymbolicModel):
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities: the teacher's class distribution on each deciding rule's rows."""
-        return self.predict_proba_encoded(self.domain.encode(X))
+        return self.predict_proba_encoded(self._encode(X))
 
     # -- rendering -----------------------------------------------------------------------------
     def rule_text(self, rule: Rule) -> str:
