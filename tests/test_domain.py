@@ -601,3 +601,36 @@ def test_multiindex_columns_reach_the_teacher_as_a_multiindex_also_from_a_loaded
         back = model.domain.decode(model.domain.encode(df))
         assert isinstance(back.columns, pd.MultiIndex) and back.columns.equals(df.columns)
         assert float(sd.fidelity(model, teacher, df)) == float(sd.fidelity(tree, teacher, df)) > 0.95
+
+
+def test_text_in_a_numeric_column_is_refused_as_text_not_read_as_a_number():
+    """An object array mixing numbers and numeric strings ([[1.0, '2.5'], ...]) was read as numbers,
+    silently, by distill, predict and fidelity, and so were rows given as lists ('2.5' beside 1.0) and
+    a DataFrame's text column given to a model whose feature is numeric, though a DataFrame's text
+    column is categorical when distilled. Text in a numeric column is now refused everywhere, naming
+    the column, the value and its row; numbers given as lists beside labels stay numbers."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(200, 2))
+    teacher = lambda X: (np.asarray(X, dtype=float)[:, 1] > 0.5).astype(int)  # noqa: E731
+    tree = sd.distill(teacher, X, max_size=4, random_state=0, n_samples=500)
+    mixed = X.astype(object)
+    mixed[3, 1] = "0.75"
+    refused = r"column 'x1' should be numeric but holds the text '0.75' in row 3; pass numbers"
+    for call in (lambda: sd.distill(teacher, mixed, max_size=4, random_state=0, n_samples=500),
+                 lambda: tree.predict(mixed), lambda: sd.fidelity(tree, teacher, mixed),
+                 lambda: tree.predict(mixed.tolist())):
+        with pytest.raises(DataError, match=refused):
+            call()
+    with pytest.raises(DataError, match=r"column 'x0' should be numeric but holds the text '0.5' in row 0; pass numbers "
+                                        r"\(an array of text: X.astype\(float\)\)"):
+        Domain.from_data(np.array([["0.5", "1"], ["2", "3"]]))
+    named = Domain.from_data(pd.DataFrame(X, columns=["a", "b"]))
+    with pytest.raises(DataError, match="column 'b' should be numeric but holds the text '0.75' in row 3"):
+        named.encode(pd.DataFrame(mixed, columns=["a", "b"]))
+    # Rows as lists, numbers beside labels: each value as given (NumPy wrote them all as text).
+    dom = Domain.from_data([[1.5, "red", 1], [2.5, "blue", 2]], categorical=[1, 2])
+    assert [f.kind for f in dom.features] == ["numeric", "categorical", "categorical"]
+    assert dom.features[2].categories == (1, 2)
+    np.testing.assert_array_equal(dom.encode([[2.5, "red", 2]]), [[2.5, 1.0, 1.0]])
+    assert tree.predict(mixed[:3]).tolist() == tree.predict(X[:3]).tolist()  # numbers in an object array

@@ -592,7 +592,12 @@ def _read_array(X: Any, dtype: Any = None) -> np.ndarray:
         raise DataError(f"the data is a masked array with {np.ma.count_masked(X)} masked cells; symdistill "
                         "would read the values under the mask: fill or drop them first (X.filled(...))")
     try:
-        return np.asarray(X, dtype=dtype)
+        arr = np.asarray(X, dtype=dtype)
+        if dtype is None and arr.dtype.kind in "US" and not isinstance(X, np.ndarray):
+            # Rows given as lists that mix numbers and labels: NumPy would write every value as text
+            # (1.5 as '1.5'); each value is kept as given, as in an object array.
+            arr = np.asarray(X, dtype=object)
+        return arr
     except Exception as exc:  # ragged lists and the like
         raise DataError(f"cannot read the data as a 2-D array: {exc}") from None
 
@@ -722,6 +727,12 @@ def _numeric_column(col: Any, name: str) -> np.ndarray:
                         "first (e.g. days since a date) or declare the column categorical")
     if np.iscomplexobj(col):
         raise DataError(f"column {name!r} holds complex numbers; symdistill needs real values")
+    text = _first_text(col)
+    if text is not None:
+        # Text is not read as a number ('2.5' in a column of numbers), as a DataFrame's text column is
+        # categorical: a number written as text is a value of another kind, and '01' would lose its zero.
+        raise DataError(f"column {name!r} should be numeric but holds the text {text[1]!r} in row {text[0]}; "
+                        "pass numbers (an array of text: X.astype(float)) or declare the column categorical")
     try:
         vals = np.asarray(col, dtype=float)
     except (TypeError, ValueError):
@@ -737,6 +748,18 @@ def _numeric_column(col: Any, name: str) -> np.ndarray:
         i = int(np.argmax(nan))
         raise DataError(f"column {name!r} has a non-finite value ({vals[i]}) in row {i}; fill or drop it first")
     return vals
+
+
+def _first_text(col: Any) -> tuple[int, Any] | None:
+    """The first string (or bytes) of column ``col`` and its row, or None: a text array's first
+    value, or an object column's first text cell."""
+    kind = getattr(getattr(col, "dtype", None), "kind", "O")
+    if kind in "US":
+        return (0, _plain(col[0])) if len(col) else None
+    if kind != "O" or not any(issubclass(t, (str, bytes)) for t in set(map(type, col))):
+        return None
+    i = next(i for i, v in enumerate(col) if isinstance(v, (str, bytes)))
+    return i, _plain(col[i])
 
 
 def _plain(v: Any) -> Any:
