@@ -475,6 +475,38 @@ def test_an_array_pipeline_encoding_a_column_of_numbers_is_told_its_position():
     assert sd.distill(pipe, X, max_size=4, random_state=0, n_samples=1000, categorical=[1]).size <= 4
 
 
+def test_a_pipeline_fitted_on_code_strings_given_the_codes_as_numbers_is_told_to_pass_text():
+    """A pipeline whose OneHotEncoder was fitted on zip codes as strings ('01', '02', '10'), given a
+    DataFrame where that column was read as numbers (1, 2, 10), failed with scikit-learn's "ufunc
+    'isnan' not supported for the input types", naming no column; a model distilled from the strings
+    and given the numbers said "unknown category 10" beside the known '10'. Both now say that the
+    column holds numbers where the strings are expected, and to pass it as text read as written."""
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.default_rng(0)
+    codes = rng.choice(["01", "02", "10"], 300)
+    text = pd.DataFrame({"zip": codes, "x": rng.normal(size=300)})
+    pipe = make_pipeline(make_column_transformer((OneHotEncoder(), ["zip"]), remainder="passthrough"),
+                         LogisticRegression()).fit(text, (codes == "02") ^ (text.x > 0))
+    numbers = text.assign(zip=codes.astype(int))
+    hint = (r"; column 'zip' holds numbers \(e\.g\. \d+\) where its OneHotEncoder was fitted on strings \(e\.g\. "
+            r"'01'\): pass that column as the strings the estimator was fitted on, read as text \(pd\.read_csv\(\.\.\., "
+            r"dtype=\{'zip': str\}\) keeps zero-padded codes such as '01', which astype\(str\) writes as '1'\)$")
+    for categorical in (None, ["zip"]):
+        with pytest.raises(TeacherError, match=r"sklearn Pipeline raised TypeError on a batch of \d+ rows: .*" + hint):
+            sd.distill(pipe, numbers, categorical=categorical, max_size=4, random_state=0, n_samples=500)
+    tree = sd.distill(pipe, text, max_size=4, random_state=0, n_samples=500)
+    assert float(sd.fidelity(tree, pipe, text)) > 0.9
+    with pytest.raises(sd.DataError, match=r"column 'zip' has unknown category (1|2|10) in row 0; known categories: "
+                                           r"\['01', '02', '10'\]; they are strings, and this column holds numbers: "
+                                           r"pass it as text"):
+        sd.fidelity(tree, pipe, numbers)
+
+
 class _KerasLike:
     """A model with fit and predict but no scikit-learn tags (Keras): predict answers softmax rows."""
 

@@ -814,8 +814,11 @@ def _encode_categories(col: Any, f: Feature) -> np.ndarray:
         if code is None:
             if is_missing(key):
                 raise DataError(f"column {f.name!r} has a missing value ({key}) in row {i}")
+            text = is_real(key) and all(isinstance(c, str) for c in f.categories)
             raise DataError(
                 f"column {f.name!r} has unknown category {key!r} in row {i}; known categories: {list(f.categories)[:10]}"
+                + ("; they are strings, and this column holds numbers: pass it as text, read as written (a "
+                   "code such as '01' keeps its zero)" if text else "")
             )
         out[i] = code
     return out

@@ -7,7 +7,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from .._errors import TeacherError
-from ..domain import _plain
+from ..domain import _plain, is_real
 from .base import Teacher
 
 
@@ -74,8 +74,16 @@ class SklearnTeacher(Teacher):
         return pd.DataFrame(X, columns=list(names))
 
     def _hint(self, exc: Exception, X: Any) -> str:
-        """An encoder of categories (OneHotEncoder, OrdinalEncoder) that met values it was not fitted
-        on: the sampler asks about new values of the columns it reads as numbers."""
+        """An encoder of categories (OneHotEncoder, OrdinalEncoder) given numbers where it was fitted on
+        strings (scikit-learn: "ufunc 'isnan' not supported"), or values it was not fitted on: the
+        sampler asks about new values of the columns it reads as numbers."""
+        text = _numbers_for_text(self.estimator, X)
+        if text:
+            name, (encoder, value, category) = next(iter(text.items()))
+            return (f"; column {name!r} holds numbers (e.g. {value!r}) where its {encoder} was fitted on strings "
+                    f"(e.g. {category!r}): pass that column as the strings the estimator was fitted on, read as "
+                    f"text (pd.read_csv(..., dtype={{{name!r}: str}}) keeps zero-padded codes such as '01', which "
+                    "astype(str) writes as '1')")
         if not isinstance(exc, ValueError) or "unknown categor" not in str(exc).lower():
             return ""
         unseen = _unseen_categories(self.estimator, X)
@@ -127,15 +135,15 @@ def encoders_of(estimator: Any, columns: list[Any] | None) -> Iterator[tuple[Any
         yield from encoders_of(part, columns)
 
 
-def _unseen_categories(estimator: Any, X: Any) -> dict[Any, tuple[str, Any]]:
-    """Columns of ``X`` (by name, or position) holding a value that an encoder reading that column
-    was not fitted on: ``{column: (encoder class, a value)}``."""
-    unseen: dict[Any, tuple[str, Any]] = {}
+def _encoded_columns(estimator: Any, X: Any) -> Iterator[tuple[Any, Any, Any, np.ndarray]]:
+    """Each column of ``X`` (by name, or position) that an encoder of ``estimator`` reads, once:
+    ``(column, encoder, the categories it was fitted on, the column's values)``."""
+    seen = set()
     named = hasattr(X, "columns")
     for encoder, read in encoders_of(estimator, list(X.columns) if named else list(range(np.shape(X)[1]))):
         for key, categories in zip(read, encoder.categories_):
             key = _plain(key)
-            if key in unseen:
+            if key in seen:
                 continue
             if named and key in X.columns:
                 col = np.asarray(X[key])
@@ -143,8 +151,29 @@ def _unseen_categories(estimator: Any, X: Any) -> dict[Any, tuple[str, Any]]:
                 col = np.asarray(X.iloc[:, key] if named else np.asarray(X)[:, key])
             else:
                 continue
-            known = {_plain(c) for c in categories}
-            new = [v for v in map(_plain, col) if v not in known]
-            if new:
-                unseen[key] = (type(encoder).__name__, new[0])
+            seen.add(key)
+            yield key, encoder, categories, col
+
+
+def _unseen_categories(estimator: Any, X: Any) -> dict[Any, tuple[str, Any]]:
+    """Columns of ``X`` (by name, or position) holding a value that an encoder reading that column
+    was not fitted on: ``{column: (encoder class, a value)}``."""
+    unseen: dict[Any, tuple[str, Any]] = {}
+    for key, encoder, categories, col in _encoded_columns(estimator, X):
+        known = {_plain(c) for c in categories}
+        new = [v for v in map(_plain, col) if v not in known]
+        if new:
+            unseen[key] = (type(encoder).__name__, new[0])
     return unseen
+
+
+def _numbers_for_text(estimator: Any, X: Any) -> dict[Any, tuple[str, Any, Any]]:
+    """Columns of ``X`` holding numbers where an encoder reading them was fitted on strings (codes such
+    as '01', '02' read as the numbers 1, 2): ``{column: (encoder class, a value, a category)}``."""
+    found: dict[Any, tuple[str, Any, Any]] = {}
+    for key, encoder, categories, col in _encoded_columns(estimator, X):
+        values = [_plain(v) for v in col]
+        if len(categories) and all(isinstance(c, str) for c in categories) and values and \
+                all(is_real(v) for v in values):
+            found[key] = (type(encoder).__name__, values[0], _plain(categories[0]))
+    return found
