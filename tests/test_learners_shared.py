@@ -93,3 +93,24 @@ def test_predict_encoded_refuses_nan_and_infinite_rows_as_predict_does(form, met
     with pytest.raises(sd.DataError, match=r"predict_encoded expected encoded rows of shape \(n_rows, 3\), one column "
                                            r"per feature, got shape \(20, 4\)"):
         model.predict_encoded(np.hstack([Z, Z[:, :1]]))
+
+
+@pytest.mark.parametrize("form", ["tree", "rules", "linear"])
+def test_predict_encoded_refuses_a_code_that_is_no_category(form):
+    """predict_encoded answered a categorical code that names no category (99, -1, 2.5) as the
+    comparisons happened to fall, where predict refuses an unknown label; it now names the row and the
+    feature. Valid codes are answered as predict answers their labels."""
+    rng = np.random.default_rng(0)
+    colour = rng.choice(["red", "green", "blue"], 400)
+    X = np.empty((400, 2), dtype=object)
+    X[:, 0], X[:, 1] = rng.uniform(size=400), colour
+    teacher = lambda rows: ((np.asarray(rows[:, 0], dtype=float) > 0.5) | (rows[:, 1] == "red")).astype(int)  # noqa: E731
+    model = sd.distill(teacher, X, form=form, categorical=[1], max_size=4, random_state=0, progress=False)
+    Z = model.domain.encode(X[:30])
+    np.testing.assert_array_equal(model.predict_encoded(Z), model.predict(X[:30]))
+    for code in (99.0, -1.0, 2.5, 3.0):
+        rows = Z.copy()
+        rows[5, 1] = code
+        with pytest.raises(sd.DataError, match=rf"predict_encoded: row 5 has {code!r} for categorical feature 'x1', "
+                                               r"which is no code of its 3 categories \(0\.\.2\)"):
+            model.predict_encoded(rows)

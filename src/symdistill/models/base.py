@@ -45,6 +45,15 @@ def encoded_rows(Z: Any, domain: Domain, where: str = "predict_encoded") -> np.n
         i, j = (int(k) for k in np.argwhere(bad)[0])
         raise DataError(f"{where}: row {i} has a non-finite value ({Z[i, j]}) for feature "
                         f"{domain.features[j].name!r}; fill or drop it first (predict refuses it too)")
+    for j, f in enumerate(domain.features):
+        if f.is_categorical:
+            col = Z[:, j]
+            wrong = (col != np.floor(col)) | (col < 0) | (col >= len(f.categories))
+            if wrong.any():
+                i = int(np.flatnonzero(wrong)[0])
+                raise DataError(f"{where}: row {i} has {float(col[i])!r} for categorical feature {f.name!r}, which is no "
+                                f"code of its {len(f.categories)} categories (0..{len(f.categories) - 1}); "
+                                "predict takes the labels")
     return Z
 
 
