@@ -299,3 +299,56 @@ def test_short_rules_may_describe_the_other_class() -> None:
     assert rules.size >= 1 and all(r.n_literals == 1 for r in rules.rules)
     assert rules.classes[rules.default.prediction] == "pos"
     assert float(np.mean(rules.predict(df) == teacher(df))) >= 0.95
+
+
+
+def _without_meta(model: RuleSet) -> dict:
+    d = model.to_dict()
+    d.pop("meta")
+    return d
+
+
+def test_a_budget_the_list_leaves_room_in_is_not_raised() -> None:
+    """A disk needs a few rules at this min_gain: at 64 the candidate lists are pruned well below
+    the budget. A larger budget used to grow larger candidate trees anyway (breast-cancer at 1024
+    rules: trees budgeted 2,049 and up to 4,097 leaves, 280 s, for 30 rules); now it gives the list
+    that budget 64 gives, and says so."""
+    X = np.random.default_rng(0).uniform(-1, 1, size=(400, 3))
+
+    def disk(X: np.ndarray) -> np.ndarray:
+        return (X[:, 0] ** 2 + X[:, 1] ** 2 < 0.5).astype(int)
+
+    opts = dict(random_state=0, n_samples=1000, min_rule_samples=100, min_gain=0.002)
+    learner = RuleLearner(max_size=128, **opts).fit(disk, X)
+    at_64 = sd.distill(disk, X, form="rules", max_size=64, **opts)
+    big = learner.model_
+    assert at_64.size < 64 and "stopped_at" not in at_64.meta
+    assert _without_meta(big) == _without_meta(at_64)
+    assert big.meta["stopped_at"] == 64 and big.meta["max_size"] == 128
+    assert big.meta["n_queries"] == learner.n_queries_ == at_64.meta["n_queries"]
+
+
+def test_budgets_step_up_from_64_unless_tree_sizes_are_given() -> None:
+    assert RuleLearner(max_size=64)._budgets() == [64]
+    assert RuleLearner(max_size=300)._budgets() == [64, 128, 256, 300]
+    assert RuleLearner(max_size=300, tree_sizes=[40, 80])._budgets() == [300]
+
+
+def test_budgets_are_raised_while_the_list_fills_them(monkeypatch) -> None:
+    """A 7 x 7 checkerboard needs more than 16 rules: with the steps starting at 16 (so that a test
+    can afford them), budget 16 is filled, so 32 is fitted too, as max_size=32 alone would be, and
+    the teacher's queries of both fits are counted."""
+    X = np.random.default_rng(0).uniform(size=(600, 2))
+
+    def board(X: np.ndarray) -> np.ndarray:
+        return ((np.floor(X[:, 0] * 7) + np.floor(X[:, 1] * 7)) % 2).astype(int)
+
+    opts = dict(random_state=0, n_samples=2000, min_rule_samples=100)
+    at_32 = sd.distill(board, X, form="rules", max_size=32, **opts)
+    at_16 = sd.distill(board, X, form="rules", max_size=16, **opts)
+    monkeypatch.setattr(RuleLearner, "_FIRST_BUDGET", 16)
+    stepped = sd.distill(board, X, form="rules", max_size=32, **opts)
+    assert at_16.size == 16 and 16 < stepped.size <= 32 and "stopped_at" not in stepped.meta
+    assert _without_meta(stepped) == _without_meta(at_32)
+    assert float(sd.fidelity(stepped, board, X)) > float(sd.fidelity(at_16, board, X))
+    assert stepped.meta["n_queries"] == at_16.meta["n_queries"] + at_32.meta["n_queries"]
