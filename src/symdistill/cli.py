@@ -543,20 +543,21 @@ def in_model_order(df: Any, model: Any, path: str, hint: str = "") -> Any:
     return df.iloc[:, [names.index(n) for n in expected]]
 
 
-def parse_symbols(text: str, where: str) -> list[str]:
+def parse_symbols(text: str, where: str, *, item: str = "symbol") -> list[str]:
     """Symbols written as ``text``: comma-separated, each as written (no spaces around the commas), or,
     when ``text`` starts with ``[``, a JSON list of strings, for symbols that hold a comma or a space or
-    start with ``[`` (``["a,b", " ", "c"]``). ``where`` names the text in errors."""
+    start with ``[`` (``["a,b", " ", "c"]``). ``where`` names the text in errors, ``item`` what the list
+    holds (``--invariant`` reads feature names so)."""
     if not text.startswith("["):
         return text.split(",")
     try:
         symbols = json.loads(text)
     except ValueError as exc:
-        raise CLIError(f"{where} starts with '[', so it is read as a JSON list of symbols, but it is not "
-                       f"JSON ({exc}); e.g. [\"[\", \"]\"] for the symbols [ and ]") from None
+        raise CLIError(f"{where} starts with '[', so it is read as a JSON list of {item}s, but it is not "
+                       f"JSON ({exc}); e.g. [\"[\", \"]\"] for the {item}s [ and ]") from None
     if not isinstance(symbols, list) or not all(isinstance(s, str) for s in symbols):
         bad = symbols if not isinstance(symbols, list) else next(s for s in symbols if not isinstance(s, str))
-        raise CLIError(f"{where} is a JSON list whose items must be strings (symbols), got {json.dumps(bad)}; "
+        raise CLIError(f"{where} is a JSON list whose items must be strings ({item}s), got {json.dumps(bad)}; "
                        f"write [\"0\", \"1\"], not [0, 1]")
     return symbols
 

@@ -20,10 +20,12 @@ def add_verify(sub: Any) -> None:
     p.add_argument("-c", "--constraint", action="append", default=[],
                    help="constraint text, e.g. \"age < 18 -> prediction != 'approve'\" (repeatable)")
     p.add_argument("--monotonic", action="append", default=[], metavar="FEATURE[:decreasing]",
-                   help="the output is monotonic in FEATURE (increasing unless ':decreasing'; repeatable)")
+                   help="the output is monotonic in FEATURE (increasing unless ':decreasing'; repeatable; a "
+                        "feature whose name holds ':' is named as it is, or followed by ':increasing')")
     p.add_argument("--target", help="class whose indicator --monotonic checks (multi-class models)")
     p.add_argument("--invariant", action="append", default=[], metavar="F1,F2",
-                   help="changing only these features never changes the prediction (repeatable)")
+                   help="changing only these features never changes the prediction (repeatable; one feature "
+                        "whose name holds ',' is named as it is, several as a JSON list: '[\"a,b\", \"c\"]')")
     p.add_argument("--output-range", nargs=2, type=float, metavar=("LOW", "HIGH"), action="append", default=[],
                    help="a regressor's output stays within [LOW, HIGH] (repeatable)")
     # argparse reads "-1e-06" or "-1E3" (a bound of a regressor in small or large units) as an option
@@ -53,14 +55,14 @@ _MOORE_PROPS = (P.NeverOutputs, P.AlwaysOutputs)
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from ..cli import CLIError, _split_list, load_model, load_teacher_object
+    from ..cli import CLIError, load_model, load_teacher_object
 
     model = load_model(args.model)
     props: list[tuple[str, Any]] = [("-c/--constraint", P.Formula(c)) for c in args.constraint]
-    for spec in args.monotonic:
-        feature, _, direction = spec.partition(":")
-        props.append(("--monotonic", P.monotonic(feature, direction or "increasing", target=args.target)))
-    props += [("--invariant", P.invariant(*_split_list(spec, "--invariant") or [])) for spec in args.invariant]
+    names = model.domain.feature_names if hasattr(model, "domain") else []
+    props += [("--monotonic", P.monotonic(*_monotonic_spec(spec, names), target=args.target))
+              for spec in args.monotonic]
+    props += [("--invariant", P.invariant(*_invariant_spec(spec, names))) for spec in args.invariant]
     props += [("--output-range", P.output_range(*bounds)) for bounds in args.output_range]
     if args.equivalent:
         other = load_model(args.equivalent)
@@ -107,6 +109,32 @@ def run_verify(args: argparse.Namespace) -> int:
         print(verdict)
     print(f"\n{len(props) - failed} of {len(props)} constraints hold")
     return 1 if failed else 0
+
+
+def _monotonic_spec(spec: str, names: list[str]) -> tuple[str, str]:
+    """``--monotonic``'s feature and direction: a feature's whole name (``time:s``) is that feature,
+    increasing; else the text after the last ``:`` is the direction when the text before it is a
+    feature or the text after it is a direction (``time:s:decreasing``). Splitting at the first ``:``
+    made a feature whose name holds one impossible to name."""
+    if spec in names:
+        return spec, "increasing"
+    feature, colon, direction = spec.rpartition(":")
+    if colon and (feature in names or direction in P.DIRECTIONS):
+        return feature, direction
+    return spec, "increasing"
+
+
+def _invariant_spec(spec: str, names: list[str]) -> list[str]:
+    """``--invariant``'s features: a feature's whole name (``a,b``) is that feature; text starting with
+    ``[`` a JSON list of names (``["a,b", " c"]``, for names that hold commas or spaces at their ends);
+    else names separated by commas."""
+    from ..cli import _split_list, parse_symbols
+
+    if spec in names:
+        return [spec]
+    if spec.startswith("["):
+        return parse_symbols(spec, "--invariant", item="feature name")
+    return _split_list(spec, "--invariant") or []
 
 
 def _label(model: Any, text: str) -> Any:
