@@ -136,6 +136,28 @@ def test_unknown_labels_name_the_one_meant(text: str, fragment: str) -> None:
     assert fragment in str(info.value)
 
 
+BOOLS = Domain((Feature("flag", "categorical", 0, 1, (False, True)), Feature("word", "categorical", 0, 1, ("true", "no"))))
+
+
+@pytest.mark.parametrize("text, classes, fragment", [
+    # a boolean written as a string, or a string 'true' written as the boolean: the list printed
+    # (False, True or 'true', 'no') showed the label meant, with no word on how to write it
+    ("prediction == 'True'", np.array([False, True]),
+     "unknown class 'True' (did you mean True? it is a boolean: write true, without quotes); the model's "
+     "classes: False, True"),
+    ("prediction != 'false'", np.array([False, True]), "(did you mean False? it is a boolean: write false, "),
+    ("prediction != true", np.array(["1", "true", "wife's"]),
+     "unknown class true (did you mean 'true'? it is a string: quote it); the model's classes: '1', 'true'"),
+    ("flag in {'true'}", CLASSES, "unknown category 'true' (did you mean True? it is a boolean: write true, "),
+    ("word == true", CLASSES, "unknown category true (did you mean 'true'? it is a string: quote it)"),
+    ("word == false", CLASSES, "unknown category false; categories of 'word'"),
+])
+def test_booleans_and_strings_that_read_alike_name_the_label_meant(text: str, classes: Any, fragment: str) -> None:
+    with pytest.raises(ConstraintError) as info:
+        F.bind_text(text, BOOLS, "classification", classes)
+    assert fragment in str(info.value)
+
+
 def test_binding_semantics_on_rows() -> None:
     rows = [[17, 50.0, 0, 1.0], [18, 50.0, 1, 1.0], [40, 99.5, 1, 9.0]]
     assert truth("age < 18 -> prediction != 'approve'", rows, [0, 0, 0]) == [False, True, True]

@@ -265,10 +265,16 @@ def _meant(lit: L.Number | L.String | L.Bool, labels: tuple) -> str:
     import difflib
     import unicodedata
 
-    if isinstance(lit, L.Bool):
-        return ""
-    value = lit.value
     texts = [lab for lab in labels if isinstance(lab, str)]
+    if isinstance(lit, L.Bool):  # true is the label True; a class or category 'true' is a string
+        word = "true" if lit.value else "false"
+        same = [lab for lab in texts if lab.strip().casefold() == word]
+        return f"did you mean {same[0]!r}? it is a string: quote it" if same else ""
+    value = lit.value
+    if isinstance(value, str):
+        flags = [lab for lab in labels if isinstance(lab, bool) and value.strip().casefold() == str(lab).casefold()]
+        if flags:
+            return f"did you mean {flags[0]!r}? it is a boolean: write {str(flags[0]).lower()}, without quotes"
     if isinstance(value, float):
         same = [lab for lab in texts if lab.strip() in (f"{value:g}", repr(value))]
         return f"did you mean {same[0]!r}? it is a string: quote it" if same else ""
