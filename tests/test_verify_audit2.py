@@ -64,3 +64,49 @@ def test_verify_command_still_names_what_is_wrong(odd_file: Any, capsys: Any, fl
     code = main(["verify", "odd.json", *flags])
     out, err = capsys.readouterr()
     assert code == 2 and out == "" and message in err
+
+
+def three_classes(X: Any) -> np.ndarray:
+    x = np.asarray(X, dtype=float)[:, 0]
+    return (x > 3).astype(int) + (x > 6).astype(int)  # classes 0, 1, 2: 2 rises with x0, 1 does not
+
+
+@pytest.fixture()
+def class_files(tmp_path: Any, monkeypatch: Any) -> Any:
+    monkeypatch.chdir(tmp_path)
+    X = np.random.default_rng(1).uniform(0, 10, (600, 2))
+    sd.distill(three_classes, X, max_size=4, random_state=0, n_samples=1200).to_json(tmp_path / "ints.json")
+    sd.distill(lambda X: three_classes(X) == 2, X, max_size=4, random_state=0,
+               n_samples=1200).to_json(tmp_path / "bools.json")
+    return tmp_path
+
+
+@pytest.mark.parametrize("model, target, first_line, code", [
+    # the target was read as text, so a model's integer (sklearn's 0, 1, 2) or boolean classes could
+    # not be named: "monotonic: unknown target class '2'; classes are [0, 1, 2]"
+    ("ints.json", "2", "HOLDS: prediction == 2 is monotonically increasing in x0", 0),
+    ("ints.json", "1", "VIOLATED: prediction == 1 is monotonically increasing in x0", 1),
+    ("bools.json", "True", "HOLDS: prediction == True is monotonically increasing in x0", 0),
+    ("bools.json", "False", "VIOLATED: prediction == False is monotonically increasing in x0", 1),
+])
+def test_verify_command_target_names_number_and_boolean_classes(class_files: Any, capsys: Any, model: str,
+                                                                 target: str, first_line: str, code: int) -> None:
+    assert main(["verify", model, "--monotonic", "x0", "--target", target]) == code
+    out, err = capsys.readouterr()
+    assert out.splitlines()[0] == first_line and err == ""
+
+
+@pytest.mark.parametrize("flags, message", [
+    # a --target without --monotonic was read by nothing, and the verdicts printed as if it were
+    (["-c", "true", "--target", "2"], "--target '2' names the class that --monotonic checks; give --monotonic "
+                                      "FEATURE too"),
+    # the library's message named its own keyword (target=<class>), not the flag
+    (["--monotonic", "x0"], "--monotonic on a multi-class model needs --target CLASS, the class whose prediction "
+                            "it checks; the model's classes: 0, 1, 2"),
+    (["--monotonic", "x0", "--target", "3"], "unknown target class '3'; classes are [0, 1, 2]"),
+])
+def test_verify_command_target_errors_name_the_flags(class_files: Any, capsys: Any, flags: list[str],
+                                                     message: str) -> None:
+    assert main(["verify", "ints.json", *flags]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and message in err

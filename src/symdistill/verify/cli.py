@@ -60,7 +60,8 @@ def run_verify(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     props: list[tuple[str, Any]] = [("-c/--constraint", P.Formula(c)) for c in args.constraint]
     names = model.domain.feature_names if hasattr(model, "domain") else []
-    props += [("--monotonic", P.monotonic(*_monotonic_spec(spec, names), target=args.target))
+    target = _target(model, args)
+    props += [("--monotonic", P.monotonic(*_monotonic_spec(spec, names), target=target))
               for spec in args.monotonic]
     props += [("--invariant", P.invariant(*_invariant_spec(spec, names))) for spec in args.invariant]
     props += [("--output-range", P.output_range(*bounds)) for bounds in args.output_range]
@@ -75,8 +76,9 @@ def run_verify(args: argparse.Namespace) -> int:
     props += [("--never-accepts", P.never_accepts(r)) for r in args.never_accepts]
     props += [("--always-accepts", P.always_accepts(r)) for r in args.always_accepts]
     props += [("--included-in", P.included_in(r)) for r in args.included_in]
-    props += [("--never-outputs", P.never_outputs(_label(model, label), r)) for label, r in args.never_outputs]
-    props += [("--always-outputs", P.always_outputs(_label(model, label), r)) for label, r in args.always_outputs]
+    moore = model._labels() if getattr(model, "kind", None) == "moore" else []
+    props += [("--never-outputs", P.never_outputs(_label(moore, label), r)) for label, r in args.never_outputs]
+    props += [("--always-outputs", P.always_outputs(_label(moore, label), r)) for label, r in args.always_outputs]
     if not props:
         raise CLIError("nothing to verify: give --constraint, --monotonic, --invariant, --output-range, "
                        "--equivalent, --never-accepts, --always-accepts, --included-in, --never-outputs "
@@ -137,11 +139,30 @@ def _invariant_spec(spec: str, names: list[str]) -> list[str]:
     return _split_list(spec, "--invariant") or []
 
 
-def _label(model: Any, text: str) -> Any:
-    """The Moore machine's label that LABEL names on the command line: a string label as written, else
-    the one number or boolean label that prints as ``text`` (so ``1`` names the label 1); anything else
-    stays text, and verify names the machine's labels."""
-    labels = model._labels() if getattr(model, "kind", None) == "moore" else []
+def _target(model: Any, args: argparse.Namespace) -> Any:
+    """``--target``'s class, named as ``_label`` reads it (``--target 1`` names the class 1 of a model
+    whose classes are 0, 1, 2: as text it was an 'unknown target class'); a ``--target`` without
+    ``--monotonic``, which nothing read, is refused, and so is a multi-class model's ``--monotonic``
+    without one (the library's error named its own ``target=``)."""
+    from ..cli import CLIError
+
+    if args.target is not None and not args.monotonic:
+        raise CLIError(f"--target {args.target!r} names the class that --monotonic checks; give --monotonic "
+                       "FEATURE too")
+    classes = [c.item() if hasattr(c, "item") else c for c in model.classes] \
+        if getattr(model, "task", None) == "classification" else []
+    if args.target is None:
+        if args.monotonic and len(classes) > 2:
+            raise CLIError(f"--monotonic on a multi-class model needs --target CLASS, the class whose "
+                           f"prediction it checks; the model's classes: {', '.join(map(repr, classes))}")
+        return None
+    return _label(classes, args.target)
+
+
+def _label(labels: list[Any], text: str) -> Any:
+    """The label of ``labels`` (a Moore machine's, a model's classes) that LABEL names on the command
+    line: a string label as written, else the one number or boolean label that prints as ``text`` (so
+    ``1`` names the label 1); anything else stays text, and verify names the labels."""
     if any(isinstance(c, str) and c == text for c in labels):
         return text
     named = [c for c in labels if not isinstance(c, str) and str(c) == text]
