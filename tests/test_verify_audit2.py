@@ -110,3 +110,19 @@ def test_verify_command_target_errors_name_the_flags(class_files: Any, capsys: A
     assert main(["verify", "ints.json", *flags]) == 2
     out, err = capsys.readouterr()
     assert out == "" and message in err
+
+
+@pytest.mark.parametrize("content, message", [
+    # with two model files, "model is not valid JSON: Expecting value: line 1 column 1" named neither
+    ("", "model file other.json is empty; a model file holds the JSON that distill -o writes"),
+    ("{", "model file other.json: model is not valid JSON: Expecting property name"),
+    ('{"format": "symdistill", "version": 1, "kind": "nope"}', "model file other.json: unknown model kind 'nope'"),
+])
+def test_verify_command_names_the_model_file_that_is_bad(class_files: Any, capsys: Any, content: str,
+                                                         message: str) -> None:
+    (class_files / "other.json").write_text(content)
+    assert main(["verify", "ints.json", "--equivalent", "other.json"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and message in err
+    assert main(["export", "other.json", "--to", "c"]) == 2
+    assert message in capsys.readouterr().err

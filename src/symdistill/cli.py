@@ -205,7 +205,12 @@ def load_model(path: str) -> Any:
 
     if not Path(path).is_file():
         raise CLIError(f"model file not found: {path}")
-    return load(Path(path))
+    if Path(path).stat().st_size == 0:
+        raise CLIError(f"model file {path} is empty; a model file holds the JSON that distill -o writes")
+    try:
+        return load(Path(path))
+    except ModelFormatError as exc:  # "model is not valid JSON" named no file: verify --equivalent reads two
+        raise CLIError(str(exc) if path in str(exc) else f"model file {path}: {exc}") from None
 
 
 def check_output(path: str) -> None:
