@@ -126,3 +126,17 @@ def test_verify_command_names_the_model_file_that_is_bad(class_files: Any, capsy
     assert out == "" and message in err
     assert main(["export", "other.json", "--to", "c"]) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("form", ["tree", "rules"])
+@pytest.mark.parametrize("backend", ["auto", "z3"])
+def test_monotonic_on_a_one_class_model_is_decided(form: str, backend: str) -> None:
+    """A constant teacher's tree or rule list has one class; monotonic() without a target was refused with
+    "a multi-class model needs target=<class>; classes are ['only']", though there is nothing to choose."""
+    if backend == "z3":
+        pytest.importorskip("z3")
+    X = np.random.default_rng(0).uniform(size=(300, 3))
+    model = sd.distill(lambda X: np.full(len(X), "only"), X, form=form, max_size=4, random_state=0, n_samples=600)
+    for direction in ("increasing", "decreasing"):
+        verdict = sd.verify(model, sd.monotonic("x0", direction), backend=backend)
+        assert verdict.holds and str(verdict).startswith(f"HOLDS: prediction == 'only' is monotonically {direction}")

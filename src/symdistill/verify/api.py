@@ -166,12 +166,13 @@ def _feature_text(f: Any) -> str:
 
 
 def _default_target_named(model: Any, prop: Any) -> Any:
-    """A binary classifier's monotonicity without ``target`` is about its last class: name that class,
-    so the verdict says which class is monotonic ("prediction == 'deny' is monotonically ...")."""
+    """A binary classifier's monotonicity without ``target`` is about its last class, a one-class
+    model's (a constant teacher's tree) about its class: name that class, so the verdict says which
+    class is monotonic ("prediction == 'deny' is monotonically ...")."""
     if not isinstance(prop, P.Monotonic) or prop.target is not None or getattr(model, "task", None) != "classification":
         return prop
     labels = [c.item() if isinstance(c, np.generic) else c for c in model.classes]
-    return dataclasses.replace(prop, target=labels[1]) if len(labels) == 2 else prop
+    return dataclasses.replace(prop, target=labels[-1]) if len(labels) <= 2 else prop
 
 
 def _target(model: Any, target: Any) -> int | None:
@@ -181,9 +182,9 @@ def _target(model: Any, target: Any) -> int | None:
         return None
     labels = [c.item() if isinstance(c, np.generic) else c for c in model.classes]
     if target is None:
-        if len(labels) != 2:
+        if len(labels) > 2:
             raise ValueError(f"monotonic: a multi-class model needs target=<class>; classes are {labels}")
-        return 1
+        return len(labels) - 1
     for i, c in enumerate(labels):
         if c == target and isinstance(c, str) == isinstance(target, str):
             return i
