@@ -785,7 +785,7 @@ def test_verify_automaton_flags_on_a_tabular_model_name_the_cli_flags(tmp_path, 
     for flag in ["--never-accepts", "--always-accepts", "--included-in"]:
         assert main(["verify", str(path), flag, "0*"]) == 2
         err = capsys.readouterr().err
-        assert f"{flag} applies to automata" in err and "-c/--constraint, --monotonic" in err
+        assert f"{flag} applies to automata" in err and "-c/--constraint, --constraint-file, --monotonic" in err
     assert main(["verify", str(path)]) == 2
     assert "--included-in" in capsys.readouterr().err
 

@@ -140,3 +140,37 @@ def test_monotonic_on_a_one_class_model_is_decided(form: str, backend: str) -> N
     for direction in ("increasing", "decreasing"):
         verdict = sd.verify(model, sd.monotonic("x0", direction), backend=backend)
         assert verdict.holds and str(verdict).startswith(f"HOLDS: prediction == 'only' is monotonically {direction}")
+
+
+def test_verify_command_reads_constraints_from_a_file(class_files: Any, capsys: Any) -> None:
+    """Constraints could only be given one -c at a time on the command line; a list kept in a file (with
+    comments, quotes that a shell would eat) had to be turned into flags by hand."""
+    (class_files / "rules.txt").write_text("# checked on every release\n\nx0 < 2 -> prediction == 0\r\n"
+                                           "  x0 > 7 -> prediction == 1\nprediction in {0, 1, 2}\n", encoding="utf-8")
+    assert main(["verify", "ints.json", "--constraint-file", "rules.txt", "-c", "x1 >= 0"]) == 1
+    out, err = capsys.readouterr()
+    heads = [line for line in out.splitlines() if line and not line.startswith(" ")]
+    assert heads == ["HOLDS: x1 >= 0", "HOLDS: x0 < 2 -> prediction == 0", "VIOLATED: x0 > 7 -> prediction == 1",
+                     "HOLDS: prediction in {0, 1, 2}", "3 of 4 constraints hold"] and err == ""
+
+
+@pytest.mark.parametrize("content, message", [
+    ("x0 < 2\nx9 > 1\n", "--constraint-file c.txt (line 2): unknown feature 'x9'"),
+    ("x0 < < 2\n", "--constraint-file c.txt (line 1): expected a number, string, feature name or 'prediction' at "
+                   "position 5"),
+    ("", "--constraint-file c.txt holds no constraint; write one a line"),
+    ("# nothing yet\n\n", "--constraint-file c.txt holds no constraint"),
+    (b"\xff\xfe", "--constraint-file c.txt is not UTF-8 text"),
+])
+def test_verify_command_names_the_file_and_line_of_a_bad_constraint(class_files: Any, capsys: Any,
+                                                                   content: Any, message: str) -> None:
+    path = class_files / "c.txt"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    assert main(["verify", "ints.json", "--constraint-file", "c.txt"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and message in err and "Traceback" not in err
+
+
+def test_verify_command_refuses_a_missing_constraint_file(class_files: Any, capsys: Any) -> None:
+    assert main(["verify", "ints.json", "--constraint-file", "missing.txt"]) == 2
+    assert "--constraint-file missing.txt: file not found" in capsys.readouterr().err

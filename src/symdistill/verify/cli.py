@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import argparse
 import re
+from pathlib import Path
 from typing import Any
 
 from . import properties as P
 from .api import BACKENDS, verify
+from .language import ConstraintError
 from .result import RoundingAmbiguity
 
 
@@ -19,6 +21,9 @@ def add_verify(sub: Any) -> None:
     p.add_argument("model", help="model JSON file")
     p.add_argument("-c", "--constraint", action="append", default=[],
                    help="constraint text, e.g. \"age < 18 -> prediction != 'approve'\" (repeatable)")
+    p.add_argument("--constraint-file", action="append", default=[], metavar="FILE",
+                   help="constraints, one a line, as -c takes them (blank lines and lines starting with '#' are "
+                        "skipped; repeatable)")
     p.add_argument("--monotonic", action="append", default=[], metavar="FEATURE[:decreasing]",
                    help="the output is monotonic in FEATURE (increasing unless ':decreasing'; repeatable; a "
                         "feature whose name holds ':' is named as it is, or followed by ':increasing')")
@@ -47,7 +52,7 @@ def add_verify(sub: Any) -> None:
     p.add_argument("--teacher", help="also check counterexamples on this teacher (.onnx, .pt, .joblib or .pkl, module:attribute)")
 
 
-TABULAR_FLAGS = "-c/--constraint, --monotonic, --invariant, --output-range or --equivalent"
+TABULAR_FLAGS = "-c/--constraint, --constraint-file, --monotonic, --invariant, --output-range or --equivalent"
 AUTOMATA_FLAGS = "--never-accepts, --always-accepts, --included-in or --equivalent"
 MOORE_FLAGS = "--never-outputs, --always-outputs or --equivalent"
 _DFA_PROPS = (P.NeverAccepts, P.AlwaysAccepts, P.IncludedIn)
@@ -59,6 +64,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
     model = load_model(args.model)
     props: list[tuple[str, Any]] = [("-c/--constraint", P.Formula(c)) for c in args.constraint]
+    props += [(where, P.Formula(text)) for path in args.constraint_file for where, text in _constraint_lines(path)]
     names = model.domain.feature_names if hasattr(model, "domain") else []
     target = _target(model, args)
     props += [("--monotonic", P.monotonic(*_monotonic_spec(spec, names), target=target))
@@ -80,8 +86,8 @@ def run_verify(args: argparse.Namespace) -> int:
     props += [("--never-outputs", P.never_outputs(_label(moore, label), r)) for label, r in args.never_outputs]
     props += [("--always-outputs", P.always_outputs(_label(moore, label), r)) for label, r in args.always_outputs]
     if not props:
-        raise CLIError("nothing to verify: give --constraint, --monotonic, --invariant, --output-range, "
-                       "--equivalent, --never-accepts, --always-accepts, --included-in, --never-outputs "
+        raise CLIError("nothing to verify: give --constraint, --constraint-file, --monotonic, --invariant, "
+                       "--output-range, --equivalent, --never-accepts, --always-accepts, --included-in, --never-outputs "
                        "or --always-outputs")
     # refuse a flag of the wrong kind before any verdict is printed, naming the flags (the Python
     # API's message names sd.never_accepts and the like)
@@ -102,15 +108,42 @@ def run_verify(args: argparse.Namespace) -> int:
                            f"for tabular models give {TABULAR_FLAGS}")
     teacher = load_teacher_object(args.teacher) if args.teacher else None
     # every verdict before any is printed: a bad constraint further on exits 2 with nothing on stdout
-    try:
-        verdicts = [verify(model, prop, backend=args.backend, teacher=teacher) for _, prop in props]
-    except RoundingAmbiguity as exc:  # no verdict, so neither exit 0 nor 1 (a violation) fits
-        raise CLIError(f"no verdict: {exc}") from None
+    verdicts = []
+    for flag, prop in props:
+        try:
+            verdicts.append(verify(model, prop, backend=args.backend, teacher=teacher))
+        except RoundingAmbiguity as exc:  # no verdict, so neither exit 0 nor 1 (a violation) fits
+            raise CLIError(f"no verdict: {exc}") from None
+        except ConstraintError as exc:
+            if flag.startswith("--constraint-file"):  # which file and line holds the text the caret points into
+                raise CLIError(f"{flag}: {exc}") from None
+            raise
     failed = sum(not v.holds for v in verdicts)
     for verdict in verdicts:
         print(verdict)
     print(f"\n{len(props) - failed} of {len(props)} constraints hold")
     return 1 if failed else 0
+
+
+def _constraint_lines(path: str) -> list[tuple[str, str]]:
+    """``--constraint-file``'s constraints, each with where it was read (``--constraint-file c.txt
+    (line 3)``): one a line, blank lines and lines starting with ``#`` skipped; a file holding none is
+    refused rather than verified as nothing."""
+    from ..cli import CLIError
+
+    where = f"--constraint-file {path}"
+    if not Path(path).is_file():
+        raise CLIError(f"{where}: file not found" if not Path(path).exists() else f"{where}: not a file")
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CLIError(f"{where} is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+    lines = [(f"{where} (line {i})", line.strip()) for i, line in enumerate(text.split("\n"), 1)
+             if line.strip() and not line.lstrip().startswith("#")]
+    if not lines:
+        raise CLIError(f"{where} holds no constraint; write one a line (blank lines and lines starting "
+                       "with '#' are skipped)")
+    return lines
 
 
 def _monotonic_spec(spec: str, names: list[str]) -> tuple[str, str]:
