@@ -174,3 +174,17 @@ def test_verify_command_names_the_file_and_line_of_a_bad_constraint(class_files:
 def test_verify_command_refuses_a_missing_constraint_file(class_files: Any, capsys: Any) -> None:
     assert main(["verify", "ints.json", "--constraint-file", "missing.txt"]) == 2
     assert "--constraint-file missing.txt: file not found" in capsys.readouterr().err
+
+
+def test_verify_command_backend_direct_names_the_flag_to_use(class_files: Any, capsys: Any) -> None:
+    """The library's hint "use backend='z3' or 'auto'" reached the command line, where the option is
+    --backend."""
+    X = np.random.default_rng(1).uniform(0, 10, (600, 2))
+    sd.distill(lambda X: three_classes(X) == 2, X, form="linear", max_size=2, random_state=0,
+               n_samples=1200).to_json(class_files / "lin.json")
+    assert main(["verify", "lin.json", "--monotonic", "x0", "--backend", "direct"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and ("--monotonic: --backend direct does not cover this: monotonicity of a linear classifier "
+                          "is decided by the z3 backend; use --backend z3 or auto") in err
+    with pytest.raises(ValueError, match=r"use backend='z3' or 'auto'"):  # the library keeps its own words
+        sd.verify(sd.load(class_files / "lin.json"), sd.monotonic("x0"), backend="direct")

@@ -191,13 +191,21 @@ def _target(model: Any, target: Any) -> int | None:
     raise ValueError(f"monotonic: unknown target class {target!r}; classes are {labels}")
 
 
+class NotCovered(ValueError):
+    """``backend="direct"`` on a question only the z3 encoding decides; ``reason`` says which part."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"the direct checker does not cover this: {reason}; use backend='z3' or 'auto'")
+
+
 def _decide(model: Any, q: Question, other: Any, backend: str) -> tuple[np.ndarray | None, int, str]:
     if backend in ("auto", "direct"):
         try:
             Z, checked = _ask(exact, model, q, other)
         except exact.Unsupported as exc:
             if backend == "direct":
-                raise ValueError(f"the direct checker does not cover this: {exc}; use backend='z3' or 'auto'") from None
+                raise NotCovered(str(exc)) from None
         else:
             if Z is not None and not _valid(model, q, other, Z):  # a violation in exact arithmetic only
                 near = _float_neighbour(model, q, other, Z)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from . import properties as P
-from .api import BACKENDS, verify
+from .api import BACKENDS, NotCovered, verify
 from .language import ConstraintError
 from .result import RoundingAmbiguity
 
@@ -114,6 +114,9 @@ def run_verify(args: argparse.Namespace) -> int:
             verdicts.append(verify(model, prop, backend=args.backend, teacher=teacher))
         except RoundingAmbiguity as exc:  # no verdict, so neither exit 0 nor 1 (a violation) fits
             raise CLIError(f"no verdict: {exc}") from None
+        except NotCovered as exc:  # the library's hint names its keyword, backend='z3'
+            raise CLIError(f"{flag}: --backend direct does not cover this: {exc.reason}; use --backend z3 or "
+                           "auto") from None
         except ConstraintError as exc:
             if flag.startswith("--constraint-file"):  # which file and line holds the text the caret points into
                 raise CLIError(f"{flag}: {exc}") from None
