@@ -188,3 +188,13 @@ def test_verify_command_backend_direct_names_the_flag_to_use(class_files: Any, c
                           "is decided by the z3 backend; use --backend z3 or auto") in err
     with pytest.raises(ValueError, match=r"use backend='z3' or 'auto'"):  # the library keeps its own words
         sd.verify(sd.load(class_files / "lin.json"), sd.monotonic("x0"), backend="direct")
+
+
+@pytest.mark.parametrize("constraint", ["-x0<=0", "-x0+x1<10", "-1*x1!=-20", "-x0>=-10"])
+def test_verify_command_takes_a_constraint_that_starts_with_a_minus(class_files: Any, capsys: Any,
+                                                                    constraint: str) -> None:
+    """Written without spaces, such a constraint read as an unknown option: "argument -c/--constraint:
+    expected one argument"."""
+    code = main(["verify", "ints.json", "-c", constraint])
+    out, err = capsys.readouterr()
+    assert err == "" and code == 0 and out.startswith(f"HOLDS: {constraint}\n")

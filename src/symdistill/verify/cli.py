@@ -35,8 +35,11 @@ def add_verify(sub: Any) -> None:
                    help="a regressor's output stays within [LOW, HIGH] (repeatable)")
     # argparse reads "-1e-06" or "-1E3" (a bound of a regressor in small or large units) as an option
     # and refused "--output-range -1e-06 1e-06" with "expected 2 arguments"; this parser has no
-    # option that looks like a number, so every token that reads as one is a value
-    p._negative_number_matcher = re.compile(r"^-(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$|^-inf(?:inity)?$", re.I)
+    # option that looks like a number, so every token that reads as one is a value; so is a token with a
+    # comparison, a constraint written without spaces that starts with a minus ("-c -x0<=0" was
+    # "argument -c/--constraint: expected one argument")
+    p._negative_number_matcher = re.compile(r"^-(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$|^-inf(?:inity)?$"
+                                            r"|^-(?!-).*(?:[<>]|[=!]=)", re.I)
     p.add_argument("--equivalent", metavar="MODEL2", help="another model JSON that must agree everywhere")
     p.add_argument("--never-accepts", action="append", default=[], metavar="REGEX", help="automata (repeatable)")
     p.add_argument("--always-accepts", action="append", default=[], metavar="REGEX", help="automata (repeatable)")
