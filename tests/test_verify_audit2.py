@@ -198,3 +198,21 @@ def test_verify_command_takes_a_constraint_that_starts_with_a_minus(class_files:
     code = main(["verify", "ints.json", "-c", constraint])
     out, err = capsys.readouterr()
     assert err == "" and code == 0 and out.startswith(f"HOLDS: {constraint}\n")
+
+
+@pytest.mark.parametrize("flag, regex", [
+    ("--never-accepts", "--.*"), ("--always-accepts", "-.-"), ("--included-in", "-*(.-?)*"), ("--never-accepts", "-"),
+])
+def test_verify_command_takes_a_regex_that_starts_with_a_dash(tmp_path: Any, monkeypatch: Any, capsys: Any,
+                                                              flag: str, regex: str) -> None:
+    """Over an alphabet holding '-' (Morse code), a regex starting with '-' read as an unknown option:
+    "argument --never-accepts: expected one argument"."""
+    monkeypatch.chdir(tmp_path)
+    dfa = sd.distill_automaton(lambda words: ["--" not in w for w in words], alphabet=[".", "-"], random_state=0)
+    dfa.to_json(tmp_path / "morse.json")
+    prop = {"--never-accepts": sd.never_accepts, "--always-accepts": sd.always_accepts,
+            "--included-in": sd.included_in}[flag](regex)
+    verdict = sd.verify(dfa, prop)
+    code = main(["verify", "morse.json", flag, regex])
+    out, err = capsys.readouterr()
+    assert err == "" and code == (0 if verdict.holds else 1) and out.startswith(str(verdict).splitlines()[0])

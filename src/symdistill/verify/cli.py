@@ -37,9 +37,11 @@ def add_verify(sub: Any) -> None:
     # and refused "--output-range -1e-06 1e-06" with "expected 2 arguments"; this parser has no
     # option that looks like a number, so every token that reads as one is a value; so is a token with a
     # comparison, a constraint written without spaces that starts with a minus ("-c -x0<=0" was
-    # "argument -c/--constraint: expected one argument")
+    # "argument -c/--constraint: expected one argument"), and one whose one or two leading dashes are
+    # followed by no letter, as no option of this parser is: a regex over the symbols - and .
+    # ("--never-accepts '--.*'")
     p._negative_number_matcher = re.compile(r"^-(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$|^-inf(?:inity)?$"
-                                            r"|^-(?!-).*(?:[<>]|[=!]=)", re.I)
+                                            r"|^-(?!-).*(?:[<>]|[=!]=)|^--?[^A-Za-z-]", re.I)
     p.add_argument("--equivalent", metavar="MODEL2", help="another model JSON that must agree everywhere")
     p.add_argument("--never-accepts", action="append", default=[], metavar="REGEX", help="automata (repeatable)")
     p.add_argument("--always-accepts", action="append", default=[], metavar="REGEX", help="automata (repeatable)")
