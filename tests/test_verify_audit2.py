@@ -216,3 +216,17 @@ def test_verify_command_takes_a_regex_that_starts_with_a_dash(tmp_path: Any, mon
     code = main(["verify", "morse.json", flag, regex])
     out, err = capsys.readouterr()
     assert err == "" and code == (0 if verdict.holds else 1) and out.startswith(str(verdict).splitlines()[0])
+
+
+def morse(words: Any) -> list[bool]:
+    return ["--" not in w for w in words]
+
+
+def test_automaton_command_takes_an_alphabet_that_starts_with_a_dash(tmp_path: Any, monkeypatch: Any,
+                                                                     capsys: Any) -> None:
+    """'--alphabet -,.' read the alphabet as an unknown option: "argument --alphabet: expected one argument"."""
+    monkeypatch.chdir(tmp_path)
+    code = main(["automaton", "--teacher", f"{__name__}:morse", "--alphabet", "-,.", "-o", "m.json"])
+    assert code == 0, capsys.readouterr().err
+    dfa = sd.load(tmp_path / "m.json")
+    assert dfa.alphabet == ("-", ".") and sd.verify(dfa, sd.never_accepts(".*--.*")).holds

@@ -11,6 +11,7 @@ import importlib
 import json
 import math
 import os
+import re
 import sys
 import time
 import warnings
@@ -279,6 +280,20 @@ def _positive_int(text: str) -> int:
 def _seed(text: str) -> int:
     """argparse type of a seed: a whole number >= 0 (as numpy takes it)."""
     return _whole_number(text, 0, "non-negative")
+
+
+# argparse reads a token that starts with '-' as an option unless it reads as a negative number, and
+# refused "--output-range -1e-06 1e-06" ("expected 2 arguments"), "-c -x0<=0" and "--never-accepts --.*"
+# or "--alphabet -,." (a regex or an alphabet over the symbols - and .: "expected one argument"). No
+# option of ours looks like a number, holds a comparison or has a non-letter after its dashes, so such
+# tokens are values.
+_DASH_VALUE = re.compile(r"^-(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$|^-inf(?:inity)?$"
+                         r"|^-(?!-).*(?:[<>]|[=!]=)|^--?[^A-Za-z-]", re.I)
+
+
+def dash_values(parser: argparse.ArgumentParser) -> None:
+    """Let ``parser``'s options take values that start with a dash (see ``_DASH_VALUE``)."""
+    parser._negative_number_matcher = _DASH_VALUE
 
 
 def _split_list(text: str | None, flag: str) -> list[str] | None:
@@ -826,6 +841,7 @@ def add_teacher_output(p: Any) -> None:
     p.add_argument("--teacher-output", choices=["logit", "probability"], default=None,
                    help="a torch teacher's single output column: a logit of 'accept' (default) or a probability "
                         "(as sd.as_sequence_teacher(module, alphabet, output=...))")
+    dash_values(p)  # --alphabet -,.
 
 
 def sequence_teacher(args: argparse.Namespace, alphabet: Sequence[str], options: dict[str, Any] | None = None) -> Any:

@@ -4,7 +4,6 @@ or when no verdict can be given (a ``RoundingAmbiguity``)."""
 from __future__ import annotations
 
 import argparse
-import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,8 @@ from .result import RoundingAmbiguity
 
 
 def add_verify(sub: Any) -> None:
+    from ..cli import dash_values
+
     p = sub.add_parser("verify", help="check constraints on a saved model (exit 1 when one fails)",
                        description="Decide constraints exactly on a saved model. Exit status: 0 all hold, "
                                    "1 some constraint fails, 2 bad input or no verdict (within rounding of a tie).")
@@ -33,15 +34,7 @@ def add_verify(sub: Any) -> None:
                         "whose name holds ',' is named as it is, several as a JSON list: '[\"a,b\", \"c\"]')")
     p.add_argument("--output-range", nargs=2, type=float, metavar=("LOW", "HIGH"), action="append", default=[],
                    help="a regressor's output stays within [LOW, HIGH] (repeatable)")
-    # argparse reads "-1e-06" or "-1E3" (a bound of a regressor in small or large units) as an option
-    # and refused "--output-range -1e-06 1e-06" with "expected 2 arguments"; this parser has no
-    # option that looks like a number, so every token that reads as one is a value; so is a token with a
-    # comparison, a constraint written without spaces that starts with a minus ("-c -x0<=0" was
-    # "argument -c/--constraint: expected one argument"), and one whose one or two leading dashes are
-    # followed by no letter, as no option of this parser is: a regex over the symbols - and .
-    # ("--never-accepts '--.*'")
-    p._negative_number_matcher = re.compile(r"^-(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$|^-inf(?:inity)?$"
-                                            r"|^-(?!-).*(?:[<>]|[=!]=)|^--?[^A-Za-z-]", re.I)
+    dash_values(p)  # "--output-range -1e-06 1e-06", "-c -x0<=0", "--never-accepts --.*"
     p.add_argument("--equivalent", metavar="MODEL2", help="another model JSON that must agree everywhere")
     p.add_argument("--never-accepts", action="append", default=[], metavar="REGEX", help="automata (repeatable)")
     p.add_argument("--always-accepts", action="append", default=[], metavar="REGEX", help="automata (repeatable)")
