@@ -230,3 +230,15 @@ def test_automaton_command_takes_an_alphabet_that_starts_with_a_dash(tmp_path: A
     assert code == 0, capsys.readouterr().err
     dfa = sd.load(tmp_path / "m.json")
     assert dfa.alphabet == ("-", ".") and sd.verify(dfa, sd.never_accepts(".*--.*")).holds
+
+
+def test_verdicts_name_awkward_features_as_constraints_write_them(odd_file: Any, capsys: Any) -> None:
+    """The verdict printed names as they are: 'does not depend on a,b,  pad' read as three or four
+    features, and a name holding a newline broke the verdict's line in two."""
+    assert main(["verify", "odd.json", "--invariant", '["a,b", " pad"]', "--monotonic", "time:s"]) in (0, 1)
+    out = capsys.readouterr().out.splitlines()
+    assert any(line.endswith(": the prediction does not depend on `a,b`, ` pad`") for line in out)
+    assert any(line.endswith(" is monotonically increasing in `time:s`") for line in out)
+    assert str(sd.monotonic("new\nline", target="yes")) == "prediction == 'yes' is monotonically increasing in `new\\nline`"
+    assert str(sd.robust({"x": 1}, 0.5, features=["x y", "z"])) == "robust within 0.5 in `x y`, z of the given point"
+    assert str(sd.invariant("sex", "race")) == "the prediction does not depend on sex, race"

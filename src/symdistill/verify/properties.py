@@ -18,7 +18,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..domain import Domain, is_real
+from ..domain import Domain, Feature, is_real
 from . import formula as F
 
 DIRECTIONS = ("increasing", "decreasing")
@@ -47,6 +47,13 @@ class Formula(Property):
         return F.bind_text(self.text, domain, task, classes, negate=True)
 
 
+def _shown(name: Any) -> str:
+    """A feature's name as constraints and rules print it: bare when it is a plain word, else between
+    backticks with newlines and backticks escaped (a name 'a,b' or one holding a newline read as two
+    features, or broke the verdict's line)."""
+    return Feature(name).display_name if isinstance(name, str) else repr(name)
+
+
 @dataclass(frozen=True)
 class Monotonic(Property):
     """Raising ``feature`` (all else equal) never lowers the output.
@@ -62,7 +69,7 @@ class Monotonic(Property):
 
     def describe(self) -> str:
         what = "the prediction" if self.target is None else f"prediction == {self.target!r}"
-        return f"{what} is monotonically {self.direction} in {self.feature}"
+        return f"{what} is monotonically {self.direction} in {_shown(self.feature)}"
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,7 @@ class Invariant(Property):
     features: tuple[str, ...]
 
     def describe(self) -> str:
-        return f"the prediction does not depend on {', '.join(self.features)}"
+        return f"the prediction does not depend on {', '.join(map(_shown, self.features))}"
 
 
 @dataclass(frozen=True)
@@ -112,7 +119,7 @@ class Robust(Property):
     tolerance: float = 0.0
 
     def describe(self) -> str:
-        where = "" if self.features is None else f" in {', '.join(self.features)}"
+        where = "" if self.features is None else f" in {', '.join(map(_shown, self.features))}"
         value = f" (a regressor's value moving at most {_number(self.tolerance)})" if self.tolerance else ""
         return f"robust within {_number(self.epsilon)}{where} of the given point{value}"
 
