@@ -28,7 +28,8 @@ def add_verify(sub: Any) -> None:
     p.add_argument("--monotonic", action="append", default=[], metavar="FEATURE[:decreasing]",
                    help="the output is monotonic in FEATURE (increasing unless ':decreasing'; repeatable; a "
                         "feature whose name holds ':' is named as it is, or followed by ':increasing')")
-    p.add_argument("--target", help="class whose indicator --monotonic checks (multi-class models)")
+    p.add_argument("--target", help="class whose indicator --monotonic checks (needed for multi-class models), "
+                                    "written as the class prints: 2 names the class 2, yes the class 'yes'")
     p.add_argument("--invariant", action="append", default=[], metavar="F1,F2",
                    help="changing only these features never changes the prediction (repeatable; one feature "
                         "whose name holds ',' is named as it is, several as a JSON list: '[\"a,b\", \"c\"]')")
