@@ -338,6 +338,11 @@ class TorchSequenceTeacher(SequenceTeacher):
             if isinstance(c, float) and not np.isfinite(c):
                 raise ValueError(f"classes holds {c!r}, which cannot be a label (NaN equals no label; JSON holds "
                                  "no infinity)")
+        seen: set[Any] = set()
+        dup = [c for c in classes if c in seen or seen.add(c)]  # 1, 1.0 and True are one label
+        if dup:
+            raise ValueError(f"classes has repeated labels: {dup[:10]}; each output column needs a label of its own "
+                             "(1, 1.0 and True count as one)")
 
     # -- low-level: states ---------------------------------------------------------------------
     def initial_states(self, n: int) -> Any:
