@@ -29,3 +29,41 @@ def test_repeated_classes_of_a_torch_teacher_are_refused(classes, repeated):
     with pytest.raises(ValueError, match=rf"classes has repeated labels: \[{repeated}\]"):
         sd.as_sequence_teacher(net, alphabet="ab", classes=classes)
 
+
+def test_evaluate_takes_the_teacher_options_automaton_took(tmp_path, monkeypatch, capsys):
+    """`automaton --option per_word=true` (or classes=[...], token_ids={...}) built the teacher one way,
+    and `evaluate` had no --option: it called the per-word teacher on a list of words (a TeacherError),
+    and read a torch teacher's columns as 0, 1, 2 instead of the labels the Moore machine outputs, so
+    its fidelity printed 0.0000. evaluate now takes the teacher's options as automaton does."""
+    from symdistill.cli import main
+
+    (tmp_path / "seq_audit2.py").write_text(
+        "import torch\n"
+        "def one(word):\n    return word.count('1') % 3 == 0\n"
+        "torch.manual_seed(0)\n"
+        "class Net(torch.nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.embedding = torch.nn.Embedding(2, 4)\n"
+        "        self.rnn = torch.nn.GRU(4, 8, batch_first=True)\n"
+        "        self.head = torch.nn.Linear(8, 3)\n"
+        "net = Net().eval()\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    words = tmp_path / "words.txt"
+    words.write_text("\n1\n0110\n111\n10101\n")
+    out = str(tmp_path / "m.json")
+    for teacher, option in (("seq_audit2:one", "per_word=true"), ("seq_audit2:net", 'classes=["lo","mid","hi"]')):
+        assert main(["automaton", "--teacher", teacher, "--alphabet", "0,1", "--option", option, "--max-states", "5",
+                     "--random-state", "0", "-o", out]) == 0
+        capsys.readouterr()
+        assert main(["evaluate", out, "--teacher", teacher, "--option", option, "--data", str(words)]) == 0
+        assert "fidelity 1.0000" in capsys.readouterr().out
+    # learner options are the automaton command's, and a tabular model's teacher takes none
+    assert main(["evaluate", out, "--teacher", "seq_audit2:net", "--option", "max_states=3", "--data", str(words)]) == 2
+    assert "--option max_states=...: an option of the learner (symdistill automaton)" in capsys.readouterr().err
+    X = np.random.default_rng(0).uniform(size=(50, 2))
+    sd.distill(lambda Z: (Z[:, 0] > 0.5).astype(int), X, max_size=2).to_json(tmp_path / "tree.json")
+    (tmp_path / "rows.csv").write_text("x0,x1\n0.2,0.3\n0.7,0.1\n")
+    assert main(["evaluate", str(tmp_path / "tree.json"), "--teacher", "seq_audit2:one", "--option", "per_word=true",
+                 "--data", str(tmp_path / "rows.csv")]) == 2
+    assert "--option applies to automata" in capsys.readouterr().err

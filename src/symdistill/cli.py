@@ -503,6 +503,9 @@ def _add_evaluate(sub: Any) -> None:
     p.add_argument("--as-array", action="store_true", help=AS_ARRAY_HELP)
     p.add_argument("--task", choices=["classification", "regression"], default=None, help=TASK_HELP)
     add_teacher_output(p)
+    p.add_argument("--option", action="append", default=[], metavar="NAME=VALUE", type=_learner_option,
+                   help="automata: an option of the sequence teacher, as given to automaton (repeatable; VALUE is "
+                        "read as JSON when it parses: --option per_word=true --option 'classes=[\"a\", \"b\"]')")
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
@@ -516,6 +519,9 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     if args.teacher_output is not None:
         raise CLIError("--teacher-output applies to automata (a torch sequence teacher's output column); a "
                        f"{model.kind} model's teacher is read as it answers")
+    if args.option:
+        raise CLIError(f"--option applies to automata (an option of the sequence teacher); a {model.kind} model's "
+                       "teacher is read as it answers")
     drop = _split_list(args.drop, "--drop") or []
     as_array, text = teacher_format(args.teacher, args.as_array)
     if not as_array:
@@ -649,7 +655,19 @@ def _evaluate_automaton(args: argparse.Namespace, model: Any) -> int:
     if args.label or args.drop or args.as_array:
         raise CLIError("--label, --drop and --as-array apply to tabular models; an automaton is evaluated on a "
                        "file of words, one a line")
-    score = fidelity(model, sequence_teacher(args, model.alphabet), read_words(args.data, model.alphabet))
+    import inspect
+
+    from .automata_api import distill_automaton
+
+    options = dict(args.option)
+    learner = next((name for name in options if name in inspect.signature(distill_automaton).parameters), None)
+    if learner == "output":
+        raise CLIError("--option output=...: a torch teacher's output column is read with --teacher-output")
+    if learner is not None:
+        raise CLIError(f"--option {learner}=...: an option of the learner (symdistill automaton); evaluate takes the "
+                       "teacher's options (those automaton was given for the teacher)")
+    teacher = sequence_teacher(args, model.alphabet, options)
+    score = fidelity(model, teacher, read_words(args.data, model.alphabet))
     print(f"model: {model!r}")
     print(score)
     return 0
