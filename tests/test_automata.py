@@ -875,6 +875,7 @@ def test_a_torch_teachers_output_option_is_not_taken_for_the_automaton_kind():
     for reading in ("probability", "logit"):
         with pytest.raises(ValueError, match=rf"as_sequence_teacher\(module, alphabet, output='{reading}'\)"):
             sd.distill_automaton(net, alphabet="01", output=reading, random_state=0)
+    net.head = torch.nn.Sequential(net.head, torch.nn.Sigmoid())  # a column of probabilities
     teacher = as_sequence_teacher(net, alphabet="01", output="probability")
     assert isinstance(sd.distill_automaton(teacher, max_states=4, oracle="statistical", strategy="lstar",
                                            random_state=0), DFA)

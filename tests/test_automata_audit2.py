@@ -67,3 +67,29 @@ def test_evaluate_takes_the_teacher_options_automaton_took(tmp_path, monkeypatch
     assert main(["evaluate", str(tmp_path / "tree.json"), "--teacher", "seq_audit2:one", "--option", "per_word=true",
                  "--data", str(tmp_path / "rows.csv")]) == 2
     assert "--option applies to automata" in capsys.readouterr().err
+
+
+class _Counter(torch.nn.Module):
+    """initial_state / step / readout: the state counts 1s; readout is the logit ``count - 1.5``."""
+
+    def initial_state(self, n):
+        return torch.zeros(n, 1)
+
+    def step(self, state, tokens):
+        return state + tokens[:, None].float()
+
+    def readout(self, state):
+        return state - 1.5
+
+
+def test_a_logit_read_as_a_probability_is_refused():
+    """output="probability" on a module whose column is a logit (values -1.5, 0.5, 1.5, ...) was read
+    silently, accepting above 0.5 instead of above 0: the automaton learned "at least three 1s" for
+    a network that says "at least two". A probability outside [0, 1] is now a TeacherError, as it is
+    for tabular teachers, naming the way out."""
+    logits = sd.as_sequence_teacher(_Counter(), alphabet="01")
+    assert sd.distill_automaton(logits, random_state=0).equivalent(sd.DFA.from_regex("0*10*1(0|1)*", "01"))
+    teacher = sd.as_sequence_teacher(_Counter(), alphabet="01", output="probability")
+    with pytest.raises(sd.TeacherError, match=r"returned -1\.5 as a probability \(output='probability'\), "
+                                              r"which is outside \[0, 1\].*a logit"):
+        sd.distill_automaton(teacher, random_state=0)

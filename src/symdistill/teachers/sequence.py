@@ -568,6 +568,11 @@ class TorchSequenceTeacher(SequenceTeacher):
         if out.ndim == 1:
             if self.class_labels is not None and len(self.class_labels) != 2:
                 raise TeacherError(f"{self.name} has one output column but classes={self.class_labels!r}")
+            if self.output == "probability" and not np.all((out >= 0) & (out <= 1)):
+                bad = float(out[(out < 0) | (out > 1)][0])
+                raise TeacherError(f"{self.name} returned {bad!r} as a probability (output='probability'), which is "
+                                   "outside [0, 1]: its output column looks like a logit; leave output at 'logit' "
+                                   "(on the command line, drop --teacher-output probability)")
             accept = out > (0.0 if self.output == "logit" else 0.5)
             if self.class_labels is None:
                 return accept
