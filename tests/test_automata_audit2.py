@@ -93,3 +93,12 @@ def test_a_logit_read_as_a_probability_is_refused():
     with pytest.raises(sd.TeacherError, match=r"returned -1\.5 as a probability \(output='probability'\), "
                                               r"which is outside \[0, 1\].*a logit"):
         sd.distill_automaton(teacher, random_state=0)
+
+
+def test_a_score_formats_as_its_value():
+    """f"{sd.fidelity(dfa, teacher, words):.3f}" raised "unsupported format string passed to
+    Score.__format__": a format spec now formats the value (no spec: the printout, as str)."""
+    dfa = sd.DFA.from_regex(".*1", "01")
+    score = sd.fidelity(dfa, lambda ws: [w.endswith("1") and len(w) < 4 for w in ws], ["1", "01", "0001", "0"])
+    assert f"{score:.3f}" == "0.750" and f"{score:.1%}" == "75.0%"
+    assert f"{score}" == str(score) == "fidelity 0.7500 [0.3006, 0.9544] (n=4)"

@@ -26,6 +26,10 @@ class Score:
     def __float__(self) -> float:
         return float(self.value)
 
+    def __format__(self, spec: str) -> str:
+        """A format spec formats the value (``f"{score:.3f}"``); none gives the printout, as ``str``."""
+        return format(self.value, spec) if spec else str(self)
+
     def __str__(self) -> str:
         s = f"{self.name} {self.value:.4f} [{self.low:.4f}, {self.high:.4f}] (n={self.n})"
         for k, v in self.extra.items():
