@@ -565,7 +565,7 @@ def test_torch_teacher_matches_the_module_and_exposes_hidden_states(cell, batch_
 
 
 def test_unsupported_torch_modules():
-    with pytest.raises(TypeError, match="no submodule 'embedding', 'rnn', 'head'"):
+    with pytest.raises(TypeError, match="no attribute 'embedding', 'rnn', 'head'"):
         as_sequence_teacher(torch.nn.Linear(2, 1), alphabet="01")
     net = _GRU()
     net.rnn = torch.nn.GRU(4, 16, bidirectional=True)

@@ -102,3 +102,34 @@ def test_a_score_formats_as_its_value():
     score = sd.fidelity(dfa, lambda ws: [w.endswith("1") and len(w) < 4 for w in ws], ["1", "01", "0001", "0"])
     assert f"{score:.3f}" == "0.750" and f"{score:.1%}" == "75.0%"
     assert f"{score}" == str(score) == "fidelity 0.7500 [0.3006, 0.9544] (n=4)"
+
+
+class _ProbabilityNet(torch.nn.Module):
+    """embedding and rnn submodules, and a ``head`` *method* (a sigmoid over a linear layer)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(3)
+        self.embedding = torch.nn.Embedding(2, 4)
+        self.rnn = torch.nn.GRU(4, 8, batch_first=True)
+        self.linear = torch.nn.Linear(8, 1)
+
+    def head(self, hidden):
+        return torch.sigmoid(self.linear(hidden))
+
+
+def test_a_head_method_is_a_head():
+    """A module whose head is a method (here the sigmoid a probability needs) was refused with "it has
+    no submodule 'head'", though it has one and the README asks for attributes; embedding and head
+    may now be methods as well as submodules (rnn stays an nn.RNN / nn.GRU / nn.LSTM)."""
+    net = _ProbabilityNet().eval()
+    teacher = sd.as_sequence_teacher(net, alphabet="01", output="probability")
+    words = ["", "0", "1", "0110", "111000111", "10" * 12]
+    expected = [bool(net.head(net.rnn(net.embedding(torch.tensor([[int(c) for c in w]])))[1][-1]).item() > 0.5)
+                if w else bool(net.head(torch.zeros(1, 8)).item() > 0.5) for w in words]
+    assert teacher.predict(words).tolist() == expected
+    dfa = sd.distill_automaton(teacher, max_states=8, random_state=0)
+    assert dfa.predict(words).tolist() == expected
+    net.head = "not callable"
+    with pytest.raises(TypeError, match=r"_ProbabilityNet\.head is a str, not callable"):
+        sd.as_sequence_teacher(net, alphabet="01")

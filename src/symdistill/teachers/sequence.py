@@ -20,6 +20,7 @@ The module convention (checked when the teacher is made, with an error naming wh
    (unidirectional, ``batch_first`` either way), ``head`` maps the top layer's hidden state
    ``(B, H)`` to logits ``(B, 1)`` or ``(B, C)``. The label of a word is ``head`` applied to the
    hidden state after its last symbol; the empty word is labelled from the zero initial state.
+   ``embedding`` and ``head`` may be submodules or methods.
 2. **initial_state / step / readout** methods, for any other recurrent model:
    ``initial_state(batch_size) -> Tensor (B, D)``, ``step(state, tokens) -> Tensor (B, D)`` with
    ``tokens`` a ``LongTensor (B,)``, and ``readout(state) -> logits (B, 1) / (B,) / (B, C)``.
@@ -680,13 +681,17 @@ def _module_style(module: Any) -> str:
     torch = _torch()
     if all(callable(getattr(module, m, None)) for m in ("initial_state", "step", "readout")):
         return "step"
-    missing = [a for a in ("embedding", "rnn", "head") if not isinstance(getattr(module, a, None), torch.nn.Module)]
+    missing = [a for a in ("embedding", "rnn", "head") if getattr(module, a, None) is None]
     if missing:
         raise TypeError(
-            f"cannot read {type(module).__name__} as a recurrent classifier: it has no submodule "
+            f"cannot read {type(module).__name__} as a recurrent classifier: it has no attribute "
             f"{', '.join(repr(m) for m in missing)}. Expected either attributes embedding (token ids -> vectors), "
-            "rnn (nn.RNN / nn.GRU / nn.LSTM) and head (hidden state -> logits), or methods "
-            "initial_state(batch_size), step(state, tokens) and readout(state)")
+            "rnn (nn.RNN / nn.GRU / nn.LSTM) and head (hidden state -> logits), embedding and head submodules or "
+            "methods, or methods initial_state(batch_size), step(state, tokens) and readout(state)")
+    for name in ("embedding", "head"):  # a submodule or a method (a head that ends in a sigmoid, ...)
+        if not callable(getattr(module, name)):
+            raise TypeError(f"{type(module).__name__}.{name} is a {type(getattr(module, name)).__name__}, not "
+                            "callable; expected a submodule or a method")
     rnn = module.rnn
     if not isinstance(rnn, torch.nn.RNNBase):
         raise TypeError(f"{type(module).__name__}.rnn is a {type(rnn).__name__}; expected nn.RNN, nn.GRU or nn.LSTM "
