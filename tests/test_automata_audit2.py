@@ -133,3 +133,22 @@ def test_a_head_method_is_a_head():
     net.head = "not callable"
     with pytest.raises(TypeError, match=r"_ProbabilityNet\.head is a str, not callable"):
         sd.as_sequence_teacher(net, alphabet="01")
+
+
+def test_a_json_line_of_a_word_file_over_one_character_symbols(tmp_path, capsys):
+    """The README says a line starting with '[' is a JSON list of symbols, which writes any word, but over
+    an alphabet of one-character symbols ["0", "1"] was refused ("symbol '[' is not in the alphabet").
+    It is now read as JSON there too, unless '[' is itself a symbol (then the line is its symbols)."""
+    from symdistill.cli import main, read_word_lines
+
+    dfa = sd.DFA.from_regex(".*1", "01")
+    dfa.to_json(tmp_path / "dfa.json")
+    words = tmp_path / "words.txt"
+    words.write_text('["0", "1"]\n[]\n01\n["1", "0"]\n')
+    assert [w for _, w in read_word_lines(str(words), dfa.alphabet)] == [("0", "1"), (), "01", ("1", "0")]
+    assert main(["predict", str(tmp_path / "dfa.json"), "--data", str(words)]) == 0
+    assert capsys.readouterr().out.splitlines() == ["word,prediction", '"[""0"", ""1""]",True', "[],False", "01,True",
+                                                   '"[""1"", ""0""]",False']
+    brackets = sd.DFA.from_regex(r"\[.*", "[]")  # '[' a symbol: a line is its symbols written together
+    words.write_text("[]\n][\n")
+    assert [w for _, w in read_word_lines(str(words), brackets.alphabet)] == ["[]", "]["]

@@ -611,8 +611,8 @@ def parse_alphabet(text: str) -> list[str]:
 def read_words(path: str, alphabet: tuple[str, ...]) -> list[Any]:
     """Words from a text file, one a line (an empty line is the empty word). When every symbol is one
     character, a line is its symbols written together (``0110``); else the symbols are separated by
-    commas, each as written (``ab,c,ab``), or the line is a JSON list of symbols (``["a,b", " "]``),
-    which any line starting with ``[`` is read as."""
+    commas, each as written (``ab,c,ab``). A line starting with ``[`` is a JSON list of symbols
+    (``["a,b", " "]``), unless ``[`` is a symbol of a one-character alphabet."""
     return [word for _, word in read_word_lines(path, alphabet)]
 
 
@@ -635,7 +635,8 @@ def read_word_lines(path: str, alphabet: tuple[str, ...]) -> list[tuple[str, Any
     chars = all(len(a) == 1 for a in alphabet)
     words: list[tuple[str, Any]] = []
     for number, line in enumerate(lines, 1):
-        word = line if chars else tuple(parse_symbols(line, f"line {number} of {path}")) if line else ()
+        as_json = line.startswith("[") and not (chars and "[" in alphabet)  # '[' a symbol: its symbols written together
+        word = line if chars and not as_json else tuple(parse_symbols(line, f"line {number} of {path}")) if line else ()
         bad = next((s for s in word if s not in alphabet), None)
         if bad is not None:
             hint = (" (a byte-order mark: save the file as UTF-8 without one)" if bad == "\ufeff" and number == 1 else
