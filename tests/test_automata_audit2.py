@@ -152,3 +152,17 @@ def test_a_json_line_of_a_word_file_over_one_character_symbols(tmp_path, capsys)
     brackets = sd.DFA.from_regex(r"\[.*", "[]")  # '[' a symbol: a line is its symbols written together
     words.write_text("[]\n][\n")
     assert [w for _, w in read_word_lines(str(words), brackets.alphabet)] == ["[]", "]["]
+
+
+def test_an_automaton_drawing_names_each_symbol():
+    """The report's automaton drawing joined the raw symbols with commas: over the alphabet 'a,b', ' ',
+    '[x' an edge read "a,b, ,[x" (four symbols? three?) and the title "{a,b,  , [x}", where show and
+    to_dot write 'a,b',' ',[x. The drawing now writes symbols as they do."""
+    pytest.importorskip("matplotlib")
+    from symdistill.report import draw_model
+
+    dfa = sd.DFA(["a,b", " ", "[x", "$y"], [[1, 1, 1, 1], [0, 0, 0, 0]], [True, False])
+    fig = draw_model(dfa)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts.count(r"'a,b',' ',[x,\$y") == 2  # both edges, all four symbols ($ kept from mathtext)
+    assert fig.axes[0].get_title() == r"DFA: 2 states over {'a,b', ' ', [x, \$y}"

@@ -13,6 +13,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .._scale import mean_std
+from ..models.automata import symbol_text
 from ..models.base import label_text, percent_text
 from ._mpl import colour, new_figure
 
@@ -226,7 +227,7 @@ def draw_automaton(model: Any, X: Any = None) -> Any:
     edges: dict[tuple[int, int], list[str]] = {}
     for s in range(n):
         for a, t in enumerate(model.transitions[s]):
-            edges.setdefault((s, int(t)), []).append(str(model.alphabet[a]))
+            edges.setdefault((s, int(t)), []).append(symbol_text(model.alphabet[a]))  # as show and to_dot
     for (s, t), syms in edges.items():
         label = plain(",".join(syms))
         if s == t:
@@ -263,7 +264,7 @@ def draw_automaton(model: Any, X: Any = None) -> Any:
     ax.set_xlim(-lim - 0.6, lim)
     ax.set_ylim(-lim, lim)
     what = "DFA" if accepting is not None else "Moore machine"
-    ax.set_title(f"{what}: {n} states over {{{plain(', '.join(map(str, model.alphabet)))}}}", fontsize=10)
+    ax.set_title(f"{what}: {n} states over {{{plain(', '.join(map(symbol_text, model.alphabet)))}}}", fontsize=10)
     return fig
 
 
