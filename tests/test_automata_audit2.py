@@ -166,3 +166,34 @@ def test_an_automaton_drawing_names_each_symbol():
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts.count(r"'a,b',' ',[x,\$y") == 2  # both edges, all four symbols ($ kept from mathtext)
     assert fig.axes[0].get_title() == r"DFA: 2 states over {'a,b', ' ', [x, \$y}"
+
+
+def test_fidelity_to_a_teacher_answering_in_other_labels_is_refused(tmp_path, capsys):
+    """A DFA scored against a teacher answering 'lo' / 'hi' (or a Moore machine against one answering
+    0 / 1 / 2 where it says 'r0' / 'r1' / 'r2') scored 0.0000 on every word, whatever the automaton,
+    with no word that the labels could not match; accuracy already refused true labels none of which
+    is a class. fidelity now refuses so too, naming both sets of labels."""
+    from symdistill.cli import main
+
+    dfa = sd.DFA.from_regex(".*1", "01")
+    words = ["", "1", "10", "0111"]
+    with pytest.raises(sd.DataError, match=r"none of the teacher's labels \('lo', 'hi', \.\.\.\) is one of the model's "
+                                           r"classes \[False, True\]"):
+        sd.fidelity(dfa, lambda ws: ["hi" if w.endswith("1") else "lo" for w in ws], words)
+    moore = sd.MooreMachine("ab", [[1, 0], [2, 1], [0, 2]], ["r0", "r1", "r2"])
+    with pytest.raises(sd.DataError, match=r"teacher's labels \(0, 1, \.\.\.\)"):
+        sd.fidelity(moore, lambda ws: [w.count("a") % 3 for w in ws], ["", "a", "b"])
+    # a teacher that shares a label is scored, even at 0: the automaton may be that wrong
+    assert sd.fidelity(dfa, lambda ws: [not w.endswith("1") for w in ws], words).value == 0.0
+    dfa.to_json(tmp_path / "dfa.json")
+    (tmp_path / "words.txt").write_text("\n".join(words) + "\n")
+    (tmp_path / "seq_labels_audit2.py").write_text("def f(words):\n    return ['hi' for w in words]\n")
+    import sys
+    sys.path.insert(0, str(tmp_path))
+    try:
+        assert main(["evaluate", str(tmp_path / "dfa.json"), "--teacher", "seq_labels_audit2:f",
+                     "--data", str(tmp_path / "words.txt")]) == 2
+    finally:
+        sys.path.remove(str(tmp_path))
+    err = capsys.readouterr().err
+    assert "none of the teacher's labels ('hi', ...)" in err and err.count("\n") == 1

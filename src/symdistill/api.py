@@ -131,7 +131,11 @@ def fidelity(model: Any, teacher: Any, X: Any) -> Score:
             # (a teacher over the same symbols in another order labels the same words: words are symbols)
             teacher = as_sequence_teacher(teacher, model.alphabet)
         ref = teacher.predict(X)
-        return agreement(_comparable(np.asarray(model.predict(X)), ref), ref)
+        score = agreement(_comparable(np.asarray(model.predict(X)), ref), ref)
+        _refuse_other_labels(score, ref, model, "teacher's labels",
+                             "is it the teacher the automaton was distilled from, read the same way (a torch "
+                             "teacher's classes= or token_ids=; on the command line, --option)?")
+        return score
     t = teacher if isinstance(teacher, Teacher) else as_teacher(teacher)
     layer = concept_layer(model)
     domain = getattr(model, "domain", None)
@@ -179,13 +183,18 @@ def accuracy(model: Any, X: Any, y: Any, *, teacher: Any = None) -> Score:
     if getattr(model, "task", "classification") == "regression":
         return regression_agreement(pred, y, name="R2")
     score = agreement(_comparable(pred, y), y, name="accuracy")
-    classes = getattr(model, "classes", None)
-    if score.value == 0.0 and classes is not None and not _shares_a_label(y, classes):
-        # Labels of another encoding ('M'/'B' against classes 0/1) score 0 on every row, whatever the model.
-        shown = ", ".join(repr(v) for v in list(dict.fromkeys(_plain(v) for v in y.ravel()))[:5])
-        raise DataError(f"none of the true labels ({shown}, ...) is one of the model's classes "
-                        f"{[_plain(c) for c in classes]}; give labels in the classes' terms")
+    _refuse_other_labels(score, y, model, "true labels", "give labels in the classes' terms")
     return score
+
+
+def _refuse_other_labels(score: Score, labels: np.ndarray, model: Any, whose: str, hint: str) -> None:
+    """A ``DataError`` when ``score`` is 0 because none of ``labels`` is one of the model's classes:
+    labels of another encoding ('M'/'B' against classes 0/1) score 0 on every row, whatever the model."""
+    classes = getattr(model, "classes", None)
+    if score.value == 0.0 and classes is not None and not _shares_a_label(labels, classes):
+        shown = ", ".join(repr(v) for v in list(dict.fromkeys(_plain(v) for v in labels.ravel()))[:5])
+        raise DataError(f"none of the {whose} ({shown}, ...) is one of the model's classes "
+                        f"{[_plain(c) for c in classes]}; {hint}")
 
 
 def _shares_a_label(y: np.ndarray, classes: Any) -> bool:
