@@ -197,3 +197,29 @@ def test_fidelity_to_a_teacher_answering_in_other_labels_is_refused(tmp_path, ca
         sys.path.remove(str(tmp_path))
     err = capsys.readouterr().err
     assert "none of the teacher's labels ('hi', ...)" in err and err.count("\n") == 1
+
+
+def test_a_saved_automaton_exports_to_dot(tmp_path, capsys):
+    """DOT came only from dfa.to_dot() in Python or from `automaton --dot` while learning: a saved
+    dfa.json could not be drawn from the command line (`export --to dot`: invalid choice). DOT is now an
+    export target of automata, the text to_dot() gives; other models are refused, naming what draws them."""
+    import shutil
+    import subprocess
+
+    from symdistill.cli import main
+
+    moore = sd.MooreMachine(["a,b", " "], [[1, 0], [1, 1]], ["x", "it's"])
+    assert sd.export(moore, "dot") == moore.to_dot()
+    moore.to_json(tmp_path / "moore.json")
+    assert main(["export", str(tmp_path / "moore.json"), "--to", "dot", "-o", str(tmp_path / "moore.dot")]) == 0
+    assert (tmp_path / "moore.dot").read_text(encoding="utf-8") == moore.to_dot()
+    if shutil.which("dot"):
+        assert subprocess.run(["dot", "-Tsvg", str(tmp_path / "moore.dot")], capture_output=True).returncode == 0
+    X = np.random.default_rng(0).uniform(size=(50, 2))
+    tree = sd.distill(lambda Z: (Z[:, 0] > 0.5).astype(int), X, max_size=2)
+    with pytest.raises(ValueError, match="a tree model cannot be exported to DOT; DOT draws automata"):
+        sd.export(tree, "dot")
+    capsys.readouterr()
+    tree.to_json(tmp_path / "tree.json")
+    assert main(["export", str(tmp_path / "tree.json"), "--to", "dot"]) == 2
+    assert "a tree model cannot be exported to DOT" in capsys.readouterr().err

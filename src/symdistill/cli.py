@@ -777,7 +777,7 @@ def _run_demo(args: argparse.Namespace) -> int:
 def _add_export(sub: Any) -> None:
     from .export import TARGETS
 
-    p = sub.add_parser("export", help="export a saved model as C99, Python, Prolog, ONNX or JSON")
+    p = sub.add_parser("export", help="export a saved model as C99, Python, Prolog, ONNX or JSON (automata: also DOT)")
     p.add_argument("model", help="model JSON file")
     p.add_argument("--to", required=True, choices=TARGETS, help="target language")
     p.add_argument("-o", "--output", help="file to write (default: standard output; required for onnx)")

@@ -1,4 +1,4 @@
-"""Export symbolic models to code other systems run: C99, Python, Prolog, ONNX and JSON.
+"""Export symbolic models to code other systems run: C99, Python, Prolog, ONNX, JSON and DOT.
 
 Every model is first turned into one neutral form (:mod:`symdistill.export.ir`); one emitter per
 target renders it. ``export(model, target, **options)`` returns the text of the generated file
@@ -12,6 +12,7 @@ python    (none)                           a dependency-free module
 prolog    ``module=None``                  clauses for SWI-Prolog (optionally a module)
 onnx      (none)                           serialised ONNX model (bytes)
 json      ``indent=1``                     the model's own JSON
+dot       (none)                           automata: Graphviz source, ``model.to_dot()``
 ========  ===============================  ============================================
 """
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from . import c as _c
+from . import dot as _dot
 from . import json as _json
 from . import onnx as _onnx
 from . import prolog as _prolog
@@ -33,6 +35,7 @@ _EMITTERS: dict[str, tuple[Callable[..., Any], tuple[str, ...], bool]] = {
     "prolog": (_prolog.emit, ("module",), True),
     "onnx": (_onnx.emit, (), True),
     "json": (_json.emit, ("indent",), False),
+    "dot": (_dot.emit, (), False),
 }
 
 TARGETS = tuple(_EMITTERS)
@@ -45,7 +48,8 @@ def export(model: Any, target: str, **options: Any) -> str | bytes:
     ----------
     model : SymbolicModel
         A tree, rule set, linear model, DFA or Moore machine.
-    target : {"c", "python", "prolog", "onnx", "json"}
+    target : {"c", "python", "prolog", "onnx", "json", "dot"}
+        ("dot": automata only, Graphviz source.)
     **options
         ``prefix`` (c: the name prefix of every exported symbol, so that several models link
         together), ``module`` (prolog: wrap the clauses in this module), ``indent`` (json).
