@@ -223,3 +223,32 @@ def test_a_saved_automaton_exports_to_dot(tmp_path, capsys):
     tree.to_json(tmp_path / "tree.json")
     assert main(["export", str(tmp_path / "tree.json"), "--to", "dot"]) == 2
     assert "a tree model cannot be exported to DOT" in capsys.readouterr().err
+
+
+def test_a_saved_automaton_is_a_teacher_on_the_command_line(tmp_path, capsys):
+    """sd.distill_automaton and sd.fidelity take an automaton as the teacher, but the command line refused
+    one ("cannot load teacher 'big.json': expected a .onnx, .pt (TorchScript) or .joblib file"): a saved
+    automaton could be neither scored against another (evaluate) nor re-learnt smaller (automaton)."""
+    from symdistill.cli import main
+
+    big = sd.DFA.from_regex(".*1(0|1)(0|1)", "01")  # the third symbol from the end is 1: 8 states
+    small = sd.DFA.from_regex(".*1(0|1)", "01")
+    big.to_json(tmp_path / "big.json")
+    small.to_json(tmp_path / "small.json")
+    (tmp_path / "words.txt").write_text("100\n101\n010\n0\n")
+    assert main(["evaluate", str(tmp_path / "small.json"), "--teacher", str(tmp_path / "big.json"),
+                 "--data", str(tmp_path / "words.txt")]) == 0
+    assert "fidelity 0.2500" in capsys.readouterr().out  # only 0 is labelled alike (rejected by both)
+    out = tmp_path / "again.json"
+    assert main(["automaton", "--teacher", str(tmp_path / "big.json"), "--alphabet", "0,1", "--random-state", "0",
+                 "-o", str(out)]) == 0
+    assert sd.load(out).equivalent(big)
+    X = np.random.default_rng(0).uniform(size=(50, 2))
+    sd.distill(lambda Z: (Z[:, 0] > 0.5).astype(int), X, max_size=2).to_json(tmp_path / "tree.json")
+    capsys.readouterr()
+    assert main(["evaluate", str(tmp_path / "small.json"), "--teacher", str(tmp_path / "tree.json"),
+                 "--data", str(tmp_path / "words.txt")]) == 2
+    assert "holds a tree model, and a sequence teacher saved as JSON is an automaton" in capsys.readouterr().err
+    assert main(["automaton", "--teacher", str(tmp_path / "big.json"), "--alphabet", "0,1",
+                 "-o", str(tmp_path / "big.json")]) == 2
+    assert "is the same file as --teacher" in capsys.readouterr().err

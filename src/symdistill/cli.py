@@ -493,7 +493,7 @@ def _add_evaluate(sub: Any) -> None:
     p = sub.add_parser("evaluate", help="fidelity of a saved model to a teacher on held-out rows")
     p.add_argument("model", help="model JSON file")
     p.add_argument("--teacher", required=True,
-                   help=f"{TEACHER_HELP}; for an automaton, module:attribute or TorchScript .pt")
+                   help=f"{TEACHER_HELP}; for an automaton, module:attribute, TorchScript .pt or a saved automaton .json")
     p.add_argument("--data", required=True,
                    help="held-out rows (.csv, .csv.gz or .parquet); for an automaton a text file of words, one a line: "
                         "symbols written together (0110) when each is one character, else comma-separated "
@@ -836,7 +836,8 @@ def _run_report(args: argparse.Namespace) -> int:
 def _add_automaton(sub: Any) -> None:
     p = sub.add_parser("automaton", help="extract a finite-state automaton from a sequence classifier (JSON)")
     p.add_argument("--teacher", required=True,
-                   help="module:attribute (a callable on a list of words, or a recurrent torch module), or TorchScript .pt")
+                   help="module:attribute (a callable on a list of words, or a recurrent torch module), TorchScript .pt, or "
+                        "a saved automaton .json")
     p.add_argument("--alphabet", required=True,
                    help="the input symbols, comma-separated with no spaces (0,1), or a JSON list for symbols that "
                         "hold commas or spaces or start with '[' ('[\"a,b\", \" \", \"c\"]')")
@@ -891,7 +892,13 @@ def sequence_teacher(args: argparse.Namespace, alphabet: Sequence[str], options:
 
 
 def load_sequence_model(spec: str) -> Any:
-    """A sequence teacher: ``module:attribute`` or a TorchScript file, loaded."""
+    """A sequence teacher: ``module:attribute``, a TorchScript file, or a saved automaton (``.json``), loaded."""
+    if Path(spec).suffix.lower() == ".json":  # an automaton answers as a teacher (as sd.distill_automaton takes it)
+        model = load_model(spec)
+        if model.kind not in ("dfa", "moore"):
+            raise CLIError(f"{spec} holds a {model.kind} model, and a sequence teacher saved as JSON is an automaton "
+                           "(a DFA or a Moore machine)")
+        return model
     obj = load_teacher_object(spec)
     if isinstance(obj, str) and obj.lower().endswith(".onnx"):
         raise CLIError(f"{spec}: ONNX models are not sequence teachers; give a TorchScript file (a step-style "
