@@ -252,3 +252,18 @@ def test_a_saved_automaton_is_a_teacher_on_the_command_line(tmp_path, capsys):
     assert main(["automaton", "--teacher", str(tmp_path / "big.json"), "--alphabet", "0,1",
                  "-o", str(tmp_path / "big.json")]) == 2
     assert "is the same file as --teacher" in capsys.readouterr().err
+
+
+def test_a_per_word_teacher_may_answer_a_zero_dimensional_array():
+    """With per_word=True a 0-d tensor was taken as its label, but a 0-d NumPy array (np.array(True),
+    np.asarray of a label) was refused with "returned array(False) (ndarray) ...; expected a label"."""
+    for answer in (lambda w: np.array("1" in w), lambda w: np.asarray(w.count("1") % 2 == 1)):
+        dfa = sd.distill_automaton(answer, alphabet="01", per_word=True, random_state=0)
+        assert dfa.predict(["", "1", "01", "11"]).tolist() == [bool(answer(w)) for w in ["", "1", "01", "11"]]
+    with pytest.raises(sd.TeacherError, match=r"returned array\(\[False\]\) \(ndarray\) for word ''"):
+        sd.distill_automaton(lambda w: np.array(["1" in w]), alphabet="01", per_word=True)  # one label a word
+    # a list of such labels, one a word, likewise
+    dfa = sd.distill_automaton(lambda ws: [np.array("1" in w) for w in ws], alphabet="01", random_state=0)
+    assert dfa.equivalent(sd.DFA.from_regex(".*1.*", "01"))
+    dfa = sd.distill_automaton(lambda ws: [torch.tensor("1" in w) for w in ws], alphabet="01", random_state=0)
+    assert dfa.equivalent(sd.DFA.from_regex(".*1.*", "01"))

@@ -157,7 +157,9 @@ def _normalise_label(raw: Any, name: str, code: Code, alphabet: tuple[str, ...],
     """``raw`` as a label; a float is a label as it is only where ``floats`` says the teacher's
     labels may be floats (an automaton's: its 1.0 stays 1.0); elsewhere a whole float is that int
     and a fractional one is taken for an unthresholded score."""
-    if isinstance(raw, np.generic):
+    if is_tensor(raw) and raw.ndim == 0:  # a 0-d tensor or array is its label, as a NumPy scalar is
+        raw = from_tensor(raw).item()
+    elif isinstance(raw, (np.generic, np.ndarray)) and np.ndim(raw) == 0:
         raw = raw.item()
     if isinstance(raw, (bool, str, int)):
         return raw
@@ -234,8 +236,8 @@ class CallableSequenceTeacher(SequenceTeacher):
         except Exception as exc:
             raise TeacherError(f"{self.name} raised {type(exc).__name__}: {exception_text(exc)} "
                                f"(asked about {len(words)} words, e.g. {words[0]!r})") from exc
-        if self.per_word:  # a 0-d tensor is its label, as a NumPy scalar is
-            return [from_tensor(r).item() if is_tensor(r) and r.ndim == 0 else r for r in raw]
+        if self.per_word:  # a 0-d tensor or array is its label (_normalise_label), as a NumPy scalar is
+            return raw
         if is_tensor(raw):
             raw = np.asarray(from_tensor(raw))
         if isinstance(raw, np.ndarray):
