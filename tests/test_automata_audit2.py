@@ -267,3 +267,21 @@ def test_a_per_word_teacher_may_answer_a_zero_dimensional_array():
     assert dfa.equivalent(sd.DFA.from_regex(".*1.*", "01"))
     dfa = sd.distill_automaton(lambda ws: [torch.tensor("1" in w) for w in ws], alphabet="01", random_state=0)
     assert dfa.equivalent(sd.DFA.from_regex(".*1.*", "01"))
+
+
+@pytest.mark.parametrize("word", [None, 5, b"01", {"0", "1"}, {"0": 1}])
+def test_the_exported_python_module_refuses_what_is_no_word(tmp_path, word):
+    """The exported module read bytes b"01" as the symbols 48 and 49 ("symbol 48 is not in the alphabet",
+    a ValueError about a symbol), iterated a set or a dict's keys, and let None or 5 fail with Python's
+    "'NoneType' object is not iterable"; the model's predict refuses them all as no word. The module now
+    raises a TypeError saying what a word is, as the model does."""
+    import types
+
+    dfa = sd.DFA.from_regex(".*1", "01")
+    module = types.ModuleType("dfa_audit2")
+    exec(sd.export(dfa, "python"), module.__dict__)
+    with pytest.raises(TypeError, match="a word must be a string or a sequence of symbols"):
+        module.predict(word)
+    with pytest.raises(TypeError, match="a word must be a string or a tuple of symbols"):
+        dfa.predict([word])
+    assert module.predict(np.array(["0", "1"])) is module.accepts(("0", "1")) is True  # sequences stay words

@@ -112,6 +112,8 @@ _CHARACTERS = all(len(symbol) == 1 for symbol in ALPHABET)
 
 def encode(word):
     """Symbol indices of a word: a string (one-character symbols) or a sequence of symbols."""
+    if isinstance(word, (bytes, bytearray, set, frozenset, dict)) or not hasattr(word, "__iter__"):
+        raise TypeError("a word must be a string or a sequence of symbols, got %s: %r" % (type(word).__name__, word))
     if isinstance(word, str) and word and not _CHARACTERS:
         raise TypeError("word %r is a string, but the alphabet has multi-character symbols; "
                         "pass a sequence of symbols" % (word,))
