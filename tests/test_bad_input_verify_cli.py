@@ -74,6 +74,25 @@ def test_accuracy_refuses_labels_in_other_terms_than_the_classes(tree: Any) -> N
     assert sd.accuracy(tree, X, 1 - good(X)).value < 0.2  # wrong, but in the classes' terms: a score
 
 
+def test_fidelity_refuses_a_teacher_answering_in_other_labels_than_the_classes(tree: Any) -> None:
+    # A teacher answering 'lo'/'hi' to a tree of classes 0/1 agreed on no row: fidelity 0.0, whatever
+    # the model, and no word why (the automata path and accuracy already refused so).
+    def words(X: Any) -> np.ndarray:
+        return np.where(good(X) == 1, "hi", "lo")
+
+    with pytest.raises(sd.DataError, match=r"none of the teacher's labels \('(lo|hi)', '(lo|hi)', \.\.\.\) is one of "
+                                           r"the model's classes \[0, 1\]; is it the teacher the model was distilled "
+                                           r"from"):
+        sd.fidelity(tree, words, X)
+    rules = sd.distill(good, X, form="rules", max_size=4, random_state=0, n_samples=400)
+    with pytest.raises(sd.DataError, match="none of the teacher's labels"):
+        sd.fidelity(rules, words, X)
+    # a teacher sharing a label is scored, even where it is always wrong
+    worded = sd.distill(words, X, max_size=4, random_state=0, n_samples=400)
+    assert sd.fidelity(worded, lambda X: np.where(good(X) == 1, "hi", "mid"), X).value < 0.6
+    assert sd.fidelity(tree, lambda X: 1 - good(X), X).value < 0.2
+
+
 def test_accuracy_names_wrong_label_counts(tree: Any, reg_tree: Any) -> None:
     with pytest.raises(ValueError, match="100 true labels for 200 rows"):
         sd.accuracy(tree, X, np.zeros(100))

@@ -156,7 +156,11 @@ def fidelity(model: Any, teacher: Any, X: Any) -> Score:
     pred = _model_predict(model, X if layer is None else _activations(t, X, layer))
     if t.task == "regression":
         return regression_agreement(pred, ref)
-    return agreement(_comparable(pred, ref), ref)
+    score = agreement(_comparable(pred, ref), ref)
+    _refuse_other_labels(score, np.asarray(ref), model, "teacher's labels",
+                         "is it the teacher the model was distilled from, answering in the same labels "
+                         "(sd.as_teacher(teacher, classes=[...]) renames a classifier's classes)?")
+    return score
 
 
 def accuracy(model: Any, X: Any, y: Any, *, teacher: Any = None) -> Score:
