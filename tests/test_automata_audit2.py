@@ -209,10 +209,10 @@ def test_a_saved_automaton_exports_to_dot(tmp_path, capsys):
     from symdistill.cli import main
 
     moore = sd.MooreMachine(["a,b", " "], [[1, 0], [1, 1]], ["x", "it's"])
-    assert sd.export(moore, "dot") == moore.to_dot()
+    assert sd.export(moore, "dot") == moore.to_dot() + "\n"
     moore.to_json(tmp_path / "moore.json")
     assert main(["export", str(tmp_path / "moore.json"), "--to", "dot", "-o", str(tmp_path / "moore.dot")]) == 0
-    assert (tmp_path / "moore.dot").read_text(encoding="utf-8") == moore.to_dot()
+    assert (tmp_path / "moore.dot").read_text(encoding="utf-8") == moore.to_dot() + "\n"
     if shutil.which("dot"):
         assert subprocess.run(["dot", "-Tsvg", str(tmp_path / "moore.dot")], capture_output=True).returncode == 0
     X = np.random.default_rng(0).uniform(size=(50, 2))

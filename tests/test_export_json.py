@@ -70,7 +70,7 @@ def test_fixture_builds_every_named_model(models):
 def test_saved_models_validate_and_round_trip(name, models, validator):
     model = models[name]
     text = sd.export(model, "json")
-    assert text == model.to_json()
+    assert text == model.to_json() + "\n"  # the text of a file, ending in a newline
     validator.validate(json.loads(text))
     assert sd.load(text) == model
 
@@ -138,3 +138,34 @@ def test_cli_export(tmp_path, capsys, models):
     assert "give it with -o" in capsys.readouterr().err
     assert main(["export", str(path), "--to", "python", "--module", "m"]) == 2
     assert "--module applies to --to prolog, not to --to python" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_text_exports_end_in_one_newline(tmp_path, capsys, name, models):
+    """`export --to json` and `--to dot` printed the text without a final newline (the shell's prompt
+    landed on the closing brace), and so did the files `-o`, `to_json(path)` and `automaton --dot`
+    wrote. Every text target now ends in exactly one newline; the JSON still loads as the same model."""
+    model = models[name]
+    path = tmp_path / "model.json"
+    model.to_json(path)
+    assert path.read_text(encoding="utf-8") == model.to_json() + "\n" and sd.load(path) == model
+    automaton = name in ("dfa", "moore")
+    for target in ("c", "python", "prolog", "json", "dot" if automaton else None):
+        if target is None:
+            continue
+        text = sd.export(model, target)
+        assert text.endswith("\n") and not text.endswith("\n\n"), target
+        assert main(["export", str(path), "--to", target]) == 0
+        assert capsys.readouterr().out == text
+    assert sd.load(sd.export(model, "json")) == model
+
+
+def test_automaton_dot_file_ends_in_a_newline(tmp_path, monkeypatch, capsys):
+    (tmp_path / "seq_newline.py").write_text("def odd(words):\n    return [w.count('1') % 2 == 1 for w in words]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out, dot = tmp_path / "dfa.json", tmp_path / "dfa.dot"
+    assert main(["automaton", "--teacher", "seq_newline:odd", "--alphabet", "0,1", "-o", str(out),
+                 "--dot", str(dot)]) == 0
+    dfa = sd.load(out)
+    assert dot.read_text(encoding="utf-8") == dfa.to_dot() + "\n" and dot.read_text(encoding="utf-8").endswith("}\n")
+    assert out.read_text(encoding="utf-8").endswith("}\n")

@@ -948,7 +948,9 @@ def _run_automaton(args: argparse.Namespace) -> int:
                               time_budget=args.time_budget, random_state=args.random_state, **learner)
     write_output(args.output, model.to_json)
     if args.dot:
-        write_output(args.dot, lambda p: p.write_text(model.to_dot(), encoding="utf-8"))
+        from .export import export
+
+        write_output(args.dot, lambda p: p.write_text(export(model, "dot"), encoding="utf-8"))
     print(model)
     print(f"wrote {args.output}: {model.size} state{'s' * (model.size != 1)}, {time.perf_counter() - t0:.1f} s",
           file=sys.stderr)

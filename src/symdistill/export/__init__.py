@@ -1,8 +1,8 @@
 """Export symbolic models to code other systems run: C99, Python, Prolog, ONNX, JSON and DOT.
 
 Every model is first turned into one neutral form (:mod:`symdistill.export.ir`); one emitter per
-target renders it. ``export(model, target, **options)`` returns the text of the generated file
-(``bytes`` for ONNX). Options per target:
+target renders it. ``export(model, target, **options)`` returns the text of the generated file,
+ending in one newline (``bytes`` for ONNX). Options per target:
 
 ========  ===============================  ============================================
 target    options                          result
@@ -57,7 +57,8 @@ def export(model: Any, target: str, **options: Any) -> str | bytes:
     Returns
     -------
     str or bytes
-        Source text; the serialised ``ModelProto`` for ``"onnx"``.
+        Source text, ending in one newline (JSON: ``model.to_json()`` and a newline; DOT:
+        ``model.to_dot()`` and a newline); the serialised ``ModelProto`` for ``"onnx"``.
 
     Examples
     --------

@@ -15,7 +15,7 @@ SCHEMA_FILE = "model-v1.json"
 
 
 def emit(model: Any, *, indent: int | None = 1) -> str:
-    """The model's JSON text.
+    """The model's JSON text, as a file holds it: ``model.to_json()`` and a final newline.
 
     >>> import numpy as np, symdistill as sd
     >>> from symdistill.models import Tree
@@ -28,7 +28,7 @@ def emit(model: Any, *, indent: int | None = 1) -> str:
     """
     if indent is not None and (isinstance(indent, bool) or not isinstance(indent, int) or indent < 0):
         raise ValueError(f"indent must be a non-negative integer or None, got {indent!r}")
-    return model.to_json(indent=indent)
+    return model.to_json(indent=indent) + "\n"
 
 
 def schema() -> dict[str, Any]:

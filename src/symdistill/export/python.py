@@ -135,8 +135,7 @@ def run(word):
 
 def predict(word):
     """The output label of a word."""
-    return CLASSES[OUTPUTS[run(word)]]
-'''
+    return CLASSES[OUTPUTS[run(word)]]'''
 
 
 class _PyEmitter(BodyEmitter):
@@ -259,5 +258,5 @@ class _PyEmitter(BodyEmitter):
         self.parts.append("OUTPUTS = (" + "".join(f"{o}, " for o in a.outputs) + ")")
         self.parts.append(_WORD_HELPERS)
         if a.acceptor:
-            self.parts.append('\ndef accepts(word):\n    """True when the DFA accepts the word."""\n'
+            self.parts.append('\n\ndef accepts(word):\n    """True when the DFA accepts the word."""\n'
                               "    return OUTPUTS[run(word)] == 1")

@@ -100,10 +100,11 @@ class SymbolicModel:
         return {"format": FORMAT, "version": FORMAT_VERSION, "kind": self.kind, **self._payload()}
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 1) -> str:
-        """JSON text of ``to_dict()``; also written to ``path`` when given."""
+        """JSON text of ``to_dict()``; also written to ``path`` when given (with a final newline, as
+        text files end)."""
         text = json.dumps(self.to_dict(), indent=indent, allow_nan=False)
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
+            Path(path).write_text(text + "\n", encoding="utf-8")
         return text
 
     @classmethod
