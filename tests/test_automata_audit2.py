@@ -285,3 +285,29 @@ def test_the_exported_python_module_refuses_what_is_no_word(tmp_path, word):
     with pytest.raises(TypeError, match="a word must be a string or a tuple of symbols"):
         dfa.predict([word])
     assert module.predict(np.array(["0", "1"])) is module.accepts(("0", "1")) is True  # sequences stay words
+
+
+@pytest.mark.parametrize("words, what", [
+    (["01", "1", "110"], "a 1-D list of 3 strings"),
+    (("01", "1"), "a 1-D tuple of 2 strings"),
+    (np.array(["01", "1", "110"]), "a 1-D array of 3 strings"),
+    ([[0, 1], [1], [1, 1, 0]], "a list of 3 sequences of different lengths"),
+    ([["a", "b"], ["c"]], "a list of 2 sequences of different lengths"),
+])
+def test_distill_given_words_points_to_distill_automaton(words, what):
+    """sd.distill(f, ["01", "1", "110"]) said 'expected 2-D data (rows x features) ... X.reshape(-1, 1)',
+    and a list of words as sequences 'cannot read the data as a 2-D array: ... inhomogeneous shape',
+    with no word of the automaton entry point; a sequence teacher's words are now named as such."""
+    with pytest.raises(sd.DataError, match=rf"distill reads rows of features \(2-D data\), got {what}: words for a "
+                                           r"sequence teacher are learnt by sd\.distill_automaton\(teacher, "):
+        sd.distill(lambda ws: [len(w) % 2 == 0 for w in ws], words)
+
+
+def test_distill_of_rows_that_are_no_words_is_unchanged():
+    # a table of strings, one-value rows and equal-length rows are rows as before
+    rows = [["a", "x"], ["b", "y"], ["a", "y"], ["b", "x"]] * 10
+    tree = sd.distill(lambda X: (np.asarray(X)[:, 0] == "a").astype(int), rows, max_size=2, random_state=0,
+                      categorical=[0, 1])
+    assert tree.predict([["a", "y"], ["b", "y"]]).tolist() == [1, 0]
+    with pytest.raises(sd.DataError, match="expected 2-D data"):
+        sd.distill(lambda X: X[:, 0] > 0, np.arange(5.0))
