@@ -576,6 +576,25 @@ def test_unsupported_torch_modules():
         as_sequence_teacher(net, alphabet="01")
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch.jit.script
+def test_a_torchscript_rnn_is_named_as_torchscript():
+    """An rnn submodule that is TorchScript was refused with 'rnn is a RecursiveScriptModule; expected
+    nn.RNN, ...', which did not say it is TorchScript nor what is taken: an eager rnn beside TorchScript
+    embedding and head, or (for a wholly TorchScript module) exported step methods."""
+    net = _GRU()
+    net.rnn = torch.jit.script(net.rnn)
+    with pytest.raises(TypeError, match=r"_GRU\.rnn is TorchScript \(a scripted or traced GRU\), which cannot be "
+                                        r"called from Python; expected an eager nn\.RNN, nn\.GRU or nn\.LSTM "
+                                        r"\(TorchScript embedding and head are accepted\)"):
+        as_sequence_teacher(net, alphabet="01")
+    with pytest.raises(TypeError, match=r"^_GRU is TorchScript, and its rnn \(a GRU\) cannot be called from Python: "
+                                        r"a TorchScript sequence teacher must export methods initial_state"):
+        as_sequence_teacher(torch.jit.script(_GRU()), alphabet="01")
+    eager = _GRU()
+    eager.embedding, eager.head = torch.jit.script(eager.embedding), torch.jit.script(eager.head)
+    assert as_sequence_teacher(eager, alphabet="01").predict(["", "01"]).shape == (2,)  # as the README says
+
+
 def test_gru_on_tomita4_is_extracted_faithfully():
     net = _tomita4_gru()
     teacher = as_sequence_teacher(net, alphabet=["0", "1"])

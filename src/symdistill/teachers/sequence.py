@@ -695,6 +695,15 @@ def _module_style(module: Any) -> str:
             raise TypeError(f"{type(module).__name__}.{name} is a {type(getattr(module, name)).__name__}, not "
                             "callable; expected a submodule or a method")
     rnn = module.rnn
+    if isinstance(rnn, torch.jit.ScriptModule):  # scripted or traced: Python cannot call it on packed words
+        inner = getattr(rnn, "original_name", type(rnn).__name__)
+        if isinstance(module, torch.jit.ScriptModule):
+            raise TypeError(f"{getattr(module, 'original_name', type(module).__name__)} is TorchScript, and its rnn (a "
+                            f"{inner}) cannot be called from Python: a TorchScript sequence teacher must export methods "
+                            "initial_state(batch_size), step(state, tokens) and readout(state) with @torch.jit.export")
+        raise TypeError(f"{type(module).__name__}.rnn is TorchScript (a scripted or traced {inner}), which cannot be "
+                        "called from Python; expected an eager nn.RNN, nn.GRU or nn.LSTM (TorchScript embedding and "
+                        "head are accepted), or initial_state / step / readout methods")
     if not isinstance(rnn, torch.nn.RNNBase):
         raise TypeError(f"{type(module).__name__}.rnn is a {type(rnn).__name__}; expected nn.RNN, nn.GRU or nn.LSTM "
                         "(or give the module initial_state / step / readout methods)")
