@@ -54,7 +54,11 @@ def test_verify_command_names_features_holding_colons_commas_and_spaces(odd_file
 
 @pytest.mark.parametrize("flags, message", [
     (["--monotonic", "time:down"], "unknown feature 'time:down'"),
-    (["--monotonic", "time:s:down"], "direction must be one of ('increasing', 'decreasing'), got 'down'"),
+    # a feature and another direction said "direction must be one of ('increasing', 'decreasing'), got
+    # 'down'", naming neither the flag nor its value
+    (["--monotonic", "time:s:down"], "verify: error: --monotonic 'time:s:down': the direction after ':' is 'down'; "
+                                     "expected increasing or decreasing (FEATURE alone is increasing)\n"),
+    (["--monotonic", "a,b:Decreasing"], "--monotonic 'a,b:Decreasing': the direction after ':' is 'Decreasing'"),
     (["--invariant", "a,c"], "unknown feature 'a'"),
     (["--invariant", '["a,b", 3]'], "items must be strings (feature names), got 3"),
     (["--invariant", '["a,b"'], "read as a JSON list of feature names, but it is not JSON"),

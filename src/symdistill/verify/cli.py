@@ -152,10 +152,16 @@ def _monotonic_spec(spec: str, names: list[str]) -> tuple[str, str]:
     """``--monotonic``'s feature and direction: a feature's whole name (``time:s``) is that feature,
     increasing; else the text after the last ``:`` is the direction when the text before it is a
     feature or the text after it is a direction (``time:s:decreasing``). Splitting at the first ``:``
-    made a feature whose name holds one impossible to name."""
+    made a feature whose name holds one impossible to name. A feature followed by another direction
+    (``age:down``) is refused, naming the flag."""
+    from ..cli import CLIError
+
     if spec in names:
         return spec, "increasing"
     feature, colon, direction = spec.rpartition(":")
+    if colon and feature in names and direction not in P.DIRECTIONS:
+        raise CLIError(f"--monotonic {spec!r}: the direction after ':' is {direction!r}; expected "
+                       f"{' or '.join(P.DIRECTIONS)} (FEATURE alone is increasing)")
     if colon and (feature in names or direction in P.DIRECTIONS):
         return feature, direction
     return spec, "increasing"
