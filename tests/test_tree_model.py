@@ -137,6 +137,26 @@ def test_a_class_label_with_a_line_break_prints_on_its_leafs_line():
     assert lines[-1] == "        -> yes\\n-> no  (agreement 90%)"
 
 
+@pytest.mark.parametrize("form", ["tree", "rules", "linear"])
+def test_labels_a_newline_and_a_backslash_apart_print_apart(form):
+    """'yes\\n' (a newline) and 'yes\\\\n' (a backslash and an n) both printed yes\\n: newlines in labels
+    were escaped, backslashes were not, so a printout could not tell the two classes apart. Backslashes
+    in printed labels are now doubled (as in feature names between backticks); saved and exported
+    models keep the labels as they are."""
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+    teacher = lambda X: np.where(np.asarray(X)[:, 0] > 0.5, "yes\n", "yes\\n")  # noqa: E731
+    model = sd.distill(teacher, X, form=form, max_size=3, random_state=0, n_samples=600)
+    printed = str(model)
+    if form == "linear":  # one score, named by the second class ('\\n' sorts before '\\\\')
+        assert printed.splitlines()[-1] == r"P(yes\\n) = sigmoid(score)"
+    else:
+        assert r"yes\\n " in printed and r"yes\n " in printed and "yes\n " not in printed
+    assert sd.load(model.to_json()).classes.tolist() == ["yes\n", "yes\\n"]
+    namespace: dict = {}
+    exec(sd.export(model, "python"), namespace)
+    assert [namespace["predict"](row) for row in ([0.9, 0.5], [0.1, 0.5])] == ["yes\n", "yes\\n"]
+
+
 def test_a_rare_leaf_or_a_nearly_exact_one_does_not_print_0_or_100_percent():
     """Shares were rounded to whole percents: a leaf holding 0.3% of the queries printed '0% of
     queries' and one the teacher agrees with on 99.6% of its rows 'agreement 100%'."""

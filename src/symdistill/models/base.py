@@ -316,14 +316,19 @@ def labels_to_json(classes: np.ndarray | None) -> list | None:
     return [c.item() if isinstance(c, np.generic) else c for c in classes]
 
 
+_BACKSLASH = {"\\": "\\\\"}
+
+
 def label_text(label: Any) -> str:
     """A class label as printouts write it: its ``str``, with characters that do not print escaped
-    (``\\n``), so a label holding a newline stays on its line and cannot forge another.
+    (``\\n``), so a label holding a newline stays on its line and cannot forge another, and
+    backslashes doubled, so that one (``yes\\n``, a backslash and an ``n``) is not read as an escape:
+    each label prints its own way, as feature names in backticks do.
 
-    >>> print(label_text("yes\\n-> no"), label_text(1))
-    yes\\n-> no 1
+    >>> print(label_text("yes\\n-> no"), label_text(1), label_text("yes\\\\n"), label_text("C:\\\\data"))
+    yes\\n-> no 1 yes\\\\n C:\\\\data
     """
-    return escape_unprintable(str(label))
+    return escape_unprintable(str(label), _BACKSLASH)
 
 
 def percent_text(share: float) -> str:
