@@ -67,7 +67,7 @@ import numpy as np
 from .._errors import TeacherError
 from .base import Teacher
 from .onnx import batch_axis_problem, input_rows
-from .torch import eval_mode
+from .torch import eval_mode, rows_tensor
 
 SUPPORTED = (
     "torch modules built from nn.Linear layers each followed by an activation module (nn.ReLU, "
@@ -292,7 +292,7 @@ class TorchActivations(ActivationReader):
         device, dtype = self._params()
         try:
             with torch.no_grad(), eval_mode(self.module):
-                self.module(torch.as_tensor(X, dtype=dtype, device=device))
+                self.module(rows_tensor(X, dtype, device))
         finally:
             for h in handles:
                 h.remove()

@@ -45,11 +45,8 @@ class TorchTeacher(Teacher):
 
     def _forward(self, X: Any) -> Any:
         torch = _torch()
-        arr = np.asarray(X, dtype=np.float64)
-        if not arr.flags.writeable:  # a DataFrame's read-only view: torch warns about those
-            arr = arr.copy()
         with torch.no_grad(), eval_mode(self.module):
-            out = self.module(torch.as_tensor(arr, dtype=self.dtype, device=self.device))
+            out = self.module(rows_tensor(X, self.dtype, self.device))
         if isinstance(out, (tuple, list)):
             out = out[0]
         if not isinstance(out, torch.Tensor):
@@ -80,6 +77,15 @@ class eval_mode:
     def __exit__(self, *exc: Any) -> None:
         for m, training in self.modes:
             m.training = training
+
+
+def rows_tensor(X: Any, dtype: Any, device: Any) -> Any:
+    """Rows as a torch tensor of ``dtype`` on ``device``; a read-only array (a DataFrame's view) is copied
+    first, since torch warns about those ("The given NumPy array is not writable")."""
+    arr = np.asarray(X, dtype=np.float64)
+    if not arr.flags.writeable:
+        arr = arr.copy()
+    return _torch().as_tensor(arr, dtype=dtype, device=device)
 
 
 def _module_device(module: Any) -> Any:
