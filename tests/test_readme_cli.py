@@ -148,3 +148,19 @@ def test_every_command_line_example_of_the_readme_runs(tmp_path, monkeypatch, ca
     assert Path("report.html").is_file() and Path("report.md").is_file()
     assert Path("labels.csv").read_text().splitlines()[:2] == ["word,prediction", "0110,False"]
     assert sd.load("dfa.json").equivalent(sd.DFA.from_regex("(0|1)*1", "01"))
+
+
+def test_every_option_of_every_command_is_in_the_readme():
+    """Each command's options, as ``symdistill COMMAND --help`` lists them, are named in the README (by one
+    of their spellings: ``-o`` for ``--output``)."""
+    import argparse
+
+    from symdistill.cli import build_parser
+
+    text = README.read_text(encoding="utf-8")
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    missing = sorted(f"{name} {action.option_strings[-1]}" for name, parser in sub.choices.items()
+                     for action in parser._actions if action.option_strings and action.dest != "help"
+                     and not any(re.search(r"(?<![\w-])" + re.escape(flag) + r"(?![\w-])", text)
+                                 for flag in action.option_strings))
+    assert not missing, f"options the README does not name: {missing}"
