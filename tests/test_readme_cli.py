@@ -164,3 +164,6 @@ def test_every_option_of_every_command_is_in_the_readme():
                      and not any(re.search(r"(?<![\w-])" + re.escape(flag) + r"(?![\w-])", text)
                                  for flag in action.option_strings))
     assert not missing, f"options the README does not name: {missing}"
+    known = {flag for parser in sub.choices.values() for action in parser._actions for flag in action.option_strings}
+    unknown = sorted(set(re.findall(r"(?<![\w-])--[a-z][a-z-]*[a-z]", text)) - known)
+    assert not unknown, f"the README names options no command takes: {unknown}"
