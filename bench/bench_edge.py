@@ -13,6 +13,7 @@ Writes bench/results/edge.md. Run: ``python bench/bench_edge.py`` (needs gcc and
 
 from __future__ import annotations
 
+import argparse
 import io
 import shutil
 import subprocess
@@ -127,6 +128,7 @@ def best_of(fn, repeats: int) -> float:
 
 
 def main() -> int:
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()  # no options; --help says what runs
     gcc = shutil.which("gcc")
     if gcc is None or shutil.which("size") is None:
         print("gcc and binutils' size are needed: make system-deps")

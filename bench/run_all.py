@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 import time
@@ -11,6 +12,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def main() -> int:
+    argparse.ArgumentParser(description=__doc__).parse_args()  # no options; --help says what runs
     scripts = sorted(HERE.glob("bench_*.py"))
     failed = []
     for script in scripts:
