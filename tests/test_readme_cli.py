@@ -167,3 +167,16 @@ def test_every_option_of_every_command_is_in_the_readme():
     known = {flag for parser in sub.choices.values() for action in parser._actions for flag in action.option_strings}
     unknown = sorted(set(re.findall(r"(?<![\w-])--[a-z][a-z-]*[a-z]", text)) - known)
     assert not unknown, f"the README names options no command takes: {unknown}"
+
+
+@pytest.mark.parametrize("command", ["distill", "evaluate", "predict", "report"])
+def test_the_data_help_names_every_table_format_the_readme_gives(command):
+    """--data reads CSV or TSV, compressed or not, or Parquet, as the README says; --help said .csv, .csv.gz
+    or .parquet only."""
+    import argparse
+
+    from symdistill.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    text = next(a.help for a in sub.choices[command]._actions if "--data" in a.option_strings)
+    assert all(ext in text for ext in (".csv", ".tsv", ".gz", ".bz2", ".zip", ".xz", ".zst", ".parquet")), text

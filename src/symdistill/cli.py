@@ -312,7 +312,7 @@ def _split_list(text: str | None, flag: str) -> list[str] | None:
 def _add_distill(sub: Any) -> None:
     p = sub.add_parser("distill", help="distill a teacher into a symbolic model (JSON)")
     p.add_argument("--teacher", required=True, help=TEACHER_HELP)
-    p.add_argument("--data", required=True, help="unlabelled rows (.csv, .csv.gz or .parquet)")
+    p.add_argument("--data", required=True, help=f"unlabelled rows ({TABLE_FORMATS})")
     p.add_argument("--form", default="tree", help="tree | rules | linear (default tree)")
     p.add_argument("--method", default=None,
                    help="pedagogical | decompositional (default pedagogical; decompositional with --option layer=...)")
@@ -349,6 +349,7 @@ def option_value(text: str) -> Any:
         return text
 
 
+TABLE_FORMATS = ".csv or .tsv, compressed or not (.gz, .bz2, .zip, .xz, .zst), or .parquet"
 TEACHER_HELP = ".onnx, TorchScript .pt, scikit-learn .joblib or .pkl, or module:attribute"
 TASK_HELP = ("what the teacher is (default: inferred from its answers; whole numbers read as classes, so a "
              "regressor answering them needs regression)")
@@ -495,7 +496,7 @@ def _add_evaluate(sub: Any) -> None:
     p.add_argument("--teacher", required=True,
                    help=f"{TEACHER_HELP}; for an automaton, module:attribute, TorchScript .pt or a saved automaton .json")
     p.add_argument("--data", required=True,
-                   help="held-out rows (.csv, .csv.gz or .parquet); for an automaton a text file of words, one a line: "
+                   help=f"held-out rows ({TABLE_FORMATS}); for an automaton a text file of words, one a line: "
                         "symbols written together (0110) when each is one character, else comma-separated "
                         "(ab,c) or a JSON list ([\"a,b\", \" \"])")
     p.add_argument("--label", help="column with true labels: also report accuracy (dropped from the rows)")
@@ -678,7 +679,7 @@ def _add_predict(sub: Any) -> None:
     p = sub.add_parser("predict", help="apply a saved model to rows (an automaton to words): its predictions as CSV")
     p.add_argument("model", help="model JSON file")
     p.add_argument("--data", required=True,
-                   help="rows (.csv, .csv.gz or .parquet) whose header names the model's features, in any order; for "
+                   help=f"rows ({TABLE_FORMATS}) whose header names the model's features, in any order; for "
                         "an automaton a text file of words, one a line, as evaluate reads them")
     p.add_argument("-o", "--output", help="CSV file to write (default: standard output)")
     p.add_argument("--proba", action="store_true",

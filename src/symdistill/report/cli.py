@@ -9,7 +9,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from ..cli import (TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, add_data_options,
+from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, add_data_options,
                    declared_codes, fitted_text, load_teacher_object, option_value, read_table, teacher_format)
 
 DEFAULT_SIZES = "2,4,8,16,32,64"
@@ -18,7 +18,7 @@ DEFAULT_SIZES = "2,4,8,16,32,64"
 def add_report(sub: Any) -> None:
     p = sub.add_parser("report", help="distil several forms and sizes and write an HTML + Markdown report")
     p.add_argument("--teacher", required=True, help=TEACHER_HELP)
-    p.add_argument("--data", required=True, help="unlabelled rows (.csv, .csv.gz or .parquet)")
+    p.add_argument("--data", required=True, help=f"unlabelled rows ({TABLE_FORMATS})")
     p.add_argument("-o", "--output", required=True, help="HTML file to write (the Markdown twin goes beside it)")
     p.add_argument("--holdout", help="rows to measure fidelity on (default: hold out part of --data)")
     p.add_argument("--holdout-fraction", type=float, default=0.3,
