@@ -152,7 +152,22 @@ def test_evaluate_names_columns_that_do_not_match_the_model_before_loading_the_t
         warnings.simplefilter("error")  # no "runs pickle" warning: the teacher is not loaded
         assert main(["evaluate", "m.json", "--teacher", "never_loaded.joblib", "--data", "other.csv"]) == 2
     assert capsys.readouterr().err == ("symdistill evaluate: error: columns of other.csv do not match the model's "
-                                       "features: missing ['b'], unknown ['c']\n")
+                                       "features: missing ['b'], unknown ['c'] (--label names a column of true "
+                                       "labels, --drop columns to ignore)\n")
+
+
+def test_evaluate_on_labelled_rows_without_label_says_how_to_name_the_label_column(session_rule, capsys):
+    """The README's `symdistill evaluate tree.json ... --data holdout.csv [--label y]` without the option, on
+    rows holding the label y, said only 'missing [], unknown ['y']'."""
+    assert main(["distill", "--teacher", "session_rule:rule", "--data", "rows.csv", "-o", "m.json"]) == 0
+    pd = pytest.importorskip("pandas")
+    pd.read_csv(session_rule / "rows.csv").assign(y=1).to_csv(session_rule / "holdout.csv", index=False)
+    capsys.readouterr()
+    assert main(["evaluate", "m.json", "--teacher", "session_rule:rule", "--data", "holdout.csv"]) == 2
+    assert capsys.readouterr().err == ("symdistill evaluate: error: columns of holdout.csv do not match the model's "
+                                       "features: unknown ['y'] (--label names a column of true labels, --drop "
+                                       "columns to ignore)\n")
+    assert main(["evaluate", "m.json", "--teacher", "session_rule:rule", "--data", "holdout.csv", "--label", "y"]) == 0
 
 
 @pytest.mark.parametrize("command", [["demo"], ["distill", "--teacher", "t.onnx", "--data", "rows.csv", "-o", "m.json"],

@@ -534,7 +534,8 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     # Other models match the columns by name (checked here, before the teacher is loaded): an array
     # teacher gets them in the model's order, a DataFrame teacher as the file has them.
     layer = concept_layer(model)
-    in_order = df if layer is not None else in_model_order(df, model, args.data)
+    in_order = df if layer is not None else \
+        in_model_order(df, model, args.data, " (--label names a column of true labels, --drop columns to ignore)")
     X = _teacher_input(in_order if as_array else df, as_array, args.data)
     teacher = load_teacher_object(args.teacher)
     if args.task:
@@ -565,7 +566,8 @@ def in_model_order(df: Any, model: Any, path: str, hint: str = "") -> Any:
     missing = [n for n in expected if n not in names]
     extra = [n for n in names if n not in expected]
     if missing or extra:
-        raise CLIError(f"columns of {path} do not match the model's features: missing {missing}, unknown {extra}"
+        parts = [f"{what} {names}" for what, names in (("missing", missing), ("unknown", extra)) if names]
+        raise CLIError(f"columns of {path} do not match the model's features: {', '.join(parts)}"
                        f"{hint if extra else ''}")
     return df.iloc[:, [names.index(n) for n in expected]]
 
