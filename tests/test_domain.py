@@ -49,6 +49,11 @@ def test_unknown_category_and_unknown_column():
         dom.encode(pd.DataFrame({"job": ["clown"], "age": [3.0]}))
     with pytest.raises(DataError, match="unknown \\['height'\\]"):
         dom.encode(pd.DataFrame({"job": ["nurse"], "height": [3.0]}))
+    # Only the part that has columns is named: 'missing [], unknown ['z']' read as if a column were missing.
+    with pytest.raises(DataError, match=r"features: unknown \['z'\]$"):
+        dom.encode(pd.DataFrame({"job": ["nurse"], "age": [3.0], "z": [1.0]}))
+    with pytest.raises(DataError, match=r"features: missing \['age'\]$"):
+        dom.encode(pd.DataFrame({"job": ["nurse"]}))
     with pytest.raises(DataError, match="unknown feature 'height'"):
         dom.index("height")
 

@@ -562,12 +562,13 @@ def text_categories(model: Any) -> list[str]:
 def in_model_order(df: Any, model: Any, path: str, hint: str = "") -> Any:
     """``df``'s columns in ``model``'s feature order, matched by name as the model matches a DataFrame's
     (an array hands them over by position); ``hint`` follows the error when ``df`` has unknown columns."""
+    from .domain import mismatch
+
     names, expected = [str(c) for c in df.columns], model.domain.feature_names
     missing = [n for n in expected if n not in names]
     extra = [n for n in names if n not in expected]
     if missing or extra:
-        parts = [f"{what} {names}" for what, names in (("missing", missing), ("unknown", extra)) if names]
-        raise CLIError(f"columns of {path} do not match the model's features: {', '.join(parts)}"
+        raise CLIError(f"columns of {path} do not match the model's features: {mismatch(missing, extra)}"
                        f"{hint if extra else ''}")
     return df.iloc[:, [names.index(n) for n in expected]]
 

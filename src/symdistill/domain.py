@@ -300,9 +300,7 @@ class Domain:
                 missing = [n for n in self.feature_names if n not in names]
                 extra = [n for n in names if n not in self.feature_names]
                 if missing or extra:
-                    raise DataError(
-                        f"DataFrame columns do not match the model's features: missing {missing}, unknown {extra}"
-                    )
+                    raise DataError(f"DataFrame columns do not match the model's features: {mismatch(missing, extra)}")
                 X = X.iloc[:, [names.index(n) for n in self.feature_names]]
             columns = [X.iloc[:, j].to_numpy() for j in range(self.n_features)]
             n = len(X)
@@ -654,6 +652,11 @@ def number_text(x: float, spread: float) -> str:
         if abs(float(text) - x) <= tol:
             return text
     return repr(x)
+
+
+def mismatch(missing: list[str], extra: list[str]) -> str:
+    """``missing [...], unknown [...]``, each part only where it names a column."""
+    return ", ".join(f"{what} {cols}" for what, cols in (("missing", missing), ("unknown", extra)) if cols)
 
 
 def _dataframe_names(df: Any) -> list[str]:
