@@ -174,20 +174,15 @@ def test_reading_restores_every_submodules_own_mode() -> None:
 def test_a_dataframe_is_read_without_torchs_read_only_array_warning() -> None:
     """pandas hands out read-only arrays, on which torch warns ("The given NumPy array is not writable");
     the reader copies them, as the torch teacher does. Torch warns once a process, so a fresh one."""
-    import subprocess
-    import sys
+    from _torch_support import run_without_read_only_warning
 
-    code = ("import warnings, numpy as np, pandas as pd, torch, symdistill as sd\n"
-            "from symdistill.teachers.activations import read_activations\n"
-            "warnings.simplefilter('error')\n"
-            "torch.manual_seed(0)\n"
-            "net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2)).eval()\n"
-            "X = pd.DataFrame(np.random.default_rng(0).uniform(size=(300, 3)), columns=list('abc'))\n"
-            "assert read_activations(net, X, 0).shape == (300, 4)\n"
-            "sd.distill(net, X, form='rules', method='decompositional', max_size=4, progress=False)\n")
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert res.returncode == 0, res.stderr[-2000:]
-    assert "not writable" not in res.stderr
+    run_without_read_only_warning(
+        "from symdistill.teachers.activations import read_activations\n"
+        "torch.manual_seed(0)\n"
+        "net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2)).eval()\n"
+        "X = pd.DataFrame(np.random.default_rng(0).uniform(size=(300, 3)), columns=list('abc'))\n"
+        "assert read_activations(net, X, 0).shape == (300, 4)\n"
+        "sd.distill(net, X, form='rules', method='decompositional', max_size=4, progress=False)\n")
 
 
 def test_dropout_or_identity_between_a_layer_and_its_activation_is_read_through() -> None:
