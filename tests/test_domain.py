@@ -296,7 +296,9 @@ def test_data_that_is_not_rows_is_named(X, named):
 
 
 def test_ragged_rows_to_predict_are_a_data_error():
-    with pytest.raises(DataError, match="cannot read the data as a 2-D array"):
+    # rows of different lengths may be words; the error says what rows of a table hold (as sd.distill's does)
+    with pytest.raises(DataError, match=r"got a list of 2 sequences of different lengths: .*\(rows of a table all "
+                                        r"hold one value per feature\)"):
         Domain.from_data(np.eye(3)).encode([[1.0, 2.0, 3.0], [1.0, 2.0]])
 
 
@@ -639,3 +641,45 @@ def test_text_in_a_numeric_column_is_refused_as_text_not_read_as_a_number():
     assert dom.features[2].categories == (1, 2)
     np.testing.assert_array_equal(dom.encode([[2.5, "red", 2]]), [[2.5, 1.0, 1.0]])
     assert tree.predict(mixed[:3]).tolist() == tree.predict(X[:3]).tolist()  # numbers in an object array
+
+
+def _above_half(X):
+    return (np.asarray(X, dtype=float)[:, 0] > 0.5).astype(int)
+
+
+@pytest.fixture(scope="module")
+def one_feature_tree_and_frontier():
+    X = np.random.default_rng(0).uniform(size=(60, 1))
+    return sd.distill(_above_half, X, max_size=2, random_state=0), \
+        sd.frontier(_above_half, X, forms=["tree"], sizes=[2], n_samples=200)
+
+
+@pytest.mark.parametrize("entry", ["fidelity", "accuracy", "predict", "shifted_fidelity", "report", "frontier",
+                                   "Domain.from_data"])
+@pytest.mark.parametrize("words, what", [
+    (["01", "1", "110"], "a 1-D list of 3 strings"),
+    (np.array(["01", "1", "110"]), "a 1-D array of 3 strings"),
+    ([[0, 1], [1], [1, 1, 0]], "a list of 3 sequences of different lengths"),
+])
+def test_every_tabular_entry_point_given_words_points_to_distill_automaton(one_feature_tree_and_frontier, entry,
+                                                                            words, what):
+    """sd.distill pointed words to sd.distill_automaton, but sd.fidelity(tree, f, ["01", "1"]) and the
+    other readers of rows said 'expected a 2-D array ... X.reshape(-1, 1)' (or 'cannot read the data as
+    a 2-D array: ... inhomogeneous shape'); they now name the automaton entry point too."""
+    tree, front = one_feature_tree_and_frontier
+    calls = {"fidelity": lambda: sd.fidelity(tree, _above_half, words),
+             "accuracy": lambda: sd.accuracy(tree, words, [1, 0, 1]), "predict": lambda: tree.predict(words),
+             "shifted_fidelity": lambda: shifted_fidelity(tree, _above_half, words),
+             "report": lambda: sd.report(front, words, path=None), "frontier": lambda: sd.frontier(_above_half, words),
+             "Domain.from_data": lambda: Domain.from_data(words)}
+    with pytest.raises(DataError, match=rf"reads rows of features \(2-D data\), got {what}: words for a sequence "
+                                        r"teacher are learnt by sd\.distill_automaton\(teacher, "):
+        calls[entry]()
+
+
+def test_one_row_of_text_categories_is_still_a_row_not_words():
+    dom = Domain.from_data([["a", "x"], ["b", "y"]], categorical=[0, 1])
+    assert dom.encode(["b", "x"]).tolist() == [[1.0, 0.0]]
+    assert dom.encode(np.array(["a", "y"])).tolist() == [[0.0, 1.0]]
+    one = Domain.from_data([["a"], ["b"]], categorical=[0])
+    assert one.encode(["b"]).tolist() == [[1.0]]

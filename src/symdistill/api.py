@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ._errors import DataError
-from .domain import _plain
+from .domain import _plain, refuse_words
 from .metrics import Score, agreement, regression_agreement
 from .models.base import SymbolicModel, concept_layer
 from .teachers import Teacher, as_teacher
@@ -41,32 +41,8 @@ def distill(teacher: Any, X: Any, *, form: str = "tree", max_size: int = 16, met
     True
     """
     learner = make_learner(form=form, max_size=max_size, method=method, random_state=random_state, **options)
-    _refuse_words(X)
+    refuse_words(X, "distill")
     return learner.fit(teacher, X).model_
-
-
-def _refuse_words(X: Any) -> None:
-    """A ``DataError`` pointing to ``distill_automaton`` when ``X`` is not rows but words: a 1-D list or
-    array of strings, or a list of sequences of different lengths (data that is no table either way)."""
-    one_column = "for one feature, pass one value per row: [[v] for v in X]"
-    if isinstance(X, np.ndarray):
-        if X.ndim != 1 or not (X.dtype.kind in "US" or (X.dtype.kind == "O" and all(isinstance(v, str) for v in X))):
-            return
-        what, other = f"a 1-D array of {len(X)} strings", one_column
-    elif isinstance(X, (list, tuple)) and X:
-        if all(isinstance(v, str) for v in X):
-            what, other = f"a 1-D {type(X).__name__} of {len(X)} strings", one_column
-        elif all(isinstance(v, (list, tuple, np.ndarray)) and np.ndim(v) == 1 for v in X) and \
-                len({len(v) for v in X}) > 1:
-            what, other = (f"a {type(X).__name__} of {len(X)} sequences of different lengths",
-                           "rows of a table all hold one value per feature")
-        else:
-            return
-    else:
-        return
-    raise DataError(f"distill reads rows of features (2-D data), got {what}: words for a sequence teacher are "
-                    f"learnt by sd.distill_automaton(teacher, alphabet=[...]), which asks the teacher its own words "
-                    f"({other})")
 
 
 def make_learner(*, form: str = "tree", max_size: int = 16, method: str | None = None,

@@ -305,7 +305,7 @@ class Domain:
             columns = [X.iloc[:, j].to_numpy() for j in range(self.n_features)]
             n = len(X)
         else:
-            arr = _read_array(X, dtype=object if _has_categorical(self) else None)
+            arr = _read_array(X, dtype=object if _has_categorical(self) else None, row_width=self.n_features)
             if arr.ndim == 1 and arr.size == self.n_features:
                 arr = arr.reshape(1, -1)
             if arr.ndim != 2:
@@ -570,10 +570,39 @@ def _has_categorical(domain: Domain) -> bool:
     return any(f.is_categorical for f in domain.features)
 
 
-def _read_array(X: Any, dtype: Any = None) -> np.ndarray:
+def refuse_words(X: Any, reader: str = "a tabular model", row_width: int | None = None) -> None:
+    """A ``DataError`` pointing to ``distill_automaton`` when ``X`` is not rows but words: a 1-D list or
+    array of strings, or a list of sequences of different lengths (data that is no table either way).
+    ``reader`` names what reads rows in the message; a 1-D list of ``row_width`` strings is one row
+    (a model's single row of text categories), not words."""
+    one_column = "for one feature, pass one value per row: [[v] for v in X]"
+    if isinstance(X, np.ndarray):
+        if X.ndim != 1 or not (X.dtype.kind in "US" or (X.dtype.kind == "O" and all(isinstance(v, str) for v in X))):
+            return
+        what, other = f"a 1-D array of {len(X)} strings", one_column
+    elif isinstance(X, (list, tuple)) and X:
+        if all(isinstance(v, str) for v in X):
+            what, other = f"a 1-D {type(X).__name__} of {len(X)} strings", one_column
+        elif all(isinstance(v, (list, tuple)) or (isinstance(v, np.ndarray) and v.ndim == 1) for v in X) and \
+                len({len(v) for v in X}) > 1:  # (cheap checks: every list of rows comes this way)
+            what, other = (f"a {type(X).__name__} of {len(X)} sequences of different lengths",
+                           "rows of a table all hold one value per feature")
+        else:
+            return
+    else:
+        return
+    if other == one_column and len(X) == row_width:
+        return
+    raise DataError(f"{reader} reads rows of features (2-D data), got {what}: words for a sequence teacher are "
+                    f"learnt by sd.distill_automaton(teacher, alphabet=[...]), which asks the teacher its own words "
+                    f"({other})")
+
+
+def _read_array(X: Any, dtype: Any = None, row_width: int | None = None) -> np.ndarray:
     """``X`` as an array, with an error naming what cannot be one (NumPy makes None, a generator, a
     string, a dict or a scipy.sparse matrix a single object of shape ()), and masked arrays refused
-    where a cell is masked."""
+    where a cell is masked. Words (``refuse_words``) are refused with a pointer to ``distill_automaton``;
+    ``row_width`` strings in a 1-D list are one row of that many features."""
     if hasattr(X, "toarray") and hasattr(X, "nnz"):
         raise DataError(f"the data is a sparse matrix ({type(X).__name__}); symdistill reads dense rows: pass "
                         "X.toarray() (the teacher then gets dense rows too)")
@@ -581,6 +610,7 @@ def _read_array(X: Any, dtype: Any = None) -> np.ndarray:
         what = "None" if X is None else "an iterator" if hasattr(X, "__next__") else f"a {type(X).__name__}"
         raise DataError(f"the data is {what}, not rows: pass a 2-D array, a list of rows or a DataFrame"
                         + (" (list(...) of the iterator's rows)" if hasattr(X, "__next__") else ""))
+    refuse_words(X, row_width=row_width)
     fields = getattr(getattr(X, "dtype", None), "names", None)
     if fields:
         raise DataError(f"the data is a structured array (fields {', '.join(fields)}), not 2-D rows: pass "

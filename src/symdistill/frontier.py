@@ -30,7 +30,7 @@ from ._table import TableList
 from ._errors import DataError, counted
 from ._progress import progress_bar
 from .api import distill, fidelity
-from .domain import Domain, _as_pandas, is_real
+from .domain import Domain, _as_pandas, is_real, refuse_words
 from .metrics import Score
 from .models.base import SymbolicModel
 from .teachers import Teacher, as_teacher
@@ -279,6 +279,7 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     forms_list, sizes_list, form_options = check_options(forms, sizes, method, random_state, form_options, options)
     feature_names = options.get("feature_names")
     X, X_holdout = _as_pandas(X), _as_pandas(X_holdout)  # pyarrow / polars tables: read by column name
+    refuse_words(X, "frontier")  # before the split, which would count words as rows
     X_train, X_hold, source = _holdout(X, X_holdout, holdout_fraction, random_state,
                                        feature_names=feature_names, categorical=options.get("categorical"))
     domain = Domain.from_data(X_train, feature_names=feature_names, categorical=options.get("categorical"))
