@@ -698,9 +698,8 @@ def _run_predict(args: argparse.Namespace) -> int:
     import csv
     import io
 
-    from .api import concept_layer
     from .domain import is_missing
-    from .models.base import labels_to_json
+    from .models.base import concept_layer, labels_to_json
 
     if args.output:
         check_output(args.output)

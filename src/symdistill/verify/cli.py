@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from ..domain import _plain
 from . import properties as P
 from .api import BACKENDS, NotCovered, verify
 from .language import ConstraintError
@@ -190,7 +191,7 @@ def _target(model: Any, args: argparse.Namespace) -> Any:
     if args.target is not None and not args.monotonic:
         raise CLIError(f"--target {args.target!r} names the class that --monotonic checks; give --monotonic "
                        "FEATURE too")
-    classes = [c.item() if hasattr(c, "item") else c for c in model.classes] \
+    classes = [_plain(c) for c in model.classes] \
         if getattr(model, "task", None) == "classification" else []
     if args.target is None:
         if args.monotonic and len(classes) > 2:
