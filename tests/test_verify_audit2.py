@@ -38,6 +38,8 @@ def odd_file(tmp_path: Any, monkeypatch: Any, odd_tree: Any) -> Any:
     (["--monotonic", "time:s:decreasing"], sd.monotonic("time:s", "decreasing")),
     (["--monotonic", "x:decreasing"], sd.monotonic("x:decreasing")),
     (["--monotonic", "x:decreasing:decreasing"], sd.monotonic("x:decreasing", "decreasing")),
+    (["--monotonic", '["time:s", "decreasing"]'], sd.monotonic("time:s", "decreasing")),
+    (["--monotonic", '["x:decreasing"]'], sd.monotonic("x:decreasing")),
     (["--invariant", "a,b"], sd.invariant("a,b")),
     (["--invariant", " pad"], sd.invariant(" pad")),
     (["--invariant", '["a,b", " pad"]'], sd.invariant("a,b", " pad")),
@@ -59,6 +61,9 @@ def test_verify_command_names_features_holding_colons_commas_and_spaces(odd_file
     (["--monotonic", "time:s:down"], "verify: error: --monotonic 'time:s:down': the direction after ':' is 'down'; "
                                      "expected increasing or decreasing (FEATURE alone is increasing)\n"),
     (["--monotonic", "a,b:Decreasing"], "--monotonic 'a,b:Decreasing': the direction after ':' is 'Decreasing'"),
+    (["--monotonic", '["time:s", "down"]'], "a JSON list names the feature, then the direction if any"),
+    (["--monotonic", "[]"], "a JSON list names the feature, then the direction if any"),
+    (["--monotonic", '["time:s", 1]'], "items must be strings"),
     (["--invariant", "a,c"], "unknown feature 'a'"),
     (["--invariant", '["a,b", 3]'], "items must be strings (feature names), got 3"),
     (["--invariant", '["a,b"'], "read as a JSON list of feature names, but it is not JSON"),
@@ -68,6 +73,27 @@ def test_verify_command_still_names_what_is_wrong(odd_file: Any, capsys: Any, fl
     code = main(["verify", "odd.json", *flags])
     out, err = capsys.readouterr()
     assert code == 2 and out == "" and message in err
+
+
+def test_verify_command_refuses_a_monotonic_name_read_two_ways(tmp_path: Any, monkeypatch: Any,
+                                                              capsys: Any) -> None:
+    # With features 'x' and 'x:decreasing', '--monotonic x:decreasing' was read as the second feature,
+    # increasing, and 'x' decreasing could not be asked at all
+    monkeypatch.chdir(tmp_path)
+    X = np.random.default_rng(1).uniform(0, 10, (400, 2))
+    tree = sd.distill(lambda X: (np.asarray(X)[:, 0] < 5).astype(int), X, feature_names=["x", "x:decreasing"],
+                      max_size=4, random_state=0, n_samples=800)
+    tree.to_json(tmp_path / "two.json")
+    assert main(["verify", "two.json", "--monotonic", "x:decreasing"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "--monotonic 'x:decreasing' names the feature 'x:decreasing' and also the feature 'x'" in err
+    assert "'x:decreasing:increasing' for the first, '[\"x\", \"decreasing\"]' for the second" in err
+    for flag, prop in (("x:decreasing:increasing", sd.monotonic("x:decreasing")),
+                       ('["x", "decreasing"]', sd.monotonic("x", "decreasing"))):
+        verdict = sd.verify(tree, prop)
+        assert main(["verify", "two.json", "--monotonic", flag]) == (0 if verdict.holds else 1)
+        assert str(verdict).splitlines()[0] in capsys.readouterr().out
+    assert sd.verify(tree, sd.monotonic("x", "decreasing")).holds
 
 
 def three_classes(X: Any) -> np.ndarray:

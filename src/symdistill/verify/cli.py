@@ -4,6 +4,7 @@ or when no verdict can be given (a ``RoundingAmbiguity``)."""
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,8 @@ def add_verify(sub: Any) -> None:
                         "skipped; repeatable)")
     p.add_argument("--monotonic", action="append", default=[], metavar="FEATURE[:decreasing]",
                    help="the output is monotonic in FEATURE (increasing unless ':decreasing'; repeatable; a "
-                        "feature whose name holds ':' is named as it is, or followed by ':increasing')")
+                        "feature whose name holds ':' is named as it is, or followed by ':increasing'; or a JSON list: "
+                        "'[\"x\", \"decreasing\"]')")
     p.add_argument("--target", help="class whose indicator --monotonic checks (needed for multi-class models), "
                                     "written as the class prints: 2 names the class 2, yes the class 'yes'")
     p.add_argument("--invariant", action="append", default=[], metavar="F1,F2",
@@ -153,13 +155,25 @@ def _monotonic_spec(spec: str, names: list[str]) -> tuple[str, str]:
     """``--monotonic``'s feature and direction: a feature's whole name (``time:s``) is that feature,
     increasing; else the text after the last ``:`` is the direction when the text before it is a
     feature or the text after it is a direction (``time:s:decreasing``). Splitting at the first ``:``
-    made a feature whose name holds one impossible to name. A feature followed by another direction
-    (``age:down``) is refused, naming the flag."""
-    from ..cli import CLIError
+    made a feature whose name holds one impossible to name. Text starting with ``[`` is a JSON list,
+    ``["x", "decreasing"]``: the feature, then the direction if any. A feature followed by another
+    direction (``age:down``), and text that is a feature's whole name and also another feature and a
+    direction (``x:decreasing`` with features ``x`` and ``x:decreasing``), are refused, naming the flag."""
+    from ..cli import CLIError, parse_symbols
 
-    if spec in names:
-        return spec, "increasing"
+    if spec.startswith("["):
+        parts = parse_symbols(spec, "--monotonic", item="string")
+        if not 1 <= len(parts) <= 2 or (len(parts) == 2 and parts[1] not in P.DIRECTIONS):
+            raise CLIError(f"--monotonic {spec!r}: a JSON list names the feature, then the direction if any "
+                           f"({' or '.join(P.DIRECTIONS)}): [\"x\"] or [\"x\", \"decreasing\"]")
+        return parts[0], parts[1] if len(parts) == 2 else "increasing"
     feature, colon, direction = spec.rpartition(":")
+    if spec in names:
+        if colon and feature in names and direction in P.DIRECTIONS:
+            raise CLIError(f"--monotonic {spec!r} names the feature {spec!r} and also the feature {feature!r} "
+                           f"with the direction {direction!r}: write {spec + ':increasing'!r} for the first, "
+                           f"{json.dumps([feature, direction])!r} for the second")
+        return spec, "increasing"
     if colon and feature in names and direction not in P.DIRECTIONS:
         raise CLIError(f"--monotonic {spec!r}: the direction after ':' is {direction!r}; expected "
                        f"{' or '.join(P.DIRECTIONS)} (FEATURE alone is increasing)")
