@@ -217,10 +217,23 @@ def test_pareto_and_knee_helpers() -> None:
     assert pareto_mask([1, 2, 2, 4], [0.5, 0.5, 0.7, 0.6]).tolist() == [True, False, True, False]
     assert pareto_mask([2, 2], [0.9, 0.9]).tolist() == [True, True]
     assert knee_index([8], [0.9]) == 0
-    assert knee_index([2, 64], [0.8, 0.95]) == 0
+    # A front that does not level off within the sizes tried (two points, a straight or steepening
+    # rise): the knee was the smallest point, so best() gave a 0.55 model beside one at 0.99
+    assert knee_index([2, 64], [0.8, 0.95]) == 1
+    assert knee_index([1, 2, 4], [0.55, 0.6, 0.99]) == 2
+    assert knee_index([2, 8, 32], [0.6, 0.75, 0.9]) == 2
+    assert knee_index([2, 8, 32], [0.6, 0.8, 0.9]) == 1  # one point above the chord: the bend
     assert knee_index([2, 4], [0.8, 0.95], up_to=64) == 1
     # a sharp elbow at 8
     assert knee_index([2, 4, 8, 16, 32, 64], [0.5, 0.7, 0.95, 0.96, 0.965, 0.97]) == 2
+
+
+def test_best_of_a_front_still_rising_at_its_largest_size_is_the_most_faithful() -> None:
+    # sizes 1 and 3 only: a stump (about 0.75) and the exact tree; the knee and best() were the stump
+    front = sd.frontier(_net, _data(), forms=["tree"], sizes=[1, 3], n_samples=1500)
+    assert [p.pareto for p in front.points] == [True, True]
+    assert front.points[0].fidelity < 0.9 and front.points[1].fidelity == 1.0
+    assert front.knee is front.points[1] and front.best() is front.points[1].model
 
 
 def test_literal_count_of_a_tree_counts_path_conditions() -> None:

@@ -376,12 +376,16 @@ def knee_index(sizes: Sequence[float], values: Sequence[float], up_to: float | N
     """Index of the knee among Pareto-front points (Kneedle on log2 size; ties: smaller size).
 
     ``up_to``: the largest size tried; the front is extended flat to it, so a curve that rises to
-    its last point and then saturates has its knee at that point.
+    its last point and then saturates has its knee at that point. A curve with no point above the
+    chord from its first point to its last (it rises straight or steepens: any front of two points)
+    does not level off where it was measured, and its knee is its most faithful point.
 
     >>> knee_index([2, 4, 8, 16, 32], [0.70, 0.90, 0.93, 0.94, 0.945])
     1
-    >>> knee_index([1, 2, 3], [0.65, 0.85, 1.0]), knee_index([1, 2, 3], [0.65, 0.85, 1.0], up_to=8)
-    (0, 2)
+    >>> knee_index([1, 2, 4], [0.55, 0.6, 0.99]), knee_index([1, 2, 3], [0.65, 0.85, 1.0], up_to=8)
+    (2, 2)
+    >>> knee_index([4, 64], [0.60, 0.99])
+    1
     """
     s, v = np.asarray(sizes, dtype=float), np.asarray(values, dtype=float)
     if s.size == 0:
@@ -395,7 +399,14 @@ def knee_index(sizes: Sequence[float], values: Sequence[float], up_to: float | N
     xn = (x - x[0]) / (x[-1] - x[0]) if x[-1] > x[0] else np.zeros_like(x)
     yr = y.max() - y.min()
     yn = (y - y.min()) / yr if yr > 0 else np.zeros_like(y)
-    return int(order[int(np.argmax(yn - xn))])
+    gain = yn - xn
+    if yr > 0 and gain.max() <= 1e-12:
+        # No point above the chord from the smallest to the largest: fidelity does not level off
+        # within the sizes tried (a straight or steepening rise, two points among them), so no
+        # smaller model is a point of diminishing returns; the knee is the most faithful, not the
+        # smallest (which was 0.55 beside 0.99 for a front of two points).
+        return int(order[int(np.argmax(y[: len(order)]))])
+    return int(order[int(np.argmax(gain))])
 
 
 def _mark(points: list[FrontierPoint]) -> None:
