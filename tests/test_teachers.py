@@ -580,3 +580,21 @@ def test_a_caching_teacher_takes_a_list_of_rows_as_one_without_the_cache_does():
     f = lambda X: (np.asarray(X)[:, 0] > 1).astype(int)  # noqa: E731
     rows = [[1.0], [2.0], [1.0]]
     assert sd.as_teacher(f, cache=True).predict(rows).tolist() == sd.as_teacher(f).predict(rows).tolist() == [0, 1, 0]
+
+
+def test_declared_classes_make_the_teacher_a_classifier():
+    """as_teacher(f, classes=['no', 'yes']) of a teacher answering one logit read it as a regressor (its
+    values are not whole numbers) and dropped the classes without a word: sd.distill gave a regression
+    tree of logits; with task='regression' the classes were accepted and never read."""
+    X = np.random.default_rng(0).uniform(-1, 1, size=(300, 2))
+    logit = lambda X: 3 * X[:, 0]  # noqa: E731
+    t = sd.as_teacher(logit, classes=["no", "yes"])
+    assert t.task == "classification"
+    assert t.predict(X).tolist() == np.where(X[:, 0] > 0, "yes", "no").tolist()
+    model = sd.distill(sd.as_teacher(logit, classes=["no", "yes"]), X, max_size=2, random_state=0, progress=False)
+    assert model.task == "classification" and model.classes.tolist() == ["no", "yes"]
+    with pytest.raises(ValueError, match=r"classes=\['no', 'yes'\] names a classifier's classes, but the teacher "
+                                         r"is a regressor"):
+        sd.as_teacher(logit, classes=["no", "yes"], task="regression")
+    with pytest.raises(ValueError, match="is a regressor"):
+        sd.as_teacher(logit, classes=["no", "yes"], output="values")

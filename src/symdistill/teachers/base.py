@@ -29,7 +29,8 @@ class Teacher:
         None infers it from the first answer.
     classes : sequence or None
         Class labels in the order of the probability columns (a 1-D sequence of distinct labels);
-        inferred when None.
+        inferred when None. Declaring them makes the teacher a classifier (refused with
+        ``task="regression"``).
     batch_size : int
         Most rows sent to the backend in one call.
     cache : bool
@@ -56,6 +57,12 @@ class Teacher:
         if task is not None and implied is not None and task != implied:
             raise ValueError(f"output={output!r} is a {implied} output, but task={task!r} was given")
         task = task or implied
+        if classes is not None and task == "regression":  # the classes would go unread: values have none
+            raise ValueError(f"classes={classes!r} names a classifier's classes, but the teacher is a regressor "
+                             "(task='regression', given or told by a scikit-learn regressor's tags, or "
+                             "output='values'); drop one of them")
+        if classes is not None:  # declared classes say what the teacher is: a one-column logit is not a value
+            task = "classification"
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         self.task = task
