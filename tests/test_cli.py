@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import warnings
 import sys
 
 import numpy as np
@@ -847,3 +848,205 @@ def test_verify_refuses_an_empty_invariant_feature(tmp_path, capsys):
     sd.distill(lambda X: X[:, 0] > 0.5, X, form="tree", max_size=2, feature_names=["a", "b"]).to_json(tmp_path / "m.json")
     assert main(["verify", str(tmp_path / "m.json"), "--invariant", "a,,b"]) == 2
     assert "--invariant 'a,,b' has an empty item" in capsys.readouterr().err
+
+
+NAMES = ["benign", "malignant"]
+
+
+def test_distill_and_evaluate_with_classes_name_the_teachers_outputs(onnx_file, csv_rows, blobs, tmp_path, capsys):
+    """The command line had no way to name a network's classes (sd.as_teacher(net, classes=[...])): a
+    tabular model's rules said THEN 0 / 1. --classes names them; evaluate of such a model without it told
+    the user to call sd.as_teacher, and now names the flag with the model's classes."""
+    train, hold = csv_rows
+    out = tmp_path / "named.json"
+    assert main(["distill", "--teacher", str(onnx_file), "--data", str(train), "--max-size", "4",
+                 "--classes", "benign,malignant", "-o", str(out)]) == 0
+    model = sd.load(out)
+    assert model.classes.tolist() == NAMES
+    printed = capsys.readouterr().out
+    assert printed == str(model) + "\n" and "-> malignant" in printed and "-> benign" in printed
+    evaluate = ["evaluate", str(out), "--teacher", str(onnx_file), "--data", str(hold), "--drop", "label"]
+    assert main(evaluate) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1, captured.err
+    assert "none of the teacher's labels (0, 1, ...) is one of the model's classes ['benign', 'malignant']" in \
+        captured.err and "on the command line: --classes benign,malignant)" in captured.err
+    assert main(evaluate + ["--classes", "benign,malignant"]) == 0
+    expected = sd.fidelity(model, sd.as_teacher(str(onnx_file), classes=NAMES), blobs[1])
+    assert float(expected) > 0.9 and f"\n{expected}\n" in capsys.readouterr().out
+
+
+def test_classes_as_a_json_list_keep_numbers_and_names_with_commas(onnx_file, csv_rows, tmp_path, capsys):
+    train, hold = csv_rows
+    for text, classes in [("[0, 1]", [0, 1]), ("[1, 0]", [1, 0]), ('["a,b", "c"]', ["a,b", "c"])]:
+        out = tmp_path / "m.json"
+        assert main(["distill", "--teacher", str(onnx_file), "--data", str(train), "--max-size", "2",
+                     "--classes", text, "-o", str(out)]) == 0
+        model = sd.load(out)
+        teacher = sd.as_teacher(str(onnx_file), classes=classes)
+        assert sorted(model.classes.tolist(), key=str) == sorted(classes, key=str)
+        X = np.random.default_rng(1).uniform(size=(300, 3))
+        assert float(sd.fidelity(model, teacher, X)) > 0.8
+    capsys.readouterr()
+    # the flag that the error names, for names that a comma list cannot write, is a JSON list
+    assert main(["evaluate", str(out), "--teacher", str(onnx_file), "--data", str(hold), "--drop", "label"]) == 2
+    assert "on the command line: --classes '[\"a,b\", \"c\"]')" in capsys.readouterr().err
+    assert main(["evaluate", str(out), "--teacher", str(onnx_file), "--data", str(hold), "--drop", "label",
+                 "--classes", '["a,b", "c"]']) == 0
+
+
+BAD_CLASSES = [
+    (["--classes", "a,a"], "--classes 'a,a' names the class 'a' twice; list every class once"),
+    (["--classes", "[1, 1.0]"], "--classes '[1, 1.0]' names the class 1.0 twice"),
+    (["--classes", ""], "--classes '' names no class"),
+    (["--classes", "[]"], "--classes '[]' names no class"),
+    (["--classes", "a,,b"], "--classes 'a,,b' has an empty item"),
+    (["--classes", "[0, "], "--classes '[0, ' starts with '[', so it is read as a JSON list of class names, but it "
+                            "is not JSON"),
+    (["--classes", "[null, 1]"], "--classes '[null, 1]' holds null, which is not a class"),
+    (["--classes", "[[0], [1]]"], "--classes '[[0], [1]]' holds [0], which is not a class"),
+    (["--classes", '["a", 1]'], "--classes '[\"a\", 1]' mixes names and numbers"),
+    (["--classes", "a,b", "--task", "regression"], "--classes a,b names a classifier's classes, and --task "
+                                                   "regression says the teacher answers values: give one of them"),
+]
+
+
+@pytest.mark.parametrize("command, flags, message", [
+    (command, flags, message) for command in ("distill", "evaluate", "report", "verify")
+    for flags, message in BAD_CLASSES if command != "verify" or "--task" not in flags])  # verify: the model's task
+def test_bad_classes_are_refused_before_the_teacher_is_loaded(csv_rows, blobs, tmp_path, monkeypatch, capsys,
+                                                              flags, message, command):
+    train, _ = csv_rows
+    model = tmp_path / "m.json"
+    sd.distill(lambda X: X[:, 0] > 0.5, blobs[0], max_size=2, feature_names=["a", "b", "c"]).to_json(model)
+    _teacher_module(tmp_path, monkeypatch, body="raise SystemExit('the teacher was loaded')\n")
+    teacher = ["--teacher", "rule_teacher:predict"]
+    argv = {"distill": ["distill", *teacher, "--data", str(train), "-o", str(tmp_path / "x.json")],
+            "evaluate": ["evaluate", str(model), *teacher, "--data", str(train)],
+            "report": ["report", *teacher, "--data", str(train), "--sizes", "2", "-o", str(tmp_path / "r.html")],
+            "verify": ["verify", str(model), "-c", "a > 2 -> prediction == 1", *teacher]}[command]
+    assert main(argv + flags) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1, err
+
+
+def test_classes_other_than_the_teachers_outputs_are_one_line_naming_the_flag(onnx_file, csv_rows, tmp_path,
+                                                                            sklearn_mlp, capsys):
+    """As many classes as the teacher has no outputs failed with 'returned 2 columns but has 3 classes', and
+    names for a teacher that answers labels with 'pass classes=[...] to as_teacher': neither said the
+    classes were the ones given, nor how to give them on the command line."""
+    import joblib
+    from sklearn.svm import SVC
+
+    train, _ = csv_rows
+    X, _, y, _ = blobs_of(train)
+    joblib.dump(SVC().fit(X, y), tmp_path / "svc.joblib")  # no predict_proba: it answers its labels 0 and 1
+    joblib.dump(sklearn_mlp, tmp_path / "mlp.joblib")
+    for teacher, classes, message in [
+            (str(onnx_file), "a,b,c", "returned 2 columns but has 3 classes (declared: ['a', 'b', 'c']); declare one "
+                                      "class per column, in the order of the columns (on the command line: --classes)"),
+            (str(onnx_file), "a", "returned 2 columns but has 1 class (declared: ['a'])"),
+            (str(tmp_path / "mlp.joblib"), "a,b,c", "returned 2 columns but has 3 classes (declared: ['a', 'b', 'c'])"),
+            (str(tmp_path / "mlp.joblib"), "0,2", "--classes 0,2: 0 is a class of {} and '2' is not (its classes: 0, "
+                                                  "1); list those classes in any order, or other names for all of them "
+                                                  "in their order"),
+            (str(tmp_path / "mlp.joblib"), "[0, 2]", "classes [0, 2] are not its classes_ [0, 1]; declare them in "
+                                                     "any order, or other labels for all of them in the order of "
+                                                     "classes_ (on the command line: --classes)"),
+            (str(tmp_path / "svc.joblib"), "no,yes", "which are not among its classes ['no', "
+                                                     "'yes']; a teacher answering labels answers in its own classes, "
+                                                     "which classes= must list (it renames columns of probabilities "
+                                                     "or logits, not labels; on the command line: --classes)")]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the pickle warning
+            assert main(["distill", "--teacher", teacher, "--data", str(train), "--as-array", "--max-size", "2",
+                         "--classes", classes, "-o", str(tmp_path / "m.json")]) == 2
+        err = capsys.readouterr().err
+        assert message.format(teacher) in err and err.count("\n") == 1, err
+
+
+def blobs_of(path):
+    """The rows of ``path`` and labels of the blobs rule, in the shape of the ``blobs`` fixture."""
+    import pandas as pd
+
+    X = pd.read_csv(path).to_numpy(dtype=float)
+    y = ((X[:, 0] > 0.5) & (X[:, 1] > 0.3) | (X[:, 2] > 0.85)).astype(int)
+    return X, None, y, None
+
+
+def test_classes_that_print_as_a_scikit_learn_classifiers_own_name_them(csv_rows, tmp_path, capsys):
+    """--classes 1,0 for a classifier whose classes_ are [0, 1] named the column of class 0 '1' and that of
+    class 1 '0' (other labels than classes_ rename its columns in order): every prediction of the model
+    was the other class. A name that prints as one of classes_ is that class."""
+    import joblib
+    from sklearn.linear_model import LogisticRegression
+
+    train, _ = csv_rows
+    X, _, y, _ = blobs_of(train)
+    clf = LogisticRegression().fit(X, y)
+    joblib.dump(clf, tmp_path / "lr.joblib")
+    for classes in ("1,0", "0,1"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the pickle warning
+            assert main(["distill", "--teacher", str(tmp_path / "lr.joblib"), "--data", str(train), "--as-array",
+                         "--max-size", "4", "--classes", classes, "-o", str(tmp_path / "m.json")]) == 0
+        model = sd.load(tmp_path / "m.json")
+        assert sorted(model.classes.tolist()) == [0, 1]
+        assert float(sd.fidelity(model, clf, X)) > 0.8  # each class named the other: 0.13
+    capsys.readouterr()
+
+
+def test_report_and_verify_take_the_classes(onnx_file, csv_rows, tmp_path, capsys):
+    """report --constraint and verify --teacher read the teacher's classes as --classes names them."""
+    pytest.importorskip("matplotlib")
+    train, _ = csv_rows
+    constraint = "a > 0.9 and b > 0.9 -> prediction == 'malignant'"
+    report = ["report", "--teacher", str(onnx_file), "--data", str(train), "--forms", "tree", "--sizes", "2,4",
+              "--no-progress", "--constraint", constraint, "-o", str(tmp_path / "r.html")]
+    assert main(report) == 2  # the teacher's classes are 0 and 1
+    assert "unknown class 'malignant'" in capsys.readouterr().err
+    assert main(report + ["--classes", "benign,malignant"]) == 0
+    assert "malignant" in (tmp_path / "r.md").read_text()
+    capsys.readouterr()
+
+    model = tmp_path / "named.json"
+    assert main(["distill", "--teacher", str(onnx_file), "--data", str(train), "--max-size", "4",
+                 "--classes", "benign,malignant", "-o", str(model)]) == 0
+    capsys.readouterr()
+    verify = ["verify", str(model), "-c", "a < 0.1 -> prediction == 'malignant'", "--teacher", str(onnx_file)]
+    assert main(verify + ["--classes", "benign,malignant"]) == 1
+    out = capsys.readouterr().out
+    assert "teacher violation: the teacher answers 'benign' there too" in out
+    assert main(verify + ["--classes", "malignant,benign"]) == 1  # the teacher read the other way round
+    assert "artefact" in capsys.readouterr().out
+    assert main(verify + ["--classes", "x,y"]) == 2
+    assert "the teacher predicts class 'x', which the model does not know (model classes: ['benign', 'malignant']); " \
+           "is it the teacher the model was distilled from, its classes named as the model's (sd.as_teacher(teacher, " \
+           "classes=[...]); on the command line: --classes benign,malignant)?" in capsys.readouterr().err
+    assert main(["verify", str(model), "-c", "a < 0.1 -> prediction == 'malignant'", "--classes", "a,b"]) == 2
+    assert "--classes a,b names the classes of --teacher; give --teacher too" in capsys.readouterr().err
+
+
+def test_evaluate_of_an_automaton_refuses_classes_naming_its_option(tmp_path, capsys):
+    """The automaton's teacher takes its classes as --option classes=[...]; --classes, a tabular teacher's
+    flag, is refused there rather than ignored."""
+    sd.DFA.from_regex("(0|1)*1", "01").to_json(tmp_path / "dfa.json")
+    (tmp_path / "words.txt").write_text("01\n")
+    assert main(["evaluate", str(tmp_path / "dfa.json"), "--teacher", "x:y", "--data", str(tmp_path / "words.txt"),
+                 "--classes", "no,yes"]) == 2
+    assert "--classes is for tabular models; a sequence teacher's classes are its option: " \
+           "--option 'classes=[\"no\", \"yes\"]'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["evaluate", "verify"])
+def test_classes_for_the_teacher_of_a_saved_regressor_are_refused(csv_rows, blobs, tmp_path, capsys, command):
+    """--classes made a regressor's teacher a classifier: evaluate then said the teacher 'answers as a
+    classification model', and named --task regression, which the model already is."""
+    train, _ = csv_rows
+    sd.distill(lambda X: X[:, 0] * 2.5, blobs[0], max_size=2, feature_names=["a", "b", "c"]).to_json(tmp_path / "r.json")
+    argv = {"evaluate": ["evaluate", str(tmp_path / "r.json"), "--data", str(train)],
+            "verify": ["verify", str(tmp_path / "r.json"), "--output-range", "-10", "10"]}[command]
+    assert main(argv + ["--teacher", "no_such_module:f", "--classes", "a,b"]) == 2
+    err = capsys.readouterr().err
+    assert f"--classes names a classifier's classes, and {tmp_path / 'r.json'} holds a regression tree model, whose " \
+           "teacher answers values" in err and err.count("\n") == 1, err

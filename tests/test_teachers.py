@@ -598,3 +598,23 @@ def test_declared_classes_make_the_teacher_a_classifier():
         sd.as_teacher(logit, classes=["no", "yes"], task="regression")
     with pytest.raises(ValueError, match="is a regressor"):
         sd.as_teacher(logit, classes=["no", "yes"], output="values")
+
+
+def test_an_error_about_classes_says_how_to_declare_them_only_when_they_were_declared():
+    """The teacher's own classes (inferred from its first answer) were not given: the error that its
+    answer does not fit them says nothing of classes= or --classes; declared ones are shown, with the flag."""
+    X = np.zeros((4, 2))
+    widths = iter([3, 2])
+    t = sd.as_teacher(lambda X: np.full((len(X), next(widths)), 0.5))
+    t.answer(X)
+    with pytest.raises(TeacherError) as info:
+        t.answer(X)
+    assert str(info.value) == "callable test_an_error_about_classes_says_how_to_declare_them_only_when_they_were_" \
+                              "declared.<locals>.<lambda> returned 2 columns but has 3 classes"
+    with pytest.raises(TeacherError, match=r"returned 2 columns but has 3 classes \(declared: \['a', 'b', 'c'\]\); "
+                                           r"declare one class per column, in the order of the columns \(on the "
+                                           r"command line: --classes\)"):
+        sd.as_teacher(lambda X: np.full((len(X), 2), 0.5), classes=["a", "b", "c"]).answer(X)
+    with pytest.raises(TeacherError, match=r"returned one column but has 3 classes \(declared: \[0, 1, 2\]\); one "
+                                           r"column is the probability or logit of the second of two classes"):
+        sd.as_teacher(lambda X: np.full(len(X), 0.5), classes=[0, 1, 2]).answer(X)

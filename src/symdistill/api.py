@@ -11,6 +11,7 @@ from .domain import _plain, refuse_words
 from .metrics import Score, agreement, regression_agreement
 from .models.base import SymbolicModel, concept_layer
 from .teachers import Teacher, as_teacher
+from .teachers.base import classes_flag
 
 
 def distill(teacher: Any, X: Any, *, form: str = "tree", max_size: int = 16, method: str | None = None,
@@ -160,8 +161,10 @@ def fidelity(model: Any, teacher: Any, X: Any) -> Score:
     score = agreement(_comparable(pred, ref), ref)
     _refuse_other_labels(score, np.asarray(ref), model, "teacher's labels",
                          "is it the teacher the model was distilled from, answering in the same labels "
-                         "(sd.as_teacher(teacher, classes=[...]) renames a classifier's classes)?")
+                         "(sd.as_teacher(teacher, classes=[...]) renames a classifier's classes; on the command "
+                         f"line: {classes_flag(getattr(model, 'classes', None))})?")
     return score
+
 
 
 def accuracy(model: Any, X: Any, y: Any, *, teacher: Any = None) -> Score:

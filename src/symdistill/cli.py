@@ -357,6 +357,90 @@ AS_ARRAY_HELP = ("hand the teacher a float array instead of a DataFrame (default
                  "ones but those with an input per column or a string input)")
 
 
+CLASSES_HELP = ("a classifier teacher's classes, in the order of its outputs, as sd.as_teacher(teacher, classes=[...]) "
+                "names them: names separated by commas (benign,malignant), or a JSON list ('[0, 1]' keeps numbers, "
+                "'[\"a,b\", \"c\"]' holds names with commas)")
+
+
+def add_task(p: Any) -> None:
+    """--task and --classes: what a tabular teacher is, as ``teacher_options`` reads them."""
+    p.add_argument("--task", choices=["classification", "regression"], default=None, help=TASK_HELP)
+    add_classes(p)
+
+
+def add_classes(p: Any) -> None:
+    p.add_argument("--classes", metavar="NAMES", help=CLASSES_HELP)
+
+
+def teacher_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The options of ``sd.as_teacher`` that --task and --classes give (none when neither is given;
+    ``verify`` has no --task), checked: commands call it before the teacher is loaded, and ``declare``
+    wraps the teacher so."""
+    task, classes = getattr(args, "task", None), args.classes
+    if classes is not None and task == "regression":
+        raise CLIError(f"--classes {classes} names a classifier's classes, and --task regression says the teacher "
+                       "answers values: give one of them")
+    options: dict[str, Any] = {"task": task} if task else {}
+    if classes is not None:
+        options["classes"] = parse_classes(classes)
+    return options
+
+
+def refuse_classes_of_a_regressor(args: argparse.Namespace, model: Any) -> None:
+    """--classes for the teacher of ``args.model``, a saved regressor, whose teacher answers values."""
+    if args.classes is not None and getattr(model, "task", None) == "regression":
+        raise CLIError(f"--classes names a classifier's classes, and {args.model} holds a regression {model.kind} "
+                       "model, whose teacher answers values")
+
+
+def declare(teacher: Any, args: argparse.Namespace) -> Any:
+    """``teacher`` (as ``load_teacher_object`` loads it) wrapped with the ``teacher_options`` of ``args``,
+    or as it is when there are none. A class written in a comma list that prints as a label the teacher
+    has of itself (a scikit-learn classifier's ``classes_`` 0 and 1, an ONNX classifier's labels) is
+    that label, as ``named_label`` reads it: ``--classes 1,0`` lists those classes in another order,
+    where the text '1' would name the column of class 0."""
+    from .teachers import as_teacher
+
+    options = teacher_options(args)
+    if "classes" in options and not args.classes.lstrip().startswith("["):
+        own = _own_labels(teacher)
+        named = [named_label(own, c) for c in options["classes"]]
+        if any(c in own for c in named) and not all(c in own for c in named):  # some of its own, some new names
+            raise CLIError(f"--classes {args.classes}: {next(c for c in named if c in own)!r} is a class of "
+                           f"{args.teacher} and {next(c for c in named if c not in own)!r} is not (its classes: "
+                           f"{', '.join(map(repr, own))}); list those classes in any order, or other names for "
+                           "all of them in their order")
+        options["classes"] = named
+    return as_teacher(teacher, **options) if options else teacher
+
+
+def _own_labels(teacher: Any) -> list[Any]:
+    """The labels ``teacher`` answers in of itself, where it says: a scikit-learn classifier's ``classes_``,
+    or those of the classifier nodes of an ONNX file (else none)."""
+    from .domain import _plain
+
+    if isinstance(teacher, str) and teacher.lower().endswith(".onnx"):
+        from .teachers.onnx import graph_class_labels
+
+        labels = graph_class_labels(teacher)
+    else:
+        labels = getattr(teacher, "classes_", None)
+    try:
+        return [_plain(c) for c in labels] if labels is not None else []
+    except TypeError:  # not a sequence
+        return []
+
+
+def named_label(labels: list[Any], text: str) -> Any:
+    """The label of ``labels`` (a Moore machine's, a model's or a teacher's classes) that LABEL names on the
+    command line: a string label as written, else the one number or boolean label that prints as ``text``
+    (so ``1`` names the label 1); anything else stays text, and the command names the labels."""
+    if any(isinstance(c, str) and c == text for c in labels):
+        return text
+    named = [c for c in labels if not isinstance(c, str) and str(c) == text]
+    return named[0] if len(named) == 1 else text
+
+
 def add_random_state(p: Any) -> None:
     p.add_argument("--random-state", type=_seed, default=0, help="seed of sampling and fitting (default 0)")
 
@@ -364,7 +448,7 @@ def add_random_state(p: Any) -> None:
 def add_data_options(p: Any) -> None:
     """Options every command that distills from a data file shares."""
     add_random_state(p)
-    p.add_argument("--task", choices=["classification", "regression"], default=None, help=TASK_HELP)
+    add_task(p)
     p.add_argument("--drop", help="comma-separated columns to ignore (e.g. a label column)")
     p.add_argument("--categorical", help="comma-separated columns to treat as categorical")
     p.add_argument("--as-array", action="store_true", help=AS_ARRAY_HELP)
@@ -447,6 +531,7 @@ def _run_distill(args: argparse.Namespace) -> int:
 
     check_output(args.output)
     check_distinct(("-o", args.output), ("--data", args.data), ("--teacher", args.teacher))
+    teacher_options(args)  # checked before anything is read
     as_array, text = teacher_format(args.teacher, args.as_array)
     drop = _split_list(args.drop, "--drop")
     df = read_table(args.data, drop, text, codes=declared_codes(args, as_array))
@@ -471,7 +556,7 @@ def _run_distill(args: argparse.Namespace) -> int:
     if strings:  # read again, those columns as written
         X = df = read_table(args.data, drop, text + strings, warn=False, codes=declared_codes(args, as_array))
     t0 = time.perf_counter()
-    model = learner.fit(teacher, X).model_
+    model = learner.fit(declare(teacher, args), X).model_
     seconds = time.perf_counter() - t0
     write_output(args.output, model.to_json)
     print(model)
@@ -502,7 +587,7 @@ def _add_evaluate(sub: Any) -> None:
     p.add_argument("--label", help="column with true labels: also report accuracy (dropped from the rows)")
     p.add_argument("--drop", help="comma-separated columns to ignore")
     p.add_argument("--as-array", action="store_true", help=AS_ARRAY_HELP)
-    p.add_argument("--task", choices=["classification", "regression"], default=None, help=TASK_HELP)
+    add_task(p)
     add_teacher_output(p)
     p.add_argument("--option", action="append", default=[], metavar="NAME=VALUE", type=_learner_option,
                    help="automata: an option of the sequence teacher, as given to automaton (repeatable; VALUE is "
@@ -516,7 +601,12 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     if model.kind in ("dfa", "moore"):  # an automaton: --data is a file of words
         if args.task:
             raise CLIError("--task is for tabular models; an automaton's teacher is a sequence classifier")
+        if args.classes is not None:
+            raise CLIError(f"--classes is for tabular models; a sequence teacher's classes are its option: "
+                           f"--option 'classes={json.dumps(parse_classes(args.classes))}'")
         return _evaluate_automaton(args, model)
+    teacher_options(args)  # checked before anything is read
+    refuse_classes_of_a_regressor(args, model)
     if args.teacher_output is not None:
         raise CLIError("--teacher-output applies to automata (a torch sequence teacher's output column); a "
                        f"{model.kind} model's teacher is read as it answers")
@@ -537,11 +627,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     in_order = df if layer is not None else \
         in_model_order(df, model, args.data, " (--label names a column of true labels, --drop columns to ignore)")
     X = _teacher_input(in_order if as_array else df, as_array, args.data)
-    teacher = load_teacher_object(args.teacher)
-    if args.task:
-        from .teachers import as_teacher
-
-        teacher = as_teacher(teacher, task=args.task)
+    teacher = declare(load_teacher_object(args.teacher), args)
     score = fidelity(model, teacher, X)  # computed before anything is printed: an error leaves stdout empty
     against = None
     if labels is not None:
@@ -580,16 +666,46 @@ def parse_symbols(text: str, where: str, *, item: str = "symbol") -> list[str]:
     holds (``--invariant`` reads feature names so)."""
     if not text.startswith("["):
         return text.split(",")
-    try:
-        symbols = json.loads(text)
-    except ValueError as exc:
-        raise CLIError(f"{where} starts with '[', so it is read as a JSON list of {item}s, but it is not "
-                       f"JSON ({exc}); e.g. [\"[\", \"]\"] for the {item}s [ and ]") from None
+    symbols = json_list(text, where, item, f"[\"[\", \"]\"] for the {item}s [ and ]")
     if not isinstance(symbols, list) or not all(isinstance(s, str) for s in symbols):
         bad = symbols if not isinstance(symbols, list) else next(s for s in symbols if not isinstance(s, str))
         raise CLIError(f"{where} is a JSON list whose items must be strings ({item}s), got {json.dumps(bad)}; "
                        f"write [\"0\", \"1\"], not [0, 1]")
     return symbols
+
+
+def json_list(text: str, where: str, item: str, example: str) -> Any:
+    """``text``, which starts with ``[``, read as JSON (so a list); ``where`` names it and ``example``
+    shows a list of ``item``s in the error when it is not JSON."""
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise CLIError(f"{where} starts with '[', so it is read as a JSON list of {item}s, but it is not "
+                       f"JSON ({exc}); e.g. {example}") from None
+
+
+def parse_classes(text: str) -> list[Any]:
+    """``--classes``: names separated by commas (``benign,malignant``, read as text), or, when ``text``
+    starts with ``[``, a JSON list (``[0, 1]`` keeps numbers as numbers, ``["a,b", "c"]`` writes names
+    that hold commas). An empty list, an item that is no label (null, a list), a list mixing names and
+    numbers and a class given twice are refused."""
+    where = f"--classes {text!r}"
+    if not text.lstrip().startswith("["):
+        classes: Any = _split_list(text, "--classes") or []
+    else:
+        classes = json_list(text.strip(), where, "class name", "'[0, 1]' or '[\"a,b\", \"c\"]'")
+    if not classes:
+        raise CLIError(f"{where} names no class; list the teacher's classes in the order of its outputs, "
+                       "e.g. --classes benign,malignant")
+    for c in classes:
+        if c is None or isinstance(c, (list, dict)) or c != c:  # c != c: NaN
+            raise CLIError(f"{where} holds {json.dumps(c)}, which is not a class; classes are names or numbers")
+    if len({isinstance(c, str) for c in classes}) > 1:
+        raise CLIError(f"{where} mixes names and numbers; classes are all names or all numbers")
+    repeated = next((c for i, c in enumerate(classes) if c in classes[:i]), None)
+    if repeated is not None:
+        raise CLIError(f"{where} names the class {repeated!r} twice; list every class once")
+    return classes
 
 
 def parse_alphabet(text: str) -> list[str]:

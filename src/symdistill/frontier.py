@@ -71,6 +71,7 @@ class SharedTeacher(Teacher):
                          output="proba" if inner.task == "classification" else "values")
         self.inner = inner
         self.name = inner.name
+        self._declared_classes = inner._declared_classes  # an error about them says how they were given
 
     @classmethod
     def around(cls, teacher: Any, X: Any) -> SharedTeacher:

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, add_data_options,
-                   declared_codes, fitted_text, load_teacher_object, option_value, read_table, teacher_format)
+                   declare, declared_codes, fitted_text, load_teacher_object, option_value, read_table, teacher_format,
+                   teacher_options)
 
 DEFAULT_SIZES = "2,4,8,16,32,64"
 
@@ -120,8 +121,7 @@ def _check_constraint_classes(texts: list[str], teacher: Any, X: Any, options: d
     from ..verify.formula import bind_text
     from ..verify.language import ConstraintError
 
-    task = options.get("task")
-    inner = teacher if isinstance(teacher, Teacher) else as_teacher(teacher, **({"task": task} if task else {}))
+    inner = teacher if isinstance(teacher, Teacher) else as_teacher(teacher)  # declare() gave it --task's task
     shared = SharedTeacher.around(inner, X)  # its task and classes are known from here on
     shared.answer(X)
     domain = Domain.from_data(X, feature_names=options.get("feature_names"), categorical=options.get("categorical"))
@@ -148,6 +148,7 @@ def run_report(args: argparse.Namespace) -> int:
     require_matplotlib()  # ... as is the figures' library
     if args.min_fidelity is not None and not (math.isfinite(args.min_fidelity) and args.min_fidelity <= 1):
         raise CLIError(f"--min-fidelity must be a number at most 1, got {args.min_fidelity!r}")
+    teacher_options(args)  # checked before anything is read
     forms, sizes = _split_list(args.forms, "--forms"), _sizes(args.sizes)
     drop = _split_list(args.drop, "--drop") or []
     hold_columns = _columns(args.holdout) if args.holdout else []
@@ -184,6 +185,7 @@ def run_report(args: argparse.Namespace) -> int:
         X = read_table(args.data, data_drop, text + strings, False, codes)
         if args.holdout:
             X_hold = read_table(args.holdout, hold_drop, text + strings, False, codes)
+    teacher = declare(teacher, args)
     if args.constraint:
         teacher = _check_constraint_classes(args.constraint, teacher, X, options)
     front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold, holdout_fraction=args.holdout_fraction,

@@ -8,6 +8,8 @@ raises or returns garbage fails with an error that names it.
 
 from __future__ import annotations
 
+import json
+import re
 import reprlib
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -67,6 +69,7 @@ class Teacher:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         self.task = task
         self.classes_ = None if classes is None else _check_classes(classes)
+        self._declared_classes = classes is not None  # by the user: an error about them says how to declare them
         self.batch_size = int(batch_size)
         if not isinstance(cache, (bool, np.bool_)):
             raise TypeError(f"cache must be True or False, got {cache!r}")
@@ -262,7 +265,7 @@ class Teacher:
         _check_labels(labels, self.name, asked.row)
         if self.classes_ is None:
             self.classes_ = _unique_labels(labels, self.name)
-        idx = _label_index(self.classes_, labels, self.name)
+        idx = _label_index(self.classes_, labels, self.name, self._declared_classes)
         proba = np.zeros((len(labels), len(self.classes_)))
         proba[np.arange(len(labels)), idx] = 1.0
         return proba
@@ -300,7 +303,9 @@ class Teacher:
                                    f"are not 1 (e.g. {v[np.argmax(np.abs(v - 1.0))]:g})")
             return np.ones((len(v), 1))
         if len(self.classes_) != 2:
-            raise TeacherError(f"{self.name} returned one column but {len(self.classes_)} classes were declared")
+            raise TeacherError(f"{self.name} returned one column but has {_classes(len(self.classes_))}"
+                               + self._declared("one column is the probability or logit of the second of two "
+                                                "classes, so declare two"))
         if self._output_kind == "binary_proba":
             if np.any((v < 0) | (v > 1)):
                 raise TeacherError(f"{self.name} returned probabilities outside [0, 1]")
@@ -322,7 +327,8 @@ class Teacher:
         if self.classes_ is None:
             self.classes_ = np.arange(k)
         if len(self.classes_) != k:
-            raise TeacherError(f"{self.name} returned {k} columns but has {len(self.classes_)} classes")
+            raise TeacherError(f"{self.name} returned {k} columns but has {_classes(len(self.classes_))}"
+                               + self._declared("declare one class per column, in the order of the columns"))
         if self._output_kind is None:
             is_proba = np.all(out >= -1e-9) and np.allclose(out.sum(axis=1), 1.0, atol=self._proba_atol)
             self._output_kind = "proba" if is_proba else "logits"
@@ -334,6 +340,13 @@ class Teacher:
             raise TeacherError(f"{self.name} returned probability rows that are negative or do not sum to 1")
         out = np.clip(out, 0.0, None)
         return out / out.sum(axis=1, keepdims=True)
+
+    def _declared(self, advice: str) -> str:
+        """``advice`` on the declared classes, for an error about them: ``" (declared: ...); advice ..."``
+        when the user declared them (else nothing: inferred classes are the teacher's own)."""
+        if not self._declared_classes:
+            return ""
+        return f" (declared: {[_plain(c) for c in self.classes_]}); {advice} ({CLASSES_FLAG})"
 
     def _set_task(self, task: str, kind: str | None) -> None:
         if self.task is None:
@@ -465,7 +478,26 @@ def _check_classes(classes: Any) -> np.ndarray:
     return arr
 
 
-def _label_index(classes: np.ndarray, labels: np.ndarray, name: str) -> np.ndarray:
+def _classes(n: int) -> str:
+    return f"{n} class{'es' * (n != 1)}"
+
+
+CLASSES_FLAG = "on the command line: --classes"
+
+
+def classes_flag(classes: Any) -> str:
+    """``--classes`` naming ``classes`` as a shell takes them: ``--classes benign,malignant``, or a JSON
+    list in quotes (``--classes '[0, 1]'``) for numbers and names that a plain comma list cannot write."""
+    plain = [_plain(c) for c in classes] if classes is not None else []
+    if plain and all(isinstance(c, str) and re.fullmatch(r"[\w.+-]+", c) for c in plain):
+        return "--classes " + ",".join(plain)
+    text = json.dumps(plain, ensure_ascii=False)
+    return f"--classes '{text}'" if plain and "'" not in text else "--classes"
+
+
+def _label_index(classes: np.ndarray, labels: np.ndarray, name: str, declared: bool = False) -> np.ndarray:
+    """Where each of ``labels`` is among ``classes`` (``declared`` by the user, not inferred: an error
+    says a teacher answering labels answers in its own)."""
     lookup = {(c.item() if isinstance(c, np.generic) else c): i for i, c in enumerate(classes)}
     if labels.dtype.kind in "biufUS" and len(labels) > len(lookup):
         # Labels of one plain dtype: look up each distinct label once (a label equal under numpy is
@@ -486,11 +518,13 @@ def _label_index(classes: np.ndarray, labels: np.ndarray, name: str) -> np.ndarr
     if new:
         known, unknown = list(lookup), list(new)
         numeric = any(isinstance(k, (int, float)) and not isinstance(k, bool) for k in unknown)
+        hint = ("; a teacher answering labels answers in its own classes, which classes= must list (it renames "
+                f"columns of probabilities or logits, not labels; {CLASSES_FLAG})") if declared else \
+            "; pass classes=[...] to as_teacher" + (", or task='regression' if these numbers are values (on the "
+                                                    "command line: --task regression)" if numeric else "")
         raise UnknownClassError(
             f"{name} returned {_some_labels(unknown, 'label')}, which {'is' if len(unknown) == 1 else 'are'} not "
-            f"among its classes [{_some_labels(known)}]; pass classes=[...] to as_teacher"
-            + (", or task='regression' if these numbers are values (on the command line: --task regression)"
-               if numeric else ""), unknown)
+            f"among its classes [{_some_labels(known)}]{hint}", unknown)
     return out
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from .._errors import TeacherError
 from ..domain import _plain, is_real
-from .base import Teacher
+from .base import CLASSES_FLAG, Teacher
 
 
 class SklearnTeacher(Teacher):
@@ -27,11 +27,13 @@ class SklearnTeacher(Teacher):
             raise TeacherError(f"sklearn {type(estimator).__name__} is a multi-output classifier ({len(classes)} "
                                "outputs); symdistill distils one output at a time: fit a classifier per output, "
                                "or pass lambda X: est.predict(X)[:, 0]")
+        declared = kwargs.get("classes") is not None
         if kwargs.get("task") is None:  # task=None (as distill passes it) means "tell from the estimator"
             kwargs["task"] = {"classifier": "classification", "regressor": "regression"}.get(kind)
         if kwargs["task"] == "classification" and kwargs.get("classes") is None and hasattr(estimator, "classes_"):
             kwargs["classes"] = np.asarray(estimator.classes_)
         super().__init__(**kwargs)
+        self._declared_classes = declared  # classes_ are the estimator's own
         self.estimator = estimator
         self.name = f"{'sklearn' if kind else 'model'} {type(estimator).__name__}"
         # A model without tags is asked through predict: its answer tells the task.
@@ -52,7 +54,7 @@ class SklearnTeacher(Teacher):
             return None
         if len(declared) != len(own_keys) or not all(c in own_keys for c in declared):
             raise TeacherError(f"{self.name}: classes {declared} are not its classes_ {own_keys}; declare them in any "
-                               "order, or other labels for all of them in the order of classes_")
+                               f"order, or other labels for all of them in the order of classes_ ({CLASSES_FLAG})")
         return np.asarray([own_keys.index(c) for c in declared])
 
     def _forward(self, X: Any) -> Any:

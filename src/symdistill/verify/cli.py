@@ -16,7 +16,7 @@ from .result import RoundingAmbiguity
 
 
 def add_verify(sub: Any) -> None:
-    from ..cli import dash_values
+    from ..cli import add_classes, dash_values
 
     p = sub.add_parser("verify", help="check constraints on a saved model (exit 1 when one fails)",
                        description="Decide constraints exactly on a saved model. Exit status: 0 all hold, "
@@ -52,6 +52,7 @@ def add_verify(sub: Any) -> None:
                    help="direct: the exact checkers; z3: an SMT encoding; auto (default): direct, and z3 for what "
                         "the direct checkers do not cover")
     p.add_argument("--teacher", help="also check counterexamples on this teacher (.onnx, .pt, .joblib or .pkl, module:attribute)")
+    add_classes(p)
 
 
 TABULAR_FLAGS = "-c/--constraint, --constraint-file, --monotonic, --invariant, --output-range or --equivalent"
@@ -62,9 +63,14 @@ _MOORE_PROPS = (P.NeverOutputs, P.AlwaysOutputs)
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from ..cli import CLIError, load_model, load_teacher_object
+    from ..cli import (CLIError, declare, load_model, load_teacher_object, named_label, refuse_classes_of_a_regressor,
+                       teacher_options)
 
+    if args.classes is not None and not args.teacher:
+        raise CLIError(f"--classes {args.classes} names the classes of --teacher; give --teacher too")
+    teacher_options(args)  # checked before anything is read
     model = load_model(args.model)
+    refuse_classes_of_a_regressor(args, model)
     props: list[tuple[str, Any]] = [("-c/--constraint", P.Formula(c)) for c in args.constraint]
     props += [(where, P.Formula(text)) for path in args.constraint_file for where, text in _constraint_lines(path)]
     names = model.domain.feature_names if hasattr(model, "domain") else []
@@ -85,8 +91,8 @@ def run_verify(args: argparse.Namespace) -> int:
     props += [("--always-accepts", P.always_accepts(r)) for r in args.always_accepts]
     props += [("--included-in", P.included_in(r)) for r in args.included_in]
     moore = model._labels() if getattr(model, "kind", None) == "moore" else []
-    props += [("--never-outputs", P.never_outputs(_label(moore, label), r)) for label, r in args.never_outputs]
-    props += [("--always-outputs", P.always_outputs(_label(moore, label), r)) for label, r in args.always_outputs]
+    props += [("--never-outputs", P.never_outputs(named_label(moore, label), r)) for label, r in args.never_outputs]
+    props += [("--always-outputs", P.always_outputs(named_label(moore, label), r)) for label, r in args.always_outputs]
     if not props:
         raise CLIError("nothing to verify: give --constraint, --constraint-file, --monotonic, --invariant, "
                        "--output-range, --equivalent, --never-accepts, --always-accepts, --included-in, --never-outputs "
@@ -108,7 +114,7 @@ def run_verify(args: argparse.Namespace) -> int:
         if kind not in ("dfa", "moore") and isinstance(prop, _DFA_PROPS + _MOORE_PROPS):
             raise CLIError(f"{flag} applies to {applies}, and {args.model} is a {kind} model; "
                            f"for tabular models give {TABULAR_FLAGS}")
-    teacher = load_teacher_object(args.teacher) if args.teacher else None
+    teacher = declare(load_teacher_object(args.teacher), args) if args.teacher else None
     # every verdict before any is printed: a bad constraint further on exits 2 with nothing on stdout
     verdicts = []
     for flag, prop in props:
@@ -196,11 +202,11 @@ def _invariant_spec(spec: str, names: list[str]) -> list[str]:
 
 
 def _target(model: Any, args: argparse.Namespace) -> Any:
-    """``--target``'s class, named as ``_label`` reads it (``--target 1`` names the class 1 of a model
+    """``--target``'s class, named as ``named_label`` reads it (``--target 1`` names the class 1 of a model
     whose classes are 0, 1, 2: as text it was an 'unknown target class'); a ``--target`` without
     ``--monotonic``, which nothing read, is refused, and so is a multi-class model's ``--monotonic``
     without one (the library's error named its own ``target=``)."""
-    from ..cli import CLIError
+    from ..cli import CLIError, named_label
 
     if args.target is not None and not args.monotonic:
         raise CLIError(f"--target {args.target!r} names the class that --monotonic checks; give --monotonic "
@@ -212,14 +218,4 @@ def _target(model: Any, args: argparse.Namespace) -> Any:
             raise CLIError(f"--monotonic on a multi-class model needs --target CLASS, the class whose "
                            f"prediction it checks; the model's classes: {', '.join(map(repr, classes))}")
         return None
-    return _label(classes, args.target)
-
-
-def _label(labels: list[Any], text: str) -> Any:
-    """The label of ``labels`` (a Moore machine's, a model's classes) that LABEL names on the command
-    line: a string label as written, else the one number or boolean label that prints as ``text`` (so
-    ``1`` names the label 1); anything else stays text, and verify names the labels."""
-    if any(isinstance(c, str) and c == text for c in labels):
-        return text
-    named = [c for c in labels if not isinstance(c, str) and str(c) == text]
-    return named[0] if len(named) == 1 else text
+    return named_label(classes, args.target)

@@ -17,6 +17,7 @@ import numpy as np
 from .._errors import TeacherError
 from ..domain import Domain
 from ..teachers import Teacher, as_teacher
+from ..teachers.base import classes_flag
 from . import formula as F
 from .result import Counterexample, TeacherCheck
 
@@ -73,7 +74,9 @@ def teacher_outputs(teacher: Teacher, model: Any, Z: np.ndarray) -> np.ndarray:
         key = v.item() if isinstance(v, np.generic) else v
         if key not in index:
             raise TeacherError(f"the teacher predicts class {key!r}, which the model does not know "
-                               f"(model classes: {list(index)})")
+                               f"(model classes: {list(index)}); is it the teacher the model was distilled from, "
+                               "its classes named as the model's (sd.as_teacher(teacher, classes=[...]); on the "
+                               f"command line: {classes_flag(model.classes)})?")
         out[i] = index[key]
     return out
 
