@@ -931,17 +931,15 @@ def test_bad_classes_are_refused_before_the_teacher_is_loaded(csv_rows, blobs, t
 
 
 def test_classes_other_than_the_teachers_outputs_are_one_line_naming_the_flag(onnx_file, csv_rows, tmp_path,
-                                                                            sklearn_mlp, capsys):
+                                                                            monkeypatch, sklearn_mlp, capsys):
     """As many classes as the teacher has no outputs failed with 'returned 2 columns but has 3 classes', and
     names for a teacher that answers labels with 'pass classes=[...] to as_teacher': neither said the
     classes were the ones given, nor how to give them on the command line."""
     import joblib
-    from sklearn.svm import SVC
 
     train, _ = csv_rows
-    X, _, y, _ = blobs_of(train)
-    joblib.dump(SVC().fit(X, y), tmp_path / "svc.joblib")  # no predict_proba: it answers its labels 0 and 1
     joblib.dump(sklearn_mlp, tmp_path / "mlp.joblib")
+    _teacher_module(tmp_path, monkeypatch)  # rule_teacher:predict answers the labels 0 and 1
     for teacher, classes, message in [
             (str(onnx_file), "a,b,c", "returned 2 columns but has 3 classes (declared: ['a', 'b', 'c']); declare one "
                                       "class per column, in the order of the columns (on the command line: --classes)"),
@@ -953,13 +951,14 @@ def test_classes_other_than_the_teachers_outputs_are_one_line_naming_the_flag(on
             (str(tmp_path / "mlp.joblib"), "[0, 2]", "classes [0, 2] are not its classes_ [0, 1]; declare them in "
                                                      "any order, or other labels for all of them in the order of "
                                                      "classes_ (on the command line: --classes)"),
-            (str(tmp_path / "svc.joblib"), "no,yes", "which are not among its classes ['no', "
-                                                     "'yes']; a teacher answering labels answers in its own classes, "
-                                                     "which classes= must list (it renames columns of probabilities "
-                                                     "or logits, not labels; on the command line: --classes)")]:
+            ("rule_teacher:predict", "no,yes", "which are not among its classes ['no', 'yes']; a teacher answering "
+                                               "labels answers in its own classes, which classes= must list (it "
+                                               "renames columns of probabilities or logits, not labels; on the "
+                                               "command line: --classes)")]:
+        as_array = [] if ":" in teacher else ["--as-array"]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the pickle warning
-            assert main(["distill", "--teacher", teacher, "--data", str(train), "--as-array", "--max-size", "2",
+            assert main(["distill", "--teacher", teacher, "--data", str(train), *as_array, "--max-size", "2",
                          "--classes", classes, "-o", str(tmp_path / "m.json")]) == 2
         err = capsys.readouterr().err
         assert message.format(teacher) in err and err.count("\n") == 1, err
@@ -977,9 +976,11 @@ def blobs_of(path):
 def test_classes_that_print_as_a_scikit_learn_classifiers_own_name_them(csv_rows, tmp_path, capsys):
     """--classes 1,0 for a classifier whose classes_ are [0, 1] named the column of class 0 '1' and that of
     class 1 '0' (other labels than classes_ rename its columns in order): every prediction of the model
-    was the other class. A name that prints as one of classes_ is that class."""
+    was the other class. A name that prints as one of classes_ is that class; other names rename them,
+    also those of a classifier without predict_proba (SVC), which answers its labels."""
     import joblib
     from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import SVC
 
     train, _ = csv_rows
     X, _, y, _ = blobs_of(train)
@@ -993,6 +994,15 @@ def test_classes_that_print_as_a_scikit_learn_classifiers_own_name_them(csv_rows
         model = sd.load(tmp_path / "m.json")
         assert sorted(model.classes.tolist()) == [0, 1]
         assert float(sd.fidelity(model, clf, X)) > 0.8  # each class named the other: 0.13
+    svc = SVC().fit(X, y)
+    joblib.dump(svc, tmp_path / "svc.joblib")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the pickle warning
+        assert main(["distill", "--teacher", str(tmp_path / "svc.joblib"), "--data", str(train), "--as-array",
+                     "--max-size", "4", "--classes", "no,yes", "-o", str(tmp_path / "m.json")]) == 0
+    model = sd.load(tmp_path / "m.json")
+    assert model.classes.tolist() == ["no", "yes"]
+    assert float(sd.fidelity(model, sd.as_teacher(svc, classes=["no", "yes"]), X)) > 0.8
     capsys.readouterr()
 
 

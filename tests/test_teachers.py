@@ -618,3 +618,21 @@ def test_an_error_about_classes_says_how_to_declare_them_only_when_they_were_dec
     with pytest.raises(TeacherError, match=r"returned one column but has 3 classes \(declared: \[0, 1, 2\]\); one "
                                            r"column is the probability or logit of the second of two classes"):
         sd.as_teacher(lambda X: np.full(len(X), 0.5), classes=[0, 1, 2]).answer(X)
+
+
+def test_a_scikit_learn_classifier_without_predict_proba_takes_other_names_for_its_classes():
+    """classes=['negative', 'positive'] names predict_proba's columns in the order of classes_, but a
+    classifier without predict_proba (SVC, RidgeClassifier) answers predict's labels, which were then
+    refused: 'returned labels 0, 1, which are not among its classes'. Its labels are renamed the same way."""
+    from sklearn.linear_model import RidgeClassifier
+
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    y = (X[:, 0] > 0).astype(int)
+    clf = RidgeClassifier().fit(X, y)
+    renamed = sd.as_teacher(clf, classes=["negative", "positive"])
+    assert renamed.predict(X).tolist() == np.where(clf.predict(X) == 1, "positive", "negative").tolist()
+    assert sd.as_teacher(clf, classes=[1, 0]).predict(X).tolist() == clf.predict(X).tolist()  # another order
+    model = sd.distill(renamed, X, max_size=2, random_state=0, progress=False)
+    assert model.classes.tolist() == ["negative", "positive"]
+    with pytest.raises(TeacherError, match=r"classes \[0, 2\] are not its classes_ \[0, 1\]"):
+        sd.as_teacher(clf, classes=[0, 2])

@@ -39,7 +39,9 @@ class SklearnTeacher(Teacher):
         # A model without tags is asked through predict: its answer tells the task.
         self._use_proba = self.task == "classification" and hasattr(estimator, "predict_proba")
         self._output_kind = "proba" if self._use_proba else None
-        self._columns = self._proba_columns() if self._use_proba else None
+        columns = self._proba_columns()  # also refuses classes that are neither classes_ nor other names for them
+        self._columns = columns if self._use_proba else None
+        self._names = None if self._use_proba else self._label_names()
 
     def _proba_columns(self) -> np.ndarray | None:
         """Where each declared class's probability is among predict_proba's columns (the order of
@@ -57,12 +59,26 @@ class SklearnTeacher(Teacher):
                                f"order, or other labels for all of them in the order of classes_ ({CLASSES_FLAG})")
         return np.asarray([own_keys.index(c) for c in declared])
 
+    def _label_names(self) -> dict[Any, Any] | None:
+        """The declared class naming each of ``classes_``, when the declared classes are other labels for
+        all of them, in their order: ``predict`` answers in ``classes_``, and its labels are renamed as
+        predict_proba's columns are. None when it answers in the declared classes (or they are not known)."""
+        own = getattr(self.estimator, "classes_", None)
+        if own is None or self.classes_ is None or len(own) != len(self.classes_):
+            return None
+        own_keys, declared = [_plain(c) for c in own], [_plain(c) for c in self.classes_]
+        return None if set(declared) & set(own_keys) else dict(zip(own_keys, declared))
+
     def _forward(self, X: Any) -> Any:
         X = self._named(X)
         if self._use_proba:
             proba = self.estimator.predict_proba(X)
             return proba if self._columns is None else np.asarray(proba)[:, self._columns]
-        return self.estimator.predict(X)
+        labels = self.estimator.predict(X)
+        if self._names is None:
+            return labels
+        # a label outside classes_ stays as it is, and is refused as one the teacher does not know
+        return np.asarray([self._names.get(_plain(v), v) for v in np.asarray(labels).reshape(-1)], dtype=object)
 
     def _named(self, X: Any) -> Any:
         """An array as a DataFrame with the columns the estimator was fitted on (``feature_names_in_``),
