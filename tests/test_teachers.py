@@ -636,3 +636,14 @@ def test_a_scikit_learn_classifier_without_predict_proba_takes_other_names_for_i
     assert model.classes.tolist() == ["negative", "positive"]
     with pytest.raises(TeacherError, match=r"classes \[0, 2\] are not its classes_ \[0, 1\]"):
         sd.as_teacher(clf, classes=[0, 2])
+
+
+def test_classes_mixing_names_and_numbers_are_refused_not_made_text():
+    """classes=[0, 'maybe'] became ['0', 'maybe'] (np.asarray makes one string array), so the teacher
+    and every model distilled from it said '0' where the user wrote 0, without a word."""
+    f = lambda X: np.c_[1 - np.asarray(X)[:, 0], np.asarray(X)[:, 0]]  # noqa: E731
+    with pytest.raises(ValueError, match=r"classes mixes names and other labels \(0 and 'maybe'\) in \[0, 'maybe'\]; "
+                                         r"classes are all names or all numbers"):
+        sd.as_teacher(f, classes=[0, "maybe"])
+    assert sd.as_teacher(f, classes=(0, 1)).classes_.tolist() == [0, 1]
+    assert sd.as_teacher(f, classes=["0", "maybe"]).classes_.tolist() == ["0", "maybe"]

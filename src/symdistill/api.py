@@ -166,7 +166,6 @@ def fidelity(model: Any, teacher: Any, X: Any) -> Score:
     return score
 
 
-
 def accuracy(model: Any, X: Any, y: Any, *, teacher: Any = None) -> Score:
     """Share of rows where ``model`` predicts the true label ``y`` (R² for regressors).
 

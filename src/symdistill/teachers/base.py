@@ -454,6 +454,12 @@ def _check_classes(classes: Any) -> np.ndarray:
     if isinstance(classes, (str, bytes)):
         raise ValueError(f"classes must be a sequence of labels, got the string {classes!r} "
                          f"(for one label per character pass list({classes!r}))")
+    items = list(classes) if isinstance(classes, (list, tuple)) else []
+    if len({isinstance(c, (str, np.str_)) for c in items}) > 1:  # np.asarray would make the numbers text
+        first = next(c for c in items if isinstance(c, (str, np.str_)))
+        other = next(c for c in items if not isinstance(c, (str, np.str_)))
+        raise ValueError(f"classes mixes names and other labels ({other!r} and {first!r}) in {classes!r}; "
+                         "classes are all names or all numbers")
     try:
         arr = np.asarray(classes)
     except ValueError as exc:  # ragged nested sequences
