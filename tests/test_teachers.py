@@ -506,6 +506,29 @@ def test_a_pipeline_fitted_on_code_strings_given_the_codes_as_numbers_is_told_to
         sd.fidelity(tree, pipe, numbers)
 
 
+
+def test_a_pipeline_given_a_text_category_it_never_saw_is_not_told_to_declare_the_column_categorical():
+    """A pipeline whose OneHotEncoder (handle_unknown='error') reads adult's native-country, given rows
+    holding a country it was not fitted on, was told "symdistill asks about new values of the columns it
+    reads as numbers, so declare columns of category codes categorical (categorical=['country'])": the
+    column was categorical already, and declaring it changed nothing. The error now names the value
+    and says the estimator cannot answer rows holding it."""
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"country": rng.choice(["Cuba", "India", "Peru"], 300), "age": rng.integers(18, 80, 300)})
+    pipe = make_pipeline(make_column_transformer((OneHotEncoder(), ["country"]), remainder="passthrough"),
+                         LogisticRegression()).fit(df, (df.country == "Peru") | (df.age > 60))
+    rows = df.assign(country=df.country.where(df.index != 7, "Atlantis"))
+    with pytest.raises(TeacherError, match=r"Found unknown categories .*; column 'country' holds 'Atlantis', which its "
+                                           r"OneHotEncoder was not fitted on: the estimator cannot answer rows holding "
+                                           r"it; drop them \(or fit the encoder with handle_unknown='ignore'\)$"):
+        sd.distill(pipe, rows, max_size=4, random_state=0, n_samples=500)
+
 class _KerasLike:
     """A model with fit and predict but no scikit-learn tags (Keras): predict answers softmax rows."""
 

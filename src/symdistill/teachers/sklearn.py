@@ -87,6 +87,13 @@ class SklearnTeacher(Teacher):
         if not isinstance(exc, ValueError) or "unknown categor" not in str(exc).lower():
             return ""
         unseen = _unseen_categories(self.estimator, X)
+        if unseen and not any(is_real(value) for _, value in unseen.values()):
+            # Text the encoder was not fitted on ('Atlantis') is in the rows given, not drawn by the sampler
+            # (it draws a categorical column's values from the data): declaring a column categorical cannot help.
+            name, (encoder, value) = next(iter(unseen.items()))
+            return (f"; column {name!r} holds {value!r}, which its {encoder} was not fitted on: the estimator "
+                    "cannot answer rows holding it; drop them (or fit the encoder with handle_unknown='ignore')")
+        unseen = {name: seen for name, seen in unseen.items() if is_real(seen[1])}
         if not unseen:
             return ""
         names = list(unseen)
