@@ -300,6 +300,58 @@ def test_codes_a_pickled_encoder_was_fitted_on_as_strings_are_read_as_written(tm
         assert "chosen: tree size 2, fidelity" in out
 
 
+@pytest.mark.parametrize("strip_names", [False, True])
+def test_a_pipeline_fitted_on_the_spaces_after_commas_is_refused_not_fed_unknown_values(tmp_path, monkeypatch, capsys,
+                                                                                        strip_names):
+    """adult's raw file writes '39, State-gov'. A pipeline fitted on it as pd.read_csv reads it by default
+    knows ' workclass' and ' State-gov', while the command line reads the file without the spaces after
+    each comma: its columns are missing ("columns are missing: {' workclass'}") or, with the names
+    stripped and an encoder with handle_unknown='ignore', every category was unknown to it and
+    `distill` fitted, exit 0, a model of a teacher that ignored the column. Both are refused now."""
+    import io
+
+    import joblib
+    import numpy as np
+    import pandas as pd
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    import symdistill as sd
+
+    rng = np.random.default_rng(0)
+    kinds, ages = rng.choice(["State-gov", "Private"], 200), rng.integers(18, 80, 200)
+    text = "age, workclass\n" + "".join(f"{a}, {k}\n" for a, k in zip(ages, kinds))
+    (tmp_path / "adult.csv").write_text(text)
+    df = pd.read_csv(io.StringIO(text))  # ' workclass', ' State-gov'
+    if strip_names:
+        df.columns = df.columns.str.strip()
+    def pipeline(frame):  # a one-hot encoder of workclass that ignores what it does not know
+        return make_pipeline(make_column_transformer((OneHotEncoder(handle_unknown="ignore"), [frame.columns[1]]),
+                                                     remainder="passthrough"),
+                             LogisticRegression()).fit(frame, (kinds == "Private") ^ (ages > 50))
+
+    joblib.dump(pipeline(df), tmp_path / "naive.joblib")
+    plain = pd.read_csv(io.StringIO(text), skipinitialspace=True)
+    sd.distill(pipeline(plain), plain, max_size=2, random_state=0, n_samples=500).to_json(tmp_path / "m.json")
+    monkeypatch.chdir(tmp_path)
+    where = "column 'workclass' of adult.csv holds 'Private'" if strip_names else \
+        "adult.csv names a column 'workclass'"
+    fitted = "' Private'" if strip_names else "' workclass'"
+    for argv in (["distill", "-o", "new.json"], ["evaluate", "m.json"],
+                 ["report", "--forms", "tree", "--sizes", "2", "-o", "r.html"]):
+        if argv[0] == "report":
+            pytest.importorskip("matplotlib")
+        with pytest.warns(UserWarning, match="runs pickle"):
+            assert main([argv[0], "--teacher", "naive.joblib", "--data", "adult.csv", *argv[1:]]) == 2
+        assert capsys.readouterr().err == (
+            f"symdistill {argv[0]}: error: {where} where the teacher was fitted on {fitted}: they differ only in the "
+            "spaces around them; fit the teacher on the rows as symdistill reads them, pd.read_csv(path, "
+            "skipinitialspace=True) (without it pandas keeps the spaces after each comma)\n")
+    assert not (tmp_path / "new.json").exists()
+
+
 def test_a_holdout_whose_codes_have_no_leading_zero_is_read_as_the_data_is(zip_pipeline, capsys):
     """report --categorical zip read the data's 01, 02, 10 as text and a --holdout holding only 10 as the
     integer 10: "column 'zip' has unknown category 10 in row 0; known categories: ['01', '02', '10']"."""

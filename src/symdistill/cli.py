@@ -427,6 +427,23 @@ def fitted_text(teacher: Any, df: Any) -> list[str]:
     return found
 
 
+def check_spaced_fit(teacher: Any, df: Any, path: str) -> None:
+    """Refuse a scikit-learn teacher fitted on names or categories that differ from those of ``path`` only
+    in the spaces around them: read_table drops the spaces after a comma ('39, State-gov', as adult's raw
+    file writes it), which pd.read_csv keeps unless told skipinitialspace=True, and such a teacher fails
+    on every row, or (an encoder with handle_unknown='ignore') reads every such value as unknown."""
+    from .teachers.sklearn import spaced_fit
+
+    found = spaced_fit(teacher, df)
+    if found is None:
+        return
+    column, given, fitted = found
+    where = f"{path} names a column {given!r}" if column is None else f"column {column!r} of {path} holds {given!r}"
+    raise CLIError(f"{where} where the teacher was fitted on {fitted!r}: they differ only in the spaces around them; "
+                   "fit the teacher on the rows as symdistill reads them, pd.read_csv(path, skipinitialspace=True) "
+                   "(without it pandas keeps the spaces after each comma)")
+
+
 def teacher_format(teacher_spec: str, flag: bool) -> tuple[bool, list[str]]:
     """Whether the teacher is handed the rows as a float array (``flag``: --as-array), else as the DataFrame,
     and the columns to read as text (``read_table``'s ``text``)."""
@@ -467,6 +484,7 @@ def _run_distill(args: argparse.Namespace) -> int:
                            random_state=args.random_state, **options)
     teacher = load_teacher_object(args.teacher)
     check_distinct(("-o", args.output), ("--teacher", teacher_source(args.teacher)))
+    check_spaced_fit(teacher, df, args.data)
     strings = [] if as_array else fitted_text(teacher, df)
     if strings:  # read again, those columns as written
         X = df = read_table(args.data, drop, text + strings, warn=False, codes=declared_codes(args, as_array))
@@ -538,6 +556,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         in_model_order(df, model, args.data, " (--label names a column of true labels, --drop columns to ignore)")
     X = _teacher_input(in_order if as_array else df, as_array, args.data)
     teacher = load_teacher_object(args.teacher)
+    check_spaced_fit(teacher, df, args.data)
     if args.task:
         from .teachers import as_teacher
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, add_data_options,
-                   declared_codes, fitted_text, load_teacher_object, option_value, read_table, teacher_format)
+                   check_spaced_fit, declared_codes, fitted_text, load_teacher_object, option_value, read_table,
+                   teacher_format)
 
 DEFAULT_SIZES = "2,4,8,16,32,64"
 
@@ -179,6 +180,7 @@ def run_report(args: argparse.Namespace) -> int:
     form_options = _learner_options(args.option, forms, options)
     check_options(forms, sizes, "pedagogical", args.random_state, form_options, options)
     teacher = load_teacher_object(args.teacher)
+    check_spaced_fit(teacher, df, args.data)
     strings = [] if as_array else fitted_text(teacher, df)
     if strings:  # read again, those columns as written
         X = read_table(args.data, data_drop, text + strings, False, codes)

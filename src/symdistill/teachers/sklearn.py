@@ -184,3 +184,24 @@ def _numbers_for_text(estimator: Any, X: Any) -> dict[Any, tuple[str, Any, Any]]
                 all(is_real(v) for v in values):
             found[key] = (type(encoder).__name__, values[0], _plain(categories[0]))
     return found
+
+
+def spaced_fit(estimator: Any, X: Any) -> tuple[Any, Any, Any] | None:
+    """Where the DataFrame ``X`` and what ``estimator`` was fitted on differ only in the spaces around a
+    name or a category (adult's raw file, 'a, b', read with and without ``skipinitialspace=True``):
+    ``(None, name in X, fitted name)`` for a column, ``(column, value in X, fitted category)`` for a
+    value of a column an encoder reads; None when they do not. An encoder with
+    ``handle_unknown='ignore'`` would read every such value as unknown, without a word."""
+    columns = [c for c in getattr(X, "columns", []) if isinstance(c, str)]
+    fitted_names = getattr(estimator, "feature_names_in_", None)
+    for fitted in [] if fitted_names is None else [_plain(n) for n in fitted_names]:
+        given = [c for c in columns if isinstance(fitted, str) and c != fitted and c.strip() == fitted.strip()]
+        if given and fitted not in columns:
+            return None, given[0], fitted
+    for key, _, categories, col in _encoded_columns(estimator, X):
+        known = {_plain(c) for c in categories}
+        stripped = {c.strip(): c for c in known if isinstance(c, str)}
+        for value in dict.fromkeys(map(_plain, col)):
+            if isinstance(value, str) and value not in known and value.strip() in stripped:
+                return key, value, stripped[value.strip()]
+    return None
