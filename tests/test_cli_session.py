@@ -252,6 +252,32 @@ def test_a_count_of_one_is_singular_in_errors(session_rule, capsys):
     assert "line 2 of wide.csv has 2 fields, but the header names 1 column: every field" in capsys.readouterr().err
 
 
+def test_a_column_of_numbers_with_a_few_words_is_not_made_categorical_without_a_word(tmp_path, monkeypatch, capsys):
+    """A column of hours with '?' in one row (adult marks missing values so) is read by pandas as text,
+    and `distill` made it a categorical feature, each number a category of its own, with no word: the
+    model split hours by {'12', '40', ...} sets. It now warns, naming the column, the word and its row;
+    a column declared --categorical is so meant and draws no warning."""
+    (tmp_path / "words_rule.py").write_text("import pandas as pd\n\n\ndef rule(X):\n"
+                                            "    return (pd.DataFrame(X)['age'] > 40).astype(int).to_numpy()\n")
+    lines = [f"{18 + i % 60},{'?' if i == 3 else 20 + i % 30}" for i in range(100)]
+    (tmp_path / "rows.csv").write_text("age,hours\n" + "\n".join(lines) + "\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "words_rule", raising=False)
+    with pytest.warns(UserWarning, match=r"^column 'hours' of rows.csv holds numbers but 1 field of text \('\?' in row "
+                                         r"3\), so it is read as categorical, each number a category; if '\?' marks a "
+                                         r"missing value, fill or drop those rows \(--categorical hours says it is "
+                                         r"meant so\)$"):
+        assert main(["distill", "--teacher", "words_rule:rule", "--data", "rows.csv", "-o", "m.json"]) == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert main(["distill", "--teacher", "words_rule:rule", "--data", "rows.csv", "--categorical", "hours",
+                     "-o", "m.json"]) == 0
+        (tmp_path / "rows.csv").write_text("age,hours\n" + "\n".join(lines).replace("?", "41") + "\n")
+        assert main(["distill", "--teacher", "words_rule:rule", "--data", "rows.csv", "-o", "m.json"]) == 0
+    capsys.readouterr()
+
+
 def test_a_pickled_estimator_fitted_on_a_dataframe_is_asked_with_its_column_names(tmp_path, monkeypatch, capsys):
     """With --as-array, a DecisionTreeClassifier fitted on a DataFrame was handed arrays, and scikit-learn's
     "X does not have valid feature names, but DecisionTreeClassifier was fitted with feature names" was

@@ -391,6 +391,27 @@ def _teacher_input(df: Any, as_array: bool, path: str) -> Any:
         raise
 
 
+def warn_words_in_numbers(df: Any, path: str, meant: Sequence[str]) -> None:
+    """Warn of a column of ``df`` that pandas read as text only because a few of its fields (5% at most)
+    are not numbers ('?' marking a missing age, as adult does): it becomes a categorical feature, every
+    number a category of its own. Columns in ``meant`` (declared categorical, read as text) are so meant."""
+    import pandas as pd
+
+    for name in df.columns:
+        column = df[name]
+        if name in meant or pd.api.types.is_numeric_dtype(column.dtype) or \
+                isinstance(column.dtype, pd.CategoricalDtype):
+            continue
+        words = (pd.to_numeric(column, errors="coerce").isna() & column.notna()).to_numpy()
+        if words.any() and not words.all() and words.mean() <= 0.05:
+            row = int(words.argmax())
+            word = column.iloc[row]
+            warnings.warn(f"column {name!r} of {path} holds numbers but {counted(int(words.sum()), 'field')} of text "
+                          f"({word!r} in row {row}), so it is read as categorical, each number a category; if {word!r} "
+                          f"marks a missing value, fill or drop those rows (--categorical {name} says it is meant so)",
+                          stacklevel=2)
+
+
 def _data_options(args: argparse.Namespace, df: Any, as_array: bool) -> dict[str, Any]:
     """The distillation options the shared data flags (``add_data_options``) ask for."""
     options: dict[str, Any] = {}
@@ -468,6 +489,7 @@ def _run_distill(args: argparse.Namespace) -> int:
     drop = _split_list(args.drop, "--drop")
     df = read_table(args.data, drop, text, codes=declared_codes(args, as_array))
     X = _teacher_input(df, as_array, args.data)
+    warn_words_in_numbers(df, args.data, text + declared_codes(args, as_array))
     options: dict[str, Any] = {"progress": None, **_data_options(args, df, as_array)}
     if args.max_literals is not None:
         if args.form != "rules":

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, add_data_options,
                    check_spaced_fit, declared_codes, fitted_text, load_teacher_object, option_value, read_table,
-                   teacher_format)
+                   teacher_format, warn_words_in_numbers)
 
 DEFAULT_SIZES = "2,4,8,16,32,64"
 
@@ -159,6 +159,7 @@ def run_report(args: argparse.Namespace) -> int:
     data_drop, hold_drop = [c for c in drop if c not in only_in_holdout], [c for c in drop if c in hold_columns]
     df = read_table(args.data, data_drop, text, codes=codes)
     X = _teacher_input(df, as_array, args.data)
+    warn_words_in_numbers(df, args.data, text + codes)
     X_hold = None
     if args.holdout:
         hold = read_table(args.holdout, hold_drop, text, codes=codes)
