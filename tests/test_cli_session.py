@@ -326,6 +326,26 @@ def test_codes_a_pickled_encoder_was_fitted_on_as_strings_are_read_as_written(tm
         assert "chosen: tree size 2, fidelity" in out
 
 
+def test_a_column_the_pickled_pipeline_was_not_fitted_on_draws_a_warning(zip_pipeline, capsys):
+    """`distill --data adult.csv` without `--drop Salary`: the pipeline's ColumnTransformer selects its
+    columns by name and never reads Salary, and the tree split first on Salary, the true label, which
+    agrees with the teacher most of the time, with no word (the model then needs the label to predict).
+    A column the teacher was fitted without now draws a warning naming it and the --drop to write."""
+    import pandas as pd
+
+    df = pd.read_csv(zip_pipeline / "cat.csv", dtype={"zip": str})
+    df.assign(label=(df["zip"] == "01") ^ (df["x"] > 0)).to_csv(zip_pipeline / "labelled.csv", index=False)
+    with pytest.warns(UserWarning) as caught:
+        assert main(["distill", "--teacher", "cat.joblib", "--data", "labelled.csv", "-o", "m.json"]) == 0
+    assert [str(w.message) for w in caught][1:] == [
+        "the teacher was fitted without 1 column of labelled.csv ('label'), which it does not read: --drop label"]
+    with pytest.warns(UserWarning) as caught:
+        assert main(["distill", "--teacher", "cat.joblib", "--data", "labelled.csv", "--drop", "label",
+                     "-o", "m.json"]) == 0
+    assert [str(w.message) for w in caught] == ["loading cat.joblib runs pickle: only load files you trust"]
+    capsys.readouterr()
+
+
 @pytest.mark.parametrize("strip_names", [False, True])
 def test_a_pipeline_fitted_on_the_spaces_after_commas_is_refused_not_fed_unknown_values(tmp_path, monkeypatch, capsys,
                                                                                         strip_names):

@@ -205,3 +205,15 @@ def spaced_fit(estimator: Any, X: Any) -> tuple[Any, Any, Any] | None:
             if isinstance(value, str) and value not in known and value.strip() in stripped:
                 return key, value, stripped[value.strip()]
     return None
+
+
+def unread_columns(estimator: Any, X: Any) -> list[Any]:
+    """The columns of the DataFrame ``X`` that ``estimator``, fitted on a DataFrame holding all the others
+    (``feature_names_in_``), was not fitted on: a ColumnTransformer selects its columns by name and
+    never reads them (an id column left in the file, say)."""
+    fitted = getattr(estimator, "feature_names_in_", None)
+    if fitted is None or not hasattr(X, "columns"):
+        return []
+    fitted = {_plain(n) for n in fitted}
+    columns = list(X.columns)
+    return [c for c in columns if c not in fitted] if fitted <= set(columns) else []
