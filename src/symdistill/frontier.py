@@ -283,7 +283,10 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     X_train, X_hold, source = _holdout(X, X_holdout, holdout_fraction, random_state,
                                        feature_names=feature_names, categorical=options.get("categorical"))
     domain = Domain.from_data(X_train, feature_names=feature_names, categorical=options.get("categorical"))
-    domain.encode(X_hold)  # fails early, naming the column, when the held-out rows do not fit
+    try:
+        domain.encode(X_hold)  # fails early, naming the column, when the held-out rows do not fit
+    except DataError as exc:  # "unknown category 'Atlantis' in row 7": of X_holdout, not of X
+        raise DataError(f"X_holdout: {exc}" if source == "given" else str(exc)) from None
 
     t_start = time.perf_counter()
     task = options.get("task")

@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from .._errors import DataError
 from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, add_data_options,
                    check_spaced_fit, declared_codes, fitted_text, load_teacher_object, option_value, read_table,
                    teacher_format, warn_words_in_numbers)
@@ -189,9 +190,14 @@ def run_report(args: argparse.Namespace) -> int:
             X_hold = read_table(args.holdout, hold_drop, text + strings, False, codes)
     if args.constraint:
         teacher = _check_constraint_classes(args.constraint, teacher, X, options)
-    front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold, holdout_fraction=args.holdout_fraction,
-                     random_state=args.random_state, progress=False if args.no_progress else None,
-                     form_options=form_options, **options)
+    try:
+        front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold, holdout_fraction=args.holdout_fraction,
+                         random_state=args.random_state, progress=False if args.no_progress else None,
+                         form_options=form_options, **options)
+    except DataError as exc:  # the rows of --holdout, as the command names them
+        if not str(exc).startswith("X_holdout"):
+            raise
+        raise CLIError(f"--holdout {args.holdout}{str(exc)[len('X_holdout'):]}") from None
     print(front.table())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
