@@ -338,7 +338,9 @@ def test_a_column_the_pickled_pipeline_was_not_fitted_on_draws_a_warning(zip_pip
     with pytest.warns(UserWarning) as caught:
         assert main(["distill", "--teacher", "cat.joblib", "--data", "labelled.csv", "-o", "m.json"]) == 0
     assert [str(w.message) for w in caught][1:] == [
-        "the teacher was fitted without 1 column of labelled.csv ('label'), which it does not read: --drop label"]
+        "sklearn Pipeline was fitted without 1 column of the rows it is asked about ('label') and does not read it: a "
+        "model distilled from those rows could split on it (a label column left in?); drop it (on the command line: "
+        "--drop label)"]
     with pytest.warns(UserWarning) as caught:
         assert main(["distill", "--teacher", "cat.joblib", "--data", "labelled.csv", "--drop", "label",
                      "-o", "m.json"]) == 0

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -528,6 +529,33 @@ def test_a_pipeline_given_a_text_category_it_never_saw_is_not_told_to_declare_th
                                            r"OneHotEncoder was not fitted on: the estimator cannot answer rows holding "
                                            r"it; drop them \(or fit the encoder with handle_unknown='ignore'\)$"):
         sd.distill(pipe, rows, max_size=4, random_state=0, n_samples=500)
+
+
+def test_a_column_the_pipeline_was_fitted_without_draws_a_warning_once():
+    """sd.distill(pipeline, df) with adult's label Salary still in df: the pipeline's ColumnTransformer
+    selects its columns by name and never reads it, and the tree split first on Salary, which agrees
+    with the teacher most of the time, with no word (the model then needs the label to predict). The
+    teacher now warns, once, naming the column."""
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"country": rng.choice(["Cuba", "India", "Peru"], 300), "age": rng.integers(18, 80, 300)})
+    label = (df.country == "Peru") | (df.age > 60)
+    pipe = make_pipeline(make_column_transformer((OneHotEncoder(), ["country"]), remainder="passthrough"),
+                         LogisticRegression()).fit(df, label)
+    with pytest.warns(UserWarning) as caught:
+        sd.frontier(pipe, df.assign(Salary=label), forms=["tree"], sizes=[2, 4], n_samples=500, progress=False)
+    assert [str(w.message) for w in caught] == [
+        "sklearn Pipeline was fitted without 1 column of the rows it is asked about ('Salary') and does not read it: "
+        "a model distilled from those rows could split on it (a label column left in?); drop it (on the command "
+        "line: --drop Salary)"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sd.distill(pipe, df, max_size=4, random_state=0, n_samples=500)
 
 class _KerasLike:
     """A model with fit and predict but no scikit-learn tags (Keras): predict answers softmax rows."""

@@ -449,18 +449,12 @@ def fitted_text(teacher: Any, df: Any) -> list[str]:
 
 
 def check_spaced_fit(teacher: Any, df: Any, path: str) -> None:
-    """Warn of columns of ``path`` that a scikit-learn teacher fitted on a DataFrame does not read (it was
-    fitted without them), and refuse one fitted on names or categories that differ from those of ``path`` only
+    """Refuse a scikit-learn teacher fitted on names or categories that differ from those of ``path`` only
     in the spaces around them: read_table drops the spaces after a comma ('39, State-gov', as adult's raw
     file writes it), which pd.read_csv keeps unless told skipinitialspace=True, and such a teacher fails
     on every row, or (an encoder with handle_unknown='ignore') reads every such value as unknown."""
-    from .teachers.sklearn import spaced_fit, unread_columns
+    from .teachers.sklearn import spaced_fit
 
-    unread = unread_columns(teacher, df)
-    if unread:  # the model could split on columns that make no difference to the teacher
-        warnings.warn(f"the teacher was fitted without {counted(len(unread), 'column')} of {path} "
-                      f"({', '.join(map(repr, unread))}), which it does not read: --drop {','.join(map(str, unread))}",
-                      stacklevel=2)
     found = spaced_fit(teacher, df)
     if found is None:
         return

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Iterator
 
 import numpy as np
 
-from .._errors import TeacherError
+from .._errors import TeacherError, counted
 from ..domain import _plain, is_real
 from .base import Teacher
 
@@ -38,6 +39,7 @@ class SklearnTeacher(Teacher):
         self._use_proba = self.task == "classification" and hasattr(estimator, "predict_proba")
         self._output_kind = "proba" if self._use_proba else None
         self._columns = self._proba_columns() if self._use_proba else None
+        self._unread_checked = False  # the first rows asked about are checked for columns it does not read
 
     def _proba_columns(self) -> np.ndarray | None:
         """Where each declared class's probability is among predict_proba's columns (the order of
@@ -57,10 +59,26 @@ class SklearnTeacher(Teacher):
 
     def _forward(self, X: Any) -> Any:
         X = self._named(X)
+        if not self._unread_checked:
+            self._unread_checked = True
+            self._warn_unread(X)
         if self._use_proba:
             proba = self.estimator.predict_proba(X)
             return proba if self._columns is None else np.asarray(proba)[:, self._columns]
         return self.estimator.predict(X)
+
+    def _warn_unread(self, X: Any) -> None:
+        """Warn of columns of the DataFrame ``X`` that the estimator was fitted without: it never reads them
+        (a ColumnTransformer selects its columns by name), so a model distilled from ``X`` could split on
+        them, on adult's label Salary left among the features, say, which agrees with the teacher most of
+        the time; the model would then need it to predict."""
+        unread = unread_columns(self.estimator, X)
+        if unread:
+            names, them = ", ".join(map(repr, unread)), "it" if len(unread) == 1 else "them"
+            warnings.warn(f"{self.name} was fitted without {counted(len(unread), 'column')} of the rows it is asked "
+                          f"about ({names}) and does not read {them}: a model distilled from those rows could split on "
+                          f"{them} (a label column left in?); drop {them} (on the command line: --drop "
+                          f"{','.join(map(str, unread))})", stacklevel=2)
 
     def _named(self, X: Any) -> Any:
         """An array as a DataFrame with the columns the estimator was fitted on (``feature_names_in_``),
