@@ -557,6 +557,24 @@ def test_a_column_the_pipeline_was_fitted_without_draws_a_warning_once():
         warnings.simplefilter("error")
         sd.distill(pipe, df, max_size=4, random_state=0, n_samples=500)
 
+
+def test_an_estimator_fitted_on_a_dataframe_takes_its_columns_in_another_order():
+    """A HistGradientBoostingClassifier fitted on adult's columns, distilled from a file that lists them
+    in another order, stopped with scikit-learn's "Feature names must be in the same order as they were
+    in fit": the command line has no way to reorder them, and the library matches columns by name
+    everywhere else. The estimator now gets them in its fitted order."""
+    pd = pytest.importorskip("pandas")
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"age": rng.integers(18, 80, 400), "hours": rng.integers(1, 99, 400),
+                       "gain": rng.uniform(0, 1e4, 400)})
+    est = HistGradientBoostingClassifier(max_iter=20, random_state=0).fit(df, (df.age > 40) & (df.hours > 30))
+    shuffled = df[["gain", "age", "hours"]]
+    tree = sd.distill(est, shuffled, max_size=4, random_state=0, n_samples=1000)
+    assert tree.feature_names == ["gain", "age", "hours"]
+    assert float(sd.fidelity(tree, est, shuffled)) == float(sd.fidelity(tree, est, df)) > 0.95
+
 class _KerasLike:
     """A model with fit and predict but no scikit-learn tags (Keras): predict answers softmax rows."""
 

@@ -83,8 +83,14 @@ class SklearnTeacher(Teacher):
     def _named(self, X: Any) -> Any:
         """An array as a DataFrame with the columns the estimator was fitted on (``feature_names_in_``),
         when it has as many: it is asked as it was fitted, without scikit-learn's warning that "X does not
-        have valid feature names" (and a ColumnTransformer selecting columns by name can read them)."""
+        have valid feature names" (and a ColumnTransformer selecting columns by name can read them); a
+        DataFrame of those columns in another order, in the fitted order."""
         names = getattr(self.estimator, "feature_names_in_", None)
+        if names is not None and hasattr(X, "columns") and list(X.columns) != list(names) and \
+                len(X.columns) == len(names) and set(X.columns) == set(names):
+            # The fitted columns in another order (a file written so): scikit-learn refuses them ("Feature names
+            # must be in the same order as they were in fit"), so they are handed over in the fitted order.
+            return X[list(names)]
         if names is None or hasattr(X, "columns") or np.ndim(X) != 2 or np.shape(X)[1] != len(names):
             return X
         import pandas as pd  # an estimator fitted with column names was fitted on a DataFrame
