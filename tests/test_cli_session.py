@@ -385,7 +385,7 @@ def test_a_pipeline_fitted_on_the_spaces_after_commas_is_refused_not_fed_unknown
     sd.distill(pipeline(plain), plain, max_size=2, random_state=0, n_samples=500).to_json(tmp_path / "m.json")
     monkeypatch.chdir(tmp_path)
     where = "column 'workclass' of adult.csv holds 'Private'" if strip_names else \
-        "adult.csv names a column 'workclass'"
+        "a column of adult.csv is named 'workclass'"
     fitted = "' Private'" if strip_names else "' workclass'"
     for argv in (["distill", "-o", "new.json"], ["evaluate", "m.json"],
                  ["report", "--forms", "tree", "--sizes", "2", "-o", "r.html"]):
@@ -395,8 +395,9 @@ def test_a_pipeline_fitted_on_the_spaces_after_commas_is_refused_not_fed_unknown
             assert main([argv[0], "--teacher", "naive.joblib", "--data", "adult.csv", *argv[1:]]) == 2
         assert capsys.readouterr().err == (
             f"symdistill {argv[0]}: error: {where} where the teacher was fitted on {fitted}: they differ only in the "
-            "spaces around them; fit the teacher on the rows as symdistill reads them, pd.read_csv(path, "
-            "skipinitialspace=True) (without it pandas keeps the spaces after each comma)\n")
+            "spaces around them (pd.read_csv keeps those after each comma unless skipinitialspace=True); symdistill "
+            "reads a CSV without the spaces after its commas: fit the teacher on pd.read_csv(path, "
+            "skipinitialspace=True)\n")
     assert not (tmp_path / "new.json").exists()
 
 

@@ -575,6 +575,41 @@ def test_an_estimator_fitted_on_a_dataframe_takes_its_columns_in_another_order()
     assert tree.feature_names == ["gain", "age", "hours"]
     assert float(sd.fidelity(tree, est, shuffled)) == float(sd.fidelity(tree, est, df)) > 0.95
 
+
+@pytest.mark.parametrize("unknown", ["ignore", "error"])
+def test_a_pipeline_fitted_on_categories_with_spaces_around_them_is_named_so(unknown):
+    """A pipeline fitted on adult as pd.read_csv reads it by default (' State-gov', the space after the
+    comma kept), distilled from rows read with skipinitialspace=True ('State-gov'): an encoder with
+    handle_unknown='ignore' read every category as unknown and sd.distill fitted, with no word, a model of
+    a teacher blind to the column; with 'error' the TeacherError said to drop the rows holding
+    'State-gov'. Both now say that the values differ only in the spaces around them."""
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"workclass": rng.choice(["State-gov", "Private"], 300), "age": rng.integers(18, 80, 300)})
+    spaced = df.assign(workclass=" " + df.workclass)
+    pipe = make_pipeline(make_column_transformer((OneHotEncoder(handle_unknown=unknown), ["workclass"]),
+                                                 remainder="passthrough"),
+                         LogisticRegression()).fit(spaced, (df.workclass == "Private") ^ (df.age > 50))
+    said = (r"column 'workclass' of the rows holds '(State-gov|Private)' where the teacher was fitted on ' \1': they "
+            r"differ only in the spaces around them \(pd\.read_csv keeps those after each comma unless "
+            r"skipinitialspace=True\)")
+    if unknown == "error":
+        with pytest.raises(TeacherError, match=f"; {said}$"):
+            sd.distill(pipe, df, max_size=4, random_state=0, n_samples=500)
+        return
+    with pytest.warns(UserWarning) as caught:
+        sd.distill(pipe, df, max_size=4, random_state=0, n_samples=500)
+    assert len(caught) == 1 and re.fullmatch(f"{said}, so sklearn Pipeline reads every such value as one it does not "
+                                             "know; give it the values as it was fitted on them", str(caught[0].message))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sd.distill(pipe, spaced, max_size=4, random_state=0, n_samples=500)
+
 class _KerasLike:
     """A model with fit and predict but no scikit-learn tags (Keras): predict answers softmax rows."""
 

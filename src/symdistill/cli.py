@@ -453,16 +453,12 @@ def check_spaced_fit(teacher: Any, df: Any, path: str) -> None:
     in the spaces around them: read_table drops the spaces after a comma ('39, State-gov', as adult's raw
     file writes it), which pd.read_csv keeps unless told skipinitialspace=True, and such a teacher fails
     on every row, or (an encoder with handle_unknown='ignore') reads every such value as unknown."""
-    from .teachers.sklearn import spaced_fit
+    from .teachers.sklearn import spaced_fit, spaced_words
 
     found = spaced_fit(teacher, df)
-    if found is None:
-        return
-    column, given, fitted = found
-    where = f"{path} names a column {given!r}" if column is None else f"column {column!r} of {path} holds {given!r}"
-    raise CLIError(f"{where} where the teacher was fitted on {fitted!r}: they differ only in the spaces around them; "
-                   "fit the teacher on the rows as symdistill reads them, pd.read_csv(path, skipinitialspace=True) "
-                   "(without it pandas keeps the spaces after each comma)")
+    if found is not None:
+        raise CLIError(f"{spaced_words(found, path)}; symdistill reads a CSV without the spaces after its commas: fit "
+                       "the teacher on pd.read_csv(path, skipinitialspace=True)")
 
 
 def teacher_format(teacher_spec: str, flag: bool) -> tuple[bool, list[str]]:

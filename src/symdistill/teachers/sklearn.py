@@ -40,6 +40,7 @@ class SklearnTeacher(Teacher):
         self._output_kind = "proba" if self._use_proba else None
         self._columns = self._proba_columns() if self._use_proba else None
         self._unread_checked = False  # the first rows asked about are checked for columns it does not read
+        self._spaces_checked = False  # and, once answered, for values it was fitted on with other spaces
 
     def _proba_columns(self) -> np.ndarray | None:
         """Where each declared class's probability is among predict_proba's columns (the order of
@@ -64,8 +65,16 @@ class SklearnTeacher(Teacher):
             self._warn_unread(X)
         if self._use_proba:
             proba = self.estimator.predict_proba(X)
-            return proba if self._columns is None else np.asarray(proba)[:, self._columns]
-        return self.estimator.predict(X)
+            out = proba if self._columns is None else np.asarray(proba)[:, self._columns]
+        else:
+            out = self.estimator.predict(X)
+        if not self._spaces_checked:  # answered: an encoder that ignores what it does not know took the rows
+            self._spaces_checked = True
+            found = spaced_fit(self.estimator, X)
+            if found is not None and found[0] is not None:
+                warnings.warn(f"{spaced_words(found, 'the rows')}, so {self.name} reads every such value as one it "
+                              "does not know; give it the values as it was fitted on them", stacklevel=2)
+        return out
 
     def _warn_unread(self, X: Any) -> None:
         """Warn of columns of the DataFrame ``X`` that the estimator was fitted without: it never reads them
@@ -110,6 +119,9 @@ class SklearnTeacher(Teacher):
                     "astype(str) writes as '1')")
         if not isinstance(exc, ValueError) or "unknown categor" not in str(exc).lower():
             return ""
+        found = spaced_fit(self.estimator, X)
+        if found is not None and found[0] is not None:
+            return f"; {spaced_words(found, 'the rows')}"
         unseen = _unseen_categories(self.estimator, X)
         if unseen and not any(is_real(value) for _, value in unseen.values()):
             # Text the encoder was not fitted on ('Atlantis') is in the rows given, not drawn by the sampler
@@ -229,6 +241,14 @@ def spaced_fit(estimator: Any, X: Any) -> tuple[Any, Any, Any] | None:
             if isinstance(value, str) and value not in known and value.strip() in stripped:
                 return key, value, stripped[value.strip()]
     return None
+
+
+def spaced_words(found: tuple[Any, Any, Any], rows: str) -> str:
+    """What ``spaced_fit`` found, in words: ``rows`` names the rows (a file, 'the rows')."""
+    column, given, fitted = found
+    where = f"a column of {rows} is named {given!r}" if column is None else f"column {column!r} of {rows} holds {given!r}"
+    return (f"{where} where the teacher was fitted on {fitted!r}: they differ only in the spaces around them "
+            "(pd.read_csv keeps those after each comma unless skipinitialspace=True)")
 
 
 def unread_columns(estimator: Any, X: Any) -> list[Any]:
