@@ -605,7 +605,8 @@ def test_a_pipeline_fitted_on_categories_with_spaces_around_them_is_named_so(unk
     with pytest.warns(UserWarning) as caught:
         sd.distill(pipe, df, max_size=4, random_state=0, n_samples=500)
     assert len(caught) == 1 and re.fullmatch(f"{said}, so sklearn Pipeline reads every such value as one it does not "
-                                             "know; give it the values as it was fitted on them", str(caught[0].message))
+                                             "know; give it the values as it was fitted on them",
+                                             str(caught[0].message))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         sd.distill(pipe, spaced, max_size=4, random_state=0, n_samples=500)

@@ -792,8 +792,8 @@ def _numeric_column(col: Any, name: str) -> np.ndarray:
 
 
 def _first_text(col: Any) -> tuple[int, Any] | None:
-    """The first string (or bytes) of column ``col`` and its row, or None: a text array's first
-    value, or an object column's first text cell."""
+    """The first string (or bytes) of column ``col`` that is not a number written as text, else its first
+    string, and its row; None when it holds none."""
     kind = getattr(getattr(col, "dtype", None), "kind", "O")
     if kind not in "USO" or (kind == "O" and not any(issubclass(t, (str, bytes)) for t in set(map(type, col)))):
         return None

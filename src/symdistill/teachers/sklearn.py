@@ -246,7 +246,8 @@ def spaced_fit(estimator: Any, X: Any) -> tuple[Any, Any, Any] | None:
 def spaced_words(found: tuple[Any, Any, Any], rows: str) -> str:
     """What ``spaced_fit`` found, in words: ``rows`` names the rows (a file, 'the rows')."""
     column, given, fitted = found
-    where = f"a column of {rows} is named {given!r}" if column is None else f"column {column!r} of {rows} holds {given!r}"
+    where = f"a column of {rows} is named {given!r}" if column is None else \
+        f"column {column!r} of {rows} holds {given!r}"
     return (f"{where} where the teacher was fitted on {fitted!r}: they differ only in the spaces around them "
             "(pd.read_csv keeps those after each comma unless skipinitialspace=True)")
 
