@@ -252,6 +252,32 @@ def test_a_count_of_one_is_singular_in_errors(session_rule, capsys):
     assert "line 2 of wide.csv has 2 fields, but the header names 1 column: every field" in capsys.readouterr().err
 
 
+def test_a_column_of_numbers_with_a_few_words_is_not_made_categorical_without_a_word(tmp_path, monkeypatch, capsys):
+    """A column of hours with '?' in one row (adult marks missing values so) is read by pandas as text,
+    and `distill` made it a categorical feature, each number a category of its own, with no word: the
+    model split hours by {'12', '40', ...} sets. It now warns, naming the column, the word and its row;
+    a column declared --categorical is so meant and draws no warning."""
+    (tmp_path / "words_rule.py").write_text("import pandas as pd\n\n\ndef rule(X):\n"
+                                            "    return (pd.DataFrame(X)['age'] > 40).astype(int).to_numpy()\n")
+    lines = [f"{18 + i % 60},{'?' if i == 3 else 20 + i % 30}" for i in range(100)]
+    (tmp_path / "rows.csv").write_text("age,hours\n" + "\n".join(lines) + "\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "words_rule", raising=False)
+    with pytest.warns(UserWarning, match=r"^column 'hours' of rows.csv holds numbers but 1 field of text \('\?' in row "
+                                         r"3\), so it is read as categorical, each number a category; if '\?' marks a "
+                                         r"missing value, fill or drop those rows \(--categorical hours says it is "
+                                         r"meant so\)$"):
+        assert main(["distill", "--teacher", "words_rule:rule", "--data", "rows.csv", "-o", "m.json"]) == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert main(["distill", "--teacher", "words_rule:rule", "--data", "rows.csv", "--categorical", "hours",
+                     "-o", "m.json"]) == 0
+        (tmp_path / "rows.csv").write_text("age,hours\n" + "\n".join(lines).replace("?", "41") + "\n")
+        assert main(["distill", "--teacher", "words_rule:rule", "--data", "rows.csv", "-o", "m.json"]) == 0
+    capsys.readouterr()
+
+
 def test_a_pickled_estimator_fitted_on_a_dataframe_is_asked_with_its_column_names(tmp_path, monkeypatch, capsys):
     """With --as-array, a DecisionTreeClassifier fitted on a DataFrame was handed arrays, and scikit-learn's
     "X does not have valid feature names, but DecisionTreeClassifier was fitted with feature names" was
@@ -298,6 +324,81 @@ def test_codes_a_pickled_encoder_was_fitted_on_as_strings_are_read_as_written(tm
         assert '"10"' in (tmp_path / "m.json").read_text()  # the model's category, as the encoder knows it
     else:
         assert "chosen: tree size 2, fidelity" in out
+
+
+def test_a_column_the_pickled_pipeline_was_not_fitted_on_draws_a_warning(zip_pipeline, capsys):
+    """`distill --data adult.csv` without `--drop Salary`: the pipeline's ColumnTransformer selects its
+    columns by name and never reads Salary, and the tree split first on Salary, the true label, which
+    agrees with the teacher most of the time, with no word (the model then needs the label to predict).
+    A column the teacher was fitted without now draws a warning naming it and the --drop to write."""
+    import pandas as pd
+
+    df = pd.read_csv(zip_pipeline / "cat.csv", dtype={"zip": str})
+    df.assign(label=(df["zip"] == "01") ^ (df["x"] > 0)).to_csv(zip_pipeline / "labelled.csv", index=False)
+    with pytest.warns(UserWarning) as caught:
+        assert main(["distill", "--teacher", "cat.joblib", "--data", "labelled.csv", "-o", "m.json"]) == 0
+    assert [str(w.message) for w in caught][1:] == [
+        "sklearn Pipeline was fitted without 1 column of the rows it is asked about ('label') and does not read it: a "
+        "model distilled from those rows could split on it (a label column left in?); drop it (on the command line: "
+        "--drop label)"]
+    with pytest.warns(UserWarning) as caught:
+        assert main(["distill", "--teacher", "cat.joblib", "--data", "labelled.csv", "--drop", "label",
+                     "-o", "m.json"]) == 0
+    assert [str(w.message) for w in caught] == ["loading cat.joblib runs pickle: only load files you trust"]
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("strip_names", [False, True])
+def test_a_pipeline_fitted_on_the_spaces_after_commas_is_refused_not_fed_unknown_values(tmp_path, monkeypatch, capsys,
+                                                                                        strip_names):
+    """adult's raw file writes '39, State-gov'. A pipeline fitted on it as pd.read_csv reads it by default
+    knows ' workclass' and ' State-gov', while the command line reads the file without the spaces after
+    each comma: its columns are missing ("columns are missing: {' workclass'}") or, with the names
+    stripped and an encoder with handle_unknown='ignore', every category was unknown to it and
+    `distill` fitted, exit 0, a model of a teacher that ignored the column. Both are refused now."""
+    import io
+
+    import joblib
+    import numpy as np
+    import pandas as pd
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    import symdistill as sd
+
+    rng = np.random.default_rng(0)
+    kinds, ages = rng.choice(["State-gov", "Private"], 200), rng.integers(18, 80, 200)
+    text = "age, workclass\n" + "".join(f"{a}, {k}\n" for a, k in zip(ages, kinds))
+    (tmp_path / "adult.csv").write_text(text)
+    df = pd.read_csv(io.StringIO(text))  # ' workclass', ' State-gov'
+    if strip_names:
+        df.columns = df.columns.str.strip()
+    def pipeline(frame):  # a one-hot encoder of workclass that ignores what it does not know
+        return make_pipeline(make_column_transformer((OneHotEncoder(handle_unknown="ignore"), [frame.columns[1]]),
+                                                     remainder="passthrough"),
+                             LogisticRegression()).fit(frame, (kinds == "Private") ^ (ages > 50))
+
+    joblib.dump(pipeline(df), tmp_path / "naive.joblib")
+    plain = pd.read_csv(io.StringIO(text), skipinitialspace=True)
+    sd.distill(pipeline(plain), plain, max_size=2, random_state=0, n_samples=500).to_json(tmp_path / "m.json")
+    monkeypatch.chdir(tmp_path)
+    where = "column 'workclass' of adult.csv holds 'Private'" if strip_names else \
+        "a column of adult.csv is named 'workclass'"
+    fitted = "' Private'" if strip_names else "' workclass'"
+    for argv in (["distill", "-o", "new.json"], ["evaluate", "m.json"],
+                 ["report", "--forms", "tree", "--sizes", "2", "-o", "r.html"]):
+        if argv[0] == "report":
+            pytest.importorskip("matplotlib")
+        with pytest.warns(UserWarning, match="runs pickle"):
+            assert main([argv[0], "--teacher", "naive.joblib", "--data", "adult.csv", *argv[1:]]) == 2
+        assert capsys.readouterr().err == (
+            f"symdistill {argv[0]}: error: {where} where the teacher was fitted on {fitted}: they differ only in the "
+            "spaces around them (pd.read_csv keeps those after each comma unless skipinitialspace=True); symdistill "
+            "reads a CSV without the spaces after its commas: fit the teacher on pd.read_csv(path, "
+            "skipinitialspace=True)\n")
+    assert not (tmp_path / "new.json").exists()
 
 
 def test_a_holdout_whose_codes_have_no_leading_zero_is_read_as_the_data_is(zip_pipeline, capsys):

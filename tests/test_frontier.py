@@ -271,6 +271,18 @@ def test_internal_split_keeps_every_category_among_the_training_rows() -> None:
     assert front.points[0].score.n == len(front.X_holdout) and front.points[0].fidelity > 0.9
 
 
+def test_held_out_rows_that_do_not_fit_are_named_as_the_held_out_rows() -> None:
+    """sd.frontier(..., X_holdout=...) with a country in the held-out rows that X lacks said "column
+    'country' has unknown category 'Atlantis' in row 7", and row 7 of X is another row; the error
+    now says that it is X_holdout's (symdistill report: the --holdout file's)."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"x": rng.uniform(size=300), "country": rng.choice(["Cuba", "Peru"], 300)})
+    hold = df.iloc[:20].assign(country=["Atlantis" if i == 7 else "Cuba" for i in range(20)])
+    net = lambda X: ((X["x"] > 0.5) & (X["country"] != "Peru")).astype(int).to_numpy()  # noqa: E731
+    with pytest.raises(sd.DataError, match=r"^X_holdout: column 'country' has unknown category 'Atlantis' in row 7; "):
+        sd.frontier(net, df, forms=["tree"], sizes=[2], X_holdout=hold, n_samples=500, progress=False)
+
 def test_a_polars_frame_is_read_by_column_name_as_its_pandas_twin():
     """sd.frontier turned a polars DataFrame into a NumPy array (`np.asarray`) before reading its schema:
     columns lost their names and a string column was refused ("column 'x2' should be numeric")."""

@@ -474,6 +474,39 @@ def test_cli_report_with_holdout_file(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "1 hold, 0 violated" in html
 
 
+def test_report_names_x_holdout_whose_rows_do_not_fit() -> None:
+    """sd.report(front, X_holdout) with a country that the frontier's rows lack ('Hungary', 13 of adult's
+    32,561 rows, is missing from its first 8,000) said "unknown category 'Hungary' in row 562", as if
+    of the rows the models were distilled from; the error now starts "X_holdout: "."""
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("matplotlib")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"x": rng.uniform(size=300), "country": rng.choice(["Cuba", "Peru"], 300)})
+    net = lambda X: ((X["x"] > 0.5) & (X["country"] != "Peru")).astype(int).to_numpy()  # noqa: E731
+    front = sd.frontier(net, df, forms=["tree"], sizes=[2], n_samples=500, progress=False)
+    hold = df.iloc[:20].assign(country=["Hungary" if i == 7 else "Cuba" for i in range(20)])
+    with pytest.raises(sd.DataError, match=r"^X_holdout: column 'country' has unknown category 'Hungary' in row 7; "):
+        sd.report(front, hold, path=None)
+
+def test_cli_report_names_the_holdout_file_whose_rows_do_not_fit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """`report --holdout hold.csv` with a country that --data lacks said "column 'country' has unknown
+    category 'Atlantis' in row 7", leaving the user to look for it in --data; it names the file now."""
+    pytest.importorskip("matplotlib")
+    (tmp_path / "report_rule.py").write_text("def rule(X):\n    return ((X['x'] > 0.5) & (X['country'] != 'Peru'))"
+                                             ".astype(int).to_numpy()\n")
+    rng = np.random.default_rng(0)
+    rows = [f"{x},{c}" for x, c in zip(rng.uniform(size=200), rng.choice(["Cuba", "Peru"], 200))]
+    (tmp_path / "rows.csv").write_text("x,country\n" + "\n".join(rows) + "\n")
+    (tmp_path / "hold.csv").write_text("x,country\n" + "\n".join(
+        f"0.5,{'Atlantis' if i == 7 else 'Cuba'}" for i in range(10)) + "\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert main(["report", "--teacher", "report_rule:rule", "--data", "rows.csv", "--holdout", "hold.csv",
+                 "--forms", "tree", "--sizes", "2", "--no-progress", "-o", "r.html"]) == 2
+    assert capsys.readouterr().err.startswith("symdistill report: error: --holdout hold.csv: column 'country' has "
+                                              "unknown category 'Atlantis' in row 7; ")
+
 def test_cli_report_errors_are_short(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", "--teacher", "t.onnx", "--data", "rows.csv", "-o", str(tmp_path / "r.pdf")]) == 2
     assert "-o must name an .html file" in capsys.readouterr().err

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -505,6 +506,110 @@ def test_a_pipeline_fitted_on_code_strings_given_the_codes_as_numbers_is_told_to
                                            r"pass it as text"):
         sd.fidelity(tree, pipe, numbers)
 
+
+
+def test_a_pipeline_given_a_text_category_it_never_saw_is_not_told_to_declare_the_column_categorical():
+    """A pipeline whose OneHotEncoder (handle_unknown='error') reads adult's native-country, given rows
+    holding a country it was not fitted on, was told "symdistill asks about new values of the columns it
+    reads as numbers, so declare columns of category codes categorical (categorical=['country'])": the
+    column was categorical already, and declaring it changed nothing. The error now names the value
+    and says the estimator cannot answer rows holding it."""
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"country": rng.choice(["Cuba", "India", "Peru"], 300), "age": rng.integers(18, 80, 300)})
+    pipe = make_pipeline(make_column_transformer((OneHotEncoder(), ["country"]), remainder="passthrough"),
+                         LogisticRegression()).fit(df, (df.country == "Peru") | (df.age > 60))
+    rows = df.assign(country=df.country.where(df.index != 7, "Atlantis"))
+    with pytest.raises(TeacherError, match=r"Found unknown categories .*; column 'country' holds 'Atlantis', which its "
+                                           r"OneHotEncoder was not fitted on: the estimator cannot answer rows holding "
+                                           r"it; drop them \(or fit the encoder with handle_unknown='ignore'\)$"):
+        sd.distill(pipe, rows, max_size=4, random_state=0, n_samples=500)
+
+
+def test_a_column_the_pipeline_was_fitted_without_draws_a_warning_once():
+    """sd.distill(pipeline, df) with adult's label Salary still in df: the pipeline's ColumnTransformer
+    selects its columns by name and never reads it, and the tree split first on Salary, which agrees
+    with the teacher most of the time, with no word (the model then needs the label to predict). The
+    teacher now warns, once, naming the column."""
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"country": rng.choice(["Cuba", "India", "Peru"], 300), "age": rng.integers(18, 80, 300)})
+    label = (df.country == "Peru") | (df.age > 60)
+    pipe = make_pipeline(make_column_transformer((OneHotEncoder(), ["country"]), remainder="passthrough"),
+                         LogisticRegression()).fit(df, label)
+    with pytest.warns(UserWarning) as caught:
+        sd.frontier(pipe, df.assign(Salary=label), forms=["tree"], sizes=[2, 4], n_samples=500, progress=False)
+    assert [str(w.message) for w in caught] == [
+        "sklearn Pipeline was fitted without 1 column of the rows it is asked about ('Salary') and does not read it: "
+        "a model distilled from those rows could split on it (a label column left in?); drop it (on the command "
+        "line: --drop Salary)"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sd.distill(pipe, df, max_size=4, random_state=0, n_samples=500)
+
+
+def test_an_estimator_fitted_on_a_dataframe_takes_its_columns_in_another_order():
+    """A HistGradientBoostingClassifier fitted on adult's columns, distilled from a file that lists them
+    in another order, stopped with scikit-learn's "Feature names must be in the same order as they were
+    in fit": the command line has no way to reorder them, and the library matches columns by name
+    everywhere else. The estimator now gets them in its fitted order."""
+    pd = pytest.importorskip("pandas")
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"age": rng.integers(18, 80, 400), "hours": rng.integers(1, 99, 400),
+                       "gain": rng.uniform(0, 1e4, 400)})
+    est = HistGradientBoostingClassifier(max_iter=20, random_state=0).fit(df, (df.age > 40) & (df.hours > 30))
+    shuffled = df[["gain", "age", "hours"]]
+    tree = sd.distill(est, shuffled, max_size=4, random_state=0, n_samples=1000)
+    assert tree.feature_names == ["gain", "age", "hours"]
+    assert float(sd.fidelity(tree, est, shuffled)) == float(sd.fidelity(tree, est, df)) > 0.95
+
+
+@pytest.mark.parametrize("unknown", ["ignore", "error"])
+def test_a_pipeline_fitted_on_categories_with_spaces_around_them_is_named_so(unknown):
+    """A pipeline fitted on adult as pd.read_csv reads it by default (' State-gov', the space after the
+    comma kept), distilled from rows read with skipinitialspace=True ('State-gov'): an encoder with
+    handle_unknown='ignore' read every category as unknown and sd.distill fitted, with no word, a model of
+    a teacher blind to the column; with 'error' the TeacherError said to drop the rows holding
+    'State-gov'. Both now say that the values differ only in the spaces around them."""
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"workclass": rng.choice(["State-gov", "Private"], 300), "age": rng.integers(18, 80, 300)})
+    spaced = df.assign(workclass=" " + df.workclass)
+    pipe = make_pipeline(make_column_transformer((OneHotEncoder(handle_unknown=unknown), ["workclass"]),
+                                                 remainder="passthrough"),
+                         LogisticRegression()).fit(spaced, (df.workclass == "Private") ^ (df.age > 50))
+    said = (r"column 'workclass' of the rows holds '(State-gov|Private)' where the teacher was fitted on ' \1': they "
+            r"differ only in the spaces around them \(pd\.read_csv keeps those after each comma unless "
+            r"skipinitialspace=True\)")
+    if unknown == "error":
+        with pytest.raises(TeacherError, match=f"; {said}$"):
+            sd.distill(pipe, df, max_size=4, random_state=0, n_samples=500)
+        return
+    with pytest.warns(UserWarning) as caught:
+        sd.distill(pipe, df, max_size=4, random_state=0, n_samples=500)
+    assert len(caught) == 1 and re.fullmatch(f"{said}, so sklearn Pipeline reads every such value as one it does not "
+                                             "know; give it the values as it was fitted on them",
+                                             str(caught[0].message))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sd.distill(pipe, spaced, max_size=4, random_state=0, n_samples=500)
 
 class _KerasLike:
     """A model with fit and predict but no scikit-learn tags (Keras): predict answers softmax rows."""

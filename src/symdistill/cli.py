@@ -475,6 +475,27 @@ def _teacher_input(df: Any, as_array: bool, path: str) -> Any:
         raise
 
 
+def warn_words_in_numbers(df: Any, path: str, meant: Sequence[str]) -> None:
+    """Warn of a column of ``df`` that pandas read as text only because a few of its fields (5% at most)
+    are not numbers ('?' marking a missing age, as adult does): it becomes a categorical feature, every
+    number a category of its own. Columns in ``meant`` (declared categorical, read as text) are so meant."""
+    import pandas as pd
+
+    for name in df.columns:
+        column = df[name]
+        if name in meant or pd.api.types.is_numeric_dtype(column.dtype) or \
+                isinstance(column.dtype, pd.CategoricalDtype):
+            continue
+        words = (pd.to_numeric(column, errors="coerce").isna() & column.notna()).to_numpy()
+        if words.any() and not words.all() and words.mean() <= 0.05:
+            row = int(words.argmax())
+            word = column.iloc[row]
+            warnings.warn(f"column {name!r} of {path} holds numbers but {counted(int(words.sum()), 'field')} of text "
+                          f"({word!r} in row {row}), so it is read as categorical, each number a category; if {word!r} "
+                          f"marks a missing value, fill or drop those rows (--categorical {name} says it is meant so)",
+                          stacklevel=2)
+
+
 def _data_options(args: argparse.Namespace, df: Any, as_array: bool) -> dict[str, Any]:
     """The distillation options the shared data flags (``add_data_options``) ask for."""
     options: dict[str, Any] = {}
@@ -511,6 +532,19 @@ def fitted_text(teacher: Any, df: Any) -> list[str]:
     return found
 
 
+def check_spaced_fit(teacher: Any, df: Any, path: str) -> None:
+    """Refuse a scikit-learn teacher fitted on names or categories that differ from those of ``path`` only
+    in the spaces around them: read_table drops the spaces after a comma ('39, State-gov', as adult's raw
+    file writes it), which pd.read_csv keeps unless told skipinitialspace=True, and such a teacher fails
+    on every row, or (an encoder with handle_unknown='ignore') reads every such value as unknown."""
+    from .teachers.sklearn import spaced_fit, spaced_words
+
+    found = spaced_fit(teacher, df)
+    if found is not None:
+        raise CLIError(f"{spaced_words(found, path)}; symdistill reads a CSV without the spaces after its commas: fit "
+                       "the teacher on pd.read_csv(path, skipinitialspace=True)")
+
+
 def teacher_format(teacher_spec: str, flag: bool) -> tuple[bool, list[str]]:
     """Whether the teacher is handed the rows as a float array (``flag``: --as-array), else as the DataFrame,
     and the columns to read as text (``read_table``'s ``text``)."""
@@ -536,6 +570,7 @@ def _run_distill(args: argparse.Namespace) -> int:
     drop = _split_list(args.drop, "--drop")
     df = read_table(args.data, drop, text, codes=declared_codes(args, as_array))
     X = _teacher_input(df, as_array, args.data)
+    warn_words_in_numbers(df, args.data, text + declared_codes(args, as_array))
     options: dict[str, Any] = {"progress": None, **_data_options(args, df, as_array)}
     if args.max_literals is not None:
         if args.form != "rules":
@@ -552,6 +587,7 @@ def _run_distill(args: argparse.Namespace) -> int:
                            random_state=args.random_state, **options)
     teacher = load_teacher_object(args.teacher)
     check_distinct(("-o", args.output), ("--teacher", teacher_source(args.teacher)))
+    check_spaced_fit(teacher, df, args.data)
     strings = [] if as_array else fitted_text(teacher, df)
     if strings:  # read again, those columns as written
         X = df = read_table(args.data, drop, text + strings, warn=False, codes=declared_codes(args, as_array))
@@ -627,7 +663,9 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     in_order = df if layer is not None else \
         in_model_order(df, model, args.data, " (--label names a column of true labels, --drop columns to ignore)")
     X = _teacher_input(in_order if as_array else df, as_array, args.data)
-    teacher = declare(load_teacher_object(args.teacher), args)
+    teacher = load_teacher_object(args.teacher)
+    check_spaced_fit(teacher, df, args.data)
+    teacher = declare(teacher, args)
     score = fidelity(model, teacher, X)  # computed before anything is printed: an error leaves stdout empty
     against = None
     if labels is not None:

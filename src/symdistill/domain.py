@@ -685,8 +685,14 @@ def number_text(x: float, spread: float) -> str:
 
 
 def mismatch(missing: list[str], extra: list[str]) -> str:
-    """``missing [...], unknown [...]``, each part only where it names a column."""
-    return ", ".join(f"{what} {cols}" for what, cols in (("missing", missing), ("unknown", extra)) if cols)
+    """``missing [...], unknown [...]``, each part only where it names a column, and a word on an unknown
+    name that is a missing one with spaces around it (``'age '``: a header written ``age ,workclass``)."""
+    text = ", ".join(f"{what} {cols}" for what, cols in (("missing", missing), ("unknown", extra)) if cols)
+    padded = [(name, known) for name in extra for known in missing if name != known and name.strip() == known.strip()]
+    if padded:
+        name, known = padded[0]
+        text += f" ({name!r} is {known!r} with spaces around it: strip the column names)"
+    return text
 
 
 def _dataframe_names(df: Any) -> list[str]:
@@ -764,8 +770,10 @@ def _numeric_column(col: Any, name: str) -> np.ndarray:
     if text is not None:
         # Text is not read as a number ('2.5' in a column of numbers), as a DataFrame's text column is
         # categorical: a number written as text is a value of another kind, and '01' would lose its zero.
+        fix = "pass numbers (an array of text: X.astype(float))" if _is_number(text[1]) else \
+            "fill or drop such rows (does it mark a missing value?)"
         raise DataError(f"column {name!r} should be numeric but holds the text {text[1]!r} in row {text[0]}; "
-                        "pass numbers (an array of text: X.astype(float)) or declare the column categorical")
+                        f"{fix} or declare the column categorical")
     try:
         vals = np.asarray(col, dtype=float)
     except (TypeError, ValueError):
@@ -784,14 +792,17 @@ def _numeric_column(col: Any, name: str) -> np.ndarray:
 
 
 def _first_text(col: Any) -> tuple[int, Any] | None:
-    """The first string (or bytes) of column ``col`` and its row, or None: a text array's first
-    value, or an object column's first text cell."""
+    """The first string (or bytes) of column ``col`` that is not a number written as text, else its first
+    string, and its row; None when it holds none."""
     kind = getattr(getattr(col, "dtype", None), "kind", "O")
-    if kind in "US":
-        return (0, _plain(col[0])) if len(col) else None
-    if kind != "O" or not any(issubclass(t, (str, bytes)) for t in set(map(type, col))):
+    if kind not in "USO" or (kind == "O" and not any(issubclass(t, (str, bytes)) for t in set(map(type, col)))):
         return None
-    i = next(i for i, v in enumerate(col) if isinstance(v, (str, bytes)))
+    texts = [i for i, v in enumerate(col) if isinstance(_plain(v), (str, bytes))]
+    if not texts:
+        return None
+    # A column of numbers with a few words in it ('?' marking a missing age: pandas then reads every
+    # field as text) is named by its first word, not by its first number written as text.
+    i = next((i for i in texts if not _is_number(_plain(col[i]))), texts[0])
     return i, _plain(col[i])
 
 
@@ -848,13 +859,31 @@ def _encode_categories(col: Any, f: Feature) -> np.ndarray:
             if is_missing(key):
                 raise DataError(f"column {f.name!r} has a missing value ({key}) in row {i}")
             text = is_real(key) and all(isinstance(c, str) for c in f.categories)
+            shown = list(f.categories)[:10]
+            more = f" ... ({len(f.categories)} in all)" if len(f.categories) > 10 else ""
             raise DataError(
-                f"column {f.name!r} has unknown category {key!r} in row {i}; known categories: {list(f.categories)[:10]}"
+                f"column {f.name!r} has unknown category {key!r} in row {i}{_category_meant(key, f.categories)}; "
+                f"known categories: {shown}{more}"
                 + ("; they are strings, and this column holds numbers: pass it as text, read as written (a "
                    "code such as '01' keeps its zero)" if text else "")
             )
         out[i] = code
     return out
+
+
+def _category_meant(value: Any, categories: Sequence[Any]) -> str:
+    """A hint naming the known category an unknown text ``value`` is written for, or '': one that differs
+    only in the spaces around it (``' State-gov'``, as a CSV written ``a, b`` reads without
+    ``skipinitialspace=True``) or in case. No closest spelling is guessed: a category the rows a model
+    was distilled from lacked ('Priv-house-serv') is new, not a misspelt 'Protective-serv'."""
+    if not isinstance(value, str):
+        return ""
+    texts = [c for c in categories if isinstance(c, str)]
+    padded = [c for c in texts if c.strip() == value.strip()]
+    if padded:
+        return f" (did you mean {padded[0]!r}? they differ only in the spaces around them: strip them)"
+    same = [c for c in texts if c.strip().casefold() == value.strip().casefold()]
+    return f" (did you mean {same[0]!r}? they differ only in case)" if same else ""
 
 
 def _array_dtype_problem(name: str, features: Sequence[Feature]) -> str | None:

@@ -284,7 +284,8 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     X_train, X_hold, source = _holdout(X, X_holdout, holdout_fraction, random_state,
                                        feature_names=feature_names, categorical=options.get("categorical"))
     domain = Domain.from_data(X_train, feature_names=feature_names, categorical=options.get("categorical"))
-    domain.encode(X_hold)  # fails early, naming the column, when the held-out rows do not fit
+    # fails early, naming the column, when the held-out rows do not fit
+    encode_holdout(domain, X_hold) if source == "given" else domain.encode(X_hold)
 
     t_start = time.perf_counter()
     task = options.get("task")
@@ -465,6 +466,15 @@ def _check_sizes(sizes: Sequence[int]) -> list[int]:
     if len(set(out)) != len(out):
         raise ValueError(f"sizes {out} repeat a size")
     return sorted(int(s) for s in out)
+
+
+def encode_holdout(domain: Domain, X_holdout: Any) -> np.ndarray:
+    """``domain.encode(X_holdout)``, its error saying that the rows are the held-out ones: "unknown
+    category 'Atlantis' in row 7" is of X_holdout, not of the rows the models were distilled from."""
+    try:
+        return domain.encode(X_holdout)
+    except DataError as exc:
+        raise DataError(f"X_holdout: {exc}") from None
 
 
 def _holdout(X: Any, X_holdout: Any, fraction: float, random_state: int | None, *,

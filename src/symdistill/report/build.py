@@ -16,7 +16,7 @@ import numpy as np
 
 from .._version import __version__
 from ..api import _comparable, concept_layer, fidelity
-from ..frontier import Frontier, FrontierPoint
+from ..frontier import Frontier, FrontierPoint, encode_holdout
 from ..metrics import Score
 from ..shift import DEFAULT_SHIFTS, Shift, ShiftResults, coerce_shifts, shifted_fidelity
 from ._mpl import png_bytes
@@ -178,7 +178,7 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     chosen = _choose(front, min_fidelity, conservative, notes)
     model, teacher = chosen.model, front.teacher
     domain = model.domain
-    Z = domain.encode(X_hold)
+    Z = domain.encode(X_hold) if X_holdout is None else encode_holdout(domain, X_holdout)
     same_holdout = X_holdout is None or _same_rows(domain, front.X_holdout, X_holdout, Z)
     regression = front.task == "regression"
     score = fidelity(model, teacher, X_hold)

@@ -9,9 +9,10 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from .._errors import DataError
 from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, add_data_options,
-                   declare, declared_codes, fitted_text, load_teacher_object, option_value, read_table, teacher_format,
-                   teacher_options)
+                   check_spaced_fit, declare, declared_codes, fitted_text, load_teacher_object, option_value,
+                   read_table, teacher_format, teacher_options, warn_words_in_numbers)
 
 DEFAULT_SIZES = "2,4,8,16,32,64"
 
@@ -159,6 +160,7 @@ def run_report(args: argparse.Namespace) -> int:
     data_drop, hold_drop = [c for c in drop if c not in only_in_holdout], [c for c in drop if c in hold_columns]
     df = read_table(args.data, data_drop, text, codes=codes)
     X = _teacher_input(df, as_array, args.data)
+    warn_words_in_numbers(df, args.data, text + codes)
     X_hold = None
     if args.holdout:
         hold = read_table(args.holdout, hold_drop, text, codes=codes)
@@ -180,6 +182,7 @@ def run_report(args: argparse.Namespace) -> int:
     form_options = _learner_options(args.option, forms, options)
     check_options(forms, sizes, "pedagogical", args.random_state, form_options, options)
     teacher = load_teacher_object(args.teacher)
+    check_spaced_fit(teacher, df, args.data)
     strings = [] if as_array else fitted_text(teacher, df)
     if strings:  # read again, those columns as written
         X = read_table(args.data, data_drop, text + strings, False, codes)
@@ -188,9 +191,14 @@ def run_report(args: argparse.Namespace) -> int:
     teacher = declare(teacher, args)
     if args.constraint:
         teacher = _check_constraint_classes(args.constraint, teacher, X, options)
-    front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold, holdout_fraction=args.holdout_fraction,
-                     random_state=args.random_state, progress=False if args.no_progress else None,
-                     form_options=form_options, **options)
+    try:
+        front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold, holdout_fraction=args.holdout_fraction,
+                         random_state=args.random_state, progress=False if args.no_progress else None,
+                         form_options=form_options, **options)
+    except DataError as exc:  # the rows of --holdout, as the command names them
+        if not str(exc).startswith("X_holdout"):
+            raise
+        raise CLIError(f"--holdout {args.holdout}{str(exc)[len('X_holdout'):]}") from None
     print(front.table())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Iterator
 
 import numpy as np
 
-from .._errors import TeacherError
+from .._errors import TeacherError, counted
 from ..domain import _plain, is_real
 from .base import CLASSES_FLAG, Teacher
 
@@ -42,6 +43,8 @@ class SklearnTeacher(Teacher):
         columns = self._proba_columns()  # also refuses classes that are neither classes_ nor other names for them
         self._columns = columns if self._use_proba else None
         self._names = None if self._use_proba else self._label_names()
+        self._unread_checked = False  # the first rows asked about are checked for columns it does not read
+        self._spaces_checked = False  # and, once answered, for values it was fitted on with other spaces
 
     def _proba_columns(self) -> np.ndarray | None:
         """Where each declared class's probability is among predict_proba's columns (the order of
@@ -71,20 +74,49 @@ class SklearnTeacher(Teacher):
 
     def _forward(self, X: Any) -> Any:
         X = self._named(X)
+        if not self._unread_checked:
+            self._unread_checked = True
+            self._warn_unread(X)
         if self._use_proba:
             proba = self.estimator.predict_proba(X)
-            return proba if self._columns is None else np.asarray(proba)[:, self._columns]
-        labels = self.estimator.predict(X)
-        if self._names is None:
-            return labels
-        # a label outside classes_ stays as it is, and is refused as one the teacher does not know
-        return np.asarray([self._names.get(_plain(v), v) for v in np.asarray(labels).reshape(-1)], dtype=object)
+            out = proba if self._columns is None else np.asarray(proba)[:, self._columns]
+        else:
+            out = self.estimator.predict(X)
+            if self._names is not None:
+                # a label outside classes_ stays as it is, and is refused as one the teacher does not know
+                out = np.asarray([self._names.get(_plain(v), v) for v in np.asarray(out).reshape(-1)], dtype=object)
+        if not self._spaces_checked:  # answered: an encoder that ignores what it does not know took the rows
+            self._spaces_checked = True
+            found = spaced_fit(self.estimator, X)
+            if found is not None and found[0] is not None:
+                warnings.warn(f"{spaced_words(found, 'the rows')}, so {self.name} reads every such value as one it "
+                              "does not know; give it the values as it was fitted on them", stacklevel=2)
+        return out
+
+    def _warn_unread(self, X: Any) -> None:
+        """Warn of columns of the DataFrame ``X`` that the estimator was fitted without: it never reads them
+        (a ColumnTransformer selects its columns by name), so a model distilled from ``X`` could split on
+        them, on adult's label Salary left among the features, say, which agrees with the teacher most of
+        the time; the model would then need it to predict."""
+        unread = unread_columns(self.estimator, X)
+        if unread:
+            names, them = ", ".join(map(repr, unread)), "it" if len(unread) == 1 else "them"
+            warnings.warn(f"{self.name} was fitted without {counted(len(unread), 'column')} of the rows it is asked "
+                          f"about ({names}) and does not read {them}: a model distilled from those rows could split on "
+                          f"{them} (a label column left in?); drop {them} (on the command line: --drop "
+                          f"{','.join(map(str, unread))})", stacklevel=2)
 
     def _named(self, X: Any) -> Any:
         """An array as a DataFrame with the columns the estimator was fitted on (``feature_names_in_``),
         when it has as many: it is asked as it was fitted, without scikit-learn's warning that "X does not
-        have valid feature names" (and a ColumnTransformer selecting columns by name can read them)."""
+        have valid feature names" (and a ColumnTransformer selecting columns by name can read them); a
+        DataFrame of those columns in another order, in the fitted order."""
         names = getattr(self.estimator, "feature_names_in_", None)
+        if names is not None and hasattr(X, "columns") and list(X.columns) != list(names) and \
+                len(X.columns) == len(names) and set(X.columns) == set(names):
+            # The fitted columns in another order (a file written so): scikit-learn refuses them ("Feature names
+            # must be in the same order as they were in fit"), so they are handed over in the fitted order.
+            return X[list(names)]
         if names is None or hasattr(X, "columns") or np.ndim(X) != 2 or np.shape(X)[1] != len(names):
             return X
         import pandas as pd  # an estimator fitted with column names was fitted on a DataFrame
@@ -104,7 +136,17 @@ class SklearnTeacher(Teacher):
                     "astype(str) writes as '1')")
         if not isinstance(exc, ValueError) or "unknown categor" not in str(exc).lower():
             return ""
+        found = spaced_fit(self.estimator, X)
+        if found is not None and found[0] is not None:
+            return f"; {spaced_words(found, 'the rows')}"
         unseen = _unseen_categories(self.estimator, X)
+        if unseen and not any(is_real(value) for _, value in unseen.values()):
+            # Text the encoder was not fitted on ('Atlantis') is in the rows given, not drawn by the sampler
+            # (it draws a categorical column's values from the data): declaring a column categorical cannot help.
+            name, (encoder, value) = next(iter(unseen.items()))
+            return (f"; column {name!r} holds {value!r}, which its {encoder} was not fitted on: the estimator "
+                    "cannot answer rows holding it; drop them (or fit the encoder with handle_unknown='ignore')")
+        unseen = {name: seen for name, seen in unseen.items() if is_real(seen[1])}
         if not unseen:
             return ""
         names = list(unseen)
@@ -195,3 +237,45 @@ def _numbers_for_text(estimator: Any, X: Any) -> dict[Any, tuple[str, Any, Any]]
                 all(is_real(v) for v in values):
             found[key] = (type(encoder).__name__, values[0], _plain(categories[0]))
     return found
+
+
+def spaced_fit(estimator: Any, X: Any) -> tuple[Any, Any, Any] | None:
+    """Where the DataFrame ``X`` and what ``estimator`` was fitted on differ only in the spaces around a
+    name or a category (adult's raw file, 'a, b', read with and without ``skipinitialspace=True``):
+    ``(None, name in X, fitted name)`` for a column, ``(column, value in X, fitted category)`` for a
+    value of a column an encoder reads; None when they do not. An encoder with
+    ``handle_unknown='ignore'`` would read every such value as unknown, without a word."""
+    columns = [c for c in getattr(X, "columns", []) if isinstance(c, str)]
+    fitted_names = getattr(estimator, "feature_names_in_", None)
+    for fitted in [] if fitted_names is None else [_plain(n) for n in fitted_names]:
+        given = [c for c in columns if isinstance(fitted, str) and c != fitted and c.strip() == fitted.strip()]
+        if given and fitted not in columns:
+            return None, given[0], fitted
+    for key, _, categories, col in _encoded_columns(estimator, X):
+        known = {_plain(c) for c in categories}
+        stripped = {c.strip(): c for c in known if isinstance(c, str)}
+        for value in dict.fromkeys(map(_plain, col)):
+            if isinstance(value, str) and value not in known and value.strip() in stripped:
+                return key, value, stripped[value.strip()]
+    return None
+
+
+def spaced_words(found: tuple[Any, Any, Any], rows: str) -> str:
+    """What ``spaced_fit`` found, in words: ``rows`` names the rows (a file, 'the rows')."""
+    column, given, fitted = found
+    where = f"a column of {rows} is named {given!r}" if column is None else \
+        f"column {column!r} of {rows} holds {given!r}"
+    return (f"{where} where the teacher was fitted on {fitted!r}: they differ only in the spaces around them "
+            "(pd.read_csv keeps those after each comma unless skipinitialspace=True)")
+
+
+def unread_columns(estimator: Any, X: Any) -> list[Any]:
+    """The columns of the DataFrame ``X`` that ``estimator``, fitted on a DataFrame holding all the others
+    (``feature_names_in_``), was not fitted on: a ColumnTransformer selects its columns by name and
+    never reads them (an id column left in the file, say)."""
+    fitted = getattr(estimator, "feature_names_in_", None)
+    if fitted is None or not hasattr(X, "columns"):
+        return []
+    fitted = {_plain(n) for n in fitted}
+    columns = list(X.columns)
+    return [c for c in columns if c not in fitted] if fitted <= set(columns) else []
