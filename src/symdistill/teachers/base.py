@@ -454,7 +454,8 @@ def _check_classes(classes: Any) -> np.ndarray:
     if isinstance(classes, (str, bytes)):
         raise ValueError(f"classes must be a sequence of labels, got the string {classes!r} "
                          f"(for one label per character pass list({classes!r}))")
-    items = list(classes) if isinstance(classes, (list, tuple)) else []
+    items = [c for c in classes if isinstance(c, (str, int, float, np.generic))] \
+        if isinstance(classes, (list, tuple)) else []  # None and the like are refused as no label below
     if len({isinstance(c, (str, np.str_)) for c in items}) > 1:  # np.asarray would make the numbers text
         first = next(c for c in items if isinstance(c, (str, np.str_)))
         other = next(c for c in items if not isinstance(c, (str, np.str_)))
