@@ -98,3 +98,21 @@ def test_integer_labels_beyond_int64_are_refused_by_name():
     with pytest.raises(ValueError, match="class label 100000000000000000000 does not fit ONNX's int64"):
         sd.export(model, "onnx")
     assert "100000000000000000000" in sd.export(model, "python")  # the other targets take it
+
+
+def test_linear_constants_onnxruntime_would_drop_as_no_ops_are_kept():
+    """onnxruntime's graph optimiser removes ``x * w`` and ``x + b`` as no-ops when ``w`` (``b``) is
+    1 (0) once cast to float32: a weight of 0.9999999999999933 (an exactly linear teacher's weight
+    of 1, as the learner fits it), an intercept or knot of 1e-300 (a regressor in tiny units). The
+    exported value must stay ``predict``'s double all the same."""
+    from symdistill.domain import Domain, Feature
+    from symdistill.models.linear import LinearModel, Term
+
+    dom = Domain(tuple(Feature(f"x{j}", "numeric", -2.0, 2.0) for j in range(3)))
+    terms = [Term.numeric(0), Term.numeric(1), Term.hinge(2, 1e-300, 1), Term.hinge(2, -1e-300, -1)]
+    for coef, intercept in [([0.9999999999999933, 2.000000000000001, 3.0, -5.0], -3.1e-15),  # weight ~1
+                            ([3e-300, -2e-300, 1 - 2**-53, 1.0], 1e-300)]:  # tiny units: knots, intercept
+        model = LinearModel(dom, "regression", None, terms=terms, coef=np.array([coef]),
+                            intercept=np.array([intercept]), link="identity")
+        Z = np.random.default_rng(0).uniform(-2, 2, size=(2000, 3)) * [1, 1, 1e-299]
+        np.testing.assert_array_equal(_run(model, Z)["value"], model.predict_encoded(Z))

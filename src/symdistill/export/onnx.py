@@ -95,6 +95,20 @@ class _Graph:
         self.nodes.append(self.helper.make_node(op_type, inputs, outs, domain=domain, **attrs))
         return outs[0]
 
+    def arith(self, op_type: str, x: str, value: float, const_stem: str, stem: str) -> str:
+        """``x + value``, ``x - value`` or ``x * value`` for ``x`` of shape (N, 1), the same double as
+        numpy's. onnxruntime's optimiser drops ``x + b`` and ``x - b`` as no-ops when ``b`` is 0 once
+        cast to float32 (1e-300) and ``x * w`` when ``w`` is 1 so cast (0.9999999999999933, an exactly
+        linear teacher's weight as fitted): such a constant goes in as two copies, whose (N, 2)
+        broadcast no optimiser removes, and the first column is taken."""
+        identity = 1.0 if op_type == "Mul" else 0.0
+        with np.errstate(over="ignore"):
+            dropped = value != identity and np.float32(value) == identity
+        if not dropped:
+            return self.op(op_type, [x, self.const(const_stem, np.array([value], dtype=np.float64))], stem)
+        both = self.op(op_type, [x, self.const(const_stem, np.array([value, value], dtype=np.float64))], stem)
+        return self.op("Gather", [both, self.const("first", np.array([0], dtype=np.int64))], stem, axis=1)
+
     def output(self, name: str, source: str, elem_type: int, shape: list[Any]) -> None:
         self.nodes.append(self.helper.make_node("Identity", [source], [name]))
         self.outputs.append(self.helper.make_tensor_value_info(name, elem_type, shape))
@@ -203,7 +217,7 @@ class _Graph:
         if isinstance(f, Indicator):
             eq = self.op("Equal", [col, self.const("code", np.array([f.code], dtype=np.float64))], "is_code")
             return self.op("Cast", [eq], "indicator", to=TP.DOUBLE)
-        diff = self.op("Sub", [col, self.const("knot", np.array([f.knot], dtype=np.float64))], "diff")
+        diff = self.arith("Sub", col, f.knot, "knot", "diff")
         if f.direction == -1:
             diff = self.op("Neg", [diff], "neg")
         return self.op("Relu", [diff], "hinge")
@@ -229,14 +243,14 @@ class _Graph:
             for t, w in enumerate(weights):
                 if w == 0.0:
                     continue
-                v = self.op("Mul", [column(t), self.const("weight", np.array([w], dtype=np.float64))], "weighted")
+                v = self.arith("Mul", column(t), w, "weight", "weighted")
                 acc = v if acc is None else self.op("Add", [acc, v], "sum")
             b = np.array([lin.intercept[r]], dtype=np.float64)
             if acc is None:
                 rows.append(self.op("Unsqueeze", [self._rows_of(b), self.const("axis", np.array([1], dtype=np.int64))],
                                     "score"))
             else:
-                rows.append(self.op("Add", [acc, self.const("intercept", b)], "score"))
+                rows.append(self.arith("Add", acc, float(b[0]), "intercept", "score"))
         scores = rows[0] if len(rows) == 1 else self.op("Concat", rows, "scores", axis=1)
         if lin.link == "identity":
             self.output("value", self._flat(scores), TP.DOUBLE, ["N"])
