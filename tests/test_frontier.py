@@ -150,6 +150,19 @@ def test_regression_teacher_gets_r2_fidelity() -> None:
     assert front.points[1].fidelity > front.points[0].fidelity
 
 
+def test_a_regressors_table_says_its_fidelity_is_r2() -> None:
+    """The table's column read 'fidelity [95% interval]' for R2 as for a share of agreeing rows,
+    while the scores, the figures and the report's summary say 'fidelity R2'."""
+    X = _data(300)
+    front = sd.frontier(lambda X: 3 * X[:, 0] + X[:, 1], X, forms=["tree"], sizes=[2], n_samples=400,
+                        task="regression", progress=False)
+    assert front.table().to_text().splitlines()[0].split("  ")[3] == "fidelity R2 [95% interval]"
+    assert "| fidelity R2 [95% interval] |" in front.table().to_markdown()
+    clf = sd.frontier(lambda X: (X[:, 0] > 0.5).astype(int), X, forms=["tree"], sizes=[2], n_samples=400,
+                      progress=False)
+    assert "| fidelity [95% interval] |" in clf.table().to_markdown()
+
+
 @pytest.mark.parametrize("kwargs, error, match", [
     ({"forms": "tree"}, TypeError, "list of form names"),
     ({"forms": []}, ValueError, "forms is empty"),

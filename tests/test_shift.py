@@ -96,6 +96,16 @@ def test_default_shifts_table() -> None:
     assert res.to_markdown().startswith("| shift |")
 
 
+def test_a_regressors_shift_table_says_its_fidelity_is_r2() -> None:
+    """The column read 'fidelity [95% interval]' for R2 as for a share of agreeing rows."""
+    X = _data(300)
+    net = sd.as_teacher(lambda X: X[:, 0] + 0.5 * X[:, 1], task="regression")
+    model = sd.distill(net, X, max_size=4, n_samples=400, random_state=0)
+    res = shifted_fidelity(model, net, X, shifts=["none", "marginal"])
+    assert res.to_text().splitlines()[0].split()[1:3] == ["fidelity", "R2"]
+    assert res.to_markdown().startswith("| shift | fidelity R2 [95% interval] | n |")
+
+
 def test_outside_on_a_domain_without_numeric_range_is_reported_not_applicable() -> None:
     X = np.random.default_rng(0).integers(0, 2, size=(200, 2)).astype(float)
     net = lambda X: X[:, 0].astype(int)  # noqa: E731

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
@@ -132,6 +132,11 @@ class FrontierTable(TableList):
 
     HEADER = ("form", "max size", "size", "fidelity [95% interval]", "literals", "seconds", "queries", "front")
 
+    def __init__(self, rows: Iterable[dict[str, Any]] = (), *, score_name: str = "fidelity") -> None:
+        super().__init__(rows)
+        if score_name != "fidelity":  # a regressor's: "fidelity R2"
+            self.HEADER = self.HEADER[:3] + (f"{score_name} [95% interval]",) + self.HEADER[4:]
+
     def cells(self) -> list[list[str]]:
         """Every row as formatted strings, in the order of ``HEADER``."""
         out = []
@@ -195,7 +200,8 @@ class Frontier:
 
     def table(self) -> FrontierTable:
         """One row per model: form, size, fidelity (interval), literals, seconds, queries, marks."""
-        return FrontierTable(p.row() for p in self.points)
+        name = self.points[0].score.name if self.points else "fidelity"
+        return FrontierTable((p.row() for p in self.points), score_name=name)
 
     def best(self, min_fidelity: float | None = None, *, conservative: bool = False) -> SymbolicModel:
         """The smallest model whose fidelity reaches ``min_fidelity`` (the knee's model when None).

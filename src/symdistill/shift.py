@@ -189,7 +189,10 @@ class ShiftResult:
 class ShiftResults(TableList):
     """ShiftResult objects that print as a table; ``to_markdown()`` too."""
 
-    HEADER = ("shift", "fidelity [95% interval]", "n")
+    @property
+    def HEADER(self) -> tuple[str, ...]:  # type: ignore[override]
+        name = next((r.score.name for r in self if r.score is not None), "fidelity")  # "fidelity R2": regressors
+        return ("shift", f"{name} [95% interval]", "n")
 
     def cells(self) -> list[list[str]]:
         out = []
