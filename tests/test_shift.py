@@ -130,6 +130,26 @@ def test_a_class_the_teacher_first_answers_off_the_data_is_named_in_that_shift()
     assert declared[0].score is not None and declared[0].score.value < 1
 
 
+def test_a_teacher_answering_nan_off_the_data_leaves_that_shift_unscored() -> None:
+    """A regressor of log(x) is undefined below the data: the 'outside' shift made shifted_fidelity
+    (and so sd.report and symdistill report, after every fit) stop with the TeacherError; that shift
+    is now unscored with the reason, as one where a classifier answers a new class, and the others
+    are measured."""
+    X = np.random.default_rng(0).uniform(0.1, 1.0, size=(400, 2))
+
+    def net(X: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.log(X[:, 0] - 0.05) + X[:, 1]
+
+    tree = sd.distill(net, X, max_size=4, random_state=0, n_samples=600)
+    res = shifted_fidelity(tree, net, X, shifts=["none", "outside", "marginal"])
+    assert res[0].score is not None and res[2].score is not None
+    assert res[1].score is None
+    assert res[1].note.startswith("the teacher answered NaN or infinity on ")
+    assert "of the 400 rows it was asked, first row " in res[1].note
+    assert "n/a (the teacher answered NaN" in res.to_text()
+
+
 def test_other_teacher_errors_off_the_data_are_not_caught() -> None:
     X = np.random.default_rng(0).uniform(size=(300, 2))
 

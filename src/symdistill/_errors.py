@@ -19,6 +19,14 @@ class UnknownClassError(TeacherError):
         self.labels = tuple(labels)
 
 
+class NonFiniteAnswerError(TeacherError):
+    """The teacher answered NaN or infinity: ``count`` of the ``asked`` rows, the first shown as ``first``."""
+
+    def __init__(self, message: str, count: int = 0, asked: int = 0, first: str = "") -> None:
+        super().__init__(message)
+        self.count, self.asked, self.first = count, asked, first
+
+
 class DataError(ValueError):
     """Input rows do not fit the feature schema (width, NaN, unknown category, ...)."""
 

@@ -36,7 +36,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._errors import UnknownClassError
+from ._errors import NonFiniteAnswerError, UnknownClassError
 from ._scale import mean_std
 from ._table import TableList
 from .api import concept_layer, fidelity
@@ -292,6 +292,11 @@ def shifted_fidelity(model: Any, teacher: Any, X: Any, *, shifts: Sequence[Shift
             # Off the data a teacher may answer a class it never gave before: the model cannot predict it,
             # and the teacher has no column for it. That shift is unscored, with the reason; the others stand.
             out.append(ShiftResult(spec, None, _unknown_class_note(exc.labels, t)))
+        except NonFiniteAnswerError as exc:
+            # A teacher undefined off the data (the log of a feature moved below its range) has no value
+            # to compare with there: that shift is unscored, with the reason, as above.
+            out.append(ShiftResult(spec, None, f"the teacher answered NaN or infinity on {exc.count} of the "
+                                               f"{exc.asked} rows it was asked, first {exc.first}"))
     return out
 
 

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .._errors import TeacherError, UnknownClassError, counted, exception_text
+from .._errors import NonFiniteAnswerError, TeacherError, UnknownClassError, counted, exception_text
 from ..domain import _plain, is_missing
 
 TASKS = ("classification", "regression")
@@ -252,8 +252,9 @@ class Teacher:
             raise TeacherError(f"{self.name} returned non-numeric values of dtype {out.dtype}") from None
         if not np.all(np.isfinite(out)):
             bad = np.nonzero(~np.isfinite(out).reshape(n, -1).all(axis=1))[0]
-            raise TeacherError(f"{self.name} returned NaN or infinite output for {len(bad)} of the {n} rows asked, "
-                               f"first {asked.row(int(bad[0]))}")
+            first = asked.row(int(bad[0]))
+            raise NonFiniteAnswerError(f"{self.name} returned NaN or infinite output for {len(bad)} of the {n} rows "
+                                       f"asked, first {first}", len(bad), n, first)
         if out.ndim == 2 and out.shape[1] == 1:
             out = out[:, 0]
         if out.ndim == 1:
