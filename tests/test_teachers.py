@@ -752,3 +752,27 @@ def test_classes_mixing_names_and_numbers_are_refused_not_made_text():
         sd.as_teacher(f, classes=[0, "maybe"])
     assert sd.as_teacher(f, classes=(0, 1)).classes_.tolist() == [0, 1]
     assert sd.as_teacher(f, classes=["0", "maybe"]).classes_.tolist() == ["0", "maybe"]
+
+
+def test_many_whole_numbers_read_as_classes_say_how_to_read_them_as_values():
+    """A regressor of counts whose every value turns up in its first answer was read as a classifier
+    of 13 classes without a word (a tree of 39% agreement); the error naming task='regression' came
+    only when a later answer held a new count. Inferred classes of more than 10 whole numbers now warn,
+    naming task='regression' and the flag; declaring the task or the classes keeps them quiet, and
+    labels of 10 digits or fewer classes stay quiet."""
+    import warnings
+
+    X = np.random.default_rng(0).uniform(0, 1, size=(400, 2))
+    counts = lambda X: np.round(X[:, 0] * 12).astype(int)  # noqa: E731  0..12
+    with pytest.warns(UserWarning, match=r"read as 13 classes \(0 to 12\); if they are values .*"
+                                         r"task='regression' \(on the command line: --task regression\)"):
+        sd.as_teacher(counts).predict(X)
+    with pytest.warns(UserWarning, match=r"read as 13 classes"):  # whole floats too
+        sd.as_teacher(lambda X: counts(X).astype(float)).predict(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert sd.as_teacher(counts, task="classification").predict(X).tolist() == counts(X).tolist()
+        sd.as_teacher(counts, classes=list(range(13))).predict(X)
+        assert sd.as_teacher(counts, task="regression").task == "regression"
+        sd.as_teacher(lambda X: np.round(X[:, 0] * 9).astype(int)).predict(X)  # 10 classes: digits
+        sd.as_teacher(lambda X: np.array(list("abcdefghijklm"))[counts(X)]).predict(X)  # names are labels

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import reprlib
+import warnings
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -68,6 +69,7 @@ class Teacher:
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         self.task = task
+        self._task_given = task is not None  # by task=, output=, classes= or the estimator's tags
         self.classes_ = None if classes is None else _check_classes(classes)
         self._declared_classes = classes is not None  # by the user: an error about them says how to declare them
         self.batch_size = int(batch_size)
@@ -266,6 +268,8 @@ class Teacher:
         _check_labels(labels, self.name, asked.row)
         if self.classes_ is None:
             self.classes_ = _unique_labels(labels, self.name)
+            if not self._task_given:
+                _warn_if_counts(self.classes_, self.name)
         idx = _label_index(self.classes_, labels, self.name, self._declared_classes)
         proba = np.zeros((len(labels), len(self.classes_)))
         proba[np.arange(len(labels)), idx] = 1.0
@@ -448,6 +452,17 @@ def _unique_labels(labels: np.ndarray, name: str) -> np.ndarray:
             f"{name} returned labels that cannot be ordered (types: {', '.join(types)}); labels must be all "
             "strings or all numbers"
         ) from None
+
+
+def _warn_if_counts(classes: np.ndarray, name: str) -> None:
+    """Warn when more than 10 classes inferred from an answer are all whole numbers: counts, ages or
+    prices in cents look so, and are read as classes unless the task is declared."""
+    if len(classes) <= 10 or classes.dtype.kind not in "iuf":
+        return
+    warnings.warn(f"{name} answers whole numbers, read as {len(classes)} classes ({_plain(classes[0])} to "
+                  f"{_plain(classes[-1])}); if they are values (counts, ages), pass task='regression' (on the command "
+                  "line: --task regression); task='classification' or classes=[...] keeps them classes, quietly",
+                  UserWarning, stacklevel=2)
 
 
 def _check_classes(classes: Any) -> np.ndarray:
