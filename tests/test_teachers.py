@@ -776,3 +776,19 @@ def test_many_whole_numbers_read_as_classes_say_how_to_read_them_as_values():
         assert sd.as_teacher(counts, task="regression").task == "regression"
         sd.as_teacher(lambda X: np.round(X[:, 0] * 9).astype(int)).predict(X)  # 10 classes: digits
         sd.as_teacher(lambda X: np.array(list("abcdefghijklm"))[counts(X)]).predict(X)  # names are labels
+
+
+def test_task_classification_for_a_scikit_learn_regressor_is_refused():
+    """task='classification' read a regressor's values as the logit of a second class: a regressor fitted
+    on 0/1 targets answering 0.3 was class 1 (sigmoid 0.57), one answering 150 a one-leaf tree '-> 1'."""
+    from sklearn.linear_model import LinearRegression
+
+    X = np.random.default_rng(0).uniform(size=(100, 2))
+    reg = LinearRegression().fit(X, (X[:, 0] > 0.5).astype(float))
+    with pytest.raises(ValueError, match=r"sklearn LinearRegression is a regressor \(scikit-learn's tags say so\), "
+                                         r"and task='classification' \(on the command line: --task "
+                                         r"classification\) would read its values as logits"):
+        sd.as_teacher(reg, task="classification")
+    assert sd.as_teacher(reg).task == "regression"
+    assert sd.as_teacher(lambda X: (reg.predict(X) > 0.5).astype(int)).predict(X).tolist() == \
+        (reg.predict(X) > 0.5).astype(int).tolist()

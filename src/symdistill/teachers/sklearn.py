@@ -29,6 +29,13 @@ class SklearnTeacher(Teacher):
                                "outputs); symdistill distils one output at a time: fit a classifier per output, "
                                "or pass lambda X: est.predict(X)[:, 0]")
         declared = kwargs.get("classes") is not None
+        if kind == "regressor" and kwargs.get("task") == "classification":
+            # Its values would be read as the logit of a second class: 0.3 from a regressor fitted on 0/1
+            # targets is then class 1 (sigmoid 0.57), and a value of 150 class 1 with certainty.
+            raise ValueError(f"sklearn {type(estimator).__name__} is a regressor (scikit-learn's tags say so), and "
+                             "task='classification' (on the command line: --task classification) would read its "
+                             "values as logits; to distil classes of its values, pass a function that makes them: "
+                             "lambda X: (est.predict(X) > 0.5).astype(int)")
         if kwargs.get("task") is None:  # task=None (as distill passes it) means "tell from the estimator"
             kwargs["task"] = {"classifier": "classification", "regressor": "regression"}.get(kind)
         if kwargs["task"] == "classification" and kwargs.get("classes") is None and hasattr(estimator, "classes_"):
