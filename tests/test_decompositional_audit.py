@@ -403,3 +403,39 @@ def test_the_declared_joblib_runs_the_clause_substitutions() -> None:
     floor = re.search(r'"joblib>=([0-9.]+)"', text)
     assert floor is not None, "pyproject.toml declares no joblib floor"
     assert tuple(int(p) for p in floor.group(1).split(".")) >= (1, 3)
+
+
+def test_a_position_that_is_also_another_layers_name_is_refused(tmp_path, capsys, monkeypatch) -> None:
+    """A Sequential's hidden layers are named '0', '2', '4' (their ReLUs '1', '3', '5'). ``layer=2``,
+    as ``--option layer=2`` reads it, took position 2, the layer named '4', without a word, and
+    ``--option layer=1`` the layer named '2', though '1' names the first layer's ReLU; a position that
+    a module's name also spells is now refused, naming both layers and how to write the name."""
+    from symdistill.cli import main
+    from symdistill.teachers.activations import activation_reader, read_activations
+
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 4), torch.nn.ReLU(),
+                              torch.nn.Linear(4, 5), torch.nn.ReLU(), torch.nn.Linear(5, 2)).eval()
+    reader = activation_reader(net)
+    with pytest.raises(ValueError, match=r"layer 2 is ambiguous: position 2 is layer '4', but '2' names layer '2'; "
+                                         r"give the name as text \(layer='2'; on the command line "
+                                         r"--option 'layer=\"2\"'\), or the position as -1"):
+        reader.layer(2)
+    with pytest.raises(ValueError, match="layer 1 is ambiguous: position 1 is layer '2', but '1' names layer '0'"):
+        reader.layer(1)
+    with pytest.raises(ValueError, match=r"layer index 3 out of range: .*; '3' names layer '2': give the name as text"):
+        reader.layer(3)
+    assert [reader.layer(k).name for k in (0, -1, -2, "2", "1", "5")] == ["0", "4", "2", "2", "0", "4"]
+    X = np.random.default_rng(0).uniform(size=(60, 2))
+    assert read_activations(net, X, "2").shape == (60, 4)
+    rows = tmp_path / "rows.csv"
+    rows.write_text("a,b\n" + "\n".join(f"{a},{b}" for a, b in X))
+    (tmp_path / "ambiguous_layer_net.py").write_text(
+        "import torch\nnet = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 4), "
+        "torch.nn.ReLU(), torch.nn.Linear(4, 5), torch.nn.ReLU(), torch.nn.Linear(5, 2))\n")
+    monkeypatch.chdir(tmp_path)
+    args = ["distill", "--teacher", "ambiguous_layer_net:net", "--data", str(rows), "--form", "rules", "-o", "r.json"]
+    assert main(args + ["--option", "layer=2"]) == 2
+    assert "layer 2 is ambiguous: position 2 is layer '4', but '2' names layer '2'" in capsys.readouterr().err
+    assert main(args + ["--option", 'layer="2"']) == 0
+    assert sd.load(tmp_path / "r.json").meta["layer"] == "2"

@@ -199,7 +199,7 @@ class DecompositionalRuleLearner(Learner):
         n = len(Z)
         self._min_rows = max(2, int(np.ceil(self.min_support * n)))
         self._min_gain = max(1.0, 3e-4 * n)  # a rule must add at least 0.03% agreement
-        acts = self.reader_.read(oracle.domain.decode(Z), [h.index for h in self.layers_])  # rows as the net takes them
+        acts = self.reader_.read(oracle.domain.decode(Z), self.layers_)  # rows as the net takes them
         leaves = self.layer_leaves if self.layer_leaves is not None else max(8, self.max_size)
         if self.layer is not None:
             return self._concept_rules(acts[0], y, k, leaves, oracle)

@@ -119,22 +119,36 @@ class ActivationReader:
         '0'
         """
         if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
-            n = len(self.layers)
-            if not -n <= int(key) < n:
-                raise ValueError(f"layer index {key} out of range: the network has {n} hidden layers "
-                                 f"({', '.join(repr(h.name) for h in self.layers)})")
-            return self.layers[int(key)]
+            n, p = len(self.layers), int(key)
+            # A position written like a module's name (layer 1 of a Sequential, whose module '1' is the
+            # first layer's ReLU) could mean either: refused rather than guessed.
+            named = self._named(str(p))
+            as_text = f"give the name as text (layer='{p}'; on the command line --option 'layer=\"{p}\"')"
+            if not -n <= p < n:
+                hint = f"; '{p}' names layer {named.name!r}: {as_text}" if named is not None else ""
+                raise ValueError(f"layer index {p} out of range: the network has {n} hidden layers "
+                                 f"({', '.join(repr(h.name) for h in self.layers)}){hint}")
+            if named is not None and named is not self.layers[p]:
+                raise ValueError(f"layer {p} is ambiguous: position {p} is layer {self.layers[p].name!r}, but '{p}' "
+                                 f"names layer {named.name!r}; {as_text}, or the position as {p - n if p >= 0 else p + n}")
+            return self.layers[p]
         if not isinstance(key, str):
             raise TypeError(f"layer must be a layer name or an integer position, got {type(key).__name__}")
-        for h in self.layers:
-            if key == h.name or key in h.aliases:
-                return h
+        named = self._named(key)
+        if named is not None:
+            return named
         raise ValueError(f"unknown layer {key!r}; hidden layers are "
                          f"{', '.join(repr(h.name) for h in self.layers)} (or their positions 0..{len(self.layers) - 1})")
 
-    def read(self, X: Any, layers: Sequence[str | int] | None = None) -> list[np.ndarray]:
-        """Activations ``(n, width)`` of the given layers (all when None), in the order asked."""
-        chosen = list(self.layers) if layers is None else [self.layer(k) for k in layers]
+    def _named(self, name: str) -> HiddenLayer | None:
+        """The hidden layer called ``name`` (its linear layer's or its activation's name), if any."""
+        return next((h for h in self.layers if name == h.name or name in h.aliases), None)
+
+    def read(self, X: Any, layers: Sequence[str | int | HiddenLayer] | None = None) -> list[np.ndarray]:
+        """Activations ``(n, width)`` of the given layers (all when None), in the order asked: names,
+        positions (see ``layer``) or this reader's ``HiddenLayer``s."""
+        chosen = list(self.layers) if layers is None else [k if isinstance(k, HiddenLayer) else self.layer(k)
+                                                           for k in layers]
         arr = np.asarray(X, dtype=np.float64)
         if arr.ndim != 2:
             raise ValueError(f"expected rows as a 2-D array, got shape {arr.shape}")
@@ -893,7 +907,7 @@ class SklearnActivations(ActivationReader):
         self.layers = tuple(HiddenLayer(f"hidden_{i}", i, int(w.shape[1]), kind)
                             for i, w in enumerate(mlp.coefs_[:-1]))
 
-    def read(self, X: Any, layers: Sequence[str | int] | None = None) -> list[np.ndarray]:
+    def read(self, X: Any, layers: Sequence[str | int | HiddenLayer] | None = None) -> list[np.ndarray]:
         """Activations of the rows ``X`` as the estimator takes them (a Pipeline's DataFrame too)."""
         if self._prep is not None:
             X = self._prep.transform(X)
