@@ -439,3 +439,52 @@ def test_a_position_that_is_also_another_layers_name_is_refused(tmp_path, capsys
     assert "layer 2 is ambiguous: position 2 is layer '4', but '2' names layer '2'" in capsys.readouterr().err
     assert main(args + ["--option", 'layer="2"']) == 0
     assert sd.load(tmp_path / "r.json").meta["layer"] == "2"
+
+
+class _ConvFront(torch.nn.Module):
+    """Rows of 8 -> Conv1d (4 channels) + ReLU -> flattened 24 -> Linear + Tanh -> 2 classes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        self.conv, self.act = torch.nn.Conv1d(1, 4, 3), torch.nn.ReLU()
+        self.fc, self.squash, self.out = torch.nn.Linear(24, 5), torch.nn.Tanh(), torch.nn.Linear(5, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.out(self.squash(self.fc(self.act(self.conv(x[:, None, :])).flatten(1))))
+
+
+class _PerPosition(torch.nn.Module):
+    """Rows of 6 as one position of 6 features: a Linear + ReLU on (rows, 1, 6) tensors."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        self.emb, self.act, self.out = torch.nn.Linear(6, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.out(self.act(self.emb(x[:, None, :]))).squeeze(1)
+
+
+def test_a_layer_after_a_convolution_is_read_and_one_on_a_sequence_is_named() -> None:
+    """The trace ran the network on rows as wide as a linear layer's input, so a network with a
+    convolution before its dense layers was refused ('tracing _ConvFront on rows of 24 features
+    failed'), though its dense layer is a hidden layer; the trace now starts at the rows' width. A
+    Linear on 3-D tensors (a sequence's positions) was read as a layer and the learner failed with
+    'IndexError: index 1 is out of bounds for axis 1 with size 1'; it is now named as not read."""
+    from symdistill.teachers.activations import UnsupportedModelError, read_activations
+
+    X = np.random.default_rng(0).normal(size=(300, 8))
+    net = _ConvFront().eval()
+    with pytest.warns(UserWarning, match=r"\(fc\); conv \(Conv1d\) not read"):
+        rules = sd.distill(net, X, form="rules", method="decompositional", max_size=4, random_state=0,
+                           n_samples=300, progress=False)
+    assert rules.meta["layers"] == ["fc"]
+    with torch.no_grad():
+        want = torch.tanh(net.fc(torch.relu(net.conv(torch.tensor(X[:5, None, :], dtype=torch.float32))).flatten(1)))
+    with pytest.warns(UserWarning, match="conv"):
+        np.testing.assert_allclose(read_activations(net, X[:5], "fc"), want.double().numpy())
+    with pytest.raises(UnsupportedModelError, match=r"_PerPosition has no nn.Linear layer followed by an activation "
+                                                    r"module; emb \(Linear on 3-D tensors, not one row of units per "
+                                                    r"input row\) not read; supported"):
+        sd.distill(_PerPosition(), X[:, :6], form="rules", layer="emb", progress=False)

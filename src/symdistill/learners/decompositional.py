@@ -41,7 +41,7 @@ from ..domain import Domain, Feature, is_real
 from ..models.region import Box
 from ..models.rules import Condition, Rule, RuleSet, box_conditions
 from ..sampling import RegionSampler
-from ..teachers.activations import ActivationReader, HiddenLayer, SklearnActivations, activation_reader
+from ..teachers.activations import ActivationReader, HiddenLayer, SklearnActivations, _width, activation_reader
 from ..teachers.oracle import Answer, Oracle
 from ._splits import midpoint
 from .base import Learner, register_learner
@@ -163,7 +163,7 @@ class DecompositionalRuleLearner(Learner):
         or last in a ``Pipeline``), or a teacher made of one.
         """
         self._validate_params()
-        reader = activation_reader(teacher)
+        reader = activation_reader(teacher, n_features=_width(X))
         if self.layer is not None:
             chosen = [reader.layer(self.layer)]
             names = self.concept_names

@@ -189,7 +189,7 @@ class TorchActivations(ActivationReader):
     (4, 3)
     """
 
-    def __init__(self, module: Any, *, batch_size: int = 8192) -> None:
+    def __init__(self, module: Any, *, batch_size: int = 8192, n_features: int | None = None) -> None:
         import torch
 
         if not isinstance(module, torch.nn.Module):
@@ -204,7 +204,7 @@ class TorchActivations(ActivationReader):
         self._linears: list[Any] = []
         self._pre: list[Any] = []  # the module before each activation: its Linear, or the BatchNorm1d after it
         self._acts: list[Any] = []
-        self.layers = self._trace()
+        self.layers = self._trace(n_features)
 
     def _params(self) -> tuple[Any, Any]:
         import torch
@@ -213,8 +213,9 @@ class TorchActivations(ActivationReader):
             return p.device, p.dtype
         return torch.device("cpu"), torch.float32
 
-    def _trace(self) -> tuple[HiddenLayer, ...]:
-        """Run one forward pass and record which module runs after which, on which tensor."""
+    def _trace(self, n_features: int | None) -> tuple[HiddenLayer, ...]:
+        """Run one forward pass and record which module runs after which, on which tensor; on rows of
+        ``n_features`` (the rows' width, when known) first."""
         import torch
 
         leaves = {m: name for name, m in self.module.named_modules() if not list(m.children())}
@@ -229,11 +230,13 @@ class TorchActivations(ActivationReader):
 
         handles = [m.register_forward_hook(record) for m in leaves]
         device, dtype = self._params()
-        # The input width is the first layer's, and modules need not be defined in the order forward
-        # calls them: each linear layer's input width is tried, in the order they are defined.
+        # The input width is the rows' when known (a convolution or a reshape may come before the first
+        # linear layer), else the first layer's; modules need not be defined in the order forward calls
+        # them: each linear layer's input width is tried, in the order they are defined.
         failures: list[tuple[int, Exception]] = []
         try:
-            for width in dict.fromkeys(int(m.in_features) for m in linears):
+            first = [] if n_features is None else [int(n_features)]
+            for width in dict.fromkeys(first + [int(m.in_features) for m in linears]):
                 calls.clear()
                 try:
                     with torch.no_grad(), eval_mode(self.module):
@@ -243,9 +246,11 @@ class TorchActivations(ActivationReader):
                     failures.append((width, exc))
             else:
                 width, exc = failures[0]
+                guessed = "" if n_features is not None else \
+                    "; that width was read off its linear layers (n_features= gives the rows' width)"
                 raise UnsupportedModelError(
                     f"tracing {type(self.module).__name__} on rows of {width} features failed "
-                    f"({type(exc).__name__}: {exc}); supported: {SUPPORTED}") from None
+                    f"({type(exc).__name__}: {exc}){guessed}; supported: {SUPPORTED}") from None
         finally:
             for h in handles:
                 h.remove()
@@ -254,6 +259,7 @@ class TorchActivations(ActivationReader):
             counts[m] = counts.get(m, 0) + 1
         layers: list[HiddenLayer] = []
         output_layers: list[str] = []
+        not_rows: list[str] = []  # linear layers applied to more than rows x features (a sequence's positions)
         for p, (m, _, out) in enumerate(calls):
             if not isinstance(m, torch.nn.Linear) or counts[m] != 1:
                 continue
@@ -270,6 +276,9 @@ class TorchActivations(ActivationReader):
             if _is_output(act_out, final) and not any(isinstance(c, torch.nn.Linear) for c, _, _ in later):
                 output_layers.append(leaves[m])  # the output layer's activation (a final Sigmoid)
                 continue
+            if out.dim() != 2:  # a sequence's positions (or channels): more than one row of units per row
+                not_rows.append(f"{leaves[m]} (Linear on {out.dim()}-D tensors, not one row of units per input row)")
+                continue
             self._pre.append(pre)
             self._linears.append(m)
             self._acts.append(nxt)
@@ -281,10 +290,12 @@ class TorchActivations(ActivationReader):
         if not layers:
             raise UnsupportedModelError(
                 f"{type(self.module).__name__} has no nn.Linear layer followed by an activation module"
-                f"{_output_note(output_layers)}{_norm_note(kinds)}; supported: {SUPPORTED}")
+                f"{_output_note(output_layers)}{_norm_note(kinds)}"
+                f"{'; ' + ', '.join(not_rows) + ' not read' if not_rows else ''}; supported: {SUPPORTED}")
         read = set(self._linears) | set(self._pre) | set(self._acts)
         skipped = sorted({f"{leaves[m]} ({type(m).__name__})" for m, _, _ in calls
-                          if m not in read and type(m).__name__ not in _PASSIVE and not isinstance(m, torch.nn.Linear)})
+                          if m not in read and type(m).__name__ not in _PASSIVE and not isinstance(m, torch.nn.Linear)}
+                         | set(not_rows))
         _warn_not_read(type(self.module).__name__, "Linear", layers, skipped, _norm_note(kinds), stacklevel=4)
         return tuple(layers)
 
@@ -933,14 +944,15 @@ class SklearnActivations(ActivationReader):
 
 
 # -- entry point ----------------------------------------------------------------------------------
-def activation_reader(model: Any, *, batch_size: int = 8192) -> ActivationReader:
+def activation_reader(model: Any, *, batch_size: int = 8192, n_features: int | None = None) -> ActivationReader:
     """A reader of ``model``'s hidden activations.
 
     ``model`` is a torch module, an ONNX model (``.onnx`` path, bytes, ``onnx.ModelProto``), a fitted
     scikit-learn ``MLPClassifier`` (alone or last in a ``Pipeline``), or a teacher made of one by
     :func:`symdistill.as_teacher` (an ONNX one not from an onnxruntime session, whose graph is not
     exposed). Anything else raises
-    :class:`UnsupportedModelError` saying what is supported.
+    :class:`UnsupportedModelError` saying what is supported. ``n_features``, the width of the rows
+    the network takes, is where a torch module's trace starts (else at its linear layers' widths).
 
     >>> import torch
     >>> net = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Tanh(), torch.nn.Linear(4, 2))
@@ -965,7 +977,7 @@ def activation_reader(model: Any, *, batch_size: int = 8192) -> ActivationReader
         model = inner
     module = type(model).__module__ or ""
     if module.startswith("torch") or _is_torch_module(model):
-        return TorchActivations(model, batch_size=batch_size)
+        return TorchActivations(model, batch_size=batch_size, n_features=n_features)
     if isinstance(model, (bytes, bytearray)) or module.startswith("onnx") and not module.startswith("onnxruntime"):
         return OnnxActivations(model, batch_size=batch_size)
     if isinstance(model, (str, Path)):
@@ -994,8 +1006,14 @@ def read_activations(model: Any, X: Any, layer: str | int = -1) -> np.ndarray:
     >>> read_activations(net, np.ones((5, 2)), layer="0").shape
     (5, 3)
     """
-    reader = activation_reader(model)
+    reader = activation_reader(model, n_features=_width(X))
     return reader.read(X, [layer])[0]
+
+
+def _width(X: Any) -> int | None:
+    """The number of columns of rows ``X`` (a DataFrame or array), None when it is not a table."""
+    shape = np.shape(X)
+    return int(shape[1]) if len(shape) == 2 else None
 
 
 def _is_torch_module(obj: Any) -> bool:
