@@ -3,6 +3,7 @@ command line reading concept layers, and options named and checked like every ot
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -488,3 +489,34 @@ def test_a_layer_after_a_convolution_is_read_and_one_on_a_sequence_is_named() ->
                                                     r"module; emb \(Linear on 3-D tensors, not one row of units per "
                                                     r"input row\) not read; supported"):
         sd.distill(_PerPosition(), X[:, :6], form="rules", layer="emb", progress=False)
+
+
+def test_a_file_written_by_torch_save_is_told_apart_from_torchscript(tmp_path, capsys) -> None:
+    """``torch.save(net, "net.pt")``, the usual way to save a network, gave the decompositional route
+    "TorchScript modules cannot be hooked" (it is no TorchScript) and the pedagogical one torch's
+    "PytorchStreamReader failed locating file constants.pkl ... your checkpoint file is corrupted";
+    both now say the file was written by torch.save and what to give instead."""
+    from symdistill.cli import main
+    from symdistill.teachers.activations import UnsupportedModelError
+
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
+    X = np.random.default_rng(0).uniform(size=(40, 2))
+    rows = tmp_path / "rows.csv"
+    rows.write_text("a,b\n" + "\n".join(f"{a},{b}" for a, b in X))
+    saved = "was written by torch.save (a pickled module or state_dict), not torch.jit.save"
+    for what, obj in (("module", net), ("state_dict", net.state_dict())):
+        path = tmp_path / f"{what}.pt"
+        torch.save(obj, str(path))
+        with pytest.raises(UnsupportedModelError, match=rf"it {re.escape(saved)}; pass the Python nn.Module \(on the command "
+                                                        r"line --teacher module:attribute\) or the network exported"):
+            sd.distill(str(path), X, form="rules", layer=0)
+        with pytest.raises(sd.TeacherError, match=rf"{what}.pt {re.escape(saved)}: a .pt teacher file is TorchScript"):
+            sd.as_teacher(str(path))
+        for method in ("pedagogical", "decompositional"):
+            assert main(["distill", "--teacher", str(path), "--data", str(rows), "--form", "rules", "--method", method,
+                         "-o", str(tmp_path / "r.json")]) == 2
+            err = capsys.readouterr().err
+            assert saved in err and "corrupted" not in err and "cannot be hooked" not in err, err
+    scripted = tmp_path / "scripted.pt"
+    torch.jit.script(net).save(str(scripted))
+    assert sd.as_teacher(str(scripted)).predict(X).shape == (40,)

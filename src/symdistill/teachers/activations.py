@@ -67,7 +67,7 @@ import numpy as np
 from .._errors import TeacherError
 from .base import Teacher
 from .onnx import batch_axis_problem, input_rows
-from .torch import eval_mode, rows_tensor
+from .torch import TORCH_SAVE, eval_mode, rows_tensor, written_by_torch_save
 
 SUPPORTED = (
     "torch modules built from nn.Linear layers each followed by an activation module (nn.ReLU, "
@@ -81,8 +81,9 @@ SUPPORTED = (
 
 
 # Why a TorchScript module (or file) is not read, and what to give instead.
-_SCRIPTED = ("TorchScript modules cannot be hooked; pass the Python nn.Module (on the command line "
-             "--teacher module:attribute) or the network exported to ONNX (an .onnx file)")
+_GIVE = ("pass the Python nn.Module (on the command line --teacher module:attribute) or the network exported "
+         "to ONNX (an .onnx file)")
+_SCRIPTED = f"TorchScript modules cannot be hooked; {_GIVE}"
 
 
 class UnsupportedModelError(TypeError):
@@ -982,6 +983,8 @@ def activation_reader(model: Any, *, batch_size: int = 8192, n_features: int | N
         return OnnxActivations(model, batch_size=batch_size)
     if isinstance(model, (str, Path)):
         if Path(model).suffix.lower() in (".pt", ".pth", ".torchscript"):
+            if written_by_torch_save(model):
+                raise UnsupportedModelError(f"cannot read hidden activations of {str(model)!r}: it {TORCH_SAVE}; {_GIVE}")
             raise UnsupportedModelError(f"cannot read hidden activations of {str(model)!r}: {_SCRIPTED}; "
                                         f"supported: {SUPPORTED}")
         if Path(model).suffix.lower() != ".onnx":
