@@ -520,3 +520,27 @@ def test_a_file_written_by_torch_save_is_told_apart_from_torchscript(tmp_path, c
     scripted = tmp_path / "scripted.pt"
     torch.jit.script(net).save(str(scripted))
     assert sd.as_teacher(str(scripted)).predict(X).shape == (40,)
+
+
+def test_exported_concept_rules_say_that_they_read_a_hidden_layer(concept_net) -> None:
+    """Exported concept rules took rows of the concept layer's activations with nothing in the code
+    saying so: with concept_names the C file's features read like inputs ('p', 'q', 'r'), and a caller
+    handing it the network's input rows got answers without a word. Every exported text (and the ONNX
+    model's doc_string) now says which hidden layer a row is read from; input rules are unchanged."""
+    net, X = concept_net
+    rules = sd.distill(net, X, form="rules", layer="concepts", concept_names=["p", "q", "r"], max_size=4,
+                       random_state=0, n_samples=800, progress=False)
+    note = "Concept rules: a row holds the activations of the network's hidden layer 'concepts', one value per unit"
+    for target in ("c", "python", "prolog"):
+        assert note in sd.export(rules, target), target
+    inputs = sd.distill(net, X, form="rules", method="decompositional", max_size=4, random_state=0, n_samples=800,
+                        progress=False)
+    for target in ("c", "python", "prolog"):
+        assert "Concept rules" not in sd.export(inputs, target), target
+    odd = sd.load(rules.to_json().replace('"layer": "concepts"', '"layer": "a */ b\\n\\"\\"\\""'))
+    source = sd.export(odd, "python")
+    namespace: dict = {}
+    exec(source, namespace)  # the name cannot end the docstring
+    assert "hidden layer 'a????b????'" in source and "*/" not in sd.export(odd, "c").split("*/", 1)[1].split("#")[0]
+    onnx = pytest.importorskip("onnx")
+    assert note in onnx.load_from_string(sd.export(rules, "onnx")).doc_string
