@@ -544,3 +544,42 @@ def test_exported_concept_rules_say_that_they_read_a_hidden_layer(concept_net) -
     assert "hidden layer 'a????b????'" in source and "*/" not in sd.export(odd, "c").split("*/", 1)[1].split("#")[0]
     onnx = pytest.importorskip("onnx")
     assert note in onnx.load_from_string(sd.export(rules, "onnx")).doc_string
+
+
+def test_evaluate_matches_concept_rules_input_columns_by_name(concept_net, tmp_path, capsys) -> None:
+    """symdistill evaluate handed concept rules' network the --data columns in the file's order: a file
+    with its columns in another order was scored without a word (accuracy 0.42 instead of 0.86 on
+    MAGIC), and a label column left in (no --label) reached the network ("mat1 and mat2 shapes cannot
+    be multiplied"). Concept rules now record the features they were distilled on, and evaluate
+    matches the columns by name as it does for other models."""
+    pd = pytest.importorskip("pandas")
+    from _onnx_support import onnx_bytes
+
+    from symdistill.cli import main
+
+    net, X = concept_net
+    model, rows, saved = tmp_path / "net.onnx", tmp_path / "rows.csv", tmp_path / "concepts.json"
+    model.write_bytes(onnx_bytes(net, 4, dynamo=False))
+    df = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    df.to_csv(rows, index=False)
+    assert main(["distill", "--teacher", str(model), "--data", str(rows), "--form", "rules", "--max-size", "6",
+                 "--option", "layer=concepts", "-o", str(saved)]) == 0
+    assert sd.load(saved).meta["input_features"] == ["a", "b", "c", "d"]
+    df["y"] = net(torch.tensor(X, dtype=torch.float32)).argmax(1).numpy()
+    straight, backwards = tmp_path / "straight.csv", tmp_path / "backwards.csv"
+    df.to_csv(straight, index=False)
+    df[["y", "d", "c", "b", "a"]].to_csv(backwards, index=False)
+    capsys.readouterr()
+    outs = []
+    for data in (straight, backwards):
+        assert main(["evaluate", str(saved), "--teacher", str(model), "--data", str(data), "--label", "y"]) == 0
+        outs.append(capsys.readouterr().out)
+    assert outs[0] == outs[1] and "against --label y: accuracy" in outs[0]
+    assert main(["evaluate", str(saved), "--teacher", str(model), "--data", str(straight)]) == 2
+    assert "do not match the model's features: unknown ['y'] (--label names a column" in capsys.readouterr().err
+    # rules distilled on an array (features x0, x1, ...) still take the columns in the file's order
+    rules = sd.distill(net, X, form="rules", layer="concepts", max_size=6, random_state=0, progress=False)
+    rules.to_json(saved)
+    assert main(["evaluate", str(saved), "--teacher", str(model), "--data", str(straight), "--label", "y"]) == 0
+    assert main(["evaluate", str(saved), "--teacher", str(model), "--data", str(straight)]) == 2
+    assert "these concept rules were distilled on rows of 4 features; " in capsys.readouterr().err

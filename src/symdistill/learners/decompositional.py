@@ -230,7 +230,8 @@ class DecompositionalRuleLearner(Learner):
         chosen, default = self._simplify(self._select(pool, y, k), H, y, k)
         model = self._rule_set(domain, oracle, chosen, default, y, k)
         model.meta.update({"layer": h.name, "input": f"activations of hidden layer {h.name!r}",
-                           "concept_names": names, "candidate_rules": len(pool)})
+                           "concept_names": names, "candidate_rules": len(pool),
+                           "input_features": list(oracle.domain.feature_names)})
         return model
 
     def _seed(self, stream: int) -> int | None:
