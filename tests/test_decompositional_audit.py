@@ -583,3 +583,17 @@ def test_evaluate_matches_concept_rules_input_columns_by_name(concept_net, tmp_p
     assert main(["evaluate", str(saved), "--teacher", str(model), "--data", str(straight), "--label", "y"]) == 0
     assert main(["evaluate", str(saved), "--teacher", str(model), "--data", str(straight)]) == 2
     assert "these concept rules were distilled on rows of 4 features; " in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("form", ["tree", "linear"])
+def test_layer_with_a_form_other_than_rules_says_what_layer_needs(form: str) -> None:
+    """``layer=`` implies the decompositional method, so ``form='tree', layer=0`` (``--form tree --option
+    layer=0``) answered "form 'tree' has no method 'decompositional'", a method the user never named."""
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
+    X = np.random.default_rng(0).uniform(size=(40, 2))
+    with pytest.raises(ValueError, match=rf"layer= asks for concept rules, read off a hidden layer by "
+                                         rf"method='decompositional', which gives form='rules' only; form '{form}' "
+                                         rf"does not take layer="):
+        sd.distill(net, X, form=form, layer=0)
+    with pytest.raises(ValueError, match="unknown form"):
+        sd.distill(net, X, form="trees", layer=0)
