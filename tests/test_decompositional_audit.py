@@ -597,3 +597,14 @@ def test_layer_with_a_form_other_than_rules_says_what_layer_needs(form: str) -> 
         sd.distill(net, X, form=form, layer=0)
     with pytest.raises(ValueError, match="unknown form"):
         sd.distill(net, X, form="trees", layer=0)
+
+
+def test_frontier_with_layer_reads_concept_rules_as_distill_does(concept_net) -> None:
+    """``layer=`` implies the decompositional method in sd.distill, and the README says sd.frontier(...,
+    layer=...) scores concept rules; but the frontier's method defaulted to "pedagogical", so
+    ``sd.frontier(net, X, forms=["rules"], layer="concepts")`` answered "unknown option 'layer'"."""
+    net, X = concept_net
+    front = sd.frontier(net, X, forms=["rules"], sizes=[2, 4], layer="concepts", n_samples=800, progress=False)
+    assert front.method == "decompositional"
+    assert all(p.model.meta["layer"] == "concepts" for p in front.points)
+    assert sd.frontier(net, X, forms=["rules"], sizes=[2], n_samples=800, progress=False).method == "pedagogical"

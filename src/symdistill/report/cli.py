@@ -189,7 +189,7 @@ def run_report(args: argparse.Namespace) -> int:
     if args.constraint:
         teacher = _check_constraint_classes(args.constraint, teacher, X, options)
     front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold, holdout_fraction=args.holdout_fraction,
-                     random_state=args.random_state, progress=False if args.no_progress else None,
+                     method="pedagogical", random_state=args.random_state, progress=False if args.no_progress else None,
                      form_options=form_options, **options)
     print(front.table())
     with warnings.catch_warnings(record=True) as caught:
