@@ -608,3 +608,18 @@ def test_frontier_with_layer_reads_concept_rules_as_distill_does(concept_net) ->
     assert front.method == "decompositional"
     assert all(p.model.meta["layer"] == "concepts" for p in front.points)
     assert sd.frontier(net, X, forms=["rules"], sizes=[2], n_samples=800, progress=False).method == "pedagogical"
+
+
+def test_concept_names_written_with_commas_on_the_command_line_are_told_the_json_form(tmp_path, capsys) -> None:
+    """``--option concept_names=a,b,c`` (as --classes takes names) reads as the text 'a,b,c' and was refused
+    as "concept_names must be a list of strings, got 'a,b,c'", with no word on how to write a list."""
+    from symdistill.cli import main
+
+    rows = tmp_path / "rows.csv"
+    rows.write_text("a,b\n0.1,0.2\n0.3,0.4\n")
+    # options are checked before the teacher is loaded: this one is never imported
+    assert main(["distill", "--teacher", "never_imported_module:net", "--data", str(rows),
+                 "--form", "rules", "--option", "layer=0", "--option", "concept_names=p,q,r", "-o",
+                 str(tmp_path / "r.json")]) == 2
+    assert ("concept_names must be a list of strings, got 'p,q,r' (on the command line a JSON list: "
+            "--option 'concept_names=[\"a\", \"b\"]')") in capsys.readouterr().err

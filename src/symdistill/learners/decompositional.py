@@ -152,7 +152,10 @@ class DecompositionalRuleLearner(Learner):
             if self.layer is None:
                 raise ValueError("concept_names names the units of layer=; give layer= too")
             if isinstance(self.concept_names, str) or not all(isinstance(c, str) for c in self.concept_names):
-                raise TypeError(f"concept_names must be a list of strings, got {self.concept_names!r}")
+                # on the command line, --option concept_names=a,b reads as the text 'a,b'
+                hint = " (on the command line a JSON list: --option 'concept_names=[\"a\", \"b\"]')" \
+                    if isinstance(self.concept_names, str) else ""
+                raise TypeError(f"concept_names must be a list of strings, got {self.concept_names!r}{hint}")
 
     def fit(self, teacher: Any, X: Any, domain: Domain | None = None) -> DecompositionalRuleLearner:
         """Read ``teacher``'s hidden layers and distill it over rows ``X``; the result is ``model_``.
