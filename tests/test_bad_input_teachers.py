@@ -124,6 +124,7 @@ def test_declared_output_contradicting_task_is_rejected():
         ([[0], [1, 2]], "1-D sequence of distinct labels"),
         ([], "classes is empty"),
         ([None, "a"], "not a label"),
+        ([float("nan"), "a"], "classes holds nan, which is not a label"),
     ],
 )
 def test_bad_declared_classes_are_rejected(classes, message):

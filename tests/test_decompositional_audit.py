@@ -3,6 +3,7 @@ command line reading concept layers, and options named and checked like every ot
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -403,3 +404,222 @@ def test_the_declared_joblib_runs_the_clause_substitutions() -> None:
     floor = re.search(r'"joblib>=([0-9.]+)"', text)
     assert floor is not None, "pyproject.toml declares no joblib floor"
     assert tuple(int(p) for p in floor.group(1).split(".")) >= (1, 3)
+
+
+def test_a_position_that_is_also_another_layers_name_is_refused(tmp_path, capsys, monkeypatch) -> None:
+    """A Sequential's hidden layers are named '0', '2', '4' (their ReLUs '1', '3', '5'). ``layer=2``,
+    as ``--option layer=2`` reads it, took position 2, the layer named '4', without a word, and
+    ``--option layer=1`` the layer named '2', though '1' names the first layer's ReLU; a position that
+    a module's name also spells is now refused, naming both layers and how to write the name."""
+    from symdistill.cli import main
+    from symdistill.teachers.activations import activation_reader, read_activations
+
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 4), torch.nn.ReLU(),
+                              torch.nn.Linear(4, 5), torch.nn.ReLU(), torch.nn.Linear(5, 2)).eval()
+    reader = activation_reader(net)
+    with pytest.raises(ValueError, match=r"layer 2 is ambiguous: position 2 is layer '4', but '2' names layer '2'; "
+                                         r"give the name as text \(layer='2'; on the command line "
+                                         r"--option 'layer=\"2\"'\), or the position as -1"):
+        reader.layer(2)
+    with pytest.raises(ValueError, match="layer 1 is ambiguous: position 1 is layer '2', but '1' names layer '0'"):
+        reader.layer(1)
+    with pytest.raises(ValueError, match=r"layer index 3 out of range: .*; '3' names layer '2': give the name as text"):
+        reader.layer(3)
+    assert [reader.layer(k).name for k in (0, -1, -2, "2", "1", "5")] == ["0", "4", "2", "2", "0", "4"]
+    X = np.random.default_rng(0).uniform(size=(60, 2))
+    assert read_activations(net, X, "2").shape == (60, 4)
+    rows = tmp_path / "rows.csv"
+    rows.write_text("a,b\n" + "\n".join(f"{a},{b}" for a, b in X))
+    (tmp_path / "ambiguous_layer_net.py").write_text(
+        "import torch\nnet = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 4), "
+        "torch.nn.ReLU(), torch.nn.Linear(4, 5), torch.nn.ReLU(), torch.nn.Linear(5, 2))\n")
+    monkeypatch.chdir(tmp_path)
+    args = ["distill", "--teacher", "ambiguous_layer_net:net", "--data", str(rows), "--form", "rules", "-o", "r.json"]
+    assert main(args + ["--option", "layer=2"]) == 2
+    assert "layer 2 is ambiguous: position 2 is layer '4', but '2' names layer '2'" in capsys.readouterr().err
+    assert main(args + ["--option", 'layer="2"']) == 0
+    assert sd.load(tmp_path / "r.json").meta["layer"] == "2"
+
+
+class _ConvFront(torch.nn.Module):
+    """Rows of 8 -> Conv1d (4 channels) + ReLU -> flattened 24 -> Linear + Tanh -> 2 classes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        self.conv, self.act = torch.nn.Conv1d(1, 4, 3), torch.nn.ReLU()
+        self.fc, self.squash, self.out = torch.nn.Linear(24, 5), torch.nn.Tanh(), torch.nn.Linear(5, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.out(self.squash(self.fc(self.act(self.conv(x[:, None, :])).flatten(1))))
+
+
+class _PerPosition(torch.nn.Module):
+    """Rows of 6 as one position of 6 features: a Linear + ReLU on (rows, 1, 6) tensors."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        self.emb, self.act, self.out = torch.nn.Linear(6, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.out(self.act(self.emb(x[:, None, :]))).squeeze(1)
+
+
+def test_a_layer_after_a_convolution_is_read_and_one_on_a_sequence_is_named() -> None:
+    """The trace ran the network on rows as wide as a linear layer's input, so a network with a
+    convolution before its dense layers was refused ('tracing _ConvFront on rows of 24 features
+    failed'), though its dense layer is a hidden layer; the trace now starts at the rows' width. A
+    Linear on 3-D tensors (a sequence's positions) was read as a layer and the learner failed with
+    'IndexError: index 1 is out of bounds for axis 1 with size 1'; it is now named as not read."""
+    from symdistill.teachers.activations import UnsupportedModelError, read_activations
+
+    X = np.random.default_rng(0).normal(size=(300, 8))
+    net = _ConvFront().eval()
+    with pytest.warns(UserWarning, match=r"\(fc\); conv \(Conv1d\) not read"):
+        rules = sd.distill(net, X, form="rules", method="decompositional", max_size=4, random_state=0,
+                           n_samples=300, progress=False)
+    assert rules.meta["layers"] == ["fc"]
+    with torch.no_grad():
+        want = torch.tanh(net.fc(torch.relu(net.conv(torch.tensor(X[:5, None, :], dtype=torch.float32))).flatten(1)))
+    with pytest.warns(UserWarning, match="conv"):
+        np.testing.assert_allclose(read_activations(net, X[:5], "fc"), want.double().numpy())
+    with pytest.raises(UnsupportedModelError, match=r"_PerPosition has no nn.Linear layer followed by an activation "
+                                                    r"module; emb \(Linear on 3-D tensors, not one row of units per "
+                                                    r"input row\) not read; supported"):
+        sd.distill(_PerPosition(), X[:, :6], form="rules", layer="emb", progress=False)
+
+
+def test_a_file_written_by_torch_save_is_told_apart_from_torchscript(tmp_path, capsys) -> None:
+    """``torch.save(net, "net.pt")``, the usual way to save a network, gave the decompositional route
+    "TorchScript modules cannot be hooked" (it is no TorchScript) and the pedagogical one torch's
+    "PytorchStreamReader failed locating file constants.pkl ... your checkpoint file is corrupted";
+    both now say the file was written by torch.save and what to give instead."""
+    from symdistill.cli import main
+    from symdistill.teachers.activations import UnsupportedModelError
+
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
+    X = np.random.default_rng(0).uniform(size=(40, 2))
+    rows = tmp_path / "rows.csv"
+    rows.write_text("a,b\n" + "\n".join(f"{a},{b}" for a, b in X))
+    saved = "was written by torch.save (a pickled module or state_dict), not torch.jit.save"
+    for what, obj in (("module", net), ("state_dict", net.state_dict())):
+        path = tmp_path / f"{what}.pt"
+        torch.save(obj, str(path))
+        with pytest.raises(UnsupportedModelError, match=rf"it {re.escape(saved)}; pass the Python nn.Module \(on the command "
+                                                        r"line --teacher module:attribute\) or the network exported"):
+            sd.distill(str(path), X, form="rules", layer=0)
+        with pytest.raises(sd.TeacherError, match=rf"{what}.pt {re.escape(saved)}: a .pt teacher file is TorchScript"):
+            sd.as_teacher(str(path))
+        for method in ("pedagogical", "decompositional"):
+            assert main(["distill", "--teacher", str(path), "--data", str(rows), "--form", "rules", "--method", method,
+                         "-o", str(tmp_path / "r.json")]) == 2
+            err = capsys.readouterr().err
+            assert saved in err and "corrupted" not in err and "cannot be hooked" not in err, err
+    scripted = tmp_path / "scripted.pt"
+    torch.jit.script(net).save(str(scripted))
+    assert sd.as_teacher(str(scripted)).predict(X).shape == (40,)
+
+
+def test_exported_concept_rules_say_that_they_read_a_hidden_layer(concept_net) -> None:
+    """Exported concept rules took rows of the concept layer's activations with nothing in the code
+    saying so: with concept_names the C file's features read like inputs ('p', 'q', 'r'), and a caller
+    handing it the network's input rows got answers without a word. Every exported text (and the ONNX
+    model's doc_string) now says which hidden layer a row is read from; input rules are unchanged."""
+    net, X = concept_net
+    rules = sd.distill(net, X, form="rules", layer="concepts", concept_names=["p", "q", "r"], max_size=4,
+                       random_state=0, n_samples=800, progress=False)
+    note = "Concept rules: a row holds the activations of the network's hidden layer 'concepts', one value per unit"
+    for target in ("c", "python", "prolog"):
+        assert note in sd.export(rules, target), target
+    inputs = sd.distill(net, X, form="rules", method="decompositional", max_size=4, random_state=0, n_samples=800,
+                        progress=False)
+    for target in ("c", "python", "prolog"):
+        assert "Concept rules" not in sd.export(inputs, target), target
+    odd = sd.load(rules.to_json().replace('"layer": "concepts"', '"layer": "a */ b\\n\\"\\"\\""'))
+    source = sd.export(odd, "python")
+    namespace: dict = {}
+    exec(source, namespace)  # the name cannot end the docstring
+    assert "hidden layer 'a????b????'" in source and "*/" not in sd.export(odd, "c").split("*/", 1)[1].split("#")[0]
+    onnx = pytest.importorskip("onnx")
+    assert note in onnx.load_from_string(sd.export(rules, "onnx")).doc_string
+
+
+def test_evaluate_matches_concept_rules_input_columns_by_name(concept_net, tmp_path, capsys) -> None:
+    """symdistill evaluate handed concept rules' network the --data columns in the file's order: a file
+    with its columns in another order was scored without a word (accuracy 0.42 instead of 0.86 on
+    MAGIC), and a label column left in (no --label) reached the network ("mat1 and mat2 shapes cannot
+    be multiplied"). Concept rules now record the features they were distilled on, and evaluate
+    matches the columns by name as it does for other models."""
+    pd = pytest.importorskip("pandas")
+    from _onnx_support import onnx_bytes
+
+    from symdistill.cli import main
+
+    net, X = concept_net
+    model, rows, saved = tmp_path / "net.onnx", tmp_path / "rows.csv", tmp_path / "concepts.json"
+    model.write_bytes(onnx_bytes(net, 4, dynamo=False))
+    df = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    df.to_csv(rows, index=False)
+    assert main(["distill", "--teacher", str(model), "--data", str(rows), "--form", "rules", "--max-size", "6",
+                 "--option", "layer=concepts", "-o", str(saved)]) == 0
+    assert sd.load(saved).meta["input_features"] == ["a", "b", "c", "d"]
+    df["y"] = net(torch.tensor(X, dtype=torch.float32)).argmax(1).numpy()
+    straight, backwards = tmp_path / "straight.csv", tmp_path / "backwards.csv"
+    df.to_csv(straight, index=False)
+    df[["y", "d", "c", "b", "a"]].to_csv(backwards, index=False)
+    capsys.readouterr()
+    outs = []
+    for data in (straight, backwards):
+        assert main(["evaluate", str(saved), "--teacher", str(model), "--data", str(data), "--label", "y"]) == 0
+        outs.append(capsys.readouterr().out)
+    assert outs[0] == outs[1] and "against --label y: accuracy" in outs[0]
+    assert main(["evaluate", str(saved), "--teacher", str(model), "--data", str(straight)]) == 2
+    assert "do not match the model's features: unknown ['y'] (--label names a column" in capsys.readouterr().err
+    # rules distilled on an array (features x0, x1, ...) still take the columns in the file's order
+    rules = sd.distill(net, X, form="rules", layer="concepts", max_size=6, random_state=0, progress=False)
+    rules.to_json(saved)
+    assert main(["evaluate", str(saved), "--teacher", str(model), "--data", str(straight), "--label", "y"]) == 0
+    assert main(["evaluate", str(saved), "--teacher", str(model), "--data", str(straight)]) == 2
+    assert "these concept rules were distilled on rows of 4 features; " in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("form", ["tree", "linear"])
+def test_layer_with_a_form_other_than_rules_says_what_layer_needs(form: str) -> None:
+    """``layer=`` implies the decompositional method, so ``form='tree', layer=0`` (``--form tree --option
+    layer=0``) answered "form 'tree' has no method 'decompositional'", a method the user never named."""
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
+    X = np.random.default_rng(0).uniform(size=(40, 2))
+    with pytest.raises(ValueError, match=rf"layer= asks for concept rules, read off a hidden layer by "
+                                         rf"method='decompositional', which gives form='rules' only; form '{form}' "
+                                         rf"does not take layer="):
+        sd.distill(net, X, form=form, layer=0)
+    with pytest.raises(ValueError, match="unknown form"):
+        sd.distill(net, X, form="trees", layer=0)
+
+
+def test_frontier_with_layer_reads_concept_rules_as_distill_does(concept_net) -> None:
+    """``layer=`` implies the decompositional method in sd.distill, and the README says sd.frontier(...,
+    layer=...) scores concept rules; but the frontier's method defaulted to "pedagogical", so
+    ``sd.frontier(net, X, forms=["rules"], layer="concepts")`` answered "unknown option 'layer'"."""
+    net, X = concept_net
+    front = sd.frontier(net, X, forms=["rules"], sizes=[2, 4], layer="concepts", n_samples=800, progress=False)
+    assert front.method == "decompositional"
+    assert all(p.model.meta["layer"] == "concepts" for p in front.points)
+    assert sd.frontier(net, X, forms=["rules"], sizes=[2], n_samples=800, progress=False).method == "pedagogical"
+
+
+def test_concept_names_written_with_commas_on_the_command_line_are_told_the_json_form(tmp_path, capsys) -> None:
+    """``--option concept_names=a,b,c`` (as --classes takes names) reads as the text 'a,b,c' and was refused
+    as "concept_names must be a list of strings, got 'a,b,c'", with no word on how to write a list."""
+    from symdistill.cli import main
+
+    rows = tmp_path / "rows.csv"
+    rows.write_text("a,b\n0.1,0.2\n0.3,0.4\n")
+    # options are checked before the teacher is loaded: this one is never imported
+    assert main(["distill", "--teacher", "never_imported_module:net", "--data", str(rows),
+                 "--form", "rules", "--option", "layer=0", "--option", "concept_names=p,q,r", "-o",
+                 str(tmp_path / "r.json")]) == 2
+    assert ("concept_names must be a list of strings, got 'p,q,r' (on the command line a JSON list: "
+            "--option 'concept_names=[\"a\", \"b\"]')") in capsys.readouterr().err

@@ -54,6 +54,12 @@ def make_learner(*, form: str = "tree", max_size: int = 16, method: str | None =
 
     if method is None:
         method = "decompositional" if options.get("layer") is not None else "pedagogical"
+        from .learners import registered_learners
+
+        forms = registered_learners()
+        if method == "decompositional" and (form, method) not in forms and any(f == form for f, _ in forms):
+            raise ValueError(f"layer= asks for concept rules, read off a hidden layer by method='decompositional', "
+                             f"which gives form='rules' only; form {form!r} does not take layer=")
     cls = get_learner(form, method)
     known = _options_of(cls)
     unknown = sorted(set(options) - known)

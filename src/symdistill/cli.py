@@ -656,13 +656,16 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     df = read_table(args.data, drop + ([args.label] if args.label else []), text)
     labels = None if not args.label else \
         read_table(args.data, [c for c in drop if c != args.label], warn=False)[args.label].to_numpy()
-    # Concept rules read a hidden layer: --data holds the network's input rows, in its column order.
+    # Concept rules read a hidden layer: --data holds the network's input rows, matched by name to the
+    # features they were distilled on (in the file's column order for rules that do not record them).
     # Other models match the columns by name (checked here, before the teacher is loaded): an array
     # teacher gets them in the model's order, a DataFrame teacher as the file has them.
     layer = concept_layer(model)
-    in_order = df if layer is not None else \
-        in_model_order(df, model, args.data, " (--label names a column of true labels, --drop columns to ignore)")
-    X = _teacher_input(in_order if as_array else df, as_array, args.data)
+    hint = " (--label names a column of true labels, --drop columns to ignore)"
+    in_order = in_model_order(df, model, args.data, hint) if layer is None else \
+        _concept_rows(df, model, args.data, hint)
+    # a model of input rows hands a DataFrame teacher its columns by name; concept rules read activations
+    X = _teacher_input(in_order if as_array or layer is not None else df, as_array, args.data)
     teacher = load_teacher_object(args.teacher)
     check_spaced_fit(teacher, df, args.data)
     teacher = declare(teacher, args)
@@ -677,18 +680,36 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _concept_rows(df: Any, model: Any, path: str, hint: str) -> Any:
+    """The network's input rows of ``df`` for concept rules: its columns matched by name to the features
+    the rules were distilled on (``meta["input_features"]``), or by position when those were an array's
+    (``x0``, ``x1``, ... and no such column), as for rules that do not record them."""
+    inputs = model.meta.get("input_features")
+    if not isinstance(inputs, list):
+        return df
+    names = [str(c) for c in df.columns]
+    if inputs == [f"x{i}" for i in range(len(inputs))] and not set(inputs) & set(names):
+        if len(names) != len(inputs):
+            raise CLIError(f"these concept rules were distilled on rows of {len(inputs)} features; {path} has "
+                           f"{len(names)} columns{hint}")
+        return df
+    return in_model_order(df, model, path, hint, inputs)
+
+
 def text_categories(model: Any) -> list[str]:
     """The categorical features of ``model`` whose categories are all strings: their columns are read as
     written, as they were when the model was distilled (a code 01 stays '01', 10 is '10', not 10)."""
     return [f.name for f in model.domain.features if f.is_categorical and all(isinstance(c, str) for c in f.categories)]
 
 
-def in_model_order(df: Any, model: Any, path: str, hint: str = "") -> Any:
-    """``df``'s columns in ``model``'s feature order, matched by name as the model matches a DataFrame's
-    (an array hands them over by position); ``hint`` follows the error when ``df`` has unknown columns."""
+def in_model_order(df: Any, model: Any, path: str, hint: str = "", expected: list[str] | None = None) -> Any:
+    """``df``'s columns in ``model``'s feature order (or ``expected``'s: concept rules' input features),
+    matched by name as the model matches a DataFrame's (an array hands them over by position); ``hint``
+    follows the error when ``df`` has unknown columns."""
     from .domain import mismatch
 
-    names, expected = [str(c) for c in df.columns], model.domain.feature_names
+    names = [str(c) for c in df.columns]
+    expected = model.domain.feature_names if expected is None else [str(n) for n in expected]
     missing = [n for n in expected if n not in names]
     extra = [n for n in names if n not in expected]
     if missing or extra:

@@ -235,7 +235,7 @@ class Frontier:
 
 
 def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes: Sequence[int] = DEFAULT_SIZES,
-             X_holdout: Any = None, holdout_fraction: float = 0.3, method: str = "pedagogical",
+             X_holdout: Any = None, holdout_fraction: float = 0.3, method: str | None = None,
              random_state: int | None = 0, progress: bool | None = None,
              form_options: dict[str, dict[str, Any]] | None = None, **options: Any) -> Frontier:
     """Distil ``teacher`` into every form in ``forms`` at every size in ``sizes`` and measure each.
@@ -256,8 +256,9 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
         for training) and the models see only the rest.
     holdout_fraction : float
         Share of ``X`` held out when ``X_holdout`` is None.
-    method : str
-        Learner method ("pedagogical", ...), as in ``sd.distill``.
+    method : str, optional
+        Learner method ("pedagogical", ...), as in ``sd.distill``: pedagogical unless ``layer=`` is
+        given (concept rules), which implies "decompositional".
     random_state : int or None
         One seed for the split and every fit: same seed, same frontier.
     progress : bool or None
@@ -282,6 +283,8 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     >>> front.best(min_fidelity=0.99).size
     3
     """
+    if method is None:  # as in sd.distill: concept rules (layer=) are read off the network
+        method = "decompositional" if options.get("layer") is not None else "pedagogical"
     # Every form's options are checked before the teacher is asked anything.
     forms_list, sizes_list, form_options = check_options(forms, sizes, method, random_state, form_options, options)
     feature_names = options.get("feature_names")

@@ -60,3 +60,18 @@ def label_texts(labels: Any, what: str, target: str) -> list[str]:
     check_distinct(labels, label_text, lambda a, b: f"{what} {a!r} and {b!r} are both written {label_text(a)!r} in the "
                    f"{target} export, which could not tell them apart; rename one of them before exporting")
     return [label_text(label) for label in labels]
+
+
+def concept_note(program: Any) -> str | None:
+    """For concept rules (distilled with ``layer=``), a sentence saying that a row holds the activations
+    of that hidden layer, not the network's inputs, with the layer's name kept to characters safe in any
+    comment; None for other models."""
+    from ..models.base import concept_layer
+
+    layer = concept_layer(program)
+    if layer is None:
+        return None
+    shown = re.sub(r"[^A-Za-z0-9_.\[\]-]", "?", layer)
+    return (f"Concept rules: a row holds the activations of the network's hidden layer '{shown}', one value per "
+            "unit (symdistill.teachers.activations.read_activations), not the network's input row.")
+

@@ -34,7 +34,7 @@ import numpy as np
 
 from .._version import __version__
 from .ir import Branch, DecisionList, Hinge, Indicator, IsIn, Leaf, LessEq, LinearScores, Node, Program, Value
-from ._text import label_texts
+from ._text import concept_note, label_texts
 
 OPSET = 17
 ML_OPSET = 3
@@ -132,7 +132,9 @@ class _Graph:
         model = self.helper.make_model(
             graph, producer_name="symdistill", producer_version=__version__, ir_version=IR_VERSION,
             opset_imports=[self.helper.make_opsetid("", OPSET), self.helper.make_opsetid("ai.onnx.ml", ML_OPSET)])
-        model.doc_string = f"symdistill {prog.kind} model ({prog.task}); input X: double (N, {prog.n_features})"
+        note = concept_note(prog)
+        model.doc_string = f"symdistill {prog.kind} model ({prog.task}); input X: double (N, {prog.n_features})" + \
+            ("" if note is None else f"; {note}")
         meta = {"symdistill.kind": prog.kind, "symdistill.task": prog.task,
                 "symdistill.features": json.dumps([f.name for f in prog.features]),
                 "symdistill.classes": json.dumps(list(prog.classes))}

@@ -31,7 +31,7 @@ import re
 from typing import Sequence
 
 from .._version import __version__
-from ._text import check_distinct, check_identifier, exact_float
+from ._text import check_distinct, check_identifier, concept_note, exact_float
 from .ir import (
     Automaton, BodyEmitter, DecisionList, Hinge, Indicator, IsIn, LessEq, LinearScores, Literal, Node, Program, Value,
     tree_rules,
@@ -153,6 +153,8 @@ class _PrologEmitter(BodyEmitter):
         else:
             head.append("% predict(Features, Output): Features is a list of numbers in feature order;")
             head.append("% a categorical feature is its category code (see feature_category/3).")
+            if concept_note(prog) is not None:
+                head.append(f"% {concept_note(prog)}")
         if self.module is not None:
             head.append(f":- module({self.module}, [{', '.join(self.exports)}]).")
         return "\n".join(head + self.lines) + "\n"

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from .._version import __version__
-from ._text import exact_float
+from ._text import concept_note, exact_float
 from .ir import (
     Automaton, BodyEmitter, DecisionList, Hinge, Indicator, Jump, Leaf, LessEq, LinearScores, Literal, Node,
     Program, Value, split_deep,
@@ -151,6 +151,7 @@ class _PyEmitter(BodyEmitter):
                   if isinstance(body, Automaton) else
                   "predict(x): x is one row in FEATURES order, categorical features as labels (CATEGORIES);\n"
                   "predict_encoded(z): the same row with categorical features as codes (index in CATEGORIES[j]).\n")
+               + ("" if concept_note(prog) is None else f"{concept_note(prog)}\n")
                + 'No imports, no dependencies.\n"""')
         self.parts.append(doc)
         self._emit_body(body)

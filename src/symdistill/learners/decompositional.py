@@ -41,7 +41,7 @@ from ..domain import Domain, Feature, is_real
 from ..models.region import Box
 from ..models.rules import Condition, Rule, RuleSet, box_conditions
 from ..sampling import RegionSampler
-from ..teachers.activations import ActivationReader, HiddenLayer, SklearnActivations, activation_reader
+from ..teachers.activations import ActivationReader, HiddenLayer, SklearnActivations, _width, activation_reader
 from ..teachers.oracle import Answer, Oracle
 from ._splits import midpoint
 from .base import Learner, register_learner
@@ -152,7 +152,10 @@ class DecompositionalRuleLearner(Learner):
             if self.layer is None:
                 raise ValueError("concept_names names the units of layer=; give layer= too")
             if isinstance(self.concept_names, str) or not all(isinstance(c, str) for c in self.concept_names):
-                raise TypeError(f"concept_names must be a list of strings, got {self.concept_names!r}")
+                # on the command line, --option concept_names=a,b reads as the text 'a,b'
+                hint = " (on the command line a JSON list: --option 'concept_names=[\"a\", \"b\"]')" \
+                    if isinstance(self.concept_names, str) else ""
+                raise TypeError(f"concept_names must be a list of strings, got {self.concept_names!r}{hint}")
 
     def fit(self, teacher: Any, X: Any, domain: Domain | None = None) -> DecompositionalRuleLearner:
         """Read ``teacher``'s hidden layers and distill it over rows ``X``; the result is ``model_``.
@@ -163,7 +166,7 @@ class DecompositionalRuleLearner(Learner):
         or last in a ``Pipeline``), or a teacher made of one.
         """
         self._validate_params()
-        reader = activation_reader(teacher)
+        reader = activation_reader(teacher, n_features=_width(X))
         if self.layer is not None:
             chosen = [reader.layer(self.layer)]
             names = self.concept_names
@@ -199,7 +202,7 @@ class DecompositionalRuleLearner(Learner):
         n = len(Z)
         self._min_rows = max(2, int(np.ceil(self.min_support * n)))
         self._min_gain = max(1.0, 3e-4 * n)  # a rule must add at least 0.03% agreement
-        acts = self.reader_.read(oracle.domain.decode(Z), [h.index for h in self.layers_])  # rows as the net takes them
+        acts = self.reader_.read(oracle.domain.decode(Z), self.layers_)  # rows as the net takes them
         leaves = self.layer_leaves if self.layer_leaves is not None else max(8, self.max_size)
         if self.layer is not None:
             return self._concept_rules(acts[0], y, k, leaves, oracle)
@@ -230,7 +233,8 @@ class DecompositionalRuleLearner(Learner):
         chosen, default = self._simplify(self._select(pool, y, k), H, y, k)
         model = self._rule_set(domain, oracle, chosen, default, y, k)
         model.meta.update({"layer": h.name, "input": f"activations of hidden layer {h.name!r}",
-                           "concept_names": names, "candidate_rules": len(pool)})
+                           "concept_names": names, "candidate_rules": len(pool),
+                           "input_features": list(oracle.domain.feature_names)})
         return model
 
     def _seed(self, stream: int) -> int | None:

@@ -193,8 +193,8 @@ def run_report(args: argparse.Namespace) -> int:
         teacher = _check_constraint_classes(args.constraint, teacher, X, options)
     try:
         front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold, holdout_fraction=args.holdout_fraction,
-                         random_state=args.random_state, progress=False if args.no_progress else None,
-                         form_options=form_options, **options)
+                         method="pedagogical", random_state=args.random_state,
+                         progress=False if args.no_progress else None, form_options=form_options, **options)
     except DataError as exc:  # the rows of --holdout, as the command names them
         if not str(exc).startswith("X_holdout"):
             raise

@@ -67,7 +67,7 @@ import numpy as np
 from .._errors import TeacherError
 from .base import Teacher
 from .onnx import batch_axis_problem, input_rows
-from .torch import eval_mode, rows_tensor
+from .torch import TORCH_SAVE, eval_mode, rows_tensor, written_by_torch_save
 
 SUPPORTED = (
     "torch modules built from nn.Linear layers each followed by an activation module (nn.ReLU, "
@@ -81,8 +81,9 @@ SUPPORTED = (
 
 
 # Why a TorchScript module (or file) is not read, and what to give instead.
-_SCRIPTED = ("TorchScript modules cannot be hooked; pass the Python nn.Module (on the command line "
-             "--teacher module:attribute) or the network exported to ONNX (an .onnx file)")
+_GIVE = ("pass the Python nn.Module (on the command line --teacher module:attribute) or the network exported "
+         "to ONNX (an .onnx file)")
+_SCRIPTED = f"TorchScript modules cannot be hooked; {_GIVE}"
 
 
 class UnsupportedModelError(TypeError):
@@ -119,22 +120,36 @@ class ActivationReader:
         '0'
         """
         if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
-            n = len(self.layers)
-            if not -n <= int(key) < n:
-                raise ValueError(f"layer index {key} out of range: the network has {n} hidden layers "
-                                 f"({', '.join(repr(h.name) for h in self.layers)})")
-            return self.layers[int(key)]
+            n, p = len(self.layers), int(key)
+            # A position written like a module's name (layer 1 of a Sequential, whose module '1' is the
+            # first layer's ReLU) could mean either: refused rather than guessed.
+            named = self._named(str(p))
+            as_text = f"give the name as text (layer='{p}'; on the command line --option 'layer=\"{p}\"')"
+            if not -n <= p < n:
+                hint = f"; '{p}' names layer {named.name!r}: {as_text}" if named is not None else ""
+                raise ValueError(f"layer index {p} out of range: the network has {n} hidden layers "
+                                 f"({', '.join(repr(h.name) for h in self.layers)}){hint}")
+            if named is not None and named is not self.layers[p]:
+                raise ValueError(f"layer {p} is ambiguous: position {p} is layer {self.layers[p].name!r}, but '{p}' "
+                                 f"names layer {named.name!r}; {as_text}, or the position as {p - n if p >= 0 else p + n}")
+            return self.layers[p]
         if not isinstance(key, str):
             raise TypeError(f"layer must be a layer name or an integer position, got {type(key).__name__}")
-        for h in self.layers:
-            if key == h.name or key in h.aliases:
-                return h
+        named = self._named(key)
+        if named is not None:
+            return named
         raise ValueError(f"unknown layer {key!r}; hidden layers are "
                          f"{', '.join(repr(h.name) for h in self.layers)} (or their positions 0..{len(self.layers) - 1})")
 
-    def read(self, X: Any, layers: Sequence[str | int] | None = None) -> list[np.ndarray]:
-        """Activations ``(n, width)`` of the given layers (all when None), in the order asked."""
-        chosen = list(self.layers) if layers is None else [self.layer(k) for k in layers]
+    def _named(self, name: str) -> HiddenLayer | None:
+        """The hidden layer called ``name`` (its linear layer's or its activation's name), if any."""
+        return next((h for h in self.layers if name == h.name or name in h.aliases), None)
+
+    def read(self, X: Any, layers: Sequence[str | int | HiddenLayer] | None = None) -> list[np.ndarray]:
+        """Activations ``(n, width)`` of the given layers (all when None), in the order asked: names,
+        positions (see ``layer``) or this reader's ``HiddenLayer``s."""
+        chosen = list(self.layers) if layers is None else [k if isinstance(k, HiddenLayer) else self.layer(k)
+                                                           for k in layers]
         arr = np.asarray(X, dtype=np.float64)
         if arr.ndim != 2:
             raise ValueError(f"expected rows as a 2-D array, got shape {arr.shape}")
@@ -175,7 +190,7 @@ class TorchActivations(ActivationReader):
     (4, 3)
     """
 
-    def __init__(self, module: Any, *, batch_size: int = 8192) -> None:
+    def __init__(self, module: Any, *, batch_size: int = 8192, n_features: int | None = None) -> None:
         import torch
 
         if not isinstance(module, torch.nn.Module):
@@ -190,7 +205,7 @@ class TorchActivations(ActivationReader):
         self._linears: list[Any] = []
         self._pre: list[Any] = []  # the module before each activation: its Linear, or the BatchNorm1d after it
         self._acts: list[Any] = []
-        self.layers = self._trace()
+        self.layers = self._trace(n_features)
 
     def _params(self) -> tuple[Any, Any]:
         import torch
@@ -199,8 +214,9 @@ class TorchActivations(ActivationReader):
             return p.device, p.dtype
         return torch.device("cpu"), torch.float32
 
-    def _trace(self) -> tuple[HiddenLayer, ...]:
-        """Run one forward pass and record which module runs after which, on which tensor."""
+    def _trace(self, n_features: int | None) -> tuple[HiddenLayer, ...]:
+        """Run one forward pass and record which module runs after which, on which tensor; on rows of
+        ``n_features`` (the rows' width, when known) first."""
         import torch
 
         leaves = {m: name for name, m in self.module.named_modules() if not list(m.children())}
@@ -215,11 +231,13 @@ class TorchActivations(ActivationReader):
 
         handles = [m.register_forward_hook(record) for m in leaves]
         device, dtype = self._params()
-        # The input width is the first layer's, and modules need not be defined in the order forward
-        # calls them: each linear layer's input width is tried, in the order they are defined.
+        # The input width is the rows' when known (a convolution or a reshape may come before the first
+        # linear layer), else the first layer's; modules need not be defined in the order forward calls
+        # them: each linear layer's input width is tried, in the order they are defined.
         failures: list[tuple[int, Exception]] = []
         try:
-            for width in dict.fromkeys(int(m.in_features) for m in linears):
+            first = [] if n_features is None else [int(n_features)]
+            for width in dict.fromkeys(first + [int(m.in_features) for m in linears]):
                 calls.clear()
                 try:
                     with torch.no_grad(), eval_mode(self.module):
@@ -229,9 +247,11 @@ class TorchActivations(ActivationReader):
                     failures.append((width, exc))
             else:
                 width, exc = failures[0]
+                guessed = "" if n_features is not None else \
+                    "; that width was read off its linear layers (n_features= gives the rows' width)"
                 raise UnsupportedModelError(
                     f"tracing {type(self.module).__name__} on rows of {width} features failed "
-                    f"({type(exc).__name__}: {exc}); supported: {SUPPORTED}") from None
+                    f"({type(exc).__name__}: {exc}){guessed}; supported: {SUPPORTED}") from None
         finally:
             for h in handles:
                 h.remove()
@@ -240,6 +260,7 @@ class TorchActivations(ActivationReader):
             counts[m] = counts.get(m, 0) + 1
         layers: list[HiddenLayer] = []
         output_layers: list[str] = []
+        not_rows: list[str] = []  # linear layers applied to more than rows x features (a sequence's positions)
         for p, (m, _, out) in enumerate(calls):
             if not isinstance(m, torch.nn.Linear) or counts[m] != 1:
                 continue
@@ -256,6 +277,9 @@ class TorchActivations(ActivationReader):
             if _is_output(act_out, final) and not any(isinstance(c, torch.nn.Linear) for c, _, _ in later):
                 output_layers.append(leaves[m])  # the output layer's activation (a final Sigmoid)
                 continue
+            if out.dim() != 2:  # a sequence's positions (or channels): more than one row of units per row
+                not_rows.append(f"{leaves[m]} (Linear on {out.dim()}-D tensors, not one row of units per input row)")
+                continue
             self._pre.append(pre)
             self._linears.append(m)
             self._acts.append(nxt)
@@ -267,10 +291,12 @@ class TorchActivations(ActivationReader):
         if not layers:
             raise UnsupportedModelError(
                 f"{type(self.module).__name__} has no nn.Linear layer followed by an activation module"
-                f"{_output_note(output_layers)}{_norm_note(kinds)}; supported: {SUPPORTED}")
+                f"{_output_note(output_layers)}{_norm_note(kinds)}"
+                f"{'; ' + ', '.join(not_rows) + ' not read' if not_rows else ''}; supported: {SUPPORTED}")
         read = set(self._linears) | set(self._pre) | set(self._acts)
         skipped = sorted({f"{leaves[m]} ({type(m).__name__})" for m, _, _ in calls
-                          if m not in read and type(m).__name__ not in _PASSIVE and not isinstance(m, torch.nn.Linear)})
+                          if m not in read and type(m).__name__ not in _PASSIVE and not isinstance(m, torch.nn.Linear)}
+                         | set(not_rows))
         _warn_not_read(type(self.module).__name__, "Linear", layers, skipped, _norm_note(kinds), stacklevel=4)
         return tuple(layers)
 
@@ -893,7 +919,7 @@ class SklearnActivations(ActivationReader):
         self.layers = tuple(HiddenLayer(f"hidden_{i}", i, int(w.shape[1]), kind)
                             for i, w in enumerate(mlp.coefs_[:-1]))
 
-    def read(self, X: Any, layers: Sequence[str | int] | None = None) -> list[np.ndarray]:
+    def read(self, X: Any, layers: Sequence[str | int | HiddenLayer] | None = None) -> list[np.ndarray]:
         """Activations of the rows ``X`` as the estimator takes them (a Pipeline's DataFrame too)."""
         if self._prep is not None:
             X = self._prep.transform(X)
@@ -919,14 +945,15 @@ class SklearnActivations(ActivationReader):
 
 
 # -- entry point ----------------------------------------------------------------------------------
-def activation_reader(model: Any, *, batch_size: int = 8192) -> ActivationReader:
+def activation_reader(model: Any, *, batch_size: int = 8192, n_features: int | None = None) -> ActivationReader:
     """A reader of ``model``'s hidden activations.
 
     ``model`` is a torch module, an ONNX model (``.onnx`` path, bytes, ``onnx.ModelProto``), a fitted
     scikit-learn ``MLPClassifier`` (alone or last in a ``Pipeline``), or a teacher made of one by
     :func:`symdistill.as_teacher` (an ONNX one not from an onnxruntime session, whose graph is not
     exposed). Anything else raises
-    :class:`UnsupportedModelError` saying what is supported.
+    :class:`UnsupportedModelError` saying what is supported. ``n_features``, the width of the rows
+    the network takes, is where a torch module's trace starts (else at its linear layers' widths).
 
     >>> import torch
     >>> net = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Tanh(), torch.nn.Linear(4, 2))
@@ -951,11 +978,13 @@ def activation_reader(model: Any, *, batch_size: int = 8192) -> ActivationReader
         model = inner
     module = type(model).__module__ or ""
     if module.startswith("torch") or _is_torch_module(model):
-        return TorchActivations(model, batch_size=batch_size)
+        return TorchActivations(model, batch_size=batch_size, n_features=n_features)
     if isinstance(model, (bytes, bytearray)) or module.startswith("onnx") and not module.startswith("onnxruntime"):
         return OnnxActivations(model, batch_size=batch_size)
     if isinstance(model, (str, Path)):
         if Path(model).suffix.lower() in (".pt", ".pth", ".torchscript"):
+            if written_by_torch_save(model):
+                raise UnsupportedModelError(f"cannot read hidden activations of {str(model)!r}: it {TORCH_SAVE}; {_GIVE}")
             raise UnsupportedModelError(f"cannot read hidden activations of {str(model)!r}: {_SCRIPTED}; "
                                         f"supported: {SUPPORTED}")
         if Path(model).suffix.lower() != ".onnx":
@@ -980,8 +1009,14 @@ def read_activations(model: Any, X: Any, layer: str | int = -1) -> np.ndarray:
     >>> read_activations(net, np.ones((5, 2)), layer="0").shape
     (5, 3)
     """
-    reader = activation_reader(model)
+    reader = activation_reader(model, n_features=_width(X))
     return reader.read(X, [layer])[0]
+
+
+def _width(X: Any) -> int | None:
+    """The number of columns of rows ``X`` (a DataFrame or array), None when it is not a table."""
+    shape = np.shape(X)
+    return int(shape[1]) if len(shape) == 2 else None
 
 
 def _is_torch_module(obj: Any) -> bool:

@@ -470,8 +470,8 @@ def _check_classes(classes: Any) -> np.ndarray:
     if isinstance(classes, (str, bytes)):
         raise ValueError(f"classes must be a sequence of labels, got the string {classes!r} "
                          f"(for one label per character pass list({classes!r}))")
-    items = [c for c in classes if isinstance(c, (str, int, float, np.generic))] \
-        if isinstance(classes, (list, tuple)) else []  # None and the like are refused as no label below
+    items = list(classes) if isinstance(classes, (list, tuple)) else []
+    _refuse_missing(items)  # before np.asarray, which writes NaN beside a name as the text 'nan'
     if len({isinstance(c, (str, np.str_)) for c in items}) > 1:  # np.asarray would make the numbers text
         first = next(c for c in items if isinstance(c, (str, np.str_)))
         other = next(c for c in items if not isinstance(c, (str, np.str_)))
@@ -486,9 +486,8 @@ def _check_classes(classes: Any) -> np.ndarray:
     if len(arr) == 0:
         raise ValueError("classes is empty: pass at least one label, or None to infer them")
     keys = [c.item() if isinstance(c, np.generic) else c for c in arr]
+    _refuse_missing(keys)
     for c in keys:
-        if is_missing(c):
-            raise ValueError(f"classes holds {c!r}, which is not a label")
         try:
             hash(c)
         except TypeError:
@@ -499,6 +498,13 @@ def _check_classes(classes: Any) -> np.ndarray:
     if dup:
         raise ValueError(f"classes has repeated labels: {dup[:10]}; each class must be listed once")
     return arr
+
+
+def _refuse_missing(labels: list[Any]) -> None:
+    """A ValueError naming the first missing value (None, NaN) among declared ``labels``."""
+    for c in labels:
+        if is_missing(c):
+            raise ValueError(f"classes holds {c!r}, which is not a label")
 
 
 def _classes(n: int) -> str:

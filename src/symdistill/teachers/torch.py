@@ -104,7 +104,28 @@ def _module_dtype(module: Any) -> Any:
     return torch.float32
 
 
+# What a file written by torch.save is, and what a teacher file is instead.
+TORCH_SAVE = "was written by torch.save (a pickled module or state_dict), not torch.jit.save"
+
+
+def written_by_torch_save(path: str | Path) -> bool:
+    """Whether ``path`` is a zip archive as ``torch.save`` writes it (a ``data.pkl`` and no TorchScript
+    ``constants.pkl``), not a TorchScript file; read without importing torch."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [n.rsplit("/", 1)[-1] for n in archive.namelist()]
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return "data.pkl" in names and "constants.pkl" not in names
+
+
 def load_torchscript(path: str | Path, **kwargs: Any) -> TorchTeacher:
+    if written_by_torch_save(path):
+        raise TeacherError(f"{Path(path).name} {TORCH_SAVE}: a .pt teacher file is TorchScript "
+                           "(torch.jit.script(net).save(path)); or pass the nn.Module itself (on the command line "
+                           "--teacher module:attribute)")
     torch = _torch()
     try:
         module = torch.jit.load(str(path), map_location="cpu")
