@@ -623,3 +623,19 @@ def test_concept_names_written_with_commas_on_the_command_line_are_told_the_json
                  str(tmp_path / "r.json")]) == 2
     assert ("concept_names must be a list of strings, got 'p,q,r' (on the command line a JSON list: "
             "--option 'concept_names=[\"a\", \"b\"]')") in capsys.readouterr().err
+
+
+def test_fidelity_and_accuracy_of_concept_rules_take_a_dataframe_in_another_column_order(concept_net) -> None:
+    """sd.fidelity / sd.accuracy of concept rules handed the network a DataFrame's columns in its own
+    order (the network reads by position), so the same rows with the columns reordered scored differently
+    without a word; they are put back in the order the rules were distilled on (meta input_features)."""
+    pd = pytest.importorskip("pandas")
+
+    net, X = concept_net
+    df = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    rules = sd.distill(net, df, form="rules", layer="concepts", max_size=6, random_state=0, progress=False)
+    y = net(torch.tensor(X, dtype=torch.float32)).argmax(1).numpy()
+    backwards = df[["d", "c", "b", "a"]]
+    assert sd.fidelity(rules, net, backwards).value == sd.fidelity(rules, net, df).value
+    assert sd.accuracy(rules, backwards, y, teacher=net).value == sd.accuracy(rules, df, y, teacher=net).value
+    assert sd.accuracy(rules, df, y, teacher=net).value > 0.8

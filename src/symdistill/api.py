@@ -95,11 +95,19 @@ def _options_of(cls: type) -> set[str]:
     return names
 
 
-def _check_input_rows(X: Any) -> None:
-    """The input rows of concept rules' network, as distill takes them (2-D, no NaN), named in the error."""
+def _input_rows(model: Any, X: Any) -> Any:
+    """The input rows ``X`` of concept rules' network, checked as distill takes them (2-D, no NaN, named in
+    the error); a DataFrame holding the features the rules were distilled on (``meta["input_features"]``)
+    in another order has them put back in that order, as the network took them (it reads by position)."""
     from .domain import Domain
 
     Domain.from_data(X)
+    inputs, columns = getattr(model, "meta", {}).get("input_features"), getattr(X, "columns", None)
+    if isinstance(inputs, list) and columns is not None:
+        by_name = {str(c): c for c in columns}
+        if list(by_name) != inputs and len(by_name) == len(columns) == len(inputs) and set(by_name) == set(inputs):
+            return X[[by_name[name] for name in inputs]]
+    return X
 
 
 def _activations(teacher: Any, X: Any, layer: str) -> np.ndarray:
@@ -150,8 +158,7 @@ def fidelity(model: Any, teacher: Any, X: Any) -> Score:
     if layer is not None:
         # Concept rules read a hidden layer: the teacher answers on the input rows, the rules on that
         # layer's activations of the same rows, read through the same network.
-        _check_input_rows(X)
-        Xt = X
+        Xt = X = _input_rows(model, X)
     else:
         Xt = domain.decode(domain.encode(X)) if domain is not None else X
     ref = t.predict(Xt)
@@ -186,8 +193,7 @@ def accuracy(model: Any, X: Any, y: Any, *, teacher: Any = None) -> Score:
             raise TypeError(f"accuracy: these are concept rules, which read the activations of hidden layer {layer!r} "
                             "(distilled with layer=), not input rows: pass the network, accuracy(rules, X, y, "
                             "teacher=net), to score them on its activations of the input rows X")
-        _check_input_rows(X)
-        X = _activations(teacher, X, layer)
+        X = _activations(teacher, _input_rows(model, X), layer)
     elif teacher is not None:
         raise TypeError(f"accuracy: teacher= is for concept rules (distilled with layer=), whose activations it "
                         f"reads; this {type(model).__name__} reads the input rows themselves: leave teacher out")
