@@ -497,29 +497,10 @@ def test_teacher_module_that_fails_to_import_is_a_one_line_error(tmp_path, monke
 def test_torchscript_sequence_teacher_failure_is_one_line(tmp_path, capsys):
     """The TorchScript interpreter's error is both tracebacks then the error: the `error:` line quoted all
     of them (dozens of lines); it keeps the error, here an alphabet larger than the embedding."""
-    torch = pytest.importorskip("torch")
+    pytest.importorskip("torch")
+    from _torch_support import save_step_net
 
-    class StepNet(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.embedding, self.cell, self.head = torch.nn.Embedding(2, 3), torch.nn.GRUCell(3, 4), torch.nn.Linear(4, 1)
-
-        @torch.jit.export
-        def initial_state(self, n: int) -> torch.Tensor:
-            return torch.zeros(n, 4)
-
-        @torch.jit.export
-        def step(self, h: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
-            return self.cell(self.embedding(tokens), h)
-
-        @torch.jit.export
-        def readout(self, h: torch.Tensor) -> torch.Tensor:
-            return self.head(h)
-
-        def forward(self, h: torch.Tensor) -> torch.Tensor:
-            return self.readout(h)
-
-    torch.jit.save(torch.jit.script(StepNet()), str(tmp_path / "step.pt"))
+    save_step_net(tmp_path / "step.pt")
     out = str(tmp_path / "dfa.json")
     assert main(["automaton", "--teacher", str(tmp_path / "step.pt"), "--alphabet", "0,1", "--max-states", "4",
                  "-o", out]) == 0

@@ -1082,8 +1082,9 @@ def load_sequence_model(spec: str) -> Any:
         raise CLIError(f"{spec}: ONNX models are not sequence teachers; give a TorchScript file (a step-style "
                        "module, see the README) or a module:attribute function over words")
     if isinstance(obj, str):  # a TorchScript file
-        import torch
+        from .teachers.torch import _torch
 
+        torch = _torch()  # named with its extra where torch is not installed
         try:
             obj = torch.jit.load(obj, map_location="cpu")
         except Exception as exc:  # torch reports a bad file as RuntimeError (and others), with its reason

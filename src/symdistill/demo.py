@@ -6,7 +6,7 @@ Everything is offline: the data ships with scikit-learn, the network trains in a
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -16,6 +16,14 @@ if TYPE_CHECKING:
     from .teachers import Teacher
 
 
+def _require_torch() -> Any:
+    try:
+        import torch
+    except ImportError:
+        raise ImportError("the demo trains a torch network: pip install 'symdistill[torch]'") from None
+    return torch
+
+
 def train_mlp(X: np.ndarray, y: np.ndarray, *, hidden: tuple[int, ...] = (64, 32), epochs: int = 300,
               lr: float = 1e-2, seed: int = 0, regression: bool = False) -> torch.nn.Module:
     """The BENCHMARKS.md teacher recipe: standardise, ReLU MLP, Adam, full-batch epochs.
@@ -23,10 +31,7 @@ def train_mlp(X: np.ndarray, y: np.ndarray, *, hidden: tuple[int, ...] = (64, 32
     The standardisation is a fixed first layer, so the network takes raw feature values. ``seed``
     decides the initialisation; torch's global random state is restored afterwards.
     """
-    try:
-        import torch
-    except ImportError:
-        raise ImportError("the demo trains a torch network: pip install 'symdistill[torch]'") from None
+    torch = _require_torch()
     with torch.random.fork_rng(devices=[]):  # seeded here; the caller's torch RNG stream is left as it was
         torch.manual_seed(seed)
         k = 1 if regression else int(y.max()) + 1
@@ -66,6 +71,7 @@ def run_demo(max_size: int = 16, random_state: int = 0) -> None:
 
     import symdistill as sd
 
+    _require_torch()  # before anything is printed: without torch the demo is one error line
     data = load_breast_cancer()
     names = [n.replace(" ", "_") for n in data.feature_names]
     X_train, X_test, y_train, y_test = train_test_split(data.data, data.target, test_size=0.3,

@@ -1,0 +1,57 @@
+"""A user who installed symdistill without an extra gets one line naming the extra to install.
+
+The suite runs with every extra installed, so a missing package is simulated: ``sys.modules[name] = None``
+makes ``import name`` raise ImportError, as it does where the package is not installed.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+import symdistill as sd
+from symdistill.cli import main
+
+
+def _block(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
+    for name in names:
+        monkeypatch.setitem(sys.modules, name, None)
+
+
+@pytest.fixture()
+def torchscript_step_net(tmp_path):
+    pytest.importorskip("torch")
+    from _torch_support import save_step_net
+
+    save_step_net(tmp_path / "step.pt")
+    return tmp_path / "step.pt"
+
+
+def test_automaton_and_evaluate_of_a_torchscript_teacher_without_torch_name_the_extra(
+        torchscript_step_net, tmp_path, monkeypatch, capsys):
+    """`automaton --teacher step.pt` and `evaluate dfa.json --teacher step.pt` without torch said
+    `error: No module named 'torch'`, not which extra installs it."""
+    dfa = sd.distill_automaton(sd.as_sequence_teacher(lambda ws: [w.count("1") % 2 == 0 for w in ws],
+                                                      alphabet=["0", "1"]), max_states=4, random_state=0)
+    (tmp_path / "dfa.json").write_text(dfa.to_json())
+    (tmp_path / "words.txt").write_text("0110\n1\n")
+    _block(monkeypatch, "torch")
+    for argv in (["automaton", "--teacher", str(torchscript_step_net), "--alphabet", "0,1", "-o",
+                  str(tmp_path / "out.json")],
+                 ["evaluate", str(tmp_path / "dfa.json"), "--teacher", str(torchscript_step_net), "--data",
+                  str(tmp_path / "words.txt")]):
+        assert main(argv) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err.count("\n") == 1
+        assert "this teacher needs PyTorch: pip install 'symdistill[torch]'" in err
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_demo_without_torch_is_one_error_line_and_prints_nothing(monkeypatch, capsys):
+    """`symdistill demo` without torch printed 'training a 64-32 ReLU network ...' and then failed."""
+    _block(monkeypatch, "torch")
+    assert main(["demo", "--max-size", "4"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.strip() == "symdistill demo: error: the demo trains a torch network: pip install 'symdistill[torch]'"
