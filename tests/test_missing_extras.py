@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 
+import numpy as np
 import pytest
 
 import symdistill as sd
@@ -55,3 +56,35 @@ def test_demo_without_torch_is_one_error_line_and_prints_nothing(monkeypatch, ca
     out, err = capsys.readouterr()
     assert out == ""
     assert err.strip() == "symdistill demo: error: the demo trains a torch network: pip install 'symdistill[torch]'"
+
+
+@pytest.mark.parametrize("missing", ["onnx", "onnxruntime"])
+def test_decompositional_onnx_network_without_onnx_names_the_extra(onnx_file, blobs, monkeypatch, missing):
+    """`sd.distill('net.onnx', X, method='decompositional')` without the onnx extra raised a bare
+    `ModuleNotFoundError: No module named 'onnx'`."""
+    X = blobs[0]
+    _block(monkeypatch, missing)
+    for net in (str(onnx_file), onnx_file.read_bytes()):
+        with pytest.raises(ImportError) as info:
+            sd.distill(net, X, method="decompositional", form="rules", max_size=4, random_state=0)
+        assert str(info.value) == ("reading the hidden layers of an ONNX network needs onnx and onnxruntime: "
+                                   "pip install 'symdistill[onnx]'")
+
+
+def test_model_of_a_dataframe_scored_without_pandas_names_the_extra(monkeypatch):
+    """A model distilled from a DataFrame, loaded where pandas is not installed: `sd.fidelity` against its
+    teacher on array rows raised a bare `ModuleNotFoundError: No module named 'pandas'`; predicting needs
+    no pandas and still works."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"age": rng.integers(18, 80, 300), "colour": rng.choice(["red", "blue"], 300)})
+    tree = sd.distill(lambda d: ((d["age"] > 40) & (d["colour"] == "red")).to_numpy().astype(int), df,
+                      form="tree", max_size=4, random_state=0, categorical=["colour"])
+    model = sd.load(tree.to_json())
+    rows = np.array([[50, "red"], [20, "blue"]], dtype=object)
+    _block(monkeypatch, "pandas")
+    assert model.predict(rows).tolist() == [1, 0]
+    with pytest.raises(ImportError) as info:
+        sd.fidelity(model, lambda X: (X[:, 0].astype(float) > 40).astype(int), rows)
+    assert str(info.value) == ("the teacher of a model distilled from a DataFrame is asked with DataFrames, "
+                               "which needs pandas: pip install 'symdistill[pandas]'")

@@ -6,6 +6,9 @@ already catch those keep working; the subclasses let them tell symdistill's own 
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 
 class TeacherError(RuntimeError):
     """The teacher raised, or answered with something that cannot be a prediction."""
@@ -51,6 +54,15 @@ def exception_text(exc: BaseException, limit: int = 600) -> str:
     if len(text) > limit:
         text = f"{text[:limit * 2 // 3]} ... {text[-(limit // 3):]}"
     return text
+
+
+def require_extra(module: str, purpose: str, extra: str) -> Any:
+    """Import the optional package ``module`` and return it; where it is not installed, an ImportError of
+    one line: ``'{purpose}: pip install 'symdistill[{extra}]''``, naming the extra that installs it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ImportError(f"{purpose}: pip install 'symdistill[{extra}]'") from None
 
 
 def counted(n: int, noun: str) -> str:

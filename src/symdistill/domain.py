@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._errors import DataError, ModelFormatError, counted
+from ._errors import DataError, ModelFormatError, counted, require_extra
 
 KINDS = ("numeric", "integer", "binary", "categorical")
 _BARE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
@@ -347,8 +347,8 @@ class Domain:
                 out[:, j] = _decode_categories(Z[:, j], f) if f.is_categorical else \
                     np.rint(Z[:, j]) if self.array_dtype else Z[:, j]
             return _in_array_dtype(out, self.array_dtype) if self.array_dtype else out
-        import pandas as pd
-
+        pd = require_extra("pandas", "the teacher of a model distilled from a DataFrame is asked with DataFrames, "
+                           "which needs pandas", "pandas")
         columns = []
         for j, f in enumerate(self.features):
             given = self.column_dtypes[j] if j < len(self.column_dtypes) else None

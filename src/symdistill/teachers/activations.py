@@ -64,7 +64,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._errors import TeacherError
+from .._errors import TeacherError, require_extra
 from .base import Teacher
 from .onnx import batch_axis_problem, input_rows
 from .torch import TORCH_SAVE, eval_mode, rows_tensor, written_by_torch_save
@@ -442,8 +442,7 @@ class OnnxActivations(ActivationReader):
     """
 
     def __init__(self, model: Any, *, batch_size: int = 8192) -> None:
-        import onnx
-
+        onnx, onnxruntime = _onnx_packages()  # both named, with their extra, before anything is read
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         self.batch_size = int(batch_size)
@@ -494,8 +493,6 @@ class OnnxActivations(ActivationReader):
         for out in self._outputs:
             if out not in existing:  # untyped: onnxruntime infers it (float, or double in a float64 graph)
                 graph.output.append(onnx.helper.make_empty_tensor_value_info(out))
-        import onnxruntime
-
         self.session = onnxruntime.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"])
         self._input = next(i for i in self.session.get_inputs())
         problem = batch_axis_problem(self._input, self.batch_size)
@@ -530,8 +527,14 @@ class OnnxActivations(ActivationReader):
         return [np.asarray(a, dtype=np.float64).reshape(len(X), -1) for a in out]
 
 
+def _onnx_packages() -> tuple[Any, Any]:
+    """The onnx and onnxruntime modules, which reading an ONNX graph's hidden layers takes both of."""
+    why = "reading the hidden layers of an ONNX network needs onnx and onnxruntime"
+    return require_extra("onnx", why, "onnx"), require_extra("onnxruntime", why, "onnx")
+
+
 def _load_onnx(model: Any) -> Any:
-    import onnx
+    onnx = _onnx_packages()[0]
 
     if isinstance(model, onnx.ModelProto):
         proto = onnx.ModelProto()
