@@ -88,3 +88,27 @@ def test_model_of_a_dataframe_scored_without_pandas_names_the_extra(monkeypatch)
         sd.fidelity(model, lambda X: (X[:, 0].astype(float) > 40).astype(int), rows)
     assert str(info.value) == ("the teacher of a model distilled from a DataFrame is asked with DataFrames, "
                                "which needs pandas: pip install 'symdistill[pandas]'")
+
+
+@pytest.mark.parametrize("command", ["predict", "evaluate"])
+def test_zstd_compressed_data_without_zstandard_names_the_extra(tmp_path, monkeypatch, capsys, command):
+    """The README reads `--data rows.csv.zst` as pandas does, but pandas unpacks zstd with the zstandard
+    package, which the [pandas] extra did not install: the error was pandas' "`Import zstandard` failed.
+    Use pip, conda, or your preferred package management tool ...". The extra now installs it, and
+    where it is missing the error names it."""
+    pytest.importorskip("pandas")
+    X = np.random.default_rng(0).uniform(size=(200, 2))
+    tree = sd.distill(lambda A: (A[:, 0] > 0.5).astype(int), X, form="tree", max_size=2, random_state=0,
+                      feature_names=["a", "b"])
+    tree.to_json(tmp_path / "tree.json")
+    (tmp_path / "rows.csv.zst").write_bytes(b"\x28\xb5\x2f\xfd")  # never unpacked: zstandard is asked for first
+    (tmp_path / "teacher_zst.py").write_text("def f(X):\n    return (X[:, 0] > 0.5).astype(int)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "teacher_zst", raising=False)
+    _block(monkeypatch, "zstandard")
+    teacher = ["--teacher", "teacher_zst:f"] if command == "evaluate" else []
+    assert main([command, str(tmp_path / "tree.json"), *teacher, "--data", str(tmp_path / "rows.csv.zst")]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (f"symdistill {command}: error: reading {tmp_path / 'rows.csv.zst'} (zstd-compressed) needs the "
+                   "zstandard package: pip install 'symdistill[pandas]'\n")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from . import __version__
-from ._errors import DataError, ModelFormatError, TeacherError, counted
+from ._errors import DataError, ModelFormatError, TeacherError, counted, require_extra
 
 
 class CLIError(Exception):
@@ -53,6 +53,8 @@ def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (
     compressed = suffix in COMPRESSED_SUFFIXES and len(p.suffixes) > 1  # rows.csv.gz: pandas reads it unpacked
     if compressed:
         suffix = p.suffixes[-2].lower()
+    if compressed and p.suffix.lower() == ".zst":  # pandas unpacks it with the zstandard package
+        require_extra("zstandard", f"reading {path} (zstd-compressed) needs the zstandard package", "pandas")
     unnamed: dict[Any, int] = {}  # columns with no name in the header ('Unnamed: 0', as pandas names them): number
     try:
         if suffix in (".parquet", ".pq") and not compressed:
