@@ -792,3 +792,23 @@ def test_task_classification_for_a_scikit_learn_regressor_is_refused():
     assert sd.as_teacher(reg).task == "regression"
     assert sd.as_teacher(lambda X: (reg.predict(X) > 0.5).astype(int)).predict(X).tolist() == \
         (reg.predict(X) > 0.5).astype(int).tolist()
+
+
+def test_an_estimator_fitted_on_an_array_is_asked_without_scikit_learns_feature_name_warning():
+    """Given a DataFrame (the command line reads a CSV as one), an estimator fitted on an array drew
+    scikit-learn's 'X has feature names, but LogisticRegression was fitted without feature names' at every
+    teacher call: 6 times for a tree, about 38 for rules. It is handed the DataFrame's values."""
+    import warnings
+
+    pd = pytest.importorskip("pandas")
+    from sklearn.linear_model import LogisticRegression
+
+    X = np.random.default_rng(0).normal(size=(300, 3))
+    clf = LogisticRegression().fit(X, (X[:, 0] + X[:, 1] > 0).astype(int))
+    df = pd.DataFrame(X, columns=["a", "b", "c"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rules = sd.distill(clf, df, form="rules", max_size=4, random_state=0, progress=False)
+        assert sd.as_teacher(clf).predict(df).tolist() == clf.predict(X).tolist()
+    assert not [w for w in caught if "feature names" in str(w.message)], [str(w.message) for w in caught]
+    assert sd.fidelity(rules, clf, df).value > 0.9

@@ -117,13 +117,18 @@ class SklearnTeacher(Teacher):
         """An array as a DataFrame with the columns the estimator was fitted on (``feature_names_in_``),
         when it has as many: it is asked as it was fitted, without scikit-learn's warning that "X does not
         have valid feature names" (and a ColumnTransformer selecting columns by name can read them); a
-        DataFrame of those columns in another order, in the fitted order."""
+        DataFrame of those columns in another order, in the fitted order; a DataFrame as an array to an
+        estimator fitted on an array."""
         names = getattr(self.estimator, "feature_names_in_", None)
         if names is not None and hasattr(X, "columns") and list(X.columns) != list(names) and \
                 len(X.columns) == len(names) and set(X.columns) == set(names):
             # The fitted columns in another order (a file written so): scikit-learn refuses them ("Feature names
             # must be in the same order as they were in fit"), so they are handed over in the fitted order.
             return X[list(names)]
+        if names is None and hasattr(X, "columns") and getattr(self.estimator, "n_features_in_", None) == X.shape[1]:
+            # Fitted on an array: given a DataFrame (the command line reads a CSV as one), scikit-learn warns
+            # "X has feature names, but ... was fitted without feature names" at every call, dozens a fit.
+            return X.to_numpy()
         if names is None or hasattr(X, "columns") or np.ndim(X) != 2 or np.shape(X)[1] != len(names):
             return X
         import pandas as pd  # an estimator fitted with column names was fitted on a DataFrame
