@@ -619,3 +619,20 @@ def test_a_link_with_one_row_of_weights_too_few_counts_it_in_the_singular():
         with pytest.raises(ModelFormatError, match=text):
             LinearModel(dom, "classification", np.array(["a", "b", "c"]), terms=[0], coef=[[1.0]],
                         intercept=[0.0], link=link)
+
+
+def test_a_design_wide_with_categories_is_refused_before_it_is_built():
+    """Categorical features of many categories make a term per category: on 1,000,000 rows of 37
+    numeric features and three categorical ones (500, 200 and 30 categories) the design matrix was
+    1,000,000 x 767 (5.7 GiB) and, held in about three copies, the learner was killed for memory
+    (23 GB) after minutes. Such a design is now refused before it is built, like one of hinges."""
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.normal(size=4000), rng.integers(0, 300, 4000)])
+    f = lambda X: (X[:, 0] + (X[:, 1] % 3 == 0) > 0).astype(int)  # noqa: E731
+    kw = dict(form="linear", categorical=[1], n_samples=4000, random_state=0)
+    got, peak = _traced_peak(lambda: sd.distill(f, X, max_design_gib=0.001, **kw))
+    assert isinstance(got, ValueError), got
+    assert "301 candidate terms (with 300 category terms) need a 4,000-row design matrix" in str(got)
+    assert str(got).endswith("ask for fewer rows (a sample of the data) or a larger max_design_gib")
+    assert peak < 5e6  # not the 9.6 MB design
+    assert sd.distill(f, X, **kw).size >= 1  # under the limit: fitted as before

@@ -83,8 +83,8 @@ class LinearLearner(Learner):
     n_knots : int
         Knots per feature for hinges.
     max_design_gib : float
-        With hinges or interactions, a design matrix (teacher-labelled rows x candidate terms, 8
-        bytes a value) over this many GiB is refused with a ``ValueError`` before it is built;
+        With hinges, interactions or categorical features (a term per category), a design matrix
+        (teacher-labelled rows x candidate terms, 8 bytes a value) over this many GiB is refused with a ``ValueError`` before it is built;
         fitting holds about three copies of it.
     validation_fraction : float
         Share of the queries held out to choose the support and the fit.
@@ -150,7 +150,7 @@ class LinearLearner(Learner):
             model.meta.update({"fit": "constant", "n_candidate_terms": 0})
             return model
         terms = self._candidate_terms(oracle, Z)
-        self._check_design_size(len(Z), n_user, len(terms), classify and answer.proba.shape[1] > 2)
+        self._check_design_size(len(Z), n_user, terms, classify and answer.proba.shape[1] > 2)
         X = np.empty((len(Z), len(terms)))
         with np.errstate(over="ignore", invalid="ignore"):
             for i, t in enumerate(terms):
@@ -282,12 +282,16 @@ class LinearLearner(Learner):
         return max(top, key=lambda f: (f.cv_score, -len(f.support)))
 
     # -- candidate terms -----------------------------------------------------------------------
-    def _check_design_size(self, n_rows: int, n_user: int, n_terms: int, gram: bool) -> None:
+    def _check_design_size(self, n_rows: int, n_user: int, terms: list[Term], gram: bool) -> None:
         """Refuse, before building it, a design matrix (or multi-class Gram matrix) over
-        ``max_design_gib`` when hinges or interactions are asked for (the terms they add grow
-        with ``n_knots`` and with the square of the features). Without them there is a term per
-        feature or category: a design the size of the user's data, which is left to fit."""
-        if not (self.hinges or self.interactions):
+        ``max_design_gib`` when it is wider than the data: hinges or interactions asked for (the
+        terms they add grow with ``n_knots`` and with the square of the features), or a term per
+        category of categorical features (a feature of 500 categories makes 500 columns). Without
+        them there is a term per numeric feature: a design the size of the user's data, which is
+        left to fit."""
+        n_terms = len(terms)
+        n_categories = sum(len(t.factors) == 1 and t.factors[0].category is not None for t in terms)
+        if not (self.hinges or self.interactions or n_categories):
             return
         values = max(n_rows * n_terms, n_terms * n_terms if gram else 0)
         limit = float(self.max_design_gib) * 2**30 / 8
@@ -298,8 +302,10 @@ class LinearLearner(Learner):
         matrix = f"a {n_terms:,} x {n_terms:,} Gram matrix" if by_gram else f"a {n_rows:,}-row design matrix"
         ways = (["fewer knots (n_knots)"] * self.hinges
                 + ["fewer rows (n_samples)"] * (not by_gram and n_rows > n_user)
-                + [f"no {'/'.join(a.split(' ')[0] for a in asked)}"] + ["a larger max_design_gib"])
-        raise ValueError(f"{n_terms:,} candidate terms (with {' and '.join(asked)}) need {matrix} of "
+                + ["fewer rows (a sample of the data)"] * (not by_gram and n_rows <= n_user)
+                + [f"no {'/'.join(a.split(' ')[0] for a in asked)}"] * bool(asked) + ["a larger max_design_gib"])
+        made = asked + [f"{n_categories:,} category terms"] * (n_categories > 0 and not asked)
+        raise ValueError(f"{n_terms:,} candidate terms (with {' and '.join(made)}) need {matrix} of "
                          f"{values:.3g} values ({values * 8 / 2**30:.3g} GiB), over the linear learner's "
                          f"limit of {limit:.3g} (max_design_gib={float(self.max_design_gib):g}): "
                          f"ask for {', '.join(ways[:-1])}{' or ' if len(ways) > 1 else ''}{ways[-1]}")
