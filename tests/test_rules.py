@@ -352,3 +352,17 @@ def test_budgets_are_raised_while_the_list_fills_them(monkeypatch) -> None:
     assert _without_meta(stepped) == _without_meta(at_32)
     assert float(sd.fidelity(stepped, board, X)) > float(sd.fidelity(at_16, board, X))
     assert stepped.meta["n_queries"] == at_16.meta["n_queries"] + at_32.meta["n_queries"]
+
+
+def test_the_progress_bar_counts_the_optimisation_of_the_lists(capsys):
+    """The rule learner's bar counted the trees grown only, then closed: on 1,000,000 rows the
+    lists' optimisation ran on for about two minutes after it, with nothing on the terminal.
+    The bar now goes on counting the candidate lists optimised."""
+    X = np.random.default_rng(0).uniform(size=(2000, 3))
+    f = lambda X: ((X[:, 0] > 0.5) ^ (X[:, 1] > 0.3)).astype(int)  # noqa: E731
+    quiet = sd.distill(f, X, form="rules", max_size=6, random_state=0, progress=False)
+    assert capsys.readouterr().err == ""
+    shown = sd.distill(f, X, form="rules", max_size=6, random_state=0, progress=True)
+    err = capsys.readouterr().err
+    assert "distilling rules" in err and "optimising rules" in err
+    assert shown.to_json() == quiet.to_json()

@@ -185,15 +185,21 @@ class RuleLearner(Learner):
                 trees.append(tree := self._grow_tree(self._second_size(tree, len(candidates[0][0])), Z, answer))
                 candidates.append(self._from_tree(tree))
                 bar.update(1)
-        if self.max_literals is not None and not self._regression:
-            # Short rules may only say what the default's class is not: with one literal per rule,
-            # 'x > 6 AND colour in {red, blue} -> pos' cannot be kept, while 'x <= 6 -> neg, colour
-            # not in {red, blue} -> neg, else pos' can. Lists with the runner-up class as default
-            # are tried too (last, so that ties keep the usual list).
-            candidates += [c for c in (self._from_tree(t, runner_up=True) for t in trees) if c is not None]
-        # Candidates are optimised after every tree is grown: the trees see the pool unweighted,
-        # before rule top-ups give sampled rows weights.
-        optimised = [self._optimise(rules, default) for rules, default in candidates]
+            if self.max_literals is not None and not self._regression:
+                # Short rules may only say what the default's class is not: with one literal per rule,
+                # 'x > 6 AND colour in {red, blue} -> pos' cannot be kept, while 'x <= 6 -> neg, colour
+                # not in {red, blue} -> neg, else pos' can. Lists with the runner-up class as default
+                # are tried too (last, so that ties keep the usual list).
+                candidates += [c for c in (self._from_tree(t, runner_up=True) for t in trees) if c is not None]
+            # Candidates are optimised after every tree is grown: the trees see the pool unweighted,
+            # before rule top-ups give sampled rows weights. On large pools this takes longer than
+            # growing the trees: the bar goes on counting the candidates optimised.
+            bar.total += len(candidates)
+            bar.set_description("optimising rules")
+            optimised = []
+            for rules, default in candidates:
+                optimised.append(self._optimise(rules, default))
+                bar.update(1)
         scores = [(self._score(self._fire_matrix(r), r, d), -len(r)) for r, d, _ in optimised]
         rules, default, _ = optimised[max(range(len(optimised)), key=lambda c: scores[c])]
         # The budget held the list back when any candidate had to be cut down to it, or the best
