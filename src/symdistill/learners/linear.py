@@ -84,8 +84,8 @@ class LinearLearner(Learner):
         Knots per feature for hinges.
     max_design_gib : float
         With hinges, interactions or categorical features (a term per category), a design matrix
-        (teacher-labelled rows x candidate terms, 8 bytes a value) over this many GiB is refused with a ``ValueError`` before it is built;
-        fitting holds about three copies of it.
+        (teacher-labelled rows x candidate terms, 8 bytes a value) over this many GiB is refused
+        with a ``ValueError`` before it is built; fitting holds about three copies of it.
     validation_fraction : float
         Share of the queries held out to choose the support and the fit.
     clip : float
