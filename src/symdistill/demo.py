@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._errors import require_extra
+
 if TYPE_CHECKING:
     import torch
 
@@ -17,11 +19,7 @@ if TYPE_CHECKING:
 
 
 def _require_torch() -> Any:
-    try:
-        import torch
-    except ImportError:
-        raise ImportError("the demo trains a torch network: pip install 'symdistill[torch]'") from None
-    return torch
+    return require_extra("torch", "the demo trains a torch network", "torch")
 
 
 def train_mlp(X: np.ndarray, y: np.ndarray, *, hidden: tuple[int, ...] = (64, 32), epochs: int = 300,

@@ -153,8 +153,9 @@ class _PrologEmitter(BodyEmitter):
         else:
             head.append("% predict(Features, Output): Features is a list of numbers in feature order;")
             head.append("% a categorical feature is its category code (see feature_category/3).")
-            if concept_note(prog) is not None:
-                head.append(f"% {concept_note(prog)}")
+            note = concept_note(prog)
+            if note is not None:
+                head.append(f"% {note}")
         if self.module is not None:
             head.append(f":- module({self.module}, [{', '.join(self.exports)}]).")
         return "\n".join(head + self.lines) + "\n"
