@@ -313,3 +313,24 @@ def test_counterexample_rows_show_a_bool_column_as_true_and_false() -> None:
     assert "`is male`=True" in str(v.counterexample)
     assert rules.predict(v.counterexample.X).tolist() == ["deny"]
     assert sd.verify(rules, "`is male` == false -> prediction == 'approve'").holds
+
+
+def test_a_feature_whose_name_is_empty_is_written_with_two_backticks() -> None:
+    """A DataFrame column named "" is a feature the model prints as ``; the constraint language refused
+    `` ("empty `quoted name`"), so neither a printed condition nor a counterexample pasted back, and no
+    constraint could name that feature at all."""
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame({"": [0.0, 4.0, 10.0], "x": [1.0, 2.0, 3.0]})
+    dom = Domain.from_data(X)
+    assert dom.feature_names == ["", "x"]
+    tree = sd.models.Tree(dom, "classification", CLASSES, children_left=[1, -1, -1], children_right=[2, -1, -1],
+                          feature=[0, -1, -1], threshold=[2.5, 0, 0], value=[[0.5, 0.5], [1, 0], [0, 1]])
+    condition = str(tree).splitlines()[1].removeprefix("if ").removesuffix(":")
+    assert condition == "`` <= 2.5"
+    assert parse(condition) == L.Compare("<=", L.Name(""), L.Number(2.5))
+    assert sd.verify(tree, f"{condition} -> prediction == 'approve'").holds
+    v = sd.verify(tree, "`` > 2 -> prediction == 'approve'")
+    assert not v.holds and "``=" in str(v.counterexample)
+    assert tree.predict(v.counterexample.X).tolist() == ["deny"] and v.counterexample.row[""] > 2.5
+    with pytest.raises(ConstraintError, match="unknown feature ''"):
+        bind("`` > 1")

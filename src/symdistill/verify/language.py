@@ -22,7 +22,8 @@ Numbers must be finite floats, and nesting (parentheses, ``not``, ``->``, signs)
 
 ``prediction`` is the model's output (a class label or a value). Feature names are bare words
 (letters, digits, ``_``, ``.``) or any text between backticks (`` `capital-gain` ``); a feature
-literally called ``prediction`` must be written `` `prediction` ``. Strings are quoted with ``'``
+literally called ``prediction`` must be written `` `prediction` ``, and one whose name is empty (a DataFrame
+column ``""``) as two backticks. Strings are quoted with ``'``
 or ``"``. In both, escapes read as Python's ``repr`` writes them (``\\\\``, ``\\'``, ``\\n``,
 ``\\xHH``, ``\\uHHHH``, ...; `` \\` `` in a name), so printed names and labels paste back.
 ``true`` and ``false`` are constraints of their own, and values where a comparison reads them
@@ -208,8 +209,6 @@ def tokenize(text: str) -> list[Token]:
         if c in "'\"`":
             j, value = _read_quoted(text, i)
             if c == "`":
-                if not value:
-                    raise ConstraintSyntaxError(f"empty `quoted name` at position {i}", text, i)
                 tokens.append(Token("name", text[i:j], i, value))
             else:
                 tokens.append(Token("string", text[i:j], i, value))
