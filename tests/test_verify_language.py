@@ -334,3 +334,25 @@ def test_a_feature_whose_name_is_empty_is_written_with_two_backticks() -> None:
     assert tree.predict(v.counterexample.X).tolist() == ["deny"] and v.counterexample.row[""] > 2.5
     with pytest.raises(ConstraintError, match="unknown feature ''"):
         bind("`` > 1")
+
+
+def test_an_unknown_feature_lists_the_features_one_way_only_on_one_line() -> None:
+    """The features listed after an unknown name were joined as they are: a name holding a newline broke
+    the error over two lines, and names holding ', ' or nothing at all ('a, b' and '') read as other
+    lists; they are listed as constraints write them (``sd.invariant`` and the like, and ``predict`` given too
+    few columns: as Python writes them)."""
+    names = ["a, b", "new\nline", "", "age"]
+    dom = Domain(tuple(Feature(n, "numeric", 0.0, 1.0) for n in names))
+    tree = sd.models.Tree(dom, "classification", CLASSES, children_left=[1, -1, -1], children_right=[2, -1, -1],
+                          feature=[3, -1, -1], threshold=[0.5, 0, 0], value=[[0.5, 0.5], [1, 0], [0, 1]])
+    with pytest.raises(ConstraintError) as info:
+        sd.verify(tree, "agee > 0.5")
+    first = str(info.value).splitlines()[0]
+    assert first.endswith("(features: `a, b`, `new\\nline`, ``, age)")
+    for prop in (sd.invariant("agee"), sd.monotonic("agee")):
+        with pytest.raises(ValueError) as info:
+            sd.verify(tree, prop)
+        assert str(info.value) == "unknown feature 'agee'; known features: 'a, b', 'new\\nline', '', 'age'"
+    with pytest.raises(ValueError) as info:
+        tree.predict(np.zeros((1, 3)))
+    assert str(info.value) == "expected 4 features ('a, b', 'new\\nline', '', 'age'), got 3 columns"

@@ -279,7 +279,7 @@ class Domain:
             return int(name)
         names = self.feature_names
         if name not in names:
-            raise DataError(f"unknown feature {name!r}; known features: {', '.join(names)}")
+            raise DataError(f"unknown feature {name!r}; known features: {', '.join(map(repr, names))}")
         return names.index(name)
 
     def is_ordered(self, j: int) -> bool:
@@ -314,7 +314,7 @@ class Domain:
                                 f"{counted(self.n_features, 'value')}, got shape {arr.shape}{hint}")
             if arr.shape[1] != self.n_features:
                 raise DataError(
-                    f"expected {counted(self.n_features, 'feature')} ({', '.join(self.feature_names[:6])}"
+                    f"expected {counted(self.n_features, 'feature')} ({', '.join(map(repr, self.feature_names[:6]))}"
                     f"{', ...' if self.n_features > 6 else ''}), got {counted(arr.shape[1], 'column')}"
                 )
             columns = [arr[:, j] for j in range(self.n_features)]

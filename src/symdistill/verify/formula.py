@@ -352,7 +352,8 @@ def _feature(e: L.Name, target: Target) -> int:
 
     close = difflib.get_close_matches(e.name, names, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
-    shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+    # as constraints write them: a name holding ', ', a newline or nothing at all reads one way only
+    shown = ", ".join(f.display_name for f in target.domain.features[:12]) + (", ..." if len(names) > 12 else "")
     raise ConstraintError(f"unknown feature {e.name!r}{hint} (features: {shown})", target.text, e.pos)
 
 
