@@ -145,3 +145,30 @@ def test_the_empty_string_is_the_empty_word_of_an_exported_automaton(tmp_path):
     assert mod.predict("") == mod.predict(()) == dfa.predict([""]).tolist()[0]
     with pytest.raises(TypeError, match="multi-character"):
         mod.accepts("if")
+
+
+def test_rows_the_model_refuses_are_refused_by_the_module(dom, tmp_path):
+    """The module answered rows that the model's predict refuses: a category code that is no category's
+    (7, -1, 2.5) in predict_encoded, read as whichever category a test let through, and text for a
+    number ('2.5', b'2.5', '1_0' read by float() as 10.0): it raises ValueError naming the feature."""
+    for k, model in enumerate([random_tree(np.random.default_rng(7), dom, n_leaves=6, classes=["a", "b"]),
+                               random_rules(np.random.default_rng(7), dom, n_rules=3, task="regression"),
+                               random_linear(np.random.default_rng(7), dom, link="logistic", classes=["a", "b"])]):
+        mod = import_module(tmp_path / f"refused_{k}.py", sd.export(model, "python"), f"refused_{k}")
+        z = probe_rows(model, 1)[0].tolist()
+        assert mod.predict_encoded(z) == model.predict(dom.decode(np.array([z])))[0]
+        cat = dom.features[-1]
+        for code in (7.0, 4.0, -1.0, 2.5):
+            with pytest.raises(sd.DataError, match="no code of its 4 categories"):
+                model.predict_encoded(np.array([z[:-1] + [code]]))
+            with pytest.raises(ValueError, match=re.escape(f"feature {cat.name!r}: {code!r} is no code of its 4 "
+                                                           "categories (0..3)")):
+                mod.predict_encoded(z[:-1] + [code])
+        x = dom.decode(np.array([z])).tolist()[0]
+        for text in ("2.5", b"2.5", "1_0", " 3 "):
+            with pytest.raises(sd.DataError, match="text"):
+                model.predict(np.array([[text] + x[1:]], dtype=object))
+            for call, row in ((mod.predict, [text] + x[1:]), (mod.predict_encoded, [text] + z[1:])):
+                with pytest.raises(ValueError, match=re.escape(f"feature {dom.features[0].name!r}: {text!r} is not a "
+                                                               "number (text is not read as one)")):
+                    call(row)

@@ -7,7 +7,8 @@ takes categorical features as *codes* instead (the index of the label in ``CATEG
 form the C and Prolog exports use; ``encode(x)`` turns one into the other. Automata get
 ``predict(word)`` (and ``accepts(word)`` for a DFA): a word is a string when every symbol is one
 character, otherwise a sequence of symbols from ``ALPHABET``. Bad input raises ``ValueError`` /
-``TypeError`` naming the feature or symbol.
+``TypeError`` naming the feature or symbol, where the model's ``predict`` / ``predict_encoded`` refuse it
+too: NaN or infinite values, text for a number (``'2.5'``), a code that is no category's (2.5, -1, 3 of 3).
 
 Numbers are written as their exact shortest text (``repr``) and compared as Python floats, so the
 module agrees with the model's ``predict`` exactly. Every user-provided name is written with
@@ -82,6 +83,8 @@ def encode(x):
 
 
 def _number(j, v):
+    if isinstance(v, (str, bytes, bytearray)):  # float() would read '2.5' and '1_0' (10.0): the model refuses text
+        raise ValueError("feature %r: %r is not a number (text is not read as one)" % (FEATURES[j], v))
     try:
         return float(v)
     except (TypeError, ValueError):
@@ -102,6 +105,10 @@ def predict_encoded(z):
     for j, v in enumerate(row):
         if v - v != 0.0:  # NaN or infinite, as the model's predict refuses them
             raise ValueError("feature %r: %r is not a finite number" % (FEATURES[j], v))
+        labels = CATEGORIES[j]
+        if labels is not None and not (v == int(v) and 0 <= v < len(labels)):  # read as some category otherwise
+            raise ValueError("feature %r: %r is no code of its %d categories (0..%d); predict takes the labels"
+                             % (FEATURES[j], v, len(labels), len(labels) - 1))
     return {result}
 '''
 
