@@ -135,6 +135,28 @@ def test_a_zero_weight_on_a_term_reaching_past_the_floats_is_no_rounding():
         assert not sd.verify(m, "c > 0.5 -> prediction == 'yes'", backend=backend).holds, backend
 
 
+
+@pytest.mark.parametrize("backend", ["auto", "z3"])
+def test_sums_that_overflow_on_the_domain_are_checked_where_they_overflow(backend):
+    # 1e10*x - 1e10*y + 1 is 1 wherever x == y in exact arithmetic, but predict's sum at x = y = 1e300 is
+    # inf - inf = NaN, so it answers 'neg' there. The bound on rounding was infinite, and z3 failed on
+    # it ("OverflowError: cannot convert Infinity to integer ratio"); now predict's violation is found.
+    pytest.importorskip("z3")
+    dom = Domain((Feature("x", "numeric", 1.0, 1e300), Feature("y", "numeric", 1.0, 1e300)))
+    m = LinearModel(dom, "classification", np.array(["neg", "pos"]), terms=[Term.numeric(0), Term.numeric(1)],
+                    coef=[[1e10, -1e10]], intercept=[1.0], link="logistic")
+    v = sd.verify(m, "x == y -> prediction == 'pos'", backend=backend)
+    assert not v.holds
+    (x, y), = v.counterexample.X
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert x == y and m.predict(v.counterexample.X).tolist() == ["neg"]
+    assert sd.verify(m, "x == y and x < 1e290 -> prediction == 'pos'", backend=backend).holds
+    # a constraint's own arithmetic past the largest double on a tree's domain failed alike
+    tree = Tree(dom, "classification", np.array(["no", "yes"]), children_left=[1, -1, -1], children_right=[2, -1, -1],
+                feature=[0, -1, -1], threshold=[0.5, 0, 0], value=[[1, 0], [1, 0], [0, 1]])
+    assert sd.verify(tree, "1e300*x > 0", backend=backend).holds
+    assert not sd.verify(tree, "1e300*x > 1e300*y -> prediction == 'no'", backend=backend).holds
+
 def test_auto_hands_a_direct_ambiguity_to_z3_which_finds_a_confirmed_pair() -> None:
     # The direct checker tries one point for the other features (a = -1, where 0.5*a swallows any
     # change of t below 1e-300); it had no verdict, while z3 finds a pair predict confirms at a = 0.

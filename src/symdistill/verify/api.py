@@ -251,7 +251,14 @@ def _near_tie(model: Any, q: Question, other: Any) -> np.ndarray | None:
     relaxed violation. Formulas over sums of weighted values only."""
     if q.kind != "formula" or not _real_arithmetic(model, q, other):
         return None
-    Z, _ = _ask(smt, model, q, other, margin=-_rounding(model, q.violation))
+    bound = _rounding(model, q.violation)
+    if not np.isfinite(bound):
+        # The weighted sums reach past the largest double on the domain: there predict's scores are
+        # infinite or NaN (inf - inf), beyond any bound on rounding; look where they overflow, at the
+        # domain's corners.
+        with np.errstate(over="ignore", invalid="ignore"):
+            return _float_neighbour(model, q, other, model.domain.lower[None, :])
+    Z, _ = _ask(smt, model, q, other, margin=-bound)
     if Z is None or _valid(model, q, other, Z):
         return Z
     return _float_neighbour(model, q, other, Z)
@@ -259,7 +266,13 @@ def _near_tie(model: Any, q: Question, other: Any) -> np.ndarray | None:
 
 def _rounding(model: Any, violation: F.Formula) -> float:
     """An upper bound on how far ``predict``'s floating-point scores and a constraint's sums can be
-    from their exact values on the model's domain (a generous multiple of the standard bound)."""
+    from their exact values on the model's domain (a generous multiple of the standard bound); infinite
+    where those sums can pass the largest double there, and rounding bounds nothing."""
+    with np.errstate(over="ignore"):
+        return _rounding_bound(model, violation)
+
+
+def _rounding_bound(model: Any, violation: F.Formula) -> float:
     dom = model.domain
     reach = np.maximum(np.abs(dom.lower), np.abs(dom.upper))
     size, out = dom.n_features + 2, 1.0
