@@ -10,14 +10,15 @@ from .oracle import Oracle
 
 __all__ = ["Teacher", "CallableTeacher", "Oracle", "as_teacher"]
 
-_COMMON = ("task", "classes", "batch_size", "cache", "output")
+_COMMON = ("task", "classes", "batch_size", "cache", "cache_size", "output")
 # The options each adapter takes, by the kind as_teacher detects (ONNX's output= names an output).
 _OPTIONS = {
     "a torch module": _COMMON + ("device", "dtype"),
     "a TorchScript file": _COMMON + ("device", "dtype"),
     "an ONNX model": _COMMON,
     # The estimator decides how it answers (predict_proba for classifiers that have it, else predict).
-    "a scikit-learn estimator (or another model with predict)": ("task", "classes", "batch_size", "cache"),
+    "a scikit-learn estimator (or another model with predict)": ("task", "classes", "batch_size", "cache",
+                                                                 "cache_size"),
     "a callable": _COMMON + ("name",),
 }
 
@@ -29,7 +30,7 @@ def as_teacher(obj: Any, **kwargs: Any) -> Teacher:
     estimator (or another model with ``predict``), an ONNX model (``.onnx`` path, bytes,
     ``onnx.ModelProto`` or ``onnxruntime.InferenceSession``), a TorchScript file (``.pt`` / ``.pth``),
     or any callable ``f(X)`` returning probabilities, logits, labels or values. Keyword arguments (``task``, ``classes``, ``batch_size``, ``cache``,
-    ``output``; ``device`` and ``dtype`` for torch modules and TorchScript files, ``name`` for a
+    ``cache_size``, ``output``; ``device`` and ``dtype`` for torch modules and TorchScript files, ``name`` for a
     callable) go to the adapter; an option the detected kind does not take is a ``TypeError``.
 
     >>> import numpy as np

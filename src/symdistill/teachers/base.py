@@ -19,8 +19,10 @@ import numpy as np
 
 from .._errors import NonFiniteAnswerError, TeacherError, UnknownClassError, counted, exception_text
 from ..domain import _plain, is_missing
+from ._cache import AnswerCache
 
 TASKS = ("classification", "regression")
+CACHE_SIZE = 1_000_000  # rows a teacher's answer cache holds unless told (about 100 MB at ten features)
 
 
 class Teacher:
@@ -37,7 +39,12 @@ class Teacher:
     batch_size : int
         Most rows sent to the backend in one call.
     cache : bool
-        Remember answers per row, so repeated queries cost nothing.
+        Remember answers per row, so repeated queries cost nothing: the backend is asked about each
+        distinct row once (rows are identical when their values are bit for bit: ``-0.0`` is not
+        ``0.0``, and ``1`` is not ``1.0`` or ``'1'`` in a column of objects).
+    cache_size : int or None
+        Most rows the cache remembers (None: 1,000,000); when more come, those asked least recently
+        are forgotten down to three quarters of it. Only with ``cache=True``.
     output : {"proba", "logits", "labels", "values"} or None
         What the backend returns; None infers it from the first answer (rows of non-negative
         numbers summing to one are probabilities, other matrices logits, one column of whole
@@ -51,7 +58,7 @@ class Teacher:
     _proba_atol = 1e-3  # how far from one a row of probabilities may sum (more for answers in low precision)
 
     def __init__(self, *, task: str | None = None, classes: Any = None, batch_size: int = 8192,
-                 cache: bool = False, output: str | None = None) -> None:
+                 cache: bool = False, cache_size: int | None = None, output: str | None = None) -> None:
         if task is not None and task not in TASKS:
             raise ValueError(f"task must be one of {TASKS} or None, got {task!r}")
         if output not in (None, "proba", "logits", "labels", "values"):
@@ -76,7 +83,14 @@ class Teacher:
         if not isinstance(cache, (bool, np.bool_)):
             raise TypeError(f"cache must be True or False, got {cache!r}")
         self.cache = bool(cache)
-        self._cache: dict[bytes, np.ndarray] = {}
+        if cache_size is not None and not self.cache:
+            raise ValueError(f"cache_size={cache_size!r} bounds the answer cache, which is off; pass cache=True too")
+        if cache_size is None:
+            cache_size = CACHE_SIZE
+        if isinstance(cache_size, (bool, np.bool_)) or not isinstance(cache_size, (int, np.integer)) or cache_size < 0:
+            raise ValueError(f"cache_size must be a non-negative integer or None, got {cache_size!r}")
+        self.cache_size = int(cache_size)
+        self._cache = AnswerCache(self.cache_size)
         self.n_queries = 0
         self.n_calls = 0
         # "proba", "logits", "labels", "values", "binary_proba", "binary_logit"
@@ -99,8 +113,8 @@ class Teacher:
         if n == 0:
             width = (0, self.n_classes) if self.task == "classification" and self.classes_ is not None else (0,)
             return np.zeros(width)
-        if self.cache:
-            return self._answer_cached(X, n)
+        if self.cache:  # the backend is asked about the rows not cached, each distinct row once
+            return self._cache.answer(X, lambda rows: self._ask(_take(X, rows), rows=rows))
         return self._ask(X)
 
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -142,18 +156,6 @@ class Teacher:
         }
 
     # -- internals -----------------------------------------------------------------------------
-    def _answer_cached(self, X: Any, n: int) -> np.ndarray:
-        arr = np.ascontiguousarray(np.asarray(X if not hasattr(X, "to_numpy") else X.to_numpy()))
-        keys = [row.tobytes() if arr.dtype != object else repr(row.tolist()).encode() for row in arr]
-        missing = [i for i, k in enumerate(keys) if k not in self._cache]
-        # Duplicates inside one query are answered once.
-        first: dict[bytes, int] = {}
-        todo = np.asarray([i for i in missing if first.setdefault(keys[i], i) == i], dtype=int)
-        if len(todo):
-            for i, row in zip(todo, self._ask(_take(X, todo), rows=todo)):
-                self._cache[keys[i]] = row
-        return np.stack([self._cache[k] for k in keys])
-
     def _ask(self, X: Any, rows: np.ndarray | None = None) -> np.ndarray:
         """The answers to all of ``X`` (``rows``: their numbers in the rows the caller was asked,
         when not 0, 1, ...), asked in batches and read as one answer: the classes and the kind of
@@ -423,6 +425,8 @@ def _take(X: Any, idx: Any) -> Any:
         return X.iloc[idx]
     if isinstance(X, (list, tuple)) and not isinstance(idx, slice):  # rows picked out (the cache's new ones)
         return [X[i] for i in idx]
+    if isinstance(X, np.ndarray) and isinstance(idx, np.ndarray) and idx.dtype.kind in "iu":
+        return np.take(X, idx, axis=0)  # twice as fast as X[idx] on rows of many columns
     return X[idx]
 
 
