@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -114,3 +116,18 @@ def test_predict_encoded_refuses_a_code_that_is_no_category(form):
         with pytest.raises(sd.DataError, match=rf"predict_encoded: row 5 has {code!r} for categorical feature 'x1', "
                                                r"which is no code of its 3 categories \(0\.\.2\)"):
             model.predict_encoded(rows)
+
+
+@pytest.mark.parametrize("form, method", LEARNERS)
+def test_a_bar_counts_the_rows_while_the_teacher_labels_them(form, method, problem, capsys):
+    """Labelling the user's rows had no progress bar: on a table of a million rows a slow teacher
+    answered batch after batch with nothing on the terminal before the learner's own bar. The bar
+    counts the rows labelled where they take more than one batch; the model is the same."""
+    net, X, _ = problem
+    kwargs = dict(form=form, method=method, max_size=4, random_state=0)
+    quiet = sd.distill(sd.as_teacher(net, batch_size=100), X, progress=False, **kwargs)
+    assert capsys.readouterr().err == ""
+    shown = sd.distill(sd.as_teacher(net, batch_size=100), X, progress=True, **kwargs)
+    err = capsys.readouterr().err
+    assert re.search(rf"labelling rows: .*/{len(X)} ", err), err
+    assert shown.to_json() == quiet.to_json()

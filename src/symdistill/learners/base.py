@@ -100,7 +100,7 @@ class Learner:
             raise ValueError(f"task={self.task!r} was asked, but {t.name} is a {t.task} teacher")
         t.task = t.task or self.task
         oracle = Oracle(t, domain)
-        answer = oracle.start(Z, check_determinism=self.check_determinism)
+        answer = oracle.start(Z, check_determinism=self.check_determinism, progress=self.progress)
         sampler = RegionSampler(domain, Z, kernel=self.sampler_kernel, bandwidth=float(self.sampler_bandwidth),
                                 random_state=self._rng(1))
         self.oracle_ = oracle

@@ -18,6 +18,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .._errors import NonFiniteAnswerError, TeacherError, UnknownClassError, counted, exception_text
+from .._progress import progress_bar
 from ..domain import _plain, is_missing
 from ._cache import AnswerCache
 
@@ -107,15 +108,19 @@ class Teacher:
             raise TeacherError(f"{self.name}: classes are not known yet (ask the teacher first)")
         return len(self.classes_)
 
-    def answer(self, X: Any) -> np.ndarray:
-        """Probabilities ``(n, n_classes)`` for classifiers, values ``(n,)`` for regressors."""
+    def answer(self, X: Any, *, progress: bool | None = False) -> np.ndarray:
+        """Probabilities ``(n, n_classes)`` for classifiers, values ``(n,)`` for regressors.
+
+        ``progress``: a bar counting the rows answered, when the backend is asked in more than one
+        batch (None: on an interactive terminal only, as the learners' ``progress``).
+        """
         n = _n_rows(X)
         if n == 0:
             width = (0, self.n_classes) if self.task == "classification" and self.classes_ is not None else (0,)
             return np.zeros(width)
         if self.cache:  # the backend is asked about the rows not cached, each distinct row once
-            return self._cache.answer(X, lambda rows: self._ask(_take(X, rows), rows=rows))
-        return self._ask(X)
+            return self._cache.answer(X, lambda rows: self._ask(_take(X, rows), rows=rows, progress=progress))
+        return self._ask(X, progress=progress)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         out = self.answer(X)
@@ -156,15 +161,19 @@ class Teacher:
         }
 
     # -- internals -----------------------------------------------------------------------------
-    def _ask(self, X: Any, rows: np.ndarray | None = None) -> np.ndarray:
+    def _ask(self, X: Any, rows: np.ndarray | None = None, progress: bool | None = False) -> np.ndarray:
         """The answers to all of ``X`` (``rows``: their numbers in the rows the caller was asked,
-        when not 0, 1, ...), asked in batches and read as one answer: the classes and the kind of
-        answer a first answer fixes are those of all its rows, not of its first batch's."""
+        when not 0, 1, ...), asked in batches (behind a bar when ``progress`` and more than one) and
+        read as one answer: the classes and the kind of answer a first answer fixes are those of all
+        its rows, not of its first batch's."""
         n = _n_rows(X)
         raws = []
-        for i in range(0, n, self.batch_size):
-            raws.append(self._forward_counted(_take(X, slice(i, i + self.batch_size))))
-            self._check_count(raws[-1], min(self.batch_size, n - i))
+        with progress_bar(n, "labelling rows", progress if n > self.batch_size else False, unit="row",
+                          unit_scale=True) as bar:
+            for i in range(0, n, self.batch_size):
+                raws.append(self._forward_counted(_take(X, slice(i, i + self.batch_size))))
+                self._check_count(raws[-1], min(self.batch_size, n - i))
+                bar.update(len(raws[-1]))
         shapes = list(dict.fromkeys(r.shape[1:] for r in raws))
         if set(shapes) == {(), (1,)}:  # one value per row, as a column or not: the same answer
             raws, shapes = [r.reshape(-1) for r in raws], [()]

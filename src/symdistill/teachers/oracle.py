@@ -70,14 +70,16 @@ class Oracle:
     def n_queries(self) -> int:
         return self.teacher.n_queries
 
-    def label(self, Z: np.ndarray) -> Answer:
-        out = self.teacher.answer(self.domain.decode(np.asarray(Z, dtype=float)))
+    def label(self, Z: np.ndarray, *, progress: bool | None = False) -> Answer:
+        """The teacher's answers to encoded rows ``Z`` (``progress``: see :meth:`Teacher.answer`)."""
+        out = self.teacher.answer(self.domain.decode(np.asarray(Z, dtype=float)), progress=progress)
         if self.teacher.task == "classification":
             return Answer(proba=np.asarray(out, dtype=float).reshape(len(Z), -1))
         return Answer(values=np.asarray(out, dtype=float).reshape(len(Z)))
 
-    def start(self, Z: np.ndarray, *, check_determinism: bool = True) -> Answer:
-        """First contact: check the teacher is deterministic, then label the user's rows."""
+    def start(self, Z: np.ndarray, *, check_determinism: bool = True, progress: bool | None = False) -> Answer:
+        """First contact: check the teacher is deterministic, then label the user's rows (behind a
+        progress bar where they take more than one batch, as ``progress`` says)."""
         if check_determinism:
             self.teacher.check_deterministic(self.domain.decode(Z[: min(len(Z), 32)]))
-        return self.label(Z)
+        return self.label(Z, progress=progress)
