@@ -6,6 +6,7 @@ makes ``import name`` raise ImportError, as it does where the package is not ins
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -154,3 +155,56 @@ def test_zstd_compressed_data_without_zstandard_names_the_extra(tmp_path, monkey
     assert out == ""
     assert err == (f"symdistill {command}: error: reading {tmp_path / 'rows.csv.zst'} (zstd-compressed) needs the "
                    "zstandard package: pip install 'symdistill[pandas]'\n")
+
+
+@pytest.mark.parametrize("name, kind", [("missing.onnx", "ONNX model"), ("missing.pt", "TorchScript"),
+                                        ("missing.pth", "TorchScript")])
+def test_a_missing_teacher_file_is_named_before_its_missing_backend(tmp_path, monkeypatch, name, kind):
+    """`sd.as_teacher("missing.onnx")` where onnxruntime is not installed said "ONNX teachers need
+    onnxruntime: pip install 'symdistill[onnx]'": installing it only led to the real problem, a path
+    that names no file. The path is checked first, by as_teacher, distill and read_activations."""
+    from symdistill.teachers.activations import read_activations
+
+    _block(monkeypatch, "torch", "onnx", "onnxruntime")
+    path = str(tmp_path / name)
+    X = np.random.default_rng(0).uniform(size=(20, 2))
+    calls = [lambda: sd.as_teacher(path), lambda: sd.as_teacher(path, task="classification"),
+             lambda: sd.distill(path, X, max_size=2)]
+    if kind == "ONNX model":  # (the hidden layers of a TorchScript file cannot be read, found or not)
+        calls.append(lambda: read_activations(path, X))
+    for call in calls:
+        with pytest.raises(FileNotFoundError) as info:
+            call()
+        assert str(info.value) == f"{kind} file not found: {path!r}"
+
+
+@pytest.mark.parametrize("name", ["net.onnx", "net.pt", "models"])
+def test_a_directory_given_as_the_teacher_is_named_a_directory(tmp_path, monkeypatch, capsys, name):
+    """A directory named like a model (`net.onnx/`, as an export to a folder leaves it) was 'ONNX teachers
+    need onnxruntime' without onnxruntime, and 'file not found' with it, in the library and on the command
+    line, though it is there: it is a directory, not a model file."""
+    _block(monkeypatch, "torch", "onnx", "onnxruntime")
+    path = tmp_path / name
+    path.mkdir()
+    with pytest.raises(IsADirectoryError, match=re.escape(f"{str(path)!r} is a directory")):
+        sd.as_teacher(str(path))
+    (tmp_path / "rows.csv").write_text("a,b\n1,2\n3,4\n")
+    assert main(["distill", "--teacher", str(path), "--data", str(tmp_path / "rows.csv"),
+                 "-o", str(tmp_path / "m.json")]) == 2
+    assert f"error: teacher {path} is a directory, not a file: expected a .onnx" in capsys.readouterr().err
+
+
+def test_a_pt_file_that_is_no_zip_archive_is_named_so_without_torch(tmp_path, monkeypatch):
+    """A .pt file that torch.jit.save did not write (not a zip archive) was 'this teacher needs PyTorch'
+    where torch is not installed; the command line already named the file, the library now does too."""
+    _block(monkeypatch, "torch")
+    path = tmp_path / "net.pt"
+    path.write_bytes(b"not a model")
+    with pytest.raises(sd.TeacherError, match=r"^net\.pt is not a TorchScript file \(torch\.jit\.save writes a zip"):
+        sd.as_teacher(str(path))
+
+
+def test_a_pickle_path_given_to_as_teacher_says_how_to_load_it():
+    with pytest.raises(ValueError, match=r"cannot tell the teacher kind of 'model\.joblib': .* a pickled "
+                                         r"scikit-learn model with joblib\.load\(path\)\)$"):
+        sd.as_teacher("model.joblib")

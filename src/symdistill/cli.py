@@ -159,6 +159,9 @@ def load_teacher_object(spec: str) -> Any:
     """A teacher from a file (.onnx, TorchScript .pt, scikit-learn .joblib) or ``module:attribute``."""
     p = Path(spec)
     suffix = p.suffix.lower()
+    expected = "expected a .onnx, .pt (TorchScript) or .joblib file, or module:attribute"
+    if p.is_dir():
+        raise CLIError(f"teacher {spec} is a directory, not a file: {expected}")
     if suffix in MODEL_SUFFIXES:
         if not p.is_file():
             raise CLIError(f"teacher file not found: {spec}")
@@ -190,9 +193,7 @@ def load_teacher_object(spec: str) -> Any:
                 raise CLIError(f"module {mod_name!r} has no attribute {attr!r}")
             obj = getattr(obj, part)
         return obj
-    raise CLIError(
-        f"cannot load teacher {spec!r}: expected a .onnx, .pt (TorchScript) or .joblib file, or module:attribute"
-    )
+    raise CLIError(f"cannot load teacher {spec!r}: {expected}")
 
 
 def teacher_source(spec: str) -> str | None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
-from .base import CallableTeacher, Teacher
+from .base import CallableTeacher, Teacher, model_file
 from .oracle import Oracle
 
 __all__ = ["Teacher", "CallableTeacher", "Oracle", "as_teacher"]
@@ -47,20 +48,22 @@ def as_teacher(obj: Any, **kwargs: Any) -> Teacher:
         suffix = Path(obj).suffix.lower()
         if suffix == ".onnx":
             _check_options("an ONNX model", kwargs)
+            model_file(obj, "ONNX model")
             from .onnx import OnnxTeacher
 
             return OnnxTeacher(obj, **kwargs)
         if suffix in (".pt", ".pth", ".torchscript"):
             _check_options("a TorchScript file", kwargs)
+            model_file(obj, "TorchScript")
             from .torch import load_torchscript
 
-            if not Path(obj).is_file():
-                raise FileNotFoundError(f"TorchScript file not found: {str(obj)!r}")
             return load_torchscript(obj, **kwargs)
-        raise ValueError(
-            f"cannot tell the teacher kind of {str(obj)!r}: expected a .onnx or TorchScript .pt file "
-            "(load other models in Python and pass the object)"
-        )
+        expected = "expected a .onnx or TorchScript .pt file (load other models in Python and pass the object"
+        if suffix in (".pkl", ".pickle", ".joblib"):
+            expected += ": a pickled scikit-learn model with joblib.load(path)"
+        if os.path.isdir(obj):
+            raise IsADirectoryError(f"teacher path {str(obj)!r} is a directory: {expected})")
+        raise ValueError(f"cannot tell the teacher kind of {str(obj)!r}: {expected})")
     if module.startswith("onnx.") and type(obj).__name__ == "ModelProto":
         obj = obj.SerializeToString()  # onnx.load's model: onnxruntime takes its bytes
     if isinstance(obj, (bytes, bytearray)) or module.startswith("onnxruntime"):

@@ -65,7 +65,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .._errors import TeacherError, require_extra
-from .base import Teacher
+from .base import Teacher, model_file
 from .onnx import batch_axis_problem, input_rows
 from .torch import TORCH_SAVE, eval_mode, rows_tensor, written_by_torch_save
 
@@ -442,6 +442,8 @@ class OnnxActivations(ActivationReader):
     """
 
     def __init__(self, model: Any, *, batch_size: int = 8192) -> None:
+        if isinstance(model, (str, Path)):
+            model_file(model, "ONNX model")  # a mistyped path is named as such, not as a missing package
         onnx, onnxruntime = _onnx_packages()  # both named, with their extra, before anything is read
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
@@ -543,8 +545,7 @@ def _load_onnx(model: Any) -> Any:
     if isinstance(model, (bytes, bytearray)):
         what, load = f"the {len(model)} bytes given", lambda: onnx.load_from_string(bytes(model))
     elif isinstance(model, (str, Path)):
-        if not Path(model).is_file():
-            raise FileNotFoundError(f"ONNX model file not found: {str(model)!r}")
+        model_file(model, "ONNX model")
         what, load = Path(model).name, lambda: onnx.load(str(model))
     else:
         raise UnsupportedModelError(f"cannot read the graph of a {type(model).__name__}; supported: {SUPPORTED}")

@@ -9,10 +9,12 @@ raises or returns garbage fails with an error that names it.
 from __future__ import annotations
 
 import json
+import os
 import re
 import reprlib
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -24,6 +26,17 @@ from ._cache import AnswerCache
 
 TASKS = ("classification", "regression")
 CACHE_SIZE = 1_000_000  # rows a teacher's answer cache holds unless told (about 100 MB at ten features)
+
+
+def model_file(path: str | Path, what: str) -> Path:
+    """``path`` checked as the file of a ``what`` teacher (``"ONNX model"``, ``"TorchScript"``): a path that
+    does not exist, or names a directory, is refused saying so before anything reads it or imports its
+    backend, so a mistyped path is not first reported as a missing onnxruntime or torch."""
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"{what} file {str(path)!r} is a directory, not a file")
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"{what} file not found: {str(path)!r}")
+    return Path(path)
 
 
 class Teacher:

@@ -9,7 +9,7 @@ import numpy as np
 
 from .._errors import TeacherError
 from ..domain import _is_number, _plain
-from .base import Teacher
+from .base import Teacher, model_file
 
 # The ONNX input types rows are fed as ("tensor(bfloat16)": float32 rows, rounded and passed on as its bits).
 _NP_TYPES = {"tensor(float)": np.float32, "tensor(double)": np.float64, "tensor(float16)": np.float16,
@@ -40,6 +40,8 @@ class OnnxTeacher(Teacher):
     """
 
     def __init__(self, model: Any, *, output: str | None = None, **kwargs: Any) -> None:
+        if isinstance(model, (str, Path)):
+            model_file(model, "ONNX model")  # a mistyped path first: it is not a missing onnxruntime
         _ort()  # a missing onnxruntime is named before the options are checked
         super().__init__(**kwargs)
         session, label = load_session(model)
@@ -102,6 +104,8 @@ class OnnxTeacher(Teacher):
 
 def load_session(model: Any) -> tuple[Any, str]:
     """An onnxruntime session of ``model`` (a path, bytes or a session), and how to name it."""
+    if isinstance(model, (str, Path)):
+        model_file(model, "ONNX model")
     ort = _ort()
     if isinstance(model, ort.InferenceSession):
         session, label = model, "session"
@@ -115,8 +119,6 @@ def load_session(model: Any) -> tuple[Any, str]:
         label = "bytes"
     elif isinstance(model, (str, Path)):
         path = Path(model)
-        if not path.is_file():
-            raise FileNotFoundError(f"ONNX model file not found: {str(model)!r}")
         try:
             session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
         except Exception as exc:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .._errors import TeacherError
-from .base import Teacher
+from .base import Teacher, model_file
 
 DTYPES = ("float16", "bfloat16", "float32", "float64")
 
@@ -111,8 +112,6 @@ TORCH_SAVE = "was written by torch.save (a pickled module or state_dict), not to
 def written_by_torch_save(path: str | Path) -> bool:
     """Whether ``path`` is a zip archive as ``torch.save`` writes it (a ``data.pkl`` and no TorchScript
     ``constants.pkl``), not a TorchScript file; read without importing torch."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as archive:
             names = [n.rsplit("/", 1)[-1] for n in archive.namelist()]
@@ -122,10 +121,13 @@ def written_by_torch_save(path: str | Path) -> bool:
 
 
 def load_torchscript(path: str | Path, **kwargs: Any) -> TorchTeacher:
+    model_file(path, "TorchScript")
     if written_by_torch_save(path):
         raise TeacherError(f"{Path(path).name} {TORCH_SAVE}: a .pt teacher file is TorchScript "
                            "(torch.jit.script(net).save(path)); or pass the nn.Module itself (on the command line "
                            "--teacher module:attribute)")
+    if not zipfile.is_zipfile(path):  # told before torch is imported: without torch, not a missing extra first
+        raise TeacherError(f"{Path(path).name} is not a TorchScript file (torch.jit.save writes a zip archive)")
     torch = _torch()
     try:
         module = torch.jit.load(str(path), map_location="cpu")
