@@ -723,3 +723,50 @@ def test_unknown_category_or_column_names_the_one_that_differs_only_in_spaces():
     with pytest.raises(DataError, match=r"missing \['age'\], unknown \['age '\] \('age ' is 'age' with spaces around "
                                         r"it: strip the column names\)"):
         dom.encode(pd.DataFrame({**row, "age ": [3]}).drop(columns="age"))
+
+
+def test_whole_number_codes_of_a_float_array_print_and_export_as_the_codes_they_are():
+    """A column of codes 0, 1, 2 declared categorical in an array whose other columns are floats (so NumPy
+    holds the codes as 0.0, 1.0, 2.0) printed `x0 in {0.0, 2.0}`, the linear term `[x0=1.0]`, a
+    counterexample `x0=0.0`, and its JSON, Python, C and Prolog exports listed the categories 0.0, 1.0,
+    2.0. They are the integers 0, 1, 2, as an integer array's codes are; rows holding 1.0 or 1 are
+    category 1, and the teacher is asked with the same numbers."""
+    import json
+
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.integers(0, 3, 400), rng.normal(size=400)])
+    assert X.dtype == float
+    seen = []
+
+    def teacher(rows):
+        seen.append(np.asarray(rows[:, 0], dtype=float))
+        return ((rows[:, 0] == 1) | (rows[:, 1].astype(float) > 0.5)).astype(int)
+
+    models = {form: sd.distill(teacher, X, form=form, categorical=[0], max_size=4, random_state=0)
+              for form in ("tree", "rules", "linear")}
+    assert np.isin(np.concatenate(seen), [0.0, 1.0, 2.0]).all()
+    tree, rules, linear = models["tree"], models["rules"], models["linear"]
+    assert [(type(c), c) for c in tree.domain.features[0].categories] == [(int, 0), (int, 1), (int, 2)]
+    assert "if x0 in {0, 2}:" in str(tree) and "else:  # x0 not in {0, 2}" in str(tree)
+    assert "x0 not in {1}" in str(rules) and "[x0=1]" in str(linear)
+    assert "[x0=0, x1=" in str(sd.verify(tree, "prediction == 0").counterexample)
+    for model in models.values():
+        assert json.loads(model.to_json())["domain"]["features"][0]["categories"] == [0, 1, 2]
+        assert '"categories": [\n     0,\n     1,\n     2\n    ]' in model.to_json()
+        source = sd.export(model, "python")
+        assert "CATEGORIES = ((0, 1, 2, ), None,)" in source
+        exported: dict = {}
+        exec(compile(source, "exported.py", "exec"), exported)
+        assert [exported["predict"](row) for row in X[:50].tolist()] == model.predict(X[:50]).tolist()
+        assert 'symdistill_categories_0[3] = {\n    "0",\n    "1",\n    "2"\n};' in sd.export(model, "c")
+        assert "feature_category(0, 1, 1).\n" in sd.export(model, "prolog")
+        loaded = sd.load(model.to_json())
+        assert loaded == model
+        np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+        as_ints = X.astype(object)
+        as_ints[:, 0] = X[:, 0].astype(int)
+        np.testing.assert_array_equal(model.predict(as_ints), model.predict(X))
+        assert float(sd.fidelity(model, teacher, X)) > 0.95
+    # Codes that are not all whole numbers are kept as the data has them.
+    halves = np.column_stack([rng.choice([0.5, 1.0, 2.5], 400), rng.normal(size=400)])
+    assert Domain.from_data(halves, categorical=[0]).features[0].categories == (0.5, 1.0, 2.5)

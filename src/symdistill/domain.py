@@ -214,6 +214,8 @@ class Domain:
                     if not all(_hashable(v) for v in col):
                         raise _unhashable_cell(col, name) from None
                     cats = _sorted_categories(dict.fromkeys(_plain(v) for v in col), name)
+                if arr.dtype.kind == "f":
+                    cats = _whole_codes(cats)
                 feats.append(Feature(name, "categorical", 0.0, float(len(cats) - 1), cats))
                 continue
             col = _numeric_column(col, name)
@@ -834,6 +836,22 @@ def _is_number(v: Any) -> bool:
         return True
     except (TypeError, ValueError):
         return False
+
+
+def _whole_codes(cats: tuple) -> tuple:
+    """The categories of a float array's column: codes that are all whole numbers (0.0, 1.0, 2.0: the
+    codes 0, 1, 2 in an array that other columns made float) as the integers they are, so a rule prints
+    ``x in {0, 2}`` and the JSON and every export write 0 and 2, as an integer array's codes are written;
+    other values as they are. A row's 1.0 is category 1 all the same (``1 == 1.0``), and the teacher
+    is asked with the same numbers.
+
+    >>> _whole_codes((0.0, 1.0, 5.0)), _whole_codes((0.0, 0.5))
+    ((0, 1, 5), (0.0, 0.5))
+    """
+    # From 2**53 on every float is a whole number, so wholeness says nothing about the values there.
+    if all(math.isfinite(c) and c == round(c) and abs(c) < 2.0**53 for c in cats):
+        return tuple(int(c) for c in cats)
+    return cats
 
 
 def _numeric_feature(name: str, col: np.ndarray) -> Feature:
