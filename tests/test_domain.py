@@ -770,3 +770,21 @@ def test_whole_number_codes_of_a_float_array_print_and_export_as_the_codes_they_
     # Codes that are not all whole numbers are kept as the data has them.
     halves = np.column_stack([rng.choice([0.5, 1.0, 2.5], 400), rng.normal(size=400)])
     assert Domain.from_data(halves, categorical=[0]).features[0].categories == (0.5, 1.0, 2.5)
+
+
+def test_an_infinity_in_a_categorical_column_is_refused_naming_its_row():
+    """The README says infinities are refused, and a numeric column's are; one in a column declared
+    categorical (of an array or a DataFrame) became the category inf, and the distilled model could not
+    be saved: to_json raised JSON's "Out of range float values are not JSON compliant: inf"."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.choice([0.0, 1.0, np.inf], 200), rng.normal(size=200)])
+    row = int(np.flatnonzero(np.isinf(X[:, 0]))[0])
+    message = rf"^column 'x0' has a non-finite value \(inf\) in row {row}; fill or drop it first$"
+    with pytest.raises(DataError, match=message):
+        sd.distill(lambda Z: (Z[:, 1].astype(float) > 0).astype(int), X, categorical=[0], max_size=2)
+    df = pd.DataFrame({"c": ["a", "b", -np.inf], "n": [0.5, 1.5, 2.5]}, dtype=object)
+    with pytest.raises(DataError, match=r"^column 'c' has a non-finite value \(-inf\) in row 2; fill or drop"):
+        Domain.from_data(df)
+    with pytest.raises(DataError, match=r"^column 'c' has a non-finite value \(inf\) in row 1; fill or drop"):
+        Domain.from_data(pd.DataFrame({"c": pd.Categorical([1.0, np.inf])}))

@@ -214,6 +214,7 @@ class Domain:
                     if not all(_hashable(v) for v in col):
                         raise _unhashable_cell(col, name) from None
                     cats = _sorted_categories(dict.fromkeys(_plain(v) for v in col), name)
+                _refuse_infinite(cats, col, name)
                 if arr.dtype.kind == "f":
                     cats = _whole_codes(cats)
                 feats.append(Feature(name, "categorical", 0.0, float(len(cats) - 1), cats))
@@ -240,10 +241,12 @@ class Domain:
                                 f"first in row {int(np.argmax(s.isna().to_numpy()))}); fill or drop them first")
             if isinstance(s.dtype, pd.CategoricalDtype):
                 cats = tuple(s.cat.categories.tolist())
+                _refuse_infinite(cats, s, name)
                 feats.append(Feature(name, "categorical", 0.0, float(len(cats) - 1), cats))
             elif j in cat_idx or s.dtype == object or pd.api.types.is_string_dtype(s.dtype) or \
                     _is_arrow_dictionary(s.dtype):
                 cats = _column_categories(s, name)
+                _refuse_infinite(cats, s, name)
                 feats.append(Feature(name, "categorical", 0.0, float(len(cats) - 1), cats))
             elif pd.api.types.is_bool_dtype(s.dtype):
                 feats.append(Feature(name, "binary", 0.0, 1.0))
@@ -836,6 +839,15 @@ def _is_number(v: Any) -> bool:
         return True
     except (TypeError, ValueError):
         return False
+
+
+def _refuse_infinite(cats: Sequence[Any], col: Any, name: str) -> None:
+    """A DataError naming the first row of categorical column ``col`` that holds an infinity, as a
+    numeric column's is named: JSON has no infinity, so a model over such a category could not be saved."""
+    bad = next((c for c in cats if is_real(c) and math.isinf(c)), None)
+    if bad is not None:
+        i = next(i for i, v in enumerate(col) if _plain(v) == bad)
+        raise DataError(f"column {name!r} has a non-finite value ({bad}) in row {i}; fill or drop it first")
 
 
 def _whole_codes(cats: tuple) -> tuple:
