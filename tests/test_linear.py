@@ -182,9 +182,9 @@ def test_hinge_knots_are_named_as_trees_print_thresholds():
     dom = Domain((sd.Feature("year", "numeric", 2000.0, 2010.0),))
     m = LinearModel(dom, "regression", None, terms=[Term.hinge(0, 2000.2436, -1), Term.hinge(0, 2000.4718, -1)],
                     coef=[1.5, -2.0], intercept=3.0)
-    assert m.term_names == ["max(0, 2000.244 - year)", "max(0, 2000.472 - year)"]
-    assert m.weights() == {"max(0, 2000.472 - year)": -2.0, "max(0, 2000.244 - year)": 1.5}
-    assert str(m).splitlines()[1] == "value = 1.5*max(0, 2000.244 - year) - 2*max(0, 2000.472 - year) + 3"
+    assert m.term_names == ["max(0, 2000.243 - year)", "max(0, 2000.471 - year)"]
+    assert m.weights() == {"max(0, 2000.471 - year)": -2.0, "max(0, 2000.243 - year)": 1.5}
+    assert str(m).splitlines()[1] == "value = 1.5*max(0, 2000.243 - year) - 2*max(0, 2000.471 - year) + 3"
 
     rng = np.random.default_rng(1)
     X = np.column_stack([rng.uniform(2000, 2010, 2000), rng.normal(size=2000)])

@@ -16,6 +16,8 @@ import numpy as np
 import pytest
 
 import symdistill as sd
+from symdistill.models.base import ROUNDED_NOTE
+from symdistill.models.linear import ROUNDED_NUMBERS
 from symdistill.models.tree import Tree
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -173,11 +175,13 @@ PRINTOUT_SHAPES = {
     "rules": lambda shown, out: [
         (r"RuleSet \(classification, \d+ rules?, \d+ literals?\)", shown[0], out[0]),
         (r"IF .+ THEN \S+" + _RULE_TAIL, shown[1], out[1]),
-        (r"ELSE \S+" + _RULE_TAIL, shown[-1], out[-1])],
+        (r"ELSE \S+" + _RULE_TAIL, shown[-2], out[-2]),
+        (re.escape(ROUNDED_NOTE), shown[-1], out[-1])],
     "lin": lambda shown, out: [
         (r"LinearModel \(classification, logistic link, \d+ non-zero weights?\)", shown[0], out[0]),
         (r"score = .+", shown[1], out[1]),
-        (r"P\(\w+\) = sigmoid\(score\)", shown[2], out[2])],
+        (r"P\(\w+\) = sigmoid\(score\)", shown[2], out[2]),
+        (re.escape(ROUNDED_NUMBERS["classification"]), shown[3], out[3])],
 }
 
 

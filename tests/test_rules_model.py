@@ -263,7 +263,8 @@ def test_names_that_are_not_plain_words_print_between_backticks():
     rules = sd.distill(f, X, form="rules", max_size=2, random_state=0, feature_names=names)
     text = str(rules)
     assert "`a > 1 AND b` > 0.5" in text and "`new\\nline` > 0.5" in text
-    assert len(text.splitlines()) == rules.size + 2  # header, rules, default
+    assert len(text.splitlines()) == rules.size + 3  # header, rules, default, and that thresholds are rounded
+    assert text.splitlines()[-1].startswith("# thresholds rounded down")
     tree = sd.distill(f, X, form="tree", max_size=3, random_state=0, feature_names=names)
     assert "`a > 1 AND b` <= 0.5" in str(tree)
     assert sd.Feature("plain_name").display_name == "plain_name"

@@ -12,6 +12,7 @@ import math
 import re
 import reprlib
 from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any, Sequence
 
 import numpy as np
@@ -100,15 +101,15 @@ class Feature:
         return "`" + escape_unprintable(self.name, _ESCAPED) + "`"
 
     def threshold_text(self, x: float) -> str:
-        """``x`` with 6 significant digits, or as many more as keep it within 1e-4 of this feature's
-        spread (features that vary in their 12th digit print thresholds that differ).
+        """The threshold ``x`` of a test on this feature as printed: ``cut_text`` with this feature's
+        spread (6 significant digits, or as many more as keep it within 1e-4 of the spread, rounded down).
 
         >>> Feature("w", "numeric", 1.0, 1.0 + 1e-9).threshold_text(1.0000000004)
         '1.0000000004'
         >>> Feature("age", "numeric", 18, 90).threshold_text(40.123456789)
-        '40.1235'
+        '40.1234'
         """
-        return number_text(x, self.upper - self.lower)
+        return cut_text(x, self.upper - self.lower)
 
     def category_label(self, code: int) -> Any:
         return self.categories[int(code)]
@@ -675,18 +676,52 @@ def escape_unprintable(text: str, also: dict[str, str] | None = None) -> str:
 
 def number_text(x: float, spread: float) -> str:
     """``x`` with 6 significant digits, or as many more as keep it within 1e-4 of ``spread`` (the
-    range the number is read against: a feature's, or a regressor's values').
+    range the number is read against: a feature's, or a regressor's values).
 
     >>> number_text(1000000.22, 2.3), number_text(40.123456789, 72)
     ('1000000.22', '40.1235')
     """
     x = float(x)
-    tol = 1e-4 * (spread if math.isfinite(spread) and spread > 0 else max(abs(x), 1.0))
+    tol = _tolerance(x, spread)
     for digits in range(6, 18):
         text = f"{x:.{digits}g}"
         if abs(float(text) - x) <= tol:
             return text
     return repr(x)
+
+
+def cut_text(x: float, spread: float) -> str:
+    """The threshold ``x`` of a test ``value <= x`` as printed: with as many significant digits as
+    ``number_text`` would give it, rounded down, never up; ``x`` itself where that many digits write it.
+
+    Rounded to nearest, ``0.50000001`` printed as ``0.5`` and ``10.413699999999999`` (just below
+    10.4137) as ``10.4137``, so that a row holding 10.4137 passed the printed test and failed the model's.
+    Rounded down, the printed test decides every number of at most as many significant digits as
+    the model's does: none lies between the printed value and ``x``.
+
+    >>> cut_text(10.413699999999999, 5), cut_text(0.5010905473985492, 6.9), cut_text(1.75, 2)
+    ('10.4136', '0.50109', '1.75')
+    """
+    x = float(x)
+    tol = _tolerance(x, spread)
+    exact = Decimal(x)
+    for digits in range(6, 18):
+        text = f"{x:.{digits}g}"
+        if float(text) == x:
+            return text
+        if float(text) > x:  # rounded up: the number of as many digits just below x instead
+            below = exact.quantize(Decimal(1).scaleb(exact.adjusted() - digits + 1), rounding=ROUND_FLOOR)
+            text = f"{float(below):.{digits}g}"
+            if Decimal(text) != below:  # 16 digits that a double does not write back: take more
+                continue
+        if abs(float(text) - x) <= tol:
+            return text
+    return repr(x)
+
+
+def _tolerance(x: float, spread: float) -> float:
+    """How far a printed number may lie from ``x``: 1e-4 of ``spread``, or of ``|x|`` (at least 1) without one."""
+    return 1e-4 * (spread if math.isfinite(spread) and spread > 0 else max(abs(x), 1.0))
 
 
 def mismatch(missing: list[str], extra: list[str]) -> str:

@@ -110,6 +110,7 @@ class DecompositionalRuleLearner(Learner):
     RuleSet (classification, 1 rule, 1 literal)
     IF x0 <= 0.505... THEN 0   (coverage ...%, teacher agreement 100%)
     ELSE 1   (coverage ...%, teacher agreement 100%)
+    # thresholds rounded down to the digits shown ...
     """
 
     def __init__(self, *, max_size: int = 20, n_samples: int = 5000, layers: Sequence[str | int] | None = None,

@@ -348,6 +348,21 @@ def percent_text(share: float) -> str:
     return text
 
 
+# The last line of a printed tree or rule list whose thresholds are not all printed as they are.
+ROUNDED_NOTE = ("# thresholds rounded down to the digits shown (exact: to_json()); a value of more digits just "
+                "above one can go the other way")
+
+
+def rounded_note(cuts: Any, domain: Domain) -> list[str]:
+    """``[ROUNDED_NOTE]`` when one of the ``(feature index, threshold)`` pairs ``cuts`` prints as
+    another number (``Feature.threshold_text``), else ``[]``: the printout says that it is rounded.
+
+    A threshold rounded down decides every number of at most as many digits as printed as the model
+    does; a row with more digits between the printed threshold and the exact one does not."""
+    features = domain.features
+    return [ROUNDED_NOTE] if any(float(features[j].threshold_text(t)) != t for j, t in cuts) else []
+
+
 def labels_from_json(values: list | None, *, mixed: bool = False) -> np.ndarray | None:
     """Class labels read from JSON: a non-empty list of distinct strings, numbers or booleans.
 

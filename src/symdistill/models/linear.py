@@ -52,6 +52,12 @@ from .base import (SymbolicModel, check_distinct_labels, domain_from_json, encod
                    labels_to_json, register_model, require)
 
 LINKS = ("identity", "logistic", "softmax")
+# The last line of a printed model whose numbers are not all written as they are, by task.
+ROUNDED_NUMBERS = {
+    "classification": "# numbers rounded to the digits shown (exact: to_json()); a row near the boundary between "
+                      "classes can go the other way",
+    "regression": "# numbers rounded to the digits shown (exact: to_json()); values computed from them differ slightly",
+}
 
 
 @dataclass(frozen=True)
@@ -502,32 +508,46 @@ class LinearModel(SymbolicModel):
         the score; for softmax, the score of the class that moves most), so the printout computes
         the model.
         """
+        return self._formula(row)[0]
+
+    def _formula(self, row: int) -> tuple[str, bool]:
+        """``formula(row)``, and whether it writes every number (weight, knot, intercept) as it is."""
         dom = self.domain
         row = self._row(row)
         live = [(term, float(w)) for term, w in zip(self.terms, self.coef[row]) if w != 0]
         b = float(self.intercept[row])
         parts: list[str] = []
+        exact = all(float(dom.features[f.feature].threshold_text(f.knot)) == f.knot
+                    for term, _ in live for f in term.factors if f.knot is not None)
         for term, w in live:
             reach = term.reach(dom)
             tol = 1e-3 * abs(w) * term.span(dom) / reach if reach > 0 else math.inf
-            parts.append(_signed(w, term.name(dom, printed=True), first=not parts, tol=tol))
+            text, same = _signed(w, term.name(dom, printed=True), first=not parts, tol=tol)
+            parts.append(text)
+            exact &= same
         if b != 0 or not parts:
             # A softmax row's score competes with the others: its intercept is printed as precisely as
             # the row that moves most needs (a row whose weights are rounding noise printed 16 digits).
             rows = range(self.n_outputs) if self.link == "softmax" else [row]
             swing = max(sum(abs(float(w)) * term.span(dom) for term, w in zip(self.terms, self.coef[r]) if w != 0)
                         for r in rows)
-            parts.append(_signed(b, "", first=not parts, tol=1e-3 * swing if swing > 0 else math.inf))
-        return " ".join(parts)
+            text, same = _signed(b, "", first=not parts, tol=1e-3 * swing if swing > 0 else math.inf)
+            parts.append(text)
+            exact &= same
+        return " ".join(parts), exact
 
     def __str__(self) -> str:
         head = f"LinearModel ({self.task}, {self.link} link, {self.size} non-zero weight{'s' * (self.size != 1)})"
+        formulas = [self._formula(r) for r in range(self.n_outputs)]
         if self.link == "identity":
-            return f"{head}\nvalue = {self.formula()}"
-        if self.link == "logistic":
-            return f"{head}\nscore = {self.formula()}\nP({label_text(self.classes[1])}) = sigmoid(score)"
-        lines = [head] + [f"score[{label_text(c)}] = {self.formula(r)}" for r, c in enumerate(self.classes)]
-        lines.append("P(class) = softmax(score)[class]")
+            lines = [head, f"value = {formulas[0][0]}"]
+        elif self.link == "logistic":
+            lines = [head, f"score = {formulas[0][0]}", f"P({label_text(self.classes[1])}) = sigmoid(score)"]
+        else:
+            lines = [head] + [f"score[{label_text(c)}] = {text}" for c, (text, _) in zip(self.classes, formulas)]
+            lines.append("P(class) = softmax(score)[class]")
+        if not all(exact for _, exact in formulas):
+            lines.append(ROUNDED_NUMBERS[self.task])
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -591,9 +611,11 @@ def _fmt(x: float, tol: float = 0.0) -> str:
     return text
 
 
-def _signed(w: float, name: str, first: bool, tol: float = 0.0) -> str:
+def _signed(w: float, name: str, first: bool, tol: float = 0.0) -> tuple[str, bool]:
+    """``+ 2.5*name`` (``2.5*name`` first, ``- 2.5*name`` for a negative weight), and whether the
+    number is written as it is."""
     mag = _fmt(abs(w), tol)
     body = mag if not name else (name if mag == "1" else f"{mag}*{name}")
     if first:
-        return f"-{body}" if w < 0 else body
-    return f"- {body}" if w < 0 else f"+ {body}"
+        return f"-{body}" if w < 0 else body, float(mag) == abs(w)
+    return f"- {body}" if w < 0 else f"+ {body}", float(mag) == abs(w)

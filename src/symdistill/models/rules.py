@@ -15,15 +15,16 @@ rule's conditions and its box describe the same set of rows.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
 from .._errors import DataError, ModelFormatError, counted
-from ..domain import Domain, is_real, number_text
+from ..domain import Domain, cut_text, is_real, number_text
 from .base import (_ROUNDING, SymbolicModel, check_distinct_labels, concept_layer, domain_from_json, encoded_rows,
-                   label_text, labels_from_json, labels_to_json, percent_text, register_model, require)
+                   label_text, labels_from_json, labels_to_json, percent_text, register_model, require, rounded_note)
 from .region import Box
 
 NUMERIC_OPS = ("<=", ">")
@@ -127,7 +128,7 @@ class Condition:
         if domain is None:
             name = f"x{self.feature}"
             if not self.is_categorical:
-                return f"{name} {self.op} {_fmt(self.value)}"
+                return f"{name} {self.op} {cut_text(self.value, math.inf)}"
             return f"{name} {self.op} {{{', '.join(str(c) for c in sorted(self.value))}}}"
         f = domain.features[self.feature]
         if not self.is_categorical:
@@ -575,7 +576,8 @@ class RuleSet(SymbolicModel):
                 text = f"TRUE THEN {text}"
             lines.append(f"{'IF' if i == 0 else 'ELSE IF'} {text}")
         lines.append(f"{'ELSE' if self.rules else 'ALWAYS'} {self.rule_text(self.default)}")
-        return "\n".join(lines)
+        cuts = [(c.feature, c.value) for rule in self.rules for c in rule.conditions if not c.is_categorical]
+        return "\n".join(lines + rounded_note(cuts, self.domain))
 
     def __repr__(self) -> str:
         return f"<RuleSet {self.task} rules={self.size} literals={self.n_literals}>"

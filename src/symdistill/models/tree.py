@@ -14,7 +14,7 @@ import numpy as np
 from .._errors import ModelFormatError, counted
 from ..domain import Domain, number_text
 from .base import (SymbolicModel, _short, check_distinct_labels, domain_from_json, encoded_rows, label_text,
-                   labels_from_json, labels_to_json, percent_text, register_model, require)
+                   labels_from_json, labels_to_json, percent_text, register_model, require, rounded_note)
 from .region import Box
 
 
@@ -288,7 +288,9 @@ class Tree(SymbolicModel):
             stack.append(f"{indent}else:  # {self.condition_text(i, left=False)}")
             stack.append((int(self.children_left[i]), indent + "    "))
         head = f"Tree ({self.task}, {self.size} {'leaf' if self.size == 1 else 'leaves'}, depth {self.depth})"
-        return head + "\n" + "\n".join(lines)
+        cuts = [(int(self.feature[i]), float(self.threshold[i])) for i in np.flatnonzero(self.children_left >= 0)
+                if self.left_categories[i] is None]
+        return "\n".join([head, *lines, *rounded_note(cuts, self.domain)])
 
     def __repr__(self) -> str:
         return f"<Tree {self.task} leaves={self.size} depth={self.depth}>"

@@ -1,0 +1,125 @@
+"""Printed and exported thresholds decide as the model does.
+
+A tree or rule list prints its thresholds rounded for reading; the exports hold them exactly. The
+printed number is rounded down, so a number of at most as many significant digits as it shows (a
+row of a file written to that precision) is decided by the printed test as by ``predict``; where
+the printed number is not the threshold itself, the printout says so. Rounded to nearest, a rule
+distilled from the MAGIC telescope data printed ``fLength <= 10.4137`` for the threshold
+10.413699999999999 (just below 10.4137), and the data's row holding 10.4137 passed the printed test
+while ``predict`` sent it the other way.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import symdistill as sd
+from symdistill.domain import Domain, Feature
+from symdistill.export._text import exact_float
+from symdistill.export.prolog import prolog_number
+from symdistill.models import Tree
+from symdistill.models.base import ROUNDED_NOTE
+from symdistill.models.rules import Condition, Rule, RuleSet
+
+thresholds = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300)
+spreads = st.floats(min_value=1e-12, max_value=1e12)
+
+
+def _stump(t: float, spread: float) -> Tree:
+    """One split ``x <= t`` over a feature of the given spread around ``t``."""
+    dom = Domain((Feature("x", "numeric", t - spread / 2, t + spread / 2),))
+    return Tree(dom, "classification", np.array(["left", "right"]), children_left=[1, -1, -1],
+                children_right=[2, -1, -1], feature=[0, -1, -1], threshold=[t, 0.0, 0.0],
+                value=[[1, 1], [1, 0], [0, 1]])
+
+
+def _rule_list(t: float, spread: float, op: str) -> RuleSet:
+    dom = Domain((Feature("x", "numeric", t - spread / 2, t + spread / 2),))
+    return RuleSet(dom, "classification", np.array(["no", "yes"]), [Rule((Condition(0, op, t),), 1)], Rule((), 0))
+
+
+def _written_around(printed: str) -> list[float]:
+    """Numbers written with no more significant digits than ``printed`` shows, at and around it, as
+    the doubles a row read from such text holds."""
+    p = Decimal(printed)
+    digits = len(p.normalize().as_tuple().digits)
+    unit = Decimal(1).scaleb(p.adjusted() - digits + 1)
+    values = [float(p + k * unit) for k in range(-3, 4)]
+    return [v for v in values if np.isfinite(v)]
+
+
+def _check_printed(text: str, pattern: str, t: float, decide, model) -> None:
+    """The number ``pattern`` finds in ``text`` decides the numbers of its digits as ``model`` does; it
+    is ``t`` itself unless the printout carries the note that thresholds are rounded."""
+    printed = re.search(pattern, text).group(1)
+    rounded = float(printed) != t
+    assert (ROUNDED_NOTE in text) == rounded, text
+    rows = _written_around(printed)
+    if not rounded:  # printed as it is: also the threshold and the doubles on either side of it
+        rows += [t, float(np.nextafter(t, -np.inf)), float(np.nextafter(t, np.inf))]
+    got = model.predict(np.array(rows).reshape(-1, 1)).tolist()
+    assert got == [decide(v, float(printed)) for v in rows], (printed, t)
+
+
+@settings(max_examples=400, deadline=None)
+@given(t=thresholds, spread=spreads)
+def test_a_printed_tree_threshold_decides_numbers_of_its_digits_as_predict(t, spread):
+    tree = _stump(t, spread)
+    text = str(tree)
+    _check_printed(text, r"\nif x <= (\S+):\n", t, lambda v, p: "left" if v <= p else "right", tree)
+    assert re.search(r"else:  # x > (\S+)\n", text).group(1) == re.search(r"if x <= (\S+):", text).group(1)
+
+
+@settings(max_examples=400, deadline=None)
+@given(t=thresholds, spread=spreads, op=st.sampled_from(["<=", ">"]))
+def test_a_printed_rule_threshold_decides_numbers_of_its_digits_as_predict(t, spread, op):
+    rules = _rule_list(t, spread, op)
+    holds = (lambda v, p: v <= p) if op == "<=" else (lambda v, p: v > p)
+    _check_printed(str(rules), rf"\nIF x {re.escape(op)} (\S+) THEN", t,
+                   lambda v, p: "yes" if holds(v, p) else "no", rules)
+
+
+@settings(max_examples=60, deadline=None)
+@given(t=thresholds, spread=spreads)
+def test_exported_code_holds_the_threshold_exactly(t, spread):
+    """The Python, C and Prolog exports write the threshold as the shortest decimal that reads back as
+    exactly it; the printed text's rounding never reaches them."""
+    tree = _stump(t, spread)
+    literal = exact_float(t)
+    assert float(literal) == t
+    assert f"x[0] <= {literal}:" in sd.export(tree, "python")
+    assert f"x[0] <= {literal})" in sd.export(tree, "c")
+    assert float(prolog_number(t)) == t and f"=< {prolog_number(t)}" in sd.export(tree, "prolog")
+
+
+def test_a_threshold_just_below_a_short_number_prints_below_it():
+    """The MAGIC case: 10.413699999999999 printed as 10.4137, so a row of 10.4137 read the other way."""
+    t = float(np.nextafter(10.4137, -np.inf))
+    tree = _stump(t, 200.0)
+    assert "if x <= 10.4136:" in str(tree) and str(tree).endswith(ROUNDED_NOTE)
+    assert tree.predict(np.array([[10.4137], [10.4136]])).tolist() == ["right", "left"]
+    assert str(_stump(1.75, 2.0)).count("1.75") == 2 and ROUNDED_NOTE not in str(_stump(1.75, 2.0))
+
+
+def test_a_linear_printout_says_when_its_numbers_are_rounded():
+    """The formula prints weights with 4 significant digits (more where a term's swing needs them), so
+    a row near the boundary between classes could go one way by the printout and the other by predict,
+    and nothing said so; a printout whose numbers are all exact has no such line."""
+    from symdistill.models.linear import ROUNDED_NUMBERS, LinearModel, Term
+
+    dom = Domain((Feature("a", "numeric", 0.0, 10.0),))
+    rounded = LinearModel(dom, "classification", np.array(["no", "yes"]), terms=[0], coef=[1.23456789],
+                          intercept=-6.1728394)
+    assert str(rounded).splitlines()[1:] == ["score = 1.235*a - 6.173", "P(yes) = sigmoid(score)",
+                                             ROUNDED_NUMBERS["classification"]]
+    row = np.array([[4.99999]])  # printed score 1.235*4.99999 - 6.173 > 0; the model's is below 0
+    assert rounded.predict(row).tolist() == ["no"] and 1.235 * 4.99999 - 6.173 > 0
+    exact = LinearModel(dom, "regression", None, terms=[0, Term.hinge(0, 2.5)], coef=[0.5, 2.0], intercept=1.0)
+    assert str(exact).splitlines()[1:] == ["value = 0.5*a + 2*max(0, a - 2.5) + 1"]
+    knot = LinearModel(dom, "regression", None, terms=[Term.hinge(0, 2.50000001)], coef=[2.0], intercept=1.0)
+    assert str(knot).splitlines()[1:] == ["value = 2*max(0, a - 2.5) + 1", ROUNDED_NUMBERS["regression"]]
