@@ -395,3 +395,23 @@ def test_an_answer_for_one_row_is_counted_in_the_singular():
         sd.as_teacher(lambda X: 5.0).predict(np.zeros((1, 2)))
     with pytest.raises(sd.TeacherError, match=r"returned shape \(3,\) for 1 row; expected"):
         sd.as_teacher(lambda X: np.zeros(3)).predict(np.zeros((1, 2)))
+
+
+@pytest.mark.parametrize("form", ["tree", "rules", "linear"])
+def test_distill_names_a_bad_teacher_or_task_before_the_rows_problems(tmp_path, form):
+    """With rows holding a NaN, sd.distill(3, X), sd.distill('net.pt', X) for a file that is not there and
+    sd.distill(f, X, task='regresion') all said "column 'x1' has a non-finite value (nan) in row 3":
+    fixed, the user then learned that the teacher or the option was wrong from the start. The option is
+    checked with the others (distill checks options before it touches the data), and the teacher before
+    the rows, as the decompositional learner reads its network first."""
+    X = np.random.default_rng(0).uniform(size=(50, 2))
+    X[3, 1] = np.nan
+    with pytest.raises(TypeError, match="^cannot use a int as a teacher"):
+        sd.distill(3, X, form=form)
+    with pytest.raises(FileNotFoundError, match="^TorchScript file not found: .*net.pt'$"):
+        sd.distill(str(tmp_path / "net.pt"), X, form=form)
+    with pytest.raises(ValueError, match=r"^task must be one of \('classification', 'regression'\) or None, "
+                                         r"got 'regresion'$"):
+        sd.distill(lambda rows: rows[:, 0] > 0.5, X, form=form, task="regresion")
+    with pytest.raises(sd.DataError, match="^column 'x1' has a non-finite value"):
+        sd.distill(lambda rows: rows[:, 0] > 0.5, X, form=form)

@@ -18,6 +18,7 @@ from ..models.base import SymbolicModel
 from ..sampling import RegionSampler
 from ..sampling.density import KERNELS
 from ..teachers import Teacher, as_teacher
+from ..teachers.base import check_task
 from ..teachers.oracle import Answer, Oracle
 
 _LEARNERS: dict[tuple[str, str], type[Learner]] = {}
@@ -76,6 +77,7 @@ class Learner:
         check_int("max_size", self.max_size, 1)
         check_int("n_samples", self.n_samples, 0, allow_none=True)
         check_random_state(self.random_state)
+        check_task(self.task)
         for name in ("progress", "check_determinism"):
             v = getattr(self, name)
             if not (isinstance(v, (bool, np.bool_)) or (name == "progress" and v is None)):
@@ -90,12 +92,14 @@ class Learner:
     def fit(self, teacher: Any, X: Any, domain: Domain | None = None) -> Learner:
         """Distill ``teacher`` over rows ``X`` (unlabelled); the result is ``self.model_``."""
         self._validate_params()
+        # The teacher first, as the first argument: what is no teacher at all (a path that names no file)
+        # is said before the rows' problems, which the user would otherwise fix for nothing.
+        t = as_teacher(teacher) if isinstance(teacher, Teacher) else as_teacher(teacher, task=self.task)
         if domain is None:
             domain = Domain.from_data(X, feature_names=self.feature_names, categorical=self.categorical)
         Z = domain.encode(X)
         if len(Z) < 2:
             raise DataError(f"need at least 2 rows to distill from, got {len(Z)}")
-        t = as_teacher(teacher) if isinstance(teacher, Teacher) else as_teacher(teacher, task=self.task)
         if self.task is not None and t.task is not None and t.task != self.task:
             raise ValueError(f"task={self.task!r} was asked, but {t.name} is a {t.task} teacher")
         t.task = t.task or self.task

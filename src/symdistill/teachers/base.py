@@ -28,6 +28,12 @@ TASKS = ("classification", "regression")
 CACHE_SIZE = 1_000_000  # rows a teacher's answer cache holds unless told (about 100 MB at ten features)
 
 
+def check_task(task: Any) -> None:
+    """A ValueError unless ``task`` is one of ``TASKS`` or None (inferred from the teacher's answers)."""
+    if task is not None and task not in TASKS:
+        raise ValueError(f"task must be one of {TASKS} or None, got {task!r}")
+
+
 def model_file(path: str | Path, what: str) -> Path:
     """``path`` checked as the file of a ``what`` teacher (``"ONNX model"``, ``"TorchScript"``): a path that
     does not exist, or names a directory, is refused saying so before anything reads it or imports its
@@ -73,8 +79,7 @@ class Teacher:
 
     def __init__(self, *, task: str | None = None, classes: Any = None, batch_size: int = 8192,
                  cache: bool = False, cache_size: int | None = None, output: str | None = None) -> None:
-        if task is not None and task not in TASKS:
-            raise ValueError(f"task must be one of {TASKS} or None, got {task!r}")
+        check_task(task)
         if output not in (None, "proba", "logits", "labels", "values"):
             raise ValueError(f"output must be 'proba', 'logits', 'labels', 'values' or None, got {output!r}")
         implied = None if output is None else "regression" if output == "values" else "classification"
