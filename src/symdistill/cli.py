@@ -1085,8 +1085,11 @@ def load_sequence_model(spec: str) -> Any:
         raise CLIError(f"{spec}: ONNX models are not sequence teachers; give a TorchScript file (a step-style "
                        "module, see the README) or a module:attribute function over words")
     if isinstance(obj, str):  # a TorchScript file
-        from .teachers.torch import _torch
+        from .teachers.torch import TORCH_SAVE, _torch, written_by_torch_save
 
+        if written_by_torch_save(obj):  # torch.jit.load would call it a corrupted checkpoint
+            raise CLIError(f"{Path(spec).name} {TORCH_SAVE}: a .pt sequence teacher is TorchScript with step methods "
+                           "(see the README's torch convention); or pass the module itself: --teacher module:attribute")
         torch = _torch()  # named with its extra where torch is not installed
         try:
             obj = torch.jit.load(obj, map_location="cpu")
