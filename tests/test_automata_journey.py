@@ -3,6 +3,8 @@ save one, distilled, exported and evaluated from Python and from the command lin
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import symdistill as sd
@@ -44,3 +46,41 @@ def test_a_sequence_teacher_written_by_torch_save_is_named_so(tmp_path, capsys):
             assert "--teacher module:attribute" in err and "corrupted" not in err, err
             assert len(err.strip().splitlines()) == 1, err
         assert not (tmp_path / "out.json").exists()
+
+
+def test_a_time_budget_covers_the_held_out_words_of_a_slow_teacher(monkeypatch):
+    """A budget stop ranks the hypotheses on n_validation held-out words, which were asked after the
+    budget: a teacher of a millisecond a word (a 2-layer LSTM of 512 units takes that on a laptop)
+    given time_budget=3 answered the default 10,000 of them for 10 s more, and the fit took 13 s.
+    Learning now keeps back the time they take at the teacher's speed, at most half the budget, and
+    asks as many as fit where that is too short for them all; the warning and meta say how many."""
+    import types
+
+    from symdistill.learners import automata
+
+    clock, calls = [0.0], []
+
+    def fn(words):  # a clock that only the teacher's calls advance: 1 ms a word and 0.1 ms a symbol
+        calls.append(clock[0])
+        clock[0] += sum(1e-3 + 1e-4 * len(w) for w in words)
+        return [w.count("1") % 47 == 0 and w.count("0") % 5 == 0 for w in words]
+
+    monkeypatch.setattr(automata, "time", types.SimpleNamespace(perf_counter=lambda: clock[0]))
+    with pytest.warns(UserWarning, match="time_budget") as caught:
+        dfa = sd.distill_automaton(fn, alphabet="01", max_states=500, time_budget=3, random_state=0)
+    assert 1.0 < calls[-1] and clock[0] <= 3 * 1.05  # learning took time; the fit, held-out words too, kept the budget
+    message = str(next(w for w in caught if "held-out" in str(w.message)).message)
+    n = int(re.search(r"agreement [0-9.]+ with the teacher on (\d+) held-out words, of n_validation=10000: the "
+                      r"teacher would not answer more within the 3 s time_budget\)", message)[1])
+    assert dfa.meta["stopped"] == "time_budget" and dfa.meta["validation_words"] == n
+    assert 100 <= n < 10000
+    # a teacher fast enough is asked all of them, as before
+    clock[0] = 0.0
+
+    def fast(words):  # a microsecond a word
+        clock[0] += 1e-6 * len(words)
+        return [len(w) % 7 == 0 for w in words]
+
+    with pytest.warns(UserWarning, match=r"on 10000 held-out words\)"):
+        dfa = sd.distill_automaton(fast, alphabet="01", max_states=3, time_budget=3, random_state=0)
+    assert dfa.meta["stopped"] == "max_states" and "validation_words" not in dfa.meta

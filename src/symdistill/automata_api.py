@@ -41,7 +41,7 @@ def distill_automaton(seq_model: Any, alphabet: Any = None, *, max_states: int =
         on random words with length uniform in 0..``max_length``.
     max_length : int
     time_budget : float or None
-        Seconds; when spent, the best hypothesis so far is returned with a warning.
+        Seconds, for the whole fit; when spent, the best hypothesis so far is returned with a warning.
     output : {"auto", "dfa", "moore"}
         "auto": a DFA for boolean (or 0/1) labels, a Moore machine otherwise. (A torch module's
         own ``output="probability"`` is a teacher option of the same name: pass
@@ -49,6 +49,9 @@ def distill_automaton(seq_model: Any, alphabet: Any = None, *, max_states: int =
     n_validation : int
         Held-out random words (same length distribution) on which, when a budget stops learning,
         the hypotheses are compared; about ``10 / epsilon`` tells apart agreements ``epsilon`` apart.
+        Under a ``time_budget`` they are asked within it: a teacher too slow to answer them all in
+        the time learning keeps back for them (at most half the budget) is asked as many as fit,
+        at least 100 (``meta["validation_words"]``).
     random_state : int or None
     progress : bool or None
     **teacher_options

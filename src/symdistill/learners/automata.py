@@ -75,35 +75,58 @@ class Budget:
     Under a budget, :meth:`query` asks the teacher in pieces that fit the time left at the speed
     it has shown, and raises ``_OutOfTime`` instead of starting one when no time is left: learning
     overruns the budget by at most one small teacher call (``_MIN_CHUNK`` words), where one
-    membership or equivalence query of thousands of words used to overrun it by seconds. Without
-    a budget it is ``teacher.query``.
+    membership or equivalence query of thousands of words used to overrun it by seconds. The time
+    left keeps back what the held-out words asked after learning (``reserved`` words and symbols)
+    will take at that speed, at most half the budget, so that asking them ends within it too.
+    Without a budget it is ``teacher.query``.
     """
 
-    def __init__(self, seconds: float | None = None) -> None:
+    def __init__(self, seconds: float | None = None, reserved: float = 0.0) -> None:
         self.start = time.perf_counter()
         self.end = math.inf if seconds is None else self.start + seconds
         self.seconds = 0.0  # spent in the teacher calls made through query ...
-        self.words = 0  # ... and the words it answered in them (cache misses)
+        self.words = 0  # ... the words it answered in them (cache misses) ...
+        self.units = 0.0  # ... and their cost units: a word's symbols, plus one
+        self.reserved = reserved  # units of the held-out words asked after learning
 
     def left(self) -> float:
-        return self.end - time.perf_counter()
+        return self.end - time.perf_counter() - self.held_back()
 
     def spent(self) -> bool:
         return self.left() <= 0
 
-    def query(self, teacher: SequenceTeacher, codes: list[Code]) -> np.ndarray:
+    def per_unit(self) -> float:
+        """Seconds the teacher has taken per unit (a word's symbols, plus one); 0 before it answered."""
+        return self.seconds / self.units if self.units else 0.0
+
+    def held_back(self) -> float:
+        """Seconds kept back at the end for the held-out words: at most half the budget."""
+        if self.end == math.inf:
+            return 0.0
+        return min(self.reserved * self.per_unit(), (self.end - self.start) / 2)
+
+    def query(self, teacher: SequenceTeacher, codes: list[Code], at_least: int | None = None) -> np.ndarray:
+        """The teacher's answers to ``codes`` (see the class docstring); with ``at_least``, the answers
+        to as many of them, from the first, as the time left holds (none kept back), and at least
+        that many, where ``_OutOfTime`` would be raised."""
         if self.end == math.inf or not codes:  # no budget: one call, as ever
             return teacher.query(codes)
         out, i = [], 0
         while i < len(codes):
-            left = self.left()
-            if left <= 0:
-                raise _OutOfTime
+            left = self.left() if at_least is None else self.end - time.perf_counter()
+            if left <= 0 and (at_least is None or i >= at_least):
+                if at_least is None:
+                    raise _OutOfTime
+                break
             n = len(codes) - i if not self.words else max(_MIN_CHUNK, int(left * self.words / self.seconds))
+            n = max(n, (at_least or 0) - i)
+            piece = codes[i:i + n]
             t0, answered = time.perf_counter(), teacher.n_queries
-            out.append(teacher.query(codes[i:i + n]))
+            out.append(teacher.query(piece))
             self.seconds += time.perf_counter() - t0
-            self.words += teacher.n_queries - answered
+            missed = teacher.n_queries - answered
+            self.words += missed
+            self.units += missed * (1 + sum(map(len, piece)) / len(piece))
             i += n
         return np.concatenate(out)
 
@@ -776,9 +799,11 @@ class AutomatonLearner:
     max_refinements : int
         Most partition splits of the white-box oracle.
     time_budget : float or None
-        Seconds; when spent, the best hypothesis so far is returned (``stopped_ == "time_budget"``).
-        Queries near its end are asked in pieces that fit the time left (see :class:`Budget`); the
-        ``n_validation`` held-out words are asked after it.
+        Seconds for the whole fit; when spent, the best hypothesis so far is returned (``stopped_ ==
+        "time_budget"``). Queries near its end are asked in pieces that fit the time left (see
+        :class:`Budget`); learning keeps back the time the ``n_validation`` held-out words will take
+        at the teacher's speed, at most half the budget, and where that is too short for them all
+        as many are asked as fit.
     output : {"auto", "dfa", "moore"}
         "auto" returns a DFA when the teacher's labels are booleans (or 0/1), else a Moore machine.
     n_validation : int
@@ -799,6 +824,9 @@ class AutomatonLearner:
     validation_agreement_ : float or None
         When a budget stopped learning: agreement of ``model_`` with the teacher on the held-out
         sample (None otherwise: the oracles found no counterexample).
+    n_validation_ : int
+        Held-out words asked (0 when none were): ``n_validation``, or fewer where a teacher too slow
+        to answer them all within the ``time_budget`` was asked as many as fit.
     history_ : list of (n_states, agreement or None)
         Every hypothesis in order.
 
@@ -863,7 +891,8 @@ class AutomatonLearner:
     def fit(self, teacher: SequenceTeacher) -> AutomatonLearner:
         """Learn an automaton from ``teacher``; returns ``self`` with ``model_`` set."""
         self._validate_params(teacher)
-        budget = Budget(self.time_budget)
+        # the held-out words (lengths uniform in 0..max_length) are asked within the budget too
+        budget = Budget(self.time_budget, reserved=self.n_validation * (self.max_length / 2 + 1))
         queries_before = teacher.n_queries
         seeds = np.random.SeedSequence(self.random_state).spawn(3)
         hidden = self.strategy == "hidden" or (self.strategy == "auto" and teacher.has_hidden_states)
@@ -890,9 +919,9 @@ class AutomatonLearner:
                     self._statistical(np.random.default_rng(seeds[0]))
                 self._fit_hidden(teacher, seed_words, pac, np.random.default_rng(seeds[2]), budget, hypotheses, bar)
         self.history_ = [(h.n_states, None) for h in hypotheses]
-        final, self.validation_agreement_ = hypotheses[-1], None
+        final, self.validation_agreement_, self.n_validation_ = hypotheses[-1], None, 0
         if self.stopped_ is not None:
-            final = self._best(teacher, hypotheses, np.random.default_rng(seeds[1]))
+            final = self._best(teacher, hypotheses, np.random.default_rng(seeds[1]), budget)
         self.n_queries_ = teacher.n_queries - queries_before
         self.fit_time_ = time.perf_counter() - budget.start
         self.oracles_ = oracles
@@ -906,7 +935,8 @@ class AutomatonLearner:
             warnings.warn(
                 f"automaton learning stopped by {self.stopped_} after {self.n_rounds_} equivalence queries; returning "
                 f"the best hypothesis so far ({self.model_.size} states after minimisation, agreement "
-                f"{self.validation_agreement_:.4f} with the teacher on {self.n_validation} held-out words)",
+                f"{self.validation_agreement_:.4f} with the teacher on {self.n_validation_} held-out words"
+                f"{self._shrunk()})",
                 stacklevel=2)
         return self
 
@@ -997,11 +1027,17 @@ class AutomatonLearner:
                                        "the teacher answers the same word differently (is it deterministic?)")
             table.add(words[:self.max_states - hyp.n_states])
 
-    def _best(self, teacher: SequenceTeacher, hypotheses: list[Hypothesis], rng: np.random.Generator) -> Hypothesis:
+    def _best(self, teacher: SequenceTeacher, hypotheses: list[Hypothesis], rng: np.random.Generator,
+              budget: Budget) -> Hypothesis:
         """The hypothesis that agrees most with the teacher on held-out random words (fewer states on
-        ties); sets ``validation_agreement_`` and the scores in ``history_``."""
+        ties); sets ``validation_agreement_``, ``n_validation_`` and the scores in ``history_``.
+
+        Under a time budget the words are as many of the ``n_validation`` as the teacher answers in
+        the time left (kept back for them while learning), and at least 100."""
         words = random_words(rng, self.n_validation, len(teacher.alphabet), self.max_length)
-        truth = teacher.query(words)
+        truth = budget.query(teacher, words, at_least=100)
+        words = words[:len(truth)]
+        self.n_validation_ = len(words)
         padded, lengths = pad_codes(words)
         live = [np.nonzero(lengths > t)[0] for t in range(padded.shape[1])]  # shared by all hypotheses
         scores = []
@@ -1022,6 +1058,13 @@ class AutomatonLearner:
                 return Hypothesis(np.zeros((1, len(teacher.alphabet)), dtype=np.int64),
                                   np.array([int(np.argmax(counts))]), [()])
         return hypotheses[i]
+
+    def _shrunk(self) -> str:
+        """What the warning says of held-out words that the time budget cut short."""
+        if self.n_validation_ == self.n_validation:
+            return ""
+        return (f", of n_validation={self.n_validation}: the teacher would not answer more within the "
+                f"{self.time_budget:g} s time_budget")
 
     # -- steps ---------------------------------------------------------------------------------
     def _oracles(self, teacher: SequenceTeacher, rng: np.random.Generator, cap: int) -> list[Any]:
@@ -1072,6 +1115,8 @@ class AutomatonLearner:
             meta["metric"] = self.metric_
         if self.validation_agreement_ is not None:
             meta["validation_agreement"] = round(float(self.validation_agreement_), 6)
+            if self.n_validation_ < self.n_validation:
+                meta["validation_words"] = self.n_validation_
         labels = [teacher.classes_[o] for o in hyp.outputs.tolist()]
         want = self.output
         if want == "auto":
