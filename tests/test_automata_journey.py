@@ -84,3 +84,31 @@ def test_a_time_budget_covers_the_held_out_words_of_a_slow_teacher(monkeypatch):
     with pytest.warns(UserWarning, match=r"on 10000 held-out words\)"):
         dfa = sd.distill_automaton(fast, alphabet="01", max_states=3, time_budget=3, random_state=0)
     assert dfa.meta["stopped"] == "max_states" and "validation_words" not in dfa.meta
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"max_state": 3}, r"distill_automaton: unknown option 'max_state'; did you mean 'max_states'\?"),
+    ({"time_buget": 3}, r"distill_automaton: unknown option 'time_buget'; did you mean 'time_budget'\?"),
+    ({"toke_ids": {"a": 0, "b": 1}}, r"distill_automaton: unknown option 'toke_ids'; did you mean 'token_ids'\?"),
+    ({"frobnicate": 1}, r"distill_automaton: unknown option 'frobnicate' \(options: delta, epsilon, max_length, "
+                        r"max_states, .*; and the torch teacher's: batch_size, cache, cache_size, classes, device, "
+                        r"token_ids\)$"),
+])
+def test_a_misspelt_option_of_distill_automaton_is_named_as_its_own(kwargs, message):
+    """distill_automaton passes the options it does not take to the teacher, so a misspelt one of its
+    own (max_state=3, time_buget=60) was refused by the teacher's adapter: "TorchSequenceTeacher.__init__()
+    got an unexpected keyword argument 'max_state'", which names a class the user never met and not
+    the option meant. As sd.distill does, the TypeError now names the function, the closest option of
+    it or of the teacher, or both lists."""
+    with pytest.raises(TypeError, match=message):
+        sd.distill_automaton(_SeqNet(), alphabet="ab", random_state=0, **kwargs)
+
+
+def test_a_misspelt_option_of_a_callable_teacher_is_named():
+    with pytest.raises(TypeError, match=r"distill_automaton: unknown option 'per_words'; did you mean 'per_word'\?"):
+        sd.distill_automaton(lambda w: len(w) % 2 == 0, alphabet="ab", per_words=True)
+    with pytest.raises(TypeError, match=r"as_sequence_teacher: unknown option 'per_words'; did you mean 'per_word'\? "
+                                        r"\(the callable teacher's options: batch_size, cache, cache_size, name, "
+                                        r"per_word, word_type\)"):
+        sd.as_sequence_teacher(lambda w: len(w) % 2 == 0, alphabet="ab", per_words=True)
+    assert sd.distill_automaton(lambda w: len(w) % 2 == 0, alphabet="ab", per_word=True, random_state=0).size == 2

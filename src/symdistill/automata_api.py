@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from .learners.automata import AutomatonLearner
 from .models.automata import DFA, MooreMachine
-from .teachers.sequence import SequenceTeacher, as_sequence_teacher
+from .teachers.sequence import SequenceTeacher, as_sequence_teacher, check_teacher_options
 
 __all__ = ["distill_automaton", "as_sequence_teacher", "DFA", "MooreMachine", "SequenceTeacher"]
 
@@ -80,6 +81,10 @@ def distill_automaton(seq_model: Any, alphabet: Any = None, *, max_states: int =
         raise ValueError(f"output={output!r} is how a torch teacher reads its output column, but distill_automaton's "
                          f"output= is the automaton kind ('auto', 'dfa' or 'moore'); wrap the module first: "
                          f"sd.distill_automaton(sd.as_sequence_teacher(module, alphabet, output={output!r}), ...)")
+    if not isinstance(seq_model, SequenceTeacher):
+        own = [n for n in inspect.signature(distill_automaton).parameters if n not in ("seq_model", "alphabet",
+                                                                                       "teacher_options")]
+        check_teacher_options(seq_model, teacher_options, "distill_automaton", own)
     teacher = as_sequence_teacher(seq_model, alphabet, **teacher_options)
     learner = AutomatonLearner(max_states=max_states, oracle=oracle, strategy=strategy, epsilon=epsilon, delta=delta,
                                max_length=max_length, time_budget=time_budget, output=output,

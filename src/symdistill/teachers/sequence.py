@@ -739,6 +739,7 @@ def as_sequence_teacher(obj: Any, alphabet: Any = None, **kwargs: Any) -> Sequen
         if alphabet is not None and check_alphabet(alphabet) != obj.alphabet:
             raise ValueError(f"alphabet {list(check_alphabet(alphabet))} differs from the teacher's {list(obj.alphabet)}")
         return obj
+    check_teacher_options(obj, kwargs)
     if isinstance(obj, _Automaton):
         if alphabet is not None and set(check_alphabet(alphabet)) != set(obj.alphabet):
             raise ValueError(f"alphabet {list(alphabet)} differs from the automaton's {list(obj.alphabet)}")
@@ -752,6 +753,27 @@ def as_sequence_teacher(obj: Any, alphabet: Any = None, **kwargs: Any) -> Sequen
         return CallableSequenceTeacher(obj, alphabet, **kwargs)
     raise TypeError(f"cannot use a {type(obj).__name__} as a sequence teacher: expected a callable f(words) -> labels, "
                     "a recurrent torch.nn.Module, or an automaton")
+
+
+def check_teacher_options(obj: Any, options: Mapping[str, Any], where: str = "as_sequence_teacher",
+                          own: Sequence[str] = ()) -> None:
+    """Refuse an option that neither ``where`` (whose options are ``own``) nor the adapter that wraps
+    ``obj`` takes, with the closest option named, as ``sd.distill`` names its own: the adapter's
+    TypeError would name a class the user never met, and not the option meant."""
+    import difflib
+    import inspect
+
+    adapter = TorchSequenceTeacher if _is_torch_module(obj) else CallableSequenceTeacher
+    taken = [n for n in list(inspect.signature(adapter).parameters)[2:] if n not in own]  # after obj, alphabet
+    unknown = [n for n in options if n not in taken]
+    if not unknown:
+        return
+    close = difflib.get_close_matches(unknown[0], [*own, *taken], n=1)
+    kind = "torch" if adapter is TorchSequenceTeacher else "callable"
+    known = (f"options: {', '.join(sorted(own))}; and the {kind} teacher's: {', '.join(sorted(taken))}" if own else
+             f"the {kind} teacher's options: {', '.join(sorted(taken))}")
+    raise TypeError(f"{where}: unknown option {unknown[0]!r}{f'; did you mean {close[0]!r}?' if close else ''} "
+                    f"({known})")
 
 
 def _is_torch_module(obj: Any) -> bool:
