@@ -112,3 +112,18 @@ def test_a_misspelt_option_of_a_callable_teacher_is_named():
                                         r"per_word, word_type\)"):
         sd.as_sequence_teacher(lambda w: len(w) % 2 == 0, alphabet="ab", per_words=True)
     assert sd.distill_automaton(lambda w: len(w) % 2 == 0, alphabet="ab", per_word=True, random_state=0).size == 2
+
+
+def test_a_one_state_automaton_prints_one_state():
+    """A network that rejects every word (an untrained one, or one trained on too few positives)
+    gives a one-state DFA, whose printout read "DFA: 1 states ... accepting {none}"; and a Moore
+    machine answering one label read "1 output labels"."""
+    dfa = sd.distill_automaton(lambda ws: [False] * len(ws), alphabet="()", random_state=0)
+    assert str(dfa).splitlines()[0] == "DFA: 1 state over alphabet ['(', ')'], start q0, accepting {none}"
+    moore = sd.distill_automaton(lambda ws: ["x"] * len(ws), alphabet="()", random_state=0)
+    assert str(moore).splitlines()[0] == "MooreMachine: 1 state over alphabet ['(', ')'], start q0, 1 output label"
+    assert str(sd.DFA.from_regex("a*", "ab")).startswith("DFA: 2 states over")
+    pytest.importorskip("matplotlib")
+    from symdistill.report import draw_model
+
+    assert draw_model(dfa).axes[0].get_title() == "DFA: 1 state over {(, )}"

@@ -24,7 +24,7 @@ from typing import Any, ClassVar, Sequence
 
 import numpy as np
 
-from .._errors import ModelFormatError
+from .._errors import ModelFormatError, counted
 from .._words import Code, check_alphabet, decode, encode, encode_many, single_char
 from .base import SymbolicModel, labels_from_json, labels_to_json, register_model, require
 
@@ -445,7 +445,7 @@ class DFA(_Automaton):
 
     def __str__(self) -> str:
         acc = ", ".join(f"q{s}" for s in np.nonzero(self.accepting)[0]) or "none"
-        head = (f"DFA: {self.n_states} states over alphabet {list(self.alphabet)}, start q{self.initial}, "
+        head = (f"DFA: {counted(self.n_states, 'state')} over alphabet {list(self.alphabet)}, start q{self.initial}, "
                 f"accepting {{{acc}}}")
         return "\n".join([head, *self._table_lines()])
 
@@ -540,8 +540,8 @@ class MooreMachine(_Automaton):
         return f"shape=box, label={dot_string(f'q{s} / {self._labels()[self.outputs[s]]!r}')}"
 
     def __str__(self) -> str:
-        head = (f"MooreMachine: {self.n_states} states over alphabet {list(self.alphabet)}, start q{self.initial}, "
-                f"{len(self.classes)} output labels")
+        head = (f"MooreMachine: {counted(self.n_states, 'state')} over alphabet {list(self.alphabet)}, "
+                f"start q{self.initial}, {counted(len(self.classes), 'output label')}")
         return "\n".join([head, *self._table_lines()])
 
     def __repr__(self) -> str:

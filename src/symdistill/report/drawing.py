@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .._errors import counted
 from .._scale import mean_std
 from ..models.automata import symbol_text
 from ..models.base import label_text, percent_text
@@ -264,7 +265,7 @@ def draw_automaton(model: Any, X: Any = None) -> Any:
     ax.set_xlim(-lim - 0.6, lim)
     ax.set_ylim(-lim, lim)
     what = "DFA" if accepting is not None else "Moore machine"
-    ax.set_title(f"{what}: {n} states over {{{plain(', '.join(map(symbol_text, model.alphabet)))}}}", fontsize=10)
+    ax.set_title(f"{what}: {counted(n, 'state')} over {{{plain(', '.join(map(symbol_text, model.alphabet)))}}}", fontsize=10)
     return fig
 
 
