@@ -125,7 +125,7 @@ class _Graph:
             self._decision_list(body)
         else:
             raise ValueError(f"a {prog.kind} model cannot be exported to ONNX; export automata to "
-                             "'c', 'python', 'prolog' or 'json'")
+                             "'c', 'python', 'prolog', 'json' or 'dot'")
         TP = self.onnx.TensorProto
         x = self.helper.make_tensor_value_info("X", TP.DOUBLE, ["N", prog.n_features])
         graph = self.helper.make_graph(self.nodes, f"symdistill_{prog.kind}", [x], self.outputs, self.initializers)
