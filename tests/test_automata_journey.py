@@ -127,3 +127,18 @@ def test_a_one_state_automaton_prints_one_state():
     from symdistill.report import draw_model
 
     assert draw_model(dfa).axes[0].get_title() == "DFA: 1 state over {(, )}"
+
+
+@pytest.mark.parametrize("path, hint", [
+    ("net.pt", "torch.jit.load('net.pt') for a TorchScript step module"),
+    ("dfa.json", "sd.load('dfa.json') for a saved automaton"),
+    ("gru.onnx", "ONNX models are not sequence teachers"),
+])
+def test_a_file_name_given_as_a_sequence_teacher_says_to_load_it(path, hint):
+    """The command line takes --teacher net.pt (TorchScript) or dfa.json (a saved automaton), and
+    sd.distill takes a model's file name; sd.distill_automaton("net.pt", ...) said "cannot use a str
+    as a sequence teacher", leaving the user to guess that the file must be loaded first, and how."""
+    with pytest.raises(TypeError, match=rf"{path!r} is a file name\b.*{re.escape(hint)}"):
+        sd.distill_automaton(path, alphabet="ab")
+    with pytest.raises(TypeError, match="cannot use a str as a sequence teacher"):
+        sd.as_sequence_teacher("ab", alphabet="ab")

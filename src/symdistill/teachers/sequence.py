@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
+from pathlib import PurePath
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -751,6 +752,16 @@ def as_sequence_teacher(obj: Any, alphabet: Any = None, **kwargs: Any) -> Sequen
         return TorchSequenceTeacher(obj, alphabet, **kwargs)
     if callable(obj):
         return CallableSequenceTeacher(obj, alphabet, **kwargs)
+    if isinstance(obj, (str, PurePath)):  # a file name, as the command line's --teacher takes one
+        name, suffix = str(obj), PurePath(obj).suffix.lower()
+        load = (f"torch.jit.load({name!r}) for a TorchScript step module (torch.load, weights_only=False, for a module "
+                "written by torch.save)" if suffix in (".pt", ".pth", ".torchscript")
+                else f"sd.load({name!r}) for a saved automaton" if suffix == ".json" else None)
+        if load is not None:
+            raise TypeError(f"{name!r} is a file name: load it first, {load}, and pass the object")
+        if suffix == ".onnx":
+            raise TypeError(f"{name!r} is a file name, of an ONNX model: ONNX models are not sequence teachers; pass "
+                            "the torch module, or a callable f(words) -> labels")
     raise TypeError(f"cannot use a {type(obj).__name__} as a sequence teacher: expected a callable f(words) -> labels, "
                     "a recurrent torch.nn.Module, or an automaton")
 
