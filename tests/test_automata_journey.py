@@ -142,3 +142,23 @@ def test_a_file_name_given_as_a_sequence_teacher_says_to_load_it(path, hint):
         sd.distill_automaton(path, alphabet="ab")
     with pytest.raises(TypeError, match="cannot use a str as a sequence teacher"):
         sd.as_sequence_teacher("ab", alphabet="ab")
+
+
+def test_a_class_given_as_a_sequence_teacher_asks_for_an_instance(tmp_path, monkeypatch, capsys):
+    """--teacher seqmod:SeqNet names the network's class where its trained instance was meant (seqmod:net).
+    A class is callable, so it was called on a list of words, and the user read "callable SeqNet raised
+    TypeError: empty(): argument 'size' (position 1) must be tuple of ints, but found element of type
+    list"; now the error says it is a class and asks for the trained instance."""
+    from symdistill.cli import main
+
+    (tmp_path / "seqmod_journey.py").write_text("import torch\nclass SeqNet(torch.nn.Module):\n    pass\n"
+                                                "def f(words):\n    return [True for w in words]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(TypeError, match=r"^_SeqNet is a class, not a sequence teacher: pass an instance of it \(the "
+                                        r"trained network\), not the class$"):
+        sd.distill_automaton(_SeqNet, alphabet="01")
+    assert main(["automaton", "--teacher", "seqmod_journey:SeqNet", "--alphabet", "0,1", "-o",
+                 str(tmp_path / "a.json")]) == 2
+    err = capsys.readouterr().err
+    assert err == ("symdistill automaton: error: SeqNet is a class, not a sequence teacher: pass an instance of it "
+                   "(the trained network), not the class\n"), err

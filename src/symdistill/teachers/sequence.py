@@ -740,6 +740,9 @@ def as_sequence_teacher(obj: Any, alphabet: Any = None, **kwargs: Any) -> Sequen
         if alphabet is not None and check_alphabet(alphabet) != obj.alphabet:
             raise ValueError(f"alphabet {list(check_alphabet(alphabet))} differs from the teacher's {list(obj.alphabet)}")
         return obj
+    if isinstance(obj, type):  # callable, but called on words it would build an instance of itself
+        raise TypeError(f"{obj.__name__} is a class, not a sequence teacher: pass an instance of it (the trained "
+                        "network), not the class")
     check_teacher_options(obj, kwargs)
     if isinstance(obj, _Automaton):
         if alphabet is not None and set(check_alphabet(alphabet)) != set(obj.alphabet):
