@@ -162,3 +162,35 @@ def test_a_class_given_as_a_sequence_teacher_asks_for_an_instance(tmp_path, monk
     err = capsys.readouterr().err
     assert err == ("symdistill automaton: error: SeqNet is a class, not a sequence teacher: pass an instance of it "
                    "(the trained network), not the class\n"), err
+
+
+def test_held_out_words_of_a_teacher_of_unknown_speed_are_asked_within_the_budget(monkeypatch):
+    """With strategy='hidden', a large network can spend the whole budget before the teacher answers
+    a query through it (the metric's gradients took 30 s of a 5 s budget for a 2-layer LSTM of 512
+    units), so its speed was unknown and the 10,000 held-out words went in one call, 70 s more.
+    A teacher of unknown speed is now asked the first 100 of them, then as many as the time left
+    holds at the speed they showed."""
+    import types
+
+    from symdistill.learners import automata
+    from symdistill.teachers.sequence import TorchSequenceTeacher
+
+    clock = [0.0]
+    monkeypatch.setattr(automata, "time", types.SimpleNamespace(perf_counter=lambda: clock[0]))
+
+    def metric(*args, **kwargs):  # the budget spent before any word was asked through it
+        clock[0] += 10.0
+
+    answer = TorchSequenceTeacher._label_codes
+
+    def slow(self, codes):  # 1 ms a word
+        clock[0] += 1e-3 * len(codes)
+        return answer(self, codes)
+
+    monkeypatch.setattr(automata, "behaviour_metric", metric)
+    monkeypatch.setattr(TorchSequenceTeacher, "_label_codes", slow)
+    with pytest.warns(UserWarning, match=r"on 100 held-out words, of n_validation=10000"):
+        dfa = sd.distill_automaton(_SeqNet(), alphabet="ab", strategy="hidden", max_states=500, time_budget=5,
+                                   random_state=0)
+    assert dfa.meta["stopped"] == "time_budget" and dfa.meta["validation_words"] == 100
+    assert clock[0] <= 10.0 + 0.1 + 1e-3  # the seed states, then 100 words, not 10,000 (10 s)

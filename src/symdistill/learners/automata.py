@@ -118,7 +118,10 @@ class Budget:
                 if at_least is None:
                     raise _OutOfTime
                 break
-            n = len(codes) - i if not self.words else max(_MIN_CHUNK, int(left * self.words / self.seconds))
+            if self.words and self.seconds:
+                n = max(_MIN_CHUNK, int(left * self.words / self.seconds))
+            else:  # speed unknown: all at once, or, for as many as fit, the first at_least measure it
+                n = len(codes) - i if at_least is None else max(_MIN_CHUNK, at_least - i)
             n = max(n, (at_least or 0) - i)
             piece = codes[i:i + n]
             t0, answered = time.perf_counter(), teacher.n_queries
