@@ -123,6 +123,8 @@ def test_a_one_state_automaton_prints_one_state():
     moore = sd.distill_automaton(lambda ws: ["x"] * len(ws), alphabet="()", random_state=0)
     assert str(moore).splitlines()[0] == "MooreMachine: 1 state over alphabet ['(', ')'], start q0, 1 output label"
     assert str(sd.DFA.from_regex("a*", "ab")).startswith("DFA: 2 states over")
+    with pytest.warns(UserWarning, match=r"best hypothesis so far \(1 state after minimisation"):
+        sd.distill_automaton(lambda ws: [len(w) % 3 == 0 for w in ws], alphabet="ab", max_states=1, random_state=0)
     pytest.importorskip("matplotlib")
     from symdistill.report import draw_model
 

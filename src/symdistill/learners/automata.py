@@ -42,7 +42,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._errors import TeacherError
+from .._errors import TeacherError, counted
 from .._progress import progress_bar
 from .._words import Code, pad_codes
 from ..domain import is_real
@@ -937,7 +937,7 @@ class AutomatonLearner:
         if self.stopped_ is not None:
             warnings.warn(
                 f"automaton learning stopped by {self.stopped_} after {self.n_rounds_} equivalence queries; returning "
-                f"the best hypothesis so far ({self.model_.size} states after minimisation, agreement "
+                f"the best hypothesis so far ({counted(self.model_.size, 'state')} after minimisation, agreement "
                 f"{self.validation_agreement_:.4f} with the teacher on {self.n_validation_} held-out words"
                 f"{self._shrunk()})",
                 stacklevel=2)
