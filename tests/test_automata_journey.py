@@ -196,3 +196,29 @@ def test_held_out_words_of_a_teacher_of_unknown_speed_are_asked_within_the_budge
                                    random_state=0)
     assert dfa.meta["stopped"] == "time_budget" and dfa.meta["validation_words"] == 100
     assert clock[0] <= 10.0 + 0.1 + 1e-3  # the seed states, then 100 words, not 10,000 (10 s)
+
+
+def test_the_metric_of_hidden_state_refinement_keeps_the_time_budget(monkeypatch):
+    """Hidden-state refinement first measures its metric on the gradients of 2,000 random words,
+    whatever the budget: on a 2-layer LSTM of 512 units that took 30 s and more of a 5 s budget.
+    Under a budget the gradients are now taken in pieces, for at most a quarter of the time left."""
+    import types
+
+    from symdistill.learners import automata
+    from symdistill.teachers.sequence import TorchSequenceTeacher
+
+    clock, rows = [0.0], []
+    monkeypatch.setattr(automata, "time", types.SimpleNamespace(perf_counter=lambda: clock[0]))
+    gradients = TorchSequenceTeacher.margin_gradients
+
+    def slow(self, states, suffixes, lengths):  # 10 ms a word
+        clock[0] += 0.01 * len(states)
+        rows.append(len(states))
+        return gradients(self, states, suffixes, lengths)
+
+    monkeypatch.setattr(TorchSequenceTeacher, "margin_gradients", slow)
+    dfa = sd.distill_automaton(_SeqNet(), alphabet="ab", strategy="hidden", max_states=10_000, time_budget=5,
+                               random_state=0)
+    assert dfa.meta["metric"] == "margin gradients"
+    assert 50 <= sum(rows) <= 5 / 4 / 0.01 + 50  # a quarter of the budget, not 2,000 words (20 s)
+    assert clock[0] <= 5 + 0.1

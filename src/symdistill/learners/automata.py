@@ -63,6 +63,8 @@ _ROUND_SHARE = 8
 _WALKS_PER_TEST = 4
 # fewest words in a membership query asked in pieces to end within a time budget
 _MIN_CHUNK = 16
+# words in the first piece of the metric's gradients under a time budget, which measures their speed
+_METRIC_PIECE = 50
 
 
 class _OutOfTime(Exception):
@@ -572,7 +574,7 @@ class WhiteBoxOracle:
 # hidden-state refinement: the approximate case
 # ---------------------------------------------------------------------------------------------
 def behaviour_metric(teacher: TorchSequenceTeacher, rng: np.random.Generator, max_length: int,
-                     n: int = 2000) -> np.ndarray | None:
+                     n: int = 2000, budget: Budget | None = None) -> np.ndarray | None:
     """A linear map of the hidden space under which distance follows behaviour, or None when the
     network cannot be differentiated (plain Euclidean distance is used then).
 
@@ -580,16 +582,30 @@ def behaviour_metric(teacher: TorchSequenceTeacher, rng: np.random.Generator, ma
     margin, after a random suffix (length uniform in 0..``max_length``), with respect to the hidden
     state of a random word. Directions that no later label depends on shrink; slow directions that
     decide labels many symbols later are stretched.
+
+    Under a time ``budget`` the ``n`` words go in pieces, the first of ``_METRIC_PIECE``, for at most
+    a quarter of the time left (a large network takes seconds for a few hundred), and the metric is
+    that of the words done.
     """
     k = len(teacher.alphabet)
-    states, _ = teacher.states_and_labels(random_words(rng, n, k, max_length))
+    words = random_words(rng, n, k, max_length)
     suffixes = rng.integers(0, k, size=(n, max_length))
     lengths = rng.integers(0, max_length + 1, size=n)
-    try:
-        grads = teacher.margin_gradients(states, suffixes, lengths)
-    except (RuntimeError, TypeError):  # e.g. a step() that runs under no_grad or leaves torch
-        return None
-    m = grads.T @ grads / n
+    bounded = budget is not None and budget.end != math.inf
+    deadline = time.perf_counter() + budget.left() / 4 if bounded else math.inf
+    parts: list[np.ndarray] = []
+    done, start = 0, time.perf_counter()
+    while done < n and (not parts or time.perf_counter() < deadline):
+        size = n - done if not bounded else _METRIC_PIECE if not parts else \
+            max(1, int((deadline - time.perf_counter()) * done / max(time.perf_counter() - start, 1e-9)))
+        states, _ = teacher.states_and_labels(words[done:done + size])
+        try:
+            parts.append(teacher.margin_gradients(states, suffixes[done:done + size], lengths[done:done + size]))
+        except (RuntimeError, TypeError):  # e.g. a step() that runs under no_grad or leaves torch
+            return None
+        done += len(states)
+    grads = np.concatenate(parts)
+    m = grads.T @ grads / len(grads)
     if not np.all(np.isfinite(m)) or not np.any(m):
         return None
     values, vectors = np.linalg.eigh(m)
@@ -989,7 +1005,7 @@ class AutomatonLearner:
     def _fit_hidden(self, teacher: TorchSequenceTeacher, seed_words: list[Code], pac: StatisticalOracle,
                     rng: np.random.Generator, budget: Budget, hypotheses: list[Hypothesis], bar: Any) -> None:
         """Hidden-state refinement (see the class docstring); sets ``stopped_``."""
-        metric = behaviour_metric(teacher, rng, self.max_length)
+        metric = behaviour_metric(teacher, rng, self.max_length, budget=budget)
         self.metric_ = "margin gradients" if metric is not None else "euclidean"
         table = NearestStateTable(teacher, metric)
         table.add(seed_words)
