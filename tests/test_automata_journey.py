@@ -222,3 +222,15 @@ def test_the_metric_of_hidden_state_refinement_keeps_the_time_budget(monkeypatch
     assert dfa.meta["metric"] == "margin gradients"
     assert 50 <= sum(rows) <= 5 / 4 / 0.01 + 50  # a quarter of the budget, not 2,000 words (20 s)
     assert clock[0] <= 5 + 0.1
+
+
+def test_fidelity_of_an_automaton_takes_words_as_an_iterator():
+    """Words read lazily, (line.rstrip("\\n") for line in open("words.txt")), were read twice by
+    sd.fidelity, by the teacher and then by the automaton, which found none left: "cannot compute
+    fidelity: 3 reference labels for 0 rows ... give one per row", about input that has one word per
+    label. The words are now read once."""
+    dfa = sd.DFA.from_regex("(a|b)*b", "ab")
+    words = ["ab", "b", "ba"]
+    teacher = lambda ws: [w.endswith("b") or w == "ba" for w in ws]  # noqa: E731
+    score = sd.fidelity(dfa, teacher, (w for w in words))
+    assert str(score) == str(sd.fidelity(dfa, teacher, words)) and score.n == 3 and score.value == pytest.approx(2 / 3)

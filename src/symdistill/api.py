@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -146,6 +147,8 @@ def fidelity(model: Any, teacher: Any, X: Any) -> Score:
         if not (isinstance(teacher, SequenceTeacher) and set(teacher.alphabet) == set(model.alphabet)):
             # (a teacher over the same symbols in another order labels the same words: words are symbols)
             teacher = as_sequence_teacher(teacher, model.alphabet)
+        if isinstance(X, Iterator):  # a generator of words: read once, for the teacher and the automaton
+            X = list(X)
         ref = teacher.predict(X)
         score = agreement(_comparable(np.asarray(model.predict(X)), ref), ref)
         _refuse_other_labels(score, ref, model, "teacher's labels",
