@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 
 import numpy as np
 import pytest
@@ -242,3 +243,88 @@ def test_an_automaton_predicts_on_a_file_of_words(tmp_path, monkeypatch, capsys)
     (tmp_path / "moves.txt").write_text("go, go\n")
     assert main(["predict", "moore.json", "--data", "moves.txt"]) == 2
     assert "line 1 of moves.txt: symbol ' go' is not in the alphabet" in capsys.readouterr().err
+
+
+def _expected_csv(header, *columns) -> str:
+    """The CSV the command wrote before it streamed: every row at once, through one csv.writer."""
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows([header, *zip(*columns)])
+    return text.getvalue()
+
+
+@pytest.mark.parametrize("name", ["tree", "rules", "linear", "tree_r", "linear_r"])
+def test_predictions_are_written_a_chunk_at_a_time_with_the_same_bytes(models, monkeypatch, name):
+    """The command held every prediction, and the whole CSV text, in memory before writing a byte: on
+    millions of rows that doubled its memory and showed nothing until the end. It now predicts and writes
+    PREDICT_CHUNK rows at a time; the bytes are those of the rows written at once."""
+    from symdistill import cli
+
+    model = sd.load(models / f"{name}.json")
+    X = _features(models)
+    proba = name in ("tree", "rules", "linear")
+    args = ["predict", f"{name}.json", "--data", "rows.csv", "--keep", "id"] + ["--proba"] * proba
+    columns = [_rows(40, seed=1)[1], model.predict(X).tolist()] + (model.predict_proba(X).T.tolist() if proba else [])
+    header = ["id", "prediction"] + ([f"proba_{c}" for c in model.classes] if proba else [])
+    expected = _expected_csv(header, *columns)
+    monkeypatch.chdir(models)
+    seen = []  # (rows asked about, output lines written by then) at each call of the model
+    predict_encoded = type(model).predict_encoded
+
+    def spy(self, Z):
+        seen.append((len(Z), sys.stdout.getvalue().count("\n")))
+        return predict_encoded(self, Z)
+
+    monkeypatch.setattr(type(model), "predict_encoded", spy)
+    for chunk in (None, 7):  # the default (one chunk here) and 6 chunks, the last of 5 rows
+        if chunk:
+            monkeypatch.setattr(cli, "PREDICT_CHUNK", chunk, raising=False)
+        monkeypatch.setattr(sys, "stdout", io.StringIO())
+        seen.clear()
+        assert main(args) == 0
+        assert sys.stdout.getvalue() == expected
+        if chunk:
+            assert seen == [(7, 1), (7, 8), (7, 15), (7, 22), (7, 29), (5, 36)]  # the header, then 7 rows a chunk
+    monkeypatch.setattr(cli, "PREDICT_CHUNK", 7, raising=False)
+    assert main([*args, "-o", "chunked.csv"]) == 0
+    assert (models / "chunked.csv").read_bytes() == expected.encode()
+
+
+def test_words_are_predicted_a_chunk_at_a_time(tmp_path, monkeypatch):
+    from symdistill import cli
+
+    monkeypatch.chdir(tmp_path)
+    dfa = sd.DFA.from_regex(".*11.*", "01")
+    dfa.to_json(tmp_path / "dfa.json")
+    words = [format(i, "b") for i in range(20)]
+    (tmp_path / "words.txt").write_text("\n".join(words) + "\n")
+    expected = _expected_csv(["word", "prediction"], words, dfa.predict(words).tolist())
+    seen = []  # (words asked about, output lines written by then) at each call of the automaton
+    predict = sd.DFA.predict
+
+    def spy(self, words):
+        seen.append((len(words), sys.stdout.getvalue().count("\n")))
+        return predict(self, words)
+
+    monkeypatch.setattr(sd.DFA, "predict", spy)
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    monkeypatch.setattr(cli, "PREDICT_CHUNK", 6, raising=False)
+    assert main(["predict", "dfa.json", "--data", "words.txt"]) == 0
+    assert sys.stdout.getvalue() == expected and seen == [(6, 1), (6, 7), (6, 13), (2, 19)]
+
+
+@pytest.mark.parametrize("name", ["tree", "rules", "linear"])
+def test_a_bad_row_in_a_later_chunk_is_named_before_anything_is_written(models, tmp_path, monkeypatch, capsys, name):
+    """Every row is checked before the first chunk is written: the error names the row in the whole file, and
+    standard output (or the -o file) gets nothing, not the chunks before it."""
+    from symdistill import cli
+
+    df = pd.read_csv(models / "rows.csv", dtype=str, keep_default_na=False)
+    df.loc[33, "zip"] = "03"
+    df.to_csv(tmp_path / "bad.csv", index=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli, "PREDICT_CHUNK", 7, raising=False)
+    message = "column 'zip' has unknown category '03' in row 33; known categories: ['01', '02', '10']"
+    for output in ([], ["-o", "out.csv"]):
+        assert main(["predict", str(models / f"{name}.json"), "--data", "bad.csv", "--keep", "id", *output]) == 2
+        assert capsys.readouterr() == ("", f"symdistill predict: error: {message}\n")
+    assert not (tmp_path / "out.csv").exists()

@@ -7,6 +7,7 @@ Every subcommand is a pair of functions: ``_add_<name>(subparsers)`` declares it
 from __future__ import annotations
 
 import argparse
+import csv
 import importlib
 import json
 import math
@@ -141,8 +142,6 @@ def _values_as_names(df: Any, header: list[str]) -> list[str]:
 def _wider_row(p: Path, path: str, sep: str, width: int) -> str:
     """The error for a CSV whose rows have more fields than its header names columns (pandas reads the
     first fields as an index, and every column gets the values of the one after it), naming the first."""
-    import csv
-
     from pandas.io.common import get_handle  # pandas' opener: a compressed file is read unpacked
 
     with get_handle(p, "r", encoding="utf-8", compression="infer") as handles:
@@ -872,10 +871,10 @@ def _add_predict(sub: Any) -> None:
                    help="concept rules: --data holds the activations of their hidden layer, a column per unit")
 
 
-def _run_predict(args: argparse.Namespace) -> int:
-    import csv
-    import io
+PREDICT_CHUNK = 100_000  # rows predicted and written at a time: the output is never held whole
 
+
+def _run_predict(args: argparse.Namespace) -> int:
     from .domain import is_missing
     from .models.base import concept_layer, labels_to_json
 
@@ -889,7 +888,12 @@ def _run_predict(args: argparse.Namespace) -> int:
                            "predicts on a file of words, one a line")
         lines = read_word_lines(args.data, model.alphabet)
         header = ["word", "prediction"]
-        rows = zip([line for line, _ in lines], model.predict([word for _, word in lines]).tolist())
+
+        def rows(start: int, stop: int) -> Any:
+            chunk = lines[start:stop]
+            return zip([line for line, _ in chunk], model.predict([word for _, word in chunk]).tolist())
+
+        n_rows = len(lines)
     else:
         layer = concept_layer(model)
         if layer is not None and not args.activations:
@@ -925,19 +929,38 @@ def _run_predict(args: argparse.Namespace) -> int:
                 raise CLIError(f"--keep: column {c!r} not in {args.data}; columns are {list(df.columns)}")
         X = in_model_order(df.drop(columns=carried), model, args.data,
                            " (--keep columns to copy them into the output, or --drop them)")
-        columns = [model.predict(X).tolist()] + (model.predict_proba(X).T.tolist() if args.proba else [])
-        if keep:  # as written: an empty field stays empty, 007 stays 007
-            kept = read_table(args.data, drop, keep, warn=False, missing=False)
-            columns = [[None if is_missing(v) else v for v in kept[c].tolist()] for c in keep] + columns
-        rows = zip(*columns)
-    lines_out = [header, *rows]
-    text = io.StringIO()  # every prediction before anything is written: an error leaves the output untouched
-    csv.writer(text, lineterminator="\n").writerows(lines_out)
+        # Every row is checked (a NaN, an unknown category, named by its row) before anything is written:
+        # an error leaves the output untouched. The checked rows are then predicted a chunk at a time.
+        Z = model.domain.encode(X)
+        del df, X
+        # as written: an empty field stays empty, 007 stays 007
+        kept = read_table(args.data, drop, keep, warn=False, missing=False)[keep] if keep else None
+
+        def rows(start: int, stop: int) -> Any:
+            columns = [] if kept is None else \
+                [[None if is_missing(v) else v for v in kept[c].iloc[start:stop].tolist()] for c in keep]
+            columns.append(model.predict_encoded(Z[start:stop]).tolist())
+            if args.proba:
+                columns += model.predict_proba_encoded(Z[start:stop]).T.tolist()
+            return zip(*columns)
+
+        n_rows = len(Z)
+
+    def write(out: Any) -> None:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        for start in range(0, n_rows, PREDICT_CHUNK):
+            writer.writerows(rows(start, min(start + PREDICT_CHUNK, n_rows)))
+
     if args.output:
-        write_output(args.output, lambda p: p.write_text(text.getvalue(), encoding="utf-8", newline=""))
-        print(f"wrote {args.output}: {counted(len(lines_out) - 1, 'prediction')}", file=sys.stderr)
+        def to_file(p: Path) -> None:
+            with p.open("w", encoding="utf-8", newline="") as out:
+                write(out)
+
+        write_output(args.output, to_file)
+        print(f"wrote {args.output}: {counted(n_rows, 'prediction')}", file=sys.stderr)
     else:
-        sys.stdout.write(text.getvalue())
+        write(sys.stdout)
     return 0
 
 

@@ -247,10 +247,15 @@ class Tree(SymbolicModel):
         """Class labels (classifiers) or values (regressors) for the rows of ``X``."""
         return self.predict_encoded(self.domain.encode(X))
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba_encoded(self, Z: np.ndarray) -> np.ndarray:
+        """Class shares of the leaf each encoded row reaches (``Domain.encode``'s rows: categories as
+        their codes); NaN and infinite values are refused, as ``predict_proba`` refuses them."""
         if self.task != "classification":
             raise TypeError("predict_proba is only defined for classification trees")
-        return self.class_shares[self.apply(X)]
+        return self.class_shares[self.apply_encoded(encoded_rows(Z, self.domain, "predict_proba_encoded"))]
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        return self.predict_proba_encoded(self.domain.encode(X))
 
     # -- rendering -----------------------------------------------------------------------------
     def condition_text(self, i: int, left: bool = True) -> str:
