@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -212,6 +214,35 @@ def test_a_bad_option_of_a_later_form_is_refused_before_the_teacher_is_asked(lin
         sd.frontier(net, _data(400), forms=["tree", "rules", "linear"], sizes=[2, 4, 8], n_samples=500,
                     form_options={"linear": linear_options})
     assert asked == []
+
+
+@pytest.mark.parametrize("categorical, linear_options, terms", [
+    (None, {"hinges": True, "n_knots": 100}, "603 candidate terms (with hinges at n_knots=100) need a 2,000-row design"),
+    ([3], {}, "246 candidate terms (with 243 category terms) need a 2,000-row design"),
+])
+def test_a_linear_design_too_large_is_refused_before_the_teacher_is_asked(categorical, linear_options: dict,
+                                                                          terms: str) -> None:
+    """The linear learner refused a design matrix over max_design_gib only once its own fit came, after
+    the tree and rule fits of every size had run (minutes, on a million rows) and the teacher had answered
+    for them: the frontier now checks the fit of every form on the training rows first."""
+    asked: list[int] = []
+
+    def net(X: np.ndarray) -> np.ndarray:
+        asked.append(len(X))
+        return _net(X)
+
+    X = _data(1000)
+    if categorical:
+        X = np.column_stack([X, np.random.default_rng(0).integers(0, 250, 1000)])
+    with pytest.raises(ValueError, match=re.escape(terms)) as got:
+        sd.frontier(net, X, forms=["tree", "rules", "linear"], sizes=[2, 4, 8], n_samples=2000, categorical=categorical,
+                    form_options={"linear": {**linear_options, "max_design_gib": 1e-4}})
+    assert "over the linear learner's limit of 1.34e+04 (max_design_gib=0.0001)" in str(got.value)
+    assert asked == []
+    # under the limit the same frontier is fitted: the check sees the rows the linear fit holds
+    front = sd.frontier(net, X, forms=["linear"], sizes=[2], n_samples=2000, categorical=categorical,
+                        form_options={"linear": {**linear_options, "max_design_gib": 1e-2}})
+    assert front.points[0].model.meta["n_candidate_terms"] == int(terms.split()[0])
 
 
 def test_a_numpy_float_is_a_holdout_fraction() -> None:

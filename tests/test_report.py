@@ -609,6 +609,26 @@ def test_cli_report_without_matplotlib_fails_before_fitting(tmp_path: Path, caps
     assert not (tmp_path / "r.html").exists()
 
 
+def test_cli_report_refuses_a_linear_design_too_large_before_the_teacher_is_asked(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A linear form whose design matrix is over max_design_gib was refused after the tree and rule fits
+    had run (and the teacher had answered for them): on 1,000,000 rows, minutes of work for an error."""
+    pd = pytest.importorskip("pandas")
+    pd.DataFrame(_data(300), columns=["a", "b", "c"]).to_csv(tmp_path / "rows.csv", index=False)
+    (tmp_path / "asked.py").write_text("def predict(df):\n    raise AssertionError('the teacher was asked')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    code = main(["report", "--teacher", "asked:predict", "--data", str(tmp_path / "rows.csv"), "--no-progress",
+                 "--n-samples", "1000", "--option", "linear.hinges=true", "--option", "linear.max_design_gib=0.0001",
+                 "-o", str(tmp_path / "r.html")])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err == ("symdistill report: error: 21 candidate terms (with hinges at n_knots=3) need a 1,000-row design "
+                   "matrix of 2.1e+04 values (0.000156 GiB), over the linear learner's limit of 1.34e+04 "
+                   "(max_design_gib=0.0001): ask for fewer knots (n_knots), fewer rows (n_samples), no hinges or a "
+                   "larger max_design_gib\n")
+    assert not (tmp_path / "r.html").exists()
+
+
 def test_linear_weight_chart_of_features_near_1e200_shows_finite_bars() -> None:
     """Each weight is drawn times its term's spread on the rows: a plain std of values near 1e200
     overflowed, and the bar of such a feature read 'inf'."""

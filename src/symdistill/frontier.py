@@ -295,6 +295,7 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     domain = Domain.from_data(X_train, feature_names=feature_names, categorical=options.get("categorical"))
     # fails early, naming the column, when the held-out rows do not fit
     encode_holdout(domain, X_hold) if source == "given" else domain.encode(X_hold)
+    check_fits(forms_list, sizes_list, method, random_state, form_options, options, X_train, domain)
 
     t_start = time.perf_counter()
     task = options.get("task")
@@ -326,7 +327,6 @@ def check_options(forms: Sequence[str] | None, sizes: Sequence[int], method: str
                   options: dict[str, Any]) -> tuple[list[str], list[int], dict[str, dict[str, Any]]]:
     """``frontier``'s forms, sizes and per-form options, each form's learner options checked (as
     ``sd.distill`` checks them) without asking the teacher anything; raises what ``frontier`` would."""
-    from .api import make_learner
     from .learners import registered_learners
 
     forms_list = _check_forms(forms, method, registered_learners())
@@ -341,9 +341,28 @@ def check_options(forms: Sequence[str] | None, sizes: Sequence[int], method: str
     for form, opts in form_options.items():
         _check_own_options(opts, f"form_options[{form!r}]: ")
     for form in forms_list:
-        make_learner(form=form, max_size=sizes_list[0], method=method, random_state=random_state,
-                     **{**options, **form_options.get(form, {}), "progress": False})
+        _learner(form, sizes_list[0], method, random_state, form_options, options)
     return forms_list, sizes_list, form_options
+
+
+def _learner(form: str, size: int, method: str, random_state: int | None, form_options: dict[str, dict[str, Any]],
+             options: dict[str, Any]) -> Any:
+    """The learner of one fit of the frontier, its options checked (as ``sd.distill`` makes it)."""
+    from .api import make_learner
+
+    return make_learner(form=form, max_size=size, method=method, random_state=random_state,
+                        **{**options, **form_options.get(form, {}), "progress": False})
+
+
+def check_fits(forms: list[str], sizes: list[int], method: str, random_state: int | None,
+               form_options: dict[str, dict[str, Any]], options: dict[str, Any], X_train: Any,
+               domain: Domain) -> None:
+    """Raise what a fit of each form would raise about the training rows before the teacher is asked
+    anything (a linear design matrix over ``max_design_gib``), so that a form fitted last is not
+    refused after the others' fits have run; ``forms``, ``sizes`` and the options as ``check_options``
+    hands them back."""
+    for form in forms:
+        _learner(form, sizes[-1], method, random_state, form_options, options).check_fit(X_train, domain)
 
 
 # -- measurements -----------------------------------------------------------------------------

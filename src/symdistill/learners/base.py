@@ -93,20 +93,16 @@ class Learner:
         """Distill ``teacher`` over rows ``X`` (unlabelled); the result is ``self.model_``."""
         self._validate_params()
         # The teacher first, as the first argument: what is no teacher at all (a path that names no file)
-        # is said before the rows' problems, which the user would otherwise fix for nothing.
+        # is said before the rows' problems, which the user would otherwise fix for nothing. Making it
+        # asks it nothing: the rows (and a design too large for them) are refused before any query.
         t = as_teacher(teacher) if isinstance(teacher, Teacher) else as_teacher(teacher, task=self.task)
-        if domain is None:
-            domain = Domain.from_data(X, feature_names=self.feature_names, categorical=self.categorical)
-        Z = domain.encode(X)
-        if len(Z) < 2:
-            raise DataError(f"need at least 2 rows to distill from, got {len(Z)}")
+        domain, Z = self._checked_rows(X, domain)
         if self.task is not None and t.task is not None and t.task != self.task:
             raise ValueError(f"task={self.task!r} was asked, but {t.name} is a {t.task} teacher")
         t.task = t.task or self.task
         oracle = Oracle(t, domain)
         answer = oracle.start(Z, check_determinism=self.check_determinism, progress=self.progress)
-        sampler = RegionSampler(domain, Z, kernel=self.sampler_kernel, bandwidth=float(self.sampler_bandwidth),
-                                random_state=self._rng(1))
+        sampler = self._new_sampler(domain, Z)
         self.oracle_ = oracle
         self.domain_ = domain
         self.model_ = self._fit(oracle, Z, answer, sampler)
@@ -119,8 +115,48 @@ class Learner:
         self.n_queries_ = oracle.n_queries
         return self
 
+    def check_fit(self, X: Any, domain: Domain | None = None) -> None:
+        """Raise what :meth:`fit` would raise about the options and the rows ``X`` before the teacher is
+        asked anything: a bad option, rows that do not encode, and rows this learner cannot fit (a linear
+        design matrix over ``max_design_gib``). ``sd.frontier`` checks every form so before its first fit.
+
+        >>> import numpy as np
+        >>> from symdistill.learners import get_learner
+        >>> X = np.random.default_rng(0).normal(size=(1000, 2))
+        >>> get_learner("linear")(hinges=True, n_knots=50, max_design_gib=1e-4).check_fit(X)
+        Traceback (most recent call last):
+        ...
+        ValueError: 202 candidate terms (with hinges at n_knots=50) need a 20,000-row design matrix of ...
+        """
+        self._checked_rows(X, domain)
+
+    def _checked_rows(self, X: Any, domain: Domain | None) -> tuple[Domain, np.ndarray]:
+        """The domain and the encoded rows ``X`` that ``fit`` distills from, checked."""
+        self._validate_params()
+        if domain is None:
+            domain = Domain.from_data(X, feature_names=self.feature_names, categorical=self.categorical)
+        Z = domain.encode(X)
+        if len(Z) < 2:
+            raise DataError(f"need at least 2 rows to distill from, got {len(Z)}")
+        self._check_rows(domain, Z)
+        return domain, Z
+
+    def _check_rows(self, domain: Domain, Z: np.ndarray) -> None:
+        """Refuse encoded rows ``Z`` that this learner cannot fit, before the teacher is asked (a hook:
+        every row that encodes fits here)."""
+
     def _fit(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler) -> SymbolicModel:
         raise NotImplementedError  # pragma: no cover - abstract
+
+    def _new_sampler(self, domain: Domain, Z: np.ndarray) -> RegionSampler:
+        """The query sampler over the user's encoded rows ``Z`` (a fresh one draws the same rows)."""
+        return RegionSampler(domain, Z, kernel=self.sampler_kernel, bandwidth=float(self.sampler_bandwidth),
+                             random_state=self._rng(1))
+
+    def _n_sampled(self, n_user: int) -> int:
+        """Rows ``augment`` adds to ``n_user`` of the user's: up to ``n_samples`` in all (see ``augment``)."""
+        target = self.n_samples if self.n_samples is not None else int(np.clip(10 * n_user, 5000, 20000))
+        return max(target - n_user, 0)
 
     def _rng(self, stream: int = 0) -> np.random.Generator:
         """Independent deterministic streams for one ``random_state``."""
@@ -132,9 +168,8 @@ class Learner:
 
         ``n_samples=None`` scales with the data: ten times the user's rows, within [5,000, 20,000].
         """
-        target = self.n_samples if self.n_samples is not None else int(np.clip(10 * len(Z), 5000, 20000))
-        extra = target - len(Z)
-        if extra <= 0:
+        extra = self._n_sampled(len(Z))
+        if not extra:
             return Z, answer
         Zs = sampler.sample(None, extra)
         a2 = oracle.label(Zs)

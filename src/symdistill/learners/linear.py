@@ -39,7 +39,7 @@ from sklearn.linear_model import lars_path
 from .._errors import TeacherError
 from .._progress import progress_bar
 from .._scale import mean_std, value_unit
-from ..domain import _plain, is_real
+from ..domain import Domain, _plain, is_real
 from ..models.linear import LinearModel, Term
 from ..sampling import RegionSampler
 from ..teachers.oracle import Answer, Oracle
@@ -149,7 +149,7 @@ class LinearLearner(Learner):
             model = self._to_model(oracle, [], constant, np.zeros(0), np.ones(0))
             model.meta.update({"fit": "constant", "n_candidate_terms": 0})
             return model
-        terms = self._candidate_terms(oracle, Z)
+        terms = self._candidate_terms(oracle.domain, Z)
         self._check_design_size(len(Z), n_user, terms, classify and answer.proba.shape[1] > 2)
         X = np.empty((len(Z), len(terms)))
         with np.errstate(over="ignore", invalid="ignore"):
@@ -282,6 +282,16 @@ class LinearLearner(Learner):
         return max(top, key=lambda f: (f.cv_score, -len(f.support)))
 
     # -- candidate terms -----------------------------------------------------------------------
+    def _check_rows(self, domain: Domain, Z: np.ndarray) -> None:
+        """The design matrix check, made before the teacher is asked anything on the rows the fit will
+        hold: the user's rows ``Z`` and those the sampler adds (drawn as the fit draws them; the fit
+        checks again once the teacher has answered, with a multi-class teacher's Gram matrix)."""
+        if not (self.hinges or self.interactions or domain.categorical_mask.any()):
+            return  # a term per numeric feature: a design the size of the user's data, left to fit
+        extra = self._n_sampled(len(Z))
+        rows = np.vstack([Z, self._new_sampler(domain, Z).sample(None, extra)]) if extra else Z
+        self._check_design_size(len(rows), len(Z), self._candidate_terms(domain, rows), False)
+
     def _check_design_size(self, n_rows: int, n_user: int, terms: list[Term], gram: bool) -> None:
         """Refuse, before building it, a design matrix (or multi-class Gram matrix) over
         ``max_design_gib`` when it is wider than the data: hinges or interactions asked for (the
@@ -310,10 +320,10 @@ class LinearLearner(Learner):
                          f"limit of {limit:.3g} (max_design_gib={float(self.max_design_gib):g}): "
                          f"ask for {', '.join(ways[:-1])}{' or ' if len(ways) > 1 else ''}{ways[-1]}")
 
-    def _candidate_terms(self, oracle: Oracle, Z: np.ndarray) -> list[Term]:
+    def _candidate_terms(self, domain: Domain, Z: np.ndarray) -> list[Term]:
         terms: list[Term] = []
         numeric: list[int] = []
-        for j, f in enumerate(oracle.domain.features):
+        for j, f in enumerate(domain.features):
             col = Z[:, j]
             if f.is_categorical:
                 present = np.unique(col.astype(int))
@@ -325,7 +335,7 @@ class LinearLearner(Learner):
         if self.hinges:
             qs = np.arange(1, self.n_knots + 1) / (self.n_knots + 1)
             for j in numeric:
-                if oracle.domain.features[j].kind == "binary":
+                if domain.features[j].kind == "binary":
                     continue
                 col = Z[:, j]
                 knots = np.unique(np.quantile(col, qs))
