@@ -245,6 +245,45 @@ def test_a_linear_design_too_large_is_refused_before_the_teacher_is_asked(catego
     assert front.points[0].model.meta["n_candidate_terms"] == int(terms.split()[0])
 
 
+def test_a_training_part_over_max_train_rows_is_sampled_and_every_held_out_row_still_measured() -> None:
+    """Every fit distilled from every training row: on 1,000,000 rows the 18 fits of a report took 20
+    minutes. Over max_train_rows (default 50,000) they distil from a seeded sample; below it nothing changes."""
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(72_000, 2))
+    asked: list[np.ndarray] = []
+
+    def net(X: np.ndarray) -> np.ndarray:
+        asked.append(np.asarray(X))
+        return _net(np.column_stack([X, X[:, :1]]))
+
+    front = sd.frontier(net, X, forms=["tree"], sizes=[2], progress=False)
+    assert (len(front.X_train), front.n_training_rows, len(front.X_holdout)) == (50_000, 50_400, 21_600)
+    assert front.max_train_rows == 50_000
+    train = {tuple(r) for r in front.X_train}
+    rest = {tuple(r) for r in X} - train - {tuple(r) for r in front.X_holdout}
+    assert len(rest) == 400 and not rest & {tuple(r) for a in asked for r in a}  # the rows left out are never asked
+    again = sd.frontier(net, X, forms=["tree"], sizes=[2], progress=False)
+    assert np.array_equal(again.X_train, front.X_train) and again.points[0].model == front.points[0].model
+    small = sd.frontier(net, X[:3000], forms=["tree"], sizes=[2], progress=False, n_samples=3000)
+    every = sd.frontier(net, X[:3000], forms=["tree"], sizes=[2], progress=False, n_samples=3000, max_train_rows=None)
+    assert len(small.X_train) == small.n_training_rows == 2100 and small.points[0].model == every.points[0].model
+    with pytest.raises(ValueError, match="max_train_rows must be an integer >= 2 or None, got 1"):
+        sd.frontier(net, X, max_train_rows=1)
+
+
+def test_a_sample_of_the_training_rows_keeps_every_category() -> None:
+    """The models' domain is built from the rows they are distilled from: a category only rows left out of
+    the sample hold would make the held-out rows holding it unreadable."""
+    rng = np.random.default_rng(1)
+    X = np.column_stack([rng.uniform(size=3000), rng.choice(["a", "b"], 3000)]).astype(object)
+    X[:, 0] = X[:, 0].astype(float)
+    X[17, 1] = X[2500, 1] = "rare"
+    front = sd.frontier(lambda X: (np.asarray(X[:, 0], dtype=float) > 0.5).astype(int), X, forms=["tree"],
+                        sizes=[2], categorical=[1], n_samples=500, max_train_rows=100, progress=False)
+    assert "rare" in set(front.X_train[:, 1]) and len(front.X_train) in (101, 102)
+    assert list(front.points[0].model.domain.features[1].categories) == ["a", "b", "rare"]
+
+
 def test_a_numpy_float_is_a_holdout_fraction() -> None:
     """np.float32(0.25) was refused: 'holdout_fraction must be a number strictly between 0 and 1, got 0.25'."""
     a = sd.frontier(_net, _data(200), forms=["tree"], sizes=[2], n_samples=300, holdout_fraction=np.float32(0.25))

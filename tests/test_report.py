@@ -629,6 +629,30 @@ def test_cli_report_refuses_a_linear_design_too_large_before_the_teacher_is_aske
     assert not (tmp_path / "r.html").exists()
 
 
+def test_cli_report_distils_from_a_sample_of_at_most_max_train_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """--max-train-rows (default 50,000) caps the rows every fit distils from: the report of a million rows
+    fitted all 700,000 training rows 18 times (20 minutes). The report says when the rows were sampled."""
+    pd = pytest.importorskip("pandas")
+    pd.DataFrame(_data(300), columns=["a", "b", "c"]).to_csv(tmp_path / "rows.csv", index=False)
+    (tmp_path / "step.py").write_text("def predict(df):\n    return (df['a'].to_numpy() > 0.5).astype(int)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    base = ["report", "--teacher", "step:predict", "--data", str(tmp_path / "rows.csv"), "--forms", "tree", "--sizes",
+            "2", "--n-samples", "300", "--no-progress", "-o", str(tmp_path / "r.html")]
+    assert main([*base, "--max-train-rows", "100"]) == 0
+    err = capsys.readouterr().err
+    assert "distinct teacher queries; models distilled from 100 of the 210 training rows, --max-train-rows)" in err
+    assert ("- **training rows**: 210; the models were distilled from a seeded random sample of 100 "
+            "\\(max\\_train\\_rows=100\\)\n") in (tmp_path / "r.md").read_text()
+    for value in ("all", "210"):
+        assert main([*base, "--max-train-rows", value]) == 0
+        assert "models distilled from" not in capsys.readouterr().err
+        assert "- **training rows**: 210\n" in (tmp_path / "r.md").read_text()
+    with pytest.raises(SystemExit):
+        main([*base, "--max-train-rows", "1"])
+    assert "--max-train-rows: must be at least 2 (rows to distil from) or 'all', got '1'" in capsys.readouterr().err
+
+
 def test_linear_weight_chart_of_features_near_1e200_shows_finite_bars() -> None:
     """Each weight is drawn times its term's spread on the rows: a plain std of values near 1e200
     overflowed, and the bar of such a feature read 'inf'."""

@@ -31,12 +31,14 @@ from ._errors import DataError, counted
 from ._progress import progress_bar
 from .api import distill, fidelity
 from .domain import Domain, _as_pandas, is_real, refuse_words
+from .learners.base import check_int
 from .metrics import Score
 from .models.base import SymbolicModel
 from .teachers import Teacher, as_teacher
 from .teachers.base import _n_rows, _take
 
 DEFAULT_SIZES = (2, 4, 8, 16, 32, 64)
+DEFAULT_MAX_TRAIN_ROWS = 50_000  # rows the fits distil from: a seeded sample of larger training parts
 TABULAR_FORMS = ("tree", "rules", "linear")
 
 __all__ = ["Frontier", "FrontierPoint", "FrontierTable", "SharedTeacher", "frontier", "knee_index",
@@ -159,9 +161,14 @@ class Frontier:
     teacher : SharedTeacher
         The caching teacher every fit asked; ``teacher.describe()`` is the teacher's fingerprint.
     domain : Domain
-        Feature schema of the training rows.
+        Feature schema of the rows the models were distilled from.
     X_train, X_holdout : array or DataFrame
         Rows the models were distilled from, and the rows fidelity was measured on.
+    n_training_rows : int
+        Rows of the training part; ``X_train`` is a sample of them when there were more than
+        ``max_train_rows``.
+    max_train_rows : int or None
+        The cap on the rows the models were distilled from (None: none).
     holdout_source : {"given", "split"}
     options, form_options : dict
         The learner options given for every form, and those given for one (by form).
@@ -170,7 +177,8 @@ class Frontier:
     def __init__(self, points: list[FrontierPoint], *, teacher: SharedTeacher, domain: Domain, X_train: Any,
                  X_holdout: Any, holdout_source: str, random_state: int | None, forms: list[str],
                  sizes: list[int], method: str, options: dict[str, Any], seconds: float,
-                 form_options: dict[str, dict[str, Any]] | None = None) -> None:
+                 form_options: dict[str, dict[str, Any]] | None = None, n_training_rows: int | None = None,
+                 max_train_rows: int | None = None) -> None:
         self.points = points
         self.teacher = teacher
         self.domain = domain
@@ -184,6 +192,8 @@ class Frontier:
         self.options = options
         self.form_options = form_options or {}
         self.seconds = seconds
+        self.n_training_rows = _n_rows(X_train) if n_training_rows is None else n_training_rows
+        self.max_train_rows = max_train_rows
 
     @property
     def task(self) -> str:
@@ -237,7 +247,8 @@ class Frontier:
 def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes: Sequence[int] = DEFAULT_SIZES,
              X_holdout: Any = None, holdout_fraction: float = 0.3, method: str | None = None,
              random_state: int | None = 0, progress: bool | None = None,
-             form_options: dict[str, dict[str, Any]] | None = None, **options: Any) -> Frontier:
+             form_options: dict[str, dict[str, Any]] | None = None,
+             max_train_rows: int | None = DEFAULT_MAX_TRAIN_ROWS, **options: Any) -> Frontier:
     """Distil ``teacher`` into every form in ``forms`` at every size in ``sizes`` and measure each.
 
     Parameters
@@ -265,6 +276,11 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
         Progress bar over the fits (None: only on an interactive terminal).
     form_options : dict, optional
         Extra learner options per form, e.g. ``{"tree": {"criterion": "soft"}}``.
+    max_train_rows : int or None
+        Most rows the models are distilled from: a training part with more (700,000 rows, whose 18
+        fits took 20 minutes) is sampled at random, seeded by ``random_state``, to this many, plus
+        any row holding a category the sample lacks; fidelity is still measured on every held-out
+        row. None: every training row.
     **options
         Learner options for every form (``n_samples``, ``feature_names``, ``categorical``, ...).
 
@@ -287,11 +303,15 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
         method = "decompositional" if options.get("layer") is not None else "pedagogical"
     # Every form's options are checked before the teacher is asked anything.
     forms_list, sizes_list, form_options = check_options(forms, sizes, method, random_state, form_options, options)
+    check_int("max_train_rows", max_train_rows, 2, allow_none=True)
     feature_names = options.get("feature_names")
     X, X_holdout = _as_pandas(X), _as_pandas(X_holdout)  # pyarrow / polars tables: read by column name
     refuse_words(X, "frontier")  # before the split, which would count words as rows
     X_train, X_hold, source = _holdout(X, X_holdout, holdout_fraction, random_state,
                                        feature_names=feature_names, categorical=options.get("categorical"))
+    n_training_rows = _n_rows(X_train)
+    X_train = _training_sample(X_train, max_train_rows, random_state,
+                               feature_names=feature_names, categorical=options.get("categorical"))
     domain = Domain.from_data(X_train, feature_names=feature_names, categorical=options.get("categorical"))
     # fails early, naming the column, when the held-out rows do not fit
     encode_holdout(domain, X_hold) if source == "given" else domain.encode(X_hold)
@@ -319,7 +339,8 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     _mark(points)
     return Frontier(points, teacher=shared, domain=domain, X_train=X_train, X_holdout=X_hold,
                     holdout_source=source, random_state=random_state, forms=forms_list, sizes=sizes_list,
-                    method=method, options=options, seconds=time.perf_counter() - t_start, form_options=form_options)
+                    method=method, options=options, seconds=time.perf_counter() - t_start, form_options=form_options,
+                    n_training_rows=n_training_rows, max_train_rows=max_train_rows)
 
 
 def check_options(forms: Sequence[str] | None, sizes: Sequence[int], method: str, random_state: int | None,
@@ -526,14 +547,44 @@ def _holdout(X: Any, X_holdout: Any, fraction: float, random_state: int | None, 
                         "pass more rows or X_holdout")
     perm = np.random.default_rng(None if random_state is None else [int(random_state), 7]).permutation(n)
     hold, train = np.sort(perm[:n_hold]), np.sort(perm[n_hold:])
-    domain = Domain.from_data(X, feature_names=feature_names, categorical=categorical)
-    if domain.categorical_mask.any():
-        Z = domain.encode(X)[:, domain.categorical_mask]
-        unseen = np.zeros(len(hold), dtype=bool)
-        for j in range(Z.shape[1]):
-            unseen |= ~np.isin(Z[hold, j], Z[train, j])
+    Z = _categories(X, feature_names, categorical)
+    if Z.shape[1]:
+        unseen = _unseen(Z, hold, train)
         hold, train = hold[~unseen], np.sort(np.concatenate([train, hold[unseen]]))
         if not hold.size:
             raise DataError(f"cannot hold out {fraction:.0%} of {n} rows: every held-out row has a category that no "
                             "training row has; pass more rows or X_holdout")
     return _take(X, train), _take(X, hold), "split"
+
+
+def _training_sample(X_train: Any, max_rows: int | None, random_state: int | None, *,
+                     feature_names: Sequence[str] | None = None,
+                     categorical: Sequence[str | int] | None = None) -> Any:
+    """``X_train``, or when it has more than ``max_rows`` rows a seeded random sample of that many,
+    plus the other rows holding a category that no sampled row holds (the models' domain, built from
+    the rows they are distilled from, must read every held-out row)."""
+    n = _n_rows(X_train)
+    if max_rows is None or n <= max_rows:
+        return X_train
+    perm = np.random.default_rng(None if random_state is None else [int(random_state), 8]).permutation(n)
+    kept, rest = np.sort(perm[:max_rows]), np.sort(perm[max_rows:])
+    Z = _categories(X_train, feature_names, categorical)
+    if Z.shape[1]:
+        kept = np.sort(np.concatenate([kept, rest[_unseen(Z, rest, kept)]]))
+    return _take(X_train, kept)
+
+
+def _categories(X: Any, feature_names: Sequence[str] | None, categorical: Sequence[str | int] | None) -> np.ndarray:
+    """The codes of the categorical features of rows ``X``, a column each (no column: none is categorical)."""
+    domain = Domain.from_data(X, feature_names=feature_names, categorical=categorical)
+    if not domain.categorical_mask.any():
+        return np.zeros((_n_rows(X), 0))
+    return domain.encode(X)[:, domain.categorical_mask]
+
+
+def _unseen(Z: np.ndarray, rows: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` hold a category (in a column of ``Z``) that none of the rows ``among`` holds."""
+    unseen = np.zeros(len(rows), dtype=bool)
+    for j in range(Z.shape[1]):
+        unseen |= ~np.isin(Z[rows, j], Z[among, j])
+    return unseen

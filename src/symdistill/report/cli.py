@@ -13,6 +13,7 @@ from .._errors import DataError
 from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, add_data_options,
                    check_spaced_fit, declare, declared_codes, fitted_text, load_teacher_object, option_value,
                    read_table, teacher_format, teacher_options, warn_words_in_numbers)
+from ..frontier import DEFAULT_MAX_TRAIN_ROWS
 
 DEFAULT_SIZES = "2,4,8,16,32,64"
 
@@ -34,6 +35,10 @@ def add_report(sub: Any) -> None:
     p.add_argument("--constraint", action="append", default=[],
                    help="constraint to verify on the chosen model (repeatable), e.g. \"age < 18 -> prediction == 0\"")
     p.add_argument("--n-samples", type=int, help="teacher-labelled rows per fit (learner default when omitted)")
+    p.add_argument("--max-train-rows", type=_max_rows, default=DEFAULT_MAX_TRAIN_ROWS, metavar="N",
+                   help=f"most training rows the models are distilled from: more are sampled at random (seeded) to N; "
+                        f"fidelity is measured on every held-out row (default {DEFAULT_MAX_TRAIN_ROWS}; 'all': every "
+                        "training row)")
     p.add_argument("--option", action="append", default=[], metavar="[FORM.]NAME=VALUE", type=_form_option,
                    help="another learner option, for every form or (FORM.NAME) for one, as sd.frontier takes them "
                         "(repeatable; VALUE is read as JSON when it parses: --option criterion=entropy "
@@ -45,7 +50,20 @@ def add_report(sub: Any) -> None:
 
 _OWN_FLAG = {"max_size": "--sizes", "form": "--forms", "random_state": "--random-state", "n_samples": "--n-samples",
              "task": "--task", "categorical": "--categorical", "sampler_kernel": "--sampler-kernel",
-             "progress": "--no-progress"}
+             "progress": "--no-progress", "max_train_rows": "--max-train-rows"}
+
+
+def _max_rows(text: str) -> int | None:
+    """argparse type of --max-train-rows: 'all' (None) or a whole number >= 2."""
+    if text == "all":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number or 'all', got {text!r}") from None
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"must be at least 2 (rows to distil from) or 'all', got {text!r}")
+    return value
 
 
 def _form_option(text: str) -> tuple[str | None, str, Any]:
@@ -194,7 +212,8 @@ def run_report(args: argparse.Namespace) -> int:
     try:
         front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold, holdout_fraction=args.holdout_fraction,
                          method="pedagogical", random_state=args.random_state,
-                         progress=False if args.no_progress else None, form_options=form_options, **options)
+                         progress=False if args.no_progress else None, form_options=form_options,
+                         max_train_rows=args.max_train_rows, **options)
     except DataError as exc:  # the rows of --holdout, as the command names them
         if not str(exc).startswith("X_holdout"):
             raise
@@ -211,6 +230,9 @@ def run_report(args: argparse.Namespace) -> int:
         print(f"symdistill report: warning: {note}", file=sys.stderr)  # as main prints a warning
     c = rep.chosen
     print(f"\nchosen: {c.form} size {c.size}, {c.score}")
+    sampled = len(front.X_train) < front.n_training_rows
     print(f"wrote {rep.path} and {rep.markdown_path} in {front.seconds:.1f} s "
-          f"({front.teacher.n_queries} distinct teacher queries)", file=sys.stderr)
+          f"({front.teacher.n_queries} distinct teacher queries"
+          + (f"; models distilled from {len(front.X_train)} of the {front.n_training_rows} training rows, "
+             f"--max-train-rows" if sampled else "") + ")", file=sys.stderr)
     return 0
