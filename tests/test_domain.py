@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import symdistill as sd
-from symdistill import DataError, Domain
+from symdistill import DataError, Domain, Feature
 from symdistill.shift import shifted_fidelity
 
 
@@ -788,3 +788,14 @@ def test_an_infinity_in_a_categorical_column_is_refused_naming_its_row():
         Domain.from_data(df)
     with pytest.raises(DataError, match=r"^column 'c' has a non-finite value \(inf\) in row 1; fill or drop"):
         Domain.from_data(pd.DataFrame({"c": pd.Categorical([1.0, np.inf])}))
+
+
+@pytest.mark.parametrize("categories", [(float("inf"),), ("a", np.float64("nan")), (1.0, -np.inf)])
+def test_a_hand_built_feature_refuses_categories_that_are_not_finite(categories):
+    """Feature("c", "categorical", categories=(inf,)) was taken, and the model distilled over it
+    failed only when saved: to_json raised JSON's "Out of range float values are not JSON compliant"
+    (a NaN category took no row at all). Data with such values is refused by row; a hand-built
+    feature now is too, naming the category."""
+    bad = next(c for c in categories if isinstance(c, float) and not np.isfinite(c))
+    with pytest.raises(ValueError, match=rf"^feature 'c': category {float(bad)!r} is not a finite number"):
+        Feature("c", "categorical", categories=categories)

@@ -71,6 +71,11 @@ class Feature:
         cats = tuple(_plain(c) for c in cats)
         seen: dict[Any, int] = {}
         for i, c in enumerate(cats):
+            if isinstance(c, float) and not np.isfinite(c):
+                # A NaN equals no value, so no row could have it; JSON has neither NaN nor infinity,
+                # so a model over either could not be saved (to_json failed, far from the cause).
+                raise ValueError(f"feature {self.name!r}: category {c!r} is not a finite number; categories "
+                                 "must be finite labels (NaN matches no value, and a model could not be saved)")
             try:
                 first = cats[seen.setdefault(c, i)]
             except TypeError:
