@@ -415,3 +415,42 @@ def test_distill_names_a_bad_teacher_or_task_before_the_rows_problems(tmp_path, 
         sd.distill(lambda rows: rows[:, 0] > 0.5, X, form=form, task="regresion")
     with pytest.raises(sd.DataError, match="^column 'x1' has a non-finite value"):
         sd.distill(lambda rows: rows[:, 0] > 0.5, X, form=form)
+
+
+def test_a_model_class_instead_of_a_trained_instance_is_named_as_a_class(X):
+    """sd.as_teacher(torch.nn.Linear) was taken as a callable, and distilling failed on the first rows
+    with "callable Linear raised TypeError ... missing 1 required positional argument: 'out_features'"
+    (a scikit-learn class: "model ABCMeta raised TypeError ... predict() missing ... 'X'")."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    classes = [DecisionTreeClassifier]
+    try:
+        import torch
+    except ImportError:
+        pass
+    else:
+        classes.append(torch.nn.Linear)
+    for cls in classes:
+        message = rf"^as_teacher: got the class {re.escape(cls.__module__)}\.{cls.__name__}, not a model; pass a trained instance"
+        with pytest.raises(TypeError, match=message):
+            sd.as_teacher(cls)
+        with pytest.raises(TypeError, match=message):
+            sd.distill(cls, X, **KW)
+
+
+def test_an_unfitted_sklearn_estimator_is_refused_as_not_fitted_before_any_query(X):
+    """An unfitted estimator was taken, and failed on the first rows asked, wrapped as "sklearn
+    LogisticRegression raised NotFittedError on a batch of 32 rows: ...": it is now refused when
+    wrapped, saying it is not fitted."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    y = (X[:, 0] > 0.5).astype(int)
+    for est in (LogisticRegression(), make_pipeline(StandardScaler(), LogisticRegression())):
+        name = type(est).__name__
+        with pytest.raises(TeacherError, match=rf"^sklearn {name} is not fitted: fit it first"):
+            sd.as_teacher(est)
+        with pytest.raises(TeacherError, match=rf"^sklearn {name} is not fitted"):
+            sd.distill(est, X, **KW)
+        assert sd.as_teacher(est.fit(X, y)).predict(X).tolist() == est.predict(X).tolist()

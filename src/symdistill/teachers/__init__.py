@@ -43,6 +43,11 @@ def as_teacher(obj: Any, **kwargs: Any) -> Teacher:
         if kwargs:
             raise ValueError("as_teacher got options for an object that is already a Teacher")
         return obj
+    if isinstance(obj, type):
+        # A class is callable, and has predict as a function: taken as a teacher, it failed on the first
+        # rows with "missing 1 required positional argument" about its constructor or predict.
+        raise TypeError(f"as_teacher: got the class {obj.__module__}.{obj.__qualname__}, not a model; pass a "
+                        f"trained instance of it (the network after training, or the estimator after fit(X, y))")
     module = type(obj).__module__ or ""
     if isinstance(obj, (str, Path)):
         suffix = Path(obj).suffix.lower()

@@ -21,6 +21,7 @@ class SklearnTeacher(Teacher):
     def __init__(self, estimator: Any, **kwargs: Any) -> None:
         if not hasattr(estimator, "predict"):
             raise TypeError(f"{type(estimator).__name__} has no predict method")
+        _refuse_unfitted(estimator)
         kind = _estimator_kind(estimator)
         classes = getattr(estimator, "classes_", None)
         if isinstance(classes, list) and classes and all(np.ndim(c) == 1 for c in classes):
@@ -168,6 +169,23 @@ class SklearnTeacher(Teacher):
         return (f"; column {name!r}{others} has values its {encoder} was not fitted on (e.g. {value!r}): symdistill "
                 "asks about new values of the columns it reads as numbers, so declare columns of category codes "
                 f"categorical (categorical={names!r}{cli})")
+
+
+def _refuse_unfitted(estimator: Any) -> None:
+    """A TeacherError when ``estimator`` is a scikit-learn estimator that is not fitted (by
+    scikit-learn's own test): it would otherwise fail on the first rows asked, in the middle of a fit."""
+    from sklearn.base import BaseEstimator
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    if not (isinstance(estimator, BaseEstimator) and callable(getattr(estimator, "fit", None))):
+        return
+    try:
+        check_is_fitted(estimator)
+    except NotFittedError:
+        name = type(estimator).__name__
+        raise TeacherError(f"sklearn {name} is not fitted: fit it first ({name}(...).fit(X, y)) and pass the "
+                           "fitted estimator as the teacher") from None
 
 
 def _estimator_kind(estimator: Any) -> str | None:
