@@ -538,6 +538,35 @@ def test_features_near_the_largest_float_do_not_break_the_fit():
     assert np.isin(m.predict(X), [0, 1]).all()
 
 
+@pytest.mark.parametrize("form", ["linear", "tree", "rules"])
+def test_features_at_both_ends_of_the_float_range_are_fitted_without_overflow(form):
+    """1e308s (above) were one side of the range; a column of -1.7e308 and +1.7e308 has a finite mean
+    and spread, but each value minus the mean overflowed: the linear learner failed inside LARS with
+    'cannot convert float NaN to integer' (after RuntimeWarnings), and trees and rules warned
+    'overflow encountered in subtract' from the sampler. The column is now divided by its spread
+    first; the weight on it is in its own units."""
+    rng = np.random.default_rng(0)
+    M = np.finfo(float).max
+    X = np.column_stack([rng.choice([-M, M], 400), rng.normal(size=400)])
+
+    def sign(X):
+        return (X[:, 0] > 0).astype(int)
+
+    def value(X):
+        return X[:, 0] / 1e300 + 2 * X[:, 1]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        m = sd.distill(sign, X, form=form, random_state=0)
+        assert np.array_equal(m.predict(X), sign(X))
+        if form == "linear":
+            r = sd.distill(value, X, form=form, max_size=2, random_state=0, task="regression")
+            assert r.term_names == ["x0", "x1"]
+            np.testing.assert_allclose(r.coef[0], [1e-300, 2.0], rtol=1e-6)
+            np.testing.assert_allclose(r.predict(X), value(X), rtol=1e-6, atol=1e-6)
+    assert np.array_equal(sd.load(m.to_json()).predict(X), m.predict(X))
+
+
 def test_a_product_of_two_features_near_1e200_is_not_a_candidate():
     """x0*x1 of two features near 1e200 overflows to inf: interactions=True failed with 'cannot convert
     float NaN to integer' (after RuntimeWarnings). A term that overflows on the queries is left out."""

@@ -187,8 +187,16 @@ class LinearLearner(Learner):
             val = held_user
         mu, sd = mean_std(X[tr])
         sd = np.where(sd > 0, sd, 1.0)
-        X -= mu  # standardised in place: one design matrix held, not two
-        X /= sd
+        # Values near the float limit (+-1.7e308) minus their mean overflowed to inf, and LARS failed
+        # with "cannot convert float NaN to integer": such columns are divided by their spread first.
+        shift, scale = mu.copy(), sd.copy()
+        with np.errstate(over="ignore"):
+            wide = np.maximum(X.max(axis=0), -X.min(axis=0)) + np.abs(mu) > np.finfo(float).max
+        if wide.any():
+            X[:, wide] = X[:, wide] / sd[wide] - mu[wide] / sd[wide]
+            shift[wide], scale[wide] = 0.0, 1.0
+        X -= shift  # standardised in place: one design matrix held, not two
+        X /= scale
         Xs = X
 
         # Where the user's rows judge the fits, the fits are also made on the user's training rows
@@ -329,7 +337,7 @@ class LinearLearner(Learner):
                 present = np.unique(col.astype(int))
                 if len(present) > 1:
                     terms += [Term.category(j, int(c)) for c in present]
-            elif np.ptp(col) > 0:
+            elif col.max() > col.min():  # (np.ptp overflows for values +-1.7e308)
                 terms.append(Term.numeric(j))
                 numeric.append(j)
         if self.hinges:

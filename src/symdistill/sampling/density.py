@@ -60,7 +60,8 @@ class RegionSampler:
         self.min_support = int(min_support)
         n, d = self.Z.shape
         spread = mean_std(self.Z)[1]  # 1e-300s have a spread, not one whose square underflowed to 0
-        iqr = np.subtract(*np.percentile(self.Z, [75, 25], axis=0)) / 1.349
+        with np.errstate(over="ignore"):  # quartiles +-1.7e308 apart: an inf IQR, and the spread is taken
+            iqr = np.subtract(*np.percentile(self.Z, [75, 25], axis=0)) / 1.349
         spread = np.where((iqr > 0) & (iqr < spread), iqr, spread)
         self.scale = np.where(spread > 0, spread, 1.0)
         self.h = bandwidth * self.scale * max(n, 2) ** (-1.0 / (d + 4))
