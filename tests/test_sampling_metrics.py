@@ -154,6 +154,27 @@ def test_fidelity_and_accuracy_scores():
     assert acc.value == pytest.approx(0.5)
 
 
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_fidelity_shows_a_bar_while_the_teacher_labels_many_rows(task, capsys):
+    """sd.fidelity on a large X labelled it batch after batch with nothing on the terminal, and took
+    no progress option. progress=True shows the learners' 'labelling rows' bar, counting the rows,
+    False shows none, None (the default) one on a terminal only (not here); the score is the same."""
+    import re
+
+    X = np.random.default_rng(0).uniform(size=(1000, 2))
+    f = (lambda X: (X[:, 0] > 0.5).astype(int)) if task == "classification" else (lambda X: X[:, 0] + X[:, 1])
+    tree = sd.distill(f, X, max_size=4, random_state=0, task=task, progress=False)
+    capsys.readouterr()
+    scores = {}
+    for progress in (False, None, True):
+        scores[progress] = sd.fidelity(tree, sd.as_teacher(f, batch_size=100, task=task), X, progress=progress)
+        err = capsys.readouterr().err
+        assert (re.search(r"labelling rows: .*/1\.00k ", err) is not None) == (progress is True), err
+    assert scores[True] == scores[False] == scores[None]
+    with pytest.raises(ValueError, match="^progress must be True, False or None, got 'yes'$"):
+        sd.fidelity(tree, f, X, progress="yes")
+
+
 def test_public_api_is_curated():
     expected = {"as_teacher", "distill", "fidelity", "load"}
     assert expected <= set(sd.__all__)

@@ -5,6 +5,14 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+import numpy as np
+
+
+def check_progress(value: Any) -> None:
+    """A ValueError unless ``value`` is a ``progress`` option: True, False or None (a terminal's)."""
+    if not (value is None or isinstance(value, (bool, np.bool_))):
+        raise ValueError(f"progress must be True, False or None, got {value!r}")
+
 
 def progress_bar(total: int | None, desc: str, enabled: bool | None = None, **kwargs: Any):
     from tqdm.auto import tqdm

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ._errors import DataError
+from ._progress import check_progress
 from .domain import _plain, refuse_words
 from .metrics import Score, agreement, regression_agreement
 from .models.base import SymbolicModel, concept_layer
@@ -128,8 +129,13 @@ def _check_model(model: Any, where: str) -> None:
                         f"object with predict(X), got {type(model).__name__}")
 
 
-def fidelity(model: Any, teacher: Any, X: Any) -> Score:
+def fidelity(model: Any, teacher: Any, X: Any, *, progress: bool | None = None) -> Score:
     """Agreement of ``model`` with ``teacher`` on ``X``.
+
+    ``progress``: a bar counting the rows the teacher labels, where they take more than one of its
+    batches (``batch_size``, 8,192 rows unless given to ``as_teacher``); None (the default) shows it on
+    an interactive terminal only, as the learners' ``progress`` does. Words for an automaton are
+    labelled without a bar.
 
     ``X`` holds the teacher's input rows, also for concept rules (distilled with ``layer=``): they
     are scored on that layer's activations of ``X``, read through ``teacher``.
@@ -139,6 +145,7 @@ def fidelity(model: Any, teacher: Any, X: Any) -> Score:
     the mean absolute error is in ``score.extra["MAE"]``.
     """
     _check_model(model, "fidelity")
+    check_progress(progress)
     from .models.automata import _Automaton
 
     if isinstance(model, _Automaton):  # X is a list of words; the teacher a sequence teacher
@@ -164,7 +171,7 @@ def fidelity(model: Any, teacher: Any, X: Any) -> Score:
         Xt = X = _input_rows(model, X)
     else:
         Xt = domain.decode(domain.encode(X)) if domain is not None else X
-    ref = t.predict(Xt)
+    ref = t.predict(Xt, progress=progress)
     task = getattr(model, "task", None)
     if task in ("classification", "regression") and t.task in ("classification", "regression") and task != t.task:
         raise ValueError(f"fidelity: the model is a {task} model but the teacher answers as a {t.task} model, so "

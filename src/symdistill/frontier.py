@@ -332,7 +332,7 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
                 model = distill(shared, X_train, form=form, max_size=size, method=method,
                                 random_state=random_state, **opts)
                 seconds = time.perf_counter() - t0
-                score = fidelity(model, shared, X_hold)
+                score = fidelity(model, shared, X_hold, progress=False)  # (within the frontier's bar)
                 points.append(FrontierPoint(form, size, model, score, literal_count(model), seconds,
                                             shared.n_queries - before))
                 bar.update(1)

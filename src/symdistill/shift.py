@@ -287,7 +287,7 @@ def shifted_fidelity(model: Any, teacher: Any, X: Any, *, shifts: Sequence[Shift
             out.append(ShiftResult(spec, None, "no numeric feature with a range to leave"))
             continue
         try:
-            out.append(ShiftResult(spec, fidelity(model, t, domain.decode(Zs))))
+            out.append(ShiftResult(spec, fidelity(model, t, domain.decode(Zs), progress=False)))
         except UnknownClassError as exc:
             # Off the data a teacher may answer a class it never gave before: the model cannot predict it,
             # and the teacher has no column for it. That shift is unscored, with the reason; the others stand.

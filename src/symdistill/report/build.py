@@ -181,7 +181,7 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     Z = domain.encode(X_hold) if X_holdout is None else encode_holdout(domain, X_holdout)
     same_holdout = X_holdout is None or _same_rows(domain, front.X_holdout, X_holdout, Z)
     regression = front.task == "regression"
-    score = fidelity(model, teacher, X_hold)
+    score = fidelity(model, teacher, X_hold, progress=False)
     ref = teacher.predict(domain.decode(Z))
     pred = np.asarray(model.predict(X_hold))
 

@@ -146,9 +146,10 @@ class Teacher:
             raise TeacherError(f"{self.name} is a regressor: it has no predict_proba")
         return out
 
-    def predict(self, X: Any) -> np.ndarray:
-        """Labels (classifiers, in the teacher's label space) or values (regressors)."""
-        out = self.answer(X)
+    def predict(self, X: Any, *, progress: bool | None = False) -> np.ndarray:
+        """Labels (classifiers, in the teacher's label space) or values (regressors); ``progress``: see
+        :meth:`answer`."""
+        out = self.answer(X, progress=progress)
         if self.task == "classification":
             return self.classes_[np.argmax(out, axis=1)]
         return out
