@@ -62,3 +62,29 @@ def onnx_file(torch_mlp, tmp_path_factory):
                           dynamic_axes={"x": {0: "n"}, "logits": {0: "n"}}, dynamo=False)
     path.write_bytes(buf.getvalue())
     return path
+
+
+@pytest.fixture
+def bar_updates(monkeypatch):
+    """``watch(module)`` records ``(description, n, total)`` at each update of the progress bars that
+    ``module`` makes (its ``progress_bar``), in a list it returns: what a terminal would show."""
+
+    def watch(module) -> list[tuple[str, int, int]]:
+        seen: list[tuple[str, int, int]] = []
+        real = module.progress_bar
+
+        def spy(*args, **kwargs):
+            bar = real(*args, **kwargs)
+            update = bar.update
+
+            def counted(n=1):
+                update(n)
+                seen.append((bar.desc, bar.n, bar.total))
+
+            bar.update = counted
+            return bar
+
+        monkeypatch.setattr(module, "progress_bar", spy)
+        return seen
+
+    return watch

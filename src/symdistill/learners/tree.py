@@ -238,8 +238,7 @@ class TreeLearner(Learner):
                 if nd.candidate is not None:
                     heapq.heappush(heap, (-nd.priority, i))
         leaves = self._n_leaves()
-        self._bar.n = leaves
-        self._bar.refresh()
+        self._show_phase("distilling tree", self.max_size, leaves)
         while heap and leaves < self.max_size:
             _, i = heapq.heappop(heap)
             nd = self._nodes[i]
@@ -252,6 +251,14 @@ class TreeLearner(Learner):
                 self._evaluate(child)
                 if child.candidate is not None:
                     heapq.heappush(heap, (-child.priority, c))
+
+    def _show_phase(self, desc: str, total: int, done: int = 0) -> None:
+        """Start the bar on a phase: growth counts the leaves (of ``max_size``), refinement the splits
+        it re-fits. Refinement on 1M rows ran for 25 s after growth, the bar full and still."""
+        self._bar.set_description(desc, refresh=False)
+        self._bar.reset(total=total)
+        if done:
+            self._bar.update(done)
 
     def _apply_split(self, i: int, split: Split) -> None:
         nd = self._nodes[i]
@@ -473,40 +480,47 @@ class TreeLearner(Learner):
         changed split moved rows."""
         row_loss = np.empty(len(self._Z))
         self._set_row_losses(row_loss, self._reassign())
+        n_splits = sum(1 for nd in self._nodes if nd.split is not None and nd.depth >= 0)
+        self._show_phase("refining tree", n_splits * self.refine_passes)
         for _ in range(self.refine_passes):
             changed = False
             order = sorted((i for i, nd in enumerate(self._nodes) if nd.split is not None and nd.depth >= 0),
                            key=lambda i: -self._nodes[i].depth)
             for i in order:
-                nd = self._nodes[i]
-                rows = nd.idx
-                if nd.settled or len(rows) < 2:
-                    continue
-                nd.settled = True
-                loss_l, loss_r, go = self._side_losses(nd, row_loss)
-                weight = np.abs(loss_l - loss_r) * self._w[rows]
-                care = weight > 0
-                if not care.any():
-                    continue
-                want_left = loss_l < loss_r
-                current = float(weight[go != want_left].sum())
-                split, swap, cost = best_routing_split(self._Z[rows[care]], want_left[care], weight[care],
-                                                       self._info)
-                # Gains below 1e-9 of the misrouted loss, or of one row's loss where that is less
-                # (self._loss_unit: a fixed 1.0 was most gains in small target units), are rounding.
-                if split is None or cost >= current - 1e-9 * max(self._loss_unit, current):
-                    continue
-                go_new = self._goes_left(split, rows)
-                if go_new.all() or not go_new.any():
-                    continue
-                nd.split = split
-                if swap:
-                    nd.left, nd.right = nd.right, nd.left
-                changed = True
-                self._set_row_losses(row_loss, self._reassign(i))
-                self._unsettle_up(i)
+                changed = self._refit_split(i, row_loss) or changed
+                self._bar.update(1)
             if not changed:
                 break
+        self._bar.update(self._bar.total - self._bar.n)  # passes left out: nothing changed
+
+    def _refit_split(self, i: int, row_loss: np.ndarray) -> bool:
+        """Re-fit node ``i``'s split against its fixed subtrees (see _refine); True when it changed."""
+        nd = self._nodes[i]
+        rows = nd.idx
+        if nd.settled or len(rows) < 2:
+            return False
+        nd.settled = True
+        loss_l, loss_r, go = self._side_losses(nd, row_loss)
+        weight = np.abs(loss_l - loss_r) * self._w[rows]
+        care = weight > 0
+        if not care.any():
+            return False
+        want_left = loss_l < loss_r
+        current = float(weight[go != want_left].sum())
+        split, swap, cost = best_routing_split(self._Z[rows[care]], want_left[care], weight[care], self._info)
+        # Gains below 1e-9 of the misrouted loss, or of one row's loss where that is less
+        # (self._loss_unit: a fixed 1.0 was most gains in small target units), are rounding.
+        if split is None or cost >= current - 1e-9 * max(self._loss_unit, current):
+            return False
+        go_new = self._goes_left(split, rows)
+        if go_new.all() or not go_new.any():
+            return False
+        nd.split = split
+        if swap:
+            nd.left, nd.right = nd.right, nd.left
+        self._set_row_losses(row_loss, self._reassign(i))
+        self._unsettle_up(i)
+        return True
 
     def _side_losses(self, nd: _Node, row_loss: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Loss of each of the node's rows under its left and under its right subtree, and which rows
@@ -561,6 +575,8 @@ class TreeLearner(Learner):
         if self._regression:
             return
         found: dict[int, tuple[float, Split] | None] = {}
+        if self._n_leaves() < self.max_size:
+            self._show_phase("distilling tree", self.max_size, self._n_leaves())
         while self._n_leaves() < self.max_size:
             for i, nd in enumerate(self._nodes):
                 if nd.split is None and nd.depth >= 0 and i not in found:
@@ -572,6 +588,7 @@ class TreeLearner(Learner):
             split = found.pop(i)[1]  # type: ignore[index]
             self._apply_split(i, split)
             self._set_leaf_values(i)
+            self._bar.update(1)
 
     def _best_stump(self, nd: _Node) -> tuple[float, Split] | None:
         """The split of leaf ``nd`` whose sides, each predicting its own majority, disagree with the
