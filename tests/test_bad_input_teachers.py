@@ -268,6 +268,16 @@ def test_token_ids_must_be_a_mapping_of_ids():
         sd.as_sequence_teacher(net, alphabet="01", token_ids={"0": 0, "1": "one"})
 
 
+
+def test_token_ids_that_give_two_symbols_one_id_are_refused():
+    """Two symbols on one token id were accepted: the network cannot tell them apart, so every word
+    read the same with either, and the automaton silently merged them."""
+    with pytest.raises(ValueError, match="token_ids maps symbols 'a', 'c' to the same id 1; each symbol needs its "
+                                         "own token id"):
+        sd.as_sequence_teacher(_rnn_net(), alphabet="abc", token_ids={"a": 1, "b": 0, "c": 1})
+    assert sd.as_sequence_teacher(_rnn_net(), alphabet="ab", token_ids={"a": 1, "b": 0}).predict(["ab"]).shape == (1,)
+
+
 # -- 9-10. sequence teachers and automaton options ----------------------------------------------
 @pytest.mark.parametrize("answer", [lambda ws: {w: True for w in ws}, lambda ws: {True for _ in ws}])
 def test_sequence_teacher_returning_a_mapping_or_set_is_rejected(answer):

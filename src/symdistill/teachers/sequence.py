@@ -327,6 +327,13 @@ class TorchSequenceTeacher(SequenceTeacher):
             v = ids[sym]
             if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 0:
                 raise ValueError(f"token_ids[{sym!r}] must be a non-negative integer token id, got {v!r}")
+        shared = {}
+        for sym in self.alphabet:
+            shared.setdefault(int(ids[sym]), []).append(sym)
+        for token, symbols in shared.items():
+            if len(symbols) > 1:  # the network could not tell them apart: every automaton would merge them
+                raise ValueError(f"token_ids maps symbols {', '.join(map(repr, symbols))} to the same id {token}; "
+                                 "each symbol needs its own token id")
         self._tokens = torch.tensor([int(ids[s]) for s in self.alphabet], dtype=torch.long)
         self.device = torch.device(device) if device is not None else _module_device(module)
         self._tokens = self._tokens.to(self.device)
