@@ -278,6 +278,30 @@ def test_token_ids_that_give_two_symbols_one_id_are_refused():
     assert sd.as_sequence_teacher(_rnn_net(), alphabet="ab", token_ids={"a": 1, "b": 0}).predict(["ab"]).shape == (1,)
 
 
+def _torch_teachers():
+    torch = pytest.importorskip("torch")
+    return [lambda **kw: sd.as_sequence_teacher(_rnn_net(), alphabet="01", **kw),
+            lambda **kw: sd.as_teacher(torch.nn.Linear(2, 1), **kw)]
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["sequence", "tabular"])
+def test_a_device_torch_cannot_use_is_named_in_one_line(which):
+    """device='cuda' on a CPU-only torch raised torch's bare 'AssertionError: Torch not compiled with CUDA
+    enabled' (the sequence teacher at once, the tabular one at its first batch), and device='gpu' torch's
+    list of twenty device types."""
+    torch = pytest.importorskip("torch")
+    make = _torch_teachers()[which]
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match=r"^device='cuda': CUDA is not available .*; devices available here: "
+                                             r"cpu"):
+            make(device="cuda")
+    with pytest.raises(ValueError, match=r"^device='gpu' is not a device torch knows; devices available here: cpu"):
+        make(device="gpu")
+    with pytest.raises(TypeError, match="device must be a string such as 'cpu'"):
+        make(device=0.5)
+    assert make(device="cpu").device == torch.device("cpu")
+
+
 # -- 9-10. sequence teachers and automaton options ----------------------------------------------
 @pytest.mark.parametrize("answer", [lambda ws: {w: True for w in ws}, lambda ws: {True for _ in ws}])
 def test_sequence_teacher_returning_a_mapping_or_set_is_rejected(answer):

@@ -42,7 +42,7 @@ import numpy as np
 from .._errors import TeacherError, exception_text
 from .._words import Code, check_alphabet, decode, encode_many, pad_codes, single_char
 from .base import from_tensor, is_tensor
-from .torch import _module_device, _module_dtype, _torch, eval_mode
+from .torch import _module_dtype, _torch, eval_mode, module_device
 
 
 class SequenceTeacher:
@@ -335,7 +335,7 @@ class TorchSequenceTeacher(SequenceTeacher):
                 raise ValueError(f"token_ids maps symbols {', '.join(map(repr, symbols))} to the same id {token}; "
                                  "each symbol needs its own token id")
         self._tokens = torch.tensor([int(ids[s]) for s in self.alphabet], dtype=torch.long)
-        self.device = torch.device(device) if device is not None else _module_device(module)
+        self.device = module_device(module, device)
         self._tokens = self._tokens.to(self.device)
         self._style = _module_style(module)
         self._prefix_batch = 1024  # rows per recurrent call in prefix_labels: small batches run fastest on CPU

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._errors import TeacherError
+from .._errors import TeacherError, exception_text
 from .base import Teacher, model_file
 
 DTYPES = ("float16", "bfloat16", "float32", "float64")
@@ -40,7 +40,7 @@ class TorchTeacher(Teacher):
             raise ValueError(f"dtype must be one of {DTYPES} (the type rows are sent to the module in), got {dtype!r}")
         super().__init__(**kwargs)
         self.module = module
-        self.device = torch.device(device) if device is not None else _module_device(module)
+        self.device = module_device(module, device)
         self.dtype = getattr(torch, dtype) if dtype is not None else _module_dtype(module)
         self.name = f"torch {type(module).__name__}"
 
@@ -89,11 +89,36 @@ def rows_tensor(X: Any, dtype: Any, device: Any) -> Any:
     return _torch().as_tensor(arr, dtype=dtype, device=device)
 
 
-def _module_device(module: Any) -> Any:
+def module_device(module: Any, device: Any = None) -> Any:
+    """The torch device a teacher runs ``module`` on: ``device`` when given (checked, so that a device this
+    torch cannot use is named now, in one line, and not by an AssertionError at the first batch), else
+    the device of the module's parameters."""
     torch = _torch()
-    for p in module.parameters():
-        return p.device
-    return torch.device("cpu")
+    if device is None:
+        for p in module.parameters():
+            return p.device
+        return torch.device("cpu")
+    if isinstance(device, bool) or not isinstance(device, (str, int, torch.device)):
+        raise TypeError(f"device must be a string such as 'cpu' or 'cuda:0', a CUDA index or a torch.device, got "
+                        f"{type(device).__name__}: {device!r}")
+    available = ["cpu"] + [f"cuda:{i}" for i in range(torch.cuda.device_count() if torch.cuda.is_available() else 0)]
+    available += ["mps"] if torch.backends.mps.is_available() else []
+    try:
+        dev = torch.device(device)
+    except RuntimeError:
+        raise ValueError(f"device={device!r} is not a device torch knows; devices available here: "
+                         f"{', '.join(available)}") from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        why = f"in this torch build ({torch.__version__}, CPU only)" if torch.version.cuda is None else \
+            "(torch.cuda.is_available() is False: no GPU or driver found)"
+        raise ValueError(f"device={device!r}: CUDA is not available {why}; devices available here: "
+                         f"{', '.join(available)}")
+    try:
+        torch.empty(0, device=dev)
+    except (AssertionError, RuntimeError) as exc:
+        raise ValueError(f"device={device!r} cannot be used: {exception_text(exc)}; devices available here: "
+                         f"{', '.join(available)}") from None
+    return dev
 
 
 def _module_dtype(module: Any) -> Any:
