@@ -303,6 +303,26 @@ def test_a_device_torch_cannot_use_is_named_in_one_line(which):
 
 
 # -- 9-10. sequence teachers and automaton options ----------------------------------------------
+def test_a_max_length_whose_random_words_would_not_fit_in_memory_is_refused():
+    """max_length=10**6 failed inside random_words with numpy's 'MemoryError: Unable to allocate 27.5 GiB for an
+    array with shape (3689, 1000000)', after the teacher had been asked the short words."""
+    asked = []
+
+    def teacher(ws):
+        asked.extend(ws)
+        return [True] * len(ws)
+
+    with pytest.raises(ValueError, match=r"^max_length=1000000 is too long: the held-out sample \(n_validation\) is "
+                                         r"10000 random words .* 74.5 GiB of memory, over the limit of 2 GiB; use "
+                                         r"max_length <= 26843 \(or a smaller n_validation\)$"):
+        sd.distill_automaton(teacher, alphabet="ab", max_length=10**6, max_states=5)
+    with pytest.raises(ValueError, match=r"the statistical oracle's first sample .* is 36889 random words .* use "
+                                         r"max_length <= 7276 \(or a larger epsilon\)$"):
+        sd.distill_automaton(teacher, alphabet="ab", max_length=10**4, epsilon=1e-4, max_states=5)
+    assert not asked
+    assert sd.distill_automaton(teacher, alphabet="ab", max_length=300, random_state=0).size == 1
+
+
 @pytest.mark.parametrize("answer", [lambda ws: {w: True for w in ws}, lambda ws: {True for _ in ws}])
 def test_sequence_teacher_returning_a_mapping_or_set_is_rejected(answer):
     with pytest.raises(TeacherError, match="one label per word"):

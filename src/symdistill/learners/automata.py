@@ -65,6 +65,8 @@ _WALKS_PER_TEST = 4
 _MIN_CHUNK = 16
 # words in the first piece of the metric's gradients under a time budget, which measures their speed
 _METRIC_PIECE = 50
+# most memory, in GiB, of the matrix a sample of random words is drawn as (words x max_length symbols)
+_MAX_SAMPLE_GIB = 2.0
 
 
 class _OutOfTime(Exception):
@@ -901,11 +903,25 @@ class AutomatonLearner:
         if self.time_budget is not None and (not is_real(self.time_budget) or not 0 < self.time_budget < math.inf):
             raise ValueError(f"time_budget must be a positive number of seconds or None, got {self.time_budget!r}")
         check_random_state(self.random_state)
+        self._check_sample_memory()
         for name, value in (("oracle", self.oracle), ("strategy", self.strategy)):
             if value in ("whitebox", "both", "hidden") and not teacher.has_hidden_states:
                 raise ValueError(f"{name}={value!r} needs hidden states, but {teacher.name} has none; wrap a torch "
                                  "module with as_sequence_teacher(module, alphabet=...) or use oracle='statistical' "
                                  "and strategy='lstar'")
+
+    def _check_sample_memory(self) -> None:
+        """Refuse a ``max_length`` whose samples of random words would not fit in memory: each is drawn as
+        a (words, max_length) matrix of symbols, which at max_length=10**6 took numpy 27.5 GiB."""
+        pac = math.ceil((math.log(1 / self.delta) + math.log(2)) / self.epsilon)
+        n, which, fewer = max((pac, "the statistical oracle's first sample (from epsilon and delta)", "a larger epsilon"),
+                              (self.n_validation, "the held-out sample (n_validation)", "a smaller n_validation"))
+        gib = n * self.max_length * 8 / 2**30
+        if gib > _MAX_SAMPLE_GIB:
+            longest = int(_MAX_SAMPLE_GIB * 2**30 / (8 * n))
+            raise ValueError(f"max_length={self.max_length} is too long: {which} is {n} random words drawn as a "
+                             f"{n} x {self.max_length} matrix of symbols, {gib:.3g} GiB of memory, over the limit of "
+                             f"{_MAX_SAMPLE_GIB:g} GiB; use max_length <= {longest} (or {fewer})")
 
     def fit(self, teacher: SequenceTeacher) -> AutomatonLearner:
         """Learn an automaton from ``teacher``; returns ``self`` with ``model_`` set."""
