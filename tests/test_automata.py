@@ -1089,3 +1089,25 @@ def test_numpy_numbers_are_numbers_for_epsilon_delta_and_time_budget():
     for name in ("epsilon", "delta", "time_budget"):
         with pytest.raises(ValueError, match=f"{name} must be"):
             sd.distill_automaton(teacher, max_states=4, **{name: np.bool_(True)})
+
+
+def _anbn(words):
+    return [len(w) % 2 == 0 and w == "a" * (len(w) // 2) + "b" * (len(w) // 2) for w in words]
+
+
+def test_a_label_the_random_words_hardly_reached_is_said_when_the_oracle_passes():
+    """a^n b^n gave a 9-state DFA with meta['stopped'] None and no warning: uniform random words of up to
+    30 symbols are accepted only when short (none of over 6 symbols in the passing test), so the test
+    measured the rejections and passed an automaton that is wrong on a^5 b^5."""
+    learner = AutomatonLearner(random_state=0)
+    with pytest.warns(UserWarning, match=r"^the teacher accepted only 394 of the 8541 random words of the last "
+                                         r"equivalence test, none longer than 6 symbols \(max_length=30\): longer "
+                                         r"words it would have accepted, if any, are too rare .* so the agreement "
+                                         r"mostly measures the rejections"):
+        learner.fit(as_sequence_teacher(_anbn, alphabet="ab"))
+    assert learner.stopped_ is None and not learner.model_.accepts("aaaaabbbbb")
+    assert learner.sparse_label_ == {"label": True, "words": 394, "of": 8541, "longest": 6}
+    with warnings.catch_warnings():  # a language whose words of both labels come at every length: silent
+        warnings.simplefilter("error")
+        quiet = AutomatonLearner(random_state=0).fit(as_sequence_teacher(lambda ws: ["000" not in w for w in ws], "01"))
+    assert quiet.sparse_label_ is None and quiet.model_.size == 4

@@ -67,6 +67,9 @@ _MIN_CHUNK = 16
 _METRIC_PIECE = 50
 # most memory, in GiB, of the matrix a sample of random words is drawn as (words x max_length symbols)
 _MAX_SAMPLE_GIB = 2.0
+# a label the teacher gave to under this share of the passing test's random words, and to none of the
+# longer half of the lengths, is reported: its longer words may simply not have been drawn
+_SPARSE_SHARE = 0.1
 
 
 class _OutOfTime(Exception):
@@ -321,6 +324,8 @@ class StatisticalOracle:
         self.n_short = n_short
         self.n_rounds = 0
         self.n_words = 0
+        # lengths of the PAC sample of the last test and the teacher's answers, when it passed
+        self.last_sample: tuple[np.ndarray, np.ndarray] | None = None
 
     def sample_size(self, r: int) -> int:
         return math.ceil((math.log(1 / self.delta) + (r + 1) * math.log(2)) / self.epsilon)
@@ -361,11 +366,13 @@ class StatisticalOracle:
 
     def _first_counterexample(self, teacher: SequenceTeacher, hyp: Hypothesis, batches: list[list[Code]],
                               sample: list[Code], budget: Budget) -> Code | None:
+        self.last_sample = None
+        first_sampled, answers = len(batches), []
         start, size = 0, 512
         while start < len(sample):
             batches.append(sample[start:start + size])
             start, size = start + size, size * 2
-        for words in batches:
+        for b, words in enumerate(batches):
             if not words:
                 continue
             truth = budget.query(teacher, words)
@@ -373,6 +380,11 @@ class StatisticalOracle:
             wrong = np.nonzero(truth != hyp.predict(words))[0]
             if len(wrong):
                 return min((words[i] for i in wrong), key=lambda w: (len(w), w))
+            if b >= first_sampled:
+                answers.append(truth)
+        if sample:
+            self.last_sample = (np.fromiter(map(len, sample), dtype=np.int64, count=len(sample)),
+                                np.concatenate(answers))
         return None
 
 
@@ -850,6 +862,12 @@ class AutomatonLearner:
         to answer them all within the ``time_budget`` was asked as many as fit.
     history_ : list of (n_states, agreement or None)
         Every hypothesis in order.
+    sparse_label_ : dict or None
+        When the oracles passed but the teacher gave a label to under a tenth of the last test's
+        random words, and to none longer than ``max_length / 2``: ``{"label", "words", "of",
+        "longest"}`` (words with that label, of how many, the longest's length; -1 for none), also
+        said in a warning. Longer such words are too rare to have been tested (a^n b^n gets a finite
+        approximation that passes). None otherwise.
 
     Examples
     --------
@@ -965,7 +983,10 @@ class AutomatonLearner:
             learner = "hidden-state refinement"
         if not any(h is final for h in hypotheses):
             learner = "the held-out words' commonest class (every hypothesis within the budget agreed less)"
+        self.sparse_label_ = self._sparse_label(teacher, oracles)
         self.model_ = self._to_model(teacher, final, [o.name for o in oracles], learner)
+        if self.sparse_label_ is not None:
+            warnings.warn(self._sparse_text(), stacklevel=2)
         if self.stopped_ is not None:
             warnings.warn(
                 f"automaton learning stopped by {self.stopped_} after {self.n_rounds_} equivalence queries; returning "
@@ -1093,6 +1114,34 @@ class AutomatonLearner:
                 return Hypothesis(np.zeros((1, len(teacher.alphabet)), dtype=np.int64),
                                   np.array([int(np.argmax(counts))]), [()])
         return hypotheses[i]
+
+    def _sparse_label(self, teacher: SequenceTeacher, oracles: list[Any]) -> dict[str, Any] | None:
+        """A label that the passing test's random words hardly reached (see ``sparse_label_``), or None."""
+        pac = next((o for o in oracles if isinstance(o, StatisticalOracle)), None)
+        if self.stopped_ is not None or pac is None or pac.last_sample is None:
+            return None
+        lengths, truth = pac.last_sample
+        for c in range(len(teacher.classes_)):
+            given = truth == c
+            longest = int(lengths[given].max()) if given.any() else -1
+            if given.mean() < _SPARSE_SHARE and 2 * longest <= self.max_length:
+                label = teacher.classes_[c]
+                return {"label": bool(label) if teacher.binary else label, "words": int(given.sum()),
+                        "of": len(truth), "longest": longest}
+        return None
+
+    def _sparse_text(self) -> str:
+        sp = self.sparse_label_
+        if isinstance(sp["label"], bool):
+            given, rest = ("accepted", "rejections") if sp["label"] else ("rejected", "acceptances")
+        else:
+            given, rest = f"labelled {sp['label']!r}", "other labels"
+        upto = "" if sp["longest"] < 0 else f", none longer than {counted(sp['longest'], 'symbol')}"
+        return (f"the teacher {given} only {sp['words']} of the {sp['of']} random words of the last equivalence test"
+                f"{upto} (max_length={self.max_length}): longer words it would have {given}, if any, are too rare "
+                f"among uniform random words to be tested, so the agreement mostly measures the {rest} (a counting "
+                f"language such as a^n b^n passes as a finite approximation); check long words yourself, e.g. "
+                f"sd.fidelity(automaton, teacher, words)")
 
     def _shrunk(self) -> str:
         """What the warning says of held-out words that the time budget cut short."""
