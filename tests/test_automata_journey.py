@@ -234,3 +234,33 @@ def test_fidelity_of_an_automaton_takes_words_as_an_iterator():
     teacher = lambda ws: [w.endswith("b") or w == "ba" for w in ws]  # noqa: E731
     score = sd.fidelity(dfa, teacher, (w for w in words))
     assert str(score) == str(sd.fidelity(dfa, teacher, words)) and score.n == 3 and score.value == pytest.approx(2 / 3)
+
+
+def test_the_white_box_oracles_first_walk_and_first_query_keep_the_time_budget(monkeypatch):
+    """The white-box oracle's initial walk (every word up to 1,024, breadth-first through the network)
+    ignored the budget, and the first query through the budget, at a speed not yet known, went in one
+    piece: a 2-layer LSTM of 512 units given time_budget=3 took about 4 s. The walk now goes one depth
+    further only when the time left holds it, and a teacher of unknown speed is first asked a few words."""
+    import types
+
+    from symdistill.learners import automata
+    from symdistill.teachers.sequence import TorchSequenceTeacher
+
+    clock = [0.0]
+    monkeypatch.setattr(automata, "time", types.SimpleNamespace(perf_counter=lambda: clock[0]))
+    advance, answer = TorchSequenceTeacher.advance, TorchSequenceTeacher._label_codes
+
+    def slow_advance(self, states, symbols):  # 5 ms a hidden state: the walk's 1,022 steps take 5.1 s
+        clock[0] += 5e-3 * len(symbols)
+        return advance(self, states, symbols)
+
+    def slow_answer(self, codes):  # 5 ms a word
+        clock[0] += 5e-3 * len(codes)
+        return answer(self, codes)
+
+    monkeypatch.setattr(TorchSequenceTeacher, "advance", slow_advance)
+    monkeypatch.setattr(TorchSequenceTeacher, "_label_codes", slow_answer)
+    with pytest.warns(UserWarning, match="stopped by time_budget"):
+        dfa = sd.distill_automaton(_SeqNet(), alphabet="ab", strategy="lstar", time_budget=3, random_state=0)
+    assert dfa.meta["stopped"] == "time_budget"
+    assert clock[0] <= 3 + 16 * 5e-3 + 1e-6  # at most one smallest piece over, not the 5.1 s walk

@@ -127,8 +127,8 @@ class Budget:
                 break
             if self.words and self.seconds:
                 n = max(_MIN_CHUNK, int(left * self.words / self.seconds))
-            else:  # speed unknown: all at once, or, for as many as fit, the first at_least measure it
-                n = len(codes) - i if at_least is None else max(_MIN_CHUNK, at_least - i)
+            else:  # speed unknown: a first piece measures it (the first at_least, for as many as fit)
+                n = _MIN_CHUNK if at_least is None else max(_MIN_CHUNK, at_least - i)
             n = max(n, (at_least or 0) - i)
             piece = codes[i:i + n]
             t0, answered = time.perf_counter(), teacher.n_queries
@@ -477,7 +477,7 @@ class WhiteBoxOracle:
             raise TypeError("the white-box oracle needs hidden states: wrap a torch module with "
                             "as_sequence_teacher(module, alphabet=...)")
         if self._walk is None:
-            self._walk = self._initial_walk(teacher)
+            self._walk = self._initial_walk(teacher, budget)
         words, labels = self._walk
         for i in np.nonzero(labels != hyp.predict(words))[0]:  # breadth-first: shortest first
             if self._confirm(teacher, hyp, words[i]):
@@ -491,18 +491,24 @@ class WhiteBoxOracle:
                 return None
         return None
 
-    def _initial_walk(self, teacher: TorchSequenceTeacher) -> tuple[list[Code], np.ndarray]:
-        """Words up to the initial depth and their labels; splits the partition by label."""
+    def _initial_walk(self, teacher: TorchSequenceTeacher, budget: Budget) -> tuple[list[Code], np.ndarray]:
+        """Words up to the initial depth and their labels; splits the partition by label. Under a time
+        budget a depth is walked only when the time left holds it (``k`` times the depth before: a
+        large network takes seconds for the 1,024 words); the walk then covers fewer words."""
         k = len(teacher.alphabet)
         words: list[Code] = [()]
         states = teacher.initial_states(1)
         all_words, all_vecs, all_labels = [], [], []
+        start = time.perf_counter()
         while True:
             all_words += words
             all_vecs.append(states.detach().to("cpu").double().numpy())
             all_labels.append(teacher.index_labels(list(teacher.labels_of_states(states)), words))
             if len(all_words) + len(words) * k > self.initial_words:
                 break
+            if budget.left() < k * (time.perf_counter() - start):
+                break
+            start = time.perf_counter()
             syms = np.tile(np.arange(k), len(words))
             states = teacher.advance(states[np.repeat(np.arange(len(words)), k)], syms)
             words = [w + (a,) for w in words for a in range(k)]
