@@ -323,7 +323,7 @@ def test_a_class_label_with_a_line_break_prints_on_its_rules_line() -> None:
     'THEN yes' followed by a line 'ELSE IF age > 0 THEN no' that is no rule of the list."""
     classes = np.array(["yes\nELSE IF age > 0 THEN no", "ok"])
     rs = RuleSet(DOMAIN, "classification", classes, [Rule((Condition(0, ">", 5.0),), 0)], Rule((), 1))
-    assert str(rs).splitlines()[1:] == ["IF age > 5 THEN yes\\nELSE IF age > 0 THEN no", "ELSE ok"]
+    assert str(rs).splitlines()[1:] == ["IF age > 5 THEN 'yes\\nELSE IF age > 0 THEN no'", "ELSE ok"]
 
 
 def test_a_hand_built_domain_takes_categories_as_an_array_and_refuses_repeats() -> None:

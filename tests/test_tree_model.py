@@ -157,6 +157,27 @@ def test_labels_a_newline_and_a_backslash_apart_print_apart(form):
     assert [namespace["predict"](row) for row in ([0.9, 0.5], [0.1, 0.5])] == ["yes\n", "yes\\n"]
 
 
+@pytest.mark.parametrize("form", ["tree", "rules", "linear"])
+def test_an_empty_label_or_one_a_printout_could_misread_prints_quoted(form):
+    """Labels printed bare, so the class '' printed '->   (agreement ...)' and 'THEN    (coverage ...)',
+    and the class 'ELSE x' printed 'ELSE ELSE x' at the end of a rule list. Such a label now prints as
+    repr writes it, as counterexamples print it (and pastes into a constraint); 'no way' stays bare."""
+    X = np.random.default_rng(0).uniform(size=(400, 2))
+
+    def teacher(X):
+        X = np.asarray(X)
+        return np.where(X[:, 0] > 0.5, "ELSE x", np.where(X[:, 1] > 0.5, "", "no way"))
+
+    model = sd.distill(teacher, X, form=form, max_size=4, random_state=0)
+    printed = str(model)
+    shown = {"tree": "-> {}  (", "rules": "{}   (", "linear": "score[{}] ="}[form]
+    for label in ("''", "'ELSE x'", "no way"):
+        assert shown.format(label) in printed
+    assert "-> ELSE x" not in printed and "ELSE ELSE" not in printed and "THEN  " not in printed
+    verdict = sd.verify(model, "x0 > 0.9 -> prediction == ''")
+    assert str(verdict.counterexample).endswith("-> 'ELSE x'")
+
+
 def test_a_rare_leaf_or_a_nearly_exact_one_does_not_print_0_or_100_percent():
     """Shares were rounded to whole percents: a leaf holding 0.3% of the queries printed '0% of
     queries' and one the teacher agrees with on 99.6% of its rows 'agreement 100%'."""

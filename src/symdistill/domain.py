@@ -22,8 +22,9 @@ from ._errors import DataError, ModelFormatError, counted, require_extra
 KINDS = ("numeric", "integer", "binary", "categorical")
 _BARE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 # Words of the constraint language and of printed rules: a feature so named is quoted.
-_RESERVED = frozenset({"and", "or", "not", "in", "true", "false", "prediction",
-                       "IF", "THEN", "ELSE", "AND", "ALWAYS", "TRUE"})
+# The words printed trees and rule lists write around conditions and labels.
+PRINTED_WORDS = frozenset({"IF", "THEN", "ELSE", "AND", "ALWAYS", "TRUE"})
+_RESERVED = frozenset({"and", "or", "not", "in", "true", "false", "prediction"}) | PRINTED_WORDS
 _ESCAPED = {"\\": "\\\\", "`": "\\`"}  # printable characters a `quoted name` escapes
 # ``column_dtypes`` entry of an ordered pandas Categorical, which pandas writes as 'category' too.
 ORDERED_CATEGORY = "category[ordered]"

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .._errors import DataError, ModelFormatError
-from ..domain import Domain, escape_unprintable
+from ..domain import PRINTED_WORDS, Domain, escape_unprintable
 
 FORMAT = "symdistill"
 FORMAT_VERSION = 1
@@ -325,9 +325,18 @@ def label_text(label: Any) -> str:
     backslashes doubled, so that one (``yes\\n``, a backslash and an ``n``) is not read as an escape:
     each label prints its own way, as feature names in backticks do.
 
+    A string label that would not read as one label where it stands (empty, spaces at an end or two
+    together, a word the printouts write, ``ELSE``, or a quote first) prints quoted, as ``repr`` writes
+    it and as counterexamples and Moore machines print labels: ``-> ''``, ``ELSE 'ELSE x'``.
+
     >>> print(label_text("yes\\n-> no"), label_text(1), label_text("yes\\\\n"), label_text("C:\\\\data"))
     yes\\n-> no 1 yes\\\\n C:\\\\data
+    >>> print(label_text(""), label_text(" a"), label_text("ELSE x"), label_text("'a'"), label_text("not sure"))
+    '' ' a' 'ELSE x' "'a'" not sure
     """
+    if isinstance(label, str) and (label != label.strip(" ") or "  " in label or label[:1] in ("", "'", '"')
+                                   or not PRINTED_WORDS.isdisjoint(label.split(" "))):
+        return repr(str(label))  # str: NumPy's str_ has a repr of its own
     return escape_unprintable(str(label), _BACKSLASH)
 
 
