@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import symdistill as sd
-from symdistill.cli import main
+from symdistill.cli import main, named_label
 
 NAMES = ["time:s", "a,b", " pad", "x:decreasing"]
 
@@ -124,6 +124,42 @@ def test_verify_command_target_names_number_and_boolean_classes(class_files: Any
     assert main(["verify", model, "--monotonic", "x0", "--target", target]) == code
     out, err = capsys.readouterr()
     assert out.splitlines()[0] == first_line and err == ""
+
+
+def odd_labels(X: Any) -> np.ndarray:
+    x = np.asarray(X, dtype=float)[:, 0]
+    return np.where(x > 6, "maybe\\", np.where(x > 3, "", "ELSE x"))  # 'maybe\\' (one backslash) rises with x0
+
+
+@pytest.mark.parametrize("target, first_line, code", [
+    # the README says --target is written as the class prints, but a class printed maybe\\ (its backslash
+    # escaped) was 'unknown target class', and so were '' and 'ELSE x' as they now print
+    ("maybe\\\\", "HOLDS: prediction == 'maybe\\\\' is monotonically increasing in x0", 0),
+    ("'maybe\\\\'", "HOLDS: prediction == 'maybe\\\\' is monotonically increasing in x0", 0),  # as verdicts quote it
+    ("maybe\\", "HOLDS: prediction == 'maybe\\\\' is monotonically increasing in x0", 0),  # as written
+    ("''", "VIOLATED: prediction == '' is monotonically increasing in x0", 1),
+    ("'ELSE x'", "VIOLATED: prediction == 'ELSE x' is monotonically increasing in x0", 1),
+    ("ELSE x", "VIOLATED: prediction == 'ELSE x' is monotonically increasing in x0", 1),
+])
+def test_verify_command_target_names_a_class_as_it_prints(tmp_path: Any, monkeypatch: Any, capsys: Any, target: str,
+                                                          first_line: str, code: int) -> None:
+    monkeypatch.chdir(tmp_path)
+    X = np.random.default_rng(1).uniform(0, 10, (600, 2))
+    model = sd.distill(odd_labels, X, max_size=4, random_state=0, n_samples=1200)
+    assert all(f"-> {label}  (" in str(model) for label in ("maybe\\\\", "''", "'ELSE x'"))  # as the leaves print
+    model.to_json(tmp_path / "odd.json")
+    assert main(["verify", "odd.json", "--monotonic", "x0", "--target", target]) == code
+    out, err = capsys.readouterr()
+    assert out.splitlines()[0] == first_line and err == ""
+
+
+def test_a_label_named_as_it_prints_comes_before_one_named_as_written() -> None:
+    """'x\\\\' (two characters) is how the label 'x\\' prints and also the label 'x\\\\' as written: the
+    printed spelling names the first, so every label can be named as it prints ('x\\\\\\\\' the second)."""
+    labels = ["x\\", "x\\\\"]
+    assert [named_label(labels, text) for text in ("x\\\\", "x\\\\\\\\", "x\\", "'x\\\\\\\\'")] == [
+        "x\\", "x\\\\", "x\\", "x\\\\"]
+    assert named_label([1, "1"], "1") == "1" and named_label([0, 1], "1") == 1 and named_label(["a"], "b") == "b"
 
 
 @pytest.mark.parametrize("flags, message", [

@@ -159,6 +159,8 @@ def test_cli_verify_moore_machines_end_to_end(tmp_path, capsys):
     numeric = tmp_path / "numeric.json"
     MooreMachine("ab", [[1, 0], [0, 1]], [0, 1]).to_json(numeric)
     assert main(["verify", str(numeric), "--always-outputs", "1", "a(aa)*"]) == 0  # "1" names the label 1
+    # as the machine prints it, quoted ("'one' is not a label of the machine")
+    assert main(["verify", paths["m"], "--always-outputs", "'one'", "a"]) == 0
     capsys.readouterr()
 
     for argv, message in [

@@ -435,8 +435,16 @@ def _own_labels(teacher: Any) -> list[Any]:
 
 def named_label(labels: list[Any], text: str) -> Any:
     """The label of ``labels`` (a Moore machine's, a model's or a teacher's classes) that LABEL names on the
-    command line: a string label as written, else the one number or boolean label that prints as ``text``
-    (so ``1`` names the label 1); anything else stays text, and the command names the labels."""
+    command line: the one label that prints as ``text``, as trees and rules print it (``maybe\\\\`` for the
+    label ``maybe\\``, ``''`` for the empty label) or as counterexamples and Moore machines quote it
+    (``'maybe\\\\'``); else a string label as written (``maybe\\``, where no label prints so); else the one
+    number or boolean label that prints as ``text`` (so ``1`` names the label 1); anything else stays text,
+    and the command names the labels."""
+    from .models.base import label_text
+
+    printed = [c for c in labels if label_text(c) == text or isinstance(c, str) and repr(c) == text]
+    if len(printed) == 1:
+        return printed[0]
     if any(isinstance(c, str) and c == text for c in labels):
         return text
     named = [c for c in labels if not isinstance(c, str) and str(c) == text]
