@@ -382,6 +382,29 @@ def test_a_list_of_mixed_labels_is_not_read_as_strings(X):
         sd.distill(f, X, **KW)
 
 
+NUL_ENDED = (r"it ends in a NUL character, which NumPy's string arrays drop \(it would be read as 'a'\); strip it or "
+             r"use another label$")
+
+
+@pytest.mark.parametrize("answer", [list, lambda labels: np.asarray(labels, dtype=object)])
+def test_a_label_ending_in_a_nul_is_refused_not_changed(X, answer):
+    """NumPy's string arrays drop trailing NULs: a teacher answering the list ['a\\x00', 'b', ...] gave a
+    model of the class 'a', and one answering an object array a model whose saved JSON did not load
+    ("'classes' ... cannot be held without changing them (integers too large ...)")."""
+    f = lambda X: answer(["a\x00" if v > 0.5 else "b" for v in X[:, 0]])  # noqa: E731
+    with pytest.raises(TeacherError, match=r"^callable .*<lambda> returned 'a\\x00' as the label of row \d+ \(\[.*\]\); "
+                                           + NUL_ENDED):
+        sd.distill(f, X, **KW)
+    with pytest.raises(ValueError, match=r"^classes holds 'a\\x00'; " + NUL_ENDED):
+        sd.as_teacher(lambda X: X, classes=answer(["a\x00", "b"]))
+    words = lambda ws: ["a\x00" if w.count("a") % 2 else "b" for w in ws]  # noqa: E731
+    with pytest.raises(TeacherError, match=r"^callable .*<lambda> returned 'a\\x00' for word 'a'; " + NUL_ENDED):
+        sd.distill_automaton(words, alphabet="ab")
+    tree = sd.distill(lambda X: np.where(X[:, 0] > 0.5, "a", "b"), X, **KW)
+    with pytest.raises(sd.ModelFormatError, match=r"^malformed model: class label 'a\\x00'; " + NUL_ENDED):
+        sd.load(tree.to_json().replace('"a"', '"a\\u0000"'))
+
+
 def test_cache_must_be_a_boolean():
     """cache='no' turned the cache on (bool('no') is True)."""
     with pytest.raises(TypeError, match="cache must be True or False"):

@@ -65,6 +65,21 @@ def require_extra(module: str, purpose: str, extra: str) -> Any:
         raise ImportError(f"{purpose}: pip install 'symdistill[{extra}]'") from None
 
 
+def nul_ended(label: Any) -> str:
+    """For a string label ending in a NUL character (``'a\\x00'``), why it cannot be a label: NumPy's string
+    arrays drop trailing NULs, so it would come back as another label (``'a'``); else ``''``.
+
+    >>> print(nul_ended("a\\x00"))
+    it ends in a NUL character, which NumPy's string arrays drop (it would be read as 'a'); strip it or use another label
+    >>> nul_ended("a\\x00b")
+    ''
+    """
+    if isinstance(label, str) and label.endswith("\x00"):
+        return (f"it ends in a NUL character, which NumPy's string arrays drop (it would be read as "
+                f"{str(label).rstrip(chr(0))!r}); strip it or use another label")
+    return ""
+
+
 def counted(n: int, noun: str) -> str:
     """``n`` and ``noun`` for messages, plural but for one: ``'1 missing value'``, ``'3 rows'``."""
     return f"{n} {noun}{'s' * (n != 1)}"

@@ -24,7 +24,7 @@ from typing import Any, ClassVar, Sequence
 
 import numpy as np
 
-from .._errors import ModelFormatError, counted
+from .._errors import ModelFormatError, counted, nul_ended
 from .._words import Code, check_alphabet, decode, encode, encode_many, single_char
 from .base import SymbolicModel, labels_from_json, labels_to_json, register_model, require
 
@@ -635,6 +635,8 @@ def _check_label(c: Any) -> None:
         raise ModelFormatError(f"a state output is {c!r}, which JSON cannot hold; use another label")
     if not isinstance(c, (str, int, float, bool)):
         raise ModelFormatError(f"a state output is {c!r} ({type(c).__name__}); labels are strings, numbers or booleans")
+    if nul_ended(c):
+        raise ModelFormatError(f"a state output is {c!r}; {nul_ended(c)}")
 
 
 def label_array(labels: list[Any], index: np.ndarray) -> np.ndarray:

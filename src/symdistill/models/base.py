@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .._errors import DataError, ModelFormatError
+from .._errors import DataError, ModelFormatError, nul_ended
 from ..domain import PRINTED_WORDS, Domain, escape_unprintable
 
 FORMAT = "symdistill"
@@ -385,6 +385,8 @@ def labels_from_json(values: list | None, *, mixed: bool = False) -> np.ndarray 
     for v in values:
         if not isinstance(v, (str, int, float, bool)):
             raise ModelFormatError(f"malformed model: class label {_short(v)} is not a string or number")
+        if nul_ended(v):
+            raise ModelFormatError(f"malformed model: class label {_short(v)}; {nul_ended(v)}")
     if not mixed:
         kinds = {_label_kind(v) for v in values}
         if len(kinds) > 1:

@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .._errors import NonFiniteAnswerError, TeacherError, UnknownClassError, counted, exception_text
+from .._errors import NonFiniteAnswerError, TeacherError, UnknownClassError, counted, exception_text, nul_ended
 from .._progress import progress_bar
 from ..domain import _plain, is_missing
 from ._cache import AnswerCache
@@ -236,8 +236,10 @@ class Teacher:
         except Exception as exc:
             raise TeacherError(f"{self.name} returned something that is not an array: {type(raw).__name__} "
                                f"({exc})") from exc
-        if isinstance(raw, (list, tuple)) and out.dtype.kind in "US" and not all(isinstance(v, str) for v in raw):
-            # NumPy turns [1, 'a'] into the strings ['1', 'a']: a batch of only 1s would then be another class.
+        if isinstance(raw, (list, tuple)) and out.dtype.kind in "US" and \
+                not all(isinstance(v, str) and not nul_ended(v) for v in raw):
+            # NumPy turns [1, 'a'] into the strings ['1', 'a']: a batch of only 1s would then be another class;
+            # and 'a\x00' into 'a', another label (refused with the row by _check_labels).
             out = np.asarray(raw, dtype=object)
         if out.dtype.kind == "f":
             # Probability rows sum to one only as closely as the answer's type holds them (bfloat16: 0.4%).
@@ -459,8 +461,8 @@ def _take(X: Any, idx: Any) -> Any:
 
 
 def _check_labels(labels: np.ndarray, name: str, row: Callable[[int], str] = "row {}".format) -> None:
-    """Reject labels that cannot name a class: None, NaN and complex numbers (object arrays only:
-    arrays of strings, booleans or integers cannot hold them). ``row(i)`` names row ``i``."""
+    """Reject labels that cannot name a class: None, NaN, complex numbers and strings ending in a NUL
+    (object arrays only: arrays of strings, booleans or integers cannot hold them). ``row(i)`` names row ``i``."""
     if labels.dtype.kind != "O":
         return
     for i, v in enumerate(labels):
@@ -471,6 +473,8 @@ def _check_labels(labels: np.ndarray, name: str, row: Callable[[int], str] = "ro
         if isinstance(v, (complex, np.complexfloating)):
             raise TeacherError(f"{name} returned the complex number {v!r} as the label of {row(i)}; expected real "
                                "labels or values")
+        if nul_ended(v):
+            raise TeacherError(f"{name} returned {v!r} as the label of {row(i)}; {nul_ended(v)}")
 
 
 def _unique_labels(labels: np.ndarray, name: str) -> np.ndarray:
@@ -533,10 +537,13 @@ def _check_classes(classes: Any) -> np.ndarray:
 
 
 def _refuse_missing(labels: list[Any]) -> None:
-    """A ValueError naming the first missing value (None, NaN) among declared ``labels``."""
+    """A ValueError naming the first missing value (None, NaN) among declared ``labels``, or the first
+    string ending in a NUL (which NumPy's string arrays would drop)."""
     for c in labels:
         if is_missing(c):
             raise ValueError(f"classes holds {c!r}, which is not a label")
+        if nul_ended(c):
+            raise ValueError(f"classes holds {c!r}; {nul_ended(c)}")
 
 
 def _classes(n: int) -> str:

@@ -39,7 +39,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .._errors import TeacherError, exception_text
+from .._errors import TeacherError, exception_text, nul_ended
 from .._words import Code, check_alphabet, decode, encode_many, pad_codes, single_char
 from .base import from_tensor, is_tensor
 from .torch import _module_dtype, _torch, eval_mode, module_device
@@ -162,9 +162,11 @@ def _normalise_label(raw: Any, name: str, code: Code, alphabet: tuple[str, ...],
         raw = from_tensor(raw).item()
     elif isinstance(raw, (np.generic, np.ndarray)) and np.ndim(raw) == 0:
         raw = raw.item()
-    if isinstance(raw, (bool, str, int)):
+    if isinstance(raw, (bool, str, int)) and not nul_ended(raw):
         return raw
     word = decode(code, alphabet)
+    if nul_ended(raw):
+        raise TeacherError(f"{name} returned {raw!r} for word {word!r}; {nul_ended(raw)}")
     if isinstance(raw, float):
         if floats and raw == raw:
             return raw
