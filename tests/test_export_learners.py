@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import symdistill as sd
+from symdistill.cli import main
 from symdistill.learners import registered_learners
 
 from _export_support import (
@@ -36,6 +37,20 @@ def test_learned_models_export_and_agree(form, method, problem, tmp_path):
     ort = pytest.importorskip("onnxruntime")
     session = ort.InferenceSession(sd.export(model, "onnx"), providers=["CPUExecutionProvider"])
     np.testing.assert_array_equal(session.run(["class_index"], {"X": Z})[0], want)
+
+
+def test_the_json_target_writes_names_that_are_not_unicode_text_as_to_json_does(tmp_path):
+    """sd.export(m, "json") refused a name holding a lone surrogate ("... is not valid Unicode text") that
+    m.to_json() writes (escaped, \\ud800) and sd.load reads back; the README says the two give one text."""
+    X = np.random.default_rng(0).uniform(size=(200, 2))
+    model = sd.distill(lambda X: np.where(X[:, 0] > 0.5, "\ud800x", "ok"), X, max_size=2, random_state=0,
+                       feature_names=["a\udcff", "b"])
+    text = sd.export(model, "json")
+    assert text == model.to_json() + "\n" and "\\ud800x" in text and "a\\udcff" in text
+    assert sd.load(text) == model and sorted(sd.load(text).classes.tolist()) == ["ok", "\ud800x"]
+    model.to_json(tmp_path / "model.json")
+    assert main(["export", str(tmp_path / "model.json"), "--to", "json", "-o", str(tmp_path / "out.json")]) == 0
+    assert (tmp_path / "out.json").read_text(encoding="utf-8") == text
 
 
 @pytest.mark.parametrize("target", ["c", "python", "prolog", "onnx"])

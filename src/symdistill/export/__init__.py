@@ -26,7 +26,7 @@ from . import json as _json
 from . import onnx as _onnx
 from . import prolog as _prolog
 from . import python as _python
-from .ir import Program, build, exportable_kinds
+from .ir import Program, build, check_exportable, exportable_kinds
 
 _EMITTERS: dict[str, tuple[Callable[..., Any], tuple[str, ...], bool]] = {
     # target: (emitter, accepted options, whether it reads the neutral form rather than the model)
@@ -80,7 +80,10 @@ def export(model: Any, target: str, **options: Any) -> str | bytes:
     if unknown:
         allowed = ", ".join(accepted) if accepted else "none"
         raise TypeError(f"export to {target!r} got unknown option(s) {', '.join(unknown)}; accepted: {allowed}")
-    program = build(model)  # checks the model kind for every target, JSON included
+    if target.lower() == "json":  # the model's own text, as to_json() writes it: nothing else to check
+        check_exportable(model)
+        return emitter(model, **options)
+    program = build(model)  # checks the model kind, and the names every code target writes as UTF-8
     return emitter(program, **options) if neutral else emitter(model, **options)
 
 

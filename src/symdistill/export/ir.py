@@ -231,14 +231,19 @@ def exportable_kinds() -> list[str]:
     return sorted(_BUILDERS)
 
 
-def build(model: Any) -> Program:
-    """The neutral form of a symbolic model (a tree, rule set, linear model or automaton)."""
+def check_exportable(model: Any) -> str:
+    """The kind of ``model``, or a TypeError when it is no symbolic model that exports."""
     kind = getattr(model, "kind", None)
     if not isinstance(kind, str) or kind not in _BUILDERS:
         what = f"kind {kind!r}" if isinstance(kind, str) else f"a {type(model).__name__}"
         raise TypeError(f"cannot export {what}: expected a symbolic model of kind "
                         f"{', '.join(exportable_kinds())}")
-    return _BUILDERS[kind](model)
+    return kind
+
+
+def build(model: Any) -> Program:
+    """The neutral form of a symbolic model (a tree, rule set, linear model or automaton)."""
+    return _BUILDERS[check_exportable(model)](model)
 
 
 def _label(c: Any) -> Any:
