@@ -59,6 +59,11 @@ def test_a_distillation_of_a_uint8_graph_runs_on_a_dataframe_of_uint8_columns():
     ("BOOL", 0.5, r"'x' takes booleans \(tensor\(bool\)\): 0 or 1, got 0.5"),
     ("BOOL", 2, r"'x' takes booleans \(tensor\(bool\)\): 0 or 1, got 2"),
     ("FLOAT", "red", r"'x' takes numbers \(tensor\(float\)\), got 'red'"),
+    # text that reads as a number was fed as one (NumPy reads '01' as 1.0), where 'red' was refused
+    ("DOUBLE", "1", r"'x' takes numbers \(tensor\(double\)\), got the text '1': convert the column to numbers first "
+                    r"\(pd\.to_numeric\), text is not read as a number"),
+    ("INT64", "01", r"'x' takes numbers \(tensor\(int64\)\), got the text '01': convert the column to numbers first "
+                    r"\(pd\.to_numeric\), text is not read as a number"),
 ])
 def test_a_value_an_onnx_input_cannot_hold_is_named(kind, value, message):
     """300 sent to a uint8 input would be 44 (and 2**63 to an int64 one -2**63), 0.5 to a bool True:
@@ -124,6 +129,23 @@ def test_rows_a_graph_with_an_input_per_column_cannot_take_are_refused():
     coded = df.assign(color=pd.Categorical(df["color"]).codes)  # categories as numbers: not what the graph takes
     with pytest.raises(TeacherError, match=r"^the ONNX input 'color' takes strings \(tensor\(string\)\), got "):
         sd.distill(pipeline_model(), coded, categorical=["color"])
+
+
+def test_a_column_of_codes_declared_categorical_reaches_an_onnx_input_of_numbers_as_numbers(tmp_path, monkeypatch):
+    """The command line reads a --categorical column of zero-padded codes (02) as written, for a teacher
+    that takes the DataFrame; an ONNX input of numbers refuses text, so for it the column is read as
+    numbers (2), as the graph takes it, and distill runs as it did when the input read '02' as 2."""
+    from symdistill.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t.onnx").write_bytes(pipeline_model())
+    df = pipeline_rows(300)
+    df.assign(kids=df["kids"].map("{:02d}".format)).to_csv("rows.csv", index=False)
+    assert main(["distill", "--teacher", "t.onnx", "--data", "rows.csv", "--categorical", "kids", "-o", "m.json"]) == 0
+    kids = sd.load((tmp_path / "m.json").read_text()).domain.features[1]
+    assert kids.name == "kids" and kids.is_categorical and kids.categories == (0, 1, 2, 3, 4)
+    with pytest.raises(TeacherError, match=r"^the ONNX input 'kids' takes numbers \(tensor\(int64\)\), got the text '0"):
+        sd.as_teacher(pipeline_model()).predict(df.assign(kids=df["kids"].map("{:02d}".format)))
 
 
 @pytest.mark.parametrize("inputs, message", [

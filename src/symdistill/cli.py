@@ -522,8 +522,14 @@ def _data_options(args: argparse.Namespace, df: Any, as_array: bool) -> dict[str
 
 def declared_codes(args: argparse.Namespace, as_array: bool) -> list[str]:
     """The --categorical columns, whose zero-padded codes a DataFrame teacher gets as written (an array
-    teacher takes numbers)."""
-    return [] if as_array or not args.categorical else _split_list(args.categorical, "--categorical") or []
+    teacher takes numbers, and so does an ONNX model's input of numbers, which refuses text)."""
+    codes = [] if as_array or not args.categorical else _split_list(args.categorical, "--categorical") or []
+    if codes and Path(args.teacher).suffix.lower() == ".onnx" and Path(args.teacher).is_file():
+        from .teachers.onnx import dataframe_inputs
+
+        numbers = dataframe_inputs(args.teacher)[2]
+        codes = [c for c in codes if c not in numbers]
+    return codes
 
 
 def fitted_text(teacher: Any, df: Any) -> list[str]:
@@ -565,7 +571,7 @@ def teacher_format(teacher_spec: str, flag: bool) -> tuple[bool, list[str]]:
     if not flag and suffix == ".onnx" and Path(teacher_spec).is_file():
         from .teachers.onnx import dataframe_inputs
 
-        takes_columns, strings = dataframe_inputs(teacher_spec)
+        takes_columns, strings, _ = dataframe_inputs(teacher_spec)
         return not takes_columns, strings
     return flag or suffix in MODEL_SUFFIXES, []
 
@@ -578,9 +584,10 @@ def _run_distill(args: argparse.Namespace) -> int:
     teacher_options(args)  # checked before anything is read
     as_array, text = teacher_format(args.teacher, args.as_array)
     drop = _split_list(args.drop, "--drop")
-    df = read_table(args.data, drop, text, codes=declared_codes(args, as_array))
+    codes = declared_codes(args, as_array)
+    df = read_table(args.data, drop, text, codes=codes)
     X = _teacher_input(df, as_array, args.data)
-    warn_words_in_numbers(df, args.data, text + declared_codes(args, as_array))
+    warn_words_in_numbers(df, args.data, text + codes)
     options: dict[str, Any] = {"progress": None, **_data_options(args, df, as_array)}
     if args.max_literals is not None:
         if args.form != "rules":
@@ -600,7 +607,7 @@ def _run_distill(args: argparse.Namespace) -> int:
     check_spaced_fit(teacher, df, args.data)
     strings = [] if as_array else fitted_text(teacher, df)
     if strings:  # read again, those columns as written
-        X = df = read_table(args.data, drop, text + strings, warn=False, codes=declared_codes(args, as_array))
+        X = df = read_table(args.data, drop, text + strings, warn=False, codes=codes)
     t0 = time.perf_counter()
     model = learner.fit(declare(teacher, args), X).model_
     seconds = time.perf_counter() - t0

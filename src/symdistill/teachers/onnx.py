@@ -129,12 +129,13 @@ def load_session(model: Any) -> tuple[Any, str]:
     return session, label
 
 
-def dataframe_inputs(path: str | Path) -> tuple[bool, list[str]]:
+def dataframe_inputs(path: str | Path) -> tuple[bool, list[str], list[str]]:
     """Whether the ONNX model at ``path`` takes a DataFrame's columns rather than an array of numbers
-    (one input per feature, by name, or a string input), and the names of its string inputs."""
+    (one input per feature, by name, or a string input), the names of its string inputs, and those of
+    its other inputs (numbers and booleans)."""
     inputs = load_session(path)[0].get_inputs()
     strings = [arg.name for arg in inputs if arg.type == "tensor(string)"]
-    return len(inputs) > 1 or bool(strings), strings
+    return len(inputs) > 1 or bool(strings), strings, [arg.name for arg in inputs if arg.name not in strings]
 
 
 def graph_class_labels(model: Any) -> np.ndarray | None:
@@ -269,7 +270,14 @@ def input_rows(X: Any, arg: Any) -> Any:
 
 
 def _numbers(values: np.ndarray, arg: Any) -> np.ndarray:
-    """``values`` as float64, or a TeacherError naming the first value that is not a number."""
+    """``values`` as float64, or a TeacherError naming the first value that is not a number. Text is none,
+    even text that reads as one: NumPy reads '1' and '01' as 1.0, so a column of text (a categorical
+    feature's categories) was fed as numbers where 'x' beside it was refused."""
+    text = values.ravel() if values.dtype.kind in "US" else \
+        [v for v in values.ravel() if isinstance(v, (str, bytes))] if values.dtype.kind == "O" else []
+    if len(text) and _is_number(text[0]):
+        raise TeacherError(f"the ONNX input {arg.name!r} takes numbers ({arg.type}), got the text {_plain(text[0])!r}: "
+                           "convert the column to numbers first (pd.to_numeric), text is not read as a number")
     try:
         return values.astype(np.float64)
     except (TypeError, ValueError):
