@@ -434,3 +434,34 @@ def test_status_lines_go_to_stderr_and_stdout_holds_only_the_printout(session_ru
                  "--no-progress", "-o", "r.html"]) == 0
     out, err = capsys.readouterr()
     assert "chosen: tree size 2" in out and "wrote" not in out and err.startswith("wrote r.html and r.md in ")
+
+
+def test_distill_reads_a_column_of_codes_as_numbers_for_a_torch_module(tmp_path, monkeypatch, capsys):
+    """A --categorical column of zero-padded codes (02) is read as written for a teacher that takes the
+    DataFrame; a torch module (module:attribute) refuses text, so for it the column is read as numbers
+    (2), as --as-array and a TorchScript .pt read it, and distill runs as it did when '02' reached it as 2."""
+    pytest.importorskip("torch")
+    pd = pytest.importorskip("pandas")
+    import symdistill as sd
+
+    (tmp_path / "session_net.py").write_text("import torch\n\ntorch.manual_seed(0)\nnet = torch.nn.Linear(2, 2)\n")
+    (tmp_path / "rows.csv").write_text("x,kids\n" + "".join(f"{(i * 7) % 11 - 5},{i % 5:02d}\n" for i in range(100)))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "session_net", raising=False)
+    assert main(["distill", "--teacher", "session_net:net", "--data", "rows.csv", "--categorical", "kids",
+                 "-o", "m.json"]) == 0
+    kids = sd.load((tmp_path / "m.json").read_text()).domain.features[1]
+    assert kids.name == "kids" and kids.is_categorical and kids.categories == (0, 1, 2, 3, 4)
+    capsys.readouterr()
+    assert main(["evaluate", "m.json", "--teacher", "session_net:net", "--data", "rows.csv"]) == 0
+    assert "fidelity 1.0000" in capsys.readouterr().out
+    # a model distilled before, with the codes read as text ('02'), is refused naming the feature: the
+    # module would be handed the text, which it refuses, and the model cannot take the numbers
+    rows = pd.read_csv("rows.csv", dtype={"kids": str})
+    old = sd.distill(lambda df: (df["x"].to_numpy(float) > 0).astype(int), rows, categorical=["kids"], max_size=4,
+                     random_state=0, n_samples=300)
+    (tmp_path / "old.json").write_text(old.to_json())
+    assert main(["evaluate", "old.json", "--teacher", "session_net:net", "--data", "rows.csv"]) == 2
+    assert ("old.json reads feature 'kids' as text (categories '00', '01', '02', ...), and the torch module "
+            "session_net:net takes numbers, not text: distill the model again") in capsys.readouterr().err

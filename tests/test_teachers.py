@@ -223,6 +223,27 @@ def test_torch_teacher_sends_rows_in_the_modules_float_type():
     assert np.mean(rules.predict(X) == manual.argmax(axis=1)) > 0.9
 
 
+@pytest.mark.parametrize("rows, text", [
+    (np.array([["1", 0.5], [0.2, 0.1]], dtype=object), "1"),  # object rows, as a DataFrame with a text column
+    (np.array([["01", "2"], ["0", "1"]]), "01"),  # a NumPy string array
+])
+def test_torch_teacher_refuses_text_that_reads_as_a_number(rows, text):
+    """NumPy read the text '1' and '01' as 1.0, so a column of text (a categorical feature's categories)
+    reached the module as numbers without a word; the hidden-activations reader sent rows so too."""
+    torch = pytest.importorskip("torch")
+    from symdistill.teachers.activations import activation_reader
+
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
+    message = (rf"^a torch module takes rows of numbers, got the text '{text}': convert the column to numbers "
+               r"first \(pd\.to_numeric\), text is not read as a number$")
+    with pytest.raises(sd.TeacherError, match=message):
+        sd.as_teacher(net).predict(rows)
+    read = message.replace("a torch module takes", "hidden activations are read from")
+    with pytest.raises(sd.TeacherError, match=read):
+        activation_reader(net).read(rows)
+    assert sd.as_teacher(net).predict(rows.astype(float)).shape == (2,)  # the same rows as numbers are answered
+
+
 def test_onnx_teacher_with_an_integer_input_refuses_fractions():
     """Rows were cast to the input's int64 silently: 0.7 was answered as 0."""
     pytest.importorskip("onnxruntime")

@@ -532,6 +532,15 @@ def declared_codes(args: argparse.Namespace, as_array: bool) -> list[str]:
     return codes
 
 
+def torch_teacher(teacher: Any) -> bool:
+    """Whether a loaded teacher (``module:attribute``) is a torch module, or a teacher made of one: it takes
+    rows of numbers and refuses text, so a --categorical column of codes (02) is read as numbers (2)."""
+    from .teachers import _is_torch_module
+    from .teachers.torch import TorchTeacher
+
+    return _is_torch_module(teacher) or isinstance(teacher, TorchTeacher)
+
+
 def fitted_text(teacher: Any, df: Any) -> list[str]:
     """The columns of ``df`` read as numbers that an encoder of a scikit-learn teacher (a pickled
     pipeline's OneHotEncoder, say) was fitted on as strings: read as written, 10 as '10', they are
@@ -606,7 +615,10 @@ def _run_distill(args: argparse.Namespace) -> int:
     check_distinct(("-o", args.output), ("--teacher", teacher_source(args.teacher)))
     check_spaced_fit(teacher, df, args.data)
     strings = [] if as_array else fitted_text(teacher, df)
-    if strings:  # read again, those columns as written
+    numbers = bool(codes) and torch_teacher(teacher)  # it refuses text: its codes are read as numbers, 02 as 2
+    if numbers:
+        codes = []
+    if strings or numbers:  # read again, those columns as written (or as numbers)
         X = df = read_table(args.data, drop, text + strings, warn=False, codes=codes)
     t0 = time.perf_counter()
     model = learner.fit(declare(teacher, args), X).model_
@@ -685,6 +697,12 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     X = _teacher_input(in_order if as_array or layer is not None else df, as_array, args.data)
     teacher = load_teacher_object(args.teacher)
     check_spaced_fit(teacher, df, args.data)
+    coded = [f for f in model.domain.features if f.name in text and f.name in df.columns]
+    if coded and torch_teacher(teacher):  # distilled before distill read its codes as numbers
+        shown = ", ".join(map(repr, coded[0].categories[:3])) + (", ..." if len(coded[0].categories) > 3 else "")
+        raise CLIError(f"{args.model} reads feature {coded[0].name!r} as text (categories {shown}), and the torch "
+                       f"module {args.teacher} takes numbers, not text: distill the model again (distill reads a "
+                       "--categorical column of codes as numbers for a torch module)")
     teacher = declare(teacher, args)
     score = fidelity(model, teacher, X)  # computed before anything is printed: an error leaves stdout empty
     against = None

@@ -65,7 +65,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .._errors import TeacherError, require_extra
-from .base import Teacher, model_file
+from .base import Teacher, model_file, refuse_number_text
 from .onnx import batch_axis_problem, input_rows
 from .torch import TORCH_SAVE, eval_mode, rows_tensor, written_by_torch_save
 
@@ -150,6 +150,7 @@ class ActivationReader:
         positions (see ``layer``) or this reader's ``HiddenLayer``s."""
         chosen = list(self.layers) if layers is None else [k if isinstance(k, HiddenLayer) else self.layer(k)
                                                            for k in layers]
+        refuse_number_text(X, "hidden activations are read from rows of numbers")
         arr = np.asarray(X, dtype=np.float64)
         if arr.ndim != 2:
             raise ValueError(f"expected rows as a 2-D array, got shape {arr.shape}")

@@ -21,7 +21,7 @@ import numpy as np
 
 from .._errors import NonFiniteAnswerError, TeacherError, UnknownClassError, counted, exception_text, nul_ended
 from .._progress import progress_bar
-from ..domain import _plain, is_missing
+from ..domain import _is_number, _plain, is_missing
 from ._cache import AnswerCache
 
 TASKS = ("classification", "regression")
@@ -444,6 +444,18 @@ class _Asked:
         text = ", ".join(shown + (["..."] if len(values) > 6 else []))
         text = text if hasattr(x, "columns") else f"[{text}]"
         return f"row {i if self.rows is None else int(self.rows[i])} ({text})"
+
+
+def refuse_number_text(rows: Any, takes: str) -> None:
+    """A TeacherError when ``rows`` (for an input of numbers, ``takes`` naming it) hold text that reads as
+    a number: NumPy reads '1' and '01' as 1.0, so a column of text (a categorical feature's categories)
+    was fed as numbers where 'x' beside it was refused."""
+    values = np.asarray(rows)
+    text = values.ravel() if values.dtype.kind in "US" else \
+        [v for v in values.ravel() if isinstance(v, (str, bytes))] if values.dtype.kind == "O" else []
+    if len(text) and _is_number(text[0]):
+        raise TeacherError(f"{takes}, got the text {_plain(text[0])!r}: convert the column to numbers first "
+                           "(pd.to_numeric), text is not read as a number")
 
 
 def _n_rows(X: Any) -> int:

@@ -9,7 +9,7 @@ import numpy as np
 
 from .._errors import TeacherError
 from ..domain import _is_number, _plain
-from .base import Teacher, model_file
+from .base import Teacher, model_file, refuse_number_text
 
 # The ONNX input types rows are fed as ("tensor(bfloat16)": float32 rows, rounded and passed on as its bits).
 _NP_TYPES = {"tensor(float)": np.float32, "tensor(double)": np.float64, "tensor(float16)": np.float16,
@@ -273,11 +273,7 @@ def _numbers(values: np.ndarray, arg: Any) -> np.ndarray:
     """``values`` as float64, or a TeacherError naming the first value that is not a number. Text is none,
     even text that reads as one: NumPy reads '1' and '01' as 1.0, so a column of text (a categorical
     feature's categories) was fed as numbers where 'x' beside it was refused."""
-    text = values.ravel() if values.dtype.kind in "US" else \
-        [v for v in values.ravel() if isinstance(v, (str, bytes))] if values.dtype.kind == "O" else []
-    if len(text) and _is_number(text[0]):
-        raise TeacherError(f"the ONNX input {arg.name!r} takes numbers ({arg.type}), got the text {_plain(text[0])!r}: "
-                           "convert the column to numbers first (pd.to_numeric), text is not read as a number")
+    refuse_number_text(values, f"the ONNX input {arg.name!r} takes numbers ({arg.type})")
     try:
         return values.astype(np.float64)
     except (TypeError, ValueError):

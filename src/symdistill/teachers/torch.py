@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._errors import TeacherError, exception_text
-from .base import Teacher, model_file
+from .base import Teacher, model_file, refuse_number_text
 
 DTYPES = ("float16", "bfloat16", "float32", "float64")
 
@@ -82,7 +82,9 @@ class eval_mode:
 
 def rows_tensor(X: Any, dtype: Any, device: Any) -> Any:
     """Rows as a torch tensor of ``dtype`` on ``device``; a read-only array (a DataFrame's view) is copied
-    first, since torch warns about those ("The given NumPy array is not writable")."""
+    first, since torch warns about those ("The given NumPy array is not writable"). Text is not read as a
+    number ('01' as 1.0): it is a TeacherError naming it."""
+    refuse_number_text(X, "a torch module takes rows of numbers")
     arr = np.asarray(X, dtype=np.float64)
     if not arr.flags.writeable:
         arr = arr.copy()
