@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .base import CallableTeacher, Teacher, model_file
+from .base import CallableTeacher, Teacher
 from .oracle import Oracle
 
 __all__ = ["Teacher", "CallableTeacher", "Oracle", "as_teacher"]
@@ -52,14 +52,12 @@ def as_teacher(obj: Any, **kwargs: Any) -> Teacher:
     if isinstance(obj, (str, Path)):
         suffix = Path(obj).suffix.lower()
         if suffix == ".onnx":
-            _check_options("an ONNX model", kwargs)
-            model_file(obj, "ONNX model")
+            _check_options("an ONNX model", kwargs)  # the file is checked next, before onnxruntime is imported
             from .onnx import OnnxTeacher
 
             return OnnxTeacher(obj, **kwargs)
         if suffix in (".pt", ".pth", ".torchscript"):
-            _check_options("a TorchScript file", kwargs)
-            model_file(obj, "TorchScript")
+            _check_options("a TorchScript file", kwargs)  # the file is checked next, before torch is imported
             from .torch import load_torchscript
 
             return load_torchscript(obj, **kwargs)
