@@ -389,7 +389,7 @@ def test_the_optimisation_of_each_list_shows_its_own_bar(bar_updates, capsys):
     """The rule learner's bar counted the candidate lists optimised, a whole list at a time: on
     1,000,000 MAGIC rows one list's optimisation took about 100 s with the bar still. Each list now
     shows a bar below it, 'refining rules', counting each rule's bounds re-fitted and each rule
-    specialised, pass after pass, then 'cutting rules', counting the rules removed down to
+    specialised, pass after pass, then 'cutting rules', counting the cut down to
     ``max_size``; the rules are the same."""
     import symdistill.learners.rules as rules_module
 
@@ -411,5 +411,41 @@ def test_the_optimisation_of_each_list_shows_its_own_bar(bar_updates, capsys):
         assert [n for n, _ in refining[:4]] == [1, 2, 3, 4]  # one rule at a time
         assert refining[-1][0] == refining[-1][1]  # full once the passes end
     cutting = [(n, total) for part in parts for d, n, total in part if d == "cutting rules: "]
-    assert cutting and [n for n, _ in cutting] == list(range(1, cutting[-1][1] + 1))  # one rule cut at a time
+    assert cutting and [n for n, _ in cutting] == list(range(1, cutting[-1][1] + 1))  # one step at a time
     assert cutting[-1][0] == cutting[-1][1]
+
+
+def test_the_cut_and_the_top_ups_move_the_bar(bar_updates, capsys, monkeypatch):
+    """Cutting a list down to ``max_size`` counted a rule removed as one tick, though each removal
+    tops up the region of every rule left (rows sampled there, then labelled by the teacher) and
+    re-fits every rule left: on 200,000 MAGIC rows one tick took 1.3 s. The top-ups before each
+    refinement pass were not counted either. Each region topped up is now a tick, the teacher's
+    answers to the rows drawn another, and each rule re-fitted in the cut one; the rules are the same."""
+    import symdistill.learners.rules as rules_module
+
+    X = np.random.default_rng(0).uniform(size=(2000, 3))
+    f = lambda X: ((np.floor(X[:, 0] * 4) + np.floor(X[:, 1] * 4)) % 2).astype(int)  # noqa: E731
+    quiet = sd.distill(f, X, form="rules", max_size=3, random_state=0, progress=False)
+    seen = bar_updates(rules_module)
+    top_ups = []  # (rules, bar's description and count before, count after) of each top-up
+    real_top_up = rules_module.RuleLearner._top_up
+
+    def top_up(self, rules, *bar):
+        before = (bar[0].desc, bar[0].n) if bar else None
+        real_top_up(self, rules, *bar)
+        top_ups.append((len(rules), before, bar[0].n if bar else None))
+
+    monkeypatch.setattr(rules_module.RuleLearner, "_top_up", top_up)
+    shown = sd.distill(f, X, form="rules", max_size=3, random_state=0, progress=True)
+    assert "cutting rules" in capsys.readouterr().err
+    assert shown.to_json() == quiet.to_json()
+    assert top_ups and all(before is not None for _, before, _ in top_ups), "a top-up without the bar"
+    assert {before[0] for _, before, _ in top_ups} == {"refining rules", "cutting rules: "}
+    assert all(after - before[1] == k + 1 for k, before, after in top_ups)  # each region, then the answers
+    cutting = [n for d, n, _ in seen if d == "cutting rules: "]
+    assert cutting == list(range(1, cutting[-1] + 1))  # one step at a time
+    # Per rule removed: the removal, then with k rules left, k regions, the answers and k re-fits
+    # (a cut's first top-up comes after its first removal, with the list's rules but one left).
+    firsts = [k for k, before, _ in top_ups if before == ("cutting rules: ", 1)]
+    assert firsts and {t for d, _, t in seen if d == "cutting rules: "} == {
+        sum(2 * k + 2 for k in range(3, k0 + 1)) for k0 in firsts}
