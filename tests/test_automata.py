@@ -1111,3 +1111,28 @@ def test_a_label_the_random_words_hardly_reached_is_said_when_the_oracle_passes(
         warnings.simplefilter("error")
         quiet = AutomatonLearner(random_state=0).fit(as_sequence_teacher(lambda ws: ["000" not in w for w in ws], "01"))
     assert quiet.sparse_label_ is None and quiet.model_.size == 4
+
+
+def test_fidelity_of_an_automaton_shows_a_bar_while_the_teacher_labels_many_words(capsys):
+    """sd.fidelity labelled an automaton's words without a bar, whatever progress said, as did the
+    evaluate command: a recurrent network answering a million words batch after batch showed nothing.
+    progress=True now shows a 'labelling words' bar counting the words the teacher labels where they
+    take more than one of its batches, False none, None (the default) one on a terminal only (not
+    here); the teacher is asked in the same batches and the score is the same."""
+    from symdistill.teachers.sequence import as_sequence_teacher
+
+    dfa = DFA(["0", "1"], [[0, 1], [1, 0]], [True, False])  # an even number of 1s
+    words = ["".join(w) for w in itertools.product("01", repeat=10)]
+    odd = lambda ws: [w.count("1") % 2 == 0 or w.startswith("111") for w in ws]  # noqa: E731
+    capsys.readouterr()
+    scores, calls = {}, set()
+    for progress in (False, None, True):
+        teacher = as_sequence_teacher(odd, ["0", "1"], batch_size=100)  # a new cache each time
+        scores[progress] = sd.fidelity(dfa, teacher, words, progress=progress)
+        calls.add(teacher.n_calls)
+        err = capsys.readouterr().err
+        assert (re.search(r"labelling words: .*/1\.02k ", err) is not None) == (progress is True), err
+    assert scores[True] == scores[False] == scores[None] and scores[True].value < 1
+    assert calls == {11}  # 1,024 words, 100 at a time
+    with pytest.raises(ValueError, match="^progress must be True, False or None, got 'yes'$"):
+        sd.fidelity(dfa, odd, words, progress="yes")

@@ -261,3 +261,34 @@ def test_shifted_rows_of_features_spanning_the_float_range_stay_finite() -> None
     tree = sd.distill(lambda X: (X[:, 0] > 0).astype(int), X, max_size=2, random_state=0, n_samples=600)
     res = shifted_fidelity(tree, lambda X: (X[:, 0] > 0).astype(int), X)
     assert all(r.score is not None for r in res)
+
+
+def test_shifted_fidelity_shows_a_bar_over_the_shifts(bar_updates, capsys) -> None:
+    """shifted_fidelity took no progress option and scored its shifts with the teacher's bar off:
+    five shifts of a million rows, labelled batch after batch, showed nothing. progress=True now
+    shows a 'shifted fidelity' bar counting the shifts, where the teacher labels more than one batch
+    of rows over all of them, and below it sd.fidelity's 'labelling rows' bar where one shift takes
+    more than one batch; False shows none, None (the default) them on a terminal only (not here).
+    The scores are the same."""
+    import re
+
+    import symdistill.shift as shift_module
+
+    X = _data(1000)
+    net = lambda X: (X[:, 0] + X[:, 2] / 5 > 0.7).astype(int)  # noqa: E731
+    tree = sd.distill(net, X, max_size=3, random_state=0, progress=False)
+    capsys.readouterr()
+    # Rows that take a single batch in all (here 10 rows, 5 shifts) show no bar.
+    shifted_fidelity(tree, sd.as_teacher(net, batch_size=100), X[:10], progress=True)
+    assert capsys.readouterr().err == ""
+    tables = {}
+    for progress in (False, None, True):
+        seen = bar_updates(shift_module) if progress else []  # (a bar switched off keeps no description)
+        tables[progress] = str(shifted_fidelity(tree, sd.as_teacher(net, batch_size=100), X, progress=progress))
+        err = capsys.readouterr().err
+        assert ("shifted fidelity" in err) == (progress is True), err
+        assert (re.search(r"labelling rows: .*/1\.00k ", err) is not None) == (progress is True), err
+    assert tables[True] == tables[False] == tables[None]
+    assert seen == [("shifted fidelity", n, len(DEFAULT_SHIFTS)) for n in range(1, len(DEFAULT_SHIFTS) + 1)]
+    with pytest.raises(ValueError, match="^progress must be True, False or None, got 'yes'$"):
+        shifted_fidelity(tree, net, X, progress="yes")

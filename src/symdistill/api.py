@@ -134,8 +134,10 @@ def fidelity(model: Any, teacher: Any, X: Any, *, progress: bool | None = None) 
 
     ``progress``: a bar counting the rows the teacher labels, where they take more than one of its
     batches (``batch_size``, 8,192 rows unless given to ``as_teacher``); None (the default) shows it on
-    an interactive terminal only, as the learners' ``progress`` does. Words for an automaton are
-    labelled without a bar.
+    an interactive terminal only, as the learners' ``progress`` does. For an automaton it counts the
+    words the sequence teacher labels (those it has not answered before), where they take more than
+    one of its batches (a torch module's ``batch_size``, 8,192 words unless given; a callable
+    without ``batch_size=`` is asked every word in one call, with no bar).
 
     ``X`` holds the teacher's input rows, also for concept rules (distilled with ``layer=``): they
     are scored on that layer's activations of ``X``, read through ``teacher``.
@@ -156,7 +158,7 @@ def fidelity(model: Any, teacher: Any, X: Any, *, progress: bool | None = None) 
             teacher = as_sequence_teacher(teacher, model.alphabet)
         if isinstance(X, Iterator):  # a generator of words: read once, for the teacher and the automaton
             X = list(X)
-        ref = teacher.predict(X)
+        ref = teacher.predict(X, progress=progress)
         score = agreement(_comparable(np.asarray(model.predict(X)), ref), ref)
         _refuse_other_labels(score, ref, model, "teacher's labels",
                              "is it the teacher the automaton was distilled from, read the same way (a torch "

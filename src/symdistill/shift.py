@@ -37,6 +37,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ._errors import NonFiniteAnswerError, UnknownClassError
+from ._progress import check_progress, progress_bar
 from ._scale import mean_std
 from ._table import TableList
 from .api import concept_layer, fidelity
@@ -239,7 +240,7 @@ def shifted_rows(domain: Domain, X: Any, shift: Shift | str | tuple, random_stat
 
 
 def shifted_fidelity(model: Any, teacher: Any, X: Any, *, shifts: Sequence[Shift | str | tuple] = DEFAULT_SHIFTS,
-                     random_state: int | None = 0) -> ShiftResults:
+                     random_state: int | None = 0, progress: bool | None = None) -> ShiftResults:
     """Fidelity of ``model`` to ``teacher`` on ``X`` and on shifted copies of ``X``.
 
     Parameters
@@ -252,6 +253,11 @@ def shifted_fidelity(model: Any, teacher: Any, X: Any, *, shifts: Sequence[Shift
         Default: no shift, noise 0.1 and 0.5 sd, outside the range by 25%, broken dependencies.
     random_state : int or None
         Same seed, same shifted rows.
+    progress : bool or None
+        A bar counting the shifts scored, where the teacher labels more than one of its batches
+        (``batch_size``) of rows over all of them, and below it, where one shift's rows take more
+        than one batch, ``sd.fidelity``'s bar counting them; None (the default) shows them on an
+        interactive terminal only, as ``sd.fidelity``'s ``progress`` does.
 
     Returns
     -------
@@ -278,26 +284,35 @@ def shifted_fidelity(model: Any, teacher: Any, X: Any, *, shifts: Sequence[Shift
         raise TypeError(f"shifted fidelity shifts a model's input features, but these are concept rules: they read the "
                         f"activations of hidden layer {layer!r} (distilled with layer=); sd.fidelity scores them")
     specs = coerce_shifts(shifts)
+    check_progress(progress)
     t = teacher if isinstance(teacher, Teacher) else as_teacher(teacher)
     Z = domain.encode(X)
     out = ShiftResults()
-    for spec in specs:
-        Zs = spec.apply(domain, Z, random_state)
-        if Zs is None:
-            out.append(ShiftResult(spec, None, "no numeric feature with a range to leave"))
-            continue
-        try:
-            out.append(ShiftResult(spec, fidelity(model, t, domain.decode(Zs), progress=False)))
-        except UnknownClassError as exc:
-            # Off the data a teacher may answer a class it never gave before: the model cannot predict it,
-            # and the teacher has no column for it. That shift is unscored, with the reason; the others stand.
-            out.append(ShiftResult(spec, None, _unknown_class_note(exc.labels, t)))
-        except NonFiniteAnswerError as exc:
-            # A teacher undefined off the data (the log of a feature moved below its range) has no value
-            # to compare with there: that shift is unscored, with the reason, as above.
-            out.append(ShiftResult(spec, None, f"the teacher answered NaN or infinity on {exc.count} of the "
-                                               f"{exc.asked} rows it was asked, first {exc.first}"))
+    many = len(Z) * len(specs) > t.batch_size
+    with progress_bar(len(specs), "shifted fidelity", progress if many else False, unit="shift") as bar:
+        for spec in specs:
+            out.append(_shifted_score(model, t, domain, Z, spec, random_state, progress))
+            bar.update(1)
     return out
+
+
+def _shifted_score(model: Any, teacher: Teacher, domain: Domain, Z: np.ndarray, spec: Shift,
+                   random_state: int | None, progress: bool | None) -> ShiftResult:
+    """Fidelity of ``model`` to ``teacher`` on encoded rows ``Z`` moved by ``spec`` (see shifted_fidelity)."""
+    Zs = spec.apply(domain, Z, random_state)
+    if Zs is None:
+        return ShiftResult(spec, None, "no numeric feature with a range to leave")
+    try:
+        return ShiftResult(spec, fidelity(model, teacher, domain.decode(Zs), progress=progress))
+    except UnknownClassError as exc:
+        # Off the data a teacher may answer a class it never gave before: the model cannot predict it,
+        # and the teacher has no column for it. That shift is unscored, with the reason; the others stand.
+        return ShiftResult(spec, None, _unknown_class_note(exc.labels, teacher))
+    except NonFiniteAnswerError as exc:
+        # A teacher undefined off the data (the log of a feature moved below its range) has no value
+        # to compare with there: that shift is unscored, with the reason, as above.
+        return ShiftResult(spec, None, f"the teacher answered NaN or infinity on {exc.count} of the "
+                                       f"{exc.asked} rows it was asked, first {exc.first}")
 
 
 def _unknown_class_note(labels: tuple, teacher: Teacher) -> str:

@@ -342,7 +342,8 @@ def _shifts(front: Frontier, chosen: FrontierPoint, teacher: Any, X: Any, shifts
             random_state: int | None) -> dict[str, ShiftResults]:
     out: dict[str, ShiftResults] = {}
     for p in [chosen] + [q for q in front.pareto if q is not chosen]:
-        out.setdefault(_label(p), shifted_fidelity(p.model, teacher, X, shifts=shifts, random_state=random_state))
+        out.setdefault(_label(p), shifted_fidelity(p.model, teacher, X, shifts=shifts, random_state=random_state,
+                                                   progress=False))
     return out
 
 

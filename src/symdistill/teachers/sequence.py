@@ -40,6 +40,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from .._errors import TeacherError, exception_text, nul_ended
+from .._progress import progress_bar
 from .._words import Code, check_alphabet, decode, encode_many, pad_codes, single_char
 from .base import from_tensor, is_tensor
 from .torch import _module_dtype, _torch, eval_mode, module_device
@@ -83,8 +84,10 @@ class SequenceTeacher:
     def decode(self, code: Sequence[int]) -> str | tuple[str, ...]:
         return decode(code, self.alphabet)
 
-    def query(self, codes: Sequence[Code]) -> np.ndarray:
-        """Class index (into ``classes_``) of each encoded word; one backend call for all misses."""
+    def query(self, codes: Sequence[Code], *, progress: bool | None = False) -> np.ndarray:
+        """Class index (into ``classes_``) of each encoded word; the misses go to the backend at once,
+        or ``batch_size`` at a time where the teacher has one (behind a bar counting the words when
+        ``progress`` and more than one batch; None: on an interactive terminal only)."""
         codes = [tuple(c) for c in codes]
         out = np.empty(len(codes), dtype=np.int64)
         todo: dict[Code, list[int]] = {}
@@ -96,7 +99,7 @@ class SequenceTeacher:
                 out[i] = hit
         if todo:
             missing = list(todo)
-            labels = self._label_codes(missing)
+            labels = self._label_batches(missing, progress)
             self.n_queries += len(missing)
             idx = self.index_labels(labels, missing)
             if self.cache and len(self._cache) + len(missing) > self.cache_size:
@@ -108,8 +111,8 @@ class SequenceTeacher:
                     self._cache[c] = int(k)
         return out
 
-    def predict(self, words: Any) -> np.ndarray:
-        """The teacher's label of each word (strings or tuples of symbols).
+    def predict(self, words: Any, *, progress: bool | None = False) -> np.ndarray:
+        """The teacher's label of each word (strings or tuples of symbols); ``progress``: see :meth:`query`.
 
         >>> t = CallableSequenceTeacher(lambda ws: [w.count("1") % 2 == 0 for w in ws], alphabet="01")
         >>> t.predict(["", "1", "11"]).tolist()
@@ -117,7 +120,7 @@ class SequenceTeacher:
         """
         from ..models.automata import label_array
 
-        return label_array(self.classes_, self.query(self.encode(words)))
+        return label_array(self.classes_, self.query(self.encode(words), progress=progress))
 
     @property
     def binary(self) -> bool:
@@ -131,6 +134,19 @@ class SequenceTeacher:
         return f"{type(self).__name__}({self.name!r}, alphabet={list(self.alphabet)}, n_queries={self.n_queries})"
 
     # -- internals -----------------------------------------------------------------------------
+    def _label_batches(self, codes: list[Code], progress: bool | None) -> Sequence[Any]:
+        """Raw labels of ``codes``, ``batch_size`` at a time where the teacher has one (the batches
+        its ``_label_codes`` would make), behind a bar counting the words where there is more than one."""
+        step = getattr(self, "batch_size", None)
+        if not step or len(codes) <= step:
+            return self._label_codes(codes)
+        labels: list[Any] = []
+        with progress_bar(len(codes), "labelling words", progress, unit="word", unit_scale=True) as bar:
+            for i in range(0, len(codes), step):
+                labels.extend(self._label_codes(codes[i:i + step]))
+                bar.update(min(step, len(codes) - i))
+        return labels
+
     def index_labels(self, labels: Sequence[Any], codes: Sequence[Code]) -> np.ndarray:
         """Class indices of raw ``labels`` (one per word of ``codes``, named in errors); labels not
         seen before are appended to ``classes_``."""
