@@ -613,6 +613,28 @@ def test_features_of_tiny_magnitude_get_their_weight(task):
     assert m.term_names == ["x0"] and float(sd.fidelity(m, f, X)) > 0.95
 
 
+@pytest.mark.parametrize("max_size", [2, 5])
+def test_a_small_term_beside_a_huge_one_is_found(max_size):
+    """Supports were ranked by R², which is 1.0 in floats once 1e9*x0 is in: x1, which moves the
+    values by up to 1, was never added though max_size allowed it (predictions off by 0.5)."""
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(2000, 4))
+    f = lambda X: 1e9 * X[:, 0] + X[:, 1]  # noqa: E731
+    m = sd.distill(f, X, form="linear", max_size=max_size, random_state=0, task="regression", progress=False)
+    assert m.term_names == ["x0", "x1"]
+    X_new = rng.uniform(size=(500, 4))
+    assert np.max(np.abs(m.predict(X_new) - f(X_new))) < 1e-3
+
+
+def test_an_exactly_linear_teacher_gets_no_weight_of_rounding_noise():
+    """Fits that all reproduce the teacher differ only by rounding; the smallest of them wins."""
+    X = np.random.default_rng(1).normal(size=(800, 6))
+    f = lambda X: 3 * X[:, 0] - 2 * X[:, 4] + 0.5  # noqa: E731
+    for options in ({}, {"hinges": True}, {"interactions": True}):
+        m = sd.distill(f, X, form="linear", max_size=8, random_state=0, task="regression", progress=False, **options)
+        assert m.term_names == ["x0", "x4"], options
+
+
 def test_the_printed_formula_computes_the_model_on_offset_features():
     # Weights of 4 significant digits: 0.1235*x0 - 1.235e+08 on x0 near 1e9 (a spread of 10) printed a
     # score off by about 5e4 where it moves by 3.2 over the whole domain.

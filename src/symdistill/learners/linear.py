@@ -11,8 +11,9 @@ standardised terms, computed on a training share of the queries: the lasso path 
 output, the multi-task group lasso for several, so every class row shares the support) and greedy
 forward selection (the term that most reduces the residual sum of squares at each step). Each
 support is refitted without penalty (debiased) and scored on the held-out share (its user rows
-only, when it holds at least 500 of them and 20 of every class the teacher gives): R² to the teacher for regressors, agreement of the
-predicted class for classifiers. For classifiers the best support of each size is also refitted by
+only, when it holds at least 500 of them and 20 of every class the teacher gives): for regressors
+the residual sum of squares over the teacher's (R² - 1, whose digits R² rounds away beside a huge
+term; a residual at the fits' rounding counts as none), agreement of the predicted class for classifiers. For classifiers the best support of each size is also refitted by
 cross-entropy to the teacher's probabilities and to its labels, and the binary decision threshold is
 moved to where it agrees with the teacher most. When user rows judge, every fit is also made on the
 user's training rows alone (sampled rows off the data's manifold can pull a linear model away from
@@ -52,6 +53,7 @@ _MIN_USER_CLASS_ROWS = 20  # ... with at least this many of every class the teac
 _CV_CANDIDATES = 8  # best fits on the held-out share that cross-validation then ranks
 _CV_FOLDS = 4
 _DEFLATE_VALUES = 2**22  # block size of forward selection's in-place updates
+_NOISE = 2**8 * np.finfo(float).eps  # a residual, relative to the values, at the rounding of a fit (seen: 35 eps)
 
 
 @dataclass
@@ -224,7 +226,7 @@ class LinearLearner(Learner):
                                   None if y is None else y[every], support, best.method)
         final.coef, final.intercept = final.coef / unit, final.intercept / unit
         model = self._to_model(oracle, terms, final, mu, sd)
-        model.meta.update({"fit": best.method, "validation_score": float(best.score),
+        model.meta.update({"fit": best.method, "validation_score": float(best.score + (not classify)),
                            "validation_metric": "agreement" if classify else "R2",
                            "validation_rows": "user rows" if on_user_rows else "user and sampled rows",
                            "training_rows": best.rows,
@@ -429,11 +431,19 @@ class LinearLearner(Learner):
 
     @staticmethod
     def _score(fit: _Fit, X: np.ndarray, T: np.ndarray, y: np.ndarray | None) -> float:
+        """Agreement of the predicted class (classifiers); for regressors R² - 1, ``-sse / ss``.
+
+        R² itself is no measure to rank by: beside a huge term (1e9*x0 + x1) it is 1.0 in floats
+        once the huge term is in, so the small term, whose residual it removes, was never chosen.
+        ``-sse / ss`` keeps the residual's own digits. A residual at the rounding the fit itself
+        makes (``_NOISE`` of the targets' size) counts as none, so that exact fits tie and the
+        smaller wins, as rounding noise cannot tell them apart.
+        """
         S = X[:, list(fit.support)] @ fit.coef.T + fit.intercept
         if y is None:
             ss = float(np.sum((T - T.mean(axis=0)) ** 2))
-            sse = float(np.sum((T - S) ** 2))
-            return 1.0 - sse / ss if ss > 0 else -sse
+            sse = max(float(np.sum((T - S) ** 2)), float(np.sum(T * T)) * _NOISE**2)
+            return -sse / ss if ss > 0 else -sse
         pred = (S[:, 0] > 0).astype(int) if S.shape[1] == 1 else np.argmax(S, axis=1)
         return float(np.mean(pred == y))
 
