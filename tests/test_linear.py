@@ -626,11 +626,28 @@ def test_a_small_term_beside_a_huge_one_is_found(max_size):
     assert np.max(np.abs(m.predict(X_new) - f(X_new))) < 1e-3
 
 
+def test_a_term_beside_a_huge_offset_is_found():
+    """1e13 + x1: x1 moves the values by a few hundred of their ulps (0.002), well above their
+    rounding: it is signal, not a residual to count as none."""
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(2000, 4))
+    f = lambda X: 1e13 + X[:, 1]  # noqa: E731
+    m = sd.distill(f, X, form="linear", max_size=2, random_state=0, task="regression", progress=False)
+    assert m.term_names == ["x1"]
+    assert np.max(np.abs(m.predict(X) - f(X))) < 0.01
+
+
 def test_an_exactly_linear_teacher_gets_no_weight_of_rounding_noise():
     """Fits that all reproduce the teacher differ only by rounding; the smallest of them wins."""
     X = np.random.default_rng(1).normal(size=(800, 6))
     f = lambda X: 3 * X[:, 0] - 2 * X[:, 4] + 0.5  # noqa: E731
     for options in ({}, {"hinges": True}, {"interactions": True}):
+        m = sd.distill(f, X, form="linear", max_size=8, random_state=0, task="regression", progress=False, **options)
+        assert m.term_names == ["x0", "x4"], options
+    # Features near 1e6: the teacher's values (near 1e6) are rounded to 1e-10, so no fit is exact
+    # beyond that; that rounding is no signal either.
+    X = np.random.default_rng(0).normal(size=(800, 6)) + 1e6
+    for options in ({}, {"hinges": True, "interactions": True}):
         m = sd.distill(f, X, form="linear", max_size=8, random_state=0, task="regression", progress=False, **options)
         assert m.term_names == ["x0", "x4"], options
 

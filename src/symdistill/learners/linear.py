@@ -13,11 +13,12 @@ forward selection (the term that most reduces the residual sum of squares at eac
 support is refitted without penalty (debiased) and scored on the held-out share (its user rows
 only, when it holds at least 500 of them and 20 of every class the teacher gives): for regressors
 the residual sum of squares over the teacher's (R² - 1, whose digits R² rounds away beside a huge
-term; a residual at the fits' rounding counts as none), agreement of the predicted class for classifiers. For classifiers the best support of each size is also refitted by
-cross-entropy to the teacher's probabilities and to its labels, and the binary decision threshold is
-moved to where it agrees with the teacher most. When user rows judge, every fit is also made on the
-user's training rows alone (sampled rows off the data's manifold can pull a linear model away from
-it). The fit that agrees most on the held-out queries wins (the smaller model on ties, then the one
+term; a residual at rounding counts as none), agreement of the predicted class for classifiers.
+For classifiers the best support of each size is also refitted by cross-entropy to the teacher's
+probabilities and to its labels, and the binary decision threshold is moved to where it agrees
+with the teacher most. When user rows judge, every fit is also made on the user's training rows
+alone (sampled rows off the data's manifold can pull a linear model away from it). The fit that
+agrees most on the held-out queries wins (the smaller model on ties, then the one
 using sampled rows); when user rows judge, the 8 best are ranked again by 4-fold cross-validation
 over all user rows, since one split cannot rank fits a few rows apart. The winner is refitted on
 all its kind of rows (``meta["training_rows"]``), without any term the others and the intercept make on
@@ -54,6 +55,7 @@ _CV_CANDIDATES = 8  # best fits on the held-out share that cross-validation then
 _CV_FOLDS = 4
 _DEFLATE_VALUES = 2**22  # block size of forward selection's in-place updates
 _NOISE = 2**8 * np.finfo(float).eps  # a residual, relative to the values, at the rounding of a fit (seen: 35 eps)
+_ULPS = 2**2 * np.finfo(float).eps  # ... and at the rounding of the teacher's values
 
 
 @dataclass
@@ -168,6 +170,11 @@ class LinearLearner(Learner):
         # (value_unit; 1.0 for ordinary values), and the weights scaled back.
         unit = 1.0 if classify else value_unit(T)
         T = T * unit
+        # A regressor's values are fitted less their mean: the rounding of a fit is then that of the
+        # values' spread, not of an offset (1e13 + x1: a residual at 256 ulps of 1e13 is 0.57, over
+        # x1's own spread, so every fit would count as exact and the empty one win).
+        offset = np.zeros(1) if classify else T.mean(axis=0)
+        T = T - offset
         P = answer.proba
         y = answer.y if classify else None
 
@@ -213,9 +220,9 @@ class LinearLearner(Learner):
         n_steps = len(sources) * self._source_ticks(self.max_size + 1, self.max_size + 1, classify)
         with progress_bar(n_steps, "distilling linear model", self.progress) as bar:
             for source, rows in sources.items():
-                fits += self._candidate_fits(Xs, T, P, y, rows, val, y_val, source, bar)
+                fits += self._candidate_fits(Xs, T, P, y, rows, val, y_val, source, offset, bar)
             if on_user_rows:
-                best = self._cross_validated_choice(fits, Xs, T, P, y, n_user, bar)
+                best = self._cross_validated_choice(fits, Xs, T, P, y, n_user, offset, bar)
             else:
                 best = max(fits, key=lambda f: (f.score, -len(f.support)))
         every = np.arange(len(Z)) if best.rows == "user and sampled rows" else np.arange(n_user)
@@ -224,7 +231,7 @@ class LinearLearner(Learner):
         support = _independent(Xs[np.ix_(every, best.support)], best.support)
         final = self._fit_support(Xs[every], T[every], None if P is None else P[every],
                                   None if y is None else y[every], support, best.method)
-        final.coef, final.intercept = final.coef / unit, final.intercept / unit
+        final.coef, final.intercept = final.coef / unit, (final.intercept + offset) / unit
         model = self._to_model(oracle, terms, final, mu, sd)
         model.meta.update({"fit": best.method, "validation_score": float(best.score + (not classify)),
                            "validation_metric": "agreement" if classify else "R2",
@@ -245,7 +252,7 @@ class LinearLearner(Learner):
 
     def _candidate_fits(self, Xs: np.ndarray, T: np.ndarray, P: np.ndarray | None, y: np.ndarray | None,
                         tr: np.ndarray, val: np.ndarray, y_val: np.ndarray | None, source: str,
-                        bar: Any) -> list[_Fit]:
+                        offset: np.ndarray, bar: Any) -> list[_Fit]:
         """The best least-squares fit of every support size found on rows ``tr``, and (classifiers)
         its cross-entropy refits, each scored on rows ``val``. ``bar`` counts them (on 200,000 rows
         of 20 features the fits took 2 s, after the path, with the bar still)."""
@@ -258,7 +265,7 @@ class LinearLearner(Learner):
                       - self._source_ticks(self.max_size + 1, self.max_size + 1, classify))
         for sup in supports:
             f = self._fit_support(X_tr, T_tr, None, y_tr, sup, "lsq")
-            f.score = self._score(f, X_val, T_val, y_val)
+            f.score = self._score(f, X_val, T_val, y_val, offset)
             if len(sup) not in by_size or f.score > by_size[len(sup)].score:
                 by_size[len(sup)] = f
             bar.update(1)
@@ -269,7 +276,7 @@ class LinearLearner(Learner):
             for f in list(fits):
                 for method in ("soft", "hard"):
                     g = self._fit_support(Xs[sub], T[sub], P[sub], y[sub], f.support, method)
-                    g.score = self._score(g, X_val, T_val, y_val)
+                    g.score = self._score(g, X_val, T_val, y_val, offset)
                     fits.append(g)
                     bar.update(1)
         for f in fits:
@@ -277,7 +284,7 @@ class LinearLearner(Learner):
         return fits
 
     def _cross_validated_choice(self, fits: list[_Fit], Xs: np.ndarray, T: np.ndarray, P: np.ndarray | None,
-                                y: np.ndarray | None, n_user: int, bar: Any) -> _Fit:
+                                y: np.ndarray | None, n_user: int, offset: np.ndarray, bar: Any) -> _Fit:
         """Among the fits scoring best on the held-out share, the one scoring best over
         ``_CV_FOLDS``-fold cross-validation on the user's rows (the smaller on ties).
 
@@ -302,7 +309,7 @@ class LinearLearner(Learner):
                     rows = rows[:_SELECTION_ROWS]
                 g = self._fit_support(Xs[rows], T[rows], None if P is None else P[rows],
                                       None if y is None else y[rows], f.support, f.method)
-                total += self._score(g, Xs[held], T[held], None if y is None else y[held]) * len(held)
+                total += self._score(g, Xs[held], T[held], None if y is None else y[held], offset) * len(held)
                 bar.update(1)
             f.cv_score = total / n_user
         return max(top, key=lambda f: (f.cv_score, -len(f.support)))
@@ -430,19 +437,22 @@ class LinearLearner(Learner):
         return fit
 
     @staticmethod
-    def _score(fit: _Fit, X: np.ndarray, T: np.ndarray, y: np.ndarray | None) -> float:
+    def _score(fit: _Fit, X: np.ndarray, T: np.ndarray, y: np.ndarray | None, offset: np.ndarray) -> float:
         """Agreement of the predicted class (classifiers); for regressors R² - 1, ``-sse / ss``.
 
         R² itself is no measure to rank by: beside a huge term (1e9*x0 + x1) it is 1.0 in floats
         once the huge term is in, so the small term, whose residual it removes, was never chosen.
-        ``-sse / ss`` keeps the residual's own digits. A residual at the rounding the fit itself
-        makes (``_NOISE`` of the targets' size) counts as none, so that exact fits tie and the
-        smaller wins, as rounding noise cannot tell them apart.
+        ``-sse / ss`` keeps the residual's own digits. A residual at rounding counts as none, so
+        that exact fits tie and the smaller wins, as rounding cannot tell them apart: the fit's own
+        (``_NOISE`` of the size of the targets ``T``, centred), and that of the teacher's values
+        ``T + offset`` (a few ulps: 1e6 + 3*x0 on x0 near 1e6 has no exact fit, its values being
+        rounded to 1e-10).
         """
         S = X[:, list(fit.support)] @ fit.coef.T + fit.intercept
         if y is None:
             ss = float(np.sum((T - T.mean(axis=0)) ** 2))
-            sse = max(float(np.sum((T - S) ** 2)), float(np.sum(T * T)) * _NOISE**2)
+            floor = float(np.sum(T * T)) * _NOISE**2 + float(np.sum((T + offset) ** 2)) * _ULPS**2
+            sse = max(float(np.sum((T - S) ** 2)), floor)
             return -sse / ss if ss > 0 else -sse
         pred = (S[:, 0] > 0).astype(int) if S.shape[1] == 1 else np.argmax(S, axis=1)
         return float(np.mean(pred == y))
