@@ -671,6 +671,24 @@ def test_asking_for_hinges_keeps_the_supports_found_without_them():
     assert float(sd.fidelity(hinged, proba, X)) >= float(sd.fidelity(plain, proba, X))
 
 
+def test_one_weight_goes_to_the_term_that_agrees_most_once_its_threshold_moves():
+    """x0 moves the teacher's log-odds most but never its class; x1 above 500 (5% of rows) decides
+    it. The paths start with x0, so at max_size=1 no support moved a class and the empty model won
+    (0.949); x1 alone, its threshold moved, agrees everywhere."""
+    rng = np.random.default_rng(0)
+    n = 3000
+    gain = np.where(rng.random(n) < 0.1, rng.uniform(1, 1000, n), 0.0)
+    X = np.column_stack([rng.integers(0, 2, n), gain, rng.normal(size=n)])
+
+    def proba(X):
+        p = 1 / (1 + np.exp(-(6.0 * X[:, 0] - 7.0 + 12.0 * (X[:, 1] > 500))))
+        return np.column_stack([1 - p, p])
+
+    m = sd.distill(proba, X, form="linear", max_size=1, random_state=0, progress=False)
+    assert m.term_names == ["x1"]
+    assert float(sd.fidelity(m, proba, X)) > 0.99
+
+
 def test_the_printed_formula_computes_the_model_on_offset_features():
     # Weights of 4 significant digits: 0.1235*x0 - 1.235e+08 on x0 near 1e9 (a spread of 10) printed a
     # score off by about 5e4 where it moves by 3.2 over the whole domain.

@@ -54,6 +54,7 @@ _MIN_USER_CLASS_ROWS = 20  # ... with at least this many of every class the teac
 _CV_CANDIDATES = 8  # best fits on the held-out share that cross-validation then ranks
 _CV_FOLDS = 4
 _DEFLATE_VALUES = 2**22  # block size of forward selection's in-place updates
+_SINGLE_TERMS = 64  # single terms a classifier tries besides the paths' (those covarying most with its classes)
 _NOISE = 2**8 * np.finfo(float).eps  # a residual, relative to the values, at the rounding of a fit (seen: 35 eps)
 _ULPS = 2**2 * np.finfo(float).eps  # ... and at the rounding of the teacher's values
 
@@ -262,6 +263,16 @@ class LinearLearner(Learner):
         by_size: dict[int, _Fit] = {}
         supports = self._supports(X_tr, T_tr, plain, bar)
         classify = y is not None
+        if classify and self.max_size >= 1:
+            # Single terms that follow the teacher's classes, for classifiers: the paths start with
+            # the term that fits most of its scores, which need not be the one that agrees most once
+            # its threshold is moved (Adult at max_size=1: married, which moves no class, so the
+            # empty model won). The terms whose values covary most with the classes' indicators are
+            # tried (all of them but on wide designs, where a fit each would double the time).
+            Y = np.eye(P.shape[1])[y_tr]
+            C = X_tr.T @ (Y - Y.mean(axis=0))
+            top = np.argsort(-np.einsum("ij,ij->i", C, C), kind="stable")[:_SINGLE_TERMS]
+            supports = sorted(set(supports) | {(int(j),) for j in top}, key=lambda s: (len(s), s))
         bar.total += (self._source_ticks(len(supports), len({len(s) for s in supports}), classify)
                       - self._source_ticks(self.max_size + 1, self.max_size + 1, classify))
         for sup in supports:
