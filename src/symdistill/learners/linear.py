@@ -9,11 +9,13 @@ pairwise products when asked.
 Sparsity is controlled exactly. Candidate supports come from two regularisation paths on
 standardised terms, computed on a training share of the queries: the lasso path (LARS for one
 output, the multi-task group lasso for several, so every class row shares the support) and greedy
-forward selection (the term that most reduces the residual sum of squares at each step). Each
-support is refitted without penalty (debiased) and scored on the held-out share (its user rows
-only, when it holds at least 500 of them and 20 of every class the teacher gives): for regressors
-the residual sum of squares over the teacher's (R² - 1, whose digits R² rounds away beside a huge
-term; a residual at rounding counts as none), agreement of the predicted class for classifiers.
+forward selection (the term that most reduces the residual sum of squares at each step); with
+hinges or products, both also over the plain terms alone; for classifiers, also the single terms
+that covary most with the classes. Each support is refitted without penalty (debiased) and
+scored on the held-out share (its user rows only, when it holds at least 500 of them and 20 of
+every class the teacher gives): for regressors the residual sum of squares over the teacher's
+(R² - 1, whose digits R² rounds away beside a huge term; a residual at rounding counts as none),
+agreement of the predicted class for classifiers.
 For classifiers the best support of each size is also refitted by cross-entropy to the teacher's
 probabilities and to its labels, and the binary decision threshold is moved to where it agrees
 with the teacher most. When user rows judge, every fit is also made on the user's training rows
