@@ -689,6 +689,21 @@ def test_one_weight_goes_to_the_term_that_agrees_most_once_its_threshold_moves()
     assert float(sd.fidelity(m, proba, X)) > 0.99
 
 
+def test_a_softmax_score_past_the_largest_double_takes_its_class_in_the_probabilities():
+    """predict gave 'a' from a score of inf (1e10 * 1e300) while predict_proba gave NaN for every class
+    of that row (inf - inf), with a RuntimeWarning."""
+    dom = Domain.from_data(np.array([[0.0, 0.0], [1e300, 1.0]]))
+    m = LinearModel(dom, "classification", ["a", "b", "c"], terms=[0, 1], coef=[[1e10, 0], [0, 1.0], [0, 0]],
+                    intercept=[0, 0, 0])
+    Z = np.array([[1e300, 0.5], [0.0, 0.5]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        P = m.predict_proba_encoded(Z)
+    assert m.predict_encoded(Z)[0] == "a"
+    assert P[0].tolist() == [1.0, 0.0, 0.0]
+    np.testing.assert_allclose(P[1], np.exp([0, 0.5, 0]) / np.exp([0, 0.5, 0]).sum())
+
+
 def test_the_printed_formula_computes_the_model_on_offset_features():
     # Weights of 4 significant digits: 0.1235*x0 - 1.235e+08 on x0 near 1e9 (a spread of 10) printed a
     # score off by about 5e4 where it moves by 3.2 over the whole domain.

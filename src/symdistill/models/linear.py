@@ -462,8 +462,13 @@ class LinearModel(SymbolicModel):
         if self.link == "logistic":
             p = _sigmoid(s)
             return np.column_stack([1.0 - p, p])
-        s = s - s.max(axis=1, keepdims=True)
-        e = np.exp(s)
+        top = s.max(axis=1, keepdims=True)
+        # A score of +inf (a weight times a feature past the largest double) takes the class, as
+        # predict gives it (two such split it): inf - inf made every probability of the row NaN.
+        sure = np.isposinf(top[:, 0])
+        with np.errstate(invalid="ignore"):
+            e = np.exp(s - top)
+        e[sure] = np.isposinf(s[sure])
         return e / e.sum(axis=1, keepdims=True)
 
     def predict_proba(self, X: Any) -> np.ndarray:
