@@ -801,6 +801,8 @@ def test_the_bar_counts_the_support_path_and_each_fit(bar_updates, capsys, monke
     assert shown.to_json() == quiet.to_json()
     counts = [n for d, n, _ in seen if d == "distilling linear model"]
     assert counts == list(range(1, len(counts) + 1))  # one at a time
-    # Per source: 3 steps of forward selection, the lasso path, each support fitted, two refits a size.
-    assert len(found) == 2 and counts[-1] == sum(3 + 1 + len(s) + 2 * len({len(x) for x in s}) for s in found)
+    # Per source: 3 steps of forward selection, the lasso path, each support fitted (the paths' and,
+    # for a classifier, every single term's: 6 features), two refits a size.
+    fitted = [set(s) | {(j,) for j in range(6)} for s in found]
+    assert len(found) == 2 and counts[-1] == sum(3 + 1 + len(s) + 2 * len({len(x) for x in s}) for s in fitted)
     assert [t for d, _, t in seen if d == "distilling linear model"][-1] == counts[-1]
