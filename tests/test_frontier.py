@@ -245,6 +245,31 @@ def test_a_linear_design_too_large_is_refused_before_the_teacher_is_asked(catego
     assert front.points[0].model.meta["n_candidate_terms"] == int(terms.split()[0])
 
 
+def test_a_multi_class_gram_matrix_too_large_is_refused_before_the_fits() -> None:
+    """A multi-class teacher's linear fit holds a Gram matrix of its terms, which was checked only in the
+    linear fit, after the tree fits of every size had run: it is now checked before the first fit, with
+    the declared classes before the teacher is asked anything, else after the few rows that give them."""
+    asked: list[int] = []
+
+    def net(X: np.ndarray) -> np.ndarray:
+        asked.append(len(X))
+        return np.digitize(X[:, 0], [0.33, 0.66])
+
+    X = np.random.default_rng(0).uniform(size=(300, 40))
+    opts = dict(forms=["tree", "linear"], sizes=[2, 4], n_samples=500, progress=False,
+                form_options={"linear": {"interactions": True, "max_design_gib": 0.004}})
+    refused = re.escape("820 candidate terms (with interactions) need a 820 x 820 Gram matrix of 6.72e+05 values")
+    with pytest.raises(ValueError, match=refused):
+        sd.frontier(sd.as_teacher(net, classes=[0, 1, 2]), X, **opts)
+    assert asked == []
+    with pytest.raises(ValueError, match=refused):
+        sd.frontier(net, X, **opts)
+    assert asked == [210]  # the first rows of the training part, which give the classes
+    # a binary teacher's fit holds no Gram matrix: its design fits, and the frontier is fitted
+    front = sd.frontier(lambda X: (X[:, 0] > 0.5).astype(int), X, **opts)
+    assert [p.form for p in front.points] == ["tree", "tree", "linear", "linear"]
+
+
 def test_a_training_part_over_max_train_rows_is_sampled_and_every_held_out_row_still_measured() -> None:
     """Every fit distilled from every training row: on 1,000,000 rows the 18 fits of a report took 20
     minutes. Over max_train_rows (default 50,000) they distil from a seeded sample; below it nothing changes."""

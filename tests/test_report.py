@@ -629,6 +629,44 @@ def test_cli_report_refuses_a_linear_design_too_large_before_the_teacher_is_aske
     assert not (tmp_path / "r.html").exists()
 
 
+def test_cli_report_with_a_constraint_checks_the_design_before_the_teacher_is_asked(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --constraint the teacher was asked about every row of --data (for its classes) before the
+    frontier checked a linear design too large: the cheap checks now come first."""
+    pd = pytest.importorskip("pandas")
+    pd.DataFrame(_data(300), columns=["a", "b", "c"]).to_csv(tmp_path / "rows.csv", index=False)
+    (tmp_path / "asked2.py").write_text("def predict(df):\n    raise AssertionError('the teacher was asked')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    code = main(["report", "--teacher", "asked2:predict", "--data", str(tmp_path / "rows.csv"), "--no-progress",
+                 "--n-samples", "1000", "--option", "linear.hinges=true", "--option", "linear.max_design_gib=0.0001",
+                 "--constraint", "a <= 0.4 -> prediction == 0", "-o", str(tmp_path / "r.html")])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.startswith("symdistill report: error: 21 candidate terms (with hinges at n_knots=3) need a 1,000-row")
+
+
+def test_cli_report_with_a_constraint_asks_no_training_row_left_out_of_the_sample(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """--constraint had the teacher answer every row of --data, also the training rows that
+    --max-train-rows leaves out (on a million rows, 650,000 answers nothing used)."""
+    pd = pytest.importorskip("pandas")
+    X = _data(600)
+    pd.DataFrame(X, columns=["a", "b", "c"]).to_csv(tmp_path / "rows.csv", index=False)
+    (tmp_path / "seen.py").write_text("import numpy as np\nrows = []\ndef predict(df):\n"
+                                      "    rows.extend(df['a'].tolist())\n"
+                                      "    return (df['a'].to_numpy() > 0.5).astype(int)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import seen  # type: ignore[import-not-found]
+
+    code = main(["report", "--teacher", "seen:predict", "--data", str(tmp_path / "rows.csv"), "--forms", "tree",
+                 "--sizes", "2", "--n-samples", "300", "--max-train-rows", "100", "--no-progress",
+                 "--constraint", "a <= 0.4 -> prediction == 0", "-o", str(tmp_path / "r.html")])
+    capsys.readouterr()
+    assert code == 0
+    data_rows = set(X[:, 0].tolist())
+    assert len(data_rows & set(seen.rows)) == 180 + 100  # the held-out rows and the training sample
+
+
 def test_cli_report_distils_from_a_sample_of_at_most_max_train_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """--max-train-rows (default 50,000) caps the rows every fit distils from: the report of a million rows

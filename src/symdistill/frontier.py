@@ -31,7 +31,7 @@ from ._errors import DataError, counted
 from ._progress import progress_bar
 from .api import distill, fidelity
 from .domain import Domain, _as_pandas, is_real, refuse_words
-from .learners.base import check_int
+from .learners.base import check_int, known_outputs
 from .metrics import Score
 from .models.base import SymbolicModel
 from .teachers import Teacher, as_teacher
@@ -170,6 +170,8 @@ class Frontier:
     max_train_rows : int or None
         The cap on the rows the models were distilled from (None: none).
     holdout_source : {"given", "split"}
+    constraints : list or None
+        The constraints given to :func:`frontier`, which ``sd.report`` verifies by default.
     options, form_options : dict
         The learner options given for every form, and those given for one (by form).
     """
@@ -178,7 +180,7 @@ class Frontier:
                  X_holdout: Any, holdout_source: str, random_state: int | None, forms: list[str],
                  sizes: list[int], method: str, options: dict[str, Any], seconds: float,
                  form_options: dict[str, dict[str, Any]] | None = None, n_training_rows: int | None = None,
-                 max_train_rows: int | None = None) -> None:
+                 max_train_rows: int | None = None, constraints: list[Any] | None = None) -> None:
         self.points = points
         self.teacher = teacher
         self.domain = domain
@@ -194,6 +196,7 @@ class Frontier:
         self.seconds = seconds
         self.n_training_rows = _n_rows(X_train) if n_training_rows is None else n_training_rows
         self.max_train_rows = max_train_rows
+        self.constraints = constraints
 
     @property
     def task(self) -> str:
@@ -248,7 +251,8 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
              X_holdout: Any = None, holdout_fraction: float = 0.3, method: str | None = None,
              random_state: int | None = 0, progress: bool | None = None,
              form_options: dict[str, dict[str, Any]] | None = None,
-             max_train_rows: int | None = DEFAULT_MAX_TRAIN_ROWS, **options: Any) -> Frontier:
+             max_train_rows: int | None = DEFAULT_MAX_TRAIN_ROWS, constraints: Sequence[Any] | None = None,
+             **options: Any) -> Frontier:
     """Distil ``teacher`` into every form in ``forms`` at every size in ``sizes`` and measure each.
 
     Parameters
@@ -281,6 +285,11 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
         fits took 20 minutes) is sampled at random, seeded by ``random_state``, to this many, plus
         any row holding a category the sample lacks; fidelity is still measured on every held-out
         row. None: every training row.
+    constraints : sequence, optional
+        Constraints the chosen model is to be verified against (``sd.report`` verifies them when
+        given none of its own). A constraint string naming a feature the rows lack or a class the
+        teacher does not have raises ``ConstraintError`` before the first fit, once the teacher's
+        classes are known.
     **options
         Learner options for every form (``n_samples``, ``feature_names``, ``categorical``, ...).
 
@@ -304,6 +313,8 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     # Every form's options are checked before the teacher is asked anything.
     forms_list, sizes_list, form_options = check_options(forms, sizes, method, random_state, form_options, options)
     check_int("max_train_rows", max_train_rows, 2, allow_none=True)
+    if isinstance(constraints, str):
+        raise TypeError(f"constraints must be a list of constraints, got the string {constraints!r}")
     feature_names = options.get("feature_names")
     X, X_holdout = _as_pandas(X), _as_pandas(X_holdout)  # pyarrow / polars tables: read by column name
     refuse_words(X, "frontier")  # before the split, which would count words as rows
@@ -315,12 +326,19 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     domain = Domain.from_data(X_train, feature_names=feature_names, categorical=options.get("categorical"))
     # fails early, naming the column, when the held-out rows do not fit
     encode_holdout(domain, X_hold) if source == "given" else domain.encode(X_hold)
-    check_fits(forms_list, sizes_list, method, random_state, form_options, options, X_train, domain)
-
-    t_start = time.perf_counter()
     task = options.get("task")
     inner = teacher if isinstance(teacher, Teacher) else as_teacher(teacher, **({"task": task} if task else {}))
-    shared = SharedTeacher.around(inner, X_train)
+    declared = known_outputs(inner)  # (making the teacher asks it nothing)
+    check_fits(forms_list, sizes_list, method, random_state, form_options, options, X_train, domain, inner)
+
+    t_start = time.perf_counter()
+    shared = SharedTeacher.around(inner, X_train)  # asks about a few rows where its task or classes are unknown
+    if declared is None and known_outputs(shared) != declared:
+        # A multi-class teacher's linear fit holds a Gram matrix of its terms: with the classes its
+        # first answer gave, that is checked before the first fit too.
+        check_fits(forms_list, sizes_list, method, random_state, form_options, options, X_train, domain, shared)
+    if constraints:
+        check_constraints(constraints, domain, shared)
     points: list[FrontierPoint] = []
     with progress_bar(len(forms_list) * len(sizes_list), "frontier", progress) as bar:
         for form in forms_list:
@@ -340,7 +358,23 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     return Frontier(points, teacher=shared, domain=domain, X_train=X_train, X_holdout=X_hold,
                     holdout_source=source, random_state=random_state, forms=forms_list, sizes=sizes_list,
                     method=method, options=options, seconds=time.perf_counter() - t_start, form_options=form_options,
-                    n_training_rows=n_training_rows, max_train_rows=max_train_rows)
+                    n_training_rows=n_training_rows, max_train_rows=max_train_rows,
+                    constraints=None if constraints is None else list(constraints))
+
+
+def check_constraints(constraints: Sequence[Any], domain: Domain, teacher: Teacher) -> None:
+    """Bind every constraint string to ``domain``'s features and ``teacher``'s classes (known by now),
+    raising ``ConstraintError`` with the constraint as its ``text``; other constraints (properties such
+    as ``sd.monotonic``) are checked when verified."""
+    from .verify.formula import bind_text
+    from .verify.language import ConstraintError
+
+    for c in constraints:
+        if isinstance(c, str):
+            try:
+                bind_text(c, domain, str(teacher.task), teacher.classes_)
+            except ConstraintError as exc:
+                raise ConstraintError(f"constraint {c!r}: {exc}", c) from exc
 
 
 def check_options(forms: Sequence[str] | None, sizes: Sequence[int], method: str, random_state: int | None,
@@ -377,13 +411,13 @@ def _learner(form: str, size: int, method: str, random_state: int | None, form_o
 
 def check_fits(forms: list[str], sizes: list[int], method: str, random_state: int | None,
                form_options: dict[str, dict[str, Any]], options: dict[str, Any], X_train: Any,
-               domain: Domain) -> None:
+               domain: Domain, teacher: Teacher | None = None) -> None:
     """Raise what a fit of each form would raise about the training rows before the teacher is asked
-    anything (a linear design matrix over ``max_design_gib``), so that a form fitted last is not
-    refused after the others' fits have run; ``forms``, ``sizes`` and the options as ``check_options``
-    hands them back."""
+    anything (a linear design matrix over ``max_design_gib``; with ``teacher``'s classes where it
+    declares more than two, its Gram matrix), so that a form fitted last is not refused after the
+    others' fits have run; ``forms``, ``sizes`` and the options as ``check_options`` hands them back."""
     for form in forms:
-        _learner(form, sizes[-1], method, random_state, form_options, options).check_fit(X_train, domain)
+        _learner(form, sizes[-1], method, random_state, form_options, options).check_fit(X_train, domain, teacher)
 
 
 # -- measurements -----------------------------------------------------------------------------

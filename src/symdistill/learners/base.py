@@ -96,7 +96,7 @@ class Learner:
         # is said before the rows' problems, which the user would otherwise fix for nothing. Making it
         # asks it nothing: the rows (and a design too large for them) are refused before any query.
         t = as_teacher(teacher) if isinstance(teacher, Teacher) else as_teacher(teacher, task=self.task)
-        domain, Z = self._checked_rows(X, domain)
+        domain, Z = self._checked_rows(X, domain, t)
         if self.task is not None and t.task is not None and t.task != self.task:
             raise ValueError(f"task={self.task!r} was asked, but {t.name} is a {t.task} teacher")
         t.task = t.task or self.task
@@ -115,10 +115,11 @@ class Learner:
         self.n_queries_ = oracle.n_queries
         return self
 
-    def check_fit(self, X: Any, domain: Domain | None = None) -> None:
+    def check_fit(self, X: Any, domain: Domain | None = None, teacher: Teacher | None = None) -> None:
         """Raise what :meth:`fit` would raise about the options and the rows ``X`` before the teacher is
         asked anything: a bad option, rows that do not encode, and rows this learner cannot fit (a linear
-        design matrix over ``max_design_gib``). ``sd.frontier`` checks every form so before its first fit.
+        design matrix over ``max_design_gib``, or for a ``teacher`` whose classes are known, more than
+        two of them, its Gram matrix). ``sd.frontier`` checks every form so before its first fit.
 
         >>> import numpy as np
         >>> from symdistill.learners import get_learner
@@ -128,22 +129,24 @@ class Learner:
         ...
         ValueError: 202 candidate terms (with hinges at n_knots=50) need a 20,000-row design matrix of ...
         """
-        self._checked_rows(X, domain)
+        self._checked_rows(X, domain, teacher)
 
-    def _checked_rows(self, X: Any, domain: Domain | None) -> tuple[Domain, np.ndarray]:
-        """The domain and the encoded rows ``X`` that ``fit`` distills from, checked."""
+    def _checked_rows(self, X: Any, domain: Domain | None, teacher: Teacher | None = None) -> tuple[Domain, np.ndarray]:
+        """The domain and the encoded rows ``X`` that ``fit`` distills from, checked (with what
+        ``teacher`` says of itself before it is asked: its task and declared classes)."""
         self._validate_params()
         if domain is None:
             domain = Domain.from_data(X, feature_names=self.feature_names, categorical=self.categorical)
         Z = domain.encode(X)
         if len(Z) < 2:
             raise DataError(f"need at least 2 rows to distill from, got {len(Z)}")
-        self._check_rows(domain, Z)
+        self._check_rows(domain, Z, known_outputs(teacher))
         return domain, Z
 
-    def _check_rows(self, domain: Domain, Z: np.ndarray) -> None:
+    def _check_rows(self, domain: Domain, Z: np.ndarray, n_outputs: int | None) -> None:
         """Refuse encoded rows ``Z`` that this learner cannot fit, before the teacher is asked (a hook:
-        every row that encodes fits here)."""
+        every row that encodes fits here); ``n_outputs``: the teacher's classes (1 for a regressor) where
+        known before it is asked, else None."""
 
     def _fit(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler) -> SymbolicModel:
         raise NotImplementedError  # pragma: no cover - abstract
@@ -174,6 +177,21 @@ class Learner:
         Zs = sampler.sample(None, extra)
         a2 = oracle.label(Zs)
         return np.vstack([Z, Zs]), concat_answers(answer, a2)
+
+
+def known_outputs(teacher: Teacher | None) -> int | None:
+    """What a learner fits per row for ``teacher``, known before it is asked anything: 1 for a
+    regressor, the number of its classes where they are known (declared, or a scikit-learn
+    classifier's ``classes_``), else None (they come with its first answer).
+
+    >>> known_outputs(as_teacher(lambda X: X[:, 0], task="regression")), known_outputs(as_teacher(lambda X: X[:, 0]))
+    (1, None)
+    """
+    if teacher is None:
+        return None
+    if teacher.task == "regression":
+        return 1
+    return None if teacher.classes_ is None else len(teacher.classes_)
 
 
 def check_int(name: str, value: Any, low: int, *, allow_none: bool = False) -> None:

@@ -329,15 +329,17 @@ class LinearLearner(Learner):
         return max(top, key=lambda f: (f.cv_score, -len(f.support)))
 
     # -- candidate terms -----------------------------------------------------------------------
-    def _check_rows(self, domain: Domain, Z: np.ndarray) -> None:
+    def _check_rows(self, domain: Domain, Z: np.ndarray, n_outputs: int | None) -> None:
         """The design matrix check, made before the teacher is asked anything on the rows the fit will
-        hold: the user's rows ``Z`` and those the sampler adds (drawn as the fit draws them; the fit
-        checks again once the teacher has answered, with a multi-class teacher's Gram matrix)."""
+        hold: the user's rows ``Z`` and those the sampler adds (drawn as the fit draws them), with the
+        Gram matrix of a teacher known (``n_outputs``) to have more than two classes. Where its classes
+        come only with its answers, the fit checks the Gram matrix again once it has answered."""
         if not (self.hinges or self.interactions or domain.categorical_mask.any()):
             return  # a term per numeric feature: a design the size of the user's data, left to fit
         extra = self._n_sampled(len(Z))
         rows = np.vstack([Z, self._new_sampler(domain, Z).sample(None, extra)]) if extra else Z
-        self._check_design_size(len(rows), len(Z), self._candidate_terms(domain, rows), False)
+        self._check_design_size(len(rows), len(Z), self._candidate_terms(domain, rows),
+                                n_outputs is not None and n_outputs > 2)
 
     def _check_design_size(self, n_rows: int, n_user: int, terms: list[Term], gram: bool) -> None:
         """Refuse, before building it, a design matrix (or multi-class Gram matrix) over

@@ -135,7 +135,8 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
         Constraints (strings such as ``"x0 > 5 -> prediction == 1"``, or properties such as
         ``sd.monotonic("age")``) checked exactly on the chosen model with ``symdistill.verify``; the
         teacher is asked about each counterexample. One that gets no verdict (a ``RoundingAmbiguity``)
-        is listed as "no verdict" with the reason, as a dict whose ``holds`` is None.
+        is listed as "no verdict" with the reason, as a dict whose ``holds`` is None. Default: those
+        given to :func:`symdistill.frontier` (``front.constraints``).
     verification : sequence, optional
         Results computed elsewhere (``verify`` verdicts, or dicts with ``constraint``, ``holds``
         and optionally ``counterexample`` / ``note``), shown as given.
@@ -169,6 +170,8 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
         check_report_path(path)
     if isinstance(constraints, str):
         raise TypeError(f"constraints must be a list of constraint strings, got the string {constraints!r}")
+    if constraints is None:
+        constraints = front.constraints
     for given in verification or []:
         _verdict_row(given)
     coerce_shifts(shifts)  # before any work, as the path and the verification rows

@@ -14,6 +14,7 @@ from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _split_
                    check_spaced_fit, declare, declared_codes, fitted_text, load_teacher_object, option_value,
                    read_table, teacher_format, teacher_options, warn_words_in_numbers)
 from ..frontier import DEFAULT_MAX_TRAIN_ROWS
+from ..verify.language import ConstraintError
 
 DEFAULT_SIZES = "2,4,8,16,32,64"
 
@@ -130,28 +131,6 @@ def _check_constraints(texts: list[str], names: list[str]) -> None:
                     stack.extend(value if isinstance(value, (tuple, list)) else [value])
 
 
-def _check_constraint_classes(texts: list[str], teacher: Any, X: Any, options: dict[str, Any]) -> Any:
-    """The classes every --constraint names, before any model is fitted: the teacher is asked about the
-    rows of ``X`` now and handed back as a ``SharedTeacher`` that remembers its answers, so the frontier
-    (which shares it in turn) asks about those rows at no further cost."""
-    from ..domain import Domain
-    from ..frontier import SharedTeacher
-    from ..teachers import Teacher, as_teacher
-    from ..verify.formula import bind_text
-    from ..verify.language import ConstraintError
-
-    inner = teacher if isinstance(teacher, Teacher) else as_teacher(teacher)  # declare() gave it --task's task
-    shared = SharedTeacher.around(inner, X)  # its task and classes are known from here on
-    shared.answer(X)
-    domain = Domain.from_data(X, feature_names=options.get("feature_names"), categorical=options.get("categorical"))
-    for text in texts:
-        try:
-            bind_text(text, domain, str(shared.task), shared.classes_)
-        except ConstraintError as exc:
-            raise CLIError(f"--constraint {text!r}: {exc}") from None
-    return shared
-
-
 def _columns(path: str) -> list[str]:
     return [str(c) for c in read_table(path, warn=False).columns]
 
@@ -207,17 +186,19 @@ def run_report(args: argparse.Namespace) -> int:
         if args.holdout:
             X_hold = read_table(args.holdout, hold_drop, text + strings, False, codes)
     teacher = declare(teacher, args)
-    if args.constraint:
-        teacher = _check_constraint_classes(args.constraint, teacher, X, options)
     try:
+        # The classes a --constraint names are checked once the teacher's are known (from a few rows'
+        # answers at most), after the frontier's checks of the rows and before its first fit.
         front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold, holdout_fraction=args.holdout_fraction,
                          method="pedagogical", random_state=args.random_state,
                          progress=False if args.no_progress else None, form_options=form_options,
-                         max_train_rows=args.max_train_rows, **options)
+                         max_train_rows=args.max_train_rows, constraints=args.constraint or None, **options)
     except DataError as exc:  # the rows of --holdout, as the command names them
         if not str(exc).startswith("X_holdout"):
             raise
         raise CLIError(f"--holdout {args.holdout}{str(exc)[len('X_holdout'):]}") from None
+    except ConstraintError as exc:
+        raise CLIError(f"--constraint {exc.text!r}: {exc.__cause__}") from None
     print(front.table())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
