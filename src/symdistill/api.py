@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ._errors import DataError
+from ._errors import DataError, NonFiniteAnswerError, UnknownClassError
 from ._progress import check_progress
 from .domain import _plain, refuse_words
 from .metrics import Score, agreement, regression_agreement
@@ -165,15 +165,68 @@ def fidelity(model: Any, teacher: Any, X: Any, *, progress: bool | None = None) 
                              "teacher's classes= or token_ids=; on the command line, --option)?")
         return score
     t = teacher if isinstance(teacher, Teacher) else as_teacher(teacher)
-    layer = concept_layer(model)
-    domain = getattr(model, "domain", None)
-    if layer is not None:
-        # Concept rules read a hidden layer: the teacher answers on the input rows, the rules on that
-        # layer's activations of the same rows, read through the same network.
-        Xt = X = _input_rows(model, X)
-    else:
-        Xt = domain.decode(domain.encode(X)) if domain is not None else X
-    ref = t.predict(Xt, progress=progress)
+    return TeacherAnswers(t, X, progress=progress).fidelity(model)
+
+
+class TeacherAnswers:
+    """A teacher's labels (values) of rows ``X``, asked once for every model that reads ``X`` the same
+    way (models of one domain), and the models' fidelity to them, as :func:`fidelity` measures it:
+    scoring many models on many rows (a frontier's held-out rows, their shifted copies) looked the
+    same rows up in the teacher's cache once per model.
+
+    >>> import numpy as np, symdistill as sd
+    >>> X = np.random.default_rng(0).uniform(size=(300, 2))
+    >>> net = sd.as_teacher(lambda X: (X[:, 0] > 0.5).astype(int))
+    >>> models = [sd.distill(net, X, max_size=k, random_state=0) for k in (1, 2)]
+    >>> answers = TeacherAnswers(net, X)
+    >>> [answers.fidelity(m).value for m in models] == [sd.fidelity(m, net, X).value for m in models]
+    True
+    """
+
+    def __init__(self, teacher: Teacher, X: Any, *, progress: bool | None = False) -> None:
+        self.teacher, self.X, self.progress = teacher, X, progress
+        self._known: list[tuple[Any, Any]] = []  # (a domain's key, its rows' labels or the error asking raised)
+
+    def _reference(self, domain: Any) -> np.ndarray:
+        key = domain_key(domain)
+        for k, ref in self._known:
+            if k == key:
+                if isinstance(ref, Exception):
+                    raise ref
+                return ref
+        try:
+            ref = self.teacher.predict(domain.decode(domain.encode(self.X)), progress=self.progress)
+        except (UnknownClassError, NonFiniteAnswerError) as exc:  # the same for every model of the domain
+            self._known.append((key, exc))
+            raise
+        self._known.append((key, ref))
+        return ref
+
+    def fidelity(self, model: Any) -> Score:
+        """``fidelity(model, teacher, X)``."""
+        t, X = self.teacher, self.X
+        layer = concept_layer(model)
+        domain = getattr(model, "domain", None)
+        if layer is not None:
+            # Concept rules read a hidden layer: the teacher answers on the input rows, the rules on that
+            # layer's activations of the same rows, read through the same network.
+            X = _input_rows(model, X)
+            ref = t.predict(X, progress=self.progress)
+        elif domain is not None:
+            ref = self._reference(domain)
+        else:
+            ref = t.predict(X, progress=self.progress)
+        return _score(model, t, X, ref, layer)
+
+
+def domain_key(domain: Any) -> tuple:
+    """What models of equal keys read rows as and hand the teacher: the domain's plain form, and what it
+    leaves out of what ``decode`` hands the teacher."""
+    return (domain.to_dict(), [str(t) for t in domain.column_dtypes], repr(domain.column_labels), domain.array_dtype)
+
+
+def _score(model: Any, t: Teacher, X: Any, ref: np.ndarray, layer: str | None) -> Score:
+    """``model``'s fidelity to the teacher ``t``'s labels (values) ``ref`` of rows ``X``."""
     task = getattr(model, "task", None)
     if task in ("classification", "regression") and t.task in ("classification", "regression") and task != t.task:
         raise ValueError(f"fidelity: the model is a {task} model but the teacher answers as a {t.task} model, so "

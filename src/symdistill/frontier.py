@@ -29,7 +29,7 @@ import numpy as np
 from ._table import TableList
 from ._errors import DataError, counted
 from ._progress import progress_bar
-from .api import distill, fidelity
+from .api import TeacherAnswers, distill
 from .domain import Domain, _as_pandas, is_real, refuse_words
 from .learners.base import check_int, known_outputs
 from .metrics import Score
@@ -340,6 +340,7 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     if constraints:
         check_constraints(constraints, domain, shared)
     points: list[FrontierPoint] = []
+    held_out = TeacherAnswers(shared, X_hold)  # (within the frontier's bar)
     with progress_bar(len(forms_list) * len(sizes_list), "frontier", progress) as bar:
         for form in forms_list:
             opts = {**options, **form_options.get(form, {}), "progress": False}
@@ -350,7 +351,7 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
                 model = distill(shared, X_train, form=form, max_size=size, method=method,
                                 random_state=random_state, **opts)
                 seconds = time.perf_counter() - t0
-                score = fidelity(model, shared, X_hold, progress=False)  # (within the frontier's bar)
+                score = held_out.fidelity(model)
                 points.append(FrontierPoint(form, size, model, score, literal_count(model), seconds,
                                             shared.n_queries - before))
                 bar.update(1)

@@ -40,7 +40,7 @@ from ._errors import NonFiniteAnswerError, UnknownClassError
 from ._progress import check_progress, progress_bar
 from ._scale import mean_std
 from ._table import TableList
-from .api import concept_layer, fidelity
+from .api import TeacherAnswers, concept_layer, domain_key
 from .domain import Domain, is_real
 from .learners.base import check_random_state
 from .metrics import Score
@@ -51,7 +51,7 @@ SHIFT_KINDS = ("none", "noise", "outside", "marginal")
 _DEFAULT_SEVERITY = {"none": None, "noise": 0.1, "outside": 0.25, "marginal": None}
 
 __all__ = ["DEFAULT_SHIFTS", "SHIFT_KINDS", "Shift", "ShiftResult", "ShiftResults", "coerce_shifts",
-           "shifted_fidelity", "shifted_rows"]
+           "shifted_fidelities", "shifted_fidelity", "shifted_rows"]
 
 
 @dataclass(frozen=True)
@@ -276,43 +276,74 @@ def shifted_fidelity(model: Any, teacher: Any, X: Any, *, shifts: Sequence[Shift
     >>> [round(float(r.score.value), 2) for r in res]
     [1.0, 1.0]
     """
-    domain = getattr(model, "domain", None)
-    if not isinstance(domain, Domain):
-        raise TypeError(f"shifted fidelity needs a tabular model with a feature domain, got {type(model).__name__}")
-    layer = concept_layer(model)
-    if layer is not None:
-        raise TypeError(f"shifted fidelity shifts a model's input features, but these are concept rules: they read the "
-                        f"activations of hidden layer {layer!r} (distilled with layer=); sd.fidelity scores them")
+    return shifted_fidelities([model], teacher, X, shifts=shifts, random_state=random_state, progress=progress)[0]
+
+
+def shifted_fidelities(models: Sequence[Any], teacher: Any, X: Any, *,
+                       shifts: Sequence[Shift | str | tuple] = DEFAULT_SHIFTS,
+                       random_state: int | None = 0, progress: bool | None = None) -> list[ShiftResults]:
+    """``shifted_fidelity`` of each of ``models``, in order: the rows of a shift are made, and the teacher
+    asked about them, once for the models of one domain (a frontier's), not once per model. The bar
+    counts the shifts of each domain scored (see ``shifted_fidelity``'s ``progress``)."""
+    for model in models:
+        domain = getattr(model, "domain", None)
+        if not isinstance(domain, Domain):
+            raise TypeError(f"shifted fidelity needs a tabular model with a feature domain, got {type(model).__name__}")
+        layer = concept_layer(model)
+        if layer is not None:
+            raise TypeError(f"shifted fidelity shifts a model's input features, but these are concept rules: they "
+                            f"read the activations of hidden layer {layer!r} (distilled with layer=); sd.fidelity "
+                            "scores them")
     specs = coerce_shifts(shifts)
     check_progress(progress)
     t = teacher if isinstance(teacher, Teacher) else as_teacher(teacher)
-    Z = domain.encode(X)
-    out = ShiftResults()
-    many = len(Z) * len(specs) > t.batch_size
-    with progress_bar(len(specs), "shifted fidelity", progress if many else False, unit="shift") as bar:
-        for spec in specs:
-            out.append(_shifted_score(model, t, domain, Z, spec, random_state, progress))
-            bar.update(1)
+    groups: list[tuple[Any, Domain, list[int]]] = []  # models of one domain
+    for i, model in enumerate(models):
+        key = domain_key(model.domain)
+        same = next((g for g in groups if g[0] == key), None)
+        if same is None:
+            groups.append((key, model.domain, [i]))
+        else:
+            same[2].append(i)
+    out = [ShiftResults() for _ in models]
+    many = len(groups) * _n_rows(X) * len(specs) > t.batch_size
+    with progress_bar(len(groups) * len(specs), "shifted fidelity", progress if many else False, unit="shift") as bar:
+        for _, domain, members in groups:
+            Z = domain.encode(X)
+            for spec in specs:
+                _shifted_scores([models[i] for i in members], [out[i] for i in members], t, domain, Z, spec,
+                                random_state, progress)
+                bar.update(1)
     return out
 
 
-def _shifted_score(model: Any, teacher: Teacher, domain: Domain, Z: np.ndarray, spec: Shift,
-                   random_state: int | None, progress: bool | None) -> ShiftResult:
-    """Fidelity of ``model`` to ``teacher`` on encoded rows ``Z`` moved by ``spec`` (see shifted_fidelity)."""
+def _n_rows(X: Any) -> int:
+    shape = getattr(X, "shape", None)
+    return int(shape[0]) if shape else len(X)
+
+
+def _shifted_scores(models: list[Any], out: list[ShiftResults], teacher: Teacher, domain: Domain, Z: np.ndarray,
+                    spec: Shift, random_state: int | None, progress: bool | None) -> None:
+    """Fidelity of each of ``models`` (of ``domain``) to ``teacher`` on encoded rows ``Z`` moved by ``spec``,
+    appended to its results in ``out`` (see shifted_fidelity); the teacher is asked once."""
     Zs = spec.apply(domain, Z, random_state)
     if Zs is None:
-        return ShiftResult(spec, None, "no numeric feature with a range to leave")
-    try:
-        return ShiftResult(spec, fidelity(model, teacher, domain.decode(Zs), progress=progress))
-    except UnknownClassError as exc:
-        # Off the data a teacher may answer a class it never gave before: the model cannot predict it,
-        # and the teacher has no column for it. That shift is unscored, with the reason; the others stand.
-        return ShiftResult(spec, None, _unknown_class_note(exc.labels, teacher))
-    except NonFiniteAnswerError as exc:
-        # A teacher undefined off the data (the log of a feature moved below its range) has no value
-        # to compare with there: that shift is unscored, with the reason, as above.
-        return ShiftResult(spec, None, f"the teacher answered NaN or infinity on {exc.count} of the "
-                                       f"{exc.asked} rows it was asked, first {exc.first}")
+        for res in out:
+            res.append(ShiftResult(spec, None, "no numeric feature with a range to leave"))
+        return
+    answers = TeacherAnswers(teacher, domain.decode(Zs), progress=progress)
+    for model, res in zip(models, out):
+        try:
+            res.append(ShiftResult(spec, answers.fidelity(model)))
+        except UnknownClassError as exc:
+            # Off the data a teacher may answer a class it never gave before: the model cannot predict it,
+            # and the teacher has no column for it. That shift is unscored, with the reason; the others stand.
+            res.append(ShiftResult(spec, None, _unknown_class_note(exc.labels, teacher)))
+        except NonFiniteAnswerError as exc:
+            # A teacher undefined off the data (the log of a feature moved below its range) has no value
+            # to compare with there: that shift is unscored, with the reason, as above.
+            res.append(ShiftResult(spec, None, f"the teacher answered NaN or infinity on {exc.count} of the "
+                                               f"{exc.asked} rows it was asked, first {exc.first}"))
 
 
 def _unknown_class_note(labels: tuple, teacher: Teacher) -> str:

@@ -18,7 +18,7 @@ from .._version import __version__
 from ..api import _comparable, concept_layer, fidelity
 from ..frontier import Frontier, FrontierPoint, encode_holdout
 from ..metrics import Score
-from ..shift import DEFAULT_SHIFTS, Shift, ShiftResults, coerce_shifts, shifted_fidelity
+from ..shift import DEFAULT_SHIFTS, Shift, ShiftResults, coerce_shifts, shifted_fidelities
 from ._mpl import png_bytes
 from .drawing import DRAWERS, draw_model
 from .figures import (class_figure, confusion, disagreement_by_feature, feature_figure, frontier_figure,
@@ -343,11 +343,12 @@ def _disagreement_section(domain: Any, Z: np.ndarray, ref: np.ndarray, pred: np.
 
 def _shifts(front: Frontier, chosen: FrontierPoint, teacher: Any, X: Any, shifts: Sequence[Any],
             random_state: int | None) -> dict[str, ShiftResults]:
-    out: dict[str, ShiftResults] = {}
+    points: dict[str, FrontierPoint] = {}
     for p in [chosen] + [q for q in front.pareto if q is not chosen]:
-        out.setdefault(_label(p), shifted_fidelity(p.model, teacher, X, shifts=shifts, random_state=random_state,
-                                                   progress=False))
-    return out
+        points.setdefault(_label(p), p)
+    results = shifted_fidelities([p.model for p in points.values()], teacher, X, shifts=shifts,
+                                 random_state=random_state, progress=False)
+    return dict(zip(points, results))
 
 
 def _shift_section(results: dict[str, ShiftResults], chosen_label: str, png: bytes) -> Section:
