@@ -91,6 +91,36 @@ def test_proba_writes_a_column_per_class_and_keep_carries_identifiers_as_written
     assert [[float(p) for p in r[2:]] for r in rows] == model.predict_proba(X).tolist()
 
 
+def test_keep_reads_the_data_once_and_copies_fields_as_written(models, monkeypatch, capsys):
+    """--keep read --data a second time, every column of it, for the kept columns as written: on
+    1,000,000 rows a second full parse. One reading now gives the rows and the kept fields; kept
+    features ('1.50', ' 2', '3e0') are still copied as written and predicted on as numbers."""
+    monkeypatch.chdir(models)
+    df, ids = _rows(3, seed=1)
+    rows = "id,a,b,zip\n" + "".join(f"{i},{a},{b},{z}\n" for i, a, b, z in
+                                    zip(ids[:3] + ['x,"y"'], ["1.50", '" 2"', "3e0", "-0.5"], ["0", "1", "2", "3"],
+                                        ["01", "10", "02", "01"]))
+    rows = rows.replace('x,"y",', '"x,""y""",')
+    (models / "kept.csv").write_text(rows)
+    parses = []
+    real = pd.read_csv
+
+    def counted(source, *args, **kwargs):
+        if str(source).endswith("kept.csv") and kwargs.get("nrows") is None:
+            parses.append(kwargs.get("usecols"))
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(pd, "read_csv", counted)
+    assert main(["predict", "tree_r.json", "--data", "kept.csv", "--keep", "id,a"]) == 0
+    assert parses == [None]  # the rows parsed once
+    header, out = _read(capsys.readouterr().out)
+    model = sd.load(models / "tree_r.json")
+    X = pd.DataFrame({"a": [1.5, 2.0, 3.0, -0.5], "b": [0, 1, 2, 3], "zip": ["01", "10", "02", "01"]})
+    assert header == ["id", "a", "prediction"]
+    assert [r[:2] for r in out] == [["007", "1.50"], ["NA", " 2"], ["", "3e0"], ['x,"y"', "-0.5"]]
+    assert [float(r[2]) for r in out] == model.predict(X).tolist()
+
+
 def test_a_hand_written_model_with_awkward_class_labels(tmp_path, monkeypatch, capsys):
     """Class labels holding a comma, quotes or a line break are quoted by the CSV writer: one row per
     input row, the proba columns named unambiguously."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import importlib
+import io
 import json
 import math
 import os
@@ -43,6 +44,15 @@ def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (
     number would lose its text. ``warn=False`` reads a file again without repeating the warning about
     its header. ``missing=False`` reads no CSV field as a missing value: an empty field is '' and NA
     is 'NA' (in the ``text`` columns, every field as written)."""
+    return read_table_written(path, drop, text, warn, codes, missing)[0]
+
+
+def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[str] = (), warn: bool = True,
+                       codes: Sequence[str] = (), missing: bool = True, written: Sequence[str] = ()) -> tuple[Any, Any]:
+    """``(read_table(path, drop, text, warn, codes, missing), the columns written)``, in one reading of
+    the file: the second a DataFrame of the columns named in ``written`` as ``read_table(path, drop,
+    written, missing=False)`` reads them (of a CSV, every field as written; None when ``written`` is
+    empty)."""
     try:
         import pandas as pd
     except ImportError:
@@ -60,10 +70,10 @@ def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (
     try:
         if suffix in (".parquet", ".pq") and not compressed:
             df = pd.read_parquet(p)
+            kept = df[[c for c in written if c in df.columns]].copy() if written else None
         elif suffix in (".csv", ".txt", ".data", ".tsv"):
             sep = "\t" if suffix == ".tsv" else ","
-            df = pd.read_csv(p, sep=sep, skipinitialspace=True, dtype=dict.fromkeys(text, str),
-                             keep_default_na=missing)
+            df, kept = _read_csv_written(pd, p, sep, text, missing, written)
             # the header as written: pandas renames a repeated name ('a', 'a' -> 'a', 'a.1')
             header = pd.read_csv(p, sep=sep, skipinitialspace=True, header=None, nrows=1, dtype=str,
                                  keep_default_na=False).iloc[0].tolist()
@@ -107,7 +117,36 @@ def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (
         if column in df.columns:  # most often the index of DataFrame.to_csv without index=False
             raise CLIError(f"column {number} of {path} has no name in the header (an index written by "
                            f"DataFrame.to_csv?): name it, or --drop {column!r}")
-    return df
+    return df, kept
+
+
+def _read_csv_written(pd: Any, p: Path, sep: str, text: Sequence[str], missing: bool,
+                      written: Sequence[str]) -> tuple[Any, Any]:
+    """A CSV file read once: its rows as ``read_table`` reads them (before its checks), and the
+    columns named in ``written`` as written (None when none is named). Those are read as strings, no
+    field missing, and the rows' own columns made from them as pandas makes them from the file: text
+    columns missing where a field is one of pandas' missing-value strings, other columns parsed by
+    pandas from the same fields."""
+    dtype = dict.fromkeys(text, str)
+    if not written:
+        return pd.read_csv(p, sep=sep, skipinitialspace=True, dtype=dtype, keep_default_na=missing), None
+    from pandas._libs.parsers import STR_NA_VALUES  # the fields pandas reads as missing by default
+
+    names = list(pd.read_csv(p, sep=sep, skipinitialspace=True, nrows=0).columns)
+    as_written = [c for c in dict.fromkeys(written) if c in names]
+    # Only the other columns read missing values: a written column keeps '' and 'NA' as they stand.
+    na = {c: sorted(STR_NA_VALUES) for c in names if c not in as_written} if missing else None
+    df = pd.read_csv(p, sep=sep, skipinitialspace=True, dtype={**dtype, **dict.fromkeys(as_written, str)},
+                     keep_default_na=False, na_values=na)
+    kept = df[as_written].copy()
+    for c in as_written:
+        if c in text or not missing:
+            df[c] = kept[c].where(~kept[c].isin(STR_NA_VALUES)) if c in text and missing else kept[c]
+            continue
+        # parsed as the file's own column would be: the same fields (quoted, so spaces stay) through pandas
+        fields = "".join(f'"{v}"\n' for v in kept[c].str.replace('"', '""', regex=False).tolist())
+        df[c] = pd.read_csv(io.StringIO(f"x\n{fields}"), skipinitialspace=True)["x"].to_numpy()
+    return df, kept
 
 
 COMPRESSED_SUFFIXES = (".gz", ".bz2", ".zip", ".xz", ".zst")  # a CSV packed so, read as pandas reads it
@@ -956,7 +995,8 @@ def _run_predict(args: argparse.Namespace) -> int:
             raise CLIError(f"--keep {args.keep}: the output would have two columns named {twice!r}, the kept one "
                            f"and its own; rename that column of {args.data}")
         carried = [c for c in keep if c not in model.domain.feature_names]  # identifiers: read as text
-        df = read_table(args.data, drop, text_categories(model) + carried)
+        # kept columns as written (an empty field stays empty, 007 stays 007), in the same reading
+        df, kept = read_table_written(args.data, drop, text_categories(model) + carried, written=keep)
         for c in keep:
             if c not in df.columns:
                 raise CLIError(f"--keep: column {c!r} not in {args.data}; columns are {list(df.columns)}")
@@ -966,8 +1006,6 @@ def _run_predict(args: argparse.Namespace) -> int:
         # an error leaves the output untouched. The checked rows are then predicted a chunk at a time.
         Z = model.domain.encode(X)
         del df, X
-        # as written: an empty field stays empty, 007 stays 007
-        kept = read_table(args.data, drop, keep, warn=False, missing=False)[keep] if keep else None
 
         def rows(start: int, stop: int) -> Any:
             columns = [] if kept is None else \
