@@ -37,18 +37,20 @@ def _first_line(exc: BaseException) -> str:
 
 
 def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (), warn: bool = True,
-               codes: Sequence[str] = (), missing: bool = True) -> Any:
+               codes: Sequence[str] = (), missing: bool = True, rows: int | None = None) -> Any:
     """Rows from a CSV or Parquet file, as a DataFrame (pandas needed); the CSV columns named in ``text``
     are read as written (codes such as 01 and 2 stay the strings '01' and '2'), and so are those named in
     ``codes`` (columns declared categorical) that hold a zero-padded code (01, 007), which read as a
     number would lose its text. ``warn=False`` reads a file again without repeating the warning about
     its header. ``missing=False`` reads no CSV field as a missing value: an empty field is '' and NA
-    is 'NA' (in the ``text`` columns, every field as written)."""
-    return read_table_written(path, drop, text, warn, codes, missing)[0]
+    is 'NA' (in the ``text`` columns, every field as written). ``rows``: of a CSV, only the first so many
+    rows are read (its columns are known from them)."""
+    return read_table_written(path, drop, text, warn, codes, missing, rows=rows)[0]
 
 
 def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[str] = (), warn: bool = True,
-                       codes: Sequence[str] = (), missing: bool = True, written: Sequence[str] = ()) -> tuple[Any, Any]:
+                       codes: Sequence[str] = (), missing: bool = True, written: Sequence[str] = (),
+                       rows: int | None = None) -> tuple[Any, Any]:
     """``(read_table(path, drop, text, warn, codes, missing), the columns written)``, in one reading of
     the file: the second a DataFrame of the columns named in ``written`` as ``read_table(path, drop,
     written, missing=False)`` reads them (of a CSV, every field as written; None when ``written`` is
@@ -73,7 +75,7 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
             kept = df[[c for c in written if c in df.columns]].copy() if written else None
         elif suffix in (".csv", ".txt", ".data", ".tsv"):
             sep = "\t" if suffix == ".tsv" else ","
-            df, kept = _read_csv_written(pd, p, sep, text, missing, written)
+            df, kept = _read_csv_written(pd, p, sep, text, missing, written, rows)
             # the header as written: pandas renames a repeated name ('a', 'a' -> 'a', 'a.1')
             header = pd.read_csv(p, sep=sep, skipinitialspace=True, header=None, nrows=1, dtype=str,
                                  keep_default_na=False).iloc[0].tolist()
@@ -121,7 +123,7 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
 
 
 def _read_csv_written(pd: Any, p: Path, sep: str, text: Sequence[str], missing: bool,
-                      written: Sequence[str]) -> tuple[Any, Any]:
+                      written: Sequence[str], rows: int | None = None) -> tuple[Any, Any]:
     """A CSV file read once: its rows as ``read_table`` reads them (before its checks), and the
     columns named in ``written`` as written (None when none is named). Those are read as strings, no
     field missing, and the rows' own columns made from them as pandas makes them from the file: text
@@ -129,7 +131,7 @@ def _read_csv_written(pd: Any, p: Path, sep: str, text: Sequence[str], missing: 
     pandas from the same fields."""
     dtype = dict.fromkeys(text, str)
     if not written:
-        return pd.read_csv(p, sep=sep, skipinitialspace=True, dtype=dtype, keep_default_na=missing), None
+        return pd.read_csv(p, sep=sep, skipinitialspace=True, dtype=dtype, keep_default_na=missing, nrows=rows), None
     from pandas._libs.parsers import STR_NA_VALUES  # the fields pandas reads as missing by default
 
     names = list(pd.read_csv(p, sep=sep, skipinitialspace=True, nrows=0).columns)
@@ -137,7 +139,7 @@ def _read_csv_written(pd: Any, p: Path, sep: str, text: Sequence[str], missing: 
     # Only the other columns read missing values: a written column keeps '' and 'NA' as they stand.
     na = {c: sorted(STR_NA_VALUES) for c in names if c not in as_written} if missing else None
     df = pd.read_csv(p, sep=sep, skipinitialspace=True, dtype={**dtype, **dict.fromkeys(as_written, str)},
-                     keep_default_na=False, na_values=na)
+                     keep_default_na=False, na_values=na, nrows=rows)
     kept = df[as_written].copy()
     for c in as_written:
         if c in text or not missing:

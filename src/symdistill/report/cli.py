@@ -132,7 +132,18 @@ def _check_constraints(texts: list[str], names: list[str]) -> None:
 
 
 def _columns(path: str) -> list[str]:
-    return [str(c) for c in read_table(path, warn=False).columns]
+    """The columns of a table file, read from its header (and first row), not from every row."""
+    return [str(c) for c in read_table(path, warn=False, rows=1).columns]
+
+
+def _like_data(hold: Any, df: Any) -> Any:
+    """The --holdout rows ``hold`` with the columns of the --data rows ``df``, in their order (a teacher
+    that reads rows by position takes them so); other columns are refused, naming both files' columns."""
+    if list(hold.columns) == list(df.columns):
+        return hold
+    if sorted(map(str, hold.columns)) != sorted(map(str, df.columns)):
+        raise CLIError(f"--holdout columns {list(hold.columns)} differ from --data columns {list(df.columns)}")
+    return hold[list(df.columns)]
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -160,15 +171,13 @@ def run_report(args: argparse.Namespace) -> int:
     warn_words_in_numbers(df, args.data, text + codes)
     X_hold = None
     if args.holdout:
-        hold = read_table(args.holdout, hold_drop, text, codes=codes)
-        if list(hold.columns) != list(df.columns):
-            raise CLIError(f"--holdout columns {list(hold.columns)} differ from --data columns {list(df.columns)}")
+        hold = _like_data(read_table(args.holdout, hold_drop, text, codes=codes), df)
         # a --categorical column zero-padded (01) in one file only is read as written in both
         padded = [c for c in codes if c in df.columns and (df[c].dtype.kind in "iuf") != (hold[c].dtype.kind in "iuf")]
         if padded:
             text = text + padded
             X = df = read_table(args.data, data_drop, text, False, codes)
-            hold = read_table(args.holdout, hold_drop, text, False, codes)
+            hold = _like_data(read_table(args.holdout, hold_drop, text, False, codes), df)
         X_hold = _teacher_input(hold, as_array, args.holdout)
     _check_constraints(args.constraint or [], [str(c) for c in df.columns])
     options = _data_options(args, df, as_array)
@@ -184,7 +193,7 @@ def run_report(args: argparse.Namespace) -> int:
     if strings:  # read again, those columns as written
         X = read_table(args.data, data_drop, text + strings, False, codes)
         if args.holdout:
-            X_hold = read_table(args.holdout, hold_drop, text + strings, False, codes)
+            X_hold = _like_data(read_table(args.holdout, hold_drop, text + strings, False, codes), df)
     teacher = declare(teacher, args)
     try:
         # The classes a --constraint names are checked once the teacher's are known (from a few rows'
