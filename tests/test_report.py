@@ -842,3 +842,15 @@ def test_cli_report_takes_a_holdout_with_the_columns_in_another_order_reading_ea
     assert code == 0, err
     assert sorted(parses) == ["hold.csv", "rows.csv"]
     assert "chosen: tree size 2, fidelity 1.0000" in out  # the teacher read column a first in the held-out rows too
+
+
+def test_cli_report_refuses_a_holdout_fraction_beside_a_holdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--holdout-fraction was ignored without a word when --holdout was given: the user's 0.5 split never
+    happened, and the report measured fidelity on the other file."""
+    pd = pytest.importorskip("pandas")
+    pd.DataFrame(_data(300), columns=["a", "b", "c"]).to_csv(tmp_path / "rows.csv", index=False)
+    code = main(["report", "--teacher", str(tmp_path / "none.onnx"), "--data", str(tmp_path / "rows.csv"),
+                 "--holdout", str(tmp_path / "rows.csv"), "--holdout-fraction", "0.5", "-o", str(tmp_path / "r.html")])
+    assert code == 2
+    assert ("--holdout-fraction 0.5 holds out part of --data, but --holdout gives the held-out rows: give one of them"
+            in capsys.readouterr().err)

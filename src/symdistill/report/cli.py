@@ -25,7 +25,7 @@ def add_report(sub: Any) -> None:
     p.add_argument("--data", required=True, help=f"unlabelled rows ({TABLE_FORMATS})")
     p.add_argument("-o", "--output", required=True, help="HTML file to write (the Markdown twin goes beside it)")
     p.add_argument("--holdout", help="rows to measure fidelity on (default: hold out part of --data)")
-    p.add_argument("--holdout-fraction", type=float, default=0.3,
+    p.add_argument("--holdout-fraction", type=float,
                    help="share of --data held out when --holdout is not given (default 0.3)")
     p.add_argument("--forms", help="comma-separated forms (default: every one of tree, rules, linear available)")
     p.add_argument("--sizes", default=DEFAULT_SIZES, help=f"comma-separated sizes (default {DEFAULT_SIZES})")
@@ -154,6 +154,9 @@ def run_report(args: argparse.Namespace) -> int:
     if Path(args.output).suffix.lower() not in (".html", ".htm"):
         raise CLIError(f"-o must name an .html file, got {args.output!r}")
     check_report_path(args.output)  # before the frontier is fitted; the report makes missing folders
+    if args.holdout and args.holdout_fraction is not None:
+        raise CLIError(f"--holdout-fraction {args.holdout_fraction:g} holds out part of --data, but --holdout gives the "
+                       "held-out rows: give one of them")
     require_matplotlib()  # ... as is the figures' library
     if args.min_fidelity is not None and not (math.isfinite(args.min_fidelity) and args.min_fidelity <= 1):
         raise CLIError(f"--min-fidelity must be a number at most 1, got {args.min_fidelity!r}")
@@ -198,7 +201,8 @@ def run_report(args: argparse.Namespace) -> int:
     try:
         # The classes a --constraint names are checked once the teacher's are known (from a few rows'
         # answers at most), after the frontier's checks of the rows and before its first fit.
-        front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold, holdout_fraction=args.holdout_fraction,
+        front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold,
+                         holdout_fraction=0.3 if args.holdout_fraction is None else args.holdout_fraction,
                          method="pedagogical", random_state=args.random_state,
                          progress=False if args.no_progress else None, form_options=form_options,
                          max_train_rows=args.max_train_rows, constraints=args.constraint or None, **options)
