@@ -854,3 +854,20 @@ def test_cli_report_refuses_a_holdout_fraction_beside_a_holdout(tmp_path: Path, 
     assert code == 2
     assert ("--holdout-fraction 0.5 holds out part of --data, but --holdout gives the held-out rows: give one of them"
             in capsys.readouterr().err)
+
+
+def test_disagreement_bins_of_a_feature_that_is_mostly_zero_show_where_it_disagrees() -> None:
+    """A feature that is 0 on most rows (adult's capital_gain) had quantile edges 0, 0, ..., 0 and its
+    largest value, so the report showed one bin, [0, 1e+05], holding every row: where among the other
+    values the student disagreed could not be seen. The 0s are a bin of their own, the rest cut at quantiles."""
+    from symdistill.domain import Domain
+    from symdistill.report.figures import disagreement_by_feature
+
+    rng = np.random.default_rng(0)
+    gain = np.where(rng.uniform(size=1000) < 0.9, 0.0, rng.integers(1, 100_000, 1000).astype(float))
+    Z = np.column_stack([gain, rng.uniform(size=1000)])
+    parts = disagreement_by_feature(Domain.from_data(Z, feature_names=["gain", "u"]), Z, (gain > 50_000).astype(float))
+    part = parts[0]
+    assert part.feature == "gain" and len(part.bins) == 8
+    assert (part.bins[0], part.counts[0], part.rates[0]) == ("[0, 0]", int((gain == 0).sum()), 0.0)
+    assert part.rates[part.worst] == 1.0 and sum(part.counts) == 1000

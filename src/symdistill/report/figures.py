@@ -108,7 +108,7 @@ def disagreement_by_feature(domain: Domain, Z: np.ndarray, loss: np.ndarray, n_b
             idx = np.searchsorted(values, col)
             names = [str(f.category_label(int(v))) if f.is_categorical else f"{v:.4g}" for v in values]
         else:
-            edges = np.unique(np.quantile(col, np.linspace(0, 1, n_bins + 1)))
+            edges = _bin_edges(col, n_bins)
             idx = np.clip(np.searchsorted(edges, col, side="left") - 1, 0, len(edges) - 2)
             names = [f"[{edges[0]:.4g}, {edges[1]:.4g}]"] + [f"({a:.4g}, {b:.4g}]" for a, b in zip(edges[1:-1], edges[2:])]
         counts = np.bincount(idx, minlength=len(names))
@@ -119,6 +119,22 @@ def disagreement_by_feature(domain: Domain, Z: np.ndarray, loss: np.ndarray, n_b
         out.append(FeatureDisagreement(f.name, tuple(names), tuple(int(c) for c in counts),
                                        tuple(float(r) for r in rates), spread))
     return sorted(out, key=lambda d: -d.spread)
+
+
+def _bin_edges(col: np.ndarray, n_bins: int) -> np.ndarray:
+    """Quantile edges of ``col`` (more than ``n_bins`` distinct values) for bins ``[e0, e1], (e1, e2], ...``.
+    A lowest value that holds a bin's share of the rows or more (a count that is mostly 0) is a bin of its
+    own, ``[v, v]``, and the larger values are cut at their own quantiles: the quantiles of all rows are
+    then that value up to the last, and made one bin of every row (adult's capital_gain: [0, 1e+05]).
+
+    >>> _bin_edges(np.r_[np.zeros(90), np.arange(1.0, 11.0)], 4).tolist()
+    [0.0, 0.0, 4.0, 7.0, 10.0]
+    """
+    edges = np.quantile(col, np.linspace(0, 1, n_bins + 1))
+    if edges[1] > edges[0]:
+        return np.unique(edges)
+    rest = col[col > edges[0]]
+    return np.concatenate([edges[:1], edges[:1], np.unique(np.quantile(rest, np.linspace(0, 1, n_bins)[1:]))])
 
 
 def feature_figure(parts: Sequence[FeatureDisagreement], overall: float, regression: bool, max_panels: int = 6) -> Any:
