@@ -871,3 +871,11 @@ def test_disagreement_bins_of_a_feature_that_is_mostly_zero_show_where_it_disagr
     assert part.feature == "gain" and len(part.bins) == 8
     assert (part.bins[0], part.counts[0], part.rates[0]) == ("[0, 0]", int((gain == 0).sum()), 0.0)
     assert part.rates[part.worst] == 1.0 and sum(part.counts) == 1000
+
+
+def test_summary_counts_one_form_in_the_singular() -> None:
+    """The summary said 'models fitted: 2 (1 forms x 2 sizes)'."""
+    X = _data(300)
+    rep = sd.report(sd.frontier(lambda X: (X[:, 0] > 0.5).astype(int), X, forms=["tree"], sizes=[1, 2], n_samples=600,
+                                progress=False), path=None, shifts=["none"])
+    assert "1 form x 2 sizes" in rep.markdown and "1 forms" not in rep.html

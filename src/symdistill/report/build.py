@@ -14,6 +14,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .._errors import counted
 from .._version import __version__
 from ..api import _comparable, concept_layer, fidelity
 from ..frontier import Frontier, FrontierPoint, encode_holdout
@@ -270,7 +271,7 @@ def _summary(front: Frontier, chosen: FrontierPoint, score: Score, same_holdout:
              ("chosen model", f"{chosen.form}, size {chosen.size}, {_literals(chosen)}"),
              ("fidelity of the chosen model", str(score)),
              ("knee of the frontier", f"{knee.form} size {knee.size}: {knee.score}"),
-             ("models fitted", f"{len(front.points)} ({len(front.forms)} forms x {len(front.sizes)} sizes) in "
+             ("models fitted", f"{len(front.points)} ({counted(len(front.forms), 'form')} x {counted(len(front.sizes), 'size')}) in "
                                f"{front.seconds:.1f} s"),
              ("held-out rows", f"{len(front.X_holdout)} ({'split from the data' if front.holdout_source == 'split' else 'given'})"
                                + ("" if same_holdout else "; the chosen model is examined on other rows given to the report"))]
