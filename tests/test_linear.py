@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import warnings
 
 import numpy as np
@@ -806,3 +807,18 @@ def test_the_bar_counts_the_support_path_and_each_fit(bar_updates, capsys, monke
     fitted = [set(s) | {(j,) for j in range(6)} for s in found]
     assert len(found) == 2 and counts[-1] == sum(3 + 1 + len(s) + 2 * len({len(x) for x in s}) for s in fitted)
     assert [t for d, _, t in seen if d == "distilling linear model"][-1] == counts[-1]
+
+
+def test_a_multi_class_gram_matrix_too_large_is_refused_before_the_sampled_rows_are_labelled() -> None:
+    """A teacher whose classes come with its answers had its Gram matrix checked only after the sampled
+    rows were labelled too: it is checked once the user's rows are answered."""
+    asked: list[int] = []
+
+    def net(X: np.ndarray) -> np.ndarray:
+        asked.append(len(X))
+        return np.digitize(X[:, 0], [0.33, 0.66])
+
+    X = np.random.default_rng(0).uniform(size=(300, 40))
+    with pytest.raises(ValueError, match=re.escape("820 candidate terms (with interactions) need a 820 x 820 Gram")):
+        sd.distill(net, X, form="linear", n_samples=500, interactions=True, max_design_gib=0.004)
+    assert sum(asked) <= 300 + 2 * 32  # the user's rows (and the determinism probe), not the 200 sampled

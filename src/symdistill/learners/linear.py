@@ -141,6 +141,10 @@ class LinearLearner(Learner):
     # ------------------------------------------------------------------------------------------
     def _fit(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler) -> LinearModel:
         n_user = len(Z)
+        if oracle.is_classifier and answer.proba.shape[1] > 2 and not self._gram_checked:
+            # The classes came with the answers to the user's rows: a Gram matrix too large is refused
+            # before the sampled rows are labelled too.
+            self._check_rows(oracle.domain, Z, answer.proba.shape[1])
         Z, answer = self.augment(oracle, Z, answer, sampler)
         classify = oracle.is_classifier
         if classify and answer.proba.shape[1] < 2:
@@ -333,8 +337,11 @@ class LinearLearner(Learner):
         """The design matrix check, made before the teacher is asked anything on the rows the fit will
         hold: the user's rows ``Z`` and those the sampler adds (drawn as the fit draws them), with the
         Gram matrix of a teacher known (``n_outputs``) to have more than two classes. Where its classes
-        come only with its answers, the fit checks the Gram matrix again once it has answered."""
-        if not (self.hinges or self.interactions or domain.categorical_mask.any()):
+        come only with its answers, the fit checks the Gram matrix again once the user's rows are
+        answered, before the sampled ones are."""
+        wide = self.hinges or self.interactions or bool(domain.categorical_mask.any())
+        self._gram_checked = n_outputs is not None or not wide
+        if not wide:
             return  # a term per numeric feature: a design the size of the user's data, left to fit
         extra = self._n_sampled(len(Z))
         rows = np.vstack([Z, self._new_sampler(domain, Z).sample(None, extra)]) if extra else Z
