@@ -287,3 +287,31 @@ def test_a_category_no_row_holds_is_part_of_the_domain() -> None:
         if not v.holds:
             assert v.counterexample.row["size"] == "XL" and tree.predict(v.counterexample.X)[0] == "yes"
         assert sd.verify(tree, "size > 'L' -> size == 'XL'", backend=backend).holds
+
+
+def test_robustness_judges_the_teacher_against_its_own_answer_at_the_point() -> None:
+    """Robustness of the teacher is about the teacher's answer at the point, not the model's: a
+    teacher answering 1 on the whole domain is robust everywhere, though the model answers 0 at the
+    point (it was reported a 'teacher violation' since its 1 differed from the model's 0)."""
+    tree = Tree(DOM, "classification", np.array([0, 1]), children_left=[1, -1, -1], children_right=[2, -1, -1],
+                feature=[0, -1, -1], threshold=[0.3, 0, 0], value=[[0.5, 0.5], [1, 0], [0, 1]])
+    prop = sd.robust({"x0": 0.2, "x1": 0.5}, 0.3)
+    ones = lambda X: np.ones(len(X), dtype=int)  # noqa: E731
+    v = sd.verify(tree, prop, teacher=ones, search_budget=200)
+    assert not v.holds and v.counterexample.outputs == (1,)
+    assert v.teacher.status == "artefact" and not v.teacher.teacher_violates
+    assert v.teacher.point_output == 1
+    assert "answers 1 there and 1 at the given point, and keeps the constraint" in str(v)
+    # a teacher that answers 1 at the point and 0 at the counterexample does break it there
+    split = lambda X: (X[:, 0] <= 0.21).astype(int)  # noqa: E731
+    v = sd.verify(tree, prop, teacher=split, search_budget=200)
+    assert v.teacher.status == "teacher violation" and v.teacher.teacher_outputs == (0,)
+    assert "teacher violation: the teacher answers 0 there and 1 at the given point" in str(v)
+
+
+def test_robustness_of_a_regressor_judges_the_teacher_against_its_own_value_at_the_point() -> None:
+    tree = Tree(DOM, "regression", None, children_left=[1, -1, -1], children_right=[2, -1, -1],
+                feature=[0, -1, -1], threshold=[0.3, 0, 0], value=[[0.0], [0.0], [5.0]])
+    shifted = lambda X: 5.0 + 0.1 * X[:, 0]  # noqa: E731  (moves at most 0.1 on the domain)
+    v = sd.verify(tree, sd.robust({"x0": 0.2, "x1": 0.5}, 0.3, tolerance=0.5), teacher=shifted, search_budget=200)
+    assert not v.holds and v.teacher.status == "artefact" and v.teacher.found is None

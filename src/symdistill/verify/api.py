@@ -109,7 +109,13 @@ def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any =
     if teacher is not None:
         if q.kind == "equivalent":
             raise ValueError("teacher checks apply to properties of one model, not to equivalence of two")
-        check = check_on_teacher(model, q, Z, teacher, budget=int(search_budget), random_state=random_state)
+        robust = {}
+        if isinstance(prop, P.Robust):  # the teacher is robust when it answers near the point as at it
+            dom, classes = model.domain, getattr(model, "classes", None)
+            robust = dict(point=prop.centre(dom),
+                          judge=lambda out: Question("formula", prop.violations(dom, model.task, classes, out)))
+        check = check_on_teacher(model, q, Z, teacher, budget=int(search_budget), random_state=random_state,
+                                 **robust)
     return Verdict(False, ce, seconds, used, prop.describe(), repr(model), checked, check)
 
 

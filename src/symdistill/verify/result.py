@@ -97,7 +97,9 @@ class TeacherCheck:
     ``status`` is ``"teacher violation"`` (the teacher breaks the constraint there too: the student
     faithfully learned a real property of the network) or ``"artefact"`` (the teacher keeps the
     constraint there: the violation comes from distillation). For artefacts, ``found`` holds a
-    teacher violation discovered by the bounded search near the counterexample, if any.
+    teacher violation discovered by the bounded search near the counterexample, if any. For
+    robustness, ``point_output`` is the teacher's answer at the given point, which the teacher's
+    answers near it are judged against (None for other properties).
     """
 
     status: str
@@ -106,6 +108,7 @@ class TeacherCheck:
     found_outputs: tuple[Any, ...] = ()
     queries: int = 0
     rows: np.ndarray = field(compare=False, repr=False, default_factory=lambda: np.empty((0, 0)))
+    point_output: Any = None
 
     @property
     def teacher_violates(self) -> bool:
@@ -114,9 +117,16 @@ class TeacherCheck:
 
     def __str__(self) -> str:
         outs = ", ".join(_fmt(o) for o in self.teacher_outputs)
+        if self.point_output is not None:  # robustness: the teacher is judged against its own answer at the point
+            outs += f" there and {_fmt(self.point_output)} at the given point"
+            if self.status == "teacher violation":
+                return f"teacher violation: the teacher answers {outs}"
+            return self._artefact(f"distillation artefact: the teacher answers {outs}, and keeps the constraint")
         if self.status == "teacher violation":
             return f"teacher violation: the teacher answers {outs} there too"
-        s = f"distillation artefact: the teacher answers {outs} there and keeps the constraint"
+        return self._artefact(f"distillation artefact: the teacher answers {outs} there and keeps the constraint")
+
+    def _artefact(self, s: str) -> str:
         if self.found is not None:
             s += (f"; but the search ({self.queries} queries) found a teacher violation nearby: {self.found} "
                   f"(teacher: {', '.join(_fmt(o) for o in self.found_outputs)})")

@@ -10,7 +10,7 @@ and asks the teacher about all of them in one batch.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -91,21 +91,31 @@ def wrap_teacher(teacher: Any, model: Any) -> Teacher:
 
 
 def check_on_teacher(model: Any, q: Question, Z: np.ndarray, teacher: Any, *, budget: int = 2000,
-                     random_state: int | None = 0) -> TeacherCheck:
-    """Classify a counterexample ``Z`` (encoded rows) as a teacher violation or an artefact."""
+                     random_state: int | None = 0, point: np.ndarray | None = None,
+                     judge: Callable[[Any], Question] | None = None) -> TeacherCheck:
+    """Classify a counterexample ``Z`` (encoded rows) as a teacher violation or an artefact.
+
+    A property about one given ``point`` (robustness: every input near it gets its prediction)
+    holds for the teacher when the teacher answers near the point as it answers *at* it, whatever
+    the model answers there: ``judge`` turns the teacher's answer at ``point`` (encoded) into the
+    question that judges the teacher, while ``q`` (the model's) still picks where to search."""
     t = teacher if isinstance(teacher, Teacher) else wrap_teacher(teacher, model)
     before = t.n_queries
+    tq, at_point = q, None
+    if point is not None and judge is not None:
+        p_out = teacher_outputs(t, model, point[None, :])[0]
+        tq, at_point = judge(p_out), _label(model, p_out)
     t_out = teacher_outputs(t, model, Z)
     shown = tuple(_label(model, o) for o in t_out)
-    if q.violated(Z, t_out)[0]:
-        return TeacherCheck("teacher violation", shown, queries=t.n_queries - before, rows=Z)
+    if tq.violated(Z, t_out)[0]:
+        return TeacherCheck("teacher violation", shown, queries=t.n_queries - before, rows=Z, point_output=at_point)
     cand = _neighbourhood(model, q, Z, budget, random_state)
     found, found_out = None, ()
     if len(cand):
         from .exact import outputs
 
         c_out = teacher_outputs(t, model, cand)
-        bad = np.nonzero(q.violated(cand, c_out))[0]
+        bad = np.nonzero(tq.violated(cand, c_out))[0]
         if bad.size:
             k = int(bad[0])
             rows = cand[k:k + 1] if q.kind == "formula" else cand[2 * k:2 * k + 2]
@@ -113,7 +123,7 @@ def check_on_teacher(model: Any, q: Question, Z: np.ndarray, teacher: Any, *, bu
             found_out = tuple(_label(model, o) for o in teacher_outputs(t, model, rows))
     else:
         cand = np.empty((0, Z.shape[1]))
-    return TeacherCheck("artefact", shown, found, found_out, t.n_queries - before, cand)
+    return TeacherCheck("artefact", shown, found, found_out, t.n_queries - before, cand, at_point)
 
 
 def _neighbourhood(model: Any, q: Question, Z: np.ndarray, budget: int, random_state: int | None) -> np.ndarray:
