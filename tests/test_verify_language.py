@@ -356,3 +356,30 @@ def test_an_unknown_feature_lists_the_features_one_way_only_on_one_line() -> Non
     with pytest.raises(ValueError) as info:
         tree.predict(np.zeros((1, 3)))
     assert str(info.value) == "expected 4 features ('a, b', 'new\\nline', '', 'age'), got 3 columns"
+
+
+def test_an_integer_label_beyond_the_floats_is_matched_exactly() -> None:
+    """A whole number is read exactly when compared with labels: 100000000000000001 was read as the
+    float 1e17 and named the class 100000000000000000, so ``x <= 1 -> prediction == ...01`` was
+    proven where the model answers ...00, and a category's code was the wrong one."""
+    big = 10**17
+    dom = Domain((Feature("x", "numeric", 0.0, 4.0), Feature("id", "categorical", 0, 1, (big, big + 1))))
+    tree = sd.load(_big_tree(dom, big).to_json())  # saved and loaded, labels stay exact
+    v = sd.verify(tree, f"x <= 1 -> prediction == {big + 1}")
+    assert not v.holds and v.counterexample.outputs == (big,)
+    assert sd.verify(tree, f"x > 1 -> prediction == {big + 1}").holds
+    assert F.bind_text(f"id == {big + 1}", dom, "classification", tree.classes) == F.CategorySet(1, frozenset({1}))
+    assert F.bind_text(f"id in {{{big}}} or id != {big}", dom, "classification", tree.classes) == \
+        F.BOr((F.CategorySet(1, frozenset({0})), F.CategorySet(1, frozenset({1}))))
+    with pytest.raises(ConstraintError, match=f"unknown class {big + 2};"):
+        F.bind_text(f"prediction == {big + 2}", dom, "classification", tree.classes)
+    # as a number compared with a feature, the literal is still the float it reads as
+    assert F.bind_text(f"x <= {big + 1}", dom, "classification", tree.classes) == F.FeatureRange(0, -np.inf, 1e17)
+    assert F.bind_text("x == -0", dom, "classification", tree.classes) == F.FeatureRange(0, 0.0, 0.0)
+
+
+def _big_tree(dom: Domain, big: int) -> Any:
+    from symdistill.models import Tree
+
+    return Tree(dom, "classification", np.array([big, big + 1]), children_left=[1, -1, -1],
+                children_right=[2, -1, -1], feature=[0, -1, -1], threshold=[1.0, 0, 0], value=[[1, 1], [1, 0], [0, 1]])

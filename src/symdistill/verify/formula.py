@@ -251,7 +251,8 @@ def _match(lit: L.Number | L.String | L.Bool, labels: tuple, what: str, where: s
         if isinstance(lit, L.Bool):  # true and false name the labels True and False only
             if isinstance(lab, bool) and lab == lit.value:
                 return i
-        elif isinstance(lab, str) == isinstance(lit, L.String) and lab == lit.value:
+        elif isinstance(lab, str) == isinstance(lit, L.String) and lab == (lit.exact if isinstance(lit, L.Number)
+                                                                          else lit.value):
             return i
     shown = ", ".join(repr(x) for x in labels[:12]) + (", ..." if len(labels) > 12 else "")
     hint = _meant(lit, labels)
@@ -303,7 +304,7 @@ def _literal(e: L.Expr, target: Target) -> L.Number | L.String | L.Bool:
     if isinstance(e, (L.Number, L.String, L.Bool)):
         return e
     if isinstance(e, L.Neg) and isinstance(e.operand, L.Number):
-        return L.Number(-e.operand.value, e.pos)
+        return e.operand.negated()
     raise ConstraintError("expected a label (a string or number) here", target.text, _pos(e))
 
 
@@ -560,7 +561,7 @@ def _show(e: Any) -> str:
     if isinstance(e, L.String):
         return repr(e.value)
     if isinstance(e, L.Number):
-        return f"{e.value:g}"
+        return f"{e.value:g}" if e.integer is None else str(e.integer)
     return type(e).__name__
 
 

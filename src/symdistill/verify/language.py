@@ -83,8 +83,20 @@ class _TooDeep(ConstraintSyntaxError):
 # -- syntax tree --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Number:
+    """A number: ``value`` as a float; ``integer`` the exact value of one written with digits alone
+    (``100000000000000001``, which no float holds), matched exactly against integer labels."""
+
     value: float
     pos: int = field(default=0, compare=False, repr=False)
+    integer: int | None = field(default=None, compare=False, repr=False)
+
+    def negated(self) -> Number:
+        return Number(-self.value, self.pos, None if self.integer is None else -self.integer)
+
+    @property
+    def exact(self) -> float | int:
+        """The number as written: the integer where it is one, else the float."""
+        return self.value if self.integer is None else self.integer
 
 
 @dataclass(frozen=True)
@@ -220,7 +232,8 @@ def tokenize(text: str) -> list[Token]:
             if not math.isfinite(value):
                 raise ConstraintSyntaxError(f"number {m.group(0)!r} at position {i} is too large: it is not a finite "
                                             "float", text, i)
-            tokens.append(Token("number", m.group(0), i, value))
+            digits = m.group(0).isdigit()  # an integer: kept exact beside its float
+            tokens.append(Token("number", m.group(0), i, (value, int(m.group(0)) if digits else None)))
             i = m.end()
             continue
         m = _WORD.match(text, i)
@@ -430,16 +443,17 @@ class _Parser:
         return tuple(values)
 
     def literal(self) -> Number | String | Bool:
-        sign = 1.0
+        minus = False
         if self._is("symbol", "-"):
             self._advance()
-            sign = -1.0
+            minus = True
             if not self._is("number"):
                 raise self._fail("a number after '-'")
         t = self.tok
         if t.kind == "number":
             self._advance()
-            return Number(sign * float(t.value), t.pos)  # type: ignore[arg-type]
+            number = Number(t.value[0], t.pos, t.value[1])  # type: ignore[index]
+            return number.negated() if minus else number
         if t.kind == "string":
             self._advance()
             return String(str(t.value), t.pos)
@@ -473,7 +487,7 @@ class _Parser:
         t = self.tok
         if t.kind == "number":
             self._advance()
-            return Number(float(t.value), t.pos)  # type: ignore[arg-type]
+            return Number(t.value[0], t.pos, t.value[1])  # type: ignore[index]
         if t.kind == "string":
             self._advance()
             return String(str(t.value), t.pos)
