@@ -71,6 +71,14 @@ def test_backticks_strings_and_numbers() -> None:
     ("`a\\x4` > 1", 2, "bad escape \\x"),
     ("s == 'ab\\u12'", 8, "4 hexadecimal digits"),
     ("`a\\` > 1", 0, "unterminated `quoted name`"),
+    # a number glued to a word was cut in two, and the error named the word's tail: found 'x10'
+    ("age < 0x10", 6, "number '0' at position 6 runs into 'x10': write numbers in decimal"),
+    ("age < 1_000", 6, "runs into '_000'"),
+    ("2x < 3", 0, "a feature whose name starts with a digit between backticks (`2x`)"),
+    ("age < 1.5.2", 6, "number '1.5' at position 6 runs into '.2'"),
+    # keywords are lower-case
+    ("age < 18 AND income > 2", 9, "found 'AND' (keywords are lower-case: 'and', not 'AND')"),
+    ("NOT age < 18", 4, "found 'age' (keywords are lower-case: 'not', not 'NOT')"),
 ])
 def test_syntax_errors_point_at_the_offending_position(text: str, position: int, fragment: str) -> None:
     with pytest.raises(ConstraintSyntaxError) as info:
@@ -383,3 +391,24 @@ def _big_tree(dom: Domain, big: int) -> Any:
 
     return Tree(dom, "classification", np.array([big, big + 1]), children_left=[1, -1, -1],
                 children_right=[2, -1, -1], feature=[0, -1, -1], threshold=[1.0, 0, 0], value=[[1, 1], [1, 0], [0, 1]])
+
+
+@pytest.mark.parametrize("text, task, fragment", [
+    # a numeric feature's set was said to be a "categorical feature's", a regressor's a "classifier's"
+    ("age in {18, 'x'}", "classification", "feature 'age' is integer: its set must hold numbers, got 'x'"),
+    ("income not in {'x'}", "classification", "feature 'income' is numeric: its set must hold numbers"),
+    ("prediction in {1, 'a'}", "regression", "a regressor's prediction is a number: its set must hold numbers, got 'a'"),
+    # a feature written in other case, and nan or inf read as names, had no hint
+    ("AGE < 3", "classification", "unknown feature 'AGE'; did you mean 'age'?"),
+    ("income < inf", "classification", "unknown feature 'inf'; numbers must be finite, and a bare word is a "
+                                       "feature's name"),
+    ("income > NaN", "classification", "unknown feature 'NaN'; numbers must be finite"),
+])
+def test_errors_name_what_a_side_is(text: str, task: str, fragment: str) -> None:
+    with pytest.raises(ConstraintError) as info:
+        F.bind_text(text, DOM, task, CLASSES if task == "classification" else None)
+    assert fragment in str(info.value)
+
+
+def test_a_number_followed_by_a_keyword_still_reads() -> None:
+    assert parse("age<3and income<2") == parse("age < 3 and income < 2")

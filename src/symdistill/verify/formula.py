@@ -206,7 +206,7 @@ def _bind_member(node: L.Member, target: Target, negate: bool) -> Formula:
         if isinstance(v, L.Bool):
             v = _truth_number(expr, v, target)
         if not isinstance(v, L.Number):
-            raise ConstraintError(f"{_describe(expr, target)} is numeric: its set must hold numbers, got {v.value!r}",
+            raise ConstraintError(f"{_kind_of(expr, target)}: its set must hold numbers, got {v.value!r}",
                                   target.text, v.pos)
         nums.append(v.value)
     if isinstance(expr, L.Prediction):
@@ -310,15 +310,17 @@ def _literal(e: L.Expr, target: Target) -> L.Number | L.String | L.Bool:
 
 def _truth_number(side: L.Expr, b: L.Bool, target: Target) -> L.Number:
     """``true`` or ``false`` compared with ``side`` (not a label): a binary feature's 1 or 0."""
-    if isinstance(side, L.Name):
-        feat = target.domain.features[_feature(side, target)]
-        if feat.kind == "binary":
-            return L.Number(float(b.value), b.pos)
-        what = f"feature {side.name!r} is {feat.kind}"
-    else:
-        what = "a regressor's prediction is a number" if isinstance(side, L.Prediction) else "not with an expression"
-    raise ConstraintError(f"true and false compare with a binary feature or a label True or False; {what}",
-                          target.text, b.pos)
+    if isinstance(side, L.Name) and target.domain.features[_feature(side, target)].kind == "binary":
+        return L.Number(float(b.value), b.pos)
+    raise ConstraintError(f"true and false compare with a binary feature or a label True or False; "
+                          f"{_kind_of(side, target)}", target.text, b.pos)
+
+
+def _kind_of(e: L.Expr, target: Target) -> str:
+    """What a side that is not a label is, for messages: "feature 'age' is integer", ..."""
+    if isinstance(e, L.Name):
+        return f"feature {e.name!r} is {target.domain.features[_feature(e, target)].kind}"
+    return "a regressor's prediction is a number" if isinstance(e, L.Prediction) else "not with an expression"
 
 
 def _number(e: L.Expr) -> float | None:
@@ -351,8 +353,10 @@ def _feature(e: L.Name, target: Target) -> int:
         return names.index(e.name)
     import difflib
 
-    close = difflib.get_close_matches(e.name, names, n=1)
+    close = [n for n in names if n.casefold() == e.name.casefold()] or difflib.get_close_matches(e.name, names, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
+    if not close and e.name.casefold() in ("nan", "inf", "infinity"):
+        hint = "; numbers must be finite, and a bare word is a feature's name"
     # as constraints write them: a name holding ', ', a newline or nothing at all reads one way only
     shown = ", ".join(f.display_name for f in target.domain.features[:12]) + (", ..." if len(names) > 12 else "")
     raise ConstraintError(f"unknown feature {e.name!r}{hint} (features: {shown})", target.text, e.pos)

@@ -192,6 +192,7 @@ COMPARISONS = ("<=", ">=", "==", "!=", "<", ">")
 _SYMBOLS = ("->", "<=", ">=", "==", "!=", "<", ">", "(", ")", "{", "}", ",", "+", "-", "*")
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+_GLUED = re.compile(r"[\w.]+")  # what a number runs into: 0x10, 1_000, 2x
 MAX_DEPTH = 100  # levels of parentheses, 'not', '->' and signs; keeps parsing and binding off the recursion limit
 
 
@@ -232,6 +233,13 @@ def tokenize(text: str) -> list[Token]:
             if not math.isfinite(value):
                 raise ConstraintSyntaxError(f"number {m.group(0)!r} at position {i} is too large: it is not a finite "
                                             "float", text, i)
+            glued = _GLUED.match(text, m.end())
+            if glued and not (_WORD.fullmatch(glued.group(0)) and glued.group(0) in KEYWORDS):  # 3and b < 2 reads
+                # 0x10, 1_000, 2x: no reading in decimal notation, and a name starts with a letter
+                raise ConstraintSyntaxError(
+                    f"number {m.group(0)!r} at position {i} runs into {glued.group(0)!r}: "
+                    "write numbers in decimal (1000, 1e3, 0.5), and a feature whose name starts with a digit "
+                    "between backticks (`2x`)", text, i)
             digits = m.group(0).isdigit()  # an integer: kept exact beside its float
             tokens.append(Token("number", m.group(0), i, (value, int(m.group(0)) if digits else None)))
             i = m.end()
@@ -335,6 +343,10 @@ class _Parser:
     def _fail(self, expected: str) -> ConstraintSyntaxError:
         t = self.tok
         found = "the end of the constraint" if t.kind == "end" else repr(t.text)
+        near = [u for u in self.tokens[max(self.i - 1, 0):self.i + 1]  # NOT age < 18 fails at age
+                if u.kind == "name" and u.text.lower() in KEYWORDS and u.text != u.text.lower()]
+        if near:
+            found += f" (keywords are lower-case: {near[-1].text.lower()!r}, not {near[-1].text!r})"
         return ConstraintSyntaxError(f"expected {expected} at position {t.pos}, found {found}", self.text, t.pos)
 
     def _expect(self, kind: str, text: str, expected: str) -> Token:
