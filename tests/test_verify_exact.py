@@ -479,7 +479,12 @@ def test_monotonic_without_target_names_the_class_it_is_about() -> None:
                                                 "no order"),
     (sd.monotonic("x0"), ValueError, "multi-class model needs target"),
     (sd.monotonic("x0", target="z"), ValueError, "unknown target class 'z'"),
-    (sd.monotonic("nope", target="a"), ValueError, "unknown feature 'nope'"),
+    (sd.monotonic("nope", target="a"), ValueError, "monotonic: unknown feature 'nope'"),
+    # the property and the feature meant are named (they were not: "unknown feature 'X1'; known features: ...")
+    (sd.monotonic("X1", target="a"), ValueError, "monotonic: unknown feature 'X1'; did you mean 'x1'?"),
+    (sd.invariant("x0", "x11"), ValueError, "invariant: unknown feature 'x11'; did you mean 'x1'?"),
+    (sd.robust({"x0": 1.0, "x1": 1.0, "x2": "p", "x3": 0}, 1.0, features=["x_0"]), ValueError,
+     "robust: unknown feature 'x_0'; did you mean 'x0'?"),
     (sd.output_range(0, 1), TypeError, "regression models"),
     (sd.never_accepts("0*"), TypeError, "applies to automata"),
 ])

@@ -357,10 +357,11 @@ def test_an_unknown_feature_lists_the_features_one_way_only_on_one_line() -> Non
         sd.verify(tree, "agee > 0.5")
     first = str(info.value).splitlines()[0]
     assert first.endswith("(features: `a, b`, `new\\nline`, ``, age)")
-    for prop in (sd.invariant("agee"), sd.monotonic("agee")):
+    for where, prop in (("invariant", sd.invariant("agee")), ("monotonic", sd.monotonic("agee"))):
         with pytest.raises(ValueError) as info:
             sd.verify(tree, prop)
-        assert str(info.value) == "unknown feature 'agee'; known features: 'a, b', 'new\\nline', '', 'age'"
+        assert str(info.value) == f"{where}: unknown feature 'agee'; did you mean 'age'? (features: 'a, b', " \
+                                  "'new\\nline', '', 'age')"
     with pytest.raises(ValueError) as info:
         tree.predict(np.zeros((1, 3)))
     assert str(info.value) == "expected 4 features ('a, b', 'new\\nline', '', 'age'), got 3 columns"

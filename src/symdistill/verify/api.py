@@ -131,7 +131,7 @@ def _question(model: Any, prop: P.Property) -> tuple[Question, Any]:
         centre_out = exact.outputs(model, c[None, :])[0]
         return Question("formula", prop.violations(dom, model.task, classes, centre_out)), None
     if isinstance(prop, P.Monotonic):
-        j = dom.index(prop.feature)
+        j = F.feature_index(dom, prop.feature, "monotonic")
         if dom.features[j].is_categorical and not dom.is_ordered(j):
             # An ordered pandas Categorical is monotonic in its categories' order (their codes); an
             # unordered one (or categories named in an array's columns) has no order to follow.
@@ -143,7 +143,7 @@ def _question(model: Any, prop: P.Property) -> tuple[Question, Any]:
     if isinstance(prop, P.Invariant):
         free = np.zeros(dom.n_features, dtype=bool)
         for name in prop.features:
-            free[dom.index(name)] = True
+            free[F.feature_index(dom, name, "invariant")] = True
         return Question("invariant", free=free), None
     if isinstance(prop, P.Equivalent):
         other = prop.other

@@ -351,15 +351,33 @@ def _feature(e: L.Name, target: Target) -> int:
     names = target.domain.feature_names
     if e.name in names:
         return names.index(e.name)
-    import difflib
-
-    close = [n for n in names if n.casefold() == e.name.casefold()] or difflib.get_close_matches(e.name, names, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    if not close and e.name.casefold() in ("nan", "inf", "infinity"):
+    hint = meant_feature(e.name, names)
+    if not hint and e.name.casefold() in ("nan", "inf", "infinity"):
         hint = "; numbers must be finite, and a bare word is a feature's name"
     # as constraints write them: a name holding ', ', a newline or nothing at all reads one way only
     shown = ", ".join(f.display_name for f in target.domain.features[:12]) + (", ..." if len(names) > 12 else "")
     raise ConstraintError(f"unknown feature {e.name!r}{hint} (features: {shown})", target.text, e.pos)
+
+
+def meant_feature(name: str, names: list[str]) -> str:
+    """"; did you mean 'age'?" for an unknown feature ``name`` close to one of ``names`` (in other case,
+    or a letter off), else ""."""
+    import difflib
+
+    close = [n for n in names if n.casefold() == name.casefold()] or difflib.get_close_matches(name, names, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def feature_index(domain: Domain, name: Any, where: str) -> int:
+    """The column of the feature a property (``where``: "monotonic", ...) names, or a ``DataError``
+    naming the property, the feature meant and the features."""
+    from .._errors import DataError
+
+    names = domain.feature_names
+    if name in names:
+        return names.index(name)
+    raise DataError(f"{where}: unknown feature {name!r}{meant_feature(str(name), names)} (features: "
+                    f"{', '.join(map(repr, names[:12]))}{', ...' if len(names) > 12 else ''})")
 
 
 def _linear_atom(left: L.Expr, right: L.Expr, op: str, pos: int, target: Target) -> Formula:

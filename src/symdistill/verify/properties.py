@@ -141,7 +141,7 @@ class Robust(Property):
             return ~domain.categorical_mask
         mask = np.zeros(domain.n_features, dtype=bool)
         for name in self.features:
-            j = domain.index(name)
+            j = F.feature_index(domain, name, "robust")
             if domain.features[j].is_categorical:
                 raise ValueError(f"robust: categorical feature {name!r} has no distance; leave it out of features")
             mask[j] = True
