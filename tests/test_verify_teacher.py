@@ -315,3 +315,24 @@ def test_robustness_of_a_regressor_judges_the_teacher_against_its_own_value_at_t
     shifted = lambda X: 5.0 + 0.1 * X[:, 0]  # noqa: E731  (moves at most 0.1 on the domain)
     v = sd.verify(tree, sd.robust({"x0": 0.2, "x1": 0.5}, 0.3, tolerance=0.5), teacher=shifted, search_budget=200)
     assert not v.holds and v.teacher.status == "artefact" and v.teacher.found is None
+
+
+def test_a_teacher_with_equivalence_is_refused_whatever_the_verdict(tmp_path: Path, capsys: pytest.CaptureFixture,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """teacher= with equivalence was refused only when the models differed: two equal models gave
+    'holds' (exit 0) and two that differ an error (exit 2), so the exit status told the verdict."""
+    other = Tree(DOM, "classification", np.array([0, 1]), children_left=[1, -1, -1], children_right=[2, -1, -1],
+                 feature=[0, -1, -1], threshold=[0.6, 0, 0], value=[[0.5, 0.5], [1, 0], [0, 1]])
+    for model in (bump_tree(), other):
+        with pytest.raises(ValueError, match="not to equivalence of two; verify equivalence without teacher="):
+            sd.verify(bump_tree(), sd.equivalent(model), teacher=step)
+    (tmp_path / "stepteacher.py").write_text("def step(X):\n    return (X[:, 0] > 0.5).astype(int)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    bump_tree().to_json(tmp_path / "a.json")
+    other.to_json(tmp_path / "b.json")
+    for second in ("a.json", "b.json"):
+        code = main(["verify", str(tmp_path / "a.json"), "--equivalent", str(tmp_path / second),
+                     "--teacher", "stepteacher:step"])
+        captured = capsys.readouterr()
+        assert code == 2 and captured.out == ""
+        assert "give --equivalent without --teacher" in captured.err

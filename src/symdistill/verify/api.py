@@ -95,6 +95,9 @@ def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any =
         else:
             ce = Counterexample((), (model.output(word),), word=word, what="output")
         return Verdict(holds, ce, seconds, "direct", prop.describe(), repr(model), checked)
+    if teacher is not None and isinstance(prop, P.Equivalent):  # refused whatever the verdict would be
+        raise ValueError("teacher checks apply to properties of one model, not to equivalence of two; verify "
+                         "equivalence without teacher=")
     q, other = _question(model, prop)
     Z, checked, used = _decide(model, q, other, backend)
     seconds = time.perf_counter() - t0
@@ -107,8 +110,6 @@ def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any =
     ce = Counterexample.from_encoded(Z, labels, model.domain)
     check = None
     if teacher is not None:
-        if q.kind == "equivalent":
-            raise ValueError("teacher checks apply to properties of one model, not to equivalence of two")
         robust = {}
         if isinstance(prop, P.Robust):  # the teacher is robust when it answers near the point as at it
             dom, classes = model.domain, getattr(model, "classes", None)

@@ -80,6 +80,10 @@ def run_verify(args: argparse.Namespace) -> int:
     props += [("--invariant", P.invariant(*_invariant_spec(spec, names))) for spec in args.invariant]
     props += [("--output-range", P.output_range(*bounds)) for bounds in args.output_range]
     if args.equivalent:
+        if args.teacher:  # refused before any verdict, whatever the verdict would be
+            raise CLIError(f"--teacher checks counterexamples to one model's constraints on the teacher; --equivalent "
+                           f"{args.equivalent} compares two models, which has none to check: give --equivalent "
+                           "without --teacher (in a command of its own)")
         other = load_model(args.equivalent)
         kinds = [getattr(m, "kind", None) for m in (model, other)]
         automata = [k in ("dfa", "moore") for k in kinds]
