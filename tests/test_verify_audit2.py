@@ -227,6 +227,9 @@ def test_verify_command_reads_constraints_from_a_file(class_files: Any, capsys: 
     ("", "--constraint-file c.txt holds no constraint; write one a line"),
     ("# nothing yet\n\n", "--constraint-file c.txt holds no constraint"),
     (b"\xff\xfe", "--constraint-file c.txt is not UTF-8 text"),
+    # a JSON file failed at its first ':' ("unexpected character ':' at position 14"), naming no JSON
+    ('{"constraints": ["x0 < 2"]}\n', "--constraint-file c.txt holds JSON; it takes constraint text, one a line"),
+    ('[\n  "x0 < 2",\n  "x1 > 1"\n]\n', "--constraint-file c.txt holds JSON; it takes constraint text"),
 ])
 def test_verify_command_names_the_file_and_line_of_a_bad_constraint(class_files: Any, capsys: Any,
                                                                    content: Any, message: str) -> None:

@@ -153,6 +153,14 @@ def _constraint_lines(path: str) -> list[tuple[str, str]]:
         text = Path(path).read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CLIError(f"{where} is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+    if text.lstrip()[:1] in ("{", "["):  # no constraint starts so; a JSON file read a line at a time failed at a ':'
+        try:
+            json.loads(text)
+        except ValueError:
+            pass
+        else:
+            raise CLIError(f"{where} holds JSON; it takes constraint text, one a line, as -c takes it (age < 18 -> "
+                           "prediction != 'approve'), with blank lines and lines starting with '#' skipped")
     lines = [(f"{where} (line {i})", line.strip()) for i, line in enumerate(text.split("\n"), 1)
              if line.strip() and not line.lstrip().startswith("#")]
     if not lines:
