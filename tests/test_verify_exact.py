@@ -518,3 +518,20 @@ def test_counterexample_rows_print_names_as_rules_do():
     text = str(verdict.counterexample)
     assert "\n" not in text and "`a > 1 AND b`=" in text and "`new\\nline`=" in text
     assert set(verdict.counterexample.row) == {"a > 1 AND b", "new\nline"}  # the data keeps plain names
+
+
+@pytest.mark.parametrize("form", ["tree", "linear"])
+@pytest.mark.parametrize("backend", ["auto", "direct", "z3"])
+def test_robustness_with_an_infinite_tolerance_holds(form: str, backend: str) -> None:
+    """A regressor's value may move without bound: the property holds. The side past infinity was
+    an infinite constant, an OverflowError in the z3 encoding (and in the linear checker's exact
+    arithmetic); so it was for a finite tolerance whose sum with the value passes the largest double."""
+    dom = Domain((Feature("x", "numeric", 0.0, 4.0),))
+    if form == "tree":
+        model = Tree(dom, "regression", None, children_left=[1, -1, -1], children_right=[2, -1, -1],
+                     feature=[0, -1, -1], threshold=[1.0, 0, 0], value=[[0.0], [1.5e308], [-1.0]])
+    else:
+        model = LinearModel(dom, "regression", None, terms=[Term.numeric(0)], coef=[[2.0]], intercept=[1.0])
+    assert sd.verify(model, sd.robust({"x": 0.5}, 2.0, tolerance=float("inf")), backend=backend).holds
+    v = sd.verify(model, sd.robust({"x": 0.5}, 2.0, tolerance=1e308), backend=backend)
+    assert v.holds == (form == "linear")  # the tree's 1.5e308 + 1e308 passes the floats; -1.0 does not

@@ -94,11 +94,7 @@ class OutputRange(Property):
 
     def violations(self, domain: Domain, task: str, classes: Any) -> F.Formula:
         if task != "classification":
-            # An infinite bound has no side to violate (the backends take no infinite constants).
-            sides = ((F.ValueRange(-math.inf, float(np.nextafter(self.lower, -math.inf))),) if self.lower > -math.inf
-                     else ()) + ((F.ValueRange(float(np.nextafter(self.upper, math.inf)), math.inf),)
-                                 if self.upper < math.inf else ())
-            return F.BOr(sides) if sides else F.BConst(False)
+            return _outside(self.lower, self.upper)
         raise TypeError("output_range applies to regression models; for a classifier write a constraint "
                         "such as \"prediction in {'a', 'b'}\"")
 
@@ -186,10 +182,16 @@ class Robust(Property):
             others = frozenset(range(len(classes))) - {int(centre_output)}
             atoms.append(F.ClassSet(others))
         else:
-            lo, hi = float(centre_output) - self.tolerance, float(centre_output) + self.tolerance
-            atoms.append(F.BOr((F.ValueRange(-math.inf, float(np.nextafter(lo, -math.inf))),
-                                F.ValueRange(float(np.nextafter(hi, math.inf)), math.inf))))
+            atoms.append(_outside(float(centre_output) - self.tolerance, float(centre_output) + self.tolerance))
         return F.simplify(F.BAnd(tuple(atoms)))
+
+
+def _outside(lower: float, upper: float) -> F.Formula:
+    """A regressor's value outside ``[lower, upper]``. An infinite bound (``tolerance=inf``, or a sum
+    past the largest double) has no side to violate: the backends take no infinite constants."""
+    sides = ((F.ValueRange(-math.inf, float(np.nextafter(lower, -math.inf))),) if lower > -math.inf else ()) + \
+        ((F.ValueRange(float(np.nextafter(upper, math.inf)), math.inf),) if upper < math.inf else ())
+    return F.simplify(F.BOr(sides))
 
 
 @dataclass(frozen=True)
