@@ -10,6 +10,7 @@ property is not reported as holding.
 from __future__ import annotations
 
 import itertools
+import warnings
 from typing import Any, Callable
 
 import numpy as np
@@ -520,18 +521,45 @@ def test_counterexample_rows_print_names_as_rules_do():
     assert set(verdict.counterexample.row) == {"a > 1 AND b", "new\nline"}  # the data keeps plain names
 
 
+def _regressor(form: str, left: float) -> Any:
+    """On x in [0, 4]: a stump answering ``left`` up to 1 and -1.0 above, or the line 2x + 1."""
+    dom = Domain((Feature("x", "numeric", 0.0, 4.0),))
+    if form == "tree":
+        return Tree(dom, "regression", None, children_left=[1, -1, -1], children_right=[2, -1, -1],
+                    feature=[0, -1, -1], threshold=[1.0, 0, 0], value=[[0.0], [left], [-1.0]])
+    return LinearModel(dom, "regression", None, terms=[Term.numeric(0)], coef=[[2.0]], intercept=[1.0])
+
+
 @pytest.mark.parametrize("form", ["tree", "linear"])
 @pytest.mark.parametrize("backend", ["auto", "direct", "z3"])
 def test_robustness_with_an_infinite_tolerance_holds(form: str, backend: str) -> None:
     """A regressor's value may move without bound: the property holds. The side past infinity was
     an infinite constant, an OverflowError in the z3 encoding (and in the linear checker's exact
     arithmetic); so it was for a finite tolerance whose sum with the value passes the largest double."""
-    dom = Domain((Feature("x", "numeric", 0.0, 4.0),))
-    if form == "tree":
-        model = Tree(dom, "regression", None, children_left=[1, -1, -1], children_right=[2, -1, -1],
-                     feature=[0, -1, -1], threshold=[1.0, 0, 0], value=[[0.0], [1.5e308], [-1.0]])
-    else:
-        model = LinearModel(dom, "regression", None, terms=[Term.numeric(0)], coef=[[2.0]], intercept=[1.0])
+    model = _regressor(form, 1.5e308)
     assert sd.verify(model, sd.robust({"x": 0.5}, 2.0, tolerance=float("inf")), backend=backend).holds
     v = sd.verify(model, sd.robust({"x": 0.5}, 2.0, tolerance=1e308), backend=backend)
     assert v.holds == (form == "linear")  # the tree's 1.5e308 + 1e308 passes the floats; -1.0 does not
+
+
+MAX = float(np.finfo(float).max)
+
+
+@pytest.mark.parametrize("text, holds", [
+    (f"x in {{{MAX!r}}}", False),
+    (f"x not in {{-{MAX!r}, {MAX!r}}}", True),
+    (f"prediction in {{{MAX!r}}}", False),
+    (f"prediction >= -{MAX!r}", True),
+    (f"prediction <= {MAX!r}", True),
+    (f"x <= {MAX!r} -> prediction != {MAX!r}", True),
+])
+@pytest.mark.parametrize("form", ["tree", "linear"])
+@pytest.mark.parametrize("backend", ["auto", "z3"])
+def test_constraints_at_the_largest_double_are_decided(text: str, holds: bool, form: str, backend: str) -> None:
+    """The violations of these reach past the largest double (x > MAX, prediction < -MAX): an
+    infinite bound, which the z3 encoding and the linear checker's exact arithmetic raised
+    OverflowError on ('cannot convert Infinity to integer ratio'); no value lies there."""
+    model = _regressor(form, 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no overflow warning from reaching past it
+        assert sd.verify(model, text, backend=backend).holds is holds

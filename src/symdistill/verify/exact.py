@@ -307,6 +307,8 @@ def _exact_output_in(model: Any, parts: dict[int, list[tuple[str, float, float, 
     if model.task == "classification":
         return conj.classes is None or int(score > 0) in conj.classes
     lo, hi = conj.value
+    if lo == np.inf or hi == -np.inf:  # beyond the largest double: no exact score is there
+        return False
     return (lo == -np.inf or score >= Fraction(lo)) and (hi == np.inf or score <= Fraction(hi))
 
 

@@ -562,11 +562,13 @@ def has_linear(f: Formula) -> bool:
 
 # -- helpers ------------------------------------------------------------------------------------
 def _prev(v: float) -> float:
-    return float(np.nextafter(v, -INF))
+    with np.errstate(over="ignore"):  # below -1.7976931348623157e308: -inf, and no value is there
+        return float(np.nextafter(v, -INF))
 
 
 def _next(v: float) -> float:
-    return float(np.nextafter(v, INF))
+    with np.errstate(over="ignore"):
+        return float(np.nextafter(v, INF))
 
 
 def _py(v: Any) -> Any:

@@ -229,6 +229,8 @@ class Encoding:
 
 
 def _within(z3: Any, v: Any, lo: float, hi: float) -> Any:
+    if lo == math.inf or hi == -math.inf:  # beyond the largest double (x > 1.7976931348623157e308): no value
+        return z3.BoolVal(False)
     parts = []
     if lo > -math.inf:
         parts.append(v >= _q(z3, lo))
