@@ -382,6 +382,8 @@ def test_an_integer_label_beyond_the_floats_is_matched_exactly() -> None:
         F.BOr((F.CategorySet(1, frozenset({0})), F.CategorySet(1, frozenset({1}))))
     with pytest.raises(ConstraintError, match=f"unknown class {big + 2};"):
         F.bind_text(f"prediction == {big + 2}", dom, "classification", tree.classes)
+    with pytest.raises(ConstraintError, match=f"did you mean '{big + 1}'. it is a string: quote it"):
+        F.bind_text(f"prediction == {big + 1}", dom, "classification", np.array(["a", str(big + 1)]))
     # as a number compared with a feature, the literal is still the float it reads as
     assert F.bind_text(f"x <= {big + 1}", dom, "classification", tree.classes) == F.FeatureRange(0, -np.inf, 1e17)
     assert F.bind_text("x == -0", dom, "classification", tree.classes) == F.FeatureRange(0, 0.0, 0.0)

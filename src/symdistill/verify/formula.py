@@ -277,7 +277,8 @@ def _meant(lit: L.Number | L.String | L.Bool, labels: tuple) -> str:
         if flags:
             return f"did you mean {flags[0]!r}? it is a boolean: write {str(flags[0]).lower()}, without quotes"
     if isinstance(value, float):
-        same = [lab for lab in texts if lab.strip() in (f"{value:g}", repr(value))]
+        written = {f"{value:g}", repr(value), str(lit.exact)}  # 100000000000000001 prints 1e+17 as a float
+        same = [lab for lab in texts if lab.strip() in written]
         return f"did you mean {same[0]!r}? it is a string: quote it" if same else ""
     numbers = [lab for lab in labels if isinstance(lab, (int, float)) and not isinstance(lab, bool)
                and value.strip() in (str(lab), f"{lab:g}")]
