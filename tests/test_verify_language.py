@@ -415,3 +415,32 @@ def test_errors_name_what_a_side_is(text: str, task: str, fragment: str) -> None
 
 def test_a_number_followed_by_a_keyword_still_reads() -> None:
     assert parse("age<3and income<2") == parse("age < 3 and income < 2")
+
+
+NUMBERED = Domain((Feature("0", "categorical", 0, 1, ("p", "q")), Feature("1", "numeric", 0.0, 4.0),
+                   Feature("x", "numeric", 0.0, 4.0)))
+
+
+@pytest.mark.parametrize("text, position, fragment", [
+    # pd.DataFrame(X) names its columns 0, 1, ...: bare, 1 is the number, and "1 > 3 -> ..." was proven
+    # of the constant comparison (true, vacuously) rather than refused
+    ("1 > 3 -> prediction == 'approve'", 0, "1 here is the number 1, so this compares numbers only; the feature "
+                                            "named '1' is written between backticks: `1`"),
+    ("2 * 1 <= -1 or prediction == 'deny'", 4, "the feature named '1' is written between backticks"),
+    ("-1 != 2", 1, "the feature named '1'"),
+    ("0 == 'p'", 0, "0 here is the number 0, not a feature; the feature named '0' is written between backticks: `0`"),
+    ("1 in {2}", 0, "1 here is the number 1, not a feature"),
+])
+def test_a_number_that_names_a_feature_where_a_feature_is_needed_is_refused(text: str, position: int,
+                                                                            fragment: str) -> None:
+    with pytest.raises(ConstraintError) as info:
+        F.bind_text(text, NUMBERED, "classification", CLASSES)
+    assert fragment in str(info.value) and info.value.position == position
+
+
+def test_numbers_beside_a_feature_or_naming_none_still_read() -> None:
+    assert F.bind_text("x > 1", NUMBERED, "classification", CLASSES) == F.FeatureRange(2, float(np.nextafter(1, 2)),
+                                                                                       np.inf)
+    assert F.bind_text("`1` + 1 <= 3", NUMBERED, "classification", CLASSES) == \
+        F.LinearAtom((0.0, 1.0, 0.0), 0.0, -2.0, "<=")
+    assert F.bind_text("5 < 7", NUMBERED, "classification", CLASSES) == F.BConst(True)

@@ -166,6 +166,7 @@ def _bind_compare(node: L.Compare, target: Target, negate: bool) -> Formula:
     if _is_label_side(left, target) or isinstance(right, L.String):
         if not _is_label_side(left, target):
             bad = right if isinstance(right, L.String) else left
+            _refuse_number_naming_a_feature(left if bad is right else right, target, "not a feature")
             raise ConstraintError("a string can only be compared with a categorical feature or a classifier's "
                                   "prediction", target.text, _pos(bad))
         value = _literal(right, target)
@@ -200,6 +201,7 @@ def _bind_member(node: L.Member, target: Target, negate: bool) -> Formula:
     if _is_label_side(expr, target):
         return _label_atom(expr, [_literal(v, target) for v in node.values], exclude, target)
     if not isinstance(expr, (L.Name, L.Prediction)):
+        _refuse_number_naming_a_feature(expr, target, "not a feature")
         raise ConstraintError("'in' needs a feature or 'prediction' on its left", target.text, node.pos)
     nums = []
     for v in node.values:
@@ -382,6 +384,7 @@ def feature_index(domain: Domain, name: Any, where: str) -> int:
 
 
 def _linear_atom(left: L.Expr, right: L.Expr, op: str, pos: int, target: Target) -> Formula:
+    _refuse_numbers_naming_features(left, right, target)
     d = target.domain.n_features
     lc, lp, lk = _linear(left, target, d)
     rc, rp, rk = _linear(right, target, d)
@@ -396,6 +399,31 @@ def _linear_atom(left: L.Expr, right: L.Expr, op: str, pos: int, target: Target)
     if not np.any(coef) and pc == 0:
         return BConst(bool({"<": const < 0, "<=": const <= 0, "==": const == 0}[op]))
     return LinearAtom(tuple(float(c) for c in coef), float(pc), float(const), op)
+
+
+def _refuse_numbers_naming_features(left: L.Expr, right: L.Expr, target: Target) -> None:
+    """A comparison of numbers alone (``2 > 100``, a constant) whose number is a feature's name: the
+    feature 2 of ``pd.DataFrame(X)`` is written `` `2` ``; bare, it is the number, and a constraint
+    meant about it would be proven of a constant instead."""
+    leaves, stack = [], [left, right]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, L.BinOp):
+            stack += [e.left, e.right]
+        elif isinstance(e, L.Neg):
+            stack.append(e.operand)
+        else:
+            leaves.append(e)
+    if all(isinstance(e, L.Number) for e in leaves):
+        for e in sorted(leaves, key=lambda e: e.pos):  # the first, as written
+            _refuse_number_naming_a_feature(e, target, "so this compares numbers only")
+
+
+def _refuse_number_naming_a_feature(e: L.Expr, target: Target, why: str) -> None:
+    if isinstance(e, L.Number) and e.integer is not None and str(abs(e.integer)) in target.domain.feature_names:
+        name = str(abs(e.integer))
+        raise ConstraintError(f"{name} here is the number {name}, {why}; the feature named {name!r} is written "
+                              f"between backticks: `{name}`", target.text, e.pos)
 
 
 def _linear(e: L.Expr, target: Target, d: int) -> tuple[np.ndarray, float, float]:
