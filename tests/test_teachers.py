@@ -833,3 +833,45 @@ def test_an_estimator_fitted_on_an_array_is_asked_without_scikit_learns_feature_
         assert sd.as_teacher(clf).predict(df).tolist() == clf.predict(X).tolist()
     assert not [w for w in caught if "feature names" in str(w.message)], [str(w.message) for w in caught]
     assert sd.fidelity(rules, clf, df).value > 0.9
+
+
+@pytest.mark.parametrize("make", ["onehot", "hist", "hist-array"])
+def test_a_column_of_codes_the_estimator_reads_as_categories_draws_a_warning(make):
+    """A column of zone codes 0..5 that the teacher reads as categories (a OneHotEncoder in its
+    pipeline, or a HistGradientBoostingClassifier's categorical_features) was distilled as an integer
+    feature with no word: the tree split it at 'zone <= 3', 'zone <= 0.5', thresholds that mean nothing
+    to the teacher (the histogram booster's tree agreed with it on 90% of rows, where the categorical
+    tree agrees on all). distill now warns, naming the column and categorical=[...]; declared, it is quiet."""
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import make_column_transformer
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"zone": rng.integers(0, 6, 1000), "x": rng.normal(size=1000)})
+    y = np.isin(df.zone, [1, 4]) ^ (df.x > 1)
+    rows: object = df
+    if make == "onehot":
+        est = make_pipeline(make_column_transformer((OneHotEncoder(), ["zone"]), remainder="passthrough"),
+                            LogisticRegression()).fit(df, y)
+        why, cli = "its OneHotEncoder", "; on the command line: --categorical zone"
+    elif make == "hist":
+        est = HistGradientBoostingClassifier(categorical_features=["zone"], max_iter=20).fit(df, y)
+        why, cli = "its HistGradientBoostingClassifier's categorical_features", "; on the command line: --categorical zone"
+    else:
+        rows = df.to_numpy()
+        est = HistGradientBoostingClassifier(categorical_features=[0], max_iter=20).fit(rows, y)
+        why, cli = "its HistGradientBoostingClassifier's categorical_features", ""
+    name = "zone" if make != "hist-array" else "x0"
+    with pytest.warns(UserWarning) as caught:
+        sd.distill(est, rows, max_size=4, random_state=0, n_samples=500)
+    assert [str(w.message) for w in caught] == [
+        f"{'sklearn Pipeline' if make == 'onehot' else 'sklearn HistGradientBoostingClassifier'} reads 1 column of "
+        f"numbers as categories ({name!r}: {why}), which the model would split at thresholds, as numbers ({name} <= "
+        f"...); declare it categorical (categorical=[{name!r}]{cli})"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tree = sd.distill(est, rows, max_size=4, random_state=0, n_samples=500, categorical=[name])
+    assert tree.domain.features[0].kind == "categorical"

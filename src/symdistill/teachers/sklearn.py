@@ -309,3 +309,46 @@ def unread_columns(estimator: Any, X: Any) -> list[Any]:
     fitted = {_plain(n) for n in fitted}
     columns = list(X.columns)
     return [c for c in columns if c not in fitted] if fitted <= set(columns) else []
+
+
+def category_columns(estimator: Any, columns: list[Any]) -> dict[Any, str]:
+    """The columns of the input (``columns``: names, or positions in an array) that ``estimator`` reads as
+    categories of numbers, each with what reads it so: an encoder of categories (a OneHotEncoder,
+    OrdinalEncoder, ... in its pipelines and column transformers) fitted on numbers, or a HistGradientBoosting model, alone or after imputers
+    in a pipeline, that declares it categorical (``categorical_features``)."""
+    # (an encoder fitted on text, codes '01', is told of by its TeacherError: the codes must be passed as text)
+    found = {_plain(key): f"its {type(encoder).__name__}" for encoder, read in encoders_of(estimator, columns)
+             for key, categories in zip(read, encoder.categories_) if np.asarray(categories).dtype.kind in "iuf"}
+    model = estimator
+    while hasattr(model, "steps") and all("Imputer" in type(step).__name__ for _, step in model.steps[:-1]):
+        model = model.steps[-1][1]
+    mask = getattr(model, "is_categorical_", None)
+    names = getattr(model, "feature_names_in_", None)
+    read = list(names) if names is not None else columns
+    if mask is not None and len(read) == len(mask):
+        for key, categorical in zip(read, mask):
+            if categorical:
+                found.setdefault(_plain(key), f"its {type(model).__name__}'s categorical_features")
+    return found
+
+
+def warn_numbers_read_as_categories(teacher: SklearnTeacher, domain: Any) -> None:
+    """Warn of the features of ``domain`` that are numbers (codes 0, 1, 2 of zones, say) where the
+    estimator of ``teacher`` reads their column as categories: a model distilled so splits them at
+    thresholds (``zone <= 3``) that mean nothing to the teacher, and its fidelity suffers, with no word
+    (a OneHotEncoder refuses values between the codes, but the sampler draws whole numbers there)."""
+    labels = list(domain.column_labels) or domain.feature_names if domain.input_format == "dataframe" \
+        else list(range(domain.n_features))
+    read = category_columns(teacher.estimator, labels)
+    at = {_plain(label): j for j, label in enumerate(labels) if not isinstance(label, bool)}
+    numeric = [(domain.features[at[key]].name, why) for key, why in read.items()
+               if key in at and domain.features[at[key]].kind in ("numeric", "integer")]
+    if not numeric:
+        return
+    names = [name for name, _ in numeric]
+    them = "it" if len(names) == 1 else "them"
+    cli = f"; on the command line: --categorical {','.join(names)}" if domain.input_format == "dataframe" else ""
+    warnings.warn(f"{teacher.name} reads {counted(len(names), 'column')} of numbers as categories "
+                  f"({'; '.join(f'{name!r}: {why}' for name, why in numeric)}), which the model would split at "
+                  f"thresholds, as numbers ({names[0]} <= ...); declare {them} categorical (categorical={names!r}{cli})",
+                  UserWarning, stacklevel=3)
