@@ -4,6 +4,8 @@ exception from deep inside, and never a silently wrong model."""
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import re
 import warnings
 
@@ -464,6 +466,27 @@ def test_dates_and_time_spans_as_answers_are_refused(X, dtype):
     with pytest.raises(TeacherError, match=rf"returned dates or time spans \(dtype {re.escape(dtype)}\); expected "
                                            "labels, probabilities, logits or values: convert them"):
         sd.as_teacher(lambda X: np.where(X[:, 0] > 0.5, 18262, 18263).astype(dtype)).predict(X)
+
+
+@pytest.mark.parametrize("labels, shown, how", [
+    (np.array([b"yes", b"no"]), r"b'no' \(bytes\)", r"\(b'no'.decode\(\)\)"),
+    (np.array([datetime.date(2020, 1, 1), datetime.date(2021, 1, 1)], dtype=object),
+     r"datetime.date\(2020, 1, 1\) \(date\)", r"\(str\(label\), or numbers\)"),
+    (np.array([decimal.Decimal("1.5"), decimal.Decimal("2.5")], dtype=object), r"Decimal\('1.5'\) \(Decimal\)",
+     r"\(str\(label\), or numbers\)")])
+def test_labels_a_model_cannot_save_are_refused(X, labels, shown, how):
+    """A teacher answering bytes (a NumPy 'S' array, as read from HDF5), dates or Decimals was distilled
+    into a model that predicted them, but whose to_json() failed with Python's 'Object of type bytes is
+    not JSON serializable', as did sd.fidelity of bytes labels. The labels are now refused when first
+    seen, naming one, and so are such classes declared."""
+    def teacher(rows):
+        return labels[(rows[:, 0] > 0.5).astype(int)]
+
+    with pytest.raises(TeacherError, match=rf"^callable \S*teacher returned {shown} as a label; a label is a string, a "
+                                           rf"number or a boolean, as a model saves it in its JSON: convert them {how}$"):
+        sd.distill(teacher, X, **KW)
+    with pytest.raises(ValueError, match=r"^classes holds .+ as a label; a label is a string, a number or a boolean"):
+        sd.as_teacher(lambda rows: rows[:, 0] > 0.5, classes=list(labels))
 
 
 def test_an_answer_for_one_row_is_counted_in_the_singular():

@@ -493,13 +493,28 @@ def _unique_labels(labels: np.ndarray, name: str) -> np.ndarray:
     """The sorted distinct labels, with a TeacherError when they cannot be told apart or ordered."""
     _check_labels(labels, name)
     try:
-        return np.unique(labels)
+        classes = np.unique(labels)
     except TypeError:
         types = sorted({type(v).__name__ for v in labels})
         raise TeacherError(
             f"{name} returned labels that cannot be ordered (types: {', '.join(types)}); labels must be all "
             "strings or all numbers"
         ) from None
+    problem = _unsaved_label(classes)
+    if problem:
+        raise TeacherError(f"{name} returned {problem}")
+    return classes
+
+
+def _unsaved_label(classes: np.ndarray) -> str | None:
+    """What is wrong with the first of ``classes`` that a model could not save in its JSON (bytes, dates,
+    Decimals: it predicted them, but ``to_json`` failed), or None."""
+    for v in map(_plain, classes):
+        if not isinstance(v, (str, int, float, bool)):
+            how = f" ({v!r}.decode())" if isinstance(v, bytes) else " (str(label), or numbers)"
+            return (f"{v!r} ({type(v).__name__}) as a label; a label is a string, a number or a boolean, as a model "
+                    f"saves it in its JSON: convert them{how}")
+    return None
 
 
 def _warn_if_counts(classes: np.ndarray, name: str) -> None:
@@ -541,6 +556,9 @@ def _check_classes(classes: Any) -> np.ndarray:
         except TypeError:
             raise ValueError(f"classes must be a 1-D sequence of distinct labels; {c!r} "
                              f"({type(c).__name__}) cannot be a label") from None
+    problem = _unsaved_label(arr)
+    if problem:
+        raise ValueError(f"classes holds {problem}")
     seen: set[Any] = set()
     dup = [c for c in keys if c in seen or seen.add(c)]
     if dup:
