@@ -875,3 +875,31 @@ def test_a_column_of_codes_the_estimator_reads_as_categories_draws_a_warning(mak
         warnings.simplefilter("error")
         tree = sd.distill(est, rows, max_size=4, random_state=0, n_samples=500, categorical=[name])
     assert tree.domain.features[0].kind == "categorical"
+
+
+def test_a_dataframe_of_probabilities_names_its_classes_by_its_columns():
+    """A callable answering a DataFrame of probabilities with a column per class (as AutoGluon's
+    predict_proba does, or pd.DataFrame(proba, columns=classes)) gave a model of classes 0 and 1, the
+    names dropped; and with classes=['yes', 'no'] declared, its columns 'no', 'yes' were read by
+    position, so the model said 'yes' where the teacher said 'no', on every row, with no word. The
+    columns now name the classes, and are read by name where the classes are declared."""
+    pd = pytest.importorskip("pandas")
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+
+    def proba(rows):
+        p = (np.asarray(rows)[:, 0] > 0.5).astype(float)
+        return pd.DataFrame({"no": 1 - p, "yes": p})
+
+    truth = np.where(X[:, 0] > 0.5, "yes", "no")
+    tree = sd.distill(proba, X, max_size=4, random_state=0, n_samples=500)
+    assert tree.classes.tolist() == ["no", "yes"] and (tree.predict(X) == truth).all()
+    assert float(sd.fidelity(tree, proba, X)) == 1.0
+    declared = sd.as_teacher(proba, classes=["yes", "no"])
+    assert (declared.predict(X) == truth).all()
+    tree = sd.distill(declared, X, max_size=4, random_state=0, n_samples=500)
+    assert (tree.predict(X) == truth).all()
+    assert sd.as_teacher(lambda rows: pd.DataFrame(proba(rows).to_numpy())).predict(X).tolist() == \
+        (X[:, 0] > 0.5).astype(int).tolist()
+    with pytest.raises(TeacherError, match=r"returned a DataFrame whose columns cannot name its classes: classes has "
+                                           r"repeated labels: \['p'\]"):
+        sd.as_teacher(lambda rows: proba(rows).set_axis(["p", "p"], axis=1)).predict(X)

@@ -241,9 +241,34 @@ class Teacher:
             # NumPy turns [1, 'a'] into the strings ['1', 'a']: a batch of only 1s would then be another class;
             # and 'a\x00' into 'a', another label (refused with the row by _check_labels).
             out = np.asarray(raw, dtype=object)
+        if out.ndim == 2 and out.shape[1] >= 2 and out.dtype.kind in "iuf" and \
+                type(raw).__name__ == "DataFrame" and hasattr(raw, "columns"):
+            out = self._by_class(out, list(raw.columns))
         if out.dtype.kind == "f":
             # Probability rows sum to one only as closely as the answer's type holds them (bfloat16: 0.4%).
             self._proba_atol = max(1e-3, eps or float(np.finfo(out.dtype).eps))
+        return out
+
+    def _by_class(self, out: np.ndarray, columns: list[Any]) -> np.ndarray:
+        """``out``, a DataFrame's columns of scores, each named by its class (AutoGluon's predict_proba,
+        ``pd.DataFrame(proba, columns=classes)``), in the order of the classes: the first answer's names
+        are the classes unless declared, and columns of the classes in another order are put back in theirs
+        (they were read by position, so declared classes ['yes', 'no'] took the column 'no' for 'yes')."""
+        if self.task == "regression" or self._output_kind == "labels":
+            return out  # refused as several values or labels per row
+        names = [_plain(c) for c in columns]
+        if self.classes_ is None:
+            try:
+                self.classes_ = _check_classes(names)
+            except ValueError as exc:
+                raise TeacherError(f"{self.name} returned a DataFrame whose columns cannot name its classes: "
+                                   f"{exc}") from None
+            return out
+        known = [_plain(c) for c in self.classes_]
+        key = repr  # 1 and True are one dict key, but not one class
+        if names != known and sorted(map(key, names)) == sorted(map(key, known)):
+            at = {key(c): j for j, c in enumerate(names)}
+            return out[:, [at[key(c)] for c in known]]
         return out
 
     def _check_count(self, out: np.ndarray, n: int) -> None:
