@@ -867,6 +867,13 @@ def test_a_column_of_codes_the_estimator_reads_as_categories_draws_a_warning(mak
     name = "zone" if make != "hist-array" else "x0"
     with pytest.warns(UserWarning) as caught:
         sd.distill(est, rows, max_size=4, random_state=0, n_samples=500)
+    if make == "onehot":
+        # Columns labelled by numbers are selected by position: the encoder's column 1 is the one labelled 3.
+        shuffled = pd.DataFrame({5: df.x, 3: df.zone})
+        by_position = make_pipeline(make_column_transformer((OneHotEncoder(), [1]), remainder="passthrough"),
+                                    LogisticRegression()).fit(shuffled, y)
+        with pytest.warns(UserWarning, match=r"\('3': its OneHotEncoder\).*categorical=\['3'\]"):
+            sd.distill(by_position, shuffled, max_size=4, random_state=0, n_samples=500)
     assert [str(w.message) for w in caught] == [
         f"{'sklearn Pipeline' if make == 'onehot' else 'sklearn HistGradientBoostingClassifier'} reads 1 column of "
         f"numbers as categories ({name!r}: {why}), which the model would split at thresholds, as numbers ({name} <= "

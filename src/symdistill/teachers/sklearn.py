@@ -337,12 +337,13 @@ def warn_numbers_read_as_categories(teacher: SklearnTeacher, domain: Any) -> Non
     estimator of ``teacher`` reads their column as categories: a model distilled so splits them at
     thresholds (``zone <= 3``) that mean nothing to the teacher, and its fidelity suffers, with no word
     (a OneHotEncoder refuses values between the codes, but the sampler draws whole numbers there)."""
-    labels = list(domain.column_labels) or domain.feature_names if domain.input_format == "dataframe" \
-        else list(range(domain.n_features))
-    read = category_columns(teacher.estimator, labels)
-    at = {_plain(label): j for j, label in enumerate(labels) if not isinstance(label, bool)}
+    # scikit-learn selects a column by name only with a string, else by position (a DataFrame's label 0 too)
+    labels = (list(domain.column_labels) or domain.feature_names) if domain.input_format == "dataframe" else []
+    at = {label: j for j, label in enumerate(labels) if isinstance(label, str)}
+    at.update({j: j for j in range(domain.n_features)})
+    read = category_columns(teacher.estimator, list(range(domain.n_features)))
     numeric = [(domain.features[at[key]].name, why) for key, why in read.items()
-               if key in at and domain.features[at[key]].kind in ("numeric", "integer")]
+               if not isinstance(key, bool) and key in at and domain.features[at[key]].kind in ("numeric", "integer")]
     if not numeric:
         return
     names = [name for name, _ in numeric]
