@@ -312,10 +312,11 @@ def unread_columns(estimator: Any, X: Any) -> list[Any]:
 
 
 def category_columns(estimator: Any, columns: list[Any]) -> dict[Any, str]:
-    """The columns of the input (``columns``: names, or positions in an array) that ``estimator`` reads as
-    categories of numbers, each with what reads it so: an encoder of categories (a OneHotEncoder,
-    OrdinalEncoder, ... in its pipelines and column transformers) fitted on numbers, or a HistGradientBoosting model, alone or after imputers
-    in a pipeline, that declares it categorical (``categorical_features``)."""
+    """The columns of the input (``columns``: positions) that ``estimator`` reads as categories of numbers,
+    by name or position, each with what reads it so: an encoder of categories (a OneHotEncoder,
+    OrdinalEncoder, ... in its pipelines and column transformers) fitted on numbers, or a
+    HistGradientBoosting model, alone or after imputers in a pipeline, that declares it categorical
+    (``categorical_features``)."""
     # (an encoder fitted on text, codes '01', is told of by its TeacherError: the codes must be passed as text)
     found = {_plain(key): f"its {type(encoder).__name__}" for encoder, read in encoders_of(estimator, columns)
              for key, categories in zip(read, encoder.categories_) if np.asarray(categories).dtype.kind in "iuf"}
