@@ -544,6 +544,22 @@ def test_a_structured_array_is_refused_by_name(make):
         tree.predict(make(2))
 
 
+def test_a_list_of_records_is_refused_with_the_dataframe_to_make():
+    """Rows as dicts (DataFrame.to_dict('records'), JSON records) were one object each to NumPy: predict
+    said 'expected a 2-D array of shape (n_rows, 2) or one row of 2 values, got shape (3,)', which says
+    nothing of the keys. They are now refused naming them, with the DataFrame to pass."""
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"age": np.linspace(20, 60, 50), "children": np.arange(50) % 3})
+    tree = sd.distill(lambda X: X["age"] > 40, df, max_size=2, random_state=0, n_samples=200)
+    message = (r"^the data is a list of dicts \(records, as DataFrame\.to_dict\('records'\) writes them\), not rows: "
+               r"pass pandas\.DataFrame\(X\), whose columns are read by name$")
+    with pytest.raises(DataError, match=message):
+        tree.predict(df.head(3).to_dict("records"))
+    with pytest.raises(DataError, match=message):
+        sd.distill(lambda X: X["age"] > 40, df.to_dict("records"), max_size=2)
+    assert tree.predict(pd.DataFrame(df.head(3).to_dict("records"))).tolist() == tree.predict(df.head(3)).tolist()
+
+
 def test_one_dimensional_data_gets_the_reshape_it_needs():
     one_feature = sd.distill(lambda X: X[:, 0] > 0.5, np.linspace(0, 1, 50).reshape(-1, 1), max_size=2,
                              random_state=0, n_samples=200)

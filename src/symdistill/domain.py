@@ -622,6 +622,10 @@ def _read_array(X: Any, dtype: Any = None, row_width: int | None = None) -> np.n
         what = "None" if X is None else "an iterator" if hasattr(X, "__next__") else f"a {type(X).__name__}"
         raise DataError(f"the data is {what}, not rows: pass a 2-D array, a list of rows or a DataFrame"
                         + (" (list(...) of the iterator's rows)" if hasattr(X, "__next__") else ""))
+    if isinstance(X, (list, tuple)) and X and isinstance(X[0], dict):
+        # NumPy makes each record one object: 'got shape (500,)' said nothing of the keys
+        raise DataError(f"the data is a {type(X).__name__} of dicts (records, as DataFrame.to_dict('records') "
+                        "writes them), not rows: pass pandas.DataFrame(X), whose columns are read by name")
     refuse_words(X, row_width=row_width)
     fields = getattr(getattr(X, "dtype", None), "names", None)
     if fields:
