@@ -23,6 +23,12 @@ too little are removed, and every bound of every rule moves to where the whole l
 with the network, or goes when it is not needed. Substituted rules are often fragments of one
 region (each layer cuts it differently); polishing grows them back into it.
 
+Each layer's tree is grown at several sizes (8, 16, ... leaves up to ``layer_leaves``), and lists of
+1, 2, 4, ... rules below ``max_size`` are built beside the list of ``max_size`` rules, each from the
+clauses its own budget reads; the list that agrees most with the network wins. A larger budget so
+never gives a less faithful list on the teacher-labelled rows (finer trees alone lose the coarse
+clauses, and a longer greedy list polished can end in a worse optimum).
+
 With ``layer=`` the same machinery stops at that layer: the rules read the layer's units (named by
 ``concept_names``) instead of the input features, so they say how concepts combine into the
 prediction. Such a rule set's domain *is* the concept layer: its ``predict`` takes activations of
@@ -84,8 +90,8 @@ class DecompositionalRuleLearner(Learner):
     concept_names : list of str, optional
         Names of the units of ``layer``, one per unit; ``<layer>[i]`` when None.
     layer_leaves : int, optional
-        Leaves of the tree fitted on each layer's activations (clauses per layer); ``max_size``
-        (at least 8) when None.
+        Most leaves of the trees fitted on each layer's activations (clauses per layer; trees of 8,
+        16, ... leaves below it are fitted too); ``max_size`` (at least 8) when None.
     clause_leaves : int
         Leaves of each substitution tree (input rules per clause, at most).
     min_confidence : float
@@ -204,39 +210,79 @@ class DecompositionalRuleLearner(Learner):
         self._min_rows = max(2, int(np.ceil(self.min_support * n)))
         self._min_gain = max(1.0, 3e-4 * n)  # a rule must add at least 0.03% agreement
         acts = self.reader_.read(oracle.domain.decode(Z), self.layers_)  # rows as the net takes them
-        leaves = self.layer_leaves if self.layer_leaves is not None else max(8, self.max_size)
+        levels = _levels(self.layer_leaves if self.layer_leaves is not None else max(8, self.max_size))
         if self.layer is not None:
-            return self._concept_rules(acts[0], y, k, leaves, oracle)
+            return self._concept_rules(acts[0], y, k, levels, oracle)
 
-        per_layer = [self._filter(self._tree_boxes(H, y, leaves, self._seed(10 + li)), y) for li, H in enumerate(acts)]
-        holds = np.vstack([c.cover for c in per_layer])
-        cls = np.concatenate([c.cls for c in per_layer])
-        jobs = [(holds[i], int(cls[i]), self._seed(1000 + i)) for i in _distinct(holds, cls, self._min_rows)]
+        # Every layer's tree at every level: a best-first tree of 8 leaves is the start of that of 16
+        # (same seed), so most coarse clauses are nodes of the finer trees and _distinct merges them.
+        holds, cls, level = [], [], []
+        for m in levels:
+            for li, H in enumerate(acts):
+                c = self._filter(self._tree_boxes(H, y, m, self._seed(10 + li)), y)
+                holds.append(c.cover)
+                cls.append(c.cls)
+                level += [m] * len(c)
+        holds_all, cls_all = np.vstack(holds), np.concatenate(cls)
+        distinct = _distinct(holds_all, cls_all, self._min_rows)
+        jobs = [(holds_all[i], int(cls_all[i]), self._seed(1000 + i)) for i in distinct]
         results = self._substitute_all(Z, jobs)
-        pool = _concat([r for r in results if len(r)], Z.shape[1], n)
+        parts = [(level[i], r) for i, r in zip(distinct, results) if len(r)]
         self.n_clauses_ = len(jobs)
-        self.n_candidates_ = len(pool)
-        chosen, default = self._simplify(self._select(pool, y, k), Z, y, k)
+        self.n_candidates_ = sum(len(r) for _, r in parts)
+        chosen, default = self._choose(parts, levels, Z, y, k)
         model = self._rule_set(oracle.domain, oracle, chosen, default, y, k)
         model.meta.update({"layers": [h.name for h in self.layers_], "clauses": len(jobs),
-                           "candidate_rules": len(pool), "substitution": "clause-wise"})
+                           "candidate_rules": self.n_candidates_, "substitution": "clause-wise"})
         return model
 
-    def _concept_rules(self, H: np.ndarray, y: np.ndarray, k: int, leaves: int, oracle: Oracle) -> RuleSet:
+    def _concept_rules(self, H: np.ndarray, y: np.ndarray, k: int, levels: list[int], oracle: Oracle) -> RuleSet:
         h = self.layers_[0]
         names = list(self.concept_names) if self.concept_names is not None else h.unit_names()
         domain = Domain(tuple(Feature(name, "numeric", float(H[:, j].min()), float(H[:, j].max()))
                               for j, name in enumerate(names)))
         # Trees of several sizes give the list both coarse and fine clauses to choose from.
-        pool = _concat([self._tree_boxes(H, y, m, self._seed(10 + i))
-                        for i, m in enumerate(sorted({max(2, leaves // 2), leaves, 2 * leaves}))], H.shape[1], len(H))
-        self.n_clauses_ = self.n_candidates_ = len(pool)
-        chosen, default = self._simplify(self._select(pool, y, k), H, y, k)
+        parts, grown = [], set()
+        for m in levels:
+            for leaves in (max(2, m // 2), m, 2 * m):
+                if leaves not in grown:
+                    grown.add(leaves)
+                    parts.append((m, self._tree_boxes(H, y, leaves, self._seed(10 + len(grown) - 1))))
+        self.n_clauses_ = self.n_candidates_ = sum(len(p) for _, p in parts)
+        chosen, default = self._choose(parts, levels, H, y, k)
         model = self._rule_set(domain, oracle, chosen, default, y, k)
         model.meta.update({"layer": h.name, "input": f"activations of hidden layer {h.name!r}",
-                           "concept_names": names, "candidate_rules": len(pool),
+                           "concept_names": names, "candidate_rules": self.n_candidates_,
                            "input_features": list(oracle.domain.feature_names)})
         return model
+
+    def _choose(self, parts: list[tuple[int, _Boxes]], levels: list[int], F: np.ndarray, y: np.ndarray,
+                k: int) -> tuple[_Boxes, int]:
+        """The decision list that agrees most with ``y`` among lists of every size ``s`` in 1, 2, 4, ...
+        below ``max_size`` and ``max_size`` itself (the shorter on a tie); returns it and its default.
+
+        The list of ``s`` rules is the one ``max_size=s`` alone would build: chosen greedily from the
+        candidates ``parts`` ((level, boxes) pairs) of the levels up to ``max(8, s)`` (of all levels
+        when ``layer_leaves`` is given), then polished. Neither step is monotone in the budget (finer
+        clauses crowd out coarse ones, polishing finds another local optimum), so a larger
+        ``max_size`` tries every list a smaller one tries and keeps the best: its agreement with the
+        teacher on these rows is never lower.
+        """
+        sizes = sorted({2**j for j in range(int(self.max_size).bit_length()) if 2**j < self.max_size}
+                       | {int(self.max_size)})
+        groups: dict[int, list[int]] = {}
+        for s in sizes:
+            top = levels[-1] if self.layer_leaves is not None else max(m for m in levels if m <= max(8, s))
+            groups.setdefault(top, []).append(s)
+        tried: list[tuple[int, int, _Boxes, int]] = []
+        for top, group in groups.items():
+            pool = _concat([b for m, b in parts if m <= top], F.shape[1], len(y))
+            listed = self._select(pool, y, k, max(group))  # a greedy list's prefixes are the shorter lists
+            for n_rules in sorted({min(s, len(listed)) for s in group}):
+                rules, default = self._simplify(listed.take(np.arange(n_rules)), F, y, k)
+                tried.append((_list_agreement(rules, y, k), -len(rules), rules, default))
+        _, _, rules, default = max(tried, key=lambda t: t[:2])
+        return rules, default
 
     def _seed(self, stream: int) -> int | None:
         return None if self.random_state is None else int(self._rng(stream).integers(2**31 - 1))
@@ -302,8 +348,9 @@ class DecompositionalRuleLearner(Learner):
                 keep.append(i)
         return pool.take(np.asarray(keep, dtype=np.int64))
 
-    def _select(self, pool: _Boxes, y: np.ndarray, k: int) -> _Boxes:
-        """Greedy decision list: each step appends the rule that most raises agreement with ``y``."""
+    def _select(self, pool: _Boxes, y: np.ndarray, k: int, max_rules: int) -> _Boxes:
+        """Greedy decision list of at most ``max_rules`` rules: each step appends the rule that most
+        raises agreement with ``y``."""
         pool = self._filter(pool, y)
         n = len(y)
         onehot = np.eye(k, dtype=np.float32)[y]
@@ -313,7 +360,7 @@ class DecompositionalRuleLearner(Learner):
         chosen: list[int] = []
         decided_right = 0.0
         min_gain = self._min_gain
-        while len(chosen) < self.max_size and len(pool):
+        while len(chosen) < max_rules and len(pool):
             counts = onehot.T @ open_  # rows each class holds among the undecided
             default = int(np.argmax(counts))
             base = decided_right + counts[default]
@@ -385,6 +432,11 @@ class DecompositionalRuleLearner(Learner):
 
 
 # -- helpers --------------------------------------------------------------------------------------
+def _levels(leaves: int) -> list[int]:
+    """Leaves of the clause trees: 8, 16, 32, ... below ``leaves``, then ``leaves`` itself."""
+    return [m for m in (8 * 2**j for j in range(max(int(leaves), 8).bit_length())) if m < leaves] + [int(leaves)]
+
+
 def _leaf_bounds(tree: Any, d: int) -> tuple[np.ndarray, np.ndarray]:
     """``lo < x <= hi`` bounds of every leaf of a fitted scikit-learn tree, in node order."""
     left, right = tree.children_left, tree.children_right
