@@ -639,3 +639,77 @@ def test_fidelity_and_accuracy_of_concept_rules_take_a_dataframe_in_another_colu
     assert sd.fidelity(rules, net, backwards).value == sd.fidelity(rules, net, df).value
     assert sd.accuracy(rules, backwards, y, teacher=net).value == sd.accuracy(rules, df, y, teacher=net).value
     assert sd.accuracy(rules, df, y, teacher=net).value > 0.8
+
+
+def test_editing_a_models_plain_form_leaves_the_model_as_it_was(concept_net) -> None:
+    """to_dict() handed out the model's own meta: removing input_features from it before saving (to write
+    a file as an older version would) removed it from the concept rules too, so they no longer put a
+    DataFrame's columns back in order; and a model loaded from a dict, or copied, shared its lists."""
+    import pandas as pd
+
+    net, X = concept_net
+    df = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    rules = sd.distill(net, df, form="rules", layer="concepts", max_size=4, random_state=0, progress=False)
+    form = rules.to_dict()
+    del form["meta"]["input_features"]
+    form["meta"]["concept_names"].append("x")
+    assert rules.meta["input_features"] == ["a", "b", "c", "d"]
+    assert rules.meta["concept_names"] == ["concepts[0]", "concepts[1]", "concepts[2]"]
+    shuffled = df[["d", "c", "b", "a"]]
+    assert sd.fidelity(rules, net, shuffled).value == sd.fidelity(rules, net, df).value
+    form = rules.to_dict()
+    loaded = sd.load(form)
+    form["meta"]["input_features"].reverse()
+    copied = loaded.copy()
+    copied.meta["input_features"].clear()
+    assert loaded.meta["input_features"] == ["a", "b", "c", "d"] and loaded == rules
+
+
+def test_concept_rules_saved_without_input_features_take_input_rows_by_position(concept_net, tmp_path,
+                                                                                capsys) -> None:
+    """Concept rules saved before input_features was recorded load, and score the network's input rows as
+    the network reads them, by position (a DataFrame's column names cannot be matched to nothing), in
+    Python and on the command line; malformed concept fields are refused when the file is loaded (a
+    layer that is no name read input rows as activations; input_features that are no list were ignored)."""
+    import json
+
+    import pandas as pd
+
+    from symdistill._errors import ModelFormatError
+    from symdistill.cli import main
+
+    net, X = concept_net
+    df = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    rules = sd.distill(net, df, form="rules", layer="concepts", max_size=4, random_state=0, progress=False)
+    form = rules.to_dict()
+    del form["meta"]["input_features"]
+    old = sd.load(json.dumps(form))
+    assert "input_features" not in old.meta
+    score = sd.fidelity(rules, net, df).value
+    assert sd.fidelity(old, net, df).value == sd.fidelity(old, net, X).value == score
+    assert sd.fidelity(old, net, df[["d", "c", "b", "a"]]).value == sd.fidelity(old, net, X[:, ::-1]).value
+
+    saved, data = tmp_path / "old.json", tmp_path / "rows.csv"
+    saved.write_text(json.dumps(form), encoding="utf-8")
+    df.rename(columns=str.upper).to_csv(data, index=False)  # names the rules never saw: read by position
+    torch.save(net, tmp_path / "net.pt")
+    module = tmp_path / "concept_teacher.py"
+    module.write_text("import torch\nnet = torch.load(__file__[:-len('concept_teacher.py')] + 'net.pt', "
+                      "weights_only=False)\n", encoding="utf-8")
+    import sys
+
+    sys.path.insert(0, str(tmp_path))
+    try:
+        assert main(["evaluate", str(saved), "--teacher", "concept_teacher:net", "--data", str(data)]) == 0
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("concept_teacher", None)
+    assert f"fidelity {score:.4f}" in capsys.readouterr().out
+
+    for field, value, said in (("input_features", "abcd", "should be a list of distinct names, got 'abcd'"),
+                               ("input_features", ["a", "a", "b", "c"], "should be a list of distinct names"),
+                               ("layer", 2, "'meta.layer' .* should be a layer name, a string, got 2")):
+        bad = rules.to_dict()
+        bad["meta"][field] = value
+        with pytest.raises(ModelFormatError, match=said):
+            sd.load(json.dumps(bad))

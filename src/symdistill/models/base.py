@@ -7,6 +7,7 @@ types only); JSON, copying and equality are all built on it.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import sys
@@ -97,7 +98,7 @@ class SymbolicModel:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form (JSON types only), with the format name, version and model kind."""
-        return {"format": FORMAT, "version": FORMAT_VERSION, "kind": self.kind, **self._payload()}
+        return {"format": FORMAT, "version": FORMAT_VERSION, "kind": self.kind, **_own_meta(self._payload())}
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 1) -> str:
         """JSON text of ``to_dict()``; also written to ``path`` when given (with a final newline, as
@@ -127,6 +128,15 @@ class SymbolicModel:
     @property
     def size(self) -> int:  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+def _own_meta(payload: dict[str, Any]) -> dict[str, Any]:
+    """``payload`` with a copy of its ``meta`` (lists and objects inside too): a model's form and the
+    model it is read into or written from share no ``meta``, so editing one (removing a field before
+    saving, say) leaves the other as it was."""
+    if isinstance(payload.get("meta"), dict):
+        payload["meta"] = copy.deepcopy(payload["meta"])
+    return payload
 
 
 def load(source: str | Path | dict[str, Any] | bytes) -> SymbolicModel:
@@ -164,7 +174,7 @@ def load(source: str | Path | dict[str, Any] | bytes) -> SymbolicModel:
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in _REGISTRY:
         raise ModelFormatError(f"unknown model kind {_short(kind)}; known kinds: {', '.join(registered_kinds())}")
-    payload = {k: v for k, v in data.items() if k not in ("format", "version", "kind")}
+    payload = _own_meta({k: v for k, v in data.items() if k not in ("format", "version", "kind")})
     try:
         return _REGISTRY[kind]._from_payload(payload)
     except ModelFormatError:

@@ -598,6 +598,7 @@ class RuleSet(SymbolicModel):
         meta = {} if p.get("meta") is None else p["meta"]
         if not isinstance(meta, dict):
             raise ModelFormatError(f"malformed rules: 'meta' should be an object, got {type(meta).__name__}")
+        _check_concept_meta(meta)
         return cls(
             domain_from_json(p),
             require(p, "task", str),
@@ -607,6 +608,22 @@ class RuleSet(SymbolicModel):
             meta=meta,
         )
 
+
+def _check_concept_meta(meta: dict[str, Any]) -> None:
+    """Refuse concept rules' fields that would be read otherwise than written: a ``layer`` that is no name
+    (the rules would read input rows) and ``input_features`` that are no distinct names (a DataFrame's
+    columns would be taken by position without a word). Rules saved before ``input_features`` was
+    recorded have none, and take the network's input rows by position."""
+    if meta.get("method") != "decompositional" or "layer" not in meta:
+        return
+    if not isinstance(meta["layer"], str):
+        raise ModelFormatError(f"malformed rules: 'meta.layer' (the hidden layer concept rules read) should be "
+                               f"a layer name, a string, got {meta['layer']!r}")
+    inputs = meta.get("input_features")
+    if inputs is not None and not (isinstance(inputs, list) and all(isinstance(n, str) for n in inputs)
+                                   and len(set(inputs)) == len(inputs)):
+        raise ModelFormatError(f"malformed rules: 'meta.input_features' (the network's input features, in "
+                               f"order) should be a list of distinct names, got {inputs!r}")
 
 def box_conditions(box: Box, domain: Domain) -> tuple[Condition, ...]:
     """The fewest literals describing ``box``: one per finite bound, one per restricted category set.
