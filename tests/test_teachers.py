@@ -193,6 +193,24 @@ def test_torch_teacher_takes_a_dataframe_without_warnings():
         "assert sd.as_teacher(net).predict(df).shape == (50,)\n")
 
 
+def test_torch_teacher_and_activations_take_a_view_with_negative_strides():
+    """A view such as X[:, ::-1] or X[::-1] (np.flip) has negative strides, which torch.as_tensor refuses:
+    predict, sd.fidelity and read_activations failed with torch's 'At least one stride in the given numpy
+    array is negative' (as a TeacherError) on rows the pedagogical learners took."""
+    torch = pytest.importorskip("torch")
+    from symdistill.teachers.activations import read_activations
+
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
+    X = np.random.default_rng(0).normal(size=(60, 3))
+    teacher = sd.as_teacher(net)
+    for view in (X[:, ::-1], X[::-2], np.flip(X)):
+        plain = np.array(view)
+        assert np.array_equal(teacher.predict(view), teacher.predict(plain))
+        assert np.allclose(read_activations(net, view, 0), read_activations(net, plain, 0))
+        assert sd.fidelity(sd.distill(net, plain, max_size=2, progress=False), net, view).value > 0
+
+
 def test_sklearn_classifier_fitted_on_one_class_gives_a_constant_model():
     from sklearn.dummy import DummyClassifier
 

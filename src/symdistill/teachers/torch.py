@@ -82,11 +82,12 @@ class eval_mode:
 
 def rows_tensor(X: Any, dtype: Any, device: Any) -> Any:
     """Rows as a torch tensor of ``dtype`` on ``device``; a read-only array (a DataFrame's view) is copied
-    first, since torch warns about those ("The given NumPy array is not writable"). Text is not read as a
-    number ('01' as 1.0): it is a TeacherError naming it."""
+    first, since torch warns about those ("The given NumPy array is not writable"), and so is a view
+    with a negative stride (``X[:, ::-1]``, ``X[::-1]``, ``np.flip(X)``), which torch refuses. Text is not
+    read as a number ('01' as 1.0): it is a TeacherError naming it."""
     refuse_number_text(X, "a torch module takes rows of numbers")
     arr = np.asarray(X, dtype=np.float64)
-    if not arr.flags.writeable:
+    if not arr.flags.writeable or any(step < 0 for step in arr.strides):
         arr = arr.copy()
     return _torch().as_tensor(arr, dtype=dtype, device=device)
 
