@@ -875,8 +875,8 @@ def test_an_sklearn_mlp_regressor_is_not_told_to_pass_task_classification() -> N
 
 def test_a_larger_max_size_never_agrees_less_with_the_network_on_the_rows_it_learned_from() -> None:
     """max_size=32 gave a less faithful list than max_size=16 on the same rows (0.9084 against 0.9099
-    here; on the suite, adult's held-out fidelity fell from 0.882 at 8 to 0.876 at 16): the layer trees
-    grow with max_size, so the coarse clauses a smaller budget reads were missing from the pool."""
+    here; on the suite, adult's held-out fidelity fell from 0.882 at 8 to 0.876 at 16): a larger budget
+    reads finer layer trees and polishes a longer greedy list, neither of which is monotone."""
     from sklearn.neural_network import MLPClassifier
 
     rng = np.random.default_rng(1)

@@ -23,11 +23,11 @@ too little are removed, and every bound of every rule moves to where the whole l
 with the network, or goes when it is not needed. Substituted rules are often fragments of one
 region (each layer cuts it differently); polishing grows them back into it.
 
-Each layer's tree is grown at several sizes (8, 16, ... leaves up to ``layer_leaves``), and lists of
-1, 2, 4, ... rules below ``max_size`` are built beside the list of ``max_size`` rules, each from the
-clauses its own budget reads; the list that agrees most with the network wins. A larger budget so
-never gives a less faithful list on the teacher-labelled rows (finer trees alone lose the coarse
-clauses, and a longer greedy list polished can end in a worse optimum).
+A list of ``max_size`` rules is not always more faithful than a shorter one (polishing a longer
+greedy list can end in a worse optimum, and trees of more leaves read finer clauses, losing the
+coarse ones), so lists of 1, 2, 4, ... rules below ``max_size`` are built too, each as that budget
+alone would build it (from layer trees of 8, 16, ... leaves, its own size), and the list that agrees
+most with the network on the teacher-labelled rows wins: a larger budget never agrees less there.
 
 With ``layer=`` the same machinery stops at that layer: the rules read the layer's units (named by
 ``concept_names``) instead of the input features, so they say how concepts combine into the
@@ -90,8 +90,9 @@ class DecompositionalRuleLearner(Learner):
     concept_names : list of str, optional
         Names of the units of ``layer``, one per unit; ``<layer>[i]`` when None.
     layer_leaves : int, optional
-        Most leaves of the trees fitted on each layer's activations (clauses per layer; trees of 8,
-        16, ... leaves below it are fitted too); ``max_size`` (at least 8) when None.
+        Leaves of the tree fitted on each layer's activations (clauses per layer); when None,
+        ``max_size`` (at least 8) for the list of ``max_size`` rules and 8, 16, ... for the shorter
+        lists tried beside it.
     clause_leaves : int
         Leaves of each substitution tree (input rules per clause, at most).
     min_confidence : float
@@ -210,12 +211,12 @@ class DecompositionalRuleLearner(Learner):
         self._min_rows = max(2, int(np.ceil(self.min_support * n)))
         self._min_gain = max(1.0, 3e-4 * n)  # a rule must add at least 0.03% agreement
         acts = self.reader_.read(oracle.domain.decode(Z), self.layers_)  # rows as the net takes them
-        levels = _levels(self.layer_leaves if self.layer_leaves is not None else max(8, self.max_size))
+        levels = [int(self.layer_leaves)] if self.layer_leaves is not None else _levels(max(8, self.max_size))
         if self.layer is not None:
             return self._concept_rules(acts[0], y, k, levels, oracle)
 
-        # Every layer's tree at every level: a best-first tree of 8 leaves is the start of that of 16
-        # (same seed), so most coarse clauses are nodes of the finer trees and _distinct merges them.
+        # Every layer's tree at every level. A best-first tree of 8 leaves is the start of that of 16
+        # (same seed), so many of a level's clauses are an earlier level's: each is substituted once.
         holds, cls, level = [], [], []
         for m in levels:
             for li, H in enumerate(acts):
@@ -223,13 +224,15 @@ class DecompositionalRuleLearner(Learner):
                 holds.append(c.cover)
                 cls.append(c.cls)
                 level += [m] * len(c)
+        rep = _representatives(np.vstack(holds), np.concatenate(cls), self._min_rows)
+        distinct = sorted(set(rep.tolist()))
         holds_all, cls_all = np.vstack(holds), np.concatenate(cls)
-        distinct = _distinct(holds_all, cls_all, self._min_rows)
         jobs = [(holds_all[i], int(cls_all[i]), self._seed(1000 + i)) for i in distinct]
-        results = self._substitute_all(Z, jobs)
-        parts = [(level[i], r) for i, r in zip(distinct, results) if len(r)]
+        results = dict(zip(distinct, self._substitute_all(Z, jobs)))
+        parts = [(m, results[i]) for m in levels for i in dict.fromkeys(rep[np.asarray(level) == m].tolist())
+                 if len(results[i])]
         self.n_clauses_ = len(jobs)
-        self.n_candidates_ = sum(len(r) for _, r in parts)
+        self.n_candidates_ = sum(len(r) for r in results.values())
         chosen, default = self._choose(parts, levels, Z, y, k)
         model = self._rule_set(oracle.domain, oracle, chosen, default, y, k)
         model.meta.update({"layers": [h.name for h in self.layers_], "clauses": len(jobs),
@@ -242,13 +245,14 @@ class DecompositionalRuleLearner(Learner):
         domain = Domain(tuple(Feature(name, "numeric", float(H[:, j].min()), float(H[:, j].max()))
                               for j, name in enumerate(names)))
         # Trees of several sizes give the list both coarse and fine clauses to choose from.
-        parts, grown = [], set()
+        trees: dict[int, _Boxes] = {}
+        parts = []
         for m in levels:
-            for leaves in (max(2, m // 2), m, 2 * m):
-                if leaves not in grown:
-                    grown.add(leaves)
-                    parts.append((m, self._tree_boxes(H, y, leaves, self._seed(10 + len(grown) - 1))))
-        self.n_clauses_ = self.n_candidates_ = sum(len(p) for _, p in parts)
+            for i, leaves in enumerate(sorted({max(2, m // 2), m, 2 * m})):
+                if leaves not in trees:
+                    trees[leaves] = self._tree_boxes(H, y, leaves, self._seed(10 + i))
+                parts.append((m, trees[leaves]))
+        self.n_clauses_ = self.n_candidates_ = sum(len(t) for t in trees.values())
         chosen, default = self._choose(parts, levels, H, y, k)
         model = self._rule_set(domain, oracle, chosen, default, y, k)
         model.meta.update({"layer": h.name, "input": f"activations of hidden layer {h.name!r}",
@@ -262,21 +266,19 @@ class DecompositionalRuleLearner(Learner):
         below ``max_size`` and ``max_size`` itself (the shorter on a tie); returns it and its default.
 
         The list of ``s`` rules is the one ``max_size=s`` alone would build: chosen greedily from the
-        candidates ``parts`` ((level, boxes) pairs) of the levels up to ``max(8, s)`` (of all levels
-        when ``layer_leaves`` is given), then polished. Neither step is monotone in the budget (finer
-        clauses crowd out coarse ones, polishing finds another local optimum), so a larger
-        ``max_size`` tries every list a smaller one tries and keeps the best: its agreement with the
-        teacher on these rows is never lower.
+        candidates ``parts`` ((level, boxes) pairs) of level ``max(8, s)`` (8, 16, ... or ``max_size``;
+        ``layer_leaves`` when given), then polished. Neither step is monotone in the budget, so a larger
+        ``max_size`` tries every list a smaller one tries (the powers of two) and keeps the best: its
+        agreement with the teacher on these rows is never lower.
         """
         sizes = sorted({2**j for j in range(int(self.max_size).bit_length()) if 2**j < self.max_size}
                        | {int(self.max_size)})
         groups: dict[int, list[int]] = {}
         for s in sizes:
-            top = levels[-1] if self.layer_leaves is not None else max(m for m in levels if m <= max(8, s))
-            groups.setdefault(top, []).append(s)
+            groups.setdefault(max(m for m in levels if m <= max(levels[0], s)), []).append(s)
         tried: list[tuple[int, int, _Boxes, int]] = []
         for top, group in groups.items():
-            pool = _concat([b for m, b in parts if m <= top], F.shape[1], len(y))
+            pool = _concat([b for m, b in parts if m == top], F.shape[1], len(y))
             listed = self._select(pool, y, k, max(group))  # a greedy list's prefixes are the shorter lists
             for n_rules in sorted({min(s, len(listed)) for s in group}):
                 rules, default = self._simplify(listed.take(np.arange(n_rules)), F, y, k)
@@ -467,18 +469,22 @@ def _box_cover(lo: np.ndarray, hi: np.ndarray, F: np.ndarray) -> np.ndarray:
     return out
 
 
-def _distinct(cover: np.ndarray, cls: np.ndarray, tolerance: int) -> list[int]:
-    """Indices of the clauses to substitute: a clause whose rows differ from an earlier clause's
-    of the same class on fewer than ``tolerance`` rows is the same clause (layers often repeat
+def _representatives(cover: np.ndarray, cls: np.ndarray, tolerance: int) -> np.ndarray:
+    """For each clause, the index of the first clause that is the same: one of the same class whose rows
+    differ on fewer than ``tolerance`` rows (layers, and a layer's trees of several sizes, often repeat
     one another), and would be rewritten into the same input rules."""
     c = cover.astype(np.float32)
     sizes = c.sum(axis=1)
     differ = sizes[:, None] + sizes[None, :] - 2.0 * (c @ c.T)
+    rep = np.arange(len(cls))
     keep: list[int] = []
     for i in range(len(cls)):
-        if not any(cls[j] == cls[i] and differ[i, j] < tolerance for j in keep):
+        same = next((j for j in keep if cls[j] == cls[i] and differ[i, j] < tolerance), None)
+        if same is None:
             keep.append(i)
-    return keep
+        else:
+            rep[i] = same
+    return rep
 
 
 def _concat(parts: list[_Boxes], d: int, n: int) -> _Boxes:
