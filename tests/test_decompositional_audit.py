@@ -713,3 +713,20 @@ def test_concept_rules_saved_without_input_features_take_input_rows_by_position(
         bad["meta"][field] = value
         with pytest.raises(ModelFormatError, match=said):
             sd.load(json.dumps(bad))
+
+
+def test_verify_on_the_command_line_refuses_teacher_checks_of_concept_rules_naming_the_flag(concept_net, tmp_path,
+                                                                                           capsys) -> None:
+    """symdistill verify concept.json --teacher net said 'verify them without teacher=', the Python keyword,
+    and only after loading the teacher (a missing file was reported instead). It names --teacher, first."""
+    from symdistill.cli import main
+
+    net, X = concept_net
+    rules = sd.distill(net, X, form="rules", layer="concepts", max_size=4, random_state=0, progress=False)
+    saved = tmp_path / "concepts.json"
+    rules.to_json(saved)
+    assert main(["verify", str(saved), "-c", "`concepts[0]` > 0.5 -> prediction != 2", "--teacher",
+                 str(tmp_path / "no_such_net.onnx")]) == 2
+    err = capsys.readouterr().err
+    assert "verify them without --teacher" in err and "activations of hidden layer 'concepts'" in err
+    assert main(["verify", str(saved), "-c", "`concepts[0]` > 0.5 -> prediction != 2"]) in (0, 1)

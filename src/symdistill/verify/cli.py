@@ -65,6 +65,7 @@ _MOORE_PROPS = (P.NeverOutputs, P.AlwaysOutputs)
 def run_verify(args: argparse.Namespace) -> int:
     from ..cli import (CLIError, declare, load_model, load_teacher_object, named_label, refuse_classes_of_a_regressor,
                        teacher_options)
+    from ..models.base import concept_layer
 
     if args.classes is not None and not args.teacher:
         raise CLIError(f"--classes {args.classes} names the classes of --teacher; give --teacher too")
@@ -118,6 +119,11 @@ def run_verify(args: argparse.Namespace) -> int:
         if kind not in ("dfa", "moore") and isinstance(prop, _DFA_PROPS + _MOORE_PROPS):
             raise CLIError(f"{flag} applies to {applies}, and {args.model} is a {kind} model; "
                            f"for tabular models give {TABULAR_FLAGS}")
+    layer = concept_layer(model)
+    if args.teacher and layer is not None:  # said before the teacher is loaded, naming the flag
+        raise CLIError(f"--teacher checks put a counterexample to the network, but {args.model} holds concept "
+                       f"rules: their rows are activations of hidden layer {layer!r}, not the network's inputs; "
+                       "verify them without --teacher")
     teacher = declare(load_teacher_object(args.teacher), args) if args.teacher else None
     # every verdict before any is printed: a bad constraint further on exits 2 with nothing on stdout
     verdicts = []
