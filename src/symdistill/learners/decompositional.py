@@ -224,9 +224,9 @@ class DecompositionalRuleLearner(Learner):
                 holds.append(c.cover)
                 cls.append(c.cls)
                 level += [m] * len(c)
-        rep = _representatives(np.vstack(holds), np.concatenate(cls), self._min_rows)
-        distinct = sorted(set(rep.tolist()))
         holds_all, cls_all = np.vstack(holds), np.concatenate(cls)
+        rep = _representatives(holds_all, cls_all, self._min_rows)
+        distinct = sorted(set(rep.tolist()))
         jobs = [(holds_all[i], int(cls_all[i]), self._seed(1000 + i)) for i in distinct]
         results = dict(zip(distinct, self._substitute_all(Z, jobs)))
         parts = [(m, results[i]) for m in levels for i in dict.fromkeys(rep[np.asarray(level) == m].tolist())
@@ -477,13 +477,13 @@ def _representatives(cover: np.ndarray, cls: np.ndarray, tolerance: int) -> np.n
     sizes = c.sum(axis=1)
     differ = sizes[:, None] + sizes[None, :] - 2.0 * (c @ c.T)
     rep = np.arange(len(cls))
-    keep: list[int] = []
+    keep = np.empty(0, dtype=np.int64)
     for i in range(len(cls)):
-        same = next((j for j in keep if cls[j] == cls[i] and differ[i, j] < tolerance), None)
-        if same is None:
-            keep.append(i)
+        same = keep[(cls[keep] == cls[i]) & (differ[i, keep] < tolerance)]
+        if same.size:
+            rep[i] = same[0]
         else:
-            rep[i] = same
+            keep = np.append(keep, i)
     return rep
 
 
