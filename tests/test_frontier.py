@@ -248,7 +248,7 @@ def test_a_linear_design_too_large_is_refused_before_the_teacher_is_asked(catego
 def test_a_multi_class_gram_matrix_too_large_is_refused_before_the_fits() -> None:
     """A multi-class teacher's linear fit holds a Gram matrix of its terms, which was checked only in the
     linear fit, after the tree fits of every size had run: it is now checked before the first fit, with
-    the declared classes before the teacher is asked anything, else after the few rows that give them."""
+    the declared classes before the teacher is asked anything, else after the training rows that give them."""
     asked: list[int] = []
 
     def net(X: np.ndarray) -> np.ndarray:
@@ -264,10 +264,38 @@ def test_a_multi_class_gram_matrix_too_large_is_refused_before_the_fits() -> Non
     assert asked == []
     with pytest.raises(ValueError, match=refused):
         sd.frontier(net, X, **opts)
-    assert asked == [210]  # the first rows of the training part, which give the classes
+    assert asked == [210]  # the training rows, which give the classes (and which the first fit would ask)
     # a binary teacher's fit holds no Gram matrix: its design fits, and the frontier is fitted
     front = sd.frontier(lambda X: (X[:, 0] > 0.5).astype(int), X, **opts)
     assert [p.form for p in front.points] == ["tree", "tree", "linear", "linear"]
+
+
+def test_an_undeclared_teachers_classes_and_task_come_from_every_training_row_as_in_distill() -> None:
+    """The frontier read an undeclared teacher's classes (and its guess of classes or values) off the first
+    256 training rows, where sd.distill reads them off all its rows: a class first answered later failed
+    the frontier (UnknownClassError) as it did not fail distill."""
+    X = np.random.default_rng(0).uniform(size=(2000, 3))
+    X = X[np.argsort(X[:, 0])]  # class 2 only in the last rows
+    late = lambda X: np.where(X[:, 0] > 0.97, 2, (X[:, 1] > 0.5).astype(int))  # noqa: E731
+    front = sd.frontier(late, X, forms=["tree", "rules"], sizes=[4], n_samples=3000, progress=False)
+    assert front.teacher.classes_.tolist() == [0, 1, 2]
+    for p in front.points:  # the models distil() makes of the training rows (it counts its own queries)
+        alone = sd.distill(late, front.X_train, form=p.form, max_size=4, n_samples=3000, random_state=0)
+        assert _uncounted(p.model) == _uncounted(alone)
+    assert sum(p.n_queries for p in front.points) == front.teacher.n_queries  # the rows asked for the classes too
+    # whole numbers, few of them among the first rows and many among all: values, as sd.distill guesses
+    steps = lambda X: np.where(X[:, 0] > 0.3, np.floor(X[:, 0] * 1000), np.floor(X[:, 0] * 10))  # noqa: E731
+    front = sd.frontier(steps, X, forms=["tree"], sizes=[4], n_samples=3000, progress=False)
+    alone = sd.distill(steps, front.X_train, max_size=4, n_samples=3000, random_state=0)
+    assert front.task == alone.task == "regression" and _uncounted(front.points[0].model) == _uncounted(alone)
+
+
+def _uncounted(model: sd.SymbolicModel) -> dict:
+    """The model as a dict, less the count of teacher queries its fit made (a shared teacher's cache
+    answers some of them)."""
+    d = model.to_dict()
+    d["meta"].pop("n_queries")
+    return d
 
 
 def test_a_training_part_over_max_train_rows_is_sampled_and_every_held_out_row_still_measured() -> None:

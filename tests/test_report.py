@@ -591,6 +591,25 @@ def test_cli_report_checks_constraint_classes_before_fitting(tmp_path: Path, cap
     assert not (tmp_path / "r.html").exists()
 
 
+def test_cli_report_reads_the_classes_from_every_training_row(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A class the teacher answers only for rows after the first 256 of --data failed the report
+    (UnknownClassError), where `symdistill distill` on the same rows read every class."""
+    pd = pytest.importorskip("pandas")
+    X = _data(1200)
+    pd.DataFrame(X[np.argsort(X[:, 0])], columns=["a", "b", "c"]).to_csv(tmp_path / "rows.csv", index=False)
+    (tmp_path / "late.py").write_text("import numpy as np\ndef predict(df):\n"
+                                      "    return np.where(df['a'] > 0.95, 2, (df['b'] > 0.5).astype(int))\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    code = main(["report", "--teacher", "late:predict", "--data", str(tmp_path / "rows.csv"), "--forms", "tree",
+                 "--sizes", "2,4", "--n-samples", "1500", "--no-progress", "-o", str(tmp_path / "r.html")])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "chosen: tree size" in out
+    markdown = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "- **classes**: 0, 1, 2\n" in markdown
+
+
 def test_cli_report_without_matplotlib_fails_before_fitting(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """The whole frontier used to be fitted (and its table printed) before the figures found

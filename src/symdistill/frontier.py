@@ -46,7 +46,7 @@ __all__ = ["Frontier", "FrontierPoint", "FrontierTable", "SharedTeacher", "front
 
 
 class SharedTeacher(Teacher):
-    """A caching wrapper around a teacher whose task and classes are known.
+    """A caching wrapper around a teacher; its task and classes are the wrapped teacher's.
 
     Every answer is remembered per row, so fits that ask about the same rows (the frontier's
     shared query pool, the held-out rows scored again for every model) query the wrapped teacher
@@ -61,30 +61,42 @@ class SharedTeacher(Teacher):
     ([0, 1, 0, 1], 2)
     """
 
-    def __init__(self, inner: Teacher) -> None:
+    def __init__(self, inner: Teacher, X: Any = None) -> None:
+        """Wrap ``inner``; where its task or classes are not known yet, it is asked (through the
+        wrapper, whose cache keeps the answers) about all of the rows ``X``, which give them."""
         if not isinstance(inner, Teacher):
             raise TypeError(f"SharedTeacher wraps a Teacher, got {type(inner).__name__}")
-        if inner.task is None or (inner.task == "classification" and inner.classes_ is None):
+        unknown = inner.task is None or (inner.task == "classification" and inner.classes_ is None)
+        if unknown and X is None:
             raise ValueError(f"{inner.name}: ask the teacher once before sharing it (its task and classes "
                              "are not known yet); SharedTeacher.around(teacher, X) does this")
-        # The wrapped teacher answers with probabilities or values, never labels: saying so keeps the
-        # one column of a one-class teacher's probabilities from being read as the label 1.
-        super().__init__(task=inner.task, classes=inner.classes_, batch_size=inner.batch_size, cache=True,
-                         output="proba" if inner.task == "classification" else "values")
+        super().__init__(batch_size=inner.batch_size, cache=True)
         self.inner = inner
         self.name = inner.name
-        self._declared_classes = inner._declared_classes  # an error about them says how they were given
+        self._adopt()
+        if unknown:
+            self.answer(X)
 
     @classmethod
     def around(cls, teacher: Any, X: Any) -> SharedTeacher:
-        """Wrap ``teacher`` (anything ``as_teacher`` takes), asking it about a few rows of ``X`` first."""
-        inner = teacher if isinstance(teacher, Teacher) else as_teacher(teacher)
-        if inner.task is None or (inner.task == "classification" and inner.classes_ is None):
-            inner.answer(_take(X, slice(0, min(_n_rows(X), 256))))
-        return cls(inner)
+        """Wrap ``teacher`` (anything ``as_teacher`` takes), asking it about the rows ``X`` first where
+        its task or classes are unknown: the classes (and the guess of classes or values) are those
+        of all of ``X``, as ``sd.distill`` reads them from all the rows it is given."""
+        return cls(teacher if isinstance(teacher, Teacher) else as_teacher(teacher), X)
+
+    def _adopt(self) -> None:
+        """The wrapped teacher's task and classes as they stand (None until its first answer)."""
+        inner = self.inner
+        self.task, self.classes_ = inner.task, inner.classes_
+        # The wrapped teacher answers with probabilities or values, never labels: saying so keeps the
+        # one column of a one-class teacher's probabilities from being read as the label 1.
+        self._output_kind = None if inner.task is None else "proba" if inner.task == "classification" else "values"
+        self._declared_classes = inner._declared_classes  # an error about them says how they were given
 
     def _forward(self, X: Any) -> Any:
-        return self.inner.answer(X)
+        out = self.inner.answer(X)
+        self._adopt()  # known from the wrapped teacher's first answer on
+        return out
 
     def describe(self) -> dict[str, Any]:
         return self.inner.describe()
@@ -332,7 +344,9 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     check_fits(forms_list, sizes_list, method, random_state, form_options, options, X_train, domain, inner)
 
     t_start = time.perf_counter()
-    shared = SharedTeacher.around(inner, X_train)  # asks about a few rows where its task or classes are unknown
+    # Where the teacher's task or classes come only with its answers, they are read off all the training
+    # rows, the rows each fit asks first (as sd.distill reads them off all its rows): its answers are kept.
+    shared = SharedTeacher.around(inner, domain.decode(domain.encode(X_train)))
     if declared is None and (known_outputs(shared) or 0) > 2:
         # A multi-class teacher's linear fit holds a Gram matrix of its terms: with the classes its
         # first answer gave, that is checked before the first fit too.
@@ -346,7 +360,7 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
             opts = {**options, **form_options.get(form, {}), "progress": False}
             for size in sizes_list:
                 bar.set_postfix_str(f"{form} {size}")
-                before = shared.n_queries
+                before = shared.n_queries if points else 0  # the first fit's: its rows answered for the classes
                 t0 = time.perf_counter()
                 model = distill(shared, X_train, form=form, max_size=size, method=method,
                                 random_state=random_state, **opts)

@@ -199,8 +199,8 @@ def run_report(args: argparse.Namespace) -> int:
             X_hold = _like_data(read_table(args.holdout, hold_drop, text + strings, False, codes), df)
     teacher = declare(teacher, args)
     try:
-        # The classes a --constraint names are checked once the teacher's are known (from a few rows'
-        # answers at most), after the frontier's checks of the rows and before its first fit.
+        # The classes a --constraint names are checked once the teacher's are known (from its answers to
+        # the training rows), after the frontier's checks of the rows and before its first fit.
         front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold,
                          holdout_fraction=0.3 if args.holdout_fraction is None else args.holdout_fraction,
                          method="pedagogical", random_state=args.random_state,
