@@ -465,3 +465,105 @@ def test_distill_reads_a_column_of_codes_as_numbers_for_a_torch_module(tmp_path,
     assert main(["evaluate", "old.json", "--teacher", "session_net:net", "--data", "rows.csv"]) == 2
     assert ("old.json reads feature 'kids' as text (categories '00', '01', '02', ...), and the torch module "
             "session_net:net takes numbers, not text: distill the model again") in capsys.readouterr().err
+
+
+@pytest.fixture()
+def session_onnx(tmp_path, monkeypatch):
+    """ONNX teachers of ``y = 2 x - kids`` (one input of numbers) as a module holds them, and rows whose
+    ``kids`` are zero-padded codes (00, 01, ...)."""
+    pytest.importorskip("onnxruntime")
+    from onnx import TensorProto
+    from _onnx_support import typed_input_model
+
+    (tmp_path / "line.onnx").write_bytes(typed_input_model(TensorProto.FLOAT))
+    (tmp_path / "session_onnx.py").write_text(
+        "from pathlib import Path\n\nimport onnx\nimport onnxruntime\n\nimport symdistill as sd\n"
+        "from symdistill.teachers.onnx import OnnxTeacher\n\nHERE = Path(__file__).parent / 'line.onnx'\n"
+        "teacher = sd.as_teacher(str(HERE))\nadapter = OnnxTeacher(HERE)\nsession = onnxruntime.InferenceSession("
+        "str(HERE), providers=['CPUExecutionProvider'])\nproto = onnx.load(str(HERE))\nraw = HERE.read_bytes()\n")
+    (tmp_path / "rows.csv").write_text("x,kids\n" + "".join(f"{(i * 7) % 11 - 4.75},{i % 5:02d}\n" for i in range(100)))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "session_onnx", raising=False)
+    return tmp_path
+
+
+@pytest.mark.parametrize("attr", ["teacher", "adapter", "session", "proto", "raw"])
+def test_distill_reads_a_column_of_codes_as_numbers_for_an_onnx_model_of_a_module(session_onnx, capsys, attr):
+    """A module:attribute ONNX teacher (sd.as_teacher('line.onnx'), an OnnxTeacher, a session, onnx.load's
+    model or its bytes) got a --categorical column of zero-padded codes as text, which its input of numbers
+    refuses ("got the text '00'"), where the .onnx file itself gets it as numbers: it now gets numbers too."""
+    pd = pytest.importorskip("pandas")
+    import symdistill as sd
+
+    spec = f"session_onnx:{attr}"
+    assert main(["distill", "--teacher", spec, "--data", "rows.csv", "--categorical", "kids", "--max-size", "8",
+                 "-o", "m.json"]) == 0
+    model = sd.load((session_onnx / "m.json").read_text())
+    kids = model.domain.features[1]
+    assert kids.name == "kids" and kids.is_categorical and kids.categories == (0, 1, 2, 3, 4)
+    capsys.readouterr()
+    assert main(["evaluate", "m.json", "--teacher", spec, "--data", "rows.csv"]) == 0
+    assert "fidelity R2 " in capsys.readouterr().out
+    # a model distilled before, with the codes read as text ('02'), is refused naming the feature
+    rows = pd.read_csv("rows.csv", dtype={"kids": str})
+    old = sd.distill(lambda df: df["x"].to_numpy(float), rows, categorical=["kids"], max_size=4, random_state=0,
+                     n_samples=300, task="regression")
+    (session_onnx / "old.json").write_text(old.to_json())
+    assert main(["evaluate", "old.json", "--teacher", spec, "--data", "rows.csv"]) == 2
+    assert (f"old.json reads feature 'kids' as text (categories '00', '01', '02', ...), and the ONNX model "
+            f"{spec} takes numbers, not text: distill the model again") in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("attr", ["net", "session"])
+def test_report_reads_a_column_of_codes_as_numbers_for_a_torch_or_onnx_module(session_onnx, capsys, attr):
+    """distill read a --categorical column of zero-padded codes as numbers for a module:attribute torch
+    module, which refuses text, and report still handed it the text ('got the text '00''); so it did to an
+    ONNX model of a module. report reads the column as numbers too (and so its --holdout)."""
+    pytest.importorskip("matplotlib")
+    if attr == "net":
+        pytest.importorskip("torch")
+        (session_onnx / "session_onnx.py").write_text("import torch\n\ntorch.manual_seed(0)\nnet = torch.nn.Linear(2, 2)\n"
+                                                     "session = None\n")
+    (session_onnx / "hold.csv").write_text((session_onnx / "rows.csv").read_text())
+    assert main(["report", "--teacher", f"session_onnx:{attr}", "--data", "rows.csv", "--holdout", "hold.csv",
+                 "--categorical", "kids", "--forms", "tree", "--sizes", "2", "--no-progress", "-o", "r.html"]) == 0
+    assert "chosen: tree size 2" in capsys.readouterr().out
+    assert "| kids | categorical | 5 categories: 0, 1, 2, 3, 4 |" in (session_onnx / "r.md").read_text()
+
+
+def test_an_onnx_model_of_a_module_with_an_input_per_column_gets_them_as_the_onnx_file_does(tmp_path, monkeypatch,
+                                                                                           capsys):
+    """An ONNX model of an input per column (skl2onnx's ColumnTransformer) held by a module got the codes 01,
+    02, 3 of a column that feeds its string input as the numbers 1, 2, 3, which that input refuses ("takes
+    strings, got 3"), and a --categorical column of zero-padded codes that feeds an int64 input as text; the
+    .onnx file itself got the first as written and the second as numbers. Both do so now."""
+    pytest.importorskip("onnxruntime")
+    import symdistill as sd
+    from onnx import TensorProto, helper
+    from _onnx_support import onnx_model
+
+    (tmp_path / "zone.onnx").write_bytes(onnx_model(
+        [helper.make_node("LabelEncoder", ["zone"], ["z"], domain="ai.onnx.ml", keys_strings=["01", "02", "3"],
+                          values_floats=[1.5, 2.5, 4.25], default_float=-1.0),
+         helper.make_node("Cast", ["kids"], ["k"], to=TensorProto.FLOAT), helper.make_node("Add", ["z", "k"], ["y"])],
+        [("zone", TensorProto.STRING, [None, 1]), ("kids", TensorProto.INT64, [None, 1])],
+        [("y", TensorProto.FLOAT, [None, 1])]))
+    (tmp_path / "session_zone.py").write_text("from pathlib import Path\n\nimport symdistill as sd\n\n"
+                                              "teacher = sd.as_teacher(str(Path(__file__).parent / 'zone.onnx'))\n")
+    (tmp_path / "rows.csv").write_text("zone,kids\n" + "".join(f"{z},{i % 3:02d}\n"
+                                                              for i, z in enumerate(["01", "02", "3"] * 20)))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "session_zone", raising=False)
+    models = {}
+    for teacher in ("zone.onnx", "session_zone:teacher"):
+        assert main(["distill", "--teacher", teacher, "--data", "rows.csv", "--categorical", "kids", "--max-size", "9",
+                     "-o", "m.json"]) == 0
+        models[teacher] = sd.load((tmp_path / "m.json").read_text())
+        zone, kids = models[teacher].domain.features
+        assert zone.categories == ("01", "02", "3") and kids.categories == (0, 1, 2)
+        capsys.readouterr()
+        assert main(["evaluate", "m.json", "--teacher", teacher, "--data", "rows.csv"]) == 0
+        assert "fidelity R2 1.0000" in capsys.readouterr().out
+    assert models["zone.onnx"].to_dict()["domain"] == models["session_zone:teacher"].to_dict()["domain"]

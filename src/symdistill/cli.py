@@ -573,13 +573,43 @@ def declared_codes(args: argparse.Namespace, as_array: bool) -> list[str]:
     return codes
 
 
-def torch_teacher(teacher: Any) -> bool:
-    """Whether a loaded teacher (``module:attribute``) is a torch module, or a teacher made of one: it takes
-    rows of numbers and refuses text, so a --categorical column of codes (02) is read as numbers (2)."""
+def teacher_columns(teacher: Any, columns: Sequence[Any]) -> tuple[list[str], list[str], str]:
+    """The columns of the rows that a loaded teacher (``module:attribute``) takes as numbers, refusing text,
+    those it takes as text, as teacher_format reads them for a .onnx file, and what the teacher is: every
+    column for a torch module (or a teacher made of one) and for an ONNX model (an OnnxTeacher, a session,
+    its bytes) of one input of numbers; for an ONNX model of an input per column or a string input, the
+    columns of its inputs of numbers and those of its string inputs. None for other teachers."""
     from .teachers import _is_torch_module
+    from .teachers.onnx import model_inputs
     from .teachers.torch import TorchTeacher
 
-    return _is_torch_module(teacher) or isinstance(teacher, TorchTeacher)
+    names = [str(c) for c in columns]
+    if _is_torch_module(teacher) or isinstance(teacher, TorchTeacher):
+        return names, [], "torch module"
+    inputs = model_inputs(teacher)
+    if inputs is None:
+        return [], [], "teacher"
+    strings = [a.name for a in inputs if a.type == "tensor(string)"]
+    if len(inputs) == 1 and not strings:
+        return names, [], "ONNX model"
+    numbers = [a.name for a in inputs if a.name not in strings]
+    return [n for n in names if n in numbers], [n for n in names if n in strings], "ONNX model"
+
+
+def read_again(teacher: Any, df: Any, as_array: bool, text: list[str], codes: list[str]
+               ) -> tuple[list[str], list[str]] | None:
+    """How to read the rows ``df`` again for the loaded ``teacher`` (read_table's ``text`` and ``codes``), or
+    None when as they were read: columns an encoder of a scikit-learn teacher was fitted on as strings, or
+    an ONNX model's string input takes, as written (10 as '10'); --categorical columns of codes that a torch
+    module or an ONNX model's input of numbers takes, which refuse text, as numbers (02 as 2)."""
+    if as_array:
+        return None
+    numbers, strings, _ = teacher_columns(teacher, df.columns)
+    strings = [c for c in fitted_text(teacher, df) + strings if c not in text and df[c].dtype.kind in "iuf"]
+    numbers = [c for c in codes if c in numbers]
+    if not strings and not numbers:
+        return None
+    return [c for c in text if c not in numbers] + strings, [c for c in codes if c not in numbers]
 
 
 def fitted_text(teacher: Any, df: Any) -> list[str]:
@@ -655,12 +685,9 @@ def _run_distill(args: argparse.Namespace) -> int:
     teacher = load_teacher_object(args.teacher)
     check_distinct(("-o", args.output), ("--teacher", teacher_source(args.teacher)))
     check_spaced_fit(teacher, df, args.data)
-    strings = [] if as_array else fitted_text(teacher, df)
-    numbers = bool(codes) and torch_teacher(teacher)  # it refuses text: its codes are read as numbers, 02 as 2
-    if numbers:
-        codes = []
-    if strings or numbers:  # read again, those columns as written (or as numbers)
-        X = df = read_table(args.data, drop, text + strings, warn=False, codes=codes)
+    again = read_again(teacher, df, as_array, text, codes)
+    if again is not None:
+        X = df = read_table(args.data, drop, again[0], warn=False, codes=again[1])
     t0 = time.perf_counter()
     model = learner.fit(declare(teacher, args), X).model_
     seconds = time.perf_counter() - t0
@@ -738,12 +765,13 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     X = _teacher_input(in_order if as_array or layer is not None else df, as_array, args.data)
     teacher = load_teacher_object(args.teacher)
     check_spaced_fit(teacher, df, args.data)
-    coded = [f for f in model.domain.features if f.name in text and f.name in df.columns]
-    if coded and torch_teacher(teacher):  # distilled before distill read its codes as numbers
+    numbers, _, kind = ([], [], "") if as_array else teacher_columns(teacher, df.columns)
+    coded = [f for f in model.domain.features if f.name in text and f.name in numbers]
+    if coded:  # distilled before distill read its codes as numbers
         shown = ", ".join(map(repr, coded[0].categories[:3])) + (", ..." if len(coded[0].categories) > 3 else "")
-        raise CLIError(f"{args.model} reads feature {coded[0].name!r} as text (categories {shown}), and the torch "
-                       f"module {args.teacher} takes numbers, not text: distill the model again (distill reads a "
-                       "--categorical column of codes as numbers for a torch module)")
+        raise CLIError(f"{args.model} reads feature {coded[0].name!r} as text (categories {shown}), and the {kind} "
+                       f"{args.teacher} takes numbers, not text: distill the model again (distill reads a "
+                       f"--categorical column of codes as numbers for a {kind})")
     teacher = declare(teacher, args)
     score = fidelity(model, teacher, X)  # computed before anything is printed: an error leaves stdout empty
     against = None

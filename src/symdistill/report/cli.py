@@ -11,8 +11,8 @@ from typing import Any
 
 from .._errors import DataError
 from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, add_data_options,
-                   check_spaced_fit, declare, declared_codes, fitted_text, load_teacher_object, option_value,
-                   read_table, teacher_format, teacher_options, warn_words_in_numbers)
+                   check_spaced_fit, declare, declared_codes, load_teacher_object, option_value,
+                   read_again, read_table, teacher_format, teacher_options, warn_words_in_numbers)
 from ..frontier import DEFAULT_MAX_TRAIN_ROWS
 from ..verify.language import ConstraintError
 
@@ -192,11 +192,11 @@ def run_report(args: argparse.Namespace) -> int:
     check_options(forms, sizes, "pedagogical", args.random_state, form_options, options)
     teacher = load_teacher_object(args.teacher)
     check_spaced_fit(teacher, df, args.data)
-    strings = [] if as_array else fitted_text(teacher, df)
-    if strings:  # read again, those columns as written
-        X = read_table(args.data, data_drop, text + strings, False, codes)
+    again = read_again(teacher, df, as_array, text, codes)
+    if again is not None:
+        X = read_table(args.data, data_drop, again[0], False, again[1])
         if args.holdout:
-            X_hold = _like_data(read_table(args.holdout, hold_drop, text + strings, False, codes), df)
+            X_hold = _like_data(read_table(args.holdout, hold_drop, again[0], False, again[1]), df)
     teacher = declare(teacher, args)
     try:
         # The classes a --constraint names are checked once the teacher's are known (from its answers to

@@ -138,6 +138,21 @@ def dataframe_inputs(path: str | Path) -> tuple[bool, list[str], list[str]]:
     return len(inputs) > 1 or bool(strings), strings, [arg.name for arg in inputs if arg.name not in strings]
 
 
+def model_inputs(obj: Any) -> list[Any] | None:
+    """The inputs of ``obj`` when it is an ONNX model as ``as_teacher`` takes one (an :class:`OnnxTeacher`, an
+    onnxruntime session, an ``onnx.ModelProto``, its bytes or a ``.onnx`` path), else None."""
+    if isinstance(obj, OnnxTeacher):
+        return list(obj._inputs)
+    module = type(obj).__module__ or ""
+    if module.startswith("onnx.") and type(obj).__name__ == "ModelProto":
+        obj = obj.SerializeToString()
+    elif isinstance(obj, (str, Path)) and Path(obj).suffix.lower() != ".onnx":
+        return None
+    elif not isinstance(obj, (bytes, bytearray, str, Path)) and not module.startswith("onnxruntime"):
+        return None
+    return list(load_session(obj)[0].get_inputs())
+
+
 def graph_class_labels(model: Any) -> np.ndarray | None:
     """The class labels of the ai.onnx.ml classifier nodes (LinearClassifier, TreeEnsembleClassifier,
     SVMClassifier, ZipMap, ...) of ``model`` (a path, bytes, or a session that kept either), or None
