@@ -567,3 +567,26 @@ def test_an_onnx_model_of_a_module_with_an_input_per_column_gets_them_as_the_onn
         assert main(["evaluate", "m.json", "--teacher", teacher, "--data", "rows.csv"]) == 0
         assert "fidelity R2 1.0000" in capsys.readouterr().out
     assert models["zone.onnx"].to_dict()["domain"] == models["session_zone:teacher"].to_dict()["domain"]
+
+
+def test_task_and_classes_for_a_teacher_made_already_are_refused_naming_the_flag(session_onnx, capsys):
+    """--task or --classes for a module:attribute that is a Teacher made already (sd.as_teacher('m.onnx'))
+    stopped at "as_teacher got options for an object that is already a Teacher", naming neither the flag
+    nor what to do; the flag is named now, and one that says what the teacher was made with runs."""
+    with (session_onnx / "session_onnx.py").open("a") as f:
+        f.write("declared = sd.as_teacher(str(HERE), task='regression')\n")
+    argv = ["distill", "--data", "rows.csv", "--max-size", "4", "-o", "m.json"]
+    assert main([*argv, "--teacher", "session_onnx:teacher", "--task", "regression"]) == 2
+    assert capsys.readouterr().err == (
+        "symdistill distill: error: --task regression: session_onnx:teacher is a teacher made already (OnnxTeacher, "
+        "as sd.as_teacher makes one), which keeps the task it was made with: give task='regression' to "
+        "sd.as_teacher where it is made, or name the model itself\n")
+    assert main([*argv, "--teacher", "session_onnx:declared", "--task", "regression"]) == 0
+    capsys.readouterr()
+    pytest.importorskip("matplotlib")
+    assert main(["report", "--teacher", "session_onnx:declared", "--data", "rows.csv", "--classes", "a,b",
+                 "-o", "r.html"]) == 2
+    assert "report: error: --classes a,b: session_onnx:declared is a teacher made already" in capsys.readouterr().err
+    assert main(["evaluate", "m.json", "--teacher", "session_onnx:declared", "--data", "rows.csv", "--task",
+                 "regression"]) == 0
+    assert "fidelity R2 " in capsys.readouterr().out

@@ -442,7 +442,7 @@ def declare(teacher: Any, args: argparse.Namespace) -> Any:
     has of itself (a scikit-learn classifier's ``classes_`` 0 and 1, an ONNX classifier's labels) is
     that label, as ``named_label`` reads it: ``--classes 1,0`` lists those classes in another order,
     where the text '1' would name the column of class 0."""
-    from .teachers import as_teacher
+    from .teachers import Teacher, as_teacher
 
     options = teacher_options(args)
     if "classes" in options and not args.classes.lstrip().startswith("["):
@@ -454,7 +454,26 @@ def declare(teacher: Any, args: argparse.Namespace) -> Any:
                            f"{', '.join(map(repr, own))}); list those classes in any order, or other names for "
                            "all of them in their order")
         options["classes"] = named
+    if isinstance(teacher, Teacher):  # made already: it keeps what it was made with
+        refuse_declared(teacher, args, options)
+        return teacher
     return as_teacher(teacher, **options) if options else teacher
+
+
+def refuse_declared(teacher: Any, args: argparse.Namespace, options: dict[str, Any]) -> None:
+    """Refuse --task or --classes for a ``module:attribute`` teacher that is a Teacher made already
+    (``sd.as_teacher(...)``, an ``OnnxTeacher``): as_teacher takes no options for one, and its own task and
+    classes stay. An option it was made with (``task='regression'`` and --task regression) asks nothing."""
+    from .domain import _plain
+
+    given = {"task": teacher._task_given and teacher.task,
+             "classes": teacher._declared_classes and [_plain(c) for c in teacher.classes_]}
+    for key, flag in (("task", "--task"), ("classes", "--classes")):
+        if key in options and given[key] != (list(options[key]) if key == "classes" else options[key]):
+            raise CLIError(f"{flag} {getattr(args, key)}: {args.teacher} is a teacher made already "
+                           f"({type(teacher).__name__}, as sd.as_teacher makes one), which keeps the {key} it was "
+                           f"made with: give {key}={options[key]!r} to sd.as_teacher where it is made, or name the "
+                           "model itself")
 
 
 def _own_labels(teacher: Any) -> list[Any]:
