@@ -554,3 +554,22 @@ def test_an_unfitted_sklearn_estimator_is_refused_as_not_fitted_before_any_query
         with pytest.raises(TeacherError, match=rf"^sklearn {name} is not fitted"):
             sd.distill(est, X, **KW)
         assert sd.as_teacher(est.fit(X, y)).predict(X).tolist() == est.predict(X).tolist()
+
+
+@pytest.mark.parametrize("index", [lambda X: X[:, 0], lambda X: X[0]])
+def test_a_function_that_indexes_an_array_given_a_dataframe_is_told_how_to_take_the_rows(X, index):
+    """A function written for arrays (X[:, 0]) fails on the DataFrame the command line hands it a CSV's rows
+    as, with pandas' "InvalidIndexError: (slice(None, None, None), 0)" or "KeyError: 0" alone; the error now
+    says it was given a DataFrame, and how to index it (np.asarray(X), or --as-array)."""
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    with pytest.raises(TeacherError, match=r"it was given the rows as a pandas DataFrame, whose columns are taken by "
+                                           r"name: take np.asarray\(X\) first to index it by position \(on the command "
+                                           r"line, --as-array hands it a float array\)"):
+        sd.distill(lambda X: (index(X) > 0.5).astype(int), df, **KW)
+
+
+def test_a_function_that_takes_columns_by_name_given_an_array_is_told_to_take_a_dataframe(X):
+    with pytest.raises(TeacherError, match="it was given the rows as a NumPy array, whose columns have no names: give "
+                                           "it a pandas DataFrame to take them by name"):
+        sd.distill(lambda X: (X["a"] > 0.5).astype(int), X, **KW)

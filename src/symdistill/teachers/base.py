@@ -444,6 +444,19 @@ class CallableTeacher(Teacher):
     def _forward(self, X: Any) -> Any:
         return self.fn(X)
 
+    def _hint(self, exc: Exception, X: Any) -> str:
+        """How to hand the rows to a function that indexes an array (``X[:, 0]``, ``X[0]``) and was given a
+        DataFrame (as the command line hands it a CSV's rows), or that takes columns by name (``X["age"]``) and
+        was given an array, which has none."""
+        if hasattr(X, "columns") and (type(exc).__name__ == "InvalidIndexError" or isinstance(exc, KeyError)
+                                      and exc.args and not isinstance(exc.args[0], str)):
+            return ("; it was given the rows as a pandas DataFrame, whose columns are taken by name: take "
+                    "np.asarray(X) first to index it by position (on the command line, --as-array hands it a float array)")
+        if isinstance(X, np.ndarray) and isinstance(exc, IndexError) and "valid indices" in str(exc):
+            return ("; it was given the rows as a NumPy array, whose columns have no names: give it a pandas DataFrame "
+                    "to take them by name (on the command line, without --as-array)")
+        return ""
+
 
 @dataclass(frozen=True)
 class _Asked:
