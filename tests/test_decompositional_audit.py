@@ -393,6 +393,23 @@ def test_concept_rules_are_verified_without_putting_activations_to_the_network()
         sd.verify(rules, "prediction == 0", teacher=net)
 
 
+def test_verify_names_its_teacher_flag_for_concept_rules(tmp_path, capsys) -> None:
+    """`symdistill verify concepts.json --teacher net.onnx` was refused with the library's words, "verify
+    them without teacher=", a keyword the command has none of; it names --teacher now, before the
+    teacher is loaded."""
+    from symdistill.cli import main
+
+    net, X = _same_width_concepts()
+    rules = sd.distill(net, X, form="rules", layer=0, max_size=4, random_state=0, progress=False)
+    saved = tmp_path / "concepts.json"
+    rules.to_json(saved)
+    assert main(["verify", str(saved), "--teacher", str(tmp_path / "absent.onnx"), "-c", "prediction == 0"]) == 2
+    assert capsys.readouterr().err == (
+        f"symdistill verify: error: --teacher checks put a counterexample to the network, but {saved} holds "
+        "concept rules: their rows are activations of hidden layer '0', not the network's inputs; verify them "
+        "without --teacher\n")
+
+
 def test_the_declared_joblib_runs_the_clause_substitutions() -> None:
     """The substitutions run behind a progress bar with joblib's Parallel(return_as="generator"),
     which joblib has since 1.3; pyproject allowed joblib 1.2, where every decompositional fit
