@@ -590,3 +590,13 @@ def test_task_and_classes_for_a_teacher_made_already_are_refused_naming_the_flag
     assert main(["evaluate", "m.json", "--teacher", "session_onnx:declared", "--data", "rows.csv", "--task",
                  "regression"]) == 0
     assert "fidelity R2 " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("spec, named", [("session_rule.py:rule", "session_rule:rule"),
+                                         ("pkg/session_rule.py:rule", "pkg.session_rule:rule")])
+def test_a_teacher_module_written_as_its_file_is_told_its_module_name(session_rule, capsys, spec, named):
+    """--teacher session_rule.py:rule (the file, as many tools take it) failed with Python's "No module named
+    'session_rule.py'; 'session_rule' is not a package" alone; the error now names the module to write."""
+    assert main(["distill", "--teacher", spec, "--data", "rows.csv", "-o", "m.json"]) == 2
+    assert capsys.readouterr().err.rstrip().endswith(f"; name the module as Python imports it, {named}, not its file")
+    assert main(["distill", "--teacher", "session_rule:rule", "--data", "rows.csv", "-o", "m.json"]) == 0

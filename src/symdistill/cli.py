@@ -225,7 +225,10 @@ def load_teacher_object(spec: str) -> Any:
         try:
             obj: Any = importlib.import_module(mod_name)
         except ImportError as exc:
-            raise CLIError(f"cannot import teacher module {mod_name!r}: {exc}") from None
+            module = mod_name[:-3] if mod_name.endswith(".py") else mod_name
+            hint = f"; name the module as Python imports it, {module.replace('/', '.').replace(os.sep, '.')}:{attr}, " \
+                   "not its file" if module != mod_name or "/" in module or os.sep in module else ""
+            raise CLIError(f"cannot import teacher module {mod_name!r}: {exc}{hint}") from None
         except Exception as exc:  # the module's own code failed (a SyntaxError, an error at import time)
             raise CLIError(f"cannot import teacher module {mod_name!r}: it raised {type(exc).__name__}: {exc}") from None
         for part in attr.split("."):
