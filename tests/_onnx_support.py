@@ -56,10 +56,11 @@ def typed_input_model(elem: int, shape=(None, 2)) -> bytes:
 PIPELINE_COLORS = ["blue", "green", "red"]
 
 
-def pipeline_model() -> bytes:
+def pipeline_model(zipmap: bool = True) -> bytes:
     """A classifier as skl2onnx writes a pipeline with a ColumnTransformer: one ``[N, 1]`` input per
     DataFrame column (``age`` float, ``kids`` int64, ``color`` string, one-hot encoded), a
-    LinearClassifier of classes 'no' and 'yes', and its probabilities as a ZipMap."""
+    LinearClassifier of classes 'no' and 'yes', and its probabilities as a ZipMap (``zipmap=False``:
+    as the tensor ``probability_tensor``, a column per class, as skl2onnx writes with zipmap=False)."""
     from onnx import TensorProto, helper, numpy_helper
 
     nodes = [helper.make_node("Cast", ["kids"], ["kids_f"], to=TensorProto.FLOAT),
@@ -70,14 +71,16 @@ def pipeline_model() -> bytes:
              helper.make_node("LinearClassifier", ["features"], ["output_label", "scores"], domain="ai.onnx.ml",
                               coefficients=[0.1, -0.5, 3.0, 0.0, -3.0, -0.1, 0.5, -3.0, 0.0, 3.0],
                               intercepts=[-2.0, 2.0], classlabels_strings=["no", "yes"], multi_class=0),
-             helper.make_node("Softmax", ["scores"], ["probability_tensor"], axis=1),
-             helper.make_node("ZipMap", ["probability_tensor"], ["output_probability"], domain="ai.onnx.ml",
-                              classlabels_strings=["no", "yes"])]
-    maps = helper.make_value_info("output_probability", helper.make_sequence_type_proto(helper.make_map_type_proto(
-        TensorProto.STRING, helper.make_tensor_type_proto(TensorProto.FLOAT, []))))
+             helper.make_node("Softmax", ["scores"], ["probability_tensor"], axis=1)]
+    probabilities = ("probability_tensor", TensorProto.FLOAT, [None, 2])
+    if zipmap:
+        nodes.append(helper.make_node("ZipMap", ["probability_tensor"], ["output_probability"], domain="ai.onnx.ml",
+                                      classlabels_strings=["no", "yes"]))
+        probabilities = helper.make_value_info("output_probability", helper.make_sequence_type_proto(
+            helper.make_map_type_proto(TensorProto.STRING, helper.make_tensor_type_proto(TensorProto.FLOAT, []))))
     return onnx_model(nodes, [("age", TensorProto.FLOAT, [None, 1]), ("kids", TensorProto.INT64, [None, 1]),
                               ("color", TensorProto.STRING, [None, 1])],
-                      [("output_label", TensorProto.STRING, [None]), maps],
+                      [("output_label", TensorProto.STRING, [None]), probabilities],
                       [numpy_helper.from_array(np.array([-1, 3]), "shape")])
 
 

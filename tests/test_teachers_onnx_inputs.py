@@ -114,6 +114,34 @@ def test_a_graph_with_an_input_per_column_is_fed_a_dataframe_by_name(tmp_path):
     assert sd.fidelity(tree, path, pipeline_rows(300, seed=1)).value > 0.85
 
 
+@pytest.mark.parametrize("zipmap", [True, False])
+def test_an_onnx_classifiers_labels_declared_in_another_order_keep_their_meaning(tmp_path, capsys, zipmap):
+    """classes=['yes', 'no'] for a classifier whose graph labels are 'no' and 'yes' lists its classes in
+    another order (README: "a name that prints as a label the teacher has of itself ... is that label"), as
+    for a ZipMap's probabilities; with a probability tensor (skl2onnx's zipmap=False) they named its
+    columns in order, so every 'no' was read as 'yes' without a word, and distill --classes yes,no
+    printed a tree that says 'yes' where the network says 'no'."""
+    from symdistill.cli import main
+
+    model = pipeline_model(zipmap=zipmap)
+    df = pipeline_rows(300)
+    truth = sd.as_teacher(model).predict(df)
+    assert set(truth) == {"no", "yes"}
+    swapped = sd.as_teacher(model, classes=["yes", "no"])
+    assert swapped.predict(df).tolist() == truth.tolist()
+    assert np.allclose(swapped.predict_proba(df), sd.as_teacher(model).predict_proba(df)[:, ::-1])
+    (tmp_path / "t.onnx").write_bytes(model)
+    df.to_csv(tmp_path / "rows.csv", index=False)
+    out = tmp_path / "m.json"
+    assert main(["distill", "--teacher", str(tmp_path / "t.onnx"), "--data", str(tmp_path / "rows.csv"),
+                 "--classes", "yes,no", "--max-size", "8", "-o", str(out)]) == 0
+    tree = sd.load(out)
+    assert tree.classes.tolist() == ["yes", "no"]
+    assert np.mean(tree.predict(df) == truth) > 0.85
+    with pytest.raises(TeacherError, match=r"classes \['yes', 'maybe'\] are not (its|the) classes "):
+        sd.as_teacher(model, classes=["yes", "maybe"]).predict(df)
+
+
 def test_rows_a_graph_with_an_input_per_column_cannot_take_are_refused():
     pd = pytest.importorskip("pandas")
     t = sd.as_teacher(pipeline_model())

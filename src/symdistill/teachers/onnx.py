@@ -56,6 +56,22 @@ class OnnxTeacher(Teacher):
             raise TeacherError(f"{self.name}: {problem}")
         self._output = self._choose_output(output)
         self._labels = graph_class_labels(model if label != "session" else session)
+        self._columns = self._label_columns()
+
+    def _label_columns(self) -> np.ndarray | None:
+        """Where each declared class's column is among those of a probability tensor (in the order of the
+        graph's labels), when the declared classes are those labels in another order; None when the
+        columns are read as they are (the same order, or other labels naming them in order)."""
+        maps = any(o.name == self._output and o.type.startswith("seq(") for o in self.session.get_outputs())
+        if self._labels is None or self.classes_ is None or maps:  # a ZipMap's maps name their classes (_from_maps)
+            return None
+        own, declared = [_plain(c) for c in self._labels], [_plain(c) for c in self.classes_]
+        if declared == own or not set(declared) & set(own):
+            return None
+        if len(declared) != len(own) or not all(c in own for c in declared):
+            raise TeacherError(f"{self.name}: classes {declared} are not its classes {own} (the labels of its classifier "
+                               "node); declare them in any order, or other labels for all of them in their order")
+        return np.asarray([own.index(c) for c in declared])
 
     def _choose_output(self, name: str | None) -> str:
         outputs = self.session.get_outputs()
@@ -82,6 +98,8 @@ class OnnxTeacher(Teacher):
         out = self.session.run([self._output], input_feeds(X, self._inputs, self.name))[0]
         if isinstance(out, list) and all(isinstance(row, dict) for row in out):
             return self._from_maps(out)
+        if self._columns is not None and np.ndim(out) == 2 and np.shape(out)[1] == len(self._columns):
+            return np.asarray(out)[:, self._columns]  # a column per graph label: in the declared classes' order
         if self.classes_ is None and self._labels is not None and self.task != "regression":
             # Probabilities or scores, one column per class, or labels: in the classifier's labels, not 0..k-1.
             arr = np.asarray(out)
