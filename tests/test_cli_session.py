@@ -467,6 +467,16 @@ def test_distill_reads_a_column_of_codes_as_numbers_for_a_torch_module(tmp_path,
             "session_net:net takes numbers, not text: distill the model again") in capsys.readouterr().err
 
 
+def teacher_module(tmp_path, monkeypatch, name: str, source: str, rows: str) -> None:
+    """The module ``name`` of ``source`` in ``tmp_path``, made the working directory and importable (this
+    test's module, not an earlier test's), and ``rows.csv`` of ``rows`` beside it."""
+    (tmp_path / f"{name}.py").write_text(source)
+    (tmp_path / "rows.csv").write_text(rows)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, name, raising=False)
+
+
 @pytest.fixture()
 def session_onnx(tmp_path, monkeypatch):
     """ONNX teachers of ``y = 2 x - kids`` (one input of numbers) as a module holds them, and rows whose
@@ -476,15 +486,13 @@ def session_onnx(tmp_path, monkeypatch):
     from _onnx_support import typed_input_model
 
     (tmp_path / "line.onnx").write_bytes(typed_input_model(TensorProto.FLOAT))
-    (tmp_path / "session_onnx.py").write_text(
-        "from pathlib import Path\n\nimport onnx\nimport onnxruntime\n\nimport symdistill as sd\n"
-        "from symdistill.teachers.onnx import OnnxTeacher\n\nHERE = Path(__file__).parent / 'line.onnx'\n"
-        "teacher = sd.as_teacher(str(HERE))\nadapter = OnnxTeacher(HERE)\nsession = onnxruntime.InferenceSession("
-        "str(HERE), providers=['CPUExecutionProvider'])\nproto = onnx.load(str(HERE))\nraw = HERE.read_bytes()\n")
-    (tmp_path / "rows.csv").write_text("x,kids\n" + "".join(f"{(i * 7) % 11 - 4.75},{i % 5:02d}\n" for i in range(100)))
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.delitem(sys.modules, "session_onnx", raising=False)
+    teacher_module(tmp_path, monkeypatch, "session_onnx",
+                   "from pathlib import Path\n\nimport onnx\nimport onnxruntime\n\nimport symdistill as sd\n"
+                   "from symdistill.teachers.onnx import OnnxTeacher\n\nHERE = Path(__file__).parent / 'line.onnx'\n"
+                   "teacher = sd.as_teacher(str(HERE))\nadapter = OnnxTeacher(HERE)\nsession = "
+                   "onnxruntime.InferenceSession(str(HERE), providers=['CPUExecutionProvider'])\nproto = "
+                   "onnx.load(str(HERE))\nraw = HERE.read_bytes()\n",
+                   "x,kids\n" + "".join(f"{(i * 7) % 11 - 4.75},{i % 5:02d}\n" for i in range(100)))
     return tmp_path
 
 
@@ -549,13 +557,9 @@ def test_an_onnx_model_of_a_module_with_an_input_per_column_gets_them_as_the_onn
          helper.make_node("Cast", ["kids"], ["k"], to=TensorProto.FLOAT), helper.make_node("Add", ["z", "k"], ["y"])],
         [("zone", TensorProto.STRING, [None, 1]), ("kids", TensorProto.INT64, [None, 1])],
         [("y", TensorProto.FLOAT, [None, 1])]))
-    (tmp_path / "session_zone.py").write_text("from pathlib import Path\n\nimport symdistill as sd\n\n"
-                                              "teacher = sd.as_teacher(str(Path(__file__).parent / 'zone.onnx'))\n")
-    (tmp_path / "rows.csv").write_text("zone,kids\n" + "".join(f"{z},{i % 3:02d}\n"
-                                                              for i, z in enumerate(["01", "02", "3"] * 20)))
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.delitem(sys.modules, "session_zone", raising=False)
+    teacher_module(tmp_path, monkeypatch, "session_zone", "from pathlib import Path\n\nimport symdistill as sd\n\n"
+                   "teacher = sd.as_teacher(str(Path(__file__).parent / 'zone.onnx'))\n",
+                   "zone,kids\n" + "".join(f"{z},{i % 3:02d}\n" for i, z in enumerate(["01", "02", "3"] * 20)))
     models = {}
     for teacher in ("zone.onnx", "session_zone:teacher"):
         assert main(["distill", "--teacher", teacher, "--data", "rows.csv", "--categorical", "kids", "--max-size", "9",
@@ -600,3 +604,37 @@ def test_a_teacher_module_written_as_its_file_is_told_its_module_name(session_ru
     assert main(["distill", "--teacher", spec, "--data", "rows.csv", "-o", "m.json"]) == 2
     assert capsys.readouterr().err.rstrip().endswith(f"; name the module as Python imports it, {named}, not its file")
     assert main(["distill", "--teacher", "session_rule:rule", "--data", "rows.csv", "-o", "m.json"]) == 0
+
+
+@pytest.mark.parametrize("attr", ["raw", "session"])
+def test_classes_of_an_onnx_model_of_a_module_in_another_order_keep_their_meaning(tmp_path, monkeypatch, capsys,
+                                                                                  attr):
+    """--classes 1,0 lists an ONNX classifier's labels 0 and 1 in another order for the .onnx file; for the
+    same model held by a module (its bytes, a session) the command read '1' and '0' as new names of its
+    columns, so the tree said 1 where the network says 0, without a word."""
+    pytest.importorskip("onnxruntime")
+    pd = pytest.importorskip("pandas")
+    import symdistill as sd
+    from onnx import TensorProto, helper
+    from _onnx_support import onnx_model
+
+    (tmp_path / "sign.onnx").write_bytes(onnx_model(
+        [helper.make_node("LinearClassifier", ["x"], ["label", "scores"], domain="ai.onnx.ml",
+                          coefficients=[-4.0, 4.0], intercepts=[0.0, 0.0], classlabels_ints=[0, 1], multi_class=0),
+         helper.make_node("Softmax", ["scores"], ["probabilities"], axis=1)],
+        [("x", TensorProto.FLOAT, [None, 1])],
+        [("label", TensorProto.INT64, [None]), ("probabilities", TensorProto.FLOAT, [None, 2])]))
+    teacher_module(tmp_path, monkeypatch, "session_sign",
+                   "from pathlib import Path\n\nimport onnxruntime\n\nHERE = Path(__file__).parent / 'sign.onnx'\n"
+                   "raw = HERE.read_bytes()\nsession = onnxruntime.InferenceSession(str(HERE), "
+                   "providers=['CPUExecutionProvider'])\n", "x\n" + "".join(f"{i / 10 - 4.95:.2f}\n" for i in range(100)))
+    rows = pd.read_csv("rows.csv")
+    truth = (rows["x"] > 0).astype(int).tolist()
+    for teacher in ("sign.onnx", f"session_sign:{attr}"):
+        assert main(["distill", "--teacher", teacher, "--data", "rows.csv", "--classes", "1,0", "--max-size", "2",
+                     "-o", "m.json"]) == 0
+        tree = sd.load((tmp_path / "m.json").read_text())
+        assert tree.classes.tolist() == [1, 0] and tree.predict(rows).tolist() == truth
+        capsys.readouterr()
+        assert main(["evaluate", "m.json", "--teacher", teacher, "--data", "rows.csv", "--classes", "1,0"]) == 0
+        assert "fidelity 1.0000" in capsys.readouterr().out

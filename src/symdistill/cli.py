@@ -481,15 +481,12 @@ def refuse_declared(teacher: Any, args: argparse.Namespace, options: dict[str, A
 
 def _own_labels(teacher: Any) -> list[Any]:
     """The labels ``teacher`` answers in of itself, where it says: a scikit-learn classifier's ``classes_``,
-    or those of the classifier nodes of an ONNX file (else none)."""
+    or those of the classifier nodes of an ONNX model (its file, or one a module holds; else none)."""
     from .domain import _plain
+    from .teachers.onnx import graph_class_labels, model_source
 
-    if isinstance(teacher, str) and teacher.lower().endswith(".onnx"):
-        from .teachers.onnx import graph_class_labels
-
-        labels = graph_class_labels(teacher)
-    else:
-        labels = getattr(teacher, "classes_", None)
+    source = model_source(teacher)
+    labels = getattr(teacher, "classes_", None) if source is None else graph_class_labels(source)
     try:
         return [_plain(c) for c in labels] if labels is not None else []
     except TypeError:  # not a sequence

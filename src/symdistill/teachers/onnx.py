@@ -156,19 +156,26 @@ def dataframe_inputs(path: str | Path) -> tuple[bool, list[str], list[str]]:
     return len(inputs) > 1 or bool(strings), strings, [arg.name for arg in inputs if arg.name not in strings]
 
 
-def model_inputs(obj: Any) -> list[Any] | None:
-    """The inputs of ``obj`` when it is an ONNX model as ``as_teacher`` takes one (an :class:`OnnxTeacher`, an
-    onnxruntime session, an ``onnx.ModelProto``, its bytes or a ``.onnx`` path), else None."""
+def model_source(obj: Any) -> Any:
+    """What ``obj`` was made from when it is an ONNX model as ``as_teacher`` takes one (an
+    :class:`OnnxTeacher`'s session, an onnxruntime session, an ``onnx.ModelProto``'s bytes, bytes or a
+    ``.onnx`` path), for ``load_session`` and ``graph_class_labels``; None for any other object."""
     if isinstance(obj, OnnxTeacher):
-        return list(obj._inputs)
+        return obj.session if obj.source is None else obj.source
     module = type(obj).__module__ or ""
     if module.startswith("onnx.") and type(obj).__name__ == "ModelProto":
-        obj = obj.SerializeToString()
-    elif isinstance(obj, (str, Path)) and Path(obj).suffix.lower() != ".onnx":
-        return None
-    elif not isinstance(obj, (bytes, bytearray, str, Path)) and not module.startswith("onnxruntime"):
-        return None
-    return list(load_session(obj)[0].get_inputs())
+        return obj.SerializeToString()
+    if isinstance(obj, (str, Path)):
+        return obj if Path(obj).suffix.lower() == ".onnx" else None
+    return obj if isinstance(obj, (bytes, bytearray)) or module.startswith("onnxruntime") else None
+
+
+def model_inputs(obj: Any) -> list[Any] | None:
+    """The inputs of ``obj`` when it is an ONNX model as ``as_teacher`` takes one (``model_source``), else None."""
+    if isinstance(obj, OnnxTeacher):
+        return list(obj._inputs)
+    source = model_source(obj)
+    return None if source is None else list(load_session(source)[0].get_inputs())
 
 
 def graph_class_labels(model: Any) -> np.ndarray | None:
