@@ -252,6 +252,24 @@ def test_an_onnx_pipeline_with_an_input_per_column_takes_the_csv_as_a_dataframe(
            "columns ['age', 'color']: no column for input 'kids'" in capsys.readouterr().err
 
 
+def test_columns_an_onnx_pipeline_has_no_input_for_are_named_with_the_drop_to_write(tmp_path, capsys):
+    """An ONNX model of an input per column given a CSV with other columns too (adult's 14, for a model of
+    4) stopped at the teacher's first batch with "no input for columns ...", the rows' columns listed in full,
+    in distill and report alike; the command now names those columns and the whole --drop to write."""
+    from _onnx_support import pipeline_model, pipeline_rows
+
+    pytest.importorskip("matplotlib")  # report's
+    (tmp_path / "pipeline.onnx").write_bytes(pipeline_model())
+    pipeline_rows(200).assign(id=range(200), y=0).to_csv(tmp_path / "rows.csv", index=False)
+    argv = ["--teacher", str(tmp_path / "pipeline.onnx"), "--data", str(tmp_path / "rows.csv"), "--drop", "y"]
+    for command in (["distill", "-o", str(tmp_path / "m.json")], ["report", "-o", str(tmp_path / "r.html")]):
+        assert main([*command, *argv]) == 2
+        assert capsys.readouterr().err.endswith(
+            f"pipeline.onnx takes one column per input (age, kids, color), and {tmp_path / 'rows.csv'} has 1 other "
+            "column ('id'): --drop y,id\n")
+    assert main(["distill", "-o", str(tmp_path / "m.json"), *argv[:-1], "y,id", "--max-size", "4"]) == 0
+
+
 def test_a_csv_column_of_codes_feeds_an_onnx_string_input_as_written(tmp_path, capsys):
     """pandas read the codes 01, 02, 3 as the numbers 1, 2, 3, which the string input refused
     ("takes strings (tensor(string)), got 3"), with --categorical too: the column is now read as text."""

@@ -615,6 +615,23 @@ def teacher_columns(teacher: Any, columns: Sequence[Any]) -> tuple[list[str], li
     return [n for n in names if n in numbers], [n for n in names if n in strings], "ONNX model"
 
 
+def check_input_columns(teacher: Any, df: Any, path: str, spec: str, drop: list[str] | None) -> None:
+    """Refuse columns of ``df`` (read from ``path`` less ``drop``) that an ONNX model of an input per column
+    (skl2onnx's ColumnTransformer) has no input for, naming the --drop to write: it takes those it has
+    inputs for alone, where a pipeline's ColumnTransformer ignores the others."""
+    from .teachers.onnx import model_inputs
+
+    inputs = model_inputs(teacher)
+    if inputs is None or len(inputs) < 2:
+        return
+    names = [a.name for a in inputs]
+    extra = [str(c) for c in df.columns if str(c) not in names]
+    if extra and all(n in map(str, df.columns) for n in names):
+        raise CLIError(f"{spec} takes one column per input ({', '.join(names)}), and {path} has "
+                       f"{counted(len(extra), 'other column')} ({', '.join(map(repr, extra))}): --drop "
+                       f"{','.join([*(drop or []), *extra])}")
+
+
 def read_again(teacher: Any, df: Any, as_array: bool, text: list[str], codes: list[str]
                ) -> tuple[list[str], list[str]] | None:
     """How to read the rows ``df`` again for the loaded ``teacher`` (read_table's ``text`` and ``codes``), or
@@ -625,7 +642,7 @@ def read_again(teacher: Any, df: Any, as_array: bool, text: list[str], codes: li
         return None
     numbers, strings, _ = teacher_columns(teacher, df.columns)
     strings = [c for c in fitted_text(teacher, df) + strings if c not in text and df[c].dtype.kind in "iuf"]
-    numbers = [c for c in codes if c in numbers]
+    numbers = [c for c in codes if c in numbers and df[c].dtype.kind not in "iuf"]  # read as text (zero-padded)
     if not strings and not numbers:
         return None
     return [c for c in text if c not in numbers] + strings, [c for c in codes if c not in numbers]
@@ -704,6 +721,7 @@ def _run_distill(args: argparse.Namespace) -> int:
     teacher = load_teacher_object(args.teacher)
     check_distinct(("-o", args.output), ("--teacher", teacher_source(args.teacher)))
     check_spaced_fit(teacher, df, args.data)
+    check_input_columns(teacher, df, args.data, args.teacher, drop)
     again = read_again(teacher, df, as_array, text, codes)
     if again is not None:
         X = df = read_table(args.data, drop, again[0], warn=False, codes=again[1])

@@ -11,7 +11,7 @@ from typing import Any
 
 from .._errors import DataError
 from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, add_data_options,
-                   check_spaced_fit, declare, declared_codes, load_teacher_object, option_value,
+                   check_input_columns, check_spaced_fit, declare, declared_codes, load_teacher_object, option_value,
                    read_again, read_table, teacher_format, teacher_options, warn_words_in_numbers)
 from ..frontier import DEFAULT_MAX_TRAIN_ROWS
 from ..verify.language import ConstraintError
@@ -192,6 +192,7 @@ def run_report(args: argparse.Namespace) -> int:
     check_options(forms, sizes, "pedagogical", args.random_state, form_options, options)
     teacher = load_teacher_object(args.teacher)
     check_spaced_fit(teacher, df, args.data)
+    check_input_columns(teacher, df, args.data, args.teacher, data_drop)
     again = read_again(teacher, df, as_array, text, codes)
     if again is not None:
         X = read_table(args.data, data_drop, again[0], False, again[1])
