@@ -252,6 +252,25 @@ def test_an_onnx_pipeline_with_an_input_per_column_takes_the_csv_as_a_dataframe(
            "columns ['age', 'color']: no column for input 'kids'" in capsys.readouterr().err
 
 
+def test_as_array_for_an_onnx_pipeline_is_refused_naming_the_flag(tmp_path, capsys):
+    """--as-array for an ONNX model of an input per column (or a string input) stopped at its string column,
+    "column 'color' of rows.csv is not numeric ...: --drop the column or encode it", advice the model
+    cannot take, or (with the column dropped) at the teacher's "give the rows as a pandas DataFrame"; the
+    flag is refused now, before the rows are read, naming it."""
+    from _onnx_support import pipeline_model, pipeline_rows
+
+    (tmp_path / "pipeline.onnx").write_bytes(pipeline_model())
+    pipeline_rows(50).to_csv(tmp_path / "rows.csv", index=False)
+    argv = ["--teacher", str(tmp_path / "pipeline.onnx"), "--data", str(tmp_path / "rows.csv"), "--as-array"]
+    assert main(["distill", "-o", str(tmp_path / "m.json"), "--max-size", "2", *argv[:-1]]) == 0
+    capsys.readouterr()
+    for command in (["distill", "-o", str(tmp_path / "t.json")], ["evaluate", str(tmp_path / "m.json")]):
+        assert main([*command, *argv]) == 2
+        assert capsys.readouterr().err.endswith(
+            f"error: --as-array hands the teacher a float array, and {tmp_path / 'pipeline.onnx'} takes a DataFrame's "
+            "columns (one input per column): leave out --as-array\n")
+
+
 def test_columns_an_onnx_pipeline_has_no_input_for_are_named_with_the_drop_to_write(tmp_path, capsys):
     """An ONNX model of an input per column given a CSV with other columns too (adult's 14, for a model of
     4) stopped at the teacher's first batch with "no input for columns ...", the rows' columns listed in full,

@@ -684,11 +684,15 @@ def teacher_format(teacher_spec: str, flag: bool) -> tuple[bool, list[str]]:
     # and so does an ONNX model with an input per feature (skl2onnx's ColumnTransformer) or a string input,
     # whose columns are read as text: a string input fed a column of codes gets them as written.
     suffix = Path(teacher_spec).suffix.lower()
-    if not flag and suffix == ".onnx" and Path(teacher_spec).is_file():
+    if suffix == ".onnx" and Path(teacher_spec).is_file():
         from .teachers.onnx import dataframe_inputs
 
-        takes_columns, strings, _ = dataframe_inputs(teacher_spec)
-        return not takes_columns, strings
+        takes_columns, strings, others = dataframe_inputs(teacher_spec)
+        if flag and takes_columns:  # it would refuse the array, after the rows were read (and a text column named)
+            raise CLIError(f"--as-array hands the teacher a float array, and {teacher_spec} takes a DataFrame's "
+                           f"columns ({'one input per column' if len(strings + others) > 1 else 'a string input'}): "
+                           "leave out --as-array")
+        return flag or not takes_columns, strings
     return flag or suffix in MODEL_SUFFIXES, []
 
 
