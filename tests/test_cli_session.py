@@ -638,3 +638,21 @@ def test_classes_of_an_onnx_model_of_a_module_in_another_order_keep_their_meanin
         capsys.readouterr()
         assert main(["evaluate", "m.json", "--teacher", teacher, "--data", "rows.csv", "--classes", "1,0"]) == 0
         assert "fidelity 1.0000" in capsys.readouterr().out
+
+
+def test_a_scikit_learn_teacher_made_already_gets_its_encoders_columns_as_written(tmp_path, monkeypatch, capsys):
+    """A module holding sd.as_teacher(pipeline) (a Teacher made already) got a column its OneHotEncoder was
+    fitted on as strings ('10', '20') as the numbers pandas reads (10, 20), which the encoder refuses, where
+    the pipeline itself (module:attribute or .joblib) gets it as written: the command read the encoders of
+    the pipeline only, not of a teacher made of it. It reads them through the teacher now."""
+    write_zip_pipeline(tmp_path, ["10", "20", "30"])
+    teacher_module(tmp_path, monkeypatch, "session_zip", "import joblib\n\nimport symdistill as sd\n\n"
+                   "pipe = joblib.load('cat.joblib')\nteacher = sd.as_teacher(pipe)\n", (tmp_path / "cat.csv").read_text())
+    import symdistill as sd
+
+    for teacher in ("session_zip:pipe", "session_zip:teacher"):
+        assert main(["distill", "--teacher", teacher, "--data", "rows.csv", "--max-size", "4", "-o", "m.json"]) == 0
+        assert sd.load((tmp_path / "m.json").read_text()).domain.features[0].categories == ("10", "20", "30")
+        capsys.readouterr()
+        assert main(["evaluate", "m.json", "--teacher", teacher, "--data", "rows.csv"]) == 0
+        assert "fidelity " in capsys.readouterr().out

@@ -648,6 +648,14 @@ def read_again(teacher: Any, df: Any, as_array: bool, text: list[str], codes: li
     return [c for c in text if c not in numbers] + strings, [c for c in codes if c not in numbers]
 
 
+def estimator_of(teacher: Any) -> Any:
+    """The scikit-learn estimator of a teacher made already of one (``sd.as_teacher(pipeline)`` a module
+    holds), whose encoders and fitted names are read as the estimator's; else ``teacher``."""
+    from .teachers.sklearn import SklearnTeacher
+
+    return teacher.estimator if isinstance(teacher, SklearnTeacher) else teacher
+
+
 def fitted_text(teacher: Any, df: Any) -> list[str]:
     """The columns of ``df`` read as numbers that an encoder of a scikit-learn teacher (a pickled
     pipeline's OneHotEncoder, say) was fitted on as strings: read as written, 10 as '10', they are
@@ -656,7 +664,7 @@ def fitted_text(teacher: Any, df: Any) -> list[str]:
 
     numeric = [c for c in df.columns if df[c].dtype.kind in "iuf"]
     found: list[str] = []
-    for encoder, read in encoders_of(teacher, list(df.columns)):
+    for encoder, read in encoders_of(estimator_of(teacher), list(df.columns)):
         for column, categories in zip(read, encoder.categories_):
             if column in numeric and column not in found and len(categories) and \
                     all(isinstance(c, str) for c in categories):
@@ -671,7 +679,7 @@ def check_spaced_fit(teacher: Any, df: Any, path: str) -> None:
     on every row, or (an encoder with handle_unknown='ignore') reads every such value as unknown."""
     from .teachers.sklearn import spaced_fit, spaced_words
 
-    found = spaced_fit(teacher, df)
+    found = spaced_fit(estimator_of(teacher), df)
     if found is not None:
         raise CLIError(f"{spaced_words(found, path)}; symdistill reads a CSV without the spaces after its commas: fit "
                        "the teacher on pd.read_csv(path, skipinitialspace=True)")
