@@ -563,3 +563,55 @@ def test_constraints_at_the_largest_double_are_decided(text: str, holds: bool, f
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # and no overflow warning from reaching past it
         assert sd.verify(model, text, backend=backend).holds is holds
+
+
+def many_class_list(n_rules: int = 24, d: int = 8) -> RuleSet:
+    """A decision list of ``n_rules`` rules, each its own class, over ``d`` features in [0, 10]: the
+    shape of a rule list distilled from a 26-class teacher (letter recognition). Rule 0 (class c0)
+    needs x0 <= 3, and no other rule predicts c0."""
+    rng = np.random.default_rng(0)
+    dom = Domain(tuple(Feature(f"x{j}", "integer" if j % 2 else "numeric", 0.0, 10.0) for j in range(d)))
+    rules = [Rule((Condition(0, "<=", 3.0), Condition(1, ">", 4.0)), 0)]
+    for i in range(1, n_rules):
+        a, b = i % d, (i + 3) % d
+        rules.append(Rule((Condition(a, ">", float(rng.integers(1, 8))), Condition(b, "<=", float(rng.integers(3, 9)))),
+                          i))
+    return RuleSet(dom, "classification", np.array([f"c{k}" for k in range(n_rules + 1)]), rules, Rule((), n_rules))
+
+
+@pytest.mark.parametrize("text, holds", [("x0 > 5 -> prediction != 'c0'", True),
+                                         ("x0 > 5 and x2 <= 1 -> prediction != 'c24'", False),
+                                         ("x0 > 5 -> prediction != 'c5'", False)])
+def test_formulas_on_a_many_class_rule_list_examine_one_region_per_rule(text: str, holds: bool) -> None:
+    """The direct checker carved a rule list into the pieces left by every earlier rule of another
+    class (237 regions here; 72,100 for a 20-rule list distilled on letter recognition, where a
+    formula took 10-36 s against z3's 0.1 s). A formula needs only the rules whose class its output condition allows,
+    inside its box, cut by the earlier rules it does not allow: one region per rule examined, the
+    same verdicts as z3, a counterexample that ``predict`` confirms."""
+    rs = many_class_list()
+    v, w = sd.verify(rs, text, backend="direct"), sd.verify(rs, text, backend="z3")
+    assert v.holds is w.holds is holds
+    assert v.checked <= rs.size + 1
+    if not holds:
+        row = v.counterexample.X[0]
+        assert row[0] > 5 and rs.predict(v.counterexample.X)[0] == text.split("'")[1]
+
+
+@pytest.mark.parametrize("feature, target, holds", [("x1", "c0", True), ("x0", "c0", False), ("x3", "c24", False),
+                                                    ("x5", "c7", False)])
+def test_monotonicity_toward_a_class_of_a_many_class_rule_list_cuts_where_the_target_changes(
+        feature: str, target: str, holds: bool) -> None:
+    """Monotonicity toward a target class compares only "is the target": the list's regions are
+    cut only where that changes (under 60 here, 237 with a cut per class; 72,100 against 549 for a
+    20-rule list distilled on letter recognition), with the same verdict as z3 and a pair that
+    ``predict`` confirms."""
+    rs = many_class_list()
+    prop = sd.monotonic(feature, "increasing", target=target)
+    v, w = sd.verify(rs, prop, backend="direct"), sd.verify(rs, prop, backend="z3")
+    assert v.holds is w.holds is holds
+    assert v.checked <= 4 * (rs.size + 1)
+    if not v.holds:
+        X = v.counterexample.X
+        j = rs.domain.feature_names.index(feature)
+        assert X[0, j] < X[1, j] and np.array_equal(np.delete(X[0], j), np.delete(X[1], j))
+        assert rs.predict(X[:1])[0] == target != rs.predict(X[1:])[0]

@@ -116,17 +116,100 @@ def tree_cells(tree: Any) -> Cells:
     return from_boxes(boxes, out, leaves_arr, tree.domain)
 
 
-def rules_cells(rules: Any) -> Cells:
-    """The disjoint decision regions of a :class:`~symdistill.models.rules.RuleSet` as cells."""
-    ids, boxes = [], []
-    for i, box in rules.decision_regions():
-        ids.append(i)
-        boxes.append(box)
-    ids_arr = np.asarray(ids, dtype=np.int64)
+def rule_outputs(rules: Any) -> np.ndarray:
+    """Each rule's consequent (class index or value), the default's last."""
     dtype = np.int64 if rules.task == "classification" else float
-    consequents = np.array([r.prediction for r in [*rules.rules, rules.default]], dtype=dtype)
-    out = consequents[ids_arr]
-    return from_boxes(boxes, out, ids_arr, rules.domain)
+    return np.array([r.prediction for r in [*rules.rules, rules.default]], dtype=dtype)
+
+
+def rules_cells(rules: Any, key: np.ndarray | None = None, keep: np.ndarray | None = None,
+                clip: tuple[np.ndarray, np.ndarray, dict[int, np.ndarray]] | None = None,
+                first: bool = False) -> Cells:
+    """The regions of a :class:`~symdistill.models.rules.RuleSet` (a decision list) as cells.
+
+    Rule ``i``'s cells are its box minus the boxes of the earlier rules ``j`` whose ``key[j]`` differs
+    from ``key[i]`` (``key`` per rule index, the default's last; the consequents when None, so no
+    two cells of different outputs overlap). A row in one of them is decided by rule ``i`` or by an
+    earlier rule of the same key, so the model's output there has rule ``i``'s key, and every row
+    lies in a cell of the rule deciding it. A coarse key (whether the output is the target class,
+    whether it passes a constraint's output condition) cuts far fewer pieces than the consequents:
+    a 26-class list carves its default into tens of thousands of boxes, a yes/no key into a few.
+    ``out`` is rule ``i``'s consequent, exact for the consequent key and of the right key otherwise.
+
+    Only the rules ``keep`` flags get cells (all when None; the others still cut); ``clip`` (closed
+    lo, hi and category masks) intersects every cell with a box first; ``first`` stops at the first
+    rule with a non-empty cell. The carving is on closed cells inside the domain (integral features
+    rounded), so a piece empty there is never split further.
+    """
+    b = Bounds.of(rules.domain)
+    consequents = rule_outputs(rules)
+    boxes = from_boxes([box for _, box in rules.rule_regions()], consequents, np.arange(len(consequents)),
+                       rules.domain, b)  # rules empty in the domain dropped: they decide nothing
+    key = consequents if key is None else np.asarray(key)
+    numeric = np.array([j not in b.n_codes for j in range(rules.domain.n_features)], dtype=bool)
+    found = []
+    for n, i in enumerate(boxes.ids):
+        if keep is not None and not keep[i]:
+            continue
+        piece = boxes.take(np.array([n]))
+        if clip is not None:
+            lo, hi = b.tighten(np.maximum(piece.lo, clip[0]), np.minimum(piece.hi, clip[1]))
+            piece = Cells(lo, hi, {j: m & clip[2][j] for j, m in piece.cats.items()}, piece.out, piece.ids)
+            piece = piece.take(np.nonzero(nonempty(piece))[0])
+        for m in np.nonzero(key[boxes.ids[:n]] != key[i])[0]:
+            if not len(piece):
+                break
+            piece = _subtract(piece, boxes.take(np.array([m])), numeric, b)
+        if len(piece):
+            found.append(piece)
+            if first:
+                break
+    if not found:
+        return boxes.take(np.array([], dtype=np.int64))
+    return Cells(np.vstack([c.lo for c in found]), np.vstack([c.hi for c in found]),
+                 {j: np.vstack([c.cats[j] for c in found]) for j in boxes.cats},
+                 np.concatenate([c.out for c in found]), np.concatenate([c.ids for c in found]))
+
+
+def _subtract(c: Cells, cut: Cells, numeric: np.ndarray, b: Bounds) -> Cells:
+    """Closed cells ``c`` minus the one closed cell ``cut``, as disjoint non-empty closed cells: the
+    cells ``cut`` does not meet as they are; of each one it meets, the parts beyond each bound of
+    ``cut`` inside it (one feature at a time, what is left narrowed to ``cut`` on that feature), and
+    the category codes ``cut`` leaves out. What is left at the end lies inside ``cut``."""
+    meets = np.all(np.maximum(c.lo, cut.lo) <= np.minimum(c.hi, cut.hi), axis=1)
+    for j, m in c.cats.items():
+        meets &= (m & cut.cats[j]).any(axis=1)
+    if not meets.any():
+        return c
+    parts = [c.take(np.nonzero(~meets)[0])]
+    rest = c.take(np.nonzero(meets)[0])
+    rest = Cells(rest.lo.copy(), rest.hi.copy(), {j: m.copy() for j, m in rest.cats.items()}, rest.out, rest.ids)
+    below_cut, above_cut = np.nextafter(cut.lo[0], -np.inf), np.nextafter(cut.hi[0], np.inf)
+    for j in np.nonzero(numeric & ((cut.lo[0] > rest.lo.min(axis=0)) | (cut.hi[0] < rest.hi.max(axis=0))))[0]:
+        for beyond, side in ((rest.lo[:, j] < cut.lo[0, j], "below"), (rest.hi[:, j] > cut.hi[0, j], "above")):
+            rows = np.nonzero(beyond)[0]
+            if not rows.size:
+                continue
+            part = rest.take(rows)
+            if side == "below":
+                part.hi[:, j] = below_cut[j]
+                rest.lo[rows, j] = cut.lo[0, j]
+            else:
+                part.lo[:, j] = above_cut[j]
+                rest.hi[rows, j] = cut.hi[0, j]
+            part.lo[:, j], part.hi[:, j] = (x[:, j] for x in b.tighten(part.lo, part.hi))
+            parts.append(part.take(np.nonzero(part.lo[:, j] <= part.hi[:, j])[0]))
+    for j, m in rest.cats.items():
+        outside = m & ~cut.cats[j][0]
+        rows = np.nonzero(outside.any(axis=1))[0]
+        if rows.size:
+            part = rest.take(rows)
+            part.cats[j] = outside[rows]
+            parts.append(part)
+        m &= cut.cats[j][0]
+    return Cells(np.vstack([p.lo for p in parts]), np.vstack([p.hi for p in parts]),
+                 {j: np.vstack([p.cats[j] for p in parts]) for j in c.cats},
+                 np.concatenate([p.out for p in parts]), np.concatenate([p.ids for p in parts]))
 
 
 def point_in(lo: np.ndarray, hi: np.ndarray, cats: dict[int, np.ndarray], bounds: Bounds) -> np.ndarray:

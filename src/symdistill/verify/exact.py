@@ -30,12 +30,12 @@ Every checker returns the violating rows (encoded) or None, and how many regions
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 from . import formula as F
-from .cells import Bounds, Cells, point_in, rules_cells, tree_cells
+from .cells import Bounds, Cells, point_in, rule_outputs, rules_cells, tree_cells
 
 
 class Unsupported(ValueError):
@@ -63,12 +63,14 @@ def outputs(model: Any, Z: np.ndarray) -> np.ndarray:
     return np.array([index[v.item() if isinstance(v, np.generic) else v] for v in labels], dtype=np.int64)
 
 
-def cells_of(model: Any) -> Cells:
+def cells_of(model: Any, key: Callable[[np.ndarray], np.ndarray] | None = None) -> Cells:
+    """The model's cells; a rule list's cut only where ``key`` of the outputs differs (see
+    :func:`~symdistill.verify.cells.rules_cells`), so cells of one key may overlap."""
     form = form_of(model)
     if form == "tree":
         return tree_cells(model)
     if form == "rules":
-        return rules_cells(model)
+        return rules_cells(model, key=None if key is None else key(rule_outputs(model)))
     raise Unsupported(f"{form} models have no regions")
 
 
@@ -79,22 +81,46 @@ def check_formula(model: Any, violation: F.Formula) -> tuple[np.ndarray | None, 
         return _linear_formula(model, violation)
     if F.has_linear(violation):
         raise Unsupported("constraints relating several features (arithmetic) are decided by the z3 backend")
-    cells = cells_of(model)
     bounds = Bounds.of(model.domain)
     conjs = _dnf(violation, model.domain.n_features)
+    if form_of(model) == "rules":
+        return _rules_formula(model, conjs, bounds)
+    cells = cells_of(model)
     for conj in conjs:
-        ok = _output_ok(cells.out, conj)
-        lo, hi = bounds.tighten(np.maximum(cells.lo, conj.lo), np.minimum(cells.hi, conj.hi))
-        ok &= np.all(lo <= hi, axis=1)
-        cats = {}
-        for j, m in cells.cats.items():
-            cats[j] = m & _code_mask(conj.cats.get(j), m.shape[1])
-            ok &= cats[j].any(axis=1)
-        hit = np.nonzero(ok)[0]
-        if hit.size:
-            i = int(hit[0])
-            return point_in(lo[i], hi[i], {j: c[i] for j, c in cats.items()}, bounds)[None, :], len(cells)
+        Z = _formula_hit(cells, conj, bounds)
+        if Z is not None:
+            return Z, len(cells)
     return None, len(cells)
+
+
+def _rules_formula(model: Any, conjs: list[F.Conj], bounds: Bounds) -> tuple[np.ndarray | None, int]:
+    """A rule list's regions are carved per disjunct: only the rules whose consequent passes its
+    output condition, clipped to its box, cut only by earlier rules that fail the condition, up to
+    the first non-empty piece. Counts the rules examined."""
+    consequents = rule_outputs(model)
+    for n, conj in enumerate(conjs, 1):
+        ok = _output_ok(consequents, conj)
+        clip = (conj.lo, conj.hi, {j: _code_mask(conj.cats.get(j), k) for j, k in bounds.n_codes.items()})
+        Z = _formula_hit(rules_cells(model, key=ok, keep=ok, clip=clip, first=True), conj, bounds)
+        if Z is not None:
+            return Z, n * len(consequents)
+    return None, len(conjs) * len(consequents)
+
+
+def _formula_hit(cells: Cells, conj: F.Conj, bounds: Bounds) -> np.ndarray | None:
+    """A row in a cell that meets ``conj`` with an output ``conj`` allows, or None."""
+    ok = _output_ok(cells.out, conj)
+    lo, hi = bounds.tighten(np.maximum(cells.lo, conj.lo), np.minimum(cells.hi, conj.hi))
+    ok &= np.all(lo <= hi, axis=1)
+    cats = {}
+    for j, m in cells.cats.items():
+        cats[j] = m & _code_mask(conj.cats.get(j), m.shape[1])
+        ok &= cats[j].any(axis=1)
+    hit = np.nonzero(ok)[0]
+    if hit.size:
+        i = int(hit[0])
+        return point_in(lo[i], hi[i], {j: c[i] for j, c in cats.items()}, bounds)[None, :]
+    return None
 
 
 def _dnf(violation: F.Formula, d: int) -> list[F.Conj]:
@@ -127,8 +153,11 @@ def check_monotonic(model: Any, j: int, increasing: bool, target: int | None) ->
     """Two rows equal but in feature ``j``, ``x0[j] < x1[j]``, whose outputs break monotonicity."""
     if form_of(model) == "linear":
         return _linear_monotonic(model, j, increasing)
-    cells = cells_of(model)
-    g = cells.out.astype(float) if target is None else (cells.out == target).astype(float)
+    def gain(out: np.ndarray) -> np.ndarray:  # what monotonicity compares: the output, or "is the target"
+        return out.astype(float) if target is None else (out == target).astype(float)
+
+    cells = cells_of(model, gain)  # a rule list cut only where the gain differs: 2 keys with a target
+    g = gain(cells.out)
     lower_better = (lambda a, b: a > b) if increasing else (lambda a, b: a < b)
     equal = np.ones(model.domain.n_features, dtype=bool)
     equal[j] = False
