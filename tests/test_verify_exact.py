@@ -615,3 +615,31 @@ def test_monotonicity_toward_a_class_of_a_many_class_rule_list_cuts_where_the_ta
         j = rs.domain.feature_names.index(feature)
         assert X[0, j] < X[1, j] and np.array_equal(np.delete(X[0], j), np.delete(X[1], j))
         assert rs.predict(X[:1])[0] == target != rs.predict(X[1:])[0]
+
+
+@pytest.mark.parametrize("free", [["x0"], ["x7"], ["x2", "x3", "x4", "x5", "x6", "x7"]])
+def test_invariance_of_a_many_class_rule_list_agrees_with_z3(free: list[str]) -> None:
+    """Invariance of a rule list is decided one output at a time (rows of that output against rows of
+    any other, the list cut only where "is that output" changes): the verdict z3 gives, and a pair
+    equal outside ``free`` that ``predict`` sends to different classes."""
+    rs = many_class_list()
+    v, w = sd.verify(rs, sd.invariant(*free), backend="direct"), sd.verify(rs, sd.invariant(*free), backend="z3")
+    assert v.holds is w.holds
+    if not v.holds:
+        X = v.counterexample.X
+        kept = [j for j, name in enumerate(rs.domain.feature_names) if name not in free]
+        assert np.array_equal(X[0, kept], X[1, kept]) and rs.predict(X[:1])[0] != rs.predict(X[1:])[0]
+
+
+def test_equivalence_of_many_class_rule_lists_agrees_with_z3() -> None:
+    """Equivalence of rule lists is decided one label at a time: a copy is equivalent, a list whose
+    fifth rule predicts another class is not, at a row where ``predict`` tells them apart."""
+    rs = many_class_list()
+    same = sd.verify(rs, sd.equivalent(many_class_list()), backend="direct")
+    assert same.holds and sd.verify(rs, sd.equivalent(many_class_list()), backend="z3").holds
+    changed = many_class_list()
+    changed.rules[4] = Rule(changed.rules[4].conditions, 0)
+    v = sd.verify(rs, sd.equivalent(changed), backend="direct")
+    assert not v.holds and not sd.verify(rs, sd.equivalent(changed), backend="z3").holds
+    row = v.counterexample.X[:1]
+    assert rs.predict(row)[0] != changed.predict(row)[0]

@@ -153,16 +153,22 @@ def check_monotonic(model: Any, j: int, increasing: bool, target: int | None) ->
     """Two rows equal but in feature ``j``, ``x0[j] < x1[j]``, whose outputs break monotonicity."""
     if form_of(model) == "linear":
         return _linear_monotonic(model, j, increasing)
+
     def gain(out: np.ndarray) -> np.ndarray:  # what monotonicity compares: the output, or "is the target"
         return out.astype(float) if target is None else (out == target).astype(float)
 
-    cells = cells_of(model, gain)  # a rule list cut only where the gain differs: 2 keys with a target
-    g = gain(cells.out)
-    lower_better = (lambda a, b: a > b) if increasing else (lambda a, b: a < b)
     equal = np.ones(model.domain.n_features, dtype=bool)
     equal[j] = False
-    found = _find_pair(cells, cells, lambda ia, ib: lower_better(g[ia][:, None], g[ib][None, :]), equal, j,
-                       Bounds.of(model.domain))
+    bounds = Bounds.of(model.domain)
+    if form_of(model) == "rules":
+        # A pair breaks monotonicity exactly when a level v of the gain separates it: the lower
+        # input's gain >= v > the higher input's (increasing), or the other way round.
+        return _split_pairs(model, model, lambda out, v: gain(out) >= v, lambda out, v: gain(out) >= v,
+                            np.unique(gain(rule_outputs(model)))[1:], increasing, equal, j, bounds)
+    cells = cells_of(model)
+    g = gain(cells.out)
+    lower_better = (lambda a, b: a > b) if increasing else (lambda a, b: a < b)
+    found = _find_pair(cells, cells, lambda ia, ib: lower_better(g[ia][:, None], g[ib][None, :]), equal, j, bounds)
     return found, len(cells)
 
 
@@ -170,21 +176,57 @@ def check_invariant(model: Any, free: np.ndarray) -> tuple[np.ndarray | None, in
     """Two rows equal outside ``free`` features with different outputs."""
     if form_of(model) == "linear":
         return _linear_invariant(model, free)
+    bounds = Bounds.of(model.domain)
+    if form_of(model) == "rules":
+        # Two outputs differ exactly when one of them is some output c and the other is not; the
+        # last output need not be tried (a pair holding it and another holds that other).
+        def is_c(out: np.ndarray, c: Any) -> np.ndarray:
+            return out == c
+
+        return _split_pairs(model, model, is_c, is_c, np.unique(rule_outputs(model))[:-1], True, ~free, None, bounds)
     cells = cells_of(model)
     out = cells.out
-    found = _find_pair(cells, cells, lambda ia, ib: out[ia][:, None] != out[ib][None, :], ~free, None,
-                       Bounds.of(model.domain))
+    found = _find_pair(cells, cells, lambda ia, ib: out[ia][:, None] != out[ib][None, :], ~free, None, bounds)
     return found, len(cells)
 
 
 def check_equivalent(a: Any, b: Any) -> tuple[np.ndarray | None, int]:
     """One row on which the two models' predictions differ (given as the same row twice)."""
-    ca, cb = cells_of(a), cells_of(b)
-    la, lb = _labels(a, ca.out), _labels(b, cb.out)
+    bounds = Bounds.of(a.domain)
     equal = np.ones(a.domain.n_features, dtype=bool)
-    found = _find_pair(ca, cb, lambda ia, ib: la[ia][:, None] != lb[ib][None, :], equal, None,
-                       Bounds.of(a.domain))
-    return (None if found is None else found[:1].repeat(2, axis=0)), len(ca) + len(cb)
+    if "rules" in (form_of(a), form_of(b)):
+        # The predictions differ exactly when a's is some label c and b's is not.
+        outs = rule_outputs(a) if form_of(a) == "rules" else cells_of(a).out
+        labels = list(dict.fromkeys(_labels(a, outs).tolist()))
+        found, checked = _split_pairs(a, b, lambda out, c: _labels(a, out) == c, lambda out, c: _labels(b, out) == c,
+                                      labels, True, equal, None, bounds)
+    else:
+        ca, cb = cells_of(a), cells_of(b)
+        la, lb = _labels(a, ca.out), _labels(b, cb.out)
+        found = _find_pair(ca, cb, lambda ia, ib: la[ia][:, None] != lb[ib][None, :], equal, None, bounds)
+        checked = len(ca) + len(cb)
+    return (None if found is None else found[:1].repeat(2, axis=0)), checked
+
+
+def _split_pairs(a: Any, b: Any, key_a: Callable[[np.ndarray, Any], np.ndarray],
+                 key_b: Callable[[np.ndarray, Any], np.ndarray], splits: Any, want: bool, equal: np.ndarray,
+                 order: int | None, bounds: Bounds) -> tuple[np.ndarray | None, int]:
+    """For each split ``s``, a pair of a row in a cell of ``a`` whose ``key_a(output, s)`` is ``want``
+    and a row in a cell of ``b`` whose ``key_b`` is not (see :func:`_find_pair`). A rule list is carved
+    per split, cut only where its key changes (two keys, so a few pieces where cutting by every
+    class made tens of thousands); a tree's leaves are its cells throughout. Returns the first pair
+    found, or None, and the cells examined."""
+    fixed = {id(m): cells_of(m) for m in (a, b) if form_of(m) != "rules"}
+    checked = 0
+    for s in splits:
+        ca = fixed[id(a)] if id(a) in fixed else cells_of(a, lambda out: key_a(out, s))  # noqa: B023 (used at once)
+        cb = ca if b is a else fixed[id(b)] if id(b) in fixed else cells_of(b, lambda out: key_b(out, s))  # noqa: B023
+        checked += len(ca) + (0 if b is a else len(cb))
+        on_a, off_b = ca.take(np.nonzero(key_a(ca.out, s) == want)[0]), cb.take(np.nonzero(key_b(cb.out, s) != want)[0])
+        found = _find_pair(on_a, off_b, lambda ia, ib: np.ones((len(ia), len(ib)), dtype=bool), equal, order, bounds)
+        if found is not None:
+            return found, checked
+    return None, checked
 
 
 def _labels(model: Any, out: np.ndarray) -> np.ndarray:
