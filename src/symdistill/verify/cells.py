@@ -1,7 +1,8 @@
 """Piecewise-constant models as cells: closed float boxes inside the domain, one output each.
 
-A tree's leaves, or the regions of a rule list, partition the domain into boxes on which the model
-is constant. Here each box is stored *closed* (``lo <= x <= hi`` in floats: an open bound ``x > t``
+A tree's leaves partition the domain into boxes on which the model is constant; a rule list's
+regions cover it with boxes on which what a question compares (the class, "is the target") is
+constant, boxes of one such key possibly overlapping (see :func:`rules_cells`). Here each box is stored *closed* (``lo <= x <= hi`` in floats: an open bound ``x > t``
 becomes ``x >= nextafter(t, inf)``), clipped to the domain's bounds, with integer and binary features
 rounded inward and categorical features as a boolean mask of allowed codes. Then "is this region
 non-empty inside the domain" is an exact, vectorised comparison, and the checkers of
