@@ -10,6 +10,7 @@ property is not reported as holding.
 from __future__ import annotations
 
 import itertools
+from fractions import Fraction
 import warnings
 from typing import Any, Callable
 
@@ -643,3 +644,68 @@ def test_equivalence_of_many_class_rule_lists_agrees_with_z3() -> None:
     assert not v.holds and not sd.verify(rs, sd.equivalent(changed), backend="z3").holds
     row = v.counterexample.X[:1]
     assert rs.predict(row)[0] != changed.predict(row)[0]
+
+
+def _floats_between(lo: float, hi: float) -> list[float]:
+    out = [lo]
+    while out[-1] < hi:
+        out.append(float(np.nextafter(out[-1], np.inf)))
+    return out
+
+
+@pytest.mark.parametrize("backend", ["auto", "direct", "z3"])
+def test_robustness_at_radius_zero_holds_where_the_exact_score_rounds(backend: str) -> None:
+    """With radius 0 the ball is its centre alone; the exact score there (-0.25 - 2.5 ulp) differs
+    from predict's rounded -0.25, which exact arithmetic read as a violation at the centre itself:
+    a RoundingAmbiguity instead of a verdict."""
+    m = LinearModel(DOM, "regression", None, terms=[Term.numeric(0), Term.numeric(1), Term.numeric(3),
+                    Term.category(2, 1), Term.hinge(0, 2.0, -1)], coef=[-2, -2, -2, -2, 0.5], intercept=0.0)
+    assert sd.verify(m, sd.robust([0.5000000000000001, 0.0, "p", 0.0], 0.0), backend=backend).holds
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), task=TASKS, x0=st.sampled_from(T0 + [1 / 3, 0.1]), ulps=st.integers(-3, 3),
+       eps=st.sampled_from([0.0, 1e-16, 4e-16, 1e-15]), tol=st.sampled_from([0.0, 5e-17, 1e-16, 3e-16]))
+def test_robustness_of_linear_models_near_rounding_matches_every_float_in_the_ball(
+        data: Any, task: str, x0: float, ulps: int, eps: float, tol: float) -> None:
+    """Balls a few ulps wide hold few floats: the verdict is what predict gives on all of them (no
+    RoundingAmbiguity), a counterexample moves predict's value by more than the tolerance."""
+    m = draw_linear(data, task)
+    for _ in range(abs(ulps)):
+        x0 = float(np.nextafter(x0, np.sign(ulps) * np.inf))
+    centre = np.array([x0, data.draw(st.integers(0, 5)), data.draw(st.integers(0, 2)), data.draw(st.integers(0, 1))])
+    tol = tol if task == "regression" else 0.0
+    ball = np.repeat(centre[None, :], len(_floats_between(x0 - eps, x0 + eps)), axis=0)
+    ball[:, 0] = _floats_between(x0 - eps, x0 + eps)
+    p0 = predict(m, centre[None, :])[0]
+    if task == "regression":
+        moved = [abs(Fraction(float(p)) - Fraction(float(p0))) > Fraction(tol) for p in predict(m, ball)]
+    else:
+        moved = list(predict(m, ball) != p0)
+    for backend in ("auto", "direct", "z3"):
+        v = sd.verify(m, sd.robust(DOM.decode(centre[None, :])[0].tolist(), eps, tolerance=tol), backend=backend)
+        assert v.holds == (not any(moved)), (backend, str(m), str(v))
+        if not v.holds:
+            p = predict(m, v.counterexample.encoded)[0]
+            assert (abs(Fraction(float(p)) - Fraction(float(p0))) > Fraction(tol)) if task == "regression" else p != p0
+
+
+@pytest.mark.parametrize("form", ["tree", "rules"])
+@pytest.mark.parametrize("backend", ["direct", "z3"])
+def test_robustness_tolerance_is_exact(form: str, backend: str) -> None:
+    """1.1 is 0.1000000000000000888 above 1.0, more than the tolerance 0.1 (0.1000000000000000055);
+    the window's bound 1.0 + 0.1 rounded to 1.1 and let it through."""
+    dom = Domain((Feature("x", "numeric", 0.0, 4.0),))
+    if form == "tree":
+        m: Any = Tree(dom, "regression", None, children_left=[1, -1, -1], children_right=[2, -1, -1],
+                      feature=[0, -1, -1], threshold=[1.0, 0, 0], value=[[0.0], [1.0], [1.1]])
+    else:
+        m = RuleSet(dom, "regression", None, [Rule((Condition(0, ">", 1.0),), 1.1)], Rule((), 1.0))
+    v = sd.verify(m, sd.robust({"x": 0.5}, 1.0, tolerance=0.1), backend=backend)
+    assert not v.holds and predict_value(m, v.counterexample) == 1.1
+    assert sd.verify(m, sd.robust({"x": 0.5}, 1.0, tolerance=0.10000000000000009), backend=backend).holds
+    assert sd.verify(m, sd.robust({"x": 0.5}, 0.0, tolerance=0.0), backend=backend).holds
+
+
+def predict_value(m: Any, ce: Any) -> float:
+    return float(m.predict_encoded(ce.encoded)[0])

@@ -69,15 +69,16 @@ def test_a_float_violation_at_a_corner_is_found_next_to_a_relaxed_point_off_it()
 
 
 @pytest.mark.parametrize("backend", ["direct", "z3"])
-def test_an_exact_minimum_below_the_one_predict_gives_is_an_ambiguity_for_both_backends(backend):
+def test_an_exact_minimum_below_the_one_predict_gives_holds_in_predicts_floats(backend):
     # At the corner (0.2, 3.7), 0.1*x0 + 0.1*x1 + 0.1 is below 0.4900000000000001 exactly, but predict
-    # gives that value, its least: "prediction >= 0.4900000000000001" fails in exact arithmetic only
-    # (the direct checker said "holds").
+    # gives that value, its least (its rounded sum never falls as x0 or x1 grows): "prediction >=
+    # 0.4900000000000001" fails in exact arithmetic only, and holds for predict (it was a RoundingAmbiguity).
     dom = Domain((Feature("x0", "numeric", 0.2, 1.0), Feature("x1", "numeric", 3.7, 5.0)))
     m = LinearModel(dom, "regression", None, terms=[0, 1], coef=[0.1, 0.1], intercept=0.1)
     assert m.predict(np.array([[0.2, 3.7]]))[0] == 0.4900000000000001
-    with pytest.raises(RoundingAmbiguity, match="exact arithmetic"):
-        sd.verify(m, "prediction >= 0.4900000000000001", backend=backend)
+    assert sd.verify(m, "prediction >= 0.4900000000000001", backend=backend).holds
+    v = sd.verify(m, "prediction > 0.4900000000000001", backend=backend)
+    assert not v.holds and m.predict(v.counterexample.X)[0] == 0.4900000000000001
 
 
 @pytest.mark.parametrize("backend", ["direct", "z3"])

@@ -214,9 +214,10 @@ def _decide(model: Any, q: Question, other: Any, backend: str) -> tuple[np.ndarr
             if backend == "direct":
                 raise NotCovered(str(exc)) from None
         else:
-            if Z is not None and not _valid(model, q, other, Z):  # a violation in exact arithmetic only
-                near = _float_neighbour(model, q, other, Z)
-                Z = Z if near is None else near
+            if Z is None or not _valid(model, q, other, Z):  # holds, or a violation in exact arithmetic only
+                near = None if Z is None else _float_neighbour(model, q, other, Z)
+                decided, found = _in_floats(model, q) if near is None else (True, near)
+                Z = found if decided else Z
             try:
                 _confirm(model, q, other, Z, "direct")
                 return Z, checked, "direct"
@@ -233,7 +234,8 @@ def _decide(model: Any, q: Question, other: Any, backend: str) -> tuple[np.ndarr
     if Z is None:
         # Holds in exact arithmetic; floating-point predict can still break it within rounding of a
         # tie (an exact maximum just below a bound that rounds onto it), as the direct checker finds.
-        return _near_tie(model, q, other), checked, "z3"
+        decided, found = _in_floats(model, q)
+        return (found if decided else _near_tie(model, q, other)), checked, "z3"
     if not _valid(model, q, other, Z):
         # z3 reads weights and arithmetic as exact rationals; its point may sit within rounding of a
         # tie that floating-point predict resolves the other way. Look for a float violation next to
@@ -241,6 +243,9 @@ def _decide(model: Any, q: Question, other: Any, backend: str) -> tuple[np.ndarr
         near = _float_neighbour(model, q, other, Z)
         if near is not None:
             return near, checked, "z3"
+        decided, found = _in_floats(model, q)
+        if decided:
+            return found, checked, "z3"
         found, checked = _ask(smt, model, q, other, margin=_margin(model, other))
         if found is None:
             raise RoundingAmbiguity(
@@ -250,6 +255,17 @@ def _decide(model: Any, q: Question, other: Any, backend: str) -> tuple[np.ndarr
         Z = found
         _confirm(model, q, other, Z, "z3")
     return Z, checked, "z3"
+
+
+def _in_floats(model: Any, q: Question) -> tuple[bool, np.ndarray | None]:
+    """A linear model's formula decided in ``predict``'s own floating point (see
+    :func:`~symdistill.verify.exact.float_formula`): (True, a row ``predict`` confirms, or None when
+    no input violates it), or (False, None) where that cannot be decided. Exact arithmetic answers
+    otherwise within rounding of a tie: at the centre of a radius-0 ball, whose exact score rounds
+    to the value ``predict`` gives there, it found a violation that no input has."""
+    if q.kind != "formula":
+        return False, None
+    return exact.float_formula(model, q.violation)
 
 
 def _near_tie(model: Any, q: Question, other: Any) -> np.ndarray | None:

@@ -29,6 +29,7 @@ Every checker returns the violating rows (encoded) or None, and how many regions
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 from typing import Any, Callable
 
@@ -336,10 +337,10 @@ def _linear_formula(model: Any, violation: F.Formula) -> tuple[np.ndarray | None
     conjs = _dnf(violation, model.domain.n_features)
     exact_only = None
     for conj in conjs:
-        lo, hi = bounds.tighten(conj.lo, conj.hi)
-        cats = {j: _code_mask(conj.cats.get(j), k) for j, k in bounds.n_codes.items()}
-        if np.any(lo > hi) or any(not m.any() for m in cats.values()):
+        box = _conj_box(conj, bounds)
+        if box is None:
             continue
+        lo, hi, cats = box
         sense = _linear_sense(model, conj)
         if sense is None:
             continue
@@ -356,6 +357,15 @@ def _linear_formula(model: Any, violation: F.Formula) -> tuple[np.ndarray | None
     # A violation in exact arithmetic that floating-point predict misses (when no other disjunct has
     # one it confirms): the caller looks for a float one next to it, or reports the rounding ambiguity.
     return exact_only, len(conjs)
+
+
+def _conj_box(conj: F.Conj, bounds: Bounds) -> tuple[np.ndarray, np.ndarray, dict[int, np.ndarray]] | None:
+    """The box a conjunction allows on the domain (bounds and allowed codes), or None when empty."""
+    lo, hi = bounds.tighten(conj.lo, conj.hi)
+    cats = {j: _code_mask(conj.cats.get(j), k) for j, k in bounds.n_codes.items()}
+    if np.any(lo > hi) or any(not m.any() for m in cats.values()):
+        return None
+    return lo, hi, cats
 
 
 def _phi_exact(terms: list[tuple[str, float, float, int]], v: float) -> Fraction:
@@ -447,3 +457,99 @@ def _confirmed_pair(model: Any, x: np.ndarray, moves: list[tuple[int, float, flo
     hit = [i for i in range(len(moves)) if broken(out[2 * i], out[2 * i + 1])]
     i = hit[0] if hit else 0
     return rows[2 * i:2 * i + 2]
+
+
+def float_formula(model: Any, violation: F.Formula, grid: int = 4096) -> tuple[bool, np.ndarray | None]:
+    """Decide a linear model's single-input formula in ``predict``'s own floating point: (True, a row
+    where ``predict`` violates it or None when none does), or (False, None) when this cannot decide.
+
+    ``predict`` sums ``fl(w * term)`` in term order, intercept last; a rounded sum never decreases
+    when a summand grows, and each term is monotone in its feature, so a box's extreme float score
+    is the sum of the terms' extremes at the box's ends, reached at one row when a feature's terms
+    agree on which end. A feature whose terms disagree (a slope and a hinge against it) is tried at
+    every value it takes in the box (every float of a radius-0 or few-ulp ball), when there are at
+    most ``grid`` such rows. Undecided: product terms, softmax, arithmetic in the formula, value
+    windows, and scores that overflow."""
+    if form_of(model) != "linear" or F.has_linear(violation) or model.n_outputs != 1:
+        return False, None
+    if any(len(t.factors) != 1 for t, w in zip(model.terms, model.coef[0]) if w != 0):
+        return False, None
+    bounds = Bounds.of(model.domain)
+    try:
+        conjs = _dnf(violation, model.domain.n_features)
+    except Unsupported:
+        return False, None
+    for conj in conjs:
+        box = _conj_box(conj, bounds)
+        if box is None:
+            continue
+        lo, hi, cats = box
+        try:
+            sense = _linear_sense(model, conj)
+        except Unsupported:
+            return False, None
+        if sense is None:
+            continue
+        rows = _extreme_rows(model, lo, hi, cats, bounds, sense, grid)
+        if rows is None:
+            return False, None
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = outputs(model, rows)
+        if model.task == "regression" and not np.all(np.isfinite(out)):
+            return False, None
+        hit = np.nonzero(F.evaluate(violation, rows, out))[0]
+        if hit.size:
+            return True, rows[hit[:1]]
+    return True, None
+
+
+def _extreme_rows(model: Any, lo: np.ndarray, hi: np.ndarray, cats: dict[int, np.ndarray], bounds: Bounds,
+                  sense: int, grid: int) -> np.ndarray | None:
+    """Rows of the box ``lo..hi`` (``cats``) among which ``predict``'s score takes its float extreme
+    in the direction ``sense`` (any row when 0); None when they are too many or a term overflows."""
+    x = point_in(lo, hi, cats, bounds)
+    if sense == 0:
+        return x[None, :]
+    ends = {j: np.nonzero(cats[j])[0].astype(float) if j in cats else np.unique([lo[j], hi[j]])
+            for j in range(len(x))}
+    best: dict[int, set[float]] = {}
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t, w in zip(model.terms, model.coef[0]):
+            if w == 0:
+                continue
+            j = t.factors[0].feature
+            Z = np.repeat(x[None, :], len(ends[j]), axis=0)
+            Z[:, j] = ends[j]
+            v = w * t.evaluate(Z)
+            if not np.all(np.isfinite(v)):
+                return None
+            top = sense * v == np.max(sense * v)
+            best.setdefault(j, set(ends[j][top])).intersection_update(ends[j][top])
+    axes = []
+    for j, agreed in best.items():
+        if agreed:
+            x[j] = min(agreed)
+        else:  # the feature's terms pull to different ends: every value it takes in the box
+            axes.append((j, _values_in(lo[j], hi[j], ends[j] if j in cats else None, bool(bounds.integral[j]), grid)))
+    if any(values is None for _, values in axes) or np.prod([len(v) for _, v in axes]) > grid:
+        return None
+    rows = np.repeat(x[None, :], int(np.prod([len(v) for _, v in axes])), axis=0)
+    for i, combo in enumerate(itertools.product(*[v for _, v in axes])):
+        for (j, _), value in zip(axes, combo):
+            rows[i, j] = value
+    return rows
+
+
+def _values_in(lo: float, hi: float, codes: np.ndarray | None, integral: bool, limit: int) -> np.ndarray | None:
+    """Every value a feature takes in ``[lo, hi]`` (its allowed codes, integers, or floats), or None
+    when there are more than ``limit``."""
+    if codes is not None:
+        return codes
+    if integral:
+        return np.arange(lo, hi + 1.0) if hi - lo < limit else None
+    out = [lo]
+    while out[-1] < hi:
+        if len(out) >= limit:
+            return None
+        out.append(float(np.nextafter(out[-1], np.inf)))
+    return np.array(out)

@@ -13,6 +13,7 @@ compare the model on two inputs, or two models on one input.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -182,8 +183,26 @@ class Robust(Property):
             others = frozenset(range(len(classes))) - {int(centre_output)}
             atoms.append(F.ClassSet(others))
         else:
-            atoms.append(_outside(float(centre_output) - self.tolerance, float(centre_output) + self.tolerance))
+            atoms.append(_outside(*_window(float(centre_output), self.tolerance)))
         return F.simplify(F.BAnd(tuple(atoms)))
+
+
+def _window(value: float, tolerance: float) -> tuple[float, float]:
+    """The least and the greatest float within ``tolerance`` of ``value`` in exact arithmetic (a
+    rounded ``value - tolerance`` could fall below the exact difference: a value there moves by
+    more than the tolerance, and was let through); +-inf where the window passes the floats."""
+    if not (math.isfinite(value) and math.isfinite(tolerance)):
+        return value - tolerance, value + tolerance
+    big = Fraction(float(np.finfo(float).max))
+    ends = []
+    for side in (-1, 1):
+        exact = Fraction(value) + side * Fraction(tolerance)
+        if abs(exact) > big:
+            ends.append(side * math.inf)
+            continue
+        f = float(exact)
+        ends.append(f if side * (Fraction(f) - exact) <= 0 else float(np.nextafter(f, -side * math.inf)))
+    return ends[0], ends[1]
 
 
 def _outside(lower: float, upper: float) -> F.Formula:
