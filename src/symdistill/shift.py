@@ -45,7 +45,7 @@ from .domain import Domain, is_real
 from .learners.base import check_random_state
 from .metrics import Score
 from .teachers import Teacher, as_teacher
-from .teachers.base import _some_labels
+from .teachers.base import _n_rows, _some_labels
 
 SHIFT_KINDS = ("none", "noise", "outside", "marginal")
 _DEFAULT_SEVERITY = {"none": None, "noise": 0.1, "outside": 0.25, "marginal": None}
@@ -315,11 +315,6 @@ def shifted_fidelities(models: Sequence[Any], teacher: Any, X: Any, *,
                                 random_state, progress)
                 bar.update(1)
     return out
-
-
-def _n_rows(X: Any) -> int:
-    shape = getattr(X, "shape", None)
-    return int(shape[0]) if shape else len(X)
 
 
 def _shifted_scores(models: list[Any], out: list[ShiftResults], teacher: Teacher, domain: Domain, Z: np.ndarray,
