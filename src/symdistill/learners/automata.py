@@ -288,6 +288,13 @@ def random_words(rng: np.random.Generator, n: int, k: int, max_length: int) -> l
     return out
 
 
+def pac_sample_size(r: int, epsilon: float, delta: float) -> int:
+    """Random words the statistical oracle's test of round ``r`` (from 0) draws: enough that an automaton
+    passing it differs from the teacher on at most ``epsilon`` of words with probability ``1 - delta``
+    over all rounds (delta is split as delta / 2**(r + 1))."""
+    return math.ceil((math.log(1 / delta) + (r + 1) * math.log(2)) / epsilon)
+
+
 class StatisticalOracle:
     """PAC-style equivalence oracle: random words plus coverage walks from every hypothesis state.
 
@@ -328,7 +335,7 @@ class StatisticalOracle:
         self.last_sample: tuple[np.ndarray, np.ndarray] | None = None
 
     def sample_size(self, r: int) -> int:
-        return math.ceil((math.log(1 / self.delta) + (r + 1) * math.log(2)) / self.epsilon)
+        return pac_sample_size(r, self.epsilon, self.delta)
 
     def _short_words(self, k: int) -> list[Code]:
         words: list[Code] = [()]
@@ -937,7 +944,7 @@ class AutomatonLearner:
     def _check_sample_memory(self) -> None:
         """Refuse a ``max_length`` whose samples of random words would not fit in memory: each is drawn as
         a (words, max_length) matrix of symbols, which at max_length=10**6 took numpy 27.5 GiB."""
-        pac = math.ceil((math.log(1 / self.delta) + math.log(2)) / self.epsilon)
+        pac = pac_sample_size(0, self.epsilon, self.delta)
         n, which, fewer = max((pac, "the statistical oracle's first sample (from epsilon and delta)", "a larger epsilon"),
                               (self.n_validation, "the held-out sample (n_validation)", "a smaller n_validation"))
         gib = n * self.max_length * 8 / 2**30
