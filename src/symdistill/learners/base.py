@@ -20,7 +20,6 @@ from ..sampling.density import KERNELS
 from ..teachers import Teacher, as_teacher
 from ..teachers.base import check_task
 from ..teachers.oracle import Answer, Oracle
-from ..teachers.sklearn import SklearnTeacher, warn_numbers_read_as_categories
 
 _LEARNERS: dict[tuple[str, str], type[Learner]] = {}
 
@@ -98,8 +97,7 @@ class Learner:
         # asks it nothing: the rows (and a design too large for them) are refused before any query.
         t = as_teacher(teacher) if isinstance(teacher, Teacher) else as_teacher(teacher, task=self.task)
         domain, Z = self._checked_rows(X, domain, t)
-        if isinstance(t, SklearnTeacher):
-            warn_numbers_read_as_categories(t, domain)
+        t.check_domain(domain)
         if self.task is not None and t.task is not None and t.task != self.task:
             raise ValueError(f"task={self.task!r} was asked, but {t.name} is a {t.task} teacher")
         t.task = t.task or self.task

@@ -170,6 +170,10 @@ class Teacher:
                 f"(largest difference {diff:.3g}); put the model in eval mode or fix its randomness"
             )
 
+    def check_domain(self, domain: Any) -> None:
+        """Warn of features of ``domain`` (the rows' schema a learner distils over) that this teacher reads
+        otherwise; nothing here (a scikit-learn estimator's encoders say more)."""
+
     def describe(self) -> dict[str, Any]:
         """A short fingerprint (kind, task, classes) for reports and model cards."""
         return {
@@ -489,10 +493,10 @@ def refuse_number_text(rows: Any, takes: str) -> None:
     a number: NumPy reads '1' and '01' as 1.0, so a column of text (a categorical feature's categories)
     was fed as numbers where 'x' beside it was refused."""
     values = np.asarray(rows)
-    text = values.ravel() if values.dtype.kind in "US" else \
-        [v for v in values.ravel() if isinstance(v, (str, bytes))] if values.dtype.kind == "O" else []
-    if len(text) and _is_number(text[0]):
-        raise TeacherError(f"{takes}, got the text {_plain(text[0])!r}: convert the column to numbers first "
+    first = values.flat[0] if values.dtype.kind in "US" and values.size else \
+        next((v for v in values.ravel() if isinstance(v, (str, bytes))), None) if values.dtype.kind == "O" else None
+    if first is not None and _is_number(first):
+        raise TeacherError(f"{takes}, got the text {_plain(first)!r}: convert the column to numbers first "
                            "(pd.to_numeric), text is not read as a number")
 
 

@@ -101,6 +101,9 @@ class SklearnTeacher(Teacher):
                               "does not know; give it the values as it was fitted on them", stacklevel=2)
         return out
 
+    def check_domain(self, domain: Any) -> None:
+        warn_numbers_read_as_categories(self, domain)
+
     def _warn_unread(self, X: Any) -> None:
         """Warn of columns of the DataFrame ``X`` that the estimator was fitted without: it never reads them
         (a ColumnTransformer selects its columns by name), so a model distilled from ``X`` could split on
