@@ -367,6 +367,19 @@ def test_an_unknown_feature_lists_the_features_one_way_only_on_one_line() -> Non
     assert str(info.value) == "expected 4 features ('a, b', 'new\\nline', '', 'age'), got 3 columns"
 
 
+def test_a_property_built_with_a_feature_position_names_that_column() -> None:
+    """Properties built directly (``Monotonic(0)``, ``Invariant([1])``) took a feature's position, as
+    ``Domain.index`` reads it; the lookup that added 'did you mean' to unknown names took names only."""
+    from symdistill.verify import properties as P
+
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+    tree = sd.distill(lambda X: (X[:, 0] > 0.5).astype(int), X, max_size=2, random_state=0, progress=False)
+    assert sd.verify(tree, P.Monotonic(0)).holds and sd.verify(tree, P.Invariant((1,))).holds
+    assert not sd.verify(tree, P.Invariant((0,))).holds
+    with pytest.raises(ValueError, match=r"^monotonic: feature index 5 out of range for 2 features$"):
+        sd.verify(tree, P.Monotonic(5))
+
+
 def test_an_integer_label_beyond_the_floats_is_matched_exactly() -> None:
     """A whole number is read exactly when compared with labels: 100000000000000001 was read as the
     float 1e17 and named the class 100000000000000000, so ``x <= 1 -> prediction == ...01`` was

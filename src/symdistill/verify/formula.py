@@ -372,10 +372,15 @@ def meant_feature(name: str, names: list[str]) -> str:
 
 
 def feature_index(domain: Domain, name: Any, where: str) -> int:
-    """The column of the feature a property (``where``: "monotonic", ...) names, or a ``DataError``
-    naming the property, the feature meant and the features."""
+    """The column of the feature a property (``where``: "monotonic", ...) names (or its position), or a
+    ``DataError`` naming the property, the feature meant and the features."""
     from .._errors import DataError
 
+    if isinstance(name, (int, np.integer)) and not isinstance(name, bool):
+        try:
+            return domain.index(name)  # a column by position, as Domain.index reads it
+        except DataError as exc:
+            raise DataError(f"{where}: {exc}") from None
     names = domain.feature_names
     if name in names:
         return names.index(name)
