@@ -176,6 +176,24 @@ def test_a_column_of_codes_declared_categorical_reaches_an_onnx_input_of_numbers
         sd.as_teacher(pipeline_model()).predict(df.assign(kids=df["kids"].map("{:02d}".format)))
 
 
+def test_the_command_line_reads_an_onnx_files_inputs_once(tmp_path, monkeypatch):
+    """distill asked the inputs of a .onnx file of an input per column four times (how to read the rows,
+    which codes are numbers, which columns it takes, which to read again), making a session of the
+    model each time (seconds each for a large model), before the teacher made its own."""
+    from symdistill.cli import main
+    from symdistill.teachers import onnx as onnx_teacher
+
+    made = []
+    real = onnx_teacher.load_session
+    monkeypatch.setattr(onnx_teacher, "load_session", lambda model: made.append(model) or real(model))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t.onnx").write_bytes(pipeline_model())
+    df = pipeline_rows(300)
+    df.assign(kids=df["kids"].map("{:02d}".format)).to_csv("rows.csv", index=False)
+    assert main(["distill", "--teacher", "t.onnx", "--data", "rows.csv", "--categorical", "kids", "-o", "m.json"]) == 0
+    assert len(made) <= 2, made  # the inputs once, then the teacher's own session
+
+
 @pytest.mark.parametrize("inputs, message", [
     ([("xy", "FLOAT", [None, 2]), ("z", "FLOAT", [None, 1])],
      r"it has 2 inputs \(xy, z\); symdistill feeds several inputs one feature each, by name, and input 'xy' has "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -151,7 +152,7 @@ def dataframe_inputs(path: str | Path) -> tuple[bool, list[str], list[str]]:
     """Whether the ONNX model at ``path`` takes a DataFrame's columns rather than an array of numbers
     (one input per feature, by name, or a string input), the names of its string inputs, and those of
     its other inputs (numbers and booleans)."""
-    inputs = load_session(path)[0].get_inputs()
+    inputs = _file_inputs(path)
     strings = [arg.name for arg in inputs if arg.type == "tensor(string)"]
     return len(inputs) > 1 or bool(strings), strings, [arg.name for arg in inputs if arg.name not in strings]
 
@@ -175,7 +176,23 @@ def model_inputs(obj: Any) -> list[Any] | None:
     if isinstance(obj, OnnxTeacher):
         return list(obj._inputs)
     source = model_source(obj)
-    return None if source is None else list(load_session(source)[0].get_inputs())
+    if source is None:
+        return None
+    return _file_inputs(source) if isinstance(source, (str, Path)) else list(load_session(source)[0].get_inputs())
+
+
+def _file_inputs(path: str | Path) -> list[Any]:
+    """The inputs of the ONNX model file at ``path``: the command line asks them of one file several
+    times (how to read the rows, which codes are numbers, which columns it takes) before the teacher
+    loads it, and a session of a large model takes seconds to make; the file as it is now is read once."""
+    found = model_file(path, "ONNX model")
+    stat = found.stat()
+    return list(_inputs_of(str(found), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=8)
+def _inputs_of(path: str, mtime_ns: int, size: int) -> tuple[Any, ...]:
+    return tuple(load_session(path)[0].get_inputs())
 
 
 def graph_class_labels(model: Any) -> np.ndarray | None:
