@@ -39,6 +39,7 @@ from .teachers.base import _n_rows, _take
 
 DEFAULT_SIZES = (2, 4, 8, 16, 32, 64)
 DEFAULT_MAX_TRAIN_ROWS = 50_000  # rows the fits distil from: a seeded sample of larger training parts
+DEFAULT_HOLDOUT_FRACTION = 0.3  # of X set aside for fidelity when no held-out rows are given
 TABULAR_FORMS = ("tree", "rules", "linear")
 
 __all__ = ["Frontier", "FrontierPoint", "FrontierTable", "SharedTeacher", "frontier", "knee_index",
@@ -211,6 +212,11 @@ class Frontier:
         self.constraints = constraints
 
     @property
+    def sampled(self) -> bool:
+        """Whether the models were distilled from a sample of the training rows (``max_train_rows``)."""
+        return _n_rows(self.X_train) < self.n_training_rows
+
+    @property
     def task(self) -> str:
         return str(self.teacher.task)
 
@@ -260,7 +266,7 @@ class Frontier:
 
 
 def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes: Sequence[int] = DEFAULT_SIZES,
-             X_holdout: Any = None, holdout_fraction: float = 0.3, method: str | None = None,
+             X_holdout: Any = None, holdout_fraction: float = DEFAULT_HOLDOUT_FRACTION, method: str | None = None,
              random_state: int | None = 0, progress: bool | None = None,
              form_options: dict[str, dict[str, Any]] | None = None,
              max_train_rows: int | None = DEFAULT_MAX_TRAIN_ROWS, constraints: Sequence[Any] | None = None,

@@ -436,11 +436,10 @@ def _model_card(front: Frontier, chosen: FrontierPoint, score: Score, X_hold: An
                                              "and this report (shared cache)"))
     sec.blocks.append(KeyValues(tuple(teacher_items)))
     dom = front.domain
-    sampled = len(front.X_train) < front.n_training_rows
     data_items = [("training rows", str(front.n_training_rows) + (f"; the models were distilled from a seeded random "
                                                                   f"sample of {len(front.X_train)} "
                                                                   f"(max_train_rows={front.max_train_rows})"
-                                                                  if sampled else "")),
+                                                                  if front.sampled else "")),
                   ("held-out rows (frontier)", f"{len(front.X_holdout)} ({front.holdout_source})"),
                   ("rows examined in this report", f"{len(X_hold)}" + ("" if same_holdout else " (given to the report)")),
                   ("features", str(dom.n_features))]

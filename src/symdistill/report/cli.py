@@ -13,7 +13,7 @@ from .._errors import DataError
 from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, add_data_options,
                    check_input_columns, check_spaced_fit, declare, declared_codes, load_teacher_object, option_value,
                    read_again, read_table, teacher_format, teacher_options, warn_words_in_numbers)
-from ..frontier import DEFAULT_MAX_TRAIN_ROWS
+from ..frontier import DEFAULT_HOLDOUT_FRACTION, DEFAULT_MAX_TRAIN_ROWS
 from ..verify.language import ConstraintError
 
 DEFAULT_SIZES = "2,4,8,16,32,64"
@@ -203,7 +203,8 @@ def run_report(args: argparse.Namespace) -> int:
         # The classes a --constraint names are checked once the teacher's are known (from its answers to
         # the training rows), after the frontier's checks of the rows and before its first fit.
         front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold,
-                         holdout_fraction=0.3 if args.holdout_fraction is None else args.holdout_fraction,
+                         holdout_fraction=DEFAULT_HOLDOUT_FRACTION if args.holdout_fraction is None
+                         else args.holdout_fraction,
                          method="pedagogical", random_state=args.random_state,
                          progress=False if args.no_progress else None, form_options=form_options,
                          max_train_rows=args.max_train_rows, constraints=args.constraint or None, **options)
@@ -225,9 +226,8 @@ def run_report(args: argparse.Namespace) -> int:
         print(f"symdistill report: warning: {note}", file=sys.stderr)  # as main prints a warning
     c = rep.chosen
     print(f"\nchosen: {c.form} size {c.size}, {c.score}")
-    sampled = len(front.X_train) < front.n_training_rows
     print(f"wrote {rep.path} and {rep.markdown_path} in {front.seconds:.1f} s "
           f"({front.teacher.n_queries} distinct teacher queries"
           + (f"; models distilled from {len(front.X_train)} of the {front.n_training_rows} training rows, "
-             f"--max-train-rows" if sampled else "") + ")", file=sys.stderr)
+             f"--max-train-rows" if front.sampled else "") + ")", file=sys.stderr)
     return 0
