@@ -140,7 +140,9 @@ def rules_cells(rules: Any, key: np.ndarray | None = None, keep: np.ndarray | No
     Only the rules ``keep`` flags get cells (all when None; the others still cut); ``clip`` (closed
     lo, hi and category masks) intersects every cell with a box first; ``first`` stops at the first
     rule with a non-empty cell. The carving is on closed cells inside the domain (integral features
-    rounded), so a piece empty there is never split further.
+    rounded), so a piece empty there is never split further. (``RuleSet._carve``, which ``as_dnf``
+    uses, carves the same way on the model's open ``Box`` objects, one Python object a piece, with no
+    domain to prune by: on the 26-class list above it made 72,100 pieces in 7-19 s.)
     """
     b = Bounds.of(rules.domain)
     consequents = rule_outputs(rules)
