@@ -264,7 +264,7 @@ def test_a_multi_class_gram_matrix_too_large_is_refused_before_the_fits() -> Non
     assert asked == []
     with pytest.raises(ValueError, match=refused):
         sd.frontier(net, X, **opts)
-    assert asked == [210]  # the training rows, which give the classes (and which the first fit would ask)
+    assert asked == [300]  # the training and held-out rows, which give the classes (and which the fits ask)
     # a binary teacher's fit holds no Gram matrix: its design fits, and the frontier is fitted
     front = sd.frontier(lambda X: (X[:, 0] > 0.5).astype(int), X, **opts)
     assert [p.form for p in front.points] == ["tree", "tree", "linear", "linear"]
@@ -288,6 +288,37 @@ def test_an_undeclared_teachers_classes_and_task_come_from_every_training_row_as
     front = sd.frontier(steps, X, forms=["tree"], sizes=[4], n_samples=3000, progress=False)
     alone = sd.distill(steps, front.X_train, max_size=4, n_samples=3000, random_state=0)
     assert front.task == alone.task == "regression" and _uncounted(front.points[0].model) == _uncounted(alone)
+
+
+def test_a_class_the_teacher_gives_only_on_held_out_rows_is_one_of_its_classes() -> None:
+    """The frontier read an undeclared teacher's classes off the training rows alone: a class the teacher
+    gives only on held-out rows (given, or split off X) failed it with UnknownClassError when the models
+    were scored, though the teacher is asked about those rows anyway. Such rows are misses for models
+    that never predict the class."""
+    rng = np.random.default_rng(0)
+    X, X_hold = rng.uniform(size=(400, 2)), rng.uniform(size=(100, 2))
+    X_hold[:5, 0] = 2.0  # beyond every training row
+
+    def net(X: np.ndarray) -> np.ndarray:
+        return np.where(X[:, 0] > 1.5, 2, (X[:, 0] > 0.5).astype(int))
+
+    front = sd.frontier(net, X, X_holdout=X_hold, sizes=[2, 4], n_samples=500, progress=False)
+    assert front.teacher.classes_.tolist() == [0, 1, 2]
+    for p in front.points:
+        agree = p.model.predict(X_hold) == net(X_hold)
+        assert not agree[:5].any()  # no model predicts 2
+        assert p.fidelity == agree.mean() == sd.fidelity(p.model, net, X_hold).value
+    # the same for held-out rows split off X: a class on a few of the rows held out, none of those kept
+    split = sd.frontier(lambda X: (X[:, 0] > 0.5).astype(int), X, forms=["tree"], sizes=[2], n_samples=500)
+    marked = set(split.X_holdout[:4, 1].tolist())
+
+    def marks(X: np.ndarray) -> np.ndarray:
+        return np.where(np.isin(X[:, 1], list(marked)), 2, (X[:, 0] > 0.5).astype(int))
+
+    front = sd.frontier(marks, X, forms=["tree", "rules"], sizes=[2], n_samples=500, progress=False)
+    assert front.teacher.classes_.tolist() == [0, 1, 2] and len(front.X_holdout) == len(split.X_holdout)
+    for p in front.points:
+        assert p.fidelity == sd.fidelity(p.model, marks, front.X_holdout).value <= 1 - 4 / len(front.X_holdout)
 
 
 def _uncounted(model: sd.SymbolicModel) -> dict:

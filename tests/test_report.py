@@ -610,6 +610,28 @@ def test_cli_report_reads_the_classes_from_every_training_row(tmp_path: Path, ca
     assert "- **classes**: 0, 1, 2\n" in markdown
 
 
+def test_cli_report_reads_a_class_the_teacher_gives_only_on_holdout_rows(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A class the teacher answers only on --holdout rows failed the report (UnknownClassError) after the
+    fits had run: the classes were read off the --data rows alone. A constraint may name that class."""
+    pd = pytest.importorskip("pandas")
+    hold = _data(100, seed=1)
+    hold[:5, 0] = 2.0  # beyond every --data row
+    pd.DataFrame(_data(400), columns=["a", "b", "c"]).to_csv(tmp_path / "rows.csv", index=False)
+    pd.DataFrame(hold, columns=["a", "b", "c"]).to_csv(tmp_path / "hold.csv", index=False)
+    (tmp_path / "beyond.py").write_text("import numpy as np\ndef predict(df):\n"
+                                        "    return np.where(df['a'] > 1.5, 2, (df['a'] > 0.5).astype(int))\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    code = main(["report", "--teacher", "beyond:predict", "--data", str(tmp_path / "rows.csv"), "--holdout",
+                 str(tmp_path / "hold.csv"), "--forms", "tree", "--sizes", "2", "--n-samples", "500", "--no-progress",
+                 "--constraint", "a > 1.5 -> prediction == 2", "-o", str(tmp_path / "r.html")])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "chosen: tree size 2, fidelity 0.9500" in out  # the five rows of class 2 are misses
+    markdown = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "- **classes**: 0, 1, 2\n" in markdown
+
+
 def test_cli_report_without_matplotlib_fails_before_fitting(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """The whole frontier used to be fitted (and its table printed) before the figures found

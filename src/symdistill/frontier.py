@@ -286,7 +286,9 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     X_holdout : array or DataFrame, optional
         Rows fidelity is measured on. When None, ``holdout_fraction`` of ``X`` is set aside (a
         random split fixed by ``random_state``; a row whose category only held-out rows have is kept
-        for training) and the models see only the rest.
+        for training) and the models see only the rest. A teacher that does not declare its classes
+        has those it answers on training and held-out rows alike: a class it gives only on held-out
+        rows is a miss for every model.
     holdout_fraction : float
         Share of ``X`` held out when ``X_holdout`` is None.
     method : str, optional
@@ -343,16 +345,18 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
                                feature_names=feature_names, categorical=options.get("categorical"))
     domain = Domain.from_data(X_train, feature_names=feature_names, categorical=options.get("categorical"))
     # fails early, naming the column, when the held-out rows do not fit
-    encode_holdout(domain, X_hold) if source == "given" else domain.encode(X_hold)
+    Z_hold = encode_holdout(domain, X_hold) if source == "given" else domain.encode(X_hold)
     task = options.get("task")
     inner = teacher if isinstance(teacher, Teacher) else as_teacher(teacher, **({"task": task} if task else {}))
     declared = known_outputs(inner)  # (making the teacher asks it nothing)
     check_fits(forms_list, sizes_list, method, random_state, form_options, options, X_train, domain, inner)
 
     t_start = time.perf_counter()
-    # Where the teacher's task or classes come only with its answers, they are read off all the training
-    # rows, the rows each fit asks first (as sd.distill reads them off all its rows): its answers are kept.
-    shared = SharedTeacher.around(inner, domain.decode(domain.encode(X_train)))
+    # Where the teacher's task or classes come only with its answers, they are read off all the rows the
+    # frontier shows it, training and held-out (as sd.distill reads them off all its rows): a class the
+    # teacher gives only on held-out rows is one of its classes, which models that never predict it miss.
+    # Its answers are kept: the fits ask the training rows first, the scores the held-out ones.
+    shared = SharedTeacher.around(inner, domain.decode(np.vstack([domain.encode(X_train), Z_hold])))
     if declared is None and (known_outputs(shared) or 0) > 2:
         # A multi-class teacher's linear fit holds a Gram matrix of its terms: with the classes its
         # first answer gave, that is checked before the first fit too.

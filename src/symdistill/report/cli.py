@@ -201,7 +201,7 @@ def run_report(args: argparse.Namespace) -> int:
     teacher = declare(teacher, args)
     try:
         # The classes a --constraint names are checked once the teacher's are known (from its answers to
-        # the training rows), after the frontier's checks of the rows and before its first fit.
+        # the training and held-out rows), after the frontier's checks of the rows and before its first fit.
         front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold,
                          holdout_fraction=DEFAULT_HOLDOUT_FRACTION if args.holdout_fraction is None
                          else args.holdout_fraction,
