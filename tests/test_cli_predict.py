@@ -358,3 +358,36 @@ def test_a_bad_row_in_a_later_chunk_is_named_before_anything_is_written(models, 
         assert main(["predict", str(models / f"{name}.json"), "--data", "bad.csv", "--keep", "id", *output]) == 2
         assert capsys.readouterr() == ("", f"symdistill predict: error: {message}\n")
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_columns_read_as_written_leave_the_other_columns_missing_where_pandas_would(tmp_path):
+    """Reading some columns as written (``predict --keep``) reads the others' missing fields from a list of
+    pandas' defaults written out (pandas keeps its own in a private module): the other columns, text
+    or numbers, come out as the file read without any column as written does."""
+    from symdistill.cli import read_table, read_table_written
+
+    missing = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>",
+               "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"]  # pandas' documented defaults
+    near = ["na", "NONE", "-NA", "n.a.", "nil", "0"]  # not missing
+    fields = missing + near
+    rows = "id,t,n,code\n" + "".join(f'"{f}","{f}",{f if f in missing else i},{f if f in missing else "07"}\n'
+                                     for i, f in enumerate(fields))
+    path = tmp_path / "rows.csv"
+    path.write_text(rows)
+    plain = read_table(str(path), text=["t"])
+    df, kept = read_table_written(str(path), text=["t"], written=["id", "code"])
+    pd.testing.assert_frame_equal(df, plain)
+    assert plain["t"].isna().tolist() == plain["n"].isna().tolist() == [f in missing for f in fields]
+    assert kept["id"].tolist() == fields  # every field as written
+    assert kept["code"].tolist() == missing + ["07"] * len(near)
+
+
+def test_the_missing_fields_written_out_are_pandas_own():
+    """The list of missing fields is pandas' default, written out: this notices a pandas whose own
+    (private) list differs."""
+    from symdistill.cli import CSV_MISSING
+
+    own = getattr(pytest.importorskip("pandas._libs.parsers"), "STR_NA_VALUES", None)
+    if own is None:
+        pytest.skip("this pandas keeps its default missing fields elsewhere")
+    assert CSV_MISSING == set(own)

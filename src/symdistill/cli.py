@@ -122,6 +122,12 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
     return df, kept
 
 
+# The fields pandas' read_csv reads as missing by default: its na_values default as its documentation lists
+# it, the same in every pandas >= 2.0 (which added 'None'); pandas keeps the list itself in a private module.
+CSV_MISSING = frozenset({"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+                         "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"})
+
+
 def _read_csv_written(pd: Any, p: Path, sep: str, text: Sequence[str], missing: bool,
                       written: Sequence[str], rows: int | None = None) -> tuple[Any, Any]:
     """A CSV file read once: its rows as ``read_table`` reads them (before its checks), and the
@@ -132,18 +138,16 @@ def _read_csv_written(pd: Any, p: Path, sep: str, text: Sequence[str], missing: 
     dtype = dict.fromkeys(text, str)
     if not written:
         return pd.read_csv(p, sep=sep, skipinitialspace=True, dtype=dtype, keep_default_na=missing, nrows=rows), None
-    from pandas._libs.parsers import STR_NA_VALUES  # the fields pandas reads as missing by default
-
     names = list(pd.read_csv(p, sep=sep, skipinitialspace=True, nrows=0).columns)
     as_written = [c for c in dict.fromkeys(written) if c in names]
     # Only the other columns read missing values: a written column keeps '' and 'NA' as they stand.
-    na = {c: sorted(STR_NA_VALUES) for c in names if c not in as_written} if missing else None
+    na = {c: sorted(CSV_MISSING) for c in names if c not in as_written} if missing else None
     df = pd.read_csv(p, sep=sep, skipinitialspace=True, dtype={**dtype, **dict.fromkeys(as_written, str)},
                      keep_default_na=False, na_values=na, nrows=rows)
     kept = df[as_written].copy()
     for c in as_written:
         if c in text or not missing:
-            df[c] = kept[c].where(~kept[c].isin(STR_NA_VALUES)) if c in text and missing else kept[c]
+            df[c] = kept[c].where(~kept[c].isin(CSV_MISSING)) if c in text and missing else kept[c]
             continue
         # parsed as the file's own column would be: the same fields (quoted, so spaces stay) through pandas
         fields = "".join(f'"{v}"\n' for v in kept[c].str.replace('"', '""', regex=False).tolist())
