@@ -588,6 +588,9 @@ def declared_codes(args: argparse.Namespace, as_array: bool) -> list[str]:
     """The --categorical columns, whose zero-padded codes a DataFrame teacher gets as written (an array
     teacher takes numbers, and so does an ONNX model's input of numbers, which refuses text)."""
     codes = [] if as_array or not args.categorical else _split_list(args.categorical, "--categorical") or []
+    # read_again would come to the same rows, but only after a first reading of the file with the codes as
+    # text, which it reads again (and meanwhile warn_words_in_numbers takes such a column as meant to be
+    # text); a .onnx file's inputs are known before any row is read (kept per file), so it is read once.
     if codes and Path(args.teacher).suffix.lower() == ".onnx" and Path(args.teacher).is_file():
         from .teachers.onnx import dataframe_inputs
 
