@@ -202,6 +202,11 @@ class TeacherAnswers:
         self._known.append((key, ref))
         return ref
 
+    def keep(self, domain: Any, labels: np.ndarray) -> None:
+        """Take ``labels`` as the teacher's labels (values) of ``X`` read through ``domain``, asked already
+        (``sd.frontier`` asks its held-out rows with its training rows, for the teacher's classes)."""
+        self._known.append((domain_key(domain), labels))
+
     def fidelity(self, model: Any) -> Score:
         """``fidelity(model, teacher, X)``."""
         t, X = self.teacher, self.X

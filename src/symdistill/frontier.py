@@ -65,6 +65,12 @@ class SharedTeacher(Teacher):
     def __init__(self, inner: Teacher, X: Any = None) -> None:
         """Wrap ``inner``; where its task or classes are not known yet, it is asked (through the
         wrapper, whose cache keeps the answers) about all of the rows ``X``, which give them."""
+        if self._wrap(inner, X):
+            self.answer(X)
+
+    def _wrap(self, inner: Teacher, X: Any) -> bool:
+        """Make this the wrapper of ``inner``, asking nothing; whether ``inner``'s task or classes are
+        unknown (they come with its answers to the rows ``X``, which must then be given)."""
         if not isinstance(inner, Teacher):
             raise TypeError(f"SharedTeacher wraps a Teacher, got {type(inner).__name__}")
         unknown = inner.task is None or (inner.task == "classification" and inner.classes_ is None)
@@ -75,8 +81,7 @@ class SharedTeacher(Teacher):
         self.inner = inner
         self.name = inner.name
         self._adopt()
-        if unknown:
-            self.answer(X)
+        return unknown
 
     @classmethod
     def around(cls, teacher: Any, X: Any) -> SharedTeacher:
@@ -84,6 +89,20 @@ class SharedTeacher(Teacher):
         its task or classes are unknown: the classes (and the guess of classes or values) are those
         of all of ``X``, as ``sd.distill`` reads them from all the rows it is given."""
         return cls(teacher if isinstance(teacher, Teacher) else as_teacher(teacher), X)
+
+    @classmethod
+    def labelling(cls, teacher: Any, X: Any) -> tuple[SharedTeacher, np.ndarray]:
+        """``around(teacher, X)`` and the teacher's labels (values) of the rows ``X``, from the one
+        question that asks it about them (and where they are unknown, gives its task and classes):
+        the labels of more rows than the wrapper's cache holds (1,000,000) stay whole.
+
+        >>> shared, labels = SharedTeacher.labelling(lambda X: (X[:, 0] > 0.5).astype(int), np.array([[0.2], [0.9]]))
+        >>> labels.tolist(), shared.classes_.tolist(), shared.n_queries
+        ([0, 1], [0, 1], 2)
+        """
+        shared = cls.__new__(cls)
+        shared._wrap(teacher if isinstance(teacher, Teacher) else as_teacher(teacher), X)
+        return shared, shared.predict(X)
 
     def _adopt(self) -> None:
         """The wrapped teacher's task and classes as they stand (None until its first answer)."""
@@ -352,11 +371,19 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     check_fits(forms_list, sizes_list, method, random_state, form_options, options, X_train, domain, inner)
 
     t_start = time.perf_counter()
-    # Where the teacher's task or classes come only with its answers, they are read off all the rows the
-    # frontier shows it, training and held-out (as sd.distill reads them off all its rows): a class the
-    # teacher gives only on held-out rows is one of its classes, which models that never predict it miss.
-    # Its answers are kept: the fits ask the training rows first, the scores the held-out ones.
-    shared = SharedTeacher.around(inner, domain.decode(np.vstack([domain.encode(X_train), Z_hold])))
+    if declared is not None:  # its task and classes are known: it is asked nothing yet
+        shared = SharedTeacher(inner)
+        held_out = TeacherAnswers(shared, X_hold)
+    else:
+        # They come only with its answers: they are read off all the rows the frontier shows it, training
+        # and held-out (as sd.distill reads them off all its rows), so a class it gives only on held-out
+        # rows is one of its classes, which models that never predict it miss. The held-out rows' labels
+        # are kept for the scores (the fits' queries could push them out of the cache); the training
+        # rows' answers stay in the cache, where the first fit asks them.
+        Z_train = domain.encode(X_train)
+        shared, labels = SharedTeacher.labelling(inner, domain.decode(np.vstack([Z_train, Z_hold])))
+        held_out = TeacherAnswers(shared, X_hold)
+        held_out.keep(domain, labels[len(Z_train):])
     if declared is None and (known_outputs(shared) or 0) > 2:
         # A multi-class teacher's linear fit holds a Gram matrix of its terms: with the classes its
         # first answer gave, that is checked before the first fit too.
@@ -364,7 +391,6 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     if constraints:
         check_constraints(constraints, domain, shared)
     points: list[FrontierPoint] = []
-    held_out = TeacherAnswers(shared, X_hold)  # (within the frontier's bar)
     with progress_bar(len(forms_list) * len(sizes_list), "frontier", progress) as bar:
         for form in forms_list:
             opts = {**options, **form_options.get(form, {}), "progress": False}
