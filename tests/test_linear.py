@@ -653,6 +653,71 @@ def test_an_exactly_linear_teacher_gets_no_weight_of_rounding_noise():
         assert m.term_names == ["x0", "x4"], options
 
 
+_EXACT_TEACHERS = [
+    # (teacher, rows, options, the weights by term name, intercept)
+    (lambda X: 3 * X[:, 0] + 2 * X[:, 1] - 1, "normal", {}, {"x0": 3.0, "x1": 2.0}, -1.0),
+    (lambda X: 0.5 * X[:, 0] - 0.25 * X[:, 2] + 0.1, "normal", {}, {"x0": 0.5, "x2": -0.25}, 0.1),
+    (lambda X: 1.5 * X[:, 0] + 2.7 * X[:, 1] + 7, "offset", {}, {"x0": 1.5, "x1": 2.7}, 7.0),
+    (lambda X: 0.3 * X[:, 0] - 1.2 * X[:, 1], "tiny", {}, {"x0": 0.3, "x1": -1.2}, 0.0),
+    (lambda X: 3 * X[:, 0] + 2 * X[:, 1] - 1, "integers", {}, {"x0": 3.0, "x1": 2.0}, -1.0),
+    (lambda X: 3 * X[:, 0] + 2 * X[:, 1] - 1, "normal", {"hinges": True}, {"x0": 3.0, "x1": 2.0}, -1.0),
+    (lambda X: 2 * X[:, 0] * X[:, 1] + X[:, 2], "normal", {"interactions": True}, {"x2": 1.0, "x0*x1": 2.0}, 0.0),
+]
+
+
+@pytest.mark.parametrize("case", range(len(_EXACT_TEACHERS)))
+def test_an_exactly_linear_teacher_gets_its_exact_weights(case):
+    """Least squares reproduces an exact teacher only to rounding: 3*x0 + 2*x1 - 1 came out as
+    2.9999999999999987*x0 + 1.9999999999999973*x1 - 0.9999999999999992, so 'x0 >= 1 and x1 >= 0 ->
+    prediction >= 2' got a counterexample at 1.9999999999999996 (features near 5e3: an intercept of
+    6.999999999992724)."""
+    f, rows, options, weights, intercept = _EXACT_TEACHERS[case]
+    rng = np.random.default_rng(1)
+    X = {"normal": rng.normal(size=(500, 4)), "offset": rng.normal(size=(500, 4)) * 1e3 + 5e3,
+         "tiny": rng.normal(size=(500, 4)) * 1e-3, "integers": rng.integers(0, 10, size=(500, 4)).astype(float)}[rows]
+    m = sd.distill(f, X, form="linear", max_size=4, random_state=1, task="regression", progress=False, **options)
+    assert m.weights() == weights and m.intercept.tolist() == [intercept]
+    if case == 0:
+        for constraint in ("x0 >= 1 and x1 >= 0 -> prediction >= 2", "x0 <= 1 and x1 <= 0 -> prediction <= 2",
+                           "x0 == 0 and x1 == 1.5 -> prediction == 2"):
+            assert sd.verify(m, constraint).holds, constraint
+
+
+def test_an_exactly_linear_classifier_gets_its_exact_weights():
+    """The log-odds of a logistic teacher within the clip are fitted exactly, to rounding
+    (0.5000000000000003*x0 + 0.2500000000000001*x1 - 0.5000000000000001)."""
+    X = np.random.default_rng(0).normal(size=(3000, 4))
+
+    def proba(X):
+        p = 1 / (1 + np.exp(-(0.5 * X[:, 0] + 0.25 * X[:, 1] - 0.5)))
+        return np.column_stack([1 - p, p])
+
+    m = sd.distill(proba, X, form="linear", max_size=3, random_state=0, progress=False)
+    assert m.weights() == {"x0": 0.5, "x1": 0.25} and m.intercept.tolist() == [-0.5]
+
+
+@pytest.mark.parametrize("task", ["regression", "classification"])
+def test_a_teacher_not_exactly_linear_keeps_its_fitted_weights(task, monkeypatch):
+    """Weights are written shorter only where the model reproduces the teacher to rounding: a
+    teacher a hair off linear (1e-9 * x0**2, clipped log-odds) keeps the least-squares weights bit
+    for bit, though 3.0000000000x rounds to 3 well within what any printout shows."""
+    from symdistill.learners import linear
+
+    X = np.random.default_rng(0).normal(size=(1000, 4))
+    if task == "regression":
+        f = lambda X: 3 * X[:, 0] + 2 * X[:, 1] - 1 + 1e-9 * X[:, 0] ** 2  # noqa: E731
+    else:
+        def f(X):
+            p = 1 / (1 + np.exp(-np.clip(4 * X[:, 0] + 2 * X[:, 1] - 1, -30, 30)))
+            return np.column_stack([1 - p, p])
+    got = sd.distill(f, X, form="linear", max_size=3, random_state=0, task=task, progress=False)
+    monkeypatch.setattr(linear, "_shortest", lambda model, *rest: model)
+    fitted = sd.distill(f, X, form="linear", max_size=3, random_state=0, task=task, progress=False)
+    assert got.coef.tolist() == fitted.coef.tolist() and got.intercept.tolist() == fitted.intercept.tolist()
+    if task == "regression":
+        assert got.weights() != {"x0": 3.0, "x1": 2.0}
+
+
 def test_asking_for_hinges_keeps_the_supports_found_without_them():
     """The paths rank terms by the teacher's log-odds they fit, and those of the young (clipped near
     -9) drew them to an age hinge: with hinges the best pair, x0 and x1, which decide the class,

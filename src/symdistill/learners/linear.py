@@ -25,7 +25,8 @@ using sampled rows); when user rows judge, the 8 best are ranked again by 4-fold
 over all user rows, since one split cannot rank fits a few rows apart. The winner is refitted on
 all its kind of rows (``meta["training_rows"]``), without any term the others and the intercept make on
 those rows (every category of a feature sums to 1), and its weights are folded back into the
-features' original units.
+features' original units; where it reproduces the teacher to rounding there, its numbers are then
+written as the shortest decimals that fit those rows no worse (3.0, not 3.0000000000000018).
 """
 
 from __future__ import annotations
@@ -240,7 +241,8 @@ class LinearLearner(Learner):
         final = self._fit_support(Xs[every], T[every], None if P is None else P[every],
                                   None if y is None else y[every], support, best.method)
         final.coef, final.intercept = final.coef / unit, (final.intercept + offset) / unit
-        model = self._to_model(oracle, terms, final, mu, sd)
+        model = _shortest(self._to_model(oracle, terms, final, mu, sd), Z[every], T[every], offset, unit,
+                          None if y is None else y[every])
         model.meta.update({"fit": best.method, "validation_score": float(best.score + (not classify)),
                            "validation_metric": "agreement" if classify else "R2",
                            "validation_rows": "user rows" if on_user_rows else "user and sampled rows",
@@ -486,8 +488,7 @@ class LinearLearner(Learner):
         S = X[:, list(fit.support)] @ fit.coef.T + fit.intercept
         if y is None:
             ss = float(np.sum((T - T.mean(axis=0)) ** 2))
-            floor = float(np.sum(T * T)) * _NOISE**2 + float(np.sum((T + offset) ** 2)) * _ULPS**2
-            sse = max(float(np.sum((T - S) ** 2)), floor)
+            sse = max(float(np.sum((T - S) ** 2)), _rounding(T, offset))
             return -sse / ss if ss > 0 else -sse
         pred = (S[:, 0] > 0).astype(int) if S.shape[1] == 1 else np.argmax(S, axis=1)
         return float(np.mean(pred == y))
@@ -500,6 +501,80 @@ class LinearLearner(Learner):
         keep = np.any(W != 0, axis=0)
         return LinearModel(oracle.domain, oracle.task, None if not oracle.is_classifier else oracle.classes,
                            terms=[terms[j] for j in idx[keep]], coef=W[:, keep], intercept=b)
+
+
+def _rounding(T: np.ndarray, offset: np.ndarray) -> float:
+    """The residual sum of squares that is rounding, for targets ``T`` (scaled, less ``offset``): the
+    fits' own (``_NOISE`` of the targets) and that of the teacher's values ``T + offset`` (``_ULPS``)."""
+    return float(np.sum(T * T)) * _NOISE**2 + float(np.sum((T + offset) ** 2)) * _ULPS**2
+
+
+def _shortest(model: LinearModel, Z: np.ndarray, T: np.ndarray, offset: np.ndarray, unit: float,
+              y: np.ndarray | None) -> LinearModel:
+    """``model`` with its weights and intercepts written as the shortest decimals that fit no worse,
+    where it reproduces the teacher's scores to rounding on the rows it was fitted on (encoded rows
+    ``Z``; targets ``T`` as the fit saw them, times ``unit`` less ``offset``; classes ``y`` for
+    classifiers); otherwise ``model`` itself, bit for bit.
+
+    Least squares reproduces an exactly linear teacher only to rounding: ``3*x0 + 2*x1 - 1`` came out
+    as 3.0000000000000075*x0 + 2.0000000000000004*x1 - 1, so a constraint at the exact boundary got
+    a counterexample at 1.9999999999999978. Every number is first rounded to the fewest significant
+    digits at which the residual sum of squares on those rows is not larger (the weights' rounding
+    and the intercept's make up for each other on rows far from zero, so they go together), then
+    each in turn to zero or fewer digits on the same terms; for classifiers the classes predicted
+    there must also agree with the teacher's no less. A teacher that is not exactly linear in the
+    terms leaves a residual beyond rounding (``_rounding``), and its model as fitted.
+    """
+    A = model.design_matrix(Z)
+    V = T + offset
+
+    def judged(W: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+        S = A @ (W * unit).T + b * unit  # unit is a power of two: scaling is exact
+        return S, np.sum((V - S) ** 2, axis=0), -1 if y is None else _agreement(S, y)
+
+    W, b = model.coef, model.intercept
+    S, sse, agree = judged(W, b)
+    if not np.all(np.isfinite(S)) or float(sse.sum()) > _rounding(T, offset):
+        return model
+    for d in range(16):
+        S_d, sse_d, agree_d = judged(_significant(W, d), _significant(b, d))
+        if float(sse_d.sum()) <= float(sse.sum()) and agree_d >= agree:
+            W, b, S, sse, agree = _significant(W, d), _significant(b, d), S_d, sse_d, agree_d
+            break
+    W, b = W.copy(), b.copy()
+    for r in range(W.shape[0]):
+        for j in [*range(W.shape[1]), -1]:  # the intercept last
+            x = float(b[r] if j < 0 else W[r, j])
+            col = A[:, j] if j >= 0 else 1.0
+            for c in [0.0] + [float(f"{x:.{d}e}") for d in range(16)]:
+                if c == x:
+                    break  # x is its own shortest rounding
+                S_c = S.copy()
+                S_c[:, r] += (c - x) * unit * col
+                e = float(np.sum((V[:, r] - S_c[:, r]) ** 2))
+                if e <= sse[r] and (y is None or _agreement(S_c, y) >= agree):
+                    S, sse[r] = S_c, e
+                    if j < 0:
+                        b[r] = c
+                    else:
+                        W[r, j] = c
+                    break
+    if np.array_equal(W, model.coef) and np.array_equal(b, model.intercept):
+        return model
+    keep = np.any(W != 0, axis=0)
+    return LinearModel(model.domain, model.task, model.classes, terms=[t for t, k in zip(model.terms, keep) if k],
+                       coef=W[:, keep], intercept=b)
+
+
+def _significant(a: np.ndarray, digits: int) -> np.ndarray:
+    """Each number of ``a`` rounded to ``digits + 1`` significant decimal digits."""
+    return np.array([float(f"{x:.{digits}e}") for x in a.ravel()]).reshape(a.shape)
+
+
+def _agreement(S: np.ndarray, y: np.ndarray) -> int:
+    """Rows whose highest score (one column: a score above 0 for class 1) is that of class ``y``."""
+    pred = (S[:, 0] > 0).astype(int) if S.shape[1] == 1 else np.argmax(S, axis=1)
+    return int(np.sum(pred == y))
 
 
 def _forward_path(X: np.ndarray, T: np.ndarray, k: int, bar: Any = None) -> list[tuple[int, ...]]:
