@@ -459,6 +459,31 @@ def test_a_design_matrix_beyond_memory_is_refused_before_it_is_built(n_features,
     assert peak < 100e6  # the teacher's answers and the knots, not the design
 
 
+@pytest.mark.parametrize("classes", [2, 3])
+def test_the_design_check_draws_the_rows_the_fit_takes(classes, monkeypatch):
+    """The design check drew the sampled rows and made the terms over them, and the fit drew and
+    made them again (for a multi-class teacher whose classes come with its answers, a third time)."""
+    from symdistill.learners import linear
+    from symdistill.sampling import RegionSampler
+
+    drawn, made = [], []
+    sample, terms = RegionSampler.sample, LinearLearner._candidate_terms
+    monkeypatch.setattr(RegionSampler, "sample", lambda self, box=None, n=1000: drawn.append(n) or sample(self, box, n))
+    monkeypatch.setattr(LinearLearner, "_candidate_terms", lambda self, d, Z: made.append(len(Z)) or terms(self, d, Z))
+    X = np.random.default_rng(0).normal(size=(400, 3))
+
+    def proba(X):
+        return np.eye(classes)[np.digitize(X[:, 0] * X[:, 1] + X[:, 2], [-0.5, 0.5][: classes - 1])]
+
+    learner = LinearLearner(max_size=3, n_samples=2000, hinges=True, random_state=0, progress=False)
+    m = learner.fit(proba, X).model_
+    assert drawn == [1600] and made == [2000]
+    assert learner._drawn is None  # the rows are not kept once fitted
+    assert float(sd.fidelity(m, proba, X)) > 0.6
+    learner.check_fit(X)
+    assert drawn == [1600, 1600] and learner._drawn is None
+
+
 def test_the_design_limit_is_an_option():
     """The limit was a constant: a user with the memory could not lift it."""
     X = np.random.default_rng(0).normal(size=(500, 2))

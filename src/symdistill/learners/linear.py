@@ -48,7 +48,7 @@ from ..domain import Domain, _plain, is_real
 from ..models.linear import LinearModel, Term
 from ..sampling import RegionSampler
 from ..teachers.oracle import Answer, Oracle
-from .base import Learner, register_learner
+from .base import Learner, concat_answers, register_learner
 
 _RIDGE = 1e-4  # keeps cross-entropy fits finite when the teacher's classes are separable
 _SELECTION_ROWS = 6000  # rows for the cross-entropy fits made while choosing the support
@@ -71,6 +71,15 @@ class _Fit:
     score: float = -np.inf
     rows: str = "user and sampled rows"  # the rows it was fitted on
     cv_score: float = -np.inf
+
+
+@dataclass
+class _Drawn:
+    """What the design check drew for the user's rows ``user``: every row the fit holds, the user's
+    and the sampled ones (``rows``), and the candidate terms over them."""
+    user: np.ndarray
+    rows: np.ndarray
+    terms: list[Term]
 
 
 @register_learner("linear")
@@ -140,6 +149,31 @@ class LinearLearner(Learner):
             raise ValueError(f"clip must be in (0, 0.5), got {self.clip!r}")
 
     # ------------------------------------------------------------------------------------------
+    # The design check draws the sampled rows and makes the terms over them before the teacher is
+    # asked anything (``_check_rows``); the fit takes those (``augment``, ``_fit``) rather than drawing
+    # them again. Both entry points let go of them when done.
+    _drawn: _Drawn | None = None
+
+    def fit(self, teacher: Any, X: Any, domain: Domain | None = None) -> LinearLearner:
+        try:
+            return super().fit(teacher, X, domain)
+        finally:
+            self._drawn = None
+
+    def check_fit(self, X: Any, domain: Domain | None = None, teacher: Any = None) -> None:
+        try:
+            super().check_fit(X, domain, teacher)
+        finally:
+            self._drawn = None
+
+    def augment(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler) -> tuple[np.ndarray, Answer]:
+        """As :meth:`Learner.augment`, with the rows the design check drew for ``Z`` (a fresh sampler
+        draws the same), where it drew them."""
+        drawn = self._drawn
+        if drawn is None or drawn.user is not Z or len(drawn.rows) == len(Z):
+            return super().augment(oracle, Z, answer, sampler)
+        return drawn.rows, concat_answers(answer, oracle.label(drawn.rows[len(Z):]))
+
     def _fit(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler) -> LinearModel:
         n_user = len(Z)
         if oracle.is_classifier and answer.proba.shape[1] > 2 and not self._gram_checked:
@@ -161,7 +195,8 @@ class LinearLearner(Learner):
             model = self._to_model(oracle, [], constant, np.zeros(0), np.ones(0))
             model.meta.update({"fit": "constant", "n_candidate_terms": 0})
             return model
-        terms = self._candidate_terms(oracle.domain, Z)
+        drawn = self._drawn
+        terms = drawn.terms if drawn is not None and drawn.rows is Z else self._candidate_terms(oracle.domain, Z)
         self._check_design_size(len(Z), n_user, terms, classify and answer.proba.shape[1] > 2)
         X = np.empty((len(Z), len(terms)))
         with np.errstate(over="ignore", invalid="ignore"):
@@ -337,18 +372,19 @@ class LinearLearner(Learner):
     # -- candidate terms -----------------------------------------------------------------------
     def _check_rows(self, domain: Domain, Z: np.ndarray, n_outputs: int | None) -> None:
         """The design matrix check, made before the teacher is asked anything on the rows the fit will
-        hold: the user's rows ``Z`` and those the sampler adds (drawn as the fit draws them), with the
-        Gram matrix of a teacher known (``n_outputs``) to have more than two classes. Where its classes
-        come only with its answers, the fit checks the Gram matrix again once the user's rows are
-        answered, before the sampled ones are."""
+        hold: the user's rows ``Z`` and those the sampler adds (drawn here once: the fit takes them and
+        their terms), with the Gram matrix of a teacher known (``n_outputs``) to have more than two
+        classes. Where its classes come only with its answers, the fit checks the Gram matrix again
+        once the user's rows are answered, before the sampled ones are."""
         wide = self.hinges or self.interactions or bool(domain.categorical_mask.any())
         self._gram_checked = n_outputs is not None or not wide
         if not wide:
             return  # a term per numeric feature: a design the size of the user's data, left to fit
-        extra = self._n_sampled(len(Z))
-        rows = np.vstack([Z, self._new_sampler(domain, Z).sample(None, extra)]) if extra else Z
-        self._check_design_size(len(rows), len(Z), self._candidate_terms(domain, rows),
-                                n_outputs is not None and n_outputs > 2)
+        if self._drawn is None or self._drawn.user is not Z:
+            extra = self._n_sampled(len(Z))
+            rows = np.vstack([Z, self._new_sampler(domain, Z).sample(None, extra)]) if extra else Z
+            self._drawn = _Drawn(Z, rows, self._candidate_terms(domain, rows))
+        self._check_design_size(len(self._drawn.rows), len(Z), self._drawn.terms, n_outputs is not None and n_outputs > 2)
 
     def _check_design_size(self, n_rows: int, n_user: int, terms: list[Term], gram: bool) -> None:
         """Refuse, before building it, a design matrix (or multi-class Gram matrix) over
