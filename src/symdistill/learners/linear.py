@@ -22,7 +22,9 @@ with the teacher most. When user rows judge, every fit is also made on the user'
 alone (sampled rows off the data's manifold can pull a linear model away from it). The fit that
 agrees most on the held-out queries wins (the smaller model on ties, then the one
 using sampled rows); when user rows judge, the 8 best are ranked again by 4-fold cross-validation
-over all user rows, since one split cannot rank fits a few rows apart. The winner is refitted on
+over all user rows, since one split cannot rank fits a few rows apart. With hinges or products, the
+fits made without them are a pool of their own, ranked as it would be alone (its 8 best
+cross-validated too), which wins ties. The winner is refitted on
 all its kind of rows (``meta["training_rows"]``), without any term the others and the intercept make on
 those rows (every category of a feature sums to 1), and its weights are folded back into the
 features' original units; where it reproduces the teacher to rounding there, its numbers are then
@@ -260,15 +262,27 @@ class LinearLearner(Learner):
         if on_user_rows:
             sources["user rows"] = tr[tr < n_user]
         y_val = None if y is None else y[val]
-        fits: list[_Fit] = []
-        n_steps = len(sources) * self._source_ticks(self.max_size + 1, self.max_size + 1, classify)
+        # With hinges or products, the fits the learner makes without them compete too, first: the
+        # wider pool keeps only the best support of each size, which then need not be plain, so the
+        # plain model could lose its place among the candidates (lin3_clf, 10 weights with
+        # interactions: 0.9879 cross-validated agreement where the plain model has 0.9882).
+        pools = ([plain] if 0 < len(plain) < len(terms) else []) + [None]
+        n_steps = len(pools) * len(sources) * self._source_ticks(self.max_size + 1, self.max_size + 1, classify)
         with progress_bar(n_steps, "distilling linear model", self.progress) as bar:
-            for source, rows in sources.items():
-                fits += self._candidate_fits(Xs, T, P, y, rows, val, y_val, source, offset, plain, bar)
+            candidates: list[list[_Fit]] = []
+            for columns in pools:
+                X_pool = Xs if columns is None else Xs[:, columns]
+                on = plain if columns is None else np.arange(len(columns))
+                pool = [f for source, rows in sources.items()
+                        for f in self._candidate_fits(X_pool, T, P, y, rows, val, y_val, source, offset, on, bar)]
+                if columns is not None:
+                    for f in pool:
+                        f.support = tuple(int(columns[j]) for j in f.support)
+                candidates.append(pool)
             if on_user_rows:
-                best = self._cross_validated_choice(fits, Xs, T, P, y, n_user, offset, bar)
+                best = self._cross_validated_choice(candidates, Xs, T, P, y, n_user, offset, bar)
             else:
-                best = max(fits, key=lambda f: (f.score, -len(f.support)))
+                best = max((f for pool in candidates for f in pool), key=lambda f: (f.score, -len(f.support)))
         every = np.arange(len(Z)) if best.rows == "user and sampled rows" else np.arange(n_user)
         # A term the others already make (a copy of a column; the last category of a feature whose
         # others are all terms) adds nothing but a weight: the lasso path can propose such supports.
@@ -338,17 +352,22 @@ class LinearLearner(Learner):
             f.rows = source
         return fits
 
-    def _cross_validated_choice(self, fits: list[_Fit], Xs: np.ndarray, T: np.ndarray, P: np.ndarray | None,
+    def _cross_validated_choice(self, pools: list[list[_Fit]], Xs: np.ndarray, T: np.ndarray, P: np.ndarray | None,
                                 y: np.ndarray | None, n_user: int, offset: np.ndarray, bar: Any) -> _Fit:
-        """Among the fits scoring best on the held-out share, the one scoring best over
-        ``_CV_FOLDS``-fold cross-validation on the user's rows (the smaller on ties).
+        """Among the fits scoring best on the held-out share (the ``_CV_CANDIDATES`` best of each pool
+        of fits), the one scoring best over ``_CV_FOLDS``-fold cross-validation on the user's rows (the
+        smaller on ties, then the one of the earlier pool).
 
         One split of a few thousand rows cannot rank fits a few rows apart (on MAGIC it preferred
         2 weights where 9 agree more on new data); averaging over folds that together hold every
         user row can. ``bar`` goes on counting the fits made (on 1M rows they took 15 s, after the
         bar had closed).
         """
-        top = sorted(fits, key=lambda f: (-f.score, len(f.support)))[:_CV_CANDIDATES]
+        top: list[_Fit] = []
+        for fits in pools:
+            seen = {(f.support, f.method, f.rows) for f in top}
+            top += [f for f in sorted(fits, key=lambda f: (-f.score, len(f.support)))[:_CV_CANDIDATES]
+                    if (f.support, f.method, f.rows) not in seen]
         bar.total += len(top) * _CV_FOLDS
         bar.set_description("cross-validating linear model")
         folds = np.array_split(self._rng(3).permutation(n_user), _CV_FOLDS)
