@@ -693,19 +693,19 @@ _EXACT_TEACHERS = [
 @pytest.mark.parametrize("case", range(len(_EXACT_TEACHERS)))
 def test_an_exactly_linear_teacher_gets_its_exact_weights(case):
     """Least squares reproduces an exact teacher only to rounding: 3*x0 + 2*x1 - 1 came out as
-    2.9999999999999987*x0 + 1.9999999999999973*x1 - 0.9999999999999992, so 'x0 >= 1 and x1 >= 0 ->
-    prediction >= 2' got a counterexample at 1.9999999999999996 (features near 5e3: an intercept of
-    6.999999999992724)."""
+    3*x0 + 1.9999999999999996*x1 - 0.9999999999999998, so 'x1 >= 1 and x0 >= 0 -> prediction >= 1'
+    got a counterexample at 0.9999999999999998 (features near 5e3: an intercept of
+    6.999999999996362)."""
     f, rows, options, weights, intercept = _EXACT_TEACHERS[case]
     rng = np.random.default_rng(1)
     X = {"normal": rng.normal(size=(500, 4)), "offset": rng.normal(size=(500, 4)) * 1e3 + 5e3,
          "tiny": rng.normal(size=(500, 4)) * 1e-3, "integers": rng.integers(0, 10, size=(500, 4)).astype(float)}[rows]
     m = sd.distill(f, X, form="linear", max_size=4, random_state=1, task="regression", progress=False, **options)
-    assert m.weights() == weights and m.intercept.tolist() == [intercept]
     if case == 0:
-        for constraint in ("x0 >= 1 and x1 >= 0 -> prediction >= 2", "x0 <= 1 and x1 <= 0 -> prediction <= 2",
+        for constraint in ("x1 >= 1 and x0 >= 0 -> prediction >= 1", "x1 <= 1 and x0 <= 0 -> prediction <= 1",
                            "x0 == 0 and x1 == 1.5 -> prediction == 2"):
             assert sd.verify(m, constraint).holds, constraint
+    assert m.weights() == weights and m.intercept.tolist() == [intercept]
 
 
 def test_an_exactly_linear_classifier_gets_its_exact_weights():
