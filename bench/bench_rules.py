@@ -16,7 +16,7 @@ Slow peers are fitted on at most ``--peer-rows`` training rows (the table says w
 the best peer at ``random_state=0``, our learner is also fitted with random_state 1..``--seeds``-1
 and the spread is noted, and ours and every peer are also run on ``--splits``-1 other 70/30 splits,
 each with its own teacher, so the table says whether a gap is one seed's or one split's luck or the
-method's.
+method's (``--split-every-cell``: on every cell, to measure a change to the learner on cells it wins).
 
     python bench/bench_rules.py                         # whole suite, writes bench/results/rules.md
     python bench/bench_rules.py --datasets xor breast_cancer --sizes 8
@@ -214,7 +214,7 @@ def _seed_spread(task: Any, size: int, ours: float, seeds: int, best: float, bes
 
 
 def _split_check(name: str, size: int, splits: int, cap: int, ours0: float, peers0: dict[str, float]) -> str:
-    """Where we trail the best peer on the suite's split: ours (random_state=0) and every peer on
+    """Where we trail the best peer on the suite's split (or on every cell when asked): ours (random_state=0) and every peer on
     splits 1..splits-1 of the same data, each with its own teacher, so the table says whether the
     gap belongs to the method or to the one split."""
     ours, best, per_peer = [ours0], [max(peers0.values())], {p: [f] for p, f in peers0.items()}
@@ -256,6 +256,9 @@ def main() -> None:
                     help="where we trail the best peer, also fit random_state 1..SEEDS-1 and report the spread")
     ap.add_argument("--splits", type=int, default=10,
                     help="where we trail the best peer, also compare on splits 1..SPLITS-1, each with its own teacher")
+    ap.add_argument("--split-every-cell", action="store_true",
+                    help="run the --splits comparison on every cell, not only where we trail (to measure a change "
+                         "to the learner on cells it already wins)")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "results" / "rules.md"))
     args = ap.parse_args()
 
@@ -302,7 +305,7 @@ def main() -> None:
                 summary.setdefault(size, []).append((1 - ours, 1 - best))
             if best is not None and ours < best and args.seeds > 1:
                 notes.append(_seed_spread(task, size, ours, args.seeds, best, best_name))
-            if best is not None and ours < best and args.splits > 1:
+            if best is not None and (ours < best or args.split_every_cell) and args.splits > 1:
                 notes.append(_split_check(name, size, args.splits, args.peer_rows, ours, fids))
             row = (f"| {name} | {size} | {ours:.3f} | {n_rules} | {n_lits} | {secs:.1f} | " + " | ".join(cells)
                    + f" | {'-' if best is None else f'{best:.3f}'} | {ratio} | {diff} |")
