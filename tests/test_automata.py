@@ -1136,3 +1136,52 @@ def test_fidelity_of_an_automaton_shows_a_bar_while_the_teacher_labels_many_word
     assert calls == {11}  # 1,024 words, 100 at a time
     with pytest.raises(ValueError, match="^progress must be True, False or None, got 'yes'$"):
         sd.fidelity(dfa, odd, words, progress="yes")
+
+
+def _slow_callable(monkeypatch, seconds_a_word):
+    """A teacher answering in ``seconds_a_word`` a word on a clock that only its calls advance; the
+    calls as (start, words)."""
+    import types
+
+    from symdistill.learners import automata
+
+    clock, calls = [0.0], []
+
+    def fn(words):
+        calls.append((clock[0], len(words)))
+        clock[0] += seconds_a_word * len(words)
+        return [w.count("1") % 47 == 0 and w.count("0") % 5 == 0 for w in words]
+
+    monkeypatch.setattr(automata, "time", types.SimpleNamespace(perf_counter=lambda: clock[0]))
+    return fn, clock, calls
+
+
+@pytest.mark.parametrize("budget", [0.5, 1, 2, 5])
+def test_no_teacher_call_starts_that_would_end_past_the_time_budget(monkeypatch, budget):
+    """Near the end of a time budget a query went in a piece of at least 16 words whatever the time
+    left: a teacher of 1 ms a word given time_budget=2 was asked 13 words at 1.999 s, and the fit
+    ended at 2.012 s (0.501 s of 0.5, 1.005 s of 1, 5.007 s of 5). A piece now holds only the words
+    the time left fits at the teacher's speed so far, and none starts when not one fits."""
+    fn, clock, calls = _slow_callable(monkeypatch, 1e-3)
+    with pytest.warns(UserWarning, match="stopped by time_budget"):
+        dfa = sd.distill_automaton(fn, alphabet="01", max_states=500, time_budget=budget, random_state=0)
+    assert dfa.meta["stopped"] == "time_budget" and dfa.meta.get("validation_words", 10000) >= 100
+    assert max(t + 1e-3 * n for t, n in calls) <= budget
+    assert clock[0] <= budget
+
+
+def test_a_teacher_too_slow_for_the_held_out_words_learns_less_and_says_the_budget_was_overrun(monkeypatch):
+    """The held-out words that rank the hypotheses of a budget stop are asked 100 at least, but
+    learning kept back at most half the budget for them: a teacher of 20 ms a word (100 words: 2 s)
+    given time_budget=3 learned for 1.5 s and the fit ended at 3.34 s; given 0.5 s it ended at
+    2.08 s and the warning said nothing of it. Learning now keeps back the time of those 100 words
+    at least, so a budget that holds them is kept, and a fit over its budget says so."""
+    fn, clock, calls = _slow_callable(monkeypatch, 2e-2)
+    with pytest.warns(UserWarning, match="stopped by time_budget") as caught:
+        sd.distill_automaton(fn, alphabet="01", max_states=500, time_budget=3, random_state=0)
+    assert clock[0] <= 3 and not any("over the" in str(w.message) for w in caught)
+    clock[0] = 0.0
+    with pytest.warns(UserWarning, match=r"; the fit took 1\.92 s, over the 0\.5 s time_budget: the teacher is too "
+                                         r"slow for it, and the first words of learning and the 100 held-out words"):
+        dfa = sd.distill_automaton(fn, alphabet="01", max_states=500, time_budget=0.5, random_state=0)
+    assert dfa.meta["stopped"] == "time_budget" and dfa.meta["validation_words"] == 100

@@ -51,8 +51,8 @@ def distill_automaton(seq_model: Any, alphabet: Any = None, *, max_states: int =
         Held-out random words (same length distribution) on which, when a budget stops learning,
         the hypotheses are compared; about ``10 / epsilon`` tells apart agreements ``epsilon`` apart.
         Under a ``time_budget`` they are asked within it: a teacher too slow to answer them all in
-        the time learning keeps back for them (at most half the budget) is asked as many as fit,
-        at least 100 (``meta["validation_words"]``).
+        the time learning keeps back for them (at most half the budget, at least that of 100) is
+        asked as many as fit, at least 100 (``meta["validation_words"]``).
     random_state : int or None
     progress : bool or None
     **teacher_options

@@ -61,8 +61,11 @@ _METRIC_FLOOR = 1e-4
 _ROUND_SHARE = 8
 # ... after at most this many walks per word of the next PAC test
 _WALKS_PER_TEST = 4
-# fewest words in a membership query asked in pieces to end within a time budget
+# words in the first piece of a membership query under a time budget, which measures the teacher's speed
 _MIN_CHUNK = 16
+# fewest held-out words that rank the hypotheses of a budget stop: a handful ties them all, and the
+# smallest (earliest) would win
+_MIN_VALIDATION = 100
 # words in the first piece of the metric's gradients under a time budget, which measures their speed
 _METRIC_PIECE = 50
 # most memory, in GiB, of the matrix a sample of random words is drawn as (words x max_length symbols)
@@ -80,21 +83,24 @@ class Budget:
     """A fit's ``time_budget`` (``seconds``; None: none) and how fast the teacher has answered.
 
     Under a budget, :meth:`query` asks the teacher in pieces that fit the time left at the speed
-    it has shown, and raises ``_OutOfTime`` instead of starting one when no time is left: learning
-    overruns the budget by at most one small teacher call (``_MIN_CHUNK`` words), where one
-    membership or equivalence query of thousands of words used to overrun it by seconds. The time
-    left keeps back what the held-out words asked after learning (``reserved`` words and symbols)
-    will take at that speed, at most half the budget, so that asking them ends within it too.
-    Without a budget it is ``teacher.query``.
+    it has shown (a piece fits when its words at the seconds a word so far, and its symbols at the
+    seconds a symbol so far, both do), and raises ``_OutOfTime`` instead of starting a piece when
+    not one more word fits: learning stops before a teacher call it expects to end past the budget.
+    Only a teacher whose speed is not known yet is asked a first piece of ``_MIN_CHUNK`` words
+    whatever the time left, which measures it. The time left keeps back what the held-out words
+    asked after learning (``reserved`` words and symbols) will take at that speed, at most half the
+    budget but at least the time of the fewest of them asked (``floor``), so that asking them ends
+    within it too. Without a budget it is ``teacher.query``.
     """
 
-    def __init__(self, seconds: float | None = None, reserved: float = 0.0) -> None:
+    def __init__(self, seconds: float | None = None, reserved: float = 0.0, floor: float = 0.0) -> None:
         self.start = time.perf_counter()
         self.end = math.inf if seconds is None else self.start + seconds
         self.seconds = 0.0  # spent in the teacher calls made through query ...
         self.words = 0  # ... the words it answered in them (cache misses) ...
         self.units = 0.0  # ... and their cost units: a word's symbols, plus one
-        self.reserved = reserved  # units of the held-out words asked after learning
+        self.reserved = reserved  # units of the held-out words asked after learning ...
+        self.floor = floor  # ... and of the fewest of them, asked whatever the time left
 
     def left(self) -> float:
         return self.end - time.perf_counter() - self.held_back()
@@ -107,10 +113,20 @@ class Budget:
         return self.seconds / self.units if self.units else 0.0
 
     def held_back(self) -> float:
-        """Seconds kept back at the end for the held-out words: at most half the budget."""
+        """Seconds kept back at the end for the held-out words: at most half the budget, but at least
+        the time of the fewest of them."""
         if self.end == math.inf:
             return 0.0
-        return min(self.reserved * self.per_unit(), (self.end - self.start) / 2)
+        return max(min(self.reserved * self.per_unit(), (self.end - self.start) / 2), self.floor * self.per_unit())
+
+    def fitting(self, codes: Sequence[Code], seconds: float) -> int | None:
+        """How many of ``codes``, from the first, the teacher answers in ``seconds`` at the speed it has
+        shown (None: its speed is not known yet)."""
+        if not (self.words and self.seconds):
+            return None
+        units = np.cumsum(np.fromiter(map(len, codes), dtype=np.float64, count=len(codes)) + 1)
+        cost = np.maximum(np.arange(1, len(codes) + 1) * (self.seconds / self.words), units * self.per_unit())
+        return int(np.searchsorted(cost, seconds, side="right"))
 
     def query(self, teacher: SequenceTeacher, codes: list[Code], at_least: int | None = None) -> np.ndarray:
         """The teacher's answers to ``codes`` (see the class docstring); with ``at_least``, the answers
@@ -121,15 +137,14 @@ class Budget:
         out, i = [], 0
         while i < len(codes):
             left = self.left() if at_least is None else self.end - time.perf_counter()
-            if left <= 0 and (at_least is None or i >= at_least):
+            n = self.fitting(codes[i:], left) if left > 0 else 0
+            if n is None:  # speed unknown: a first piece measures it (the first at_least, for as many as fit)
+                n = _MIN_CHUNK if at_least is None else max(_MIN_CHUNK, at_least - i)
+            n = max(n, (at_least or 0) - i)
+            if n == 0:  # not one more word fits
                 if at_least is None:
                     raise _OutOfTime
                 break
-            if self.words and self.seconds:
-                n = max(_MIN_CHUNK, int(left * self.words / self.seconds))
-            else:  # speed unknown: a first piece measures it (the first at_least, for as many as fit)
-                n = _MIN_CHUNK if at_least is None else max(_MIN_CHUNK, at_least - i)
-            n = max(n, (at_least or 0) - i)
             piece = codes[i:i + n]
             t0, answered = time.perf_counter(), teacher.n_queries
             out.append(teacher.query(piece))
@@ -209,8 +224,9 @@ class ObservationTable:
     def _s_set(self) -> set[Code]:
         return set(self.S)
 
-    def fill(self) -> None:
-        """Ask every missing cell in one teacher call."""
+    def fill(self, whatever: bool = False) -> None:
+        """Ask every missing cell in one teacher call (through the budget; ``whatever``: whatever the
+        time left)."""
         s_set = self._s_set()
         todo: list[tuple[Code, int]] = []
         for u in self.S + [u + (a,) for u in self.S for a in range(self.k) if u + (a,) not in s_set]:
@@ -219,7 +235,8 @@ class ObservationTable:
         if not todo:
             return
         self.n_fills += 1
-        answers = self.budget.query(self.teacher, [u + self.E[j] for u, j in todo])
+        codes = [u + self.E[j] for u, j in todo]
+        answers = self.budget.query(self.teacher, codes, at_least=len(codes) if whatever else None)
         for (u, _), v in zip(todo, answers):  # cells were listed row by row, in column order
             self.rows[u].append(int(v))
         self.state_of_row = {tuple(self.rows[u]): i for i, u in enumerate(self.S)}
@@ -774,12 +791,15 @@ def walk_counterexamples(teacher: TorchSequenceTeacher, hyp: Hypothesis, rng: np
     return [(w, c, p) for w, (c, p) in found.items()], n_wrong / max(walked * (length + 1), 1)
 
 
-def split_words(teacher: SequenceTeacher, hyp: Hypothesis, counterexamples: list[Counterexample]) -> list[Code]:
+def split_words(teacher: SequenceTeacher, hyp: Hypothesis, counterexamples: list[Counterexample],
+                budget: Budget | None = None) -> list[Code]:
     """Rivest-Schapire on every counterexample ``w`` at once. With ``s_j`` the hypothesis state after
     ``w[:j]`` and ``a_j`` the teacher's answer on ``access(s_j) w[j:]``, ``a_0`` (the teacher on
     ``w``) differs from ``a_len(w)`` (the hypothesis on ``w``); a binary search, one batched query per
     halving for all counterexamples, finds a ``j`` with ``a_j != a_j+1``: then ``access(s_j) w[j]``
-    went to the wrong state, and that word is returned (one per counterexample, without repeats)."""
+    went to the wrong state, and that word is returned (one per counterexample, without repeats).
+    Under a ``budget``, raises ``_OutOfTime`` when it runs out first."""
+    budget = budget or Budget()
     words = [w for w, _, _ in counterexamples]
     paths = [p for _, _, p in counterexamples]
     lo = np.zeros(len(words), dtype=np.int64)
@@ -790,8 +810,8 @@ def split_words(teacher: SequenceTeacher, hyp: Hypothesis, counterexamples: list
         if not len(todo):
             break
         mid = (lo[todo] + hi[todo]) // 2
-        answers = teacher.query([hyp.access[int(paths[i][m])] + words[i][m:]
-                                 for i, m in zip(todo.tolist(), mid.tolist())])
+        answers = budget.query(teacher, [hyp.access[int(paths[i][m])] + words[i][m:]
+                                         for i, m in zip(todo.tolist(), mid.tolist())])
         same = answers == first[todo]
         lo[todo[same]] = mid[same]
         hi[todo[~same]] = mid[~same]
@@ -848,8 +868,9 @@ class AutomatonLearner:
         Seconds for the whole fit; when spent, the best hypothesis so far is returned (``stopped_ ==
         "time_budget"``). Queries near its end are asked in pieces that fit the time left (see
         :class:`Budget`); learning keeps back the time the ``n_validation`` held-out words will take
-        at the teacher's speed, at most half the budget, and where that is too short for them all
-        as many are asked as fit.
+        at the teacher's speed, at most half the budget but at least the time of 100 of them, and
+        where that is too short for them all as many are asked as fit (100 at least, whatever the
+        budget: a teacher too slow for them overruns it, and the warning says so).
     output : {"auto", "dfa", "moore"}
         "auto" returns a DFA when the teacher's labels are booleans (or 0/1), else a Moore machine.
     n_validation : int
@@ -918,9 +939,7 @@ class AutomatonLearner:
         check_int("max_length", self.max_length, 1)
         check_int("walks_per_transition", self.walks_per_transition, 0)
         check_int("max_refinements", self.max_refinements, 0)
-        # It ranks the hypotheses a budget stop chooses between: a handful of words ties them all and
-        # the smallest (earliest) would win.
-        check_int("n_validation", self.n_validation, 100)
+        check_int("n_validation", self.n_validation, _MIN_VALIDATION)
         if self.oracle not in ORACLES:
             raise ValueError(f"oracle must be one of {ORACLES}, got {self.oracle!r}")
         if self.strategy not in STRATEGIES:
@@ -958,7 +977,8 @@ class AutomatonLearner:
         """Learn an automaton from ``teacher``; returns ``self`` with ``model_`` set."""
         self._validate_params(teacher)
         # the held-out words (lengths uniform in 0..max_length) are asked within the budget too
-        budget = Budget(self.time_budget, reserved=self.n_validation * (self.max_length / 2 + 1))
+        budget = Budget(self.time_budget, reserved=self.n_validation * (self.max_length / 2 + 1),
+                        floor=_MIN_VALIDATION * (self.max_length / 2 + 1))
         queries_before = teacher.n_queries
         seeds = np.random.SeedSequence(self.random_state).spawn(3)
         hidden = self.strategy == "hidden" or (self.strategy == "auto" and teacher.has_hidden_states)
@@ -1005,15 +1025,14 @@ class AutomatonLearner:
                 f"automaton learning stopped by {self.stopped_} after {self.n_rounds_} equivalence queries; returning "
                 f"the best hypothesis so far ({counted(self.model_.size, 'state')} after minimisation, agreement "
                 f"{self.validation_agreement_:.4f} with the teacher on {self.n_validation_} held-out words"
-                f"{self._shrunk()})",
+                f"{self._shrunk()}){self._overrun()}",
                 stacklevel=2)
         return self
 
     def _fit_lstar(self, teacher: SequenceTeacher, oracles: list[Any], cap: int, budget: Budget,
                    hypotheses: list[Hypothesis], bar: Any) -> ObservationTable:
-        table = ObservationTable(teacher)
-        table.fill()  # asked whatever the budget: a hypothesis needs it
-        table.budget = budget
+        table = ObservationTable(teacher, budget)
+        table.fill(whatever=True)  # a hypothesis needs it; its speed tells what fits later
         n_before = len(hypotheses)
         while True:
             try:
@@ -1047,7 +1066,7 @@ class AutomatonLearner:
                 if hyp.n_states >= cap:
                     self.stopped_ = "max_states"
                     return table
-                table.add_suffix(self._suffix(teacher, hyp, cex))
+                table.add_suffix(self._suffix(teacher, hyp, cex, budget))
             except _OutOfTime:
                 self.stopped_ = "time_budget"
                 return table
@@ -1088,7 +1107,10 @@ class AutomatonLearner:
                 found.append((cex, int(teacher.query([cex])[0]), hyp.run([cex[:j] for j in range(len(cex) + 1)])))
             if not found:
                 return
-            words = [w for w in split_words(teacher, hyp, found) if w not in table.index]
+            try:
+                words = [w for w in split_words(teacher, hyp, found, budget) if w not in table.index]
+            except _OutOfTime:
+                return
             if not words:  # every split word is a state already: the walks' own prefixes make progress
                 words = [w[:j] for w, _, _ in found for j in range(1, len(w) + 1) if w[:j] not in table.index]
                 if not words:
@@ -1104,7 +1126,7 @@ class AutomatonLearner:
         Under a time budget the words are as many of the ``n_validation`` as the teacher answers in
         the time left (kept back for them while learning), and at least 100."""
         words = random_words(rng, self.n_validation, len(teacher.alphabet), self.max_length)
-        truth = budget.query(teacher, words, at_least=100)
+        truth = budget.query(teacher, words, at_least=_MIN_VALIDATION)
         words = words[:len(truth)]
         self.n_validation_ = len(words)
         padded, lengths = pad_codes(words)
@@ -1163,6 +1185,14 @@ class AutomatonLearner:
         return (f", of n_validation={self.n_validation}: the teacher would not answer more within the "
                 f"{self.time_budget:g} s time_budget")
 
+    def _overrun(self) -> str:
+        """What the warning says of a fit that took longer than its time budget."""
+        if self.time_budget is None or self.fit_time_ <= self.time_budget:
+            return ""
+        return (f"; the fit took {self.fit_time_:.3g} s, over the {self.time_budget:g} s time_budget: the teacher is "
+                f"too slow for it, and the first words of learning and the {_MIN_VALIDATION} held-out words that rank "
+                "the hypotheses at least are asked whatever the budget")
+
     # -- steps ---------------------------------------------------------------------------------
     def _oracles(self, teacher: SequenceTeacher, rng: np.random.Generator, cap: int) -> list[Any]:
         kind = self.oracle
@@ -1191,13 +1221,14 @@ class AutomatonLearner:
             table.add_rows(new[:room])
 
     @staticmethod
-    def _suffix(teacher: SequenceTeacher, hyp: Hypothesis, cex: Code) -> Code:
+    def _suffix(teacher: SequenceTeacher, hyp: Hypothesis, cex: Code, budget: Budget) -> Code:
         """Rivest-Schapire: the suffix after the first position where replacing the prefix by the
-        access word of its hypothesis state flips the teacher's answer (all positions in one batch)."""
+        access word of its hypothesis state flips the teacher's answer (all positions in one batch,
+        within the ``budget``)."""
         m = len(cex)
         prefix_states = hyp.run([cex[:i] for i in range(m + 1)])
         probes = [hyp.access[q] + cex[i:] for i, q in enumerate(prefix_states.tolist())]
-        alpha = teacher.query(probes)
+        alpha = budget.query(teacher, probes)
         flips = np.nonzero(alpha[:-1] != alpha[1:])[0]
         if len(flips) == 0:
             raise TeacherError(f"counterexample {teacher.decode(cex)!r} is not one on a second look: the teacher "
