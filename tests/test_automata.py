@@ -1185,3 +1185,56 @@ def test_a_teacher_too_slow_for_the_held_out_words_learns_less_and_says_the_budg
                                          r"slow for it, and the first words of learning and the 100 held-out words"):
         dfa = sd.distill_automaton(fn, alphabet="01", max_states=500, time_budget=0.5, random_state=0)
     assert dfa.meta["stopped"] == "time_budget" and dfa.meta["validation_words"] == 100
+
+
+def test_a_word_by_word_callable_without_batch_size_moves_the_bar_word_by_word(monkeypatch):
+    """A callable teacher with per_word=True is called once a word, but without batch_size= it got
+    no 'labelling words' bar, whatever progress said (sd.fidelity of a million words showed nothing):
+    only a batch_size made the bar. Its bar now counts each word as the callable answers it; a
+    callable that takes the words in one call (no per_word, no batch_size) still has none, as any
+    teacher asked in one call."""
+    import tqdm.auto
+
+    bars = []
+
+    class Spy(tqdm.auto.tqdm):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.steps, self.shown = [], not self.disable  # closing disables it
+            bars.append(self)
+
+        def update(self, n=1):
+            self.steps.append(n)
+            return super().update(n)
+
+    monkeypatch.setattr(tqdm.auto, "tqdm", Spy)
+    dfa = DFA(["0", "1"], [[0, 1], [1, 0]], [True, False])  # an even number of 1s
+    words = ["".join(w) for w in itertools.product("01", repeat=8)]
+    asked = []
+
+    def even(word):
+        asked.append(word)
+        return word.count("1") % 2 == 0
+
+    score = sd.fidelity(dfa, as_sequence_teacher(even, "01", per_word=True), words, progress=True)
+    assert score.value == 1 and asked == words
+    assert [(b.desc, b.total, b.shown) for b in bars] == [("labelling words", 256, True)]
+    assert bars[0].steps == [1] * 256
+    bars.clear()
+    assert sd.fidelity(dfa, as_sequence_teacher(even, "01", per_word=True), words, progress=False).value == 1
+    assert sd.fidelity(dfa, lambda ws: [w.count("1") % 2 == 0 for w in ws], words, progress=True).value == 1
+    assert not any(b.shown for b in bars)
+
+
+def test_a_word_by_word_callable_that_raises_names_the_word_it_raised_on():
+    """A per_word callable failing on its third word said "(asked about 4 words, e.g. 'a')", naming
+    the first word of the call, which it had answered."""
+    def short(word):
+        if len(word) > 3:
+            raise ValueError("too long")
+        return True
+
+    teacher = as_sequence_teacher(short, "ab", per_word=True)
+    with pytest.raises(TeacherError, match=r"^callable .*short raised ValueError: too long \(asked about the word "
+                                           r"'abab'\)$"):
+        teacher.predict(["a", "ab", "abab", "b"])

@@ -14,8 +14,12 @@ def check_progress(value: Any) -> None:
         raise ValueError(f"progress must be True, False or None, got {value!r}")
 
 
+def shows(enabled: bool | None) -> bool:
+    """Whether a bar of a ``progress`` option is shown: True, False, or None on an interactive terminal."""
+    return sys.stderr.isatty() if enabled is None else bool(enabled)
+
+
 def progress_bar(total: int | None, desc: str, enabled: bool | None = None, **kwargs: Any):
     from tqdm.auto import tqdm
 
-    show = sys.stderr.isatty() if enabled is None else bool(enabled)
-    return tqdm(total=total, desc=desc, disable=not show, leave=False, **kwargs)
+    return tqdm(total=total, desc=desc, disable=not shows(enabled), leave=False, **kwargs)

@@ -40,7 +40,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from .._errors import TeacherError, exception_text, nul_ended
-from .._progress import progress_bar
+from .._progress import progress_bar, shows
 from .._words import Code, check_alphabet, decode, encode_many, pad_codes, single_char
 from .base import from_tensor, is_tensor
 from .torch import _module_dtype, _torch, eval_mode, module_device
@@ -134,11 +134,16 @@ class SequenceTeacher:
         return f"{type(self).__name__}({self.name!r}, alphabet={list(self.alphabet)}, n_queries={self.n_queries})"
 
     # -- internals -----------------------------------------------------------------------------
+    def _words_a_call(self) -> int | None:
+        """Most words the backend is asked in one call (None: all of a query at once)."""
+        return getattr(self, "batch_size", None)
+
     def _label_batches(self, codes: list[Code], progress: bool | None) -> Sequence[Any]:
-        """Raw labels of ``codes``, ``batch_size`` at a time where the teacher has one (the batches
-        its ``_label_codes`` would make), behind a bar counting the words where there is more than one."""
-        step = getattr(self, "batch_size", None)
-        if not step or len(codes) <= step:
+        """Raw labels of ``codes``, in the calls the backend would be asked them in (``_words_a_call``),
+        behind a bar counting the words where there is more than one call (one by one only then: a
+        word-by-word callable pays for each)."""
+        step = self._words_a_call()
+        if not step or len(codes) <= step or not shows(progress):
             return self._label_codes(codes)
         labels: list[Any] = []
         with progress_bar(len(codes), "labelling words", progress, unit="word", unit_scale=True) as bar:
@@ -236,6 +241,9 @@ class CallableSequenceTeacher(SequenceTeacher):
         self.per_word = bool(per_word)
         self.name = name or f"callable {getattr(fn, '__qualname__', type(fn).__name__)}"
 
+    def _words_a_call(self) -> int | None:
+        return 1 if self.per_word else self.batch_size
+
     def _word(self, code: Code) -> str | tuple[str, ...]:
         symbols = tuple(self.alphabet[i] for i in code)
         return "".join(symbols) if self.as_strings else symbols
@@ -250,11 +258,18 @@ class CallableSequenceTeacher(SequenceTeacher):
 
     def _call(self, words: list[Any]) -> list[Any]:
         self.n_calls += 1 if not self.per_word else len(words)
+        raw: Any = []
         try:
-            raw = [self.fn(w) for w in words] if self.per_word else self.fn(words)
+            if self.per_word:
+                for w in words:
+                    raw.append(self.fn(w))
+            else:
+                raw = self.fn(words)
         except Exception as exc:
+            asked = f"the word {words[len(raw)]!r}" if self.per_word else \
+                f"{len(words)} words, e.g. {words[0]!r}"  # the word it failed on, where known
             raise TeacherError(f"{self.name} raised {type(exc).__name__}: {exception_text(exc)} "
-                               f"(asked about {len(words)} words, e.g. {words[0]!r})") from exc
+                               f"(asked about {asked})") from exc
         if self.per_word:  # a 0-d tensor or array is its label (_normalise_label), as a NumPy scalar is
             return raw
         if is_tensor(raw):
