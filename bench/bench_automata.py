@@ -256,7 +256,8 @@ _HEAD = ("| grammar | GRU accuracy | ours: states | ours: fidelity | ours: time 
 
 
 def _line(r: dict[str, Any]) -> str:
-    stop = {None: "", "max_states": " (capped)", "time_budget": " (time budget)"}[r["ours_stopped"]]
+    stop = {None: "", "max_states": " (capped)", "time_budget": " (time budget)",
+            "max_length": " (sample memory)"}[r["ours_stopped"]]
     ours = (f"| {r['n']} | {r['acc']:.4f} | {r['ours_states']}{stop} | "
             f"{r['ours_fid']:.4f} | {r['ours_s']:.2f} s | {'yes' if r['ours_minimal'] else 'no'} |")
     if "aalpy_s" not in r:

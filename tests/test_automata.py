@@ -1238,3 +1238,36 @@ def test_a_word_by_word_callable_that_raises_names_the_word_it_raised_on():
     with pytest.raises(TeacherError, match=r"^callable .*short raised ValueError: too long \(asked about the word "
                                            r"'abab'\)$"):
         teacher.predict(["a", "ab", "abab", "b"])
+
+
+def test_a_later_sample_too_large_for_memory_stops_learning_instead_of_being_drawn(monkeypatch):
+    """The memory check of max_length looked at the statistical oracle's first sample (and the
+    held-out words) only, but the oracle draws a larger sample for every test (369 words at
+    epsilon=0.01, then 439, 508, ...) and coverage walks for every state: a max_length whose first
+    sample fitted could exhaust memory in a later round, where the check promised a refusal. Each
+    later sample is now checked where it is drawn, and one over the limit is not drawn: learning
+    stops there as a budget stops it, with the best hypothesis so far and a warning naming the
+    sample, its memory and the max_length at which it fits. (The limit is lowered here to 400
+    words of 30 symbols; the real one, 2 GiB, behaves the same.)"""
+    from symdistill.learners import automata
+
+    drawn = []
+
+    def counting(rng, n, k, max_length):
+        drawn.append(n)
+        return random_words(rng, n, k, max_length)
+
+    random_words = automata.random_words
+    monkeypatch.setattr(automata, "random_words", counting)
+    monkeypatch.setattr(automata, "_MAX_SAMPLE_GIB", 400 * 30 * 8 / 2**30)
+    teacher = as_sequence_teacher(lambda ws: [len(w) % 7 == 0 for w in ws], "01")  # 7 states: several tests
+    with pytest.warns(UserWarning, match=r"stopped by max_length after 2 equivalence queries; .*; the statistical "
+                                         r"oracle's sample of test 2 \(they grow test by test\) would be 439 random "
+                                         r"words drawn as a 439 x 30 matrix of symbols, .* \(at max_length <= 27 it "
+                                         r"fits\)$"):
+        learner = AutomatonLearner(epsilon=0.01, n_validation=100, random_state=0).fit(teacher)
+    assert max(drawn) <= 400 and 369 in drawn
+    assert learner.stopped_ == "max_length" and learner.model_.meta["stopped"] == "max_length"
+    assert learner.model_.meta["validation_agreement"] > 0.5
+    monkeypatch.setattr(automata, "_MAX_SAMPLE_GIB", 2.0)  # within memory the same fit ends as ever
+    assert AutomatonLearner(epsilon=0.01, n_validation=100, random_state=0).fit(teacher).model_.size == 7

@@ -264,3 +264,23 @@ def test_the_white_box_oracles_first_walk_and_first_query_keep_the_time_budget(m
         dfa = sd.distill_automaton(_SeqNet(), alphabet="ab", strategy="lstar", time_budget=3, random_state=0)
     assert dfa.meta["stopped"] == "time_budget"
     assert clock[0] <= 3 + 16 * 5e-3 + 1e-6  # at most one smallest piece over, not the 5.1 s walk
+
+
+def test_a_max_length_too_long_for_hidden_state_refinements_samples_is_refused_up_front(monkeypatch):
+    """Hidden-state refinement draws 2,000 random words for its metric and walks of max_length in
+    batches of up to 4,096, but the memory check of max_length looked at the statistical oracle's
+    first sample and the held-out words only: with n_validation=100 and epsilon=0.5 (8 words) it let
+    through a max_length whose walks would not fit. They are now checked up front too, where hidden-
+    state refinement may run (the limit is lowered here to 1,000 words of 30 symbols)."""
+    from symdistill.learners import automata
+
+    monkeypatch.setattr(automata, "_MAX_SAMPLE_GIB", 1000 * 30 * 8 / 2**30)
+    with pytest.raises(ValueError, match=r"^max_length=30 is too long: a batch of hidden-state refinement's random "
+                                         r"walks is 4096 random words drawn as a 4096 x 30 matrix of symbols, .* use "
+                                         r"max_length <= 7$"):
+        sd.distill_automaton(_SeqNet(), alphabet="ab", strategy="hidden", n_validation=100, epsilon=0.5,
+                             max_states=10_000, random_state=0)
+    # L* alone draws neither
+    dfa = sd.distill_automaton(_SeqNet(), alphabet="ab", strategy="lstar", n_validation=100, epsilon=0.5,
+                               random_state=0)
+    assert dfa.meta["learner"] == "L*"

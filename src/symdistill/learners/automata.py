@@ -68,6 +68,10 @@ _MIN_CHUNK = 16
 _MIN_VALIDATION = 100
 # words in the first piece of the metric's gradients under a time budget, which measures their speed
 _METRIC_PIECE = 50
+# random words whose hidden states and gradients make the metric of hidden-state refinement
+_METRIC_WORDS = 2000
+# most random walks of hidden-state refinement drawn at once
+_WALK_BATCH = 4096
 # most memory, in GiB, of the matrix a sample of random words is drawn as (words x max_length symbols)
 _MAX_SAMPLE_GIB = 2.0
 # a label the teacher gave to under this share of the passing test's random words, and to none of the
@@ -77,6 +81,20 @@ _SPARSE_SHARE = 0.1
 
 class _OutOfTime(Exception):
     """The time budget ran out before a membership query was answered in full."""
+
+
+class _OverMemory(Exception):
+    """A sample of random words would take more memory than ``_MAX_SAMPLE_GIB``; the text says which."""
+
+
+def sample_gib(n: int, max_length: int) -> float:
+    """GiB of ``n`` random words drawn as an (n, max_length) matrix of symbols (see :func:`random_words`)."""
+    return n * max(max_length, 1) * 8 / 2**30
+
+
+def longest_fitting(n: int) -> int:
+    """The longest ``max_length`` whose samples of ``n`` random words fit in ``_MAX_SAMPLE_GIB``."""
+    return int(_MAX_SAMPLE_GIB * 2**30 / (8 * n))
 
 
 class Budget:
@@ -364,7 +382,7 @@ class StatisticalOracle:
 
     def _walks(self, hyp: Hypothesis, k: int) -> list[Code]:
         walks = self.walks_per_transition
-        suffixes = random_words(self.rng, hyp.n_states * k * walks, k, self.max_length)
+        suffixes = self._draw(hyp.n_states * k * walks, k, f"the coverage walks of {counted(hyp.n_states, 'state')}")
         out, i = [], 0
         for u in hyp.access:
             for a in range(k):
@@ -377,16 +395,30 @@ class StatisticalOracle:
                             budget: Budget | None = None) -> Code | None:
         """A counterexample, or None; under a ``budget``, raises ``_OutOfTime`` when it runs out first."""
         k = len(teacher.alphabet)
-        sample = random_words(self.rng, self.sample_size(self.n_rounds), k, self.max_length)
-        self.n_rounds += 1
+        sample = self._pac_sample(k)
         return self._first_counterexample(teacher, hyp, [self._short_words(k), self._walks(hyp, k)], sample,
                                           budget or Budget())
 
     def sample_test(self, teacher: SequenceTeacher, hyp: Hypothesis, budget: Budget | None = None) -> Code | None:
         """The PAC sample alone (no short words, no walks): one more test of the union bound."""
-        sample = random_words(self.rng, self.sample_size(self.n_rounds), len(teacher.alphabet), self.max_length)
+        return self._first_counterexample(teacher, hyp, [], self._pac_sample(len(teacher.alphabet)),
+                                          budget or Budget())
+
+    def _pac_sample(self, k: int) -> list[Code]:
+        """The random words of the next test (which counts as one), or ``_OverMemory`` (nothing drawn)."""
+        sample = self._draw(self.sample_size(self.n_rounds), k, f"the statistical oracle's sample of test "
+                                                                f"{self.n_rounds + 1} (they grow test by test)")
         self.n_rounds += 1
-        return self._first_counterexample(teacher, hyp, [], sample, budget or Budget())
+        return sample
+
+    def _draw(self, n: int, k: int, which: str) -> list[Code]:
+        """``n`` random words; ``_OverMemory`` instead where they would not fit in memory."""
+        gib = sample_gib(n, self.max_length)
+        if gib > _MAX_SAMPLE_GIB:
+            raise _OverMemory(f"{which} would be {n} random words drawn as a {n} x {self.max_length} matrix of "
+                              f"symbols, {gib:.3g} GiB of memory, over the limit of {_MAX_SAMPLE_GIB:g} GiB (at "
+                              f"max_length <= {longest_fitting(n)} it fits)")
+        return random_words(self.rng, n, k, self.max_length)
 
     def _first_counterexample(self, teacher: SequenceTeacher, hyp: Hypothesis, batches: list[list[Code]],
                               sample: list[Code], budget: Budget) -> Code | None:
@@ -618,7 +650,7 @@ class WhiteBoxOracle:
 # hidden-state refinement: the approximate case
 # ---------------------------------------------------------------------------------------------
 def behaviour_metric(teacher: TorchSequenceTeacher, rng: np.random.Generator, max_length: int,
-                     n: int = 2000, budget: Budget | None = None) -> np.ndarray | None:
+                     n: int = _METRIC_WORDS, budget: Budget | None = None) -> np.ndarray | None:
     """A linear map of the hidden space under which distance follows behaviour, or None when the
     network cannot be differentiated (plain Euclidean distance is used then).
 
@@ -787,7 +819,7 @@ def walk_counterexamples(teacher: TorchSequenceTeacher, hyp: Hypothesis, rng: np
         for w, r, e, c in zip(words, rows.tolist(), ends.tolist(), truth.tolist()):
             if c != hyp.outputs[path[r, e]] and w not in found:
                 found[w] = (c, path[r, :e + 1])
-        walked, batch = walked + m, min(2 * batch, 4096)
+        walked, batch = walked + m, min(2 * batch, _WALK_BATCH)
     return [(w, c, p) for w, (c, p) in found.items()], n_wrong / max(walked * (length + 1), 1)
 
 
@@ -883,7 +915,10 @@ class AutomatonLearner:
     Attributes
     ----------
     model_ : DFA or MooreMachine
-    stopped_ : None, "max_states" or "time_budget"
+    stopped_ : None, "max_states", "time_budget" or "max_length"
+        "max_length": the statistical oracle's next sample of random words would not fit in memory
+        (its words x ``max_length`` matrix of symbols over 2 GiB); the warning says which, and the
+        ``max_length`` at which it fits.
     n_rounds_ : int
         Equivalence queries asked (L*), plus counterexample searches (hidden-state refinement).
     n_queries_ : int
@@ -953,25 +988,34 @@ class AutomatonLearner:
         if self.time_budget is not None and (not is_real(self.time_budget) or not 0 < self.time_budget < math.inf):
             raise ValueError(f"time_budget must be a positive number of seconds or None, got {self.time_budget!r}")
         check_random_state(self.random_state)
-        self._check_sample_memory()
+        self._check_sample_memory(teacher)
         for name, value in (("oracle", self.oracle), ("strategy", self.strategy)):
             if value in ("whitebox", "both", "hidden") and not teacher.has_hidden_states:
                 raise ValueError(f"{name}={value!r} needs hidden states, but {teacher.name} has none; wrap a torch "
                                  "module with as_sequence_teacher(module, alphabet=...) or use oracle='statistical' "
                                  "and strategy='lstar'")
 
-    def _check_sample_memory(self) -> None:
+    def _check_sample_memory(self, teacher: SequenceTeacher) -> None:
         """Refuse a ``max_length`` whose samples of random words would not fit in memory: each is drawn as
-        a (words, max_length) matrix of symbols, which at max_length=10**6 took numpy 27.5 GiB."""
-        pac = pac_sample_size(0, self.epsilon, self.delta)
-        n, which, fewer = max((pac, "the statistical oracle's first sample (from epsilon and delta)", "a larger epsilon"),
-                              (self.n_validation, "the held-out sample (n_validation)", "a smaller n_validation"))
-        gib = n * self.max_length * 8 / 2**30
+        a (words, max_length) matrix of symbols, which at max_length=10**6 took numpy 27.5 GiB. Refused
+        up front: the samples whose sizes the options fix (the statistical oracle's first, the held-out
+        words, and hidden-state refinement's metric and walks where it may run). The oracle's later
+        samples grow with every test, and its coverage walks with the states, up to sizes no option
+        bounds (hidden-state refinement tests 100,000 states): each is checked where it is drawn, and
+        one over the limit stops learning as a budget does (``stopped_ == "max_length"``)."""
+        samples = [(pac_sample_size(0, self.epsilon, self.delta),
+                    "the statistical oracle's first sample (from epsilon and delta)", " (or a larger epsilon)"),
+                   (self.n_validation, "the held-out sample (n_validation)", " (or a smaller n_validation)")]
+        if self.strategy == "hidden" or (self.strategy == "auto" and teacher.has_hidden_states
+                                         and self.max_states > self.lstar_states):
+            samples += [(_METRIC_WORDS, "the sample of hidden-state refinement's metric", ""),
+                        (_WALK_BATCH, "a batch of hidden-state refinement's random walks", "")]
+        n, which, fewer = max(samples)
+        gib = sample_gib(n, self.max_length)
         if gib > _MAX_SAMPLE_GIB:
-            longest = int(_MAX_SAMPLE_GIB * 2**30 / (8 * n))
             raise ValueError(f"max_length={self.max_length} is too long: {which} is {n} random words drawn as a "
                              f"{n} x {self.max_length} matrix of symbols, {gib:.3g} GiB of memory, over the limit of "
-                             f"{_MAX_SAMPLE_GIB:g} GiB; use max_length <= {longest} (or {fewer})")
+                             f"{_MAX_SAMPLE_GIB:g} GiB; use max_length <= {longest_fitting(n)}{fewer}")
 
     def fit(self, teacher: SequenceTeacher) -> AutomatonLearner:
         """Learn an automaton from ``teacher``; returns ``self`` with ``model_`` set."""
@@ -989,6 +1033,7 @@ class AutomatonLearner:
             oracles = self._oracles(teacher, np.random.default_rng(seeds[0]), lstar_cap)
         hypotheses: list[Hypothesis] = []
         self.stopped_: str | None = None
+        self._memory: str | None = None  # which sample a stop by max_length would not draw
         self.n_rounds_ = 0
         self.metric_: str | None = None
         n_lstar = 0
@@ -1025,7 +1070,7 @@ class AutomatonLearner:
                 f"automaton learning stopped by {self.stopped_} after {self.n_rounds_} equivalence queries; returning "
                 f"the best hypothesis so far ({counted(self.model_.size, 'state')} after minimisation, agreement "
                 f"{self.validation_agreement_:.4f} with the teacher on {self.n_validation_} held-out words"
-                f"{self._shrunk()}){self._overrun()}",
+                f"{self._shrunk()}){self._overrun()}{'' if self._memory is None else '; ' + self._memory}",
                 stacklevel=2)
         return self
 
@@ -1070,6 +1115,9 @@ class AutomatonLearner:
             except _OutOfTime:
                 self.stopped_ = "time_budget"
                 return table
+            except _OverMemory as exc:
+                self.stopped_, self._memory = "max_length", str(exc)
+                return table
 
     def _fit_hidden(self, teacher: TorchSequenceTeacher, seed_words: list[Code], pac: StatisticalOracle,
                     rng: np.random.Generator, budget: Budget, hypotheses: list[Hypothesis], bar: Any) -> None:
@@ -1100,6 +1148,9 @@ class AutomatonLearner:
                 cex = pac.sample_test(teacher, hyp, budget) if test else None
             except _OutOfTime:
                 return  # stopped_ says time_budget
+            except _OverMemory as exc:
+                self.stopped_, self._memory = "max_length", str(exc)
+                return
             if test:
                 if cex is None:
                     self.stopped_ = None
