@@ -30,8 +30,10 @@ def test_the_no_verdict_error_is_caught_from_the_top_level():
     from symdistill.domain import Domain, Feature
     from symdistill.models.linear import LinearModel
 
-    m = LinearModel(Domain((Feature("x", "numeric", 0.0, 1.0),)), "regression", None, terms=[0], coef=[1e-20],
-                    intercept=1.0)  # depends on x exactly, never in floating point: no verdict
+    # -u - 1e-300*x + 1e-20 depends on x exactly; in floating point only where u lets it through, which
+    # the float reasoning does not settle: no verdict
+    m = LinearModel(Domain((Feature("u", "numeric", 0.0, 2.0), Feature("x", "numeric", 0.0, 1.0))), "regression",
+                    None, terms=[0, 1], coef=[-1.0, -1e-300], intercept=1e-20)
     with pytest.raises(sd.RoundingAmbiguity, match="exact arithmetic"):
         sd.verify(m, sd.invariant("x"), backend="direct")
     assert issubclass(sd.RoundingAmbiguity, RuntimeError) and "RoundingAmbiguity" in sd.__all__

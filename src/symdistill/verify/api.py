@@ -251,21 +251,27 @@ def _decide(model: Any, q: Question, other: Any, backend: str) -> tuple[np.ndarr
             raise RoundingAmbiguity(
                 f"in exact arithmetic the property fails only within rounding of a tie (at {Z.tolist()}), where "
                 "floating-point predict answers the other way; no violation that predict confirms was found, "
-                "and 'holds' is not proven for floating point either")
+                f"and 'holds' is not proven for floating point either{_why_undecided(model, q)}")
         Z = found
         _confirm(model, q, other, Z, "z3")
     return Z, checked, "z3"
 
 
 def _in_floats(model: Any, q: Question) -> tuple[bool, np.ndarray | None]:
-    """A linear model's formula decided in ``predict``'s own floating point (see
-    :func:`~symdistill.verify.exact.float_formula`): (True, a row ``predict`` confirms, or None when
-    no input violates it), or (False, None) where that cannot be decided. Exact arithmetic answers
-    otherwise within rounding of a tie: at the centre of a radius-0 ball, whose exact score rounds
-    to the value ``predict`` gives there, it found a violation that no input has."""
-    if q.kind != "formula":
-        return False, None
-    return exact.float_formula(model, q.violation)
+    """A linear model's question decided in ``predict``'s own floating point (see
+    :func:`~symdistill.verify.exact.float_formula`, ``float_monotonic``, ``float_invariant``): (True,
+    the row or pair ``predict`` confirms, or None when no input violates it), or (False, None) where
+    that cannot be decided. Exact arithmetic answers otherwise within rounding of a tie: at the
+    centre of a radius-0 ball, whose exact score rounds to the value ``predict`` gives there, it
+    found a violation that no input has; a weight of 1e-20 beside an intercept of 1 moves the exact
+    score and never ``predict``'s."""
+    if q.kind == "formula":
+        return exact.float_formula(model, q.violation)
+    if q.kind == "monotonic":
+        return exact.float_monotonic(model, q.feature, q.increasing, q.target)
+    if q.kind == "invariant":
+        return exact.float_invariant(model, q.free)
+    return False, None
 
 
 def _near_tie(model: Any, q: Question, other: Any) -> np.ndarray | None:
@@ -385,9 +391,18 @@ def _confirm(model: Any, q: Question, other: Any, Z: np.ndarray | None, backend:
         if _real_arithmetic(model, q, other):
             raise RoundingAmbiguity(
                 f"the {backend} checker finds a violation at {Z.tolist()} in exact arithmetic, but floating-point "
-                "predict answers the other way there (within rounding of a tie); no verdict can be given")
+                f"predict answers the other way there (within rounding of a tie){_why_undecided(model, q)}; no verdict "
+                "can be given")
         raise RuntimeError(f"internal error: the {backend} checker produced a counterexample that predict does not "
                            f"confirm ({Z.tolist()}); please report it")
+
+
+def _why_undecided(model: Any, q: Question) -> str:
+    """For a linear model's monotonicity or invariance, why floating point did not decide it either."""
+    if q.kind not in ("monotonic", "invariant") or exact.form_of(model) != "linear":
+        return ""
+    moving = {q.feature} if q.kind == "monotonic" else {int(j) for j in np.nonzero(q.free)[0]}
+    return "; " + exact.float_gap(model, moving)
 
 
 def _real_arithmetic(model: Any, q: Question, other: Any) -> bool:

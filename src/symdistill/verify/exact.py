@@ -12,6 +12,8 @@ one-sided output condition; hinge slopes (each feature's contribution, also in e
 decide monotonicity and invariance of regressors. What these do not cover (two-sided value windows,
 softmax, products of features, relational properties of classifiers, constraints relating several
 features) raises :class:`Unsupported`, and ``backend="auto"`` then uses the SMT encoding.
+:func:`float_formula`, :func:`float_monotonic` and :func:`float_invariant` decide a linear model's
+questions in ``predict``'s own floating point instead, where exact arithmetic and it part ways.
 
 Every checker returns the violating rows (encoded) or None, and how many regions it examined.
 
@@ -553,3 +555,259 @@ def _values_in(lo: float, hi: float, codes: np.ndarray | None, integral: bool, l
             return None
         out.append(float(np.nextafter(out[-1], np.inf)))
     return np.array(out)
+
+
+# -- relational properties of linear models in predict's floating point ----------------------------
+def _float_terms(model: Any, bounds: Bounds) -> list[tuple[int, float, float, int | None]] | None:
+    """``predict``'s live terms in the order it sums them, each as (feature, least value, greatest
+    value, way), ``way`` being 1 when the term never falls as its feature grows (through its codes
+    for a categorical one), -1 when it never rises, 0 when it does not move, None when it rises and
+    falls (a one-hot term). None when the score is not a rounded sum of one-feature terms (softmax,
+    products) or when a sum can pass the largest double on the domain (inf - inf is NaN, which
+    compares with nothing).
+
+    ``predict`` sums ``fl(w * term)`` in term order, intercept last; a value or hinge term is
+    monotone in its feature (rounding never reverses an order), so its two ends say which way it
+    goes and bound it; a one-hot term is evaluated at every code."""
+    if form_of(model) != "linear" or model.n_outputs != 1:
+        return None
+    x = _base(bounds)
+    out = []
+    reach = abs(float(model.intercept[0]))
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t, w in zip(model.terms, model.coef[0]):
+            if w == 0:
+                continue
+            if len(t.factors) != 1:
+                return None
+            j = t.factors[0].feature
+            ends = np.arange(float(bounds.n_codes[j])) if j in bounds.n_codes else np.unique([bounds.lo[j], bounds.hi[j]])
+            Z = np.repeat(x[None, :], len(ends), axis=0)
+            Z[:, j] = ends
+            v = w * t.evaluate(Z)
+            if not np.all(np.isfinite(v)):
+                return None
+            reach += float(np.max(np.abs(v)))
+            step = np.diff(v)
+            way = 0 if not step.any() else 1 if np.all(step >= 0) else -1 if np.all(step <= 0) else None
+            out.append((j, float(np.min(v)), float(np.max(v)), way))
+        if not reach <= float(np.finfo(float).max) / 2:
+            return None
+    return out
+
+
+def _directions(terms: list[tuple[int, float, float, int | None]]) -> dict[int, int | None]:
+    """How ``predict``'s score moves with each feature that has a live term (see :func:`_float_terms`):
+    1 (never falls as the feature grows), -1 (never rises), 0 (does not move), None (its terms pull
+    different ways). A rounded sum never falls when a summand grows, so the score goes the way all
+    its terms of the feature go."""
+    found: dict[int, set[int | None]] = {}
+    for j, _, _, way in terms:
+        found.setdefault(j, set()).add(way)
+    out: dict[int, int | None] = {}
+    for j, ways in found.items():
+        ways.discard(0)
+        out[j] = None if None in ways or len(ways) > 1 else (ways.pop() if ways else 0)
+    return out
+
+
+def _absorbed(terms: list[tuple[int, float, float, int | None]], intercept: float, moving: set[int]) -> bool:
+    """Whether rounding swallows every term of the ``moving`` features whatever the others are, so
+    that ``predict``'s score does not read them: ``fl(a + t)`` is ``a`` when ``|t|`` is under half the
+    gap between ``a`` and its neighbours (and ``t`` when ``|a|`` is under half of ``t``'s). The
+    partial sums are bounded by summing the terms' least and greatest values in ``predict``'s order
+    (a rounded sum never falls when a summand grows); a moving term is swallowed when it is below
+    half the gap at the smallest partial sum it meets, and a partial sum holding one when it is
+    below half the gap at the smallest summand that follows (the intercept 1 after 1e-20*x)."""
+    steps = [(j in moving, lo, hi) for j, lo, hi, _ in terms] + [(False, intercept, intercept)]
+    reads, lo, hi = steps[0]
+    for moves, t_lo, t_hi in steps[1:]:
+        a_least = 0.0 if lo <= 0 <= hi else min(abs(lo), abs(hi))
+        t_least = 0.0 if t_lo <= 0 <= t_hi else min(abs(t_lo), abs(t_hi))
+        if moves and not reads:
+            reads = not max(abs(t_lo), abs(t_hi)) < _half_gap(a_least)
+        elif reads and not moves:
+            reads = not max(abs(lo), abs(hi)) < _half_gap(t_least)
+        lo, hi = lo + t_lo, hi + t_hi
+    return not reads
+
+
+def _half_gap(a: float) -> float:
+    """Half the least gap between a float of magnitude at least ``a`` and its neighbours."""
+    return (a - float(np.nextafter(a, 0.0))) / 2.0
+
+
+def float_monotonic(model: Any, j: int, increasing: bool, target: int | None,
+                    grid: int = 4096) -> tuple[bool, np.ndarray | None]:
+    """Decide a linear model's monotonicity in feature ``j`` in ``predict``'s own floating point:
+    (True, a pair of rows ``predict`` confirms, or None when it holds), or (False, None) when this
+    cannot decide (see :func:`_directions`).
+
+    It holds when every term of ``j`` moves the way the property asks (the score, or for a logistic
+    classifier whether it is above 0, then never moves the other way, whatever the other features
+    are). When no other feature moves the score, it is a function of ``x[j]`` alone: decided at the
+    ends of ``j``'s range (terms that all go the wrong way), or at every value ``j`` takes (at most
+    ``grid``; terms pulling both ways). Otherwise a violation is looked for on a few points."""
+    bounds = Bounds.of(model.domain)
+    terms = _float_terms(model, bounds)
+    if terms is None:
+        return False, None
+    ways = _directions(terms)
+    want = (1 if increasing else -1) * (1 if target is None or target == 1 else -1)
+    way = ways.get(j, 0)
+    if way in (0, want) or _absorbed(terms, float(model.intercept[0]), {j}):
+        return True, None
+
+    def gain(out: np.ndarray) -> np.ndarray:
+        return np.asarray(out if target is None else out == target, dtype=float)
+
+    broken = (lambda oa, ob: gain(oa) > gain(ob)) if increasing else (lambda oa, ob: gain(oa) < gain(ob))
+    codes = np.arange(float(bounds.n_codes[j])) if j in bounds.n_codes else None
+    if way is None:
+        values = _values_in(bounds.lo[j], bounds.hi[j], codes, bool(bounds.integral[j]), grid)
+    else:  # the score goes the wrong way all along: a violation, if any, shows between the ends
+        values = codes[[0, -1]] if codes is not None else np.unique([bounds.lo[j], bounds.hi[j]])
+    alone = all(w == 0 for k, w in ways.items() if k != j)
+    if alone and values is not None:
+        return True, _broken_pair(model, _base(bounds), [({j: a}, {j: b}) for a, b in zip(values[:-1], values[1:])],
+                                  broken)
+    if values is None or len(values) > 64:
+        values = _sample_values(model, bounds, j, 1024 if alone else 64)
+    return _searched(model, bounds, ways, {j}, [({j: a}, {j: b}) for a, b in zip(values[:-1], values[1:])], broken)
+
+
+def float_invariant(model: Any, free: np.ndarray, grid: int = 4096) -> tuple[bool, np.ndarray | None]:
+    """Decide a linear model's invariance to the ``free`` features in ``predict``'s own floating point:
+    (True, a pair of rows ``predict`` confirms, or None when it holds), or (False, None) when this
+    cannot decide (see :func:`_directions`).
+
+    It holds when no free feature moves the score. When only free features move it, invariance is
+    "the output is constant on the domain": decided by the score's float extremes, which sit at the
+    ends of the features' ranges (see :func:`_extreme_rows`). Otherwise a violation is looked for on
+    a few points for the other features, the free ones at the ends that make the score least and
+    greatest."""
+    bounds = Bounds.of(model.domain)
+    terms = _float_terms(model, bounds)
+    if terms is None:
+        return False, None
+    ways = _directions(terms)
+    moved = {k for k, w in ways.items() if w != 0 and free[k]}
+    if not moved or _absorbed(terms, float(model.intercept[0]), moved):
+        return True, None
+
+    def broken(oa: np.ndarray, ob: np.ndarray) -> np.ndarray:
+        return oa != ob
+
+    alone = all(free[k] for k, w in ways.items() if w != 0)
+    if alone:
+        cats = {c: np.ones(n, dtype=bool) for c, n in bounds.n_codes.items()}
+        ends = [_extreme_rows(model, bounds.lo, bounds.hi, cats, bounds, sense, grid) for sense in (-1, 1)]
+        if ends[0] is not None and ends[1] is not None:
+            rows = np.vstack(ends)
+            out = outputs(model, rows)
+            pair = rows[[int(np.argmin(out)), int(np.argmax(out))]]
+            pair[1, ~free] = pair[0, ~free]  # the score does not read them
+            return True, _broken_pair(model, pair[0], [({}, dict(enumerate(pair[1])))], broken)
+    low, high = {}, {}
+    for k in moved:
+        if ways[k] is None:  # pulled both ways: sampled values, each against the others
+            continue
+        values = np.arange(float(bounds.n_codes[k])) if k in bounds.n_codes else np.array([bounds.lo[k], bounds.hi[k]])
+        low[k], high[k] = (values[0], values[-1]) if ways[k] == 1 else (values[-1], values[0])
+    moves = [(low, high)]
+    for k in moved - set(low):  # each sampled value against the first: any difference shows
+        values = _sample_values(model, bounds, k, 1024 if alone else 64)
+        moves += [({**low, k: values[0]}, {**low, k: v}) for v in values[1:]]
+    return _searched(model, bounds, ways, moved, moves, broken)
+
+
+def float_gap(model: Any, moving: set[int]) -> str:
+    """Why :func:`float_monotonic` or :func:`float_invariant` gave no verdict on a change of the
+    ``moving`` features (for the message of a rounding ambiguity)."""
+    bounds = Bounds.of(model.domain)
+    terms = _float_terms(model, bounds)
+    if terms is None:
+        return ("floating-point predict is decided only for one score row of one-feature terms whose sums stay "
+                "below the largest double")
+    names = model.domain.feature_names
+    moved = ", ".join(names[j] for j in sorted(moving))
+    others = sorted({j for j, _, _, way in terms if way != 0 and j not in moving})
+    if not others:
+        return (f"in floating point, the terms of {moved} pull different ways and its floats are too many to try "
+                "each (sampled ones gave no violation)")
+    return (f"in floating point, whether predict's rounding swallows a change of {moved} depends on "
+            f"{', '.join(names[j] for j in others)} (tried at their ends, zero and spread values)")
+
+
+def _base(bounds: Bounds) -> np.ndarray:
+    return point_in(bounds.lo, bounds.hi, {c: np.ones(n, dtype=bool) for c, n in bounds.n_codes.items()}, bounds)
+
+
+def _sample_values(model: Any, bounds: Bounds, k: int, n: int) -> np.ndarray:
+    """About ``n`` values of feature ``k`` in its range, in order: its ends, zero, its hinges' knots
+    and the floats next to them, spread values between, each with the float after it (rounding
+    shows between neighbours)."""
+    lo, hi = float(bounds.lo[k]), float(bounds.hi[k])
+    if k in bounds.n_codes:
+        return np.arange(float(bounds.n_codes[k]))[:n]
+    pts = [lo, hi, 0.0, lo + (hi - lo) / 2.0]
+    for t in model.terms:
+        f = t.factors[0]
+        if f.feature == k and f.knot is not None:
+            pts += [f.knot, float(np.nextafter(f.knot, -np.inf)), float(np.nextafter(f.knot, np.inf))]
+    spread = np.random.default_rng(0).uniform(lo, hi, size=n // 2)
+    pts += list(spread) + list(np.nextafter(spread, np.inf))
+    v = np.clip(np.array([p for p in pts if np.isfinite(p)]), lo, hi)
+    if bounds.integral[k]:
+        v = np.clip(np.round(v), lo, hi)
+    v = np.unique(v)
+    return v
+
+
+def _searched(model: Any, bounds: Bounds, ways: dict[int, int | None], moving: set[int],
+              moves: list[tuple[dict[int, float], dict[int, float]]], broken: Any) -> tuple[bool, np.ndarray | None]:
+    """A pair that ``predict`` confirms among ``moves`` (the moving features' values in the first
+    and the second row) on a few points for the other features that move the score: each at its
+    ends, zero, its knots, and spread values, one at a time and all together. (True, pair) or
+    (False, None): finding none proves nothing, since rounding depends on every summand."""
+    others = sorted(k for k, w in ways.items() if w != 0 and k not in moving)
+    base = _base(bounds)
+    samples = {k: _sample_values(model, bounds, k, 8) for k in others}
+    points = [base]
+    for pick in (0, -1, None):  # all at their least values, at their greatest, nearest zero
+        p = base.copy()
+        for k in others:
+            p[k] = samples[k][pick] if pick is not None else samples[k][np.argmin(np.abs(samples[k]))]
+        points.append(p)
+    for k in others:
+        for v in samples[k]:
+            p = base.copy()
+            p[k] = v
+            points.append(p)
+    rng = np.random.default_rng(0)
+    for _ in range(64):
+        p = base.copy()
+        for k in others:
+            p[k] = rng.choice(samples[k])
+        points.append(p)
+    for p in points:
+        Z = _broken_pair(model, p, moves, broken)
+        if Z is not None:
+            return True, Z
+    return False, None
+
+
+def _broken_pair(model: Any, x: np.ndarray, moves: list[tuple[dict[int, float], dict[int, float]]],
+                 broken: Any) -> np.ndarray | None:
+    """The first pair of rows ``x`` with ``moves``' values set whose outputs ``broken`` flags, or None."""
+    if not moves:
+        return None
+    rows = np.repeat(x[None, :], 2 * len(moves), axis=0)
+    for i, (a, b) in enumerate(moves):
+        for k, v in a.items():
+            rows[2 * i, k] = v
+        for k, v in b.items():
+            rows[2 * i + 1, k] = v
+    out = outputs(model, rows)
+    hit = np.nonzero(broken(out[0::2], out[1::2]))[0]
+    return rows[2 * int(hit[0]):2 * int(hit[0]) + 2] if hit.size else None
