@@ -99,6 +99,42 @@ def test_a_hinge_cancelling_a_slope_is_not_proven_invariant(backend):
         assert (a != b) if prop == sd.invariant("x") else (a > b) if prop.direction == "increasing" else (a < b)
 
 
+def _floats_from(start: float, count: int) -> np.ndarray:
+    """``count`` consecutive floats from ``start`` (positive)."""
+    return (np.arange(count, dtype=np.int64) + np.array(start).view(np.int64)).view(np.float64)
+
+
+@pytest.mark.parametrize("backend", ["auto", "z3"])
+def test_a_value_window_of_a_linear_regressor_is_decided_in_predicts_floats(backend):
+    # 3*x + 0.1*y over the 6001 floats from 1 (y fixed): predict's values skip some floats between
+    # their least and greatest, which exact arithmetic reaches at x = (c - 0.1) / 3 (no float): each
+    # "prediction != c" was a RoundingAmbiguity. Every value is checked against predict's own.
+    xs = _floats_from(1.0, 6001)
+    dom = Domain((Feature("x", "numeric", xs[0], xs[-1]), Feature("y", "numeric", 1.0, 1.0)))
+    m = LinearModel(dom, "regression", None, terms=[0, 1], coef=[3.0, 0.1], intercept=0.0)
+    values = set(m.predict(np.column_stack([xs, np.ones_like(xs)])).tolist())
+    between = _floats_from(min(values), int(np.array(max(values)).view(np.int64) - np.array(min(values)).view(np.int64)) + 1)
+    missing = [float(c) for c in between if c not in values]
+    assert len(missing) > 100
+    for c in missing[::len(missing) // 4]:
+        assert sd.verify(m, f"prediction != {c!r}", backend=backend).holds, c
+        assert sd.verify(m, f"prediction < {c!r} or prediction > {c!r}", backend=backend).holds, c
+    for c in sorted(values)[1000::1500]:
+        v = sd.verify(m, f"prediction != {c!r}", backend=backend)
+        assert not v.holds and m.predict(v.counterexample.X)[0] == c
+
+
+@pytest.mark.parametrize("backend", ["auto", "z3"])
+def test_a_value_predict_gives_is_not_proven_unreachable(backend):
+    # 1e-20*x + 1e-17*i + 0.1 is 0.09999999999999998 exactly at x = 0, i = -2, and predict gives
+    # 0.09999999999999999 there; "prediction != 0.09999999999999999" was proven (z3 found no exact
+    # solution, nor a float one next to its relaxed point).
+    dom = Domain((Feature("x", "numeric", 0.0, 1.0), Feature("i", "integer", -2.0, 0.0)))
+    m = LinearModel(dom, "regression", None, terms=[0, 1], coef=[1e-20, 1e-17], intercept=0.1)
+    v = sd.verify(m, "prediction != 0.09999999999999999", backend=backend)
+    assert not v.holds and m.predict(v.counterexample.X)[0] == 0.09999999999999999
+
+
 @pytest.mark.parametrize("offset, low", [(1e9, -0.09), (0.0, -0.1)])
 def test_a_float_violation_where_the_exact_property_holds_is_found_by_both_backends(offset, low):
     # The exact maximum of the score, at a corner of the domain, lies just below the value predict

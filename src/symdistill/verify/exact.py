@@ -470,8 +470,9 @@ def float_formula(model: Any, violation: F.Formula, grid: int = 4096) -> tuple[b
     is the sum of the terms' extremes at the box's ends, reached at one row when a feature's terms
     agree on which end. A feature whose terms disagree (a slope and a hinge against it) is tried at
     every value it takes in the box (every float of a radius-0 or few-ulp ball), when there are at
-    most ``grid`` such rows. Undecided: product terms, softmax, arithmetic in the formula, value
-    windows, and scores that overflow."""
+    most ``grid`` such rows. A value window (``prediction == v``, ``a <= prediction <= b``) is
+    decided by :func:`_window_rows`. Undecided: product terms, softmax, arithmetic in the formula,
+    and scores that overflow."""
     if form_of(model) != "linear" or F.has_linear(violation) or model.n_outputs != 1:
         return False, None
     if any(len(t.factors) != 1 for t, w in zip(model.terms, model.coef[0]) if w != 0):
@@ -481,6 +482,7 @@ def float_formula(model: Any, violation: F.Formula, grid: int = 4096) -> tuple[b
         conjs = _dnf(violation, model.domain.n_features)
     except Unsupported:
         return False, None
+    decided = True
     for conj in conjs:
         box = _conj_box(conj, bounds)
         if box is None:
@@ -488,21 +490,136 @@ def float_formula(model: Any, violation: F.Formula, grid: int = 4096) -> tuple[b
         lo, hi, cats = box
         try:
             sense = _linear_sense(model, conj)
-        except Unsupported:
-            return False, None
+        except Unsupported:  # a value window
+            known, rows = _window_rows(model, lo, hi, cats, bounds, conj.value, grid)
+            decided &= known
+            if rows is not None and F.evaluate(violation, rows, outputs(model, rows))[0]:
+                return True, rows
+            continue
         if sense is None:
             continue
         rows = _extreme_rows(model, lo, hi, cats, bounds, sense, grid)
         if rows is None:
-            return False, None
+            decided = False
+            continue
         with np.errstate(over="ignore", invalid="ignore"):
             out = outputs(model, rows)
         if model.task == "regression" and not np.all(np.isfinite(out)):
-            return False, None
+            decided = False
+            continue
         hit = np.nonzero(F.evaluate(violation, rows, out))[0]
         if hit.size:
             return True, rows[hit[:1]]
-    return True, None
+    return decided, None
+
+
+def _window_rows(model: Any, lo: np.ndarray, hi: np.ndarray, cats: dict[int, np.ndarray], bounds: Bounds,
+                 window: tuple[float, float], grid: int) -> tuple[bool, np.ndarray | None]:
+    """A row of the box ``lo..hi`` (``cats``) where a linear regressor's ``predict`` value lies in
+    ``window`` (both ends included): (True, the row), (True, None) when no row's value does, or
+    (False, None) when this cannot tell.
+
+    The value's float extremes over the box (see :func:`_extreme_rows`) settle a window outside
+    them. Inside, from the row of the least value to that of the greatest, one feature at a time,
+    each float (or integer) after the last, the value never falls when every term of the feature
+    moved rises or stays: a binary search finds the least value on that path at or above the
+    window's lower end. The path holds every value of the box when only one feature moves the
+    value there; a feature whose terms disagree is then tried at each value it takes (at most
+    ``grid``)."""
+    a, b = window
+    if a == np.inf or b == -np.inf or _float_terms(model, bounds) is None:
+        return a == np.inf or b == -np.inf, None
+    ends = [_extreme_rows(model, lo, hi, cats, bounds, sense, grid) for sense in (-1, 1)]
+    if ends[0] is None or ends[1] is None:
+        return False, None
+    rows = np.vstack(ends)
+    out = outputs(model, rows)
+    inside = np.nonzero((out >= a) & (out <= b))[0]
+    if inside.size:
+        return True, rows[inside[:1]]
+    if out.max() < a or out.min() > b:
+        return True, None
+    start, end = rows[int(np.argmin(out))], rows[int(np.argmax(out))]
+    moved = [k for k in range(len(start)) if start[k] != end[k]]
+    live = [(t, w) for t, w in zip(model.terms, model.coef[0]) if w != 0]
+    rising = all(w * t.evaluate(end[None, :])[0] >= w * t.evaluate(start[None, :])[0] for t, w in live)
+    for turn in range(len(moved) if rising else 0):  # the features in turn first
+        row = _path_search(model, start, end, moved[turn:] + moved[:turn], bounds, a)
+        if outputs(model, row[None, :])[0] <= b:
+            return True, row[None, :]
+    varying = set()
+    for t, w in live:  # the features whose terms move the value in the box
+        j = t.features[0]
+        values = np.nonzero(cats[j])[0].astype(float) if j in cats else np.unique([lo[j], hi[j]])
+        Z = np.repeat(start[None, :], len(values), axis=0)
+        Z[:, j] = values
+        if np.unique(w * t.evaluate(Z)).size > 1:
+            varying.add(j)
+    if len(varying) > 1:
+        return False, None
+    if not varying or (rising and moved == list(varying) and {start[moved[0]], end[moved[0]]} == {lo[moved[0]], hi[moved[0]]}):
+        return True, None
+    (k,) = varying
+    values = _values_in(lo[k], hi[k], np.nonzero(cats[k])[0].astype(float) if k in cats else None,
+                        bool(bounds.integral[k]), grid)
+    if values is None:
+        return False, None
+    Z = np.repeat(start[None, :], len(values), axis=0)
+    Z[:, k] = values
+    out = outputs(model, Z)
+    inside = np.nonzero((out >= a) & (out <= b))[0]
+    return True, (Z[inside[:1]] if inside.size else None)
+
+
+def _path_search(model: Any, start: np.ndarray, end: np.ndarray, moved: list[int], bounds: Bounds,
+                 a: float) -> np.ndarray:
+    """The first row at or above ``a`` on the path from ``start`` to ``end`` (one feature of ``moved``
+    at a time, each float, integer or category code after the last), along which ``predict``'s value
+    never falls; ``start``'s is below ``a`` and ``end``'s not."""
+    steps = []
+    for k in moved:
+        if k in bounds.n_codes:
+            steps.append(1)
+        elif bounds.integral[k]:
+            steps.append(int(abs(end[k] - start[k])))
+        else:
+            steps.append(abs(_float_key(end[k]) - _float_key(start[k])))
+
+    def point(t: int) -> np.ndarray:
+        p = start.copy()
+        for k, n in zip(moved, steps):
+            if t >= n:
+                p[k], t = end[k], t - n
+                continue
+            if k in bounds.n_codes or t == 0:
+                break
+            if bounds.integral[k]:
+                p[k] = start[k] + t * np.sign(end[k] - start[k])
+            else:
+                p[k] = _from_float_key(_float_key(start[k]) + t * (1 if end[k] > start[k] else -1))
+            break
+        return p
+
+    low, high = 0, sum(steps)
+    while high - low > 1:
+        mid = (low + high) // 2
+        if outputs(model, point(mid)[None, :])[0] >= a:
+            high = mid
+        else:
+            low = mid
+    return point(high)
+
+
+def _float_key(v: float) -> int:
+    """An integer that orders floats as their values and counts the floats between two (0.0 and -0.0
+    alike)."""
+    bits = int(np.array(v, dtype=np.float64).view(np.int64))
+    return bits if bits >= 0 else -(bits & 0x7FFF_FFFF_FFFF_FFFF)
+
+
+def _from_float_key(key: int) -> float:
+    value = float(np.array(abs(key), dtype=np.int64).view(np.float64))
+    return value if key >= 0 else -value
 
 
 def _extreme_rows(model: Any, lo: np.ndarray, hi: np.ndarray, cats: dict[int, np.ndarray], bounds: Bounds,
