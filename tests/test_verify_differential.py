@@ -764,14 +764,16 @@ def test_linear_value_windows_are_predicts_own() -> None:
         start = float(rng.choice([1.0, 0.1, 2.5, 1e-300]))
         xs = (np.arange(int(rng.integers(1, 6000)), dtype=np.int64) + np.array(start).view(np.int64)).view(np.float64)
         lo = float(rng.integers(-2, 2))
-        dom = Domain((Feature("x", "numeric", xs[0], xs[-1]), Feature("i", "integer", lo, lo + float(rng.integers(0, 3)))))
+        dom = Domain((Feature("x", "numeric", xs[0], xs[-1]),
+                      Feature("i", "integer", lo, lo + float(rng.integers(0, 3)))))
         coef = [float(rng.choice([3.0, -0.7, 0.1, 1e-20])), float(rng.choice([0.0, 1e-17, 0.5, -1.0]))]
         m = LinearModel(dom, "regression", None, terms=[0, 1], coef=coef, intercept=float(rng.choice([0.0, 0.1, 1.0])))
         G = np.array(list(itertools.product(xs, np.arange(lo, dom.upper[1] + 1))))
         values = np.unique(m.predict(G))
         keys = np.array(values).view(np.int64)
         near = (np.arange(-2, 3)[:, None] + keys[rng.integers(0, len(keys), 3)]).ravel()
-        candidates = np.unique(np.r_[values[rng.integers(0, len(values), 3)], np.array(near[near > 0]).view(np.float64)])
+        picked = values[rng.integers(0, len(values), 3)]
+        candidates = np.unique(np.r_[picked, np.array(near[near > 0]).view(np.float64)])
         for c in candidates.tolist():
             for text, broken in ((f"prediction != {c!r}", bool(np.any(values == c))),
                                  (f"prediction < {c!r} or prediction > {float(np.nextafter(c, np.inf))!r}",

@@ -113,7 +113,8 @@ def test_a_value_window_of_a_linear_regressor_is_decided_in_predicts_floats(back
     dom = Domain((Feature("x", "numeric", xs[0], xs[-1]), Feature("y", "numeric", 1.0, 1.0)))
     m = LinearModel(dom, "regression", None, terms=[0, 1], coef=[3.0, 0.1], intercept=0.0)
     values = set(m.predict(np.column_stack([xs, np.ones_like(xs)])).tolist())
-    between = _floats_from(min(values), int(np.array(max(values)).view(np.int64) - np.array(min(values)).view(np.int64)) + 1)
+    keys = np.array(sorted(values)).view(np.int64)
+    between = _floats_from(min(values), int(keys[-1] - keys[0]) + 1)
     missing = [float(c) for c in between if c not in values]
     assert len(missing) > 100
     for c in missing[::len(missing) // 4]:

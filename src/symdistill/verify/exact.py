@@ -557,9 +557,11 @@ def _window_rows(model: Any, lo: np.ndarray, hi: np.ndarray, cats: dict[int, np.
             varying.add(j)
     if len(varying) > 1:
         return False, None
-    if not varying or (rising and moved == list(varying) and {start[moved[0]], end[moved[0]]} == {lo[moved[0]], hi[moved[0]]}):
+    if not varying:
         return True, None
     (k,) = varying
+    if rising and moved == [k] and {start[k], end[k]} == {lo[k], hi[k]}:  # the path went through every value
+        return True, None
     values = _values_in(lo[k], hi[k], np.nonzero(cats[k])[0].astype(float) if k in cats else None,
                         bool(bounds.integral[k]), grid)
     if values is None:
@@ -698,7 +700,8 @@ def _float_terms(model: Any, bounds: Bounds) -> list[tuple[int, float, float, in
             if len(t.factors) != 1:
                 return None
             j = t.factors[0].feature
-            ends = np.arange(float(bounds.n_codes[j])) if j in bounds.n_codes else np.unique([bounds.lo[j], bounds.hi[j]])
+            ends = (np.arange(float(bounds.n_codes[j])) if j in bounds.n_codes
+                    else np.unique([bounds.lo[j], bounds.hi[j]]))
             Z = np.repeat(x[None, :], len(ends), axis=0)
             Z[:, j] = ends
             v = w * t.evaluate(Z)
