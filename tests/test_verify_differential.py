@@ -786,3 +786,181 @@ def test_linear_value_windows_are_predicts_own() -> None:
                     assert v.holds == (not broken), (text, str(m), str(v))
                     if not v.holds:
                         assert m.predict(v.counterexample.X)[0] in (c, np.nextafter(c, np.inf)), (text, str(v))
+
+
+# -- equivalence of rule lists that are near each other -------------------------------------------
+# Random rule lists over a small mixed domain with few thresholds (so that rules share them, cover one
+# another exactly, and leave slivers one float wide), against copies of themselves changed a little.
+NEAR_FEATURES = [Feature("u", "numeric", -1.0, 3.0), Feature("v", "numeric", 0.0, 1.0),
+                 Feature("n", "integer", 0.0, 4.0), Feature("c", "categorical", 0.0, 3.0, ("p", "q", "r", "s")),
+                 Feature("b", "binary", 0.0, 1.0)]
+NEAR_LABELS = np.array(["a", "b", "c", "d", "e", "f", "g"])
+
+
+def near_domain(rng: np.random.Generator) -> Domain:
+    keep = sorted(rng.choice(len(NEAR_FEATURES), size=int(rng.integers(2, 5)), replace=False))
+    return Domain(tuple(NEAR_FEATURES[j] for j in keep))
+
+
+def near_threshold(rng: np.random.Generator, f: Feature) -> float:
+    t = float(rng.choice(np.linspace(f.lower, f.upper, 5)))  # the bounds and the quarters between
+    return float(rng.choice([t, t, t, _prev(t), _next(t), t + 0.5]))
+
+
+def near_codes(rng: np.random.Generator, f: Feature) -> set[int]:
+    k = len(f.categories)
+    return {int(c) for c in rng.choice(k, size=int(rng.integers(0, k + 1)), replace=False)}
+
+
+def near_condition(rng: np.random.Generator, dom: Domain) -> Condition:
+    j = int(rng.integers(dom.n_features))
+    f = dom.features[j]
+    if f.is_categorical:
+        return Condition(j, str(rng.choice(["in", "not in"])), near_codes(rng, f))
+    return Condition(j, str(rng.choice(["<=", ">"])), near_threshold(rng, f))
+
+
+def near_output(rng: np.random.Generator, task: str, n_classes: int) -> Any:
+    return int(rng.integers(n_classes)) if task == "classification" else float(rng.choice(LEAF_VALUES))
+
+
+def near_rules(rng: np.random.Generator, dom: Domain, task: str, n_classes: int) -> RuleSet:
+    """3 to 10 rules of 1 to 3 conditions."""
+    rules = [Rule(tuple(near_condition(rng, dom) for _ in range(int(rng.integers(1, 4)))),
+                  near_output(rng, task, n_classes)) for _ in range(int(rng.integers(3, 11)))]
+    return RuleSet(dom, task, NEAR_LABELS[:n_classes] if task == "classification" else None, rules,
+                   Rule((), near_output(rng, task, n_classes)))
+
+
+def near_tree(rng: np.random.Generator, dom: Domain, task: str, n_classes: int) -> Tree:
+    """Up to 3 levels of splits."""
+    nodes: list[tuple[int, float, list[int] | None, Any, int, int]] = []  # feature, threshold, codes, output, children
+
+    def node(depth: int) -> int:
+        i = len(nodes)
+        nodes.append((-1, 0.0, None, near_output(rng, task, n_classes), -1, -1))
+        if depth < 3 and rng.random() < 0.7:
+            j = int(rng.integers(dom.n_features))
+            f = dom.features[j]
+            split = (j, 0.0, sorted(near_codes(rng, f))) if f.is_categorical else (j, near_threshold(rng, f), None)
+            nodes[i] = (*split, nodes[i][3], node(depth + 1), node(depth + 1))
+        return i
+
+    node(0)
+    feature, threshold, codes, out, left, right = zip(*nodes)
+    value = [[v] for v in out] if task == "regression" else np.eye(n_classes)[list(out)]
+    return Tree(dom, task, NEAR_LABELS[:n_classes] if task == "classification" else None, children_left=left,
+                children_right=right, feature=feature, threshold=threshold, value=value, left_categories=codes)
+
+
+def tree_as_rules(rng: np.random.Generator, tree: Tree) -> RuleSet:
+    """The tree's leaves as rules, in any order (they are disjoint): the tree's function."""
+    rules = []
+    for leaf, box in tree.leaf_regions():
+        conds = [Condition(j, op, float(v)) for j in range(tree.domain.n_features)
+                 for op, v in ((">", box.lo[j]), ("<=", box.hi[j])) if np.isfinite(v)]
+        conds += [Condition(j, "in", set(codes)) for j, codes in box.cats.items()]
+        out = float(tree.value[leaf, 0]) if tree.task == "regression" else int(tree.leaf_class[leaf])
+        rules.append(Rule(tuple(conds), out))
+    rules = [rules[i] for i in rng.permutation(len(rules))]
+    return RuleSet(tree.domain, tree.task, tree.classes, rules[:-1], Rule((), rules[-1].prediction))
+
+
+def split_condition(rng: np.random.Generator, dom: Domain, gap: bool) -> tuple[Condition, Condition]:
+    """Two conditions on one feature that hold on complementary parts of the domain (``x <= t`` and
+    ``x > t``; some codes and the others), or, with ``gap``, on all of it but one float or one code."""
+    j = int(rng.integers(dom.n_features))
+    f = dom.features[j]
+    if f.is_categorical:
+        some = near_codes(rng, f)
+        rest = set(range(len(f.categories))) - some
+        if gap and rest:
+            rest.discard(int(rng.choice(sorted(rest))))
+        return Condition(j, "in", some), Condition(j, "in", rest)
+    t = near_threshold(rng, f)
+    return Condition(j, "<=", t), Condition(j, ">", _next(t) if gap else t)
+
+
+def near_variant(rng: np.random.Generator, rs: RuleSet) -> tuple[RuleSet, str]:
+    """``rs`` changed a little: a copy, a later copy of a rule, a rule of the default's output before
+    the default, or a rule split in two on one feature (all the same function); or one rule's output
+    changed, a threshold moved by one float, a condition or a rule dropped, a rule moved, a rule split
+    in two that leave out one float or one code (each may change the function or not); its classes
+    sometimes listed in another order."""
+    rules, default, dom = list(rs.rules), rs.default, rs.domain
+    kind = str(rng.choice(["copy", "later copy", "default rule", "split", "output", "threshold", "drop condition",
+                           "drop rule", "move", "split with gap"]))
+    if not rules and kind not in ("copy", "output"):  # a one-leaf tree's list: nothing to change but the default
+        kind = "default rule"
+    i = int(rng.integers(len(rules))) if rules else 0
+    if kind == "later copy":
+        rules.insert(int(rng.integers(i + 1, len(rules) + 1)), rules[i])
+    elif kind == "default rule":
+        rules.append(Rule((near_condition(rng, dom),), default.prediction))
+    elif kind.startswith("split"):
+        rules[i:i + 1] = [Rule(rules[i].conditions + (c,), rules[i].prediction)
+                          for c in split_condition(rng, dom, gap=kind == "split with gap")]
+    elif kind == "output":
+        k = len(rs.classes) if rs.task == "classification" else 0
+        new = near_output(rng, rs.task, k)
+        if not rules or rng.random() < 0.2:
+            default = Rule((), new)
+        else:
+            rules[i] = Rule(rules[i].conditions, new)
+    elif kind == "threshold":
+        at = [(i, k) for i, r in enumerate(rules) for k, c in enumerate(r.conditions) if c.op in ("<=", ">")]
+        if at:
+            i, k = at[int(rng.integers(len(at)))]
+            c = rules[i].conditions[k]
+            moved = Condition(c.feature, c.op, float(rng.choice([_prev(c.value), _next(c.value)])))
+            rules[i] = Rule(rules[i].conditions[:k] + (moved,) + rules[i].conditions[k + 1:], rules[i].prediction)
+    elif kind == "drop condition" and len(rules[i].conditions) > 1:
+        k = int(rng.integers(len(rules[i].conditions)))
+        rules[i] = Rule(rules[i].conditions[:k] + rules[i].conditions[k + 1:], rules[i].prediction)
+    elif kind == "drop rule" and len(rules) > 1:
+        del rules[i]
+    elif kind == "move":
+        rules.insert(int(rng.integers(len(rules))), rules.pop(i))
+    classes = rs.classes
+    if rs.task == "classification" and rng.random() < 0.5:
+        order = rng.permutation(len(classes))
+        at = {int(old): new for new, old in enumerate(order)}
+        classes = classes[order]
+        rules = [Rule(r.conditions, at[r.prediction]) for r in rules]
+        default = Rule((), at[default.prediction])
+    return RuleSet(dom, rs.task, classes, rules, default), kind
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_equivalence_of_rule_lists_near_each_other_agrees_with_z3_and_brute_force(seed: int) -> None:
+    """The direct checker decides two rule lists (or a tree and a rule list) by carving each pair of
+    rules of different outputs whose boxes meet by the earlier rules of other outputs: a wrong cut, a
+    piece dropped that no earlier rule holds whole, a category or a float lost at a cut, turns a
+    verdict or gives a row where the models agree. Lists of 3 to 11 rules over up to 7 classes, with
+    categorical conditions, against themselves changed a little (most changes keep the function, or
+    change it on a sliver one float or one code wide), ten pairs a seed: the verdict z3 gives, a
+    counterexample where the two ``predict`` differ, and no disagreement on the brute-force grid (every
+    threshold and its float neighbours) when it holds."""
+    rng = np.random.default_rng(seed)
+    for _ in range(10):
+        dom = near_domain(rng)
+        task = "regression" if rng.random() < 0.25 else "classification"
+        n_classes = int(rng.integers(2, len(NEAR_LABELS) + 1))
+        m1 = near_rules(rng, dom, task, n_classes) if rng.random() < 0.75 else near_tree(rng, dom, task, n_classes)
+        m2, kind = near_variant(rng, m1 if m1.kind == "rules" else tree_as_rules(rng, m1))
+        if rng.random() < 0.5:
+            m2, again = near_variant(rng, m2)
+            kind += ", then " + again
+        if rng.random() < 0.5:
+            m1, m2 = m2, m1
+        vs = verdicts(m1, sd.equivalent(m2))
+        assert vs[0].backend == "direct"
+        for v in vs:
+            if not v.holds:
+                Z = check_rows(dom, v)
+                assert np.array_equal(Z[0], Z[1])
+                assert m1.predict_encoded(Z[:1])[0] != m2.predict_encoded(Z[:1])[0], (kind, str(m1), str(m2), str(v))
+        if vs[0].holds:
+            G = grid(dom, [m1, m2], {})
+            bad = np.nonzero(m1.predict_encoded(G) != m2.predict_encoded(G))[0]
+            assert not bad.size, (kind, str(m1), str(m2), G[bad[:1]].tolist())

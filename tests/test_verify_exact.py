@@ -633,17 +633,38 @@ def test_invariance_of_a_many_class_rule_list_agrees_with_z3(free: list[str]) ->
 
 
 def test_equivalence_of_many_class_rule_lists_agrees_with_z3() -> None:
-    """Equivalence of rule lists is decided one label at a time: a copy is equivalent, a list whose
-    fifth rule predicts another class is not, at a row where ``predict`` tells them apart."""
+    """A copy is equivalent, a list whose fifth rule predicts another class is not, at a row where
+    ``predict`` tells them apart. The copy is decided by one look at each pair of rules of different
+    classes whose boxes meet (an earlier rule of the other list holds it whole): at most the 25 + 25
+    rule boxes and 25 * 24 pairs are examined. Cutting both lists one class at a time examined 2,192
+    pieces here, and 146,136 (0.5 s, 14 times z3's time) for a 20-rule list on letter recognition."""
     rs = many_class_list()
     same = sd.verify(rs, sd.equivalent(many_class_list()), backend="direct")
     assert same.holds and sd.verify(rs, sd.equivalent(many_class_list()), backend="z3").holds
+    assert same.checked <= 2 * 25 + 25 * 24
     changed = many_class_list()
     changed.rules[4] = Rule(changed.rules[4].conditions, 0)
     v = sd.verify(rs, sd.equivalent(changed), backend="direct")
     assert not v.holds and not sd.verify(rs, sd.equivalent(changed), backend="z3").holds
     row = v.counterexample.X[:1]
     assert rs.predict(row)[0] != changed.predict(row)[0]
+
+
+def test_equivalence_of_a_tree_and_a_rule_list_reads_the_tree_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tree compared with a rule list: its leaves were read into regions twice (once for the labels
+    to try, once for the pairs), now once, with the verdict z3 gives."""
+    rs = many_class_list(6, 4)
+    tree = Tree(rs.domain, "classification", rs.classes, children_left=[1, -1, -1], children_right=[2, -1, -1],
+                feature=[0, -1, -1], threshold=[3.0, 0, 0], value=[[1.0] + [0.0] * 6, [0.0] * 6 + [1.0],
+                                                                   [0.0] * 6 + [1.0]])
+    reads = []
+    leaf_regions = Tree.leaf_regions
+    monkeypatch.setattr(Tree, "leaf_regions", lambda self: reads.append(1) or leaf_regions(self))
+    v = sd.verify(tree, sd.equivalent(rs), backend="direct")
+    assert len(reads) == 1
+    assert not v.holds and not sd.verify(tree, sd.equivalent(rs), backend="z3").holds
+    row = v.counterexample.X[:1]
+    assert tree.predict(row)[0] != rs.predict(row)[0]
 
 
 def _floats_between(lo: float, hi: float) -> list[float]:

@@ -33,12 +33,12 @@ from __future__ import annotations
 
 import itertools
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
 from . import formula as F
-from .cells import Bounds, Cells, point_in, rule_outputs, rules_cells, tree_cells
+from .cells import Bounds, Cells, concat, outside, point_in, rule_boxes, rule_outputs, rules_cells, tree_cells
 
 
 class Unsupported(ValueError):
@@ -166,8 +166,8 @@ def check_monotonic(model: Any, j: int, increasing: bool, target: int | None) ->
     if form_of(model) == "rules":
         # A pair breaks monotonicity exactly when a level v of the gain separates it: the lower
         # input's gain >= v > the higher input's (increasing), or the other way round.
-        return _split_pairs(model, model, lambda out, v: gain(out) >= v, lambda out, v: gain(out) >= v,
-                            np.unique(gain(rule_outputs(model)))[1:], increasing, equal, j, bounds)
+        return _split_pairs(model, lambda out, v: gain(out) >= v, np.unique(gain(rule_outputs(model)))[1:],
+                            increasing, equal, j, bounds)
     cells = cells_of(model)
     g = gain(cells.out)
     lower_better = (lambda a, b: a > b) if increasing else (lambda a, b: a < b)
@@ -186,7 +186,7 @@ def check_invariant(model: Any, free: np.ndarray) -> tuple[np.ndarray | None, in
         def is_c(out: np.ndarray, c: Any) -> np.ndarray:
             return out == c
 
-        return _split_pairs(model, model, is_c, is_c, np.unique(rule_outputs(model))[:-1], True, ~free, None, bounds)
+        return _split_pairs(model, is_c, np.unique(rule_outputs(model))[:-1], True, ~free, None, bounds)
     cells = cells_of(model)
     out = cells.out
     found = _find_pair(cells, cells, lambda ia, ib: out[ia][:, None] != out[ib][None, :], ~free, None, bounds)
@@ -194,39 +194,106 @@ def check_invariant(model: Any, free: np.ndarray) -> tuple[np.ndarray | None, in
 
 
 def check_equivalent(a: Any, b: Any) -> tuple[np.ndarray | None, int]:
-    """One row on which the two models' predictions differ (given as the same row twice)."""
+    """One row on which the two models' predictions differ (given as the same row twice).
+
+    Each model is a list of boxes: a tree's leaves, or a rule list's rules (see
+    :func:`_decisions`), where a row in rule ``i``'s box but in no earlier rule's box of another output
+    gets rule ``i``'s output. The models differ exactly on the rows where a box ``i`` of ``a`` meets a
+    box ``j`` of ``b`` with another label and no earlier box of another output (of either list) holds
+    them. Such a pair's meeting box is carved by those earlier boxes, one at a time, in the place
+    where it is left whole by as many as it can, and a piece inside one is dropped: a piece that no
+    such box meets is a counterexample. Only pairs with different labels are carved, so two lists that
+    agree, such as a copy, take one look at each pair, where cutting each list into its regions, one
+    class at a time, made tens of thousands of pieces. Counts the boxes and the pieces examined.
+    """
     bounds = Bounds.of(a.domain)
-    equal = np.ones(a.domain.n_features, dtype=bool)
-    if "rules" in (form_of(a), form_of(b)):
-        # The predictions differ exactly when a's is some label c and b's is not.
-        outs = rule_outputs(a) if form_of(a) == "rules" else cells_of(a).out
-        labels = list(dict.fromkeys(_labels(a, outs).tolist()))
-        found, checked = _split_pairs(a, b, lambda out, c: _labels(a, out) == c, lambda out, c: _labels(b, out) == c,
-                                      labels, True, equal, None, bounds)
-    else:
-        ca, cb = cells_of(a), cells_of(b)
-        la, lb = _labels(a, ca.out), _labels(b, cb.out)
-        found = _find_pair(ca, cb, lambda ia, ib: la[ia][:, None] != lb[ib][None, :], equal, None, bounds)
-        checked = len(ca) + len(cb)
-    return (None if found is None else found[:1].repeat(2, axis=0)), checked
+    (ca, by_a, cuts_a), (cb, by_b, cuts_b) = _decisions(a, bounds), _decisions(b, bounds)
+    la, lb = _labels(a, ca.out), _labels(b, cb.out)
+    cuts = concat([by_a, by_b])
+    numeric = np.array([j not in bounds.n_codes for j in range(a.domain.n_features)], dtype=bool)
+    checked = len(ca) + len(cb)
+    everywhere = np.ones(a.domain.n_features, dtype=bool)
+    for i, k in _pairs(ca, cb, lambda ia, ib: la[ia][:, None] != lb[ib][None, :], everywhere, None):
+        pieces = Cells(np.maximum(ca.lo[i], cb.lo[k]), np.minimum(ca.hi[i], cb.hi[k]),
+                       {j: m[i] & cb.cats[j][k] for j, m in ca.cats.items()}, ca.out[i], ca.ids[i])
+        found, n = _carve_pairs(pieces, np.hstack([cuts_a[i], cuts_b[k]]), cuts, numeric, bounds)
+        checked += n
+        if found is not None:
+            return found[None, :].repeat(2, axis=0), checked
+    return None, checked
 
 
-def _split_pairs(a: Any, b: Any, key_a: Callable[[np.ndarray, Any], np.ndarray],
-                 key_b: Callable[[np.ndarray, Any], np.ndarray], splits: Any, want: bool, equal: np.ndarray,
-                 order: int | None, bounds: Bounds) -> tuple[np.ndarray | None, int]:
-    """For each split ``s``, a pair of a row in a cell of ``a`` whose ``key_a(output, s)`` is ``want``
-    and a row in a cell of ``b`` whose ``key_b`` is not (see :func:`_find_pair`). A rule list is carved
-    per split, cut only where its key changes (two keys, so a few pieces where cutting by every
-    class made tens of thousands); a tree's leaves are its cells throughout. Returns the first pair
-    found, or None, and the cells examined."""
-    fixed = {id(m): cells_of(m) for m in (a, b) if form_of(m) != "rules"}
+def _decisions(model: Any, bounds: Bounds) -> tuple[Cells, Cells, np.ndarray]:
+    """A tree's leaves or a rule list's rule boxes; the boxes that take rows from others (earlier
+    rules of another output; none in a tree); and ``cuts[i, k]``, whether the ``k``-th of those takes
+    the rows of box ``i`` that it holds."""
+    if form_of(model) != "rules":
+        leaves = cells_of(model)
+        return leaves, leaves.take(np.array([], dtype=np.int64)), np.zeros((len(leaves), 0), dtype=bool)
+    boxes = rule_boxes(model, bounds)
+    n = len(boxes)
+    cuts = (np.arange(n)[None, :] < np.arange(n)[:, None]) & (boxes.out[None, :] != boxes.out[:, None])
+    used = np.nonzero(cuts.any(axis=0))[0]
+    return boxes, boxes.take(used), cuts[:, used]
+
+
+_BUDGET = 1 << 20  # entries of the (pieces, boxes, features) arrays compared at once
+
+
+def _carve_pairs(pieces: Cells, rem: np.ndarray, cuts: Cells, numeric: np.ndarray,
+                 bounds: Bounds) -> tuple[np.ndarray | None, int]:
+    """A row in a piece that none of its boxes ``cuts[rem[i]]`` holds, or None, and the pieces
+    examined. Depth first: each piece is dropped when one of its boxes holds it whole, done when none
+    meets it, and otherwise cut by the box that leaves it whole on the most features (the fewest
+    new pieces), its parts outside that box carried on with the others left to cut them."""
+    stack, checked = [(pieces, rem)], 0
+    num = np.nonzero(numeric)[0]
+    while stack:
+        P, rem = stack.pop()
+        if not len(P):
+            continue
+        cols = np.nonzero(rem.any(axis=0))[0]
+        if len(P) > 1 and len(P) * len(cols) * P.lo.shape[1] > _BUDGET:
+            half = len(P) // 2
+            stack += [(P.take(np.arange(half, len(P))), rem[half:]), (P.take(np.arange(half)), rem[:half])]
+            continue
+        checked += len(P)
+        C, left = cuts.take(cols), rem[:, cols]  # the boxes still to cut some piece
+        lo, hi = P.lo[:, None, num], P.hi[:, None, num]
+        c_lo, c_hi = C.lo[None, :, num], C.hi[None, :, num]
+        left &= np.all(np.maximum(lo, c_lo) <= np.minimum(hi, c_hi), axis=2)
+        faces = (c_lo > lo).sum(axis=2) + (c_hi < hi).sum(axis=2)
+        for j, m in P.cats.items():
+            left &= (m[:, None, :] & C.cats[j][None, :, :]).any(axis=2)
+            faces += (m[:, None, :] & ~C.cats[j][None, :, :]).any(axis=2)
+        alive = np.nonzero(~(left & (faces == 0)).any(axis=1))[0]
+        P, left, faces = P.take(alive), left[alive], faces[alive]
+        free = np.nonzero(~left.any(axis=1))[0]
+        if free.size:
+            i = int(free[0])
+            return point_in(P.lo[i], P.hi[i], {j: m[i] for j, m in P.cats.items()}, bounds), checked
+        k = np.argmin(np.where(left, faces, np.iinfo(faces.dtype).max), axis=1)
+        parts, src = outside(P, C.lo[k], C.hi[k], {j: m[k] for j, m in C.cats.items()}, numeric, bounds)
+        rem = np.zeros((len(src), rem.shape[1]), dtype=bool)
+        rem[:, cols] = left[src]
+        rem[np.arange(len(src)), cols[k[src]]] = False
+        stack.append((parts, rem))
+    return None, checked
+
+
+def _split_pairs(model: Any, key: Callable[[np.ndarray, Any], np.ndarray], splits: Any, want: bool,
+                 equal: np.ndarray, order: int | None, bounds: Bounds) -> tuple[np.ndarray | None, int]:
+    """For each split ``s``, a pair of rows of a rule list, one in a cell whose ``key(output, s)`` is
+    ``want`` and one in a cell whose key is not (see :func:`_find_pair`). The list is carved per split,
+    cut only where its key changes (two keys, so a few pieces where cutting by every class made tens
+    of thousands). Returns the first pair found, or None, and the cells examined."""
     checked = 0
     for s in splits:
-        ca = fixed[id(a)] if id(a) in fixed else cells_of(a, lambda out: key_a(out, s))  # noqa: B023 (used at once)
-        cb = ca if b is a else fixed[id(b)] if id(b) in fixed else cells_of(b, lambda out: key_b(out, s))  # noqa: B023
-        checked += len(ca) + (0 if b is a else len(cb))
-        on_a, off_b = ca.take(np.nonzero(key_a(ca.out, s) == want)[0]), cb.take(np.nonzero(key_b(cb.out, s) != want)[0])
-        found = _find_pair(on_a, off_b, lambda ia, ib: np.ones((len(ia), len(ib)), dtype=bool), equal, order, bounds)
+        cells = cells_of(model, lambda out: key(out, s))  # noqa: B023 (used at once)
+        checked += len(cells)
+        is_on = key(cells.out, s) == want
+        on, off = cells.take(np.nonzero(is_on)[0]), cells.take(np.nonzero(~is_on)[0])
+        found = _find_pair(on, off, lambda ia, ib: np.ones((len(ia), len(ib)), dtype=bool), equal, order, bounds)
         if found is not None:
             return found, checked
     return None, checked
@@ -239,9 +306,21 @@ def _labels(model: Any, out: np.ndarray) -> np.ndarray:
 
 
 def _find_pair(A: Cells, B: Cells, offending: Any, equal: np.ndarray, order: int | None,
-               bounds: Bounds, chunk: int = 64) -> np.ndarray | None:
+               bounds: Bounds) -> np.ndarray | None:
     """Rows ``x0`` in a cell of A and ``x1`` in a cell of B, equal on ``equal`` features, with
     ``x0[order] < x1[order]`` when ``order`` is given, for a pair that ``offending(ia, ib)`` flags."""
+    for ia, ib in _pairs(A, B, offending, equal, order):
+        a, b = int(ia[0]), int(ib[0])
+        ends = None if order is None else (order, float(_reach(A, order)[0][a]), float(_reach(B, order)[1][b]))
+        return _pair_rows(A, a, B, b, equal, ends, bounds)
+    return None
+
+
+def _pairs(A: Cells, B: Cells, offending: Any, equal: np.ndarray, order: int | None,
+           chunk: int = 64) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The pairs ``(ia, ib)`` of a cell of A and a cell of B that ``offending(ia, ib)`` flags and that
+    hold rows equal on ``equal`` features (the first one's ``order`` below the second's, when
+    given), ``chunk`` cells of A at a time."""
     eq = np.nonzero(equal)[0]
     eq_num = np.array([j for j in eq if j not in A.cats], dtype=np.int64)
     eq_cat = [j for j in eq if j in A.cats]
@@ -267,10 +346,7 @@ def _find_pair(A: Cells, B: Cells, offending: Any, equal: np.ndarray, order: int
             mask &= least[ia][:, None] < greatest[cols][None, :]
         hit = np.argwhere(mask)
         if hit.size:
-            a, b = int(ia[hit[0, 0]]), int(cols[hit[0, 1]])
-            ends = None if order is None else (order, float(least[a]), float(greatest[b]))
-            return _pair_rows(A, a, B, b, equal, ends, bounds)
-    return None
+            yield ia[hit[:, 0]], cols[hit[:, 1]]
 
 
 def _reach(C: Cells, j: int) -> tuple[np.ndarray, np.ndarray]:
