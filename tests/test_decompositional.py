@@ -897,3 +897,31 @@ def test_a_larger_max_size_never_agrees_less_with_the_network_on_the_rows_it_lea
         assert rules.size <= size
         agree[size] = float(np.mean(rules.predict(X) == labels))
     assert agree[32] >= agree[16], agree
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_grown_tree_stopped_after_m_minus_1_splits_is_the_tree_of_m_leaves(seed: int) -> None:
+    """The layer trees of 8, 16, ... leaves are read off one tree grown to the most leaves: its first
+    ``m - 1`` splits must be the tree ``max_leaf_nodes=m`` grows (same leaves, bounds and order), also
+    where the seed decides between equal splits (duplicated and rounded columns) and where growth
+    stops before the budget (pure leaves)."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    from symdistill.learners.decompositional import _first_leaves, _node_bounds
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(800, 4)).round(1)
+    X = np.hstack([X, X[:, :2]])  # columns 4, 5 repeat 0, 1: ties the seed breaks
+    y = (X[:, 0] + X[:, 1] * X[:, 2] > 0).astype(int) + 2 * (X[:, 3] > 1)
+    for target, sizes, big in ((y, (2, 3, 8, 13, 40), 40), ((X[:, 0] > 0).astype(int), (2, 5, 9), 9)):
+        grown = DecisionTreeClassifier(max_leaf_nodes=big, min_samples_leaf=3, random_state=seed).fit(X, target).tree_
+        lo, hi = _node_bounds(grown, X.shape[1])
+        for m in sizes:
+            tree = DecisionTreeClassifier(max_leaf_nodes=m, min_samples_leaf=3, random_state=seed).fit(X, target).tree_
+            t_lo, t_hi = _node_bounds(tree, X.shape[1])
+            leaves = np.nonzero(tree.children_left < 0)[0]
+            at = _first_leaves(grown, m)
+            np.testing.assert_array_equal(at, leaves)
+            np.testing.assert_array_equal(lo[at], t_lo[leaves])
+            np.testing.assert_array_equal(hi[at], t_hi[leaves])
+    assert grown.node_count < 2 * 9 - 1  # the one-split target stopped growing before its budget

@@ -73,6 +73,22 @@ class _Boxes:
         return _Boxes(self.lo[idx], self.hi[idx], self.cls[idx], self.cover[idx])
 
 
+@dataclass(frozen=True)
+class _Table:
+    """Rows as the learner reads them, column by column: ``x`` as given (bounds and their midpoints
+    come from its values) and ``x32``, the float32 copy scikit-learn's tree builder reads (made once
+    here, where each fit would convert the rows again, and column-major, as the builder reads a column
+    at a time: faster than row-major on wide tables)."""
+
+    x: np.ndarray
+    x32: np.ndarray
+
+    @classmethod
+    def of(cls, F: np.ndarray) -> _Table:
+        x = np.asfortranarray(F)
+        return cls(x, np.asfortranarray(x, dtype=np.float32))
+
+
 @register_learner("rules", method="decompositional")
 class DecompositionalRuleLearner(Learner):
     """Distill a network into a decision list by reading its hidden layers (ECLAIRE-style).
@@ -210,17 +226,19 @@ class DecompositionalRuleLearner(Learner):
         n = len(Z)
         self._min_rows = max(2, int(np.ceil(self.min_support * n)))
         self._min_gain = max(1.0, 3e-4 * n)  # a rule must add at least 0.03% agreement
-        acts = self.reader_.read(oracle.domain.decode(Z), self.layers_)  # rows as the net takes them
+        acts = [_Table.of(H) for H in self.reader_.read(oracle.domain.decode(Z), self.layers_)]  # rows as the net takes them
         levels = [int(self.layer_leaves)] if self.layer_leaves is not None else _levels(max(8, self.max_size))
         if self.layer is not None:
             return self._concept_rules(acts[0], y, k, levels, oracle)
 
-        # Every layer's tree at every level. A best-first tree of 8 leaves is the start of that of 16
-        # (same seed), so many of a level's clauses are an earlier level's: each is substituted once.
+        # Every layer's tree at every level (one tree per layer, grown to the largest level). A best-first
+        # tree of 8 leaves is the start of that of 16, so many of a level's clauses are an earlier
+        # level's: each is substituted once.
+        trees = [self._tree_boxes(H, y, levels, self._seed(10 + li)) for li, H in enumerate(acts)]
         holds, cls, level = [], [], []
-        for m in levels:
-            for li, H in enumerate(acts):
-                c = self._filter(self._tree_boxes(H, y, m, self._seed(10 + li)), y)
+        for at, m in enumerate(levels):
+            for boxes in trees:
+                c = self._filter(boxes[at], y)
                 holds.append(c.cover)
                 cls.append(c.cls)
                 level += [m] * len(c)
@@ -228,30 +246,36 @@ class DecompositionalRuleLearner(Learner):
         rep = _representatives(holds_all, cls_all, self._min_rows)
         distinct = sorted(set(rep.tolist()))
         jobs = [(holds_all[i], int(cls_all[i]), self._seed(1000 + i)) for i in distinct]
-        results = dict(zip(distinct, self._substitute_all(Z, jobs)))
+        table = _Table.of(Z)
+        results = dict(zip(distinct, self._substitute_all(table, jobs)))
         parts = [(m, results[i]) for m in levels for i in dict.fromkeys(rep[np.asarray(level) == m].tolist())
                  if len(results[i])]
         self.n_clauses_ = len(jobs)
         self.n_candidates_ = sum(len(r) for r in results.values())
-        chosen, default = self._choose(parts, levels, Z, y, k)
+        chosen, default = self._choose(parts, levels, table.x, y, k)
         model = self._rule_set(oracle.domain, oracle, chosen, default, y, k)
         model.meta.update({"layers": [h.name for h in self.layers_], "clauses": len(jobs),
                            "candidate_rules": self.n_candidates_, "substitution": "clause-wise"})
         return model
 
-    def _concept_rules(self, H: np.ndarray, y: np.ndarray, k: int, levels: list[int], oracle: Oracle) -> RuleSet:
+    def _concept_rules(self, table: _Table, y: np.ndarray, k: int, levels: list[int], oracle: Oracle) -> RuleSet:
         h = self.layers_[0]
+        H = table.x
         names = list(self.concept_names) if self.concept_names is not None else h.unit_names()
         domain = Domain(tuple(Feature(name, "numeric", float(H[:, j].min()), float(H[:, j].max()))
                               for j, name in enumerate(names)))
-        # Trees of several sizes give the list both coarse and fine clauses to choose from.
-        trees: dict[int, _Boxes] = {}
-        parts = []
+        # Trees of several sizes give the list both coarse and fine clauses to choose from: the tree of
+        # ``leaves`` leaves is the first of a level's three sizes to ask for it, grown with that size's
+        # seed; the trees of one seed are one tree, grown to the most leaves.
+        seeds: dict[int, int] = {}
         for m in levels:
             for i, leaves in enumerate(sorted({max(2, m // 2), m, 2 * m})):
-                if leaves not in trees:
-                    trees[leaves] = self._tree_boxes(H, y, leaves, self._seed(10 + i))
-                parts.append((m, trees[leaves]))
+                seeds.setdefault(leaves, i)
+        trees: dict[int, _Boxes] = {}
+        for i in sorted(set(seeds.values())):
+            sizes = sorted(leaves for leaves, s in seeds.items() if s == i)
+            trees.update(zip(sizes, self._tree_boxes(table, y, sizes, self._seed(10 + i))))
+        parts = [(m, trees[leaves]) for m in levels for leaves in sorted({max(2, m // 2), m, 2 * m})]
         self.n_clauses_ = self.n_candidates_ = sum(len(t) for t in trees.values())
         chosen, default = self._choose(parts, levels, H, y, k)
         model = self._rule_set(domain, oracle, chosen, default, y, k)
@@ -289,28 +313,32 @@ class DecompositionalRuleLearner(Learner):
     def _seed(self, stream: int) -> int | None:
         return None if self.random_state is None else int(self._rng(stream).integers(2**31 - 1))
 
-    def _tree_boxes(self, F: np.ndarray, target: np.ndarray, max_leaves: int, seed: int | None,
-                    keep: int | None = None) -> _Boxes:
-        """Leaves of a best-first tree on ``F`` -> ``target``, as boxes with their majority class.
+    def _tree_boxes(self, table: _Table, target: np.ndarray, sizes: Sequence[int], seed: int | None,
+                    keep: int | None = None) -> list[_Boxes]:
+        """Leaves of the best-first trees of each number of leaves in ``sizes`` on ``table`` -> ``target``,
+        as boxes with their majority class; ``keep`` keeps only leaves whose majority is that class.
 
-        ``keep`` keeps only leaves whose majority is that class.
+        One tree is grown, of the most leaves: best-first growth makes the same splits in the same order
+        whatever its leaf budget (same seed), so the tree of ``m`` leaves is that tree stopped after its
+        first ``m - 1`` splits (:func:`_first_leaves`).
         """
         from sklearn.tree import DecisionTreeClassifier
 
-        tree = DecisionTreeClassifier(max_leaf_nodes=int(max_leaves), min_samples_leaf=self._min_rows,
-                                      random_state=seed).fit(F, target)
-        lo, hi = _leaf_bounds(tree.tree_, F.shape[1])
-        cover = _box_cover(lo, hi, F)
-        labels = tree.classes_.astype(np.int64)
-        counts = np.stack([(cover & (target == c)).sum(axis=1) for c in labels], axis=1)
-        cls = labels[np.argmax(counts, axis=1)]
-        boxes = _Boxes(lo, hi, cls, cover)
-        ok = cover.sum(axis=1) >= self._min_rows
+        tree = DecisionTreeClassifier(max_leaf_nodes=int(max(sizes)), min_samples_leaf=self._min_rows,
+                                      random_state=seed).fit(table.x32, target).tree_
+        lo, hi = _node_bounds(tree, table.x.shape[1])
+        leaves = [_first_leaves(tree, m) for m in sizes]
+        nodes = np.unique(np.concatenate(leaves))  # the leaves of any of the trees, each covered once
+        boxes = _Boxes(lo[nodes], hi[nodes], np.empty(0, dtype=np.int64), _box_cover(lo[nodes], hi[nodes], table.x))
+        labels = np.flatnonzero(np.bincount(target))  # the tree's classes_ (np.unique of the codes), in O(n)
+        counts = np.stack([(boxes.cover & (target == c)).sum(axis=1) for c in labels], axis=1)
+        boxes.cls = labels[np.argmax(counts, axis=1)]
+        ok = boxes.cover.sum(axis=1) >= self._min_rows
         if keep is not None:
-            ok &= cls == keep
-        return boxes.take(np.nonzero(ok)[0])
+            ok &= boxes.cls == keep
+        return [boxes.take(i[ok[i]]) for i in (np.searchsorted(nodes, at) for at in leaves)]
 
-    def _substitute_all(self, Z: np.ndarray, jobs: list[tuple[np.ndarray, int, int | None]]) -> list[_Boxes]:
+    def _substitute_all(self, Z: _Table, jobs: list[tuple[np.ndarray, int, int | None]]) -> list[_Boxes]:
         """Rewrite every clause over the input features, in parallel, behind a progress bar."""
         from joblib import Parallel, delayed
 
@@ -322,15 +350,16 @@ class DecompositionalRuleLearner(Learner):
                 bar.update(1)
         return out
 
-    def _substitute(self, Z: np.ndarray, holds: np.ndarray, cls: int, seed: int | None) -> _Boxes:
+    def _substitute(self, Z: _Table, holds: np.ndarray, cls: int, seed: int | None) -> _Boxes:
         """Input-feature boxes where the clause holds, each predicting the clause's class."""
+        n, d = Z.x.shape
         n_holds = int(holds.sum())
-        if n_holds == len(Z):
-            return _Boxes(np.full((1, Z.shape[1]), -np.inf), np.full((1, Z.shape[1]), np.inf),
-                          np.array([cls]), np.ones((1, len(Z)), dtype=bool))
-        if min(n_holds, len(Z) - n_holds) < self._min_rows:
-            return _Boxes.empty(Z.shape[1], len(Z))
-        boxes = self._tree_boxes(Z, holds.astype(np.int64), self.clause_leaves, seed, keep=1)
+        if n_holds == n:
+            return _Boxes(np.full((1, d), -np.inf), np.full((1, d), np.inf), np.array([cls]),
+                          np.ones((1, n), dtype=bool))
+        if min(n_holds, n - n_holds) < self._min_rows:
+            return _Boxes.empty(d, n)
+        boxes = self._tree_boxes(Z, holds.astype(np.int64), [self.clause_leaves], seed, keep=1)[0]
         boxes.cls = np.full(len(boxes), cls, dtype=np.int64)
         return boxes
 
@@ -439,8 +468,8 @@ def _levels(leaves: int) -> list[int]:
     return [m for m in (8 * 2**j for j in range(max(int(leaves), 8).bit_length())) if m < leaves] + [int(leaves)]
 
 
-def _leaf_bounds(tree: Any, d: int) -> tuple[np.ndarray, np.ndarray]:
-    """``lo < x <= hi`` bounds of every leaf of a fitted scikit-learn tree, in node order."""
+def _node_bounds(tree: Any, d: int) -> tuple[np.ndarray, np.ndarray]:
+    """``lo < x <= hi`` bounds of every node of a fitted scikit-learn tree, in node order."""
     left, right = tree.children_left, tree.children_right
     feat, thr = tree.feature, tree.threshold
     lo_all = np.full((tree.node_count, d), -np.inf)
@@ -454,8 +483,20 @@ def _leaf_bounds(tree: Any, d: int) -> tuple[np.ndarray, np.ndarray]:
                 hi_all[child, feat[i]] = min(hi_all[i, feat[i]], thr[i])
             else:
                 lo_all[child, feat[i]] = max(lo_all[i, feat[i]], thr[i])
-    leaves = np.nonzero(left < 0)[0]
-    return lo_all[leaves], hi_all[leaves]
+    return lo_all, hi_all
+
+
+def _first_leaves(tree: Any, m: int) -> np.ndarray:
+    """Nodes, in node order, that are the leaves of a best-first scikit-learn tree stopped after its
+    first ``m - 1`` splits: the tree ``max_leaf_nodes=m`` grows with the same data and seed.
+
+    Best-first growth numbers nodes as it makes them, the two children of its ``s``-th split (from 0)
+    being nodes ``2s + 1`` and ``2s + 2``; a node's split is chosen when the node is made, whatever
+    the budget, so the first ``m - 1`` splits are those of the smaller tree, made in the same order.
+    """
+    ids = np.arange(min(tree.node_count, 2 * int(m) - 1))
+    left = tree.children_left[ids]
+    return ids[(left < 0) | (left >= 2 * int(m) - 1)]
 
 
 def _box_cover(lo: np.ndarray, hi: np.ndarray, F: np.ndarray) -> np.ndarray:
