@@ -925,3 +925,45 @@ def test_a_grown_tree_stopped_after_m_minus_1_splits_is_the_tree_of_m_leaves(see
             np.testing.assert_array_equal(lo[at], t_lo[leaves])
             np.testing.assert_array_equal(hi[at], t_hi[leaves])
     assert grown.node_count < 2 * 9 - 1  # the one-split target stopped growing before its budget
+
+
+def test_the_list_without_one_rule_scores_each_cover_of_that_rule_as_the_whole_list_does() -> None:
+    """Polishing moves one rule's bounds at a time and scores each move from the rest of the list
+    (_Rest), read once per rule: the score must be the whole list's agreement with that cover."""
+    from symdistill.learners.decompositional import _Boxes, _list_agreement, _Rest
+
+    rng = np.random.default_rng(0)
+    n, n_rules, k = 300, 5, 3
+    y = rng.integers(0, k, n)
+    for _ in range(10):
+        cover = rng.random((n_rules, n)) < rng.uniform(0.05, 0.6, (n_rules, 1))
+        rules = _Boxes(np.zeros((n_rules, 1)), np.zeros((n_rules, 1)), rng.integers(0, k, n_rules), cover)
+        for i in range(n_rules):
+            rest = _Rest.of(rules, i, y, k)
+            for new in (rng.random(n) < 0.3, np.zeros(n, dtype=bool), np.ones(n, dtype=bool), cover[i]):
+                changed = rules.take(np.arange(n_rules))
+                changed.cover[i] = new
+                assert rest.agreement(new, y, k) == _list_agreement(changed, y, k)
+
+
+def test_each_rules_printed_coverage_and_agreement_are_those_of_the_rows_it_decides() -> None:
+    """Polishing keeps each rule's rows up to date as its bounds move (without covering the rows
+    again from the box each time): the coverage and teacher agreement a rule prints must be those of
+    the rows its conditions decide."""
+    from sklearn.neural_network import MLPClassifier
+
+    rng = np.random.default_rng(3)
+    X = rng.uniform(size=(3000, 5))
+    y = ((X[:, 0] > 0.6) & (X[:, 1] < 0.4)) | (X[:, 2] + X[:, 3] > 1.3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = MLPClassifier(hidden_layer_sizes=(16, 8), max_iter=300, random_state=0).fit(X, y)
+    labels = net.predict(X)
+    rules = sd.distill(net, X, form="rules", method="decompositional", max_size=8, n_samples=0, random_state=0,
+                       progress=False)
+    assert rules.size >= 2
+    decided = rules.apply(X)
+    for r, rule in enumerate(rules.rules + [rules.default]):
+        rows = decided == r
+        assert rule.coverage == pytest.approx(rows.mean())
+        assert rule.agreement == pytest.approx(np.mean(labels[rows] == rules.classes[rule.prediction]))

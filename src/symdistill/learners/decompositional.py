@@ -428,10 +428,11 @@ class DecompositionalRuleLearner(Learner):
             rules, best = self._drop_idle(rules, y, k, best)
             lo, hi = rules.lo.copy(), rules.hi.copy()
             for i in range(len(rules)):
+                rest = _Rest.of(rules, i, y, k)  # moving rule i's bounds leaves the other rules as they are
                 for j in range(F.shape[1]):
                     for upper in (False, True):
                         if np.isfinite(rules.hi[i, j] if upper else rules.lo[i, j]):
-                            best = _refit_bound(rules, i, j, upper, F, y, k, best)
+                            best = _refit_bound(rules, i, j, upper, F, y, k, best, rest)
             moved = not (np.array_equal(lo, rules.lo) and np.array_equal(hi, rules.hi))
             if best == before:
                 break
@@ -546,23 +547,45 @@ def _list_prediction(rules: _Boxes, n: int) -> tuple[np.ndarray, np.ndarray]:
     return pred, open_
 
 
+@dataclass
+class _Rest:
+    """A decision list without its rule ``i``, as :func:`_refit_bound` reads it for every bound of ``i``."""
+
+    i: int
+    cls: int  # rule i's class
+    pred: np.ndarray  # class the other rules decide for each row, -1 for none
+    open_: np.ndarray  # rows no other rule decides
+    later: np.ndarray  # ``pred``, and the list-without-i's default where it is -1
+    before: np.ndarray  # rows no rule before i decides
+
+    @classmethod
+    def of(cls, rules: _Boxes, i: int, y: np.ndarray, k: int) -> _Rest:
+        pred, open_ = _list_prediction(rules.take(np.delete(np.arange(len(rules)), i)), len(y))
+        later = pred.copy()
+        later[open_] = _default(y, open_, k)
+        _, before = _list_prediction(rules.take(np.arange(i)), len(y))
+        return cls(i, int(rules.cls[i]), pred, open_, later, before)
+
+    def agreement(self, cover: np.ndarray, y: np.ndarray, k: int) -> int:
+        """:func:`_list_agreement` of the list whose rule ``i`` covers ``cover``."""
+        pred = np.where(self.before & cover, self.cls, self.pred)
+        open_ = self.open_ & ~cover
+        pred[open_] = _default(y, open_, k)
+        return int(np.sum(pred == y))
+
+
 def _refit_bound(rules: _Boxes, i: int, j: int, upper: bool, F: np.ndarray, y: np.ndarray, k: int,
-                 best: int) -> int:
+                 best: int, rest: _Rest) -> int:
     """Move bound ``j`` (``hi`` when ``upper``, else ``lo``) of rule ``i`` to where the list agrees
-    most with ``y`` (removing it on a tie); updates ``rules`` in place and returns the new agreement."""
-    n = len(y)
+    most with ``y`` (removing it on a tie); updates ``rules`` in place and returns the new agreement.
+    ``rest`` is the list without rule ``i`` (:meth:`_Rest.of`)."""
     bounds = rules.hi if upper else rules.lo
-    old = bounds[i, j]
+    old, old_cover = bounds[i, j], rules.cover[i].copy()
     bounds[i, j] = np.inf if upper else -np.inf
     others = _box_cover(rules.lo[i:i + 1], rules.hi[i:i + 1], F)[0]
-    without = rules.take(np.delete(np.arange(len(rules)), i))
-    later, open_later = _list_prediction(without, n)
-    later[open_later] = _list_default(without, y, k)
-    open_before = np.ones(n, dtype=bool)
-    for r in range(i):
-        open_before &= ~rules.cover[r]
-    rows = np.nonzero(others & open_before)[0]
-    base = int(np.sum(later[~(others & open_before)] == y[~(others & open_before)]))
+    later = rest.later
+    rows = np.nonzero(others & rest.before)[0]
+    base = int(np.sum(later[~(others & rest.before)] == y[~(others & rest.before)]))
     x = F[rows, j]
     order = np.argsort(x if upper else -x, kind="stable")
     xs = x[order]
@@ -580,25 +603,29 @@ def _refit_bound(rules: _Boxes, i: int, j: int, upper: bool, F: np.ndarray, y: n
         m = len(inner) - int(np.argmax(inner[::-1]))  # on ties the loosest bound: later rules may go
         new = midpoint(xs[m - 1], xs[m]) if upper else midpoint(xs[m], xs[m - 1])
     bounds[i, j] = new
-    rules.cover[i] = _box_cover(rules.lo[i:i + 1], rules.hi[i:i + 1], F)[0]
-    score_now = _list_agreement(rules, y, k)
+    # _box_cover of the new box: the others' rows within the new bound (an infinite bound is none)
+    rules.cover[i] = others & ((F[:, j] <= new) if upper else (F[:, j] > new)) if np.isfinite(new) else others
+    score_now = rest.agreement(rules.cover[i], y, k)
     if score_now < best:  # the default may have moved: keep the old bound
         bounds[i, j] = old
-        rules.cover[i] = _box_cover(rules.lo[i:i + 1], rules.hi[i:i + 1], F)[0]
+        rules.cover[i] = old_cover
         return best
     return score_now
 
 
+def _default(y: np.ndarray, open_: np.ndarray, k: int) -> int:
+    """Default class of a decision list: the majority of the rows no rule decides (of all when none)."""
+    return int(np.argmax(np.bincount(y[open_] if open_.any() else y, minlength=k)))
+
+
 def _list_default(rules: _Boxes, y: np.ndarray, k: int) -> int:
-    _, open_ = _list_prediction(rules, len(y))
-    counts = np.bincount(y[open_] if open_.any() else y, minlength=k)
-    return int(np.argmax(counts))
+    return _default(y, _list_prediction(rules, len(y))[1], k)
 
 
 def _list_agreement(rules: _Boxes, y: np.ndarray, k: int) -> int:
     """Rows where the decision list (with its best default) gives ``y``."""
     pred, open_ = _list_prediction(rules, len(y))
-    pred[open_] = _list_default(rules, y, k)
+    pred[open_] = _default(y, open_, k)
     return int(np.sum(pred == y))
 
 
