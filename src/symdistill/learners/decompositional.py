@@ -226,15 +226,16 @@ class DecompositionalRuleLearner(Learner):
         n = len(Z)
         self._min_rows = max(2, int(np.ceil(self.min_support * n)))
         self._min_gain = max(1.0, 3e-4 * n)  # a rule must add at least 0.03% agreement
-        acts = [_Table.of(H) for H in self.reader_.read(oracle.domain.decode(Z), self.layers_)]  # rows as the net takes them
+        acts = self.reader_.read(oracle.domain.decode(Z), self.layers_)  # rows as the net takes them
+        layers = [_Table.of(H) for H in acts]
         levels = [int(self.layer_leaves)] if self.layer_leaves is not None else _levels(max(8, self.max_size))
         if self.layer is not None:
-            return self._concept_rules(acts[0], y, k, levels, oracle)
+            return self._concept_rules(layers[0], y, k, levels, oracle)
 
         # Every layer's tree at every level (one tree per layer, grown to the largest level). A best-first
         # tree of 8 leaves is the start of that of 16, so many of a level's clauses are an earlier
         # level's: each is substituted once.
-        trees = [self._tree_boxes(H, y, levels, self._seed(10 + li)) for li, H in enumerate(acts)]
+        trees = [self._tree_boxes(H, y, levels, self._seed(10 + li)) for li, H in enumerate(layers)]
         holds, cls, level = [], [], []
         for at, m in enumerate(levels):
             for boxes in trees:
@@ -551,7 +552,6 @@ def _list_prediction(rules: _Boxes, n: int) -> tuple[np.ndarray, np.ndarray]:
 class _Rest:
     """A decision list without its rule ``i``, as :func:`_refit_bound` reads it for every bound of ``i``."""
 
-    i: int
     cls: int  # rule i's class
     pred: np.ndarray  # class the other rules decide for each row, -1 for none
     open_: np.ndarray  # rows no other rule decides
@@ -564,7 +564,7 @@ class _Rest:
         later = pred.copy()
         later[open_] = _default(y, open_, k)
         _, before = _list_prediction(rules.take(np.arange(i)), len(y))
-        return cls(i, int(rules.cls[i]), pred, open_, later, before)
+        return cls(int(rules.cls[i]), pred, open_, later, before)
 
     def agreement(self, cover: np.ndarray, y: np.ndarray, k: int) -> int:
         """:func:`_list_agreement` of the list whose rule ``i`` covers ``cover``."""
