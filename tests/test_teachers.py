@@ -262,6 +262,16 @@ def test_torch_teacher_refuses_text_that_reads_as_a_number(rows, text):
     assert sd.as_teacher(net).predict(rows.astype(float)).shape == (2,)  # the same rows as numbers are answered
 
 
+def test_torch_teacher_names_the_word_that_is_no_number():
+    """A '?' (a missing value) after the text '1': the '1' was named, as if converting the column to numbers
+    would do, or NumPy's own ValueError came out when the word came first."""
+    torch = pytest.importorskip("torch")
+    net = torch.nn.Sequential(torch.nn.Linear(2, 2))
+    for rows in (np.array([["1", 0.5], ["?", 0.1]], dtype=object), np.array([["?", 0.5], [0.2, 0.1]], dtype=object)):
+        with pytest.raises(sd.TeacherError, match=r"^a torch module takes rows of numbers, got '\?'$"):
+            sd.as_teacher(net).predict(rows)
+
+
 def test_onnx_teacher_with_an_integer_input_refuses_fractions():
     """Rows were cast to the input's int64 silently: 0.7 was answered as 0."""
     pytest.importorskip("onnxruntime")

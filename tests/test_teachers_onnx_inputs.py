@@ -176,6 +176,28 @@ def test_a_column_of_codes_declared_categorical_reaches_an_onnx_input_of_numbers
         sd.as_teacher(pipeline_model()).predict(df.assign(kids=df["kids"].map("{:02d}".format)))
 
 
+def test_a_word_in_a_declared_column_an_onnx_input_takes_as_numbers_is_named(tmp_path, monkeypatch, capsys):
+    """A '?' among the kids of a pipeline whose input takes them as numbers: the warning told the user to
+    give --categorical kids, which they had given, and the error then named the text '4' of the first row,
+    which the input would take, rather than the '?' that blocks the column."""
+    from symdistill.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t.onnx").write_bytes(pipeline_model())
+    df = pipeline_rows(200).astype({"kids": object})
+    df.loc[5, "kids"] = "?"
+    df.to_csv("rows.csv", index=False)
+    with pytest.warns(UserWarning) as caught:
+        assert main(["distill", "--teacher", "t.onnx", "--data", "rows.csv", "--categorical", "kids",
+                     "-o", "m.json"]) == 2
+    warned = " ".join(str(w.message) for w in caught)
+    assert "('?' in row 5); --categorical kids makes it categorical, but the teacher takes its values as numbers, " \
+           "which '?' is not" in warned and "says it is meant so" not in warned
+    assert capsys.readouterr().err.strip().endswith("the ONNX input 'kids' takes numbers (tensor(int64)), got '?'")
+    with pytest.raises(TeacherError, match=r"^the ONNX input 'kids' takes numbers \(tensor\(int64\)\), got '\?'$"):
+        sd.as_teacher(pipeline_model()).predict(df)
+
+
 def test_the_command_line_reads_an_onnx_files_inputs_once(tmp_path, monkeypatch):
     """distill asked the inputs of a .onnx file of an input per column four times (how to read the rows,
     which codes are numbers, which columns it takes, which to read again), making a session of the

@@ -549,10 +549,11 @@ def _teacher_input(df: Any, as_array: bool, path: str) -> Any:
         raise
 
 
-def warn_words_in_numbers(df: Any, path: str, meant: Sequence[str]) -> None:
+def warn_words_in_numbers(df: Any, path: str, meant: Sequence[str], declared: Sequence[str] = ()) -> None:
     """Warn of a column of ``df`` that pandas read as text only because a few of its fields (5% at most)
     are not numbers ('?' marking a missing age, as adult does): it becomes a categorical feature, every
-    number a category of its own. Columns in ``meant`` (declared categorical, read as text) are so meant."""
+    number a category of its own. Columns in ``meant`` (declared categorical, read as text) are so meant;
+    one ``declared`` categorical but not meant is one the teacher takes as numbers, which the word is not."""
     import pandas as pd
 
     for name in df.columns:
@@ -564,9 +565,15 @@ def warn_words_in_numbers(df: Any, path: str, meant: Sequence[str]) -> None:
         if words.any() and not words.all() and words.mean() <= 0.05:
             row = int(words.argmax())
             word = column.iloc[row]
-            warnings.warn(f"column {name!r} of {path} holds numbers but {counted(int(words.sum()), 'field')} of text "
-                          f"({word!r} in row {row}), so it is read as categorical, each number a category; if {word!r} "
-                          f"marks a missing value, fill or drop those rows (--categorical {name} says it is meant so)",
+            found = f"column {name!r} of {path} holds numbers but {counted(int(words.sum()), 'field')} of text " \
+                    f"({word!r} in row {row})"
+            if name in declared:  # the flag was given: the teacher, not the flag, is what the word blocks
+                warnings.warn(f"{found}; --categorical {name} makes it categorical, but the teacher takes its values "
+                              f"as numbers, which {word!r} is not: if it marks a missing value, fill or drop those "
+                              "rows", stacklevel=2)
+                continue
+            warnings.warn(f"{found}, so it is read as categorical, each number a category; if {word!r} marks a "
+                          f"missing value, fill or drop those rows (--categorical {name} says it is meant so)",
                           stacklevel=2)
 
 
@@ -722,7 +729,7 @@ def _run_distill(args: argparse.Namespace) -> int:
     codes = declared_codes(args, as_array)
     df = read_table(args.data, drop, text, codes=codes)
     X = _teacher_input(df, as_array, args.data)
-    warn_words_in_numbers(df, args.data, text + codes)
+    warn_words_in_numbers(df, args.data, text + codes, _split_list(args.categorical, "--categorical") or [])
     options: dict[str, Any] = {"progress": None, **_data_options(args, df, as_array)}
     if args.max_literals is not None:
         if args.form != "rules":

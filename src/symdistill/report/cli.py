@@ -171,7 +171,7 @@ def run_report(args: argparse.Namespace) -> int:
     data_drop, hold_drop = [c for c in drop if c not in only_in_holdout], [c for c in drop if c in hold_columns]
     df = read_table(args.data, data_drop, text, codes=codes)
     X = _teacher_input(df, as_array, args.data)
-    warn_words_in_numbers(df, args.data, text + codes)
+    warn_words_in_numbers(df, args.data, text + codes, _split_list(args.categorical, "--categorical") or [])
     X_hold = None
     if args.holdout:
         hold = _like_data(read_table(args.holdout, hold_drop, text, codes=codes), df)

@@ -489,14 +489,20 @@ class _Asked:
 
 
 def refuse_number_text(rows: Any, takes: str) -> None:
-    """A TeacherError when ``rows`` (for an input of numbers, ``takes`` naming it) hold text that reads as
-    a number: NumPy reads '1' and '01' as 1.0, so a column of text (a categorical feature's categories)
-    was fed as numbers where 'x' beside it was refused."""
+    """A TeacherError when ``rows`` (for an input of numbers, ``takes`` naming it) hold text, naming the
+    first word that is no number ('?') where there is one, else the first text that reads as a number:
+    NumPy reads '1' and '01' as 1.0, so a column of text (a categorical feature's categories) was fed as
+    numbers where 'x' beside it was refused."""
     values = np.asarray(rows)
-    first = values.flat[0] if values.dtype.kind in "US" and values.size else \
-        next((v for v in values.ravel() if isinstance(v, (str, bytes))), None) if values.dtype.kind == "O" else None
-    if first is not None and _is_number(first):
-        raise TeacherError(f"{takes}, got the text {_plain(first)!r}: convert the column to numbers first "
+    texts = values.ravel() if values.dtype.kind in "US" else \
+        [v for v in values.ravel() if isinstance(v, (str, bytes))] if values.dtype.kind == "O" else []
+    # A word among them ('?' marking a missing value) blocks the column whatever the rest is, and no
+    # pd.to_numeric reads it: it is the one to name, not the '2' before it.
+    word = next((v for v in texts if not _is_number(v)), None)
+    if word is not None:
+        raise TeacherError(f"{takes}, got {_plain(word)!r}")
+    if len(texts):
+        raise TeacherError(f"{takes}, got the text {_plain(texts[0])!r}: convert the column to numbers first "
                            "(pd.to_numeric), text is not read as a number")
 
 
