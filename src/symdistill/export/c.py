@@ -348,7 +348,8 @@ class _CEmitter(BodyEmitter):
                          "#pragma GCC optimize (\"fp-contract=off\")\n#endif")
         live = [term for t, term in enumerate(lin.terms) if any(row[t] != 0.0 for row in lin.coef)]
         if any(isinstance(f, Hinge) for term in live for f in term):  # an unused static function: -Wall
-            self.impl.append(f"static double {self.p}_relu(double v)\n{{\n    return v > 0.0 ? v : 0.0;\n}}")
+            # a NaN passes, as in predict (``v > 0.0 ? v : 0.0`` made it 0.0)
+            self.impl.append(f"static double {self.p}_relu(double v)\n{{\n    return v <= 0.0 ? 0.0 : v;\n}}")
         rows = len(lin.coef)
         lines = ["#ifdef __clang__", "#pragma STDC FP_CONTRACT OFF", "#endif", f"    double s[{rows}];"]
         for r in range(rows):

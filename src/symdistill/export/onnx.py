@@ -98,12 +98,14 @@ class _Graph:
     def arith(self, op_type: str, x: str, value: float, const_stem: str, stem: str) -> str:
         """``x + value``, ``x - value`` or ``x * value`` for ``x`` of shape (N, 1), the same double as
         numpy's. onnxruntime's optimiser drops ``x + b`` and ``x - b`` as no-ops when ``b`` is 0 once
-        cast to float32 (1e-300) and ``x * w`` when ``w`` is 1 so cast (0.9999999999999933, an exactly
+        cast to float32 (1e-300, and 0.0 itself, though -0.0 + 0.0 is 0.0) and ``x * w`` when ``w`` is 1 so cast (0.9999999999999933, an exactly
         linear teacher's weight as fitted): such a constant goes in as two copies, whose (N, 2)
         broadcast no optimiser removes, and the first column is taken."""
         identity = 1.0 if op_type == "Mul" else 0.0
+        # x + 0.0 and x - (-0.0) are no no-ops either: they turn -0.0 into 0.0 (an intercept of exactly 0).
+        exact = value == identity and (op_type == "Mul" or bool(np.signbit(value)) == (op_type == "Add"))
         with np.errstate(over="ignore"):
-            dropped = value != identity and np.float32(value) == identity
+            dropped = not exact and np.float32(value) == identity
         if not dropped:
             return self.op(op_type, [x, self.const(const_stem, np.array([value], dtype=np.float64))], stem)
         both = self.op(op_type, [x, self.const(const_stem, np.array([value, value], dtype=np.float64))], stem)
@@ -222,7 +224,9 @@ class _Graph:
         diff = self.arith("Sub", col, f.knot, "knot", "diff")
         if f.direction == -1:
             diff = self.op("Neg", [diff], "neg")
-        return self.op("Relu", [diff], "hinge")
+        # Max with 0.0 rather than Relu, which answers -0.0 for -0.0 (the hinge at its knot, direction -1)
+        # where predict gives 0.0; both let a NaN through.
+        return self.op("Max", [diff, self.const("zero", np.array([0.0]))], "hinge")
 
     def _linear(self, lin: LinearScores) -> None:
         TP = self.onnx.TensorProto

@@ -103,7 +103,10 @@ class Factor:
             return (x == self.category).astype(float)
         if self.knot is None:
             return x.astype(float, copy=True)
-        return np.maximum(0.0, self.direction * (x - self.knot))
+        # 0.0 at and beyond the knot, as every exporter writes it (np.maximum(0.0, -0.0) is -0.0, the
+        # hinge at its knot with direction -1); a NaN stays NaN, as a value factor's does.
+        v = self.direction * (x - self.knot)
+        return np.where(v <= 0.0, 0.0, v)
 
     def describe(self, domain: Domain, printed: bool = False) -> str:
         """Readable form with the feature's name, e.g. ``age``, ``[smoker]``, ``[colour=red]``.
