@@ -172,3 +172,21 @@ def test_rows_the_model_refuses_are_refused_by_the_module(dom, tmp_path):
                 with pytest.raises(ValueError, match=re.escape(f"feature {dom.features[0].name!r}: {text!r} is not a "
                                                                "number (text is not read as one)")):
                     call(row)
+
+
+def test_an_integer_beyond_the_largest_double_is_refused_naming_the_feature(dom, tmp_path):
+    """10**400 for a number: predict and the module both let out float()'s bare OverflowError ('int too
+    large to convert to float'), naming no feature; the repr of such an int past 4300 digits fails too."""
+    model = random_rules(np.random.default_rng(8), dom, n_rules=3, task="regression")
+    mod = import_module(tmp_path / "huge.py", sd.export(model, "python"), "huge")
+    x = dom.decode(probe_rows(model, 1)).tolist()[0]
+    name = dom.features[0].name
+    for big in (10**400, -(10**5000)):
+        bits = big.bit_length()
+        with pytest.raises(sd.DataError, match=re.escape(f"column {name!r} has an integer of {bits} bits in row 1, "
+                                                         "beyond the largest double")):
+            model.predict(np.array([x, [big] + x[1:]], dtype=object))
+        with pytest.raises(ValueError, match=re.escape(f"feature {name!r}: an integer of {bits} bits is beyond the "
+                                                       "largest double")):
+            mod.predict([big] + x[1:])
+    assert mod.predict([10**300] + x[1:]) == model.predict(np.array([[10**300] + x[1:]], dtype=object))[0]

@@ -834,11 +834,23 @@ def _numeric_column(col: Any, name: str) -> np.ndarray:
         raise DataError(
             f"column {name!r} should be numeric but holds {sample!r}; declare it categorical or encode it"
         ) from None
+    except OverflowError:  # an int past the largest double (its repr fails past 4300 digits: not shown)
+        i, big = next((i, v) for i, v in enumerate(col) if isinstance(v, int) and not _fits_a_double(v))
+        raise DataError(f"column {name!r} has an integer of {big.bit_length()} bits in row {i}, beyond the largest "
+                        "double; scale the column or drop the row") from None
     nan = ~np.isfinite(vals)
     if nan.any():
         i = int(np.argmax(nan))
         raise DataError(f"column {name!r} has a non-finite value ({vals[i]}) in row {i}; fill or drop it first")
     return vals
+
+
+def _fits_a_double(v: int) -> bool:
+    try:
+        float(v)
+        return True
+    except OverflowError:
+        return False
 
 
 def _first_text(col: Any) -> tuple[int, Any] | None:
@@ -881,6 +893,8 @@ def is_real(value: Any) -> bool:
 def _is_number(v: Any) -> bool:
     try:
         float(v)
+        return True
+    except OverflowError:  # an int past the largest double is a number all the same
         return True
     except (TypeError, ValueError):
         return False

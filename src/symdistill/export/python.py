@@ -89,6 +89,9 @@ def _number(j, v):
         return float(v)
     except (TypeError, ValueError):
         raise ValueError("feature %r: %r is not a number" % (FEATURES[j], v)) from None
+    except OverflowError:  # an int past the largest double; repr of one past 4300 digits fails too
+        raise ValueError("feature %r: an integer of %d bits is beyond the largest double"
+                         % (FEATURES[j], v.bit_length())) from None
 
 
 def predict(x):
