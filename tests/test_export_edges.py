@@ -1,6 +1,7 @@
-"""Exported linear models on the edge inputs: a hinge at its knot, -0.0, NaN, arbitrary doubles for
-weights, knots and intercepts. Every target must give ``predict``'s double bit for bit (the sign of a
-zero included): C compiled by gcc, the Python module, SWI-Prolog and onnxruntime."""
+"""Exported linear models and rule lists on the edge inputs: a hinge at its knot, -0.0, NaN, arbitrary
+doubles for weights, knots, intercepts, thresholds and outputs. Every target must give ``predict``'s
+double bit for bit (the sign of a zero included): C compiled by gcc, the Python module, SWI-Prolog and
+onnxruntime. (Trees: test_export_properties.py.)"""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from hypothesis import strategies as st
 import symdistill as sd
 from symdistill.domain import Domain, Feature
 from symdistill.models.linear import LinearModel, Term
+from symdistill.models.rules import Condition, Rule, RuleSet
 
-from _export_support import GCC, SWIPL, c_answers, expected, prolog_answers, python_answers
+from _export_support import (
+    GCC, SWIPL, c_answers, expected, hostile_domain, probe_rows, prolog_answers, python_answers, random_rules,
+)
 
 DOM = Domain((Feature("a", "numeric", -2.0, 2.0), Feature("b", "numeric", -2.0, 2.0)))
 # Rows at the knot (0.5), on either side of it, and -0.0 in both features.
@@ -90,7 +94,8 @@ def _rows(model: LinearModel, seed: int) -> np.ndarray:
     """Rows on the knots, one ulp either side, at -0.0, 0.0 and random values."""
     rng = np.random.default_rng(seed)
     knots = [f.knot for t in model.terms for f in t.factors if f.knot is not None]
-    values = np.array(knots + [np.nextafter(k, 0.0) for k in knots] + [np.nextafter(k, 2 * k) for k in knots if abs(k) < 1e308]
+    values = np.array(knots + [np.nextafter(k, 0.0) for k in knots]
+                      + [np.nextafter(k, 2 * k) for k in knots if abs(k) < 1e308]
                       + [0.0, -0.0, 1.0, -1.0])
     Z = rng.choice(values, size=(200, 2))
     Z[::4] = rng.uniform(-2, 2, size=Z[::4].shape)
@@ -113,3 +118,42 @@ def test_python_and_onnx_linear_exports_agree_with_predict_bit_for_bit(model, se
     got = python_answers(tmp_path_factory.mktemp("py"), model, Z)
     assert (_bits(got) if model.task == "regression" else got).tolist() == \
         (_bits(want) if model.task == "regression" else want).tolist()
+
+
+@st.composite
+def rule_lists(draw):
+    """A random rule list over ``hostile_domain(2, 1)`` whose thresholds (and regression outputs) are
+    arbitrary doubles or the edge ones."""
+    number = st.one_of(finite, edge_values)
+    task = draw(st.sampled_from(["regression", "classification"]))
+    base = random_rules(np.random.default_rng(draw(st.integers(0, 2**32 - 1))), hostile_domain(2, 1),
+                        n_rules=draw(st.integers(1, 8)), task=task, classes=["a", "b", "c"])
+
+    def output(rule):
+        return draw(number) if task == "regression" else rule.prediction
+
+    rules = [Rule(tuple(Condition(c.feature, c.op, draw(number)) if c.op in ("<=", ">") else c
+                        for c in r.conditions), output(r)) for r in base.rules]
+    return RuleSet(base.domain, task, base.classes, rules, Rule((), output(base.default)))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(model=rule_lists(), seed=st.integers(0, 2**32 - 1))
+def test_python_and_onnx_rule_list_exports_agree_with_predict_bit_for_bit(model, seed, tmp_path_factory):
+    """Rows on each threshold, one ulp either side, -0.0 and the category codes; ONNX also on NaN."""
+    rng = np.random.default_rng(seed)
+    Z = probe_rows(model, 300, seed=seed % 1000)
+    Z[rng.random(Z.shape[0]) < 0.1, 0] = -0.0
+    want = expected(model, Z)
+    got = python_answers(tmp_path_factory.mktemp("py"), model, Z)
+    assert (_bits(got) if model.task == "regression" else got).tolist() == \
+        (_bits(want) if model.task == "regression" else want).tolist()
+    Z[rng.random(Z.shape[0]) < 0.1, 1] = np.nan
+    ort = pytest.importorskip("onnxruntime")
+    session = ort.InferenceSession(sd.export(model, "onnx"), providers=["CPUExecutionProvider"])
+    out = dict(zip([o.name for o in session.get_outputs()], session.run(None, {"X": Z})))
+    want = expected(model, Z)
+    if model.task == "regression":
+        assert _bits(out["value"]).tolist() == _bits(want).tolist()
+    else:
+        assert out["class_index"].tolist() == want.tolist()

@@ -98,9 +98,9 @@ class _Graph:
     def arith(self, op_type: str, x: str, value: float, const_stem: str, stem: str) -> str:
         """``x + value``, ``x - value`` or ``x * value`` for ``x`` of shape (N, 1), the same double as
         numpy's. onnxruntime's optimiser drops ``x + b`` and ``x - b`` as no-ops when ``b`` is 0 once
-        cast to float32 (1e-300, and 0.0 itself, though -0.0 + 0.0 is 0.0) and ``x * w`` when ``w`` is 1 so cast (0.9999999999999933, an exactly
-        linear teacher's weight as fitted): such a constant goes in as two copies, whose (N, 2)
-        broadcast no optimiser removes, and the first column is taken."""
+        cast to float32 (1e-300, and 0.0 itself, though -0.0 + 0.0 is 0.0) and ``x * w`` when ``w`` is
+        1 so cast (0.9999999999999933, an exactly linear teacher's weight as fitted): such a constant
+        goes in as two copies, whose (N, 2) broadcast no optimiser removes, and the first column is taken."""
         identity = 1.0 if op_type == "Mul" else 0.0
         # x + 0.0 and x - (-0.0) are no no-ops either: they turn -0.0 into 0.0 (an intercept of exactly 0).
         exact = value == identity and (op_type == "Mul" or bool(np.signbit(value)) == (op_type == "Add"))
