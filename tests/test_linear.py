@@ -484,6 +484,30 @@ def test_the_design_check_draws_the_rows_the_fit_takes(classes, monkeypatch):
     assert drawn == [1600, 1600] and learner._drawn is None
 
 
+
+@pytest.mark.parametrize("options", [{"hinges": True}, {"interactions": True}, {}])
+def test_a_linear_fit_builds_one_sampler(options, monkeypatch):
+    """``Learner.fit`` built a sampler for the fit after the design check had built one and drawn the
+    fit's rows with it: with hinges or interactions the second one (its density over the user's rows
+    worked out again) was never drawn from. The sampler that drew the rows is the fit's."""
+    from symdistill.sampling import RegionSampler
+
+    built = []
+    init = RegionSampler.__init__
+
+    def counted(self, *args, **kwargs):
+        built.append(self)
+        init(self, *args, **kwargs)
+
+    X = np.random.default_rng(0).normal(size=(400, 3))
+    f = lambda X: (X[:, 0] * X[:, 1] + X[:, 2] > 0).astype(int)  # noqa: E731
+    monkeypatch.setattr(RegionSampler, "__init__", counted)
+    learner = LinearLearner(max_size=3, n_samples=2000, random_state=0, progress=False, **options)
+    learner.fit(f, X)
+    assert len(built) == 1
+    assert learner.model_.meta["n_queries"] >= 2000  # the sampled rows were drawn and labelled
+
+
 def test_the_design_limit_is_an_option():
     """The limit was a constant: a user with the memory could not lift it."""
     X = np.random.default_rng(0).normal(size=(500, 2))

@@ -103,7 +103,7 @@ class Learner:
         t.task = t.task or self.task
         oracle = Oracle(t, domain)
         answer = oracle.start(Z, check_determinism=self.check_determinism, progress=self.progress)
-        sampler = self._new_sampler(domain, Z)
+        sampler = self._fit_sampler(domain, Z)
         self.oracle_ = oracle
         self.domain_ = domain
         self.model_ = self._fit(oracle, Z, answer, sampler)
@@ -156,6 +156,11 @@ class Learner:
         """The query sampler over the user's encoded rows ``Z`` (a fresh one draws the same rows)."""
         return RegionSampler(domain, Z, kernel=self.sampler_kernel, bandwidth=float(self.sampler_bandwidth),
                              random_state=self._rng(1))
+
+    def _fit_sampler(self, domain: Domain, Z: np.ndarray) -> RegionSampler:
+        """The sampler ``fit`` hands ``_fit`` for the rows ``Z`` (a hook: a new one, unless the rows'
+        check already made one and drew from it)."""
+        return self._new_sampler(domain, Z)
 
     def _n_sampled(self, n_user: int) -> int:
         """Rows ``augment`` adds to ``n_user`` of the user's: up to ``n_samples`` in all (see ``augment``)."""

@@ -78,10 +78,12 @@ class _Fit:
 @dataclass
 class _Drawn:
     """What the design check drew for the user's rows ``user``: every row the fit holds, the user's
-    and the sampled ones (``rows``), and the candidate terms over them."""
+    and the sampled ones (``rows``), the candidate terms over them, and the sampler that drew them
+    (None where none were drawn)."""
     user: np.ndarray
     rows: np.ndarray
     terms: list[Term]
+    sampler: RegionSampler | None
 
 
 @register_learner("linear")
@@ -167,6 +169,14 @@ class LinearLearner(Learner):
             super().check_fit(X, domain, teacher)
         finally:
             self._drawn = None
+
+    def _fit_sampler(self, domain: Domain, Z: np.ndarray) -> RegionSampler:
+        """The sampler the design check drew ``Z``'s sampled rows with, where it drew them: the fit
+        takes those rows (``augment``) and draws no more, so a second sampler would be built for nothing."""
+        drawn = self._drawn
+        if drawn is not None and drawn.user is Z and drawn.sampler is not None:
+            return drawn.sampler
+        return super()._fit_sampler(domain, Z)
 
     def augment(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler) -> tuple[np.ndarray, Answer]:
         """As :meth:`Learner.augment`, with the rows the design check drew for ``Z`` (a fresh sampler
@@ -401,8 +411,9 @@ class LinearLearner(Learner):
             return  # a term per numeric feature: a design the size of the user's data, left to fit
         if self._drawn is None or self._drawn.user is not Z:
             extra = self._n_sampled(len(Z))
-            rows = np.vstack([Z, self._new_sampler(domain, Z).sample(None, extra)]) if extra else Z
-            self._drawn = _Drawn(Z, rows, self._candidate_terms(domain, rows))
+            sampler = self._new_sampler(domain, Z) if extra else None
+            rows = np.vstack([Z, sampler.sample(None, extra)]) if sampler is not None else Z
+            self._drawn = _Drawn(Z, rows, self._candidate_terms(domain, rows), sampler)
         self._check_design_size(len(self._drawn.rows), len(Z), self._drawn.terms, n_outputs is not None and n_outputs > 2)
 
     def _check_design_size(self, n_rows: int, n_user: int, terms: list[Term], gram: bool) -> None:
