@@ -449,3 +449,39 @@ def test_the_cut_and_the_top_ups_move_the_bar(bar_updates, capsys, monkeypatch):
     firsts = [k for k, before, _ in top_ups if before == ("cutting rules: ", 1)]
     assert firsts and {t for d, _, t in seen if d == "cutting rules: "} == {
         sum(2 * k + 2 for k in range(3, k0 + 1)) for k0 in firsts}
+
+
+@pytest.mark.parametrize("task, options", [
+    ("binary", {"max_size": 3}),
+    ("binary", {"max_size": 2, "refine_passes": 1}),
+    ("binary", {"max_size": 2, "refine_passes": 0, "tree_sizes": [12]}),
+    ("3 classes", {"max_size": 4}),
+    ("regression", {"max_size": 3}),
+])
+def test_the_cut_bar_ends_full_from_the_steps_taken(task, options, monkeypatch):
+    """The 'cutting rules' bar's total was a formula of its own (two ticks and two a rule left, per
+    rule removed) beside the code that did the cut and moved the bar, kept in step by hand; after each
+    step the bar was filled up to the formula, so a step that moved it less (a stage left out of the
+    formula's count, or one ticking less than it said) went unseen. The total is now read off the
+    stages the cut runs, and the bar is only moved on for the steps of rules dropped idle: on every
+    fit, whatever its size, classes or refinement, the ticks the stages make add up to the total."""
+    import symdistill.learners.rules as rules_module
+
+    bars = []
+    real = rules_module.progress_bar
+
+    def keep(*args, **kwargs):
+        bars.append(bar := real(*args, **kwargs))
+        return bar
+
+    monkeypatch.setattr(rules_module, "progress_bar", keep)
+    X = np.random.default_rng(0).uniform(size=(2000, 3))
+    f = {"binary": lambda X: ((np.floor(X[:, 0] * 4) + np.floor(X[:, 1] * 4)) % 2).astype(int),
+         "3 classes": lambda X: ((np.floor(X[:, 0] * 4) + np.floor(X[:, 1] * 4)) % 3).astype(int),
+         "regression": lambda X: np.floor(X[:, 0] * 4) * np.floor(X[:, 1] * 4)}[task]
+    model = sd.distill(f, X, form="rules", random_state=0, progress=True, n_samples=3000, **options)
+    assert model.size <= options["max_size"]
+    cut = [b for b in bars if b.desc.startswith("cutting rules")]
+    assert cut, "no list was cut down to max_size"
+    assert [(b.n, b.total) for b in cut] == [(b.total, b.total) for b in cut]
+    assert max(b.total for b in cut) > 1
