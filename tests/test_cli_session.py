@@ -656,3 +656,33 @@ def test_a_scikit_learn_teacher_made_already_gets_its_encoders_columns_as_writte
         capsys.readouterr()
         assert main(["evaluate", "m.json", "--teacher", teacher, "--data", "rows.csv"]) == 0
         assert "fidelity " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("label", [["g", "h"], [0, 1]])
+def test_a_label_column_left_in_the_rows_of_an_estimator_fitted_on_an_array_is_named(tmp_path, monkeypatch, capsys,
+                                                                                      label):
+    """MAGIC as UCI ships it (features then the class column) with a forest fitted on the feature array:
+    `distill` without --drop failed with scikit-learn's "could not convert string to float: 'g'" (or, for a
+    numeric label, "X has 3 features, but ... is expecting 2"), which does not say the file has a column
+    the estimator was never fitted on."""
+    import joblib
+    import numpy as np
+    import pandas as pd
+    from sklearn.tree import DecisionTreeClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 2))
+    y = np.where(X[:, 0] > X[:, 1], label[0], label[1])
+    joblib.dump(DecisionTreeClassifier(max_depth=2, random_state=0).fit(X, y), tmp_path / "forest.joblib")
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "cls": y}).to_csv(tmp_path / "rows.csv", index=False)
+    monkeypatch.chdir(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert main(["distill", "--teacher", "forest.joblib", "--data", "rows.csv", "-o", "m.json"]) == 2
+    err = capsys.readouterr().err
+    assert "was fitted on 2 features and the rows have 3 columns" in err, err
+    assert "--drop" in err, err
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert main(["distill", "--teacher", "forest.joblib", "--data", "rows.csv", "--drop", "cls",
+                     "-o", "m.json"]) == 0
