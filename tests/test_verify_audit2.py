@@ -251,12 +251,13 @@ def test_verify_command_backend_direct_names_the_flag_to_use(class_files: Any, c
     X = np.random.default_rng(1).uniform(0, 10, (600, 2))
     sd.distill(lambda X: three_classes(X) == 2, X, form="linear", max_size=2, random_state=0,
                n_samples=1200).to_json(class_files / "lin.json")
-    assert main(["verify", "lin.json", "--monotonic", "x0", "--backend", "direct"]) == 2
+    assert main(["verify", "lin.json", "-c", "x0 + x1 <= 100", "--backend", "direct"]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and ("--monotonic: --backend direct does not cover this: monotonicity of a linear classifier "
-                          "is decided by the z3 backend; use --backend z3 or auto") in err
+    assert out == "" and ("-c/--constraint: --backend direct does not cover this: constraints relating several "
+                          "features (arithmetic) are decided by the z3 backend; use --backend z3 or auto") in err
     with pytest.raises(ValueError, match=r"use backend='z3' or 'auto'"):  # the library keeps its own words
-        sd.verify(sd.load(class_files / "lin.json"), sd.monotonic("x0"), backend="direct")
+        sd.verify(sd.load(class_files / "lin.json"), "x0 + x1 <= 100", backend="direct")
+    assert main(["verify", "lin.json", "--monotonic", "x0", "--backend", "direct"]) == 0  # decided in predict's floats
 
 
 @pytest.mark.parametrize("constraint", ["-x0<=0", "-x0+x1<10", "-1*x1!=-20", "-x0>=-10"])

@@ -292,3 +292,71 @@ def test_the_direct_checker_looks_for_a_float_pair_where_the_others_let_a_change
     assert not v.holds
     a, b = m.predict_encoded(v.counterexample.encoded)
     assert a != b
+
+
+def test_the_direct_checker_decides_distilled_logistic_and_softmax_classifiers() -> None:
+    # Monotonicity and invariance of a linear classifier were left to z3 (backend="direct" raised
+    # "... decided by the z3 backend"); now decided in predict's floats, as z3 decides them.
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(0, 10, (400, 3))
+    for y in ((X[:, 0] - X[:, 1] > 0).astype(int), np.digitize(X[:, 0] - 0.5 * X[:, 1], [0, 4])):
+        m = sd.distill(LogisticRegression().fit(X, y), X, form="linear", max_size=4, random_state=0)
+        assert m.link == ("logistic" if y.max() == 1 else "softmax")
+        last = m.classes[-1]
+        for prop, holds in ((sd.monotonic("x0", "increasing", target=last), True),
+                            (sd.monotonic("x1", "increasing", target=last), False),
+                            (sd.invariant("x0"), False), (sd.invariant("x2"), False)):
+            v = sd.verify(m, prop, backend="direct")
+            assert v.holds == holds and v.backend == "direct", str(v)
+            assert sd.verify(m, prop, backend="z3").holds == holds
+            if not holds:
+                a, b = m.predict(v.counterexample.X)
+                assert a != b
+
+
+@pytest.mark.parametrize("backend", ["auto", "direct", "z3"])
+def test_a_softmax_weight_below_rounding_is_decided_in_predicts_floats(backend):
+    # score[b] = 1e-20*x + 1 beside score[a] = 1: exactly, b wins for x > 0; predict's score[b] rounds
+    # to 1, ties a's, and a (the first) wins everywhere. This was a RoundingAmbiguity (auto, z3).
+    m = LinearModel(DOM, "classification", np.array(["a", "b", "c"]), terms=[0, 1],
+                    coef=[[0.0, 0.0], [1e-20, 0.0], [0.0, -1.0]], intercept=[1.0, 1.0, 0.0])
+    X = np.column_stack([np.r_[0.0, 5e-324, np.random.default_rng(0).uniform(0, 1, 500), 1.0], np.zeros(503)])
+    assert set(m.predict(X)) == {"a"}
+    for prop in (sd.invariant("x"), sd.monotonic("x", "decreasing", target="b"),
+                 sd.monotonic("x", "increasing", target="a")):
+        assert sd.verify(m, prop, backend=backend).holds, prop
+
+
+def test_the_direct_checker_proves_a_softmax_monotonic_where_the_target_rises_and_the_others_fall():
+    m = LinearModel(DOM, "classification", np.array(["a", "b", "c"]), terms=[0, 1],
+                    coef=[[-1.0, 0.5], [2.0, -3.0], [0.0, 1.0]], intercept=[0.0, 0.1, -0.2])
+    assert sd.verify(m, sd.monotonic("x", "increasing", target="b"), backend="direct").holds
+    assert sd.verify(m, sd.monotonic("y", "decreasing", target="b"), backend="direct").holds
+    v = sd.verify(m, sd.monotonic("y", "increasing", target="b"), backend="direct")
+    a, b = m.predict(v.counterexample.X)
+    assert not v.holds and a == "b" and b != "b", str(v)
+    # c rises with y faster than a, so c is monotonic; but a rises too, which this does not prove
+    with pytest.raises(ValueError, match="monotonicity of this linear classifier is decided by the z3 backend"):
+        sd.verify(m, sd.monotonic("y", "increasing", target="c"), backend="direct")
+    assert sd.verify(m, sd.monotonic("y", "increasing", target="c")).backend == "z3"
+
+
+def test_a_logistic_classifier_of_one_class_on_the_domain_is_invariant_for_the_direct_checker():
+    dom = Domain((Feature("x", "numeric", 0.0, 1.0), Feature("y", "numeric", 0.0, 1.0)))
+    m = LinearModel(dom, "classification", np.array(["n", "p"]), terms=[0, 1], coef=[-1.0, 1.0], intercept=10.0)
+    for prop in (sd.invariant("x"), sd.monotonic("x", "increasing")):
+        assert sd.verify(m, prop, backend="direct").holds, prop
+
+
+def test_the_direct_checker_finds_a_logistic_pair_only_near_the_boundary():
+    # 0.01*z moves the score by at most 0.01: the class changes only where x - y is within 0.01 of 0,
+    # which the few points tried for x and y miss; a search along x and y finds it.
+    dom = Domain((Feature("x", "numeric", 0.0, 10.0), Feature("y", "numeric", 0.0, 10.0),
+                  Feature("z", "numeric", 0.0, 1.0)))
+    m = LinearModel(dom, "classification", np.array(["n", "p"]), terms=[0, 1, 2], coef=[2.6, -2.7, 0.01],
+                    intercept=-0.037)
+    v = sd.verify(m, sd.invariant("z"), backend="direct")
+    a, b = m.predict(v.counterexample.X)
+    assert not v.holds and a != b, str(v)

@@ -209,11 +209,10 @@ def test_monotonic_in_an_ordered_categorical(form: str, task: str) -> None:
     integer or binary feature"). Now each backend decides it in the Categorical's order: a model
     that rises with size holds; one peaked at M is violated by a pair of rows that differ only in
     size, the first the smaller, named by category, on which the model's own predict and the teacher
-    both break monotonicity. (The direct checker leaves a linear classifier's monotonicity to z3,
-    as for every feature.)"""
+    both break monotonicity."""
     X = sized_rows()
     target = "yes" if task == "classification" else None
-    backends = ["z3"] if (form, task) == ("linear", "classification") else ["direct", "z3"]
+    backends = ["direct", "z3"]
     bump = bump_in_size(task)
     peaked = sd.distill(bump, X, form=form, max_size=6, random_state=0)
     rising = sd.distill(rising_in_size(task), X, form=form, max_size=6, random_state=0)
@@ -232,9 +231,6 @@ def test_monotonic_in_an_ordered_categorical(form: str, task: str) -> None:
         assert g[0] > g[1], str(v)
         assert v.teacher.teacher_violates and v.teacher.teacher_outputs == tuple(bump(rows)), str(v)
         assert f"size={first['size']!r}" in str(v.counterexample)
-    if backends == ["z3"]:
-        with pytest.raises(ValueError, match="monotonicity of a linear classifier is decided by the z3 backend"):
-            sd.verify(peaked, sd.monotonic("size", target=target), backend="direct")
 
 
 def test_monotonic_refuses_unordered_categoricals(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

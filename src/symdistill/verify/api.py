@@ -214,7 +214,8 @@ def _decide(model: Any, q: Question, other: Any, backend: str) -> tuple[np.ndarr
             if backend == "direct":
                 raise NotCovered(str(exc)) from None
         else:
-            if Z is None or not _valid(model, q, other, Z):  # holds, or a violation in exact arithmetic only
+            if (Z is None or not _valid(model, q, other, Z)) and not _in_floats_only(model, q):
+                # holds, or a violation in exact arithmetic only
                 near = None if Z is None else _float_neighbour(model, q, other, Z)
                 decided, found = _in_floats(model, q) if near is None else (True, near)
                 Z = found if decided else Z
@@ -272,6 +273,12 @@ def _in_floats(model: Any, q: Question) -> tuple[bool, np.ndarray | None]:
     if q.kind == "invariant":
         return exact.float_invariant(model, q.free)
     return False, None
+
+
+def _in_floats_only(model: Any, q: Question) -> bool:
+    """Whether the direct checker already decided ``q`` in ``predict``'s floats (a linear classifier's
+    monotonicity and invariance, see :func:`~symdistill.verify.exact.float_monotonic`)."""
+    return q.kind in ("monotonic", "invariant") and exact.form_of(model) == "linear" and model.task == "classification"
 
 
 def _near_tie(model: Any, q: Question, other: Any) -> np.ndarray | None:

@@ -10,10 +10,11 @@ Linear models (single-factor terms: values, one-hot categories, hinges) are sepa
 score over a box is the sum of per-feature extremes (taken in exact arithmetic), which decides every
 one-sided output condition; hinge slopes (each feature's contribution, also in exact arithmetic)
 decide monotonicity and invariance of regressors. What these do not cover (two-sided value windows,
-softmax, products of features, relational properties of classifiers, constraints relating several
-features) raises :class:`Unsupported`, and ``backend="auto"`` then uses the SMT encoding.
-:func:`float_formula`, :func:`float_monotonic` and :func:`float_invariant` decide a linear model's
-questions in ``predict``'s own floating point instead, where exact arithmetic and it part ways.
+softmax, products of features, constraints relating several features) raises :class:`Unsupported`,
+and ``backend="auto"`` then uses the SMT encoding. :func:`float_formula`, :func:`float_monotonic`
+and :func:`float_invariant` decide a linear model's questions in ``predict``'s own floating point
+instead, where exact arithmetic and it part ways; a classifier's (logistic or softmax) monotonicity
+and invariance are decided only so, and are :class:`Unsupported` where they cannot tell.
 
 Every checker returns the violating rows (encoded) or None, and how many regions it examined.
 
@@ -32,6 +33,7 @@ Every checker returns the violating rows (encoded) or None, and how many regions
 from __future__ import annotations
 
 import itertools
+import math
 from fractions import Fraction
 from typing import Any, Callable, Iterator
 
@@ -155,7 +157,7 @@ def _code_mask(codes: frozenset[int] | None, k: int) -> np.ndarray:
 def check_monotonic(model: Any, j: int, increasing: bool, target: int | None) -> tuple[np.ndarray | None, int]:
     """Two rows equal but in feature ``j``, ``x0[j] < x1[j]``, whose outputs break monotonicity."""
     if form_of(model) == "linear":
-        return _linear_monotonic(model, j, increasing)
+        return _linear_monotonic(model, j, increasing, target)
 
     def gain(out: np.ndarray) -> np.ndarray:  # what monotonicity compares: the output, or "is the target"
         return out.astype(float) if target is None else (out == target).astype(float)
@@ -490,9 +492,13 @@ def _linear_sense(model: Any, conj: F.Conj) -> int | None:
     raise Unsupported("a value window on a linear regressor's output is decided by the z3 backend")
 
 
-def _linear_monotonic(model: Any, j: int, increasing: bool) -> tuple[np.ndarray | None, int]:
-    if model.task == "classification":
-        raise Unsupported("monotonicity of a linear classifier is decided by the z3 backend")
+def _linear_monotonic(model: Any, j: int, increasing: bool, target: int | None) -> tuple[np.ndarray | None, int]:
+    if model.task == "classification":  # decided in predict's floats, or by z3
+        decided, Z = float_monotonic(model, j, increasing, target)
+        if not decided:
+            raise Unsupported(f"monotonicity of this linear classifier is decided by the z3 backend "
+                              f"({float_gap(model, {j})})")
+        return Z, model.n_outputs
     terms = _separable(model).get(j, [])
     bounds = Bounds.of(model.domain)
     codes = np.ones(bounds.n_codes[j], dtype=bool) if j in bounds.n_codes else None  # an ordered categorical
@@ -507,7 +513,11 @@ def _linear_monotonic(model: Any, j: int, increasing: bool) -> tuple[np.ndarray 
 
 def _linear_invariant(model: Any, free: np.ndarray) -> tuple[np.ndarray | None, int]:
     if model.task == "classification":
-        raise Unsupported("invariance of a linear classifier is decided by the z3 backend")
+        decided, Z = float_invariant(model, free)
+        if not decided:
+            raise Unsupported(f"invariance of this linear classifier is decided by the z3 backend "
+                              f"({float_gap(model, {int(k) for k in np.nonzero(free)[0]})})")
+        return Z, model.n_outputs
     parts = _separable(model)
     bounds = Bounds.of(model.domain)
     all_codes = {c: np.ones(n, dtype=bool) for c, n in bounds.n_codes.items()}
@@ -620,7 +630,8 @@ def _window_rows(model: Any, lo: np.ndarray, hi: np.ndarray, cats: dict[int, np.
     live = [(t, w) for t, w in zip(model.terms, model.coef[0]) if w != 0]
     rising = all(w * t.evaluate(end[None, :])[0] >= w * t.evaluate(start[None, :])[0] for t, w in live)
     for turn in range(len(moved) if rising else 0):  # the features in turn first
-        row = _path_search(model, start, end, moved[turn:] + moved[:turn], bounds, a)
+        row = _path_search(start, end, moved[turn:] + moved[:turn], bounds,
+                           lambda p: bool(outputs(model, p[None, :])[0] >= a))
         if outputs(model, row[None, :])[0] <= b:
             return True, row[None, :]
     varying = set()
@@ -649,11 +660,11 @@ def _window_rows(model: Any, lo: np.ndarray, hi: np.ndarray, cats: dict[int, np.
     return True, (Z[inside[:1]] if inside.size else None)
 
 
-def _path_search(model: Any, start: np.ndarray, end: np.ndarray, moved: list[int], bounds: Bounds,
-                 a: float) -> np.ndarray:
-    """The first row at or above ``a`` on the path from ``start`` to ``end`` (one feature of ``moved``
-    at a time, each float, integer or category code after the last), along which ``predict``'s value
-    never falls; ``start``'s is below ``a`` and ``end``'s not."""
+def _path_search(start: np.ndarray, end: np.ndarray, moved: list[int], bounds: Bounds,
+                 reached: Callable[[np.ndarray], bool]) -> np.ndarray:
+    """The first row that ``reached`` on the path from ``start`` to ``end`` (one feature of ``moved``
+    at a time, each float, integer or category code after the last), along which ``reached`` never
+    turns false once true; ``start`` is not reached and ``end`` is."""
     steps = []
     for k in moved:
         if k in bounds.n_codes:
@@ -681,7 +692,7 @@ def _path_search(model: Any, start: np.ndarray, end: np.ndarray, moved: list[int
     low, high = 0, sum(steps)
     while high - low > 1:
         mid = (low + high) // 2
-        if outputs(model, point(mid)[None, :])[0] >= a:
+        if reached(point(mid)):
             high = mid
         else:
             low = mid
@@ -753,24 +764,28 @@ def _values_in(lo: float, hi: float, codes: np.ndarray | None, integral: bool, l
 
 
 # -- relational properties of linear models in predict's floating point ----------------------------
-def _float_terms(model: Any, bounds: Bounds) -> list[tuple[int, float, float, int | None]] | None:
-    """``predict``'s live terms in the order it sums them, each as (feature, least value, greatest
-    value, way), ``way`` being 1 when the term never falls as its feature grows (through its codes
-    for a categorical one), -1 when it never rises, 0 when it does not move, None when it rises and
-    falls (a one-hot term). None when the score is not a rounded sum of one-feature terms (softmax,
-    products) or when a sum can pass the largest double on the domain (inf - inf is NaN, which
-    compares with nothing).
+def _float_terms(model: Any, bounds: Bounds, row: int = 0) -> list[tuple[int, float, float, int | None]] | None:
+    """``predict``'s live terms of score ``row`` in the order it sums them, each as (feature, least
+    value, greatest value, way), ``way`` being 1 when the term never falls as its feature grows
+    (through its codes for a categorical one), -1 when it never rises, 0 when it does not move, None
+    when it rises and falls (a one-hot term). None when the score is not a rounded sum of one-feature
+    terms (products) or when a sum can pass the largest double on the domain (inf - inf is NaN,
+    which compares with nothing).
 
     ``predict`` sums ``fl(w * term)`` in term order, intercept last; a value or hinge term is
     monotone in its feature (rounding never reverses an order), so its two ends say which way it
-    goes and bound it; a one-hot term is evaluated at every code."""
-    if form_of(model) != "linear" or model.n_outputs != 1:
+    goes and bound it; a one-hot term is evaluated at every code. One-hot terms of one feature that
+    follow each other in that order, of different categories, are one term: at each code one of
+    them at most is not zero, and adding a zero leaves a sum as it is, so the score reads the one
+    that is (the weight of ``[size=L]`` against ``[size=M]``'s, at one place in the sum)."""
+    if form_of(model) != "linear":
         return None
     x = _base(bounds)
     out = []
-    reach = abs(float(model.intercept[0]))
+    reach = abs(float(model.intercept[row]))
+    live: list[tuple[int, np.ndarray, bool]] = []  # (feature, value at its ends or codes, one-hot)
     with np.errstate(over="ignore", invalid="ignore"):
-        for t, w in zip(model.terms, model.coef[0]):
+        for t, w in zip(model.terms, model.coef[row]):
             if w == 0:
                 continue
             if len(t.factors) != 1:
@@ -783,6 +798,12 @@ def _float_terms(model: Any, bounds: Bounds) -> list[tuple[int, float, float, in
             v = w * t.evaluate(Z)
             if not np.all(np.isfinite(v)):
                 return None
+            one_hot = t.factors[0].category is not None
+            if one_hot and live and live[-1][0] == j and live[-1][2] and not np.any((live[-1][1] != 0) & (v != 0)):
+                live[-1] = (j, live[-1][1] + v, True)
+            else:
+                live.append((j, v, one_hot))
+        for j, v, _ in live:
             reach += float(np.max(np.abs(v)))
             step = np.diff(v)
             way = 0 if not step.any() else 1 if np.all(step >= 0) else -1 if np.all(step <= 0) else None
@@ -828,6 +849,47 @@ def _absorbed(terms: list[tuple[int, float, float, int | None]], intercept: floa
     return not reads
 
 
+def _score_ways(model: Any, bounds: Bounds,
+                moving: set[int]) -> tuple[dict[int, int | None], list[dict[int, int | None]]] | None:
+    """How ``predict``'s scores move with each feature: per score row (see :func:`_directions`), a
+    row whose change in the ``moving`` features that move it rounding swallows (see :func:`_absorbed`)
+    reading them as not moving it; and over all rows, the one row's ways for a single score, and for
+    a softmax 0 where no row moves a feature and None (no one way) where one does. None when a row
+    is not a rounded sum of one-feature terms below the largest double (see :func:`_float_terms`)."""
+    if form_of(model) != "linear":
+        return None
+    rows = []
+    for r in range(model.n_outputs):
+        terms = _float_terms(model, bounds, r)
+        if terms is None:
+            return None
+        ways = _directions(terms)
+        moved = {k for k in moving if ways.get(k, 0) != 0}
+        if moved and _absorbed(terms, float(model.intercept[r]), moved):
+            ways.update({k: 0 for k in moved})
+        rows.append(ways)
+    if len(rows) == 1:
+        return rows[0], rows
+    merged: dict[int, int | None] = {}
+    for ways in rows:
+        for k, w in ways.items():
+            merged[k] = None if w != 0 or merged.get(k, 0) is None else 0
+    return merged, rows
+
+
+def _constant_class(model: Any, bounds: Bounds, grid: int) -> bool:
+    """Whether a logistic classifier predicts one class on the whole domain: its class (score > 0)
+    never falls as the score grows, so the rows of the least and the greatest float score (see
+    :func:`_extreme_rows`) bound every row's class."""
+    if model.task != "classification" or model.n_outputs != 1:
+        return False
+    cats = {c: np.ones(n, dtype=bool) for c, n in bounds.n_codes.items()}
+    ends = [_extreme_rows(model, bounds.lo, bounds.hi, cats, bounds, sense, grid) for sense in (-1, 1)]
+    if ends[0] is None or ends[1] is None:
+        return False
+    return np.unique(outputs(model, np.vstack(ends))).size == 1
+
+
 def _half_gap(a: float) -> float:
     """Half the least gap between a float of magnitude at least ``a`` and its neighbours."""
     return (a - float(np.nextafter(a, 0.0))) / 2.0
@@ -841,18 +903,27 @@ def float_monotonic(model: Any, j: int, increasing: bool, target: int | None,
 
     It holds when every term of ``j`` moves the way the property asks (the score, or for a logistic
     classifier whether it is above 0, then never moves the other way, whatever the other features
-    are). When no other feature moves the score, it is a function of ``x[j]`` alone: decided at the
-    ends of ``j``'s range (terms that all go the wrong way), or at every value ``j`` takes (at most
-    ``grid``; terms pulling both ways). Otherwise a violation is looked for on a few points."""
+    are), and for a softmax when the target's score moves that way and every other class's score
+    the other (``predict`` takes class ``k`` where its score beats the earlier classes' and is not
+    beaten by the later ones'). A logistic classifier that predicts one class on the whole domain
+    (see :func:`_constant_class`) is monotonic too. When no other feature moves a score, the output
+    is a function of ``x[j]`` alone: decided at the ends of ``j``'s range (one score whose terms all
+    go the wrong way), or at every value ``j`` takes (at most ``grid``; terms pulling both ways, or
+    a softmax). Otherwise a violation is looked for on a few points."""
     bounds = Bounds.of(model.domain)
-    terms = _float_terms(model, bounds)
-    if terms is None:
+    found = _score_ways(model, bounds, {j})
+    if found is None or (model.n_outputs > 1 and target is None):
         return False, None
-    ways = _directions(terms)
-    want = (1 if increasing else -1) * (1 if target is None or target == 1 else -1)
+    ways, rows = found
+    if model.n_outputs > 1:
+        up = 1 if increasing else -1
+        if all(w.get(j, 0) in (0, up if r == target else -up) for r, w in enumerate(rows)):
+            return True, None
+    else:
+        want = (1 if increasing else -1) * (1 if target is None or target == 1 else -1)
+        if ways.get(j, 0) in (0, want) or _constant_class(model, bounds, grid):
+            return True, None
     way = ways.get(j, 0)
-    if way in (0, want) or _absorbed(terms, float(model.intercept[0]), {j}):
-        return True, None
 
     def gain(out: np.ndarray) -> np.ndarray:
         return np.asarray(out if target is None else out == target, dtype=float)
@@ -877,25 +948,31 @@ def float_invariant(model: Any, free: np.ndarray, grid: int = 4096) -> tuple[boo
     (True, a pair of rows ``predict`` confirms, or None when it holds), or (False, None) when this
     cannot decide (see :func:`_directions`).
 
-    It holds when no free feature moves the score. When only free features move it, invariance is
-    "the output is constant on the domain": decided by the score's float extremes, which sit at the
-    ends of the features' ranges (see :func:`_extreme_rows`). Otherwise a violation is looked for on
-    a few points for the other features, the free ones at the ends that make the score least and
-    greatest."""
+    It holds when no free feature moves a score (see :func:`_score_ways`), and for a logistic
+    classifier that predicts one class on the whole domain. When only free features move the
+    scores, invariance is "the output is constant on the domain": decided by one score's float
+    extremes, which sit at the ends of the features' ranges (see :func:`_extreme_rows`), or for a
+    softmax at every combination of the values the free features take (at most ``grid``). Otherwise
+    a violation is looked for on a few points for the other features, the free ones at the ends that
+    make the score least and greatest (sampled values, for a softmax)."""
     bounds = Bounds.of(model.domain)
-    terms = _float_terms(model, bounds)
-    if terms is None:
+    found = _score_ways(model, bounds, {int(k) for k in np.nonzero(free)[0]})
+    if found is None:
         return False, None
-    ways = _directions(terms)
+    ways, _ = found
     moved = {k for k, w in ways.items() if w != 0 and free[k]}
-    if not moved or _absorbed(terms, float(model.intercept[0]), moved):
+    if not moved or _constant_class(model, bounds, grid):
         return True, None
 
     def broken(oa: np.ndarray, ob: np.ndarray) -> np.ndarray:
         return oa != ob
 
     alone = all(free[k] for k, w in ways.items() if w != 0)
-    if alone:
+    if alone and model.n_outputs > 1:
+        pairs = _every_change(bounds, sorted(moved), grid)
+        if pairs is not None:
+            return True, _broken_pair(model, _base(bounds), pairs, broken)
+    elif alone:
         cats = {c: np.ones(n, dtype=bool) for c, n in bounds.n_codes.items()}
         ends = [_extreme_rows(model, bounds.lo, bounds.hi, cats, bounds, sense, grid) for sense in (-1, 1)]
         if ends[0] is not None and ends[1] is not None:
@@ -917,17 +994,34 @@ def float_invariant(model: Any, free: np.ndarray, grid: int = 4096) -> tuple[boo
     return _searched(model, bounds, ways, moved, moves, broken)
 
 
+def _every_change(bounds: Bounds, features: list[int],
+                  grid: int) -> list[tuple[dict[int, float], dict[int, float]]] | None:
+    """The first combination of the values ``features`` take against each other one (every
+    difference in the output shows against the first), or None when more than ``grid``."""
+    axes = []
+    for k in features:
+        codes = np.arange(float(bounds.n_codes[k])) if k in bounds.n_codes else None
+        values = _values_in(bounds.lo[k], bounds.hi[k], codes, bool(bounds.integral[k]), grid)
+        if values is None:
+            return None
+        axes.append(values)
+    if math.prod(len(v) for v in axes) > grid:
+        return None
+    combos = [dict(zip(features, c)) for c in itertools.product(*axes)]
+    return [(combos[0], c) for c in combos[1:]]
+
+
 def float_gap(model: Any, moving: set[int]) -> str:
     """Why :func:`float_monotonic` or :func:`float_invariant` gave no verdict on a change of the
     ``moving`` features (for the message of a rounding ambiguity)."""
     bounds = Bounds.of(model.domain)
-    terms = _float_terms(model, bounds)
-    if terms is None:
-        return ("floating-point predict is decided only for one score row of one-feature terms whose sums stay "
+    found = _score_ways(model, bounds, set())
+    if found is None:
+        return ("floating-point predict is decided only for scores of one-feature terms whose sums stay "
                 "below the largest double")
     names = model.domain.feature_names
     moved = ", ".join(names[j] for j in sorted(moving))
-    others = sorted({j for j, _, _, way in terms if way != 0 and j not in moving})
+    others = sorted(k for k, w in found[0].items() if w != 0 and k not in moving)
     if not others:
         return (f"in floating point, the terms of {moved} pull different ways and its floats are too many to try "
                 "each (sampled ones gave no violation)")
@@ -964,7 +1058,8 @@ def _searched(model: Any, bounds: Bounds, ways: dict[int, int | None], moving: s
               moves: list[tuple[dict[int, float], dict[int, float]]], broken: Any) -> tuple[bool, np.ndarray | None]:
     """A pair that ``predict`` confirms among ``moves`` (the moving features' values in the first
     and the second row) on a few points for the other features that move the score: each at its
-    ends, zero, its knots, and spread values, one at a time and all together. (True, pair) or
+    ends, zero, its knots, and spread values, one at a time and all together; for a logistic
+    classifier also along a path where the score rises (see :func:`_crossing`). (True, pair) or
     (False, None): finding none proves nothing, since rounding depends on every summand."""
     others = sorted(k for k, w in ways.items() if w != 0 and k not in moving)
     base = _base(bounds)
@@ -990,7 +1085,42 @@ def _searched(model: Any, bounds: Bounds, ways: dict[int, int | None], moving: s
         Z = _broken_pair(model, p, moves, broken)
         if Z is not None:
             return True, Z
+    if model.task == "classification" and model.n_outputs == 1:
+        Z = _crossing(model, bounds, ways, others, moves[:16], broken)
+        if Z is not None:
+            return True, Z
     return False, None
+
+
+def _crossing(model: Any, bounds: Bounds, ways: dict[int, int | None], others: list[int],
+              moves: list[tuple[dict[int, float], dict[int, float]]], broken: Any) -> np.ndarray | None:
+    """A logistic classifier's pair among ``moves`` on the path of the ``others`` features from the
+    row of the least score to that of the greatest, each feature that moves the score one way (see
+    :func:`_directions`) stepped that way one value at a time: each row of a pair never falls from
+    class 1 to 0 along it, so where the pair's classes differ somewhere on the path they differ at
+    the first point where one of them is 1 (a binary search), or None."""
+    path = [k for k in others if ways[k] in (1, -1)]
+    start, end = _base(bounds), _base(bounds)
+    for k in path:
+        ends = (0.0, float(bounds.n_codes[k] - 1)) if k in bounds.n_codes else (bounds.lo[k], bounds.hi[k])
+        start[k], end[k] = ends if ways[k] == 1 else ends[::-1]
+
+    def either(p: np.ndarray, a: dict[int, float], b: dict[int, float]) -> bool:
+        rows = np.repeat(p[None, :], 2, axis=0)
+        for i, values in enumerate((a, b)):
+            for k, v in values.items():
+                rows[i, k] = v
+        return bool(outputs(model, rows).max() == 1)
+
+    for a, b in moves:
+        if not either(end, a, b):
+            continue
+        p = start if either(start, a, b) else _path_search(start, end, path, bounds,
+                                                           lambda q, a=a, b=b: either(q, a, b))
+        Z = _broken_pair(model, p, [(a, b)], broken)
+        if Z is not None:
+            return Z
+    return None
 
 
 def _broken_pair(model: Any, x: np.ndarray, moves: list[tuple[dict[int, float], dict[int, float]]],
@@ -999,11 +1129,12 @@ def _broken_pair(model: Any, x: np.ndarray, moves: list[tuple[dict[int, float], 
     if not moves:
         return None
     rows = np.repeat(x[None, :], 2 * len(moves), axis=0)
-    for i, (a, b) in enumerate(moves):
-        for k, v in a.items():
-            rows[2 * i, k] = v
-        for k, v in b.items():
-            rows[2 * i + 1, k] = v
+    for side in (0, 1):  # a column at a time (a domain holds no NaN)
+        half = rows[side::2]
+        for k in {k for move in moves for k in move[side]}:
+            col = np.array([move[side].get(k, np.nan) for move in moves], dtype=float)
+            put = ~np.isnan(col)
+            half[put, k] = col[put]
     out = outputs(model, rows)
     hit = np.nonzero(broken(out[0::2], out[1::2]))[0]
     return rows[2 * int(hit[0]):2 * int(hit[0]) + 2] if hit.size else None
