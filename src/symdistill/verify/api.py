@@ -277,8 +277,8 @@ def _in_floats(model: Any, q: Question) -> tuple[bool, np.ndarray | None]:
 
 def _in_floats_only(model: Any, q: Question) -> bool:
     """Whether the direct checker already decided ``q`` in ``predict``'s floats (a linear classifier's
-    monotonicity and invariance, see :func:`~symdistill.verify.exact.float_monotonic`)."""
-    return q.kind in ("monotonic", "invariant") and exact.form_of(model) == "linear" and model.task == "classification"
+    monotonicity and invariance, see :func:`~symdistill.verify.exact.in_floats_only`)."""
+    return q.kind in ("monotonic", "invariant") and exact.form_of(model) == "linear" and exact.in_floats_only(model)
 
 
 def _near_tie(model: Any, q: Question, other: Any) -> np.ndarray | None:

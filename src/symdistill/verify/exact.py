@@ -492,12 +492,24 @@ def _linear_sense(model: Any, conj: F.Conj) -> int | None:
     raise Unsupported("a value window on a linear regressor's output is decided by the z3 backend")
 
 
+def in_floats_only(model: Any) -> bool:
+    """Whether the direct checker decides a linear model's monotonicity and invariance in ``predict``'s
+    floats alone (see :func:`float_monotonic`): a classifier's, or a model's with product terms (the
+    exact bounds here take one-feature terms of one score)."""
+    return model.task == "classification" or any(len(t.factors) > 1 for t, w in zip(model.terms, model.coef.T)
+                                                 if np.any(w != 0))
+
+
+def _floats_undecided(model: Any, question: str, moving: set[int]) -> Unsupported:
+    what = "linear classifier" if model.task == "classification" else "linear model with product terms"
+    return Unsupported(f"{question} of this {what} is decided by the z3 backend ({float_gap(model, moving)})")
+
+
 def _linear_monotonic(model: Any, j: int, increasing: bool, target: int | None) -> tuple[np.ndarray | None, int]:
-    if model.task == "classification":  # decided in predict's floats, or by z3
+    if in_floats_only(model):  # decided in predict's floats, or by z3
         decided, Z = float_monotonic(model, j, increasing, target)
         if not decided:
-            raise Unsupported(f"monotonicity of this linear classifier is decided by the z3 backend "
-                              f"({float_gap(model, {j})})")
+            raise _floats_undecided(model, "monotonicity", {j})
         return Z, model.n_outputs
     terms = _separable(model).get(j, [])
     bounds = Bounds.of(model.domain)
@@ -512,11 +524,10 @@ def _linear_monotonic(model: Any, j: int, increasing: bool, target: int | None) 
 
 
 def _linear_invariant(model: Any, free: np.ndarray) -> tuple[np.ndarray | None, int]:
-    if model.task == "classification":
+    if in_floats_only(model):
         decided, Z = float_invariant(model, free)
         if not decided:
-            raise Unsupported(f"invariance of this linear classifier is decided by the z3 backend "
-                              f"({float_gap(model, {int(k) for k in np.nonzero(free)[0]})})")
+            raise _floats_undecided(model, "invariance", {int(k) for k in np.nonzero(free)[0]})
         return Z, model.n_outputs
     parts = _separable(model)
     bounds = Bounds.of(model.domain)
@@ -714,7 +725,10 @@ def _from_float_key(key: int) -> float:
 def _extreme_rows(model: Any, lo: np.ndarray, hi: np.ndarray, cats: dict[int, np.ndarray], bounds: Bounds,
                   sense: int, grid: int) -> np.ndarray | None:
     """Rows of the box ``lo..hi`` (``cats``) among which ``predict``'s score takes its float extreme
-    in the direction ``sense`` (any row when 0); None when they are too many or a term overflows."""
+    in the direction ``sense`` (any row when 0); None when they are too many, a term overflows or
+    is a product."""
+    if any(len(t.factors) != 1 for t, w in zip(model.terms, model.coef[0]) if w != 0):
+        return None
     x = point_in(lo, hi, cats, bounds)
     if sense == 0:
         return x[None, :]
@@ -764,13 +778,15 @@ def _values_in(lo: float, hi: float, codes: np.ndarray | None, integral: bool, l
 
 
 # -- relational properties of linear models in predict's floating point ----------------------------
-def _float_terms(model: Any, bounds: Bounds, row: int = 0) -> list[tuple[int, float, float, int | None]] | None:
-    """``predict``'s live terms of score ``row`` in the order it sums them, each as (feature, least
+def _float_terms(model: Any, bounds: Bounds,
+                 row: int = 0) -> list[tuple[tuple[int, ...], float, float, int | None]] | None:
+    """``predict``'s live terms of score ``row`` in the order it sums them, each as (features, least
     value, greatest value, way), ``way`` being 1 when the term never falls as its feature grows
     (through its codes for a categorical one), -1 when it never rises, 0 when it does not move, None
-    when it rises and falls (a one-hot term). None when the score is not a rounded sum of one-feature
-    terms (products) or when a sum can pass the largest double on the domain (inf - inf is NaN,
-    which compares with nothing).
+    when it rises and falls (a one-hot term) or is a product. None when a product reads a feature
+    twice, or when a sum can pass the largest double on the domain (inf - inf is NaN, which
+    compares with nothing). A product's rounded value moves one way with each factor while the
+    others keep their signs, so its extremes sit at the ends of its factors' ranges.
 
     ``predict`` sums ``fl(w * term)`` in term order, intercept last; a value or hinge term is
     monotone in its feature (rounding never reverses an order), so its two ends say which way it
@@ -783,44 +799,48 @@ def _float_terms(model: Any, bounds: Bounds, row: int = 0) -> list[tuple[int, fl
     x = _base(bounds)
     out = []
     reach = abs(float(model.intercept[row]))
-    live: list[tuple[int, np.ndarray, bool]] = []  # (feature, value at its ends or codes, one-hot)
+    live: list[tuple[tuple[int, ...], np.ndarray, bool]] = []  # (features, values at their ends or codes, one-hot)
     with np.errstate(over="ignore", invalid="ignore"):
         for t, w in zip(model.terms, model.coef[row]):
             if w == 0:
                 continue
-            if len(t.factors) != 1:
+            feats = t.features
+            if len(set(feats)) != len(feats):  # x * x: its extremes need not sit at the ends
                 return None
-            j = t.factors[0].feature
-            ends = (np.arange(float(bounds.n_codes[j])) if j in bounds.n_codes
-                    else np.unique([bounds.lo[j], bounds.hi[j]]))
-            Z = np.repeat(x[None, :], len(ends), axis=0)
-            Z[:, j] = ends
+            ends = [np.arange(float(bounds.n_codes[j])) if j in bounds.n_codes
+                    else np.unique([bounds.lo[j], bounds.hi[j]]) for j in feats]
+            if math.prod(len(e) for e in ends) > 4096:
+                return None
+            Z = np.repeat(x[None, :], math.prod(len(e) for e in ends), axis=0)
+            Z[:, list(feats)] = np.array(list(itertools.product(*ends)), dtype=float).reshape(len(Z), len(feats))
             v = w * t.evaluate(Z)
             if not np.all(np.isfinite(v)):
                 return None
-            one_hot = t.factors[0].category is not None
-            if one_hot and live and live[-1][0] == j and live[-1][2] and not np.any((live[-1][1] != 0) & (v != 0)):
-                live[-1] = (j, live[-1][1] + v, True)
+            one_hot = len(feats) == 1 and t.factors[0].category is not None
+            if one_hot and live and live[-1][0] == feats and live[-1][2] and not np.any((live[-1][1] != 0) & (v != 0)):
+                live[-1] = (feats, live[-1][1] + v, True)
             else:
-                live.append((j, v, one_hot))
-        for j, v, _ in live:
+                live.append((feats, v, one_hot))
+        for feats, v, _ in live:
             reach += float(np.max(np.abs(v)))
             step = np.diff(v)
-            way = 0 if not step.any() else 1 if np.all(step >= 0) else -1 if np.all(step <= 0) else None
-            out.append((j, float(np.min(v)), float(np.max(v)), way))
+            way = 0 if not step.any() else None if len(feats) > 1 else \
+                1 if np.all(step >= 0) else -1 if np.all(step <= 0) else None
+            out.append((feats, float(np.min(v)), float(np.max(v)), way))
         if not reach <= float(np.finfo(float).max) / 2:
             return None
     return out
 
 
-def _directions(terms: list[tuple[int, float, float, int | None]]) -> dict[int, int | None]:
+def _directions(terms: list[tuple[tuple[int, ...], float, float, int | None]]) -> dict[int, int | None]:
     """How ``predict``'s score moves with each feature that has a live term (see :func:`_float_terms`):
     1 (never falls as the feature grows), -1 (never rises), 0 (does not move), None (its terms pull
     different ways). A rounded sum never falls when a summand grows, so the score goes the way all
     its terms of the feature go."""
     found: dict[int, set[int | None]] = {}
-    for j, _, _, way in terms:
-        found.setdefault(j, set()).add(way)
+    for feats, _, _, way in terms:
+        for j in feats:
+            found.setdefault(j, set()).add(way)
     out: dict[int, int | None] = {}
     for j, ways in found.items():
         ways.discard(0)
@@ -828,7 +848,8 @@ def _directions(terms: list[tuple[int, float, float, int | None]]) -> dict[int, 
     return out
 
 
-def _absorbed(terms: list[tuple[int, float, float, int | None]], intercept: float, moving: set[int]) -> bool:
+def _absorbed(terms: list[tuple[tuple[int, ...], float, float, int | None]], intercept: float,
+              moving: set[int]) -> bool:
     """Whether rounding swallows every term of the ``moving`` features whatever the others are, so
     that ``predict``'s score does not read them: ``fl(a + t)`` is ``a`` when ``|t|`` is under half the
     gap between ``a`` and its neighbours (and ``t`` when ``|a|`` is under half of ``t``'s). The
@@ -836,7 +857,7 @@ def _absorbed(terms: list[tuple[int, float, float, int | None]], intercept: floa
     (a rounded sum never falls when a summand grows); a moving term is swallowed when it is below
     half the gap at the smallest partial sum it meets, and a partial sum holding one when it is
     below half the gap at the smallest summand that follows (the intercept 1 after 1e-20*x)."""
-    steps = [(j in moving, lo, hi) for j, lo, hi, _ in terms] + [(False, intercept, intercept)]
+    steps = [(not moving.isdisjoint(feats), lo, hi) for feats, lo, hi, _ in terms] + [(False, intercept, intercept)]
     reads, lo, hi = steps[0]
     for moves, t_lo, t_hi in steps[1:]:
         a_least = 0.0 if lo <= 0 <= hi else min(abs(lo), abs(hi))
@@ -929,6 +950,9 @@ def float_monotonic(model: Any, j: int, increasing: bool, target: int | None,
         return np.asarray(out if target is None else out == target, dtype=float)
 
     broken = (lambda oa, ob: gain(oa) > gain(ob)) if increasing else (lambda oa, ob: gain(oa) < gain(ob))
+    done, Z = _every_pair(model, bounds, ways, [j], broken, grid)
+    if done:
+        return True, Z
     codes = np.arange(float(bounds.n_codes[j])) if j in bounds.n_codes else None
     if way is None:
         values = _values_in(bounds.lo[j], bounds.hi[j], codes, bool(bounds.integral[j]), grid)
@@ -967,6 +991,9 @@ def float_invariant(model: Any, free: np.ndarray, grid: int = 4096) -> tuple[boo
     def broken(oa: np.ndarray, ob: np.ndarray) -> np.ndarray:
         return oa != ob
 
+    done, Z = _every_pair(model, bounds, ways, sorted(moved), broken, grid)
+    if done:
+        return True, Z
     alone = all(free[k] for k, w in ways.items() if w != 0)
     if alone and model.n_outputs > 1:
         pairs = _every_change(bounds, sorted(moved), grid)
@@ -994,6 +1021,40 @@ def float_invariant(model: Any, free: np.ndarray, grid: int = 4096) -> tuple[boo
     return _searched(model, bounds, ways, moved, moves, broken)
 
 
+def _every_pair(model: Any, bounds: Bounds, ways: dict[int, int | None], moving: list[int], broken: Any,
+                grid: int) -> tuple[bool, np.ndarray | None]:
+    """Every input, where the features that move a score (``ways``, see :func:`_score_ways`) and the
+    ``moving`` ones take at most ``grid`` values together (the others do not change the output):
+    each against its neighbour along each ``moving`` feature. A pair of inputs that differ only in
+    ``moving`` features and break the property is joined by such steps, one of which breaks it too
+    (a gain that falls somewhere falls at some step; outputs that differ somewhere differ at some
+    step). (True, the first pair ``broken`` flags, or None), or (False, None) when too many."""
+    feats = sorted({k for k, w in ways.items() if w != 0} | set(moving))
+    axes = []
+    for k in feats:
+        codes = np.arange(float(bounds.n_codes[k])) if k in bounds.n_codes else None
+        values = _values_in(bounds.lo[k], bounds.hi[k], codes, bool(bounds.integral[k]), grid)
+        if values is None:
+            return False, None
+        axes.append(values)
+    shape = [len(v) for v in axes]
+    if math.prod(shape) > grid:
+        return False, None
+    Z = np.repeat(_base(bounds)[None, :], math.prod(shape), axis=0)
+    for k, column in zip(feats, np.meshgrid(*axes, indexing="ij")):
+        Z[:, k] = column.ravel()
+    out = outputs(model, Z)
+    index = np.arange(len(Z)).reshape(shape)
+    for k in moving:
+        axis = feats.index(k)
+        first = np.take(index, np.arange(shape[axis] - 1), axis=axis).ravel()
+        second = np.take(index, np.arange(1, shape[axis]), axis=axis).ravel()
+        hit = np.nonzero(broken(out[first], out[second]))[0]
+        if hit.size:
+            return True, Z[[first[hit[0]], second[hit[0]]]]
+    return True, None
+
+
 def _every_change(bounds: Bounds, features: list[int],
                   grid: int) -> list[tuple[dict[int, float], dict[int, float]]] | None:
     """The first combination of the values ``features`` take against each other one (every
@@ -1017,8 +1078,8 @@ def float_gap(model: Any, moving: set[int]) -> str:
     bounds = Bounds.of(model.domain)
     found = _score_ways(model, bounds, set())
     if found is None:
-        return ("floating-point predict is decided only for scores of one-feature terms whose sums stay "
-                "below the largest double")
+        return ("floating-point predict is decided only for scores whose terms read each feature once (no x*x) "
+                "and whose sums stay below the largest double")
     names = model.domain.feature_names
     moved = ", ".join(names[j] for j in sorted(moving))
     others = sorted(k for k, w in found[0].items() if w != 0 and k not in moving)
