@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 import symdistill as sd
+from symdistill._errors import UnknownClassError
 from symdistill.cli import main
 from symdistill.frontier import Frontier
 from symdistill.report import DRAWERS, Report, draw_model
@@ -920,3 +921,39 @@ def test_summary_counts_one_form_in_the_singular() -> None:
     rep = sd.report(sd.frontier(lambda X: (X[:, 0] > 0.5).astype(int), X, forms=["tree"], sizes=[1, 2], n_samples=600,
                                 progress=False), path=None, shifts=["none"])
     assert "1 form x 2 sizes" in rep.markdown and "1 forms" not in rep.html
+
+
+def _beyond(X: np.ndarray) -> np.ndarray:
+    X = np.asarray(X, dtype=float)
+    return np.where(X[:, 0] > 1.5, 2, (X[:, 0] > 0.5).astype(int))
+
+
+def test_report_scores_other_rows_holding_a_class_the_frontier_never_saw() -> None:
+    """sd.report(front, X_other) raised UnknownClassError asking for classes= when the teacher answered
+    X_other's rows in a class it never gave on the frontier's rows. Each such row is a miss for every
+    model (none predicts the class), as the frontier counts a class only its held-out rows hold."""
+    front = sd.frontier(_beyond, _data(400), forms=["tree"], sizes=[2, 4], n_samples=500, random_state=0)
+    other = _data(100, seed=1)
+    other[:5, 0] = 2.0
+    with pytest.warns(UserWarning, match="class 2 on 5 of the 100 rows given to the report"):
+        rep = sd.report(front, other, path=None)
+    declared = sd.fidelity(rep.chosen.model, sd.as_teacher(_beyond, classes=[0, 1, 2]), other)
+    assert declared.value <= 0.95
+    assert f"fidelity of the chosen model**: {declared}".replace("[", "\\[").replace("]", "\\]").replace(
+        "(", "\\(").replace(")", "\\)") in rep.markdown
+    assert "class 2 on 5 of the 100 rows given to the report (first: row 0)" in rep.warnings[0]
+    assert "| 2 | 5 | 5 | 1 | " in rep.markdown  # teacher's class 2: 5 rows, all missed
+    assert "- **classes**: 0, 1, 2\n" in rep.markdown
+    assert front.teacher.classes_.tolist() == [0, 1]  # the frontier's teacher is left as it was
+
+
+def test_report_refuses_other_rows_outside_declared_classes_naming_them() -> None:
+    """Declared classes say what the teacher answers: a label outside them on the report's rows is an
+    error that says it came from the rows given to the report."""
+    teacher = sd.as_teacher(_beyond, classes=[0, 1])
+    front = sd.frontier(teacher, _data(400), forms=["tree"], sizes=[2], n_samples=300, random_state=0)
+    other = _data(50, seed=1)
+    other[3, 0] = 2.0
+    with pytest.raises(UnknownClassError, match=r"^X_holdout \(the rows given to the report\): .*label 2"):
+        sd.report(front, other, path=None)
+

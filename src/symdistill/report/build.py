@@ -14,12 +14,14 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._errors import counted
+from .._errors import UnknownClassError, counted
 from .._version import __version__
 from ..api import _comparable, concept_layer, fidelity
-from ..frontier import Frontier, FrontierPoint, encode_holdout
+from ..domain import _plain
+from ..frontier import Frontier, FrontierPoint, SharedTeacher, encode_holdout
 from ..metrics import Score
 from ..shift import DEFAULT_SHIFTS, Shift, ShiftResults, coerce_shifts, shifted_fidelities
+from ..teachers.base import _some_labels
 from ._mpl import png_bytes
 from .drawing import DRAWERS, draw_model
 from .figures import (class_figure, confusion, disagreement_by_feature, feature_figure, frontier_figure,
@@ -184,6 +186,8 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     domain = model.domain
     Z = domain.encode(X_hold) if X_holdout is None else encode_holdout(domain, X_holdout)
     same_holdout = X_holdout is None or _same_rows(domain, front.X_holdout, X_holdout, Z)
+    if not same_holdout:
+        teacher = _report_teacher(teacher, domain.decode(Z), notes)
     regression = front.task == "regression"
     score = fidelity(model, teacher, X_hold, progress=False)
     ref = teacher.predict(domain.decode(Z))
@@ -217,7 +221,7 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     results = _verification(model, teacher, constraints, verification)
     sections.append(_verification_section(results, constraints is not None or verification is not None))
 
-    sections.append(_model_card(front, chosen, score, X_hold, same_holdout, random_state,
+    sections.append(_model_card(front, teacher, chosen, score, X_hold, same_holdout, random_state,
                                 time.perf_counter() - t0))
     subtitle = (f"{front.teacher.name} distilled into {', '.join(front.forms)} at sizes "
                 f"{', '.join(map(str, front.sizes))}; symdistill {__version__}")
@@ -244,6 +248,32 @@ def _choose(front: Frontier, min_fidelity: float | None, conservative: bool, not
     warnings.warn(msg, stacklevel=3)
     notes.append(msg)
     return top
+
+
+def _report_teacher(shared: SharedTeacher, rows: Any, notes: list[str]) -> SharedTeacher:
+    """The frontier's teacher for the rows given to the report, ``rows``; where it answers them in a
+    class it never gave on the frontier's rows (its classes were read off its answers there), a copy
+    with that class too, and a note saying so: no model predicts the class, so each such row is a miss
+    for every model. Declared classes that lack it are an error naming the rows."""
+    try:
+        shared.predict(rows)
+        return shared
+    except UnknownClassError as exc:
+        if shared._declared_classes or shared.inner._output_kind != "labels":
+            raise UnknownClassError(f"X_holdout (the rows given to the report): {exc}", exc.labels) from None
+        new = exc.labels
+    wide = SharedTeacher(shared.inner.widened(new))
+    idx = _class_indices(wide.predict(rows), wide.classes_)
+    at = np.flatnonzero(idx >= len(shared.classes_))
+    old = ", ".join(repr(_plain(c)) for c in shared.classes_)
+    msg = (f"The teacher answers {_some_labels(list(new), 'class')} on {at.size} of the {len(idx)} rows given to "
+           f"the report (first: row {at[0]}), a class it never gave on the frontier's rows, whose answers gave "
+           f"its classes [{old}]: no model predicts it, so each of these rows is a miss for every model here "
+           "(the frontier table's fidelities, measured on the frontier's held-out rows, do not count them). "
+           "To distil models that can predict it, give rows where the teacher answers it to sd.frontier.")
+    warnings.warn(msg, stacklevel=3)
+    notes.append(msg)
+    return wide
 
 
 def _same_rows(domain: Any, front_rows: Any, rows: Any, Z: np.ndarray) -> bool:
@@ -422,17 +452,18 @@ def _verification_section(results: list[Any], asked: bool) -> Section:
     return sec
 
 
-def _model_card(front: Frontier, chosen: FrontierPoint, score: Score, X_hold: Any, same_holdout: bool,
-                random_state: int | None, seconds: float) -> Section:
+def _model_card(front: Frontier, teacher: SharedTeacher, chosen: FrontierPoint, score: Score, X_hold: Any,
+                same_holdout: bool, random_state: int | None, seconds: float) -> Section:
     sec = Section("Model card", anchor="card")
-    fp = front.teacher.describe()
+    fp = teacher.describe()
     classes = fp.get("classes")
     teacher_items = [("teacher", str(fp.get("teacher"))), ("task", str(fp.get("task"))),
                      ("teacher output", str(fp.get("output")))]
     if classes is not None:
         shown = ", ".join(classes[:20]) + (f", ... ({len(classes)} in all)" if len(classes) > 20 else "")
         teacher_items.append(("classes", shown))
-    teacher_items.append(("teacher queries", f"{front.teacher.n_queries} distinct rows answered for the frontier "
+    asked = front.teacher.n_queries + (teacher.n_queries if teacher is not front.teacher else 0)
+    teacher_items.append(("teacher queries", f"{asked} distinct rows answered for the frontier "
                                              "and this report (shared cache)"))
     sec.blocks.append(KeyValues(tuple(teacher_items)))
     dom = front.domain

@@ -8,6 +8,7 @@ raises or returns garbage fails with an error that names it.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -15,7 +16,7 @@ import reprlib
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -173,6 +174,31 @@ class Teacher:
     def check_domain(self, domain: Any) -> None:
         """Warn of features of ``domain`` (the rows' schema a learner distils over) that this teacher reads
         otherwise; nothing here (a scikit-learn estimator's encoders say more)."""
+
+    def widened(self, labels: Sequence[Any]) -> Teacher:
+        """A copy of this teacher whose classes are its own followed by ``labels``, labels it answers on
+        rows other than those its classes were read off; its cache is empty and it has asked nothing.
+        This teacher keeps its classes (those its models were distilled against).
+
+        Only for a teacher answering labels whose classes were not declared: declared classes say what
+        the teacher answers, and a teacher answering probabilities has a column per class.
+
+        >>> import numpy as np, symdistill as sd
+        >>> t = sd.as_teacher(lambda X: np.where(X[:, 0] > 1, 2, X[:, 0] > 0.5).astype(int))
+        >>> t.predict(np.array([[0.2], [0.9]])).tolist()
+        [0, 1]
+        >>> t.widened([2]).predict(np.array([[0.2], [1.5]])).tolist(), t.classes_.tolist()
+        ([0, 2], [0, 1])
+        """
+        if self._declared_classes or self.classes_ is None or self._output_kind != "labels":
+            why = ("its classes were declared" if self._declared_classes else "its classes are not known yet"
+                   if self.classes_ is None else "it answers probabilities or scores, a column per class")
+            raise TeacherError(f"{self.name}: cannot add classes {list(labels)!r}: {why}")
+        out = copy.copy(self)
+        out.classes_ = _check_classes([_plain(c) for c in self.classes_] + [_plain(c) for c in labels])
+        out._cache = AnswerCache(self.cache_size)
+        out.n_queries = out.n_calls = 0
+        return out
 
     def describe(self) -> dict[str, Any]:
         """A short fingerprint (kind, task, classes) for reports and model cards."""
