@@ -194,7 +194,8 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     pred = np.asarray(model.predict(X_hold))
 
     figures: dict[str, bytes] = {}
-    sections = [_summary(front, chosen, score, same_holdout, notes)]
+    sections = [_summary(front, chosen, score, _why(chosen, min_fidelity, conservative),
+                         _measured_on(front, len(Z), same_holdout), same_holdout, notes)]
 
     figures["frontier"] = png_bytes(frontier_figure(front, chosen, min_fidelity))
     sections.append(_frontier_section(front, chosen, figures["frontier"]))
@@ -293,13 +294,41 @@ def _literals(p: FrontierPoint) -> str:
 
 
 # -- sections -----------------------------------------------------------------------------------
-def _summary(front: Frontier, chosen: FrontierPoint, score: Score, same_holdout: bool, notes: list[str]) -> Section:
+def _why(chosen: FrontierPoint, min_fidelity: float | None, conservative: bool) -> str:
+    """The rule that chose ``chosen`` (``_choose``'s), as the summary says it."""
+    if min_fidelity is None:
+        return ("the knee of the frontier (no min_fidelity given): the Pareto model after which doubling the "
+                "size buys the least fidelity")
+    what = "95% interval's lower end" if conservative else "fidelity"
+    if (chosen.score.low if conservative else chosen.fidelity) < min_fidelity:
+        return f"no model reaches min_fidelity {min_fidelity}: " + (
+            "the one whose lower end is highest" if conservative else "the most faithful one")
+    return f"the smallest model whose {what} reaches min_fidelity {min_fidelity}" + (
+        " (conservative)" if conservative else "")
+
+
+def _measured_on(front: Frontier, n_rows: int, same_holdout: bool) -> str:
+    """Which rows the chosen model's fidelity was measured on, what it is and which interval it has."""
+    if same_holdout:
+        how = "split from the data" if front.holdout_source == "split" else "given"
+        rows = f"the {n_rows} held-out rows ({how}), which no model was distilled from"
+    else:
+        rows = f"the {n_rows} rows given to the report (the frontier table: its {len(front.X_holdout)} held-out rows)"
+    if front.task == "regression":
+        return rows + ": R2 of the model's values against the teacher's, [low, high] its 95% bootstrap interval"
+    return rows + ": the share where the model gives the teacher's label, [low, high] its 95% Wilson interval"
+
+
+def _summary(front: Frontier, chosen: FrontierPoint, score: Score, why: str, measured_on: str, same_holdout: bool,
+             notes: list[str]) -> Section:
     sec = Section("Summary", anchor="summary")
     sec.blocks += [Paragraph(n, "warning") for n in notes]
     knee = front.knee
     items = [("teacher", f"{front.teacher.name} ({front.task})"),
              ("chosen model", f"{chosen.form}, size {chosen.size}, {_literals(chosen)}"),
+             ("why this model", why),
              ("fidelity of the chosen model", str(score)),
+             ("fidelity measured on", measured_on),
              ("knee of the frontier", f"{knee.form} size {knee.size}: {knee.score}"),
              ("models fitted", f"{len(front.points)} ({counted(len(front.forms), 'form')} x {counted(len(front.sizes), 'size')}) in "
                                f"{front.seconds:.1f} s"),
