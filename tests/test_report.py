@@ -999,3 +999,34 @@ def test_report_summary_says_what_fidelity_was_measured_on_and_which_interval() 
                       n_samples=400, random_state=0)
     on = _summary_items(sd.report(reg, path=None).markdown)["fidelity measured on"]
     assert on.endswith(r"R2 of the model's values against the teacher's, \[low, high\] its 95% bootstrap interval")
+
+
+def test_frontier_figure_and_table_say_what_the_bars_are_and_which_rows() -> None:
+    """The frontier figure's caption explained the dashes, star and ring but not the error bars, and the
+    table's note did not say which rows its fidelities were measured on: with other rows given to the
+    report, the table's 0.98 and the summary's 0.85 for the same model read as a contradiction."""
+    X = _data(500)
+    front = sd.frontier(_net, X, forms=["tree"], sizes=[2, 4], n_samples=400, random_state=0)
+    rep = sd.report(front, _data(80, seed=5), path=None, min_fidelity=0.9)
+    section = rep.markdown.split("## Fidelity-size frontier")[1].split("\n## ")[0]
+    assert r"bars: 95% Wilson interval" in section and "dotted: min\\_fidelity 0.9" in section
+    assert ("fidelity: measured on the frontier's 150 held-out rows \\(split from the data\\), which no model was "
+            "distilled from, not on the 80 rows given to the report") in section
+    reg = sd.frontier(sd.as_teacher(lambda X: X[:, 0] + X[:, 1], task="regression"), X, forms=["tree"], sizes=[2],
+                      n_samples=400, random_state=0)
+    section = sd.report(reg, path=None).markdown.split("## Fidelity-size frontier")[1].split("\n## ")[0]
+    assert "bars: 95% bootstrap interval" in section and "dotted" not in section
+    assert "measured on the frontier's 150 held-out rows \\(split from the data\\), which no model was distilled " \
+           "from." in section
+
+
+def test_report_calls_the_rows_given_to_it_so_in_every_section() -> None:
+    """With other rows given to the report, the disagreement section said 'on 80 held-out rows' and the
+    shift section 'the held-out rows moved away', though those rows were the report's, not held out."""
+    front = sd.frontier(_net, _data(500), forms=["tree"], sizes=[2], n_samples=400, random_state=0)
+    other = sd.report(front, _data(80, seed=5), path=None).markdown
+    assert "Overall disagreement rate on the 80 rows given to the report:" in other
+    assert "Fidelity measured again on the 80 rows given to the report moved away from the data" in other
+    own = sd.report(front, path=None).markdown
+    assert "Overall disagreement rate on the 150 held-out rows:" in own
+    assert "Fidelity measured again on the 150 held-out rows moved away from the data" in own

@@ -198,7 +198,8 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
                          _measured_on(front, len(Z), same_holdout), same_holdout, notes)]
 
     figures["frontier"] = png_bytes(frontier_figure(front, chosen, min_fidelity))
-    sections.append(_frontier_section(front, chosen, figures["frontier"]))
+    sections.append(_frontier_section(front, chosen, figures["frontier"], min_fidelity,
+                                      None if same_holdout else len(Z)))
 
     model_sec = Section("Chosen model", anchor="model")
     model_sec.blocks.append(Paragraph(f"{chosen.form}, size {chosen.size} (asked for at most {chosen.max_size}), "
@@ -212,12 +213,13 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     model_sec.blocks.append(Pre(str(model)))
     sections.append(model_sec)
 
-    sections.append(_disagreement_section(domain, Z, ref, pred, teacher, regression, figures))
+    rows_words = f"{len(Z)} held-out rows" if same_holdout else f"{len(Z)} rows given to the report"
+    sections.append(_disagreement_section(domain, Z, ref, pred, teacher, regression, figures, rows_words))
 
     shift_results = _shifts(front, chosen, teacher, X_hold, shifts, random_state)
     label = _label(chosen)
     figures["shift"] = png_bytes(shift_figure(shift_results[label], f"fidelity of {label} under shift"))
-    sections.append(_shift_section(shift_results, label, figures["shift"]))
+    sections.append(_shift_section(shift_results, label, figures["shift"], rows_words))
 
     results = _verification(model, teacher, constraints, verification)
     sections.append(_verification_section(results, constraints is not None or verification is not None))
@@ -294,6 +296,12 @@ def _literals(p: FrontierPoint) -> str:
 
 
 # -- sections -----------------------------------------------------------------------------------
+def _held_out(front: Frontier) -> str:
+    """``'150 held-out rows (split from the data)'``: the rows the frontier measured fidelity on."""
+    how = "split from the data" if front.holdout_source == "split" else "given"
+    return f"{len(front.X_holdout)} held-out rows ({how})"
+
+
 def _why(chosen: FrontierPoint, min_fidelity: float | None, conservative: bool) -> str:
     """The rule that chose ``chosen`` (``_choose``'s), as the summary says it."""
     if min_fidelity is None:
@@ -310,8 +318,7 @@ def _why(chosen: FrontierPoint, min_fidelity: float | None, conservative: bool) 
 def _measured_on(front: Frontier, n_rows: int, same_holdout: bool) -> str:
     """Which rows the chosen model's fidelity was measured on, what it is and which interval it has."""
     if same_holdout:
-        how = "split from the data" if front.holdout_source == "split" else "given"
-        rows = f"the {n_rows} held-out rows ({how}), which no model was distilled from"
+        rows = f"the {_held_out(front)}, which no model was distilled from"
     else:
         rows = f"the {n_rows} rows given to the report (the frontier table: its {len(front.X_holdout)} held-out rows)"
     if front.task == "regression":
@@ -332,22 +339,31 @@ def _summary(front: Frontier, chosen: FrontierPoint, score: Score, why: str, mea
              ("knee of the frontier", f"{knee.form} size {knee.size}: {knee.score}"),
              ("models fitted", f"{len(front.points)} ({counted(len(front.forms), 'form')} x {counted(len(front.sizes), 'size')}) in "
                                f"{front.seconds:.1f} s"),
-             ("held-out rows", f"{len(front.X_holdout)} ({'split from the data' if front.holdout_source == 'split' else 'given'})"
+             ("held-out rows", _held_out(front).replace(" held-out rows", "")
                                + ("" if same_holdout else "; the chosen model is examined on other rows given to the report"))]
     sec.blocks.append(KeyValues(tuple(items)))
     return sec
 
 
-def _frontier_section(front: Frontier, chosen: FrontierPoint, png: bytes) -> Section:
+def _frontier_section(front: Frontier, chosen: FrontierPoint, png: bytes, min_fidelity: float | None,
+                      other_rows: int | None) -> Section:
+    """The frontier's figure, table and a note on both; ``other_rows``: how many rows were given to the
+    report when they are not the frontier's held-out rows (the table's fidelities are not theirs)."""
     sec = Section("Fidelity-size frontier", anchor="frontier")
-    sec.blocks.append(Figure("frontier", "fidelity against size, per form; dashed: Pareto front; star: knee; "
-                             "ring: chosen model", png))
+    interval = "bootstrap" if front.task == "regression" else "Wilson"
+    bar = "" if min_fidelity is None else f"; dotted: min_fidelity {min_fidelity:g}"
+    sec.blocks.append(Figure("frontier", f"fidelity against size, per form, bars: 95% {interval} interval; dashed: "
+                             f"Pareto front; star: knee; ring: chosen model{bar}", png))
     table = front.table()
     hl = frozenset(i for i, p in enumerate(front.points) if p is chosen)
     sec.blocks.append(Table(table.HEADER, tuple(tuple(r) for r in table.cells()), hl))
-    sec.blocks.append(Paragraph("front: 'pareto' marks models no other model beats in both size and fidelity; "
-                                "'knee' marks the Pareto model after which doubling the size buys the least "
-                                "fidelity. queries: teacher queries a fit added to the shared cache. "
+    how = "split from the data" if front.holdout_source == "split" else "given"
+    rows = (f"fidelity: measured on the frontier's {len(front.X_holdout)} held-out rows ({how}), which no model "
+            "was distilled from" + ("." if other_rows is None else f", not on the {other_rows} rows given to the "
+                                                                   "report (the summary's fidelity)."))
+    sec.blocks.append(Paragraph(f"{rows} front: 'pareto' marks models no other model beats in both size and "
+                                "fidelity; 'knee' marks the Pareto model after which doubling the size buys the "
+                                "least fidelity. queries: teacher queries a fit added to the shared cache. "
                                 "The highlighted row is the chosen model.", "note"))
     return sec
 
@@ -360,7 +376,7 @@ def _class_indices(labels: np.ndarray, classes: np.ndarray) -> np.ndarray:
 
 
 def _disagreement_section(domain: Any, Z: np.ndarray, ref: np.ndarray, pred: np.ndarray, teacher: Any,
-                          regression: bool, figures: dict[str, bytes]) -> Section:
+                          regression: bool, figures: dict[str, bytes], rows_words: str) -> Section:
     sec = Section("Where student and teacher disagree", anchor="disagreement")
     if regression:
         loss = np.abs(pred.astype(float) - ref.astype(float))
@@ -370,7 +386,7 @@ def _disagreement_section(domain: Any, Z: np.ndarray, ref: np.ndarray, pred: np.
         what = "disagreement rate"
     parts = disagreement_by_feature(domain, Z, loss)
     overall = float(loss.mean())
-    sec.blocks.append(Paragraph(f"Overall {what} on {len(loss)} held-out rows: {overall:.4g}. Features are "
+    sec.blocks.append(Paragraph(f"Overall {what} on the {rows_words}: {overall:.4g}. Features are "
                                 "ranked by how unevenly disagreement spreads over their bins."))
     figures["by_feature"] = png_bytes(feature_figure(parts, overall, regression))
     sec.blocks.append(Figure("by_feature", f"{what} per bin of the features where it concentrates most",
@@ -411,10 +427,10 @@ def _shifts(front: Frontier, chosen: FrontierPoint, teacher: Any, X: Any, shifts
     return dict(zip(points, results))
 
 
-def _shift_section(results: dict[str, ShiftResults], chosen_label: str, png: bytes) -> Section:
+def _shift_section(results: dict[str, ShiftResults], chosen_label: str, png: bytes, rows_words: str) -> Section:
     sec = Section("Fidelity under shift", anchor="shift")
     sec.blocks.append(Paragraph(
-        "Fidelity measured again on the held-out rows moved away from the data: Gaussian noise of a fraction of "
+        f"Fidelity measured again on the {rows_words} moved away from the data: Gaussian noise of a fraction of "
         "each feature's standard deviation (discrete features resampled with that probability); one numeric "
         "feature per row moved outside its observed range by up to the margin times the range; every column "
         "permuted independently (marginals kept, dependencies broken). Same seed, same rows."))
