@@ -1030,3 +1030,25 @@ def test_report_calls_the_rows_given_to_it_so_in_every_section() -> None:
     own = sd.report(front, path=None).markdown
     assert "Overall disagreement rate on the 150 held-out rows:" in own
     assert "Fidelity measured again on the 150 held-out rows moved away from the data" in own
+
+
+def test_frontier_figure_marks_the_knee_and_front_on_the_points_they_mark() -> None:
+    """Forms are drawn a little apart along the size axis, but the Pareto squares, the knee's star and the
+    chosen model's ring were drawn at the unshifted size: beside a shifted form's point they read as
+    other points."""
+    from symdistill.report.figures import frontier_figure
+
+    front = sd.frontier(_net, _data(500), forms=["tree", "linear"], sizes=[2, 4], n_samples=400, random_state=0)
+    chosen = front.points[-1]
+    ax = frontier_figure(front, chosen).axes[0]
+    lines = [(line.get_label(), line) for line in ax.lines] + [(c.get_label(), c.lines[0]) for c in ax.containers]
+    drawn = {(label, float(x), float(y)) for label, line in lines for x, y in zip(line.get_xdata(), line.get_ydata())}
+    points = {(x, y) for label, x, y in drawn if label in front.forms}
+
+    def marks(label: str) -> set[tuple[float, float]]:
+        return {(x, y) for lab, x, y in drawn if lab == label}
+
+    assert marks(f"knee: {front.knee.form} size {front.knee.size}") <= points
+    assert marks(f"chosen: {chosen.form} size {chosen.size}") <= points
+    assert len(marks("_Pareto points")) == len({(p.form, p.size) for p in front.pareto})
+    assert marks("_Pareto points") <= points

@@ -27,25 +27,28 @@ def frontier_figure(front: Any, chosen: Any = None, min_fidelity: float | None =
     fig = new_figure(8.5, 4.4)
     ax = fig.add_subplot()
     n_forms = len(front.forms)
+    # Forms are nudged apart along the size axis so their intervals do not hide each other; the marks
+    # of the front, the knee and the chosen model go where their points are drawn.
+    nudge = {form: 2 ** (0.05 * (i - (n_forms - 1) / 2)) for i, form in enumerate(front.forms)}
+    x = lambda p: p.size * nudge[p.form]  # noqa: E731
     for i, form in enumerate(front.forms):
         pts = sorted((p for p in front.points if p.form == form), key=lambda p: p.size)
-        # Forms are nudged apart along the size axis so their intervals do not hide each other.
-        s = np.array([p.size for p in pts], dtype=float) * 2 ** (0.05 * (i - (n_forms - 1) / 2))
+        s = np.array([x(p) for p in pts], dtype=float)
         v = np.array([p.fidelity for p in pts])
         err = np.array([[p.fidelity - p.score.low for p in pts], [p.score.high - p.fidelity for p in pts]])
         ax.errorbar(s, v, yerr=np.clip(err, 0, None), marker="o", ms=5, capsize=3, lw=1.5, color=colour(i),
                     label=plain(form))
     front_pts = front.pareto
     right = max(max(p.size for p in front.points), max(front.sizes))
-    ax.step([p.size for p in front_pts] + [right], [p.fidelity for p in front_pts] + [front_pts[-1].fidelity],
+    ax.step([x(p) for p in front_pts] + [right], [p.fidelity for p in front_pts] + [front_pts[-1].fidelity],
             where="post", ls="--", lw=1, color="#333333", label="Pareto front")
-    ax.plot([p.size for p in front_pts], [p.fidelity for p in front_pts], marker="s", ms=4, color="#333333",
-            ls="none")
+    ax.plot([x(p) for p in front_pts], [p.fidelity for p in front_pts], marker="s", ms=4, color="#333333",
+            ls="none", label="_Pareto points")
     knee = front.knee
-    ax.plot([knee.size], [knee.fidelity], marker="*", ms=16, color="#f2b600", mec="#333333", ls="none",
+    ax.plot([x(knee)], [knee.fidelity], marker="*", ms=16, color="#f2b600", mec="#333333", ls="none",
             label=f"knee: {plain(knee.form)} size {knee.size}")
     if chosen is not None:
-        ax.plot([chosen.size], [chosen.fidelity], marker="o", ms=15, mfc="none", mec="#c00000", mew=2,
+        ax.plot([x(chosen)], [chosen.fidelity], marker="o", ms=15, mfc="none", mec="#c00000", mew=2,
                 ls="none", label=f"chosen: {plain(chosen.form)} size {chosen.size}")
     if min_fidelity is not None:
         ax.axhline(min_fidelity, color="#c00000", lw=0.8, ls=":", label=f"min fidelity {min_fidelity:g}")
