@@ -1052,3 +1052,19 @@ def test_frontier_figure_marks_the_knee_and_front_on_the_points_they_mark() -> N
     assert marks(f"chosen: {chosen.form} size {chosen.size}") <= points
     assert len(marks("_Pareto points")) == len({(p.form, p.size) for p in front.pareto})
     assert marks("_Pareto points") <= points
+
+
+def test_worst_disagreement_bin_is_not_a_single_row() -> None:
+    """On adult the 'worst bin' of native-country was Thailand: one row, which disagreed (rate 1), ranked
+    above categories of hundreds of rows that disagree twice as often as the rest; the figure coloured
+    that one-row bar as the worst. The worst bin is the one holding the most disagreement beyond the
+    overall rate."""
+    from symdistill.domain import Domain
+    from symdistill.report.figures import disagreement_by_feature
+
+    country = np.r_[np.zeros(899), np.ones(100), [2.0]]  # 899 rows of one country, 100 of another, 1 of a third
+    loss = np.r_[np.zeros(850), np.ones(49), np.zeros(70), np.ones(30), [1.0]]
+    Z = country[:, None]
+    part = disagreement_by_feature(Domain.from_data(Z, feature_names=["country"]), Z, loss)[0]
+    assert part.counts == (899, 100, 1) and part.rates[2] == 1.0
+    assert part.worst == 1 and part.rates[1] == 0.3

@@ -387,7 +387,9 @@ def _disagreement_section(domain: Any, Z: np.ndarray, ref: np.ndarray, pred: np.
     parts = disagreement_by_feature(domain, Z, loss)
     overall = float(loss.mean())
     sec.blocks.append(Paragraph(f"Overall {what} on the {rows_words}: {overall:.4g}. Features are "
-                                "ranked by how unevenly disagreement spreads over their bins."))
+                                "ranked by how unevenly disagreement spreads over their bins; a feature's worst bin "
+                                "holds the most disagreement beyond the overall rate (rows x excess rate), not "
+                                "the highest rate of a few rows."))
     figures["by_feature"] = png_bytes(feature_figure(parts, overall, regression))
     sec.blocks.append(Figure("by_feature", f"{what} per bin of the features where it concentrates most",
                              figures["by_feature"]))

@@ -74,7 +74,8 @@ class FeatureDisagreement:
 
     ``rates[b]`` is the disagreement rate (classifiers) or mean absolute difference (regressors) of
     the rows in bin ``b`` (``counts[b]`` rows, described by ``bins[b]``); ``spread`` is the
-    row-weighted standard deviation of the rates: how much disagreement concentrates in some bins.
+    row-weighted standard deviation of the rates: how much disagreement concentrates in some bins;
+    ``overall`` the rate of all rows.
     """
 
     feature: str
@@ -82,11 +83,14 @@ class FeatureDisagreement:
     counts: tuple[int, ...]
     rates: tuple[float, ...]
     spread: float
+    overall: float
 
     @property
     def worst(self) -> int:
-        """Index of the bin with the highest rate (ties: the first)."""
-        return int(np.argmax(self.rates))
+        """Index of the bin holding the most disagreement beyond the overall rate, rows x (rate - overall)
+        (ties: the first): one row that disagrees (rate 1) is not worse than a hundred that disagree twice
+        as often as the rest."""
+        return int(np.argmax(np.asarray(self.counts) * (np.asarray(self.rates) - self.overall)))
 
 
 def disagreement_by_feature(domain: Domain, Z: np.ndarray, loss: np.ndarray, n_bins: int = 8) -> list[FeatureDisagreement]:
@@ -120,7 +124,7 @@ def disagreement_by_feature(domain: Domain, Z: np.ndarray, loss: np.ndarray, n_b
         overall = loss.mean() if len(loss) else 0.0
         spread = float(np.sqrt(np.sum(counts * (rates - overall) ** 2) / max(counts.sum(), 1)))
         out.append(FeatureDisagreement(f.name, tuple(names), tuple(int(c) for c in counts),
-                                       tuple(float(r) for r in rates), spread))
+                                       tuple(float(r) for r in rates), spread, float(overall)))
     return sorted(out, key=lambda d: -d.spread)
 
 
