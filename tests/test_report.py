@@ -1068,3 +1068,17 @@ def test_worst_disagreement_bin_is_not_a_single_row() -> None:
     part = disagreement_by_feature(Domain.from_data(Z, feature_names=["country"]), Z, loss)[0]
     assert part.counts == (899, 100, 1) and part.rates[2] == 1.0
     assert part.worst == 1 and part.rates[1] == 0.3
+
+
+def test_frontier_figure_says_a_conservative_bar_is_on_the_lower_ends() -> None:
+    """With conservative=True the min_fidelity line is compared with each interval's lower end, but the
+    legend and caption read 'min fidelity 0.9' as if the points had to reach it: a point above the line
+    whose bar dips below it was not chosen, with nothing saying why."""
+    from symdistill.report.figures import frontier_figure
+
+    front = sd.frontier(_net, _data(500), forms=["tree"], sizes=[2, 4], n_samples=400, random_state=0)
+    ax = frontier_figure(front, min_fidelity=0.9, conservative=True).axes[0]
+    assert "min fidelity 0.9 (95% interval's lower end)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    section = sd.report(front, path=None, min_fidelity=0.9, conservative=True).markdown.split(
+        "## Fidelity-size frontier")[1].split("\n## ")[0]
+    assert "dotted: min\\_fidelity 0.9, reached by the 95% interval's lower end" in section

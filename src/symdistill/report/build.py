@@ -197,8 +197,8 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     sections = [_summary(front, chosen, score, _why(chosen, min_fidelity, conservative),
                          _measured_on(front, len(Z), same_holdout), same_holdout, notes)]
 
-    figures["frontier"] = png_bytes(frontier_figure(front, chosen, min_fidelity))
-    sections.append(_frontier_section(front, chosen, figures["frontier"], min_fidelity,
+    figures["frontier"] = png_bytes(frontier_figure(front, chosen, min_fidelity, conservative))
+    sections.append(_frontier_section(front, chosen, figures["frontier"], min_fidelity, conservative,
                                       None if same_holdout else len(Z)))
 
     model_sec = Section("Chosen model", anchor="model")
@@ -346,12 +346,13 @@ def _summary(front: Frontier, chosen: FrontierPoint, score: Score, why: str, mea
 
 
 def _frontier_section(front: Frontier, chosen: FrontierPoint, png: bytes, min_fidelity: float | None,
-                      other_rows: int | None) -> Section:
+                      conservative: bool, other_rows: int | None) -> Section:
     """The frontier's figure, table and a note on both; ``other_rows``: how many rows were given to the
     report when they are not the frontier's held-out rows (the table's fidelities are not theirs)."""
     sec = Section("Fidelity-size frontier", anchor="frontier")
     interval = "bootstrap" if front.task == "regression" else "Wilson"
-    bar = "" if min_fidelity is None else f"; dotted: min_fidelity {min_fidelity:g}"
+    bar = "" if min_fidelity is None else f"; dotted: min_fidelity {min_fidelity:g}" + (
+        ", reached by the 95% interval's lower end" if conservative else "")
     sec.blocks.append(Figure("frontier", f"fidelity against size, per form, bars: 95% {interval} interval; dashed: "
                              f"Pareto front; star: knee; ring: chosen model{bar}", png))
     table = front.table()

@@ -21,9 +21,11 @@ __all__ = ["FeatureDisagreement", "confusion", "disagreement_by_feature", "front
 
 
 # -- frontier -----------------------------------------------------------------------------------
-def frontier_figure(front: Any, chosen: Any = None, min_fidelity: float | None = None) -> Any:
+def frontier_figure(front: Any, chosen: Any = None, min_fidelity: float | None = None,
+                    conservative: bool = False) -> Any:
     """Fidelity (95% interval) against size, one line per form, on a log2 size axis; the Pareto
-    front dashed, the knee starred and the chosen model ringed."""
+    front dashed, the knee starred, the chosen model ringed and ``min_fidelity`` dotted (``conservative``:
+    a bar for the intervals' lower ends)."""
     fig = new_figure(8.5, 4.4)
     ax = fig.add_subplot()
     n_forms = len(front.forms)
@@ -51,7 +53,8 @@ def frontier_figure(front: Any, chosen: Any = None, min_fidelity: float | None =
         ax.plot([x(chosen)], [chosen.fidelity], marker="o", ms=15, mfc="none", mec="#c00000", mew=2,
                 ls="none", label=f"chosen: {plain(chosen.form)} size {chosen.size}")
     if min_fidelity is not None:
-        ax.axhline(min_fidelity, color="#c00000", lw=0.8, ls=":", label=f"min fidelity {min_fidelity:g}")
+        on = " (95% interval's lower end)" if conservative else ""
+        ax.axhline(min_fidelity, color="#c00000", lw=0.8, ls=":", label=f"min fidelity {min_fidelity:g}{on}")
     if min(p.size for p in front.points) > 0:
         ax.set_xscale("log", base=2)
     else:  # a constant model (size 0) has no place on a log axis: linear below 1, log above
