@@ -66,6 +66,11 @@ _MIN_CHUNK = 16
 # fewest held-out words that rank the hypotheses of a budget stop: a handful ties them all, and the
 # smallest (earliest) would win
 _MIN_VALIDATION = 100
+# random words on which one hypothesis is scored once under a time budget, which measures the speed of
+# scoring the held-out words after learning
+_SCORE_SAMPLE = 5000
+# states of the first hypothesis whose minimisation is timed under a time budget; timed again at 4x as many
+_MINIMISE_TIMED = 256
 # words in the first piece of the metric's gradients under a time budget, which measures their speed
 _METRIC_PIECE = 50
 # random words whose hidden states and gradients make the metric of hidden-state refinement
@@ -108,7 +113,9 @@ class Budget:
     whatever the time left, which measures it. The time left keeps back what the held-out words
     asked after learning (``reserved`` words and symbols) will take at that speed, at most half the
     budget but at least the time of the fewest of them asked (``floor``), so that asking them ends
-    within it too. Without a budget it is ``teacher.query``.
+    within it too, and the seconds of the work after them (``after``: scoring the hypotheses on them
+    and minimising the one returned, as the learner estimates it), which even the fewest held-out
+    words leave untouched. Without a budget it is ``teacher.query``.
     """
 
     def __init__(self, seconds: float | None = None, reserved: float = 0.0, floor: float = 0.0) -> None:
@@ -119,6 +126,7 @@ class Budget:
         self.units = 0.0  # ... and their cost units: a word's symbols, plus one
         self.reserved = reserved  # units of the held-out words asked after learning ...
         self.floor = floor  # ... and of the fewest of them, asked whatever the time left
+        self.after = 0.0  # seconds of the work after the held-out words (see the class docstring)
 
     def left(self) -> float:
         return self.end - time.perf_counter() - self.held_back()
@@ -131,11 +139,12 @@ class Budget:
         return self.seconds / self.units if self.units else 0.0
 
     def held_back(self) -> float:
-        """Seconds kept back at the end for the held-out words: at most half the budget, but at least
-        the time of the fewest of them."""
+        """Seconds kept back at the end for the held-out words (at most half the budget, but at least
+        the time of the fewest of them) and for the work after them."""
         if self.end == math.inf:
             return 0.0
-        return max(min(self.reserved * self.per_unit(), (self.end - self.start) / 2), self.floor * self.per_unit())
+        words = max(min(self.reserved * self.per_unit(), (self.end - self.start) / 2), self.floor * self.per_unit())
+        return words + self.after
 
     def fitting(self, codes: Sequence[Code], seconds: float) -> int | None:
         """How many of ``codes``, from the first, the teacher answers in ``seconds`` at the speed it has
@@ -154,7 +163,7 @@ class Budget:
             return teacher.query(codes)
         out, i = [], 0
         while i < len(codes):
-            left = self.left() if at_least is None else self.end - time.perf_counter()
+            left = self.left() if at_least is None else self.end - time.perf_counter() - self.after
             n = self.fitting(codes[i:], left) if left > 0 else 0
             if n is None:  # speed unknown: a first piece measures it (the first at_least, for as many as fit)
                 n = _MIN_CHUNK if at_least is None else max(_MIN_CHUNK, at_least - i)
@@ -321,6 +330,34 @@ def random_words(rng: np.random.Generator, n: int, k: int, max_length: int) -> l
         for i, word in zip(rows.tolist(), map(tuple, symbols[rows, :length].tolist())):
             out[i] = word
     return out
+
+
+@dataclass
+class HeldOut:
+    """Words and the teacher's answers, longest first (``padded``), and how many of them are longer
+    than each position (``live``): the words still running at a position are the first rows, a slice
+    for every hypothesis scored on them, not a gather and scatter of row indices."""
+
+    padded: np.ndarray
+    live: list[int]
+    truth: np.ndarray
+
+    @classmethod
+    def of(cls, words: Sequence[Code], truth: np.ndarray) -> HeldOut:
+        order = np.argsort(-np.fromiter(map(len, words), dtype=np.int64, count=len(words)), kind="stable")
+        padded, lengths = pad_codes([words[i] for i in order.tolist()])
+        live = np.searchsorted(-lengths, -np.arange(padded.shape[1]), side="left")  # words longer than t
+        return cls(padded, live.tolist(), np.asarray(truth)[order])
+
+
+def agreement(h: Hypothesis, held: HeldOut) -> float:
+    """The share of the held-out words whose output under ``h`` is the teacher's (1.0 for none)."""
+    if not len(held.truth):
+        return 1.0
+    state = np.zeros(len(held.truth), dtype=np.int64)
+    for t, n in enumerate(held.live):
+        state[:n] = h.transitions[state[:n], held.padded[:n, t]]
+    return float(np.mean(h.outputs[state] == held.truth))
 
 
 def pac_sample_size(r: int, epsilon: float, delta: float) -> int:
@@ -902,7 +939,11 @@ class AutomatonLearner:
         :class:`Budget`); learning keeps back the time the ``n_validation`` held-out words will take
         at the teacher's speed, at most half the budget but at least the time of 100 of them, and
         where that is too short for them all as many are asked as fit (100 at least, whatever the
-        budget: a teacher too slow for them overruns it, and the warning says so).
+        budget: a teacher too slow for them overruns it, and the warning says so). It also keeps back
+        the time of the work after them, scoring every hypothesis on them and minimising the one
+        returned, as measured on the latest hypothesis (see ``_keep_back``); that estimate can fall
+        a little short (under 2% of the budget on the figures of the README), and the warning says
+        when a fit overran its budget so.
     output : {"auto", "dfa", "moore"}
         "auto" returns a DFA when the teacher's labels are booleans (or 0/1), else a Moore machine.
     n_validation : int
@@ -1036,6 +1077,7 @@ class AutomatonLearner:
         self._memory: str | None = None  # which sample a stop by max_length would not draw
         self.n_rounds_ = 0
         self.metric_: str | None = None
+        self._timed: tuple[int, float, float] = (0, 0.0, 0.0)  # see _keep_back
         n_lstar = 0
         with progress_bar(self.max_states, "L* states", self.progress) as bar:
             seed_words: list[Code] = [()]
@@ -1054,7 +1096,6 @@ class AutomatonLearner:
         if self.stopped_ is not None:
             final = self._best(teacher, hypotheses, np.random.default_rng(seeds[1]), budget)
         self.n_queries_ = teacher.n_queries - queries_before
-        self.fit_time_ = time.perf_counter() - budget.start
         self.oracles_ = oracles
         learner = "L*" if any(h is final for h in hypotheses[:n_lstar]) else "L* + hidden-state refinement"
         if self.strategy == "hidden":
@@ -1063,6 +1104,8 @@ class AutomatonLearner:
             learner = "the held-out words' commonest class (every hypothesis within the budget agreed less)"
         self.sparse_label_ = self._sparse_label(teacher, oracles)
         self.model_ = self._to_model(teacher, final, [o.name for o in oracles], learner)
+        self.fit_time_ = time.perf_counter() - budget.start
+        self._kept_back = (budget.start, budget.end - budget.after, budget.after)  # see _overrun
         if self.sparse_label_ is not None:
             warnings.warn(self._sparse_text(), stacklevel=2)
         if self.stopped_ is not None:
@@ -1086,9 +1129,11 @@ class AutomatonLearner:
                 self.stopped_ = "time_budget"
                 if len(hypotheses) == n_before:  # none yet: the table as it is, unclosed
                     hypotheses.append(table.hypothesis())
+                    self._keep_back(teacher, hypotheses, budget)
                 return table
             hyp = table.hypothesis()
             hypotheses.append(hyp)
+            self._keep_back(teacher, hypotheses, budget)
             bar.update(hyp.n_states - bar.n)
             bar.set_postfix(rounds=self.n_rounds_)
             if capped:
@@ -1132,6 +1177,7 @@ class AutomatonLearner:
                 return
             hyp = table.hypothesis()
             hypotheses.append(hyp)
+            self._keep_back(teacher, hypotheses, budget)
             bar.update(min(hyp.n_states, self.max_states) - bar.n)
             bar.set_postfix(rounds=self.n_rounds_)
             self.stopped_ = "max_states" if hyp.n_states >= self.max_states else "time_budget"
@@ -1169,6 +1215,31 @@ class AutomatonLearner:
                                        "the teacher answers the same word differently (is it deterministic?)")
             table.add(words[:self.max_states - hyp.n_states])
 
+    def _keep_back(self, teacher: SequenceTeacher, hypotheses: list[Hypothesis], budget: Budget) -> None:
+        """Under a time budget, keep back (``budget.after``) the seconds of the work after learning and
+        the held-out words: drawing those words, scoring every hypothesis on them and minimising the
+        returned one. Measured on the latest hypothesis when it has 4x the states of the one last timed
+        (the first: always): ``_SCORE_SAMPLE`` random words are drawn and ordered for scoring, and it
+        is scored on them (both scaled to ``n_validation`` words) and minimised (scaled linearly to the
+        states of the latest)."""
+        if budget.end == math.inf:
+            return
+        hyp = hypotheses[-1]
+        n_timed, score_s, minimise_s = self._timed
+        if not n_timed or hyp.n_states >= 4 * n_timed:
+            t0 = time.perf_counter()
+            words = random_words(np.random.default_rng(0), _SCORE_SAMPLE, len(teacher.alphabet), self.max_length)
+            t1 = time.perf_counter()
+            held = HeldOut.of(words, np.zeros(len(words), dtype=np.int64))
+            t2 = time.perf_counter()
+            agreement(hyp, held)
+            t3 = time.perf_counter()
+            self._automaton(teacher, hyp, {})
+            scale = self.n_validation / _SCORE_SAMPLE
+            self._draw_s = (t2 - t0) * scale
+            n_timed, score_s, minimise_s = self._timed = (hyp.n_states, (t3 - t2) * scale, time.perf_counter() - t3)
+        budget.after = self._draw_s + len(hypotheses) * score_s + minimise_s * hyp.n_states / n_timed
+
     def _best(self, teacher: SequenceTeacher, hypotheses: list[Hypothesis], rng: np.random.Generator,
               budget: Budget) -> Hypothesis:
         """The hypothesis that agrees most with the teacher on held-out random words (fewer states on
@@ -1178,16 +1249,11 @@ class AutomatonLearner:
         the time left (kept back for them while learning), and at least 100."""
         words = random_words(rng, self.n_validation, len(teacher.alphabet), self.max_length)
         truth = budget.query(teacher, words, at_least=_MIN_VALIDATION)
+        self._asked_at = time.perf_counter()  # see _overrun
         words = words[:len(truth)]
         self.n_validation_ = len(words)
-        padded, lengths = pad_codes(words)
-        live = [np.nonzero(lengths > t)[0] for t in range(padded.shape[1])]  # shared by all hypotheses
-        scores = []
-        for h in hypotheses:
-            state = np.zeros(len(words), dtype=np.int64)
-            for t, rows in enumerate(live):
-                state[rows] = h.transitions[state[rows], padded[rows, t]]
-            scores.append(float(np.mean(h.outputs[state] == truth)) if words else 1.0)
+        held = HeldOut.of(words, truth)
+        scores = [agreement(h, held) for h in hypotheses]
         self.history_ = [(h.n_states, sc) for h, sc in zip(hypotheses, scores)]
         i = max(range(len(hypotheses)), key=lambda j: (scores[j], -hypotheses[j].n_states, -j))
         self.validation_agreement_ = scores[i]
@@ -1240,6 +1306,11 @@ class AutomatonLearner:
         """What the warning says of a fit that took longer than its time budget."""
         if self.time_budget is None or self.fit_time_ <= self.time_budget:
             return ""
+        start, start_after, after = self._kept_back
+        if self._asked_at <= start_after:  # the teacher kept the budget: the estimate of the work after fell short
+            return (f"; the fit took {self.fit_time_:.3g} s, over the {self.time_budget:g} s time_budget: scoring the "
+                    f"hypotheses and minimising took {start + self.fit_time_ - self._asked_at:.3g} s, more "
+                    f"than the {after:.3g} s that learning kept back for them (an estimate)")
         return (f"; the fit took {self.fit_time_:.3g} s, over the {self.time_budget:g} s time_budget: the teacher is "
                 f"too slow for it, and the first words of learning and the {_MIN_VALIDATION} held-out words that rank "
                 "the hypotheses at least are asked whatever the budget")
@@ -1296,6 +1367,10 @@ class AutomatonLearner:
             meta["validation_agreement"] = round(float(self.validation_agreement_), 6)
             if self.n_validation_ < self.n_validation:
                 meta["validation_words"] = self.n_validation_
+        return self._automaton(teacher, hyp, meta)
+
+    def _automaton(self, teacher: SequenceTeacher, hyp: Hypothesis, meta: dict[str, Any]) -> DFA | MooreMachine:
+        """``hyp`` as a minimised DFA or Moore machine (see ``output``), with ``meta``."""
         labels = [teacher.classes_[o] for o in hyp.outputs.tolist()]
         want = self.output
         if want == "auto":
