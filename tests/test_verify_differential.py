@@ -645,6 +645,11 @@ def test_equivalence_agrees_with_brute_force(data: Any) -> None:
 FLOAT_WEIGHTS = [1e-20, -1e-20, 1e-17, 2.0 ** -53, 0.1, -0.1, 0.5, -0.7, 1.0, -1.0, 3.0, 1e10, 1e300, -1e-300]
 
 
+def seeded_pick(rng: np.random.Generator) -> Callable[[list], Any]:
+    """A ``pick`` (one of a list) drawn by the seeded generator ``rng``, for the model makers below."""
+    return lambda options: options[int(rng.integers(len(options)))]
+
+
 def float_linear(pick: Callable[[list], Any], kind: str) -> LinearModel:
     """A linear model whose predict and exact scores part ways: weights below rounding beside others,
     hinges that cancel or bend a slope (knots at 1e-323 and on the bounds). ``pick`` chooses one of
@@ -757,9 +762,7 @@ def test_linear_classifiers_relational_verdicts_of_the_direct_checker_on_integer
     of them, each the one predict gives, and so do auto and z3 where they give one. 300 models of
     a seeded generator, weights below rounding beside others among them."""
     rng = np.random.default_rng(5)
-
-    def pick(options: list) -> Any:
-        return options[int(rng.integers(len(options)))]
+    pick = seeded_pick(rng)
 
     decided = 0
     for i in range(300):
@@ -785,9 +788,7 @@ def test_linear_relational_holds_survive_predict_on_sampled_floats() -> None:
     counterexample is a pair predict confirms. 100 models of a seeded generator (Hypothesis' draws
     lean to the first options, and rarely reach these), 50 softmax models and 50 with a product."""
     rng = np.random.default_rng(2)
-
-    def pick(options: list) -> Any:
-        return options[int(rng.integers(len(options)))]
+    pick = seeded_pick(rng)
 
     for i in range(200):
         model = float_softmax(pick, "numeric") if 100 <= i < 150 else float_linear(pick, "numeric")
@@ -818,9 +819,7 @@ def test_linear_models_with_one_hot_terms_are_decided_on_every_input() -> None:
     to it is the one predict gives; the direct checker gives one on most (it left every linear
     classifier's to z3, and read a categorical's one-hot terms as pulling both ways)."""
     rng = np.random.default_rng(7)
-
-    def pick(options: list) -> Any:
-        return options[int(rng.integers(len(options)))]
+    pick = seeded_pick(rng)
 
     decided = 0
     for _ in range(120):
@@ -856,9 +855,7 @@ def test_linear_models_with_product_terms_are_decided_on_every_input() -> None:
     gives one on most (it left models with products to z3, whose exact answer could be a
     RoundingAmbiguity, or a "holds" predict breaks)."""
     rng = np.random.default_rng(11)
-
-    def pick(options: list) -> Any:
-        return options[int(rng.integers(len(options)))]
+    pick = seeded_pick(rng)
 
     decided = 0
     for _ in range(150):
