@@ -106,6 +106,23 @@ def test_fidelity_r2_does_not_depend_on_the_units():
     assert regression_agreement(np.zeros(500), 1e-12 * ref).value < 0  # a constant 0 scored 1.0
 
 
+@pytest.mark.parametrize("offset", [1e9, 1e12])
+def test_fidelity_r2_does_not_depend_on_an_offset(offset):
+    """Values that vary by less than 1e-9 of their size (1e9 + a signal under 1) were taken for a
+    constant: every model within 1e-9 of them, a constant one too, scored R2 1.0."""
+    from symdistill.metrics import regression_agreement
+
+    ref = 0.5 * (X[:, 0] > 0) + 0.1 * X[:, 1]
+    pred = ref + 0.05 * np.cos(5 * X[:, 2])
+    base, mean = regression_agreement(pred, ref), regression_agreement(np.full(500, ref.mean()), ref)
+    assert 0.5 < base.value < 0.99 and mean.value == pytest.approx(0.0, abs=1e-12)
+    assert regression_agreement(offset + pred, offset + ref).value == pytest.approx(base.value, abs=1e-3)
+    assert regression_agreement(np.full(500, offset + ref.mean()), offset + ref).value == pytest.approx(0.0, abs=1e-3)
+    f = lambda X: offset + 0.5 * (X[:, 0] > 0) + 0.1 * X[:, 1]  # noqa: E731
+    const = sd.distill(lambda X: np.full(len(X), offset), X, form="tree", max_size=1, task="regression")
+    assert _r2(const, f) < 0  # was 1.0: R2 against its own values read the teacher as a constant
+
+
 @pytest.mark.parametrize("form", ["tree", "rules", "linear"])
 def test_huge_and_tiny_values_give_the_same_model(form):
     fits = []

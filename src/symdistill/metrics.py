@@ -54,6 +54,9 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     return float(max(0.0, centre - half)), float(min(1.0, centre + half))
 
 
+_CONSTANT = 2.0**-44  # values this close, relative to the largest, are one value up to rounding
+
+
 def _check_pair(pred: np.ndarray, ref: np.ndarray, name: str, finite: bool = False) -> None:
     """Both one label per row, the same rows, at least one, and no NaN (``finite``: nor inf) among the
     reference labels: a NaN never equals a prediction, and would score 0 instead of failing."""
@@ -98,12 +101,14 @@ def regression_agreement(pred: np.ndarray, ref: np.ndarray, name: str = "fidelit
                          n_boot: int = 200, random_state: int = 0) -> Score:
     """R² of ``pred`` against ``ref`` with a bootstrap 95% interval; MAE (and its interval) in ``extra``.
 
-    A constant ``ref`` (equal values up to rounding) has no variance to explain: R² is then 1 when
-    ``pred`` matches it to rounding (1e-9 relative) and 0 otherwise; the MAE says by how much.
-    R² does not depend on the values' units: both are divided by the largest ``|ref|`` first (an
-    all-zero ``ref`` is matched to 1e-9), so values of 1e-12 are not taken for a constant and the
-    squares of 1e200 do not overflow; the MAE sums errors times a power of two where their sum
-    would overflow (``value_unit``).
+    A constant ``ref`` (equal values up to rounding: 2**-44 of the largest ``|ref|``, 256 times the
+    float precision) has no variance to explain: R² is then 1 when ``pred`` matches it to that
+    rounding and 0 otherwise; the MAE says by how much. R² does not depend on the values' units or
+    offset: both are scaled by the power of two that brings the largest ``|ref|`` near 1 first,
+    which keeps every digit (an all-zero ``ref`` is matched to 2**-44), so values of 1e-12 are not
+    taken for a constant, 1e9 plus a signal under 1 is not either, and the squares of 1e200 do not
+    overflow; the MAE sums errors times a power of two where their sum would overflow
+    (``value_unit``).
     """
     pred, ref = _numbers(pred, "predictions", name), _numbers(ref, _reference(name), name)
     _check_pair(pred, ref, name, finite=True)
@@ -113,9 +118,12 @@ def regression_agreement(pred: np.ndarray, ref: np.ndarray, name: str = "fidelit
         top = float(np.max(np.abs(r)))
         with np.errstate(over="ignore"):  # a prediction far beyond every reference value: R² is -inf
             if top > 0:
-                p, r = p / top, r / top
-            if np.ptp(r) <= 1e-9:
-                return float(np.max(np.abs(p - r)) <= 1e-9)
+                # By a power of two, not by top: 1e9 + a signal of 0.5 divided by 1e9 kept the signal
+                # only to 1e-7 of itself, and 1e-9 of the values was taken for a constant's rounding.
+                shift = -int(np.frexp(top)[1])
+                p, r = np.ldexp(p, shift), np.ldexp(r, shift)
+            if np.ptp(r) <= _CONSTANT:
+                return float(np.max(np.abs(p - r)) <= _CONSTANT)
             ss = np.sum((r - r.mean()) ** 2)
             return float(1.0 - np.sum((r - p) ** 2) / ss)
 
