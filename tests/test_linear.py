@@ -711,6 +711,10 @@ _EXACT_TEACHERS = [
     (lambda X: 3 * X[:, 0] + 2 * X[:, 1] - 1, "integers", {}, {"x0": 3.0, "x1": 2.0}, -1.0),
     (lambda X: 3 * X[:, 0] + 2 * X[:, 1] - 1, "normal", {"hinges": True}, {"x0": 3.0, "x1": 2.0}, -1.0),
     (lambda X: 2 * X[:, 0] * X[:, 1] + X[:, 2], "normal", {"interactions": True}, {"x2": 1.0, "x0*x1": 2.0}, 0.0),
+    # No intercept, features far from 0 for their spread: a fitted 1e-15 never rounded to 0 (1 significant
+    # digit of 1.1e-15 is 1e-15), so 2*x0 + x1 kept 1.999999999999999*x0 + 0.999999999999999*x1 + 1e-15.
+    (lambda X: 2 * X[:, 0] + X[:, 1], "positive", {}, {"x0": 2.0, "x1": 1.0}, 0.0),
+    (lambda X: -3.5 * X[:, 0] + 0.5 * X[:, 1], "offset", {}, {"x0": -3.5, "x1": 0.5}, 0.0),
 ]
 
 
@@ -723,7 +727,8 @@ def test_an_exactly_linear_teacher_gets_its_exact_weights(case):
     f, rows, options, weights, intercept = _EXACT_TEACHERS[case]
     rng = np.random.default_rng(1)
     X = {"normal": rng.normal(size=(500, 4)), "offset": rng.normal(size=(500, 4)) * 1e3 + 5e3,
-         "tiny": rng.normal(size=(500, 4)) * 1e-3, "integers": rng.integers(0, 10, size=(500, 4)).astype(float)}[rows]
+         "tiny": rng.normal(size=(500, 4)) * 1e-3, "integers": rng.integers(0, 10, size=(500, 4)).astype(float),
+         "positive": rng.uniform(0, 1, size=(500, 4))}[rows]
     m = sd.distill(f, X, form="linear", max_size=4, random_state=1, task="regression", progress=False, **options)
     if case == 0:
         for constraint in ("x1 >= 1 and x0 >= 0 -> prediction >= 1", "x1 <= 1 and x0 <= 0 -> prediction <= 1",

@@ -619,10 +619,18 @@ def _shortest(model: LinearModel, Z: np.ndarray, T: np.ndarray, offset: np.ndarr
     S, sse, agree = judged(W, b)
     if not np.all(np.isfinite(S)) or float(sse.sum()) > _rounding(T, offset):
         return model
+    # An intercept is rounded at the digits of the scores too, not only at its own: the rounding of a
+    # fitted 0 (1.1e-15) is no digit of the model, and kept the weights' rounding with it (2*x0 + x1 on
+    # rows in [0, 1] stayed 1.999999999999999*x0 + 0.999999999999999*x1 + 1e-15).
+    scores = np.max(np.abs(S), axis=0) / unit
     for d in range(16):
-        S_d, sse_d, agree_d = judged(_significant(W, d), _significant(b, d))
-        if float(sse_d.sum()) <= float(sse.sum()) and agree_d >= agree:
-            W, b, S, sse, agree = _significant(W, d), _significant(b, d), S_d, sse_d, agree_d
+        found = False
+        for b_d in (_significant(b, d, scores), _significant(b, d)):
+            S_d, sse_d, agree_d = judged(_significant(W, d), b_d)
+            if float(sse_d.sum()) <= float(sse.sum()) and agree_d >= agree:
+                W, b, S, sse, agree, found = _significant(W, d), b_d, S_d, sse_d, agree_d, True
+                break
+        if found:
             break
     W, b = W.copy(), b.copy()
     for r in range(W.shape[0]):
@@ -649,9 +657,22 @@ def _shortest(model: LinearModel, Z: np.ndarray, T: np.ndarray, offset: np.ndarr
                        coef=W[:, keep], intercept=b)
 
 
-def _significant(a: np.ndarray, digits: int) -> np.ndarray:
-    """Each number of ``a`` rounded to ``digits + 1`` significant decimal digits."""
-    return np.array([float(f"{x:.{digits}e}") for x in a.ravel()]).reshape(a.shape)
+def _significant(a: np.ndarray, digits: int, scale: np.ndarray | None = None) -> np.ndarray:
+    """Each number of ``a`` rounded to ``digits + 1`` significant decimal digits; with ``scale`` (one
+    magnitude per number), to those of the larger of the number and its scale, so a number far below
+    its scale rounds to 0.
+
+    >>> a = np.array([1.1e-15, 2.04])
+    >>> _significant(a, 1).tolist(), _significant(a, 1, np.array([3.0, 3.0])).tolist()
+    ([1.1e-15, 2.0], [0.0, 2.0])
+    """
+    if scale is None:
+        return np.array([float(f"{x:.{digits}e}") for x in a.ravel()]).reshape(a.shape)
+    out = []
+    for x, m in zip(a.ravel().tolist(), np.broadcast_to(scale, a.shape).ravel().tolist()):
+        top = max(abs(x), m)
+        out.append(round(x, digits - int(np.floor(np.log10(top)))) + 0.0 if 0 < top < np.inf else x)  # not -0.0
+    return np.array(out).reshape(a.shape)
 
 
 def _agreement(S: np.ndarray, y: np.ndarray) -> int:
