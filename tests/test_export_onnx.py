@@ -118,3 +118,26 @@ def test_linear_constants_onnxruntime_would_drop_as_no_ops_are_kept():
                             intercept=np.array([intercept]), link="identity")
         Z = np.random.default_rng(0).uniform(-2, 2, size=(2000, 3)) * [1, 1, 1e-299]
         np.testing.assert_array_equal(_run(model, Z)["value"], model.predict_encoded(Z))
+
+
+def test_a_regressor_graph_is_a_regression_teacher():
+    """An ONNX regressor answering whole numbers (an exported regression tree of counts; a
+    LinearRegressor node, as skl2onnx writes a scikit-learn regressor) was read as a classifier of
+    those numbers, as a callable's are: the graph says it answers values, as scikit-learn's tags do,
+    so it scores its own tree and distils into regressors without task='regression'."""
+    from onnx import TensorProto, helper
+
+    from _onnx_support import onnx_model
+
+    tree = random_tree(np.random.default_rng(0), hostile_domain(3, 0), n_leaves=4, task="regression")
+    tree = type(tree).from_dict({**tree.to_dict(), "value": np.round(tree.value).tolist()})
+    X = probe_rows(tree, 500)  # numbers only: the graph's rows are the model's
+    teacher = sd.as_teacher(sd.export(tree, "onnx"))
+    assert teacher.predict(X).tolist() == tree.predict(X).tolist() and teacher.task == "regression"
+    assert float(sd.fidelity(tree, sd.export(tree, "onnx"), X)) == 1.0  # was: "the teacher answers as a classification model"
+    doubling = onnx_model([helper.make_node("LinearRegressor", ["x"], ["y"], domain="ai.onnx.ml", coefficients=[2.0, 0.0])],
+                          [("x", TensorProto.FLOAT, [None, 2])], [("y", TensorProto.FLOAT, [None, 1])])
+    rows = np.random.default_rng(0).integers(0, 4, size=(300, 2)).astype(float)
+    model = sd.distill(doubling, rows, form="tree", max_size=4, random_state=0)
+    assert model.task == "regression" and sorted(np.unique(model.predict(rows))) == [0.0, 2.0, 4.0, 6.0]
+    assert sd.as_teacher(doubling, task="classification").predict(rows[:3]).dtype.kind == "i"  # declared: classes

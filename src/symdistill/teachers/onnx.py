@@ -56,7 +56,13 @@ class OnnxTeacher(Teacher):
         if problem:
             raise TeacherError(f"{self.name}: {problem}")
         self._output = self._choose_output(output)
-        self._labels = graph_class_labels(model if label != "session" else session)
+        proto = _graph(model if label != "session" else session)
+        self._labels = _class_labels(proto)
+        if self.task is None and self.classes_ is None and output is None and self._labels is None \
+                and _answers_values(session, proto):
+            # The graph says it is a regressor, as scikit-learn's tags say: its whole numbers (a tree of
+            # counts) are values, not the classes a callable's would be.
+            self.task, self._task_given = "regression", True
         self._columns = self._label_columns()
 
     def _label_columns(self) -> np.ndarray | None:
@@ -199,14 +205,37 @@ def graph_class_labels(model: Any) -> np.ndarray | None:
     """The class labels of the ai.onnx.ml classifier nodes (LinearClassifier, TreeEnsembleClassifier,
     SVMClassifier, ZipMap, ...) of ``model`` (a path, bytes, or a session that kept either), or None
     when it has none, several different lists, or the onnx package is missing."""
+    return _class_labels(_graph(model))
+
+
+def _graph(model: Any) -> Any:
+    """The ``onnx.ModelProto`` of ``model`` (a path, bytes, or a session that kept either), or None
+    where the onnx package is missing or cannot read it."""
     if hasattr(model, "get_inputs"):  # onnxruntime keeps what the session was made from
         model = getattr(model, "_model_bytes", None) or getattr(model, "_model_path", None)
     try:
         import onnx
 
-        proto = onnx.load_from_string(bytes(model)) if isinstance(model, (bytes, bytearray)) \
+        return onnx.load_from_string(bytes(model)) if isinstance(model, (bytes, bytearray)) \
             else onnx.load(str(model), load_external_data=False)
     except Exception:  # no onnx package, or a model onnxruntime reads and onnx does not
+        return None
+
+
+_REGRESSOR_NODES = {"LinearRegressor", "TreeEnsembleRegressor", "SVMRegressor"}
+
+
+def _answers_values(session: Any, proto: Any) -> bool:
+    """Whether the graph says it is a regressor: symdistill's export of one (its ``symdistill.task``),
+    or an ai.onnx.ml regressor node (as skl2onnx writes a scikit-learn regressor)."""
+    if session.get_modelmeta().custom_metadata_map.get("symdistill.task") == "regression":
+        return True
+    return proto is not None and any(n.domain == "ai.onnx.ml" and n.op_type in _REGRESSOR_NODES
+                                     for n in proto.graph.node)
+
+
+def _class_labels(proto: Any) -> np.ndarray | None:
+    if proto is None:
         return None
     found = set()
     for node in proto.graph.node:
