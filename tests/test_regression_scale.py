@@ -135,6 +135,20 @@ def test_huge_and_tiny_values_give_the_same_model(form):
     assert fits[0] == fits[1] == fits[2] and fits[0][1] > 0.7  # 1e200: squares overflowed, 1 leaf at R2 0
 
 
+@pytest.mark.parametrize("form", ["tree", "rules", "linear"])
+def test_subnormal_values_are_fitted(form):
+    """Values below the smallest normal double (1e-310, held with fewer digits) were to be scaled by
+    2**1030, which is no double: the unit was inf, and every form failed inside ("tree 'value' holds
+    non-finite numbers", "cannot convert float NaN to integer"); the MAE of such errors was NaN."""
+    from symdistill.metrics import regression_agreement
+
+    f = lambda X: 1e-310 * (np.sin(3 * X[:, 0]) + X[:, 1] + 2)  # noqa: E731
+    m = sd.distill(f, X, form=form, max_size=6, task="regression", random_state=0, n_samples=2000)
+    pred = m.predict(X)
+    assert np.isfinite(pred).all() and 0 < np.abs(pred).max() < 1e-308 and _r2(m, f) > 0.7
+    assert regression_agreement(np.array([1e-320, 0.0]), np.zeros(2)).extra["MAE"] == 5e-321
+
+
 def test_regression_trees_do_not_depend_on_the_targets_units():
     """Refinement moved a split only when it gained more than ``1e-9 * max(1, current)``: a fixed
     floor in squared target units whenever the misrouted loss is under 1, so values times 2**-30 or

@@ -32,7 +32,8 @@ def value_unit(values: np.ndarray) -> float:
     2**+-256 of 1 (their squares and sums of squares are finite and not subnormal), else one that
     brings the largest near 1, so teachers answering 1e200s or 1e-300s are fitted as 1s are (their
     squares overflowed to inf or underflowed to 0, and every split or weight looked worthless).
-    Powers of two scale exactly: the models learnt do not change.
+    Powers of two scale exactly: the models learnt do not change. Subnormal values (below 2**-1022)
+    are scaled by 2**1023, up to about 1e-13.
 
     >>> value_unit(np.array([3.0, -40.0])), value_unit(np.array([1e200])) * 1e200, value_unit(np.zeros(2))
     (1.0, 0.6532..., 1.0)
@@ -41,7 +42,9 @@ def value_unit(values: np.ndarray) -> float:
     if not 0 < top < np.inf:
         return 1.0
     exp = int(np.frexp(top)[1])
-    return float(np.ldexp(1.0, -exp)) if abs(exp) > 256 else 1.0
+    # At most 2**1023, the largest power of two a double holds: values below the smallest normal one
+    # (1e-310) asked for 2**1030, which was inf, and every fit of them failed.
+    return float(np.ldexp(1.0, min(-exp, 1023))) if abs(exp) > 256 else 1.0
 
 
 def mean_value(values: np.ndarray, weights: np.ndarray, unit: float = 1.0) -> float:
