@@ -224,3 +224,15 @@ def test_mae_of_values_near_the_largest_float_is_finite():
     base, big = regression_agreement(pred, ref), regression_agreement(1e306 * pred, 1e306 * ref)
     for key in ("MAE", "MAE low", "MAE high"):  # the sum of 500 errors of 1e306 overflowed: inf
         assert big.extra[key] == pytest.approx(1e306 * base.extra[key], rel=1e-12)
+
+
+def test_r2_of_an_infinite_prediction_has_an_interval_without_nan():
+    """A model predicting inf (a linear model's score past the largest double) scores R2 -inf and an
+    MAE of inf: percentiles between two infinite bootstrap values interpolated to NaN, so the
+    interval read [nan, 1.0] and the MAE's upper end nan."""
+    from symdistill.metrics import regression_agreement
+
+    s = regression_agreement(np.array([np.inf, 1.0, 2.0]), np.array([0.0, 1.0, 2.0]))
+    bounds = [s.value, s.low, s.high, s.extra["MAE"], s.extra["MAE low"], s.extra["MAE high"]]
+    assert not np.isnan(bounds).any() and s.value == s.low == -np.inf and s.extra["MAE high"] == np.inf
+    assert "nan" not in str(s)

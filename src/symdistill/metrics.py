@@ -139,8 +139,20 @@ def regression_agreement(pred: np.ndarray, ref: np.ndarray, name: str = "fidelit
         i = rng.integers(0, n, size=n)
         r2s[b], maes[b] = r2(pred[i], ref[i]), scaled[i].mean() / unit
     mae = float(np.mean(scaled)) / unit
-    return Score(r2(pred, ref), float(np.percentile(r2s, 2.5)), float(np.percentile(r2s, 97.5)), n, name,
-                 {"MAE": mae, "MAE low": float(np.percentile(maes, 2.5)), "MAE high": float(np.percentile(maes, 97.5))})
+    (low, high), (mae_low, mae_high) = _interval(r2s), _interval(maes)
+    return Score(r2(pred, ref), low, high, n, name, {"MAE": mae, "MAE low": mae_low, "MAE high": mae_high})
+
+
+def _interval(values: np.ndarray) -> tuple[float, float]:
+    """The 2.5th and 97.5th percentiles of bootstrap ``values``. Between two infinite values (a model
+    predicting inf: R² -inf, MAE inf) interpolation gives NaN; the order statistic on that side is taken
+    there instead."""
+    with np.errstate(invalid="ignore"):
+        low, high = (float(v) for v in np.percentile(values, [2.5, 97.5]))
+    if not np.isnan(values).any():
+        low = float(np.percentile(values, 2.5, method="lower")) if np.isnan(low) else low
+        high = float(np.percentile(values, 97.5, method="higher")) if np.isnan(high) else high
+    return low, high
 
 
 def _numbers(values: Any, what: str, name: str) -> np.ndarray:
