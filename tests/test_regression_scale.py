@@ -78,6 +78,20 @@ def test_integer_values_are_values_when_the_task_says_so():
         sd.distill(f, X, form="tree", max_size=8, random_state=0)  # read as labels: -8 was not seen first
 
 
+def test_whole_numbers_read_as_classes_draw_one_warning_naming_the_rows_classes():
+    """The determinism check asks the first 32 rows twice before the rows are labelled: their classes
+    drew the warning too, so a teacher of ages drew two, the first naming the classes of those 32
+    rows ('24 classes (18 to 79)', then '63 classes (18 to 80)')."""
+    import warnings
+
+    rows = np.column_stack([np.arange(500) % 60 + 18.0, X[:, 1]])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sd.distill(lambda X: X[:, 0].astype(int), rows, form="tree", max_size=4, random_state=0)
+    counts = [str(w.message) for w in caught if "answers whole numbers" in str(w.message)]
+    assert len(counts) == 1 and "read as 60 classes (18 to 77)" in counts[0]
+
+
 def test_no_refinement_still_grows_a_tree():
     f = lambda X: (X[:, 0] + X[:, 1] > 1).astype(int)  # noqa: E731
     tree = sd.distill(f, X, form="tree", max_size=8, refine_passes=0, random_state=0, n_samples=1000)

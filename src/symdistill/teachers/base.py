@@ -97,6 +97,7 @@ class Teacher:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         self.task = task
         self._task_given = task is not None  # by task=, output=, classes= or the estimator's tags
+        self._probing = False  # asked by check_deterministic
         self.classes_ = None if classes is None else _check_classes(classes)
         self._declared_classes = classes is not None  # by the user: an error about them says how to declare them
         self.batch_size = int(batch_size)
@@ -159,11 +160,13 @@ class Teacher:
         """Ask twice on the same rows; raise if the answers differ (dropout on, random sampling, ...)."""
         probe = _take(X, slice(0, n_rows))
         state = (self.task, self.classes_, self._output_kind)
+        self._probing = True  # (its classes, a few rows', draw no warning: the first real answer's do)
         try:
             a = self._answer_batch(probe)
             b = self._answer_batch(probe)
         finally:  # what the probe inferred is inferred again from the first real answer
             self.task, self.classes_, self._output_kind = state
+            self._probing = False
         if a.shape != b.shape or not np.allclose(a, b, rtol=1e-5, atol=1e-6):
             diff = float(np.max(np.abs(a - b))) if a.shape == b.shape else float("nan")
             raise TeacherError(
@@ -355,7 +358,7 @@ class Teacher:
         _check_labels(labels, self.name, asked.row)
         if self.classes_ is None:
             self.classes_ = _unique_labels(labels, self.name)
-            if not self._task_given:
+            if not self._task_given and not self._probing:
                 _warn_if_counts(self.classes_, self.name)
         idx = _label_index(self.classes_, labels, self.name, self._declared_classes)
         proba = np.zeros((len(labels), len(self.classes_)))
