@@ -573,3 +573,15 @@ def test_a_function_that_takes_columns_by_name_given_an_array_is_told_to_take_a_
     with pytest.raises(TeacherError, match="it was given the rows as a NumPy array, whose columns have no names: give "
                                            "it a pandas DataFrame to take them by name"):
         sd.distill(lambda X: (X["a"] > 0.5).astype(int), X, **KW)
+
+
+def test_a_function_computing_on_an_object_array_is_told_why_it_got_one():
+    """Rows of a float array with a categorical column reach the teacher as an array of objects (each
+    category as given): np.sin(X[:, 0]) of a regressor then failed with NumPy's "loop of ufunc does not
+    support argument 0 of type float which has no callable sin method" alone."""
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.uniform(-1, 1, 200), rng.integers(0, 3, 200)])
+    with pytest.raises(TeacherError, match=r"it was given the rows as an array of objects, as rows with a categorical "
+                                           r"feature are \(each category as given\): take the columns it computes "
+                                           r"with as numbers, np.asarray\(X\[:, 0\], dtype=float\)"):
+        sd.distill(lambda X: np.sin(X[:, 0]), X, form="tree", max_size=2, task="regression", categorical=[1])

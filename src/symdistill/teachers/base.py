@@ -488,6 +488,11 @@ class CallableTeacher(Teacher):
         if isinstance(X, np.ndarray) and isinstance(exc, IndexError) and "valid indices" in str(exc):
             return ("; it was given the rows as a NumPy array, whose columns have no names: give it a pandas DataFrame "
                     "to take them by name (on the command line, without --as-array)")
+        if isinstance(X, np.ndarray) and X.dtype == object and isinstance(exc, TypeError):
+            # NumPy's own words ("loop of ufunc does not support argument 0 of type float which has no
+            # callable sin method") do not say that the array holds objects, nor why.
+            return ("; it was given the rows as an array of objects, as rows with a categorical feature are (each "
+                    "category as given): take the columns it computes with as numbers, np.asarray(X[:, 0], dtype=float)")
         return ""
 
 
