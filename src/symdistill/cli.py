@@ -1324,8 +1324,9 @@ def _run_automaton(args: argparse.Namespace) -> int:
 
         write_output(args.dot, lambda p: p.write_text(export(model, "dot"), encoding="utf-8"))
     print(model)
-    print(f"wrote {args.output}: {model.size} state{'s' * (model.size != 1)}, {time.perf_counter() - t0:.1f} s",
-          file=sys.stderr)
+    print(f"wrote {args.output}: {model.size} state{'s' * (model.size != 1)}, {time.perf_counter() - t0:.1f} s, "
+          f"{model.meta['n_queries']} teacher queries ({model.meta['cache_hits']} more answered by the cache), "
+          f"{model.meta['rounds']} equivalence queries", file=sys.stderr)
     return 0
 
 

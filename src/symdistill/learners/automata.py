@@ -963,7 +963,11 @@ class AutomatonLearner:
     n_rounds_ : int
         Equivalence queries asked (L*), plus counterexample searches (hidden-state refinement).
     n_queries_ : int
-        Words the teacher's backend answered (cache misses; each prefix of a walk counts).
+        Words the teacher's backend answered (cache misses; each prefix of a walk counts); also
+        ``model_.meta["n_queries"]``.
+    n_cache_hits_ : int
+        Words asked that the teacher answered without its backend (from its cache, or asked twice in
+        one query); also ``model_.meta["cache_hits"]``.
     validation_agreement_ : float or None
         When a budget stopped learning: agreement of ``model_`` with the teacher on the held-out
         sample (None otherwise: the oracles found no counterexample).
@@ -1064,7 +1068,7 @@ class AutomatonLearner:
         # the held-out words (lengths uniform in 0..max_length) are asked within the budget too
         budget = Budget(self.time_budget, reserved=self.n_validation * (self.max_length / 2 + 1),
                         floor=_MIN_VALIDATION * (self.max_length / 2 + 1))
-        queries_before = teacher.n_queries
+        queries_before, hits_before = teacher.n_queries, teacher.n_cache_hits
         seeds = np.random.SeedSequence(self.random_state).spawn(3)
         hidden = self.strategy == "hidden" or (self.strategy == "auto" and teacher.has_hidden_states)
         lstar_cap = min(self.max_states, self.lstar_states) if hidden and self.strategy != "lstar" else self.max_states
@@ -1096,6 +1100,7 @@ class AutomatonLearner:
         if self.stopped_ is not None:
             final = self._best(teacher, hypotheses, np.random.default_rng(seeds[1]), budget)
         self.n_queries_ = teacher.n_queries - queries_before
+        self.n_cache_hits_ = teacher.n_cache_hits - hits_before
         self.oracles_ = oracles
         learner = "L*" if any(h is final for h in hypotheses[:n_lstar]) else "L* + hidden-state refinement"
         if self.strategy == "hidden":
@@ -1360,7 +1365,7 @@ class AutomatonLearner:
     def _to_model(self, teacher: SequenceTeacher, hyp: Hypothesis, oracle_names: list[str],
                   learner: str) -> DFA | MooreMachine:
         meta: dict[str, Any] = {"learner": learner, "oracle": "+".join(oracle_names), "rounds": self.n_rounds_,
-                                "stopped": self.stopped_}
+                                "n_queries": self.n_queries_, "cache_hits": self.n_cache_hits_, "stopped": self.stopped_}
         if self.metric_ is not None:
             meta["metric"] = self.metric_
         if self.validation_agreement_ is not None:

@@ -51,7 +51,8 @@ class SequenceTeacher:
 
     Subclasses implement ``_label_codes(codes) -> list of raw labels``. This base deduplicates,
     caches (``cache=True``), counts (``n_queries`` words answered by the backend, ``n_calls`` backend
-    calls) and maps labels to class indices; ``classes_`` lists the labels seen so far, in order of
+    calls, ``n_cache_hits`` words of queries answered without it: from the cache, or asked twice in one
+    query) and maps labels to class indices; ``classes_`` lists the labels seen so far, in order of
     first appearance.
     """
 
@@ -72,6 +73,7 @@ class SequenceTeacher:
         self._float_labels = False  # fractional floats are labels (an automaton teacher), not scores
         self.n_queries = 0
         self.n_calls = 0
+        self.n_cache_hits = 0
 
     # -- to implement --------------------------------------------------------------------------
     def _label_codes(self, codes: list[Code]) -> Sequence[Any]:  # pragma: no cover - abstract
@@ -97,6 +99,7 @@ class SequenceTeacher:
                 todo.setdefault(c, []).append(i)
             else:
                 out[i] = hit
+        self.n_cache_hits += len(codes) - len(todo)
         if todo:
             missing = list(todo)
             labels = self._label_batches(missing, progress)

@@ -1,0 +1,43 @@
+"""Automata as a user coming from AALpy reads them: query counts, exports and words."""
+
+from __future__ import annotations
+
+import symdistill as sd
+
+
+def _counting(counter: list[int]):
+    def no_000(words):
+        counter[0] += len(words)
+        return ["000" not in w for w in words]
+    return no_000
+
+
+def test_meta_counts_the_membership_queries_and_cache_hits():
+    """AALpy reports the queries a learning run asked; meta had the equivalence queries ("rounds")
+    only, and the words the teacher answered were on the learner (n_queries_), out of reach of
+    sd.distill_automaton's user and lost in the saved JSON."""
+    asked = [0]
+    teacher = sd.as_sequence_teacher(_counting(asked), alphabet="01")
+    dfa = sd.distill_automaton(teacher, random_state=0)
+    assert dfa.meta["n_queries"] == asked[0] > 0  # every word the callable was given, none twice
+    assert dfa.meta["cache_hits"] > 0  # L* asks prefixes and oracle words again: the cache answers them
+    assert sd.load(dfa.to_json()).meta == dfa.meta
+    again = sd.distill_automaton(teacher, random_state=0)  # the same words, all in the teacher's cache now
+    assert again.meta["n_queries"] == 0 and asked[0] == dfa.meta["n_queries"]
+    assert again.meta["cache_hits"] == dfa.meta["n_queries"] + dfa.meta["cache_hits"]
+    assert again.equivalent(dfa)
+
+
+def test_the_automaton_command_says_how_many_queries_it_asked(tmp_path, monkeypatch, capsys):
+    """`symdistill automaton` printed the states and seconds; `distill` prints its teacher queries too."""
+    from symdistill.cli import main
+
+    (tmp_path / "seq_audit3.py").write_text("def no_000(words):\n    return ['000' not in w for w in words]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out = tmp_path / "dfa.json"
+    assert main(["automaton", "--teacher", "seq_audit3:no_000", "--alphabet", "0,1", "--random-state", "0",
+                 "-o", str(out)]) == 0
+    meta = sd.load(out).meta
+    err = capsys.readouterr().err
+    assert (f"{meta['n_queries']} teacher queries ({meta['cache_hits']} more answered by the cache), "
+            f"{meta['rounds']} equivalence queries") in err
