@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import symdistill as sd
 
 
@@ -41,3 +43,28 @@ def test_the_automaton_command_says_how_many_queries_it_asked(tmp_path, monkeypa
     err = capsys.readouterr().err
     assert (f"{meta['n_queries']} teacher queries ({meta['cache_hits']} more answered by the cache), "
             f"{meta['rounds']} equivalence queries") in err
+
+
+def test_n_queries_counts_the_words_the_white_box_oracle_labels():
+    """The white-box oracle reads the network's label of every word it walks (1,023 words first), but
+    n_queries counted only the words asked through the cache: 19 for a Tomita-4 GRU, which had labelled
+    over a thousand. Every word the network labels is now counted, so n_queries is the number of
+    hidden states its head read."""
+    torch = pytest.importorskip("torch")
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            torch.manual_seed(0)
+            self.embedding = torch.nn.Embedding(2, 4)
+            self.rnn = torch.nn.GRU(4, 8, batch_first=True)
+            self.linear = torch.nn.Linear(8, 1)
+            self.read = 0
+
+        def head(self, h):
+            self.read += len(h)
+            return self.linear(h)
+
+    net = Net()
+    dfa = sd.distill_automaton(net, alphabet="01", oracle="whitebox", random_state=0)
+    assert dfa.meta["n_queries"] == net.read >= 1023

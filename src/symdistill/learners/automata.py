@@ -596,7 +596,7 @@ class WhiteBoxOracle:
         while True:
             all_words += words
             all_vecs.append(states.detach().to("cpu").double().numpy())
-            all_labels.append(teacher.index_labels(list(teacher.labels_of_states(states)), words))
+            all_labels.append(teacher.labels_of_words(states, words))
             if len(all_words) + len(words) * k > self.initial_words:
                 break
             if budget.left() < k * (time.perf_counter() - start):
@@ -637,8 +637,7 @@ class WhiteBoxOracle:
             if not words or budget.spent():
                 return None
             vecs = states.detach().to("cpu").double().numpy()
-            raw = teacher.labels_of_states(states)
-            labels = teacher.index_labels(list(raw), words)
+            labels = teacher.labels_of_words(states, words)
             cells = self.partition.cells(vecs)
             keep: list[int] = []
             for i, (w, q, cell) in enumerate(zip(words, classes[hyp_states].tolist(), cells.tolist())):
@@ -963,7 +962,8 @@ class AutomatonLearner:
     n_rounds_ : int
         Equivalence queries asked (L*), plus counterexample searches (hidden-state refinement).
     n_queries_ : int
-        Words the teacher's backend answered (cache misses; each prefix of a walk counts); also
+        Words the teacher's backend answered (cache misses; each prefix of a walk, and each word the
+        white-box oracle walks, counts); also
         ``model_.meta["n_queries"]``.
     n_cache_hits_ : int
         Words asked that the teacher answered without its backend (from its cache, or asked twice in

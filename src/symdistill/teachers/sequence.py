@@ -432,6 +432,12 @@ class TorchSequenceTeacher(SequenceTeacher):
             logits = self._readout(states)
         return self._interpret(logits)
 
+    def labels_of_words(self, states: Any, codes: Sequence[Code]) -> np.ndarray:
+        """Class indices of the words ``codes`` that reached ``states`` (not cached; counted in
+        ``n_queries``, as the network labels them all)."""
+        self.n_queries += len(codes)
+        return self.index_labels(list(self.labels_of_states(states)), codes)
+
     def _readout(self, states: Any) -> Any:
         if self._style == "step":
             return self._checked_scores(self.module.readout(states), len(states))
