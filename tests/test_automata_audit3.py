@@ -68,3 +68,47 @@ def test_n_queries_counts_the_words_the_white_box_oracle_labels():
     net = Net()
     dfa = sd.distill_automaton(net, alphabet="01", oracle="whitebox", random_state=0)
     assert dfa.meta["n_queries"] == net.read >= 1023
+
+
+def _nan_on_c():
+    """A GRU whose embedding of token 2 ('c') is NaN: every word holding a 'c' scores NaN."""
+    torch = pytest.importorskip("torch")
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            torch.manual_seed(0)
+            self.embedding = torch.nn.Embedding(3, 4)
+            with torch.no_grad():
+                self.embedding.weight[2] = float("nan")
+            self.rnn = torch.nn.GRU(4, 8, batch_first=True)
+            self.head = torch.nn.Linear(8, 1)
+
+    class Stepper(Net):  # the same network, read through initial_state / step / readout
+        def initial_state(self, n):
+            return torch.zeros(n, 8)
+
+        def step(self, state, tokens):
+            return self.rnn(self.embedding(tokens)[:, None], state[None])[1][0]
+
+        def readout(self, state):
+            return self.head(state)
+
+    return Net(), Stepper()
+
+
+@pytest.mark.parametrize("style", ["rnn", "step"])
+def test_a_torch_teacher_s_non_finite_output_names_the_word(style):
+    """A callable's NaN label names its word; a torch network's NaN said 'produced non-finite outputs'
+    and no more, leaving the user to hunt for the input that breaks the network."""
+    net = _nan_on_c()[style == "step"]
+    t = sd.as_sequence_teacher(net, alphabet="abc")
+    with pytest.raises(sd.TeacherError, match=r"produced a non-finite output \(nan\) for word 'abc'"):
+        t.predict(["a", "ab", "abc", "b"])
+    with pytest.raises(sd.TeacherError, match=r"produced a non-finite output \(nan\) for word 'abc'"):
+        t.prefix_labels([[0, 1, 2, 0]])  # 'a' and 'ab' are fine: the first prefix to fail is named
+    with pytest.raises(sd.TeacherError, match=r"produced a non-finite output \(nan\) for word 'c'"):
+        sd.distill_automaton(net, alphabet="abc", random_state=0)
+    with pytest.raises(sd.TeacherError, match=r"as a probability \(output='probability'\), which is outside "
+                                              r"\[0, 1\] for word 'a': its output column looks like a logit"):
+        sd.as_sequence_teacher(_nan_on_c()[0], alphabet="abc", output="probability").predict(["a", "b"])

@@ -426,17 +426,18 @@ class TorchSequenceTeacher(SequenceTeacher):
         _, h = rnn(x, self._unflatten(states))
         return self._flatten(h)
 
-    def labels_of_states(self, states: Any) -> np.ndarray:
-        """Raw labels (before class indexing) of the words that reached ``states``."""
+    def labels_of_states(self, states: Any, codes: Sequence[Code] | None = None) -> np.ndarray:
+        """Raw labels (before class indexing) of the words that reached ``states`` (``codes``, where
+        given, name a word whose output is refused)."""
         with self._eval():
             logits = self._readout(states)
-        return self._interpret(logits)
+        return self._interpret(logits, None if codes is None else codes.__getitem__)
 
     def labels_of_words(self, states: Any, codes: Sequence[Code]) -> np.ndarray:
         """Class indices of the words ``codes`` that reached ``states`` (not cached; counted in
         ``n_queries``, as the network labels them all)."""
         self.n_queries += len(codes)
-        return self.index_labels(list(self.labels_of_states(states)), codes)
+        return self.index_labels(list(self.labels_of_states(states, codes)), codes)
 
     def _readout(self, states: Any) -> Any:
         if self._style == "step":
@@ -472,7 +473,7 @@ class TorchSequenceTeacher(SequenceTeacher):
             for lo in range(0, n, self._prefix_batch):
                 rows = sym[lo:lo + self._prefix_batch]
                 states = self.initial_states(len(rows))
-                chunk = [self._interpret(self._readout(states))]
+                chunk = [self._interpret(self._readout(states), lambda i: ())]
                 if length and self._style == "rnn":
                     rnn = self.module.rnn
                     x = self.module.embedding(self._tokens[torch.as_tensor(rows, device=self.device)])
@@ -480,12 +481,14 @@ class TorchSequenceTeacher(SequenceTeacher):
                     top = out if rnn.batch_first else out.transpose(0, 1)  # (B, L, H): top layer at each step
                     logits = self._checked_scores(self.module.head(top.reshape(len(rows) * length, -1)),
                                                   len(rows) * length)
-                    chunk += list(self._interpret(logits).reshape(len(rows), length).T)
+                    row_major = lambda i, rows=rows: tuple(rows[i // length, :i % length + 1].tolist())  # noqa: E731
+                    chunk += list(self._interpret(logits, row_major).reshape(len(rows), length).T)
                     self.n_steps += length
                 else:
                     for j in range(length):
                         states = self._step(states, rows[:, j])
-                        chunk.append(self._interpret(self._readout(states)))
+                        chunk.append(self._interpret(self._readout(states), lambda i, j=j, rows=rows: tuple(
+                            rows[i, :j + 1].tolist())))
                 blocks.append(np.stack(chunk, axis=1))
                 self.n_calls += 1
         self.n_queries += n * (length + 1)
@@ -571,7 +574,7 @@ class TorchSequenceTeacher(SequenceTeacher):
                 _, h = rnn(packed, self._unflatten(states[torch.as_tensor(nonempty, device=self.device)]))
                 states[torch.as_tensor(nonempty, device=self.device)] = self._flatten(h)
             self.n_steps += int(lengths.max())
-        labels = self.labels_of_states(states)
+        labels = self.labels_of_states(states, codes)
         return states.detach().to("cpu").double().numpy(), list(labels)
 
     def _run_trie(self, codes: list[Code]) -> tuple[np.ndarray, list[Any]]:
@@ -609,22 +612,30 @@ class TorchSequenceTeacher(SequenceTeacher):
                 prev = states[torch.as_tensor(parent_a[idx], device=self.device)]
                 states[idx_t] = self.advance(prev, symbol_a[idx])
             final = states[torch.as_tensor(ends, device=self.device)]
-            labels = self.labels_of_states(final)
+            labels = self.labels_of_states(final, codes)
         return final.detach().to("cpu").double().numpy(), list(labels)
 
-    def _interpret(self, logits: Any) -> np.ndarray:
+    def _interpret(self, logits: Any, word: Callable[[int], Code] | None = None) -> np.ndarray:
+        """Raw labels of the rows of ``logits``; an output refused names the word of its row, ``word(i)``."""
         out = logits.detach().to("cpu").double().numpy()
         if out.ndim == 2 and out.shape[1] == 1:
             out = out[:, 0]
-        if not np.all(np.isfinite(out)):
-            raise TeacherError(f"{self.name} produced non-finite outputs (NaN or inf)")
+
+        def of(bad: np.ndarray) -> str:  # " for word ..." of the first row of ``bad``, where known
+            return "" if word is None else f" for word {self.decode(word(int(np.nonzero(bad)[0][0])))!r}"
+
+        finite = np.isfinite(out) if out.ndim == 1 else np.isfinite(out).all(axis=1)
+        if not finite.all():
+            value = out[~finite][0] if out.ndim == 1 else next(v for v in out[~finite][0] if not np.isfinite(v))
+            raise TeacherError(f"{self.name} produced a non-finite output ({float(value)!r}){of(~finite)}")
         if out.ndim == 1:
             if self.class_labels is not None and len(self.class_labels) != 2:
                 raise TeacherError(f"{self.name} has one output column but classes={self.class_labels!r}")
             if self.output == "probability" and not np.all((out >= 0) & (out <= 1)):
-                bad = float(out[(out < 0) | (out > 1)][0])
-                raise TeacherError(f"{self.name} returned {bad!r} as a probability (output='probability'), which is "
-                                   "outside [0, 1]: its output column looks like a logit; leave output at 'logit' "
+                outside = (out < 0) | (out > 1)
+                raise TeacherError(f"{self.name} returned {float(out[outside][0])!r} as a probability (output="
+                                   f"'probability'), which is outside [0, 1]{of(outside)}: its output column looks "
+                                   "like a logit; leave output at 'logit' "
                                    "(on the command line, drop --teacher-output probability)")
             accept = out > (0.0 if self.output == "logit" else 0.5)
             if self.class_labels is None:
