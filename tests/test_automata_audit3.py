@@ -112,3 +112,17 @@ def test_a_torch_teacher_s_non_finite_output_names_the_word(style):
     with pytest.raises(sd.TeacherError, match=r"as a probability \(output='probability'\), which is outside "
                                               r"\[0, 1\] for word 'a': its output column looks like a logit"):
         sd.as_sequence_teacher(_nan_on_c()[0], alphabet="abc", output="probability").predict(["a", "b"])
+
+
+def test_a_one_word_callable_that_raises_on_a_list_is_told_about_per_word():
+    """f(word) given a list of words may return one value (the hint per_word=True was given) or raise,
+    and then the error said only "raised AttributeError: 'list' object has no attribute 'endswith'"."""
+    with pytest.raises(sd.TeacherError, match=r"raised AttributeError: 'list' object has no attribute 'endswith' "
+                                              r"\(asked about a list of 3 words, e.g. ''; pass per_word=True if it "
+                                              r"labels one word\)"):
+        sd.distill_automaton(lambda word: word.endswith("1"), alphabet="01", random_state=0)
+    dfa = sd.distill_automaton(lambda word: word.endswith("1"), alphabet="01", per_word=True, random_state=0)
+    assert dfa.equivalent(sd.DFA.from_regex(".*1", "01"))
+    with pytest.raises(sd.TeacherError, match=r"raised ZeroDivisionError: division by zero \(asked about the word "
+                                              r"'1'\)$"):  # a one-word callable: the word it failed on
+        sd.distill_automaton(lambda word: 1 / 0 if word == "1" else True, alphabet="01", per_word=True)

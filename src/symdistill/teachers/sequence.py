@@ -269,8 +269,9 @@ class CallableSequenceTeacher(SequenceTeacher):
             else:
                 raw = self.fn(words)
         except Exception as exc:
+            # the word it failed on, where known; a list it failed on may have been given to f(word)
             asked = f"the word {words[len(raw)]!r}" if self.per_word else \
-                f"{len(words)} words, e.g. {words[0]!r}"  # the word it failed on, where known
+                f"a list of {len(words)} words, e.g. {words[0]!r}; pass per_word=True if it labels one word"
             raise TeacherError(f"{self.name} raised {type(exc).__name__}: {exception_text(exc)} "
                                f"(asked about {asked})") from exc
         if self.per_word:  # a 0-d tensor or array is its label (_normalise_label), as a NumPy scalar is
