@@ -126,3 +126,19 @@ def test_a_one_word_callable_that_raises_on_a_list_is_told_about_per_word():
     with pytest.raises(sd.TeacherError, match=r"raised ZeroDivisionError: division by zero \(asked about the word "
                                               r"'1'\)$"):  # a one-word callable: the word it failed on
         sd.distill_automaton(lambda word: 1 / 0 if word == "1" else True, alphabet="01", per_word=True)
+
+
+def test_a_saved_automaton_teacher_brings_its_alphabet_on_the_command_line(tmp_path, monkeypatch, capsys):
+    """sd.distill_automaton(dfa) takes the automaton's alphabet, but `symdistill automaton --teacher
+    big.json` refused to run without --alphabet, which could only repeat the one the file holds."""
+    from symdistill.cli import main
+
+    big, out = tmp_path / "big.json", tmp_path / "dfa.json"
+    big.write_text(sd.DFA.from_regex(".*<ab><c>", ["ab", "c"]).to_json())
+    assert main(["automaton", "--teacher", str(big), "--random-state", "0", "-o", str(out)]) == 0
+    assert sd.load(out).equivalent(sd.load(big)) and sd.load(out).alphabet == ("ab", "c")
+    (tmp_path / "seq_audit3b.py").write_text("def odd(words):\n    return [len(w) % 2 == 1 for w in words]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    capsys.readouterr()
+    assert main(["automaton", "--teacher", "seq_audit3b:odd", "-o", str(out)]) == 2
+    assert "--alphabet is required: seq_audit3b:odd is not a saved automaton" in capsys.readouterr().err

@@ -1206,9 +1206,10 @@ def _add_automaton(sub: Any) -> None:
     p.add_argument("--teacher", required=True,
                    help="module:attribute (a callable on a list of words, or a recurrent torch module), TorchScript .pt, or "
                         "a saved automaton .json")
-    p.add_argument("--alphabet", required=True,
+    p.add_argument("--alphabet",
                    help="the input symbols, comma-separated with no spaces (0,1), or a JSON list for symbols that "
-                        "hold commas or spaces or start with '[' ('[\"a,b\", \" \", \"c\"]')")
+                        "hold commas or spaces or start with '[' ('[\"a,b\", \" \", \"c\"]'); required unless "
+                        "the teacher is a saved automaton, whose alphabet is the default")
     add_teacher_output(p)
     p.add_argument("--max-states", type=_positive_int, default=50,
                    help="most states; on reaching it the best hypothesis so far is kept (default 50)")
@@ -1232,9 +1233,10 @@ def add_teacher_output(p: Any) -> None:
     dash_values(p)  # --alphabet -,.
 
 
-def sequence_teacher(args: argparse.Namespace, alphabet: Sequence[str], options: dict[str, Any] | None = None) -> Any:
-    """``args.teacher`` loaded as a sequence teacher over ``alphabet``, its output read as
-    ``--teacher-output`` says (a torch module's option only), with the teacher ``options`` given by
+def sequence_teacher(args: argparse.Namespace, alphabet: Sequence[str] | None,
+                     options: dict[str, Any] | None = None) -> Any:
+    """``args.teacher`` loaded as a sequence teacher over ``alphabet`` (None: a saved automaton's own), its
+    output read as ``--teacher-output`` says (a torch module's option only), with the teacher ``options`` given by
     ``--option`` (refused by name when the teacher's adapter has no such option)."""
     import inspect
 
@@ -1300,7 +1302,10 @@ def _run_automaton(args: argparse.Namespace) -> int:
     if args.dot:
         check_output(args.dot)
         check_distinct(("--dot", args.dot), ("-o", args.output), ("--teacher", args.teacher))
-    alphabet = parse_alphabet(args.alphabet)
+    if args.alphabet is None and Path(args.teacher).suffix.lower() != ".json":  # see load_sequence_model
+        raise CLIError(f"--alphabet is required: {args.teacher} is not a saved automaton (.json), which brings its "
+                       "own; list the input symbols, e.g. --alphabet 0,1")
+    alphabet = None if args.alphabet is None else parse_alphabet(args.alphabet)
     learner: dict[str, Any] = {}
     teacher: dict[str, Any] = {}
     own = inspect.signature(distill_automaton).parameters
