@@ -142,3 +142,39 @@ def test_a_saved_automaton_teacher_brings_its_alphabet_on_the_command_line(tmp_p
     capsys.readouterr()
     assert main(["automaton", "--teacher", "seq_audit3b:odd", "-o", str(out)]) == 2
     assert "--alphabet is required: seq_audit3b:odd is not a saved automaton" in capsys.readouterr().err
+
+
+def test_a_one_hot_network_is_told_how_to_take_token_ids():
+    """A network that reads one-hot vectors (no embedding, or an nn.Linear 'embedding') got a TypeError
+    listing the convention, or a TeacherError from inside torch ('mat1 and mat2 must have the same dtype,
+    but got Long and Float'), with no word of one-hot input; both now say how to write the embedding."""
+    torch = pytest.importorskip("torch")
+
+    class NoEmbedding(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.rnn = torch.nn.GRU(3, 8, batch_first=True)
+            self.head = torch.nn.Linear(8, 1)
+
+    class LinearEmbedding(NoEmbedding):
+        def __init__(self):
+            super().__init__()
+            self.embedding = torch.nn.Linear(3, 3)
+
+    hint = r"embedding\(self, ids\) returning torch\.nn\.functional\.one_hot\(ids, 3\)\.float\(\)"
+    with pytest.raises(TypeError, match=rf"has no attribute 'embedding'\..*one-hot.*{hint}"):
+        sd.as_sequence_teacher(NoEmbedding(), alphabet="abc")
+    with pytest.raises(TypeError, match=r"LinearEmbedding\.embedding is an nn\.Linear, which reads vectors, not token "
+                                        r"ids: .*one-hot.*self\.project\(torch\.nn\.functional\.one_hot\(ids, 3\)\."
+                                        r"float\(\)\)"):
+        sd.as_sequence_teacher(LinearEmbedding(), alphabet="abc")
+
+    class OneHot(NoEmbedding):  # as the hint says
+        def embedding(self, ids):
+            return torch.nn.functional.one_hot(ids, 3).float()
+
+    net = OneHot()
+    words = ["", "a", "cab", "bbc"]
+    logits = [net.head(net.rnn(net.embedding(torch.tensor(["abc".index(s) for s in w]))[None])[1][0, 0])
+              if w else net.head(torch.zeros(8)) for w in words]
+    assert sd.as_sequence_teacher(net, alphabet="abc").predict(words).tolist() == [x.item() > 0 for x in logits]

@@ -746,17 +746,26 @@ def _module_style(module: Any) -> str:
     if all(callable(getattr(module, m, None)) for m in ("initial_state", "step", "readout")):
         return "step"
     missing = [a for a in ("embedding", "rnn", "head") if getattr(module, a, None) is None]
+    rnn = getattr(module, "rnn", None)
+    width = rnn.input_size if isinstance(rnn, torch.nn.RNNBase) else "N"  # a one-hot input's width
     if missing:
+        one_hot = (f"; a network that reads one-hot vectors takes token ids through a method embedding(self, ids) "
+                   f"returning torch.nn.functional.one_hot(ids, {width}).float()" if "embedding" in missing else "")
         raise TypeError(
             f"cannot read {type(module).__name__} as a recurrent classifier: it has no attribute "
             f"{', '.join(repr(m) for m in missing)}. Expected either attributes embedding (token ids -> vectors), "
             "rnn (nn.RNN / nn.GRU / nn.LSTM) and head (hidden state -> logits), embedding and head submodules or "
-            "methods, or methods initial_state(batch_size), step(state, tokens) and readout(state)")
+            f"methods, or methods initial_state(batch_size), step(state, tokens) and readout(state){one_hot}")
+    if isinstance(module.embedding, torch.nn.Linear):  # called on token ids it fails deep in torch (Long vs Float)
+        raise TypeError(
+            f"{type(module).__name__}.embedding is an nn.Linear, which reads vectors, not token ids: for one-hot "
+            "input, keep the layer under another name (self.project = ...) and give the module a method "
+            f"embedding(self, ids) returning self.project(torch.nn.functional.one_hot(ids, "
+            f"{module.embedding.in_features}).float())")
     for name in ("embedding", "head"):  # a submodule or a method (a head that ends in a sigmoid, ...)
         if not callable(getattr(module, name)):
             raise TypeError(f"{type(module).__name__}.{name} is a {type(getattr(module, name)).__name__}, not "
                             "callable; expected a submodule or a method")
-    rnn = module.rnn
     if isinstance(rnn, torch.jit.ScriptModule):  # scripted or traced: Python cannot call it on packed words
         inner = getattr(rnn, "original_name", type(rnn).__name__)
         if isinstance(module, torch.jit.ScriptModule):
