@@ -118,8 +118,8 @@ def test_a_one_word_callable_that_raises_on_a_list_is_told_about_per_word():
     """f(word) given a list of words may return one value (the hint per_word=True was given) or raise,
     and then the error said only "raised AttributeError: 'list' object has no attribute 'endswith'"."""
     with pytest.raises(sd.TeacherError, match=r"raised AttributeError: 'list' object has no attribute 'endswith' "
-                                              r"\(asked about a list of 3 words, e.g. ''; pass per_word=True if it "
-                                              r"labels one word\)"):
+                                              r"\(asked about a list of 3 words, of which it raises on \[''\] alone; "
+                                              r"pass per_word=True if it labels one word\)"):
         sd.distill_automaton(lambda word: word.endswith("1"), alphabet="01", random_state=0)
     dfa = sd.distill_automaton(lambda word: word.endswith("1"), alphabet="01", per_word=True, random_state=0)
     assert dfa.equivalent(sd.DFA.from_regex(".*1", "01"))
@@ -178,3 +178,24 @@ def test_a_one_hot_network_is_told_how_to_take_token_ids():
     logits = [net.head(net.rnn(net.embedding(torch.tensor(["abc".index(s) for s in w]))[None])[1][0, 0])
               if w else net.head(torch.zeros(8)) for w in words]
     assert sd.as_sequence_teacher(net, alphabet="abc").predict(words).tolist() == [x.item() > 0 for x in logits]
+
+
+def test_a_callable_that_raises_on_one_word_of_a_list_is_told_which():
+    """A callable over lists that fails on one word said "(asked about 252 words, e.g. '00')": the first
+    word of the list, which it labels fine, and not '0101', on which it fails. The word is now found by
+    asking halves of the list again."""
+    def breaks_on_0101(words):
+        return [1 / 0 if w == "0101" else "000" not in w for w in words]
+
+    with pytest.raises(sd.TeacherError, match=r"raised ZeroDivisionError: division by zero \(asked about a list of "
+                                              r"\d+ words, of which it raises on \['0101'\] alone; pass per_word=True"):
+        sd.distill_automaton(breaks_on_0101, alphabet="01", random_state=0)
+
+    def breaks_on_many(words):  # no one word breaks it: the list is named as before
+        if len(words) > 5:
+            raise MemoryError("too many")
+        return ["000" not in w for w in words]
+
+    with pytest.raises(sd.TeacherError, match=r"raised MemoryError: too many \(asked about a list of \d+ words, "
+                                              r"e\.g\. '00'; pass per_word=True"):
+        sd.distill_automaton(breaks_on_many, alphabet="01", random_state=0)

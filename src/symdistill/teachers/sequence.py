@@ -259,6 +259,24 @@ class CallableSequenceTeacher(SequenceTeacher):
             labels.extend(self._call(words[i:i + step]))
         return labels
 
+    def _failing_word(self, words: list[Any]) -> Any:
+        """A word of ``words`` on which ``fn`` raises when asked it alone, found by asking halves of the list
+        again (twice the list's words, in at most twice its log2 calls); None where no half raises."""
+        while len(words) > 1:
+            for part in (words[:len(words) // 2], words[len(words) // 2:]):
+                try:
+                    self.fn(part)
+                except Exception:
+                    words = part
+                    break
+            else:
+                return None
+        try:
+            self.fn(words)
+        except Exception:
+            return words[0]
+        return None
+
     def _call(self, words: list[Any]) -> list[Any]:
         self.n_calls += 1 if not self.per_word else len(words)
         raw: Any = []
@@ -270,8 +288,12 @@ class CallableSequenceTeacher(SequenceTeacher):
                 raw = self.fn(words)
         except Exception as exc:
             # the word it failed on, where known; a list it failed on may have been given to f(word)
-            asked = f"the word {words[len(raw)]!r}" if self.per_word else \
-                f"a list of {len(words)} words, e.g. {words[0]!r}; pass per_word=True if it labels one word"
+            if self.per_word:
+                asked = f"the word {words[len(raw)]!r}"
+            else:
+                alone = self._failing_word(words)
+                which = f"e.g. {words[0]!r}" if alone is None else f"of which it raises on [{alone!r}] alone"
+                asked = f"a list of {len(words)} words, {which}; pass per_word=True if it labels one word"
             raise TeacherError(f"{self.name} raised {type(exc).__name__}: {exception_text(exc)} "
                                f"(asked about {asked})") from exc
         if self.per_word:  # a 0-d tensor or array is its label (_normalise_label), as a NumPy scalar is
