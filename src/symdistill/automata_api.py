@@ -63,8 +63,8 @@ def distill_automaton(seq_model: Any, alphabet: Any = None, *, max_states: int =
     DFA or MooreMachine
         Minimal, complete, canonically numbered. ``meta`` records the oracle, the number of
         equivalence queries (``rounds``), of membership queries (``n_queries``: words the teacher
-        answered) and of words its cache answered (``cache_hits``), and why learning stopped (None when the oracles found no
-        counterexample; else "max_states", "time_budget" or "max_length", the last where the
+        answered) and of words its cache answered (``cache_hits``), and why learning stopped (None
+        when the oracles found no counterexample; else "max_states", "time_budget" or "max_length", the last where the
         statistical oracle's next sample of random words would not fit in memory, with the agreement
         of the returned best hypothesis with the teacher on held-out random words).
 

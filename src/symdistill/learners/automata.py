@@ -963,8 +963,7 @@ class AutomatonLearner:
         Equivalence queries asked (L*), plus counterexample searches (hidden-state refinement).
     n_queries_ : int
         Words the teacher's backend answered (cache misses; each prefix of a walk, and each word the
-        white-box oracle walks, counts); also
-        ``model_.meta["n_queries"]``.
+        white-box oracle walks, counts); also ``model_.meta["n_queries"]``.
     n_cache_hits_ : int
         Words asked that the teacher answered without its backend (from its cache, or asked twice in
         one query); also ``model_.meta["cache_hits"]``.
@@ -1365,7 +1364,8 @@ class AutomatonLearner:
     def _to_model(self, teacher: SequenceTeacher, hyp: Hypothesis, oracle_names: list[str],
                   learner: str) -> DFA | MooreMachine:
         meta: dict[str, Any] = {"learner": learner, "oracle": "+".join(oracle_names), "rounds": self.n_rounds_,
-                                "n_queries": self.n_queries_, "cache_hits": self.n_cache_hits_, "stopped": self.stopped_}
+                                "n_queries": self.n_queries_, "cache_hits": self.n_cache_hits_,
+                                "stopped": self.stopped_}
         if self.metric_ is not None:
             meta["metric"] = self.metric_
         if self.validation_agreement_ is not None:
