@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import symdistill as sd
@@ -199,3 +200,12 @@ def test_a_callable_that_raises_on_one_word_of_a_list_is_told_which():
     with pytest.raises(sd.TeacherError, match=r"raised MemoryError: too many \(asked about a list of \d+ words, "
                                               r"e\.g\. '00'; pass per_word=True"):
         sd.distill_automaton(breaks_on_many, alphabet="01", random_state=0)
+
+
+def test_the_hidden_states_of_no_words_have_the_network_s_width():
+    """hidden_states([]) was an array of shape (0, 0), which cannot be stacked with other words' (n, D)
+    states; it is now (0, D), as predict([]) is (0,)."""
+    for net in _nan_on_c():  # embedding / rnn / head, and step methods: hidden width 8
+        t = sd.as_sequence_teacher(net, alphabet="ab")
+        assert t.hidden_states([]).shape == (0, 8)
+        assert np.vstack([t.hidden_states([]), t.hidden_states(["ab"])]).shape == (1, 8)

@@ -562,8 +562,8 @@ class TorchSequenceTeacher(SequenceTeacher):
             s, r = self._run_batch(codes[i:i + self.batch_size])
             states.append(s)
             raw.extend(r)
-        if not codes:
-            return np.zeros((0, 0)), np.zeros(0, dtype=np.int64)
+        if not codes:  # no states, of the network's width (they stack with other words' states)
+            return np.zeros((0, self.initial_states(1).shape[1])), np.zeros(0, dtype=np.int64)
         self.n_queries += len(codes)
         return np.concatenate(states), self.index_labels(raw, codes)
 
