@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -209,3 +211,32 @@ def test_the_hidden_states_of_no_words_have_the_network_s_width():
         t = sd.as_sequence_teacher(net, alphabet="ab")
         assert t.hidden_states([]).shape == (0, 8)
         assert np.vstack([t.hidden_states([]), t.hidden_states(["ab"])]).shape == (1, 8)
+
+
+def test_a_white_box_oracle_that_gives_up_says_so():
+    """With oracle="whitebox" alone, an oracle that had used up its max_refinements partition splits
+    answered "no counterexample" without exploring further, and learning ended as if it had checked
+    the automaton: stopped None, no warning (here 2.7% of random words wrong)."""
+    torch = pytest.importorskip("torch")
+    from symdistill.learners.automata import AutomatonLearner
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            torch.manual_seed(2)
+            self.embedding = torch.nn.Embedding(2, 4)
+            self.rnn = torch.nn.GRU(4, 8, batch_first=True)
+            self.head = torch.nn.Linear(8, 1)
+            with torch.no_grad():
+                for p in self.parameters():
+                    p.mul_(3)
+
+    teacher = sd.as_sequence_teacher(Net(), alphabet="01")
+    with pytest.warns(UserWarning, match=r"the white-box oracle stopped exploring after max_refinements=3 partition "
+                                         r"splits: its last 'no counterexample' is not a full check"):
+        learner = AutomatonLearner(oracle="whitebox", max_refinements=3, random_state=0).fit(teacher)
+    assert learner.oracles_[0].exhausted and learner.stopped_ is None
+    with warnings.catch_warnings(record=True) as caught:  # the statistical oracle checks after it: nothing to say
+        warnings.simplefilter("always")
+        AutomatonLearner(oracle="both", max_refinements=3, random_state=0).fit(teacher)
+    assert not [w for w in caught if "white-box" in str(w.message)]

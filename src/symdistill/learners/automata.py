@@ -544,7 +544,8 @@ class WhiteBoxOracle:
     Parameters
     ----------
     max_refinements : int
-        Most cell splits over the whole run; when reached, the oracle answers "no counterexample".
+        Most cell splits over the whole run; when reached, the oracle answers "no counterexample"
+        without exploring further (``exhausted`` says so of the last query).
     max_depth : int
         Longest word the exploration follows.
     initial_words : int
@@ -566,6 +567,7 @@ class WhiteBoxOracle:
     def find_counterexample(self, teacher: SequenceTeacher, hyp: Hypothesis,
                             budget: Budget | None = None) -> Code | None:
         budget = budget or Budget()
+        self.exhausted = False
         if not isinstance(teacher, TorchSequenceTeacher):
             raise TypeError("the white-box oracle needs hidden states: wrap a torch module with "
                             "as_sequence_teacher(module, alphabet=...)")
@@ -1112,6 +1114,11 @@ class AutomatonLearner:
         self._kept_back = (budget.start, budget.end - budget.after, budget.after)  # see _overrun
         if self.sparse_label_ is not None:
             warnings.warn(self._sparse_text(), stacklevel=2)
+        gave_up = [o for o in oracles if isinstance(o, WhiteBoxOracle) and o.exhausted]
+        if gave_up and self.stopped_ is None and not any(isinstance(o, StatisticalOracle) for o in oracles):
+            warnings.warn(f"the white-box oracle stopped exploring after max_refinements={self.max_refinements} "
+                          "partition splits: its last 'no counterexample' is not a full check of the automaton; use "
+                          "oracle='both' (the statistical test too) or a larger max_refinements", stacklevel=2)
         if self.stopped_ is not None:
             warnings.warn(
                 f"automaton learning stopped by {self.stopped_} after {self.n_rounds_} equivalence queries; returning "
