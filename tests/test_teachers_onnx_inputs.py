@@ -252,3 +252,20 @@ def test_an_onnx_input_of_one_feature_or_a_fixed_width_takes_rows_of_that_width(
     with pytest.raises(TeacherError, match=r"^the ONNX input 'x' takes 2 features per row \(shape \[None, 2\]\); "
                                            r"the rows have 3$"):
         sd.as_teacher(typed_input_model(TP.FLOAT), task="regression").predict(np.ones((2, 3)))
+
+
+def test_a_graph_of_a_fixed_batch_of_one_distils_with_batch_size_one_as_its_error_says():
+    """The error about a fixed batch of 1 says to pass batch_size=1, but distill's determinism check then
+    sent the graph 32 rows in one call: onnxruntime's 'Got invalid dimensions for input'."""
+    from onnx import helper, numpy_helper
+
+    model = onnx_model([helper.make_node("ReduceSum", ["x", "axes"], ["y"], keepdims=0)],
+                       [("x", TP.FLOAT, [1, 2])], [("y", TP.FLOAT, [1])],
+                       [numpy_helper.from_array(np.array([1]), "axes")])
+    with pytest.raises(TeacherError, match="fixed batch size of 1 .* or pass batch_size=1"):
+        sd.as_teacher(model, task="regression")
+    X = np.random.default_rng(0).uniform(size=(60, 2))
+    teacher = sd.as_teacher(model, task="regression", batch_size=1)
+    tree = sd.distill(teacher, X, max_size=4, random_state=0, n_samples=200)
+    assert teacher.n_calls == teacher.n_queries  # every call one row
+    assert sd.fidelity(tree, teacher, X).value > 0.5

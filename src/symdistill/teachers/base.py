@@ -157,13 +157,14 @@ class Teacher:
         return out
 
     def check_deterministic(self, X: Any, n_rows: int = 32) -> None:
-        """Ask twice on the same rows; raise if the answers differ (dropout on, random sampling, ...)."""
+        """Ask twice on the same rows; raise if the answers differ (dropout on, random sampling, ...).
+        The rows go in batches of ``batch_size``, as every query does (a graph of a fixed batch of one)."""
         probe = _take(X, slice(0, n_rows))
         state = (self.task, self.classes_, self._output_kind)
         self._probing = True  # (its classes, a few rows', draw no warning: the first real answer's do)
         try:
-            a = self._answer_batch(probe)
-            b = self._answer_batch(probe)
+            a = self._ask(probe)
+            b = self._ask(probe)
         finally:  # what the probe inferred is inferred again from the first real answer
             self.task, self.classes_, self._output_kind = state
             self._probing = False
@@ -234,11 +235,6 @@ class Teacher:
                                f"{', '.join(str((None,) + s) for s in shapes)}; expected the same kind of answer for "
                                "every batch")
         return self._interpret(raws[0] if len(raws) == 1 else np.concatenate(raws), _Asked(X, rows))
-
-    def _answer_batch(self, X: Any) -> np.ndarray:
-        out = self._forward_counted(X)
-        self._check_count(out, _n_rows(X))
-        return self._interpret(out, _Asked(X))
 
     def _forward_counted(self, X: Any) -> Any:
         n = _n_rows(X)
