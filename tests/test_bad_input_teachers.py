@@ -349,6 +349,20 @@ def test_unknown_options_and_flags_are_named():
         sd.distill(f, X, form="linear", check_determinism="no")
 
 
+@pytest.mark.parametrize("form", ["tree", "rules", "linear"])
+@pytest.mark.parametrize("option, value", [("classes", ["no", "yes"]), ("batch_size", 10), ("output", "labels"),
+                                           ("cache", True)])
+def test_a_teacher_option_given_to_distill_says_to_pass_it_to_as_teacher(form, option, value):
+    """distill(f, X, classes=[...]) answered "unknown option 'classes'" with no word of where it goes, and
+    batch_size=10 "did you mean 'max_size'?", another option altogether."""
+    X = np.random.default_rng(0).uniform(size=(100, 2))
+    f = lambda X: (X[:, 0] > 0.5).astype(int)  # noqa: E731
+    with pytest.raises(TypeError, match=rf"unknown option '{option}'; {option}= is a teacher option: pass "
+                                        rf"sd\.as_teacher\(teacher, {option}=\.\.\.\) as the teacher \(options:") as info:
+        sd.distill(f, X, form=form, **{option: value})
+    assert "max_size" not in str(info.value)
+
+
 def test_integer_options_refuse_booleans_and_take_numpy_integers():
     X = np.random.default_rng(0).uniform(size=(200, 2))
     f = lambda X: (X[:, 0] > 0.5).astype(int)  # noqa: E731
