@@ -241,6 +241,24 @@ def test_torch_teacher_sends_rows_in_the_modules_float_type():
     assert np.mean(rules.predict(X) == manual.argmax(axis=1)) > 0.9
 
 
+def test_a_float16_torch_module_given_a_number_beyond_float16_is_told_so_by_column():
+    """A float16 network given an income of 70,000 (float16 holds up to 65,504) got the row as infinity and
+    answered NaN: the error blamed the network ('returned NaN or infinite output'), not the cast."""
+    torch = pytest.importorskip("torch")
+    pd = pytest.importorskip("pandas")
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2)).half()
+    rows = pd.DataFrame({"age": [30.0, 41.0], "income": [1000.0, 70000.0]})
+    message = (r"^a torch module in float16 takes numbers up to 65504 in size: column 'income' holds 70000, "
+               r"which float16 holds as infinity; scale the feature, or run the module in float32 \(net\.float\(\)\)$")
+    with pytest.raises(sd.TeacherError, match=message):
+        sd.as_teacher(net).predict(rows)
+    with pytest.raises(sd.TeacherError, match=message.replace("column 'income'", "column 1")):
+        sd.as_teacher(net).predict(rows.to_numpy())
+    assert sd.as_teacher(net).predict(rows.iloc[:1]).shape == (1,)  # a row in float16's range is answered
+    assert sd.as_teacher(net).predict(np.array([[np.inf, 1.0]])).shape == (1,)  # infinity given is no cast's doing
+
+
 @pytest.mark.parametrize("rows, text", [
     (np.array([["1", 0.5], [0.2, 0.1]], dtype=object), "1"),  # object rows, as a DataFrame with a text column
     (np.array([["01", "2"], ["0", "1"]]), "01"),  # a NumPy string array

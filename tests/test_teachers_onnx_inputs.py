@@ -269,3 +269,12 @@ def test_a_graph_of_a_fixed_batch_of_one_distils_with_batch_size_one_as_its_erro
     tree = sd.distill(teacher, X, max_size=4, random_state=0, n_samples=200)
     assert teacher.n_calls == teacher.n_queries  # every call one row
     assert sd.fidelity(tree, teacher, X).value > 0.5
+
+
+def test_a_number_beyond_a_float16_input_is_named():
+    """70,000 sent to a float16 input (which holds up to 65,504) became infinity, with NumPy's 'overflow
+    encountered in cast' and an answer of infinity, refused as the graph's NaN or infinite output."""
+    with pytest.raises(TeacherError, match=r"^the ONNX input 'x' \(tensor\(float16\)\) takes numbers up to 65504 in "
+                                           r"size: column 1 holds -70000, which float16 holds as infinity; "
+                                           r"scale the feature$"):
+        sd.as_teacher(typed_input_model(TP.FLOAT16), task="regression").predict(np.array([[1.0, 2.0], [0.0, -7e4]]))

@@ -536,6 +536,22 @@ def refuse_number_text(rows: Any, takes: str) -> None:
                            "(pd.to_numeric), text is not read as a number")
 
 
+def refuse_infinity(values: np.ndarray, infinite: np.ndarray, type_name: str, largest: float, takes: str, fix: str,
+                    columns: Sequence[Any] | None = None) -> None:
+    """A TeacherError when a finite number of ``values`` (rows as float64) is infinite (``infinite``) once cast to
+    ``type_name``, whose ``largest`` number is smaller: float16 holds up to 65504, so an income of 70,000 reached
+    the model as infinity, and the NaN it answered was blamed on it. ``takes`` names what takes the rows,
+    ``columns`` the columns of ``values`` (else their positions), ``fix`` says what to do."""
+    grown = np.asarray(infinite) & np.isfinite(values)
+    if not grown.any():
+        return
+    at = tuple(int(i) for i in np.argwhere(grown)[0])
+    where = f"column {(at[1] if columns is None else _plain(columns[at[1]]))!r} holds" \
+        if values.ndim == 2 and values.shape[1] > 1 else "a row holds"
+    raise TeacherError(f"{takes} takes numbers up to {largest:g} in size: {where} {values[at]:g}, which {type_name} "
+                       f"holds as infinity; {fix}")
+
+
 def _n_rows(X: Any) -> int:
     return len(X) if not hasattr(X, "shape") else int(X.shape[0])
 

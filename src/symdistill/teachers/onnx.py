@@ -10,7 +10,7 @@ import numpy as np
 
 from .._errors import TeacherError
 from ..domain import _is_number, _plain
-from .base import Teacher, model_file, refuse_number_text
+from .base import Teacher, model_file, refuse_infinity, refuse_number_text
 
 # The ONNX input types rows are fed as ("tensor(bfloat16)": float32 rows, rounded and passed on as its bits).
 _NP_TYPES = {"tensor(float)": np.float32, "tensor(double)": np.float64, "tensor(float16)": np.float16,
@@ -351,8 +351,12 @@ def input_rows(X: Any, arg: Any) -> Any:
         if out.any():
             raise TeacherError(f"the ONNX input {arg.name!r} takes whole numbers from {info.min} to {info.max} "
                                f"({arg.type}), got {arr[out][0]:g}")
-    arr = np.ascontiguousarray(arr.astype(dtype, copy=False))
-    return _bfloat16(arr) if arg.type == "tensor(bfloat16)" else arr
+    with np.errstate(over="ignore"):  # a number beyond a float16 input is named next, not warned of by NumPy
+        cast = np.ascontiguousarray(arr.astype(dtype, copy=False))
+    if cast.dtype.kind == "f" and arr.dtype.kind == "f":
+        refuse_infinity(arr, np.isinf(cast), np.dtype(dtype).name, float(np.finfo(dtype).max),
+                        f"the ONNX input {arg.name!r} ({arg.type})", "scale the feature")
+    return _bfloat16(cast) if arg.type == "tensor(bfloat16)" else cast
 
 
 def _numbers(values: np.ndarray, arg: Any) -> np.ndarray:

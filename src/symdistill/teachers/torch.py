@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._errors import TeacherError, exception_text
-from .base import Teacher, model_file, refuse_number_text
+from .base import Teacher, model_file, refuse_infinity, refuse_number_text
 
 DTYPES = ("float16", "bfloat16", "float32", "float64")
 
@@ -89,7 +89,14 @@ def rows_tensor(X: Any, dtype: Any, device: Any) -> Any:
     arr = np.asarray(X, dtype=np.float64)
     if not arr.flags.writeable or any(step < 0 for step in arr.strides):
         arr = arr.copy()
-    return _torch().as_tensor(arr, dtype=dtype, device=device)
+    torch = _torch()
+    rows = torch.as_tensor(arr, dtype=dtype, device=device)
+    if rows.is_floating_point() and rows.dtype != torch.float64:
+        name = str(rows.dtype).removeprefix("torch.")
+        refuse_infinity(arr, torch.isinf(rows).cpu().numpy(), name, torch.finfo(rows.dtype).max,
+                        f"a torch module in {name}", "scale the feature, or run the module in float32 (net.float())",
+                        getattr(X, "columns", None))
+    return rows
 
 
 def module_device(module: Any, device: Any = None) -> Any:
