@@ -731,6 +731,27 @@ def test_a_torch_module_answering_a_column_of_class_indices_is_a_classifier():
     assert sd.distill(Column(), X, max_size=2, random_state=0, n_samples=500).classes.tolist() == [0, 1]
 
 
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_a_torch_module_answering_many_class_indices_is_a_classifier_as_a_callable_is(keepdim):
+    """Class indices (a long tensor) were read as whole floats, so 25 classes among 40 rows (more distinct
+    numbers than a quarter of the rows) were taken for regression values, where the same indices answered by
+    a callable are classes (with the warning that whole numbers are read as classes)."""
+    torch = pytest.importorskip("torch")
+
+    class Bins(torch.nn.Module):
+        def forward(self, x):
+            return x[:, :1].floor().long() if keepdim else x[:, 0].floor().long()
+
+    X = np.column_stack([np.random.default_rng(0).permutation(np.arange(40) % 25) + 0.5, np.zeros(40)])
+    for teacher in (Bins(), lambda X: np.floor(X[:, 0]).astype(np.int64)):
+        t = sd.as_teacher(teacher)
+        with pytest.warns(UserWarning, match="answers whole numbers, read as 25 classes"):
+            assert t.predict(X).tolist() == np.floor(X[:, 0]).astype(int).tolist()
+        assert t.task == "classification" and t.classes_.tolist() == list(range(25))
+    values = sd.as_teacher(Bins(), task="regression")
+    assert values.predict(X).tolist() == np.floor(X[:, 0]).tolist() and values.task == "regression"
+
+
 def test_a_scikit_learn_classifiers_classes_declared_in_another_order():
     """predict_proba's columns are in the order of classes_: classes=['yes', 'no'] for classes_
     ['no', 'yes'] named each column the other class, and every prediction was the wrong one."""

@@ -55,10 +55,14 @@ class TorchTeacher(Teacher):
             raise TeacherError(f"{self.name} returned a {type(out).__name__}{keys}, not a tensor; wrap the module to "
                                "return one tensor (the logits, probabilities or values)")
         # A float answer keeps its type (Teacher._as_array reads bfloat16 and knows the precision);
-        # whole-number and boolean answers are numbers, labels 0, 1, ...
+        # whole-number and boolean answers are integers, class indices 0, 1, ... (one per row, also as a
+        # column), read as labels however many there are, as a callable's are: as whole floats, more
+        # distinct than a quarter of the rows were taken for regression values.
         out = out.detach().to("cpu")
         if not out.is_floating_point():
-            out = out.double()
+            out = out.long()
+            if out.ndim == 2 and out.shape[1] == 1:
+                out = out[:, 0]
         elif self.task is None and out.ndim == 2 and out.shape[1] == 1:
             self.task = "regression"  # a regression head; a column of class indices is labels
         return out
