@@ -752,6 +752,29 @@ def test_a_torch_module_answering_many_class_indices_is_a_classifier_as_a_callab
     assert values.predict(X).tolist() == np.floor(X[:, 0]).tolist() and values.task == "regression"
 
 
+def test_a_torch_module_that_takes_another_shape_is_told_the_shape_it_was_given():
+    """A 1-D convolution given rows failed with torch's words only ('expected input[1, 32, 4] to have 1 channels,
+    but got 32 channels'), no word of the shape symdistill sends or of how to reshape it."""
+    torch = pytest.importorskip("torch")
+
+    class Conv(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv, self.out = torch.nn.Conv1d(1, 2, 2), torch.nn.Linear(6, 2)
+
+        def forward(self, x):
+            return self.out(self.conv(x).flatten(1))
+
+    X = np.random.default_rng(0).normal(size=(10, 4))
+    with pytest.raises(TeacherError, match=r"^torch Conv raised RuntimeError on a batch of 10 rows: .*channels.*; it was "
+                                           r"given the rows as a float32 tensor of shape \(10, 4\), a row of 4 features "
+                                           r"each: wrap a module that takes another shape \(channels, a sequence\) in one "
+                                           r"that reshapes them, e\.g\. nn\.Sequential\(nn\.Unflatten\(1, \(1, 4\)\), net\)$"):
+        sd.as_teacher(Conv()).predict(X)
+    wrapped = torch.nn.Sequential(torch.nn.Unflatten(1, (1, 4)), Conv())
+    assert sd.as_teacher(wrapped).predict(X).shape == (10,)
+
+
 def test_a_scikit_learn_classifiers_classes_declared_in_another_order():
     """predict_proba's columns are in the order of classes_: classes=['yes', 'no'] for classes_
     ['no', 'yes'] named each column the other class, and every prediction was the wrong one."""

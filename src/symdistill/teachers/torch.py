@@ -67,6 +67,17 @@ class TorchTeacher(Teacher):
             self.task = "regression"  # a regression head; a column of class indices is labels
         return out
 
+    def _hint(self, exc: Exception, X: Any) -> str:
+        """The shape the module was given, rows by features, where it raised a RuntimeError (torch's words
+        for shapes that do not fit: a 1-D convolution's 'expected input[1, 32, 4] to have 1 channels'), and
+        how to give a module that takes another shape its own."""
+        if not isinstance(exc, RuntimeError) or np.ndim(X) != 2:
+            return ""
+        n, d = np.shape(X)
+        return (f"; it was given the rows as a {str(self.dtype).removeprefix('torch.')} tensor of shape ({n}, {d}), a "
+                f"row of {d} feature{'s' * (d != 1)} each: wrap a module that takes another shape (channels, a "
+                f"sequence) in one that reshapes them, e.g. nn.Sequential(nn.Unflatten(1, (1, {d})), net)")
+
 
 class eval_mode:
     """Eval mode for the duration of a block, then every submodule's own training flag back: a
