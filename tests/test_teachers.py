@@ -775,6 +775,27 @@ def test_a_torch_module_that_takes_another_shape_is_told_the_shape_it_was_given(
     assert sd.as_teacher(wrapped).predict(X).shape == (10,)
 
 
+@pytest.mark.parametrize("check_determinism", [True, False])
+def test_a_callable_that_changes_the_rows_in_place_is_told_so(check_determinism):
+    """f(X) normalising in place (X -= 0.5) changed the learner's own queries: with the determinism check it was
+    'not deterministic ... put the model in eval mode', without it the tree split at x0 <= 4.9e-05 with
+    'agreement 100%' (the threshold of the changed rows), fidelity 0.43 to the function it computes."""
+    def f(X):
+        X -= 0.5
+        return (X[:, 0] > 0).astype(int)
+
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+    given = X.copy()
+    with pytest.raises(TeacherError, match=r"^callable .*f raised ValueError on a batch of \d+ rows: .*read-only; it "
+                                           r"changes the rows it is given in place \(they are symdistill's queries, "
+                                           r"given read-only\): work on a copy \(X = X\.copy\(\)\)$"):
+        sd.distill(f, X, max_size=4, random_state=0, check_determinism=check_determinism)
+    assert np.array_equal(X, given)
+    with pytest.raises(TeacherError, match="in place"):
+        sd.as_teacher(f).predict(X)
+    assert np.array_equal(X, given)  # the caller's rows as they were
+
+
 def test_a_scikit_learn_classifiers_classes_declared_in_another_order():
     """predict_proba's columns are in the order of classes_: classes=['yes', 'no'] for classes_
     ['no', 'yes'] named each column the other class, and every prediction was the wrong one."""

@@ -238,14 +238,22 @@ class Teacher:
 
     def _forward_counted(self, X: Any) -> Any:
         n = _n_rows(X)
+        if isinstance(X, np.ndarray) and X.flags.writeable:
+            # The rows are a view of the learner's queries (or the caller's rows): a backend that changed them in
+            # place (X -= mean) changed what the model is fitted on, without a word. Read-only, it raises.
+            X = X.view()
+            X.flags.writeable = False
         try:
             raw = self._forward(X)
         except TeacherError:
             raise
         except Exception as exc:
+            in_place = isinstance(exc, ValueError) and "read-only" in str(exc) and \
+                isinstance(X, np.ndarray) and not X.flags.writeable
             raise TeacherError(
                 f"{self.name} raised {type(exc).__name__} on a batch of {counted(n, 'row')}: {exception_text(exc)}"
-                + self._hint(exc, X)
+                + (self._hint(exc, X) or ("; it changes the rows it is given in place (they are symdistill's "
+                                          "queries, given read-only): work on a copy (X = X.copy())" if in_place else ""))
             ) from exc
         self.n_calls += 1
         self.n_queries += n
