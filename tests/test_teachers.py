@@ -796,6 +796,29 @@ def test_a_callable_that_changes_the_rows_in_place_is_told_so(check_determinism)
     assert np.array_equal(X, given)  # the caller's rows as they were
 
 
+def test_a_teacher_asked_about_a_1d_row_refuses_it_and_keeps_its_task():
+    """t.predict(row) with a row of 3 features to a 3-feature, 3-class network: torch read the 1-D tensor as one
+    unbatched row, its 3 logits were taken for the answers to 3 rows, and the teacher, now a regressor, failed
+    on every later query ('returned 3 values per row, but a regression teacher ...')."""
+    torch = pytest.importorskip("torch")
+    pd = pytest.importorskip("pandas")
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 8), torch.nn.ReLU(), torch.nn.Linear(8, 3))
+    row = np.array([0.5, -1.0, 2.0])
+    t = sd.as_teacher(net)
+    message = (r"^torch Sequential is asked about rows, a 2-D array \(rows x features\) or a DataFrame; got a 1-D "
+               r"ndarray of 3 values, one row or 3 rows of one feature: pass X\.reshape\(1, -1\) for one row, "
+               r"X\.reshape\(-1, 1\) for one feature$")
+    for given in (row, row.tolist()):
+        with pytest.raises(sd.DataError, match=message.replace("ndarray", type(given).__name__)):
+            t.predict(given)
+    with pytest.raises(sd.DataError, match=r"got a 1-D Series of 3 values.*\(a Series, one row: s\.to_frame\(\)\.T\)$"):
+        sd.as_teacher(lambda X: np.zeros(len(X))).predict(pd.Series(row, index=["a", "b", "c"]))
+    with torch.no_grad():
+        expected = net(torch.tensor(row[None], dtype=torch.float32)).argmax(1).tolist()
+    assert t.predict(row[None]).tolist() == expected and t.task == "classification"
+
+
 def test_a_scikit_learn_classifiers_classes_declared_in_another_order():
     """predict_proba's columns are in the order of classes_: classes=['yes', 'no'] for classes_
     ['no', 'yes'] named each column the other class, and every prediction was the wrong one."""

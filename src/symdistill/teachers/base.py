@@ -20,7 +20,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .._errors import NonFiniteAnswerError, TeacherError, UnknownClassError, counted, exception_text, nul_ended
+from .._errors import DataError, NonFiniteAnswerError, TeacherError, UnknownClassError, counted, exception_text, nul_ended
 from .._progress import progress_bar
 from ..domain import _is_number, _plain, is_missing
 from ._cache import AnswerCache
@@ -134,6 +134,14 @@ class Teacher:
         ``progress``: a bar counting the rows answered, when the backend is asked in more than one
         batch (None: on an interactive terminal only, as the learners' ``progress``).
         """
+        if _one_dimensional(X):
+            # One row, or rows of one feature? A network reads a 1-D tensor as one row, whose outputs were then
+            # taken for the answers to as many rows, and fixed the teacher's task and classes from them.
+            n, kind = len(X), type(X).__name__
+            raise DataError(f"{self.name} is asked about rows, a 2-D array (rows x features) or a DataFrame; got a 1-D "
+                            f"{kind} of {n} values, one row or {n} rows of one feature: pass X.reshape(1, -1) for one "
+                            "row, X.reshape(-1, 1) for one feature"
+                            + (" (a Series, one row: s.to_frame().T)" if kind == "Series" else ""))
         n = _n_rows(X)
         if n == 0:
             width = (0, self.n_classes) if self.task == "classification" and self.classes_ is not None else (0,)
@@ -558,6 +566,13 @@ def refuse_infinity(values: np.ndarray, infinite: np.ndarray, type_name: str, la
         if values.ndim == 2 and values.shape[1] > 1 else "a row holds"
     raise TeacherError(f"{takes} takes numbers up to {largest:g} in size: {where} {values[at]:g}, which {type_name} "
                        f"holds as infinity; {fix}")
+
+
+def _one_dimensional(X: Any) -> bool:
+    """Whether ``X`` is a non-empty 1-D array, Series, list or tuple of values (not of rows)."""
+    if isinstance(X, np.ndarray) or type(X).__name__ == "Series":
+        return X.ndim == 1 and len(X) > 0
+    return isinstance(X, (list, tuple)) and len(X) > 0 and all(np.ndim(v) == 0 for v in X)
 
 
 def _n_rows(X: Any) -> int:
