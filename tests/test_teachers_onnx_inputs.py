@@ -142,6 +142,25 @@ def test_an_onnx_classifiers_labels_declared_in_another_order_keep_their_meaning
         sd.as_teacher(model, classes=["yes", "maybe"]).predict(df)
 
 
+@pytest.mark.parametrize("zipmap", [True, False])
+def test_an_onnx_classifiers_labels_renamed_in_order_name_its_classes_with_a_zipmap_too(zipmap):
+    """classes=['N', 'Y'] for the graph labels 'no' and 'yes' (README: other labels in their order) named the
+    columns of a probability tensor, but with a ZipMap, skl2onnx's default output, it was refused: 'classes
+    ['N', 'Y'] are not the classes of its probability map output'."""
+    model = pipeline_model(zipmap=zipmap)
+    df = pipeline_rows(300)
+    truth = sd.as_teacher(model).predict(df)
+    renamed = sd.as_teacher(model, classes=["N", "Y"])
+    assert renamed.predict(df).tolist() == ["N" if v == "no" else "Y" for v in truth]
+    assert np.allclose(renamed.predict_proba(df), sd.as_teacher(model).predict_proba(df))
+    tree = sd.distill(sd.as_teacher(model, classes=["N", "Y"]), df, max_size=8, random_state=0)
+    assert tree.classes.tolist() == ["N", "Y"] and set(tree.predict(df)) == {"N", "Y"}
+    with pytest.raises(TeacherError, match=r"classes \['no', 'N'\] are not (its|the) classes "):
+        sd.as_teacher(model, classes=["no", "N"]).predict(df)
+    with pytest.raises(TeacherError, match=r"classes \['A', 'B', 'C'\] are not the classes |2 columns but has 3 classes"):
+        sd.as_teacher(model, classes=["A", "B", "C"]).predict(df)
+
+
 def test_rows_a_graph_with_an_input_per_column_cannot_take_are_refused():
     pd = pytest.importorskip("pandas")
     t = sd.as_teacher(pipeline_model())

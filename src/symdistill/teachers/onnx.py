@@ -116,10 +116,13 @@ class OnnxTeacher(Teacher):
 
     def _from_maps(self, maps: list[dict[Any, float]]) -> np.ndarray:
         """A probability map output (a ZipMap: one {class: probability} per row) as a matrix whose
-        columns are the classes, those declared or else the maps' keys in their order."""
+        columns are the classes, those declared or else the maps' keys in their order; declared classes
+        that are other labels for all the keys name them in their order, as a probability tensor's columns."""
         keys = list(maps[0]) if maps else []
         classes = self.classes_ if self.classes_ is not None else np.asarray(keys)
         order = [c.item() if isinstance(c, np.generic) else c for c in classes]
+        if self._declared_classes and len(order) == len(keys) and not set(order) & set(keys):
+            order = keys
         if set(order) != set(keys) or len(order) != len(keys):
             raise TeacherError(f"{self.name}: classes {order} are not the classes of its probability map output "
                                f"{self._output!r} {keys}")
