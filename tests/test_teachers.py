@@ -125,6 +125,25 @@ def test_bad_teachers_get_clear_errors(fn, message):
     assert "badnet" in str(info.value)
 
 
+def test_probabilities_that_do_not_sum_to_one_name_the_first_row_so_answered():
+    """'returned probability rows that are negative or do not sum to 1' said neither which row nor what it
+    answered, where a NaN answer names its row; of 8,192 rows drawn by the sampler the user could not tell."""
+    def f(X):
+        out = np.column_stack([1 - X[:, 0], X[:, 0]])
+        out[X[:, 1] > 2.5] = [0.7, 0.7]
+        out[X[:, 1] < -2.5] = [1.2, -0.2]
+        return out
+
+    X = np.column_stack([np.linspace(0, 1, 6), [0, 1, 3, 1, -3, 3]])
+    with pytest.raises(TeacherError, match=r"^callable .*f returned probability rows that are negative or do not sum "
+                                           r"to 1 for 3 of the 6 rows asked, first row 2 \(\[0\.4, 3\.0\]\): "
+                                           r"\[0\.7, 0\.7\], summing to 1\.4$"):
+        sd.as_teacher(f, output="proba").predict(X)
+    with pytest.raises(TeacherError, match=r"^callable .*<lambda> returned probabilities outside \[0, 1\] for 1 of the 3 "
+                                           r"rows asked, first row 1 \(\[5\.0\]\): 1\.5$"):
+        sd.as_teacher(lambda X: X[:, 0] * 0.3, output="proba").predict(np.array([[1.0], [5.0], [2.0]]))
+
+
 def test_non_deterministic_teacher_is_rejected():
     rng = np.random.default_rng(0)
     X = rng.uniform(size=(50, 2))

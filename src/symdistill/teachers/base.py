@@ -363,7 +363,7 @@ class Teacher:
             out = out[:, 0]
         if out.ndim == 1:
             return self._from_vector(out, asked)
-        return self._from_matrix(out)
+        return self._from_matrix(out, asked)
 
     def _from_labels(self, labels: np.ndarray, asked: _Asked) -> np.ndarray:
         self._set_task("classification", "labels")
@@ -414,14 +414,16 @@ class Teacher:
                                + self._declared("one column is the probability or logit of the second of two "
                                                 "classes, so declare two"))
         if self._output_kind == "binary_proba":
-            if np.any((v < 0) | (v > 1)):
-                raise TeacherError(f"{self.name} returned probabilities outside [0, 1]")
+            outside = (v < 0) | (v > 1)
+            if np.any(outside):
+                raise TeacherError(f"{self.name} returned probabilities outside [0, 1]{self._first(outside, asked)}: "
+                                   f"{v[np.argmax(outside)]:g}")
             p = v
         else:
             p = 1.0 / (1.0 + np.exp(-v))
         return np.column_stack([1.0 - p, p])
 
-    def _from_matrix(self, out: np.ndarray) -> np.ndarray:
+    def _from_matrix(self, out: np.ndarray, asked: _Asked) -> np.ndarray:
         k = out.shape[1]
         if self.task == "regression":
             raise TeacherError(f"{self.name} returned {k} values per row (shape {out.shape}), but a regression "
@@ -443,10 +445,19 @@ class Teacher:
             z = out - out.max(axis=1, keepdims=True)
             e = np.exp(z)
             return e / e.sum(axis=1, keepdims=True)
-        if np.any(out < -1e-9) or not np.allclose(out.sum(axis=1), 1.0, atol=self._proba_atol):
-            raise TeacherError(f"{self.name} returned probability rows that are negative or do not sum to 1")
+        bad = (out < -1e-9).any(axis=1) | ~np.isclose(out.sum(axis=1), 1.0, atol=self._proba_atol)
+        if np.any(bad):
+            i = int(np.argmax(bad))
+            shown = ", ".join(f"{p:g}" for p in out[i, :6]) + (", ..." if k > 6 else "")
+            raise TeacherError(f"{self.name} returned probability rows that are negative or do not sum to 1"
+                               f"{self._first(bad, asked)}: [{shown}], summing to {out[i].sum():g}")
         out = np.clip(out, 0.0, None)
         return out / out.sum(axis=1, keepdims=True)
+
+    def _first(self, bad: np.ndarray, asked: _Asked) -> str:
+        """``' for 3 of the 40 rows asked, first row 25 ([25.0, 1.0])'``: which of the rows ``asked`` were answered
+        wrongly (``bad``), to name them in an error (the rows of a distillation are mostly the sampler's)."""
+        return f" for {int(np.sum(bad))} of the {len(bad)} rows asked, first {asked.row(int(np.argmax(bad)))}"
 
     def _declared(self, advice: str) -> str:
         """``advice`` on the declared classes, for an error about them: ``" (declared: ...); advice ..."``
