@@ -792,6 +792,13 @@ def test_a_torch_module_that_takes_another_shape_is_told_the_shape_it_was_given(
         sd.as_teacher(Conv()).predict(X)
     wrapped = torch.nn.Sequential(torch.nn.Unflatten(1, (1, 4)), Conv())
     assert sd.as_teacher(wrapped).predict(X).shape == (10,)
+    with pytest.raises(TeacherError, match=r"shapes cannot be multiplied \(10x4 and 5x2\); it was given the rows as a "
+                                           r"float32 tensor of shape \(10, 4\): give it the columns it was trained on, "
+                                           r"in their order$"):
+        sd.as_teacher(torch.nn.Linear(5, 2)).predict(X)
+    with pytest.raises(TeacherError, match=r"it was given the rows as a float64 tensor of shape \(10, 4\), and its "
+                                           r"parameters are float32: leave dtype= out, or pass dtype='float32'$"):
+        sd.as_teacher(torch.nn.Linear(4, 2), dtype="float64").predict(X)
 
 
 @pytest.mark.parametrize("check_determinism", [True, False])

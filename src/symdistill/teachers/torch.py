@@ -68,16 +68,22 @@ class TorchTeacher(Teacher):
         return out
 
     def _hint(self, exc: Exception, X: Any) -> str:
-        """The shape the module was given, rows by features, where it raised a RuntimeError (torch's words
-        for shapes that do not fit: a 1-D convolution's 'expected input[1, 32, 4] to have 1 channels'), and
-        how to give a module that takes another shape its own."""
+        """The tensor the module was given, rows by features, where it raised a RuntimeError (torch's words for
+        what does not fit), and what to do: a type other than its parameters' is dtype='s doing; a first layer
+        of another width wants the columns it was trained on; a module that takes another shape (a 1-D
+        convolution's 'expected input[1, 32, 4] to have 1 channels') a wrapper that reshapes the rows."""
         if not isinstance(exc, RuntimeError) or np.ndim(X) != 2:
             return ""
         n, d = np.shape(X)
-        return (f"; it was given the rows as a {str(self.dtype).removeprefix('torch.')} tensor of shape ({n}, {d}), a "
-                f"row of {d} feature{'s' * (d != 1)} each: wrap a module that takes another shape (channels, a "
-                f"sequence) in one that reshapes them, e.g. nn.Sequential(nn.Unflatten(1, (1, {d})), net)")
-
+        given = f"; it was given the rows as a {str(self.dtype).removeprefix('torch.')} tensor of shape ({n}, {d})"
+        text = str(exc)
+        own = str(_module_dtype(self.module)).removeprefix("torch.")
+        if ("dtype" in text or "scalar type" in text) and own != str(self.dtype).removeprefix("torch."):
+            return f"{given}, and its parameters are {own}: leave dtype= out, or pass dtype={own!r}"
+        if "mat1 and mat2 shapes cannot be multiplied" in text:
+            return f"{given}: give it the columns it was trained on, in their order"
+        return (f"{given}, a row of {d} feature{'s' * (d != 1)} each: wrap a module that takes another shape "
+                f"(channels, a sequence) in one that reshapes them, e.g. nn.Sequential(nn.Unflatten(1, (1, {d})), net)")
 
 class eval_mode:
     """Eval mode for the duration of a block, then every submodule's own training flag back: a
