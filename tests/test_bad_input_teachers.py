@@ -363,6 +363,18 @@ def test_a_teacher_option_given_to_distill_says_to_pass_it_to_as_teacher(form, o
     assert "max_size" not in str(info.value)
 
 
+def test_options_for_a_teacher_made_already_are_named_with_where_they_go():
+    """'as_teacher got options for an object that is already a Teacher' named neither the options nor the
+    teacher; distill's advice for a teacher option given to it (pass sd.as_teacher(teacher, classes=...))
+    led a user holding a Teacher there."""
+    t = sd.as_teacher(lambda X: (X[:, 0] > 0.5).astype(int), name="net")
+    with pytest.raises(ValueError, match=r"^as_teacher: classes=, batch_size= for net, which is a Teacher made "
+                                         r"already: pass them when it is made \(sd\.as_teacher\(model, classes=\.\.\., "
+                                         r"batch_size=\.\.\.\)\)$"):
+        sd.as_teacher(t, classes=["a", "b"], batch_size=10)
+    assert sd.as_teacher(t) is t
+
+
 def test_integer_options_refuse_booleans_and_take_numpy_integers():
     X = np.random.default_rng(0).uniform(size=(200, 2))
     f = lambda X: (X[:, 0] > 0.5).astype(int)  # noqa: E731

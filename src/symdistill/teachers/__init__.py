@@ -41,7 +41,9 @@ def as_teacher(obj: Any, **kwargs: Any) -> Teacher:
     """
     if isinstance(obj, Teacher):
         if kwargs:
-            raise ValueError("as_teacher got options for an object that is already a Teacher")
+            named = ", ".join(f"{k}=" for k in kwargs)
+            raise ValueError(f"as_teacher: {named} for {obj.name}, which is a Teacher made already: pass them when it "
+                             f"is made (sd.as_teacher(model, {', '.join(f'{k}=...' for k in kwargs)}))")
         return obj
     if isinstance(obj, type):
         # A class is callable, and has predict as a function: taken as a teacher, it failed on the first
