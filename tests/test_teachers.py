@@ -845,6 +845,33 @@ def test_a_teacher_asked_about_a_1d_row_refuses_it_and_keeps_its_task():
     assert t.predict(row[None]).tolist() == expected and t.task == "classification"
 
 
+def test_a_random_torch_module_is_told_it_was_asked_in_eval_mode_already():
+    """'put the model in eval mode' was the advice for a torch module that answers at random, which was asked
+    in eval mode already: its randomness is in its forward (F.dropout(..., training=True)), or, traced in
+    training mode, in the trace, where eval() changes nothing."""
+    torch = pytest.importorskip("torch")
+
+    class McDropout(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = torch.nn.Linear(3, 2)
+
+        def forward(self, x):
+            return self.lin(torch.nn.functional.dropout(x, 0.5, training=True))
+
+    X = np.random.default_rng(0).normal(size=(50, 3))
+    with pytest.raises(TeacherError, match=r"not deterministic: .*; it was asked in eval mode already: its randomness "
+                                           r"is in its forward \(F\.dropout\(x, training=True\), torch\.rand\)$"):
+        sd.distill(McDropout(), X, max_size=2)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 8), torch.nn.Dropout(0.5), torch.nn.Linear(8, 2)).train()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.jit.trace is deprecated in newer torch
+        traced = torch.jit.trace(net, torch.zeros(2, 3), check_trace=False)
+    with pytest.raises(TeacherError, match=r"it was asked in eval mode already: .*, or in the trace: trace it in eval mode "
+                                           r"\(torch\.jit\.trace\(net\.eval\(\), \.\.\.\)\)$"):
+        sd.distill(traced, X, max_size=2)
+
+
 def test_a_scikit_learn_classifiers_classes_declared_in_another_order():
     """predict_proba's columns are in the order of classes_: classes=['yes', 'no'] for classes_
     ['no', 'yes'] named each column the other class, and every prediction was the wrong one."""

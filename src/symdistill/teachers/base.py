@@ -180,8 +180,12 @@ class Teacher:
             diff = float(np.max(np.abs(a - b))) if a.shape == b.shape else float("nan")
             raise TeacherError(
                 f"{self.name} is not deterministic: two calls on the same {counted(_n_rows(probe), 'row')} differ "
-                f"(largest difference {diff:.3g}); put the model in eval mode or fix its randomness"
+                f"(largest difference {diff:.3g}); {self._randomness_advice()}"
             )
+
+    def _randomness_advice(self) -> str:
+        """What to do about answers that differ on the same rows."""
+        return "put the model in eval mode or fix its randomness"
 
     def check_domain(self, domain: Any) -> None:
         """Warn of features of ``domain`` (the rows' schema a learner distils over) that this teacher reads

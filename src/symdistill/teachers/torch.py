@@ -67,6 +67,14 @@ class TorchTeacher(Teacher):
             self.task = "regression"  # a regression head; a column of class indices is labels
         return out
 
+    def _randomness_advice(self) -> str:
+        """Eval mode is set for every query already: a module that still answers at random draws in its forward,
+        or, traced in training mode, in the trace (a dropout traced so stays on whatever eval() says)."""
+        traced = "Traced" in type(self.module).__name__
+        return ("it was asked in eval mode already: its randomness is in its forward (F.dropout(x, training=True), "
+                "torch.rand)" + (", or in the trace: trace it in eval mode (torch.jit.trace(net.eval(), ...))"
+                                 if traced else ""))
+
     def _hint(self, exc: Exception, X: Any) -> str:
         """The tensor the module was given, rows by features, where it raised a RuntimeError (torch's words for
         what does not fit), and what to do: a type other than its parameters' is dtype='s doing; a first layer
