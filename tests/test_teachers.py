@@ -1002,6 +1002,25 @@ def test_task_classification_for_a_scikit_learn_regressor_is_refused():
         (reg.predict(X) > 0.5).astype(int).tolist()
 
 
+def test_task_regression_for_a_scikit_learn_classifier_is_refused():
+    """task='regression' for a classifier fitted on 0/1 regressed on its hard labels (predict, not
+    predict_proba), a linear model of 0s and 1s, without a word; fitted on names it was 'declared a regression
+    teacher but answered like a classification one'. The converse, a regressor as a classifier, was refused."""
+    from sklearn.linear_model import LogisticRegression
+
+    X = np.random.default_rng(0).normal(size=(100, 2))
+    for y in ((X[:, 0] > 0).astype(int), np.where(X[:, 0] > 0, "a", "b")):
+        clf = LogisticRegression().fit(X, y)
+        with pytest.raises(ValueError, match=r"^sklearn LogisticRegression is a classifier \(scikit-learn's tags say so\), "
+                                             r"and task='regression' \(on the command line: --task regression\) would "
+                                             r"read its predicted labels as values; to distil a class's probability as a "
+                                             r"value, pass a function that gives it: lambda X: est\.predict_proba\(X\)"
+                                             r"\[:, 1\], with task='regression'$"):
+            sd.as_teacher(clf, task="regression")
+    value = sd.as_teacher(lambda X: clf.predict_proba(X)[:, 1], task="regression")
+    assert np.allclose(value.predict(X), clf.predict_proba(X)[:, 1])
+
+
 def test_an_estimator_fitted_on_an_array_is_asked_without_scikit_learns_feature_name_warning():
     """Given a DataFrame (the command line reads a CSV as one), an estimator fitted on an array drew
     scikit-learn's 'X has feature names, but LogisticRegression was fitted without feature names' at every

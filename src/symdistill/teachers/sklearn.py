@@ -37,6 +37,12 @@ class SklearnTeacher(Teacher):
                              "task='classification' (on the command line: --task classification) would read its "
                              "values as logits; to distil classes of its values, pass a function that makes them: "
                              "lambda X: (est.predict(X) > 0.5).astype(int)")
+        if kind == "classifier" and kwargs.get("task") == "regression":
+            # predict's labels would be the values: a linear model of 0s and 1s, not of a class's probability.
+            raise ValueError(f"sklearn {type(estimator).__name__} is a classifier (scikit-learn's tags say so), and "
+                             "task='regression' (on the command line: --task regression) would read its predicted "
+                             "labels as values; to distil a class's probability as a value, pass a function that "
+                             "gives it: lambda X: est.predict_proba(X)[:, 1], with task='regression'")
         if kwargs.get("task") is None:  # task=None (as distill passes it) means "tell from the estimator"
             kwargs["task"] = {"classifier": "classification", "regressor": "regression"}.get(kind)
         if kwargs["task"] == "classification" and kwargs.get("classes") is None and hasattr(estimator, "classes_"):
