@@ -358,7 +358,9 @@ def test_a_teacher_option_given_to_distill_says_to_pass_it_to_as_teacher(form, o
     X = np.random.default_rng(0).uniform(size=(100, 2))
     f = lambda X: (X[:, 0] > 0.5).astype(int)  # noqa: E731
     with pytest.raises(TypeError, match=rf"unknown option '{option}'; {option}= is a teacher option: pass "
-                                        rf"sd\.as_teacher\(teacher, {option}=\.\.\.\) as the teacher \(options:") as info:
+                                        rf"sd\.as_teacher\(teacher, {option}=\.\.\.\) as the teacher"
+                                        + ("; on the command line: --classes" if option == "classes" else "")
+                                        + r" \(options:") as info:
         sd.distill(f, X, form=form, **{option: value})
     assert "max_size" not in str(info.value)
 

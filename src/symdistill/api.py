@@ -77,7 +77,8 @@ def make_learner(*, form: str = "tree", max_size: int = 16, method: str | None =
         close = difflib.get_close_matches(unknown[0], sorted(known), n=1)
         # A teacher's option (classes=, batch_size=) goes to as_teacher: batch_size is not a misspelt max_size.
         hint = f"; it is an option of method={owners[0]!r}" if owners else \
-            f"; {unknown[0]}= is a teacher option: pass sd.as_teacher(teacher, {unknown[0]}=...) as the teacher" \
+            f"; {unknown[0]}= is a teacher option: pass sd.as_teacher(teacher, {unknown[0]}=...) as the teacher" + \
+            ("; on the command line: --classes" if unknown[0] == "classes" else "") \
             if any(unknown[0] in names for names in _OPTIONS.values()) else \
             f"; did you mean {close[0]!r}?" if close else ""
         raise TypeError(f"distill(form={form!r}, method={method!r}): unknown option {unknown[0]!r}{hint} "
