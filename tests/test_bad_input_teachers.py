@@ -584,6 +584,27 @@ def test_an_unfitted_sklearn_estimator_is_refused_as_not_fitted_before_any_query
         assert sd.as_teacher(est.fit(X, y)).predict(X).tolist() == est.predict(X).tolist()
 
 
+def test_a_fitted_custom_estimator_that_keeps_no_fitted_attribute_is_taken(X):
+    """A rule written as a scikit-learn estimator, fitted, keeps no attribute ending in '_', which is how
+    scikit-learn's check_is_fitted tells a fitted estimator of another package: it was refused as 'not
+    fitted: fit it first', also after fit."""
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class Rule(ClassifierMixin, BaseEstimator):
+        def __init__(self, t=0.5):
+            self.t = t
+
+        def fit(self, X, y=None):
+            return self
+
+        def predict(self, X):
+            return (np.asarray(X)[:, 0] > self.t).astype(int)
+
+    rule = Rule().fit(X)
+    assert sd.as_teacher(rule).predict(X).tolist() == (X[:, 0] > 0.5).astype(int).tolist()
+    assert sd.distill(rule, X, **KW).size <= 2
+
+
 @pytest.mark.parametrize("index", [lambda X: X[:, 0], lambda X: X[0]])
 def test_a_function_that_indexes_an_array_given_a_dataframe_is_told_how_to_take_the_rows(X, index):
     """A function written for arrays (X[:, 0]) fails on the DataFrame the command line hands it a CSV's rows

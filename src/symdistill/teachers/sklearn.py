@@ -200,9 +200,20 @@ def _refuse_unfitted(estimator: Any) -> None:
     try:
         check_is_fitted(estimator)
     except NotFittedError:
+        if _fit_untold(estimator):
+            return  # a fitted rule of another package that keeps nothing looks so too: its own error, if unfitted
         name = type(estimator).__name__
         raise TeacherError(f"sklearn {name} is not fitted: fit it first ({name}(...).fit(X, y)) and pass the "
                            "fitted estimator as the teacher") from None
+
+
+def _fit_untold(estimator: Any) -> bool:
+    """Whether scikit-learn cannot tell whether ``estimator`` is fitted: a class of another package without
+    ``__sklearn_is_fitted__``, which check_is_fitted judges by its attributes ending in '_', and a stateless
+    one (a rule) keeps none, fitted or not. (A pipeline tells by its last step, and refuses to predict so.)"""
+    module = type(estimator).__module__ or ""
+    return not (module == "sklearn" or module.startswith("sklearn.")) and \
+        not hasattr(estimator, "__sklearn_is_fitted__")
 
 
 def _estimator_kind(estimator: Any) -> str | None:
