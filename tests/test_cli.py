@@ -637,6 +637,22 @@ def test_an_output_that_is_another_file_of_the_command_is_refused(tmp_path, monk
     assert info.value.code == 2 and "argument --max-states: must be a positive integer, got '0'" in capsys.readouterr().err
 
 
+def test_automaton_that_cannot_be_drawn_writes_no_json(tmp_path, monkeypatch, capsys):
+    """`automaton -o dfa.json --dot dfa.dot` wrote dfa.json, then failed rendering the DOT (a symbol that
+    is a lone surrogate, as Linux hands over a non-UTF-8 byte of the command line) and exited 2: the
+    command failed but left its JSON behind. The DOT is now rendered before either file is written."""
+    (tmp_path / "seq_len.py").write_text("def even(words):\n    return [len(w) % 2 == 0 for w in words]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert main(["automaton", "--teacher", "seq_len:even", "--alphabet", "\udcff,a", "-o", "dfa.json",
+                 "--dot", "dfa.dot"]) == 2
+    err = capsys.readouterr().err
+    assert "lone surrogate" in err and err.count("\n") == 1
+    assert not (tmp_path / "dfa.json").exists() and not (tmp_path / "dfa.dot").exists()
+    assert main(["automaton", "--teacher", "seq_len:even", "--alphabet", "\udcff,a", "-o", "dfa.json"]) == 0
+    assert sd.load(tmp_path / "dfa.json").alphabet == ("\udcff", "a")
+
+
 def test_automaton_takes_the_other_options_of_distill_automaton(tmp_path, monkeypatch, capsys):
     """The command could not set distill_automaton's other options (the automaton kind, strategy,
     epsilon, max_length, ...) nor the teacher's (batch_size, per_word): --option NAME=VALUE, as distill has."""

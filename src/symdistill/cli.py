@@ -1323,11 +1323,14 @@ def _run_automaton(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     model = distill_automaton(obj, alphabet=alphabet, max_states=args.max_states, oracle=args.oracle,
                               time_budget=args.time_budget, random_state=args.random_state, **learner)
-    write_output(args.output, model.to_json)
-    if args.dot:
+    dot = None
+    if args.dot:  # rendered before either file is written: a model it refuses leaves no JSON behind
         from .export import export
 
-        write_output(args.dot, lambda p: p.write_text(export(model, "dot"), encoding="utf-8"))
+        dot = export(model, "dot")
+    write_output(args.output, model.to_json)
+    if dot is not None:
+        write_output(args.dot, lambda p: p.write_text(dot, encoding="utf-8"))
     print(model)
     print(f"wrote {args.output}: {model.size} state{'s' * (model.size != 1)}, {time.perf_counter() - t0:.1f} s, "
           f"{model.meta['n_queries']} teacher queries ({model.meta['cache_hits']} more answered by the cache), "
