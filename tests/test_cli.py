@@ -439,6 +439,25 @@ def test_user_errors_exit_2_with_message(argv, message, csv_rows, onnx_file, cap
     assert message in capsys.readouterr().err
 
 
+def test_a_directory_named_as_a_file_to_read_is_called_one(tmp_path, capsys):
+    """`--data .` or a folder given as the model said "data file not found: ." (or "model file not
+    found"), sending the user to look for a file that is there: the path is a directory."""
+    pytest.importorskip("pandas")
+    (tmp_path / "rows").mkdir()
+    X = np.random.default_rng(0).uniform(size=(40, 2))
+    sd.distill(lambda Z: (Z[:, 0] > 0.5).astype(int), X, max_size=2).to_json(tmp_path / "tree.json")
+    sd.DFA.from_regex("(0|1)*1", "01").to_json(tmp_path / "dfa.json")
+    rows, tree, dfa = str(tmp_path / "rows"), str(tmp_path / "tree.json"), str(tmp_path / "dfa.json")
+    for argv, what in ((["predict", tree, "--data", rows], "data file"),
+                       (["predict", dfa, "--data", rows], "data file"),
+                       (["evaluate", tree, "--teacher", "x.onnx", "--data", rows], "data file"),
+                       (["show", rows], "model file"),
+                       (["predict", rows, "--data", rows], "model file")):
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert f"{what} {rows} is a directory, not a file" in err and err.count("\n") == 1, (argv, err)
+
+
 def test_malformed_model_file(tmp_path, capsys):
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"format": "symdistill", "version": 1, "kind": "tree", "task": "classification"}))

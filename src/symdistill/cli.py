@@ -36,6 +36,14 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def require_file(path: str, what: str) -> None:
+    """Refuse a ``path`` to read that is no file, saying whether it is missing or a directory."""
+    if Path(path).is_dir():
+        raise CLIError(f"{what} {path} is a directory, not a file")
+    if not Path(path).is_file():
+        raise CLIError(f"{what} not found: {path}")
+
+
 def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (), warn: bool = True,
                codes: Sequence[str] = (), missing: bool = True, rows: int | None = None) -> Any:
     """Rows from a CSV or Parquet file, as a DataFrame (pandas needed); the CSV columns named in ``text``
@@ -60,8 +68,7 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
     except ImportError:
         raise CLIError("reading data files needs pandas: pip install 'symdistill[pandas]'") from None
     p = Path(path)
-    if not p.is_file():
-        raise CLIError(f"data file not found: {path}")
+    require_file(path, "data file")
     suffix = p.suffix.lower()
     compressed = suffix in COMPRESSED_SUFFIXES and len(p.suffixes) > 1  # rows.csv.gz: pandas reads it unpacked
     if compressed:
@@ -254,8 +261,7 @@ def teacher_source(spec: str) -> str | None:
 def load_model(path: str) -> Any:
     from .models import load
 
-    if not Path(path).is_file():
-        raise CLIError(f"model file not found: {path}")
+    require_file(path, "model file")
     if Path(path).stat().st_size == 0:
         raise CLIError(f"model file {path} is empty; a model file holds the JSON that distill -o writes")
     try:
@@ -965,8 +971,7 @@ def read_words(path: str, alphabet: tuple[str, ...]) -> list[Any]:
 def read_word_lines(path: str, alphabet: tuple[str, ...]) -> list[tuple[str, Any]]:
     """The lines of a file of words (``read_words``), each with its word."""
     p = Path(path)
-    if not p.is_file():
-        raise CLIError(f"data file not found: {path}")
+    require_file(path, "data file")
     try:
         text = p.read_text(encoding="utf-8")  # universal newlines: "\r\n" and "\r" read as "\n"
     except (OSError, UnicodeDecodeError) as exc:
