@@ -391,3 +391,34 @@ def test_the_missing_fields_written_out_are_pandas_own():
     if own is None:
         pytest.skip("this pandas keeps its default missing fields elsewhere")
     assert CSV_MISSING == set(own)
+
+
+def test_columns_whose_names_hold_a_comma_are_named_in_a_json_list(tmp_path, monkeypatch, capsys):
+    """A CSV's quoted header may name a column "Income, USD" (distill reads it as that feature), but
+    --drop, --keep and --categorical split at every comma: such a column could be neither dropped, kept
+    nor declared categorical ("column 'Income' not in rows.csv"), so predict refused the file. These
+    flags now take a JSON list of names, as --classes and --invariant do."""
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"id": [f"{i:03d}" for i in range(80)], "Income, USD": rng.normal(50, 10, 80),
+                       "Colour, main": rng.choice(["red", "blue"], 80), "note, free": "x"})
+    df.to_csv(tmp_path / "rows.csv", index=False)
+    (tmp_path / "comma_teacher.py").write_text(
+        "import numpy as np\n"
+        "def predict(df):\n"
+        "    return np.where((df['Income, USD'] > 50) & (df['Colour, main'] == 'red'), 'yes', 'no')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert main(["distill", "--teacher", "comma_teacher:predict", "--data", "rows.csv", "--max-size", "3",
+                 "--drop", '["id", "note, free"]', "--categorical", '["Colour, main"]', "-o", "m.json"]) == 0
+    model = sd.load(tmp_path / "m.json")
+    assert model.feature_names == ["Income, USD", "Colour, main"]
+    assert model.domain.features[1].is_categorical
+    capsys.readouterr()
+    assert main(["predict", "m.json", "--data", "rows.csv", "--keep", '["id"]', "--drop", '["note, free"]']) == 0
+    out = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str)
+    assert out["id"].tolist() == df["id"].tolist()
+    assert out["prediction"].tolist() == model.predict(df[["Income, USD", "Colour, main"]]).tolist()
+    assert main(["predict", "m.json", "--data", "rows.csv", "--keep", "id", "--drop", "note, free"]) == 2
+    err = capsys.readouterr().err
+    assert "column 'note' not in rows.csv" in err
+    assert """('note, free' holds a comma: name it in a JSON list, '["note, free"]')""" in err

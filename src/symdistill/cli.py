@@ -116,7 +116,8 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
         raise CLIError(f"cannot read {path}: {_first_line(exc)}") from None
     for col in drop or []:
         if col not in df.columns:
-            raise CLIError(f"column {col!r} not in {path}; columns are {list(df.columns)}")
+            raise CLIError(f"column {col!r} not in {path}; columns are {list(df.columns)}"
+                           f"{comma_hint(col, df.columns)}")
     if len(df) == 0:
         raise CLIError(f"{path} has no rows (columns {list(df.columns)}, but no data under them)")
     df = df.drop(columns=drop or [])
@@ -364,6 +365,30 @@ def _split_list(text: str | None, flag: str) -> list[str] | None:
     return items
 
 
+
+def column_list(text: str | None, flag: str) -> list[str] | None:
+    """The columns that ``flag`` (--drop, --keep, --categorical) names: a JSON list of names when ``text``
+    is one (``["Income, USD", "id"]``: a quoted CSV header's names may hold commas), else names separated
+    by commas (``_split_list``)."""
+    if text and text.lstrip().startswith("["):
+        try:
+            names = json.loads(text)
+        except ValueError:
+            names = None
+        if isinstance(names, list) and all(isinstance(n, str) for n in names):
+            if "" in names:
+                raise CLIError(f"{flag} {text!r} names a column with no name; list each column by its name")
+            return names
+    return _split_list(text, flag)
+
+
+def comma_hint(name: str, columns: Sequence[Any]) -> str:
+    """A hint for a column ``name`` not among ``columns`` that is a part of a column whose name holds a
+    comma (``--drop 'Income, USD'`` split into 'Income' and 'USD'); else ''."""
+    whole = next((str(c) for c in columns if "," in str(c) and name in [part.strip() for part in str(c).split(",")]),
+                 None)
+    return "" if whole is None else f" ({whole!r} holds a comma: name it in a JSON list, '{json.dumps([whole])}')"
+
 # -- commands ---------------------------------------------------------------------------------
 def _add_distill(sub: Any) -> None:
     p = sub.add_parser("distill", help="distill a teacher into a symbolic model (JSON)")
@@ -405,6 +430,7 @@ def option_value(text: str) -> Any:
         return text
 
 
+COLUMNS_HELP = "names separated by commas, or a JSON list for names that hold commas ('[\"Income, USD\", \"id\"]')"
 TABLE_FORMATS = ".csv or .tsv, compressed or not (.gz, .bz2, .zip, .xz, .zst), or .parquet"
 TEACHER_HELP = ".onnx, TorchScript .pt, scikit-learn .joblib or .pkl, or module:attribute"
 TASK_HELP = ("what the teacher is (default: inferred from its answers; whole numbers read as classes, so a "
@@ -529,8 +555,8 @@ def add_data_options(p: Any) -> None:
     """Options every command that distills from a data file shares."""
     add_random_state(p)
     add_task(p)
-    p.add_argument("--drop", help="comma-separated columns to ignore (e.g. a label column)")
-    p.add_argument("--categorical", help="comma-separated columns to treat as categorical")
+    p.add_argument("--drop", help=f"columns to ignore (e.g. a label column): {COLUMNS_HELP}")
+    p.add_argument("--categorical", help=f"columns to treat as categorical: {COLUMNS_HELP}")
     p.add_argument("--as-array", action="store_true", help=AS_ARRAY_HELP)
     p.add_argument("--sampler-kernel", choices=["diagonal", "correlated"], default="diagonal",
                    help="jitter of sampled queries: independent per feature, or with the numeric features' "
@@ -589,7 +615,7 @@ def _data_options(args: argparse.Namespace, df: Any, as_array: bool) -> dict[str
     if as_array:
         options["feature_names"] = [str(c) for c in df.columns]
     if args.categorical:
-        options["categorical"] = _split_list(args.categorical, "--categorical")
+        options["categorical"] = column_list(args.categorical, "--categorical")
     if args.task:
         options["task"] = args.task
     if args.sampler_kernel != "diagonal":
@@ -600,7 +626,7 @@ def _data_options(args: argparse.Namespace, df: Any, as_array: bool) -> dict[str
 def declared_codes(args: argparse.Namespace, as_array: bool) -> list[str]:
     """The --categorical columns, whose zero-padded codes a DataFrame teacher gets as written (an array
     teacher takes numbers, and so does an ONNX model's input of numbers, which refuses text)."""
-    codes = [] if as_array or not args.categorical else _split_list(args.categorical, "--categorical") or []
+    codes = [] if as_array or not args.categorical else column_list(args.categorical, "--categorical") or []
     # read_again would come to the same rows, but only after a first reading of the file with the codes as
     # text, which it reads again (and meanwhile warn_words_in_numbers takes such a column as meant to be
     # text); a .onnx file's inputs are known before any row is read (kept per file), so it is read once.
@@ -731,11 +757,11 @@ def _run_distill(args: argparse.Namespace) -> int:
     check_distinct(("-o", args.output), ("--data", args.data), ("--teacher", args.teacher))
     teacher_options(args)  # checked before anything is read
     as_array, text = teacher_format(args.teacher, args.as_array)
-    drop = _split_list(args.drop, "--drop")
+    drop = column_list(args.drop, "--drop")
     codes = declared_codes(args, as_array)
     df = read_table(args.data, drop, text, codes=codes)
     X = _teacher_input(df, as_array, args.data)
-    warn_words_in_numbers(df, args.data, text + codes, _split_list(args.categorical, "--categorical") or [])
+    warn_words_in_numbers(df, args.data, text + codes, column_list(args.categorical, "--categorical") or [])
     options: dict[str, Any] = {"progress": None, **_data_options(args, df, as_array)}
     if args.max_literals is not None:
         if args.form != "rules":
@@ -787,7 +813,7 @@ def _add_evaluate(sub: Any) -> None:
                         "symbols written together (0110) when each is one character, else comma-separated "
                         "(ab,c) or a JSON list ([\"a,b\", \" \"])")
     p.add_argument("--label", help="column with true labels: also report accuracy (dropped from the rows)")
-    p.add_argument("--drop", help="comma-separated columns to ignore")
+    p.add_argument("--drop", help=f"columns to ignore: {COLUMNS_HELP}")
     p.add_argument("--as-array", action="store_true", help=AS_ARRAY_HELP)
     add_task(p)
     add_teacher_output(p)
@@ -815,7 +841,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     if args.option:
         raise CLIError(f"--option applies to automata (an option of the sequence teacher); a {model.kind} model's "
                        "teacher is read as it answers")
-    drop = _split_list(args.drop, "--drop") or []
+    drop = column_list(args.drop, "--drop") or []
     as_array, text = teacher_format(args.teacher, args.as_array)
     if not as_array:
         text = text + [name for name in text_categories(model) if name not in text]
@@ -1034,9 +1060,9 @@ def _add_predict(sub: Any) -> None:
     p.add_argument("-o", "--output", help="CSV file to write (default: standard output)")
     p.add_argument("--proba", action="store_true",
                    help="classifiers: also a column proba_<class> per class, the model's predict_proba")
-    p.add_argument("--keep", help="comma-separated columns of --data (identifiers) to copy into the output as "
-                                  "written, before the predictions; a kept column that is no feature is not read as one")
-    p.add_argument("--drop", help="comma-separated columns to ignore")
+    p.add_argument("--keep", help="columns of --data (identifiers) to copy into the output as written, before the "
+                                  f"predictions; a kept column that is no feature is not read as one: {COLUMNS_HELP}")
+    p.add_argument("--drop", help=f"columns to ignore: {COLUMNS_HELP}")
     p.add_argument("--activations", action="store_true",
                    help="concept rules: --data holds the activations of their hidden layer, a column per unit")
 
@@ -1078,8 +1104,8 @@ def _run_predict(args: argparse.Namespace) -> int:
         if args.proba and model.task != "classification":
             raise CLIError(f"--proba applies to classifiers; {args.model} holds a {model.task} {model.kind} model, "
                            "whose predictions are values")
-        drop = _split_list(args.drop, "--drop") or []
-        keep = _split_list(args.keep, "--keep") or []
+        drop = column_list(args.drop, "--drop") or []
+        keep = column_list(args.keep, "--keep") or []
         both = next((c for c in keep if c in drop), None)
         if both is not None:
             raise CLIError(f"--keep and --drop both name {both!r}: a kept column is copied into the output, a "
@@ -1097,7 +1123,8 @@ def _run_predict(args: argparse.Namespace) -> int:
         df, kept = read_table_written(args.data, drop, text_categories(model) + carried, written=keep)
         for c in keep:
             if c not in df.columns:
-                raise CLIError(f"--keep: column {c!r} not in {args.data}; columns are {list(df.columns)}")
+                raise CLIError(f"--keep: column {c!r} not in {args.data}; columns are {list(df.columns)}"
+                               f"{comma_hint(c, df.columns)}")
         X = in_model_order(df.drop(columns=carried), model, args.data,
                            " (--keep columns to copy them into the output, or --drop them)")
         # Every row is checked (a NaN, an unknown category, named by its row) before anything is written:

@@ -11,8 +11,8 @@ from typing import Any
 
 from .._errors import DataError
 from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, add_data_options,
-                   check_input_columns, check_spaced_fit, declare, declared_codes, load_teacher_object, option_value,
-                   read_again, read_table, teacher_format, teacher_options, warn_words_in_numbers)
+                   check_input_columns, check_spaced_fit, column_list, declare, declared_codes, load_teacher_object,
+                   option_value, read_again, read_table, teacher_format, teacher_options, warn_words_in_numbers)
 from ..frontier import DEFAULT_HOLDOUT_FRACTION, DEFAULT_MAX_TRAIN_ROWS
 from ..verify.language import ConstraintError
 
@@ -162,7 +162,7 @@ def run_report(args: argparse.Namespace) -> int:
         raise CLIError(f"--min-fidelity must be a number at most 1, got {args.min_fidelity!r}")
     teacher_options(args)  # checked before anything is read
     forms, sizes = _split_list(args.forms, "--forms"), _sizes(args.sizes)
-    drop = _split_list(args.drop, "--drop") or []
+    drop = column_list(args.drop, "--drop") or []
     hold_columns = _columns(args.holdout) if args.holdout else []
     # A column to drop may be in only one of the files (a label column the holdout alone has).
     only_in_holdout = set(c for c in drop if c in hold_columns) - set(_columns(args.data)) if hold_columns else set()
@@ -171,7 +171,7 @@ def run_report(args: argparse.Namespace) -> int:
     data_drop, hold_drop = [c for c in drop if c not in only_in_holdout], [c for c in drop if c in hold_columns]
     df = read_table(args.data, data_drop, text, codes=codes)
     X = _teacher_input(df, as_array, args.data)
-    warn_words_in_numbers(df, args.data, text + codes, _split_list(args.categorical, "--categorical") or [])
+    warn_words_in_numbers(df, args.data, text + codes, column_list(args.categorical, "--categorical") or [])
     X_hold = None
     if args.holdout:
         hold = _like_data(read_table(args.holdout, hold_drop, text, codes=codes), df)
