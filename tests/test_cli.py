@@ -379,6 +379,20 @@ def test_a_csv_with_another_separator_is_named(onnx_file, csv_rows, tmp_path, mo
             assert f"{tmp_path / data} {message}" in err and len(err.strip().splitlines()) == 1
 
 
+def test_a_csv_with_semicolons_and_decimal_commas_is_named_semicolon_separated(tmp_path, capsys):
+    """A .csv as a spreadsheet writes it in much of Europe (`;` between fields, `,` in the numbers:
+    `0,5;1,25`) was refused as "line 2 has 3 fields, but the header names 1 column": the decimal commas
+    made it ragged before the separator was looked at, so the error blamed the rows, not the separator."""
+    pd = pytest.importorskip("pandas")
+    X = np.random.default_rng(0).uniform(size=(30, 3))
+    sd.distill(lambda Z: (Z[:, 0] > 0.5).astype(int), X, feature_names=["a", "b", "c"],
+               max_size=2).to_json(tmp_path / "m.json")
+    pd.DataFrame(X, columns=["a", "b", "c"]).to_csv(tmp_path / "euro.csv", sep=";", decimal=",", index=False)
+    assert main(["predict", str(tmp_path / "m.json"), "--data", str(tmp_path / "euro.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "euro.csv looks ';'-separated (header 'a;b;c' is one column)" in err and err.count("\n") == 1
+
+
 def test_a_data_file_that_cannot_be_read_is_a_one_line_error(csv_rows, tmp_path, capsys):
     """pyarrow's error for a Parquet file naming a column twice ran over seven lines (the file's schema);
     pandas' for a ragged CSV ended in a blank line."""

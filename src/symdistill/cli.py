@@ -90,8 +90,10 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
             if repeated:
                 raise CLIError(f"duplicate column name {repeated[0]!r} in the header of {path}: every column "
                                "needs its own name")
+            wider = not df.index.equals(pd.RangeIndex(len(df)))  # pandas made the fields beyond the header an index
             for other in [c for c in ",;\t|" if c != sep]:  # one column: the file may use another separator
-                if len(header) == 1 and len(df) and other in header[0] and other in str(df.iat[0, 0]):
+                # (its rows wider than its header when its numbers hold the separator read: 0,5;1,25)
+                if len(header) == 1 and len(df) and other in header[0] and (wider or other in str(df.iat[0, 0])):
                     raise CLIError(f"{path} looks {other!r}-separated (header {header[0]!r} is one column): "
                                    f"{suffix} files are read {sep!r}-separated")
             numbers = [name for name in header if _is_decimal(name)] or _values_as_names(df, header)
@@ -99,7 +101,7 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
                 warnings.warn(f"the header of {path} names columns with numbers ({', '.join(numbers[:3])}"
                               f"{', ...' if len(numbers) > 3 else ''}): if the file has no header line, its first "
                               "row is read as the column names; add a line naming the columns", stacklevel=2)
-            if not df.index.equals(pd.RangeIndex(len(df))):  # pandas made the fields beyond the header an index
+            if wider:
                 raise CLIError(_wider_row(p, path, sep, len(header)))
             unnamed = {column: i + 1 for i, (column, name) in enumerate(zip(df.columns, header)) if name == ""}
             padded = [c for c in codes if c in df.columns and c not in text and df[c].dtype.kind in "iuf"]
