@@ -422,3 +422,20 @@ def test_columns_whose_names_hold_a_comma_are_named_in_a_json_list(tmp_path, mon
     err = capsys.readouterr().err
     assert "column 'note' not in rows.csv" in err
     assert """('note, free' holds a comma: name it in a JSON list, '["note, free"]')""" in err
+
+
+def test_a_column_name_in_another_unicode_form_is_named_so(tmp_path, capsys):
+    """A header written with decomposed characters ('a' + U+0302 for 'â', as macOS may write names) is
+    another column than the model's composed 'âge', but the error printed the two alike: "missing ['âge'],
+    unknown ['âge']". It now says the names differ in their Unicode form, showing their code points."""
+    import unicodedata
+
+    X = pd.DataFrame({"\u00e2ge": np.arange(40.0), "b": np.ones(40)})
+    model = sd.distill(lambda d: (np.asarray(d)[:, 0] > 20).astype(int), X, max_size=2)
+    model.to_json(tmp_path / "m.json")
+    X.rename(columns={"\u00e2ge": unicodedata.normalize("NFD", "\u00e2ge")}).to_csv(tmp_path / "nfd.csv", index=False)
+    assert main(["predict", str(tmp_path / "m.json"), "--data", str(tmp_path / "nfd.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "('a\\u0302ge' is '\\xe2ge' in another Unicode form, composed or decomposed" in err
+    with pytest.raises(sd.DataError, match=r"'a\\u0302ge' is '\\xe2ge' in another Unicode form"):
+        model.predict(pd.read_csv(tmp_path / "nfd.csv"))

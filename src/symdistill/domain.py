@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import reprlib
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any, Sequence
@@ -742,6 +743,13 @@ def mismatch(missing: list[str], extra: list[str]) -> str:
     if padded:
         name, known = padded[0]
         text += f" ({name!r} is {known!r} with spaces around it: strip the column names)"
+    # composed or decomposed characters ('\xe2' or 'a' + U+0302: macOS may write names so) print alike
+    recoded = [(name, known) for name in extra for known in missing
+               if name != known and unicodedata.normalize("NFC", name) == unicodedata.normalize("NFC", known)]
+    if recoded:
+        name, known = recoded[0]
+        text += (f" ({ascii(name)} is {ascii(known)} in another Unicode form, composed or decomposed: "
+                 "write the names as the model's features write them)")
     return text
 
 
