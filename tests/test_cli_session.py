@@ -52,12 +52,25 @@ def test_automaton_does_not_write_over_the_module_of_its_teacher(tmp_path, monke
 @pytest.mark.parametrize("content", [b"garbage\n", b"", b"\x80\x04\x95\x05\x00"])
 def test_a_pickle_teacher_that_cannot_be_loaded_is_named(session_rule, capsys, content):
     """A .joblib teacher that is no pickle printed only joblib's reason ('invalid literal for int() with
-    base 10: b'arbage''), naming neither the file nor what failed."""
+    base 10: b'arbage''), naming neither the file nor what failed; then the file but still only joblib's
+    reason ('pop from empty list'), which does not say that the file is no pickle."""
     (session_rule / "model.joblib").write_bytes(content)
     with pytest.warns(UserWarning, match="runs pickle"):
         assert main(["distill", "--teacher", "model.joblib", "--data", "rows.csv", "-o", "m.json"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("symdistill distill: error: cannot load teacher model.joblib: ") and err.count("\n") == 1
+    assert err.startswith("symdistill distill: error: cannot load teacher model.joblib: it is not a pickle that "
+                          "joblib.load reads (one written by joblib.dump or pickle.dump), or a damaged one (") \
+        and err.count("\n") == 1
+
+
+def test_a_pickle_teacher_of_a_missing_module_is_named_by_its_module(session_rule, capsys):
+    """A pickle of a class whose module is not installed here says which module, not that it is no pickle."""
+    (session_rule / "model.joblib").write_bytes(b"cno_such_module_here\nThing\n.")
+    with pytest.warns(UserWarning, match="runs pickle"):
+        assert main(["distill", "--teacher", "model.joblib", "--data", "rows.csv", "-o", "m.json"]) == 2
+    err = capsys.readouterr().err
+    assert err == ("symdistill distill: error: cannot load teacher model.joblib: No module named "
+                   "'no_such_module_here'\n")
 
 
 @pytest.mark.parametrize("lines, message", [

@@ -230,8 +230,11 @@ def load_teacher_object(spec: str) -> Any:
 
         try:
             return joblib.load(p)
-        except Exception as exc:  # not a pickle, a truncated one, or one of a class whose module is missing
+        except (ImportError, AttributeError) as exc:  # a pickle of a class whose module (or name) is missing here
             raise CLIError(f"cannot load teacher {spec}: {_first_line(exc)}") from None
+        except Exception as exc:  # joblib's reason ('pop from empty list') does not say the file is no pickle
+            raise CLIError(f"cannot load teacher {spec}: it is not a pickle that joblib.load reads (one written by "
+                           f"joblib.dump or pickle.dump), or a damaged one ({_first_line(exc)})") from None
     if ":" in spec:
         mod_name, _, attr = spec.partition(":")
         if "" not in sys.path and os.getcwd() not in sys.path:  # as `python -m` does: modules here are found
