@@ -42,7 +42,7 @@ def add_report(sub: Any) -> None:
                         "training row)")
     p.add_argument("--option", action="append", default=[], metavar="[FORM.]NAME=VALUE", type=_form_option,
                    help="another learner option, for every form or (FORM.NAME) for one, as sd.frontier takes them "
-                        "(repeatable; VALUE is read as JSON when it parses: --option criterion=entropy "
+                        "(repeatable; VALUE is read as JSON when it parses: --option tree.criterion=soft "
                         "--option linear.hinges=true)")
     add_data_options(p)
     p.add_argument("--title", default="symdistill report", help="the report's title (default 'symdistill report')")
