@@ -449,22 +449,26 @@ def test_status_lines_go_to_stderr_and_stdout_holds_only_the_printout(session_ru
     assert "chosen: tree size 2" in out and "wrote" not in out and err.startswith("wrote r.html and r.md in ")
 
 
-def test_the_option_examples_of_report_help_run(session_rule, capsys):
+@pytest.mark.parametrize("command, argv", [("report", ["--sizes", "2", "--no-progress", "-o", "r.html"]),
+                                           ("distill", ["--max-size", "2", "-o", "m.json"])])
+def test_the_option_examples_of_help_run(session_rule, capsys, command, argv):
     """`report --help` showed `--option criterion=entropy`: criterion is an option of trees alone (refused
-    for every form: "write --option tree.criterion=...") and takes 'hard' or 'soft', not 'entropy', so the
-    example failed as written. Its examples now run, with the forms report fits by default."""
+    for every form: "write --option tree.criterion=...") and takes 'hard' or 'soft', not 'entropy'.
+    `distill --help` showed `--option hinges=true`, an option of --form linear, refused for the default
+    tree. Both examples failed as written; they now run, with the command's default forms."""
     import re
 
     from symdistill.cli import build_parser
 
-    pytest.importorskip("matplotlib")
+    if command == "report":
+        pytest.importorskip("matplotlib")
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    helps = " ".join(a.help or "" for a in sub.choices["report"]._actions if "--option" in a.option_strings)
+    helps = " ".join(a.help or "" for a in sub.choices[command]._actions if "--option" in a.option_strings)
     examples = re.findall(r"--option (\S+?)\)?(?= |$)", helps)
     assert examples, helps
-    argv = [arg for example in examples for arg in ("--option", example)]
-    assert main(["report", "--teacher", "session_rule:rule", "--data", "rows.csv", "--sizes", "2", "--no-progress",
-                 *argv, "-o", "r.html"]) == 0, capsys.readouterr().err
+    options = [arg for example in examples for arg in ("--option", example)]
+    assert main([command, "--teacher", "session_rule:rule", "--data", "rows.csv", *options, *argv]) == 0, \
+        capsys.readouterr().err
 
 
 def test_distill_reads_a_column_of_codes_as_numbers_for_a_torch_module(tmp_path, monkeypatch, capsys):

@@ -407,7 +407,7 @@ def _add_distill(sub: Any) -> None:
                    help="rules: most conditions per rule (default: no limit)")
     p.add_argument("--option", action="append", default=[], metavar="NAME=VALUE", type=_learner_option,
                    help="another learner option, as sd.distill takes it (repeatable; VALUE is read as JSON "
-                        "when it parses: --option n_samples=20000 --option hinges=true)")
+                        "when it parses: --option n_samples=20000 --option criterion=soft)")
     add_data_options(p)
     p.add_argument("-o", "--output", required=True, help="where to write the model JSON")
 
