@@ -393,6 +393,20 @@ def test_a_csv_with_semicolons_and_decimal_commas_is_named_semicolon_separated(t
     assert "euro.csv looks ';'-separated (header 'a;b;c' is one column)" in err and err.count("\n") == 1
 
 
+def test_a_csv_whose_lines_end_in_a_separator_is_named_so(tmp_path, capsys):
+    """A CSV whose every line, header too, ends in ',' (as some exporters write it) has an empty last
+    column with no name; the error blamed "an index written by DataFrame.to_csv?", which it is not."""
+    X = np.random.default_rng(0).uniform(size=(30, 2))
+    sd.distill(lambda Z: (Z[:, 0] > 0.5).astype(int), X, feature_names=["a", "b"],
+               max_size=2).to_json(tmp_path / "m.json")
+    (tmp_path / "rows.csv").write_text("a,b,\n" + "".join(f"{x},{y},\n" for x, y in X))
+    assert main(["predict", str(tmp_path / "m.json"), "--data", str(tmp_path / "rows.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "column 3 of " in err and "has no name in the header and no value (a ',' at the end of every line?): " \
+        "--drop 'Unnamed: 2'" in err and "DataFrame.to_csv" not in err
+    assert main(["predict", str(tmp_path / "m.json"), "--data", str(tmp_path / "rows.csv"), "--drop", "Unnamed: 2"]) == 0
+
+
 def test_a_data_file_that_cannot_be_read_is_a_one_line_error(csv_rows, tmp_path, capsys):
     """pyarrow's error for a Parquet file naming a column twice ran over seven lines (the file's schema);
     pandas' for a ragged CSV ended in a blank line."""

@@ -76,6 +76,7 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
     if compressed and p.suffix.lower() == ".zst":  # pandas unpacks it with the zstandard package
         require_extra("zstandard", f"reading {path} (zstd-compressed) needs the zstandard package", "pandas")
     unnamed: dict[Any, int] = {}  # columns with no name in the header ('Unnamed: 0', as pandas names them): number
+    ended, sep = None, ","  # the last of them when it is empty too; the CSV's separator
     try:
         if suffix in (".parquet", ".pq") and not compressed:
             df = pd.read_parquet(p)
@@ -104,6 +105,8 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
             if wider:
                 raise CLIError(_wider_row(p, path, sep, len(header)))
             unnamed = {column: i + 1 for i, (column, name) in enumerate(zip(df.columns, header)) if name == ""}
+            last = df.columns[-1]  # no name and no value: the header and every row end in the separator
+            ended = last if unnamed.get(last) == len(header) and (df[last].isna() | df[last].eq("")).all() else None
             padded = [c for c in codes if c in df.columns and c not in text and df[c].dtype.kind in "iuf"]
             if padded:
                 written = pd.read_csv(p, sep=sep, skipinitialspace=True, usecols=padded, dtype=str)
@@ -126,6 +129,9 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
     if df.shape[1] == 0:
         raise CLIError(f"no feature columns left in {path} after --drop {','.join(map(str, drop or []))}")
     for column, number in unnamed.items():
+        if column in df.columns and column == ended:
+            raise CLIError(f"column {number} of {path} has no name in the header and no value (a {sep!r} at the end "
+                           f"of every line?): --drop {column!r}")
         if column in df.columns:  # most often the index of DataFrame.to_csv without index=False
             raise CLIError(f"column {number} of {path} has no name in the header (an index written by "
                            f"DataFrame.to_csv?): name it, or --drop {column!r}")
