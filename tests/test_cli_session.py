@@ -471,6 +471,19 @@ def test_the_option_examples_of_help_run(session_rule, capsys, command, argv):
         capsys.readouterr().err
 
 
+@pytest.mark.parametrize("flag, value, message", [
+    ("--holdout-fraction", "1.5", "must be a number strictly between 0 and 1, got '1.5'"),
+    ("--holdout-fraction", "nan", "must be a number strictly between 0 and 1, got 'nan'"),
+    ("--n-samples", "-3", "must be a non-negative integer, got '-3'"),
+])
+def test_report_names_the_flag_of_a_bad_number(session_rule, capsys, flag, value, message):
+    """`report --holdout-fraction 1.5` said "holdout_fraction must be a number strictly between 0 and 1", and
+    `--n-samples -3` "n_samples must be ...": the library's argument names, not the flags given."""
+    with pytest.raises(SystemExit) as info:
+        main(["report", "--teacher", "session_rule:rule", "--data", "rows.csv", flag, value, "-o", "r.html"])
+    assert info.value.code == 2 and f"argument {flag}: {message}" in capsys.readouterr().err
+
+
 def test_distill_reads_a_column_of_codes_as_numbers_for_a_torch_module(tmp_path, monkeypatch, capsys):
     """A --categorical column of zero-padded codes (02) is read as written for a teacher that takes the
     DataFrame; a torch module (module:attribute) refuses text, so for it the column is read as numbers

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import DataError
-from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, add_data_options,
-                   check_input_columns, check_spaced_fit, column_list, declare, declared_codes, load_teacher_object,
-                   option_value, read_again, read_table, teacher_format, teacher_options, warn_words_in_numbers)
+from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, _whole_number,
+                   add_data_options, check_input_columns, check_spaced_fit, column_list, declare, declared_codes,
+                   load_teacher_object, option_value, read_again, read_table, teacher_format, teacher_options,
+                   warn_words_in_numbers)
 from ..frontier import DEFAULT_HOLDOUT_FRACTION, DEFAULT_MAX_TRAIN_ROWS
 from ..verify.language import ConstraintError
 
@@ -25,7 +26,7 @@ def add_report(sub: Any) -> None:
     p.add_argument("--data", required=True, help=f"unlabelled rows ({TABLE_FORMATS})")
     p.add_argument("-o", "--output", required=True, help="HTML file to write (the Markdown twin goes beside it)")
     p.add_argument("--holdout", help="rows to measure fidelity on (default: hold out part of --data)")
-    p.add_argument("--holdout-fraction", type=float,
+    p.add_argument("--holdout-fraction", type=_fraction,
                    help="share of --data held out when --holdout is not given (default 0.3)")
     p.add_argument("--forms", help="comma-separated forms (default: every one of tree, rules, linear available)")
     p.add_argument("--sizes", default=DEFAULT_SIZES, help=f"comma-separated sizes (default {DEFAULT_SIZES})")
@@ -35,7 +36,7 @@ def add_report(sub: Any) -> None:
                    help="--min-fidelity applies to the lower end of the 95%% interval")
     p.add_argument("--constraint", action="append", default=[],
                    help="constraint to verify on the chosen model (repeatable), e.g. \"age < 18 -> prediction == 0\"")
-    p.add_argument("--n-samples", type=int, help="teacher-labelled rows per fit (learner default when omitted)")
+    p.add_argument("--n-samples", type=_n_samples, help="teacher-labelled rows per fit (learner default when omitted)")
     p.add_argument("--max-train-rows", type=_max_rows, default=DEFAULT_MAX_TRAIN_ROWS, metavar="N",
                    help=f"most training rows the models are distilled from: more are sampled at random (seeded) to N; "
                         f"fidelity is measured on every held-out row (default {DEFAULT_MAX_TRAIN_ROWS}; 'all': every "
@@ -52,6 +53,22 @@ def add_report(sub: Any) -> None:
 _OWN_FLAG = {"max_size": "--sizes", "form": "--forms", "random_state": "--random-state", "n_samples": "--n-samples",
              "task": "--task", "categorical": "--categorical", "sampler_kernel": "--sampler-kernel",
              "progress": "--no-progress", "max_train_rows": "--max-train-rows"}
+
+
+def _fraction(text: str) -> float:
+    """argparse type of --holdout-fraction: a number strictly between 0 and 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 < value < 1:  # NaN too
+        raise argparse.ArgumentTypeError(f"must be a number strictly between 0 and 1, got {text!r}")
+    return value
+
+
+def _n_samples(text: str) -> int:
+    """argparse type of --n-samples: a whole number >= 0."""
+    return _whole_number(text, 0, "non-negative")
 
 
 def _max_rows(text: str) -> int | None:
