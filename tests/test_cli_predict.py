@@ -439,3 +439,19 @@ def test_a_column_name_in_another_unicode_form_is_named_so(tmp_path, capsys):
     assert "('a\\u0302ge' is '\\xe2ge' in another Unicode form, composed or decomposed" in err
     with pytest.raises(sd.DataError, match=r"'a\\u0302ge' is '\\xe2ge' in another Unicode form"):
         model.predict(pd.read_csv(tmp_path / "nfd.csv"))
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz", ".zip"])
+def test_an_output_named_compressed_is_compressed(models, monkeypatch, capsys, suffix):
+    """predict reads rows.csv.gz, but `-o predictions.csv.gz` wrote plain text under the .gz name (exit 0):
+    the file then failed to open as what its name says ("Not a gzipped file"). It is now compressed as
+    its name says, as pandas reads and writes such names, and reads back as the plain output."""
+    monkeypatch.chdir(models)
+    assert main(["predict", "tree.json", "--data", "rows.csv", "--keep", "id", "--proba"]) == 0
+    plain = capsys.readouterr().out
+    out = f"predictions.csv{suffix}"
+    assert main(["predict", "tree.json", "--data", "rows.csv", "--keep", "id", "--proba", "-o", out]) == 0
+    from pandas.io.common import get_handle
+
+    with get_handle(out, "r", encoding="utf-8", compression="infer") as handles:
+        assert handles.handle.read() == plain

@@ -1161,6 +1161,16 @@ def _run_predict(args: argparse.Namespace) -> int:
 
     if args.output:
         def to_file(p: Path) -> None:
+            if p.suffix.lower() in COMPRESSED_SUFFIXES:  # compressed as its name says
+                require_extra("pandas", f"writing {args.output} (compressed) needs pandas", "pandas")
+                if p.suffix.lower() == ".zst":
+                    require_extra("zstandard", f"writing {args.output} (zstd-compressed) needs the zstandard package",
+                                  "pandas")
+                from pandas.io.common import get_handle  # pandas' opener, as read_table reads such a file
+
+                with get_handle(p, "w", encoding="utf-8", compression="infer") as handles:
+                    write(handles.handle)
+                return
             with p.open("w", encoding="utf-8", newline="") as out:
                 write(out)
 
