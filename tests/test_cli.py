@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import warnings
 import sys
@@ -484,6 +485,11 @@ def test_a_directory_named_as_a_file_to_read_is_called_one(tmp_path, capsys):
         assert main(argv) == 2, argv
         err = capsys.readouterr().err
         assert f"{what} {rows} is a directory, not a file" in err and err.count("\n") == 1, (argv, err)
+    # a named pipe (as `--data <(...)` gives, /dev/fd/63) was "not found" too; a table is read more than once
+    os.mkfifo(tmp_path / "pipe.csv")
+    assert main(["predict", tree, "--data", str(tmp_path / "pipe.csv")]) == 2
+    assert f"data file {tmp_path / 'pipe.csv'} is not a regular file (a pipe or a device?): save it to a file " \
+           "first" in capsys.readouterr().err
 
 
 def test_malformed_model_file(tmp_path, capsys):

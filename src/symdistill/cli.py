@@ -37,11 +37,14 @@ def _first_line(exc: BaseException) -> str:
 
 
 def require_file(path: str, what: str) -> None:
-    """Refuse a ``path`` to read that is no file, saying whether it is missing or a directory."""
+    """Refuse a ``path`` to read that is no regular file, saying whether it is missing, a directory or another
+    kind of file (a pipe, as ``--data <(...)`` gives: a table is read more than once, a pipe only once)."""
     if Path(path).is_dir():
         raise CLIError(f"{what} {path} is a directory, not a file")
-    if not Path(path).is_file():
+    if not Path(path).exists():
         raise CLIError(f"{what} not found: {path}")
+    if not Path(path).is_file():
+        raise CLIError(f"{what} {path} is not a regular file (a pipe or a device?): save it to a file first")
 
 
 def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (), warn: bool = True,
