@@ -455,3 +455,18 @@ def test_an_output_named_compressed_is_compressed(models, monkeypatch, capsys, s
 
     with get_handle(out, "r", encoding="utf-8", compression="infer") as handles:
         assert handles.handle.read() == plain
+
+
+def test_numbers_written_with_thousands_separators_are_named_so(tmp_path, capsys):
+    """A spreadsheet's CSV writes large numbers quoted with thousands separators ("1,234.50"), which pandas
+    reads as text; predict refused the column with "fill or drop such rows (does it mark a missing
+    value?)", advice that does not fit: the fields are numbers written with separators."""
+    X = pd.DataFrame({"income": np.linspace(500.0, 5000.0, 40), "b": np.ones(40)})
+    model = sd.distill(lambda d: (np.asarray(d)[:, 0] > 2000).astype(int), X, max_size=2)
+    model.to_json(tmp_path / "m.json")
+    (tmp_path / "rows.csv").write_text("income,b\n" + "".join(f'"{v:,.2f}",1\n' for v in X["income"]))
+    assert main(["predict", str(tmp_path / "m.json"), "--data", str(tmp_path / "rows.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "column 'income' should be numeric but holds the text '500.00' in row 0" not in err
+    assert "holds the text '1,076.92' in row 5; write the numbers without thousands separators (1234.5, not " \
+           "1,234.5)" in err and "missing value" not in err

@@ -818,6 +818,9 @@ def _resolve_columns(cols: Sequence[str | int], names: list[str]) -> set[int]:
     return out
 
 
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")  # 1,234.5: a number as spreadsheets write it
+
+
 def _numeric_column(col: Any, name: str) -> np.ndarray:
     if getattr(getattr(col, "dtype", None), "kind", "") in ("m", "M"):
         raise DataError(f"column {name!r} holds dates or time spans ({col.dtype}); convert them to numbers "
@@ -829,6 +832,8 @@ def _numeric_column(col: Any, name: str) -> np.ndarray:
         # Text is not read as a number ('2.5' in a column of numbers), as a DataFrame's text column is
         # categorical: a number written as text is a value of another kind, and '01' would lose its zero.
         fix = "pass numbers (an array of text: X.astype(float))" if _is_number(text[1]) else \
+            "write the numbers without thousands separators (1234.5, not 1,234.5)" \
+            if isinstance(text[1], str) and _THOUSANDS.fullmatch(text[1].strip()) else \
             "fill or drop such rows (does it mark a missing value?)"
         raise DataError(f"column {name!r} should be numeric but holds the text {text[1]!r} in row {text[0]}; "
                         f"{fix} or declare the column categorical")
