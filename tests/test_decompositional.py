@@ -138,6 +138,55 @@ def test_modules_defined_out_of_call_order_are_traced() -> None:
         activation_reader(type("_Named", (_Named,), {"forward": lambda self, x, y: x})())
 
 
+
+class _ResidualNoBias(torch.nn.Module):
+    """Layer ``b``'s activation takes ``b(h) + h``, not ``b(h)``: ``b`` is no hidden layer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(4)
+        self.a = torch.nn.Linear(4, 6, bias=False)
+        self.b = torch.nn.Linear(6, 6, bias=False)
+        self.head = torch.nn.Linear(6, 2)
+        self.act_a, self.act_b = torch.nn.ReLU(), torch.nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.act_a(self.a(x))
+        return self.head(self.act_b(self.b(h) + h))
+
+
+class _Clamped(torch.nn.Module):
+    """The activation takes ``clamp(fc(x), -1, 1)``, not ``fc(x)``: ``fc`` is no hidden layer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(5)
+        self.fc = torch.nn.Linear(4, 6)
+        self.head = torch.nn.Linear(6, 2)
+        self.act = torch.nn.Tanh()
+        with torch.no_grad():
+            self.fc.weight.mul_(10.0)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.act(torch.clamp(self.fc(x), -1.0, 1.0)))
+
+
+def test_an_activation_of_something_else_than_the_layers_output_is_not_read_as_that_layer() -> None:
+    """The trace ran on rows of zeros, where a bias-free layer's output equals itself plus a skip
+    connection (both zero) and a bias equals its clamp: ``b`` and ``fc`` were read as hidden layers,
+    and their activations computed from the layer's output, values the network never computes."""
+    X = np.random.default_rng(6).normal(size=(200, 4))
+    net = _ResidualNoBias().eval()
+    reader = activation_reader(net)
+    assert [h.name for h in reader.layers] == ["a"]
+    with torch.no_grad():
+        want = net.act_a(net.a(torch.tensor(X, dtype=torch.float32))).double().numpy()
+    np.testing.assert_array_equal(reader.read(X, ["a"])[0], want)
+    with pytest.raises(ValueError, match=r"unknown layer 'b'; hidden layers are 'a'"):
+        read_activations(net, X, "b")
+    with pytest.raises(UnsupportedModelError, match="_Clamped has no nn.Linear layer followed by an activation"):
+        activation_reader(_Clamped().eval())
+
 def test_reading_leaves_the_network_unchanged() -> None:
     torch.manual_seed(0)
     net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(inplace=True), torch.nn.Linear(4, 2))

@@ -234,15 +234,19 @@ class TorchActivations(ActivationReader):
         device, dtype = self._params()
         # The input width is the rows' when known (a convolution or a reshape may come before the first
         # linear layer), else the first layer's; modules need not be defined in the order forward calls
-        # them: each linear layer's input width is tried, in the order they are defined.
+        # them: each linear layer's input width is tried, in the order they are defined. Tensors are
+        # matched by their values (see _same), so the rows vary: on rows of zeros a bias-free layer's
+        # output equals itself plus a skip connection, and a bias its clamp. Own generator: the global
+        # seed is the user's.
         failures: list[tuple[int, Exception]] = []
+        rng = np.random.default_rng(0)
         try:
             first = [] if n_features is None else [int(n_features)]
             for width in dict.fromkeys(first + [int(m.in_features) for m in linears]):
                 calls.clear()
                 try:
                     with torch.no_grad(), eval_mode(self.module):
-                        final = self.module(torch.zeros((2, width), device=device, dtype=dtype))
+                        final = self.module(torch.as_tensor(rng.uniform(size=(8, width)), device=device, dtype=dtype))
                     break
                 except Exception as exc:
                     failures.append((width, exc))
