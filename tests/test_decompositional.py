@@ -728,6 +728,42 @@ def test_layers_that_are_not_read_are_named_in_a_warning() -> None:
         sd.distill(plain.eval(), X, form="rules", method="decompositional", max_size=4, random_state=0)
 
 
+class _Reused(torch.nn.Module):
+    """Layer ``b`` applied twice in ``forward``, after one activation module shared by every layer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(7)
+        self.a, self.b, self.head = torch.nn.Linear(4, 5), torch.nn.Linear(5, 5), torch.nn.Linear(5, 2)
+        self.act = torch.nn.Tanh()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.act(self.a(x))
+        return self.head(self.act(self.b(self.act(self.b(h)))))
+
+
+def test_a_layer_applied_twice_is_named_not_read_and_not_chosen_by_a_name_it_shares() -> None:
+    """The torch reader left a Linear called twice out without a word (layers=['b'] then said only
+    'unknown layer'); an ONNX export of it has two layers named 'b', and layer='b' silently read
+    the first."""
+    net = _Reused().eval()
+    X = np.random.default_rng(8).normal(size=(100, 4))
+    with pytest.warns(UserWarning, match=r"activation \(a\); b \(Linear called 2 times in forward, not one hidden "
+                                         r"layer\) not read"):
+        reader = activation_reader(net)
+    assert [h.name for h in reader.layers] == ["a"]
+    onnx_reader = activation_reader(onnx_bytes(net, 4, dynamo=False))
+    assert [h.name for h in onnx_reader.layers] == ["a", "b", "b"]
+    with pytest.raises(ValueError, match=r"layer 'b' is ambiguous: it names the layers at positions 1 and 2 \(one "
+                                         r"weight applied 2 times\); choose one by position or by its node name "
+                                         r"\('/b/Gemm', '/b_1/Gemm'\)"):
+        onnx_reader.layer("b")
+    with torch.no_grad():
+        h = net.act(net.b(net.act(net.a(torch.tensor(X, dtype=torch.float32)))))
+        second = net.act(net.b(h)).double().numpy()
+    np.testing.assert_allclose(onnx_reader.read(X, ["/b_1/Gemm"])[0], second, atol=1e-6)
+
+
 def test_onnx_nodes_that_are_not_read_are_named_in_a_warning() -> None:
     """The ONNX reader names the nodes it does not read, as the torch reader names modules; shape
     plumbing, dropout, an output softmax and GELU written with Erf are read without a warning."""

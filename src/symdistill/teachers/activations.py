@@ -142,8 +142,16 @@ class ActivationReader:
                          f"{', '.join(repr(h.name) for h in self.layers)} (or their positions 0..{len(self.layers) - 1})")
 
     def _named(self, name: str) -> HiddenLayer | None:
-        """The hidden layer called ``name`` (its linear layer's or its activation's name), if any."""
-        return next((h for h in self.layers if name == h.name or name in h.aliases), None)
+        """The hidden layer called ``name`` (its linear layer's or its activation's name), if any; a
+        name of several layers (an ONNX graph applying one weight twice) is refused as ambiguous."""
+        found = [h for h in self.layers if name == h.name or name in h.aliases]
+        if len(found) > 1:
+            nodes = [repr(h.aliases[0]) for h in found if h.aliases]
+            by = f" or by its node name ({', '.join(nodes)})" if len(nodes) == len(found) else ""
+            raise ValueError(f"layer {name!r} is ambiguous: it names the layers at positions "
+                             f"{', '.join(str(h.index) for h in found[:-1])} and {found[-1].index} (one weight applied "
+                             f"{len(found)} times); choose one by position{by}")
+        return found[0] if found else None
 
     def read(self, X: Any, layers: Sequence[str | int | HiddenLayer] | None = None) -> list[np.ndarray]:
         """Activations ``(n, width)`` of the given layers (all when None), in the order asked: names,
@@ -265,9 +273,13 @@ class TorchActivations(ActivationReader):
             counts[m] = counts.get(m, 0) + 1
         layers: list[HiddenLayer] = []
         output_layers: list[str] = []
-        not_rows: list[str] = []  # linear layers applied to more than rows x features (a sequence's positions)
+        # linear layers applied to more than rows x features (a sequence's positions), or called more than once
+        not_rows: list[str] = []
         for p, (m, _, out) in enumerate(calls):
-            if not isinstance(m, torch.nn.Linear) or counts[m] != 1:
+            if not isinstance(m, torch.nn.Linear):
+                continue
+            if counts[m] != 1:  # one module, several layers of the computation: hooks cannot tell them apart
+                not_rows.append(f"{leaves[m]} (Linear called {counts[m]} times in forward, not one hidden layer)")
                 continue
             q = _skip_transparent(calls, p + 1, out)
             pre, pre_out = m, out  # the module whose output the activation takes, and that output
