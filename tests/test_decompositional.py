@@ -507,6 +507,21 @@ def test_unsupported_models_get_an_error_that_says_what_is_supported(model) -> N
         activation_reader(model())
 
 
+def test_a_network_of_no_readable_layer_is_told_which_modules_are_not_read() -> None:
+    """A PReLU network was refused with 'no nn.Linear layer followed by an activation module' alone: the
+    user, whose every Linear is followed by an activation, was not told that PReLU is not read (the
+    warning that names such modules comes only when some layer is read), nor that F.relu is unseen."""
+    prelu = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.PReLU(), torch.nn.Linear(4, 2)).eval()
+    with pytest.raises(UnsupportedModelError, match=r"followed by an activation module; 1 \(PReLU\) not read; "):
+        activation_reader(prelu)
+    with pytest.raises(UnsupportedModelError, match=r"followed by an activation module \(an activation called as a "
+                                                    r"function in forward, F.relu or torch.relu, is not seen: use "
+                                                    r"activation modules\); supported: "):
+        activation_reader(_Functional())
+    with pytest.raises(UnsupportedModelError, match=r"followed by an activation; /1/PRelu \(PRelu\) not read; "):
+        activation_reader(onnx_bytes(prelu, 3, dynamo=False))
+
+
 def test_unsupported_teacher_through_distill_and_inference_session(xor_onnx: bytes) -> None:
     X = np.random.default_rng(0).uniform(size=(100, 3))
     with pytest.raises(UnsupportedModelError, match="nn.Linear layer followed by an activation"):

@@ -305,15 +305,16 @@ class TorchActivations(ActivationReader):
         kinds = {type(m).__name__ for m, _, _ in calls} | {
             "BatchNorm1d without running statistics" for m, _, _ in calls
             if isinstance(m, torch.nn.BatchNorm1d) and not _per_unit_norm(m)}
-        if not layers:
-            raise UnsupportedModelError(
-                f"{type(self.module).__name__} has no nn.Linear layer followed by an activation module"
-                f"{_output_note(output_layers)}{_norm_note(kinds)}"
-                f"{'; ' + ', '.join(not_rows) + ' not read' if not_rows else ''}; supported: {SUPPORTED}")
         read = set(self._linears) | set(self._pre) | set(self._acts)
         skipped = sorted({f"{leaves[m]} ({type(m).__name__})" for m, _, _ in calls
                           if m not in read and type(m).__name__ not in _PASSIVE and not isinstance(m, torch.nn.Linear)}
                          | set(not_rows))
+        if not layers:
+            why = f"{_output_note(output_layers)}{_not_read(skipped)}{_norm_note(kinds)}" or (
+                " (an activation called as a function in forward, F.relu or torch.relu, is not seen: use activation "
+                "modules)")
+            raise UnsupportedModelError(f"{type(self.module).__name__} has no nn.Linear layer followed by an activation "
+                                        f"module{why}; supported: {SUPPORTED}")
         _warn_not_read(type(self.module).__name__, "Linear", layers, skipped, _norm_note(kinds), stacklevel=4)
         return tuple(layers)
 
@@ -347,10 +348,18 @@ def _warn_not_read(owner: str, linear: str, layers: Sequence[HiddenLayer], skipp
     """Warn that the parts ``skipped`` of a network are not read (nothing when there are none);
     ``note`` (from :func:`_norm_note`) says why a normalisation is not."""
     if skipped:
-        shown = list(skipped[:_NAMED]) + ([f"{len(skipped) - _NAMED} more"] if len(skipped) > _NAMED else [])
         warnings.warn(f"{owner}: hidden layers are read where a {linear} is followed by an activation "
-                      f"({', '.join(h.name for h in layers)}); {', '.join(shown)} not read: "
+                      f"({', '.join(h.name for h in layers)}){_not_read(skipped)}: "
                       f"the rules are read from the layers listed{note}", stacklevel=stacklevel)
+
+
+def _not_read(skipped: Sequence[str]) -> str:
+    """``"; a, b not read"`` for the parts ``skipped`` of a network (the first few, then a count), or
+    nothing when there are none."""
+    if not skipped:
+        return ""
+    shown = list(skipped[:_NAMED]) + ([f"{len(skipped) - _NAMED} more"] if len(skipped) > _NAMED else [])
+    return f"; {', '.join(shown)} not read"
 
 
 def _norm_note(kinds: set[str]) -> str:
@@ -505,7 +514,9 @@ class OnnxActivations(ActivationReader):
         if not layers:
             raise UnsupportedModelError(
                 f"the ONNX graph {graph.name!r} has no Gemm (or MatMul + Add) followed by an activation"
-                f"{_output_note(output_layers)}{_norm_note({n.op_type for n in graph.node})}; supported: {SUPPORTED}")
+                f"{_output_note(output_layers)}{_not_read(_unread(graph, read, producers, constants))}"
+                f"{_norm_note({n.op_type for n in graph.node})}; "
+                f"supported: {SUPPORTED}")
         if len(graph.input) - len([i for i in graph.input if i.name in inits]) != 1:
             raise UnsupportedModelError(f"the ONNX graph {graph.name!r} needs exactly one input (rows x features)")
         existing = {o.name for o in graph.output}
@@ -525,9 +536,8 @@ class OnnxActivations(ActivationReader):
             if found_map is not None:
                 self.input_map = found_map[0]
                 read.update(tuple(n.output) for n in found_map[1])
-        skipped = [f"{n.name or n.output[0]} ({n.op_type})" for n in graph.node
-                   if tuple(n.output) not in read and not _passive(n, producers, constants)]
-        _warn_not_read(f"the ONNX graph {graph.name!r}", "Gemm (or MatMul + Add)", self.layers, skipped,
+        _warn_not_read(f"the ONNX graph {graph.name!r}", "Gemm (or MatMul + Add)", self.layers,
+                       _unread(graph, read, producers, constants),
                        _norm_note({n.op_type for n in graph.node}), stacklevel=3)
 
     def _probe(self) -> list[int]:
@@ -714,6 +724,13 @@ def _is_graph_output(name: str, consumers: dict[str, list[Any]], outputs: set[st
                 todo.extend(out for out in node.output if out not in seen)
                 seen.update(node.output)
     return reaches
+
+
+def _unread(graph: Any, read: set[tuple[str, ...]], producers: dict[str, Any],
+            constants: dict[str, np.ndarray]) -> list[str]:
+    """The graph's nodes, ``name (op)``, that are neither ``read`` (by their outputs) nor passive."""
+    return [f"{n.name or n.output[0]} ({n.op_type})" for n in graph.node
+            if tuple(n.output) not in read and not _passive(n, producers, constants)]
 
 
 def _passive(node: Any, producers: dict[str, Any], constants: dict[str, np.ndarray]) -> bool:
