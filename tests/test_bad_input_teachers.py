@@ -74,6 +74,25 @@ def test_a_multi_output_classifier_is_told_to_distil_one_output_at_a_time(X):
             assert "\n" not in str(info.value)
 
 
+def test_a_multilabel_mlp_classifier_is_told_to_distil_one_output_at_a_time(X):
+    """A multilabel MLPClassifier (its classes_ one array, its predict_proba a column per label) was
+    refused with 'returned probability rows that are negative or do not sum to 1', which says
+    nothing of the labels, on both routes."""
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    y = np.column_stack([X[:, 0] > 0.5, X[:, 1] > 0.3]).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a few iterations do not converge
+        mlp = MLPClassifier((4,), max_iter=20, random_state=0).fit(X, y)
+        piped = make_pipeline(StandardScaler(), MLPClassifier((4,), max_iter=20, random_state=0)).fit(X, y)
+    for est, method in ((mlp, "pedagogical"), (mlp, "decompositional"), (piped, "decompositional")):
+        with pytest.raises(TeacherError, match=r"^sklearn \w+ is a multi-output classifier \(2 outputs\); "
+                                               r"symdistill distils one output at a time"):
+            sd.distill(est, X, form="rules", method=method, max_size=2)
+
+
 def test_complex_data_is_an_error_not_a_warning(X):
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -24,9 +24,16 @@ class SklearnTeacher(Teacher):
         _refuse_unfitted(estimator)
         kind = _estimator_kind(estimator)
         classes = getattr(estimator, "classes_", None)
-        if isinstance(classes, list) and classes and all(np.ndim(c) == 1 for c in classes):
-            # A multi-output classifier (trees, k-NN, MultiOutputClassifier): one class array per output.
-            raise TeacherError(f"sklearn {type(estimator).__name__} is a multi-output classifier ({len(classes)} "
+        # A multi-output classifier (trees, k-NN, MultiOutputClassifier): one class array per output.
+        outputs = len(classes) if isinstance(classes, list) and classes and all(np.ndim(c) == 1 for c in classes) \
+            else 0
+        steps = getattr(estimator, "steps", None)  # a Pipeline's: its last step is the classifier
+        final = steps[-1][1] if isinstance(steps, list) and steps else estimator
+        binarizer = getattr(final, "_label_binarizer", None)
+        if getattr(binarizer, "y_type_", None) == "multilabel-indicator":
+            outputs = len(binarizer.classes_)  # a multilabel MLPClassifier: classes_ is a label per output
+        if outputs:
+            raise TeacherError(f"sklearn {type(estimator).__name__} is a multi-output classifier ({outputs} "
                                "outputs); symdistill distils one output at a time: fit a classifier per output, "
                                "or pass lambda X: est.predict(X)[:, 0]")
         declared = kwargs.get("classes") is not None
