@@ -343,6 +343,42 @@ def test_every_scikit_learn_activation_is_read(activation: str, kind: str, squas
     assert rules.size <= 8 and float(sd.fidelity(rules, mlp, X)) > 0.8
 
 
+def test_scikit_learn_networks_read_rows_as_their_teacher_hands_them_over() -> None:
+    """The teacher hands an estimator fitted on a DataFrame its columns in the fitted order and an
+    array as a DataFrame of them; the activation reader did neither. An MLPClassifier given the
+    columns in another order read them by position (other activations, silently: concept rules of
+    fidelity 0.64), a Pipeline of a ColumnTransformer given an array failed in scikit-learn
+    ("Specifying the columns using strings is only supported for dataframes"), and one of a scaler
+    given its columns in another order failed there too ("Feature names must be in the same order")."""
+    import pandas as pd
+    from sklearn.compose import ColumnTransformer
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import Pipeline, make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from symdistill.teachers.activations import read_activations
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(rng.normal(size=(300, 3)), columns=["a", "b", "c"])
+    y = ((df.a > 0) ^ (df.b > 0.3)).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a few iterations do not converge
+        nets = [MLPClassifier((4,), max_iter=30, random_state=0).fit(df, y),
+                Pipeline([("ct", ColumnTransformer([("num", StandardScaler(), ["a", "b", "c"])])),
+                          ("mlp", MLPClassifier((4,), max_iter=30, random_state=0))]).fit(df, y),
+                make_pipeline(StandardScaler(), MLPClassifier((4,), max_iter=30, random_state=0)).fit(df, y)]
+    for net in nets:
+        want = read_activations(net, df, 0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # nor scikit-learn's "X does not have valid feature names"
+            for rows in (df[["c", "a", "b"]], df.to_numpy()):
+                np.testing.assert_array_equal(read_activations(net, rows, 0), want)
+        concepts = sd.distill(net, df[["c", "a", "b"]], form="rules", layer=0, max_size=4, random_state=0,
+                              n_samples=400, progress=False)
+        assert float(sd.fidelity(concepts, net, df)) == float(sd.fidelity(concepts, net, df[["c", "a", "b"]]))
+        assert float(sd.fidelity(concepts, net, df)) > 0.9
+
+
 def test_scikit_learn_models_that_cannot_be_read_are_named() -> None:
     from sklearn.linear_model import LogisticRegression
     from sklearn.neural_network import MLPClassifier

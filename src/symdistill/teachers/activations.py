@@ -67,6 +67,7 @@ import numpy as np
 from .._errors import TeacherError, require_extra
 from .base import Teacher, model_file, refuse_number_text
 from .onnx import batch_axis_problem, input_rows
+from .sklearn import fitted_rows
 from .torch import TORCH_SAVE, eval_mode, rows_tensor, written_by_torch_save
 
 SUPPORTED = (
@@ -952,13 +953,17 @@ class SklearnActivations(ActivationReader):
                                         f"{sorted(_SKLEARN_ACTIVATIONS)}")
         if len(mlp.coefs_) < 2:
             raise UnsupportedModelError(f"the {type(mlp).__name__} has no hidden layer; supported: {SUPPORTED}")
+        self._estimator = estimator
         self._mlp = mlp
         self._kind = mlp.activation
         self.layers = tuple(HiddenLayer(f"hidden_{i}", i, int(w.shape[1]), kind)
                             for i, w in enumerate(mlp.coefs_[:-1]))
 
     def read(self, X: Any, layers: Sequence[str | int | HiddenLayer] | None = None) -> list[np.ndarray]:
-        """Activations of the rows ``X`` as the estimator takes them (a Pipeline's DataFrame too)."""
+        """Activations of the rows ``X`` as the estimator takes them (a Pipeline's DataFrame too), handed
+        over as its teacher hands them (:func:`~symdistill.teachers.sklearn.fitted_rows`): a DataFrame's
+        columns in the fitted order, an array as a DataFrame of them."""
+        X = fitted_rows(self._estimator, X)
         if self._prep is not None:
             X = self._prep.transform(X)
             if hasattr(X, "toarray"):  # a sparse one-hot encoding

@@ -94,7 +94,7 @@ class SklearnTeacher(Teacher):
         return None if set(declared) & set(own_keys) else dict(zip(own_keys, declared))
 
     def _forward(self, X: Any) -> Any:
-        X = self._named(X)
+        X = fitted_rows(self.estimator, X)
         if not self._unread_checked:
             self._unread_checked = True
             self._warn_unread(X)
@@ -129,28 +129,6 @@ class SklearnTeacher(Teacher):
                           f"about ({names}) and does not read {them}: a model distilled from those rows could split on "
                           f"{them} (a label column left in?); drop {them} (on the command line: --drop "
                           f"{','.join(map(str, unread))})", stacklevel=2)
-
-    def _named(self, X: Any) -> Any:
-        """An array as a DataFrame with the columns the estimator was fitted on (``feature_names_in_``),
-        when it has as many: it is asked as it was fitted, without scikit-learn's warning that "X does not
-        have valid feature names" (and a ColumnTransformer selecting columns by name can read them); a
-        DataFrame of those columns in another order, in the fitted order; a DataFrame as an array to an
-        estimator fitted on an array."""
-        names = getattr(self.estimator, "feature_names_in_", None)
-        if names is not None and hasattr(X, "columns") and list(X.columns) != list(names) and \
-                len(X.columns) == len(names) and set(X.columns) == set(names):
-            # The fitted columns in another order (a file written so): scikit-learn refuses them ("Feature names
-            # must be in the same order as they were in fit"), so they are handed over in the fitted order.
-            return X[list(names)]
-        if names is None and hasattr(X, "columns") and getattr(self.estimator, "n_features_in_", None) == X.shape[1]:
-            # Fitted on an array: given a DataFrame (the command line reads a CSV as one), scikit-learn warns
-            # "X has feature names, but ... was fitted without feature names" at every call, dozens a fit.
-            return X.to_numpy()
-        if names is None or hasattr(X, "columns") or np.ndim(X) != 2 or np.shape(X)[1] != len(names):
-            return X
-        import pandas as pd  # an estimator fitted with column names was fitted on a DataFrame
-
-        return pd.DataFrame(X, columns=list(names))
 
     def _hint(self, exc: Exception, X: Any) -> str:
         """An encoder of categories (OneHotEncoder, OrdinalEncoder) given numbers where it was fitted on
@@ -193,6 +171,29 @@ class SklearnTeacher(Teacher):
         return (f"; column {name!r}{others} has values its {encoder} was not fitted on (e.g. {value!r}): symdistill "
                 "asks about new values of the columns it reads as numbers, so declare columns of category codes "
                 f"categorical (categorical={names!r}{cli})")
+
+
+def fitted_rows(estimator: Any, X: Any) -> Any:
+    """The rows ``X`` as ``estimator`` takes them: an array as a DataFrame with the columns the
+    estimator was fitted on (``feature_names_in_``), when it has as many: it is asked as it was fitted,
+    without scikit-learn's warning that "X does not have valid feature names" (and a ColumnTransformer
+    selecting columns by name can read them); a DataFrame of those columns in another order, in the
+    fitted order; a DataFrame as an array to an estimator fitted on an array."""
+    names = getattr(estimator, "feature_names_in_", None)
+    if names is not None and hasattr(X, "columns") and list(X.columns) != list(names) and \
+            len(X.columns) == len(names) and set(X.columns) == set(names):
+        # The fitted columns in another order (a file written so): scikit-learn refuses them ("Feature names
+        # must be in the same order as they were in fit"), so they are handed over in the fitted order.
+        return X[list(names)]
+    if names is None and hasattr(X, "columns") and getattr(estimator, "n_features_in_", None) == X.shape[1]:
+        # Fitted on an array: given a DataFrame (the command line reads a CSV as one), scikit-learn warns
+        # "X has feature names, but ... was fitted without feature names" at every call, dozens a fit.
+        return X.to_numpy()
+    if names is None or hasattr(X, "columns") or np.ndim(X) != 2 or np.shape(X)[1] != len(names):
+        return X
+    import pandas as pd  # an estimator fitted with column names was fitted on a DataFrame
+
+    return pd.DataFrame(X, columns=list(names))
 
 
 def _refuse_unfitted(estimator: Any) -> None:
