@@ -286,6 +286,34 @@ def test_onnx_graph_outputs_match_torch_hooks(xor_onnx: bytes) -> None:
         np.testing.assert_allclose(a, b, atol=1e-6)
 
 
+class _Highway(torch.nn.Module):
+    """Layer ``fc``'s output goes to its activation and, on its own, to a second head."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(9)
+        self.fc, self.act = torch.nn.Linear(4, 6), torch.nn.ReLU()
+        self.head, self.side = torch.nn.Linear(6, 2), torch.nn.Linear(6, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        z = self.fc(x)
+        return self.head(self.act(z)) + self.side(z)
+
+
+@pytest.mark.parametrize("dynamo", [False, True])
+def test_a_layer_whose_output_is_also_read_elsewhere_is_read_in_onnx_as_in_torch(dynamo: bool) -> None:
+    """The torch reader reads relu(fc(x)) as layer 'fc'; the ONNX reader took a Gemm for a layer only
+    when its activation alone read it, and refused the export: 'no Gemm (or MatMul + Add) followed by
+    an activation', of a graph holding one."""
+    net = _Highway().eval()
+    X = np.random.default_rng(10).normal(size=(50, 4))
+    want = activation_reader(net).read(X)
+    with pytest.warns(UserWarning, match=r"activation \(fc\); \S+ \(Add\) not read"):  # head + side: torch's '+'
+        reader = activation_reader(onnx_bytes(net, 4, dynamo=dynamo))
+    assert [(h.name, h.width, h.activation) for h in reader.layers] == [("fc", 6, "relu")]
+    np.testing.assert_allclose(reader.read(X)[0], want[0], atol=1e-6)
+
+
 def test_onnx_matmul_add_pattern() -> None:
     onnx = pytest.importorskip("onnx")
     pytest.importorskip("onnxruntime")

@@ -497,8 +497,8 @@ class OnnxActivations(ActivationReader):
                 continue
             kind, act, pre, nodes = matched
             readers = [n for n in nodes if pre in n.input]
-            via, readers, norm = _before_activation(pre, readers, producers, consumers, constants)
-            found = _linear_before(via, producers, inits, consumers, readers)
+            via, norm = _before_activation(pre, readers, producers, consumers, constants)
+            found = _linear_before(via, producers, inits)
             if found is None:
                 continue
             read.update(tuple(n.output) for n in [*nodes, *norm])
@@ -583,14 +583,14 @@ def _load_onnx(model: Any) -> Any:
         raise TeacherError(f"onnx cannot read {what} as an ONNX model: {type(exc).__name__}: {exc}") from None
 
 
-def _linear_before(node: Any, producers: dict[str, Any], inits: dict[str, Any],
-                   consumers: dict[str, list[Any]], readers: list[Any]) -> tuple[str, int, str, str | None] | None:
+def _linear_before(node: Any, producers: dict[str, Any],
+                   inits: dict[str, Any]) -> tuple[str, int, str, str | None] | None:
     """``(weight name, width or -1, node name, rows)`` when ``node`` is the affine map of a dense
-    layer whose output only the activation's nodes ``readers`` read; ``rows`` is the tensor of rows
-    it maps (None for a Gemm that transposes them)."""
+    layer (other nodes may read its output too, as torch modules may: the activation of it is the
+    layer's); ``rows`` is the tensor of rows it maps (None for a Gemm that transposes them)."""
     from onnx import numpy_helper
 
-    if node is None or not _read_only_by(node.output[0], readers, consumers):
+    if node is None:
         return None
     if node.op_type == "Gemm" and len(node.input) >= 2:
         attrs = {a.name: a.i for a in node.attribute if a.name in ("transA", "transB")}
@@ -611,11 +611,11 @@ def _linear_before(node: Any, producers: dict[str, Any], inits: dict[str, Any],
 
 
 def _before_activation(pre: str, readers: list[Any], producers: dict[str, Any], consumers: dict[str, list[Any]],
-                       constants: dict[str, np.ndarray]) -> tuple[Any, list[Any], list[Any]]:
-    """``(node, its readers, normalisation)``: the node making the activation's input ``pre``
-    (read by the activation's nodes ``readers``) once Identity and Dropout nodes (identities at
-    inference) and at most one inference BatchNormalization are passed, the nodes reading that
-    node's output, and the BatchNormalization passed (a list of zero or one node)."""
+                       constants: dict[str, np.ndarray]) -> tuple[Any, list[Any]]:
+    """``(node, normalisation)``: the node making the activation's input ``pre`` (read by the
+    activation's nodes ``readers``) once Identity and Dropout nodes (identities at inference) and at
+    most one inference BatchNormalization, each read by the next alone, are passed, and the
+    BatchNormalization passed (a list of zero or one node)."""
     via = producers.get(pre)
     norm: list[Any] = []
     while via is not None and _read_only_by(pre, readers, consumers):
@@ -626,7 +626,7 @@ def _before_activation(pre: str, readers: list[Any], producers: dict[str, Any], 
         else:
             break
         readers, pre, via = [via], via.input[0], producers.get(via.input[0])
-    return via, readers, norm
+    return via, norm
 
 
 def _per_unit_batch_norm(node: Any, constants: dict[str, np.ndarray]) -> bool:
