@@ -41,6 +41,17 @@ def test_artefact_when_the_teacher_keeps_the_property() -> None:
     assert np.all(p[0::2] > p[1::2]) and np.all(pairs[0::2, 0] < pairs[1::2, 0])
 
 
+@pytest.mark.parametrize("seed", [-1, 1.5, "3", True, np.random.default_rng(0)])
+@pytest.mark.parametrize("constraint", [sd.monotonic("x0"), "x0 >= 0"])  # searched near an artefact; holds
+def test_a_bad_random_state_is_refused_naming_it(seed: Any, constraint: Any) -> None:
+    """verify handed random_state to NumPy only when it searched near an artefact: -1 failed with NumPy's
+    "expected non-negative integer", 1.5 and "3" with a TypeError about SeedSequence, neither naming the
+    option; True was taken for the seed 1 and a Generator was used as given, where distill refuses both.
+    It is now checked first, as distill checks it, whatever the verdict."""
+    with pytest.raises(ValueError, match=r"^random_state must be a non-negative integer or None, got "):
+        sd.verify(bump_tree(), constraint, teacher=step, random_state=seed)
+
+
 def test_teacher_violation_when_the_teacher_shares_it() -> None:
     bump = lambda X: ((X[:, 0] > 0.5) & (X[:, 0] <= 0.7)).astype(int)  # noqa: E731
     v = sd.verify(bump_tree(), sd.monotonic("x0"), teacher=bump)

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ..learners.base import check_random_state
 from . import exact, smt
 from . import formula as F
 from . import properties as P
@@ -66,6 +67,7 @@ def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any =
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
     if not isinstance(search_budget, (int, np.integer)) or search_budget < 0:
         raise ValueError(f"search_budget must be a non-negative integer, got {search_budget!r}")
+    check_random_state(random_state)
     if teacher is not None:
         from ..api import concept_layer
 
