@@ -131,3 +131,19 @@ def test_a_bar_counts_the_rows_while_the_teacher_labels_them(form, method, probl
     err = capsys.readouterr().err
     assert re.search(rf"labelling rows: .*/{len(X)} ", err), err
     assert shown.to_json() == quiet.to_json()
+
+
+@pytest.mark.parametrize("form, method", LEARNERS)
+def test_a_teacher_used_again_gives_the_same_model_and_counts_this_fits_queries(form, method, problem):
+    """A Teacher object passed to a second distill made a model that differed from the first in its
+    meta: ``n_queries`` was the teacher's running count (the first fit's queries too), so the same rows
+    and seed saved a different model, and a frontier's models, all fitted through one shared teacher,
+    each counted every fit before theirs. It counts the queries of this fit; the model is the same."""
+    net, X, _ = problem
+    kwargs = dict(form=form, method=method, max_size=4, random_state=0)
+    fresh = sd.distill(net, X, **kwargs)
+    teacher = sd.as_teacher(net)
+    first = sd.distill(teacher, X, **kwargs)
+    again = sd.distill(teacher, X, **kwargs)
+    assert first.to_dict() == again.to_dict() == fresh.to_dict()
+    assert 0 < again.meta["n_queries"] == teacher.n_queries // 2

@@ -102,6 +102,7 @@ class Learner:
             raise ValueError(f"task={self.task!r} was asked, but {t.name} is a {t.task} teacher")
         t.task = t.task or self.task
         oracle = Oracle(t, domain)
+        asked_before = oracle.n_queries  # a Teacher given again has counted its earlier fits' queries
         answer = oracle.start(Z, check_determinism=self.check_determinism, progress=self.progress)
         sampler = self._fit_sampler(domain, Z)
         self.oracle_ = oracle
@@ -111,9 +112,9 @@ class Learner:
                                  "max_size": int(self.max_size),
                                  "sampler": f"{self.sampler_kernel} kernel, bandwidth {float(self.sampler_bandwidth):g}",
                                  "random_state": None if self.random_state is None else int(self.random_state),
-                                 "n_queries": oracle.n_queries,
+                                 "n_queries": oracle.n_queries - asked_before,
                                  "teacher": t.name})
-        self.n_queries_ = oracle.n_queries
+        self.n_queries_ = oracle.n_queries - asked_before
         return self
 
     def check_fit(self, X: Any, domain: Domain | None = None, teacher: Teacher | None = None) -> None:
