@@ -245,6 +245,22 @@ def test_report_arguments_are_checked(front: Frontier, tmp_path: Path) -> None:
     assert not (tmp_path / "r.html").exists()  # refused before the report was built
 
 
+@pytest.mark.parametrize("seed", [-1, True, 1.5, np.random.default_rng(0)])
+def test_a_bad_random_state_is_refused_before_any_work(front: Frontier, seed: Any,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shifts' seed was checked only where the shifted rows were drawn, after the chosen model was
+    scored and the frontier, model and disagreement figures drawn; it is checked with the other
+    arguments, before any of that (nothing is drawn)."""
+    from symdistill.report import build
+
+    def drawn(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a figure was drawn before random_state was checked")
+
+    monkeypatch.setattr(build, "frontier_figure", drawn)
+    with pytest.raises(ValueError, match=r"^random_state must be a non-negative integer or None, got "):
+        sd.report(front, path=None, random_state=seed)
+
+
 def test_report_paths_that_cannot_be_written_fail_before_any_work(front: Frontier, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "afile").write_text("")

@@ -19,6 +19,7 @@ from .._version import __version__
 from ..api import _comparable, concept_layer, fidelity
 from ..domain import _plain
 from ..frontier import Frontier, FrontierPoint, SharedTeacher, encode_holdout
+from ..learners.base import check_random_state
 from ..metrics import Score
 from ..shift import DEFAULT_SHIFTS, Shift, ShiftResults, coerce_shifts, shifted_fidelities
 from ..teachers.base import _some_labels
@@ -178,6 +179,7 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     for given in verification or []:
         _verdict_row(given)
     coerce_shifts(shifts)  # before any work, as the path and the verification rows
+    check_random_state(random_state)
     t0 = time.perf_counter()
     notes: list[str] = []
     X_hold = front.X_holdout if X_holdout is None else X_holdout
