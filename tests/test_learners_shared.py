@@ -147,3 +147,27 @@ def test_a_teacher_used_again_gives_the_same_model_and_counts_this_fits_queries(
     again = sd.distill(teacher, X, **kwargs)
     assert first.to_dict() == again.to_dict() == fresh.to_dict()
     assert 0 < again.meta["n_queries"] == teacher.n_queries // 2
+
+
+@pytest.mark.parametrize("form, method", LEARNERS)
+def test_the_same_rows_in_any_container_with_or_without_the_cache_give_the_same_model(form, method, problem):
+    """As the README's *Seed* says: a float32 array, lists of rows or a DataFrame of the same values, and a
+    teacher behind the answer cache, give the model of the float64 array (a DataFrame's also records its
+    columns' dtypes and that it read a DataFrame)."""
+    pd = pytest.importorskip("pandas")
+    net, X, _ = problem
+    X32 = X.astype(np.float32)
+    X64 = X32.astype(np.float64)
+    kwargs = dict(form=form, method=method, max_size=4, random_state=0, progress=False)
+
+    def plain(model: sd.SymbolicModel) -> dict:
+        d = model.to_dict()
+        for key in ("column_dtypes", "input_format"):
+            d["domain"].pop(key, None)
+        return d
+
+    base = plain(sd.distill(net, X64, **kwargs))
+    frame = pd.DataFrame(X32, columns=[f"x{j}" for j in range(X.shape[1])])
+    for rows in (X32, X64.tolist(), frame):
+        assert plain(sd.distill(net, rows, **kwargs)) == base
+    assert plain(sd.distill(sd.as_teacher(net, cache=True), X64, **kwargs)) == base
