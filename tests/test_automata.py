@@ -462,6 +462,9 @@ def test_a_time_budget_holds_within_one_small_call_of_a_slow_teacher(monkeypatch
     ({"strategy": "hidden"}, "needs hidden states"),
     ({"n_validation": -1}, "n_validation"),
     ({"n_validation": 0}, "n_validation must be an integer >= 100"),  # would tie every hypothesis
+    # taken for True or False (a bar shown or not) where sd.distill and sd.fidelity refuse them
+    ({"progress": "yes"}, r"progress must be True, False or None, got 'yes'"),
+    ({"progress": 1}, r"progress must be True, False or None, got 1"),
 ])
 def test_bad_learner_options(kwargs, message):
     with pytest.raises(ValueError, match=message):

@@ -175,6 +175,9 @@ def test_a_regressors_table_says_its_fidelity_is_r2() -> None:
     ({"sizes": [4, 4]}, ValueError, "repeat"),
     ({"holdout_fraction": 1.0}, ValueError, "holdout_fraction"),
     ({"form_options": {"rules": {}}, "forms": ["tree"]}, ValueError, "form_options names forms"),
+    # taken for True or False (a bar shown or not) where sd.distill and sd.fidelity refuse them
+    ({"progress": "yes"}, ValueError, r"progress must be True, False or None, got 'yes'"),
+    ({"progress": 0}, ValueError, r"progress must be True, False or None, got 0"),
 ])
 def test_bad_arguments_are_named(kwargs: dict, error: type, match: str) -> None:
     args = {"forms": ["tree"], "sizes": [2], "n_samples": 100, **kwargs}

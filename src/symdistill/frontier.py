@@ -28,7 +28,7 @@ import numpy as np
 
 from ._table import TableList
 from ._errors import DataError, counted
-from ._progress import progress_bar
+from ._progress import check_progress, progress_bar
 from .api import TeacherAnswers, distill
 from .domain import Domain, _as_pandas, is_real, refuse_words
 from .learners.base import check_int, known_outputs
@@ -352,6 +352,7 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     # Every form's options are checked before the teacher is asked anything.
     forms_list, sizes_list, form_options = check_options(forms, sizes, method, random_state, form_options, options)
     check_int("max_train_rows", max_train_rows, 2, allow_none=True)
+    check_progress(progress)
     if isinstance(constraints, str):
         raise TypeError(f"constraints must be a list of constraints, got the string {constraints!r}")
     feature_names = options.get("feature_names")

@@ -43,7 +43,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .._errors import TeacherError, counted
-from .._progress import progress_bar
+from .._progress import check_progress, progress_bar
 from .._words import Code, pad_codes
 from ..domain import is_real
 from ..models.automata import DFA, MooreMachine, run_table
@@ -1034,6 +1034,7 @@ class AutomatonLearner:
         if self.time_budget is not None and (not is_real(self.time_budget) or not 0 < self.time_budget < math.inf):
             raise ValueError(f"time_budget must be a positive number of seconds or None, got {self.time_budget!r}")
         check_random_state(self.random_state)
+        check_progress(self.progress)
         self._check_sample_memory(teacher)
         for name, value in (("oracle", self.oracle), ("strategy", self.strategy)):
             if value in ("whitebox", "both", "hidden") and not teacher.has_hidden_states:
