@@ -204,6 +204,20 @@ def test_reading_leaves_the_network_unchanged() -> None:
     np.testing.assert_array_equal(acts, np.maximum(pre, 0).astype(np.float64))
 
 
+@pytest.mark.parametrize("layer", [None, "2"])  # input rules; concept rules
+def test_an_unseeded_fit_leaves_numpys_global_random_state_alone(layer: str | None) -> None:
+    """Without a random_state the layer and substitution trees were scikit-learn trees of
+    random_state=None, which draw from NumPy's global generator: distilling moved the user's
+    np.random stream (a seeded np.random.rand() after it gave another number). They now get seeds
+    from the learner's own generator, as a fit with a random_state does."""
+    net, X = _xor_net()
+    np.random.seed(0)
+    before = np.random.get_state()
+    sd.distill(net, X, form="rules", method="decompositional", layer=layer, max_size=4, n_samples=2000)
+    after = np.random.get_state()
+    assert after[2] == before[2] and np.array_equal(after[1], before[1])
+
+
 def test_reading_restores_every_submodules_own_mode() -> None:
     """Reading called ``train()`` on the whole network after: a submodule the user had put in
     eval mode in a training network (a frozen dropout or batch norm) came back in training mode."""

@@ -311,8 +311,10 @@ class DecompositionalRuleLearner(Learner):
         _, _, rules, default = max(tried, key=lambda t: t[:2])
         return rules, default
 
-    def _seed(self, stream: int) -> int | None:
-        return None if self.random_state is None else int(self._rng(stream).integers(2**31 - 1))
+    def _seed(self, stream: int) -> int:
+        # Drawn from the learner's own stream also without a random_state (fresh entropy then): a
+        # scikit-learn tree given random_state=None draws from NumPy's global generator, the user's.
+        return int(self._rng(stream).integers(2**31 - 1))
 
     def _tree_boxes(self, table: _Table, target: np.ndarray, sizes: Sequence[int], seed: int | None,
                     keep: int | None = None) -> list[_Boxes]:
