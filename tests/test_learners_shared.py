@@ -171,3 +171,31 @@ def test_the_same_rows_in_any_container_with_or_without_the_cache_give_the_same_
     for rows in (X32, X64.tolist(), frame):
         assert plain(sd.distill(net, rows, **kwargs)) == base
     assert plain(sd.distill(sd.as_teacher(net, cache=True), X64, **kwargs)) == base
+
+
+def test_the_same_seed_gives_the_same_models_whatever_the_hash_seed():
+    """As the README's *Seed* says, byte for byte in two processes of different PYTHONHASHSEED (string
+    hashing orders sets and some dicts), on rows of categories named by strings, for every form."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np, pandas as pd, symdistill as sd\n"
+        "rng = np.random.default_rng(0)\n"
+        "df = pd.DataFrame({'colour': rng.choice(['red', 'green', 'blue', 'grey', 'teal'], 600),\n"
+        "                   'shape': pd.Categorical(rng.choice(['disc', 'box', 'star'], 600)),\n"
+        "                   'w': rng.normal(size=600), 'n': rng.integers(0, 9, 600)})\n"
+        "f = lambda d: np.where(d['colour'].isin(['red', 'teal']) & (d['w'] > 0), 'yes',\n"
+        "                       np.where(d['shape'] == 'star', 'maybe', 'no'))\n"
+        "for form in ('tree', 'rules', 'linear'):\n"
+        "    print(sd.distill(f, df, form=form, max_size=5, random_state=3, n_samples=1500,\n"
+        "                     progress=False).to_json())\n"
+    )
+    outs = []
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+        assert res.returncode == 0, res.stderr[-2000:]
+        outs.append(res.stdout)
+    assert outs[0] == outs[1] and outs[0].count('"format": "symdistill"') == 3
