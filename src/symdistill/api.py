@@ -30,7 +30,8 @@ def distill(teacher: Any, X: Any, *, form: str = "tree", max_size: int = 16, met
         Pedagogical, unless ``layer=`` is given: rules over the units of a hidden layer (concept rules)
         are read off the network, so ``layer=`` implies ``"decompositional"``.
     random_state : int, optional
-        Same seed, same model.
+        Seed of sampling and fitting (a whole number >= 0): same seed, same model. None (the default)
+        draws fresh entropy, so two calls may give different models.
     **options
         Passed to the learner (e.g. ``n_samples``, ``feature_names``, ``categorical``, ``task``).
         ``sampler_kernel="correlated"`` gives the query sampler's jitter the numeric features'

@@ -54,6 +54,8 @@ def distill_automaton(seq_model: Any, alphabet: Any = None, *, max_states: int =
         the time learning keeps back for them (at most half the budget, at least that of 100) is
         asked as many as fit, at least 100 (``meta["validation_words"]``).
     random_state : int or None
+        Seed of the random words (a whole number >= 0): same seed, same automaton unless a
+        ``time_budget`` stops learning. None (the default) draws fresh entropy.
     progress : bool or None
     **teacher_options
         Passed to :func:`as_sequence_teacher` (``batch_size``, ``token_ids``, ``per_word``, ...).
