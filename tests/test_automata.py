@@ -415,6 +415,17 @@ def test_deterministic_for_random_state_and_moore_output():
         sd.distill_automaton(fn, alphabet="ab", output="dfa", random_state=0)
 
 
+def test_an_automaton_records_its_seed_as_a_tabular_model_does():
+    """A tree, rule list or linear model saves the random_state it was distilled with in its meta; a
+    saved automaton did not, so its file could not say how to distil it again."""
+    fn = lambda ws: [w.count("a") % 3 == 0 for w in ws]  # noqa: E731
+    dfa = sd.distill_automaton(fn, alphabet="ab", random_state=np.int64(3))
+    saved = sd.load(dfa.to_json())
+    assert saved.meta["random_state"] == 3 and type(saved.meta["random_state"]) is int
+    assert sd.distill_automaton(fn, alphabet="ab", random_state=saved.meta["random_state"]) == dfa
+    assert sd.distill_automaton(fn, alphabet="ab").meta["random_state"] is None
+
+
 def test_budgets_return_the_best_hypothesis_with_a_warning():
     fn = lambda ws: [len(w) % 7 == 0 for w in ws]  # noqa: E731  (7 states)
     with pytest.warns(UserWarning, match="max_states"):

@@ -1373,7 +1373,8 @@ class AutomatonLearner:
                   learner: str) -> DFA | MooreMachine:
         meta: dict[str, Any] = {"learner": learner, "oracle": "+".join(oracle_names), "rounds": self.n_rounds_,
                                 "n_queries": self.n_queries_, "cache_hits": self.n_cache_hits_,
-                                "stopped": self.stopped_}
+                                "stopped": self.stopped_,
+                                "random_state": None if self.random_state is None else int(self.random_state)}
         if self.metric_ is not None:
             meta["metric"] = self.metric_
         if self.validation_agreement_ is not None:
