@@ -739,6 +739,13 @@ def test_unknown_category_or_column_names_the_one_that_differs_only_in_spaces():
     with pytest.raises(DataError, match=r"missing \['age'\], unknown \['age '\] \('age ' is 'age' with spaces around "
                                         r"it: strip the column names\)"):
         dom.encode(pd.DataFrame({**row, "age ": [3]}).drop(columns="age"))
+    # The other way round (a model fitted on 'age ', rows naming it 'age'): stripping the rows' names
+    # cannot help; the model's name is the one with spaces (the hint said to strip the column names).
+    padded = Domain.from_data(pd.DataFrame({"age ": range(32)}))
+    with pytest.raises(DataError, match=r"missing \['age '\], unknown \['age'\] \(the model's 'age ' is 'age' with "
+                                        r"spaces around it: it was fitted on columns named so; name the column so, "
+                                        r"or refit the model on stripped names\)"):
+        padded.encode(pd.DataFrame({"age": [3]}))
 
 
 def test_whole_number_codes_of_a_float_array_print_and_export_as_the_codes_they_are():

@@ -742,7 +742,11 @@ def mismatch(missing: list[str], extra: list[str]) -> str:
     padded = [(name, known) for name in extra for known in missing if name != known and name.strip() == known.strip()]
     if padded:
         name, known = padded[0]
-        text += f" ({name!r} is {known!r} with spaces around it: strip the column names)"
+        if len(name.strip()) < len(name):
+            text += f" ({name!r} is {known!r} with spaces around it: strip the column names)"
+        else:  # the model's name has the spaces ('age ' fitted on a header written 'age ,workclass')
+            text += (f" (the model's {known!r} is {name!r} with spaces around it: it was fitted on columns named "
+                     "so; name the column so, or refit the model on stripped names)")
     # composed or decomposed characters ('\xe2' or 'a' + U+0302: macOS may write names so) print alike
     recoded = [(name, known) for name in extra for known in missing
                if name != known and unicodedata.normalize("NFC", name) == unicodedata.normalize("NFC", known)]
