@@ -651,7 +651,7 @@ def test_bad_parameters_and_regressors_are_refused() -> None:
         DecompositionalRuleLearner(clause_leaves=1).fit(net, X)
     with pytest.raises(ValueError, match="min_confidence must be a number in"):
         DecompositionalRuleLearner(min_confidence=2).fit(net, X)
-    with pytest.raises(ValueError, match="layer index 5 out of range: the network has 1 hidden layers"):
+    with pytest.raises(ValueError, match="layer index 5 out of range: the network has 1 hidden layer "):
         DecompositionalRuleLearner(layers=[5]).fit(net, X)
     reg = _net(4, 5, 1)
     # the hint named only trees and linear models, though the pedagogical rules take regressors too

@@ -64,7 +64,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._errors import TeacherError, require_extra
+from .._errors import TeacherError, counted, require_extra
 from .base import Teacher, model_file, refuse_number_text
 from .onnx import batch_axis_problem, input_rows
 from .sklearn import fitted_rows
@@ -128,7 +128,7 @@ class ActivationReader:
             as_text = f"give the name as text (layer='{p}'; on the command line --option 'layer=\"{p}\"')"
             if not -n <= p < n:
                 hint = f"; '{p}' names layer {named.name!r}: {as_text}" if named is not None else ""
-                raise ValueError(f"layer index {p} out of range: the network has {n} hidden layers "
+                raise ValueError(f"layer index {p} out of range: the network has {counted(n, 'hidden layer')} "
                                  f"({', '.join(repr(h.name) for h in self.layers)}){hint}")
             if named is not None and named is not self.layers[p]:
                 raise ValueError(f"layer {p} is ambiguous: position {p} is layer {self.layers[p].name!r}, but '{p}' "
