@@ -1098,3 +1098,11 @@ def test_frontier_figure_says_a_conservative_bar_is_on_the_lower_ends() -> None:
     section = sd.report(front, path=None, min_fidelity=0.9, conservative=True).markdown.split(
         "## Fidelity-size frontier")[1].split("\n## ")[0]
     assert "dotted: min\\_fidelity 0.9, reached by the 95% interval's lower end" in section
+
+
+def test_report_on_one_row_counts_it_as_one_row(front: Frontier) -> None:
+    """A report on one row given to it wrote 'the 1 rows given to the report' in the disagreement and
+    shift sections and in how fidelity was measured."""
+    rep = sd.report(front, _data(1, seed=3), path=None)
+    assert "the 1 row given to the report" in rep.markdown
+    assert "1 rows" not in rep.markdown

@@ -215,7 +215,7 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     model_sec.blocks.append(Pre(str(model)))
     sections.append(model_sec)
 
-    rows_words = f"{len(Z)} held-out rows" if same_holdout else f"{len(Z)} rows given to the report"
+    rows_words = counted(len(Z), "held-out row") if same_holdout else f"{counted(len(Z), 'row')} given to the report"
     sections.append(_disagreement_section(domain, Z, ref, pred, teacher, regression, figures, rows_words))
 
     shift_results = _shifts(front, chosen, teacher, X_hold, shifts, random_state)
@@ -301,7 +301,7 @@ def _literals(p: FrontierPoint) -> str:
 def _held_out(front: Frontier) -> str:
     """``'150 held-out rows (split from the data)'``: the rows the frontier measured fidelity on."""
     how = "split from the data" if front.holdout_source == "split" else "given"
-    return f"{len(front.X_holdout)} held-out rows ({how})"
+    return f"{counted(len(front.X_holdout), 'held-out row')} ({how})"
 
 
 def _why(chosen: FrontierPoint, min_fidelity: float | None, conservative: bool) -> str:
@@ -322,7 +322,8 @@ def _measured_on(front: Frontier, n_rows: int, same_holdout: bool) -> str:
     if same_holdout:
         rows = f"the {_held_out(front)}, which no model was distilled from"
     else:
-        rows = f"the {n_rows} rows given to the report (the frontier table: its {len(front.X_holdout)} held-out rows)"
+        rows = (f"the {counted(n_rows, 'row')} given to the report (the frontier table: its "
+                f"{counted(len(front.X_holdout), 'held-out row')})")
     if front.task == "regression":
         return rows + ": R2 of the model's values against the teacher's, [low, high] its 95% bootstrap interval"
     return rows + ": the share where the model gives the teacher's label, [low, high] its 95% Wilson interval"
@@ -360,10 +361,9 @@ def _frontier_section(front: Frontier, chosen: FrontierPoint, png: bytes, min_fi
     table = front.table()
     hl = frozenset(i for i, p in enumerate(front.points) if p is chosen)
     sec.blocks.append(Table(table.HEADER, tuple(tuple(r) for r in table.cells()), hl))
-    how = "split from the data" if front.holdout_source == "split" else "given"
-    rows = (f"fidelity: measured on the frontier's {len(front.X_holdout)} held-out rows ({how}), which no model "
-            "was distilled from" + ("." if other_rows is None else f", not on the {other_rows} rows given to the "
-                                                                   "report (the summary's fidelity)."))
+    rows = (f"fidelity: measured on the frontier's {_held_out(front)}, which no model was distilled from"
+            + ("." if other_rows is None else f", not on the {counted(other_rows, 'row')} given to the report "
+                                              "(the summary's fidelity)."))
     sec.blocks.append(Paragraph(f"{rows} front: 'pareto' marks models no other model beats in both size and "
                                 "fidelity; 'knee' marks the Pareto model after which doubling the size buys the "
                                 "least fidelity. queries: teacher queries a fit added to the shared cache. "
