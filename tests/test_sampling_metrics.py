@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import symdistill as sd
 from symdistill.domain import Domain
-from symdistill.metrics import wilson_interval
+from symdistill.metrics import Score, wilson_interval
 from symdistill.models import Box
 from symdistill.sampling import RegionSampler
 
@@ -236,3 +236,10 @@ def test_r2_of_an_infinite_prediction_has_an_interval_without_nan():
     bounds = [s.value, s.low, s.high, s.extra["MAE"], s.extra["MAE low"], s.extra["MAE high"]]
     assert not np.isnan(bounds).any() and s.value == s.low == -np.inf and s.extra["MAE high"] == np.inf
     assert "nan" not in str(s)
+
+
+def test_a_score_near_zero_prints_without_a_sign() -> None:
+    """A one-leaf regression tree's R2 is the rounding of 0 (-1e-17): it printed 'R2 -0.0000'."""
+    s = Score(-1e-17, -0.00004, 0.3, 10, "R2")
+    assert str(s).startswith("R2 0.0000 [0.0000, 0.3000] (n=10)")
+    assert str(Score(-0.5, float("-inf"), float("nan"), 3, "R2")).startswith("R2 -0.5000 [-inf, nan]")

@@ -31,10 +31,15 @@ class Score:
         return format(self.value, spec) if spec else str(self)
 
     def __str__(self) -> str:
-        s = f"{self.name} {self.value:.4f} [{self.low:.4f}, {self.high:.4f}] (n={self.n})"
+        s = f"{self.name} {_four(self.value)} [{_four(self.low)}, {_four(self.high)}] (n={self.n})"
         for k, v in self.extra.items():
             s += f", {k} {v:.4g}" if isinstance(v, float) else f", {k} {v}"
         return s
+
+
+def _four(v: float) -> str:
+    """``v`` to 4 decimals, without a sign on zero: a one-leaf tree's R2 of -1e-17 printed -0.0000."""
+    return f"{round(v, 4) + 0.0:.4f}" if np.isfinite(v) else f"{v:.4f}"
 
 
 def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
