@@ -463,7 +463,6 @@ def test_a_design_matrix_beyond_memory_is_refused_before_it_is_built(n_features,
 def test_the_design_check_draws_the_rows_the_fit_takes(classes, monkeypatch):
     """The design check drew the sampled rows and made the terms over them, and the fit drew and
     made them again (for a multi-class teacher whose classes come with its answers, a third time)."""
-    from symdistill.learners import linear
     from symdistill.sampling import RegionSampler
 
     drawn, made = [], []

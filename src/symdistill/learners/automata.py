@@ -1241,7 +1241,6 @@ class AutomatonLearner:
         if not n_timed or hyp.n_states >= 4 * n_timed:
             t0 = time.perf_counter()
             words = random_words(np.random.default_rng(0), _SCORE_SAMPLE, len(teacher.alphabet), self.max_length)
-            t1 = time.perf_counter()
             held = HeldOut.of(words, np.zeros(len(words), dtype=np.int64))
             t2 = time.perf_counter()
             agreement(hyp, held)

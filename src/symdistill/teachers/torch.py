@@ -93,6 +93,7 @@ class TorchTeacher(Teacher):
         return (f"{given}, a row of {d} feature{'s' * (d != 1)} each: wrap a module that takes another shape "
                 f"(channels, a sequence) in one that reshapes them, e.g. nn.Sequential(nn.Unflatten(1, (1, {d})), net)")
 
+
 class eval_mode:
     """Eval mode for the duration of a block, then every submodule's own training flag back: a
     frozen batch norm in a training network stays frozen, a dropout left on (MC dropout) stays on."""

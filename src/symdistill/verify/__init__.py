@@ -32,5 +32,5 @@ __all__ = [
     "never_accepts", "always_accepts", "included_in", "never_outputs", "always_outputs", "as_property",
     "Property", "Formula", "Monotonic", "Invariant", "OutputRange", "Robust", "Equivalent",
     "NeverAccepts", "AlwaysAccepts", "IncludedIn", "NeverOutputs", "AlwaysOutputs",
-    "Verdict", "Counterexample", "TeacherCheck", "ConstraintError", "ConstraintSyntaxError",
+    "Verdict", "Counterexample", "TeacherCheck", "RoundingAmbiguity", "ConstraintError", "ConstraintSyntaxError",
 ]
