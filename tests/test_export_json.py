@@ -62,6 +62,18 @@ def test_schema_covers_every_registered_kind():
     assert set(registered_kinds()) <= set(schema()["properties"]["kind"]["enum"])
 
 
+def test_the_loader_knows_the_fields_the_schema_lists():
+    """load refuses a field the schema does not list, and reads every one it lists."""
+    from symdistill.models import base
+    from symdistill.models.base import _REGISTRY
+
+    defs = schema()["$defs"]
+    for kind, cls in _REGISTRY.items():
+        assert set(cls.fields) | {"format", "version", "kind"} == set(defs[kind]["properties"]), kind
+    assert set(base.DOMAIN_FIELDS) == set(defs["domain"]["properties"])
+    assert set(base.FEATURE_FIELDS) == set(defs["feature"]["properties"])
+
+
 def test_fixture_builds_every_named_model(models):
     assert list(models) == MODEL_NAMES
 

@@ -245,7 +245,7 @@ def test_json_round_trip_is_lossless(frame):
     (lambda d: d.update(link="probit"), "link"),
     (lambda d: d.update(terms=[[{"feature": 0}], [{"feature": 9}]]), "feature 9"),
     (lambda d: d.update(terms=[[{"feature": 0, "category": 1}], [{"feature": 1}]]), "non-categorical"),
-    (lambda d: d.update(terms=[[{"feature": 0}], [{"feature": 1, "colour": 2}]]), "unknown term factor"),
+    (lambda d: d.update(terms=[[{"feature": 0}], [{"feature": 1, "colour": 2}]]), "term factor has unknown field .colour."),
     (lambda d: d.update(terms=[[{"feature": 0}], [{"feature": 0}]]), "twice"),
     (lambda d: d.update(terms=[[{"feature": 0}], []]), "non-empty list"),
     (lambda d: d.update(task="ranking"), "task"),

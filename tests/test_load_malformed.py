@@ -232,6 +232,48 @@ def test_malformed_field_gives_model_format_error(kind, edit, message):
         sd.load(d)
 
 
+def _objects(obj, path=()):
+    """Every JSON object in a saved model, with its path, except the free-form ``meta`` and an
+    automaton's transition rows (maps from symbols, checked against the alphabet)."""
+    if isinstance(obj, dict):
+        yield path, obj
+        for k, v in obj.items():
+            if k not in ("meta", "transitions"):
+                yield from _objects(v, path + (k,))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from _objects(v, path + (i,))
+
+
+@pytest.mark.parametrize("kind", list(MODELS))
+def test_an_unknown_field_is_refused_by_name(kind):
+    """A field the format does not have (a misspelt 'uper', 'probas') is refused naming it, as the
+    schema refuses it: read past, the model would load with the field's default (an upper bound of 1,
+    no class probabilities), a silently different model."""
+    base = MODELS[kind]().to_dict()
+    paths = [path for path, _ in _objects(base)]
+    assert len(paths) >= (1 if kind in ("dfa", "moore") else 6)
+    for path in paths:
+        d = copy.deepcopy(base)
+        target = d
+        for k in path:
+            target = target[k]
+        target["uper"] = 5.0
+        with pytest.raises(ModelFormatError, match="unknown field 'uper'"):
+            sd.load(d)
+
+
+def test_a_misspelt_field_does_not_load_with_its_default():
+    d = _tree().to_dict()
+    d["domain"]["features"][0]["uper"] = d["domain"]["features"][0].pop("upper")
+    with pytest.raises(ModelFormatError, match=r"feature 'a'.*unknown field 'uper'"):
+        sd.load(d)
+    d = _rules().to_dict()
+    d["rules"][0]["probas"] = d["rules"][0].pop("proba")
+    with pytest.raises(ModelFormatError, match=r"rule 0.*unknown field 'probas'"):
+        sd.load(d)
+
+
 def test_audit_payloads_on_a_distilled_tree(tj):
     def bad(**changes):
         with pytest.raises(ModelFormatError) as err:

@@ -331,6 +331,7 @@ class DFA(_Automaton):
     """
 
     kind = "dfa"
+    fields = ("alphabet", "initial", "transitions", "accepting", "meta")
 
     def __init__(self, alphabet: Sequence[str], transitions: Any, accepting: Any, *, initial: int = 0,
                  meta: dict[str, Any] | None = None) -> None:
@@ -492,6 +493,7 @@ class MooreMachine(_Automaton):
     """
 
     kind = "moore"
+    fields = ("alphabet", "initial", "transitions", "classes", "outputs", "meta")
 
     def __init__(self, alphabet: Sequence[str], transitions: Any, outputs: Any, classes: Any = None, *,
                  initial: int = 0, meta: dict[str, Any] | None = None) -> None:

@@ -87,6 +87,7 @@ class SymbolicModel:
     """
 
     kind: ClassVar[str] = ""
+    fields: ClassVar[tuple[str, ...]] = ()  # the fields of its saved form besides format, version and kind
 
     # -- serialisation -------------------------------------------------------------------------
     def _payload(self) -> dict[str, Any]:  # pragma: no cover - abstract
@@ -175,6 +176,7 @@ def load(source: str | Path | dict[str, Any] | bytes) -> SymbolicModel:
     if not isinstance(kind, str) or kind not in _REGISTRY:
         raise ModelFormatError(f"unknown model kind {_short(kind)}; known kinds: {', '.join(registered_kinds())}")
     payload = _own_meta({k: v for k, v in data.items() if k not in ("format", "version", "kind")})
+    check_fields(payload, _REGISTRY[kind].fields, f"the {kind} model")
     try:
         return _REGISTRY[kind]._from_payload(payload)
     except ModelFormatError:
@@ -319,6 +321,16 @@ def require(payload: dict[str, Any], key: str, types: type | tuple[type, ...]) -
     return value
 
 
+def check_fields(obj: dict[str, Any], known: tuple[str, ...], where: str) -> None:
+    """ModelFormatError naming the first field of ``obj`` (``where`` in a saved model) that the format
+    does not have, as the schema refuses it: read past, a misspelt field (``uper``, ``probas``) would
+    leave its default in place (an upper bound of 1, no class probabilities), a silently other model."""
+    for key in obj:
+        if key not in known:
+            raise ModelFormatError(f"malformed model: {where} has unknown field {_short(key)} "
+                                   f"(its fields: {', '.join(known)})")
+
+
 def labels_to_json(classes: np.ndarray | None) -> list | None:
     """Class labels as JSON values (numpy scalars become Python ones)."""
     if classes is None:
@@ -432,6 +444,10 @@ def check_distinct_labels(classes: Any, what: str = "'classes'") -> None:
             raise ModelFormatError(f"malformed model: {what} has repeated label {_short(c)}")
 
 
+DOMAIN_FIELDS = ("features", "input_format", "column_dtypes", "column_labels", "array_dtype")
+FEATURE_FIELDS = ("name", "kind", "lower", "upper", "categories")
+
+
 def domain_from_json(payload: dict[str, Any]) -> Domain:
     """The model's ``domain`` field as a :class:`~symdistill.domain.Domain`, holding to the
     invariants that ``Domain.from_data`` gives every feature: number bounds (not strings), a
@@ -439,12 +455,16 @@ def domain_from_json(payload: dict[str, Any]) -> Domain:
     that) with distinct categories, a binary feature lies within 0..1, and only categorical
     features list categories."""
     raw = require(payload, "domain", dict)
+    check_fields(raw, DOMAIN_FIELDS, "the domain")
     feats = raw.get("features")
     if isinstance(feats, list):
         fixed = []
-        for f in feats:
+        for j, f in enumerate(feats):
             if isinstance(f, dict) and isinstance(f.get("name"), str):
+                check_fields(f, FEATURE_FIELDS, f"feature {_short(f['name'])}")
                 f = _feature_json(f)
+            elif isinstance(f, dict):
+                check_fields(f, FEATURE_FIELDS, f"feature {j}")
             fixed.append(f)
         raw = {**raw, "features": fixed}
     domain = Domain.from_dict(raw)

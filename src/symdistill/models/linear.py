@@ -48,8 +48,8 @@ import numpy as np
 
 from .._errors import ModelFormatError, counted
 from ..domain import Domain, escape_unprintable, is_bare_word
-from .base import (SymbolicModel, check_distinct_labels, domain_from_json, encoded_rows, label_text, labels_from_json,
-                   labels_to_json, register_model, require)
+from .base import (SymbolicModel, check_distinct_labels, check_fields, domain_from_json, encoded_rows, label_text,
+                   labels_from_json, labels_to_json, register_model, require)
 
 LINKS = ("identity", "logistic", "softmax")
 # The last line of a printed model whose numbers are not all written as they are, by task.
@@ -152,9 +152,7 @@ class Factor:
     def from_dict(cls, d: Any) -> Factor:
         if not isinstance(d, dict):
             raise ModelFormatError(f"malformed linear model: term factor should be an object, got {d!r}")
-        unknown = set(d) - {"feature", "category", "knot", "direction"}
-        if unknown:
-            raise ModelFormatError(f"malformed linear model: unknown term factor fields {sorted(unknown)}")
+        check_fields(d, ("feature", "category", "knot", "direction"), "a term factor")
         feature = d.get("feature")
         if not isinstance(feature, int) or isinstance(feature, bool):
             raise ModelFormatError(f"malformed linear model: term factor needs an integer 'feature', got {d!r}")
@@ -309,6 +307,7 @@ class LinearModel(SymbolicModel):
     """
 
     kind = "linear"
+    fields = ("task", "classes", "link", "domain", "terms", "coef", "intercept", "meta")
 
     def __init__(self, domain: Domain, task: str, classes: Any, *, terms: Iterable[Any], coef: Any,
                  intercept: Any, link: str | None = None, meta: dict[str, Any] | None = None) -> None:

@@ -23,8 +23,9 @@ import numpy as np
 
 from .._errors import DataError, ModelFormatError, counted
 from ..domain import Domain, cut_text, is_real, number_text
-from .base import (_ROUNDING, SymbolicModel, check_distinct_labels, concept_layer, domain_from_json, encoded_rows,
-                   label_text, labels_from_json, labels_to_json, percent_text, register_model, require, rounded_note)
+from .base import (_ROUNDING, SymbolicModel, check_distinct_labels, check_fields, concept_layer, domain_from_json,
+                   encoded_rows, label_text, labels_from_json, labels_to_json, percent_text, register_model, require,
+                   rounded_note)
 from .region import Box
 
 NUMERIC_OPS = ("<=", ">")
@@ -141,9 +142,10 @@ class Condition:
         return {"feature": self.feature, "op": self.op, "value": value}
 
     @classmethod
-    def from_dict(cls, d: Any) -> Condition:
+    def from_dict(cls, d: Any, where: str = "a condition") -> Condition:
         if not isinstance(d, dict):
             raise ModelFormatError(f"malformed rules: a condition should be an object, got {type(d).__name__}")
+        check_fields(d, ("feature", "op", "value"), where)
         feature = require(d, "feature", int)
         op = require(d, "op", str)
         value = d.get("value")
@@ -251,10 +253,12 @@ class Rule:
         return d
 
     @classmethod
-    def from_dict(cls, d: Any) -> Rule:
+    def from_dict(cls, d: Any, where: str = "a rule") -> Rule:
         if not isinstance(d, dict):
             raise ModelFormatError(f"malformed rules: a rule should be an object, got {type(d).__name__}")
-        conds = [Condition.from_dict(c) for c in require(d, "conditions", list)]
+        check_fields(d, ("conditions", "prediction", "proba", "coverage", "agreement", "error"), where)
+        conds = [Condition.from_dict(c, f"condition {k} of {where}")
+                 for k, c in enumerate(require(d, "conditions", list))]
         pred = require(d, "prediction", (int, float))
         if isinstance(pred, bool):
             raise ModelFormatError("malformed rules: 'prediction' must be a number, got a boolean")
@@ -312,6 +316,7 @@ class RuleSet(SymbolicModel):
     """
 
     kind = "rules"
+    fields = ("task", "classes", "domain", "rules", "default", "meta")
 
     def __init__(self, domain: Domain, task: str, classes: Any, rules: Iterable[Rule], default: Rule, *,
                  meta: dict[str, Any] | None = None) -> None:
@@ -603,8 +608,8 @@ class RuleSet(SymbolicModel):
             domain_from_json(p),
             require(p, "task", str),
             labels_from_json(p.get("classes")),
-            [Rule.from_dict(r) for r in require(p, "rules", list)],
-            Rule.from_dict(require(p, "default", dict)),
+            [Rule.from_dict(r, f"rule {i}") for i, r in enumerate(require(p, "rules", list))],
+            Rule.from_dict(require(p, "default", dict), "the default rule"),
             meta=meta,
         )
 

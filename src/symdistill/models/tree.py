@@ -35,6 +35,8 @@ class Tree(SymbolicModel):
     """
 
     kind = "tree"
+    fields = ("task", "classes", "domain", "children_left", "children_right", "feature", "threshold",
+              "left_categories", "value", "n_samples", "meta")
 
     def __init__(
         self,
