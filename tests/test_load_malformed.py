@@ -352,11 +352,13 @@ def test_depth_does_not_depend_on_node_order():
 
 
 @pytest.mark.parametrize("left, right, message", [
-    ([1, 2, -1, -1], [2, 3, -1, -1], "one parent"),  # node 2 reachable twice
-    ([1, -1, 2, -1], [2, -1, 3, -1], "one parent"),  # node 2 is its own child
-    ([1, -1, -1, 4, -1], [2, -1, -1, 3, -1], "one parent|cycle|unreachable"),  # 3 <-> 4 off the root
-    ([1, -1, -1, -1], [2, -1, -1, -1], "one parent|unreachable"),
-    ([0, -1], [1, -1], "out of range"),
+    ([1, 2, -1, -1], [2, 3, -1, -1], "node 2 has 2 parents"),  # node 2 reachable twice
+    ([1, -1, 2, -1], [2, -1, 3, -1], "node 2 has 2 parents"),  # node 2 is its own child
+    ([1, -1, -1, 4, -1], [2, -1, -1, 3, -1], "unreachable from the root: node 3"),  # 3 <-> 4 off the root
+    ([1, -1, -1, -1], [2, -1, -1, -1], "node 3 has no parent"),
+    ([0, -1], [1, -1], r"node 0's 'children_left' is 0, .*node 0 is the root"),
+    ([1, -1, -1], [7, -1, -1], r"node 0's 'children_right' is 7, .* nodes 1\.\.2"),
+    ([1, 3, -1, -1, -1], [2, -1, -1, -1, -1], r"node 1 has 'children_left' 3 but 'children_right' -1"),
 ])
 def test_tree_nodes_must_form_a_tree(left, right, message):
     with pytest.raises(ModelFormatError, match=message):

@@ -102,14 +102,24 @@ class Tree(SymbolicModel):
         d = self.domain.n_features
         seen = np.zeros(n, dtype=int)
         internal = self.children_left >= 0
-        if np.any((self.children_left >= 0) != (self.children_right >= 0)):
-            raise ModelFormatError("every tree node needs either two children or none")
+        one_child = internal != (self.children_right >= 0)
+        if one_child.any():
+            i = int(np.argmax(one_child))
+            raise ModelFormatError(f"tree node {i} has 'children_left' {self.children_left[i]} but 'children_right' "
+                                   f"{self.children_right[i]}: a node has two children, or none (-1 and -1: a leaf)")
+        for name, children in (("children_left", self.children_left), ("children_right", self.children_right)):
+            wrong = internal & ((children >= n) | (children <= 0))
+            if wrong.any():
+                i = int(np.argmax(wrong))
+                raise ModelFormatError(f"tree node {i}'s {name!r} is {children[i]}, which is no child node: "
+                                       f"children are nodes 1..{n - 1} (node 0 is the root)")
         kids = np.concatenate([self.children_left[internal], self.children_right[internal]])
-        if np.any(kids >= n) or np.any(kids <= 0):
-            raise ModelFormatError("tree child index out of range")
         np.add.at(seen, kids, 1)
         if np.any(seen[1:] != 1):
-            raise ModelFormatError("tree nodes must form a tree rooted at node 0 (each node has one parent)")
+            k = 1 + int(np.argmax(seen[1:] != 1))
+            parents = "no parent" if seen[k] == 0 else f"{seen[k]} parents"
+            raise ModelFormatError(f"tree nodes must form a tree rooted at node 0: node {k} has {parents} "
+                                   "(every node but the root has one)")
         for i in np.nonzero(~internal)[0]:
             if self.left_categories[i] is not None:
                 raise ModelFormatError(f"tree node {i} is a leaf but has 'left_categories' "
@@ -131,16 +141,17 @@ class Tree(SymbolicModel):
         self._check_acyclic()
 
     def _check_acyclic(self) -> None:
-        stack, visited = [0], 0
+        stack, visited = [0], np.zeros(len(self.children_left), dtype=bool)
         while stack:
             i = stack.pop()
-            visited += 1
-            if visited > len(self.children_left):
-                raise ModelFormatError("tree nodes contain a cycle")
+            if visited[i]:
+                raise ModelFormatError(f"tree nodes contain a cycle through node {i}")
+            visited[i] = True
             if self.children_left[i] >= 0:
                 stack += [int(self.children_left[i]), int(self.children_right[i])]
-        if visited != len(self.children_left):
-            raise ModelFormatError("tree has nodes unreachable from the root")
+        if not visited.all():
+            raise ModelFormatError(f"tree has nodes unreachable from the root: node {int(np.argmin(visited))} "
+                                   "(a loop of nodes that are each other's children)")
 
     # -- structure -----------------------------------------------------------------------------
     @property
