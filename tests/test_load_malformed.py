@@ -109,6 +109,9 @@ def test_a_file_whose_name_starts_with_a_bracket_is_still_a_path(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     _tree().to_json(tmp_path / "[v2] tree.json")
     assert sd.load("[v2] tree.json") == _tree()
+    _tree().to_json(tmp_path / "{run 1} tree.json")  # a brace too, as the docstring says and the CLI reads it
+    assert sd.load("{run 1} tree.json") == _tree()
+    assert sd.load(_tree().to_json()) == _tree()
 
 
 @pytest.mark.parametrize("value, message", [

@@ -192,8 +192,8 @@ _NUMBERS = {int, float, bool}
 
 
 def _is_json_text(text: str) -> bool:
-    head = text.lstrip()
-    return head.startswith("{") or (head.startswith("[") and not _is_file(text))
+    # Text longer than a path can be (PATH_MAX, 4096 on Linux) names no file: the file system is not asked.
+    return text.lstrip().startswith(("{", "[")) and (len(text) > 4096 or not _is_file(text))
 
 
 def _is_file(text: str) -> bool:
