@@ -456,6 +456,7 @@ def test_evaluate_a_saved_model_hands_the_teacher_its_column_dtypes(tmp_path, mo
     [
         (["distill", "--teacher", "nope.onnx", "--data", "x.csv", "-o", "o.json"], "data file not found"),
         (["show", "missing.json"], "model file not found"),
+        (["show", "."], "model file . is a directory"),
         (["distill", "--teacher", "weird.bin", "--data", "{rows}", "-o", "o.json"], "cannot load teacher"),
         (["distill", "--teacher", "{onnx}", "--data", "{rows}", "--form", "forest", "-o", "o.json"], "unknown form"),
         (["distill", "--teacher", "{onnx}", "--data", "{rows}", "--drop", "zzz", "-o", "o.json"], "column 'zzz'"),

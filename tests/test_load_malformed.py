@@ -102,7 +102,15 @@ def test_unreadable_or_non_utf8_file(tmp_path):
     with pytest.raises(ModelFormatError, match="model file .* is not UTF-8 JSON"):
         sd.load(path)
     with pytest.raises(ModelFormatError, match="no such model file"):
-        sd.load(tmp_path)  # a folder
+        sd.load(tmp_path / "missing.json")
+
+
+def test_a_folder_is_named_as_a_folder(tmp_path):
+    """It was refused as "no such model file", which a user looking at the folder does not believe."""
+    with pytest.raises(ModelFormatError, match="is a folder, not a model file"):
+        sd.load(tmp_path)
+    with pytest.raises(ModelFormatError, match="is a folder, not a model file"):
+        sd.load(str(tmp_path))
 
 
 def test_a_file_whose_name_starts_with_a_bracket_is_still_a_path(tmp_path, monkeypatch):

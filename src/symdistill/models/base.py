@@ -203,9 +203,18 @@ def _is_file(text: str) -> bool:
         return False
 
 
+def _is_dir(text: str) -> bool:
+    try:
+        return Path(text).is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 def _read_file(source: str | Path) -> str:
     path = Path(source)
     if not _is_file(str(path)):
+        if _is_dir(str(path)):
+            raise ModelFormatError(f"{_short(str(source))} is a folder, not a model file (the JSON that to_json writes)")
         raise ModelFormatError(f"no such model file: {_short(str(source))} (expected JSON text or a path)")
     try:
         raw = path.read_bytes()
