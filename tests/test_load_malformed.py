@@ -96,6 +96,18 @@ def test_bad_json_text(text, message):
         sd.load(text)
 
 
+def test_a_field_written_twice_is_refused_by_name():
+    """JSON parsers differ on a repeated name (Python keeps the last, others the first or refuse it), so
+    one file would be two models; it loaded, silently taking the last ('upper' 1.0 here)."""
+    text = _tree().to_json(indent=None)
+    twice = text.replace('"upper": 10.0', '"upper": 10.0, "upper": 1.0', 1)
+    assert twice != text
+    with pytest.raises(ModelFormatError, match="field 'upper' twice"):
+        sd.load(twice)
+    with pytest.raises(ModelFormatError, match="field 'kind' twice"):
+        sd.load(text.replace('"kind": "tree"', '"kind": "tree", "kind": "tree"', 1))
+
+
 def test_unreadable_or_non_utf8_file(tmp_path):
     path = tmp_path / "model.json"
     path.write_bytes(b'{"format": "symdistill"\xff}')

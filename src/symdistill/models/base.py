@@ -234,9 +234,20 @@ def _reject_constant(token: str) -> Any:
     raise ModelFormatError(f"model JSON holds {token}, which is not standard JSON: numbers must be finite")
 
 
+def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused when it names a field twice: parsers differ on which one counts (Python's
+    the last, others the first), so the file would be one model here and another elsewhere."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise ModelFormatError(f"model JSON has the field {_short(twice)} twice in one object; write each field once")
+    return obj
+
+
 def _parse(text: str) -> Any:
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_once)
     except ModelFormatError:
         raise
     except json.JSONDecodeError as exc:
