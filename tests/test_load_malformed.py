@@ -382,6 +382,8 @@ def test_depth_does_not_depend_on_node_order():
     ([0, -1], [1, -1], r"node 0's 'children_left' is 0, .*node 0 is the root"),
     ([1, -1, -1], [7, -1, -1], r"node 0's 'children_right' is 7, .* nodes 1\.\.2"),
     ([1, 3, -1, -1, -1], [2, -1, -1, -1, -1], r"node 1 has 'children_left' 3 but 'children_right' -1"),
+    # the schema's minimum: a leaf is -1 and -1, written back as read
+    ([1, -7, -1], [2, -7, -1], r"node 1's 'children_left' is -7, .*a leaf has -1"),
 ])
 def test_tree_nodes_must_form_a_tree(left, right, message):
     with pytest.raises(ModelFormatError, match=message):

@@ -101,6 +101,11 @@ class Tree(SymbolicModel):
             raise ModelFormatError(f"tree node {int(np.argmax(self.n_samples < 0))} has a negative 'n_samples'")
         d = self.domain.n_features
         seen = np.zeros(n, dtype=int)
+        for name, children in (("children_left", self.children_left), ("children_right", self.children_right)):
+            if np.any(children < -1):
+                i = int(np.argmax(children < -1))
+                raise ModelFormatError(f"tree node {i}'s {name!r} is {children[i]}, which is no node: a leaf has -1 "
+                                       "and -1, a split the numbers of its two children")
         internal = self.children_left >= 0
         one_child = internal != (self.children_right >= 0)
         if one_child.any():
