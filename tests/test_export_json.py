@@ -107,6 +107,7 @@ def test_saved_models_validate_and_round_trip(name, models, validator):
     ("distilled tree", lambda d: d["value"].__setitem__(0, [-5, 6]), "minimum"),
     ("tree", lambda d: d["domain"]["features"][0].update(kind="binary", lower=0.0, upper=2.0), "maximum"),
     ("linear", lambda d: d["terms"][0][0].__setitem__("direction", -1), "knot"),
+    ("distilled tree", lambda d: d["domain"].__setitem__("features", []), "features"),
 ])
 def test_schema_rejects_malformed_models(name, damage, where, models, validator):
     data = models[name].to_dict()

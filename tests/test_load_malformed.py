@@ -390,6 +390,16 @@ def test_tree_nodes_must_form_a_tree(left, right, message):
         sd.load(_tree_json(left, right))
 
 
+def test_a_model_of_no_features_is_refused():
+    """distill refuses data without columns; a file whose domain had none loaded, and then its C did
+    not compile (a zero-size array), its Python module was a SyntaxError and its ONNX tree failed."""
+    d = _tree_json([-1], [-1])
+    d["domain"]["features"] = []
+    d.update(feature=[-1])
+    with pytest.raises(ModelFormatError, match="'features' is empty"):
+        sd.load(d)
+
+
 def test_a_regression_tree_has_no_classes():
     with pytest.raises(ModelFormatError, match="regression tree has no 'classes'"):
         sd.load(_tree_json([1, -1, -1], [2, -1, -1], classes=["a"]))

@@ -477,6 +477,8 @@ def domain_from_json(payload: dict[str, Any]) -> Domain:
     raw = require(payload, "domain", dict)
     check_fields(raw, DOMAIN_FIELDS, "the domain")
     feats = raw.get("features")
+    if feats == []:  # as distill refuses data without columns: no target exports a model of no features
+        raise ModelFormatError("malformed domain: 'features' is empty; a model reads at least one feature")
     if isinstance(feats, list):
         fixed = []
         for j, f in enumerate(feats):
