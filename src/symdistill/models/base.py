@@ -343,12 +343,15 @@ def require(payload: dict[str, Any], key: str, types: type | tuple[type, ...]) -
 
 def check_fields(obj: dict[str, Any], known: tuple[str, ...], where: str) -> None:
     """ModelFormatError naming the first field of ``obj`` (``where`` in a saved model) that the format
-    does not have, as the schema refuses it: read past, a misspelt field (``uper``, ``probas``) would
-    leave its default in place (an upper bound of 1, no class probabilities), a silently other model."""
-    for key in obj:
+    does not have, or that is null, as the schema refuses them: read past, a misspelt field (``uper``,
+    ``probas``) would leave its default in place (an upper bound of 1, no class probabilities), a
+    silently other model. Only ``classes`` may be null (a regressor has none); other fields are left out."""
+    for key, value in obj.items():
         if key not in known:
             raise ModelFormatError(f"malformed model: {where} has unknown field {_short(key)} "
                                    f"(its fields: {', '.join(known)})")
+        if value is None and key != "classes":
+            raise ModelFormatError(f"malformed model: {where} has null for {key!r}; leave the field out instead")
 
 
 def labels_to_json(classes: np.ndarray | None) -> list | None:
