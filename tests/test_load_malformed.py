@@ -416,6 +416,22 @@ def test_a_model_of_no_features_is_refused():
         sd.load(d)
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_class_frequencies_whose_sum_overflows_still_give_shares():
+    """Frequencies near the largest double are frequencies: their sum overflowed to inf and every
+    share read 0 (probabilities [0, 0], "agreement 0%"), with an overflow warning."""
+    row = np.array([[9.0, 1, 0, "g"]], dtype=object)
+    d = _tree().to_dict()
+    d["value"][2] = [1e308, 1.5e308]
+    tree = sd.load(d)
+    np.testing.assert_allclose(tree.predict_proba(row), [[0.4, 0.6]])
+    assert "agreement 60%" in str(tree)
+    d = _rules().to_dict()
+    d["rules"][0]["proba"] = [1e308, 1e308, 1.5e308]
+    np.testing.assert_allclose(sd.load(d).predict_proba(np.array([[9.0, 1, 0, "g"]], dtype=object)),
+                               [[2 / 7, 2 / 7, 3 / 7]])
+
+
 def test_a_regression_tree_has_no_classes():
     with pytest.raises(ModelFormatError, match="regression tree has no 'classes'"):
         sd.load(_tree_json([1, -1, -1], [2, -1, -1], classes=["a"]))

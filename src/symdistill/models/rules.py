@@ -541,7 +541,10 @@ class RuleSet(SymbolicModel):
         table = np.zeros((len(self.rules) + 1, k))
         for i, r in enumerate(self.rules + [self.default]):
             if r.proba is not None and sum(r.proba) > 0:
-                table[i] = np.asarray(r.proba) / sum(r.proba)
+                p = np.asarray(r.proba, dtype=float)
+                if not math.isfinite(sum(r.proba)):  # frequencies summing past the largest double: scaled first
+                    p = p / p.max()
+                table[i] = p / sum(p)
             else:
                 table[i, r.prediction] = 1.0
         return table[self.apply_encoded(encoded_rows(Z, self.domain, "predict_proba_encoded"))]

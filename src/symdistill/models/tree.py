@@ -373,8 +373,15 @@ class Tree(SymbolicModel):
 
 
 def _shares(value: np.ndarray) -> np.ndarray:
-    """Rows of class frequencies (or counts) scaled to sum to one; a row of zeros shares evenly."""
-    total = value.sum(axis=1, keepdims=True)
+    """Rows of class frequencies (or counts) scaled to sum to one; a row of zeros shares evenly. A row
+    whose sum passes the largest double (frequencies of 1e308) is first divided by its largest value."""
+    with np.errstate(over="ignore"):
+        total = value.sum(axis=1, keepdims=True)
+    big = ~np.isfinite(total[:, 0])
+    if big.any():
+        value = value.copy()
+        value[big] /= value[big].max(axis=1, keepdims=True)
+        total[big] = value[big].sum(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(total > 0, value / total, 1.0 / value.shape[1])
 
