@@ -117,6 +117,15 @@ def test_unreadable_or_non_utf8_file(tmp_path):
         sd.load(tmp_path / "missing.json")
 
 
+def test_a_file_starting_with_a_byte_order_mark_loads(tmp_path):
+    """Editors on Windows save UTF-8 with a BOM; JSON readers may ignore it (RFC 8259), and load told the
+    user to "decode using utf-8-sig" instead."""
+    path = tmp_path / "model.json"
+    path.write_bytes(b"\xef\xbb\xbf" + _tree().to_json().encode("utf-8"))
+    assert sd.load(path) == _tree()
+    assert sd.load(path.read_bytes()) == _tree()
+
+
 def test_a_folder_is_named_as_a_folder(tmp_path):
     """It was refused as "no such model file", which a user looking at the folder does not believe."""
     with pytest.raises(ModelFormatError, match="is a folder, not a model file"):

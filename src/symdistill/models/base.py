@@ -225,7 +225,7 @@ def _read_file(source: str | Path) -> str:
 
 def _decode(raw: bytes, what: str) -> str:
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8-sig")  # a byte order mark first (editors on Windows write one) is dropped
     except UnicodeDecodeError as exc:
         raise ModelFormatError(f"{what} is not UTF-8 JSON text: {exc.reason} at byte {exc.start}") from None
 
