@@ -124,6 +124,7 @@ def test_a_file_starting_with_a_byte_order_mark_loads(tmp_path):
     path.write_bytes(b"\xef\xbb\xbf" + _tree().to_json().encode("utf-8"))
     assert sd.load(path) == _tree()
     assert sd.load(path.read_bytes()) == _tree()
+    assert sd.load(path.read_text(encoding="utf-8")) == _tree()  # the text, BOM first: no longer a path
 
 
 def test_a_folder_is_named_as_a_folder(tmp_path):

@@ -156,6 +156,8 @@ def load(source: str | Path | dict[str, Any] | bytes) -> SymbolicModel:
     """
     if isinstance(source, (bytes, bytearray)):
         source = _decode(bytes(source), "model")
+    if isinstance(source, str) and source.startswith("\ufeff") and _is_json_text(source[1:]):
+        source = source[1:]  # text read with its byte order mark, as utf-8 (not utf-8-sig) reads it
     if isinstance(source, Path) or (isinstance(source, str) and not _is_json_text(source)):
         source = _read_file(source)
     if isinstance(source, str):
