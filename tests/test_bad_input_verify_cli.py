@@ -167,6 +167,15 @@ def test_refine_takes_a_single_constraint(tree: Any) -> None:
         sd.refine(tree, good, X, constraints=3)
 
 
+def test_refine_names_a_saved_seed_that_is_no_integer(tree: Any) -> None:
+    """refine re-distills with the saved model's meta['random_state']; one edited to text failed with
+    int()'s "invalid literal for int() with base 10: 'x'", naming neither the model nor the field."""
+    d = tree.to_dict()
+    d["meta"]["random_state"] = "x"
+    with pytest.raises(ValueError, match=r"meta\['random_state'\].*integer or None, got 'x'"):
+        sd.refine(sd.load(d), good, X, constraints="x0 < 2", max_rounds=1, n_samples=400)
+
+
 # -- constraint language: non-finite numbers, nesting -------------------------------------------
 @pytest.mark.parametrize("text, message", [
     ("x0 <= 1e308 * 10", r"position 12 is not a finite number \(1e\+308 \* 10 = inf\)"),

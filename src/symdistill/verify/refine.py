@@ -79,6 +79,9 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     t = wrap_teacher(teacher, model)
     meta = model.meta
     seed = meta.get("random_state")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
+        raise ValueError(f"refine re-distills with the model's meta['random_state'], which should be an integer "
+                         f"or None, got {seed!r}")
     method = meta.get("method", "pedagogical")
     dom = model.domain
     if dom.input_format == "array":
