@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ..domain import _plain
 from ..learners.base import check_random_state
 from . import exact, smt
 from . import formula as F
@@ -102,9 +103,11 @@ def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any =
                          "equivalence without teacher=")
     q, other = _question(model, prop)
     Z, checked, used = _decide(model, q, other, backend)
-    seconds = time.perf_counter() - t0
     if Z is None:
-        return Verdict(True, None, seconds, used, prop.describe(), repr(model), checked)
+        vacuous, note = _vacuity(model, prop, backend) if isinstance(prop, P.Formula) else (None, "")
+        return Verdict(True, None, time.perf_counter() - t0, used, prop.describe(), repr(model), checked,
+                       vacuous=vacuous, vacuity=note)
+    seconds = time.perf_counter() - t0
     outs = exact.outputs(model, Z[:1]) if q.kind == "equivalent" else exact.outputs(model, Z)
     labels = [_label(model, o) for o in outs]
     if q.kind == "equivalent":
@@ -120,6 +123,40 @@ def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any =
         check = check_on_teacher(model, q, Z, teacher, budget=int(search_budget), random_state=random_state,
                                  **robust)
     return Verdict(False, ce, seconds, used, prop.describe(), repr(model), checked, check)
+
+
+def _vacuity(model: Any, prop: P.Formula, backend: str) -> tuple[bool | None, str]:
+    """Whether a constraint that holds holds only vacuously: for each implication it states at its top
+    level, the premise's inputs are searched for as a violation would be (same backend, confirmed by
+    ``predict``). (True and a note naming every premise no input of the domain meets, with the bounds
+    of the features it names), (False, "") when every premise is met, else (None, ""): no implication,
+    or a premise undecided (the direct checker does not cover it, no z3, within rounding of a tie)."""
+    dom = model.domain
+    met: list[bool | None] = []
+    notes = []
+    for premise, text, features in F.bind_premises(prop.text, dom, model.task, getattr(model, "classes", None)):
+        try:
+            Z, _, _ = _decide(model, Question("formula", premise), None, backend)
+        except (NotCovered, RoundingAmbiguity, ImportError):
+            met.append(None)
+            continue
+        met.append(Z is not None)
+        if Z is None:
+            bounds = ", ".join(_domain_text(dom.features[j]) for j in features)
+            where = f" (the domain has {bounds})" if bounds else ""
+            notes.append(f"no input in the model's domain meets {text}{where}")
+    if notes:
+        return True, "; ".join(notes)
+    return (False, "") if met and all(met) else (None, "")
+
+
+def _domain_text(f: Any) -> str:
+    """A feature's domain as the vacuity note names it: ``age in [18, 90]``, ``colour in {'red', 'blue'}``."""
+    if f.is_categorical:
+        return f"{f.display_name} in {{{', '.join(repr(_plain(c)) for c in f.categories)}}}"
+    if f.kind in ("integer", "binary"):
+        return f"{f.display_name} in [{int(f.lower)}, {int(f.upper)}]"
+    return f"{f.display_name} in [{float(f.lower)!r}, {float(f.upper)!r}]"
 
 
 def _question(model: Any, prop: P.Property) -> tuple[Question, Any]:

@@ -104,6 +104,40 @@ def bind_text(text: str, domain: Domain, task: str, classes: Any = None, *, nega
     return bind(L.parse(text), Target(domain, task, labels, text), negate=negate)
 
 
+def bind_premises(text: str, domain: Domain, task: str, classes: Any = None) -> list[tuple[Formula, str, list[int]]]:
+    """The premises of the implications ``text`` states at its top level (see
+    :func:`~symdistill.verify.language.premises`), each bound (the inputs that meet it), with its text
+    as written and the columns of the features it names, in order of first mention.
+
+    >>> dom = Domain.from_data(np.array([[18.0, 1.5], [70.0, 3.0]]), feature_names=["age", "income"])
+    >>> [(t, js) for _, t, js in bind_premises("age < 18 and age > income -> prediction == 1", dom, "regression")]
+    [('age < 18 and age > income', [0, 1])]
+    """
+    labels = tuple(_py(c) for c in classes) if classes is not None else ()
+    target = Target(domain, task, labels, text)
+    out = []
+    for node, written in L.premises(L.parse(text), text):
+        names: list[int] = []
+        stack: list[Any] = [node]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, L.Name):
+                j = _feature(n, target)
+                names += [] if j in names else [j]
+            elif isinstance(n, (L.And, L.Or)):
+                stack.extend(reversed(n.items))
+            elif isinstance(n, (L.Compare, L.BinOp)):
+                stack += [n.right, n.left]
+            elif isinstance(n, (L.Not, L.Neg)):
+                stack.append(n.operand)
+            elif isinstance(n, L.Member):
+                stack.append(n.expr)
+            elif isinstance(n, L.Implies):
+                stack += [n.right, n.left]
+        out.append((bind(node, target), written, names))
+    return out
+
+
 def bind(node: L.Node, target: Target, *, negate: bool = False) -> Formula:
     """Bind a syntax tree to ``target``, in negation normal form (negated when ``negate``)."""
     if isinstance(node, L.Bool):

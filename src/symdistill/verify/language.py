@@ -180,8 +180,13 @@ class Or:
 
 @dataclass(frozen=True)
 class Implies:
+    """``left -> right``; ``start`` and ``arrow`` are the offsets of ``left``'s first token and of the
+    ``->``, so the premise can be named as written (``text[start:arrow]``)."""
+
     left: Node
     right: Node
+    start: int = field(default=0, compare=False, repr=False)
+    arrow: int = field(default=0, compare=False, repr=False)
 
 
 Node = Union[Compare, Member, Bool, Not, And, Or, Implies]
@@ -363,11 +368,12 @@ class _Parser:
         return node
 
     def implies(self) -> Node:
+        start = self.tok.pos
         left = self.disj()
         if self._is("symbol", "->"):
-            self._advance()
+            arrow = self._advance().pos
             with self._nested():
-                return Implies(left, self.implies())
+                return Implies(left, self.implies(), start, arrow)
         return left
 
     def disj(self) -> Node:
@@ -523,6 +529,34 @@ class _Parser:
                 f"keyword {t.text!r} at position {t.pos} cannot stand here; quote a feature of that name "
                 f"with backticks: `{t.text}`", self.text, t.pos)
         raise self._fail("a number, string, feature name or 'prediction'")
+
+
+def premises(node: Node, text: str) -> list[tuple[Node, str]]:
+    """The premises of the implications ``node`` (parsed from ``text``) states at its top level, each
+    with its text as written: of ``A -> B``, and of each implication of a top-level conjunction
+    ``(A -> B) and (C -> D)``. A chain ``A -> B -> C`` reads ``A -> (B -> C)``: its premise is
+    ``A and B``. A constraint that states no implication has none.
+
+    >>> text = "(x < 1 -> y > 2) and (x > 3 -> z > 0)"
+    >>> [t for _, t in premises(parse(text), text)]
+    ['x < 1', 'x > 3']
+    >>> text = "a > 1 -> b > 1 or c > 1 -> c > 2"
+    >>> [(type(n).__name__, t) for n, t in premises(parse(text), text)]
+    [('And', 'a > 1 and (b > 1 or c > 1)')]
+    """
+    out = []
+    for item in node.items if isinstance(node, And) else (node,):
+        lefts: list[tuple[Node, str]] = []
+        while isinstance(item, Implies):
+            written = text[item.start:item.arrow].strip()
+            lefts.append((item.left, written))
+            item = item.right
+        if len(lefts) == 1:
+            out.append(lefts[0])
+        elif lefts:
+            out.append((And(tuple(n for n, _ in lefts)), " and ".join(
+                f"({t})" if isinstance(n, Or) and not t.startswith("(") else t for n, t in lefts)))
+    return out
 
 
 def parse(text: str) -> Node:

@@ -142,6 +142,12 @@ class Verdict:
     ``seconds`` is the checking time, ``backend`` "direct" or "z3", ``constraint`` the property as
     text, ``checked`` how many regions (or region pairs, or automaton states) were examined, and
     ``teacher`` the teacher's verdict on the counterexample when a teacher was given.
+
+    ``vacuous`` says whether a constraint that holds and states an implication ``A -> B`` (or a
+    conjunction of them) holds only because no input of the model's domain meets a premise ``A``:
+    True when some premise is never met (``vacuity`` names it and the domain's bounds of the features
+    it mentions), False when every premise is met somewhere, None for other constraints and
+    properties, violated ones, and premises that could not be decided.
     """
 
     holds: bool
@@ -152,14 +158,18 @@ class Verdict:
     model: str = ""
     checked: int = 0
     teacher: TeacherCheck | None = None
+    vacuous: bool | None = None
+    vacuity: str = ""
 
     def __bool__(self) -> bool:
         return self.holds
 
     def __str__(self) -> str:
-        head = "HOLDS" if self.holds else "VIOLATED"
+        head = ("HOLDS (vacuously)" if self.vacuous else "HOLDS") if self.holds else "VIOLATED"
         s = f"{head}: {self.constraint}\n  model {self.model}; {self.backend} backend, {self.checked} checked, " \
             f"{1000 * self.seconds:.1f} ms"
+        if self.vacuous:
+            s += f"\n  vacuously: {self.vacuity}"
         if self.counterexample is not None:
             s += f"\n  counterexample: {self.counterexample}"
         if self.teacher is not None:
