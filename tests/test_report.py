@@ -219,6 +219,16 @@ def test_constraints_are_verified_on_the_chosen_model(front: Frontier) -> None:
     assert "holds" in rep.html
 
 
+def test_a_constraint_that_holds_vacuously_says_so(front: Frontier) -> None:
+    """x1 lies in [0, 1]: no input meets x1 > 2, and the row said "holds" as for a real proof."""
+    every = "x1 >= 0 -> prediction in {'plain', " + repr(HOSTILE_CLASS) + "}"
+    rep = sd.report(front, path=None, constraints=[f"x1 > 2 -> prediction == {HOSTILE_CLASS!r}", every])
+    assert [(v.holds, v.vacuous) for v in rep.verification] == [(True, True), (True, False)]
+    assert "holds vacuously: no input in the model&#x27;s domain meets x1 &gt; 2 (the domain has x1 in [" in rep.html
+    assert r"holds vacuously: no input in the model's domain meets x1 &gt; 2 \(the domain has x1 in \[" in rep.markdown
+    assert "2 hold, 0 violated" in rep.markdown
+
+
 def test_a_constraint_without_a_verdict_is_a_row_not_a_crash() -> None:
     # x - y != 0.1 is decided in exact arithmetic, and predict's floats cannot confirm the violation
     # the solver finds (a RoundingAmbiguity), which escaped sd.report and symdistill report as a traceback.

@@ -481,8 +481,8 @@ def _verdict_row(r: Any) -> tuple[str, str, str, str]:
                             f"got {type(r).__name__}")
     cx = getattr(r, "counterexample", None)
     teacher = getattr(r, "teacher", None)
-    return (str(r.constraint), "holds" if r.holds else "violated", "" if cx is None else str(cx),
-            "" if teacher is None else str(teacher))
+    verdict = "violated" if not r.holds else f"holds vacuously: {r.vacuity}" if getattr(r, "vacuous", None) else "holds"
+    return (str(r.constraint), verdict, "" if cx is None else str(cx), "" if teacher is None else str(teacher))
 
 
 def _verification_section(results: list[Any], asked: bool) -> Section:
