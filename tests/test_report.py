@@ -748,6 +748,10 @@ def test_cli_report_distils_from_a_sample_of_at_most_max_train_rows(tmp_path: Pa
     assert main([*base, "--max-train-rows", "100"]) == 0
     err = capsys.readouterr().err
     assert "distinct teacher queries; models distilled from 100 of the 210 training rows, --max-train-rows)" in err
+    # The time is the frontier's and the report's both, each named (it was the frontier's alone).
+    total, fits, drawn = (float(v) for v in re.search(r" in ([\d.]+) s \(frontier ([\d.]+) s, report ([\d.]+) s; ",
+                                                       err).groups())
+    assert abs(total - (fits + drawn)) <= 0.11
     assert ("- **training rows**: 210; the models were distilled from a seeded random sample of 100 "
             "\\(max\\_train\\_rows=100\\)\n") in (tmp_path / "r.md").read_text()
     for value in ("all", "210"):
