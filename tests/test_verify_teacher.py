@@ -88,6 +88,28 @@ def test_refine_turns_artefacts_into_queries_until_the_constraint_holds() -> Non
     assert better.size <= tree.size and better.kind == "tree"
 
 
+def test_refine_keeps_a_dataframe_column_declared_categorical() -> None:
+    # categorical=["g"] on a DataFrame's integer column: the re-distilled model must read g as the
+    # categories the user declared, not as an integer feature split at g <= 1.5.
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"x0": rng.uniform(size=600), "g": rng.integers(0, 3, 600)})
+
+    def net(frame: Any) -> np.ndarray:
+        frame = pd.DataFrame(frame)
+        return ((frame["x0"].to_numpy(float) > 0.5) | (frame["g"].to_numpy(float) == 1)).astype(int)
+
+    fitted = sd.distill(net, X, max_size=4, random_state=0, n_samples=1000, categorical=["g"])
+    assert fitted.domain.features[1].kind == "categorical"
+    bump = Tree(fitted.domain, "classification", np.array([0, 1]), children_left=[1, -1, 3, -1, -1],
+                children_right=[2, -1, 4, -1, -1], feature=[0, -1, 0, -1, -1], threshold=[0.5, 0, 0.7, 0, 0],
+                value=[[0.5, 0.5], [1, 0], [0.5, 0.5], [0, 1], [1, 0]], meta=dict(fitted.meta))
+    better = sd.refine(bump, net, X, constraints=[sd.monotonic("x0")], max_rounds=3, n_samples=1000)
+    assert better.meta["refinement"]["rounds"] >= 1
+    assert better.domain == fitted.domain
+    assert sd.fidelity(better, net, X).value == 1.0
+
+
 def test_refine_leaves_teacher_violations_alone() -> None:
     bump = lambda X: ((X[:, 0] > 0.5) & (X[:, 0] <= 0.7)).astype(int)  # noqa: E731
     X = np.random.default_rng(0).uniform(size=(300, 2))

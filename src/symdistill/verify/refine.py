@@ -86,9 +86,9 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     dom = model.domain
     if dom.input_format == "array":
         options.setdefault("feature_names", dom.feature_names)
-        cats = [f.name for f in dom.features if f.is_categorical]
-        if cats:
-            options.setdefault("categorical", cats)
+    cats = [f.name for f in dom.features if f.is_categorical]
+    if cats:  # a DataFrame's numeric column declared categorical too: its dtype alone reads as a number
+        options.setdefault("categorical", cats)
     X_eval = X if X_eval is None else X_eval
     before = float(fidelity(model, t, X_eval).value)
     added = np.empty((0, dom.n_features))
