@@ -17,9 +17,9 @@ from symdistill.models.automata import DFA
 DOM = Domain((Feature("x0", "numeric", 0.0, 1.0), Feature("x1", "numeric", 0.0, 1.0)))
 
 
-def bump_tree(meta: dict | None = None) -> Tree:
-    """0 below 0.5, 1 on (0.5, 0.7], 0 above: not monotonic in x0."""
-    return Tree(DOM, "classification", np.array([0, 1]), children_left=[1, -1, 3, -1, -1],
+def bump_tree(meta: dict | None = None, domain: Domain = DOM) -> Tree:
+    """0 below 0.5, 1 on (0.5, 0.7], 0 above: not monotonic in the first feature."""
+    return Tree(domain, "classification", np.array([0, 1]), children_left=[1, -1, 3, -1, -1],
                 children_right=[2, -1, 4, -1, -1], feature=[0, -1, 0, -1, -1], threshold=[0.5, 0, 0.7, 0, 0],
                 value=[[0.5, 0.5], [1, 0], [0.5, 0.5], [0, 1], [1, 0]], meta=meta)
 
@@ -101,13 +101,25 @@ def test_refine_keeps_a_dataframe_column_declared_categorical() -> None:
 
     fitted = sd.distill(net, X, max_size=4, random_state=0, n_samples=1000, categorical=["g"])
     assert fitted.domain.features[1].kind == "categorical"
-    bump = Tree(fitted.domain, "classification", np.array([0, 1]), children_left=[1, -1, 3, -1, -1],
-                children_right=[2, -1, 4, -1, -1], feature=[0, -1, 0, -1, -1], threshold=[0.5, 0, 0.7, 0, 0],
-                value=[[0.5, 0.5], [1, 0], [0.5, 0.5], [0, 1], [1, 0]], meta=dict(fitted.meta))
-    better = sd.refine(bump, net, X, constraints=[sd.monotonic("x0")], max_rounds=3, n_samples=1000)
+    better = sd.refine(bump_tree(dict(fitted.meta), fitted.domain), net, X, constraints=[sd.monotonic("x0")],
+                       max_rounds=3, n_samples=1000)
     assert better.meta["refinement"]["rounds"] >= 1
     assert better.domain == fitted.domain
     assert sd.fidelity(better, net, X).value == 1.0
+
+
+def test_refine_reads_a_pyarrow_table_as_distill_does() -> None:
+    # X as a pyarrow Table, as distill, fidelity and predict take it: the rows refine adds are joined to it.
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    X = pa.Table.from_pandas(pd.DataFrame(np.random.default_rng(0).uniform(size=(400, 2)), columns=["x0", "x1"]))
+    net = lambda F: step(np.asarray(F, dtype=float))  # noqa: E731
+    tree = sd.distill(net, X, max_size=2, random_state=0, n_samples=1000)
+    assert tree.domain.input_format == "dataframe"
+    better = sd.refine(bump_tree(dict(tree.meta), tree.domain), net, X, constraints=[sd.monotonic("x0")],
+                       max_rounds=3, n_samples=1000, X_eval=X)
+    assert better.meta["refinement"]["rounds"] >= 1
+    assert better.meta["refinement"]["holds"] == {"the prediction is monotonically increasing in x0": True}
 
 
 def test_refine_leaves_teacher_violations_alone() -> None:
