@@ -122,6 +122,20 @@ def test_refine_reads_a_pyarrow_table_as_distill_does() -> None:
     assert better.meta["refinement"]["holds"] == {"the prediction is monotonically increasing in x0": True}
 
 
+def test_refine_grows_a_model_of_no_rules() -> None:
+    # A rule list of the default alone (size 0) whose constraint fails as an artefact: the model is
+    # re-distilled at the least size distill takes, 1 rule, not refused for a max_size=0 the user never gave.
+    from symdistill.models.rules import Rule, RuleSet
+
+    always = RuleSet(DOM, "classification", np.array([0, 1]), [], Rule((), 0),
+                     meta={"form": "rules", "method": "pedagogical", "random_state": 0})
+    X = np.random.default_rng(0).uniform(size=(400, 2))
+    better = sd.refine(always, step, X, constraints=["x0 > 0.9 -> prediction == 1"], max_rounds=2, n_samples=1000)
+    assert better.meta["refinement"]["rounds"] >= 1
+    assert better.meta["refinement"]["holds"] == {"x0 > 0.9 -> prediction == 1": True}
+    assert better.size == 1
+
+
 def test_refine_leaves_teacher_violations_alone() -> None:
     bump = lambda X: ((X[:, 0] > 0.5) & (X[:, 0] <= 0.7)).astype(int)  # noqa: E731
     X = np.random.default_rng(0).uniform(size=(300, 2))

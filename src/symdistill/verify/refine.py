@@ -24,8 +24,8 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     Each round verifies every constraint with the teacher attached. A counterexample the teacher
     shares (a *teacher violation*) is a property of the network and is left alone. A distillation
     *artefact* becomes queries: the counterexample and inputs sampled in its violating region,
-    labelled by the teacher; the model is then distilled again (same form, size, method and seed)
-    from ``X`` plus every query row gathered so far. Rounds stop when every constraint holds or is
+    labelled by the teacher; the model is then distilled again (same form, size (at least 1), method
+    and seed) from ``X`` plus every query row gathered so far. Rounds stop when every constraint holds or is
     violated by the teacher itself, after ``max_rounds``, or when ``budget`` query rows are spent.
 
     Parameters
@@ -105,7 +105,8 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
             break
         added = np.vstack([added, new_rows[:room]])
         rounds += 1
-        current = distill(t, _with_rows(X, added, dom), form=form, max_size=model.size, method=method,
+        # A list of the default rule alone, or a linear model of no weights, has size 0: distill's least is 1.
+        current = distill(t, _with_rows(X, added, dom), form=form, max_size=max(model.size, 1), method=method,
                           random_state=seed, **options)
     after = float(fidelity(current, t, X_eval).value)
     if current is model:
