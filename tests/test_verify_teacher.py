@@ -136,6 +136,17 @@ def test_refine_grows_a_model_of_no_rules() -> None:
     assert better.size == 1
 
 
+def test_refine_refuses_concept_rules_naming_refine() -> None:
+    # Concept rules read a hidden layer's activations: refine cannot put their counterexamples to the
+    # network, and says so itself, not as verify's advice to leave out a teacher= it was never given.
+    from symdistill.models.rules import Condition, Rule, RuleSet
+
+    concept = RuleSet(DOM, "classification", np.array([0, 1]), [Rule((Condition(0, ">", 0.5),), 1)], Rule((), 0),
+                      meta={"form": "rules", "method": "decompositional", "layer": "concepts", "random_state": 0})
+    with pytest.raises(TypeError, match=r"refine works on models of input rows.*concept rules.*'concepts'"):
+        sd.refine(concept, step, np.random.default_rng(0).uniform(size=(50, 2)), constraints=[sd.monotonic("x0")])
+
+
 def test_refine_leaves_teacher_violations_alone() -> None:
     bump = lambda X: ((X[:, 0] > 0.5) & (X[:, 0] <= 0.7)).astype(int)  # noqa: E731
     X = np.random.default_rng(0).uniform(size=(300, 2))

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..api import distill, fidelity
 from ..domain import _as_pandas
-from ..models.base import SymbolicModel
+from ..models.base import SymbolicModel, concept_layer
 from ..teachers import Teacher
 from . import properties as P
 from .api import verify
@@ -76,6 +76,11 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     form = form_of(model)
     if form == "dfa":
         raise TypeError("refine works on tabular models (tree, rules, linear)")
+    layer = concept_layer(model)
+    if layer is not None:
+        raise TypeError(f"refine works on models of input rows; these are concept rules, which read the activations "
+                        f"of hidden layer {layer!r} (distilled with layer=): their counterexamples are rows of "
+                        "activations, which the network cannot be asked about")
     props = [P.as_property(c) for c in constraints]
     t = wrap_teacher(teacher, model)
     meta = model.meta
