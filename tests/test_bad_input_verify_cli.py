@@ -102,6 +102,15 @@ def test_accuracy_names_wrong_label_counts(tree: Any, reg_tree: Any) -> None:
         sd.accuracy(tree, X, np.zeros((200, 2)))
 
 
+def test_accuracy_of_a_regressor_names_the_true_value_that_is_no_number(reg_tree: Any) -> None:
+    # A column of prices with one '?' (a missing value written as text) is named by that value and row,
+    # not shown as its first three values, which are numbers.
+    y = reg_tree.predict(X).astype(object)
+    y[4] = "?"
+    with pytest.raises(sd.DataError, match=r"true labels are not numbers .*: row 4 holds '\?'"):
+        sd.accuracy(reg_tree, X, y)
+
+
 def test_regression_scores_need_numbers() -> None:
     with pytest.raises(sd.DataError, match="predictions are not numbers"):
         regression_agreement(np.array(["yes", "no"]), np.array([1.0, 2.0]))

@@ -164,6 +164,14 @@ def _numbers(values: Any, what: str, name: str) -> np.ndarray:
     try:
         return np.asarray(values, dtype=float)
     except (TypeError, ValueError):
-        raise DataError(f"cannot compute {name}: the {what} are not numbers (a regressor's values are compared); "
-                        f"got {np.asarray(values).dtype} values such as {np.asarray(values).reshape(-1)[:3].tolist()}"
-                        ) from None
+        arr = np.asarray(values)
+        flat = arr.reshape(-1)
+        where = f"got {flat.dtype} values such as {flat[:3].tolist()}"
+        for i, v in enumerate(flat.tolist()):  # the first that is no number (a '?' for a missing value)
+            try:
+                float(v)
+            except (TypeError, ValueError):
+                where = f"row {i} holds {v!r}" if arr.ndim == 1 else f"they hold {v!r}"
+                break
+        raise DataError(f"cannot compute {name}: the {what} are not numbers (a regressor's values are compared): "
+                        f"{where}") from None
