@@ -379,7 +379,6 @@ def _split_list(text: str | None, flag: str) -> list[str] | None:
     return items
 
 
-
 def column_list(text: str | None, flag: str) -> list[str] | None:
     """The columns that ``flag`` (--drop, --keep, --categorical) names: a JSON list of names when ``text``
     is one (``["Income, USD", "id"]``: a quoted CSV header's names may hold commas), else names separated
@@ -402,6 +401,7 @@ def comma_hint(name: str, columns: Sequence[Any]) -> str:
     whole = next((str(c) for c in columns if "," in str(c) and name in [part.strip() for part in str(c).split(",")]),
                  None)
     return "" if whole is None else f" ({whole!r} holds a comma: name it in a JSON list, '{json.dumps([whole])}')"
+
 
 # -- commands ---------------------------------------------------------------------------------
 def _add_distill(sub: Any) -> None:

@@ -633,6 +633,7 @@ def _check_concept_meta(meta: dict[str, Any]) -> None:
         raise ModelFormatError(f"malformed rules: 'meta.input_features' (the network's input features, in "
                                f"order) should be a list of distinct names, got {inputs!r}")
 
+
 def box_conditions(box: Box, domain: Domain) -> tuple[Condition, ...]:
     """The fewest literals describing ``box``: one per finite bound, one per restricted category set.
 
