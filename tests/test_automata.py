@@ -343,6 +343,21 @@ def test_callable_teacher_batches_caches_and_counts():
     assert tuples.predict(["0"]).tolist() == [True]
 
 
+@pytest.mark.parametrize("size", [0, 2])
+def test_sequence_cache_never_holds_more_words_than_cache_size(size):
+    calls = []
+
+    def fn(words):
+        calls.append(len(words))
+        return ["000" not in w for w in words]
+
+    t = CallableSequenceTeacher(fn, alphabet="01", cache_size=size)
+    assert t.predict(["000", "01", "1"]).tolist() == [False, True, True]
+    assert len(t._cache) <= size
+    t.predict(["000", "01", "1"])  # what was not kept is asked again, and only that
+    assert calls == [3, 3 - size] and len(t._cache) <= size
+
+
 @pytest.mark.parametrize("fn, message", [
     (lambda ws: [True] * (len(ws) + 1), "labels for"),
     (lambda ws: 1 / 0, "raised ZeroDivisionError"),

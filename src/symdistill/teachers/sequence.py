@@ -110,8 +110,8 @@ class SequenceTeacher:
             for c, k in zip(missing, idx):
                 for i in todo[c]:
                     out[i] = k
-                if self.cache:
-                    self._cache[c] = int(k)
+                if self.cache and len(self._cache) < self.cache_size:  # a query larger than the cache
+                    self._cache[c] = int(k)  # keeps only its first cache_size words
         return out
 
     def predict(self, words: Any, *, progress: bool | None = False) -> np.ndarray:
