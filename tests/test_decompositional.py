@@ -1133,3 +1133,26 @@ def test_each_rule_gives_the_class_most_of_the_rows_it_decides_have() -> None:
             assert rule.agreement == max(rule.proba), rule
     P = rules.predict_proba(X)
     np.testing.assert_array_equal(np.asarray(rules.classes)[P.argmax(axis=1)], rules.predict(X))
+
+
+class _Scaled(torch.nn.Module):
+    """The first layer's output is doubled in forward before its ReLU module sees it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        self.a, self.b, self.head = torch.nn.Linear(3, 4), torch.nn.Linear(4, 5), torch.nn.Linear(5, 2)
+        self.r, self.r2 = torch.nn.ReLU(), torch.nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.r2(self.b(self.r(self.a(x) * 2))))
+
+
+def test_a_layer_changed_in_forward_before_its_activation_is_named_not_read() -> None:
+    """relu(a(x) * 2): the ReLU's input is not a's output, so a is no hidden layer; it was left out
+    without a word (no warning at all)."""
+    with pytest.warns(UserWarning, match=r"activation \(b\); a \(Linear whose output is changed in forward before "
+                                         r"the next activation module, r: an operation between them is not read\) "
+                                         r"not read"):
+        reader = activation_reader(_Scaled().eval())
+    assert [h.name for h in reader.layers] == ["b"]

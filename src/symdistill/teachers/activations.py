@@ -47,7 +47,8 @@ MLP's are ``hidden_0``, ``hidden_1``, ... A layer is
 chosen by that name, by the name of its activation module or ONNX node, or by its position among
 the hidden layers (``0`` first, ``-1`` last). Reads are batched. Modules or ONNX nodes that are not
 read (normalisation other than that per-unit one, convolution, other activations, but not shape
-plumbing, dropout, linear maps or an output softmax) are named in a warning.
+plumbing, dropout, linear maps or an output softmax) are named in a warning, as is a torch Linear whose
+output an operation in ``forward`` changes before its activation module (``relu(fc(x) * 2)``).
 
 ``HiddenLayer.activation`` names the kind: ``"relu"``, ``"sigmoid"``, ``"tanh"``, ``"gelu"``,
 ``"leaky_relu"``, ``"elu"``, ``"silu"``, ``"softplus"`` or (a scikit-learn MLP's) ``"identity"``. It labels the layer and nothing more: the
@@ -289,7 +290,11 @@ class TorchActivations(ActivationReader):
                 q = _skip_transparent(calls, q + 1, pre_out)
             nxt, nxt_in, act_out = calls[q] if q < len(calls) else (None, None, None)
             kind = _TORCH_ACTIVATIONS.get(type(nxt).__name__)
-            if kind is None or not _same(nxt_in, pre_out):
+            if kind is None:
+                continue
+            if not _same(nxt_in, pre_out):  # relu(fc(x) * 2): the activation's input is not the layer's output
+                not_rows.append(f"{leaves[m]} (Linear whose output is changed in forward before the next "
+                                f"activation module, {leaves[nxt]}: an operation between them is not read)")
                 continue
             later = calls[q + 1:]
             if _is_output(act_out, final) and not any(isinstance(c, torch.nn.Linear) for c, _, _ in later):
