@@ -617,7 +617,7 @@ def test_features_at_both_ends_of_the_float_range_are_fitted_without_overflow(fo
 
 
 def test_the_progress_bar_counts_the_cross_validation(bar_updates, capsys):
-    """Where the user's rows judge the fits, the 8 best are cross-validated over 4 folds after the
+    """Where the user's rows judge the fits, the best are cross-validated over 4 folds after the
     bar had closed: on 1,000,000 MAGIC rows 15 s with nothing on the terminal. The bar now goes on
     counting those fits, to its end; the model is the same."""
     import symdistill.learners.linear as linear_module
@@ -631,7 +631,9 @@ def test_the_progress_bar_counts_the_cross_validation(bar_updates, capsys):
     assert "cross-validating linear model" in capsys.readouterr().err
     assert shown.meta["selection"].startswith("4-fold cross-validation")
     validating = [(n, total) for d, n, total in seen if d == "cross-validating linear model: "]
-    assert len(validating) == 8 * 4 and validating[-1][0] == validating[-1][1] == seen[-1][2]
+    # the 8 best of each size or less, each over 4 folds
+    assert len(validating) >= 8 * 4 and len(validating) % 4 == 0
+    assert validating[-1][0] == validating[-1][1] == seen[-1][2]
     assert shown.to_json() == quiet.to_json()
 
 
@@ -992,3 +994,24 @@ def test_a_regressor_s_progress_bar_counts_every_fit_cross_validated(bar_updates
     assert len(validating) > 8 * 4 and len(validating) % 4 == 0
     assert "8 best of each size or less" in m.meta["selection"]
     assert validating[-1][0] == validating[-1][1] == seen[-1][2]
+
+
+def test_a_larger_max_size_never_chooses_a_worse_cross_validated_classifier():
+    """A classifier's cross-validation ranked the 8 best fits overall on the held-out share: at
+    max_size=8 they were all of 5 to 8 weights (noise on the held-out share favoured them), and the
+    4-weight fit that won at max_size=4 and 5 (0.614 cross-validated agreement; 14th on the held-out
+    share at max_size=8) was left out, so max_size=8 gave 8 weights at 0.6116. As for regressors,
+    the 8 best of at most s weights for every size s are ranked."""
+    r = np.random.default_rng(5)
+    X = r.standard_t(3, size=(2500, 9))
+    w, W = r.normal(size=9) * 0.1, r.normal(size=(9, 4))
+
+    def f(Z):
+        p = 1 / (1 + np.exp(-3 * (Z @ w + np.sin(40 * Z @ W).sum(axis=1))))
+        return np.column_stack([1 - p, p])
+
+    models = {k: sd.distill(f, X, form="linear", max_size=k, random_state=0, progress=False) for k in (4, 5, 8)}
+    assert models[4].size == 4  # the case: a 4-weight fit wins at max_size=4
+    cv = [models[k].meta["cv_score"] for k in (4, 5, 8)]
+    assert cv == sorted(cv)
+    assert all("8 best of each size or less" in m.meta["selection"] for m in models.values())
