@@ -1015,3 +1015,18 @@ def test_a_larger_max_size_never_chooses_a_worse_cross_validated_classifier():
     cv = [models[k].meta["cv_score"] for k in (4, 5, 8)]
     assert cv == sorted(cv)
     assert all("8 best of each size or less" in m.meta["selection"] for m in models.values())
+
+
+def test_check_fit_takes_a_teacher_as_fit_does():
+    """``check_fit(X, teacher=...)`` read ``teacher.task`` straight away: a callable or a scikit-learn
+    estimator, which ``fit`` takes as they are, failed with "AttributeError: 'function' object has no
+    attribute 'task'". They are made teachers as ``fit`` makes them, so a scikit-learn classifier's
+    three classes have its Gram matrix checked, before any query."""
+    from sklearn.linear_model import LogisticRegression
+
+    X = np.random.default_rng(0).uniform(size=(300, 40))
+    y = np.digitize(X[:, 0], [0.33, 0.66])
+    learner = LinearLearner(n_samples=300, interactions=True, max_design_gib=0.004)
+    learner.check_fit(X, teacher=lambda X: (X[:, 0] > 0.5).astype(int))  # the design alone fits
+    with pytest.raises(ValueError, match=re.escape("820 candidate terms (with interactions) need a 820 x 820 Gram")):
+        learner.check_fit(X, teacher=LogisticRegression().fit(X, y))

@@ -95,7 +95,7 @@ class Learner:
         # The teacher first, as the first argument: what is no teacher at all (a path that names no file)
         # is said before the rows' problems, which the user would otherwise fix for nothing. Making it
         # asks it nothing: the rows (and a design too large for them) are refused before any query.
-        t = as_teacher(teacher) if isinstance(teacher, Teacher) else as_teacher(teacher, task=self.task)
+        t = self._teacher(teacher)
         domain, Z = self._checked_rows(X, domain, t)
         t.check_domain(domain)
         if self.task is not None and t.task is not None and t.task != self.task:
@@ -117,7 +117,7 @@ class Learner:
         self.n_queries_ = oracle.n_queries - asked_before
         return self
 
-    def check_fit(self, X: Any, domain: Domain | None = None, teacher: Teacher | None = None) -> None:
+    def check_fit(self, X: Any, domain: Domain | None = None, teacher: Any = None) -> None:
         """Raise what :meth:`fit` would raise about the options and the rows ``X`` before the teacher is
         asked anything: a bad option, rows that do not encode, and rows this learner cannot fit (a linear
         design matrix over ``max_design_gib``, or for a ``teacher`` whose classes are known, more than
@@ -131,7 +131,12 @@ class Learner:
         ...
         ValueError: 202 candidate terms (with hinges at n_knots=50) need a 20,000-row design matrix of ...
         """
-        self._checked_rows(X, domain, teacher)
+        self._checked_rows(X, domain, None if teacher is None else self._teacher(teacher))
+
+    def _teacher(self, teacher: Any) -> Teacher:
+        """``teacher`` as a :class:`Teacher` (a callable, an estimator or a path made one, with this
+        learner's ``task``), as :meth:`fit` and :meth:`check_fit` take it."""
+        return as_teacher(teacher) if isinstance(teacher, Teacher) else as_teacher(teacher, task=self.task)
 
     def _checked_rows(self, X: Any, domain: Domain | None, teacher: Teacher | None = None) -> tuple[Domain, np.ndarray]:
         """The domain and the encoded rows ``X`` that ``fit`` distills from, checked (with what
