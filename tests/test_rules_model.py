@@ -21,25 +21,36 @@ DOMAIN = Domain((Feature("age", "numeric", 0.0, 10.0), Feature("income", "numeri
 CLASSES = np.array(["no", "maybe", "yes"])
 
 
+THRESHOLDS = (0.5, 1.0, 2.5, 3.0, 4.75, 5.0, 7.25, 9.0)
+
+
 def _rows(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Rows of DOMAIN; a third of the numeric values lie on a threshold, where ``<=`` and ``<`` differ."""
     Z = np.column_stack([rng.uniform(0, 10, n), rng.uniform(0, 10, n), rng.integers(0, 6, n),
                          rng.integers(0, 4, n)]).astype(float)
+    on = rng.random((n, 2)) < 1 / 3
+    Z[:, :2][on] = rng.choice(THRESHOLDS, int(on.sum()))
     return Z
 
 
-thresholds = st.sampled_from([0.5, 1.0, 2.5, 3.0, 4.75, 5.0, 7.25, 9.0])
+thresholds = st.sampled_from(THRESHOLDS)
 numeric_conditions = st.builds(Condition, st.integers(0, 2), st.sampled_from(["<=", ">"]), thresholds)
 categorical_conditions = st.builds(Condition, st.just(3), st.sampled_from(["in", "not in"]),
                                    st.frozensets(st.integers(0, 3), max_size=4))
 conditions = st.one_of(numeric_conditions, categorical_conditions)
+# Any finite threshold, for the JSON round trip: 0.1 + 0.2, 5e-324 and 1.7976931348623157e308 included.
+any_conditions = st.one_of(
+    st.builds(Condition, st.integers(0, 2), st.sampled_from(["<=", ">"]),
+              st.floats(allow_nan=False, allow_infinity=False)),
+    categorical_conditions)
 
 
 @st.composite
-def rule_sets(draw: st.DrawFn, regression: bool = False) -> RuleSet:
+def rule_sets(draw: st.DrawFn, regression: bool = False, literals: st.SearchStrategy = conditions) -> RuleSet:
     n_rules = draw(st.integers(0, 6))
     rules = []
     for _ in range(n_rules):
-        conds = tuple(draw(st.lists(conditions, max_size=4)))
+        conds = tuple(draw(st.lists(literals, max_size=4)))
         if regression:
             rules.append(Rule(conds, draw(st.floats(-100, 100, allow_nan=False)), error=draw(st.floats(0, 5))))
         else:
@@ -79,19 +90,28 @@ def _naive_decision(rs: RuleSet, Z: np.ndarray) -> list[int]:
 
 
 @settings(max_examples=60, deadline=None)
-@given(rule_sets(), st.integers(0, 2**31 - 1))
+@given(st.one_of(rule_sets(), rule_sets(regression=True)), st.integers(0, 2**31 - 1))
 def test_predict_equals_evaluating_conditions_one_by_one(rs: RuleSet, seed: int) -> None:
     Z = _rows(np.random.default_rng(seed), 60)
     naive = _naive_decision(rs, Z)
     assert rs.apply_encoded(Z).tolist() == naive
-    consequents = [r.prediction for r in rs.rules] + [rs.default.prediction]
-    assert rs.predict_encoded(Z).tolist() == [str(CLASSES[consequents[i]]) for i in naive]
-    proba = rs.predict_proba_encoded(Z)
-    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    labelled = Z.astype(object)  # the user's rows: colours as their labels
+    labelled[:, 3] = [COLOURS[int(c)] for c in Z[:, 3]]
+    assert rs.apply(labelled).tolist() == naive
+    assert rs.predict(labelled).tolist() == rs.predict_encoded(Z).tolist()
+    deciding = [(rs.rules + [rs.default])[i] for i in naive]
+    if rs.task == "regression":
+        assert rs.predict_encoded(Z).tolist() == [r.prediction for r in deciding]
+        return
+    assert rs.predict_encoded(Z).tolist() == [str(CLASSES[r.prediction]) for r in deciding]
+    # each row gets its deciding rule's class mix, normalised (its class alone when it has none)
+    want = [np.asarray(r.proba) / sum(r.proba) if r.proba and sum(r.proba) > 0 else np.eye(3)[r.prediction]
+            for r in deciding]
+    np.testing.assert_allclose(rs.predict_proba_encoded(Z), np.array(want).reshape(len(Z), 3))
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.one_of(rule_sets(), rule_sets(regression=True)))
+@given(st.one_of(rule_sets(literals=any_conditions), rule_sets(regression=True, literals=any_conditions)))
 def test_json_round_trip_is_exact(rs: RuleSet) -> None:
     text = rs.to_json()
     again = sd.load(text)
@@ -103,7 +123,7 @@ def test_json_round_trip_is_exact(rs: RuleSet) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(rule_sets(), st.integers(0, 2**31 - 1))
+@given(st.one_of(rule_sets(), rule_sets(regression=True)), st.integers(0, 2**31 - 1))
 def test_decision_regions_partition_and_dnf_agree_with_predict(rs: RuleSet, seed: int) -> None:
     Z = _rows(np.random.default_rng(seed), 80)
     regions = list(rs.decision_regions())
@@ -112,7 +132,9 @@ def test_decision_regions_partition_and_dnf_agree_with_predict(rs: RuleSet, seed
     owner = np.array([i for i, _ in regions])[inside.argmax(axis=0)]
     assert owner.tolist() == rs.apply_encoded(Z).tolist()
     pred = rs.predict_encoded(Z)
-    for label, terms in rs.as_dnf().items():
+    dnf = rs.as_dnf()
+    assert set(pred.tolist()) <= set(dnf)
+    for label, terms in dnf.items():
         hit = np.zeros(len(Z), dtype=bool)
         for term in terms:
             hit |= Rule(term, 0).evaluate(Z)
