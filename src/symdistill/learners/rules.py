@@ -204,6 +204,9 @@ class RuleLearner(Learner):
             for rules, default in candidates:
                 optimised.append(self._optimise(rules, default))
                 bar.update(1)
+        # Later candidates' top-ups re-weight the pool: a list optimised earlier can hold a rule whose
+        # class is no longer the one most of its rows have (and that predict_proba's argmax contradicts).
+        optimised = [(*self._settle(r, d), cut) for r, d, cut in optimised]
         scores = [(self._score(self._fire_matrix(r), r, d), -len(r)) for r, d, _ in optimised]
         rules, default, _ = optimised[max(range(len(optimised)), key=lambda c: scores[c])]
         # The budget held the list back when any candidate had to be cut down to it, or the best
@@ -622,6 +625,17 @@ class RuleLearner(Learner):
             else:
                 r.pred = value
         return default
+
+    def _settle(self, rules: list[_Rule], default: float) -> tuple[list[_Rule], float]:
+        """Consequents made the teacher's majority (mean) on the rows each rule decides in the pool as
+        it is now, and rules that then change no decision dropped, until neither moves."""
+        F = self._fire_matrix(rules)
+        while True:
+            before = [r.pred for r in rules] + [default]
+            default = self._set_consequents(rules, F, default)
+            if [r.pred for r in rules] + [default] == before:
+                return rules, default
+            rules, F = self._drop_idle(rules, F, default)
 
     def _drop_idle(self, rules: list[_Rule], F: np.ndarray, default: float) -> tuple[list[_Rule], np.ndarray]:
         """Remove rules whose removal costs less than ``min_gain`` (last first)."""
