@@ -466,3 +466,21 @@ def test_a_polars_frame_is_read_by_column_name_as_its_pandas_twin():
     front, twin = sd.frontier(teacher, X, **kw), sd.frontier(teacher, X.to_pandas(), **kw)
     assert [r["fidelity"] for r in front.table()] == [r["fidelity"] for r in twin.table()]
     assert front.best().feature_names == ["a", "b", "c"]
+
+
+def test_task_applies_to_a_teacher_made_already_as_in_distill() -> None:
+    """``task="regression"`` of a teacher wrapped by ``sd.as_teacher`` without a task (whole-number answers,
+    read as classes unless told) was lost: the frontier asked it about the rows first, which made it a
+    classifier, and the first fit then refused the task it was given, where ``sd.distill`` takes it."""
+    X = _data(600)
+    steps = lambda X: np.floor(X[:, 0] * 10)  # noqa: E731
+    front = sd.frontier(sd.as_teacher(steps), X, forms=["tree"], sizes=[2, 8], n_samples=600, task="regression")
+    assert front.task == "regression"
+    alone = sd.distill(sd.as_teacher(steps), front.X_train, max_size=8, n_samples=600, random_state=0,
+                       task="regression")
+    assert _uncounted(front.points[-1].model) == _uncounted(alone)
+    # a teacher whose task was given otherwise is refused before it is asked anything
+    told = sd.as_teacher(steps, task="classification")
+    with pytest.raises(ValueError, match="task='regression' was asked"):
+        sd.frontier(told, X, forms=["tree"], sizes=[2], n_samples=600, task="regression")
+    assert told.n_queries == 0

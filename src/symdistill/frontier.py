@@ -368,6 +368,11 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     Z_hold = encode_holdout(domain, X_hold) if source == "given" else domain.encode(X_hold)
     task = options.get("task")
     inner = teacher if isinstance(teacher, Teacher) else as_teacher(teacher, **({"task": task} if task else {}))
+    if task is not None and inner.task is not None and inner.task != task:  # as sd.distill refuses it
+        raise ValueError(f"task={task!r} was asked, but {inner.name} is a {inner.task} teacher")
+    # A teacher made without a task takes the one given (as in sd.distill) before it is asked anything: its
+    # answers would otherwise make it a classifier of whole numbers, which the fits then refuse.
+    inner.task = inner.task or task
     declared = known_outputs(inner)  # (making the teacher asks it nothing)
     check_fits(forms_list, sizes_list, method, random_state, form_options, options, X_train, domain, inner)
 
