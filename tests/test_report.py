@@ -601,6 +601,36 @@ def test_report_names_a_class_the_teacher_first_answers_under_shift() -> None:
         assert "label 3" in text and "classes=" in text
 
 
+def test_cli_report_of_a_pipeline_that_refuses_rows_off_the_data_writes_the_report(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A scikit-learn pipeline taking the log of a feature raises on rows moved below its range ('Input X
+    contains NaN'): symdistill report stopped with that error after every fit and wrote nothing. Those
+    shifts are unscored with the error, and the report is written."""
+    pd = pytest.importorskip("pandas")
+    joblib = pytest.importorskip("joblib")
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    rng = np.random.default_rng(0)
+    rows = pd.DataFrame({"income": rng.lognormal(10, 1, 600), "age": rng.uniform(18, 80, 600)})
+    y = (np.log(rows["income"]) + 0.02 * rows["age"] > 11).astype(int)
+    joblib.dump(make_pipeline(FunctionTransformer(np.log), LogisticRegression()).fit(rows, y), tmp_path / "t.joblib")
+    rows.to_csv(tmp_path / "rows.csv", index=False)
+    out = tmp_path / "r.html"
+    with pytest.warns(UserWarning, match="pickle"), np.errstate(invalid="ignore"):
+        code = main(["report", "--teacher", str(tmp_path / "t.joblib"), "--data", str(tmp_path / "rows.csv"),
+                     "--forms", "tree", "--sizes", "2", "--n-samples", "600", "-o", str(out), "--no-progress"])
+    assert code == 0
+    capsys.readouterr()
+    md = out.with_suffix(".md").read_text(encoding="utf-8")
+    assert "outside range \\(margin 0.25\\): n/a, the teacher raised an error on these rows: sklearn Pipeline " \
+           "raised ValueError" in md and "Input X contains NaN" in md
+    row = next(line for line in md.splitlines() if line.startswith("| **tree size"))
+    cells = [c.strip("* ") for c in row.strip("|").split("|")]
+    assert cells[-1][0].isdigit() and cells[1][0].isdigit()  # the shift it answers (marginals) is scored
+
+
 def test_cli_report_checks_constraint_classes_before_fitting(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """Classes are known once the teacher answers: it is asked about the rows before the frontier is

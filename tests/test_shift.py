@@ -7,7 +7,7 @@ import pytest
 
 import symdistill as sd
 from symdistill.domain import Domain
-from symdistill.shift import DEFAULT_SHIFTS, Shift, ShiftResults, shifted_fidelity, shifted_rows
+from symdistill.shift import DEFAULT_SHIFTS, Shift, ShiftResults, shifted_fidelities, shifted_fidelity, shifted_rows
 
 
 def _data(n: int = 600, seed: int = 0) -> np.ndarray:
@@ -150,17 +150,33 @@ def test_a_teacher_answering_nan_off_the_data_leaves_that_shift_unscored() -> No
     assert "n/a (the teacher answered NaN" in res.to_text()
 
 
-def test_other_teacher_errors_off_the_data_are_not_caught() -> None:
+def test_a_teacher_that_raises_off_the_data_leaves_that_shift_unscored() -> None:
+    """A teacher that refuses rows off the data (a scikit-learn pipeline whose log gives NaN there and whose
+    estimator then raises 'Input X contains NaN') stopped shifted_fidelity, and so sd.report and symdistill
+    report after every fit, with no report written; that shift is now unscored with the error, as one where
+    the teacher answers NaN, and the others are measured. On the rows as given it is still an error."""
     X = np.random.default_rng(0).uniform(size=(300, 2))
+    asked = []
 
     def net(X: np.ndarray) -> np.ndarray:
-        if X.max() > 1:
+        asked.append(len(X))
+        if X.max() > 1 or X.min() < 0:
             raise RuntimeError("out of range")
         return (X[:, 0] > 0.5).astype(int)
 
-    tree = sd.distill(net, X, max_size=2, random_state=0, n_samples=300)
+    trees = [sd.distill(net, X, max_size=k, random_state=0, n_samples=300) for k in (2, 3)]
+    teacher = sd.as_teacher(net)
+    asked.clear()
+    res = shifted_fidelities(trees, teacher, X, shifts=["none", "outside", "marginal"])
+    assert asked.count(300) == 3  # each shift's rows asked once for both models, the failing ones too
+    for r in res:
+        assert r[0].score is not None and r[2].score is not None
+        assert r[1].score is None
+        assert r[1].note.startswith("the teacher raised an error on these rows: callable ")
+        assert r[1].note.endswith("net raised RuntimeError on a batch of 300 rows: out of range")
+        assert "n/a (the teacher raised an error on these rows" in r.to_text()
     with pytest.raises(sd.TeacherError, match="out of range"):
-        shifted_fidelity(tree, net, X, shifts=["outside"])
+        shifted_fidelity(trees[0], net, X + 1, shifts=["none", "outside"])
 
 
 @pytest.mark.parametrize("args, error, match", [

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ._errors import DataError, NonFiniteAnswerError, UnknownClassError
+from ._errors import DataError, TeacherError
 from ._progress import check_progress
 from .domain import _plain, refuse_words
 from .metrics import Score, agreement, regression_agreement
@@ -202,7 +202,7 @@ class TeacherAnswers:
                 return ref
         try:
             ref = self.teacher.predict(domain.decode(domain.encode(self.X)), progress=self.progress)
-        except (UnknownClassError, NonFiniteAnswerError) as exc:  # the same for every model of the domain
+        except TeacherError as exc:  # the same for every model of the domain: the teacher is not asked again
             self._known.append((key, exc))
             raise
         self._known.append((key, ref))

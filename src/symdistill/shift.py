@@ -36,7 +36,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._errors import NonFiniteAnswerError, UnknownClassError
+from ._errors import NonFiniteAnswerError, TeacherError, UnknownClassError
 from ._progress import check_progress, progress_bar
 from ._scale import mean_std
 from ._table import TableList
@@ -180,7 +180,8 @@ def _finite(values: np.ndarray) -> np.ndarray:
 @dataclass(frozen=True)
 class ShiftResult:
     """Fidelity of one model under one shift; ``score`` is None, and ``note`` says why, when the shift
-    could not apply or the teacher answered there a class outside its known classes."""
+    could not apply or the teacher could not be compared there (a class outside its known classes, NaN,
+    an error)."""
 
     shift: Shift
     score: Score | None
@@ -264,7 +265,8 @@ def shifted_fidelity(model: Any, teacher: Any, X: Any, *, shifts: Sequence[Shift
     ShiftResults
         One :class:`ShiftResult` per shift, in order. A shift that cannot apply, or where the
         teacher answers a class outside its known classes (``classes=`` or those of its first
-        answers), has no score and a ``note`` saying why.
+        answers), answers NaN or infinity, or raises, has no score and a ``note`` saying why (the
+        unshifted rows of ``"none"`` raise the teacher's error).
 
     Examples
     --------
@@ -339,6 +341,12 @@ def _shifted_scores(models: list[Any], out: list[ShiftResults], teacher: Teacher
             # to compare with there: that shift is unscored, with the reason, as above.
             res.append(ShiftResult(spec, None, f"the teacher answered NaN or infinity on {exc.count} of the "
                                                f"{exc.asked} rows it was asked, first {exc.first}"))
+        except TeacherError as exc:
+            if spec.kind == "none":  # the rows as given: a teacher that cannot answer them is an error, no shift's
+                raise
+            # A teacher that refuses rows off the data (a scikit-learn pipeline whose log gives NaN there, which its
+            # estimator then refuses) has no answer there either: that shift is unscored with the error, as above.
+            res.append(ShiftResult(spec, None, f"the teacher raised an error on these rows: {exc}"))
 
 
 def _unknown_class_note(labels: tuple, teacher: Teacher) -> str:
