@@ -299,6 +299,10 @@ def test_cli_report_checks_the_output_path_and_min_fidelity_before_fitting(tmp_p
         assert main(["report", "--teacher", "t.onnx", "--data", "rows.csv", "-o", str(tmp_path / "r.html"),
                      "--min-fidelity", bar]) == 2
         assert "--min-fidelity must be a number at most 1" in capsys.readouterr().err
+    # --conservative without --min-fidelity changed nothing (the knee was chosen), without a word
+    assert main(["report", "--teacher", "t.onnx", "--data", "rows.csv", "-o", str(tmp_path / "r.html"),
+                 "--conservative"]) == 2
+    assert "--conservative applies --min-fidelity" in capsys.readouterr().err
 
 
 # -- drawings -----------------------------------------------------------------------------------

@@ -178,6 +178,9 @@ def run_report(args: argparse.Namespace) -> int:
     require_matplotlib()  # ... as is the figures' library
     if args.min_fidelity is not None and not (math.isfinite(args.min_fidelity) and args.min_fidelity <= 1):
         raise CLIError(f"--min-fidelity must be a number at most 1, got {args.min_fidelity!r}")
+    if args.conservative and args.min_fidelity is None:  # the knee would be chosen, the flag unused
+        raise CLIError("--conservative applies --min-fidelity to the lower end of each model's 95% interval: "
+                       "give --min-fidelity too")
     teacher_options(args)  # checked before anything is read
     forms, sizes = _split_list(args.forms, "--forms"), _sizes(args.sizes)
     drop = column_list(args.drop, "--drop") or []
