@@ -252,6 +252,8 @@ def test_report_arguments_are_checked(front: Frontier, tmp_path: Path) -> None:
         sd.report(front, path=tmp_path / "r.html", shifts="noise")
     with pytest.raises(ValueError, match="shift kind must be one of"):
         sd.report(front, path=tmp_path / "r.html", shifts=["noise", "wobble"])
+    with pytest.raises(sd.DataError, match="X_holdout has no rows"):  # as sd.frontier says it, not "0 rows"
+        sd.report(front, front.X_holdout[:0], path=tmp_path / "r.html")
     assert not (tmp_path / "r.html").exists()  # refused before the report was built
 
 

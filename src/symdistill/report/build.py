@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._errors import UnknownClassError, counted
+from .._errors import DataError, UnknownClassError, counted
 from .._version import __version__
 from ..api import _comparable, concept_layer, fidelity
 from ..domain import _plain
@@ -22,7 +22,7 @@ from ..frontier import Frontier, FrontierPoint, SharedTeacher, encode_holdout
 from ..learners.base import check_random_state
 from ..metrics import Score
 from ..shift import DEFAULT_SHIFTS, Shift, ShiftResults, coerce_shifts, shifted_fidelities
-from ..teachers.base import _some_labels
+from ..teachers.base import _n_rows, _some_labels
 from ._mpl import png_bytes
 from .drawing import DRAWERS, draw_model
 from .figures import (class_figure, confusion, disagreement_by_feature, feature_figure, frontier_figure,
@@ -180,6 +180,8 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
         _verdict_row(given)
     coerce_shifts(shifts)  # before any work, as the path and the verification rows
     check_random_state(random_state)
+    if X_holdout is not None and _n_rows(X_holdout) < 1:
+        raise DataError("X_holdout has no rows: the report examines the chosen model on at least one row")
     t0 = time.perf_counter()
     notes: list[str] = []
     X_hold = front.X_holdout if X_holdout is None else X_holdout
