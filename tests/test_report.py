@@ -637,6 +637,25 @@ def test_cli_report_of_a_pipeline_that_refuses_rows_off_the_data_writes_the_repo
     assert cells[-1][0].isdigit() and cells[1][0].isdigit()  # the shift it answers (marginals) is scored
 
 
+def test_the_shift_section_says_how_integer_features_are_shifted() -> None:
+    """The report said "discrete features resampled with that probability", but an integer feature gets
+    Gaussian noise, rounded (values the data never holds), and can be moved outside its range; only binary
+    and categorical features are resampled."""
+    from symdistill.shift import shifted_rows
+
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.integers(0, 101, 500) * 2.0, rng.uniform(size=500)])  # even whole numbers
+    net = lambda X: (X[:, 0] > 100).astype(int)  # noqa: E731
+    front = sd.frontier(net, X, forms=["tree"], sizes=[2], n_samples=500)
+    assert front.domain.features[0].kind == "integer"
+    noisy = shifted_rows(front.domain, front.X_holdout, ("noise", 0.5))
+    assert np.any(noisy[:, 0] % 2 == 1) and np.all(noisy[:, 0] == np.rint(noisy[:, 0]))  # noise, rounded
+    rep = sd.report(front, path=None)
+    for text in (rep.html, rep.markdown.replace("\\", "")):
+        assert "discrete features resampled" not in text
+        assert "integers rounded; binary and categorical features resampled with that probability" in text
+
+
 def test_cli_report_checks_constraint_classes_before_fitting(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """Classes are known once the teacher answers: it is asked about the rows before the frontier is
