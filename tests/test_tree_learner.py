@@ -222,3 +222,30 @@ def test_the_progress_bar_counts_the_refinement_after_growth(bar_updates, capsys
     refining = [(n, total) for d, n, total in seen[first:] if d == "refining tree: "]
     assert refining[-1] == ((quiet.size - 1) * 3, (quiet.size - 1) * 3)  # every split, each of 3 passes
     assert [n for n, _ in refining[:quiet.size - 1]] == list(range(1, quiet.size))  # one split at a time
+
+
+def test_a_categorical_split_under_another_lists_only_categories_that_reach_it():
+    # The second split on `c` listed categories its parent had sent the other way: printed
+    # "c in {'a', 'b', 'e', 'f'}" under "c in {'a', 'b', 'c', 'd'}", where only 'a' and 'b' can be.
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"c": rng.choice(list("abcdef"), 3000), "x": rng.normal(size=3000)})
+    group = {"a": 0, "b": 0, "c": 1, "d": 1, "e": 2, "f": 2}
+
+    def teacher(frame):
+        return np.array([group[v] for v in frame["c"]])
+
+    tree = sd.distill(teacher, df, max_size=3, random_state=0)
+    assert tree.size == 3 and float(sd.fidelity(tree, teacher, df)) == 1.0
+    categories = tree.domain.features[0].categories
+    reach = {0: set(range(len(categories)))}  # codes that can reach each node
+    nested = 0
+    for i in range(tree.n_nodes):
+        if tree.children_left[i] < 0:
+            continue
+        left = set(tree.left_categories[i])
+        assert left < reach[i], (str(tree), i)
+        nested += reach[i] != set(range(len(categories)))
+        reach[int(tree.children_left[i])] = left
+        reach[int(tree.children_right[i])] = reach[i] - left
+    assert nested == 1

@@ -646,10 +646,20 @@ class TreeLearner(Learner):
             right.append(remap[nd.right] if s else -1)
             feat.append(s.feature if s else -1)
             thr.append(s.threshold if s and s.left_codes is None else 0.0)
-            cats.append(sorted(s.left_codes) if s and s.left_codes is not None else None)
+            cats.append(self._reachable_codes(nd) if s and s.left_codes is not None else None)
             val.append(nd.value)
             cnt.append(int(round(self._w[nd.idx].sum())))
         oracle = self._oracle
         classes = None if self._regression else oracle.classes
         return Tree(oracle.domain, oracle.task, classes, children_left=left, children_right=right, feature=feat,
                     threshold=thr, value=np.array(val), left_categories=cats, n_samples=cnt)
+
+    @staticmethod
+    def _reachable_codes(nd: _Node) -> list[int]:
+        """The codes a categorical split sends left, less those its ancestors sent elsewhere: the split
+        ranks every category, and a category no row of the node holds ranks first, so a second split on
+        a feature listed categories that cannot reach it (``c in {'a', 'b', 'e', 'f'}`` under
+        ``c in {'a', 'b', 'c', 'd'}``). The rows are routed as before."""
+        codes = nd.split.left_codes  # type: ignore[union-attr]
+        allowed = nd.box.cats.get(nd.split.feature)  # type: ignore[union-attr]
+        return sorted(codes if allowed is None else codes & allowed)
