@@ -123,3 +123,29 @@ def test_a_linear_printout_says_when_its_numbers_are_rounded():
     assert str(exact).splitlines()[1:] == ["value = 0.5*a + 2*max(0, a - 2.5) + 1"]
     knot = LinearModel(dom, "regression", None, terms=[Term.hinge(0, 2.50000001)], coef=[2.0], intercept=1.0)
     assert str(knot).splitlines()[1:] == ["value = 2*max(0, a - 2.5) + 1", ROUNDED_NUMBERS["regression"]]
+
+
+def test_an_integer_features_printed_threshold_decides_every_whole_number_as_predict():
+    """Six significant digits printed an integer feature's cut at 1234747 as 1.23474e+06: the seven
+    whole numbers 1234741-1234747, which are rows of that feature, passed the model's test and failed
+    the printed one. A cut on a whole-number feature prints with as many digits as its whole part needs."""
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.integers(0, 5_000_000, 2000), rng.integers(1900, 2030, 2000)])
+
+    def teacher(X):
+        return ((X[:, 0] > 1234567) & (X[:, 1] > 1987)).astype(int)
+
+    tree = sd.distill(teacher, X, max_size=4, random_state=0, feature_names=["cents", "year"])
+    assert tree.domain.features[0].kind == "integer"
+    printed = re.findall(r"if cents <= (\S+):", str(tree))
+    assert printed and "e+" not in printed[0], str(tree)
+    t = float(tree.threshold[list(tree.feature).index(0)])
+    around = np.arange(np.floor(t) - 20, np.floor(t) + 21)
+    assert ((around <= float(printed[0])) == (around <= t)).all(), (printed[0], t)
+    for t in (1234747.0, 1234747.5, -1234746.5, 9007199254740991.0):  # stumps on integer features
+        dom = Domain((Feature("x", "integer", t - 10**7, t + 10**7),))
+        stump = Tree(dom, "classification", np.array(["left", "right"]), children_left=[1, -1, -1],
+                     children_right=[2, -1, -1], feature=[0, -1, -1], threshold=[t, 0.0, 0.0],
+                     value=[[1, 1], [1, 0], [0, 1]])
+        p = float(re.search(r"\nif x <= (\S+):", str(stump)).group(1))
+        assert p <= t and np.floor(t) <= p, (p, t)

@@ -109,14 +109,17 @@ class Feature:
 
     def threshold_text(self, x: float) -> str:
         """The threshold ``x`` of a test on this feature as printed: ``cut_text`` with this feature's
-        spread (6 significant digits, or as many more as keep it within 1e-4 of the spread, rounded down).
+        spread (6 significant digits, or as many more as keep it within 1e-4 of the spread, rounded down;
+        on an integer or binary feature, as many as keep every whole number on the side it takes).
 
         >>> Feature("w", "numeric", 1.0, 1.0 + 1e-9).threshold_text(1.0000000004)
         '1.0000000004'
         >>> Feature("age", "numeric", 18, 90).threshold_text(40.123456789)
         '40.1234'
+        >>> Feature("cents", "integer", 0, 5e6).threshold_text(1234747.5)
+        '1234747'
         """
-        return cut_text(x, self.upper - self.lower)
+        return cut_text(x, self.upper - self.lower, whole=self.kind in ("integer", "binary"))
 
     def category_label(self, code: int) -> Any:
         return self.categories[int(code)]
@@ -701,9 +704,11 @@ def number_text(x: float, spread: float) -> str:
     return repr(x)
 
 
-def cut_text(x: float, spread: float) -> str:
+def cut_text(x: float, spread: float, whole: bool = False) -> str:
     """The threshold ``x`` of a test ``value <= x`` as printed: with as many significant digits as
     ``number_text`` would give it, rounded down, never up; ``x`` itself where that many digits write it.
+    ``whole`` (a feature of whole numbers): with at least the digits that keep every whole number on
+    its side (1234747 printed as 1.23474e+06 sent 1234741-1234747 the other way).
 
     Rounded to nearest, ``0.50000001`` printed as ``0.5`` and ``10.413699999999999`` (just below
     10.4137) as ``10.4137``, so that a row holding 10.4137 passed the printed test and failed the model's.
@@ -725,7 +730,7 @@ def cut_text(x: float, spread: float) -> str:
             text = f"{float(below):.{digits}g}"
             if Decimal(text) != below:  # 16 digits that a double does not write back: take more
                 continue
-        if abs(float(text) - x) <= tol:
+        if abs(float(text) - x) <= tol and not (whole and math.floor(x) > float(text)):
             return text
     return repr(x)
 
