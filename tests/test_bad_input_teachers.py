@@ -384,6 +384,18 @@ def test_a_teacher_option_given_to_distill_says_to_pass_it_to_as_teacher(form, o
     assert "max_size" not in str(info.value)
 
 
+@pytest.mark.parametrize("option, ours", [("min_samples_leaf", "min_leaf"), ("max_leaf_nodes", "max_size")])
+def test_a_scikit_learn_tree_option_names_ours(option, ours):
+    """A scikit-learn user's min_samples_leaf=20 drew "did you mean 'n_samples'?", the count of
+    teacher-labelled rows, another option altogether (and max_leaf_nodes no hint at all)."""
+    X = np.random.default_rng(0).uniform(size=(100, 2))
+    f = lambda X: (X[:, 0] > 0.5).astype(int)  # noqa: E731
+    with pytest.raises(TypeError, match=rf"unknown option '{option}'; scikit-learn's {option}= is {ours}= here "
+                                        r"\(options:") as info:
+        sd.distill(f, X, form="tree", **{option: 20})
+    assert "n_samples'?" not in str(info.value)
+
+
 def test_options_for_a_teacher_made_already_are_named_with_where_they_go():
     """'as_teacher got options for an object that is already a Teacher' named neither the options nor the
     teacher; distill's advice for a teacher option given to it (pass sd.as_teacher(teacher, classes=...))

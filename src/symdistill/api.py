@@ -49,6 +49,9 @@ def distill(teacher: Any, X: Any, *, form: str = "tree", max_size: int = 16, met
     return learner.fit(teacher, X).model_
 
 
+_SKLEARN_NAMES = {"min_samples_leaf": "min_leaf", "max_leaf_nodes": "max_size"}
+
+
 def make_learner(*, form: str = "tree", max_size: int = 16, method: str | None = None,
                  random_state: int | None = None, **options: Any) -> Any:
     """The learner ``distill`` would fit, with its options checked (unknown names, bad values) before
@@ -77,10 +80,13 @@ def make_learner(*, form: str = "tree", max_size: int = 16, method: str | None =
                         if f == form and m != method and unknown[0] in _options_of(other))
         close = difflib.get_close_matches(unknown[0], sorted(known), n=1)
         # A teacher's option (classes=, batch_size=) goes to as_teacher: batch_size is not a misspelt max_size.
+        # scikit-learn's names for the same options: min_samples_leaf is not a misspelt n_samples.
+        ours = _SKLEARN_NAMES.get(unknown[0])
         hint = f"; it is an option of method={owners[0]!r}" if owners else \
             f"; {unknown[0]}= is a teacher option: pass sd.as_teacher(teacher, {unknown[0]}=...) as the teacher" + \
             ("; on the command line: --classes" if unknown[0] == "classes" else "") \
             if any(unknown[0] in names for names in _OPTIONS.values()) else \
+            f"; scikit-learn's {unknown[0]}= is {ours}= here" if ours in known else \
             f"; did you mean {close[0]!r}?" if close else ""
         raise TypeError(f"distill(form={form!r}, method={method!r}): unknown option {unknown[0]!r}{hint} "
                         f"(options: {', '.join(sorted(known - {'max_size', 'random_state'}))})")
