@@ -190,3 +190,20 @@ def test_an_integer_beyond_the_largest_double_is_refused_naming_the_feature(dom,
                                                        "largest double")):
             mod.predict([big] + x[1:])
     assert mod.predict([10**300] + x[1:]) == model.predict(np.array([[10**300] + x[1:]], dtype=object))[0]
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+@pytest.mark.parametrize("where", ["distill", "as_teacher"])
+def test_a_task_given_as_a_numpy_string_exports_a_module_that_imports(tmp_path, task, where):
+    """task=np.str_('classification') (read from an array: a config table, rng.choice) was kept as given, so
+    the model's task was a NumPy string and the Python export wrote ``TASK = np.str_('classification')``,
+    which fails on import (no name np). The task is kept as the plain string."""
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+    f = lambda X: X[:, 0] > 0.5 if task == "classification" else X[:, 0] * 2.0  # noqa: E731
+    given = np.array([task])[0]
+    teacher = sd.as_teacher(f, task=given) if where == "as_teacher" else f
+    tree = sd.distill(teacher, X, max_size=2, random_state=0, **({"task": given} if where == "distill" else {}))
+    assert type(tree.task) is str
+    mod = import_module(tmp_path / f"np_task_{task}_{where}.py", sd.export(tree, "python"), f"np_task_{task}_{where}")
+    assert mod.TASK == task
+    assert [mod.predict(list(r)) for r in X[:20]] == tree.predict(X[:20]).tolist()

@@ -100,7 +100,7 @@ class Learner:
         t.check_domain(domain)
         if self.task is not None and t.task is not None and t.task != self.task:
             raise ValueError(f"task={self.task!r} was asked, but {t.name} is a {t.task} teacher")
-        t.task = t.task or self.task
+        t.task = t.task or check_task(self.task)
         oracle = Oracle(t, domain)
         asked_before = oracle.n_queries  # a Teacher given again has counted its earlier fits' queries
         answer = oracle.start(Z, check_determinism=self.check_determinism, progress=self.progress)

@@ -29,10 +29,13 @@ TASKS = ("classification", "regression")
 CACHE_SIZE = 1_000_000  # rows a teacher's answer cache holds unless told (about 100 MB at ten features)
 
 
-def check_task(task: Any) -> None:
-    """A ValueError unless ``task`` is one of ``TASKS`` or None (inferred from the teacher's answers)."""
+def check_task(task: Any) -> str | None:
+    """``task`` as the plain string of ``TASKS`` it equals, or None (inferred from the teacher's answers);
+    a ValueError for anything else. A NumPy string kept as given became the model's task, and the Python
+    export wrote it ``np.str_('classification')``, which fails on import."""
     if task is not None and task not in TASKS:
         raise ValueError(f"task must be one of {TASKS} or None, got {task!r}")
+    return None if task is None else TASKS[TASKS.index(task)]
 
 
 def model_file(path: str | Path, what: str) -> Path:
@@ -80,7 +83,7 @@ class Teacher:
 
     def __init__(self, *, task: str | None = None, classes: Any = None, batch_size: int = 8192,
                  cache: bool = False, cache_size: int | None = None, output: str | None = None) -> None:
-        check_task(task)
+        task = check_task(task)
         if output not in (None, "proba", "logits", "labels", "values"):
             raise ValueError(f"output must be 'proba', 'logits', 'labels', 'values' or None, got {output!r}")
         implied = None if output is None else "regression" if output == "values" else "classification"
