@@ -822,3 +822,19 @@ def test_a_hand_built_feature_refuses_categories_that_are_not_finite(categories)
     bad = next(c for c in categories if isinstance(c, float) and not np.isfinite(c))
     with pytest.raises(ValueError, match=rf"^feature 'c': category {float(bad)!r} is not a finite number"):
         Feature("c", "categorical", categories=categories)
+
+
+@pytest.mark.parametrize("form", ["tree", "rules", "linear"])
+def test_feature_names_that_are_not_a_dataframes_columns_are_refused(form):
+    """feature_names= with a DataFrame was dropped without a word: the model kept the columns' names, so a
+    user who asked for ['age', 'income'] read a tree on 'a' and 'b'. Names that are the columns' pass."""
+    pd = pytest.importorskip("pandas")
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    df = pd.DataFrame(X, columns=["a", "b"])
+    f = lambda X: (np.asarray(X, float)[:, 0] > 0).astype(int)  # noqa: E731
+    with pytest.raises(DataError, match=r"feature_names=\['age', 'income'\] .*DataFrame.* columns \['a', 'b'\]"):
+        sd.distill(f, df, form=form, max_size=2, random_state=0, feature_names=["age", "income"])
+    tree = sd.distill(f, df, max_size=2, random_state=0, feature_names=["a", "b"])
+    assert tree.feature_names == ["a", "b"]
+    named = sd.distill(f, X, max_size=2, random_state=0, feature_names=["age", "income"])
+    assert named.feature_names == ["age", "income"]

@@ -199,6 +199,15 @@ class Domain:
         """
         X = _as_pandas(X)
         if _is_dataframe(X):
+            columns = [str(c) for c in X.columns]
+            asked = feature_names if isinstance(feature_names, (str, bytes)) or feature_names is None \
+                else [str(n) for n in feature_names]
+            if asked is not None and asked != columns:
+                # feature_names names an array's columns; a DataFrame's kept their own without a word, so
+                # the model was not named as asked.
+                raise DataError(f"feature_names={reprlib.repr(asked)} names an array's columns, but X is a "
+                                f"DataFrame, whose features are its columns {reprlib.repr(columns)}: rename them "
+                                "(X.rename(columns=...)) or leave feature_names out")
             return cls._from_dataframe(X, categorical)
         arr = _as_2d_array(X)
         d = arr.shape[1]

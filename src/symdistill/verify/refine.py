@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..api import distill, fidelity
-from ..domain import _as_pandas
+from ..domain import _as_pandas, _is_dataframe
 from ..models.base import SymbolicModel, concept_layer
 from ..teachers import Teacher
 from . import properties as P
@@ -90,12 +90,12 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
                          f"or None, got {seed!r}")
     method = meta.get("method", "pedagogical")
     dom = model.domain
-    if dom.input_format == "array":
+    X = _as_pandas(X)  # a pyarrow / polars table, as distill reads it: by column name, so rows can join it
+    if dom.input_format == "array" and not _is_dataframe(X):  # a DataFrame's columns name its features
         options.setdefault("feature_names", dom.feature_names)
     cats = [f.name for f in dom.features if f.is_categorical]
     if cats:  # a DataFrame's numeric column declared categorical too: its dtype alone reads as a number
         options.setdefault("categorical", cats)
-    X = _as_pandas(X)  # a pyarrow / polars table, as distill reads it: by column name, so rows can join it
     X_eval = X if X_eval is None else X_eval
     before = float(fidelity(model, t, X_eval).value)
     added = np.empty((0, dom.n_features))
