@@ -1,0 +1,63 @@
+"""What `pip install symdistill` builds: the wheel and the sdist hold what the package and its tests read.
+
+Each test builds from a copy of the source tree with setuptools' build backend, in a fresh interpreter
+where setuptools' deprecation warnings are errors: a setting setuptools has announced it will refuse
+breaks the build here first, not for users on the day the refusal ships.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import symdistill
+
+ROOT = Path(__file__).resolve().parents[1]
+# What the build never reads (.gitignore's entries, and a virtual environment `make` leaves here).
+IGNORED = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
+                                 ".hypothesis", "tmp", "*.tmp", "*.o", "*.so")
+
+_BUILD = """
+import sys, warnings
+from setuptools.warnings import SetuptoolsDeprecationWarning
+warnings.simplefilter("error", SetuptoolsDeprecationWarning)
+import setuptools.build_meta as backend
+print(getattr(backend, "build_" + sys.argv[1])(sys.argv[2]))
+"""
+
+
+def _files(folder: Path) -> set[str]:
+    return {p.relative_to(ROOT).as_posix() for p in folder.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith((".pyc", ".tmp"))}
+
+
+def _build(kind: str, tmp_path: Path) -> Path:
+    pytest.importorskip("setuptools.warnings")
+    tree = tmp_path / "tree"
+    shutil.copytree(ROOT, tree, ignore=IGNORED)
+    out = tmp_path / "out"
+    out.mkdir()
+    done = subprocess.run([sys.executable, "-c", _BUILD, kind, str(out)], cwd=tree, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out / done.stdout.strip().splitlines()[-1]
+
+
+def test_the_wheel_holds_every_file_of_the_package_and_builds_without_deprecated_settings(tmp_path):
+    """``project.license`` was a TOML table, which setuptools deprecates ('By 2027-Feb-18, you need to
+    update your project ... or your builds will no longer be supported'): every ``pip install`` printed
+    the warning, and an install from source would fail once setuptools drops it. The wheel must also
+    hold every file under src/symdistill, read at run time (the JSON schema, py.typed) or imported."""
+    wheel = _build("wheel", tmp_path)
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        metadata = archive.read(f"symdistill-{symdistill.__version__}.dist-info/METADATA").decode()
+    assert {name.removeprefix("src/") for name in _files(ROOT / "src" / "symdistill")} <= names
+    assert f"\nVersion: {symdistill.__version__}\n" in metadata
+    assert "\nLicense-Expression: MIT\n" in metadata
+
