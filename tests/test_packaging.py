@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -61,3 +62,13 @@ def test_the_wheel_holds_every_file_of_the_package_and_builds_without_deprecated
     assert f"\nVersion: {symdistill.__version__}\n" in metadata
     assert "\nLicense-Expression: MIT\n" in metadata
 
+
+def test_the_sdist_holds_the_tests_and_what_they_read(tmp_path):
+    """The sdist took tests/test_*.py (setuptools' default) but not conftest.py or the _*_support.py
+    helpers they import, nor bench/ that test_bench_scripts runs: its tests could not even be collected."""
+    sdist = _build("sdist", tmp_path)
+    with tarfile.open(sdist) as archive:
+        names = {name.partition("/")[2] for name in archive.getnames()}
+    for folder in ("src", "tests", "bench"):
+        missing = _files(ROOT / folder) - names
+        assert not missing, f"the sdist lacks {sorted(missing)}"
