@@ -208,3 +208,19 @@ def test_a_pickle_path_given_to_as_teacher_says_how_to_load_it():
     with pytest.raises(ValueError, match=r"cannot tell the teacher kind of 'model\.joblib': .* a pickled "
                                          r"scikit-learn model with joblib\.load\(path\)\)$"):
         sd.as_teacher("model.joblib")
+
+
+@pytest.mark.parametrize("make", ["pyarrow", "polars"])
+def test_a_pyarrow_or_polars_table_without_pandas_is_an_import_error_naming_the_extra(monkeypatch, make):
+    """The README: where an extra is missing, the feature that needs it raises an ImportError naming the
+    extra. A pyarrow Table or a polars DataFrame (read as its ``to_pandas()``) where pandas is not
+    installed raised a DataError (a ValueError), which ``except ImportError`` does not catch."""
+    rng = np.random.default_rng(0)
+    columns = {"a": rng.uniform(size=50), "b": rng.uniform(size=50)}
+    X = pytest.importorskip(make).table(columns) if make == "pyarrow" else pytest.importorskip(make).DataFrame(columns)
+    _block(monkeypatch, "pandas")
+    kind = "pyarrow Table" if make == "pyarrow" else "polars DataFrame"
+    with pytest.raises(ImportError) as info:
+        sd.distill(lambda rows: np.zeros(len(rows), dtype=int), X, max_size=2, random_state=0)
+    assert str(info.value) == (f"reading a {kind} needs pandas (symdistill reads it as X.to_pandas()): "
+                               "pip install 'symdistill[pandas]'")

@@ -579,11 +579,7 @@ def _as_pandas(X: Any) -> Any:
         raise DataError("the data is a polars LazyFrame, a query not yet run: pass X.collect()")
     if (module, kind) not in (("pyarrow", "Table"), ("pyarrow", "RecordBatch"), ("polars", "DataFrame")):
         return X
-    try:
-        import pandas  # noqa: F401
-    except ImportError:
-        raise DataError(f"reading a {module} {kind} needs pandas (symdistill reads it as X.to_pandas()): "
-                        "pip install 'symdistill[pandas]'") from None
+    require_extra("pandas", f"reading a {module} {kind} needs pandas (symdistill reads it as X.to_pandas())", "pandas")
     return X.to_pandas()
 
 
