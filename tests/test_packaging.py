@@ -7,6 +7,7 @@ breaks the build here first, not for users on the day the refusal ships.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -72,3 +73,24 @@ def test_the_sdist_holds_the_tests_and_what_they_read(tmp_path):
     for folder in ("src", "tests", "bench"):
         missing = _files(ROOT / folder) - names
         assert not missing, f"the sdist lacks {sorted(missing)}"
+
+
+def _installing_section() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return text[text.index("### Installing: the core and the extras"):text.index("\n## Teachers")]
+
+
+def test_the_readme_names_the_core_dependencies_and_the_extras_pyproject_declares():
+    """README's *Installing* said the core "needs only NumPy, SciPy and scikit-learn", but pyproject
+    also installs tqdm and joblib. Every core dependency is named there, and the extras it lists are
+    pyproject's user-facing ones (test, bench and all are for developers)."""
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    section = _installing_section()
+    core = section[:section.index("Optional backends")].lower()
+    for requirement in project["dependencies"]:
+        name = re.match(r"[A-Za-z0-9_.-]+", requirement).group()
+        assert name.lower() in core, f"README's Installing does not name the core dependency {name}"
+    listed = re.findall(r"^- `([a-z]+)`:", section, flags=re.MULTILINE)
+    assert sorted(listed) == sorted(set(project["optional-dependencies"]) - {"test", "bench", "all"})
+    assert f"symdistill[{','.join(listed)}]" in section
