@@ -94,3 +94,44 @@ def test_the_readme_names_the_core_dependencies_and_the_extras_pyproject_declare
     listed = re.findall(r"^- `([a-z]+)`:", section, flags=re.MULTILINE)
     assert sorted(listed) == sorted(set(project["optional-dependencies"]) - {"test", "bench", "all"})
     assert f"symdistill[{','.join(listed)}]" in section
+
+
+def _system_deps(tmp_path: Path, present: tuple[str, ...], apt_installs: tuple[str, ...]):
+    """``make system-deps`` as root on a PATH holding only ``present`` (and ``id``), with an apt-get that
+    records its arguments and puts the commands ``apt_installs`` on that PATH."""
+    make = shutil.which("make")
+    if make is None or not (ROOT / "Makefile").exists():
+        pytest.skip("make or the Makefile is not here (the sdist has no Makefile)")
+    bin_ = tmp_path / "bin"
+    bin_.mkdir()
+
+    def script(name: str, body: str) -> None:
+        (bin_ / name).write_text(f"#!/bin/sh\n{body}\n")
+        (bin_ / name).chmod(0o755)
+
+    for name in present:
+        script(name, "exit 0")
+    script("id", "echo 0")
+    installs = "".join(f"printf '#!/bin/sh\\n' > {bin_}/{name}; {shutil.which('chmod')} +x {bin_}/{name}; " for name in apt_installs)
+    script("apt-get", f'echo "$@" >> {tmp_path}/apt.log; case "$1" in install) {installs};; esac; exit 0')
+    done = subprocess.run([make, "--no-print-directory", "-C", str(ROOT), "system-deps"], capture_output=True,
+                          text=True, env={"PATH": str(bin_)}, timeout=60)
+    log = tmp_path / "apt.log"
+    return done, log.read_text() if log.exists() else ""
+
+
+def test_make_system_deps_takes_the_chromium_the_tests_run(tmp_path):
+    """The end-to-end report tests run Chromium as ``chromium``, ``chromium-browser`` or ``google-chrome``;
+    ``make system-deps`` looked for ``chromium`` only and, as root, asked apt-get for a ``chromium``
+    package where Ubuntu's ``chromium-browser`` was already there (a package Ubuntu does not have)."""
+    done, apt = _system_deps(tmp_path, ("gcc", "swipl", "chromium-browser"), ())
+    assert done.returncode == 0, done.stderr
+    assert apt == ""
+
+
+def test_make_system_deps_fails_when_apt_get_leaves_a_tool_missing(tmp_path):
+    """apt-get exiting 0 without putting a tool on PATH left `make test` to skip its tests with no error."""
+    done, apt = _system_deps(tmp_path, ("gcc",), ("chromium",))
+    assert "install" in apt and "swi-prolog-nox" in apt
+    assert done.returncode != 0
+    assert "error: swipl is still not on PATH after apt-get installed swi-prolog-nox" in done.stderr
