@@ -142,7 +142,60 @@ def test_dates_and_time_spans_are_refused_by_name(kind):
         Domain.from_data(df)
     with pytest.raises(DataError, match="dates or time spans"):
         Domain.from_data(np.arange(10).astype("datetime64[D]").reshape(-1, 1))
-    assert Domain.from_data(df, categorical=["when"]).features[1].is_categorical
+
+
+@pytest.mark.parametrize("column, shown", [
+    ("dates", r"Timestamp\('2020-01-01 00:00:00'\) \(Timestamp\) in row 0"),
+    ("decimals", r"Decimal\('2.5'\) \(Decimal\) in row 2"),
+    ("bytes", r"b'x' \(bytes\) in row 0"),
+    ("tuples", r"\(1, 2\) \(tuple\) in row 0"),
+    ("categorical dates", r"Timestamp\('2020-01-01 00:00:00'\) \(Timestamp\) in row 0"),
+])
+def test_categories_a_model_cannot_save_are_refused_naming_the_column(column, shown):
+    """Dates declared categorical (as the README advised), and object columns of Decimals (a database's
+    numeric columns), bytes or tuples, became categorical features: distill ran, and to_json failed far
+    from the cause with Python's 'Object of type Timestamp is not JSON serializable' (tuples: every query
+    failed in pandas with 'isna is not defined for MultiIndex'). Such a category is refused when the
+    domain is inferred, before the teacher is asked, as a teacher's labels of those types are."""
+    pd = pytest.importorskip("pandas")
+    import decimal
+
+    n = 40
+    values = {"dates": pd.date_range("2020-01-01", periods=4).repeat(n // 4),
+              "decimals": [1.5, 2.0, decimal.Decimal("2.5"), decimal.Decimal("3")] * (n // 4),
+              "bytes": [b"x", b"y"] * (n // 2), "tuples": [(1, 2), (3, 4)] * (n // 2),
+              "categorical dates": pd.Categorical(pd.date_range("2020-01-01", periods=4).repeat(n // 4))}[column]
+    df = pd.DataFrame({"a": np.linspace(0, 1, n), "c": values})
+    asked = []
+    teacher = lambda X: asked.append(X) or (X["a"] > 0.5).astype(int).to_numpy()  # noqa: E731
+    fix = "convert the column to numbers" + (r" \(e.g. days since a date\)" if "dates" in column else "") + \
+        r" or to text \(.astype\(str\)\)$"
+    with pytest.raises(DataError, match=rf"^column 'c' holds {shown}; a category is a string, a number or a boolean, "
+                                        rf"as a model saves it in its JSON: {fix}"):
+        sd.distill(teacher, df, max_size=2, random_state=0, categorical=["c"] if column == "dates" else None)
+    assert not asked
+    numpy_scalars = pd.Series([np.int32(1), np.float32(2.5), np.str_("x"), 1], dtype=object)  # are numbers and text
+    assert Domain.from_data(pd.DataFrame({"c": numpy_scalars})).features[0].categories == (2.5, 1, "x")
+
+
+@pytest.mark.parametrize("kind", ["time zone", "period", "array declared categorical"])
+def test_other_dates_are_refused_as_dates(kind):
+    """A time zone's dates and periods reach the domain as objects and were said to be 'should be
+    numeric but holds Timestamp(...); declare it categorical', and an array of dates declared
+    categorical made categories of its nanosecond counts."""
+    pd = pytest.importorskip("pandas")
+    if kind == "array declared categorical":
+        X, name = np.arange(10).astype("datetime64[ns]").reshape(-1, 1), "x0"
+        with pytest.raises(DataError, match=r"^column 'x0' holds dates or time spans \(datetime64\[ns\]\); convert "):
+            Domain.from_data(X, categorical=[0])
+        return
+    when = pd.date_range("2020-01-01", periods=10, tz="UTC") if kind == "time zone" else \
+        pd.period_range("2020-01-01", periods=10, freq="D")
+    shown = "Timestamp" if kind == "time zone" else "Period"
+    with pytest.raises(DataError, match=rf"^column 'when' holds dates or time spans \({shown}\); convert them to "
+                                        r"numbers first \(e.g. days since a date\), or to text \(.astype\(str\)\) to "
+                                        "read them as categories$"):
+        Domain.from_data(pd.DataFrame({"a": np.arange(10.0), "when": when}))
 
 
 def test_floats_too_large_to_have_fractions_are_not_called_integers():

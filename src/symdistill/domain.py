@@ -8,6 +8,7 @@ turns it back into what the teacher expects.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import reprlib
@@ -223,6 +224,8 @@ class Domain:
         feats = []
         for j, name in enumerate(feature_names):
             col = arr[:, j]
+            if arr.dtype.kind in "mM":  # declared categorical too: tolist() gives nanoseconds as ints
+                raise _dates_error(name, arr.dtype)
             if j in cat_idx:
                 missing = [i for i, v in enumerate(col) if is_missing(v)]
                 if missing:
@@ -234,7 +237,7 @@ class Domain:
                     if not all(_hashable(v) for v in col):
                         raise _unhashable_cell(col, name) from None
                     cats = _sorted_categories(dict.fromkeys(_plain(v) for v in col), name)
-                _refuse_infinite(cats, col, name)
+                _refuse_unsaveable(cats, col, name)
                 if arr.dtype.kind == "f":
                     cats = _whole_codes(cats)
                 feats.append(Feature(name, "categorical", 0.0, float(len(cats) - 1), cats))
@@ -261,12 +264,12 @@ class Domain:
                                 f"first in row {int(np.argmax(s.isna().to_numpy()))}); fill or drop them first")
             if isinstance(s.dtype, pd.CategoricalDtype):
                 cats = tuple(s.cat.categories.tolist())
-                _refuse_infinite(cats, s, name)
+                _refuse_unsaveable(cats, s, name)
                 feats.append(Feature(name, "categorical", 0.0, float(len(cats) - 1), cats))
             elif j in cat_idx or s.dtype == object or pd.api.types.is_string_dtype(s.dtype) or \
                     _is_arrow_dictionary(s.dtype):
                 cats = _column_categories(s, name)
-                _refuse_infinite(cats, s, name)
+                _refuse_unsaveable(cats, s, name)
                 feats.append(Feature(name, "categorical", 0.0, float(len(cats) - 1), cats))
             elif pd.api.types.is_bool_dtype(s.dtype):
                 feats.append(Feature(name, "binary", 0.0, 1.0))
@@ -837,8 +840,7 @@ _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")  # 1,234.5: a number a
 
 def _numeric_column(col: Any, name: str) -> np.ndarray:
     if getattr(getattr(col, "dtype", None), "kind", "") in ("m", "M"):
-        raise DataError(f"column {name!r} holds dates or time spans ({col.dtype}); convert them to numbers "
-                        "first (e.g. days since a date) or declare the column categorical")
+        raise _dates_error(name, col.dtype)
     if np.iscomplexobj(col):
         raise DataError(f"column {name!r} holds complex numbers; symdistill needs real values")
     text = _first_text(col)
@@ -855,6 +857,8 @@ def _numeric_column(col: Any, name: str) -> np.ndarray:
         vals = np.asarray(col, dtype=float)
     except (TypeError, ValueError):
         sample = next((v for v in col if not _is_number(v)), None)
+        if _is_date_or_time(sample):  # a time-zone's dates or periods: pandas hands them over as objects
+            raise _dates_error(name, type(sample).__name__) from None
         if isinstance(sample, (complex, np.complexfloating)):
             raise DataError(f"column {name!r} holds complex numbers (e.g. {sample!r}); "
                             "symdistill needs real values") from None
@@ -927,13 +931,35 @@ def _is_number(v: Any) -> bool:
         return False
 
 
-def _refuse_infinite(cats: Sequence[Any], col: Any, name: str) -> None:
-    """A DataError naming the first row of categorical column ``col`` that holds an infinity, as a
-    numeric column's is named: JSON has no infinity, so a model over such a category could not be saved."""
+def _dates_error(name: str, held: Any) -> DataError:
+    return DataError(f"column {name!r} holds dates or time spans ({held}); convert them to numbers first (e.g. "
+                     "days since a date), or to text (.astype(str)) to read them as categories")
+
+
+def _is_date_or_time(v: Any) -> bool:
+    """Whether ``v`` is a date, time, time span or period (Python's, NumPy's or pandas')."""
+    return isinstance(v, (datetime.date, datetime.time, datetime.timedelta, np.datetime64, np.timedelta64)) or \
+        type(v).__name__ == "Period"
+
+
+def _refuse_unsaveable(cats: Sequence[Any], col: Any, name: str) -> None:
+    """A DataError naming the first row of categorical column ``col`` that holds a category a model could
+    not save in its JSON: an infinity (named as a numeric column's is), or a label other than a string,
+    a number or a boolean (a date, a Decimal, bytes, a tuple: distill ran, and to_json failed far from
+    the cause with Python's 'Object of type Timestamp is not JSON serializable')."""
     bad = next((c for c in cats if is_real(c) and math.isinf(c)), None)
     if bad is not None:
         i = next(i for i, v in enumerate(col) if _plain(v) == bad)
         raise DataError(f"column {name!r} has a non-finite value ({bad}) in row {i}; fill or drop it first")
+    bad = next((c for c in map(_plain, cats) if not isinstance(c, (str, int, float, bool))), None)
+    if bad is None:
+        return
+    i = next((i for i, v in enumerate(col) if not isinstance(_plain(v), (str, int, float, bool))), None)
+    where = "among the categories of its dtype" if i is None else f"in row {i}"
+    numbers = " (e.g. days since a date)" if _is_date_or_time(bad) else ""
+    raise DataError(f"column {name!r} holds {bad!r} ({type(bad).__name__}) {where}; a category is a string, a "
+                    f"number or a boolean, as a model saves it in its JSON: convert the column to numbers{numbers} "
+                    "or to text (.astype(str))")
 
 
 def _whole_codes(cats: tuple) -> tuple:
