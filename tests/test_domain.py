@@ -891,3 +891,21 @@ def test_feature_names_that_are_not_a_dataframes_columns_are_refused(form):
     assert tree.feature_names == ["a", "b"]
     named = sd.distill(f, X, max_size=2, random_state=0, feature_names=["age", "income"])
     assert named.feature_names == ["age", "income"]
+
+
+@pytest.mark.parametrize("missing", ["<NA>", "NaT"])
+def test_pandas_missing_values_among_numbers_are_named_missing(missing):
+    """pd.NA among numbers (a nullable boolean column's missing value, or one in a column of objects)
+    was 'should be numeric but holds <NA>; declare it categorical or encode it', advice that does not
+    help, and pd.NaT the same; both are missing values, refused as NaN and None are."""
+    pd = pytest.importorskip("pandas")
+    value = pd.NA if missing == "<NA>" else pd.NaT
+    with pytest.raises(DataError, match=rf"^column 'x0' has a missing value \({missing}\) in row 1; fill or drop it "
+                                        "first$"):
+        Domain.from_data(np.array([[0.5], [value], [1.0]], dtype=object))
+    df = pd.DataFrame({"x": np.linspace(0, 1, 20), "b": pd.array([True, False] * 10, dtype="boolean")})
+    model = sd.distill(lambda X: (X["x"] > 0.5).astype(int).to_numpy(), df, max_size=2, random_state=0)
+    new = df.head(4).copy()
+    new.loc[2, "b"] = pd.NA
+    with pytest.raises(DataError, match=r"^column 'b' has a missing value \(<NA>\) in row 2; fill or drop it first$"):
+        model.predict(new)

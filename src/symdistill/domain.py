@@ -856,7 +856,10 @@ def _numeric_column(col: Any, name: str) -> np.ndarray:
     try:
         vals = np.asarray(col, dtype=float)
     except (TypeError, ValueError):
-        sample = next((v for v in col if not _is_number(v)), None)
+        i, sample = next(((i, v) for i, v in enumerate(col) if not _is_number(v)), (None, None))
+        if i is not None and is_missing(sample):  # pandas' NA, which a nullable boolean column holds, is no number
+            raise DataError(f"column {name!r} has a missing value ({sample}) in row {i}; fill or drop it first") \
+                from None
         if _is_date_or_time(sample):  # a time-zone's dates or periods: pandas hands them over as objects
             raise _dates_error(name, type(sample).__name__) from None
         if isinstance(sample, (complex, np.complexfloating)):
