@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -243,3 +245,19 @@ def test_a_score_near_zero_prints_without_a_sign() -> None:
     s = Score(-1e-17, -0.00004, 0.3, 10, "R2")
     assert str(s).startswith("R2 0.0000 [0.0000, 0.3000] (n=10)")
     assert str(Score(-0.5, float("-inf"), float("nan"), 3, "R2")).startswith("R2 -0.5000 [-inf, nan]")
+
+
+@pytest.mark.parametrize("scale", [1e300, 1e-300])
+def test_correlated_kernel_draws_the_same_rows_from_data_near_the_float_limits(scale):
+    """Features near 1e300 or 1e-300 (two strongly correlated here) are sampled as the same data near 1 is,
+    times the scale. Their products overflowed or underflowed in the correlation matrix, which came out 0
+    (with NumPy's overflow warnings), so the correlated kernel jittered them independently."""
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(2, 500))
+    X = np.c_[a, a + 0.1 * b, b]
+    near_one = RegionSampler(Domain.from_data(X), X, kernel="correlated", random_state=0).sample(None, 2000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        far = RegionSampler(Domain.from_data(X * scale), X * scale, kernel="correlated", random_state=0)
+        rows = far.sample(None, 2000) / scale
+    np.testing.assert_allclose(rows, near_one, atol=1e-6)  # (the spreads are computed apart: 1e-8 of them)

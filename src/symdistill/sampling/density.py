@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._scale import mean_std
+from .._scale import mean_std, value_unit
 from ..domain import Domain
 from ..models.region import Box
 
@@ -132,7 +132,9 @@ class RegionSampler:
         cols = self._numeric
         if len(cols) < 2 or len(self.Z) < 3:
             return None
-        X = self.Z[:, cols]
+        # Each column times a power of two (exact, so the correlations do not change) that brings values
+        # near 1e300 or 1e-300 near 1: their products overflowed or underflowed, and correlations were 0.
+        X = self.Z[:, cols] * np.array([value_unit(self.Z[:, j]) for j in cols])
         R = np.eye(len(cols))
         live = np.nonzero(X.std(axis=0) > 0)[0]
         if len(live) >= 2:
