@@ -90,11 +90,12 @@ def test_correlated_kernel_through_distill_is_deterministic_and_recorded():
 
 
 @pytest.mark.parametrize("kernel", ["diagonal", "correlated"])
-def test_two_valued_integer_features_are_sampled_at_their_values(kernel):
+def test_two_valued_features_are_sampled_at_their_values(kernel):
     """A {3, 7} flag never takes 4, 5 or 6: the queries follow the data, and distilled models do not
-    depend on how the flag is coded ({0, 1}, {3, 7} or {0, 5})."""
+    depend on how the flag is coded ({0, 1}, {3, 7}, {0, 5}, or standardised: {-0.87, 1.15}, which was
+    jittered in between as a numeric feature, and the stump's fidelity was 0.364)."""
     fids = []
-    for vals in ([0, 1], [3, 7], [0, 5]):
+    for vals in ([0, 1], [3, 7], [0, 5], [-0.87, 1.15]):
         X = np.random.default_rng(0).choice(vals, size=(1000, 5)).astype(float)
         s = RegionSampler(Domain.from_data(X), X, kernel=kernel, random_state=0)
         box = Box.full(5)
@@ -106,7 +107,7 @@ def test_two_valued_integer_features_are_sampled_at_their_values(kernel):
         t = lambda Z, v=vals: ((Z[:, 0] == v[1]) & (Z[:, 1] == v[0]) | (Z[:, 2] == v[1])).astype(int)  # noqa: E731
         stump = sd.distill(t, X, form="tree", max_size=1, random_state=0, sampler_kernel=kernel)
         fids.append(float(sd.fidelity(stump, t, X)))
-    assert fids[0] == fids[1] == fids[2] > 0.6  # the majority class, as with {0, 1}
+    assert fids[0] == fids[1] == fids[2] == fids[3] > 0.6  # the majority class, as with {0, 1}
 
 
 def test_sampler_finds_rows_for_an_empty_region():

@@ -176,8 +176,11 @@ def best_cuts(Z: np.ndarray, C: np.ndarray, info: FeatureInfo, score, features: 
 
 
 def _midpoints(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Thresholds t with a <= t < b (the float midpoint can round up to b)."""
-    t = a + (b - a) / 2.0
+    """Thresholds t with a <= t < b (the float midpoint can round up to b; values more than the largest
+    double apart, -1.7e308 and 1.7e308, are halved first)."""
+    with np.errstate(over="ignore"):
+        t = a + (b - a) / 2.0
+    t = np.where(np.isfinite(t), t, a / 2.0 + b / 2.0)
     return np.where((a <= t) & (t < b), t, a)
 
 

@@ -68,10 +68,10 @@ class RegionSampler:
         self.kinds = [f.kind for f in domain.features]
         self.kernel = kernel
         self._numeric = np.nonzero([k in ("numeric", "integer") for k in self.kinds])[0]
-        # Integer features with two values (a {3, 7} or {0, 5} flag) are not jittered: values between
-        # them never occur, so each sampled row keeps its data row's value, as binary features do.
-        self._two_valued = {int(j): np.unique(self.Z[:, j]) for j in self._numeric
-                            if self.kinds[j] == "integer" and len(np.unique(self.Z[:, j])) == 2}
+        # Features with two values (a {3, 7} flag, or a {0, 1} one standardised to {-0.87, 1.15}) are
+        # not jittered: values between them never occur, so each sampled row keeps its data row's value,
+        # as binary features do.
+        self._two_valued = _two_valued(self.Z, self._numeric)
         self._shape = self._correlation_root() if kernel == "correlated" else None
         self.lower, self.upper = domain.lower, domain.upper
         self._beyond_domain = ((self.Z < self.lower) | (self.Z > self.upper)).any(axis=0)
@@ -170,7 +170,7 @@ class RegionSampler:
         return self._snap_two_valued(self._fix_kinds(Z, box), box)
 
     def _snap_two_valued(self, Z: np.ndarray, box: Box) -> np.ndarray:
-        """Two-valued integer features take one of their two values; when the box admits only one
+        """Two-valued features take one of their two values; when the box admits only one
         of them (a borrowed row projected in), that one."""
         for j, values in self._two_valued.items():
             inside = values[(values > box.lo[j]) & (values <= box.hi[j])]
@@ -194,3 +194,16 @@ class RegionSampler:
                     col = np.clip(col, imin, imax)
                 Z[:, j] = col
         return Z
+
+
+def _two_valued(Z: np.ndarray, cols: np.ndarray) -> dict[int, np.ndarray]:
+    """The columns ``cols`` of ``Z`` that hold exactly two values, each with its two values in order
+    (in one pass over the rows: wide data has many columns to look at)."""
+    A = Z[:, cols]
+    if not A.size:
+        return {}
+    first = A[0]
+    differs = A != first
+    second = A[differs.argmax(axis=0), np.arange(A.shape[1])]
+    two = differs.any(axis=0) & (~differs | (A == second)).all(axis=0)
+    return {int(cols[k]): np.sort([first[k], second[k]]) for k in np.nonzero(two)[0]}
