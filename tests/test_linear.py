@@ -664,6 +664,19 @@ def test_features_of_tiny_magnitude_get_their_weight(task):
     assert m.term_names == ["x0"] and float(sd.fidelity(m, f, X)) > 0.95
 
 
+def test_a_weight_no_double_holds_is_refused_naming_the_feature():
+    """Subnormal values (1e-310) need a weight of about 1e310: the fit ran, and the model failed with
+    'linear model weights hold non-finite numbers', naming neither the feature nor what to do."""
+    X = np.random.default_rng(0).uniform(size=(500, 2)) * np.array([1e-310, 1.0])
+    f = lambda X: (X[:, 0] > 0.5e-310).astype(int)  # noqa: E731
+    with pytest.raises(sd.DataError, match=r"^the linear model's weight for x0 is beyond the largest double \(its "
+                                           r"values spread over 2\.\d+e-311\): multiply the feature by a power of ten"):
+        sd.distill(f, X, form="linear", max_size=2, random_state=0, n_samples=2000)
+    scaled, g = X * np.array([1e300, 1.0]), lambda X: (X[:, 0] > 0.5e-10).astype(int)  # noqa: E731
+    m = sd.distill(g, scaled, form="linear", max_size=2, random_state=0, n_samples=2000)
+    assert m.term_names[0] == "x0" and float(sd.fidelity(m, g, scaled)) > 0.95
+
+
 @pytest.mark.parametrize("max_size", [2, 5])
 def test_a_small_term_beside_a_huge_one_is_found(max_size):
     """Supports were ranked by R², which is 1.0 in floats once 1e9*x0 is in: x1, which moves the

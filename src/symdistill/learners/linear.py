@@ -44,7 +44,7 @@ from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import lars_path
 
-from .._errors import TeacherError
+from .._errors import DataError, TeacherError
 from .._progress import progress_bar
 from .._scale import mean_std, value_unit
 from ..domain import Domain, _plain, is_real
@@ -591,7 +591,14 @@ class LinearLearner(Learner):
     # -- output --------------------------------------------------------------------------------
     def _to_model(self, oracle: Oracle, terms: list[Term], fit: _Fit, mu: np.ndarray, sd: np.ndarray) -> LinearModel:
         idx = np.array(fit.support, dtype=int)
-        W = fit.coef / sd[idx] if len(idx) else fit.coef
+        with np.errstate(over="ignore"):
+            W = fit.coef / sd[idx] if len(idx) else fit.coef
+        huge = ~np.isfinite(W).all(axis=0)
+        if huge.any():  # a term of subnormal values (1e-310) needs a weight of 1e310: no double holds it
+            j = int(idx[np.argmax(huge)])
+            raise DataError(f"the linear model's weight for {terms[j].name(oracle.domain)} is beyond the largest double "
+                            f"(its values spread over {sd[j]:.3g}): multiply the feature by a power of ten before "
+                            "distilling, or use form='tree' or 'rules'")
         b = fit.intercept - (W @ mu[idx] if len(idx) else 0.0)
         keep = np.any(W != 0, axis=0)
         return LinearModel(oracle.domain, oracle.task, None if not oracle.is_classifier else oracle.classes,
