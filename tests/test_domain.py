@@ -909,3 +909,16 @@ def test_pandas_missing_values_among_numbers_are_named_missing(missing):
     new.loc[2, "b"] = pd.NA
     with pytest.raises(DataError, match=r"^column 'b' has a missing value \(<NA>\) in row 2; fill or drop it first$"):
         model.predict(new)
+
+
+@pytest.mark.parametrize("mask", [[True, False, True], np.array([True, False, True])])
+def test_a_boolean_mask_as_categorical_is_refused(mask):
+    """scikit-learn's categorical_features takes a mask; given here, [True, False, True] was read as the
+    indices 1, 0, 1, silently making x0 and x1 categorical where the mask marks x0 and x2 (a NumPy mask
+    was 'unknown categorical column np.True_')."""
+    X = np.array([[0.0, 1, 2], [1, 2, 3], [2, 0, 1]])
+    with pytest.raises(DataError, match=r"^categorical must be a list of column names or indices, got the boolean "
+                                        r"(np\.)?True_?: for a mask, pass \[i for i, m in enumerate\(mask\) if m\]$"):
+        Domain.from_data(X, categorical=mask)
+    assert [f.kind for f in Domain.from_data(X, categorical=[0, np.int64(2)]).features] == \
+        ["categorical", "integer", "categorical"]

@@ -824,6 +824,11 @@ def _resolve_columns(cols: Sequence[str | int], names: list[str]) -> set[int]:
                         f"(for one column pass [{cols!r}])")
     out = set()
     for c in cols:
+        if isinstance(c, (bool, np.bool_)):
+            # A mask (scikit-learn's categorical_features takes one) read as indices 1 and 0 made other
+            # columns categorical than the mask marks.
+            raise DataError(f"categorical must be a list of column names or indices, got the boolean {c!r}: for a "
+                            "mask, pass [i for i, m in enumerate(mask) if m]")
         if isinstance(c, (int, np.integer)):
             if not 0 <= int(c) < len(names):
                 raise DataError(f"categorical column index {c} out of range for {counted(len(names), 'column')}")
