@@ -62,6 +62,7 @@ def test_the_wheel_holds_every_file_of_the_package_and_builds_without_deprecated
     assert {name.removeprefix("src/") for name in _files(ROOT / "src" / "symdistill")} <= names
     assert f"\nVersion: {symdistill.__version__}\n" in metadata
     assert "\nLicense-Expression: MIT\n" in metadata
+    assert f"symdistill-{symdistill.__version__}.dist-info/licenses/LICENSE" in names  # the MIT text it names
 
 
 def test_the_sdist_holds_the_tests_and_what_they_read(tmp_path):
