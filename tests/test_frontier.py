@@ -69,6 +69,13 @@ def test_best_returns_smallest_model_meeting_the_bar(front: Frontier) -> None:
         front.best(min_fidelity=1.5)
 
 
+def test_best_names_a_numpy_bar_as_it_was_written(front: Frontier) -> None:
+    """A bar given as np.float32(0.99) was named by its float64 value: 'no model reaches ... 0.9900000095367432'."""
+    with pytest.raises(ValueError) as got:
+        front.best(np.float32(0.99), conservative=True)
+    assert "no model reaches the lower end of the interval 0.99: the most faithful" in str(got.value)
+
+
 def test_best_breaks_ties_by_fit_order_not_by_time(front: Frontier, monkeypatch: pytest.MonkeyPatch) -> None:
     # max_size 4 and 8 both give the exact 3-leaf tree: equal size and fidelity. Which one best()
     # picks must not depend on how long each fit took (that differs from run to run).

@@ -1068,6 +1068,13 @@ def test_report_summary_says_why_the_chosen_model_was_chosen() -> None:
         rep = sd.report(front, path=None, min_fidelity=0.999, conservative=True)  # n=180: lower ends under 0.98
     assert _summary_items(rep.markdown)["why this model"] == \
         r"no model reaches min\_fidelity 0.999: the one whose lower end is highest"
+    # a bar given as np.float32 is named as written, not as its float64 value 0.9990000128746033
+    with pytest.warns(UserWarning, match="at 0.999; the report shows"):
+        rep = sd.report(front, path=None, min_fidelity=np.float32(0.999), conservative=True)
+    assert _summary_items(rep.markdown)["why this model"] == \
+        r"no model reaches min\_fidelity 0.999: the one whose lower end is highest"
+    why = _summary_items(sd.report(front, path=None, min_fidelity=np.float32(bar)).markdown)["why this model"]
+    assert why == r"the smallest model whose fidelity reaches min\_fidelity 0.9"
 
 
 def test_report_summary_says_what_fidelity_was_measured_on_and_which_interval() -> None:

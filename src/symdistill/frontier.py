@@ -273,8 +273,9 @@ class Frontier:
         if not ok:
             top = max(self.points, key=lambda p: (p.score.low if conservative else p.fidelity))
             what = "the lower end of the interval" if conservative else "fidelity"
+            # !s: NumPy's shortest text of its own type (np.float32(0.9) is 0.9, not 0.8999999761581421)
             raise ValueError(
-                f"no model reaches {what} {min_fidelity}: the most faithful is {top.form} of size {top.size} "
+                f"no model reaches {what} {min_fidelity!s}: the most faithful is {top.form} of size {top.size} "
                 f"with {top.score}; try larger sizes or a lower min_fidelity"
             )
         return min(ok, key=lambda p: (p.size, -p.fidelity))  # min keeps the first of equals: fit order

@@ -250,7 +250,7 @@ def _choose(front: Frontier, min_fidelity: float | None, conservative: bool, not
     top = max(front.points, key=lambda p: (p.score.low if conservative else p.fidelity, -p.size))
     what = "the lower end of its 95% interval at" if conservative else "fidelity"
     instead = "the model whose lower end is highest" if conservative else "the most faithful one"
-    msg = (f"No model reaches {what} {min_fidelity}; the report shows {instead} instead "
+    msg = (f"No model reaches {what} {min_fidelity!s}; the report shows {instead} instead "
            f"({top.form}, size {top.size}, {top.score}).")
     warnings.warn(msg, stacklevel=3)
     notes.append(msg)
@@ -307,15 +307,16 @@ def _held_out(front: Frontier) -> str:
 
 
 def _why(chosen: FrontierPoint, min_fidelity: float | None, conservative: bool) -> str:
-    """The rule that chose ``chosen`` (``_choose``'s), as the summary says it."""
+    """The rule that chose ``chosen`` (``_choose``'s), as the summary says it (``min_fidelity`` as written:
+    ``str``, not ``format``, gives np.float32(0.9) as 0.9)."""
     if min_fidelity is None:
         return ("the knee of the frontier (no min_fidelity given): the Pareto model after which doubling the "
                 "size buys the least fidelity")
     what = "95% interval's lower end" if conservative else "fidelity"
     if (chosen.score.low if conservative else chosen.fidelity) < min_fidelity:
-        return f"no model reaches min_fidelity {min_fidelity}: " + (
+        return f"no model reaches min_fidelity {min_fidelity!s}: " + (
             "the one whose lower end is highest" if conservative else "the most faithful one")
-    return f"the smallest model whose {what} reaches min_fidelity {min_fidelity}" + (
+    return f"the smallest model whose {what} reaches min_fidelity {min_fidelity!s}" + (
         " (conservative)" if conservative else "")
 
 
