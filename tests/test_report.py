@@ -133,8 +133,28 @@ def test_report_sections_and_numbers(written: Report, front: Frontier) -> None:
         assert key in html
     assert "violated" in html  # the given verification result is shown
     labels = list(written.shifts)
-    assert labels[0] == f"{chosen.form} size {chosen.size}"
+    # rules of max size 2 and 4 both have size 1, both on the Pareto front: each label has its max size
+    assert labels[0] == f"{chosen.form} size {chosen.size} (max size {chosen.max_size})"
+    assert len(labels) == len(front.pareto) + (not chosen.pareto)
     assert all(len(r) == 5 for r in written.shifts.values())
+
+
+def test_pareto_models_of_one_form_and_size_each_get_a_shift_row_of_their_own() -> None:
+    """Trees of max size 4 and 8 both have 3 leaves and fidelity 1.0, both on the Pareto front: the shift
+    table had one row 'tree size 3' for the two (the second model was left out)."""
+    X = _data(800)
+    front = sd.frontier(lambda X: ((X[:, 0] > 0.5) & (X[:, 1] > 0.3)).astype(int), X, forms=["tree"],
+                        sizes=[1, 2, 4, 8], n_samples=1500, progress=False)
+    assert [(p.size, p.max_size) for p in front.pareto] == [(1, 1), (2, 2), (3, 4), (3, 8)]
+    rep = sd.report(front, path=None)
+    assert list(rep.shifts) == ["tree size 3 (max size 4)", "tree size 1", "tree size 2", "tree size 3 (max size 8)"]
+    section = rep.markdown.split("## Fidelity under shift")[1].split("## ")[0]
+    rows = [line.split(" | ")[0] for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    assert rows == [r"| model \(chosen, then Pareto front\)", r"| **tree size 3 \(max size 4\)**", r"| tree size 1",
+                    r"| tree size 2", r"| tree size 3 \(max size 8\)"]
+    assert "fidelity of tree size 3 \\(max size 4\\) under each shift" in section
+    assert "<td>tree size 3 (max size 8)</td>" in rep.html
+    assert "fidelity of tree size 3 (max size 4) under each shift" in rep.html
 
 
 def test_markdown_twin_and_its_figure_files(written: Report) -> None:

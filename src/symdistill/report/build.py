@@ -7,6 +7,7 @@ import os
 import platform
 import time
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -37,7 +38,8 @@ class Report:
     """A rendered report. ``html`` is self-contained; ``markdown`` links ``<stem>_figures/*.png``.
 
     ``path`` / ``markdown_path`` are set when it was written; ``figures`` maps a figure name to
-    its PNG bytes; ``shifts`` maps a model label ("tree size 8") to its fidelity under shift.
+    its PNG bytes; ``shifts`` maps a model label ("tree size 8"; "tree size 3 (max size 4)"
+    where another model shown has the same form and size) to its fidelity under shift.
     ``write`` renders the Markdown again for the figure folder of the path it writes to.
     """
 
@@ -221,7 +223,7 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     sections.append(_disagreement_section(domain, Z, ref, pred, teacher, regression, figures, rows_words))
 
     shift_results = _shifts(front, chosen, teacher, X_hold, shifts, random_state)
-    label = _label(chosen)
+    label = next(iter(shift_results))  # the chosen model's, first
     figures["shift"] = png_bytes(shift_figure(shift_results[label], f"fidelity of {label} under shift"))
     sections.append(_shift_section(shift_results, label, figures["shift"], rows_words))
 
@@ -291,8 +293,12 @@ def _same_rows(domain: Any, front_rows: Any, rows: Any, Z: np.ndarray) -> bool:
     return Z_front.shape == Z.shape and bool(np.array_equal(Z_front, Z, equal_nan=True))
 
 
-def _label(p: FrontierPoint) -> str:
-    return f"{p.form} size {p.size}"
+def _labels(points: Sequence[FrontierPoint]) -> list[str]:
+    """Each point's label, "tree size 8"; points of one form and size (fitted with different max sizes) have
+    their max size added, "tree size 3 (max size 4)": under one label, the shift table kept the first only."""
+    same = Counter((p.form, p.size) for p in points)
+    return [f"{p.form} size {p.size}" + (f" (max size {p.max_size})" if same[p.form, p.size] > 1 else "")
+            for p in points]
 
 
 def _literals(p: FrontierPoint) -> str:
@@ -427,12 +433,10 @@ def _disagreement_section(domain: Any, Z: np.ndarray, ref: np.ndarray, pred: np.
 
 def _shifts(front: Frontier, chosen: FrontierPoint, teacher: Any, X: Any, shifts: Sequence[Any],
             random_state: int | None) -> dict[str, ShiftResults]:
-    points: dict[str, FrontierPoint] = {}
-    for p in [chosen] + [q for q in front.pareto if q is not chosen]:
-        points.setdefault(_label(p), p)
-    results = shifted_fidelities([p.model for p in points.values()], teacher, X, shifts=shifts,
+    points = [chosen] + [q for q in front.pareto if q is not chosen]
+    results = shifted_fidelities([p.model for p in points], teacher, X, shifts=shifts,
                                  random_state=random_state, progress=False)
-    return dict(zip(points, results))
+    return dict(zip(_labels(points), results))
 
 
 def _shift_section(results: dict[str, ShiftResults], chosen_label: str, png: bytes, rows_words: str) -> Section:
