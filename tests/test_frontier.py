@@ -428,9 +428,30 @@ def test_a_one_class_teacher_gets_a_frontier_of_the_forms_that_fit_it() -> None:
     front = sd.frontier(constant, _data(300), forms=["tree", "rules"], sizes=[1, 2], n_samples=300)
     assert [p.fidelity for p in front.points] == [1.0] * 4
     assert front.knee.size == 0  # the empty rule list: its default answers the one class
-    # a form that cannot fit the teacher stops the frontier with the learner's reason
-    with pytest.raises(sd.TeacherError, match="linear classifier needs at least 2 classes"):
-        sd.frontier(constant, _data(300), forms=["tree", "linear"], sizes=[1], n_samples=300)
+
+
+def test_a_one_class_teacher_is_refused_for_the_linear_form_before_the_first_fit() -> None:
+    """sd.distill(form='linear') refuses a teacher of one class; the frontier (the linear form is a default one)
+    refused it so only when the linear fits came, after every tree and rule fit had run."""
+    asked: list[int] = []
+
+    def constant(X: np.ndarray) -> np.ndarray:
+        asked.append(len(X))
+        return np.zeros(len(X), dtype=int)
+
+    with pytest.raises(sd.TeacherError) as got:
+        sd.frontier(constant, _data(300), sizes=[1, 2], n_samples=300)
+    assert asked == [300]  # the training and held-out rows, for its classes: no fit has asked anything
+    assert str(got.value).endswith(  # after the callable's name
+        ".constant answered a single class, 0, on every row of X (training and held-out); form 'linear' needs "
+        "at least 2 classes (as in sd.distill): forms=['tree', 'rules'] give the constant model (on the command line: "
+        "--forms tree,rules); a callable whose other classes these rows never reach can name them: "
+        "as_teacher(f, classes=[...]), on the command line --classes")
+    asked.clear()
+    with pytest.raises(sd.TeacherError, match=r"\.constant declares a single class, 0; form 'linear' needs at "
+                                              r"least 2 classes \(as in sd.distill\): forms=\['rules'\] give"):
+        sd.frontier(sd.as_teacher(constant, classes=[0]), _data(300), forms=["linear", "rules"], sizes=[1])
+    assert asked == []
 
 
 def test_internal_split_keeps_every_category_among_the_training_rows() -> None:

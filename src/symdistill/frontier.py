@@ -27,10 +27,10 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from ._table import TableList
-from ._errors import DataError, counted
+from ._errors import DataError, TeacherError, counted
 from ._progress import check_progress, progress_bar
 from .api import TeacherAnswers, distill
-from .domain import Domain, _as_pandas, is_real, refuse_words
+from .domain import Domain, _as_pandas, _plain, is_real, refuse_words
 from .learners.base import check_int, known_outputs
 from .metrics import Score
 from .models.base import SymbolicModel
@@ -300,7 +300,10 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
         Unlabelled rows to distil from.
     forms : sequence of str, optional
         Symbolic forms (``sd.distill``'s ``form``). Default: every one of "tree", "rules", "linear"
-        that has a registered learner for ``method``.
+        that has a registered learner for ``method``. A classifier of one class (declared, or the
+        only one it answers on the training and held-out rows) is refused with "linear" among them
+        (a ``TeacherError`` before the first fit, as ``sd.distill(form="linear")`` refuses it);
+        ``forms=["tree", "rules"]`` give its constant model.
     sizes : sequence of int
         Most leaves / rules / non-zero weights; each size is one ``max_size``.
     X_holdout : array or DataFrame, optional
@@ -395,6 +398,7 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
         # A multi-class teacher's linear fit holds a Gram matrix of its terms: with the classes its
         # first answer gave, that is checked before the first fit too.
         check_fits(forms_list, sizes_list, method, random_state, form_options, options, X_train, domain, shared)
+    _refuse_one_class(forms_list, shared)
     if constraints:
         check_constraints(constraints, domain, shared)
     points: list[FrontierPoint] = []
@@ -418,6 +422,24 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
                     method=method, options=options, seconds=time.perf_counter() - t_start, form_options=form_options,
                     n_training_rows=n_training_rows, max_train_rows=max_train_rows,
                     constraints=None if constraints is None else list(constraints))
+
+
+def _refuse_one_class(forms: list[str], teacher: SharedTeacher) -> None:
+    """A ``TeacherError`` where ``forms`` holds "linear" and ``teacher`` is a classifier of one class (declared,
+    or the one it answered on every row the frontier showed it): the linear fit refuses it, as ``sd.distill``
+    does, and did so only once the other forms' fits had run. (A frontier without the linear form, which was
+    not asked for, would be a silent fallback.)"""
+    if "linear" not in forms or teacher.task != "classification" or len(teacher.classes_) != 1:
+        return
+    only = _plain(teacher.classes_[0])
+    declared = teacher._declared_classes
+    how = f"declares a single class, {only!r}" if declared else \
+        f"answered a single class, {only!r}, on every row of X (training and held-out)"
+    others = [f for f in forms if f != "linear"] or ["tree", "rules"]
+    raise TeacherError(f"{teacher.name} {how}; form 'linear' needs at least 2 classes (as in sd.distill): "
+                       f"forms={others!r} give the constant model (on the command line: --forms {','.join(others)})"
+                       + ("" if declared else "; a callable whose other classes these rows never reach can name "
+                          "them: as_teacher(f, classes=[...]), on the command line --classes"))
 
 
 def check_constraints(constraints: Sequence[Any], domain: Domain, teacher: Teacher) -> None:
