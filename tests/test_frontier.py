@@ -454,6 +454,33 @@ def test_a_one_class_teacher_is_refused_for_the_linear_form_before_the_first_fit
     assert asked == []
 
 
+@pytest.mark.parametrize("constraint, error, match", [
+    (sd.monotonic("nope"), sd.DataError, r"monotonic: unknown feature 'nope' \(features: 'x0', 'x1', 'x2'\)"),
+    (sd.invariant("x0", "x7"), sd.DataError, "invariant: unknown feature 'x7'"),
+    (sd.monotonic("x0", target=3), ValueError, r"monotonic: unknown target class 3; classes are \[0, 1\]"),
+    (sd.output_range(0, 1), TypeError, "output_range applies to regression models"),
+    (sd.robust({"x0": 0.5, "x1": 0.5, "x2": 5.0}, 0.1), ValueError, "robust: the point lies outside the model's domain"),
+    (sd.robust({"x0": 0.5}, 0.1), ValueError, r"robust: the point must give every feature; missing \['x1', 'x2'\]"),
+    (sd.never_accepts("0*"), TypeError, "NeverAccepts applies to automata, not to a tabular model"),
+    (sd.equivalent("another model"), ValueError, "teacher checks apply to properties of one model"),
+    (5, TypeError, "a constraint must be a string or a property"),
+])
+def test_a_property_the_report_would_refuse_is_refused_before_the_first_fit(constraint, error: type,
+                                                                            match: str) -> None:
+    """Only constraint strings were checked before the fits: sd.monotonic('nope') was refused by sd.report, with
+    every model fitted. Each is refused as verify refuses it, the teacher asked only for its classes."""
+    asked: list[int] = []
+
+    def net(X: np.ndarray) -> np.ndarray:
+        asked.append(len(X))
+        return _net(X)
+
+    with pytest.raises(error, match=match):
+        sd.frontier(net, _data(300), forms=["tree"], sizes=[2], n_samples=300,
+                    constraints=["x0 > 0.5 -> prediction in {0, 1}", sd.monotonic("x0"), constraint])
+    assert asked == [300]
+
+
 def test_internal_split_keeps_every_category_among_the_training_rows() -> None:
     """A category seen in only a few rows could fall wholly into the held-out split: the models'
     domain (built from the training rows) did not know it, and frontier (and ``symdistill report``

@@ -239,6 +239,26 @@ def test_constraints_are_verified_on_the_chosen_model(front: Frontier) -> None:
     assert "holds" in rep.html
 
 
+def test_a_constraint_verify_would_refuse_is_refused_before_the_report_asks_anything() -> None:
+    """sd.report(front, constraints=[sd.monotonic('nope')]) drew the figures and asked the teacher about every
+    shifted row before verify refused the unknown feature."""
+    asked: list[int] = []
+
+    def net(X: np.ndarray) -> np.ndarray:
+        asked.append(len(X))
+        return ((X[:, 0] > 0.5) & (X[:, 1] > 0.3)).astype(int)
+
+    front = sd.frontier(net, _data(300), forms=["tree"], sizes=[2], n_samples=300, progress=False)
+    asked.clear()
+    with pytest.raises(sd.DataError, match="monotonic: unknown feature 'nope'"):
+        sd.report(front, path=None, constraints=[sd.invariant("x2"), sd.monotonic("nope")])
+    with pytest.raises(ValueError, match="unknown target class 'yes'"):
+        sd.report(front, path=None, constraints=[sd.monotonic("x0", target="yes")])
+    assert asked == []
+    rep = sd.report(front, path=None, constraints=[sd.monotonic("x0")])
+    assert [v.holds for v in rep.verification] == [True]
+
+
 def test_a_constraint_that_holds_vacuously_says_so(front: Frontier) -> None:
     """x1 lies in [0, 1]: no input meets x1 > 2, and the row said "holds" as for a real proof."""
     every = "x1 >= 0 -> prediction in {'plain', " + repr(HOSTILE_CLASS) + "}"

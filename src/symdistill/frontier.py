@@ -330,9 +330,11 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
         row. None: every training row.
     constraints : sequence, optional
         Constraints the chosen model is to be verified against (``sd.report`` verifies them when
-        given none of its own). A constraint string naming a feature the rows lack or a class the
-        teacher does not have raises ``ConstraintError`` before the first fit, once the teacher's
-        classes are known.
+        given none of its own), checked before the first fit, once the teacher's classes are known: a
+        constraint string naming a feature the rows lack or a class the teacher does not have raises
+        ``ConstraintError``; a property (``sd.monotonic("age")``, ...) raises what ``sd.verify`` would
+        (a ``DataError`` for a feature the rows lack, a ``ValueError`` for a target class the teacher
+        does not have or for ``sd.equivalent``, which the report's teacher checks do not take, ...).
     **options
         Learner options for every form (``n_samples``, ``feature_names``, ``categorical``, ...).
 
@@ -443,18 +445,20 @@ def _refuse_one_class(forms: list[str], teacher: SharedTeacher) -> None:
 
 
 def check_constraints(constraints: Sequence[Any], domain: Domain, teacher: Teacher) -> None:
-    """Bind every constraint string to ``domain``'s features and ``teacher``'s classes (known by now),
-    raising ``ConstraintError`` with the constraint as its ``text``; other constraints (properties such
-    as ``sd.monotonic``) are checked when verified."""
-    from .verify.formula import bind_text
+    """Raise what ``sd.report`` verifying each constraint on a model over ``domain`` (with ``teacher``,
+    whose task and classes are known by now) would raise about the constraint itself: a string naming
+    a feature or class there is not raises ``ConstraintError`` with the constraint as its ``text``; a
+    property (``sd.monotonic("age")``, ...) the error ``sd.verify`` gives it (an unknown feature, an
+    unordered categorical one, a target class there is not, a property of another task or of automata,
+    ``sd.robust``'s point outside the domain, ``sd.equivalent``, which takes no teacher)."""
+    from .verify.api import check_constraint
     from .verify.language import ConstraintError
 
     for c in constraints:
-        if isinstance(c, str):
-            try:
-                bind_text(c, domain, str(teacher.task), teacher.classes_)
-            except ConstraintError as exc:
-                raise ConstraintError(f"constraint {c!r}: {exc}", c) from exc
+        try:
+            check_constraint(c, domain, str(teacher.task), teacher.classes_, teacher=True)
+        except ConstraintError as exc:  # a string's, named by its text (the command line's --constraint)
+            raise ConstraintError(f"constraint {c!r}: {exc}", c) from exc
 
 
 def check_options(forms: Sequence[str] | None, sizes: Sequence[int], method: str, random_state: int | None,

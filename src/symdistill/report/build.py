@@ -19,7 +19,7 @@ from .._errors import DataError, UnknownClassError, counted
 from .._version import __version__
 from ..api import _comparable, concept_layer, fidelity
 from ..domain import _plain
-from ..frontier import Frontier, FrontierPoint, SharedTeacher, encode_holdout
+from ..frontier import Frontier, FrontierPoint, SharedTeacher, check_constraints, encode_holdout
 from ..learners.base import check_random_state
 from ..metrics import Score
 from ..shift import DEFAULT_SHIFTS, Shift, ShiftResults, coerce_shifts, shifted_fidelities
@@ -142,7 +142,9 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
         ``sd.monotonic("age")``) checked exactly on the chosen model with ``symdistill.verify``; the
         teacher is asked about each counterexample. One that gets no verdict (a ``RoundingAmbiguity``)
         is listed as "no verdict" with the reason, as a dict whose ``holds`` is None. Default: those
-        given to :func:`symdistill.frontier` (``front.constraints``).
+        given to :func:`symdistill.frontier` (``front.constraints``). A constraint naming a feature or
+        class the frontier's models lack, or otherwise refused by ``verify``, is refused before any
+        work, as ``sd.frontier`` refuses it.
     verification : sequence, optional
         Results computed elsewhere (``verify`` verdicts, or dicts with ``constraint``, ``holds``
         and optionally ``counterexample`` / ``note``), shown as given.
@@ -178,6 +180,7 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
         raise TypeError(f"constraints must be a list of constraint strings, got the string {constraints!r}")
     if constraints is None:
         constraints = front.constraints
+    check_constraints(constraints or [], front.domain, front.teacher)  # as sd.frontier checks them: before any work
     for given in verification or []:
         _verdict_row(given)
     coerce_shifts(shifts)  # before any work, as the path and the verification rows

@@ -77,7 +77,8 @@ def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any =
             raise ValueError(f"teacher checks put a counterexample to the network, but these are concept rules: "
                              f"their rows are activations of hidden layer {layer!r}, not the network's inputs; "
                              "verify them without teacher=")
-    prop = _default_target_named(model, P.as_property(constraint))
+    prop = _default_target_named(getattr(model, "task", None), getattr(model, "classes", None),
+                                 P.as_property(constraint))
     form = exact.form_of(model)
     t0 = time.perf_counter()
     if form in ("dfa", "moore"):
@@ -98,10 +99,9 @@ def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any =
         else:
             ce = Counterexample((), (model.output(word),), word=word, what="output")
         return Verdict(holds, ce, seconds, "direct", prop.describe(), repr(model), checked)
-    if teacher is not None and isinstance(prop, P.Equivalent):  # refused whatever the verdict would be
-        raise ValueError("teacher checks apply to properties of one model, not to equivalence of two; verify "
-                         "equivalence without teacher=")
-    q, other = _question(model, prop)
+    if teacher is not None:  # refused whatever the verdict would be
+        _refuse_teacher_check(prop)
+    q, other = _question(prop, model.domain, model.task, getattr(model, "classes", None), model)
     Z, checked, used = _decide(model, q, other, backend)
     if Z is None:
         vacuous, note = _vacuity(model, prop, backend) if isinstance(prop, P.Formula) else (None, "")
@@ -159,17 +159,47 @@ def _domain_text(f: Any) -> str:
     return f"{f.display_name} in [{float(f.lower)!r}, {float(f.upper)!r}]"
 
 
-def _question(model: Any, prop: P.Property) -> tuple[Question, Any]:
-    dom = model.domain
-    classes = getattr(model, "classes", None)
+def check_constraint(constraint: Any, domain: Any, task: str, classes: Any = None, *, teacher: bool = False) -> None:
+    """Raise what :func:`verify` would raise about ``constraint`` on a tabular model over ``domain`` of
+    ``task`` and ``classes``, before there is a model (``sd.frontier`` checks its constraints so before
+    the first fit): a feature, class or target unknown, a property of another task or of automata, a
+    point of ``sd.robust`` outside the domain. ``teacher``: verified with ``teacher=``, which equivalence
+    does not take.
+
+    >>> import numpy as np, symdistill as sd
+    >>> from symdistill.domain import Domain
+    >>> check_constraint(sd.monotonic("x9"), Domain.from_data(np.zeros((2, 2))), "regression")
+    Traceback (most recent call last):
+    ...
+    symdistill._errors.DataError: monotonic: unknown feature 'x9' (features: 'x0', 'x1')
+    """
+    prop = _default_target_named(task, classes, P.as_property(constraint))
+    if teacher:
+        _refuse_teacher_check(prop)
+    if isinstance(prop, P.Robust):  # its question needs the model's output at the point: the point is checked
+        prop.check_ball(domain, prop.centre(domain), prop.moving(domain))
+    else:
+        _question(prop, domain, task, classes, None)
+
+
+def _refuse_teacher_check(prop: P.Property) -> None:
+    if isinstance(prop, P.Equivalent):
+        raise ValueError("teacher checks apply to properties of one model, not to equivalence of two; verify "
+                         "equivalence without teacher=")
+
+
+def _question(prop: P.Property, dom: Any, task: str, classes: Any, model: Any) -> tuple[Question, Any]:
+    """The question ``prop`` asks of a tabular model over ``dom`` of ``task`` and ``classes`` (``model``: the
+    model, whose output at the point a robustness question needs), and the other model of an equivalence."""
+    kind = "tabular" if model is None else model.kind  # as errors name the model
     if isinstance(prop, P.Formula):
-        return Question("formula", prop.violations(dom, model.task, classes)), None
+        return Question("formula", prop.violations(dom, task, classes)), None
     if isinstance(prop, P.OutputRange):
-        return Question("formula", prop.violations(dom, model.task, classes)), None
+        return Question("formula", prop.violations(dom, task, classes)), None
     if isinstance(prop, P.Robust):
         c = prop.centre(dom)
         centre_out = exact.outputs(model, c[None, :])[0]
-        return Question("formula", prop.violations(dom, model.task, classes, centre_out)), None
+        return Question("formula", prop.violations(dom, task, classes, centre_out)), None
     if isinstance(prop, P.Monotonic):
         j = F.feature_index(dom, prop.feature, "monotonic")
         if dom.features[j].is_categorical and not dom.is_ordered(j):
@@ -179,7 +209,7 @@ def _question(model: Any, prop: P.Property) -> tuple[Question, Any]:
                              "have no order; use a numeric, integer or binary feature, or an ordered pandas "
                              "Categorical (pd.Categorical(..., ordered=True))")
         return Question("monotonic", feature=j, increasing=prop.direction == "increasing",
-                        target=_target(model, prop.target)), None
+                        target=_target(task, classes, prop.target)), None
     if isinstance(prop, P.Invariant):
         free = np.zeros(dom.n_features, dtype=bool)
         for name in prop.features:
@@ -188,7 +218,7 @@ def _question(model: Any, prop: P.Property) -> tuple[Question, Any]:
     if isinstance(prop, P.Equivalent):
         other = prop.other
         if exact.form_of(other) in ("dfa", "moore"):
-            raise TypeError(f"equivalent: cannot compare a {model.kind} model with an automaton "
+            raise TypeError(f"equivalent: cannot compare a {kind} model with an automaton "
                             f"({type(other).__name__}); equivalence compares two tabular models or two automata "
                             "of one kind")
         if getattr(other, "domain", None) is None or other.domain.feature_names != dom.feature_names:
@@ -199,10 +229,10 @@ def _question(model: Any, prop: P.Property) -> tuple[Question, Any]:
             if a != b:
                 raise ValueError(f"equivalent: the models' domains differ at feature {a.name!r} ({_feature_text(a)} vs "
                                  f"{_feature_text(b)}); compare models distilled over the same domain")
-        if other.task != model.task:
-            raise ValueError(f"equivalent: cannot compare a {model.task} model with a {other.task} model")
+        if other.task != task:
+            raise ValueError(f"equivalent: cannot compare a {task} model with a {other.task} model")
         return Question("equivalent"), other
-    raise TypeError(f"{type(prop).__name__} applies to automata, not to a {model.kind} model")
+    raise TypeError(f"{type(prop).__name__} applies to automata, not to a {kind} model")
 
 
 def _feature_text(f: Any) -> str:
@@ -211,22 +241,22 @@ def _feature_text(f: Any) -> str:
     return f"{f.kind} in [{f.lower:g}, {f.upper:g}]"
 
 
-def _default_target_named(model: Any, prop: Any) -> Any:
+def _default_target_named(task: str | None, classes: Any, prop: Any) -> Any:
     """A binary classifier's monotonicity without ``target`` is about its last class, a one-class
     model's (a constant teacher's tree) about its class: name that class, so the verdict says which
     class is monotonic ("prediction == 'deny' is monotonically ...")."""
-    if not isinstance(prop, P.Monotonic) or prop.target is not None or getattr(model, "task", None) != "classification":
+    if not isinstance(prop, P.Monotonic) or prop.target is not None or task != "classification":
         return prop
-    labels = [c.item() if isinstance(c, np.generic) else c for c in model.classes]
+    labels = [c.item() if isinstance(c, np.generic) else c for c in classes]
     return dataclasses.replace(prop, target=labels[-1]) if len(labels) <= 2 else prop
 
 
-def _target(model: Any, target: Any) -> int | None:
-    if model.task == "regression":
+def _target(task: str, classes: Any, target: Any) -> int | None:
+    if task == "regression":
         if target is not None:
             raise ValueError("monotonic: 'target' names a class; a regressor's value is used as is")
         return None
-    labels = [c.item() if isinstance(c, np.generic) else c for c in model.classes]
+    labels = [c.item() if isinstance(c, np.generic) else c for c in classes]
     if target is None:
         if len(labels) > 2:
             raise ValueError(f"monotonic: a multi-class model needs target=<class>; classes are {labels}")
