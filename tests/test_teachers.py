@@ -1116,3 +1116,19 @@ def test_a_dataframe_of_probabilities_names_its_classes_by_its_columns():
     with pytest.raises(TeacherError, match=r"returned a DataFrame whose columns cannot name its classes: classes has "
                                            r"repeated labels: \['p'\]"):
         sd.as_teacher(lambda rows: proba(rows).set_axis(["p", "p"], axis=1)).predict(X)
+
+
+def test_a_teacher_declared_with_one_class_is_refused_for_a_linear_model_before_the_sampled_rows():
+    """as_teacher(f, classes=[0]) with form='linear' was asked about every sampled row first, then told
+    to name its other classes with as_teacher(f, classes=[...]), which the user had done."""
+    asked = []
+
+    def f(X):
+        asked.extend(map(tuple, np.asarray(X)))
+        return np.zeros(len(X), dtype=int)
+
+    X = np.random.default_rng(0).normal(size=(200, 3))
+    with pytest.raises(sd.TeacherError, match=r"declares a single class, 0; a linear classifier needs at least 2 "
+                                              r"classes \(form='tree' or 'rules' gives the constant model\)$"):
+        sd.distill(sd.as_teacher(f, classes=[0]), X, form="linear", max_size=2, random_state=0)
+    assert set(asked) <= set(map(tuple, X))  # the user's rows only: no sampled row was labelled

@@ -193,8 +193,12 @@ class LinearLearner(Learner):
             # The classes came with the answers to the user's rows: a Gram matrix too large is refused
             # before the sampled rows are labelled too.
             self._check_rows(oracle.domain, Z, answer.proba.shape[1])
-        Z, answer = self.augment(oracle, Z, answer, sampler)
         classify = oracle.is_classifier
+        declared = bool(getattr(oracle.teacher, "_declared_classes", False))
+        if classify and declared and answer.proba.shape[1] < 2:  # no sampled row can show another class
+            raise TeacherError(f"{oracle.teacher.name} declares a single class, {_plain(oracle.classes[0])!r}; a linear "
+                               "classifier needs at least 2 classes (form='tree' or 'rules' gives the constant model)")
+        Z, answer = self.augment(oracle, Z, answer, sampler)
         if classify and answer.proba.shape[1] < 2:
             raise TeacherError(f"{oracle.teacher.name} answered with a single class, {_plain(oracle.classes[0])!r}, on every "
                                "row asked; a linear classifier needs at least 2 classes (form='tree' or 'rules' gives "
