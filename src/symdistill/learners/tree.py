@@ -6,9 +6,10 @@ the node's probability mass, so the data distribution is kept). Splits are score
 answers (class indicators or probabilities, or values) with a two-level lookahead on shallow
 nodes, which finds interaction-only structure such as XOR where no single split gains. After
 growth, every internal split is re-fitted against the fixed subtrees below it (alternating
-optimisation in the manner of TAO), splits whose children predict the same class are pruned, and
-the freed leaves are regrown. Leaves still unused at the end go to the splits that, with each
-side predicting its majority, gain most agreement with the teacher.
+optimisation in the manner of TAO), splits whose children predict the same class are pruned (and
+splits with a leaf whose region the other subtree predicts alike), and the freed leaves are regrown.
+Leaves still unused at the end go to the splits that, with each side predicting its majority, gain
+most agreement with the teacher.
 """
 
 from __future__ import annotations
@@ -263,11 +264,7 @@ class TreeLearner(Learner):
     def _apply_split(self, i: int, split: Split) -> None:
         nd = self._nodes[i]
         go = self._goes_left(split, nd.idx)
-        if split.left_codes is None:
-            lb, rb = nd.box.split_numeric(split.feature, split.threshold)
-        else:
-            all_codes = frozenset(range(self._cat_sizes[split.feature]))
-            lb, rb = nd.box.split_categorical(split.feature, split.left_codes, all_codes)
+        lb, rb = self._child_boxes(split, nd.box)
         nd.split = split
         nd.candidate = None
         nd.left = len(self._nodes)
@@ -275,6 +272,12 @@ class TreeLearner(Learner):
         self._nodes.append(_Node(nd.idx[go], lb, nd.depth + 1, parent=i))
         self._nodes.append(_Node(nd.idx[~go], rb, nd.depth + 1, parent=i))
         self._unsettle_up(i)
+
+    def _child_boxes(self, split: Split, box: Box) -> tuple[Box, Box]:
+        """The regions of ``box`` that ``split`` sends left and right."""
+        if split.left_codes is None:
+            return box.split_numeric(split.feature, split.threshold)
+        return box.split_categorical(split.feature, split.left_codes, frozenset(range(self._cat_sizes[split.feature])))
 
     def _unsettle_up(self, i: int) -> None:
         """Node ``i``'s subtree changed: it and its ancestors must be refined again."""
@@ -428,10 +431,7 @@ class TreeLearner(Learner):
             if nd.split is None:
                 continue
             s = nd.split
-            if s.left_codes is None:
-                lb, rb = nd.box.split_numeric(s.feature, s.threshold)
-            else:
-                lb, rb = nd.box.split_categorical(s.feature, s.left_codes, frozenset(range(self._cat_sizes[s.feature])))
+            lb, rb = self._child_boxes(s, nd.box)
             go = self._goes_left(s, nd.idx) if moved else None
             for c, box, side in ((nd.left, lb, go), (nd.right, rb, None if go is None else ~go)):
                 child = self._nodes[c]
@@ -561,7 +561,47 @@ class TreeLearner(Learner):
                     counts = a.value * self._w[a.idx].sum() + b.value * self._w[b.idx].sum()
                     nd.value = counts / counts.sum() if counts.sum() > 0 else a.value
                     again = pruned = True
+            if not again and self._lift_redundant():
+                self._reassign()
+                again = pruned = True
         return pruned
+
+    def _lift_redundant(self) -> bool:
+        """Replace each split one of whose children is a leaf by its other subtree where that subtree,
+        over the leaf's region, predicts only the leaf's class: the tree predicts the same everywhere
+        with a leaf fewer (``x0 <= 3.0858 -> 0``, then ``x0 <= 3.0903 -> 0``, else 1: the first split
+        does nothing that the second does not). Pruning sibling leaves alone kept such splits. True when
+        any was lifted; the rows are then routed again (_reassign)."""
+        lifted = False
+        for i, nd in enumerate(self._nodes):
+            if nd.split is None or nd.depth < 0:
+                continue
+            for leaf, keep in ((nd.left, nd.right), (nd.right, nd.left)):
+                a, b = self._nodes[leaf], self._nodes[keep]
+                if a.split is not None or b.split is None:
+                    continue
+                if self._predicts_only(keep, a.box, int(np.argmax(a.value))):
+                    a.depth = b.depth = -1  # detached
+                    nd.split, nd.left, nd.right = b.split, b.left, b.right
+                    self._nodes[nd.left].parent = self._nodes[nd.right].parent = i
+                    self._unsettle_up(i)
+                    lifted = True
+                    break
+        return lifted
+
+    def _predicts_only(self, start: int, region: Box, cls: int) -> bool:
+        """Whether every leaf under node ``start`` that ``region`` reaches predicts class ``cls``."""
+        stack = [(start, region)]
+        while stack:
+            i, box = stack.pop()
+            nd = self._nodes[i]
+            if nd.split is None:
+                if int(np.argmax(nd.value)) != cls:
+                    return False
+                continue
+            lb, rb = self._child_boxes(nd.split, box)
+            stack += [(c, b) for c, b in ((nd.left, lb), (nd.right, rb)) if not b.is_empty()]
+        return True
 
     def _fill_budget(self) -> None:
         """Spend leaves that growth left unused on splits that change a prediction.
