@@ -255,6 +255,18 @@ def corner(X):
     return ((X[:, 0] > 2) & (X[:, 1] > 1.5)).astype(int)
 
 
+def test_a_rare_corner_gets_the_two_splits_it_needs():
+    # 0.14% of the rows: no single split makes it a side's majority, so every stump the budget
+    # filler tried changed nothing, and max_size=3 gave one leaf (fidelity 0.9982 on fresh rows)
+    # where x0 > 2, then x1 > 1.5, gives 0.9999.
+    X = np.random.default_rng(0).normal(size=(5000, 5))
+    X_test = np.random.default_rng(1).normal(size=(200_000, 5))
+    tree = sd.distill(corner, X, max_size=3, random_state=0)
+    assert tree.size == 3
+    assert set(tree.feature[tree.feature >= 0]) == {0, 1}
+    assert float(sd.fidelity(tree, corner, X_test)) > 0.9995
+
+
 def _leaves_reached(tree, node, lo, hi):
     """Classes of the leaves under ``node`` that points with lo < x <= hi (per feature) reach."""
     if tree.children_left[node] < 0:
