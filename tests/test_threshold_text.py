@@ -149,3 +149,24 @@ def test_an_integer_features_printed_threshold_decides_every_whole_number_as_pre
                      value=[[1, 1], [1, 0], [0, 1]])
         p = float(re.search(r"\nif x <= (\S+):", str(stump)).group(1))
         assert p <= t and np.floor(t) <= p, (p, t)
+
+
+def test_a_regression_printout_says_when_its_values_are_rounded():
+    """Leaf and rule values print with 6 significant digits, and the note spoke of thresholds only:
+    a value of 1.23456789 printed as 1.23457 with nothing saying it was rounded. Exact values: no note."""
+    from symdistill.models.base import VALUES_NOTE
+
+    dom = Domain((Feature("x", "numeric", 0.0, 1.0),))
+
+    def tree(values: list[float]) -> Tree:
+        return Tree(dom, "regression", None, children_left=[1, -1, -1], children_right=[2, -1, -1],
+                    feature=[0, -1, -1], threshold=[0.5, 0.0, 0.0], value=[[0.0], [values[0]], [values[1]]])
+
+    def rules(values: list[float]) -> RuleSet:
+        return RuleSet(dom, "regression", None, [Rule((Condition(0, ">", 0.5),), values[1])], Rule((), values[0]))
+
+    for make in (tree, rules):
+        rounded = str(make([1.0, 1.23456789]))
+        assert "1.23457" in rounded and rounded.endswith(VALUES_NOTE) and ROUNDED_NOTE not in rounded
+        exact = str(make([1.0, 1.25]))
+        assert "1.25" in exact and VALUES_NOTE not in exact

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .._errors import DataError, ModelFormatError, nul_ended
-from ..domain import PRINTED_WORDS, Domain, escape_unprintable
+from ..domain import PRINTED_WORDS, Domain, escape_unprintable, number_text
 
 FORMAT = "symdistill"
 FORMAT_VERSION = 1
@@ -407,6 +407,15 @@ def percent_text(share: float) -> str:
 # The last line of a printed tree or rule list whose thresholds are not all printed as they are.
 ROUNDED_NOTE = ("# thresholds rounded down to the digits shown (exact: to_json()); a value of more digits just "
                 "above one can go the other way")
+
+
+VALUES_NOTE = "# values rounded to the digits shown (exact: to_json())"
+
+
+def values_note(values: Any, spread: float) -> list[str]:
+    """``[VALUES_NOTE]`` when one of a regressor's ``values`` prints (``number_text`` against ``spread``)
+    as another number, else ``[]``."""
+    return [VALUES_NOTE] if any(float(number_text(v, spread)) != float(v) for v in values) else []
 
 
 def rounded_note(cuts: Any, domain: Domain) -> list[str]:

@@ -25,7 +25,7 @@ from .._errors import DataError, ModelFormatError, counted
 from ..domain import Domain, cut_text, is_real, number_text
 from .base import (_ROUNDING, SymbolicModel, check_distinct_labels, check_fields, concept_layer, domain_from_json,
                    encoded_rows, label_text, labels_from_json, labels_to_json, percent_text, register_model, require,
-                   rounded_note)
+                   rounded_note, values_note)
 from .region import Box
 
 NUMERIC_OPS = ("<=", ">")
@@ -585,7 +585,11 @@ class RuleSet(SymbolicModel):
             lines.append(f"{'IF' if i == 0 else 'ELSE IF'} {text}")
         lines.append(f"{'ELSE' if self.rules else 'ALWAYS'} {self.rule_text(self.default)}")
         cuts = [(c.feature, c.value) for rule in self.rules for c in rule.conditions if not c.is_categorical]
-        return "\n".join(lines + rounded_note(cuts, self.domain))
+        values: list[str] = []
+        if self.task == "regression":
+            preds = [float(r.prediction) for r in self.rules] + [float(self.default.prediction)]
+            values = values_note(preds, max(preds) - min(preds))
+        return "\n".join(lines + rounded_note(cuts, self.domain) + values)
 
     def __repr__(self) -> str:
         return f"<RuleSet {self.task} rules={self.size} literals={self.n_literals}>"

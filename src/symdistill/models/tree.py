@@ -14,7 +14,7 @@ import numpy as np
 from .._errors import ModelFormatError, counted
 from ..domain import Domain, number_text
 from .base import (SymbolicModel, _short, check_distinct_labels, domain_from_json, encoded_rows, label_text,
-                   labels_from_json, labels_to_json, percent_text, register_model, require, rounded_note)
+                   labels_from_json, labels_to_json, percent_text, register_model, require, rounded_note, values_note)
 from .region import Box
 
 
@@ -313,7 +313,11 @@ class Tree(SymbolicModel):
         head = f"Tree ({self.task}, {self.size} {'leaf' if self.size == 1 else 'leaves'}, depth {self.depth})"
         cuts = [(int(self.feature[i]), float(self.threshold[i])) for i in np.flatnonzero(self.children_left >= 0)
                 if self.left_categories[i] is None]
-        return "\n".join([head, *lines, *rounded_note(cuts, self.domain)])
+        values: list[str] = []
+        if self.task == "regression":
+            leaves = self.value[self.children_left < 0, 0]
+            values = values_note(leaves, float(np.ptp(leaves)) if leaves.size else 0.0)
+        return "\n".join([head, *lines, *rounded_note(cuts, self.domain), *values])
 
     def __repr__(self) -> str:
         return f"<Tree {self.task} leaves={self.size} depth={self.depth}>"
