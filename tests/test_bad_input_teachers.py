@@ -396,6 +396,16 @@ def test_a_scikit_learn_tree_option_names_ours(option, ours):
     assert "n_samples'?" not in str(info.value)
 
 
+def test_a_scikit_learn_tree_option_a_form_lacks_is_not_read_as_a_misspelling():
+    """form='rules' has no min_leaf, and min_samples_leaf=5 still drew "did you mean 'n_samples'?"."""
+    X = np.random.default_rng(0).uniform(size=(100, 2))
+    f = lambda X: (X[:, 0] > 0.5).astype(int)  # noqa: E731
+    with pytest.raises(TypeError, match=r"unknown option 'min_samples_leaf'; scikit-learn's min_samples_leaf= has no "
+                                        r"counterpart in form='rules' \(options:") as info:
+        sd.distill(f, X, form="rules", min_samples_leaf=5)
+    assert "n_samples'?" not in str(info.value)
+
+
 def test_options_for_a_teacher_made_already_are_named_with_where_they_go():
     """'as_teacher got options for an object that is already a Teacher' named neither the options nor the
     teacher; distill's advice for a teacher option given to it (pass sd.as_teacher(teacher, classes=...))

@@ -87,6 +87,7 @@ def make_learner(*, form: str = "tree", max_size: int = 16, method: str | None =
             ("; on the command line: --classes" if unknown[0] == "classes" else "") \
             if any(unknown[0] in names for names in _OPTIONS.values()) else \
             f"; scikit-learn's {unknown[0]}= is {ours}= here" if ours in known else \
+            f"; scikit-learn's {unknown[0]}= has no counterpart in form={form!r}" if ours else \
             f"; did you mean {close[0]!r}?" if close else ""
         raise TypeError(f"distill(form={form!r}, method={method!r}): unknown option {unknown[0]!r}{hint} "
                         f"(options: {', '.join(sorted(known - {'max_size', 'random_state'}))})")
