@@ -185,7 +185,7 @@ def test_other_dates_are_refused_as_dates(kind):
     categorical made categories of its nanosecond counts."""
     pd = pytest.importorskip("pandas")
     if kind == "array declared categorical":
-        X, name = np.arange(10).astype("datetime64[ns]").reshape(-1, 1), "x0"
+        X = np.arange(10).astype("datetime64[ns]").reshape(-1, 1)
         with pytest.raises(DataError, match=r"^column 'x0' holds dates or time spans \(datetime64\[ns\]\); convert "):
             Domain.from_data(X, categorical=[0])
         return
