@@ -177,6 +177,7 @@ def check_constraint(constraint: Any, domain: Any, task: str, classes: Any = Non
     if teacher:
         _refuse_teacher_check(prop)
     if isinstance(prop, P.Robust):  # its question needs the model's output at the point: the point is checked
+        prop.check_task(task)
         prop.check_ball(domain, prop.centre(domain), prop.moving(domain))
     else:
         _question(prop, domain, task, classes, None)

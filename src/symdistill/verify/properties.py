@@ -144,6 +144,12 @@ class Robust(Property):
             mask[j] = True
         return mask
 
+    def check_task(self, task: str) -> None:
+        """``tolerance`` is how far a regressor's value may move: a classifier's prediction has none."""
+        if self.tolerance and task == "classification":
+            raise ValueError(f"robust: tolerance (here {_number(self.tolerance)}) is how far a regressor's value "
+                             "may move; a classifier's prediction must stay the class itself: leave tolerance out")
+
     def check_ball(self, domain: Domain, c: np.ndarray, move: np.ndarray) -> None:
         """The ball must hold some input of the domain; else every verdict would hold vacuously."""
         for j, f in enumerate(domain.features):
@@ -168,6 +174,7 @@ class Robust(Property):
                              "is in the ball, so the property would hold vacuously")
 
     def violations(self, domain: Domain, task: str, classes: Any, centre_output: Any) -> F.Formula:
+        self.check_task(task)
         c = self.centre(domain)
         move = self.moving(domain)
         self.check_ball(domain, c, move)
