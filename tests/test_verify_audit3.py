@@ -10,6 +10,7 @@ import pytest
 import symdistill as sd
 from symdistill.domain import Domain
 from symdistill.verify.api import check_constraint
+from symdistill.verify.language import ConstraintError
 
 
 def _teacher(X: Any) -> np.ndarray:
@@ -42,3 +43,24 @@ def test_robust_tolerance_on_a_regressor_still_counts() -> None:
     dom = Domain.from_data(X)
     check_constraint(sd.robust([2.5, 2.5], 0.1, tolerance=100.0), dom, "regression")
     assert sd.verify(reg, sd.robust([2.5, 2.5], 0.1, tolerance=100.0)).holds
+
+
+@pytest.mark.parametrize("text, position, message", [
+    ("x == c", 0, "categorical feature 'c' compares with a label (a string or number), not with feature 'x'"),
+    ("c == d", 5, "categorical feature 'c' compares with a label (a string or number), not with feature 'd'"),
+    ("prediction == c", 14,
+     "a classifier's prediction compares with a label (a string or number), not with feature 'c'"),
+    ("c == prediction", 5,
+     "categorical feature 'c' compares with a label (a string or number), not with the prediction"),
+])
+def test_a_label_compared_with_a_feature_names_both_sides(text: str, position: int, message: str) -> None:
+    # the error said only "expected a label (a string or number) here", naming neither the
+    # categorical feature (or prediction) nor what it was compared with
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.uniform(0, 5, 200), rng.integers(0, 3, 200), rng.integers(0, 2, 200)])
+    tree = sd.distill(lambda X: (np.asarray(X, dtype=float)[:, 0] > 2).astype(int), X, max_size=2,
+                      random_state=0, feature_names=["x", "c", "d"], categorical=["c", "d"])
+    with pytest.raises(ConstraintError) as err:
+        sd.verify(tree, text)
+    assert str(err.value).splitlines()[0] == message
+    assert err.value.position == position

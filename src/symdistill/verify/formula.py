@@ -203,7 +203,7 @@ def _bind_compare(node: L.Compare, target: Target, negate: bool) -> Formula:
             _refuse_number_naming_a_feature(left if bad is right else right, target, "not a feature")
             raise ConstraintError("a string can only be compared with a categorical feature or a classifier's "
                                   "prediction", target.text, _pos(bad))
-        value = _literal(right, target)
+        value = _literal(right, target, left)
         if op not in ("==", "!="):
             if not _is_ordered(left, target):
                 raise ConstraintError(f"{_describe(left, target)} is unordered: use ==, != or 'in', not "
@@ -337,12 +337,18 @@ def _is_label_side(e: L.Expr, target: Target) -> bool:
     return False
 
 
-def _literal(e: L.Expr, target: Target) -> L.Number | L.String | L.Bool:
+def _literal(e: L.Expr, target: Target, side: L.Expr | None = None) -> L.Number | L.String | L.Bool:
+    """``e`` as a label; ``side``: what it is compared with, which the error names."""
     if isinstance(e, (L.Number, L.String, L.Bool)):
         return e
     if isinstance(e, L.Neg) and isinstance(e.operand, L.Number):
         return e.operand.negated()
-    raise ConstraintError("expected a label (a string or number) here", target.text, _pos(e))
+    if side is None:
+        raise ConstraintError("expected a label (a string or number) here", target.text, _pos(e))
+    what = (f"feature {e.name!r}" if isinstance(e, L.Name) else "the prediction" if isinstance(e, L.Prediction)
+            else "an expression")
+    raise ConstraintError(f"{_describe(side, target)} compares with a label (a string or number), not with {what}",
+                          target.text, _pos(e))
 
 
 def _truth_number(side: L.Expr, b: L.Bool, target: Target) -> L.Number:
