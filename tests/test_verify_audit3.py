@@ -64,3 +64,14 @@ def test_a_label_compared_with_a_feature_names_both_sides(text: str, position: i
         sd.verify(tree, text)
     assert str(err.value).splitlines()[0] == message
     assert err.value.position == position
+
+
+def test_invariant_given_a_list_says_how_to_name_several() -> None:
+    # sd.robust takes features=[...], sd.invariant takes the names as arguments: a list given to it
+    # was refused as "invariant takes feature names (str), got ['b', 'c']", not saying how to pass them
+    with pytest.raises(TypeError, match=r"got \['b', 'c'\]; pass several as separate arguments: "
+                                        r"sd.invariant\('b', 'c'\)"):
+        sd.invariant(["b", "c"])
+    with pytest.raises(TypeError, match=r"invariant takes feature names \(str\), got 3$"):
+        sd.invariant(3)
+    assert sd.invariant(*["b", "c"]).features == ("b", "c")

@@ -328,7 +328,9 @@ def invariant(*features: str) -> Invariant:
         raise ValueError("invariant needs at least one feature name")
     for f in features:
         if not isinstance(f, str):
-            raise TypeError(f"invariant takes feature names (str), got {f!r}")
+            several = isinstance(f, (list, tuple)) and f and all(isinstance(n, str) for n in f)
+            hint = f"; pass several as separate arguments: sd.invariant({', '.join(map(repr, f))})" if several else ""
+            raise TypeError(f"invariant takes feature names (str), got {f!r}{hint}")
     return Invariant(tuple(features))
 
 
