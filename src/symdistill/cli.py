@@ -15,6 +15,7 @@ import math
 import os
 import re
 import sys
+import tempfile
 import time
 import warnings
 import zipfile
@@ -315,9 +316,25 @@ def check_distinct(output: tuple[str, str], *others: tuple[str, str | None]) -> 
 
 
 def write_output(path: str, write: Callable[[Path], Any]) -> None:
-    """``write(Path(path))``, with an OS error (permissions, a full disk, ...) as a user error."""
+    """``write(Path(path))``, with an OS error (permissions, a full disk, ...) as a user error.
+
+    A regular file (or a new one) is written under its own name in a hidden folder beside it, then moved
+    over it, so an error or Ctrl-C midway leaves no half-written file and an earlier one as it was; the
+    name is kept (a ``.zip``'s member is named after it). Anything else (``/dev/stdout``, a pipe) is
+    written in place."""
+    target = Path(os.path.realpath(path))
     try:
-        write(Path(path))
+        if target.exists() and not target.is_file():
+            write(target)
+            return
+        folder = tempfile.mkdtemp(prefix=".symdistill-", dir=target.parent)
+        part = Path(folder) / target.name
+        try:
+            write(part)
+            os.replace(part, target)
+        finally:
+            part.unlink(missing_ok=True)
+            os.rmdir(folder)
     except OSError as exc:
         raise CLIError(f"cannot write {path!r}: {exc.strerror or exc}") from None
 
@@ -1429,6 +1446,9 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command][1](args)
     except (CLIError, DataError, ModelFormatError, TeacherError, ValueError, TypeError, ImportError) as exc:
         message = str(exc)
+    except KeyboardInterrupt:  # Ctrl-C: one line, not the traceback of wherever the work was
+        print(f"symdistill {args.command}: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # `symdistill show m.json | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         return 0
