@@ -34,6 +34,10 @@ def test_artefact_when_the_teacher_keeps_the_property() -> None:
     assert v.teacher.status == "artefact" and not v.teacher.teacher_violates
     assert v.teacher.found is None and 0 < v.teacher.queries <= 502
     assert "distillation artefact" in str(v)
+    # The count is every query of the check, the counterexample's too (it read as the search's alone,
+    # 2,002 after a search_budget of 2,000).
+    assert f"no teacher violation found nearby ({v.teacher.queries} teacher queries in all, the counterexample's " \
+           "included)" in str(v)
     # The search sampled inside the violating region: pairs the model orders wrongly.
     pairs = v.teacher.rows
     assert len(pairs) and len(pairs) % 2 == 0

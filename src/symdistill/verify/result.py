@@ -99,7 +99,8 @@ class TeacherCheck:
     constraint there: the violation comes from distillation). For artefacts, ``found`` holds a
     teacher violation discovered by the bounded search near the counterexample, if any. For
     robustness, ``point_output`` is the teacher's answer at the given point, which the teacher's
-    answers near it are judged against (None for other properties).
+    answers near it are judged against (None for other properties). ``queries`` counts every row the
+    check asked the teacher: the counterexample's, the search's and any repeat of what it found.
     """
 
     status: str
@@ -128,11 +129,16 @@ class TeacherCheck:
 
     def _artefact(self, s: str) -> str:
         if self.found is not None:
-            s += (f"; but the search ({self.queries} queries) found a teacher violation nearby: {self.found} "
-                  f"(teacher: {', '.join(_fmt(o) for o in self.found_outputs)})")
+            s += (f"; but a search near it found a teacher violation: {self.found} "
+                  f"(teacher: {', '.join(_fmt(o) for o in self.found_outputs)}; {self._asked()})")
         else:
-            s += f"; no teacher violation found nearby in {self.queries} queries"
+            s += f"; no teacher violation found nearby ({self._asked()})"
         return s
+
+    def _asked(self) -> str:
+        """The check's queries: the counterexample's rows, the search near it and any repeat of what it found
+        (search_budget bounds the search alone, so 2,002 queries can follow a budget of 2,000)."""
+        return f"{self.queries} teacher {'query' if self.queries == 1 else 'queries'} in all, the counterexample's included"
 
 
 @dataclass(frozen=True)
