@@ -14,9 +14,11 @@ rules, not counting the default. Peers:
 
 Slow peers are fitted on at most ``--peer-rows`` training rows (the table says where). Where we trail
 the best peer at ``random_state=0``, our learner is also fitted with random_state 1..``--seeds``-1
-and the spread is noted, and ours and every peer are also run on ``--splits``-1 other 70/30 splits,
-each with its own teacher, so the table says whether a gap is one seed's or one split's luck or the
-method's (``--split-every-cell``: on every cell, to measure a change to the learner on cells it wins).
+and the spread is noted, the test rows each gets wrong and the other right are counted (with a sign
+test) beside both models' agreement on the training rows they were fitted to, and ours and every peer
+are also run on ``--splits``-1 other 70/30 splits, each with its own teacher, so the table says
+whether a gap is one seed's or one split's luck or the method's (``--split-every-cell``: on every
+cell, to measure a change to the learner on cells it wins).
 
     python bench/bench_rules.py                         # whole suite, writes bench/results/rules.md
     python bench/bench_rules.py --datasets xor breast_cancer --sizes 8
@@ -40,7 +42,8 @@ import symdistill as sd  # noqa: E402
 
 ECLAIRE_XOR = {"fidelity": 0.914, "rules": 87, "literals": 87 * 3.03, "seconds": 4.16}
 
-Result = tuple[float, int, int, float, str]  # fidelity, rules, literals, seconds, note
+# fidelity, rules, literals, seconds, note, and the fitted model's predict (rows -> the teacher's labels)
+Result = tuple[float, int, int, float, str, Callable[[np.ndarray], np.ndarray]]
 
 
 def run_ours(task: Any, size: int, seed: int = 0) -> tuple[Result, Any]:
@@ -50,7 +53,7 @@ def run_ours(task: Any, size: int, seed: int = 0) -> tuple[Result, Any]:
                        feature_names=task.feature_names, progress=False)
     seconds = time.perf_counter() - t0
     fid = float(np.mean(rules.predict(task.X_test) == task.teacher_labels(task.X_test)))
-    return (fid, rules.size, rules.n_literals, seconds, ""), rules
+    return (fid, rules.size, rules.n_literals, seconds, "", rules.predict), rules
 
 
 def _subsample(task: Any, cap: int) -> tuple[np.ndarray, np.ndarray, str]:
@@ -70,7 +73,8 @@ def run_cart(task: Any, size: int, cap: int) -> Result:
     m = DecisionTreeClassifier(max_leaf_nodes=size + 1, random_state=0).fit(task.X_train, y)
     seconds = time.perf_counter() - t0
     fid = float(np.mean(m.predict(task.X_test) == task.teacher_labels(task.X_test)))
-    return fid, m.get_n_leaves() - 1, int(m.get_n_leaves() - 1) * int(m.get_depth()), seconds, "literals <= rules x depth"
+    return (fid, m.get_n_leaves() - 1, int(m.get_n_leaves() - 1) * int(m.get_depth()), seconds,
+            "literals <= rules x depth", m.predict)
 
 
 def run_ripper(task: Any, size: int, cap: int) -> Result | None:
@@ -89,12 +93,14 @@ def run_ripper(task: Any, size: int, cap: int) -> Result | None:
         m = lw.RIPPER(max_rules=size, random_state=0)
         m.fit(df, pd.Series(y, name="y"), pos_class=pos)
     seconds = time.perf_counter() - t0
-    test = pd.DataFrame(task.X_test, columns=df.columns)
-    hit = np.asarray(m.predict(test), dtype=bool)
-    pred = np.where(hit, pos, 1 - pos)
+
+    def predict(rows: np.ndarray) -> np.ndarray:
+        hit = np.asarray(m.predict(pd.DataFrame(rows, columns=df.columns)), dtype=bool)
+        return np.where(hit, pos, 1 - pos)
+
     rules = m.ruleset_.rules
-    fid = float(np.mean(pred == task.teacher_labels(task.X_test)))
-    return fid, len(rules), sum(len(r.conds) for r in rules), seconds, note
+    fid = float(np.mean(predict(task.X_test) == task.teacher_labels(task.X_test)))
+    return fid, len(rules), sum(len(r.conds) for r in rules), seconds, note, predict
 
 
 def _imodels(name: str) -> Any:
@@ -116,9 +122,11 @@ def _imodels_peer(task: Any, cap: int, estimator: str, options: dict[str, Any],
         warnings.simplefilter("ignore")
         m = _imodels(estimator)(**options).fit(X, y)
     seconds = time.perf_counter() - t0
-    pred = np.asarray(m.predict(task.X_test)).astype(int)
+    def predict(rows: np.ndarray) -> np.ndarray:
+        return np.asarray(m.predict(rows)).astype(int)
+
     n = n_rules(m)
-    return float(np.mean(pred == task.teacher_labels(task.X_test))), n, n, seconds, note
+    return float(np.mean(predict(task.X_test) == task.teacher_labels(task.X_test))), n, n, seconds, note, predict
 
 
 def run_greedy_list(task: Any, size: int, cap: int) -> Result | None:
@@ -140,11 +148,13 @@ def run_rulefit(task: Any, size: int, cap: int) -> Result | None:
         warnings.simplefilter("ignore")
         m = _imodels("RuleFitClassifier")(max_rules=size, random_state=0).fit(X, y)
     seconds = time.perf_counter() - t0
-    pred = np.asarray(m.predict(task.X_test)).astype(int)
+    def predict(rows: np.ndarray) -> np.ndarray:
+        return np.asarray(m.predict(rows)).astype(int)
+
     rules = [r for r in m._get_rules(exclude_zero_coef=True).itertuples() if r.type == "rule"]
     lits = sum(len(str(r.rule).split(" and ")) for r in rules)
     note = ", ".join(n for n in (note, "plus linear terms") if n)
-    return float(np.mean(pred == task.teacher_labels(task.X_test))), len(rules), lits, seconds, note
+    return float(np.mean(predict(task.X_test) == task.teacher_labels(task.X_test))), len(rules), lits, seconds, note, predict
 
 
 PEERS: dict[str, Callable[[Any, int, int], Result | None]] = {
@@ -213,6 +223,25 @@ def _seed_spread(task: Any, size: int, ours: float, seeds: int, best: float, bes
             f"{best_name}'s {best:.3f} in {below} of {seeds} fits")
 
 
+def _paired_rows(task: Any, size: int, ours: Callable[[np.ndarray], np.ndarray], peer_name: str,
+                 peer: Callable[[np.ndarray], np.ndarray]) -> str:
+    """Where we trail the best peer: the test rows each of the two gets wrong and the other right, with
+    the exact two-sided sign test on them (how likely a gap that size is between equally faithful
+    models), and the agreement of both on the training rows, which both were fitted to."""
+    from scipy.stats import binomtest
+
+    y = task.teacher_labels(task.X_test)
+    ok_ours, ok_peer = ours(task.X_test) == y, peer(task.X_test) == y
+    only_peer, only_ours = int(np.sum(ok_peer & ~ok_ours)), int(np.sum(ok_ours & ~ok_peer))
+    p = binomtest(only_peer, only_peer + only_ours).pvalue if only_peer + only_ours else 1.0
+    y_train = task.teacher_labels(task.X_train)
+    train = [float(np.mean(f(task.X_train) == y_train)) for f in (ours, peer)]
+    return (f"- {task.name}, {size} rules, row by row against {peer_name}: of {len(y)} test rows it gets "
+            f"{only_peer} right that ours gets wrong, ours {only_ours} that it gets wrong (sign test p = {p:.2f}); "
+            f"on the {len(y_train)} training rows both were fitted to, ours agrees with the teacher on "
+            f"{train[0]:.3f}, {peer_name} on {train[1]:.3f}")
+
+
 def _split_check(name: str, size: int, splits: int, cap: int, ours0: float, peers0: dict[str, float]) -> str:
     """Where we trail the best peer on the suite's split (or on every cell when asked): ours (random_state=0) and every peer on
     splits 1..splits-1 of the same data, each with its own teacher, so the table says whether the
@@ -278,22 +307,22 @@ def main() -> None:
         print(f"# {name}: teacher test accuracy {teacher_acc:.3f} (trained in {time.perf_counter() - t0:.1f} s)")
         sizes = sorted(set(args.sizes) | ({2} if name == "xor" else set()))
         for size in sizes:
-            (ours, n_rules, n_lits, secs, _), model = run_ours(task, size)
+            (ours, n_rules, n_lits, secs, _, _), model = run_ours(task, size)
             if args.show_rules or (name == "xor" and size == 2):
                 print(model)
-            cells, best, best_name, fids = [], None, "", {}
+            cells, best, best_name, fids, best_predict = [], None, "", {}, None
             for peer, fn in PEERS.items():
                 res = _try(fn, task, size, args.peer_rows)
                 if res is None:
                     cells.append("-")
                     continue
-                fid, r, lits, s, note = res
+                fid, r, lits, s, note, predict = res
                 fids[peer] = fid
                 cells.append(f"{fid:.3f} ({r} r, {lits} l, {s:.1f} s)")
                 if note:
                     notes.append(f"- {name}, {size} rules, {peer}: {note}")
                 if best is None or fid > best:
-                    best, best_name = fid, peer
+                    best, best_name, best_predict = fid, peer, predict
             if name == "xor":
                 e = ECLAIRE_XOR
                 notes.append(f"- xor, {size} rules: ECLAIRE (quoted from BENCHMARKS.md, 64-32-16 net, 5 folds) "
@@ -305,6 +334,8 @@ def main() -> None:
                 summary.setdefault(size, []).append((1 - ours, 1 - best))
             if best is not None and ours < best and args.seeds > 1:
                 notes.append(_seed_spread(task, size, ours, args.seeds, best, best_name))
+            if best is not None and ours < best:
+                notes.append(_paired_rows(task, size, model.predict, best_name, best_predict))
             if best is not None and (ours < best or args.split_every_cell) and args.splits > 1:
                 notes.append(_split_check(name, size, args.splits, args.peer_rows, ours, fids))
             row = (f"| {name} | {size} | {ours:.3f} | {n_rules} | {n_lits} | {secs:.1f} | " + " | ".join(cells)
