@@ -110,10 +110,10 @@ def _imodels(name: str) -> Any:
     return getattr(imodels, name)
 
 
-def _imodels_peer(task: Any, cap: int, estimator: str, options: dict[str, Any],
-                  n_rules: Callable[[Any], int]) -> Result | None:
-    """Fit an imodels binary rule model on (a subsample of) the teacher's labels; ``n_rules`` reads
-    its rule count off the fitted model (each of these rules has one literal per condition)."""
+def _fit_imodels(task: Any, cap: int, estimator: str, options: dict[str, Any]
+                 ) -> tuple[Any, Callable[[np.ndarray], np.ndarray], float, str] | None:
+    """An imodels binary model fitted on (a subsample of) the teacher's labels: the model, its predict
+    as class indices, its fit seconds and the subsample's note (None for a multi-class teacher)."""
     X, y, note = _subsample(task, cap)
     if y.max() > 1:
         return None
@@ -121,10 +121,17 @@ def _imodels_peer(task: Any, cap: int, estimator: str, options: dict[str, Any],
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         m = _imodels(estimator)(**options).fit(X, y)
-    seconds = time.perf_counter() - t0
-    def predict(rows: np.ndarray) -> np.ndarray:
-        return np.asarray(m.predict(rows)).astype(int)
+    return m, lambda rows: np.asarray(m.predict(rows)).astype(int), time.perf_counter() - t0, note
 
+
+def _imodels_peer(task: Any, cap: int, estimator: str, options: dict[str, Any],
+                  n_rules: Callable[[Any], int]) -> Result | None:
+    """Fit an imodels binary rule model on (a subsample of) the teacher's labels; ``n_rules`` reads
+    its rule count off the fitted model (each of these rules has one literal per condition)."""
+    fitted = _fit_imodels(task, cap, estimator, options)
+    if fitted is None:
+        return None
+    m, predict, seconds, note = fitted
     n = n_rules(m)
     return float(np.mean(predict(task.X_test) == task.teacher_labels(task.X_test))), n, n, seconds, note, predict
 
@@ -140,17 +147,10 @@ def run_boosted(task: Any, size: int, cap: int) -> Result | None:
 
 
 def run_rulefit(task: Any, size: int, cap: int) -> Result | None:
-    X, y, note = _subsample(task, cap)
-    if y.max() > 1:
+    fitted = _fit_imodels(task, cap, "RuleFitClassifier", {"max_rules": size, "random_state": 0})
+    if fitted is None:
         return None
-    t0 = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        m = _imodels("RuleFitClassifier")(max_rules=size, random_state=0).fit(X, y)
-    seconds = time.perf_counter() - t0
-    def predict(rows: np.ndarray) -> np.ndarray:
-        return np.asarray(m.predict(rows)).astype(int)
-
+    m, predict, seconds, note = fitted
     rules = [r for r in m._get_rules(exclude_zero_coef=True).itertuples() if r.type == "rule"]
     lits = sum(len(str(r.rule).split(" and ")) for r in rules)
     note = ", ".join(n for n in (note, "plus linear terms") if n)
