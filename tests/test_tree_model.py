@@ -196,3 +196,18 @@ def test_a_one_leaf_tree_is_headed_1_leaf():
              feature=[-1], threshold=[0.0], value=[[1.0, 0.0]], n_samples=[100])
     assert str(t).splitlines()[0] == "Tree (classification, 1 leaf, depth 0)"
     assert str(small_tree()).splitlines()[0].startswith("Tree (classification, 3 leaves,")
+
+
+def test_a_leaf_counted_0_of_the_queries_does_not_print_0_percent():
+    """A leaf's count is its rows' weight rounded to a whole query: a leaf of a distilled tree whose
+    rows weighed 0.002 of a query (a narrow region of a topped-up node) is counted 0, and printed
+    '0% of queries', read as a leaf no query reaches. A count of 0 is a weight under half a query:
+    the share is under 0.5 / the root's count, which prints as '<1%' (or '<13%' of 4 queries)."""
+    dom = Domain.from_data(np.array([[0.0], [10.0]]), feature_names=["age"])
+    shape = dict(children_left=[1, -1, -1], children_right=[2, -1, -1], feature=[0, -1, -1], threshold=[5.0, 0, 0])
+    t = Tree(dom, "classification", np.array(["low", "high"]), value=[[0.5, 0.5], [1, 0], [0, 1]],
+             n_samples=[5000, 5000, 0], **shape)
+    assert str(t).splitlines()[2::2] == ["    -> low  (agreement 100%, 100% of queries)",
+                                         "    -> high  (agreement 100%, <1% of queries)"]
+    reg = Tree(dom, "regression", None, value=[[1.0], [1.0], [2.0]], n_samples=[4, 4, 0], **shape)
+    assert str(reg).splitlines()[2::2] == ["    -> 1  (100% of queries)", "    -> 2  (<13% of queries)"]

@@ -7,6 +7,7 @@ Node ``i`` is a leaf when ``children_left[i] == -1``. An internal node sends a r
 
 from __future__ import annotations
 
+import math
 from typing import Any, Iterator
 
 import numpy as np
@@ -285,14 +286,22 @@ class Tree(SymbolicModel):
         return f"{f.display_name} {'in' if left else 'not in'} {{{labels}}}"
 
     def leaf_text(self, i: int) -> str:
-        total = max(int(self.n_samples[0]), 1)
-        share = f", {percent_text(self.n_samples[i] / total)} of queries" if self.n_samples[0] else ""
+        share = f", {self._share_text(i)} of queries" if self.n_samples[0] else ""
         if self.task == "regression":
             leaves = self.children_left < 0
             spread = float(np.ptp(self.value[leaves, 0])) if leaves.any() else 0.0
             return f"{number_text(self.value[i, 0], spread)}{'  (' + share[2:] + ')' if share else ''}"
         c = self.leaf_class[i]
         return f"{label_text(self.classes[c])}  (agreement {percent_text(_shares(self.value[i:i + 1])[0, c])}{share})"
+
+    def _share_text(self, i: int) -> str:
+        """Node ``i``'s share of the root's count. A count is the rows' weight rounded to a whole
+        query, so 0 is a weight under half a query: a leaf of a narrow region (0.002 of a query)
+        printed '0%', which reads as a leaf no query reaches; its share is under 0.5 / the root's."""
+        total = int(self.n_samples[0])
+        if self.n_samples[i] > 0:
+            return percent_text(self.n_samples[i] / total)
+        return f"<{max(math.ceil(50 / total), 1)}%"
 
     def __str__(self) -> str:
         lines: list[str] = []
