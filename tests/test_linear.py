@@ -1043,3 +1043,23 @@ def test_check_fit_takes_a_teacher_as_fit_does():
     learner.check_fit(X, teacher=lambda X: (X[:, 0] > 0.5).astype(int))  # the design alone fits
     with pytest.raises(ValueError, match=re.escape("820 candidate terms (with interactions) need a 820 x 820 Gram")):
         learner.check_fit(X, teacher=LogisticRegression().fit(X, y))
+
+
+@pytest.mark.parametrize(("labels", "line"), [
+    (["a] = 1 + x0; score[b", "b", "c)"], "score['a] = 1 + x0; score[b'] = "),  # softmax: one score per class
+    (["no", "yes) = 1; P(x"], "P('yes) = 1; P(x') = sigmoid(score)"),           # logistic: the second class's
+])
+def test_a_label_holding_the_bracket_that_closes_it_prints_quoted(labels, line):
+    """A softmax model printed ``score[LABEL] = ...`` with the label bare, so the class
+    'a] = 1 + x0; score[b' printed 'score[a] = 1 + x0; score[b] = -56.08*x0 + 25.68', forging a score
+    for class 'a' (and a logistic model's 'P(yes) = 1; P(x) = sigmoid(score)'). A label holding the
+    bracket that closes it prints quoted, as repr writes it (as trees and rules quote a label they
+    could misread); the other labels stay bare."""
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+    classes = np.array(labels)
+    model = sd.distill(lambda X: classes[np.minimum(np.asarray(X)[:, 0] * len(classes), len(classes) - 1).astype(int)],
+                       X, form="linear", max_size=3, random_state=0, n_samples=1000)
+    printed = str(model)
+    assert any(row.startswith(line) for row in printed.splitlines()), printed
+    if len(labels) == 3:
+        assert "score[b] = " in printed and "score[c)] = " in printed

@@ -1222,3 +1222,16 @@ def test_report_on_one_row_counts_it_as_one_row(front: Frontier) -> None:
     rep = sd.report(front, _data(1, seed=3), path=None)
     assert "the 1 row given to the report" in rep.markdown
     assert "1 rows" not in rep.markdown
+
+
+def test_the_model_card_quotes_a_class_holding_the_lists_comma(tmp_path: Path) -> None:
+    """The card listed the teacher's classes joined by ', ' with each label bare, so the classes
+    'a, b' and 'c' read as three classes, 'a, b, c'. A label holding a comma is now quoted, as
+    printouts quote a label they could misread; the others stay bare."""
+    X = _data(300)
+    labels = np.array(["a, b", "c"])
+    front = sd.frontier(lambda X: labels[(X[:, 0] > 0.5).astype(int)], X, forms=["tree"], sizes=[2], n_samples=400,
+                        progress=False)
+    rep = sd.report(front, path=tmp_path / "r.html")
+    line = next(row for row in rep.markdown.splitlines() if "classes" in row and "c" in row)
+    assert "'a, b', c" in line and "a, b, c" not in line

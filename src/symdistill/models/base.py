@@ -366,7 +366,7 @@ def labels_to_json(classes: np.ndarray | None) -> list | None:
 _BACKSLASH = {"\\": "\\\\"}
 
 
-def label_text(label: Any) -> str:
+def label_text(label: Any, ends: str = "") -> str:
     """A class label as printouts write it: its ``str``, with characters that do not print escaped
     (``\\n``), so a label holding a newline stays on its line and cannot forge another, and
     backslashes doubled, so that one (``yes\\n``, a backslash and an ``n``) is not read as an escape:
@@ -374,15 +374,20 @@ def label_text(label: Any) -> str:
 
     A string label that would not read as one label where it stands (empty, spaces at an end or two
     together, a word the printouts write, ``ELSE``, or a quote first) prints quoted, as ``repr`` writes
-    it and as counterexamples and Moore machines print labels: ``-> ''``, ``ELSE 'ELSE x'``.
+    it and as counterexamples and Moore machines print labels: ``-> ''``, ``ELSE 'ELSE x'``. So does
+    one holding a character of ``ends``, which closes the label where it stands (``]`` in a linear
+    model's ``score[...]``): ``score['a] = 1']``, not ``score[a] = 1]``.
 
     >>> print(label_text("yes\\n-> no"), label_text(1), label_text("yes\\\\n"), label_text("C:\\\\data"))
     yes\\n-> no 1 yes\\\\n C:\\\\data
     >>> print(label_text(""), label_text(" a"), label_text("ELSE x"), label_text("'a'"), label_text("not sure"))
     '' ' a' 'ELSE x' "'a'" not sure
+    >>> print(label_text("a] = 1", ends="]"), label_text("a]"))
+    'a] = 1' a]
     """
     if isinstance(label, str) and (label != label.strip(" ") or "  " in label or label[:1] in ("", "'", '"')
-                                   or not PRINTED_WORDS.isdisjoint(label.split(" "))):
+                                   or not PRINTED_WORDS.isdisjoint(label.split(" "))
+                                   or any(c in label for c in ends)):
         return repr(str(label))  # str: NumPy's str_ has a repr of its own
     return escape_unprintable(str(label), _BACKSLASH)
 

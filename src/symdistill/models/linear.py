@@ -549,9 +549,9 @@ class LinearModel(SymbolicModel):
         if self.link == "identity":
             lines = [head, f"value = {formulas[0][0]}"]
         elif self.link == "logistic":
-            lines = [head, f"score = {formulas[0][0]}", f"P({label_text(self.classes[1])}) = sigmoid(score)"]
+            lines = [head, f"score = {formulas[0][0]}", f"P({label_text(self.classes[1], ends=')')}) = sigmoid(score)"]
         else:
-            lines = [head] + [f"score[{label_text(c)}] = {text}" for c, (text, _) in zip(self.classes, formulas)]
+            lines = [head] + [f"score[{label_text(c, ends=']')}] = {text}" for c, (text, _) in zip(self.classes, formulas)]
             lines.append("P(class) = softmax(score)[class]")
         if not all(exact for _, exact in formulas):
             lines.append(ROUNDED_NUMBERS[self.task])

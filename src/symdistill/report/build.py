@@ -22,6 +22,7 @@ from ..domain import _plain
 from ..frontier import Frontier, FrontierPoint, SharedTeacher, check_constraints, encode_holdout
 from ..learners.base import check_random_state
 from ..metrics import Score
+from ..models.base import label_text
 from ..shift import DEFAULT_SHIFTS, Shift, ShiftResults, coerce_shifts, shifted_fidelities
 from ..teachers.base import _n_rows, _some_labels
 from ._mpl import png_bytes
@@ -521,7 +522,9 @@ def _model_card(front: Frontier, teacher: SharedTeacher, chosen: FrontierPoint, 
     teacher_items = [("teacher", str(fp.get("teacher"))), ("task", str(fp.get("task"))),
                      ("teacher output", str(fp.get("output")))]
     if classes is not None:
-        shown = ", ".join(classes[:20]) + (f", ... ({len(classes)} in all)" if len(classes) > 20 else "")
+        # Quoted where a label holds the list's separator, as printouts quote a label they could misread.
+        shown = ", ".join(label_text(c, ends=",") for c in classes[:20]) + \
+            (f", ... ({len(classes)} in all)" if len(classes) > 20 else "")
         teacher_items.append(("classes", shown))
     asked = front.teacher.n_queries + (teacher.n_queries if teacher is not front.teacher else 0)
     teacher_items.append(("teacher queries", f"{asked} distinct rows answered for the frontier "
