@@ -119,3 +119,19 @@ def test_cli_distill_and_evaluate_a_regressor(form, price_net, tmp_path, capsys)
     assert rc == 0 and "fidelity R2" in text and "MAE" in text and "R2" in text.splitlines()[-1]
     r2 = float(text.split("fidelity R2 ")[1].split()[0])
     assert r2 == pytest.approx(float(sd.fidelity(model, net, X_test)), abs=1e-3)
+
+
+@pytest.mark.parametrize("form", ["tree", "rules", "linear"])
+def test_a_teacher_answering_negative_zero_is_answered_with_its_sign(form):
+    """A leaf or rule where the teacher answers one value predicts that value exactly, but a teacher
+    answering -0.0 throughout got a tree leaf and a rule consequent of +0.0 (a sum of -0.0s is +0.0),
+    where the linear model's intercept kept -0.0: predict, the JSON and the exported code differed
+    from the teacher's answer in its sign (1 / prediction: inf, not -inf)."""
+    X = np.random.default_rng(0).uniform(size=(200, 2))
+    model = sd.distill(lambda X: np.full(len(X), -0.0), X, form=form, max_size=4, random_state=0, n_samples=500,
+                       task="regression")
+    assert np.signbit(model.predict(X)).all()
+    assert np.signbit(sd.load(model.to_json()).predict(X[:5])).all()
+    namespace: dict = {}
+    exec(sd.export(model, "python"), namespace)
+    assert np.signbit(namespace["predict"](X[0].tolist()))

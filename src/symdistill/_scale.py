@@ -58,4 +58,7 @@ def mean_value(values: np.ndarray, weights: np.ndarray, unit: float = 1.0) -> fl
     """
     y = values * unit
     mean = float(np.average(y, weights=weights)) if weights.sum() > 0 else float(y.mean())
-    return float(np.clip(mean / unit, values.min(), values.max()))
+    out = float(np.clip(mean / unit, values.min(), values.max()))
+    # A sum of -0.0s is +0.0: a teacher answering -0.0 throughout is answered with its sign, as the
+    # linear model's intercept keeps it.
+    return -0.0 if out == 0 and np.signbit(values).all() else out
