@@ -135,3 +135,22 @@ def test_a_teacher_answering_negative_zero_is_answered_with_its_sign(form):
     namespace: dict = {}
     exec(sd.export(model, "python"), namespace)
     assert np.signbit(namespace["predict"](X[0].tolist()))
+
+
+def test_r2_on_one_row_is_refused_as_undefined():
+    """R² of one row scored 0 (or 1 where the model matched it), by the constant-teacher convention: a
+    figure for what is undefined, which a frontier held out on one row ranked its models by. It is
+    refused, naming R2 and the row count, as 0 rows are; two rows score as before."""
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+    f = sd.as_teacher(lambda X: 3 * X[:, 0] + X[:, 1], task="regression")
+    tree = sd.distill(f, X, max_size=8, random_state=0, n_samples=1000)
+    with pytest.raises(ValueError, match=r"cannot compute fidelity R2 on 1 row: R² is undefined there"):
+        sd.fidelity(tree, f, X[:1])
+    with pytest.raises(ValueError, match=r"cannot compute R2 on 1 row"):
+        sd.accuracy(tree, X[:1], f.predict(X[:1]) + 1)
+    assert 0 < sd.fidelity(tree, f, X[:2]).value < 1
+    # The frontier refuses it before any fit, naming where the one row came from.
+    with pytest.raises(sd.DataError, match=r"^X_holdout has 1 row: a regressor's fidelity \(R²\) is undefined"):
+        sd.frontier(f, X, X_holdout=X[:1], forms=["tree"], sizes=[2], n_samples=500, progress=False)
+    with pytest.raises(sd.DataError, match=r"^holdout_fraction=0.2 of 5 rows holds out 1 row"):
+        sd.frontier(f, X[:5], holdout_fraction=0.2, forms=["tree"], sizes=[2], n_samples=500, progress=False)

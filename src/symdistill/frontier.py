@@ -401,6 +401,12 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
         # first answer gave, that is checked before the first fit too.
         check_fits(forms_list, sizes_list, method, random_state, form_options, options, X_train, domain, shared)
     _refuse_one_class(forms_list, shared)
+    if shared.task == "regression" and len(Z_hold) < 2:  # refused before the fits, which it would score
+        held = "X_holdout has" if source == "given" else \
+            f"holdout_fraction={holdout_fraction} of {counted(_n_rows(X), 'row')} holds out"
+        raise DataError(f"{held} 1 row: a regressor's fidelity (R²) is undefined on one row; give at least 2 "
+                        "held-out rows" + ("" if source == "given" else " (more rows, a larger holdout_fraction or "
+                                            "X_holdout)"))
     if constraints:
         check_constraints(constraints, domain, shared)
     points: list[FrontierPoint] = []

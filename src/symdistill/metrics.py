@@ -106,7 +106,7 @@ def regression_agreement(pred: np.ndarray, ref: np.ndarray, name: str = "fidelit
                          n_boot: int = 200, random_state: int = 0) -> Score:
     """R² of ``pred`` against ``ref`` with a bootstrap 95% interval; MAE (and its interval) in ``extra``.
 
-    A constant ``ref`` (equal values up to rounding: 2**-44 of the largest ``|ref|``, 256 times the
+    One row has no R²: it is refused, as 0 rows are. A constant ``ref`` (equal values up to rounding: 2**-44 of the largest ``|ref|``, 256 times the
     float precision) has no variance to explain: R² is then 1 when ``pred`` matches it to that
     rounding and 0 otherwise; the MAE says by how much. R² does not depend on the values' units or
     offset: both are scaled by the power of two that brings the largest ``|ref|`` near 1 first,
@@ -118,6 +118,10 @@ def regression_agreement(pred: np.ndarray, ref: np.ndarray, name: str = "fidelit
     pred, ref = _numbers(pred, "predictions", name), _numbers(ref, _reference(name), name)
     _check_pair(pred, ref, name, finite=True)
     n = len(ref)
+    if n == 1:  # the constant convention below would score it 0 or 1: a figure for what is undefined
+        raise ValueError(f"cannot compute {name} on 1 row: R² is undefined there (it weighs the squared error "
+                         f"against the spread of the {_reference(name)}, and one value has none); give at least "
+                         f"2 rows (the absolute error on this row is {abs(float(pred[0]) - float(ref[0])):.6g})")
 
     def r2(p: np.ndarray, r: np.ndarray) -> float:
         top = float(np.max(np.abs(r)))
