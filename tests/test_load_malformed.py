@@ -538,3 +538,37 @@ def test_every_kind_rejects_repeated_classes_when_built_directly():
         LinearModel(DOMAIN, "classification", np.array([0, 0]), terms=[0], coef=[1.0], intercept=0.0)
     with pytest.raises(ModelFormatError, match=re.escape("repeated labels")):
         MooreMachine("a", [[0]], ["x"], classes=["x", "x"])
+
+
+@pytest.mark.parametrize(("counts", "message"), [
+    ([10, 60, 4, 3, 3], r"tree node 0's 'n_samples' is 10, but its children's are 60 \(node 1\) and 4 \(node 2\)"),
+    ([10, 6, 4, 30, 3], r"tree node 1's 'n_samples' is 6, but its children's are 30 \(node 3\) and 3 \(node 4\)"),
+    ([10, 0, 4, 0, 0], r"tree node 0's 'n_samples' is 10, but its children's are 0 \(node 1\) and 4 \(node 2\)"),
+    ([10, 11, 0, 6, 5], r"node 0's 'n_samples' is 10, but its children's are 11 \(node 1\) and 0 .*neither above it"),
+])
+def test_a_tree_whose_counts_do_not_add_up_cannot_load(counts, message):
+    """A file whose 'n_samples' a node's children do not add up to loaded, and printed a leaf of
+    '300% of queries'. A node counts the queries reaching it, rounded to a whole query, so its children's
+    counts add up to it within 1 (each is rounded on its own) and neither exceeds it; anything else is
+    refused naming the node, its children and the field."""
+    with pytest.raises(ModelFormatError, match=message):
+        sd.load(json.dumps({**_tree().to_dict(), "n_samples": counts}))
+
+
+@pytest.mark.parametrize("counts", [[10, 6, 4, 3, 3], [10, 6, 5, 3, 3], [10, 5, 4, 3, 3], [0, 0, 0, 0, 0], [1, 1, 0, 0, 0]])
+def test_counts_rounded_to_whole_queries_load(counts):
+    """The learner counts each node's weight rounded on its own (round(0.4) + round(0.4) = 0 under a
+    parent of round(0.8) = 1): children 1 apart from their parent load, and so does a tree of no counts."""
+    assert sd.load(json.dumps({**_tree().to_dict(), "n_samples": counts})).n_samples.tolist() == counts
+
+
+@pytest.mark.parametrize("options", [{"n_samples": 0, "max_size": 64}, {"min_node_samples": 100, "max_size": 32},
+                                     {"max_size": 8, "criterion": "soft"}])
+def test_trees_the_learner_writes_load(options):
+    """Distilled trees, whose leaves hold sampled rows of fractional weight (many counted 0), load again."""
+    from sklearn.datasets import load_breast_cancer
+
+    X = load_breast_cancer().data
+    teacher = lambda X: ((X[:, 0] > 14) ^ (X[:, 1] > 20)).astype(int)  # noqa: E731
+    tree = sd.distill(teacher, X, random_state=0, progress=False, **options)
+    assert sd.load(tree.to_json()) == tree
