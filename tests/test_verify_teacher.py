@@ -112,6 +112,27 @@ def test_refine_keeps_a_dataframe_column_declared_categorical() -> None:
     assert sd.fidelity(better, net, X).value == 1.0
 
 
+def test_refine_re_distills_with_the_sampler_the_model_records() -> None:
+    """refine re-distilled with the model's form, method and seed but the default query sampler: a tree
+    distilled with sampler_kernel='correlated', sampler_bandwidth=0.3 came back recording 'diagonal kernel,
+    bandwidth 0.5', re-distilled other than it was unless the user repeated both options. The sampler
+    that meta['sampler'] records is now used too; options given to refine still win."""
+    X = np.random.default_rng(0).uniform(size=(400, 2))
+    fitted = sd.distill(step, X, max_size=4, random_state=0, n_samples=1000, sampler_kernel="correlated",
+                        sampler_bandwidth=0.3)
+    assert fitted.meta["sampler"] == "correlated kernel, bandwidth 0.3"
+    better = sd.refine(bump_tree(dict(fitted.meta)), step, X, constraints=[sd.monotonic("x0")], max_rounds=3,
+                       n_samples=1000)
+    assert better.meta["refinement"]["rounds"] >= 1
+    assert better.meta["sampler"] == "correlated kernel, bandwidth 0.3"
+    again = sd.refine(bump_tree(dict(fitted.meta)), step, X, constraints=[sd.monotonic("x0")], max_rounds=3,
+                      n_samples=1000, sampler_bandwidth=0.7)
+    assert again.meta["sampler"] == "correlated kernel, bandwidth 0.7"
+    for text in ("gaussian kernel, bandwidth 0.3", "correlated kernel, bandwidth -1", 3):
+        with pytest.raises(ValueError, match=r"refine re-distills with the query sampler the model's meta\['sampler'\]"):
+            sd.refine(bump_tree({**fitted.meta, "sampler": text}), step, X, constraints=[sd.monotonic("x0")])
+
+
 def test_refine_reads_a_pyarrow_table_as_distill_does() -> None:
     # X as a pyarrow Table, as distill, fidelity and predict take it: the rows refine adds are joined to it.
     pd = pytest.importorskip("pandas")

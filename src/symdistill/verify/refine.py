@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
 import numpy as np
@@ -9,6 +11,7 @@ import numpy as np
 from ..api import distill, fidelity
 from ..domain import _as_pandas, _is_dataframe
 from ..models.base import SymbolicModel, concept_layer
+from ..sampling.density import KERNELS
 from ..teachers import Teacher
 from . import properties as P
 from .api import verify
@@ -24,14 +27,15 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     Each round verifies every constraint with the teacher attached. A counterexample the teacher
     shares (a *teacher violation*) is a property of the network and is left alone. A distillation
     *artefact* becomes queries: the counterexample and inputs sampled in its violating region,
-    labelled by the teacher; the model is then distilled again (same form, size (at least 1), method
-    and seed) from ``X`` plus every query row gathered so far. Rounds stop when every constraint holds or is
+    labelled by the teacher; the model is then distilled again (same form, size (at least 1), method,
+    seed and query sampler, as its ``meta`` records them: the sampler's bandwidth to the 6 digits
+    recorded) from ``X`` plus every query row gathered so far. Rounds stop when every constraint holds or is
     violated by the teacher itself, after ``max_rounds``, or when ``budget`` query rows are spent.
 
     Parameters
     ----------
     model : Tree, RuleSet or LinearModel
-        Made by ``sd.distill`` (its ``meta`` gives form, method and seed).
+        Made by ``sd.distill`` (its ``meta`` gives form, method, seed and query sampler).
     teacher : the network (anything ``sd.as_teacher`` takes)
     X : array or DataFrame
         The rows ``model`` was distilled from.
@@ -43,7 +47,8 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
         Rows for the fidelity figures (default ``X``).
     backend : {"auto", "direct", "z3"}
     **options
-        Passed to ``sd.distill`` (e.g. ``n_samples``).
+        Passed to ``sd.distill`` (e.g. ``n_samples``); ``sampler_kernel`` and ``sampler_bandwidth``
+        given here replace those the model's ``meta["sampler"]`` records.
 
     Returns
     -------
@@ -88,6 +93,8 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
         raise ValueError(f"refine re-distills with the model's meta['random_state'], which should be an integer "
                          f"or None, got {seed!r}")
+    for name, value in _recorded_sampler(meta).items():  # as the model was distilled, unless given
+        options.setdefault(name, value)
     method = meta.get("method", "pedagogical")
     dom = model.domain
     X = _as_pandas(X)  # a pyarrow / polars table, as distill reads it: by column name, so rows can join it
@@ -125,6 +132,23 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
         "fidelity_after": after,
     }
     return current
+
+
+def _recorded_sampler(meta: dict[str, Any]) -> dict[str, Any]:
+    """The query sampler's options that ``meta["sampler"]`` records, as distill writes it
+    (``'correlated kernel, bandwidth 0.3'``); none where it records none (a model made by hand)."""
+    text = meta.get("sampler")
+    if text is None:
+        return {}
+    found = re.fullmatch(r"(\w+) kernel, bandwidth (\S+)", text) if isinstance(text, str) else None
+    try:
+        bandwidth = float(found.group(2)) if found else math.nan
+    except ValueError:
+        bandwidth = math.nan
+    if found is None or found.group(1) not in KERNELS or not 0 < bandwidth < math.inf:
+        raise ValueError(f"refine re-distills with the query sampler the model's meta['sampler'] records, written "
+                         f"as distill writes it ('diagonal kernel, bandwidth 0.5'), got {text!r}")
+    return {"sampler_kernel": found.group(1), "sampler_bandwidth": bandwidth}
 
 
 def _round(model: SymbolicModel, props: list[P.Property], teacher: Teacher, backend: str, per: int,
