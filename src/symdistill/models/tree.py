@@ -149,18 +149,16 @@ class Tree(SymbolicModel):
 
     def _check_counts(self) -> None:
         """``n_samples`` counts the queries reaching each node (their weight, rounded to a whole query),
-        so a split's children together hold its count, each rounded on its own: 1 apart at most, and
-        neither above it. A file that breaks this printed leaves of '300% of queries'."""
+        so a split's two children add up to its count, each rounded on its own: within 1. A file that
+        breaks this printed leaves of '300% of queries'."""
         counts = self.n_samples
         for i in np.flatnonzero(self.children_left >= 0):
             a, b = int(self.children_left[i]), int(self.children_right[i])
-            over = next((c for c in (a, b) if counts[c] > counts[i]), None)
-            if over is not None or abs(int(counts[a]) + int(counts[b]) - int(counts[i])) > 1:
+            if abs(int(counts[a]) + int(counts[b]) - int(counts[i])) > 1:
                 raise ModelFormatError(
                     f"tree node {i}'s 'n_samples' is {counts[i]}, but its children's are {counts[a]} (node {a}) and "
                     f"{counts[b]} (node {b}): a node counts the queries that reach it, its two children's counts "
-                    "adding up to it (1 apart at most, each rounded to a whole query)"
-                    + (", neither above it" if over is not None else ""))
+                    "adding up to it (within 1: each is rounded to a whole query)")
 
     def _check_acyclic(self) -> None:
         stack, visited = [0], np.zeros(len(self.children_left), dtype=bool)
