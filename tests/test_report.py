@@ -1235,3 +1235,13 @@ def test_the_model_card_quotes_a_class_holding_the_lists_comma(tmp_path: Path) -
     rep = sd.report(front, path=tmp_path / "r.html")
     line = next(row for row in rep.markdown.splitlines() if "classes" in row and "c" in row)
     assert "'a, b', c" in line and "a, b, c" not in line
+
+
+def test_a_regressor_s_report_on_one_row_is_refused_naming_x_holdout(tmp_path: Path) -> None:
+    """A report given one row for a regressor failed in sd.fidelity ('cannot compute fidelity R2 on 1
+    row') without naming the argument; it is refused first, as sd.frontier refuses it."""
+    X = _data(300)
+    f = sd.as_teacher(lambda X: 3 * X[:, 0] + X[:, 1], task="regression")
+    front = sd.frontier(f, X, forms=["tree"], sizes=[2], n_samples=400, progress=False)
+    with pytest.raises(sd.DataError, match=r"^X_holdout has 1 row: a regressor's fidelity \(R²\) is undefined"):
+        sd.report(front, X[:1], path=tmp_path / "r.html")

@@ -188,6 +188,9 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     check_random_state(random_state)
     if X_holdout is not None and _n_rows(X_holdout) < 1:
         raise DataError("X_holdout has no rows: the report examines the chosen model on at least one row")
+    if X_holdout is not None and _n_rows(X_holdout) < 2 and front.task == "regression":  # as sd.frontier says it
+        raise DataError("X_holdout has 1 row: a regressor's fidelity (R²) is undefined on one row; "
+                        "give at least 2 held-out rows")
     t0 = time.perf_counter()
     notes: list[str] = []
     X_hold = front.X_holdout if X_holdout is None else X_holdout
