@@ -106,9 +106,10 @@ def regression_agreement(pred: np.ndarray, ref: np.ndarray, name: str = "fidelit
                          n_boot: int = 200, random_state: int = 0) -> Score:
     """R² of ``pred`` against ``ref`` with a bootstrap 95% interval; MAE (and its interval) in ``extra``.
 
-    One row has no R²: it is refused, as 0 rows are. A constant ``ref`` (equal values up to rounding: 2**-44 of the largest ``|ref|``, 256 times the
-    float precision) has no variance to explain: R² is then 1 when ``pred`` matches it to that
-    rounding and 0 otherwise; the MAE says by how much. R² does not depend on the values' units or
+    One row has no R²: it is refused, as 0 rows are. A constant ``ref`` (equal values up to
+    rounding: 2**-44 of the largest ``|ref|``, 256 times the float precision) has no variance to
+    explain: R² is then 1 when ``pred`` matches it to that rounding and 0 otherwise; the MAE says
+    by how much. R² does not depend on the values' units or
     offset: both are scaled by the power of two that brings the largest ``|ref|`` near 1 first,
     which keeps every digit (an all-zero ``ref`` is matched to 2**-44), so values of 1e-12 are not
     taken for a constant, 1e9 plus a signal under 1 is not either, and the squares of 1e200 do not
