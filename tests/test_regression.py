@@ -154,3 +154,16 @@ def test_r2_on_one_row_is_refused_as_undefined():
         sd.frontier(f, X, X_holdout=X[:1], forms=["tree"], sizes=[2], n_samples=500, progress=False)
     with pytest.raises(sd.DataError, match=r"^holdout_fraction=0.2 of 5 rows holds out 1 row"):
         sd.frontier(f, X[:5], holdout_fraction=0.2, forms=["tree"], sizes=[2], n_samples=500, progress=False)
+
+
+def test_a_frontier_on_two_held_out_rows_of_a_regressor_is_refused():
+    """On 2 rows R² has no interval: the frontier's table printed '[nan, nan]' for every model and
+    conservative selection compared NaNs. It is refused before any fit, as 1 row is; 3 rows score."""
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+    f = sd.as_teacher(lambda X: 3 * X[:, 0] + X[:, 1], task="regression")
+    with pytest.raises(sd.DataError, match=r"^X_holdout has 2 rows: a regressor's fidelity \(R²\) has no 95% interval"):
+        sd.frontier(f, X, X_holdout=X[:2], forms=["tree"], sizes=[2], n_samples=500, progress=False)
+    with pytest.raises(sd.DataError, match=r"^holdout_fraction=0.2 of 10 rows holds out 2 rows: .* at least 3"):
+        sd.frontier(f, X[:10], holdout_fraction=0.2, forms=["tree"], sizes=[2], n_samples=500, progress=False)
+    front = sd.frontier(f, X, X_holdout=X[:3], forms=["tree"], sizes=[2], n_samples=500, progress=False)
+    assert "nan" not in str(front.table())

@@ -1245,3 +1245,6 @@ def test_a_regressor_s_report_on_one_row_is_refused_naming_x_holdout(tmp_path: P
     front = sd.frontier(f, X, forms=["tree"], sizes=[2], n_samples=400, progress=False)
     with pytest.raises(sd.DataError, match=r"^X_holdout has 1 row: a regressor's fidelity \(R²\) is undefined"):
         sd.report(front, X[:1], path=tmp_path / "r.html")
+    # on 2 rows R² has no interval, which the report's tables print: refused too
+    with pytest.raises(sd.DataError, match=r"^X_holdout has 2 rows: a regressor's fidelity \(R²\) has no 95% interval"):
+        sd.report(front, X[:2], path=tmp_path / "r.html")

@@ -262,3 +262,36 @@ def test_correlated_kernel_draws_the_same_rows_from_data_near_the_float_limits(s
         far = RegionSampler(Domain.from_data(X * scale), X * scale, kernel="correlated", random_state=0)
         rows = far.sample(None, 2000) / scale
     np.testing.assert_allclose(rows, near_one, atol=1e-6)  # (the spreads are computed apart: 1e-8 of them)
+
+
+def test_r2_interval_is_taken_on_resamples_where_r2_is_defined():
+    """A resample drawing one value of reference values that differ has no R²; such resamples were
+    scored by the constant convention (0, or 1 where the model matched that value), so R² 0.94 on 3
+    rows read [0.0000, 0.9550] and a model of R² at most 0.7222 on every resample read [.., 1.0000]."""
+    from symdistill.metrics import regression_agreement
+
+    s = regression_agreement(np.array([0.1, 0.9, 0.4]), np.array([0.0, 1.0, 0.5]))
+    assert s.value == pytest.approx(0.94) and 0.5 < s.low < s.value < s.high < 1
+    ref = np.array([0.0] * 9 + [1.0])  # 35% of resamples miss the 1, where the model (0.5 * ref) matches
+    s = regression_agreement(0.5 * ref, ref)
+    assert s.high == pytest.approx(s.value) and s.low < s.value  # the 1 once of 10: the best it scores
+    # a constant teacher keeps its convention on every resample: the interval holds the 0s and the 1s
+    s = regression_agreement(np.array([1.0, 1.0, 1.0, 1.0, 2.0]), np.ones(5))
+    assert (s.value, s.low, s.high) == (0.0, 0.0, 1.0)
+
+
+def test_r2_on_two_rows_has_no_interval_and_says_so():
+    """On 2 rows the only resamples with an R² are the 2 rows themselves: '0.9600 [0.0000, 0.9600]' was
+    the resamples of one row (scored 0) against those; there is no interval, and the score says so."""
+    from symdistill.metrics import regression_agreement
+
+    s = regression_agreement(np.array([0.1, 0.9]), np.array([0.0, 1.0]))
+    assert s.value == pytest.approx(0.96) and np.isnan(s.low) and np.isnan(s.high)
+    assert str(s).startswith("fidelity R2 0.9600 [no interval on 2 rows] (n=2), MAE 0.1")
+    assert s.extra["MAE low"] == pytest.approx(0.1) == s.extra["MAE high"]
+    t = sd.as_teacher(lambda X: 2.0 * X[:, 0], task="regression")
+    X = np.linspace(0, 1, 50).reshape(-1, 1)
+    tree = sd.distill(t, X, max_size=4, random_state=0)
+    assert "[no interval on 2 rows] (n=2)" in str(sd.fidelity(tree, t, X[[3, 40]]))
+    # values equal on both rows: the constant convention, on every resample, gives its interval
+    assert regression_agreement(np.array([2.0, 2.0]), np.array([2.0, 2.0])).low == 1.0

@@ -156,8 +156,8 @@ def fidelity(model: Any, teacher: Any, X: Any, *, progress: bool | None = None) 
     are scored on that layer's activations of ``X``, read through ``teacher``.
 
     Classifiers: share of rows with the same label, with a 95% Wilson interval.
-    Regressors: R² of the model's values against the teacher's, with a bootstrap interval;
-    the mean absolute error is in ``score.extra["MAE"]``.
+    Regressors: R² of the model's values against the teacher's, with a bootstrap interval (none
+    on 2 rows: ``low`` and ``high`` are NaN); the mean absolute error is in ``score.extra["MAE"]``.
     """
     _check_model(model, "fidelity")
     check_progress(progress)

@@ -401,12 +401,11 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
         # first answer gave, that is checked before the first fit too.
         check_fits(forms_list, sizes_list, method, random_state, form_options, options, X_train, domain, shared)
     _refuse_one_class(forms_list, shared)
-    if shared.task == "regression" and len(Z_hold) < 2:  # refused before the fits, which it would score
+    if shared.task == "regression":  # refused before the fits, which it would score
         held = "X_holdout has" if source == "given" else \
             f"holdout_fraction={holdout_fraction} of {counted(_n_rows(X), 'row')} holds out"
-        raise DataError(f"{held} 1 row: a regressor's fidelity (R²) is undefined on one row; give at least 2 "
-                        "held-out rows" + ("" if source == "given" else " (more rows, a larger holdout_fraction or "
-                                            "X_holdout)"))
+        check_regression_holdout(len(Z_hold), held, "" if source == "given" else
+                                 " (more rows, a larger holdout_fraction or X_holdout)")
     if constraints:
         check_constraints(constraints, domain, shared)
     points: list[FrontierPoint] = []
@@ -639,6 +638,18 @@ def _check_sizes(sizes: Sequence[int]) -> list[int]:
     if len(set(out)) != len(out):
         raise ValueError(f"sizes {out} repeat a size")
     return sorted(int(s) for s in out)
+
+
+def check_regression_holdout(n_rows: int, held: str, hint: str = "") -> None:
+    """A ``DataError`` for a regressor's held-out rows that are too few for what a frontier shows of
+    them: R² is undefined on 1 row, and on 2 it has no interval (the only resamples with an R² are the
+    2 rows themselves), which the table prints and ``conservative`` selection reads."""
+    if n_rows == 1:
+        raise DataError(f"{held} 1 row: a regressor's fidelity (R²) is undefined on one row; give at least 3 "
+                        f"held-out rows{hint}")
+    if n_rows == 2:
+        raise DataError(f"{held} 2 rows: a regressor's fidelity (R²) has no 95% interval on two rows (the only "
+                        f"resamples with an R² are those two rows); give at least 3 held-out rows{hint}")
 
 
 def encode_holdout(domain: Domain, X_holdout: Any) -> np.ndarray:

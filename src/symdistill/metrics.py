@@ -14,7 +14,11 @@ from ._scale import value_unit
 
 @dataclass(frozen=True)
 class Score:
-    """A proportion or statistic with its 95% interval. ``float(score)`` gives the value."""
+    """A proportion or statistic with its 95% interval. ``float(score)`` gives the value.
+
+    ``low`` and ``high`` are NaN where no interval can be had (a regressor's R² on 2 rows); ``str``
+    then says so instead of printing ``[nan, nan]``.
+    """
 
     value: float
     low: float
@@ -30,8 +34,20 @@ class Score:
         """A format spec formats the value (``f"{score:.3f}"``); none gives the printout, as ``str``."""
         return format(self.value, spec) if spec else str(self)
 
+    def interval(self, digits: int = 4) -> str:
+        """``[low, high]`` to ``digits`` decimals, or ``[no interval on 2 rows]`` where there is none.
+
+        >>> Score(0.9, 0.85, 0.93, 100).interval(3)
+        '[0.850, 0.930]'
+        """
+        if np.isnan(self.low) and np.isnan(self.high):
+            return f"[no interval on {self.n} rows]"
+        if digits == 4:
+            return f"[{_four(self.low)}, {_four(self.high)}]"
+        return f"[{self.low:.{digits}f}, {self.high:.{digits}f}]"
+
     def __str__(self) -> str:
-        s = f"{self.name} {_four(self.value)} [{_four(self.low)}, {_four(self.high)}] (n={self.n})"
+        s = f"{self.name} {_four(self.value)} {self.interval()} (n={self.n})"
         for k, v in self.extra.items():
             s += f", {k} {v:.4g}" if isinstance(v, float) else f", {k} {v}"
         return s
@@ -115,6 +131,10 @@ def regression_agreement(pred: np.ndarray, ref: np.ndarray, name: str = "fidelit
     taken for a constant, 1e9 plus a signal under 1 is not either, and the squares of 1e200 do not
     overflow; the MAE sums errors times a power of two where their sum would overflow
     (``value_unit``).
+
+    The R² interval is taken on ``n_boot`` resamples on which R² is defined: a resample drawing one
+    value of a ``ref`` whose values differ is redrawn. On 2 such rows the only resamples left are the
+    2 rows themselves: there is no interval, and ``low`` and ``high`` are NaN.
     """
     pred, ref = _numbers(pred, "predictions", name), _numbers(ref, _reference(name), name)
     _check_pair(pred, ref, name, finite=True)
@@ -124,7 +144,9 @@ def regression_agreement(pred: np.ndarray, ref: np.ndarray, name: str = "fidelit
                          f"against the spread of the {_reference(name)}, and one value has none); give at least "
                          f"2 rows (the absolute error on this row is {abs(float(pred[0]) - float(ref[0])):.6g})")
 
-    def r2(p: np.ndarray, r: np.ndarray) -> float:
+    def r2(p: np.ndarray, r: np.ndarray, constant: bool = True) -> float | None:
+        """R² of ``p`` against ``r``; None where ``r`` is one value and ``constant`` is False: a resample
+        of reference values that do differ, drawing one of them only, has no R²."""
         top = float(np.max(np.abs(r)))
         with np.errstate(over="ignore"):  # a prediction far beyond every reference value: R² is -inf
             if top > 0:
@@ -133,10 +155,12 @@ def regression_agreement(pred: np.ndarray, ref: np.ndarray, name: str = "fidelit
                 shift = -int(np.frexp(top)[1])
                 p, r = np.ldexp(p, shift), np.ldexp(r, shift)
             if np.ptp(r) <= _CONSTANT:
-                return float(np.max(np.abs(p - r)) <= _CONSTANT)
+                return float(np.max(np.abs(p - r)) <= _CONSTANT) if constant else None
             ss = np.sum((r - r.mean()) ** 2)
             return float(1.0 - np.sum((r - p) ** 2) / ss)
 
+    value = r2(pred, ref)
+    constant = r2(pred, ref, constant=False) is None  # the constant convention holds on every resample too
     # One resample at a time: a (n_boot, n) index matrix took 1.6 GB per million rows (3.2 GB with
     # the errors gathered by it). The generator hands out the same indices drawn row by row.
     rng = np.random.default_rng(random_state)
@@ -144,13 +168,24 @@ def regression_agreement(pred: np.ndarray, ref: np.ndarray, name: str = "fidelit
         err = np.abs(pred - ref)
     unit = value_unit(err)  # errors of 1e306 each: their sum overflowed and the MAE was inf
     scaled = err * unit
-    r2s, maes = np.empty(n_boot), np.empty(n_boot)
-    for b in range(n_boot):
+    # R² is taken on n_boot resamples on which it is defined: one drawing a single value of reference
+    # values that differ is redrawn (they scored 0 or 1 by the constant convention, so 2 rows of R²
+    # 0.885 gave [0, 0.885]). Every resample is at least 2/3 likely to be defined (n=3, one value
+    # apart), so the draws end. The MAE, defined on every resample, takes the first n_boot.
+    # On 2 rows the only defined resamples are the 2 rows themselves: there is no interval.
+    defined = constant or n > 2
+    r2s: list[float] = []
+    maes: list[float] = []
+    while len(maes) < n_boot or (defined and len(r2s) < n_boot):
         i = rng.integers(0, n, size=n)
-        r2s[b], maes[b] = r2(pred[i], ref[i]), scaled[i].mean() / unit
+        if len(maes) < n_boot:
+            maes.append(scaled[i].mean() / unit)
+        if defined and len(r2s) < n_boot and (v := r2(pred[i], ref[i], constant)) is not None:
+            r2s.append(v)
     mae = float(np.mean(scaled)) / unit
-    (low, high), (mae_low, mae_high) = _interval(r2s), _interval(maes)
-    return Score(r2(pred, ref), low, high, n, name, {"MAE": mae, "MAE low": mae_low, "MAE high": mae_high})
+    low, high = _interval(np.array(r2s)) if defined else (float("nan"), float("nan"))
+    mae_low, mae_high = _interval(np.array(maes))
+    return Score(value, low, high, n, name, {"MAE": mae, "MAE low": mae_low, "MAE high": mae_high})
 
 
 def _interval(values: np.ndarray) -> tuple[float, float]:

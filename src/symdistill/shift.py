@@ -203,7 +203,7 @@ class ShiftResults(TableList):
                 out.append([r.shift.label, f"n/a ({r.note})", "0"])
             else:
                 s = r.score
-                out.append([r.shift.label, f"{s.value:.4f} [{s.low:.4f}, {s.high:.4f}]", str(s.n)])
+                out.append([r.shift.label, f"{s.value:.4f} {s.interval()}", str(s.n)])
         return out
 
 

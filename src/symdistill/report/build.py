@@ -19,7 +19,8 @@ from .._errors import DataError, UnknownClassError, counted
 from .._version import __version__
 from ..api import _comparable, concept_layer, fidelity
 from ..domain import _plain
-from ..frontier import Frontier, FrontierPoint, SharedTeacher, check_constraints, encode_holdout
+from ..frontier import (Frontier, FrontierPoint, SharedTeacher, check_constraints, check_regression_holdout,
+                        encode_holdout)
 from ..learners.base import check_random_state
 from ..metrics import Score
 from ..models.base import label_text
@@ -188,9 +189,8 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     check_random_state(random_state)
     if X_holdout is not None and _n_rows(X_holdout) < 1:
         raise DataError("X_holdout has no rows: the report examines the chosen model on at least one row")
-    if X_holdout is not None and _n_rows(X_holdout) < 2 and front.task == "regression":  # as sd.frontier says it
-        raise DataError("X_holdout has 1 row: a regressor's fidelity (R²) is undefined on one row; "
-                        "give at least 2 held-out rows")
+    if X_holdout is not None and front.task == "regression":  # as sd.frontier says it
+        check_regression_holdout(_n_rows(X_holdout), "X_holdout has")
     t0 = time.perf_counter()
     notes: list[str] = []
     X_hold = front.X_holdout if X_holdout is None else X_holdout
@@ -458,7 +458,7 @@ def _shift_section(results: dict[str, ShiftResults], chosen_label: str, png: byt
     labels = [r.shift.label for r in next(iter(results.values()))]
     rows = []
     for name, res in results.items():
-        rows.append((name, *[("n/a" if r.score is None else f"{r.score.value:.4f} [{r.score.low:.3f}, {r.score.high:.3f}]")
+        rows.append((name, *[("n/a" if r.score is None else f"{r.score.value:.4f} {r.score.interval(3)}")
                              for r in res]))
     sec.blocks.append(Table(("model (chosen, then Pareto front)", *labels), tuple(rows), frozenset({0})))
     unscored = dict.fromkeys((r.shift.label, r.note) for res in results.values() for r in res if r.score is None)
