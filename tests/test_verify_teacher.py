@@ -92,6 +92,36 @@ def test_refine_turns_artefacts_into_queries_until_the_constraint_holds() -> Non
     assert better.size <= tree.size and better.kind == "tree"
 
 
+def test_refine_counts_every_teacher_query_it_spent() -> None:
+    """A refined model's meta['n_queries'] was its last re-distill's alone: the fidelity figures, every
+    round's verification queries near the artefacts and the earlier rounds' fits were left out. It is
+    now what refine asked the teacher in all, as distill's counts its own fit's; the last fit's own
+    count is meta['refinement']['fit_queries']."""
+    X = np.random.default_rng(0).uniform(size=(400, 2))
+    asked: list[int] = []
+
+    def counted(X: np.ndarray) -> np.ndarray:
+        asked.append(len(X))
+        return step(X)
+
+    tree = bump_tree({"form": "tree", "method": "pedagogical", "random_state": 0})
+    better = sd.refine(tree, counted, X, constraints=[sd.monotonic("x0")], max_rounds=3, n_samples=1000)
+    assert better.meta["refinement"]["rounds"] >= 1
+    assert better.meta["n_queries"] == sum(asked)
+    assert 0 < better.meta["refinement"]["fit_queries"] < sum(asked)
+    # a teacher given as a Teacher has counted earlier work: only refine's own queries are counted
+    t = sd.as_teacher(step, classes=[0, 1])
+    t.predict(X)
+    again = sd.refine(tree, t, X, constraints=[sd.monotonic("x0")], max_rounds=3, n_samples=1000)
+    assert again.meta["n_queries"] == t.n_queries - len(X) == better.meta["n_queries"]
+    # no round ran: the queries of the verification and the fidelity figures, none of a fit
+    fitted = sd.distill(step, X, max_size=2, random_state=0, n_samples=1000)
+    asked.clear()
+    same = sd.refine(fitted, counted, X, constraints=[sd.monotonic("x0")])
+    assert same.meta["refinement"]["rounds"] == 0 and same.meta["n_queries"] == sum(asked) == 2 * len(X)
+    assert same.meta["refinement"]["fit_queries"] == fitted.meta["n_queries"]
+
+
 def test_refine_keeps_a_dataframe_column_declared_categorical() -> None:
     # categorical=["g"] on a DataFrame's integer column: the re-distilled model must read g as the
     # categories the user declared, not as an integer feature split at g <= 1.5.
@@ -267,7 +297,7 @@ def test_torch_teacher_end_to_end(blobs, torch_mlp) -> None:
                        budget=600, n_samples=3000)
     report = better.meta["refinement"]
     assert set(report) == {"rounds", "query_rows_added", "holds", "teacher_violations", "fidelity_before",
-                           "fidelity_after"}
+                           "fidelity_after", "fit_queries"}
     assert report["query_rows_added"] <= 600 and 0 <= report["fidelity_after"] <= 1
     assert better.size <= tree.size
     assert {"verify", "refine", "monotonic", "invariant", "output_range", "robust", "equivalent",

@@ -53,8 +53,11 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     Returns
     -------
     SymbolicModel
-        The last model distilled. ``meta["refinement"]`` records rounds, query rows added, which
-        constraints hold, which the teacher itself violates, and fidelity before and after.
+        The last model distilled. ``meta["n_queries"]`` counts every teacher query refine made (the
+        fidelity figures, each round's verification and re-distill); ``meta["refinement"]`` records
+        rounds, query rows added, which constraints hold, which the teacher itself violates, fidelity
+        before and after, and ``fit_queries``: the queries of the returned model's own fit (the
+        given model's where no round ran).
 
     Examples
     --------
@@ -104,6 +107,7 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     if cats:  # a DataFrame's numeric column declared categorical too: its dtype alone reads as a number
         options.setdefault("categorical", cats)
     X_eval = X if X_eval is None else X_eval
+    asked_before = t.n_queries  # a Teacher given again has counted its earlier work
     before = float(fidelity(model, t, X_eval).value)
     added = np.empty((0, dom.n_features))
     current = model
@@ -123,6 +127,8 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     after = float(fidelity(current, t, X_eval).value)
     if current is model:
         current = model.copy()  # no round ran: the user's model is returned as a new one, left unchanged
+    fit_queries = current.meta.get("n_queries")
+    current.meta["n_queries"] = t.n_queries - asked_before
     current.meta["refinement"] = {
         "rounds": rounds,
         "query_rows_added": int(len(added)),
@@ -130,6 +136,7 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
         "teacher_violations": [p.describe() for p, s in zip(props, status.values()) if s == "teacher violation"],
         "fidelity_before": before,
         "fidelity_after": after,
+        "fit_queries": fit_queries,
     }
     return current
 
