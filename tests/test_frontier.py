@@ -539,3 +539,16 @@ def test_task_applies_to_a_teacher_made_already_as_in_distill() -> None:
     with pytest.raises(ValueError, match="task='regression' was asked"):
         sd.frontier(told, X, forms=["tree"], sizes=[2], n_samples=600, task="regression")
     assert told.n_queries == 0
+
+
+def test_a_holdout_fraction_holding_out_no_row_says_so() -> None:
+    """holdout_fraction=0.01 of 30 rows holds out none, and was refused as 'cannot hold out 1% of 30 rows
+    and keep at least 2 to distil from': the 30 rows kept were not the problem. Each case now says
+    its own: no held-out row, or too few rows left to distil from."""
+    with pytest.raises(sd.DataError, match=r"^holdout_fraction=0.01 of 30 rows holds out no row: fidelity needs at "
+                                           r"least one held-out row; give a larger holdout_fraction or X_holdout$"):
+        sd.frontier(_net, _data(30), forms=["tree"], sizes=[2], n_samples=300, holdout_fraction=0.01)
+    with pytest.raises(sd.DataError, match=r"^holdout_fraction=0.3 of 2 rows holds out 1 row, leaving 1 to distil "
+                                           r"from, where distill needs at least 2; pass more rows, a smaller "
+                                           r"holdout_fraction or X_holdout$"):
+        sd.frontier(_net, _data(2), forms=["tree"], sizes=[2], n_samples=300, holdout_fraction=0.3)

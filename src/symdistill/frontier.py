@@ -677,9 +677,13 @@ def _holdout(X: Any, X_holdout: Any, fraction: float, random_state: int | None, 
         raise ValueError(f"holdout_fraction must be a number strictly between 0 and 1, got {fraction!r}")
     n = _n_rows(X)
     n_hold = int(round(fraction * n))
-    if n_hold < 1 or n - n_hold < 2:
-        raise DataError(f"cannot hold out {fraction:.0%} of {counted(n, 'row')} and keep at least 2 to distil from; "
-                        "pass more rows or X_holdout")
+    if n_hold < 1:
+        raise DataError(f"holdout_fraction={fraction} of {counted(n, 'row')} holds out no row: fidelity needs at least "
+                        "one held-out row; give a larger holdout_fraction or X_holdout")
+    if n - n_hold < 2:
+        raise DataError(f"holdout_fraction={fraction} of {counted(n, 'row')} holds out {counted(n_hold, 'row')}, "
+                        f"leaving {n - n_hold} to distil from, where distill needs at least 2; pass more rows, a "
+                        "smaller holdout_fraction or X_holdout")
     perm = np.random.default_rng(None if random_state is None else [int(random_state), 7]).permutation(n)
     hold, train = np.sort(perm[:n_hold]), np.sort(perm[n_hold:])
     Z = _categories(X, feature_names, categorical)
