@@ -734,3 +734,19 @@ def test_a_label_column_left_in_the_rows_of_an_estimator_fitted_on_an_array_is_n
         warnings.simplefilter("ignore")
         assert main(["distill", "--teacher", "forest.joblib", "--data", "rows.csv", "--drop", "cls",
                      "-o", "m.json"]) == 0
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--holdout-fraction", "0.01"], "--holdout-fraction 0.01 of 40 rows holds out no row: fidelity needs at least one "
+                                     "held-out row; give a larger --holdout-fraction or --holdout"),
+    (["--holdout-fraction", "0.05", "--task", "regression"],
+     "--holdout-fraction 0.05 of 40 rows holds out 2 rows: a regressor's fidelity (R²) has no 95% interval on two "
+     "rows (the only resamples with an R²"),
+])
+def test_report_names_the_flags_of_a_holdout_fraction_too_small(session_rule, capsys, argv, message):
+    """`report --holdout-fraction 0.01` said "holdout_fraction=0.01 ... give a larger holdout_fraction or
+    X_holdout": the library's argument names, where the command's flags were given."""
+    assert main(["report", "--teacher", "session_rule:rule", "--data", "rows.csv", *argv, "-o", "r.html",
+                 "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "holdout_fraction" not in err and "X_holdout" not in err

@@ -229,10 +229,14 @@ def run_report(args: argparse.Namespace) -> int:
                          method="pedagogical", random_state=args.random_state,
                          progress=False if args.no_progress else None, form_options=form_options,
                          max_train_rows=args.max_train_rows, constraints=args.constraint or None, **options)
-    except DataError as exc:  # the rows of --holdout, as the command names them
-        if not str(exc).startswith("X_holdout"):
-            raise
-        raise CLIError(f"--holdout {args.holdout}{str(exc)[len('X_holdout'):]}") from None
+    except DataError as exc:  # the rows of --holdout, or the split of --data, as the command names them
+        text = str(exc)
+        if text.startswith("X_holdout"):
+            raise CLIError(f"--holdout {args.holdout}{text[len('X_holdout'):]}") from None
+        if text.startswith("holdout_fraction="):
+            raise CLIError("--holdout-fraction " + text[len("holdout_fraction="):].replace(
+                "holdout_fraction", "--holdout-fraction").replace("X_holdout", "--holdout")) from None
+        raise
     except ConstraintError as exc:
         raise CLIError(f"--constraint {exc.text!r}: {exc.__cause__}") from None
     print(front.table())
