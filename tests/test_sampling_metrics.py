@@ -295,3 +295,22 @@ def test_r2_on_two_rows_has_no_interval_and_says_so():
     assert "[no interval on 2 rows] (n=2)" in str(sd.fidelity(tree, t, X[[3, 40]]))
     # values equal on both rows: the constant convention, on every resample, gives its interval
     assert regression_agreement(np.array([2.0, 2.0]), np.array([2.0, 2.0])).low == 1.0
+
+
+def test_a_one_class_model_s_refusal_says_the_model_knows_that_class_only() -> None:
+    """A tree distilled from 2 rows the teacher labels 0 knows class 0 only; its fidelity on a row the
+    same teacher labels 1 was refused as 'is it the teacher the model was distilled from, answering in
+    the same labels (... classes=[...])?', and declaring classes=[0] makes the teacher's 1 an error. The
+    refusal now says what else it can be: a model of one class, which agrees with no row of another."""
+    net = lambda X: (X[:, 0] > 0.5).astype(int)  # noqa: E731
+    X = np.array([[0.1, 0.2], [0.3, 0.9], [0.8, 0.5]])
+    tree = sd.distill(net, X[:2], max_size=4, random_state=0, n_samples=0)
+    assert [int(c) for c in tree.classes] == [0]
+    one_class = (r"the model knows one class, 0, alone \(the rows it was distilled from were of that class\): it agrees "
+                 r"with no row of another; distil it from rows of the teacher's other classes too, or declare them "
+                 r"\(sd.as_teacher\(teacher, classes=\[...\]\); on the command line --classes\)$")
+    with pytest.raises(sd.DataError, match=r"^none of the teacher's labels \(1, ...\) is one of the model's classes "
+                                           r"\[0\]; .*" + one_class):
+        sd.fidelity(tree, net, X[2:])
+    with pytest.raises(sd.DataError, match=r"^none of the true labels \(1, ...\) .*" + one_class):
+        sd.accuracy(tree, X[2:], [1])

@@ -295,6 +295,12 @@ def _refuse_other_labels(score: Score, labels: np.ndarray, model: Any, whose: st
     classes = getattr(model, "classes", None)
     if score.value == 0.0 and classes is not None and not _shares_a_label(labels, classes):
         shown = ", ".join(repr(v) for v in list(dict.fromkeys(_plain(v) for v in labels.ravel()))[:5])
+        if len(classes) == 1 and getattr(model, "domain", None) is not None:
+            # the teacher may well be the model's own, answering a class the rows it was distilled from lacked
+            hint += (f" Or the model knows one class, {_plain(classes[0])!r}, alone (the rows it was distilled from "
+                     "were of that class): it agrees with no row of another; distil it from rows of the teacher's "
+                     "other classes too, or declare them (sd.as_teacher(teacher, classes=[...]); on the command line "
+                     "--classes)")
         raise DataError(f"none of the {whose} ({shown}, ...) is one of the model's classes "
                         f"{[_plain(c) for c in classes]}; {hint}")
 
