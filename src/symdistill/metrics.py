@@ -170,8 +170,8 @@ def regression_agreement(pred: np.ndarray, ref: np.ndarray, name: str = "fidelit
     scaled = err * unit
     # R² is taken on n_boot resamples on which it is defined: one drawing a single value of reference
     # values that differ is redrawn (they scored 0 or 1 by the constant convention, so 2 rows of R²
-    # 0.885 gave [0, 0.885]). Every resample is at least 2/3 likely to be defined (n=3, one value
-    # apart), so the draws end. The MAE, defined on every resample, takes the first n_boot.
+    # 0.885 gave [0, 0.885]). A resample is defined with odds over 0.63 (one value apart from the
+    # rest: 2/3 at n=3, 1 - 1/e as n grows), so the draws end. The MAE, defined on every resample, takes the first n_boot.
     # On 2 rows the only defined resamples are the 2 rows themselves: there is no interval.
     defined = constant or n > 2
     r2s: list[float] = []
