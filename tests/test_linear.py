@@ -1063,3 +1063,32 @@ def test_a_label_holding_the_bracket_that_closes_it_prints_quoted(labels, line):
     assert any(row.startswith(line) for row in printed.splitlines()), printed
     if len(labels) == 3:
         assert "score[b] = " in printed and "score[c)] = " in printed
+
+
+def test_the_user_s_rows_fitted_alone_are_not_fitted_again_when_they_are_all_the_rows(bar_updates):
+    """With n_samples or more of the user's rows nothing is sampled, and the fits made on the user's
+    training rows alone were made a second time on the very same rows (half the time on 1M rows).
+    They are made once and serve both; the bar counts what is made, to its end."""
+    import symdistill.learners.linear as linear_module
+
+    X = np.random.default_rng(0).normal(size=(3000, 5))
+    f = lambda X: (X[:, 0] - 0.5 * X[:, 1] + 0.3 * X[:, 2] * X[:, 3] > 0).astype(int)  # noqa: E731
+    made = []
+    real = linear_module.LinearLearner._candidate_fits
+
+    def candidate_fits(self, *args):
+        made.append(args[-4])  # the source of rows
+        return real(self, *args)
+
+    seen = bar_updates(linear_module)
+    mp = pytest.MonkeyPatch()
+    with mp.context() as m:
+        m.setattr(linear_module.LinearLearner, "_candidate_fits", candidate_fits)
+        model = sd.distill(f, X, form="linear", max_size=4, n_samples=2000, random_state=0, progress=True)
+    assert made == ["user and sampled rows"]
+    assert model.meta["validation_rows"] == "user rows" and model.meta["n_queries"] <= 3000 + 64
+    counts = [n for d, n, _ in seen if d == "distilling linear model"]
+    assert counts == list(range(1, len(counts) + 1))
+    assert [t for d, _, t in seen if d == "distilling linear model"][-1] == counts[-1]
+    assert seen[-1][1] == seen[-1][2]  # the cross-validation's bar, at its end
+
