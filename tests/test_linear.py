@@ -1092,3 +1092,40 @@ def test_the_user_s_rows_fitted_alone_are_not_fitted_again_when_they_are_all_the
     assert [t for d, _, t in seen if d == "distilling linear model"][-1] == counts[-1]
     assert seen[-1][1] == seen[-1][2]  # the cross-validation's bar, at its end
 
+
+def test_the_binary_threshold_is_the_best_cut_nearest_zero():
+    """The threshold shift (from the sorted scores, a cut between distinct ones) is the one trying every
+    cut finds: the most rows agreeing, the cut nearest zero among those, none where zero does as well."""
+    from symdistill.learners.linear import _best_shift
+
+    rng = np.random.default_rng(0)
+    for trial in range(300):
+        n = int(rng.integers(1, 40))
+        scores = np.round(rng.normal(size=n), int(rng.integers(0, 3)))  # ties
+        y = (rng.random(n) < 0.5).astype(int)
+        shift = _best_shift(scores, y)
+        values = np.unique(scores)
+        cuts = np.concatenate([[values[0] - 1.0], (values[:-1] + values[1:]) / 2, [values[-1] + 1.0]])
+        agree = np.array([np.sum((scores > c) == (y == 1)) for c in cuts])
+        at_zero = np.sum((scores > 0) == (y == 1))
+        best = cuts[agree == agree.max()][::-1]  # the higher of two cuts equally near zero
+        expected = 0.0 if at_zero >= agree.max() else -best[np.argmin(np.abs(best))]
+        assert shift == expected, (trial, scores, y)
+        assert np.sum((scores + shift > 0) == (y == 1)) == max(at_zero, agree.max())
+
+
+def test_columns_are_taken_as_numpy_takes_them():
+    """The fits' columns are copied a block of rows at a time, in the layout ``X[:, support]`` has, so
+    that products with them add in the same order: the models are the same to the last bit."""
+    from symdistill.learners.linear import _columns
+
+    rng = np.random.default_rng(0)
+    rows = rng.normal(size=(1001, 7))
+    for X in (rows, np.asfortranarray(rows), rng.normal(size=(9, 4000))[:, ::3]):  # C, F, strided
+        for support in ((), (3,), (0, 2, 5), (1, 1)):
+            expected = X[:, list(support)]
+            got = _columns(X, support)
+            assert np.array_equal(got, expected) and (got.strides == expected.strides or not got.size)
+            with_ones = _columns(X, support, intercept=True)
+            assert np.array_equal(with_ones, np.column_stack([np.ones(len(X)), expected]))
+            assert with_ones.flags.f_contiguous

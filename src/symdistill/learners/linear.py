@@ -59,7 +59,7 @@ _MIN_USER_VALIDATION = 500  # held-out user rows needed to judge supports on the
 _MIN_USER_CLASS_ROWS = 20  # ... with at least this many of every class the teacher gives
 _CV_CANDIDATES = 8  # best fits on the held-out share of at most s terms, for each s, cross-validated
 _CV_FOLDS = 4
-_DEFLATE_VALUES = 2**22  # block size of forward selection's in-place updates
+_BLOCK_VALUES = 2**17  # rows at a time (this many values of them) where a pass over the design is split
 _SINGLE_TERMS = 64  # single terms a classifier tries besides the paths' (those covarying most with its classes)
 _NOISE = 2**8 * np.finfo(float).eps  # a residual, relative to the values, at the rounding of a fit (seen: 35 eps)
 _ULPS = 2**2 * np.finfo(float).eps  # ... and at the rounding of the teacher's values
@@ -310,10 +310,11 @@ class LinearLearner(Learner):
                 best = self._cross_validated_choice(candidates, Xs, T, P, y, n_user, offset, bar)
             else:
                 best = max((f for pool in candidates for f in pool), key=lambda f: (f.score, -len(f.support)))
-        every = np.arange(len(Z)) if best.rows == "user and sampled rows" else np.arange(n_user)
+        n_rows = len(Z) if best.rows == "user and sampled rows" else n_user
+        every = slice(n_rows)  # the first rows are the user's: views, not copies of the design
         # A term the others already make (a copy of a column; the last category of a feature whose
         # others are all terms) adds nothing but a weight: the lasso path can propose such supports.
-        support = _independent(Xs[np.ix_(every, best.support)], best.support)
+        support = _independent(Xs[np.ix_(np.arange(n_rows), best.support)], best.support)
         final = self._fit_support(Xs[every], T[every], None if P is None else P[every],
                                   None if y is None else y[every], support, best.method)
         final.coef, final.intercept = final.coef / unit, (final.intercept + offset) / unit
@@ -584,12 +585,13 @@ class LinearLearner(Learner):
     # -- fits ----------------------------------------------------------------------------------
     def _fit_support(self, X: np.ndarray, T: np.ndarray, P: np.ndarray | None, y: np.ndarray | None,
                      support: tuple[int, ...], method: str) -> _Fit:
-        A = X[:, list(support)]
         if method == "lsq":
-            A1 = np.column_stack([np.ones(len(A)), A])
+            A1 = _columns(X, support, intercept=True)
+            A = A1[:, 1:]
             sol = np.linalg.lstsq(A1, T, rcond=None)[0]  # (1 + |s|, m)
             fit = _Fit(support, method, sol[1:].T.copy(), sol[0].copy())
         else:
+            A = _columns(X, support)
             target = P if method == "soft" else np.eye(P.shape[1])[y]
             fit = _cross_entropy_fit(A, target, support, method)
         if y is not None and fit.coef.shape[0] == 1:
@@ -608,7 +610,7 @@ class LinearLearner(Learner):
         ``T + offset`` (a few ulps: 1e6 + 3*x0 on x0 near 1e6 has no exact fit, its values being
         rounded to 1e-10).
         """
-        S = X[:, list(fit.support)] @ fit.coef.T + fit.intercept
+        S = _columns(X, fit.support) @ fit.coef.T + fit.intercept
         if y is None:
             ss = float(np.sum((T - T.mean(axis=0)) ** 2))
             sse = max(float(np.sum((T - S) ** 2)), _rounding(T, offset))
@@ -631,6 +633,27 @@ class LinearLearner(Learner):
         keep = np.any(W != 0, axis=0)
         return LinearModel(oracle.domain, oracle.task, None if not oracle.is_classifier else oracle.classes,
                            terms=[terms[j] for j in idx[keep]], coef=W[:, keep], intercept=b)
+
+
+def _columns(X: np.ndarray, support: tuple[int, ...], intercept: bool = False) -> np.ndarray:
+    """``X[:, support]`` (after a column of ones with ``intercept``), laid out as NumPy lays that out:
+    column after column, so that products with it add in the same order, to the last bit.
+
+    Copied a block of rows at a time: ``X[:, support]`` writes its rows across all its columns at
+    once, which on 750,000 rows of 20 terms took 2 to 4 times as long (the columns far apart in memory).
+
+    >>> X = np.arange(12.0).reshape(4, 3)
+    >>> _columns(X, (2, 0), intercept=True).tolist()
+    [[1.0, 2.0, 0.0], [1.0, 5.0, 3.0], [1.0, 8.0, 6.0], [1.0, 11.0, 9.0]]
+    """
+    cols = list(support)
+    out = np.empty((len(cols) + intercept, len(X)))
+    if intercept:
+        out[0] = 1.0
+    step = max(1, _BLOCK_VALUES // max(X.shape[1], 1))
+    for a in range(0, len(X), step):
+        out[int(intercept):, a:a + step] = X[a:a + step, cols].T
+    return out.T
 
 
 def _rounding(T: np.ndarray, offset: np.ndarray) -> float:
@@ -752,9 +775,11 @@ def _forward_path(X: np.ndarray, T: np.ndarray, k: int, bar: Any = None) -> list
         q = Xr[:, j] / np.sqrt(norms[j])
         R -= np.outer(q, q @ R)
         c = q @ Xr
-        step = max(1, _DEFLATE_VALUES // n)  # columns at a time: no second design-sized array
-        for a in range(0, p, step):
-            Xr[:, a:a + step] -= np.outer(q, c[a:a + step])
+        # Rows at a time: no second design-sized array, and one pass over the design (columns at a
+        # time, 4 of 20 on 1M rows, read it 5 times: forward selection took 3.5 s there, now 1.4 s).
+        step = max(1, _BLOCK_VALUES // p)
+        for a in range(0, n, step):
+            Xr[a:a + step] -= np.outer(q[a:a + step], c)
         norms = np.einsum("ij,ij->j", Xr, Xr)
         chosen.append(j)
         out.append(tuple(sorted(chosen)))
@@ -848,27 +873,40 @@ def _cross_entropy_fit(A: np.ndarray, target: np.ndarray, support: tuple[int, ..
 
 
 def _best_shift(scores: np.ndarray, y: np.ndarray) -> float:
-    """Offset to add to binary scores so that ``score > 0`` agrees with labels ``y`` most.
+    """Offset to add to binary scores so that ``score > 0`` agrees with labels ``y`` (0 or 1) most.
 
     Among equally good offsets the smallest in magnitude is taken.
+
+    A cut falls only between distinct scores, where the rows above it are the same whatever their
+    order among equal scores: the sort need not be stable (a stable one, and every cut's midpoint
+    where only the best are read, took 0.19 s a call on 750,000 rows, now 0.11 s; a classifier makes
+    hundreds).
+
+    >>> _best_shift(np.array([-2.0, -1.0, 1.0, 2.0]), np.array([0, 1, 1, 1]))
+    1.5
     """
-    order = np.argsort(-scores, kind="stable")
-    s, yy = scores[order], y[order].astype(float)
-    n = len(s)
+    n = len(scores)
     if n == 0:
         return 0.0
+    order = np.argsort(-scores)
+    s = scores[order]
+    one = y == 1
     # Predict class 1 for the top i rows, i = 0..n.
-    pos_top = np.concatenate([[0.0], np.cumsum(yy)])
-    neg_rest = (n - yy.sum()) - (np.arange(n + 1) - pos_top)
+    pos_top = np.empty(n + 1)
+    pos_top[0] = 0.0
+    np.cumsum(one[order], out=pos_top[1:])
+    neg_rest = (n - pos_top[n]) - (np.arange(n + 1) - pos_top)
     agree = pos_top + neg_rest
     # A cut can only fall between distinct scores.
     valid = np.ones(n + 1, dtype=bool)
     valid[1:n] = s[:-1] > s[1:]
     agree = np.where(valid, agree, -1.0)
-    hi = np.concatenate([[np.inf], s])  # scores above the cut
-    lo = np.concatenate([s, [-np.inf]])  # scores below it
-    cut = np.where(np.isinf(hi), lo + 1.0, np.where(np.isinf(lo), hi - 1.0, (hi + lo) / 2))
-    if np.sum((scores > 0) == (y == 1)) >= agree.max():
+    most = agree.max()
+    if np.sum((scores > 0) == one) >= most:
         return 0.0
-    best = np.nonzero(agree == agree.max())[0]
-    return float(-cut[best[np.argmin(np.abs(cut[best]))]])
+    best = np.nonzero(agree == most)[0]
+    # The cuts where agreement is highest, halfway between the scores above and below them.
+    hi = np.where(best > 0, s[best - 1], np.inf)
+    lo = np.where(best < n, s[np.minimum(best, n - 1)], -np.inf)
+    cut = np.where(np.isinf(hi), lo + 1.0, np.where(np.isinf(lo), hi - 1.0, (hi + lo) / 2))
+    return float(-cut[np.argmin(np.abs(cut))])
