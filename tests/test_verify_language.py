@@ -100,6 +100,31 @@ def test_unknown_feature_is_named_with_a_suggestion_and_position() -> None:
     assert info.value.position == 15
 
 
+# adult's columns as a user writes them in a constraint, without backticks: each read as another
+# constraint (`education - num`, `marital - status`), and the error named a part of the name
+# ('capital'; "did you mean 'capital-loss'?" for capital-gain) or blamed the string compared with it
+ADOM = Domain((Feature("education", "categorical", 0, 1, ("Bachelors", "HS-grad")),
+               Feature("education-num", "integer", 1, 16), Feature("capital-gain", "numeric", 0.0, 99999.0),
+               Feature("capital-loss", "numeric", 0.0, 4356.0),
+               Feature("marital-status", "categorical", 0, 1, ("Married-civ-spouse", "Never-married")),
+               Feature("hours per week", "integer", 1, 99)))
+
+
+@pytest.mark.parametrize("text, name", [
+    ("`education-num` > 3 and capital-gain > 5000 -> prediction == 'deny'", "capital-gain"),
+    ("education-num <= 8 -> prediction == 'deny'", "education-num"),
+    ("marital-status == 'Never-married' -> prediction == 'deny'", "marital-status"),
+    ("hours per week > 40 -> prediction == 'approve'", "hours per week"),
+])
+def test_a_name_that_needs_backticks_written_without_them_is_named(text: str, name: str) -> None:
+    with pytest.raises(ConstraintError) as info:
+        F.bind_text(text, ADOM, "classification", CLASSES)
+    msg = str(info.value)
+    assert f"'{name}' is a feature: write its name between backticks, `{name}`" in msg
+    assert info.value.position == text.index(name)
+    assert "did you mean 'capital-loss'" not in msg
+
+
 @pytest.mark.parametrize("text, fragment", [
     ("prediction == 'maybe'", "unknown class 'maybe'"),
     ("sex == 'X'", "unknown category 'X'"),

@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Union
 
 import numpy as np
 
-from ..domain import Domain
+from ..domain import Domain, Feature, is_bare_word
 from . import language as L
 from .language import ConstraintError
 
@@ -88,6 +90,49 @@ Atom = Union[FeatureRange, CategorySet, ClassSet, ValueRange, LinearAtom]
 Formula = Union[Atom, BAnd, BOr, BConst]
 
 
+@contextmanager
+def _backticks_named(text: str, domain: Domain) -> Iterator[None]:
+    """Where ``text`` fails to parse or bind and writes a feature whose name needs backticks without
+    them (adult's `capital-gain` read as ``capital - gain``), the error names that feature and says
+    to quote it, rather than naming a part of it ("unknown feature 'capital'") or what it became."""
+    try:
+        yield
+    except ConstraintError as e:
+        found = _unquoted_feature(text, domain)
+        if found is None:
+            raise
+        pos, f = found
+        raise type(e)(f"{f.name!r} is a feature: write its name between backticks, {f.display_name} (a bare "
+                      "name holds only letters, digits, '_' and '.')", text, pos) from None
+
+
+def _unquoted_feature(text: str, domain: Domain) -> tuple[int, Feature] | None:
+    """The first place outside quotes where ``text`` writes out the name of a feature that a bare
+    name cannot spell (longest first), and that feature; None where there is none."""
+    wanted = [f for f in domain.features if f.name and f.name == f.name.strip() and not is_bare_word(f.name)
+              and not L._WORD.fullmatch(f.name) and not L._NUMBER.fullmatch(f.name)]
+    wanted.sort(key=lambda f: -len(f.name))
+
+    def word(c: str) -> bool:
+        return c.isalnum() or c in "_."
+
+    i = 0
+    while wanted and i < len(text):
+        if text[i] in "'\"`":
+            try:
+                i = L._read_quoted(text, i)[0]
+            except ConstraintError:  # unterminated: the rest is quoted
+                return None
+            continue
+        if i == 0 or not word(text[i - 1]):
+            for f in wanted:
+                end = i + len(f.name)
+                if text.startswith(f.name, i) and (end == len(text) or not word(text[end])):
+                    return i, f
+        i += 1
+    return None
+
+
 @dataclass(frozen=True)
 class Target:
     """What ``prediction`` means for the model a constraint is bound to."""
@@ -101,7 +146,8 @@ class Target:
 def bind_text(text: str, domain: Domain, task: str, classes: Any = None, *, negate: bool = False) -> Formula:
     """Parse and bind ``text``; ``negate`` gives the formula of its violations."""
     labels = tuple(_py(c) for c in classes) if classes is not None else ()
-    return bind(L.parse(text), Target(domain, task, labels, text), negate=negate)
+    with _backticks_named(text, domain):
+        return bind(L.parse(text), Target(domain, task, labels, text), negate=negate)
 
 
 def bind_premises(text: str, domain: Domain, task: str, classes: Any = None) -> list[tuple[Formula, str, list[int]]]:
@@ -116,7 +162,9 @@ def bind_premises(text: str, domain: Domain, task: str, classes: Any = None) -> 
     labels = tuple(_py(c) for c in classes) if classes is not None else ()
     target = Target(domain, task, labels, text)
     out = []
-    for node, written in L.premises(L.parse(text), text):
+    with _backticks_named(text, domain):
+        premises = L.premises(L.parse(text), text)
+    for node, written in premises:
         names: list[int] = []
         stack: list[Any] = [node]
         while stack:
