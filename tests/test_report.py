@@ -615,6 +615,20 @@ def test_cli_report_checks_constraints_before_fitting(tmp_path: Path, capsys: py
     assert "teacher file not found" not in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("constraint", ["capital-gain <= 0.4 -> prediction == 0", "b > 0 and hours per week > 1"])
+def test_cli_report_names_a_constraint_feature_written_without_its_backticks(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], constraint: str) -> None:
+    """Adult's columns written bare read as other words: the check named 'gain' (of capital - gain)."""
+    pd = pytest.importorskip("pandas")
+    name = "capital-gain" if "capital" in constraint else "hours per week"
+    pd.DataFrame(_data(50), columns=[name, "b", "c"]).to_csv(tmp_path / "rows.csv", index=False)
+    code = main(["report", "--teacher", str(tmp_path / "none.onnx"), "--data", str(tmp_path / "rows.csv"),
+                 "-o", str(tmp_path / "r.html"), "--constraint", constraint])
+    err = capsys.readouterr().err
+    assert code == 2 and "teacher file not found" not in err
+    assert f"--constraint {constraint!r}: {name!r} is a feature: write its name between backticks, `{name}`" in err
+
+
 def test_cli_report_says_an_unmet_fidelity_once(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     pd = pytest.importorskip("pandas")

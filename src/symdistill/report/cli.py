@@ -133,13 +133,23 @@ def _check_constraints(texts: list[str], names: list[str]) -> None:
     import dataclasses
     import difflib
 
-    from ..verify.language import Name, parse
+    from ..verify.formula import backticks_message, unquoted_name
+    from ..verify.language import ConstraintError, Name, parse
 
     for text in texts:
-        stack: list[Any] = [parse(text)]
+        bare = unquoted_name(text, names)  # `capital-gain` written bare reads as capital - gain
+        written_bare = CLIError(f"--constraint {text!r}: {backticks_message(bare[1])}") if bare else None
+        try:
+            stack: list[Any] = [parse(text)]
+        except ConstraintError:
+            if written_bare is None:
+                raise
+            raise written_bare from None
         while stack:
             node = stack.pop()
             if isinstance(node, Name) and node.name not in names:
+                if written_bare is not None:
+                    raise written_bare
                 close = difflib.get_close_matches(node.name, names, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 raise CLIError(f"--constraint {text!r}: unknown feature {node.name!r}{hint}")

@@ -98,20 +98,27 @@ def _backticks_named(text: str, domain: Domain) -> Iterator[None]:
     try:
         yield
     except ConstraintError as e:
-        found = _unquoted_feature(text, domain)
+        found = unquoted_name(text, domain.feature_names)
         if found is None:
             raise
-        pos, f = found
-        raise type(e)(f"{f.name!r} is a feature: write its name between backticks, {f.display_name} (a bare "
-                      "name holds only letters, digits, '_' and '.')", text, pos) from None
+        raise type(e)(backticks_message(found[1]), text, found[0]) from None
 
 
-def _unquoted_feature(text: str, domain: Domain) -> tuple[int, Feature] | None:
-    """The first place outside quotes where ``text`` writes out the name of a feature that a bare
-    name cannot spell (longest first), and that feature; None where there is none."""
-    wanted = [f for f in domain.features if f.name and f.name == f.name.strip() and not is_bare_word(f.name)
-              and not L._WORD.fullmatch(f.name) and not L._NUMBER.fullmatch(f.name)]
-    wanted.sort(key=lambda f: -len(f.name))
+def backticks_message(name: str) -> str:
+    """What to write for the feature ``name`` that a constraint wrote without the backticks it needs."""
+    return (f"{name!r} is a feature: write its name between backticks, {Feature(name).display_name} (a bare "
+            "name holds only letters, digits, '_' and '.')")
+
+
+def unquoted_name(text: str, names: list[str]) -> tuple[int, str] | None:
+    """The first place outside quotes where ``text`` writes out one of ``names`` that a bare name cannot
+    spell (the longest first), and that name; None where there is none.
+
+    >>> unquoted_name("`age` > 3 and capital-gain > 0", ["age", "capital-gain", "capital"])
+    (14, 'capital-gain')
+    """
+    wanted = sorted((n for n in names if n and n == n.strip() and not is_bare_word(n)
+                     and not L._WORD.fullmatch(n) and not L._NUMBER.fullmatch(n)), key=len, reverse=True)
 
     def word(c: str) -> bool:
         return c.isalnum() or c in "_."
@@ -125,10 +132,10 @@ def _unquoted_feature(text: str, domain: Domain) -> tuple[int, Feature] | None:
                 return None
             continue
         if i == 0 or not word(text[i - 1]):
-            for f in wanted:
-                end = i + len(f.name)
-                if text.startswith(f.name, i) and (end == len(text) or not word(text[end])):
-                    return i, f
+            for n in wanted:
+                end = i + len(n)
+                if text.startswith(n, i) and (end == len(text) or not word(text[end])):
+                    return i, n
         i += 1
     return None
 
