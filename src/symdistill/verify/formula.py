@@ -107,7 +107,7 @@ def _backticks_named(text: str, domain: Domain) -> Iterator[None]:
 def backticks_message(name: str) -> str:
     """What to write for the feature ``name`` that a constraint wrote without the backticks it needs."""
     return (f"{name!r} is a feature: write its name between backticks, {Feature(name).display_name} (a bare "
-            "name holds only letters, digits, '_' and '.')")
+            "name holds only ASCII letters, digits, '_' and '.')")
 
 
 def unquoted_name(text: str, names: list[str]) -> tuple[int, str] | None:
