@@ -1025,6 +1025,21 @@ def test_cli_report_takes_a_holdout_with_the_columns_in_another_order_reading_ea
     assert "chosen: tree size 2, fidelity 1.0000" in out  # the teacher read column a first in the held-out rows too
 
 
+def test_cli_report_names_the_drop_for_a_label_column_only_the_holdout_has(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Letters' test rows keep their `Letter` column: the refusal listed both files' 17 and 16 columns,
+    leaving the user to spot the one that differs and to find that --drop applies to --holdout too."""
+    pd = pytest.importorskip("pandas")
+    X = _data(100)
+    pd.DataFrame(X[:50], columns=["a", "b", "c"]).to_csv(tmp_path / "rows.csv", index=False)
+    pd.DataFrame(X[50:], columns=["a", "b", "c"]).assign(Letter="A").to_csv(tmp_path / "hold.csv", index=False)
+    code = main(["report", "--teacher", str(tmp_path / "none.onnx"), "--data", str(tmp_path / "rows.csv"),
+                 "--holdout", str(tmp_path / "hold.csv"), "-o", str(tmp_path / "r.html")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--holdout has a column --data lacks: 'Letter' (a label column? --drop Letter)" in err
+
+
 def test_cli_report_refuses_a_holdout_fraction_beside_a_holdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--holdout-fraction was ignored without a word when --holdout was given: the user's 0.5 split never
     happened, and the report measured fidelity on the other file."""

@@ -164,12 +164,23 @@ def _columns(path: str) -> list[str]:
     return [str(c) for c in read_table(path, warn=False, rows=1).columns]
 
 
+def _flag_list(names: list[str]) -> str:
+    """``names`` as a list flag takes them: separated by commas, or a JSON list where one holds a comma."""
+    import json
+
+    return ",".join(names) if not any("," in n for n in names) else repr(json.dumps(names))
+
+
 def _like_data(hold: Any, df: Any) -> Any:
     """The --holdout rows ``hold`` with the columns of the --data rows ``df``, in their order (a teacher
     that reads rows by position takes them so); other columns are refused, naming both files' columns."""
     if list(hold.columns) == list(df.columns):
         return hold
     if sorted(map(str, hold.columns)) != sorted(map(str, df.columns)):
+        extra = [str(c) for c in hold.columns if str(c) not in set(map(str, df.columns))]
+        if extra and len(hold.columns) - len(extra) == len(df.columns):  # a label column the holdout keeps
+            raise CLIError(f"--holdout has {'a column' if len(extra) == 1 else 'columns'} --data lacks: "
+                           f"{', '.join(map(repr, extra))} (a label column? --drop {_flag_list(extra)})")
         raise CLIError(f"--holdout columns {list(hold.columns)} differ from --data columns {list(df.columns)}")
     return hold[list(df.columns)]
 
