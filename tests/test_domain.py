@@ -769,6 +769,18 @@ def test_a_word_in_a_column_of_numbers_read_as_text_is_the_value_named():
         dom.encode(rows.to_numpy(object).tolist())
 
 
+def test_unknown_category_written_as_text_for_a_number_says_so():
+    """Codes distilled as numbers (adult's education-num declared categorical) given as text, as
+    pd.read_csv(..., dtype=str) reads every column, were refused as "unknown category '9'" beside a list
+    holding 9, with no word that the one is a string and the other a number (the converse case says so)."""
+    pd = pytest.importorskip("pandas")
+    dom = Domain.from_data(pd.DataFrame({"education-num": [1, 9, 13, 16] * 4, "age": range(16)}),
+                           categorical=["education-num"])
+    with pytest.raises(DataError, match=r"unknown category '9' in row 0; known categories: \[1, 9, 13, 16\]; they are "
+                                        r"numbers, and this column holds text: pass it as numbers \(pd\.to_numeric\)$"):
+        dom.encode(pd.DataFrame({"education-num": ["9", "1"], "age": [3, 4]}))
+
+
 def test_unknown_category_or_column_names_the_one_that_differs_only_in_spaces():
     """adult's raw file writes 'a, b': read without skipinitialspace=True every category has a space
     before it (' State-gov'), and a header written 'age ,workclass' names columns 'age '. The errors

@@ -1009,6 +1009,7 @@ def _encode_categories(col: Any, f: Feature) -> np.ndarray:
             if is_missing(key):
                 raise DataError(f"column {f.name!r} has a missing value ({key}) in row {i}")
             text = is_real(key) and all(isinstance(c, str) for c in f.categories)
+            numbers = isinstance(key, str) and _is_number(key) and all(is_real(c) for c in f.categories)
             shown = list(f.categories)[:10]
             more = f" ... ({len(f.categories)} in all)" if len(f.categories) > 10 else ""
             raise DataError(
@@ -1016,6 +1017,8 @@ def _encode_categories(col: Any, f: Feature) -> np.ndarray:
                 f"known categories: {shown}{more}"
                 + ("; they are strings, and this column holds numbers: pass it as text, read as written (a "
                    "code such as '01' keeps its zero)" if text else "")
+                + ("; they are numbers, and this column holds text: pass it as numbers (pd.to_numeric)"
+                   if numbers else "")
             )
         out[i] = code
     return out
