@@ -4,6 +4,7 @@ internal exception (OverflowError, RecursionError, ...) or a traceback, and neve
 from __future__ import annotations
 
 import json
+import warnings
 import zipfile
 from typing import Any
 
@@ -72,6 +73,25 @@ def test_accuracy_refuses_labels_in_other_terms_than_the_classes(tree: Any) -> N
         sd.accuracy(tree, X, y)
     assert sd.accuracy(tree, X, good(X).astype(float)).value > 0.8  # 1.0 is the class 1
     assert sd.accuracy(tree, X, 1 - good(X)).value < 0.2  # wrong, but in the classes' terms: a score
+
+
+def test_accuracy_warns_of_true_labels_that_are_none_of_the_classes() -> None:
+    """UCI's adult.test writes '>50K.' where adult.data writes '>50K': scored against a model of classes
+    '<=50K' and '>50K', every such row counted wrong and accuracy came out 0.7 where it is 0.9, silently
+    (only labels none of which is a class were refused)."""
+    def salary(X: Any) -> np.ndarray:
+        return np.where(good(X) == 1, ">50K", "<=50K")
+
+    model = sd.distill(salary, X, max_size=4, random_state=0, n_samples=400)
+    y = salary(X)
+    dotted = np.where(y == ">50K", ">50K.", y)
+    with pytest.warns(UserWarning, match=rf"accuracy: {np.sum(y == '>50K')} of 200 true labels are none of the "
+                                         r"model's classes \['<=50K', '>50K'\] \('>50K\.'\): those rows count as wrong"):
+        score = sd.accuracy(model, X, dotted)
+    assert score.value == np.mean(model.predict(X) == dotted)  # still scored as given
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sd.accuracy(model, X, y)
 
 
 def test_fidelity_refuses_a_teacher_answering_in_other_labels_than_the_classes(tree: Any) -> None:

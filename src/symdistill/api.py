@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -286,7 +288,25 @@ def accuracy(model: Any, X: Any, y: Any, *, teacher: Any = None) -> Score:
         return regression_agreement(pred, y, name="R2")
     score = agreement(_comparable(pred, y), y, name="accuracy")
     _refuse_other_labels(score, y, model, "true labels", "give labels in the classes' terms")
+    _warn_other_labels(y, model)
     return score
+
+
+def _warn_other_labels(y: np.ndarray, model: Any) -> None:
+    """Warn of true labels that are none of the model's classes, where others are: every such row counts as
+    wrong, rightly for a class the teacher never gave, silently wrong for a class written otherwise
+    (UCI's adult.test writes '>50K.' where adult.data writes '>50K')."""
+    classes = getattr(model, "classes", None)
+    if classes is None:
+        return
+    counts = Counter(_plain(v) for v in y.ravel())  # 1, 1.0 and True are one key, as labels compare
+    other = [v for v in counts if not _shares_a_label(np.array([v], dtype=object), classes)]
+    if other:
+        n = sum(counts[v] for v in other)
+        known = [_plain(c) for c in classes]
+        shown = ", ".join(repr(v) for v in other[:5]) + (", ..." if len(other) > 5 else "")
+        warnings.warn(f"accuracy: {n} of {y.size} true labels are none of the model's classes {known} ({shown}): "
+                      "those rows count as wrong (map labels written otherwise to the classes first)", stacklevel=3)
 
 
 def _refuse_other_labels(score: Score, labels: np.ndarray, model: Any, whose: str, hint: str) -> None:
