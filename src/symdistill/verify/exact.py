@@ -240,6 +240,7 @@ def _decisions(model: Any, bounds: Bounds) -> tuple[Cells, Cells, np.ndarray]:
 
 
 _BUDGET = 1 << 20  # entries of the (pieces, boxes, features) arrays compared at once
+_EVERY_VALUE = 1 << 22  # values of the rows a linear model is asked about to decide a property on every input
 
 
 def _carve_pairs(pieces: Cells, rem: np.ndarray, cuts: Cells, numeric: np.ndarray,
@@ -1024,7 +1025,8 @@ def float_invariant(model: Any, free: np.ndarray, grid: int = 4096) -> tuple[boo
 def _every_pair(model: Any, bounds: Bounds, ways: dict[int, int | None], moving: list[int], broken: Any,
                 grid: int) -> tuple[bool, np.ndarray | None]:
     """Every input, where the features that move a score (``ways``, see :func:`_score_ways`) and the
-    ``moving`` ones take at most ``grid`` values together (the others do not change the output):
+    ``moving`` ones take at most ``grid`` values together, or as many as rows of at most
+    ``_EVERY_VALUE`` values hold (the others do not change the output):
     each against its neighbour along each ``moving`` feature. A pair of inputs that differ only in
     ``moving`` features and break the property is joined by such steps, one of which breaks it too
     (a gain that falls somewhere falls at some step; outputs that differ somewhere differ at some
@@ -1038,7 +1040,9 @@ def _every_pair(model: Any, bounds: Bounds, ways: dict[int, int | None], moving:
             return False, None
         axes.append(values)
     shape = [len(v) for v in axes]
-    if math.prod(shape) > grid:
+    # the rows are built whole: bounded by their values, not their count (letters' four moving
+    # features of 16 values each: 65,536 rows of 16, 8 MiB), so whole numbers and codes decide here
+    if math.prod(shape) > grid and math.prod(shape) * len(bounds.lo) > _EVERY_VALUE:
         return False, None
     Z = np.repeat(_base(bounds)[None, :], math.prod(shape), axis=0)
     for k, column in zip(feats, np.meshgrid(*axes, indexing="ij")):
