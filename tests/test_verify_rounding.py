@@ -367,6 +367,16 @@ def test_the_direct_checker_decides_a_softmax_over_every_value_of_letters_like_i
             assert v.holds == (not np.any((pa == target) & (pb != target))), (j, target)
             verdicts.add(v.holds)
     assert verdicts == {True, False}
+    # formulas too: z3 took 83 s on letters' `prediction != 'Q'`; every input decides them in predict's floats
+    out = m.predict(grid)
+    for text, violated in (("prediction != 'A'", out == "A"), ("f0 > 10 -> prediction != 'B'", (grid[:, 0] > 10) & (out == "B")),
+                           ("f1 <= 2 and f3 == 7 -> prediction in {'C', 'D', 'E'}",
+                            (grid[:, 1] <= 2) & (grid[:, 3] == 7) & ~np.isin(out, ["C", "D", "E"]))):
+        v = sd.verify(m, text, backend="direct")
+        assert v.holds == (not violated.any()), text
+        if not v.holds:
+            row = v.counterexample.X
+            assert m.predict(row)[0] == out[np.all(grid == np.asarray(row, dtype=float), axis=1)][0]
 
 
 def test_a_logistic_classifier_of_one_class_on_the_domain_is_invariant_for_the_direct_checker():

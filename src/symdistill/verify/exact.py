@@ -413,6 +413,8 @@ def _candidates(terms: list[tuple[str, float, float, int]], lo: float, hi: float
 def _linear_formula(model: Any, violation: F.Formula) -> tuple[np.ndarray | None, int]:
     if F.has_linear(violation):
         raise Unsupported("constraints relating several features (arithmetic) are decided by the z3 backend")
+    if model.n_outputs > 1:
+        return _softmax_formula(model, violation)
     parts = _separable(model)
     bounds = Bounds.of(model.domain)
     conjs = _dnf(violation, model.domain.n_features)
@@ -778,6 +780,58 @@ def _values_in(lo: float, hi: float, codes: np.ndarray | None, integral: bool, l
     return np.array(out)
 
 
+def _softmax_formula(model: Any, violation: F.Formula) -> tuple[np.ndarray | None, int]:
+    """A softmax's formula decided at every input, in ``predict``'s floats, where the features that move
+    a score or that the formula reads take few values together (whole numbers, codes: see
+    :func:`_every_row`); a row ``predict`` violates it at (or None) and the rows checked. z3 took
+    minutes over letters' 26 scores of four features of 16 values."""
+    bounds = Bounds.of(model.domain)
+    feats = {f.feature for t, w in zip(model.terms, model.coef.T) if np.any(w != 0) for f in t.factors}
+    grid = _every_row(bounds, sorted(feats | _formula_features(violation)), 4096)
+    if grid is None:
+        raise Unsupported("softmax linear models are decided by the z3 backend")
+    Z = grid[0]
+    hit = np.nonzero(F.evaluate(violation, Z, outputs(model, Z)))[0]
+    return (Z[hit[:1]] if hit.size else None), len(Z)
+
+
+def _formula_features(f: F.Formula) -> set[int]:
+    """The features a formula without arithmetic reads."""
+    if isinstance(f, (F.BAnd, F.BOr)):
+        return set().union(*(_formula_features(i) for i in f.items))
+    return {f.j} if isinstance(f, (F.FeatureRange, F.CategorySet)) else set()
+
+
+def _axes(bounds: Bounds, feats: list[int], grid: int) -> list[np.ndarray] | None:
+    """Every value each of ``feats`` takes (see :func:`_values_in`), or None when one takes more than ``grid``."""
+    axes = []
+    for k in feats:
+        codes = np.arange(float(bounds.n_codes[k])) if k in bounds.n_codes else None
+        values = _values_in(bounds.lo[k], bounds.hi[k], codes, bool(bounds.integral[k]), grid)
+        if values is None:
+            return None
+        axes.append(values)
+    return axes
+
+
+def _every_row(bounds: Bounds, feats: list[int], grid: int) -> tuple[np.ndarray, list[int]] | None:
+    """Every combination of the values ``feats`` take (the others at a fixed point), as rows in C order
+    of the grid and its shape, when they take at most ``grid`` together or the rows hold at most
+    ``_EVERY_VALUE`` values; else None."""
+    axes = _axes(bounds, feats, grid)
+    if axes is None:
+        return None
+    n = math.prod(len(v) for v in axes)
+    # the rows are built whole: bounded by their values, not their count (letters' four moving
+    # features of 16 values each: 65,536 rows of 16, 8 MiB), so whole numbers and codes decide here
+    if n > grid and n * len(bounds.lo) > _EVERY_VALUE:
+        return None
+    Z = np.repeat(_base(bounds)[None, :], n, axis=0)
+    for k, column in zip(feats, np.meshgrid(*axes, indexing="ij")):
+        Z[:, k] = column.ravel()
+    return Z, [len(v) for v in axes]
+
+
 # -- relational properties of linear models in predict's floating point ----------------------------
 def _float_terms(model: Any, bounds: Bounds,
                  row: int = 0) -> list[tuple[tuple[int, ...], float, float, int | None]] | None:
@@ -1032,21 +1086,10 @@ def _every_pair(model: Any, bounds: Bounds, ways: dict[int, int | None], moving:
     (a gain that falls somewhere falls at some step; outputs that differ somewhere differ at some
     step). (True, the first pair ``broken`` flags, or None), or (False, None) when too many."""
     feats = sorted({k for k, w in ways.items() if w != 0} | set(moving))
-    axes = []
-    for k in feats:
-        codes = np.arange(float(bounds.n_codes[k])) if k in bounds.n_codes else None
-        values = _values_in(bounds.lo[k], bounds.hi[k], codes, bool(bounds.integral[k]), grid)
-        if values is None:
-            return False, None
-        axes.append(values)
-    shape = [len(v) for v in axes]
-    # the rows are built whole: bounded by their values, not their count (letters' four moving
-    # features of 16 values each: 65,536 rows of 16, 8 MiB), so whole numbers and codes decide here
-    if math.prod(shape) > grid and math.prod(shape) * len(bounds.lo) > _EVERY_VALUE:
+    rows = _every_row(bounds, feats, grid)
+    if rows is None:
         return False, None
-    Z = np.repeat(_base(bounds)[None, :], math.prod(shape), axis=0)
-    for k, column in zip(feats, np.meshgrid(*axes, indexing="ij")):
-        Z[:, k] = column.ravel()
+    Z, shape = rows
     out = outputs(model, Z)
     index = np.arange(len(Z)).reshape(shape)
     for k in moving:
@@ -1063,14 +1106,8 @@ def _every_change(bounds: Bounds, features: list[int],
                   grid: int) -> list[tuple[dict[int, float], dict[int, float]]] | None:
     """The first combination of the values ``features`` take against each other one (every
     difference in the output shows against the first), or None when more than ``grid``."""
-    axes = []
-    for k in features:
-        codes = np.arange(float(bounds.n_codes[k])) if k in bounds.n_codes else None
-        values = _values_in(bounds.lo[k], bounds.hi[k], codes, bool(bounds.integral[k]), grid)
-        if values is None:
-            return None
-        axes.append(values)
-    if math.prod(len(v) for v in axes) > grid:
+    axes = _axes(bounds, features, grid)
+    if axes is None or math.prod(len(v) for v in axes) > grid:
         return None
     combos = [dict(zip(features, c)) for c in itertools.product(*axes)]
     return [(combos[0], c) for c in combos[1:]]
