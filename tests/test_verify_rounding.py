@@ -4,6 +4,8 @@ exact one, else a RoundingAmbiguity naming the point; never an "internal error".
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -264,6 +266,19 @@ def test_sums_that_overflow_on_the_domain_are_checked_where_they_overflow(backen
                 feature=[0, -1, -1], threshold=[0.5, 0, 0], value=[[1, 0], [1, 0], [0, 1]])
     assert sd.verify(tree, "1e300*x > 0", backend=backend).holds
     assert not sd.verify(tree, "1e300*x > 1e300*y -> prediction == 'no'", backend=backend).holds
+
+
+@pytest.mark.parametrize("backend", ["auto", "z3"])
+def test_a_constraint_s_arithmetic_past_the_largest_double_is_decided_without_an_overflow_warning(backend):
+    # Checking a counterexample evaluated the constraint's sums in NumPy, which warned 'overflow
+    # encountered in matmul' at 1e300*x = inf: the overflow is the floats the verdict is decided in.
+    pytest.importorskip("z3")
+    dom = Domain((Feature("x", "numeric", 1.0, 1e300), Feature("y", "numeric", 1.0, 1e300)))
+    tree = Tree(dom, "classification", np.array(["no", "yes"]), children_left=[1, -1, -1], children_right=[2, -1, -1],
+                feature=[0, -1, -1], threshold=[0.5, 0, 0], value=[[1, 0], [1, 0], [0, 1]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not sd.verify(tree, "1e300*x > 1e300*y -> prediction == 'no'", backend=backend).holds
 
 def test_auto_hands_a_direct_ambiguity_to_z3_which_finds_a_confirmed_pair() -> None:
     # The direct checker tries one point for the other features (a = -1, where 0.5*a swallows any
