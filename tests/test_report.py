@@ -629,6 +629,19 @@ def test_cli_report_names_a_constraint_feature_written_without_its_backticks(
     assert f"--constraint {constraint!r}: {name!r} is a feature: write its name between backticks, `{name}`" in err
 
 
+def test_cli_report_refuses_arithmetic_that_spells_a_feature(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With columns x and `x-1`, x-1 read as x minus 1 and passed the check, to be verified of x."""
+    pd = pytest.importorskip("pandas")
+    pd.DataFrame(_data(50), columns=["x", "x-1", "c"]).to_csv(tmp_path / "rows.csv", index=False)
+    constraint = "x-1 <= 0.4 -> prediction == 0"
+    code = main(["report", "--teacher", str(tmp_path / "none.onnx"), "--data", str(tmp_path / "rows.csv"),
+                 "-o", str(tmp_path / "r.html"), "--constraint", constraint])
+    err = capsys.readouterr().err
+    assert code == 2 and "teacher file not found" not in err
+    assert (f"--constraint {constraint!r}: 'x-1' here is both the feature `x-1` and the arithmetic x - 1: "
+            "write `x-1` for the feature, or x - 1 for the arithmetic") in err
+
+
 def test_cli_report_says_an_unmet_fidelity_once(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     pd = pytest.importorskip("pandas")

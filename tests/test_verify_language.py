@@ -125,6 +125,31 @@ def test_a_name_that_needs_backticks_written_without_them_is_named(text: str, na
     assert "did you mean 'capital-loss'" not in msg
 
 
+# features x and `x-1`: `x-1 > 0` read as x minus 1, and was proven of x; the user wrote the feature's name
+XDOM = Domain((Feature("x", "numeric", 0.0, 3.0), Feature("x-1", "numeric", -2.0, 2.0)))
+
+
+@pytest.mark.parametrize("text, name, arithmetic", [
+    ("x-1 > 0 -> prediction == 'deny'", "x-1", "x - 1"),
+    ("x > 1 and 2*x-1 <= 0.5", "x-1", "x - 1"),
+])
+def test_arithmetic_that_spells_a_feature_needing_backticks_is_refused(text: str, name: str, arithmetic: str) -> None:
+    with pytest.raises(ConstraintError) as info:
+        F.bind_text(text, XDOM, "classification", CLASSES)
+    msg = str(info.value)
+    assert f"{name!r} here is both the feature `{name}` and the arithmetic {arithmetic}" in msg
+    assert f"write `{name}` for the feature, or {arithmetic} for the arithmetic" in msg
+    assert info.value.position == text.index(name)
+
+
+def test_arithmetic_with_spaces_and_backticked_names_still_bind() -> None:
+    rows = np.array([[2.5, -1.0], [0.5, 1.0]])
+    for text, want in [("x - 1 > 0", [True, False]), ("`x-1` > 0", [False, True]), ("x -1 > 0", [True, False]),
+                       ("x-1.5 > 0", [True, False]), ("`x`-1 > 0", [True, False])]:
+        f = F.bind_text(text, XDOM, "classification", CLASSES)
+        assert F.evaluate(f, rows, np.array([0, 0])).tolist() == want, text
+
+
 @pytest.mark.parametrize("text, fragment", [
     ("prediction == 'maybe'", "unknown class 'maybe'"),
     ("sex == 'X'", "unknown category 'X'"),

@@ -133,7 +133,7 @@ def _check_constraints(texts: list[str], names: list[str]) -> None:
     import dataclasses
     import difflib
 
-    from ..verify.formula import backticks_message, unquoted_name
+    from ..verify.formula import arithmetic_message, arithmetic_naming_a_feature, backticks_message, unquoted_name
     from ..verify.language import ConstraintError, Name, parse
 
     for text in texts:
@@ -157,6 +157,9 @@ def _check_constraints(texts: list[str], names: list[str]) -> None:
                 for f in dataclasses.fields(node):
                     value = getattr(node, f.name)
                     stack.extend(value if isinstance(value, (tuple, list)) else [value])
+        spelled = arithmetic_naming_a_feature(text, names)  # x-1 beside features x and `x-1`
+        if spelled is not None:
+            raise CLIError(f"--constraint {text!r}: {arithmetic_message(spelled[1], spelled[2])}")
 
 
 def _columns(path: str) -> list[str]:

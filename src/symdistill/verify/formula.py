@@ -117,8 +117,7 @@ def unquoted_name(text: str, names: list[str]) -> tuple[int, str] | None:
     >>> unquoted_name("`age` > 3 and capital-gain > 0", ["age", "capital-gain", "capital"])
     (14, 'capital-gain')
     """
-    wanted = sorted((n for n in names if n and n == n.strip() and not is_bare_word(n)
-                     and not L._WORD.fullmatch(n) and not L._NUMBER.fullmatch(n)), key=len, reverse=True)
+    wanted = sorted(filter(_only_quoted, names), key=len, reverse=True)
 
     def word(c: str) -> bool:
         return c.isalnum() or c in "_."
@@ -140,6 +139,65 @@ def unquoted_name(text: str, names: list[str]) -> tuple[int, str] | None:
     return None
 
 
+def _only_quoted(name: str) -> bool:
+    """Whether a constraint can write the feature ``name`` only between backticks, and some unquoted text
+    spells it (not a word, not a number, no space at its ends)."""
+    return bool(name) and name == name.strip() and not is_bare_word(name) and not L._WORD.fullmatch(name) \
+        and not L._NUMBER.fullmatch(name)
+
+
+def arithmetic_naming_a_feature(text: str, names: list[str]) -> tuple[int, str, str] | None:
+    """The first place where ``text`` writes, as arithmetic, exactly the name of one of ``names`` that a
+    bare name cannot spell (with features x and `x-1`, ``x-1`` reads as x minus 1, yet spells the
+    feature), that name and the arithmetic spaced out; None where there is none. Inside ``{...}`` only
+    literals stand, so a set of values is not searched.
+
+    >>> arithmetic_naming_a_feature("`x-1` > 0 or x-1 > 0", ["x", "x-1"])
+    (13, 'x-1', 'x - 1')
+    """
+    arithmetic = {"name", "number"}
+    spelled = {}
+    for n in filter(_only_quoted, names):
+        try:
+            tokens = L.tokenize(n)[:-1]
+        except ConstraintError:
+            continue
+        operand = [t.kind in arithmetic or t.text == "prediction" for t in tokens]
+        if any(operand) and all(o or t.text in ("+", "-", "*") for o, t in zip(operand, tokens)):  # not `-`
+            spelled[n] = [t.text for t in tokens]
+    if not spelled:
+        return None
+    try:
+        tokens = L.tokenize(text)
+    except ConstraintError:
+        return None
+    braces = 0
+    for k, t in enumerate(tokens):
+        braces += {"{": 1, "}": -1}.get(t.text, 0) if t.kind == "symbol" else 0
+        if braces:
+            continue
+        for n, parts in sorted(spelled.items(), key=lambda item: -len(item[0])):
+            run = tokens[k:k + len(parts)]
+            if [u.text for u in run] == parts and text[t.pos:run[-1].pos + len(run[-1].text)] == n:
+                spaced = " ".join(parts)
+                return t.pos, n, spaced if spaced != n else "".join(parts)
+    return None
+
+
+def arithmetic_message(name: str, arithmetic: str) -> str:
+    """What to write where a constraint's arithmetic spells the feature ``name`` (see
+    :func:`arithmetic_naming_a_feature`)."""
+    shown = Feature(name).display_name
+    return (f"{name!r} here is both the feature {shown} and the arithmetic {arithmetic}: write {shown} for the "
+            f"feature, or {arithmetic} for the arithmetic")
+
+
+def _refuse_arithmetic_naming_a_feature(text: str, domain: Domain) -> None:
+    found = arithmetic_naming_a_feature(text, domain.feature_names)
+    if found is not None:
+        raise ConstraintError(arithmetic_message(found[1], found[2]), text, found[0])
+
+
 @dataclass(frozen=True)
 class Target:
     """What ``prediction`` means for the model a constraint is bound to."""
@@ -154,7 +212,9 @@ def bind_text(text: str, domain: Domain, task: str, classes: Any = None, *, nega
     """Parse and bind ``text``; ``negate`` gives the formula of its violations."""
     labels = tuple(_py(c) for c in classes) if classes is not None else ()
     with _backticks_named(text, domain):
-        return bind(L.parse(text), Target(domain, task, labels, text), negate=negate)
+        formula = bind(L.parse(text), Target(domain, task, labels, text), negate=negate)
+    _refuse_arithmetic_naming_a_feature(text, domain)  # after binding: every name it reads is a feature
+    return formula
 
 
 def bind_premises(text: str, domain: Domain, task: str, classes: Any = None) -> list[tuple[Formula, str, list[int]]]:
