@@ -65,6 +65,26 @@ def test_accuracy_refuses_nan_labels(tree: Any, reg_tree: Any) -> None:
         sd.accuracy(tree, X, y)
 
 
+def test_accuracy_refuses_missing_labels_of_every_kind(tree: Any, reg_tree: Any) -> None:
+    """pd.NA among true labels (an object or string column) ended in pandas' 'boolean value of NA is
+    ambiguous' from inside the scoring, and None counted as a wrong label, where NaN is refused."""
+    pd = pytest.importorskip("pandas")
+    y = good(X).astype(object)
+    for missing in (pd.NA, None):
+        labels = y.copy()
+        labels[7] = missing
+        with pytest.raises(sd.DataError, match=r"true labels contain missing values \(NaN, None or NA: 1 of 200, "
+                                               "first at row 7\)"):
+            sd.accuracy(tree, X, labels)
+    nullable = {"accuracy": (tree, pd.Series(good(X), dtype="Int64")),
+                "R2": (reg_tree, pd.Series(double(X), dtype="Float64"))}
+    for name, (model, labels) in nullable.items():  # pandas wrote their NA as NaN, named so
+        labels[7] = pd.NA
+        with pytest.raises(sd.DataError, match=rf"^cannot compute {name}: the true labels contain missing values "
+                                               r"\(NaN, None or NA: 1 of 200, first at row 7\)"):
+            sd.accuracy(model, X, labels)
+
+
 def test_accuracy_refuses_labels_in_other_terms_than_the_classes(tree: Any) -> None:
     # 'M'/'B' against classes 0/1 matched no row: accuracy 0, whatever the model, and no word why.
     y = np.where(good(X) == 1, "M", "B")

@@ -923,6 +923,23 @@ def test_pandas_missing_values_among_numbers_are_named_missing(missing):
         model.predict(new)
 
 
+@pytest.mark.parametrize("dtype", ["Float64", "Int64"])
+def test_pandas_na_in_a_nullable_numeric_column_is_named_missing(dtype):
+    """pd.NA in a Float64 or Int64 column was 'has a non-finite value (nan)' from predict, fidelity and
+    accuracy (pandas hands the column over as floats, NA as NaN), though distill names it a missing value."""
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"x": pd.array(range(20), dtype=dtype), "y": np.linspace(0, 1, 20)})
+    f = lambda X: (np.asarray(X["y"], dtype=float) > 0.5).astype(int)  # noqa: E731
+    model = sd.distill(f, df, max_size=2, random_state=0)
+    new = df.head(4).copy()
+    new.loc[2, "x"] = pd.NA
+    message = r"^column 'x' has a missing value \(<NA>\) in row 2; fill or drop it first$"
+    for call in (lambda: model.predict(new), lambda: sd.fidelity(model, f, new),
+                 lambda: sd.accuracy(model, new, [0, 0, 0, 0])):
+        with pytest.raises(DataError, match=message):
+            call()
+
+
 @pytest.mark.parametrize("mask", [[True, False, True], np.array([True, False, True])])
 def test_a_boolean_mask_as_categorical_is_refused(mask):
     """scikit-learn's categorical_features takes a mask; given here, [True, False, True] was read as the

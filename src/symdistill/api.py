@@ -11,7 +11,7 @@ import numpy as np
 
 from ._errors import DataError, TeacherError
 from ._progress import check_progress
-from .domain import _plain, refuse_words
+from .domain import _plain, column_values, refuse_words
 from .metrics import Score, agreement, regression_agreement
 from .models.base import SymbolicModel, concept_layer
 from .teachers import Teacher, as_teacher
@@ -283,7 +283,8 @@ def accuracy(model: Any, X: Any, y: Any, *, teacher: Any = None) -> Score:
         raise TypeError(f"accuracy: teacher= is for concept rules (distilled with layer=), whose activations it "
                         f"reads; this {type(model).__name__} reads the input rows themselves: leave teacher out")
     pred = _model_predict(model, X)
-    y = np.asarray(y)
+    pandas = type(y).__module__.startswith("pandas") and hasattr(y, "dtype")
+    y = column_values(y) if pandas else np.asarray(y)  # pandas' NA kept, to be named a missing value
     if getattr(model, "task", "classification") == "regression":
         return regression_agreement(pred, y, name="R2")
     score = agreement(_comparable(pred, y), y, name="accuracy")

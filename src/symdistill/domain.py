@@ -330,7 +330,7 @@ class Domain:
                 if missing or extra:
                     raise DataError(f"DataFrame columns do not match the model's features: {mismatch(missing, extra)}")
                 X = X.iloc[:, [names.index(n) for n in self.feature_names]]
-            columns = [X.iloc[:, j].to_numpy() for j in range(self.n_features)]
+            columns = [column_values(X.iloc[:, j]) for j in range(self.n_features)]
             n = len(X)
         else:
             arr = _read_array(X, dtype=object if _has_categorical(self) else None, row_width=self.n_features)
@@ -882,6 +882,17 @@ def _numeric_column(col: Any, name: str) -> np.ndarray:
         i = int(np.argmax(nan))
         raise DataError(f"column {name!r} has a non-finite value ({vals[i]}) in row {i}; fill or drop it first")
     return vals
+
+
+def column_values(s: Any) -> np.ndarray:
+    """The values of a pandas Series or array as NumPy holds them; a nullable one (Float64, Int64,
+    pyarrow's) that holds pandas' NA keeps it, as objects: ``to_numpy`` writes NaN for it, which then
+    reads as a non-finite number, not as the missing value it is."""
+    import pandas as pd
+
+    if isinstance(s.dtype, pd.api.extensions.ExtensionDtype) and s.isna().any():
+        return s.to_numpy(dtype=object)
+    return s.to_numpy()
 
 
 def _fits_a_double(v: int) -> bool:

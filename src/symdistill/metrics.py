@@ -93,16 +93,32 @@ def _check_pair(pred: np.ndarray, ref: np.ndarray, name: str, finite: bool = Fal
                          f"{ref.shape} differ; give one label per row")
     if len(ref) == 0:
         raise ValueError(f"cannot compute {name} on 0 rows: give at least one row")
+    found = "NaN or infinite values (" if finite else "NaN ("
     if ref.dtype.kind in "fc":
         bad = np.flatnonzero((~np.isfinite(ref) if finite else np.isnan(ref)).reshape(len(ref), -1).any(axis=1))
-    elif ref.dtype.kind == "O":
-        bad = np.flatnonzero([isinstance(v, (float, np.floating)) and v != v for v in ref.reshape(-1)])
+    elif ref.dtype.kind == "O":  # pandas' NA among them would fail the comparison with the predictions
+        bad = _missing_rows(ref)
+        found = _MISSING
     else:
         bad = np.empty(0, dtype=int)
     if bad.size:
-        nan = "NaN or infinite values" if finite else "NaN"
-        raise DataError(f"cannot compute {name}: the {what} contain {nan} ({bad.size} of {len(ref)}, first at row "
-                        f"{int(bad[0])}); drop or fill those rows")
+        raise _bad_rows(name, what, found, bad, len(ref))
+
+
+_MISSING = "missing values (NaN, None or NA: "
+
+
+def _missing_rows(values: np.ndarray) -> np.ndarray:
+    """The rows of ``values`` (objects) that hold a missing value: None, NaN, pandas' NA or NaT."""
+    from .domain import is_missing
+
+    missing = np.array([is_missing(v) for v in values.reshape(-1)], dtype=bool).reshape(len(values), -1)
+    return np.flatnonzero(missing.any(axis=1))
+
+
+def _bad_rows(name: str, what: str, found: str, bad: np.ndarray, n: int) -> DataError:
+    return DataError(f"cannot compute {name}: the {what} contain {found}{bad.size} of {n}, first at row "
+                     f"{int(bad[0])}); drop or fill those rows")
 
 
 def _reference(name: str) -> str:
@@ -205,6 +221,9 @@ def _numbers(values: Any, what: str, name: str) -> np.ndarray:
         return np.asarray(values, dtype=float)
     except (TypeError, ValueError):
         arr = np.asarray(values)
+        missing = _missing_rows(arr) if arr.ndim and len(arr) else np.empty(0, dtype=int)
+        if missing.size:  # pandas' NA, which no float holds
+            raise _bad_rows(name, what, _MISSING, missing, len(arr)) from None
         flat = arr.reshape(-1)
         where = f"got {flat.dtype} values such as {flat[:3].tolist()}"
         for i, v in enumerate(flat.tolist()):  # the first that is no number (a '?' for a missing value)
