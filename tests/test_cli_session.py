@@ -265,18 +265,26 @@ def test_a_count_of_one_is_singular_in_errors(session_rule, capsys):
     assert "line 2 of wide.csv has 2 fields, but the header names 1 column: every field" in capsys.readouterr().err
 
 
+def _hours_with_a_word(tmp_path, monkeypatch, module, returns):
+    """rows.csv of age and hours, hours holding '?' in row 3, and a teacher ``module``:rule returning
+    ``returns``, in ``tmp_path`` as the working folder; the CSV's lines."""
+    (tmp_path / f"{module}.py").write_text(f"import numpy as np\nimport pandas as pd\n\n\ndef rule(X):\n"
+                                           f"    return {returns}\n")
+    lines = [f"{18 + i % 60},{'?' if i == 3 else 20 + i % 30}" for i in range(100)]
+    (tmp_path / "rows.csv").write_text("age,hours\n" + "\n".join(lines) + "\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, module, raising=False)
+    return lines
+
+
 def test_a_column_of_numbers_with_a_few_words_is_not_made_categorical_without_a_word(tmp_path, monkeypatch, capsys):
     """A column of hours with '?' in one row (adult marks missing values so) is read by pandas as text,
     and `distill` made it a categorical feature, each number a category of its own, with no word: the
     model split hours by {'12', '40', ...} sets. It now warns, naming the column, the word and its row;
     a column declared --categorical is so meant and draws no warning."""
-    (tmp_path / "words_rule.py").write_text("import pandas as pd\n\n\ndef rule(X):\n"
-                                            "    return (pd.DataFrame(X)['age'] > 40).astype(int).to_numpy()\n")
-    lines = [f"{18 + i % 60},{'?' if i == 3 else 20 + i % 30}" for i in range(100)]
-    (tmp_path / "rows.csv").write_text("age,hours\n" + "\n".join(lines) + "\n")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.delitem(sys.modules, "words_rule", raising=False)
+    lines = _hours_with_a_word(tmp_path, monkeypatch, "words_rule",
+                               "(pd.DataFrame(X)['age'] > 40).astype(int).to_numpy()")
     with pytest.warns(UserWarning, match=r"^column 'hours' of rows.csv holds numbers but 1 field of text \('\?' in row "
                                          r"3\), so it is read as categorical, each number a category; if '\?' marks a "
                                          r"missing value, fill or drop those rows \(--categorical hours says it is "
@@ -289,6 +297,24 @@ def test_a_column_of_numbers_with_a_few_words_is_not_made_categorical_without_a_
         (tmp_path / "rows.csv").write_text("age,hours\n" + "\n".join(lines).replace("?", "41") + "\n")
         assert main(["distill", "--teacher", "words_rule:rule", "--data", "rows.csv", "-o", "m.json"]) == 0
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("command", [["distill", "-o", "m.json"], ["report", "--forms", "tree", "--sizes", "2",
+                                                                      "--no-progress", "-o", "r.html"]])
+def test_a_teacher_failing_on_a_word_among_numbers_is_told_the_column(tmp_path, monkeypatch, capsys, command):
+    """adult's '?' in a column of numbers, given to a teacher that takes the column as numbers: the warning
+    named the column, and the error that ended the command did not ("callable rule raised ValueError ...:
+    could not convert string to float: '?'", or a TypeError naming no value at all)."""
+    if command[0] == "report":
+        pytest.importorskip("matplotlib")
+    _hours_with_a_word(tmp_path, monkeypatch, "numbers_rule", "(np.asarray(X, dtype=float)[:, 1] > 40).astype(int)")
+    with pytest.warns(UserWarning, match="column 'hours' of rows.csv holds numbers"):
+        assert main([command[0], "--teacher", "numbers_rule:rule", "--data", "rows.csv", *command[1:]]) == 2
+    err = capsys.readouterr().err
+    assert "error: callable rule raised ValueError" in err
+    assert err.rstrip().endswith("; column 'hours' of rows.csv holds the text '?' in row 3 among its numbers, read as "
+                                 "categorical: a teacher that takes the column as numbers fails on it; if '?' marks a "
+                                 "missing value, fill or drop those rows")
 
 
 def test_a_pickled_estimator_fitted_on_a_dataframe_is_asked_with_its_column_names(tmp_path, monkeypatch, capsys):

@@ -19,8 +19,9 @@ import tempfile
 import time
 import warnings
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from . import __version__
 from ._errors import DataError, ModelFormatError, TeacherError, counted, require_extra
@@ -612,13 +613,15 @@ def _teacher_input(df: Any, as_array: bool, path: str) -> Any:
         raise
 
 
-def warn_words_in_numbers(df: Any, path: str, meant: Sequence[str], declared: Sequence[str] = ()) -> None:
+def warn_words_in_numbers(df: Any, path: str, meant: Sequence[str], declared: Sequence[str] = ()) -> list[str]:
     """Warn of a column of ``df`` that pandas read as text only because a few of its fields (5% at most)
     are not numbers ('?' marking a missing age, as adult does): it becomes a categorical feature, every
     number a category of its own. Columns in ``meant`` (declared categorical, read as text) are so meant;
-    one ``declared`` categorical but not meant is one the teacher takes as numbers, which the word is not."""
+    one ``declared`` categorical but not meant is one the teacher takes as numbers, which the word is not.
+    Returns what a teacher's error is then told (see :func:`words_named`), one entry a column."""
     import pandas as pd
 
+    told = []
     for name in df.columns:
         column = df[name]
         if name in meant or pd.api.types.is_numeric_dtype(column.dtype) or \
@@ -630,6 +633,9 @@ def warn_words_in_numbers(df: Any, path: str, meant: Sequence[str], declared: Se
             word = column.iloc[row]
             found = f"column {name!r} of {path} holds numbers but {counted(int(words.sum()), 'field')} of text " \
                     f"({word!r} in row {row})"
+            told.append(f"column {name!r} of {path} holds the text {word!r} in row {row} among its numbers, read as "
+                        f"categorical: a teacher that takes the column as numbers fails on it; if {word!r} marks a "
+                        "missing value, fill or drop those rows")
             if name in declared:  # the flag was given: the teacher, not the flag, is what the word blocks
                 warnings.warn(f"{found}; --categorical {name} makes it categorical, but the teacher takes its values "
                               f"as numbers, which {word!r} is not: if it marks a missing value, fill or drop those "
@@ -638,6 +644,20 @@ def warn_words_in_numbers(df: Any, path: str, meant: Sequence[str], declared: Se
             warnings.warn(f"{found}, so it is read as categorical, each number a category; if {word!r} marks a "
                           f"missing value, fill or drop those rows (--categorical {name} says it is meant so)",
                           stacklevel=2)
+    return told
+
+
+@contextmanager
+def words_named(told: Sequence[str]) -> Iterator[None]:
+    """A teacher's error, where a column of numbers holds a word (``told``, by warn_words_in_numbers), ends
+    naming the column, its word and row: the error quotes the teacher ("could not convert string to float:
+    '?'", or a TypeError naming no value at all), and the warning that named them may be long scrolled by."""
+    try:
+        yield
+    except TeacherError as exc:
+        if not told:
+            raise
+        raise CLIError(f"{exc}; {'; '.join(told)}") from exc
 
 
 def _data_options(args: argparse.Namespace, df: Any, as_array: bool) -> dict[str, Any]:
@@ -792,7 +812,7 @@ def _run_distill(args: argparse.Namespace) -> int:
     codes = declared_codes(args, as_array)
     df = read_table(args.data, drop, text, codes=codes)
     X = _teacher_input(df, as_array, args.data)
-    warn_words_in_numbers(df, args.data, text + codes, column_list(args.categorical, "--categorical") or [])
+    told = warn_words_in_numbers(df, args.data, text + codes, column_list(args.categorical, "--categorical") or [])
     options: dict[str, Any] = {"progress": None, **_data_options(args, df, as_array)}
     if args.max_literals is not None:
         if args.form != "rules":
@@ -815,7 +835,8 @@ def _run_distill(args: argparse.Namespace) -> int:
     if again is not None:
         X = df = read_table(args.data, drop, again[0], warn=False, codes=again[1])
     t0 = time.perf_counter()
-    model = learner.fit(declare(teacher, args), X).model_
+    with words_named(told):
+        model = learner.fit(declare(teacher, args), X).model_
     seconds = time.perf_counter() - t0
     write_output(args.output, model.to_json)
     print(model)

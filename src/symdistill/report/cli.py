@@ -14,7 +14,7 @@ from .._errors import DataError
 from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, _whole_number,
                    add_data_options, check_input_columns, check_spaced_fit, column_list, declare, declared_codes,
                    load_teacher_object, option_value, read_again, read_table, teacher_format, teacher_options,
-                   warn_words_in_numbers)
+                   warn_words_in_numbers, words_named)
 from ..frontier import DEFAULT_HOLDOUT_FRACTION, DEFAULT_MAX_TRAIN_ROWS
 from ..verify.language import ConstraintError
 
@@ -216,7 +216,7 @@ def run_report(args: argparse.Namespace) -> int:
     data_drop, hold_drop = [c for c in drop if c not in only_in_holdout], [c for c in drop if c in hold_columns]
     df = read_table(args.data, data_drop, text, codes=codes)
     X = _teacher_input(df, as_array, args.data)
-    warn_words_in_numbers(df, args.data, text + codes, column_list(args.categorical, "--categorical") or [])
+    told = warn_words_in_numbers(df, args.data, text + codes, column_list(args.categorical, "--categorical") or [])
     X_hold = None
     if args.holdout:
         hold = _like_data(read_table(args.holdout, hold_drop, text, codes=codes), df)
@@ -247,12 +247,13 @@ def run_report(args: argparse.Namespace) -> int:
     try:
         # The classes a --constraint names are checked once the teacher's are known (from its answers to
         # the training and held-out rows), after the frontier's checks of the rows and before its first fit.
-        front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold,
-                         holdout_fraction=DEFAULT_HOLDOUT_FRACTION if args.holdout_fraction is None
-                         else args.holdout_fraction,
-                         method="pedagogical", random_state=args.random_state,
-                         progress=False if args.no_progress else None, form_options=form_options,
-                         max_train_rows=args.max_train_rows, constraints=args.constraint or None, **options)
+        with words_named(told):
+            front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold,
+                             holdout_fraction=DEFAULT_HOLDOUT_FRACTION if args.holdout_fraction is None
+                             else args.holdout_fraction,
+                             method="pedagogical", random_state=args.random_state,
+                             progress=False if args.no_progress else None, form_options=form_options,
+                             max_train_rows=args.max_train_rows, constraints=args.constraint or None, **options)
     except DataError as exc:  # the rows of --holdout, or the split of --data, as the command names them
         text = str(exc)
         if text.startswith("X_holdout"):
