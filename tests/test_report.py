@@ -1082,6 +1082,26 @@ def test_disagreement_bins_of_a_feature_that_is_mostly_zero_show_where_it_disagr
     assert part.rates[part.worst] == 1.0 and sum(part.counts) == 1000
 
 
+def test_disagreement_bins_of_a_large_whole_feature_print_whole_numbers_that_hold_their_rows() -> None:
+    """adult's fnlwgt (whole numbers from 1e4 to 1.5e6) had bins printed '(7.958e+05, 9.545e+05]', rounded
+    to nearest, where its tree's thresholds print 954523; each bin now prints as thresholds do, and the
+    rows a printed bin takes in are the rows it counts."""
+    from symdistill.domain import Domain
+    from symdistill.report.figures import disagreement_by_feature
+
+    rng = np.random.default_rng(0)
+    Z = np.column_stack([rng.integers(12285, 1490400, 1000).astype(float), rng.integers(0, 4, 1000) * 250_000.0])
+    parts = {p.feature: p for p in disagreement_by_feature(Domain.from_data(Z, feature_names=["fnlwgt", "steps"]), Z,
+                                                           (Z[:, 0] > 900_000).astype(float))}
+    assert parts["steps"].bins == ("0", "250000", "500000", "750000")
+    fnlwgt = parts["fnlwgt"]
+    assert len(fnlwgt.bins) == 8 and not any("e+" in b for b in fnlwgt.bins)
+    for k, (text, count) in enumerate(zip(fnlwgt.bins, fnlwgt.counts)):
+        low, high = (float(v) for v in text[1:-1].split(", "))
+        inside = (Z[:, 0] >= low) if k == 0 else (Z[:, 0] > low)
+        assert text[0] == ("[" if k == 0 else "(") and int((inside & (Z[:, 0] <= high)).sum()) == count, text
+
+
 def test_summary_counts_one_form_in_the_singular() -> None:
     """The summary said 'models fitted: 2 (1 forms x 2 sizes)'."""
     X = _data(300)

@@ -116,11 +116,13 @@ def disagreement_by_feature(domain: Domain, Z: np.ndarray, loss: np.ndarray, n_b
         if f.is_categorical or f.kind == "binary" or len(np.unique(col)) <= n_bins:
             values = np.unique(col)
             idx = np.searchsorted(values, col)
-            names = [str(f.category_label(int(v))) if f.is_categorical else f"{v:.4g}" for v in values]
+            names = [str(f.category_label(int(v))) if f.is_categorical else f.threshold_text(v) for v in values]
         else:
+            # edges as a tree's thresholds print (fnlwgt's 954523, not 9.545e+05 rounded to nearest)
             edges = _bin_edges(col, n_bins)
             idx = np.clip(np.searchsorted(edges, col, side="left") - 1, 0, len(edges) - 2)
-            names = [f"[{edges[0]:.4g}, {edges[1]:.4g}]"] + [f"({a:.4g}, {b:.4g}]" for a, b in zip(edges[1:-1], edges[2:])]
+            cut = [f.threshold_text(e) for e in edges]
+            names = [f"[{cut[0]}, {cut[1]}]"] + [f"({a}, {b}]" for a, b in zip(cut[1:-1], cut[2:])]
         counts = np.bincount(idx, minlength=len(names))
         sums = np.bincount(idx, weights=loss, minlength=len(names))
         rates = np.divide(sums, counts, out=np.zeros(len(names)), where=counts > 0)
