@@ -613,12 +613,14 @@ def _teacher_input(df: Any, as_array: bool, path: str) -> Any:
         raise
 
 
-def warn_words_in_numbers(df: Any, path: str, meant: Sequence[str], declared: Sequence[str] = ()) -> list[str]:
+def warn_words_in_numbers(df: Any, path: str, meant: Sequence[str], declared: Sequence[str] = ()
+                          ) -> list[tuple[str, str, str]]:
     """Warn of a column of ``df`` that pandas read as text only because a few of its fields (5% at most)
     are not numbers ('?' marking a missing age, as adult does): it becomes a categorical feature, every
     number a category of its own. Columns in ``meant`` (declared categorical, read as text) are so meant;
     one ``declared`` categorical but not meant is one the teacher takes as numbers, which the word is not.
-    Returns what a teacher's error is then told (see :func:`words_named`), one entry a column."""
+    Returns what a teacher's error is then told (see :func:`words_named`): a column's name and word as
+    printed, and the text that names them, one entry a column."""
     import pandas as pd
 
     told = []
@@ -633,9 +635,10 @@ def warn_words_in_numbers(df: Any, path: str, meant: Sequence[str], declared: Se
             word = column.iloc[row]
             found = f"column {name!r} of {path} holds numbers but {counted(int(words.sum()), 'field')} of text " \
                     f"({word!r} in row {row})"
-            told.append(f"column {name!r} of {path} holds the text {word!r} in row {row} among its numbers, read as "
-                        f"categorical: a teacher that takes the column as numbers fails on it; if {word!r} marks a "
-                        "missing value, fill or drop those rows")
+            told.append((repr(name), repr(word),
+                         f"column {name!r} of {path} holds the text {word!r} in row {row} among its numbers, read as "
+                         f"categorical: a teacher that takes the column as numbers fails on it; if {word!r} marks a "
+                         "missing value, fill or drop those rows"))
             if name in declared:  # the flag was given: the teacher, not the flag, is what the word blocks
                 warnings.warn(f"{found}; --categorical {name} makes it categorical, but the teacher takes its values "
                               f"as numbers, which {word!r} is not: if it marks a missing value, fill or drop those "
@@ -648,16 +651,19 @@ def warn_words_in_numbers(df: Any, path: str, meant: Sequence[str], declared: Se
 
 
 @contextmanager
-def words_named(told: Sequence[str]) -> Iterator[None]:
+def words_named(told: Sequence[tuple[str, str, str]]) -> Iterator[None]:
     """A teacher's error, where a column of numbers holds a word (``told``, by warn_words_in_numbers), ends
     naming the column, its word and row: the error quotes the teacher ("could not convert string to float:
-    '?'", or a TypeError naming no value at all), and the warning that named them may be long scrolled by."""
+    '?'", or a TypeError naming no value at all), and the warning that named them may be long scrolled by.
+    An error that names both already (an ONNX input of the column's name) is left as it is."""
     try:
         yield
     except TeacherError as exc:
-        if not told:
+        message = str(exc)
+        untold = [text for name, word, text in told if not (name in message and word in message)]
+        if not untold:
             raise
-        raise CLIError(f"{exc}; {'; '.join(told)}") from exc
+        raise CLIError(f"{message}; {'; '.join(untold)}") from exc
 
 
 def _data_options(args: argparse.Namespace, df: Any, as_array: bool) -> dict[str, Any]:
