@@ -345,15 +345,15 @@ class Domain:
                     f"expected {counted(self.n_features, 'feature')} ({', '.join(map(repr, self.feature_names[:6]))}"
                     f"{', ...' if self.n_features > 6 else ''}), got {counted(arr.shape[1], 'column')}"
                 )
+            if arr.dtype.kind in "biuf":  # numbers only (an array is read as objects for a categorical feature)
+                out = _numeric_rows(arr, self.feature_names)
+                if check_bounds:
+                    self.check_bounds(out)
+                return out
             columns = [arr[:, j] for j in range(self.n_features)]
             n = arr.shape[0]
-        out = np.empty((n, self.n_features), dtype=float)
-        for j, (f, col) in enumerate(zip(self.features, columns)):
-            if f.is_categorical:
-                out[:, j] = _encode_categories(col, f)
-            else:
-                vals = _numeric_column(col, f.name)
-                out[:, j] = vals
+        out = _as_rows([_encode_categories(col, f) if f.is_categorical else _numeric_column(col, f.name)
+                        for f, col in zip(self.features, columns)], n)
         if check_bounds:
             self.check_bounds(out)
         return out
@@ -843,6 +843,30 @@ def _resolve_columns(cols: Sequence[str | int], names: list[str]) -> set[int]:
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")  # 1,234.5: a number as spreadsheets write it
 
 
+def _numeric_rows(arr: np.ndarray, names: list[str]) -> np.ndarray:
+    """A 2-D array of numbers (bool, int or float) as a new C-ordered float matrix, checked whole: a
+    non-finite value gets ``_numeric_column``'s error for the first column that holds one."""
+    out = np.array(arr, dtype=float, order="C")
+    if not np.isfinite(out).all():
+        j = int(np.argmin(np.isfinite(out).all(axis=0)))
+        _numeric_column(out[:, j], names[j])
+    return out
+
+
+def _as_rows(columns: list[np.ndarray], n: int) -> np.ndarray:
+    """Columns of ``n`` floats as a C-ordered matrix, written a block of rows at a time: a column
+    written down a row-ordered matrix whole touches a cache line a row (0.9 s for 1M rows x 20)."""
+    out = np.empty((n, len(columns)), dtype=float)
+    for start in range(0, n, _ROW_BLOCK):
+        block = out[start:start + _ROW_BLOCK]
+        for j, col in enumerate(columns):
+            block[:, j] = col[start:start + _ROW_BLOCK]
+    return out
+
+
+_ROW_BLOCK = 8192  # rows of ``_as_rows``' blocks: 8192 x 20 features is 1.3 MB, in a core's cache
+
+
 def _numeric_column(col: Any, name: str) -> np.ndarray:
     if getattr(getattr(col, "dtype", None), "kind", "") in ("m", "M"):
         raise _dates_error(name, col.dtype)
@@ -1009,6 +1033,13 @@ def _numeric_feature(name: str, col: np.ndarray) -> Feature:
 
 def _encode_categories(col: Any, f: Feature) -> np.ndarray:
     lookup = {c: i for i, c in enumerate(f.categories)}
+    try:  # each distinct value looked up once (equal values are one key, as they are to ``lookup``)
+        codes = {v: lookup.get(_plain(v)) for v in dict.fromkeys(col)}
+    except TypeError:  # a list, dict, ... in a cell: named by the loop below
+        codes = None
+    if codes is not None and None not in codes.values():
+        return np.fromiter(map(codes.__getitem__, col), dtype=float, count=len(col))
+    # An unknown or missing value: the row loop names the first such row.
     out = np.empty(len(col), dtype=float)
     for i, v in enumerate(col):
         key = _plain(v)
