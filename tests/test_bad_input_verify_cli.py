@@ -114,6 +114,28 @@ def test_accuracy_warns_of_true_labels_that_are_none_of_the_classes() -> None:
         sd.accuracy(model, X, y)
 
 
+@pytest.mark.parametrize("y, classes, others", [
+    (np.array([0, 7, 1, -1, 7, 2, 9, 11, 12, 13, 1, 7]), [0, 1], "9 of 12 .* \\(7, -1, 2, 9, 11, \\.\\.\\.\\)"),
+    (np.array([-0.0, 2.5, 1.0, 0.0, True, 2.5]), [1, 2], "4 of 6 .* \\(-0\\.0, 2\\.5\\)"),
+    (np.array([0, 1.0, True, "x", None, np.int64(5), "x", np.str_("y")], dtype=object), [0, 1],
+     "5 of 8 .* \\('x', None, 5, 'y'\\)"),
+    (np.array([">50K.", "<=50K", "<=50K.", ">50K.", ">50K"]), [">50K", "<=50K"], "3 of 5 .* \\('>50K\\.', '<=50K\\.'\\)"),
+    (np.array([0.1, 0.0, 1.0], dtype=np.float32), [0, 1], "1 of 3 .* \\(0\\.10000000149011612\\)"),
+])
+def test_accuracy_warning_names_other_labels_in_the_order_they_appear(y: Any, classes: Any, others: str) -> None:
+    """Labels are counted by their distinct values (a row at a time, 1M labels took 4 times predict): the
+    warning still lists them as they first appear, 1, 1.0 and True as one label (-0.0 and 0.0 too), NumPy
+    values as Python's."""
+    def teacher(X: Any) -> np.ndarray:
+        return np.asarray(classes, dtype=object if isinstance(classes[0], str) else None)[good(X) % len(classes)]
+
+    model = sd.distill(sd.as_teacher(teacher, task="classification"), X, max_size=2, random_state=0, n_samples=400)
+    assert sorted(map(str, model.classes)) == sorted(map(str, classes))
+    with pytest.warns(UserWarning, match=rf"^accuracy: {others}: those rows count as wrong \(map labels written "
+                                         r"otherwise to the classes first\)$"):
+        sd.accuracy(model, X[:len(y)], y)
+
+
 def test_fidelity_refuses_a_teacher_answering_in_other_labels_than_the_classes(tree: Any) -> None:
     # A teacher answering 'lo'/'hi' to a tree of classes 0/1 agreed on no row: fidelity 0.0, whatever
     # the model, and no word why (the automata path and accuracy already refused so).
