@@ -113,7 +113,7 @@ def test_teacher_answers_are_shared_between_fits() -> None:
 
     front = sd.frontier(net, _data(), forms=["tree"], sizes=[2, 4, 8], n_samples=1500)
     asked = sum(calls)
-    first, later = front.points[0].n_queries, [p.n_queries for p in front.points[1:]]
+    first, later = front.points[0].n_new_queries, [p.n_new_queries for p in front.points[1:]]
     # the first fit labels the shared pool; later fits only pay for rows new to them
     assert first >= 1500 - 560 and all(q < first for q in later)
     alone = 0
@@ -292,7 +292,7 @@ def test_an_undeclared_teachers_classes_and_task_come_from_every_training_row_as
     for p in front.points:  # the models distil() makes of the training rows (it counts its own queries)
         alone = sd.distill(late, front.X_train, form=p.form, max_size=4, n_samples=3000, random_state=0)
         assert _uncounted(p.model) == _uncounted(alone)
-    assert sum(p.n_queries for p in front.points) == front.teacher.n_queries  # the rows asked for the classes too
+    assert sum(p.n_new_queries for p in front.points) == front.teacher.n_queries  # the rows asked for the classes too
     # whole numbers, few of them among the first rows and many among all: values, as sd.distill guesses
     steps = lambda X: np.where(X[:, 0] > 0.3, np.floor(X[:, 0] * 1000), np.floor(X[:, 0] * 10))  # noqa: E731
     front = sd.frontier(steps, X, forms=["tree"], sizes=[4], n_samples=3000, progress=False)
@@ -552,3 +552,23 @@ def test_a_holdout_fraction_holding_out_no_row_says_so() -> None:
                                            r"from, where distill needs at least 2; pass more rows, a smaller "
                                            r"holdout_fraction or X_holdout$"):
         sd.frontier(_net, _data(2), forms=["tree"], sizes=[2], n_samples=300, holdout_fraction=0.3)
+
+
+def test_the_table_gives_each_fits_queries_and_those_new_to_the_shared_cache() -> None:
+    """The "queries" column counted only the rows a fit added to the shared answer cache: 64 (the
+    determinism probe) for fits that asked about some 1,700 rows, and for the first fit the held-out rows
+    scored and the rows labelled for the classes too, unlike its model's own meta["n_queries"]; read as
+    what each model cost, it said later fits cost nothing. "queries" is now what each fit asked about,
+    as the same sd.distill alone counts it; "new" is what the teacher answered for the first time, and
+    those add up to the teacher's queries."""
+    front = sd.frontier(_net, _data(), forms=["tree", "rules"], sizes=[2, 4], n_samples=1500, progress=False)
+    for p in front.points:
+        t = sd.as_teacher(_net)
+        alone = sd.distill(t, front.X_train, form=p.form, max_size=p.max_size, n_samples=1500, random_state=0)
+        assert p.n_queries == t.n_queries == alone.meta["n_queries"] > 1500
+        assert p.row()["queries"] == p.n_queries and p.row()["new_queries"] == p.n_new_queries
+    assert [p.n_new_queries < p.n_queries for p in front.points] == [False, True, True, True]
+    assert sum(p.n_new_queries for p in front.points) == front.teacher.n_queries
+    table = front.table()
+    assert table.HEADER[6:8] == ("queries", "new")
+    assert [c[6:8] for c in table.cells()] == [[str(p.n_queries), str(p.n_new_queries)] for p in front.points]

@@ -51,8 +51,9 @@ class SharedTeacher(Teacher):
 
     Every answer is remembered per row, so fits that ask about the same rows (the frontier's
     shared query pool, the held-out rows scored again for every model) query the wrapped teacher
-    once. ``n_queries`` counts the rows the wrapped teacher really answered through this wrapper;
-    ``describe()`` is the wrapped teacher's fingerprint.
+    once. ``n_queries`` counts the rows the wrapped teacher really answered through this wrapper,
+    ``n_asked`` the rows this wrapper was asked about, cached or not (as a teacher without a cache
+    counts them); ``describe()`` is the wrapped teacher's fingerprint.
 
     >>> import numpy as np
     >>> inner = as_teacher(lambda X: (X[:, 0] > 0.5).astype(int))
@@ -79,6 +80,7 @@ class SharedTeacher(Teacher):
                              "are not known yet); SharedTeacher.around(teacher, X) does this")
         super().__init__(batch_size=inner.batch_size, cache=True)
         self.inner = inner
+        self.n_asked = 0
         self.name = inner.name
         self._adopt()
         return unknown
@@ -113,6 +115,15 @@ class SharedTeacher(Teacher):
         self._output_kind = None if inner.task is None else "proba" if inner.task == "classification" else "values"
         self._declared_classes = inner._declared_classes  # an error about them says how they were given
 
+    def answer(self, X: Any, *, progress: bool | None = False) -> np.ndarray:
+        out = super().answer(X, progress=progress)
+        self.n_asked += _n_rows(X)
+        return out
+
+    def check_deterministic(self, X: Any, n_rows: int = 32) -> None:
+        super().check_deterministic(X, n_rows)
+        self.n_asked += 2 * min(n_rows, _n_rows(X))  # the probe asks its rows twice, past the cache
+
     def _forward(self, X: Any) -> Any:
         out = self.inner.answer(X)
         self._adopt()  # known from the wrapped teacher's first answer on
@@ -124,7 +135,14 @@ class SharedTeacher(Teacher):
 
 @dataclass
 class FrontierPoint:
-    """One fitted model on the frontier and its measurements."""
+    """One fitted model on the frontier and its measurements.
+
+    ``n_queries`` counts the rows its fit asked the teacher about, as ``sd.distill`` alone counts them
+    (its ``meta["n_queries"]``); ``n_new_queries`` those the teacher answered for the first time, the
+    shared cache holding the rest (the first fit's include the rows asked before it: the held-out
+    rows, and those labelled for an undeclared teacher's classes); they add up to the teacher's
+    ``n_queries``.
+    """
 
     form: str
     max_size: int
@@ -133,6 +151,7 @@ class FrontierPoint:
     literals: int | None
     seconds: float
     n_queries: int
+    n_new_queries: int
     pareto: bool = False
     knee: bool = False
 
@@ -149,22 +168,22 @@ class FrontierPoint:
         return {"form": self.form, "max_size": self.max_size, "size": self.size,
                 "fidelity": self.fidelity, "low": float(self.score.low), "high": float(self.score.high),
                 "literals": self.literals, "seconds": round(self.seconds, 3), "queries": self.n_queries,
-                "pareto": self.pareto, "knee": self.knee}
+                "new_queries": self.n_new_queries, "pareto": self.pareto, "knee": self.knee}
 
 
 class FrontierTable(TableList):
     """Rows of a frontier (a list of dicts) that print as a text table; ``to_markdown()`` too.
 
     >>> t = FrontierTable([{"form": "tree", "max_size": 2, "size": 2, "fidelity": 0.9, "low": 0.85,
-    ...                     "high": 0.93, "literals": 2, "seconds": 0.1, "queries": 100,
+    ...                     "high": 0.93, "literals": 2, "seconds": 0.1, "queries": 100, "new_queries": 40,
     ...                     "pareto": True, "knee": True}])
     >>> print(t.to_markdown())
-    | form | max size | size | fidelity [95% interval] | literals | seconds | queries | front |
-    |---|---|---|---|---|---|---|---|
-    | tree | 2 | 2 | 0.9000 [0.8500, 0.9300] | 2 | 0.10 | 100 | knee |
+    | form | max size | size | fidelity [95% interval] | literals | seconds | queries | new | front |
+    |---|---|---|---|---|---|---|---|---|
+    | tree | 2 | 2 | 0.9000 [0.8500, 0.9300] | 2 | 0.10 | 100 | 40 | knee |
     """
 
-    HEADER = ("form", "max size", "size", "fidelity [95% interval]", "literals", "seconds", "queries", "front")
+    HEADER = ("form", "max size", "size", "fidelity [95% interval]", "literals", "seconds", "queries", "new", "front")
 
     def __init__(self, rows: Iterable[dict[str, Any]] = (), *, score_name: str = "fidelity") -> None:
         super().__init__(rows)
@@ -179,7 +198,7 @@ class FrontierTable(TableList):
             out.append([str(r["form"]), str(r["max_size"]), str(r["size"]),
                         f"{r['fidelity']:.4f} [{r['low']:.4f}, {r['high']:.4f}]",
                         "-" if r["literals"] is None else str(r["literals"]), f"{r['seconds']:.2f}",
-                        str(r["queries"]), mark])
+                        str(r["queries"]), str(r["new_queries"]), mark])
         return out
 
 
@@ -249,7 +268,7 @@ class Frontier:
         return next(p for p in self.points if p.knee)
 
     def table(self) -> FrontierTable:
-        """One row per model: form, size, fidelity (interval), literals, seconds, queries, marks."""
+        """One row per model: form, size, fidelity (interval), literals, seconds, queries (new ones), marks."""
         name = self.points[0].score.name if self.points else "fidelity"
         return FrontierTable((p.row() for p in self.points), score_name=name)
 
@@ -415,13 +434,14 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
             for size in sizes_list:
                 bar.set_postfix_str(f"{form} {size}")
                 before = shared.n_queries if points else 0  # the first fit's: its rows answered for the classes
+                asked = shared.n_asked
                 t0 = time.perf_counter()
                 model = distill(shared, X_train, form=form, max_size=size, method=method,
                                 random_state=random_state, **opts)
                 seconds = time.perf_counter() - t0
                 score = held_out.fidelity(model)
                 points.append(FrontierPoint(form, size, model, score, literal_count(model), seconds,
-                                            shared.n_queries - before))
+                                            shared.n_asked - asked, shared.n_queries - before))
                 bar.update(1)
     _mark(points)
     return Frontier(points, teacher=shared, domain=domain, X_train=X_train, X_holdout=X_hold,

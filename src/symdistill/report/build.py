@@ -382,8 +382,10 @@ def _frontier_section(front: Frontier, chosen: FrontierPoint, png: bytes, min_fi
                                               "(the summary's fidelity)."))
     sec.blocks.append(Paragraph(f"{rows} front: 'pareto' marks models no other model beats in both size and "
                                 "fidelity; 'knee' marks the Pareto model after which doubling the size buys the "
-                                "least fidelity. queries: teacher queries a fit added to the shared cache. "
-                                "The highlighted row is the chosen model.", "note"))
+                                "least fidelity. queries: rows a fit asked the teacher about, as the fit alone would; "
+                                "new: those the teacher answered for the first time (the shared cache answered the "
+                                "rest), the first fit's with the rows asked before it. The highlighted row is the "
+                                "chosen model.", "note"))
     return sec
 
 
