@@ -63,6 +63,15 @@ def test_accuracy_refuses_nan_labels(tree: Any, reg_tree: Any) -> None:
     y = np.array(["a"] * 199 + [float("nan")], dtype=object)
     with pytest.raises(sd.DataError, match="first at row 199"):
         sd.accuracy(tree, X, y)
+    # Object labels are looked at by their distinct values: one NaN object in many rows, or NumPy's, is
+    # counted in each, and an unhashable label does not hide one.
+    nan = float("nan")
+    y = np.array([0] * 190 + [nan, 1, nan, np.float64("nan")] + [1] * 6, dtype=object)
+    with pytest.raises(sd.DataError, match=r"true labels contain NaN \(3 of 200, first at row 190\)"):
+        sd.accuracy(tree, X, y)
+    y[0] = [0]
+    with pytest.raises(sd.DataError, match=r"true labels contain NaN \(3 of 200, first at row 190\)"):
+        sd.accuracy(tree, X, y)
 
 
 def test_accuracy_refuses_missing_labels_of_every_kind(tree: Any, reg_tree: Any) -> None:

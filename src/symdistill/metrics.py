@@ -97,7 +97,7 @@ def _check_pair(pred: np.ndarray, ref: np.ndarray, name: str, finite: bool = Fal
     if ref.dtype.kind in "fc":
         bad = np.flatnonzero((~np.isfinite(ref) if finite else np.isnan(ref)).reshape(len(ref), -1).any(axis=1))
     elif ref.dtype.kind == "O":  # pandas' NA among them would fail the comparison with the predictions
-        bad = _missing_rows(ref)
+        bad = _missing_rows(ref) if _holds_missing(ref.reshape(-1)) else np.empty(0, dtype=int)
         found = _MISSING
     else:
         bad = np.empty(0, dtype=int)
@@ -119,6 +119,18 @@ def _missing_rows(values: np.ndarray) -> np.ndarray:
 def _bad_rows(name: str, what: str, found: str, bad: np.ndarray, n: int) -> DataError:
     return DataError(f"cannot compute {name}: the {what} contain {found}{bad.size} of {n}, first at row "
                      f"{int(bad[0])}); drop or fill those rows")
+
+
+def _holds_missing(labels: np.ndarray) -> bool:
+    """Whether an object array holds a missing value, its distinct values looked at once each (each
+    row's took twice predict's time on 1M labels); the rows are scanned only where one is there."""
+    from .domain import is_missing
+
+    try:
+        distinct = dict.fromkeys(labels)  # a NaN equals nothing, but one object is one key: kept either way
+    except TypeError:  # an unhashable label: every row looked at
+        distinct = labels
+    return any(is_missing(v) for v in distinct)
 
 
 def _reference(name: str) -> str:
