@@ -139,9 +139,9 @@ class FrontierPoint:
 
     ``n_queries`` counts the rows its fit asked the teacher about, as ``sd.distill`` alone counts them
     (its ``meta["n_queries"]``); ``n_new_queries`` those the teacher answered for the first time, the
-    shared cache holding the rest (the first fit's include the rows asked before it: the held-out
-    rows, and those labelled for an undeclared teacher's classes); they add up to the teacher's
-    ``n_queries``.
+    shared cache holding the rest (the first fit's include the rows asked outside the fits: the
+    held-out rows, and those labelled for an undeclared teacher's classes); they add up to the
+    teacher's ``n_queries``.
     """
 
     form: str

@@ -384,8 +384,8 @@ def _frontier_section(front: Frontier, chosen: FrontierPoint, png: bytes, min_fi
                                 "fidelity; 'knee' marks the Pareto model after which doubling the size buys the "
                                 "least fidelity. queries: rows a fit asked the teacher about, as the fit alone would; "
                                 "new: those the teacher answered for the first time (the shared cache answered the "
-                                "rest), the first fit's with the rows asked before it. The highlighted row is the "
-                                "chosen model.", "note"))
+                                "rest), the first fit's with the held-out rows. The highlighted row is the chosen "
+                                "model.", "note"))
     return sec
 
 
