@@ -1310,3 +1310,22 @@ def test_a_regressor_s_report_on_one_row_is_refused_naming_x_holdout(tmp_path: P
     # on 2 rows R² has no interval, which the report's tables print: refused too
     with pytest.raises(sd.DataError, match=r"^X_holdout has 2 rows: a regressor's fidelity \(R²\) has no 95% interval"):
         sd.report(front, X[:2], path=tmp_path / "r.html")
+
+
+def test_drawn_regression_values_read_as_the_printouts_write_them() -> None:
+    """The tree diagram and the rule table wrote a regressor's values with 4 significant digits:
+    leaves of 123456 and 123499 both read '1.235e+05', where the printouts write '123456' and
+    '123499'. They are drawn as printed, with the printouts' note when a value is rounded."""
+    from symdistill.models import Condition, Rule, RuleSet, Tree
+
+    dom = sd.Domain.from_data(np.array([[0.0], [10.0]]), feature_names=["age"])
+    for values, shown, rounded in [((123456.0, 123499.0), ["123456", "123499"], False),
+                                   ((1 / 3, 2 / 3), ["0.333333", "0.666667"], True)]:
+        tree = Tree(dom, "regression", None, children_left=[1, -1, -1], children_right=[2, -1, -1],
+                    feature=[0, -1, -1], threshold=[5.0, 0, 0], value=[[sum(values) / 2], [values[0]], [values[1]]])
+        rules = RuleSet(dom, "regression", None, [Rule((Condition(0, ">", 9.5),), values[0])], Rule((), values[1]))
+        for model in (tree, rules):
+            assert all(f" {text}" in str(model) for text in shown)
+            ax = draw_model(model).axes[0]
+            assert [t.get_text() for t in ax.texts if t.get_text() in shown] == shown
+            assert ("values rounded to the digits shown (exact: to_json())" in ax.get_title()) == rounded

@@ -14,8 +14,9 @@ import numpy as np
 
 from .._errors import counted
 from .._scale import mean_std
+from ..domain import number_text
 from ..models.automata import symbol_text
-from ..models.base import label_text, percent_text
+from ..models.base import label_text, percent_text, values_note
 from ._mpl import colour, new_figure
 
 __all__ = ["DRAWERS", "draw_model", "draw_tree", "draw_rules", "draw_linear", "draw_automaton"]
@@ -57,6 +58,7 @@ def draw_tree(tree: Any, X: Any = None, *, max_leaves: int = 32) -> Any:
     x: dict[int, float] = {}
     order: list[int] = []
     counter = [0.0]
+    values = tree.value[is_leaf, 0] if tree.task == "regression" else np.empty(0)
 
     def place(i: int) -> None:
         order.append(i)
@@ -84,7 +86,7 @@ def draw_tree(tree: Any, X: Any = None, *, max_leaves: int = 32) -> Any:
                     ha="center", va="center", color="#555555", backgroundcolor="white")
     for i in order:
         if is_leaf[i]:
-            text, face = _leaf_label(tree, i)
+            text, face = _leaf_label(tree, i, values)
         elif depth[i] == shown_depth:
             text, face = f"... subtree\n({int(leaves_under[i])} leaves)", "#eeeeee"
         else:
@@ -96,7 +98,7 @@ def draw_tree(tree: Any, X: Any = None, *, max_leaves: int = 32) -> Any:
     title = f"decision tree: {tree.size} {'leaf' if tree.size == 1 else 'leaves'}, depth {tree.depth}"
     if shown_depth < int(depth.max()):
         title += f" (levels below {shown_depth} folded)"
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title + _values_note(values), fontsize=10)
     return fig
 
 
@@ -108,9 +110,19 @@ def _leaves_under(left: np.ndarray, right: np.ndarray, depth: np.ndarray) -> np.
     return count
 
 
-def _leaf_label(tree: Any, i: int) -> tuple[str, str]:
+def _spread(values: np.ndarray) -> float:
+    """The range a regressor's values are printed against, as ``Tree`` and ``RuleSet`` print them."""
+    return float(np.ptp(values)) if values.size else 0.0
+
+
+def _values_note(values: np.ndarray) -> str:
+    """The printouts' note, as a second title line, when one of a regressor's ``values`` is drawn rounded."""
+    return "".join("\n" + note.lstrip("# ") for note in values_note(values, _spread(values)))
+
+
+def _leaf_label(tree: Any, i: int, values: np.ndarray) -> tuple[str, str]:
     if tree.task == "regression":
-        return f"{tree.value[i, 0]:.4g}", "#e8eef7"
+        return number_text(tree.value[i, 0], _spread(values)), "#e8eef7"
     c = int(tree.leaf_class[i])
     return f"{label_text(tree.classes[c])}\n{percent_text(tree.class_shares[i, c])} agree", _tint(colour(c))
 
@@ -124,12 +136,14 @@ def _tint(hex_colour: str, amount: float = 0.65) -> tuple[float, float, float]:
 def draw_rules(rules: Any, X: Any = None, *, width: int = 70) -> Any:
     """Rule table in decision-list order: IF conditions, THEN prediction, coverage, agreement."""
     rows = []
+    values = np.array([float(r.prediction) for r in rules.rules] + [float(rules.default.prediction)]
+                      if rules.task == "regression" else [])
     for k, rule in enumerate(list(rules.rules) + [rules.default]):
         is_default = k == len(rules.rules)
         cond = "otherwise" if is_default else " AND ".join(c.describe(rules.domain) for c in rule.conditions)
         cond = cond or "always"
         if rules.task == "regression":
-            then = f"{float(rule.prediction):.4g}"
+            then = number_text(float(rule.prediction), _spread(values))
         else:
             then = label_text(rules.classes[int(rule.prediction)])
         cov = "" if rule.coverage is None else percent_text(rule.coverage)
@@ -158,8 +172,8 @@ def draw_rules(rules: Any, X: Any = None, *, width: int = 70) -> Any:
         ax.axhline(y + 0.15, color="#dddddd", lw=0.6)
     ax.set_xlim(0, 1.05)
     ax.set_ylim(y, 0.8)
-    ax.set_title(f"rule set (decision list): {len(rules.rules)} rules + default, {rules.n_literals} literals",
-                 fontsize=10)
+    ax.set_title(f"rule set (decision list): {len(rules.rules)} rules + default, {rules.n_literals} literals"
+                 + _values_note(values), fontsize=10)
     return fig
 
 
