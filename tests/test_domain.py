@@ -991,7 +991,8 @@ def test_encode_names_the_first_column_with_a_non_finite_value_not_the_first_row
 def test_encode_of_a_dataframe_with_categories_over_many_row_blocks():
     """Columns (categories looked up once per distinct value) are written a block of rows at a time:
     rows past the first block keep their values and codes; equal values of other types (np.int64, 2.0)
-    take the category they equal, as one at a time they did."""
+    take the category they equal, as one at a time they did (a boolean is refused: see
+    test_a_boolean_for_a_number_category_or_a_number_for_a_boolean_one_is_refused)."""
     pd = pytest.importorskip("pandas")
     rng = np.random.default_rng(2)
     n = 20_001
@@ -1001,7 +1002,7 @@ def test_encode_of_a_dataframe_with_categories_over_many_row_blocks():
     Z = dom.encode(df)
     assert Z.flags["C_CONTIGUOUS"] and np.array_equal(Z, _column_by_column(df, dom))
     mixed = df.head(3).astype({"grade": object})
-    mixed["grade"] = [np.int64(3), 2.0, True]
+    mixed["grade"] = [np.int64(3), 2.0, np.float32(1)]
     assert dom.encode(mixed)[:, 2].tolist() == [2.0, 1.0, 0.0]
 
 
@@ -1017,3 +1018,33 @@ def test_encode_names_the_first_bad_category_cell_in_row_order():
         dom.encode(df.assign(c=pd.Series(["a", ["x"], "zz", "a"], dtype=object)))
     with pytest.raises(DataError, match=r"^column 'c' has a missing value \(None\) in row 2$"):
         dom.encode(df.assign(c=pd.Series(["a", "b", None, "q"], dtype=object)))
+
+
+def test_a_boolean_for_a_number_category_or_a_number_for_a_boolean_one_is_refused():
+    """A column distilled with the categories 1, 2, 3 given booleans read True as category 1 (Python's
+    True == 1), and one of categories False, True given 0 and 1 read them as False and True: a data
+    mix-up answered silently. Either is refused, naming the column, the row, the value and the
+    categories; values of the categories' own kind encode as before."""
+    pd = pytest.importorskip("pandas")
+    numbers = Domain.from_data(pd.DataFrame({"k": pd.Categorical([1, 2, 3, 1]), "x": [0.1, 0.2, 0.3, 0.4]}))
+    flags = Domain.from_data(pd.DataFrame({"k": pd.Series([True, False] * 2, dtype=object), "x": [0.1, 0.2, 0.3, 0.4]}))
+    floats = Domain.from_data(np.array([[1.0, 0.5], [2.5, 0.1]], dtype=object), categorical=[0])
+    bools = (r"column 'k' has the boolean True in row {} where its categories are numbers \[1, 2, 3\]: True would "
+             r"read as 1; pass the categories' numbers, not booleans$")
+    for k, row in [([3, True, 2], 1), (np.array([3, True], dtype=object), 1), ([np.int64(3), np.True_], 1),
+                   ([True, True], 0), (np.array([True, True]), 0), (pd.array([True, True], dtype="boolean"), 0)]:
+        with pytest.raises(DataError, match=bools.format(row)):
+            numbers.encode(pd.DataFrame({"k": k, "x": 0.5}))
+    with pytest.raises(DataError, match=r"column 'x0' has the boolean True in row 1 where its categories are numbers "
+                                        r"\[1\.0, 2\.5\]: True would read as 1\.0; pass"):
+        floats.encode(np.array([[2.5, 0.3], [True, 0.3]], dtype=object))
+    for k in ([True, 1], [True, 1.0], [True, np.int64(1)]):
+        with pytest.raises(DataError, match=r"column 'k' has the number 1(\.0)? in row 1 where its categories are "
+                                            r"booleans \[False, True\]: 1(\.0)? would read as True; pass booleans, "
+                                            r"not numbers$"):
+            flags.encode(pd.DataFrame({"k": k, "x": 0.5}))
+    with pytest.raises(DataError, match=r"the number 0 in row 0 where its categories are booleans"):
+        flags.encode(pd.DataFrame({"k": np.array([0, 1]), "x": 0.5}))
+    assert numbers.encode(pd.DataFrame({"k": [3, 1.0, np.int64(2)], "x": 0.5}))[:, 0].tolist() == [2, 0, 1]
+    assert flags.encode(pd.DataFrame({"k": [True, np.False_], "x": 0.5}))[:, 0].tolist() == [1, 0]
+    assert floats.encode(np.array([[1, 0.3], [2.5, 0.3]], dtype=object))[:, 0].tolist() == [0, 1]

@@ -1037,9 +1037,10 @@ def _encode_categories(col: Any, f: Feature) -> np.ndarray:
         codes = {v: lookup.get(_plain(v)) for v in dict.fromkeys(col)}
     except TypeError:  # a list, dict, ... in a cell: named by the loop below
         codes = None
-    if codes is not None and None not in codes.values():
+    if codes is not None and None not in codes.values() and not (
+            (0 in codes or 1 in codes) and _may_mix_bools(col, f.categories)):  # False == 0, True == 1
         return np.fromiter(map(codes.__getitem__, col), dtype=float, count=len(col))
-    # An unknown or missing value: the row loop names the first such row.
+    # An unknown or missing value, or a boolean against numbers: the row loop names the first such row.
     out = np.empty(len(col), dtype=float)
     for i, v in enumerate(col):
         key = _plain(v)
@@ -1047,6 +1048,13 @@ def _encode_categories(col: Any, f: Feature) -> np.ndarray:
             code = lookup.get(key)
         except TypeError:  # a list, dict, ... in the cell
             raise _unhashable_cell(col, f.name) from None
+        if code is not None and isinstance(key, bool) != isinstance(f.categories[code], bool):
+            cat = f.categories[code]
+            kinds = ("boolean", "numbers", "the categories' numbers, not booleans") if isinstance(key, bool) else \
+                ("number", "booleans", "booleans, not numbers")
+            raise DataError(f"column {f.name!r} has the {kinds[0]} {key!r} in row {i} where its categories are "
+                            f"{kinds[1]} {list(f.categories)[:10]}{' ...' if len(f.categories) > 10 else ''}: "
+                            f"{key!r} would read as {cat!r}; pass {kinds[2]}")
         if code is None:
             if is_missing(key):
                 raise DataError(f"column {f.name!r} has a missing value ({key}) in row {i}")
@@ -1064,6 +1072,23 @@ def _encode_categories(col: Any, f: Feature) -> np.ndarray:
             )
         out[i] = code
     return out
+
+
+def _may_mix_bools(col: Any, categories: Sequence[Any]) -> bool:
+    """Whether ``col`` may hold a boolean where ``categories`` has a number equal to it, or a number where
+    it has a boolean: Python's True == 1 (and False == 0), so the lookup would read one as the other.
+    Columns of one kind are told by their dtype; an object column by the types it holds."""
+    bools = any(isinstance(c, bool) for c in categories)
+    numbers = any(not isinstance(c, bool) and is_real(c) and c in (0, 1) for c in categories)
+    if not (bools or numbers):
+        return False
+    kind = getattr(getattr(col, "dtype", None), "kind", "O")
+    if kind != "O":
+        return (numbers and kind == "b") or (bools and kind in "iuf")
+    types = set(map(type, col))
+    return (numbers and any(issubclass(t, (bool, np.bool_)) for t in types)) or \
+        (bools and any(issubclass(t, (int, float, np.integer, np.floating)) and not issubclass(t, (bool, np.bool_))
+                       for t in types))
 
 
 def _category_meant(value: Any, categories: Sequence[Any]) -> str:
