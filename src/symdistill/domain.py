@@ -904,10 +904,11 @@ def _numeric_column(col: Any, name: str) -> np.ndarray:
     nan = ~np.isfinite(vals)
     if nan.any():
         i = int(np.argmax(nan))
-        if getattr(getattr(col, "dtype", None), "kind", "O") == "O" and is_missing(_plain(col[i])):
-            # None (NumPy reads it as NaN) or a NaN among objects, named as pandas' NA among them is
-            raise DataError(f"column {name!r} has a missing value ({_plain(col[i])}) in row {i}; "
-                            "fill or drop it first")
+        if getattr(getattr(col, "dtype", None), "kind", "O") == "O" and col[i] is None:
+            # NumPy reads None as NaN; it is a missing value, as pandas' NA among objects is named. A NaN
+            # is a number, named non-finite in an object array as in a float one (a row's wording does
+            # not depend on the other columns making the array one of objects).
+            raise DataError(f"column {name!r} has a missing value (None) in row {i}; fill or drop it first")
         raise DataError(f"column {name!r} has a non-finite value ({vals[i]}) in row {i}; fill or drop it first")
     return vals
 
