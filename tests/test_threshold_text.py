@@ -170,3 +170,25 @@ def test_a_regression_printout_says_when_its_values_are_rounded():
         assert "1.23457" in rounded and rounded.endswith(VALUES_NOTE) and ROUNDED_NOTE not in rounded
         exact = str(make([1.0, 1.25]))
         assert "1.25" in exact and VALUES_NOTE not in exact
+
+
+def test_distinct_regression_values_print_distinct():
+    """Values print against their spread (within 1e-4 of it): leaves of 1000000 and 1000003 beside one
+    of 0 both printed '1e+06', a split whose two sides read alike, and so did the report's drawing.
+    A value now prints with the digits that keep it apart from the others; equal values print alike."""
+    from symdistill.report import draw_model
+
+    dom = Domain((Feature("x", "numeric", 0.0, 1.0),))
+    values = [0.0, 1e6, 1e6 + 3, 1e6 + 3]
+    tree = Tree(dom, "regression", None, children_left=[1, 3, 5, -1, -1, -1, -1],
+                children_right=[2, 4, 6, -1, -1, -1, -1], feature=[0, 0, 0, -1, -1, -1, -1],
+                threshold=[0.5, 0.25, 0.75, 0, 0, 0, 0], value=[[0.0]] * 3 + [[v] for v in values])
+    rules = RuleSet(dom, "regression", None, [Rule((Condition(0, ">", c),), v) for c, v in zip((0.9, 0.5, 0.2),
+                                                                                              values[1:])],
+                    Rule((), values[0]))
+    for model in (tree, rules):
+        printed = re.findall(r"(?:-> |THEN |^ELSE (?!IF))(\S+)", str(model), re.M)
+        assert sorted(printed) == ["0", "1000003", "1000003", "1e+06"], printed
+        assert ROUNDED_NOTE not in str(model) and "values rounded" not in str(model)
+        drawn = [t.get_text() for t in draw_model(model).axes[0].texts]
+        assert sorted(t for t in drawn if t in printed) == sorted(printed)

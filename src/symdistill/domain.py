@@ -696,18 +696,19 @@ def escape_unprintable(text: str, also: dict[str, str] | None = None) -> str:
     return "".join(also.get(ch, ch) if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
-def number_text(x: float, spread: float) -> str:
+def number_text(x: float, spread: float, gap: float = math.inf) -> str:
     """``x`` with 6 significant digits, or as many more as keep it within 1e-4 of ``spread`` (the
-    range the number is read against: a feature's, or a regressor's values).
+    range the number is read against: a feature's, or a regressor's values), and nearer ``x`` than half
+    of ``gap`` (the distance to the nearest other value printed beside it, so the two print apart).
 
-    >>> number_text(1000000.22, 2.3), number_text(40.123456789, 72)
-    ('1000000.22', '40.1235')
+    >>> number_text(1000000.22, 2.3), number_text(40.123456789, 72), number_text(1000003, 1e6, 3)
+    ('1000000.22', '40.1235', '1000003')
     """
     x = float(x)
     tol = _tolerance(x, spread)
     for digits in range(6, 18):
         text = f"{x:.{digits}g}"
-        if abs(float(text) - x) <= tol:
+        if abs(float(text) - x) <= tol and abs(float(text) - x) < gap / 2:
             return text
     return repr(x)
 

@@ -417,10 +417,24 @@ ROUNDED_NOTE = ("# thresholds rounded down to the digits shown (exact: to_json()
 VALUES_NOTE = "# values rounded to the digits shown (exact: to_json())"
 
 
-def values_note(values: Any, spread: float) -> list[str]:
-    """``[VALUES_NOTE]`` when one of a regressor's ``values`` prints (``number_text`` against ``spread``)
-    as another number, else ``[]``."""
-    return [VALUES_NOTE] if any(float(number_text(v, spread)) != float(v) for v in values) else []
+def value_text(value: float, values: Any) -> str:
+    """A regressor's ``value`` as printed among all its ``values`` (leaves, rule consequents):
+    ``number_text`` against their spread, with the digits that keep it apart from each other value.
+
+    >>> [value_text(v, [0, 1e6, 1000003]) for v in (1e6, 1000003)]
+    ['1e+06', '1000003']
+    """
+    values = np.asarray(values, dtype=float).ravel()
+    v = float(value)
+    apart = np.abs(values[values != v] - v)
+    spread = float(np.ptp(values)) if values.size else 0.0
+    return number_text(v, spread, float(apart.min()) if apart.size else math.inf)
+
+
+def values_note(values: Any) -> list[str]:
+    """``[VALUES_NOTE]`` when one of a regressor's ``values`` prints (``value_text``) as another
+    number, else ``[]``."""
+    return [VALUES_NOTE] if any(float(value_text(v, values)) != float(v) for v in values) else []
 
 
 def rounded_note(cuts: Any, domain: Domain) -> list[str]:

@@ -22,10 +22,10 @@ from typing import Any, Callable, Iterable, Iterator
 import numpy as np
 
 from .._errors import DataError, ModelFormatError, counted
-from ..domain import Domain, cut_text, is_real, number_text
+from ..domain import Domain, cut_text, is_real
 from .base import (_ROUNDING, SymbolicModel, check_distinct_labels, check_fields, concept_layer, domain_from_json,
                    encoded_rows, label_text, labels_from_json, labels_to_json, percent_text, register_model, require,
-                   rounded_note, values_note)
+                   rounded_note, value_text, values_note)
 from .region import Box
 
 NUMERIC_OPS = ("<=", ">")
@@ -565,8 +565,7 @@ class RuleSet(SymbolicModel):
             stats.append(f"mean abs. error {_fmt(rule.error)}")
         tail = f"   ({', '.join(stats)})" if stats else ""
         if self.task == "regression":
-            values = [float(r.prediction) for r in self.rules] + [float(self.default.prediction)]
-            then = number_text(float(rule.prediction), max(values) - min(values))
+            then = value_text(float(rule.prediction), [r.prediction for r in self.rules] + [self.default.prediction])
         else:
             then = label_text(self._label(rule.prediction))
         if not rule.conditions:
@@ -587,8 +586,7 @@ class RuleSet(SymbolicModel):
         cuts = [(c.feature, c.value) for rule in self.rules for c in rule.conditions if not c.is_categorical]
         values: list[str] = []
         if self.task == "regression":
-            preds = [float(r.prediction) for r in self.rules] + [float(self.default.prediction)]
-            values = values_note(preds, max(preds) - min(preds))
+            values = values_note([r.prediction for r in self.rules] + [self.default.prediction])
         return "\n".join(lines + rounded_note(cuts, self.domain) + values)
 
     def __repr__(self) -> str:

@@ -13,9 +13,10 @@ from typing import Any, Iterator
 import numpy as np
 
 from .._errors import ModelFormatError, counted
-from ..domain import Domain, number_text
+from ..domain import Domain
 from .base import (SymbolicModel, _short, check_distinct_labels, domain_from_json, encoded_rows, label_text,
-                   labels_from_json, labels_to_json, percent_text, register_model, require, rounded_note, values_note)
+                   labels_from_json, labels_to_json, percent_text, register_model, require, rounded_note, value_text,
+                   values_note)
 from .region import Box
 
 
@@ -302,9 +303,8 @@ class Tree(SymbolicModel):
     def leaf_text(self, i: int) -> str:
         share = f", {self._share_text(i)} of queries" if self.n_samples[0] else ""
         if self.task == "regression":
-            leaves = self.children_left < 0
-            spread = float(np.ptp(self.value[leaves, 0])) if leaves.any() else 0.0
-            return f"{number_text(self.value[i, 0], spread)}{'  (' + share[2:] + ')' if share else ''}"
+            text = value_text(self.value[i, 0], self.value[self.children_left < 0, 0])
+            return f"{text}{'  (' + share[2:] + ')' if share else ''}"
         c = self.leaf_class[i]
         return f"{label_text(self.classes[c])}  (agreement {percent_text(_shares(self.value[i:i + 1])[0, c])}{share})"
 
@@ -338,8 +338,7 @@ class Tree(SymbolicModel):
                 if self.left_categories[i] is None]
         values: list[str] = []
         if self.task == "regression":
-            leaves = self.value[self.children_left < 0, 0]
-            values = values_note(leaves, float(np.ptp(leaves)) if leaves.size else 0.0)
+            values = values_note(self.value[self.children_left < 0, 0])
         return "\n".join([head, *lines, *rounded_note(cuts, self.domain), *values])
 
     def __repr__(self) -> str:

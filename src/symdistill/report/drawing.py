@@ -14,9 +14,8 @@ import numpy as np
 
 from .._errors import counted
 from .._scale import mean_std
-from ..domain import number_text
 from ..models.automata import symbol_text
-from ..models.base import label_text, percent_text, values_note
+from ..models.base import label_text, percent_text, value_text, values_note
 from ._mpl import colour, new_figure
 
 __all__ = ["DRAWERS", "draw_model", "draw_tree", "draw_rules", "draw_linear", "draw_automaton"]
@@ -110,19 +109,14 @@ def _leaves_under(left: np.ndarray, right: np.ndarray, depth: np.ndarray) -> np.
     return count
 
 
-def _spread(values: np.ndarray) -> float:
-    """The range a regressor's values are printed against, as ``Tree`` and ``RuleSet`` print them."""
-    return float(np.ptp(values)) if values.size else 0.0
-
-
 def _values_note(values: np.ndarray) -> str:
     """The printouts' note, as a second title line, when one of a regressor's ``values`` is drawn rounded."""
-    return "".join("\n" + note.lstrip("# ") for note in values_note(values, _spread(values)))
+    return "".join("\n" + note.lstrip("# ") for note in values_note(values))
 
 
 def _leaf_label(tree: Any, i: int, values: np.ndarray) -> tuple[str, str]:
     if tree.task == "regression":
-        return number_text(tree.value[i, 0], _spread(values)), "#e8eef7"
+        return value_text(tree.value[i, 0], values), "#e8eef7"
     c = int(tree.leaf_class[i])
     return f"{label_text(tree.classes[c])}\n{percent_text(tree.class_shares[i, c])} agree", _tint(colour(c))
 
@@ -143,7 +137,7 @@ def draw_rules(rules: Any, X: Any = None, *, width: int = 70) -> Any:
         cond = "otherwise" if is_default else " AND ".join(c.describe(rules.domain) for c in rule.conditions)
         cond = cond or "always"
         if rules.task == "regression":
-            then = number_text(float(rule.prediction), _spread(values))
+            then = value_text(float(rule.prediction), values)
         else:
             then = label_text(rules.classes[int(rule.prediction)])
         cov = "" if rule.coverage is None else percent_text(rule.coverage)
