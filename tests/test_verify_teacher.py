@@ -158,6 +158,10 @@ def test_refine_re_distills_with_the_sampler_the_model_records() -> None:
     again = sd.refine(bump_tree(dict(fitted.meta)), step, X, constraints=[sd.monotonic("x0")], max_rounds=3,
                       n_samples=1000, sampler_bandwidth=0.7)
     assert again.meta["sampler"] == "correlated kernel, bandwidth 0.7"
+    third = sd.distill(step, X, max_size=4, random_state=0, n_samples=1000, sampler_bandwidth=1 / 3)
+    exact = sd.refine(bump_tree(dict(third.meta)), step, X, constraints=[sd.monotonic("x0")], max_rounds=1,
+                      n_samples=1000)
+    assert exact.meta["sampler"] == third.meta["sampler"] == f"diagonal kernel, bandwidth {1 / 3!r}"  # not 0.333333
     for text in ("gaussian kernel, bandwidth 0.3", "correlated kernel, bandwidth -1", 3):
         with pytest.raises(ValueError, match=r"refine re-distills with the query sampler the model's meta\['sampler'\]"):
             sd.refine(bump_tree({**fitted.meta, "sampler": text}), step, X, constraints=[sd.monotonic("x0")])

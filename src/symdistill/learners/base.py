@@ -110,7 +110,7 @@ class Learner:
         self.model_ = self._fit(oracle, Z, answer, sampler)
         self.model_.meta.update({"learner": type(self).__name__, "form": self.form, "method": self.method,
                                  "max_size": int(self.max_size),
-                                 "sampler": f"{self.sampler_kernel} kernel, bandwidth {float(self.sampler_bandwidth):g}",
+                                 "sampler": f"{self.sampler_kernel} kernel, bandwidth {float(self.sampler_bandwidth)!r}",  # exact: refine reads it
                                  "random_state": None if self.random_state is None else int(self.random_state),
                                  "n_queries": oracle.n_queries - asked_before,
                                  "teacher": t.name})

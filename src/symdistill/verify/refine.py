@@ -28,9 +28,9 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     shares (a *teacher violation*) is a property of the network and is left alone. A distillation
     *artefact* becomes queries: the counterexample and inputs sampled in its violating region,
     labelled by the teacher; the model is then distilled again (same form, size (at least 1), method,
-    seed and query sampler, as its ``meta`` records them: the sampler's bandwidth to the 6 digits
-    recorded) from ``X`` plus every query row gathered so far. Rounds stop when every constraint holds or is
-    violated by the teacher itself, after ``max_rounds``, or when ``budget`` query rows are spent.
+    seed and query sampler, as its ``meta`` records them) from ``X`` plus every query row gathered so
+    far. Rounds stop when every constraint holds or is violated by the teacher itself, after
+    ``max_rounds``, or when ``budget`` query rows are spent.
 
     Parameters
     ----------
