@@ -110,6 +110,25 @@ def test_two_valued_features_are_sampled_at_their_values(kernel):
     assert fids[0] == fids[1] == fids[2] == fids[3] > 0.6  # the majority class, as with {0, 1}
 
 
+def test_each_sampled_row_names_the_data_row_it_was_drawn_around():
+    """Each sampled row lies within a few bandwidths of its origin (far nearer than rows drawn at
+    random), the rows are those ``sample`` draws with the same seed, and a region holding no row
+    takes rows from the nearest ones (here those beyond 15), which its origins name."""
+    rng = np.random.default_rng(0)
+    Z = np.repeat([[0.0, 0.0], [10.0, 10.0], [20.0, 20.0]], 40, axis=0) + rng.normal(0, 0.5, (120, 2))
+    dom = Domain.from_data(Z)
+    s = RegionSampler(dom, Z, random_state=3)
+    rows, origin = s.sample_with_origin(None, 500)
+    assert np.array_equal(rows, RegionSampler(dom, Z, random_state=3).sample(None, 500))
+    assert origin.shape == (500,) and (np.abs(rows - Z[origin]) <= 5 * s.h).all()
+    assert np.abs(rows - Z[origin]).mean() < np.abs(rows - Z[rng.permutation(origin)]).mean() / 3
+    box = Box.full(2)
+    box.lo[0] = 25.0  # beyond every row: the 30 nearest are moved in
+    rows, origin = RegionSampler(dom, Z, random_state=3).sample_with_origin(box, 50)
+    assert (rows[:, 0] > 25).all() and (Z[origin, 0] > 15).all() and len(set(origin)) > 1
+    assert RegionSampler(dom, Z).sample_with_origin(None, 0)[1].shape == (0,)
+
+
 def test_sampler_finds_rows_for_an_empty_region():
     Z = mixed_data()
     box = Box.full(4)

@@ -55,7 +55,8 @@ from .base import Learner, concat_answers, register_learner
 
 _RIDGE = 1e-4  # keeps cross-entropy fits finite when the teacher's classes are separable
 _SELECTION_ROWS = 6000  # rows for the cross-entropy fits made while choosing the support
-_MIN_USER_VALIDATION = 500  # held-out user rows needed to judge supports on them alone
+_MIN_USER_VALIDATION = 500  # held-out user rows needed to judge a classifier's supports on them alone
+_MIN_USER_ROWS = 200  # user rows needed to judge a regressor's supports on them alone
 _MIN_USER_CLASS_ROWS = 20  # ... with at least this many of every class the teacher gives
 _CV_CANDIDATES = 8  # best fits on the held-out share of at most s terms, for each s, cross-validated
 _CV_FOLDS = 4
@@ -85,6 +86,7 @@ class _Drawn:
     rows: np.ndarray
     terms: list[Term]
     sampler: RegionSampler | None
+    origin: np.ndarray  # each sampled row's user row (the one it was drawn around)
 
 
 @register_learner("linear")
@@ -187,10 +189,22 @@ class LinearLearner(Learner):
                 sampler: RegionSampler | None) -> tuple[np.ndarray, Answer]:
         """As :meth:`Learner.augment`, with the rows the design check drew for ``Z`` (a fresh sampler
         draws the same), where it drew them."""
+        return self._augment_with_origin(oracle, Z, answer, sampler)[:2]
+
+    def _augment_with_origin(self, oracle: Oracle, Z: np.ndarray, answer: Answer,
+                             sampler: RegionSampler | None) -> tuple[np.ndarray, Answer, np.ndarray]:
+        """:meth:`augment`'s rows and answers, with each row's origin: the index of the user's row it
+        is (a user's row) or was drawn around (a sampled one)."""
         drawn = self._drawn
-        if drawn is None or drawn.user is not Z or len(drawn.rows) == len(Z):
-            return super().augment(oracle, Z, answer, sampler)
-        return drawn.rows, concat_answers(answer, oracle.label(drawn.rows[len(Z):]))
+        if drawn is not None and drawn.user is Z and len(drawn.rows) > len(Z):
+            rows, origin = drawn.rows, drawn.origin
+        else:
+            extra = self._n_sampled(len(Z))
+            if not extra:
+                return Z, answer, np.arange(len(Z))
+            Zs, origin = sampler.sample_with_origin(None, extra)
+            rows = np.vstack([Z, Zs])
+        return rows, concat_answers(answer, oracle.label(rows[len(Z):])), np.concatenate([np.arange(len(Z)), origin])
 
     def _fit(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler | None) -> LinearModel:
         n_user = len(Z)
@@ -203,7 +217,7 @@ class LinearLearner(Learner):
         if classify and declared and answer.proba.shape[1] < 2:  # no sampled row can show another class
             raise TeacherError(f"{oracle.teacher.name} declares a single class, {_plain(oracle.classes[0])!r}; a linear "
                                "classifier needs at least 2 classes (form='tree' or 'rules' gives the constant model)")
-        Z, answer = self.augment(oracle, Z, answer, sampler)
+        Z, answer, origin = self._augment_with_origin(oracle, Z, answer, sampler)
         if classify and answer.proba.shape[1] < 2:
             raise TeacherError(f"{oracle.teacher.name} answered with a single class, {_plain(oracle.classes[0])!r}, on every "
                                "row asked; a linear classifier needs at least 2 classes (form='tree' or 'rules' gives "
@@ -248,7 +262,12 @@ class LinearLearner(Learner):
         n_val = max(1, int(round(self.validation_fraction * len(Z))))
         val, tr = perm[:n_val], perm[n_val:]
         held_user = val[val < n_user]
-        on_user_rows = len(held_user) >= _MIN_USER_VALIDATION
+        # A regressor's fits are judged on the user's rows from a few hundred of them (R² on them ranks
+        # fits finely: diabetes' 309 rows, where the sampled rows' fit had 0.850 on the benchmark's
+        # test rows and the one on the user's rows 0.861); a classifier's agreement on a hundred rows
+        # ties too many fits to rank them (breast cancer's 398: 0.967 -> 0.956 over 6 seeds at 10
+        # weights), so a classifier's need 500 held out.
+        on_user_rows = len(held_user) >= _MIN_USER_VALIDATION if classify else n_user >= _MIN_USER_ROWS
         if on_user_rows and classify:
             # ... and only when they show every class the teacher gives: a class too rare among
             # them (a 0.3% minority) makes every fit agree on them, the empty model included.
@@ -260,6 +279,11 @@ class LinearLearner(Learner):
             # fidelity on data like theirs is what the user asks for, and sampled rows can sit
             # where the data never goes.
             val = held_user
+            # ... and the fits scored on them are made without the sampled rows drawn around them
+            # (within a bandwidth of a held-out row, they would tell the fits its answer).
+            out = np.zeros(n_user, dtype=bool)
+            out[held_user] = True
+            tr = tr[~out[origin[tr]]]
         mu, sd = mean_std(X[tr])
         sd = np.where(sd > 0, sd, 1.0)
         # Values near the float limit (+-1.7e308) minus their mean overflowed to inf, and LARS failed
@@ -307,7 +331,7 @@ class LinearLearner(Learner):
                         f.support = tuple(int(columns[j]) for j in f.support)
                 candidates.append(pool)
             if on_user_rows:
-                best = self._cross_validated_choice(candidates, Xs, T, P, y, n_user, offset, bar)
+                best = self._cross_validated_choice(candidates, Xs, T, P, y, n_user, origin, offset, bar)
             else:
                 best = max((f for pool in candidates for f in pool), key=lambda f: (f.score, -len(f.support)))
         n_rows = len(Z) if best.rows == "user and sampled rows" else n_user
@@ -384,7 +408,8 @@ class LinearLearner(Learner):
         return fits
 
     def _cross_validated_choice(self, pools: list[list[_Fit]], Xs: np.ndarray, T: np.ndarray, P: np.ndarray | None,
-                                y: np.ndarray | None, n_user: int, offset: np.ndarray, bar: Any) -> _Fit:
+                                y: np.ndarray | None, n_user: int, origin: np.ndarray, offset: np.ndarray,
+                                bar: Any) -> _Fit:
         """Among the fits scoring best on the held-out share (of each pool of fits, the ``_CV_CANDIDATES``
         best of at most s terms for every size s), the one scoring best over
         ``_CV_FOLDS``-fold cross-validation on the user's rows (the smaller on ties, then the one of the
@@ -427,7 +452,7 @@ class LinearLearner(Learner):
             groups.setdefault((f.rows, f.method != "lsq"), []).append(i)
         totals = [0.0] * len(top)
         for held in folds:
-            out = np.zeros(len(Xs), dtype=bool)
+            out = np.zeros(n_user, dtype=bool)
             out[held] = True
             X_held, T_held, y_held = Xs[held], T[held], None if y is None else y[held]
             # Without sampled rows the user's rows are all the rows: a fit that one group of rows makes
@@ -435,7 +460,8 @@ class LinearLearner(Learner):
             made: list[np.ndarray] = []
             scores: dict[tuple[int, tuple[int, ...], str], float] = {}
             for (source, capped), members in groups.items():
-                rows = mine[~out[mine]] if source == "user rows" else order[~out[order]]
+                # A fold's fits are made without its rows and the sampled rows drawn around them.
+                rows = mine[~out[mine]] if source == "user rows" else order[~out[origin[order]]]
                 if capped:
                     rows = rows[:_SELECTION_ROWS]
                 k = next((k for k, r in enumerate(made) if np.array_equal(r, rows)), len(made))
@@ -470,8 +496,9 @@ class LinearLearner(Learner):
         if self._drawn is None or self._drawn.user is not Z:
             extra = self._n_sampled(len(Z))
             sampler = self._new_sampler(domain, Z) if extra else None
-            rows = np.vstack([Z, sampler.sample(None, extra)]) if sampler is not None else Z
-            self._drawn = _Drawn(Z, rows, self._candidate_terms(domain, rows), sampler)
+            Zs, origin = sampler.sample_with_origin(None, extra) if sampler is not None else (Z[:0], np.arange(0))
+            rows = np.vstack([Z, Zs]) if len(Zs) else Z
+            self._drawn = _Drawn(Z, rows, self._candidate_terms(domain, rows), sampler, origin)
         self._check_design_size(len(self._drawn.rows), len(Z), self._drawn.terms, n_outputs is not None and n_outputs > 2)
 
     def _check_design_size(self, n_rows: int, n_user: int, terms: list[Term], gram: bool) -> None:

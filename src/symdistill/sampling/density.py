@@ -82,17 +82,32 @@ class RegionSampler:
 
     def sample(self, box: Box | None = None, n: int = 1000) -> np.ndarray:
         """``n`` encoded rows inside ``box`` (the whole domain when None)."""
+        return self.sample_with_origin(box, n)[0]
+
+    def sample_with_origin(self, box: Box | None = None, n: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+        """As :meth:`sample`, with each sampled row's origin: the index of the data row it was drawn
+        around. A learner that holds some data rows out to judge its fits leaves out the sampled rows
+        drawn around them too (they lie within a bandwidth of the rows held out).
+
+        >>> import numpy as np
+        >>> from symdistill.domain import Domain
+        >>> Z = np.array([[0.0], [10.0], [20.0]] * 10)
+        >>> rows, origin = RegionSampler(Domain.from_data(Z), Z, random_state=0).sample_with_origin(None, 4)
+        >>> bool((np.abs(rows - Z[origin]) < 5).all())
+        True
+        """
         if n <= 0:
-            return np.empty((0, self.Z.shape[1]))
+            return np.empty((0, self.Z.shape[1])), np.empty(0, dtype=np.intp)
         box = box or Box.full(self.Z.shape[1])
         inside = np.nonzero(box.contains(self.Z))[0]
         if inside.size >= self.min_support:
-            base = self.Z[self.rng.choice(inside, size=n)]
+            origin = self.rng.choice(inside, size=n)
+            base = self.Z[origin]
         else:
-            base = self._nearest_projected(box, n)
-        return self._jitter(base, box)
+            base, origin = self._nearest_projected(box, n)
+        return self._jitter(base, box), origin
 
-    def _nearest_projected(self, box: Box, n: int) -> np.ndarray:
+    def _nearest_projected(self, box: Box, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows closest to the box (in units of each feature's spread), moved inside it."""
         lo = np.maximum(box.lo, self.lower)
         hi = np.minimum(box.hi, self.upper)
@@ -105,8 +120,8 @@ class RegionSampler:
             dist += ~np.isin(self.Z[:, j], list(codes))
         k = min(len(self.Z), max(self.min_support, 1))
         near = np.argpartition(dist, k - 1)[:k]
-        base = self.Z[self.rng.choice(near, size=n)].copy()
-        return self._project(base, box)
+        origin = self.rng.choice(near, size=n)
+        return self._project(self.Z[origin], box), origin
 
     def _project(self, Z: np.ndarray, box: Box) -> np.ndarray:
         lo, hi = self._open_bounds(box)
