@@ -12,8 +12,9 @@ output, the multi-task group lasso for several, so every class row shares the su
 forward selection (the term that most reduces the residual sum of squares at each step); with
 hinges or products, both also over the plain terms alone; for classifiers, also the single terms
 that covary most with the classes. Each support is refitted without penalty (debiased) and
-scored on the held-out share (its user rows only, when it holds at least 500 of them and 20 of
-every class the teacher gives): for regressors the residual sum of squares over the teacher's
+scored on the held-out share (its user rows only, for a regressor from 200 user rows, for a
+classifier when the share holds at least 500 of them and 20 of every class the teacher gives; the
+fits so scored are made without the sampled rows drawn around those rows): for regressors the residual sum of squares over the teacher's
 (R² - 1, whose digits R² rounds away beside a huge term; a residual at rounding counts as none),
 agreement of the predicted class for classifiers.
 For classifiers the best support of each size is also refitted by cross-entropy to the teacher's
