@@ -1331,3 +1331,18 @@ def test_drawn_regression_values_read_as_the_printouts_write_them() -> None:
             ax = draw_model(model).axes[0]
             assert [t.get_text() for t in ax.texts if t.get_text() in shown] == shown
             assert ("values rounded to the digits shown (exact: to_json())" in ax.get_title()) == rounded
+
+
+def test_a_regressors_rule_table_shows_each_rules_mean_absolute_error() -> None:
+    """A regressor's rules carry their mean absolute error, not an agreement: the rule table headed
+    its last column 'agreement' and left it empty, where the printout gives 'mean abs. error 12.5'."""
+    from symdistill.models import Condition, Rule, RuleSet
+
+    dom = sd.Domain.from_data(np.array([[0.0], [10.0]]), feature_names=["age"])
+    rules = RuleSet(dom, "regression", None, [Rule((Condition(0, ">", 9.5),), 100.0, coverage=0.25, error=12.5)],
+                    Rule((), 40.0, coverage=0.75, error=3.25))
+    assert "mean abs. error 12.5" in str(rules) and "mean abs. error 3.25" in str(rules)
+    texts = [t.get_text() for t in draw_model(rules).axes[0].texts]
+    assert "agreement" not in texts
+    assert texts[:5] == ["#", "IF", "THEN", "coverage", "mean abs. error"]
+    assert texts[5:] == ["1", "age > 9.5", "100", "25%", "12.5", "else", "otherwise", "40", "75%", "3.25"]

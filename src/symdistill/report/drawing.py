@@ -128,28 +128,31 @@ def _tint(hex_colour: str, amount: float = 0.65) -> tuple[float, float, float]:
 
 # -- rules --------------------------------------------------------------------------------------
 def draw_rules(rules: Any, X: Any = None, *, width: int = 70) -> Any:
-    """Rule table in decision-list order: IF conditions, THEN prediction, coverage, agreement."""
+    """Rule table in decision-list order: IF conditions, THEN prediction, coverage, and the teacher's
+    agreement (classifiers) or the mean absolute error (regressors), as the printout gives them."""
     rows = []
+    regression = rules.task == "regression"
     values = np.array([float(r.prediction) for r in rules.rules] + [float(rules.default.prediction)]
-                      if rules.task == "regression" else [])
+                      if regression else [])
     for k, rule in enumerate(list(rules.rules) + [rules.default]):
         is_default = k == len(rules.rules)
         cond = "otherwise" if is_default else " AND ".join(c.describe(rules.domain) for c in rule.conditions)
         cond = cond or "always"
-        if rules.task == "regression":
+        if regression:
             then = value_text(float(rule.prediction), values)
+            agr = "" if rule.error is None else f"{rule.error:.6g}"
         else:
             then = label_text(rules.classes[int(rule.prediction)])
+            agr = "" if rule.agreement is None else percent_text(rule.agreement)
         cov = "" if rule.coverage is None else percent_text(rule.coverage)
-        agr = "" if rule.agreement is None else percent_text(rule.agreement)
         rows.append(("else" if is_default else str(k + 1), textwrap.wrap(cond, width) or [""], then, cov, agr,
-                     None if rules.task == "regression" else int(rule.prediction)))
+                     None if regression else int(rule.prediction)))
     n_lines = sum(len(r[1]) for r in rows) + 1.5
     fig = new_figure(10.0, max(1.6, 0.24 * n_lines + 0.6))
     ax = fig.add_subplot()
     ax.set_axis_off()
-    cols = (0.0, 0.05, 0.70, 0.86, 0.95)
-    heads = ("#", "IF", "THEN", "coverage", "agreement")
+    cols = (0.0, 0.05, 0.70, 0.82, 0.91) if regression else (0.0, 0.05, 0.70, 0.86, 0.95)
+    heads = ("#", "IF", "THEN", "coverage", "mean abs. error" if regression else "agreement")
     y = 0.0
     for c, h in zip(cols, heads):
         ax.text(c, y, h, fontsize=9, fontweight="bold", va="top")
