@@ -1198,3 +1198,19 @@ def test_columns_are_taken_as_numpy_takes_them():
             with_ones = _columns(X, support, intercept=True)
             assert np.array_equal(with_ones, np.column_stack([np.ones(len(X)), expected]))
             assert with_ones.flags.f_contiguous
+
+
+def test_a_regressor_whose_held_out_rows_show_one_value_is_scored_as_fidelity_scores_a_constant():
+    """Judged on the user's rows, R² on rows where the teacher answers one value divided by their
+    spread, zero up to rounding: a teacher of 0 on all but 3 of 200 rows gave a validation_score
+    and a cv_score of -1e31, apart by a factor of 4 when the teacher's values were 1000 times
+    larger. Such rows are scored as sd.fidelity scores a constant teacher (R² 1 when matched to
+    rounding, else 0), so the scores do not depend on the teacher's units."""
+    X = np.random.default_rng(0).uniform(0, 1, (200, 3))
+    q = np.sort(X[:, 0])[-4]  # three user rows above it: at least one fold of four holds none
+    models = {s: sd.distill(lambda Z, s=s: s * np.maximum(0.0, Z[:, 0] - q), X, form="linear", max_size=2,
+                            task="regression", random_state=0) for s in (1.0, 1000.0)}
+    for key in ("validation_score", "cv_score"):
+        a, b = (models[s].meta[key] for s in (1.0, 1000.0))
+        assert -10 < a <= 1 and b == pytest.approx(a, rel=1e-6, abs=1e-9), (key, a, b)
+    assert models[1000.0].predict(X) == pytest.approx(1000 * models[1.0].predict(X), rel=1e-9)

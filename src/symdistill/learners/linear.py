@@ -637,12 +637,20 @@ class LinearLearner(Learner):
         (``_NOISE`` of the size of the targets ``T``, centred), and that of the teacher's values
         ``T + offset`` (a few ulps: 1e6 + 3*x0 on x0 near 1e6 has no exact fit, its values being
         rounded to 1e-10).
+
+        Rows where the teacher answers one value (a spread at rounding) have no R²: they score as
+        ``sd.fidelity`` scores a constant teacher, R² 1 where the fit matches them to rounding, else 0.
+        Their spread, zero or rounding, divided the squared error: a teacher of 0 on a cross-validation
+        fold gave R² -1e31, which outweighed every other fold, and a score that moved with the units.
         """
         S = _columns(X, fit.support) @ fit.coef.T + fit.intercept
         if y is None:
             ss = float(np.sum((T - T.mean(axis=0)) ** 2))
-            sse = max(float(np.sum((T - S) ** 2)), _rounding(T, offset))
-            return -sse / ss if ss > 0 else -sse
+            rounding = _rounding(T, offset)
+            sse = max(float(np.sum((T - S) ** 2)), rounding)
+            if ss <= rounding:
+                return 0.0 if sse <= rounding else -1.0
+            return -sse / ss
         pred = (S[:, 0] > 0).astype(int) if S.shape[1] == 1 else np.argmax(S, axis=1)
         return float(np.mean(pred == y))
 
