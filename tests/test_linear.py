@@ -1214,3 +1214,17 @@ def test_a_regressor_whose_held_out_rows_show_one_value_is_scored_as_fidelity_sc
         a, b = (models[s].meta[key] for s in (1.0, 1000.0))
         assert -10 < a <= 1 and b == pytest.approx(a, rel=1e-6, abs=1e-9), (key, a, b)
     assert models[1000.0].predict(X) == pytest.approx(1000 * models[1.0].predict(X), rel=1e-9)
+
+
+def test_a_fit_where_nothing_is_sampled_says_it_was_made_and_judged_on_the_users_rows():
+    """With n_samples or more of the user's rows nothing is sampled, yet meta['training_rows'] (and,
+    below 200 rows, meta['validation_rows']) said 'user and sampled rows'."""
+    X = np.random.default_rng(0).uniform(0, 1, (300, 3))
+    f = lambda Z: 3 * Z[:, 0] + np.sin(5 * Z[:, 1])  # noqa: E731
+    for n in (300, 150):
+        m = sd.distill(f, X[:n], form="linear", max_size=2, task="regression", random_state=0, n_samples=100,
+                       progress=False)
+        assert m.meta["n_queries"] == n + 64  # the user's rows and the determinism probe: nothing sampled
+        assert (m.meta["training_rows"], m.meta["validation_rows"]) == ("user rows", "user rows"), n
+    sampled = sd.distill(f, X[:150], form="linear", max_size=2, task="regression", random_state=0, progress=False)
+    assert (sampled.meta["training_rows"], sampled.meta["validation_rows"]) == ("user and sampled rows",) * 2

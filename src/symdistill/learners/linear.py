@@ -347,10 +347,12 @@ class LinearLearner(Learner):
                           None if y is None else y[every])
         if on_user_rows:
             model.meta["cv_score"] = float(best.cv_score + (not classify))
+        # Nothing sampled (n_samples or more of the user's rows): every row is the user's.
+        sampled = len(Z) > n_user
         model.meta.update({"fit": best.method, "validation_score": float(best.score + (not classify)),
                            "validation_metric": "agreement" if classify else "R2",
-                           "validation_rows": "user rows" if on_user_rows else "user and sampled rows",
-                           "training_rows": best.rows,
+                           "validation_rows": "user rows" if on_user_rows or not sampled else "user and sampled rows",
+                           "training_rows": best.rows if sampled else "user rows",
                            "selection": (f"{_CV_FOLDS}-fold cross-validation on user rows among the {_CV_CANDIDATES} "
                                          f"best of each size or less on the held-out share")
                            if on_user_rows
