@@ -1125,6 +1125,23 @@ def test_report_and_verify_take_the_classes(onnx_file, csv_rows, tmp_path, capsy
     assert "--classes a,b names the classes of --teacher; give --teacher too" in capsys.readouterr().err
 
 
+def test_evaluate_refuses_a_task_other_than_the_saved_models_before_the_teacher_is_asked(csv_rows, blobs, tmp_path,
+                                                                                        capsys):
+    """--task classification for a saved regressor made its teacher's values logits: evaluate asked the
+    teacher, leaked numpy's "overflow encountered in exp", and said the teacher's task may have been
+    'guessed wrongly' and to give --task regression, where the task was given, not guessed."""
+    train, _ = csv_rows
+    names = ["a", "b", "c"]
+    sd.distill(lambda X: X[:, 0] * 2.5, blobs[0], max_size=2, feature_names=names).to_json(tmp_path / "r.json")
+    sd.distill(lambda X: (X[:, 0] > 0).astype(int), blobs[0], max_size=2, feature_names=names).to_json(tmp_path / "c.json")
+    for model, task, holds in [("r.json", "classification", "a regression tree model, whose teacher answers values"),
+                               ("c.json", "regression", "a classification tree model, whose teacher answers classes")]:
+        assert main(["evaluate", str(tmp_path / model), "--data", str(train), "--teacher", "no_such_module:f",
+                     "--task", task]) == 2
+        err = capsys.readouterr().err
+        assert f"--task {task}: {tmp_path / model} holds {holds}" in err and err.count("\n") == 1, err
+
+
 def test_evaluate_of_an_automaton_refuses_classes_naming_its_option(tmp_path, capsys):
     """The automaton's teacher takes its classes as --option classes=[...]; --classes, a tabular teacher's
     flag, is refused there rather than ignored."""

@@ -507,6 +507,16 @@ def refuse_classes_of_a_regressor(args: argparse.Namespace, model: Any) -> None:
                        "model, whose teacher answers values")
 
 
+def refuse_another_task(args: argparse.Namespace, model: Any) -> None:
+    """--task other than that of ``args.model``, a saved tabular model: its teacher answers as the model
+    does (given a regressor's teacher, --task classification read its values as logits)."""
+    task = getattr(model, "task", None)
+    if args.task is not None and task in ("classification", "regression") and args.task != task:
+        answers = "values" if task == "regression" else "classes"
+        raise CLIError(f"--task {args.task}: {args.model} holds a {task} {model.kind} model, whose teacher answers "
+                       f"{answers}; give --task {task} or leave it out")
+
+
 def declare(teacher: Any, args: argparse.Namespace) -> Any:
     """``teacher`` (as ``load_teacher_object`` loads it) wrapped with the ``teacher_options`` of ``args``,
     or as it is when there are none. A class written in a comma list that prints as a label the teacher
@@ -893,6 +903,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         return _evaluate_automaton(args, model)
     teacher_options(args)  # checked before anything is read
     refuse_classes_of_a_regressor(args, model)
+    refuse_another_task(args, model)
     if args.teacher_output is not None:
         raise CLIError("--teacher-output applies to automata (a torch sequence teacher's output column); a "
                        f"{model.kind} model's teacher is read as it answers")
