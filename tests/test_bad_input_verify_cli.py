@@ -560,6 +560,19 @@ def test_fidelity_refuses_a_task_mismatch() -> None:
     assert float(sd.fidelity(reg, double, X)) > 0.8
 
 
+def test_fidelity_refuses_a_teacher_declared_for_the_other_task_before_asking_it() -> None:
+    """A regressor's teacher declared task='classification' was asked first: its values, read as logits,
+    overflowed in exp (numpy's warning), and only then was the mismatch named."""
+    reg = sd.distill(double, X, max_size=4, random_state=0, n_samples=400)
+    asked = []
+    teacher = sd.as_teacher(lambda Z: asked.append(len(Z)) or double(Z) * 1e3, task="classification")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="regression model but the teacher answers as a classification model"):
+            sd.fidelity(reg, teacher, X)
+    assert asked == []
+
+
 def test_fidelity_and_accuracy_name_what_a_model_is() -> None:
     with pytest.raises(TypeError, match="fidelity: model must be a symdistill model .* got str"):
         sd.fidelity("not a model", good, X)

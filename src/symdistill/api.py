@@ -225,6 +225,7 @@ class TeacherAnswers:
     def fidelity(self, model: Any) -> Score:
         """``fidelity(model, teacher, X)``."""
         t, X = self.teacher, self.X
+        _check_task(model, t)
         layer = concept_layer(model)
         domain = getattr(model, "domain", None)
         if layer is not None:
@@ -245,14 +246,21 @@ def domain_key(domain: Any) -> tuple:
     return (domain.to_dict(), [str(t) for t in domain.column_dtypes], repr(domain.column_labels), domain.array_dtype)
 
 
-def _score(model: Any, t: Teacher, X: Any, ref: np.ndarray, layer: str | None) -> Score:
-    """``model``'s fidelity to the teacher ``t``'s labels (values) ``ref`` of rows ``X``."""
+def _check_task(model: Any, t: Teacher) -> None:
+    """``model``'s task and the teacher ``t``'s, where both are known, are the same: checked before the
+    teacher is asked where its task is declared (a regressor's values read as logits overflowed), and
+    again once its answers say it."""
     task = getattr(model, "task", None)
     if task in ("classification", "regression") and t.task in ("classification", "regression") and task != t.task:
         raise ValueError(f"fidelity: the model is a {task} model but the teacher answers as a {t.task} model, so "
                          f"their outputs cannot be compared; score against the teacher it was distilled from (if "
                          f"that teacher's task was guessed wrongly, wrap it: sd.as_teacher(teacher, task={task!r}); on the "
                          f"command line: --task {task})")
+
+
+def _score(model: Any, t: Teacher, X: Any, ref: np.ndarray, layer: str | None) -> Score:
+    """``model``'s fidelity to the teacher ``t``'s labels (values) ``ref`` of rows ``X``."""
+    _check_task(model, t)
     pred = _model_predict(model, X if layer is None else _activations(t, X, layer))
     if t.task == "regression":
         return regression_agreement(pred, ref)
