@@ -182,6 +182,19 @@ def test_accuracy_of_a_regressor_names_the_true_value_that_is_no_number(reg_tree
         sd.accuracy(reg_tree, X, y)
 
 
+@pytest.mark.parametrize("kind", ["bool", "object", "pandas"])
+def test_accuracy_of_a_regressor_refuses_booleans_for_its_true_values(reg_tree: Any, kind: str) -> None:
+    """Booleans for a regressor's true values (a class such as y > 100 given by mistake) were read as
+    0 and 1 and scored, R² -113040 on diabetes, where a regression teacher answering booleans is refused."""
+    import pandas as pd
+
+    y = reg_tree.predict(X) > 0
+    y = {"bool": y, "object": y.astype(object), "pandas": pd.Series(y, dtype="boolean")}[kind]
+    with pytest.raises(sd.DataError, match=r"cannot compute R2: the true labels are booleans \(classes\), not "
+                                           r"values"):
+        sd.accuracy(reg_tree, X, y)
+
+
 def test_regression_scores_need_numbers() -> None:
     with pytest.raises(sd.DataError, match="predictions are not numbers"):
         regression_agreement(np.array(["yes", "no"]), np.array([1.0, 2.0]))

@@ -229,6 +229,13 @@ def _interval(values: np.ndarray) -> tuple[float, float]:
 
 
 def _numbers(values: Any, what: str, name: str) -> np.ndarray:
+    arr = np.asarray(values)
+    if arr.dtype == bool or (arr.dtype == object and arr.size
+                             and all(isinstance(v, (bool, np.bool_)) for v in arr.reshape(-1).tolist())):
+        # Read as 0 and 1 they were scored (y > 100 given for a regressor's values: R² -113040), where a
+        # regression teacher answering booleans is refused.
+        raise DataError(f"cannot compute {name}: the {what} are booleans (classes), not values (a regressor's "
+                        "values are compared)")
     try:
         return np.asarray(values, dtype=float)
     except (TypeError, ValueError):
