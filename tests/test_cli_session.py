@@ -776,3 +776,15 @@ def test_report_names_the_flags_of_a_holdout_fraction_too_small(session_rule, ca
                  "--no-progress"]) == 2
     err = capsys.readouterr().err
     assert message in err and "holdout_fraction" not in err and "X_holdout" not in err
+
+
+@pytest.mark.parametrize("flag", ["--label", "--drop"])
+def test_evaluate_names_a_label_or_drop_that_is_one_of_the_models_features(session_rule, capsys, flag):
+    """`--label a` (or `--drop a`) naming one of the model's features took the column out of the rows,
+    and evaluate said 'missing ['a']' of a file that holds a column a."""
+    assert main(["distill", "--teacher", "session_rule:rule", "--data", "rows.csv", "-o", "m.json"]) == 0
+    capsys.readouterr()
+    assert main(["evaluate", "m.json", "--teacher", "session_rule:rule", "--data", "rows.csv", flag, "a"]) == 2
+    what = "a column of true labels" if flag == "--label" else "a column to ignore"
+    assert capsys.readouterr().err == (f"symdistill evaluate: error: {flag} a names {what}, but 'a' is a feature of "
+                                       "m.json, which reads it\n")

@@ -911,6 +911,12 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         raise CLIError(f"--option applies to automata (an option of the sequence teacher); a {model.kind} model's "
                        "teacher is read as it answers")
     drop = column_list(args.drop, "--drop") or []
+    for flag, names, what in (("--label", [args.label] if args.label else [], "a column of true labels"),
+                              ("--drop", drop, "a column to ignore")):
+        read = [n for n in names if n in model.domain.feature_names and concept_layer(model) is None]
+        if read:  # taken out of the rows, it was then named missing from a file that holds it
+            raise CLIError(f"{flag} {read[0]} names {what}, but {read[0]!r} is a feature of {args.model}, which "
+                           "reads it")
     as_array, text = teacher_format(args.teacher, args.as_array)
     if not as_array:
         text = text + [name for name in text_categories(model) if name not in text]
