@@ -170,7 +170,8 @@ def test_columns_are_matched_by_name_and_checked(models, monkeypatch, capsys):
     for argv, message in [
         (["--data", "shuffled.csv", "--keep", "id"], "columns of shuffled.csv do not match the model's features: "
          "unknown ['label'] (--keep columns to copy them into the output, or --drop them)"),
-        (["--data", "shuffled.csv", "--drop", "label,id,b"], "features: missing ['b']\n"),
+        (["--data", "shuffled.csv", "--drop", "label,id,b"], "--drop b names a column to ignore, but 'b' is a "
+         "feature of tree.json, which reads it\n"),
         (["--data", "rows.csv", "--keep", "ID"], "--keep: column 'ID' not in rows.csv; columns are ['id', 'a', 'b', 'zip']"),
         (["--data", "rows.csv", "--keep", "id,id"], "--keep id,id names 'id' twice: keep a column once"),
         (["--data", "rows.csv", "--keep", "id,prediction"], "--keep id,prediction: the output would have two columns "

@@ -788,3 +788,12 @@ def test_evaluate_names_a_label_or_drop_that_is_one_of_the_models_features(sessi
     what = "a column of true labels" if flag == "--label" else "a column to ignore"
     assert capsys.readouterr().err == (f"symdistill evaluate: error: {flag} a names {what}, but 'a' is a feature of "
                                        "m.json, which reads it\n")
+
+
+def test_predict_names_a_drop_that_is_one_of_the_models_features(session_rule, capsys):
+    """`predict --drop a` of a feature a said 'missing ['a']' of a file that holds a column a."""
+    assert main(["distill", "--teacher", "session_rule:rule", "--data", "rows.csv", "-o", "m.json"]) == 0
+    capsys.readouterr()
+    assert main(["predict", "m.json", "--data", "rows.csv", "--drop", "a"]) == 2
+    assert capsys.readouterr().err == ("symdistill predict: error: --drop a names a column to ignore, but 'a' is a "
+                                       "feature of m.json, which reads it\n")

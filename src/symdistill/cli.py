@@ -911,12 +911,8 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         raise CLIError(f"--option applies to automata (an option of the sequence teacher); a {model.kind} model's "
                        "teacher is read as it answers")
     drop = column_list(args.drop, "--drop") or []
-    for flag, names, what in (("--label", [args.label] if args.label else [], "a column of true labels"),
-                              ("--drop", drop, "a column to ignore")):
-        read = [n for n in names if n in model.domain.feature_names and concept_layer(model) is None]
-        if read:  # taken out of the rows, it was then named missing from a file that holds it
-            raise CLIError(f"{flag} {read[0]} names {what}, but {read[0]!r} is a feature of {args.model}, which "
-                           "reads it")
+    if concept_layer(model) is None:  # (concept rules read input columns, not their features)
+        refuse_feature_columns(model, args.model, {"--label": [args.label] if args.label else [], "--drop": drop})
     as_array, text = teacher_format(args.teacher, args.as_array)
     if not as_array:
         text = text + [name for name in text_categories(model) if name not in text]
@@ -952,6 +948,17 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     if against is not None:
         print(f"against --label {args.label}: {against}")
     return 0
+
+
+def refuse_feature_columns(model: Any, path: str, flags: dict[str, list[str]]) -> None:
+    """Columns that ``flags`` (``--label``, ``--drop``) take out of the rows, none of which may be a feature
+    of ``model`` (the file ``path``): taken out, it was then named missing from a file that holds it."""
+    what = {"--label": "a column of true labels", "--drop": "a column to ignore"}
+    for flag, names in flags.items():
+        read = [n for n in names if n in model.domain.feature_names]
+        if read:
+            raise CLIError(f"{flag} {read[0]} names {what[flag]}, but {read[0]!r} is a feature of {path}, which "
+                           "reads it")
 
 
 def _concept_rows(df: Any, model: Any, path: str, hint: str) -> Any:
@@ -1180,6 +1187,7 @@ def _run_predict(args: argparse.Namespace) -> int:
             raise CLIError(f"--proba applies to classifiers; {args.model} holds a {model.task} {model.kind} model, "
                            "whose predictions are values")
         drop = column_list(args.drop, "--drop") or []
+        refuse_feature_columns(model, args.model, {"--drop": drop})
         keep = column_list(args.keep, "--keep") or []
         both = next((c for c in keep if c in drop), None)
         if both is not None:
