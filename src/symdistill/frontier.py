@@ -441,10 +441,10 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
                 seconds = time.perf_counter() - t0
                 # Counted before the score, which asks the held-out rows of a teacher whose outputs were
                 # known beforehand (none asked up front): the fit's queries are the fit's alone.
-                asked = shared.n_asked - asked
+                fit_queries = shared.n_asked - asked
                 score = held_out.fidelity(model)
                 points.append(FrontierPoint(form, size, model, score, literal_count(model), seconds,
-                                            asked, shared.n_queries - before))
+                                            fit_queries, shared.n_queries - before))
                 bar.update(1)
     _mark(points)
     return Frontier(points, teacher=shared, domain=domain, X_train=X_train, X_holdout=X_hold,
