@@ -402,6 +402,19 @@ def test_a_regressor_of_a_few_hundred_rows_is_judged_on_them():
     assert few.meta["validation_rows"] == "user and sampled rows"  # too few user rows to judge on
 
 
+def test_a_regressors_folds_are_scored_as_one_r2_over_the_user_rows():
+    """A spiky teacher (non-zero on 3% of each of two features) leaves a fold of near-constant
+    values; scored by its own R² a fit a little off them had -58 there, which outweighed the other
+    folds: the intercept alone won (cross-validated R² -34.9; -0.0007 on new rows) where the two
+    features explain 6%. The folds' squared errors are now taken over every user row's spread."""
+    f = lambda X: 1000 * (np.maximum(0, X[:, 0] - 0.97) + np.maximum(0, X[:, 1] - 0.97))  # noqa: E731
+    X = np.random.default_rng(6).uniform(0, 1, (200, 3))
+    m = sd.distill(f, X, form="linear", max_size=2, random_state=0, task="regression", progress=False)
+    assert m.meta["validation_rows"] == "user rows" and m.size == 2 and m.meta["cv_score"] > 0
+    new = np.random.default_rng(99).uniform(size=(20000, 3))
+    assert float(sd.fidelity(m, sd.as_teacher(f, task="regression"), new)) > 0.05
+
+
 @pytest.mark.parametrize("task", ["regression", "classification"])
 def test_no_fit_judged_on_user_rows_sees_sampled_rows_drawn_around_them(task, monkeypatch):
     """Sampled rows lie within a bandwidth of the user row they were drawn around: a fit scored on

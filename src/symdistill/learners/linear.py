@@ -454,6 +454,13 @@ class LinearLearner(Learner):
         for i, f in enumerate(top):
             groups.setdefault((f.rows, f.method != "lsq"), []).append(i)
         totals = [0.0] * len(top)
+        # A regressor's folds are scored together, as one R² over every user row (the folds' squared
+        # errors over the user rows' spread): each fold's own R², averaged, divided by a fold's spread,
+        # and a fold of a spiky teacher's near-constant values (R² -58 for a fit a little off them)
+        # decided the choice (the intercept alone at 200 rows, 2 weights at 199).
+        T_user = T[:n_user]
+        spread = float(np.sum((T_user - T_user.mean(axis=0)) ** 2)) if y is None else 0.0
+        pooled = spread if y is None and spread > _rounding(T_user, offset) else None
         for held in folds:
             out = np.zeros(n_user, dtype=bool)
             out[held] = True
@@ -478,11 +485,11 @@ class LinearLearner(Learner):
                             X_tr, T_tr = Xs[rows], T[rows]
                             P_tr, y_tr = None if P is None else P[rows], None if y is None else y[rows]
                         g = self._fit_support(X_tr, T_tr, P_tr, y_tr, top[i].support, top[i].method)
-                        scores[key] = self._score(g, X_held, T_held, y_held, offset)
-                    totals[i] += scores[key] * len(held)
+                        scores[key] = self._score(g, X_held, T_held, y_held, offset, pooled)
+                    totals[i] += scores[key] if pooled else scores[key] * len(held)
                     bar.update(1)
         for f, total in zip(top, totals):
-            f.cv_score = total / n_user
+            f.cv_score = total if pooled else total / n_user
         return max(top, key=lambda f: (f.cv_score, -len(f.support)))
 
     # -- candidate terms -----------------------------------------------------------------------
@@ -629,7 +636,8 @@ class LinearLearner(Learner):
         return fit
 
     @staticmethod
-    def _score(fit: _Fit, X: np.ndarray, T: np.ndarray, y: np.ndarray | None, offset: np.ndarray) -> float:
+    def _score(fit: _Fit, X: np.ndarray, T: np.ndarray, y: np.ndarray | None, offset: np.ndarray,
+               ss: float | None = None) -> float:
         """Agreement of the predicted class (classifiers); for regressors R² - 1, ``-sse / ss``.
 
         R² itself is no measure to rank by: beside a huge term (1e9*x0 + x1) it is 1.0 in floats
@@ -644,11 +652,15 @@ class LinearLearner(Learner):
         ``sd.fidelity`` scores a constant teacher, R² 1 where the fit matches them to rounding, else 0.
         Their spread, zero or rounding, divided the squared error: a teacher of 0 on a cross-validation
         fold gave R² -1e31, which outweighed every other fold, and a score that moved with the units.
+        ``ss``, when given, is the spread the squared error is taken of (a cross-validation fold's share
+        of every user row's: see :meth:`_cross_validated_choice`) instead of these rows' own.
         """
         S = _columns(X, fit.support) @ fit.coef.T + fit.intercept
         if y is None:
-            ss = float(np.sum((T - T.mean(axis=0)) ** 2))
             rounding = _rounding(T, offset)
+            if ss is not None:
+                return -max(float(np.sum((T - S) ** 2)), rounding) / ss
+            ss = float(np.sum((T - T.mean(axis=0)) ** 2))
             sse = max(float(np.sum((T - S) ** 2)), rounding)
             if ss <= rounding:
                 return 0.0 if sse <= rounding else -1.0
