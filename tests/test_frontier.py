@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -74,6 +75,19 @@ def test_best_names_a_numpy_bar_as_it_was_written(front: Frontier) -> None:
     with pytest.raises(ValueError) as got:
         front.best(np.float32(0.99), conservative=True)
     assert "no model reaches the lower end of the interval 0.99: the most faithful" in str(got.value)
+
+
+def test_conservative_without_a_bar_is_refused_as_on_the_command_line(front: Frontier, tmp_path: Path) -> None:
+    """best(conservative=True) and sd.report(front, conservative=True) without min_fidelity returned the
+    knee, the flag unused and nothing said (the report's summary: "no min_fidelity given"), where
+    symdistill report refuses --conservative without --min-fidelity."""
+    with pytest.raises(ValueError, match=r"conservative=True .* give min_fidelity too"):
+        front.best(conservative=True)
+    with pytest.raises(ValueError, match=r"conservative=True .* give min_fidelity too"):
+        front.best_point(conservative=True)
+    with pytest.raises(ValueError, match=r"conservative=True .* give min_fidelity too"):
+        sd.report(front, path=tmp_path / "r.html", conservative=True)
+    assert not (tmp_path / "r.html").exists()
 
 
 def test_best_breaks_ties_by_fit_order_not_by_time(front: Frontier, monkeypatch: pytest.MonkeyPatch) -> None:

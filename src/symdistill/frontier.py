@@ -277,14 +277,17 @@ class Frontier:
 
         Ties in size go to the more faithful model, then to the one fitted first (not the faster
         one: fit times differ from run to run, the choice must not). With ``conservative=True`` the
-        lower end of the 95% interval, not the point estimate, must reach ``min_fidelity``. Raises
-        ``ValueError`` when no model does, naming the most faithful one.
+        lower end of the 95% interval, not the point estimate, must reach ``min_fidelity`` (without
+        ``min_fidelity`` it is refused). Raises ``ValueError`` when no model does, naming the most faithful one.
         """
         return self.best_point(min_fidelity, conservative=conservative).model
 
     def best_point(self, min_fidelity: float | None = None, *, conservative: bool = False) -> FrontierPoint:
         """Like :meth:`best`, but the whole :class:`FrontierPoint`."""
         if min_fidelity is None:
+            if conservative:  # the knee would be returned, the flag unused (symdistill report refuses it so)
+                raise ValueError("conservative=True applies min_fidelity to the lower end of each model's 95% "
+                                 "interval: give min_fidelity too")
             return self.knee
         if not is_real(min_fidelity) or not np.isfinite(min_fidelity) or min_fidelity > 1:
             raise ValueError(f"min_fidelity must be a number at most 1, got {min_fidelity!r}")

@@ -138,7 +138,8 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
         The chosen model is ``front.best(min_fidelity)``; by default the knee. When no model reaches
         it, the most faithful one is chosen and the report says so at the top (and warns).
     conservative : bool
-        Compare ``min_fidelity`` with the lower end of each model's interval.
+        Compare ``min_fidelity`` with the lower end of each model's interval (refused without
+        ``min_fidelity``).
     constraints : sequence, optional
         Constraints (strings such as ``"x0 > 5 -> prediction == 1"``, or properties such as
         ``sd.monotonic("age")``) checked exactly on the chosen model with ``symdistill.verify``; the
