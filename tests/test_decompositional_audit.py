@@ -783,3 +783,28 @@ def test_verify_on_the_command_line_refuses_teacher_checks_of_concept_rules_nami
     err = capsys.readouterr().err
     assert "verify them without --teacher" in err and "activations of hidden layer 'concepts'" in err
     assert main(["verify", str(saved), "-c", "`concepts[0]` > 0.5 -> prediction != 2"]) in (0, 1)
+
+
+@pytest.mark.parametrize("teacher, options, message", [
+    ("net", {"layers": ["encoder"]}, "unknown layer 'encoder'"),
+    ("net", {"layers": [5]}, "layer index 5 out of range"),
+    ("net", {"layer": "concepts", "concept_names": ["a", "b"]}, "concept_names has 2 names but layer 'concepts' has 3"),
+    ("callable", {}, "cannot read hidden activations through the callable"),
+])
+def test_a_network_the_frontier_cannot_read_is_refused_before_the_teacher_is_asked(concept_net, teacher: str,
+                                                                                   options: dict, message: str) -> None:
+    """sd.distill reads the network's layers before it asks anything; sd.frontier, whose options the README
+    says are checked before the teacher is asked anything, labelled every training and held-out row first
+    (800 rows here) and only then found a layer name misspelt, or a teacher with no layers to read."""
+    net, X = concept_net
+    asked: list[int] = []
+
+    def labels(rows: np.ndarray) -> np.ndarray:
+        asked.append(len(rows))
+        return net(torch.tensor(np.asarray(rows, dtype=np.float32))).argmax(1).numpy()
+
+    t = sd.as_teacher(net) if teacher == "net" else sd.as_teacher(labels)
+    with pytest.raises((ValueError, TypeError), match=re.escape(message)):
+        sd.frontier(t, X, forms=["rules"], sizes=[2], method="decompositional", n_samples=800, progress=False,
+                    **options)
+    assert t.n_queries == 0 and not asked

@@ -190,6 +190,21 @@ class DecompositionalRuleLearner(Learner):
         or last in a ``Pipeline``), or a teacher made of one.
         """
         self._validate_params()
+        self.reader_: ActivationReader
+        self.layers_: list[HiddenLayer]
+        self.reader_, self.layers_ = self._read_layers(teacher, X)
+        return super().fit(teacher, X, domain)
+
+    def check_fit(self, X: Any, domain: Domain | None = None, teacher: Any = None) -> None:
+        """As :meth:`Learner.check_fit`, and with ``teacher``, that its hidden layers can be read and
+        hold those asked for (``layers``, ``layer``, ``concept_names``), as :meth:`fit` checks them
+        before the teacher is asked anything (a torch network is traced on a few rows, as there)."""
+        super().check_fit(X, domain, teacher)
+        if teacher is not None:
+            self._read_layers(teacher, X)
+
+    def _read_layers(self, teacher: Any, X: Any) -> tuple[ActivationReader, list[HiddenLayer]]:
+        """The reader of ``teacher``'s hidden layers and the layers to read, checked against the options."""
         reader = activation_reader(teacher, n_features=_width(X))
         if self.layer is not None:
             chosen = [reader.layer(self.layer)]
@@ -203,9 +218,7 @@ class DecompositionalRuleLearner(Learner):
             chosen = list(reader.layers) if self.layers is None else [reader.layer(k) for k in self.layers]
             if len({h.index for h in chosen}) != len(chosen):
                 raise ValueError(f"layers names a layer twice: {list(self.layers or [])}")
-        self.reader_: ActivationReader = reader
-        self.layers_: list[HiddenLayer] = chosen
-        return super().fit(teacher, X, domain)
+        return reader, chosen
 
     # -- learning ------------------------------------------------------------------------------
     def _fit(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler) -> RuleSet:
