@@ -808,3 +808,30 @@ def test_a_network_the_frontier_cannot_read_is_refused_before_the_teacher_is_ask
         sd.frontier(t, X, forms=["rules"], sizes=[2], method="decompositional", n_samples=800, progress=False,
                     **options)
     assert t.n_queries == 0 and not asked
+
+
+def test_an_onnx_teacher_of_a_fixed_batch_of_one_is_read_in_its_batch_size(concept_net, tmp_path) -> None:
+    """A graph exported with a fixed batch of one is refused with "pass batch_size=1 (one row per call,
+    slow)"; sd.as_teacher(path, batch_size=1) then serves the pedagogical route, but the decompositional
+    one read the activations in batches of 8,192 whatever the teacher's batch_size and gave the same
+    refusal, telling the user to do what they had done. The activations are now read in the batches of
+    the teacher they come through."""
+    import io
+
+    pytest.importorskip("onnx")
+    pytest.importorskip("onnxruntime")
+    net, X = concept_net
+    X = X[:200]
+    buf = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(net, (torch.zeros(1, 4),), buf, input_names=["x"], dynamo=False)
+    path = tmp_path / "one_row.onnx"
+    path.write_bytes(buf.getvalue())
+    options = dict(form="rules", method="decompositional", max_size=4, n_samples=300, random_state=0, progress=False)
+    from symdistill.teachers.activations import UnsupportedModelError
+
+    with pytest.raises(UnsupportedModelError, match=r"fixed batch size of 1 .* or pass batch_size=1"):
+        sd.distill(str(path), X, **options)
+    one_row = sd.distill(sd.as_teacher(str(path), batch_size=1), X, **options)
+    assert one_row.rules == sd.distill(net, X, **options).rules

@@ -993,8 +993,9 @@ class SklearnActivations(ActivationReader):
 
 
 # -- entry point ----------------------------------------------------------------------------------
-def activation_reader(model: Any, *, batch_size: int = 8192, n_features: int | None = None) -> ActivationReader:
-    """A reader of ``model``'s hidden activations.
+def activation_reader(model: Any, *, batch_size: int | None = None, n_features: int | None = None) -> ActivationReader:
+    """A reader of ``model``'s hidden activations, in batches of ``batch_size`` rows (default: 8192, or
+    the ``batch_size`` of the teacher ``model`` is, so that a graph of a fixed batch of one is read).
 
     ``model`` is a torch module, an ONNX model (``.onnx`` path, bytes, ``onnx.ModelProto``), a fitted
     scikit-learn ``MLPClassifier`` (alone or last in a ``Pipeline``), or a teacher made of one by
@@ -1015,6 +1016,7 @@ def activation_reader(model: Any, *, batch_size: int = 8192, n_features: int | N
     while isinstance(model, Teacher) and getattr(model, "inner", None) is not None:
         model = model.inner  # a wrapper such as the frontier's caching SharedTeacher
     if isinstance(model, Teacher):
+        batch_size = model.batch_size if batch_size is None else batch_size
         # A torch teacher's module, the path or bytes an ONNX teacher was made from, or a scikit-learn
         # teacher's estimator.
         inner = next((getattr(model, a) for a in ("module", "source", "estimator") if getattr(model, a, None)
@@ -1024,6 +1026,7 @@ def activation_reader(model: Any, *, batch_size: int = 8192, n_features: int | N
                 f"cannot read hidden activations through the {model.name} teacher; pass the network itself "
                 f"(supported: {SUPPORTED})")
         model = inner
+    batch_size = 8192 if batch_size is None else batch_size
     module = type(model).__module__ or ""
     if module.startswith("torch") or _is_torch_module(model):
         return TorchActivations(model, batch_size=batch_size, n_features=n_features)
