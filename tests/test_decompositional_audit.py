@@ -835,3 +835,23 @@ def test_an_onnx_teacher_of_a_fixed_batch_of_one_is_read_in_its_batch_size(conce
         sd.distill(str(path), X, **options)
     one_row = sd.distill(sd.as_teacher(str(path), batch_size=1), X, **options)
     assert one_row.rules == sd.distill(net, X, **options).rules
+
+
+def test_the_decompositional_method_with_the_default_form_says_which_form_it_gives(tmp_path, capsys) -> None:
+    """sd.distill(net, X, method="decompositional"), as the README's command line writes
+    ``--method decompositional``, leaves the form at its default, a tree, and was refused as "form 'tree'
+    has no method 'decompositional'; expected one of ['pedagogical']", naming a form the user never
+    wrote and not the one the method gives."""
+    from symdistill.cli import main
+
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
+    X = np.random.default_rng(0).uniform(size=(40, 2))
+    message = "method 'decompositional' gives form 'rules' only"
+    with pytest.raises(ValueError, match=re.escape(f"form 'tree' has no method 'decompositional' ({message})")):
+        sd.distill(net, X, method="decompositional")
+    rows = tmp_path / "rows.csv"
+    rows.write_text("a,b\n0.1,0.2\n0.3,0.4\n")
+    # refused before the teacher is loaded: this one is never imported
+    assert main(["distill", "--teacher", "never_imported_module:net", "--data", str(rows), "--method",
+                 "decompositional", "-o", str(tmp_path / "r.json")]) == 2
+    assert message in capsys.readouterr().err

@@ -40,7 +40,10 @@ def get_learner(form: str, method: str = "pedagogical") -> type[Learner]:
         if form not in forms:
             raise ValueError(f"unknown form {form!r}; expected one of {forms}")
         methods = sorted(m for f, m in _LEARNERS if f == form)
-        raise ValueError(f"form {form!r} has no method {method!r}; expected one of {methods}")
+        # The form may be the default one (a tree), not written: say which form the method gives.
+        gives = sorted(f for f, m in _LEARNERS if m == method)
+        hint = f" (method {method!r} gives form {' or '.join(map(repr, gives))} only)" if gives else ""
+        raise ValueError(f"form {form!r} has no method {method!r}{hint}; expected one of {methods}")
     return _LEARNERS[(form, method)]
 
 
