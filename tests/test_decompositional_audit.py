@@ -855,3 +855,35 @@ def test_the_decompositional_method_with_the_default_form_says_which_form_it_giv
     assert main(["distill", "--teacher", "never_imported_module:net", "--data", str(rows), "--method",
                  "decompositional", "-o", str(tmp_path / "r.json")]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_the_report_command_distils_with_the_decompositional_method(tmp_path, capsys, monkeypatch) -> None:
+    """sd.frontier and sd.report take method="decompositional", but 'symdistill report' had no --method,
+    refused --option method=... ("the command sets it (pedagogical learners ...)") and refused
+    --option layers=... as "an option of method='decompositional'", a method it gave no way to ask
+    for. --method decompositional fits the decompositional rules; concept rules (layer=), which the
+    report refuses, are refused before the teacher is loaded."""
+    from symdistill.cli import main
+
+    pd = pytest.importorskip("pandas")
+    pd.DataFrame(np.random.default_rng(0).normal(size=(300, 3)), columns=["a", "b", "c"]).to_csv(
+        tmp_path / "rows.csv", index=False)
+    (tmp_path / "mlp.py").write_text(
+        "import torch\ntorch.manual_seed(0)\n"
+        "net = torch.nn.Sequential(torch.nn.Linear(3, 6), torch.nn.ReLU(), torch.nn.Linear(6, 2)).eval()\n")
+    (tmp_path / "loaded.py").write_text("raise AssertionError('the teacher was loaded')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    base = ["report", "--data", str(tmp_path / "rows.csv"), "--sizes", "2,4", "--n-samples", "400", "--no-progress",
+            "-o", str(tmp_path / "r.html")]
+    assert main([*base, "--teacher", "mlp:net", "--method", "decompositional", "--option", "layers=[0]"]) == 0
+    out = capsys.readouterr().out
+    assert [line.split()[0] for line in out.splitlines()[2:4]] == ["rules", "rules"]
+    assert "**method**: decompositional" in (tmp_path / "r.md").read_text()
+    for args, message in [(["--option", "layers=[0]"], "an option of --method decompositional"),
+                          (["--method", "decompositional", "--option", "layer=0"],
+                           "concept rules (layer=) read a hidden layer, not the rows a report examines"),
+                          (["--method", "decompositional", "--forms", "tree"], "gives form 'rules' only"),
+                          (["--option", "method=decompositional"], "use --method")]:
+        assert main([*base, "--teacher", "loaded:net", *args]) == 2
+        err = capsys.readouterr().err
+        assert message in err, (args, err)

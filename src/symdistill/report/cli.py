@@ -30,6 +30,9 @@ def add_report(sub: Any) -> None:
     p.add_argument("--holdout-fraction", type=_fraction,
                    help="share of --data held out when --holdout is not given (default 0.3)")
     p.add_argument("--forms", help="comma-separated forms (default: every one of tree, rules, linear available)")
+    p.add_argument("--method", default=None,
+                   help="pedagogical | decompositional (default pedagogical; decompositional: rules read off the "
+                        "network's hidden layers)")
     p.add_argument("--sizes", default=DEFAULT_SIZES, help=f"comma-separated sizes (default {DEFAULT_SIZES})")
     p.add_argument("--min-fidelity", type=float,
                    help="choose the smallest model reaching this fidelity (default: the frontier's knee)")
@@ -53,7 +56,7 @@ def add_report(sub: Any) -> None:
 
 _OWN_FLAG = {"max_size": "--sizes", "form": "--forms", "random_state": "--random-state", "n_samples": "--n-samples",
              "task": "--task", "categorical": "--categorical", "sampler_kernel": "--sampler-kernel",
-             "progress": "--no-progress", "max_train_rows": "--max-train-rows"}
+             "progress": "--no-progress", "max_train_rows": "--max-train-rows", "method": "--method"}
 
 
 def _fraction(text: str) -> float:
@@ -95,25 +98,33 @@ def _form_option(text: str) -> tuple[str | None, str, Any]:
     return form or None, name, option_value(value)
 
 
-def _learner_options(given: list[tuple[str | None, str, Any]], forms: list[str],
-                     options: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def _learner_options(given: list[tuple[str | None, str, Any]], forms: list[str], options: dict[str, Any],
+                     method: str) -> dict[str, dict[str, Any]]:
     """Adds the ``--option``s for every form to ``options`` and returns those for one form
-    (``form_options``), refusing an option a flag sets, a form not among ``forms``, and an option for
-    every form that only some of them take (saying how to give it to those)."""
+    (``form_options``), refusing an option a flag sets, concept rules (which the report refuses), a form
+    not among ``forms``, an option of another ``--method`` only, and an option for every form that only
+    some of them take (saying how to give it to those)."""
     from ..api import _options_of
-    from ..learners import get_learner
+    from ..learners import get_learner, registered_learners
 
-    takes = {form: _options_of(get_learner(form, "pedagogical")) for form in forms}
+    takes = {form: _options_of(get_learner(form, method)) for form in forms}
     form_options: dict[str, dict[str, Any]] = {}
     for form, name, value in given:
         flag = f"--option {form + '.' if form else ''}{name}=..."
         if name in _OWN_FLAG:
             raise CLIError(f"{flag}: use {_OWN_FLAG[name]}")
-        if name in ("method", "feature_names"):
-            raise CLIError(f"{flag}: the command sets it (pedagogical learners; features named by the data's header)")
+        if name == "feature_names":
+            raise CLIError(f"{flag}: the command sets it (features named by the data's header)")
+        if name == "layer":  # the report examines models of the input rows (sd.report refuses concept rules)
+            raise CLIError(f"{flag}: concept rules (layer=) read a hidden layer, not the rows a report examines; "
+                           "distil them with symdistill distill --form rules --option layer=...")
         if form is not None and form not in forms:
             raise CLIError(f"{flag}: {form!r} is not among the forms fitted ({', '.join(forms)})")
         takers = [f for f in forms if name in takes[f]]
+        owners = sorted({m for (f, m), cls in registered_learners().items()
+                         if f in forms and m != method and name in _options_of(cls)})
+        if not takers and owners:  # layers= without --method decompositional
+            raise CLIError(f"{flag}: an option of --method {owners[0]}, not of --method {method}")
         if form is None and takers and len(takers) < len(forms):
             raise CLIError(f"{flag}: an option of form {' and '.join(takers)} only, not of "
                            f"{' or '.join(f for f in forms if f not in takers)}; write --option {takers[0]}.{name}=...")
@@ -232,9 +243,10 @@ def run_report(args: argparse.Namespace) -> int:
     if args.n_samples is not None:
         options["n_samples"] = args.n_samples
     # Checked before the teacher is loaded: a misspelt option costs no load.
-    forms = check_options(forms, sizes, "pedagogical", args.random_state, {}, options)[0]
-    form_options = _learner_options(args.option, forms, options)
-    check_options(forms, sizes, "pedagogical", args.random_state, form_options, options)
+    method = args.method or "pedagogical"
+    forms = check_options(forms, sizes, method, args.random_state, {}, options)[0]
+    form_options = _learner_options(args.option, forms, options, method)
+    check_options(forms, sizes, method, args.random_state, form_options, options)
     teacher = load_teacher_object(args.teacher)
     check_spaced_fit(teacher, df, args.data)
     check_input_columns(teacher, df, args.data, args.teacher, data_drop)
@@ -251,7 +263,7 @@ def run_report(args: argparse.Namespace) -> int:
             front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold,
                              holdout_fraction=DEFAULT_HOLDOUT_FRACTION if args.holdout_fraction is None
                              else args.holdout_fraction,
-                             method="pedagogical", random_state=args.random_state,
+                             method=method, random_state=args.random_state,
                              progress=False if args.no_progress else None, form_options=form_options,
                              max_train_rows=args.max_train_rows, constraints=args.constraint or None, **options)
     except DataError as exc:  # the rows of --holdout, or the split of --data, as the command names them
