@@ -90,6 +90,20 @@ def test_conservative_without_a_bar_is_refused_as_on_the_command_line(front: Fro
     assert not (tmp_path / "r.html").exists()
 
 
+def test_a_holdout_fraction_beside_held_out_rows_is_refused_as_on_the_command_line() -> None:
+    """sd.frontier(..., X_holdout=rows, holdout_fraction=0.5) measured on the rows given and fitted on
+    every row of X, holdout_fraction unused and nothing said, where symdistill report refuses
+    --holdout-fraction beside --holdout."""
+    X = _data(200)
+    with pytest.raises(ValueError, match="holdout_fraction=0.5 holds out part of X, but X_holdout gives the "
+                                         "held-out rows: give one of them"):
+        sd.frontier(_net, X, X_holdout=_data(50, seed=1), holdout_fraction=0.5, forms=["tree"], sizes=[2],
+                    n_samples=300, progress=False)
+    given = sd.frontier(_net, X, X_holdout=_data(50, seed=1), forms=["tree"], sizes=[2], n_samples=300, progress=False)
+    assert given.holdout_source == "given" and len(given.X_train) == 200
+    assert len(sd.frontier(_net, X, forms=["tree"], sizes=[2], n_samples=300, progress=False).X_holdout) == 60
+
+
 def test_best_breaks_ties_by_fit_order_not_by_time(front: Frontier, monkeypatch: pytest.MonkeyPatch) -> None:
     # max_size 4 and 8 both give the exact 3-leaf tree: equal size and fidelity. Which one best()
     # picks must not depend on how long each fit took (that differs from run to run).

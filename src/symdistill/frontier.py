@@ -308,7 +308,7 @@ class Frontier:
 
 
 def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes: Sequence[int] = DEFAULT_SIZES,
-             X_holdout: Any = None, holdout_fraction: float = DEFAULT_HOLDOUT_FRACTION, method: str | None = None,
+             X_holdout: Any = None, holdout_fraction: float | None = None, method: str | None = None,
              random_state: int | None = 0, progress: bool | None = None,
              form_options: dict[str, dict[str, Any]] | None = None,
              max_train_rows: int | None = DEFAULT_MAX_TRAIN_ROWS, constraints: Sequence[Any] | None = None,
@@ -334,8 +334,9 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
         for training) and the models see only the rest. A teacher that does not declare its classes
         has those it answers on training and held-out rows alike: a class it gives only on held-out
         rows is a miss for every model.
-    holdout_fraction : float
-        Share of ``X`` held out when ``X_holdout`` is None.
+    holdout_fraction : float, optional
+        Share of ``X`` held out when ``X_holdout`` is None (default 0.3); given beside ``X_holdout``,
+        it is refused.
     method : str, optional
         Learner method ("pedagogical", ...), as in ``sd.distill``: pedagogical unless ``layer=`` is
         given (concept rules), which implies "decompositional".
@@ -380,6 +381,10 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     # Every form's options are checked before the teacher is asked anything.
     forms_list, sizes_list, form_options = check_options(forms, sizes, method, random_state, form_options, options)
     check_int("max_train_rows", max_train_rows, 2, allow_none=True)
+    if X_holdout is not None and holdout_fraction is not None:  # it would go unused (the command refuses it so)
+        raise ValueError(f"holdout_fraction={holdout_fraction} holds out part of X, but X_holdout gives the held-out "
+                         "rows: give one of them")
+    holdout_fraction = DEFAULT_HOLDOUT_FRACTION if holdout_fraction is None else holdout_fraction
     check_progress(progress)
     if isinstance(constraints, str):
         raise TypeError(f"constraints must be a list of constraints, got the string {constraints!r}")

@@ -15,7 +15,7 @@ from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _split_
                    add_data_options, check_input_columns, check_spaced_fit, column_list, declare, declared_codes,
                    load_teacher_object, option_value, read_again, read_table, teacher_format, teacher_options,
                    warn_words_in_numbers, words_named)
-from ..frontier import DEFAULT_HOLDOUT_FRACTION, DEFAULT_MAX_TRAIN_ROWS
+from ..frontier import DEFAULT_MAX_TRAIN_ROWS
 from ..verify.language import ConstraintError
 
 DEFAULT_SIZES = "2,4,8,16,32,64"
@@ -261,8 +261,7 @@ def run_report(args: argparse.Namespace) -> int:
         # the training and held-out rows), after the frontier's checks of the rows and before its first fit.
         with words_named(told):
             front = frontier(teacher, X, forms=forms, sizes=sizes, X_holdout=X_hold,
-                             holdout_fraction=DEFAULT_HOLDOUT_FRACTION if args.holdout_fraction is None
-                             else args.holdout_fraction,
+                             holdout_fraction=args.holdout_fraction,
                              method=method, random_state=args.random_state,
                              progress=False if args.no_progress else None, form_options=form_options,
                              max_train_rows=args.max_train_rows, constraints=args.constraint or None, **options)
