@@ -887,3 +887,19 @@ def test_the_report_command_distils_with_the_decompositional_method(tmp_path, ca
         assert main([*base, "--teacher", "loaded:net", *args]) == 2
         err = capsys.readouterr().err
         assert message in err, (args, err)
+
+
+def test_a_declared_regressor_is_refused_before_it_is_asked(concept_net) -> None:
+    """Decompositional rules read classifiers only; a teacher declared a regressor (task="regression")
+    was refused only once it had answered every row (and, in sd.frontier, every held-out row too)."""
+    net, X = concept_net
+    reg = torch.nn.Sequential(net.enc, net.act, torch.nn.Linear(8, 1)).eval()
+    options = dict(form="rules", method="decompositional", n_samples=800, progress=False)
+    for run in (lambda t: sd.distill(t, X, **options),
+                lambda t: sd.frontier(t, X, forms=["rules"], sizes=[2], method="decompositional", n_samples=800,
+                                      progress=False)):
+        t = sd.as_teacher(reg, task="regression")
+        with pytest.raises(ValueError, match="decompositional rule extraction needs a classifier; torch Sequential "
+                                             "is a regressor"):
+            run(t)
+        assert t.n_queries == 0

@@ -193,15 +193,36 @@ class DecompositionalRuleLearner(Learner):
         self.reader_: ActivationReader
         self.layers_: list[HiddenLayer]
         self.reader_, self.layers_ = self._read_layers(teacher, X)
+        self._refuse_a_regressor(teacher, self.reader_)
         return super().fit(teacher, X, domain)
 
     def check_fit(self, X: Any, domain: Domain | None = None, teacher: Any = None) -> None:
         """As :meth:`Learner.check_fit`, and with ``teacher``, that its hidden layers can be read and
-        hold those asked for (``layers``, ``layer``, ``concept_names``), as :meth:`fit` checks them
-        before the teacher is asked anything (a torch network is traced on a few rows, as there)."""
+        hold those asked for (``layers``, ``layer``, ``concept_names``) and that it is not a declared
+        regressor, as :meth:`fit` checks them before the teacher is asked anything (a torch network is
+        traced on a few rows, as there)."""
         super().check_fit(X, domain, teacher)
         if teacher is not None:
-            self._read_layers(teacher, X)
+            self._refuse_a_regressor(teacher, self._read_layers(teacher, X)[0])
+
+    def _refuse_a_regressor(self, teacher: Any, reader: ActivationReader) -> None:
+        """Refuse a teacher that says it is a regressor before it is asked (``task="regression"``, a
+        scikit-learn regressor); one that says so only in its answers is refused once it has answered."""
+        t = self._teacher(teacher)
+        if (t.task or self.task) == "regression":
+            raise self._regressor_error(t, reader)
+
+    def _regressor_error(self, teacher: Any, reader: ActivationReader) -> ValueError:
+        if self.task is not None:
+            hint = ""
+        elif isinstance(reader, SklearnActivations):  # an MLPRegressor: its output is a number
+            hint = "; to read the rules of a scikit-learn network, fit an MLPClassifier on the class labels"
+        else:
+            hint = ("; a network with one output is read as a regressor: if that output is class 1's logit or "
+                    "probability, pass task='classification'")
+        return ValueError(f"decompositional rule extraction needs a classifier; {teacher.name} is a "
+                          f"regressor (for regression use the pedagogical rules, form='rules' without "
+                          f"method='decompositional', or form='tree' or 'linear'){hint}")
 
     def _read_layers(self, teacher: Any, X: Any) -> tuple[ActivationReader, list[HiddenLayer]]:
         """The reader of ``teacher``'s hidden layers and the layers to read, checked against the options."""
@@ -223,16 +244,7 @@ class DecompositionalRuleLearner(Learner):
     # -- learning ------------------------------------------------------------------------------
     def _fit(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler) -> RuleSet:
         if not oracle.is_classifier:
-            if self.task is not None:
-                hint = ""
-            elif isinstance(self.reader_, SklearnActivations):  # an MLPRegressor: its output is a number
-                hint = "; to read the rules of a scikit-learn network, fit an MLPClassifier on the class labels"
-            else:
-                hint = ("; a network with one output is read as a regressor: if that output is class 1's logit or "
-                        "probability, pass task='classification'")
-            raise ValueError(f"decompositional rule extraction needs a classifier; {oracle.teacher.name} is a "
-                             f"regressor (for regression use the pedagogical rules, form='rules' without "
-                             f"method='decompositional', or form='tree' or 'linear'){hint}")
+            raise self._regressor_error(oracle.teacher, self.reader_)
         Z, answer = self.augment(oracle, Z, answer, sampler)
         y = answer.y
         k = answer.proba.shape[1]
