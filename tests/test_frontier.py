@@ -90,6 +90,16 @@ def test_conservative_without_a_bar_is_refused_as_on_the_command_line(front: Fro
     assert not (tmp_path / "r.html").exists()
 
 
+@pytest.mark.parametrize("flag", ["no", 0, None])
+def test_conservative_is_true_or_false(front: Frontier, flag: object) -> None:
+    """conservative="no" was read as its truth value: best(0.99, conservative="no") compared the bar
+    with the lower ends, and so did sd.report."""
+    with pytest.raises(TypeError, match=f"conservative must be True or False, got {flag!r}"):
+        front.best(0.99, conservative=flag)
+    with pytest.raises(TypeError, match=f"conservative must be True or False, got {flag!r}"):
+        sd.report(front, path=None, min_fidelity=0.99, conservative=flag)
+
+
 def test_a_holdout_fraction_beside_held_out_rows_is_refused_as_on_the_command_line() -> None:
     """sd.frontier(..., X_holdout=rows, holdout_fraction=0.5) measured on the rows given and fitted on
     every row of X, holdout_fraction unused and nothing said, where symdistill report refuses

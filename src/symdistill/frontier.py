@@ -284,6 +284,8 @@ class Frontier:
 
     def best_point(self, min_fidelity: float | None = None, *, conservative: bool = False) -> FrontierPoint:
         """Like :meth:`best`, but the whole :class:`FrontierPoint`."""
+        if not isinstance(conservative, (bool, np.bool_)):  # "no" is truthy: it would compare the lower ends
+            raise TypeError(f"conservative must be True or False, got {conservative!r}")
         if min_fidelity is None:
             if conservative:  # the knee would be returned, the flag unused (symdistill report refuses it so)
                 raise ValueError("conservative=True applies min_fidelity to the lower end of each model's 95% "
