@@ -509,12 +509,24 @@ def _feature(e: L.Name, target: Target) -> int:
     names = target.domain.feature_names
     if e.name in names:
         return names.index(e.name)
-    hint = meant_feature(e.name, names)
+    hint = _label_meant(e.name, target) or meant_feature(e.name, names)
     if not hint and e.name.casefold() in ("nan", "inf", "infinity"):
         hint = "; numbers must be finite, and a bare word is a feature's name"
     # as constraints write them: a name holding ', ', a newline or nothing at all reads one way only
     shown = ", ".join(f.display_name for f in target.domain.features[:12]) + (", ..." if len(names) > 12 else "")
     raise ConstraintError(f"unknown feature {e.name!r}{hint} (features: {shown})", target.text, e.pos)
+
+
+def _label_meant(name: str, target: Target) -> str:
+    """"; did you mean the class 'approve'? ..." for an unknown feature ``name`` that is a class or a
+    category written without quotes (in its case or another): a tree prints its leaves bare
+    (``-> approve``), so ``prediction == approve`` is what a user writes; else ""."""
+    labels = [(c, f"the class {c!r}") for c in target.classes if target.task == "classification"]
+    labels += [(c, f"the category {c!r} of {f.display_name}") for f in target.domain.features
+               if f.is_categorical for c in map(_py, f.categories)]
+    texts = [(lab, meant) for lab, meant in labels if isinstance(lab, str)]
+    same = [m for lab, m in texts if lab == name] or [m for lab, m in texts if lab.casefold() == name.casefold()]
+    return f"; did you mean {same[0]}? it is a string: quote it" if same else ""
 
 
 def meant_feature(name: str, names: list[str]) -> str:

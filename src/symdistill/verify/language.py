@@ -345,9 +345,9 @@ class _Parser:
         self.i += 1
         return t
 
-    def _fail(self, expected: str) -> ConstraintSyntaxError:
+    def _fail(self, expected: str, hint: str = "") -> ConstraintSyntaxError:
         t = self.tok
-        found = "the end of the constraint" if t.kind == "end" else repr(t.text)
+        found = ("the end of the constraint" if t.kind == "end" else repr(t.text)) + hint
         near = [u for u in self.tokens[max(self.i - 1, 0):self.i + 1]  # NOT age < 18 fails at age
                 if u.kind == "name" and u.text.lower() in KEYWORDS and u.text != u.text.lower()]
         if near:
@@ -478,6 +478,8 @@ class _Parser:
         if t.kind == "keyword" and t.text in ("true", "false"):
             self._advance()
             return Bool(t.text == "true", t.pos)
+        if t.kind == "name":  # a label written bare, as a tree prints its leaves (-> approve)
+            raise self._fail("a number, a string, true or false", f" (a label is a string: quote it, {t.value!r})")
         raise self._fail("a number, a string, true or false")
 
     def expr(self) -> Expr:

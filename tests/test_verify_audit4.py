@@ -1,0 +1,65 @@
+"""Verification audited as a user of mixed tabular data (adult-like frames, MAGIC): errors name the slip made."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill.cli import main
+from symdistill.domain import Domain, Feature
+from symdistill.verify import ConstraintError, ConstraintSyntaxError
+from symdistill.verify import formula as F
+
+DOM = Domain((Feature("age", "integer", 17, 90), Feature("workclass", "categorical", 0, 2, ("Private", "State-gov", "x")),
+              Feature("x", "numeric", 0, 1)))
+CLASSES = np.array(["approve", "deny"])
+
+
+@pytest.mark.parametrize("text, position, fragment", [
+    # a tree prints its leaves bare (-> approve), so a user writes prediction == approve, which was refused
+    # as "unknown feature 'approve' (features: age, workclass, x)": the label meant, and its quotes, went unsaid
+    ("age < 18 -> prediction == approve", 26,
+     "unknown feature 'approve'; did you mean the class 'approve'? it is a string: quote it (features: "),
+    ("approve != prediction", 0, "did you mean the class 'approve'? it is a string: quote it"),
+    ("prediction == Deny", 14, "did you mean the class 'deny'? it is a string: quote it"),
+    ("workclass == Private -> prediction == 'deny'", 13,
+     "unknown feature 'Private'; did you mean the category 'Private' of workclass? it is a string: quote it"),
+])
+def test_a_label_written_without_quotes_is_named_as_a_label(text: str, position: int, fragment: str) -> None:
+    with pytest.raises(ConstraintError) as info:
+        F.bind_text(text, DOM, "classification", CLASSES)
+    assert fragment in str(info.value)
+    assert info.value.position == position
+
+
+def test_a_name_that_is_a_feature_and_a_label_stays_the_feature() -> None:
+    # the category 'x' of workclass is also the feature x: a bare x is the feature, as before
+    f = F.bind_text("x > 0.5", DOM, "classification", CLASSES)
+    assert f == F.FeatureRange(2, float(np.nextafter(0.5, 1)), F.INF)
+    with pytest.raises(ConstraintError, match=r"unknown feature 'agee'; did you mean 'age'\? \(features"):
+        F.bind_text("agee < 3", DOM, "classification", CLASSES)  # no label is named: the feature meant is
+
+
+def test_a_label_written_without_quotes_in_a_set_is_named() -> None:
+    # "expected a number, a string, true or false at position 15, found 'approve'" said what was
+    # expected, not that the word needs quotes
+    with pytest.raises(ConstraintSyntaxError) as info:
+        F.bind_text("prediction in {'deny', approve}", DOM, "classification", CLASSES)
+    assert str(info.value).splitlines()[0] == ("expected a number, a string, true or false at position 23, found "
+                                               "'approve' (a label is a string: quote it, 'approve')")
+
+
+def test_the_verify_command_names_a_class_written_without_quotes(tmp_path: Any, monkeypatch: Any,
+                                                                 capsys: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    X = np.random.default_rng(0).uniform(0, 100, (300, 2))
+    tree = sd.distill(lambda X: np.where(np.asarray(X)[:, 0] > 50, "approve", "deny"), X, max_size=2,
+                      random_state=0, feature_names=["age", "income"])
+    assert "-> approve" in str(tree)
+    tree.to_json(tmp_path / "tree.json")
+    assert main(["verify", "tree.json", "-c", "age < 18 -> prediction != approve"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "did you mean the class 'approve'? it is a string: quote it" in err
