@@ -63,3 +63,20 @@ def test_the_verify_command_names_a_class_written_without_quotes(tmp_path: Any, 
     assert main(["verify", "tree.json", "-c", "age < 18 -> prediction != approve"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and "did you mean the class 'approve'? it is a string: quote it" in err
+
+
+@pytest.mark.parametrize("text, message", [
+    # '=>' (an implication in many languages, or >= written backwards) was told "use == for equality"
+    ("age < 18 => prediction == 'deny'", "unexpected character '=' at position 9 (write -> for an implication, >= "
+                                         "for greater or equal)"),
+    ("age =< 18", "unexpected character '=' at position 4 (write <= for less or equal)"),
+    ("age = 18", "unexpected character '=' at position 4 (use == for equality)"),
+    # symbols pasted from a paper were named with no word of what to write
+    ("age \u2264 18", "unexpected character '\u2264' at position 4 (write <=)"),
+    ("age < 18 \u2192 prediction == 'deny'", "unexpected character '\u2192' at position 9 (write ->)"),
+    ("\u00ac(age < 18)", "unexpected character '\u00ac' at position 0 (write not)"),
+])
+def test_a_symbol_from_elsewhere_says_what_to_write(text: str, message: str) -> None:
+    with pytest.raises(ConstraintSyntaxError) as info:
+        F.bind_text(text, DOM, "classification", CLASSES)
+    assert str(info.value).splitlines()[0] == message

@@ -209,6 +209,14 @@ class Token:
     value: object = None
 
 
+# What a character the grammar lacks was likely meant as: '=>' is an implication elsewhere, not '=' then '>'.
+_SLIP = {"=>": " (write -> for an implication, >= for greater or equal)", "=<": " (write <= for less or equal)",
+         "=": " (use == for equality)", "&": " (use 'and', 'or', 'not')", "|": " (use 'and', 'or', 'not')",
+         "!": " (use 'and', 'or', 'not')", "\u2264": " (write <=)", "\u2265": " (write >=)", "\u2260": " (write !=)",
+         "\u2192": " (write ->)", "\u21d2": " (write ->)", "\u00ac": " (write not)", "\u2227": " (write and)",
+         "\u2228": " (write or)"}
+
+
 def tokenize(text: str) -> list[Token]:
     """Split constraint text into tokens, ending with an ``end`` token.
 
@@ -258,7 +266,7 @@ def tokenize(text: str) -> list[Token]:
             continue
         sym = next((s for s in _SYMBOLS if text.startswith(s, i)), None)
         if sym is None:
-            hint = " (use == for equality)" if c == "=" else (" (use 'and', 'or', 'not')" if c in "&|!" else "")
+            hint = _SLIP.get(text[i:i + 2]) or _SLIP.get(c, "")
             raise ConstraintSyntaxError(f"unexpected character {c!r} at position {i}{hint}", text, i)
         tokens.append(Token("symbol", sym, i))
         i += len(sym)
