@@ -80,3 +80,17 @@ def test_a_symbol_from_elsewhere_says_what_to_write(text: str, message: str) -> 
     with pytest.raises(ConstraintSyntaxError) as info:
         F.bind_text(text, DOM, "classification", CLASSES)
     assert str(info.value).splitlines()[0] == message
+
+
+def test_adult_s_class_pasted_as_a_tree_prints_it_is_named_as_a_label() -> None:
+    # adult's tree prints '-> >50K'; 'prediction == >50K' was told only to write numbers in decimal and to
+    # backtick a feature starting with a digit: the class it names, and its quotes, went unsaid
+    dom = Domain((Feature("age", "integer", 17, 90),))
+    with pytest.raises(ConstraintSyntaxError) as info:
+        F.bind_text("age < 18 -> prediction == >50K", dom, "classification", np.array(["<=50K", ">50K"]))
+    assert "and a label between quotes ('>50K')" in str(info.value)
+    assert info.value.position == 27
+    for text, label in [("prediction in {'>50K', <=50K}", "<=50K"), ("prediction==>50K", ">50K"),
+                        ("prediction != 50K", "50K"), ("age <= 50K", "50K")]:
+        with pytest.raises(ConstraintSyntaxError, match=f"and a label between quotes \\({label!r}\\)"):
+            F.bind_text(text, dom, "classification", np.array(["<=50K", ">50K"]))

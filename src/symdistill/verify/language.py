@@ -249,10 +249,15 @@ def tokenize(text: str) -> list[Token]:
             glued = _GLUED.match(text, m.end())
             if glued and not (_WORD.fullmatch(glued.group(0)) and glued.group(0) in KEYWORDS):  # 3and b < 2 reads
                 # 0x10, 1_000, 2x: no reading in decimal notation, and a name starts with a letter
+                # a label as a tree prints it (adult's -> >50K, <=50K): a '<' or '>' right after '==' is part of it
+                start = i
+                if len(tokens) > 1 and tokens[-2].text in ("==", "!=", "{", ",") and \
+                        tokens[-1].text in ("<", ">", "<=", ">="):
+                    start = tokens[-1].pos
                 raise ConstraintSyntaxError(
                     f"number {m.group(0)!r} at position {i} runs into {glued.group(0)!r}: "
-                    "write numbers in decimal (1000, 1e3, 0.5), and a feature whose name starts with a digit "
-                    "between backticks (`2x`)", text, i)
+                    "write numbers in decimal (1000, 1e3, 0.5), a feature whose name starts with a digit "
+                    f"between backticks (`2x`), and a label between quotes ({text[start:glued.end()]!r})", text, i)
             digits = m.group(0).isdigit()  # an integer: kept exact beside its float
             tokens.append(Token("number", m.group(0), i, (value, int(m.group(0)) if digits else None)))
             i = m.end()
