@@ -94,3 +94,33 @@ def test_adult_s_class_pasted_as_a_tree_prints_it_is_named_as_a_label() -> None:
                         ("prediction != 50K", "50K"), ("age <= 50K", "50K")]:
         with pytest.raises(ConstraintSyntaxError, match=f"and a label between quotes \\({label!r}\\)"):
             F.bind_text(text, dom, "classification", np.array(["<=50K", ">50K"]))
+
+
+def _mixed_linear_regressor() -> Any:
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    n = 600
+    df = pd.DataFrame({"a": rng.choice(list("pqrst"), n), "b": rng.choice(list("uvwxy"), n),
+                       "c": rng.choice(list("ghijk"), n), "x": rng.uniform(0, 10, n), "y": rng.uniform(0, 10, n)})
+    code = {k: i for i, k in enumerate("pqrstuvwxyghijk")}
+
+    def teacher(X: Any) -> Any:
+        return (X["x"] + 0.5 * X["y"] + 0.3 * X["a"].map(code).astype(float) - 0.2 * X["b"].map(code).astype(float)
+                + 0.1 * X["c"].map(code).astype(float))
+
+    return sd.distill(teacher, df, form="linear", max_size=10, random_state=0, n_samples=2000), teacher
+
+
+def test_the_z3_backend_gives_the_same_counterexample_every_time() -> None:
+    # z3 solved in its one shared context, whose terms carry ids from every earlier check: the same
+    # verify call gave another counterexample each time in a process (a='t', then 'p', 'r', 's'), so a
+    # teacher check, which starts at it, was a teacher violation one call and an artefact the next
+    pytest.importorskip("z3")
+    model, teacher = _mixed_linear_regressor()
+    first = sd.verify(model, "x > 3 -> prediction >= 4", backend="z3", teacher=teacher)
+    for other in ["x > 3 -> prediction >= 4", "y < 2 -> prediction <= 9", sd.monotonic("x")]:
+        sd.verify(model, other, backend="z3")
+        again = sd.verify(model, "x > 3 -> prediction >= 4", backend="z3", teacher=teacher)
+        assert again.counterexample.row == first.counterexample.row
+        assert again.teacher.status == first.teacher.status
+        assert np.array_equal(again.teacher.rows, first.teacher.rows)

@@ -39,6 +39,45 @@ def _z3() -> Any:
     return z3
 
 
+class _Fresh:
+    """z3 with a context of its own, made for one check. In z3's one shared context, terms carry ids
+    from every earlier check and the solver's search follows them, so the same question got another
+    counterexample each time it was asked in a process (and a teacher check, which starts there, a
+    teacher violation one call and an artefact the next). Constructors take the context; the rest
+    of the module (And, If, sat, ...) is z3's, reading the context off the terms it is given."""
+
+    def __init__(self, z3: Any) -> None:
+        self._z3 = z3
+        self.ctx = z3.Context()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._z3, name)
+
+    def Real(self, name: str) -> Any:  # noqa: N802 - z3's names
+        return self._z3.Real(name, self.ctx)
+
+    def Int(self, name: str) -> Any:  # noqa: N802
+        return self._z3.Int(name, self.ctx)
+
+    def RealVal(self, v: Any) -> Any:  # noqa: N802
+        return self._z3.RealVal(v, self.ctx)
+
+    def IntVal(self, v: Any) -> Any:  # noqa: N802
+        return self._z3.IntVal(v, self.ctx)
+
+    def BoolVal(self, v: bool) -> Any:  # noqa: N802
+        return self._z3.BoolVal(v, self.ctx)
+
+    def Solver(self) -> Any:  # noqa: N802
+        return self._z3.Solver(ctx=self.ctx)
+
+
+def _solver() -> tuple[Any, Any]:
+    """A fresh context's z3 and a solver in it: each check decides alike whatever ran before."""
+    z3 = _Fresh(_z3())
+    return z3, z3.Solver()
+
+
 def _q(z3: Any, v: float) -> Any:
     fr = Fraction(float(v))
     return z3.RealVal(f"{fr.numerator}/{fr.denominator}")
@@ -47,8 +86,7 @@ def _q(z3: Any, v: float) -> Any:
 class Encoding:
     """One copy of the input variables with the domain's constraints, and the model's output on them."""
 
-    def __init__(self, model: Any, solver: Any, tag: str, margin: float = 0.0) -> None:
-        z3 = _z3()
+    def __init__(self, model: Any, z3: Any, solver: Any, tag: str, margin: float = 0.0) -> None:
         self.z3 = z3
         self.model = model
         self.margin = margin
@@ -251,23 +289,21 @@ def _solve(solver: Any, encodings: list[Encoding]) -> np.ndarray | None:
 
 
 def check_formula(model: Any, violation: F.Formula, margin: float = 0.0) -> tuple[np.ndarray | None, int]:
-    z3 = _z3()
-    s = z3.Solver()
-    e = Encoding(model, s, "x", margin)
+    z3, s = _solver()
+    e = Encoding(model, z3, s, "x", margin)
     s.add(e.formula(violation))
     return _solve(s, [e]), 1
 
 
 def _pair(model: Any, other: Any = None, margin: float = 0.0) -> tuple[Any, Encoding, Encoding]:
-    z3 = _z3()
-    s = z3.Solver()
-    return s, Encoding(model, s, "a", margin), Encoding(other if other is not None else model, s, "b", margin)
+    z3, s = _solver()
+    return s, Encoding(model, z3, s, "a", margin), Encoding(other if other is not None else model, z3, s, "b", margin)
 
 
 def check_monotonic(model: Any, j: int, increasing: bool, target: int | None,
                     margin: float = 0.0) -> tuple[np.ndarray | None, int]:
-    z3 = _z3()
     s, a, b = _pair(model, margin=margin)
+    z3 = a.z3
     for k in range(len(a.x)):
         s.add(a.x[k] == b.x[k] if k != j else a.x[k] < b.x[k])
     if target is None:
@@ -297,8 +333,8 @@ def _differ(a: Encoding, b: Encoding, margin: float) -> Any:
 
 
 def check_equivalent(model: Any, other: Any, margin: float = 0.0) -> tuple[np.ndarray | None, int]:
-    z3 = _z3()
     s, a, b = _pair(model, other, margin)
+    z3 = a.z3
     for k in range(len(a.x)):
         s.add(a.x[k] == b.x[k])
     if model.task == "regression":
