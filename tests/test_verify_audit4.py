@@ -124,3 +124,23 @@ def test_the_z3_backend_gives_the_same_counterexample_every_time() -> None:
         assert again.counterexample.row == first.counterexample.row
         assert again.teacher.status == first.teacher.status
         assert np.array_equal(again.teacher.rows, first.teacher.rows)
+
+
+BINARY = Domain((Feature("is_male", "binary", 0, 1), Feature("age", "integer", 17, 90)))
+
+
+@pytest.mark.parametrize("text, classes, fragment", [
+    # Python's True was "unknown feature 'True' (features: is_male, age)", and a binary feature compared
+    # with 'True' "a string can only be compared with a categorical feature or a classifier's prediction":
+    # neither said how a boolean is written
+    ("is_male == True -> prediction == 'deny'", CLASSES,
+     "unknown feature 'True'; did you mean true? booleans are written in lower case (features: is_male, age)"),
+    ("prediction != FALSE", np.array([False, True]), "unknown feature 'FALSE'; did you mean false? booleans are "),
+    ("is_male == 'True' -> prediction == 'deny'", CLASSES,
+     "a string can only be compared with a categorical feature or a classifier's prediction; feature 'is_male' is "
+     "binary: compare it with true or false"),
+])
+def test_a_boolean_written_as_python_writes_it_is_named(text: str, classes: Any, fragment: str) -> None:
+    with pytest.raises(ConstraintError) as info:
+        F.bind_text(text, BINARY, "classification", classes)
+    assert fragment in str(info.value)

@@ -315,9 +315,12 @@ def _bind_compare(node: L.Compare, target: Target, negate: bool) -> Formula:
     if _is_label_side(left, target) or isinstance(right, L.String):
         if not _is_label_side(left, target):
             bad = right if isinstance(right, L.String) else left
-            _refuse_number_naming_a_feature(left if bad is right else right, target, "not a feature")
+            other = left if bad is right else right
+            _refuse_number_naming_a_feature(other, target, "not a feature")
+            binary = isinstance(other, L.Name) and target.domain.features[_feature(other, target)].kind == "binary"
             raise ConstraintError("a string can only be compared with a categorical feature or a classifier's "
-                                  "prediction", target.text, _pos(bad))
+                                  "prediction" + (f"; {_kind_of(other, target)}: compare it with true or false"
+                                                  if binary else ""), target.text, _pos(bad))
         value = _literal(right, target, left)
         if op not in ("==", "!="):
             if not _is_ordered(left, target):
@@ -509,7 +512,10 @@ def _feature(e: L.Name, target: Target) -> int:
     names = target.domain.feature_names
     if e.name in names:
         return names.index(e.name)
-    hint = _label_meant(e.name, target) or meant_feature(e.name, names)
+    hint = _label_meant(e.name, target)
+    if not hint and e.name.casefold() in ("true", "false"):  # Python's True
+        hint = f"; did you mean {e.name.lower()}? booleans are written in lower case"
+    hint = hint or meant_feature(e.name, names)
     if not hint and e.name.casefold() in ("nan", "inf", "infinity"):
         hint = "; numbers must be finite, and a bare word is a feature's name"
     # as constraints write them: a name holding ', ', a newline or nothing at all reads one way only
