@@ -144,3 +144,20 @@ def test_a_boolean_written_as_python_writes_it_is_named(text: str, classes: Any,
     with pytest.raises(ConstraintError) as info:
         F.bind_text(text, BINARY, "classification", classes)
     assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize("target, classes, message", [
+    # the constraint language names the class meant, monotonic's target= did not: adult's '>50k' was
+    # "unknown target class '>50k'; classes are ['<=50K', '>50K']"
+    (">50k", ["<=50K", ">50K"], "monotonic: unknown target class '>50k' (did you mean '>50K'?); classes are "
+                                "['<=50K', '>50K']"),
+    (1, ["0", "1"], "monotonic: unknown target class 1 (did you mean '1'? it is a string: quote it); classes are"),
+    ("yes", ["no", "maybe"], "monotonic: unknown target class 'yes'; classes are ['maybe', 'no']"),
+])
+def test_an_unknown_target_class_names_the_class_meant(target: Any, classes: list, message: str) -> None:
+    X = np.random.default_rng(0).uniform(0, 10, (300, 1))
+    tree = sd.distill(lambda X: np.where(np.asarray(X)[:, 0] > 5, classes[1], classes[0]), X, max_size=2,
+                      random_state=0)
+    with pytest.raises(ValueError) as info:
+        sd.verify(tree, sd.monotonic("x0", target=target))
+    assert str(info.value).startswith(message)

@@ -265,7 +265,7 @@ def _target(task: str, classes: Any, target: Any) -> int | None:
     for i, c in enumerate(labels):
         if c == target and isinstance(c, str) == isinstance(target, str):
             return i
-    raise ValueError(f"monotonic: unknown target class {target!r}; classes are {labels}")
+    raise ValueError(f"monotonic: unknown target class {target!r}{F.label_hint(target, labels)}; classes are {labels}")
 
 
 class NotCovered(ValueError):

@@ -447,6 +447,23 @@ def _meant(lit: L.Number | L.String | L.Bool, labels: tuple) -> str:
     return f"did you mean {close[0]!r}?" if close else ""
 
 
+def label_hint(value: Any, labels: Any) -> str:
+    """" (did you mean ...)" for a label given as a value (a property's ``target=``) that is none of
+    ``labels``, as the constraint language names the label an unknown one likely means, or ""."""
+    if isinstance(value, (bool, np.bool_)):
+        lit: L.Number | L.String | L.Bool = L.Bool(bool(value))
+    elif isinstance(value, str):
+        lit = L.String(value)
+    elif isinstance(value, (int, np.integer)):
+        lit = L.Number(float(value), 0, int(value))
+    elif isinstance(value, (float, np.floating)):
+        lit = L.Number(float(value))
+    else:
+        return ""
+    hint = _meant(lit, tuple(_py(c) for c in labels))
+    return f" ({hint})" if hint else ""
+
+
 def _is_label_side(e: L.Expr, target: Target) -> bool:
     if isinstance(e, L.Prediction):
         return target.task == "classification"
