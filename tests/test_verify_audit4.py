@@ -161,3 +161,25 @@ def test_an_unknown_target_class_names_the_class_meant(target: Any, classes: lis
     with pytest.raises(ValueError) as info:
         sd.verify(tree, sd.monotonic("x0", target=target))
     assert str(info.value).startswith(message)
+
+
+def test_refine_reports_each_of_two_constraints_that_print_alike() -> None:
+    # two sd.robust balls of one radius both print 'robust within 1 of the given point': refine's report
+    # was keyed by that text, so it said {'robust within 1 of the given point': True} while listing the
+    # same text among the teacher's violations, the first ball's verdict lost
+    X = np.random.default_rng(0).uniform(0, 10, (400, 2))
+
+    def step(X: Any) -> Any:
+        return (np.asarray(X, dtype=float)[:, 0] > 5).astype(int)
+
+    tree = sd.distill(step, X, max_size=2, random_state=0, n_samples=800)
+    calm, edge = sd.robust([1.0, 1.0], 1.0), sd.robust([5.2, 1.0], 1.0)
+    assert sd.verify(tree, calm).holds and not sd.verify(tree, edge, teacher=step).holds
+    report = sd.refine(tree, step, X, constraints=[calm, edge], max_rounds=1, n_samples=800).meta["refinement"]
+    assert report["holds"] == {"robust within 1 of the given point (constraint 1)": True,
+                               "robust within 1 of the given point (constraint 2)": False}
+    assert report["teacher_violations"] == ["robust within 1 of the given point (constraint 2)"]
+    report = sd.refine(tree, step, X, constraints=[edge, sd.monotonic("x0")], max_rounds=1,
+                       n_samples=800).meta["refinement"]  # texts that differ are kept as they are
+    assert list(report["holds"]) == ["robust within 1 of the given point",
+                                     "the prediction is monotonically increasing in x0"]

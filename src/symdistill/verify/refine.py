@@ -55,7 +55,8 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     SymbolicModel
         The last model distilled. ``meta["n_queries"]`` counts every teacher query refine made (the
         fidelity figures, each round's verification and re-distill); ``meta["refinement"]`` records
-        rounds, query rows added, which constraints hold, which the teacher itself violates, fidelity
+        rounds, query rows added, which constraints hold, which the teacher itself violates (each
+        constraint named as it prints, numbered, ``(constraint 2)``, where two print alike), fidelity
         before and after, and ``fit_queries``: the queries of the returned model's own fit (the
         given model's where no round ran).
 
@@ -129,11 +130,14 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
         current = model.copy()  # no round ran: the user's model is returned as a new one, left unchanged
     fit_queries = current.meta.get("n_queries")
     current.meta["n_queries"] = t.n_queries - asked_before
+    # each constraint as it prints, numbered where two print alike (two sd.robust balls of one radius)
+    names = [p.describe() for p in props]
+    names = [f"{n} (constraint {i + 1})" if names.count(n) > 1 else n for i, n in enumerate(names)]
     current.meta["refinement"] = {
         "rounds": rounds,
         "query_rows_added": int(len(added)),
-        "holds": {p.describe(): s == "holds" for p, s in zip(props, status.values())},
-        "teacher_violations": [p.describe() for p, s in zip(props, status.values()) if s == "teacher violation"],
+        "holds": {n: s == "holds" for n, s in zip(names, status.values())},
+        "teacher_violations": [n for n, s in zip(names, status.values()) if s == "teacher violation"],
         "fidelity_before": before,
         "fidelity_after": after,
         "fit_queries": fit_queries,
