@@ -183,3 +183,12 @@ def test_refine_reports_each_of_two_constraints_that_print_alike() -> None:
                        n_samples=800).meta["refinement"]  # texts that differ are kept as they are
     assert list(report["holds"]) == ["robust within 1 of the given point",
                                      "the prediction is monotonically increasing in x0"]
+
+
+@pytest.mark.parametrize("budget", [True, False])
+def test_a_boolean_search_budget_is_refused(budget: bool) -> None:
+    # search_budget=True was taken as a budget of 1 query (refine refuses a boolean for its own counts)
+    X = np.random.default_rng(0).uniform(0, 10, (200, 1))
+    tree = sd.distill(lambda X: (np.asarray(X)[:, 0] > 5).astype(int), X, max_size=2, random_state=0)
+    with pytest.raises(ValueError, match=f"search_budget must be a non-negative integer, got {budget}"):
+        sd.verify(tree, sd.monotonic("x0"), search_budget=budget)

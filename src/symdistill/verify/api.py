@@ -66,7 +66,7 @@ def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any =
     """
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
-    if not isinstance(search_budget, (int, np.integer)) or search_budget < 0:
+    if not isinstance(search_budget, (int, np.integer)) or isinstance(search_budget, bool) or search_budget < 0:
         raise ValueError(f"search_budget must be a non-negative integer, got {search_budget!r}")
     check_random_state(random_state)
     if teacher is not None:
