@@ -192,3 +192,17 @@ def test_a_boolean_search_budget_is_refused(budget: bool) -> None:
     tree = sd.distill(lambda X: (np.asarray(X)[:, 0] > 5).astype(int), X, max_size=2, random_state=0)
     with pytest.raises(ValueError, match=f"search_budget must be a non-negative integer, got {budget}"):
         sd.verify(tree, sd.monotonic("x0"), search_budget=budget)
+
+
+def test_a_comment_after_a_constraint_in_a_file_is_named(tmp_path: Any, monkeypatch: Any, capsys: Any) -> None:
+    # 'age < 18 -> ...  # minors' was "unexpected character '#' at position 34", not saying that only a
+    # whole line starting with '#' is a comment
+    monkeypatch.chdir(tmp_path)
+    X = np.random.default_rng(0).uniform(0, 100, (300, 2))
+    sd.distill(lambda X: (np.asarray(X)[:, 0] > 50).astype(int), X, max_size=2, random_state=0,
+               feature_names=["age", "income"]).to_json(tmp_path / "tree.json")
+    (tmp_path / "c.txt").write_text("# adults\nage < 18 -> prediction == 0  # minors\n")
+    assert main(["verify", "tree.json", "--constraint-file", "c.txt"]) == 2
+    err = capsys.readouterr().err
+    assert "--constraint-file c.txt (line 2): unexpected character '#' at position 29; a comment takes a line of " \
+           "its own, starting with '#'" in err

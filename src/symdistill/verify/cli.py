@@ -137,6 +137,9 @@ def run_verify(args: argparse.Namespace) -> int:
                            "auto") from None
         except ConstraintError as exc:
             if flag.startswith("--constraint-file"):  # which file and line holds the text the caret points into
+                if exc.position is not None and exc.text[exc.position:exc.position + 1] == "#":
+                    exc = type(exc)(f"{exc.message}; a comment takes a line of its own, starting with '#'", exc.text,
+                                    exc.position)
                 raise CLIError(f"{flag}: {exc}") from None
             raise
     failed = sum(not v.holds for v in verdicts)
