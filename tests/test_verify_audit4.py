@@ -206,3 +206,26 @@ def test_a_comment_after_a_constraint_in_a_file_is_named(tmp_path: Any, monkeypa
     err = capsys.readouterr().err
     assert "--constraint-file c.txt (line 2): unexpected character '#' at position 29; a comment takes a line of " \
            "its own, starting with '#'" in err
+
+
+KEYWORD_NAMES = Domain((Feature("prediction", "numeric", 0, 1), Feature("true", "integer", 0, 5),
+                        Feature("x", "numeric", 0, 1)))
+
+
+@pytest.mark.parametrize("text, message", [
+    # a frame's column 'prediction' (a score kept beside the data) or 'true' prints between backticks; written
+    # bare, the word is the model's output or a boolean, and the error said only that ("a classifier's
+    # prediction is unordered"), not that the feature of that name needs backticks, as README promises
+    ("prediction > 0.5 -> prediction == 'yes'", "a classifier's prediction is unordered: use ==, != or 'in', not "
+                                                "'>'; the feature named 'prediction' is written `prediction`"),
+    ("true > 2", "true and false compare with a binary feature or a label True or False; not with an expression; "
+                 "the feature named 'true' is written `true`"),
+])
+def test_a_feature_named_as_a_keyword_written_bare_is_named(text: str, message: str) -> None:
+    with pytest.raises(ConstraintError) as info:
+        F.bind_text(text, KEYWORD_NAMES, "classification", np.array(["no", "yes"]))
+    assert str(info.value).splitlines()[0] == message
+    F.bind_text("`prediction` > 0.5 -> prediction == 'yes'", KEYWORD_NAMES, "classification", np.array(["no", "yes"]))
+    with pytest.raises(ConstraintError) as info:  # an error where the keyword is not written bare is left as it is
+        F.bind_text("`prediction` > 0.5 -> x == 'yes'", KEYWORD_NAMES, "classification", np.array(["no", "yes"]))
+    assert "written" not in str(info.value)

@@ -100,8 +100,24 @@ def _backticks_named(text: str, domain: Domain) -> Iterator[None]:
     except ConstraintError as e:
         found = unquoted_name(text, domain.feature_names)
         if found is None:
-            raise
+            word = _keyword_named(text, domain.feature_names)
+            if word is None:
+                raise
+            # the bare word may be meant as the keyword: the error stands, and the feature is named
+            raise type(e)(f"{e.message}; the feature named {word!r} is written `{word}`", text, e.position) from None
         raise type(e)(backticks_message(found[1]), text, found[0]) from None
+
+
+def _keyword_named(text: str, names: list[str]) -> str | None:
+    """A feature named ``prediction``, ``true`` or ``false`` that ``text`` writes bare, where the word is the
+    keyword (the model's output, a boolean), or None. (A bare ``in`` or ``and`` standing for a feature is a
+    syntax error that names the backticks already.)"""
+    try:
+        tokens = L.tokenize(text)
+    except ConstraintError:
+        return None
+    return next((t.text for t in tokens if t.kind == "keyword" and t.text in ("prediction", "true", "false")
+                 and t.text in names), None)
 
 
 def backticks_message(name: str) -> str:
