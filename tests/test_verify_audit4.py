@@ -13,8 +13,8 @@ from symdistill.domain import Domain, Feature
 from symdistill.verify import ConstraintError, ConstraintSyntaxError
 from symdistill.verify import formula as F
 
-DOM = Domain((Feature("age", "integer", 17, 90), Feature("workclass", "categorical", 0, 2, ("Private", "State-gov", "x")),
-              Feature("x", "numeric", 0, 1)))
+DOM = Domain((Feature("age", "integer", 17, 90),
+              Feature("workclass", "categorical", 0, 2, ("Private", "State-gov", "x")), Feature("x", "numeric", 0, 1)))
 CLASSES = np.array(["approve", "deny"])
 
 
