@@ -38,6 +38,20 @@ def check_task(task: Any) -> str | None:
     return None if task is None else TASKS[TASKS.index(task)]
 
 
+def check_switch(name: str, value: Any) -> bool:
+    """``value`` of the on/off option ``name`` as a bool; a TypeError for anything but True or False, as
+    ``bool()`` would read ``"False"`` or ``"no"`` as True.
+
+    >>> check_switch("cache", "False")
+    Traceback (most recent call last):
+    ...
+    TypeError: cache must be True or False, got 'False'
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
 def model_file(path: str | Path, what: str) -> Path:
     """``path`` checked as the file of a ``what`` teacher (``"ONNX model"``, ``"TorchScript"``): a path that
     does not exist, or names a directory, is refused saying so before anything reads it or imports its
@@ -104,9 +118,7 @@ class Teacher:
         self.classes_ = None if classes is None else _check_classes(classes)
         self._declared_classes = classes is not None  # by the user: an error about them says how to declare them
         self.batch_size = int(batch_size)
-        if not isinstance(cache, (bool, np.bool_)):
-            raise TypeError(f"cache must be True or False, got {cache!r}")
-        self.cache = bool(cache)
+        self.cache = check_switch("cache", cache)
         if cache_size is not None and not self.cache:
             raise ValueError(f"cache_size={cache_size!r} bounds the answer cache, which is off; pass cache=True too")
         if cache_size is None:

@@ -42,7 +42,7 @@ import numpy as np
 from .._errors import TeacherError, exception_text, nul_ended
 from .._progress import progress_bar, shows
 from .._words import Code, check_alphabet, decode, encode_many, pad_codes, single_char
-from .base import from_tensor, is_tensor
+from .base import check_switch, from_tensor, is_tensor
 from .torch import _module_dtype, _torch, eval_mode, module_device
 
 
@@ -63,7 +63,7 @@ class SequenceTeacher:
         self.alphabet: tuple[str, ...] = check_alphabet(alphabet)
         if not isinstance(cache_size, (int, np.integer)) or cache_size < 0:
             raise ValueError(f"cache_size must be a non-negative integer, got {cache_size!r}")
-        self.cache = bool(cache)
+        self.cache = check_switch("cache", cache)
         self.cache_size = int(cache_size)
         self._index = {s: i for i, s in enumerate(self.alphabet)}
         self._chars = single_char(self.alphabet)
@@ -241,7 +241,7 @@ class CallableSequenceTeacher(SequenceTeacher):
         self.fn = fn
         self.as_strings = word_type == "str" or (word_type == "auto" and self._chars)
         self.batch_size = None if batch_size is None else int(batch_size)
-        self.per_word = bool(per_word)
+        self.per_word = check_switch("per_word", per_word)
         self.name = name or f"callable {getattr(fn, '__qualname__', type(fn).__name__)}"
 
     def _words_a_call(self) -> int | None:

@@ -1,0 +1,53 @@
+"""Automata end to end, a fourth look: options, loading and the command line as a user writes them."""
+
+from __future__ import annotations
+
+import pytest
+
+import symdistill as sd
+
+
+def _parity(words):
+    return [w.count("a") % 2 == 0 for w in words]
+
+
+@pytest.mark.parametrize("option", ["cache", "per_word"])
+@pytest.mark.parametrize("value", ["False", "no", 0, None])
+def test_a_switch_of_a_sequence_teacher_that_is_no_boolean_is_refused(option, value):
+    """cache= and per_word= were read with bool(): "False" (a Python user's spelling on the command line,
+    `--option per_word=False`, where JSON reads only false) was True, so the cache stayed on, and a
+    callable of word lists was asked one word at a time and failed with "returned [] (list) for word ''"
+    (it had been given a word, not a list). sd.as_teacher refuses such a cache= by name; so do these."""
+    with pytest.raises(TypeError, match=rf"{option} must be True or False, got {value!r}"):
+        sd.as_sequence_teacher(_parity, alphabet="ab", **{option: value})
+    with pytest.raises(TypeError, match=rf"{option} must be True or False, got {value!r}"):
+        sd.distill_automaton(_parity, alphabet="ab", random_state=0, **{option: value})
+
+
+def test_a_switch_of_a_torch_sequence_teacher_that_is_no_boolean_is_refused():
+    torch = pytest.importorskip("torch")
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding = torch.nn.Embedding(2, 3)
+            self.rnn = torch.nn.GRU(3, 4, batch_first=True)
+            self.head = torch.nn.Linear(4, 1)
+
+    with pytest.raises(TypeError, match=r"cache must be True or False, got 'False'"):
+        sd.as_sequence_teacher(Net(), alphabet="ab", cache="False")
+
+
+def test_a_switch_given_as_false_on_the_command_line_is_refused(tmp_path, monkeypatch, capsys):
+    from symdistill.cli import main
+
+    (tmp_path / "seq_audit4.py").write_text("def parity(words):\n    return [w.count('a') % 2 == 0 for w in words]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out = tmp_path / "dfa.json"
+    assert main(["automaton", "--teacher", "seq_audit4:parity", "--alphabet", "a,b", "-o", str(out),
+                 "--option", "per_word=False"]) == 2
+    assert "per_word must be True or False, got 'False'" in capsys.readouterr().err
+    assert not out.exists()
+    assert main(["automaton", "--teacher", "seq_audit4:parity", "--alphabet", "a,b", "-o", str(out),
+                 "--option", "per_word=false", "--option", "cache=false"]) == 0
+    assert sd.load(out).equivalent(sd.DFA.from_regex("(b|ab*a)*", "ab"))
