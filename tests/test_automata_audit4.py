@@ -51,3 +51,22 @@ def test_a_switch_given_as_false_on_the_command_line_is_refused(tmp_path, monkey
     assert main(["automaton", "--teacher", "seq_audit4:parity", "--alphabet", "a,b", "-o", str(out),
                  "--option", "per_word=false", "--option", "cache=false"]) == 0
     assert sd.load(out).equivalent(sd.DFA.from_regex("(b|ab*a)*", "ab"))
+
+
+@pytest.mark.parametrize("text", ["", "  \n", b"", "\ufeff"])
+def test_an_empty_model_text_is_named_empty(text):
+    """sd.load(open("dfa.json").read()) of a file left empty (a run stopped before writing it) said
+    "'' is a folder, not a model file": the empty text was taken for a path, the current folder's."""
+    with pytest.raises(sd.ModelFormatError, match=r"^the model text is empty: no JSON to read \(to_json\(\) writes it\)$"):
+        sd.load(text)
+
+
+def test_an_empty_model_file_is_named_empty(tmp_path):
+    """A path to an empty file said "model is not valid JSON: Expecting value: line 1 column 1 (char 0)"
+    (the command line said it was empty)."""
+    path = tmp_path / "dfa.json"
+    path.write_text("\n")
+    with pytest.raises(sd.ModelFormatError, match=r"^model file .* is empty: no JSON to read"):
+        sd.load(path)
+    with pytest.raises(sd.ModelFormatError, match=r"^model file .* is empty: no JSON to read"):
+        sd.load(str(path))

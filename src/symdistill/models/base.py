@@ -158,6 +158,8 @@ def load(source: str | Path | dict[str, Any] | bytes) -> SymbolicModel:
         source = _decode(bytes(source), "model")
     if isinstance(source, str) and source.startswith("\ufeff") and _is_json_text(source[1:]):
         source = source[1:]  # text read with its byte order mark, as utf-8 (not utf-8-sig) reads it
+    if isinstance(source, str) and not source.lstrip("\ufeff").strip():  # else read as a path: the current folder
+        raise ModelFormatError("the model text is empty: no JSON to read (to_json() writes it)")
     if isinstance(source, Path) or (isinstance(source, str) and not _is_json_text(source)):
         source = _read_file(source)
     if isinstance(source, str):
@@ -222,7 +224,10 @@ def _read_file(source: str | Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise ModelFormatError(f"cannot read model file {_short(str(source))}: {exc.strerror or exc}") from None
-    return _decode(raw, f"model file {_short(str(source))}")
+    text = _decode(raw, f"model file {_short(str(source))}")
+    if not text.strip():
+        raise ModelFormatError(f"model file {_short(str(source))} is empty: no JSON to read (to_json() writes it)")
+    return text
 
 
 def _decode(raw: bytes, what: str) -> str:
