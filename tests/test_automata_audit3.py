@@ -144,7 +144,7 @@ def test_a_saved_automaton_teacher_brings_its_alphabet_on_the_command_line(tmp_p
     monkeypatch.syspath_prepend(str(tmp_path))
     capsys.readouterr()
     assert main(["automaton", "--teacher", "seq_audit3b:odd", "-o", str(out)]) == 2
-    assert "--alphabet is required: seq_audit3b:odd is not a saved automaton" in capsys.readouterr().err
+    assert "--alphabet is required: seq_audit3b:odd is a function, not a saved automaton" in capsys.readouterr().err
 
 
 def test_a_one_hot_network_is_told_how_to_take_token_ids():

@@ -70,3 +70,27 @@ def test_an_empty_model_file_is_named_empty(tmp_path):
         sd.load(path)
     with pytest.raises(sd.ModelFormatError, match=r"^model file .* is empty: no JSON to read"):
         sd.load(str(path))
+
+
+def test_a_teacher_object_that_has_an_alphabet_brings_it_on_the_command_line(tmp_path, monkeypatch, capsys):
+    """`--teacher mod:teacher`, a teacher made by sd.as_sequence_teacher (or an automaton) in the user's
+    module, holds its alphabet, as sd.distill_automaton(teacher) takes it; `automaton` refused to run
+    without --alphabet, saying the teacher "is not a saved automaton (.json), which brings its own"."""
+    from symdistill.cli import main
+
+    (tmp_path / "seq_audit4b.py").write_text(
+        "import symdistill as sd\n"
+        "def parity(words):\n    return [w.count('a') % 2 == 0 for w in words]\n"
+        "teacher = sd.as_sequence_teacher(parity, alphabet=['a', 'b'])\n"
+        "dfa = sd.DFA.from_regex('.*<ab><c>', ['ab', 'c'])\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out = tmp_path / "dfa.json"
+    assert main(["automaton", "--teacher", "seq_audit4b:teacher", "--random-state", "0", "-o", str(out)]) == 0
+    assert sd.load(out).equivalent(sd.DFA.from_regex("(b|ab*a)*", "ab"))
+    assert main(["automaton", "--teacher", "seq_audit4b:dfa", "--random-state", "0", "-o", str(out)]) == 0
+    assert sd.load(out).alphabet == ("ab", "c") and sd.load(out).equivalent(sd.DFA.from_regex(".*<ab><c>", ["ab", "c"]))
+    capsys.readouterr()
+    assert main(["automaton", "--teacher", "seq_audit4b:parity", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "--alphabet is required: seq_audit4b:parity is a function" in err
+    assert "list the input symbols, e.g. --alphabet 0,1" in err

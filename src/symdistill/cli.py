@@ -1334,7 +1334,8 @@ def _add_automaton(sub: Any) -> None:
     p.add_argument("--alphabet",
                    help="the input symbols, comma-separated with no spaces (0,1), or a JSON list for symbols that "
                         "hold commas or spaces or start with '[' ('[\"a,b\", \" \", \"c\"]'); required unless "
-                        "the teacher is a saved automaton, whose alphabet is the default")
+                        "the teacher is an automaton (saved, or a module's) or a sequence teacher (made by "
+                        "sd.as_sequence_teacher), whose alphabet is the default")
     add_teacher_output(p)
     p.add_argument("--max-states", type=_positive_int, default=50,
                    help="most states; on reaching it the best hypothesis so far is kept (default 50)")
@@ -1360,15 +1361,21 @@ def add_teacher_output(p: Any) -> None:
 
 def sequence_teacher(args: argparse.Namespace, alphabet: Sequence[str] | None,
                      options: dict[str, Any] | None = None) -> Any:
-    """``args.teacher`` loaded as a sequence teacher over ``alphabet`` (None: a saved automaton's own), its
-    output read as ``--teacher-output`` says (a torch module's option only), with the teacher ``options`` given by
-    ``--option`` (refused by name when the teacher's adapter has no such option)."""
+    """``args.teacher`` loaded as a sequence teacher over ``alphabet`` (None: the teacher's own, an automaton's or
+    a SequenceTeacher's; other teachers are refused), its output read as ``--teacher-output`` says (a torch
+    module's option only), with the teacher ``options`` given by ``--option`` (refused by name when the teacher's
+    adapter has no such option)."""
     import inspect
 
-    from .teachers.sequence import (CallableSequenceTeacher, TorchSequenceTeacher, _is_torch_module,
+    from .models.automata import _Automaton
+    from .teachers.sequence import (CallableSequenceTeacher, SequenceTeacher, TorchSequenceTeacher, _is_torch_module,
                                     as_sequence_teacher)
 
     obj = load_sequence_model(args.teacher)
+    if alphabet is None and not isinstance(obj, (SequenceTeacher, _Automaton)):
+        raise CLIError(f"--alphabet is required: {args.teacher} is a {type(obj).__name__}, not a saved automaton "
+                       "(.json), an automaton or a sequence teacher (sd.as_sequence_teacher), which bring their own; "
+                       "list the input symbols, e.g. --alphabet 0,1")
     options = dict(options or {})
     if args.teacher_output is not None:
         if not _is_torch_module(obj):
@@ -1427,9 +1434,6 @@ def _run_automaton(args: argparse.Namespace) -> int:
     if args.dot:
         check_output(args.dot)
         check_distinct(("--dot", args.dot), ("-o", args.output), ("--teacher", args.teacher))
-    if args.alphabet is None and Path(args.teacher).suffix.lower() != ".json":  # see load_sequence_model
-        raise CLIError(f"--alphabet is required: {args.teacher} is not a saved automaton (.json), which brings its "
-                       "own; list the input symbols, e.g. --alphabet 0,1")
     alphabet = None if args.alphabet is None else parse_alphabet(args.alphabet)
     learner: dict[str, Any] = {}
     teacher: dict[str, Any] = {}
