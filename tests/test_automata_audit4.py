@@ -94,3 +94,16 @@ def test_a_teacher_object_that_has_an_alphabet_brings_it_on_the_command_line(tmp
     err = capsys.readouterr().err
     assert "--alphabet is required: seq_audit4b:parity is a function" in err
     assert "list the input symbols, e.g. --alphabet 0,1" in err
+
+
+def test_one_equivalence_query_is_one_query(tmp_path, monkeypatch, capsys):
+    """Parity is learnt in one equivalence query, and `automaton` said "1 equivalence queries"."""
+    from symdistill.cli import main
+
+    (tmp_path / "seq_audit4c.py").write_text("def parity(words):\n    return [w.count('a') % 2 == 0 for w in words]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert main(["automaton", "--teacher", "seq_audit4c:parity", "--alphabet", "a,b", "-o", str(tmp_path / "d.json")]) == 0
+    assert sd.load(tmp_path / "d.json").meta["rounds"] == 1
+    assert capsys.readouterr().err.rstrip().endswith(", 1 equivalence query")
+    with pytest.warns(UserWarning, match=r"stopped by max_states after 1 equivalence query; returning"):
+        sd.distill_automaton(lambda ws: ["aaa" in w for w in ws], alphabet="ab", max_states=1, random_state=0)

@@ -81,5 +81,8 @@ def nul_ended(label: Any) -> str:
 
 
 def counted(n: int, noun: str) -> str:
-    """``n`` and ``noun`` for messages, plural but for one: ``'1 missing value'``, ``'3 rows'``."""
+    """``n`` and ``noun`` for messages, plural but for one: ``'1 missing value'``, ``'3 rows'``,
+    ``'2 equivalence queries'``."""
+    if n != 1 and noun.endswith("y") and noun[-2:-1] not in tuple("aeiou"):
+        return f"{n} {noun[:-1]}ies"
     return f"{n} {noun}{'s' * (n != 1)}"

@@ -1463,7 +1463,7 @@ def _run_automaton(args: argparse.Namespace) -> int:
     print(model)
     print(f"wrote {args.output}: {model.size} state{'s' * (model.size != 1)}, {time.perf_counter() - t0:.1f} s, "
           f"{model.meta['n_queries']} teacher queries ({model.meta['cache_hits']} more answered by the cache), "
-          f"{model.meta['rounds']} equivalence queries", file=sys.stderr)
+          f"{counted(model.meta['rounds'], 'equivalence query')}", file=sys.stderr)
     return 0
 
 

@@ -1122,8 +1122,8 @@ class AutomatonLearner:
                           "oracle='both' (the statistical test too) or a larger max_refinements", stacklevel=2)
         if self.stopped_ is not None:
             warnings.warn(
-                f"automaton learning stopped by {self.stopped_} after {self.n_rounds_} equivalence queries; returning "
-                f"the best hypothesis so far ({counted(self.model_.size, 'state')} after minimisation, agreement "
+                f"automaton learning stopped by {self.stopped_} after {counted(self.n_rounds_, 'equivalence query')}; "
+                f"returning the best hypothesis so far ({counted(self.model_.size, 'state')} after minimisation, agreement "
                 f"{self.validation_agreement_:.4f} with the teacher on {self.n_validation_} held-out words"
                 f"{self._shrunk()}){self._overrun()}{'' if self._memory is None else '; ' + self._memory}",
                 stacklevel=2)
