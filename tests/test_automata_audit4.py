@@ -107,3 +107,19 @@ def test_one_equivalence_query_is_one_query(tmp_path, monkeypatch, capsys):
     assert capsys.readouterr().err.rstrip().endswith(", 1 equivalence query")
     with pytest.warns(UserWarning, match=r"stopped by max_states after 1 equivalence query; returning"):
         sd.distill_automaton(lambda ws: ["aaa" in w for w in ws], alphabet="ab", max_states=1, random_state=0)
+
+
+def test_an_alphabet_of_numpy_strings_is_one_of_strings():
+    """An alphabet read off data, np.unique(tokens), holds NumPy strings, and the automaton kept them:
+    print(dfa) showed "alphabet [np.str_('a'), np.str_('b')]", and the words it gave back (a shortest
+    accepted word, a counterexample) were tuples of np.str_."""
+    import numpy as np
+
+    alphabet = np.unique(np.array(["if", "x", "if"]))
+    dfa = sd.distill_automaton(lambda ws: [w[-1:] == ("x",) for w in ws], alphabet=alphabet, random_state=0)
+    assert all(type(s) is str for s in dfa.alphabet)
+    assert "alphabet ['if', 'x']" in str(dfa) and "np.str_" not in repr(dfa)
+    assert dfa.shortest_accepted() == ("x",) and all(type(s) is str for s in dfa.shortest_accepted())
+    direct = sd.DFA(np.array(["a", "b"]), [[0, 0]], [True])
+    assert all(type(s) is str for s in direct.alphabet)
+    assert all(type(s) is str for s in sd.as_sequence_teacher(lambda ws: [True] * len(ws), alphabet=alphabet).alphabet)

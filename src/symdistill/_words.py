@@ -46,9 +46,9 @@ def check_alphabet(alphabet: Any) -> tuple[str, ...]:
         if not s:
             raise ValueError("alphabet contains the empty string; symbols must be non-empty")
     if len(set(symbols)) != len(symbols):
-        dup = sorted({s for s in symbols if symbols.count(s) > 1})
+        dup = sorted({str(s) for s in symbols if symbols.count(s) > 1})
         raise ValueError(f"alphabet has repeated symbols: {dup}")
-    return symbols
+    return tuple(map(str, symbols))  # NumPy strings (np.unique of tokens) as plain ones: printed and given back
 
 
 def single_char(alphabet: Sequence[str]) -> bool:
