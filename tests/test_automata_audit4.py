@@ -123,3 +123,25 @@ def test_an_alphabet_of_numpy_strings_is_one_of_strings():
     direct = sd.DFA(np.array(["a", "b"]), [[0, 0]], [True])
     assert all(type(s) is str for s in direct.alphabet)
     assert all(type(s) is str for s in sd.as_sequence_teacher(lambda ws: [True] * len(ws), alphabet=alphabet).alphabet)
+
+
+def test_an_option_for_a_teacher_made_already_names_the_option(tmp_path, monkeypatch, capsys):
+    """`--option batch_size=3` for a `--teacher mod:teacher` made by sd.as_sequence_teacher said
+    "as_sequence_teacher got options for an object that is already a SequenceTeacher": neither the flag
+    nor the option the user gave."""
+    from symdistill.cli import main
+
+    (tmp_path / "seq_audit4d.py").write_text(
+        "import symdistill as sd\n"
+        "teacher = sd.as_sequence_teacher(lambda ws: [len(w) % 2 == 0 for w in ws], alphabet=['a', 'b'])\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    model = tmp_path / "dfa.json"
+    sd.DFA.from_regex("((a|b)(a|b))*", "ab").to_json(model)
+    words = tmp_path / "words.txt"
+    words.write_text("ab\na\n")
+    for argv in (["automaton", "--teacher", "seq_audit4d:teacher", "-o", str(tmp_path / "out.json")],
+                 ["evaluate", str(model), "--teacher", "seq_audit4d:teacher", "--data", str(words)]):
+        assert main([*argv, "--option", "batch_size=3"]) == 2
+        err = capsys.readouterr().err
+        assert ("--option batch_size=...: seq_audit4d:teacher is a sequence teacher made already (a "
+                "CallableSequenceTeacher), whose options are given where it is made") in err

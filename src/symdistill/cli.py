@@ -1384,6 +1384,10 @@ def sequence_teacher(args: argparse.Namespace, alphabet: Sequence[str] | None,
         options["output"] = args.teacher_output
     if not options:
         return obj
+    if isinstance(obj, SequenceTeacher):
+        raise CLIError(f"--option {next(iter(options))}=...: {args.teacher} is a sequence teacher made already (a "
+                       f"{type(obj).__name__}), whose options are given where it is made (sd.as_sequence_teacher(f, "
+                       "alphabet, ...)); or give --teacher the callable or module itself")
     adapter = TorchSequenceTeacher if _is_torch_module(obj) else CallableSequenceTeacher
     known = [name for name in list(inspect.signature(adapter).parameters)[2:] if name != "output"]
     unknown = [name for name in options if name not in known and name != "output"]
