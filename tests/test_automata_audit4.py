@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import warnings
+
 import pytest
 
 import symdistill as sd
@@ -24,18 +27,25 @@ def test_a_switch_of_a_sequence_teacher_that_is_no_boolean_is_refused(option, va
         sd.distill_automaton(_parity, alphabet="ab", random_state=0, **{option: value})
 
 
-def test_a_switch_of_a_torch_sequence_teacher_that_is_no_boolean_is_refused():
-    torch = pytest.importorskip("torch")
-
+def _sigmoid_net(torch, squash: bool):
     class Net(torch.nn.Module):
         def __init__(self):
             super().__init__()
-            self.embedding = torch.nn.Embedding(2, 3)
-            self.rnn = torch.nn.GRU(3, 4, batch_first=True)
-            self.head = torch.nn.Linear(4, 1)
+            self.embedding = torch.nn.Embedding(2, 4)
+            self.rnn = torch.nn.GRU(4, 8, batch_first=True)
+            self.lin = torch.nn.Linear(8, 1)
 
+        def head(self, h):  # the README's "a head method may end in a sigmoid"
+            return torch.sigmoid(self.lin(h)) if squash else self.lin(h)
+
+    torch.manual_seed(0)
+    return Net()
+
+
+def test_a_switch_of_a_torch_sequence_teacher_that_is_no_boolean_is_refused():
+    torch = pytest.importorskip("torch")
     with pytest.raises(TypeError, match=r"cache must be True or False, got 'False'"):
-        sd.as_sequence_teacher(Net(), alphabet="ab", cache="False")
+        sd.as_sequence_teacher(_sigmoid_net(torch, squash=False), alphabet="ab", cache="False")
 
 
 def test_a_switch_given_as_false_on_the_command_line_is_refused(tmp_path, monkeypatch, capsys):
@@ -145,3 +155,29 @@ def test_an_option_for_a_teacher_made_already_names_the_option(tmp_path, monkeyp
         err = capsys.readouterr().err
         assert ("--option batch_size=...: seq_audit4d:teacher is a sequence teacher made already (a "
                 "CallableSequenceTeacher), whose options are given where it is made") in err
+
+
+def test_a_probability_read_as_a_logit_is_warned_of():
+    """A network trained with BCELoss ends in a sigmoid, and the README says a head may: read with the
+    default output='logit', its every output (all in (0, 1)) is above 0, so every word was accepted and
+    sd.distill_automaton returned the one-state automaton accepting everything, with no word of why."""
+    torch = pytest.importorskip("torch")
+    net = _sigmoid_net(torch, squash=True)
+    with pytest.warns(UserWarning, match=r"every output of torch Net's one output column lay in \[0, 1\] \(from "
+                                         r"0\.\d+ to 0\.\d+ on \d+ words\), as a probability's does, but it is read "
+                                         r"as a logit \(output='logit', the default\), which accepts wherever it is "
+                                         r"above 0: if the network ends in a sigmoid, give "
+                                         r"sd\.as_sequence_teacher\(module, alphabet, output='probability'\) \(on the "
+                                         r"command line, --teacher-output probability\)"):
+        dfa = sd.distill_automaton(net, alphabet="ab", random_state=0)
+    assert dfa.size == 1 and dfa.accepts("")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sd.distill_automaton(sd.as_sequence_teacher(net, "ab", output="probability"), oracle="statistical",
+                             random_state=0)
+        sd.distill_automaton(_sigmoid_net(torch, squash=False), alphabet="ab", random_state=0, max_states=5,
+                              n_validation=100)
+    assert not [w for w in caught if "output column" in str(w.message)]
+    words = ["".join(w) for n in range(8) for w in itertools.product("ab", repeat=n)]  # 255 words
+    with pytest.warns(UserWarning, match=r"every output of torch Net's one output column lay in \[0, 1\]"):
+        sd.fidelity(dfa, net, words)  # a user scoring the automaton against the network itself is told so too

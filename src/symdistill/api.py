@@ -166,7 +166,7 @@ def fidelity(model: Any, teacher: Any, X: Any, *, progress: bool | None = None) 
     from .models.automata import _Automaton
 
     if isinstance(model, _Automaton):  # X is a list of words; the teacher a sequence teacher
-        from .teachers.sequence import SequenceTeacher, as_sequence_teacher
+        from .teachers.sequence import SequenceTeacher, as_sequence_teacher, warn_probability_read_as_logit
 
         if not (isinstance(teacher, SequenceTeacher) and set(teacher.alphabet) == set(model.alphabet)):
             # (a teacher over the same symbols in another order labels the same words: words are symbols)
@@ -174,6 +174,7 @@ def fidelity(model: Any, teacher: Any, X: Any, *, progress: bool | None = None) 
         if isinstance(X, Iterator):  # a generator of words: read once, for the teacher and the automaton
             X = list(X)
         ref = teacher.predict(X, progress=progress)
+        warn_probability_read_as_logit(teacher, stacklevel=2)
         score = agreement(_comparable(np.asarray(model.predict(X)), ref), ref)
         _refuse_other_labels(score, ref, model, "teacher's labels",
                              "is it the teacher the automaton was distilled from, read the same way (a torch "

@@ -7,7 +7,8 @@ from typing import Any
 
 from .learners.automata import AutomatonLearner
 from .models.automata import DFA, MooreMachine
-from .teachers.sequence import SequenceTeacher, as_sequence_teacher, check_teacher_options
+from .teachers.sequence import (SequenceTeacher, as_sequence_teacher, check_teacher_options,
+                                warn_probability_read_as_logit)
 
 __all__ = ["distill_automaton", "as_sequence_teacher", "DFA", "MooreMachine", "SequenceTeacher"]
 
@@ -93,4 +94,6 @@ def distill_automaton(seq_model: Any, alphabet: Any = None, *, max_states: int =
     learner = AutomatonLearner(max_states=max_states, oracle=oracle, strategy=strategy, epsilon=epsilon, delta=delta,
                                max_length=max_length, time_budget=time_budget, output=output,
                                n_validation=n_validation, random_state=random_state, progress=progress)
-    return learner.fit(teacher).model_
+    model = learner.fit(teacher).model_
+    warn_probability_read_as_logit(teacher, stacklevel=2)
+    return model

@@ -32,6 +32,7 @@ column (or a 1-D output) is a logit of "accept" (``output="probability"`` reads 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from pathlib import PurePath
@@ -375,6 +376,7 @@ class TorchSequenceTeacher(SequenceTeacher):
             self._check_classes(self.class_labels)
             self._float_labels = True  # declared labels: 0.5 is a label here, not a score, and 1.0 stays 1.0
         self.n_steps = 0
+        self._column = (math.inf, -math.inf, 0)  # least and greatest output of one output column, and how many
         self.name = f"torch {type(module).__name__}"
         if token_ids is not None and not isinstance(token_ids, Mapping):
             raise TypeError(f"token_ids must map each symbol to an id, got a {type(token_ids).__name__}")
@@ -652,6 +654,9 @@ class TorchSequenceTeacher(SequenceTeacher):
             value = out[~finite][0] if out.ndim == 1 else next(v for v in out[~finite][0] if not np.isfinite(v))
             raise TeacherError(f"{self.name} produced a non-finite output ({float(value)!r}){of(~finite)}")
         if out.ndim == 1:
+            lo, hi, n = self._column
+            self._column = (min(lo, float(out.min(initial=math.inf))), max(hi, float(out.max(initial=-math.inf))),
+                            n + len(out))
             if self.class_labels is not None and len(self.class_labels) != 2:
                 raise TeacherError(f"{self.name} has one output column but classes={self.class_labels!r}")
             if self.output == "probability" and not np.all((out >= 0) & (out <= 1)):
@@ -671,6 +676,18 @@ class TorchSequenceTeacher(SequenceTeacher):
         if self.class_labels is None:
             return best
         return np.array([self.class_labels[int(b)] for b in best], dtype=object)
+
+    def probability_note(self) -> str | None:
+        """What to say when the one output column read as a logit has answered only values in [0, 1], on at
+        least 100 words: a probability (a head ending in a sigmoid), which a logit's threshold of 0 reads as
+        "accept" for every word; None otherwise."""
+        lo, hi, n = self._column
+        if self.output != "logit" or n < 100 or not 0 <= lo <= hi <= 1:
+            return None
+        return (f"every output of {self.name}'s one output column lay in [0, 1] (from {lo:.4g} to {hi:.4g} on {n} "
+                "words), as a probability's does, but it is read as a logit (output='logit', the default), which "
+                "accepts wherever it is above 0: if the network ends in a sigmoid, give sd.as_sequence_teacher(module, "
+                "alphabet, output='probability') (on the command line, --teacher-output probability)")
 
     # embedding/rnn/head: flat state = per-layer h (and LSTM c) concatenated, batch first
     def _flatten(self, h: Any) -> Any:
@@ -761,6 +778,16 @@ class _EvalMode:
         err = exc[1]
         if self.teacher is not None and isinstance(err, Exception) and not isinstance(err, TeacherError):
             raise TeacherError(self.teacher._failure(err)) from err
+
+
+def warn_probability_read_as_logit(teacher: SequenceTeacher, stacklevel: int) -> None:
+    """Warn where ``teacher`` is a torch module whose one output column, read as a logit, has answered only
+    values in [0, 1] (see :meth:`TorchSequenceTeacher.probability_note`)."""
+    import warnings
+
+    note = teacher.probability_note() if isinstance(teacher, TorchSequenceTeacher) else None
+    if note is not None:
+        warnings.warn(note, stacklevel=stacklevel + 1)
 
 
 def _module_style(module: Any) -> str:
