@@ -181,3 +181,16 @@ def test_a_probability_read_as_a_logit_is_warned_of():
     words = ["".join(w) for n in range(8) for w in itertools.product("ab", repeat=n)]  # 255 words
     with pytest.warns(UserWarning, match=r"every output of torch Net's one output column lay in \[0, 1\]"):
         sd.fidelity(dfa, net, words)  # a user scoring the automaton against the network itself is told so too
+
+
+def test_a_token_id_given_for_a_symbol_says_symbols_are_strings():
+    """A token matrix of ids, np.array([[0, 1]]), given to an automaton over "01" said "symbol 0 in word
+    [0, 1] is not in the alphabet ['0', '1']": a 0 beside a '0' the reader has to tell apart."""
+    import numpy as np
+
+    dfa = sd.DFA.from_regex("(0|1)*1", "01")
+    with pytest.raises(ValueError, match=r"^symbol 0 in word \[0, 1\] is not in the alphabet \['0', '1'\]: symbols are "
+                                         r"strings; write '0'$"):
+        dfa.predict(np.array([[0, 1]]))
+    with pytest.raises(ValueError, match=r"^symbol 2 in word \(2,\) is not in the alphabet \['0', '1'\]$"):
+        dfa.accepts((2,))

@@ -78,7 +78,8 @@ def encode(word: Any, index: dict[str, int], chars: bool) -> Code:
         return tuple(index[s] for s in symbols)
     except (KeyError, TypeError):
         bad = next(s for s in symbols if not isinstance(s, str) or s not in index)
-        raise ValueError(f"symbol {bad!r} in word {word!r} is not in the alphabet {list(index)}") from None
+        hint = f": symbols are strings; write {str(bad)!r}" if not isinstance(bad, str) and str(bad) in index else ""
+        raise ValueError(f"symbol {bad!r} in word {word!r} is not in the alphabet {list(index)}{hint}") from None
 
 
 def encode_many(words: Any, index: dict[str, int], chars: bool) -> list[Code]:
