@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import warnings
 
 import pytest
@@ -194,3 +195,18 @@ def test_a_token_id_given_for_a_symbol_says_symbols_are_strings():
         dfa.predict(np.array([[0, 1]]))
     with pytest.raises(ValueError, match=r"^symbol 2 in word \(2,\) is not in the alphabet \['0', '1'\]$"):
         dfa.accepts((2,))
+
+
+def test_a_model_file_is_named_whole(tmp_path):
+    """Errors naming a model file cut its name to 60 characters, from the end: a project's path
+    lost the file's own name ("no such model file: '/home/alice/projects/seqmodels/experiments/2026-11-30/df...")."""
+    path = "/home/alice/projects/seqmodels/experiments/2026-11-30/dfa_tomita3.json"
+    with pytest.raises(sd.ModelFormatError, match=rf"^no such model file: '{path}' \(expected JSON text or a path\)$"):
+        sd.load(path)
+    empty = tmp_path / ("nested-folder-" * 4) / "dfa_tomita3.json"
+    empty.parent.mkdir()
+    empty.write_text("")
+    with pytest.raises(sd.ModelFormatError, match=rf"^model file '{re.escape(str(empty))}' is empty"):
+        sd.load(empty)
+    with pytest.raises(sd.ModelFormatError, match=r"^no such model file: 'xxxx.*x\.\.\.x.*xxx' \(expected JSON text"):
+        sd.load("x" * 5000)  # text that names no file is still cut, keeping both ends

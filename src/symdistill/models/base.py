@@ -218,15 +218,15 @@ def _read_file(source: str | Path) -> str:
     path = Path(source)
     if not _is_file(str(path)):
         if _is_dir(str(path)):
-            raise ModelFormatError(f"{_short(str(source))} is a folder, not a model file (the JSON that to_json writes)")
-        raise ModelFormatError(f"no such model file: {_short(str(source))} (expected JSON text or a path)")
+            raise ModelFormatError(f"{_path_text(source)} is a folder, not a model file (the JSON that to_json writes)")
+        raise ModelFormatError(f"no such model file: {_path_text(source)} (expected JSON text or a path)")
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ModelFormatError(f"cannot read model file {_short(str(source))}: {exc.strerror or exc}") from None
-    text = _decode(raw, f"model file {_short(str(source))}")
+        raise ModelFormatError(f"cannot read model file {_path_text(source)}: {exc.strerror or exc}") from None
+    text = _decode(raw, f"model file {_path_text(source)}")
     if not text.strip():
-        raise ModelFormatError(f"model file {_short(str(source))} is empty: no JSON to read (to_json() writes it)")
+        raise ModelFormatError(f"model file {_path_text(source)} is empty: no JSON to read (to_json() writes it)")
     return text
 
 
@@ -329,6 +329,13 @@ def _trail(trail: Any) -> str:
 def _json_type(value: Any) -> str:
     names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
     return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def _path_text(source: Any, limit: int = 300) -> str:
+    """``repr`` of a model file's name, whole where it is at most ``limit`` characters, else its two ends: a
+    path's end is the file's own name (text read as one may be a long JSON text)."""
+    text = repr(str(source))
+    return text if len(text) <= limit else text[:limit // 2] + "..." + text[-(limit // 2 - 3):]
 
 
 def _short(value: Any, limit: int = 60) -> str:
