@@ -210,3 +210,30 @@ def test_a_model_file_is_named_whole(tmp_path):
         sd.load(empty)
     with pytest.raises(sd.ModelFormatError, match=r"^no such model file: 'xxxx.*x\.\.\.x.*xxx' \(expected JSON text"):
         sd.load("x" * 5000)  # text that names no file is still cut, keeping both ends
+
+
+def test_a_symbol_given_the_padding_token_is_refused():
+    """A network trained on padded batches keeps token 0 for padding (nn.Embedding(..., padding_idx=0)),
+    its real symbols from 1. Read with the default ids, 'a' was fed the padding vector (zeros, never
+    trained) and 'b' the vector the network learnt for 'a': every answer was of another word, and the
+    automaton was silently wrong."""
+    torch = pytest.importorskip("torch")
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding = torch.nn.Embedding(3, 4, padding_idx=0)
+            self.rnn = torch.nn.GRU(4, 8, batch_first=True)
+            self.head = torch.nn.Linear(8, 1)
+
+    torch.manual_seed(0)
+    net = Net()
+    with pytest.raises(ValueError, match=r"symbol 'a' is token id 0, which Net\.embedding keeps for padding "
+                                         r"\(padding_idx=0\): its vector is zeros, never trained; give the ids the "
+                                         r"network was trained with, token_ids=\{symbol: id\}"):
+        sd.as_sequence_teacher(net, alphabet="ab")
+    with pytest.raises(ValueError, match=r"symbol 'a' is token id 0, which Net\.embedding keeps for padding"):
+        sd.distill_automaton(net, alphabet="ab", random_state=0)
+    teacher = sd.as_sequence_teacher(net, alphabet="ab", token_ids={"a": 1, "b": 2})
+    expected = net.head(net.rnn(net.embedding(torch.tensor([[1, 2, 2]])))[0][:, -1])[:, 0] > 0
+    assert teacher.predict(["abb"]).tolist() == expected.tolist()

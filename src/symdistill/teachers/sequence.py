@@ -399,6 +399,13 @@ class TorchSequenceTeacher(SequenceTeacher):
         self.device = module_device(module, device)
         self._tokens = self._tokens.to(self.device)
         self._style = _module_style(module)
+        embedding = getattr(module, "embedding", None) if self._style == "rnn" else None
+        pad = embedding.padding_idx if isinstance(embedding, torch.nn.Embedding) else None
+        padded = [sym for sym in self.alphabet if pad is not None and int(ids[sym]) == pad]
+        if padded:  # fed the padding vector, the network reads no symbol it was trained on
+            raise ValueError(f"symbol {padded[0]!r} is token id {pad}, which {type(module).__name__}.embedding keeps "
+                             f"for padding (padding_idx={pad}): its vector is zeros, never trained; give the ids the "
+                             "network was trained with, token_ids={symbol: id}")
         self._prefix_batch = 1024  # rows per recurrent call in prefix_labels: small batches run fastest on CPU
 
     @staticmethod
