@@ -297,3 +297,38 @@ def test_a_number_beyond_a_float16_input_is_named():
                                            r"size: column 1 holds -70000, which float16 holds as infinity; "
                                            r"scale the feature$"):
         sd.as_teacher(typed_input_model(TP.FLOAT16), task="regression").predict(np.array([[1.0, 2.0], [0.0, -7e4]]))
+
+
+def test_a_graph_of_a_fixed_batch_of_one_is_read_on_the_command_line_with_batch_size(tmp_path, capsys):
+    """The error about a fixed batch of 1 says to pass batch_size=1, which the command line had no way to
+    do: --option batch_size=1 was refused with "pass sd.as_teacher(teacher, batch_size=...) as the
+    teacher", advice for Python. --batch-size N gives the teacher's batch on distill, evaluate, verify
+    and report alike, and the error and --option batch_size= name it."""
+    from onnx import helper, numpy_helper
+
+    from symdistill.cli import main
+
+    model = onnx_model([helper.make_node("ReduceSum", ["x", "axes"], ["y"], keepdims=0)],
+                       [("x", TP.FLOAT, [1, 2])], [("y", TP.FLOAT, [1])],
+                       [numpy_helper.from_array(np.array([1]), "axes")])
+    (tmp_path / "t.onnx").write_bytes(model)
+    np.savetxt(tmp_path / "rows.csv", np.random.default_rng(0).uniform(size=(60, 2)), delimiter=",",
+               header="a,b", comments="")
+    teacher, rows, out = str(tmp_path / "t.onnx"), str(tmp_path / "rows.csv"), str(tmp_path / "m.json")
+    distill = ["distill", "--teacher", teacher, "--data", rows, "--task", "regression", "--max-size", "4",
+               "--option", "n_samples=200", "-o", out]
+    assert main(distill) == 2
+    assert "or pass batch_size=1 (--batch-size 1 on the command line" in capsys.readouterr().err
+    assert main(distill + ["--option", "batch_size=1"]) == 2
+    assert "--option batch_size=...: use --batch-size" in capsys.readouterr().err
+    assert main(distill + ["--batch-size", "1"]) == 0
+    assert sd.load(out).size == 4
+    capsys.readouterr()
+    assert main(["evaluate", out, "--teacher", teacher, "--data", rows, "--batch-size", "1"]) == 0
+    assert "fidelity" in capsys.readouterr().out
+    assert main(["verify", out, "--output-range", "-10", "10", "--teacher", teacher, "--batch-size", "1"]) == 0
+    assert main(["verify", out, "--output-range", "-10", "10", "--batch-size", "1"]) == 2
+    assert "--batch-size 1 is the batch of --teacher; give --teacher too" in capsys.readouterr().err
+    assert main(["report", "--teacher", teacher, "--data", rows, "--task", "regression", "--forms", "tree",
+                 "--sizes", "2", "--n-samples", "200", "--batch-size", "1", "--no-progress",
+                 "-o", str(tmp_path / "r.html")]) == 0

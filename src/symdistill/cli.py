@@ -441,7 +441,7 @@ def _add_distill(sub: Any) -> None:
 
 _OWN_FLAG = {"max_size": "--max-size", "random_state": "--random-state", "form": "--form", "method": "--method",
              "max_literals": "--max-literals", "task": "--task", "categorical": "--categorical",
-             "sampler_kernel": "--sampler-kernel"}
+             "sampler_kernel": "--sampler-kernel", "batch_size": "--batch-size"}
 
 
 def _learner_option(text: str) -> tuple[str, Any]:
@@ -484,6 +484,13 @@ def add_task(p: Any) -> None:
 
 def add_classes(p: Any) -> None:
     p.add_argument("--classes", metavar="NAMES", help=CLASSES_HELP)
+    add_batch_size(p)
+
+
+def add_batch_size(p: Any) -> None:
+    p.add_argument("--batch-size", type=_positive_int, default=None, metavar="N",
+                   help="most rows the teacher is given in one call, as sd.as_teacher(teacher, batch_size=N) "
+                        "(default 8192; 1 for an ONNX graph whose batch axis is fixed at one row)")
 
 
 def teacher_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -497,6 +504,8 @@ def teacher_options(args: argparse.Namespace) -> dict[str, Any]:
     options: dict[str, Any] = {"task": task} if task else {}
     if classes is not None:
         options["classes"] = parse_classes(classes)
+    if getattr(args, "batch_size", None) is not None:
+        options["batch_size"] = args.batch_size
     return options
 
 
@@ -542,14 +551,15 @@ def declare(teacher: Any, args: argparse.Namespace) -> Any:
 
 
 def refuse_declared(teacher: Any, args: argparse.Namespace, options: dict[str, Any]) -> None:
-    """Refuse --task or --classes for a ``module:attribute`` teacher that is a Teacher made already
+    """Refuse --task, --classes or --batch-size for a ``module:attribute`` teacher that is a Teacher made already
     (``sd.as_teacher(...)``, an ``OnnxTeacher``): as_teacher takes no options for one, and its own task and
     classes stay. An option it was made with (``task='regression'`` and --task regression) asks nothing."""
     from .domain import _plain
 
     given = {"task": teacher._task_given and teacher.task,
-             "classes": teacher._declared_classes and [_plain(c) for c in teacher.classes_]}
-    for key, flag in (("task", "--task"), ("classes", "--classes")):
+             "classes": teacher._declared_classes and [_plain(c) for c in teacher.classes_],
+             "batch_size": teacher.batch_size}
+    for key, flag in (("task", "--task"), ("classes", "--classes"), ("batch_size", "--batch-size")):
         if key in options and given[key] != (list(options[key]) if key == "classes" else options[key]):
             raise CLIError(f"{flag} {getattr(args, key)}: {args.teacher} is a teacher made already "
                            f"({type(teacher).__name__}, as sd.as_teacher makes one), which keeps the {key} it was "
@@ -900,6 +910,9 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         if args.classes is not None:
             raise CLIError(f"--classes is for tabular models; a sequence teacher's classes are its option: "
                            f"--option 'classes={json.dumps(parse_classes(args.classes))}'")
+        if args.batch_size is not None:
+            raise CLIError(f"--batch-size is for tabular models; a sequence teacher's batch size is its option: "
+                           f"--option batch_size={args.batch_size}")
         return _evaluate_automaton(args, model)
     teacher_options(args)  # checked before anything is read
     refuse_classes_of_a_regressor(args, model)

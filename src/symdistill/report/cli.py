@@ -56,7 +56,8 @@ def add_report(sub: Any) -> None:
 
 _OWN_FLAG = {"max_size": "--sizes", "form": "--forms", "random_state": "--random-state", "n_samples": "--n-samples",
              "task": "--task", "categorical": "--categorical", "sampler_kernel": "--sampler-kernel",
-             "progress": "--no-progress", "max_train_rows": "--max-train-rows", "method": "--method"}
+             "progress": "--no-progress", "max_train_rows": "--max-train-rows", "method": "--method",
+             "batch_size": "--batch-size"}
 
 
 def _fraction(text: str) -> float:

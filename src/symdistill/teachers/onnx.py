@@ -395,5 +395,6 @@ def batch_axis_problem(arg: Any, batch_size: int) -> str | None:
         return None
     return (f"input {arg.name!r} has a fixed batch size of {rows} (shape {arg.shape}); rows are sent in batches "
             f"of up to {batch_size}: export the model with a dynamic batch axis (torch.onnx.export(..., "
-            f"dynamic_axes={{{arg.name!r}: {{0: 'n'}}}}))" + (", or pass batch_size=1 (one row per call, slow)"
-                                                             if rows == 1 else ""))
+            f"dynamic_axes={{{arg.name!r}: {{0: 'n'}}}}))"
+            + (", or pass batch_size=1 (--batch-size 1 on the command line; one row per call, slow)"
+               if rows == 1 else ""))

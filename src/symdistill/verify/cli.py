@@ -69,6 +69,8 @@ def run_verify(args: argparse.Namespace) -> int:
 
     if args.classes is not None and not args.teacher:
         raise CLIError(f"--classes {args.classes} names the classes of --teacher; give --teacher too")
+    if args.batch_size is not None and not args.teacher:
+        raise CLIError(f"--batch-size {args.batch_size} is the batch of --teacher; give --teacher too")
     teacher_options(args)  # checked before anything is read
     model = load_model(args.model)
     refuse_classes_of_a_regressor(args, model)
