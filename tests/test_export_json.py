@@ -182,3 +182,25 @@ def test_automaton_dot_file_ends_in_a_newline(tmp_path, monkeypatch, capsys):
     dfa = sd.load(out)
     assert dot.read_text(encoding="utf-8") == dfa.to_dot() + "\n" and dot.read_text(encoding="utf-8").endswith("}\n")
     assert out.read_text(encoding="utf-8").endswith("}\n")
+
+
+@pytest.mark.parametrize("kind", ["tree", "rules", "linear", "dfa"])
+def test_numpy_values_in_meta_are_saved_and_other_values_are_named(models, kind):
+    """A NumPy number in a model's meta (as meta={"x": np.int64(1)} or a count a user adds) failed
+    to_json with Python's 'Object of type int64 is not JSON serializable', naming neither meta nor the
+    key. NumPy numbers, bools and arrays are now saved as JSON writes them; a value JSON cannot hold is
+    a TypeError naming its key in meta."""
+    model = models[kind].copy()
+    model.meta.update(count=np.int64(7), share=np.float32(0.25), flag=np.bool_(True), sizes=np.arange(3),
+                      nested={"rows": [np.int32(2)]})
+    back = sd.load(model.to_json())
+    assert {k: back.meta[k] for k in ("count", "share", "flag", "sizes", "nested")} == \
+        {"count": 7, "share": 0.25, "flag": True, "sizes": [0, 1, 2], "nested": {"rows": [2]}}
+    assert back == model
+    model.meta["nested"]["seen"] = {1, 2}
+    with pytest.raises(TypeError, match=r"^meta\['nested'\]\['seen'\] is of type set \(\{1, 2\}\), which JSON "
+                                        r"cannot hold"):
+        model.to_json()
+    model.meta["nested"] = [1.0, float("inf")]
+    with pytest.raises(TypeError, match=r"^meta\['nested'\]\[1\] is inf, which JSON cannot hold"):
+        model.to_json()

@@ -7,7 +7,6 @@ types only); JSON, copying and equality are all built on it.
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 import sys
@@ -136,8 +135,28 @@ def _own_meta(payload: dict[str, Any]) -> dict[str, Any]:
     model it is read into or written from share no ``meta``, so editing one (removing a field before
     saving, say) leaves the other as it was."""
     if isinstance(payload.get("meta"), dict):
-        payload["meta"] = copy.deepcopy(payload["meta"])
+        payload["meta"] = _plain_meta(payload["meta"], "meta")
     return payload
+
+
+def _plain_meta(value: Any, where: str) -> Any:
+    """A copy of ``value`` (at ``where`` in a model's ``meta``) in JSON types: a NumPy number, bool or
+    text is its Python value and an array a list (as JSON writes them, nothing lost); any other value
+    JSON cannot hold (a set, an object, a non-finite number) is a TypeError naming its key."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    elif isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, dict):
+        return {key: _plain_meta(v, f"{where}[{key!r}]") for key, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain_meta(v, f"{where}[{i}]") for i, v in enumerate(value))
+    if isinstance(value, float) and not np.isfinite(value):
+        raise TypeError(f"{where} is {value!r}, which JSON cannot hold: give a model's meta finite numbers")
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    raise TypeError(f"{where} is of type {type(value).__name__} ({value!r:.60}), which JSON cannot hold: give a "
+                    "model's meta text, numbers, true/false, null, lists and objects")
 
 
 def load(source: str | Path | dict[str, Any] | bytes) -> SymbolicModel:
