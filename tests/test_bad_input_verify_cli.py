@@ -487,6 +487,20 @@ def test_verify_command_bad_constraints(files: Any, capsys: Any, flags: list[str
     assert code == 2 and message in err
 
 
+@pytest.mark.parametrize("bounds", [["0", "1e400"], ["-1E400", "0"]])
+def test_an_output_range_bound_too_large_for_a_float_is_refused(files: Any, capsys: Any, bounds: list[str]) -> None:
+    """--output-range 0 1e400 read the bound as infinity and checked 0 <= prediction <= inf, where the
+    constraint "prediction <= 1e400" is refused as too large; inf written so stays the unbounded side."""
+    with pytest.raises(SystemExit) as info:
+        main(["verify", "tree.json", "--output-range", *bounds])
+    too_large = next(b for b in bounds if b != "0")
+    assert info.value.code == 2
+    assert f"argument --output-range: {too_large} is too large: it is not a finite float" in capsys.readouterr().err
+    for infinite in (["0", "inf"], ["-Infinity", "+inf"]):
+        assert main(["verify", "tree.json", "--output-range", *infinite]) == 2  # a classifier: read, then refused
+        assert "a classifier" in capsys.readouterr().err
+
+
 def test_verify_command_prints_no_verdict_when_a_later_constraint_is_bad(files: Any, capsys: Any) -> None:
     """The first constraint's verdict was printed, then the second's error with exit 2: a script reading
     stdout got a verdict for a run that failed on its input."""

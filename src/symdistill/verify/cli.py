@@ -36,8 +36,8 @@ def add_verify(sub: Any) -> None:
     p.add_argument("--invariant", action="append", default=[], metavar="F1,F2",
                    help="changing only these features never changes the prediction (repeatable; one feature "
                         "whose name holds ',' is named as it is, several as a JSON list: '[\"a,b\", \"c\"]')")
-    p.add_argument("--output-range", nargs=2, type=float, metavar=("LOW", "HIGH"), action="append", default=[],
-                   help="a regressor's output stays within [LOW, HIGH] (repeatable)")
+    p.add_argument("--output-range", nargs=2, type=_bound, metavar=("LOW", "HIGH"), action="append", default=[],
+                   help="a regressor's output stays within [LOW, HIGH] (repeatable; inf or -inf: no bound)")
     dash_values(p)  # "--output-range -1e-06 1e-06", "-c -x0<=0", "--never-accepts --.*"
     p.add_argument("--equivalent", metavar="MODEL2", help="another model JSON that must agree everywhere")
     p.add_argument("--never-accepts", action="append", default=[], metavar="REGEX", help="automata (repeatable)")
@@ -53,6 +53,19 @@ def add_verify(sub: Any) -> None:
                         "the direct checkers do not cover")
     p.add_argument("--teacher", help="also check counterexamples on this teacher (.onnx, .pt, .joblib or .pkl, module:attribute)")
     add_classes(p)
+
+
+def _bound(text: str) -> float:
+    """argparse type of an ``--output-range`` bound: a number, or inf / -inf written so (a number too
+    large for a float, 1e400, is refused as a constraint's ``prediction <= 1e400`` is, not read as
+    infinity)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if abs(value) == float("inf") and text.strip().lstrip("+-").lower() not in ("inf", "infinity"):
+        raise argparse.ArgumentTypeError(f"{text} is too large: it is not a finite float (inf or -inf for no bound)")
+    return value
 
 
 TABULAR_FLAGS = "-c/--constraint, --constraint-file, --monotonic, --invariant, --output-range or --equivalent"
