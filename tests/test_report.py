@@ -220,6 +220,19 @@ def test_shift_figure_of_a_regressor_says_r2_as_the_frontier_figure_does() -> No
     assert fig.axes[0].get_xlabel() == "fidelity to the teacher"
 
 
+def test_a_regressors_value_scatter_is_not_named_by_class(tmp_path: Path) -> None:
+    """A regressor's report saved its scatter of student against teacher values as by_class.png (and
+    fig-by_class in the HTML), the name of a classifier's confusion of classes; it is by_value.png."""
+    X = _data(300)
+    front = sd.frontier(sd.as_teacher(lambda X: X[:, 0] + 0.5 * X[:, 1], task="regression"), X, forms=["tree"],
+                        sizes=[4], n_samples=400, random_state=0, progress=False)
+    written = sd.report(front, path=tmp_path / "r.html")
+    assert "by_value" in written.figures and "by_class" not in written.figures
+    assert (tmp_path / "r_figures" / "by_value.png").read_bytes() == written.figures["by_value"]
+    assert not (tmp_path / "r_figures" / "by_class.png").exists()
+    assert "](r_figures/by_value.png)" in written.markdown and "fig-by_value" in written.html
+
+
 def test_min_fidelity_picks_the_model_and_unreachable_bar_is_shown(front: Frontier) -> None:
     rep = sd.report(front, path=None, min_fidelity=0.0)
     assert rep.chosen.size == min(p.size for p in front.points)

@@ -419,8 +419,8 @@ def _disagreement_section(domain: Any, Z: np.ndarray, ref: np.ndarray, pred: np.
                  for p in parts)
     sec.blocks.append(Table(("feature", "worst bin", what, "rows in bin", "spread"), rows))
     if regression:
-        figures["by_class"] = png_bytes(regression_figure(ref.astype(float), pred.astype(float)))
-        sec.blocks.append(Figure("by_class", "student value against teacher value", figures["by_class"]))
+        figures["by_value"] = png_bytes(regression_figure(ref.astype(float), pred.astype(float)))
+        sec.blocks.append(Figure("by_value", "student value against teacher value", figures["by_value"]))
         return sec
     classes = teacher.classes_
     t_idx = _class_indices(ref, classes)
