@@ -233,6 +233,24 @@ def test_a_regressors_value_scatter_is_not_named_by_class(tmp_path: Path) -> Non
     assert "](r_figures/by_value.png)" in written.markdown and "fig-by_value" in written.html
 
 
+def test_the_model_card_says_where_each_form_drew_its_queries() -> None:
+    """The model card said the sampler drew 'inside each region' whatever was fitted, where a linear
+    model (and decompositional rules) draw over the whole domain only."""
+    X = _data(300)
+    linear = sd.report(sd.frontier(_net, X, forms=["linear", "tree"], sizes=[2], n_samples=400, random_state=0,
+                                   progress=False), path=None)
+    line = next(li for li in linear.markdown.splitlines() if "RegionSampler" in li).replace("\\", "")
+    assert "inside each region" not in line
+    assert "linear: over the whole domain only; tree: over the whole domain, then inside each node's region" in line
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(X.shape[1], 6), torch.nn.ReLU(), torch.nn.Linear(6, 2))
+    concepts = sd.report(sd.frontier(net, X.astype(np.float32), forms=["rules"], sizes=[2], method="decompositional",
+                                     n_samples=400, random_state=0, progress=False), path=None)
+    line = next(li for li in concepts.markdown.splitlines() if "RegionSampler" in li).replace("\\", "")
+    assert "rules: over the whole domain only (the rules are read off the network's hidden layers)" in line
+
+
 def test_min_fidelity_picks_the_model_and_unreachable_bar_is_shown(front: Frontier) -> None:
     rep = sd.report(front, path=None, min_fidelity=0.0)
     assert rep.chosen.size == min(p.size for p in front.points)

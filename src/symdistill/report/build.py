@@ -397,6 +397,16 @@ def _class_indices(labels: np.ndarray, classes: np.ndarray) -> np.ndarray:
     return codes[inv.reshape(-1)]
 
 
+# Where each learner draws its queries (learners/*.py): a tree tops up each node's region and rules
+# each rule's, after drawing over the whole domain; a linear model and decompositional
+# rules draw over the whole domain only.
+_SAMPLED_WHERE = {("tree", "pedagogical"): "over the whole domain, then inside each node's region",
+                  ("rules", "pedagogical"): "over the whole domain, then inside each rule's region",
+                  ("linear", "pedagogical"): "over the whole domain only",
+                  ("rules", "decompositional"): "over the whole domain only (the rules are read off the "
+                                                "network's hidden layers)"}
+
+
 def _disagreement_section(domain: Any, Z: np.ndarray, ref: np.ndarray, pred: np.ndarray, teacher: Any,
                           regression: bool, figures: dict[str, bytes], rows_words: str) -> Section:
     sec = Section("Where student and teacher disagree", anchor="disagreement")
@@ -557,8 +567,10 @@ def _model_card(front: Frontier, teacher: SharedTeacher, chosen: FrontierPoint, 
     listed = lambda o: ", ".join(f"{k}={v!r}" for k, v in sorted(o.items()))  # noqa: E731
     opts = "; ".join([listed(front.options) or "defaults",
                       *(f"{form}: {listed(o)}" for form, o in front.form_options.items() if o)])
-    run_items = [("sampler", "RegionSampler: smoothed bootstrap of the training rows inside each region "
-                             "(follows the data distribution); teacher answers shared between fits"),
+    where = "; ".join(f"{form}: {_SAMPLED_WHERE.get((form, front.method), 'as its learner draws them')}"
+                      for form in front.forms)
+    run_items = [("sampler", f"RegionSampler: smoothed bootstrap of the training rows (follows the data "
+                             f"distribution), drawn {where}; teacher answers shared between fits"),
                  ("method", front.method), ("learner options", opts),
                  ("seed", f"{front.random_state} (frontier), {random_state} (shifted rows)"),
                  ("forms", ", ".join(front.forms)), ("sizes", ", ".join(map(str, front.sizes))),
