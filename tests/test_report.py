@@ -328,6 +328,21 @@ def test_report_arguments_are_checked(front: Frontier, tmp_path: Path) -> None:
     assert not (tmp_path / "r.html").exists()  # refused before the report was built
 
 
+@pytest.mark.parametrize("options, error, message", [
+    ({"title": 5}, TypeError, "title must be text (a str), got int 5"),
+    ({"title": None}, TypeError, "title must be text (a str), got NoneType None"),
+    ({"shifts": 5}, TypeError, "shifts must be a list of shifts, got int 5"),
+    ({"path": 5}, TypeError, "report path must be a file path (str or Path), or None to write nothing; got int 5"),
+])
+def test_a_report_option_of_another_type_is_refused_by_name(front: Frontier, options: dict[str, Any],
+                                                            error: type, message: str) -> None:
+    """sd.report(front, title=5) wrote a report titled '5' (None: 'None'); shifts=5 and path=5 were refused
+    with Python's "'int' object is not iterable" and "expected str, bytes or os.PathLike object", naming
+    neither option."""
+    with pytest.raises(error, match=re.escape(message)):
+        sd.report(front, **{"path": None, **options})
+
+
 @pytest.mark.parametrize("seed", [-1, True, 1.5, np.random.default_rng(0)])
 def test_a_bad_random_state_is_refused_before_any_work(front: Frontier, seed: Any,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:

@@ -31,6 +31,7 @@ its severity: the same seed gives the same rows, whatever other shifts are asked
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -220,6 +221,8 @@ def coerce_shifts(shifts: Sequence[Shift | str | tuple]) -> list[Shift]:
         one = f"the pair {shifts!r}"
     if one is not None:
         raise TypeError(f"shifts must be a list of shifts, got {one} (write shifts=[{shifts!r}])")
+    if not isinstance(shifts, Iterable):
+        raise TypeError(f"shifts must be a list of shifts, got {type(shifts).__name__} {shifts!r}")
     specs = [Shift.coerce(s) for s in shifts]
     if not specs:
         raise ValueError("shifts is empty: give at least one shift, e.g. shifts=['noise']")

@@ -99,6 +99,9 @@ def check_report_path(path: str | Path) -> Path:
         Markdown path is a folder, when the figure folder's name is taken by a file, when a folder
         on the way is a file, or when the nearest existing folder on the way cannot be written to.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"report path must be a file path (str or Path), or None to write nothing; got "
+                        f"{type(path).__name__} {path!r}")
     p = Path(path)
     if os.path.basename(path) in ("", ".", ".."):  # 'r.html/': Path would read it as the file r.html
         raise ValueError(f"cannot write {str(path)!r}: it names a folder, not a file")
@@ -179,6 +182,8 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
                         f"hidden layer {layer!r} (distilled with layer=); front.table() scores them")
     if path is not None:
         check_report_path(path)
+    if not isinstance(title, str):
+        raise TypeError(f"title must be text (a str), got {type(title).__name__} {title!r}")
     if isinstance(constraints, str):
         raise TypeError(f"constraints must be a list of constraint strings, got the string {constraints!r}")
     if constraints is None:
