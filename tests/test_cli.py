@@ -1165,3 +1165,26 @@ def test_classes_for_the_teacher_of_a_saved_regressor_are_refused(csv_rows, blob
     err = capsys.readouterr().err
     assert f"--classes names a classifier's classes, and {tmp_path / 'r.json'} holds a regression tree model, whose " \
            "teacher answers values" in err and err.count("\n") == 1, err
+
+
+def test_batch_size_for_a_teacher_made_already_or_an_automaton_is_refused_by_name(tmp_path, monkeypatch, capsys):
+    """--batch-size goes to sd.as_teacher as --task and --classes do: a module:attribute teacher made
+    already keeps the batch it was made with (the same one asks nothing), and an automaton's sequence
+    teacher takes its batch as --option batch_size=."""
+    from symdistill.models.automata import DFA
+
+    _teacher_module(tmp_path, monkeypatch, "import symdistill as sd\n"
+                                           "made = sd.as_teacher(lambda df: (df['a'] > 0.5).astype(int), batch_size=7)\n")
+    np.savetxt(tmp_path / "rows.csv", np.random.default_rng(0).uniform(size=(40, 2)), delimiter=",",
+               header="a,b", comments="")
+    distill = ["distill", "--teacher", "rule_teacher:made", "--data", "rows.csv", "--max-size", "2",
+               "--option", "n_samples=100", "-o", "m.json"]
+    assert main(distill + ["--batch-size", "8"]) == 2
+    assert ("--batch-size 8: rule_teacher:made is a teacher made already (CallableTeacher, as sd.as_teacher makes "
+            "one), which keeps the batch_size it was made with: give batch_size=8") in capsys.readouterr().err
+    assert main(distill + ["--batch-size", "7"]) == 0
+    DFA.from_regex("(0|1)*00", "01").to_json("dfa.json")
+    (tmp_path / "words.txt").write_text("00\n01\n")
+    assert main(["evaluate", "dfa.json", "--teacher", "dfa.json", "--data", "words.txt", "--batch-size", "4"]) == 2
+    assert ("--batch-size is for tabular models; a sequence teacher's batch size is its option: "
+            "--option batch_size=4") in capsys.readouterr().err
