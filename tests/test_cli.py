@@ -1173,14 +1173,17 @@ def test_batch_size_for_a_teacher_made_already_or_an_automaton_is_refused_by_nam
     teacher takes its batch as --option batch_size=."""
     from symdistill.models.automata import DFA
 
-    _teacher_module(tmp_path, monkeypatch, "import symdistill as sd\n"
-                                           "made = sd.as_teacher(lambda df: (df['a'] > 0.5).astype(int), batch_size=7)\n")
+    # a module of its own name: rule_teacher may be imported already, without `made`
+    (tmp_path / "made_with_a_batch.py").write_text(
+        "import symdistill as sd\nmade = sd.as_teacher(lambda df: (df['a'] > 0.5).astype(int), batch_size=7)\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
     np.savetxt(tmp_path / "rows.csv", np.random.default_rng(0).uniform(size=(40, 2)), delimiter=",",
                header="a,b", comments="")
-    distill = ["distill", "--teacher", "rule_teacher:made", "--data", "rows.csv", "--max-size", "2",
+    distill = ["distill", "--teacher", "made_with_a_batch:made", "--data", "rows.csv", "--max-size", "2",
                "--option", "n_samples=100", "-o", "m.json"]
     assert main(distill + ["--batch-size", "8"]) == 2
-    assert ("--batch-size 8: rule_teacher:made is a teacher made already (CallableTeacher, as sd.as_teacher makes "
+    assert ("--batch-size 8: made_with_a_batch:made is a teacher made already (CallableTeacher, as sd.as_teacher makes "
             "one), which keeps the batch_size it was made with: give batch_size=8") in capsys.readouterr().err
     assert main(distill + ["--batch-size", "7"]) == 0
     DFA.from_regex("(0|1)*00", "01").to_json("dfa.json")
