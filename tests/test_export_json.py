@@ -4,6 +4,7 @@ Also the ``export`` entry point's argument checks and the ``symdistill export`` 
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -204,3 +205,19 @@ def test_numpy_values_in_meta_are_saved_and_other_values_are_named(models, kind)
     model.meta["nested"] = [1.0, float("inf")]
     with pytest.raises(TypeError, match=r"^meta\['nested'\]\[1\] is inf, which JSON cannot hold"):
         model.to_json()
+
+
+
+def test_a_model_with_a_tuple_in_meta_loads_equal_and_a_key_not_text_is_named(models):
+    """meta={"pair": (1, 2)} was saved as the list [1, 2], and the loaded model was not == the one
+    saved; meta={1: "a"} was saved under the key "1", so the loaded model's meta had another key, and
+    a tuple key failed with Python's 'keys must be str, int, float, bool or None, not tuple'."""
+    model = models["dfa"].copy()
+    model.meta["pair"] = (1, (2, 3))
+    back = sd.load(model.to_json())
+    assert back.meta["pair"] == [1, [2, 3]] and back == model
+    for key in (1, (1, 2)):
+        model.meta["nested"] = {key: "a"}
+        with pytest.raises(TypeError, match=re.escape(f"meta['nested'] has the key {key!r} ({type(key).__name__}), "
+                                                      "and JSON keys are text")):
+            model.to_json()

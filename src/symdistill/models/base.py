@@ -141,16 +141,21 @@ def _own_meta(payload: dict[str, Any]) -> dict[str, Any]:
 
 def _plain_meta(value: Any, where: str) -> Any:
     """A copy of ``value`` (at ``where`` in a model's ``meta``) in JSON types: a NumPy number, bool or
-    text is its Python value and an array a list (as JSON writes them, nothing lost); any other value
-    JSON cannot hold (a set, an object, a non-finite number) is a TypeError naming its key."""
+    text is its Python value, an array or a tuple a list (as JSON writes them, nothing lost); any other
+    value JSON cannot hold (a set, an object, a non-finite number, a key that is not text) is a
+    TypeError naming its key."""
     if isinstance(value, np.ndarray):
         value = value.tolist()
     elif isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, dict):
+        for key in value:
+            if not isinstance(key, str):
+                raise TypeError(f"{where} has the key {key!r} ({type(key).__name__}), and JSON keys are text: a "
+                                f"saved model would load it as another key; write it as text ({str(key)!r})")
         return {key: _plain_meta(v, f"{where}[{key!r}]") for key, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(_plain_meta(v, f"{where}[{i}]") for i, v in enumerate(value))
+    if isinstance(value, (list, tuple)):  # a tuple as the list JSON writes, so a loaded model is equal
+        return [_plain_meta(v, f"{where}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, float) and not np.isfinite(value):
         raise TypeError(f"{where} is {value!r}, which JSON cannot hold: give a model's meta finite numbers")
     if value is None or isinstance(value, (str, int, float)):
