@@ -290,6 +290,21 @@ def test_columns_an_onnx_pipeline_has_no_input_for_are_named_with_the_drop_to_wr
     assert main(["distill", "-o", str(tmp_path / "m.json"), *argv[:-1], "y,id", "--max-size", "4"]) == 0
 
 
+def test_the_drop_to_write_for_a_column_whose_name_holds_a_comma_is_a_json_list(tmp_path, capsys):
+    """The --drop that an ONNX pipeline's error said to write joined the columns with commas, so a column
+    whose name holds one ('Income, USD', a quoted header) was split in two by it, which --drop then refused
+    ('Income' is no column); it is now a JSON list, which --drop takes as written."""
+    from _onnx_support import pipeline_model, pipeline_rows
+
+    (tmp_path / "pipeline.onnx").write_bytes(pipeline_model())
+    pipeline_rows(200).assign(**{"Income, USD": 1.5, "id": range(200)}).to_csv(tmp_path / "rows.csv", index=False)
+    argv = ["--teacher", str(tmp_path / "pipeline.onnx"), "--data", str(tmp_path / "rows.csv")]
+    assert main(["distill", "-o", str(tmp_path / "m.json"), *argv]) == 2
+    written = """'["Income, USD", "id"]'"""
+    assert capsys.readouterr().err.endswith(f"2 other columns ('Income, USD', 'id'): --drop {written}\n")
+    assert main(["distill", "-o", str(tmp_path / "m.json"), *argv, "--drop", written[1:-1], "--max-size", "4"]) == 0
+
+
 def test_a_csv_column_of_codes_feeds_an_onnx_string_input_as_written(tmp_path, capsys):
     """pandas read the codes 01, 02, 3 as the numbers 1, 2, 3, which the string input refused
     ("takes strings (tensor(string)), got 3"), with --categorical too: the column is now read as text."""

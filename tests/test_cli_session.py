@@ -387,6 +387,25 @@ def test_a_column_the_pickled_pipeline_was_not_fitted_on_draws_a_warning(zip_pip
     capsys.readouterr()
 
 
+def test_the_drop_a_pipeline_warns_of_for_a_column_whose_name_holds_a_comma_is_a_json_list(zip_pipeline, capsys):
+    """The warning of a column the pipeline was fitted without said --drop with the names joined by commas:
+    for 'label, y' that --drop named the columns 'label' and 'y', refused as no columns of the file; it now
+    says the JSON list that --drop takes as written, and that --drop leaves no warning."""
+    import pandas as pd
+
+    df = pd.read_csv(zip_pipeline / "cat.csv", dtype={"zip": str})
+    df.assign(**{"label, y": df["x"] > 0}).to_csv(zip_pipeline / "labelled.csv", index=False)
+    with pytest.warns(UserWarning) as caught:
+        assert main(["distill", "--teacher", "cat.joblib", "--data", "labelled.csv", "-o", "m.json"]) == 0
+    written = """'["label, y"]'"""
+    assert str(caught[1].message).endswith(f"(on the command line: --drop {written})")
+    with pytest.warns(UserWarning) as caught:
+        assert main(["distill", "--teacher", "cat.joblib", "--data", "labelled.csv", "--drop", written[1:-1],
+                     "-o", "m.json"]) == 0
+    assert [str(w.message) for w in caught] == ["loading cat.joblib runs pickle: only load files you trust"]
+    capsys.readouterr()
+
+
 @pytest.mark.parametrize("strip_names", [False, True])
 def test_a_pipeline_fitted_on_the_spaces_after_commas_is_refused_not_fed_unknown_values(tmp_path, monkeypatch, capsys,
                                                                                         strip_names):

@@ -86,3 +86,17 @@ def counted(n: int, noun: str) -> str:
     if n != 1 and noun.endswith("y") and noun[-2:-1] not in tuple("aeiou"):
         return f"{n} {noun[:-1]}ies"
     return f"{n} {noun}{'s' * (n != 1)}"
+
+
+def flag_list(names: list[str]) -> str:
+    """``names`` as a column flag (``--drop``) takes them, for a message that says what to write: separated
+    by commas, or a JSON list where one holds a comma (which the flag would split the name at).
+
+    >>> flag_list(["id", "y"])
+    'id,y'
+    >>> print(flag_list(["Income, USD", "id"]))
+    '["Income, USD", "id"]'
+    """
+    import json
+
+    return ",".join(names) if not any("," in n for n in names) else repr(json.dumps(names))

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from . import __version__
-from ._errors import DataError, ModelFormatError, TeacherError, counted, require_extra
+from ._errors import DataError, ModelFormatError, TeacherError, counted, flag_list, require_extra
 
 
 class CLIError(Exception):
@@ -752,7 +752,7 @@ def check_input_columns(teacher: Any, df: Any, path: str, spec: str, drop: list[
     if extra and all(n in map(str, df.columns) for n in names):
         raise CLIError(f"{spec} takes one column per input ({', '.join(names)}), and {path} has "
                        f"{counted(len(extra), 'other column')} ({', '.join(map(repr, extra))}): --drop "
-                       f"{','.join([*(drop or []), *extra])}")
+                       f"{flag_list([*(drop or []), *extra])}")
 
 
 def read_again(teacher: Any, df: Any, as_array: bool, text: list[str], codes: list[str]

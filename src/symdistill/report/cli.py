@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from .._errors import DataError
+from .._errors import DataError, flag_list
 from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, _whole_number,
                    add_data_options, check_input_columns, check_spaced_fit, column_list, declare, declared_codes,
                    load_teacher_object, option_value, read_again, read_table, teacher_format, teacher_options,
@@ -179,13 +179,6 @@ def _columns(path: str) -> list[str]:
     return [str(c) for c in read_table(path, warn=False, rows=1).columns]
 
 
-def _flag_list(names: list[str]) -> str:
-    """``names`` as a list flag takes them: separated by commas, or a JSON list where one holds a comma."""
-    import json
-
-    return ",".join(names) if not any("," in n for n in names) else repr(json.dumps(names))
-
-
 def _like_data(hold: Any, df: Any) -> Any:
     """The --holdout rows ``hold`` with the columns of the --data rows ``df``, in their order (a teacher
     that reads rows by position takes them so); other columns are refused, naming both files' columns."""
@@ -195,7 +188,7 @@ def _like_data(hold: Any, df: Any) -> Any:
         extra = [str(c) for c in hold.columns if str(c) not in set(map(str, df.columns))]
         if extra and len(hold.columns) - len(extra) == len(df.columns):  # a label column the holdout keeps
             raise CLIError(f"--holdout has {'a column' if len(extra) == 1 else 'columns'} --data lacks: "
-                           f"{', '.join(map(repr, extra))} (a label column? --drop {_flag_list(extra)})")
+                           f"{', '.join(map(repr, extra))} (a label column? --drop {flag_list(extra)})")
         raise CLIError(f"--holdout columns {list(hold.columns)} differ from --data columns {list(df.columns)}")
     return hold[list(df.columns)]
 

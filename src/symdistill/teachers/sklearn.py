@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from .._errors import TeacherError, counted
+from .._errors import TeacherError, counted, flag_list
 from ..domain import _plain, is_real
 from .base import CLASSES_FLAG, Teacher
 
@@ -128,7 +128,7 @@ class SklearnTeacher(Teacher):
             warnings.warn(f"{self.name} was fitted without {counted(len(unread), 'column')} of the rows it is asked "
                           f"about ({names}) and does not read {them}: a model distilled from those rows could split on "
                           f"{them} (a label column left in?); drop {them} (on the command line: --drop "
-                          f"{','.join(map(str, unread))})", stacklevel=2)
+                          f"{flag_list(list(map(str, unread)))})", stacklevel=2)
 
     def _hint(self, exc: Exception, X: Any) -> str:
         """An encoder of categories (OneHotEncoder, OrdinalEncoder) given numbers where it was fitted on
