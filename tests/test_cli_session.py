@@ -387,6 +387,49 @@ def test_a_column_the_pickled_pipeline_was_not_fitted_on_draws_a_warning(zip_pip
     capsys.readouterr()
 
 
+def test_the_categorical_a_warning_says_to_write_for_a_column_whose_name_holds_a_comma_is_a_json_list(
+        tmp_path, monkeypatch):
+    """The warnings of a column of codes that the pickled pipeline one-hot encodes, and of a column of numbers
+    holding a word, said '--categorical zone, code', which --categorical split at the comma and refused
+    ('zone' is no column); they now say the JSON list it takes as written, and that flag quiets them."""
+    import re
+
+    import joblib
+    import numpy as np
+    import pandas as pd
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"zone, code": rng.integers(0, 4, 300), "x": rng.normal(size=300)})
+    pipe = make_pipeline(make_column_transformer((OneHotEncoder(), ["zone, code"]), remainder="passthrough"),
+                         LogisticRegression()).fit(df, (df["zone, code"] == 1) ^ (df["x"] > 0))
+    joblib.dump(pipe, "codes.joblib")
+    df.to_csv("codes.csv", index=False)
+    written = """'["zone, code"]'"""
+    argv = ["distill", "--teacher", "codes.joblib", "--data", "codes.csv", "-o", "m.json", "--max-size", "4"]
+    with pytest.warns(UserWarning) as caught:
+        assert main(argv) == 0
+    assert str(caught[1].message).endswith(f"(categorical=['zone, code']; on the command line: --categorical {written})")
+    with pytest.warns(UserWarning) as caught:
+        assert main([*argv, "--categorical", written[1:-1]]) == 0
+    assert [str(w.message) for w in caught] == ["loading codes.joblib runs pickle: only load files you trust"]
+    (tmp_path / "hours.csv").write_text("age,\"hours, week\"\n" + "".join(f"{a},{h}\n" for a, h in
+                                                                      zip(range(20, 60), [40] * 3 + ["?"] + [38] * 36)))
+    (tmp_path / "hours_rule.py").write_text("import pandas as pd\n"
+                                            "def rule(X):\n    return (pd.DataFrame(X)['age'] > 40).astype(int).to_numpy()\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    hours = ["distill", "--teacher", "hours_rule:rule", "--data", "hours.csv", "-o", "h.json", "--max-size", "2"]
+    with pytest.warns(UserWarning, match=re.escape("""(--categorical '["hours, week"]' says it is meant so)""")):
+        assert main(hours) == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert main([*hours, "--categorical", '["hours, week"]']) == 0
+
+
 def test_the_drop_a_pipeline_warns_of_for_a_column_whose_name_holds_a_comma_is_a_json_list(zip_pipeline, capsys):
     """The warning of a column the pipeline was fitted without said --drop with the names joined by commas:
     for 'label, y' that --drop named the columns 'label' and 'y', refused as no columns of the file; it now

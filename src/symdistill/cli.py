@@ -660,12 +660,13 @@ def warn_words_in_numbers(df: Any, path: str, meant: Sequence[str], declared: Se
                          f"categorical: a teacher that takes the column as numbers fails on it; if {word!r} marks a "
                          "missing value, fill or drop those rows"))
             if name in declared:  # the flag was given: the teacher, not the flag, is what the word blocks
-                warnings.warn(f"{found}; --categorical {name} makes it categorical, but the teacher takes its values "
-                              f"as numbers, which {word!r} is not: if it marks a missing value, fill or drop those "
-                              "rows", stacklevel=2)
+                warnings.warn(f"{found}; --categorical {flag_list([str(name)])} makes it categorical, but the teacher "
+                              f"takes its values as numbers, which {word!r} is not: if it marks a missing value, fill "
+                              "or drop those rows", stacklevel=2)
                 continue
             warnings.warn(f"{found}, so it is read as categorical, each number a category; if {word!r} marks a "
-                          f"missing value, fill or drop those rows (--categorical {name} says it is meant so)",
+                          f"missing value, fill or drop those rows (--categorical {flag_list([str(name)])} says it "
+                          "is meant so)",
                           stacklevel=2)
     return told
 

@@ -167,7 +167,7 @@ class SklearnTeacher(Teacher):
         names = list(unseen)
         name, (encoder, value) = next(iter(unseen.items()))
         others = f" (and {', '.join(map(repr, names[1:]))})" if len(names) > 1 else ""
-        cli = f"; on the command line: --categorical {','.join(map(str, names))}" if hasattr(X, "columns") else ""
+        cli = f"; on the command line: --categorical {flag_list(list(map(str, names)))}" if hasattr(X, "columns") else ""
         return (f"; column {name!r}{others} has values its {encoder} was not fitted on (e.g. {value!r}): symdistill "
                 "asks about new values of the columns it reads as numbers, so declare columns of category codes "
                 f"categorical (categorical={names!r}{cli})")
@@ -385,7 +385,7 @@ def warn_numbers_read_as_categories(teacher: SklearnTeacher, domain: Any) -> Non
         return
     names = [name for name, _ in numeric]
     them = "it" if len(names) == 1 else "them"
-    cli = f"; on the command line: --categorical {','.join(names)}" if domain.input_format == "dataframe" else ""
+    cli = f"; on the command line: --categorical {flag_list(names)}" if domain.input_format == "dataframe" else ""
     warnings.warn(f"{teacher.name} reads {counted(len(names), 'column')} of numbers as categories "
                   f"({'; '.join(f'{name!r}: {why}' for name, why in numeric)}), which the model would split at "
                   f"thresholds, as numbers ({names[0]} <= ...); declare {them} categorical (categorical={names!r}{cli})",
