@@ -141,3 +141,25 @@ def test_a_regressor_graph_is_a_regression_teacher():
     model = sd.distill(doubling, rows, form="tree", max_size=4, random_state=0)
     assert model.task == "regression" and sorted(np.unique(model.predict(rows))) == [0.0, 2.0, 4.0, 6.0]
     assert sd.as_teacher(doubling, task="classification").predict(rows[:3]).dtype.kind == "i"  # declared: classes
+
+
+@pytest.mark.parametrize("classes", [[1, 2], [2, 1, 3], [0.5, 2.0, -1.0], hostile_classes(2), [False, True]])
+@pytest.mark.parametrize("form", ["tree", "rules", "linear"])
+def test_an_exported_classifier_read_back_as_a_teacher_answers_its_classes(form, classes):
+    """symdistill's ONNX export of a classifier, given back as a teacher (sd.as_teacher("model.onnx"),
+    --teacher model.onnx), was read as the classes 0..k-1: a linear model of classes [1, 2] scored fidelity
+    0.0 against its own export with no word (the teacher's column 1 read as class 1, the model's 2), a
+    tree's said its label 2 'is not among its classes [0, 1]' and one of classes [0.5, 2, -1] was taken for
+    a regressor. Its classes are now those the export records (symdistill.classes), so the model agrees
+    with its own export on every row."""
+    rng = np.random.default_rng(3)
+    dom = hostile_domain(3, 0)
+    classes = np.asarray(classes)
+    model = {"tree": lambda: random_tree(rng, dom, n_leaves=12, classes=classes),
+             "rules": lambda: random_rules(rng, dom, n_rules=6, classes=classes),
+             "linear": lambda: random_linear(rng, dom, link="logistic" if len(classes) == 2 else "softmax",
+                                             classes=classes)}[form]()
+    Z = probe_rows(model, 2000)
+    teacher = sd.as_teacher(sd.export(model, "onnx"))
+    assert float(sd.fidelity(model, teacher, Z)) == 1.0
+    assert teacher.predict(Z).tolist() == model.predict(Z).tolist()

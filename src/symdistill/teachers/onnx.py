@@ -58,6 +58,13 @@ class OnnxTeacher(Teacher):
         self._output = self._choose_output(output)
         proto = _graph(model if label != "session" else session)
         self._labels = _class_labels(proto)
+        # symdistill's export of a classifier: its tree node's labels are the class indices and its label
+        # output writes classes as text, so the classes are those it records, read off the class index
+        # (exact, where a softmax's probabilities can tie) where no output= names another.
+        exported = _exported_classes(session) if output is None else None
+        self._index = exported is not None
+        if self._index:
+            self._labels, self._output = exported, "class_index"
         if self.task is None and self.classes_ is None and output is None and self._labels is None \
                 and _answers_values(session, proto):
             # The graph says it is a regressor, as scikit-learn's tags say: its whole numbers (a tree of
@@ -103,6 +110,8 @@ class OnnxTeacher(Teacher):
 
     def _forward(self, X: Any) -> Any:
         out = self.session.run([self._output], input_feeds(X, self._inputs, self.name))[0]
+        if self._index:
+            out = np.eye(len(self._labels))[np.asarray(out).reshape(-1)]  # a column per class, as probabilities
         if isinstance(out, list) and all(isinstance(row, dict) for row in out):
             return self._from_maps(out)
         if self._columns is not None and np.ndim(out) == 2 and np.shape(out)[1] == len(self._columns):
@@ -235,6 +244,19 @@ def _answers_values(session: Any, proto: Any) -> bool:
         return True
     return proto is not None and any(n.domain == "ai.onnx.ml" and n.op_type in _REGRESSOR_NODES
                                      for n in proto.graph.node)
+
+
+def _exported_classes(session: Any) -> np.ndarray | None:
+    """The classes that symdistill's ONNX export of a classifier records (``symdistill.classes``), or None
+    for any other graph."""
+    meta = session.get_modelmeta().custom_metadata_map
+    names = [o.name for o in session.get_outputs()]
+    if meta.get("symdistill.task") != "classification" or "symdistill.classes" not in meta \
+            or "class_index" not in names:
+        return None
+    import json
+
+    return np.asarray(json.loads(meta["symdistill.classes"]))
 
 
 def _class_labels(proto: Any) -> np.ndarray | None:
