@@ -237,3 +237,38 @@ def test_a_symbol_given_the_padding_token_is_refused():
     teacher = sd.as_sequence_teacher(net, alphabet="ab", token_ids={"a": 1, "b": 2})
     expected = net.head(net.rnn(net.embedding(torch.tensor([[1, 2, 2]])))[0][:, -1])[:, 0] > 0
     assert teacher.predict(["abb"]).tolist() == expected.tolist()
+
+
+def test_a_layer_forward_applies_besides_embedding_rnn_and_head_is_warned_of():
+    """symdistill reads a word as head(rnn(embedding(tokens))), not through forward: a LayerNorm that forward
+    applies after the rnn was left out and the automaton learnt from another function, with nothing said.
+    A submodule besides the three is now warned of (a Dropout, a no-op in eval mode, is not; nor is any
+    where embedding or head is a method, which may apply it)."""
+    torch = pytest.importorskip("torch")
+
+    class Net(torch.nn.Module):
+        def __init__(self, extra):
+            super().__init__()
+            self.embedding, self.rnn = torch.nn.Embedding(2, 4), torch.nn.GRU(4, 8, batch_first=True)
+            self.head, self.extra = torch.nn.Linear(8, 1), extra
+
+        def forward(self, x):
+            out, _ = self.rnn(self.embedding(x))
+            return self.head(self.extra(out[:, -1]))
+
+    class Method(Net):
+        def head(self, h):  # applies the extra layer itself
+            return self._modules["out"](self.extra(h))
+
+        def __init__(self, extra):
+            super().__init__(extra)
+            del self.head
+            self.out = torch.nn.Linear(8, 1)
+
+    torch.manual_seed(0)
+    with pytest.warns(UserWarning, match=r"Net has submodules extra \(LayerNorm\) besides embedding, rnn and head"):
+        sd.as_sequence_teacher(Net(torch.nn.LayerNorm(8)), alphabet="ab")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sd.as_sequence_teacher(Net(torch.nn.Dropout(0.1)), alphabet="ab")
+        sd.as_sequence_teacher(Method(torch.nn.LayerNorm(8)), alphabet="ab")

@@ -407,6 +407,8 @@ class TorchSequenceTeacher(SequenceTeacher):
                              f"for padding (padding_idx={pad}): its vector is zeros, never trained; give the ids the "
                              "network was trained with, token_ids={symbol: id}")
         self._prefix_batch = 1024  # rows per recurrent call in prefix_labels: small batches run fastest on CPU
+        if self._style == "rnn":
+            _warn_unread_submodules(module)
 
     @staticmethod
     def _check_classes(classes: list[Any]) -> None:
@@ -795,6 +797,28 @@ def warn_probability_read_as_logit(teacher: SequenceTeacher, stacklevel: int) ->
     note = teacher.probability_note() if isinstance(teacher, TorchSequenceTeacher) else None
     if note is not None:
         warnings.warn(note, stacklevel=stacklevel + 1)
+
+
+def _warn_unread_submodules(module: Any) -> None:
+    """Warn where ``module`` has submodules besides ``embedding``, ``rnn`` and ``head`` (dropout aside), with
+    ``embedding`` and ``head`` submodules: symdistill calls those three, not ``forward``, so a layer that
+    ``forward`` applies between them (a LayerNorm after the rnn, an activation before the head) is left out
+    and the automaton learnt from another function, silently. Where ``embedding`` or ``head`` is a method it
+    may call the other submodules itself: nothing is said."""
+    import warnings
+
+    torch = _torch()
+    if not all(isinstance(getattr(module, a, None), torch.nn.Module) for a in ("embedding", "head")):
+        return
+    used = {id(getattr(module, a)) for a in ("embedding", "rnn", "head")}
+    other = [name for name, child in module.named_children()
+             if id(child) not in used and not isinstance(child, torch.nn.Dropout)]
+    if other:
+        kinds = ", ".join(f"{n} ({type(getattr(module, n)).__name__})" for n in other)
+        warnings.warn(f"{type(module).__name__} has submodules {kinds} besides embedding, rnn and head: symdistill "
+                      "reads a word as head(rnn(embedding(tokens))) at its last step, not through forward, so a layer "
+                      "forward applies between them is left out; if forward uses them, give the module methods "
+                      "embedding(self, ids) and head(self, h) that apply them", stacklevel=4)
 
 
 def _module_style(module: Any) -> str:
