@@ -1009,6 +1009,9 @@ BAD_CLASSES = [
     (["--classes", "[null, 1]"], "--classes '[null, 1]' holds null, which is not a class"),
     (["--classes", "[[0], [1]]"], "--classes '[[0], [1]]' holds [0], which is not a class"),
     (["--classes", '["a", 1]'], "--classes '[\"a\", 1]' mixes names and numbers"),
+    # JSON's true is a boolean, not the name 'true' (it was said to be a number)
+    (["--classes", '[true, "false", "is"]'], "--classes '[true, \"false\", \"is\"]' mixes names and a boolean, true "
+                                            "(a name is quoted in JSON: \"true\")"),
     (["--classes", "a,b", "--task", "regression"], "--classes a,b names a classifier's classes, and --task "
                                                    "regression says the teacher answers values: give one of them"),
 ]

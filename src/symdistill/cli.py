@@ -1055,6 +1055,10 @@ def parse_classes(text: str) -> list[Any]:
         if c is None or isinstance(c, (list, dict)) or c != c:  # c != c: NaN
             raise CLIError(f"{where} holds {json.dumps(c)}, which is not a class; classes are names or numbers")
     if len({isinstance(c, str) for c in classes}) > 1:
+        flag = next((c for c in classes if isinstance(c, bool)), None)
+        if flag is not None:  # JSON's true and false are booleans, not names
+            raise CLIError(f"{where} mixes names and a boolean, {json.dumps(flag)} (a name is quoted in JSON: "
+                           f"\"{json.dumps(flag)}\")")
         raise CLIError(f"{where} mixes names and numbers; classes are all names or all numbers")
     repeated = next((c for i, c in enumerate(classes) if c in classes[:i]), None)
     if repeated is not None:
