@@ -481,7 +481,8 @@ def test_a_one_class_teacher_is_refused_for_the_linear_form_before_the_first_fit
         sd.frontier(constant, _data(300), sizes=[1, 2], n_samples=300)
     assert asked == [300]  # the training and held-out rows, for its classes: no fit has asked anything
     assert str(got.value).endswith(  # after the callable's name
-        ".constant answered a single class, 0, on every row of X (training and held-out); form 'linear' needs "
+        ".constant answered a single class, 0, on every row of X (training and held-out; on the command line, the "
+        "rows of --data and --holdout); form 'linear' needs "
         "at least 2 classes (as in sd.distill): forms=['tree', 'rules'] give the constant model (on the command line: "
         "--forms tree,rules); a callable whose other classes these rows never reach can name them: "
         "as_teacher(f, classes=[...]), on the command line --classes")

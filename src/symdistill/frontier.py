@@ -474,7 +474,8 @@ def _refuse_one_class(forms: list[str], teacher: SharedTeacher) -> None:
     only = _plain(teacher.classes_[0])
     declared = teacher._declared_classes
     how = f"declares a single class, {only!r}" if declared else \
-        f"answered a single class, {only!r}, on every row of X (training and held-out)"
+        (f"answered a single class, {only!r}, on every row of X (training and held-out; on the command line, the "
+         "rows of --data and --holdout)")
     others = [f for f in forms if f != "linear"] or ["tree", "rules"]
     raise TeacherError(f"{teacher.name} {how}; form 'linear' needs at least 2 classes (as in sd.distill): "
                        f"forms={others!r} give the constant model (on the command line: --forms {','.join(others)})"
