@@ -35,7 +35,7 @@ from .learners.base import check_int, known_outputs
 from .metrics import Score
 from .models.base import SymbolicModel
 from .teachers import Teacher, as_teacher
-from .teachers.base import _n_rows, _take
+from .teachers.base import _n_rows, _take, check_switch
 
 DEFAULT_SIZES = (2, 4, 8, 16, 32, 64)
 DEFAULT_MAX_TRAIN_ROWS = 50_000  # rows the fits distil from: a seeded sample of larger training parts
@@ -284,8 +284,7 @@ class Frontier:
 
     def best_point(self, min_fidelity: float | None = None, *, conservative: bool = False) -> FrontierPoint:
         """Like :meth:`best`, but the whole :class:`FrontierPoint`."""
-        if not isinstance(conservative, (bool, np.bool_)):  # "no" is truthy: it would compare the lower ends
-            raise TypeError(f"conservative must be True or False, got {conservative!r}")
+        check_switch("conservative", conservative)  # "no" is truthy: it would compare the lower ends
         if min_fidelity is None:
             if conservative:  # the knee would be returned, the flag unused (symdistill report refuses it so)
                 raise ValueError("conservative=True applies min_fidelity to the lower end of each model's 95% "

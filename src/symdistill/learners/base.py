@@ -186,12 +186,17 @@ class Learner:
 
         ``n_samples=None`` scales with the data: ten times the user's rows, within [5,000, 20,000].
         """
+        return self._augment_with_origin(oracle, Z, answer, sampler)[:2]
+
+    def _augment_with_origin(self, oracle: Oracle, Z: np.ndarray, answer: Answer,
+                             sampler: RegionSampler | None) -> tuple[np.ndarray, Answer, np.ndarray]:
+        """:meth:`augment`'s rows and answers, with each row's origin: the index of the user's row it is
+        (a user's row) or was drawn around (a sampled one)."""
         extra = self._n_sampled(len(Z))
         if not extra:
-            return Z, answer
-        Zs = sampler.sample(None, extra)
-        a2 = oracle.label(Zs)
-        return np.vstack([Z, Zs]), concat_answers(answer, a2)
+            return Z, answer, np.arange(len(Z))
+        Zs, origin = sampler.sample_with_origin(None, extra)
+        return np.vstack([Z, Zs]), concat_answers(answer, oracle.label(Zs)), np.concatenate([np.arange(len(Z)), origin])
 
 
 def known_outputs(teacher: Teacher | None) -> int | None:

@@ -14,9 +14,9 @@ hinges or products, both also over the plain terms alone; for classifiers, also 
 that covary most with the classes. Each support is refitted without penalty (debiased) and
 scored on the held-out share (its user rows only, for a regressor from 200 user rows, for a
 classifier when the share holds at least 500 of them and 20 of every class the teacher gives; the
-fits so scored are made without the sampled rows drawn around those rows): for regressors the residual sum of squares over the teacher's
-(R² - 1, whose digits R² rounds away beside a huge term; a residual at rounding counts as none),
-agreement of the predicted class for classifiers.
+fits so scored are made without the sampled rows drawn around those rows): for regressors the
+residual sum of squares over the teacher's (R² - 1, whose digits R² rounds away beside a huge term;
+a residual at rounding counts as none), agreement of the predicted class for classifiers.
 For classifiers the best support of each size is also refitted by cross-entropy to the teacher's
 probabilities and to its labels, and the binary decision threshold is moved to where it agrees
 with the teacher most. When user rows judge, every fit is also made on the user's training rows
@@ -186,26 +186,15 @@ class LinearLearner(Learner):
             return None
         return super()._fit_sampler(domain, Z)
 
-    def augment(self, oracle: Oracle, Z: np.ndarray, answer: Answer,
-                sampler: RegionSampler | None) -> tuple[np.ndarray, Answer]:
-        """As :meth:`Learner.augment`, with the rows the design check drew for ``Z`` (a fresh sampler
-        draws the same), where it drew them."""
-        return self._augment_with_origin(oracle, Z, answer, sampler)[:2]
-
     def _augment_with_origin(self, oracle: Oracle, Z: np.ndarray, answer: Answer,
                              sampler: RegionSampler | None) -> tuple[np.ndarray, Answer, np.ndarray]:
-        """:meth:`augment`'s rows and answers, with each row's origin: the index of the user's row it
-        is (a user's row) or was drawn around (a sampled one)."""
+        """As :meth:`Learner._augment_with_origin`, with the rows the design check drew for ``Z`` (a fresh
+        sampler draws the same), where it drew them."""
         drawn = self._drawn
-        if drawn is not None and drawn.user is Z and len(drawn.rows) > len(Z):
-            rows, origin = drawn.rows, drawn.origin
-        else:
-            extra = self._n_sampled(len(Z))
-            if not extra:
-                return Z, answer, np.arange(len(Z))
-            Zs, origin = sampler.sample_with_origin(None, extra)
-            rows = np.vstack([Z, Zs])
-        return rows, concat_answers(answer, oracle.label(rows[len(Z):])), np.concatenate([np.arange(len(Z)), origin])
+        if drawn is None or drawn.user is not Z or len(drawn.rows) == len(Z):
+            return super()._augment_with_origin(oracle, Z, answer, sampler)
+        return (drawn.rows, concat_answers(answer, oracle.label(drawn.rows[len(Z):])),
+                np.concatenate([np.arange(len(Z)), drawn.origin]))
 
     def _fit(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler | None) -> LinearModel:
         n_user = len(Z)
@@ -458,9 +447,11 @@ class LinearLearner(Learner):
         # errors over the user rows' spread): each fold's own R², averaged, divided by a fold's spread,
         # and a fold of a spiky teacher's near-constant values (R² -58 for a fit a little off them)
         # decided the choice (the intercept alone at 200 rows, 2 weights at 199).
-        T_user = T[:n_user]
-        spread = float(np.sum((T_user - T_user.mean(axis=0)) ** 2)) if y is None else 0.0
-        pooled = spread if y is None and spread > _rounding(T_user, offset) else None
+        pooled = None
+        if y is None:
+            T_user = T[:n_user]
+            spread = float(np.sum((T_user - T_user.mean(axis=0)) ** 2))
+            pooled = spread if spread > _rounding(T_user, offset) else None
         for held in folds:
             out = np.zeros(n_user, dtype=bool)
             out[held] = True
@@ -506,8 +497,10 @@ class LinearLearner(Learner):
         if self._drawn is None or self._drawn.user is not Z:
             extra = self._n_sampled(len(Z))
             sampler = self._new_sampler(domain, Z) if extra else None
-            Zs, origin = sampler.sample_with_origin(None, extra) if sampler is not None else (Z[:0], np.arange(0))
-            rows = np.vstack([Z, Zs]) if len(Zs) else Z
+            rows, origin = Z, np.empty(0, dtype=np.intp)
+            if sampler is not None:
+                Zs, origin = sampler.sample_with_origin(None, extra)
+                rows = np.vstack([Z, Zs])
             self._drawn = _Drawn(Z, rows, self._candidate_terms(domain, rows), sampler, origin)
         self._check_design_size(len(self._drawn.rows), len(Z), self._drawn.terms, n_outputs is not None and n_outputs > 2)
 
