@@ -21,7 +21,7 @@ import warnings
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Collection, Iterator, Sequence
 
 from . import __version__
 from ._errors import DataError, ModelFormatError, TeacherError, counted, flag_list, require_extra
@@ -50,23 +50,23 @@ def require_file(path: str, what: str) -> None:
 
 
 def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (), warn: bool = True,
-               codes: Sequence[str] = (), missing: bool = True, rows: int | None = None) -> Any:
+               codes: Sequence[str] = (), na: Collection[str] | None = None, rows: int | None = None) -> Any:
     """Rows from a CSV or Parquet file, as a DataFrame (pandas needed); the CSV columns named in ``text``
     are read as written (codes such as 01 and 2 stay the strings '01' and '2'), and so are those named in
     ``codes`` (columns declared categorical) that hold a zero-padded code (01, 007), which read as a
-    number would lose its text. ``warn=False`` reads a file again without repeating the warning about
-    its header. ``missing=False`` reads no CSV field as a missing value: an empty field is '' and NA
-    is 'NA' (in the ``text`` columns, every field as written). ``rows``: of a CSV, only the first so many
-    rows are read (its columns are known from them)."""
-    return read_table_written(path, drop, text, warn, codes, missing, rows=rows)[0]
+    number would lose its text. ``warn=False`` reads a file again without repeating the warnings about
+    its header and its missing fields. ``na``: the CSV fields read as missing values (``--na-values``;
+    None: pandas' own, ``CSV_MISSING``), so that with ``na=[""]`` only an empty field is one and NA is
+    'NA'. ``rows``: of a CSV, only the first so many rows are read (its columns are known from them)."""
+    return read_table_written(path, drop, text, warn, codes, na, rows=rows)[0]
 
 
 def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[str] = (), warn: bool = True,
-                       codes: Sequence[str] = (), missing: bool = True, written: Sequence[str] = (),
+                       codes: Sequence[str] = (), na: Collection[str] | None = None, written: Sequence[str] = (),
                        rows: int | None = None) -> tuple[Any, Any]:
-    """``(read_table(path, drop, text, warn, codes, missing), the columns written)``, in one reading of
+    """``(read_table(path, drop, text, warn, codes, na), the columns written)``, in one reading of
     the file: the second a DataFrame of the columns named in ``written`` as ``read_table(path, drop,
-    written, missing=False)`` reads them (of a CSV, every field as written; None when ``written`` is
+    written, na=[])`` reads them (of a CSV, every field as written; None when ``written`` is
     empty)."""
     try:
         import pandas as pd
@@ -84,11 +84,14 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
     ended, sep = None, ","  # the last of them when it is empty too; the CSV's separator
     try:
         if suffix in (".parquet", ".pq") and not compressed:
+            if na is not None:
+                raise CLIError(f"--na-values applies to CSV files; {path} is a Parquet file, whose missing values "
+                               "are its nulls, and whose text is read as written")
             df = pd.read_parquet(p)
             kept = df[[c for c in written if c in df.columns]].copy() if written else None
         elif suffix in (".csv", ".txt", ".data", ".tsv"):
             sep = "\t" if suffix == ".tsv" else ","
-            df, kept = _read_csv_written(pd, p, sep, text, missing, written, rows)
+            df, kept = _read_csv_written(pd, p, sep, text, na, written, rows)
             # the header as written: pandas renames a repeated name ('a', 'a' -> 'a', 'a.1')
             header = pd.read_csv(p, sep=sep, skipinitialspace=True, header=None, nrows=1, dtype=str,
                                  keep_default_na=False).iloc[0].tolist()
@@ -114,10 +117,12 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
             ended = last if unnamed.get(last) == len(header) and (df[last].isna() | df[last].eq("")).all() else None
             padded = [c for c in codes if c in df.columns and c not in text and df[c].dtype.kind in "iuf"]
             if padded:
-                written = pd.read_csv(p, sep=sep, skipinitialspace=True, usecols=padded, dtype=str)
+                written = pd.read_csv(p, sep=sep, skipinitialspace=True, usecols=padded, dtype=str, **_na_options(na))
                 for c in padded:
                     if written[c].str.fullmatch(r"[+-]?0\d+(\.\d*)?").any():
                         df[c] = written[c]
+            if warn and na is None:
+                _warn_missing_words(pd, p, sep, df, [*written, *(drop or [])], path)
         else:
             raise CLIError(f"cannot read {path}: expected a .csv (or .csv.gz, .csv.bz2, ...) or .parquet file")
     except CLIError:
@@ -149,31 +154,55 @@ CSV_MISSING = frozenset({"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "
                          "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"})
 
 
-def _read_csv_written(pd: Any, p: Path, sep: str, text: Sequence[str], missing: bool,
+def _na_options(na: Collection[str] | None) -> dict[str, Any]:
+    """``pd.read_csv``'s options reading the fields ``na`` as missing values (None: pandas' default)."""
+    return {} if na is None else {"keep_default_na": False, "na_values": sorted(na) or None}
+
+
+def _read_csv_written(pd: Any, p: Path, sep: str, text: Sequence[str], na: Collection[str] | None,
                       written: Sequence[str], rows: int | None = None) -> tuple[Any, Any]:
     """A CSV file read once: its rows as ``read_table`` reads them (before its checks), and the
     columns named in ``written`` as written (None when none is named). Those are read as strings, no
     field missing, and the rows' own columns made from them as pandas makes them from the file: text
-    columns missing where a field is one of pandas' missing-value strings, other columns parsed by
-    pandas from the same fields."""
+    columns missing where a field is one of the missing-value fields (``na``; None: pandas' own), other
+    columns parsed by pandas from the same fields."""
     dtype = dict.fromkeys(text, str)
     if not written:
-        return pd.read_csv(p, sep=sep, skipinitialspace=True, dtype=dtype, keep_default_na=missing, nrows=rows), None
+        return pd.read_csv(p, sep=sep, skipinitialspace=True, dtype=dtype, nrows=rows, **_na_options(na)), None
+    fields_missing = sorted(CSV_MISSING if na is None else na)
     names = list(pd.read_csv(p, sep=sep, skipinitialspace=True, nrows=0).columns)
     as_written = [c for c in dict.fromkeys(written) if c in names]
     # Only the other columns read missing values: a written column keeps '' and 'NA' as they stand.
-    na = {c: sorted(CSV_MISSING) for c in names if c not in as_written} if missing else None
     df = pd.read_csv(p, sep=sep, skipinitialspace=True, dtype={**dtype, **dict.fromkeys(as_written, str)},
-                     keep_default_na=False, na_values=na, nrows=rows)
+                     keep_default_na=False, na_values={c: fields_missing for c in names if c not in as_written},
+                     nrows=rows)
     kept = df[as_written].copy()
     for c in as_written:
-        if c in text or not missing:
-            df[c] = kept[c].where(~kept[c].isin(CSV_MISSING)) if c in text and missing else kept[c]
+        if c in text:
+            df[c] = kept[c].where(~kept[c].isin(fields_missing))
             continue
         # parsed as the file's own column would be: the same fields (quoted, so spaces stay) through pandas
         fields = "".join(f'"{v}"\n' for v in kept[c].str.replace('"', '""', regex=False).tolist())
-        df[c] = pd.read_csv(io.StringIO(f"x\n{fields}"), skipinitialspace=True)["x"].to_numpy()
+        df[c] = pd.read_csv(io.StringIO(f"x\n{fields}"), skipinitialspace=True, **_na_options(na))["x"].to_numpy()
     return df, kept
+
+
+def _warn_missing_words(pd: Any, p: Path, sep: str, df: Any, skip: Sequence[str], path: str) -> None:
+    """Warn of a text column (not among ``skip``: those kept as written or dropped) some of whose fields
+    pandas read as missing values although they are words (NA, None, null, ...: pandas' default), which
+    may be the column's values (NA for North America): missing values are refused, and
+    ``--na-values ''`` reads only empty fields as missing."""
+    columns = [c for c in df.columns if df[c].dtype.kind == "O" and c not in skip and df[c].isna().any()]
+    if not columns:
+        return
+    fields = pd.read_csv(p, sep=sep, skipinitialspace=True, usecols=columns, dtype=str, keep_default_na=False)
+    for c in columns:
+        words = fields[c][df[c].isna().to_numpy() & fields[c].ne("").to_numpy()]
+        if len(words):
+            word = words.iloc[0]
+            warnings.warn(f"column {c!r} of {path}: {len(words)} fields such as {word!r} (first in row {words.index[0]}) "
+                          "are read as missing values, as pandas reads them; if they are values of the column, "
+                          "--na-values '' reads only empty fields as missing", stacklevel=3)
 
 
 COMPRESSED_SUFFIXES = (".gz", ".bz2", ".zip", ".xz", ".zst")  # a CSV packed so, read as pandas reads it
@@ -603,10 +632,36 @@ def add_random_state(p: Any) -> None:
     p.add_argument("--random-state", type=_seed, default=0, help="seed of sampling and fitting (default 0)")
 
 
+NA_VALUES_HELP = ("the CSV fields read as missing values (refused), comma-separated or a JSON list (default: "
+                  "pandas' list: an empty field, NA, N/A, NaN, null, None, ...); --na-values '' reads only empty "
+                  "fields as missing, so that a category written NA is the category 'NA'")
+
+
+def add_na_values(p: Any) -> None:
+    p.add_argument("--na-values", help=NA_VALUES_HELP)
+
+
+def na_values(args: argparse.Namespace) -> list[str] | None:
+    """The fields ``--na-values`` reads as missing (None: not given, pandas' own)."""
+    text = getattr(args, "na_values", None)
+    if text is None:
+        return None
+    if text.lstrip().startswith("["):
+        try:
+            fields = json.loads(text)
+        except ValueError:
+            fields = None
+        if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+            raise CLIError(f"--na-values {text!r}: a JSON list of fields must hold strings (\"NA\", \"\")")
+        return fields
+    return [field.strip() for field in text.split(",")]
+
+
 def add_data_options(p: Any) -> None:
     """Options every command that distills from a data file shares."""
     add_random_state(p)
     add_task(p)
+    add_na_values(p)
     p.add_argument("--drop", help=f"columns to ignore (e.g. a label column): {COLUMNS_HELP}")
     p.add_argument("--categorical", help=f"columns to treat as categorical: {COLUMNS_HELP}")
     p.add_argument("--as-array", action="store_true", help=AS_ARRAY_HELP)
@@ -837,7 +892,7 @@ def _run_distill(args: argparse.Namespace) -> int:
     as_array, text = teacher_format(args.teacher, args.as_array)
     drop = column_list(args.drop, "--drop")
     codes = declared_codes(args, as_array)
-    df = read_table(args.data, drop, text, codes=codes)
+    df = read_table(args.data, drop, text, codes=codes, na=na_values(args))
     X = _teacher_input(df, as_array, args.data)
     told = warn_words_in_numbers(df, args.data, text + codes, column_list(args.categorical, "--categorical") or [])
     options: dict[str, Any] = {"progress": None, **_data_options(args, df, as_array)}
@@ -860,7 +915,7 @@ def _run_distill(args: argparse.Namespace) -> int:
     check_input_columns(teacher, df, args.data, args.teacher, drop)
     again = read_again(teacher, df, as_array, text, codes)
     if again is not None:
-        X = df = read_table(args.data, drop, again[0], warn=False, codes=again[1])
+        X = df = read_table(args.data, drop, again[0], warn=False, codes=again[1], na=na_values(args))
     t0 = time.perf_counter()
     with words_named(told):
         model = learner.fit(declare(teacher, args), X).model_
@@ -894,6 +949,7 @@ def _add_evaluate(sub: Any) -> None:
     p.add_argument("--label", help="column with true labels: also report accuracy (dropped from the rows)")
     p.add_argument("--drop", help=f"columns to ignore: {COLUMNS_HELP}")
     p.add_argument("--as-array", action="store_true", help=AS_ARRAY_HELP)
+    add_na_values(p)
     add_task(p)
     add_teacher_output(p)
     p.add_argument("--option", action="append", default=[], metavar="NAME=VALUE", type=_learner_option,
@@ -930,9 +986,9 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     as_array, text = teacher_format(args.teacher, args.as_array)
     if not as_array:
         text = text + [name for name in text_categories(model) if name not in text]
-    df = read_table(args.data, drop + ([args.label] if args.label else []), text)
+    df = read_table(args.data, drop + ([args.label] if args.label else []), text, na=na_values(args))
     labels = None if not args.label else \
-        read_table(args.data, [c for c in drop if c != args.label], warn=False)[args.label].to_numpy()
+        read_table(args.data, [c for c in drop if c != args.label], warn=False, na=na_values(args))[args.label].to_numpy()
     # Concept rules read a hidden layer: --data holds the network's input rows, matched by name to the
     # features they were distilled on (in the file's column order for rules that do not record them).
     # Other models match the columns by name (checked here, before the teacher is loaded): an array
@@ -1165,6 +1221,7 @@ def _add_predict(sub: Any) -> None:
     p.add_argument("--drop", help=f"columns to ignore: {COLUMNS_HELP}")
     p.add_argument("--activations", action="store_true",
                    help="concept rules: --data holds the activations of their hidden layer, a column per unit")
+    add_na_values(p)
 
 
 PREDICT_CHUNK = 100_000  # rows predicted and written at a time: the output is never held whole
@@ -1221,7 +1278,8 @@ def _run_predict(args: argparse.Namespace) -> int:
                            f"and its own; rename that column of {args.data}")
         carried = [c for c in keep if c not in model.domain.feature_names]  # identifiers: read as text
         # kept columns as written (an empty field stays empty, 007 stays 007), in the same reading
-        df, kept = read_table_written(args.data, drop, text_categories(model) + carried, written=keep)
+        df, kept = read_table_written(args.data, drop, text_categories(model) + carried, na=na_values(args),
+                                      written=keep)
         for c in keep:
             if c not in df.columns:
                 raise CLIError(f"--keep: column {c!r} not in {args.data}; columns are {list(df.columns)}"
