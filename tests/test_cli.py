@@ -1169,6 +1169,9 @@ def test_evaluate_of_an_automaton_refuses_classes_naming_its_option(tmp_path, ca
                  "--classes", "no,yes"]) == 2
     assert "--classes is for tabular models; a sequence teacher's classes are its option: " \
            "--option 'classes=[\"no\", \"yes\"]'" in capsys.readouterr().err
+    assert main(["evaluate", str(tmp_path / "dfa.json"), "--teacher", "x:y", "--data", str(tmp_path / "words.txt"),
+                 "--na-values", ""]) == 2
+    assert "--na-values applies to tabular models' CSV rows" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("command", ["evaluate", "verify"])

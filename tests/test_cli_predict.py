@@ -267,8 +267,9 @@ def test_an_automaton_predicts_on_a_file_of_words(tmp_path, monkeypatch, capsys)
     labels = moore.predict([("go", "go"), ("go",), ("a,b", "go")]).tolist()
     assert rows == [["go,go", labels[0]], ["go", labels[1]], ['["a,b", "go"]', labels[2]]]
     assert labels == ["even", 'odd, "really"', 'odd, "really"']
-    for argv, message in [(["--keep", "id"], "--keep, --drop, --proba and --activations apply to tabular models"),
-                          (["--proba"], "apply to tabular models")]:
+    for argv, message in [(["--keep", "id"], "--keep, --drop, --proba, --activations and --na-values apply to "
+                                             "tabular models"),
+                          (["--proba"], "apply to tabular models"), (["--na-values", ""], "apply to tabular models")]:
         assert main(["predict", "moore.json", "--data", "moves.txt", *argv]) == 2
         assert message in capsys.readouterr().err
     (tmp_path / "moves.txt").write_text("go, go\n")

@@ -964,6 +964,8 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     if model.kind in ("dfa", "moore"):  # an automaton: --data is a file of words
         if args.task:
             raise CLIError("--task is for tabular models; an automaton's teacher is a sequence classifier")
+        if args.na_values is not None:
+            raise CLIError("--na-values applies to tabular models' CSV rows; an automaton's --data is a file of words")
         if args.classes is not None:
             raise CLIError(f"--classes is for tabular models; a sequence teacher's classes are its option: "
                            f"--option 'classes={json.dumps(parse_classes(args.classes))}'")
@@ -1236,9 +1238,9 @@ def _run_predict(args: argparse.Namespace) -> int:
         check_distinct(("-o", args.output), ("the model", args.model), ("--data", args.data))
     model = load_model(args.model)
     if model.kind in ("dfa", "moore"):  # --data is a file of words
-        if args.keep or args.drop or args.proba or args.activations:
-            raise CLIError("--keep, --drop, --proba and --activations apply to tabular models; an automaton "
-                           "predicts on a file of words, one a line")
+        if args.keep or args.drop or args.proba or args.activations or args.na_values is not None:
+            raise CLIError("--keep, --drop, --proba, --activations and --na-values apply to tabular models; an "
+                           "automaton predicts on a file of words, one a line")
         lines = read_word_lines(args.data, model.alphabet)
         header = ["word", "prediction"]
 
