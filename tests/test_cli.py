@@ -1212,3 +1212,21 @@ def test_batch_size_for_a_teacher_made_already_or_an_automaton_is_refused_by_nam
     assert main(["evaluate", "dfa.json", "--teacher", "dfa.json", "--data", "words.txt", "--batch-size", "4"]) == 2
     assert ("--batch-size is for tabular models; a sequence teacher's batch size is its option: "
             "--option batch_size=4") in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["distill", "report"])
+@pytest.mark.parametrize("option, advice", [
+    ("cache=true", "teacher = sd.as_teacher(obj, cache=...)"), ("cache_size=100", "sd.as_teacher(obj, cache_size=...)"),
+    ("device=cpu", "sd.as_teacher(obj, device=...)"), ("classes=[\"a\", \"b\"]", "--classes")])
+def test_a_teacher_option_given_as_option_names_what_the_command_line_can_do(csv_rows, tmp_path, capsys, command,
+                                                                              option, advice):
+    """--option cache=true was refused with the library's advice, 'pass sd.as_teacher(teacher, cache=...)
+    as the teacher', which a command-line user cannot follow: the command now says to make the teacher
+    in a module and name it --teacher module:teacher (and --classes for classes=)."""
+    train, _ = csv_rows
+    out = str(tmp_path / ("m.json" if command == "distill" else "r.html"))
+    assert main([command, "--teacher", "no_such_module:f", "--data", str(train), "--option", option, "-o", out]) == 2
+    err = capsys.readouterr().err
+    assert f"--option {option.split('=')[0]}=...: " in err and advice in err and err.count("\n") == 1, err
+    if advice != "--classes":
+        assert "--teacher module:teacher" in err, err

@@ -473,6 +473,22 @@ _OWN_FLAG = {"max_size": "--max-size", "random_state": "--random-state", "form":
              "sampler_kernel": "--sampler-kernel", "batch_size": "--batch-size"}
 
 
+def refuse_own_option(name: str, flag: str, own: dict[str, str]) -> None:
+    """Refuse an ``--option`` (written ``flag``) that a flag of the command sets (``own``: option -> flag),
+    or that is the teacher's: the command line wraps the teacher itself, so its other options are set in a
+    module."""
+    from .teachers import _OPTIONS
+
+    if name in own:
+        raise CLIError(f"{flag}: use {own[name]}")
+    if name == "classes":
+        raise CLIError(f"{flag}: classes= is the teacher's option: use --classes")
+    if any(name in names for names in _OPTIONS.values()):
+        raise CLIError(f"{flag}: {name}= is an option of the teacher, which the command line does not set: make the "
+                       f"teacher in a module, teacher = sd.as_teacher(obj, {name}=...), and give --teacher "
+                       "module:teacher")
+
+
 def _learner_option(text: str) -> tuple[str, Any]:
     """argparse type of ``--option NAME=VALUE``: the value as JSON when it parses (numbers, true/false,
     null, lists), else the text itself."""
@@ -901,8 +917,7 @@ def _run_distill(args: argparse.Namespace) -> int:
             raise CLIError(f"--max-literals is an option of --form rules, not of --form {args.form}")
         options["max_literals"] = args.max_literals
     for name, value in args.option:
-        if name in _OWN_FLAG:
-            raise CLIError(f"--option {name}=...: use {_OWN_FLAG[name]}")
+        refuse_own_option(name, f"--option {name}=...", _OWN_FLAG)
         if name in ("progress", "feature_names"):
             raise CLIError(f"--option {name}=...: the command sets it (features are named by the data's header)")
         options[name] = value

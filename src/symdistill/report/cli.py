@@ -13,8 +13,8 @@ from typing import Any
 from .._errors import DataError, flag_list
 from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, _whole_number,
                    add_data_options, check_input_columns, check_spaced_fit, column_list, declare, declared_codes,
-                   load_teacher_object, na_values, option_value, read_again, read_table, teacher_format,
-                   teacher_options,
+                   load_teacher_object, na_values, option_value, read_again, read_table, refuse_own_option,
+                   teacher_format, teacher_options,
                    warn_words_in_numbers, words_named)
 from ..frontier import DEFAULT_MAX_TRAIN_ROWS
 from ..verify.language import ConstraintError
@@ -113,8 +113,7 @@ def _learner_options(given: list[tuple[str | None, str, Any]], forms: list[str],
     form_options: dict[str, dict[str, Any]] = {}
     for form, name, value in given:
         flag = f"--option {form + '.' if form else ''}{name}=..."
-        if name in _OWN_FLAG:
-            raise CLIError(f"{flag}: use {_OWN_FLAG[name]}")
+        refuse_own_option(name, flag, _OWN_FLAG)
         if name == "feature_names":
             raise CLIError(f"{flag}: the command sets it (features named by the data's header)")
         if name == "layer":  # the report examines models of the input rows (sd.report refuses concept rules)
