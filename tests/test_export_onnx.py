@@ -9,6 +9,7 @@ import pytest
 
 import symdistill as sd
 from symdistill.models.automata import DFA
+from symdistill.models.linear import LinearModel
 
 from _export_support import (
     expected, hostile_classes, hostile_domain, probe_rows, random_linear, random_rules, random_tree,
@@ -76,6 +77,27 @@ def test_linear_models(dom, link, k):
         return
     np.testing.assert_array_equal(out["class_index"], expected(model, Z))
     np.testing.assert_allclose(out["probabilities"], model.predict_proba_encoded(Z), rtol=1e-12, atol=1e-15)
+
+
+def test_linear_probabilities_follow_predict_proba_on_extreme_scores():
+    """onnxruntime's double Sigmoid loses a small probability (class 1's P at a score of -37 was 0.0
+    where predict_proba gives 8.5e-17, and 1e6 ulps off at -14), and its Softmax answers NaN for a row
+    whose top score is +inf (a weight times a feature near the largest double), where predict_proba
+    gives that class 1.0. The graph now computes predict_proba's own formulas: equal but for the
+    rounding of onnxruntime's exp (a few ulps)."""
+    dom = sd.Domain((sd.Feature("a", "numeric", -1e308, 1e308), sd.Feature("b", "numeric", -1e308, 1e308)))
+    Z = np.array([[v, 0.0] for v in (-48.9, -37.0, -36.0, -14.16, -3.5, -0.0, 0.0, 3.5, 40.0, -745.0, 800.0)]
+                 + [[1e308, 1.0], [-1e308, 1.0], [1e308, -1e308], [0.5, 1e308], [1e308, 1e308]])
+    logistic = LinearModel(dom, "classification", np.array(["no", "yes"]), terms=[0, 1], coef=[[1.0, 0.0]],
+                           intercept=[0.0], link="logistic")
+    softmax = LinearModel(dom, "classification", np.array(["x", "y", "z"]), terms=[0, 1],
+                          coef=[[10.0, 0.0], [1.0, 2.0], [0.0, 10.0]], intercept=[0.0, 0.5, -1.0], link="softmax")
+    for model in (logistic, softmax):
+        with np.errstate(over="ignore"):
+            want = model.predict_proba_encoded(Z)
+        got = _run(model, Z)["probabilities"]
+        assert not np.isnan(want).any()
+        np.testing.assert_allclose(got, want, rtol=1e-13, atol=0)
 
 
 def test_metadata_names_features_and_classes(dom):

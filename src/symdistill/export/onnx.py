@@ -16,8 +16,9 @@ Forms:
   the double leaf value by a ``Gather`` (the regressor's float32 output would round the values).
   A categorical test "code in {a, b}" becomes a chain of ``BRANCH_EQ`` nodes sharing one true child;
 * a linear model computes its terms and weighted sums with elementwise operators, term by term
-  in the model's order, so scores are the same doubles as ``predict``'s (+ ``Sigmoid`` /
-  ``Softmax`` for probabilities; the label comes from the score's sign or ``ArgMax``);
+  in the model's order, so scores are the same doubles as ``predict``'s; probabilities follow
+  ``predict_proba``'s formulas (onnxruntime's ``exp`` may round them a few ulps apart); the label
+  comes from the score's sign or ``ArgMax``;
 * an ordered rule list evaluates every literal with comparison operators, ``And``-s them per rule,
   and picks the first rule that fires with ``ArgMax`` (a default column always fires).
 
@@ -262,16 +263,43 @@ class _Graph:
             self.output("value", self._flat(scores), TP.DOUBLE, ["N"])
             return
         if lin.link == "logistic":
-            p1 = self.op("Sigmoid", [scores], "p1")
-            p0 = self.op("Sub", [self.const("one", np.array([1.0])), p1], "p0")
-            proba = self.op("Concat", [p0, p1], "proba", axis=1)
+            proba = self._sigmoid(scores)
             positive = self.op("Greater", [self._flat(scores), self.const("zero", np.array([0.0]))], "positive")
             index = self.op("Cast", [positive], "index", to=TP.INT64)
         else:
-            proba = self.op("Softmax", [scores], "proba", axis=1)
+            proba = self._softmax(scores)
             index = self.op("ArgMax", [scores], "index", axis=1, keepdims=0, select_last_index=0)
         self._labels(index)
         self.output("probabilities", proba, TP.DOUBLE, ["N", len(self.program.classes)])
+
+    # onnxruntime's own Sigmoid and Softmax are not predict_proba's: its double Sigmoid loses small
+    # probabilities (0.0 at a score of -37, where predict_proba gives 8.5e-17), its Softmax answers NaN
+    # where a score is +inf. The graphs below compute predict_proba's formulas, the same doubles but
+    # for the rounding of onnxruntime's exp.
+    def _sigmoid(self, scores: str) -> str:
+        """``[1 - p, p]`` with ``p = 1 / (1 + exp(-s))`` for ``s >= 0``, else ``e / (1 + e)``, ``e = exp(s)``."""
+        one = self.const("one", np.array([1.0]))
+        e = self.op("Exp", [self.op("Neg", [self.op("Abs", [scores], "abs")], "neg")], "exp")
+        total = self.op("Add", [one, e], "one_plus")
+        positive = self.op("GreaterOrEqual", [scores, self.const("zero", np.array([0.0]))], "nonnegative")
+        p1 = self.op("Where", [positive, self.op("Div", [one, total], "p_pos"), self.op("Div", [e, total], "p_neg")],
+                     "p1")
+        return self.op("Concat", [self.op("Sub", [one, p1], "p0"), p1], "proba", axis=1)
+
+    def _softmax(self, scores: str) -> str:
+        """``exp(s - max s)`` over its sum; where the top score is +inf, 1 for each +inf score, else 0
+        (unless the row has a NaN score, which numpy's max, unlike ReduceMax, takes for the top: all NaN)."""
+        TP = self.onnx.TensorProto
+        top = self.op("ReduceMax", [scores], "top", axes=[1], keepdims=1)
+        shifted = self.op("Exp", [self.op("Sub", [scores, top], "shifted")], "exp")
+        nan = self.op("ReduceMax", [self.op("Cast", [self.op("IsNaN", [scores], "is_nan")], "nan_f", to=TP.DOUBLE)],
+                      "any_nan", axes=[1], keepdims=1)
+        sure = self.op("And", [self.op("IsInf", [top], "top_inf", detect_negative=0),
+                               self.op("Not", [self.op("Cast", [nan], "nan_b", to=TP.BOOL)], "no_nan")], "sure")
+        infinite = self.op("Cast", [self.op("IsInf", [scores], "infinite", detect_negative=0)], "one_hot", to=TP.DOUBLE)
+        e = self.op("Where", [sure, infinite, shifted], "weights")
+        total = self.op("ReduceSum", [e, self.const("axis", np.array([1], dtype=np.int64))], "total", keepdims=1)
+        return self.op("Div", [e, total], "proba")
 
     # -- rule lists ----------------------------------------------------------------------------
     def _literal(self, test: LessEq | IsIn, negated: bool) -> str:
