@@ -207,3 +207,24 @@ def test_a_task_given_as_a_numpy_string_exports_a_module_that_imports(tmp_path, 
     mod = import_module(tmp_path / f"np_task_{task}_{where}.py", sd.export(tree, "python"), f"np_task_{task}_{where}")
     assert mod.TASK == task
     assert [mod.predict(list(r)) for r in X[:20]] == tree.predict(X[:20]).tolist()
+
+
+def test_a_boolean_for_a_number_category_is_refused_by_the_module_as_by_predict(tmp_path):
+    """True == 1 and hash(True) == hash(1), so the module's label lookup read True as the category 1 and
+    1 or 1.0 as the category True, where the model's predict refuses both (a DataError: 'True would read
+    as 1'); the module now raises ValueError naming the feature, and still takes what predict takes."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"x": rng.uniform(-1, 1, 300), "n": pd.Categorical(rng.choice([1, 2, 30], 300)),
+                       "b": pd.Categorical(rng.choice([False, True], 300))})
+    model = sd.distill(lambda X: ((X["n"] == 1) ^ (X["x"] > 0) ^ X["b"].astype(bool)).astype(int).to_numpy(), df,
+                       max_size=8, random_state=0)
+    mod = import_module(tmp_path / "bool_cats.py", sd.export(model, "python"), "bool_cats")
+    for row, refused in [([0.5, True, False], "n"), ([0.5, np.True_, False], "n"), ([0.5, 1, 1], "b"),
+                         ([0.5, 1, 1.0], "b"), ([0.5, 1, np.int64(0)], "b")]:
+        with pytest.raises(sd.DataError, match="pass"):
+            model.predict(np.array([row], dtype=object))
+        with pytest.raises(ValueError, match=f"feature {refused!r}: "):
+            mod.predict(row)
+    for row in ([0.5, 1, True], [0.5, 1.0, np.False_], [True, np.int64(30), False], [0.25, 2, True]):
+        assert mod.predict(row) == model.predict(np.array([row], dtype=object))[0]

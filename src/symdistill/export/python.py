@@ -8,7 +8,8 @@ form the C and Prolog exports use; ``encode(x)`` turns one into the other. Autom
 ``predict(word)`` (and ``accepts(word)`` for a DFA): a word is a string when every symbol is one
 character, otherwise a sequence of symbols from ``ALPHABET``. Bad input raises ``ValueError`` /
 ``TypeError`` naming the feature or symbol, where the model's ``predict`` / ``predict_encoded`` refuse it
-too: NaN or infinite values, text for a number (``'2.5'``), a code that is no category's (2.5, -1, 3 of 3).
+too: NaN or infinite values, text for a number (``'2.5'``), a code that is no category's (2.5, -1, 3 of 3),
+a boolean for a category that is a number or a number for one that is a boolean (``True == 1``).
 
 Numbers are written as their exact shortest text (``repr``) and compared as Python floats, so the
 module agrees with the model's ``predict`` exactly. Every user-provided name is written with
@@ -75,11 +76,20 @@ def encode(x):
             z.append(_number(j, v))
             continue
         try:
-            z.append(float(codes[v]))
+            code = codes[v]
         except (KeyError, TypeError):  # TypeError: an unhashable value (a list) is no category either
             raise ValueError("feature %r: unknown category %r; expected one of %r"
                              % (FEATURES[j], v, CATEGORIES[j])) from None
+        if _is_bool(v) != isinstance(CATEGORIES[j][code], bool):  # True == 1: predict refuses one for the other
+            raise ValueError("feature %r: %r would read as the category %r; pass %s"
+                             % (FEATURES[j], v, CATEGORIES[j][code],
+                                "numbers, not booleans" if _is_bool(v) else "booleans, not numbers"))
+        z.append(float(code))
     return z
+
+
+def _is_bool(v):
+    return isinstance(v, bool) or type(v).__name__ in ("bool", "bool_")  # a NumPy boolean too
 
 
 def _number(j, v):
