@@ -100,6 +100,51 @@ def test_linear_scores_are_not_fused_whatever_the_flags(dom, tmp_path, link, k):
     np.testing.assert_array_equal(run_rows(exe, Z)[:, 0], expected(model, Z))
 
 
+# Sets the x87 unit to round every result to a double's 53 bits (Linux leaves it at 64): x87 arithmetic
+# then rounds as SSE2 does, once, so what is left to differ is how the code writes its numbers.
+X87_DOUBLE_ROUNDING = ('    { unsigned short cw; __asm__ __volatile__ ("fnstcw %0" : "=m" (cw)); '
+                       'cw = (unsigned short)((cw & ~0x300) | 0x200); __asm__ __volatile__ ("fldcw %0" : : "m" (cw)); }\n')
+
+
+@pytest.mark.parametrize("kind", ["numeric tree", "tree", "regression tree", "rules", "regression rules", "logistic",
+                                  "softmax", "linear regressor"])
+def test_constants_are_exact_doubles_under_x87_precision(dom, tmp_path, kind):
+    """On 32-bit x86 GCC computes with the x87 unit (FLT_EVAL_METHOD 2), where a floating constant is read
+    to long double precision: ``x[0] <= 0.1`` compared x with 0.1 to 64 bits, so x == 0.1 (the double,
+    the row on the threshold) went the other way; 72 to 162 of 5,000 rows of trees and rule lists differed
+    from predict, and a linear regressor's values on 2,211 (its products were also kept in 80 bits). A
+    constant whose decimal is not the double itself is now cast to double, as is every product.
+    (-mfpmath=387 makes x86-64 compute as i386 does. Linear models run with the x87 set to round to 53
+    bits: at its default 64 a product is rounded twice, a last-bit difference no C text can prevent.)"""
+    import platform
+
+    if platform.machine().lower() not in ("x86_64", "amd64", "i386", "i686"):
+        pytest.skip("the x87 unit is an x86 one")
+    rng = np.random.default_rng(4)
+    task = "regression" if "regress" in kind else "classification"
+    if kind.endswith("tree"):
+        model = random_tree(rng, hostile_domain(4, 0) if kind == "numeric tree" else dom, n_leaves=40, task=task,
+                            classes=hostile_classes(5))
+    elif kind.endswith("rules"):
+        model = random_rules(rng, dom, n_rules=10, task=task, classes=hostile_classes(3))
+    else:
+        link, k = {"logistic": ("logistic", 2), "softmax": ("softmax", 4), "linear regressor": ("identity", None)}[kind]
+        model = random_linear(rng, dom, link=link, classes=None if k is None else hostile_classes(k))
+    (tmp_path / "symdistill.c").write_text(sd.export(model, "c"), encoding="utf-8")
+    driver = row_driver(["symdistill"], [task == "regression"], model.domain.n_features)
+    if model.kind == "linear":
+        assert "    if (!rows) return 1;\n" in driver
+        driver = driver.replace("    if (!rows) return 1;\n", "    if (!rows) return 1;\n" + X87_DOUBLE_ROUNDING, 1)
+    exe = tmp_path / "x87"
+    res = subprocess.run(["gcc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2", "-mfpmath=387",
+                          "-o", str(exe), "-I", str(tmp_path), "-x", "c", "-", str(tmp_path / "symdistill.c")],
+                         input=driver, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    Z = probe_rows(model, 5000, seed=3)
+    got, want = run_rows(exe, Z)[:, 0], np.asarray(expected(model, Z), dtype=float)
+    assert (got.view(np.int64) == want.view(np.int64)).all(), f"{int((got != want).sum())} of {len(Z)} rows differ"
+
+
 def _stdc_pragmas_come_first(source: str) -> int:
     """How many ``#pragma STDC`` lines ``source`` has; fails unless each comes before every declaration
     and statement of its block (C99 6.10.6, 7.12.2): only preprocessor lines between the ``{`` and it."""

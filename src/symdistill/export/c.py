@@ -24,7 +24,8 @@ file to use it as a header. Entry points (``prefix`` defaults to ``symdistill``)
 as its category code (the index of its label in ``<prefix>_feature_categories[j]``); a test over
 more than ``MAX_CHAIN`` codes looks the code up in a static bit table. Thresholds and
 values are written with 17 significant digits at most but always as the exact double (shortest
-round-trip text), so the compiled code agrees with ``predict`` bit for bit, on thresholds too.
+round-trip text, cast to double where that decimal is not the double itself: see ``c_number``),
+so the compiled code agrees with ``predict`` bit for bit, on thresholds too.
 Every user-provided name becomes an escaped string constant (octal escapes for anything but
 printable ASCII; ``?`` escaped against trigraphs; a name holding a NUL character, which would end
 the string, is refused); comments carry names only in a JSON-escaped form
@@ -34,6 +35,8 @@ without ``/`` or ``?`` (so no ``*/``, ``/*`` or trigraph).
 from __future__ import annotations
 
 import json
+from fractions import Fraction
+
 from .._version import __version__
 from ._text import check_identifier, concept_note, exact_float, label_texts
 from .ir import (
@@ -64,6 +67,20 @@ def c_string(text: str) -> str:
         else:
             out.append(f"\\{byte:03o}")
     return '"' + "".join(out) + '"'
+
+
+def c_number(x: float) -> str:
+    """``x`` as a C expression of type double that is exactly ``x`` however the compiler evaluates
+    floating constants: the shortest decimal, cast to double unless that decimal is ``x`` itself.
+    Where doubles are computed in wider registers (FLT_EVAL_METHOD 2: the x87 unit of 32-bit x86) a
+    constant such as ``0.1`` is read to long double precision, and ``x <= 0.1`` then failed for
+    ``x`` == 0.1 (the double), a row exactly on the threshold.
+
+    >>> c_number(0.5), c_number(0.1), c_number(-3), c_number(1e300)
+    ('0.5', '(double)0.1', '-3.0', '(double)1e+300')
+    """
+    text = exact_float(x)
+    return text if Fraction(text) == Fraction(float(x)) else f"(double){text}"
 
 
 def c_comment(text: str) -> str:
@@ -200,7 +217,7 @@ class _CEmitter(BodyEmitter):
         t = lit.test
         if isinstance(t, LessEq):
             op = ">" if lit.negated else "<="
-            return f"{self._feature(t.feature)} {op} {exact_float(t.threshold)}"
+            return f"{self._feature(t.feature)} {op} {c_number(t.threshold)}"
         if not t.codes:
             return "1" if lit.negated else "0"
         x = self._feature(t.feature)
@@ -226,7 +243,7 @@ class _CEmitter(BodyEmitter):
                 f"({name}[(long){x} / 8] >> ((long){x} % 8) & 1))")
 
     def _output(self, out: int | float) -> str:
-        return str(int(out)) if self.program.is_classifier else exact_float(out)
+        return str(int(out)) if self.program.is_classifier else c_number(out)
 
     def _name_comment(self, lit: Literal) -> str:
         return f" /* {c_comment(self.program.features[lit.test.feature].name)} */"
@@ -269,7 +286,7 @@ class _CEmitter(BodyEmitter):
         rows = [f"{{{index[id(b.yes)]}, {index[id(b.no)]}}}" for b in internal]
         rows += [f"{{{k}, {k}}}" for k in range(n_int, n_nodes)]
         feats = [str(b.test.feature) for b in internal] + ["0"] * len(leaves)  # type: ignore[union-attr]
-        thresholds = [exact_float(b.test.threshold) for b in internal] + ["0.0"] * len(leaves)  # type: ignore[union-attr]
+        thresholds = [c_number(b.test.threshold) for b in internal] + ["0.0"] * len(leaves)  # type: ignore[union-attr]
         self.impl.append(f"#ifndef {P}_NO_BATCH")
         self.impl.append(f"static const {kid_t} {p}_node_kids[{n_nodes}][2] = {{{', '.join(rows)}}};")
         self.impl.append(f"static const {_uint_type(self.program.n_features - 1)} {p}_node_feature[{n_nodes}] = "
@@ -289,7 +306,7 @@ class _CEmitter(BodyEmitter):
             f"        const double *r = rows + s * {P}_N_FEATURES;",
             f"        m = n - s < {BATCH_BLOCK} ? n - s : {BATCH_BLOCK};",
             f"        for (i = 0; i < m; ++i) k[i] = r[i * {P}_N_FEATURES + {first.feature}] <= "  # type: ignore[union-attr]
-            f"{exact_float(first.threshold)} ? {index[id(root.yes)]} : {index[id(root.no)]};",  # type: ignore[union-attr]
+            f"{c_number(first.threshold)} ? {index[id(root.yes)]} : {index[id(root.no)]};",  # type: ignore[union-attr]
             f"        for (d = 1; d < {tree_depth(root)}; ++d) {{",
             "            for (i = 0; i < m; ++i) {",
             f"                const {kid_t} j = k[i];",
@@ -334,7 +351,7 @@ class _CEmitter(BodyEmitter):
             return x
         if isinstance(f, Indicator):
             return f"({x} == {exact_float(f.code)} ? 1.0 : 0.0)"
-        diff = f"{x} - {exact_float(f.knot)}"
+        diff = f"{x} - {c_number(f.knot)}"
         return f"{self.p}_relu({diff})" if f.direction == 1 else f"{self.p}_relu(-({diff}))"
 
     def _linear(self, lin: LinearScores) -> None:
@@ -358,10 +375,15 @@ class _CEmitter(BodyEmitter):
             for term, w in zip(lin.terms, lin.coef[r]):
                 if w == 0.0:
                     continue
-                value = " * ".join(self._factor(f) for f in term)
-                lines.append(f"    s[{r}] {'=' if first else '+='} {exact_float(w)} * ({value});")
+                # Each product cast to double: where doubles are computed in wider registers (the x87
+                # unit of 32-bit x86, FLT_EVAL_METHOD 2), a cast rounds as predict does after every
+                # operation (under -std=c99; an assignment rounds too), a bare product is kept wide.
+                value = self._factor(term[0])
+                for f in term[1:]:
+                    value = f"(double)({value} * {self._factor(f)})"
+                lines.append(f"    s[{r}] {'=' if first else '+='} (double)({c_number(w)} * ({value}));")
                 first = False
-            b = exact_float(lin.intercept[r])
+            b = c_number(lin.intercept[r])
             lines.append(f"    s[{r}] = {b};" if first else f"    s[{r}] += {b};")
         if lin.link == "identity":
             lines.append("    return s[0];")
