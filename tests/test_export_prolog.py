@@ -168,3 +168,19 @@ def test_bad_module_name_is_rejected(dom):
             sd.export(tree, "prolog", module=name)
     with pytest.raises(ValueError, match="one of SWI-Prolog's own modules"):
         sd.export(tree, "prolog", module="user")
+
+
+def test_a_product_of_integers_beyond_2_53_is_computed_as_predict_computes_it(tmp_path):
+    """Prolog multiplies two integers exactly, so ``X0 * X1`` of integer features given as integers
+    (2**53 + 1, a nanosecond timestamp) was rounded once, from the exact product, where predict (and C,
+    Python, ONNX) rounds each feature to a double first: 8.11296384146067e+31 for predict's
+    8.112963841460668e+31. A product's first factor is now taken as a float, as in predict."""
+    dom = sd.Domain((sd.Feature("t", "integer", 0, 2**62), sd.Feature("u", "integer", 0, 2**62)))
+    model = sd.models.LinearModel(dom, "regression", None, terms=[sd.models.Term.product(0, 1), 1],
+                                  coef=[[1.0, 0.5]], intercept=[0.0], link="identity")
+    rows = [[2**53 + 1, 2**53 + 1], [2**60 + 1, 2**60 - 1], [3, 2**62 + 1], [-(2**55) - 1, 2**54 + 3], [2, 3]]
+    (tmp_path / "model.pl").write_text(sd.export(model, "prolog"), encoding="utf-8")
+    goal = f"consult(model), forall(member(R, {rows}), (predict(R, V), write(V), nl))"
+    res = subprocess.run([SWIPL, "-q", "-g", goal, "-t", "halt"], capture_output=True, text=True, cwd=tmp_path)
+    assert res.returncode == 0 and not res.stderr, res.stderr
+    assert [float(v) for v in res.stdout.split()] == model.predict(np.array(rows, dtype=object)).tolist()

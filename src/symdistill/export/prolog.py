@@ -245,8 +245,10 @@ class _PrologEmitter(BodyEmitter):
             for term, w in zip(lin.terms, row):
                 if w == 0.0:
                     continue
-                value = " * ".join(self._factor(f, goals, counter) for f in term)
-                parts.append(f"{prolog_number(w)} * ({value})")
+                factors = [self._factor(f, goals, counter) for f in term]
+                if len(factors) > 1:  # Prolog multiplies integers exactly; predict multiplies their doubles
+                    factors[0] = f"float({factors[0]})"
+                parts.append(f"{prolog_number(w)} * ({' * '.join(factors)})")
             # Summed in term order, intercept last (``+`` is left-associative): the model's order.
             parts.append(prolog_number(lin.intercept[r]))
             goals.append(f"S{r} is {' + '.join(parts)}")
