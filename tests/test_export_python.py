@@ -228,3 +228,22 @@ def test_a_boolean_for_a_number_category_is_refused_by_the_module_as_by_predict(
             mod.predict(row)
     for row in ([0.5, 1, True], [0.5, 1.0, np.False_], [True, np.int64(30), False], [0.25, 2, True]):
         assert mod.predict(row) == model.predict(np.array([row], dtype=object))[0]
+
+
+@pytest.mark.parametrize("kind", ["tree", "rules", "linear"])
+def test_a_model_built_with_a_numpy_string_task_exports_a_module_that_imports(tmp_path, kind):
+    """A model made with its constructor keeps the task as given: np.str_('regression') (read from an
+    array) passed the check and the module was written ``TASK = np.str_('regression')``, a NameError on
+    import (sd.distill and sd.as_teacher keep the plain string since 322f980; the constructors did not)."""
+    from symdistill.models import LinearModel, Rule, RuleSet, Tree
+
+    dom = sd.Domain((sd.Feature("a", "numeric", 0.0, 1.0),))
+    task = np.array(["regression"])[0]
+    model = {"tree": lambda: Tree(dom, task, None, children_left=[-1], children_right=[-1], feature=[-1],
+                                  threshold=[0.0], value=[[2.5]]),
+             "rules": lambda: RuleSet(dom, task, None, [], Rule((), 2.5)),
+             "linear": lambda: LinearModel(dom, task, None, terms=[0], coef=[[1.0]], intercept=[1.5],
+                                           link="identity")}[kind]()
+    mod = import_module(tmp_path / f"np_task_model_{kind}.py", sd.export(model, "python"), f"np_task_model_{kind}")
+    assert mod.TASK == "regression" and type(mod.TASK) is str
+    assert mod.predict([1.0]) == model.predict(np.array([[1.0]]))[0] == 2.5

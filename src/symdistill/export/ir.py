@@ -203,6 +203,11 @@ class Program:
     body: Body
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
 
+    def __post_init__(self) -> None:
+        # A model made with its constructor keeps its task as given: a NumPy string would be written
+        # ``np.str_('regression')`` into the Python module, which then fails on import.
+        object.__setattr__(self, "task", str(self.task))
+
     @property
     def is_classifier(self) -> bool:
         return self.task == "classification"
