@@ -247,3 +247,18 @@ def test_a_model_built_with_a_numpy_string_task_exports_a_module_that_imports(tm
     mod = import_module(tmp_path / f"np_task_model_{kind}.py", sd.export(model, "python"), f"np_task_model_{kind}")
     assert mod.TASK == "regression" and type(mod.TASK) is str
     assert mod.predict([1.0]) == model.predict(np.array([[1.0]]))[0] == 2.5
+
+
+def test_a_feature_named_by_a_numpy_string_exports_a_module_that_imports(tmp_path):
+    """sd.Feature keeps the name it is given, so a name taken from a NumPy array of names was written
+    ``FEATURES = (np.str_('age'), )``, a NameError on import; the neutral form now holds plain strings."""
+    from symdistill.models import Tree
+
+    names = np.array(["age", "colour"])
+    dom = sd.Domain((sd.Feature(names[0], "numeric", 0.0, 1.0),
+                     sd.Feature(names[1], "categorical", 0.0, 1.0, ("red", "blue"))))
+    tree = Tree(dom, "classification", np.array(["no", "yes"]), children_left=[1, -1, -1],
+                children_right=[2, -1, -1], feature=[0, -1, -1], threshold=[0.5, 0, 0], value=[[1, 1], [1, 0], [0, 1]])
+    mod = import_module(tmp_path / "np_feature_name.py", sd.export(tree, "python"), "np_feature_name")
+    assert mod.FEATURES == ("age", "colour") and all(type(name) is str for name in mod.FEATURES)
+    assert mod.predict([0.75, "red"]) == "yes"

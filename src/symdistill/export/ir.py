@@ -263,13 +263,14 @@ def _label(c: Any) -> Any:
 
 
 def _text(name: str, what: str) -> str:
-    """``name`` if it is valid Unicode text (every target writes names as UTF-8), else a ValueError."""
+    """``name`` as a plain ``str`` (a NumPy string would be written ``np.str_('age')`` into the Python
+    module) if it is valid Unicode text (every target writes names as UTF-8), else a ValueError."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise ValueError(f"{what} {name!r} is not valid Unicode text (character {exc.start} is a lone "
                          "surrogate); rename it before exporting") from None
-    return name
+    return str(name)
 
 
 def _features(domain: Any) -> tuple[FeatureInfo, ...]:
