@@ -103,7 +103,8 @@ def test_linear_scores_are_not_fused_whatever_the_flags(dom, tmp_path, link, k):
 # Sets the x87 unit to round every result to a double's 53 bits (Linux leaves it at 64): x87 arithmetic
 # then rounds as SSE2 does, once, so what is left to differ is how the code writes its numbers.
 X87_DOUBLE_ROUNDING = ('    { unsigned short cw; __asm__ __volatile__ ("fnstcw %0" : "=m" (cw)); '
-                       'cw = (unsigned short)((cw & ~0x300) | 0x200); __asm__ __volatile__ ("fldcw %0" : : "m" (cw)); }\n')
+                       'cw = (unsigned short)((cw & ~0x300) | 0x200); '
+                       '__asm__ __volatile__ ("fldcw %0" : : "m" (cw)); }\n')
 
 
 @pytest.mark.parametrize("kind", ["numeric tree", "tree", "regression tree", "rules", "regression rules", "logistic",
