@@ -303,3 +303,52 @@ def test_no_split_is_kept_that_its_other_subtree_makes_redundant(teacher, n, max
         for leaf, other in ((left, right), (right, left)):
             if tree.children_left[leaf] < 0:  # the other subtree must predict something else there
                 assert _leaves_reached(tree, other, *region[leaf]) != _leaves_reached(tree, leaf, *region[leaf])
+
+
+def test_presorted_rows_come_in_the_order_their_own_sort_gives():
+    """PresortedPool hands a large subset of the pool its rows sorted by a feature without sorting
+    them: the order must be the one ``np.argsort`` gives the subset, rows appended later included;
+    a feature whose values tie (whose tied rows ``np.argsort`` orders its own way) and a small subset
+    are left to their own sort."""
+    from symdistill.learners._splits import PresortedPool
+
+    rng = np.random.default_rng(0)
+    ZT = np.vstack([rng.normal(size=1000), rng.integers(0, 50, 1000).astype(float)])
+    pool = PresortedPool(ZT)
+    rows = rng.permutation(1000)[:600]
+    order = pool.sorter(rows)
+    np.testing.assert_array_equal(order(0), np.argsort(ZT[0, rows]))
+    assert order(1) is None
+    assert pool.sorter(rows[:100]) is None
+    grown = np.hstack([ZT, np.vstack([rng.normal(size=50), np.zeros(50)])])
+    pool.update(grown)
+    rows = np.concatenate([rows, np.arange(1000, 1050)])
+    np.testing.assert_array_equal(pool.sorter(rows)(0), np.argsort(grown[0, rows]))
+
+
+@pytest.mark.parametrize("regression", [False, True])
+def test_split_search_over_presorted_rows_finds_the_split_a_sort_finds(regression):
+    """best_splits and best_routing_split given a PresortedPool's order give the split, gain and
+    per-feature gains they give sorting each node (to the bit), on continuous, tied, integer,
+    binary and categorical features."""
+    from symdistill.learners._splits import (FeatureInfo, PresortedPool, best_routing_split, best_splits,
+                                             channels)
+
+    rng = np.random.default_rng(1)
+    n = 3000
+    Z = np.column_stack([rng.normal(size=n), rng.uniform(size=n), np.round(rng.normal(size=n), 1),
+                         rng.integers(0, 5, n), rng.integers(0, 2, n), rng.integers(0, 4, n)]).astype(float)
+    info = FeatureInfo(categorical={5: 4}, discrete={3: (0.0, 5), 4: (0.0, 2)})
+    y = (Z[:, 0] + Z[:, 1] * Z[:, 2] > 0.3).astype(int)
+    w = rng.uniform(0.5, 2.0, n)
+    target = Z[:, 0] * 3 + Z[:, 1] if regression else np.eye(2)[y]
+    pool = PresortedPool(np.ascontiguousarray(Z.T))
+    for rows in (np.arange(n), np.flatnonzero(Z[:, 1] > 0.3), rng.permutation(n)[:2000]):
+        C = channels(target[rows], w[rows], regression)
+        plain = best_splits(Z[rows], C, info, regression, 5)
+        given = best_splits(Z[rows], C, info, regression, 5, presorted=pool.sorter(rows))
+        assert plain[0] == given[0] and plain[1].tobytes() == given[1].tobytes()
+        want = Z[rows, 0] > 0.1
+        assert best_routing_split(Z[rows], want, w[rows], info) == \
+            best_routing_split(Z[rows], want, w[rows], info, pool.sorter(rows))
+

@@ -27,7 +27,8 @@ from ..models.tree import Tree
 from ..sampling import RegionSampler
 from ..teachers.oracle import Answer, Oracle
 from .._scale import mean_value, value_unit
-from ._splits import FeatureInfo, Split, best_routing_split, best_splits, channels, impurity, midpoint
+from ._splits import (FeatureInfo, PresortedPool, Split, best_routing_split, best_splits, channels, impurity,
+                      midpoint)
 from .base import Learner, check_int, register_learner
 
 
@@ -114,6 +115,7 @@ class TreeLearner(Learner):
         self._Z_buffer: np.ndarray | None = None  # see _append_rows
         self._ZT = np.ascontiguousarray(Z.T)  # one row per feature: see _goes_left
         self._ZT_buffer: np.ndarray | None = None
+        self._presorted = PresortedPool(self._ZT)
         self._w = np.ones(len(Z))
         self._set_targets(answer)
         d = Z.shape[1]
@@ -220,6 +222,7 @@ class TreeLearner(Learner):
         buf[n:n + len(Zs)] = Zs
         self._ZT_buffer[:, n:n + len(Zs)] = Zs.T
         self._ZT = self._ZT_buffer[:, :n + len(Zs)]
+        self._presorted.update(self._ZT)
         return buf[:n + len(Zs)]
 
     def _goes_left(self, split: Split, rows: np.ndarray) -> np.ndarray:
@@ -301,7 +304,8 @@ class TreeLearner(Learner):
             return
         Zn = self._Z[nd.idx]
         C = self._channels(nd.idx)
-        split, per_feature = best_splits(Zn, C, self._info, self._regression, self.min_leaf)
+        split, per_feature = best_splits(Zn, C, self._info, self._regression, self.min_leaf,
+                                         presorted=self._presorted.sorter(nd.idx))
         gain1 = split.gain if split is not None else 0.0
         best, priority = split, gain1
         # Lookahead only where single splits are weak (remove under a fifth of the node's impurity):
@@ -508,7 +512,8 @@ class TreeLearner(Learner):
             return False
         want_left = loss_l < loss_r
         current = float(weight[go != want_left].sum())
-        split, swap, cost = best_routing_split(self._Z[rows[care]], want_left[care], weight[care], self._info)
+        split, swap, cost = best_routing_split(self._Z[rows[care]], want_left[care], weight[care], self._info,
+                                               self._presorted.sorter(rows[care]))
         # Gains below 1e-9 of the misrouted loss, or of one row's loss where that is less
         # (self._loss_unit: a fixed 1.0 was most gains in small target units), are rounding.
         if split is None or cost >= current - 1e-9 * max(self._loss_unit, current):
