@@ -352,3 +352,16 @@ def test_split_search_over_presorted_rows_finds_the_split_a_sort_finds(regressio
         assert best_routing_split(Z[rows], want, w[rows], info) == \
             best_routing_split(Z[rows], want, w[rows], info, pool.sorter(rows))
 
+
+def test_category_sums_add_the_rows_as_add_at_does():
+    """The categorical split's per-category sums (a bincount per channel) equal ``np.add.at``'s to the
+    bit, categories no row holds included."""
+    from symdistill.learners._splits import category_sums
+
+    rng = np.random.default_rng(2)
+    codes = rng.integers(0, 6, 5000)
+    codes[codes == 4] = 0
+    C = rng.uniform(size=(5000, 3)) * rng.uniform(1e-3, 1e3, 5000)[:, None]
+    H = np.zeros((7, 4))
+    np.add.at(H, codes, np.column_stack([C, np.ones(5000)]))
+    assert category_sums(codes, C, 7).tobytes() == H.tobytes()

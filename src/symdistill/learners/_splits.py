@@ -254,20 +254,22 @@ def midpoint(a: float, b: float) -> float:
     return float(_midpoints(np.array([a]), np.array([b]))[0])
 
 
-def category_ranks(codes: np.ndarray, C: np.ndarray, n_codes: int, regression: bool) -> np.ndarray:
-    """Order categories by their mean target (share of the node's largest class, or mean value),
-    the classic trick that makes the best subset split a cut in that order."""
-    codes = codes.astype(int)
-    if regression:
-        num = np.bincount(codes, weights=C[:, 1], minlength=n_codes)
-        den = np.bincount(codes, weights=C[:, 0], minlength=n_codes)
-    else:
-        top = int(np.argmax(C.sum(axis=0)))
-        num = np.bincount(codes, weights=C[:, top], minlength=n_codes)
-        den = np.bincount(codes, weights=C.sum(axis=1), minlength=n_codes)
+def category_ranks(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """Order categories by their mean target ``num / den`` (share of the node's largest class, or
+    mean value), the classic trick that makes the best subset split a cut in that order."""
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = np.where(den > 0, num / den, -1.0)
     return np.argsort(mean, kind="stable")
+
+
+def category_sums(codes: np.ndarray, C: np.ndarray, n_codes: int) -> np.ndarray:
+    """Each category's channel sums and row count, ``(n_codes, channels + 1)``: a ``bincount`` per
+    channel adds the rows in order, as ``np.add.at`` did to the same bits, at a tenth of its time."""
+    H = np.empty((n_codes, C.shape[1] + 1))
+    for i in range(C.shape[1]):
+        H[:, i] = np.bincount(codes, weights=C[:, i], minlength=n_codes)
+    H[:, -1] = np.bincount(codes, minlength=n_codes)
+    return H
 
 
 def best_splits(Z: np.ndarray, C: np.ndarray, info: FeatureInfo, regression: bool, min_leaf: int = 1,
@@ -297,12 +299,17 @@ def best_splits(Z: np.ndarray, C: np.ndarray, info: FeatureInfo, regression: boo
             best_gain = float(gains[j])
             best = Split(j, float(thresholds[j]), None, best_gain)
     feats = range(d) if features is None else features
-    for j in (j for j in feats if j in info.categorical):
+    cat_feats = [j for j in feats if j in info.categorical]
+    top = int(np.argmax(total))
+    row_sums = C.sum(axis=1) if cat_feats and not regression else None
+    for j in cat_feats:
         k_codes = info.categorical[j]
         codes = Z[:, j].astype(int)
-        order = category_ranks(codes, C, k_codes, regression)
-        H = np.zeros((k_codes, C.shape[1] + 1))
-        np.add.at(H, codes, np.column_stack([C, np.ones(n)]))
+        H = category_sums(codes, C, k_codes)
+        if regression:
+            order = category_ranks(H[:, 1], H[:, 0])
+        else:
+            order = category_ranks(H[:, top], np.bincount(codes, weights=row_sums, minlength=k_codes))
         cum = np.cumsum(H[order], axis=0)[:-1]
         gain = parent - impurity(cum[:, :-1], regression) - impurity(total - cum[:, :-1], regression)
         gain[(cum[:, -1] < max(min_leaf, 1)) | (n - cum[:, -1] < max(min_leaf, 1))] = -np.inf
