@@ -1075,3 +1075,29 @@ def test_none_in_an_object_numeric_column_is_named_missing():
                  lambda: df.encode(pd.DataFrame(nan, columns=["a", "b"]))):
         with pytest.raises(DataError, match=r"^column '(x1|b)' has a non-finite value \(nan\) in row 1; fill or drop"):
             call()
+
+
+@pytest.mark.parametrize("values, categories", [
+    (["b", "a", "c", "a"], None), (["b", "a", "a"], ["c", "b", "a", "z"]), ([3, 2, 3, 7], None),
+    ([2.5, -1.0, 2.5], None), ([True, False, True], None), ([0, 1, 2, 1], None), (["x", 2, "x"], None)])
+def test_a_categorical_column_encodes_as_its_values_do(values, categories):
+    """A pandas categorical column is encoded from its codes (each category looked up once): the same
+    codes as its values in an object column, whatever the column's own order of categories or the
+    ones it does not use; as a DataFrame decoded, the teacher gets the values back."""
+    pd = pytest.importorskip("pandas")
+    train = pd.DataFrame({"c": pd.Categorical(values), "v": np.arange(len(values), dtype=float)})
+    dom = Domain.from_data(train)
+    col = pd.Categorical(values, categories=categories)
+    Z = dom.encode(pd.DataFrame({"c": col, "v": np.zeros(len(values))}))
+    expected = dom.encode(pd.DataFrame({"c": pd.Series(values, dtype=object), "v": np.zeros(len(values))}))
+    assert Z.tobytes() == expected.tobytes()
+    assert dom.decode(Z)["c"].tolist() == values
+
+
+def test_a_categorical_column_names_its_unknown_or_missing_row():
+    pd = pytest.importorskip("pandas")
+    dom = Domain.from_data(pd.DataFrame({"c": pd.Categorical(["a", "b", "a"])}))
+    with pytest.raises(DataError, match="column 'c' has unknown category 'q' in row 2"):
+        dom.encode(pd.DataFrame({"c": pd.Categorical(["a", "b", "q"])}))
+    with pytest.raises(DataError, match=r"column 'c' has a missing value \(nan\) in row 1"):
+        dom.encode(pd.DataFrame({"c": pd.Categorical(["a", None, "b"])}))
