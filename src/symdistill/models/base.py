@@ -45,15 +45,19 @@ def encoded_rows(Z: Any, domain: Domain, where: str = "predict_encoded") -> np.n
         i, j = (int(k) for k in np.argwhere(bad)[0])
         raise DataError(f"{where}: row {i} has a non-finite value ({Z[i, j]}) for feature "
                         f"{domain.features[j].name!r}; fill or drop it first (predict refuses it too)")
-    for j, f in enumerate(domain.features):
-        if f.is_categorical:
-            col = Z[:, j]
-            wrong = (col != np.floor(col)) | (col < 0) | (col >= len(f.categories))
-            if wrong.any():
-                i = int(np.flatnonzero(wrong)[0])
-                raise DataError(f"{where}: row {i} has {float(col[i])!r} for categorical feature {f.name!r}, which is no "
-                                f"code of its {len(f.categories)} categories (0..{len(f.categories) - 1}); "
-                                "predict takes the labels")
+    cats = [j for j, f in enumerate(domain.features) if f.is_categorical]
+    if cats:
+        # The categorical columns as one block: a strided column at a time took 0.3 s (1M rows x 10).
+        C = Z[:, cats]
+        n_codes = np.array([len(domain.features[j].categories) for j in cats])
+        wrong = (C != np.floor(C)) | (C < 0) | (C >= n_codes)
+        bad = np.flatnonzero(wrong.any(axis=0))
+        if bad.size:
+            k = int(bad[0])
+            f, i = domain.features[cats[k]], int(np.flatnonzero(wrong[:, k])[0])
+            raise DataError(f"{where}: row {i} has {float(C[i, k])!r} for categorical feature {f.name!r}, which is no "
+                            f"code of its {len(f.categories)} categories (0..{len(f.categories) - 1}); "
+                            "predict takes the labels")
     return Z
 
 

@@ -241,12 +241,14 @@ class Tree(SymbolicModel):
         (the right branch), as in the exported code; ``predict_encoded`` refuses it."""
         node = np.zeros(len(Z), dtype=np.int64)
         active = np.nonzero(self.children_left[node] >= 0)[0]
+        has_categories = any(c is not None for c in self.left_categories)
         while active.size:
             cur = node[active]
             feat = self.feature[cur]
             x = Z[active, feat]
             left = x <= self.threshold[cur]
-            cat_nodes = [i for i in np.unique(cur) if self.left_categories[i] is not None]
+            # (the nodes a level's rows are at are listed only where some split tests categories)
+            cat_nodes = [i for i in np.unique(cur) if self.left_categories[i] is not None] if has_categories else []
             for i in cat_nodes:
                 m = cur == i
                 left[m] = np.isin(x[m], self.left_categories[i])
