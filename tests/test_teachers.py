@@ -801,6 +801,34 @@ def test_a_torch_module_that_takes_another_shape_is_told_the_shape_it_was_given(
         sd.as_teacher(torch.nn.Linear(4, 2), dtype="float64").predict(X)
 
 
+@pytest.mark.parametrize("first", ["scaling", "batch_norm", "layer_norm"])
+def test_a_torch_module_given_a_column_too_many_is_told_of_its_columns_not_of_a_reshape(first):
+    """A network that standardises its input first ((x - mean) / std with buffers of 13, a BatchNorm1d or a
+    LayerNorm), given the wine rows with their label column left in (14 columns), failed with torch's 'size of
+    tensor a (14) must match the size of tensor b (13)' and the advice for a convolution: 'wrap a module that takes
+    another shape (channels, a sequence) in one that reshapes them, e.g. nn.Sequential(nn.Unflatten(1, (1, 14)),
+    net)'. A first Linear layer was told to give it the columns it was trained on; these are told the same."""
+    torch = pytest.importorskip("torch")
+
+    class Scaled(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.register_buffer("mean", torch.zeros(3))
+            self.register_buffer("std", torch.ones(3))
+            self.out = torch.nn.Linear(3, 2)
+
+        def forward(self, x):
+            return self.out((x - self.mean) / self.std)
+
+    norm = {"batch_norm": torch.nn.BatchNorm1d(3), "layer_norm": torch.nn.LayerNorm(3)}
+    net = Scaled() if first == "scaling" else torch.nn.Sequential(norm[first], torch.nn.Linear(3, 2))
+    X = np.random.default_rng(0).normal(size=(50, 4))
+    with pytest.raises(TeacherError, match=r"; it was given the rows as a float32 tensor of shape \(\d+, 4\): give it "
+                                           r"the columns it was trained on, in their order$"):
+        sd.distill(net, X, max_size=2, random_state=0, progress=False)
+    assert sd.as_teacher(net).predict(X[:, :3]).shape == (50,)
+
+
 @pytest.mark.parametrize("check_determinism", [True, False])
 def test_a_callable_that_changes_the_rows_in_place_is_told_so(check_determinism):
     """f(X) normalising in place (X -= 0.5) changed the learner's own queries: with the determinism check it was

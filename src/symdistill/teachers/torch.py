@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -78,8 +79,9 @@ class TorchTeacher(Teacher):
     def _hint(self, exc: Exception, X: Any) -> str:
         """The tensor the module was given, rows by features, where it raised a RuntimeError (torch's words for
         what does not fit), and what to do: a type other than its parameters' is dtype='s doing; a first layer
-        of another width wants the columns it was trained on; a module that takes another shape (a 1-D
-        convolution's 'expected input[1, 32, 4] to have 1 channels') a wrapper that reshapes the rows."""
+        of another width (a Linear, a standardisation, a BatchNorm1d or LayerNorm) wants the columns it was
+        trained on; a module that takes another shape (a 1-D convolution's 'expected input[1, 32, 4] to have 1
+        channels') a wrapper that reshapes the rows."""
         if not isinstance(exc, RuntimeError) or np.ndim(X) != 2:
             return ""
         n, d = np.shape(X)
@@ -88,10 +90,30 @@ class TorchTeacher(Teacher):
         own = str(_module_dtype(self.module)).removeprefix("torch.")
         if ("dtype" in text or "scalar type" in text) and own != str(self.dtype).removeprefix("torch."):
             return f"{given}, and its parameters are {own}: leave dtype= out, or pass dtype={own!r}"
-        if "mat1 and mat2 shapes cannot be multiplied" in text:
+        if "mat1 and mat2 shapes cannot be multiplied" in text or _other_width(text, d):
             return f"{given}: give it the columns it was trained on, in their order"
         return (f"{given}, a row of {d} feature{'s' * (d != 1)} each: wrap a module that takes another shape "
                 f"(channels, a sequence) in one that reshapes them, e.g. nn.Sequential(nn.Unflatten(1, (1, {d})), net)")
+
+
+# torch's words where a layer of another width than the rows' d meets them first: a standardisation
+# ((x - mean) / std, buffers of the trained width), a BatchNorm1d, a LayerNorm. Each names two widths.
+_WIDTH_ERRORS = (
+    re.compile(r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\) at non-singleton dimension 1\b"),
+    re.compile(r"running_mean should contain (\d+) elements not (\d+)"),
+    re.compile(r"normalized_shape=\[(\d+)\], expected input with shape \[\*, \d+\], but got input of size\[\d+, (\d+)\]"),
+)
+
+
+def _other_width(text: str, d: int) -> bool:
+    """True when torch's error ``text`` says that a layer of another width met rows of ``d`` columns (not a
+    mismatch deeper in the network, between widths neither of which is the rows')."""
+    for pattern in _WIDTH_ERRORS:
+        match = pattern.search(text)
+        if match:
+            widths = {int(w) for w in match.groups()}
+            return d in widths and len(widths) == 2
+    return False
 
 
 class eval_mode:
