@@ -466,6 +466,37 @@ def test_evaluate_a_saved_model_hands_the_teacher_its_column_dtypes(tmp_path, mo
     assert reported == pytest.approx(float(sd.fidelity(model, predict, df)), abs=1e-3)
 
 
+@pytest.mark.parametrize("names", [["0", "1"], ["01", "02"]])
+def test_evaluate_reads_the_true_labels_of_a_model_of_text_classes_as_written(names, tmp_path, monkeypatch, capsys):
+    """A classifier fitted on the labels '0' and '1' as text (read from a file as written), distilled and
+    evaluated with --label against the file that holds them: pandas read the column as the numbers 0 and 1
+    (01 as 1), and evaluate refused every label as none of the model's classes ['0', '1'] ('give labels in
+    the classes' terms'), which the file already does. The label column is now read as written where the
+    model's classes are text, as the model's text categories are."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"a": rng.normal(size=300), "b": rng.normal(size=300)})
+    module = f"text_teacher_{names[0]}"  # one module per case: an import is cached
+    (tmp_path / f"{module}.py").write_text(
+        f"import numpy as np\nNAMES = np.array({names!r})\n"
+        "def predict(X):\n    return NAMES[(X['a'] > 0).to_numpy().astype(int)]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    predict = __import__(module).predict
+
+    df.to_csv(tmp_path / "rows.csv", index=False)
+    assert main(["distill", "--teacher", f"{module}:predict", "--data", str(tmp_path / "rows.csv"),
+                 "--max-size", "2", "-o", str(tmp_path / "m.json")]) == 0
+    assert sd.load(tmp_path / "m.json").classes.tolist() == names
+    truth = predict(df)
+    truth[:30] = np.where(truth[:30] == names[0], names[1], names[0])  # 30 rows wrong: accuracy 0.9
+    df.assign(y=truth).to_csv(tmp_path / "labelled.csv", index=False)
+    capsys.readouterr()
+    assert main(["evaluate", str(tmp_path / "m.json"), "--teacher", f"{module}:predict",
+                 "--data", str(tmp_path / "labelled.csv"), "--label", "y"]) == 0
+    out = capsys.readouterr().out
+    assert "fidelity 1.0000" in out and "against --label y: accuracy 0.9000" in out
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [

@@ -1004,8 +1004,11 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     if not as_array:
         text = text + [name for name in text_categories(model) if name not in text]
     df = read_table(args.data, drop + ([args.label] if args.label else []), text, na=na_values(args))
+    # true labels of a model whose classes are text are read as written, '01' as '01' (pandas: the number 1)
+    written = [args.label] if model.task == "classification" and all(isinstance(c, str) for c in model.classes) else []
     labels = None if not args.label else \
-        read_table(args.data, [c for c in drop if c != args.label], warn=False, na=na_values(args))[args.label].to_numpy()
+        read_table(args.data, [c for c in drop if c != args.label], written, warn=False,
+                   na=na_values(args))[args.label].to_numpy()
     # Concept rules read a hidden layer: --data holds the network's input rows, matched by name to the
     # features they were distilled on (in the file's column order for rules that do not record them).
     # Other models match the columns by name (checked here, before the teacher is loaded): an array
