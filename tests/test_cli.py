@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import warnings
 import sys
@@ -464,6 +465,33 @@ def test_evaluate_a_saved_model_hands_the_teacher_its_column_dtypes(tmp_path, mo
                  "--data", str(tmp_path / "rows.csv")]) == 0
     reported = float(capsys.readouterr().out.split("fidelity ")[1].split()[0])
     assert reported == pytest.approx(float(sd.fidelity(model, predict, df)), abs=1e-3)
+
+
+def test_a_model_distilled_from_an_unnamed_array_says_so_when_given_named_columns(tmp_path, capsys):
+    """A tree distilled from iris as an array (X.to_numpy(), no feature_names=) has the features x0..x3; given
+    the iris DataFrame (sd.fidelity, predict) or its CSV (evaluate, predict on the command line) it was refused
+    as "missing ['x0', 'x1', 'x2', 'x3'], unknown ['sepal length (cm)', ...]", with no word of why the model's
+    features have those names or what to do. The refusal now says so."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(rng.normal(size=(200, 3)), columns=["height", "width", "depth"])
+    teacher = lambda X: (np.asarray(X, dtype=float)[:, 0] > 0).astype(int)  # noqa: E731
+    model = sd.distill(teacher, df.to_numpy(), max_size=2, random_state=0, progress=False)
+    note = (r"missing \['x0', 'x1', 'x2'\], unknown \['height', 'width', 'depth'\] \(the model's features are "
+            r"unnamed, x0, x1, \.\.\.: it was distilled from an array without feature_names=\[\.\.\.\]; distill it "
+            r"with the columns' names, or give it the rows {}\)")
+    python = note.format(r"as an array, in the order distilled \(X\.to_numpy\(\)\)")
+    for call in (lambda: model.predict(df), lambda: sd.fidelity(model, teacher, df)):
+        with pytest.raises(sd.DataError, match=python):
+            call()
+    assert model.predict(df.to_numpy()).tolist() == teacher(df).tolist()
+    model.to_json(tmp_path / "m.json")
+    df.to_csv(tmp_path / "rows.csv", index=False)
+    command_line = note.format(r"in a file whose columns are named x0, x1, \.\.\. in the order distilled")
+    for argv in (["predict", str(tmp_path / "m.json")], ["evaluate", str(tmp_path / "m.json"), "--teacher",
+                                                         "numpy:ones_like"]):
+        assert main([*argv, "--data", str(tmp_path / "rows.csv")]) == 2
+        assert re.search(command_line, capsys.readouterr().err)
 
 
 @pytest.mark.parametrize("names", [["0", "1"], ["01", "02"]])

@@ -754,10 +754,16 @@ def _tolerance(x: float, spread: float) -> float:
     return 1e-4 * (spread if math.isfinite(spread) and spread > 0 else max(abs(x), 1.0))
 
 
-def mismatch(missing: list[str], extra: list[str]) -> str:
+def mismatch(missing: list[str], extra: list[str],
+             rows: str = "as an array, in the order distilled (X.to_numpy())") -> str:
     """``missing [...], unknown [...]``, each part only where it names a column, and a word on an unknown
-    name that is a missing one with spaces around it (``'age '``: a header written ``age ,workclass``)."""
+    name that is a missing one with spaces around it (``'age '``: a header written ``age ,workclass``).
+    Where the missing names are an array's ``x0``, ``x1``, ... (a model distilled without feature names),
+    it says so, and that the model takes the rows ``rows`` (how to hand them over by position)."""
     text = ", ".join(f"{what} {cols}" for what, cols in (("missing", missing), ("unknown", extra)) if cols)
+    if extra and missing and missing == [f"x{j}" for j in range(len(missing))]:
+        text += (" (the model's features are unnamed, x0, x1, ...: it was distilled from an array without "
+                 f"feature_names=[...]; distill it with the columns' names, or give it the rows {rows})")
     padded = [(name, known) for name in extra for known in missing if name != known and name.strip() == known.strip()]
     if padded:
         name, known = padded[0]
