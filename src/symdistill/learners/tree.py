@@ -70,6 +70,7 @@ class TreeLearner(Learner):
     min_leaf : int
         Fewest rows on each side of a split.
     max_depth : int or None
+        Most splits from the root to a leaf (None: no bound).
 
     Examples
     --------
