@@ -492,6 +492,13 @@ def test_a_model_distilled_from_an_unnamed_array_says_so_when_given_named_column
                                                          "numpy:ones_like"]):
         assert main([*argv, "--data", str(tmp_path / "rows.csv")]) == 2
         assert re.search(command_line, capsys.readouterr().err)
+    # a model distilled from a DataFrame whose columns are named x0, x1, x2 was not distilled from an array
+    named = sd.distill(teacher, df.set_axis(["x0", "x1", "x2"], axis=1), max_size=2, random_state=0, progress=False)
+    named.to_json(tmp_path / "named.json")
+    with pytest.raises(sd.DataError, match=r"unknown \['height', 'width', 'depth'\]$"):
+        named.predict(df)
+    assert main(["predict", str(tmp_path / "named.json"), "--data", str(tmp_path / "rows.csv")]) == 2
+    assert "unknown ['height', 'width', 'depth'] (--keep" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("names", [["0", "1"], ["01", "02"]])

@@ -1084,7 +1084,8 @@ def in_model_order(df: Any, model: Any, path: str, hint: str = "", expected: lis
     missing = [n for n in expected if n not in names]
     extra = [n for n in names if n not in expected]
     if missing or extra:
-        named = "in a file whose columns are named x0, x1, ... in the order distilled"
+        named = "in a file whose columns are named x0, x1, ... in the order distilled" \
+            if model.domain.input_format == "array" else None
         raise CLIError(f"columns of {path} do not match the model's features: {mismatch(missing, extra, named)}"
                        f"{hint if extra else ''}")
     return df.iloc[:, [names.index(n) for n in expected]]

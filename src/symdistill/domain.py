@@ -328,7 +328,10 @@ class Domain:
                 missing = [n for n in self.feature_names if n not in names]
                 extra = [n for n in names if n not in self.feature_names]
                 if missing or extra:
-                    raise DataError(f"DataFrame columns do not match the model's features: {mismatch(missing, extra)}")
+                    rows = "as an array, in the order distilled (X.to_numpy())" \
+                        if self.input_format == "array" else None
+                    raise DataError(f"DataFrame columns do not match the model's features: "
+                                    f"{mismatch(missing, extra, rows)}")
                 X = X.iloc[:, [names.index(n) for n in self.feature_names]]
             series = [X.iloc[:, j] for j in range(self.n_features)]
             coded = {j: c for j, f in enumerate(self.features) if f.is_categorical
@@ -754,14 +757,14 @@ def _tolerance(x: float, spread: float) -> float:
     return 1e-4 * (spread if math.isfinite(spread) and spread > 0 else max(abs(x), 1.0))
 
 
-def mismatch(missing: list[str], extra: list[str],
-             rows: str = "as an array, in the order distilled (X.to_numpy())") -> str:
+def mismatch(missing: list[str], extra: list[str], rows: str | None = None) -> str:
     """``missing [...], unknown [...]``, each part only where it names a column, and a word on an unknown
     name that is a missing one with spaces around it (``'age '``: a header written ``age ,workclass``).
-    Where the missing names are an array's ``x0``, ``x1``, ... (a model distilled without feature names),
-    it says so, and that the model takes the rows ``rows`` (how to hand them over by position)."""
+    ``rows``, for a model distilled from an array: where the missing names are its ``x0``, ``x1``, ...
+    (no feature names were given), it says so, and that the model takes the rows ``rows`` (how to hand
+    them over by position)."""
     text = ", ".join(f"{what} {cols}" for what, cols in (("missing", missing), ("unknown", extra)) if cols)
-    if extra and missing and missing == [f"x{j}" for j in range(len(missing))]:
+    if rows and extra and missing and missing == [f"x{j}" for j in range(len(missing))]:
         text += (" (the model's features are unnamed, x0, x1, ...: it was distilled from an array without "
                  f"feature_names=[...]; distill it with the columns' names, or give it the rows {rows})")
     padded = [(name, known) for name in extra for known in missing if name != known and name.strip() == known.strip()]
