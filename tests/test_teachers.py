@@ -801,13 +801,14 @@ def test_a_torch_module_that_takes_another_shape_is_told_the_shape_it_was_given(
         sd.as_teacher(torch.nn.Linear(4, 2), dtype="float64").predict(X)
 
 
-@pytest.mark.parametrize("first", ["scaling", "batch_norm", "layer_norm"])
+@pytest.mark.parametrize("first", ["scaling", "batch_norm", "layer_norm", "linear"])
 def test_a_torch_module_given_a_column_too_many_is_told_of_its_columns_not_of_a_reshape(first):
     """A network that standardises its input first ((x - mean) / std with buffers of 13, a BatchNorm1d or a
     LayerNorm), given the wine rows with their label column left in (14 columns), failed with torch's 'size of
     tensor a (14) must match the size of tensor b (13)' and the advice for a convolution: 'wrap a module that takes
     another shape (channels, a sequence) in one that reshapes them, e.g. nn.Sequential(nn.Unflatten(1, (1, 14)),
-    net)'. A first Linear layer was told to give it the columns it was trained on; these are told the same."""
+    net)'. A first Linear layer was told to give it the columns it was trained on; these are told the same, and rows
+    wider than the layer (all four cases) how many it takes and that a label column may be left in them (--drop)."""
     torch = pytest.importorskip("torch")
 
     class Scaled(torch.nn.Module):
@@ -820,11 +821,12 @@ def test_a_torch_module_given_a_column_too_many_is_told_of_its_columns_not_of_a_
         def forward(self, x):
             return self.out((x - self.mean) / self.std)
 
-    norm = {"batch_norm": torch.nn.BatchNorm1d(3), "layer_norm": torch.nn.LayerNorm(3)}
+    norm = {"batch_norm": torch.nn.BatchNorm1d(3), "layer_norm": torch.nn.LayerNorm(3), "linear": torch.nn.Identity()}
     net = Scaled() if first == "scaling" else torch.nn.Sequential(norm[first], torch.nn.Linear(3, 2))
     X = np.random.default_rng(0).normal(size=(50, 4))
     with pytest.raises(TeacherError, match=r"; it was given the rows as a float32 tensor of shape \(\d+, 4\): give it "
-                                           r"the columns it was trained on, in their order$"):
+                                           r"the columns it was trained on \(3\), in their order \(a label column left "
+                                           r"in\? on the command line: --drop NAME\)$"):
         sd.distill(net, X, max_size=2, random_state=0, progress=False)
     assert sd.as_teacher(net).predict(X[:, :3]).shape == (50,)
 

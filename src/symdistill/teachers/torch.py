@@ -90,30 +90,36 @@ class TorchTeacher(Teacher):
         own = str(_module_dtype(self.module)).removeprefix("torch.")
         if ("dtype" in text or "scalar type" in text) and own != str(self.dtype).removeprefix("torch."):
             return f"{given}, and its parameters are {own}: leave dtype= out, or pass dtype={own!r}"
-        if "mat1 and mat2 shapes cannot be multiplied" in text or _other_width(text, d):
-            return f"{given}: give it the columns it was trained on, in their order"
+        width = _layer_width(text, d)
+        if "mat1 and mat2 shapes cannot be multiplied" in text or width is not None:
+            if width is None or width > d:
+                return f"{given}: give it the columns it was trained on, in their order"
+            return (f"{given}: give it the columns it was trained on ({width}), in their order (a label column left "
+                    "in? on the command line: --drop NAME)")
         return (f"{given}, a row of {d} feature{'s' * (d != 1)} each: wrap a module that takes another shape "
                 f"(channels, a sequence) in one that reshapes them, e.g. nn.Sequential(nn.Unflatten(1, (1, {d})), net)")
 
 
-# torch's words where a layer of another width than the rows' d meets them first: a standardisation
+# torch's words where a layer of another width than the rows' d meets them first: a Linear, a standardisation
 # ((x - mean) / std, buffers of the trained width), a BatchNorm1d, a LayerNorm. Each names two widths.
 _WIDTH_ERRORS = (
+    re.compile(r"mat1 and mat2 shapes cannot be multiplied \(\d+x(\d+) and (\d+)x\d+\)"),
     re.compile(r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\) at non-singleton dimension 1\b"),
     re.compile(r"running_mean should contain (\d+) elements not (\d+)"),
     re.compile(r"normalized_shape=\[(\d+)\], expected input with shape \[\*, \d+\], but got input of size\[\d+, (\d+)\]"),
 )
 
 
-def _other_width(text: str, d: int) -> bool:
-    """True when torch's error ``text`` says that a layer of another width met rows of ``d`` columns (not a
-    mismatch deeper in the network, between widths neither of which is the rows')."""
+def _layer_width(text: str, d: int) -> int | None:
+    """The width of the layer that torch's error ``text`` says met rows of ``d`` columns, where it names
+    the rows' width and another; None otherwise (a mismatch deeper in the network, between widths neither
+    of which is the rows')."""
     for pattern in _WIDTH_ERRORS:
         match = pattern.search(text)
         if match:
             widths = {int(w) for w in match.groups()}
-            return d in widths and len(widths) == 2
-    return False
+            return (widths - {d}).pop() if d in widths and len(widths) == 2 else None
+    return None
 
 
 class eval_mode:
