@@ -251,7 +251,7 @@ def _payload() -> dict:
     (lambda d: d["rules"][0].update(coverage="high"), "'coverage' must be a number"),
     (lambda d: d["rules"][0].update(coverage=31), r"coverage is a share of rows, in \[0, 1\], got 31"),
     (lambda d: d["default"].update(agreement=1.5), r"agreement is a share of rows, in \[0, 1\], got 1.5"),
-    (lambda d: d["rules"].append(7), "a rule should be an object"),
+    (lambda d: d["rules"].append(7), "rule 2 should be an object"),
     (lambda d: d.update(default={"conditions": [{"feature": 0, "op": ">", "value": 1}], "prediction": 0}),
      "default rule must have no conditions"),
     (lambda d: d.update(task="ranking"), "task must be"),
@@ -262,6 +262,47 @@ def test_malformed_json_raises_model_format_error(mutate, message: str) -> None:
     d = _payload()
     mutate(d)
     with pytest.raises(ModelFormatError, match=message):
+        sd.load(json.dumps(d))
+
+
+@pytest.mark.parametrize("mutate, where", [
+    (lambda c: c.update(op="<"), "condition 0 of rule 1"),
+    (lambda c: c.update(op="=="), "condition 0 of rule 1"),
+    (lambda c: c.pop("op"), "condition 0 of rule 1"),
+    (lambda c: c.pop("value"), "condition 0 of rule 1"),
+    (lambda c: c.pop("feature"), "condition 0 of rule 1"),
+    (lambda c: c.update(feature=1.0), "condition 0 of rule 1"),
+    (lambda c: c.update(feature=-1), "condition 0 of rule 1"),
+    (lambda c: c.update(value="1.5"), "condition 0 of rule 1"),
+    (lambda c: c.update(op="in"), "condition 0 of rule 1"),
+    (lambda c: c.update(op="in", value=[-1]), "condition 0 of rule 1"),
+    (lambda c: c.update(op="in", value=[0.5]), "condition 0 of rule 1"),
+])
+def test_a_malformed_condition_is_named_by_its_rule_and_place(mutate, where: str) -> None:
+    """In a list of many rules, 'condition op must be one of ...' or 'missing field 'op'' alone left the
+    user to search every condition for the one at fault."""
+    d = _payload()
+    mutate(d["rules"][1]["conditions"][0])
+    with pytest.raises(ModelFormatError, match=where):
+        sd.load(json.dumps(d))
+
+
+@pytest.mark.parametrize("mutate, where", [
+    (lambda d: d["rules"][1].pop("prediction"), "rule 1"),
+    (lambda d: d["rules"][1].update(prediction="yes"), "rule 1"),
+    (lambda d: d["rules"][1].update(prediction=True), "rule 1"),
+    (lambda d: d["rules"][1].pop("conditions"), "rule 1"),
+    (lambda d: d["rules"][1].update(proba=[0.5, -0.5, 1.0]), "rule 1"),
+    (lambda d: d["rules"][1].update(proba="high"), "rule 1"),
+    (lambda d: d["rules"][1].update(coverage="high"), "rule 1"),
+    (lambda d: d["rules"][1].update(agreement=2), "rule 1"),
+    (lambda d: d["rules"][1]["conditions"].append([0, "<=", 1]), "condition 1 of rule 1"),
+    (lambda d: d["default"].update(prediction="no"), "the default rule"),
+])
+def test_a_malformed_rule_is_named(mutate, where: str) -> None:
+    d = _payload()
+    mutate(d)
+    with pytest.raises(ModelFormatError, match=where):
         sd.load(json.dumps(d))
 
 

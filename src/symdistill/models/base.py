@@ -372,14 +372,16 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
-def require(payload: dict[str, Any], key: str, types: type | tuple[type, ...]) -> Any:
-    """Fetch ``payload[key]`` and check its JSON type, with an error that names the field."""
+def require(payload: dict[str, Any], key: str, types: type | tuple[type, ...], where: str | None = None) -> Any:
+    """Fetch ``payload[key]`` and check its JSON type, with an error that names the field (and ``where``
+    in the model the object lies, ``condition 0 of rule 3``, where it is one of many)."""
+    place = f"{where}: " if where else ""
     if key not in payload:
-        raise ModelFormatError(f"malformed model: missing field {key!r}")
+        raise ModelFormatError(f"malformed model: {place}missing field {key!r}")
     value = payload[key]
     if not isinstance(value, types):
         names = types.__name__ if isinstance(types, type) else "/".join(t.__name__ for t in types)
-        raise ModelFormatError(f"malformed model: field {key!r} should be {names}, got {type(value).__name__}")
+        raise ModelFormatError(f"malformed model: {place}field {key!r} should be {names}, got {type(value).__name__}")
     return value
 
 

@@ -143,22 +143,26 @@ class Condition:
 
     @classmethod
     def from_dict(cls, d: Any, where: str = "a condition") -> Condition:
+        """The condition of ``to_dict``'s form; a malformed one is a ModelFormatError naming ``where`` it
+        lies (``condition 0 of rule 3``)."""
         if not isinstance(d, dict):
-            raise ModelFormatError(f"malformed rules: a condition should be an object, got {type(d).__name__}")
+            raise ModelFormatError(f"malformed rules: {where} should be an object, got {type(d).__name__}")
         check_fields(d, ("feature", "op", "value"), where)
-        feature = require(d, "feature", int)
-        op = require(d, "op", str)
-        value = d.get("value")
+        feature = require(d, "feature", int, where)
+        op = require(d, "op", str, where)
+        if "value" not in d:
+            raise ModelFormatError(f"malformed model: {where}: missing field 'value'")
+        value = d["value"]
         if op in CATEGORICAL_OPS and not isinstance(value, list):
-            raise ModelFormatError(f"malformed rules: condition {op!r} needs a list of category codes, got {value!r}")
+            raise ModelFormatError(f"malformed rules: {where}: {op!r} needs a list of category codes, got {value!r}")
         if op in NUMERIC_OPS and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            raise ModelFormatError(f"malformed rules: condition {op!r} needs a number, got {value!r}")
+            raise ModelFormatError(f"malformed rules: {where}: {op!r} needs a number, got {value!r}")
         if op in CATEGORICAL_OPS and any(isinstance(c, bool) or not isinstance(c, int) for c in value):
-            raise ModelFormatError(f"malformed rules: category codes must be integers, got {value!r}")
+            raise ModelFormatError(f"malformed rules: {where}: category codes must be integers, got {value!r}")
         try:
             return cls(feature, op, value)
         except (TypeError, ValueError) as exc:
-            raise ModelFormatError(f"malformed rules: {exc}") from None
+            raise ModelFormatError(f"malformed rules: {where}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -254,28 +258,30 @@ class Rule:
 
     @classmethod
     def from_dict(cls, d: Any, where: str = "a rule") -> Rule:
+        """The rule of ``to_dict``'s form; a malformed one is a ModelFormatError naming ``where`` it lies
+        (``rule 3``, ``the default rule``)."""
         if not isinstance(d, dict):
-            raise ModelFormatError(f"malformed rules: a rule should be an object, got {type(d).__name__}")
+            raise ModelFormatError(f"malformed rules: {where} should be an object, got {type(d).__name__}")
         check_fields(d, ("conditions", "prediction", "proba", "coverage", "agreement", "error"), where)
         conds = [Condition.from_dict(c, f"condition {k} of {where}")
-                 for k, c in enumerate(require(d, "conditions", list))]
-        pred = require(d, "prediction", (int, float))
+                 for k, c in enumerate(require(d, "conditions", list, where))]
+        pred = require(d, "prediction", (int, float), where)
         if isinstance(pred, bool):
-            raise ModelFormatError("malformed rules: 'prediction' must be a number, got a boolean")
+            raise ModelFormatError(f"malformed rules: {where}: 'prediction' must be a number, got a boolean")
         proba = d.get("proba")
         if proba is not None and (not isinstance(proba, list)
                                   or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in proba)):
-            raise ModelFormatError(f"malformed rules: 'proba' must be a list of numbers, got {proba!r}")
+            raise ModelFormatError(f"malformed rules: {where}: 'proba' must be a list of numbers, got {proba!r}")
         stats = {}
         for name in ("coverage", "agreement", "error"):
             v = d.get(name)
             if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
-                raise ModelFormatError(f"malformed rules: {name!r} must be a number, got {v!r}")
+                raise ModelFormatError(f"malformed rules: {where}: {name!r} must be a number, got {v!r}")
             stats[name] = v
         try:
             return cls(tuple(conds), pred, None if proba is None else tuple(proba), **stats)
         except (TypeError, ValueError) as exc:
-            raise ModelFormatError(f"malformed rules: {exc}") from None
+            raise ModelFormatError(f"malformed rules: {where}: {exc}") from None
 
 
 @register_model
