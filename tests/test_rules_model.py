@@ -306,6 +306,19 @@ def test_a_malformed_rule_is_named(mutate, where: str) -> None:
         sd.load(json.dumps(d))
 
 
+def test_a_class_index_written_as_a_float_says_so() -> None:
+    """'rule 1 predicts class index 1.0; expected 0..2' named a value inside the range it gave."""
+    d = _payload()
+    d["rules"][1]["prediction"] = 1.0
+    with pytest.raises(ModelFormatError, match=r"rule 1 predicts class index 1\.0, a float; expected a whole "
+                                               r"number in 0\.\.2 \(the index of its class in 'classes'\), written 1"):
+        sd.load(json.dumps(d))
+    d["rules"][1]["prediction"] = 1.5
+    with pytest.raises(ModelFormatError, match=r"rule 1 predicts class index 1\.5, a float; expected a whole number "
+                                               r"in 0\.\.2 \(the index of its class in 'classes'\)$"):
+        sd.load(json.dumps(d))
+
+
 def test_non_finite_numbers_are_rejected() -> None:
     d = _payload()
     d["rules"][0]["conditions"][0]["value"] = float("nan")

@@ -358,6 +358,10 @@ class RuleSet(SymbolicModel):
             if not isinstance(rule, Rule):
                 raise ModelFormatError(f"{where} is not a Rule but {type(rule).__name__}")
             if k is not None:
+                if isinstance(rule.prediction, float):  # 1.0 lies in 0..k-1 and is refused: say why
+                    whole = f", written {int(rule.prediction)}" if rule.prediction in range(k) else ""
+                    raise ModelFormatError(f"{where} predicts class index {rule.prediction!r}, a float; expected a "
+                                           f"whole number in 0..{k - 1} (the index of its class in 'classes'){whole}")
                 if not isinstance(rule.prediction, int) or not 0 <= rule.prediction < k:
                     raise ModelFormatError(f"{where} predicts class index {rule.prediction!r}; expected 0..{k - 1}")
                 if rule.proba is not None and len(rule.proba) != k:
