@@ -178,7 +178,8 @@ class Rule:
     proba : tuple of float, optional
         Classifiers: the teacher's class distribution on the rows the rule decides.
     coverage : float, optional
-        Share of the learner's reference rows the rule decides (in decision-list order).
+        Share of the learner's rows the rule decides (in decision-list order): the rows it was given and
+        the queries sampled around them, not the given rows alone.
     agreement : float, optional
         Classifiers: share of those rows where the teacher gives ``prediction``.
     error : float, optional
