@@ -174,6 +174,23 @@ def test_a_regression_printout_says_when_its_values_are_rounded():
         assert "1.25" in exact and VALUES_NOTE not in exact
 
 
+def test_values_near_the_largest_double_print_without_overflow_warnings():
+    """A regressor whose values lie at both ends of the doubles (1.7e308 and -1.7e308) printed with two
+    RuntimeWarnings, 'overflow encountered in subtract', from the gap and spread of its values; their
+    gap is wider than any double, and the values print as they are."""
+    import warnings
+
+    dom = Domain((Feature("x", "numeric", 0.0, 1.0),))
+    tree = Tree(dom, "regression", None, children_left=[1, -1, -1], children_right=[2, -1, -1], feature=[0, -1, -1],
+                threshold=[0.5, 0.0, 0.0], value=[[0.0], [-1.7e308], [1.7e308]])
+    rules = RuleSet(dom, "regression", None, [Rule((Condition(0, ">", 0.5),), 1.7e308)], Rule((), -1.7e308))
+    for model in (tree, rules):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            text = str(model)
+        assert "1.7e+308" in text and "-1.7e+308" in text, text
+
+
 def test_distinct_regression_values_print_distinct():
     """Values print against their spread (within 1e-4 of it): leaves of 1000000 and 1000003 beside one
     of 0 both printed '1e+06', a split whose two sides read alike, and so did the report's drawing.

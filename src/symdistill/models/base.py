@@ -468,8 +468,9 @@ def value_text(value: float, values: Any) -> str:
     """
     values = np.asarray(values, dtype=float).ravel()
     v = float(value)
-    apart = np.abs(values[values != v] - v)
-    spread = float(np.ptp(values)) if values.size else 0.0
+    with np.errstate(over="ignore"):  # values +-1.7e308 apart: an infinite gap and spread, as they are
+        apart = np.abs(values[values != v] - v)
+        spread = float(np.ptp(values)) if values.size else 0.0
     return number_text(v, spread, float(apart.min()) if apart.size else math.inf)
 
 
