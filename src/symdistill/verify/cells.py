@@ -30,6 +30,16 @@ from ..domain import Domain
 from ..models.region import Box
 
 
+class Unsupported(ValueError):
+    """The direct checker does not cover this model and property; the z3 backend does."""
+
+
+# Most cells a rule list's carving holds at once: the boxes outside the earlier rules of other outputs grow
+# exponentially with the rules (a default outside 28 rules of breast-cancer's other class, over 30 features,
+# was 1.9 million boxes, and one outside 41 never finished), where the z3 encoding grows with the literals.
+_MAX_CELLS = 200_000
+
+
 @dataclass
 class Cells:
     """``n`` closed boxes with one output each (class index or value) and their source ids."""
@@ -140,7 +150,8 @@ def rules_cells(rules: Any, key: np.ndarray | None = None, keep: np.ndarray | No
     Only the rules ``keep`` flags get cells (all when None; the others still cut); ``clip`` (closed
     lo, hi and category masks) intersects every cell with a box first; ``first`` stops at the first
     rule with a non-empty cell. The carving is on closed cells inside the domain (integral features
-    rounded), so a piece empty there is never split further. (``RuleSet._carve``, which ``as_dnf``
+    rounded), so a piece empty there is never split further. More than ``_MAX_CELLS`` cells at once
+    raise :class:`Unsupported` (the z3 backend decides such a list). (``RuleSet._carve``, which ``as_dnf``
     uses, carves the same way on the model's open ``Box`` objects, one Python object a piece, with no
     domain to prune by: on the 26-class list above it made 72,100 pieces in 7-19 s.)
     """
@@ -148,7 +159,7 @@ def rules_cells(rules: Any, key: np.ndarray | None = None, keep: np.ndarray | No
     boxes = rule_boxes(rules, b)
     key = rule_outputs(rules) if key is None else np.asarray(key)
     numeric = np.array([j not in b.n_codes for j in range(rules.domain.n_features)], dtype=bool)
-    found = []
+    found, held = [], 0
     for n, i in enumerate(boxes.ids):
         if keep is not None and not keep[i]:
             continue
@@ -161,8 +172,15 @@ def rules_cells(rules: Any, key: np.ndarray | None = None, keep: np.ndarray | No
             if not len(piece):
                 break
             piece = _subtract(piece, boxes.take(np.array([m])), numeric, b)
+            if held + len(piece) > _MAX_CELLS:
+                region = "the default's" if i == len(rules.rules) else f"rule {i}'s"
+                raise Unsupported(
+                    f"the regions of this rule list split into more than {_MAX_CELLS:,} boxes ({region} outside "
+                    "the earlier rules of other outputs: many rules of one class leave the rest a complement of "
+                    "their union), which the z3 backend decides")
         if len(piece):
             found.append(piece)
+            held += len(piece)
             if first:
                 break
     return concat([boxes.take(np.array([], dtype=np.int64)), *found])

@@ -40,11 +40,8 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from . import formula as F
-from .cells import Bounds, Cells, concat, outside, point_in, rule_boxes, rule_outputs, rules_cells, tree_cells
-
-
-class Unsupported(ValueError):
-    """The direct checker does not cover this model and property; the z3 backend does."""
+from .cells import (Bounds, Cells, Unsupported, concat, outside, point_in, rule_boxes, rule_outputs, rules_cells,
+                    tree_cells)
 
 
 # -- models -------------------------------------------------------------------------------------
