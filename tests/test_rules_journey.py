@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import itertools
 
 import numpy as np
 import pytest
@@ -65,3 +66,21 @@ def test_a_list_of_many_rules_of_one_class_is_verified() -> None:
     assert v.backend == "z3"
     if not v.holds:
         _check(model, v)
+
+
+def test_a_dnf_past_the_bound_on_its_terms_is_refused_saying_why(monkeypatch) -> None:
+    """as_dnf of breast-cancer's 41-rule list never returned: the default's class is the complement of
+    the 41 rules' boxes, millions of terms, built one Python box at a time as memory grew. Past a bound
+    on the terms it now says what the DNF would take, and that the list itself states the function. The
+    bound is lowered here so that an 8-rule list (about 34,000 terms) reaches it."""
+    rules_module = importlib.import_module("symdistill.models.rules")
+    monkeypatch.setattr(rules_module, "_MAX_TERMS", 5000, raising=False)
+    model = _one_class_list(8)
+    with pytest.raises(ValueError, match=r"as_dnf: the DNF passes 5,000 terms \(class 'no', where the default decides, "
+                                         r"outside the earlier rules of other classes, takes many\); the decision list's "
+                                         r"8 rules and default state the same function"):
+        model.as_dnf()
+    small = _one_class_list(3)
+    dnf = small.as_dnf()  # within the bound: every term, as before
+    assert len(dnf["yes"]) == 3 and len(dnf["no"]) > 3
+    assert sum(1 for _ in itertools.islice(model.decision_regions(), 6000)) == 6000  # a generator: read as far as wanted

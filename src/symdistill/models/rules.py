@@ -29,6 +29,9 @@ from .base import (_ROUNDING, SymbolicModel, check_distinct_labels, check_fields
 from .region import Box
 
 NUMERIC_OPS = ("<=", ">")
+# Most terms ``as_dnf`` builds: many rules of one class leave the others' terms the complement of their
+# union, which grows exponentially with the rules (breast-cancer's 41 rules over 30 features never finished).
+_MAX_TERMS = 500_000
 CATEGORICAL_OPS = ("in", "not in")
 OPS = NUMERIC_OPS + CATEGORICAL_OPS
 
@@ -416,10 +419,12 @@ class RuleSet(SymbolicModel):
         """
         return self._carve(lambda i, j: True)
 
-    def _carve(self, cuts: Callable[[int, int], bool]) -> Iterator[tuple[int, Box]]:
+    def _carve(self, cuts: Callable[[int, int], bool], limit: int | None = None) -> Iterator[tuple[int, Box]]:
         """Each rule's box (in list order, the default last) minus the boxes of the earlier rules
-        ``j`` for which ``cuts(i, j)`` holds, as disjoint pieces tagged with the rule's index."""
+        ``j`` for which ``cuts(i, j)`` holds, as disjoint pieces tagged with the rule's index.
+        More than ``limit`` pieces (yielded and held) raise ``_TooManyPieces`` naming the rule."""
         taken: list[tuple[int, Box]] = []
+        held = 0
         for i, region in self.rule_regions():
             if region.is_empty():  # a rule whose conditions contradict each other decides nothing
                 continue
@@ -427,10 +432,13 @@ class RuleSet(SymbolicModel):
             for j, earlier in taken:
                 if cuts(i, j):
                     pieces = [p for piece in pieces for p in self._subtract(piece, earlier)]
+                    if limit is not None and held + len(pieces) > limit:
+                        raise _TooManyPieces(i)
                 if not pieces:
                     break
             for p in pieces:
                 yield i, p
+            held += len(pieces)
             taken.append((i, region))
 
     def _subtract(self, box: Box, cut: Box) -> list[Box]:
@@ -480,12 +488,23 @@ class RuleSet(SymbolicModel):
         A row gets class ``c`` exactly when one of the terms listed under ``c`` holds. A rule's
         terms are its conditions outside the earlier rules that predict something else, so no term
         of one class overlaps a term of another, while terms of one class may overlap: a list whose
-        rules all predict one class gives that class its rules' conditions, one term per rule.
+        rules all predict one class gives that class its rules' conditions, one term per rule, and
+        the default's class their complement, whose terms grow exponentially with the rules: past
+        ``_MAX_TERMS`` (500,000) terms a ValueError says so.
         """
         out: dict[Any, list[tuple[Condition, ...]]] = {}
         rules = self.rules + [self.default]
-        for i, box in self._carve(lambda i, j: rules[i].prediction != rules[j].prediction):
-            out.setdefault(self._label(rules[i].prediction), []).append(self.box_conditions(box))
+        try:
+            for i, box in self._carve(lambda i, j: rules[i].prediction != rules[j].prediction, _MAX_TERMS):
+                out.setdefault(self._label(rules[i].prediction), []).append(self.box_conditions(box))
+        except _TooManyPieces as exc:
+            i = exc.args[0]
+            what, whats = ("value", "values") if self.task == "regression" else ("class", "classes")
+            where = "the default" if i == len(self.rules) else f"rule {i}"
+            raise ValueError(f"as_dnf: the DNF passes {_MAX_TERMS:,} terms ({what} {self._label(rules[i].prediction)!r}, "
+                             f"where {where} decides, outside the earlier rules of other {whats}, takes many); the "
+                             f"decision list's {counted(len(self.rules), 'rule')} and default state the same function "
+                             "(predict, apply, the exports)") from None
         return out
 
     def _label(self, prediction: int | float) -> Any:
@@ -628,6 +647,10 @@ class RuleSet(SymbolicModel):
             Rule.from_dict(require(p, "default", dict), "the default rule"),
             meta=meta,
         )
+
+
+class _TooManyPieces(Exception):
+    """``RuleSet._carve`` passed its limit; ``args[0]`` is the rule whose region it was carving."""
 
 
 def _check_concept_meta(meta: dict[str, Any]) -> None:
