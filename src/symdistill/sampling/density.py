@@ -72,6 +72,9 @@ class RegionSampler:
         # not jittered: values between them never occur, so each sampled row keeps its data row's value,
         # as binary features do.
         self._two_valued = _two_valued(self.Z, self._numeric)
+        # A value half the rows or more hold (adult's capital-gain is 0 on 92% of them) is a point mass:
+        # rows drawn around it keep it, where jitter spread it over values almost no row has.
+        self._point_mass = _point_masses(self.Z, [j for j in self._numeric if j not in self._two_valued])
         self._shape = self._correlation_root() if kernel == "correlated" else None
         self.lower, self.upper = domain.lower, domain.upper
         self._beyond_domain = ((self.Z < self.lower) | (self.Z > self.upper)).any(axis=0)
@@ -175,6 +178,8 @@ class RegionSampler:
             Z[:, self._numeric] = np.clip(Z[:, self._numeric] + noise * self.h[self._numeric], -big, big)
         for j in self._two_valued:
             Z[:, j] = base[:, j]
+        for j, value in self._point_mass.items():
+            Z[:, j] = np.where(base[:, j] == value, value, Z[:, j])
         # Reflect at the bounds once, then clip: keeps the density smooth near a split.
         with np.errstate(over="ignore", invalid="ignore"):
             Z = np.where(Z < lo, 2 * lo - Z, Z)
@@ -222,3 +227,21 @@ def _two_valued(Z: np.ndarray, cols: np.ndarray) -> dict[int, np.ndarray]:
     second = A[differs.argmax(axis=0), np.arange(A.shape[1])]
     two = differs.any(axis=0) & (~differs | (A == second)).all(axis=0)
     return {int(cols[k]): np.sort([first[k], second[k]]) for k in np.nonzero(two)[0]}
+
+
+def _point_masses(Z: np.ndarray, cols: list[int]) -> dict[int, float]:
+    """The columns ``cols`` of ``Z`` in which one value is held by half the rows or more, each with
+    that value. Such a value is one of the two middle values of the sorted column, so only those are
+    counted (no sort of the column)."""
+    n = len(Z)
+    out: dict[int, float] = {}
+    if n < 2 or not cols:
+        return out
+    middle = sorted({(n - 1) // 2, n // 2})
+    for j in cols:
+        col = Z[:, j]
+        for value in np.unique(np.partition(col, middle)[middle]):
+            if 2 * int(np.count_nonzero(col == value)) >= n:
+                out[int(j)] = float(value)
+                break
+    return out
