@@ -15,7 +15,7 @@ from .domain import _plain, column_values, refuse_words
 from .metrics import Score, agreement, regression_agreement
 from .models.base import SymbolicModel, concept_layer
 from .teachers import Teacher, as_teacher
-from .teachers.base import classes_flag
+from .teachers.base import _n_rows, classes_flag
 
 
 def distill(teacher: Any, X: Any, *, form: str = "tree", max_size: int = 16, method: str | None = None,
@@ -181,7 +181,9 @@ def fidelity(model: Any, teacher: Any, X: Any, *, progress: bool | None = None) 
                              "teacher's classes= or token_ids=; on the command line, --option)?")
         return score
     t = teacher if isinstance(teacher, Teacher) else as_teacher(teacher)
-    return TeacherAnswers(t, X, progress=progress).fidelity(model)
+    # A teacher answering at random (dropout on in its forward) is refused, as distill refuses it: its
+    # fidelity was a different number at each call, with no word.
+    return TeacherAnswers(t, X, progress=progress, check_determinism=True).fidelity(model)
 
 
 class TeacherAnswers:
@@ -199,8 +201,10 @@ class TeacherAnswers:
     True
     """
 
-    def __init__(self, teacher: Teacher, X: Any, *, progress: bool | None = False) -> None:
+    def __init__(self, teacher: Teacher, X: Any, *, progress: bool | None = False,
+                 check_determinism: bool = False) -> None:
         self.teacher, self.X, self.progress = teacher, X, progress
+        self._check = check_determinism  # the teacher's first rows are asked twice before its answers are read
         self._known: list[tuple[Any, Any]] = []  # (a domain's key, its rows' labels or the error asking raised)
 
     def _reference(self, domain: Any) -> np.ndarray:
@@ -211,7 +215,7 @@ class TeacherAnswers:
                     raise ref
                 return ref
         try:
-            ref = self.teacher.predict(domain.decode(domain.encode(self.X)), progress=self.progress)
+            ref = self._predict(domain.decode(domain.encode(self.X)))
         except TeacherError as exc:  # the same for every model of the domain: the teacher is not asked again
             self._known.append((key, exc))
             raise
@@ -233,12 +237,19 @@ class TeacherAnswers:
             # Concept rules read a hidden layer: the teacher answers on the input rows, the rules on that
             # layer's activations of the same rows, read through the same network.
             X = _input_rows(model, X)
-            ref = t.predict(X, progress=self.progress)
+            ref = self._predict(X)
         elif domain is not None:
             ref = self._reference(domain)
         else:
-            ref = t.predict(X, progress=self.progress)
+            ref = self._predict(X)
         return _score(model, t, X, ref, layer)
+
+    def _predict(self, X: Any) -> np.ndarray:
+        """The teacher's labels (values) of ``X``, its determinism checked first where asked for."""
+        if self._check and _n_rows(X):
+            self._check = False
+            self.teacher.check_deterministic(X)
+        return self.teacher.predict(X, progress=self.progress)
 
 
 def domain_key(domain: Any) -> tuple:
