@@ -26,3 +26,30 @@ def test_fidelity_refuses_a_teacher_that_answers_the_same_rows_differently():
         sd.fidelity(tree, noisy, X)
     assert sd.fidelity(tree, lambda X: (X[:, 0] > 0).astype(int), X).value == 1.0
 
+
+def test_a_torch_module_on_the_meta_device_is_refused_when_it_is_wrapped():
+    """A network made on the meta device (torch.device('meta'), accelerate's init_empty_weights) before its weights
+    were loaded holds no numbers: it was taken, and failed on the first rows with 'Cannot copy out of meta tensor;
+    no data!' and the advice to wrap it in a module that reshapes the rows."""
+    torch = pytest.importorskip("torch")
+
+    def make():
+        return torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
+
+    with torch.device("meta"):
+        net = make()
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    with pytest.raises(TeacherError, match=r"^torch Sequential has its parameters on the meta device, which holds no "
+                                           r"numbers \(a network made under torch\.device\('meta'\) or "
+                                           r"init_empty_weights\): load its weights first"):
+        sd.as_teacher(net)
+    with pytest.raises(TeacherError, match="on the meta device"):
+        sd.distill(net, X, max_size=2)
+    with pytest.raises(TeacherError, match="on the meta device"):
+        sd.as_teacher(net, device="cpu")
+    with pytest.raises(ValueError, match=r"^device='meta' holds no numbers: a teacher is asked on a device that "
+                                         r"computes; devices available here: cpu"):
+        sd.as_teacher(torch.nn.Linear(3, 2), device="meta")
+    net.load_state_dict(make().state_dict(), assign=True)  # the weights loaded, as the error says
+    assert sd.as_teacher(net).predict(X).shape == (20,)
+

@@ -160,12 +160,17 @@ def rows_tensor(X: Any, dtype: Any, device: Any) -> Any:
 def module_device(module: Any, device: Any = None) -> Any:
     """The torch device a teacher runs ``module`` on: ``device`` when given (checked, so that a device this
     torch cannot use is named now, in one line, and not by an AssertionError at the first batch), else
-    the device of the module's parameters."""
+    the device of the module's parameters (or buffers). A module on the meta device, which holds no
+    numbers, is a TeacherError."""
     torch = _torch()
+    held = [*module.parameters(), *module.buffers()]
+    if any(t.is_meta for t in held):  # it failed on the first rows: 'Cannot copy out of meta tensor; no data!'
+        raise TeacherError(f"torch {type(module).__name__} has its parameters on the meta device, which holds no "
+                           "numbers (a network made under torch.device('meta') or init_empty_weights): load its "
+                           "weights first (net.load_state_dict(weights, assign=True), or net.to_empty(device='cpu') "
+                           "and then load_state_dict)")
     if device is None:
-        for p in module.parameters():
-            return p.device
-        return torch.device("cpu")
+        return held[0].device if held else torch.device("cpu")
     if isinstance(device, bool) or not isinstance(device, (str, int, torch.device)):
         raise TypeError(f"device must be a string such as 'cpu' or 'cuda:0', a CUDA index or a torch.device, got "
                         f"{type(device).__name__}: {device!r}")
@@ -176,6 +181,9 @@ def module_device(module: Any, device: Any = None) -> Any:
     except RuntimeError:
         raise ValueError(f"device={device!r} is not a device torch knows; devices available here: "
                          f"{', '.join(available)}") from None
+    if dev.type == "meta":
+        raise ValueError(f"device={device!r} holds no numbers: a teacher is asked on a device that computes; devices "
+                         f"available here: {', '.join(available)}")
     if dev.type == "cuda" and not torch.cuda.is_available():
         why = f"in this torch build ({torch.__version__}, CPU only)" if torch.version.cuda is None else \
             "(torch.cuda.is_available() is False: no GPU or driver found)"
