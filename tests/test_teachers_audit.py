@@ -53,3 +53,47 @@ def test_a_torch_module_on_the_meta_device_is_refused_when_it_is_wrapped():
     net.load_state_dict(make().state_dict(), assign=True)  # the weights loaded, as the error says
     assert sd.as_teacher(net).predict(X).shape == (20,)
 
+
+def test_a_torch_module_failing_for_its_device_or_its_input_type_is_not_told_to_reshape_the_rows():
+    """Every RuntimeError of a torch module was answered with 'wrap a module that takes another shape ... in one
+    that reshapes them': also parameters on two devices (torch: 'Expected all tensors to be on the same device'),
+    and an nn.Embedding of category codes, which takes integers and was sent floats."""
+    torch = pytest.importorskip("torch")
+
+    class Split(torch.nn.Module):  # as a network put on two devices raises (torch's words, a CUDA build's)
+        def __init__(self):
+            super().__init__()
+            self.lin = torch.nn.Linear(3, 2)
+
+        def forward(self, x):
+            raise RuntimeError("Expected all tensors to be on the same device, but found at least two devices, "
+                               "cuda:0 and cpu!")
+
+    class Codes(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed, self.out = torch.nn.Embedding(5, 2), torch.nn.Linear(2, 2)
+
+        def forward(self, x):
+            return self.out(self.embed(x[:, 0]))
+
+    X = np.random.default_rng(0).integers(0, 5, size=(10, 1)).astype(float)
+    with pytest.raises(TeacherError, match=r"same device, but found at least two devices, cuda:0 and cpu!; it was "
+                                           r"given the rows as a float32 tensor of shape \(10, 1\) on cpu, and its "
+                                           r"parameters and buffers are on cpu: put the module on one device "
+                                           r"\(net\.to\('cpu'\)\) and pass that device as device=$"):
+        sd.as_teacher(Split()).predict(X)
+    with pytest.raises(TeacherError, match=r"Long, Int; but got torch\.FloatTensor instead .*; it was given the rows "
+                                           r"as a float32 tensor of shape \(10, 1\): a module that looks up integer "
+                                           r"codes \(an nn\.Embedding\) takes them as a wrapper casts them, e\.g\. "
+                                           r"x\[:, 0\]\.long\(\), in a module or a function$"):
+        sd.as_teacher(Codes()).predict(X)
+    class Busy(torch.nn.Linear):
+        def forward(self, x):
+            raise RuntimeError("the licence server did not answer")
+
+    with pytest.raises(TeacherError, match=r"did not answer; it was given the rows as a float32 tensor of shape "
+                                           r"\(10, 1\)$"):
+        sd.as_teacher(Busy(1, 2)).predict(X)
+    codes = Codes()
+    assert sd.as_teacher(lambda X: codes(torch.tensor(X).long()).detach()).predict(X).shape == (10,)
