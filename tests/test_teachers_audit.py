@@ -97,3 +97,14 @@ def test_a_torch_module_failing_for_its_device_or_its_input_type_is_not_told_to_
         sd.as_teacher(Busy(1, 2)).predict(X)
     codes = Codes()
     assert sd.as_teacher(lambda X: codes(torch.tensor(X).long()).detach()).predict(X).shape == (10,)
+
+
+def test_batch_size_true_is_refused_not_read_as_one_row_a_call():
+    """batch_size=True (meant as 'do batch the calls') was read as 1: one row per call, a distillation asking
+    its thousands of rows one call each, where cache_size=True was refused."""
+    with pytest.raises(ValueError, match=r"^batch_size must be a positive integer, got True$"):
+        sd.as_teacher(lambda X: X[:, 0], batch_size=True)
+    with pytest.raises(ValueError, match=r"^batch_size must be a positive integer, got (np\.)?False_?$"):
+        sd.as_teacher(lambda X: X[:, 0], batch_size=np.bool_(False))
+    assert sd.as_teacher(lambda X: X[:, 0], batch_size=np.int64(3)).batch_size == 3
+

@@ -66,7 +66,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .._errors import TeacherError, counted, require_extra
-from .base import Teacher, model_file, refuse_number_text
+from .base import Teacher, check_batch_size, model_file, refuse_number_text
 from .onnx import batch_axis_problem, input_rows
 from .sklearn import fitted_rows
 from .torch import TORCH_SAVE, eval_mode, rows_tensor, written_by_torch_save
@@ -209,8 +209,7 @@ class TorchActivations(ActivationReader):
         if isinstance(module, torch.jit.ScriptModule):
             raise UnsupportedModelError(f"cannot read hidden activations of a TorchScript module: {_SCRIPTED}; "
                                         f"supported: {SUPPORTED}")
-        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        check_batch_size(batch_size)
         self.module = module
         self.batch_size = int(batch_size)
         self._linears: list[Any] = []
@@ -477,8 +476,7 @@ class OnnxActivations(ActivationReader):
         if isinstance(model, (str, Path)):
             model_file(model, "ONNX model")  # a mistyped path is named as such, not as a missing package
         onnx, onnxruntime = _onnx_packages()  # both named, with their extra, before anything is read
-        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        check_batch_size(batch_size)
         self.batch_size = int(batch_size)
         proto = _load_onnx(model)
         graph = proto.graph
@@ -941,8 +939,7 @@ class SklearnActivations(ActivationReader):
     def __init__(self, estimator: Any, *, batch_size: int = 8192) -> None:
         from sklearn.pipeline import Pipeline
 
-        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        check_batch_size(batch_size)
         self.batch_size = int(batch_size)
         self._prep = estimator[:-1] if isinstance(estimator, Pipeline) and len(estimator.steps) > 1 else None
         mlp = estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator

@@ -52,6 +52,22 @@ def check_switch(name: str, value: Any) -> bool:
     return bool(value)
 
 
+def check_batch_size(batch_size: Any, optional: bool = False) -> int | None:
+    """``batch_size`` as an int, a positive whole number (or None where ``optional``); a ValueError for
+    anything else, a boolean too: ``True`` was read as one row per call.
+
+    >>> check_batch_size(True)
+    Traceback (most recent call last):
+    ...
+    ValueError: batch_size must be a positive integer, got True
+    """
+    if batch_size is None and optional:
+        return None
+    if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer{' or None' * optional}, got {batch_size!r}")
+    return int(batch_size)
+
+
 def model_file(path: str | Path, what: str) -> Path:
     """``path`` checked as the file of a ``what`` teacher (``"ONNX model"``, ``"TorchScript"``): a path that
     does not exist, or names a directory, is refused saying so before anything reads it or imports its
@@ -110,14 +126,12 @@ class Teacher:
                              "output='values'); drop one of them")
         if classes is not None:  # declared classes say what the teacher is: a one-column logit is not a value
             task = "classification"
-        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         self.task = task
         self._task_given = task is not None  # by task=, output=, classes= or the estimator's tags
         self._probing = False  # asked by check_deterministic
         self.classes_ = None if classes is None else _check_classes(classes)
         self._declared_classes = classes is not None  # by the user: an error about them says how to declare them
-        self.batch_size = int(batch_size)
+        self.batch_size = check_batch_size(batch_size)
         self.cache = check_switch("cache", cache)
         if cache_size is not None and not self.cache:
             raise ValueError(f"cache_size={cache_size!r} bounds the answer cache, which is off; pass cache=True too")

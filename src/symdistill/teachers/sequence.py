@@ -43,7 +43,7 @@ import numpy as np
 from .._errors import TeacherError, exception_text, nul_ended
 from .._progress import progress_bar, shows
 from .._words import Code, check_alphabet, decode, encode_many, pad_codes, single_char
-from .base import check_switch, from_tensor, is_tensor
+from .base import check_batch_size, check_switch, from_tensor, is_tensor
 from .torch import _module_dtype, _torch, eval_mode, module_device
 
 
@@ -237,8 +237,7 @@ class CallableSequenceTeacher(SequenceTeacher):
             raise ValueError(f"word_type must be 'auto', 'str' or 'tuple', got {word_type!r}")
         if word_type == "str" and not self._chars:
             raise ValueError("word_type='str' needs single-character symbols")
-        if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
-            raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
+        check_batch_size(batch_size, optional=True)
         self.fn = fn
         self.as_strings = word_type == "str" or (word_type == "auto" and self._chars)
         self.batch_size = None if batch_size is None else int(batch_size)
@@ -366,8 +365,7 @@ class TorchSequenceTeacher(SequenceTeacher):
             raise TypeError(f"expected a torch.nn.Module, got {type(module).__name__}")
         if output not in ("logit", "probability"):
             raise ValueError(f"output must be 'logit' or 'probability', got {output!r}")
-        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        check_batch_size(batch_size)
         self.module = module
         self.output = output
         self.batch_size = int(batch_size)
