@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..api import distill, fidelity
+from ..api import TeacherAnswers, distill, fidelity
 from ..domain import _as_pandas, _is_dataframe
 from ..models.base import SymbolicModel, concept_layer
 from ..sampling.density import KERNELS
@@ -125,7 +125,7 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
         # A list of the default rule alone, or a linear model of no weights, has size 0: distill's least is 1.
         current = distill(t, _with_rows(X, added, dom), form=form, max_size=max(model.size, 1), method=method,
                           random_state=seed, **options)
-    after = float(fidelity(current, t, X_eval).value)
+    after = float(TeacherAnswers(t, X_eval).fidelity(current).value)  # (its determinism checked before)
     if current is model:
         current = model.copy()  # no round ran: the user's model is returned as a new one, left unchanged
     fit_queries = current.meta.get("n_queries")
