@@ -108,3 +108,32 @@ def test_batch_size_true_is_refused_not_read_as_one_row_a_call():
         sd.as_teacher(lambda X: X[:, 0], batch_size=np.bool_(False))
     assert sd.as_teacher(lambda X: X[:, 0], batch_size=np.int64(3)).batch_size == 3
 
+
+def test_a_teacher_whose_answer_to_a_row_depends_on_the_rows_asked_with_it_is_refused():
+    """A function that fits its scaler on the rows it is given (model.predict(StandardScaler().fit_transform(X))),
+    or a network whose BatchNorm keeps no running statistics (normalising each batch by itself, in eval mode too),
+    answers a row by the other rows of its batch: asked the same rows twice it agreed with itself, so it was taken,
+    and the tree was fitted to answers that changed with every batch the sampler drew, with no word."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3)) + [5.0, 0.0, 0.0]
+    clf = LogisticRegression().fit(StandardScaler().fit_transform(X), (X[:, 0] > 5).astype(int))
+
+    def scaled(X):
+        return clf.predict_proba(StandardScaler().fit_transform(X))
+
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 8), torch.nn.BatchNorm1d(8, track_running_stats=False),
+                              torch.nn.ReLU(), torch.nn.Linear(8, 2))
+    for teacher, name in ((scaled, "callable .*scaled"), (net, "torch Sequential")):
+        with pytest.raises(TeacherError, match=rf"^{name} answers a row differently depending on the rows asked with "
+                                               r"it: 32 rows asked at once and in two halves differ \(largest "
+                                               r"difference .*\); it computes with statistics of the rows it is given"):
+            sd.distill(teacher, X, max_size=4, random_state=0)
+        with pytest.raises(TeacherError, match="answers a row differently depending on the rows asked with it"):
+            sd.fidelity(sd.distill(clf, X, max_size=2, random_state=0), teacher, X)
+    scaler = StandardScaler().fit(X)  # fitted once, outside: every row answered by itself
+    assert sd.distill(lambda X: clf.predict_proba(scaler.transform(X)), X, max_size=4, random_state=0).size <= 4

@@ -194,23 +194,37 @@ class Teacher:
         return out
 
     def check_deterministic(self, X: Any, n_rows: int = 32) -> None:
-        """Ask twice on the same rows; raise if the answers differ (dropout on, random sampling, ...).
-        The rows go in batches of ``batch_size``, as every query does (a graph of a fixed batch of one)."""
+        """Ask the same rows at once, then in two halves; raise if the answers differ: at random (dropout on,
+        random sampling, ...), or by the other rows asked with each (a scaler fitted on the rows given, a
+        BatchNorm without running statistics). The rows go in batches of ``batch_size``, as every query does
+        (a graph of a fixed batch of one), and the backend answers each row twice, as many as asking it all
+        twice; a third call, where they differ, tells the two apart."""
         probe = _take(X, slice(0, n_rows))
+        n = _n_rows(probe)
         state = (self.task, self.classes_, self._output_kind)
         self._probing = True  # (its classes, a few rows', draw no warning: the first real answer's do)
         try:
             a = self._ask(probe)
-            b = self._ask(probe)
+            try:
+                b = np.concatenate([self._ask(_take(probe, part)) for part in (slice(0, n // 2), slice(n // 2, n))]) \
+                    if n > 1 else self._ask(probe)
+            except UnknownClassError:  # a label the rows did not get at once: another answer
+                b = None
+            again = None if _same_answers(a, b) else self._ask(probe)
         finally:  # what the probe inferred is inferred again from the first real answer
             self.task, self.classes_, self._output_kind = state
             self._probing = False
-        if a.shape != b.shape or not np.allclose(a, b, rtol=1e-5, atol=1e-6):
-            diff = float(np.max(np.abs(a - b))) if a.shape == b.shape else float("nan")
-            raise TeacherError(
-                f"{self.name} is not deterministic: two calls on the same {counted(_n_rows(probe), 'row')} differ "
-                f"(largest difference {diff:.3g}); {self._randomness_advice()}"
-            )
+        if again is None:
+            return
+        if not _same_answers(a, again):
+            raise TeacherError(f"{self.name} is not deterministic: two calls on the same {counted(n, 'row')} differ "
+                               f"(largest difference {_largest_difference(a, again):.3g}); {self._randomness_advice()}")
+        raise TeacherError(
+            f"{self.name} answers a row differently depending on the rows asked with it: {counted(n, 'row')} asked at "
+            f"once and in two halves differ (largest difference {_largest_difference(a, b):.3g}); it computes with "
+            "statistics of the rows it is given (a scaler fitted in the function, fit_transform(X); a BatchNorm "
+            "without running statistics, track_running_stats=False), which symdistill asks in batches of rows it "
+            "draws: fit them once on the training rows and answer each row by itself")
 
     def _randomness_advice(self) -> str:
         """What to do about answers that differ on the same rows."""
@@ -576,6 +590,15 @@ class _Asked:
         text = ", ".join(shown + (["..."] if len(values) > 6 else []))
         text = text if hasattr(x, "columns") else f"[{text}]"
         return f"row {i if self.rows is None else int(self.rows[i])} ({text})"
+
+
+def _same_answers(a: np.ndarray, b: np.ndarray | None) -> bool:
+    """Whether two answers to the same rows agree, as closely as a float32 network's batches of other sizes do."""
+    return b is not None and a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-5, atol=1e-6))
+
+
+def _largest_difference(a: np.ndarray, b: np.ndarray | None) -> float:
+    return float(np.max(np.abs(a - b))) if b is not None and a.shape == b.shape else float("nan")
 
 
 def refuse_number_text(rows: Any, takes: str) -> None:
