@@ -109,6 +109,36 @@ def test_batch_size_true_is_refused_not_read_as_one_row_a_call():
     assert sd.as_teacher(lambda X: X[:, 0], batch_size=np.int64(3)).batch_size == 3
 
 
+def test_one_column_of_probabilities_read_as_values_is_warned_of():
+    """A Keras binary classifier (predict: one sigmoid column) or a torch network ending in a sigmoid was read as a
+    regressor of its probabilities, with no word: the model came back a regression tree of values 0.02 to 0.98,
+    where the user expected classes."""
+    import warnings
+
+    torch = pytest.importorskip("torch")
+
+    class Keras:  # a binary classifier's predict, as Keras answers it: P(class 1), one float32 column
+        def predict(self, X, verbose=0):
+            return (1 / (1 + np.exp(-3 * X[:, :1]))).astype(np.float32)
+
+    X = np.random.default_rng(0).normal(size=(200, 3))
+    sigmoid = torch.nn.Sequential(torch.nn.Linear(3, 1), torch.nn.Sigmoid())
+    for teacher, name in ((Keras(), "model Keras"), (sigmoid, "torch Sequential")):
+        with pytest.warns(UserWarning, match=rf"^{name} answers one number per row, all between 0 and 1 \(.* to .*\), "
+                                             r"read as regression values; if they are the probability of a class "
+                                             r"\(a sigmoid output\), pass task='classification' \(on the command "
+                                             r"line: --task classification\); task='regression' keeps them values, "
+                                             r"quietly$"):
+            assert sd.distill(teacher, X, max_size=2, random_state=0).task == "regression"
+        assert sd.distill(teacher, X, max_size=2, random_state=0, task="classification").task == "classification"
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert sd.distill(teacher, X, max_size=2, random_state=0, task="regression").task == "regression"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # values beyond [0, 1] are no probabilities
+        assert sd.distill(lambda X: X[:, 0] * 3, X, max_size=2, random_state=0).task == "regression"
+
+
 def test_a_teacher_whose_answer_to_a_row_depends_on_the_rows_asked_with_it_is_refused():
     """A function that fits its scaler on the rows it is given (model.predict(StandardScaler().fit_transform(X))),
     or a network whose BatchNorm keeps no running statistics (normalising each batch by itself, in eval mode too),

@@ -430,6 +430,8 @@ class Teacher:
             few = len(np.unique(v)) <= max(2, len(v) // 4)
             self.task = "classification" if integral and few else "regression"
         if self.task == "regression":
+            if not self._task_given and not self._probing and self._output_kind is None:
+                _warn_if_probabilities(v, self.name)
             self._set_task("regression", "values")
             return v
         if self._output_kind is None:
@@ -710,6 +712,18 @@ def _warn_if_counts(classes: np.ndarray, name: str) -> None:
                   f"{_plain(classes[-1])}); if they are values (counts, ages), pass task='regression' (on the command "
                   "line: --task regression); task='classification' or classes=[...] keeps them classes, quietly",
                   UserWarning, stacklevel=2)
+
+
+def _warn_if_probabilities(values: np.ndarray, name: str) -> None:
+    """Warn when one column of numbers that are not all whole, read as values because no task was declared, lies
+    all between 0 and 1: a binary classifier's sigmoid (Keras' predict, a torch network ending in one) answers
+    so, and was distilled as a regressor of its probabilities."""
+    if len(values) < 8 or np.all(values == np.round(values)) or not np.all((values >= 0) & (values <= 1)):
+        return
+    warnings.warn(f"{name} answers one number per row, all between 0 and 1 ({values.min():.3g} to {values.max():.3g}), "
+                  "read as regression values; if they are the probability of a class (a sigmoid output), pass "
+                  "task='classification' (on the command line: --task classification); task='regression' keeps them "
+                  "values, quietly", UserWarning, stacklevel=2)
 
 
 def _check_classes(classes: Any) -> np.ndarray:
