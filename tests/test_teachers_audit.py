@@ -167,3 +167,33 @@ def test_a_teacher_whose_answer_to_a_row_depends_on_the_rows_asked_with_it_is_re
             sd.fidelity(sd.distill(clf, X, max_size=2, random_state=0), teacher, X)
     scaler = StandardScaler().fit(X)  # fitted once, outside: every row answered by itself
     assert sd.distill(lambda X: clf.predict_proba(scaler.transform(X)), X, max_size=4, random_state=0).size <= 4
+
+
+def test_a_forward_that_squeezes_the_axis_of_rows_of_one_row_is_told_so():
+    """A forward ending in out.squeeze() answers a batch of one row without its axis of rows: logits (2,) for one
+    row, or one float. Rows of one more than a multiple of batch_size (8,193 rows by default) or one row asked
+    failed with 'returned shape (2,) for 1 row; expected one answer per row', no word of why, where every other
+    batch was answered."""
+    torch = pytest.importorskip("torch")
+
+    class Squeezed(torch.nn.Module):
+        def __init__(self, k):
+            super().__init__()
+            self.lin = torch.nn.Linear(3, k)
+
+        def forward(self, x):
+            return self.lin(x).squeeze()
+
+    X = np.random.default_rng(0).normal(size=(9, 3))
+    hint = (r"; asked about one row, it answered without the axis of rows, as out\.squeeze\(\) \(np\.squeeze\) "
+            r"answers one row: squeeze only the last axis \(squeeze\(-1\)\), so that it answers one row as it "
+            r"answers many$")
+    assert sd.as_teacher(Squeezed(2)).predict(X).shape == (9,)
+    with pytest.raises(TeacherError, match=r"^torch Squeezed returned shape \(2,\) for 1 row; expected one answer per "
+                                           r"row" + hint):
+        sd.as_teacher(Squeezed(2)).predict(X[:1])
+    with pytest.raises(TeacherError, match=r"^torch Squeezed returned one float \(.*\) for 1 row; expected one answer "
+                                           r"per row \(an array of labels, probabilities, logits or values\)" + hint):
+        sd.as_teacher(Squeezed(1), task="classification", batch_size=4).predict(X)  # batches of 4, 4 and 1 rows
+    with pytest.raises(TeacherError, match=r"returned shape \(2,\) for 3 rows; expected one answer per row$"):
+        sd.as_teacher(lambda X: np.zeros(2)).predict(X[:3])  # not one row: no word of squeezing

@@ -369,10 +369,12 @@ class Teacher:
             v = out.item()
             what = ("None" if v is None else f"one {type(v).__name__} ({reprlib.repr(v)})"
                     if isinstance(v, (bool, int, float, str, bytes)) else f"a {type(v).__name__}")
+            squeezed = n == 1 and isinstance(v, (bool, int, float, str))
             raise TeacherError(f"{self.name} returned {what} for {counted(n, 'row')}; expected one answer per row (an array of "
-                               "labels, probabilities, logits or values)")
+                               "labels, probabilities, logits or values)" + (_SQUEEZED if squeezed else ""))
         if out.shape[0] != n:
-            raise TeacherError(f"{self.name} returned shape {out.shape} for {counted(n, 'row')}; expected one answer per row")
+            raise TeacherError(f"{self.name} returned shape {out.shape} for {counted(n, 'row')}; expected one answer per row"
+                               + (_SQUEEZED if n == 1 and out.ndim == 1 else ""))
 
     def _interpret(self, out: np.ndarray, asked: _Asked) -> np.ndarray:
         """``out`` (the answer to the rows ``asked``, already an array: :meth:`_forward_counted`, with
@@ -528,6 +530,11 @@ class Teacher:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name} task={self.task} queries={self.n_queries}>"
+
+
+# A batch of one row (the last of 8,193 rows, or one row asked) answered without its axis of rows.
+_SQUEEZED = ("; asked about one row, it answered without the axis of rows, as out.squeeze() (np.squeeze) answers one "
+             "row: squeeze only the last axis (squeeze(-1)), so that it answers one row as it answers many")
 
 
 class CallableTeacher(Teacher):

@@ -101,7 +101,7 @@ class TorchTeacher(Teacher):
             held = sorted({str(t.device) for t in [*self.module.parameters(), *self.module.buffers()]})
             return (f"{given} on {self.device}, and its parameters and buffers are on {', '.join(held)}: put the module "
                     f"on one device (net.to({str(self.device)!r})) and pass that device as device=")
-        if "indices" in text or ("index" in text and "int" in text.lower()):  # an nn.Embedding of codes takes integers
+        if "indices" in text or ("index" in text and "int" in text.lower()):  # an nn.Embedding takes integers
             return (f"{given}: a module that looks up integer codes (an nn.Embedding) takes them as a wrapper casts "
                     "them, e.g. x[:, 0].long(), in a module or a function")
         if not any(word in text.lower() for word in ("shape", "size", "dimension", "channel", "input[", "element")):
