@@ -8,6 +8,7 @@ import pytest
 
 import symdistill as sd
 from symdistill._errors import TeacherError
+from symdistill.shift import shifted_fidelity
 
 
 def test_fidelity_refuses_a_teacher_that_answers_the_same_rows_differently():
@@ -24,6 +25,8 @@ def test_fidelity_refuses_a_teacher_that_answers_the_same_rows_differently():
 
     with pytest.raises(TeacherError, match=r"^callable .*noisy is not deterministic: two calls on the same 32 rows"):
         sd.fidelity(tree, noisy, X)
+    with pytest.raises(TeacherError, match=r"^callable .*noisy is not deterministic: two calls on the same 32 rows"):
+        shifted_fidelity(tree, noisy, X)
     assert sd.fidelity(tree, lambda X: (X[:, 0] > 0).astype(int), X).value == 1.0
 
 

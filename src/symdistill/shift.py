@@ -281,7 +281,12 @@ def shifted_fidelity(model: Any, teacher: Any, X: Any, *, shifts: Sequence[Shift
     >>> [round(float(r.score.value), 2) for r in res]
     [1.0, 1.0]
     """
-    return shifted_fidelities([model], teacher, X, shifts=shifts, random_state=random_state, progress=progress)[0]
+    t = teacher if isinstance(teacher, Teacher) else as_teacher(teacher)
+    domain = getattr(model, "domain", None)
+    if isinstance(domain, Domain) and concept_layer(model) is None and _n_rows(X):
+        # A teacher answering at random is refused, as sd.fidelity refuses it: its scores were noise.
+        t.check_deterministic(domain.decode(domain.encode(X)[:32]))
+    return shifted_fidelities([model], t, X, shifts=shifts, random_state=random_state, progress=progress)[0]
 
 
 def shifted_fidelities(models: Sequence[Any], teacher: Any, X: Any, *,
