@@ -859,3 +859,27 @@ def test_predict_names_a_drop_that_is_one_of_the_models_features(session_rule, c
     assert main(["predict", "m.json", "--data", "rows.csv", "--drop", "a"]) == 2
     assert capsys.readouterr().err == ("symdistill predict: error: --drop a names a column to ignore, but 'a' is a "
                                        "feature of m.json, which reads it\n")
+
+
+def test_a_column_of_booleans_with_a_word_is_named(tmp_path, monkeypatch, capsys):
+    """A column of True/False holding 'maybe' in one row is read by pandas as text: the teacher, which
+    takes the column as booleans, failed with "could not convert string to float: 'True'", naming neither
+    the column nor the word. Such a column now draws a warning naming the column, the word and its row,
+    and a teacher's error ends naming them too, as a word among numbers does."""
+    (tmp_path / "bool_rule.py").write_text(
+        "import numpy as np\n\n\ndef rule(X):\n    return np.asarray(X['member'], dtype=float).astype(int)\n")
+    lines = [f"{18 + i % 60},{'maybe' if i == 3 else bool(i % 2)}" for i in range(100)]
+    (tmp_path / "rows.csv").write_text("age,member\n" + "\n".join(lines) + "\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.warns(UserWarning, match=r"^column 'member' of rows.csv holds booleans but 1 field of text "
+                                         r"\('maybe' in row 3\)"):
+        assert main(["distill", "--teacher", "bool_rule:rule", "--data", "rows.csv", "-o", "m.json"]) == 2
+    err = capsys.readouterr().err
+    assert err.rstrip().endswith("; column 'member' of rows.csv holds the text 'maybe' in row 3 among its booleans, "
+                                 "read as categorical: a teacher that takes the column as booleans fails on it; if "
+                                 "'maybe' marks a missing value, fill or drop those rows"), err
+    with warnings.catch_warnings():  # a column of booleans alone, or of words alone, draws none
+        warnings.simplefilter("error")
+        (tmp_path / "rows.csv").write_text("age,member\n" + "\n".join(lines).replace("maybe", "True") + "\n")
+        assert main(["distill", "--teacher", "bool_rule:rule", "--data", "rows.csv", "-o", "m.json"]) == 0

@@ -704,11 +704,15 @@ def _teacher_input(df: Any, as_array: bool, path: str) -> Any:
         raise
 
 
+# The fields pandas' read_csv reads as booleans (its default true_values and false_values)
+_CSV_BOOLEANS = ("True", "TRUE", "true", "False", "FALSE", "false")
+
+
 def warn_words_in_numbers(df: Any, path: str, meant: Sequence[str], declared: Sequence[str] = ()
                           ) -> list[tuple[str, str, str]]:
     """Warn of a column of ``df`` that pandas read as text only because a few of its fields (5% at most)
-    are not numbers ('?' marking a missing age, as adult does): it becomes a categorical feature, every
-    number a category of its own. Columns in ``meant`` (declared categorical, read as text) are so meant;
+    are not numbers ('?' marking a missing age, as adult does), or not booleans ('maybe' among True and
+    False): it becomes a categorical feature, every number (or True and False) a category of its own. Columns in ``meant`` (declared categorical, read as text) are so meant;
     one ``declared`` categorical but not meant is one the teacher takes as numbers, which the word is not.
     Returns what a teacher's error is then told (see :func:`words_named`): a column's name and word as
     printed, and the text that names them, one entry a column."""
@@ -720,22 +724,26 @@ def warn_words_in_numbers(df: Any, path: str, meant: Sequence[str], declared: Se
         if name in meant or pd.api.types.is_numeric_dtype(column.dtype) or \
                 isinstance(column.dtype, pd.CategoricalDtype):
             continue
+        kind = "numbers"
         words = (pd.to_numeric(column, errors="coerce").isna() & column.notna()).to_numpy()
+        if words.all():  # a column of True and False holding a word ('maybe') is read as text too
+            kind, words = "booleans", (~column.isin(_CSV_BOOLEANS) & column.notna()).to_numpy()
         if words.any() and not words.all() and words.mean() <= 0.05:
             row = int(words.argmax())
             word = column.iloc[row]
-            found = f"column {name!r} of {path} holds numbers but {counted(int(words.sum()), 'field')} of text " \
+            found = f"column {name!r} of {path} holds {kind} but {counted(int(words.sum()), 'field')} of text " \
                     f"({word!r} in row {row})"
             told.append((repr(name), repr(word),
-                         f"column {name!r} of {path} holds the text {word!r} in row {row} among its numbers, read as "
-                         f"categorical: a teacher that takes the column as numbers fails on it; if {word!r} marks a "
+                         f"column {name!r} of {path} holds the text {word!r} in row {row} among its {kind}, read as "
+                         f"categorical: a teacher that takes the column as {kind} fails on it; if {word!r} marks a "
                          "missing value, fill or drop those rows"))
             if name in declared:  # the flag was given: the teacher, not the flag, is what the word blocks
                 warnings.warn(f"{found}; --categorical {flag_list([str(name)])} makes it categorical, but the teacher "
-                              f"takes its values as numbers, which {word!r} is not: if it marks a missing value, fill "
+                              f"takes its values as {kind}, which {word!r} is not: if it marks a missing value, fill "
                               "or drop those rows", stacklevel=2)
                 continue
-            warnings.warn(f"{found}, so it is read as categorical, each number a category; if {word!r} marks a "
+            each = "each number a category" if kind == "numbers" else "True and False the categories 'True' and 'False'"
+            warnings.warn(f"{found}, so it is read as categorical, {each}; if {word!r} marks a "
                           f"missing value, fill or drop those rows (--categorical {flag_list([str(name)])} says it "
                           "is meant so)",
                           stacklevel=2)
