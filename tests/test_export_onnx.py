@@ -185,3 +185,31 @@ def test_an_exported_classifier_read_back_as_a_teacher_answers_its_classes(form,
     teacher = sd.as_teacher(sd.export(model, "onnx"))
     assert float(sd.fidelity(model, teacher, Z)) == 1.0
     assert teacher.predict(Z).tolist() == model.predict(Z).tolist()
+
+
+@pytest.mark.parametrize("form", ["tree", "rules", "linear"])
+def test_an_export_of_a_model_with_categories_is_a_teacher_of_labelled_rows(form):
+    """The ONNX graph takes category codes, and its metadata named the features but not which category
+    each code is: a user of the .onnx file alone could not encode a row, and the export given back as a
+    teacher refused the model's own rows ("takes numbers, got 'red'"), so sd.fidelity could not compare a
+    model with its export. The export now records each categorical feature's categories
+    (symdistill.categories), and as a teacher it encodes a DataFrame of labels with them, its columns
+    matched to the features by name (in any order)."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"x": rng.normal(size=600), "colour": rng.choice(["red", "green", "blue"], 600),
+                      "member": rng.choice([True, False], 600)})
+    rule = lambda D: np.where((np.asarray(D["x"], dtype=float) > 0) & (np.asarray(D["colour"]) != "red"), "yes", "no")  # noqa: E731
+    model = sd.distill(rule, X, form=form, max_size=4, random_state=0, categorical=["colour"])
+    blob = sd.export(model, "onnx")
+    meta = onnx.load_from_string(blob).metadata_props
+    cats = json.loads(next(p.value for p in meta if p.key == "symdistill.categories"))
+    colour = model.domain.features[model.domain.feature_names.index("colour")]
+    assert cats["colour"] == [str(c) for c in colour.categories]
+    teacher = sd.as_teacher(blob)
+    assert sd.fidelity(model, teacher, X).value == 1.0
+    assert sd.fidelity(model, teacher, X[["member", "colour", "x"]]).value == 1.0
+    with pytest.raises(sd.TeacherError, match=r"feature 'colour' has no category 'pink'.*'blue'"):
+        teacher.predict(X.assign(colour="pink").iloc[:3])
+    with pytest.raises(sd.TeacherError, match=r"takes the features \['x', 'colour', 'member'\].*'size'"):
+        teacher.predict(X.rename(columns={"x": "size"}).iloc[:3])

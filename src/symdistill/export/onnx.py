@@ -23,7 +23,9 @@ Forms:
   and picks the first rule that fires with ``ArgMax`` (a default column always fires).
 
 Metadata (``metadata_props``): ``symdistill.kind``, ``symdistill.task``, ``symdistill.features``
-and ``symdistill.classes`` (JSON). Automata are not exported to ONNX.
+and ``symdistill.classes`` (JSON), and with categorical features ``symdistill.categories`` (JSON: each
+categorical feature's name and its categories, a category's code its place in the list). Automata are
+not exported to ONNX.
 """
 
 from __future__ import annotations
@@ -141,6 +143,9 @@ class _Graph:
         meta = {"symdistill.kind": prog.kind, "symdistill.task": prog.task,
                 "symdistill.features": json.dumps([f.name for f in prog.features]),
                 "symdistill.classes": json.dumps(list(prog.classes))}
+        categories = {f.name: list(f.categories) for f in prog.features if f.is_categorical}
+        if categories:  # the code of each category is its place in its list
+            meta["symdistill.categories"] = json.dumps(categories)
         self.helper.set_model_props(model, meta)
         self.onnx.checker.check_model(model)
         return model

@@ -71,6 +71,7 @@ class OnnxTeacher(Teacher):
             # counts) are values, not the classes a callable's would be.
             self.task, self._task_given = "regression", True
         self._columns = self._label_columns()
+        self._encoding = _exported_encoding(session)
 
     def _label_columns(self) -> np.ndarray | None:
         """Where each declared class's column is among those of a probability tensor (in the order of the
@@ -108,7 +109,32 @@ class OnnxTeacher(Teacher):
             "name one with output="
         )
 
+    def _encode_labels(self, X: Any) -> Any:
+        """A DataFrame's rows as symdistill's export of a model takes them: its columns in the recorded
+        features' order (matched by name), each category as its code (the recorded categories)."""
+        features, categories = self._encoding
+        columns = [str(c) for c in X.columns]
+        if sorted(columns) != sorted(features):
+            raise TeacherError(f"{self.name} (symdistill's export) takes the features {features}; the rows have "
+                               f"columns {columns}")
+        rows = np.empty((len(X), len(features)), dtype=object)
+        for j, name in enumerate(features):
+            values = X.iloc[:, columns.index(name)].to_numpy()
+            codes = categories.get(name)
+            if codes is None:
+                rows[:, j] = values
+                continue
+            for i, v in enumerate(values):
+                code = codes.get(_plain(v)) if not isinstance(v, float) or v == v else None
+                if code is None:
+                    raise TeacherError(f"{self.name}: feature {name!r} has no category {_plain(v)!r}; its categories "
+                                       f"are {list(codes)}")
+                rows[i, j] = code
+        return rows
+
     def _forward(self, X: Any) -> Any:
+        if self._encoding is not None and hasattr(X, "columns"):
+            X = self._encode_labels(X)
         out = self.session.run([self._output], input_feeds(X, self._inputs, self.name))[0]
         if self._index:
             out = np.eye(len(self._labels))[np.asarray(out).reshape(-1)]  # a column per class, as probabilities
@@ -257,6 +283,19 @@ def _exported_classes(session: Any) -> np.ndarray | None:
     import json
 
     return np.asarray(json.loads(meta["symdistill.classes"]))
+
+
+def _exported_encoding(session: Any) -> tuple[list[str], dict[str, dict[Any, int]]] | None:
+    """symdistill's export of a model with categorical features: its features and, for each categorical
+    one, a code per category (``symdistill.features``, ``symdistill.categories``); None for any other graph."""
+    import json
+
+    meta = session.get_modelmeta().custom_metadata_map
+    if "symdistill.categories" not in meta or "symdistill.features" not in meta:
+        return None
+    categories = json.loads(meta["symdistill.categories"])
+    return json.loads(meta["symdistill.features"]), {name: {c: k for k, c in enumerate(cats)}
+                                                      for name, cats in categories.items()}
 
 
 def _class_labels(proto: Any) -> np.ndarray | None:
