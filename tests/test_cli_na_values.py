@@ -117,3 +117,16 @@ def test_no_advice_for_a_dropped_column_or_empty_fields(tmp_path):
         warnings.simplefilter("error")
         df = read_table(str(tmp_path / "r.csv"), drop=["b"])
     assert df["c"].isna().tolist() == [False, True]
+
+
+def test_na_values_as_a_json_list(tmp_path):
+    """A field holding a comma is listed in JSON; a JSON list of anything but strings is refused."""
+    import argparse
+
+    from symdistill.cli import CLIError, na_values
+
+    assert na_values(argparse.Namespace(na_values='["n, a", ""]')) == ["n, a", ""]
+    assert na_values(argparse.Namespace(na_values="NA, ?")) == ["NA", "?"]
+    assert na_values(argparse.Namespace(na_values=None)) is None
+    with pytest.raises(CLIError, match="a JSON list of fields must hold strings"):
+        na_values(argparse.Namespace(na_values="[1, 2]"))

@@ -430,16 +430,23 @@ def column_list(text: str | None, flag: str) -> list[str] | None:
     """The columns that ``flag`` (--drop, --keep, --categorical) names: a JSON list of names when ``text``
     is one (``["Income, USD", "id"]``: a quoted CSV header's names may hold commas), else names separated
     by commas (``_split_list``)."""
-    if text and text.lstrip().startswith("["):
-        try:
-            names = json.loads(text)
-        except ValueError:
-            names = None
-        if isinstance(names, list) and all(isinstance(n, str) for n in names):
-            if "" in names:
-                raise CLIError(f"{flag} {text!r} names a column with no name; list each column by its name")
-            return names
+    names = json_strings(text)
+    if names is not None:
+        if "" in names:
+            raise CLIError(f"{flag} {text!r} names a column with no name; list each column by its name")
+        return names
     return _split_list(text, flag)
+
+
+def json_strings(text: str | None) -> list[str] | None:
+    """``text`` as a JSON list of strings, when it starts with ``[`` and is one; else None."""
+    if not text or not text.lstrip().startswith("["):
+        return None
+    try:
+        items = json.loads(text)
+    except ValueError:
+        return None
+    return items if isinstance(items, list) and all(isinstance(item, str) for item in items) else None
 
 
 def comma_hint(name: str, columns: Sequence[Any]) -> str:
@@ -663,11 +670,8 @@ def na_values(args: argparse.Namespace) -> list[str] | None:
     if text is None:
         return None
     if text.lstrip().startswith("["):
-        try:
-            fields = json.loads(text)
-        except ValueError:
-            fields = None
-        if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+        fields = json_strings(text)
+        if fields is None:
             raise CLIError(f"--na-values {text!r}: a JSON list of fields must hold strings (\"NA\", \"\")")
         return fields
     return [field.strip() for field in text.split(",")]

@@ -117,6 +117,8 @@ class OnnxTeacher(Teacher):
         if sorted(columns) != sorted(features):
             raise TeacherError(f"{self.name} (symdistill's export) takes the features {features}; the rows have "
                                f"columns {columns}")
+        import pandas as pd
+
         rows = np.empty((len(X), len(features)), dtype=object)
         for j, name in enumerate(features):
             values = X.iloc[:, columns.index(name)].to_numpy()
@@ -124,12 +126,15 @@ class OnnxTeacher(Teacher):
             if codes is None:
                 rows[:, j] = values
                 continue
-            for i, v in enumerate(values):
-                code = codes.get(_plain(v)) if not isinstance(v, float) or v == v else None
-                if code is None:
-                    raise TeacherError(f"{self.name}: feature {name!r} has no category {_plain(v)!r}; its categories "
-                                       f"are {list(codes)}")
-                rows[i, j] = code
+            # each distinct label looked up once (a missing value is -1, no label)
+            inverse, labels = pd.factorize(values, use_na_sentinel=True)
+            looked = [codes.get(_plain(v)) for v in labels]
+            unknown = next((labels[k] for k, code in enumerate(looked) if code is None), None)
+            if unknown is not None or (inverse < 0).any():
+                raise TeacherError(f"{self.name}: feature {name!r} has no category "
+                                   f"{_plain(unknown) if unknown is not None else None!r}; its categories are "
+                                   f"{list(codes)}")
+            rows[:, j] = np.asarray(looked, dtype=np.int64)[inverse]
         return rows
 
     def _forward(self, X: Any) -> Any:
