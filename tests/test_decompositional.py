@@ -355,6 +355,28 @@ def test_onnx_matmul_add_pattern() -> None:
     assert isinstance(model, onnx.ModelProto) and len(model.graph.output) == 1  # the caller's graph is untouched
 
 
+@pytest.mark.parametrize("dynamo", [False, True])
+def test_a_bias_free_layer_in_onnx_is_read_as_in_torch(dynamo: bool) -> None:
+    """The legacy exporter writes nn.Linear(bias=False) as a MatMul alone (no Gemm, no Add): its layer was
+    left out of the hidden layers without a word (its Relu, like the MatMul, counted as passive), and a
+    network of such layers only was refused as having no Gemm (or MatMul + Add); torch reads them."""
+    torch.manual_seed(3)
+    net = torch.nn.Sequential(torch.nn.Linear(4, 6, bias=False), torch.nn.ReLU(), torch.nn.Linear(6, 5),
+                              torch.nn.Tanh(), torch.nn.Linear(5, 2, bias=False)).eval()
+    X = np.random.default_rng(11).normal(size=(60, 4))
+    want = activation_reader(net).read(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing is left unread
+        reader = activation_reader(onnx_bytes(net, 4, dynamo=dynamo))
+    assert [(h.width, h.activation) for h in reader.layers] == [(6, "relu"), (5, "tanh")]
+    for got, expected in zip(reader.read(X), want):
+        np.testing.assert_allclose(got, expected, atol=1e-6)
+    bare = torch.nn.Sequential(torch.nn.Linear(4, 6, bias=False), torch.nn.ReLU(),
+                               torch.nn.Linear(6, 2, bias=False)).eval()
+    reader = activation_reader(onnx_bytes(bare, 4, dynamo=dynamo))  # refused before: no layer found
+    np.testing.assert_allclose(reader.read(X)[0], activation_reader(bare).read(X)[0], atol=1e-6)
+
+
 def _gelu_net(approximate: str = "none") -> tuple[torch.nn.Module, np.ndarray]:
     """A small GELU MLP trained for a second on ``x0 > 0.5 and x1 > 0.3`` (a box the rules can follow)."""
     torch.manual_seed(0)

@@ -19,8 +19,9 @@ prediction itself. Three kinds of network are read:
   when no layer is left) says why. The structure is found by tracing one forward pass (which module
   runs after which, on which tensor), so a shared activation module (``self.act`` used after every
   layer) works too; activations written as functions (``F.relu``) are invisible and unsupported.
-* ONNX MLP graphs: ``Gemm``, or ``MatMul`` + ``Add``, followed by ``Relu``, ``Sigmoid``, ``Tanh``,
-  ``Gelu``, ``LeakyRelu``, ``Elu``, ``Softplus`` or ``Swish`` (with alpha 1), or by an activation
+* ONNX MLP graphs: ``Gemm``, or ``MatMul`` + ``Add`` (or a ``MatMul`` alone: no bias), followed by
+  ``Relu``, ``Sigmoid``, ``Tanh``, ``Gelu``, ``LeakyRelu``, ``Elu``, ``Softplus`` or ``Swish`` (with
+  alpha 1), or by an activation
   written as arithmetic, as exporters write it: SiLU as ``x * Sigmoid(x)``; torch's Softplus with
   ``beta != 1`` as ``Softplus(beta * x) / beta``, and by the dynamo exporter with its threshold as
   ``Where(beta * x > threshold, x, ...)``; GELU below opset 20 as the exact
@@ -75,7 +76,7 @@ SUPPORTED = (
     "torch modules built from nn.Linear layers each followed by an activation module (nn.ReLU, "
     "nn.Sigmoid, nn.Tanh, nn.GELU, nn.LeakyReLU, nn.ELU, nn.SiLU, nn.Softplus), possibly through an "
     "nn.BatchNorm1d with running statistics, in an nn.Sequential or as named submodules called in forward; "
-    "ONNX MLP graphs (Gemm, or MatMul + Add, possibly through a BatchNormalization, followed by Relu, "
+    "ONNX MLP graphs (Gemm or MatMul (+ Add), possibly through a BatchNormalization, followed by Relu, "
     "Sigmoid, Tanh, Gelu, LeakyRelu, Elu, Softplus, SiLU as Sigmoid + Mul, or GELU written with Erf or "
     "Tanh) given as a path, bytes or onnx.ModelProto; fitted scikit-learn MLPClassifier, alone or last in a "
     "Pipeline"
@@ -517,7 +518,7 @@ class OnnxActivations(ActivationReader):
             self._outputs.append(act.output[0])
         if not layers:
             raise UnsupportedModelError(
-                f"the ONNX graph {graph.name!r} has no Gemm (or MatMul + Add) followed by an activation"
+                f"the ONNX graph {graph.name!r} has no Gemm or MatMul (+ Add) followed by an activation"
                 f"{_output_note(output_layers)}{_not_read(_unread(graph, read, producers, constants))}"
                 f"{_norm_note({n.op_type for n in graph.node})}; "
                 f"supported: {SUPPORTED}")
@@ -540,7 +541,7 @@ class OnnxActivations(ActivationReader):
             if found_map is not None:
                 self.input_map = found_map[0]
                 read.update(tuple(n.output) for n in found_map[1])
-        _warn_not_read(f"the ONNX graph {graph.name!r}", "Gemm (or MatMul + Add)", self.layers,
+        _warn_not_read(f"the ONNX graph {graph.name!r}", "Gemm or MatMul (+ Add)", self.layers,
                        _unread(graph, read, producers, constants),
                        _norm_note({n.op_type for n in graph.node}), stacklevel=3)
 
@@ -589,8 +590,9 @@ def _load_onnx(model: Any) -> Any:
 def _linear_before(node: Any, producers: dict[str, Any],
                    inits: dict[str, Any]) -> tuple[str, int, str, str | None] | None:
     """``(weight name, width or -1, node name, rows)`` when ``node`` is the affine map of a dense
-    layer (other nodes may read its output too, as torch modules may: the activation of it is the
-    layer's); ``rows`` is the tensor of rows it maps (None for a Gemm that transposes them)."""
+    layer: a Gemm, a MatMul + Add of a constant bias, or a MatMul by a constant matrix alone (a layer
+    without bias) (other nodes may read its output too, as torch modules may: the activation of it is
+    the layer's); ``rows`` is the tensor of rows it maps (None for a Gemm that transposes them)."""
     from onnx import numpy_helper
 
     if node is None:
@@ -610,6 +612,10 @@ def _linear_before(node: Any, producers: dict[str, Any],
                 w = inits.get(mm.input[1])
                 width = int(numpy_helper.to_array(w).shape[-1]) if w is not None else -1
                 return mm.input[1], width, mm.name or node.name, mm.input[0]
+    if node.op_type == "MatMul" and len(node.input) == 2:  # a layer without bias (the old exporter's bias=False)
+        w = inits.get(node.input[1])
+        if w is not None and len(w.dims) == 2:
+            return w.name, int(w.dims[1]), node.name, node.input[0]
     return None
 
 
