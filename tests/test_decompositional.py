@@ -192,6 +192,36 @@ def test_an_activation_of_something_else_than_the_layers_output_is_not_read_as_t
                                                     r"module; fc \(Linear whose output is changed in forward"):
         activation_reader(_Clamped().eval())
 
+class _FunctionalTanh(torch.nn.Module):
+    """``fc2``'s activation is ``torch.tanh`` in ``forward``, no module: the hooks cannot see it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(8)
+        self.fc1, self.act = torch.nn.Linear(4, 6), torch.nn.ReLU()
+        self.fc2, self.drop, self.head = torch.nn.Linear(6, 5), torch.nn.Dropout(0.1), torch.nn.Linear(5, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.drop(torch.tanh(self.fc2(self.act(self.fc1(x))))))
+
+
+def test_a_linear_whose_activation_is_a_function_in_forward_is_named() -> None:
+    """A network with a module activation after one layer and a function after another was read with
+    the first layer alone and no word about the second (a network with no activation module at all
+    is refused saying F.relu is not seen); a Linear straight into the next (a linear bottleneck) is
+    no hidden layer either, and is not named."""
+    with pytest.warns(UserWarning, match=r"activation \(fc1\); fc2 \(Linear followed by no activation module: "
+                                         r"an activation called as a function in forward, F.relu or torch.tanh, is "
+                                         r"not seen: use activation modules\) not read"):
+        reader = activation_reader(_FunctionalTanh().eval())
+    assert [h.name for h in reader.layers] == ["fc1"]
+    bottleneck = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.ReLU(), torch.nn.Linear(6, 3),
+                                     torch.nn.Dropout(0.1), torch.nn.Linear(3, 2)).eval()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert [h.name for h in activation_reader(bottleneck).layers] == ["0"]
+
+
 def test_reading_leaves_the_network_unchanged() -> None:
     torch.manual_seed(0)
     net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(inplace=True), torch.nn.Linear(4, 2))
@@ -583,9 +613,10 @@ def test_a_network_of_no_readable_layer_is_told_which_modules_are_not_read() -> 
     prelu = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.PReLU(), torch.nn.Linear(4, 2)).eval()
     with pytest.raises(UnsupportedModelError, match=r"followed by an activation module; 1 \(PReLU\) not read; "):
         activation_reader(prelu)
-    with pytest.raises(UnsupportedModelError, match=r"followed by an activation module \(an activation called as a "
-                                                    r"function in forward, F.relu or torch.relu, is not seen: use "
-                                                    r"activation modules\); supported: "):
+    with pytest.raises(UnsupportedModelError, match=r"followed by an activation module; fc \(Linear followed by no "
+                                                    r"activation module: an activation called as a function in "
+                                                    r"forward, F.relu or torch.tanh, is not seen: use activation "
+                                                    r"modules\) not read; supported: "):
         activation_reader(_Functional())
     with pytest.raises(UnsupportedModelError, match=r"followed by an activation; /1/PRelu \(PRelu\) not read; "):
         activation_reader(onnx_bytes(prelu, 3, dynamo=False))

@@ -49,7 +49,8 @@ chosen by that name, by the name of its activation module or ONNX node, or by it
 the hidden layers (``0`` first, ``-1`` last). Reads are batched. Modules or ONNX nodes that are not
 read (normalisation other than that per-unit one, convolution, other activations, but not shape
 plumbing, dropout, linear maps or an output softmax) are named in a warning, as is a torch Linear whose
-output an operation in ``forward`` changes before its activation module (``relu(fc(x) * 2)``).
+output an operation in ``forward`` changes before its activation module (``relu(fc(x) * 2)``) or
+before the next Linear (``fc2(torch.tanh(fc1(x)))``: an activation written as a function).
 
 ``HiddenLayer.activation`` names the kind: ``"relu"``, ``"sigmoid"``, ``"tanh"``, ``"gelu"``,
 ``"leaky_relu"``, ``"elu"``, ``"silu"``, ``"softplus"`` or (a scikit-learn MLP's) ``"identity"``. It labels the layer and nothing more: the
@@ -291,6 +292,10 @@ class TorchActivations(ActivationReader):
             nxt, nxt_in, act_out = calls[q] if q < len(calls) else (None, None, None)
             kind = _TORCH_ACTIVATIONS.get(type(nxt).__name__)
             if kind is None:
+                if _changed_into(nxt, nxt_in, pre_out):  # fc2(torch.tanh(fc1(x))): a function, unseen
+                    not_rows.append(f"{leaves[m]} (Linear followed by no activation module: an activation called "
+                                    "as a function in forward, F.relu or torch.tanh, is not seen: use activation "
+                                    "modules)")
                 continue
             if not _same(nxt_in, pre_out):  # relu(fc(x) * 2): the activation's input is not the layer's output
                 not_rows.append(f"{leaves[m]} (Linear whose output is changed in forward before the next "
@@ -387,6 +392,17 @@ def _skip_transparent(calls: Sequence[tuple[Any, Any, Any]], q: int, out: Any) -
             and _same(calls[q][2], out):
         q += 1
     return q
+
+
+def _changed_into(nxt: Any, nxt_in: Any, out: Any) -> bool:
+    """Whether the traced module ``nxt``, a Linear or a Dropout or Identity, takes a tensor of the
+    shape of a Linear's output ``out`` but other values: a function in ``forward`` (an activation
+    written as ``F.relu``) changed it on the way. A Linear straight into the next (a linear
+    bottleneck) or one whose output goes elsewhere (a tensor of another shape) is not so changed."""
+    import torch
+
+    return (isinstance(nxt, torch.nn.Linear) or type(nxt).__name__ in _TRANSPARENT) and \
+        isinstance(nxt_in, torch.Tensor) and nxt_in.shape == out.shape and not _same(nxt_in, out)
 
 
 def _per_unit_norm(module: Any) -> bool:
