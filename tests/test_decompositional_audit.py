@@ -678,6 +678,22 @@ def test_concept_names_written_with_commas_on_the_command_line_are_told_the_json
             "--option 'concept_names=[\"a\", \"b\"]')") in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("value, shown", [("2", "2"), ("0,2", "'0,2'"), ("fc1", "'fc1'")])
+def test_layers_written_as_one_value_on_the_command_line_are_told_the_json_form(tmp_path, capsys, value: str,
+                                                                                shown: str) -> None:
+    """``--option layers=2`` (or ``0,2``, ``fc1``) reads as a number or a text, and was refused as "layers
+    must be a non-empty list of layer names or positions, got 2", with no word on how to write a list
+    there, where concept_names says it."""
+    from symdistill.cli import main
+
+    rows = tmp_path / "rows.csv"
+    rows.write_text("a,b\n0.1,0.2\n0.3,0.4\n")
+    assert main(["distill", "--teacher", "never_imported_module:net", "--data", str(rows), "--form", "rules",
+                 "--method", "decompositional", "--option", f"layers={value}", "-o", str(tmp_path / "r.json")]) == 2
+    assert (f"layers must be a non-empty list of layer names or positions, got {shown} (on the command line a "
+            "JSON list: --option 'layers=[\"0\", 2]', a name as text, a position as a number)") in capsys.readouterr().err
+
+
 def test_fidelity_and_accuracy_of_concept_rules_take_a_dataframe_in_another_column_order(concept_net) -> None:
     """sd.fidelity / sd.accuracy of concept rules handed the network a DataFrame's columns in its own
     order (the network reads by position), so the same rows with the columns reordered scored differently

@@ -169,7 +169,10 @@ class DecompositionalRuleLearner(Learner):
             if v is not None and not isinstance(v, (str, int, Sequence, np.ndarray)):
                 raise TypeError(f"{name} must be a list, got {type(v).__name__} {v!r}; pass list(...)")
         if self.layers is not None and (isinstance(self.layers, (str, int)) or not len(self.layers)):
-            raise ValueError(f"layers must be a non-empty list of layer names or positions, got {self.layers!r}")
+            # on the command line, --option layers=2 reads as a number and layers=0,2 as the text '0,2'
+            hint = " (on the command line a JSON list: --option 'layers=[\"0\", 2]', a name as text, a position " \
+                "as a number)" if isinstance(self.layers, (str, int)) else ""
+            raise ValueError(f"layers must be a non-empty list of layer names or positions, got {self.layers!r}{hint}")
         if self.layer is not None and self.layers is not None:
             raise ValueError("give either layer= (concept rules over one layer) or layers= (input rules), not both")
         if self.concept_names is not None:
