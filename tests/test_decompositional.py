@@ -606,6 +606,20 @@ def test_unsupported_models_get_an_error_that_says_what_is_supported(model) -> N
         activation_reader(model())
 
 
+@pytest.mark.parametrize("model", [
+    lambda: torch.nn.Linear(3, 2),  # a logistic regression
+    lambda: torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Linear(4, 2), torch.nn.Softmax(dim=1)),
+])
+def test_a_network_of_linear_maps_only_is_told_it_has_no_hidden_layer(model) -> None:
+    """A torch logistic regression was refused as having no Linear followed by an activation module,
+    with the hint 'an activation called as a function in forward, F.relu or torch.relu, is not seen:
+    use activation modules', where it has no activation to see, and not told the pedagogical route."""
+    with pytest.raises(UnsupportedModelError, match=r"followed by an activation module \(a network of linear maps "
+                                                    r"only has no hidden layer: distil it with "
+                                                    r"method='pedagogical'; an activation called as a function"):
+        activation_reader(model().eval())
+
+
 def test_a_network_of_no_readable_layer_is_told_which_modules_are_not_read() -> None:
     """A PReLU network was refused with 'no nn.Linear layer followed by an activation module' alone: the
     user, whose every Linear is followed by an activation, was not told that PReLU is not read (the

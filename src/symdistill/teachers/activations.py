@@ -322,7 +322,8 @@ class TorchActivations(ActivationReader):
                          | set(not_rows))
         if not layers:
             why = f"{_output_note(output_layers)}{_not_read(skipped)}{_norm_note(kinds)}" or (
-                " (an activation called as a function in forward, F.relu or torch.relu, is not seen: use activation "
+                " (a network of linear maps only has no hidden layer: distil it with method='pedagogical'; an "
+                "activation called as a function in forward, F.relu or torch.relu, is not seen: use activation "
                 "modules)")
             raise UnsupportedModelError(f"{type(self.module).__name__} has no nn.Linear layer followed by an activation "
                                         f"module{why}; supported: {SUPPORTED}")
