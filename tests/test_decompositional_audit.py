@@ -396,6 +396,29 @@ def test_scikit_learn_models_that_cannot_be_read_are_named() -> None:
         activation_reader(MLPClassifier())
 
 
+def test_a_fitted_search_over_an_mlp_is_told_to_pass_its_best_estimator() -> None:
+    """GridSearchCV(MLPClassifier(...)), the way many MLPs are fitted, was refused as 'cannot read hidden
+    activations of a GridSearchCV; supported: ...', naming no way to read the network it holds."""
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from symdistill.teachers.activations import UnsupportedModelError, activation_reader
+
+    X = np.random.default_rng(0).normal(size=(120, 2))
+    search = GridSearchCV(MLPClassifier((4,), max_iter=50, random_state=0), {"alpha": [1e-4, 1e-3]}, cv=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a few iterations do not converge
+        search.fit(X, X[:, 0] > 0)
+    hint = r"of a GridSearchCV{}; it holds a fitted MLPClassifier: pass its best_estimator_"
+    with pytest.raises(UnsupportedModelError, match=hint.format("")):
+        activation_reader(search)
+    with pytest.raises(UnsupportedModelError, match=hint.format(" as the last step of its Pipeline")):
+        activation_reader(make_pipeline(StandardScaler(), search).fit(X, X[:, 0] > 0))
+    assert [h.name for h in activation_reader(search.best_estimator_).layers] == ["hidden_0"]
+
+
 def test_an_onnx_model_proto_is_a_teacher_everywhere(concept_net) -> None:
     """distill(..., method="decompositional") took an onnx.ModelProto (as the README says), but
     sd.fidelity of the rules against that same object, sd.as_teacher and the pedagogical learners

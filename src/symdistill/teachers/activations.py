@@ -968,7 +968,10 @@ class SklearnActivations(ActivationReader):
         mlp = estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
         if type(mlp).__name__ not in ("MLPClassifier", "MLPRegressor"):
             where = " as the last step of its Pipeline" if isinstance(estimator, Pipeline) else ""
-            raise UnsupportedModelError(f"cannot read hidden activations of a {type(mlp).__name__}{where}; "
+            held = type(getattr(mlp, "best_estimator_", None)).__name__  # a fitted search (GridSearchCV, ...)
+            hint = f"; it holds a fitted {held}: pass its best_estimator_" if held in ("MLPClassifier",
+                                                                                       "MLPRegressor") else ""
+            raise UnsupportedModelError(f"cannot read hidden activations of a {type(mlp).__name__}{where}{hint}; "
                                         f"supported: {SUPPORTED}")
         if not hasattr(mlp, "coefs_"):
             raise UnsupportedModelError(f"the {type(mlp).__name__} is not fitted: fit it before reading its layers")
