@@ -22,7 +22,7 @@ import numpy as np
 
 from .._errors import DataError, NonFiniteAnswerError, TeacherError, UnknownClassError, counted, exception_text, nul_ended
 from .._progress import progress_bar
-from ..domain import _is_number, _plain, is_missing
+from ..domain import _is_number, _plain, is_missing, is_real
 from ._cache import AnswerCache
 
 TASKS = ("classification", "regression")
@@ -436,6 +436,11 @@ class Teacher:
                 _warn_if_probabilities(v, self.name)
             self._set_task("regression", "values")
             return v
+        if self._output_kind in (None, "labels") and not integral and self._declared_classes \
+                and np.isin(v, [float(c) for c in self.classes_ if is_real(c)]).all():
+            # Declared classes that are not whole (0.5, 1.5), answered as such: labels, not P(class 1) or a logit.
+            self._output_kind = "labels"
+            return self._from_labels(v, asked)
         if self._output_kind is None:
             # One column from a classifier: labels if whole numbers, else P(class 1) or a logit.
             if integral:
