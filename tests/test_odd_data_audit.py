@@ -28,3 +28,26 @@ def test_a_callable_answering_its_declared_classes_that_are_not_whole_is_read_as
         assert model.classes.tolist() == classes
         assert sd.fidelity(model, sd.as_teacher(f, classes=classes), X).value > 0.97
         assert set(model.predict(X).tolist()) == set(classes)
+
+
+@pytest.mark.parametrize("declare", [False, True])
+def test_a_linear_model_of_one_class_on_the_command_line_names_the_flags(tmp_path, monkeypatch, capsys, declare):
+    """A file whose rows all get one class (every column constant), distilled with --form linear, was refused
+    with the library's advice alone, form='tree' or 'rules' and as_teacher(f, classes=[...]), which a user of the
+    command line cannot follow."""
+    pytest.importorskip("pandas")
+    import sys
+
+    from symdistill.cli import main
+
+    (tmp_path / "rows.csv").write_text("x,y\n" + "3.0,-1.0\n" * 20)
+    (tmp_path / "one_class.py").write_text("import numpy as np\n"
+                                           "def predict(df):\n"
+                                           "    return (df['x'].to_numpy() > 0).astype(int)\n")
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", str(tmp_path))])
+    monkeypatch.chdir(tmp_path)
+    args = ["distill", "--teacher", "one_class:predict", "--data", "rows.csv", "--form", "linear", "-o", "m.json"]
+    assert main(args + (["--classes", "[1]"] if declare else [])) == 2
+    err = capsys.readouterr().err
+    assert "single class" in err and "on the command line: --form tree or rules" in err
+    assert declare or "--classes" in err

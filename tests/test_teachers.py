@@ -1159,6 +1159,7 @@ def test_a_teacher_declared_with_one_class_is_refused_for_a_linear_model_before_
 
     X = np.random.default_rng(0).normal(size=(200, 3))
     with pytest.raises(sd.TeacherError, match=r"declares a single class, 0; a linear classifier needs at least 2 "
-                                              r"classes \(form='tree' or 'rules' gives the constant model\)$"):
+                                              r"classes \(form='tree' or 'rules' gives the constant model; on the "
+                                              r"command line: --form tree or rules\)$"):
         sd.distill(sd.as_teacher(f, classes=[0]), X, form="linear", max_size=2, random_state=0)
     assert set(asked) <= set(map(tuple, X))  # the user's rows only: no sampled row was labelled

@@ -206,13 +206,15 @@ class LinearLearner(Learner):
         declared = bool(getattr(oracle.teacher, "_declared_classes", False))
         if classify and declared and answer.proba.shape[1] < 2:  # no sampled row can show another class
             raise TeacherError(f"{oracle.teacher.name} declares a single class, {_plain(oracle.classes[0])!r}; a linear "
-                               "classifier needs at least 2 classes (form='tree' or 'rules' gives the constant model)")
+                               "classifier needs at least 2 classes (form='tree' or 'rules' gives the constant model; "
+                               "on the command line: --form tree or rules)")
         Z, answer, origin = self._augment_with_origin(oracle, Z, answer, sampler)
         if classify and answer.proba.shape[1] < 2:
             raise TeacherError(f"{oracle.teacher.name} answered with a single class, {_plain(oracle.classes[0])!r}, on every "
                                "row asked; a linear classifier needs at least 2 classes (form='tree' or 'rules' gives "
                                "the constant model; a callable whose other classes these rows never reach can name "
-                               "them: as_teacher(f, classes=[...]))")
+                               "them: as_teacher(f, classes=[...]); on the command line: --form tree or rules, "
+                               "--classes)")
         if not classify and len(answer.values) and np.all(answer.values == answer.values[0]):
             # The teacher answers one value everywhere: the model is that value. Left to the fits,
             # sums of a repeated value round (0.1s): the rounding read as signal, giving weights of
