@@ -306,21 +306,24 @@ def test_no_split_is_kept_that_its_other_subtree_makes_redundant(teacher, n, max
                 assert _leaves_reached(tree, other, *region[leaf]) != _leaves_reached(tree, leaf, *region[leaf])
 
 
-def test_presorted_rows_come_in_the_order_their_own_sort_gives():
-    """PresortedPool hands a large subset of the pool its rows sorted by a feature without sorting
-    them: the order must be the one ``np.argsort`` gives the subset, rows appended later included;
-    a feature whose values tie (whose tied rows ``np.argsort`` orders its own way) and a small subset
-    are left to their own sort."""
+@pytest.mark.parametrize("n_rows", [600, 100, 40])
+def test_presorted_rows_come_in_the_order_their_own_sort_gives(n_rows):
+    """PresortedPool hands a large or medium subset of the pool (600, 100, 40 of 1,000 rows: a pass
+    over the pool's order, a bitmap of it) its rows sorted by a feature without sorting them: the
+    order must be the one ``np.argsort`` gives the subset, rows appended later included, asked twice
+    (the bitmap is cleared between uses); a feature whose values tie (whose tied rows ``np.argsort``
+    orders its own way) and a small subset are left to their own sort."""
     from symdistill.learners._splits import PresortedPool
 
     rng = np.random.default_rng(0)
     ZT = np.vstack([rng.normal(size=1000), rng.integers(0, 50, 1000).astype(float)])
     pool = PresortedPool(ZT)
-    rows = rng.permutation(1000)[:600]
+    rows = rng.permutation(1000)[:n_rows]
     order = pool.sorter(rows)
     np.testing.assert_array_equal(order(0), np.argsort(ZT[0, rows]))
+    np.testing.assert_array_equal(order(0), np.argsort(ZT[0, rows]))
     assert order(1) is None
-    assert pool.sorter(rows[:100]) is None
+    assert pool.sorter(rows[:30]) is None
     grown = np.hstack([ZT, np.vstack([rng.normal(size=50), np.zeros(50)])])
     pool.update(grown)
     rows = np.concatenate([rows, np.arange(1000, 1050)])
@@ -344,7 +347,10 @@ def test_split_search_over_presorted_rows_finds_the_split_a_sort_finds(regressio
     w = rng.uniform(0.5, 2.0, n)
     target = Z[:, 0] * 3 + Z[:, 1] if regression else np.eye(2)[y]
     pool = PresortedPool(np.ascontiguousarray(Z.T))
-    for rows in (np.arange(n), np.flatnonzero(Z[:, 1] > 0.3), rng.permutation(n)[:2000]):
+    # every row, large and medium subsets (a pass over the pool's order, a bitmap of it); the smaller
+    # ones' features are searched in batches, the tied feature 2 sorted among the given orders
+    for rows in (np.arange(n), np.flatnonzero(Z[:, 1] > 0.3), rng.permutation(n)[:2000],
+                 np.flatnonzero(Z[:, 1] > 0.8), np.sort(rng.permutation(n)[:150])):
         C = channels(target[rows], w[rows], regression)
         plain = best_splits(Z[rows], C, info, regression, 5)
         given = best_splits(Z[rows], C, info, regression, 5, presorted=pool.sorter(rows))

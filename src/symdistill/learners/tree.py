@@ -724,7 +724,8 @@ class TreeLearner(Learner):
         for n_a, ca in enumerate(heavy):
             for cb in heavy[n_a + 1:]:
                 pair = (y == ca) | (y == cb)
-                split, _, _ = best_routing_split(self._Z[rows[pair]], y[pair] == ca, w[pair], self._info)
+                split, _, _ = best_routing_split(self._Z[rows[pair]], y[pair] == ca, w[pair], self._info,
+                                                 self._presorted.sorter(rows[pair]))
                 if split is None:
                     continue
                 go = self._goes_left(split, rows)
