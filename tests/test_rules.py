@@ -527,3 +527,37 @@ def test_each_rule_predicts_the_class_most_of_its_rows_have() -> None:
     for i in range(rules.size):  # and no rule left that changes no decision
         rest = RuleSet(rules.domain, rules.task, rules.classes, rules.rules[:i] + rules.rules[i + 1:], rules.default)
         assert not sd.verify(rules, sd.equivalent(rest)).holds
+
+
+def test_a_boxs_kept_tests_and_the_pools_orders_agree_with_contains_and_a_stable_sort():
+    """Re-fitting a rule's bounds tested its whole box again for each bound lifted, and sorted the
+    rows each bound is searched on. A box's tests are now kept one by one on the rows (the box with a
+    bound lifted: rows failing no other test), and rows are read off each feature's stable order of
+    the pool, rows the top-ups add merged in after equal values: both must say what ``contains``
+    and a stable sort say, bounds changed, lifted and ties included."""
+    from symdistill.learners.rules import _Tests
+    from symdistill.models.region import Box
+
+    learner = RuleLearner()
+    rng = np.random.default_rng(0)
+    Z = np.column_stack([np.round(rng.uniform(0, 4, 900) * 2) / 2, rng.uniform(0, 4, 900), rng.integers(0, 4, 900)])
+    ZT = np.ascontiguousarray(Z.T)
+    rows = np.sort(rng.choice(900, 600, replace=False))
+    box = Box.full(3)
+    box.lo[0], box.hi[0], box.hi[1], box.cats[2] = 0.5, 3.0, 3.2, frozenset({0, 2, 3})
+    tests = _Tests(ZT, box, rows)
+    for change in [None, (0, "lo", 1.5), (1, "hi", None), (2, "cats", frozenset({2})), (0, "hi", None)]:
+        if change is not None:
+            j, side, value = change
+            learner._set_bound(box, j, side, value)
+            tests.set(j, side, box)
+        for j, side in [(0, "lo"), (0, "hi"), (1, "hi"), (1, "lo"), (2, "cats")]:
+            relaxed = box.copy()
+            learner._set_bound(relaxed, j, side, None)
+            assert (tests.inside_without(j, side) == relaxed.contains(ZT, rows, transposed=True)).all(), (change, j, side)
+
+    learner._orders, learner._ZT_buffer, learner._ZT_rows = {}, None, 0
+    for n in (300, 301, 700, 900):  # the pool grows as top-ups add rows
+        learner._Z = Z[:n]
+        for j in range(3):
+            assert (learner._order(j) == np.argsort(Z[:n, j], kind="stable")).all(), (n, j)

@@ -57,6 +57,56 @@ class _Rule:
 _List = tuple[list[_Rule], np.ndarray, float]
 
 
+def _box_bytes(box: Box) -> tuple:
+    """A box as plain bytes and sets: equal exactly when every test of the box is the same."""
+    return box.lo.tobytes(), box.hi.tobytes(), tuple(sorted((j, tuple(sorted(c))) for j, c in box.cats.items()))
+
+
+class _Tests:
+    """The tests of a box (those of :meth:`Box.contains`) on rows ``rows`` of the pool, kept one by
+    one: which rows pass each, and how many tests each row fails. The rows inside the box with one
+    bound lifted are then those failing nothing but that bound, where ``contains`` on the relaxed
+    box would test every other bound again (re-fitting a rule of ``m`` bounds tested them ``m``
+    times over). ``ZT`` is the pool transposed (one row per feature)."""
+
+    def __init__(self, ZT: np.ndarray, box: Box, rows: np.ndarray) -> None:
+        self._ZT, self._rows = ZT, rows
+        self._cols: dict[int, np.ndarray] = {}
+        self._passed: dict[tuple[int, str], np.ndarray] = {}
+        self._fails = np.zeros(len(rows), dtype=np.int64)
+        keys = [(int(j), "lo") for j in np.nonzero(box.lo > -np.inf)[0]]
+        keys += [(int(j), "hi") for j in np.nonzero(box.hi < np.inf)[0]]
+        for j, side in keys + [(j, "cats") for j in box.cats]:
+            self.set(j, side, box)
+
+    def column(self, j: int) -> np.ndarray:
+        """Feature ``j`` of the rows."""
+        if j not in self._cols:
+            self._cols[j] = self._ZT[j, self._rows]
+        return self._cols[j]
+
+    def set(self, j: int, side: str, box: Box) -> None:
+        """Test bound (j, side) of ``box`` again: it changed, or went."""
+        old = self._passed.pop((j, side), None)
+        if old is not None:
+            self._fails -= ~old
+        if side == "lo" and box.lo[j] > -np.inf:
+            ok = self.column(j) > box.lo[j]
+        elif side == "hi" and box.hi[j] < np.inf:
+            ok = self.column(j) <= box.hi[j]
+        elif side == "cats" and j in box.cats:
+            ok = np.isin(self.column(j), list(box.cats[j]))
+        else:
+            return
+        self._passed[(j, side)] = ok
+        self._fails += ~ok
+
+    def inside_without(self, j: int, side: str) -> np.ndarray:
+        """Which rows are inside the box with bound (j, side) lifted."""
+        ok = self._passed.get((j, side))
+        return self._fails == (0 if ok is None else ~ok)
+
+
 @register_learner("rules")
 class RuleLearner(Learner):
     """Distill a teacher into an ordered list of at most ``max_size`` rules plus a default.
@@ -165,6 +215,7 @@ class RuleLearner(Learner):
         Z, answer = self.augment(oracle, Z, answer, sampler)
         self._Z = Z
         self._ZT_buffer, self._ZT_rows = None, 0  # see _columns
+        self._orders: dict[int, np.ndarray] = {}  # see _order
         self._w = np.ones(len(Z))
         self._y = answer.values.astype(float) if self._regression else answer.y
         # Squared errors, means and utilities are taken on values times a power of two where raw
@@ -272,6 +323,48 @@ class RuleLearner(Learner):
             buf[:, done:n] = self._Z[done:n].T
             self._ZT_rows = n
         return buf[:, :n]
+
+    def _order(self, j: int) -> np.ndarray:
+        """The pool's rows in the stable order of feature ``j``, kept as the pool grows (rows drawn
+        by top-ups are merged in, after the rows of equal value before them)."""
+        ZT = self._columns()
+        order = self._orders.get(j)
+        done = 0 if order is None else len(order)
+        if done < ZT.shape[1]:
+            new = ZT[j, done:]
+            o = np.argsort(new, kind="stable")
+            if order is not None:
+                o = np.insert(order, np.searchsorted(ZT[j, order], new[o], side="right"), o + done)
+            order = self._orders[j] = o
+        return order
+
+    def _through_order(self, n_rows: int) -> bool:
+        """Whether ``n_rows`` rows of the pool are sorted faster by reading them off the pool's
+        order (a pass over the pool) than by sorting them (n log n)."""
+        return 32 * n_rows >= len(self._Z)
+
+    def _sorted(self, j: int, rows: np.ndarray, x: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``x``, feature ``j`` of pool rows ``rows`` (ascending), and ``g`` of each, in the stable
+        order of ``x``."""
+        if not self._through_order(len(rows)):
+            order, xs = stable_argsort(x)
+            return xs, g[order]
+        return self._in_order(j, *self._scatter(rows, g))
+
+    def _scatter(self, rows: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rows ``rows`` of the pool as a mask, and ``g`` at those rows of an array the pool's length."""
+        mask = np.zeros(len(self._Z), dtype=bool)
+        mask[rows] = True
+        G = np.empty(len(self._Z))
+        G[rows] = g
+        return mask, G
+
+    def _in_order(self, j: int, mask: np.ndarray, G: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Feature ``j`` of the pool's rows in ``mask``, and ``G`` of them, in feature ``j``'s stable
+        order: a stable sort of a subset is the sorted whole with the rest left out."""
+        order = self._order(j)
+        at = order[mask[order]]
+        return self._columns()[j, at], G[at]
 
     def _inside(self, box: Box, rows: np.ndarray | None = None) -> np.ndarray:
         """``box.contains`` on the pool (its rows ``rows`` when given)."""
@@ -441,21 +534,22 @@ class RuleLearner(Learner):
         out += [(j, "cats") for j, c in box.cats.items() if len(c) < self._ncodes[j]]
         return out
 
-    def _best_bound(self, box: Box, j: int, side: str, rows: np.ndarray, g: np.ndarray
-                    ) -> tuple[float, float, Any]:
+    def _best_bound(self, box: Box, j: int, side: str, rows: np.ndarray, g: np.ndarray,
+                    tests: _Tests | None = None) -> tuple[float, float, Any]:
         """For rows inside ``box`` with bound (j, side) lifted: (utility now, best utility, best bound).
+        ``tests``, when given, are the box's tests on ``rows``, which tell the rows inside at once.
 
         The best bound is None when lifting the bound is as good as any setting of it.
         """
-        relaxed = box.copy()
-        if side == "lo":
-            relaxed.lo[j] = -np.inf
-        elif side == "hi":
-            relaxed.hi[j] = np.inf
+        if tests is None:
+            relaxed = box.copy()
+            self._set_bound(relaxed, j, side, None)
+            inside = self._inside(relaxed, rows)
+            x = self._columns()[j, rows[inside]]
         else:
-            relaxed.cats.pop(j, None)
-        inside = self._inside(relaxed, rows)
-        x, gg = self._columns()[j, rows[inside]], g[inside]
+            inside = tests.inside_without(j, side)
+            x = tests.column(j)[inside]
+        gg = g[inside]
         total = float(gg.sum())
         tol = self._tolerance()
         if side == "cats":
@@ -470,8 +564,8 @@ class RuleLearner(Learner):
             if total >= best - tol or len(keep) == self._ncodes[j]:
                 return now, total, None
             return now, best, keep
-        order, xs = stable_argsort(x)
-        cs = np.cumsum(gg[order])
+        xs, gs = self._sorted(j, rows[inside], x, gg)
+        cs = np.cumsum(gs)
         if side == "hi":
             now = float(gg[x <= box.hi[j]].sum())
             vals = cs[:-1]  # keep rows up to position k
@@ -510,12 +604,16 @@ class RuleLearner(Learner):
         dec = self._decide(F)
         for i, r in enumerate(rules):
             rows, g = self._gain(rules, F, i, default, dec)
+            was = _box_bytes(r.box)
+            tests = _Tests(self._columns(), r.box, rows)
             for j, side in self._bounds(r.box):
-                now, best, bound = self._best_bound(r.box, j, side, rows, g)
+                now, best, bound = self._best_bound(r.box, j, side, rows, g, tests)
                 if bound is None or best > now + eps:
                     self._set_bound(r.box, j, side, bound)
-            F[:, i] = self._inside(r.box)
-            self._redecide(F, dec, i)
+                    tests.set(j, side, r.box)
+            if _box_bytes(r.box) != was:  # else its column and the decisions stand
+                F[:, i] = self._inside(r.box)
+                self._redecide(F, dec, i)
             if bar is not None:
                 bar.update(1)
 
@@ -560,11 +658,11 @@ class RuleLearner(Learner):
             return
         total = float(g.sum())
         best = (total + tol, -1, "", None)
-        XT = self._columns()[:, rows]  # (features, rows)
-        cuts = self._best_cuts(XT, g, total)
-        for j in range(len(XT)):
+        ZT = self._columns()
+        cuts = self._best_cuts(rows, g, total)
+        for j in range(len(ZT)):
             if j in self._ncodes:
-                per = np.bincount(XT[j].astype(np.int64), weights=g, minlength=self._ncodes[j])
+                per = np.bincount(ZT[j, rows].astype(np.int64), weights=g, minlength=self._ncodes[j])
                 keep = frozenset(int(c) for c in np.nonzero(per > 0)[0])
                 val = float(per[per > 0].sum())
                 if val > best[0] and keep:
@@ -584,29 +682,44 @@ class RuleLearner(Learner):
             F[:, i] = self._inside(r.box)
             self._redecide(F, dec, i)
 
-    def _best_cuts(self, XT: np.ndarray, g: np.ndarray, total: float) -> dict[int, dict[str, tuple]]:
-        """Per numeric feature of ``XT`` (features, rows) with a cut: the best new upper bound
-        ("hi", keeping x <= t) and lower bound ("lo", keeping x > t) for rows with gains ``g``, each
-        as (gain kept, the values the cut falls between). Features are sorted in blocks, stably."""
-        num = [j for j in range(len(XT)) if j not in self._ncodes]
+    def _best_cuts(self, rows: np.ndarray, g: np.ndarray, total: float) -> dict[int, dict[str, tuple]]:
+        """Per numeric feature with a cut among pool rows ``rows`` (ascending): the best new upper
+        bound ("hi", keeping x <= t) and lower bound ("lo", keeping x > t) for rows with gains ``g``,
+        each as (gain kept, the values the cut falls between). Many rows are read off the pool's
+        order of each feature; few are gathered and sorted in blocks of features, stably."""
+        num = [j for j in range(self._Z.shape[1]) if j not in self._ncodes]
         out: dict[int, dict[str, tuple]] = {}
         if not num:
             return out
+        if self._through_order(len(rows)):
+            mask, G = self._scatter(rows, g)
+            for j in num:
+                xs, gs = self._in_order(j, mask, G)
+                self._cut_values([j], xs[None], gs[None], total, out)
+            return out
+        XT = self._columns()[:, rows]  # (features, rows)
         XT = XT[num] if len(num) < len(XT) else XT
         step = max(1, 250_000 // max(1, len(g)))
         for s in range(0, len(num), step):
             order, xs = stable_argsort(XT[s:s + step])
-            cs = np.cumsum(np.take(g, order), axis=1)[:, :-1]
-            cut = xs[:, 1:] > xs[:, :-1]
-            lo_keep = np.where(cut, cs, -np.inf)  # keep x <= t
-            hi_keep = np.where(cut, total - cs, -np.inf)  # keep x > t
-            k_lo, k_hi = np.argmax(lo_keep, axis=1), np.argmax(hi_keep, axis=1)
-            rows = np.arange(len(xs))
-            v_lo, v_hi = lo_keep[rows, k_lo], hi_keep[rows, k_hi]
-            for m in np.nonzero(cut.any(axis=1))[0]:
-                out[num[s + m]] = {"hi": (v_lo[m], xs[m, k_lo[m]], xs[m, k_lo[m] + 1]),
-                                   "lo": (v_hi[m], xs[m, k_hi[m]], xs[m, k_hi[m] + 1])}
+            self._cut_values(num[s:s + step], xs, np.take(g, order), total, out)
         return out
+
+    @staticmethod
+    def _cut_values(feats: list[int], xs: np.ndarray, gs: np.ndarray, total: float,
+                    out: dict[int, dict[str, tuple]]) -> None:
+        """The cuts of :meth:`_best_cuts` for features ``feats``, given each one's values sorted
+        (``xs``, one row a feature) and the gains in that order (``gs``)."""
+        cs = np.cumsum(gs, axis=1)[:, :-1]
+        cut = xs[:, 1:] > xs[:, :-1]
+        lo_keep = np.where(cut, cs, -np.inf)  # keep x <= t
+        hi_keep = np.where(cut, total - cs, -np.inf)  # keep x > t
+        k_lo, k_hi = np.argmax(lo_keep, axis=1), np.argmax(hi_keep, axis=1)
+        at = np.arange(len(xs))
+        v_lo, v_hi = lo_keep[at, k_lo], hi_keep[at, k_hi]
+        for m in np.nonzero(cut.any(axis=1))[0]:
+            out[feats[m]] = {"hi": (v_lo[m], xs[m, k_lo[m]], xs[m, k_lo[m] + 1]),
+                             "lo": (v_hi[m], xs[m, k_hi[m]], xs[m, k_hi[m] + 1])}
 
     def _set_consequents(self, rules: list[_Rule], F: np.ndarray, default: float) -> float:
         """Each rule predicts the teacher's majority class (mean value) on the rows it decides."""
