@@ -257,12 +257,12 @@ class RuleLearner(Learner):
                 bar.update(1)
         # Later candidates' top-ups re-weight the pool: a list optimised earlier can hold a rule whose
         # class is no longer the one most of its rows have (and that predict_proba's argmax contradicts).
-        optimised = [(*self._settle(r, d), cut) for r, d, cut in optimised]
-        scores = [(self._score(self._fire_matrix(r), r, d), -len(r)) for r, d, _ in optimised]
-        rules, default, _ = optimised[max(range(len(optimised)), key=lambda c: scores[c])]
+        optimised = [(*self._settle(r, d, F), cut) for r, d, F, cut in optimised]
+        scores = [(self._score(F, r, d), -len(r)) for r, d, F, _ in optimised]
+        rules, default, _, _ = optimised[max(range(len(optimised)), key=lambda c: scores[c])]
         # The budget held the list back when any candidate had to be cut down to it, or the best
         # list fills it (see fit).
-        self._full = any(cut for _, _, cut in optimised) or len(rules) >= self.max_size
+        self._full = any(cut for *_, cut in optimised) or len(rules) >= self.max_size
         return self._to_model(rules, default)
 
     # -- candidates ----------------------------------------------------------------------------
@@ -376,6 +376,13 @@ class RuleLearner(Learner):
             F[:, i] = self._inside(r.box) if Z is None else r.box.contains(Z)
         return F
 
+    def _grown(self, F: np.ndarray, rules: list[_Rule]) -> np.ndarray:
+        """``F``, the fire matrix of ``rules`` on the pool as it was, for the pool as it is: rows only
+        ever join the pool at its end, and a rule's test of a row does not depend on the others."""
+        if len(F) == len(self._Z):
+            return F
+        return np.vstack([F, self._fire_matrix(rules, self._Z[len(F):])])
+
     @staticmethod
     def _decide(F: np.ndarray) -> np.ndarray:
         """Index of the first firing column of each row; ``F.shape[1]`` (the default) when none fires."""
@@ -395,8 +402,10 @@ class RuleLearner(Learner):
         return float(self._utility(cons[self._decide(F)]).sum())
 
     # -- optimisation --------------------------------------------------------------------------
-    def _optimise(self, rules: list[_Rule], default: float) -> tuple[list[_Rule], float, bool]:
-        """The optimised list, its default, and whether it had to be cut down to ``max_size``."""
+    def _optimise(self, rules: list[_Rule], default: float) -> tuple[list[_Rule], float, np.ndarray, bool]:
+        """The optimised list, its default, its fire matrix on the pool and whether it had to be cut
+        down to ``max_size``. The fire matrix is kept up to date through the passes (a changed rule's
+        column, top-ups' rows) rather than made again."""
         rules = [_Rule(r.box.copy(), r.pred) for r in rules]
         passes = max(self.refine_passes, 1)
         # One candidate's optimisation took 100 s on 1M MAGIC rows with the learner's bar still: this
@@ -407,11 +416,11 @@ class RuleLearner(Learner):
         k = len(rules)
         per_pass = self._top_up_ticks(k) + 2 * self._per_rule_ticks(k) if self.refine_passes else 1
         with progress_bar(passes * per_pass, "refining rules", self.progress) as bar:
+            F = self._fire_matrix(rules)
             for p in range(passes):
                 before = self._signature(rules, default)
                 if self.refine_passes:
-                    self._top_up(rules, bar)
-                F = self._fire_matrix(rules)
+                    F = self._top_up(rules, F, bar)
                 self._enforce_literals(rules, F, default)
                 if self.refine_passes:
                     self._refit_bounds(rules, F, default, bar)
@@ -428,16 +437,15 @@ class RuleLearner(Learner):
             if cut:
                 bar.set_description("cutting rules", refresh=False)
                 bar.reset(total=self._cut_ticks(len(rules), self.max_size))
-            rules, default = self._cut(rules, default, bar)
-        return rules, default, cut
+            rules, F, default = self._cut(rules, F, default, bar)
+        return rules, default, F, cut
 
-    def _cut(self, rules: list[_Rule], default: float, bar: Any) -> tuple[list[_Rule], float]:
+    def _cut(self, rules: list[_Rule], F: np.ndarray, default: float, bar: Any) -> _List:
         """Remove the cheapest rule, re-fitting the rest, until the list holds ``max_size`` rules.
         Each removal is a step running the stages of :meth:`_cut_stages`, which move ``bar`` as they
         go; its total, :meth:`_cut_ticks`, is read off the same stages."""
         stages = self._cut_stages()
         while len(rules) > self.max_size:
-            F = self._fire_matrix(rules)
             for run, _ in stages:
                 rules, F, default = run(rules, F, default, bar)
             # New consequents can leave a rule deciding as the rest of the list would (one that now
@@ -447,7 +455,7 @@ class RuleLearner(Learner):
             rules, F = self._drop_idle(rules, F, default)
             if len(rules) < left:
                 bar.update(self._cut_ticks(left, len(rules)))
-        return rules, default
+        return rules, F, default
 
     def _cut_stages(self) -> list[tuple[Callable[..., _List], Callable[[int], int]]]:
         """The stages of a cut step in order, each as ``(run, ticks)``: ``run(rules, F, default, bar)``
@@ -466,8 +474,7 @@ class RuleLearner(Learner):
         return rules, F, self._set_consequents(rules, F, default)
 
     def _cut_top_up(self, rules: list[_Rule], F: np.ndarray, default: float, bar: Any) -> _List:
-        self._top_up(rules, bar)
-        return rules, self._fire_matrix(rules), default
+        return rules, self._top_up(rules, F, bar), default
 
     def _cut_refit(self, rules: list[_Rule], F: np.ndarray, default: float, bar: Any) -> _List:
         self._refit_bounds(rules, F, default, bar)
@@ -739,15 +746,17 @@ class RuleLearner(Learner):
                 r.pred = value
         return default
 
-    def _settle(self, rules: list[_Rule], default: float) -> tuple[list[_Rule], float]:
+    def _settle(self, rules: list[_Rule], default: float, F: np.ndarray
+                ) -> tuple[list[_Rule], float, np.ndarray]:
         """Consequents made the teacher's majority (mean) on the rows each rule decides in the pool as
-        it is now, and rules that then change no decision dropped, until neither moves."""
-        F = self._fire_matrix(rules)
+        it is now, and rules that then change no decision dropped, until neither moves; ``F`` is the
+        list's fire matrix on the pool as it was, and the list's on the pool as it is comes back."""
+        F = self._grown(F, rules)
         while True:
             before = [r.pred for r in rules] + [default]
             default = self._set_consequents(rules, F, default)
             if [r.pred for r in rules] + [default] == before:
-                return rules, default
+                return rules, default, F
             rules, F = self._drop_idle(rules, F, default)
 
     def _drop_idle(self, rules: list[_Rule], F: np.ndarray, default: float) -> tuple[list[_Rule], np.ndarray]:
@@ -808,11 +817,11 @@ class RuleLearner(Learner):
         """Ticks :meth:`_top_up` makes on a list of ``k`` rules: one a region, then one for the answers."""
         return k + 1
 
-    def _top_up(self, rules: list[_Rule], bar: Any = None) -> None:
+    def _top_up(self, rules: list[_Rule], F: np.ndarray, bar: Any = None) -> np.ndarray:
         """Sample in each rule's box until the region it decides holds ``min_rule_samples`` rows.
+        ``F`` is the rules' fire matrix on the pool; theirs on the pool with the rows drawn comes back.
         ``bar``, when given, counts each rule's region, then the teacher's answers to the rows drawn
         (which show their own bar where they take more than one of its batches)."""
-        F = self._fire_matrix(rules)
         dec = self._decide(F)
         new_Z, new_dec = [], []
         for i in range(len(rules)):
@@ -826,6 +835,7 @@ class RuleLearner(Learner):
             self._add_labelled(np.vstack(new_Z), np.concatenate(new_dec), dec, len(rules))
         if bar is not None:
             bar.update(1)
+        return self._grown(F, rules)
 
     def _draw_in(self, rules: list[_Rule], i: int, dec: np.ndarray) -> np.ndarray:
         """Rows sampled in rule ``i``'s box that it decides, as many as its region (``dec == i``)
