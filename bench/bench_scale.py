@@ -9,15 +9,18 @@ a teacher of two numeric columns and one categorical. For each form and size the
 one after another: ``distill`` (wall and CPU seconds), ``fidelity`` (the teacher asked again), ``predict``, the JSON round
 trip (``to_json`` then ``sd.load``) and each export's generation (C, Python, Prolog, JSON;
 ONNX where the onnx package is installed). ``--memory`` adds the peak memory tracemalloc sees
-during ``distill`` (slower). Prints the table as it goes and writes it to bench/results/scale.md.
+during ``distill`` (slower). Prints the table as it goes and writes it to bench/results/scale.md;
+with ``--section`` the table is that file's section of that title, the rest of the file kept.
 
     python bench/bench_scale.py                                   # 1M rows, every set and form
     python bench/bench_scale.py --rows 200000 --sets magic --forms tree:16,linear:5
+    python bench/bench_scale.py --forms rules:8,rules:16 --section "Rule lists"
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import time
 import tracemalloc
@@ -116,12 +119,26 @@ def run(name: str, X: Any, teacher: Any, form: str, size: int, memory: bool) -> 
     return row + ([f"{peak:.0f}"] if memory else [])
 
 
+def with_section(text: str, name: str, lines: list[str]) -> str:
+    """``text`` (markdown) with its section ``## name`` (up to the next ``## `` heading) left out and
+    ``lines`` added at the end as that section."""
+    head, kept, inside = f"## {name}", [], False
+    for line in text.rstrip("\n").split("\n"):
+        if line.startswith("## "):
+            inside = line == head
+        if not inside:
+            kept.append(line)
+    return "\n".join(kept).rstrip("\n") + f"\n\n{head}\n\n" + "\n".join(lines) + "\n"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], prog="bench_scale.py")
     ap.add_argument("--rows", type=int, default=1_000_000, help="rows per data set (default 1,000,000)")
     ap.add_argument("--sets", default=",".join(SETS), help=f"comma-separated, of {', '.join(SETS)}")
     ap.add_argument("--forms", default=FORMS, help=f"comma-separated form:size (default {FORMS})")
     ap.add_argument("--memory", action="store_true", help="also the peak memory of distill (tracemalloc)")
+    ap.add_argument("--section", help="write the table as this section (## title) of scale.md, replacing a "
+                    "section of that title and keeping the rest (default: the file is the table alone)")
     args = ap.parse_args()
     sets = [s for s in args.sets.split(",") if s]
     unknown = [s for s in sets if s not in SETS]
@@ -135,7 +152,7 @@ def main() -> None:
         forms.append((form, int(size)))
     head = ["set", "model", "size", "fidelity", "distill s", "distill CPU s", "fidelity s", "predict s", "to_json s", "load s",
             *[f"{e} s" for e in EXPORTS]] + (["peak MiB"] if args.memory else [])
-    lines = [f"`bench_scale.py {' '.join(sys.argv[1:])}`: {args.rows:,} rows; times in seconds (CPU: this process's, "
+    lines = [f"`bench_scale.py {shlex.join(sys.argv[1:])}`: {args.rows:,} rows; times in seconds (CPU: this process's, "
              "which other work on a shared machine moves less than the wall time)", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     print("\n".join(lines), flush=True)
     warnings.simplefilter("ignore")
@@ -149,7 +166,11 @@ def main() -> None:
             lines.append("| " + " | ".join(run(name, *data, form, size, args.memory)) + " |")
             print(lines[-1], flush=True)
     out = Path(__file__).resolve().parent / "results" / "scale.md"
-    out.write_text("# Scale: the time each stage takes (bench_scale.py)\n\n" + "\n".join(lines) + "\n")
+    title = "# Scale: the time each stage takes (bench_scale.py)\n\n"
+    if args.section is None:
+        out.write_text(title + "\n".join(lines) + "\n")
+    else:
+        out.write_text(with_section(out.read_text() if out.exists() else title, args.section, lines))
     print(f"wrote {out}", file=sys.stderr)
 
 
