@@ -1296,3 +1296,30 @@ def test_a_teacher_option_given_as_option_names_what_the_command_line_can_do(csv
     assert f"--option {option.split('=')[0]}=...: " in err and advice in err and err.count("\n") == 1, err
     if advice != "--classes":
         assert "--teacher module:teacher" in err, err
+
+
+@pytest.mark.parametrize("form", ["tree", "rules", "linear"])
+def test_the_onnx_export_of_a_model_with_categories_is_a_teacher_of_the_csv(form, tmp_path, capsys):
+    """symdistill's ONNX export records its categories and, as a teacher, encodes a DataFrame of labels
+    (sd.fidelity(model, export, X) is 1.0), but the command line handed every .onnx file of one input of
+    numbers a float array: evaluate of a model against its own export stopped at "column 'colour' of
+    rows.csv is not numeric ...: --drop the column or encode it", and so did distill from it."""
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("onnxruntime")
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"x": rng.normal(size=600), "colour": rng.choice(["red", "green", "blue"], 600)})
+    rule = lambda D: np.where((np.asarray(D["x"], dtype=float) > 0) & (np.asarray(D["colour"]) != "red"), "yes", "no")  # noqa: E731
+    model = sd.distill(rule, X, form=form, max_size=4, random_state=0)
+    model.to_json(tmp_path / "model.json")
+    X.assign(label=rule(X)).to_csv(tmp_path / "rows.csv", index=False)
+    assert main(["export", str(tmp_path / "model.json"), "--to", "onnx", "-o", str(tmp_path / "model.onnx")]) == 0
+    capsys.readouterr()
+    assert main(["evaluate", str(tmp_path / "model.json"), "--teacher", str(tmp_path / "model.onnx"),
+                 "--data", str(tmp_path / "rows.csv"), "--label", "label"]) == 0
+    assert "fidelity 1.0000" in capsys.readouterr().out
+    out = tmp_path / "again.json"
+    assert main(["distill", "--teacher", str(tmp_path / "model.onnx"), "--data", str(tmp_path / "rows.csv"),
+                 "--drop", "label", "--form", form, "--max-size", "4", "-o", str(out)]) == 0
+    again = sd.load(out)
+    assert again.domain.features[1].kind == "categorical"
+    assert float(sd.fidelity(again, model, X)) > 0.9

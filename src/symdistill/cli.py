@@ -520,7 +520,8 @@ TEACHER_HELP = ".onnx, TorchScript .pt, scikit-learn .joblib or .pkl, or module:
 TASK_HELP = ("what the teacher is (default: inferred from its answers; whole numbers read as classes, so a "
              "regressor answering them needs regression)")
 AS_ARRAY_HELP = ("hand the teacher a float array instead of a DataFrame (default for .pt teachers, and for .onnx "
-                 "ones but those with an input per column or a string input)")
+                 "ones but those with an input per column or a string input, and symdistill's export of a model "
+                 "with categorical features)")
 
 
 CLASSES_HELP = ("a classifier teacher's classes, in the order of its outputs, as sd.as_teacher(teacher, classes=[...]) "
@@ -804,9 +805,11 @@ def teacher_columns(teacher: Any, columns: Sequence[Any]) -> tuple[list[str], li
     those it takes as text, as teacher_format reads them for a .onnx file, and what the teacher is: every
     column for a torch module (or a teacher made of one) and for an ONNX model (an OnnxTeacher, a session,
     its bytes) of one input of numbers; for an ONNX model of an input per column or a string input, the
-    columns of its inputs of numbers and those of its string inputs. None for other teachers."""
+    columns of its inputs of numbers and those of its string inputs; for symdistill's export of a model with
+    categorical features, which encodes their labels, the columns of its other features and those of its
+    features of text categories. None for other teachers."""
     from .teachers import _is_torch_module
-    from .teachers.onnx import model_inputs
+    from .teachers.onnx import exported_columns, exported_encoding, model_inputs
     from .teachers.torch import TorchTeacher
 
     names = [str(c) for c in columns]
@@ -815,6 +818,10 @@ def teacher_columns(teacher: Any, columns: Sequence[Any]) -> tuple[list[str], li
     inputs = model_inputs(teacher)
     if inputs is None:
         return [], [], "teacher"
+    encoding = exported_encoding(teacher)
+    if encoding is not None:
+        text, numbers = exported_columns(encoding)
+        return [n for n in names if n in numbers], [n for n in names if n in text], "ONNX model"
     strings = [a.name for a in inputs if a.type == "tensor(string)"]
     if len(inputs) == 1 and not strings:
         return names, [], "ONNX model"
@@ -900,9 +907,11 @@ def teacher_format(teacher_spec: str, flag: bool) -> tuple[bool, list[str]]:
     # whose columns are read as text: a string input fed a column of codes gets them as written.
     suffix = Path(teacher_spec).suffix.lower()
     if suffix == ".onnx" and Path(teacher_spec).is_file():
-        from .teachers.onnx import dataframe_inputs
+        from .teachers.onnx import dataframe_inputs, exported_encoding
 
         takes_columns, strings, others = dataframe_inputs(teacher_spec)
+        if flag and exported_encoding(teacher_spec) is not None:  # its graph takes the codes of the categories
+            return True, []
         if flag and takes_columns:  # it would refuse the array, after the rows were read (and a text column named)
             raise CLIError(f"--as-array hands the teacher a float array, and {teacher_spec} takes a DataFrame's "
                            f"columns ({'one input per column' if len(strings + others) > 1 else 'a string input'}): "

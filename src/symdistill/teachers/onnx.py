@@ -199,11 +199,35 @@ def load_session(model: Any) -> tuple[Any, str]:
 
 def dataframe_inputs(path: str | Path) -> tuple[bool, list[str], list[str]]:
     """Whether the ONNX model at ``path`` takes a DataFrame's columns rather than an array of numbers
-    (one input per feature, by name, or a string input), the names of its string inputs, and those of
-    its other inputs (numbers and booleans)."""
-    inputs = _file_inputs(path)
+    (one input per feature, by name, a string input, or symdistill's export of a model with categorical
+    features, which encodes their labels), the columns it takes as text (its string inputs, the export's
+    features of text categories), and those it takes as numbers (its other inputs, the export's other
+    features)."""
+    inputs, encoding = _file_facts(path)
+    if encoding is not None:
+        return (True, *exported_columns(encoding))
     strings = [arg.name for arg in inputs if arg.type == "tensor(string)"]
     return len(inputs) > 1 or bool(strings), strings, [arg.name for arg in inputs if arg.name not in strings]
+
+
+def exported_encoding(obj: Any) -> tuple[list[str], dict[str, dict[Any, int]]] | None:
+    """The features and category codes of ``obj`` when it is symdistill's ONNX export of a model with
+    categorical features (an :class:`OnnxTeacher` of one, or one as ``as_teacher`` takes it), which as a
+    teacher encodes a DataFrame of labels; None for any other object."""
+    if isinstance(obj, OnnxTeacher):
+        return obj._encoding
+    source = model_source(obj)
+    if source is None:
+        return None
+    return _file_facts(source)[1] if isinstance(source, (str, Path)) else _exported_encoding(load_session(source)[0])
+
+
+def exported_columns(encoding: tuple[list[str], dict[str, dict[Any, int]]]) -> tuple[list[str], list[str]]:
+    """The features of an export's ``encoding`` whose categories are all text, read as written ('01' as
+    '01'), and its other features, read as numbers."""
+    features, categories = encoding
+    text = [f for f in features if f in categories and all(isinstance(c, str) for c in categories[f])]
+    return text, [f for f in features if f not in text]
 
 
 def model_source(obj: Any) -> Any:
@@ -234,14 +258,21 @@ def _file_inputs(path: str | Path) -> list[Any]:
     """The inputs of the ONNX model file at ``path``: the command line asks them of one file several
     times (how to read the rows, which codes are numbers, which columns it takes) before the teacher
     loads it, and a session of a large model takes seconds to make; the file as it is now is read once."""
+    return list(_file_facts(path)[0])
+
+
+def _file_facts(path: str | Path) -> tuple[tuple[Any, ...], tuple[list[str], dict[str, dict[Any, int]]] | None]:
+    """The inputs of the ONNX model file at ``path`` and, for symdistill's export of a model with categorical
+    features, its encoding (``_exported_encoding``), read once per file as it is now (``_file_inputs``)."""
     found = model_file(path, "ONNX model")
     stat = found.stat()
-    return list(_inputs_of(str(found), stat.st_mtime_ns, stat.st_size))
+    return _facts_of(str(found), stat.st_mtime_ns, stat.st_size)
 
 
 @functools.lru_cache(maxsize=8)
-def _inputs_of(path: str, mtime_ns: int, size: int) -> tuple[Any, ...]:
-    return tuple(load_session(path)[0].get_inputs())
+def _facts_of(path: str, mtime_ns: int, size: int) -> tuple[tuple[Any, ...], tuple[list[str], dict[str, dict[Any, int]]] | None]:
+    session = load_session(path)[0]
+    return tuple(session.get_inputs()), _exported_encoding(session)
 
 
 def graph_class_labels(model: Any) -> np.ndarray | None:
