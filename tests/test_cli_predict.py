@@ -472,3 +472,23 @@ def test_numbers_written_with_thousands_separators_are_named_so(tmp_path, capsys
     assert "column 'income' should be numeric but holds the text '500.00' in row 0" not in err
     assert "holds the text '1,076.92' in row 5; write the numbers without thousands separators (1234.5, not " \
            "1,234.5)" in err and "missing value" not in err
+
+
+def test_an_output_named_tsv_is_tab_separated_and_one_named_parquet_is_refused(models, monkeypatch, capsys):
+    """predict wrote comma-separated text whatever -o was named: predictions.tsv, which --data reads
+    tab-separated, came back as one column, and predictions.parquet held CSV text that pd.read_parquet
+    cannot open, with no word. A .tsv output is now tab-separated, as a .tsv --data is read; a Parquet
+    one is refused, naming -o, before anything is written."""
+    monkeypatch.chdir(models)
+    expected = sd.load(models / "tree.json").predict(_features(models)).tolist()
+    for name in ("out.tsv", "out.tsv.gz"):
+        assert main(["predict", "tree.json", "--data", "rows.csv", "--keep", "id", "-o", name]) == 0
+        back = pd.read_csv(name, sep="\t", dtype=str, keep_default_na=False)
+        assert list(back.columns) == ["id", "prediction"] and back["prediction"].tolist() == expected
+        assert back["id"].tolist()[:2] == ["007", "NA"]
+    capsys.readouterr()
+    for name in ("out.parquet", "out.pq"):
+        assert main(["predict", "tree.json", "--data", "rows.csv", "--keep", "id", "-o", name]) == 2
+        err = capsys.readouterr().err
+        assert f"-o {name!r} names a Parquet file" in err and "writes CSV" in err
+        assert not (models / name).exists()

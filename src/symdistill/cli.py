@@ -1256,7 +1256,7 @@ def _add_predict(sub: Any) -> None:
     p.add_argument("--data", required=True,
                    help=f"rows ({TABLE_FORMATS}) whose header names the model's features, in any order; for "
                         "an automaton a text file of words, one a line, as evaluate reads them")
-    p.add_argument("-o", "--output", help="CSV file to write (default: standard output)")
+    p.add_argument("-o", "--output", help="CSV file to write (.tsv: tab-separated; default: standard output)")
     p.add_argument("--proba", action="store_true",
                    help="classifiers: also a column proba_<class> per class, the model's predict_proba")
     p.add_argument("--keep", help="columns of --data (identifiers) to copy into the output as written, before the "
@@ -1274,9 +1274,11 @@ def _run_predict(args: argparse.Namespace) -> int:
     from .domain import is_missing
     from .models.base import concept_layer, labels_to_json
 
+    sep = ","
     if args.output:
         check_output(args.output)
         check_distinct(("-o", args.output), ("the model", args.model), ("--data", args.data))
+        sep = output_separator(args.output)
     model = load_model(args.model)
     if model.kind in ("dfa", "moore"):  # --data is a file of words
         if args.keep or args.drop or args.proba or args.activations or args.na_values is not None:
@@ -1345,7 +1347,7 @@ def _run_predict(args: argparse.Namespace) -> int:
         n_rows = len(Z)
 
     def write(out: Any) -> None:
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv.writer(out, delimiter=sep, lineterminator="\n")
         writer.writerow(header)
         for start in range(0, n_rows, PREDICT_CHUNK):
             writer.writerows(rows(start, min(start + PREDICT_CHUNK, n_rows)))
@@ -1370,6 +1372,20 @@ def _run_predict(args: argparse.Namespace) -> int:
     else:
         write(sys.stdout)
     return 0
+
+
+def output_separator(path: str) -> str:
+    """The separator of predict's CSV output ``path``: a tab for a .tsv (compressed or not), as --data reads
+    one, else a comma. A Parquet name is refused: the text written would not be Parquet."""
+    p = Path(path)
+    suffixes = [s.lower() for s in p.suffixes]
+    if len(suffixes) > 1 and suffixes[-1] in COMPRESSED_SUFFIXES:
+        suffixes.pop()
+    suffix = suffixes[-1] if suffixes else ""
+    if suffix in (".parquet", ".pq"):
+        raise CLIError(f"-o {path!r} names a Parquet file, and predict writes CSV: give a .csv or .tsv path "
+                       "(compressed or not)")
+    return "\t" if suffix == ".tsv" else ","
 
 
 def _add_demo(sub: Any) -> None:
