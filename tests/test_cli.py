@@ -1323,3 +1323,20 @@ def test_the_onnx_export_of_a_model_with_categories_is_a_teacher_of_the_csv(form
     again = sd.load(out)
     assert again.domain.features[1].kind == "categorical"
     assert float(sd.fidelity(again, model, X)) > 0.9
+
+
+def test_classes_for_a_scikit_learn_regressor_names_the_flag(csv_rows, tmp_path, capsys):
+    """--classes for a pickled scikit-learn regressor (a regressor by its tags) was refused with the library's
+    "classes=['a', 'b'] names a classifier's classes, but the teacher is a regressor ...; drop one of them",
+    naming an argument the command line has no way to give, not the flag to drop."""
+    joblib = pytest.importorskip("joblib")
+    pd = pytest.importorskip("pandas")
+    from sklearn.linear_model import LinearRegression
+
+    train, _ = csv_rows
+    X = pd.read_csv(train)
+    joblib.dump(LinearRegression().fit(X, X["a"] + X["b"]), tmp_path / "reg.joblib")
+    assert main(["distill", "--teacher", str(tmp_path / "reg.joblib"), "--data", str(train), "--classes", "a,b",
+                 "-o", str(tmp_path / "m.json")]) == 2
+    err = capsys.readouterr().err
+    assert "the teacher is a regressor" in err and "on the command line: drop --classes" in err

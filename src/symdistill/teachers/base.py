@@ -123,7 +123,8 @@ class Teacher:
         if classes is not None and task == "regression":  # the classes would go unread: values have none
             raise ValueError(f"classes={classes!r} names a classifier's classes, but the teacher is a regressor "
                              "(task='regression', given or told by a scikit-learn regressor's tags, or "
-                             "output='values'); drop one of them")
+                             "output='values'); drop one of them (on the command line: drop --classes, or "
+                             "--task regression)")
         if classes is not None:  # declared classes say what the teacher is: a one-column logit is not a value
             task = "classification"
         self.task = task
