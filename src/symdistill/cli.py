@@ -250,12 +250,25 @@ def _wider_row(p: Path, path: str, sep: str, width: int) -> str:
 
 
 def load_teacher_object(spec: str) -> Any:
-    """A teacher from a file (.onnx, TorchScript .pt, scikit-learn .joblib) or ``module:attribute``."""
+    """A teacher from a file (.onnx, TorchScript .pt, scikit-learn .joblib, a saved tabular model's .json)
+    or ``module:attribute``."""
+    from .models.base import concept_layer
+
     p = Path(spec)
     suffix = p.suffix.lower()
-    expected = "expected a .onnx, .pt (TorchScript) or .joblib file, or module:attribute"
+    expected = ("expected a .onnx, TorchScript .pt, scikit-learn .joblib, .pkl or .pickle file, a saved model's "
+                ".json, or module:attribute")
     if p.is_dir():
         raise CLIError(f"teacher {spec} is a directory, not a file: {expected}")
+    if suffix == ".json":  # a saved model answers as sd.fidelity and sd.distill take it (JSON: no code runs)
+        model = load_model(spec)
+        if model.kind in ("dfa", "moore"):
+            raise CLIError(f"teacher {spec} is a saved automaton, a teacher of words (symdistill automaton, or "
+                           "evaluate of an automaton), not of rows")
+        if concept_layer(model) is not None:
+            raise CLIError(f"teacher {spec} holds concept rules, which read a hidden layer's activations, not the "
+                           "rows")
+        return model
     if suffix in MODEL_SUFFIXES:
         if not p.is_file():
             raise CLIError(f"teacher file not found: {spec}")
@@ -516,7 +529,7 @@ def option_value(text: str) -> Any:
 
 COLUMNS_HELP = "names separated by commas, or a JSON list for names that hold commas ('[\"Income, USD\", \"id\"]')"
 TABLE_FORMATS = ".csv or .tsv, compressed or not (.gz, .bz2, .zip, .xz, .zst), or .parquet"
-TEACHER_HELP = ".onnx, TorchScript .pt, scikit-learn .joblib or .pkl, or module:attribute"
+TEACHER_HELP = ".onnx, TorchScript .pt, scikit-learn .joblib or .pkl, a saved model .json, or module:attribute"
 TASK_HELP = ("what the teacher is (default: inferred from its answers; whole numbers read as classes, so a "
              "regressor answering them needs regression)")
 AS_ARRAY_HELP = ("hand the teacher a float array instead of a DataFrame (default for .pt teachers, and for .onnx "

@@ -51,7 +51,7 @@ def add_verify(sub: Any) -> None:
     p.add_argument("--backend", choices=BACKENDS, default="auto",
                    help="direct: the exact checkers; z3: an SMT encoding; auto (default): direct, and z3 for what "
                         "the direct checkers do not cover")
-    p.add_argument("--teacher", help="also check counterexamples on this teacher (.onnx, .pt, .joblib or .pkl, module:attribute)")
+    p.add_argument("--teacher", help="also check counterexamples on this teacher (.onnx, .pt, .joblib or .pkl, a saved model .json, module:attribute)")
     add_classes(p)
 
 
