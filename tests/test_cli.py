@@ -1370,3 +1370,17 @@ def test_a_saved_tabular_model_is_a_teacher_on_the_command_line(csv_rows, tmp_pa
     assert "dfa.json is a saved automaton, a teacher of words" in capsys.readouterr().err
     assert main(["distill", "--teacher", str(train), "--data", str(train), "-o", str(tmp_path / "m.json")]) == 2
     assert ".joblib, .pkl or .pickle" in capsys.readouterr().err
+
+
+def test_the_status_line_of_automaton_names_the_dot_file_it_wrote(tmp_path, monkeypatch, capsys):
+    """The status line names the files a command writes (report: "wrote r.html and r.md"), but automaton's
+    said "wrote dfa.json: 4 states, ..." with --dot too, leaving out the DOT file it had written."""
+    (tmp_path / "seq_teacher_dot.py").write_text("def even(words):\n    return [len(w) % 2 == 0 for w in words]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert main(["automaton", "--teacher", "seq_teacher_dot:even", "--alphabet", "0,1", "-o", "dfa.json",
+                 "--dot", "dfa.dot"]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"{sd.load('dfa.json')}\n" and err.startswith("wrote dfa.json and dfa.dot: 2 states, ")
+    assert main(["automaton", "--teacher", "seq_teacher_dot:even", "--alphabet", "0,1", "-o", "dfa.json"]) == 0
+    assert capsys.readouterr().err.startswith("wrote dfa.json: 2 states, ")

@@ -1613,7 +1613,8 @@ def _run_automaton(args: argparse.Namespace) -> int:
     if dot is not None:
         write_output(args.dot, lambda p: p.write_text(dot, encoding="utf-8"))
     print(model)
-    print(f"wrote {args.output}: {model.size} state{'s' * (model.size != 1)}, {time.perf_counter() - t0:.1f} s, "
+    written = args.output if dot is None else f"{args.output} and {args.dot}"
+    print(f"wrote {written}: {model.size} state{'s' * (model.size != 1)}, {time.perf_counter() - t0:.1f} s, "
           f"{model.meta['n_queries']} teacher queries ({model.meta['cache_hits']} more answered by the cache), "
           f"{counted(model.meta['rounds'], 'equivalence query')}", file=sys.stderr)
     return 0
