@@ -1384,3 +1384,28 @@ def test_the_status_line_of_automaton_names_the_dot_file_it_wrote(tmp_path, monk
     assert out == f"{sd.load('dfa.json')}\n" and err.startswith("wrote dfa.json and dfa.dot: 2 states, ")
     assert main(["automaton", "--teacher", "seq_teacher_dot:even", "--alphabet", "0,1", "-o", "dfa.json"]) == 0
     assert capsys.readouterr().err.startswith("wrote dfa.json: 2 states, ")
+
+
+def test_a_data_file_not_in_utf8_or_compressed_under_a_csv_name_says_so(csv_rows, tmp_path, capsys):
+    """A CSV saved in Latin-1 (a spreadsheet's export, 'México') was refused with pandas' "'utf-8' codec can't
+    decode byte 0xe9 in position 1: invalid continuation byte", a position in some chunk, not the file's
+    line, and no word on what to do; a gzip-compressed file named rows.csv with "can't decode byte 0x8b".
+    The error now names the line and the byte, or the compression and the name to give the file."""
+    import gzip
+
+    train, _ = csv_rows
+    text = train.read_text().splitlines()
+    (tmp_path / "latin1.csv").write_bytes(("\n".join(text[:3]) + "\n0.1,0.2,México\n").encode("latin-1"))
+    (tmp_path / "packed.csv").write_bytes(gzip.compress(train.read_bytes()))
+    sd.distill(lambda X: (np.asarray(X)[:, 0] > 0.5).astype(int), np.random.default_rng(0).uniform(size=(300, 3)),
+               feature_names=["a", "b", "c"], max_size=2, random_state=0).to_json(tmp_path / "m.json")
+    for args in (["distill", "--teacher", "x:y", "-o", str(tmp_path / "t.json")],
+                 ["predict", str(tmp_path / "m.json")]):
+        assert main([*args, "--data", str(tmp_path / "latin1.csv")]) == 2
+        err = capsys.readouterr().err
+        assert f"{tmp_path / 'latin1.csv'} is not UTF-8 text: line 4 holds the byte 0xe9" in err, err
+        assert "save it as UTF-8" in err and err.count("\n") == 1
+        assert main([*args, "--data", str(tmp_path / "packed.csv")]) == 2
+        err = capsys.readouterr().err
+        assert f"{tmp_path / 'packed.csv'} is gzip-compressed, and its name does not say so: name it packed.csv.gz" \
+            in err, err

@@ -128,6 +128,8 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
     except CLIError:
         raise
     except Exception as exc:  # pandas' and pyarrow's reasons can run over several lines: the first says it
+        if isinstance(exc, UnicodeDecodeError) and not compressed:
+            raise CLIError(_not_text(p, path)) from None
         raise CLIError(f"cannot read {path}: {_first_line(exc)}") from None
     for col in drop or []:
         if col not in df.columns:
@@ -146,6 +148,30 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
             raise CLIError(f"column {number} of {path} has no name in the header (an index written by "
                            f"DataFrame.to_csv?): name it, or --drop {column!r}")
     return df, kept
+
+
+# The first bytes of a compressed file (as pandas unpacks it, by its name) and of a Parquet file
+PACKED = {b"\x1f\x8b": ("gzip", ".gz"), b"BZh": ("bzip2", ".bz2"), b"PK\x03\x04": ("zip", ".zip"),
+          b"\xfd7zXZ\x00": ("xz", ".xz"), b"\x28\xb5\x2f\xfd": ("zstd", ".zst")}
+
+
+def _not_text(p: Path, path: str) -> str:
+    """Why the CSV file ``p`` is not UTF-8 text, which pandas' decoding error ("can't decode byte 0xe9 in
+    position 1": a place in some chunk) does not say: compressed or Parquet under a CSV name, or the line
+    and byte of its first character in another encoding (a spreadsheet's Latin-1 export)."""
+    data = p.read_bytes()
+    for magic, (kind, suffix) in PACKED.items():
+        if data.startswith(magic):
+            return f"{path} is {kind}-compressed, and its name does not say so: name it {p.name}{suffix}"
+    if data.startswith(b"PAR1"):
+        return f"{path} is a Parquet file, and its name does not say so: name it {p.stem}.parquet"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return (f"{path} is not UTF-8 text: line {line} holds the byte 0x{data[exc.start]:02x} ({exc.reason}); "
+                "save it as UTF-8 (a spreadsheet's Latin-1 or Windows-1252 export: iconv -f cp1252 -t utf-8)")
+    return f"cannot read {path}: not UTF-8 text"
 
 
 # The fields pandas' read_csv reads as missing by default: its na_values default as its documentation lists
