@@ -1409,3 +1409,21 @@ def test_a_data_file_not_in_utf8_or_compressed_under_a_csv_name_says_so(csv_rows
         err = capsys.readouterr().err
         assert f"{tmp_path / 'packed.csv'} is gzip-compressed, and its name does not say so: name it packed.csv.gz" \
             in err, err
+
+
+def test_export_refuses_an_output_named_for_another_target(tmp_path, capsys):
+    """export wrote whatever --to says under any -o: `--to c -o model.onnx` wrote C source over the ONNX
+    export beside it, and `--to onnx -o model.json` a binary graph under the name of a model file, which
+    show then called not UTF-8 JSON. An -o whose suffix is another target's is now refused, naming both,
+    before anything is written; other names (.txt, .h for C, .pl for Prolog) are written as before."""
+    model = sd.distill(lambda X: (np.asarray(X)[:, 0] > 0.5).astype(int), np.random.default_rng(0).uniform(size=(300, 2)),
+                       feature_names=["a", "b"], max_size=2, random_state=0)
+    model.to_json(tmp_path / "m.json")
+    (tmp_path / "m.onnx").write_bytes(b"graph")
+    for to, name, other in (("c", "m.onnx", "onnx"), ("onnx", "x.json", "json"), ("python", "x.c", "c")):
+        assert main(["export", str(tmp_path / "m.json"), "--to", to, "-o", str(tmp_path / name)]) == 2
+        err = capsys.readouterr().err
+        assert f"-o {str(tmp_path / name)!r} names a .{name.split('.')[-1]} file, which --to {other} writes" in err, err
+    assert (tmp_path / "m.onnx").read_bytes() == b"graph" and not (tmp_path / "x.json").exists()
+    for to, name in (("c", "m.h"), ("c", "m.txt"), ("prolog", "m.pl"), ("python", "m.py"), ("onnx", "m2.onnx")):
+        assert main(["export", str(tmp_path / "m.json"), "--to", to, "-o", str(tmp_path / name)]) == 0

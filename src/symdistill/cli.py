@@ -1452,6 +1452,11 @@ def _add_export(sub: Any) -> None:
     p.add_argument("--module", help="prolog: wrap the clauses in this module")
 
 
+# the names each export target's files go by: an -o named for another target is refused, not overwritten
+EXPORT_SUFFIXES = {"c": (".c", ".h"), "python": (".py",), "prolog": (".pl", ".pro", ".prolog"), "onnx": (".onnx",),
+                   "json": (".json",), "dot": (".dot", ".gv")}
+
+
 def _run_export(args: argparse.Namespace) -> int:
     from .export import export
 
@@ -1462,6 +1467,11 @@ def _run_export(args: argparse.Namespace) -> int:
     if args.output:
         check_output(args.output)
         check_distinct(("-o", args.output), ("the model", args.model))
+        suffix = Path(args.output).suffix.lower()
+        other = next((t for t, suffixes in EXPORT_SUFFIXES.items() if suffix in suffixes and t != args.to), None)
+        if other is not None and suffix not in EXPORT_SUFFIXES.get(args.to, ()):
+            raise CLIError(f"-o {args.output!r} names a {suffix} file, which --to {other} writes, and --to {args.to} "
+                           "writes another language: give a path that names it")
     result = export(load_model(args.model), args.to, **options)
     if isinstance(result, bytes):
         if not args.output:
