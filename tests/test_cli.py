@@ -1368,6 +1368,9 @@ def test_a_saved_tabular_model_is_a_teacher_on_the_command_line(csv_rows, tmp_pa
     assert main(["evaluate", str(tmp_path / "rules.json"), "--teacher", str(tmp_path / "dfa.json"),
                  "--data", str(hold), "--drop", "label"]) == 2
     assert "dfa.json is a saved automaton, a teacher of words" in capsys.readouterr().err
+    assert main(["evaluate", str(tmp_path / "rules.json"), "--teacher", str(tmp_path / "none.json"),
+                 "--data", str(hold), "--drop", "label"]) == 2
+    assert f"teacher file not found: {tmp_path / 'none.json'}" in capsys.readouterr().err
     assert main(["distill", "--teacher", str(train), "--data", str(train), "-o", str(tmp_path / "m.json")]) == 2
     assert ".joblib, .pkl or .pickle" in capsys.readouterr().err
 

@@ -287,6 +287,8 @@ def load_teacher_object(spec: str) -> Any:
     if p.is_dir():
         raise CLIError(f"teacher {spec} is a directory, not a file: {expected}")
     if suffix == ".json":  # a saved model answers as sd.fidelity and sd.distill take it (JSON: no code runs)
+        if not p.is_file():
+            raise CLIError(f"teacher file not found: {spec}")
         model = load_model(spec)
         if model.kind in ("dfa", "moore"):
             raise CLIError(f"teacher {spec} is a saved automaton, a teacher of words (symdistill automaton, or "

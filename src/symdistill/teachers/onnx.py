@@ -270,7 +270,8 @@ def _file_facts(path: str | Path) -> tuple[tuple[Any, ...], tuple[list[str], dic
 
 
 @functools.lru_cache(maxsize=8)
-def _facts_of(path: str, mtime_ns: int, size: int) -> tuple[tuple[Any, ...], tuple[list[str], dict[str, dict[Any, int]]] | None]:
+def _facts_of(path: str, mtime_ns: int,
+              size: int) -> tuple[tuple[Any, ...], tuple[list[str], dict[str, dict[Any, int]]] | None]:
     session = load_session(path)[0]
     return tuple(session.get_inputs()), _exported_encoding(session)
 
