@@ -1430,3 +1430,24 @@ def test_export_refuses_an_output_named_for_another_target(tmp_path, capsys):
     assert (tmp_path / "m.onnx").read_bytes() == b"graph" and not (tmp_path / "x.json").exists()
     for to, name in (("c", "m.h"), ("c", "m.txt"), ("prolog", "m.pl"), ("python", "m.py"), ("onnx", "m2.onnx")):
         assert main(["export", str(tmp_path / "m.json"), "--to", to, "-o", str(tmp_path / name)]) == 0
+
+
+def test_a_missing_true_label_names_the_label_column_and_file(csv_rows, tmp_path, monkeypatch, capsys):
+    """evaluate --label y of a file with an empty label field stopped at sd.accuracy's "cannot compute
+    accuracy: the true labels contain NaN (1 of 450, first at row 3); drop or fill those rows",
+    naming neither the column nor the file the rows came from. The error now starts with both."""
+    pd = pytest.importorskip("pandas")
+    train, hold = csv_rows
+    _teacher_module(tmp_path, monkeypatch)
+    assert main(["distill", "--teacher", "rule_teacher:predict", "--data", str(train), "--max-size", "2",
+                 "-o", str(tmp_path / "m.json")]) == 0
+    df = pd.read_csv(hold).astype({"label": object})
+    df.loc[3, "label"] = None
+    df.to_csv(tmp_path / "gaps.csv", index=False)
+    capsys.readouterr()
+    assert main(["evaluate", str(tmp_path / "m.json"), "--teacher", "rule_teacher:predict",
+                 "--data", str(tmp_path / "gaps.csv"), "--label", "label"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert f"--label label of {tmp_path / 'gaps.csv'}: cannot compute accuracy: the true labels contain " in err
+    assert "first at row 3" in err

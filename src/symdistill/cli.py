@@ -1094,7 +1094,10 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     score = fidelity(model, teacher, X)  # computed before anything is printed: an error leaves stdout empty
     against = None
     if labels is not None:
-        against = accuracy(model, X, labels, teacher=teacher if layer is not None else None)
+        try:
+            against = accuracy(model, X, labels, teacher=teacher if layer is not None else None)
+        except DataError as exc:  # the labels' own fault (missing, none a class): name where they came from
+            raise CLIError(f"--label {args.label} of {args.data}: {exc}") from None
     print(f"model: {model!r}")
     print(score)
     if against is not None:
