@@ -1432,6 +1432,27 @@ def test_export_refuses_an_output_named_for_another_target(tmp_path, capsys):
         assert main(["export", str(tmp_path / "m.json"), "--to", to, "-o", str(tmp_path / name)]) == 0
 
 
+def test_a_model_file_named_for_an_export_target_is_refused(csv_rows, tmp_path, capsys):
+    """distill -o tree.onnx wrote the model's JSON under an ONNX name (onnxruntime then failed on it), as
+    export wrote another target's code under any -o. distill and automaton now refuse an -o named for an
+    export target before the teacher is read, saying the JSON name and the export command to run."""
+    train, _ = csv_rows
+    (tmp_path / "tree.onnx").write_bytes(b"graph")
+    for name, target in (("tree.onnx", "onnx"), ("tree.c", "c"), ("tree.py", "python"), ("tree.pl", "prolog")):
+        out = tmp_path / name
+        assert main(["distill", "--teacher", "no_such_module:f", "--data", str(train), "-o", str(out)]) == 2
+        err = capsys.readouterr().err
+        json_path = str(out.with_suffix(".json"))
+        assert f"names a {out.suffix} file, which export --to {target} writes; distill writes the model's JSON" in err, err
+        assert f"give -o {json_path}, then symdistill export {json_path} --to {target} -o {out}" in err, err
+    assert (tmp_path / "tree.onnx").read_bytes() == b"graph" and not (tmp_path / "tree.c").exists()
+    dfa = tmp_path / "dfa.json"
+    sd.DFA("01", [[1, 0], [0, 1]], [False, True]).to_json(dfa)
+    assert main(["automaton", "--teacher", str(dfa), "-o", str(tmp_path / "dfa.dot")]) == 2
+    assert "--dot writes the automaton's drawing" in capsys.readouterr().err
+    assert main(["automaton", "--teacher", str(dfa), "--random-state", "0", "-o", str(tmp_path / "dfa2.json")]) == 0
+
+
 def test_a_missing_true_label_names_the_label_column_and_file(csv_rows, tmp_path, monkeypatch, capsys):
     """evaluate --label y of a file with an empty label field stopped at sd.accuracy's "cannot compute
     accuracy: the true labels contain NaN (1 of 450, first at row 3); drop or fill those rows",

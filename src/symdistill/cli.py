@@ -373,6 +373,19 @@ def check_output(path: str) -> None:
         raise CLIError(f"cannot write {path!r}: folder {str(parent)!r} is not writable")
 
 
+def check_model_output(path: str, command: str) -> None:
+    """Refuse a model file's ``-o`` named for an export target (``tree.onnx``, ``rules.c``): the command
+    writes the model's JSON, which such a name would hide from its reader (onnxruntime, gcc)."""
+    suffix = Path(path).suffix.lower()
+    target = next((t for t, suffixes in EXPORT_SUFFIXES.items() if suffix in suffixes and t != "json"), None)
+    if target is not None:
+        json_path = str(Path(path).with_suffix(".json"))
+        hint = ("--dot writes the automaton's drawing" if command == "automaton" and target == "dot"
+                else f"then symdistill export {json_path} --to {target} -o {path}")
+        raise CLIError(f"-o {path!r} names a {suffix} file, which export --to {target} writes; {command} writes "
+                       f"the model's JSON: give -o {json_path}, {hint}")
+
+
 def check_distinct(output: tuple[str, str], *others: tuple[str, str | None]) -> None:
     """Refuse an output path that names the same file as another path of the command (``(flag, path)``
     pairs): writing it would overwrite that file (the model JSON with its DOT, say) without a word."""
@@ -965,6 +978,7 @@ def _run_distill(args: argparse.Namespace) -> int:
     from .api import make_learner
 
     check_output(args.output)
+    check_model_output(args.output, "distill")
     check_distinct(("-o", args.output), ("--data", args.data), ("--teacher", args.teacher))
     teacher_options(args)  # checked before anything is read
     as_array, text = teacher_format(args.teacher, args.as_array)
@@ -1623,6 +1637,7 @@ def _run_automaton(args: argparse.Namespace) -> int:
     from .automata_api import distill_automaton
 
     check_output(args.output)
+    check_model_output(args.output, "automaton")
     check_distinct(("-o", args.output), ("--teacher", args.teacher))
     if args.dot:
         check_output(args.dot)
