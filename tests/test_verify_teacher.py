@@ -168,6 +168,31 @@ def test_refine_re_distills_with_the_sampler_the_model_records() -> None:
             sd.refine(bump_tree({**fitted.meta, "sampler": text}), step, X, constraints=[sd.monotonic("x0")])
 
 
+def test_refine_re_distills_with_the_learner_options_the_model_records() -> None:
+    """refine re-distilled with the model's form, size, seed and sampler but the learner's default options:
+    a tree distilled with max_depth=1 came back two deep, a rule list of max_literals=1 with longer rules,
+    a linear model of hinges=True without hinges, unless the user gave each option again. distill now
+    records the options given other than their defaults in meta['options'] (kept by the JSON round trip),
+    and refine gives them again; options given to refine win."""
+    X = np.random.default_rng(0).uniform(size=(400, 2))
+    both = lambda X: ((X[:, 0] > 0.5) & (X[:, 1] > 0.5)).astype(int)  # noqa: E731 (two deep)
+    fitted = sd.distill(both, X, max_size=4, random_state=0, n_samples=1000, max_depth=1, progress=False)
+    assert fitted.meta["options"] == {"max_depth": 1, "n_samples": 1000}
+    assert sd.load(fitted.to_json()).meta["options"] == fitted.meta["options"]
+    assert "options" not in sd.distill(both, X, max_size=4, random_state=0).meta  # none given
+    better = sd.refine(bump_tree(dict(fitted.meta)), both, X, constraints=[sd.monotonic("x0")], max_rounds=2)
+    assert better.meta["refinement"]["rounds"] >= 1
+    assert better.depth == 1 and better.meta["options"] == fitted.meta["options"]
+    deeper = sd.refine(bump_tree(dict(fitted.meta)), both, X, constraints=[sd.monotonic("x0")], max_rounds=2,
+                       max_depth=None)
+    assert deeper.depth == 2 and deeper.meta["options"] == {"n_samples": 1000}
+    rules = sd.distill(both, X, form="rules", max_size=4, max_literals=1, random_state=0, n_samples=1000)
+    assert rules.meta["options"] == {"max_literals": 1, "n_samples": 1000}
+    for bad in ([["max_depth", 1]], "max_depth=1"):
+        with pytest.raises(ValueError, match=r"learner options the model's meta\['options'\] records, which should be a dict"):
+            sd.refine(bump_tree({**fitted.meta, "options": bad}), both, X, constraints=[sd.monotonic("x0")])
+
+
 def test_refine_reads_a_pyarrow_table_as_distill_does() -> None:
     # X as a pyarrow Table, as distill, fidelity and predict take it: the rows refine adds are joined to it.
     pd = pytest.importorskip("pandas")

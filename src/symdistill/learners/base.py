@@ -51,6 +51,21 @@ def registered_learners() -> dict[tuple[str, str], type[Learner]]:
     return dict(_LEARNERS)
 
 
+_NO_JSON = object()
+
+
+def _json_value(v: Any) -> Any:
+    """``v`` as JSON holds it (a NumPy number as a Python one, a tuple as a list), or ``_NO_JSON``."""
+    if isinstance(v, np.generic):
+        v = v.item()
+    if v is None or isinstance(v, (bool, str)) or (isinstance(v, (int, float)) and np.isfinite(v)):
+        return v
+    if isinstance(v, (list, tuple, np.ndarray)):
+        items = [_json_value(x) for x in v]
+        return _NO_JSON if any(x is _NO_JSON for x in items) else items
+    return _NO_JSON
+
+
 class Learner:
     """Base of the pedagogical learners.
 
@@ -117,8 +132,41 @@ class Learner:
                                  "random_state": None if self.random_state is None else int(self.random_state),
                                  "n_queries": oracle.n_queries - asked_before,
                                  "teacher": t.name})
+        given = self.options_given()
+        if given:
+            self.model_.meta["options"] = given
         self.n_queries_ = oracle.n_queries - asked_before
         return self
+
+    # Options the meta records otherwise (max_size, random_state, the sampler's), or that shape no model
+    # (progress, check_determinism) or come from the rows and teacher (feature_names, categorical, task).
+    _UNRECORDED = frozenset({"max_size", "random_state", "sampler_kernel", "sampler_bandwidth", "progress",
+                             "check_determinism", "feature_names", "categorical", "task"})
+
+    def options_given(self) -> dict[str, Any]:
+        """The learner's options set to other than their defaults (``max_literals=3``, ``hinges=True``),
+        as JSON values: what ``meta["options"]`` records and ``sd.refine`` gives again when it re-distills.
+
+        >>> from symdistill.learners import get_learner
+        >>> get_learner("rules")(max_size=8, max_literals=3, n_samples=2000, progress=False).options_given()
+        {'max_literals': 3, 'n_samples': 2000}
+        """
+        import inspect
+
+        out: dict[str, Any] = {}
+        seen: set[str] = set(self._UNRECORDED)  # a subclass's default overrides its base's (n_samples)
+        for klass in type(self).__mro__:
+            init = klass.__dict__.get("__init__")
+            if init is None:
+                continue
+            for p in inspect.signature(init).parameters.values():
+                if p.kind is not p.KEYWORD_ONLY or p.name in seen:
+                    continue
+                seen.add(p.name)
+                value = _json_value(getattr(self, p.name, p.default))
+                if value is not _NO_JSON and value != _json_value(p.default):
+                    out[p.name] = value
+        return dict(sorted(out.items()))
 
     def check_fit(self, X: Any, domain: Domain | None = None, teacher: Any = None) -> None:
         """Raise what :meth:`fit` would raise about the options and the rows ``X`` before the teacher is

@@ -28,14 +28,15 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     shares (a *teacher violation*) is a property of the network and is left alone. A distillation
     *artefact* becomes queries: the counterexample and inputs sampled in its violating region,
     labelled by the teacher; the model is then distilled again (same form, size (at least 1), method,
-    seed and query sampler, as its ``meta`` records them) from ``X`` plus every query row gathered so
-    far. Rounds stop when every constraint holds or is violated by the teacher itself, after
+    seed, query sampler and learner options, as its ``meta`` records them) from ``X`` plus every query
+    row gathered so far. Rounds stop when every constraint holds or is violated by the teacher itself, after
     ``max_rounds``, or when ``budget`` query rows are spent.
 
     Parameters
     ----------
     model : Tree, RuleSet or LinearModel
-        Made by ``sd.distill`` (its ``meta`` gives form, method, seed and query sampler).
+        Made by ``sd.distill`` (its ``meta`` gives form, method, seed, query sampler and, in
+        ``meta["options"]``, the learner options given: ``max_literals=3``, ``hinges=True``).
     teacher : the network (anything ``sd.as_teacher`` takes)
     X : array or DataFrame
         The rows ``model`` was distilled from.
@@ -47,8 +48,9 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
         Rows for the fidelity figures (default ``X``).
     backend : {"auto", "direct", "z3"}
     **options
-        Passed to ``sd.distill`` (e.g. ``n_samples``); ``sampler_kernel`` and ``sampler_bandwidth``
-        given here replace those the model's ``meta["sampler"]`` records.
+        Passed to ``sd.distill`` (e.g. ``n_samples``); given here, they replace those the model's
+        ``meta["options"]`` records, and ``sampler_kernel`` and ``sampler_bandwidth`` those of its
+        ``meta["sampler"]``.
 
     Returns
     -------
@@ -98,6 +100,12 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
         raise ValueError(f"refine re-distills with the model's meta['random_state'], which should be an integer "
                          f"or None, got {seed!r}")
     for name, value in _recorded_sampler(meta).items():  # as the model was distilled, unless given
+        options.setdefault(name, value)
+    recorded = meta.get("options", {})  # the learner's options the model was distilled with (max_literals=3)
+    if not isinstance(recorded, dict):
+        raise ValueError(f"refine re-distills with the learner options the model's meta['options'] records, "
+                         f"which should be a dict of option names to values, got {recorded!r}")
+    for name, value in recorded.items():
         options.setdefault(name, value)
     method = meta.get("method", "pedagogical")
     dom = model.domain
