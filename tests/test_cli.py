@@ -1432,20 +1432,27 @@ def test_export_refuses_an_output_named_for_another_target(tmp_path, capsys):
         assert main(["export", str(tmp_path / "m.json"), "--to", to, "-o", str(tmp_path / name)]) == 0
 
 
-def test_a_model_file_named_for_an_export_target_is_refused(csv_rows, tmp_path, capsys):
+def test_a_model_file_named_for_an_export_target_is_refused(csv_rows, tmp_path, monkeypatch, capsys):
     """distill -o tree.onnx wrote the model's JSON under an ONNX name (onnxruntime then failed on it), as
     export wrote another target's code under any -o. distill and automaton now refuse an -o named for an
-    export target before the teacher is read, saying the JSON name and the export command to run."""
+    export target before the teacher is read (a .py name once a module:attribute teacher's module is
+    known, which -o must not name either), saying the JSON name and the export command to run."""
     train, _ = csv_rows
     (tmp_path / "tree.onnx").write_bytes(b"graph")
-    for name, target in (("tree.onnx", "onnx"), ("tree.c", "c"), ("tree.py", "python"), ("tree.pl", "prolog")):
+    (tmp_path / "target_teacher.py").write_text("import numpy as np\n\ndef f(X):\n    return (np.asarray(X)[:, 0] > 0).astype(int)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "target_teacher", raising=False)
+    for teacher, name, target in (("no_such_module:f", "tree.onnx", "onnx"), ("no_such_module:f", "tree.c", "c"),
+                                  ("no_such_module:f", "tree.pl", "prolog"), ("model.onnx", "tree.py", "python"),
+                                  ("target_teacher:f", "tree.py", "python")):
         out = tmp_path / name
-        assert main(["distill", "--teacher", "no_such_module:f", "--data", str(train), "-o", str(out)]) == 2
+        assert main(["distill", "--teacher", teacher, "--data", str(train), "-o", str(out)]) == 2
         err = capsys.readouterr().err
         json_path = str(out.with_suffix(".json"))
         assert f"names a {out.suffix} file, which export --to {target} writes; distill writes the model's JSON" in err, err
         assert f"give -o {json_path}, then symdistill export {json_path} --to {target} -o {out}" in err, err
     assert (tmp_path / "tree.onnx").read_bytes() == b"graph" and not (tmp_path / "tree.c").exists()
+    assert not (tmp_path / "tree.py").exists()
     dfa = tmp_path / "dfa.json"
     sd.DFA("01", [[1, 0], [0, 1]], [False, True]).to_json(dfa)
     assert main(["automaton", "--teacher", str(dfa), "-o", str(tmp_path / "dfa.dot")]) == 2

@@ -373,10 +373,14 @@ def check_output(path: str) -> None:
         raise CLIError(f"cannot write {path!r}: folder {str(parent)!r} is not writable")
 
 
-def check_model_output(path: str, command: str) -> None:
+def check_model_output(path: str, command: str, teacher: str | None = None) -> None:
     """Refuse a model file's ``-o`` named for an export target (``tree.onnx``, ``rules.c``): the command
-    writes the model's JSON, which such a name would hide from its reader (onnxruntime, gcc)."""
+    writes the model's JSON, which such a name would hide from its reader (onnxruntime, gcc). Given the
+    ``teacher`` spec, a ``.py`` name waits while it may be a ``module:attribute`` teacher's source, which
+    is known once the module is imported: the command checks again then, after naming that graver case."""
     suffix = Path(path).suffix.lower()
+    if teacher is not None and suffix == ".py" and teacher_source(teacher) != teacher:
+        return
     target = next((t for t, suffixes in EXPORT_SUFFIXES.items() if suffix in suffixes and t != "json"), None)
     if target is not None:
         json_path = str(Path(path).with_suffix(".json"))
@@ -978,8 +982,8 @@ def _run_distill(args: argparse.Namespace) -> int:
     from .api import make_learner
 
     check_output(args.output)
-    check_model_output(args.output, "distill")
     check_distinct(("-o", args.output), ("--data", args.data), ("--teacher", args.teacher))
+    check_model_output(args.output, "distill", args.teacher)
     teacher_options(args)  # checked before anything is read
     as_array, text = teacher_format(args.teacher, args.as_array)
     drop = column_list(args.drop, "--drop")
@@ -1002,6 +1006,7 @@ def _run_distill(args: argparse.Namespace) -> int:
                            random_state=args.random_state, **options)
     teacher = load_teacher_object(args.teacher)
     check_distinct(("-o", args.output), ("--teacher", teacher_source(args.teacher)))
+    check_model_output(args.output, "distill")
     check_spaced_fit(teacher, df, args.data)
     check_input_columns(teacher, df, args.data, args.teacher, drop)
     again = read_again(teacher, df, as_array, text, codes)
@@ -1637,8 +1642,8 @@ def _run_automaton(args: argparse.Namespace) -> int:
     from .automata_api import distill_automaton
 
     check_output(args.output)
-    check_model_output(args.output, "automaton")
     check_distinct(("-o", args.output), ("--teacher", args.teacher))
+    check_model_output(args.output, "automaton", args.teacher)
     if args.dot:
         check_output(args.dot)
         check_distinct(("--dot", args.dot), ("-o", args.output), ("--teacher", args.teacher))
@@ -1657,6 +1662,7 @@ def _run_automaton(args: argparse.Namespace) -> int:
     for output in (("-o", args.output), ("--dot", args.dot)):  # a module:attribute teacher's source, once imported
         if output[1]:
             check_distinct(output, ("--teacher", teacher_source(args.teacher)))
+    check_model_output(args.output, "automaton")
     t0 = time.perf_counter()
     model = distill_automaton(obj, alphabet=alphabet, max_states=args.max_states, oracle=args.oracle,
                               time_budget=args.time_budget, random_state=args.random_state, **learner)
