@@ -139,9 +139,10 @@ class Learner:
         return self
 
     # Options the meta records otherwise (max_size, random_state, the sampler's), or that shape no model
-    # (progress, check_determinism) or come from the rows and teacher (feature_names, categorical, task).
+    # (progress, check_determinism, n_jobs: the same rules on any number of threads) or come from the rows
+    # and teacher (feature_names, categorical, task).
     _UNRECORDED = frozenset({"max_size", "random_state", "sampler_kernel", "sampler_bandwidth", "progress",
-                             "check_determinism", "feature_names", "categorical", "task"})
+                             "check_determinism", "n_jobs", "feature_names", "categorical", "task"})
 
     def options_given(self) -> dict[str, Any]:
         """The learner's options set to other than their defaults (``max_literals=3``, ``hinges=True``),
