@@ -487,3 +487,51 @@ def test_a_teacher_with_equivalence_is_refused_whatever_the_verdict(tmp_path: Pa
         captured = capsys.readouterr()
         assert code == 2 and captured.out == ""
         assert "give --equivalent without --teacher" in captured.err
+
+
+def named_step(X: np.ndarray) -> np.ndarray:
+    return np.where(X[:, 0] > 0.5, "h", "g")
+
+
+def step_proba(X: np.ndarray) -> np.ndarray:
+    p = (X[:, 0] > 0.5).astype(float)
+    return np.column_stack([1 - p, p])
+
+
+def test_a_teacher_answering_other_classes_than_the_models_is_refused_as_fidelity_refuses_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    """A model of classes 'g' and 'h' (MAGIC's) checked on a teacher answering 0 and 1: verify declared the
+    model's classes for the teacher, which renamed its columns in order (0 read as 'g'), and gave a verdict
+    where sd.fidelity and evaluate refuse the pair, saying to declare the teacher's classes; a teacher answering
+    labels 0 and 1 was refused with advice about a classes= the user never gave. Both are refused now, as
+    fidelity refuses them, naming --classes g,h; a teacher answering the model's classes, or declared so, is
+    checked as before."""
+    X = np.random.default_rng(0).uniform(size=(400, 2))
+    model = sd.distill(named_step, X, max_size=2, random_state=0)
+    assert model.classes.tolist() == ["g", "h"]
+    constraint = "x0 < 0.3 -> prediction == 'h'"
+    with pytest.raises(sd.DataError, match="--classes g,h"):
+        sd.fidelity(model, step_proba, X)
+    for teacher in (step_proba, step):
+        with pytest.raises(sd.TeacherError, match=r"predicts class 0, which the model does not know .*"
+                                                  r"on the command line: --classes g,h\)"):
+            sd.verify(model, constraint, teacher=teacher)
+    for teacher in (named_step, sd.as_teacher(step_proba, classes=["g", "h"])):
+        v = sd.verify(model, constraint, teacher=teacher)
+        assert not v.holds and v.teacher.teacher_violates and v.teacher.teacher_outputs == ("g",)
+    # a teacher answering labels, asked a row of one class first, answers the other later
+    near = lambda X: np.where((X[:, 0] > 0.5) & (np.abs(X[:, 1] - 0.25) > 0.01), "h", "g")  # noqa: E731
+    v = sd.verify(model, "x1 < 0.5 -> prediction == 'g'", teacher=near)
+    assert v.teacher.status == "artefact" and v.teacher.teacher_outputs == ("g",) and v.teacher.found_outputs == ("h",)
+    # the command line: the same refusal, and --classes declares them
+    path = tmp_path / "m.json"
+    model.to_json(path)
+    (tmp_path / "zero_one.py").write_text("import numpy as np\n\ndef proba(X):\n    p = (X[:, 0] > 0.5).astype(float)\n"
+                                          "    return np.column_stack([1 - p, p])\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    verify = ["verify", str(path), "-c", constraint, "--teacher", "zero_one:proba"]
+    assert main(verify) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "on the command line: --classes g,h)" in captured.err
+    assert main(verify + ["--classes", "g,h"]) == 1
+    assert "teacher violation: the teacher answers 'g' there too" in capsys.readouterr().out

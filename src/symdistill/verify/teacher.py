@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .._errors import TeacherError
+from .._errors import TeacherError, UnknownClassError
 from ..domain import Domain
 from ..teachers import Teacher, as_teacher
 from ..teachers.base import classes_flag
@@ -65,7 +65,12 @@ def in_domain(Z: np.ndarray, domain: Domain) -> bool:
 
 def teacher_outputs(teacher: Teacher, model: Any, Z: np.ndarray) -> np.ndarray:
     """The teacher's answers on encoded rows, in the model's output space (class index or value)."""
-    pred = np.asarray(teacher.predict(model.domain.decode(Z)))
+    try:
+        pred = np.asarray(teacher.predict(model.domain.decode(Z)))
+    except UnknownClassError as exc:  # a labels teacher's classes widened by the model's: a label neither knows
+        if teacher._declared_classes or not exc.labels:
+            raise
+        raise TeacherError(_unknown_class(exc.labels[0], model)) from None
     if model.task == "regression":
         return pred.astype(float)
     index = {(c.item() if isinstance(c, np.generic) else c): i for i, c in enumerate(model.classes)}
@@ -73,12 +78,44 @@ def teacher_outputs(teacher: Teacher, model: Any, Z: np.ndarray) -> np.ndarray:
     for i, v in enumerate(pred):
         key = v.item() if isinstance(v, np.generic) else v
         if key not in index:
-            raise TeacherError(f"the teacher predicts class {key!r}, which the model does not know "
-                               f"(model classes: {list(index)}); is it the teacher the model was distilled from, "
-                               "its classes named as the model's (sd.as_teacher(teacher, classes=[...]); on the "
-                               f"command line: {classes_flag(model.classes)})?")
+            raise TeacherError(_unknown_class(key, model))
         out[i] = index[key]
     return out
+
+
+def _unknown_class(label: Any, model: Any) -> str:
+    """The error of a teacher answering ``label``, none of the model's classes."""
+    known = [c.item() if isinstance(c, np.generic) else c for c in model.classes]
+    return (f"the teacher predicts class {label!r}, which the model does not know (model classes: {known}); is it "
+            "the teacher the model was distilled from, its classes named as the model's (sd.as_teacher(teacher, "
+            f"classes=[...]); on the command line: {classes_flag(model.classes)})?")
+
+
+class _Asker:
+    """The teacher's answers in the model's output space (:func:`teacher_outputs`), and the rows asked.
+
+    A teacher not made a Teacher is read as :func:`sd.fidelity` reads it, in its own classes, compared with the
+    model's as labels: declaring the model's classes for it renamed the columns of a teacher answering 0 and 1
+    as a model's 'g' and 'h'. A teacher answering labels knows only those of its first answer (a row or two),
+    so once it has answered, it is widened by the model's other classes, which it may answer later."""
+
+    def __init__(self, teacher: Any, model: Any) -> None:
+        self.own = not isinstance(teacher, Teacher)
+        self.teacher = as_teacher(teacher, task=model.task) if self.own else teacher
+        self.model = model
+        self.queries = 0
+
+    def __call__(self, Z: np.ndarray) -> np.ndarray:
+        t = self.teacher
+        before = t.n_queries
+        out = teacher_outputs(t, self.model, Z)
+        self.queries += t.n_queries - before
+        if self.own and t.task == "classification" and t._output_kind == "labels" and not t._declared_classes:
+            known = {c.item() if isinstance(c, np.generic) else c for c in t.classes_}
+            other = [c for c in self.model.classes if (c.item() if isinstance(c, np.generic) else c) not in known]
+            if other:
+                self.teacher = t.widened(other)
+        return out
 
 
 def wrap_teacher(teacher: Any, model: Any) -> Teacher:
@@ -99,31 +136,30 @@ def check_on_teacher(model: Any, q: Question, Z: np.ndarray, teacher: Any, *, bu
     holds for the teacher when the teacher answers near the point as it answers *at* it, whatever
     the model answers there: ``judge`` turns the teacher's answer at ``point`` (encoded) into the
     question that judges the teacher, while ``q`` (the model's) still picks where to search."""
-    t = teacher if isinstance(teacher, Teacher) else wrap_teacher(teacher, model)
-    before = t.n_queries
+    ask = _Asker(teacher, model)
     tq, at_point = q, None
     if point is not None and judge is not None:
-        p_out = teacher_outputs(t, model, point[None, :])[0]
+        p_out = ask(point[None, :])[0]
         tq, at_point = judge(p_out), _label(model, p_out)
-    t_out = teacher_outputs(t, model, Z)
+    t_out = ask(Z)
     shown = tuple(_label(model, o) for o in t_out)
     if tq.violated(Z, t_out)[0]:
-        return TeacherCheck("teacher violation", shown, queries=t.n_queries - before, rows=Z, point_output=at_point)
+        return TeacherCheck("teacher violation", shown, queries=ask.queries, rows=Z, point_output=at_point)
     cand = _neighbourhood(model, q, Z, budget, random_state)
     found, found_out = None, ()
     if len(cand):
         from .exact import outputs
 
-        c_out = teacher_outputs(t, model, cand)
+        c_out = ask(cand)
         bad = np.nonzero(tq.violated(cand, c_out))[0]
         if bad.size:
             k = int(bad[0])
             rows = cand[k:k + 1] if q.kind == "formula" else cand[2 * k:2 * k + 2]
             found = Counterexample.from_encoded(rows, [_label(model, o) for o in outputs(model, rows)], model.domain)
-            found_out = tuple(_label(model, o) for o in teacher_outputs(t, model, rows))
+            found_out = tuple(_label(model, o) for o in ask(rows))
     else:
         cand = np.empty((0, Z.shape[1]))
-    return TeacherCheck("artefact", shown, found, found_out, t.n_queries - before, cand, at_point)
+    return TeacherCheck("artefact", shown, found, found_out, ask.queries, cand, at_point)
 
 
 def _neighbourhood(model: Any, q: Question, Z: np.ndarray, budget: int, random_state: int | None) -> np.ndarray:
