@@ -1479,3 +1479,21 @@ def test_a_missing_true_label_names_the_label_column_and_file(csv_rows, tmp_path
     assert out == "" and err.count("\n") == 1
     assert f"--label label of {tmp_path / 'gaps.csv'}: cannot compute accuracy: the true labels contain " in err
     assert "first at row 3" in err
+
+
+def test_a_binary_data_file_is_named_as_no_csv_text(tmp_path, capsys):
+    """A binary file given as --data (an image, bytes of zeros) was refused as "has no rows (columns
+    ['\\x00\\x00...'])", a header of NUL characters, or as text in another encoding to save as UTF-8 (a PNG's
+    byte 0x89). A NUL byte is in no CSV: the error now says the file holds binary data, and what, where known."""
+    sd.distill(lambda X: (np.asarray(X)[:, 0] > 0.5).astype(int), np.random.default_rng(0).uniform(size=(300, 3)),
+               feature_names=["a", "b", "c"], max_size=2, random_state=0).to_json(tmp_path / "m.json")
+    (tmp_path / "zeros.csv").write_bytes(bytes(3000))
+    (tmp_path / "image.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    for args in (["distill", "--teacher", "x:y", "-o", str(tmp_path / "t.json")], ["predict", str(tmp_path / "m.json")]):
+        for name, what in (("zeros.csv", ", a NUL byte at byte offset 0"), ("image.csv", " (a PNG image), a NUL byte at "
+                                                                                        "byte offset 8")):
+            assert main([*args, "--data", str(tmp_path / name)]) == 2
+            err = capsys.readouterr().err
+            assert f"{tmp_path / name} is not a CSV file: it holds binary data{what}; give the rows as a CSV" in err, err
+            assert err.count("\n") == 1
+

@@ -91,6 +91,10 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
             kept = df[[c for c in written if c in df.columns]].copy() if written else None
         elif suffix in (".csv", ".txt", ".data", ".tsv"):
             sep = "\t" if suffix == ".tsv" else ","
+            if not compressed:  # a NUL byte is in no text: pandas read one as a header of NUL characters
+                with open(p, "rb") as head:
+                    if b"\x00" in head.read(1 << 16):
+                        raise CLIError(_not_text(p, path))
             df, kept = _read_csv_written(pd, p, sep, text, na, written, rows)
             # the header as written: pandas renames a repeated name ('a', 'a' -> 'a', 'a.1')
             header = pd.read_csv(p, sep=sep, skipinitialspace=True, header=None, nrows=1, dtype=str,
@@ -154,17 +158,27 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
 PACKED = {b"\x1f\x8b": ("gzip", ".gz"), b"BZh": ("bzip2", ".bz2"), b"PK\x03\x04": ("zip", ".zip"),
           b"\xfd7zXZ\x00": ("xz", ".xz"), b"\x28\xb5\x2f\xfd": ("zstd", ".zst")}
 
+# The first bytes of binary files that are given as --data by mistake, named in the error
+BINARY = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"SQLite format 3\x00": "an SQLite database",
+          b"\x93NUMPY": "a NumPy .npy array", b"\xd0\xcf\x11\xe0": "an old Excel .xls or other Office file"}
+
 
 def _not_text(p: Path, path: str) -> str:
     """Why the CSV file ``p`` is not UTF-8 text, which pandas' decoding error ("can't decode byte 0xe9 in
-    position 1": a place in some chunk) does not say: compressed or Parquet under a CSV name, or the line
-    and byte of its first character in another encoding (a spreadsheet's Latin-1 export)."""
+    position 1": a place in some chunk) does not say: compressed or Parquet under a CSV name, binary (a NUL
+    byte, which no text holds: an image), or the line and byte of its first character in another encoding
+    (a spreadsheet's Latin-1 export)."""
     data = p.read_bytes()
     for magic, (kind, suffix) in PACKED.items():
         if data.startswith(magic):
             return f"{path} is {kind}-compressed, and its name does not say so: name it {p.name}{suffix}"
     if data.startswith(b"PAR1"):
         return f"{path} is a Parquet file, and its name does not say so: name it {p.stem}.parquet"
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        what = next((f" ({kind})" for magic, kind in BINARY.items() if data.startswith(magic)), "")
+        return (f"{path} is not a CSV file: it holds binary data{what}, a NUL byte at byte offset {nul}; give the "
+                "rows as a CSV (text) or Parquet file")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
