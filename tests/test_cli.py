@@ -1497,3 +1497,20 @@ def test_a_binary_data_file_is_named_as_no_csv_text(tmp_path, capsys):
             assert f"{tmp_path / name} is not a CSV file: it holds binary data{what}; give the rows as a CSV" in err, err
             assert err.count("\n") == 1
 
+
+def test_a_whole_number_written_as_a_float_for_an_integer_option_names_the_integer_to_write(csv_rows, tmp_path,
+                                                                                             capsys):
+    """--option n_samples=1e4 reads as JSON, where 1e4 is the float 10000.0, which the learner refuses as
+    sd.distill(..., n_samples=10000.0) does ("got 10000.0"), leaving the user to guess why 1e4 is no number.
+    The refusal stays (the library takes no float for an integer) and now names the integer to write."""
+    train, _ = csv_rows
+    for option, written in (("n_samples=1e4", "n_samples=10000"), ("min_leaf=2.0", "min_leaf=2")):
+        assert main(["distill", "--teacher", "x:y", "--data", str(train), "--option", option, "-o",
+                     str(tmp_path / "t.json")]) == 2
+        err = capsys.readouterr().err
+        assert f"got {float(option.partition('=')[2])!r}" in err and err.count("\n") == 1, err
+        assert f"is the float {float(option.partition('=')[2])!r} (as 1e4 and 2.0 are): write the whole number, " \
+               f"--option {written}" in err
+    assert main(["distill", "--teacher", "x:y", "--data", str(train), "--option", "n_samples=10000.5", "-o",
+                 str(tmp_path / "t.json")]) == 2
+    assert "write the whole number" not in capsys.readouterr().err

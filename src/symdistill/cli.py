@@ -1718,6 +1718,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _whole_float_option(args: argparse.Namespace, message: str) -> str:
+    """``message``, a learner's refusal of an ``--option`` of a float where it takes an integer, followed by
+    the integer to write when the float is whole: the VALUE is read as JSON, where 1e4 and 2.0 are floats
+    (10000.0), and the learner takes no float for an integer, as ``sd.distill`` takes none."""
+    for *form, name, value in getattr(args, "option", None) or []:
+        if isinstance(value, float) and value.is_integer() and message.startswith(f"{name} must be ") \
+                and "integer" in message:
+            flag = f"--option {form[0] + '.' if form and form[0] else ''}{name}"
+            return (f"{message}; {flag}=... is read as JSON, where it is the float {value!r} (as 1e4 and 2.0 are): "
+                    f"write the whole number, {flag}={int(value)}")
+    return message
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -1730,7 +1743,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command][1](args)
     except (CLIError, DataError, ModelFormatError, TeacherError, ValueError, TypeError, ImportError) as exc:
-        message = str(exc)
+        message = _whole_float_option(args, str(exc)) if type(exc) is ValueError else str(exc)
     except KeyboardInterrupt:  # Ctrl-C: one line, not the traceback of wherever the work was
         print(f"symdistill {args.command}: interrupted", file=sys.stderr)
         return 130
