@@ -535,3 +535,20 @@ def test_a_teacher_answering_other_classes_than_the_models_is_refused_as_fidelit
     assert captured.out == "" and "on the command line: --classes g,h)" in captured.err
     assert main(verify + ["--classes", "g,h"]) == 1
     assert "teacher violation: the teacher answers 'g' there too" in capsys.readouterr().out
+
+
+def test_a_teacher_made_of_labels_answers_a_class_later_than_its_first_answer() -> None:
+    """sd.verify(model, c, teacher=sd.as_teacher(f)) of a function answering labels: the Teacher read its
+    classes off its first answer, the counterexample's one row ('g'), and the search near it failed on the first
+    'h' with "returned label 'h', which is not among its classes ['g']; pass classes=[...] to as_teacher",
+    where the function itself (or sd.as_teacher(f, classes=['g', 'h'])) was checked. It is checked alike now."""
+    X = np.random.default_rng(0).uniform(size=(400, 2))
+    model = sd.distill(named_step, X, max_size=2, random_state=0)
+
+    def near(X: np.ndarray) -> np.ndarray:
+        return np.where((X[:, 0] > 0.5) & (np.abs(X[:, 1] - 0.25) > 0.01), "h", "g")
+
+    for teacher in (near, sd.as_teacher(near), sd.as_teacher(near, classes=["g", "h"])):
+        v = sd.verify(model, "x1 < 0.5 -> prediction == 'g'", teacher=teacher)
+        assert v.teacher.status == "artefact" and v.teacher.teacher_outputs == ("g",)
+        assert v.teacher.found_outputs == ("h",) and v.teacher.queries > 1

@@ -96,12 +96,13 @@ class _Asker:
 
     A teacher not made a Teacher is read as :func:`sd.fidelity` reads it, in its own classes, compared with the
     model's as labels: declaring the model's classes for it renamed the columns of a teacher answering 0 and 1
-    as a model's 'g' and 'h'. A teacher answering labels knows only those of its first answer (a row or two),
-    so once it has answered, it is widened by the model's other classes, which it may answer later."""
+    as a model's 'g' and 'h'. A teacher answering labels, its classes not declared, knows only those of its
+    first answer (a row or two, where it was first asked here), so once it has answered, it is asked through
+    a copy widened by the model's other classes, which it may answer later; a Teacher given keeps its classes,
+    and its count leaves out the copy's queries (``queries`` counts them all)."""
 
     def __init__(self, teacher: Any, model: Any) -> None:
-        self.own = not isinstance(teacher, Teacher)
-        self.teacher = as_teacher(teacher, task=model.task) if self.own else teacher
+        self.teacher = teacher if isinstance(teacher, Teacher) else as_teacher(teacher, task=model.task)
         self.model = model
         self.queries = 0
 
@@ -110,7 +111,7 @@ class _Asker:
         before = t.n_queries
         out = teacher_outputs(t, self.model, Z)
         self.queries += t.n_queries - before
-        if self.own and t.task == "classification" and t._output_kind == "labels" and not t._declared_classes:
+        if t.task == "classification" and t._output_kind == "labels" and not t._declared_classes:
             known = {c.item() if isinstance(c, np.generic) else c for c in t.classes_}
             other = [c for c in self.model.classes if (c.item() if isinstance(c, np.generic) else c) not in known]
             if other:
