@@ -1498,6 +1498,25 @@ def test_a_binary_data_file_is_named_as_no_csv_text(tmp_path, capsys):
             assert err.count("\n") == 1
 
 
+def test_an_excel_workbook_under_a_csv_name_is_named_as_one(tmp_path, capsys):
+    """An .xlsx saved as data.csv (a zip of XML parts) was told it is 'zip-compressed, and its name does not
+    say so: name it data.csv.zip', which pandas then unpacks into no CSV. It is now named a workbook to save
+    as CSV."""
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "data.csv", "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    assert main(["distill", "--teacher", "x:y", "--data", str(tmp_path / "data.csv"), "-o", str(tmp_path / "t.json")]) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'data.csv'} is not a CSV file: it is an Excel workbook (.xlsx), not a zip-compressed CSV; " \
+           "save it as CSV" in err and err.count("\n") == 1, err
+    with zipfile.ZipFile(tmp_path / "packed.csv", "w") as z:  # a zipped CSV under a CSV name: as before
+        z.writestr("packed.csv", "a,b\n1,2\n")
+    assert main(["distill", "--teacher", "x:y", "--data", str(tmp_path / "packed.csv"), "-o", str(tmp_path / "t.json")]) == 2
+    assert "is zip-compressed, and its name does not say so: name it packed.csv.zip" in capsys.readouterr().err
+
+
 def test_a_whole_number_written_as_a_float_for_an_integer_option_names_the_integer_to_write(csv_rows, tmp_path,
                                                                                              capsys):
     """--option n_samples=1e4 reads as JSON, where 1e4 is the float 10000.0, which the learner refuses as

@@ -169,6 +169,10 @@ def _not_text(p: Path, path: str) -> str:
     byte, which no text holds: an image), or the line and byte of its first character in another encoding
     (a spreadsheet's Latin-1 export)."""
     data = p.read_bytes()
+    if data.startswith(b"PK\x03\x04") and b"[Content_Types].xml" in data:  # a zip of Office Open XML parts
+        kind = "an Excel workbook (.xlsx)" if b"xl/workbook" in data else "an Office document (a zip of XML parts)"
+        return (f"{path} is not a CSV file: it is {kind}, not a zip-compressed CSV; save it as CSV (the "
+                "spreadsheet's Save As: CSV UTF-8) or give the rows as a Parquet file")
     for magic, (kind, suffix) in PACKED.items():
         if data.startswith(magic):
             return f"{path} is {kind}-compressed, and its name does not say so: name it {p.name}{suffix}"
