@@ -63,6 +63,7 @@ _CV_CANDIDATES = 8  # best fits on the held-out share of at most s terms, for ea
 _CV_FOLDS = 4
 _BLOCK_VALUES = 2**17  # rows at a time (this many values of them) where a pass over the design is split
 _DESIGN_ROWS = 4096  # rows of the design matrix made at a time (see _design)
+_SHIFT_BUCKETS = 1024  # ranges of scores _best_shift counts rows in, sorting those of the ranges a best cut can be in
 _SINGLE_TERMS = 64  # single terms a classifier tries besides the paths' (those covarying most with its classes)
 _NOISE = 2**8 * np.finfo(float).eps  # a residual, relative to the values, at the rounding of a fit (seen: 35 eps)
 _ULPS = 2**2 * np.finfo(float).eps  # ... and at the rounding of the teacher's values
@@ -960,33 +961,76 @@ def _best_shift(scores: np.ndarray, y: np.ndarray) -> float:
     A cut falls only between distinct scores, where the rows above it are the same whatever their
     order among equal scores: the sort need not be stable (a stable one, and every cut's midpoint
     where only the best are read, took 0.19 s a call on 750,000 rows, now 0.11 s; a classifier makes
-    hundreds).
+    hundreds). Past ``_SHIFT_BUCKETS * 16`` finite scores, only the rows of the score ranges where
+    the best cut can fall are sorted (see :func:`_ranked`): the cuts, their agreement and the cut
+    taken are the ones sorting every row gives, to the bit.
 
     >>> _best_shift(np.array([-2.0, -1.0, 1.0, 2.0]), np.array([0, 1, 1, 1]))
     1.5
     """
-    n = len(scores)
-    if n == 0:
+    if len(scores) == 0:
         return 0.0
-    order = np.argsort(-scores)
-    s = scores[order]
     one = y == 1
-    # Predict class 1 for the top i rows, i = 0..n.
-    pos_top = np.empty(n + 1)
-    pos_top[0] = 0.0
-    np.cumsum(one[order], out=pos_top[1:])
-    neg_rest = (n - pos_top[n]) - (np.arange(n + 1) - pos_top)
-    agree = pos_top + neg_rest
+    top, bottom, pos, neg = _ranked(scores, one)
+    m = len(top)
+    # Predict class 1 for the top j items (rows, or ranges of rows no best cut falls in), j = 0..m.
+    pos_top = np.zeros(m + 1)
+    np.cumsum(pos, out=pos_top[1:])
+    neg_top = np.zeros(m + 1)
+    np.cumsum(neg, out=neg_top[1:])
+    agree = pos_top + (neg_top[m] - neg_top)
     # A cut can only fall between distinct scores.
-    valid = np.ones(n + 1, dtype=bool)
-    valid[1:n] = s[:-1] > s[1:]
+    valid = np.ones(m + 1, dtype=bool)
+    valid[1:m] = bottom[:-1] > top[1:]
     agree = np.where(valid, agree, -1.0)
     most = agree.max()
     if np.sum((scores > 0) == one) >= most:
         return 0.0
     best = np.nonzero(agree == most)[0]
     # The cuts where agreement is highest, halfway between the scores above and below them.
-    hi = np.where(best > 0, s[best - 1], np.inf)
-    lo = np.where(best < n, s[np.minimum(best, n - 1)], -np.inf)
+    hi = np.where(best > 0, bottom[best - 1], np.inf)
+    lo = np.where(best < m, top[np.minimum(best, m - 1)], -np.inf)
     cut = np.where(np.isinf(hi), lo + 1.0, np.where(np.isinf(lo), hi - 1.0, (hi + lo) / 2))
     return float(-cut[np.argmin(np.abs(cut))])
+
+
+def _ranked(scores: np.ndarray, one: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The rows of binary ``scores`` (class 1 where ``one``) as items, highest first: each item's highest
+    and lowest score and its rows of class 1 and of class 0. An item is a row, or a range of scores
+    (one of ``_SHIFT_BUCKETS`` equal ones between the lowest score and the highest) in which no cut
+    can agree as much as a cut between two ranges does, so none of the best cuts falls inside it:
+    its rows are counted, not sorted (the sort of 750,000 scores, 0.07 s, was a fifth of a
+    classifier's time on 1M rows; counting them takes a tenth of that). Below ``_SHIFT_BUCKETS * 16``
+    scores, or where one is not finite, every row is an item."""
+    n = len(scores)
+    low, high = (scores.min(), scores.max()) if n > _SHIFT_BUCKETS * 16 else (np.nan, np.nan)
+    per = _SHIFT_BUCKETS / (high - low) if np.isfinite(low) and np.isfinite(high) and high > low else np.nan
+    if not np.isfinite(per):
+        order = np.argsort(-scores)
+        s = scores[order]
+        pos = one[order]
+        return s, s, pos, ~pos
+    # A score's range: scores - low and the product are rounded monotonically, so a higher score is
+    # in the same range or a higher one, and equal scores in the same one.
+    rank = (_SHIFT_BUCKETS - 1) - np.minimum(((scores - low) * per).astype(np.intp), _SHIFT_BUCKETS - 1)  # 0: highest
+    rows = np.bincount(rank, minlength=_SHIFT_BUCKETS)
+    pos = np.bincount(rank[one], minlength=_SHIFT_BUCKETS)
+    neg = rows - pos
+    # Agreement at the cut above each range (class 1 for the ranges above it) and below the last; a cut
+    # inside a range agrees at most as if its rows of class 1 were all above the cut, the others below.
+    pos_above = np.concatenate([[0], np.cumsum(pos)])
+    neg_above = np.concatenate([[0], np.cumsum(neg)])
+    between = pos_above + (neg_above[-1] - neg_above)
+    top, bottom = np.full(_SHIFT_BUCKETS, -np.inf), np.full(_SHIFT_BUCKETS, np.inf)
+    np.maximum.at(top, rank, scores)
+    np.minimum.at(bottom, rank, scores)
+    # (A range of one score has no cut inside: a few distinct scores, as category terms give, sort none.)
+    sort = (top > bottom) & (between[:-1] + pos >= between.max())
+    ranges = np.nonzero(~sort & (rows > 0))[0]
+    sorted_rows = np.nonzero(sort[rank])[0]
+    sorted_rows = sorted_rows[np.argsort(-scores[sorted_rows])]
+    # The ranges and the sorted rows (each range's together), highest first: two runs a stable sort merges.
+    order = np.argsort(np.concatenate([ranges, rank[sorted_rows]]), kind="stable")
+    s = scores[sorted_rows]
+    return (np.concatenate([top[ranges], s])[order], np.concatenate([bottom[ranges], s])[order],
+            np.concatenate([pos[ranges], one[sorted_rows]])[order], np.concatenate([neg[ranges], ~one[sorted_rows]])[order])
