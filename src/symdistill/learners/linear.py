@@ -274,7 +274,7 @@ class LinearLearner(Learner):
             out = np.zeros(n_user, dtype=bool)
             out[held_user] = True
             tr = tr[~out[origin[tr]]]
-        mu, sd = mean_std(X[tr])
+        mu, sd = mean_std(X, tr)  # the training rows' statistics, without a copy of them
         sd = np.where(sd > 0, sd, 1.0)
         # Values near the float limit (+-1.7e308) minus their mean overflowed to inf, and LARS failed
         # with "cannot convert float NaN to integer": such columns are divided by their spread first.
