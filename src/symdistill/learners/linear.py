@@ -940,7 +940,7 @@ def _cross_entropy_fit(A: np.ndarray, target: np.ndarray, support: tuple[int, ..
     def loss_m(theta: np.ndarray) -> tuple[float, np.ndarray]:
         W = theta.reshape(s + 1, k)
         Zs = A1 @ W
-        Zs -= Zs.max(axis=1, keepdims=True)
+        Zs -= _row_max(Zs)
         E = np.exp(Zs)
         tot = E.sum(axis=1, keepdims=True)
         val = np.mean(np.log(tot[:, 0]) - np.einsum("ij,ij->i", target, Zs)) + 0.5 * _RIDGE * np.sum(W[1:] ** 2)
@@ -951,6 +951,21 @@ def _cross_entropy_fit(A: np.ndarray, target: np.ndarray, support: tuple[int, ..
     res = minimize(loss_m, np.zeros((s + 1) * k), jac=True, method="L-BFGS-B", options=options)
     W = res.x.reshape(s + 1, k)
     return _Fit(support, method, W[1:].T.copy(), W[0].copy())
+
+
+def _row_max(Z: np.ndarray) -> np.ndarray:
+    """``Z.max(axis=1, keepdims=True)``, a column at a time: NumPy takes the maximum of each row of a
+    few numbers on its own (26 classes: a fifth of a multinomial fit's time, which it halves). The
+    maximum is the same number whatever the order it is taken in (of a 0.0 and a -0.0, the sign may
+    be the other's, which neither ``exp`` nor the loss sees).
+
+    >>> _row_max(np.array([[1.0, 3.0, 2.0], [0.0, -1.0, -2.0]])).tolist()
+    [[3.0], [0.0]]
+    """
+    out = Z[:, :1].copy()
+    for j in range(1, Z.shape[1]):
+        np.maximum(out[:, 0], Z[:, j], out=out[:, 0])
+    return out
 
 
 def _best_shift(scores: np.ndarray, y: np.ndarray) -> float:
