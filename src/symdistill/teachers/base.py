@@ -110,6 +110,7 @@ class Teacher:
 
     name = "teacher"
     _proba_atol = 1e-3  # how far from one a row of probabilities may sum (more for answers in low precision)
+    _whole_from = 2.0**53  # from here on every float of the answer's type is whole, so wholeness says nothing
 
     def __init__(self, *, task: str | None = None, classes: Any = None, batch_size: int = 8192,
                  cache: bool = False, cache_size: int | None = None, output: str | None = None) -> None:
@@ -338,8 +339,12 @@ class Teacher:
                 type(raw).__name__ == "DataFrame" and hasattr(raw, "columns"):
             out = self._by_class(out, list(raw.columns))
         if out.dtype.kind == "f":
-            # Probability rows sum to one only as closely as the answer's type holds them (bfloat16: 0.4%).
-            self._proba_atol = max(1e-3, eps or float(np.finfo(out.dtype).eps))
+            # Probability rows sum to one only as closely as the answer's type holds them (bfloat16: 0.4%);
+            # its floats are all whole from 2 / eps on (float64: 2**53, float32: 2**24, bfloat16: 256).
+            eps = eps or float(np.finfo(out.dtype).eps)
+            self._proba_atol, self._whole_from = max(1e-3, eps), 2.0 / eps
+        else:
+            self._whole_from = np.inf if out.dtype.kind in "iub" else 2.0**53
         return out
 
     def _by_class(self, out: np.ndarray, columns: list[Any]) -> np.ndarray:
@@ -429,9 +434,11 @@ class Teacher:
 
     def _from_vector(self, v: np.ndarray, asked: _Asked) -> np.ndarray:
         integral = bool(np.all(v == np.round(v)))
+        # Logits of a float type's whole numbers alone (1e20 in float64) read as labels only where declared so.
+        whole = integral and bool(np.all(np.abs(v) < self._whole_from))
         if self.task is None:
             few = len(np.unique(v)) <= max(2, len(v) // 4)
-            self.task = "classification" if integral and few else "regression"
+            self.task = "classification" if whole and few else "regression"
         if self.task == "regression":
             if not self._task_given and not self._probing and self._output_kind is None:
                 _warn_if_probabilities(v, self.name)
@@ -444,7 +451,7 @@ class Teacher:
             return self._from_labels(v, asked)
         if self._output_kind is None:
             # One column from a classifier: labels if whole numbers, else P(class 1) or a logit.
-            if integral:
+            if whole:
                 self._output_kind = "labels"
             else:
                 self._output_kind = "binary_proba" if np.all((v >= 0) & (v <= 1)) else "binary_logit"
@@ -477,7 +484,8 @@ class Teacher:
                                    f"{v[np.argmax(outside)]:g}")
             p = v
         else:
-            p = 1.0 / (1.0 + np.exp(-v))
+            with np.errstate(over="ignore"):  # exp(1000) is inf, and p 0 as it should be
+                p = 1.0 / (1.0 + np.exp(-v))
         return np.column_stack([1.0 - p, p])
 
     def _from_matrix(self, out: np.ndarray, asked: _Asked) -> np.ndarray:

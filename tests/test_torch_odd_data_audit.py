@@ -1,0 +1,43 @@
+"""torch teachers, reports and verification on odd but legal data: huge magnitudes, whole-number floats,
+one feature, names with markup in them."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+
+
+def _logit_net(torch, dtype, scale):
+    """A one-logit network whose logit is ``scale * (x0 - x1)`` plus a fraction, in ``dtype``."""
+    net = torch.nn.Linear(2, 1).to(dtype)
+    with torch.no_grad():
+        net.weight[:] = torch.tensor([[scale, -scale]], dtype=dtype)
+        net.bias[:] = 0.25
+    return net
+
+
+@pytest.mark.parametrize("dtype, scale", [("float64", 1e20), ("float32", 1e9)])
+def test_a_huge_logit_column_of_a_declared_classifier_is_a_logit_not_labels(dtype, scale):
+    """One logit column with task='classification' whose logits are beyond the float type's whole numbers
+    (every float64 from 2**53 on, every float32 from 2**24 on, is whole) was read as labels: a float64 net on
+    rows near 1e39 was refused as 'returned labels 5.3e+37, ... which are not among its classes [100 logits]'."""
+    torch = pytest.importorskip("torch")
+    net = _logit_net(torch, getattr(torch, dtype), scale)
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    model = sd.distill(net, X, task="classification", form="tree", random_state=0)
+    assert model.classes.tolist() == [0, 1]
+    assert sd.fidelity(model, sd.as_teacher(net, task="classification"), X).value > 0.97
+
+
+def test_a_logit_column_far_from_zero_draws_no_overflow_warning():
+    """A logit of -1000 gave P(class 1) through 1 / (1 + exp(1000)): NumPy warned 'overflow encountered in exp'
+    for every batch (the answer, 0, was right)."""
+    teacher = sd.as_teacher(lambda X: np.where(X[:, 0] > 0, 1000.5, -1000.5), task="classification")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        proba = teacher.predict_proba(np.array([[-1.0], [1.0]]))
+    assert proba.tolist() == [[1.0, 0.0], [0.0, 1.0]]
