@@ -41,3 +41,13 @@ def test_a_logit_column_far_from_zero_draws_no_overflow_warning():
         warnings.simplefilter("error")
         proba = teacher.predict_proba(np.array([[-1.0], [1.0]]))
     assert proba.tolist() == [[1.0, 0.0], [0.0, 1.0]]
+
+
+def test_a_number_beyond_float32_tells_a_float32_net_to_run_in_float64():
+    """A float32 network given a row of 1e39 was told to 'run the module in float32 (net.float())', the type it
+    already ran in; only a wider type holds the number."""
+    torch = pytest.importorskip("torch")
+    X = np.array([[1e39, 0.0], [1.0, 2.0]])
+    with pytest.raises(sd.TeacherError, match=r"which float32 holds as infinity; scale the feature, or run the "
+                                              r"module in float64 \(net\.double\(\)\)$"):
+        sd.as_teacher(torch.nn.Linear(2, 2)).predict(X)

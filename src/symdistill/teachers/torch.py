@@ -162,7 +162,8 @@ def rows_tensor(X: Any, dtype: Any, device: Any) -> Any:
     if rows.is_floating_point() and rows.dtype != torch.float64:
         name = str(rows.dtype).removeprefix("torch.")
         refuse_infinity(arr, torch.isinf(rows).cpu().numpy(), name, torch.finfo(rows.dtype).max,
-                        f"a torch module in {name}", "scale the feature, or run the module in float32 (net.float())",
+                        f"a torch module in {name}", "scale the feature, or run the module in "
+                        + ("float64 (net.double())" if name == "float32" else "float32 (net.float())"),
                         getattr(X, "columns", None))
     return rows
 
