@@ -51,3 +51,23 @@ def test_a_number_beyond_float32_tells_a_float32_net_to_run_in_float64():
     with pytest.raises(sd.TeacherError, match=r"which float32 holds as infinity; scale the feature, or run the "
                                               r"module in float64 \(net\.double\(\)\)$"):
         sd.as_teacher(torch.nn.Linear(2, 2)).predict(X)
+
+
+def test_a_logit_read_as_a_probability_off_a_first_answer_in_0_1_says_to_declare_logits():
+    """sd.verify(tree, sd.robust(point, r), teacher=net) of a one-logit net asks the net about the point alone
+    first; a logit of 0.009 there was read as P(class 1), and the next answer, -0.03, was refused as 'returned
+    probabilities outside [0, 1]', with no word of how the column had been read or what to declare."""
+    torch = pytest.importorskip("torch")
+    net = torch.nn.Linear(1, 1)
+    with torch.no_grad():
+        net.weight[:], net.bias[:] = 1.0, 0.01
+    X = np.linspace(-1, 1, 101).reshape(-1, 1)
+    model = sd.distill(net, X, task="classification", form="tree", random_state=0)
+    assert model.predict(np.array([[-0.5], [0.5]])).tolist() == [0, 1]
+    with pytest.raises(sd.TeacherError, match=r"outside \[0, 1\] .*: -0\.\d+; its first answer \(1 row\) lay all "
+                                              r"between 0 and 1 and was read as probabilities: for a logit, declare "
+                                              r"output='logits' \(sd\.as_teacher\(teacher, output='logits'\)\)$"):
+        sd.verify(model, sd.robust({"x0": 0.0}, 0.5), teacher=net)
+    logits = sd.as_teacher(net, task="classification", output="logits")
+    v = sd.verify(model, sd.robust({"x0": 0.0}, 0.5), teacher=logits)
+    assert not v.holds and v.teacher.status == "teacher violation"

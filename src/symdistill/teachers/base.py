@@ -111,6 +111,7 @@ class Teacher:
     name = "teacher"
     _proba_atol = 1e-3  # how far from one a row of probabilities may sum (more for answers in low precision)
     _whole_from = 2.0**53  # from here on every float of the answer's type is whole, so wholeness says nothing
+    _proba_read_from: int | None = None  # rows of the first answer that one column was read as P(class 1) off
 
     def __init__(self, *, task: str | None = None, classes: Any = None, batch_size: int = 8192,
                  cache: bool = False, cache_size: int | None = None, output: str | None = None) -> None:
@@ -455,6 +456,7 @@ class Teacher:
                 self._output_kind = "labels"
             else:
                 self._output_kind = "binary_proba" if np.all((v >= 0) & (v <= 1)) else "binary_logit"
+                self._proba_read_from = len(v)
         if self._output_kind == "labels":
             if not integral:
                 bad = v[np.argmax(v != np.round(v))]
@@ -480,8 +482,12 @@ class Teacher:
         if self._output_kind == "binary_proba":
             outside = (v < 0) | (v > 1)
             if np.any(outside):
+                read = "" if self._proba_read_from is None else \
+                    (f"; its first answer ({counted(self._proba_read_from, 'row')}) lay all between 0 and 1 and was "
+                     "read as probabilities: for a logit, declare output='logits' (sd.as_teacher(teacher, "
+                     "output='logits'))")
                 raise TeacherError(f"{self.name} returned probabilities outside [0, 1]{self._first(outside, asked)}: "
-                                   f"{v[np.argmax(outside)]:g}")
+                                   f"{v[np.argmax(outside)]:g}{read}")
             p = v
         else:
             with np.errstate(over="ignore"):  # exp(1000) is inf, and p 0 as it should be
