@@ -71,3 +71,23 @@ def test_a_logit_read_as_a_probability_off_a_first_answer_in_0_1_says_to_declare
     logits = sd.as_teacher(net, task="classification", output="logits")
     v = sd.verify(model, sd.robust({"x0": 0.0}, 0.5), teacher=logits)
     assert not v.holds and v.teacher.status == "teacher violation"
+
+
+@pytest.mark.parametrize("offset", [2**24, 10**6])
+def test_disagreement_bins_of_a_narrow_whole_feature_far_from_zero_print_whole_numbers(offset):
+    """A whole-number feature of a narrow spread far from zero (ids 16777216 to 16777315) had report bins
+    '[16777216, 1.677723e+07]', '(1000011.5, 1000025]' and '(1.00005e+06, 1.00006e+06]': quantiles between
+    whole numbers printed with their fraction, or in an exponent that reads as rounded, where the README says a
+    whole feature's edges print as whole numbers. The bins now print whole numbers that hold the rows they count."""
+    from symdistill.domain import Domain
+    from symdistill.report.figures import disagreement_by_feature
+
+    rng = np.random.default_rng(0)
+    Z = (rng.integers(0, 100, 333) + offset).astype(float).reshape(-1, 1)
+    part = disagreement_by_feature(Domain.from_data(Z), Z, (rng.random(333) < 0.1).astype(float))[0]
+    assert len(part.bins) == 8
+    for k, (text, count) in enumerate(zip(part.bins, part.counts)):
+        low, high = text[1:-1].split(", ")
+        assert low.isdigit() and high.isdigit(), text
+        inside = (Z[:, 0] >= int(low)) if k == 0 else (Z[:, 0] > int(low))
+        assert text[0] == ("[" if k == 0 else "(") and int((inside & (Z[:, 0] <= int(high))).sum()) == count, text

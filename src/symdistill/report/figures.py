@@ -120,8 +120,12 @@ def disagreement_by_feature(domain: Domain, Z: np.ndarray, loss: np.ndarray, n_b
         else:
             # edges as a tree's thresholds print (fnlwgt's 954523, not 9.545e+05 rounded to nearest)
             edges = _bin_edges(col, n_bins)
+            if f.kind == "integer":
+                # A quantile between whole numbers (16777229.87) holds the rows its whole part does: printed
+                # so, not with a fraction or an exponent that reads as rounded (1.677723e+07).
+                edges = np.concatenate([edges[:1], np.unique(np.floor(edges[1:]))])
             idx = np.clip(np.searchsorted(edges, col, side="left") - 1, 0, len(edges) - 2)
-            cut = [f.threshold_text(e) for e in edges]
+            cut = [f"{e:.0f}" if f.kind == "integer" else f.threshold_text(e) for e in edges]
             names = [f"[{cut[0]}, {cut[1]}]"] + [f"({a}, {b}]" for a, b in zip(cut[1:-1], cut[2:])]
         counts = np.bincount(idx, minlength=len(names))
         sums = np.bincount(idx, weights=loss, minlength=len(names))
