@@ -91,3 +91,14 @@ def test_disagreement_bins_of_a_narrow_whole_feature_far_from_zero_print_whole_n
         assert low.isdigit() and high.isdigit(), text
         inside = (Z[:, 0] >= int(low)) if k == 0 else (Z[:, 0] > int(low))
         assert text[0] == ("[" if k == 0 else "(") and int((inside & (Z[:, 0] <= int(high))).sum()) == count, text
+
+
+def test_the_model_card_gives_a_whole_feature_its_observed_range_in_whole_numbers():
+    """The model card printed ids 16777216 to 16777315 as the range [1.67772e+07, 1.67773e+07], rounded to
+    nearest: its upper end, 16777300, below 15 of the ids."""
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.integers(0, 100, 300) + 2**24, rng.normal(size=300)]).astype(float)
+    X[:2, 0] = [2**24, 2**24 + 99]
+    front = sd.frontier(lambda X: (X[:, 1] > 0).astype(int), X, forms=["tree"], sizes=[2], progress=False)
+    rep = sd.report(front, path=None, shifts=["none"])
+    assert "| x0 | integer | \\[16777216, 16777315\\] |" in rep.markdown

@@ -566,7 +566,8 @@ def _model_card(front: Frontier, teacher: SharedTeacher, chosen: FrontierPoint, 
             rng = f"{len(f.categories)} categories: " + ", ".join(map(str, f.categories[:8])) + \
                   (", ..." if len(f.categories) > 8 else "")
         else:
-            rng = f"[{f.lower:.6g}, {f.upper:.6g}]"
+            digits = ".0f" if f.kind in ("integer", "binary") else ".6g"  # ids of 8 digits kept whole
+            rng = f"[{f.lower:{digits}}, {f.upper:{digits}}]"
         feats.append((f.name, f.kind, rng))
     sec.blocks.append(Table(("feature", "kind", "observed range / categories"), tuple(feats)))
     listed = lambda o: ", ".join(f"{k}={v!r}" for k, v in sorted(o.items()))  # noqa: E731
