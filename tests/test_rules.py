@@ -571,7 +571,9 @@ def test_a_boxs_kept_tests_and_the_pools_orders_agree_with_contains_and_a_stable
     rows each bound is searched on. A box's tests are now kept one by one on the rows (the box with a
     bound lifted: rows failing no other test), and rows are read off each feature's stable order of
     the pool, rows the top-ups add merged in after equal values: both must say what ``contains``
-    and a stable sort say, bounds changed, lifted and ties included."""
+    and a stable sort say, bounds changed, lifted and ties included. Each order's values are kept
+    beside it (read in sequence rather than scattered over the column), and must stay the column's
+    values in that order as the pool grows."""
     from symdistill.learners.rules import _Tests
     from symdistill.models.region import Box
 
@@ -597,4 +599,6 @@ def test_a_boxs_kept_tests_and_the_pools_orders_agree_with_contains_and_a_stable
     for n in (300, 301, 700, 900):  # the pool grows as top-ups add rows
         learner._Z = Z[:n]
         for j in range(3):
-            assert (learner._order(j) == np.argsort(Z[:n, j], kind="stable")).all(), (n, j)
+            order, values = learner._order(j)
+            assert (order == np.argsort(Z[:n, j], kind="stable")).all(), (n, j)
+            assert (values == Z[order, j]).all(), (n, j)  # kept beside the order, read in sequence

@@ -215,7 +215,7 @@ class RuleLearner(Learner):
         Z, answer = self.augment(oracle, Z, answer, sampler)
         self._Z = Z
         self._ZT_buffer, self._ZT_rows = None, 0  # see _columns
-        self._orders: dict[int, np.ndarray] = {}  # see _order
+        self._orders: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # see _order
         self._w = np.ones(len(Z))
         self._y = answer.values.astype(float) if self._regression else answer.y
         # Squared errors, means and utilities are taken on values times a power of two where raw
@@ -324,19 +324,24 @@ class RuleLearner(Learner):
             self._ZT_rows = n
         return buf[:, :n]
 
-    def _order(self, j: int) -> np.ndarray:
-        """The pool's rows in the stable order of feature ``j``, kept as the pool grows (rows drawn
-        by top-ups are merged in, after the rows of equal value before them)."""
+    def _order(self, j: int) -> tuple[np.ndarray, np.ndarray]:
+        """The pool's rows in the stable order of feature ``j`` and their values of it, kept as the
+        pool grows (rows drawn by top-ups are merged in, after the rows of equal value before them).
+        The values are kept beside the order so that reading a subset's values in order is a pass
+        over them, not a read scattered over the feature's column."""
         ZT = self._columns()
-        order = self._orders.get(j)
+        order, xs = self._orders.get(j, (None, None))
         done = 0 if order is None else len(order)
         if done < ZT.shape[1]:
             new = ZT[j, done:]
             o = np.argsort(new, kind="stable")
-            if order is not None:
-                o = np.insert(order, np.searchsorted(ZT[j, order], new[o], side="right"), o + done)
-            order = self._orders[j] = o
-        return order
+            if order is None:
+                order, xs = o, new[o]
+            else:
+                at = np.searchsorted(xs, new[o], side="right")
+                order, xs = np.insert(order, at, o + done), np.insert(xs, at, new[o])
+            self._orders[j] = order, xs
+        return order, xs
 
     def _through_order(self, n_rows: int) -> bool:
         """Whether ``n_rows`` rows of the pool are sorted faster by reading them off the pool's
@@ -362,9 +367,10 @@ class RuleLearner(Learner):
     def _in_order(self, j: int, mask: np.ndarray, G: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Feature ``j`` of the pool's rows in ``mask``, and ``G`` of them, in feature ``j``'s stable
         order: a stable sort of a subset is the sorted whole with the rest left out."""
-        order = self._order(j)
-        at = order[mask[order]]
-        return self._columns()[j, at], G[at]
+        order, xs = self._order(j)
+        # Positions then takes: indexing with a mask as scattered as this one was about 5x slower.
+        keep = np.flatnonzero(mask.take(order))
+        return xs.take(keep), G.take(order.take(keep))
 
     def _inside(self, box: Box, rows: np.ndarray | None = None) -> np.ndarray:
         """``box.contains`` on the pool (its rows ``rows`` when given)."""
@@ -551,12 +557,12 @@ class RuleLearner(Learner):
         if tests is None:
             relaxed = box.copy()
             self._set_bound(relaxed, j, side, None)
-            inside = self._inside(relaxed, rows)
-            x = self._columns()[j, rows[inside]]
+            inside = np.flatnonzero(self._inside(relaxed, rows))
+            x = self._columns()[j].take(rows.take(inside))
         else:
-            inside = tests.inside_without(j, side)
-            x = tests.column(j)[inside]
-        gg = g[inside]
+            inside = np.flatnonzero(tests.inside_without(j, side))
+            x = tests.column(j).take(inside)
+        gg = g.take(inside)
         total = float(gg.sum())
         tol = self._tolerance()
         if side == "cats":
@@ -571,13 +577,13 @@ class RuleLearner(Learner):
             if total >= best - tol or len(keep) == self._ncodes[j]:
                 return now, total, None
             return now, best, keep
-        xs, gs = self._sorted(j, rows[inside], x, gg)
+        xs, gs = self._sorted(j, rows.take(inside), x, gg)
         cs = np.cumsum(gs)
         if side == "hi":
-            now = float(gg[x <= box.hi[j]].sum())
+            now = float(gg.take(np.flatnonzero(x <= box.hi[j])).sum())
             vals = cs[:-1]  # keep rows up to position k
         else:
-            now = float(gg[x > box.lo[j]].sum())
+            now = float(gg.take(np.flatnonzero(x > box.lo[j])).sum())
             vals = total - cs[:-1]  # keep rows after position k
         cut = xs[1:] > xs[:-1]
         if not cut.any():
