@@ -602,3 +602,54 @@ def test_a_boxs_kept_tests_and_the_pools_orders_agree_with_contains_and_a_stable
             order, values = learner._order(j)
             assert (order == np.argsort(Z[:n, j], kind="stable")).all(), (n, j)
             assert (values == Z[order, j]).all(), (n, j)  # kept beside the order, read in sequence
+
+
+def test_the_rows_each_rule_decides_are_found_at_once():
+    """Consequents, idle rules, the cheapest rule and the top-ups each looked for the rows of every
+    rule with a pass over the pool per rule (``dec == i``). They are now found with one sort of the
+    decisions, and must be what those passes find: ascending, empty groups and the default included."""
+    rng = np.random.default_rng(0)
+    for k in (0, 1, 5):
+        F = rng.uniform(size=(500, k)) < 0.15
+        F[:20] = False  # rows no rule takes
+        dec = RuleLearner._decide(F)
+        assert (dec == [next((i for i in range(k) if F[r, i]), k) for r in range(len(F))]).all()
+        if k:
+            dec[dec == k - 1] = 0  # a rule that decides nothing
+        groups = RuleLearner._by_decision(dec, k)
+        assert len(groups) == k + 1
+        for i, rows in enumerate(groups):
+            assert (rows == np.flatnonzero(dec == i)).all(), (k, i)
+
+
+@pytest.mark.parametrize("task", ["classes", "regression"])
+def test_the_fire_matrix_stays_the_rules_fire_matrix(task, monkeypatch):
+    """A rule re-fitted or specialised had its column of the fire matrix made again from its whole
+    box on the whole pool. Specialising only shrinks a box by one bound, so only the rows that fired
+    are tested, against that bound; a re-fitted rule's column is read off its kept tests on the rows
+    no earlier rule takes. After every rule's step the matrix must still be what testing every box
+    on the pool gives."""
+    pd = pytest.importorskip("pandas")
+    import symdistill.learners.rules as rules_module
+
+    rng = np.random.default_rng(5)
+    n = 2000
+    df = pd.DataFrame({"colour": pd.Categorical(rng.choice(["red", "green", "blue", "grey"], n)),
+                       "size": np.round(rng.uniform(0, 10, n) * 2) / 2, "w": rng.uniform(size=n)})
+
+    def f(frame: "pd.DataFrame") -> np.ndarray:
+        warm = frame["colour"].isin(["red", "blue"]).to_numpy()
+        score = np.where(warm, frame["size"].to_numpy(), 10 - frame["size"].to_numpy()) * frame["w"].to_numpy()
+        return score if task == "regression" else np.digitize(score, [2, 5])
+
+    cls, checked = rules_module.RuleLearner, []
+    for name in ("_refit_bounds", "_specialise_rule"):
+        def checking(self, rules, F, *args, _real=getattr(cls, name), _name=name, **kwargs):
+            out = _real(self, rules, F, *args, **kwargs)
+            assert (F == self._fire_matrix(rules)).all(), _name
+            checked.append(_name)
+            return out
+
+        monkeypatch.setattr(cls, name, checking)
+    sd.distill(f, df, form="rules", max_size=4, random_state=0, n_samples=3000, progress=False)
+    assert {"_refit_bounds", "_specialise_rule"} <= set(checked)

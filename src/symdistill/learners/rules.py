@@ -101,6 +101,10 @@ class _Tests:
         self._passed[(j, side)] = ok
         self._fails += ~ok
 
+    def inside(self) -> np.ndarray:
+        """Which rows are inside the box."""
+        return self._fails == 0
+
     def inside_without(self, j: int, side: str) -> np.ndarray:
         """Which rows are inside the box with bound (j, side) lifted."""
         ok = self._passed.get((j, side))
@@ -394,11 +398,22 @@ class RuleLearner(Learner):
         """Index of the first firing column of each row; ``F.shape[1]`` (the default) when none fires."""
         if F.shape[1] == 0:
             return np.zeros(len(F), dtype=np.int64)
-        return np.where(F.any(axis=1), F.argmax(axis=1), F.shape[1])
+        first = F.argmax(axis=1)  # whether that column fires says whether any does, at half any's cost
+        return np.where(np.take_along_axis(F, first[:, None], axis=1)[:, 0], first, F.shape[1])
+
+    @staticmethod
+    def _by_decision(dec: np.ndarray, k: int) -> list[np.ndarray]:
+        """The rows each of ``k`` rules and the default (last) decides, ascending: ``np.flatnonzero(dec
+        == i)`` for each ``i``, from one stable sort of ``dec`` rather than ``k + 1`` passes over it."""
+        order = np.argsort(dec.astype(np.int16) if k < 2**15 else dec, kind="stable")  # a radix sort
+        return np.split(order, np.cumsum(np.bincount(dec, minlength=k + 1))[:-1])
 
     def _utility(self, pred: np.ndarray | float, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
         """Per-row weighted utility of predicting ``pred``: agreement, or minus the squared error."""
-        y, w = self._y[rows], self._w[rows]
+        return self._utility_of(pred, self._y[rows], self._w[rows])
+
+    def _utility_of(self, pred: np.ndarray | float, y: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """:meth:`_utility` of rows with answers ``y`` and weights ``w``."""
         if self._regression:
             return -w * (y * self._unit - pred * self._unit) ** 2
         return w * (y == pred)
@@ -528,7 +543,8 @@ class RuleLearner(Learner):
         mine = np.flatnonzero(later < 0)  # rows rule i takes: the first rule after it that fires
         later[mine] = self._decide(F[open_rows[mine], i + 1:])
         cons = np.array([r.pred for r in rules[i + 1:]] + [default])
-        g = self._utility(rules[i].pred, open_rows) - self._utility(cons[later], open_rows)
+        y, w = self._y.take(open_rows), self._w.take(open_rows)
+        g = self._utility_of(rules[i].pred, y, w) - self._utility_of(cons[later], y, w)
         return open_rows, g
 
     def _redecide(self, F: np.ndarray, dec: np.ndarray, i: int) -> None:
@@ -625,7 +641,10 @@ class RuleLearner(Learner):
                     self._set_bound(r.box, j, side, bound)
                     tests.set(j, side, r.box)
             if _box_bytes(r.box) != was:  # else its column and the decisions stand
-                F[:, i] = self._inside(r.box)
+                # The kept tests tell the rows no earlier rule takes; only the others are tested.
+                taken = np.flatnonzero(dec < i)
+                F[rows, i] = tests.inside()
+                F[taken, i] = self._inside(r.box, taken)
                 self._redecide(F, dec, i)
             if bar is not None:
                 bar.update(1)
@@ -665,8 +684,8 @@ class RuleLearner(Learner):
         if self._n_literals(r.box) >= self._max_lit:
             return
         rows, g = self._gain(rules, F, i, default, dec)
-        mine = F[rows, i]
-        rows, g = rows[mine], g[mine]
+        mine = np.flatnonzero(F[rows, i])
+        rows, g = rows.take(mine), g.take(mine)
         if len(rows) < 2 or g.min() >= 0:
             return
         total = float(g.sum())
@@ -692,7 +711,10 @@ class RuleLearner(Learner):
                 r.box.lo[j] = max(r.box.lo[j], bound)
             else:
                 r.box.cats[j] = bound
-            F[:, i] = self._inside(r.box)
+            # The box only shrank by this bound: the rows it holds are those it held that pass it.
+            fired, test = np.flatnonzero(F[:, i]), Box.full(len(r.box.lo))
+            self._set_bound(test, j, side, r.box.cats[j] if side == "cats" else getattr(r.box, side)[j])
+            F[fired, i] = self._inside(test, fired)
             self._redecide(F, dec, i)
 
     def _best_cuts(self, rows: np.ndarray, g: np.ndarray, total: float) -> dict[int, dict[str, tuple]]:
@@ -736,16 +758,15 @@ class RuleLearner(Learner):
 
     def _set_consequents(self, rules: list[_Rule], F: np.ndarray, default: float) -> float:
         """Each rule predicts the teacher's majority class (mean value) on the rows it decides."""
-        dec = self._decide(F)
-        for i, r in enumerate(rules + [None]):
-            m = dec == i
-            w = self._w[m]
+        groups = self._by_decision(self._decide(F), len(rules))
+        for r, rows in zip(rules + [None], groups):
+            w = self._w.take(rows)
             if w.sum() <= 0:
                 continue
             if self._regression:
-                value = mean_value(self._y[m], w, self._unit)
+                value = mean_value(self._y.take(rows), w, self._unit)
             else:
-                value = float(np.argmax(np.bincount(self._y[m], weights=w, minlength=self._k)))
+                value = float(np.argmax(np.bincount(self._y.take(rows), weights=w, minlength=self._k)))
             if r is None:
                 default = value
             else:
@@ -773,12 +794,15 @@ class RuleLearner(Learner):
         util = self._utility(cons[dec])
         score = float(util.sum())
         alive = list(range(len(rules)))
+        # Removing a rule moves its rows to rules after it: the rows of the rules before it stand.
+        groups = self._by_decision(dec, len(rules))
         for i in range(len(rules) - 1, -1, -1):
-            rows, nxt, u = self._without(F, dec, i, alive[alive.index(i) + 1:], cons)
+            rows = groups[i]
+            nxt, u = self._without(F, rows, alive[alive.index(i) + 1:], cons)
             s = float(self._swap_sum(util, rows, u))
             if s >= score - tol:
                 alive.remove(i)
-                dec[rows], util[rows] = nxt, u
+                util[rows] = u
                 score = s
         if len(alive) == len(rules):
             return rules, F
@@ -789,24 +813,22 @@ class RuleLearner(Learner):
         dec = self._decide(F)
         util = self._utility(cons[dec])
         costs = []
-        for i in range(len(rules)):
-            rows, _, u = self._without(F, dec, i, list(range(i + 1, len(rules))), cons)
+        for i, rows in enumerate(self._by_decision(dec, len(rules))[:-1]):
+            _, u = self._without(F, rows, list(range(i + 1, len(rules))), cons)
             costs.append(float(self._swap_sum(util, rows, u)))
         i = int(np.argmax(costs))
         keep = [m for m in range(len(rules)) if m != i]
         return [rules[m] for m in keep], F[:, keep]
 
-    def _without(self, F: np.ndarray, dec: np.ndarray, i: int, after: list[int], cons: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Rows that rule ``i`` decides (``dec``: the deciding column of ``F``, or ``len(cons) - 1``
-        for the default), the column deciding each once ``i`` is gone (the first of ``after``, the
-        rules after it still in the list, that fires, else the default), and their utility then.
-        Removing a rule changes only the rows it decides: scoring the list without it costs those
-        rows, not a copy of the whole fire matrix."""
-        rows = np.flatnonzero(dec == i)
+    def _without(self, F: np.ndarray, rows: np.ndarray, after: list[int], cons: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        """For ``rows``, the rows a rule decides: the column deciding each once the rule is gone (the
+        first of ``after``, the rules after it still in the list, that fires, else the default,
+        ``len(cons) - 1``), and their utility then. Removing a rule changes only the rows it decides:
+        scoring the list without it costs those rows, not a copy of the whole fire matrix."""
         later = np.asarray(after + [len(cons) - 1], dtype=np.int64)
         nxt = later[self._decide(F[np.ix_(rows, later[:-1])])]
-        return rows, nxt, self._utility(cons[nxt], rows)
+        return nxt, self._utility(cons[nxt], rows)
 
     @staticmethod
     def _swap_sum(util: np.ndarray, rows: np.ndarray, u: np.ndarray) -> float:
@@ -829,9 +851,10 @@ class RuleLearner(Learner):
         ``bar``, when given, counts each rule's region, then the teacher's answers to the rows drawn
         (which show their own bar where they take more than one of its batches)."""
         dec = self._decide(F)
+        groups = self._by_decision(dec, len(rules))
         new_Z, new_dec = [], []
         for i in range(len(rules)):
-            Zs = self._draw_in(rules, i, dec)
+            Zs = self._draw_in(rules, i, groups[i])
             if len(Zs):
                 new_Z.append(Zs)
                 new_dec.append(np.full(len(Zs), i))
@@ -843,11 +866,11 @@ class RuleLearner(Learner):
             bar.update(1)
         return self._grown(F, rules)
 
-    def _draw_in(self, rules: list[_Rule], i: int, dec: np.ndarray) -> np.ndarray:
-        """Rows sampled in rule ``i``'s box that it decides, as many as its region (``dec == i``)
-        lacks of ``min_rule_samples`` (none for a region full, empty or of no weight)."""
-        missing = self.min_rule_samples - int((dec == i).sum())
-        if missing <= 0 or rules[i].box.is_empty() or self._w[dec == i].sum() <= 0:
+    def _draw_in(self, rules: list[_Rule], i: int, region: np.ndarray) -> np.ndarray:
+        """Rows sampled in rule ``i``'s box that it decides, as many as its region (the pool's rows
+        ``region``) lacks of ``min_rule_samples`` (none for a region full, empty or of no weight)."""
+        missing = self.min_rule_samples - len(region)
+        if missing <= 0 or rules[i].box.is_empty() or self._w.take(region).sum() <= 0:
             return np.zeros((0, self._Z.shape[1]))
         Zs = self._sampler.sample(rules[i].box, missing)
         return Zs[self._decide(self._fire_matrix(rules[: i + 1], Zs)) == i]
