@@ -358,7 +358,8 @@ class RuleLearner(Learner):
         if not self._through_order(len(rows)):
             order, xs = stable_argsort(x)
             return xs, g[order]
-        return self._in_order(j, *self._scatter(rows, g))
+        span = (x.min(), x.max()) if len(x) else ()
+        return self._in_order(j, *self._scatter(rows, g), *span)
 
     def _scatter(self, rows: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Rows ``rows`` of the pool as a mask, and ``g`` at those rows of an array the pool's length."""
@@ -368,10 +369,15 @@ class RuleLearner(Learner):
         G[rows] = g
         return mask, G
 
-    def _in_order(self, j: int, mask: np.ndarray, G: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _in_order(self, j: int, mask: np.ndarray, G: np.ndarray, lo: float = -np.inf, hi: float = np.inf
+                  ) -> tuple[np.ndarray, np.ndarray]:
         """Feature ``j`` of the pool's rows in ``mask``, and ``G`` of them, in feature ``j``'s stable
-        order: a stable sort of a subset is the sorted whole with the rest left out."""
+        order: a stable sort of a subset is the sorted whole with the rest left out. The rows' values
+        lie in [``lo``, ``hi``]: only that stretch of the order is read."""
         order, xs = self._order(j)
+        if lo <= hi:  # not NaN
+            a, b = np.searchsorted(xs, lo, side="left"), np.searchsorted(xs, hi, side="right")
+            order, xs = order[a:b], xs[a:b]
         # Positions then takes: indexing with a mask as scattered as this one was about 5x slower.
         keep = np.flatnonzero(mask.take(order))
         return xs.take(keep), G.take(order.take(keep))
@@ -691,7 +697,7 @@ class RuleLearner(Learner):
         total = float(g.sum())
         best = (total + tol, -1, "", None)
         ZT = self._columns()
-        cuts = self._best_cuts(rows, g, total)
+        cuts = self._best_cuts(rows, g, total, r.box)
         for j in range(len(ZT)):
             if j in self._ncodes:
                 per = np.bincount(ZT[j, rows].astype(np.int64), weights=g, minlength=self._ncodes[j])
@@ -717,11 +723,12 @@ class RuleLearner(Learner):
             F[fired, i] = self._inside(test, fired)
             self._redecide(F, dec, i)
 
-    def _best_cuts(self, rows: np.ndarray, g: np.ndarray, total: float) -> dict[int, dict[str, tuple]]:
-        """Per numeric feature with a cut among pool rows ``rows`` (ascending): the best new upper
-        bound ("hi", keeping x <= t) and lower bound ("lo", keeping x > t) for rows with gains ``g``,
-        each as (gain kept, the values the cut falls between). Many rows are read off the pool's
-        order of each feature; few are gathered and sorted in blocks of features, stably."""
+    def _best_cuts(self, rows: np.ndarray, g: np.ndarray, total: float, box: Box) -> dict[int, dict[str, tuple]]:
+        """Per numeric feature with a cut among pool rows ``rows`` (ascending, inside ``box``): the
+        best new upper bound ("hi", keeping x <= t) and lower bound ("lo", keeping x > t) for rows with
+        gains ``g``, each as (gain kept, the values the cut falls between). Many rows are read off the
+        pool's order of each feature (the stretch within the box's bounds); few are gathered and
+        sorted in blocks of features, stably."""
         num = [j for j in range(self._Z.shape[1]) if j not in self._ncodes]
         out: dict[int, dict[str, tuple]] = {}
         if not num:
@@ -729,7 +736,7 @@ class RuleLearner(Learner):
         if self._through_order(len(rows)):
             mask, G = self._scatter(rows, g)
             for j in num:
-                xs, gs = self._in_order(j, mask, G)
+                xs, gs = self._in_order(j, mask, G, box.lo[j], box.hi[j])
                 self._cut_values([j], xs[None], gs[None], total, out)
             return out
         XT = self._columns()[:, rows]  # (features, rows)
