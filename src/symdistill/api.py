@@ -100,16 +100,9 @@ def make_learner(*, form: str = "tree", max_size: int = 16, method: str | None =
 
 def _options_of(cls: type) -> set[str]:
     """Keyword options a learner takes: its own and those of the classes it builds on."""
-    import inspect
+    from .learners.base import option_defaults
 
-    names: set[str] = set()
-    for klass in cls.__mro__:
-        init = klass.__dict__.get("__init__")
-        if init is None:
-            continue
-        params = inspect.signature(init).parameters.values()
-        names |= {p.name for p in params if p.kind is p.KEYWORD_ONLY}
-    return names
+    return set(option_defaults(cls))
 
 
 def _input_rows(model: Any, X: Any) -> Any:

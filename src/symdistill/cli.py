@@ -399,7 +399,7 @@ def check_model_output(path: str, command: str, teacher: str | None = None) -> N
     suffix = Path(path).suffix.lower()
     if teacher is not None and suffix == ".py" and teacher_source(teacher) != teacher:
         return
-    target = next((t for t, suffixes in EXPORT_SUFFIXES.items() if suffix in suffixes and t != "json"), None)
+    target = named_for_another(path, "json")
     if target is not None:
         json_path = str(Path(path).with_suffix(".json"))
         hint = ("--dot writes the automaton's drawing" if command == "automaton" and target == "dot"
@@ -1499,6 +1499,15 @@ EXPORT_SUFFIXES = {"c": (".c", ".h"), "python": (".py",), "prolog": (".pl", ".pr
                    "json": (".json",), "dot": (".dot", ".gv")}
 
 
+def named_for_another(path: str, target: str) -> str | None:
+    """The export target other than ``target`` whose files ``path``'s suffix names (``model.onnx``: onnx),
+    or None: a suffix of ``target``'s own, or of none (``model.txt``)."""
+    suffix = Path(path).suffix.lower()
+    if suffix in EXPORT_SUFFIXES.get(target, ()):
+        return None
+    return next((t for t, suffixes in EXPORT_SUFFIXES.items() if suffix in suffixes), None)
+
+
 def _run_export(args: argparse.Namespace) -> int:
     from .export import export
 
@@ -1509,11 +1518,10 @@ def _run_export(args: argparse.Namespace) -> int:
     if args.output:
         check_output(args.output)
         check_distinct(("-o", args.output), ("the model", args.model))
-        suffix = Path(args.output).suffix.lower()
-        other = next((t for t, suffixes in EXPORT_SUFFIXES.items() if suffix in suffixes and t != args.to), None)
-        if other is not None and suffix not in EXPORT_SUFFIXES.get(args.to, ()):
-            raise CLIError(f"-o {args.output!r} names a {suffix} file, which --to {other} writes, and --to {args.to} "
-                           "writes another language: give a path that names it")
+        other = named_for_another(args.output, args.to)
+        if other is not None:
+            raise CLIError(f"-o {args.output!r} names a {Path(args.output).suffix.lower()} file, which --to {other} "
+                           f"writes, and --to {args.to} writes another language: give a path that names it")
     result = export(load_model(args.model), args.to, **options)
     if isinstance(result, bytes):
         if not args.output:

@@ -51,6 +51,21 @@ def registered_learners() -> dict[tuple[str, str], type[Learner]]:
     return dict(_LEARNERS)
 
 
+def option_defaults(cls: type) -> dict[str, Any]:
+    """The keyword options a learner class takes, each with its default: its own and those of the
+    classes it builds on (where two name one option, the subclass's default: TreeLearner's n_samples)."""
+    import inspect
+
+    out: dict[str, Any] = {}
+    for klass in cls.__mro__:
+        init = klass.__dict__.get("__init__")
+        if init is not None:
+            for p in inspect.signature(init).parameters.values():
+                if p.kind is p.KEYWORD_ONLY:
+                    out.setdefault(p.name, p.default)
+    return out
+
+
 _NO_JSON = object()
 
 
@@ -152,22 +167,12 @@ class Learner:
         >>> get_learner("rules")(max_size=8, max_literals=3, n_samples=2000, progress=False).options_given()
         {'max_literals': 3, 'n_samples': 2000}
         """
-        import inspect
-
         out: dict[str, Any] = {}
-        seen: set[str] = set(self._UNRECORDED)  # a subclass's default overrides its base's (n_samples)
-        for klass in type(self).__mro__:
-            init = klass.__dict__.get("__init__")
-            if init is None:
-                continue
-            for p in inspect.signature(init).parameters.values():
-                if p.kind is not p.KEYWORD_ONLY or p.name in seen:
-                    continue
-                seen.add(p.name)
-                value = _json_value(getattr(self, p.name, p.default))
-                if value is not _NO_JSON and value != _json_value(p.default):
-                    out[p.name] = value
-        return dict(sorted(out.items()))
+        for name, default in sorted(option_defaults(type(self)).items()):
+            value = _json_value(getattr(self, name, default))
+            if name not in self._UNRECORDED and value is not _NO_JSON and value != _json_value(default):
+                out[name] = value
+        return out
 
     def check_fit(self, X: Any, domain: Domain | None = None, teacher: Any = None) -> None:
         """Raise what :meth:`fit` would raise about the options and the rows ``X`` before the teacher is
