@@ -537,6 +537,23 @@ def test_a_teacher_answering_other_classes_than_the_models_is_refused_as_fidelit
     assert "teacher violation: the teacher answers 'g' there too" in capsys.readouterr().out
 
 
+def test_refine_reads_the_teacher_in_its_own_classes_as_verify_does() -> None:
+    """sd.refine declared the model's classes for a teacher not made a Teacher: one answering probabilities of
+    0 and 1, given a model of 'g' and 'h', had its columns renamed in order and was re-distilled from as if it
+    were the model's teacher (its fidelity before, 0.03 here, the only sign). It is refused as sd.fidelity and
+    sd.verify refuse it, naming how to declare its classes; declared, or answering the model's labels, it is
+    refined as before."""
+    X = np.random.default_rng(0).uniform(size=(400, 2))
+    model = sd.distill(named_step, X, max_size=2, random_state=0, n_samples=600)
+    reversed_proba = lambda X: step_proba(X)[:, ::-1]  # noqa: E731  column 0 is where named_step says 'h'
+    with pytest.raises(sd.DataError, match=r"none of the teacher's labels \(0, 1, \.\.\.\) is one of the model's "
+                                           r"classes \['g', 'h'\].*--classes g,h"):
+        sd.refine(model, reversed_proba, X, constraints="x0 < 0.3 -> prediction == 'g'", n_samples=600)
+    for teacher in (named_step, sd.as_teacher(step_proba, classes=["g", "h"])):
+        out = sd.refine(model, teacher, X, constraints="x0 < 0.3 -> prediction == 'g'", n_samples=600)
+        assert out.classes.tolist() == ["g", "h"] and out.meta["refinement"]["fidelity_before"] > 0.95
+
+
 def test_a_teacher_made_of_labels_answers_a_class_later_than_its_first_answer() -> None:
     """sd.verify(model, c, teacher=sd.as_teacher(f)) of a function answering labels: the Teacher read its
     classes off its first answer, the counterexample's one row ('g'), and the search near it failed on the first

@@ -12,11 +12,10 @@ from ..api import TeacherAnswers, distill, fidelity
 from ..domain import _as_pandas, _is_dataframe
 from ..models.base import SymbolicModel, concept_layer
 from ..sampling.density import KERNELS
-from ..teachers import Teacher
+from ..teachers import Teacher, as_teacher
 from . import properties as P
 from .api import verify
 from .exact import form_of
-from .teacher import wrap_teacher
 
 
 def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_rounds: int = 5,
@@ -93,7 +92,10 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
                         f"of hidden layer {layer!r} (distilled with layer=): their counterexamples are rows of "
                         "activations, which the network cannot be asked about")
     props = [P.as_property(c) for c in constraints]
-    t = wrap_teacher(teacher, model)
+    # Read in its own classes and compared with the model's as labels, as sd.fidelity and sd.verify read it:
+    # declaring the model's classes for it renamed the columns of a teacher answering 0 and 1 as a model's
+    # 'g' and 'h' (a teacher other than the model's was then re-distilled from, silently).
+    t = teacher if isinstance(teacher, Teacher) else as_teacher(teacher, task=model.task)
     meta = model.meta
     seed = meta.get("random_state")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):

@@ -119,15 +119,6 @@ class _Asker:
         return out
 
 
-def wrap_teacher(teacher: Any, model: Any) -> Teacher:
-    """``as_teacher`` told the model's task and classes, so that a few rows cannot mislead inference."""
-    if isinstance(teacher, Teacher):
-        return teacher
-    if model.task == "classification":
-        return as_teacher(teacher, task="classification", classes=model.classes)
-    return as_teacher(teacher, task="regression")
-
-
 def check_on_teacher(model: Any, q: Question, Z: np.ndarray, teacher: Any, *, budget: int = 2000,
                      random_state: int | None = 0, point: np.ndarray | None = None,
                      judge: Callable[[Any], Question] | None = None) -> TeacherCheck:
