@@ -122,6 +122,18 @@ def test_softmax_class_is_read_left_to_right_when_a_score_is_not_a_number():
             assert m.predict(Z).tolist() == [want], pattern
 
 
+def test_a_hinge_at_a_knot_of_zero_prints_no_zero() -> None:
+    """Knots at 0 printed 'max(0, u - 0)' and 'max(0, 0 - u)' (and -0.0 'max(0, u + 0)'): now 'max(0, u)' and
+    'max(0, -u)', which evaluate as the model predicts."""
+    dom = Domain.from_data(np.array([[-1.0], [1.0]]), feature_names=["u"])
+    m = LinearModel(dom, "regression", None, terms=[Term.hinge(0, 0.0, 1), Term.hinge(0, -0.0, -1)],
+                    coef=[2.0, 3.0], intercept=1.0)
+    assert m.term_names == ["max(0, u)", "max(0, -u)"]
+    assert m.formula() == "2*max(0, u) + 3*max(0, -u) + 1"
+    u = np.linspace(-1, 1, 9)
+    assert np.allclose(eval(m.formula(), {"max": np.maximum, "u": u}), m.predict(u[:, None]))
+
+
 def test_hinge_and_product_terms_evaluate_and_print():
     dom = Domain.from_data(np.array([[0.0, 1.0], [2.0, 5.0], [1.0, 2.0]]), feature_names=["u", "v"])
     m = LinearModel(dom, "regression", None, terms=[Term.hinge(0, 1.0, 1), Term.hinge(0, 1.0, -1), Term.product(0, 1)],

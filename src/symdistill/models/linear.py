@@ -134,6 +134,8 @@ class Factor:
             return f"[{name}={escape_unprintable(str(label)) if bare else repr(label)}]"
         if self.knot is None:
             return f"[{name}]" if f.kind == "binary" else name
+        if self.knot == 0:  # 'max(0, u)', not 'max(0, u - 0)' (nor 'u + 0' for a knot of -0.0)
+            return f"max(0, {name})" if self.direction == 1 else f"max(0, -{name})"
         knot = f.threshold_text(self.knot)  # as trees and rules print thresholds
         if self.direction == 1:  # a knot below zero adds its magnitude ('u + 0.25', not 'u - -0.25')
             return f"max(0, {name} + {knot[1:]})" if knot.startswith("-") else f"max(0, {name} - {knot})"
