@@ -1533,3 +1533,24 @@ def test_a_whole_number_written_as_a_float_for_an_integer_option_names_the_integ
     assert main(["distill", "--teacher", "x:y", "--data", str(train), "--option", "n_samples=10000.5", "-o",
                  str(tmp_path / "t.json")]) == 2
     assert "write the whole number" not in capsys.readouterr().err
+
+
+def test_an_empty_output_path_is_refused_by_name(tmp_path, capsys, monkeypatch):
+    """``-o ""`` (``-o "$OUT"`` with OUT unset) was read as no -o by export and predict, which wrote the
+    code or the predictions to standard output and said nothing (and told an ONNX export to give an -o it
+    had been given), and automaton's ``--dot ""`` as no --dot; distill called the empty path a directory.
+    Every command now refuses it, saying so, before any work."""
+    monkeypatch.chdir(tmp_path)
+    model = sd.distill(lambda X: (np.asarray(X)[:, 0] > 0.5).astype(int), np.random.default_rng(0).uniform(size=(300, 2)),
+                       feature_names=["a", "b"], max_size=2, random_state=0)
+    model.to_json(tmp_path / "m.json")
+    (tmp_path / "rows.csv").write_text("a,b\n0.1,0.2\n", encoding="utf-8")
+    sd.DFA("01", [[1, 0], [0, 1]], [False, True]).to_json(tmp_path / "dfa.json")
+    for args in (["export", "m.json", "--to", "c", "-o", ""], ["export", "m.json", "--to", "onnx", "-o", ""],
+                 ["predict", "m.json", "--data", "rows.csv", "-o", ""],
+                 ["distill", "--teacher", "m.json", "--data", "rows.csv", "-o", ""],
+                 ["automaton", "--teacher", "dfa.json", "-o", "learnt.json", "--dot", ""]):
+        assert main(args) == 2, args
+        out, err = capsys.readouterr()
+        assert out == "" and "cannot write '': the path is empty; give a file name" in err, (args, err)
+    assert not (tmp_path / "learnt.json").exists()

@@ -379,6 +379,8 @@ def check_output(path: str) -> None:
     """Fail before any work when ``path`` cannot be a file to write: a directory, a folder's name
     (``results/``, which ``Path`` would read as the file ``results``), or in a folder that does not
     exist or is not writable (``symdistill report`` checks its paths with ``check_report_path``)."""
+    if path == "":  # ``-o "$OUT"`` with OUT unset: Path("") is the current folder
+        raise CLIError("cannot write '': the path is empty; give a file name")
     p = Path(path)
     if p.is_dir():
         raise CLIError(f"cannot write {path!r}: Is a directory")
@@ -1356,7 +1358,7 @@ def _run_predict(args: argparse.Namespace) -> int:
     from .models.base import concept_layer, labels_to_json
 
     sep = ","
-    if args.output:
+    if args.output is not None:
         check_output(args.output)
         check_distinct(("-o", args.output), ("the model", args.model), ("--data", args.data))
         sep = output_separator(args.output)
@@ -1515,7 +1517,7 @@ def _run_export(args: argparse.Namespace) -> int:
     for flag, name, target in (("--prefix", "prefix", "c"), ("--module", "module", "prolog")):
         if name in options and args.to != target:  # the library would name its option, not the flag
             raise CLIError(f"{flag} applies to --to {target}, not to --to {args.to}")
-    if args.output:
+    if args.output is not None:
         check_output(args.output)
         check_distinct(("-o", args.output), ("the model", args.model))
         other = named_for_another(args.output, args.to)
@@ -1670,7 +1672,7 @@ def _run_automaton(args: argparse.Namespace) -> int:
     check_output(args.output)
     check_distinct(("-o", args.output), ("--teacher", args.teacher))
     check_model_output(args.output, "automaton", args.teacher)
-    if args.dot:
+    if args.dot is not None:
         check_output(args.dot)
         check_distinct(("--dot", args.dot), ("-o", args.output), ("--teacher", args.teacher))
     alphabet = None if args.alphabet is None else parse_alphabet(args.alphabet)
