@@ -124,6 +124,24 @@ def test_integer_labels_beyond_int64_are_refused_by_name():
     assert "100000000000000000000" in sd.export(model, "python")  # the other targets take it
 
 
+def test_integer_labels_a_double_cannot_hold_beside_fractional_ones_are_refused_by_name():
+    """Labels mixing numbers with and without a fraction go out as doubles, which rounded an integer
+    beyond 2**53 silently: the graph answered 1.152921504606847e+18 where predict answers the label
+    1152921504606846977. Such a label is refused by name, as one beyond int64 is."""
+    ort = pytest.importorskip("onnxruntime")
+    X = np.random.default_rng(0).uniform(size=(200, 2))
+    teacher = lambda X: np.array([2**60 + 1 if v > 0.5 else 0.5 for v in X[:, 0]], dtype=object)  # noqa: E731
+    model = sd.distill(teacher, X, max_size=2, random_state=0)
+    assert model.predict(np.array([[0.9, 0.5]]))[0] == 2**60 + 1
+    with pytest.raises(ValueError, match=r"class label 1152921504606846977 is not exactly a double \(the labels "
+                                         r"mix numbers with and without a fraction\)"):
+        sd.export(model, "onnx")
+    small = sd.distill(lambda X: np.array([7 if v > 0.5 else 0.5 for v in X[:, 0]], dtype=object), X, max_size=2,
+                       random_state=0)  # whole numbers a double holds exactly go out as before
+    session = ort.InferenceSession(sd.export(small, "onnx"), providers=["CPUExecutionProvider"])
+    assert session.run(["label"], {"X": np.array([[0.9, 0.5], [0.1, 0.5]])})[0].tolist() == [7.0, 0.5]
+
+
 def test_linear_constants_onnxruntime_would_drop_as_no_ops_are_kept():
     """onnxruntime's graph optimiser removes ``x * w`` and ``x + b`` as no-ops when ``w`` (``b``) is
     1 (0) once cast to float32: a weight of 0.9999999999999933 (an exactly linear teacher's weight

@@ -163,6 +163,11 @@ class _Graph:
                                  "relabel the classes (e.g. as strings) to export to ONNX")
             table, elem = np.array(classes, dtype=np.int64), TP.INT64
         elif all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in classes):
+            inexact = [c for c in classes if isinstance(c, int) and not _exact_double(c)]
+            if inexact:  # beside a fractional label it would go out as a double, rounded
+                raise ValueError(f"class label {inexact[0]!r} is not exactly a double (the labels mix numbers with "
+                                 "and without a fraction), as ONNX's double labels hold them; relabel the classes "
+                                 "(e.g. as strings) to export to ONNX")
             table, elem = np.array(classes, dtype=np.float64), TP.DOUBLE
         else:
             table, elem = np.array(label_texts(classes, "class labels", "ONNX"), dtype=object), TP.STRING
@@ -345,6 +350,14 @@ class _Graph:
         else:
             values = self.const("rule_value", np.array(outputs, dtype=np.float64))
             self.output("value", self.op("Gather", [values, first], "value", axis=0), TP.DOUBLE, ["N"])
+
+
+def _exact_double(n: int) -> bool:
+    """Whether the integer ``n`` is a double's value exactly (2**53 + 1 and 10**400 are not)."""
+    try:
+        return int(float(n)) == n
+    except OverflowError:
+        return False
 
 
 def _flatten(root: Node) -> tuple[list[tuple[str, int, float, int, int]], list[tuple[int, int | float]]]:
