@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 
 import numpy as np
@@ -403,3 +404,46 @@ def test_class_labels_written_alike_are_refused(classes):
         with pytest.raises(ValueError, match=rf"class labels {classes[0]!r} and {classes[1]!r} are both written"):
             sd.export(tree, target)
     assert "predict" in sd.export(tree, "python")  # Python keeps the labels themselves
+
+
+@pytest.mark.skipif(shutil.which("g++") is None, reason="g++ is not installed")
+def test_the_declarations_link_from_cpp(dom, tmp_path):
+    """The file used as a header (``<PREFIX>_DECLARATIONS_ONLY``) from C++, an Arduino sketch or any C++
+    program, declared the entry points with C++ linkage: the program did not link with the object gcc
+    compiled from the file (undefined reference to ``symdistill_predict(double const*)``). The
+    declarations are now ``extern "C"`` under C++, so the C++ program links and answers as predict."""
+    models = {"tree_model": random_tree(np.random.default_rng(8), dom, n_leaves=20, classes=hostile_classes(3)),
+              "soft_model": random_linear(np.random.default_rng(9), dom, link="softmax", classes=hostile_classes(3)),
+              "dfa_model": DFA.from_regex("(0|1)*0(0|1)", "01")}
+    objects = []
+    for prefix, model in models.items():
+        (tmp_path / f"{prefix}.c").write_text(sd.export(model, "c", prefix=prefix), encoding="utf-8")
+        subprocess.run(["gcc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-c", f"{prefix}.c"],
+                       cwd=tmp_path, check=True)
+        objects.append(f"{prefix}.o")
+    Z = probe_rows(models["tree_model"], 200)
+    rows = ", ".join(f"{{{', '.join(repr(v) for v in r)}}}" for r in Z.tolist())
+    (tmp_path / "main.cpp").write_text(f"""#include <cstdio>
+#define TREE_MODEL_DECLARATIONS_ONLY
+#include "tree_model.c"
+#define SOFT_MODEL_DECLARATIONS_ONLY
+#include "soft_model.c"
+#define DFA_MODEL_DECLARATIONS_ONLY
+#include "dfa_model.c"
+static const double rows[{len(Z)}][{dom.n_features}] = {{{rows}}};
+int main()
+{{
+    const int word[3] = {{0, 1, 1}};
+    for (int i = 0; i < {len(Z)}; ++i) std::printf("%d %d\\n", tree_model_predict(rows[i]), soft_model_predict(rows[i]));
+    std::printf("%d %s\\n", dfa_model_accepts(word, 3), tree_model_class_names[0]);
+    return 0;
+}}
+""", encoding="utf-8")
+    res = subprocess.run(["g++", "-Wall", "-Wextra", "-Werror", "-pedantic", "-o", "main", "main.cpp", *objects],
+                         cwd=tmp_path, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    out = subprocess.run([str(tmp_path / "main")], capture_output=True, text=True, check=True).stdout.splitlines()
+    got = np.array([[int(v) for v in line.split()] for line in out[:-1]])
+    np.testing.assert_array_equal(got[:, 0], expected(models["tree_model"], Z))
+    np.testing.assert_array_equal(got[:, 1], expected(models["soft_model"], Z))
+    assert out[-1] == f"{int(models['dfa_model'].accepts('011'))} {models['tree_model'].classes[0]}"

@@ -1,7 +1,7 @@
 """C99 emitter: one self-contained source file, no allocation, recursion or I/O.
 
-The file has a declarations section (macros and prototypes, guarded so it can be included twice)
-and an implementation section; define ``<PREFIX>_DECLARATIONS_ONLY`` before ``#include``-ing the
+The file has a declarations section (macros and prototypes, guarded so it can be included twice,
+with C linkage under C++) and an implementation section; define ``<PREFIX>_DECLARATIONS_ONLY`` before ``#include``-ing the
 file to use it as a header. Entry points (``prefix`` defaults to ``symdistill``):
 
 * classifiers over feature rows: ``int <prefix>_predict(const double *x)`` returns the class index
@@ -137,7 +137,9 @@ class _CEmitter(BodyEmitter):
             f"#define {guard}",
         ]
         head.append("#include <stddef.h>")
-        return "\n".join(head + self.decl + ["#endif", "", f"#ifndef {self.P}_DECLARATIONS_ONLY"]
+        # C linkage for a C++ program that includes the file as a header and links gcc's object of it
+        cpp = (["#ifdef __cplusplus", 'extern "C" {', "#endif"], ["#ifdef __cplusplus", "}", "#endif"])
+        return "\n".join(head + cpp[0] + self.decl + cpp[1] + ["#endif", "", f"#ifndef {self.P}_DECLARATIONS_ONLY"]
                          + self.impl + [f"#endif /* {self.P}_DECLARATIONS_ONLY */", ""])
 
     def _string(self, text: str) -> str:
