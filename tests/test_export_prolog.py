@@ -184,3 +184,31 @@ def test_a_product_of_integers_beyond_2_53_is_computed_as_predict_computes_it(tm
     res = subprocess.run([SWIPL, "-q", "-g", goal, "-t", "halt"], capture_output=True, text=True, cwd=tmp_path)
     assert res.returncode == 0 and not res.stderr, res.stderr
     assert [float(v) for v in res.stdout.split()] == model.predict(np.array(rows, dtype=object)).tolist()
+
+
+def test_a_nan_in_prolog_is_answered_as_the_readme_says(tmp_path):
+    """The README said a rule list "gives its default" for a NaN: it skips the rules whose test reads the
+    NaN and answers from the first other rule that holds, as C and ONNX do (a NaN fails ``=<`` and ``>``,
+    and holds for ``not in``); a tree's predict/2 fails only where its path tests the NaN."""
+    from symdistill.models import Tree
+    from symdistill.models.rules import Condition, Rule, RuleSet
+
+    dom = sd.Domain((sd.Feature("a", "numeric", 0, 1), sd.Feature("b", "numeric", 0, 1),
+                     sd.Feature("c", "categorical", 0, 2, ("x", "y", "z"))))
+    tree = Tree(dom, "classification", np.array(["no", "yes"]), children_left=[1, -1, -1], children_right=[2, -1, -1],
+                feature=[1, -1, -1], threshold=[0.5, 0, 0], value=[[0.5, 0.5], [1, 0], [0, 1]])
+    rules = RuleSet(dom, "classification", np.array(["no", "yes", "other"]),
+                    [Rule((Condition(0, ">", 0.5),), 1), Rule((Condition(2, "not in", [1]),), 2),
+                     Rule((Condition(1, "<=", 0.5),), 0)], Rule((), 1))
+    Z = np.array([[np.nan, 0.2, 1], [0.2, np.nan, 1], [np.nan, 0.9, 1], [0.2, 0.2, np.nan], [np.nan, np.nan, 1]])
+    rows = ", ".join("[" + ", ".join("1.5NaN" if np.isnan(v) else repr(float(v)) for v in r) + "]" for r in Z)
+    answers = {}
+    for name, model in (("tree", tree), ("rules", rules)):
+        (tmp_path / f"{name}.pl").write_text(sd.export(model, "prolog", module=name), encoding="utf-8")
+        goal = (f"use_module({name}), forall(member(R, [{rows}]), "
+                f"({name}:predict(R, C) -> (write(C), nl) ; (write(fails), nl)))")
+        res = subprocess.run([SWIPL, "-q", "-g", goal, "-t", "halt"], capture_output=True, text=True, cwd=tmp_path)
+        assert res.returncode == 0 and not res.stderr, res.stderr
+        answers[name] = res.stdout.split()
+    assert answers["tree"] == ["no", "fails", "yes", "no", "fails"]
+    assert answers["rules"] == rules.classes[expected(rules, Z)].tolist() == ["no", "yes", "yes", "other", "yes"]
