@@ -748,6 +748,23 @@ def test_every_tabular_entry_point_given_words_points_to_distill_automaton(one_f
         calls[entry]()
 
 
+def test_bytes_of_any_kind_in_a_numeric_column_are_refused_as_text():
+    """bytes (b'0.75') in a numeric column were refused as text, but a bytearray or memoryview of the same
+    bytes was read as the number 0.75 (float() reads them), silently, by predict and distill, where the
+    exported Python module refuses it. Every bytes-like value is now refused as text is, naming it."""
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(200, 2))
+    teacher = lambda X: (np.asarray(X, dtype=float)[:, 1] > 0.5).astype(int)  # noqa: E731
+    tree = sd.distill(teacher, X, max_size=4, random_state=0, n_samples=500)
+    for held in (b"0.75", bytearray(b"0.75"), memoryview(b"0.75")):
+        mixed = X.astype(object)
+        mixed[3, 1] = held
+        refused = rf"column 'x1' should be numeric but holds the text {re.escape(repr(held))} in row 3; pass numbers"
+        for call in (lambda: tree.predict(mixed), lambda: sd.distill(teacher, mixed, max_size=4, random_state=0)):
+            with pytest.raises(DataError, match=refused):
+                call()
+
+
 def test_one_row_of_text_categories_is_still_a_row_not_words():
     dom = Domain.from_data([["a", "x"], ["b", "y"]], categorical=[0, 1])
     assert dom.encode(["b", "x"]).tolist() == [[1.0, 0.0]]

@@ -150,7 +150,8 @@ def test_the_empty_string_is_the_empty_word_of_an_exported_automaton(tmp_path):
 def test_rows_the_model_refuses_are_refused_by_the_module(dom, tmp_path):
     """The module answered rows that the model's predict refuses: a category code that is no category's
     (7, -1, 2.5) in predict_encoded, read as whichever category a test let through, and text for a
-    number ('2.5', b'2.5', '1_0' read by float() as 10.0): it raises ValueError naming the feature."""
+    number ('2.5', b'2.5', '1_0' read by float() as 10.0; a memoryview of b'2.5' too, and predict read a
+    bytearray or memoryview as the number): it raises ValueError naming the feature."""
     for k, model in enumerate([random_tree(np.random.default_rng(7), dom, n_leaves=6, classes=["a", "b"]),
                                random_rules(np.random.default_rng(7), dom, n_rules=3, task="regression"),
                                random_linear(np.random.default_rng(7), dom, link="logistic", classes=["a", "b"])]):
@@ -165,7 +166,7 @@ def test_rows_the_model_refuses_are_refused_by_the_module(dom, tmp_path):
                                                            "categories (0..3)")):
                 mod.predict_encoded(z[:-1] + [code])
         x = dom.decode(np.array([z])).tolist()[0]
-        for text in ("2.5", b"2.5", "1_0", " 3 "):
+        for text in ("2.5", b"2.5", "1_0", " 3 ", bytearray(b"2.5"), memoryview(b"2.5")):  # float() reads each
             with pytest.raises(sd.DataError, match="text"):
                 model.predict(np.array([[text] + x[1:]], dtype=object))
             for call, row in ((mod.predict, [text] + x[1:]), (mod.predict_encoded, [text] + z[1:])):

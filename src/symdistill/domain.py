@@ -947,13 +947,16 @@ def _fits_a_double(v: int) -> bool:
         return False
 
 
+_TEXT = (str, bytes, bytearray, memoryview)  # float() reads each of them as a number written as text
+
+
 def _first_text(col: Any) -> tuple[int, Any] | None:
     """The first string (or bytes) of column ``col`` that is not a number written as text, else its first
     string, and its row; None when it holds none."""
     kind = getattr(getattr(col, "dtype", None), "kind", "O")
-    if kind not in "USO" or (kind == "O" and not any(issubclass(t, (str, bytes)) for t in set(map(type, col)))):
+    if kind not in "USO" or (kind == "O" and not any(issubclass(t, _TEXT) for t in set(map(type, col)))):
         return None
-    texts = [i for i, v in enumerate(col) if isinstance(_plain(v), (str, bytes))]
+    texts = [i for i, v in enumerate(col) if isinstance(_plain(v), _TEXT)]
     if not texts:
         return None
     # A column of numbers with a few words in it ('?' marking a missing age: pandas then reads every

@@ -93,7 +93,7 @@ def _is_bool(v):
 
 
 def _number(j, v):
-    if isinstance(v, (str, bytes, bytearray)):  # float() would read '2.5' and '1_0' (10.0): the model refuses text
+    if isinstance(v, (str, bytes, bytearray, memoryview)):  # float() reads '2.5', '1_0' (10.0): the model refuses text
         raise ValueError("feature %r: %r is not a number (text is not read as one)" % (FEATURES[j], v))
     try:
         return float(v)
