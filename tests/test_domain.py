@@ -1064,6 +1064,13 @@ def test_a_boolean_for_a_number_category_or_a_number_for_a_boolean_one_is_refuse
             flags.encode(pd.DataFrame({"k": k, "x": 0.5}))
     with pytest.raises(DataError, match=r"the number 0 in row 0 where its categories are booleans"):
         flags.encode(pd.DataFrame({"k": np.array([0, 1]), "x": 0.5}))
+    from decimal import Decimal
+    from fractions import Fraction
+
+    for one in (Fraction(1), Decimal(1)):  # numbers too, equal to True: they were read as True
+        with pytest.raises(DataError, match=re.escape(f"has the number {one!r} in row 1 where its categories are "
+                                                      "booleans [False, True]")):
+            flags.encode(pd.DataFrame({"k": [True, one], "x": 0.5}))
     assert numbers.encode(pd.DataFrame({"k": [3, 1.0, np.int64(2)], "x": 0.5}))[:, 0].tolist() == [2, 0, 1]
     assert flags.encode(pd.DataFrame({"k": [True, np.False_], "x": 0.5}))[:, 0].tolist() == [1, 0]
     assert floats.encode(np.array([[1, 0.3], [2.5, 0.3]], dtype=object))[:, 0].tolist() == [0, 1]

@@ -15,6 +15,7 @@ import reprlib
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
+from numbers import Number
 from typing import Any, Sequence
 
 import numpy as np
@@ -1137,8 +1138,7 @@ def _may_mix_bools(col: Any, categories: Sequence[Any]) -> bool:
         return (numbers and kind == "b") or (bools and kind in "iuf")
     types = set(map(type, col))
     return (numbers and any(issubclass(t, (bool, np.bool_)) for t in types)) or \
-        (bools and any(issubclass(t, (int, float, np.integer, np.floating)) and not issubclass(t, (bool, np.bool_))
-                       for t in types))
+        (bools and any(issubclass(t, Number) and not issubclass(t, (bool, np.bool_)) for t in types))  # Decimal too
 
 
 def _category_meant(value: Any, categories: Sequence[Any]) -> str:
