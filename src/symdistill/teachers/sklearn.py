@@ -37,6 +37,16 @@ class SklearnTeacher(Teacher):
                                "outputs); symdistill distils one output at a time: fit a classifier per output, "
                                "or pass lambda X: est.predict(X)[:, 0]")
         declared = kwargs.get("classes") is not None
+        if _saved_regressor(estimator):
+            # Its task says it answers values, as a regressor's tags do: a tree of whole-number leaves (a
+            # teacher of counts) was read as a classifier of them, and distilled smaller into one.
+            if kwargs.get("task") == "classification" or declared:
+                given = "task='classification'" if kwargs.get("task") == "classification" else "classes="
+                raise ValueError(f"model {type(estimator).__name__} is a regression model (its task says so) and "
+                                 f"answers values, which {given} (on the command line: --task classification or "
+                                 "--classes) would read as a class's scores; to distil classes of its values, pass a "
+                                 "function that makes them: lambda X: (model.predict(X) > 0.5).astype(int)")
+            kwargs["task"] = "regression"
         if kind == "regressor" and kwargs.get("task") == "classification":
             # Its values would be read as the logit of a second class: 0.3 from a regressor fitted on 0/1
             # targets is then class 1 (sigmoid 0.57), and a value of 150 class 1 with certainty.
@@ -222,6 +232,13 @@ def _fit_untold(estimator: Any) -> bool:
     module = type(estimator).__module__ or ""
     return not (module == "sklearn" or module.startswith("sklearn.")) and \
         not hasattr(estimator, "__sklearn_is_fitted__")
+
+
+def _saved_regressor(estimator: Any) -> bool:
+    """Whether ``estimator`` is a symbolic model of a regressor (``sd.load("tree.json")``)."""
+    from ..models.base import SymbolicModel
+
+    return isinstance(estimator, SymbolicModel) and getattr(estimator, "task", None) == "regression"
 
 
 def _estimator_kind(estimator: Any) -> str | None:
