@@ -40,3 +40,25 @@ def test_a_saved_regression_model_is_a_regression_teacher(form, tmp_path, capsys
                  "--max-size", "2", "-o", str(tmp_path / "small.json")]) == 0
     assert sd.load(tmp_path / "small.json").task == "regression"
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e-300])
+def test_the_reports_disagreement_by_feature_of_a_regressor_does_not_depend_on_its_units(scale):
+    """The report ranks features by the spread of the mean absolute difference over their bins, but the
+    spread squared the differences as they were: a regressor answering 1e200s had a spread of inf on every
+    feature, and one answering 1e-300s a spread of 0 (their squares underflowed), so the ranking was lost
+    (ties, in the order of the columns) and the table printed inf or 0, where 1s rank by the spread."""
+    from symdistill.domain import Domain
+    from symdistill.report.figures import disagreement_by_feature
+
+    rng = np.random.default_rng(0)
+    Z = rng.uniform(size=(400, 3))
+    loss = 0.1 * Z[:, 0] + 1.0 * (Z[:, 2] > 0.5) + 0.01 * rng.uniform(size=400)  # most uneven over x2
+    domain = Domain.from_data(Z, feature_names=["x0", "x1", "x2"])
+    ones = disagreement_by_feature(domain, Z, loss)
+    scaled = disagreement_by_feature(domain, Z, loss * scale)
+    assert ones[0].feature == "x2" and ones[0].spread > 0.4
+    assert [p.feature for p in scaled] == [p.feature for p in ones]
+    for a, b in zip(ones, scaled):
+        assert b.spread == pytest.approx(a.spread * scale, rel=1e-12)
+        assert b.worst == a.worst

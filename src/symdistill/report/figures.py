@@ -12,6 +12,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .._scale import value_unit
 from ..domain import Domain
 from ._mpl import colour, new_figure
 from .drawing import plain
@@ -110,6 +111,9 @@ def disagreement_by_feature(domain: Domain, Z: np.ndarray, loss: np.ndarray, n_b
     """
     Z = np.asarray(Z, dtype=float)
     loss = np.asarray(loss, dtype=float)
+    # The spread squares differences of the loss: a regressor's of 1e200 overflowed (every spread inf) and
+    # of 1e-300 underflowed (every spread 0), which lost the ranking. Taken times a power of two, exactly.
+    unit = value_unit(loss)
     out = []
     for j, f in enumerate(domain.features):
         col = Z[:, j]
@@ -131,7 +135,7 @@ def disagreement_by_feature(domain: Domain, Z: np.ndarray, loss: np.ndarray, n_b
         sums = np.bincount(idx, weights=loss, minlength=len(names))
         rates = np.divide(sums, counts, out=np.zeros(len(names)), where=counts > 0)
         overall = loss.mean() if len(loss) else 0.0
-        spread = float(np.sqrt(np.sum(counts * (rates - overall) ** 2) / max(counts.sum(), 1)))
+        spread = float(np.sqrt(np.sum(counts * ((rates - overall) * unit) ** 2) / max(counts.sum(), 1))) / unit
         out.append(FeatureDisagreement(f.name, tuple(names), tuple(int(c) for c in counts),
                                        tuple(float(r) for r in rates), spread, float(overall)))
     return sorted(out, key=lambda d: -d.spread)
