@@ -62,3 +62,17 @@ def test_the_reports_disagreement_by_feature_of_a_regressor_does_not_depend_on_i
     for a, b in zip(ones, scaled):
         assert b.spread == pytest.approx(a.spread * scale, rel=1e-12)
         assert b.worst == a.worst
+
+
+def test_criterion_soft_for_a_regressor_is_refused():
+    """criterion='soft' scores a tree's splits on a classifier's probabilities; a regressor has none, and its
+    splits are scored on the variance of its values. Given for a regressor (--option criterion=soft, as the
+    command's help shows it), the option was ignored without a word: the tree was the one without it."""
+    X = np.random.default_rng(0).uniform(-2, 2, size=(300, 2))
+    f = sd.as_teacher(lambda X: X[:, 0] ** 2 + X[:, 1], task="regression")
+    with pytest.raises(ValueError, match=r"criterion='soft' .*regressor"):
+        sd.distill(f, X, form="tree", max_size=4, random_state=0, n_samples=500, criterion="soft")
+    with pytest.raises(ValueError, match=r"criterion='soft' .*regressor"):  # inferred from its answers too
+        sd.distill(lambda X: X[:, 0] ** 2 + X[:, 1], X, form="tree", max_size=4, random_state=0, n_samples=500,
+                   criterion="soft")
+    assert sd.distill(f, X, form="tree", max_size=4, random_state=0, n_samples=500, criterion="hard").size == 4

@@ -111,6 +111,10 @@ class TreeLearner(Learner):
     def _fit(self, oracle: Oracle, Z: np.ndarray, answer: Answer, sampler: RegionSampler) -> Tree:
         self._oracle, self._sampler = oracle, sampler
         self._regression = not oracle.is_classifier
+        if self._regression and self.criterion == "soft":  # it was ignored: the tree was the one without it
+            raise ValueError(f"criterion='soft' scores splits on a classifier's probabilities, and "
+                             f"{oracle.teacher.name} is a regressor, whose splits are scored on the variance of its "
+                             "values: leave criterion out (on the command line: drop --option criterion=soft)")
         Z, answer = self.augment(oracle, Z, answer, sampler)
         self._Z = Z
         self._Z_buffer: np.ndarray | None = None  # see _append_rows
