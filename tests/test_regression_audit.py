@@ -76,3 +76,20 @@ def test_criterion_soft_for_a_regressor_is_refused():
         sd.distill(lambda X: X[:, 0] ** 2 + X[:, 1], X, form="tree", max_size=4, random_state=0, n_samples=500,
                    criterion="soft")
     assert sd.distill(f, X, form="tree", max_size=4, random_state=0, n_samples=500, criterion="hard").size == 4
+
+
+@pytest.mark.parametrize("scale", [1e-6, 1e-9, 1e-12])
+def test_a_random_regressor_is_refused_whatever_its_units(scale):
+    """The determinism check compared two answers to the same rows within 1e-6 absolute: a regressor
+    answering values of 1e-9 at random (dropout left on) passed it, and was distilled from noise, where the
+    same teacher answering 1s was refused as not deterministic (at 1e-6 it was said to depend on the rows
+    asked with it). Values are compared within their own magnitude; a teacher whose answers round
+    differently in their last digits from call to call (a float32 network's batches) still passes."""
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+    noise = np.random.default_rng(1)
+    f = sd.as_teacher(lambda X: scale * (X[:, 0] + 0.3 * noise.normal(size=len(X))), task="regression")
+    with pytest.raises(sd.TeacherError, match="is not deterministic: two calls on the same 32 rows differ"):
+        sd.distill(f, X, max_size=4, random_state=0, n_samples=500)
+    wobble = np.random.default_rng(2)  # last digits of float32 apart, as batches of other sizes round them
+    g = sd.as_teacher(lambda X: scale * (X[:, 0] + 1 + 1e-7 * wobble.uniform(-1, 1, size=len(X))), task="regression")
+    assert sd.distill(g, X, max_size=4, random_state=0, n_samples=500).size == 4

@@ -208,18 +208,19 @@ class Teacher:
         self._probing = True  # (its classes, a few rows', draw no warning: the first real answer's do)
         try:
             a = self._ask(probe)
+            values = self.task == "regression"
             try:
                 b = np.concatenate([self._ask(_take(probe, part)) for part in (slice(0, n // 2), slice(n // 2, n))]) \
                     if n > 1 else self._ask(probe)
             except UnknownClassError:  # a label the rows did not get at once: another answer
                 b = None
-            again = None if _same_answers(a, b) else self._ask(probe)
+            again = None if _same_answers(a, b, values) else self._ask(probe)
         finally:  # what the probe inferred is inferred again from the first real answer
             self.task, self.classes_, self._output_kind = state
             self._probing = False
         if again is None:
             return
-        if not _same_answers(a, again):
+        if not _same_answers(a, again, values):
             raise TeacherError(f"{self.name} is not deterministic: two calls on the same {counted(n, 'row')} differ "
                                f"(largest difference {_largest_difference(a, again):.3g}); {self._randomness_advice()}")
         raise TeacherError(
@@ -621,9 +622,14 @@ class _Asked:
         return f"row {i if self.rows is None else int(self.rows[i])} ({text})"
 
 
-def _same_answers(a: np.ndarray, b: np.ndarray | None) -> bool:
-    """Whether two answers to the same rows agree, as closely as a float32 network's batches of other sizes do."""
-    return b is not None and a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-5, atol=1e-6))
+def _same_answers(a: np.ndarray, b: np.ndarray | None, values: bool = False) -> bool:
+    """Whether two answers to the same rows agree, as closely as a float32 network's batches of other sizes do.
+    A regressor's ``values`` agree within their own magnitude: within 1e-6 absolute, values of 1e-9 answered
+    at random agreed, and such a teacher passed for deterministic (answering 1s, it was refused)."""
+    if b is None or a.shape != b.shape:
+        return False
+    top = float(np.max(np.abs(a))) if values and a.size else 1.0
+    return bool(np.allclose(a, b, rtol=1e-5, atol=1e-6 * top if 0 < top < np.inf else 1e-6))
 
 
 def _largest_difference(a: np.ndarray, b: np.ndarray | None) -> float:
