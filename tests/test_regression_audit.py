@@ -93,3 +93,20 @@ def test_a_random_regressor_is_refused_whatever_its_units(scale):
     wobble = np.random.default_rng(2)  # last digits of float32 apart, as batches of other sizes round them
     g = sd.as_teacher(lambda X: scale * (X[:, 0] + 1 + 1e-7 * wobble.uniform(-1, 1, size=len(X))), task="regression")
     assert sd.distill(g, X, max_size=4, random_state=0, n_samples=500).size == 4
+
+
+def test_a_regressor_answering_numbers_held_as_objects_answers_values():
+    """A regressor's values in an array of objects (np.array(values, dtype=object), a pandas column of
+    objects) were read as labels, and a teacher declared a regressor was refused with "answered like a
+    classification one (labels)", where the same numbers in a list or a float array are values. Numbers
+    held as objects are values where the teacher is declared a regressor; what is no number is named."""
+    X = np.random.default_rng(0).uniform(-2, 2, size=(300, 2))
+    values = lambda X: X[:, 0] ** 2 + X[:, 1]  # noqa: E731
+    as_objects = sd.as_teacher(lambda X: values(X).astype(object), task="regression")
+    plain = sd.as_teacher(values, task="regression")
+    a = sd.distill(as_objects, X, max_size=4, random_state=0, n_samples=500)
+    b = sd.distill(plain, X, max_size=4, random_state=0, n_samples=500)
+    assert a.task == "regression" and np.array_equal(a.predict(X), b.predict(X))
+    words = sd.as_teacher(lambda X: values(X).astype(str), task="regression")
+    with pytest.raises(sd.TeacherError, match=r"answered like a classification one \(labels of dtype <U\d+, such as '"):
+        sd.distill(words, X, max_size=4, random_state=0, n_samples=500)

@@ -397,6 +397,8 @@ class Teacher:
             raise TeacherError(f"{self.name} returned dates or time spans (dtype {out.dtype}); expected labels, "
                                "probabilities, logits or values: convert them (to strings for labels, to numbers "
                                "for values)")
+        if self.task == "regression" and out.dtype.kind == "O" and all(is_real(v) for v in out.reshape(-1).tolist()):
+            out = out.astype(float)  # numbers held as objects are a declared regressor's values, as in a list
         # Whole numbers are labels unless the teacher was declared a regressor (counts, prices in cents).
         is_labels = out.dtype.kind in "OUSb" or (out.dtype.kind in "iu" and out.ndim == 1 and self.task != "regression")
         if self._output_kind in (None, "labels") and is_labels:
@@ -423,7 +425,7 @@ class Teacher:
         return self._from_matrix(out, asked)
 
     def _from_labels(self, labels: np.ndarray, asked: _Asked) -> np.ndarray:
-        self._set_task("classification", "labels")
+        self._set_task("classification", "labels", labels)
         _check_labels(labels, self.name, asked.row)
         if self.classes_ is None:
             self.classes_ = _unique_labels(labels, self.name)
@@ -538,13 +540,14 @@ class Teacher:
             return ""
         return f" (declared: {[_plain(c) for c in self.classes_]}); {advice} ({CLASSES_FLAG})"
 
-    def _set_task(self, task: str, kind: str | None) -> None:
+    def _set_task(self, task: str, kind: str | None, labels: np.ndarray | None = None) -> None:
         if self.task is None:
             self.task = task
         elif self.task != task:
             raise TeacherError(
                 f"{self.name} was declared a {self.task} teacher but answered like a {task} one"
-                + (" (labels)" if kind == "labels" else "")
+                + (f" (labels of dtype {labels.dtype}, such as {reprlib.repr(_plain(labels[0]))})"
+                   if kind == "labels" and labels is not None and len(labels) else " (labels)" if kind == "labels" else "")
             )
         if kind is not None and self._output_kind is None:
             self._output_kind = kind
