@@ -114,7 +114,7 @@ class TreeLearner(Learner):
         if self._regression and self.criterion == "soft":  # it was ignored: the tree was the one without it
             raise ValueError(f"criterion='soft' scores splits on a classifier's probabilities, and "
                              f"{oracle.teacher.name} is a regressor, whose splits are scored on the variance of its "
-                             "values: leave criterion out (on the command line: drop --option criterion=soft)")
+                             "values: leave criterion out (on the command line, the --option that sets it)")
         Z, answer = self.augment(oracle, Z, answer, sampler)
         self._Z = Z
         self._Z_buffer: np.ndarray | None = None  # see _append_rows
