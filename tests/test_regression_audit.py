@@ -110,3 +110,21 @@ def test_a_regressor_answering_numbers_held_as_objects_answers_values():
     words = sd.as_teacher(lambda X: values(X).astype(str), task="regression")
     with pytest.raises(sd.TeacherError, match=r"answered like a classification one \(labels of dtype <U\d+, such as '"):
         sd.distill(words, X, max_size=4, random_state=0, n_samples=500)
+
+
+def test_true_values_as_a_column_are_scored_as_one_value_per_row():
+    """sd.accuracy of a regressor refused true values held as a column, y of shape (n, 1) as df[["price"]]
+    gives it ("predictions of shape (100,) and true labels of shape (100, 1) differ; give one label per
+    row"), which holds one value per row, as a teacher's answer of that shape does (and scikit-learn's
+    r2_score takes). A column is read as the values it holds; a row of them, (1, n), is still refused."""
+    pd = pytest.importorskip("pandas")
+    X = np.random.default_rng(0).uniform(size=(100, 2))
+    y = 2 * X[:, 0] + 0.1 * X[:, 1]
+    model = sd.distill(lambda X: 2 * X[:, 0], X, task="regression", max_size=2, n_samples=200, random_state=0)
+    expected = sd.accuracy(model, X, y)
+    assert sd.accuracy(model, X, y[:, None]) == expected
+    assert sd.accuracy(model, X, pd.DataFrame({"price": y})) == expected
+    with pytest.raises(ValueError, match=r"true labels of shape \(1, 100\) differ"):
+        sd.accuracy(model, X, y[None, :])
+    with pytest.raises(ValueError, match=r"true labels of shape \(100, 2\) differ"):
+        sd.accuracy(model, X, np.c_[y, y])

@@ -298,6 +298,8 @@ def accuracy(model: Any, X: Any, y: Any, *, teacher: Any = None) -> Score:
     pred = _model_predict(model, X)
     pandas = type(y).__module__.startswith("pandas") and hasattr(y, "dtype")
     y = column_values(y) if pandas else np.asarray(y)  # pandas' NA kept, to be named a missing value
+    if y.ndim == 2 and y.shape[1] == 1:  # a column of them, df[["price"]]: one per row, as a teacher may answer
+        y = y[:, 0]
     if getattr(model, "task", "classification") == "regression":
         return regression_agreement(pred, y, name="R2")
     score = agreement(_comparable(pred, y), y, name="accuracy")
