@@ -544,11 +544,9 @@ class Teacher:
         if self.task is None:
             self.task = task
         elif self.task != task:
-            raise TeacherError(
-                f"{self.name} was declared a {self.task} teacher but answered like a {task} one"
-                + (f" (labels of dtype {labels.dtype}, such as {reprlib.repr(_plain(labels[0]))})"
-                   if kind == "labels" and labels is not None and len(labels) else " (labels)" if kind == "labels" else "")
-            )
+            answered = "" if kind != "labels" else " (labels)" if labels is None or not len(labels) else \
+                f" (labels of dtype {labels.dtype}, such as {reprlib.repr(_plain(labels[0]))})"
+            raise TeacherError(f"{self.name} was declared a {self.task} teacher but answered like a {task} one{answered}")
         if kind is not None and self._output_kind is None:
             self._output_kind = kind
 
