@@ -148,3 +148,18 @@ def test_a_long_run_of_queries_through_a_small_cache(queries):
             assert t.predict(X).tolist() == (X @ [1.0, 2.0, 3.0]).tolist()
             before = t.n_queries
             assert t.predict(X).tolist() == (X @ [1.0, 2.0, 3.0]).tolist() and t.n_queries == before
+
+
+def test_the_task_is_read_off_every_row_asked_not_only_the_distinct_ones():
+    """Whole numbers read as classes where they take few values for the rows asked: the cached teacher
+    counted only the distinct rows, so 8 distinct rows of 200 answered with 5 values made it a regressor
+    (a regression tree distilled) where the same teacher without the cache is a classifier."""
+    X = np.random.default_rng(0).integers(0, 2, (200, 3)).astype(float)  # 8 distinct rows
+    f = lambda X: (X @ [1.0, 2.0, 4.0]) % 5  # noqa: E731  (five whole numbers, as floats)
+    plain, cached = sd.as_teacher(f), sd.as_teacher(f, cache=True)
+    assert cached.predict(X).tolist() == plain.predict(X).tolist()
+    assert cached.task == plain.task == "classification" and cached.n_queries == 8
+    tree = sd.distill(sd.as_teacher(f, cache=True), X, max_size=8, random_state=0, progress=False)
+    assert tree.task == "classification"
+    plain_tree = sd.distill(f, X, max_size=8, random_state=0, progress=False)
+    assert {**tree.to_dict(), "meta": None} == {**plain_tree.to_dict(), "meta": None}

@@ -179,7 +179,7 @@ class Teacher:
             width = (0, self.n_classes) if self.task == "classification" and self.classes_ is not None else (0,)
             return np.zeros(width)
         if self.cache:  # the backend is asked about the rows not cached, each distinct row once
-            return self._cache.answer(X, lambda rows: self._ask(_take(X, rows), rows=rows, progress=progress))
+            return self._cache.answer(X, lambda rows: self._ask(_take(X, rows), rows=rows, progress=progress, of=n))
         return self._ask(X, progress=progress)
 
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -273,11 +273,12 @@ class Teacher:
         }
 
     # -- internals -----------------------------------------------------------------------------
-    def _ask(self, X: Any, rows: np.ndarray | None = None, progress: bool | None = False) -> np.ndarray:
-        """The answers to all of ``X`` (``rows``: their numbers in the rows the caller was asked,
-        when not 0, 1, ...), asked in batches (behind a bar when ``progress`` and more than one) and
-        read as one answer: the classes and the kind of answer a first answer fixes are those of all
-        its rows, not of its first batch's."""
+    def _ask(self, X: Any, rows: np.ndarray | None = None, progress: bool | None = False,
+             of: int | None = None) -> np.ndarray:
+        """The answers to all of ``X`` (``rows``: their numbers in the ``of`` rows the caller was asked,
+        when not 0, 1, ...: the cache's distinct rows), asked in batches (behind a bar when ``progress``
+        and more than one) and read as one answer: the classes and the kind of answer a first answer
+        fixes are those of all its rows, not of its first batch's."""
         n = _n_rows(X)
         raws = []
         with progress_bar(n, "labelling rows", progress if n > self.batch_size else False, unit="row",
@@ -293,7 +294,7 @@ class Teacher:
             raise TeacherError(f"{self.name} answered batches of rows in different shapes: "
                                f"{', '.join(str((None,) + s) for s in shapes)}; expected the same kind of answer for "
                                "every batch")
-        return self._interpret(raws[0] if len(raws) == 1 else np.concatenate(raws), _Asked(X, rows))
+        return self._interpret(raws[0] if len(raws) == 1 else np.concatenate(raws), _Asked(X, rows, of))
 
     def _forward_counted(self, X: Any) -> Any:
         n = _n_rows(X)
@@ -441,7 +442,9 @@ class Teacher:
         # Logits of a float type's whole numbers alone (1e20 in float64) read as labels only where declared so.
         whole = integral and bool(np.all(np.abs(v) < self._whole_from))
         if self.task is None:
-            few = len(np.unique(v)) <= max(2, len(v) // 4)
+            # Few values for the rows the caller asked: the cache's distinct rows, fewer, made them values (a
+            # regressor) where the same rows asked without it made classes.
+            few = len(np.unique(v)) <= max(2, (asked.of or len(v)) // 4)
             self.task = "classification" if whole and few else "regression"
         if self.task == "regression":
             if not self._task_given and not self._probing and self._output_kind is None:
@@ -605,6 +608,7 @@ class _Asked:
 
     X: Any
     rows: np.ndarray | None = None
+    of: int | None = None  # how many rows the caller asked, where ``X`` are the cache's distinct ones of them
 
     @property
     def n(self) -> int:
