@@ -338,6 +338,27 @@ def test_an_undeclared_teachers_classes_and_task_come_from_every_training_row_as
     assert front.task == alone.task == "regression" and _uncounted(front.points[0].model) == _uncounted(alone)
 
 
+def test_an_undeclared_teacher_reads_all_the_rows_as_one_answer_past_its_batch_size_and_repeated_rows() -> None:
+    """The frontier's caching wrapper asked the teacher its rows a batch at a time, so the teacher's classes
+    were read off its first batch (8,192 rows unless given): a class first answered later failed the
+    frontier (UnknownClassError, 'pass classes=[...]') where sd.distill reads all its rows as one answer; and
+    it asked the distinct rows alone, so whole numbers that take few values for the rows (8 distinct rows of
+    400) were read as values (a regressor) where sd.distill reads classes."""
+    X = np.random.default_rng(0).uniform(size=(400, 3))
+    X = X[np.argsort(X[:, 0])]  # class 2 only in the last rows
+    late = sd.as_teacher(lambda X: np.where(X[:, 0] > 0.9, 2, (X[:, 1] > 0.5).astype(int)), batch_size=50)
+    front = sd.frontier(late, X, forms=["tree"], sizes=[4], n_samples=500, progress=False)
+    assert front.teacher.classes_.tolist() == [0, 1, 2]
+    alone = sd.distill(lambda X: np.where(X[:, 0] > 0.9, 2, (X[:, 1] > 0.5).astype(int)), front.X_train,
+                       max_size=4, n_samples=500, random_state=0)
+    assert _uncounted(front.points[0].model) == _uncounted(alone)
+    few = np.random.default_rng(0).integers(0, 2, (400, 3)).astype(float)  # 8 distinct rows
+    five = lambda X: (X @ [1.0, 2.0, 4.0]) % 5  # noqa: E731  (five whole numbers, as floats)
+    front = sd.frontier(five, few, forms=["tree"], sizes=[4], n_samples=500, progress=False)
+    alone = sd.distill(five, front.X_train, max_size=4, n_samples=500, random_state=0)
+    assert front.task == alone.task == "classification" and _uncounted(front.points[0].model) == _uncounted(alone)
+
+
 def test_a_class_the_teacher_gives_only_on_held_out_rows_is_one_of_its_classes() -> None:
     """The frontier read an undeclared teacher's classes off the training rows alone: a class the teacher
     gives only on held-out rows (given, or split off X) failed it with UnknownClassError when the models

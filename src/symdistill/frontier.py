@@ -115,19 +115,26 @@ class SharedTeacher(Teacher):
         self._output_kind = None if inner.task is None else "proba" if inner.task == "classification" else "values"
         self._declared_classes = inner._declared_classes  # an error about them says how they were given
 
-    def answer(self, X: Any, *, progress: bool | None = False) -> np.ndarray:
-        out = super().answer(X, progress=progress)
+    def _answer(self, X: Any, *, progress: bool | None = False, of: int | None = None) -> np.ndarray:
+        out = super()._answer(X, progress=progress, of=of)
         self.n_asked += _n_rows(X)
+        return out
+
+    def _ask(self, X: Any, rows: np.ndarray | None = None, progress: bool | None = False,
+             of: int | None = None) -> np.ndarray:
+        """The wrapped teacher's answers to the rows ``X`` not cached, asked at once: it batches them itself,
+        behind its own bar, and reads them as one answer of the ``of`` rows this wrapper was asked. Asked a
+        batch at a time, it read its classes off the first batch and refused a class first given past its
+        8,192nd row; asked the distinct rows alone, whole numbers taking few values for the rows were values."""
+        out = self.inner._answer(X, progress=progress, of=of)
+        self._adopt()  # known from the wrapped teacher's first answer on
+        self.n_calls += 1
+        self.n_queries += _n_rows(X)
         return out
 
     def check_deterministic(self, X: Any, n_rows: int = 32) -> None:
         super().check_deterministic(X, n_rows)
         self.n_asked += 2 * min(n_rows, _n_rows(X))  # the probe asks its rows twice, past the cache
-
-    def _forward(self, X: Any) -> Any:
-        out = self.inner.answer(X)
-        self._adopt()  # known from the wrapped teacher's first answer on
-        return out
 
     def describe(self) -> dict[str, Any]:
         return self.inner.describe()

@@ -166,6 +166,11 @@ class Teacher:
         ``progress``: a bar counting the rows answered, when the backend is asked in more than one
         batch (None: on an interactive terminal only, as the learners' ``progress``).
         """
+        return self._answer(X, progress=progress)
+
+    def _answer(self, X: Any, *, progress: bool | None = False, of: int | None = None) -> np.ndarray:
+        """:meth:`answer`, where ``X`` may be the distinct ones of ``of`` rows a caching wrapper was asked: a
+        first answer is read off that many rows (see :meth:`_ask`)."""
         if _one_dimensional(X):
             # One row, or rows of one feature? A network reads a 1-D tensor as one row, whose outputs were then
             # taken for the answers to as many rows, and fixed the teacher's task and classes from them.
@@ -178,9 +183,10 @@ class Teacher:
         if n == 0:
             width = (0, self.n_classes) if self.task == "classification" and self.classes_ is not None else (0,)
             return np.zeros(width)
+        of = n if of is None else of
         if self.cache:  # the backend is asked about the rows not cached, each distinct row once
-            return self._cache.answer(X, lambda rows: self._ask(_take(X, rows), rows=rows, progress=progress, of=n))
-        return self._ask(X, progress=progress)
+            return self._cache.answer(X, lambda rows: self._ask(_take(X, rows), rows=rows, progress=progress, of=of))
+        return self._ask(X, progress=progress, of=of)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         out = self.answer(X)
