@@ -359,6 +359,19 @@ def test_an_undeclared_teacher_reads_all_the_rows_as_one_answer_past_its_batch_s
     assert front.task == alone.task == "classification" and _uncounted(front.points[0].model) == _uncounted(alone)
 
 
+def test_a_random_teacher_with_a_cache_is_refused_as_sd_distill_refuses_it() -> None:
+    """The frontier's determinism check asked the wrapped teacher through its own cache, which answered the
+    probe's rows the second time: a teacher answering at random (dropout left on) given with cache=True was
+    distilled without a word, where sd.distill refuses it."""
+    X = _data(300)
+    rng = np.random.default_rng(1)
+    noisy = lambda X: (X[:, 0] + rng.normal(0, 0.3, len(X)) > 0.5).astype(int)  # noqa: E731
+    with pytest.raises(sd.TeacherError, match="is not deterministic"):
+        sd.distill(sd.as_teacher(noisy, cache=True), X, max_size=4, random_state=0)
+    with pytest.raises(sd.TeacherError, match="is not deterministic"):
+        sd.frontier(sd.as_teacher(noisy, cache=True), X, forms=["tree"], sizes=[4], n_samples=500, progress=False)
+
+
 def test_a_class_the_teacher_gives_only_on_held_out_rows_is_one_of_its_classes() -> None:
     """The frontier read an undeclared teacher's classes off the training rows alone: a class the teacher
     gives only on held-out rows (given, or split off X) failed it with UnknownClassError when the models

@@ -126,14 +126,20 @@ class SharedTeacher(Teacher):
         behind its own bar, and reads them as one answer of the ``of`` rows this wrapper was asked. Asked a
         batch at a time, it read its classes off the first batch and refused a class first given past its
         8,192nd row; asked the distinct rows alone, whole numbers taking few values for the rows were values."""
+        calls = self.inner.n_calls
         out = self.inner._answer(X, progress=progress, of=of)
         self._adopt()  # known from the wrapped teacher's first answer on
-        self.n_calls += 1
+        self.n_calls += self.inner.n_calls - calls
         self.n_queries += _n_rows(X)
         return out
 
     def check_deterministic(self, X: Any, n_rows: int = 32) -> None:
-        super().check_deterministic(X, n_rows)
+        # The wrapped teacher's check, past its own cache too: through it, a cache=True teacher answered the
+        # probe's rows again from its cache, and one answering at random passed.
+        calls, answered = self.inner.n_calls, self.inner.n_queries
+        self.inner.check_deterministic(X, n_rows)
+        self.n_calls += self.inner.n_calls - calls
+        self.n_queries += self.inner.n_queries - answered
         self.n_asked += 2 * min(n_rows, _n_rows(X))  # the probe asks its rows twice, past the cache
 
     def describe(self) -> dict[str, Any]:
