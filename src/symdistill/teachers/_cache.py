@@ -110,6 +110,11 @@ class AnswerCache:
                 self._add(_Level(h[miss], np.take(words, miss, axis=0), np.take(out, miss, axis=0), stamps[miss]))
         return np.take(out, distinct, axis=0)
 
+    def known(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Which rows of ``X`` are cached (a mask) and their cached answers, asking nothing."""
+        words = self._words(X)
+        return self._find(_hash(words), words)
+
     # -- keys ----------------------------------------------------------------------------------
     def _words(self, X: Any) -> np.ndarray:
         """The rows of ``X`` as keys ``(n, c)`` of uint64 words."""

@@ -225,6 +225,7 @@ class Teacher:
             self.task, self.classes_, self._output_kind = state
             self._probing = False
         if again is None:
+            self._forget_if_changed(probe, a)
             return
         if not _same_answers(a, again, values):
             raise TeacherError(f"{self.name} is not deterministic: two calls on the same {counted(n, 'row')} differ "
@@ -235,6 +236,20 @@ class Teacher:
             "statistics of the rows it is given (a scaler fitted in the function, fit_transform(X); a BatchNorm "
             "without running statistics, track_running_stats=False), which symdistill asks in batches of rows it "
             "draws: fit them once on the training rows and answer each row by itself")
+
+    def _forget_if_changed(self, rows: Any, answers: np.ndarray) -> None:
+        """Forget the cache, with a warning, where the backend's fresh ``answers`` to ``rows`` are not those
+        it holds for them: its model changed since (retrained, or trained on), and the cache answered as
+        before, so distilling it again gave the old model."""
+        if not self.cache or not len(self._cache):
+            return
+        found, held = self._cache.known(rows)
+        if not found.any() or _same_answers(answers[found], held):
+            return
+        self._cache.clear()
+        warnings.warn(f"{self.name} answers {counted(int(found.sum()), 'row')} asked before otherwise than its cache "
+                      f"holds (largest difference {_largest_difference(answers[found], held):.3g}): its model changed "
+                      "since (retrained?); the cached answers are forgotten", UserWarning, stacklevel=2)
 
     def _randomness_advice(self) -> str:
         """What to do about answers that differ on the same rows."""
