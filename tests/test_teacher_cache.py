@@ -185,3 +185,15 @@ def test_a_model_retrained_in_place_is_not_answered_from_the_cache_of_its_old_an
     with pytest.warns(UserWarning, match="otherwise than its cache holds"):  # sd.fidelity checks so too
         clf.fit(X, X[:, 0] > 0.5)
         assert sd.fidelity(again, t, X).value < 0.6
+
+
+def test_rows_given_as_lists_keep_their_values_types_apart():
+    """Rows given as lists reach the teacher as given, but their keys were NumPy's array of them, which
+    makes True the integer 1 and 1 the float 1.0: a teacher telling them apart was answered from the cache
+    about [True, 2] as about [1, 2]."""
+    f = lambda X: [type(row[0]).__name__ for row in X]  # noqa: E731
+    classes = ["bool", "float", "int", "str"]
+    t = sd.as_teacher(f, classes=classes, cache=True)
+    assert t.predict([[1, 2]]).tolist() == ["int"] and t.predict([[True, 2]]).tolist() == ["bool"]
+    assert t.predict([[True, 2], [1, 2], ["1", 2]]).tolist() == ["bool", "int", "str"] and t.n_queries == 3
+    assert t.predict([[1.0, 2.0]]).tolist() == ["float"] and t.predict([[1, 2.0]]).tolist() == ["int"]

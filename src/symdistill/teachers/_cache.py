@@ -5,8 +5,8 @@ Each row becomes a key of 64-bit words, and identical keys are identical rows:
 * a row of a NumPy array (numbers, booleans, fixed-width text) is its own bytes, so ``-0.0`` and
   ``0.0`` are different rows (a teacher can tell them apart: ``1 / x``, ``np.signbit``) and rows of
   NaN with the same bits are one row;
-* a DataFrame's numeric column (and a column of an object array holding only floats) gives each
-  value's bits the same way; any other value (text, a category, a date, ``None``) gets a code the
+* a DataFrame's numeric column (and a column of an object array, or of rows given as lists, holding
+  only floats) gives each value's bits the same way; any other value (text, a category, a date, ``None``) gets a code the
   first time its type and ``repr`` are seen, so ``1``, ``1.0``, ``True`` and ``'1'`` stay apart.
 
 A 64-bit hash of the key finds it among sorted hashes (``np.searchsorted``), and the key itself is
@@ -123,7 +123,10 @@ class AnswerCache:
         if hasattr(X, "iloc") and hasattr(X, "columns"):  # a pandas DataFrame: column by column
             columns = [self._column(j, X.iloc[:, j]) for j in range(X.shape[1])]
             return self._use(("frame", tuple(X.columns), tuple(kind for kind, _ in columns)), columns, len(X))
-        arr = np.asarray(X.to_numpy() if hasattr(X, "to_numpy") else X)
+        # Rows given as lists reach the teacher as given: NumPy's array of them would make True the integer 1
+        # and 1 the float 1.0, so their values are read as objects, each of its own type.
+        arr = np.asarray(X.to_numpy() if hasattr(X, "to_numpy") else X,
+                         dtype=object if isinstance(X, (list, tuple)) else None)
         arr = arr.reshape(len(arr), -1)
         if arr.dtype == object:
             columns = [self._objects(j, arr[:, j]) for j in range(arr.shape[1])]
