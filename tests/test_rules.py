@@ -175,6 +175,12 @@ def test_rare_region_is_found_by_sampling() -> None:
     ({"tree_sizes": 8}, "tree_sizes must be a non-empty list"),  # was TypeError: 'int' object is not iterable
     ({"tree_sizes": (s for s in (4, 8))}, "tree_sizes must be a non-empty list"),  # was max() of an empty sequence
     ({"max_size": 0}, "max_size must be a positive integer"),
+    # Refused before the budgets 64, 128, ... are laid out: '16' and None were TypeErrors comparing
+    # them with 64, 100.5 fitted the budget 64 and then 100, and infinity doubled the budget forever.
+    ({"max_size": "16"}, "max_size must be a positive integer"),
+    ({"max_size": None}, "max_size must be a positive integer"),
+    ({"max_size": 100.5}, "max_size must be a positive integer"),
+    ({"max_size": float("inf")}, "max_size must be a positive integer"),
 ])
 def test_bad_parameters_are_named(option: dict, message: str) -> None:
     X = np.random.default_rng(0).uniform(size=(50, 2))

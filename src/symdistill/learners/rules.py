@@ -183,6 +183,7 @@ class RuleLearner(Learner):
         held-out rows). The model is the one that budget gives, and its meta's ``stopped_at``
         names it. Budgets up to 64 are fitted directly: below that the trees are cheap.
         """
+        self._validate_params()  # max_size before the budgets are laid out up to it
         budgets = self._budgets()
         if len(budgets) == 1:
             return super().fit(teacher, X, domain)
