@@ -199,3 +199,46 @@ def test_the_same_seed_gives_the_same_models_whatever_the_hash_seed():
         assert res.returncode == 0, res.stderr[-2000:]
         outs.append(res.stdout)
     assert outs[0] == outs[1] and outs[0].count('"format": "symdistill"') == 3
+
+
+def _estimator_classes() -> list[type]:
+    from symdistill.learners.automata import AutomatonLearner
+
+    return [registered_learners()[key] for key in LEARNERS] + [AutomatonLearner]
+
+
+@pytest.mark.parametrize("cls", _estimator_classes(), ids=lambda c: c.__name__)
+def test_learners_have_the_scikit_learn_parameter_protocol(cls):
+    """A learner had no get_params or set_params (sklearn.base.clone refused it: "does not implement a
+    'get_params' method") and printed as <...TreeLearner object at 0x...>."""
+    from sklearn.base import clone
+
+    from symdistill.learners.base import option_defaults
+
+    learner = cls(random_state=3, progress=False)
+    params = learner.get_params()
+    assert params == {**option_defaults(cls), "random_state": 3, "progress": False}
+    assert repr(learner) == f"{cls.__name__}(random_state=3, progress=False)"
+    assert repr(cls()) == f"{cls.__name__}()"
+    twin = clone(learner)
+    assert type(twin) is cls and twin is not learner and twin.get_params() == params
+    assert learner.set_params(random_state=4) is learner and learner.random_state == 4
+    with pytest.raises(ValueError, match=r"invalid parameter 'max_sise' for " + cls.__name__ + r"; valid parameters: \[.*'max_s"):
+        learner.set_params(random_state=5, max_sise=3)
+    assert learner.random_state == 4  # nothing set when one name is wrong
+
+
+def test_a_cloned_learner_fits_as_the_original_and_is_unfitted():
+    from sklearn.base import clone
+
+    from symdistill.learners import TreeLearner
+
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+    f = lambda X: (X[:, 0] > 0.5).astype(int)  # noqa: E731
+    learner = TreeLearner(max_size=3, n_samples=1000, random_state=0, progress=False).fit(f, X)
+    twin = clone(learner)
+    assert not hasattr(twin, "model_")
+    assert twin.fit(f, X).model_ == learner.model_
+    assert twin.set_params(max_size=0) is twin
+    with pytest.raises(ValueError, match="max_size must be a positive integer, got 0"):
+        twin.fit(f, X)

@@ -48,7 +48,7 @@ from .._words import Code, pad_codes
 from ..domain import is_real
 from ..models.automata import DFA, MooreMachine, run_table
 from ..teachers.sequence import SequenceTeacher, TorchSequenceTeacher
-from .base import check_int, check_random_state
+from .base import Params, check_int, check_random_state
 
 ORACLES = ("auto", "statistical", "whitebox", "both")
 OUTPUTS = ("auto", "dfa", "moore")
@@ -892,7 +892,7 @@ def split_words(teacher: SequenceTeacher, hyp: Hypothesis, counterexamples: list
 # ---------------------------------------------------------------------------------------------
 # the learner
 # ---------------------------------------------------------------------------------------------
-class AutomatonLearner:
+class AutomatonLearner(Params):
     """L* over a sequence teacher, with batched queries and a statistical and/or white-box oracle;
     for networks that no small automaton matches, hidden-state refinement takes over.
 

@@ -66,6 +66,37 @@ def option_defaults(cls: type) -> dict[str, Any]:
     return out
 
 
+class Params:
+    """The parameter protocol of scikit-learn's estimators over the keyword options of ``__init__``:
+    ``get_params``, ``set_params`` (checked by ``fit``, as the constructor's are) and a repr of the
+    options set, so ``sklearn.base.clone`` makes an unfitted learner of the same options.
+
+    >>> from symdistill.learners import TreeLearner
+    >>> TreeLearner(max_size=8).set_params(random_state=0)
+    TreeLearner(max_size=8, random_state=0)
+    """
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The options, by name (``deep`` is scikit-learn's: a learner holds no other estimator)."""
+        return {name: getattr(self, name) for name in option_defaults(type(self))}
+
+    def set_params(self, **params: Any) -> Params:
+        valid = option_defaults(type(self))
+        unknown = sorted(set(params) - set(valid))
+        if unknown:
+            raise ValueError(f"invalid parameter {unknown[0]!r} for {type(self).__name__}; valid parameters: "
+                             f"{sorted(valid)}")
+        for name, value in params.items():
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        # In the order the class's __init__ lists them, then those of the classes it builds on.
+        given = [f"{name}={getattr(self, name)!r}" for name, default in option_defaults(type(self)).items()
+                 if repr(getattr(self, name)) != repr(default)]
+        return f"{type(self).__name__}({', '.join(given)})"
+
+
 _NO_JSON = object()
 
 
@@ -81,7 +112,7 @@ def _json_value(v: Any) -> Any:
     return _NO_JSON
 
 
-class Learner:
+class Learner(Params):
     """Base of the pedagogical learners.
 
     Subclasses implement ``_fit(oracle, Z, answer, sampler)`` returning the model.
