@@ -972,6 +972,24 @@ def test_a_boolean_mask_as_categorical_is_refused(mask):
         ["categorical", "integer", "categorical"]
 
 
+@pytest.mark.parametrize("option, value, message", [
+    ("feature_names", 3, r"^feature_names must be a list of names, got 3$"),
+    ("feature_names", 2.5, r"^feature_names must be a list of names, got 2\.5$"),
+    # a set has no order: the names went to the columns in the order of their hashes, another at each run
+    ("feature_names", {"a", "b"}, r"^feature_names must be a list of names, got a set, which has no order: pass a list "),
+    ("categorical", 2.5, r"^categorical must be a list of column names or indices, got 2\.5$"),
+    ("categorical", np.float64(1.0), r"^categorical must be a list of column names or indices, got "),
+])
+def test_feature_names_and_categorical_that_are_no_lists_are_named(option, value, message):
+    """feature_names=3 or categorical=2.5 was "TypeError: 'int' object is not iterable", naming neither
+    (categorical=3 was already refused naming it)."""
+    X = np.random.default_rng(0).uniform(size=(20, 2))
+    with pytest.raises(DataError, match=message):
+        sd.distill(lambda X: (X[:, 0] > 0.5).astype(int), X, **{option: value})
+    pd = pytest.importorskip("pandas")
+    with pytest.raises(DataError, match=message):  # a DataFrame's columns, which feature_names must repeat
+        Domain.from_data(pd.DataFrame(X, columns=["a", "b"]), **{option: value})
+
 def _column_by_column(X, dom):
     """encode's matrix written a column at a time (its earlier form), the reference for the whole-array paths."""
     out = np.empty((len(X), dom.n_features))

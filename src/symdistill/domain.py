@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from numbers import Number
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
@@ -200,10 +200,9 @@ class Domain:
         bool dtype are categorical (bool columns binary); ``categorical`` names more.
         """
         X = _as_pandas(X)
+        asked = None if feature_names is None else _listed_names(feature_names)
         if _is_dataframe(X):
             columns = [str(c) for c in X.columns]
-            asked = feature_names if isinstance(feature_names, (str, bytes)) or feature_names is None \
-                else [str(n) for n in feature_names]
             if asked is not None and asked != columns:
                 # feature_names names an array's columns; a DataFrame's kept their own without a word, so
                 # the model was not named as asked.
@@ -213,12 +212,7 @@ class Domain:
             return cls._from_dataframe(X, categorical)
         arr = _as_2d_array(X)
         d = arr.shape[1]
-        if feature_names is None:
-            feature_names = [f"x{i}" for i in range(d)]
-        if isinstance(feature_names, (str, bytes)):
-            raise DataError(f"feature_names must be a list of names, got the string {feature_names!r} "
-                            f"(for one feature pass [{feature_names!r}])")
-        feature_names = [str(n) for n in feature_names]
+        feature_names = [f"x{i}" for i in range(d)] if asked is None else asked
         if len(feature_names) != d:
             raise DataError(f"got {counted(len(feature_names), 'feature name')} for {counted(d, 'column')}")
         cat_idx = _resolve_columns([] if categorical is None else categorical, feature_names)
@@ -834,10 +828,26 @@ def _sorted_categories(values: Any, name: str) -> tuple:
                         f"({', '.join(kinds)})") from None
 
 
+def _listed_names(feature_names: Any) -> list[str]:
+    """``feature_names`` as the list of strings it gives, refused where it is no list of names (a string,
+    a number, a set: its order is its hashes', another at each run)."""
+    if isinstance(feature_names, (str, bytes)):
+        raise DataError(f"feature_names must be a list of names, got the string {feature_names!r} "
+                        f"(for one feature pass [{feature_names!r}])")
+    if isinstance(feature_names, (set, frozenset)):
+        raise DataError(f"feature_names must be a list of names, got a set, which has no order: pass a list "
+                        f"of the columns' names in their order")
+    if not isinstance(feature_names, Iterable):
+        raise DataError(f"feature_names must be a list of names, got {feature_names!r}")
+    return [str(n) for n in feature_names]
+
+
 def _resolve_columns(cols: Sequence[str | int], names: list[str]) -> set[int]:
     if isinstance(cols, (str, bytes, int, np.integer)):
         raise DataError(f"categorical must be a list of column names or indices, got {cols!r} "
                         f"(for one column pass [{cols!r}])")
+    if not isinstance(cols, Iterable):
+        raise DataError(f"categorical must be a list of column names or indices, got {cols!r}")
     out = set()
     for c in cols:
         if isinstance(c, (bool, np.bool_)):
