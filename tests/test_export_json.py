@@ -154,6 +154,41 @@ def test_cli_export(tmp_path, capsys, models):
     assert "--module applies to --to prolog, not to --to python" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("name", ["tree", "rules", "linear", "dfa"])
+def test_to_json_and_load_take_a_path_as_text_or_pathlib_and_a_file_object(tmp_path, name, models):
+    """to_json(f) of an open file was "TypeError: expected str, bytes or os.PathLike object, not
+    TextIOWrapper", and sd.load(f) "model must be a JSON object, got TextIOWrapper": a file object is
+    now written and read as json.dump and json.load do, text or binary, and its text is JSON only
+    (never taken for a path)."""
+    import io
+
+    model = models[name]
+    text = model.to_json() + "\n"
+    for path in (str(tmp_path / "a.json"), tmp_path / "b.json"):
+        model.to_json(path)
+        assert sd.load(path) == model and open(path, encoding="utf-8").read() == text
+    with open(tmp_path / "c.json", "w", encoding="utf-8") as f:
+        assert model.to_json(f) == text[:-1]
+    with open(tmp_path / "c.json", encoding="utf-8") as f:
+        assert f.read() == text
+    with open(tmp_path / "c.json", encoding="utf-8") as f:
+        assert sd.load(f) == model
+    with open(tmp_path / "d.json", "wb") as f:
+        model.to_json(f)
+    with open(tmp_path / "d.json", "rb") as f:
+        assert f.read() == text.encode() and sd.load(io.BytesIO(text.encode())) == model
+    buffer = io.StringIO()
+    model.to_json(buffer)
+    assert buffer.getvalue() == text and sd.load(io.StringIO(buffer.getvalue())) == model
+    with pytest.raises(sd.ModelFormatError, match="^model is not valid JSON"):
+        sd.load(io.StringIO(str(tmp_path / "a.json")))  # a path read from a file is no model
+    with pytest.raises(sd.ModelFormatError, match=r"the model text is empty"):
+        sd.load(io.StringIO(""))
+    with pytest.raises(TypeError, match=r"^path must be a file's path \(str or pathlib\.Path\) or a file object "
+                                        r"open for writing, got int$"):
+        model.to_json(3)
+
+
 @pytest.mark.parametrize("name", MODEL_NAMES)
 def test_text_exports_end_in_one_newline(tmp_path, capsys, name, models):
     """`export --to json` and `--to dot` printed the text without a final newline (the shell's prompt

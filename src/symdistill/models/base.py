@@ -7,11 +7,13 @@ types only); JSON, copying and equality are all built on it.
 
 from __future__ import annotations
 
+import io
 import json
 import math
+import os
 import sys
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import IO, Any, ClassVar
 
 import numpy as np
 
@@ -104,12 +106,21 @@ class SymbolicModel:
         """Plain-data form (JSON types only), with the format name, version and model kind."""
         return {"format": FORMAT, "version": FORMAT_VERSION, "kind": self.kind, **_own_meta(self._payload())}
 
-    def to_json(self, path: str | Path | None = None, *, indent: int | None = 1) -> str:
-        """JSON text of ``to_dict()``; also written to ``path`` when given (with a final newline, as
-        text files end)."""
+    def to_json(self, path: str | Path | IO[Any] | None = None, *, indent: int | None = 1) -> str:
+        """JSON text of ``to_dict()``; also written to ``path`` when given, a file's path or a file
+        object open for writing, text or binary (with a final newline, as text files end)."""
         text = json.dumps(self.to_dict(), indent=indent, allow_nan=False)
-        if path is not None:
+        if path is None:
+            return text
+        if isinstance(path, (str, os.PathLike)):
             Path(path).write_text(text + "\n", encoding="utf-8")
+        elif callable(getattr(path, "write", None)):
+            mode = getattr(path, "mode", "")  # tempfile's files are no io class, but say "w+b"
+            binary = isinstance(path, (io.RawIOBase, io.BufferedIOBase)) or (isinstance(mode, str) and "b" in mode)
+            path.write((text + "\n").encode("utf-8") if binary else text + "\n")
+        else:
+            raise TypeError("path must be a file's path (str or pathlib.Path) or a file object open for writing, "
+                            f"got {type(path).__name__}")
         return text
 
     @classmethod
@@ -168,8 +179,9 @@ def _plain_meta(value: Any, where: str) -> Any:
                     "model's meta text, numbers, true/false, null, lists and objects")
 
 
-def load(source: str | Path | dict[str, Any] | bytes) -> SymbolicModel:
-    """Rebuild a symbolic model from its JSON text, a path to a JSON file, or its ``to_dict()``.
+def load(source: str | Path | dict[str, Any] | bytes | IO[Any]) -> SymbolicModel:
+    """Rebuild a symbolic model from its JSON text, a path to a JSON file, a file object open for
+    reading (its text), or its ``to_dict()``.
 
     Only JSON is read: loading a model never executes code. A string that starts with ``{`` or
     ``[`` is JSON text (unless it names a file); any other string is a path. A malformed model
@@ -182,13 +194,18 @@ def load(source: str | Path | dict[str, Any] | bytes) -> SymbolicModel:
     ...
     symdistill._errors.ModelFormatError: unknown model kind 'nope'; known kinds: ...
     """
+    from_file = not isinstance(source, (str, bytes, bytearray, Path, dict)) and callable(getattr(source, "read", None))
+    if from_file:  # its text is the model, never a path
+        source = source.read()
+        if not isinstance(source, (str, bytes, bytearray)):
+            raise ModelFormatError(f"the model file object read {_json_type(source)}, not JSON text")
     if isinstance(source, (bytes, bytearray)):
         source = _decode(bytes(source), "model")
     if isinstance(source, str) and source.startswith("\ufeff") and _is_json_text(source[1:]):
         source = source[1:]  # text read with its byte order mark, as utf-8 (not utf-8-sig) reads it
     if isinstance(source, str) and not source.lstrip("\ufeff").strip():  # else read as a path: the current folder
         raise ModelFormatError("the model text is empty: no JSON to read (to_json() writes it)")
-    if isinstance(source, Path) or (isinstance(source, str) and not _is_json_text(source)):
+    if isinstance(source, Path) or (isinstance(source, str) and not from_file and not _is_json_text(source)):
         source = _read_file(source)
     if isinstance(source, str):
         data = _parse(source)
