@@ -675,3 +675,30 @@ def test_a_function_computing_on_an_object_array_is_told_why_it_got_one():
                                            r"feature are \(each category as given\): take the columns it computes "
                                            r"with as numbers, np.asarray\(X\[:, 0\], dtype=float\)"):
         sd.distill(lambda X: np.sin(X[:, 0]), X, form="tree", max_size=2, task="regression", categorical=[1])
+
+
+@pytest.mark.parametrize("method, output", [("decision_function", "logits"), ("predict_proba", "proba")])
+def test_a_model_without_predict_names_the_method_it_has_and_how_to_pass_it(method, output):
+    """An object with decision_function (or predict_proba) but no predict was "cannot use a Scorer as a
+    teacher: expected ... a scikit-learn estimator (or another model with predict) ...", which did not
+    say that its method is a teacher as it is. The error now shows the call, and that call distills."""
+    class Scorer:
+        classes_ = np.array(["lo", "hi"])
+
+        def score(self, X):
+            return 8 * (np.asarray(X)[:, 0] - 0.5)
+
+    def proba(self, X):
+        p = 1 / (1 + np.exp(-self.score(X)))
+        return np.c_[1 - p, p]
+
+    setattr(Scorer, method, Scorer.score if method == "decision_function" else proba)
+    model = Scorer()
+    with pytest.raises(TypeError, match=rf"^cannot use a Scorer as a teacher: it has {method} but no predict; pass the "
+                                        rf"method: sd\.as_teacher\(model\.{method}, output='{output}', "
+                                        rf"classes=model\.classes_\)$"):
+        sd.as_teacher(model)
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+    tree = sd.distill(sd.as_teacher(getattr(model, method), output=output, classes=model.classes_), X, max_size=2,
+                      random_state=0, n_samples=1000)
+    assert list(tree.classes) == ["lo", "hi"] and list(tree.predict([[0.2, 0.5], [0.8, 0.5]])) == ["lo", "hi"]

@@ -89,6 +89,12 @@ def as_teacher(obj: Any, **kwargs: Any) -> Teacher:
     if callable(obj):
         _check_options("a callable", kwargs)
         return CallableTeacher(obj, **kwargs)
+    for method, output in (("predict_proba", "proba"), ("decision_function", "logits")):
+        if callable(getattr(obj, method, None)):
+            # Its method is a callable teacher; the object itself, without predict, is none.
+            classes = ", classes=model.classes_" if getattr(obj, "classes_", None) is not None else ""
+            raise TypeError(f"cannot use a {type(obj).__name__} as a teacher: it has {method} but no predict; pass "
+                            f"the method: sd.as_teacher(model.{method}, output={output!r}{classes})")
     raise TypeError(
         f"cannot use a {type(obj).__name__} as a teacher: expected a torch module, a scikit-learn "
         "estimator (or another model with predict), an ONNX model, or a callable f(X)"
