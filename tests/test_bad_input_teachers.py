@@ -702,3 +702,22 @@ def test_a_model_without_predict_names_the_method_it_has_and_how_to_pass_it(meth
     tree = sd.distill(sd.as_teacher(getattr(model, method), output=output, classes=model.classes_), X, max_size=2,
                       random_state=0, n_samples=1000)
     assert list(tree.classes) == ["lo", "hi"] and list(tree.predict([[0.2, 0.5], [0.8, 0.5]])) == ["lo", "hi"]
+
+
+def test_rows_given_where_the_teacher_goes_are_named_as_such():
+    """fit(X, y) by scikit-learn's habit, or sd.distill(X, model) with the arguments swapped, was "cannot use
+    a ndarray as a teacher: expected a torch module, ...", which did not say that the rows came first."""
+    pd = pytest.importorskip("pandas")
+    from sklearn.tree import DecisionTreeClassifier
+
+    from symdistill.learners import TreeLearner
+
+    X = np.random.default_rng(0).uniform(size=(50, 2))
+    y = (X[:, 0] > 0.5).astype(int)
+    clf = DecisionTreeClassifier().fit(X, y)
+    for kind, call in [("ndarray", lambda: sd.distill(X, clf)), ("ndarray", lambda: TreeLearner().fit(X, y)),
+                       ("DataFrame", lambda: sd.distill(pd.DataFrame(X), clf)), ("list", lambda: sd.as_teacher(y.tolist())),
+                       ("ndarray", lambda: sd.fidelity(sd.distill(clf, X, max_size=2), X, clf))]:
+        with pytest.raises(TypeError, match=rf"^cannot use a {kind} as a teacher: it is data, not a model; the teacher "
+                                            r"comes first and labels the rows itself: sd\.distill\(teacher, X\)"):
+            call()

@@ -69,6 +69,11 @@ def as_teacher(obj: Any, **kwargs: Any) -> Teacher:
         if os.path.isdir(obj):
             raise IsADirectoryError(f"teacher path {str(obj)!r} is a directory: {expected})")
         raise ValueError(f"cannot tell the teacher kind of {str(obj)!r}: {expected})")
+    if not callable(obj) and not callable(getattr(obj, "predict", None)) and (
+            isinstance(obj, (list, tuple)) or hasattr(obj, "shape")):  # an array, a DataFrame, a tensor
+        raise TypeError(f"cannot use a {type(obj).__name__} as a teacher: it is data, not a model; the teacher comes "
+                        "first and labels the rows itself: sd.distill(teacher, X), learner.fit(teacher, X), "
+                        "sd.fidelity(model, teacher, X)")
     if module.startswith("onnx.") and type(obj).__name__ == "ModelProto":
         obj = obj.SerializeToString()  # onnx.load's model: onnxruntime takes its bytes
     if isinstance(obj, (bytes, bytearray)) or module.startswith("onnxruntime"):
