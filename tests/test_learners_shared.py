@@ -68,6 +68,15 @@ def test_numpy_numbers_are_numbers_and_booleans_are_not(form, name, value):
             make_learner(form=form, **{name: bad})
 
 
+@pytest.mark.parametrize("form, name", [("linear", "interactions"), ("linear", "hinges"), ("tree", "check_determinism")])
+def test_numpy_booleans_are_booleans(form, name):
+    """hinges=np.True_ (an option read off an array, a grid of options) was refused: 'hinges must be True or
+    False, got np.True_'; it now gives the model True gives, as the learners' other switches did."""
+    X = np.random.default_rng(0).uniform(size=(200, 2))
+    f = lambda X: (X[:, 0] > 0.5).astype(int)  # noqa: E731
+    kwargs = dict(form=form, max_size=2, n_samples=400, random_state=0)
+    assert sd.distill(f, X, **kwargs, **{name: np.True_}) == sd.distill(f, X, **kwargs, **{name: True})
+
 @pytest.mark.parametrize("form, method, task", [(*learner, task) for learner in LEARNERS
                                                  for task in ("classification", "regression")
                                                  if task == "classification" or learner[1] != "decompositional"])

@@ -146,7 +146,7 @@ class LinearLearner(Learner):
     def _validate_params(self) -> None:
         super()._validate_params()
         for name in ("interactions", "hinges"):
-            if not isinstance(getattr(self, name), bool):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}")
         if not isinstance(self.n_knots, (int, np.integer)) or isinstance(self.n_knots, bool) or self.n_knots < 1:
             raise ValueError(f"n_knots must be a positive integer, got {self.n_knots!r}")
