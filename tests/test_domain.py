@@ -385,6 +385,18 @@ def test_a_series_row_is_matched_by_its_labels():
         tree.predict(pd.Series({"a": .9, "x1": .9, "x0": .1}))
 
 
+def test_a_series_row_labelled_0_1_is_matched_by_its_labels_where_they_are_the_features():
+    """A model of a DataFrame's columns [1, 0] read df[[0, 1]].iloc[0], a row labelled 0, 1, by position (its
+    labels look like positions): column 0's value went to feature '1', a wrong prediction, silently, where
+    the DataFrame df[[0, 1]] was matched by name."""
+    pd = pytest.importorskip("pandas")
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+    df = pd.DataFrame(X, columns=[1, 0])
+    tree = sd.distill(lambda X: (X[1] > 0.5).astype(int), df, max_size=2, random_state=0)
+    swapped = df[[0, 1]]
+    by_row = [tree.predict(swapped.iloc[i])[0] for i in range(20)]
+    assert by_row == tree.predict(swapped.iloc[:20]).tolist() == (X[:20, 0] > 0.5).astype(int).tolist()
+
 def test_an_ordered_categorical_reaches_the_teacher_ordered():
     """An ordered pandas Categorical was handed to the teacher unordered (pandas writes both dtypes
     as 'category'), so a teacher comparing ``X["level"] >= "mid"`` raised TypeError on every batch;

@@ -314,7 +314,7 @@ class Domain:
     def encode(self, X: Any, *, check_bounds: bool = False) -> np.ndarray:
         """User rows -> validated float matrix (categories as codes). Errors name the column."""
         X = _as_pandas(X)
-        if type(X).__name__ == "Series" and hasattr(X, "index") and _series_is_named_row(X):
+        if type(X).__name__ == "Series" and hasattr(X, "index") and _series_is_named_row(X, self.feature_names):
             # One row labelled by feature (``df.iloc[0]``): matched by name, as a DataFrame's columns are.
             X = X.to_frame().T.infer_objects()
         if _is_dataframe(X):
@@ -570,10 +570,11 @@ def _is_arrow_dictionary(dtype: Any) -> bool:
     return bool(pa.types.is_dictionary(arrow))
 
 
-def _series_is_named_row(X: Any) -> bool:
-    """Whether a pandas Series is one row whose index labels its values (not positions 0..n-1)."""
+def _series_is_named_row(X: Any, names: list[str]) -> bool:
+    """Whether a pandas Series is one row whose index labels its values: labels other than positions
+    0..n-1, or the features' ``names`` (a DataFrame's columns 1, 0: a row of its columns 0, 1 is by name)."""
     index = list(X.index)
-    return not index == list(range(len(index)))
+    return index != list(range(len(index))) or sorted(map(str, index)) == sorted(names)
 
 
 def _as_pandas(X: Any) -> Any:
