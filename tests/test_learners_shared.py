@@ -53,6 +53,15 @@ def test_unknown_form_and_method():
         sd.distill(lambda X: X[:, 0] > 0, X, form="tree", method="magic")
 
 
+@pytest.mark.parametrize("form, option, owner", [("tree", "max_literals", "rules"), ("rules", "criterion", "tree"),
+                                                 ("tree", "hinges", "linear"), ("linear", "min_rule_samples", "rules")])
+def test_an_option_of_another_form_is_named_with_its_form(form, option, owner):
+    """distill(f, X, max_literals=3), the form left at its default (a tree), said only "unknown option
+    'max_literals'", not that it is the rules' option (form='rules')."""
+    X = np.random.default_rng(0).uniform(size=(50, 2))
+    with pytest.raises(TypeError, match=rf"unknown option '{option}'; it is an option of form='{owner}' \(options: "):
+        sd.distill(lambda R: (R[:, 0] > 0.5).astype(int), X, form=form, **{option: 3})
+
 @pytest.mark.parametrize("form, name, value", [
     ("rules", "min_gain", np.float32(0.01)), ("tree", "sampler_bandwidth", np.int64(1)),
     ("linear", "max_design_gib", np.int64(1)), ("linear", "validation_fraction", np.float32(0.25))])

@@ -80,11 +80,15 @@ def make_learner(*, form: str = "tree", max_size: int = 16, method: str | None =
         # An option of another method of this form (layers= is decompositional's): name that method.
         owners = sorted(m for (f, m), other in registered_learners().items()
                         if f == form and m != method and unknown[0] in _options_of(other))
+        # Or of another form (max_literals= is the rules'): the form left at its default, a tree.
+        forms = sorted({f for (f, m), other in registered_learners().items()
+                        if f != form and m == "pedagogical" and unknown[0] in _options_of(other)})
         close = difflib.get_close_matches(unknown[0], sorted(known), n=1)
         # A teacher's option (classes=, batch_size=) goes to as_teacher: batch_size is not a misspelt max_size.
         # scikit-learn's names for the same options: min_samples_leaf is not a misspelt n_samples.
         ours = _SKLEARN_NAMES.get(unknown[0])
         hint = f"; it is an option of method={owners[0]!r}" if owners else \
+            f"; it is an option of form={forms[0]!r}" if forms else \
             f"; {unknown[0]}= is a teacher option: pass sd.as_teacher(teacher, {unknown[0]}=...) as the teacher" + \
             ("; on the command line: --classes" if unknown[0] == "classes" else "") \
             if any(unknown[0] in names for names in _OPTIONS.values()) else \
