@@ -341,6 +341,7 @@ def test_a_sparse_matrix_is_refused_by_name():
     ((row for row in np.eye(3)), "the data is an iterator"),
     ("x0,x1", "the data is a str"),
     ({"x0": [1.0, 2.0]}, "the data is a dict"),
+    ({(1.0, 2.0, 3.0), (4.0, 5.0, 6.0)}, "the data is a set, not rows"),  # was 'got an array of shape ()'
 ])
 def test_data_that_is_not_rows_is_named(X, named):
     # NumPy made each one array of shape (): the error said 'got an array of shape ()'.

@@ -628,13 +628,13 @@ def refuse_words(X: Any, reader: str = "a tabular model", row_width: int | None 
 
 def _read_array(X: Any, dtype: Any = None, row_width: int | None = None) -> np.ndarray:
     """``X`` as an array, with an error naming what cannot be one (NumPy makes None, a generator, a
-    string, a dict or a scipy.sparse matrix a single object of shape ()), and masked arrays refused
+    string, a dict, a set or a scipy.sparse matrix a single object of shape ()), and masked arrays refused
     where a cell is masked. Words (``refuse_words``) are refused with a pointer to ``distill_automaton``;
     ``row_width`` strings in a 1-D list are one row of that many features."""
     if hasattr(X, "toarray") and hasattr(X, "nnz"):
         raise DataError(f"the data is a sparse matrix ({type(X).__name__}); symdistill reads dense rows: pass "
                         "X.toarray() (the teacher then gets dense rows too)")
-    if X is None or isinstance(X, (str, bytes, dict)) or (hasattr(X, "__next__") and hasattr(X, "__iter__")):
+    if X is None or isinstance(X, (str, bytes, dict, set, frozenset)) or (hasattr(X, "__next__") and hasattr(X, "__iter__")):
         what = "None" if X is None else "an iterator" if hasattr(X, "__next__") else f"a {type(X).__name__}"
         raise DataError(f"the data is {what}, not rows: pass a 2-D array, a list of rows or a DataFrame"
                         + (" (list(...) of the iterator's rows)" if hasattr(X, "__next__") else ""))
