@@ -176,6 +176,17 @@ def test_fidelity_and_accuracy_scores():
     assert acc.value == pytest.approx(0.5)
 
 
+@pytest.mark.parametrize("y, named", [((v for v in [0, 1, 1]), "an iterator"), ({0, 1}, "a set"),
+                                      ({"label": [0, 1, 1]}, "a dict"), (None, "None")])
+def test_true_labels_that_are_no_sequence_are_named(y, named):
+    """sd.accuracy(model, X, (v for v in labels)) said "expected one prediction and one label per row, got
+    shapes (3,) and ()": NumPy made the generator (a set, a dict, None) one object."""
+    X = np.linspace(0, 1, 200).reshape(-1, 1)
+    tree = sd.distill(lambda X: (X[:, 0] > 0.5).astype(int), X, max_size=2, random_state=0)
+    with pytest.raises(sd.DataError, match=rf"^the true labels y are {named}, not one label per row: pass a list or "
+                                           r"an array of them$"):
+        sd.accuracy(tree, X[:3], y)
+
 @pytest.mark.parametrize("task", ["classification", "regression"])
 def test_fidelity_shows_a_bar_while_the_teacher_labels_many_rows(task, capsys):
     """sd.fidelity on a large X labelled it batch after batch with nothing on the terminal, and took

@@ -11,7 +11,7 @@ import numpy as np
 
 from ._errors import DataError, TeacherError
 from ._progress import check_progress
-from .domain import _plain, column_values, refuse_words
+from .domain import _plain, column_values, no_sequence, refuse_words
 from .metrics import Score, agreement, regression_agreement
 from .models.base import SymbolicModel, concept_layer
 from .teachers import Teacher, as_teacher
@@ -300,6 +300,9 @@ def accuracy(model: Any, X: Any, y: Any, *, teacher: Any = None) -> Score:
         raise TypeError(f"accuracy: teacher= is for concept rules (distilled with layer=), whose activations it "
                         f"reads; this {type(model).__name__} reads the input rows themselves: leave teacher out")
     pred = _model_predict(model, X)
+    what = no_sequence(y)
+    if what:
+        raise DataError(f"the true labels y are {what}, not one label per row: pass a list or an array of them")
     pandas = type(y).__module__.startswith("pandas") and hasattr(y, "dtype")
     y = column_values(y) if pandas else np.asarray(y)  # pandas' NA kept, to be named a missing value
     if y.ndim == 2 and y.shape[1] == 1:  # a column of them, df[["price"]]: one per row, as a teacher may answer

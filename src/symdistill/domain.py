@@ -626,6 +626,14 @@ def refuse_words(X: Any, reader: str = "a tabular model", row_width: int | None 
                     f"({other})")
 
 
+def no_sequence(X: Any) -> str | None:
+    """What ``X`` is ("None", "an iterator", "a dict", ...) where NumPy would make it one object of
+    shape () rather than a sequence of rows or labels; None where it is no such thing."""
+    if X is None or isinstance(X, (str, bytes, dict, set, frozenset)) or (hasattr(X, "__next__") and hasattr(X, "__iter__")):
+        return "None" if X is None else "an iterator" if hasattr(X, "__next__") else f"a {type(X).__name__}"
+    return None
+
+
 def _read_array(X: Any, dtype: Any = None, row_width: int | None = None) -> np.ndarray:
     """``X`` as an array, with an error naming what cannot be one (NumPy makes None, a generator, a
     string, a dict, a set or a scipy.sparse matrix a single object of shape ()), and masked arrays refused
@@ -634,8 +642,8 @@ def _read_array(X: Any, dtype: Any = None, row_width: int | None = None) -> np.n
     if hasattr(X, "toarray") and hasattr(X, "nnz"):
         raise DataError(f"the data is a sparse matrix ({type(X).__name__}); symdistill reads dense rows: pass "
                         "X.toarray() (the teacher then gets dense rows too)")
-    if X is None or isinstance(X, (str, bytes, dict, set, frozenset)) or (hasattr(X, "__next__") and hasattr(X, "__iter__")):
-        what = "None" if X is None else "an iterator" if hasattr(X, "__next__") else f"a {type(X).__name__}"
+    what = no_sequence(X)
+    if what:
         raise DataError(f"the data is {what}, not rows: pass a 2-D array, a list of rows or a DataFrame"
                         + (" (list(...) of the iterator's rows)" if hasattr(X, "__next__") else ""))
     if isinstance(X, (list, tuple)) and X and isinstance(X[0], dict):
