@@ -1003,6 +1003,23 @@ def test_feature_names_and_categorical_that_are_no_lists_are_named(option, value
     with pytest.raises(DataError, match=message):  # a DataFrame's columns, which feature_names must repeat
         Domain.from_data(pd.DataFrame(X, columns=["a", "b"]), **{option: value})
 
+def test_a_number_in_categorical_that_labels_another_column_of_a_dataframe_is_refused():
+    """With a DataFrame's columns labelled 1, 0, categorical=[0] made the column at position 0 (labelled 1,
+    floats) categorical, silently, not the column labelled 0 (codes): a tree then split a float column as
+    200 categories. A number that is one column's position and another's label is now refused, naming
+    both; one that is only a label (5 of 2 columns, refused as out of range) names that column."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({1: rng.uniform(size=50), 0: rng.integers(0, 3, 50)})
+    with pytest.raises(DataError, match=r"^categorical: 0 is the position of column '1' and the label of column '0' "
+                                        r"\(at position 1\); name the column by its label as text: '0' or '1'$"):
+        Domain.from_data(df, categorical=[0])
+    assert [f.kind for f in Domain.from_data(df, categorical=["0"]).features] == ["numeric", "categorical"]
+    labelled = pd.DataFrame({7: rng.uniform(size=50), 5: rng.integers(0, 3, 50)})
+    assert [f.kind for f in Domain.from_data(labelled, categorical=[5]).features] == ["numeric", "categorical"]
+    in_place = pd.DataFrame({0: rng.integers(0, 3, 50), 1: rng.uniform(size=50)})  # labels that are positions
+    assert [f.kind for f in Domain.from_data(in_place, categorical=[0]).features] == ["categorical", "numeric"]
+
 def _column_by_column(X, dom):
     """encode's matrix written a column at a time (its earlier form), the reference for the whole-array paths."""
     out = np.empty((len(X), dom.n_features))

@@ -865,9 +865,16 @@ def _resolve_columns(cols: Sequence[str | int], names: list[str]) -> set[int]:
             raise DataError(f"categorical must be a list of column names or indices, got the boolean {c!r}: for a "
                             "mask, pass [i for i, m in enumerate(mask) if m]")
         if isinstance(c, (int, np.integer)):
-            if not 0 <= int(c) < len(names):
+            at, label = int(c), str(int(c))
+            # A DataFrame's columns labelled by numbers (1, 0): is 0 a position or the label of another column?
+            labelled = names.index(label) if label in names else at
+            if labelled != at and 0 <= at < len(names):
+                raise DataError(f"categorical: {at} is the position of column {names[at]!r} and the label of column "
+                                f"{label!r} (at position {labelled}); name the column by its label as text: "
+                                f"{label!r} or {names[at]!r}")
+            if not 0 <= labelled < len(names):
                 raise DataError(f"categorical column index {c} out of range for {counted(len(names), 'column')}")
-            out.add(int(c))
+            out.add(labelled)
         elif c in names:
             out.add(names.index(c))
         else:
