@@ -87,7 +87,7 @@ def frames(draw, wide: bool = True):
                             st.lists(st.integers(-3, 9) | st.sampled_from([True, 1.5, "x"]), min_size=d,
                                      max_size=d, unique_by=str)))
     df = pd.DataFrame({j: draw(columns(n, wide and j in declared)) for j in range(d)}).set_axis(labels, axis=1)
-    return df, [str(labels[j]) for j in sorted(declared)]
+    return df, [str(df.columns[j]) for j in sorted(declared)]  # as pandas holds them: 0 beside 1.5 is 0.0
 
 
 def _round_trip(X, categorical):
