@@ -844,8 +844,8 @@ def _listed_names(feature_names: Any) -> list[str]:
         raise DataError(f"feature_names must be a list of names, got the string {feature_names!r} "
                         f"(for one feature pass [{feature_names!r}])")
     if isinstance(feature_names, (set, frozenset)):
-        raise DataError(f"feature_names must be a list of names, got a set, which has no order: pass a list "
-                        f"of the columns' names in their order")
+        raise DataError("feature_names must be a list of names, got a set, which has no order: pass a list "
+                        "of the columns' names in their order")
     if not isinstance(feature_names, Iterable):
         raise DataError(f"feature_names must be a list of names, got {feature_names!r}")
     return [str(n) for n in feature_names]
