@@ -531,9 +531,10 @@ def labels_from_json(values: list | None, *, mixed: bool = False) -> np.ndarray 
     if mixed:
         return np.asarray(values, dtype=object)
     arr = np.asarray(values)
-    if any(a != v for a, v in zip(labels_to_json(arr), values)):  # ints beyond float precision mixed with floats
-        raise ModelFormatError(f"malformed model: 'classes' {_short(values)} cannot be held without changing them "
-                               "(integers too large to mix with non-integers)")
+    if any(a != v for a, v in zip(labels_to_json(arr), values)):
+        # Integers beyond float precision beside fractions (or beyond int64 beside negatives): NumPy would
+        # round them to floats; a distilled model holds such labels as Python objects, and so does its load.
+        return np.asarray(values, dtype=object)
     return arr
 
 
