@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import symdistill as sd
-from symdistill.export.prolog import prolog_atom
+from symdistill.export.prolog import prolog_atom, prolog_number
 from symdistill.models.automata import DFA, MooreMachine
 
 from _export_support import (
@@ -168,6 +168,24 @@ def test_bad_module_name_is_rejected(dom):
             sd.export(tree, "prolog", module=name)
     with pytest.raises(ValueError, match="one of SWI-Prolog's own modules"):
         sd.export(tree, "prolog", module="user")
+
+
+def test_a_library_module_name_is_refused_by_name(dom, tmp_path):
+    """module="lists" wrote a file that consulted alone, but loading it beside library(lists) (or calling
+    member/2, which autoloads it) failed: "No permission to redefine module `lists'"."""
+    tree = random_tree(np.random.default_rng(6), dom, n_leaves=2, classes=["a", "b"])
+    for name in ("lists", "apply", "error", "strings", "pairs", "aggregate", "clpfd", "ordsets"):
+        with pytest.raises(ValueError, match=f"module '{name}' is the module of an SWI-Prolog library, .* choose "
+                                             "another name"):
+            sd.export(tree, "prolog", module=name)
+    # library(option) and library(debug) are the modules swi_option and prolog_debug: these names load beside them
+    for name in ("option", "debug"):
+        (tmp_path / f"{name}.pl").write_text(sd.export(tree, "prolog", module=name), encoding="utf-8")
+        row = "[" + ", ".join(prolog_number(v) for v in probe_rows(tree, 1)[0].tolist()) + "]"
+        goal = f"consult({name}), use_module(library({name})), member(_, [1]), {name}:predict({row}, Y), writeq(Y), nl"
+        res = subprocess.run([SWIPL, "-q", "-g", goal, "-t", "halt"], capture_output=True, text=True, cwd=tmp_path)
+        assert res.returncode == 0 and not res.stderr, res.stderr
+        assert res.stdout.strip() in ("a", "b")
 
 
 def test_a_product_of_integers_beyond_2_53_is_computed_as_predict_computes_it(tmp_path):

@@ -109,6 +109,38 @@ def _term_key(label: object) -> object:
 
 _SYSTEM_MODULES = frozenset({"user", "system", "prolog"})
 
+# The modules of SWI-Prolog's (9.0) autoload libraries, as its library INDEX.pl files name them: a model
+# file declaring one of them cannot be loaded beside that library, which a call of one of its predicates
+# (member/2: lists) loads behind the user's back ("No permission to redefine module `lists'").
+_LIBRARY_MODULES = frozenset("""
+    aggregate ansi_term apply apply_macros archive arithmetic assoc atom authenticate backward_compatibility
+    base32 base64 bounds broadcast c14n2 cgi charsio check check_installation checklast checkselect chr
+    clib_rlimit clp_distinct clp_events clpb clpfd clpq clpr codesio coinduction crypt crypto crypto_hash csv
+    ctypes date dcg_basics dcg_high_order dicts dif double_metaphone edinburgh editline error fastrw files
+    files_ex format_style gensym git graphql hash_stream hashtable heaps html_head html_quasi_quotations
+    html_text html_write http_ax http_client http_cookie http_cors http_digest http_dirindex http_dispatch
+    http_exception http_files http_header http_host http_json http_log http_open http_openid http_parameters
+    http_path http_pwp http_server http_server_files http_session http_stream http_unix_daemon httpd_wrapper hub
+    inclpr increval intercept iostream iso_639 isub javascript javascript_grammar json json_convert lazy_lists
+    lists make md5 memory_file mime_pack mimetype modules mqi nb_rbtrees nb_set occurs optparse ordsets oset
+    pairs paxos pcre pdt_console pengines pengines_io persistency pldoc pldoc_files pldoc_http pldoc_latex
+    plunit porter_stem portray_text predicate_options process prolog_autoload prolog_breakpoints prolog_clause
+    prolog_code prolog_codewalk prolog_colour prolog_config prolog_cover prolog_debug prolog_debug_tools
+    prolog_deps prolog_dialect prolog_edit prolog_explain prolog_format prolog_help prolog_history prolog_hotfix
+    prolog_install prolog_jiti prolog_listing prolog_main prolog_metainference prolog_operator prolog_pack
+    prolog_pretty_print prolog_server prolog_source prolog_stack prolog_statistics prolog_stream prolog_trace
+    prolog_versions prolog_vm prolog_wrap prolog_xref protobufs pure_input pwp qp_foreign qsave quasi_quotations
+    quintus random rbtrees rdf rdf11 rdf11_containers rdf_cache rdf_compare rdf_db rdf_diagram rdf_edit
+    rdf_library rdf_litindex rdf_ntriples rdf_parser rdf_persistency rdf_portray rdf_prefixes rdf_triple
+    rdf_turtle rdf_turtle_write rdf_write rdfa rdfs read_util readline readln record redis redis_streams
+    rewrite_term saml sandbox settings sgml sgml_write shell shlib simplex snowball socket solution_sequences
+    sort sparql_client ssl stomp stream_info stream_pool streams strings sweep_link swi_option
+    swi_system_utilities syslog table table_util tables term_html term_to_json terms test_wizard text_format
+    thread thread_httpd thread_pool thread_util time tipc tipc_broadcast tipc_linda tipc_paxos tty turtle
+    udp_broadcast ugraphs uid unicode unicode_blocks unicode_data unix uri url utf8 uuid varnumbers websocket
+    wfs when writef www_browser xmldsig xmlenc xpath xsdp_type yadis yall yaml zip zlib
+""".split())
+
 
 def emit(program: Program, *, module: str | None = None) -> str:
     """Prolog source for ``program`` (see the module docstring for the contract).
@@ -132,6 +164,10 @@ def emit(program: Program, *, module: str | None = None) -> str:
                              "variable, not a module name)")
         if module in _SYSTEM_MODULES:
             raise ValueError(f"module {module!r} is one of SWI-Prolog's own modules; choose another name")
+        if module in _LIBRARY_MODULES:
+            raise ValueError(f"module {module!r} is the module of an SWI-Prolog library, which loads itself when "
+                             "one of its predicates is called and then cannot be loaded beside this file (\"No "
+                             "permission to redefine module\"); choose another name")
     return _PrologEmitter(program, module).render()
 
 
