@@ -118,6 +118,24 @@ def test_bad_rows_are_rejected_with_the_feature_named(dom, tmp_path):
             tree.predict(np.array([[bad] + good[1:]], dtype=object))
 
 
+def test_text_a_dict_or_a_set_for_a_row_is_refused_by_the_module_as_by_predict(tmp_path):
+    """The module read a str row as its characters and a dict row as its keys, and answered them (here
+    "ab" as the row ['a', 'b'], and {"a": 0, "b": 1} likewise), where the model's predict refuses both."""
+    X = np.array([["a", "a"], ["a", "b"], ["b", "a"], ["b", "b"]] * 10, dtype=object)
+    tree = sd.distill(lambda X: (X[:, 0] == X[:, 1]).astype(int), X, categorical=[0, 1], feature_names=["u", "v"],
+                      max_size=4, random_state=0)
+    mod = import_module(tmp_path / "row_kinds.py", sd.export(tree, "python"), "row_kinds")
+    assert mod.predict(["a", "b"]) == tree.predict(np.array([["a", "b"]], dtype=object))[0]
+    for bad in ("ab", b"\x00\x01", {"a": 0, "b": 1}, {"a", "b"}, frozenset("ab"), None, 5):
+        with pytest.raises(sd.DataError):
+            tree.predict(bad)
+        for call in (mod.predict, mod.predict_encoded, mod.encode):
+            with pytest.raises(TypeError, match=re.escape(f"a row must be a sequence of 2 feature values (u, v), got "
+                                                          f"{type(bad).__name__}: {bad!r}")):
+                call(bad)
+    assert mod.predict(v for v in ["a", "b"]) == mod.predict(("a", "b")) == mod.predict(np.array(["a", "b"]))
+
+
 def test_automata(tmp_path):
     rng = np.random.default_rng(6)
     dfa = DFA.from_regex("(0|1)*0(0|1)(0|1)", "01")

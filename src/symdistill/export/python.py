@@ -9,7 +9,8 @@ form the C and Prolog exports use; ``encode(x)`` turns one into the other. Autom
 character, otherwise a sequence of symbols from ``ALPHABET``. Bad input raises ``ValueError`` /
 ``TypeError`` naming the feature or symbol, where the model's ``predict`` / ``predict_encoded`` refuse it
 too: NaN or infinite values, text for a number (``'2.5'``), a code that is no category's (2.5, -1, 3 of 3),
-a boolean for a category that is a number or a number for one that is a boolean (``True == 1``).
+a boolean for a category that is a number or a number for one that is a boolean (``True == 1``), a row
+that is text, a dict or a set (not read as its characters or keys).
 
 Numbers are written as their exact shortest text (``repr``) and compared as Python floats, so the
 module agrees with the model's ``predict`` exactly. Every user-provided name is written with
@@ -66,9 +67,7 @@ _CODES = tuple(None if labels is None else {label: code for code, label in enume
 
 def encode(x):
     """One row of feature values (categorical features as labels) -> floats (categories as codes)."""
-    row = list(x)
-    if len(row) != len(FEATURES):
-        raise ValueError("expected %d feature values (%s), got %d" % (len(FEATURES), ", ".join(FEATURES), len(row)))
+    row = _row(x)
     z = []
     for j, v in enumerate(row):
         codes = _CODES[j]
@@ -86,6 +85,18 @@ def encode(x):
                                 "numbers, not booleans" if _is_bool(v) else "booleans, not numbers"))
         z.append(float(code))
     return z
+
+
+def _row(x):
+    """The values of one row, in feature order; text (its characters), a dict (its keys) and a set (no
+    order) are no row, as the model's predict refuses them."""
+    if isinstance(x, (str, bytes, bytearray, dict, set, frozenset)) or not hasattr(x, "__iter__"):
+        raise TypeError("a row must be a sequence of %d feature values (%s), got %s: %r"
+                        % (len(FEATURES), ", ".join(FEATURES), type(x).__name__, x))
+    row = list(x)
+    if len(row) != len(FEATURES):
+        raise ValueError("expected %d feature values (%s), got %d" % (len(FEATURES), ", ".join(FEATURES), len(row)))
+    return row
 
 
 def _is_bool(v):
@@ -111,10 +122,7 @@ def predict(x):
 
 def predict_encoded(z):
     """Prediction for one encoded row (categorical features as category codes)."""
-    row = list(z)
-    if len(row) != len(FEATURES):
-        raise ValueError("expected %d feature values (%s), got %d" % (len(FEATURES), ", ".join(FEATURES), len(row)))
-    row = [_number(j, v) for j, v in enumerate(row)]
+    row = [_number(j, v) for j, v in enumerate(_row(z))]
     for j, v in enumerate(row):
         if v - v != 0.0:  # NaN or infinite, as the model's predict refuses them
             raise ValueError("feature %r: %r is not a finite number" % (FEATURES[j], v))
