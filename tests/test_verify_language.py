@@ -501,6 +501,53 @@ def test_a_number_that_names_a_feature_where_a_feature_is_needed_is_refused(text
     assert fragment in str(info.value) and info.value.position == position
 
 
+FLOAT_NAMED = Domain((Feature("1.5", "numeric", 0.0, 1.0), Feature("2.5", "numeric", 0.0, 1.0),
+                     Feature("1000.0", "numeric", 0.0, 1.0)))
+
+
+@pytest.mark.parametrize("text, position, fragment", [
+    # pd.DataFrame({1.5: a, 2.5: b}) names its features '1.5' and '2.5': "1.5 > 0.9 -> ..." was proven of
+    # the constant comparison 1.5 > 0.9 (a counterexample to another constraint than the one meant)
+    ("1.5 > 0.9 -> prediction == 1", 0, "1.5 here is the number 1.5, so this compares numbers only; the feature "
+                                        "named '1.5' is written between backticks: `1.5`"),
+    ("x < 1 or 2.50 > 3", 9, "2.50 here is the number 2.50, so this compares numbers only; the feature named "
+                             "'2.5' is written between backticks: `2.5`"),
+    ("1e3 > 2 -> prediction == 1", 0, "1e3 here is the number 1e3, so this compares numbers only; the feature "
+                                      "named '1000.0' is written between backticks: `1000.0`"),
+    ("1000 > 2", 0, "the feature named '1000.0' is written between backticks: `1000.0`"),
+    ("1.5 in {1}", 0, "1.5 here is the number 1.5, not a feature; the feature named '1.5'"),
+])
+def test_a_number_that_is_a_float_features_name_is_refused_as_an_integer_one_is(text: str, position: int,
+                                                                               fragment: str) -> None:
+    domain = Domain(FLOAT_NAMED.features + (Feature("x", "numeric", 0.0, 4.0),))
+    with pytest.raises(ConstraintError) as info:
+        F.bind_text(text, domain, "classification", [0, 1])
+    assert fragment in str(info.value) and info.value.position == position
+
+
+def test_a_float_features_name_between_backticks_and_other_numbers_still_read() -> None:
+    assert F.bind_text("`1.5` > 0.5", FLOAT_NAMED, "classification", [0, 1]) == \
+        F.FeatureRange(0, float(np.nextafter(0.5, 1)), np.inf)
+    assert F.bind_text("`1000.0` <= 1.5 + 2.5", FLOAT_NAMED, "classification", [0, 1]) == \
+        F.LinearAtom((0.0, 0.0, 1.0), 0.0, -4.0, "<=")
+    assert F.bind_text("0.5 < 7", FLOAT_NAMED, "classification", [0, 1]) == F.BConst(True)
+
+
+def test_a_dataframe_with_float_column_labels_is_verified_about_its_columns(tmp_path: Any, capsys: Any) -> None:
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({1.5: rng.uniform(size=300), 2.5: rng.uniform(size=300)})
+    model = sd.distill(lambda X: (np.asarray(X)[:, 0] > 0.5).astype(int), df, max_size=4, random_state=0)
+    assert sd.verify(model, "`1.5` > 0.9 -> prediction == 1").holds
+    with pytest.raises(ConstraintError, match="the feature named '1.5' is written between backticks: `1.5`"):
+        sd.verify(model, "1.5 > 0.9 -> prediction == 1")
+    path = tmp_path / "model.json"
+    model.to_json(str(path))
+    from symdistill.cli import main
+    assert main(["verify", str(path), "-c", "1.5 > 0.9 -> prediction == 1"]) == 2
+    assert "the feature named '1.5' is written between backticks" in capsys.readouterr().err
+
+
 def test_numbers_beside_a_feature_or_naming_none_still_read() -> None:
     assert F.bind_text("x > 1", NUMBERED, "classification", CLASSES) == F.FeatureRange(2, float(np.nextafter(1, 2)),
                                                                                        np.inf)

@@ -631,9 +631,17 @@ def _refuse_numbers_naming_features(left: L.Expr, right: L.Expr, target: Target)
 
 
 def _refuse_number_naming_a_feature(e: L.Expr, target: Target, why: str) -> None:
-    if isinstance(e, L.Number) and e.integer is not None and str(abs(e.integer)) in target.domain.feature_names:
-        name = str(abs(e.integer))
-        raise ConstraintError(f"{name} here is the number {name}, {why}; the feature named {name!r} is written "
+    if not isinstance(e, L.Number):
+        return
+    # A DataFrame's column labelled 1.5 or 1000.0 is the feature '1.5' or '1000.0': the number of its value,
+    # however written (1000, 1e3), is taken for it, as 0 is for the column labelled 0.
+    value = abs(e.exact)
+    name = next((n for n in target.domain.feature_names
+                 if L._NUMBER.fullmatch(n) and (int(n) if n.isdigit() else float(n)) == value), None)
+    if name is not None:
+        written = L._NUMBER.match(target.text, e.pos)
+        shown = written.group(0) if written else name
+        raise ConstraintError(f"{shown} here is the number {shown}, {why}; the feature named {name!r} is written "
                               f"between backticks: `{name}`", target.text, e.pos)
 
 
