@@ -238,6 +238,23 @@ def test_encode_rejects_duplicate_columns_and_list_cells():
         dom.encode(pd.DataFrame({"x": [1.0], "y": [3.0], "c": [["a"]]}))
 
 
+@pytest.mark.parametrize("label", [None, np.nan, "NA", "NaT"])
+def test_a_column_without_a_label_is_refused_by_distill_and_predict_alike(label):
+    """A column labelled None, NaN, pd.NA or pd.NaT became the feature 'nan' (or 'NaT'), so a DataFrame whose
+    column is named 'nan' predicted with that model as if it were the same column."""
+    pd = pytest.importorskip("pandas")
+    label = {"NA": pd.NA, "NaT": pd.NaT}.get(label, label)
+    X = np.random.default_rng(0).uniform(size=(200, 2))
+    unlabelled = pd.DataFrame(X, columns=pd.Index([label, "b"], dtype=object))
+    message = r"the DataFrame's column at position 0 has no label \((None|nan|<NA>|NaT)\): every column needs a name"
+    with pytest.raises(DataError, match=message):
+        sd.distill(lambda X: np.zeros(len(X)), unlabelled, **KW)
+    model = sd.distill(lambda X: (np.asarray(X)[:, 0] > 0.5).astype(int), pd.DataFrame(X, columns=["nan", "b"]),
+                       **KW)
+    with pytest.raises(DataError, match=message):
+        model.predict(unlabelled)
+
+
 # -- 8. recurrent torch teachers that do not fit together ---------------------------------------
 def _rnn_net(vocab=2, head_in=8):
     torch = pytest.importorskip("torch")

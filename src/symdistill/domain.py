@@ -790,7 +790,13 @@ def mismatch(missing: list[str], extra: list[str], rows: str | None = None) -> s
 
 
 def _dataframe_names(df: Any) -> list[str]:
-    """Column names as strings, each at most once (a repeated name would make columns ambiguous)."""
+    """Column names as strings, each at most once (a repeated name would make columns ambiguous), none
+    of them missing (a column labelled None or NaN became the feature 'nan', which a column named
+    'nan' then matched)."""
+    unlabelled = next((j for j, c in enumerate(df.columns) if is_missing(c)), None)
+    if unlabelled is not None:
+        raise DataError(f"the DataFrame's column at position {unlabelled} has no label ({df.columns[unlabelled]!r}): "
+                        "every column needs a name, e.g. df.columns = [...]")
     names = [str(c) for c in df.columns]
     seen: set[str] = set()
     dup = next((n for n in names if n in seen or seen.add(n)), None)
