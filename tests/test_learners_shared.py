@@ -45,6 +45,20 @@ def test_bad_max_size_is_rejected(form, method, problem):
         sd.distill(net, X, form=form, method=method, max_size=0)
 
 
+@pytest.mark.parametrize("form, method", LEARNERS)
+def test_a_domain_that_is_no_domain_is_named(form, method, problem):
+    """learner.fit(f, X, domain=d.to_dict()) said "AttributeError: 'dict' object has no attribute 'encode'"."""
+    net, X, _ = problem
+    learner = make_learner(form=form, method=method, max_size=4, random_state=0)
+    d = sd.Domain.from_data(X)
+    with pytest.raises(TypeError, match=r"domain must be a symdistill.Domain \(or None, to infer it from X\), got "
+                                        r"dict: for the dict of Domain.to_dict\(\), pass Domain.from_dict\(d\)"):
+        learner.fit(net, X, domain=d.to_dict())
+    with pytest.raises(TypeError, match="domain must be a symdistill.Domain .*, got str$"):
+        learner.check_fit(X, domain="x0")
+    assert learner.fit(net, X, domain=sd.Domain.from_dict(d.to_dict())).model_.domain == d
+
+
 def test_unknown_form_and_method():
     X = np.zeros((5, 2))
     with pytest.raises(ValueError, match="unknown form 'forest'"):

@@ -232,6 +232,10 @@ class Learner(Params):
         self._validate_params()
         if domain is None:
             domain = Domain.from_data(X, feature_names=self.feature_names, categorical=self.categorical)
+        elif not isinstance(domain, Domain):
+            hint = ": for the dict of Domain.to_dict(), pass Domain.from_dict(d)" if isinstance(domain, dict) else ""
+            raise TypeError(f"domain must be a symdistill.Domain (or None, to infer it from X), got "
+                            f"{type(domain).__name__}{hint}")
         Z = domain.encode(X)
         if len(Z) < 2:
             raise DataError(f"need at least 2 rows to distill from, got {len(Z)}")
