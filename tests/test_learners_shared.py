@@ -59,6 +59,31 @@ def test_a_domain_that_is_no_domain_is_named(form, method, problem):
     assert learner.fit(net, X, domain=sd.Domain.from_dict(d.to_dict())).model_.domain == d
 
 
+def _asked_nothing(X):
+    raise AssertionError("the teacher was asked before n_samples was checked")
+
+
+@pytest.mark.parametrize("form, method", [learner for learner in LEARNERS if learner[1] == "pedagogical"])
+def test_an_n_samples_that_cannot_fit_in_memory_is_refused_before_the_teacher_is_asked(form, method, monkeypatch):
+    """TreeLearner(n_samples=10**9).fit(f, X) (and sd.distill(..., n_samples=10**9)) got the process killed for
+    memory; a pool that cannot fit in the machine's memory is now refused naming n_samples, up front."""
+    X = np.random.default_rng(0).uniform(size=(200, 3))
+    with pytest.raises(ValueError, match=r"n_samples=1,000,000,000,000,000 cannot fit in memory: a pool of "
+                                         r"1,000,000,000,000,000 rows x 3 features needs .* GiB at least \(160 "
+                                         r"bytes a row\), over this machine's .* GiB: ask for fewer"):
+        sd.distill(_asked_nothing, X, form=form, method=method, n_samples=10**15)
+    # the machine's memory is what the pool is set against: 64 KiB holds 409 rows of 160 bytes
+    import os
+    pages = {"SC_PHYS_PAGES": 16, "SC_PAGE_SIZE": 4096}
+    monkeypatch.setattr(os, "sysconf", lambda name: pages[name])
+    learner = make_learner(form=form, method=method, n_samples=5000, random_state=0)
+    with pytest.raises(ValueError, match=r"n_samples=5,000 cannot fit in memory: .* over this machine's 6.1e-05 GiB"):
+        learner.fit(_asked_nothing, X)
+    with pytest.raises(ValueError, match="n_samples=5,000 cannot fit in memory"):
+        learner.check_fit(X)
+    make_learner(form=form, method=method, n_samples=200, random_state=0).check_fit(X)  # the user's rows alone
+
+
 def test_unknown_form_and_method():
     X = np.zeros((5, 2))
     with pytest.raises(ValueError, match="unknown form 'forest'"):
