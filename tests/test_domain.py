@@ -1020,6 +1020,27 @@ def test_a_number_in_categorical_that_labels_another_column_of_a_dataframe_is_re
     in_place = pd.DataFrame({0: rng.integers(0, 3, 50), 1: rng.uniform(size=50)})  # labels that are positions
     assert [f.kind for f in Domain.from_data(in_place, categorical=[0]).features] == ["categorical", "numeric"]
 
+def test_a_number_in_categorical_names_a_column_labelled_by_a_float_as_by_an_int():
+    """With a DataFrame's columns labelled 1.0, 0.0 (the features '1.0' and '0.0'), categorical=[0] made the
+    column at position 0 (labelled 1.0, floats) categorical, silently, where columns labelled 1, 0 were
+    refused naming both; and categorical=[0.0], the label itself, was 'unknown categorical column 0.0'."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({1.0: rng.uniform(size=50), 0.0: rng.integers(0, 3, 50)})
+    with pytest.raises(DataError, match=r"^categorical: 0 is the position of column '1.0' and the label of column "
+                                        r"'0.0' \(at position 1\); name the column by its label as text: '0.0' or "
+                                        r"'1.0'$"):
+        Domain.from_data(df, categorical=[0])
+    for label in (0.0, np.float64(0.0), "0.0"):
+        assert [f.kind for f in Domain.from_data(df, categorical=[label]).features] == ["numeric", "categorical"]
+    ints = pd.DataFrame({1: rng.uniform(size=50), 0: rng.integers(0, 3, 50)})
+    assert [f.kind for f in Domain.from_data(ints, categorical=[0.0]).features] == ["numeric", "categorical"]
+    labelled = pd.DataFrame({7.0: rng.uniform(size=50), 5.0: rng.integers(0, 3, 50)})
+    assert [f.kind for f in Domain.from_data(labelled, categorical=[5]).features] == ["numeric", "categorical"]
+    with pytest.raises(DataError, match=r"unknown categorical column 2.5; columns are \['7.0', '5.0'\]"):
+        Domain.from_data(labelled, categorical=[2.5])
+
+
 def _column_by_column(X, dom):
     """encode's matrix written a column at a time (its earlier form), the reference for the whole-array paths."""
     out = np.empty((len(X), dom.n_features))

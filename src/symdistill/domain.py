@@ -870,11 +870,15 @@ def _resolve_columns(cols: Sequence[str | int], names: list[str]) -> set[int]:
             # columns categorical than the mask marks.
             raise DataError(f"categorical must be a list of column names or indices, got the boolean {c!r}: for a "
                             "mask, pass [i for i, m in enumerate(mask) if m]")
-        if isinstance(c, (int, np.integer)):
-            at, label = int(c), str(int(c))
-            # A DataFrame's columns labelled by numbers (1, 0): is 0 a position or the label of another column?
-            labelled = names.index(label) if label in names else at
-            if labelled != at and 0 <= at < len(names):
+        if isinstance(c, (int, np.integer, float, np.floating)):
+            # A DataFrame's columns labelled by numbers (1, 0; or 1.0, 0.0, named '1.0', '0.0'): a number is
+            # the column it labels, and an integer is also a position: is 0 a position or another's label?
+            at = int(c) if isinstance(c, (int, np.integer)) else None
+            labelled = next((names.index(t) for t in _number_labels(c) if t in names), at)
+            if labelled is None:
+                raise DataError(f"unknown categorical column {c!r}; columns are {names}")
+            if at is not None and labelled != at and 0 <= at < len(names):
+                label = names[labelled]
                 raise DataError(f"categorical: {at} is the position of column {names[at]!r} and the label of column "
                                 f"{label!r} (at position {labelled}); name the column by its label as text: "
                                 f"{label!r} or {names[at]!r}")
@@ -886,6 +890,18 @@ def _resolve_columns(cols: Sequence[str | int], names: list[str]) -> set[int]:
         else:
             raise DataError(f"unknown categorical column {c!r}; columns are {names}")
     return out
+
+
+def _number_labels(c: Any) -> list[str]:
+    """The names a DataFrame gives a column labelled by the number ``c``, as an int and as a float
+    (0: '0' or '0.0'; 2.5: '2.5'), where that label is ``c`` exactly.
+
+    >>> _number_labels(0), _number_labels(2.5), _number_labels(np.float64(3.0)), _number_labels(10**17 + 1)
+    (['0', '0.0'], ['2.5'], ['3', '3.0'], ['100000000000000001'])
+    """
+    exact = int(c) if isinstance(c, (int, np.integer)) else float(c)
+    out = [str(int(exact))] if float(exact).is_integer() else []
+    return out + [str(float(exact))] * (float(exact) == exact)
 
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")  # 1,234.5: a number as spreadsheets write it
