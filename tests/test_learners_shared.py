@@ -84,6 +84,20 @@ def test_an_n_samples_that_cannot_fit_in_memory_is_refused_before_the_teacher_is
     make_learner(form=form, method=method, n_samples=200, random_state=0).check_fit(X)  # the user's rows alone
 
 
+@pytest.mark.parametrize("form, option", [("tree", "min_node_samples"), ("rules", "min_rule_samples")])
+def test_a_node_or_rule_top_up_that_cannot_fit_in_memory_is_refused(form, option, monkeypatch):
+    """min_node_samples=10**9 (min_rule_samples for rules) tops a node up to that many rows: a MemoryError
+    (or the process killed) after the teacher had answered; it is refused as n_samples is, naming it."""
+    import os
+    X = np.random.default_rng(0).uniform(size=(200, 3))
+    pages = {"SC_PHYS_PAGES": 16, "SC_PAGE_SIZE": 4096}  # 64 KiB: 409 rows of 160 bytes
+    monkeypatch.setattr(os, "sysconf", lambda name: pages[name])
+    with pytest.raises(ValueError, match=rf"^{option}=5,000 cannot fit in memory: a pool of 5,000 rows x 3 features "
+                                         r"needs .* GiB at least \(160 bytes a row\), over this machine's 6.1e-05 "
+                                         r"GiB: ask for fewer$"):
+        sd.distill(_asked_nothing, X, form=form, n_samples=0, **{option: 5000})
+
+
 def test_unknown_form_and_method():
     X = np.zeros((5, 2))
     with pytest.raises(ValueError, match="unknown form 'forest'"):

@@ -243,29 +243,34 @@ class Learner(Params):
         self._check_rows(domain, Z, known_outputs(teacher))
         return domain, Z
 
+    # The options that set how many rows a fit's pool holds at least (a node or a rule topped up to its own).
+    _POOL_OPTIONS: ClassVar[tuple[str, ...]] = ("n_samples",)
+
     def _check_pool_size(self, n_user: int, n_features: int) -> None:
-        """Refuse an ``n_samples`` whose pool of rows cannot fit in this machine's memory, before anything is
-        drawn: ``n_samples=10**9`` got the process killed for memory. A fit holds its pool as
-        ``8 * (4 * features + 8)`` bytes a row at least (the rows, their copies, labels and sort orders; the
-        tree, rule and linear fits measured 1.2 to 3.5 times that, on 1 to 50 features), which is set
-        against the physical memory; rows that are the user's own (no more than ``n_samples``) are never
-        refused here."""
+        """Refuse an ``n_samples`` (or a tree's ``min_node_samples``, rules' ``min_rule_samples``) whose pool
+        of rows cannot fit in this machine's memory, before anything is drawn: ``n_samples=10**9`` got the
+        process killed for memory. A fit holds its pool as ``8 * (4 * features + 8)`` bytes a row at least
+        (the rows, their copies, labels and sort orders; the tree, rule and linear fits measured 1.2 to 3.5
+        times that, on 1 to 50 features), which is set against the physical memory; rows that are the
+        user's own (no more than the option asks) are never refused here."""
         import os
 
-        n = self.n_samples
-        if n is None or n <= n_user or not hasattr(os, "sysconf"):
+        asked = [(name, n) for name in self._POOL_OPTIONS if (n := getattr(self, name)) is not None and n > n_user]
+        if not asked or not hasattr(os, "sysconf"):
             return
         try:
             memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
         except (ValueError, OSError):  # not known here: nothing to set the pool against
             return
         per_row = 8 * (4 * n_features + 8)
+        name, n = max(asked, key=lambda item: item[1])
         if memory > 0 and n * per_row > memory:
-            raise ValueError(f"n_samples={n:,} cannot fit in memory: a pool of {n:,} rows x "
+            hint = " (n_samples=None scales with the data: ten times its rows, within 5,000-20,000)" \
+                if name == "n_samples" else ""
+            raise ValueError(f"{name}={n:,} cannot fit in memory: a pool of {n:,} rows x "
                              f"{n_features:,} features needs {n * per_row / 2**30:,.3g} GiB at least "
                              f"({per_row:,} bytes a row), over this machine's {memory / 2**30:,.3g} GiB: ask for "
-                             "fewer (n_samples=None scales with the data: ten times its rows, within "
-                             "5,000-20,000)")
+                             f"fewer{hint}")
 
     def _check_rows(self, domain: Domain, Z: np.ndarray, n_outputs: int | None) -> None:
         """Refuse encoded rows ``Z`` that this learner cannot fit, before the teacher is asked (a hook:

@@ -156,6 +156,8 @@ class RuleLearner(Learner):
         self.refine_passes = refine_passes
         self.tree_sizes = tree_sizes
 
+    _POOL_OPTIONS = ("n_samples", "min_rule_samples")
+
     def _validate_params(self) -> None:
         super()._validate_params()
         check_int("max_literals", self.max_literals, 1, allow_none=True)

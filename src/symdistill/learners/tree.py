@@ -99,6 +99,8 @@ class TreeLearner(Learner):
         self.min_leaf = min_leaf
         self.max_depth = max_depth
 
+    _POOL_OPTIONS = ("n_samples", "min_node_samples")
+
     def _validate_params(self) -> None:
         super()._validate_params()
         if self.criterion not in ("hard", "soft"):
