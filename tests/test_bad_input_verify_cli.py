@@ -222,6 +222,20 @@ def test_robust_ball_partly_in_the_domain_is_still_checked(tree: Any) -> None:
     assert not v.holds and np.all(np.abs(v.counterexample.encoded[0] - 0.5) <= 0.45)
 
 
+def test_robust_point_keyed_by_a_dataframes_own_labels() -> None:
+    """A model of pd.DataFrame({1.5: a, 0: b}) has the features '1.5' and '0.0' (pandas holds the labels as
+    floats): a point keyed by the DataFrame's own labels, {1.5: 0.7, 0: 0.3}, as df[0] reads them, was refused,
+    'missing ['1.5', '0.0'], unknown [1.5, 0]'."""
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({1.5: X[:, 0], 0: X[:, 1]})
+    model = sd.distill(lambda A: (np.asarray(A, float)[:, 0] > .5).astype(int), df, max_size=2, random_state=0)
+    by_label = sd.verify(model, sd.robust({1.5: 0.7, 0: 0.3}, 0.4))
+    by_name = sd.verify(model, sd.robust({"1.5": 0.7, "0.0": 0.3}, 0.4))
+    assert not by_label.holds and by_label.counterexample.encoded.tolist() == by_name.counterexample.encoded.tolist()
+    with pytest.raises(ValueError, match=r"robust: the point gives the feature '0.0' twice, as 0 and '0.0'"):
+        sd.verify(model, sd.robust({1.5: 0.7, 0: 0.3, "0.0": 0.3}, 0.4))
+
+
 def test_robust_ball_without_an_integer_value_is_an_error() -> None:
     rng = np.random.default_rng(1)
     Xi = np.column_stack([rng.uniform(size=300), rng.integers(0, 11, size=300)]).astype(float)

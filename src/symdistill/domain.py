@@ -874,7 +874,7 @@ def _resolve_columns(cols: Sequence[str | int], names: list[str]) -> set[int]:
             # A DataFrame's columns labelled by numbers (1, 0; or 1.0, 0.0, named '1.0', '0.0'): a number is
             # the column it labels, and an integer is also a position: is 0 a position or another's label?
             at = int(c) if isinstance(c, (int, np.integer)) else None
-            labelled = next((names.index(t) for t in _number_labels(c) if t in names), at)
+            labelled = next((names.index(t) for t in number_labels(c) if t in names), at)
             if labelled is None:
                 raise DataError(f"unknown categorical column {c!r}; columns are {names}")
             if at is not None and labelled != at and 0 <= at < len(names):
@@ -892,11 +892,11 @@ def _resolve_columns(cols: Sequence[str | int], names: list[str]) -> set[int]:
     return out
 
 
-def _number_labels(c: Any) -> list[str]:
+def number_labels(c: Any) -> list[str]:
     """The names a DataFrame gives a column labelled by the number ``c``, as an int and as a float
     (0: '0' or '0.0'; 2.5: '2.5'), where that label is ``c`` exactly.
 
-    >>> _number_labels(0), _number_labels(2.5), _number_labels(np.float64(3.0)), _number_labels(10**17 + 1)
+    >>> number_labels(0), number_labels(2.5), number_labels(np.float64(3.0)), number_labels(10**17 + 1)
     (['0', '0.0'], ['2.5'], ['3', '3.0'], ['100000000000000001'])
     """
     exact = int(c) if isinstance(c, (int, np.integer)) else float(c)

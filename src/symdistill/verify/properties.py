@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..domain import Domain, Feature, is_real
+from ..domain import Domain, Feature, is_real, number_labels
 from . import formula as F
 
 DIRECTIONS = ("increasing", "decreasing")
@@ -123,6 +123,21 @@ class Robust(Property):
     def centre(self, domain: Domain) -> np.ndarray:
         p = self.point
         if isinstance(p, dict):
+            # keyed by a DataFrame's own labels (1, 0; 1.5) as well as by the features they name ('1', '0'; '1.5')
+            def name(k: Any) -> str:
+                if isinstance(k, str):
+                    return k
+                labels = number_labels(k) if is_real(k) else []
+                return next((n for n in labels if n in domain.feature_names), str(k))
+
+            named = {name(k): v for k, v in p.items()}
+            if len(named) < len(p):
+                keys = list(p)
+                twice = next(k for i, k in enumerate(keys) if name(k) in map(name, keys[:i]))
+                first = next(k for k in keys if name(k) == name(twice))
+                raise ValueError(f"robust: the point gives the feature {name(twice)!r} twice, as {first!r} and "
+                                 f"{twice!r}")
+            p = named
             missing = [n for n in domain.feature_names if n not in p]
             extra = [k for k in p if k not in domain.feature_names]
             if missing or extra:
