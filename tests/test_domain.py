@@ -1020,6 +1020,17 @@ def test_a_number_in_categorical_that_labels_another_column_of_a_dataframe_is_re
     in_place = pd.DataFrame({0: rng.integers(0, 3, 50), 1: rng.uniform(size=50)})  # labels that are positions
     assert [f.kind for f in Domain.from_data(in_place, categorical=[0]).features] == ["categorical", "numeric"]
 
+@pytest.mark.parametrize("missing", [None, float("nan"), np.nan])
+def test_feature_names_holding_no_name_are_refused_as_a_dataframes_unlabelled_column_is(missing):
+    """feature_names=[None, 'b'] named the array's first column 'None' (NaN: 'nan'), where a DataFrame's column
+    labelled None or NaN is refused."""
+    X = np.random.default_rng(0).uniform(size=(20, 2))
+    with pytest.raises(DataError, match=rf"^feature_names\[0\] is {missing!r}, no name: every column needs a name$"):
+        Domain.from_data(X, feature_names=[missing, "b"])
+    with pytest.raises(DataError, match=r"feature_names\[1\] is"):
+        sd.distill(lambda A: A[:, 0] > 0.5, X, feature_names=["a", missing], n_samples=100)
+
+
 def test_a_number_in_categorical_names_a_column_labelled_by_a_float_as_by_an_int():
     """With a DataFrame's columns labelled 1.0, 0.0 (the features '1.0' and '0.0'), categorical=[0] made the
     column at position 0 (labelled 1.0, floats) categorical, silently, where columns labelled 1, 0 were

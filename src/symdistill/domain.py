@@ -854,7 +854,11 @@ def _listed_names(feature_names: Any) -> list[str]:
                         "of the columns' names in their order")
     if not isinstance(feature_names, Iterable):
         raise DataError(f"feature_names must be a list of names, got {feature_names!r}")
-    return [str(n) for n in feature_names]
+    names = list(feature_names)
+    unnamed = next((j for j, n in enumerate(names) if is_missing(n)), None)
+    if unnamed is not None:  # the feature 'None' or 'nan', as a DataFrame's column labelled so is refused
+        raise DataError(f"feature_names[{unnamed}] is {names[unnamed]!r}, no name: every column needs a name")
+    return [str(n) for n in names]
 
 
 def _resolve_columns(cols: Sequence[str | int], names: list[str]) -> set[int]:
