@@ -88,6 +88,34 @@ def encode_many(words: Any, index: dict[str, int], chars: bool) -> list[Code]:
     return [encode(w, index, chars) for w in words]
 
 
+def check_codes(codes: Any, n_symbols: int) -> list[Code]:
+    """Encoded words a user gives (tuples, lists or 1-D arrays of symbol indices) as tuples of ints,
+    each code an integer in ``0..n_symbols - 1``: -1 would index the last symbol and 0.5 or True a
+    symbol, answering for a word that is none.
+
+    >>> check_codes([(0, 1), np.array([1])], 2)
+    [(0, 1), (1,)]
+    """
+    if isinstance(codes, (str, bytes)) or not isinstance(codes, Iterable):
+        raise TypeError(f"expected a list of encoded words, got {type(codes).__name__}: {codes!r}")
+    return [check_code(code, n_symbols) for code in codes]
+
+
+def check_code(code: Any, n_symbols: int) -> Code:
+    if isinstance(code, (str, bytes)) or not isinstance(code, Iterable):
+        raise TypeError(f"an encoded word is a sequence of symbol indices, got {type(code).__name__}: {code!r}")
+    items = code.tolist() if isinstance(code, np.ndarray) else list(code)
+    if isinstance(code, np.ndarray) and code.ndim == 1 and code.dtype.kind in "iu" \
+            and (not len(code) or 0 <= code.min() <= code.max() < n_symbols):
+        return tuple(items)  # a whole array of integers in range, checked at once
+    for c in items:
+        if isinstance(c, (bool, np.bool_)) or not isinstance(c, (int, np.integer)):
+            raise TypeError(f"code {c!r} in encoded word {items!r} is not an integer symbol index")
+        if not 0 <= c < n_symbols:
+            raise ValueError(f"code {c!r} in encoded word {items!r} is not a symbol index in 0..{n_symbols - 1}")
+    return tuple(int(c) for c in items)
+
+
 def decode(code: Sequence[int], alphabet: Sequence[str]) -> str | tuple[str, ...]:
     """The user form of a word: a string for single-character alphabets, else a tuple of symbols."""
     symbols = tuple(alphabet[i] for i in code)

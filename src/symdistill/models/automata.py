@@ -25,7 +25,7 @@ from typing import Any, ClassVar, Sequence
 import numpy as np
 
 from .._errors import ModelFormatError, counted, nul_ended
-from .._words import Code, check_alphabet, decode, encode, encode_many, single_char
+from .._words import Code, check_alphabet, check_code, check_codes, decode, encode, encode_many, single_char
 from .base import SymbolicModel, labels_from_json, labels_to_json, register_model, require
 
 _OPS = ("and", "or", "xor", "diff")
@@ -96,16 +96,18 @@ class _Automaton(SymbolicModel):
         return encode(word, self._index, self._chars)
 
     def decode(self, code: Sequence[int]) -> str | tuple[str, ...]:
-        return decode(code, self.alphabet)
+        """The word of symbol indices ``code``; a code that is no symbol's index is refused."""
+        return decode(check_code(code, len(self.alphabet)), self.alphabet)
 
     # -- running -------------------------------------------------------------------------------
     def run_codes(self, codes: Sequence[Code]) -> np.ndarray:
-        """State reached by each encoded word (tuples of symbol indices)."""
-        return run_table(self.transitions, self.initial, codes)
+        """State reached by each encoded word (tuples of symbol indices); a code that is no symbol's
+        index is refused."""
+        return run_table(self.transitions, self.initial, check_codes(codes, len(self.alphabet)))
 
     def run(self, words: Any) -> np.ndarray:
         """State reached by each word of ``words``."""
-        return self.run_codes(encode_many(words, self._index, self._chars))
+        return run_table(self.transitions, self.initial, encode_many(words, self._index, self._chars))
 
     def predict_codes(self, codes: Sequence[Code]) -> np.ndarray:
         """Output class index of each encoded word."""
@@ -354,7 +356,7 @@ class DFA(_Automaton):
     # -- prediction ----------------------------------------------------------------------------
     def accepts(self, word: Any) -> bool:
         """Whether ``word`` (a string or tuple of symbols) is in the language."""
-        return bool(self.outputs[self.run_codes([self.encode(word)])[0]])
+        return bool(self.outputs[run_table(self.transitions, self.initial, [self.encode(word)])[0]])
 
     def predict(self, words: Any) -> np.ndarray:
         """Boolean array: acceptance of each word of ``words``."""
@@ -529,7 +531,7 @@ class MooreMachine(_Automaton):
 
     def output(self, word: Any) -> Any:
         """The label of one word."""
-        return self._labels()[int(self.outputs[self.run_codes([self.encode(word)])[0]])]
+        return self._labels()[int(self.outputs[run_table(self.transitions, self.initial, [self.encode(word)])[0]])]
 
     def predict(self, words: Any) -> np.ndarray:
         """The label of each word of ``words``."""
