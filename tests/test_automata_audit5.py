@@ -48,3 +48,15 @@ def test_encoded_words_in_every_integer_form_answer_as_their_words(model):
     assert labels.tolist() == expected.tolist()
     assert model.predict_codes(np.array([[0, 1, 1], [1, 1, 1]])).tolist() == \
         model.predict_codes([(0, 1, 1), (1, 1, 1)]).tolist()
+
+
+def test_an_automaton_built_from_a_table_keeps_its_states_and_minimize_gives_the_canonical_one():
+    """The README said every DFA and Moore machine is minimised, so that equal languages give equal
+    objects; one built from the user's own table keeps the states given (its step() numbering is the
+    user's), so == compares tables, and minimize() is the canonical automaton the README describes."""
+    two = sd.DFA("ab", [[1, 1], [0, 0]], [True, True])
+    one = sd.DFA.from_regex("(a|b)*", "ab")
+    assert two.n_states == 2 and two.step(0, "a") == 1
+    assert two != one and two.equivalent(one)
+    assert two.minimize() == one
+    assert sd.load(two.to_json()) == two
