@@ -60,3 +60,23 @@ def test_an_automaton_built_from_a_table_keeps_its_states_and_minimize_gives_the
     assert two != one and two.equivalent(one)
     assert two.minimize() == one
     assert sd.load(two.to_json()) == two
+
+
+def _contains_abb(words):
+    return ["abb" in w for w in words]
+
+
+@pytest.mark.parametrize("kind", [set, frozenset])
+def test_a_set_of_words_is_refused_as_it_has_no_order(kind):
+    """A set of words was read in its iteration order, which for strings changes with the hash seed
+    from run to run: sd.accuracy(dfa, {'abb', 'a'}, [True, False]) was 1.0 in one process and 0.0 in
+    the next, the labels matched to the other word; predict gave its answers in that order too. A set
+    (or frozenset) of words is now a TypeError that says to pass a list, as a set alphabet is."""
+    words = kind({"abb", "a"})
+    teacher = sd.as_sequence_teacher(_contains_abb, alphabet="ab")
+    calls = [lambda: _CONTAINS_ABB.predict(words), lambda: _COUNT3.predict(words), lambda: _CONTAINS_ABB.run(words),
+             lambda: sd.accuracy(_CONTAINS_ABB, words, [True, False]),
+             lambda: sd.fidelity(_CONTAINS_ABB, teacher, words), lambda: teacher.predict(words)]
+    for call in calls:
+        with pytest.raises(TypeError, match=rf"a {kind.__name__} of words has no order.*list"):
+            call()

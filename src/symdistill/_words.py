@@ -85,6 +85,9 @@ def encode(word: Any, index: dict[str, int], chars: bool) -> Code:
 def encode_many(words: Any, index: dict[str, int], chars: bool) -> list[Code]:
     if isinstance(words, (str, bytes)) or not isinstance(words, Iterable):
         raise TypeError(f"expected a list of words, got {type(words).__name__}: {words!r}")
+    if isinstance(words, (set, frozenset)):  # its order changes with the hash seed: answers would match other words
+        raise TypeError(f"a {type(words).__name__} of words has no order, so answers could not be matched to "
+                        "words; pass a list (sorted(words))")
     return [encode(w, index, chars) for w in words]
 
 
