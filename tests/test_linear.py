@@ -1371,3 +1371,27 @@ def test_the_multinomial_fits_row_maximum_is_numpys_a_column_at_a_time():
         got, expected = _row_max(Z), Z.max(axis=1, keepdims=True)
         assert got.shape == expected.shape == (500, 1)
         assert np.array_equal(got, expected, equal_nan=True), k
+
+
+def test_a_softmax_printout_counts_its_weights_apart_from_its_terms():
+    """A softmax model's header said '1 non-zero weight' for a formula of three (one per class on
+    the term a): its size counts terms, each with a weight in every class's row. The header now
+    gives both, and the report's drawing titles it so; the other links keep one weight per term."""
+    pytest.importorskip("matplotlib")
+    from symdistill.report.drawing import draw_model
+
+    m = _softmax_model()
+    assert str(m).splitlines()[0] == "LinearModel (classification, softmax link, 1 term, 3 non-zero weights)"
+    assert draw_model(m).axes[0].get_title() == "linear model (softmax link): 1 term, 3 non-zero weights"
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 3))
+    lin = sd.distill(lambda A: (A[:, 0] > 0).astype(int) + (A[:, 1] > 0.5), X, form="linear", max_size=2,
+                     random_state=0, progress=False)
+    head = str(lin).splitlines()[0]
+    n_terms, n_weights = map(int, re.fullmatch(r"LinearModel \(classification, softmax link, (\d+) terms?, "
+                                               r"(\d+) non-zero weights?\)", head).groups())
+    assert (n_terms, n_weights) == (lin.size, np.count_nonzero(lin.coef))
+    binary = sd.distill(lambda A: (A[:, 0] > 0).astype(int), X, form="linear", max_size=2, random_state=0,
+                        progress=False)
+    assert re.fullmatch(rf"LinearModel \(classification, logistic link, {binary.size} non-zero weights?\)",
+                        str(binary).splitlines()[0])

@@ -389,6 +389,14 @@ class LinearModel(SymbolicModel):
         return int(np.any(self.coef != 0, axis=0).sum())
 
     @property
+    def size_text(self) -> str:
+        """``size`` as the printout's header says it: a softmax model's terms have a weight in every
+        class's row, so it gives both counts (``'2 terms, 6 non-zero weights'``)."""
+        weights = int(np.count_nonzero(self.coef)) if self.link == "softmax" else self.size
+        text = counted(weights, "non-zero weight")
+        return f"{counted(self.size, 'term')}, {text}" if self.link == "softmax" else text
+
+    @property
     def feature_names(self) -> list[str]:
         return self.domain.feature_names
 
@@ -546,7 +554,7 @@ class LinearModel(SymbolicModel):
         return " ".join(parts), exact
 
     def __str__(self) -> str:
-        head = f"LinearModel ({self.task}, {self.link} link, {self.size} non-zero weight{'s' * (self.size != 1)})"
+        head = f"LinearModel ({self.task}, {self.link} link, {self.size_text})"
         formulas = [self._formula(r) for r in range(self.n_outputs)]
         if self.link == "identity":
             lines = [head, f"value = {formulas[0][0]}"]

@@ -214,7 +214,7 @@ def draw_linear(model: Any, X: Any = None, *, max_terms: int = 30) -> Any:
         ax.set_yticks(np.arange(k), [names[j] for j in live], fontsize=8)
         ax.set_xticks(np.arange(len(classes)), classes, fontsize=8, rotation=90)
         fig.colorbar(im, ax=ax, label=label)
-    ax.set_title(f"linear model ({model.link} link): {model.size} non-zero weights"
+    ax.set_title(f"linear model ({model.link} link): {model.size_text}"
                  + (f", largest {max_terms} shown" if model.size > max_terms else ""), fontsize=10)
     return fig
 
