@@ -1392,3 +1392,26 @@ def test_a_regressors_rule_table_shows_each_rules_mean_absolute_error() -> None:
     assert "agreement" not in texts
     assert texts[:5] == ["#", "IF", "THEN", "coverage", "mean abs. error"]
     assert texts[5:] == ["1", "age > 9.5", "100", "25%", "12.5", "else", "otherwise", "40", "75%", "3.25"]
+
+
+def test_the_class_table_writes_labels_as_the_model_and_the_model_card_print_them():
+    """The disagreement-by-class table wrote each class with str(): the empty label as an empty cell,
+    'yes\\nno' with its line break (a space once rendered), where the tree printed '' and yes\\nno and
+    the model card listed '', yes\\nno; its rows read as no class the model names."""
+    from symdistill.models.base import label_text
+    from symdistill.report.render import Table
+
+    def teacher(X):
+        X = np.asarray(X, dtype=float)
+        return np.where(X[:, 0] > 0.5, "yes\nno", np.where(X[:, 1] > 0.5, "", "a  b"))
+
+    front = sd.frontier(teacher, _data(300), forms=["tree"], sizes=[2], n_samples=600, progress=False)
+    rep = sd.report(front, path=None)
+    section = next(s for s in rep.document[2] if s.anchor == "disagreement")
+    table = next(b for b in section.blocks if isinstance(b, Table) and b.header[0] == "teacher's class")
+    printed = {label_text(c) for c in front.teacher.classes_}
+    assert printed == {"''", "'a  b'", "yes\\nno"}
+    assert {row[0] for row in table.rows} == printed
+    leaves = set(re.findall(r"-> (.+?)  \(agreement", str(rep.chosen.model)))
+    assert {row[4] for row in table.rows if row[4]} <= leaves <= printed
+    assert any(row[4] for row in table.rows)  # two leaves for three classes: some rows disagree

@@ -441,16 +441,17 @@ def _disagreement_section(domain: Any, Z: np.ndarray, ref: np.ndarray, pred: np.
     t_idx = _class_indices(ref, classes)
     s_idx = _class_indices(_comparable(pred, ref), classes)
     mat = confusion(t_idx, s_idx, len(classes))
-    figures["by_class"] = png_bytes(class_figure(mat, [str(c) for c in classes]))
+    names = [label_text(c) for c in classes]  # as the model and the model card print them
+    figures["by_class"] = png_bytes(class_figure(mat, names))
     sec.blocks.append(Figure("by_class", "teacher class against student class", figures["by_class"]))
     rows = []
-    for i, c in enumerate(classes):
+    for i in range(len(classes)):
         n = int(mat[i].sum())
         wrong = n - int(mat[i, i])
         off = mat[i].copy()
         off[i] = -1
-        instead = str(classes[int(np.argmax(off))]) if wrong else ""
-        rows.append((str(c), str(n), str(wrong), f"{wrong / n:.4g}" if n else "", instead))
+        instead = names[int(np.argmax(off))] if wrong else ""
+        rows.append((names[i], str(n), str(wrong), f"{wrong / n:.4g}" if n else "", instead))
     sec.blocks.append(Table(("teacher's class", "rows", "student disagrees", "rate", "student says instead (most often)"),
                             tuple(rows)))
     return sec
