@@ -128,3 +128,28 @@ def test_true_values_as_a_column_are_scored_as_one_value_per_row():
         sd.accuracy(model, X, y[None, :])
     with pytest.raises(ValueError, match=r"true labels of shape \(100, 2\) differ"):
         sd.accuracy(model, X, np.c_[y, y])
+
+
+
+def test_the_r2_interval_holds_the_value_of_a_model_predicting_the_rows_mean():
+    """R² on a resample is biased down: a constant model at the rows' mean (a one-leaf tree, a
+    linear model with no weights) scores R² 0 on the rows and below 0 on every resample, so
+    sd.fidelity printed 'fidelity R2 0.0000 [-0.1113, -0.0001]', an interval without its value."""
+    from symdistill.domain import Domain
+    from symdistill.metrics import regression_agreement
+    from symdistill.models import LinearModel
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 2))
+    teacher = lambda A: 3.0 * np.asarray(A, dtype=float)[:, 0] + 0.1  # noqa: E731
+    dom = Domain.from_data(X)
+    mean = LinearModel(dom, "regression", None, terms=[0], coef=[0.0], intercept=teacher(X).mean(), link="identity")
+    s = sd.fidelity(mean, teacher, X, progress=False)
+    assert s.value == pytest.approx(0.0, abs=1e-12)
+    assert s.low < s.value <= s.high
+    for seed in range(20):  # and so for any model whose resamples fall to one side of it
+        ref = rng.normal(size=30)
+        pred = np.full(30, ref.mean()) + rng.normal(scale=0.01, size=30) * seed
+        s = regression_agreement(pred, ref, random_state=seed)
+        assert s.low <= s.value <= s.high
+        assert s.extra["MAE low"] <= s.extra["MAE"] <= s.extra["MAE high"]

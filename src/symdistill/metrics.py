@@ -211,20 +211,24 @@ def regression_agreement(pred: np.ndarray, ref: np.ndarray, name: str = "fidelit
         if defined and len(r2s) < n_boot and (v := r2(pred[i], ref[i], constant)) is not None:
             r2s.append(v)
     mae = float(np.mean(scaled)) / unit
-    low, high = _interval(np.array(r2s)) if defined else (float("nan"), float("nan"))
-    mae_low, mae_high = _interval(np.array(maes))
+    low, high = _interval(np.array(r2s), value) if defined else (float("nan"), float("nan"))
+    mae_low, mae_high = _interval(np.array(maes), mae)
     return Score(value, low, high, n, name, {"MAE": mae, "MAE low": mae_low, "MAE high": mae_high})
 
 
-def _interval(values: np.ndarray) -> tuple[float, float]:
-    """The 2.5th and 97.5th percentiles of bootstrap ``values``. Between two infinite values (a model
-    predicting inf: R² -inf, MAE inf) interpolation gives NaN; the order statistic on that side is taken
-    there instead."""
+def _interval(values: np.ndarray, value: float) -> tuple[float, float]:
+    """The 2.5th and 97.5th percentiles of bootstrap ``values``, reaching ``value`` (the statistic on
+    all rows) where they lie to one side of it: R² on a resample is biased down, so a model predicting
+    the rows' mean (R² 0) scored every resample below 0 and printed ``0.0000 [-0.1113, -0.0001]``.
+    Between two infinite values (a model predicting inf: R² -inf, MAE inf) interpolation gives NaN; the
+    order statistic on that side is taken there instead."""
     with np.errstate(invalid="ignore"):
         low, high = (float(v) for v in np.percentile(values, [2.5, 97.5]))
     if not np.isnan(values).any():
         low = float(np.percentile(values, 2.5, method="lower")) if np.isnan(low) else low
         high = float(np.percentile(values, 97.5, method="higher")) if np.isnan(high) else high
+    if not np.isnan(value):
+        low, high = min(low, value), max(high, value)
     return low, high
 
 
