@@ -917,7 +917,7 @@ def test_cli_report_distils_from_a_sample_of_at_most_max_train_rows(tmp_path: Pa
             "2", "--n-samples", "300", "--no-progress", "-o", str(tmp_path / "r.html")]
     assert main([*base, "--max-train-rows", "100"]) == 0
     err = capsys.readouterr().err
-    assert "distinct teacher queries; models distilled from 100 of the 210 training rows, --max-train-rows)" in err
+    assert " teacher queries; models distilled from 100 of the 210 training rows, --max-train-rows)" in err
     # The time is the frontier's and the report's both, each named (it was the frontier's alone).
     total, fits, drawn = (float(v) for v in re.search(r" in ([\d.]+) s \(frontier ([\d.]+) s, report ([\d.]+) s; ",
                                                        err).groups())
@@ -1415,3 +1415,24 @@ def test_the_class_table_writes_labels_as_the_model_and_the_model_card_print_the
     leaves = set(re.findall(r"-> (.+?)  \(agreement", str(rep.chosen.model)))
     assert {row[4] for row in table.rows if row[4]} <= leaves <= printed
     assert any(row[4] for row in table.rows)  # two leaves for three classes: some rows disagree
+
+
+def test_the_model_card_counts_the_rows_the_teacher_answered_without_calling_them_distinct():
+    """The model card said '11814 distinct rows answered for the frontier and this report' (and the
+    command 'distinct teacher queries') where the teacher had answered 11,494 distinct rows: each
+    fit's determinism check asks rows again. The number is the rows the teacher answered, said so."""
+    asked: list[np.ndarray] = []
+
+    def teacher(X):
+        X = np.asarray(X, dtype=float)
+        asked.append(X)
+        return (X[:, 0] + X[:, 1] > 1).astype(int)
+
+    front = sd.frontier(teacher, _data(300), forms=["tree", "rules"], sizes=[2, 4], n_samples=600, progress=False)
+    rep = sd.report(front, path=None)
+    rows = np.concatenate(asked)
+    assert len(np.unique(rows, axis=0)) < len(rows) == front.teacher.n_queries  # some rows asked twice
+    n = int(re.search(r"\*\*teacher queries\*\*: (\d+) ([^\n]*)", rep.markdown).group(1))
+    assert n == len(rows)
+    assert f"{n} rows the teacher answered for the frontier and this report" in rep.markdown
+    assert "distinct" not in re.search(r"\*\*teacher queries\*\*: ([^\n]*)", rep.markdown).group(1)

@@ -549,8 +549,11 @@ def _model_card(front: Frontier, teacher: SharedTeacher, chosen: FrontierPoint, 
             (f", ... ({len(classes)} in all)" if len(classes) > 20 else "")
         teacher_items.append(("classes", shown))
     asked = front.teacher.n_queries + (teacher.n_queries if teacher is not front.teacher else 0)
-    teacher_items.append(("teacher queries", f"{asked} distinct rows answered for the frontier "
-                                             "and this report (shared cache)"))
+    # Not distinct rows: the shared cache answers a row asked again, but each fit's determinism check asks
+    # some rows anew (as the frontier table's 'new' column counts them).
+    teacher_items.append(("teacher queries", f"{asked} rows the teacher answered for the frontier and this report "
+                                             "(a shared cache answers repeated rows; determinism checks ask some "
+                                             "again)"))
     sec.blocks.append(KeyValues(tuple(teacher_items)))
     dom = front.domain
     data_items = [("training rows", str(front.n_training_rows) + (f"; the models were distilled from a seeded random "

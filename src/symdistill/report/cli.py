@@ -285,7 +285,7 @@ def run_report(args: argparse.Namespace) -> int:
     print(f"\nchosen: {c.form} size {c.size}, {c.score}")
     # The frontier's fits and the report's figures, scores and checks both (the time gave the frontier's only).
     print(f"wrote {rep.path} and {rep.markdown_path} in {front.seconds + reported:.1f} s (frontier "
-          f"{front.seconds:.1f} s, report {reported:.1f} s; {front.teacher.n_queries} distinct teacher queries"
+          f"{front.seconds:.1f} s, report {reported:.1f} s; {front.teacher.n_queries} teacher queries"
           + (f"; models distilled from {len(front.X_train)} of the {front.n_training_rows} training rows, "
              f"--max-train-rows" if front.sampled else "") + ")", file=sys.stderr)
     return 0
