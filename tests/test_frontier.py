@@ -661,3 +661,19 @@ def test_the_first_fit_of_a_teacher_whose_outputs_are_known_counts_only_its_own_
                            n_samples=1500, random_state=0)
         assert p.n_queries == alone.meta["n_queries"], (p.form, p.n_queries, alone.meta["n_queries"])
     assert sum(p.n_new_queries for p in front.points) == front.teacher.n_queries
+
+
+def test_the_frontier_and_shift_tables_print_a_score_as_the_score_prints_itself():
+    """A one-leaf tree's R² of -1e-17 printed '0.0000' in str(score) (no sign on zero) but
+    '-0.0000' in front.table() and in shifted_fidelity's table: one number, two texts."""
+    from symdistill.frontier import FrontierTable
+    from symdistill.metrics import Score
+    from symdistill.shift import Shift, ShiftResult, ShiftResults
+
+    score = Score(-1e-17, -0.0123, -1e-18, 40, "fidelity R2")
+    assert str(score) == "fidelity R2 0.0000 [-0.0123, 0.0000] (n=40)"
+    row = {"form": "tree", "max_size": 1, "size": 1, "fidelity": score.value, "low": score.low, "high": score.high,
+           "literals": 0, "seconds": 0.1, "queries": 100, "new_queries": 100, "pareto": True, "knee": True}
+    assert FrontierTable([row], score_name="fidelity R2").cells()[0][3] == "0.0000 [-0.0123, 0.0000]"
+    assert ShiftResults([ShiftResult(Shift("none"), score)]).cells()[0][1] == "0.0000 [-0.0123, 0.0000]"
+    assert score.interval(3) == "[-0.012, 0.000]"

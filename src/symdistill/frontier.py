@@ -32,7 +32,7 @@ from ._progress import check_progress, progress_bar
 from .api import TeacherAnswers, distill
 from .domain import Domain, _as_pandas, _plain, is_real, refuse_words
 from .learners.base import check_int, known_outputs
-from .metrics import Score
+from .metrics import Score, fixed
 from .models.base import SymbolicModel
 from .teachers import Teacher, as_teacher
 from .teachers.base import _n_rows, _take, check_switch
@@ -209,7 +209,7 @@ class FrontierTable(TableList):
         for r in self:
             mark = "knee" if r["knee"] else ("pareto" if r["pareto"] else "")
             out.append([str(r["form"]), str(r["max_size"]), str(r["size"]),
-                        f"{r['fidelity']:.4f} [{r['low']:.4f}, {r['high']:.4f}]",
+                        f"{fixed(r['fidelity'])} [{fixed(r['low'])}, {fixed(r['high'])}]",
                         "-" if r["literals"] is None else str(r["literals"]), f"{r['seconds']:.2f}",
                         str(r["queries"]), str(r["new_queries"]), mark])
         return out

@@ -42,20 +42,23 @@ class Score:
         """
         if np.isnan(self.low) and np.isnan(self.high):
             return f"[no interval on {self.n} rows]"
-        if digits == 4:
-            return f"[{_four(self.low)}, {_four(self.high)}]"
-        return f"[{self.low:.{digits}f}, {self.high:.{digits}f}]"
+        return f"[{fixed(self.low, digits)}, {fixed(self.high, digits)}]"
 
     def __str__(self) -> str:
-        s = f"{self.name} {_four(self.value)} {self.interval()} (n={self.n})"
+        s = f"{self.name} {fixed(self.value)} {self.interval()} (n={self.n})"
         for k, v in self.extra.items():
             s += f", {k} {v:.4g}" if isinstance(v, float) else f", {k} {v}"
         return s
 
 
-def _four(v: float) -> str:
-    """``v`` to 4 decimals, without a sign on zero: a one-leaf tree's R2 of -1e-17 printed -0.0000."""
-    return f"{round(v, 4) + 0.0:.4f}" if np.isfinite(v) else f"{v:.4f}"
+def fixed(v: float, digits: int = 4) -> str:
+    """``v`` to ``digits`` decimals, without a sign on zero: a one-leaf tree's R2 of -1e-17 printed -0.0000.
+    The frontier table, the shift tables and the report print scores with it, as ``str(score)`` does.
+
+    >>> fixed(-1e-17), fixed(0.98765, 3)
+    ('0.0000', '0.988')
+    """
+    return f"{round(v, digits) + 0.0:.{digits}f}" if np.isfinite(v) else f"{v:.{digits}f}"
 
 
 def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:

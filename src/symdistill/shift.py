@@ -44,7 +44,7 @@ from ._table import TableList
 from .api import TeacherAnswers, concept_layer, domain_key
 from .domain import Domain, is_real
 from .learners.base import check_random_state
-from .metrics import Score
+from .metrics import Score, fixed
 from .teachers import Teacher, as_teacher
 from .teachers.base import _n_rows, _some_labels
 
@@ -204,7 +204,7 @@ class ShiftResults(TableList):
                 out.append([r.shift.label, f"n/a ({r.note})", "0"])
             else:
                 s = r.score
-                out.append([r.shift.label, f"{s.value:.4f} {s.interval()}", str(s.n)])
+                out.append([r.shift.label, f"{fixed(s.value)} {s.interval()}", str(s.n)])
         return out
 
 

@@ -22,7 +22,7 @@ from ..domain import _plain
 from ..frontier import (Frontier, FrontierPoint, SharedTeacher, check_constraints, check_regression_holdout,
                         encode_holdout)
 from ..learners.base import check_random_state
-from ..metrics import Score
+from ..metrics import Score, fixed
 from ..models.base import label_text
 from ..shift import DEFAULT_SHIFTS, Shift, ShiftResults, coerce_shifts, shifted_fidelities
 from ..teachers.base import _n_rows, _some_labels
@@ -477,7 +477,7 @@ def _shift_section(results: dict[str, ShiftResults], chosen_label: str, png: byt
     labels = [r.shift.label for r in next(iter(results.values()))]
     rows = []
     for name, res in results.items():
-        rows.append((name, *[("n/a" if r.score is None else f"{r.score.value:.4f} {r.score.interval(3)}")
+        rows.append((name, *[("n/a" if r.score is None else f"{fixed(r.score.value)} {r.score.interval(3)}")
                              for r in res]))
     sec.blocks.append(Table(("model (chosen, then Pareto front)", *labels), tuple(rows), frozenset({0})))
     unscored = dict.fromkeys((r.shift.label, r.note) for res in results.values() for r in res if r.score is None)
