@@ -917,6 +917,33 @@ def test_linear_value_windows_are_predicts_own() -> None:
                         assert m.predict(v.counterexample.X)[0] in (c, np.nextafter(c, np.inf)), (text, str(v))
 
 
+
+def test_linear_value_windows_over_several_codes_and_integers_are_predicts_own() -> None:
+    """``prediction != c`` on linear regressors whose value several categories and an integer move
+    (so no single path holds every value), every input tried: a value predict gives (0.3*2 + 0.2 +
+    0.1 sums to 0.9, whose exact sum is below 0.9) is a violation, with or without a premise that
+    every input meets; "holds" only where no input's value is c."""
+    dom = Domain((Feature("c", "categorical", 0.0, 2.0, ("p", "q", "r")), Feature("k", "integer", 1.0, 2.0),
+                  Feature("d", "categorical", 0.0, 2.0, ("u", "v", "w"))))
+    terms = [Term.category(0, 1), Term.category(0, 2), Term.numeric(1), Term.category(2, 1), Term.category(2, 2)]
+    G = np.array(list(itertools.product([0.0, 1.0, 2.0], [1.0, 2.0], [0.0, 1.0, 2.0])))
+    rng = np.random.default_rng(1)
+    weights = [0.1, 0.3, -0.3, 0.7, 0.2, 0.6, -0.1]
+    for i in range(40):
+        coef = [0.7, -0.1, 0.3, 0.6, 0.2] if i == 0 else [float(rng.choice(weights)) for _ in terms]
+        m = LinearModel(dom, "regression", None, terms=terms, coef=[coef],
+                        intercept=[0.1 if i == 0 else float(rng.choice(weights))])
+        values = m.predict_encoded(G)
+        for c in sorted(set(values.tolist()))[:4]:
+            for text in (f"prediction != {c!r}", f"k + 0 > 0 -> prediction != {c!r}"):
+                for backend in ("auto", "z3"):
+                    try:
+                        v = sd.verify(m, text, backend=backend)
+                    except RoundingAmbiguity:
+                        continue
+                    assert not v.holds, (text, str(m), backend)
+                    assert m.predict_encoded(v.counterexample.encoded)[0] == c, (text, str(v))
+
 # -- equivalence of rule lists that are near each other -------------------------------------------
 # Random rule lists over a small mixed domain with few thresholds (so that rules share them, cover one
 # another exactly, and leave slivers one float wide), against copies of themselves changed a little.

@@ -18,6 +18,7 @@ from .result import Counterexample, RoundingAmbiguity, Verdict
 from .teacher import Question, check_on_teacher, in_domain
 
 BACKENDS = ("auto", "direct", "z3")
+NEAR_TIE_TRIES = 64  # relaxed violations _near_tie tries, each with other integer and category values
 
 
 def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any = None,
@@ -364,10 +365,19 @@ def _near_tie(model: Any, q: Question, other: Any) -> np.ndarray | None:
         # domain's corners.
         with np.errstate(over="ignore", invalid="ignore"):
             return _float_neighbour(model, q, other, model.domain.lower[None, :])
-    Z, _ = _ask(smt, model, q, other, margin=-bound)
-    if Z is None or _valid(model, q, other, Z):
-        return Z
-    return _float_neighbour(model, q, other, Z)
+    discrete = any(f.kind != "numeric" for f in model.domain.features)
+    tried: list[np.ndarray] = []
+    # The relaxed violations found may differ from predict's only in their integers and codes (several
+    # categories moving a regressor's value onto c only in floating point): try others in turn.
+    for _ in range(NEAR_TIE_TRIES if discrete else 1):
+        Z, _ = smt.check_formula(model, q.violation, margin=-bound, avoid=tuple(tried))
+        if Z is None or _valid(model, q, other, Z):
+            return Z
+        near = _float_neighbour(model, q, other, Z)
+        if near is not None:
+            return near
+        tried.append(Z[0])
+    return None
 
 
 def _rounding(model: Any, violation: F.Formula) -> float:

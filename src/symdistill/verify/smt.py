@@ -288,10 +288,16 @@ def _solve(solver: Any, encodings: list[Encoding]) -> np.ndarray | None:
     return np.vstack([e.values(m) for e in encodings])
 
 
-def check_formula(model: Any, violation: F.Formula, margin: float = 0.0) -> tuple[np.ndarray | None, int]:
+def check_formula(model: Any, violation: F.Formula, margin: float = 0.0,
+                  avoid: tuple[np.ndarray, ...] = ()) -> tuple[np.ndarray | None, int]:
+    """A row that violates the formula, or None; ``avoid``: rows whose integer, binary and category
+    values are not to be taken all together again."""
     z3, s = _solver()
     e = Encoding(model, z3, s, "x", margin)
     s.add(e.formula(violation))
+    discrete = [j for j, f in enumerate(model.domain.features) if f.kind != "numeric"]
+    for row in avoid:
+        s.add(z3.Or([e.x[j] != _q(z3, float(row[j])) for j in discrete]))
     return _solve(s, [e]), 1
 
 
