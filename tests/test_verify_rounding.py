@@ -426,3 +426,41 @@ def test_a_product_below_rounding_is_decided_in_predicts_floats(backend):
     v = sd.verify(m, sd.monotonic("y", "decreasing"), backend=backend)
     a, b = m.predict(v.counterexample.X)
     assert not v.holds and a < b, str(v)
+
+
+
+def _hinge_1e16(tmp_path, x4_upper):
+    import json
+    feats = [{"name": "x0", "kind": "integer", "lower": 0.0, "upper": 1.0},
+             {"name": "x1", "kind": "categorical", "lower": 0.0, "upper": 6.0, "categories": list("abcdefg")},
+             {"name": "x2", "kind": "binary", "lower": 0.0, "upper": 1.0},
+             {"name": "x3", "kind": "binary", "lower": 0.0, "upper": 1.0},
+             {"name": "x4", "kind": "integer", "lower": -30.0, "upper": x4_upper}]
+    terms = [[{"feature": 0}], [{"feature": 0, "knot": 0.5000000000000001, "direction": -1}],
+             [{"feature": 1, "category": 0}], [{"feature": 1, "category": 1}], [{"feature": 1, "category": 4}],
+             [{"feature": 2}], [{"feature": 3}], [{"feature": 4}],
+             [{"feature": 4, "knot": -30.500000000000004, "direction": 1}], [{"feature": 0}, {"feature": 2}]]
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"format": "symdistill", "version": 1, "kind": "linear", "task": "regression",
+                                "classes": None, "link": "identity",
+                                "domain": {"features": feats, "input_format": "array"}, "terms": terms,
+                                "coef": [[1.0, 1e16, 0.7, 0.5, 2.0, 0.0, 0.3, -2.0, 0.2, 0.2]],
+                                "intercept": [0.5], "meta": {}}))
+    m = sd.load(path)
+    assert m.predict_encoded(np.array([[1.0, 1.0, 0.0, 1.0, 3.0]])).tolist() == [3.0]  # exact sum just above 3
+    return m
+
+
+@pytest.mark.parametrize("backend", ["auto", "z3"])
+def test_a_weight_of_1e16_never_makes_a_near_tie_hold_unproven(backend, tmp_path):
+    # 1e16 on a hinge of x0 widens the bound on rounding to ~300, so nearly every input is a relaxed
+    # violation of 'prediction != 3 where x3'; the z3 search tried 64 of them, none where predict gives
+    # 3, and said HOLDS, yet predict gives 3.0 at [1, b, 0, 1, 3]. Its 3,976 inputs are now all checked.
+    pytest.importorskip("z3")
+    rule = "not (prediction == 3.0) or not (x3 > 0.0)"
+    v = sd.verify(_hinge_1e16(tmp_path, 40.0), rule, backend=backend)
+    assert not v.holds
+    assert v.counterexample.outputs == (3.0,) and v.counterexample.encoded[0, 3] == 1.0
+    # too many inputs to check each (x4 up to 40,000): no verdict rather than an unproven HOLDS
+    with pytest.raises(RoundingAmbiguity, match="confirms none of the 64 tried"):
+        sd.verify(_hinge_1e16(tmp_path, 40000.0), rule, backend=backend)

@@ -19,6 +19,7 @@ from .teacher import Question, check_on_teacher, in_domain
 
 BACKENDS = ("auto", "direct", "z3")
 NEAR_TIE_TRIES = 64  # relaxed violations _near_tie tries, each with other integer and category values
+NEAR_TIE_GRID = 65536  # most inputs of a domain without numeric features that _near_tie checks one by one
 
 
 def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any = None,
@@ -355,9 +356,19 @@ def _in_floats_only(model: Any, q: Question) -> bool:
 def _near_tie(model: Any, q: Question, other: Any) -> np.ndarray | None:
     """A violation that ``predict`` confirms where the property holds in exact arithmetic, or None:
     the property relaxed by a bound on floating-point rounding, then a float point next to the
-    relaxed violation. Formulas over sums of weighted values only."""
+    relaxed violation (every input, where there are few and none is numeric). Formulas over sums of
+    weighted values only. Raises :class:`RoundingAmbiguity` where the relaxed violations tried do not
+    exhaust them."""
     if q.kind != "formula" or not _real_arithmetic(model, q, other):
         return None
+    dom = model.domain
+    if all(f.kind != "numeric" for f in dom.features):
+        # Few enough whole numbers and codes: predict decides at every input.
+        every = exact._every_row(exact.Bounds.of(dom), list(range(dom.n_features)), NEAR_TIE_GRID)
+        if every is not None:
+            with np.errstate(over="ignore", invalid="ignore"):
+                broken = np.nonzero(q.violated(every[0], exact.outputs(model, every[0])))[0]
+            return every[0][broken[:1]] if len(broken) else None
     bound = _rounding(model, q.violation)
     if not np.isfinite(bound):
         # The weighted sums reach past the largest double on the domain: there predict's scores are
@@ -377,7 +388,12 @@ def _near_tie(model: Any, q: Question, other: Any) -> np.ndarray | None:
         if near is not None:
             return near
         tried.append(Z[0])
-    return None
+    if not discrete:
+        return None
+    raise RoundingAmbiguity(
+        f"the property holds in exact arithmetic, but fails within the bound on rounding ({bound:.3g} here, from "
+        f"the model's largest weighted sums) at more points than were tried: floating-point predict confirms none "
+        f"of the {len(tried)} tried (the first {tried[0].tolist()}), and 'holds' is not proven for floating point")
 
 
 def _rounding(model: Any, violation: F.Formula) -> float:
