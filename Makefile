@@ -22,13 +22,14 @@ $(VENV)/.bench: $(VENV)/.test pyproject.toml
 	$(PIP) install -q -e ".[bench]"
 	touch $@
 
-# System packages the end-to-end tests run for real: gcc compiles exported C, SWI-Prolog consults
+# System packages the end-to-end tests run for real: gcc compiles exported C (g++ links it from C++), SWI-Prolog consults
 # exported Prolog, Chromium renders the HTML report (as the tests find it: chromium, chromium-browser
 # or google-chrome). Installed when missing (root, Debian); a tool apt-get leaves missing is an error.
 system-deps:
 	@check() { \
 		missing=""; \
 		command -v gcc >/dev/null 2>&1 || missing="$$missing gcc"; \
+		command -v g++ >/dev/null 2>&1 || missing="$$missing g++"; \
 		command -v swipl >/dev/null 2>&1 || missing="$$missing swi-prolog-nox"; \
 		command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 			command -v google-chrome >/dev/null 2>&1 || missing="$$missing chromium"; \

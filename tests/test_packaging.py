@@ -125,7 +125,7 @@ def test_make_system_deps_takes_the_chromium_the_tests_run(tmp_path):
     """The end-to-end report tests run Chromium as ``chromium``, ``chromium-browser`` or ``google-chrome``;
     ``make system-deps`` looked for ``chromium`` only and, as root, asked apt-get for a ``chromium``
     package where Ubuntu's ``chromium-browser`` was already there (a package Ubuntu does not have)."""
-    done, apt = _system_deps(tmp_path, ("gcc", "swipl", "chromium-browser"), ())
+    done, apt = _system_deps(tmp_path, ("gcc", "g++", "swipl", "chromium-browser"), ())
     assert done.returncode == 0, done.stderr
     assert apt == ""
 
@@ -133,6 +133,6 @@ def test_make_system_deps_takes_the_chromium_the_tests_run(tmp_path):
 def test_make_system_deps_fails_when_apt_get_leaves_a_tool_missing(tmp_path):
     """apt-get exiting 0 without putting a tool on PATH left `make test` to skip its tests with no error."""
     done, apt = _system_deps(tmp_path, ("gcc",), ("chromium",))
-    assert "install" in apt and "swi-prolog-nox" in apt
+    assert "install" in apt and "swi-prolog-nox" in apt and "g++" in apt  # g++ links exported C from C++
     assert done.returncode != 0
     assert "error: swipl is still not on PATH after apt-get installed swi-prolog-nox" in done.stderr
