@@ -120,13 +120,14 @@ def test_bad_rows_are_rejected_with_the_feature_named(dom, tmp_path):
 
 def test_text_a_dict_or_a_set_for_a_row_is_refused_by_the_module_as_by_predict(tmp_path):
     """The module read a str row as its characters and a dict row as its keys, and answered them (here
-    "ab" as the row ['a', 'b'], and {"a": 0, "b": 1} likewise), where the model's predict refuses both."""
+    "ab" as the row ['a', 'b'], and {"a": 0, "b": 1} likewise), where the model's predict refuses both; a
+    0-d array (one value) got NumPy's bare 'iteration over a 0-d array'."""
     X = np.array([["a", "a"], ["a", "b"], ["b", "a"], ["b", "b"]] * 10, dtype=object)
     tree = sd.distill(lambda X: (X[:, 0] == X[:, 1]).astype(int), X, categorical=[0, 1], feature_names=["u", "v"],
                       max_size=4, random_state=0)
     mod = import_module(tmp_path / "row_kinds.py", sd.export(tree, "python"), "row_kinds")
     assert mod.predict(["a", "b"]) == tree.predict(np.array([["a", "b"]], dtype=object))[0]
-    for bad in ("ab", b"\x00\x01", {"a": 0, "b": 1}, {"a", "b"}, frozenset("ab"), None, 5):
+    for bad in ("ab", b"\x00\x01", {"a": 0, "b": 1}, {"a", "b"}, frozenset("ab"), None, 5, np.array("a")):
         with pytest.raises(sd.DataError):
             tree.predict(bad)
         for call in (mod.predict, mod.predict_encoded, mod.encode):
