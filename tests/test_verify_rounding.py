@@ -28,6 +28,15 @@ def test_a_float_violation_next_to_the_exact_one_is_found():
     assert 0.1 * x + 0.2 * y > 0.3
 
 
+def test_a_counterexample_breaks_the_constraint_as_python_evaluates_it_in_floating_point():
+    # No double makes 3*x exactly 1, but 3.0 * 0.3333333333333333 rounds to 1.0: the README's promise is a
+    # counterexample that predict and the constraint evaluated in floating point on the row confirm.
+    v = sd.verify(STUMP, "3.0*x == 1.0 -> prediction == 'yes'")
+    assert not v.holds
+    x, _ = v.counterexample.X[0]
+    assert 3.0 * x == 1.0 and STUMP.predict(v.counterexample.X)[0] == "no"
+
+
 def test_a_violation_only_in_exact_arithmetic_is_an_ambiguity_not_an_internal_error():
     # x - y == 0.1 has exact solutions with x > 0.5, none that floating point confirms
     with pytest.raises(RoundingAmbiguity, match="exact arithmetic"):

@@ -154,7 +154,7 @@ class FrontierPoint:
     (its ``meta["n_queries"]``); ``n_new_queries`` those the teacher answered for the first time, the
     shared cache holding the rest (the first fit's include the rows asked outside the fits: the
     held-out rows, and those labelled for an undeclared teacher's classes); they add up to the
-    teacher's ``n_queries``.
+    teacher's ``n_queries`` as ``sd.frontier`` returns it (rows asked through it later count there too).
     """
 
     form: str
