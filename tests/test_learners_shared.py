@@ -84,6 +84,29 @@ def test_an_n_samples_that_cannot_fit_in_memory_is_refused_before_the_teacher_is
     make_learner(form=form, method=method, n_samples=200, random_state=0).check_fit(X)  # the user's rows alone
 
 
+def test_a_pool_over_a_container_s_memory_limit_is_refused_naming_the_limit(tmp_path, monkeypatch):
+    """The check set a pool against the machine's physical memory only: in a container limited below it,
+    n_samples that fit the machine but not the container got the process killed for memory."""
+    from symdistill.learners import base
+
+    X = np.random.default_rng(0).uniform(size=(200, 3))
+    v2, v1 = tmp_path / "memory.max", tmp_path / "memory.limit_in_bytes"
+    monkeypatch.setattr(base, "CGROUP_MEMORY_FILES", (str(v2), str(v1)))
+    v2.write_text("65536\n")  # 64 KiB: 409 rows of 160 bytes
+    with pytest.raises(ValueError, match=r"n_samples=5,000 cannot fit in memory: .* over this container's limit of "
+                                         r"6.1e-05 GiB"):
+        sd.distill(_asked_nothing, X, n_samples=5000)
+    v2.write_text("max\n")  # cgroup v2 without a limit; v1's unlimited value is ~2**63
+    v1.write_text("9223372036854771712\n")
+    assert base.container_memory_limit() is None
+    v1.write_text("65536\n")
+    assert base.container_memory_limit() == 65536
+    v1.unlink()
+    v2.unlink()
+    assert base.container_memory_limit() is None
+    make_learner(form="tree", n_samples=5000, random_state=0).check_fit(X)
+
+
 @pytest.mark.parametrize("form, option", [("tree", "min_node_samples"), ("rules", "min_rule_samples")])
 def test_a_node_or_rule_top_up_that_cannot_fit_in_memory_is_refused(form, option, monkeypatch):
     """min_node_samples=10**9 (min_rule_samples for rules) tops a node up to that many rows: a MemoryError

@@ -251,7 +251,8 @@ class Learner(Params):
         of rows cannot fit in this machine's memory, before anything is drawn: ``n_samples=10**9`` got the
         process killed for memory. A fit holds its pool as ``8 * (4 * features + 8)`` bytes a row at least
         (the rows, their copies, labels and sort orders; the tree, rule and linear fits measured 1.2 to 3.5
-        times that, on 1 to 50 features), which is set against the physical memory; rows that are the
+        times that, on 1 to 50 features), which is set against the physical memory (a container's limit where
+        lower: ``container_memory_limit``); rows that are the
         user's own (no more than the option asks) are never refused here."""
         import os
 
@@ -262,6 +263,10 @@ class Learner(Params):
             memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
         except (ValueError, OSError):  # not known here: nothing to set the pool against
             return
+        where = "this machine's"
+        limit = container_memory_limit()
+        if limit is not None and (memory <= 0 or limit < memory):
+            memory, where = limit, "this container's limit of"
         per_row = 8 * (4 * n_features + 8)
         name, n = max(asked, key=lambda item: item[1])
         if memory > 0 and n * per_row > memory:
@@ -269,7 +274,7 @@ class Learner(Params):
                 if name == "n_samples" else ""
             raise ValueError(f"{name}={n:,} cannot fit in memory: a pool of {n:,} rows x "
                              f"{n_features:,} features needs {n * per_row / 2**30:,.3g} GiB at least "
-                             f"({per_row:,} bytes a row), over this machine's {memory / 2**30:,.3g} GiB: ask for "
+                             f"({per_row:,} bytes a row), over {where} {memory / 2**30:,.3g} GiB: ask for "
                              f"fewer{hint}")
 
     def _check_rows(self, domain: Domain, Z: np.ndarray, n_outputs: int | None) -> None:
@@ -316,6 +321,25 @@ class Learner(Params):
             return Z, answer, np.arange(len(Z))
         Zs, origin = sampler.sample_with_origin(None, extra)
         return np.vstack([Z, Zs]), concat_answers(answer, oracle.label(Zs)), np.concatenate([np.arange(len(Z)), origin])
+
+
+# Where a Linux container's memory limit is read: cgroup v2, then v1 (the unlimited v1 value is ~2**63).
+CGROUP_MEMORY_FILES = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
+
+
+def container_memory_limit() -> int | None:
+    """The memory limit (bytes) of the container this process runs in, from its cgroup, or None where none
+    is set or readable: a pool under the machine's memory but over the container's gets the process killed
+    as surely. Only the process's own cgroup directory is read (the usual mount inside a container)."""
+    for path in CGROUP_MEMORY_FILES:
+        try:
+            with open(path) as f:
+                text = f.read().strip()
+        except OSError:
+            continue
+        if text.isdigit() and 0 < int(text) < 2**62:
+            return int(text)
+    return None
 
 
 def known_outputs(teacher: Teacher | None) -> int | None:
