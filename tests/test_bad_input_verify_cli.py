@@ -50,6 +50,22 @@ def test_fidelity_and_accuracy_refuse_zero_rows(tree: Any, reg_tree: Any) -> Non
         sd.accuracy(reg_tree, X[:0], np.zeros(0))
 
 
+def test_zero_rows_are_refused_with_a_teacher_that_declares_its_task(tree: Any) -> None:
+    """A teacher declared a classifier (task=, as sd.refine declares it) but not yet asked anything has no
+    classes: on 0 rows its predict indexed them along a missing axis (NumPy's AxisError), where sd.fidelity,
+    shifted_fidelity and sd.refine should say that there are no rows."""
+    from symdistill.shift import shifted_fidelity
+
+    with pytest.raises(ValueError, match="fidelity on 0 rows"):
+        sd.fidelity(tree, sd.as_teacher(good, task="classification"), X[:0])
+    with pytest.raises(ValueError, match="fidelity on 0 rows"):
+        shifted_fidelity(tree, sd.as_teacher(good, task="classification"), X[:0])
+    with pytest.raises(ValueError, match="fidelity on 0 rows"):
+        sd.refine(tree, good, X, constraints=[sd.monotonic("x0")], X_eval=X[:0])
+    with pytest.raises(ValueError, match=r"refine: X has no rows"):
+        sd.refine(tree, good, X[:0], constraints=[sd.monotonic("x0")])
+
+
 def test_accuracy_refuses_nan_labels(tree: Any, reg_tree: Any) -> None:
     y = np.full(200, np.nan)
     with pytest.raises(sd.DataError, match="true labels contain NaN"):

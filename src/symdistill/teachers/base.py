@@ -199,6 +199,8 @@ class Teacher:
         :meth:`answer`."""
         out = self.answer(X, progress=progress)
         if self.task == "classification":
+            if self.classes_ is None:  # no row asked yet, and none now: no classes to index (axis 1 is missing)
+                return np.empty(0, dtype=object)
             return self.classes_[np.argmax(out, axis=1)]
         return out
 

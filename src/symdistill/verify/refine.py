@@ -13,6 +13,7 @@ from ..domain import _as_pandas, _is_dataframe
 from ..models.base import SymbolicModel, concept_layer
 from ..sampling.density import KERNELS
 from ..teachers import Teacher, as_teacher
+from ..teachers.base import _n_rows
 from . import properties as P
 from .api import verify
 from .exact import form_of
@@ -112,6 +113,8 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     method = meta.get("method", "pedagogical")
     dom = model.domain
     X = _as_pandas(X)  # a pyarrow / polars table, as distill reads it: by column name, so rows can join it
+    if not _n_rows(X):  # (its fidelity figures' error named no X, and a re-distill from no rows of X had no data)
+        raise ValueError("refine: X has no rows; give the rows the model was distilled from")
     if dom.input_format == "array" and not _is_dataframe(X):  # a DataFrame's columns name its features
         options.setdefault("feature_names", dom.feature_names)
     cats = [f.name for f in dom.features if f.is_categorical]
