@@ -251,6 +251,23 @@ def test_refine_validates_its_arguments() -> None:
         sd.refine(bump_tree(), step, np.zeros((3, 2)), constraints=["x0 < 2"], max_rounds=-1)
 
 
+@pytest.mark.parametrize("option, match", [({"n_sample": 300}, "unknown option 'n_sample'.*did you mean 'n_samples'"),
+                                           ({"n_samples": -3}, "n_samples")])
+def test_refine_refuses_a_bad_learner_option_before_asking_the_teacher(option: dict, match: str) -> None:
+    """An option only a re-distill reads was left unread where no round ran (a teacher violation, a
+    constraint that holds): refine returned as if it had been taken."""
+    asked = []
+
+    def counted(X: np.ndarray) -> np.ndarray:
+        asked.append(len(X))
+        return step(X)
+
+    X = np.random.default_rng(0).uniform(size=(50, 2))
+    with pytest.raises((TypeError, ValueError), match=match):
+        sd.refine(bump_tree(), counted, X, constraints=["x0 < 2"], **option)
+    assert asked == []
+
+
 def test_automata_properties() -> None:
     no000 = DFA.from_regex("(1|01|001)*(|0|00)", "01")  # Tomita 4: no 000
     assert sd.verify(no000, sd.never_accepts(".*000.*")).holds

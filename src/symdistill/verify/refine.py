@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..api import TeacherAnswers, distill, fidelity
+from ..api import TeacherAnswers, distill, fidelity, make_learner
 from ..domain import _as_pandas, _is_dataframe
 from ..models.base import SymbolicModel, concept_layer
 from ..sampling.density import KERNELS
@@ -120,6 +120,9 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     cats = [f.name for f in dom.features if f.is_categorical]
     if cats:  # a DataFrame's numeric column declared categorical too: its dtype alone reads as a number
         options.setdefault("categorical", cats)
+    # Checked before the teacher is asked anything: an option only a re-distill reads (a misspelt n_sample=, a
+    # negative n_samples) went unread where no round ran, and failed after the verification where one did.
+    make_learner(form=form, max_size=max(model.size, 1), method=method, random_state=seed, **options)
     X_eval = X if X_eval is None else X_eval
     asked_before = t.n_queries  # a Teacher given again has counted its earlier work
     before = float(fidelity(model, t, X_eval).value)
