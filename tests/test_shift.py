@@ -279,6 +279,22 @@ def test_shifted_rows_of_features_spanning_the_float_range_stay_finite() -> None
     assert all(r.score is not None for r in res)
 
 
+def test_outside_leaves_a_range_that_reaches_the_largest_double_on_the_side_with_room() -> None:
+    """A feature whose upper bound is the largest double has no float above it: a row sent that way was held
+    at the bound, inside the range, and counted as a row outside it. Such a feature now leaves on the side
+    with room, and one whose range holds every float is not chosen; every row has one feature outside."""
+    big = np.finfo(float).max
+    X = _data(400)
+    X[:, 0] = np.where(X[:, 0] > 0.5, big, X[:, 0])  # x0 up to the largest double
+    X[:, 1] = np.where(X[:, 1] > 0.5, big, -big)  # x1 over every float
+    dom = Domain.from_data(X)
+    out = shifted_rows(dom, X, Shift("outside", 0.25), random_state=0)
+    outside = (out < dom.lower) | (out > dom.upper)
+    assert np.all(outside.sum(axis=1) == 1)
+    assert outside[:, 0].any() and not outside[:, 1].any()
+    assert np.all(out[outside[:, 0], 0] < dom.lower[0])
+
+
 def test_shifted_fidelity_shows_a_bar_over_the_shifts(bar_updates, capsys) -> None:
     """shifted_fidelity took no progress option and scored its shifts with the teacher's bar off:
     five shifts of a million rows, labelled batch after batch, showed nothing. progress=True now

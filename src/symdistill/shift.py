@@ -14,7 +14,7 @@ built from the given rows ``X`` in the model's encoded space (see :class:`~symdi
 ``outside`` (severity ``m``, default 0.25)
     In every row one numeric or integer feature, chosen at random among those with a non-empty
     observed range ``[lower, upper]`` (the model's domain), is moved outside that range on a random
-    side by a uniform distance in ``(0, m * (upper - lower)]``, at least one float step (integers
+    side (the other where a bound is the largest double, beyond which no float lies) by a uniform distance in ``(0, m * (upper - lower)]``, at least one float step (integers
     rounded away from the range). The other features keep their values: each row is a real row with
     one reading out of range.
 ``marginal``
@@ -150,7 +150,10 @@ def _outside(domain: Domain, Z: np.ndarray, kinds: np.ndarray, cont: np.ndarray,
     lo, hi = domain.lower, domain.upper
     with np.errstate(over="ignore"):
         span = hi - lo  # inf for a range wider than the largest double: the values are held finite below
-    cand = np.nonzero(cont & (span > 0))[0]
+    big = np.finfo(float).max
+    # A bound at the largest double has no float beyond it: held there, the value stayed inside the range.
+    room_above, room_below = hi < big, lo > -big
+    cand = np.nonzero(cont & (span > 0) & (room_above | room_below))[0]
     if cand.size == 0:
         return None
     n = len(Z)
@@ -159,6 +162,7 @@ def _outside(domain: Domain, Z: np.ndarray, kinds: np.ndarray, cont: np.ndarray,
     with np.errstate(over="ignore"):
         dist = (1.0 - rng.random(n)) * m * span[col]  # uniform on (0, m * span]
     above = rng.random(n) < 0.5
+    above = np.where(room_above[col] & room_below[col], above, room_above[col])  # the side that has room
     # At least one float step out: a distance below the bound's rounding (a small margin on large
     # values) would leave the value on the bound, inside the range.
     with np.errstate(over="ignore"):
