@@ -230,6 +230,21 @@ def test_robust_point_outside_the_domain_is_an_error_not_a_vacuous_verdict(tree:
         sd.verify(tree, sd.robust(far, 0.1, features=["x1"]))
 
 
+def test_robust_point_between_two_whole_values_of_a_feature_that_does_not_move_says_so() -> None:
+    """A whole-valued feature left out of ``features=`` keeps the point's value: 2.5 lies within its bounds
+    [0, 5] but is no value of it, and the error said it lay outside them."""
+    rng = np.random.default_rng(0)
+    Xi = np.column_stack([rng.uniform(0, 10, 300), rng.integers(0, 6, 300), rng.integers(0, 2, 300)]).astype(float)
+    model = sd.distill(lambda X: (X[:, 0] + X[:, 1] > 7).astype(int), Xi, max_size=4, random_state=0, n_samples=300)
+    with pytest.raises(ValueError, match=r"x1 = 2\.5 is not an integer value of x1's domain \[0, 5\] \(and x1 does "
+                                         r"not move\)"):
+        sd.verify(model, sd.robust([5, 2.5, 0], 1.0, features=["x0"]))
+    with pytest.raises(ValueError, match=r"x2 = 0\.5 is not a binary value of x2's domain \[0, 1\]"):
+        sd.verify(model, sd.robust([5, 2, 0.5], 1.0, features=["x0"]))
+    with pytest.raises(ValueError, match=r"x1 = 7 lies outside x1's domain \[0, 5\] \(and x1 does not move\)"):
+        sd.verify(model, sd.robust([5, 7, 0], 1.0, features=["x0"]))
+
+
 def test_robust_ball_partly_in_the_domain_is_still_checked(tree: Any) -> None:
     # The centre is past the upper bound, but the ball reaches back into the domain.
     v = sd.verify(tree, sd.robust({"x0": 1.05, "x1": .5, "x2": .5, "x3": .5}, 0.1))

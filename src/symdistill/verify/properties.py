@@ -178,7 +178,9 @@ class Robust(Property):
                 continue
             value = f"{f.name} = {c[j]:g}"
             bounds = f"[{f.lower:g}, {f.upper:g}]"
-            if not move[j]:
+            if not move[j] and f.lower <= c[j] <= f.upper:  # within the bounds, between two whole values
+                why = f"{value} is not {'an' if f.kind == 'integer' else 'a'} {f.kind} value of {f.name}'s domain {bounds} (and {f.name} does not move)"
+            elif not move[j]:
                 why = f"{value} lies outside {f.name}'s domain {bounds} (and {f.name} does not move)"
             elif c[j] + self.epsilon < f.lower or c[j] - self.epsilon > f.upper:
                 why = f"{value} is more than epsilon = {self.epsilon:g} outside {f.name}'s domain {bounds}"
