@@ -245,6 +245,19 @@ def test_robust_point_between_two_whole_values_of_a_feature_that_does_not_move_s
         sd.verify(model, sd.robust([5, 7, 0], 1.0, features=["x0"]))
 
 
+def test_robust_ball_past_the_largest_double_gives_no_overflow_warning() -> None:
+    """A ball that covers the whole domain of a feature near 1e308 ends past the largest double, at inf as
+    documented; NumPy's scalars warned 'overflow encountered in scalar add' twice on the way."""
+    rng = np.random.default_rng(1)
+    Xb = rng.uniform(size=(300, 2)) * [1.0, 1e308]
+    model = sd.distill(lambda X: (X[:, 0] + X[:, 1] / 1e308 > 1).astype(int), Xb, max_size=4, random_state=0,
+                       n_samples=300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        v = sd.verify(model, sd.robust([0.2, 1.7e308], 1.7e308))
+    assert not v.holds and model.predict(v.counterexample.X)[0] != model.predict(np.array([[0.2, 1.7e308]]))[0]
+
+
 def test_robust_ball_partly_in_the_domain_is_still_checked(tree: Any) -> None:
     # The centre is past the upper bound, but the ball reaches back into the domain.
     v = sd.verify(tree, sd.robust({"x0": 1.05, "x1": .5, "x2": .5, "x3": .5}, 0.1))

@@ -167,6 +167,7 @@ class Robust(Property):
 
     def check_ball(self, domain: Domain, c: np.ndarray, move: np.ndarray) -> None:
         """The ball must hold some input of the domain; else every verdict would hold vacuously."""
+        c = c.tolist()  # Python floats: a ball past the largest double ends at inf without NumPy's overflow warning
         for j, f in enumerate(domain.features):
             if f.is_categorical:
                 continue
@@ -179,7 +180,8 @@ class Robust(Property):
             value = f"{f.name} = {c[j]:g}"
             bounds = f"[{f.lower:g}, {f.upper:g}]"
             if not move[j] and f.lower <= c[j] <= f.upper:  # within the bounds, between two whole values
-                why = f"{value} is not {'an' if f.kind == 'integer' else 'a'} {f.kind} value of {f.name}'s domain {bounds} (and {f.name} does not move)"
+                why = (f"{value} is not {'an' if f.kind == 'integer' else 'a'} {f.kind} value of {f.name}'s domain "
+                       f"{bounds} (and {f.name} does not move)")
             elif not move[j]:
                 why = f"{value} lies outside {f.name}'s domain {bounds} (and {f.name} does not move)"
             elif c[j] + self.epsilon < f.lower or c[j] - self.epsilon > f.upper:
@@ -195,6 +197,7 @@ class Robust(Property):
         c = self.centre(domain)
         move = self.moving(domain)
         self.check_ball(domain, c, move)
+        c = c.tolist()  # (as in check_ball)
         atoms: list[F.Formula] = []
         for j, f in enumerate(domain.features):
             if f.is_categorical:
