@@ -143,6 +143,22 @@ def test_refine_keeps_a_dataframe_column_declared_categorical() -> None:
     assert sd.fidelity(better, net, X).value == 1.0
 
 
+def test_refine_of_rows_whose_columns_come_in_another_order_keeps_the_models_feature_order() -> None:
+    """A DataFrame's columns are read by name, in any order, but a re-distill took the features in X's order:
+    the model refined from X[['x1', 'x0']] had its features the other way round, and its predict on an array
+    in the given model's order read x0 as x1."""
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame(np.random.default_rng(0).uniform(size=(400, 2)), columns=["x0", "x1"])
+    fitted = sd.distill(lambda f: step(pd.DataFrame(f).to_numpy()), X, max_size=2, random_state=0, n_samples=400)
+    tree = bump_tree(dict(fitted.meta), fitted.domain)
+    better = sd.refine(tree, lambda f: step(pd.DataFrame(f)[["x0", "x1"]].to_numpy()), X[["x1", "x0"]],
+                       constraints=[sd.monotonic("x0")], max_rounds=3, n_samples=1000)
+    assert better.meta["refinement"]["rounds"] >= 1
+    assert better.domain.feature_names == ["x0", "x1"]
+    A = X.to_numpy()
+    assert np.array_equal(better.predict(A), step(A))
+
+
 def test_refine_re_distills_with_the_sampler_the_model_records() -> None:
     """refine re-distilled with the model's form, method and seed but the default query sampler: a tree
     distilled with sampler_kernel='correlated', sampler_bandwidth=0.3 came back recording 'diagonal kernel,

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..api import TeacherAnswers, distill, fidelity, make_learner
-from ..domain import _as_pandas, _is_dataframe
+from ..domain import _as_pandas, _dataframe_names, _is_dataframe
 from ..models.base import SymbolicModel, concept_layer
 from ..sampling.density import KERNELS
 from ..teachers import Teacher, as_teacher
@@ -113,6 +113,12 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     method = meta.get("method", "pedagogical")
     dom = model.domain
     X = _as_pandas(X)  # a pyarrow / polars table, as distill reads it: by column name, so rows can join it
+    if _is_dataframe(X):
+        names = _dataframe_names(X)
+        if names != dom.feature_names and sorted(names) == sorted(dom.feature_names):
+            # Its columns in the model's order: a re-distill takes the features in X's, and gave a model whose
+            # features were in another order than the given one's (its predict on an array read them so).
+            X = X.iloc[:, [names.index(n) for n in dom.feature_names]]
     if not _n_rows(X):  # (its fidelity figures' error named no X, and a re-distill from no rows of X had no data)
         raise ValueError("refine: X has no rows; give the rows the model was distilled from")
     if dom.input_format == "array" and not _is_dataframe(X):  # a DataFrame's columns name its features
