@@ -159,6 +159,22 @@ def test_refine_of_rows_whose_columns_come_in_another_order_keeps_the_models_fea
     assert np.array_equal(better.predict(A), step(A))
 
 
+def test_refine_of_a_dataframe_model_takes_the_rows_as_an_array_as_predict_does() -> None:
+    """A model distilled from a DataFrame reads an array's columns in its features' order (predict,
+    sd.fidelity); refine joined the query rows to such an X by column name and raised AttributeError
+    ('numpy.ndarray' object has no attribute 'columns') once a round had run."""
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame(np.random.default_rng(0).uniform(size=(400, 2)), columns=["x0", "x1"])
+    fitted = sd.distill(lambda f: step(np.asarray(f, dtype=float)), X, max_size=2, random_state=0, n_samples=400)
+    tree = bump_tree(dict(fitted.meta), fitted.domain)
+    better = sd.refine(tree, lambda f: step(np.asarray(f, dtype=float)), X.to_numpy(),
+                       constraints=[sd.monotonic("x0")], max_rounds=3, n_samples=1000)
+    assert better.meta["refinement"]["rounds"] >= 1
+    assert better.meta["refinement"]["holds"] == {"the prediction is monotonically increasing in x0": True}
+    assert better.domain.feature_names == ["x0", "x1"]
+    assert np.array_equal(better.predict(X), step(X.to_numpy()))
+
+
 def test_refine_re_distills_with_the_sampler_the_model_records() -> None:
     """refine re-distilled with the model's form, method and seed but the default query sampler: a tree
     distilled with sampler_kernel='correlated', sampler_bandwidth=0.3 came back recording 'diagonal kernel,

@@ -113,6 +113,10 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     method = meta.get("method", "pedagogical")
     dom = model.domain
     X = _as_pandas(X)  # a pyarrow / polars table, as distill reads it: by column name, so rows can join it
+    if dom.input_format == "dataframe" and not _is_dataframe(X):
+        # An array's rows, read in the model's order as its predict reads them, as a DataFrame: the query rows
+        # join it by column name (an array raised AttributeError there, after the first round's verification).
+        X = dom.decode(dom.encode(X))
     if _is_dataframe(X):
         names = _dataframe_names(X)
         if names != dom.feature_names and sorted(names) == sorted(dom.feature_names):
