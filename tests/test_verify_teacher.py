@@ -175,6 +175,19 @@ def test_refine_of_a_dataframe_model_takes_the_rows_as_an_array_as_predict_does(
     assert np.array_equal(better.predict(X), step(X.to_numpy()))
 
 
+def test_refine_re_distills_over_the_models_own_domain() -> None:
+    """A model fitted over a given domain (fit(net, X, domain=d)) wider than its rows was re-distilled over
+    the domain sd.distill infers from X and the counterexample rows: the refined tree's x0 began at X's
+    least value, so its verdicts covered a narrower domain than the given model's, with no word."""
+    wide = Domain((Feature("x0", "numeric", -5.0, 5.0), Feature("x1", "numeric", -5.0, 5.0)))
+    X = np.random.default_rng(0).uniform(size=(400, 2))
+    tree = bump_tree({"form": "tree", "method": "pedagogical", "random_state": 0}, wide)
+    better = sd.refine(tree, step, X, constraints=[sd.monotonic("x0")], max_rounds=3, n_samples=1000)
+    assert better.meta["refinement"]["rounds"] >= 1
+    assert better.domain == wide
+    assert sd.verify(better, sd.monotonic("x0")).holds
+
+
 def test_refine_re_distills_with_the_sampler_the_model_records() -> None:
     """refine re-distilled with the model's form, method and seed but the default query sampler: a tree
     distilled with sampler_kernel='correlated', sampler_bandwidth=0.3 came back recording 'diagonal kernel,

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..api import TeacherAnswers, distill, fidelity, make_learner
+from ..api import TeacherAnswers, fidelity, make_learner
 from ..domain import _as_pandas, _dataframe_names, _is_dataframe
 from ..models.base import SymbolicModel, concept_layer
 from ..sampling.density import KERNELS
@@ -28,8 +28,8 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     shares (a *teacher violation*) is a property of the network and is left alone. A distillation
     *artefact* becomes queries: the counterexample and inputs sampled in its violating region,
     labelled by the teacher; the model is then distilled again (same form, size (at least 1), method,
-    seed, query sampler and learner options, as its ``meta`` records them) from ``X`` plus every query
-    row gathered so far. Rounds stop when every constraint holds or is violated by the teacher itself, after
+    seed, query sampler and learner options, as its ``meta`` records them) over its domain, from ``X`` plus
+    every query row gathered so far. Rounds stop when every constraint holds or is violated by the teacher itself, after
     ``max_rounds``, or when ``budget`` query rows are spent.
 
     Parameters
@@ -149,8 +149,11 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
         added = np.vstack([added, new_rows[:room]])
         rounds += 1
         # A list of the default rule alone, or a linear model of no weights, has size 0: distill's least is 1.
-        current = distill(t, _with_rows(X, added, dom), form=form, max_size=max(model.size, 1), method=method,
-                          random_state=seed, **options)
+        # Over the model's domain, as distill(X) would infer it from X: a model fitted over a wider one
+        # (fit(..., domain=d)) was re-distilled over X's rows and the counterexamples' alone, and its verdicts
+        # covered a narrower domain than the given model's.
+        learner = make_learner(form=form, max_size=max(model.size, 1), method=method, random_state=seed, **options)
+        current = learner.fit(t, _with_rows(X, added, dom), domain=dom).model_
     after = float(TeacherAnswers(t, X_eval).fidelity(current).value)  # (its determinism checked before)
     if current is model:
         current = model.copy()  # no round ran: the user's model is returned as a new one, left unchanged
