@@ -14,9 +14,9 @@ built from the given rows ``X`` in the model's encoded space (see :class:`~symdi
 ``outside`` (severity ``m``, default 0.25)
     In every row one numeric or integer feature, chosen at random among those with a non-empty
     observed range ``[lower, upper]`` (the model's domain), is moved outside that range on a random
-    side (the other where a bound is the largest double, beyond which no float lies) by a uniform distance in ``(0, m * (upper - lower)]``, at least one float step (integers
-    rounded away from the range). The other features keep their values: each row is a real row with
-    one reading out of range.
+    side (the other where a bound is the largest double, beyond which no float lies) by a uniform
+    distance in ``(0, m * (upper - lower)]``, at least one float step (integers rounded away from the
+    range). The other features keep their values: each row is a real row with one reading out of range.
 ``marginal``
     Every column is permuted independently: each feature keeps its distribution, but the
     dependencies between features are broken, so rows land where the data is sparse.
