@@ -1436,3 +1436,18 @@ def test_the_model_card_counts_the_rows_the_teacher_answered_without_calling_the
     assert n == len(rows)
     assert f"{n} rows the teacher answered for the frontier and this report" in rep.markdown
     assert "distinct" not in re.search(r"\*\*teacher queries\*\*: ([^\n]*)", rep.markdown).group(1)
+
+
+def test_the_markdown_twin_keeps_a_name_holding_a_carriage_return_on_its_line() -> None:
+    # Markdown ends a line at \r as at \n (a header cell typed in a spreadsheet holds \r\n): a feature,
+    # category or title holding one broke the table row or heading it was in.
+    rng = np.random.default_rng(0)
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame({"a\rb": rng.uniform(size=120), "k": pd.Categorical(rng.choice(["p\r\nq", "r"], 120))})
+    front = sd.frontier(lambda X: (X.iloc[:, 0] > 0.5).astype(int).to_numpy(), X, forms=["tree"], sizes=[2],
+                        n_samples=200)
+    md = sd.report(front, path=None, title="T\rU", shifts=["none"]).markdown
+    prose = re.sub(r"(`{3,})text\n.*?\n\1", "", md, flags=re.S)
+    assert "\r" not in prose
+    assert prose.startswith("# T U\n")
+    assert "| a b | numeric |" in prose and "2 categories: p q, r |" in prose

@@ -121,11 +121,13 @@ def _html_block(b: Block) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~])")
+_LINE_END = re.compile(r"\r\n|[\r\n]")
 
 
 def _m(text: str) -> str:
-    """Markdown-safe plain text: raw-HTML characters as entities, punctuation backslash-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False)).replace("\n", " ")
+    """Markdown-safe plain text on one line: raw-HTML characters as entities, punctuation backslash-escaped,
+    each line ending (\\n, \\r or \\r\\n: Markdown ends a line at each) a space."""
+    return _LINE_END.sub(" ", _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False)))
 
 
 def to_markdown(title: str, subtitle: str, sections: list[Section], figure_dir: str) -> str:
