@@ -220,6 +220,10 @@ def test_a_regressors_table_says_its_fidelity_is_r2() -> None:
     ({"sizes": [4, 4]}, ValueError, "repeat"),
     ({"holdout_fraction": 1.0}, ValueError, "holdout_fraction"),
     ({"form_options": {"rules": {}}, "forms": ["tree"]}, ValueError, "form_options names forms"),
+    # not a dict: Python's "cannot convert dictionary update sequence element #0", naming nothing
+    ({"form_options": [{"hinges": True}]}, TypeError, r"form_options must map a form name to a dict of learner "
+                                                      r"options, got list \[\{'hinges': True\}\]"),
+    ({"form_options": "linear"}, TypeError, "form_options must map a form name .* got str 'linear'"),
     # taken for True or False (a bar shown or not) where sd.distill and sd.fidelity refuse them
     ({"progress": "yes"}, ValueError, r"progress must be True, False or None, got 'yes'"),
     ({"progress": 0}, ValueError, r"progress must be True, False or None, got 0"),

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -521,6 +521,9 @@ def check_options(forms: Sequence[str] | None, sizes: Sequence[int], method: str
 
     forms_list = _check_forms(forms, method, registered_learners())
     sizes_list = _check_sizes(sizes)
+    if form_options is not None and not isinstance(form_options, Mapping):
+        raise TypeError(f"form_options must map a form name to a dict of learner options, got "
+                        f"{type(form_options).__name__} {form_options!r} (write form_options={{'linear': {{...}}}})")
     form_options = dict(form_options or {})
     unknown = sorted(set(form_options) - set(forms_list))
     if unknown:
