@@ -1450,4 +1450,23 @@ def test_the_markdown_twin_keeps_a_name_holding_a_carriage_return_on_its_line() 
     prose = re.sub(r"(`{3,})text\n.*?\n\1", "", md, flags=re.S)
     assert "\r" not in prose
     assert prose.startswith("# T U\n")
-    assert "| a b | numeric |" in prose and "2 categories: p q, r |" in prose
+    assert "| a b | numeric |" in prose
+
+
+def test_the_model_card_and_disagreement_bins_write_categories_so_that_each_reads_as_one():
+    """The model card listed categories with str(): '', 'a, b', c and yes<newline>no read
+    '4 categories: , a, b, c, yes no' (five names, one blank), and the empty category's
+    disagreement bin was an empty cell, where the rules print {'', 'yes\\nno'}."""
+    from symdistill.report.figures import disagreement_by_feature
+
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame({"k": pd.Categorical(rng.choice(["", "a, b", "yes\nno", "c"], 400)), "u": rng.uniform(size=400)})
+    front = sd.frontier(lambda X: (X["u"].to_numpy() > 0.5).astype(int), X, forms=["tree"], sizes=[2],
+                        n_samples=300)
+    md = sd.report(front, path=None, shifts=["none"]).markdown
+    assert "| k | categorical | 4 categories: '', 'a, b', c, yes\\\\nno |" in md
+    Z = front.domain.encode(X)
+    part = next(p for p in disagreement_by_feature(front.domain, Z, (X["k"] == "").to_numpy(float)) if p.feature == "k")
+    assert part.bins == ("''", "a, b", "c", "yes\\nno")  # a cell of its own: its comma misreads nothing
+    assert part.bins[part.worst] == "''"

@@ -567,7 +567,8 @@ def _model_card(front: Frontier, teacher: SharedTeacher, chosen: FrontierPoint, 
     feats = []
     for f in dom.features:
         if f.is_categorical:
-            rng = f"{len(f.categories)} categories: " + ", ".join(map(str, f.categories[:8])) + \
+            # as the classes above: quoted where a category would misread in the list (empty, holding its comma)
+            rng = f"{len(f.categories)} categories: " + ", ".join(label_text(c, ends=",") for c in f.categories[:8]) + \
                   (", ..." if len(f.categories) > 8 else "")
         else:
             digits = ".0f" if f.kind in ("integer", "binary") else ".6g"  # ids of 8 digits kept whole

@@ -14,6 +14,7 @@ import numpy as np
 
 from .._scale import value_unit
 from ..domain import Domain
+from ..models.base import label_text
 from ._mpl import colour, new_figure
 from .drawing import plain
 
@@ -120,7 +121,7 @@ def disagreement_by_feature(domain: Domain, Z: np.ndarray, loss: np.ndarray, n_b
         if f.is_categorical or f.kind == "binary" or len(np.unique(col)) <= n_bins:
             values = np.unique(col)
             idx = np.searchsorted(values, col)
-            names = [str(f.category_label(int(v))) if f.is_categorical else f.threshold_text(v) for v in values]
+            names = [label_text(f.category_label(int(v))) if f.is_categorical else f.threshold_text(v) for v in values]
         else:
             # edges as a tree's thresholds print (fnlwgt's 954523, not 9.545e+05 rounded to nearest)
             edges = _bin_edges(col, n_bins)
