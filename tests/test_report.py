@@ -1470,3 +1470,25 @@ def test_the_model_card_and_disagreement_bins_write_categories_so_that_each_read
     part = next(p for p in disagreement_by_feature(front.domain, Z, (X["k"] == "").to_numpy(float)) if p.feature == "k")
     assert part.bins == ("''", "a, b", "c", "yes\\nno")  # a cell of its own: its comma misreads nothing
     assert part.bins[part.worst] == "''"
+
+
+def test_a_model_that_agrees_everywhere_has_no_worst_bin():
+    """With no disagreement, every feature's 'worst bin' was its first bin (argmax of zeros), rate 0, and
+    the figure coloured it as the worst: the table read as if age [17, 23] were where the model errs."""
+    from symdistill.report.figures import disagreement_by_feature
+    from symdistill.report.render import Table
+
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(2)
+    X = pd.DataFrame({"k": pd.Categorical(rng.choice(["a", "b", "c"], 300)), "u": rng.uniform(size=300)})
+    front = sd.frontier(lambda X: (X["k"] == "a").to_numpy().astype(int), X, forms=["tree"], sizes=[2],
+                        n_samples=300)
+    rep = sd.report(front, path=None, shifts=["none"])
+    assert rep.chosen.fidelity == 1.0
+    section = next(s for s in rep.document[2] if s.anchor == "disagreement")
+    table = next(b for b in section.blocks if isinstance(b, Table) and b.header[0] == "feature")
+    assert [row[1:4] for row in table.rows] == [("none: every bin at the overall rate", "", "")] * 2
+    Z = front.domain.encode(X)
+    assert all(p.worst is None for p in disagreement_by_feature(front.domain, Z, np.zeros(300)))
+    even = disagreement_by_feature(front.domain, Z, np.full(300, 0.5))  # as even, at a rate above 0
+    assert all(p.worst is None for p in even)

@@ -430,7 +430,8 @@ def _disagreement_section(domain: Any, Z: np.ndarray, ref: np.ndarray, pred: np.
     figures["by_feature"] = png_bytes(feature_figure(parts, overall, regression))
     sec.blocks.append(Figure("by_feature", f"{what} per bin of the features where it concentrates most",
                              figures["by_feature"]))
-    rows = tuple((p.feature, p.bins[p.worst], f"{p.rates[p.worst]:.4g}", str(p.counts[p.worst]), f"{p.spread:.4g}")
+    rows = tuple((p.feature, "none: every bin at the overall rate", "", "", f"{p.spread:.4g}") if p.worst is None else
+                 (p.feature, p.bins[p.worst], f"{p.rates[p.worst]:.4g}", str(p.counts[p.worst]), f"{p.spread:.4g}")
                  for p in parts)
     sec.blocks.append(Table(("feature", "worst bin", what, "rows in bin", "spread"), rows))
     if regression:

@@ -91,11 +91,15 @@ class FeatureDisagreement:
     overall: float
 
     @property
-    def worst(self) -> int:
+    def worst(self) -> int | None:
         """Index of the bin holding the most disagreement beyond the overall rate, rows x (rate - overall)
         (ties: the first): one row that disagrees (rate 1) is not worse than a hundred that disagree twice
-        as often as the rest."""
-        return int(np.argmax(np.asarray(self.counts) * (np.asarray(self.rates) - self.overall)))
+        as often as the rest. None where every bin holding rows has one rate (the overall one: no bin holds
+        more than its share, as where the model agrees everywhere)."""
+        counts, rates = np.asarray(self.counts), np.asarray(self.rates)
+        if np.ptp(rates[counts > 0]) == 0:
+            return None
+        return int(np.argmax(counts * (rates - self.overall)))
 
 
 def disagreement_by_feature(domain: Domain, Z: np.ndarray, loss: np.ndarray, n_bins: int = 8) -> list[FeatureDisagreement]:
