@@ -1492,3 +1492,18 @@ def test_a_model_that_agrees_everywhere_has_no_worst_bin():
     assert all(p.worst is None for p in disagreement_by_feature(front.domain, Z, np.zeros(300)))
     even = disagreement_by_feature(front.domain, Z, np.full(300, 0.5))  # as even, at a rate above 0
     assert all(p.worst is None for p in even)
+
+
+def test_a_multiclass_linear_heat_map_writes_class_labels_as_the_model_prints_them():
+    """The softmax weight heat map labelled its class columns with str(): the empty class was a blank
+    tick and 'yes\\nno' two lines, where the model prints score['']... and the class figure '' and yes\\nno."""
+    from symdistill.models.base import label_text
+
+    X = _data(400)
+    labels = np.array(["", "yes\nno", "c"])
+    m = sd.distill(lambda X: labels[np.digitize(np.asarray(X)[:, 0], [0.3, 0.6])], X, form="linear", max_size=3,
+                   random_state=0, n_samples=400)
+    assert m.link == "softmax"
+    fig = draw_model(m, X)
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks == [label_text(c) for c in m.classes] and set(ticks) == {"''", "yes\\nno", "c"}

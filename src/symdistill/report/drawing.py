@@ -205,7 +205,7 @@ def draw_linear(model: Any, X: Any = None, *, max_terms: int = 30) -> Any:
             ax.text(0.5, 0.5, "no non-zero weights: the model predicts its intercept", ha="center",
                     va="center", transform=ax.transAxes)
     else:
-        classes = [plain(c) for c in model.classes]
+        classes = [plain(label_text(c)) for c in model.classes]  # as the model and the class figure print them
         fig = new_figure(min(max(6.0, 0.45 * len(classes) + 3.0), 20.0), max(2.2, 0.3 * k + 1.5))
         ax = fig.add_subplot()
         block = coef[:, live].T
