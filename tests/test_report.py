@@ -1507,3 +1507,32 @@ def test_a_multiclass_linear_heat_map_writes_class_labels_as_the_model_prints_th
     fig = draw_model(m, X)
     ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert ticks == [label_text(c) for c in m.classes] and set(ticks) == {"''", "yes\\nno", "c"}
+
+
+@pytest.mark.parametrize("other_rows", [False, True])
+def test_the_model_card_counts_rows_whose_answers_were_refused(other_rows: bool):
+    """Rows the teacher answered in a class it never gave on the frontier's rows (moved outside the data by
+    the 'outside' shift, or among the rows given to the report) were answered, then refused: the shared
+    teacher did not count them, so the model card (and front.teacher.n_queries, and the command's last line)
+    said fewer rows than the teacher answered (2019 of 2139)."""
+    asked = [0]
+
+    def teacher(X):
+        X = np.asarray(X, dtype=float)
+        asked[0] += len(X)
+        return np.where(X[:, 0] > 1.0, 2, (X[:, 1] > 0.5).astype(int))
+
+    front = sd.frontier(teacher, _data(300), forms=["tree"], sizes=[2], n_samples=400, progress=False)
+    assert front.teacher.n_queries == asked[0]
+    rows = _data(60, seed=5)
+    if other_rows:
+        rows[:10, 0] = 1.2  # the teacher answers 2 there: a class of its own for the report's rows
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rep = sd.report(front, rows, path=None)
+    n = int(re.search(r"\*\*teacher queries\*\*: (\d+)", rep.markdown).group(1))
+    assert n == asked[0]
+    if not other_rows:  # (with them, the report's teacher knows class 2, and scores the shift)
+        outside = next(r for r in next(iter(rep.shifts.values())) if r.shift.kind == "outside")
+        assert outside.score is None and "label 2" in outside.note  # the shift whose answers were refused
+        assert front.teacher.n_queries == asked[0]

@@ -126,8 +126,15 @@ class SharedTeacher(Teacher):
         behind its own bar, and reads them as one answer of the ``of`` rows this wrapper was asked. Asked a
         batch at a time, it read its classes off the first batch and refused a class first given past its
         8,192nd row; asked the distinct rows alone, whole numbers taking few values for the rows were values."""
-        calls = self.inner.n_calls
-        out = self.inner._answer(X, progress=progress, of=of)
+        calls, answered = self.inner.n_calls, self.inner.n_queries
+        try:
+            out = self.inner._answer(X, progress=progress, of=of)
+        except Exception:
+            # Answers refused once given (a class outside its classes, NaN off the data: a shifted row's) were
+            # asked all the same: counted as the wrapped teacher counts them, or the rows answered went unsaid.
+            self.n_calls += self.inner.n_calls - calls
+            self.n_queries += self.inner.n_queries - answered
+            raise
         self._adopt()  # known from the wrapped teacher's first answer on
         self.n_calls += self.inner.n_calls - calls
         self.n_queries += _n_rows(X)
