@@ -233,6 +233,24 @@ def test_a_regressors_value_scatter_is_not_named_by_class(tmp_path: Path) -> Non
     assert "](r_figures/by_value.png)" in written.markdown and "fig-by_value" in written.html
 
 
+def test_a_report_written_over_another_leaves_none_of_its_figures(front: Frontier, tmp_path: Path) -> None:
+    """A regressor's report written where a classifier's was kept the earlier report's by_class.png in
+    r_figures/, a figure of another model beside the new ones; the user's own files there stay."""
+    from symdistill.report.build import FIGURE_NAMES
+
+    first = sd.report(front, path=tmp_path / "r.html")
+    assert set(first.figures) <= FIGURE_NAMES  # every figure a report draws is one a later report can clear
+    assert (tmp_path / "r_figures" / "by_class.png").exists()
+    (tmp_path / "r_figures" / "mine.png").write_bytes(b"kept")
+    X = _data(300)
+    reg = sd.frontier(sd.as_teacher(lambda X: X[:, 0] + 0.5 * X[:, 1], task="regression"), X, forms=["tree"],
+                      sizes=[4], n_samples=400, random_state=0, progress=False)
+    second = sd.report(reg, path=tmp_path / "r.html")
+    assert set(second.figures) <= FIGURE_NAMES
+    pngs = {p.stem for p in (tmp_path / "r_figures").glob("*.png")}
+    assert pngs == set(second.figures) | {"mine"}
+
+
 def test_the_model_card_says_where_each_form_drew_its_queries() -> None:
     """The model card said the sampler drew 'inside each region' whatever was fitted, where a linear
     model (and decompositional rules) draw over the whole domain only."""

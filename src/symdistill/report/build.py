@@ -64,6 +64,8 @@ class Report:
         p.write_text(self.html, encoding="utf-8")
         fig_dir = p.with_name(p.stem + "_figures")
         fig_dir.mkdir(exist_ok=True)
+        for name in FIGURE_NAMES - set(self.figures):  # an earlier report's (by_class after a regression's by_value)
+            (fig_dir / f"{name}.png").unlink(missing_ok=True)
         for name, png in self.figures.items():
             (fig_dir / f"{name}.png").write_bytes(png)
         if self.document is not None:  # built for another path (or none): link the folder written here
@@ -77,6 +79,10 @@ class Report:
         where = f", path={str(self.path)!r}" if self.path is not None else ""
         return (f"Report(chosen={self.chosen.form} size {self.chosen.size}, {len(self.figures)} figures, "
                 f"{len(self.html):,} characters of HTML, {len(self.warnings)} warnings{where})")
+
+
+# Every figure a report may hold: writing one removes those of an earlier report at that path it does not hold.
+FIGURE_NAMES = frozenset({"frontier", "model", "shift", "by_feature", "by_value", "by_class"})
 
 
 def check_report_path(path: str | Path) -> Path:
