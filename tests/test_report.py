@@ -137,6 +137,10 @@ def test_report_sections_and_numbers(written: Report, front: Frontier) -> None:
     assert labels[0] == f"{chosen.form} size {chosen.size} (max size {chosen.max_size})"
     assert len(labels) == len(front.pareto) + (not chosen.pareto)
     assert all(len(r) == 5 for r in written.shifts.values())
+    # the shift table writes each score as the frontier and shifted_fidelity's tables do: 4 decimals, interval too
+    first = written.shifts[labels[0]][0].score
+    shift_section = html.split('<section id="shift">')[1].split("</section>")[0]
+    assert f"{first.value:.4f} [{first.low:.4f}, {first.high:.4f}]" in shift_section
 
 
 def test_pareto_models_of_one_form_and_size_each_get_a_shift_row_of_their_own() -> None:

@@ -484,7 +484,7 @@ def _shift_section(results: dict[str, ShiftResults], chosen_label: str, png: byt
     labels = [r.shift.label for r in next(iter(results.values()))]
     rows = []
     for name, res in results.items():
-        rows.append((name, *[("n/a" if r.score is None else f"{fixed(r.score.value)} {r.score.interval(3)}")
+        rows.append((name, *[("n/a" if r.score is None else f"{fixed(r.score.value)} {r.score.interval()}")
                              for r in res]))
     sec.blocks.append(Table(("model (chosen, then Pareto front)", *labels), tuple(rows), frozenset({0})))
     unscored = dict.fromkeys((r.shift.label, r.note) for res in results.values() for r in res if r.score is None)
