@@ -188,6 +188,24 @@ def test_refine_re_distills_over_the_models_own_domain() -> None:
     assert sd.verify(better, sd.monotonic("x0")).holds
 
 
+def test_refine_s_query_rows_keep_values_a_narrow_column_type_cannot_hold() -> None:
+    """refine joins its query rows to a DataFrame X in X's column types: over a domain wider than a uint8
+    column's values (a model fitted with domain=), a query at x0 = 300 became 44 (uint8 wraps), and the
+    re-distill learnt from the teacher's answer at 44 instead. Types that hold the values are kept."""
+    import pandas as pd
+
+    from symdistill.verify.refine import _with_rows
+
+    X = pd.DataFrame({"x0": np.array([0, 10, 200], dtype=np.uint8), "x1": np.array([0.5, 0.2, 0.1], dtype=np.float32),
+                      "x2": pd.array([1, 2, 3], dtype="Int64")})
+    wide = Domain.from_data(pd.DataFrame({"x0": [0, 300], "x1": [0.0, 1e39], "x2": [1, 3]}))
+    out = _with_rows(X, np.array([[300.0, 1e39, 2.0], [100.0, 0.25, 3.0]]), wide)
+    assert out["x0"].tolist() == [0, 10, 200, 300, 100] and out["x1"].iloc[3] == 1e39
+    assert out["x2"].dtype == "Int64" and out["x2"].tolist() == [1, 2, 3, 2, 3]
+    narrow = _with_rows(X, np.array([[100.0, 0.25, 3.0]]), Domain.from_data(X))
+    assert narrow.dtypes.tolist() == X.dtypes.tolist()
+
+
 def test_refine_re_distills_with_the_sampler_the_model_records() -> None:
     """refine re-distilled with the model's form, method and seed but the default query sampler: a tree
     distilled with sampler_kernel='correlated', sampler_bandwidth=0.3 came back recording 'diagonal kernel,

@@ -217,6 +217,24 @@ def _with_rows(X: Any, Z: np.ndarray, domain: Any) -> Any:
     if domain.input_format == "dataframe":
         import pandas as pd
 
-        extra = extra.astype({c: X[c].dtype for c in X.columns if str(X[c].dtype) != "category"})
+        # Each query column in its X column's type, where that holds the values: a model over a given domain
+        # wider than a uint8 column's values has queries of 300, which uint8 wraps to 44.
+        extra = extra.astype({c: X[c].dtype for c in X.columns
+                              if str(X[c].dtype) != "category" and _holds(X[c].dtype, extra[c])})
         return pd.concat([X, extra], ignore_index=True)
     return np.concatenate([np.asarray(X, dtype=extra.dtype if extra.dtype == object else None), extra], axis=0)
+
+
+def _holds(dtype: Any, values: Any) -> bool:
+    """Whether a column of NumPy type ``dtype`` holds ``values`` (numbers) unchanged in range: an integer
+    type their least and greatest, a float type their magnitude (float32 overflows past 3.4e38)."""
+    dtype = dtype if isinstance(dtype, np.dtype) else getattr(dtype, "numpy_dtype", None)  # pandas' Int64: int64
+    if dtype is None:
+        return True
+    v = np.asarray(values, dtype=float)
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        return bool(v.size == 0 or (v.min() >= info.min and v.max() <= info.max))
+    if dtype.kind == "f":
+        return bool(v.size == 0 or np.abs(v).max() <= np.finfo(dtype).max)
+    return True
