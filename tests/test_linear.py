@@ -964,6 +964,25 @@ def test_the_printed_formula_computes_the_model_on_offset_features():
     assert short.formula() == "0.1235*x1 + 0.5"
 
 
+def test_the_printed_formula_computes_a_product_of_features_far_from_zero():
+    """A product's swing was taken as its largest value: x*y over [100, 101]^2 moves by 201 but
+    reaches 10201, so '1.235*x*y' (for 1.23456789) printed the model 4.4 off where it moves by 248,
+    as distilled from a teacher 1.23456789*x*y - 3*x. A product now swings from its least to its
+    largest value over the domain."""
+    from symdistill.domain import Feature
+
+    dom = Domain((Feature("x", "numeric", 100.0, 101.0), Feature("y", "numeric", 100.0, 101.0)))
+    m = LinearModel(dom, "regression", None, terms=[Term.numeric(0), Term.product(0, 1)], coef=[[-3.0, 1.23456789]],
+                    intercept=[0.0])
+    grid = np.array([[a, b] for a in np.linspace(100, 101, 5) for b in np.linspace(100, 101, 5)])
+    printed = np.array([eval(m.formula(), {"x": a, "y": b}) for a, b in grid])
+    assert np.max(np.abs(printed - m.predict(grid))) <= 1e-3 * (3.0 * 1 + 1.23456789 * 201)
+    # A product of features around zero still prints short.
+    centred = Domain((Feature("x", "numeric", -1.0, 1.0), Feature("y", "numeric", -1.0, 1.0)))
+    m = LinearModel(centred, "regression", None, terms=[Term.product(0, 1)], coef=[[1.23456789]], intercept=[0.5])
+    assert m.formula() == "1.235*x*y + 0.5"
+
+
 def test_a_class_label_with_a_line_break_prints_on_its_line():
     """A label holding a newline was printed raw: 'P(yes' and '-> no) = sigmoid(score)' on two
     lines, and a softmax row's 'score[yes' split from its formula."""

@@ -141,6 +141,16 @@ class Factor:
             return f"max(0, {name} + {knot[1:]})" if knot.startswith("-") else f"max(0, {name} - {knot})"
         return f"max(0, {knot} - {name})"
 
+    def bounds(self, domain: Domain) -> tuple[float, float]:
+        """The least and the largest value the factor takes on the domain."""
+        if self.category is not None:
+            return 0.0, 1.0
+        lo, hi = float(domain.lower[self.feature]), float(domain.upper[self.feature])
+        if self.knot is None:
+            return lo, hi
+        ends = sorted((self.direction * (lo - self.knot), self.direction * (hi - self.knot)))
+        return max(0.0, ends[0]), max(0.0, ends[1])
+
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"feature": int(self.feature)}
         if self.category is not None:
@@ -250,12 +260,21 @@ class Term:
 
     def span(self, domain: Domain) -> float:
         """How far the term's value moves over the domain: ``hi - lo`` for a value, 1 for an
-        indicator, the reach for a hinge or product (a bound)."""
-        if len(self.factors) == 1 and self.factors[0].knot is None and self.factors[0].category is None:
-            j = self.factors[0].feature
-            kind = domain.features[j].kind
-            return 1.0 if kind == "binary" else float(domain.upper[j]) - float(domain.lower[j])
-        return 1.0 if all(f.category is not None for f in self.factors) else self.reach(domain)
+        indicator, from the least to the largest value for a hinge or product (a product of features
+        far from zero moves far less than it reaches: x*y over [100, 101]^2 by 201, not 10201).
+
+        >>> from symdistill.domain import Feature
+        >>> dom = Domain((Feature("x", "numeric", 100.0, 101.0), Feature("y", "numeric", 100.0, 101.0)))
+        >>> Term.product(0, 1).span(dom), Term.product(0, 1).reach(dom)
+        (201.0, 10201.0)
+        """
+        lo, hi = 1.0, 1.0
+        for f in self.factors:
+            a, b = f.bounds(domain)
+            # a product of intervals spans from its least to its largest corner
+            corners = (lo * a, lo * b, hi * a, hi * b)
+            lo, hi = min(corners), max(corners)
+        return hi - lo
 
     def name(self, domain: Domain, printed: bool = False) -> str:
         """The factors' names joined by ``*`` (``printed``: as :meth:`Factor.describe` prints them)."""
