@@ -710,6 +710,27 @@ def test_features_at_both_ends_of_the_float_range_are_fitted_without_overflow(fo
     assert np.array_equal(sd.load(m.to_json()).predict(X), m.predict(X))
 
 
+def test_a_hinge_past_the_largest_float_is_evaluated_without_a_warning():
+    """A hinge kept by the fit whose value passes the largest double on some rows is 0 or +inf there
+    (as predict and the exports answer), but design_matrix warned 'overflow encountered in subtract':
+    distilling with hinges over a column of -1.7e308 and +1.7e308 printed a RuntimeWarning from the
+    learner's last step (and failed under -W error)."""
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=500)
+    X = np.column_stack([x / np.abs(x).max() * 1.7e308, rng.normal(size=500)])
+    X = np.vstack([X, [[-1.7e308, 0.0], [1.7e308, 0.0]]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        m = sd.distill(lambda X: X[:, 1] + (X[:, 0] > 0), X, form="linear", max_size=3, hinges=True, random_state=0,
+                       n_samples=1000, task="regression")
+        D = m.design_matrix(np.array([[-1.7e308, 0.0], [1.7e308, 0.0]]))
+        product = LinearModel(m.domain, "regression", None, terms=[Term.product(0, 1)], coef=[1.0], intercept=0.0)
+        P = product.design_matrix(np.array([[1.7e308, 2.0]]))
+    hinges = [i for i, t in enumerate(m.terms) if t.factors[0].knot is not None]
+    assert hinges and not np.isnan(D).any() and np.all(D[:, hinges] >= 0)
+    assert P.tolist() == [[np.inf]]
+
+
 def test_the_progress_bar_counts_the_cross_validation(bar_updates, capsys):
     """Where the user's rows judge the fits, the best are cross-validated over 4 folds after the
     bar had closed: on 1,000,000 MAGIC rows 15 s with nothing on the terminal. The bar now goes on

@@ -104,8 +104,10 @@ class Factor:
         if self.knot is None:
             return x.astype(float, copy=True)
         # 0.0 at and beyond the knot, as every exporter writes it (np.maximum(0.0, -0.0) is -0.0, the
-        # hinge at its knot with direction -1); a NaN stays NaN, as a value factor's does.
-        v = self.direction * (x - self.knot)
+        # hinge at its knot with direction -1); a NaN stays NaN, as a value factor's does. Past the
+        # largest double the hinge is +inf or 0, as in the exported code: not warned of.
+        with np.errstate(over="ignore"):
+            v = self.direction * (x - self.knot)
         return np.where(v <= 0.0, 0.0, v)
 
     def describe(self, domain: Domain, printed: bool = False) -> str:
@@ -240,9 +242,12 @@ class Term:
         return len(self.factors) == 1 and self.factors[0].kind != "hinge"
 
     def evaluate(self, Z: np.ndarray) -> np.ndarray:
+        """The term on every encoded row of ``Z``; a product past the largest double is inf with its
+        sign, as in the exported code (not warned of)."""
         out = self.factors[0].evaluate(Z)
-        for f in self.factors[1:]:
-            out = out * f.evaluate(Z)
+        with np.errstate(over="ignore"):
+            for f in self.factors[1:]:
+                out = out * f.evaluate(Z)
         return out
 
     def reach(self, domain: Domain) -> float:
