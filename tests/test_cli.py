@@ -1535,6 +1535,23 @@ def test_a_whole_number_written_as_a_float_for_an_integer_option_names_the_integ
     assert "write the whole number" not in capsys.readouterr().err
 
 
+def test_a_switch_written_as_python_writes_it_names_the_json_to_write(csv_rows, tmp_path, capsys):
+    """--option hinges=True (as sd.distill(..., hinges=True) writes it) is no JSON, so VALUE is the text
+    'True', and the linear learner said 'hinges must be True or False, got 'True'': the user wrote what
+    it asked for. The refusal stays and now names the JSON to write."""
+    train, _ = csv_rows
+    for option, written in (("hinges=True", "hinges=true"), ("interactions=False", "interactions=false"),
+                            ("check_determinism=FALSE", "check_determinism=false")):
+        assert main(["distill", "--teacher", "x:y", "--data", str(train), "--form", "linear", "--option", option,
+                     "-o", str(tmp_path / "t.json")]) == 2
+        err = capsys.readouterr().err
+        assert f"got '{option.partition('=')[2]}'" in err and err.count("\n") == 1, err
+        assert f"is the text '{option.partition('=')[2]}', not a switch: write --option {written}" in err, err
+    assert main(["distill", "--teacher", "x:y", "--data", str(train), "--form", "linear", "--option", "hinges=yes",
+                 "-o", str(tmp_path / "t.json")]) == 2
+    assert "not a switch" not in capsys.readouterr().err
+
+
 def test_an_empty_output_path_is_refused_by_name(tmp_path, capsys, monkeypatch):
     """``-o ""`` (``-o "$OUT"`` with OUT unset) was read as no -o by export and predict, which wrote the
     code or the predictions to standard output and said nothing (and told an ONNX export to give an -o it

@@ -1732,16 +1732,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _whole_float_option(args: argparse.Namespace, message: str) -> str:
+def _option_hint(args: argparse.Namespace, message: str) -> str:
     """``message``, a learner's refusal of an ``--option`` of a float where it takes an integer, followed by
     the integer to write when the float is whole: the VALUE is read as JSON, where 1e4 and 2.0 are floats
-    (10000.0), and the learner takes no float for an integer, as ``sd.distill`` takes none."""
+    (10000.0), and the learner takes no float for an integer, as ``sd.distill`` takes none. Likewise a
+    switch written as Python writes it (``hinges=True``, the text 'True' in JSON) names ``hinges=true``."""
     for *form, name, value in getattr(args, "option", None) or []:
+        flag = f"--option {form[0] + '.' if form and form[0] else ''}{name}"
         if isinstance(value, float) and value.is_integer() and message.startswith(f"{name} must be ") \
                 and "integer" in message:
-            flag = f"--option {form[0] + '.' if form and form[0] else ''}{name}"
             return (f"{message}; {flag}=... is read as JSON, where it is the float {value!r} (as 1e4 and 2.0 are): "
                     f"write the whole number, {flag}={int(value)}")
+        # True as Python writes it is no JSON: the text 'True', refused by a switch that asks for True or False.
+        if isinstance(value, str) and value.lower() in ("true", "false") \
+                and message.startswith(f"{name} must be True") and "False" in message:
+            return (f"{message}; {flag}=... is read as JSON, where {value} is the text {value!r}, not a switch: "
+                    f"write {flag}={value.lower()}")
     return message
 
 
@@ -1757,7 +1763,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command][1](args)
     except (CLIError, DataError, ModelFormatError, TeacherError, ValueError, TypeError, ImportError) as exc:
-        message = _whole_float_option(args, str(exc)) if type(exc) is ValueError else str(exc)
+        message = _option_hint(args, str(exc)) if type(exc) in (ValueError, TypeError) else str(exc)
     except KeyboardInterrupt:  # Ctrl-C: one line, not the traceback of wherever the work was
         print(f"symdistill {args.command}: interrupted", file=sys.stderr)
         return 130
