@@ -178,6 +178,9 @@ def _not_text(p: Path, path: str) -> str:
             return f"{path} is {kind}-compressed, and its name does not say so: name it {p.name}{suffix}"
     if data.startswith(b"PAR1"):
         return f"{path} is a Parquet file, and its name does not say so: name it {p.stem}.parquet"
+    encoding = _utf16(data)
+    if encoding:  # its NUL bytes are no sign of binary data
+        return f"{path} is {encoding} text, not UTF-8: save it as UTF-8 (iconv -f {encoding} -t UTF-8)"
     nul = data.find(b"\x00")
     if nul >= 0:
         what = next((f" ({kind})" for magic, kind in BINARY.items() if data.startswith(magic)), "")
@@ -190,6 +193,21 @@ def _not_text(p: Path, path: str) -> str:
         return (f"{path} is not UTF-8 text: line {line} holds the byte 0x{data[exc.start]:02x} ({exc.reason}); "
                 "save it as UTF-8 (a spreadsheet's Latin-1 or Windows-1252 export: iconv -f cp1252 -t utf-8)")
     return f"cannot read {path}: not UTF-8 text"
+
+
+def _utf16(data: bytes) -> str | None:
+    """The name of UTF-16 where ``data`` is UTF-16 text (a spreadsheet's 'Unicode Text' export, Windows
+    PowerShell's ``>``): by its byte-order mark, or, without one, by a NUL in every other byte of its
+    first characters (ASCII text, as a CSV's header and numbers are). None otherwise."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16"
+    head = data[:min(len(data), 4096) // 2 * 2]  # whole characters of two bytes
+    if len(head) < 4:
+        return None
+    for name, nul, other in (("UTF-16LE", head[1::2], head[0::2]), ("UTF-16BE", head[0::2], head[1::2])):
+        if not nul.strip(b"\x00") and b"\x00" not in other:
+            return name
+    return None
 
 
 # The fields pandas' read_csv reads as missing by default: its na_values default as its documentation lists
