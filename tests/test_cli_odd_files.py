@@ -33,3 +33,25 @@ def test_a_utf16_csv_is_named_as_utf16_text(model_file, tmp_path, capsys, encodi
         err = capsys.readouterr().err
         assert f"{data} is {named} text, not UTF-8: save it as UTF-8 (iconv -f {named} -t UTF-8)" in err, err
         assert "binary" not in err and err.count("\n") == 1
+
+
+def test_a_seed_or_option_past_64_bits_fits_instead_of_failing_after_the_fit(tmp_path, capsys):
+    """--random-state 99999999999999999999 (a seed NumPy takes) and --max-literals of as many digits ran the whole
+    fit, then failed with NumPy's "ufunc 'isfinite' not supported for the input types", naming neither option,
+    while recording the options in the model's meta: a whole number past 64 bits is finite, and JSON holds it."""
+    rows = tmp_path / "rows.csv"
+    rows.write_text("a,b\n" + "".join(f"{i / 50},{i % 7}\n" for i in range(100)))
+    (tmp_path / "big_seed_teacher.py").write_text(
+        "import numpy as np\n\ndef f(X):\n    return (np.asarray(X, dtype=float)[:, 0] > 1).astype(int)\n")
+    big = 10 ** 20
+    import sys
+    sys.path.insert(0, str(tmp_path))
+    try:
+        assert main(["distill", "--teacher", "big_seed_teacher:f", "--data", str(rows), "--form", "rules",
+                     "--max-literals", str(big), "--random-state", str(big), "-o", str(tmp_path / "m.json")]) == 0, \
+            capsys.readouterr().err
+    finally:
+        sys.path.remove(str(tmp_path))
+    model = sd.load(tmp_path / "m.json")
+    assert model.meta["random_state"] == big and model.meta["options"]["max_literals"] == big
+    assert model.predict([[0.5, 1], [1.5, 1]]).tolist() == [0, 1]

@@ -8,6 +8,7 @@ find them.
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
 
 import numpy as np
@@ -104,7 +105,8 @@ def _json_value(v: Any) -> Any:
     """``v`` as JSON holds it (a NumPy number as a Python one, a tuple as a list), or ``_NO_JSON``."""
     if isinstance(v, np.generic):
         v = v.item()
-    if v is None or isinstance(v, (bool, str)) or (isinstance(v, (int, float)) and np.isfinite(v)):
+    # a whole number is finite however many digits it has (np.isfinite refuses one past 64 bits)
+    if v is None or isinstance(v, (bool, str, int)) or (isinstance(v, float) and math.isfinite(v)):
         return v
     if isinstance(v, (list, tuple, np.ndarray)):
         items = [_json_value(x) for x in v]
