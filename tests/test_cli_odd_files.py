@@ -55,3 +55,24 @@ def test_a_seed_or_option_past_64_bits_fits_instead_of_failing_after_the_fit(tmp
     model = sd.load(tmp_path / "m.json")
     assert model.meta["random_state"] == big and model.meta["options"]["max_literals"] == big
     assert model.predict([[0.5, 1], [1.5, 1]]).tolist() == [0, 1]
+
+
+def test_dash_output_is_standard_output_or_refused(model_file, tmp_path, monkeypatch, capsys):
+    """`-o -`, standard output to most command-line tools, wrote a file named '-' into the working folder
+    (predict: "wrote -: 10 predictions"), which `cat -` then does not read. predict and export now write to
+    standard output for it, as without -o; the commands that write a file refuse it, writing nothing."""
+    rows = tmp_path / "rows.csv"
+    rows.write_text("a,b,c\n" + "".join(f"{i / 10},{i % 3},{i % 5}\n" for i in range(10)))
+    monkeypatch.chdir(tmp_path)
+    assert main(["predict", str(model_file), "--data", str(rows)]) == 0
+    expected = capsys.readouterr().out
+    assert main(["predict", str(model_file), "--data", str(rows), "-o", "-"]) == 0
+    assert capsys.readouterr().out == expected and expected.startswith("prediction\n")
+    assert main(["export", str(model_file), "--to", "python"]) == 0
+    expected = capsys.readouterr().out
+    assert main(["export", str(model_file), "--to", "python", "-o", "-"]) == 0
+    assert capsys.readouterr().out == expected and "def predict" in expected
+    assert main(["distill", "--teacher", "x:y", "--data", str(rows), "-o", "-"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write '-': distill writes a file, not standard output; give a file name" in err, err
+    assert not (tmp_path / "-").exists()

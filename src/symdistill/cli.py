@@ -393,12 +393,17 @@ def load_model(path: str) -> Any:
         raise CLIError(str(exc) if path in str(exc) else f"model file {path}: {exc}") from None
 
 
-def check_output(path: str) -> None:
+def check_output(path: str, command: str) -> None:
     """Fail before any work when ``path`` cannot be a file to write: a directory, a folder's name
     (``results/``, which ``Path`` would read as the file ``results``), or in a folder that does not
-    exist or is not writable (``symdistill report`` checks its paths with ``check_report_path``)."""
+    exist or is not writable (``symdistill report`` checks its paths with ``check_report_path``); or
+    ``-``, standard output elsewhere, for a ``command`` that writes a file (predict and export read
+    ``-o -`` as standard output before this check)."""
     if path == "":  # ``-o "$OUT"`` with OUT unset: Path("") is the current folder
         raise CLIError("cannot write '': the path is empty; give a file name")
+    if path == "-":
+        raise CLIError(f"cannot write '-': {command} writes a file, not standard output; give a file name "
+                       "(./- for a file named '-')")
     p = Path(path)
     if p.is_dir():
         raise CLIError(f"cannot write {path!r}: Is a directory")
@@ -1019,7 +1024,7 @@ def teacher_format(teacher_spec: str, flag: bool) -> tuple[bool, list[str]]:
 def _run_distill(args: argparse.Namespace) -> int:
     from .api import make_learner
 
-    check_output(args.output)
+    check_output(args.output, "distill")
     check_distinct(("-o", args.output), ("--data", args.data), ("--teacher", args.teacher))
     check_model_output(args.output, "distill", args.teacher)
     teacher_options(args)  # checked before anything is read
@@ -1376,8 +1381,10 @@ def _run_predict(args: argparse.Namespace) -> int:
     from .models.base import concept_layer, labels_to_json
 
     sep = ","
+    if args.output == "-":  # standard output, as without -o
+        args.output = None
     if args.output is not None:
-        check_output(args.output)
+        check_output(args.output, "predict")
         check_distinct(("-o", args.output), ("the model", args.model), ("--data", args.data))
         sep = output_separator(args.output)
     model = load_model(args.model)
@@ -1535,8 +1542,10 @@ def _run_export(args: argparse.Namespace) -> int:
     for flag, name, target in (("--prefix", "prefix", "c"), ("--module", "module", "prolog")):
         if name in options and args.to != target:  # the library would name its option, not the flag
             raise CLIError(f"{flag} applies to --to {target}, not to --to {args.to}")
+    if args.output == "-":  # standard output, as without -o
+        args.output = None
     if args.output is not None:
-        check_output(args.output)
+        check_output(args.output, "export")
         check_distinct(("-o", args.output), ("the model", args.model))
         other = named_for_another(args.output, args.to)
         if other is not None:
@@ -1687,11 +1696,11 @@ def _run_automaton(args: argparse.Namespace) -> int:
 
     from .automata_api import distill_automaton
 
-    check_output(args.output)
+    check_output(args.output, "automaton")
     check_distinct(("-o", args.output), ("--teacher", args.teacher))
     check_model_output(args.output, "automaton", args.teacher)
     if args.dot is not None:
-        check_output(args.dot)
+        check_output(args.dot, "automaton")
         check_distinct(("--dot", args.dot), ("-o", args.output), ("--teacher", args.teacher))
     alphabet = None if args.alphabet is None else parse_alphabet(args.alphabet)
     learner: dict[str, Any] = {}
