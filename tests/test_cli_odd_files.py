@@ -76,3 +76,21 @@ def test_dash_output_is_standard_output_or_refused(model_file, tmp_path, monkeyp
     err = capsys.readouterr().err
     assert "cannot write '-': distill writes a file, not standard output; give a file name" in err, err
     assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("command", [
+    ["distill", "--teacher", "x:y", "-o", "m2.json", "--option", "n_samples=100", "--option", "n_samples=200"],
+    ["report", "--teacher", "x:y", "-o", "r.html", "--option", "tree.criterion=soft", "--option", "tree.criterion=hard"],
+    ["automaton", "--teacher", "x:y", "-o", "a.json", "--option", "max_length=10", "--option", "max_length=20"],
+])
+def test_an_option_given_twice_is_refused(tmp_path, monkeypatch, capsys, command):
+    """--option NAME=VALUE is repeatable, and one NAME given twice with two values (a line edited, the old
+    one left) was fitted with the last, the first dropped without a word. It is now refused, naming both."""
+    rows = tmp_path / "rows.csv"
+    rows.write_text("a,b\n" + "".join(f"{i / 50},{i % 7}\n" for i in range(100)))
+    monkeypatch.chdir(tmp_path)
+    args = command if command[0] == "automaton" else [*command, "--data", str(rows)]
+    assert main(args) == 2
+    name, first, second = command[-3].partition("=")[0], command[-3].partition("=")[2], command[-1].partition("=")[2]
+    err = capsys.readouterr().err
+    assert f"--option {name}= is given twice ({first}, then {second}): give it once" in err, err

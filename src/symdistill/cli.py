@@ -607,6 +607,18 @@ def _learner_option(text: str) -> tuple[str, Any]:
     return name, option_value(value)
 
 
+def refuse_twice(given: Sequence[tuple[Any, ...]]) -> None:
+    """Refuse an ``--option`` given twice (``given``: argparse's list of ``(name, value)``, or report's
+    ``(form, name, value)``): the last would win, the first dropped without a word."""
+    seen: dict[tuple[Any, ...], Any] = {}
+    for *key, value in given:
+        if tuple(key) in seen:
+            name = ".".join(str(k) for k in key if k is not None)
+            shown = [v if isinstance(v, str) else json.dumps(v) for v in (seen[tuple(key)], value)]
+            raise CLIError(f"--option {name}= is given twice ({shown[0]}, then {shown[1]}): give it once")
+        seen[tuple(key)] = value
+
+
 def option_value(text: str) -> Any:
     """``--option``'s VALUE: read as JSON when it parses (numbers, true/false, null, lists), else the text."""
     try:
@@ -1039,6 +1051,7 @@ def _run_distill(args: argparse.Namespace) -> int:
         if args.form != "rules":
             raise CLIError(f"--max-literals is an option of --form rules, not of --form {args.form}")
         options["max_literals"] = args.max_literals
+    refuse_twice(args.option)
     for name, value in args.option:
         refuse_own_option(name, f"--option {name}=...", _OWN_FLAG)
         if name in ("progress", "feature_names"):
@@ -1342,6 +1355,7 @@ def _evaluate_automaton(args: argparse.Namespace, model: Any) -> int:
 
     from .automata_api import distill_automaton
 
+    refuse_twice(args.option)
     options = dict(args.option)
     learner = next((name for name in options if name in inspect.signature(distill_automaton).parameters), None)
     if learner == "output":
@@ -1706,6 +1720,7 @@ def _run_automaton(args: argparse.Namespace) -> int:
     learner: dict[str, Any] = {}
     teacher: dict[str, Any] = {}
     own = inspect.signature(distill_automaton).parameters
+    refuse_twice(args.option)
     for name, value in args.option:
         if name in _AUTOMATON_FLAG:
             raise CLIError(f"--option {name}=...: use {_AUTOMATON_FLAG[name]}")

@@ -14,7 +14,7 @@ from .._errors import DataError, flag_list
 from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, _whole_number,
                    add_data_options, check_input_columns, check_spaced_fit, column_list, declare, declared_codes,
                    load_teacher_object, na_values, option_value, read_again, read_table, refuse_own_option,
-                   teacher_format, teacher_options,
+                   refuse_twice, teacher_format, teacher_options,
                    warn_words_in_numbers, words_named)
 from ..frontier import DEFAULT_MAX_TRAIN_ROWS
 from ..verify.language import ConstraintError
@@ -111,6 +111,7 @@ def _learner_options(given: list[tuple[str | None, str, Any]], forms: list[str],
 
     takes = {form: _options_of(get_learner(form, method)) for form in forms}
     form_options: dict[str, dict[str, Any]] = {}
+    refuse_twice(given)
     for form, name, value in given:
         flag = f"--option {form + '.' if form else ''}{name}=..."
         refuse_own_option(name, flag, _OWN_FLAG)
