@@ -94,3 +94,22 @@ def test_an_option_given_twice_is_refused(tmp_path, monkeypatch, capsys, command
     name, first, second = command[-3].partition("=")[0], command[-3].partition("=")[2], command[-1].partition("=")[2]
     err = capsys.readouterr().err
     assert f"--option {name}= is given twice ({first}, then {second}): give it once" in err, err
+
+
+def test_column_flags_naming_no_column_say_why(tmp_path, monkeypatch, capsys):
+    """A header written 'a ,b' names the column 'a ' (a CSV is read without the spaces after separators, not
+    those before), and --drop 'a ' (the name as written) was refused as "column 'a' not in rows.csv; columns are
+    ['a ', 'b', 'c']": the comma-separated list strips its names. The error now says the name has spaces around it
+    and gives the JSON list that names it. --categorical a --drop a said "unknown categorical column 'a'" of a
+    file that holds it: it now says both flags name it."""
+    rows = tmp_path / "rows.csv"
+    rows.write_text("a ,b,c\n" + "".join(f"{i / 50},{i % 7},{i % 3}\n" for i in range(100)))
+    monkeypatch.chdir(tmp_path)
+    assert main(["distill", "--teacher", "x:y", "--data", str(rows), "--drop", "a ", "-o", "m2.json"]) == 2
+    err = capsys.readouterr().err
+    assert f"column 'a' not in {rows}; columns are ['a ', 'b', 'c'] ('a ' has spaces around its name: name it in a " \
+           """JSON list, '["a "]')""" in err, err
+    assert main(["distill", "--teacher", "x:y", "--data", str(rows), "--drop", "b", "--categorical", "b",
+                 "-o", "m2.json"]) == 2
+    err = capsys.readouterr().err
+    assert "--categorical and --drop both name 'b': a dropped column is no feature to declare categorical" in err, err

@@ -552,10 +552,15 @@ def json_strings(text: str | None) -> list[str] | None:
 
 def comma_hint(name: str, columns: Sequence[Any]) -> str:
     """A hint for a column ``name`` not among ``columns`` that is a part of a column whose name holds a
-    comma (``--drop 'Income, USD'`` split into 'Income' and 'USD'); else ''."""
+    comma (``--drop 'Income, USD'`` split into 'Income' and 'USD'), or a column's name without the spaces
+    around it (a header's ``a ,b`` names 'a ', which a comma-separated list strips); else ''."""
     whole = next((str(c) for c in columns if "," in str(c) and name in [part.strip() for part in str(c).split(",")]),
                  None)
-    return "" if whole is None else f" ({whole!r} holds a comma: name it in a JSON list, '{json.dumps([whole])}')"
+    if whole is not None:
+        return f" ({whole!r} holds a comma: name it in a JSON list, '{json.dumps([whole])}')"
+    spaced = next((str(c) for c in columns if str(c).strip() == name and str(c) != name), None)
+    return "" if spaced is None else \
+        f" ({spaced!r} has spaces around its name: name it in a JSON list, '{json.dumps([spaced])}')"
 
 
 # -- commands ---------------------------------------------------------------------------------
@@ -900,8 +905,14 @@ def _data_options(args: argparse.Namespace, df: Any, as_array: bool) -> dict[str
 
 def declared_codes(args: argparse.Namespace, as_array: bool) -> list[str]:
     """The --categorical columns, whose zero-padded codes a DataFrame teacher gets as written (an array
-    teacher takes numbers, and so does an ONNX model's input of numbers, which refuses text)."""
-    codes = [] if as_array or not args.categorical else column_list(args.categorical, "--categorical") or []
+    teacher takes numbers, and so does an ONNX model's input of numbers, which refuses text). A column
+    both declared and dropped is refused."""
+    declared = column_list(args.categorical, "--categorical") or []
+    both = next((c for c in declared if c in (column_list(args.drop, "--drop") or [])), None)
+    if both is not None:
+        raise CLIError(f"--categorical and --drop both name {both!r}: a dropped column is no feature to declare "
+                       "categorical")
+    codes = [] if as_array else declared
     # read_again would come to the same rows, but only after a first reading of the file with the codes as
     # text, which it reads again (and meanwhile warn_words_in_numbers takes such a column as meant to be
     # text); a .onnx file's inputs are known before any row is read (kept per file), so it is read once.
