@@ -113,3 +113,19 @@ def test_column_flags_naming_no_column_say_why(tmp_path, monkeypatch, capsys):
                  "-o", "m2.json"]) == 2
     err = capsys.readouterr().err
     assert "--categorical and --drop both name 'b': a dropped column is no feature to declare categorical" in err, err
+
+
+@pytest.mark.parametrize("line", ["sep=,", "sep=;"])
+def test_a_spreadsheet_separator_line_is_named(model_file, tmp_path, capsys, line):
+    """A CSV whose first line is a spreadsheet's separator line (Excel writes and reads 'sep=,' or 'sep=;') was
+    refused as "line 2 of rows.csv has 3 fields, but the header names 2 columns", the 'sep=' line taken for a
+    header, or as a ';'-separated file (header 'sep=;'). The error now names that line, to delete."""
+    data = tmp_path / "rows.csv"
+    sep = line[-1]
+    data.write_text(f"{line}\n" + "".join(sep.join(row) + "\n" for row in [["a", "b", "c"]] + [
+        [str(i / 10), str(i % 3), str(i % 5)] for i in range(10)]))
+    for args in (["distill", "--teacher", "x:y", "-o", str(tmp_path / "t.json")], ["predict", str(model_file)]):
+        assert main([*args, "--data", str(data)]) == 2
+        err = capsys.readouterr().err
+        assert f"line 1 of {data} is {line!r}, a spreadsheet's line naming the separator, not a header: delete it" \
+            in err, err

@@ -99,6 +99,9 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
             # the header as written: pandas renames a repeated name ('a', 'a' -> 'a', 'a.1')
             header = pd.read_csv(p, sep=sep, skipinitialspace=True, header=None, nrows=1, dtype=str,
                                  keep_default_na=False).iloc[0].tolist()
+            if re.fullmatch("sep=.", sep.join(header), re.S):  # Excel's line declaring the separator
+                raise CLIError(f"line 1 of {path} is {sep.join(header)!r}, a spreadsheet's line naming the separator, "
+                               "not a header: delete it, so that the header naming the columns is the first line")
             repeated = [name for i, name in enumerate(header) if name in header[:i]]
             if repeated:
                 raise CLIError(f"duplicate column name {repeated[0]!r} in the header of {path}: every column "
