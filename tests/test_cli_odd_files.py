@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -129,3 +131,23 @@ def test_a_spreadsheet_separator_line_is_named(model_file, tmp_path, capsys, lin
         err = capsys.readouterr().err
         assert f"line 1 of {data} is {line!r}, a spreadsheet's line naming the separator, not a header: delete it" \
             in err, err
+
+
+def test_a_read_only_output_file_is_not_replaced(model_file, tmp_path, monkeypatch, capsys):
+    """An -o file its user may not write (chmod a-w tree.json, to keep it) was replaced all the same after
+    the work was done: the output is written beside it and moved over it, which a file's own permissions do
+    not stop. It is now refused before any work, as writing it in place would be. (The tests may run as root,
+    who may write any file: os.access is answered as for a user without write permission on it.)"""
+    import os
+
+    target = tmp_path / "old.csv"
+    target.write_text("kept\n")
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, *a, **k: False if Path(p) == target and mode == os.W_OK
+                        else real_access(p, mode, *a, **k))
+    rows = tmp_path / "rows.csv"
+    rows.write_text("a,b,c\n" + "".join(f"{i / 10},{i % 3},{i % 5}\n" for i in range(10)))
+    assert main(["predict", str(model_file), "--data", str(rows), "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot write {str(target)!r}: the file is read-only; make it writable, or give another path" in err, err
+    assert target.read_text() == "kept\n"

@@ -397,7 +397,7 @@ def load_model(path: str) -> Any:
 
 
 def check_output(path: str, command: str) -> None:
-    """Fail before any work when ``path`` cannot be a file to write: a directory, a folder's name
+    """Fail before any work when ``path`` cannot be a file to write: a directory, a read-only file, a folder's name
     (``results/``, which ``Path`` would read as the file ``results``), or in a folder that does not
     exist or is not writable (``symdistill report`` checks its paths with ``check_report_path``); or
     ``-``, standard output elsewhere, for a ``command`` that writes a file (predict and export read
@@ -410,6 +410,8 @@ def check_output(path: str, command: str) -> None:
     p = Path(path)
     if p.is_dir():
         raise CLIError(f"cannot write {path!r}: Is a directory")
+    if p.is_file() and not os.access(p, os.W_OK):  # write_output moves a new file over it: no permission stops that
+        raise CLIError(f"cannot write {path!r}: the file is read-only; make it writable, or give another path")
     if os.path.basename(path) in ("", ".", ".."):
         raise CLIError(f"cannot write {path!r}: it names a folder, not a file")
     parent = p.parent
