@@ -151,3 +151,25 @@ def test_a_read_only_output_file_is_not_replaced(model_file, tmp_path, monkeypat
     err = capsys.readouterr().err
     assert f"cannot write {str(target)!r}: the file is read-only; make it writable, or give another path" in err, err
     assert target.read_text() == "kept\n"
+
+
+@pytest.mark.parametrize("encoding, named", [("utf-16", "UTF-16"), ("utf-16-le", "UTF-16LE")])
+def test_utf16_constraint_and_word_files_are_named_as_utf16_text(model_file, tmp_path, capsys, encoding, named):
+    """A constraint file or a file of words saved as UTF-16 (Windows PowerShell's `echo ... > rules.txt`) was
+    refused as "not UTF-8 text: invalid start byte at byte 0" or "cannot read words.txt: 'utf-8' codec can't
+    decode byte 0xff in position 0" with a byte-order mark, and, without one, read as text holding NUL
+    characters: "symbol '\\x00' is not in the alphabet", a constraint that does not parse. The errors now name
+    the encoding, as --data's does."""
+    rules = tmp_path / "rules.txt"
+    rules.write_bytes("a < 0.2 -> prediction == 0\n".encode(encoding))
+    assert main(["verify", str(model_file), "--constraint-file", str(rules)]) == 2
+    err = capsys.readouterr().err
+    assert f"--constraint-file {rules} is {named} text, not UTF-8: save it as UTF-8 (iconv -f {named} -t UTF-8)" \
+        in err, err
+    dfa = tmp_path / "dfa.json"
+    sd.DFA("01", [[1, 0], [0, 1]], [False, True]).to_json(dfa)
+    words = tmp_path / "words.txt"
+    words.write_bytes("0110\n1\n".encode(encoding))
+    assert main(["predict", str(dfa), "--data", str(words)]) == 2
+    err = capsys.readouterr().err
+    assert f"{words} is {named} text, not UTF-8: save it as UTF-8 (iconv -f {named} -t UTF-8)" in err, err

@@ -226,7 +226,7 @@ def test_verify_command_reads_constraints_from_a_file(class_files: Any, capsys: 
                    "position 5"),
     ("", "--constraint-file c.txt holds no constraint; write one a line"),
     ("# nothing yet\n\n", "--constraint-file c.txt holds no constraint"),
-    (b"\xff\xfe", "--constraint-file c.txt is not UTF-8 text"),
+    (b"x0 < 2 -> prediction == \xe9t\xe9\n", "--constraint-file c.txt is not UTF-8 text"),  # Latin-1 (UTF-16: named so)
     # a JSON file failed at its first ':' ("unexpected character ':' at position 14"), naming no JSON
     ('{"constraints": ["x0 < 2"]}\n', "--constraint-file c.txt holds JSON; it takes constraint text, one a line"),
     ('[\n  "x0 < 2",\n  "x1 > 1"\n]\n', "--constraint-file c.txt holds JSON; it takes constraint text"),

@@ -181,9 +181,9 @@ def _not_text(p: Path, path: str) -> str:
             return f"{path} is {kind}-compressed, and its name does not say so: name it {p.name}{suffix}"
     if data.startswith(b"PAR1"):
         return f"{path} is a Parquet file, and its name does not say so: name it {p.stem}.parquet"
-    encoding = _utf16(data)
-    if encoding:  # its NUL bytes are no sign of binary data
-        return f"{path} is {encoding} text, not UTF-8: save it as UTF-8 (iconv -f {encoding} -t UTF-8)"
+    utf16 = utf16_text(data, path)
+    if utf16:  # its NUL bytes are no sign of binary data
+        return utf16
     nul = data.find(b"\x00")
     if nul >= 0:
         what = next((f" ({kind})" for magic, kind in BINARY.items() if data.startswith(magic)), "")
@@ -211,6 +211,14 @@ def _utf16(data: bytes) -> str | None:
         if not nul.strip(b"\x00") and b"\x00" not in other:
             return name
     return None
+
+
+def utf16_text(data: bytes, where: str) -> str | None:
+    """The error for a file (``where`` names it) whose ``data`` is UTF-16 text, saying to save it as UTF-8;
+    None when it is not UTF-16."""
+    encoding = _utf16(data)
+    return None if encoding is None else \
+        f"{where} is {encoding} text, not UTF-8: save it as UTF-8 (iconv -f {encoding} -t UTF-8)"
 
 
 # The fields pandas' read_csv reads as missing by default: its na_values default as its documentation lists
@@ -1333,7 +1341,11 @@ def read_word_lines(path: str, alphabet: tuple[str, ...]) -> list[tuple[str, Any
     p = Path(path)
     require_file(path, "data file")
     try:
-        text = p.read_text(encoding="utf-8")  # universal newlines: "\r\n" and "\r" read as "\n"
+        data = p.read_bytes()
+        utf16 = utf16_text(data, path)  # read as UTF-8 without a byte-order mark: words of NUL characters
+        if utf16:
+            raise CLIError(utf16)
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # universal newlines
     except (OSError, UnicodeDecodeError) as exc:
         raise CLIError(f"cannot read {path}: {exc}") from None
     # Only "\n" ends a word: str.splitlines also breaks at form feeds, \x1c-\x1e, \x85 and \u2028,

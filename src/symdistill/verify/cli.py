@@ -168,13 +168,17 @@ def _constraint_lines(path: str) -> list[tuple[str, str]]:
     """``--constraint-file``'s constraints, each with where it was read (``--constraint-file c.txt
     (line 3)``): one a line, blank lines and lines starting with ``#`` skipped; a file holding none is
     refused rather than verified as nothing."""
-    from ..cli import CLIError
+    from ..cli import CLIError, utf16_text
 
     where = f"--constraint-file {path}"
     if not Path(path).is_file():
         raise CLIError(f"{where}: file not found" if not Path(path).exists() else f"{where}: not a file")
+    data = Path(path).read_bytes()
+    utf16 = utf16_text(data, where)  # read as UTF-8 without a byte-order mark: constraints of NUL characters
+    if utf16:
+        raise CLIError(utf16)
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CLIError(f"{where} is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
     if text.lstrip()[:1] in ("{", "["):  # no constraint starts so; a JSON file read a line at a time failed at a ':'
