@@ -173,3 +173,32 @@ def test_utf16_constraint_and_word_files_are_named_as_utf16_text(model_file, tmp
     assert main(["predict", str(dfa), "--data", str(words)]) == 2
     err = capsys.readouterr().err
     assert f"{words} is {named} text, not UTF-8: save it as UTF-8 (iconv -f {named} -t UTF-8)" in err, err
+
+
+def test_report_files_are_written_whole(tmp_path, monkeypatch):
+    """README: every output file is written beside its place and moved there whole, so an error or Ctrl-C
+    midway leaves an earlier file as it was. The report's HTML and Markdown were written in place: a disk
+    filling up (or Ctrl-C) midway left a half-written report over the earlier one."""
+    pytest.importorskip("matplotlib")
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+    front = sd.frontier(lambda X: (np.asarray(X)[:, 0] > 0.5).astype(int), X, forms=["tree"], sizes=[2],
+                        random_state=0, progress=False)
+    rep = sd.report(front, path=None)
+    target = tmp_path / "r.html"
+    target.write_text("earlier report")
+    (tmp_path / "r.md").write_text("earlier markdown")
+    real = Path.write_text
+
+    def full_disk(self, data, *args, **kwargs):  # half the text reaches the file, then the disk is full
+        real(self, data[:len(data) // 2], *args, **kwargs)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        rep.write(target)
+    monkeypatch.setattr(Path, "write_text", real)
+    assert target.read_text() == "earlier report" and (tmp_path / "r.md").read_text() == "earlier markdown"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "r.md"] + (
+        ["r_figures"] if (tmp_path / "r_figures").exists() else [])
+    rep.write(target)
+    assert target.read_text() == rep.html and (tmp_path / "r.md").read_text() == rep.markdown

@@ -61,17 +61,17 @@ class Report:
         ``<stem>_figures/``; returns the HTML path."""
         p = check_report_path(path)
         p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(self.html, encoding="utf-8")
+        _write_whole(p, self.html)
         fig_dir = p.with_name(p.stem + "_figures")
         fig_dir.mkdir(exist_ok=True)
         for name in FIGURE_NAMES - set(self.figures):  # an earlier report's (by_class after a regression's by_value)
             (fig_dir / f"{name}.png").unlink(missing_ok=True)
         for name, png in self.figures.items():
-            (fig_dir / f"{name}.png").write_bytes(png)
+            _write_whole(fig_dir / f"{name}.png", png)
         if self.document is not None:  # built for another path (or none): link the folder written here
             self.markdown = to_markdown(*self.document, fig_dir.name)
         md = p.with_suffix(".md")
-        md.write_text(self.markdown, encoding="utf-8")
+        _write_whole(md, self.markdown)
         self.path, self.markdown_path = p, md
         return p
 
@@ -83,6 +83,20 @@ class Report:
 
 # Every figure a report may hold: writing one removes those of an earlier report at that path it does not hold.
 FIGURE_NAMES = frozenset({"frontier", "model", "shift", "by_feature", "by_value", "by_class"})
+
+
+def _write_whole(path: Path, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` whole: into a file beside it, then moved over it, so an
+    error or Ctrl-C midway leaves no half-written file, and an earlier one as it was."""
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        if isinstance(data, str):
+            part.write_text(data, encoding="utf-8")
+        else:
+            part.write_bytes(data)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def check_report_path(path: str | Path) -> Path:
