@@ -202,3 +202,20 @@ def test_report_files_are_written_whole(tmp_path, monkeypatch):
         ["r_figures"] if (tmp_path / "r_figures").exists() else [])
     rep.write(target)
     assert target.read_text() == rep.html and (tmp_path / "r.md").read_text() == rep.markdown
+
+
+@pytest.mark.parametrize("encoding, message", [("latin-1", "is not UTF-8 text: line 4 holds the byte 0xe9"),
+                                               ("utf-16", "is UTF-16 text, not UTF-8")])
+def test_a_compressed_csv_in_another_encoding_is_named_as_one_uncompressed_is(model_file, tmp_path, capsys, encoding,
+                                                                             message):
+    """README: a compressed CSV is read 'with the same checks'. A gzip'd CSV in Latin-1 or UTF-16 was refused with
+    pandas' "'utf-8' codec can't decode byte 0xe9 in position 31: invalid continuation byte" (a place in the
+    unpacked text), where the same file uncompressed names the line and the byte, or the encoding."""
+    import gzip
+
+    data = tmp_path / "rows.csv.gz"
+    data.write_bytes(gzip.compress("a,b,c\n0.1,0.2,1\n0.3,0.4,2\n0.5,0.6,México\n".encode(encoding)))
+    for args in (["distill", "--teacher", "x:y", "-o", str(tmp_path / "t.json")], ["predict", str(model_file)]):
+        assert main([*args, "--data", str(data)]) == 2
+        err = capsys.readouterr().err
+        assert f"{data} {message}" in err and "codec" not in err, err

@@ -135,8 +135,8 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
     except CLIError:
         raise
     except Exception as exc:  # pandas' and pyarrow's reasons can run over several lines: the first says it
-        if isinstance(exc, UnicodeDecodeError) and not compressed:
-            raise CLIError(_not_text(p, path)) from None
+        if isinstance(exc, UnicodeDecodeError):
+            raise CLIError(_not_text(p, path, compressed)) from None
         raise CLIError(f"cannot read {path}: {_first_line(exc)}") from None
     for col in drop or []:
         if col not in df.columns:
@@ -166,12 +166,18 @@ BINARY = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"SQLite f
           b"\x93NUMPY": "a NumPy .npy array", b"\xd0\xcf\x11\xe0": "an old Excel .xls or other Office file"}
 
 
-def _not_text(p: Path, path: str) -> str:
+def _not_text(p: Path, path: str, compressed: bool = False) -> str:
     """Why the CSV file ``p`` is not UTF-8 text, which pandas' decoding error ("can't decode byte 0xe9 in
     position 1": a place in some chunk) does not say: compressed or Parquet under a CSV name, binary (a NUL
     byte, which no text holds: an image), or the line and byte of its first character in another encoding
-    (a spreadsheet's Latin-1 export)."""
-    data = p.read_bytes()
+    (a spreadsheet's Latin-1 export). A ``compressed`` file's unpacked text is read so."""
+    if compressed:
+        from pandas.io.common import get_handle  # pandas' opener, as read_table reads the file
+
+        with get_handle(p, "rb", compression="infer", is_text=False) as handles:
+            data = handles.handle.read()
+    else:
+        data = p.read_bytes()
     if data.startswith(b"PK\x03\x04") and b"[Content_Types].xml" in data:  # a zip of Office Open XML parts
         kind = "an Excel workbook (.xlsx)" if b"xl/workbook" in data else "an Office document (a zip of XML parts)"
         return (f"{path} is not a CSV file: it is {kind}, not a zip-compressed CSV; save it as CSV (the "
