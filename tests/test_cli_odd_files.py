@@ -219,3 +219,17 @@ def test_a_compressed_csv_in_another_encoding_is_named_as_one_uncompressed_is(mo
         assert main([*args, "--data", str(data)]) == 2
         err = capsys.readouterr().err
         assert f"{data} {message}" in err and "codec" not in err, err
+
+
+def test_a_compressed_binary_file_is_named_as_no_csv_text(model_file, tmp_path, capsys):
+    """A gzip'd file of zeros given as --data was refused as "has no rows (columns ['\\x00\\x00...'])", three
+    thousand NUL characters read as a header, where the same file uncompressed is named as binary data."""
+    import gzip
+
+    data = tmp_path / "zeros.csv.gz"
+    data.write_bytes(gzip.compress(bytes(3000)))
+    for args in (["distill", "--teacher", "x:y", "-o", str(tmp_path / "t.json")], ["predict", str(model_file)]):
+        assert main([*args, "--data", str(data)]) == 2
+        err = capsys.readouterr().err
+        assert f"{data} is not a CSV file: it holds binary data, a NUL byte at byte offset 0" in err, err
+        assert "\\x00" not in err and err.count("\n") == 1

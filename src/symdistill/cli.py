@@ -91,10 +91,9 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
             kept = df[[c for c in written if c in df.columns]].copy() if written else None
         elif suffix in (".csv", ".txt", ".data", ".tsv"):
             sep = "\t" if suffix == ".tsv" else ","
-            if not compressed:  # a NUL byte is in no text: pandas read one as a header of NUL characters
-                with open(p, "rb") as head:
-                    if b"\x00" in head.read(1 << 16):
-                        raise CLIError(_not_text(p, path))
+            # a NUL byte is in no text: pandas read one as a header of NUL characters
+            if b"\x00" in _unpacked(p, compressed, 1 << 16):
+                raise CLIError(_not_text(p, path, compressed))
             df, kept = _read_csv_written(pd, p, sep, text, na, written, rows)
             # the header as written: pandas renames a repeated name ('a', 'a' -> 'a', 'a.1')
             header = pd.read_csv(p, sep=sep, skipinitialspace=True, header=None, nrows=1, dtype=str,
@@ -166,18 +165,24 @@ BINARY = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"SQLite f
           b"\x93NUMPY": "a NumPy .npy array", b"\xd0\xcf\x11\xe0": "an old Excel .xls or other Office file"}
 
 
+def _unpacked(p: Path, compressed: bool, size: int = -1) -> bytes:
+    """The first ``size`` bytes (all: -1) of the file ``p``, unpacked by pandas' opener where ``compressed``,
+    as read_table reads it."""
+    if not compressed:
+        with open(p, "rb") as f:
+            return f.read(size)
+    from pandas.io.common import get_handle
+
+    with get_handle(p, "rb", compression="infer", is_text=False) as handles:
+        return handles.handle.read(size)
+
+
 def _not_text(p: Path, path: str, compressed: bool = False) -> str:
     """Why the CSV file ``p`` is not UTF-8 text, which pandas' decoding error ("can't decode byte 0xe9 in
     position 1": a place in some chunk) does not say: compressed or Parquet under a CSV name, binary (a NUL
     byte, which no text holds: an image), or the line and byte of its first character in another encoding
     (a spreadsheet's Latin-1 export). A ``compressed`` file's unpacked text is read so."""
-    if compressed:
-        from pandas.io.common import get_handle  # pandas' opener, as read_table reads the file
-
-        with get_handle(p, "rb", compression="infer", is_text=False) as handles:
-            data = handles.handle.read()
-    else:
-        data = p.read_bytes()
+    data = _unpacked(p, compressed)
     if data.startswith(b"PK\x03\x04") and b"[Content_Types].xml" in data:  # a zip of Office Open XML parts
         kind = "an Excel workbook (.xlsx)" if b"xl/workbook" in data else "an Office document (a zip of XML parts)"
         return (f"{path} is not a CSV file: it is {kind}, not a zip-compressed CSV; save it as CSV (the "
