@@ -233,3 +233,16 @@ def test_a_compressed_binary_file_is_named_as_no_csv_text(model_file, tmp_path, 
         err = capsys.readouterr().err
         assert f"{data} is not a CSV file: it holds binary data, a NUL byte at byte offset 0" in err, err
         assert "\\x00" not in err and err.count("\n") == 1
+
+
+def test_a_json_list_of_columns_holding_no_name_is_refused(tmp_path, capsys):
+    """--categorical '["a", 1]' (a JSON list, one item a number) was split at its comma and refused as "unknown
+    categorical column '[\\"a\\"'; columns are ['a', 'b']", naming a column nobody wrote. A JSON list whose
+    items are not all names is now refused as such."""
+    rows = tmp_path / "rows.csv"
+    rows.write_text("a,b\n" + "".join(f"{i / 50},{i % 7}\n" for i in range(100)))
+    for flag in ("--categorical", "--drop"):
+        assert main(["distill", "--teacher", "x:y", "--data", str(rows), flag, '["a", 1]',
+                     "-o", str(tmp_path / "m.json")]) == 2
+        err = capsys.readouterr().err
+        assert f"""{flag} '["a", 1]' is a JSON list whose items must be column names (strings), got 1""" in err, err

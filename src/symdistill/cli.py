@@ -560,6 +560,14 @@ def column_list(text: str | None, flag: str) -> list[str] | None:
         if "" in names:
             raise CLIError(f"{flag} {text!r} names a column with no name; list each column by its name")
         return names
+    try:
+        items = json.loads(text) if text and text.lstrip().startswith("[") else None
+    except ValueError:  # not JSON: names separated by commas, the first starting with '['
+        items = None
+    if isinstance(items, list):
+        bad = next(item for item in items if not isinstance(item, str))
+        raise CLIError(f"{flag} {text!r} is a JSON list whose items must be column names (strings), got "
+                       f"{json.dumps(bad)}")
     return _split_list(text, flag)
 
 
