@@ -246,3 +246,26 @@ def test_a_json_list_of_columns_holding_no_name_is_refused(tmp_path, capsys):
                      "-o", str(tmp_path / "m.json")]) == 2
         err = capsys.readouterr().err
         assert f"""{flag} '["a", 1]' is a JSON list whose items must be column names (strings), got 1""" in err, err
+
+
+def test_a_read_only_report_file_is_not_replaced(tmp_path, monkeypatch, capsys):
+    """A report's files are moved over the earlier ones whole, which a read-only file's permissions do not
+    stop: symdistill report -o r.html over a protected r.html (or its r.md) is refused before any work, as
+    writing it in place was. (os.access is answered as for a user without write permission on it.)"""
+    import os
+
+    pytest.importorskip("matplotlib")
+    rows = tmp_path / "rows.csv"
+    rows.write_text("a,b\n" + "".join(f"{i / 50},{i % 7}\n" for i in range(100)))
+    for name in ("r.html", "r.md"):
+        target = tmp_path / name
+        target.write_text("kept")
+        real_access = os.access
+        monkeypatch.setattr(os, "access", lambda p, mode, *a, **k: False if Path(p) == target and mode == os.W_OK
+                            else real_access(p, mode, *a, **k))
+        assert main(["report", "--teacher", "x:y", "--data", str(rows), "-o", str(tmp_path / "r.html")]) == 2
+        err = capsys.readouterr().err
+        assert f"cannot write {str(target)!r}: the file is read-only; make it writable, or give another path" in err, err
+        assert target.read_text() == "kept"
+        monkeypatch.setattr(os, "access", real_access)
+        target.unlink()

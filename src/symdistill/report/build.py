@@ -116,7 +116,7 @@ def check_report_path(path: str | Path) -> Path:
     ------
     ValueError
         When ``path`` does not end in .html or names a folder (``r.html/``), when the HTML or
-        Markdown path is a folder, when the figure folder's name is taken by a file, when a folder
+        Markdown path is a folder or a read-only file, when the figure folder's name is taken by a file, when a folder
         on the way is a file, or when the nearest existing folder on the way cannot be written to.
     """
     if not isinstance(path, (str, os.PathLike)):
@@ -130,6 +130,9 @@ def check_report_path(path: str | Path) -> Path:
     for target in (p, p.with_suffix(".md")):
         if target.is_dir():
             raise ValueError(f"cannot write {str(target)!r}: Is a directory")
+        if target.is_file() and not os.access(target, os.W_OK):  # _write_whole moves a new file over it
+            raise ValueError(f"cannot write {str(target)!r}: the file is read-only; make it writable, or give "
+                             "another path")
     fig_dir = p.with_name(p.stem + "_figures")
     if fig_dir.exists() and not fig_dir.is_dir():
         raise ValueError(f"cannot write the report's figures into {str(fig_dir)!r}: it is a file, not a folder")
