@@ -269,3 +269,28 @@ def test_a_read_only_report_file_is_not_replaced(tmp_path, monkeypatch, capsys):
         assert target.read_text() == "kept"
         monkeypatch.setattr(os, "access", real_access)
         target.unlink()
+
+
+def test_a_long_csv_with_a_word_late_in_a_column_of_numbers_gives_each_category_once(tmp_path, monkeypatch, capsys):
+    """pandas parses a long CSV in chunks (low_memory), each typed on its own: a column of numbers whose word
+    ('many', adult's '?') comes after the first chunk was read as Python ints from the first chunks and
+    strings from the last, and the model's categories held every code twice, [1, 2, '1', '2', 'many'], the rows
+    split between them (pandas' "Columns (1: c) have mixed types" the only sign). The file is now typed
+    whole, as a short one is: the categories '1', '2', 'many'."""
+    rows = tmp_path / "rows.csv"
+    n = 300_000
+    rows.write_text("a,c\n" + "".join(f"{i % 10 / 10},{1 + i % 2}\n" for i in range(n - 1)) + "0.5,many\n")
+    (tmp_path / "late_word_teacher.py").write_text(
+        "import numpy as np\n\ndef f(X):\n    return (np.asarray(X['a'], dtype=float) > 0.45).astype(int)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert main(["distill", "--teacher", "late_word_teacher:f", "--data", str(rows), "--max-size", "2",
+                     "-o", str(tmp_path / "m.json")]) == 0
+    said = [str(w.message) for w in caught]
+    assert not any("mixed types" in text for text in said), said
+    assert any("holds numbers but 1 field of text ('many' in row 299999)" in text for text in said), said
+    categories = sd.load(tmp_path / "m.json").domain.features[1].categories
+    assert list(categories) == ["1", "2", "many"], categories

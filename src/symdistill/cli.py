@@ -249,17 +249,20 @@ def _read_csv_written(pd: Any, p: Path, sep: str, text: Sequence[str], na: Colle
     columns named in ``written`` as written (None when none is named). Those are read as strings, no
     field missing, and the rows' own columns made from them as pandas makes them from the file: text
     columns missing where a field is one of the missing-value fields (``na``; None: pandas' own), other
-    columns parsed by pandas from the same fields."""
+    columns parsed by pandas from the same fields. Each column is typed whole (``low_memory=False``): pandas
+    types a long file's chunks one by one, and a column of numbers whose word comes after the first chunk
+    held ints and strings, 1 and '1'."""
     dtype = dict.fromkeys(text, str)
     if not written:
-        return pd.read_csv(p, sep=sep, skipinitialspace=True, dtype=dtype, nrows=rows, **_na_options(na)), None
+        return pd.read_csv(p, sep=sep, skipinitialspace=True, dtype=dtype, nrows=rows, low_memory=False,
+                           **_na_options(na)), None
     fields_missing = sorted(CSV_MISSING if na is None else na)
     names = list(pd.read_csv(p, sep=sep, skipinitialspace=True, nrows=0).columns)
     as_written = [c for c in dict.fromkeys(written) if c in names]
     # Only the other columns read missing values: a written column keeps '' and 'NA' as they stand.
     df = pd.read_csv(p, sep=sep, skipinitialspace=True, dtype={**dtype, **dict.fromkeys(as_written, str)},
                      keep_default_na=False, na_values={c: fields_missing for c in names if c not in as_written},
-                     nrows=rows)
+                     nrows=rows, low_memory=False)
     kept = df[as_written].copy()
     for c in as_written:
         if c in text:
@@ -267,7 +270,8 @@ def _read_csv_written(pd: Any, p: Path, sep: str, text: Sequence[str], na: Colle
             continue
         # parsed as the file's own column would be: the same fields (quoted, so spaces stay) through pandas
         fields = "".join(f'"{v}"\n' for v in kept[c].str.replace('"', '""', regex=False).tolist())
-        df[c] = pd.read_csv(io.StringIO(f"x\n{fields}"), skipinitialspace=True, **_na_options(na))["x"].to_numpy()
+        df[c] = pd.read_csv(io.StringIO(f"x\n{fields}"), skipinitialspace=True, low_memory=False,
+                            **_na_options(na))["x"].to_numpy()
     return df, kept
 
 
