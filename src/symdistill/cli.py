@@ -249,20 +249,17 @@ def _read_csv_written(pd: Any, p: Path, sep: str, text: Sequence[str], na: Colle
     columns named in ``written`` as written (None when none is named). Those are read as strings, no
     field missing, and the rows' own columns made from them as pandas makes them from the file: text
     columns missing where a field is one of the missing-value fields (``na``; None: pandas' own), other
-    columns parsed by pandas from the same fields. Each column is typed whole (``low_memory=False``): pandas
-    types a long file's chunks one by one, and a column of numbers whose word comes after the first chunk
-    held ints and strings, 1 and '1'."""
+    columns parsed by pandas from the same fields. Each column is typed whole (``_typed_whole``)."""
     dtype = dict.fromkeys(text, str)
     if not written:
-        return pd.read_csv(p, sep=sep, skipinitialspace=True, dtype=dtype, nrows=rows, low_memory=False,
-                           **_na_options(na)), None
+        return _typed_whole(pd, p, sep=sep, skipinitialspace=True, dtype=dtype, nrows=rows, **_na_options(na)), None
     fields_missing = sorted(CSV_MISSING if na is None else na)
     names = list(pd.read_csv(p, sep=sep, skipinitialspace=True, nrows=0).columns)
     as_written = [c for c in dict.fromkeys(written) if c in names]
     # Only the other columns read missing values: a written column keeps '' and 'NA' as they stand.
-    df = pd.read_csv(p, sep=sep, skipinitialspace=True, dtype={**dtype, **dict.fromkeys(as_written, str)},
-                     keep_default_na=False, na_values={c: fields_missing for c in names if c not in as_written},
-                     nrows=rows, low_memory=False)
+    df = _typed_whole(pd, p, sep=sep, skipinitialspace=True, dtype={**dtype, **dict.fromkeys(as_written, str)},
+                      keep_default_na=False, na_values={c: fields_missing for c in names if c not in as_written},
+                      nrows=rows)
     kept = df[as_written].copy()
     for c in as_written:
         if c in text:
@@ -273,6 +270,19 @@ def _read_csv_written(pd: Any, p: Path, sep: str, text: Sequence[str], na: Colle
         df[c] = pd.read_csv(io.StringIO(f"x\n{fields}"), skipinitialspace=True, low_memory=False,
                             **_na_options(na))["x"].to_numpy()
     return df, kept
+
+
+def _typed_whole(pd: Any, p: Path, **options: Any) -> Any:
+    """``pd.read_csv(p, **options)`` with each column typed whole: pandas types a long file's chunks one by
+    one (``low_memory``), and a column of numbers whose word came after the first chunk held ints and
+    strings, 1 and '1'. Such a file, which pandas warns of, is read again without chunks (slower: only then)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.DtypeWarning)
+        try:
+            return pd.read_csv(p, **options)
+        except pd.errors.DtypeWarning:
+            pass
+    return pd.read_csv(p, low_memory=False, **options)
 
 
 def _warn_missing_words(pd: Any, p: Path, sep: str, df: Any, skip: Sequence[str], path: str) -> None:
