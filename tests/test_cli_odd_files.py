@@ -202,6 +202,11 @@ def test_report_files_are_written_whole(tmp_path, monkeypatch):
         ["r_figures"] if (tmp_path / "r_figures").exists() else [])
     rep.write(target)
     assert target.read_text() == rep.html and (tmp_path / "r.md").read_text() == rep.markdown
+    link = tmp_path / "link.html"  # a link to the report: its target is written, the link kept
+    link.symlink_to(target.name)
+    target.write_text("earlier report")
+    rep.write(link)
+    assert link.is_symlink() and target.read_text() == rep.html
 
 
 @pytest.mark.parametrize("encoding, message", [("latin-1", "is not UTF-8 text: line 4 holds the byte 0xe9"),

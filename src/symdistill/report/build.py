@@ -87,7 +87,9 @@ FIGURE_NAMES = frozenset({"frontier", "model", "shift", "by_feature", "by_value"
 
 def _write_whole(path: Path, data: str | bytes) -> None:
     """Write ``data`` (text as UTF-8) to ``path`` whole: into a file beside it, then moved over it, so an
-    error or Ctrl-C midway leaves no half-written file, and an earlier one as it was."""
+    error or Ctrl-C midway leaves no half-written file, and an earlier one as it was (a link's target, not
+    the link, is written, as writing in place did)."""
+    path = Path(os.path.realpath(path))
     part = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         if isinstance(data, str):
