@@ -942,3 +942,37 @@ def test_a_declared_regressor_is_refused_before_it_is_asked(concept_net) -> None
                                              "is a regressor"):
             run(t)
         assert t.n_queries == 0
+
+
+class _ShiftsInPlace(torch.nn.Module):
+    """A float64 network whose forward centres its input in place (x.sub_(0.5)), as some do."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.net = torch.nn.Sequential(torch.nn.Linear(3, 6), torch.nn.ReLU(), torch.nn.Linear(6, 2)).double()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x.sub_(0.5))
+
+
+def test_a_network_changing_its_input_in_place_changes_neither_the_rows_nor_the_rules() -> None:
+    """read_activations and the decompositional learner handed a float64 network the rows' own memory: a forward
+    that changes its input in place shifted the user's X (and the learner's rows between the activations and the
+    substitution), so the rules were learnt on other rows than the ones the network saw."""
+    torch.manual_seed(0)
+    shifting = _ShiftsInPlace()
+    plain = _ShiftsInPlace()
+    plain.load_state_dict(shifting.state_dict())
+    plain.forward = lambda x: plain.net(x - 0.5)  # the same function, without touching its input
+    X = np.random.default_rng(0).normal(size=(300, 3))
+    kept = X.copy()
+    acts = sd.teachers.activations.read_activations(shifting, X, 0)
+    assert np.array_equal(X, kept)
+    np.testing.assert_array_equal(acts, sd.teachers.activations.read_activations(plain, X, 0))
+    rules = sd.distill(shifting, X, form="rules", method="decompositional", max_size=4, random_state=0)
+    assert np.array_equal(X, kept)
+    same = sd.distill(plain, X, form="rules", method="decompositional", max_size=4, random_state=0)
+    assert rules.rules == same.rules
+    concepts = sd.distill(shifting, X, form="rules", layer=0, random_state=0)
+    sd.fidelity(concepts, shifting, X)
+    assert np.array_equal(X, kept)

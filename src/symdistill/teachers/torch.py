@@ -149,14 +149,14 @@ class eval_mode:
 
 
 def rows_tensor(X: Any, dtype: Any, device: Any) -> Any:
-    """Rows as a torch tensor of ``dtype`` on ``device``; a read-only array (a DataFrame's view) is copied
-    first, since torch warns about those ("The given NumPy array is not writable"), and so is a view
-    with a negative stride (``X[:, ::-1]``, ``X[::-1]``, ``np.flip(X)``), which torch refuses. Text is not
+    """Rows as a torch tensor of ``dtype`` on ``device``, made from a copy of ``X``: a float64 tensor on the
+    CPU shares its array's memory, so a forward that changes its input in place (``x.sub_(0.5)``) changed
+    the caller's rows (the user's X read by ``read_activations``, the decompositional learner's rows between
+    reading a layer and rewriting its rules); a copy is also writable, which torch wants ("The given NumPy
+    array is not writable"), and has no negative stride (``X[::-1]``), which torch refuses. Text is not
     read as a number ('01' as 1.0): it is a TeacherError naming it."""
     refuse_number_text(X, "a torch module takes rows of numbers")
-    arr = np.asarray(X, dtype=np.float64)
-    if not arr.flags.writeable or any(step < 0 for step in arr.strides):
-        arr = arr.copy()
+    arr = np.array(X, dtype=np.float64)
     torch = _torch()
     rows = torch.as_tensor(arr, dtype=dtype, device=device)
     if rows.is_floating_point() and rows.dtype != torch.float64:
