@@ -733,6 +733,28 @@ def test_fidelity_and_accuracy_of_concept_rules_take_a_dataframe_in_another_colu
     assert sd.accuracy(rules, df, y, teacher=net).value > 0.8
 
 
+def test_concept_rules_refuse_a_dataframe_of_other_columns_naming_them(concept_net) -> None:
+    """A DataFrame whose columns are not the features the concept rules were distilled on (one renamed, the
+    rest reordered) was handed to the network by position: sd.fidelity scored 0.98 and sd.accuracy 0.56 on
+    columns in the wrong places, where the rules' other forms refuse such a DataFrame naming the columns."""
+    pd = pytest.importorskip("pandas")
+    from symdistill._errors import DataError
+
+    net, X = concept_net
+    df = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    rules = sd.distill(net, df, form="rules", layer="concepts", max_size=6, random_state=0, progress=False)
+    y = net(torch.tensor(X, dtype=torch.float32)).argmax(1).numpy()
+    renamed = df[["d", "c", "b", "a"]].rename(columns={"a": "z"})
+    with pytest.raises(DataError, match=re.escape("missing ['a'], unknown ['z']")):
+        sd.fidelity(rules, net, renamed)
+    with pytest.raises(DataError, match=re.escape("missing ['a'], unknown ['z']")):
+        sd.accuracy(rules, renamed, y, teacher=net)
+    with pytest.raises(DataError, match=re.escape("missing ['c']")):
+        sd.fidelity(rules, net, df[["a", "b", "d"]])
+    unnamed = sd.distill(net, X, form="rules", layer="concepts", max_size=6, random_state=0, progress=False)
+    assert sd.fidelity(unnamed, net, df).value == sd.fidelity(unnamed, net, X).value  # an array's x0, ...: by position
+
+
 def test_editing_a_models_plain_form_leaves_the_model_as_it_was(concept_net) -> None:
     """to_dict() handed out the model's own meta: removing input_features from it before saving (to write
     a file as an older version would) removed it from the concept rules too, so they no longer put a

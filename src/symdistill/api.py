@@ -112,14 +112,23 @@ def _options_of(cls: type) -> set[str]:
 def _input_rows(model: Any, X: Any) -> Any:
     """The input rows ``X`` of concept rules' network, checked as distill takes them (2-D, no NaN, named in
     the error); a DataFrame holding the features the rules were distilled on (``meta["input_features"]``)
-    in another order has them put back in that order, as the network took them (it reads by position)."""
-    from .domain import Domain
+    in another order has them put back in that order, as the network took them (it reads by position).
+    A DataFrame of other columns is a DataError naming them (it was handed over by position), but where
+    the rules were distilled from an array (``x0``, ``x1``, ... and no such column), as the command line
+    takes it."""
+    from .domain import Domain, mismatch
 
     Domain.from_data(X)
     inputs, columns = getattr(model, "meta", {}).get("input_features"), getattr(X, "columns", None)
     if isinstance(inputs, list) and columns is not None:
         by_name = {str(c): c for c in columns}
-        if list(by_name) != inputs and len(by_name) == len(columns) == len(inputs) and set(by_name) == set(inputs):
+        if inputs == [f"x{i}" for i in range(len(inputs))] and not set(inputs) & set(by_name):
+            return X
+        missing, extra = [n for n in inputs if n not in by_name], [n for n in by_name if n not in inputs]
+        if missing or extra:
+            raise DataError("DataFrame columns do not match the input features the concept rules were distilled "
+                            f"on: {mismatch(missing, extra)}")
+        if list(by_name) != inputs:
             return X[[by_name[name] for name in inputs]]
     return X
 
