@@ -755,6 +755,23 @@ def test_concept_rules_refuse_a_dataframe_of_other_columns_naming_them(concept_n
     assert sd.fidelity(unnamed, net, df).value == sd.fidelity(unnamed, net, X).value  # an array's x0, ...: by position
 
 
+def test_reading_activations_of_rows_of_another_width_says_what_the_network_takes(concept_net) -> None:
+    """read_activations, and sd.accuracy of concept rules (which reads them), given rows with a column too many
+    raised torch's bare RuntimeError ('mat1 and mat2 shapes cannot be multiplied'), where the teacher asked the
+    same rows says it was trained on 4 columns and names the --drop of a label column left in."""
+    from symdistill._errors import TeacherError
+    from symdistill.teachers.activations import read_activations
+
+    net, X = concept_net
+    wide = np.hstack([X, X[:, :1]])
+    said = re.escape("give it the columns it was trained on (4), in their order (a label column left in?")
+    with pytest.raises(TeacherError, match=f"_ConceptNet raised RuntimeError on a batch of 800 rows: .*{said}"):
+        read_activations(net, wide, "concepts")
+    rules = sd.distill(net, X, form="rules", layer="concepts", max_size=6, random_state=0, progress=False)
+    with pytest.raises(TeacherError, match=said):
+        sd.accuracy(rules, wide, np.zeros(len(X), dtype=int), teacher=net)
+
+
 def test_editing_a_models_plain_form_leaves_the_model_as_it_was(concept_net) -> None:
     """to_dict() handed out the model's own meta: removing input_features from it before saving (to write
     a file as an older version would) removed it from the concept rules too, so they no longer put a

@@ -67,11 +67,11 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._errors import TeacherError, counted, require_extra
+from .._errors import TeacherError, counted, exception_text, require_extra
 from .base import Teacher, check_batch_size, model_file, refuse_number_text
 from .onnx import batch_axis_problem, input_rows
 from .sklearn import fitted_rows
-from .torch import TORCH_SAVE, eval_mode, rows_tensor, written_by_torch_save
+from .torch import TORCH_SAVE, eval_mode, forward_hint, rows_tensor, written_by_torch_save
 
 SUPPORTED = (
     "torch modules built from nn.Linear layers each followed by an activation module (nn.ReLU, "
@@ -349,6 +349,12 @@ class TorchActivations(ActivationReader):
         try:
             with torch.no_grad(), eval_mode(self.module):
                 self.module(rows_tensor(X, dtype, device))
+        except TeacherError:
+            raise
+        except Exception as exc:  # told as the teacher tells it (rows of another width: the columns it takes)
+            raise TeacherError(f"torch {type(self.module).__name__} raised {type(exc).__name__} on a batch of "
+                               f"{counted(len(X), 'row')}: {exception_text(exc)}"
+                               f"{forward_hint(self.module, dtype, device, exc, X)}") from exc
         finally:
             for h in handles:
                 h.remove()

@@ -77,37 +77,41 @@ class TorchTeacher(Teacher):
                                  if traced else ""))
 
     def _hint(self, exc: Exception, X: Any) -> str:
-        """The tensor the module was given, rows by features, where it raised a RuntimeError (torch's words for
-        what does not fit), and what to do: a type other than its parameters' is dtype='s doing; a first layer
-        of another width (a Linear, a standardisation, a BatchNorm1d or LayerNorm) wants the columns it was
-        trained on; a module that takes another shape (a 1-D convolution's 'expected input[1, 32, 4] to have 1
-        channels') a wrapper that reshapes the rows; parameters on another device than the rows one device; an
-        nn.Embedding, integers."""
-        if not isinstance(exc, RuntimeError) or np.ndim(X) != 2:
-            return ""
-        n, d = np.shape(X)
-        given = f"; it was given the rows as a {str(self.dtype).removeprefix('torch.')} tensor of shape ({n}, {d})"
-        text = str(exc)
-        own = str(_module_dtype(self.module)).removeprefix("torch.")
-        if ("dtype" in text or "scalar type" in text) and own != str(self.dtype).removeprefix("torch."):
-            return f"{given}, and its parameters are {own}: leave dtype= out, or pass dtype={own!r}"
-        width = _layer_width(text, d)
-        if "mat1 and mat2 shapes cannot be multiplied" in text or width is not None:
-            if width is None or width > d:
-                return f"{given}: give it the columns it was trained on, in their order"
-            return (f"{given}: give it the columns it was trained on ({width}), in their order (a label column left "
-                    "in? on the command line: --drop NAME)")
-        if "device" in text or "cuda" in text.lower():  # parameters on two devices, or rows on another one
-            held = sorted({str(t.device) for t in [*self.module.parameters(), *self.module.buffers()]})
-            return (f"{given} on {self.device}, and its parameters and buffers are on {', '.join(held)}: put the module "
-                    f"on one device (net.to({str(self.device)!r})) and pass that device as device=")
-        if "indices" in text or ("index" in text and "int" in text.lower()):  # an nn.Embedding takes integers
-            return (f"{given}: a module that looks up integer codes (an nn.Embedding) takes them as a wrapper casts "
-                    "them, e.g. x[:, 0].long(), in a module or a function")
-        if not any(word in text.lower() for word in ("shape", "size", "dimension", "channel", "input[", "element")):
-            return given  # torch's words say what is wrong; the rows' shape is no answer to it
-        return (f"{given}, a row of {d} feature{'s' * (d != 1)} each: wrap a module that takes another shape "
-                f"(channels, a sequence) in one that reshapes them, e.g. nn.Sequential(nn.Unflatten(1, (1, {d})), net)")
+        return forward_hint(self.module, self.dtype, self.device, exc, X)
+
+
+def forward_hint(module: Any, dtype: Any, device: Any, exc: Exception, X: Any) -> str:
+    """The tensor the module was given, rows by features, where it raised a RuntimeError (torch's words for
+    what does not fit), and what to do: a type other than its parameters' is dtype='s doing; a first layer
+    of another width (a Linear, a standardisation, a BatchNorm1d or LayerNorm) wants the columns it was
+    trained on; a module that takes another shape (a 1-D convolution's 'expected input[1, 32, 4] to have 1
+    channels') a wrapper that reshapes the rows; parameters on another device than the rows one device; an
+    nn.Embedding, integers."""
+    if not isinstance(exc, RuntimeError) or np.ndim(X) != 2:
+        return ""
+    n, d = np.shape(X)
+    given = f"; it was given the rows as a {str(dtype).removeprefix('torch.')} tensor of shape ({n}, {d})"
+    text = str(exc)
+    own = str(_module_dtype(module)).removeprefix("torch.")
+    if ("dtype" in text or "scalar type" in text) and own != str(dtype).removeprefix("torch."):
+        return f"{given}, and its parameters are {own}: leave dtype= out, or pass dtype={own!r}"
+    width = _layer_width(text, d)
+    if "mat1 and mat2 shapes cannot be multiplied" in text or width is not None:
+        if width is None or width > d:
+            return f"{given}: give it the columns it was trained on, in their order"
+        return (f"{given}: give it the columns it was trained on ({width}), in their order (a label column left "
+                "in? on the command line: --drop NAME)")
+    if "device" in text or "cuda" in text.lower():  # parameters on two devices, or rows on another one
+        held = sorted({str(t.device) for t in [*module.parameters(), *module.buffers()]})
+        return (f"{given} on {device}, and its parameters and buffers are on {', '.join(held)}: put the module "
+                f"on one device (net.to({str(device)!r})) and pass that device as device=")
+    if "indices" in text or ("index" in text and "int" in text.lower()):  # an nn.Embedding takes integers
+        return (f"{given}: a module that looks up integer codes (an nn.Embedding) takes them as a wrapper casts "
+                "them, e.g. x[:, 0].long(), in a module or a function")
+    if not any(word in text.lower() for word in ("shape", "size", "dimension", "channel", "input[", "element")):
+        return given  # torch's words say what is wrong; the rows' shape is no answer to it
+    return (f"{given}, a row of {d} feature{'s' * (d != 1)} each: wrap a module that takes another shape "
+            f"(channels, a sequence) in one that reshapes them, e.g. nn.Sequential(nn.Unflatten(1, (1, {d})), net)")
 
 
 # torch's words where a layer of another width than the rows' d meets them first: a Linear, a standardisation
