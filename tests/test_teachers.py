@@ -309,6 +309,25 @@ def test_torch_teacher_names_the_word_that_is_no_number():
             sd.as_teacher(net).predict(rows)
 
 
+@pytest.mark.parametrize("texts, said", [
+    (["red", "blue", "red"], "got 'red' in column 'colour'$"),
+    (["1", "0", "1"], "got the text '1' in column 'colour': convert the column to numbers first"),
+])
+def test_torch_teacher_names_the_column_of_text_in_a_dataframe(texts, said):
+    """A DataFrame with a categorical column given to a torch module was refused naming the value alone
+    ('got 'red''; 'got the text '1': convert the column to numbers first'), not which of its columns holds it."""
+    torch = pytest.importorskip("torch")
+    pd = pytest.importorskip("pandas")
+    from symdistill.teachers.activations import read_activations
+
+    net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
+    rows = pd.DataFrame({"age": [30.0, 40.0, 50.0], "colour": pd.Categorical(texts), "kids": [0, 1, 2]})
+    with pytest.raises(sd.TeacherError, match=f"^a torch module takes rows of numbers, {said}"):
+        sd.as_teacher(net).predict(rows)
+    with pytest.raises(sd.TeacherError, match=f"^hidden activations are read from rows of numbers, {said}"):
+        read_activations(net, rows, 0)
+
+
 def test_onnx_teacher_with_an_integer_input_refuses_fractions():
     """Rows were cast to the input's int64 silently: 0.7 was answered as 0."""
     pytest.importorskip("onnxruntime")

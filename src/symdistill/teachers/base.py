@@ -676,10 +676,21 @@ def refuse_number_text(rows: Any, takes: str) -> None:
     # pd.to_numeric reads it: it is the one to name, not the '2' before it.
     word = next((v for v in texts if not _is_number(v)), None)
     if word is not None:
-        raise TeacherError(f"{takes}, got {_plain(word)!r}")
+        raise TeacherError(f"{takes}, got {_plain(word)!r}{_column_holding(rows, values, word)}")
     if len(texts):
-        raise TeacherError(f"{takes}, got the text {_plain(texts[0])!r}: convert the column to numbers first "
-                           "(pd.to_numeric), text is not read as a number")
+        raise TeacherError(f"{takes}, got the text {_plain(texts[0])!r}{_column_holding(rows, values, texts[0])}: "
+                           "convert the column to numbers first (pd.to_numeric), text is not read as a number")
+
+
+def _column_holding(rows: Any, values: np.ndarray, text: Any) -> str:
+    """' in column NAME' for the first column of the DataFrame ``rows`` (``values`` its array) holding ``text``;
+    empty for rows without column names, an array's."""
+    columns = getattr(rows, "columns", None)
+    if columns is None or values.ndim != 2:
+        return ""
+    j = next((j for j in range(values.shape[1])
+              if any(isinstance(v, type(text)) and v == text for v in values[:, j])), None)
+    return "" if j is None else f" in column {_plain(columns[j])!r}"
 
 
 def refuse_infinity(values: np.ndarray, infinite: np.ndarray, type_name: str, largest: float, takes: str, fix: str,
