@@ -102,3 +102,17 @@ def test_the_model_card_gives_a_whole_feature_its_observed_range_in_whole_number
     front = sd.frontier(lambda X: (X[:, 1] > 0).astype(int), X, forms=["tree"], sizes=[2], progress=False)
     rep = sd.report(front, path=None, shifts=["none"])
     assert "| x0 | integer | \\[16777216, 16777315\\] |" in rep.markdown
+
+
+def test_a_torch_module_answering_complex_numbers_is_refused():
+    """A module whose output is complex (an FFT feature left in the head) was read through out.long(), which
+    dropped the imaginary parts with only torch's own warning: its class indices or values were the real parts'."""
+    torch = pytest.importorskip("torch")
+
+    class Complex(torch.nn.Module):
+        def forward(self, x):
+            return torch.complex(x[:, :2], x[:, 1:])
+
+    with pytest.raises(sd.TeacherError, match=r"returned complex numbers \(complex64\), which are no .*: "
+                                              r"return their real part, magnitude or angle"):
+        sd.as_teacher(Complex()).predict(np.random.default_rng(0).normal(size=(10, 3)))

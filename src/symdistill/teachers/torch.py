@@ -59,6 +59,10 @@ class TorchTeacher(Teacher):
         # whole-number and boolean answers are integers, class indices 0, 1, ... (one per row, also as a
         # column), read as labels however many there are, as a callable's are: as whole floats, more
         # distinct than a quarter of the rows were taken for regression values.
+        if out.is_complex():  # out.long() below would keep the real parts, with only torch's warning
+            raise TeacherError(f"{self.name} returned complex numbers ({str(out.dtype).removeprefix('torch.')}), "
+                               "which are no labels, probabilities, logits or values: return their real part, "
+                               "magnitude or angle")
         out = out.detach().to("cpu")
         if not out.is_floating_point():
             out = out.long()
