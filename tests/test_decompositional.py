@@ -739,8 +739,8 @@ def test_a_single_logit_network_is_told_how_to_be_read_as_a_classifier() -> None
     net = _net(4, 5, 1)
     X = np.random.default_rng(0).uniform(size=(300, 4))
     with pytest.raises(ValueError, match="is a regressor .*if that output is class 1's logit or probability, pass "
-                                         "task='classification'"):
-        sd.distill(net, X, form="rules", method="decompositional")
+                                         r"task='classification' \(on the command line: --task classification\)$"):
+        sd.distill(net, X, form="rules", method="decompositional")  # the command line's user is told the flag too
     rules = sd.distill(net, X, form="rules", method="decompositional", task="classification", max_size=4,
                        random_state=0, n_samples=600)
     with torch.no_grad():

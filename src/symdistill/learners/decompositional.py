@@ -222,7 +222,7 @@ class DecompositionalRuleLearner(Learner):
             hint = "; to read the rules of a scikit-learn network, fit an MLPClassifier on the class labels"
         else:
             hint = ("; a network with one output is read as a regressor: if that output is class 1's logit or "
-                    "probability, pass task='classification'")
+                    "probability, pass task='classification' (on the command line: --task classification)")
         return ValueError(f"decompositional rule extraction needs a classifier; {teacher.name} is a "
                           f"regressor (for regression use the pedagogical rules, form='rules' without "
                           f"method='decompositional', or form='tree' or 'linear'){hint}")
