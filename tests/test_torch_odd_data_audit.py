@@ -116,3 +116,17 @@ def test_a_torch_module_answering_complex_numbers_is_refused():
     with pytest.raises(sd.TeacherError, match=r"returned complex numbers \(complex64\), which are no .*: "
                                               r"return their real part, magnitude or angle"):
         sd.as_teacher(Complex()).predict(np.random.default_rng(0).normal(size=(10, 3)))
+
+
+def test_a_torch_module_answering_an_empty_tuple_is_told_to_return_a_tensor():
+    """Of a tuple answer the first element is read; an empty one raised IndexError ('tuple index out of range'),
+    reported as if the module had raised it on the rows."""
+    torch = pytest.importorskip("torch")
+
+    class Nothing(torch.nn.Module):
+        def forward(self, x):
+            return ()
+
+    with pytest.raises(sd.TeacherError, match=r"^torch Nothing returned a tuple, not a tensor; wrap the module to "
+                                              r"return one tensor"):
+        sd.as_teacher(Nothing()).predict(np.zeros((4, 2)))

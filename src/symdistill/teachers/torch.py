@@ -49,7 +49,7 @@ class TorchTeacher(Teacher):
         torch = _torch()
         with torch.no_grad(), eval_mode(self.module):
             out = self.module(rows_tensor(X, self.dtype, self.device))
-        if isinstance(out, (tuple, list)):
+        if isinstance(out, (tuple, list)) and len(out):  # an empty one is no tensor, refused below
             out = out[0]
         if not isinstance(out, torch.Tensor):
             keys = f" (keys: {', '.join(map(repr, list(out)[:10]))})" if isinstance(out, dict) else ""
