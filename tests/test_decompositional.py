@@ -1205,3 +1205,13 @@ def test_each_rule_gives_the_class_most_of_the_rows_it_decides_have() -> None:
             assert rule.agreement == max(rule.proba), rule
     P = rules.predict_proba(X)
     np.testing.assert_array_equal(np.asarray(rules.classes)[P.argmax(axis=1)], rules.predict(X))
+
+
+def test_a_network_declared_a_regressor_is_not_told_its_one_output_was_read_as_one() -> None:
+    """sd.as_teacher(net, task='regression') of a three-logit network was refused with 'a network with one output
+    is read as a regressor: if that output is class 1's logit or probability, pass task='classification'', a guess
+    about an output the user had declared; the refusal now ends with the forms that take a regressor."""
+    net = _net(4, 5, 3)
+    X = np.random.default_rng(0).uniform(size=(300, 4))
+    with pytest.raises(ValueError, match=r"is a regressor \(for regression use .* or form='tree' or 'linear'\)$"):
+        sd.distill(sd.as_teacher(net, task="regression"), X, form="rules", method="decompositional")

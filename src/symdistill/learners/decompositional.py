@@ -220,6 +220,8 @@ class DecompositionalRuleLearner(Learner):
             hint = ""
         elif isinstance(reader, SklearnActivations):  # an MLPRegressor: its output is a number
             hint = "; to read the rules of a scikit-learn network, fit an MLPClassifier on the class labels"
+        elif getattr(teacher, "_task_given", False):  # declared a regressor (task=, output='values'): no guess to undo
+            hint = ""
         else:
             hint = ("; a network with one output is read as a regressor: if that output is class 1's logit or "
                     "probability, pass task='classification' (on the command line: --task classification)")
