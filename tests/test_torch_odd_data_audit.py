@@ -130,3 +130,19 @@ def test_a_torch_module_answering_an_empty_tuple_is_told_to_return_a_tensor():
     with pytest.raises(sd.TeacherError, match=r"^torch Nothing returned a tuple, not a tensor; wrap the module to "
                                               r"return one tensor"):
         sd.as_teacher(Nothing()).predict(np.zeros((4, 2)))
+
+
+def test_rows_given_as_a_tensor_are_asked_without_a_numpy_warning():
+    """Rows a user holds as a torch tensor are copied for the module as NumPy reads a tensor: np.array(tensor)
+    warned that torch's __array__ takes no copy keyword (a DeprecationWarning at every batch)."""
+    torch = pytest.importorskip("torch")
+    from symdistill.teachers.activations import read_activations
+
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
+    rows = torch.tensor(np.random.default_rng(0).normal(size=(10, 2)), dtype=torch.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        answers = sd.as_teacher(net).predict(rows)
+        acts = read_activations(net, rows, 0)
+    assert np.array_equal(answers, net(rows).argmax(1).numpy())
+    assert np.allclose(acts, torch.relu(net[0](rows)).detach().numpy())

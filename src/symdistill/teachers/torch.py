@@ -164,7 +164,7 @@ def rows_tensor(X: Any, dtype: Any, device: Any) -> Any:
     array is not writable"), and has no negative stride (``X[::-1]``), which torch refuses. Text is not
     read as a number ('01' as 1.0): it is a TeacherError naming it."""
     refuse_number_text(X, "a torch module takes rows of numbers")
-    arr = np.array(X, dtype=np.float64)
+    arr = np.asarray(X, dtype=np.float64).copy()  # np.array(X) of a tensor warns of __array__'s copy keyword
     torch = _torch()
     rows = torch.as_tensor(arr, dtype=dtype, device=device)
     if rows.is_floating_point() and rows.dtype != torch.float64:
