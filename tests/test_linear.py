@@ -1435,3 +1435,17 @@ def test_a_softmax_printout_counts_its_weights_apart_from_its_terms():
                         progress=False)
     assert re.fullmatch(rf"LinearModel \(classification, logistic link, {binary.size} non-zero weights?\)",
                         str(binary).splitlines()[0])
+
+
+def test_n_knots_without_hinges_is_said_to_have_no_effect() -> None:
+    """n_knots=10 without hinges=True gave a model of no hinges without a word (found by the linear audit); it
+    warns. Not an error: sd.refine(model, hinges=False) passes on the n_knots its model records."""
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+    f = sd.as_teacher(lambda X: X[:, 0] + np.maximum(X[:, 1] - 0.5, 0), task="regression")
+    with pytest.warns(UserWarning, match=r"n_knots=10 places hinge knots, and there are none without hinges=True"):
+        plain = sd.distill(f, X, form="linear", max_size=3, n_knots=10, random_state=0)
+    assert "max(0" not in str(plain)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sd.distill(f, X, form="linear", max_size=3, n_knots=10, hinges=True, random_state=0)
+        sd.distill(f, X, form="linear", max_size=3, random_state=0)

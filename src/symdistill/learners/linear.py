@@ -165,6 +165,10 @@ class LinearLearner(Learner):
     _drawn: _Drawn | None = None
 
     def fit(self, teacher: Any, X: Any, domain: Domain | None = None) -> LinearLearner:
+        # A warning, not an error: sd.refine(model, hinges=False) passes on the n_knots the model records.
+        if self.n_knots != 3 and isinstance(self.hinges, (bool, np.bool_)) and not self.hinges:
+            warnings.warn(f"n_knots={self.n_knots!r} places hinge knots, and there are none without hinges=True: "
+                          "it has no effect", UserWarning, stacklevel=2)
         try:
             return super().fit(teacher, X, domain)
         finally:
