@@ -615,6 +615,27 @@ def test_cli_report_with_holdout_file(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "1 hold, 0 violated" in html
 
 
+def test_rows_given_to_the_report_that_the_models_were_distilled_from_are_said_to_be() -> None:
+    """symdistill report --holdout naming the --data file measured 'held-out' fidelity on the training rows
+    without a word (found by the CLI audit); half or more of such rows is now a warning and a note."""
+    X = _data(400)
+    front = sd.frontier(lambda X: (X[:, 0] > 0.5).astype(int), X, forms=["tree"], sizes=[2], n_samples=400,
+                        random_state=0, progress=False)
+    with pytest.warns(UserWarning, match=r"280 of the 280 rows given to the report are rows the models were "
+                                         r"distilled from"):
+        r = sd.report(front, front.X_train, path=None)
+    assert "rows the models were distilled from" in r.html
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sd.report(front, _data(50, seed=1), path=None)  # fresh rows
+        sd.report(front, np.vstack([front.X_train[:20], _data(30, seed=1)]), path=None)  # a few shared: no warning
+    # distilled from a sample of 100 of the 280 training rows: all 400 rows given again hold those 100
+    sampled = sd.frontier(lambda X: (X[:, 0] > 0.5).astype(int), X, forms=["tree"], sizes=[2], n_samples=400,
+                          random_state=0, progress=False, max_train_rows=100)
+    with pytest.warns(UserWarning, match=r"100 of the 400 rows given to the report are rows the models were"):
+        sd.report(sampled, X, path=None)
+
+
 def test_report_names_x_holdout_whose_rows_do_not_fit() -> None:
     """sd.report(front, X_holdout) with a country that the frontier's rows lack ('Hungary', 13 of adult's
     32,561 rows, is missing from its first 8,000) said "unknown category 'Hungary' in row 562", as if

@@ -231,6 +231,7 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     Z = domain.encode(X_hold) if X_holdout is None else encode_holdout(domain, X_holdout)
     same_holdout = X_holdout is None or _same_rows(domain, front.X_holdout, X_holdout, Z)
     if not same_holdout:
+        _check_not_training_rows(front, Z, notes)
         teacher = _report_teacher(teacher, domain.decode(Z), notes)
     regression = front.task == "regression"
     score = fidelity(model, teacher, X_hold, progress=False)
@@ -321,6 +322,25 @@ def _report_teacher(shared: SharedTeacher, rows: Any, notes: list[str]) -> Share
     warnings.warn(msg, stacklevel=3)
     notes.append(msg)
     return wide
+
+
+def _check_not_training_rows(front: Frontier, Z: np.ndarray, notes: list[str]) -> None:
+    """Warn (and note) where half or more of the rows given to the report (``Z``, encoded) are rows the models
+    were distilled from (of a sample of the training rows, half its share) (``symdistill report --holdout`` naming the --data file): fidelity there is measured
+    on training rows, and reads higher than on rows the fits never saw. A few shared rows are data that
+    repeats itself (adult holds duplicate rows), not a mistake."""
+    Z_train = front.domain.encode(front.X_train)
+    seen = {row.tobytes() for row in np.ascontiguousarray(Z_train, dtype=float)}
+    shared = sum(row.tobytes() in seen for row in np.ascontiguousarray(Z, dtype=float))
+    # the models were distilled from a sample of the training rows where there were many: of training rows
+    # given again, that share is found in it
+    sampled = len(Z_train) / max(front.n_training_rows, len(Z_train))
+    if shared and 2 * shared >= sampled * len(Z):
+        msg = (f"{shared} of the {len(Z)} rows given to the report are rows the models were distilled from: the "
+               "fidelities measured on them read higher than on rows the fits never saw; give rows kept out of "
+               "sd.frontier's X (symdistill report: a --holdout file other than --data)")
+        warnings.warn(msg, stacklevel=3)
+        notes.append(msg)
 
 
 def _same_rows(domain: Any, front_rows: Any, rows: Any, Z: np.ndarray) -> bool:
