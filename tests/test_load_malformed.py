@@ -117,6 +117,19 @@ def test_unreadable_or_non_utf8_file(tmp_path):
         sd.load(tmp_path / "missing.json")
 
 
+def test_a_model_file_saved_as_utf16_is_named_so(tmp_path):
+    """A model JSON saved by Windows PowerShell (`> model.json`: UTF-16 with a byte-order mark) was 'not UTF-8
+    JSON text: invalid start byte at byte 0', naming no encoding, where the CLI's data files are named UTF-16."""
+    text = _tree().to_json()
+    for encoding, name in (("utf-16", "UTF-16"), ("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")):
+        path = tmp_path / f"{encoding}.json"
+        path.write_bytes(text.encode(encoding))
+        with pytest.raises(ModelFormatError, match=rf"model file .* is {name} text, not UTF-8 JSON: save it as UTF-8 "
+                                                   rf"\(iconv -f {name} -t UTF-8\)"):
+            sd.load(path)
+    assert sd.load(text).to_json() == text
+
+
 def test_a_file_starting_with_a_byte_order_mark_loads(tmp_path):
     """Editors on Windows save UTF-8 with a BOM; JSON readers may ignore it (RFC 8259), and load told the
     user to "decode using utf-8-sig" instead."""

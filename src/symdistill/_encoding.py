@@ -1,0 +1,19 @@
+"""Telling UTF-16 text from UTF-8: files a spreadsheet or Windows PowerShell wrote (the CLI's data, constraint
+and word files, and model JSON) are named as UTF-16, with how to save them as UTF-8."""
+
+from __future__ import annotations
+
+
+def utf16_name(data: bytes) -> str | None:
+    """The name of UTF-16 where ``data`` is UTF-16 text (a spreadsheet's 'Unicode Text' export, Windows
+    PowerShell's ``>``): by its byte-order mark, or, without one, by a NUL in every other byte of its
+    first characters (ASCII text, as a CSV's header and numbers are). None otherwise."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16"
+    head = data[:min(len(data), 4096) // 2 * 2]  # whole characters of two bytes
+    if len(head) < 4:
+        return None
+    for name, nul, other in (("UTF-16LE", head[1::2], head[0::2]), ("UTF-16BE", head[0::2], head[1::2])):
+        if not nul.strip(b"\x00") and b"\x00" not in other:
+            return name
+    return None
