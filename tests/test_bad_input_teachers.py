@@ -93,6 +93,24 @@ def test_a_multilabel_mlp_classifier_is_told_to_distil_one_output_at_a_time(X):
             sd.distill(est, X, form="rules", method=method, max_size=2)
 
 
+def test_a_multilabel_one_vs_rest_classifier_is_told_to_distil_one_output_at_a_time(X):
+    """A multilabel OneVsRestClassifier (its binarizer public, label_binarizer_; classes_ one array,
+    predict_proba a column per label) was refused with 'returned probability rows that are negative
+    or do not sum to 1', which says nothing of the labels, bare and in a Pipeline."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    y = np.column_stack([X[:, 0] > 0.5, X[:, 1] > 0.3]).astype(int)
+    ovr = OneVsRestClassifier(LogisticRegression()).fit(X, y)
+    piped = make_pipeline(StandardScaler(), OneVsRestClassifier(LogisticRegression())).fit(X, y)
+    for est in (ovr, piped):
+        with pytest.raises(TeacherError, match=r"^sklearn \w+ is a multi-output classifier \(2 outputs\); "
+                                               r"symdistill distils one output at a time"):
+            sd.distill(est, X, form="tree", **KW)
+
+
 def test_complex_data_is_an_error_not_a_warning(X):
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -29,9 +29,11 @@ class SklearnTeacher(Teacher):
             else 0
         steps = getattr(estimator, "steps", None)  # a Pipeline's: its last step is the classifier
         final = steps[-1][1] if isinstance(steps, list) and steps else estimator
-        binarizer = getattr(final, "_label_binarizer", None)
+        # a multilabel MLPClassifier (_label_binarizer) or OneVsRestClassifier (label_binarizer_): classes_ is a
+        # label per output
+        binarizer = getattr(final, "_label_binarizer", None) or getattr(final, "label_binarizer_", None)
         if getattr(binarizer, "y_type_", None) == "multilabel-indicator":
-            outputs = len(binarizer.classes_)  # a multilabel MLPClassifier: classes_ is a label per output
+            outputs = len(binarizer.classes_)
         if outputs:
             raise TeacherError(f"sklearn {type(estimator).__name__} is a multi-output classifier ({outputs} "
                                "outputs); symdistill distils one output at a time: fit a classifier per output, "
