@@ -200,3 +200,30 @@ def test_a_forward_that_squeezes_the_axis_of_rows_of_one_row_is_told_so():
         sd.as_teacher(Squeezed(1), task="classification", batch_size=4).predict(X)  # batches of 4, 4 and 1 rows
     with pytest.raises(TeacherError, match=r"returned shape \(2,\) for 3 rows; expected one answer per row$"):
         sd.as_teacher(lambda X: np.zeros(2)).predict(X[:3])  # not one row: no word of squeezing
+
+
+@pytest.mark.parametrize("zipmap", [None, False, True])
+def test_classes_printing_as_the_teachers_own_in_another_order_are_refused_not_swapped(zipmap):
+    """classes=['5', '1'] (read from a file as text) for a classifier of classes 1 and 5 were taken as
+    other names for them in their order: class 1 was named '5' and class 5 '1', every answer swapped
+    without a word, where the command line's --classes 5,1 lists the two classes in another order. Of a
+    scikit-learn classifier, and of an ONNX one with a probability tensor or a ZipMap; the same text
+    in the order of the classes still names them."""
+    from test_teachers import _onnx_linear_classifier
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    if zipmap is None:
+        from sklearn.linear_model import LogisticRegression
+
+        model = LogisticRegression().fit(X, np.where(X[:, 0] > 0, 5, 1))
+        truth = model.predict(X)
+    else:
+        ort = pytest.importorskip("onnxruntime")
+        model = _onnx_linear_classifier([1, 5], zipmap=zipmap)
+        session = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
+        truth = session.run(["label"], {"X": X.astype(np.float32)})[0]
+    with pytest.raises(TeacherError, match=r"classes \['5', '1'\] print as its classes \[1, 5\] in another order"):
+        sd.as_teacher(model, classes=["5", "1"]).predict(X)
+    assert sd.as_teacher(model, classes=["1", "5"]).predict(X).tolist() == [str(c) for c in truth]
+    assert sd.as_teacher(model, classes=[5, 1]).predict(X).tolist() == truth.tolist()

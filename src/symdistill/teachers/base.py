@@ -798,6 +798,21 @@ def _warn_if_probabilities(values: np.ndarray, name: str) -> None:
                   "values, quietly", UserWarning, stacklevel=2)
 
 
+def refuse_swapped_names(name: str, declared: list[Any], own: list[Any]) -> None:
+    """Refuse declared classes that are other labels for all of the teacher's ``own`` (so name them in
+    their order) but print as them in another order: ``['5', '1']``, read from a file as text, for the
+    classes 1 and 5 would name class 1 '5' and class 5 '1', every answer swapped without a word."""
+    printed, printed_own = [str(c) for c in declared], [str(c) for c in own]
+    if printed == printed_own or sorted(printed) != sorted(printed_own):
+        return
+    reordered = [own[printed_own.index(p)] for p in printed]
+    renamed = ", ".join(f"class {o!r} {d!r}" for o, d in zip(own, declared) if str(o) != str(d))
+    raise TeacherError(f"{name}: classes {declared} print as its classes {own} in another order, but are other labels "
+                       f"({type(declared[0]).__name__}, not {type(own[0]).__name__}), which name its classes in their "
+                       f"order: {renamed}; to list its classes in another order pass them as they are ({reordered}), "
+                       f"to rename them give the names in the order {own} ({CLASSES_FLAG})")
+
+
 def _check_classes(classes: Any) -> np.ndarray:
     """Declared classes as an array: a non-empty 1-D sequence of distinct labels."""
     if isinstance(classes, (str, bytes)):

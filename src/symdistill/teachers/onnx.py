@@ -10,7 +10,7 @@ import numpy as np
 
 from .._errors import TeacherError
 from ..domain import _is_number, _plain
-from .base import Teacher, model_file, refuse_infinity, refuse_number_text
+from .base import Teacher, model_file, refuse_swapped_names, refuse_infinity, refuse_number_text
 
 # The ONNX input types rows are fed as ("tensor(bfloat16)": float32 rows, rounded and passed on as its bits).
 _NP_TYPES = {"tensor(float)": np.float32, "tensor(double)": np.float64, "tensor(float16)": np.float16,
@@ -77,11 +77,13 @@ class OnnxTeacher(Teacher):
         """Where each declared class's column is among those of a probability tensor (in the order of the
         graph's labels), when the declared classes are those labels in another order; None when the
         columns are read as they are (the same order, or other labels naming them in order)."""
-        maps = any(o.name == self._output and o.type.startswith("seq(") for o in self.session.get_outputs())
-        if self._labels is None or self.classes_ is None or maps:  # a ZipMap's maps name their classes (_from_maps)
+        if self._labels is None or self.classes_ is None:
             return None
         own, declared = [_plain(c) for c in self._labels], [_plain(c) for c in self.classes_]
-        if declared == own or not set(declared) & set(own):
+        if not set(declared) & set(own):
+            refuse_swapped_names(self.name, declared, own)
+        maps = any(o.name == self._output and o.type.startswith("seq(") for o in self.session.get_outputs())
+        if declared == own or not set(declared) & set(own) or maps:  # a ZipMap's maps name their classes (_from_maps)
             return None
         if len(declared) != len(own) or not all(c in own for c in declared):
             raise TeacherError(f"{self.name}: classes {declared} are not its classes {own} (the labels of its classifier "

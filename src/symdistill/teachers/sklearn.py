@@ -9,7 +9,7 @@ import numpy as np
 
 from .._errors import TeacherError, counted, flag_list
 from ..domain import _plain, is_real
-from .base import CLASSES_FLAG, Teacher
+from .base import CLASSES_FLAG, Teacher, refuse_swapped_names
 
 
 class SklearnTeacher(Teacher):
@@ -88,7 +88,10 @@ class SklearnTeacher(Teacher):
             return None
         own_keys = [_plain(c) for c in own]
         declared = [_plain(c) for c in self.classes_]
-        if declared == own_keys or not set(declared) & set(own_keys):
+        if declared == own_keys:
+            return None
+        if not set(declared) & set(own_keys):
+            refuse_swapped_names(self.name, declared, own_keys)
             return None
         if len(declared) != len(own_keys) or not all(c in own_keys for c in declared):
             raise TeacherError(f"{self.name}: classes {declared} are not its classes_ {own_keys}; declare them in any "
