@@ -111,6 +111,24 @@ def test_a_multilabel_one_vs_rest_classifier_is_told_to_distil_one_output_at_a_t
             sd.distill(est, X, form="tree", **KW)
 
 
+def test_an_estimator_fitted_on_a_dataframe_given_a_wider_array_is_told_to_drop_a_column(X):
+    """An estimator fitted on an array and given rows with one more column (a label left in a file) is told
+    to drop the columns it was not fitted on; one fitted on a DataFrame, given such an array (distill
+    --as-array), was told only scikit-learn's 'X has 4 features, but LogisticRegression is expecting 3'."""
+    pd = pytest.importorskip("pandas")
+    from sklearn.linear_model import LogisticRegression
+
+    rows, y = X[:, :3], X[:, 0] > 0.5
+    wider = np.column_stack([rows, y])
+    for fitted in (rows, pd.DataFrame(rows, columns=["a", "b", "c"])):
+        est = LogisticRegression().fit(fitted, y)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # scikit-learn's own, of feature names
+            with pytest.raises(TeacherError, match=r"; it was fitted on 3 features and the rows have 4 columns: drop "
+                                                   r"the columns it was not fitted on \(a label column left in\?"):
+                sd.as_teacher(est).predict(wider)
+
+
 def test_complex_data_is_an_error_not_a_warning(X):
     with warnings.catch_warnings():
         warnings.simplefilter("error")

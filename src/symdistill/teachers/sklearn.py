@@ -150,9 +150,11 @@ class SklearnTeacher(Teacher):
         strings (scikit-learn: "ufunc 'isnan' not supported"), or values it was not fitted on: the
         sampler asks about new values of the columns it reads as numbers; or rows wider than the array it
         was fitted on (a label column left in a file, which scikit-learn reports as a string it cannot
-        convert, or as a count of features)."""
+        convert, or as a count of features, also where it was fitted on a DataFrame and given an array)."""
         fitted = getattr(self.estimator, "n_features_in_", None)
-        if getattr(self.estimator, "feature_names_in_", None) is None and isinstance(fitted, int) and \
+        # one fitted on a DataFrame and given wider rows as a DataFrame was warned of the columns it does not read
+        names = getattr(self.estimator, "feature_names_in_", None)
+        if (names is None or not hasattr(X, "columns")) and isinstance(fitted, int) and \
                 np.ndim(X) == 2 and np.shape(X)[1] > fitted:
             return (f"; it was fitted on {counted(fitted, 'feature')} and the rows have {np.shape(X)[1]} columns: "
                     "drop the columns it was not fitted on (a label column left in? on the command line: --drop "
