@@ -227,3 +227,23 @@ def test_classes_printing_as_the_teachers_own_in_another_order_are_refused_not_s
         sd.as_teacher(model, classes=["5", "1"]).predict(X)
     assert sd.as_teacher(model, classes=["1", "5"]).predict(X).tolist() == [str(c) for c in truth]
     assert sd.as_teacher(model, classes=[5, 1]).predict(X).tolist() == truth.tolist()
+
+
+def test_a_dataframe_of_scores_whose_columns_print_as_the_declared_classes_is_read_by_them():
+    """A callable answering a DataFrame of probabilities whose columns are the classes written as text
+    ('1', '0': read from a file's header), with classes=[0, 1] declared, was read by position: the
+    column '1' taken for class 0, every answer swapped without a word. Its columns are now read by the
+    class each prints as; other names are still read in order."""
+    pd = pytest.importorskip("pandas")
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+
+    def proba(rows, columns):
+        p = (np.asarray(rows)[:, 0] > 0.5).astype(float)
+        return pd.DataFrame(np.column_stack([p, 1 - p]), columns=columns)
+
+    truth = (X[:, 0] > 0.5).astype(int)
+    assert sd.as_teacher(lambda rows: proba(rows, ["1", "0"]), classes=[0, 1]).predict(X).tolist() == truth.tolist()
+    tree = sd.distill(sd.as_teacher(lambda rows: proba(rows, ["1", "0"]), classes=[0, 1]), X, max_size=4,
+                      random_state=0, n_samples=500)
+    assert (tree.predict(X) == truth).all()
+    assert sd.as_teacher(lambda rows: proba(rows, ["p", "q"]), classes=[1, 0]).predict(X).tolist() == truth.tolist()

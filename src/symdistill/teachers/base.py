@@ -393,6 +393,11 @@ class Teacher:
         if names != known and sorted(map(key, names)) == sorted(map(key, known)):
             at = {key(c): j for j, c in enumerate(names)}
             return out[:, [at[key(c)] for c in known]]
+        # Columns that print as the classes (the classes 0 and 1 as the text '1', '0' of a file's header) are
+        # theirs too: read in order, the column '1' was class 0's.
+        printed, printed_known = [str(c) for c in names], [str(c) for c in known]
+        if printed != printed_known and len(set(printed_known)) == len(known) and sorted(printed) == sorted(printed_known):
+            return out[:, [printed.index(c) for c in printed_known]]
         return out
 
     def _check_count(self, out: np.ndarray, n: int) -> None:
