@@ -247,3 +247,23 @@ def test_a_dataframe_of_scores_whose_columns_print_as_the_declared_classes_is_re
                       random_state=0, n_samples=500)
     assert (tree.predict(X) == truth).all()
     assert sd.as_teacher(lambda rows: proba(rows, ["p", "q"]), classes=[1, 0]).predict(X).tolist() == truth.tolist()
+
+
+def test_an_onnx_classifiers_labels_are_renamed_by_the_classes_declared_in_their_order():
+    """README: classes= may name an ONNX classifier's labels with other labels in their order. Of its
+    probabilities they were; of its label output (output='label', or a graph answering labels only)
+    the teacher failed with UnknownClassError 'returned labels 7, 9, 3, which are not among its
+    classes', where a scikit-learn classifier's predict labels are renamed so."""
+    ort = pytest.importorskip("onnxruntime")
+    from test_teachers import _onnx_linear_classifier
+
+    model = _onnx_linear_classifier([7, 3, 9], zipmap=False)
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    labels = ort.InferenceSession(model, providers=["CPUExecutionProvider"]).run(["label"], {"X": X.astype(np.float32)})[0]
+    named = {7: "a", 3: "b", 9: "c"}
+    assert len(set(labels.tolist())) == 3
+    for options in ({"output": "label"}, {}):
+        t = sd.as_teacher(model, classes=["a", "b", "c"], **options)
+        assert t.predict(X).tolist() == [named[v] for v in labels.tolist()]
+        assert t.classes_.tolist() == ["a", "b", "c"]
+    assert sd.as_teacher(model, output="label", classes=[9, 7, 3]).predict(X).tolist() == labels.tolist()

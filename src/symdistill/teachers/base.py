@@ -803,6 +803,21 @@ def _warn_if_probabilities(values: np.ndarray, name: str) -> None:
                   "values, quietly", UserWarning, stacklevel=2)
 
 
+def label_names(own: Any, declared: Any) -> dict[Any, Any] | None:
+    """The declared class naming each of a classifier's ``own`` labels, when the declared classes are other
+    labels for all of them, in their order: its labels are renamed as its probabilities' columns are.
+    None when it answers in the declared classes (or they are not known)."""
+    if own is None or declared is None or len(own) != len(declared):
+        return None
+    own_keys, names = [_plain(c) for c in own], [_plain(c) for c in declared]
+    return None if set(names) & set(own_keys) else dict(zip(own_keys, names))
+
+
+def renamed_labels(labels: Any, names: dict[Any, Any]) -> np.ndarray:
+    """``labels`` by their ``names``; one outside them stays as it is, refused as one the teacher does not know."""
+    return np.asarray([names.get(_plain(v), v) for v in np.asarray(labels).reshape(-1)], dtype=object)
+
+
 def refuse_swapped_names(name: str, declared: list[Any], own: list[Any]) -> None:
     """Refuse declared classes that are other labels for all of the teacher's ``own`` (so name them in
     their order) but print as them in another order: ``['5', '1']``, read from a file as text, for the

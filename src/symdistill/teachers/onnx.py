@@ -10,7 +10,8 @@ import numpy as np
 
 from .._errors import TeacherError
 from ..domain import _is_number, _plain
-from .base import Teacher, model_file, refuse_swapped_names, refuse_infinity, refuse_number_text
+from .base import (Teacher, label_names, model_file, refuse_infinity, refuse_number_text, refuse_swapped_names,
+                   renamed_labels)
 
 # The ONNX input types rows are fed as ("tensor(bfloat16)": float32 rows, rounded and passed on as its bits).
 _NP_TYPES = {"tensor(float)": np.float32, "tensor(double)": np.float64, "tensor(float16)": np.float16,
@@ -71,6 +72,7 @@ class OnnxTeacher(Teacher):
             # counts) are values, not the classes a callable's would be.
             self.task, self._task_given = "regression", True
         self._columns = self._label_columns()
+        self._names = label_names(self._labels, self.classes_)  # a label output is renamed by them too
         self._encoding = _exported_encoding(session)
 
     def _label_columns(self) -> np.ndarray | None:
@@ -149,6 +151,9 @@ class OnnxTeacher(Teacher):
             return self._from_maps(out)
         if self._columns is not None and np.ndim(out) == 2 and np.shape(out)[1] == len(self._columns):
             return np.asarray(out)[:, self._columns]  # a column per graph label: in the declared classes' order
+        arr = np.asarray(out)
+        if self._names is not None and arr.dtype.kind in "OUSiu" and (arr.ndim == 1 or arr.shape[1:] == (1,)):
+            return renamed_labels(arr, self._names)
         if self.classes_ is None and self._labels is not None and self.task != "regression":
             # Probabilities or scores, one column per class, or labels: in the classifier's labels, not 0..k-1.
             arr = np.asarray(out)

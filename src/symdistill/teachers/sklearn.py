@@ -9,7 +9,7 @@ import numpy as np
 
 from .._errors import TeacherError, counted, flag_list
 from ..domain import _plain, is_real
-from .base import CLASSES_FLAG, Teacher, refuse_swapped_names
+from .base import CLASSES_FLAG, Teacher, label_names, refuse_swapped_names, renamed_labels
 
 
 class SklearnTeacher(Teacher):
@@ -75,7 +75,8 @@ class SklearnTeacher(Teacher):
         self._output_kind = "proba" if self._use_proba else None
         columns = self._proba_columns()  # also refuses classes that are neither classes_ nor other names for them
         self._columns = columns if self._use_proba else None
-        self._names = None if self._use_proba else self._label_names()
+        # predict answers in classes_: other labels declared for them rename its answers
+        self._names = None if self._use_proba else label_names(getattr(estimator, "classes_", None), self.classes_)
         self._unread_checked = False  # the first rows asked about are checked for columns it does not read
         self._spaces_checked = False  # and, once answered, for values it was fitted on with other spaces
 
@@ -98,16 +99,6 @@ class SklearnTeacher(Teacher):
                                f"order, or other labels for all of them in the order of classes_ ({CLASSES_FLAG})")
         return np.asarray([own_keys.index(c) for c in declared])
 
-    def _label_names(self) -> dict[Any, Any] | None:
-        """The declared class naming each of ``classes_``, when the declared classes are other labels for
-        all of them, in their order: ``predict`` answers in ``classes_``, and its labels are renamed as
-        predict_proba's columns are. None when it answers in the declared classes (or they are not known)."""
-        own = getattr(self.estimator, "classes_", None)
-        if own is None or self.classes_ is None or len(own) != len(self.classes_):
-            return None
-        own_keys, declared = [_plain(c) for c in own], [_plain(c) for c in self.classes_]
-        return None if set(declared) & set(own_keys) else dict(zip(own_keys, declared))
-
     def _forward(self, X: Any) -> Any:
         X = fitted_rows(self.estimator, X)
         if not self._unread_checked:
@@ -119,8 +110,7 @@ class SklearnTeacher(Teacher):
         else:
             out = self.estimator.predict(X)
             if self._names is not None:
-                # a label outside classes_ stays as it is, and is refused as one the teacher does not know
-                out = np.asarray([self._names.get(_plain(v), v) for v in np.asarray(out).reshape(-1)], dtype=object)
+                out = renamed_labels(out, self._names)
         if not self._spaces_checked:  # answered: an encoder that ignores what it does not know took the rows
             self._spaces_checked = True
             found = spaced_fit(self.estimator, X)
