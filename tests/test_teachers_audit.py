@@ -267,3 +267,24 @@ def test_an_onnx_classifiers_labels_are_renamed_by_the_classes_declared_in_their
         assert t.predict(X).tolist() == [named[v] for v in labels.tolist()]
         assert t.classes_.tolist() == ["a", "b", "c"]
     assert sd.as_teacher(model, output="label", classes=[9, 7, 3]).predict(X).tolist() == labels.tolist()
+
+
+def test_fidelity_against_a_function_answering_other_labels_does_not_offer_classes_to_rename_them():
+    """sd.fidelity of a model of classes 0 and 1 against a function answering '0' and '1' said to rename
+    the teacher's classes with sd.as_teacher(teacher, classes=[...]); done, that failed with 'a teacher
+    answering labels answers in its own classes ... it renames columns of probabilities or logits, not
+    labels'. The refusal now says to map the labels in the function; a scikit-learn classifier answering
+    labels (its predict, renamed by classes=) is still offered classes=."""
+    from sklearn.svm import LinearSVC
+
+    X = np.random.default_rng(0).normal(size=(100, 2))
+    tree = sd.distill(lambda X: (X[:, 0] > 0).astype(int), X, max_size=2, random_state=0)
+    with pytest.raises(sd.DataError, match=r"^none of the teacher's labels \('1', '0', ...\) is one of the model's "
+                                           r"classes \[0, 1\]; .*it answers labels of its own, which classes= does not "
+                                           r"rename: map them to the model's classes in the function it calls") as info:
+        sd.fidelity(tree, lambda X: np.where(X[:, 0] > 0, "1", "0"), X)
+    assert "sd.as_teacher(teacher, classes=[...]) renames" not in str(info.value)
+    svc = LinearSVC().fit(X, np.where(X[:, 0] > 0, "yes", "no"))
+    with pytest.raises(sd.DataError, match=r"sd.as_teacher\(teacher, classes=\[...\]\) renames a classifier's classes"):
+        sd.fidelity(tree, svc, X)
+    assert sd.fidelity(tree, sd.as_teacher(svc, classes=[0, 1]), X).value > 0.9

@@ -283,10 +283,14 @@ def _score(model: Any, t: Teacher, X: Any, ref: np.ndarray, layer: str | None) -
     if t.task == "regression":
         return regression_agreement(pred, ref)
     score = agreement(_comparable(pred, ref), ref)
-    _refuse_other_labels(score, np.asarray(ref), model, "teacher's labels",
-                         "is it the teacher the model was distilled from, answering in the same labels "
-                         "(sd.as_teacher(teacher, classes=[...]) renames a classifier's classes; on the command "
-                         f"line: {classes_flag(getattr(model, 'classes', None))})?")
+    if t._output_kind == "labels" and not t._renames_labels():  # classes= other than its labels is refused
+        hint = ("is it the teacher the model was distilled from? it answers labels of its own, which classes= does not "
+                "rename: map them to the model's classes in the function it calls")
+    else:
+        hint = ("is it the teacher the model was distilled from, answering in the same labels (sd.as_teacher(teacher, "
+                "classes=[...]) renames a classifier's classes; on the command line: "
+                f"{classes_flag(getattr(model, 'classes', None))})?")
+    _refuse_other_labels(score, np.asarray(ref), model, "teacher's labels", hint)
     return score
 
 

@@ -261,6 +261,11 @@ class Teacher:
         """Warn of features of ``domain`` (the rows' schema a learner distils over) that this teacher reads
         otherwise; nothing here (a scikit-learn estimator's encoders say more)."""
 
+    def _renames_labels(self) -> bool:
+        """Whether declared classes that are other labels rename this teacher's labels (those of a model
+        that has its own, in an order); a function's or a network's labels are its own."""
+        return False
+
     def widened(self, labels: Sequence[Any]) -> Teacher:
         """A copy of this teacher whose classes are its own followed by ``labels``, labels it answers on
         rows other than those its classes were read off; its cache is empty and it has asked nothing.

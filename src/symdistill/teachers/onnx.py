@@ -92,6 +92,9 @@ class OnnxTeacher(Teacher):
                                "node); declare them in any order, or other labels for all of them in their order")
         return np.asarray([own.index(c) for c in declared])
 
+    def _renames_labels(self) -> bool:
+        return self._labels is not None
+
     def _choose_output(self, name: str | None) -> str:
         outputs = self.session.get_outputs()
         names = [o.name for o in outputs]

@@ -122,6 +122,9 @@ class SklearnTeacher(Teacher):
     def check_domain(self, domain: Any) -> None:
         warn_numbers_read_as_categories(self, domain)
 
+    def _renames_labels(self) -> bool:
+        return getattr(self.estimator, "classes_", None) is not None
+
     def _warn_unread(self, X: Any) -> None:
         """Warn of columns of the DataFrame ``X`` that the estimator was fitted without: it never reads them
         (a ColumnTransformer selects its columns by name), so a model distilled from ``X`` could split on
