@@ -288,3 +288,15 @@ def test_fidelity_against_a_function_answering_other_labels_does_not_offer_class
     with pytest.raises(sd.DataError, match=r"sd.as_teacher\(teacher, classes=\[...\]\) renames a classifier's classes"):
         sd.fidelity(tree, svc, X)
     assert sd.fidelity(tree, sd.as_teacher(svc, classes=[0, 1]), X).value > 0.9
+
+
+def test_a_function_answering_a_masked_array_with_masked_answers_is_refused():
+    """np.ma.masked_where(unsure, labels), the rows a model would not answer masked, was read through its
+    mask: the values under it were taken as answers, with no word. An unmasked masked array is read as it is."""
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    labels = lambda X: (X[:, 0] > 0).astype(int)  # noqa: E731
+    masked = sd.as_teacher(lambda X: np.ma.masked_where(np.abs(X[:, 0]) < 0.1, labels(X)))
+    with pytest.raises(TeacherError, match=r"^callable .* returned a masked array, \d+ of its 50 answers masked: a "
+                                           r"teacher answers every row"):
+        masked.predict(X)
+    assert sd.as_teacher(lambda X: np.ma.masked_array(labels(X))).predict(X).tolist() == labels(X).tolist()

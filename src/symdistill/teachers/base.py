@@ -356,6 +356,12 @@ class Teacher:
         """The backend's answer as an array, as it was meant."""
         eps = 2.0**-7 if is_tensor(raw) and str(raw.dtype) == "torch.bfloat16" else None
         raw = from_tensor(raw)
+        if isinstance(raw, np.ma.MaskedArray) and np.ma.getmaskarray(raw).any():
+            # np.asarray reads the values under the mask: a row left unanswered would be answered by them
+            rows = np.ma.getmaskarray(raw).reshape(len(raw), -1).any(axis=1) if raw.ndim else np.ones(1, bool)
+            raise TeacherError(f"{self.name} returned a masked array, {int(rows.sum())} of its {rows.size} answers "
+                               "masked: a teacher answers every row (np.ma.filled gives its values, if they are the "
+                               "answers)")
         try:
             out = np.asarray(raw)
         except Exception as exc:
