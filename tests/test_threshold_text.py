@@ -211,3 +211,15 @@ def test_distinct_regression_values_print_distinct():
         assert ROUNDED_NOTE not in str(model) and "values rounded" not in str(model)
         drawn = [t.get_text() for t in draw_model(model).axes[0].texts]
         assert sorted(t for t in drawn if t in printed) == sorted(printed)
+
+
+def test_a_threshold_of_minus_zero_prints_as_zero():
+    """An integer split between -1 and 0 that the learner holds as -0.0 printed `i <= -0` (else
+    `i > -0`), a sign no number has; it prints `i <= 0`, as the model decides."""
+    dom = Domain.from_data(np.array([[-5], [4]]), feature_names=["i"])
+    t = Tree(dom, "classification", np.array(["no", "yes"]), children_left=[1, -1, -1],
+             children_right=[2, -1, -1], feature=[0, -1, -1], threshold=[-0.0, 0, 0], value=[[1, 1], [1, 0], [0, 1]])
+    text = str(t)
+    assert "if i <= 0:" in text and "# i > 0" in text and "-0" not in text
+    assert t.predict(np.array([[0], [1]])).tolist() == ["no", "yes"]
+    assert Feature("x", "numeric", -1.0, 1.0).threshold_text(-0.0) == "0"

@@ -739,7 +739,7 @@ def cut_text(x: float, spread: float, whole: bool = False) -> str:
     >>> cut_text(10.413699999999999, 5), cut_text(0.5010905473985492, 6.9), cut_text(1.75, 2)
     ('10.4136', '0.50109', '1.75')
     """
-    x = float(x)
+    x = float(x) + 0.0  # -0.0 (an integer split between -1 and 0) prints 0, not -0
     tol = _tolerance(x, spread)
     exact = Decimal(x)
     for digits in range(6, 18):
