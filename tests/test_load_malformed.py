@@ -83,7 +83,7 @@ def _set(path: tuple, value):
      "nested too deeply"),
     ('{"format": "symdistill", "version": 1, "kind": "tree", "meta": ' + "[" * 150 + "]" * 150 + "}",
      "nested too deeply"),
-    ('{"format": "symdistill", "version": 1, "kind": "tree", "meta": ' + "7" * 5000 + "}", "not valid JSON"),
+    ('{"format": "symdistill", "version": 1, "kind": "tree", "meta": ' + "7" * 5000 + "}", "an integer of 5000 digits"),
     ('{"format": "symdistill", "version": 1, "kind": "tree", "meta": ' + "7" * 400 + "}", "integer too large"),
     ('{"format": "symdistill", "version": true, "kind": "tree"}', "version True"),
     ('{"format": "symdistill", "version": 1, "kind": []}', r"unknown model kind \[\]"),
@@ -180,6 +180,17 @@ def test_deeply_nested_dict_source():
     d["meta"]["deep"] = deep
     with pytest.raises(ModelFormatError, match="nested too deeply"):
         sd.load(d)
+
+
+def test_an_integer_too_long_to_read_is_named_without_python_advice():
+    """A threshold hand-edited to 5,001 digits was refused as 'not valid JSON: Exceeds the limit (4300
+    digits) ...; use sys.set_int_max_str_digits() to increase the limit', advice to change the
+    interpreter for a number no model field holds."""
+    text = re.sub(r'"threshold": \[[^,]*', '"threshold": [1' + "0" * 5000, _tree().to_json(), count=1)
+    with pytest.raises(ModelFormatError) as info:
+        sd.load(text)
+    message = str(info.value)
+    assert "an integer of 5001 digits" in message and "set_int_max_str_digits" not in message
 
 
 # -- fields of each model kind -----------------------------------------------------------------------

@@ -11,6 +11,7 @@ import io
 import json
 import math
 import os
+import re
 import sys
 from pathlib import Path
 from typing import IO, Any, ClassVar
@@ -313,8 +314,12 @@ def _parse(text: str) -> Any:
         raise ModelFormatError(f"model is not valid JSON: {exc}") from None
     except RecursionError:
         raise ModelFormatError(f"model JSON is nested too deeply (more than {MAX_NESTING} levels)") from None
-    except ValueError as exc:  # an integer of more digits than Python converts
-        raise ModelFormatError(f"model is not valid JSON: {exc}") from None
+    except ValueError as exc:  # an integer of more digits than Python converts: no model field holds one
+        digits = re.search(r"value has (\d+) digits", str(exc))
+        if digits is None:
+            raise ModelFormatError(f"model is not valid JSON: {exc}") from None
+        raise ModelFormatError(f"model JSON holds an integer of {digits.group(1)} digits, more than can be read "
+                               "(no model field holds such a number)") from None
 
 
 def _check_plain_json(data: Any) -> None:
