@@ -193,6 +193,22 @@ def test_an_integer_too_long_to_read_is_named_without_python_advice():
     assert "an integer of 5001 digits" in message and "set_int_max_str_digits" not in message
 
 
+@pytest.mark.parametrize("field, node, junk, named", [
+    ("threshold", 2, "0.25", "'threshold' must hold numbers: node 2's is '0.25'"),
+    ("feature", 0, 0.0, "'feature' must hold integers: node 0's is 0.0"),
+    ("children_right", 1, True, "'children_right' must hold integers: node 1's is True"),
+    ("value", 1, ["1", 0], "'value' must hold one non-empty list of numbers per node: node 1's is ['1', 0]"),
+    ("n_samples", 1, 2**70, "'n_samples' must be a list of integers: node 1's is 1180591620717411303424"),
+])
+def test_a_hand_edited_tree_array_names_the_node_it_breaks(field, node, junk, named):
+    """A tree array holding a string, a float or a boolean was refused naming only the field ('threshold'
+    must hold numbers), leaving the user to search a tree of hundreds of nodes for the entry."""
+    d = json.loads(_tree().to_json())
+    d[field][node] = junk
+    with pytest.raises(ModelFormatError, match=re.escape(named)):
+        sd.load(json.dumps(d))
+
+
 # -- fields of each model kind -----------------------------------------------------------------------
 CASES = [
     # item 1-3: raw exceptions and models that could not be saved

@@ -367,12 +367,14 @@ class Tree(SymbolicModel):
         lists = {k: require(p, k, list) for k in ("children_left", "children_right", "feature", "threshold", "value")}
         for k in ("children_left", "children_right", "feature"):
             if not _all_int64(lists[k]):
-                raise ModelFormatError(f"malformed tree: {k!r} must hold integers")
+                raise ModelFormatError(f"malformed tree: {k!r} must hold integers{_first_bad(lists[k], _is_int64)}")
         if not _all_numbers(lists["threshold"]):
-            raise ModelFormatError("malformed tree: 'threshold' must hold numbers")
+            raise ModelFormatError(f"malformed tree: 'threshold' must hold numbers"
+                                   f"{_first_bad(lists['threshold'], _is_number)}")
         value = lists["value"]
-        if not all(isinstance(row, list) and row and _all_numbers(row) for row in value):
-            raise ModelFormatError("malformed tree: 'value' must hold one non-empty list of numbers per node")
+        if not all(_is_value_row(row) for row in value):
+            raise ModelFormatError("malformed tree: 'value' must hold one non-empty list of numbers per node"
+                                   f"{_first_bad(value, _is_value_row)}")
         if len({len(row) for row in value}) > 1:
             raise ModelFormatError("malformed tree: the rows of 'value' differ in length")
         cats = p.get("left_categories")
@@ -385,7 +387,8 @@ class Tree(SymbolicModel):
                                            f"of category codes, got {_short(c)}")
         n_samples = p.get("n_samples")
         if n_samples is not None and not (isinstance(n_samples, list) and _all_int64(n_samples)):
-            raise ModelFormatError("malformed tree: 'n_samples' must be a list of integers")
+            where = _first_bad(n_samples, _is_int64) if isinstance(n_samples, list) else ""
+            raise ModelFormatError(f"malformed tree: 'n_samples' must be a list of integers{where}")
         meta = {} if p.get("meta") is None else p["meta"]
         if not isinstance(meta, dict):
             raise ModelFormatError(f"malformed tree: 'meta' should be an object, got {type(meta).__name__}")
@@ -424,6 +427,25 @@ def _all_int64(values: list) -> bool:
 def _all_numbers(values: list) -> bool:
     """Every entry is a number (not a boolean)."""
     return set(map(type, values)) <= {int, float}
+
+
+def _is_int64(v: Any) -> bool:
+    return type(v) is int and -2**63 <= v < 2**63
+
+
+def _is_number(v: Any) -> bool:
+    return type(v) in (int, float)
+
+
+def _is_value_row(row: Any) -> bool:
+    return isinstance(row, list) and bool(row) and _all_numbers(row)
+
+
+def _first_bad(values: list, ok: Any) -> str:
+    """': node i's is X' for the first entry that ``ok`` refuses: a tree of hundreds of nodes was refused
+    naming only the field."""
+    i = next(i for i, v in enumerate(values) if not ok(v))
+    return f": node {i}'s is {_short(values[i])}"
 
 
 def _is_code(c: Any) -> bool:
