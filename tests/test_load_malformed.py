@@ -209,6 +209,30 @@ def test_a_hand_edited_tree_array_names_the_node_it_breaks(field, node, junk, na
         sd.load(json.dumps(d))
 
 
+@pytest.mark.parametrize("j, key", [(0, "lower"), (0, "upper"), (0, "kind"), (1, "kind")])
+def test_a_feature_without_its_kind_or_bounds_is_refused_naming_them(j, key):
+    """A hand-edited model whose numeric feature lost 'lower' loaded with the bound 0.0 (and one that lost
+    'kind' as numeric, an integer feature then read as real numbers), silently changing the domain that
+    verification and refinement search; one that lost 'upper' was refused as 'lower bound 5.0 exceeds
+    upper bound 1.0', an upper bound the file does not hold. to_json writes all three."""
+    dom = Domain((Feature("age", "numeric", 5.0, 90.0), Feature("n", "integer", -3.0, 7.0)))
+    tree = Tree(dom, "classification", np.array(["no", "yes"]), children_left=[1, -1, -1],
+                children_right=[2, -1, -1], feature=[1, -1, -1], threshold=[2.5, 0, 0], value=[[1, 1], [1, 0], [0, 1]])
+    d = json.loads(tree.to_json())
+    del d["domain"]["features"][j][key]
+    name = dom.features[j].name
+    with pytest.raises(ModelFormatError, match=f"feature '{name}' has no '{key}'"):
+        sd.load(json.dumps(d))
+
+
+def test_a_categorical_feature_without_bounds_still_loads():
+    """A categorical feature's bounds are its codes, which its categories give: they may be left out."""
+    d = json.loads(_tree().to_json())
+    cat = next(f for f in d["domain"]["features"] if f["kind"] == "categorical")
+    del cat["lower"], cat["upper"]
+    assert sd.load(json.dumps(d)) == _tree()
+
+
 # -- fields of each model kind -----------------------------------------------------------------------
 CASES = [
     # item 1-3: raw exceptions and models that could not be saved

@@ -590,6 +590,7 @@ def domain_from_json(payload: dict[str, Any]) -> Domain:
         for j, f in enumerate(feats):
             if isinstance(f, dict) and isinstance(f.get("name"), str):
                 check_fields(f, FEATURE_FIELDS, f"feature {_short(f['name'])}")
+                _require_kind_and_bounds(f)
                 f = _feature_json(f)
             elif isinstance(f, dict):
                 check_fields(f, FEATURE_FIELDS, f"feature {j}")
@@ -611,6 +612,17 @@ def domain_from_json(payload: dict[str, Any]) -> Domain:
             raise ModelFormatError(f"{where}: a binary feature's bounds lie within 0..1, "
                                    f"got lower {f.lower!r}, upper {f.upper!r}")
     return domain
+
+
+def _require_kind_and_bounds(f: dict[str, Any]) -> None:
+    """A feature entry names its kind and, unless categorical (whose bounds are its codes), its bounds:
+    left out, they read as numeric and 0.0 .. 1.0, a domain the model was not distilled over."""
+    needed = ("kind",) if f.get("kind") == "categorical" else ("kind", "lower", "upper")
+    for key in needed:
+        if key not in f:
+            raise ModelFormatError(f"malformed domain: feature {f['name']!r} has no {key!r}: a model file gives each "
+                                   "feature's kind and, but for a categorical one, its lower and upper bounds "
+                                   "(to_json writes them)")
 
 
 def _feature_json(f: dict[str, Any]) -> dict[str, Any]:
