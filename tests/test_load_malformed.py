@@ -233,6 +233,25 @@ def test_a_categorical_feature_without_bounds_still_loads():
     assert sd.load(json.dumps(d)) == _tree()
 
 
+@pytest.mark.parametrize("task, field, value, message", [
+    ("regression", "agreement", 0.5, "rule 0: a regression rule has no 'agreement'"),
+    ("classification", "error", 0.5, "rule 0: a classification rule has no 'error'"),
+])
+def test_a_rule_with_the_other_tasks_statistic_is_refused(task, field, value, message):
+    """A regressor's rule holding 'agreement' loaded and printed 'teacher agreement 50%' beside its mean abs.
+    error, a share of a class a regressor has none of (and a classifier's rule a 'mean abs. error'),
+    while a regressor's rule holding 'proba' was refused."""
+    if task == "regression":
+        model = RuleSet(DOMAIN, "regression", None, [Rule((Condition(0, ">", 2.0),), 1.5, coverage=0.3, error=0.1)],
+                        Rule((), -1.0, coverage=0.7, error=0.2))
+    else:
+        model = _rules()
+    d = json.loads(model.to_json())
+    d["rules"][0][field] = value
+    with pytest.raises(ModelFormatError, match=re.escape(message)):
+        sd.load(json.dumps(d))
+
+
 # -- fields of each model kind -----------------------------------------------------------------------
 CASES = [
     # item 1-3: raw exceptions and models that could not be saved

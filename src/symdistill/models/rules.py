@@ -370,8 +370,14 @@ class RuleSet(SymbolicModel):
                     raise ModelFormatError(f"{where} predicts class index {rule.prediction!r}; expected 0..{k - 1}")
                 if rule.proba is not None and len(rule.proba) != k:
                     raise ModelFormatError(f"{where} has {len(rule.proba)} class probabilities; expected {k}")
+                if rule.error is not None:
+                    raise ModelFormatError(f"{where}: a classification rule has no 'error' (a regressor's mean abs. "
+                                           "error; a classifier's rule gives its 'agreement')")
             elif rule.proba is not None:
                 raise ModelFormatError(f"{where}: a regression rule has no class probabilities")
+            elif rule.agreement is not None:
+                raise ModelFormatError(f"{where}: a regression rule has no 'agreement' (a classifier's share of "
+                                       "its class; a regressor's rule gives its 'error')")
             for c in rule.conditions:
                 if c.feature >= d:
                     raise ModelFormatError(f"{where} tests feature {c.feature}, but the model has "
