@@ -229,6 +229,19 @@ def test_classes_printing_as_the_teachers_own_in_another_order_are_refused_not_s
     assert sd.as_teacher(model, classes=[5, 1]).predict(X).tolist() == truth.tolist()
 
 
+def test_names_printing_as_float_classes_in_another_order_are_refused_not_swapped():
+    """The swap check compared text, so a classifier of the classes 0.0 and 1.0 given classes=['1', '0'] (a
+    file's header) still named class 0.0 '1' and 1.0 '0', every answer swapped; numbers now compare by value."""
+    from sklearn.linear_model import LogisticRegression
+
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    model = LogisticRegression().fit(X, (X[:, 0] > 0).astype(float))
+    with pytest.raises(TeacherError, match=r"classes \['1', '0'\] print as its classes \[0.0, 1.0\] in another order"):
+        sd.as_teacher(model, classes=["1", "0"]).predict(X)
+    named = sd.as_teacher(model, classes=["0", "1"]).predict(X)
+    assert named.tolist() == [str(int(c)) for c in model.predict(X)]
+
+
 def test_a_dataframe_of_scores_whose_columns_print_as_the_declared_classes_is_read_by_them():
     """A callable answering a DataFrame of probabilities whose columns are the classes written as text
     ('1', '0': read from a file's header), with classes=[0, 1] declared, was read by position: the

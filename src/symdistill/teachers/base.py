@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import os
 import re
 import reprlib
@@ -833,7 +834,7 @@ def refuse_swapped_names(name: str, declared: list[Any], own: list[Any]) -> None
     """Refuse declared classes that are other labels for all of the teacher's ``own`` (so name them in
     their order) but print as them in another order: ``['5', '1']``, read from a file as text, for the
     classes 1 and 5 would name class 1 '5' and class 5 '1', every answer swapped without a word."""
-    printed, printed_own = [str(c) for c in declared], [str(c) for c in own]
+    printed, printed_own = [_printed_key(c) for c in declared], [_printed_key(c) for c in own]
     if printed == printed_own or sorted(printed) != sorted(printed_own):
         return
     reordered = [own[printed_own.index(p)] for p in printed]
@@ -842,6 +843,16 @@ def refuse_swapped_names(name: str, declared: list[Any], own: list[Any]) -> None
                        f"({type(declared[0]).__name__}, not {type(own[0]).__name__}), which name its classes in their "
                        f"order: {renamed}; to list its classes in another order pass them as they are ({reordered}), "
                        f"to rename them give the names in the order {own} ({CLASSES_FLAG})")
+
+
+def _printed_key(label: Any) -> str:
+    """A label as ``refuse_swapped_names`` compares it: its text, where a finite number (or text that reads as
+    one) is its value's text, so the classes 0.0 and 1.0 and the names '0' and '1' print alike."""
+    try:
+        value = float(label)
+    except (TypeError, ValueError, OverflowError):
+        return str(label)
+    return repr(value) if math.isfinite(value) else str(label)
 
 
 def _check_classes(classes: Any) -> np.ndarray:
