@@ -211,6 +211,23 @@ def test_accuracy_of_a_regressor_refuses_booleans_for_its_true_values(reg_tree: 
         sd.accuracy(reg_tree, X, y)
 
 
+@pytest.mark.parametrize("kind", ["complex", "datetime", "timedelta", "pandas datetime"])
+def test_accuracy_of_a_regressor_refuses_complex_and_time_values_for_its_true_values(reg_tree: Any, kind: str
+                                                                                     ) -> None:
+    """Complex numbers for a regressor's true values were scored on their real part alone (y + 5j scored
+    R2 1), and dates or time spans on their count of nanoseconds (a date column picked as the label:
+    R2 -45198), where such rows are refused."""
+    import pandas as pd
+
+    y = reg_tree.predict(X)
+    y = {"complex": y + 5j, "datetime": np.arange(len(y)).astype("datetime64[D]"),
+         "timedelta": np.arange(len(y)).astype("timedelta64[s]"),
+         "pandas datetime": pd.Series(pd.date_range("2020-01-01", periods=len(y)))}[kind]
+    what = "complex numbers" if kind == "complex" else "dates or time spans"
+    with pytest.raises(sd.DataError, match=rf"cannot compute R2: the true labels are {what}, not values"):
+        sd.accuracy(reg_tree, X, y)
+
+
 def test_regression_scores_need_numbers() -> None:
     with pytest.raises(sd.DataError, match="predictions are not numbers"):
         regression_agreement(np.array(["yes", "no"]), np.array([1.0, 2.0]))

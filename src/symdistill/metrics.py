@@ -243,6 +243,12 @@ def _numbers(values: Any, what: str, name: str) -> np.ndarray:
         # regression teacher answering booleans is refused.
         raise DataError(f"cannot compute {name}: the {what} are booleans (classes), not values (a regressor's "
                         "values are compared)")
+    if arr.dtype.kind in "cmM":
+        # NumPy reads them as floats: complex ones by their real part alone, dates and time spans by
+        # their count of nanoseconds (or days, or seconds), so y + 5j scored R2 1 and a date column R2 -45198.
+        kind = "complex numbers" if arr.dtype.kind == "c" else "dates or time spans"
+        raise DataError(f"cannot compute {name}: the {what} are {kind}, not values (got {arr.dtype}; "
+                        "a regressor's values are real numbers)")
     try:
         return np.asarray(values, dtype=float)
     except (TypeError, ValueError):
