@@ -628,6 +628,29 @@ def test_a_list_of_records_is_refused_with_the_dataframe_to_make():
     assert tree.predict(pd.DataFrame(df.head(3).to_dict("records"))).tolist() == tree.predict(df.head(3)).tolist()
 
 
+def test_a_list_of_labelled_series_is_refused_with_the_dataframe_to_make():
+    """Rows as a list of Series (df.iloc[i], DataFrame.iterrows' rows) were read by position, their labels
+    dropped: of a DataFrame whose columns are in another order than the model's features, predict gave
+    silently wrong answers where predict(df) and predict(df.iloc[0]) match the labels, and distill named the
+    features x0, x1 where a DataFrame names them. They are now refused, with the DataFrame to pass; a list
+    of Series labelled 0, 1, ... (no names) is still read by position."""
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"age": np.linspace(20, 60, 50), "children": np.arange(50) % 3})
+    tree = sd.distill(lambda X: X["age"] > 40, df, max_size=2, random_state=0, n_samples=200)
+    swapped = df[["children", "age"]].head(3)
+    message = (r"^the data is a list of pandas Series labelled \['children', 'age'\] \(rows, as df\.iloc\[i\] or "
+               r"DataFrame\.iterrows give them\), which a list reads by position, not by label: pass "
+               r"pandas\.DataFrame\(X\), whose columns are read by name$")
+    with pytest.raises(DataError, match=message):
+        tree.predict([row for _, row in swapped.iterrows()])
+    with pytest.raises(DataError, match=message.replace(r"\['children', 'age'\]", r"\['age', 'children'\]")):
+        sd.distill(lambda X: X["age"] > 40, [row for _, row in df.iterrows()], max_size=2)
+    rows = [row for _, row in swapped.iterrows()]
+    assert tree.predict(pd.DataFrame(rows)).tolist() == tree.predict(df.head(3)).tolist()
+    unnamed = [pd.Series(r) for r in df.head(3).to_numpy()]
+    assert tree.predict(unnamed).tolist() == tree.predict(df.head(3)).tolist()
+
+
 def test_one_dimensional_data_gets_the_reshape_it_needs():
     one_feature = sd.distill(lambda X: X[:, 0] > 0.5, np.linspace(0, 1, 50).reshape(-1, 1), max_size=2,
                              random_state=0, n_samples=200)

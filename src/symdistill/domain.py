@@ -650,6 +650,15 @@ def _read_array(X: Any, dtype: Any = None, row_width: int | None = None) -> np.n
         # NumPy makes each record one object: 'got shape (500,)' said nothing of the keys
         raise DataError(f"the data is a {type(X).__name__} of dicts (records, as DataFrame.to_dict('records') "
                         "writes them), not rows: pass pandas.DataFrame(X), whose columns are read by name")
+    if isinstance(X, (list, tuple)) and X and type(X[0]).__name__ == "Series" and hasattr(X[0], "index"):
+        labels = list(X[0].index)
+        if labels != list(range(len(labels))):
+            # read by position, the labels dropped: rows of a DataFrame whose columns are in another order
+            # than the features were predicted wrongly without a word, where df.iloc[0] alone is read by label
+            shown = str(labels[:5])[:-1] + (", ...]" if len(labels) > 5 else "]")
+            raise DataError(f"the data is a {type(X).__name__} of pandas Series labelled {shown} (rows, as "
+                            "df.iloc[i] or DataFrame.iterrows give them), which a list reads by position, not by "
+                            "label: pass pandas.DataFrame(X), whose columns are read by name")
     refuse_words(X, row_width=row_width)
     fields = getattr(getattr(X, "dtype", None), "names", None)
     if fields:
