@@ -726,3 +726,18 @@ def test_verify_command_takes_bounds_in_scientific_notation_and_several_ranges(f
     assert main(["verify", "tiny.json", "--output-range", "-1e-06", "1e-06", "--output-range", "-1e-06", "0"]) == 1
     out = capsys.readouterr().out
     assert "HOLDS: -1e-06 <= prediction <= 1e-06" in out and "VIOLATED: -1e-06 <= prediction <= 0" in out
+
+
+def test_a_robust_point_that_does_not_fit_the_features_names_robust_and_the_point() -> None:
+    """A point with an unknown category or a missing value was refused as data rows are, 'column 'c' has
+    unknown category 'zz' in row 0', naming neither ``sd.robust`` nor its point."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"a": rng.integers(0, 5, 200), "c": pd.Categorical(rng.choice(["p", "q"], 200))})
+    model = sd.distill(lambda A: (A["a"] > 2).astype(int), df, max_size=2, random_state=0)
+    with pytest.raises(sd.DataError, match=r"^robust: the point does not fit the model's features: column 'c' has "
+                                           r"unknown category 'zz'"):
+        sd.verify(model, sd.robust({"a": 1, "c": "zz"}, 1.0))
+    with pytest.raises(sd.DataError, match=r"^robust: the point does not fit the model's features: column 'c' has "
+                                           r"a missing value"):
+        sd.verify(model, sd.robust({"a": 1, "c": None}, 1.0))

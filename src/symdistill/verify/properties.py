@@ -19,6 +19,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .._errors import DataError
 from ..domain import Domain, Feature, is_real, number_labels
 from . import formula as F
 
@@ -143,7 +144,10 @@ class Robust(Property):
             if missing or extra:
                 raise ValueError(f"robust: the point must give every feature; missing {missing}, unknown {extra}")
             p = [[p[n] for n in domain.feature_names]]
-        Z = domain.encode(p)
+        try:
+            Z = domain.encode(p)
+        except DataError as exc:  # the rows' own message ("column 'c' has unknown category 'zz'"): name the point
+            raise DataError(f"robust: the point does not fit the model's features: {exc}") from None
         if len(Z) != 1:
             raise ValueError(f"robust: expected one point, got {len(Z)} rows")
         return Z[0]
