@@ -125,6 +125,10 @@ def test_no_vacuity_where_there_is_no_implication_or_no_holds(backend: str) -> N
     t = tree()
     assert sd.verify(t, "age >= 18", backend=backend).vacuous is None
     assert sd.verify(t, "not (age < 18 -> prediction == 'no')", backend=backend).vacuous is None
+    # a conjunct that is no implication is checked whatever the premise: the constraint is not vacuous (it
+    # said "HOLDS (vacuously)" for an unmet premise beside it; found by the verify differential audit)
+    mixed = sd.verify(t, "(age < 18 -> prediction == 'yes') and age >= 18", backend=backend)
+    assert mixed.holds and mixed.vacuous is None and "vacuous" not in str(mixed)
     assert sd.verify(t, sd.monotonic("income"), backend=backend).vacuous is None
     violated = sd.verify(t, "age > 20 -> prediction == 'yes'", backend=backend)
     assert not violated.holds and violated.vacuous is None and "vacuous" not in str(violated)

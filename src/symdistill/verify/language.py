@@ -550,7 +550,9 @@ def premises(node: Node, text: str) -> list[tuple[Node, str]]:
     """The premises of the implications ``node`` (parsed from ``text``) states at its top level, each
     with its text as written: of ``A -> B``, and of each implication of a top-level conjunction
     ``(A -> B) and (C -> D)``. A chain ``A -> B -> C`` reads ``A -> (B -> C)``: its premise is
-    ``A and B``. A constraint that states no implication has none.
+    ``A and B``. A constraint that states no implication has none, and so has a conjunction with a
+    conjunct that is no implication (``(A -> B) and C``): ``C`` is checked whatever ``A`` is, so the
+    constraint does not hold vacuously.
 
     >>> text = "(x < 1 -> y > 2) and (x > 3 -> z > 0)"
     >>> [t for _, t in premises(parse(text), text)]
@@ -558,8 +560,12 @@ def premises(node: Node, text: str) -> list[tuple[Node, str]]:
     >>> text = "a > 1 -> b > 1 or c > 1 -> c > 2"
     >>> [(type(n).__name__, t) for n, t in premises(parse(text), text)]
     [('And', 'a > 1 and (b > 1 or c > 1)')]
+    >>> premises(parse("(x < 1 -> y > 2) and z > 0"), "(x < 1 -> y > 2) and z > 0")
+    []
     """
     out = []
+    if isinstance(node, And) and not all(isinstance(item, Implies) for item in node.items):
+        return out
     for item in node.items if isinstance(node, And) else (node,):
         lefts: list[tuple[Node, str]] = []
         while isinstance(item, Implies):
