@@ -376,3 +376,19 @@ def test_a_point_mass_is_found_in_either_half():
         X = np.column_stack([col, np.random.default_rng(1).normal(size=1000)])
         Z = RegionSampler(Domain.from_data(X), X, random_state=0).sample(None, 4000)
         assert abs((Z[:, 0] == 0).mean() - 0.5) < 0.04
+
+
+def test_accuracy_refuses_true_labels_holding_x_s_rows_in_another_order():
+    """sd.accuracy pairs y with X by position: a shuffled DataFrame X with its labels y in the first order
+    scored each row against another row's label, 0.5 for a model of 1.0, without a word (found by the
+    table-inputs audit). Such a y is refused, naming y.loc[X.index]; indexes of other labels pair by position."""
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame(np.random.default_rng(0).uniform(size=(300, 2)), columns=["a", "b"])
+    y = (X["a"] > 0.5).astype(int)
+    model = sd.distill(lambda X: (np.asarray(X)[:, 0] > 0.5).astype(int), X, max_size=2, random_state=0)
+    shuffled = X.sample(frac=1, random_state=0)
+    assert sd.accuracy(model, shuffled, y.loc[shuffled.index]).value == 1.0
+    with pytest.raises(sd.DataError, match=r"y have the row labels of X in another order: .* pass y.loc\[X.index\]"):
+        sd.accuracy(model, shuffled, y)
+    assert sd.accuracy(model, shuffled.reset_index(drop=True), y.loc[shuffled.index].to_numpy()).value == 1.0
+    assert sd.accuracy(model, shuffled.reset_index(drop=True), y.loc[shuffled.index].reset_index(drop=True)).value == 1.0

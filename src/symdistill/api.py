@@ -317,6 +317,8 @@ def accuracy(model: Any, X: Any, y: Any, *, teacher: Any = None) -> Score:
     if what:
         raise DataError(f"the true labels y are {what}, not one label per row: pass a list or an array of them")
     pandas = type(y).__module__.startswith("pandas") and hasattr(y, "dtype")
+    if pandas:
+        _refuse_reordered_index(X, y)
     y = column_values(y) if pandas else np.asarray(y)  # pandas' NA kept, to be named a missing value
     if y.ndim == 2 and y.shape[1] == 1:  # a column of them, df[["price"]]: one per row, as a teacher may answer
         y = y[:, 0]
@@ -326,6 +328,23 @@ def accuracy(model: Any, X: Any, y: Any, *, teacher: Any = None) -> Score:
     _refuse_other_labels(score, y, model, "true labels", "give labels in the classes' terms")
     _warn_other_labels(y, model)
     return score
+
+
+def _refuse_reordered_index(X: Any, y: Any) -> None:
+    """Refuse a pandas ``y`` whose index holds the row labels of a DataFrame ``X`` in another order (X shuffled,
+    y not): ``accuracy`` pairs them by position, so every row would be scored against another row's label (0.51
+    for a model of 0.99). Indexes of other labels (one reset) are paired by position, as scikit-learn does."""
+    x_index, y_index = getattr(X, "index", None), getattr(y, "index", None)
+    if x_index is None or y_index is None or len(x_index) != len(y_index) or x_index.equals(y_index):
+        return
+    try:
+        same = x_index.is_unique and y_index.is_unique and x_index.sort_values().equals(y_index.sort_values())
+    except TypeError:  # labels that do not sort together (1 and 'a'): no order to compare
+        same = False
+    if same:
+        raise DataError("the true labels y have the row labels of X in another order: accuracy pairs them by "
+                        "position, so each row would be scored against another row's label; pass y.loc[X.index] "
+                        "(or both with the same order)")
 
 
 def _warn_other_labels(y: np.ndarray, model: Any) -> None:
