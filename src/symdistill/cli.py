@@ -15,7 +15,6 @@ import math
 import os
 import re
 import sys
-import tempfile
 import time
 import warnings
 import zipfile
@@ -24,7 +23,8 @@ from pathlib import Path
 from typing import Any, Callable, Collection, Iterator, Sequence
 
 from . import __version__
-from ._encoding import utf16_name
+from ._encoding import utf16_text
+from ._files import write_whole
 from ._errors import DataError, ModelFormatError, TeacherError, counted, flag_list, require_extra
 
 
@@ -208,14 +208,6 @@ def _not_text(p: Path, path: str, compressed: bool = False) -> str:
         return (f"{path} is not UTF-8 text: line {line} holds the byte 0x{data[exc.start]:02x} ({exc.reason}); "
                 "save it as UTF-8 (a spreadsheet's Latin-1 or Windows-1252 export: iconv -f cp1252 -t utf-8)")
     return f"cannot read {path}: not UTF-8 text"
-
-
-def utf16_text(data: bytes, where: str) -> str | None:
-    """The error for a file (``where`` names it) whose ``data`` is UTF-16 text, saying to save it as UTF-8;
-    None when it is not UTF-16."""
-    encoding = utf16_name(data)
-    return None if encoding is None else \
-        f"{where} is {encoding} text, not UTF-8: save it as UTF-8 (iconv -f {encoding} -t UTF-8)"
 
 
 # The fields pandas' read_csv reads as missing by default: its na_values default as its documentation lists
@@ -471,25 +463,10 @@ def check_distinct(output: tuple[str, str], *others: tuple[str, str | None]) -> 
 
 
 def write_output(path: str, write: Callable[[Path], Any]) -> None:
-    """``write(Path(path))``, with an OS error (permissions, a full disk, ...) as a user error.
-
-    A regular file (or a new one) is written under its own name in a hidden folder beside it, then moved
-    over it, so an error or Ctrl-C midway leaves no half-written file and an earlier one as it was; the
-    name is kept (a ``.zip``'s member is named after it). Anything else (``/dev/stdout``, a pipe) is
-    written in place."""
-    target = Path(os.path.realpath(path))
+    """``write(Path(path))`` written whole (``symdistill._files.write_whole``: an error or Ctrl-C midway leaves
+    an earlier file as it was), with an OS error (permissions, a full disk, ...) as a user error."""
     try:
-        if target.exists() and not target.is_file():
-            write(target)
-            return
-        folder = tempfile.mkdtemp(prefix=".symdistill-", dir=target.parent)
-        part = Path(folder) / target.name
-        try:
-            write(part)
-            os.replace(part, target)
-        finally:
-            part.unlink(missing_ok=True)
-            os.rmdir(folder)
+        write_whole(path, write)
     except OSError as exc:
         raise CLIError(f"cannot write {path!r}: {exc.strerror or exc}") from None
 

@@ -16,6 +16,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .._errors import DataError, UnknownClassError, counted
+from .._files import write_whole
 from .._version import __version__
 from ..api import _comparable, concept_layer, fidelity
 from ..domain import _plain
@@ -61,17 +62,17 @@ class Report:
         ``<stem>_figures/``; returns the HTML path."""
         p = check_report_path(path)
         p.parent.mkdir(parents=True, exist_ok=True)
-        _write_whole(p, self.html)
+        write_whole(p, lambda part: part.write_text(self.html, encoding="utf-8"))
         fig_dir = p.with_name(p.stem + "_figures")
         fig_dir.mkdir(exist_ok=True)
         for name in FIGURE_NAMES - set(self.figures):  # an earlier report's (by_class after a regression's by_value)
             (fig_dir / f"{name}.png").unlink(missing_ok=True)
         for name, png in self.figures.items():
-            _write_whole(fig_dir / f"{name}.png", png)
+            write_whole(fig_dir / f"{name}.png", lambda part: part.write_bytes(png))
         if self.document is not None:  # built for another path (or none): link the folder written here
             self.markdown = to_markdown(*self.document, fig_dir.name)
         md = p.with_suffix(".md")
-        _write_whole(md, self.markdown)
+        write_whole(md, lambda part: part.write_text(self.markdown, encoding="utf-8"))
         self.path, self.markdown_path = p, md
         return p
 
@@ -83,22 +84,6 @@ class Report:
 
 # Every figure a report may hold: writing one removes those of an earlier report at that path it does not hold.
 FIGURE_NAMES = frozenset({"frontier", "model", "shift", "by_feature", "by_value", "by_class"})
-
-
-def _write_whole(path: Path, data: str | bytes) -> None:
-    """Write ``data`` (text as UTF-8) to ``path`` whole: into a file beside it, then moved over it, so an
-    error or Ctrl-C midway leaves no half-written file, and an earlier one as it was (a link's target, not
-    the link, is written, as writing in place did)."""
-    path = Path(os.path.realpath(path))
-    part = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        if isinstance(data, str):
-            part.write_text(data, encoding="utf-8")
-        else:
-            part.write_bytes(data)
-        os.replace(part, path)
-    finally:
-        part.unlink(missing_ok=True)
 
 
 def check_report_path(path: str | Path) -> Path:
@@ -132,7 +117,7 @@ def check_report_path(path: str | Path) -> Path:
     for target in (p, p.with_suffix(".md")):
         if target.is_dir():
             raise ValueError(f"cannot write {str(target)!r}: Is a directory")
-        if target.is_file() and not os.access(target, os.W_OK):  # _write_whole moves a new file over it
+        if target.is_file() and not os.access(target, os.W_OK):  # write_whole moves a new file over it
             raise ValueError(f"cannot write {str(target)!r}: the file is read-only; make it writable, or give "
                              "another path")
     fig_dir = p.with_name(p.stem + "_figures")
@@ -326,8 +311,9 @@ def _report_teacher(shared: SharedTeacher, rows: Any, notes: list[str]) -> Share
 
 def _check_not_training_rows(front: Frontier, Z: np.ndarray, notes: list[str]) -> None:
     """Warn (and note) where half or more of the rows given to the report (``Z``, encoded) are rows the models
-    were distilled from (of a sample of the training rows, half its share) (``symdistill report --holdout`` naming the --data file): fidelity there is measured
-    on training rows, and reads higher than on rows the fits never saw. A few shared rows are data that
+    were distilled from (``symdistill report --holdout`` naming the --data file; where the models were
+    distilled from a sample of the training rows, half the sample's share): fidelity there is measured on
+    training rows, and reads higher than on rows the fits never saw. A few shared rows are data that
     repeats itself (adult holds duplicate rows), not a mistake."""
     Z_train = front.domain.encode(front.X_train)
     seen = {row.tobytes() for row in np.ascontiguousarray(Z_train, dtype=float)}
