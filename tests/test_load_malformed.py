@@ -72,7 +72,7 @@ def _set(path: tuple, value):
 
 # -- the envelope and the JSON text ----------------------------------------------------------------
 @pytest.mark.parametrize("text, message", [
-    (b"\xff\xfe", "not UTF-8 JSON"),
+    (b"\xff\xfe", "model is UTF-16 text, not UTF-8: save it as UTF-8"),
     (bytearray(b'{"format": "symdistill", "version": 1, "kind": "tree", "meta": "\xe9"}'), "not UTF-8 JSON"),
     ("[1, 2]", "must be a JSON object, got array"),
     ("  \n [", "not valid JSON"),
@@ -124,7 +124,7 @@ def test_a_model_file_saved_as_utf16_is_named_so(tmp_path):
     for encoding, name in (("utf-16", "UTF-16"), ("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")):
         path = tmp_path / f"{encoding}.json"
         path.write_bytes(text.encode(encoding))
-        with pytest.raises(ModelFormatError, match=rf"model file .* is {name} text, not UTF-8 JSON: save it as UTF-8 "
+        with pytest.raises(ModelFormatError, match=rf"model file .* is {name} text, not UTF-8: save it as UTF-8 "
                                                    rf"\(iconv -f {name} -t UTF-8\)"):
             sd.load(path)
     assert sd.load(text).to_json() == text

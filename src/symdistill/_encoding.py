@@ -17,3 +17,11 @@ def utf16_name(data: bytes) -> str | None:
         if not nul.strip(b"\x00") and b"\x00" not in other:
             return name
     return None
+
+
+def utf16_text(data: bytes, where: str) -> str | None:
+    """The error for a file (``where`` names it) whose ``data`` is UTF-16 text, saying to save it as UTF-8;
+    None when it is not UTF-16."""
+    encoding = utf16_name(data)
+    return None if encoding is None else \
+        f"{where} is {encoding} text, not UTF-8: save it as UTF-8 (iconv -f {encoding} -t UTF-8)"

@@ -277,13 +277,12 @@ def _read_file(source: str | Path) -> str:
 
 
 def _decode(raw: bytes, what: str) -> str:
-    from .._encoding import utf16_name
+    from .._encoding import utf16_text
 
     # Windows PowerShell's `> model.json` writes UTF-16, whose NUL bytes are valid UTF-8 (but no JSON holds one)
-    encoding = utf16_name(raw) if b"\x00" in raw[:4096] or raw[:2] in (b"\xff\xfe", b"\xfe\xff") else None
-    if encoding is not None:
-        raise ModelFormatError(f"{what} is {encoding} text, not UTF-8 JSON: save it as UTF-8 "
-                               f"(iconv -f {encoding} -t UTF-8)")
+    utf16 = utf16_text(raw, what)
+    if utf16:
+        raise ModelFormatError(utf16)
     try:
         return raw.decode("utf-8-sig")  # a byte order mark first (editors on Windows write one) is dropped
     except UnicodeDecodeError as exc:

@@ -168,7 +168,8 @@ def _constraint_lines(path: str) -> list[tuple[str, str]]:
     """``--constraint-file``'s constraints, each with where it was read (``--constraint-file c.txt
     (line 3)``): one a line, blank lines and lines starting with ``#`` skipped; a file holding none is
     refused rather than verified as nothing."""
-    from ..cli import CLIError, utf16_text
+    from .._encoding import utf16_text
+    from ..cli import CLIError
 
     where = f"--constraint-file {path}"
     if not Path(path).is_file():
