@@ -254,8 +254,8 @@ class Learner(Params):
         process killed for memory. A fit holds its pool as ``8 * (4 * features + 8)`` bytes a row at least
         (the rows, their copies, labels and sort orders; the tree, rule and linear fits measured 1.2 to 3.5
         times that, on 1 to 50 features), which is set against the physical memory (a container's limit where
-        lower: ``container_memory_limit``); rows that are the
-        user's own (no more than the option asks) are never refused here."""
+        lower: ``container_memory_limit``); rows that are the user's own (no more than the option asks) are
+        never refused here."""
         import os
 
         asked = [(name, n) for name in self._POOL_OPTIONS if (n := getattr(self, name)) is not None and n > n_user]

@@ -82,10 +82,11 @@ class OnnxTeacher(Teacher):
         if self._labels is None or self.classes_ is None:
             return None
         own, declared = [_plain(c) for c in self._labels], [_plain(c) for c in self.classes_]
-        if not set(declared) & set(own):
+        if not set(declared) & set(own):  # other labels, naming them in their order
             refuse_swapped_names(self.name, declared, own)
+            return None
         maps = any(o.name == self._output and o.type.startswith("seq(") for o in self.session.get_outputs())
-        if declared == own or not set(declared) & set(own) or maps:  # a ZipMap's maps name their classes (_from_maps)
+        if declared == own or maps:  # a ZipMap's maps name their classes (_from_maps)
             return None
         if len(declared) != len(own) or not all(c in own for c in declared):
             raise TeacherError(f"{self.name}: classes {declared} are not its classes {own} (the labels of its classifier "
@@ -159,7 +160,6 @@ class OnnxTeacher(Teacher):
             return renamed_labels(arr, self._names)
         if self.classes_ is None and self._labels is not None and self.task != "regression":
             # Probabilities or scores, one column per class, or labels: in the classifier's labels, not 0..k-1.
-            arr = np.asarray(out)
             if (arr.ndim == 2 and arr.shape[1] == len(self._labels)) or (arr.ndim == 1 and arr.dtype.kind in "OUSiu"):
                 self.classes_ = self._labels
         return out

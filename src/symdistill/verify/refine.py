@@ -130,9 +130,10 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     cats = [f.name for f in dom.features if f.is_categorical]
     if cats:  # a DataFrame's numeric column declared categorical too: its dtype alone reads as a number
         options.setdefault("categorical", cats)
-    # Checked before the teacher is asked anything: an option only a re-distill reads (a misspelt n_sample=, a
-    # negative n_samples) went unread where no round ran, and failed after the verification where one did.
-    make_learner(form=form, max_size=max(model.size, 1), method=method, random_state=seed, **options)
+    # Made (and checked) before the teacher is asked anything: an option only a re-distill reads (a misspelt
+    # n_sample=, a negative n_samples) went unread where no round ran, and failed after the verification where
+    # one did. A list of the default rule alone, or a linear model of no weights, has size 0: distill's least is 1.
+    learner = make_learner(form=form, max_size=max(model.size, 1), method=method, random_state=seed, **options)
     X_eval = X if X_eval is None else X_eval
     asked_before = t.n_queries  # a Teacher given again has counted its earlier work
     before = float(fidelity(model, t, X_eval).value)
@@ -148,11 +149,9 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
             break
         added = np.vstack([added, new_rows[:room]])
         rounds += 1
-        # A list of the default rule alone, or a linear model of no weights, has size 0: distill's least is 1.
         # Over the model's domain, as distill(X) would infer it from X: a model fitted over a wider one
         # (fit(..., domain=d)) was re-distilled over X's rows and the counterexamples' alone, and its verdicts
         # covered a narrower domain than the given model's.
-        learner = make_learner(form=form, max_size=max(model.size, 1), method=method, random_state=seed, **options)
         current = learner.fit(t, _with_rows(X, added, dom), domain=dom).model_
     after = float(TeacherAnswers(t, X_eval).fidelity(current).value)  # (its determinism checked before)
     if current is model:
