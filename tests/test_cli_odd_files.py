@@ -21,6 +21,13 @@ def model_file(tmp_path):
     return path
 
 
+def _refusals(data, model_file, tmp_path, capsys):
+    """What distill and predict print on stderr for the --data file ``data``, each refusing it (exit 2)."""
+    for args in (["distill", "--teacher", "x:y", "-o", str(tmp_path / "t.json")], ["predict", str(model_file)]):
+        assert main([*args, "--data", str(data)]) == 2
+        yield capsys.readouterr().err
+
+
 @pytest.mark.parametrize("encoding, named", [("utf-16", "UTF-16"), ("utf-16-le", "UTF-16LE"),
                                              ("utf-16-be", "UTF-16BE")])
 def test_a_utf16_csv_is_named_as_utf16_text(model_file, tmp_path, capsys, encoding, named):
@@ -30,9 +37,7 @@ def test_a_utf16_csv_is_named_as_utf16_text(model_file, tmp_path, capsys, encodi
     rows = "a,b,c\n" + "".join(f"{i / 10},{i % 3},{i % 5}\n" for i in range(10))
     data = tmp_path / "rows.csv"
     data.write_bytes(rows.encode(encoding))
-    for args in (["distill", "--teacher", "x:y", "-o", str(tmp_path / "t.json")], ["predict", str(model_file)]):
-        assert main([*args, "--data", str(data)]) == 2
-        err = capsys.readouterr().err
+    for err in _refusals(data, model_file, tmp_path, capsys):
         assert f"{data} is {named} text, not UTF-8: save it as UTF-8 (iconv -f {named} -t UTF-8)" in err, err
         assert "binary" not in err and err.count("\n") == 1
 
@@ -126,9 +131,7 @@ def test_a_spreadsheet_separator_line_is_named(model_file, tmp_path, capsys, lin
     sep = line[-1]
     data.write_text(f"{line}\n" + "".join(sep.join(row) + "\n" for row in [["a", "b", "c"]] + [
         [str(i / 10), str(i % 3), str(i % 5)] for i in range(10)]))
-    for args in (["distill", "--teacher", "x:y", "-o", str(tmp_path / "t.json")], ["predict", str(model_file)]):
-        assert main([*args, "--data", str(data)]) == 2
-        err = capsys.readouterr().err
+    for err in _refusals(data, model_file, tmp_path, capsys):
         assert f"line 1 of {data} is {line!r}, a spreadsheet's line naming the separator, not a header: delete it" \
             in err, err
 
@@ -220,9 +223,7 @@ def test_a_compressed_csv_in_another_encoding_is_named_as_one_uncompressed_is(mo
 
     data = tmp_path / "rows.csv.gz"
     data.write_bytes(gzip.compress("a,b,c\n0.1,0.2,1\n0.3,0.4,2\n0.5,0.6,México\n".encode(encoding)))
-    for args in (["distill", "--teacher", "x:y", "-o", str(tmp_path / "t.json")], ["predict", str(model_file)]):
-        assert main([*args, "--data", str(data)]) == 2
-        err = capsys.readouterr().err
+    for err in _refusals(data, model_file, tmp_path, capsys):
         assert f"{data} {message}" in err and "codec" not in err, err
 
 
@@ -233,9 +234,7 @@ def test_a_compressed_binary_file_is_named_as_no_csv_text(model_file, tmp_path, 
 
     data = tmp_path / "zeros.csv.gz"
     data.write_bytes(gzip.compress(bytes(3000)))
-    for args in (["distill", "--teacher", "x:y", "-o", str(tmp_path / "t.json")], ["predict", str(model_file)]):
-        assert main([*args, "--data", str(data)]) == 2
-        err = capsys.readouterr().err
+    for err in _refusals(data, model_file, tmp_path, capsys):
         assert f"{data} is not a CSV file: it holds binary data, a NUL byte at byte offset 0" in err, err
         assert "\\x00" not in err and err.count("\n") == 1
 
