@@ -56,7 +56,9 @@ def rule_sets(draw: st.DrawFn, regression: bool = False, literals: st.SearchStra
             rules.append(Rule(conds, draw(st.floats(-100, 100, allow_nan=False)), error=draw(st.floats(0, 5))))
         else:
             p = draw(st.lists(st.floats(0, 1), min_size=3, max_size=3))
-            rules.append(Rule(conds, draw(st.integers(0, 2)), proba=tuple(p), coverage=draw(st.floats(0, 1)),
+            # A rule's class is among the most likely of its probabilities (a RuleSet refuses another)
+            top = [c for c in range(3) if p[c] == max(p)]
+            rules.append(Rule(conds, draw(st.sampled_from(top)), proba=tuple(p), coverage=draw(st.floats(0, 1)),
                               agreement=draw(st.floats(0, 1))))
     default = Rule((), draw(st.floats(-100, 100, allow_nan=False)) if regression else draw(st.integers(0, 2)))
     if regression:

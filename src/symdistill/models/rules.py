@@ -370,6 +370,7 @@ class RuleSet(SymbolicModel):
                     raise ModelFormatError(f"{where} predicts class index {rule.prediction!r}; expected 0..{k - 1}")
                 if rule.proba is not None and len(rule.proba) != k:
                     raise ModelFormatError(f"{where} has {len(rule.proba)} class probabilities; expected {k}")
+                self._check_majority(rule, where)
                 if rule.error is not None:
                     raise ModelFormatError(f"{where}: a classification rule has no 'error' (a regressor's mean abs. "
                                            "error; a classifier's rule gives its 'agreement')")
@@ -389,6 +390,20 @@ class RuleSet(SymbolicModel):
                 if c.is_categorical and any(code >= len(f.categories) for code in c.value):
                     raise ModelFormatError(
                         f"{where} tests {f.name!r} with category code out of range (it has {len(f.categories)})")
+
+    def _check_majority(self, rule: Rule, where: str) -> None:
+        """Refuse a classifier's rule whose class is not the most likely of its own probabilities (a
+        tie is either class): ``predict`` gives the rule's class and ``predict_proba`` its probabilities,
+        so on its rows the two disagreed without a word (a hand-edited 'prediction' or 'proba'). The
+        learners give each rule its rows' majority class, so no distilled list holds one."""
+        p = rule.proba
+        if p is None or max(p) <= 0 or p[int(rule.prediction)] >= max(p) * (1 - _ROUNDING):
+            return
+        top = int(np.argmax(p))
+        raise ModelFormatError(f"{where} predicts class {self._label(rule.prediction)!r} (index {rule.prediction}), "
+                               f"but its class probabilities {list(p)} make {self._label(top)!r} (index {top}) the "
+                               "most likely, so predict and predict_proba would disagree on its rows: set its "
+                               f"'prediction' to {top} or correct its 'proba'")
 
     # -- structure -----------------------------------------------------------------------------
     @property

@@ -1,0 +1,74 @@
+"""Small correctness leftovers: a rule whose class contradicts its own probabilities, a teacher's boolean
+one-hot answer, the probabilities warning behind the answer cache, and categories written alike."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill import ModelFormatError
+from symdistill.domain import Domain, Feature
+from symdistill.models import Condition, Rule, RuleSet
+
+DOMAIN = Domain((Feature("age", "numeric", 0.0, 10.0), Feature("colour", "categorical", 0.0, 2.0,
+                                                                 ("red", "green", "blue"))))
+CLASSES = np.array(["no", "maybe", "yes"])
+
+
+def _rules() -> RuleSet:
+    return RuleSet(DOMAIN, "classification", CLASSES,
+                   [Rule((Condition(0, ">", 5.0),), 2, proba=(0.1, 0.1, 0.8), coverage=0.4, agreement=0.8),
+                    Rule((Condition(1, "in", {0}),), 1, proba=(0.3, 0.7, 0.0), coverage=0.2, agreement=0.7)],
+                   Rule((), 0, proba=(0.6, 0.4, 0.0), coverage=0.4, agreement=0.6))
+
+
+@pytest.mark.parametrize("edit, where, named", [
+    (lambda d: d["rules"][0].update(prediction=0), "rule 0", "'no' (index 0)"),
+    (lambda d: d["rules"][1].update(proba=[0.9, 0.1, 0.0]), "rule 1", "'maybe' (index 1)"),
+    (lambda d: d["default"].update(prediction=2), "the default", "'yes' (index 2)"),
+])
+def test_a_rule_whose_class_contradicts_its_probabilities_is_refused_on_load(edit, where, named):
+    """A model file hand-edited so that a rule's class is not the most likely of its own probabilities
+    loaded, and predict gave that class where predict_proba's argmax gave another on every row it
+    decides. It is refused, naming the rule, both classes and the two fixes."""
+    d = json.loads(_rules().to_json())
+    edit(d)
+    with pytest.raises(ModelFormatError, match=rf"{where} predicts class {re.escape(named)}, but its class probabilities .* "
+                                               r"the most likely, so predict and predict_proba would disagree"):
+        sd.load(json.dumps(d))
+
+
+def test_a_rule_tied_with_another_class_or_without_probabilities_loads():
+    """A tie names either class (the decompositional learner keeps a rule's own class on one); a rule
+    without probabilities, or with all zero, is its class alone. Neither is refused."""
+    d = json.loads(_rules().to_json())
+    d["rules"][0]["proba"] = [0.5, 0.0, 0.5]
+    d["rules"][1].pop("proba")
+    d["default"]["proba"] = [0.0, 0.0, 0.0]
+    rs = sd.load(json.dumps(d))
+    X = np.array([[7.0, "blue"], [1.0, "red"], [1.0, "green"]], dtype=object)
+    assert rs.predict(X).tolist() == ["yes", "maybe", "no"]
+    np.testing.assert_allclose(rs.predict_proba(X), [[0.5, 0, 0.5], [0, 1, 0], [1, 0, 0]])
+
+
+def test_distilled_rule_lists_agree_with_their_probabilities():
+    """Both rule learners' lists load back (each rule's class its rows' majority), and predict is the
+    argmax of predict_proba wherever that is not a tie."""
+    from sklearn.datasets import load_iris
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = load_iris(return_X_y=True)
+    net = DecisionTreeClassifier(max_depth=4, random_state=0).fit(X, y)
+    for form in ("rules", "decompositional"):
+        try:
+            rs = sd.distill(net, X, form=form, max_size=6, random_state=0)
+        except (TypeError, ValueError):  # the decompositional form needs a network
+            continue
+        back = sd.load(rs.to_json())
+        P = back.predict_proba(X)
+        clear = np.sort(P, axis=1)[:, -1] > np.sort(P, axis=1)[:, -2]
+        assert (back.predict(X)[clear] == back.classes[P[clear].argmax(axis=1)]).all()
