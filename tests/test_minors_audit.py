@@ -72,3 +72,53 @@ def test_distilled_rule_lists_agree_with_their_probabilities():
         P = back.predict_proba(X)
         clear = np.sort(P, axis=1)[:, -1] > np.sort(P, axis=1)[:, -2]
         assert (back.predict(X)[clear] == back.classes[P[clear].argmax(axis=1)]).all()
+
+
+def _one_hot_rows() -> np.ndarray:
+    return np.random.default_rng(0).normal(size=(80, 2))
+
+
+def _indicators(X: np.ndarray) -> np.ndarray:
+    """Three classes' indicators, a column each: the first row of each class's columns alike."""
+    y = (X[:, 0] > -0.5).astype(int) + (X[:, 1] > 0.5)
+    return np.eye(3, dtype=bool)[y]
+
+
+def test_a_boolean_one_hot_answer_reads_as_the_same_integers():
+    """A function answering np.eye(k, dtype=bool)[y] was refused ('returned 3 labels per row') while
+    the same 0/1 integers were read as class probabilities: it now gives the integers' answers, and
+    its distilled tree is theirs."""
+    X = _one_hot_rows()
+    as_bool = sd.as_teacher(_indicators)
+    as_int = sd.as_teacher(lambda X: _indicators(X).astype(int))
+    np.testing.assert_array_equal(as_bool.predict_proba(X), as_int.predict_proba(X))
+    assert as_bool.classes_.tolist() == as_int.classes_.tolist() == [0, 1, 2]
+    a = sd.distill(_indicators, X, form="tree", max_size=4, random_state=0)
+    b = sd.distill(lambda X: _indicators(X).astype(int), X, form="tree", max_size=4, random_state=0)
+    da, db = a.to_dict(), b.to_dict()
+    assert da.pop("meta").pop("teacher") != db.pop("meta").pop("teacher")  # the functions' names
+    assert da == db
+
+
+def test_a_boolean_one_hot_dataframe_names_its_classes_by_its_columns():
+    """pd.get_dummies answers a DataFrame of booleans, a column named by each class, as an integer
+    DataFrame of scores does: its columns are the classes (they were read by position, as 0, 1, 2)."""
+    pd = pytest.importorskip("pandas")
+    X = _one_hot_rows()
+    names = np.array(["low", "mid", "high"])
+    t = sd.as_teacher(lambda X: pd.get_dummies(pd.Categorical(names[_indicators(X).argmax(axis=1)],
+                                                               categories=["high", "low", "mid"])))
+    assert t.predict(X).tolist() == names[_indicators(X).argmax(axis=1)].tolist()
+    assert t.classes_.tolist() == ["high", "low", "mid"]
+
+
+@pytest.mark.parametrize("answer, with_", [
+    (lambda X: np.zeros((len(X), 2), dtype=bool), "with 0"),
+    (lambda X: np.column_stack([X[:, 0] > 0, np.ones(len(X), dtype=bool)]), "with 2"),
+])
+def test_a_boolean_matrix_that_is_not_one_hot_is_refused(answer, with_):
+    X = np.array([[1.0, 0.0], [0.7, 1.0], [-1.0, 2.0]])
+    with pytest.raises(sd.TeacherError, match=r"returned \d booleans per row \(shape \(3, \d\)\), read as one-hot class "
+                                              rf"indicators \(a column per class\), but not exactly one True for \d of "
+                                              rf"the 3 rows asked, first row 0 \(\[1.0, 0.0\]\), {with_}; a one-hot row"):
+        sd.as_teacher(answer).predict(X)

@@ -373,7 +373,7 @@ class Teacher:
             # NumPy turns [1, 'a'] into the strings ['1', 'a']: a batch of only 1s would then be another class;
             # and 'a\x00' into 'a', another label (refused with the row by _check_labels).
             out = np.asarray(raw, dtype=object)
-        if out.ndim == 2 and out.shape[1] >= 2 and out.dtype.kind in "iuf" and \
+        if out.ndim == 2 and out.shape[1] >= 2 and out.dtype.kind in "iufb" and \
                 type(raw).__name__ == "DataFrame" and hasattr(raw, "columns"):
             out = self._by_class(out, list(raw.columns))
         if out.dtype.kind == "f":
@@ -438,6 +438,8 @@ class Teacher:
             raise TeacherError(f"{self.name} returned dates or time spans (dtype {out.dtype}); expected labels, "
                                "probabilities, logits or values: convert them (to strings for labels, to numbers "
                                "for values)")
+        if out.dtype.kind == "b" and out.ndim == 2 and out.shape[1] >= 2:
+            out = self._one_hot(out, asked)
         if self.task == "regression" and out.dtype.kind == "O" and all(is_real(v) for v in out.reshape(-1).tolist()):
             out = out.astype(float)  # numbers held as objects are a declared regressor's values, as in a list
         # Whole numbers are labels unless the teacher was declared a regressor (counts, prices in cents).
@@ -464,6 +466,19 @@ class Teacher:
         if out.ndim == 1:
             return self._from_vector(out, asked)
         return self._from_matrix(out, asked)
+
+    def _one_hot(self, out: np.ndarray, asked: _Asked) -> np.ndarray:
+        """A matrix of booleans, a column per class (``np.eye(k, dtype=bool)[y]``, ``pd.get_dummies``), as
+        the 0/1 integers it holds: read as the same integers are (class probabilities), where it was
+        refused as several labels per row. A row with no True or several says no class: refused."""
+        bad = out.sum(axis=1) != 1
+        if np.any(bad):
+            i = int(np.argmax(bad))
+            raise TeacherError(f"{self.name} returned {out.shape[1]} booleans per row (shape {out.shape}), read as "
+                               f"one-hot class indicators (a column per class), but not exactly one True"
+                               f"{self._first(bad, asked)}, with {int(out[i].sum())}; a one-hot row has exactly one "
+                               "True (for one label per row, return a 1-D array)")
+        return out.astype(np.int64)
 
     def _from_labels(self, labels: np.ndarray, asked: _Asked) -> np.ndarray:
         self._set_task("classification", "labels", labels)
