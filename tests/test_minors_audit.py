@@ -122,3 +122,34 @@ def test_a_boolean_matrix_that_is_not_one_hot_is_refused(answer, with_):
                                               rf"indicators \(a column per class\), but not exactly one True for \d of "
                                               rf"the 3 rows asked, first row 0 \(\[1.0, 0.0\]\), {with_}; a one-hot row"):
         sd.as_teacher(answer).predict(X)
+
+
+def _sigmoid(X: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-(X[:, 0] + 0.3 * X[:, 1] - 0.5)))
+
+
+def _warned(X: np.ndarray, cache: bool) -> list[str]:
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        t = sd.as_teacher(_sigmoid, cache=cache)
+        t.predict(X)
+    assert t.task == "regression"
+    return [str(w.message) for w in caught if "all between 0 and 1" in str(w.message)]
+
+
+@pytest.mark.parametrize("n", [120, 9])
+def test_the_probabilities_warning_counts_the_rows_asked_not_the_cached_ones(n):
+    """A sigmoid's answers to 120 rows of three distinct ones (binary features) were warned of as maybe
+    a class's probability without the cache and not with it: the warning counted the cache's distinct
+    rows, 3, as too few to tell. Both now warn, as for 9 copies of one row."""
+    X = np.tile(np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), (40, 1))[:n]
+    assert len(_warned(X, cache=False)) == 1
+    assert len(_warned(X, cache=True)) == 1
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_the_probabilities_warning_stays_quiet_on_a_few_rows(cache):
+    """Three rows are too few to tell probabilities from values, with the cache or without."""
+    assert _warned(np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), cache) == []

@@ -503,7 +503,7 @@ class Teacher:
             self.task = "classification" if whole and few else "regression"
         if self.task == "regression":
             if not self._task_given and not self._probing and self._output_kind is None:
-                _warn_if_probabilities(v, self.name)
+                _warn_if_probabilities(v, self.name, asked.of or len(v))
             self._set_task("regression", "values")
             return v
         if self._output_kind in (None, "labels") and not integral and self._declared_classes \
@@ -818,11 +818,13 @@ def _warn_if_counts(classes: np.ndarray, name: str) -> None:
                   UserWarning, stacklevel=2)
 
 
-def _warn_if_probabilities(values: np.ndarray, name: str) -> None:
+def _warn_if_probabilities(values: np.ndarray, name: str, n_rows: int) -> None:
     """Warn when one column of numbers that are not all whole, read as values because no task was declared, lies
     all between 0 and 1: a binary classifier's sigmoid (Keras' predict, a torch network ending in one) answers
-    so, and was distilled as a regressor of its probabilities."""
-    if len(values) < 8 or np.all(values == np.round(values)) or not np.all((values >= 0) & (values <= 1)):
+    so, and was distilled as a regressor of its probabilities. ``n_rows``: the rows the caller asked, fewer than
+    8 too few to tell; ``values`` may be the answers to the cache's distinct ones of them, as few as one (rows
+    of a few binary features), which left 120 rows' sigmoid unwarned with the cache on and warned without."""
+    if n_rows < 8 or np.all(values == np.round(values)) or not np.all((values >= 0) & (values <= 1)):
         return
     warnings.warn(f"{name} answers one number per row, all between 0 and 1 ({values.min():.3g} to {values.max():.3g}), "
                   "read as regression values; if they are the probability of a class (a sigmoid output), pass "
