@@ -158,7 +158,8 @@ def test_a_hinge_at_a_negative_knot_adds_its_magnitude():
 def test_terms_that_would_read_alike_keep_their_own_weights():
     """A feature named 'a*b' beside the product of a and b, a numeric feature '[x]' beside a binary x,
     the categories 1 and '1': both terms were named alike, so weights() kept one weight of two. Such
-    terms are named as the printed formula writes them."""
+    terms are named as the printed formula writes them; categories 1 and '1' are refused by the feature
+    now (a CSV file holds them as one cell: test_minors_audit)."""
     rng = np.random.default_rng(0)
     X = np.column_stack([rng.normal(size=50), rng.normal(size=50), rng.normal(size=50), rng.integers(0, 2, 50),
                          rng.normal(size=50)])
@@ -167,10 +168,8 @@ def test_terms_that_would_read_alike_keep_their_own_weights():
                     intercept=0.0)
     assert m.term_names == ["a*b", "`a*b`", "[x]", "`[x]`", "a"]
     assert m.weights() == {"a": 5.0, "`[x]`": 4.0, "[x]": 3.0, "`a*b`": 2.0, "a*b": 1.0}
-    cats = Domain((sd.Feature("c", "categorical", 0, 2, (1, 2, "1")),))
-    m = LinearModel(cats, "regression", None, terms=[(0, 0), (0, 2), (0, 1)], coef=[1.0, 2.0, 3.0], intercept=0.0)
-    assert m.term_names == ["[c=1]", "[c='1']", "[c=2]"]
-    assert len(m.weights()) == 3
+    with pytest.raises(ValueError, match="categories 1 \\(int\\) and '1' \\(str\\) are both written '1'"):
+        sd.Feature("c", "categorical", 0, 2, (1, 2, "1"))
 
 
 def test_a_softmax_row_that_barely_moves_prints_its_intercept_as_the_scores_it_competes_with():

@@ -153,3 +153,45 @@ def test_the_probabilities_warning_counts_the_rows_asked_not_the_cached_ones(n):
 def test_the_probabilities_warning_stays_quiet_on_a_few_rows(cache):
     """Three rows are too few to tell probabilities from values, with the cache or without."""
     assert _warned(np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), cache) == []
+
+
+WRITTEN_ALIKE = r"feature 'c': categories 1 \(int\) and '1' \(str\) are both written '1', as a CSV file and the " \
+    r"command line read them, so a row's value would be taken for the other's: make the column one type"
+
+
+def _mixed_rows(n: int = 120):
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({"x": rng.normal(size=n), "c": np.array([1, "1", "a"], dtype=object)[rng.integers(0, 3, n)]})
+
+
+def test_a_column_holding_the_number_1_and_the_text_1_is_refused():
+    """An object column holding 1 and '1' became two categories: the command line's predict read a CSV's
+    1 as '1' (as 1 where the file held only numbers), the other category's prediction, on the user's own
+    rows, without a word. The column is refused, naming both values and their types."""
+    X = _mixed_rows()
+    with pytest.raises(ValueError, match=WRITTEN_ALIKE):
+        sd.distill(lambda X: np.array([v == "1" for v in X["c"]]).astype(int), X, form="rules", max_size=4,
+                   random_state=0)
+    with pytest.raises(ValueError, match=WRITTEN_ALIKE):
+        Domain.from_data(X.to_numpy(), feature_names=["x", "c"], categorical=["c"])
+    with pytest.raises(ValueError, match=r"categories True \(bool\) and 'True' \(str\) are both written 'True'"):
+        Feature("c", "categorical", categories=(True, "True", "no"))
+    Feature("c", "categorical", categories=(True, "true", 2, "2.5"))  # written otherwise: kept
+
+
+def test_a_model_file_with_categories_written_alike_is_refused_on_load_and_by_the_command_line(tmp_path, capsys):
+    from symdistill.cli import main
+
+    d = json.loads(_rules().to_json())
+    d["domain"]["features"][1].update(name="c", categories=["red", 1, "1"])
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(d), encoding="utf-8")
+    with pytest.raises(ModelFormatError, match=WRITTEN_ALIKE):
+        sd.load(path)
+    rows = tmp_path / "rows.csv"
+    rows.write_text("age,c\n1,1\n7,red\n", encoding="utf-8")
+    for args in (["predict", str(path), "--data", str(rows)], ["show", str(path)]):
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert "categories 1 (int) and '1' (str) are both written '1'" in err, err

@@ -87,6 +87,18 @@ class Feature:
             if seen[c] != i:
                 raise ValueError(f"feature {self.name!r}: category {c!r} is given twice"
                                  + ("" if repr(first) == repr(c) else f" (as {first!r} too; 1, 1.0 and True count as one)"))
+        # Two categories written alike (the number 1 and the text '1', an object column holding both) are one
+        # cell of a CSV file: the command line read a row's 1 as '1' (or as 1 where the file held only numbers),
+        # the other category's prediction, without a word; the C export and a linear model's [c=1] could not
+        # tell them apart either.
+        written: dict[str, Any] = {}
+        for c in cats:
+            first = written.setdefault(str(c), c)
+            if first is not c:
+                raise ValueError(f"feature {self.name!r}: categories {first!r} ({type(first).__name__}) and {c!r} "
+                                 f"({type(c).__name__}) are both written {str(c)!r}, as a CSV file and the command line "
+                                 "read them, so a row's value would be taken for the other's: make the column one type "
+                                 "before distilling (.astype(str), or numbers: pd.to_numeric)")
         object.__setattr__(self, "categories", cats)
 
     @property
