@@ -518,12 +518,43 @@ def rounded_note(cuts: Any, domain: Domain) -> list[str]:
     return [ROUNDED_NOTE] if any(float(features[j].threshold_text(t)) != t for j, t in cuts) else []
 
 
-def labels_from_json(values: list | None, *, mixed: bool = False) -> np.ndarray | None:
+# NumPy dtypes of class labels that JSON's values do not say by themselves (from the labels alone
+# they load as int64, float64, str or bool): a classifier saves its labels' dtype as 'classes_dtype'.
+CLASSES_DTYPES = ("int8", "int16", "int32", "uint8", "uint16", "uint32", "uint64", "float16", "float32", "object")
+
+
+def classes_to_json(classes: np.ndarray | None) -> dict[str, Any]:
+    """A classifier's saved ``classes`` (null for a regressor), and ``classes_dtype`` where the labels
+    would load from JSON in another dtype than they have (int8, uint64, float32, strings in an object
+    array): a loaded model predicts in the dtype that the saved one did (and the teacher answered
+    in), and other models' files stay as they were."""
+    saved: dict[str, Any] = {"classes": labels_to_json(classes)}
+    if classes is None or classes.dtype.name not in CLASSES_DTYPES:
+        return saved
+    try:
+        plain = labels_from_json(saved["classes"])
+    except ModelFormatError:  # labels no file holds: loading says so
+        return saved
+    return saved if plain.dtype == classes.dtype else {**saved, "classes_dtype": classes.dtype.name}
+
+
+def classes_from_json(payload: dict[str, Any]) -> np.ndarray | None:
+    """The labels that ``classes_to_json`` saved, in their saved ``classes_dtype``."""
+    return labels_from_json(payload.get("classes"), dtype=payload.get("classes_dtype"))
+
+
+def labels_from_json(values: list | None, *, mixed: bool = False, dtype: Any = None) -> np.ndarray | None:
     """Class labels read from JSON: a non-empty list of distinct strings, numbers or booleans.
 
     Unless ``mixed``, the labels are all strings, all numbers or all booleans: NumPy would
-    otherwise turn ``[0, "a"]`` into ``["0", "a"]``, a different model.
+    otherwise turn ``[0, "a"]`` into ``["0", "a"]``, a different model. ``dtype`` is the saved
+    ``classes_dtype`` (None where the file has none), which must hold every label exactly.
     """
+    if dtype is not None:
+        if values is None:
+            raise ModelFormatError("malformed model: 'classes_dtype' is the dtype of a classifier's classes; "
+                                   "this model has none (leave the field out)")
+        return _in_classes_dtype(labels_from_json(values, mixed=mixed), values, dtype)
     if values is None:
         return None
     if not isinstance(values, list) or not values:
@@ -547,6 +578,28 @@ def labels_from_json(values: list | None, *, mixed: bool = False) -> np.ndarray 
         # round them to floats; a distilled model holds such labels as Python objects, and so does its load.
         return np.asarray(values, dtype=object)
     return arr
+
+
+def _in_classes_dtype(labels: np.ndarray, values: list, name: Any) -> np.ndarray:
+    """``labels`` (read from JSON's ``values``) in the dtype ``name`` of a saved ``classes_dtype``;
+    a ModelFormatError naming the first label that the dtype would change (300 in int8, 0.1 in
+    float32, a string in a number dtype), never a label cast into another."""
+    if not isinstance(name, str) or name not in CLASSES_DTYPES:
+        raise ModelFormatError(f"malformed model: 'classes_dtype' should be one of {', '.join(CLASSES_DTYPES)} "
+                               f"(leave it out for labels that load as JSON writes them), got {_short(name)}")
+    if name == "object":
+        return np.asarray(values, dtype=object)
+    for v in values:
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                held = np.array(v, dtype=name).item()
+        except (OverflowError, ValueError, TypeError):
+            held = None
+        if _label_kind(v) != "number" or held != v:
+            article = "an" if name.startswith("int") else "a"
+            raise ModelFormatError(f"malformed model: class label {_short(v)} is not {article} {name} value, as "
+                                   "'classes_dtype' says the labels are; fix the label or the dtype")
+    return labels.astype(name)
 
 
 def _label_kind(v: Any) -> str:

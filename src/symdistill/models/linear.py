@@ -49,7 +49,7 @@ import numpy as np
 from .._errors import ModelFormatError, counted
 from ..domain import Domain, escape_unprintable, is_bare_word
 from .base import (SymbolicModel, check_distinct_labels, check_fields, domain_from_json, encoded_rows, label_text,
-                   labels_from_json, labels_to_json, register_model, require)
+                   classes_from_json, classes_to_json, register_model, require)
 
 LINKS = ("identity", "logistic", "softmax")
 # The last line of a printed model whose numbers are not all written as they are, by task.
@@ -333,7 +333,7 @@ class LinearModel(SymbolicModel):
     """
 
     kind = "linear"
-    fields = ("task", "classes", "link", "domain", "terms", "coef", "intercept", "meta")
+    fields = ("task", "classes", "classes_dtype", "link", "domain", "terms", "coef", "intercept", "meta")
 
     def __init__(self, domain: Domain, task: str, classes: Any, *, terms: Iterable[Any], coef: Any,
                  intercept: Any, link: str | None = None, meta: dict[str, Any] | None = None) -> None:
@@ -598,7 +598,7 @@ class LinearModel(SymbolicModel):
     def _payload(self) -> dict[str, Any]:
         return {
             "task": self.task,
-            "classes": labels_to_json(self.classes),
+            **classes_to_json(self.classes),
             "link": self.link,
             "domain": self.domain.to_dict(),
             "terms": [t.to_json() for t in self.terms],
@@ -625,7 +625,7 @@ class LinearModel(SymbolicModel):
         if not isinstance(meta, dict):
             raise ModelFormatError("malformed linear model: 'meta' should be an object")
         return cls(domain_from_json(p), require(p, "task", str),
-                   labels_from_json(p.get("classes")), terms=terms, coef=arr, intercept=intercept,
+                   classes_from_json(p), terms=terms, coef=arr, intercept=intercept,
                    link=require(p, "link", str), meta=meta)
 
 

@@ -24,7 +24,7 @@ import numpy as np
 from .._errors import DataError, ModelFormatError, counted
 from ..domain import Domain, cut_text, is_real
 from .base import (_ROUNDING, SymbolicModel, check_distinct_labels, check_fields, concept_layer, domain_from_json,
-                   encoded_rows, label_text, labels_from_json, labels_to_json, percent_text, register_model, require,
+                   classes_from_json, classes_to_json, encoded_rows, label_text, percent_text, register_model, require,
                    rounded_note, value_text, values_note)
 from .region import Box
 
@@ -326,7 +326,7 @@ class RuleSet(SymbolicModel):
     """
 
     kind = "rules"
-    fields = ("task", "classes", "domain", "rules", "default", "meta")
+    fields = ("task", "classes", "classes_dtype", "domain", "rules", "default", "meta")
 
     def __init__(self, domain: Domain, task: str, classes: Any, rules: Iterable[Rule], default: Rule, *,
                  meta: dict[str, Any] | None = None) -> None:
@@ -647,7 +647,7 @@ class RuleSet(SymbolicModel):
     def _payload(self) -> dict[str, Any]:
         return {
             "task": self.task,
-            "classes": labels_to_json(self.classes),
+            **classes_to_json(self.classes),
             "domain": self.domain.to_dict(),
             "rules": [r.to_dict() for r in self.rules],
             "default": self.default.to_dict(),
@@ -663,7 +663,7 @@ class RuleSet(SymbolicModel):
         return cls(
             domain_from_json(p),
             require(p, "task", str),
-            labels_from_json(p.get("classes")),
+            classes_from_json(p),
             [Rule.from_dict(r, f"rule {i}") for i, r in enumerate(require(p, "rules", list))],
             Rule.from_dict(require(p, "default", dict), "the default rule"),
             meta=meta,

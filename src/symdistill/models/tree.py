@@ -15,7 +15,7 @@ import numpy as np
 from .._errors import ModelFormatError, counted
 from ..domain import Domain
 from .base import (SymbolicModel, _short, check_distinct_labels, domain_from_json, encoded_rows, label_text,
-                   labels_from_json, labels_to_json, percent_text, register_model, require, rounded_note, value_text,
+                   classes_from_json, classes_to_json, percent_text, register_model, require, rounded_note, value_text,
                    values_note)
 from .region import Box
 
@@ -37,8 +37,8 @@ class Tree(SymbolicModel):
     """
 
     kind = "tree"
-    fields = ("task", "classes", "domain", "children_left", "children_right", "feature", "threshold",
-              "left_categories", "value", "n_samples", "meta")
+    fields = ("task", "classes", "classes_dtype", "domain", "children_left", "children_right", "feature",
+              "threshold", "left_categories", "value", "n_samples", "meta")
 
     def __init__(
         self,
@@ -350,7 +350,7 @@ class Tree(SymbolicModel):
     def _payload(self) -> dict[str, Any]:
         return {
             "task": self.task,
-            "classes": labels_to_json(self.classes),
+            **classes_to_json(self.classes),
             "domain": self.domain.to_dict(),
             "children_left": self.children_left.tolist(),
             "children_right": self.children_right.tolist(),
@@ -395,7 +395,7 @@ class Tree(SymbolicModel):
         return cls(
             domain_from_json(p),
             require(p, "task", str),
-            labels_from_json(p.get("classes")),
+            classes_from_json(p),
             left_categories=cats,
             n_samples=n_samples,
             meta=meta,
