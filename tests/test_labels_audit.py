@@ -124,3 +124,33 @@ def test_a_saved_classes_dtype_validates_against_the_schema():
             warnings.simplefilter("ignore")
             with pytest.raises(jsonschema.ValidationError):
                 jsonschema.validate({**d, "classes_dtype": "int9"}, schema())
+
+
+# -- true labels on the command line ----------------------------------------------------------------
+@pytest.mark.parametrize("classes, advice", [(["NA", "EU"], "--na-values ''"), (["", "EU"], "--na-values '[]'")])
+def test_evaluate_names_a_class_its_true_labels_read_as_missing(classes, advice, tmp_path, monkeypatch, capsys):
+    """A model of the class 'NA' (North America), evaluated with --label against a file whose labels
+    are the teacher's own, was refused as "the true labels contain missing values ...; drop or fill
+    those rows": pandas reads the field NA (and an empty one) as missing, and the advice could not be
+    followed for a label. The error now names the class and the --na-values that reads it as one."""
+    pd = pytest.importorskip("pandas")
+    from symdistill.cli import main
+
+    module = "sites_na" if classes[0] else "sites_empty"  # one module name each: Python keeps the first imported
+    (tmp_path / f"{module}.py").write_text("import numpy as np\n\n\ndef predict(df):\n"
+                                       f"    return np.where(np.asarray(df['x'], dtype=float) > 0.5, {classes[0]!r}, "
+                                       f"{classes[1]!r})\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    x = np.random.default_rng(0).uniform(size=200).round(3)
+    pd.DataFrame({"x": x}).to_csv("rows.csv", index=False)
+    assert main(["distill", "--teacher", f"{module}:predict", "--data", "rows.csv", "--max-size", "2", "-o", "m.json"]) == 0
+    pd.DataFrame({"x": x, "y": np.where(x > 0.5, classes[0], classes[1])}).to_csv("hold.csv", index=False)
+    capsys.readouterr()
+    assert main(["evaluate", "m.json", "--teacher", f"{module}:predict", "--data", "hold.csv", "--label", "y"]) == 2
+    err = capsys.readouterr().err
+    assert "--label y of hold.csv: cannot compute accuracy: the true labels contain missing values" in err
+    assert f"{classes[0]!r} is one of the model's classes" in err and advice in err, err
+    assert main(["evaluate", "m.json", "--teacher", f"{module}:predict", "--data", "hold.csv", "--label", "y",
+                 "--na-values", advice.split(" ")[1].strip("'")]) == 0
+    assert "against --label y: accuracy 1.0000" in capsys.readouterr().out

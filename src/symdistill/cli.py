@@ -1192,12 +1192,30 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         try:
             against = accuracy(model, X, labels, teacher=teacher if layer is not None else None)
         except DataError as exc:  # the labels' own fault (missing, none a class): name where they came from
-            raise CLIError(f"--label {args.label} of {args.data}: {exc}") from None
+            raise CLIError(f"--label {args.label} of {args.data}: {exc}"
+                           f"{_classes_read_missing(model, labels, na_values(args))}") from None
     print(f"model: {model!r}")
     print(score)
     if against is not None:
         print(f"against --label {args.label}: {against}")
     return 0
+
+
+def _classes_read_missing(model: Any, labels: Any, na: Collection[str] | None) -> str:
+    """Where true labels were read as missing values and a class of the model is written as a field that
+    is one (``NA``, ``None``, an empty field: pandas' own, or ``na``), a sentence naming it and the
+    ``--na-values`` that reads it as the class: dropping or filling those rows is no fix for a label."""
+    import pandas as pd
+
+    missing = CSV_MISSING if na is None else set(na)
+    named = [c for c in model.classes.tolist() if isinstance(c, str) and c in missing] \
+        if model.task == "classification" and pd.isna(labels).any() else []
+    if not named:
+        return ""
+    fix = "--na-values '[]' reads no field as missing" if "" in named else \
+        "--na-values '' reads only empty fields as missing"
+    return (f"; but {named[0]!r} is one of the model's classes, and a field {named[0]!r} is read as a missing "
+            f"value: {fix}")
 
 
 def refuse_feature_columns(model: Any, path: str, flags: dict[str, list[str]]) -> None:
