@@ -154,3 +154,18 @@ def test_evaluate_names_a_class_its_true_labels_read_as_missing(classes, advice,
     assert main(["evaluate", "m.json", "--teacher", f"{module}:predict", "--data", "hold.csv", "--label", "y",
                  "--na-values", advice.split(" ")[1].strip("'")]) == 0
     assert "against --label y: accuracy 1.0000" in capsys.readouterr().out
+
+
+# -- printouts ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("form, printed", [("tree", "-> 0.10000000149011612  ("), ("rules", "ELSE 0.10000000149011612"),
+                                           ("linear", "score[0.10000000149011612] = ")])
+def test_a_float32_label_prints_as_the_number_it_is(form, printed):
+    """A float32 label 0.1 printed as 0.1 (NumPy's shortest float32 text) in a tree or linear model,
+    while the model's JSON, its exports, predict's CSV, rule lists and verify write the number it is,
+    0.10000000149011612: the printed label, pasted into a constraint as the README says it can be, was
+    refused as "unknown class 0.1". It now prints as that number everywhere."""
+    model = _model(form, np.array([0.1, 2.5, 7.0], dtype=np.float32))
+    text = str(model)
+    assert printed in text, text
+    v = sd.verify(model, "prediction != 0.10000000149011612")
+    assert v.holds is False and "-> 0.10000000149011612" in str(v.counterexample)

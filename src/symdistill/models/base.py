@@ -454,7 +454,15 @@ def label_text(label: Any, ends: str = "") -> str:
     '' ' a' 'ELSE x' "'a'" not sure
     >>> print(label_text("a] = 1", ends="]"), label_text("a]"))
     'a] = 1' a]
+
+    A NumPy label prints as the Python value it is, as the JSON, the exports and constraints write it: a
+    float32 ``0.1`` as ``0.10000000149011612`` (NumPy's own text, ``0.1``, names no class in a constraint).
+
+    >>> print(label_text(np.float32(0.1)), label_text(np.int8(-3)), label_text(np.str_("a b")))
+    0.10000000149011612 -3 a b
     """
+    if isinstance(label, np.generic):
+        label = label.item()
     if isinstance(label, str) and (label != label.strip(" ") or "  " in label or label[:1] in ("", "'", '"')
                                    or not PRINTED_WORDS.isdisjoint(label.split(" "))
                                    or any(c in label for c in ends)):
