@@ -269,8 +269,16 @@ class _PrologEmitter(BodyEmitter):
             name = f"I{counter[0]}"
             goals.append(f"( {x} =:= {f.code} -> {name} = 1.0 ; {name} = 0.0 )")
             return name
-        diff = f"{x} - {prolog_number(f.knot)}"
-        return f"max(0.0, {diff})" if f.direction == 1 else f"max(0.0, -({diff}))"
+        # 0.0 on the knot's side, tested before the difference is taken: ``is/2`` raises float_overflow
+        # where ``x - knot`` passes the largest double (x = -1e308, knot = 1e308), a hinge predict gives
+        # as 0.0 (the difference rounds to -inf there). A NaN fails the test and raises, as before.
+        counter[0] += 1
+        name, knot = f"H{counter[0]}", prolog_number(f.knot)
+        if f.direction == 1:
+            goals.append(f"( {x} =< {knot} -> {name} = 0.0 ; {name} is {x} - {knot} )")
+        else:
+            goals.append(f"( {x} >= {knot} -> {name} = 0.0 ; {name} is -({x} - {knot}) )")
+        return name
 
     def _linear(self, lin: LinearScores) -> None:
         goals: list[str] = []
