@@ -384,3 +384,50 @@ def test_automata_exports_agree_with_predict(tmp_path):
         for (name, m), block in zip(models.items(), res.stdout.split("--\n")):
             want = m.predict_codes([tuple(w) for w in words[name]]).tolist()
             assert [int(i) for i in block.split()] == want, f"Prolog disagrees for {name}"
+
+
+# -- ONNX: trees onnxruntime cannot build ---------------------------------------------------------
+def test_an_onnx_tree_testing_a_set_of_20000_categories_runs_in_onnxruntime(tmp_path):
+    """A test "code in S" was a chain of one BRANCH_EQ node per code, and onnxruntime, which builds a
+    tree recursively, crashed its process (a segmentation fault, no error) creating a session for a set
+    of 20,000 codes (a zip code's categories). It is a binary search now, log2(k) deep; the answers stay
+    exact for codes in and out of the set, -0.0, NaN, fractions and codes out of range."""
+    pytest.importorskip("onnxruntime")
+    import json
+    import sys
+
+    from symdistill.models import Tree
+
+    k = 40_000
+    dom = Domain((Feature("a", "numeric", -2.0, 2.0), Feature("zip", "categorical", 0.0, k - 1.0,
+                                                               tuple(f"{i:05d}" for i in range(k)))))
+    codes = np.random.default_rng(0).choice(k, size=k // 2, replace=False)
+    tree = Tree(dom, "regression", None, children_left=[1, -1, -1], children_right=[2, -1, -1], feature=[1, -1, -1],
+                threshold=[0.0, 0.0, 0.0], value=[[0.0], [-0.0], [0.1]], left_categories=[codes.tolist(), None, None])
+    Z = np.array([[0.5, c] for c in [*codes[:50], *range(50), -0.0, np.nan, 2.5, -1.0, k, 1e308, -np.inf]])
+    (tmp_path / "zip.onnx").write_bytes(sd.export(tree, "onnx"))
+    np.save(tmp_path / "rows.npy", Z)
+    script = ("import json, numpy as np, onnxruntime as ort\n"
+              "s = ort.InferenceSession('zip.onnx', providers=['CPUExecutionProvider'])\n"
+              "print(json.dumps(s.run(['value'], {'X': np.load('rows.npy')})[0].view(np.int64).tolist()))\n")
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert res.returncode == 0, f"onnxruntime failed (exit {res.returncode}): {res.stderr[-2000:]}"
+    assert json.loads(res.stdout) == _bits(_expected(tree, Z))
+
+
+def test_an_onnx_tree_deeper_than_onnxruntime_builds_is_refused_naming_the_targets_that_take_it():
+    """onnxruntime crashes (a segmentation fault) creating a session for a tree some thousands deep: 10,000
+    on the main thread's 8 MB stack, 2,000 in a thread of 1 MB. Past 1,000 tests the ONNX export is refused,
+    naming the depth and the exports that take deep trees; 1,000 deep still exports, exact."""
+    ort = pytest.importorskip("onnxruntime")
+    from _export_support import random_tree
+
+    dom = Domain((Feature("a", "numeric", -2.0, 2.0), Feature("b", "numeric", -2.0, 2.0)))
+    deep = random_tree(np.random.default_rng(0), dom, n_leaves=1002, chain=True, classes=["x", "y"])
+    with pytest.raises(ValueError, match=r"the tree is 1001 tests deep as an ONNX tree ensemble .* refused past "
+                                         r"1000: export to 'c' or 'python'"):
+        sd.export(deep, "onnx")
+    ok = random_tree(np.random.default_rng(0), dom, n_leaves=1001, chain=True, classes=["x", "y"])
+    Z = np.random.default_rng(1).uniform(-3, 3, size=(200, 2))
+    session = ort.InferenceSession(sd.export(ok, "onnx"), providers=["CPUExecutionProvider"])
+    assert session.run(["class_index"], {"X": Z})[0].tolist() == _expected(ok, Z).tolist()

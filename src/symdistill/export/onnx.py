@@ -14,7 +14,9 @@ Forms:
   leaf weights so that the label is exactly the leaf's class, ties and float32 rounding aside) or
   a ``TreeEnsembleRegressor`` whose leaves hold their leaf *number* (exact in float32), turned into
   the double leaf value by a ``Gather`` (the regressor's float32 output would round the values).
-  A categorical test "code in {a, b}" becomes a chain of ``BRANCH_EQ`` nodes sharing one true child;
+  A categorical test "code in {a, b, ...}" becomes a binary search of ``BRANCH_LEQ`` nodes ending in one
+  ``BRANCH_EQ`` per code, all sharing one true child; a tree deeper than ``MAX_TREE_DEPTH`` is refused
+  (onnxruntime crashes on trees some thousands deep);
 * a linear model computes its terms and weighted sums with elementwise operators, term by term
   in the model's order, so scores are the same doubles as ``predict``'s; probabilities follow
   ``predict_proba``'s formulas (onnxruntime's ``exp`` may round them a few ulps apart); the label
@@ -42,6 +44,7 @@ from ._text import concept_note, label_texts
 OPSET = 17
 ML_OPSET = 3
 IR_VERSION = 8
+MAX_TREE_DEPTH = 1000  # onnxruntime overflowed the stack (a crash) building a tree 2,000 deep in a 1 MB thread
 
 
 def _onnx() -> Any:
@@ -197,6 +200,13 @@ class _Graph:
             self._labels(self._rows_of(np.array([0], dtype=np.int64)))
             return
         rows, leaves = _flatten(root)
+        depth = _depth(rows)
+        if depth > MAX_TREE_DEPTH:
+            raise ValueError(f"the tree is {depth} tests deep as an ONNX tree ensemble (a test of a set of k categories "
+                             f"counts about log2(k) + 2); onnxruntime builds a tree recursively and crashes its process "
+                             f"on trees some thousands deep (a segmentation fault: 10,000 on an 8 MB stack, 2,000 in a "
+                             f"thread's 1 MB), so ONNX exports are refused past {MAX_TREE_DEPTH}: export to 'c' or "
+                             f"'python' (which cut deep trees into functions), or distill a shallower tree (max_depth)")
         attrs: dict[str, Any] = {
             "nodes_treeids": [0] * len(rows), "nodes_nodeids": list(range(len(rows))),
             "nodes_featureids": [r[1] for r in rows], "nodes_modes": [r[0] for r in rows],
@@ -362,7 +372,7 @@ def _exact_double(n: int) -> bool:
 
 def _flatten(root: Node) -> tuple[list[tuple[str, int, float, int, int]], list[tuple[int, int | float]]]:
     """Tree nodes as ONNX rows ``(mode, feature, value, true id, false id)``, and ``(id, output)``
-    for every leaf; a set test becomes a chain of BRANCH_EQ rows sharing the true child."""
+    for every leaf; a set test becomes a binary search ending in a BRANCH_EQ row per code."""
     rows: list[tuple[str, int, float, int, int] | None] = []
     leaves: list[tuple[int, int | float]] = []
     ids: dict[int, int] = {}
@@ -390,13 +400,33 @@ def _flatten(root: Node) -> tuple[list[tuple[str, int, float, int, int]], list[t
         if isinstance(t, LessEq):
             rows[i] = ("BRANCH_LEQ", t.feature, t.threshold, yes, no)
             continue
-        at = i
-        for pos, code in enumerate(t.codes):
-            if pos == len(t.codes) - 1:
-                nxt = no
-            else:
-                nxt = len(rows)
-                rows.append(None)
-            rows[at] = ("BRANCH_EQ", t.feature, float(code), yes, nxt)
-            at = nxt
+        # A binary search over the sorted codes (BRANCH_LEQ between halves), log2(k) levels where a chain
+        # of BRANCH_EQ rows was k deep: onnxruntime builds a tree recursively, and a set of 20,000 codes (a
+        # zip code's) crashed it. onnxruntime lays a node's false child right after it, so a node reached by
+        # more than one false edge is refused ("False node must always be the next node"): each code's
+        # BRANCH_EQ goes to ``yes`` when true, else to a BRANCH_NEQ of its own that goes to ``no`` when true
+        # (always, there: a NaN too) and to an unreachable leaf when false. Exact for any double.
+        pending = [(i, t.codes)]
+        while pending:
+            at, codes = pending.pop()
+            if len(codes) == 1:
+                rows[at] = ("BRANCH_EQ", t.feature, float(codes[0]), yes, len(rows))
+                rows += [("BRANCH_NEQ", t.feature, float(codes[0]), no, len(rows) + 1), _UNREACHABLE]
+                continue
+            half = len(codes) // 2
+            rows[at] = ("BRANCH_LEQ", t.feature, float(codes[half - 1]), len(rows), len(rows) + 1)
+            pending += [(len(rows), codes[:half]), (len(rows) + 1, codes[half:])]
+            rows += [None, None]
     return cast("list[tuple[str, int, float, int, int]]", rows), leaves  # every slot is filled by now
+
+
+_UNREACHABLE = ("LEAF", 0, 0.0, 0, 0)  # a leaf no row reaches, voting for no class
+
+
+def _depth(rows: list[tuple[str, int, float, int, int]]) -> int:
+    """Levels of tests on the longest path from row 0 (the root) of ``_flatten``'s rows."""
+    deepest, level = 0, {0}
+    while level:
+        level = {k for r in level if rows[r][0] != "LEAF" for k in rows[r][3:5]}
+        deepest += bool(level)
+    return deepest
