@@ -2,9 +2,10 @@
 models and automata whose thresholds, knots, weights and values are arbitrary doubles, on rows at each
 threshold, one ulp either side, half way to its float32 rounding, at -0.0, subnormals, +-1e308, the
 largest double, 2**53 + 2, +-inf and NaN. C (compiled once for every model), ONNX and the JSON round
-trip answer every row as the model's own arithmetic does (``expected``); the Python module and Prolog,
-which refuse (Python) or raise on (Prolog, linear models) non-finite values, the finite rows.
-Regression values are compared bit for bit, the sign of a zero included.
+trip answer every row as the model's own arithmetic does (``expected``); the Python module the finite
+rows (it refuses the others); Prolog as the README says (a tree's NaN rows aside, a linear model raising
+exactly where a score is NaN or infinite). Regression values are compared bit for bit, the sign of a
+zero included.
 (Gaps left by test_export_properties.py and test_export_edges.py.)"""
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def _bits(values) -> list[int]:
 def _prolog_values(tmp, models: dict[str, object], rows: dict[str, list]) -> dict[str, list[str]]:
     """Each model's answers from one SWI-Prolog run (every model a module): its class index or value,
     ``none`` where predict/2 fails and ``error`` where it raises; rows written as Prolog numbers (a
-    Python int as the integer it is, NaN as ``1.5NaN``)."""
+    Python int as the integer it is, NaN as ``1.5NaN``, infinities as ``1.0Inf``)."""
     facts, goals = [], []
     for name, model in models.items():
         (tmp / f"{name}.pl").write_text(sd.export(model, "prolog", module=name), encoding="utf-8")
@@ -48,7 +49,13 @@ def _prolog_values(tmp, models: dict[str, object], rows: dict[str, list]) -> dic
 
 
 def _prolog_value(v: float | int) -> str:
-    return str(v) if isinstance(v, int) else "1.5NaN" if v != v else prolog_number(v)
+    if isinstance(v, int):
+        return str(v)
+    if np.isnan(v):
+        return "1.5NaN"
+    if np.isinf(v):
+        return "1.0Inf" if v > 0 else "-1.0Inf"
+    return prolog_number(v)
 
 
 # -- Prolog: a hinge whose difference overflows ----------------------------------------------------
@@ -288,16 +295,15 @@ def test_python_module_agrees_with_predict_at_the_edges(cases, tmp_path):
 @needs_swipl
 def test_prolog_agrees_with_predict_at_the_edges(cases, tmp_path):
     """The finite rows, and rows of integers beyond 2**53 (read as predict reads them, rounded to a
-    double); a linear model raises where a score is not finite (the README's float_overflow), and
-    answers every other row. A rule list answers a NaN as C does (README)."""
+    double). A tree and a rule list answer an infinity as C does, and a rule list a NaN too (README; a
+    tree's predict/2 fails where its path tests a NaN); a linear model raises (float_overflow, or an
+    undefined NaN) exactly where predict's score is inf or NaN, and answers every other row, NaN and
+    infinite ones included (a NaN that only a category's indicator reads)."""
     whole = [[2**53 + 1, -(2**53) - 3, 1], [2**60 + 1, 3, 2], [-(2**54) - 1, 2**53 + 3, 0]]
     rows, encoded, error = {}, {}, {}
     for name, model, Z in cases:
-        F = _finite(Z)
-        listed = F.tolist() + whole  # the integers as Python ints, predict reads them as doubles
-        if model.kind == "rules":
-            nan = Z[np.isnan(Z).any(axis=1) & ~np.isinf(Z).any(axis=1)]
-            listed += nan.tolist()
+        answered = Z[~np.isnan(Z).any(axis=1)] if model.kind == "tree" else Z
+        listed = answered.tolist() + whole  # the integers as Python ints, predict reads them as doubles
         rows[name], encoded[name] = listed, np.array(listed, dtype=float)
         error[name] = np.zeros(len(listed), dtype=bool)
         if model.kind == "linear":
