@@ -212,6 +212,7 @@ class TeacherAnswers:
         self.teacher, self.X, self.progress = teacher, X, progress
         self._check = check_determinism  # the teacher's first rows are asked twice before its answers are read
         self._known: list[tuple[Any, Any]] = []  # (a domain's key, its rows' labels or the error asking raised)
+        self._reader: Any = None  # the network's activation reader, made at the first concept rules scored
 
     def _reference(self, domain: Any) -> np.ndarray:
         key = domain_key(domain)
@@ -244,11 +245,30 @@ class TeacherAnswers:
             # layer's activations of the same rows, read through the same network.
             X = _input_rows(model, X)
             ref = self._predict(X)
+            _check_task(model, t)  # (as _score checks it, before the activations are read: its answers may say it)
+            X = self._activations(X, layer)
         elif domain is not None:
             ref = self._reference(domain)
         else:
             ref = self._predict(X)
-        return _score(model, t, X, ref, layer)
+        return _score(model, t, X, ref)
+
+    def accuracy(self, model: Any, y: Any) -> Score:
+        """``accuracy(model, X, y)``, concept rules' with ``teacher=`` this teacher, their activations read
+        as :meth:`fidelity` reads them."""
+        _check_model(model, "accuracy")
+        layer = concept_layer(model)
+        return _accuracy(model, self.X if layer is None else self._activations(_input_rows(model, self.X), layer), y)
+
+    def _activations(self, X: Any, layer: str) -> np.ndarray:
+        """The activations of hidden ``layer`` of the teacher's network on ``X`` (``self.X``, its columns put in
+        the order concept rules were distilled on), read by one reader for every model: each reader traces
+        the network (a frontier of concept rules traced it once per point)."""
+        if self._reader is None:
+            from .teachers.activations import _width, activation_reader
+
+            self._reader = activation_reader(self.teacher, n_features=_width(X))
+        return self._reader.read(X, [layer])[0]
 
     def _predict(self, X: Any) -> np.ndarray:
         """The teacher's labels (values) of ``X``, its determinism checked first where asked for."""
@@ -276,10 +296,11 @@ def _check_task(model: Any, t: Teacher) -> None:
                          f"command line: --task {task})")
 
 
-def _score(model: Any, t: Teacher, X: Any, ref: np.ndarray, layer: str | None) -> Score:
-    """``model``'s fidelity to the teacher ``t``'s labels (values) ``ref`` of rows ``X``."""
+def _score(model: Any, t: Teacher, X: Any, ref: np.ndarray) -> Score:
+    """``model``'s fidelity to the teacher ``t``'s labels (values) ``ref`` of the rows ``X`` it reads (concept
+    rules: their layer's activations of the rows the teacher answered)."""
     _check_task(model, t)
-    pred = _model_predict(model, X if layer is None else _activations(t, X, layer))
+    pred = _model_predict(model, X)
     if t.task == "regression":
         return regression_agreement(pred, ref)
     score = agreement(_comparable(pred, ref), ref)
@@ -312,6 +333,11 @@ def accuracy(model: Any, X: Any, y: Any, *, teacher: Any = None) -> Score:
     elif teacher is not None:
         raise TypeError(f"accuracy: teacher= is for concept rules (distilled with layer=), whose activations it "
                         f"reads; this {type(model).__name__} reads the input rows themselves: leave teacher out")
+    return _accuracy(model, X, y)
+
+
+def _accuracy(model: Any, X: Any, y: Any) -> Score:
+    """``accuracy`` of ``model`` on the rows ``X`` it reads (concept rules: their layer's activations)."""
     pred = _model_predict(model, X)
     what = no_sequence(y)
     if what:
@@ -361,7 +387,7 @@ def _warn_other_labels(y: np.ndarray, model: Any) -> None:
         known = [_plain(c) for c in classes]
         shown = ", ".join(repr(v) for v in other[:5]) + (", ..." if len(other) > 5 else "")
         warnings.warn(f"accuracy: {n} of {y.size} true labels are none of the model's classes {known} ({shown}): "
-                      "those rows count as wrong (map labels written otherwise to the classes first)", stacklevel=3)
+                      "those rows count as wrong (map labels written otherwise to the classes first)", stacklevel=4)
 
 
 def _label_counts(y: np.ndarray) -> Counter:

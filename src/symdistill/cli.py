@@ -1130,7 +1130,8 @@ def _add_evaluate(sub: Any) -> None:
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
-    from .api import accuracy, concept_layer, fidelity
+    from .api import TeacherAnswers, concept_layer
+    from .teachers import Teacher, as_teacher
 
     model = load_model(args.model)
     if model.kind in ("dfa", "moore"):  # an automaton: --data is a file of words
@@ -1186,11 +1187,14 @@ def _run_evaluate(args: argparse.Namespace) -> int:
                        f"{args.teacher} takes numbers, not text: distill the model again (distill reads a "
                        f"--categorical column of codes as numbers for a {kind})")
     teacher = declare(teacher, args)
-    score = fidelity(model, teacher, X)  # computed before anything is printed: an error leaves stdout empty
+    # sd.fidelity's and sd.accuracy's scores, with one reading of concept rules' network for both
+    answers = TeacherAnswers(teacher if isinstance(teacher, Teacher) else as_teacher(teacher), X, progress=None,
+                             check_determinism=True)
+    score = answers.fidelity(model)  # computed before anything is printed: an error leaves stdout empty
     against = None
     if labels is not None:
         try:
-            against = accuracy(model, X, labels, teacher=teacher if layer is not None else None)
+            against = answers.accuracy(model, labels)
         except DataError as exc:  # the labels' own fault (missing, none a class): name where they came from
             raise CLIError(f"--label {args.label} of {args.data}: {exc}"
                            f"{_classes_read_missing(model, labels, na_values(args))}") from None
