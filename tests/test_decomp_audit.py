@@ -77,3 +77,20 @@ def test_evaluate_reads_concept_rules_activations_with_one_reader(readers_made, 
     out = capsys.readouterr().out
     assert f"fidelity {sd.fidelity(rules, net, X).value:.4f}" in out
     assert f"against --label y: accuracy {sd.accuracy(rules, X, y, teacher=net).value:.4f}" in out
+
+
+@pytest.mark.parametrize("gib, limit", [(2.0, "268,435,456"), (0.5, "67,108,864")])
+def test_hinges_at_more_knots_than_any_design_holds_are_refused_before_a_knot_is_made(gib, limit) -> None:
+    """hinges=True with n_knots=10**9 made its 10**9 quantile levels (8 GB) and their quantiles for every
+    feature before the design check could refuse the design they make (a feature's knots between two of
+    its values are distinct, and each is two columns: at least about 2 x n_knots values): a MemoryError,
+    or minutes of work, instead of an answer. It is now refused as the options are checked, naming n_knots
+    and the limit; hinges at n_knots within it are left to the design check."""
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    with pytest.raises(ValueError, match=rf"^n_knots=1000000000 is over the linear learner's limit of {limit} "
+                                         rf"knots \(max_design_gib={gib:g}\).*ask for fewer knots \(n_knots\)"):
+        sd.distill(lambda X: X.sum(axis=1), X, form="linear", task="regression", hinges=True, n_knots=10**9,
+                   max_design_gib=gib)
+    with pytest.raises(ValueError, match=r"n_knots=1000000000 is over"):
+        sd.frontier(lambda X: X.sum(axis=1), X, forms=["linear"], sizes=[2], task="regression",
+                    form_options={"linear": {"hinges": True, "n_knots": 10**9}}, progress=False)

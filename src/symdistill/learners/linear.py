@@ -153,6 +153,14 @@ class LinearLearner(Learner):
         gib = self.max_design_gib
         if not is_real(gib) or not 0 < gib < np.inf:
             raise ValueError(f"max_design_gib must be a positive number, got {gib!r}")
+        limit = int(float(gib) * 2**30 / 8)
+        if self.hinges and self.n_knots > limit:
+            # Checked before the knots are made (n_knots quantiles of every feature: 8 GB at 10**9): a feature's
+            # knots between two of its values are distinct, two columns each, so no design of them fits.
+            raise ValueError(f"n_knots={self.n_knots} is over the linear learner's limit of {limit:,} knots "
+                             f"(max_design_gib={float(gib):g}): the hinges at a feature's n_knots quantiles need a "
+                             f"design matrix of at least about 2 x n_knots values; ask for fewer knots (n_knots), no "
+                             f"hinges or a larger max_design_gib")
         if not is_real(self.validation_fraction) or not 0 < self.validation_fraction <= 0.5:
             raise ValueError(f"validation_fraction must be in (0, 0.5], got {self.validation_fraction!r}")
         if not is_real(self.clip) or not 0 < self.clip < 0.5:
