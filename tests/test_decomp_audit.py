@@ -94,3 +94,17 @@ def test_hinges_at_more_knots_than_any_design_holds_are_refused_before_a_knot_is
     with pytest.raises(ValueError, match=r"n_knots=1000000000 is over"):
         sd.frontier(lambda X: X.sum(axis=1), X, forms=["linear"], sizes=[2], task="regression",
                     form_options={"linear": {"hinges": True, "n_knots": 10**9}}, progress=False)
+
+
+def test_concept_rules_of_a_regressor_are_refused_naming_layer() -> None:
+    """layer= of a regression network was refused as any decompositional fit is, with advice to drop
+    method='decompositional' (which the user had not given, and whose pedagogical rules cannot read a
+    layer's concepts). The refusal now says concept rules (layer=) need a classifier, and that the input
+    features' rules, form='rules' without layer=, take a regressor."""
+    X = np.random.default_rng(0).uniform(size=(200, 3))
+    with pytest.raises(ValueError, match=r"^concept rules \(layer=\) need a classifier; torch Sequential is a regressor "
+                                         r"\(for regression, distil the input features: leave out layer="):
+        sd.distill(_net([3, 4, 1]), X, form="rules", layer=0, task="regression")
+    with pytest.raises(ValueError, match=r"^decompositional rule extraction needs a classifier; .* form='rules' without "
+                                         r"method='decompositional'"):
+        sd.distill(_net([3, 4, 1]), X, form="rules", method="decompositional", task="regression")

@@ -225,6 +225,10 @@ class DecompositionalRuleLearner(Learner):
         else:
             hint = ("; a network with one output is read as a regressor: if that output is class 1's logit or "
                     "probability, pass task='classification' (on the command line: --task classification)")
+        if self.layer is not None:  # the pedagogical rules read no layer: what they offer is the inputs' rules
+            return ValueError(f"concept rules (layer=) need a classifier; {teacher.name} is a regressor (for "
+                              f"regression, distil the input features: leave out layer=, with form='rules', 'tree' "
+                              f"or 'linear'){hint}")
         return ValueError(f"decompositional rule extraction needs a classifier; {teacher.name} is a "
                           f"regressor (for regression use the pedagogical rules, form='rules' without "
                           f"method='decompositional', or form='tree' or 'linear'){hint}")
