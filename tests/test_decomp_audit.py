@@ -108,3 +108,23 @@ def test_concept_rules_of_a_regressor_are_refused_naming_layer() -> None:
     with pytest.raises(ValueError, match=r"^decompositional rule extraction needs a classifier; .* form='rules' without "
                                          r"method='decompositional'"):
         sd.distill(_net([3, 4, 1]), X, form="rules", method="decompositional", task="regression")
+
+
+@pytest.mark.parametrize("options, subject", [
+    ({"method": "decompositional"}, r"unit '0\[\d\]' of hidden layer '0' reaches"),
+    ({"layer": 0, "concept_names": ["a", "b", "c", "d"]}, r"unit '[abcd]' of hidden layer '0' reaches"),
+])
+def test_values_beyond_float32_are_refused_naming_the_column(options, subject) -> None:
+    """The trees that read a layer's activations and rewrite its clauses over the inputs are scikit-learn's,
+    which read float32: a float64 network on rows near 1e300 failed in scikit-learn with "Input X contains
+    infinity or a value too large for dtype('float32')", naming no column to a user who gave no float32.
+    The refusal now names the unit (or the input feature) and float32's range."""
+    net = _net([3, 4, 2]).double()
+    X = np.random.default_rng(0).uniform(0.5, 1, size=(300, 3)) * 1e300
+    with pytest.raises(ValueError, match=r"^decompositional extraction fits scikit-learn trees, which read float32 "
+                                         rf"numbers, and {subject} [\d.]+e\+\d+, beyond float32's range \(3.4e\+38\)"):
+        sd.distill(net, X, form="rules", max_size=4, random_state=0, progress=False, **options)
+    with torch.no_grad():  # a first layer that shrinks the rows: its units fit float32, the input features do not
+        net[0].weight.mul_(1e-290)
+    with pytest.raises(ValueError, match=r"and input feature 'x\d' reaches [\d.]+e\+299, beyond float32's range"):
+        sd.distill(net, X, form="rules", method="decompositional", max_size=4, random_state=0, progress=False)

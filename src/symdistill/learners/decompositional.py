@@ -84,9 +84,22 @@ class _Table:
     x32: np.ndarray
 
     @classmethod
-    def of(cls, F: np.ndarray) -> _Table:
+    def of(cls, F: np.ndarray, what: str, names: Sequence[str]) -> _Table:
+        """The table of ``F``, whose column ``j`` is ``what.format(repr(names[j]))`` in the error refusing a
+        value beyond float32's range (sklearn's own said only "Input X contains infinity or a value too large
+        for dtype('float32')", of no column, to a user who had given no float32)."""
         x = np.asfortranarray(F)
-        return cls(x, np.asfortranarray(x, dtype=np.float32))
+        with np.errstate(over="ignore"):
+            x32 = np.asfortranarray(x, dtype=np.float32)
+        beyond = ~np.isfinite(x32).all(axis=0)
+        if beyond.any():
+            j = int(np.argmax(beyond))
+            peak = x[np.argmax(np.abs(x[:, j])), j]
+            raise ValueError(f"decompositional extraction fits scikit-learn trees, which read float32 numbers, and "
+                             f"{what.format(repr(names[j]))} reaches {peak:.3g}, beyond float32's range "
+                             f"({float(np.finfo(np.float32).max):.3g}): scale the network's inputs down (the "
+                             "pedagogical rules, form='rules' without method='decompositional', read float64)")
+        return cls(x, x32)
 
 
 @register_learner("rules", method="decompositional")
@@ -261,7 +274,8 @@ class DecompositionalRuleLearner(Learner):
         self._min_rows = max(2, int(np.ceil(self.min_support * n)))
         self._min_gain = max(1.0, 3e-4 * n)  # a rule must add at least 0.03% agreement
         acts = self.reader_.read(oracle.domain.decode(Z), self.layers_)  # rows as the net takes them
-        layers = [_Table.of(H) for H in acts]
+        layers = [_Table.of(H, f"unit {{}} of hidden layer {h.name!r}", self._unit_names(h))
+                  for H, h in zip(acts, self.layers_)]
         levels = [int(self.layer_leaves)] if self.layer_leaves is not None else _levels(max(8, self.max_size))
         if self.layer is not None:
             return self._concept_rules(layers[0], y, k, levels, oracle)
@@ -281,7 +295,7 @@ class DecompositionalRuleLearner(Learner):
         rep = _representatives(holds_all, cls_all, self._min_rows)
         distinct = sorted(set(rep.tolist()))
         jobs = [(holds_all[i], int(cls_all[i]), self._seed(1000 + i)) for i in distinct]
-        table = _Table.of(Z)
+        table = _Table.of(Z, "input feature {}", oracle.domain.feature_names)
         results = dict(zip(distinct, self._substitute_all(table, jobs)))
         parts = [(m, results[i]) for m in levels for i in dict.fromkeys(rep[np.asarray(level) == m].tolist())
                  if len(results[i])]
@@ -296,7 +310,7 @@ class DecompositionalRuleLearner(Learner):
     def _concept_rules(self, table: _Table, y: np.ndarray, k: int, levels: list[int], oracle: Oracle) -> RuleSet:
         h = self.layers_[0]
         H = table.x
-        names = list(self.concept_names) if self.concept_names is not None else h.unit_names()
+        names = self._unit_names(h)
         domain = Domain(tuple(Feature(name, "numeric", float(H[:, j].min()), float(H[:, j].max()))
                               for j, name in enumerate(names)))
         # Trees of several sizes give the list both coarse and fine clauses to choose from: the tree of
@@ -318,6 +332,11 @@ class DecompositionalRuleLearner(Learner):
                            "concept_names": names, "candidate_rules": self.n_candidates_,
                            "input_features": list(oracle.domain.feature_names)})
         return model
+
+    def _unit_names(self, h: HiddenLayer) -> list[str]:
+        """The names of layer ``h``'s units: ``concept_names`` (given with ``layer=``, for its one layer), or
+        ``h``'s own."""
+        return list(self.concept_names) if self.concept_names is not None else h.unit_names()
 
     def _choose(self, parts: list[tuple[int, _Boxes]], levels: list[int], F: np.ndarray, y: np.ndarray,
                 k: int) -> tuple[_Boxes, int]:
