@@ -128,3 +128,38 @@ def test_values_beyond_float32_are_refused_naming_the_column(options, subject) -
         net[0].weight.mul_(1e-290)
     with pytest.raises(ValueError, match=r"and input feature 'x\d' reaches [\d.]+e\+299, beyond float32's range"):
         sd.distill(net, X, form="rules", method="decompositional", max_size=4, random_state=0, progress=False)
+
+
+class _Named(torch.nn.Module):
+    """Inputs -> enc (ReLU) -> mid (no activation) -> hid (Tanh) -> head."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.enc, self.act = torch.nn.Linear(3, 4), torch.nn.ReLU()
+        self.mid, self.hid, self.squash = torch.nn.Linear(4, 4), torch.nn.Linear(4, 3), torch.nn.Tanh()
+        self.head = torch.nn.Linear(3, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.squash(self.hid(self.mid(self.act(self.enc(x))))))
+
+
+@pytest.mark.parametrize("layer, why", [
+    ("head", "'head' is no hidden layer: the output layer (a Linear with no activation module after it)"),
+    ("mid", "'mid' is no hidden layer: a Linear with no activation module after it (a linear map into the next "
+            "layer)"),
+    ("nope", None),
+])
+def test_a_layer_named_that_is_no_hidden_layer_is_told_why(layer, why) -> None:
+    """layer='head' (the network's output Linear, a module it has) was refused as 'unknown layer', as a name it
+    does not have is: the refusal now says what the module is (the output layer, a Linear with no activation
+    after it); a name of no module is refused as before."""
+    X = np.random.default_rng(0).uniform(size=(200, 3))
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        net = _Named().eval()
+    for options in ({"layer": layer}, {"method": "decompositional", "layers": [layer]}):
+        with pytest.raises(ValueError, match=r"^unknown layer") as got:
+            sd.distill(net, X, form="rules", **options)
+        message = str(got.value)
+        assert message.startswith(f"unknown layer {layer!r}; hidden layers are 'enc', 'hid' (or their positions 0..1)")
+        assert message.endswith(f"(or their positions 0..1); {why}" if why else "(or their positions 0..1)")

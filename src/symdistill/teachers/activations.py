@@ -114,6 +114,8 @@ class ActivationReader:
 
     layers: tuple[HiddenLayer, ...]
     batch_size: int
+    # Modules of the network that are not hidden layers, by name, and why (the output layer): said when asked for.
+    unread: dict[str, str] = {}
 
     def layer(self, key: str | int) -> HiddenLayer:
         """The hidden layer named ``key`` (a layer or activation name), or at position ``key``.
@@ -142,8 +144,10 @@ class ActivationReader:
         named = self._named(key)
         if named is not None:
             return named
+        why = f"; {key!r} is no hidden layer: {self.unread[key]}" if key in self.unread else ""
         raise ValueError(f"unknown layer {key!r}; hidden layers are "
-                         f"{', '.join(repr(h.name) for h in self.layers)} (or their positions 0..{len(self.layers) - 1})")
+                         f"{', '.join(repr(h.name) for h in self.layers)} (or their positions 0..{len(self.layers) - 1})"
+                         f"{why}")
 
     def _named(self, name: str) -> HiddenLayer | None:
         """The hidden layer called ``name`` (its linear layer's or its activation's name), if any; a
@@ -276,13 +280,15 @@ class TorchActivations(ActivationReader):
             counts[m] = counts.get(m, 0) + 1
         layers: list[HiddenLayer] = []
         output_layers: list[str] = []
-        # linear layers applied to more than rows x features (a sequence's positions), or called more than once
-        not_rows: list[str] = []
+        # linear layers applied to more than rows x features (a sequence's positions), or called more than once,
+        # and why: named in the warning; and the output layer, which it leaves out (both named when asked for)
+        not_rows: dict[str, str] = {}
+        quiet: dict[str, str] = {}
         for p, (m, _, out) in enumerate(calls):
             if not isinstance(m, torch.nn.Linear):
                 continue
             if counts[m] != 1:  # one module, several layers of the computation: hooks cannot tell them apart
-                not_rows.append(f"{leaves[m]} (Linear called {counts[m]} times in forward, not one hidden layer)")
+                not_rows[leaves[m]] = f"Linear called {counts[m]} times in forward, not one hidden layer"
                 continue
             q = _skip_transparent(calls, p + 1, out)
             pre, pre_out = m, out  # the module whose output the activation takes, and that output
@@ -293,20 +299,25 @@ class TorchActivations(ActivationReader):
             kind = _TORCH_ACTIVATIONS.get(type(nxt).__name__)
             if kind is None:
                 if _changed_into(nxt, nxt_in, pre_out):  # fc2(torch.tanh(fc1(x))): a function, unseen
-                    not_rows.append(f"{leaves[m]} (Linear followed by no activation module: an activation called "
-                                    "as a function in forward, F.relu or torch.tanh, is not seen: use activation "
-                                    "modules)")
+                    not_rows[leaves[m]] = ("Linear followed by no activation module: an activation called as a "
+                                           "function in forward, F.relu or torch.tanh, is not seen: use activation "
+                                           "modules")
+                elif any(isinstance(c, torch.nn.Linear) for c, _, _ in calls[p + 1:]):
+                    quiet[leaves[m]] = "a Linear with no activation module after it (a linear map into the next layer)"
+                else:
+                    quiet[leaves[m]] = "the output layer (a Linear with no activation module after it)"
                 continue
             if not _same(nxt_in, pre_out):  # relu(fc(x) * 2): the activation's input is not the layer's output
-                not_rows.append(f"{leaves[m]} (Linear whose output is changed in forward before the next "
-                                f"activation module, {leaves[nxt]}: an operation between them is not read)")
+                not_rows[leaves[m]] = (f"Linear whose output is changed in forward before the next activation "
+                                       f"module, {leaves[nxt]}: an operation between them is not read")
                 continue
             later = calls[q + 1:]
             if _is_output(act_out, final) and not any(isinstance(c, torch.nn.Linear) for c, _, _ in later):
                 output_layers.append(leaves[m])  # the output layer's activation (a final Sigmoid)
+                quiet[leaves[m]] = "the output layer (its activation's output is the network's)"
                 continue
             if out.dim() != 2:  # a sequence's positions (or channels): more than one row of units per row
-                not_rows.append(f"{leaves[m]} (Linear on {out.dim()}-D tensors, not one row of units per input row)")
+                not_rows[leaves[m]] = f"Linear on {out.dim()}-D tensors, not one row of units per input row"
                 continue
             self._pre.append(pre)
             self._linears.append(m)
@@ -319,7 +330,8 @@ class TorchActivations(ActivationReader):
         read = set(self._linears) | set(self._pre) | set(self._acts)
         skipped = sorted({f"{leaves[m]} ({type(m).__name__})" for m, _, _ in calls
                           if m not in read and type(m).__name__ not in _PASSIVE and not isinstance(m, torch.nn.Linear)}
-                         | set(not_rows))
+                         | {f"{name} ({why})" for name, why in not_rows.items()})
+        self.unread = {**quiet, **not_rows}
         if not layers:
             why = f"{_output_note(output_layers)}{_not_read(skipped)}{_norm_note(kinds)}" or (
                 " (a network of linear maps only has no hidden layer: distil it with method='pedagogical'; an "
