@@ -163,3 +163,27 @@ def test_a_layer_named_that_is_no_hidden_layer_is_told_why(layer, why) -> None:
         message = str(got.value)
         assert message.startswith(f"unknown layer {layer!r}; hidden layers are 'enc', 'hid' (or their positions 0..1)")
         assert message.endswith(f"(or their positions 0..1); {why}" if why else "(or their positions 0..1)")
+
+
+def test_hinges_over_the_design_limit_are_refused_before_their_terms_are_made(monkeypatch) -> None:
+    """The design check counted the candidate terms once they were made: hinges at n_knots=10**6 (4,000,000
+    terms on two features) took 50 s to make before the check refused them. They are now counted from the
+    knots and refused before any hinge term is made, with the same message."""
+    from symdistill.models.linear import Term
+
+    made: list[int] = []
+    hinge = Term.hinge
+
+    def counted(cls, *args, **kwargs):
+        made.append(1)
+        return hinge(*args, **kwargs)
+
+    monkeypatch.setattr(Term, "hinge", classmethod(counted))
+    X = np.random.default_rng(0).normal(size=(300, 2))
+    with pytest.raises(ValueError, match=r"^20,002 candidate terms \(with hinges at n_knots=5000\) need a 300-row "
+                                         r"design matrix of 6e\+06 values .*limit of 1.34e\+05 \(max_design_gib=0.001\)"):
+        sd.distill(lambda X: X.sum(axis=1), X, form="linear", task="regression", hinges=True, n_knots=5000,
+                   n_samples=300, max_design_gib=0.001)
+    assert not made
+    sd.distill(lambda X: X.sum(axis=1), X, form="linear", task="regression", hinges=True, n_knots=3, n_samples=300)
+    assert len(made) == 12  # within the limit, the hinges are made as before: 3 knots, 2 directions, 2 features

@@ -561,7 +561,7 @@ def test_the_design_check_draws_the_rows_the_fit_takes(classes, monkeypatch):
     drawn, made = [], []
     sample, terms = RegionSampler.sample_with_origin, LinearLearner._candidate_terms
     monkeypatch.setattr(RegionSampler, "sample_with_origin", lambda self, box=None, n=1000: drawn.append(n) or sample(self, box, n))
-    monkeypatch.setattr(LinearLearner, "_candidate_terms", lambda self, d, Z: made.append(len(Z)) or terms(self, d, Z))
+    monkeypatch.setattr(LinearLearner, "_candidate_terms", lambda self, d, Z, *check: made.append(len(Z)) or terms(self, d, Z, *check))
     X = np.random.default_rng(0).normal(size=(400, 3))
 
     def proba(X):

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 from scipy.optimize import minimize
@@ -238,8 +238,10 @@ class LinearLearner(Learner):
             model.meta.update({"fit": "constant", "n_candidate_terms": 0})
             return model
         drawn = self._drawn
-        terms = drawn.terms if drawn is not None and drawn.rows is Z else self._candidate_terms(oracle.domain, Z)
-        self._check_design_size(len(Z), n_user, terms, classify and answer.proba.shape[1] > 2)
+        gram = classify and answer.proba.shape[1] > 2
+        terms = drawn.terms if drawn is not None and drawn.rows is Z else \
+            self._candidate_terms(oracle.domain, Z, lambda t, more: self._check_design_size(len(Z), n_user, t, gram, more))
+        self._check_design_size(len(Z), n_user, terms, gram)
         X, finite = _design(terms, Z)
         if not finite.all():
             # A product of two features near 1e200 (or a hinge across the whole float range)
@@ -510,6 +512,7 @@ class LinearLearner(Learner):
         self._gram_checked = n_outputs is not None or not wide
         if not wide:
             return  # a term per numeric feature: a design the size of the user's data, left to fit
+        gram = n_outputs is not None and n_outputs > 2
         if self._drawn is None or self._drawn.user is not Z:
             extra = self._n_sampled(len(Z))
             sampler = self._new_sampler(domain, Z) if extra else None
@@ -517,17 +520,18 @@ class LinearLearner(Learner):
             if sampler is not None:
                 Zs, origin = sampler.sample_with_origin(None, extra)
                 rows = np.vstack([Z, Zs])
-            self._drawn = _Drawn(Z, rows, self._candidate_terms(domain, rows), sampler, origin)
-        self._check_design_size(len(self._drawn.rows), len(Z), self._drawn.terms, n_outputs is not None and n_outputs > 2)
+            self._drawn = _Drawn(Z, rows, self._candidate_terms(domain, rows, lambda t, more: self._check_design_size(
+                len(rows), len(Z), t, gram, more)), sampler, origin)
+        self._check_design_size(len(self._drawn.rows), len(Z), self._drawn.terms, gram)
 
-    def _check_design_size(self, n_rows: int, n_user: int, terms: list[Term], gram: bool) -> None:
+    def _check_design_size(self, n_rows: int, n_user: int, terms: list[Term], gram: bool, n_more: int = 0) -> None:
         """Refuse, before building it, a design matrix (or multi-class Gram matrix) over
         ``max_design_gib`` when it is wider than the data: hinges or interactions asked for (the
         terms they add grow with ``n_knots`` and with the square of the features), or a term per
         category of categorical features (a feature of 500 categories makes 500 columns). Without
         them there is a term per numeric feature: a design the size of the user's data, which is
-        left to fit."""
-        n_terms = len(terms)
+        left to fit. ``n_more``: hinge and product terms counted, not yet made (:meth:`_candidate_terms`)."""
+        n_terms = len(terms) + n_more
         n_categories = sum(len(t.factors) == 1 and t.factors[0].category is not None for t in terms)
         if not (self.hinges or self.interactions or n_categories):
             return
@@ -548,7 +552,11 @@ class LinearLearner(Learner):
                          f"limit of {limit:.3g} (max_design_gib={float(self.max_design_gib):g}): "
                          f"ask for {', '.join(ways[:-1])}{' or ' if len(ways) > 1 else ''}{ways[-1]}")
 
-    def _candidate_terms(self, domain: Domain, Z: np.ndarray) -> list[Term]:
+    def _candidate_terms(self, domain: Domain, Z: np.ndarray,
+                         check: Callable[[list[Term], int], None] | None = None) -> list[Term]:
+        """The candidate terms over rows ``Z``; ``check``, given the plain and category terms and the number of
+        hinge and product terms, is called before those are made (4,000,000 hinges at n_knots=10**6 took 50 s
+        to make before the design check refused them)."""
         terms: list[Term] = []
         numeric: list[int] = []
         for j, f in enumerate(domain.features):
@@ -560,15 +568,20 @@ class LinearLearner(Learner):
             elif col.max() > col.min():  # (np.ptp overflows for values +-1.7e308)
                 terms.append(Term.numeric(j))
                 numeric.append(j)
+        knots: list[tuple[int, np.ndarray]] = []
         if self.hinges:
             qs = np.arange(1, self.n_knots + 1) / (self.n_knots + 1)
             for j in numeric:
                 if domain.features[j].kind == "binary":
                     continue
                 col = Z[:, j]
-                knots = np.unique(np.quantile(col, qs))
-                for t in knots[(knots > col.min()) & (knots < col.max())]:
-                    terms += [Term.hinge(j, float(t), 1), Term.hinge(j, float(t), -1)]
+                at = np.unique(np.quantile(col, qs))
+                knots.append((j, at[(at > col.min()) & (at < col.max())]))
+        if check is not None:
+            check(terms, 2 * sum(len(at) for _, at in knots) + self.interactions * len(numeric) * (len(numeric) - 1) // 2)
+        for j, at in knots:
+            for t in at:
+                terms += [Term.hinge(j, float(t), 1), Term.hinge(j, float(t), -1)]
         if self.interactions:
             terms += [Term.product(a, b) for i, a in enumerate(numeric) for b in numeric[i + 1:]]
         return terms
