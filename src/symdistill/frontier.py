@@ -31,7 +31,7 @@ from ._errors import DataError, TeacherError, counted
 from ._progress import check_progress, progress_bar
 from .api import TeacherAnswers, distill
 from .domain import Domain, _as_pandas, _plain, is_real, refuse_words
-from .learners.base import check_int, known_outputs
+from .learners.base import check_int, known_outputs, refuse_set
 from .metrics import Score, fixed
 from .models.base import SymbolicModel
 from .teachers import Teacher, as_teacher
@@ -409,6 +409,7 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     check_progress(progress)
     if isinstance(constraints, str):
         raise TypeError(f"constraints must be a list of constraints, got the string {constraints!r}")
+    refuse_set("constraints", constraints, REPORT_LISTS)
     feature_names = options.get("feature_names")
     X, X_holdout = _as_pandas(X), _as_pandas(X_holdout)  # pyarrow / polars tables: read by column name
     refuse_words(X, "frontier")  # before the split, which would count words as rows
@@ -659,6 +660,8 @@ def _check_forms(forms: Sequence[str] | None, method: str, registry: dict[tuple[
         return found
     if isinstance(forms, str):
         raise TypeError(f"forms must be a list of form names, got the string {forms!r} (write forms=[{forms!r}])")
+    refuse_set("forms", forms, "the forms are fitted in that order, which orders the table and picks, of two "
+               "models of one size and fidelity, the one best() and the report choose")
     out = list(forms)
     if not out:
         raise ValueError("forms is empty: give at least one form, e.g. forms=['tree']")
@@ -670,6 +673,8 @@ def _check_forms(forms: Sequence[str] | None, method: str, registry: dict[tuple[
         raise ValueError(f"forms lists {dup} more than once")
     return out
 
+
+REPORT_LISTS = "the report lists their verdicts in that order"
 
 _OWN_OPTIONS = {"form": "forms=[...]", "max_size": "sizes=[...]", "method": "the frontier's method",
                 "random_state": "the frontier's random_state"}

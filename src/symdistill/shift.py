@@ -43,7 +43,7 @@ from ._scale import mean_std
 from ._table import TableList
 from .api import TeacherAnswers, concept_layer, domain_key
 from .domain import Domain, is_real
-from .learners.base import check_random_state
+from .learners.base import check_random_state, refuse_set
 from .metrics import Score, fixed
 from .teachers import Teacher, as_teacher
 from .teachers.base import _n_rows, _some_labels
@@ -227,6 +227,7 @@ def coerce_shifts(shifts: Sequence[Shift | str | tuple]) -> list[Shift]:
         raise TypeError(f"shifts must be a list of shifts, got {one} (write shifts=[{shifts!r}])")
     if not isinstance(shifts, Iterable):
         raise TypeError(f"shifts must be a list of shifts, got {type(shifts).__name__} {shifts!r}")
+    refuse_set("shifts", shifts, "the shift table lists them in that order")
     specs = [Shift.coerce(s) for s in shifts]
     if not specs:
         raise ValueError("shifts is empty: give at least one shift, e.g. shifts=['noise']")

@@ -20,9 +20,9 @@ from .._files import write_whole
 from .._version import __version__
 from ..api import _comparable, concept_layer, fidelity
 from ..domain import _plain
-from ..frontier import (Frontier, FrontierPoint, SharedTeacher, check_constraints, check_regression_holdout,
-                        encode_holdout)
-from ..learners.base import check_random_state
+from ..frontier import (REPORT_LISTS, Frontier, FrontierPoint, SharedTeacher, check_constraints,
+                        check_regression_holdout, encode_holdout)
+from ..learners.base import check_random_state, refuse_set
 from ..metrics import Score, fixed
 from ..models.base import label_text
 from ..shift import DEFAULT_SHIFTS, Shift, ShiftResults, coerce_shifts, shifted_fidelities
@@ -196,6 +196,7 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
         raise TypeError(f"title must be text (a str), got {type(title).__name__} {title!r}")
     if isinstance(constraints, str):
         raise TypeError(f"constraints must be a list of constraint strings, got the string {constraints!r}")
+    refuse_set("constraints", constraints, REPORT_LISTS)
     if constraints is None:
         constraints = front.constraints
     check_constraints(constraints or [], front.domain, front.teacher)  # as sd.frontier checks them: before any work

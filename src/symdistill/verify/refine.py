@@ -10,6 +10,7 @@ import numpy as np
 
 from ..api import TeacherAnswers, fidelity, make_learner
 from ..domain import _as_pandas, _dataframe_names, _is_dataframe
+from ..learners.base import refuse_set
 from ..models.base import SymbolicModel, concept_layer
 from ..sampling.density import KERNELS
 from ..teachers import Teacher, as_teacher
@@ -74,6 +75,8 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     """
     if isinstance(constraints, (str, P.Property)):
         constraints = [constraints]  # one constraint, as sd.verify takes it (not a string's characters)
+    refuse_set("constraints", constraints, "each round verifies them in that order, which orders the rows it "
+               "adds to re-distill from and meta['refinement']")
     try:
         constraints = list(constraints)
     except TypeError:
