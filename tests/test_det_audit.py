@@ -116,3 +116,32 @@ def test_constraints_and_shifts_given_as_sets_are_refused_naming_them():
     # lists and tuples, ordered, are taken as before
     assert [r.shift.label for r in shifted_fidelity(model, net, X, shifts=("none", "marginal"))] == \
         ["no shift", "marginals (dependencies broken)"]
+
+
+def test_a_domain_built_of_sets_is_refused_alike_in_every_process():
+    """sd.Feature(categories={'x', 'y', 'z'}) numbered its categories in the set's hash order: a tree
+    fitted over that domain (TreeLearner().fit(..., domain=d)) came out with other codes, so another
+    JSON, under PYTHONHASHSEED=0 than under 12345; sd.Domain({features}) ordered its features so (and
+    held a set, which .features[0] could not index); sd.MooreMachine(..., classes={...}) its classes.
+    Each is now refused, naming the argument, alike in both processes."""
+    code = """
+import symdistill as sd
+def outcome(call):
+    try:
+        return call()
+    except TypeError as exc:
+        return "TypeError: " + str(exc)
+print(outcome(lambda: sd.Feature("c", "categorical", categories={"x", "y", "z"}).categories))
+print(outcome(lambda: sd.Domain({sd.Feature("a"), sd.Feature("b"), sd.Feature("c")}).feature_names))
+print(outcome(lambda: sd.MooreMachine(["a", "b"], [[0, 1], [1, 0]], ["x", "y"], classes={"w", "x", "y", "z"}).classes))
+"""
+    first, second = _under_hash_seeds(code)
+    assert first == second
+    assert first.splitlines() == [
+        "TypeError: feature 'c': categories must be a list, got a set, whose order changes from run to run (with "
+        "the hash seed) and numbers the categories (their codes, and an ordered feature's order): pass a list: "
+        "categories=['x', 'y', 'z']",
+        "TypeError: features must be a list, got a set, whose order changes from run to run (with the hash seed) "
+        "and is the columns' order: pass a list: features=[...]",
+        "TypeError: classes must be a list, got a set, whose order changes from run to run (with the hash seed) "
+        "and numbers the classes: pass a list: classes=['w', 'x', 'y', 'z']"]

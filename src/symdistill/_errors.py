@@ -100,3 +100,21 @@ def flag_list(names: list[str]) -> str:
     import json
 
     return ",".join(names) if not any("," in n for n in names) else repr(json.dumps(names))
+
+
+def refuse_set(name: str, value: Any, why: str, where: str = "") -> None:
+    """Raise ``TypeError`` naming ``name`` where ``value``, taken as a list whose order ``why`` says
+    decides the outcome, is a set: a set of strings is ordered by their hashes, which
+    ``PYTHONHASHSEED`` changes from process to process, so the same call with the same
+    ``random_state`` would give another outcome in another run. ``where`` opens the message
+    (``"feature 'city': "``).
+
+    >>> refuse_set("forms", {"tree"}, "the forms are fitted in that order")
+    Traceback (most recent call last):
+    ...
+    TypeError: forms must be a list, got a set, whose order changes from run to run (with the hash seed) and the forms are fitted in that order: pass a list: forms=['tree']
+    """
+    if isinstance(value, (set, frozenset)):
+        listed = f"{name}={sorted(value)!r}" if all(isinstance(v, str) for v in value) else f"{name}=[...]"
+        raise TypeError(f"{where}{name} must be a list, got a {type(value).__name__}, whose order changes from run to run "
+                        f"(with the hash seed) and {why}: pass a list: {listed}")

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from ._errors import DataError, ModelFormatError, counted, require_extra
+from ._errors import DataError, ModelFormatError, counted, refuse_set, require_extra
 
 KINDS = ("numeric", "integer", "binary", "categorical")
 _BARE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
@@ -72,6 +72,8 @@ class Feature:
         cats = self.categories
         if isinstance(cats, (str, bytes)) or not hasattr(cats, "__iter__"):
             raise TypeError(f"feature {self.name!r}: categories must be a sequence of labels, got {cats!r}")
+        refuse_set("categories", cats, "numbers the categories (their codes, and an ordered feature's order)",
+                   f"feature {self.name!r}: ")
         cats = tuple(_plain(c) for c in cats)
         seen: dict[Any, int] = {}
         for i, c in enumerate(cats):
@@ -178,6 +180,7 @@ class Domain:
     array_dtype: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
+        refuse_set("features", self.features, "is the columns' order")
         names = [f.name for f in self.features]
         dup = {n for n in names if names.count(n) > 1}
         if dup:

@@ -27,11 +27,11 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from ._table import TableList
-from ._errors import DataError, TeacherError, counted
+from ._errors import DataError, TeacherError, counted, refuse_set
 from ._progress import check_progress, progress_bar
 from .api import TeacherAnswers, distill
 from .domain import Domain, _as_pandas, _plain, is_real, refuse_words
-from .learners.base import check_int, known_outputs, refuse_set
+from .learners.base import check_int, known_outputs
 from .metrics import Score, fixed
 from .models.base import SymbolicModel
 from .teachers import Teacher, as_teacher

@@ -37,13 +37,13 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._errors import NonFiniteAnswerError, TeacherError, UnknownClassError
+from ._errors import NonFiniteAnswerError, TeacherError, UnknownClassError, refuse_set
 from ._progress import check_progress, progress_bar
 from ._scale import mean_std
 from ._table import TableList
 from .api import TeacherAnswers, concept_layer, domain_key
 from .domain import Domain, is_real
-from .learners.base import check_random_state, refuse_set
+from .learners.base import check_random_state
 from .metrics import Score, fixed
 from .teachers import Teacher, as_teacher
 from .teachers.base import _n_rows, _some_labels

@@ -375,23 +375,6 @@ def check_int(name: str, value: Any, low: int, *, allow_none: bool = False) -> N
         raise ValueError(f"{name} must be {kind}{' or None' if allow_none else ''}, got {value!r}")
 
 
-def refuse_set(name: str, value: Any, why: str) -> None:
-    """Raise ``TypeError`` naming ``name`` where ``value``, taken as a list whose order ``why`` says
-    decides the outcome, is a set: a set of strings is ordered by their hashes, which
-    ``PYTHONHASHSEED`` changes from process to process, so the same call with the same
-    ``random_state`` would give another outcome in another run.
-
-    >>> refuse_set("forms", {"tree"}, "the forms are fitted in that order")
-    Traceback (most recent call last):
-    ...
-    TypeError: forms must be a list, got a set, whose order changes from run to run (with the hash seed) and the forms are fitted in that order: pass a list: forms=['tree']
-    """
-    if isinstance(value, (set, frozenset)):
-        listed = f"{name}={sorted(value)!r}" if all(isinstance(v, str) for v in value) else f"{name}=[...]"
-        raise TypeError(f"{name} must be a list, got a {type(value).__name__}, whose order changes from run to run "
-                        f"(with the hash seed) and {why}: pass a list: {listed}")
-
-
 def check_random_state(random_state: Any) -> None:
     """Raise ``ValueError`` unless ``random_state`` is None or a non-negative integer (the seed)."""
     check_int("random_state", random_state, 0, allow_none=True)

@@ -24,7 +24,7 @@ from typing import Any, ClassVar, Sequence
 
 import numpy as np
 
-from .._errors import ModelFormatError, counted, nul_ended
+from .._errors import ModelFormatError, counted, nul_ended, refuse_set
 from .._words import Code, check_alphabet, check_code, check_codes, decode, encode, encode_many, single_char
 from .base import SymbolicModel, labels_from_json, labels_to_json, register_model, require
 
@@ -505,6 +505,7 @@ class MooreMachine(_Automaton):
                 classes = sorted(set(labels))
             except TypeError:
                 raise ModelFormatError("outputs mix label types that cannot be ordered; pass classes=[...]") from None
+        refuse_set("classes", classes, "numbers the classes")
         classes = list(classes.tolist() if isinstance(classes, np.ndarray) else classes)
         for c in chain(classes, labels):
             _check_label(c)

@@ -15,14 +15,14 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._errors import DataError, UnknownClassError, counted
+from .._errors import DataError, UnknownClassError, counted, refuse_set
 from .._files import write_whole
 from .._version import __version__
 from ..api import _comparable, concept_layer, fidelity
 from ..domain import _plain
 from ..frontier import (REPORT_LISTS, Frontier, FrontierPoint, SharedTeacher, check_constraints,
                         check_regression_holdout, encode_holdout)
-from ..learners.base import check_random_state, refuse_set
+from ..learners.base import check_random_state
 from ..metrics import Score, fixed
 from ..models.base import label_text
 from ..shift import DEFAULT_SHIFTS, Shift, ShiftResults, coerce_shifts, shifted_fidelities

@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
+from .._errors import refuse_set
 from ..api import TeacherAnswers, fidelity, make_learner
 from ..domain import _as_pandas, _dataframe_names, _is_dataframe
-from ..learners.base import refuse_set
 from ..models.base import SymbolicModel, concept_layer
 from ..sampling.density import KERNELS
 from ..teachers import Teacher, as_teacher
