@@ -4,6 +4,7 @@ an argument whose order decides the outcome refuses a set rather than follow its
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -32,7 +33,7 @@ def _under_hash_seeds(code: str, seeds: tuple[str, ...] = ("0", "12345")) -> lis
 
 
 # Rows of a 12-category string feature, a small one and numbers; a teacher of three string classes.
-DATA = """
+DATA = r"""
 import json, re, warnings
 import numpy as np, pandas as pd, symdistill as sd
 warnings.simplefilter("ignore")
@@ -51,7 +52,19 @@ def plain(m):
     d = m.to_dict(); d.pop("meta")
     return json.dumps(d, sort_keys=True)
 def timeless(text):
-    return re.sub(r"seconds=[0-9.e+-]+|\\| [0-9]+\\.[0-9]+ \\||[0-9.]+ (ms|s)\\b", "T", str(text))
+    # the text with its fit and run times (a table's seconds column, "0.7 ms") masked
+    lines, col = [], None
+    for line in str(text).splitlines():
+        cells = line.split("|")
+        names = [c.strip() for c in cells]
+        if "seconds" in names:
+            col = names.index("seconds")
+        elif col is not None and line.startswith("|") and len(cells) > col:
+            cells[col] = " T "
+        elif not line.startswith("|"):
+            col = None
+        lines.append("|".join(cells))
+    return re.sub(r"seconds=[0-9.e+-]+|\b[0-9.]+ (ms|s)\b", "T", "\n".join(lines))
 """
 
 
@@ -145,3 +158,122 @@ print(outcome(lambda: sd.MooreMachine(["a", "b"], [[0, 1], [1, 0]], ["x", "y"], 
         "and is the columns' order: pass a list: features=[...]",
         "TypeError: classes must be a list, got a set, whose order changes from run to run (with the hash seed) "
         "and numbers the classes: pass a list: classes=['w', 'x', 'y', 'z']"]
+
+
+def test_tabular_models_tables_reports_and_counterexamples_are_the_same_whatever_the_hash_seed():
+    """The README's *Seed* promise, end to end on 12 city names, a second string feature and three
+    string classes (and a regressor of them): every form's model (JSON without its meta), its
+    printout and exports, the frontier's table and the report's Markdown (fit times aside), and the
+    counterexamples of both backends to one constraint, byte for byte under PYTHONHASHSEED 0 and 12345."""
+    code = DATA + """
+out = []
+for form in ("tree", "rules", "linear"):
+    m = sd.distill(label, df, form=form, max_size=5, random_state=2, n_samples=800, progress=False)
+    out += [plain(m), str(m), sd.export(m, "python"), sd.export(m, "c")]
+    for backend in ("auto", "z3"):
+        v = sd.verify(m, "city in {'Rome', 'Lima', 'Oslo'} and size == 'big' -> prediction != 'gamma'",
+                      backend=backend)
+        out.append(repr(v.counterexample))
+    r = sd.distill(value, df, form=form, max_size=5, random_state=2, n_samples=800, task="regression",
+                   progress=False)
+    out += [plain(r), str(r)]
+front = sd.frontier(label, df, sizes=[2, 4], n_samples=800, progress=False)
+out += [repr([{k: v for k, v in row.items() if k != "seconds"} for row in front.table()]),
+        timeless(sd.report(front, path=None).markdown)]
+print(json.dumps(out))
+"""
+    first, second = _under_hash_seeds(code)
+    assert first == second
+    shown = json.loads(first)
+    assert len(shown) == 3 * 8 + 2 and "alpha" in shown[1]
+    assert sum("city in {'" in s or "city not in {'" in s for s in shown) >= 2  # models that split the 12 names
+    assert sum("Counterexample(rows=" in s for s in shown) >= 2  # some constraint fails: a counterexample to compare
+
+
+def test_decompositional_rules_and_automata_are_the_same_whatever_the_hash_seed():
+    """Rules read off a torch network's hidden layers (three string classes), a DFA over symbols of two
+    letters and a Moore machine of string labels, byte for byte under PYTHONHASHSEED 0 and 12345."""
+    pytest.importorskip("torch")
+    code = """
+import json, numpy as np, torch, symdistill as sd
+torch.manual_seed(0)
+net = torch.nn.Sequential(torch.nn.Linear(3, 6), torch.nn.ReLU(), torch.nn.Linear(6, 3))
+X = np.random.default_rng(1).normal(size=(300, 3)).astype(np.float32)
+teacher = sd.as_teacher(net, classes=["north", "south", "east"])
+out = []
+for kw in ({"method": "decompositional"}, {"layer": "1"}):
+    m = sd.distill(teacher, X, form="rules", max_size=4, random_state=0, progress=False, **kw)
+    d = m.to_dict(); d.pop("meta"); out.append(json.dumps(d, sort_keys=True))
+ALPHABET = ["ab", "cd", "ef", "gh"]
+dfa = sd.distill_automaton(lambda ws: [("ab" in w) and w.count("cd") % 2 == 0 for w in ws], alphabet=ALPHABET,
+                           max_states=10, random_state=0)
+moore = sd.distill_automaton(lambda ws: [["zero", "one", "two"][sum(s in ("ab", "ef") for s in w) % 3] for w in ws],
+                             alphabet=ALPHABET, max_states=10, random_state=0)
+for a in (dfa, moore):
+    d = a.to_dict(); d.pop("meta"); out += [json.dumps(d, sort_keys=True), str(a)]
+print(json.dumps(out))
+"""
+    first, second = _under_hash_seeds(code)
+    assert first == second
+    shown = json.loads(first)
+    assert len(shown) == 6 and "north" in shown[0] and "'two'" in shown[5]
+
+
+def test_the_command_line_writes_the_model_sd_distill_fits_of_the_same_csv(tmp_path, monkeypatch):
+    """``symdistill distill`` (--random-state default 0) and sd.distill(random_state=0) of the CSV read by
+    pandas give one model, for every form, of string classes and of a regressor's values, over 12 city
+    names."""
+    from symdistill.cli import main
+
+    rng = np.random.default_rng(0)
+    cities = ["Paris", "Oslo", "Rome", "Bern", "Kyiv", "Lima", "Doha", "Baku", "Riga", "Sofia", "Quito", "Hanoi"]
+    pd.DataFrame({"city": rng.choice(cities, 300), "w": rng.normal(size=300).round(4),
+                  "k": rng.integers(0, 6, 300)}).to_csv(tmp_path / "rows.csv", index=False)
+    (tmp_path / "det_teachers.py").write_text(
+        "import numpy as np\n"
+        "def label(d):\n"
+        "    return np.where(d['city'].isin(['Rome', 'Kyiv', 'Doha']) & (d['w'] > 0), 'alpha',\n"
+        "                    np.where(d['k'] > 3, 'gamma', 'delta'))\n"
+        "def value(d):\n"
+        "    return 2 * d['w'] + 3.0 * d['city'].isin(['Rome', 'Riga']) + 0.5 * d['k']\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import det_teachers
+
+    rows = pd.read_csv(tmp_path / "rows.csv")
+    for form in ("tree", "rules", "linear"):
+        for name, task in (("label", []), ("value", ["--task", "regression"])):
+            out = tmp_path / f"{name}_{form}.json"
+            assert main(["distill", "--teacher", f"det_teachers:{name}", "--data", str(tmp_path / "rows.csv"),
+                         "--form", form, "--max-size", "5", "--option", "n_samples=600", *task, "-o", str(out)]) == 0
+            kw = {"task": "regression"} if task else {}
+            model = sd.distill(getattr(det_teachers, name), rows, form=form, max_size=5, random_state=0,
+                               n_samples=600, progress=False, **kw)
+            written = sd.load(out).to_dict()
+            ours = model.to_dict()
+            written.pop("meta"), ours.pop("meta")
+            assert json.dumps(written, sort_keys=True) == json.dumps(ours, sort_keys=True), (form, name)
+
+
+@pytest.mark.parametrize("form", ["tree", "rules", "linear"])
+def test_a_regressor_s_models_are_the_same_from_an_array_a_dataframe_and_a_second_call(form):
+    """Numeric rows as an array with feature_names, as a DataFrame (int64 and bool columns among them)
+    and fitted twice in one process give one regression model (as the classification forms do)."""
+    rng = np.random.default_rng(3)
+    X = np.column_stack([rng.normal(size=400), rng.integers(0, 7, 400), rng.integers(0, 2, 400)]).astype(float)
+    frame = pd.DataFrame({"a": X[:, 0], "k": X[:, 1].astype(np.int64), "flag": X[:, 2].astype(bool)})
+
+    def net(Z):
+        Z = np.asarray(Z, dtype=float)
+        return 2 * Z[:, 0] + np.sin(Z[:, 1]) - 3 * Z[:, 2]
+
+    def plain(m):
+        d = m.to_dict()
+        d.pop("meta")
+        for key in ("column_dtypes", "input_format", "array_dtype"):
+            d["domain"].pop(key, None)
+        return json.dumps(d, sort_keys=True)
+
+    kw = dict(form=form, max_size=5, random_state=4, task="regression", n_samples=800, progress=False)
+    first = plain(sd.distill(net, X, feature_names=["a", "k", "flag"], **kw))
+    assert plain(sd.distill(net, X, feature_names=["a", "k", "flag"], **kw)) == first
+    assert plain(sd.distill(net, frame, **kw)) == first
