@@ -277,3 +277,18 @@ def test_a_regressor_s_models_are_the_same_from_an_array_a_dataframe_and_a_secon
     first = plain(sd.distill(net, X, feature_names=["a", "k", "flag"], **kw))
     assert plain(sd.distill(net, X, feature_names=["a", "k", "flag"], **kw)) == first
     assert plain(sd.distill(net, frame, **kw)) == first
+
+
+def test_a_torch_sequence_teachers_classes_given_as_a_set_are_refused():
+    """as_sequence_teacher(net, classes={'red', 'green', 'blue'}) named the network's output columns in
+    the set's hash order: the same untrained network's Moore machine answered 'blue' everywhere under
+    PYTHONHASHSEED=0 and 'red' under 12345. It is refused, naming classes and the list to pass."""
+    pytest.importorskip("torch")
+    from test_automata_audit2 import _Net  # embedding / rnn / head of 3 output columns
+
+    with pytest.raises(TypeError, match=r"classes must be a list, got a set, whose order changes from run to run "
+                                        r"\(with the hash seed\) and names the network's output columns in that "
+                                        r"order: pass a list: classes=\['blue', 'green', 'red'\]"):
+        sd.as_sequence_teacher(_Net(3), alphabet="ab", classes={"red", "green", "blue"})
+    assert sd.as_sequence_teacher(_Net(3), alphabet="ab", classes=("red", "green", "blue")).class_labels == \
+        ["red", "green", "blue"]

@@ -40,7 +40,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .._errors import TeacherError, exception_text, nul_ended
+from .._errors import TeacherError, exception_text, nul_ended, refuse_set
 from .._progress import progress_bar, shows
 from .._words import Code, check_alphabet, decode, encode_many, pad_codes, single_char
 from .base import check_batch_size, check_switch, from_tensor, is_tensor
@@ -369,6 +369,7 @@ class TorchSequenceTeacher(SequenceTeacher):
         self.module = module
         self.output = output
         self.batch_size = int(batch_size)
+        refuse_set("classes", classes, "names the network's output columns in that order")
         self.class_labels = None if classes is None else list(classes)
         if self.class_labels is not None:
             self._check_classes(self.class_labels)
