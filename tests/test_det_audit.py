@@ -292,3 +292,14 @@ def test_a_torch_sequence_teachers_classes_given_as_a_set_are_refused():
         sd.as_sequence_teacher(_Net(3), alphabet="ab", classes={"red", "green", "blue"})
     assert sd.as_sequence_teacher(_Net(3), alphabet="ab", classes=("red", "green", "blue")).class_labels == \
         ["red", "green", "blue"]
+
+
+def test_a_tabular_teachers_classes_given_as_a_set_are_refused():
+    """sd.as_teacher(f, classes={'no', 'yes'}) was refused as 'got shape ()', which did not say what was
+    wrong: a set is refused as the other ordered arguments are, naming classes and the list to pass."""
+    f = lambda X: np.stack([1 - X[:, 0], X[:, 0]], axis=1)  # noqa: E731
+    for given in ({"no", "yes"}, frozenset({"no", "yes"})):
+        with pytest.raises(TypeError, match=r"classes must be a list, got a (frozen)?set, whose order changes .* "
+                                            r"pass a list: classes=\['no', 'yes'\]"):
+            sd.as_teacher(f, classes=given)
+    assert sd.as_teacher(f, classes=["yes", "no"]).predict(np.array([[0.9]])).tolist() == ["no"]

@@ -21,7 +21,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .._errors import DataError, NonFiniteAnswerError, TeacherError, UnknownClassError, counted, exception_text, nul_ended
+from .._errors import (DataError, NonFiniteAnswerError, TeacherError, UnknownClassError, counted, exception_text, nul_ended,
+                       refuse_set)
 from .._progress import progress_bar
 from ..domain import _is_number, _plain, is_missing, is_real
 from ._cache import AnswerCache
@@ -877,6 +878,7 @@ def _check_classes(classes: Any) -> np.ndarray:
     if isinstance(classes, (str, bytes)):
         raise ValueError(f"classes must be a sequence of labels, got the string {classes!r} "
                          f"(for one label per character pass list({classes!r}))")
+    refuse_set("classes", classes, "the classes are numbered in that order (the columns of probabilities they name)")
     items = list(classes) if isinstance(classes, (list, tuple)) else []
     _refuse_missing(items)  # before np.asarray, which writes NaN beside a name as the text 'nan'
     if len({isinstance(c, (str, np.str_)) for c in items}) > 1:  # np.asarray would make the numbers text
