@@ -49,7 +49,7 @@ from ..models.rules import Condition, Rule, RuleSet, box_conditions
 from ..sampling import RegionSampler
 from ..teachers.activations import ActivationReader, HiddenLayer, SklearnActivations, _width, activation_reader
 from ..teachers.oracle import Answer, Oracle
-from ._splits import midpoint
+from ._splits import _midpoints, midpoint
 from .base import Learner, register_learner
 
 
@@ -78,10 +78,18 @@ class _Table:
     """Rows as the learner reads them, column by column: ``x`` as given (bounds and their midpoints
     come from its values) and ``x32``, the float32 copy scikit-learn's tree builder reads (made once
     here, where each fit would convert the rows again, and column-major, as the builder reads a column
-    at a time: faster than row-major on wide tables)."""
+    at a time: faster than row-major on wide tables).
+
+    ``x32`` holds each column less its median: float32 keeps 24 bits, so a column far from zero for
+    its spread lost its resolution (a Unix timestamp, 1.7e9 + seconds, in steps of 128 seconds, and
+    a band of 20 seconds went unseen). A tree's thresholds, cuts between ``x32`` values, are mapped
+    back to ``x`` by :meth:`thresholds`, which reads ``xs`` and ``xs32``: ``x`` and ``x32`` (as float64)
+    with each column sorted by ``x``."""
 
     x: np.ndarray
     x32: np.ndarray
+    xs: np.ndarray
+    xs32: np.ndarray
 
     @classmethod
     def of(cls, F: np.ndarray, what: str, names: Sequence[str]) -> _Table:
@@ -89,8 +97,10 @@ class _Table:
         value beyond float32's range (sklearn's own said only "Input X contains infinity or a value too large
         for dtype('float32')", of no column, to a user who had given no float32)."""
         x = np.asfortranarray(F)
-        with np.errstate(over="ignore"):
-            x32 = np.asfortranarray(x, dtype=np.float32)
+        centre = np.median(x, axis=0) if len(x) else np.zeros(x.shape[1])
+        centre[~np.isfinite(centre)] = 0.0  # an infinite column is refused below, as it was uncentred
+        with np.errstate(over="ignore", invalid="ignore"):
+            x32 = np.asfortranarray(x - centre, dtype=np.float32)
         beyond = ~np.isfinite(x32).all(axis=0)
         if beyond.any():
             j = int(np.argmax(beyond))
@@ -99,7 +109,22 @@ class _Table:
                              f"{what.format(repr(names[j]))} reaches {peak:.3g}, beyond float32's range "
                              f"({float(np.finfo(np.float32).max):.3g}): scale the network's inputs down (the "
                              "pedagogical rules, form='rules' without method='decompositional', read float64)")
-        return cls(x, x32)
+        # x - centre and its rounding to float32 never reorder two rows: sorted by x, x32 is sorted too
+        order = np.argsort(x, axis=0, kind="stable")
+        return cls(x, x32, np.take_along_axis(x, order, axis=0),
+                   np.take_along_axis(x32, order, axis=0).astype(np.float64))
+
+    def thresholds(self, feature: np.ndarray, threshold: np.ndarray) -> np.ndarray:
+        """A tree's thresholds (cuts ``x32 <= t`` of nodes splitting ``feature``, negative at leaves) as
+        cuts of ``x``: the midpoint of the largest ``x`` whose ``x32`` is at most ``t`` and the least whose
+        ``x32`` is above it, so every row goes the way the tree sent it (float32's own midpoints, compared
+        with float64 rows, could send a row rounded up to the upper value the other way)."""
+        out = np.array(threshold, dtype=np.float64)
+        for j in np.unique(feature[feature >= 0]):
+            at = feature == j
+            m = np.searchsorted(self.xs32[:, j], out[at], side="right")  # rows at or below each cut
+            out[at] = _midpoints(self.xs[m - 1, j], self.xs[m, j])
+        return out
 
 
 @register_learner("rules", method="decompositional")
@@ -382,7 +407,7 @@ class DecompositionalRuleLearner(Learner):
 
         tree = DecisionTreeClassifier(max_leaf_nodes=int(max(sizes)), min_samples_leaf=self._min_rows,
                                       random_state=seed).fit(table.x32, target).tree_
-        lo, hi = _node_bounds(tree, table.x.shape[1])
+        lo, hi = _node_bounds(tree, table.x.shape[1], table.thresholds(tree.feature, tree.threshold))
         leaves = [_first_leaves(tree, m) for m in sizes]
         nodes = np.unique(np.concatenate(leaves))  # the leaves of any of the trees, each covered once
         boxes = _Boxes(lo[nodes], hi[nodes], np.empty(0, dtype=np.int64), _box_cover(lo[nodes], hi[nodes], table.x))
@@ -525,10 +550,11 @@ def _levels(leaves: int) -> list[int]:
     return [m for m in (8 * 2**j for j in range(max(int(leaves), 8).bit_length())) if m < leaves] + [int(leaves)]
 
 
-def _node_bounds(tree: Any, d: int) -> tuple[np.ndarray, np.ndarray]:
-    """``lo < x <= hi`` bounds of every node of a fitted scikit-learn tree, in node order."""
+def _node_bounds(tree: Any, d: int, thr: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``lo < x <= hi`` bounds of every node of a fitted scikit-learn tree, in node order, its nodes
+    cutting at ``thr`` (its own thresholds by default)."""
     left, right = tree.children_left, tree.children_right
-    feat, thr = tree.feature, tree.threshold
+    feat, thr = tree.feature, tree.threshold if thr is None else thr
     lo_all = np.full((tree.node_count, d), -np.inf)
     hi_all = np.full((tree.node_count, d), np.inf)
     for i in range(tree.node_count):  # parents precede children in scikit-learn's node order
