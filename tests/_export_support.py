@@ -349,6 +349,41 @@ main :-
     return res.stdout.split()
 
 
+def prolog_values(tmp: Path, models: dict[str, Any], rows: dict[str, list]) -> dict[str, list[str]]:
+    """Each model's answers from one SWI-Prolog run (every model a module): its class index or value,
+    ``none`` where predict/2 fails and ``error`` where it raises; rows written as Prolog numbers (a
+    Python int as the integer it is, NaN as ``1.5NaN``, infinities as ``1.0Inf``; a str as it is, a term
+    that is no number)."""
+    from symdistill.export import export
+
+    facts, goals = [], []
+    for name, model in models.items():
+        (tmp / f"{name}.pl").write_text(export(model, "prolog", module=name), encoding="utf-8")
+        facts += [f"row({name}, [{', '.join(prolog_value(v) for v in r)}])." for r in rows[name]]
+        show = f"{name}:class_label(I, C), write(I)" if model.task == "classification" else "write(C)"
+        goals.append(f"use_module({name}, []), forall(row({name}, R), (catch(({name}:predict(R, C) -> {show} ; "
+                     f"write(none)), _, write(error)), nl)), write('--'), nl")
+    (tmp / "rows.pl").write_text("\n".join(facts) + "\n", encoding="utf-8")
+    (tmp / "main.pl").write_text(":- initialization(main, main).\nmain :- consult(rows), "
+                                 + ", ".join(goals) + ".\n", encoding="utf-8")
+    res = subprocess.run([SWIPL, "-q", "main.pl"], capture_output=True, text=True, cwd=tmp, timeout=120)
+    assert res.returncode == 0 and not res.stderr.strip(), res.stderr
+    blocks = res.stdout.split("--\n")
+    return {name: block.split() for name, block in zip(models, blocks)}
+
+
+def prolog_value(v: float | int | str) -> str:
+    if isinstance(v, str):
+        return v
+    if isinstance(v, int):
+        return str(v)
+    if np.isnan(v):
+        return "1.5NaN"
+    if np.isinf(v):
+        return "1.0Inf" if v > 0 else "-1.0Inf"
+    return prolog_number(v)
+
+
 # -- automata -------------------------------------------------------------------------------------
 def word_driver(prefix: str) -> str:
     """Reads words (int32 length, then int32 symbols) and writes int32 predict results."""

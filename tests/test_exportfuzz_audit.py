@@ -18,44 +18,15 @@ import pytest
 
 import symdistill as sd
 from symdistill.domain import Domain, Feature
-from symdistill.export.prolog import prolog_number
 from symdistill.models.linear import Factor, LinearModel, Term
 
-from _export_support import GCC, SWIPL, compile_c, import_module, needs_gcc, needs_swipl, row_driver, run_rows
+from _export_support import (
+    GCC, SWIPL, compile_c, import_module, needs_gcc, needs_swipl, prolog_values, row_driver, run_rows,
+)
 
 
 def _bits(values) -> list[int]:
     return np.asarray(values, dtype=np.float64).view(np.int64).tolist()
-
-
-def _prolog_values(tmp, models: dict[str, object], rows: dict[str, list]) -> dict[str, list[str]]:
-    """Each model's answers from one SWI-Prolog run (every model a module): its class index or value,
-    ``none`` where predict/2 fails and ``error`` where it raises; rows written as Prolog numbers (a
-    Python int as the integer it is, NaN as ``1.5NaN``, infinities as ``1.0Inf``)."""
-    facts, goals = [], []
-    for name, model in models.items():
-        (tmp / f"{name}.pl").write_text(sd.export(model, "prolog", module=name), encoding="utf-8")
-        facts += [f"row({name}, [{', '.join(_prolog_value(v) for v in r)}])." for r in rows[name]]
-        show = f"{name}:class_label(I, C), write(I)" if model.task == "classification" else "write(C)"
-        goals.append(f"use_module({name}, []), forall(row({name}, R), (catch(({name}:predict(R, C) -> {show} ; "
-                     f"write(none)), _, write(error)), nl)), write('--'), nl")
-    (tmp / "rows.pl").write_text("\n".join(facts) + "\n", encoding="utf-8")
-    (tmp / "main.pl").write_text(":- initialization(main, main).\nmain :- consult(rows), "
-                                 + ", ".join(goals) + ".\n", encoding="utf-8")
-    res = subprocess.run([SWIPL, "-q", "main.pl"], capture_output=True, text=True, cwd=tmp, timeout=120)
-    assert res.returncode == 0 and not res.stderr.strip(), res.stderr
-    blocks = res.stdout.split("--\n")
-    return {name: block.split() for name, block in zip(models, blocks)}
-
-
-def _prolog_value(v: float | int) -> str:
-    if isinstance(v, int):
-        return str(v)
-    if np.isnan(v):
-        return "1.5NaN"
-    if np.isinf(v):
-        return "1.0Inf" if v > 0 else "-1.0Inf"
-    return prolog_number(v)
 
 
 # -- Prolog: a hinge whose difference overflows ----------------------------------------------------
@@ -74,10 +45,10 @@ def test_a_hinge_past_the_largest_double_is_zero_in_prolog_as_in_predict(tmp_pat
             [2**53 + 1, -(2**53) - 1], [1e308, 1.0], [0.0, -0.0]]
     want = model.predict(np.array(rows, dtype=object))
     assert np.isfinite(want).all()
-    got = _prolog_values(tmp_path, {"hinges": model}, {"hinges": rows})["hinges"]
+    got = prolog_values(tmp_path, {"hinges": model}, {"hinges": rows})["hinges"]
     assert "error" not in got, f"predict/2 raised on a row predict answers: {got}"
     assert _bits([float(v) for v in got]) == _bits(want)
-    assert _prolog_values(tmp_path, {"hinges": model}, {"hinges": [[np.nan, 0.5], [0.5, np.nan]]})["hinges"] == \
+    assert prolog_values(tmp_path, {"hinges": model}, {"hinges": [[np.nan, 0.5], [0.5, np.nan]]})["hinges"] == \
         ["error", "error"]
 
 
@@ -310,7 +281,7 @@ def test_prolog_agrees_with_predict_at_the_edges(cases, tmp_path):
             with np.errstate(over="ignore", invalid="ignore"):
                 scores = np.atleast_2d(model.decision_function_encoded(encoded[name]).T).T
             error[name] = ~np.isfinite(scores).all(axis=1)
-    answers = _prolog_values(tmp_path, {name: m for name, m, _ in cases}, rows)
+    answers = prolog_values(tmp_path, {name: m for name, m, _ in cases}, rows)
     for name, model, _ in cases:
         got, F, raised = answers[name], encoded[name], error[name]
         assert [g == "error" for g in got] == raised.tolist(), \
