@@ -1,7 +1,8 @@
-"""Prolog export of large category sets (audit): a test "code in S" of thousands of codes was one
+"""Exports of large category sets (audit). Prolog: a test "code in S" of thousands of codes was one
 disjunction ``( X =:= 3 ; X =:= 12 ; ... )`` per clause, which SWI-Prolog took 7 s to consult at
 16,000 codes and 26 s at 32,000; a set of more than 8 codes is now a table of facts behind a test that
-answers every value as the disjunction did."""
+answers every value as the disjunction did. C: a linear model's 3,000 one-hot terms were 3,000
+statements, 13 s to compile at -O2; a run of them is now a loop over a table of codes and weights."""
 
 from __future__ import annotations
 
@@ -15,9 +16,7 @@ from symdistill.domain import Domain, Feature
 from symdistill.models import Tree
 from symdistill.models.rules import Condition, Rule, RuleSet
 
-from _export_support import expected, needs_swipl, prolog_values
-
-pytestmark = needs_swipl
+from _export_support import compile_c, expected, needs_gcc, needs_swipl, prolog_values, row_driver, run_rows
 
 
 def _zip_domain(k: int) -> Domain:
@@ -25,6 +24,7 @@ def _zip_domain(k: int) -> Domain:
                    Feature("zip", "categorical", 0.0, k - 1.0, tuple(f"{i:05d}" for i in range(k)))))
 
 
+@needs_swipl
 def test_a_tree_testing_sets_of_20000_codes_consults_and_answers_as_predict(tmp_path):
     """Two tests of 20,000 of 40,000 zip codes, whose paths merge into sets of 20,000, 10,000 and
     30,000 codes (80,000 disjuncts in all, minutes to consult before: past the runner's 120 s). Codes
@@ -59,6 +59,7 @@ def _edge_rules(codes: list[int], others: list[int]) -> RuleSet:
                     Rule((Condition(1, "in", codes), Condition(0, "<=", 0.0)), 0)], Rule((), 0))
 
 
+@needs_swipl
 def test_a_table_of_codes_answers_every_edge_value_as_the_inline_disjunction(tmp_path, monkeypatch):
     """A set of 9 codes (the first written as a table) and one of 10 at its edges: every code as an
     integer and a float, -0.0 for code 0, a half and one ulp either side, the codes just outside the
@@ -99,3 +100,39 @@ def test_a_set_of_up_to_8_codes_is_written_inline_as_before(n):
     text = sd.export(model, "prolog")
     assert "symdistill_in_" not in text
     assert "( " + " ; ".join(f"X1_zip =:= {c}" for c in range(n)) + " )" in text
+
+
+@needs_gcc
+def test_a_linear_model_of_3000_one_hot_terms_compiles_as_a_loop_and_answers_bit_for_bit(tmp_path):
+    """3,000 one-hot terms of a zip code (every tenth weight 0, skipped), a numeric term and 20 one-hot
+    terms of a second category, in a regressor whose intercept is -0.0 (so the sign of a zero sum shows)
+    and a three-class softmax classifier: the C code sums the runs of one-hot terms in loops over
+    tables, in the model's order, and answers every row as ``predict`` does, bit for bit, for codes in
+    and out of range, -0.0, fractions, NaN and the infinities (in no category)."""
+    from symdistill.models.linear import LinearModel, Term
+
+    k = 3000
+    dom = Domain((Feature("a", "numeric", -2.0, 2.0),
+                  Feature("zip", "categorical", 0.0, k - 1.0, tuple(f"{i:05d}" for i in range(k))),
+                  Feature("b", "categorical", 0.0, 19.0, tuple(f"b{i}" for i in range(20)))))
+    terms = [Term.category(1, c) for c in range(k)] + [Term.numeric(0)] + [Term.category(2, c) for c in range(20)]
+    rng = np.random.default_rng(0)
+
+    def weights(n):
+        w = rng.normal(size=(n, len(terms)))
+        w[:, ::10] = 0.0
+        return w
+
+    reg = LinearModel(dom, "regression", None, terms=terms, coef=weights(1), intercept=[-0.0], link="identity")
+    reg.coef[0, 1] = -0.5  # the first live term: an indicator whose 0.0 gives -0.0
+    clf = LinearModel(dom, "classification", np.array(["x", "y", "z"]), terms=terms, coef=weights(3),
+                      intercept=rng.normal(size=3), link="softmax")
+    sources = {"reg": sd.export(reg, "c", prefix="reg"), "clf": sd.export(clf, "c", prefix="clf")}
+    assert sources["reg"].count("s[0] +=") < 10 and "for (t = 0; t < 2699; ++t) s[0] +=" in sources["reg"]
+    zips = [*rng.integers(k, size=200).astype(float), 0.0, -0.0, 1.0, 2999.0, 3000.0, -1.0, 2.5, 1e308,
+            np.nan, np.inf, -np.inf]
+    Z = np.array([[a, z, b] for z in zips for a, b in ((0.0, 3.0), (-0.0, 25.0), (1.5, 0.0), (-0.0, np.nan))])
+    exe = compile_c(tmp_path, sources, row_driver(["reg", "clf"], [True, False], 3))
+    got = run_rows(exe, Z, 2)
+    assert got[:, 0].view(np.int64).tolist() == expected(reg, Z).view(np.int64).tolist()
+    assert got[:, 1].astype(int).tolist() == expected(clf, Z).tolist()
