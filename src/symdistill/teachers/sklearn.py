@@ -159,11 +159,15 @@ class SklearnTeacher(Teacher):
                     f"(e.g. {category!r}): pass that column as the strings the estimator was fitted on, read as "
                     f"text (pd.read_csv(..., dtype={{{name!r}: str}}) keeps zero-padded codes such as '01', which "
                     "astype(str) writes as '1')")
-        if not isinstance(exc, ValueError) or "unknown categor" not in str(exc).lower():
-            return ""
+        unknown = isinstance(exc, ValueError) and "unknown categor" in str(exc).lower()
         found = spaced_fit(self.estimator, X)
-        if found is not None and found[0] is not None:
+        # A column named with the spaces around it (' workclass': adult read without skipinitialspace=True) is one
+        # the estimator misses ("columns are missing: {...}", names that print as the rows' own); a spaced
+        # category is one its encoder does not know.
+        if found is not None and (found[0] is None or unknown):
             return f"; {spaced_words(found, 'the rows')}"
+        if not unknown:
+            return ""
         unseen = _unseen_categories(self.estimator, X)
         if unseen and not any(is_real(value) for _, value in unseen.values()):
             # Text the encoder was not fitted on ('Atlantis') is in the rows given, not drawn by the sampler
