@@ -14,6 +14,10 @@ import pytest
 import symdistill as sd
 from symdistill.cli import main
 
+# What an unknown category that is no misspelling says to do (the rows distilled from lacked it).
+NEW_CATEGORY = ("; the domain lacks it (a model's domain holds the categories of the rows it was distilled from), so "
+                "the model cannot place it: drop the rows holding it, or distill from rows that hold it")
+
 pd = pytest.importorskip("pandas")
 
 
@@ -188,7 +192,8 @@ def test_columns_are_matched_by_name_and_checked(models, monkeypatch, capsys):
 @pytest.mark.parametrize("cell, column, message", [
     ("", "a", "column 'a' has a non-finite value (nan) in row 2; fill or drop it first"),
     ("inf", "b", "column 'b' has a non-finite value (inf) in row 2; fill or drop it first"),
-    ("03", "zip", "column 'zip' has unknown category '03' in row 2; known categories: ['01', '02', '10']"),
+    ("03", "zip", "column 'zip' has unknown category '03' in row 2; known categories: ['01', '02', '10']"
+     + NEW_CATEGORY),
 ])
 @pytest.mark.parametrize("name", ["tree", "rules", "linear"])
 def test_a_row_the_model_refuses_is_named(models, tmp_path, monkeypatch, capsys, cell, column, message, name):
@@ -355,7 +360,7 @@ def test_a_bad_row_in_a_later_chunk_is_named_before_anything_is_written(models, 
     df.to_csv(tmp_path / "bad.csv", index=False)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(cli, "PREDICT_CHUNK", 7, raising=False)
-    message = "column 'zip' has unknown category '03' in row 33; known categories: ['01', '02', '10']"
+    message = "column 'zip' has unknown category '03' in row 33; known categories: ['01', '02', '10']" + NEW_CATEGORY
     for output in ([], ["-o", "out.csv"]):
         assert main(["predict", str(models / f"{name}.json"), "--data", "bad.csv", "--keep", "id", *output]) == 2
         assert capsys.readouterr() == ("", f"symdistill predict: error: {message}\n")

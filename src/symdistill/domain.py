@@ -1162,13 +1162,20 @@ def _encode_categories(col: Any, f: Feature) -> np.ndarray:
             numbers = isinstance(key, str) and _is_number(key) and all(is_real(c) for c in f.categories)
             shown = list(f.categories)[:10]
             more = f" ... ({len(f.categories)} in all)" if len(f.categories) > 10 else ""
+            meant = _category_meant(key, f.categories)
+            # A category new to the domain, neither misspelt nor of the other type: a rare one (adult's
+            # 'Armed-Forces') that the rows a model was distilled from lacked, and held-out rows hold.
+            new = not (meant or text or numbers)
             raise DataError(
-                f"column {f.name!r} has unknown category {key!r} in row {i}{_category_meant(key, f.categories)}; "
+                f"column {f.name!r} has unknown category {key!r} in row {i}{meant}; "
                 f"known categories: {shown}{more}"
                 + ("; they are strings, and this column holds numbers: pass it as text, read as written (a "
                    "code such as '01' keeps its zero)" if text else "")
                 + ("; they are numbers, and this column holds text: pass it as numbers (pd.to_numeric)"
                    if numbers else "")
+                + ("; the domain lacks it (a model's domain holds the categories of the rows it was distilled "
+                   "from), so the model cannot place it: drop the rows holding it, or distill from rows that "
+                   "hold it" if new else "")
             )
         out[i] = code
     return out
