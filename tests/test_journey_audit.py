@@ -71,3 +71,21 @@ def test_a_category_the_distilling_rows_lacked_says_what_to_do(pipeline: Any) ->
         sd.fidelity(tree, pipeline, held)
     with pytest.raises(sd.DataError, match=fix):
         tree.predict(held)
+
+
+def test_the_exported_python_module_keeps_its_line_breaks() -> None:
+    """The exported module's _row wrote its condition as one line of 180 characters with a gap of 13
+    spaces in it ('hasattr(x, "__iter__")             or getattr(...)'): the template's backslash at the
+    end of a line, inside a string that is not raw, joined the two lines. A user reading the module saw
+    it in every export of every model."""
+    import re
+
+    import numpy as np
+
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.0]] * 10)
+    tree = sd.distill(lambda rows: (rows[:, 0] > 1.5).astype(int), X, max_size=2, random_state=0, n_samples=200)
+    code = sd.export(tree, "python")
+    gaps = [line for line in code.splitlines() if re.search(r"\S {3,}\S", line)]
+    assert gaps == []
+    assert '    if isinstance(x, (str, bytes, bytearray, dict, set, frozenset)) or not hasattr(x, "__iter__") \\\n' \
+           '            or getattr(x, "ndim", None) == 0:\n' in code

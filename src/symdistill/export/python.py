@@ -90,7 +90,7 @@ def encode(x):
 def _row(x):
     """The values of one row, in feature order; text (its characters), a dict (its keys) and a set (no
     order) are no row, as the model's predict refuses them; nor is a 0-d array (one number)."""
-    if isinstance(x, (str, bytes, bytearray, dict, set, frozenset)) or not hasattr(x, "__iter__") \
+    if isinstance(x, (str, bytes, bytearray, dict, set, frozenset)) or not hasattr(x, "__iter__") \\
             or getattr(x, "ndim", None) == 0:
         raise TypeError("a row must be a sequence of %d feature values (%s), got %s: %r"
                         % (len(FEATURES), ", ".join(FEATURES), type(x).__name__, x))
