@@ -89,3 +89,33 @@ def test_the_exported_python_module_keeps_its_line_breaks() -> None:
     assert gaps == []
     assert '    if isinstance(x, (str, bytes, bytearray, dict, set, frozenset)) or not hasattr(x, "__iter__") \\\n' \
            '            or getattr(x, "ndim", None) == 0:\n' in code
+
+
+def test_a_feature_of_many_categories_is_drawn_readably() -> None:
+    """adult's native-country holds 30-odd countries in a few thousand held-out rows: the report's
+    disagreement-by-feature panel drew a bar and a label for each in a panel 5 inches wide, the names
+    written over one another ('Cambodia', 'Canada', 'China' one smudge). A panel now draws the 16 bins
+    that hold the most rows, always the worst among them, in their own order, and its title says how
+    many of how many it shows."""
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    from symdistill.report.figures import FeatureDisagreement, feature_figure
+
+    bins = tuple(f"country-{i:02d}" for i in range(30))
+    counts = tuple([100] * 5 + [1] * 24 + [3])
+    rates = tuple([0.1] * 29 + [1.0])  # the last, of 3 rows, is the worst: 3 x (1 - overall) beats 100 x 0
+    part = FeatureDisagreement("native-country", bins, counts, rates, 0.2, 0.1)
+    assert bins[part.worst] == "country-29"
+    few = FeatureDisagreement("race", bins[:5], counts[:5], (0.1, 0.2, 0.1, 0.0, 0.3), 0.1, 0.1)
+    fig = feature_figure([part, few], 0.1, regression=False)
+    try:
+        many, five = fig.axes
+        shown = [t.get_text() for t in many.get_xticklabels()]
+        assert shown == [*bins[:5], *bins[5:15], "country-29"]  # the most rows (first of ties), the worst, in order
+        assert many.get_title() == "native-country (16 of 30 bins: those of the most rows and the worst)"
+        assert [t.get_text() for t in five.get_xticklabels()] == list(bins[:5]) and five.get_title() == "race"
+        worst = [p.get_facecolor() for p in many.patches]
+        assert worst[-1] != worst[0] and len(set(worst[:-1])) == 1  # the worst bin is still marked
+    finally:
+        plt.close(fig)

@@ -162,8 +162,26 @@ def _bin_edges(col: np.ndarray, n_bins: int) -> np.ndarray:
     return np.concatenate([edges[:1], edges[:1], np.unique(np.quantile(rest, np.linspace(0, 1, n_bins)[1:]))])
 
 
-def feature_figure(parts: Sequence[FeatureDisagreement], overall: float, regression: bool, max_panels: int = 6) -> Any:
-    """Small multiples: the loss per bin of the features where disagreement concentrates most."""
+def _bins_drawn(part: FeatureDisagreement, max_bins: int) -> np.ndarray:
+    """The bins of ``part`` a panel draws, in their order: all of them, or of more than ``max_bins`` (adult's
+    30-odd countries, whose names a panel 5 inches wide wrote over one another) those holding the most rows
+    (the first of ties) and the worst bin among them, which the table names.
+
+    >>> _bins_drawn(FeatureDisagreement("c", ("a", "b", "c", "d"), (5, 1, 9, 2), (0.0, 1.0, 0.0, 0.0), 0.1, 0.1), 2)
+    array([1, 2])
+    """
+    n = len(part.bins)
+    if n <= max_bins:
+        return np.arange(n)
+    worst = [] if part.worst is None else [part.worst]
+    by_rows = [i for i in np.argsort(-np.asarray(part.counts), kind="stable") if i not in worst]
+    return np.sort(np.array(worst + by_rows[:max_bins - len(worst)], dtype=int))
+
+
+def feature_figure(parts: Sequence[FeatureDisagreement], overall: float, regression: bool, max_panels: int = 6,
+                   max_bins: int = 16) -> Any:
+    """Small multiples: the loss per bin of the features where disagreement concentrates most, at most
+    ``max_bins`` bins a panel (``_bins_drawn``), its title saying how many of how many where it leaves some out."""
     shown = list(parts[:max_panels])
     cols = 2 if len(shown) > 1 else 1
     rows = int(np.ceil(len(shown) / cols))
@@ -171,11 +189,14 @@ def feature_figure(parts: Sequence[FeatureDisagreement], overall: float, regress
     what = "mean abs. difference" if regression else "disagreement rate"
     for k, part in enumerate(shown):
         ax = fig.add_subplot(rows, cols, k + 1)
-        x = np.arange(len(part.bins))
-        ax.bar(x, part.rates, color=[colour(3) if i == part.worst else colour(0) for i in x])
+        drawn = _bins_drawn(part, max_bins)
+        x = np.arange(len(drawn))
+        ax.bar(x, np.asarray(part.rates)[drawn], color=[colour(3) if i == part.worst else colour(0) for i in drawn])
         ax.axhline(overall, color="#333333", ls="--", lw=0.8)
-        ax.set_xticks(x, [plain(b) for b in part.bins], rotation=35, ha="right", fontsize=7)
-        ax.set_title(plain(part.feature), fontsize=9)
+        ax.set_xticks(x, [plain(part.bins[i]) for i in drawn], rotation=35, ha="right", fontsize=7)
+        some = "" if len(drawn) == len(part.bins) else \
+            f" ({len(drawn)} of {len(part.bins)} bins: those of the most rows{'' if part.worst is None else ' and the worst'})"
+        ax.set_title(plain(part.feature) + some, fontsize=9)
         ax.set_ylabel(what, fontsize=8)
         ax.tick_params(axis="y", labelsize=7)
     fig.suptitle(f"where student and teacher disagree, by feature (dashed: overall {overall:.3g})", fontsize=10)
