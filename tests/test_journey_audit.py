@@ -119,3 +119,39 @@ def test_a_feature_of_many_categories_is_drawn_readably() -> None:
         assert worst[-1] != worst[0] and len(set(worst[:-1])) == 1  # the worst bin is still marked
     finally:
         plt.close(fig)
+
+
+def test_drawn_conditions_break_lines_between_words_not_at_hyphens() -> None:
+    """The report's rule table (and tree diagram) wrapped adult's conditions at their hyphens:
+    "`marital-" / "status` in {'Married-civ-" / "spouse'}", "'Exec-" / "managerial'", so a reader met
+    names that are no feature's or category's. Lines now break only at spaces; each line of a drawn
+    condition is whole words, and they join back into the printed condition."""
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from symdistill.report.drawing import draw_rules, draw_tree
+
+    rng = np.random.default_rng(0)
+    statuses = ["Married-civ-spouse", "Never-married", "Married-spouse-absent", "Divorced"]
+    X = pd.DataFrame({"marital-status": rng.choice(statuses, 400), "education-num": rng.integers(1, 17, 400),
+                      "hours-per-week": rng.integers(1, 99, 400)})
+
+    def teacher(rows: pd.DataFrame) -> np.ndarray:
+        married = rows["marital-status"].isin(["Married-civ-spouse", "Married-spouse-absent"]).to_numpy()
+        return np.where(married & (rows["education-num"].to_numpy() > 12), ">50K", "<=50K")
+
+    rules = sd.distill(teacher, X, form="rules", max_size=3, random_state=0, n_samples=2000)
+    tree = sd.distill(teacher, X, form="tree", max_size=3, random_state=0, n_samples=2000)
+    conditions = [" AND ".join(c.describe(rules.domain) for c in r.conditions) for r in rules.rules]
+    assert any("`marital-status`" in c and len(c) > 70 for c in conditions), conditions  # one that wraps
+    for fig, printed in ((draw_rules(rules), conditions),
+                         (draw_tree(tree), [tree.condition_text(i) for i in range(len(tree.feature))
+                                            if tree.feature[i] >= 0])):
+        try:
+            texts = [t.get_text() for t in fig.axes[0].texts]
+            for cond in printed:
+                drawn = next(t for t in texts if t.replace("\n", " ") == cond)
+                assert not any(line.endswith("-") for line in drawn.split("\n")), drawn
+        finally:
+            plt.close(fig)

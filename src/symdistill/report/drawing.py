@@ -89,7 +89,7 @@ def draw_tree(tree: Any, X: Any = None, *, max_leaves: int = 32) -> Any:
         elif depth[i] == shown_depth:
             text, face = f"... subtree\n({int(leaves_under[i])} leaves)", "#eeeeee"
         else:
-            text, face = "\n".join(textwrap.wrap(tree.condition_text(i), 22)), "#f7f7f7"
+            text, face = "\n".join(_wrap(tree.condition_text(i), 22)), "#f7f7f7"
         ax.text(x[i], -depth[i], plain(text), fontsize=font, ha="center", va="center",
                 bbox={"boxstyle": "round,pad=0.35", "fc": face, "ec": "#666666", "lw": 0.8})
     ax.set_xlim(-0.7, n_cols - 0.3)
@@ -126,6 +126,13 @@ def _tint(hex_colour: str, amount: float = 0.65) -> tuple[float, float, float]:
     return tuple(float(v) for v in rgb + (1 - rgb) * amount)  # type: ignore[return-value]
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of about ``width`` characters, broken only at spaces: textwrap's defaults broke
+    adult's names at their hyphens ("`marital-" / "status`", "'Exec-" / "managerial'") and cut a long
+    category in two, names no feature or category has; a word longer than ``width`` keeps a line of its own."""
+    return textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False)
+
+
 # -- rules --------------------------------------------------------------------------------------
 def draw_rules(rules: Any, X: Any = None, *, width: int = 70) -> Any:
     """Rule table in decision-list order: IF conditions, THEN prediction, coverage, and the teacher's
@@ -145,7 +152,7 @@ def draw_rules(rules: Any, X: Any = None, *, width: int = 70) -> Any:
             then = label_text(rules.classes[int(rule.prediction)])
             agr = "" if rule.agreement is None else percent_text(rule.agreement)
         cov = "" if rule.coverage is None else percent_text(rule.coverage)
-        rows.append(("else" if is_default else str(k + 1), textwrap.wrap(cond, width) or [""], then, cov, agr,
+        rows.append(("else" if is_default else str(k + 1), _wrap(cond, width) or [""], then, cov, agr,
                      None if regression else int(rule.prediction)))
     n_lines = sum(len(r[1]) for r in rows) + 1.5
     fig = new_figure(10.0, max(1.6, 0.24 * n_lines + 0.6))
