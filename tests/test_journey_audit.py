@@ -155,3 +155,35 @@ def test_drawn_conditions_break_lines_between_words_not_at_hyphens() -> None:
                 assert not any(line.endswith("-") for line in drawn.split("\n")), drawn
         finally:
             plt.close(fig)
+
+
+def test_the_weight_chart_keeps_its_value_labels_off_the_term_names() -> None:
+    """The report's weight chart wrote each negative weight's value left of its bar, outside the axes
+    when the bar reached near their left end: adult's '-0.369' was printed over the end of
+    '[occupation=Other-service]'. The axes now leave room for the labels on each side that has bars."""
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from symdistill.report.drawing import draw_linear
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(600, 4)), columns=["capital-gain", "age", "hours-per-week", "capital-loss"])
+    weights = np.array([3.5, -0.4, -0.35, 0.3])
+    model = sd.distill(lambda rows: (np.asarray(rows, dtype=float) @ weights > 0).astype(int), X, form="linear",
+                       max_size=4, random_state=0, n_samples=2000)
+    assert (np.asarray(model.coef)[0] < 0).sum() == 2  # bars on both sides of zero
+    fig = draw_linear(model, X)
+    try:
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(renderer)
+        ax = fig.axes[0]
+        box = ax.get_window_extent(renderer)
+        labels = [t for t in ax.texts if t.get_text().strip()]
+        assert len(labels) == 4
+        for t in labels:
+            e = t.get_window_extent(renderer)
+            assert box.x0 <= e.x0 and e.x1 <= box.x1, (t.get_text(), e, box)
+    finally:
+        plt.close(fig)

@@ -208,6 +208,12 @@ def draw_linear(model: Any, X: Any = None, *, max_terms: int = 30) -> Any:
         ax.set_xlabel(label)
         for yy, v in enumerate(vals):
             ax.text(v, yy, f" {v:.3g} ", va="center", ha="left" if v >= 0 else "right", fontsize=7)
+        if k:
+            # Room for the value beyond each bar's end: a negative weight's label reaching past the axes' left
+            # end was written over the term names (adult's '-0.369' on '[occupation=Other-service]').
+            lo, hi = min(float(vals.min()), 0.0), max(float(vals.max()), 0.0)
+            span = (hi - lo) or 1.0
+            ax.set_xlim(lo - (0.16 if lo < 0 else 0.05) * span, hi + (0.16 if hi > 0 else 0.05) * span)
         if k == 0:
             ax.text(0.5, 0.5, "no non-zero weights: the model predicts its intercept", ha="center",
                     va="center", transform=ax.transAxes)
