@@ -52,7 +52,8 @@ def test_unknown_category_and_unknown_column():
     with pytest.raises(DataError, match="unknown \\['height'\\]"):
         dom.encode(pd.DataFrame({"job": ["nurse"], "height": [3.0]}))
     # Only the part that has columns is named: 'missing [], unknown ['z']' read as if a column were missing.
-    with pytest.raises(DataError, match=r"features: unknown \['z'\]$"):
+    with pytest.raises(DataError, match=r"features: unknown \['z'\] \(the model was distilled without it: drop it "
+                                        r"first, X\.drop\(columns=\['z'\]\); a label column left in\?\)$"):
         dom.encode(pd.DataFrame({"job": ["nurse"], "age": [3.0], "z": [1.0]}))
     with pytest.raises(DataError, match=r"features: missing \['age'\]$"):
         dom.encode(pd.DataFrame({"job": ["nurse"]}))

@@ -187,3 +187,19 @@ def test_the_weight_chart_keeps_its_value_labels_off_the_term_names() -> None:
             assert box.x0 <= e.x0 and e.x1 <= box.x1, (t.get_text(), e, box)
     finally:
         plt.close(fig)
+
+
+def test_held_out_rows_with_the_label_column_say_to_drop_it(pipeline: Any) -> None:
+    """Held-out rows kept with their label (the test split of df, Salary and all) stopped sd.fidelity and
+    model.predict with "DataFrame columns do not match the model's features: unknown ['Salary']", and
+    no word on what to do. It now says the model was distilled without the column and how to drop it."""
+    X, y = _adult(skipinitialspace=True)
+    tree = sd.distill(pipeline, X.head(1000), max_size=4, random_state=0, n_samples=500)
+    held = X.tail(50).assign(Salary=y.tail(50))
+    fix = (r"features: unknown \['Salary'\] \(the model was distilled without it: drop it first, "
+           r"X\.drop\(columns=\['Salary'\]\); a label column left in\?\)$")
+    with pytest.raises(sd.DataError, match=fix):
+        sd.fidelity(tree, pipeline, held)
+    with pytest.raises(sd.DataError, match=fix):
+        tree.predict(held)
+    assert sd.fidelity(tree, pipeline, held.drop(columns=["Salary"])).n == 50

@@ -340,8 +340,12 @@ class Domain:
                 if missing or extra:
                     rows = "as an array, in the order distilled (X.to_numpy())" \
                         if self.input_format == "array" else None
+                    # Only columns too many: held-out rows kept with their label (adult's Salary), most often.
+                    them = "it" if len(extra) == 1 else "them"
+                    drop = f" (the model was distilled without {them}: drop {them} first, X.drop(columns=" \
+                        f"{extra!r}); a label column left in?)" if not missing else ""
                     raise DataError(f"DataFrame columns do not match the model's features: "
-                                    f"{mismatch(missing, extra, rows)}")
+                                    f"{mismatch(missing, extra, rows)}{drop}")
                 X = X.iloc[:, [names.index(n) for n in self.feature_names]]
             series = [X.iloc[:, j] for j in range(self.n_features)]
             coded = {j: c for j, f in enumerate(self.features) if f.is_categorical
