@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import symdistill as sd
+from symdistill.verify import ConstraintError
 
 ADULT = Path(os.environ.get("SYMDISTILL_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")) / "adult.data"
 
@@ -203,3 +204,23 @@ def test_held_out_rows_with_the_label_column_say_to_drop_it(pipeline: Any) -> No
     with pytest.raises(sd.DataError, match=fix):
         tree.predict(held)
     assert sd.fidelity(tree, pipeline, held.drop(columns=["Salary"])).n == 50
+
+
+def test_a_constraint_naming_the_label_column_says_to_write_prediction() -> None:
+    """A user of adult writes the constraint as the data names the label: "age < 20 -> Salary ==
+    '<=50K'". It was refused as "unknown feature 'Salary' (features: age, ...)", with no word that the
+    model's output has a name of its own; the error now says '<=50K' is a class and to write prediction."""
+    import numpy as np
+
+    X = pd.DataFrame({"age": np.arange(17, 91), "hours-per-week": np.arange(74) % 60 + 1})
+    tree = sd.distill(lambda rows: np.where(rows["age"].to_numpy() > 40, ">50K", "<=50K"), X, max_size=2,
+                      random_state=0, n_samples=300)
+    with pytest.raises(ConstraintError, match=r"unknown feature 'Salary': '<=50K' is a class of the model, "
+                                                 r"whose output a constraint names prediction: "
+                                                 r"prediction == '<=50K'"):
+        sd.verify(tree, "age < 20 -> Salary == '<=50K'")
+    with pytest.raises(ConstraintError, match=r"unknown feature 'Salary': '>50K' is a class"):
+        sd.verify(tree, "'>50K' != Salary")
+    with pytest.raises(ConstraintError, match=r"unknown feature 'Salary' \(features: age"):
+        sd.verify(tree, "Salary == 'high'")  # no class: the features are listed, as before
+    assert sd.verify(tree, "age < 20 -> prediction == '<=50K'").holds

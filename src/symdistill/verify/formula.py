@@ -316,9 +316,25 @@ _NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 _ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
+def _refuse_a_label_column(left: L.Expr, right: L.Expr, target: Target) -> None:
+    """A ConstraintError for a name that is no feature compared with a class of the model: the data's
+    label column (adult's ``Salary == '>50K'``), which a constraint writes as ``prediction``; the list of
+    features alone did not say so."""
+    if target.task != "classification":
+        return
+    classes = {c for c in map(_py, target.classes) if isinstance(c, str)}
+    for name, other in ((left, right), (right, left)):
+        if isinstance(name, L.Name) and name.name not in target.domain.feature_names and \
+                isinstance(other, L.String) and other.value in classes:
+            raise ConstraintError(f"unknown feature {name.name!r}: {other.value!r} is a class of the model, whose "
+                                  f"output a constraint names prediction: prediction == {other.value!r}",
+                                  target.text, name.pos)
+
+
 def _bind_compare(node: L.Compare, target: Target, negate: bool) -> Formula:
     op = _NEGATE[node.op] if negate else node.op
     left, right = node.left, node.right
+    _refuse_a_label_column(left, right, target)
     if isinstance(left, L.Bool):  # `true == x` reads as `x == true`
         left, right, op = right, left, _FLIP[op]
     if isinstance(right, L.Bool) and not _is_label_side(left, target):
