@@ -247,8 +247,8 @@ def test_no_batch_macro_leaves_the_batch_code_out(tmp_path):
         subprocess.run(["gcc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2", *flag, "-c", str(src),
                         "-o", str(obj)], check=True)
         syms[bool(flag)] = subprocess.run(["nm", str(obj)], capture_output=True, text=True, check=True).stdout
-    assert "symdistill_predict_batch" in syms[False] and "symdistill_node_kids" in syms[False]
-    assert "symdistill_predict_batch" not in syms[True] and "symdistill_node_kids" not in syms[True]
+    assert "symdistill_predict_batch" in syms[False] and "symdistill_node_threshold" in syms[False]
+    assert "symdistill_predict_batch" not in syms[True] and "symdistill_node_threshold" not in syms[True]
     assert "symdistill_predict" in syms[True]
 
 
