@@ -158,7 +158,9 @@ def fidelity(model: Any, teacher: Any, X: Any, *, progress: bool | None = None) 
     an interactive terminal only, as the learners' ``progress`` does. For an automaton it counts the
     words the sequence teacher labels (those it has not answered before), where they take more than
     one of its batches (a torch module's ``batch_size``, 8,192 words unless given; a callable
-    without ``batch_size=`` is asked every word in one call, with no bar).
+    without ``batch_size=`` is asked every word in one call, with no bar). A torch teacher is first asked
+    again about the first 32 words of ``X`` its cache holds, and its cache forgotten, with a warning, where
+    it answers otherwise (a network trained since: see ``SequenceTeacher.forget_if_changed``).
 
     ``X`` holds the teacher's input rows, also for concept rules (distilled with ``layer=``): they
     are scored on that layer's activations of ``X``, read through ``teacher``.
@@ -179,7 +181,11 @@ def fidelity(model: Any, teacher: Any, X: Any, *, progress: bool | None = None) 
             teacher = as_sequence_teacher(teacher, model.alphabet)
         if isinstance(X, Iterator):  # a generator of words: read once, for the teacher and the automaton
             X = list(X)
-        ref = teacher.predict(X, progress=progress)
+        from .models.automata import label_array
+
+        codes = teacher.encode(X)
+        teacher.forget_if_changed(codes, stacklevel=2)  # a network trained since its cache was filled
+        ref = label_array(teacher.classes_, teacher.query(codes, progress=progress))
         warn_probability_read_as_logit(teacher, stacklevel=2)
         score = agreement(_comparable(np.asarray(model.predict(X)), ref), ref)
         _refuse_other_labels(score, ref, model, "teacher's labels",

@@ -965,7 +965,8 @@ class AutomatonLearner(Params):
         Equivalence queries asked (L*), plus counterexample searches (hidden-state refinement).
     n_queries_ : int
         Words the teacher's backend answered (cache misses; each prefix of a walk, and each word the
-        white-box oracle walks, counts); also ``model_.meta["n_queries"]``.
+        white-box oracle walks, counts, as do the cached words a torch teacher is asked again at the start,
+        :meth:`~symdistill.teachers.sequence.SequenceTeacher.forget_if_changed`); also ``model_.meta["n_queries"]``.
     n_cache_hits_ : int
         Words asked that the teacher answered without its backend (from its cache, or asked twice in
         one query); also ``model_.meta["cache_hits"]``.
@@ -1071,6 +1072,7 @@ class AutomatonLearner(Params):
         budget = Budget(self.time_budget, reserved=self.n_validation * (self.max_length / 2 + 1),
                         floor=_MIN_VALIDATION * (self.max_length / 2 + 1))
         queries_before, hits_before = teacher.n_queries, teacher.n_cache_hits
+        teacher.forget_if_changed(stacklevel=2)  # a network trained since its cache was filled (counted in meta)
         seeds = np.random.SeedSequence(self.random_state).spawn(3)
         hidden = self.strategy == "hidden" or (self.strategy == "auto" and teacher.has_hidden_states)
         lstar_cap = min(self.max_states, self.lstar_states) if hidden and self.strategy != "lstar" else self.max_states

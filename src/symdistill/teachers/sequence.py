@@ -40,7 +40,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .._errors import TeacherError, exception_text, nul_ended, refuse_set
+from .._errors import TeacherError, counted, exception_text, nul_ended, refuse_set
 from .._progress import progress_bar, shows
 from .._words import Code, check_alphabet, decode, encode_many, pad_codes, single_char
 from .base import check_batch_size, check_switch, from_tensor, is_tensor
@@ -59,6 +59,8 @@ class SequenceTeacher:
 
     name = "sequence teacher"
     has_hidden_states = False
+    checks_cache = True  # see forget_if_changed
+    n_checked = 32  # cached words asked again, past the cache, by forget_if_changed
 
     def __init__(self, alphabet: Any, *, cache: bool = True, cache_size: int = 2_000_000) -> None:
         self.alphabet: tuple[str, ...] = check_alphabet(alphabet)
@@ -114,6 +116,47 @@ class SequenceTeacher:
                 if self.cache and len(self._cache) < self.cache_size:  # a query larger than the cache
                     self._cache[c] = int(k)  # keeps only its first cache_size words
         return out
+
+    def forget_if_changed(self, codes: Sequence[Code] | None = None, stacklevel: int = 2) -> None:
+        """Ask the backend again, past the cache, about up to ``n_checked`` cached words, and forget the cache,
+        with a warning, where it answers one of them otherwise than the cache holds: the network was trained
+        (or the function changed) after the teacher was made, and the cache answered as before, so
+        distilling it again gave the old network's automaton, silently. The words are the first cached ones
+        of ``codes`` (the words a fidelity is about to ask), or, where None (a fit), words spread evenly over
+        the cache in the order they were first asked (the first table's short words to the oracle's long
+        ones). The backend answers them in one query: counted in ``n_queries`` and ``n_calls``, not in
+        ``n_cache_hits``. Nothing is asked where the cache is off or empty (a first fit), or where the teacher
+        does not check it (``checks_cache`` False: a callable's)."""
+        if not (self.cache and self.checks_cache and self._cache):
+            return
+        if codes is None:
+            words = list(self._cache)
+            probe = [words[i] for i in np.unique(np.linspace(0, len(words) - 1, self.n_checked).round().astype(int))]
+        else:
+            cached: dict[Code, None] = {}  # distinct, in order; a scan that stops at n_checked
+            for c in map(tuple, codes):
+                if c in self._cache:
+                    cached[c] = None
+                    if len(cached) == self.n_checked:
+                        break
+            probe = list(cached)
+        if not probe:
+            return
+        fresh = self.index_labels(self._label_batches(probe, False), probe)
+        self.n_queries += len(probe)
+        held = np.array([self._cache[c] for c in probe])
+        changed = np.flatnonzero(fresh != held)
+        if not len(changed):
+            return
+        self._cache.clear()
+        import warnings
+
+        i = changed[0]
+        warnings.warn(f"{self.name} answers {len(changed)} of {counted(len(probe), 'word')} asked before otherwise than "
+                      f"its cache holds (word {self.decode(probe[i])!r}: {self.classes_[fresh[i]]!r}, cached "
+                      f"{self.classes_[held[i]]!r}): its model changed since the teacher was made (trained more?) "
+                      "or it answers at random; the cached answers are forgotten", UserWarning,
+                      stacklevel=stacklevel + 1)
 
     def predict(self, words: Any, *, progress: bool | None = False) -> np.ndarray:
         """The teacher's label of each word (strings or tuples of symbols); ``progress``: see :meth:`query`.
@@ -226,6 +269,8 @@ class CallableSequenceTeacher(SequenceTeacher):
     >>> t.predict(["1000", "0101"]).tolist(), t.n_calls
     ([False, True], 1)
     """
+
+    checks_cache = False  # a fit again asks a callable nothing: its cache is not checked (forget_if_changed)
 
     def __init__(self, fn: Callable[[Any], Any], alphabet: Any, *, word_type: str = "auto",
                  batch_size: int | None = None, per_word: bool = False, cache: bool = True,
