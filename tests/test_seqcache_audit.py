@@ -138,3 +138,32 @@ def test_a_step_module_given_other_weights_by_load_state_dict_distills_to_its_ne
     with pytest.warns(UserWarning, match=r"torch _Counter answers \d+ of 32 words asked before otherwise"):
         again = sd.distill_automaton(teacher, random_state=0, oracle="statistical")
     assert again.equivalent(sd.DFA.from_regex("0*10*10*1[01]*", "01"))
+
+
+def test_a_callable_that_changed_is_asked_again():
+    """The callable kind: a function reading a threshold the user changed after making the teacher (as a function
+    calling a network trained since would); sd.fidelity, then a fit again, see its new answers."""
+    limit = [2]
+    teacher = sd.as_sequence_teacher(lambda ws: [w.count("1") < limit[0] for w in ws], alphabet="01")
+    first = sd.distill_automaton(teacher, random_state=0)
+    assert first.accepts("1") and not first.accepts("11")
+    limit[0] = 3
+    with pytest.warns(UserWarning, match=r"callable .*<lambda> answers \d+ of 32 words .*; the cached answers are "
+                                         "forgotten"):
+        again = sd.distill_automaton(teacher, random_state=0)
+    assert again.accepts("11") and not again.accepts("111")
+    limit[0] = 2
+    words = ["", "1", "11", "011", "101", "111", "0", "00"]
+    with pytest.warns(UserWarning, match=r"answers 3 of 8 words asked before otherwise than its cache holds \(word "
+                                         r"'11': False, cached True\)"):
+        assert sd.fidelity(again, teacher, words).value == 5 / 8
+
+
+def test_an_automaton_teacher_is_not_asked_again():
+    """An automaton's answers cannot change: its cache is not checked, and a fit again asks it nothing."""
+    dfa = sd.DFA.from_regex(".*11.*", "01")
+    teacher = sd.as_sequence_teacher(dfa)
+    sd.distill_automaton(teacher, random_state=0)
+    asked = teacher.n_queries
+    again = sd.distill_automaton(teacher, random_state=0)
+    assert again.meta["n_queries"] == 0 and teacher.n_queries == asked and again.equivalent(dfa)

@@ -158,7 +158,7 @@ def fidelity(model: Any, teacher: Any, X: Any, *, progress: bool | None = None) 
     an interactive terminal only, as the learners' ``progress`` does. For an automaton it counts the
     words the sequence teacher labels (those it has not answered before), where they take more than
     one of its batches (a torch module's ``batch_size``, 8,192 words unless given; a callable
-    without ``batch_size=`` is asked every word in one call, with no bar). A torch teacher is first asked
+    without ``batch_size=`` is asked every word in one call, with no bar). The teacher is first asked
     again about the first 32 words of ``X`` its cache holds, and its cache forgotten, with a warning, where
     it answers otherwise (a network trained since: see ``SequenceTeacher.forget_if_changed``).
 

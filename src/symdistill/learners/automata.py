@@ -965,7 +965,7 @@ class AutomatonLearner(Params):
         Equivalence queries asked (L*), plus counterexample searches (hidden-state refinement).
     n_queries_ : int
         Words the teacher's backend answered (cache misses; each prefix of a walk, and each word the
-        white-box oracle walks, counts, as do the cached words a torch teacher is asked again at the start,
+        white-box oracle walks, counts, as do the cached words the teacher is asked again at the start,
         :meth:`~symdistill.teachers.sequence.SequenceTeacher.forget_if_changed`); also ``model_.meta["n_queries"]``.
     n_cache_hits_ : int
         Words asked that the teacher answered without its backend (from its cache, or asked twice in

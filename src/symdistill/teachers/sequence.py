@@ -126,7 +126,7 @@ class SequenceTeacher:
         the cache in the order they were first asked (the first table's short words to the oracle's long
         ones). The backend answers them in one query: counted in ``n_queries`` and ``n_calls``, not in
         ``n_cache_hits``. Nothing is asked where the cache is off or empty (a first fit), or where the teacher
-        does not check it (``checks_cache`` False: a callable's)."""
+        does not check it (``checks_cache`` False: an automaton's, whose answers cannot change)."""
         if not (self.cache and self.checks_cache and self._cache):
             return
         if codes is None:
@@ -269,8 +269,6 @@ class CallableSequenceTeacher(SequenceTeacher):
     >>> t.predict(["1000", "0101"]).tolist(), t.n_calls
     ([False, True], 1)
     """
-
-    checks_cache = False  # a fit again asks a callable nothing: its cache is not checked (forget_if_changed)
 
     def __init__(self, fn: Callable[[Any], Any], alphabet: Any, *, word_type: str = "auto",
                  batch_size: int | None = None, per_word: bool = False, cache: bool = True,
@@ -944,6 +942,7 @@ def as_sequence_teacher(obj: Any, alphabet: Any = None, **kwargs: Any) -> Sequen
         kwargs.setdefault("name", f"{obj.kind} with {obj.size} states")
         teacher = CallableSequenceTeacher(obj.predict, alphabet if alphabet is not None else obj.alphabet, **kwargs)
         teacher._float_labels = True  # a Moore machine's outputs are labels, floats included
+        teacher.checks_cache = False  # and cannot change: a fit again asks it nothing (forget_if_changed)
         return teacher
     if _is_torch_module(obj):
         return TorchSequenceTeacher(obj, alphabet, **kwargs)
