@@ -100,7 +100,8 @@ class _Table:
         value beyond float32's range (sklearn's own said only "Input X contains infinity or a value too large
         for dtype('float32')", of no column, to a user who had given no float32)."""
         x = np.asfortranarray(F)
-        centre = np.median(x, axis=0) if len(x) else np.zeros(x.shape[1])
+        # column by column: np.median(x, axis=0) of a column-major x took 2.5 s on 200,000 x 128, these 0.5
+        centre = np.array([np.median(x[:, j]) for j in range(x.shape[1])]) if len(x) else np.zeros(x.shape[1])
         centre[~np.isfinite(centre)] = 0.0  # an infinite column is refused below, as it was uncentred
         with np.errstate(over="ignore", invalid="ignore"):
             x32 = np.asfortranarray(x - centre, dtype=np.float32)
