@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from symdistill.learners import decompositional
 from symdistill.learners._splits import _midpoints
@@ -44,3 +45,18 @@ def test_a_decompositional_table_sorts_only_the_columns_its_trees_split() -> Non
         assert got[node] == _midpoints(below.max(), above.min())
         assert np.array_equal(F[:, j] <= got[node], x32[:, j] <= t)  # every row goes the way the tree sent it
     assert _held_bytes(table) == F.nbytes * 3 // 2 + 3 * 2 * 400 * 8  # columns 1, 2 and 4, sorted
+
+
+def test_a_column_within_float32s_range_is_not_refused_for_its_distance_from_its_median() -> None:
+    """The centring (9b4ac09) took each column less its median before the float32 cast: a column of values
+    within float32's range, -3e38 to 3e38, whose difference from its median is not, was refused as reaching
+    3e+38 'beyond float32's range (3.4e+38)', a false statement, where scikit-learn had read it. Such a column
+    is read uncentred, as before; one beyond float32's range is still refused naming it."""
+    F = np.column_stack([np.repeat([-3e38, -1e38, 3e38], 4), np.arange(12.0)])
+    table = decompositional._Table.of(F, "input feature {}", ["big", "small"])
+    assert np.isfinite(table.x32).all()
+    cut = table.thresholds(np.array([0]), np.array([0.0]))  # between -1e38 and 3e38
+    assert np.array_equal(F[:, 0] <= cut[0], table.x32[:, 0] <= 0.0)
+    assert table.x32[0, 1] == -5.5  # the ordinary column is centred
+    with pytest.raises(ValueError, match=r"input feature 'big' reaches -3e\+39, beyond float32's range"):
+        decompositional._Table.of(F * [10, 1], "input feature {}", ["big", "small"])

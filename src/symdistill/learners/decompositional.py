@@ -82,7 +82,8 @@ class _Table:
 
     ``x32`` holds each column less its median: float32 keeps 24 bits, so a column far from zero for
     its spread lost its resolution (a Unix timestamp, 1.7e9 + seconds, in steps of 128 seconds, and
-    a band of 20 seconds went unseen). A tree's thresholds, cuts between ``x32`` values, are mapped
+    a band of 20 seconds went unseen; a column whose distance from its median passes float32's range,
+    -3e38 to 3e38, is read uncentred). A tree's thresholds, cuts between ``x32`` values, are mapped
     back to ``x`` by :meth:`thresholds`, which reads each column split on sorted (``x`` and ``x32`` as
     float64), sorted once at its first split: sorting every column up front kept two more copies of the
     table (a 200,000 x 128 layer: 684 MiB where the two are 293, and 6 s more) for columns that the
@@ -106,6 +107,10 @@ class _Table:
         with np.errstate(over="ignore", invalid="ignore"):
             x32 = np.asfortranarray(x - centre, dtype=np.float32)
         beyond = ~np.isfinite(x32).all(axis=0)
+        if beyond.any():  # a column within float32's range whose difference from its median is not (-3e38 to 3e38)
+            with np.errstate(over="ignore", invalid="ignore"):
+                x32[:, beyond] = x[:, beyond]  # read uncentred, as before centring
+            beyond = ~np.isfinite(x32).all(axis=0)
         if beyond.any():
             j = int(np.argmax(beyond))
             peak = x[np.argmax(np.abs(x[:, j])), j]
