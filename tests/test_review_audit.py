@@ -60,3 +60,20 @@ def test_a_column_within_float32s_range_is_not_refused_for_its_distance_from_its
     assert table.x32[0, 1] == -5.5  # the ordinary column is centred
     with pytest.raises(ValueError, match=r"input feature 'big' reaches -3e\+39, beyond float32's range"):
         decompositional._Table.of(F * [10, 1], "input feature {}", ["big", "small"])
+
+
+def test_hinges_at_too_many_knots_are_refused_for_their_quantile_levels_not_a_design_they_need_not_make() -> None:
+    """n_knots over max_design_gib's number of values was refused saying the hinges 'need a design matrix of
+    at least about 2 x n_knots values', false on 50 rows: a feature's knots are distinct values between its
+    rows', at most 48 here (a design of 50 x 96). What the limit spares is the n_knots quantile levels
+    themselves (8 bytes each, 8 GB at 10**9), made for every feature before any knot: the message says so."""
+    import symdistill as sd
+
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    with pytest.raises(ValueError) as err:
+        sd.distill(lambda X: X.sum(axis=1), X, form="linear", task="regression", hinges=True, n_knots=10**9)
+    text = str(err.value)
+    assert text.startswith("n_knots=1000000000 is over the linear learner's limit of 268,435,456 knots "
+                           "(max_design_gib=2)")
+    assert "its n_knots quantile levels, 8 bytes each, would take 7.45 GiB" in text, text
+    assert "design matrix" not in text, text

@@ -155,12 +155,13 @@ class LinearLearner(Learner):
             raise ValueError(f"max_design_gib must be a positive number, got {gib!r}")
         limit = int(float(gib) * 2**30 / 8)
         if self.hinges and self.n_knots > limit:
-            # Checked before the knots are made (n_knots quantiles of every feature: 8 GB at 10**9): a feature's
-            # knots between two of its values are distinct, two columns each, so no design of them fits.
+            # Checked before the knots are made: the n_knots quantile levels, taken of every feature, are 8 GB at
+            # 10**9 (the knots are fewer, distinct values between a feature's rows', so the design may be small).
             raise ValueError(f"n_knots={self.n_knots} is over the linear learner's limit of {limit:,} knots "
-                             f"(max_design_gib={float(gib):g}): the hinges at a feature's n_knots quantiles need a "
-                             f"design matrix of at least about 2 x n_knots values; ask for fewer knots (n_knots), no "
-                             f"hinges or a larger max_design_gib")
+                             f"(max_design_gib={float(gib):g}): the hinges' knots are quantiles of each feature, and "
+                             f"its n_knots quantile levels, 8 bytes each, would take {self.n_knots * 8 / 2**30:.3g} GiB "
+                             f"before a knot is made; ask for fewer knots (n_knots), no hinges or a larger "
+                             f"max_design_gib")
         if not is_real(self.validation_fraction) or not 0 < self.validation_fraction <= 0.5:
             raise ValueError(f"validation_fraction must be in (0, 0.5], got {self.validation_fraction!r}")
         if not is_real(self.clip) or not 0 < self.clip < 0.5:
