@@ -190,7 +190,7 @@ def test_columns_are_matched_by_name_and_checked(models, monkeypatch, capsys):
 
 
 @pytest.mark.parametrize("cell, column, message", [
-    ("", "a", "column 'a' has a non-finite value (nan) in row 2; fill or drop it first"),
+    ("", "a", "column 'a' has a non-finite value (nan) in row 2; fill or drop it first (or pass --drop-missing)"),
     ("inf", "b", "column 'b' has a non-finite value (inf) in row 2; fill or drop it first"),
     ("03", "zip", "column 'zip' has unknown category '03' in row 2; known categories: ['01', '02', '10']"
      + NEW_CATEGORY),

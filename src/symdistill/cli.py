@@ -51,24 +51,31 @@ def require_file(path: str, what: str) -> None:
 
 
 def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (), warn: bool = True,
-               codes: Sequence[str] = (), na: Collection[str] | None = None, rows: int | None = None) -> Any:
+               codes: Sequence[str] = (), na: Collection[str] | None = None, rows: int | None = None,
+               drop_missing: bool = False, needed: Sequence[str] = ()) -> Any:
     """Rows from a CSV or Parquet file, as a DataFrame (pandas needed); the CSV columns named in ``text``
     are read as written (codes such as 01 and 2 stay the strings '01' and '2'), and so are those named in
     ``codes`` (columns declared categorical) that hold a zero-padded code (01, 007), which read as a
     number would lose its text. ``warn=False`` reads a file again without repeating the warnings about
     its header and its missing fields. ``na``: the CSV fields read as missing values (``--na-values``;
     None: pandas' own, ``CSV_MISSING``), so that with ``na=[""]`` only an empty field is one and NA is
-    'NA'. ``rows``: of a CSV, only the first so many rows are read (its columns are known from them)."""
-    return read_table_written(path, drop, text, warn, codes, na, rows=rows)[0]
+    'NA'. ``rows``: of a CSV, only the first so many rows are read (its columns are known from them).
+    ``drop_missing`` (``--drop-missing``): the rows holding a missing field in a column read are dropped,
+    as ``drop_missing_rows`` drops them (``needed``: dropped columns that count too, evaluate's --label)."""
+    return read_table_written(path, drop, text, warn, codes, na, rows=rows, drop_missing=drop_missing,
+                              needed=needed)[0]
 
 
 def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[str] = (), warn: bool = True,
                        codes: Sequence[str] = (), na: Collection[str] | None = None, written: Sequence[str] = (),
-                       rows: int | None = None) -> tuple[Any, Any]:
+                       rows: int | None = None, drop_missing: bool = False, needed: Sequence[str] = (),
+                       spare: Sequence[str] = (), note: str = "") -> tuple[Any, Any]:
     """``(read_table(path, drop, text, warn, codes, na), the columns written)``, in one reading of
     the file: the second a DataFrame of the columns named in ``written`` as ``read_table(path, drop,
     written, na=[])`` reads them (of a CSV, every field as written; None when ``written`` is
-    empty)."""
+    empty). With ``drop_missing``, both lose the rows ``drop_missing_rows`` drops, where the columns of
+    ``spare`` (predict's --keep identifiers, no features) do not count and the dropped ones of ``needed``
+    do; ``note`` ends its message."""
     try:
         import pandas as pd
     except ImportError:
@@ -144,6 +151,13 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
                            f"{comma_hint(col, df.columns)}")
     if len(df) == 0:
         raise CLIError(f"{path} has no rows (columns {list(df.columns)}, but no data under them)")
+    if drop_missing:  # before the columns are dropped: a --label column among them counts (``needed``)
+        read = [c for c in df.columns if (c not in (drop or []) or c in needed) and c not in spare]
+        kept_rows = drop_missing_rows(df[read], path, warn, note)
+        if kept_rows is not None:
+            df = df[kept_rows].reset_index(drop=True)
+            kept = None if kept is None else kept[kept_rows].reset_index(drop=True)
+            _typed_again(pd, p, None if suffix in (".parquet", ".pq") and not compressed else sep, df, kept_rows)
     df = df.drop(columns=drop or [])
     if df.shape[1] == 0:
         raise CLIError(f"no feature columns left in {path} after --drop {','.join(map(str, drop or []))}")
@@ -155,6 +169,83 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
             raise CLIError(f"column {number} of {path} has no name in the header (an index written by "
                            f"DataFrame.to_csv?): name it, or --drop {column!r}")
     return df, kept
+
+
+def drop_missing_rows(df: Any, path: str, warn: bool = True, note: str = "") -> Any:
+    """``--drop-missing``: the rows of ``df`` (the columns a command reads, of the file ``path``) to keep, those
+    holding no missing field, as a boolean array; None when every row is kept. Never silent: how many rows
+    were dropped, of how many, and the first one's line in the file (its row, counted from 0, of a Parquet
+    file) go to stderr (not again when ``warn`` is False: the file read a second time), ``note`` after. A
+    file every row of which holds one is refused, naming the column missing most often."""
+    missing = df.isna().to_numpy()
+    dropped = missing.any(axis=1)
+    if not dropped.any():
+        return None
+    counts = missing.sum(axis=0)
+    worst = df.columns[int(counts.argmax())]
+    if dropped.all():
+        raise CLIError(f"--drop-missing would drop every row of {path}: each of its {counted(len(df), 'row')} holds "
+                       f"a missing field (column {worst!r} is missing in {int(counts.max())}); fill them, or --drop "
+                       "a column that is mostly missing")
+    if warn:
+        first = int(dropped.argmax())
+        line = _record_line(path, first)
+        where = f"row {first}" if line is None else f"line {line}"
+        named = ", ".join(f"{c!r} {n}" for c, n in zip(df.columns, counts.tolist()) if n)
+        print(f"--drop-missing: dropped {int(dropped.sum())} of {counted(len(df), 'row')} of {path}, holding a "
+              f"missing field (the first at {where}; missing per column: {named}){note}", file=sys.stderr)
+    return ~dropped
+
+
+def _typed_again(pd: Any, p: Path, sep: str | None, df: Any, rows: Any) -> None:
+    """Type again the columns of ``df``, the rows of the file ``p`` that --drop-missing kept (``rows``, of the
+    file's), that pandas typed as it did only for the missing fields dropped: integers read as floats (30
+    as 30.0; of a Parquet file, ``sep`` None, its integer columns holding nulls), True and False as
+    objects. So the rows kept are read as a file of them alone is (the teacher is asked with the column's
+    type, and a model records it)."""
+    for c in df.columns:
+        if df[c].dtype.kind == "O" and len(df) and df[c].map(type).eq(bool).all():
+            df[c] = df[c].astype(bool)
+    floats = [c for c in df.columns if df[c].dtype.kind == "f" and df[c].mod(1).eq(0).all()]
+    if not floats:
+        return
+    if sep is None:
+        try:
+            import pyarrow.parquet as pq
+        except ImportError:  # read by fastparquet: its nullable integers are read as such
+            return
+        schema = pq.read_schema(p)
+        for c in floats:
+            if c in schema.names and str(schema.field(c).type).startswith(("int", "uint")):
+                df[c] = df[c].astype(str(schema.field(c).type))
+        return
+    fields = pd.read_csv(p, sep=sep, skipinitialspace=True, usecols=floats, dtype=str, keep_default_na=False)[rows]
+    for c in floats:
+        if fields[c].str.fullmatch(r"\s*[+-]?\d{1,18}\s*").all():  # whole numbers as written: pandas' int64
+            df[c] = pd.to_numeric(fields[c].str.strip()).to_numpy(dtype="int64")
+
+
+def _record_line(path: str, row: int) -> int | None:
+    """The line of a CSV file ``path`` on which its row ``row`` (counted from 0, the header aside, as pandas
+    reads them: blank lines skipped, a quoted field may span lines) starts; None for a Parquet file."""
+    from pandas.io.common import get_handle  # pandas' opener: a compressed file is read unpacked
+
+    suffixes = [s.lower() for s in Path(path).suffixes]
+    if len(suffixes) > 1 and suffixes[-1] in COMPRESSED_SUFFIXES:
+        suffixes.pop()
+    if suffixes and suffixes[-1] in (".parquet", ".pq"):
+        return None
+    with get_handle(path, "r", encoding="utf-8", compression="infer") as handles:
+        reader = csv.reader(handles.handle, delimiter="\t" if suffixes[-1:] == [".tsv"] else ",")
+        records = -1  # the header is the first record
+        start = 1
+        for record in reader:
+            if record:
+                if records == row:
+                    return start
+                records += 1
+            start = reader.line_num + 1
+    return None
 
 
 # The first bytes of a compressed file (as pandas unpacks it, by its name) and of a Parquet file
@@ -788,8 +879,15 @@ NA_VALUES_HELP = ("the CSV fields read as missing values (refused), comma-separa
                   "fields as missing, so that a category written NA is the category 'NA'")
 
 
+DROP_MISSING_HELP = ("drop the rows holding a missing field (see --na-values) in a column the command reads, "
+                     "saying on stderr how many of how many and the first one's line (default: such rows are "
+                     "refused)")
+
+
 def add_na_values(p: Any) -> None:
+    """--na-values and --drop-missing: which fields are missing, and the rows holding one dropped."""
     p.add_argument("--na-values", help=NA_VALUES_HELP)
+    p.add_argument("--drop-missing", action="store_true", help=DROP_MISSING_HELP)
 
 
 def na_values(args: argparse.Namespace) -> list[str] | None:
@@ -1063,7 +1161,7 @@ def _run_distill(args: argparse.Namespace) -> int:
     as_array, text = teacher_format(args.teacher, args.as_array)
     drop = column_list(args.drop, "--drop")
     codes = declared_codes(args, as_array)
-    df = read_table(args.data, drop, text, codes=codes, na=na_values(args))
+    df = read_table(args.data, drop, text, codes=codes, na=na_values(args), drop_missing=args.drop_missing)
     X = _teacher_input(df, as_array, args.data)
     told = warn_words_in_numbers(df, args.data, text + codes, column_list(args.categorical, "--categorical") or [])
     options: dict[str, Any] = {"progress": None, **_data_options(args, df, as_array)}
@@ -1087,7 +1185,8 @@ def _run_distill(args: argparse.Namespace) -> int:
     check_input_columns(teacher, df, args.data, args.teacher, drop)
     again = read_again(teacher, df, as_array, text, codes)
     if again is not None:
-        X = df = read_table(args.data, drop, again[0], warn=False, codes=again[1], na=na_values(args))
+        X = df = read_table(args.data, drop, again[0], warn=False, codes=again[1], na=na_values(args),
+                            drop_missing=args.drop_missing)
     t0 = time.perf_counter()
     with words_named(told):
         model = learner.fit(declare(teacher, args), X).model_
@@ -1139,6 +1238,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
             raise CLIError("--task is for tabular models; an automaton's teacher is a sequence classifier")
         if args.na_values is not None:
             raise CLIError("--na-values applies to tabular models' CSV rows; an automaton's --data is a file of words")
+        refuse_drop_missing(args)
         if args.classes is not None:
             raise CLIError(f"--classes is for tabular models; a sequence teacher's classes are its option: "
                            f"--option 'classes={json.dumps(parse_classes(args.classes))}'")
@@ -1161,12 +1261,17 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     as_array, text = teacher_format(args.teacher, args.as_array)
     if not as_array:
         text = text + [name for name in text_categories(model) if name not in text]
-    df = read_table(args.data, drop + ([args.label] if args.label else []), text, na=na_values(args))
+    if args.drop_missing and args.label:
+        refuse_dropping_classes(model, args.label, na_values(args))
+    # --drop-missing: a row whose true label is missing is dropped too (it has no accuracy to score), in
+    # both readings, which drop the same rows: the labels stay paired with their rows
+    label = [args.label] if args.label else []
+    df = read_table(args.data, drop + label, text, na=na_values(args), drop_missing=args.drop_missing, needed=label)
     # true labels of a model whose classes are text are read as written, '01' as '01' (pandas: the number 1)
     written = [args.label] if model.task == "classification" and all(isinstance(c, str) for c in model.classes) else []
     labels = None if not args.label else \
         read_table(args.data, [c for c in drop if c != args.label], written, warn=False,
-                   na=na_values(args))[args.label].to_numpy()
+                   na=na_values(args), drop_missing=args.drop_missing)[args.label].to_numpy()
     # Concept rules read a hidden layer: --data holds the network's input rows, matched by name to the
     # features they were distilled on (in the file's column order for rules that do not record them).
     # Other models match the columns by name (checked here, before the teacher is loaded): an array
@@ -1196,8 +1301,10 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         try:
             against = answers.accuracy(model, labels)
         except DataError as exc:  # the labels' own fault (missing, none a class): name where they came from
-            raise CLIError(f"--label {args.label} of {args.data}: {exc}"
-                           f"{_classes_read_missing(model, labels, na_values(args))}") from None
+            # a class read as missing is named (no row to drop); else a missing label's row is --drop-missing's
+            named = _classes_read_missing(model, labels, na_values(args)) or \
+                (" (or pass --drop-missing)" if "contain missing values" in str(exc) else "")
+            raise CLIError(f"--label {args.label} of {args.data}: {exc}{named}") from None
     print(f"model: {model!r}")
     print(score)
     if against is not None:
@@ -1220,6 +1327,27 @@ def _classes_read_missing(model: Any, labels: Any, na: Collection[str] | None) -
         "--na-values '' reads only empty fields as missing"
     return (f"; but {named[0]!r} is one of the model's classes, and a field {named[0]!r} is read as a missing "
             f"value: {fix}")
+
+
+def refuse_drop_missing(args: argparse.Namespace) -> None:
+    """Refuse --drop-missing for an automaton, whose --data is a file of words: no field of it is missing."""
+    if args.drop_missing:
+        raise CLIError(f"--drop-missing applies to tabular models' rows; an automaton's --data is a file of words, "
+                       f"one a line, none of them missing ({args.command} reads every line)")
+
+
+def refuse_dropping_classes(model: Any, label: str, na: Collection[str] | None) -> None:
+    """Refuse --drop-missing beside --label where a class of ``model`` is written as a field read as missing
+    (``NA``, an empty label): the rows of that class would be dropped, not scored."""
+    if model.task != "classification":
+        return
+    fields = CSV_MISSING if na is None else set(na)
+    named = [c for c in model.classes.tolist() if isinstance(c, str) and c in fields]
+    if named:
+        fix = "--na-values '[]' reads no field" if named[0] == "" else "--na-values '' reads only empty fields"
+        raise CLIError(f"--drop-missing drops the rows whose --label {label} is missing, and {named[0]!r}, one of the "
+                       f"model's classes, is a field read as a missing value, so its rows would be dropped: {fix} "
+                       "as missing")
 
 
 def refuse_feature_columns(model: Any, path: str, flags: dict[str, list[str]]) -> None:
@@ -1452,6 +1580,7 @@ def _run_predict(args: argparse.Namespace) -> int:
         if args.keep or args.drop or args.proba or args.activations or args.na_values is not None:
             raise CLIError("--keep, --drop, --proba, --activations and --na-values apply to tabular models; an "
                            "automaton predicts on a file of words, one a line")
+        refuse_drop_missing(args)
         lines = read_word_lines(args.data, model.alphabet)
         header = ["word", "prediction"]
 
@@ -1491,8 +1620,11 @@ def _run_predict(args: argparse.Namespace) -> int:
                            f"and its own; rename that column of {args.data}")
         carried = [c for c in keep if c not in model.domain.feature_names]  # identifiers: read as text
         # kept columns as written (an empty field stays empty, 007 stays 007), in the same reading
+        # --drop-missing: a missing identifier (a --keep column that is no feature) drops no row
+        told = f", identified by --keep {args.keep}" if keep else ": --keep <id> copies a column that identifies them"
         df, kept = read_table_written(args.data, drop, text_categories(model) + carried, na=na_values(args),
-                                      written=keep)
+                                      written=keep, drop_missing=args.drop_missing, spare=carried,
+                                      note=f"; the output has a line for each row kept only{told}")
         for c in keep:
             if c not in df.columns:
                 raise CLIError(f"--keep: column {c!r} not in {args.data}; columns are {list(df.columns)}"
@@ -1839,6 +1971,19 @@ def _option_hint(args: argparse.Namespace, message: str) -> str:
     return message
 
 
+def _drop_missing_hint(message: str) -> str:
+    """What a refusal of a file's missing field (a NaN read from an empty field is one) adds where
+    --drop-missing was not given: the flag dropping its rows; for a word among numbers that may mark one
+    (adult's '?'), the --na-values reading it as missing too. '' for other errors."""
+    if re.search(r"(missing value|non-finite value \(nan\)).*fill or drop (them|it) first$", message):
+        return " (or pass --drop-missing)"
+    word = re.search(r"holds the text '([^',\\\"]+)' in row \d+; fill or drop such rows \(does it mark a missing "
+                     r"value\?\)", message)
+    if word:
+        return f" (--na-values '{word[1]},' --drop-missing reads it and empty fields as missing, and drops their rows)"
+    return ""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -1852,6 +1997,8 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command][1](args)
     except (CLIError, DataError, ModelFormatError, TeacherError, ValueError, TypeError, ImportError) as exc:
         message = _option_hint(args, str(exc)) if type(exc) in (ValueError, TypeError) else str(exc)
+        if isinstance(exc, DataError) and getattr(args, "drop_missing", True) is False:
+            message += _drop_missing_hint(message)
     except KeyboardInterrupt:  # Ctrl-C: one line, not the traceback of wherever the work was
         print(f"symdistill {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -220,18 +220,21 @@ def run_report(args: argparse.Namespace) -> int:
     as_array, text = teacher_format(args.teacher, args.as_array)
     codes = declared_codes(args, as_array)
     data_drop, hold_drop = [c for c in drop if c not in only_in_holdout], [c for c in drop if c in hold_columns]
-    df = read_table(args.data, data_drop, text, codes=codes, na=na_values(args))
+    dropna = args.drop_missing  # each file read again drops the same rows (quietly)
+    df = read_table(args.data, data_drop, text, codes=codes, na=na_values(args), drop_missing=dropna)
     X = _teacher_input(df, as_array, args.data)
     told = warn_words_in_numbers(df, args.data, text + codes, column_list(args.categorical, "--categorical") or [])
     X_hold = None
     if args.holdout:
-        hold = _like_data(read_table(args.holdout, hold_drop, text, codes=codes, na=na_values(args)), df)
+        hold = _like_data(read_table(args.holdout, hold_drop, text, codes=codes, na=na_values(args),
+                                     drop_missing=dropna), df)
         # a --categorical column zero-padded (01) in one file only is read as written in both
         padded = [c for c in codes if c in df.columns and (df[c].dtype.kind in "iuf") != (hold[c].dtype.kind in "iuf")]
         if padded:
             text = text + padded
-            X = df = read_table(args.data, data_drop, text, False, codes, na_values(args))
-            hold = _like_data(read_table(args.holdout, hold_drop, text, False, codes, na_values(args)), df)
+            X = df = read_table(args.data, data_drop, text, False, codes, na_values(args), drop_missing=dropna)
+            hold = _like_data(read_table(args.holdout, hold_drop, text, False, codes, na_values(args),
+                                         drop_missing=dropna), df)
         X_hold = _teacher_input(hold, as_array, args.holdout)
     _check_constraints(args.constraint or [], [str(c) for c in df.columns])
     options = _data_options(args, df, as_array)
@@ -247,9 +250,10 @@ def run_report(args: argparse.Namespace) -> int:
     check_input_columns(teacher, df, args.data, args.teacher, data_drop)
     again = read_again(teacher, df, as_array, text, codes)
     if again is not None:
-        X = read_table(args.data, data_drop, again[0], False, again[1], na_values(args))
+        X = read_table(args.data, data_drop, again[0], False, again[1], na_values(args), drop_missing=dropna)
         if args.holdout:
-            X_hold = _like_data(read_table(args.holdout, hold_drop, again[0], False, again[1], na_values(args)), df)
+            X_hold = _like_data(read_table(args.holdout, hold_drop, again[0], False, again[1], na_values(args),
+                                           drop_missing=dropna), df)
     teacher = declare(teacher, args)
     try:
         # The classes a --constraint names are checked once the teacher's are known (from its answers to
