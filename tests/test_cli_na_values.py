@@ -77,7 +77,7 @@ def test_the_advice_prints_as_one_line_of_the_command(folder):
                                            + __import__("os").environ.get("PYTHONPATH", "")})
     warning, error = done.stderr.splitlines()
     assert warning.startswith("symdistill distill: warning: column 'region' of rows.csv: ")
-    assert error.startswith("symdistill distill: error: column 'region' has ")
+    assert error.startswith("symdistill distill: error: --data rows.csv: column 'region' has ")
 
 
 def test_report_takes_na_values(folder, capsys):

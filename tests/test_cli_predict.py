@@ -202,7 +202,7 @@ def test_a_row_the_model_refuses_is_named(models, tmp_path, monkeypatch, capsys,
     df.to_csv(tmp_path / "bad.csv", index=False)
     monkeypatch.chdir(tmp_path)
     assert main(["predict", str(models / f"{name}.json"), "--data", "bad.csv", "--keep", "id", "-o", "out.csv"]) == 2
-    assert capsys.readouterr() == ("", f"symdistill predict: error: {message}\n")
+    assert capsys.readouterr() == ("", f"symdistill predict: error: --data bad.csv: {message}\n")
     assert not (tmp_path / "out.csv").exists()
 
 
@@ -363,7 +363,7 @@ def test_a_bad_row_in_a_later_chunk_is_named_before_anything_is_written(models, 
     message = "column 'zip' has unknown category '03' in row 33; known categories: ['01', '02', '10']" + NEW_CATEGORY
     for output in ([], ["-o", "out.csv"]):
         assert main(["predict", str(models / f"{name}.json"), "--data", "bad.csv", "--keep", "id", *output]) == 2
-        assert capsys.readouterr() == ("", f"symdistill predict: error: {message}\n")
+        assert capsys.readouterr() == ("", f"symdistill predict: error: --data bad.csv: {message}\n")
     assert not (tmp_path / "out.csv").exists()
 
 

@@ -1984,6 +1984,11 @@ def _drop_missing_hint(message: str) -> str:
     return ""
 
 
+# Commands whose DataError (not rewritten as a CLIError naming its flag) is about the rows of --data, which
+# the error then names, as report's errors about --holdout name that file.
+_READS_DATA = ("distill", "evaluate", "predict", "report")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -1999,6 +2004,8 @@ def main(argv: list[str] | None = None) -> int:
         message = _option_hint(args, str(exc)) if type(exc) in (ValueError, TypeError) else str(exc)
         if isinstance(exc, DataError) and getattr(args, "drop_missing", True) is False:
             message += _drop_missing_hint(message)
+        if isinstance(exc, DataError) and args.command in _READS_DATA and str(args.data) not in message:
+            message = f"--data {args.data}: {message}"  # the rows refused: name the file they came from
     except KeyboardInterrupt:  # Ctrl-C: one line, not the traceback of wherever the work was
         print(f"symdistill {args.command}: interrupted", file=sys.stderr)
         return 130
