@@ -463,8 +463,6 @@ class _CEmitter(BodyEmitter):
                 i += 1
             b = c_number(lin.intercept[r])
             lines.append(f"    s[{r}] = {b};" if first else f"    s[{r}] += {b};")
-        if any(line.startswith("    for (t = 0;") for line in lines):
-            lines.insert(4, "    int t;")
         if lin.link == "identity":
             lines.append("    return s[0];")
         elif lin.link == "logistic":
@@ -486,8 +484,8 @@ class _CEmitter(BodyEmitter):
         pairs = ",\n".join(f"    {{{exact_float(term[0].code)}, {c_number(w)}}}" for term, w in run)
         self.impl.append(f"static const double {name}[{len(run)}][2] = {{\n{pairs}\n}};")
         x = self._feature(run[0][0][0].feature)
-        return (f"    for (t = 0; t < {len(run)}; ++t) s[{r}] += (double)({name}[t][1] * "
-                f"({x} == {name}[t][0] ? 1.0 : 0.0));")
+        return (f"    {{ int t; for (t = 0; t < {len(run)}; ++t) s[{r}] += (double)({name}[t][1] * "
+                f"({x} == {name}[t][0] ? 1.0 : 0.0)); }}")
 
     # -- automata ------------------------------------------------------------------------------
     def _automaton(self, a: Automaton) -> None:
