@@ -1,4 +1,4 @@
-"""Exception types raised by symdistill.
+"""Exception types raised by symdistill, and the warning that names the user's line.
 
 Every error subclasses a builtin (``ValueError`` / ``TypeError`` / ``RuntimeError``) so callers that
 already catch those keep working; the subclasses let them tell symdistill's own failures apart.
@@ -7,7 +7,34 @@ already catch those keep working; the subclasses let them tell symdistill's own 
 from __future__ import annotations
 
 import importlib
+import os
+import sys
+import warnings
 from typing import Any
+
+# Every module of the package lies under this folder, as its code objects name their files.
+_PACKAGE_DIR = os.path.dirname(__file__) + os.sep
+
+
+def warn(message: str, category: type[Warning] = UserWarning) -> None:
+    """``warnings.warn(message, category)`` attributed to the first frame outside symdistill: the user's line
+    that called into the library (``sd.distill(...)``, ``model.predict(...)``), however deep in it the warning
+    is raised. A fixed ``stacklevel`` named a file of symdistill's on most routes, which showed the user none
+    of their lines, and Python's default filter, once per location, then hid the same warning drawn again
+    from another of their lines. The frame's module name and ``__warningregistry__`` are those
+    ``warnings.warn`` would use there, so filters by module and the once-per-location registry work as for a
+    warning of the user's own code. In a worker thread the frame is the one the thread runs outside the
+    package (the user's function, or the pool's); a stack all of symdistill's warns at the caller's line."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+    if frame is None:
+        warnings.warn(message, category, stacklevel=2)
+        return
+    # (no module_globals: a loader's get_source that raises, python -c's BuiltinImporter, would raise here)
+    scope = frame.f_globals
+    warnings.warn_explicit(message, category, frame.f_code.co_filename, frame.f_lineno,
+                           module=scope.get("__name__", "<string>"), registry=scope.setdefault("__warningregistry__", {}))
 
 
 class TeacherError(RuntimeError):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-from ._errors import DataError, TeacherError
+from ._errors import DataError, TeacherError, warn
 from ._progress import check_progress
 from .domain import _plain, column_values, no_sequence, refuse_words
 from .metrics import Score, agreement, regression_agreement
@@ -184,9 +183,9 @@ def fidelity(model: Any, teacher: Any, X: Any, *, progress: bool | None = None) 
         from .models.automata import label_array
 
         codes = teacher.encode(X)
-        teacher.forget_if_changed(codes, stacklevel=2)  # a network trained since its cache was filled
+        teacher.forget_if_changed(codes)  # a network trained since its cache was filled
         ref = label_array(teacher.classes_, teacher.query(codes, progress=progress))
-        warn_probability_read_as_logit(teacher, stacklevel=2)
+        warn_probability_read_as_logit(teacher)
         score = agreement(_comparable(np.asarray(model.predict(X)), ref), ref)
         _refuse_other_labels(score, ref, model, "teacher's labels",
                              "is it the teacher the automaton was distilled from, read the same way (a torch "
@@ -392,8 +391,8 @@ def _warn_other_labels(y: np.ndarray, model: Any) -> None:
         n = sum(counts[v] for v in other)
         known = [_plain(c) for c in classes]
         shown = ", ".join(repr(v) for v in other[:5]) + (", ..." if len(other) > 5 else "")
-        warnings.warn(f"accuracy: {n} of {y.size} true labels are none of the model's classes {known} ({shown}): "
-                      "those rows count as wrong (map labels written otherwise to the classes first)", stacklevel=4)
+        warn(f"accuracy: {n} of {y.size} true labels are none of the model's classes {known} ({shown}): "
+             "those rows count as wrong (map labels written otherwise to the classes first)")
 
 
 def _label_counts(y: np.ndarray) -> Counter:

@@ -95,5 +95,5 @@ def distill_automaton(seq_model: Any, alphabet: Any = None, *, max_states: int =
                                max_length=max_length, time_budget=time_budget, output=output,
                                n_validation=n_validation, random_state=random_state, progress=progress)
     model = learner.fit(teacher).model_
-    warn_probability_read_as_logit(teacher, stacklevel=2)
+    warn_probability_read_as_logit(teacher)
     return model

@@ -26,6 +26,7 @@ from . import __version__
 from ._encoding import utf16_text
 from ._files import write_whole
 from ._errors import DataError, ModelFormatError, TeacherError, counted, flag_list, require_extra
+from ._errors import warn as _warn  # as _warn: read_table's flag whether to warn takes the name warn
 
 
 class CLIError(Exception):
@@ -121,9 +122,9 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
                                    f"{suffix} files are read {sep!r}-separated")
             numbers = [name for name in header if _is_decimal(name)] or _values_as_names(df, header)
             if numbers and warn:  # no header line (UCI's .data files): the first row names the columns
-                warnings.warn(f"the header of {path} names columns with numbers ({', '.join(numbers[:3])}"
-                              f"{', ...' if len(numbers) > 3 else ''}): if the file has no header line, its first "
-                              "row is read as the column names; add a line naming the columns", stacklevel=2)
+                _warn(f"the header of {path} names columns with numbers ({', '.join(numbers[:3])}"
+                      f"{', ...' if len(numbers) > 3 else ''}): if the file has no header line, its first "
+                      "row is read as the column names; add a line naming the columns")
             if wider:
                 raise CLIError(_wider_row(p, path, sep, len(header)))
             unnamed = {column: i + 1 for i, (column, name) in enumerate(zip(df.columns, header)) if name == ""}
@@ -367,9 +368,9 @@ def _warn_missing_words(pd: Any, p: Path, sep: str, df: Any, skip: Sequence[str]
         words = fields[c][df[c].isna().to_numpy() & fields[c].ne("").to_numpy()]
         if len(words):
             word = words.iloc[0]
-            warnings.warn(f"column {c!r} of {path}: {len(words)} fields such as {word!r} (first in row {words.index[0]}) "
-                          "are read as missing values, as pandas reads them; if they are values of the column, "
-                          "--na-values '' reads only empty fields as missing", stacklevel=3)
+            _warn(f"column {c!r} of {path}: {len(words)} fields such as {word!r} (first in row {words.index[0]}) "
+                  "are read as missing values, as pandas reads them; if they are values of the column, "
+                  "--na-values '' reads only empty fields as missing")
 
 
 COMPRESSED_SUFFIXES = (".gz", ".bz2", ".zip", ".xz", ".zst")  # a CSV packed so, read as pandas reads it
@@ -447,7 +448,7 @@ def load_teacher_object(spec: str) -> Any:
     if suffix in PICKLE_SUFFIXES:
         if not p.is_file():
             raise CLIError(f"teacher file not found: {spec}")
-        warnings.warn(f"loading {p.name} runs pickle: only load files you trust", stacklevel=2)
+        _warn(f"loading {p.name} runs pickle: only load files you trust")
         import joblib
 
         try:
@@ -968,15 +969,14 @@ def warn_words_in_numbers(df: Any, path: str, meant: Sequence[str], declared: Se
                          f"categorical: a teacher that takes the column as {kind} fails on it; if {word!r} marks a "
                          "missing value, fill or drop those rows"))
             if name in declared:  # the flag was given: the teacher, not the flag, is what the word blocks
-                warnings.warn(f"{found}; --categorical {flag_list([str(name)])} makes it categorical, but the teacher "
-                              f"takes its values as {kind}, which {word!r} is not: if it marks a missing value, fill "
-                              "or drop those rows", stacklevel=2)
+                _warn(f"{found}; --categorical {flag_list([str(name)])} makes it categorical, but the teacher "
+                      f"takes its values as {kind}, which {word!r} is not: if it marks a missing value, fill "
+                      "or drop those rows")
                 continue
             each = "each number a category" if kind == "numbers" else "True and False the categories 'True' and 'False'"
-            warnings.warn(f"{found}, so it is read as categorical, {each}; if {word!r} marks a "
-                          f"missing value, fill or drop those rows (--categorical {flag_list([str(name)])} says it "
-                          "is meant so)",
-                          stacklevel=2)
+            _warn(f"{found}, so it is read as categorical, {each}; if {word!r} marks a "
+                  f"missing value, fill or drop those rows (--categorical {flag_list([str(name)])} says it "
+                  "is meant so)")
     return told
 
 

@@ -36,13 +36,12 @@ from __future__ import annotations
 
 import math
 import time
-import warnings
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
 
-from .._errors import TeacherError, counted
+from .._errors import TeacherError, counted, warn
 from .._progress import check_progress, progress_bar
 from .._words import Code, pad_codes
 from ..domain import is_real
@@ -1072,7 +1071,7 @@ class AutomatonLearner(Params):
         budget = Budget(self.time_budget, reserved=self.n_validation * (self.max_length / 2 + 1),
                         floor=_MIN_VALIDATION * (self.max_length / 2 + 1))
         queries_before, hits_before = teacher.n_queries, teacher.n_cache_hits
-        teacher.forget_if_changed(stacklevel=2)  # a network trained since its cache was filled (counted in meta)
+        teacher.forget_if_changed()  # a network trained since its cache was filled (counted in meta)
         seeds = np.random.SeedSequence(self.random_state).spawn(3)
         hidden = self.strategy == "hidden" or (self.strategy == "auto" and teacher.has_hidden_states)
         lstar_cap = min(self.max_states, self.lstar_states) if hidden and self.strategy != "lstar" else self.max_states
@@ -1116,19 +1115,18 @@ class AutomatonLearner(Params):
         self.fit_time_ = time.perf_counter() - budget.start
         self._kept_back = (budget.start, budget.end - budget.after, budget.after)  # see _overrun
         if self.sparse_label_ is not None:
-            warnings.warn(self._sparse_text(), stacklevel=2)
+            warn(self._sparse_text())
         gave_up = [o for o in oracles if isinstance(o, WhiteBoxOracle) and o.exhausted]
         if gave_up and self.stopped_ is None and not any(isinstance(o, StatisticalOracle) for o in oracles):
-            warnings.warn(f"the white-box oracle stopped exploring after max_refinements={self.max_refinements} "
-                          "partition splits: its last 'no counterexample' is not a full check of the automaton; use "
-                          "oracle='both' (the statistical test too) or a larger max_refinements", stacklevel=2)
+            warn(f"the white-box oracle stopped exploring after max_refinements={self.max_refinements} "
+                 "partition splits: its last 'no counterexample' is not a full check of the automaton; use "
+                 "oracle='both' (the statistical test too) or a larger max_refinements")
         if self.stopped_ is not None:
-            warnings.warn(
+            warn(
                 f"automaton learning stopped by {self.stopped_} after {counted(self.n_rounds_, 'equivalence query')}; "
                 f"returning the best hypothesis so far ({counted(self.model_.size, 'state')} after minimisation, agreement "
                 f"{self.validation_agreement_:.4f} with the teacher on {self.n_validation_} held-out words"
-                f"{self._shrunk()}){self._overrun()}{'' if self._memory is None else '; ' + self._memory}",
-                stacklevel=2)
+                f"{self._shrunk()}){self._overrun()}{'' if self._memory is None else '; ' + self._memory}")
         return self
 
     def _fit_lstar(self, teacher: SequenceTeacher, oracles: list[Any], cap: int, budget: Budget,

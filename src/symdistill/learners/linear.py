@@ -45,7 +45,7 @@ from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import lars_path
 
-from .._errors import DataError, TeacherError
+from .._errors import DataError, TeacherError, warn
 from .._progress import progress_bar
 from .._scale import mean_std, value_unit
 from ..domain import Domain, _plain, is_real
@@ -176,8 +176,8 @@ class LinearLearner(Learner):
     def fit(self, teacher: Any, X: Any, domain: Domain | None = None) -> LinearLearner:
         # A warning, not an error: sd.refine(model, hinges=False) passes on the n_knots the model records.
         if self.n_knots != 3 and isinstance(self.hinges, (bool, np.bool_)) and not self.hinges:
-            warnings.warn(f"n_knots={self.n_knots!r} places hinge knots, and there are none without hinges=True: "
-                          "it has no effect", UserWarning, stacklevel=2)
+            warn(f"n_knots={self.n_knots!r} places hinge knots, and there are none without hinges=True: "
+                 "it has no effect", UserWarning)
         try:
             return super().fit(teacher, X, domain)
         finally:

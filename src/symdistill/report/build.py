@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import platform
 import time
-import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -15,7 +14,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._errors import DataError, UnknownClassError, counted, refuse_set
+from .._errors import DataError, UnknownClassError, counted, refuse_set, warn
 from .._files import write_whole
 from .._version import __version__
 from ..api import _comparable, concept_layer, fidelity
@@ -279,7 +278,7 @@ def _choose(front: Frontier, min_fidelity: float | None, conservative: bool, not
     instead = "the model whose lower end is highest" if conservative else "the most faithful one"
     msg = (f"No model reaches {what} {min_fidelity!s}; the report shows {instead} instead "
            f"({top.form}, size {top.size}, {top.score}).")
-    warnings.warn(msg, stacklevel=3)
+    warn(msg)
     notes.append(msg)
     return top
 
@@ -305,7 +304,7 @@ def _report_teacher(shared: SharedTeacher, rows: Any, notes: list[str]) -> Share
            f"its classes [{old}]: no model predicts it, so each of these rows is a miss for every model here "
            "(the frontier table's fidelities, measured on the frontier's held-out rows, do not count them). "
            "To distil models that can predict it, give rows where the teacher answers it to sd.frontier.")
-    warnings.warn(msg, stacklevel=3)
+    warn(msg)
     notes.append(msg)
     return wide
 
@@ -326,7 +325,7 @@ def _check_not_training_rows(front: Frontier, Z: np.ndarray, notes: list[str]) -
         msg = (f"{shared} of the {len(Z)} rows given to the report are rows the models were distilled from: the "
                "fidelities measured on them read higher than on rows the fits never saw; give rows kept out of "
                "sd.frontier's X (symdistill report: a --holdout file other than --data)")
-        warnings.warn(msg, stacklevel=3)
+        warn(msg)
         notes.append(msg)
 
 

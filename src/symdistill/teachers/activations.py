@@ -60,14 +60,13 @@ and GELU), and a concept layer's domain is the range the values take on the rows
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 
-from .._errors import TeacherError, counted, exception_text, require_extra
+from .._errors import TeacherError, counted, exception_text, require_extra, warn
 from .base import Teacher, check_batch_size, model_file, refuse_number_text
 from .onnx import batch_axis_problem, input_rows
 from .sklearn import fitted_rows
@@ -339,7 +338,7 @@ class TorchActivations(ActivationReader):
                 "modules)")
             raise UnsupportedModelError(f"{type(self.module).__name__} has no nn.Linear layer followed by an activation "
                                         f"module{why}; supported: {SUPPORTED}")
-        _warn_not_read(type(self.module).__name__, "Linear", layers, skipped, _norm_note(kinds), stacklevel=4)
+        _warn_not_read(type(self.module).__name__, "Linear", layers, skipped, _norm_note(kinds))
         return tuple(layers)
 
     def _read_batch(self, X: np.ndarray, indices: list[int]) -> list[np.ndarray]:
@@ -373,14 +372,14 @@ class TorchActivations(ActivationReader):
         return [got[i] for i in indices]
 
 
-def _warn_not_read(owner: str, linear: str, layers: Sequence[HiddenLayer], skipped: Sequence[str], note: str,
-                   stacklevel: int) -> None:
+def _warn_not_read(owner: str, linear: str, layers: Sequence[HiddenLayer], skipped: Sequence[str],
+                   note: str) -> None:
     """Warn that the parts ``skipped`` of a network are not read (nothing when there are none);
     ``note`` (from :func:`_norm_note`) says why a normalisation is not."""
     if skipped:
-        warnings.warn(f"{owner}: hidden layers are read where a {linear} is followed by an activation "
-                      f"({', '.join(h.name for h in layers)}){_not_read(skipped)}: "
-                      f"the rules are read from the layers listed{note}", stacklevel=stacklevel)
+        warn(f"{owner}: hidden layers are read where a {linear} is followed by an activation "
+             f"({', '.join(h.name for h in layers)}){_not_read(skipped)}: "
+             f"the rules are read from the layers listed{note}")
 
 
 def _not_read(skipped: Sequence[str]) -> str:
@@ -578,7 +577,7 @@ class OnnxActivations(ActivationReader):
                 read.update(tuple(n.output) for n in found_map[1])
         _warn_not_read(f"the ONNX graph {graph.name!r}", "Gemm or MatMul (+ Add)", self.layers,
                        _unread(graph, read, producers, constants),
-                       _norm_note({n.op_type for n in graph.node}), stacklevel=3)
+                       _norm_note({n.op_type for n in graph.node}))
 
     def _probe(self) -> list[int]:
         """Widths as the graph computes them (a MatMul's weight may not be an initializer)."""

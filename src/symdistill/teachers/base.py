@@ -14,7 +14,6 @@ import math
 import os
 import re
 import reprlib
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -22,7 +21,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from .._errors import (DataError, NonFiniteAnswerError, TeacherError, UnknownClassError, counted, exception_text, nul_ended,
-                       refuse_set)
+                       refuse_set, warn)
 from .._progress import progress_bar
 from ..domain import _is_number, _plain, is_missing, is_real
 from ._cache import AnswerCache
@@ -251,9 +250,9 @@ class Teacher:
         if not found.any() or _same_answers(answers[found], held):
             return
         self._cache.clear()
-        warnings.warn(f"{self.name} answers {counted(int(found.sum()), 'row')} asked before otherwise than its cache "
-                      f"holds (largest difference {_largest_difference(answers[found], held):.3g}): its model changed "
-                      "since (retrained?); the cached answers are forgotten", UserWarning, stacklevel=2)
+        warn(f"{self.name} answers {counted(int(found.sum()), 'row')} asked before otherwise than its cache "
+             f"holds (largest difference {_largest_difference(answers[found], held):.3g}): its model changed "
+             "since (retrained?); the cached answers are forgotten", UserWarning)
 
     def _randomness_advice(self) -> str:
         """What to do about answers that differ on the same rows."""
@@ -813,10 +812,10 @@ def _warn_if_counts(classes: np.ndarray, name: str) -> None:
     prices in cents look so, and are read as classes unless the task is declared."""
     if len(classes) <= 10 or classes.dtype.kind not in "iuf":
         return
-    warnings.warn(f"{name} answers whole numbers, read as {len(classes)} classes ({_plain(classes[0])} to "
-                  f"{_plain(classes[-1])}); if they are values (counts, ages), pass task='regression' (on the command "
-                  "line: --task regression); task='classification' or classes=[...] keeps them classes, quietly",
-                  UserWarning, stacklevel=2)
+    warn(f"{name} answers whole numbers, read as {len(classes)} classes ({_plain(classes[0])} to "
+         f"{_plain(classes[-1])}); if they are values (counts, ages), pass task='regression' (on the command "
+         "line: --task regression); task='classification' or classes=[...] keeps them classes, quietly",
+         UserWarning)
 
 
 def _warn_if_probabilities(values: np.ndarray, name: str, n_rows: int) -> None:
@@ -827,10 +826,10 @@ def _warn_if_probabilities(values: np.ndarray, name: str, n_rows: int) -> None:
     of a few binary features), which left 120 rows' sigmoid unwarned with the cache on and warned without."""
     if n_rows < 8 or np.all(values == np.round(values)) or not np.all((values >= 0) & (values <= 1)):
         return
-    warnings.warn(f"{name} answers one number per row, all between 0 and 1 ({values.min():.3g} to {values.max():.3g}), "
-                  "read as regression values; if they are the probability of a class (a sigmoid output), pass "
-                  "task='classification' (on the command line: --task classification); task='regression' keeps them "
-                  "values, quietly", UserWarning, stacklevel=2)
+    warn(f"{name} answers one number per row, all between 0 and 1 ({values.min():.3g} to {values.max():.3g}), "
+         "read as regression values; if they are the probability of a class (a sigmoid output), pass "
+         "task='classification' (on the command line: --task classification); task='regression' keeps them "
+         "values, quietly", UserWarning)
 
 
 def label_names(own: Any, declared: Any) -> dict[Any, Any] | None:

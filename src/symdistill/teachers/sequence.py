@@ -40,7 +40,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .._errors import TeacherError, counted, exception_text, nul_ended, refuse_set
+from .._errors import TeacherError, counted, exception_text, nul_ended, refuse_set, warn
 from .._progress import progress_bar, shows
 from .._words import Code, check_alphabet, decode, encode_many, pad_codes, single_char
 from .base import check_batch_size, check_switch, from_tensor, is_tensor
@@ -117,7 +117,7 @@ class SequenceTeacher:
                     self._cache[c] = int(k)  # keeps only its first cache_size words
         return out
 
-    def forget_if_changed(self, codes: Sequence[Code] | None = None, stacklevel: int = 2) -> None:
+    def forget_if_changed(self, codes: Sequence[Code] | None = None) -> None:
         """Ask the backend again, past the cache, about up to ``n_checked`` cached words, and forget the cache,
         with a warning, where it answers one of them otherwise than the cache holds: the network was trained
         (or the function changed) after the teacher was made, and the cache answered as before, so
@@ -149,14 +149,11 @@ class SequenceTeacher:
         if not len(changed):
             return
         self._cache.clear()
-        import warnings
-
         i = changed[0]
-        warnings.warn(f"{self.name} answers {len(changed)} of {counted(len(probe), 'word')} asked before otherwise than "
-                      f"its cache holds (word {self.decode(probe[i])!r}: {self.classes_[fresh[i]]!r}, cached "
-                      f"{self.classes_[held[i]]!r}): its model changed since the teacher was made (trained more?) "
-                      "or it answers at random; the cached answers are forgotten", UserWarning,
-                      stacklevel=stacklevel + 1)
+        warn(f"{self.name} answers {len(changed)} of {counted(len(probe), 'word')} asked before otherwise than "
+             f"its cache holds (word {self.decode(probe[i])!r}: {self.classes_[fresh[i]]!r}, cached "
+             f"{self.classes_[held[i]]!r}): its model changed since the teacher was made (trained more?) "
+             "or it answers at random; the cached answers are forgotten", UserWarning)
 
     def predict(self, words: Any, *, progress: bool | None = False) -> np.ndarray:
         """The teacher's label of each word (strings or tuples of symbols); ``progress``: see :meth:`query`.
@@ -831,14 +828,12 @@ class _EvalMode:
             raise TeacherError(self.teacher._failure(err)) from err
 
 
-def warn_probability_read_as_logit(teacher: SequenceTeacher, stacklevel: int) -> None:
+def warn_probability_read_as_logit(teacher: SequenceTeacher) -> None:
     """Warn where ``teacher`` is a torch module whose one output column, read as a logit, has answered only
     values in [0, 1] (see :meth:`TorchSequenceTeacher.probability_note`)."""
-    import warnings
-
     note = teacher.probability_note() if isinstance(teacher, TorchSequenceTeacher) else None
     if note is not None:
-        warnings.warn(note, stacklevel=stacklevel + 1)
+        warn(note)
 
 
 def _warn_unread_submodules(module: Any) -> None:
@@ -847,8 +842,6 @@ def _warn_unread_submodules(module: Any) -> None:
     ``forward`` applies between them (a LayerNorm after the rnn, an activation before the head) is left out
     and the automaton learnt from another function, silently. Where ``embedding`` or ``head`` is a method it
     may call the other submodules itself: nothing is said."""
-    import warnings
-
     torch = _torch()
     if not all(isinstance(getattr(module, a, None), torch.nn.Module) for a in ("embedding", "head")):
         return
@@ -857,10 +850,10 @@ def _warn_unread_submodules(module: Any) -> None:
              if id(child) not in used and not isinstance(child, torch.nn.Dropout)]
     if other:
         kinds = ", ".join(f"{n} ({type(getattr(module, n)).__name__})" for n in other)
-        warnings.warn(f"{type(module).__name__} has submodules {kinds} besides embedding, rnn and head: symdistill "
-                      "reads a word as head(rnn(embedding(tokens))) at its last step, not through forward, so a layer "
-                      "forward applies between them is left out; if forward uses them, give the module methods "
-                      "embedding(self, ids) and head(self, h) that apply them", stacklevel=4)
+        warn(f"{type(module).__name__} has submodules {kinds} besides embedding, rnn and head: symdistill "
+             "reads a word as head(rnn(embedding(tokens))) at its last step, not through forward, so a layer "
+             "forward applies between them is left out; if forward uses them, give the module methods "
+             "embedding(self, ids) and head(self, h) that apply them")
 
 
 def _module_style(module: Any) -> str:

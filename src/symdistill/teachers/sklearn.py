@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any, Iterator
 
 import numpy as np
 
-from .._errors import TeacherError, counted, flag_list
+from .._errors import TeacherError, counted, flag_list, warn
 from ..domain import _plain, is_real
 from .base import CLASSES_FLAG, Teacher, label_names, refuse_swapped_names, renamed_labels
 
@@ -115,8 +114,8 @@ class SklearnTeacher(Teacher):
             self._spaces_checked = True
             found = spaced_fit(self.estimator, X)
             if found is not None and found[0] is not None:
-                warnings.warn(f"{spaced_words(found, 'the rows')}, so {self.name} reads every such value as one it "
-                              "does not know; give it the values as it was fitted on them", stacklevel=2)
+                warn(f"{spaced_words(found, 'the rows')}, so {self.name} reads every such value as one it "
+                     "does not know; give it the values as it was fitted on them")
         return out
 
     def check_domain(self, domain: Any) -> None:
@@ -133,10 +132,10 @@ class SklearnTeacher(Teacher):
         unread = unread_columns(self.estimator, X)
         if unread:
             names, them = ", ".join(map(repr, unread)), "it" if len(unread) == 1 else "them"
-            warnings.warn(f"{self.name} was fitted without {counted(len(unread), 'column')} of the rows it is asked "
-                          f"about ({names}) and does not read {them}: a model distilled from those rows could split on "
-                          f"{them} (a label column left in?); drop {them} (on the command line: --drop "
-                          f"{flag_list(list(map(str, unread)))})", stacklevel=2)
+            warn(f"{self.name} was fitted without {counted(len(unread), 'column')} of the rows it is asked "
+                 f"about ({names}) and does not read {them}: a model distilled from those rows could split on "
+                 f"{them} (a label column left in?); drop {them} (on the command line: --drop "
+                 f"{flag_list(list(map(str, unread)))})")
 
     def _hint(self, exc: Exception, X: Any) -> str:
         """An encoder of categories (OneHotEncoder, OrdinalEncoder) given numbers where it was fitted on
@@ -407,7 +406,7 @@ def warn_numbers_read_as_categories(teacher: SklearnTeacher, domain: Any) -> Non
     names = [name for name, _ in numeric]
     them = "it" if len(names) == 1 else "them"
     cli = f"; on the command line: --categorical {flag_list(names)}" if domain.input_format == "dataframe" else ""
-    warnings.warn(f"{teacher.name} reads {counted(len(names), 'column')} of numbers as categories "
-                  f"({'; '.join(f'{name!r}: {why}' for name, why in numeric)}), which the model would split at "
-                  f"thresholds, as numbers ({names[0]} <= ...); declare {them} categorical (categorical={names!r}{cli})",
-                  UserWarning, stacklevel=3)
+    warn(f"{teacher.name} reads {counted(len(names), 'column')} of numbers as categories "
+         f"({'; '.join(f'{name!r}: {why}' for name, why in numeric)}), which the model would split at "
+         f"thresholds, as numbers ({names[0]} <= ...); declare {them} categorical (categorical={names!r}{cli})",
+         UserWarning)
