@@ -203,5 +203,22 @@ def test_a_warning_under_python_dash_c_names_its_line_and_prints_as_python_print
               "sd.as_teacher(lambda X: np.floor(X[:, 0] * 20).astype(int)).predict(X)\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert done.stderr.startswith("<string>:3: UserWarning: callable <lambda> answers whole numbers, read as 20 "
+    assert done.stderr.startswith("<string>:3: SymdistillWarning: callable <lambda> answers whole numbers, read as 20 "
                                   "classes (0 to 19)"), done.stderr
+
+
+def test_symdistills_warnings_are_a_category_of_their_own_that_a_filter_silences():
+    # A filter by module no longer names symdistill (its warnings carry the caller's module): the
+    # category is how a user silences symdistill's warnings and no one else's.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sd.distill(lambda X: X[:, 0], X, form="tree", max_size=2, random_state=0)
+    ours = [w for w in caught if "between 0 and 1" in str(w.message)]
+    assert ours and all(w.category is sd.SymdistillWarning for w in ours)
+    assert issubclass(sd.SymdistillWarning, UserWarning)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", category=sd.SymdistillWarning)
+        sd.distill(lambda X: X[:, 0], X, form="tree", max_size=2, random_state=0)
+        warnings.warn("a user's own", UserWarning)
+    assert [str(w.message) for w in caught] == ["a user's own"]

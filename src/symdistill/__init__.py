@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from ._errors import DataError, ModelFormatError, TeacherError
+from ._errors import DataError, ModelFormatError, SymdistillWarning, TeacherError
 from ._version import __version__
 from .api import distill, fidelity, accuracy
 from .automata_api import as_sequence_teacher, distill_automaton
@@ -42,6 +42,7 @@ __all__ = [
     "MooreMachine",
     "DataError",
     "ModelFormatError",
+    "SymdistillWarning",
     "TeacherError",
     "RoundingAmbiguity",
     "verify",

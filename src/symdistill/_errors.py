@@ -16,7 +16,13 @@ from typing import Any
 _PACKAGE_DIR = os.path.dirname(__file__) + os.sep
 
 
-def warn(message: str, category: type[Warning] = UserWarning) -> None:
+class SymdistillWarning(UserWarning):
+    """A warning of symdistill's own (a teacher's answers read one way of two, a learner's option that
+    does nothing, ...): ``warnings.filterwarnings("ignore", category=sd.SymdistillWarning)`` silences
+    them and no one else's. A ``UserWarning``, so filters on that still take them."""
+
+
+def warn(message: str, category: type[Warning] = SymdistillWarning) -> None:
     """``warnings.warn(message, category)`` attributed to the first frame outside symdistill: the user's line
     that called into the library (``sd.distill(...)``, ``model.predict(...)``), however deep in it the warning
     is raised. A fixed ``stacklevel`` named a file of symdistill's on most routes, which showed the user none

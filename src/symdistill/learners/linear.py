@@ -177,7 +177,7 @@ class LinearLearner(Learner):
         # A warning, not an error: sd.refine(model, hinges=False) passes on the n_knots the model records.
         if self.n_knots != 3 and isinstance(self.hinges, (bool, np.bool_)) and not self.hinges:
             warn(f"n_knots={self.n_knots!r} places hinge knots, and there are none without hinges=True: "
-                 "it has no effect", UserWarning)
+                 "it has no effect")
         try:
             return super().fit(teacher, X, domain)
         finally:

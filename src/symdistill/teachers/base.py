@@ -252,7 +252,7 @@ class Teacher:
         self._cache.clear()
         warn(f"{self.name} answers {counted(int(found.sum()), 'row')} asked before otherwise than its cache "
              f"holds (largest difference {_largest_difference(answers[found], held):.3g}): its model changed "
-             "since (retrained?); the cached answers are forgotten", UserWarning)
+             "since (retrained?); the cached answers are forgotten")
 
     def _randomness_advice(self) -> str:
         """What to do about answers that differ on the same rows."""
@@ -814,8 +814,7 @@ def _warn_if_counts(classes: np.ndarray, name: str) -> None:
         return
     warn(f"{name} answers whole numbers, read as {len(classes)} classes ({_plain(classes[0])} to "
          f"{_plain(classes[-1])}); if they are values (counts, ages), pass task='regression' (on the command "
-         "line: --task regression); task='classification' or classes=[...] keeps them classes, quietly",
-         UserWarning)
+         "line: --task regression); task='classification' or classes=[...] keeps them classes, quietly")
 
 
 def _warn_if_probabilities(values: np.ndarray, name: str, n_rows: int) -> None:
@@ -829,7 +828,7 @@ def _warn_if_probabilities(values: np.ndarray, name: str, n_rows: int) -> None:
     warn(f"{name} answers one number per row, all between 0 and 1 ({values.min():.3g} to {values.max():.3g}), "
          "read as regression values; if they are the probability of a class (a sigmoid output), pass "
          "task='classification' (on the command line: --task classification); task='regression' keeps them "
-         "values, quietly", UserWarning)
+         "values, quietly")
 
 
 def label_names(own: Any, declared: Any) -> dict[Any, Any] | None:

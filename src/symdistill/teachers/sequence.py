@@ -153,7 +153,7 @@ class SequenceTeacher:
         warn(f"{self.name} answers {len(changed)} of {counted(len(probe), 'word')} asked before otherwise than "
              f"its cache holds (word {self.decode(probe[i])!r}: {self.classes_[fresh[i]]!r}, cached "
              f"{self.classes_[held[i]]!r}): its model changed since the teacher was made (trained more?) "
-             "or it answers at random; the cached answers are forgotten", UserWarning)
+             "or it answers at random; the cached answers are forgotten")
 
     def predict(self, words: Any, *, progress: bool | None = False) -> np.ndarray:
         """The teacher's label of each word (strings or tuples of symbols); ``progress``: see :meth:`query`.

@@ -408,5 +408,4 @@ def warn_numbers_read_as_categories(teacher: SklearnTeacher, domain: Any) -> Non
     cli = f"; on the command line: --categorical {flag_list(names)}" if domain.input_format == "dataframe" else ""
     warn(f"{teacher.name} reads {counted(len(names), 'column')} of numbers as categories "
          f"({'; '.join(f'{name!r}: {why}' for name, why in numeric)}), which the model would split at "
-         f"thresholds, as numbers ({names[0]} <= ...); declare {them} categorical (categorical={names!r}{cli})",
-         UserWarning)
+         f"thresholds, as numbers ({names[0]} <= ...); declare {them} categorical (categorical={names!r}{cli})")
