@@ -156,6 +156,7 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
         read = [c for c in df.columns if (c not in (drop or []) or c in needed) and c not in spare]
         kept_rows = drop_missing_rows(df[read], path, warn, note)
         if kept_rows is not None:
+            _ROWS_KEPT[path] = kept_rows.nonzero()[0]
             df = df[kept_rows].reset_index(drop=True)
             kept = None if kept is None else kept[kept_rows].reset_index(drop=True)
             _typed_again(pd, p, None if suffix in (".parquet", ".pq") and not compressed else sep, df, kept_rows)
@@ -196,6 +197,28 @@ def drop_missing_rows(df: Any, path: str, warn: bool = True, note: str = "") -> 
         print(f"--drop-missing: dropped {int(dropped.sum())} of {counted(len(df), 'row')} of {path}, holding a "
               f"missing field (the first at {where}; missing per column: {named}){note}", file=sys.stderr)
     return ~dropped
+
+
+# The rows of each file read (by its path as given) that --drop-missing kept, as the file numbers them
+# (counted from 0, the header aside): a message naming a row of the rows kept names it by the file's
+# number (``file_row``), where the row's place among those kept (row 2 for the file's row 3) is no row of the
+# file the user can find. main empties it before each command.
+_ROWS_KEPT: dict[str, Any] = {}
+
+
+def file_row(path: str, row: int) -> int:
+    """The number in the file ``path`` (counted from 0, the header aside) of the row ``row`` of the rows read
+    from it: the same where --drop-missing dropped none."""
+    kept = _ROWS_KEPT.get(path)
+    return row if kept is None or not 0 <= row < len(kept) else int(kept[row])
+
+
+def file_rows(message: str, path: str) -> str:
+    """``message``, a refusal of the rows read from ``path`` ("column 'b' has a non-finite value (inf) in row
+    2"), naming each row as the file counts it (``file_row``)."""
+    if path not in _ROWS_KEPT:
+        return message
+    return re.sub(r"\brow (\d+)\b", lambda m: f"row {file_row(path, int(m[1]))}", message)
 
 
 def _typed_again(pd: Any, p: Path, sep: str | None, df: Any, rows: Any) -> None:
@@ -929,7 +952,8 @@ def _teacher_input(df: Any, as_array: bool, path: str) -> Any:
                 try:
                     float(value)
                 except (ValueError, TypeError):
-                    raise CLIError(f"column {name!r} of {path} is not numeric (row {row}: {value!r}); an .onnx or "
+                    raise CLIError(f"column {name!r} of {path} is not numeric (row {file_row(path, row)}: {value!r}); "
+                                   "an .onnx or "
                                    ".pt teacher, or --as-array, takes numbers only: --drop the column or encode it"
                                    ) from None
         raise
@@ -960,8 +984,8 @@ def warn_words_in_numbers(df: Any, path: str, meant: Sequence[str], declared: Se
         if words.all():  # a column of True and False holding a word ('maybe') is read as text too
             kind, words = "booleans", (~column.isin(_CSV_BOOLEANS) & column.notna()).to_numpy()
         if words.any() and not words.all() and words.mean() <= 0.05:
-            row = int(words.argmax())
-            word = column.iloc[row]
+            word = column.iloc[int(words.argmax())]
+            row = file_row(path, int(words.argmax()))  # the file's, where --drop-missing dropped rows before it
             found = f"column {name!r} of {path} holds {kind} but {counted(int(words.sum()), 'field')} of text " \
                     f"({word!r} in row {row})"
             told.append((repr(name), repr(word),
@@ -1304,7 +1328,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
             # a class read as missing is named (no row to drop); else a missing label's row is --drop-missing's
             named = _classes_read_missing(model, labels, na_values(args)) or \
                 (" (or pass --drop-missing)" if "contain missing values" in str(exc) else "")
-            raise CLIError(f"--label {args.label} of {args.data}: {exc}{named}") from None
+            raise CLIError(f"--label {args.label} of {args.data}: {file_rows(str(exc), args.data)}{named}") from None
     print(f"model: {model!r}")
     print(score)
     if against is not None:
@@ -1997,6 +2021,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     # Warnings print as the errors do, one line, without the library's file and line.
     formatwarning = warnings.formatwarning
+    _ROWS_KEPT.clear()  # (of an earlier command run in this process)
     warnings.formatwarning = lambda message, *_, **__: f"symdistill {args.command}: warning: {message}\n"
     try:
         return COMMANDS[args.command][1](args)
@@ -2004,8 +2029,10 @@ def main(argv: list[str] | None = None) -> int:
         message = _option_hint(args, str(exc)) if type(exc) in (ValueError, TypeError) else str(exc)
         if isinstance(exc, DataError) and getattr(args, "drop_missing", True) is False:
             message += _drop_missing_hint(message)
-        if isinstance(exc, DataError) and args.command in _READS_DATA and str(args.data) not in message:
-            message = f"--data {args.data}: {message}"  # the rows refused: name the file they came from
+        if isinstance(exc, DataError) and args.command in _READS_DATA:
+            message = file_rows(message, str(args.data))  # its rows as the file counts them, not as those kept
+            if str(args.data) not in message:
+                message = f"--data {args.data}: {message}"  # the rows refused: name the file they came from
     except KeyboardInterrupt:  # Ctrl-C: one line, not the traceback of wherever the work was
         print(f"symdistill {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -13,7 +13,7 @@ from typing import Any
 from .._errors import DataError, flag_list
 from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, _whole_number,
                    add_data_options, check_input_columns, check_spaced_fit, column_list, declare, declared_codes,
-                   load_teacher_object, na_values, option_value, read_again, read_table, refuse_own_option,
+                   file_rows, load_teacher_object, na_values, option_value, read_again, read_table, refuse_own_option,
                    refuse_twice, teacher_format, teacher_options,
                    warn_words_in_numbers, words_named)
 from ..frontier import DEFAULT_MAX_TRAIN_ROWS
@@ -267,7 +267,7 @@ def run_report(args: argparse.Namespace) -> int:
     except DataError as exc:  # the rows of --holdout, or the split of --data, as the command names them
         text = str(exc)
         if text.startswith("X_holdout"):
-            raise CLIError(f"--holdout {args.holdout}{text[len('X_holdout'):]}") from None
+            raise CLIError(f"--holdout {args.holdout}{file_rows(text[len('X_holdout'):], args.holdout)}") from None
         if text.startswith("holdout_fraction="):
             raise CLIError("--holdout-fraction " + text[len("holdout_fraction="):].replace(
                 "holdout_fraction", "--holdout-fraction").replace("X_holdout", "--holdout")) from None

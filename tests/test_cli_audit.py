@@ -1,0 +1,83 @@
+"""The command line's rough edges, as a user meets them: rows named after --drop-missing dropped some,
+count phrases ("1 of 1 constraints"), and the files and flags a user gives it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill.cli import main
+
+pd = pytest.importorskip("pandas")
+
+# rows 0..3 of the file (the header aside): row 1 has no 'a' (dropped by --drop-missing), row 3 an infinity
+DROPPED_THEN_INF = "a,b\n1,2\n,3\n4,5\n6,inf\n"
+TEACHER = "import numpy as np\n\n\ndef f(X):\n    X = np.asarray(X, dtype=float)\n    return (X[:, 0] > X[:, 1]).astype(int)\n"
+
+
+@pytest.fixture()
+def folder(tmp_path, monkeypatch):
+    """m.json: a tree over the features a and b; audit_teacher:f its teacher; d.csv the rows above."""
+    X = np.random.default_rng(0).normal(size=(300, 2))
+    sd.distill(lambda X: (X[:, 0] > X[:, 1]).astype(int), X, form="tree", max_size=2, feature_names=["a", "b"],
+               random_state=0).to_json(tmp_path / "m.json")
+    (tmp_path / "audit_teacher.py").write_text(TEACHER)
+    (tmp_path / "d.csv").write_text(DROPPED_THEN_INF)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _error(argv, capsys):
+    assert main(argv) == 2
+    return capsys.readouterr().err
+
+
+# -- 1. a row refused after --drop-missing dropped rows is named as the file counts it -----------------------
+@pytest.mark.parametrize("argv", [
+    ["predict", "m.json", "--data", "d.csv"],
+    ["evaluate", "m.json", "--teacher", "audit_teacher:f", "--data", "d.csv"],
+    ["distill", "--teacher", "audit_teacher:f", "--data", "d.csv", "--max-size", "2", "-o", "out.json"],
+], ids=["predict", "evaluate", "distill"])
+def test_a_row_refused_after_rows_were_dropped_is_named_by_its_row_in_the_file(folder, capsys, argv):
+    """The infinity is in row 3 of d.csv (line 5); with row 1 dropped it is the third row kept, and the
+    refusal said "in row 2", a row of the file that holds 4 and 5."""
+    err = _error([*argv, "--drop-missing"], capsys)
+    assert "--data d.csv: column 'b' has a non-finite value (inf) in row 3;" in err, err
+    # without the flag the row is named so as before (the empty field first)
+    assert "in row 1" in _error(argv, capsys)
+
+
+def test_a_refused_row_of_the_holdout_is_named_by_its_row_in_that_file(folder, capsys):
+    pytest.importorskip("matplotlib")
+    (folder / "rows.csv").write_text("a,b\n" + "".join(f"{i % 7},{i % 5}\n" for i in range(40)))
+    argv = ["report", "--teacher", "audit_teacher:f", "--forms", "tree", "--sizes", "2", "--no-progress",
+            "-o", "r.html", "--drop-missing"]
+    err = _error([*argv, "--data", "rows.csv", "--holdout", "d.csv"], capsys)
+    assert "--holdout d.csv: column 'b' has a non-finite value (inf) in row 3;" in err, err
+    err = _error([*argv, "--data", "d.csv", "--holdout", "rows.csv"], capsys)
+    assert "--data d.csv: column 'b' has a non-finite value (inf) in row 3;" in err, err
+
+
+def test_a_word_among_numbers_after_dropped_rows_is_named_by_its_row_in_the_file(folder, capsys):
+    """distill's warning of a word among numbers (and the teacher's failure that repeats it) named the
+    word's row among the rows kept."""
+    rows = [f"{i % 7},{i % 5}" for i in range(40)]
+    rows[2], rows[30] = ",3", "?,4"  # an empty 'a' (dropped), then adult's '?' (a word: --na-values '')
+    (folder / "w.csv").write_text("a,b\n" + "\n".join(rows) + "\n")
+    with pytest.warns(UserWarning, match=r"\('\?' in row 30\)"):
+        err = _error(["distill", "--teacher", "audit_teacher:f", "--data", "w.csv", "--na-values", "",
+                      "--drop-missing", "--max-size", "2", "-o", "out.json"], capsys)
+    assert "holds the text '?' in row 30 among its numbers" in err, err
+
+
+def test_a_true_label_refused_after_rows_were_dropped_is_named_by_its_row_in_the_file(folder, capsys):
+    X = np.random.default_rng(0).normal(size=(300, 2))
+    sd.distill(lambda X: X[:, 0] - X[:, 1], X, form="tree", max_size=2, feature_names=["a", "b"], task="regression",
+               random_state=0).to_json(folder / "r.json")
+    (folder / "l.csv").write_text("a,b,y\n1,2,3\n,3,1\n4,5,x\n6,1,2\n")
+    err = _error(["evaluate", "r.json", "--teacher", "audit_teacher:f", "--task", "regression", "--data", "l.csv",
+                  "--label", "y", "--drop-missing"], capsys)
+    assert "--label y of l.csv: cannot compute R2: the true labels are not numbers (a regressor's values are " \
+           "compared): row 2 holds 'x'" in err, err
