@@ -81,3 +81,36 @@ def test_a_true_label_refused_after_rows_were_dropped_is_named_by_its_row_in_the
                   "--label", "y", "--drop-missing"], capsys)
     assert "--label y of l.csv: cannot compute R2: the true labels are not numbers (a regressor's values are " \
            "compared): row 2 holds 'x'" in err, err
+
+
+# -- 2. counts of one are singular -------------------------------------------------------------------------
+def test_verify_of_one_constraint_says_it_in_the_singular(folder, capsys):
+    """verify printed "1 of 1 constraints hold" (and "0 of 1 constraints hold")."""
+    assert main(["verify", "m.json", "-c", "prediction in {0, 1}"]) == 0
+    assert capsys.readouterr().out.endswith("\n1 of 1 constraint holds\n")
+    assert main(["verify", "m.json", "-c", "prediction == 0"]) == 1
+    assert capsys.readouterr().out.endswith("\n0 of 1 constraint holds\n")
+    assert main(["verify", "m.json", "-c", "prediction in {0, 1}", "-c", "prediction == 0"]) == 1
+    assert capsys.readouterr().out.endswith("\n1 of 2 constraints hold\n")
+
+
+def test_one_word_read_as_missing_is_warned_of_in_the_singular(folder, capsys):
+    """The warning of a text column's words read as missing said "1 fields such as 'NA' (first in row 1) are
+    read as missing values"."""
+    (folder / "t.csv").write_text("a,b,region\n1,2,EU\n3,1,NA\n4,5,\n")
+    with pytest.warns(UserWarning) as caught:
+        _error(["predict", "m.json", "--data", "t.csv"], capsys)
+    said = [str(w.message) for w in caught if "region" in str(w.message)]
+    assert said == ["column 'region' of t.csv: a field 'NA' (row 1) is read as a missing value, as pandas reads "
+                    "it; if it is a value of the column, --na-values '' reads only empty fields as missing"], said
+
+
+def test_concept_rules_of_one_feature_name_it_in_the_singular(folder, capsys):
+    """"these concept rules were distilled on rows of 1 features; t.csv has 2 columns"."""
+    X = np.random.default_rng(0).normal(size=(100, 1))
+    rules = sd.distill(lambda X: (X[:, 0] > 0).astype(int), X, form="rules", max_size=2, random_state=0)
+    rules.meta.update(method="decompositional", layer="hidden", input_features=["x0"])
+    rules.to_json(folder / "c.json")
+    (folder / "two.csv").write_text("p,q\n1,2\n")
+    err = _error(["evaluate", "c.json", "--teacher", "audit_teacher:f", "--data", "two.csv"], capsys)
+    assert "these concept rules were distilled on rows of 1 feature; two.csv has 2 columns" in err, err

@@ -34,7 +34,7 @@ EXPECT = {
     "symdistill export dfa.json --to dot": (0, ""),
     "symdistill export tree.json --to c": (0, ""),
     "symdistill verify model.json": ((0, 1), "constraints hold"),
-    "symdistill verify reg.json": (0, "1 of 1 constraints hold"),
+    "symdistill verify reg.json": (0, "1 of 1 constraint holds"),
     "symdistill verify dfa.json": ((0, 1), "constraints hold"),
     "symdistill verify moore.json": ((0, 1), "constraints hold"),
     "symdistill report --teacher model.onnx": (0, "chosen: "),

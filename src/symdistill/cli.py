@@ -391,9 +391,13 @@ def _warn_missing_words(pd: Any, p: Path, sep: str, df: Any, skip: Sequence[str]
         words = fields[c][df[c].isna().to_numpy() & fields[c].ne("").to_numpy()]
         if len(words):
             word = words.iloc[0]
-            _warn(f"column {c!r} of {path}: {len(words)} fields such as {word!r} (first in row {words.index[0]}) "
-                  "are read as missing values, as pandas reads them; if they are values of the column, "
-                  "--na-values '' reads only empty fields as missing")
+            if len(words) == 1:
+                found = f"a field {word!r} (row {words.index[0]}) is read as a missing value, as pandas reads it; if " \
+                        "it is a value"
+            else:
+                found = f"{len(words)} fields such as {word!r} (first in row {words.index[0]}) are read as missing " \
+                        "values, as pandas reads them; if they are values"
+            _warn(f"column {c!r} of {path}: {found} of the column, --na-values '' reads only empty fields as missing")
 
 
 COMPRESSED_SUFFIXES = (".gz", ".bz2", ".zip", ".xz", ".zst")  # a CSV packed so, read as pandas reads it
@@ -1395,8 +1399,8 @@ def _concept_rows(df: Any, model: Any, path: str, hint: str) -> Any:
     names = [str(c) for c in df.columns]
     if inputs == [f"x{i}" for i in range(len(inputs))] and not set(inputs) & set(names):
         if len(names) != len(inputs):
-            raise CLIError(f"these concept rules were distilled on rows of {len(inputs)} features; {path} has "
-                           f"{len(names)} columns{hint}")
+            raise CLIError(f"these concept rules were distilled on rows of {counted(len(inputs), 'feature')}; {path} "
+                           f"has {counted(len(names), 'column')}{hint}")
         return df
     return in_model_order(df, model, path, hint, inputs)
 

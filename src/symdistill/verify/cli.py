@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .._errors import counted
 from ..domain import _plain
 from . import properties as P
 from .api import BACKENDS, NotCovered, verify
@@ -160,7 +161,7 @@ def run_verify(args: argparse.Namespace) -> int:
     failed = sum(not v.holds for v in verdicts)
     for verdict in verdicts:
         print(verdict)
-    print(f"\n{len(props) - failed} of {len(props)} constraints hold")
+    print(f"\n{len(props) - failed} of {counted(len(props), 'constraint')} hold{'s' * (len(props) == 1)}")
     return 1 if failed else 0
 
 
