@@ -114,3 +114,45 @@ def test_concept_rules_of_one_feature_name_it_in_the_singular(folder, capsys):
     (folder / "two.csv").write_text("p,q\n1,2\n")
     err = _error(["evaluate", "c.json", "--teacher", "audit_teacher:f", "--data", "two.csv"], capsys)
     assert "these concept rules were distilled on rows of 1 feature; two.csv has 2 columns" in err, err
+
+
+# -- 3. the files and flags a user gives -------------------------------------------------------------------
+def test_data_dash_is_refused_as_standard_input_not_as_a_missing_file(folder, capsys):
+    """`--data -` (rows piped in) said "data file not found: -", as if a file named '-' were missing."""
+    for argv in (["predict", "m.json"], ["evaluate", "m.json", "--teacher", "audit_teacher:f"],
+                 ["distill", "--teacher", "audit_teacher:f", "-o", "out.json"]):
+        err = _error([*argv, "--data", "-"], capsys)
+        assert "data file '-': symdistill reads files, not standard input; save the input to a file and give " \
+               "its name" in err, err
+
+
+def test_a_label_column_not_in_the_file_names_the_flag(folder, capsys):
+    """evaluate --label y of a file without that column said "column 'y' not in d.csv", naming no flag."""
+    err = _error(["evaluate", "m.json", "--teacher", "audit_teacher:f", "--data", "d.csv", "--label", "y"], capsys)
+    assert "--label: column 'y' not in d.csv; columns are ['a', 'b']" in err, err
+    err = _error(["predict", "m.json", "--data", "d.csv", "--drop", "y"], capsys)
+    assert "--drop: column 'y' not in d.csv; columns are ['a', 'b']" in err, err
+
+
+def test_an_empty_csv_is_named_as_empty(folder, capsys):
+    """A file of no bytes was refused with pandas' "cannot read e.csv: No columns to parse from file"."""
+    (folder / "e.csv").write_bytes(b"")
+    err = _error(["predict", "m.json", "--data", "e.csv"], capsys)
+    assert "e.csv is empty: a CSV file starts with a header line naming its columns" in err, err
+
+
+def test_a_row_of_fewer_fields_than_the_header_is_refused_naming_its_line(folder, capsys):
+    """A row short of a field (a separator forgotten: '1,2' under 'id,a,b') was read with its fields in the
+    first columns and the last missing, refused as "column 'b' has a non-finite value (nan) in row 0", a
+    value no field holds, and dropped by --drop-missing as a missing field. It is refused as a row of more
+    fields is, naming its line."""
+    (folder / "s.csv").write_text("id,a,b\nx,1,2\ny,3\nz,4,\n")
+    for flags in ([], ["--drop-missing"]):
+        err = _error(["predict", "m.json", "--data", "s.csv", "--drop", "id", *flags], capsys)
+        assert "line 3 of s.csv has 2 fields, but the header names 3 columns: every column needs a field (an " \
+               "empty one for a missing value)" in err, err
+    # an empty last field is a field, missing: refused as before, or dropped
+    (folder / "s.csv").write_text("id,a,b\nx,1,2\nz,4,\n")
+    assert "column 'b' has a non-finite value (nan) in row 1" in \
+        _error(["predict", "m.json", "--data", "s.csv", "--drop", "id"], capsys)
+

@@ -42,7 +42,11 @@ def _first_line(exc: BaseException) -> str:
 
 def require_file(path: str, what: str) -> None:
     """Refuse a ``path`` to read that is no regular file, saying whether it is missing, a directory or another
-    kind of file (a pipe, as ``--data <(...)`` gives: a table is read more than once, a pipe only once)."""
+    kind of file (a pipe, as ``--data <(...)`` gives: a table is read more than once, a pipe only once).
+    ``-``, which names standard input to many commands (as ``-o -`` names standard output), is refused as such."""
+    if path == "-":
+        raise CLIError(f"{what} '-': symdistill reads files, not standard input; save the input to a file and give "
+                       "its name")
     if Path(path).is_dir():
         raise CLIError(f"{what} {path} is a directory, not a file")
     if not Path(path).exists():
@@ -101,8 +105,12 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
         elif suffix in (".csv", ".txt", ".data", ".tsv"):
             sep = "\t" if suffix == ".tsv" else ","
             # a NUL byte is in no text: pandas read one as a header of NUL characters
-            if b"\x00" in _unpacked(p, compressed, 1 << 16):
+            start = _unpacked(p, compressed, 1 << 16)
+            if b"\x00" in start:
                 raise CLIError(_not_text(p, path, compressed))
+            if not start.strip():  # pandas: "No columns to parse from file"
+                raise CLIError(f"{path} is empty: a CSV file starts with a header line naming its columns, then a "
+                               "line per row")
             df, kept = _read_csv_written(pd, p, sep, text, na, written, rows)
             # the header as written: pandas renames a repeated name ('a', 'a' -> 'a', 'a.1')
             header = pd.read_csv(p, sep=sep, skipinitialspace=True, header=None, nrows=1, dtype=str,
@@ -127,6 +135,12 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
                       "row is read as the column names; add a line naming the columns")
             if wider:
                 raise CLIError(_wider_row(p, path, sep, len(header)))
+            # a short row's last field is missing (looked for only then); a header ending in the separator
+            # above rows that do not is named below, as a column of no name and no value
+            if len(header) > 1 and header[-1] != "" and rows is None and df.iloc[:, -1].isna().any():
+                short = _short_row(p, path, sep, len(header))
+                if short:
+                    raise CLIError(short)
             unnamed = {column: i + 1 for i, (column, name) in enumerate(zip(df.columns, header)) if name == ""}
             last = df.columns[-1]  # no name and no value: the header and every row end in the separator
             ended = last if unnamed.get(last) == len(header) and (df[last].isna() | df[last].eq("")).all() else None
@@ -147,9 +161,9 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
             raise CLIError(_not_text(p, path, compressed)) from None
         raise CLIError(f"cannot read {path}: {_first_line(exc)}") from None
     for col in drop or []:
-        if col not in df.columns:
-            raise CLIError(f"column {col!r} not in {path}; columns are {list(df.columns)}"
-                           f"{comma_hint(col, df.columns)}")
+        if col not in df.columns:  # of the flag that names it: evaluate's --label is among them (``needed``)
+            raise CLIError(f"{'--label' if col in needed else '--drop'}: column {col!r} not in {path}; columns are "
+                           f"{list(df.columns)}{comma_hint(col, df.columns)}")
     if len(df) == 0:
         raise CLIError(f"{path} has no rows (columns {list(df.columns)}, but no data under them)")
     if drop_missing:  # before the columns are dropped: a --label column among them counts (``needed``)
@@ -442,6 +456,22 @@ def _wider_row(p: Path, path: str, sep: str, width: int) -> str:
                 return (f"line {reader.line_num} of {path} has {len(row)} fields, but the header names "
                         f"{counted(width, 'column')}{hint}: every field needs a column named in the header")
     return f"rows of {path} have more fields than its header names columns ({width})"
+
+
+def _short_row(p: Path, path: str, sep: str, width: int) -> str:
+    """The error for the first row of a CSV with fewer fields than its header names columns (a separator
+    forgotten: pandas reads its fields into the first columns and the rest as missing, a missing value no
+    field is), naming its line; '' where every row has a field for every column."""
+    from pandas.io.common import get_handle  # pandas' opener: a compressed file is read unpacked
+
+    with get_handle(p, "r", encoding="utf-8", compression="infer") as handles:
+        reader = csv.reader(handles.handle, delimiter=sep, skipinitialspace=True)
+        next(reader, None)  # the header
+        for row in reader:
+            if 0 < len(row) < width:  # (a blank line is no row)
+                return (f"line {reader.line_num} of {path} has {len(row)} fields, but the header names "
+                        f"{counted(width, 'column')}: every column needs a field (an empty one for a missing value)")
+    return ""
 
 
 def load_teacher_object(spec: str) -> Any:
