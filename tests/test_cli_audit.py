@@ -156,3 +156,22 @@ def test_a_row_of_fewer_fields_than_the_header_is_refused_naming_its_line(folder
     assert "column 'b' has a non-finite value (nan) in row 1" in \
         _error(["predict", "m.json", "--data", "s.csv", "--drop", "id"], capsys)
 
+
+@pytest.mark.parametrize("command", ["predict", "evaluate"])
+def test_an_automaton_given_a_table_says_it_reads_words(folder, capsys, command):
+    """An automaton's --data is a text file of words: a Parquet file of rows failed with "cannot read p.parquet:
+    'utf-8' codec can't decode byte 0xf0 in position 26", a gzipped CSV likewise; a CSV of rows with "line 1 of
+    d.csv: symbol 'a' is not in the alphabet", not saying that the model reads words, not rows."""
+    sd.DFA.from_regex("(01)*", "01").to_json(folder / "dfa.json")
+    pd.DataFrame({"a": [1.0], "b": [2.0]}).to_parquet(folder / "p.parquet")
+    import gzip
+    (folder / "d.csv.gz").write_bytes(gzip.compress(DROPPED_THEN_INF.encode()))
+    argv = [command, "dfa.json"] + (["--teacher", "dfa.json"] if command == "evaluate" else [])
+    err = _error([*argv, "--data", "p.parquet"], capsys)
+    assert "p.parquet is a Parquet file, not a text file of words: an automaton's --data holds words, one a " \
+           "line" in err, err
+    err = _error([*argv, "--data", "d.csv.gz"], capsys)
+    assert "d.csv.gz is gzip-compressed, not a text file of words" in err, err
+    err = _error([*argv, "--data", "d.csv"], capsys)
+    assert "line 1 of d.csv: symbol 'a' is not in the alphabet ['0', '1'] (a table's header? an automaton's " \
+           "--data holds words, one a line)" in err, err

@@ -1549,6 +1549,12 @@ def read_word_lines(path: str, alphabet: tuple[str, ...]) -> list[tuple[str, Any
         utf16 = utf16_text(data, path)  # read as UTF-8 without a byte-order mark: words of NUL characters
         if utf16:
             raise CLIError(utf16)
+        # a tabular model's rows, given to an automaton: no text, and the codec's error did not say so
+        packed = next((f"{kind}-compressed" for magic, (kind, _) in PACKED.items() if data.startswith(magic)),
+                      "a Parquet file" if data.startswith(b"PAR1") else None)
+        if packed:
+            raise CLIError(f"{path} is {packed}, not a text file of words: an automaton's --data holds words, one a "
+                           "line")
         text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # universal newlines
     except (OSError, UnicodeDecodeError) as exc:
         raise CLIError(f"cannot read {path}: {exc}") from None
@@ -1566,7 +1572,9 @@ def read_word_lines(path: str, alphabet: tuple[str, ...]) -> list[tuple[str, Any
         word = line if chars and not as_json else tuple(parse_symbols(line, f"line {number} of {path}")) if line else ()
         bad = next((s for s in word if s not in alphabet), None)
         if bad is not None:
+            table = number == 1 and Path(path).suffix.lower() in (".csv", ".tsv")
             hint = (" (a byte-order mark: save the file as UTF-8 without one)" if bad == "\ufeff" and number == 1 else
+                    " (a table's header? an automaton's --data holds words, one a line)" if table else
                     "" if chars else
                     " (symbols are separated by commas alone, without spaces)" if bad.strip() in alphabet else
                     " (a line starting with '[' is a JSON list of symbols)" if line.startswith("[") else
