@@ -151,6 +151,9 @@ def test_a_row_of_fewer_fields_than_the_header_is_refused_naming_its_line(folder
         err = _error(["predict", "m.json", "--data", "s.csv", "--drop", "id", *flags], capsys)
         assert "line 3 of s.csv has 2 fields, but the header names 3 columns: every column needs a field (an " \
                "empty one for a missing value)" in err, err
+    (folder / "s.csv").write_text("a,b\n1,2\n3\n")
+    assert "line 3 of s.csv has 1 field, but the header names 2 columns" in _error(["predict", "m.json", "--data",
+                                                                                    "s.csv"], capsys)
     # an empty last field is a field, missing: refused as before, or dropped
     (folder / "s.csv").write_text("id,a,b\nx,1,2\nz,4,\n")
     assert "column 'b' has a non-finite value (nan) in row 1" in \

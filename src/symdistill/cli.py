@@ -469,7 +469,7 @@ def _short_row(p: Path, path: str, sep: str, width: int) -> str:
         next(reader, None)  # the header
         for row in reader:
             if 0 < len(row) < width:  # (a blank line is no row)
-                return (f"line {reader.line_num} of {path} has {len(row)} fields, but the header names "
+                return (f"line {reader.line_num} of {path} has {counted(len(row), 'field')}, but the header names "
                         f"{counted(width, 'column')}: every column needs a field (an empty one for a missing value)")
     return ""
 
