@@ -135,9 +135,10 @@ def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[
                       "row is read as the column names; add a line naming the columns")
             if wider:
                 raise CLIError(_wider_row(p, path, sep, len(header)))
-            # a short row's last field is missing (looked for only then); a header ending in the separator
-            # above rows that do not is named below, as a column of no name and no value
-            if len(header) > 1 and header[-1] != "" and rows is None and df.iloc[:, -1].isna().any():
+            # a short row's last field is missing (looked for only then, and not again in a second reading,
+            # warn False); a header ending in the separator above rows that do not is named below, as a
+            # column of no name and no value
+            if warn and len(header) > 1 and header[-1] != "" and rows is None and df.iloc[:, -1].isna().any():
                 short = _short_row(p, path, sep, len(header))
                 if short:
                     raise CLIError(short)
