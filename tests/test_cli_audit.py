@@ -178,3 +178,14 @@ def test_an_automaton_given_a_table_says_it_reads_words(folder, capsys, command)
     err = _error([*argv, "--data", "d.csv"], capsys)
     assert "line 1 of d.csv: symbol 'a' is not in the alphabet ['0', '1'] (a table's header? an automaton's " \
            "--data holds words, one a line)" in err, err
+
+
+def test_show_of_a_csv_says_what_a_model_file_is(folder, capsys):
+    """show of a CSV said only "model file d.csv: model is not valid JSON: Expecting value: line 1 column 1
+    (char 0)", where an empty file says what a model file holds."""
+    for command in (["show"], ["export", "--to", "c"], ["predict", "--data", "d.csv"]):
+        err = _error([command[0], "d.csv", *command[1:]], capsys)
+        assert "model file d.csv: model is not valid JSON: Expecting value: line 1 column 1 (char 0); a model file " \
+               "holds the JSON that distill -o writes" in err, err
+    (folder / "list.json").write_text("[1, 2]")
+    assert "model file list.json: model must be a JSON object, got array" in _error(["show", "list.json"], capsys)

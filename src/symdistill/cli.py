@@ -554,7 +554,10 @@ def load_model(path: str) -> Any:
     try:
         return load(Path(path))
     except ModelFormatError as exc:  # "model is not valid JSON" named no file: verify --equivalent reads two
-        raise CLIError(str(exc) if path in str(exc) else f"model file {path}: {exc}") from None
+        # no JSON at all (a CSV of rows given for the model): what a model file is, as for an empty one
+        what = "; a model file holds the JSON that distill -o writes" if str(exc).startswith("model is not valid JSON") \
+            else ""
+        raise CLIError(f"{exc}{what}" if path in str(exc) else f"model file {path}: {exc}{what}") from None
 
 
 def check_output(path: str, command: str) -> None:
