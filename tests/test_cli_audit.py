@@ -72,6 +72,13 @@ def test_a_word_among_numbers_after_dropped_rows_is_named_by_its_row_in_the_file
     assert "holds the text '?' in row 30 among its numbers" in err, err
 
 
+def test_a_text_field_for_an_array_teacher_after_dropped_rows_is_named_by_its_row_in_the_file(folder, capsys):
+    (folder / "x.csv").write_text("a,b\n1,2\n,3\n4,5\n6,x\n")
+    err = _error(["distill", "--teacher", "audit_teacher:f", "--data", "x.csv", "--as-array", "--drop-missing",
+                  "-o", "out.json"], capsys)
+    assert "column 'b' of x.csv is not numeric (row 3: 'x')" in err, err
+
+
 def test_a_true_label_refused_after_rows_were_dropped_is_named_by_its_row_in_the_file(folder, capsys):
     X = np.random.default_rng(0).normal(size=(300, 2))
     sd.distill(lambda X: X[:, 0] - X[:, 1], X, form="tree", max_size=2, feature_names=["a", "b"], task="regression",
