@@ -991,9 +991,8 @@ def _teacher_input(df: Any, as_array: bool, path: str) -> Any:
                     float(value)
                 except (ValueError, TypeError):
                     raise CLIError(f"column {name!r} of {path} is not numeric (row {file_row(path, row)}: {value!r}); "
-                                   "an .onnx or "
-                                   ".pt teacher, or --as-array, takes numbers only: --drop the column or encode it"
-                                   ) from None
+                                   "an .onnx or .pt teacher, or --as-array, takes numbers only: --drop the column or "
+                                   "encode it") from None
         raise
 
 
