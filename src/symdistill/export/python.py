@@ -77,8 +77,10 @@ def encode(x):
         try:
             code = codes[v]
         except (KeyError, TypeError):  # TypeError: an unhashable value (a list) is no category either
-            raise ValueError("feature %r: unknown category %r; expected one of %r"
-                             % (FEATURES[j], v, CATEGORIES[j])) from None
+            labels = CATEGORIES[j]  # the first 10 shown, as the model's predict shows them: not 20,000 of a zip code
+            raise ValueError("feature %r: unknown category %r; expected one of %r%s"
+                             % (FEATURES[j], v, labels[:10], " ... (%d in all)" % len(labels) if len(labels) > 10
+                                else "")) from None
         if _is_bool(v) != isinstance(CATEGORIES[j][code], bool):  # True == 1: predict refuses one for the other
             raise ValueError("feature %r: %r would read as the category %r; pass %s"
                              % (FEATURES[j], v, CATEGORIES[j][code],
