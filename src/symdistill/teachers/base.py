@@ -373,6 +373,10 @@ class Teacher:
             # NumPy turns [1, 'a'] into the strings ['1', 'a']: a batch of only 1s would then be another class;
             # and 'a\x00' into 'a', another label (refused with the row by _check_labels).
             out = np.asarray(raw, dtype=object)
+        if out.dtype.kind == "T":
+            # NumPy 2's variable-width strings (np.dtypes.StringDType()) are labels as '<U1' ones are; read as
+            # Python strings, as a pandas string Series' are, rather than refused as values that are no numbers.
+            out = out.astype(object)
         if out.ndim == 2 and out.shape[1] >= 2 and out.dtype.kind in "iufb" and \
                 type(raw).__name__ == "DataFrame" and hasattr(raw, "columns"):
             out = self._by_class(out, list(raw.columns))

@@ -1,0 +1,59 @@
+"""A new user's multi-class journey on UCI letter recognition (26 classes 'A'..'Z', 16 integer features
+whose header names them '1'..'16'): teachers trained on a pandas DataFrame with string labels, distilled,
+printed, scored, verified, exported and used from the command line as the README shows. Each test is a
+place where such a user stumbled. The data file is read from $SYMDISTILL_DATA (or ../shared/data, as
+bench/suite.py reads it) and the tests skip without it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+
+LETTERS = Path(os.environ.get("SYMDISTILL_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")) \
+    / "letter-recognition.data"
+
+
+def _letters(n: int = 2000, seed: int = 0) -> tuple[Any, Any]:
+    """``n`` rows of letters (seeded) as the user reads them, ``pd.read_csv``: the features '1'..'16' and the
+    label column 'Letter'."""
+    pd = pytest.importorskip("pandas")
+    if not LETTERS.is_file():
+        pytest.skip(f"letter-recognition.data not found at {LETTERS} (set SYMDISTILL_DATA)")
+    df = pd.read_csv(LETTERS).sample(n, random_state=seed).reset_index(drop=True)
+    return df.drop(columns=["Letter"]), df["Letter"]
+
+
+@pytest.fixture(scope="module")
+def letters_tree() -> Any:
+    """A scikit-learn tree of the letters, fitted in milliseconds on a DataFrame with string labels."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = _letters()
+    return DecisionTreeClassifier(max_depth=10, random_state=0).fit(X, y)
+
+
+def test_labels_answered_as_numpy_strings_are_labels(letters_tree: Any) -> None:
+    """A callable answering its labels as a NumPy 2 string array (``np.dtypes.StringDType()``, the
+    variable-width strings NumPy 2 added) was refused as "returned non-numeric values of dtype
+    StringDType()", where the same labels as a ``'<U1'`` array, a list or a pandas string Series are
+    read as labels. They are labels too, read as the pandas Series' are, and give the same model."""
+    pd = pytest.importorskip("pandas")
+    X, _ = _letters(1000, seed=1)
+
+    def as_strings(rows: Any) -> np.ndarray:
+        return np.array(letters_tree.predict(rows).tolist(), dtype=np.dtypes.StringDType())
+
+    def as_series(rows: Any) -> Any:
+        return pd.Series(letters_tree.predict(rows)).astype("string")
+
+    strings = sd.distill(as_strings, X, max_size=8, random_state=0, n_samples=2000, progress=False)
+    series = sd.distill(as_series, X, max_size=8, random_state=0, n_samples=2000, progress=False)
+    assert strings.to_json().replace("as_strings", "as_series") == series.to_json()
+    assert list(strings.classes) == [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+    assert float(sd.fidelity(strings, as_strings, X)) == float(sd.fidelity(series, as_series, X))
