@@ -57,3 +57,17 @@ def test_labels_answered_as_numpy_strings_are_labels(letters_tree: Any) -> None:
     assert strings.to_json().replace("as_strings", "as_series") == series.to_json()
     assert list(strings.classes) == [chr(c) for c in range(ord("A"), ord("Z") + 1)]
     assert float(sd.fidelity(strings, as_strings, X)) == float(sd.fidelity(series, as_series, X))
+
+
+def test_a_rounding_gap_names_features_as_constraints_write_them(letters_tree: Any) -> None:
+    """Where the direct checker leaves a softmax model's monotonicity to z3, its reason named the
+    features bare: "whether predict's rounding swallows a change of 6 depends on 7, 8, 9, ...", the
+    letters' columns '6', '7', ... read as numbers. They are named as constraints and verdicts write
+    them, between backticks."""
+    from symdistill.verify.api import NotCovered
+
+    X, _ = _letters()
+    lin = sd.distill(letters_tree, X, form="linear", max_size=10, random_state=0, n_samples=2000, progress=False)
+    assert lin.term_names[:2] == ["6", "7"]
+    with pytest.raises(NotCovered, match=r"whether predict's rounding swallows a change of `6` depends on `7`, `8`, "):
+        sd.verify(lin, sd.monotonic("6", target="A"), backend="direct")

@@ -1118,7 +1118,8 @@ def float_gap(model: Any, moving: set[int]) -> str:
     if found is None:
         return ("floating-point predict is decided only for scores whose terms read each feature once (no x*x) "
                 "and whose sums stay below the largest double")
-    names = model.domain.feature_names
+    # as constraints write them: the letters' features '1'..'16' bare read as the numbers 1..16
+    names = [f.display_name for f in model.domain.features]
     moved = ", ".join(names[j] for j in sorted(moving))
     others = sorted(k for k, w in found[0].items() if w != 0 and k not in moving)
     if not others:
