@@ -71,3 +71,20 @@ def test_a_rounding_gap_names_features_as_constraints_write_them(letters_tree: A
     assert lin.term_names[:2] == ["6", "7"]
     with pytest.raises(NotCovered, match=r"whether predict's rounding swallows a change of `6` depends on `7`, `8`, "):
         sd.verify(lin, sd.monotonic("6", target="A"), backend="direct")
+
+
+def test_classes_declared_as_numpy_strings_load_back_as_they_were(letters_tree: Any, tmp_path: Path) -> None:
+    """``classes=`` given as a NumPy 2 string array (``np.dtypes.StringDType()``) made a model whose classes
+    and predictions were of that dtype, which its JSON does not record: loaded back it predicted '<U1'
+    strings, where README promises the same labels in the same dtype. The declared classes are read as
+    Python strings, as a pandas Index of them is, and the loaded model predicts what the saved one does."""
+    X, _ = _letters(1000, seed=1)
+    names = np.array(letters_tree.classes_.tolist(), dtype=np.dtypes.StringDType())
+    teacher = sd.as_teacher(letters_tree, classes=names)
+    tree = sd.distill(teacher, X, max_size=8, random_state=0, n_samples=2000, progress=False)
+    tree.to_json(tmp_path / "tree.json")
+    loaded = sd.load(tmp_path / "tree.json")
+    assert loaded.classes.dtype == tree.classes.dtype == object
+    assert loaded.predict(X).dtype == tree.predict(X).dtype
+    plain = sd.distill(letters_tree, X, max_size=8, random_state=0, n_samples=2000, progress=False)
+    assert list(loaded.predict(X)) == list(tree.predict(X)) == list(plain.predict(X))

@@ -892,6 +892,8 @@ def _check_classes(classes: Any) -> np.ndarray:
         arr = np.asarray(classes)
     except ValueError as exc:  # ragged nested sequences
         raise ValueError(f"classes must be a 1-D sequence of distinct labels, got {classes!r}: {exc}") from None
+    if arr.dtype.kind == "T":  # NumPy 2's variable-width strings, which a model's JSON does not record: as Python's
+        arr = arr.astype(object)
     if arr.ndim != 1:
         raise ValueError(f"classes must be a 1-D sequence of distinct labels, got shape {arr.shape}: {classes!r}")
     if len(arr) == 0:
