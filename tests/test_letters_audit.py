@@ -88,3 +88,25 @@ def test_classes_declared_as_numpy_strings_load_back_as_they_were(letters_tree: 
     assert loaded.predict(X).dtype == tree.predict(X).dtype
     plain = sd.distill(letters_tree, X, max_size=8, random_state=0, n_samples=2000, progress=False)
     assert list(loaded.predict(X)) == list(tree.predict(X)) == list(plain.predict(X))
+
+
+def test_true_letters_against_a_networks_unnamed_classes_say_how_to_name_them(letters_tree: Any) -> None:
+    """A network's classes are its output columns, 0..25, unless named: scored against the letters' true
+    labels, sd.accuracy (and ``evaluate --label``) refused with "none of the true labels ('L', 'N', ...) is
+    one of the model's classes [0, 1, ..., 25]; give labels in the classes' terms", never saying that the
+    model can predict the names. It now says to distil with the classes declared, in the order of the
+    outputs (sd.as_teacher(teacher, classes=[...]), --classes)."""
+    X, y = _letters(1000, seed=1)
+    tree = sd.distill(letters_tree.predict_proba, X, max_size=8, random_state=0, n_samples=2000, progress=False)
+    assert list(tree.classes) == list(range(26))
+    with pytest.raises(sd.DataError, match=r"is one of the model's classes \[0, 1, .*, 25\]; give labels in the classes' "
+                                           r"terms, or name the classes: 0\.\.25 are the teacher's output columns, "
+                                           r"unnamed; distil with their names declared in the order of its outputs, "
+                                           r"sd\.as_teacher\(teacher, classes=\[\.\.\.\]\) \(on the command line: "
+                                           r"--classes\), and the model predicts them$"):
+        sd.accuracy(tree, X, y)
+    named = sd.distill(sd.as_teacher(letters_tree.predict_proba, classes=list(letters_tree.classes_)), X, max_size=8,
+                       random_state=0, n_samples=2000, progress=False)
+    assert float(sd.accuracy(named, X, y)) > 0.2
+    with pytest.raises(sd.DataError, match=r"give labels in the classes' terms$"):  # numbers: no names to declare
+        sd.accuracy(tree, X, y.map(lambda c: ord(c) + 100))

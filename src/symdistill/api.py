@@ -356,7 +356,8 @@ def _accuracy(model: Any, X: Any, y: Any) -> Score:
     if getattr(model, "task", "classification") == "regression":
         return regression_agreement(pred, y, name="R2")
     score = agreement(_comparable(pred, y), y, name="accuracy")
-    _refuse_other_labels(score, y, model, "true labels", "give labels in the classes' terms")
+    hint = "give labels in the classes' terms" + (_unnamed_outputs(model, y) if score.value == 0.0 else "")
+    _refuse_other_labels(score, y, model, "true labels", hint)
     _warn_other_labels(y, model)
     return score
 
@@ -425,6 +426,20 @@ def _refuse_other_labels(score: Score, labels: np.ndarray, model: Any, whose: st
                      "--classes)")
         raise DataError(f"none of the {whose} ({shown}, ...) is one of the model's classes "
                         f"{[_plain(c) for c in classes]}; {hint}")
+
+
+def _unnamed_outputs(model: Any, y: np.ndarray) -> str:
+    """Where a model's classes are 0, 1, ..., k - 1 and the true labels are names, what else to do: such
+    classes are most often a network's output columns, which no one named (letters' 'A'..'Z' against the
+    classes 0..25), and the model predicts names once it is distilled with them declared."""
+    classes = getattr(model, "classes", None)
+    known = [] if classes is None else [_plain(c) for c in classes]
+    if not known or any(type(c) is not int for c in known) or known != list(range(len(known))) or \
+            not all(isinstance(_plain(v), str) for v in y.ravel()):
+        return ""
+    return (f", or name the classes: 0..{len(known) - 1} are the teacher's output columns, unnamed; distil with "
+            "their names declared in the order of its outputs, sd.as_teacher(teacher, classes=[...]) (on the "
+            "command line: --classes), and the model predicts them")
 
 
 def _shares_a_label(y: np.ndarray, classes: Any) -> bool:
