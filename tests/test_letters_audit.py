@@ -110,3 +110,20 @@ def test_true_letters_against_a_networks_unnamed_classes_say_how_to_name_them(le
     assert float(sd.accuracy(named, X, y)) > 0.2
     with pytest.raises(sd.DataError, match=r"give labels in the classes' terms$"):  # numbers: no names to declare
         sd.accuracy(tree, X, y.map(lambda c: ord(c) + 100))
+
+
+def test_the_frontier_figure_says_a_multiclass_linear_size_counts_terms(letters_tree: Any) -> None:
+    """The frontier figure's size axis read "size (leaves / rules / non-zero weights)", and plotted letters'
+    16-term softmax model at 16, a model of 416 non-zero weights (26 classes' scores): a user comparing it
+    with a 16-leaf tree read it as 16 weights. The axis now says a multi-class linear model's size counts
+    its terms, each weighed in every class's score."""
+    pytest.importorskip("matplotlib")
+    from symdistill.report.figures import frontier_figure
+
+    X, _ = _letters(1000, seed=1)
+    front = sd.frontier(letters_tree, X, forms=["tree", "linear"], sizes=[2, 4], n_samples=1000, progress=False)
+    linear = [p.model for p in front.points if p.form == "linear"]
+    assert [m.size for m in linear] == [2, 4] and str(linear[1]).startswith("LinearModel (classification, softmax "
+                                                                             "link, 4 terms, ")
+    label = frontier_figure(front).axes[0].get_xlabel()
+    assert label == "size (leaves / rules / linear terms, each weighed in the scores of all 26 classes)"

@@ -744,7 +744,8 @@ def _add_distill(sub: Any) -> None:
     p.add_argument("--form", default="tree", help="tree | rules | linear (default tree)")
     p.add_argument("--method", default=None,
                    help="pedagogical | decompositional (default pedagogical; decompositional with --option layer=...)")
-    p.add_argument("--max-size", type=_positive_int, default=16, help="leaves / rules / non-zero weights (default 16)")
+    p.add_argument("--max-size", type=_positive_int, default=16, help="leaves / rules / non-zero weights; a multi-class linear model's terms, each weighed in every "
+                        "class's score (default 16)")
     p.add_argument("--max-literals", type=_positive_int, default=None,
                    help="rules: most conditions per rule (default: no limit)")
     p.add_argument("--option", action="append", default=[], metavar="NAME=VALUE", type=_learner_option,

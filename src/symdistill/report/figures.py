@@ -64,12 +64,23 @@ def frontier_figure(front: Any, chosen: Any = None, min_fidelity: float | None =
     ticks = sorted(set(front.sizes) | {p.size for p in front.points if p.size < min(front.sizes)})
     ax.set_xticks(ticks, [str(t) for t in ticks])
     ax.minorticks_off()
-    ax.set_xlabel("size (leaves / rules / non-zero weights)")
+    ax.set_xlabel(_size_words(front))
     ax.set_ylabel("fidelity R2 to the teacher" if front.task == "regression" else "fidelity to the teacher")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
     ax.set_title(f"fidelity-size frontier on {len(front.X_holdout)} held-out rows", fontsize=10)
     return fig
+
+
+def _size_words(front: Any) -> str:
+    """The size axis' label: what each form counts. A multi-class (softmax) linear model's size counts its
+    terms, each weighed in every class's score: letters' 16 terms are 416 non-zero weights, which the
+    axis said it plotted."""
+    classes = max((len(p.model.classes) for p in front.points if getattr(p.model, "link", None) == "softmax"),
+                  default=0)
+    if not classes:
+        return "size (leaves / rules / non-zero weights)"
+    return f"size (leaves / rules / linear terms, each weighed in the scores of all {classes} classes)"
 
 
 # -- disagreement -------------------------------------------------------------------------------
