@@ -127,3 +127,17 @@ def test_the_frontier_figure_says_a_multiclass_linear_size_counts_terms(letters_
                                                                              "link, 4 terms, ")
     label = frontier_figure(front).axes[0].get_xlabel()
     assert label == "size (leaves / rules / linear terms, each weighed in the scores of all 26 classes)"
+
+
+def test_a_feature_written_as_a_number_in_a_property_names_its_text() -> None:
+    """Letters' features are the columns '1'..'16'; sd.monotonic(13, target='M') and sd.invariant(1), as a
+    user writes them, were refused as "feature must be a feature name (str), got int" and "invariant takes
+    feature names (str), got 1", not saying how to write the name. They now show it, '13'."""
+    with pytest.raises(TypeError, match=r"^feature must be a feature name \(str\), got int 13: feature names are "
+                                        r"text, '13' \(sd\.monotonic\('13', \.\.\.\)\)$"):
+        sd.monotonic(13, target="M")
+    with pytest.raises(TypeError, match=r"^invariant takes feature names \(str\), got 1: feature names are text, "
+                                        r"'1' \(sd\.invariant\('1'\)\)$"):
+        sd.invariant("2", 1)
+    with pytest.raises(TypeError, match=r"^invariant takes feature names \(str\), got True$"):
+        sd.invariant(True)

@@ -72,6 +72,7 @@ def test_invariant_given_a_list_says_how_to_name_several() -> None:
     with pytest.raises(TypeError, match=r"got \['b', 'c'\]; pass several as separate arguments: "
                                         r"sd.invariant\('b', 'c'\)"):
         sd.invariant(["b", "c"])
-    with pytest.raises(TypeError, match=r"invariant takes feature names \(str\), got 3$"):
+    with pytest.raises(TypeError, match=r"invariant takes feature names \(str\), got 3: feature names are text, '3' "
+                                        r"\(sd\.invariant\('3'\)\)$"):
         sd.invariant(3)
     assert sd.invariant(*["b", "c"]).features == ("b", "c")

@@ -56,6 +56,12 @@ def _shown(name: Any) -> str:
     return Feature(name).display_name if isinstance(name, str) else repr(name)
 
 
+def _number_label(name: Any) -> bool:
+    """Whether ``name`` is a number a DataFrame's column may be labelled with (letters' header '1'..'16' read
+    as int labels, ``pd.DataFrame(X)``'s 0, 1, ...), whose feature is named by its text."""
+    return isinstance(name, (int, float, np.integer, np.floating)) and not isinstance(name, (bool, np.bool_))
+
+
 @dataclass(frozen=True)
 class Monotonic(Property):
     """Raising ``feature`` (all else equal) never lowers the output.
@@ -338,7 +344,9 @@ def monotonic(feature: str, direction: str = "increasing", *, target: Any = None
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
     if not isinstance(feature, str):
-        raise TypeError(f"feature must be a feature name (str), got {type(feature).__name__}")
+        raise TypeError(f"feature must be a feature name (str), got {type(feature).__name__}"
+                        + (f" {feature!r}: feature names are text, {str(feature)!r} (sd.monotonic({str(feature)!r}, ...))"
+                           if _number_label(feature) else ""))
     return Monotonic(feature, direction, target)
 
 
@@ -353,7 +361,8 @@ def invariant(*features: str) -> Invariant:
     for f in features:
         if not isinstance(f, str):
             several = isinstance(f, (list, tuple)) and f and all(isinstance(n, str) for n in f)
-            hint = f"; pass several as separate arguments: sd.invariant({', '.join(map(repr, f))})" if several else ""
+            hint = f"; pass several as separate arguments: sd.invariant({', '.join(map(repr, f))})" if several else \
+                f": feature names are text, {str(f)!r} (sd.invariant({str(f)!r}))" if _number_label(f) else ""
             raise TypeError(f"invariant takes feature names (str), got {f!r}{hint}")
     return Invariant(tuple(features))
 
