@@ -163,3 +163,23 @@ def test_a_26_class_dnf_decides_every_row_as_the_list_does(letters_tree: Any) ->
     literals = [c for terms in dnf.values() for term in terms for c in term]
     assert literals and all(c == Condition(c.feature, c.op, c.value) and type(c.value) is float for c in literals)
     assert sum(1 for _ in rules.decision_regions()) >= len(dnf)
+
+
+def test_a_column_named_in_another_case_says_which_it_is(tmp_path: Path, capsys: Any, letters_tree: Any) -> None:
+    """Letters' label column is 'Letter'; `--drop letter`, `--label letter` and `--keep letter` were refused
+    as "column 'letter' not in rows.csv; columns are ['Letter', '1', ...]", leaving the user to spot the
+    capital. The error now asks "did you mean 'Letter'?"."""
+    from symdistill.cli import main
+
+    X, y = _letters(300)
+    X.assign(Letter=y).to_csv(tmp_path / "rows.csv", index=False)
+    sd.distill(letters_tree, X, max_size=4, random_state=0, n_samples=1000, progress=False).to_json(tmp_path / "t.json")
+    hint = "(did you mean 'Letter'? column names are case-sensitive)"
+    teacher = ["--teacher", "never_imported_module:net"]  # refused before the teacher is loaded
+    for args in (["distill", *teacher, "--drop", "letter", "-o", str(tmp_path / "o.json")],
+                 ["evaluate", str(tmp_path / "t.json"), *teacher, "--label", "letter"],
+                 ["predict", str(tmp_path / "t.json"), "--keep", "letter"]):
+        assert main([*args, "--data", str(tmp_path / "rows.csv")]) == 2
+        err = capsys.readouterr().err
+        assert f"column 'letter' not in {tmp_path / 'rows.csv'}; columns are ['1', " in err, err
+        assert err.rstrip().endswith(hint), err

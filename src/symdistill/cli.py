@@ -726,14 +726,17 @@ def json_strings(text: str | None) -> list[str] | None:
 def comma_hint(name: str, columns: Sequence[Any]) -> str:
     """A hint for a column ``name`` not among ``columns`` that is a part of a column whose name holds a
     comma (``--drop 'Income, USD'`` split into 'Income' and 'USD'), or a column's name without the spaces
-    around it (a header's ``a ,b`` names 'a ', which a comma-separated list strips); else ''."""
+    around it (a header's ``a ,b`` names 'a ', which a comma-separated list strips), or one that differs
+    only in case (``--drop letter`` for letter recognition's 'Letter'); else ''."""
     whole = next((str(c) for c in columns if "," in str(c) and name in [part.strip() for part in str(c).split(",")]),
                  None)
     if whole is not None:
         return f" ({whole!r} holds a comma: name it in a JSON list, '{json.dumps([whole])}')"
     spaced = next((str(c) for c in columns if str(c).strip() == name and str(c) != name), None)
-    return "" if spaced is None else \
-        f" ({spaced!r} has spaces around its name: name it in a JSON list, '{json.dumps([spaced])}')"
+    if spaced is not None:
+        return f" ({spaced!r} has spaces around its name: name it in a JSON list, '{json.dumps([spaced])}')"
+    cased = next((str(c) for c in columns if str(c).casefold() == name.casefold()), None)
+    return "" if cased is None else f" (did you mean {cased!r}? column names are case-sensitive)"
 
 
 # -- commands ---------------------------------------------------------------------------------
