@@ -183,3 +183,18 @@ def test_a_column_named_in_another_case_says_which_it_is(tmp_path: Path, capsys:
         err = capsys.readouterr().err
         assert f"column 'letter' not in {tmp_path / 'rows.csv'}; columns are ['1', " in err, err
         assert err.rstrip().endswith(hint), err
+
+
+def test_true_labels_read_as_bytes_say_to_decode_them(letters_tree: Any) -> None:
+    """Letters' labels read with NumPy (``np.loadtxt(path, dtype="S1", ...)``) are bytes, b'A'..b'Z':
+    sd.accuracy refused them as "none of the true labels (b'L', ...) is one of the model's classes ['A',
+    ...]; give labels in the classes' terms", where a teacher answering bytes is told to decode them. It now
+    says they are bytes and how to read them as text; decoded, they score."""
+    X, y = _letters(1000, seed=1)
+    tree = sd.distill(letters_tree, X, max_size=8, random_state=0, n_samples=2000, progress=False)
+    raw = y.to_numpy().astype("S1")
+    with pytest.raises(sd.DataError, match=r"none of the true labels \(b'.', .*give labels in the classes' terms, or "
+                                           r"read them as text: they are bytes \(b'A' is not 'A'\), y\.astype\(str\) "
+                                           r"decodes them$"):
+        sd.accuracy(tree, X, raw)
+    assert float(sd.accuracy(tree, X, raw.astype(str))) == float(sd.accuracy(tree, X, y))

@@ -356,7 +356,7 @@ def _accuracy(model: Any, X: Any, y: Any) -> Score:
     if getattr(model, "task", "classification") == "regression":
         return regression_agreement(pred, y, name="R2")
     score = agreement(_comparable(pred, y), y, name="accuracy")
-    hint = "give labels in the classes' terms" + (_unnamed_outputs(model, y) if score.value == 0.0 else "")
+    hint = "give labels in the classes' terms" + (_labels_hint(model, y) if score.value == 0.0 else "")
     _refuse_other_labels(score, y, model, "true labels", hint)
     _warn_other_labels(y, model)
     return score
@@ -428,12 +428,15 @@ def _refuse_other_labels(score: Score, labels: np.ndarray, model: Any, whose: st
                         f"{[_plain(c) for c in classes]}; {hint}")
 
 
-def _unnamed_outputs(model: Any, y: np.ndarray) -> str:
-    """Where a model's classes are 0, 1, ..., k - 1 and the true labels are names, what else to do: such
-    classes are most often a network's output columns, which no one named (letters' 'A'..'Z' against the
-    classes 0..25), and the model predicts names once it is distilled with them declared."""
+def _labels_hint(model: Any, y: np.ndarray) -> str:
+    """What else to do where none of the true labels ``y`` is a class: where they are bytes, decode them;
+    where a model's classes are 0, 1, ..., k - 1 and the labels are names, name the classes: such classes
+    are most often a network's output columns, which no one named (letters' 'A'..'Z' against the classes
+    0..25), and the model predicts names once it is distilled with them declared."""
     classes = getattr(model, "classes", None)
     known = [] if classes is None else [_plain(c) for c in classes]
+    if any(isinstance(v, bytes) for v in y.ravel()[:1].tolist()):  # np.loadtxt(..., dtype="S1"): b'A', not 'A'
+        return ", or read them as text: they are bytes (b'A' is not 'A'), y.astype(str) decodes them"
     if not known or any(type(c) is not int for c in known) or known != list(range(len(known))) or \
             not all(isinstance(_plain(v), str) for v in y.ravel()):
         return ""
