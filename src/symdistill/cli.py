@@ -2064,6 +2064,19 @@ def _option_hint(args: argparse.Namespace, message: str) -> str:
     return message
 
 
+def _design_limit_flag(args: argparse.Namespace, message: str) -> str:
+    """``message``, the linear learner's refusal past ``max_design_gib``, naming the option as the command
+    line sets it: ``--option max_design_gib=N`` (report's ``--option linear.max_design_gib=N``, an option of
+    the linear form only), where it named the Python option, which a command-line user cannot write."""
+    if args.command not in ("distill", "report") or "over the linear learner's limit of" not in message:
+        return message
+    given = [o for o in getattr(args, "option", None) or [] if o[-2] == "max_design_gib"]
+    form = given[0][0] if given and len(given[0]) == 3 else "linear" if args.command == "report" else None
+    flag = f"--option {form + '.' if form else ''}max_design_gib"
+    message = re.sub(r"\(max_design_gib=([^)]*)\)", rf"({flag}=\1)", message)
+    return re.sub(r"a larger max_design_gib$", f"a larger {flag}=N (GiB)", message)
+
+
 def _drop_missing_hint(message: str) -> str:
     """What a refusal of a file's missing field (a NaN read from an empty field is one) adds where
     --drop-missing was not given: the flag dropping its rows; for a word among numbers that may mark one
@@ -2095,7 +2108,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command][1](args)
     except (CLIError, DataError, ModelFormatError, TeacherError, ValueError, TypeError, ImportError) as exc:
-        message = _option_hint(args, str(exc)) if type(exc) in (ValueError, TypeError) else str(exc)
+        message = _design_limit_flag(args, _option_hint(args, str(exc))) if type(exc) in (ValueError, TypeError) \
+            else str(exc)
         if isinstance(exc, DataError) and getattr(args, "drop_missing", True) is False:
             message += _drop_missing_hint(message)
         if isinstance(exc, DataError) and args.command in _READS_DATA:

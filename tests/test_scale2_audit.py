@@ -1,0 +1,72 @@
+"""Leftovers of the large-data audit (tests/test_scale_audit.py): a million rows of numbers and
+categories (one of 500 levels) read from CSV by the command line. What it found: a refusal naming the
+Python option where the command line has a flag, a step of the report running long with no bar, the
+model walked twice per chunk by predict --proba, and the frontier encoding every row twice. Each test
+asserts what a user relies on (the message, the bar, the same output, the work done once), never a time."""
+
+from __future__ import annotations
+
+
+import numpy as np
+import pytest
+
+import symdistill as sd
+from symdistill.cli import main
+
+pd = pytest.importorskip("pandas")
+
+N = 400
+
+
+def _rule(df):
+    return np.where(np.asarray(df["age"], dtype=float) + np.where(df["colour"] == "red", 10, 0)
+                    + 5 * (df["shade"] == "dark") > 45, "yes", "no")
+
+
+@pytest.fixture()
+def rows(tmp_path, monkeypatch):
+    """rows.csv: ages, colours and shades (a categorical column gives the linear model a term per
+    category); scale2_rule.py: the teacher, ``scale2_rule:predict``."""
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"age": rng.integers(18, 80, N), "height": rng.normal(170, 10, N).round(1),
+                       "colour": rng.choice(["red", "blue", "green"], N), "shade": rng.choice(["dark", "light"], N)})
+    df.to_csv(tmp_path / "rows.csv", index=False)
+    (tmp_path / "scale2_rule.py").write_text(
+        "import numpy as np\n\n\ndef predict(df):\n"
+        "    return np.where(np.asarray(df['age'], dtype=float) + np.where(df['colour'] == 'red', 10, 0)"
+        " + 5 * (df['shade'] == 'dark') > 45, 'yes', 'no')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path, df
+
+
+# -- 1. the design-size refusal names the command line's flag -------------------------------------------
+def test_distill_names_the_design_limit_as_the_command_line_sets_it(rows, capsys):
+    """The linear learner's refusal past max_design_gib told a command-line user to ask for 'a larger
+    max_design_gib', the Python option, where the command line takes --option max_design_gib=N. The
+    command's message names the flag (sd.distill's is unchanged)."""
+    argv = ["distill", "--teacher", "scale2_rule:predict", "--data", "rows.csv", "--form", "linear", "-o", "m.json"]
+    assert main([*argv, "--option", "max_design_gib=1e-5"]) == 2
+    err = capsys.readouterr().err
+    assert "over the linear learner's limit of 1.34e+03 (--option max_design_gib=1e-05)" in err
+    assert err.rstrip().endswith("or a larger --option max_design_gib=N (GiB)")
+    # Not given: the default's refusal (of n_knots, before a fit) names the flag too.
+    assert main([*argv, "--option", "hinges=true", "--option", "n_knots=300000000"]) == 2
+    err = capsys.readouterr().err
+    assert "limit of 268,435,456 knots (--option max_design_gib=2)" in err
+    assert err.rstrip().endswith("no hinges or a larger --option max_design_gib=N (GiB)")
+    # The library names its own option, as before.
+    df = pd.read_csv("rows.csv")
+    with pytest.raises(ValueError, match=r"\(max_design_gib=1e-05\): .* or a larger max_design_gib$"):
+        sd.distill(_rule, df, form="linear", max_design_gib=1e-5)
+
+
+def test_report_names_the_design_limit_with_the_linear_form(rows, capsys):
+    """report's --option takes an option of one form as FORM.NAME (an option of every form that the linear
+    form alone takes is refused): its refusal names --option linear.max_design_gib=N."""
+    pytest.importorskip("matplotlib")
+    assert main(["report", "--teacher", "scale2_rule:predict", "--data", "rows.csv", "-o", "r.html",
+                 "--sizes", "2", "--option", "linear.max_design_gib=1e-5", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "(--option linear.max_design_gib=1e-05)" in err
+    assert err.rstrip().endswith("or a larger --option linear.max_design_gib=N (GiB)")
