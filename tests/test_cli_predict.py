@@ -305,13 +305,14 @@ def test_predictions_are_written_a_chunk_at_a_time_with_the_same_bytes(models, m
     expected = _expected_csv(header, *columns)
     monkeypatch.chdir(models)
     seen = []  # (rows asked about, output lines written by then) at each call of the model
-    predict_encoded = type(model).predict_encoded
+    walk = "predict_and_proba_encoded" if proba else "predict_encoded"  # (--proba: labels and probabilities)
+    predict_encoded = getattr(type(model), walk)
 
     def spy(self, Z):
         seen.append((len(Z), sys.stdout.getvalue().count("\n")))
         return predict_encoded(self, Z)
 
-    monkeypatch.setattr(type(model), "predict_encoded", spy)
+    monkeypatch.setattr(type(model), walk, spy)
     for chunk in (None, 7):  # the default (one chunk here) and 6 chunks, the last of 5 rows
         if chunk:
             monkeypatch.setattr(cli, "PREDICT_CHUNK", chunk, raising=False)

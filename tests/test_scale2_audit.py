@@ -6,12 +6,18 @@ asserts what a user relies on (the message, the bar, the same output, the work d
 
 from __future__ import annotations
 
+import csv
+import io
 
 import numpy as np
 import pytest
 
 import symdistill as sd
+import symdistill.cli as cli
 from symdistill.cli import main
+from symdistill.models.linear import LinearModel
+from symdistill.models.rules import RuleSet
+from symdistill.models.tree import Tree
 
 pd = pytest.importorskip("pandas")
 
@@ -38,6 +44,19 @@ def rows(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.chdir(tmp_path)
     return tmp_path, df
+
+
+def _calls(monkeypatch, owner, name, seen):
+    """The list ``seen(*args, **kwargs)`` of each call of ``owner.name`` gets appended to (the call goes on)."""
+    calls = []
+    original = getattr(owner, name)
+
+    def counted(*args, **kwargs):
+        calls.append(seen(*args, **kwargs))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
 
 
 # -- 1. the design-size refusal names the command line's flag -------------------------------------------
@@ -70,3 +89,32 @@ def test_report_names_the_design_limit_with_the_linear_form(rows, capsys):
     err = capsys.readouterr().err
     assert "(--option linear.max_design_gib=1e-05)" in err
     assert err.rstrip().endswith("or a larger --option linear.max_design_gib=N (GiB)")
+
+
+# -- 3. predict --proba walks the model once per chunk -------------------------------------------------
+@pytest.mark.parametrize("form", ["tree", "rules", "linear"])
+def test_predict_proba_walks_the_model_once_per_chunk(rows, monkeypatch, form):
+    """predict --proba walked the model twice for each chunk of rows, once for the labels and once for the
+    probabilities. One walk gives both now (the labels as predict decides them, not an argmax of the
+    probabilities): the same file, byte for byte, and one walk per chunk."""
+    df = rows[1]
+    model = sd.distill(_rule, df, form=form, max_size=4, random_state=0)
+    if form == "rules":  # a rule whose probabilities tie predicts its own class, the second: no argmax's
+        saved = model.to_dict()
+        saved["rules"][0].update(prediction=1, proba=[0.5, 0.5])
+        model = sd.load(saved)
+    model.to_json("m.json")
+    Z = model.domain.encode(df)
+    if form == "rules":
+        assert (model.predict_encoded(Z) != model.classes[model.predict_proba_encoded(Z).argmax(axis=1)]).any()
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\n")
+    writer.writerow(["prediction"] + [f"proba_{c}" for c in model.classes.tolist()])
+    writer.writerows(zip(model.predict_encoded(Z).tolist(), *model.predict_proba_encoded(Z).T.tolist()))
+    walk = {"tree": (Tree, "apply_encoded"), "rules": (RuleSet, "apply_encoded"),
+            "linear": (LinearModel, "decision_function_encoded")}[form]
+    walks = _calls(monkeypatch, *walk, lambda _, Z, *rest, **kw: len(Z))
+    monkeypatch.setattr(cli, "PREDICT_CHUNK", 150)
+    assert main(["predict", "m.json", "--data", "rows.csv", "--proba", "-o", "out.csv"]) == 0
+    assert (rows[0] / "out.csv").read_text() == expected.getvalue()
+    assert walks == [150, 150, 100]

@@ -1732,9 +1732,11 @@ def _run_predict(args: argparse.Namespace) -> int:
         def rows(start: int, stop: int) -> Any:
             columns = [] if kept is None else \
                 [[None if is_missing(v) else v for v in kept[c].iloc[start:stop].tolist()] for c in keep]
-            columns.append(model.predict_encoded(Z[start:stop]).tolist())
-            if args.proba:
-                columns += model.predict_proba_encoded(Z[start:stop]).T.tolist()
+            if args.proba:  # the labels and probabilities of one walk of the model
+                labels, proba = model.predict_and_proba_encoded(Z[start:stop])
+                columns += [labels.tolist(), *proba.T.tolist()]
+            else:
+                columns.append(model.predict_encoded(Z[start:stop]).tolist())
             return zip(*columns)
 
         n_rows = len(Z)

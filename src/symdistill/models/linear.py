@@ -494,7 +494,10 @@ class LinearModel(SymbolicModel):
     def predict_proba_encoded(self, Z: np.ndarray) -> np.ndarray:
         if self.task != "classification":
             raise TypeError("predict_proba is only defined for classification linear models")
-        s = self.decision_function_encoded(encoded_rows(Z, self.domain, "predict_proba_encoded"))
+        return self._proba_of(self.decision_function_encoded(encoded_rows(Z, self.domain, "predict_proba_encoded")))
+
+    def _proba_of(self, s: np.ndarray) -> np.ndarray:
+        """Class probabilities of the scores ``s`` (``decision_function_encoded``'s)."""
         if self.link == "logistic":
             p = _sigmoid(s)
             return np.column_stack([1.0 - p, p])
@@ -515,7 +518,10 @@ class LinearModel(SymbolicModel):
         """Index of the predicted class on encoded rows (classification)."""
         if self.task != "classification":
             raise TypeError("class indices are only defined for classification linear models")
-        s = self.decision_function_encoded(Z)
+        return self._index_of(self.decision_function_encoded(Z))
+
+    def _index_of(self, s: np.ndarray) -> np.ndarray:
+        """Index of the predicted class of the scores ``s`` (``decision_function_encoded``'s)."""
         if self.link == "logistic":
             return (s > 0).astype(np.int64)
         # Left to right, a class wins by a score above the best so far: what every exporter writes
@@ -538,6 +544,16 @@ class LinearModel(SymbolicModel):
     def predict(self, X: Any) -> np.ndarray:
         """Class labels (classifiers) or values (regressors) for the rows of ``X``."""
         return self.predict_encoded(self.domain.encode(X))
+
+    def predict_and_proba_encoded(self, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(predict_encoded(Z), predict_proba_encoded(Z))`` from one computation of the scores (predict
+        --proba computed them twice per chunk): the class as predict picks it (a score above the best so
+        far, or above 0; an argmax of the probabilities differs where rounding makes two equal), and the
+        probabilities."""
+        if self.task != "classification":
+            raise TypeError("predict_proba is only defined for classification linear models")
+        s = self.decision_function_encoded(encoded_rows(Z, self.domain))
+        return self.classes[self._index_of(s)], self._proba_of(s)
 
     # -- rendering -----------------------------------------------------------------------------
     def formula(self, row: int = 0) -> str:

@@ -602,6 +602,18 @@ class RuleSet(SymbolicModel):
         return self.predict_encoded(self._encode(X))
 
     def predict_proba_encoded(self, Z: np.ndarray) -> np.ndarray:
+        return self._proba_table()[self.apply_encoded(encoded_rows(Z, self.domain, "predict_proba_encoded"))]
+
+    def predict_and_proba_encoded(self, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(predict_encoded(Z), predict_proba_encoded(Z))`` from one walk of the rules (predict --proba
+        walked them twice per chunk): the deciding rule's own class, as predict gives it (a tie of its
+        probabilities is its class, which an argmax could miss), and its probabilities."""
+        table = self._proba_table()
+        decided = self.apply_encoded(encoded_rows(Z, self.domain))
+        return self.classes[self._consequents()[decided]], table[decided]
+
+    def _proba_table(self) -> np.ndarray:
+        """The class probabilities of each rule, the default last (a row per ``apply_encoded`` index)."""
         if self.task != "classification":
             raise TypeError("predict_proba is only defined for classification rule sets")
         k = len(self.classes)
@@ -614,7 +626,7 @@ class RuleSet(SymbolicModel):
                 table[i] = p / sum(p)
             else:
                 table[i, r.prediction] = 1.0
-        return table[self.apply_encoded(encoded_rows(Z, self.domain, "predict_proba_encoded"))]
+        return table
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities: the teacher's class distribution on each deciding rule's rows."""

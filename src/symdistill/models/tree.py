@@ -293,6 +293,14 @@ class Tree(SymbolicModel):
     def predict_proba(self, X: Any) -> np.ndarray:
         return self.predict_proba_encoded(self.domain.encode(X))
 
+    def predict_and_proba_encoded(self, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(predict_encoded(Z), predict_proba_encoded(Z))`` from one walk of the tree (predict --proba
+        walked it twice per chunk): each leaf's class as predict gives it, and its class shares."""
+        if self.task != "classification":
+            raise TypeError("predict_proba is only defined for classification trees")
+        leaves = self.apply_encoded(encoded_rows(Z, self.domain))
+        return self.classes[self.leaf_class[leaves]], self.class_shares[leaves]
+
     # -- rendering -----------------------------------------------------------------------------
     def condition_text(self, i: int, left: bool = True) -> str:
         f = self.domain.features[self.feature[i]]
