@@ -7,6 +7,7 @@ asserts what a user relies on (the message, the bar, the same output, the work d
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 
 import numpy as np
@@ -20,6 +21,7 @@ from symdistill.models.rules import RuleSet
 from symdistill.models.tree import Tree
 
 pd = pytest.importorskip("pandas")
+frontier_module = importlib.import_module("symdistill.frontier")  # (sd.frontier is the function)
 
 N = 400
 
@@ -118,3 +120,19 @@ def test_predict_proba_walks_the_model_once_per_chunk(rows, monkeypatch, form):
     assert main(["predict", "m.json", "--data", "rows.csv", "--proba", "-o", "out.csv"]) == 0
     assert (rows[0] / "out.csv").read_text() == expected.getvalue()
     assert walks == [150, 150, 100]
+
+
+# -- 4. the frontier encodes the rows once for its split and sample -----------------------------------
+def test_the_frontier_encodes_the_rows_once_for_the_split_and_the_sample(rows, monkeypatch):
+    """The holdout split and the training sample (max_train_rows) each read the categories of the rows
+    by encoding them: every training row twice. The sample takes the split's codes now: one encoding,
+    the same frontier."""
+    df = pd.concat([rows[1]] * 3, ignore_index=True)
+    before = sd.frontier(_rule, df, forms=["tree", "linear"], sizes=[2, 4], max_train_rows=300, progress=False)
+    encodings = _calls(monkeypatch, frontier_module, "_categories", lambda X, *rest, **kw: len(X))
+    front = sd.frontier(_rule, df, forms=["tree", "linear"], sizes=[2, 4], max_train_rows=300, progress=False)
+    assert encodings == [len(df)]
+    assert front.sampled and len(front.X_train) == len(before.X_train)
+    assert front.X_train.index.equals(before.X_train.index) and front.X_holdout.index.equals(before.X_holdout.index)
+    assert [p.model.to_json() for p in front.points] == [p.model.to_json() for p in before.points]
+    assert [p.score for p in front.points] == [p.score for p in before.points]
