@@ -279,7 +279,8 @@ def run_report(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         rep = report(front, path=args.output, min_fidelity=args.min_fidelity, conservative=args.conservative,
-                     constraints=args.constraint or None, title=args.title, random_state=args.random_state)
+                     constraints=args.constraint or None, title=args.title, random_state=args.random_state,
+                     progress=False if args.no_progress else None)
     reported = time.perf_counter() - started
     for w in caught:  # the report's own notes are printed below, once
         if str(w.message) not in rep.warnings:
