@@ -21,8 +21,8 @@ from .report import report
 from .models import load
 from .models.automata import DFA, MooreMachine
 from .teachers import as_teacher
-from .verify import (RoundingAmbiguity, always_accepts, always_outputs, equivalent, included_in, invariant, monotonic,
-                     never_accepts, never_outputs, output_range, refine, robust, verify)
+from .verify import (NoVerdict, RoundingAmbiguity, VerificationTimeout, always_accepts, always_outputs, equivalent,
+                     included_in, invariant, monotonic, never_accepts, never_outputs, output_range, refine, robust, verify)
 
 __all__ = [
     "__version__",
@@ -45,6 +45,8 @@ __all__ = [
     "SymdistillWarning",
     "TeacherError",
     "RoundingAmbiguity",
+    "NoVerdict",
+    "VerificationTimeout",
     "verify",
     "refine",
     "monotonic",

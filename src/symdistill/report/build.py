@@ -156,8 +156,10 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     constraints : sequence, optional
         Constraints (strings such as ``"x0 > 5 -> prediction == 1"``, or properties such as
         ``sd.monotonic("age")``) checked exactly on the chosen model with ``symdistill.verify``; the
-        teacher is asked about each counterexample. One that gets no verdict (a ``RoundingAmbiguity``)
-        is listed as "no verdict" with the reason, as a dict whose ``holds`` is None. Default: those
+        teacher is asked about each counterexample, with no time limit (for one, verify with
+        ``sd.verify(..., timeout=)`` and give ``verification=``). One that gets no verdict (a
+        ``NoVerdict``: a ``RoundingAmbiguity``, a ``VerificationTimeout``) is listed as "no verdict"
+        with the reason, as a dict whose ``holds`` is None. Default: those
         given to :func:`symdistill.frontier` (``front.constraints``). A constraint naming a feature or
         class the frontier's models lack, or otherwise refused by ``verify``, is refused before any
         work, as ``sd.frontier`` refuses it.
@@ -530,14 +532,14 @@ def _verification(model: Any, teacher: Any, constraints: Sequence[Any] | None,
     if constraints is None:
         return out
     from ..verify import verify
-    from ..verify.result import RoundingAmbiguity
+    from ..verify.result import NoVerdict, VerificationTimeout
 
     for c in constraints:
         try:
             out.append(verify(model, c, teacher=teacher))
-        except RoundingAmbiguity as exc:  # no verdict within rounding of a tie: a row saying so, not a crash
+        except NoVerdict as exc:  # no verdict (within rounding of a tie): a row saying so, not a crash
             out.append({"constraint": c if isinstance(c, str) else c.describe(), "holds": None,
-                        "note": f"no verdict: {exc}"})
+                        "note": str(exc) if isinstance(exc, VerificationTimeout) else f"no verdict: {exc}"})
     return out
 
 

@@ -24,7 +24,7 @@ from .properties import (AlwaysAccepts, AlwaysOutputs, Equivalent, Formula, Incl
                          as_property, equivalent, included_in, invariant, monotonic, never_accepts, never_outputs,
                          output_range, robust)
 from .refine import refine
-from .result import Counterexample, RoundingAmbiguity, TeacherCheck, Verdict
+from .result import Counterexample, NoVerdict, RoundingAmbiguity, TeacherCheck, Verdict, VerificationTimeout
 
 __all__ = [
     "verify", "refine", "parse", "BACKENDS",
@@ -33,4 +33,5 @@ __all__ = [
     "Property", "Formula", "Monotonic", "Invariant", "OutputRange", "Robust", "Equivalent",
     "NeverAccepts", "AlwaysAccepts", "IncludedIn", "NeverOutputs", "AlwaysOutputs",
     "Verdict", "Counterexample", "TeacherCheck", "RoundingAmbiguity", "ConstraintError", "ConstraintSyntaxError",
+    "NoVerdict", "VerificationTimeout",
 ]

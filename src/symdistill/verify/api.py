@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 import time
 from typing import Any
 
@@ -14,7 +15,7 @@ from ..learners.base import check_random_state
 from . import exact, smt
 from . import formula as F
 from . import properties as P
-from .result import Counterexample, RoundingAmbiguity, Verdict
+from .result import Counterexample, NoVerdict, RoundingAmbiguity, Verdict, VerificationTimeout
 from .teacher import Question, check_on_teacher, in_domain
 
 BACKENDS = ("auto", "direct", "z3")
@@ -23,7 +24,7 @@ NEAR_TIE_GRID = 65536  # most inputs of a domain without numeric features that _
 
 
 def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any = None,
-           search_budget: int = 2000, random_state: int | None = 0) -> Verdict:
+           search_budget: int = 2000, random_state: int | None = 0, timeout: float | None = None) -> Verdict:
     """Decide whether ``constraint`` holds for ``model`` on its whole domain.
 
     Parameters
@@ -47,6 +48,14 @@ def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any =
         Most teacher queries of the search for a teacher violation near an artefact.
     random_state : int or None
         Seed of that search.
+    timeout : float or None
+        Seconds, counted from the call, that z3 may take in all: each of its checks (the property's,
+        the rounding checks', the vacuity check's) gets the time left. Where z3 answers "unknown" for
+        want of time, :class:`VerificationTimeout` (a :class:`NoVerdict`) is raised naming the
+        constraint and the limit; a vacuity check out of time leaves ``vacuous`` None and the verdict
+        stands. The direct checkers and automata, which do not search, are not cut short. None (the
+        default): no limit, as z3's own default, so that a verdict does not depend on the machine's
+        speed; a softmax over many features can then take minutes.
 
     Returns
     -------
@@ -71,6 +80,7 @@ def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any =
     if not isinstance(search_budget, (int, np.integer)) or isinstance(search_budget, bool) or search_budget < 0:
         raise ValueError(f"search_budget must be a non-negative integer, got {search_budget!r}")
     check_random_state(random_state)
+    check_timeout(timeout)
     if teacher is not None:
         from ..api import concept_layer
 
@@ -104,9 +114,16 @@ def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any =
     if teacher is not None:  # refused whatever the verdict would be
         _refuse_teacher_check(prop)
     q, other = _question(prop, model.domain, model.task, getattr(model, "classes", None), model)
-    Z, checked, used = _decide(model, q, other, backend)
+    deadline = None if timeout is None else t0 + float(timeout)
+    try:
+        Z, checked, used = _decide(model, q, other, backend, deadline)
+    except VerificationTimeout as exc:
+        raise VerificationTimeout(
+            f"no verdict on {prop.describe()} within timeout={timeout!r} s: {exc}; the property may hold or "
+            f"not. Give a larger timeout= (None: no limit), or verify a smaller model (fewer terms, features or "
+            f"classes){_direct_hint(backend)}", prop.describe(), timeout) from None
     if Z is None:
-        vacuous, note = _vacuity(model, prop, backend) if isinstance(prop, P.Formula) else (None, "")
+        vacuous, note = _vacuity(model, prop, backend, deadline) if isinstance(prop, P.Formula) else (None, "")
         return Verdict(True, None, time.perf_counter() - t0, used, prop.describe(), repr(model), checked,
                        vacuous=vacuous, vacuity=note)
     seconds = time.perf_counter() - t0
@@ -127,19 +144,34 @@ def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any =
     return Verdict(False, ce, seconds, used, prop.describe(), repr(model), checked, check)
 
 
-def _vacuity(model: Any, prop: P.Formula, backend: str) -> tuple[bool | None, str]:
+def check_timeout(timeout: Any, name: str = "timeout") -> None:
+    """Refuse a ``timeout=`` that is not None or a positive, finite number of seconds (a bool, text, 0,
+    NaN, inf), naming ``name``."""
+    number = isinstance(timeout, (int, float, np.integer, np.floating)) and not isinstance(timeout, (bool, np.bool_))
+    if timeout is None or number and 0 < timeout < math.inf:
+        return
+    raise ValueError(f"{name} must be a positive number of seconds, or None for no limit, got {timeout!r}")
+
+
+def _direct_hint(backend: str) -> str:
+    """What a timeout under ``backend="z3"`` may leave untried: the direct checkers."""
+    return "; backend='auto' tries the direct checkers first, which do not search" if backend == "z3" else ""
+
+
+def _vacuity(model: Any, prop: P.Formula, backend: str, deadline: float | None = None) -> tuple[bool | None, str]:
     """Whether a constraint that holds holds only vacuously: for each implication it states at its top
     level, the premise's inputs are searched for as a violation would be (same backend, confirmed by
     ``predict``). (True and a note naming every premise no input of the domain meets, with the bounds
     of the features it names), (False, "") when every premise is met, else (None, ""): no implication,
-    or a premise undecided (the direct checker does not cover it, no z3, within rounding of a tie)."""
+    or a premise undecided (the direct checker does not cover it, no z3, within rounding of a tie, z3 out of
+    the time left before ``deadline``)."""
     dom = model.domain
     met: list[bool | None] = []
     notes = []
     for premise, text, features in F.bind_premises(prop.text, dom, model.task, getattr(model, "classes", None)):
         try:
-            Z, _, _ = _decide(model, Question("formula", premise), None, backend)
-        except (NotCovered, RoundingAmbiguity, ImportError):
+            Z, _, _ = _decide(model, Question("formula", premise), None, backend, deadline)
+        except (NotCovered, NoVerdict, ImportError):
             met.append(None)
             continue
         met.append(Z is not None)
@@ -278,7 +310,10 @@ class NotCovered(ValueError):
         super().__init__(f"the direct checker does not cover this: {reason}; use backend='z3' or 'auto'")
 
 
-def _decide(model: Any, q: Question, other: Any, backend: str) -> tuple[np.ndarray | None, int, str]:
+def _decide(model: Any, q: Question, other: Any, backend: str,
+            deadline: float | None = None) -> tuple[np.ndarray | None, int, str]:
+    """The violating row or pair (None: holds), how many regions were checked, and which backend decided;
+    ``deadline``: when z3's time runs out (see :func:`~symdistill.verify.smt._solve`)."""
     if backend in ("auto", "direct"):
         try:
             Z, checked = _ask(exact, model, q, other)
@@ -300,15 +335,15 @@ def _decide(model: Any, q: Question, other: Any, backend: str) -> tuple[np.ndarr
                 # auto: the direct checker tried one point for the other features; the SMT encoding
                 # searches the whole domain for a violation predict confirms before there is no verdict.
                 try:
-                    return _decide(model, q, other, "z3")
+                    return _decide(model, q, other, "z3", deadline)
                 except ImportError:  # no z3: the direct checker's answer stands
                     raise ambiguity from None
-    Z, checked = _ask(smt, model, q, other)
+    Z, checked = _ask(smt, model, q, other, deadline=deadline)
     if Z is None:
         # Holds in exact arithmetic; floating-point predict can still break it within rounding of a
         # tie (an exact maximum just below a bound that rounds onto it), as the direct checker finds.
         decided, found = _in_floats(model, q)
-        return (found if decided else _near_tie(model, q, other)), checked, "z3"
+        return (found if decided else _near_tie(model, q, other, deadline)), checked, "z3"
     if not _valid(model, q, other, Z):
         # z3 reads weights and arithmetic as exact rationals; its point may sit within rounding of a
         # tie that floating-point predict resolves the other way. Look for a float violation next to
@@ -319,7 +354,7 @@ def _decide(model: Any, q: Question, other: Any, backend: str) -> tuple[np.ndarr
         decided, found = _in_floats(model, q)
         if decided:
             return found, checked, "z3"
-        found, checked = _ask(smt, model, q, other, margin=_margin(model, other))
+        found, checked = _ask(smt, model, q, other, margin=_margin(model, other), deadline=deadline)
         if found is None:
             raise RoundingAmbiguity(
                 f"in exact arithmetic the property fails only within rounding of a tie (at {Z.tolist()}), where "
@@ -353,7 +388,7 @@ def _in_floats_only(model: Any, q: Question) -> bool:
     return q.kind in ("monotonic", "invariant") and exact.form_of(model) == "linear" and exact.in_floats_only(model)
 
 
-def _near_tie(model: Any, q: Question, other: Any) -> np.ndarray | None:
+def _near_tie(model: Any, q: Question, other: Any, deadline: float | None = None) -> np.ndarray | None:
     """A violation that ``predict`` confirms where the property holds in exact arithmetic, or None:
     the property relaxed by a bound on floating-point rounding, then a float point next to the
     relaxed violation (every input, where there are few and none is numeric). Formulas over sums of
@@ -381,7 +416,7 @@ def _near_tie(model: Any, q: Question, other: Any) -> np.ndarray | None:
     # The relaxed violations found may differ from predict's only in their integers and codes (several
     # categories moving a regressor's value onto c only in floating point): try others in turn.
     for _ in range(NEAR_TIE_TRIES if discrete else 1):
-        Z, _ = smt.check_formula(model, q.violation, margin=-bound, avoid=tuple(tried))
+        Z, _ = smt.check_formula(model, q.violation, margin=-bound, avoid=tuple(tried), deadline=deadline)
         if Z is None or _valid(model, q, other, Z):
             return Z
         near = _float_neighbour(model, q, other, Z)

@@ -16,13 +16,13 @@ from ..sampling.density import KERNELS
 from ..teachers import Teacher, as_teacher
 from ..teachers.base import _n_rows
 from . import properties as P
-from .api import verify
+from .api import check_timeout, verify
 from .exact import form_of
 
 
 def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_rounds: int = 5,
            budget: int = 5000, queries_per_artefact: int = 400, X_eval: Any = None, backend: str = "auto",
-           **options: Any) -> SymbolicModel:
+           timeout: float | None = None, **options: Any) -> SymbolicModel:
     """Re-distill ``model`` until ``constraints`` hold, using the teacher's answers near counterexamples.
 
     Each round verifies every constraint with the teacher attached. A counterexample the teacher
@@ -48,6 +48,9 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     X_eval : optional
         Rows for the fidelity figures (default ``X``).
     backend : {"auto", "direct", "z3"}
+    timeout : float or None
+        ``sd.verify``'s limit on z3, for each verification of each round; out of it, its
+        ``VerificationTimeout`` stops refine (None: no limit).
     **options
         Passed to ``sd.distill`` (e.g. ``n_samples``); given here, they replace those the model's
         ``meta["options"]`` records, and ``sampler_kernel`` and ``sampler_bandwidth`` those of its
@@ -87,6 +90,7 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     for name, v in (("max_rounds", max_rounds), ("budget", budget), ("queries_per_artefact", queries_per_artefact)):
         if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 0:
             raise ValueError(f"{name} must be a non-negative integer, got {v!r}")
+    check_timeout(timeout)  # before the teacher is asked anything
     form = form_of(model)
     if form == "dfa":
         raise TypeError("refine works on tabular models (tree, rules, linear)")
@@ -146,7 +150,7 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
     status: dict[str, str] = {}
     while True:
         status, new_rows = _round(current, props, t, backend, queries_per_artefact,
-                                  None if seed is None else int(seed) + rounds)
+                                  None if seed is None else int(seed) + rounds, timeout)
         room = budget - len(added)
         if not len(new_rows) or rounds >= max_rounds or room <= 0:
             break
@@ -194,12 +198,12 @@ def _recorded_sampler(meta: dict[str, Any]) -> dict[str, Any]:
 
 
 def _round(model: SymbolicModel, props: list[P.Property], teacher: Teacher, backend: str, per: int,
-           seed: int | None) -> tuple[dict[str, str], np.ndarray]:
+           seed: int | None, timeout: float | None = None) -> tuple[dict[str, str], np.ndarray]:
     """Verify every constraint; return each one's status and the query rows from artefacts."""
     status: dict[str, str] = {}
     rows = [np.empty((0, model.domain.n_features))]
     for i, p in enumerate(props):
-        v = verify(model, p, backend=backend, teacher=teacher, search_budget=per, random_state=seed)
+        v = verify(model, p, backend=backend, teacher=teacher, search_budget=per, random_state=seed, timeout=timeout)
         key = f"{i}:{p.describe()}"
         if v.holds:
             status[key] = "holds"

@@ -14,11 +14,30 @@ def _py(v: Any) -> Any:
     return v.item() if isinstance(v, np.generic) else v
 
 
-class RoundingAmbiguity(RuntimeError):
+class NoVerdict(RuntimeError):
+    """``verify`` can give neither "holds" nor a counterexample that ``predict`` confirms, and says so
+    rather than guess: :class:`RoundingAmbiguity` (the answer depends on rounding) or
+    :class:`VerificationTimeout` (z3 did not answer within ``timeout=``). ``sd.report`` lists such a
+    constraint as "no verdict" and ``symdistill verify`` exits 2 on it."""
+
+
+class RoundingAmbiguity(NoVerdict):
     """The property's answer depends on rounding: a linear model's scores or a constraint's
     arithmetic are decided in exact arithmetic (the weights' exact values), while ``predict``
     computes in floating point, and the two disagree within rounding of a tie. Neither a verdict
     nor a counterexample that ``predict`` confirms can be given; the message names the point."""
+
+
+class VerificationTimeout(NoVerdict):
+    """z3 answered "unknown" because ``verify``'s ``timeout=`` ran out: the property may hold or not.
+    A verdict cut short is no verdict, so neither "holds" nor a violation is reported.
+    ``constraint`` is the property as text and ``timeout`` the limit in seconds (None where the
+    solver itself raised it, before ``verify`` named the constraint)."""
+
+    def __init__(self, message: str, constraint: str = "", timeout: float | None = None) -> None:
+        super().__init__(message)
+        self.constraint = constraint
+        self.timeout = timeout
 
 
 @dataclass(frozen=True)

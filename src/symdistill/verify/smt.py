@@ -22,6 +22,7 @@ Needs the ``z3-solver`` package (``pip install 'symdistill[smt]'``).
 from __future__ import annotations
 
 import math
+import time
 from fractions import Fraction
 from typing import Any
 
@@ -29,6 +30,9 @@ import numpy as np
 
 from . import formula as F
 from .exact import Unsupported, form_of
+from .result import VerificationTimeout
+
+MOST_MS = 2**32 - 1  # z3's timeout is an unsigned count of milliseconds
 
 
 def _z3() -> Any:
@@ -277,28 +281,40 @@ def _within(z3: Any, v: Any, lo: float, hi: float) -> Any:
     return z3.And(parts) if parts else z3.BoolVal(True)
 
 
-def _solve(solver: Any, encodings: list[Encoding]) -> np.ndarray | None:
+def _solve(solver: Any, encodings: list[Encoding], deadline: float | None = None) -> np.ndarray | None:
+    """The satisfying rows, or None (unsat). ``deadline`` (a ``time.perf_counter()`` time, or None: no
+    limit): the solver gets the time left until then, so every check of one ``verify`` call shares its
+    ``timeout=``; none left, or z3 out of it ("unknown", reason "timeout" or "canceled"), raises
+    :class:`VerificationTimeout`. z3 has no limit of its own, and a 26-class softmax ran for minutes."""
     z3 = _z3()
+    if deadline is not None:
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            raise VerificationTimeout("the time ran out before z3 began to search")
+        solver.set("timeout", min(MOST_MS, max(1, math.ceil(1000 * left))))
     res = solver.check()
     if res == z3.unsat:
         return None
     if res != z3.sat:
-        raise RuntimeError(f"z3 could not decide the property (answer {res}: {solver.reason_unknown()})")
+        reason = solver.reason_unknown()
+        if deadline is not None and reason in ("timeout", "canceled"):
+            raise VerificationTimeout(f"z3 answered unknown ({reason}) when the time limit ran out")
+        raise RuntimeError(f"z3 could not decide the property (answer {res}: {reason})")
     m = solver.model()
     return np.vstack([e.values(m) for e in encodings])
 
 
-def check_formula(model: Any, violation: F.Formula, margin: float = 0.0,
-                  avoid: tuple[np.ndarray, ...] = ()) -> tuple[np.ndarray | None, int]:
+def check_formula(model: Any, violation: F.Formula, margin: float = 0.0, avoid: tuple[np.ndarray, ...] = (),
+                  deadline: float | None = None) -> tuple[np.ndarray | None, int]:
     """A row that violates the formula, or None; ``avoid``: rows whose integer, binary and category
-    values are not to be taken all together again."""
+    values are not to be taken all together again; ``deadline``: see :func:`_solve` (so for every check)."""
     z3, s = _solver()
     e = Encoding(model, z3, s, "x", margin)
     s.add(e.formula(violation))
     discrete = [j for j, f in enumerate(model.domain.features) if f.kind != "numeric"]
     for row in avoid:
         s.add(z3.Or([e.x[j] != _q(z3, float(row[j])) for j in discrete]))
-    return _solve(s, [e]), 1
+    return _solve(s, [e], deadline), 1
 
 
 def _pair(model: Any, other: Any = None, margin: float = 0.0) -> tuple[Any, Encoding, Encoding]:
@@ -306,8 +322,8 @@ def _pair(model: Any, other: Any = None, margin: float = 0.0) -> tuple[Any, Enco
     return s, Encoding(model, z3, s, "a", margin), Encoding(other if other is not None else model, z3, s, "b", margin)
 
 
-def check_monotonic(model: Any, j: int, increasing: bool, target: int | None,
-                    margin: float = 0.0) -> tuple[np.ndarray | None, int]:
+def check_monotonic(model: Any, j: int, increasing: bool, target: int | None, margin: float = 0.0,
+                    deadline: float | None = None) -> tuple[np.ndarray | None, int]:
     s, a, b = _pair(model, margin=margin)
     z3 = a.z3
     for k in range(len(a.x)):
@@ -319,16 +335,17 @@ def check_monotonic(model: Any, j: int, increasing: bool, target: int | None,
         s.add(a.out == target, b.out != target)
     else:
         s.add(a.out != target, b.out == target)
-    return _solve(s, [a, b]), 2
+    return _solve(s, [a, b], deadline), 2
 
 
-def check_invariant(model: Any, free: np.ndarray, margin: float = 0.0) -> tuple[np.ndarray | None, int]:
+def check_invariant(model: Any, free: np.ndarray, margin: float = 0.0,
+                    deadline: float | None = None) -> tuple[np.ndarray | None, int]:
     s, a, b = _pair(model, margin=margin)
     for k in range(len(a.x)):
         if not free[k]:
             s.add(a.x[k] == b.x[k])
     s.add(_differ(a, b, margin))
-    return _solve(s, [a, b]), 2
+    return _solve(s, [a, b], deadline), 2
 
 
 def _differ(a: Encoding, b: Encoding, margin: float) -> Any:
@@ -338,7 +355,8 @@ def _differ(a: Encoding, b: Encoding, margin: float) -> Any:
     return a.out != b.out
 
 
-def check_equivalent(model: Any, other: Any, margin: float = 0.0) -> tuple[np.ndarray | None, int]:
+def check_equivalent(model: Any, other: Any, margin: float = 0.0,
+                     deadline: float | None = None) -> tuple[np.ndarray | None, int]:
     s, a, b = _pair(model, other, margin)
     z3 = a.z3
     for k in range(len(a.x)):
@@ -354,4 +372,4 @@ def check_equivalent(model: Any, other: Any, margin: float = 0.0) -> tuple[np.nd
             if key in lb:
                 same.append(z3.And(a.out == i, b.out == lb[key]))
         s.add(z3.Not(z3.Or(same)) if same else z3.BoolVal(True))
-    return _solve(s, [a, b]), 2
+    return _solve(s, [a, b], deadline), 2
