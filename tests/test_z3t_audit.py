@@ -3,7 +3,7 @@
 A letters user verifying a 26-class softmax's monotonicity waited more than 6 minutes with no output:
 nothing bounded z3. Out of time, z3 answers "unknown", which is no verdict: neither "holds" nor a
 violation, but a ``VerificationTimeout`` (a ``NoVerdict``, as ``RoundingAmbiguity`` now is) naming the
-constraint, the limit and what to do."""
+constraint, the limit and what to do; exit 2 on the command line."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import symdistill as sd
+from symdistill.cli import main
 from symdistill.domain import Domain, Feature
 from symdistill.models.linear import LinearModel
 
@@ -110,6 +111,25 @@ def test_a_timeout_that_is_no_positive_number_of_seconds_is_refused(bad: Any) ->
     with pytest.raises(ValueError, match=r"^timeout must be a positive number of seconds, or None for no limit, "
                                          rf"got {bad!r}$".replace("(", r"\(")):
         sd.verify(small(), "prediction == 'no'", timeout=bad)
+
+
+def test_the_command_line_exits_2_naming_timeout(tmp_path: Any, capsys: Any, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    letters_like().to_json(tmp_path / "letters.json")
+    code = main(["verify", "letters.json", "--monotonic", "13", "--target", "M", "--backend", "z3",
+                 "--timeout", "0.05"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert ("no verdict: --monotonic prediction == 'M' is monotonically increasing in `13`: z3 did not decide it "
+            "within --timeout 0.05 s; give a larger --timeout (none: no limit), or verify a smaller model "
+            "(--backend auto tries the direct checkers first)") in err
+    small().to_json(tmp_path / "small.json")
+    assert main(["verify", "small.json", "--monotonic", "x", "--timeout", "60"]) == 0
+    assert main(["verify", "small.json", "--monotonic", "y", "--timeout", "60"]) == 1
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["verify", "small.json", "--monotonic", "x", "--timeout", "0"])
+    assert "--timeout: must be a finite number of seconds > 0, got '0'" in capsys.readouterr().err
 
 
 def test_refine_passes_its_timeout_to_each_verification() -> None:

@@ -1,5 +1,5 @@
 """The ``symdistill verify`` subcommand: exit 0 when every constraint holds, 1 when one fails, 2 on bad input
-or when no verdict can be given (a ``RoundingAmbiguity``)."""
+or when no verdict can be given (a ``RoundingAmbiguity``, or z3 out of ``--timeout``)."""
 
 from __future__ import annotations
 
@@ -13,15 +13,16 @@ from ..domain import _plain
 from . import properties as P
 from .api import BACKENDS, NotCovered, verify
 from .language import ConstraintError
-from .result import RoundingAmbiguity
+from .result import NoVerdict, VerificationTimeout
 
 
 def add_verify(sub: Any) -> None:
-    from ..cli import add_classes, dash_values
+    from ..cli import _positive_seconds, add_classes, dash_values
 
     p = sub.add_parser("verify", help="check constraints on a saved model (exit 1 when one fails)",
                        description="Decide constraints exactly on a saved model. Exit status: 0 all hold, "
-                                   "1 some constraint fails, 2 bad input or no verdict (within rounding of a tie).")
+                                   "1 some constraint fails, 2 bad input or no verdict (within rounding of a tie, "
+                                   "or z3 out of --timeout).")
     p.add_argument("model", help="model JSON file")
     p.add_argument("-c", "--constraint", action="append", default=[],
                    help="constraint text, e.g. \"age < 18 -> prediction != 'approve'\" (repeatable)")
@@ -52,6 +53,9 @@ def add_verify(sub: Any) -> None:
     p.add_argument("--backend", choices=BACKENDS, default="auto",
                    help="direct: the exact checkers; z3: an SMT encoding; auto (default): direct, and z3 for what "
                         "the direct checkers do not cover")
+    p.add_argument("--timeout", type=_positive_seconds, default=None, metavar="SECONDS",
+                   help="most seconds z3 may take on each constraint, all its checks together (default: no limit); "
+                        "out of time, no verdict: exit 2")
     p.add_argument("--teacher", help="also check counterexamples on this teacher (.onnx, .pt, .joblib or .pkl, a saved model .json, module:attribute)")
     add_classes(p)
 
@@ -145,8 +149,13 @@ def run_verify(args: argparse.Namespace) -> int:
     verdicts = []
     for flag, prop in props:
         try:
-            verdicts.append(verify(model, prop, backend=args.backend, teacher=teacher))
-        except RoundingAmbiguity as exc:  # no verdict, so neither exit 0 nor 1 (a violation) fits
+            verdicts.append(verify(model, prop, backend=args.backend, teacher=teacher, timeout=args.timeout))
+        except VerificationTimeout as exc:  # the library's hint names its keyword, timeout=
+            raise CLIError(f"no verdict: {flag} {exc.constraint}: z3 did not decide it within --timeout "
+                           f"{args.timeout:g} s; give a larger --timeout (none: no limit), or verify a smaller "
+                           f"model{' (--backend auto tries the direct checkers first)' * (args.backend == 'z3')}"
+                           ) from None
+        except NoVerdict as exc:  # no verdict, so neither exit 0 nor 1 (a violation) fits
             raise CLIError(f"no verdict: {exc}") from None
         except NotCovered as exc:  # the library's hint names its keyword, backend='z3'
             raise CLIError(f"{flag}: --backend direct does not cover this: {exc.reason}; use --backend z3 or "
