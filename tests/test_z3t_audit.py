@@ -159,3 +159,19 @@ def test_a_report_lists_a_constraint_out_of_time_as_no_verdict(monkeypatch: Any)
     assert rep.verification == [{"constraint": "x > 0", "holds": None,
                                  "note": "no verdict on x > 0 within timeout=1 s: ..."}]
     assert "1 without a verdict" in rep.markdown
+
+
+def test_z3_undecided_for_another_reason_is_no_verdict_too(tmp_path: Any, capsys: Any, monkeypatch: Any) -> None:
+    """z3 answering unknown for a reason other than time (non-linear arithmetic, say) raised a plain RuntimeError:
+    a traceback from symdistill verify, a crash of sd.report. It is no verdict, as a timeout is: exit 2."""
+    import z3
+
+    monkeypatch.setattr(z3.Solver, "check", lambda self, *a: z3.unknown)
+    monkeypatch.setattr(z3.Solver, "reason_unknown", lambda self: "smt tactic failed to show goal to be sat/unsat")
+    with pytest.raises(sd.NoVerdict, match=r"z3 could not decide the property \(it answered unknown: smt tactic"):
+        sd.verify(small(), "x > 0.9 -> prediction == 'yes'", backend="z3")
+    monkeypatch.chdir(tmp_path)
+    small().to_json(tmp_path / "small.json")
+    assert main(["verify", "small.json", "-c", "x > 0.9 -> prediction == 'yes'", "--backend", "z3"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "Traceback" not in err and "no verdict: " in err and "z3 could not decide" in err

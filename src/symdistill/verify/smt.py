@@ -30,7 +30,7 @@ import numpy as np
 
 from . import formula as F
 from .exact import Unsupported, form_of
-from .result import VerificationTimeout
+from .result import NoVerdict, VerificationTimeout
 
 MOST_MS = 2**32 - 1  # z3's timeout is an unsigned count of milliseconds
 
@@ -299,7 +299,9 @@ def _solve(solver: Any, encodings: list[Encoding], deadline: float | None = None
         reason = solver.reason_unknown()
         if deadline is not None and reason in ("timeout", "canceled"):
             raise VerificationTimeout(f"z3 answered unknown ({reason}) when the time limit ran out")
-        raise RuntimeError(f"z3 could not decide the property (answer {res}: {reason})")
+        # (non-linear arithmetic of a constraint's products, say): no verdict, as a timeout is, where a
+        # RuntimeError escaped symdistill verify as a traceback and sd.report as a crash
+        raise NoVerdict(f"z3 could not decide the property (it answered {res}: {reason})")
     m = solver.model()
     return np.vstack([e.values(m) for e in encodings])
 
