@@ -905,8 +905,8 @@ def test_cli_report_refuses_a_linear_design_too_large_before_the_teacher_is_aske
     assert code == 2 and out == ""
     assert err == ("symdistill report: error: 21 candidate terms (with hinges at n_knots=3) need a 1,000-row design "
                    "matrix of 2.1e+04 values (0.000156 GiB), over the linear learner's limit of 1.34e+04 "
-                   "(--option linear.max_design_gib=0.0001): ask for fewer knots (n_knots), fewer rows (n_samples), "
-                   "no hinges or a larger --option linear.max_design_gib=N (GiB)\n")
+                   "(--option linear.max_design_gib=0.0001): ask for fewer knots (--option linear.n_knots=N), "
+                   "fewer rows (--n-samples N), no hinges or a larger --option linear.max_design_gib=N (GiB)\n")
     assert not (tmp_path / "r.html").exists()
 
 

@@ -2066,17 +2066,58 @@ def _option_hint(args: argparse.Namespace, message: str) -> str:
     return message
 
 
-def _design_limit_flag(args: argparse.Namespace, message: str) -> str:
-    """``message``, the linear learner's refusal past ``max_design_gib``, naming the option as the command
-    line sets it: ``--option max_design_gib=N`` (report's ``--option linear.max_design_gib=N``, an option of
-    the linear form only), where it named the Python option, which a command-line user cannot write."""
-    if args.command not in ("distill", "report") or "over the linear learner's limit of" not in message:
+def _option_flag(args: argparse.Namespace, name: str) -> str:
+    """The learner option ``name`` as the command line sets it, up to its value: the command's flag for it
+    (``--max-size ``; report's ``--n-samples ``), whose ``--option`` is refused, else ``--option NAME=`` (with
+    the FORM. prefix the user wrote it with; in report, not given, the prefix of the one form taking it, as
+    the linear form alone takes ``n_knots``)."""
+    from .report.cli import _OWN_FLAG as report_flags
+
+    own = report_flags if args.command == "report" else _OWN_FLAG
+    if name in own and own[name] != "--no-progress":  # (a switch, which takes no value)
+        return f"{own[name]} "
+    given = [o for o in args.option if o[-2] == name]
+    form = given[0][0] if given and len(given[0]) == 3 else None
+    if not given and args.command == "report":
+        from .api import _options_of
+        from .learners import registered_learners
+
+        takers = {f for (f, m), cls in registered_learners().items()
+                  if m == (args.method or "pedagogical") and name in _options_of(cls)}
+        form = takers.pop() if len(takers) == 1 else None
+    return f"--option {form + '.' if form else ''}{name}="
+
+
+# How a learner's refusal names its options, and as what distill and report name them (FLAG: _option_flag's):
+# "(max_design_gib=2)" the value as set, "fewer knots (n_knots)" the option to set, "a larger max_design_gib"
+# (GiB), "n_samples=None" (JSON's null; report has no flag for it: without --n-samples the tree and rules
+# scale theirs), and at the head "n_samples=10,000,000 cannot fit ..." where report's --n-samples gave it.
+_WRITTEN_OPTIONS = ((r"\((\w+)=([^)\s]*)\)", lambda flag, m: f"({flag}{m[2]})"),
+                    (r"\((\w+)\)", lambda flag, m: f"({flag}N)"),
+                    (r"a larger (max_design_gib)$", lambda flag, m: f"a larger {flag}N (GiB)"),
+                    (r"\((n_samples)=None scales", lambda flag, m: f"({flag}null scales" if flag.endswith("=")
+                     else "(without --n-samples a tree's and rules' n_samples scale"),
+                    (r"^(\w+)=", lambda flag, m: m[0] if flag.endswith("=") else flag))
+
+
+def _options_as_written(args: argparse.Namespace, message: str) -> str:
+    """``message``, a learner's refusal passed on by distill or report, naming the learner options it
+    names as the command line sets them (``_option_flag``), where it named the Python options, which a
+    command-line user cannot write: the design limit's '(max_design_gib=2): ask for fewer knots (n_knots),
+    fewer rows (n_samples) ... or a larger max_design_gib' names ``--option max_design_gib=2``, ``--option
+    n_knots=N``, ``--option n_samples=N`` (report: ``--n-samples N``) and ``--option max_design_gib=N (GiB)``.
+    An option the user wrote as ``--option NAME=VALUE`` heading the message ('n_knots must be ...') is left
+    as it is: it names what they wrote. ``sd.distill``'s messages are unchanged."""
+    if args.command not in ("distill", "report"):
         return message
-    given = [o for o in getattr(args, "option", None) or [] if o[-2] == "max_design_gib"]
-    form = given[0][0] if given and len(given[0]) == 3 else "linear" if args.command == "report" else None
-    flag = f"--option {form + '.' if form else ''}max_design_gib"
-    message = re.sub(r"\(max_design_gib=([^)]*)\)", rf"({flag}=\1)", message)
-    return re.sub(r"a larger max_design_gib$", f"a larger {flag}=N (GiB)", message)
+    from .api import _options_of
+    from .learners import registered_learners
+
+    options = set().union(*(_options_of(cls) for cls in registered_learners().values()))
+    for pattern, written in _WRITTEN_OPTIONS:
+        message = re.sub(pattern, lambda m: written(_option_flag(args, m[1]), m) if m[1] in options else m[0],
+                         message)
+    return message
 
 
 def _drop_missing_hint(message: str) -> str:
@@ -2110,7 +2151,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command][1](args)
     except (CLIError, DataError, ModelFormatError, TeacherError, ValueError, TypeError, ImportError) as exc:
-        message = _design_limit_flag(args, _option_hint(args, str(exc))) if type(exc) in (ValueError, TypeError) \
+        message = _options_as_written(args, _option_hint(args, str(exc))) if type(exc) in (ValueError, TypeError) \
             else str(exc)
         if isinstance(exc, DataError) and getattr(args, "drop_missing", True) is False:
             message += _drop_missing_hint(message)
