@@ -134,7 +134,8 @@ def check_report_path(path: str | Path) -> Path:
 def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = "report.html",
            min_fidelity: float | None = None, conservative: bool = False, constraints: Sequence[Any] | None = None,
            verification: Sequence[Any] | None = None, shifts: Sequence[Shift | str | tuple] = DEFAULT_SHIFTS,
-           title: str = "symdistill report", random_state: int | None = 0, progress: bool | None = None) -> Report:
+           title: str = "symdistill report", random_state: int | None = 0, progress: bool | None = None,
+           timeout: float | None = None) -> Report:
     """Build the report for ``front`` and write it to ``path`` (HTML) and its Markdown twin.
 
     Parameters
@@ -156,8 +157,7 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     constraints : sequence, optional
         Constraints (strings such as ``"x0 > 5 -> prediction == 1"``, or properties such as
         ``sd.monotonic("age")``) checked exactly on the chosen model with ``symdistill.verify``; the
-        teacher is asked about each counterexample, with no time limit (for one, verify with
-        ``sd.verify(..., timeout=)`` and give ``verification=``). One that gets no verdict (a
+        teacher is asked about each counterexample (``timeout=`` bounds z3). One that gets no verdict (a
         ``NoVerdict``: a ``RoundingAmbiguity``, a ``VerificationTimeout``) is listed as "no verdict"
         with the reason, as a dict whose ``holds`` is None. Default: those
         given to :func:`symdistill.frontier` (``front.constraints``). A constraint naming a feature or
@@ -176,6 +176,10 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
         Pareto models are scored on each shift, the teacher asked about every shifted held-out row: the
         report's longest step on large data (1.7 s of 3.9 at 500,000 rows with a teacher of a few NumPy
         operations), which ran with no bar. None (default): on an interactive terminal only.
+    timeout : float or None
+        Seconds each constraint's ``verify`` call may take (``sd.verify``'s ``timeout=``): a constraint z3
+        cannot settle in time (a 26-class softmax's monotonicity runs for minutes) is listed as "no verdict"
+        with the limit's message, and the report goes on. None (default): no limit, as ``sd.verify``'s.
 
     Returns
     -------
@@ -212,6 +216,9 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     coerce_shifts(shifts)  # before any work, as the path and the verification rows
     check_random_state(random_state)
     check_progress(progress)
+    from ..verify.api import check_timeout  # verify is imported where it is used, as sd.frontier imports it
+
+    check_timeout(timeout)
     if X_holdout is not None and _n_rows(X_holdout) < 1:
         raise DataError("X_holdout has no rows: the report examines the chosen model on at least one row")
     if X_holdout is not None and front.task == "regression":  # as sd.frontier says it
@@ -260,7 +267,7 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     figures["shift"] = png_bytes(shift_figure(shift_results[label], f"fidelity of {label} under shift"))
     sections.append(_shift_section(shift_results, label, figures["shift"], rows_words))
 
-    results = _verification(model, teacher, constraints, verification)
+    results = _verification(model, teacher, constraints, verification, timeout)
     sections.append(_verification_section(results, constraints is not None or verification is not None))
 
     sections.append(_model_card(front, teacher, chosen, score, X_hold, same_holdout, random_state,
@@ -527,7 +534,7 @@ def _shift_section(results: dict[str, ShiftResults], chosen_label: str, png: byt
 
 
 def _verification(model: Any, teacher: Any, constraints: Sequence[Any] | None,
-                  given: Sequence[Any] | None) -> list[Any]:
+                  given: Sequence[Any] | None, timeout: float | None = None) -> list[Any]:
     out = list(given or [])
     if constraints is None:
         return out
@@ -536,8 +543,8 @@ def _verification(model: Any, teacher: Any, constraints: Sequence[Any] | None,
 
     for c in constraints:
         try:
-            out.append(verify(model, c, teacher=teacher))
-        except NoVerdict as exc:  # no verdict (within rounding of a tie): a row saying so, not a crash
+            out.append(verify(model, c, teacher=teacher, timeout=timeout))
+        except NoVerdict as exc:  # no verdict (out of time, within rounding of a tie): a row saying so, not a crash
             out.append({"constraint": c if isinstance(c, str) else c.describe(), "holds": None,
                         "note": str(exc) if isinstance(exc, VerificationTimeout) else f"no verdict: {exc}"})
     return out
@@ -569,7 +576,8 @@ def _verification_section(results: list[Any], asked: bool) -> Section:
     rows = tuple(_verdict_row(r) for r in results)
     n_bad = sum(1 for r in rows if r[1] == "violated")
     n_open = sum(1 for r in rows if r[1] == "no verdict")
-    undecided = f", {n_open} without a verdict (within rounding of a tie)" if n_open else ""
+    undecided = (f", {n_open} without a verdict (z3 out of time, or within rounding of a tie: see the row)"
+                 if n_open else "")
     sec.blocks.append(Paragraph(f"{len(rows)} constraint(s) checked on the chosen model: {len(rows) - n_bad - n_open} "
                                 f"hold, {n_bad} violated{undecided}. Verdicts are exact over the whole input domain."))
     sec.blocks.append(Table(("constraint", "verdict", "counterexample", "teacher on the counterexample"), rows,
