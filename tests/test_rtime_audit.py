@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import symdistill as sd
+from symdistill.cli import main
 
 from test_z3t_audit import letters_like
 
@@ -64,3 +66,51 @@ def test_a_generous_timeout_gives_the_verdicts_of_no_limit() -> None:
     key = [(str(v.constraint), v.holds, str(v.counterexample), v.vacuous) for v in plain.verification]
     assert [(str(v.constraint), v.holds, str(v.counterexample), v.vacuous) for v in limited.verification] == key
     assert {h for _, h, _, _ in key} == {True, False}  # verdicts both ways, none cut short
+
+
+def _letters_files(tmp_path: Any) -> None:
+    letters_like("numeric").to_json(tmp_path / "letters.json")
+    X = np.random.default_rng(0).uniform(0, 15, size=(300, 16))
+    pd.DataFrame(X, columns=NAMES).to_csv(tmp_path / "rows.csv", index=False)
+
+
+def test_the_report_command_takes_timeout_and_says_which_constraint_got_no_verdict(tmp_path: Any, capsys: Any,
+                                                                                    monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    _letters_files(tmp_path)
+    assert main(["report", "--teacher", "letters.json", "--data", "rows.csv", "--forms", "linear", "--sizes", "16",
+                 "--n-samples", "300", "--classes", ",".join(letters_like().classes), "--constraint", "prediction != 'F'", "--timeout", "0.05", "--no-progress",
+                 "-o", "r.html"]) == 0
+    err = capsys.readouterr().err
+    assert ("symdistill report: no verdict: --constraint prediction != 'F': z3 did not decide it within --timeout "
+            "0.05 s; give a larger --timeout (none: no limit), or verify a smaller model") in err
+    assert "within timeout=0.05 s" in (tmp_path / "r.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "nan", "inf", "soon"])
+def test_the_report_command_refuses_a_bad_timeout_naming_it(tmp_path: Any, capsys: Any, monkeypatch: Any,
+                                                             bad: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    _letters_files(tmp_path)
+    with pytest.raises(SystemExit):
+        main(["report", "--teacher", "letters.json", "--data", "rows.csv", "--timeout", bad, "-o", "r.html"])
+    err = capsys.readouterr().err
+    assert "--timeout: " in err and repr(bad) in err
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_the_report_command_names_a_constraint_with_no_verdict_for_another_reason(tmp_path: Any, capsys: Any,
+                                                                                  monkeypatch: Any) -> None:
+    import sys
+
+    def tie(model: Any, c: Any, **kw: Any) -> Any:
+        raise sd.RoundingAmbiguity("the model's scores tie within rounding at x0 = 1")
+
+    monkeypatch.setattr(sys.modules["symdistill.verify"], "verify", tie)
+    monkeypatch.chdir(tmp_path)
+    _letters_files(tmp_path)
+    assert main(["report", "--teacher", "letters.json", "--data", "rows.csv", "--forms", "linear", "--sizes", "16",
+                 "--n-samples", "300", "--classes", ",".join(letters_like().classes), "--constraint",
+                 "prediction != 'F'", "--timeout", "5", "--no-progress", "-o", "r.html"]) == 0
+    assert ("symdistill report: no verdict: --constraint prediction != 'F': the model's scores tie within rounding "
+            "at x0 = 1\n") in capsys.readouterr().err

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import DataError, flag_list
-from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _split_list, _teacher_input, _whole_number,
+from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _positive_seconds, _split_list,
+                   _teacher_input, _whole_number,
                    add_data_options, check_input_columns, check_spaced_fit, column_list, declare, declared_codes,
                    file_rows, load_teacher_object, na_values, option_value, read_again, read_table, refuse_own_option,
                    refuse_twice, teacher_format, teacher_options,
@@ -41,6 +42,9 @@ def add_report(sub: Any) -> None:
                    help="--min-fidelity applies to the lower end of the 95%% interval")
     p.add_argument("--constraint", action="append", default=[],
                    help="constraint to verify on the chosen model (repeatable), e.g. \"age < 18 -> prediction == 0\"")
+    p.add_argument("--timeout", type=_positive_seconds, default=None, metavar="SECONDS",
+                   help="most seconds z3 may take on each --constraint, as symdistill verify --timeout (default: no "
+                        "limit); out of time, the report lists it as no verdict and says so")
     p.add_argument("--n-samples", type=_n_samples, help="teacher-labelled rows per fit (learner default when omitted)")
     p.add_argument("--max-train-rows", type=_max_rows, default=DEFAULT_MAX_TRAIN_ROWS, metavar="N",
                    help=f"most training rows the models are distilled from: more are sampled at random (seeded) to N; "
@@ -194,6 +198,21 @@ def _like_data(hold: Any, df: Any) -> Any:
     return hold[list(df.columns)]
 
 
+def _no_verdicts(results: list[Any], timeout: float | None) -> None:
+    """Print each --constraint the report lists as no verdict (z3 out of --timeout, a tie within rounding) to
+    stderr: the report is written and exits 0, and the terminal would not show which constraint is undecided.
+    Out of time, the library's hint names its keyword, timeout=; this names --timeout."""
+    from ..verify.cli import timeout_message
+
+    for r in results:
+        if not (isinstance(r, dict) and r["holds"] is None):
+            continue
+        out_of_time = timeout is not None and f" within timeout={timeout!r} s: " in r["note"]  # a VerificationTimeout's
+        why = timeout_message(f"--constraint {r['constraint']}", timeout) if out_of_time else \
+            f"--constraint {r['constraint']}: {r['note'].removeprefix('no verdict: ')}"
+        print(f"symdistill report: no verdict: {why}", file=sys.stderr)
+
+
 def run_report(args: argparse.Namespace) -> int:
     from ..frontier import check_options, frontier
     from ._mpl import require_matplotlib
@@ -280,13 +299,14 @@ def run_report(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         rep = report(front, path=args.output, min_fidelity=args.min_fidelity, conservative=args.conservative,
                      constraints=args.constraint or None, title=args.title, random_state=args.random_state,
-                     progress=False if args.no_progress else None)
+                     progress=False if args.no_progress else None, timeout=args.timeout)
     reported = time.perf_counter() - started
     for w in caught:  # the report's own notes are printed below, once
         if str(w.message) not in rep.warnings:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     for note in rep.warnings:
         print(f"symdistill report: warning: {note}", file=sys.stderr)  # as main prints a warning
+    _no_verdicts(rep.verification, args.timeout)
     c = rep.chosen
     print(f"\nchosen: {c.form} size {c.size}, {c.score}")
     # The frontier's fits and the report's figures, scores and checks both (the time gave the frontier's only).

@@ -73,6 +73,15 @@ def _bound(text: str) -> float:
     return value
 
 
+def timeout_message(constraint: str, seconds: float, backend: str = "auto") -> str:
+    """A ``VerificationTimeout`` of ``constraint`` (as the command names it) as a command line says it, naming
+    ``--timeout`` where the library's hint names its keyword, ``timeout=`` (``symdistill verify``'s error,
+    ``symdistill report``'s warning)."""
+    return (f"{constraint}: z3 did not decide it within --timeout {seconds:g} s; give a larger --timeout "
+            f"(none: no limit), or verify a smaller model"
+            f"{' (--backend auto tries the direct checkers first)' * (backend == 'z3')}")
+
+
 TABULAR_FLAGS = "-c/--constraint, --constraint-file, --monotonic, --invariant, --output-range or --equivalent"
 AUTOMATA_FLAGS = "--never-accepts, --always-accepts, --included-in or --equivalent"
 MOORE_FLAGS = "--never-outputs, --always-outputs or --equivalent"
@@ -151,9 +160,7 @@ def run_verify(args: argparse.Namespace) -> int:
         try:
             verdicts.append(verify(model, prop, backend=args.backend, teacher=teacher, timeout=args.timeout))
         except VerificationTimeout as exc:  # the library's hint names its keyword, timeout=
-            raise CLIError(f"no verdict: {flag} {exc.constraint}: z3 did not decide it within --timeout "
-                           f"{args.timeout:g} s; give a larger --timeout (none: no limit), or verify a smaller "
-                           f"model{' (--backend auto tries the direct checkers first)' * (args.backend == 'z3')}"
+            raise CLIError("no verdict: " + timeout_message(f"{flag} {exc.constraint}", args.timeout, args.backend)
                            ) from None
         except NoVerdict as exc:  # no verdict, so neither exit 0 nor 1 (a violation) fits
             raise CLIError(f"no verdict: {exc}") from None
