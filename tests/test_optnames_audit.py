@@ -102,3 +102,27 @@ def test_distill_names_n_samples_none_as_json_writes_it(rows, capsys, monkeypatc
     assert "error: n_samples=10,000,000 cannot fit in memory" in err
     assert err.rstrip().endswith("ask for fewer (--option n_samples=null scales with the data: ten times its rows, "
                                  "within 5,000-20,000)")
+
+
+def test_a_learners_warning_names_its_options_as_the_command_writes_them(rows, tmp_path) -> None:
+    """The linear learner's warning that n_knots does nothing without hinges said 'hinges=True', Python's
+    spelling: distill writes it --option hinges=true (JSON), report --option linear.hinges=true. (Run as a
+    process: pytest records warnings instead of printing them the command's way.)"""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
+    args = [sys.executable, "-m", "symdistill"]
+    common = ["--teacher", "optnames_rule:predict", "--data", "rows.csv"]
+    done = subprocess.run([*args, "distill", *common, "--form", "linear", "--max-size", "2", "--option", "n_knots=5",
+                           "-o", "m.json"], capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "symdistill distill: warning: n_knots=5 places hinge knots, and there are none without --option " \
+           "hinges=true: it has no effect" in done.stderr
+    done = subprocess.run([*args, "report", *common, "--no-progress", "--forms", "linear", "--sizes", "2", "--option",
+                           "linear.n_knots=5", "-o", "r.html"], capture_output=True, text=True, timeout=300, env=env,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "none without --option linear.hinges=true: it has no effect" in done.stderr
+    assert "hinges=True" not in done.stderr

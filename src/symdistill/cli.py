@@ -2092,7 +2092,10 @@ def _option_flag(args: argparse.Namespace, name: str) -> str:
 # "(max_design_gib=2)" the value as set, "fewer knots (n_knots)" the option to set, "a larger max_design_gib"
 # (GiB), "n_samples=None" (JSON's null; report has no flag for it: without --n-samples the tree and rules
 # scale theirs), and at the head "n_samples=10,000,000 cannot fit ..." where report's --n-samples gave it.
-_WRITTEN_OPTIONS = ((r"\((\w+)=([^)\s]*)\)", lambda flag, m: f"({flag}{m[2]})"),
+_JSON_CONSTANTS = {"True": "true", "False": "false", "None": "null"}
+_WRITTEN_OPTIONS = ((r"(?<![\w.-])(\w+)=(True|False|None)\b",  # Python's constants, as --option's JSON writes them
+                     lambda flag, m: f"{flag}{_JSON_CONSTANTS[m[2]]}" if flag.endswith("=") else m[0]),
+                    (r"\((\w+)=([^)\s]*)\)", lambda flag, m: f"({flag}{m[2]})"),
                     (r"\((\w+)\)", lambda flag, m: f"({flag}N)"),
                     (r"a larger (max_design_gib)$", lambda flag, m: f"a larger {flag}N (GiB)"),
                     (r"\((n_samples)=None scales", lambda flag, m: f"({flag}null scales" if flag.endswith("=")
@@ -2147,7 +2150,9 @@ def main(argv: list[str] | None = None) -> int:
     # Warnings print as the errors do, one line, without the library's file and line.
     formatwarning = warnings.formatwarning
     _ROWS_KEPT.clear()  # (of an earlier command run in this process)
-    warnings.formatwarning = lambda message, *_, **__: f"symdistill {args.command}: warning: {message}\n"
+    # (a learner's warning names its options as this command writes them, as its errors do)
+    warnings.formatwarning = lambda message, *_, **__: \
+        f"symdistill {args.command}: warning: {_options_as_written(args, str(message))}\n"
     try:
         return COMMANDS[args.command][1](args)
     except (CLIError, DataError, ModelFormatError, TeacherError, ValueError, TypeError, ImportError) as exc:
