@@ -224,25 +224,33 @@ def confusion(teacher_idx: np.ndarray, student_idx: np.ndarray, k: int) -> np.nd
 
 
 def class_figure(matrix: np.ndarray, classes: Sequence[Any]) -> Any:
-    """Teacher class (rows) against student class (columns), shaded by share of the teacher's row."""
+    """Teacher class (rows) against student class (columns). The off-diagonal cells, where they disagree, are
+    shaded on their own scale (share of the teacher's row, up to the largest such share) and the diagonal is grey:
+    on one scale a diagonal of hundreds left letters' disagreements of a few rows nearly white. Every non-zero
+    count is written (every count up to 12 classes), smaller at many classes, so 26 classes' counts show too."""
     k = len(classes)
     side = min(max(4.0, 0.35 * k + 2.5), 14.0)
     fig = new_figure(side + 1.0, side)
     ax = fig.add_subplot()
     share = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
-    im = ax.imshow(share, cmap="Blues", vmin=0, vmax=1)
+    off = np.ma.masked_array(share, mask=np.eye(k, dtype=bool))
+    top = float(off.max()) if k > 1 and off.count() and off.max() > 0 else 1.0
+    from matplotlib import colormaps  # after new_figure, which says how to install matplotlib
+
+    cmap = colormaps["Reds"].with_extremes(bad="#dddddd")
+    im = ax.imshow(off, cmap=cmap, vmin=0, vmax=top)
     names = [plain(c) for c in classes]
     ax.set_xticks(np.arange(k), names, rotation=90 if k > 6 or max(len(c) for c in names) > 8 else 0, fontsize=8)
     ax.set_yticks(np.arange(k), names, fontsize=8)
     ax.set_xlabel("student's class")
     ax.set_ylabel("teacher's class")
-    if k <= 12:
-        for i in range(k):
-            for j in range(k):
-                ax.text(j, i, str(int(matrix[i, j])), ha="center", va="center", fontsize=8,
-                        color="white" if share[i, j] > 0.6 else "#222222")
-    fig.colorbar(im, ax=ax, label="share of the teacher's class")
-    ax.set_title("where student and teacher disagree, by class (off-diagonal)", fontsize=10)
+    font = 8 if k <= 12 else 6
+    for i, j in zip(*np.nonzero((matrix > 0) | (k <= 12))):
+        dark = i != j and share[i, j] > 0.6 * top
+        ax.text(j, i, str(int(matrix[i, j])), ha="center", va="center", fontsize=font,
+                color="white" if dark else "#222222")
+    fig.colorbar(im, ax=ax, label="share of the teacher's class the student puts elsewhere")
+    ax.set_title("where student and teacher disagree, by class (off-diagonal; agreement grey)", fontsize=10)
     return fig
 
 

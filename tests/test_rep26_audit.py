@@ -1,0 +1,43 @@
+"""A 26-class (letters) report that reads: disagreements visible in the class heat map, one number format per
+rate column, a large tree drawn at a readable size."""
+
+from __future__ import annotations
+
+import string
+
+import numpy as np
+import pytest
+
+pytest.importorskip("matplotlib")
+
+from symdistill.report.figures import class_figure  # noqa: E402
+
+LETTERS = list(string.ascii_uppercase)
+
+
+def test_the_26_class_heat_map_shows_disagreements_of_a_few_rows() -> None:
+    """At 26 classes the heat map wrote no counts and shaded a cell of 2 rows next to a diagonal of 300 nearly
+    white: off-diagonal cells are shaded on their own scale and every non-zero count is written."""
+    k = 26
+    mat = np.diag(np.full(k, 300))
+    mat[3, 7] = 2
+    mat[10, 4] = 5
+    fig = class_figure(mat, LETTERS)
+    ax = fig.axes[0]
+    texts = {(round(t.get_position()[1]), round(t.get_position()[0])): t.get_text() for t in ax.texts}
+    assert texts[(3, 7)] == "2" and texts[(10, 4)] == "5" and texts[(0, 0)] == "300"
+    assert (0, 1) not in texts  # zero cells left empty at many classes
+    im = ax.images[0]
+    small = np.asarray(im.cmap(im.norm(im.get_array()[3, 7])))[:3]
+    assert small.mean() < 0.85, f"a disagreement of 2 rows is drawn nearly white: {small}"
+    empty = np.asarray(im.cmap(im.norm(im.get_array()[0, 1])))[:3]
+    assert small.mean() < empty.mean() - 0.1
+
+
+def test_the_small_heat_map_still_writes_every_count() -> None:
+    """At 3 classes every count is written, zeros included, and a disagreement is shaded."""
+    mat = np.array([[50, 1, 0], [0, 40, 3], [2, 0, 60]])
+    ax = class_figure(mat, ["a", "b", "c"]).axes[0]
+    assert sorted(t.get_text() for t in ax.texts) == sorted(str(v) for v in mat.ravel())
+    im = ax.images[0]
+    assert np.asarray(im.cmap(im.norm(im.get_array()[1, 2])))[:3].mean() < 0.85
