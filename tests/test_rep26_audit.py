@@ -4,15 +4,30 @@ rate column, a large tree drawn at a readable size."""
 from __future__ import annotations
 
 import string
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 pytest.importorskip("matplotlib")
 
+from symdistill.domain import Domain  # noqa: E402
+from symdistill.report.build import _disagreement_section  # noqa: E402
 from symdistill.report.figures import class_figure  # noqa: E402
+from symdistill.report.render import Table  # noqa: E402
 
 LETTERS = list(string.ascii_uppercase)
+
+
+def _letters(n: int = 2600, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """16 integer features in 0..15, a teacher's letter from them and a student that errs on a few rows."""
+    rng = np.random.default_rng(seed)
+    X = rng.integers(0, 16, size=(n, 16)).astype(float)
+    teacher = (X[:, 0] + 16 * X[:, 1]).astype(int) % 26
+    student = teacher.copy()
+    wrong = rng.choice(n, size=n // 40, replace=False)
+    student[wrong] = (student[wrong] + 1 + rng.integers(0, 3, size=len(wrong))) % 26
+    return X, teacher, student
 
 
 def test_the_26_class_heat_map_shows_disagreements_of_a_few_rows() -> None:
@@ -41,3 +56,22 @@ def test_the_small_heat_map_still_writes_every_count() -> None:
     assert sorted(t.get_text() for t in ax.texts) == sorted(str(v) for v in mat.ravel())
     im = ax.images[0]
     assert np.asarray(im.cmap(im.norm(im.get_array()[1, 2])))[:3].mean() < 0.85
+
+
+def _table_cells(section, header: str) -> list[tuple[str, ...]]:
+    table = next(b for b in section.blocks if isinstance(b, Table) and header in b.header)
+    return [tuple(r) for r in table.rows]
+
+
+def test_rate_columns_print_one_number_of_decimals() -> None:
+    """The per-class table's rate column mixed '0.137' with '0.09859' (4 significant digits) and the per-feature
+    table's rate and spread likewise: each rate column prints 4 decimals."""
+    X, t, s = _letters()
+    dom = Domain.from_data(X, feature_names=[f"x{j}" for j in range(16)])
+    classes = np.array(LETTERS)
+    sec = _disagreement_section(dom, X, classes[t], classes[s], SimpleNamespace(classes_=classes), False, {},
+                                "2,600 rows")
+    per_class = _table_cells(sec, "rate")
+    per_feature = _table_cells(sec, "spread")
+    for column in ([r[3] for r in per_class], [r[2] for r in per_feature if r[2]], [r[4] for r in per_feature]):
+        assert column and all(len(c.split(".")[1]) == 4 for c in column), column

@@ -1220,7 +1220,7 @@ def test_report_scores_other_rows_holding_a_class_the_frontier_never_saw() -> No
     assert f"fidelity of the chosen model**: {declared}".replace("[", "\\[").replace("]", "\\]").replace(
         "(", "\\(").replace(")", "\\)") in rep.markdown
     assert "class 2 on 5 of the 100 rows given to the report (first: row 0)" in rep.warnings[0]
-    assert "| 2 | 5 | 5 | 1 | " in rep.markdown  # teacher's class 2: 5 rows, all missed
+    assert "| 2 | 5 | 5 | 1.0000 | " in rep.markdown  # teacher's class 2: 5 rows, all missed (rate 4 decimals)
     assert "- **classes**: 0, 1, 2\n" in rep.markdown
     assert front.teacher.classes_.tolist() == [0, 1]  # the frontier's teacher is left as it was
 
