@@ -75,3 +75,25 @@ def test_rate_columns_print_one_number_of_decimals() -> None:
     per_feature = _table_cells(sec, "spread")
     for column in ([r[3] for r in per_class], [r[2] for r in per_feature if r[2]], [r[4] for r in per_feature]):
         assert column and all(len(c.split(".")[1]) == 4 for c in column), column
+
+
+def test_a_64_leaf_tree_is_drawn_at_a_readable_size_saying_what_is_left_out() -> None:
+    """Letters' 64-leaf tree was drawn 30 inches (3000 px at the report's 100 dpi) wide with 6-point text, unreadable
+    once scaled to the page: at most 14 inches, 9-point text, the title saying how many levels are drawn and that
+    the text form holds the whole tree. A small tree is drawn whole, with no such note."""
+    import symdistill as sd
+    from symdistill.report.drawing import draw_tree
+
+    X, t, _ = _letters(4000)
+    labels = np.array(LETTERS)
+    tree = sd.distill(lambda Z: labels[(Z[:, 0] + 16 * Z[:, 1]).astype(int) % 26], X, form="tree", max_size=64,
+                      random_state=0, n_samples=4000)
+    assert tree.size > 32
+    fig = draw_tree(tree)
+    assert fig.get_size_inches()[0] <= 14.0
+    title = fig.axes[0].get_title()
+    assert "levels of conditions drawn" in title and "the whole tree is in its text form" in title
+    assert {t.get_fontsize() for t in fig.axes[0].texts if "\n" in t.get_text()} == {9}
+    small = sd.distill(lambda Z: labels[(Z[:, 0] > 7).astype(int)], X, form="tree", max_size=4, random_state=0,
+                       n_samples=2000)
+    assert "drawn" not in draw_tree(small).axes[0].get_title()

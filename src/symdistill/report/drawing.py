@@ -44,9 +44,12 @@ def draw_model(model: Any, X: Any = None) -> Any:
 
 
 # -- tree ---------------------------------------------------------------------------------------
-def draw_tree(tree: Any, X: Any = None, *, max_leaves: int = 32) -> Any:
+def draw_tree(tree: Any, X: Any = None, *, max_leaves: int = 8) -> Any:
     """Tree diagram, root on top; ``yes`` edges go left. Deeper levels than fit ``max_leaves``
-    boxes are folded into one box per subtree that says how many leaves it holds."""
+    boxes are folded into one box per subtree that says how many leaves it holds, the title saying how many
+    levels are drawn and that the text form holds the whole tree. At 32 boxes letters' 64-leaf tree was drawn
+    30 inches (3000 px) wide and its 6-point text unreadable once the report scaled it to its page; 8 boxes of
+    1.7 inches keep the text at 9 points on a figure of at most 14 inches."""
     left, right = tree.children_left, tree.children_right
     depth = tree.node_depths()  # any node order (saved trees need not list parents first)
     leaves_under = _leaves_under(left, right, depth)
@@ -71,7 +74,7 @@ def draw_tree(tree: Any, X: Any = None, *, max_leaves: int = 32) -> Any:
 
     place(0)
     n_cols = max(int(counter[0]), 1)
-    fig = new_figure(min(max(6.0, 1.7 * n_cols), 30.0), max(2.5, 1.15 * (shown_depth + 1)))
+    fig = new_figure(min(max(6.0, 1.7 * n_cols), 14.0), max(2.5, 1.15 * (shown_depth + 1)))
     ax = fig.add_subplot()
     ax.set_axis_off()
     font = 9 if n_cols <= 12 else 7 if n_cols <= 24 else 6
@@ -96,7 +99,8 @@ def draw_tree(tree: Any, X: Any = None, *, max_leaves: int = 32) -> Any:
     ax.set_ylim(-shown_depth - 0.6, 0.6)
     title = f"decision tree: {tree.size} {'leaf' if tree.size == 1 else 'leaves'}, depth {tree.depth}"
     if shown_depth < int(depth.max()):
-        title += f" (levels below {shown_depth} folded)"
+        title += (f"\nfirst {shown_depth} {'level' if shown_depth == 1 else 'levels'} of conditions drawn, deeper "
+                  "ones folded; the whole tree is in its text form (the report's text below the drawing)")
     ax.set_title(title + _values_note(values), fontsize=10)
     return fig
 
