@@ -249,8 +249,8 @@ def class_figure(matrix: np.ndarray, classes: Sequence[Any]) -> Any:
         dark = i != j and share[i, j] > 0.6 * top
         ax.text(j, i, str(int(matrix[i, j])), ha="center", va="center", fontsize=font,
                 color="white" if dark else "#222222")
-    fig.colorbar(im, ax=ax, label="share of the teacher's class the student puts elsewhere")
-    ax.set_title("where student and teacher disagree, by class (off-diagonal; agreement grey)", fontsize=10)
+    fig.colorbar(im, ax=ax, label="share of the teacher's class (off-diagonal)")
+    ax.set_title("where student and teacher disagree (agreement grey)", fontsize=10)
     return fig
 
 
