@@ -2141,6 +2141,20 @@ def _drop_missing_hint(message: str) -> str:
 _READS_DATA = ("distill", "evaluate", "predict", "report")
 
 
+def _once(showwarning: Any) -> Any:
+    """``showwarning`` printing each warning's line once in a command: Python's once-per-location registry is
+    reset whenever code changes the filters (a ``catch_warnings`` block, as fitting runs several), so a
+    learner's warning printed again for each fit (report: three times the same line for one option)."""
+    shown: set[str] = set()
+
+    def show(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+        text = warnings.formatwarning(message, category, filename, lineno, line)
+        if text not in shown:
+            shown.add(text)
+            showwarning(message, category, filename, lineno, file, line)
+    return show
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -2153,6 +2167,8 @@ def main(argv: list[str] | None = None) -> int:
     # (a learner's warning names its options as this command writes them, as its errors do)
     warnings.formatwarning = lambda message, *_, **__: \
         f"symdistill {args.command}: warning: {_options_as_written(args, str(message))}\n"
+    showwarning = warnings.showwarning
+    warnings.showwarning = _once(showwarning)
     try:
         return COMMANDS[args.command][1](args)
     except (CLIError, DataError, ModelFormatError, TeacherError, ValueError, TypeError, ImportError) as exc:
@@ -2178,7 +2194,7 @@ def main(argv: list[str] | None = None) -> int:
     except OverflowError as exc:  # a number too large for a float
         message = f"a number is out of range: {exc}"
     finally:
-        warnings.formatwarning = formatwarning
+        warnings.formatwarning, warnings.showwarning = formatwarning, showwarning
     print(f"symdistill {args.command}: error: {message}", file=sys.stderr)
     return 2
 
