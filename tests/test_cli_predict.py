@@ -383,7 +383,7 @@ def test_columns_read_as_written_leave_the_other_columns_missing_where_pandas_wo
     path = tmp_path / "rows.csv"
     path.write_text(rows)
     plain = read_table(str(path), text=["t"])
-    df, kept = read_table_written(str(path), text=["t"], written=["id", "code"])
+    df, kept, _ = read_table_written(str(path), text=["t"], written=["id", "code"])
     pd.testing.assert_frame_equal(df, plain)
     assert plain["t"].isna().tolist() == plain["n"].isna().tolist() == [f in missing for f in fields]
     assert kept["id"].tolist() == fields  # every field as written

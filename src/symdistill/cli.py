@@ -74,23 +74,15 @@ def read_table(path: str, drop: list[str] | None = None, text: Sequence[str] = (
 def read_table_written(path: str, drop: list[str] | None = None, text: Sequence[str] = (), warn: bool = True,
                        codes: Sequence[str] = (), na: Collection[str] | None = None, written: Sequence[str] = (),
                        rows: int | None = None, drop_missing: bool = False, needed: Sequence[str] = (),
-                       spare: Sequence[str] = (), note: str = "") -> tuple[Any, Any]:
-    """``(read_table(path, drop, text, warn, codes, na), the columns written)``, in one reading of
-    the file: the second a DataFrame of the columns named in ``written`` as ``read_table(path, drop,
-    written, na=[])`` reads them (of a CSV, every field as written; None when ``written`` is
-    empty). With ``drop_missing``, both lose the rows ``drop_missing_rows`` drops, where the columns of
-    ``spare`` (predict's --keep identifiers, no features) do not count and the dropped ones of ``needed``
-    do; ``note`` ends its message."""
-    return read_table_held(path, drop, text, warn, codes, na, written, rows, drop_missing, needed, spare, note)[:2]
-
-
-def read_table_held(path: str, drop: list[str] | None = None, text: Sequence[str] = (), warn: bool = True,
-                    codes: Sequence[str] = (), na: Collection[str] | None = None, written: Sequence[str] = (),
-                    rows: int | None = None, drop_missing: bool = False, needed: Sequence[str] = (),
-                    spare: Sequence[str] = (), note: str = "") -> tuple[Any, Any, Any]:
-    """``read_table_written``'s two and a third: the columns of ``needed`` as read (typed as the rows are,
-    as text where ``text`` names them; None when ``needed`` is empty), before ``drop`` drops them from
-    the rows: evaluate's --label, read with the rows rather than in a second reading of the file."""
+                       spare: Sequence[str] = (), note: str = "") -> tuple[Any, Any, Any]:
+    """``(read_table(path, drop, text, warn, codes, na), the columns written, the columns needed)``, in one
+    reading of the file: the second a DataFrame of the columns named in ``written`` as ``read_table(path,
+    drop, written, na=[])`` reads them (of a CSV, every field as written; None when ``written`` is empty);
+    the third the columns of ``needed`` as read (typed as the rows are, as text where ``text`` names them;
+    None when ``needed`` is empty), before ``drop`` drops them from the rows: evaluate's --label, read with
+    the rows rather than in a second reading of the file. With ``drop_missing``, all three lose the rows
+    ``drop_missing_rows`` drops, where the columns of ``spare`` (predict's --keep identifiers, no features)
+    do not count and the dropped ones of ``needed`` do; ``note`` ends its message."""
     try:
         import pandas as pd
     except ImportError:
@@ -1354,7 +1346,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     written = [args.label] if model.task == "classification" and all(isinstance(c, str) for c in model.classes) else []
     # the labels are read with the rows, in one reading of the file (a second for them took as long again:
     # 5 s of a million rows), and dropped from the rows
-    df, _, held = read_table_held(args.data, drop + label, text + written, na=na_values(args),
+    df, _, held = read_table_written(args.data, drop + label, text + written, na=na_values(args),
                                   drop_missing=args.drop_missing, needed=label)
     labels = None if held is None else held[args.label].to_numpy()
     # Concept rules read a hidden layer: --data holds the network's input rows, matched by name to the
@@ -1715,7 +1707,7 @@ def _run_predict(args: argparse.Namespace) -> int:
         # kept columns as written (an empty field stays empty, 007 stays 007), in the same reading
         # --drop-missing: a missing identifier (a --keep column that is no feature) drops no row
         told = f", identified by --keep {args.keep}" if keep else ": --keep <id> copies a column that identifies them"
-        df, kept = read_table_written(args.data, drop, text_categories(model) + carried, na=na_values(args),
+        df, kept, _ = read_table_written(args.data, drop, text_categories(model) + carried, na=na_values(args),
                                       written=keep, drop_missing=args.drop_missing, spare=carried,
                                       note=f"; the output has a line for each row kept only{told}")
         for c in keep:
