@@ -157,7 +157,7 @@ def test_a_report_lists_a_constraint_out_of_time_as_no_verdict(monkeypatch: Any)
     monkeypatch.setattr(sys.modules["symdistill.verify"], "verify", out_of_time)
     rep = sd.report(front, path=None, constraints=["x > 0"])
     assert rep.verification == [{"constraint": "x > 0", "holds": None,
-                                 "note": "no verdict on x > 0 within timeout=1 s: ..."}]
+                                 "note": "no verdict on x > 0 within timeout=1 s: ...", "timeout": 1}]
     assert "1 without a verdict" in rep.markdown
 
 

@@ -548,8 +548,11 @@ def _verification(model: Any, teacher: Any, constraints: Sequence[Any] | None,
         try:
             out.append(verify(model, c, teacher=teacher, timeout=timeout))
         except NoVerdict as exc:  # no verdict (out of time, within rounding of a tie): a row saying so, not a crash
-            out.append({"constraint": c if isinstance(c, str) else c.describe(), "holds": None,
-                        "note": str(exc) if isinstance(exc, VerificationTimeout) else f"no verdict: {exc}"})
+            row = {"constraint": c if isinstance(c, str) else c.describe(), "holds": None,
+                   "note": str(exc) if isinstance(exc, VerificationTimeout) else f"no verdict: {exc}"}
+            if isinstance(exc, VerificationTimeout):  # the limit that ran out (symdistill report names --timeout)
+                row["timeout"] = exc.timeout
+            out.append(row)
     return out
 
 

@@ -198,7 +198,7 @@ def _like_data(hold: Any, df: Any) -> Any:
     return hold[list(df.columns)]
 
 
-def _no_verdicts(results: list[Any], timeout: float | None) -> None:
+def _no_verdicts(results: list[Any]) -> None:
     """Print each --constraint the report lists as no verdict (z3 out of --timeout, a tie within rounding) to
     stderr: the report is written and exits 0, and the terminal would not show which constraint is undecided.
     Out of time, the library's hint names its keyword, timeout=; this names --timeout."""
@@ -207,8 +207,7 @@ def _no_verdicts(results: list[Any], timeout: float | None) -> None:
     for r in results:
         if not (isinstance(r, dict) and r["holds"] is None):
             continue
-        out_of_time = timeout is not None and f" within timeout={timeout!r} s: " in r["note"]  # a VerificationTimeout's
-        why = timeout_message(f"--constraint {r['constraint']}", timeout) if out_of_time else \
+        why = timeout_message(f"--constraint {r['constraint']}", r["timeout"]) if r.get("timeout") is not None else \
             f"--constraint {r['constraint']}: {r['note'].removeprefix('no verdict: ')}"
         print(f"symdistill report: no verdict: {why}", file=sys.stderr)
 
@@ -306,7 +305,7 @@ def run_report(args: argparse.Namespace) -> int:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     for note in rep.warnings:
         print(f"symdistill report: warning: {note}", file=sys.stderr)  # as main prints a warning
-    _no_verdicts(rep.verification, args.timeout)
+    _no_verdicts(rep.verification)
     c = rep.chosen
     print(f"\nchosen: {c.form} size {c.size}, {c.score}")
     # The frontier's fits and the report's figures, scores and checks both (the time gave the frontier's only).
