@@ -222,3 +222,33 @@ def test_symdistills_warnings_are_a_category_of_their_own_that_a_filter_silences
         sd.distill(lambda X: X[:, 0], X, form="tree", max_size=2, random_state=0)
         warnings.warn("a user's own", UserWarning)
     assert [str(w.message) for w in caught] == ["a user's own"]
+
+
+def _knots_warnings(action: str, blocks: int = 1, per_block: int = 3) -> int:
+    """How many times a learner's warning (n_knots without hinges) shows when one line fits ``per_block``
+    times in each of ``blocks`` of the user's ``catch_warnings`` blocks, under the filter ``action``."""
+    count = 0
+    for _ in range(blocks):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter(action)
+            for _ in range(per_block):
+                sd.distill(good, X, form="linear", max_size=2, n_knots=5, random_state=0)
+        count += sum("places hinge knots" in str(w.message) for w in caught)
+    return count
+
+
+def test_a_learners_warning_drawn_by_one_line_in_a_loop_shows_once_under_the_default_filter() -> None:
+    """Fitting runs catch_warnings blocks (around LARS, scikit-learn's own), each emptying Python's
+    once-per-location registry: the same warning from the same line showed at every pass of the loop."""
+    assert _knots_warnings("default") == 1
+    assert _knots_warnings("module") == 1
+    assert _knots_warnings("once") == 1
+
+
+def test_the_users_own_filters_still_decide_how_often_a_warning_shows() -> None:
+    assert _knots_warnings("always") == 3
+    assert _knots_warnings("default", blocks=2) == 2  # a new catch_warnings block shows it again, as Python does
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(sd.SymdistillWarning, match="places hinge knots"):
+            sd.distill(good, X, form="linear", max_size=2, n_knots=5, random_state=0)

@@ -39,8 +39,42 @@ def warn(message: str, category: type[Warning] = SymdistillWarning) -> None:
         return
     # (no module_globals: a loader's get_source that raises, python -c's BuiltinImporter, would raise here)
     scope = frame.f_globals
-    warnings.warn_explicit(message, category, frame.f_code.co_filename, frame.f_lineno,
-                           module=scope.get("__name__", "<string>"), registry=scope.setdefault("__warningregistry__", {}))
+    module, filename, lineno = scope.get("__name__", "<string>"), frame.f_code.co_filename, frame.f_lineno
+    if _shown_before(message, category, module, filename, lineno):
+        return
+    warnings.warn_explicit(message, category, filename, lineno, module=module,
+                           registry=scope.setdefault("__warningregistry__", {}))
+
+
+# Python's once-per-location memory (a module's ``__warningregistry__``) is emptied whenever any code changes
+# the warning filters, as every ``catch_warnings`` block does on entry and exit: fitting runs several (ours
+# around LARS, scikit-learn's own), so a learner's warning drawn by one line of a loop showed at every pass.
+# This memory survives such blocks: it is kept while ``warnings.filters`` is the same list holding the same
+# filters, and forgotten when the user's code enters a ``catch_warnings`` block (a new list) or adds a filter.
+# The list is held, so its id cannot pass to another list while it is compared.
+_memory: dict[str, Any] = {"filters": None, "content": None, "shown": set()}
+
+
+def _shown_before(message: str, category: type[Warning], module: str, filename: str, lineno: int) -> bool:
+    """Whether the filters' action for this warning shows it once (per location, module or process) and
+    this memory holds it as shown; otherwise it is noted as shown now where that action says once."""
+    filters = warnings.filters
+    if _memory["filters"] is not filters or _memory["content"] != filters:
+        _memory.update(filters=filters, content=list(filters), shown=set())
+    action = warnings.defaultaction
+    for act, msg, cat, mod, ln in filters:
+        if ((msg is None or msg.match(message)) and issubclass(category, cat)
+                and (mod is None or mod.match(module)) and (ln == 0 or ln == lineno)):
+            action = act
+            break
+    key = {"default": (filename, lineno, message, category), "module": (filename, message, category),
+           "once": (message, category)}.get(action)
+    if key is None:
+        return False
+    if key in _memory["shown"]:
+        return True
+    _memory["shown"].add(key)
+    return False
 
 
 class TeacherError(RuntimeError):
