@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 from scipy import stats
@@ -266,3 +266,46 @@ def _numbers(values: Any, what: str, name: str) -> np.ndarray:
                 break
         raise DataError(f"cannot compute {name}: the {what} are not numbers (a regressor's values are compared): "
                         f"{where}") from None
+
+
+# -- by class -----------------------------------------------------------------------------------
+def confusion(teacher_idx: np.ndarray, student_idx: np.ndarray, k: int) -> np.ndarray:
+    """Counts ``C[i, j]`` of rows the teacher puts in class ``i`` and the student in class ``j``: the
+    report's class heat map counts them here.
+
+    >>> confusion(np.array([0, 0, 1]), np.array([0, 1, 1]), 2).tolist()
+    [[1, 1], [0, 1]]
+    """
+    return np.bincount(np.asarray(teacher_idx) * k + np.asarray(student_idx), minlength=k * k).reshape(k, k)
+
+
+def class_indices(labels: np.ndarray, classes: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Each of ``labels``' index in ``classes``, and ``classes`` (as plain Python values) with the labels that
+    are none of them appended (sorted where they sort, else in the order they come): a teacher's label the model
+    has no class for is a class of its own, not an error. Labels compare as values, as fidelity compares them
+    (1 == 1.0 == True, 'a' != 1); the distinct labels are looked up once each.
+
+    >>> idx, known = class_indices(np.array(["b", "a", "c", "b"]), ["a", "b"])
+    >>> idx.tolist(), known
+    ([1, 0, 2, 1], ['a', 'b', 'c'])
+    """
+    from .domain import _plain
+
+    known = [_plain(c) for c in classes]
+    lookup = {c: i for i, c in enumerate(known)}
+    labels = np.asarray(labels).reshape(-1)
+    try:
+        uniq, inv = np.unique(labels, return_inverse=True)
+        distinct = [_plain(u) for u in uniq]
+    except TypeError:  # labels of types that do not sort together (1 and 'a' in one object array)
+        first: dict[Any, int] = {}
+        inv = np.fromiter((first.setdefault(v, len(first)) for v in labels.tolist()), dtype=np.int64,
+                          count=len(labels))
+        distinct = list(first)
+    codes = np.empty(len(distinct), dtype=np.int64)
+    for j, v in enumerate(distinct):
+        if v not in lookup:
+            lookup[v] = len(known)
+            known.append(v)
+        codes[j] = lookup[v]
+    return codes[inv.reshape(-1)], known

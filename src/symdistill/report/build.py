@@ -23,13 +23,13 @@ from ..domain import _plain
 from ..frontier import (REPORT_LISTS, Frontier, FrontierPoint, SharedTeacher, check_constraints,
                         check_regression_holdout, encode_holdout)
 from ..learners.base import check_random_state
-from ..metrics import Score, fixed
+from ..metrics import Score, class_indices, confusion, fixed
 from ..models.base import label_text
 from ..shift import DEFAULT_SHIFTS, Shift, ShiftResults, coerce_shifts, shifted_fidelities
 from ..teachers.base import _n_rows, _some_labels
 from ._mpl import png_bytes
 from .drawing import DRAWERS, draw_model
-from .figures import (class_figure, confusion, disagreement_by_feature, feature_figure, frontier_figure,
+from .figures import (class_figure, disagreement_by_feature, feature_figure, frontier_figure,
                       regression_figure, shift_figure)
 from .render import Figure, KeyValues, Paragraph, Pre, Section, Table, to_html, to_markdown
 
@@ -312,7 +312,7 @@ def _report_teacher(shared: SharedTeacher, rows: Any, notes: list[str]) -> Share
             raise UnknownClassError(f"X_holdout (the rows given to the report): {exc}", exc.labels) from None
         new = exc.labels
     wide = SharedTeacher(shared.inner.widened(new))
-    idx = _class_indices(wide.predict(rows), wide.classes_)
+    idx, _ = class_indices(wide.predict(rows), wide.classes_)
     at = np.flatnonzero(idx >= len(shared.classes_))
     old = ", ".join(repr(_plain(c)) for c in shared.classes_)
     msg = (f"The teacher answers {_some_labels(list(new), 'class')} on {at.size} of the {len(idx)} rows given to "
@@ -442,13 +442,6 @@ def _frontier_section(front: Frontier, chosen: FrontierPoint, png: bytes, min_fi
     return sec
 
 
-def _class_indices(labels: np.ndarray, classes: np.ndarray) -> np.ndarray:
-    lookup = {(c.item() if isinstance(c, np.generic) else c): i for i, c in enumerate(classes)}
-    uniq, inv = np.unique(labels, return_inverse=True)
-    codes = np.array([lookup[u.item() if isinstance(u, np.generic) else u] for u in uniq], dtype=np.int64)
-    return codes[inv.reshape(-1)]
-
-
 # Where each learner draws its queries (learners/*.py): a tree tops up each node's region and rules
 # each rule's, after drawing over the whole domain; a linear model and decompositional
 # rules draw over the whole domain only.
@@ -488,9 +481,8 @@ def _disagreement_section(domain: Any, Z: np.ndarray, ref: np.ndarray, pred: np.
         figures["by_value"] = png_bytes(regression_figure(ref.astype(float), pred.astype(float)))
         sec.blocks.append(Figure("by_value", "student value against teacher value", figures["by_value"]))
         return sec
-    classes = teacher.classes_
-    t_idx = _class_indices(ref, classes)
-    s_idx = _class_indices(_comparable(pred, ref), classes)
+    t_idx, classes = class_indices(ref, teacher.classes_)
+    s_idx, classes = class_indices(_comparable(pred, ref), classes)
     mat = confusion(t_idx, s_idx, len(classes))
     names = [label_text(c) for c in classes]  # as the model and the model card print them
     figures["by_class"] = png_bytes(class_figure(mat, names))

@@ -1,8 +1,8 @@
 """Report figures: the frontier, disagreement by feature and by class, fidelity under shift.
 
 Every function returns a Matplotlib ``Figure`` made without pyplot; the numbers they draw come
-from plain functions here (``disagreement_by_feature``, ``confusion``) so the report's tables and
-figures show the same values.
+from plain functions (``disagreement_by_feature`` here, ``confusion`` in ``symdistill.metrics``) so the
+report's tables and figures show the same values.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ..models.base import label_text
 from ._mpl import colour, new_figure
 from .drawing import plain
 
-__all__ = ["FeatureDisagreement", "confusion", "disagreement_by_feature", "frontier_figure",
+__all__ = ["FeatureDisagreement", "disagreement_by_feature", "frontier_figure",
            "feature_figure", "class_figure", "regression_figure", "shift_figure"]
 
 
@@ -212,15 +212,6 @@ def feature_figure(parts: Sequence[FeatureDisagreement], overall: float, regress
         ax.tick_params(axis="y", labelsize=7)
     fig.suptitle(f"where student and teacher disagree, by feature (dashed: overall {overall:.3g})", fontsize=10)
     return fig
-
-
-def confusion(teacher_idx: np.ndarray, student_idx: np.ndarray, k: int) -> np.ndarray:
-    """Counts ``C[i, j]`` of rows the teacher puts in class ``i`` and the student in class ``j``.
-
-    >>> confusion(np.array([0, 0, 1]), np.array([0, 1, 1]), 2).tolist()
-    [[1, 1], [0, 1]]
-    """
-    return np.bincount(np.asarray(teacher_idx) * k + np.asarray(student_idx), minlength=k * k).reshape(k, k)
 
 
 def class_figure(matrix: np.ndarray, classes: Sequence[Any]) -> Any:
