@@ -31,6 +31,7 @@ NEEDS = {
     'open("model.c", "w")': "tabular",
     'v = sd.verify(tree, "age < 18': "tabular",
     "front = sd.frontier(net, X": "tabular",
+    "from sklearn.datasets import load_iris": "tabular",
     'teacher = sd.as_sequence_teacher(gru': "sequence",
 }
 
@@ -159,6 +160,11 @@ def test_every_python_block_of_the_readme_runs(tmp_path, monkeypatch, capsys):
     block, _ = _example("print(front.table())")
     listed = block.split("print(front.table())", 1)[1].split("# ", 1)[1].splitlines()[0].split(", ")
     assert re.split(r"  +", str(tab["front"].table()).splitlines()[0].strip()) == listed
+    # Fidelity by class: the README's table has the columns and notes print(by_class) gives.
+    block, lines = _example("print(by_class)")
+    out = printed[block].splitlines()
+    assert lines[1:3] == out[1:3] and lines[-2:] == out[-2:] and len(lines) == len(out), (lines, out)
+    assert re.fullmatch(score + ", by class:", lines[0]) and re.fullmatch(score + ", by class:", out[0])
     # The printouts the README shows are in the form print() gives now, header and default included.
     shown = {"rules": _example("print(rules)"), "lin": _example("print(lin)")}
     for name, (block, lines) in shown.items():

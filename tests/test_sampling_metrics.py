@@ -209,7 +209,7 @@ def test_fidelity_shows_a_bar_while_the_teacher_labels_many_rows(task, capsys):
 
 
 def test_public_api_is_curated():
-    expected = {"as_teacher", "distill", "fidelity", "load"}
+    expected = {"as_teacher", "distill", "fidelity", "class_fidelity", "load"}
     assert expected <= set(sd.__all__)
     for name in sd.__all__:
         assert hasattr(sd, name), name

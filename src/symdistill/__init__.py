@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ._errors import DataError, ModelFormatError, SymdistillWarning, TeacherError
 from ._version import __version__
-from .api import distill, fidelity, accuracy
+from .api import distill, fidelity, class_fidelity, accuracy
 from .automata_api import as_sequence_teacher, distill_automaton
 from .domain import Domain, Feature
 from .export import export
@@ -31,6 +31,7 @@ __all__ = [
     "distill_automaton",
     "as_sequence_teacher",
     "fidelity",
+    "class_fidelity",
     "accuracy",
     "frontier",
     "report",

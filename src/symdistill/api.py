@@ -1,17 +1,17 @@
-"""The public entry points: ``distill``, ``fidelity``, ``accuracy``."""
+"""The public entry points: ``distill``, ``fidelity``, ``class_fidelity``, ``accuracy``."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from ._errors import DataError, TeacherError, warn
 from ._progress import check_progress
 from .domain import _plain, column_values, no_sequence, refuse_words
-from .metrics import Score, agreement, regression_agreement
+from .metrics import ClassFidelity, Score, agreement, regression_agreement
 from .models.base import SymbolicModel, concept_layer
 from .teachers import Teacher, as_teacher
 from .teachers.base import _n_rows, classes_flag
@@ -168,7 +168,66 @@ def fidelity(model: Any, teacher: Any, X: Any, *, progress: bool | None = None) 
     Regressors: R² of the model's values against the teacher's, with a bootstrap interval (none
     on 2 rows: ``low`` and ``high`` are NaN); the mean absolute error is in ``score.extra["MAE"]``.
     """
-    _check_model(model, "fidelity")
+    return _compared(model, teacher, X, progress, "fidelity").score
+
+
+def class_fidelity(model: Any, teacher: Any, X: Any, *, progress: bool | None = None) -> ClassFidelity:
+    """``fidelity`` class by class, for a classifier: which of the teacher's classes the model gets wrong.
+
+    The teacher is asked as ``fidelity`` asks it (the same checks, the same ``progress`` bar; an automaton's
+    sequence teacher too), once. Per class, in the model's class order: the rows the teacher puts in it
+    (``n_teacher``), those the model puts there (``n_model``), ``recall`` (of the teacher's rows, the share
+    the model puts there too) and ``precision`` (of the model's rows, the share the teacher puts there),
+    each a Score with its 95% Wilson interval (a class without rows on that side: NaN, no interval, ``n/a``
+    in the table). A teacher's label that is none of the model's classes follows them, a class of its own
+    the model never predicts (its rows are misses, as ``fidelity`` counts them); a teacher none of whose
+    labels is a class is refused, as ``fidelity`` refuses it. ``.confusion`` counts teacher class (rows)
+    against model class (columns), as the report's class heat map; ``.overall`` is ``fidelity``'s score.
+
+    Regressors are refused: their rows fall in no class (``fidelity`` gives their R²).
+
+    >>> import numpy as np, symdistill as sd
+    >>> X = np.random.default_rng(0).uniform(size=(300, 2))
+    >>> net = lambda X: np.digitize(X[:, 0] + X[:, 1], [0.7, 1.3])
+    >>> tree = sd.distill(net, X, max_size=2, random_state=0)
+    >>> by_class = sd.class_fidelity(tree, net, X)
+    >>> by_class.overall == sd.fidelity(tree, net, X), int(by_class.confusion.sum())
+    (True, 300)
+    >>> [c.label for c in by_class.worst(1)], by_class[0].n_teacher, by_class[0].n_model  # 0: never predicted
+    ([0], 50, 0)
+    """
+    _refuse_regressor(model)  # before the teacher is asked
+    return _compared(model, teacher, X, progress, "class_fidelity").by_class(model)
+
+
+_NO_CLASS = ("fall in no class; per-class fidelity is for classifiers: sd.fidelity(model, teacher, X) gives a "
+             "regressor's fidelity, its R² (and mean absolute error)")
+
+
+def _refuse_regressor(model: Any) -> None:
+    if getattr(model, "task", None) == "regression":
+        raise TypeError(f"class_fidelity: the model is a regressor (task='regression'), whose values {_NO_CLASS}")
+
+
+class _Compared(NamedTuple):
+    """A model's fidelity ``score``, and the predictions ``pred`` (as compared) and the teacher's labels
+    (values) ``ref`` it was counted from."""
+
+    score: Score
+    pred: np.ndarray
+    ref: np.ndarray
+    task: str
+
+    def by_class(self, model: Any) -> ClassFidelity:
+        """``class_fidelity``'s result (refused for a regression teacher)."""
+        if self.task == "regression":  # a model that declares no task, of a teacher answering values
+            raise TypeError(f"class_fidelity: the teacher answers values (a regressor), which {_NO_CLASS}")
+        return ClassFidelity.of(self.pred, self.ref, getattr(model, "classes", None), self.score)
+
+
+def _compared(model: Any, teacher: Any, X: Any, progress: bool | None, where: str) -> _Compared:
+    """``fidelity``'s comparison of ``model`` with ``teacher`` on ``X`` (``where``: the function called)."""
+    _check_model(model, where)
     check_progress(progress)
     from .models.automata import _Automaton
 
@@ -186,15 +245,16 @@ def fidelity(model: Any, teacher: Any, X: Any, *, progress: bool | None = None) 
         teacher.forget_if_changed(codes)  # a network trained since its cache was filled
         ref = label_array(teacher.classes_, teacher.query(codes, progress=progress))
         warn_probability_read_as_logit(teacher)
-        score = agreement(_comparable(np.asarray(model.predict(X)), ref), ref)
+        pred = _comparable(np.asarray(model.predict(X)), ref)
+        score = agreement(pred, ref)
         _refuse_other_labels(score, ref, model, "teacher's labels",
                              "is it the teacher the automaton was distilled from, read the same way (a torch "
                              "teacher's classes= or token_ids=; on the command line, --option)?")
-        return score
+        return _Compared(score, pred, ref, "classification")
     t = teacher if isinstance(teacher, Teacher) else as_teacher(teacher)
     # A teacher answering at random (dropout on in its forward) is refused, as distill refuses it: its
     # fidelity was a different number at each call, with no word.
-    return TeacherAnswers(t, X, progress=progress, check_determinism=True).fidelity(model)
+    return TeacherAnswers(t, X, progress=progress, check_determinism=True).compared(model)
 
 
 class TeacherAnswers:
@@ -241,6 +301,15 @@ class TeacherAnswers:
 
     def fidelity(self, model: Any) -> Score:
         """``fidelity(model, teacher, X)``."""
+        return self.compared(model).score
+
+    def class_fidelity(self, model: Any) -> ClassFidelity:
+        """``class_fidelity(model, teacher, X)``."""
+        _refuse_regressor(model)
+        return self.compared(model).by_class(model)
+
+    def compared(self, model: Any) -> _Compared:
+        """The comparison ``fidelity`` scores and ``class_fidelity`` counts by class."""
         t, X = self.teacher, self.X
         _check_task(model, t)
         layer = concept_layer(model)
@@ -301,14 +370,15 @@ def _check_task(model: Any, t: Teacher) -> None:
                          f"command line: --task {task})")
 
 
-def _score(model: Any, t: Teacher, X: Any, ref: np.ndarray) -> Score:
+def _score(model: Any, t: Teacher, X: Any, ref: np.ndarray) -> _Compared:
     """``model``'s fidelity to the teacher ``t``'s labels (values) ``ref`` of the rows ``X`` it reads (concept
     rules: their layer's activations of the rows the teacher answered)."""
     _check_task(model, t)
     pred = _model_predict(model, X)
     if t.task == "regression":
-        return regression_agreement(pred, ref)
-    score = agreement(_comparable(pred, ref), ref)
+        return _Compared(regression_agreement(pred, ref), pred, ref, "regression")
+    pred = _comparable(pred, ref)
+    score = agreement(pred, ref)
     if t._output_kind == "labels" and not t._renames_labels():  # classes= other than its labels is refused
         hint = ("is it the teacher the model was distilled from? it answers labels of its own, which classes= does not "
                 "rename: map them to the model's classes in the function it calls")
@@ -317,7 +387,7 @@ def _score(model: Any, t: Teacher, X: Any, ref: np.ndarray) -> Score:
                 "classes=[...]) renames a classifier's classes; on the command line: "
                 f"{classes_flag(getattr(model, 'classes', None))})?")
     _refuse_other_labels(score, np.asarray(ref), model, "teacher's labels", hint)
-    return score
+    return _Compared(score, pred, np.asarray(ref), "classification")
 
 
 def accuracy(model: Any, X: Any, y: Any, *, teacher: Any = None) -> Score:

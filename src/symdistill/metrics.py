@@ -10,6 +10,7 @@ from scipy import stats
 
 from ._errors import DataError
 from ._scale import value_unit
+from ._table import TableList
 
 
 @dataclass(frozen=True)
@@ -271,7 +272,7 @@ def _numbers(values: Any, what: str, name: str) -> np.ndarray:
 # -- by class -----------------------------------------------------------------------------------
 def confusion(teacher_idx: np.ndarray, student_idx: np.ndarray, k: int) -> np.ndarray:
     """Counts ``C[i, j]`` of rows the teacher puts in class ``i`` and the student in class ``j``: the
-    report's class heat map counts them here.
+    report's class heat map and :func:`symdistill.class_fidelity` count them here.
 
     >>> confusion(np.array([0, 0, 1]), np.array([0, 1, 1]), 2).tolist()
     [[1, 1], [0, 1]]
@@ -309,3 +310,134 @@ def class_indices(labels: np.ndarray, classes: Sequence[Any]) -> tuple[np.ndarra
             known.append(v)
         codes[j] = lookup[v]
     return codes[inv.reshape(-1)], known
+
+
+@dataclass(frozen=True)
+class ClassScore:
+    """One class of a :class:`ClassFidelity`: ``n_teacher`` rows the teacher puts in it, ``n_model`` rows the
+    model puts there, ``recall`` (of the teacher's rows, the share the model puts there too) and ``precision``
+    (of the model's rows, the share the teacher puts there), each with its 95% Wilson interval; a class without
+    rows on that side has a NaN value and no interval. ``of_model``: False for a teacher's label that is none
+    of the model's classes, which the model can never predict (each such row counts as a miss, as in
+    ``sd.fidelity``)."""
+
+    label: Any
+    n_teacher: int
+    n_model: int
+    recall: Score
+    precision: Score
+    of_model: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "of_model": self.of_model, "n_teacher": self.n_teacher,
+                "n_model": self.n_model, "recall": _score_dict(self.recall), "precision": _score_dict(self.precision)}
+
+
+def _score_dict(score: Score) -> dict[str, Any]:
+    """A Score as JSON values: NaN (no rows, no interval) as None, which strict JSON takes."""
+    plain = lambda v: None if np.isnan(v) else float(v)  # noqa: E731
+    return {"value": plain(score.value), "low": plain(score.low), "high": plain(score.high), "n": int(score.n)}
+
+
+def _share(hits: int, n: int, name: str) -> Score:
+    """``hits`` of ``n`` with its Wilson interval; no rows, no share: NaN, and no interval."""
+    if n == 0:
+        return Score(float("nan"), float("nan"), float("nan"), 0, name)
+    return Score(hits / n, *wilson_interval(hits, n), n, name)
+
+
+@dataclass(frozen=True, eq=False)
+class ClassFidelity:
+    """Fidelity by class (:func:`symdistill.class_fidelity`): a :class:`ClassScore` per class, in the
+    model's class order (then a teacher's labels that are none of its classes), ``confusion`` (counts, rows
+    the teacher's classes and columns the model's, in that order, as the report's class heat map counts
+    them) and ``overall``, ``sd.fidelity``'s score. ``result[label]`` is a class's ClassScore; ``worst(n)``
+    the ``n`` classes of lowest recall; ``str`` an aligned table, the lowest recall flagged; ``to_dict()``
+    plain JSON values."""
+
+    classes: tuple[ClassScore, ...]
+    confusion: np.ndarray
+    overall: Score
+
+    @classmethod
+    def of(cls, pred: np.ndarray, ref: np.ndarray, classes: Sequence[Any] | None, overall: Score) -> ClassFidelity:
+        """Counted from predictions ``pred`` and the teacher's labels ``ref`` (both already compared into
+        ``overall``), in the order of the model's ``classes`` (None: a model that declares none; its classes
+        are then the labels seen, sorted)."""
+        t_idx, known = class_indices(ref, [] if classes is None else classes)
+        s_idx, known = class_indices(pred, known)
+        k = len(known)
+        mat = confusion(t_idx, s_idx, k)
+        mat.setflags(write=False)
+        n_teacher, n_model, hits = mat.sum(axis=1), mat.sum(axis=0), np.diag(mat)
+        declared = k if classes is None else len(classes)
+        rows = tuple(ClassScore(known[i], int(n_teacher[i]), int(n_model[i]),
+                                _share(int(hits[i]), int(n_teacher[i]), "recall"),
+                                _share(int(hits[i]), int(n_model[i]), "precision"), i < declared)
+                     for i in range(k))
+        return cls(rows, mat, overall)
+
+    @property
+    def labels(self) -> list[Any]:
+        return [c.label for c in self.classes]
+
+    def __len__(self) -> int:
+        return len(self.classes)
+
+    def __iter__(self) -> Any:
+        return iter(self.classes)
+
+    def __getitem__(self, label: Any) -> ClassScore:
+        for c in self.classes:
+            if c.label == label and isinstance(c.label, str) == isinstance(label, str):
+                return c
+        raise KeyError(f"{label!r} is none of the classes {self.labels}")
+
+    def worst(self, n: int = 1) -> tuple[ClassScore, ...]:
+        """The ``n`` classes of lowest recall (the teacher's rows the model most often puts elsewhere), lowest
+        first, ties in class order; classes without teacher rows have no recall and are left out."""
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+            raise ValueError(f"worst(n): n is how many classes to give, a whole number >= 0; got {n!r}")
+        scored = [c for c in self.classes if c.n_teacher]
+        return tuple(sorted(scored, key=lambda c: c.recall.value)[:n])
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values (``json.dumps`` takes them, NaN written as None)."""
+        return {"overall": {"name": self.overall.name, **_score_dict(self.overall)},
+                "classes": [c.to_dict() for c in self.classes], "confusion": self.confusion.tolist()}
+
+    def table(self) -> ClassTable:
+        """The classes as a :class:`~symdistill._table.TableList` (``to_text()``, ``to_markdown()``)."""
+        scored = [c.recall.value for c in self.classes if c.n_teacher]
+        low = min(scored) if scored and min(scored) < max(scored) else None
+        return ClassTable((c, low is not None and c.n_teacher > 0 and c.recall.value == low) for c in self.classes)
+
+    def to_text(self, overall: bool = True) -> str:
+        """The table, with ``overall`` (the fidelity) above it and a note on its columns below."""
+        head = f"{self.overall}, by class:\n" if overall else ""
+        none = any(not c.n_teacher or not c.n_model for c in self.classes)
+        return (head + self.table().to_text() + "\nrecall: of the teacher's rows of the class, the share the model "
+                "puts there too (95% Wilson interval)\nprecision: of the model's rows of the class, the share the "
+                "teacher puts there" + ("; n/a: no rows, no share" if none else ""))
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def __repr__(self) -> str:
+        return f"<ClassFidelity of {len(self.classes)} classes: {self.overall}>"
+
+
+class ClassTable(TableList):
+    """The rows of a :class:`ClassFidelity` (pairs of a ClassScore and whether its recall is the lowest)."""
+
+    HEADER = ("class", "teacher rows", "model rows", "recall [95% interval]", "precision [95% interval]", "note")
+
+    def cells(self) -> list[list[str]]:
+        from .models.base import label_text  # as the model prints its classes
+
+        def share(s: Score) -> str:
+            return "n/a" if s.n == 0 else f"{fixed(s.value)} {s.interval()}"
+
+        return [[label_text(c.label), str(c.n_teacher), str(c.n_model), share(c.recall), share(c.precision),
+                 "; ".join(([] if c.of_model else ["not a class of the model"]) + (["lowest recall"] if low else []))]
+                for c, low in self]

@@ -1,8 +1,8 @@
 """Report figures: the frontier, disagreement by feature and by class, fidelity under shift.
 
 Every function returns a Matplotlib ``Figure`` made without pyplot; the numbers they draw come
-from plain functions (``disagreement_by_feature`` here, ``confusion`` in ``symdistill.metrics``) so the
-report's tables and figures show the same values.
+from plain functions (``disagreement_by_feature`` here, ``confusion`` in ``symdistill.metrics``, which
+``sd.class_fidelity`` counts with too) so the report's tables and figures show the same values.
 """
 
 from __future__ import annotations
