@@ -1,4 +1,4 @@
-"""Fidelity class by class: ``sd.class_fidelity``.
+"""Fidelity class by class: ``sd.class_fidelity`` and ``symdistill evaluate --by-class``.
 
 ``sd.fidelity`` gave one number: a user of a 26-class teacher (letters, 0.71) could not see which classes the
 symbolic model gets wrong without building a report. The cases here are hand-made (a rule set and a callable
@@ -15,6 +15,7 @@ import pytest
 
 import symdistill as sd
 from symdistill._errors import DataError, TeacherError
+from symdistill.cli import main
 from symdistill.domain import Domain, Feature
 from symdistill.models import RuleSet
 from symdistill.models.rules import Condition, Rule
@@ -194,3 +195,55 @@ def test_worst_takes_a_whole_number():
     with pytest.raises(ValueError, match=r"worst\(n\): n is how many classes to give, a whole number >= 0; "
                                          "got 1.5"):
         result.worst(1.5)
+
+
+@pytest.fixture
+def saved(tmp_path, monkeypatch):
+    rules().to_json(tmp_path / "rules.json")
+    (tmp_path / "byclass_teacher.py").write_text(
+        "import numpy as np\n"
+        "def predict(df):\n"
+        "    x = np.asarray(df, dtype=float)[:, 0]\n"
+        "    return np.where(x < 2, 'a', np.where(x < 7, 'b', 'c'))\n")
+    (tmp_path / "rows.csv").write_text("x\n" + "\n".join(str(i) for i in range(10)) + "\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(__import__("sys").modules, "byclass_teacher", raising=False)
+    return tmp_path
+
+
+def test_evaluate_by_class_prints_the_table_after_the_usual_lines(saved, capsys):
+    args = ["evaluate", str(saved / "rules.json"), "--teacher", "byclass_teacher:predict",
+            "--data", str(saved / "rows.csv")]
+    assert main(args) == 0
+    plain = capsys.readouterr().out
+    assert main(args + ["--by-class"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(plain)  # the usual lines first, as they were
+    table = out[len(plain):]
+    assert table == sd.class_fidelity(rules(), teacher, X).to_text(overall=False) + "\n"
+    assert plain.splitlines()[1] == "fidelity 0.8000 [0.4902, 0.9433] (n=10)"  # printed once, not again over the table
+    assert table.startswith("class  teacher rows  model rows  recall [95% interval]")
+    assert re.search(r"^b +5 +3 +0\.6000 \[0\.2307, 0\.8824\] .* lowest recall$", table, flags=re.M)
+
+
+def test_evaluate_by_class_refuses_a_regressor(saved, capsys):
+    reg = sd.distill(lambda X: X[:, 0] * 2.0, X, max_size=2, task="regression", random_state=0, progress=False)
+    reg.to_json(saved / "reg.json")
+    assert main(["evaluate", str(saved / "reg.json"), "--teacher", "byclass_teacher:predict",
+                 "--data", str(saved / "rows.csv"), "--by-class"]) == 2
+    err = capsys.readouterr().err
+    assert "--by-class is for classifiers, whose rows fall in classes; " in err
+    assert "evaluate without --by-class prints its fidelity R²" in err
+
+
+def test_evaluate_by_class_of_an_automaton(tmp_path, monkeypatch, capsys):
+    (tmp_path / "byclass_seq.py").write_text("def ends_in_1(words):\n    return [w.endswith('1') for w in words]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    sd.DFA.from_regex("(0|1)*1|0", "01").to_json(tmp_path / "dfa.json")  # says yes to '0' too
+    (tmp_path / "words.txt").write_text("0\n1\n01\n10\n00\n")
+    assert main(["evaluate", str(tmp_path / "dfa.json"), "--teacher", "byclass_seq:ends_in_1",
+                 "--data", str(tmp_path / "words.txt"), "--by-class"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == "fidelity 0.8000 [0.3755, 0.9638] (n=5)"
+    assert re.fullmatch(r"False +3 +2 +0\.6667 \[\S+, \S+\] +1\.0000 \[\S+, \S+\] +lowest recall", out[4]), out[4]
+    assert re.fullmatch(r"True +2 +3 +1\.0000 \[\S+, \S+\] +0\.6667 \[\S+, \S+\]", out[5]), out[5]

@@ -1294,6 +1294,9 @@ def _add_evaluate(sub: Any) -> None:
                         "symbols written together (0110) when each is one character, else comma-separated "
                         "(ab,c) or a JSON list ([\"a,b\", \" \"])")
     p.add_argument("--label", help="column with true labels: also report accuracy (dropped from the rows)")
+    p.add_argument("--by-class", action="store_true",
+                   help="classifiers and automata: also print fidelity class by class (sd.class_fidelity): per "
+                        "class, the rows the teacher and the model put in it, recall and precision")
     p.add_argument("--drop", help=f"columns to ignore: {COLUMNS_HELP}")
     p.add_argument("--as-array", action="store_true", help=AS_ARRAY_HELP)
     add_na_values(p)
@@ -1325,6 +1328,10 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     teacher_options(args)  # checked before anything is read
     refuse_classes_of_a_regressor(args, model)
     refuse_another_task(args, model)
+    if args.by_class and model.task == "regression":
+        raise CLIError(f"--by-class is for classifiers, whose rows fall in classes; {args.model} holds a regression "
+                       f"{model.kind} model: evaluate without --by-class prints its fidelity R² (and mean absolute "
+                       "error)")
     if args.teacher_output is not None:
         raise CLIError("--teacher-output applies to automata (a torch sequence teacher's output column); a "
                        f"{model.kind} model's teacher is read as it answers")
@@ -1372,7 +1379,9 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     # sd.fidelity's and sd.accuracy's scores, with one reading of concept rules' network for both
     answers = TeacherAnswers(teacher if isinstance(teacher, Teacher) else as_teacher(teacher), X, progress=None,
                              check_determinism=True)
-    score = answers.fidelity(model)  # computed before anything is printed: an error leaves stdout empty
+    # computed before anything is printed: an error leaves stdout empty
+    by_class = answers.class_fidelity(model) if args.by_class else None
+    score = answers.fidelity(model) if by_class is None else by_class.overall
     against = None
     if labels is not None:
         try:
@@ -1386,6 +1395,8 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     print(score)
     if against is not None:
         print(f"against --label {args.label}: {against}")
+    if by_class is not None:
+        print(by_class.to_text(overall=False))
     return 0
 
 
@@ -1605,7 +1616,7 @@ def read_word_lines(path: str, alphabet: tuple[str, ...]) -> list[tuple[str, Any
 
 
 def _evaluate_automaton(args: argparse.Namespace, model: Any) -> int:
-    from .api import fidelity
+    from .api import class_fidelity, fidelity
 
     if args.label or args.drop or args.as_array:
         raise CLIError("--label, --drop and --as-array apply to tabular models; an automaton is evaluated on a "
@@ -1623,9 +1634,13 @@ def _evaluate_automaton(args: argparse.Namespace, model: Any) -> int:
         raise CLIError(f"--option {learner}=...: an option of the learner (symdistill automaton); evaluate takes the "
                        "teacher's options (those automaton was given for the teacher)")
     teacher = sequence_teacher(args, model.alphabet, options)
-    score = fidelity(model, teacher, read_words(args.data, model.alphabet))
+    words = read_words(args.data, model.alphabet)
+    by_class = class_fidelity(model, teacher, words) if args.by_class else None
+    score = fidelity(model, teacher, words) if by_class is None else by_class.overall
     print(f"model: {model!r}")
     print(score)
+    if by_class is not None:
+        print(by_class.to_text(overall=False))
     return 0
 
 
