@@ -235,7 +235,7 @@ def compile_c(tmp: Path, sources: dict[str, str], driver: str, *, sanitize: bool
     flags = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2"]
     if sanitize:
         flags += ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-g", "-O1"]
-    res = subprocess.run([GCC, *flags, "-I", str(tmp), "-o", str(exe), str(drv), *files],
+    res = subprocess.run([GCC, *flags, "-I", str(tmp), "-o", str(exe), str(drv), *files, "-lm"],  # exp: proba
                          capture_output=True, text=True)
     assert res.returncode == 0, f"gcc failed:\n{res.stderr}"
     return exe
@@ -260,7 +260,13 @@ def row_driver(prefixes: list[str], regression: list[bool], n_features: int) -> 
         }}
         free(batch);
     }}""")
-    body = "\n".join(blocks)
+    return _reading_rows(includes, n_features, 2 * len(prefixes), "\n".join(blocks))
+
+
+def _reading_rows(includes: str, n_features: int, width: int, body: str) -> str:
+    """A driver's main: reads rows of ``n_features`` doubles from stdin into ``rows`` (``n`` of them),
+    runs ``body``, which fills ``answers`` (``width`` doubles per row), and writes them to stdout."""
+    nf = max(n_features, 1)
     return f"""#include <stdio.h>
 #include <stdlib.h>
 {includes}
@@ -276,15 +282,28 @@ int main(void)
             rows = more;
         }}
     }}
-    answers = malloc(sizeof(double) * (n ? n : 1) * {2 * len(prefixes)});
+    answers = malloc(sizeof(double) * (n ? n : 1) * {width});
     if (!answers) return 1;
 {body}
-    fwrite(answers, sizeof(double), n * {2 * len(prefixes)}, stdout);
+    fwrite(answers, sizeof(double), n * {width}, stdout);
     free(answers);
     free(rows);
     return 0;
 }}
 """
+
+
+def c_proba(tmp: Path, model: Any, Z: np.ndarray, *, prefix: str = "symdistill") -> np.ndarray:
+    """``<prefix>_predict_proba`` of each row, (rows, classes), the doubles as the compiled code wrote them."""
+    from symdistill.export import export
+
+    k, nf = len(model.classes), model.domain.n_features
+    includes = f"#define {prefix.upper()}_DECLARATIONS_ONLY\n#include \"{prefix}.c\""
+    body = f"    for (i = 0; i < n; ++i) {prefix}_predict_proba(rows + i * {max(nf, 1)}, answers + i * {k});"
+    exe = compile_c(tmp, {prefix: export(model, "c", prefix=prefix)}, _reading_rows(includes, nf, k, body))
+    res = subprocess.run([str(exe)], input=np.ascontiguousarray(Z, dtype="<f8").tobytes(), capture_output=True)
+    assert res.returncode == 0, res.stderr.decode()
+    return np.frombuffer(res.stdout, dtype="<f8").reshape(len(Z), k)
 
 
 def run_rows(exe: Path, Z: np.ndarray, n_models: int = 1) -> np.ndarray:
@@ -330,8 +349,10 @@ def python_answers(tmp: Path, model: Any, Z: np.ndarray, name: str = "exported_m
 
 
 # -- Prolog ---------------------------------------------------------------------------------------
-def prolog_answers(tmp: Path, model: Any, Z: np.ndarray, *, module: str | None = None) -> list[str]:
-    """One line per row from SWI-Prolog: the class index (via class_label/2) or the value."""
+def prolog_answers(tmp: Path, model: Any, Z: np.ndarray, *, module: str | None = None,
+                   proba: bool = False) -> list[str]:
+    """One line per row from SWI-Prolog: the class index (via class_label/2) or the value; with
+    ``proba``, the probabilities predict_proba/2 gives, in class order, separated by spaces."""
     from symdistill.export import export
 
     options = {} if module is None else {"module": module}
@@ -339,14 +360,16 @@ def prolog_answers(tmp: Path, model: Any, Z: np.ndarray, *, module: str | None =
     rows = "\n".join("row([" + ", ".join(prolog_number(v) for v in r) + "])." for r in Z.tolist())
     (tmp / "rows.pl").write_text(rows + "\n", encoding="utf-8")
     show = "class_label(I, C), write(I)" if model.task != "regression" else "write(C)"
+    goal = ("predict_proba(R, Ps) -> forall(member(_-P, Ps), (write(P), write(' ')))" if proba
+            else f"predict(R, C) -> {show}")
     (tmp / "main.pl").write_text(f""":- initialization(main, main).
 main :-
     consult(model), consult(rows),
-    forall(row(R), ( predict(R, C) -> {show}, nl ; write(none), nl )).
+    forall(row(R), ( {goal}, nl ; write(none), nl )).
 """, encoding="utf-8")
     res = subprocess.run([SWIPL, "-q", str(tmp / "main.pl")], capture_output=True, text=True, cwd=tmp, timeout=120)
     assert res.returncode == 0 and not res.stderr.strip(), f"swipl failed:\n{res.stderr}"
-    return res.stdout.split()
+    return res.stdout.splitlines() if proba else res.stdout.split()
 
 
 def prolog_values(tmp: Path, models: dict[str, Any], rows: dict[str, list]) -> dict[str, list[str]]:

@@ -17,6 +17,11 @@ file to use it as a header. Entry points (``prefix`` defaults to ``symdistill``)
   heap (no table of children to read), deeper a table of each node's children; otherwise it calls
   the one-row function per row. Define
   ``<PREFIX>_NO_BATCH`` to leave the batch entry point and its tables out (smallest object);
+* classifiers over feature rows: ``void <prefix>_predict_proba(const double *x, double *out)`` writes
+  ``<PREFIX>_N_CLASSES`` class probabilities, ``predict_proba``'s: a tree's and a rule set's are a
+  static table of exact doubles, the row reached by the body's own tests; a linear model's are
+  computed from its scores with ``predict_proba``'s formulas, calling ``exp`` (link with ``-lm``;
+  libm's ``exp`` may round an ulp apart from NumPy's). Define ``<PREFIX>_NO_PROBA`` to leave it out;
 * automata: ``int <prefix>_step(int state, int symbol)`` and
   ``int <prefix>_predict(const int *word, size_t length)`` (symbols are indices into
   ``<prefix>_symbols``; the result is a class index, or -1 for a symbol or state out of range);
@@ -44,7 +49,7 @@ from .._version import __version__
 from ._text import check_identifier, concept_note, exact_float, label_texts
 from .ir import (
     Automaton, BodyEmitter, Branch, DecisionList, Hinge, Indicator, Jump, Leaf, LessEq, LinearScores, Literal,
-    Node, Program, Value, split_deep, tree_depth,
+    Node, ProbaTable, Program, Value, split_deep, tree_depth,
 )
 
 MAX_NESTING = 48  # levels of nested ``if`` per function; C99 promises 127 nested blocks
@@ -261,20 +266,26 @@ class _CEmitter(BodyEmitter):
     def _tree(self, root: Node) -> None:
         rtype, name = self._signature()
         self.decl.append(f"{rtype} {name}(const double *x);")
-        pieces = split_deep(root, MAX_NESTING)
-        for k in range(1, len(pieces)):
-            self.impl.append(f"static {rtype} {self.p}_piece_{k}(const double *x);")
-        for k, piece in enumerate(pieces):
-            head = (f"{rtype} {name}" if k == 0 else f"static {rtype} {self.p}_piece_{k}") + "(const double *x)"
-            lines: list[str] = []
-            self._node(piece, 1, lines)
-            self.impl.append(_function(head, lines))
+        self._walk(root, f"{rtype} {name}", f"{self.p}_piece")
         if isinstance(root, Leaf) or tree_depth(root) > BATCH_TABLE_DEPTH or not _all_numeric(root):
             self._batch_by_rows()
         elif tree_depth(root) <= HEAP_DEPTH:
             self._batch_heap(root)
         else:
             self._batch_tables(root)
+
+    def _walk(self, root: Node, head: str, pieces_stem: str) -> None:
+        """The function ``head`` (its type and name) that walks ``root`` and returns the output of the
+        leaf a row reaches, deep trees cut into static functions ``<pieces_stem>_<k>``."""
+        pieces = split_deep(root, MAX_NESTING)
+        rtype = head.split()[-2]
+        for k in range(1, len(pieces)):
+            self.impl.append(f"static {rtype} {pieces_stem}_{k}(const double *x);")
+        for k, piece in enumerate(pieces):
+            lines: list[str] = []
+            self._node(piece, 1, lines, pieces_stem)
+            self.impl.append(_function((head if k == 0 else f"static {rtype} {pieces_stem}_{k}") + "(const double *x)",
+                                       lines))
 
     def _batch_heap(self, root: Branch) -> None:
         """Batch prediction over the tree padded to its full depth and laid out as a heap: node ``j``'s
@@ -386,25 +397,30 @@ class _CEmitter(BodyEmitter):
                          ["            for (i = 0; i < m; ++i) {", f"                const {kid_t} j = k[i];",
                           f"                {step}", "            }"], n_int)
 
-    def _node(self, node: Node | Jump, depth: int, lines: list[str]) -> None:
+    def _node(self, node: Node | Jump, depth: int, lines: list[str], pieces_stem: str) -> None:
         pad = "    " * depth
         if isinstance(node, Jump):
-            lines.append(f"{pad}return {self.p}_piece_{node.piece}(x);")
+            lines.append(f"{pad}return {pieces_stem}_{node.piece}(x);")
             return
         if isinstance(node, Leaf):
             lines.append(f"{pad}return {self._output(node.output)};")
             return
         lit = Literal(node.test)
         lines.append(f"{pad}if ({self._test(lit)}) {{{self._name_comment(lit)}")
-        self._node(node.yes, depth + 1, lines)
+        self._node(node.yes, depth + 1, lines, pieces_stem)
         lines.append(f"{pad}}} else {{")
-        self._node(node.no, depth + 1, lines)
+        self._node(node.no, depth + 1, lines, pieces_stem)
         lines.append(f"{pad}}}")
 
     # -- rule lists ----------------------------------------------------------------------------
     def _decision_list(self, dl: DecisionList) -> None:
         rtype, name = self._signature()
         self.decl.append(f"{rtype} {name}(const double *x);")
+        self._first_rule(dl, f"{rtype} {name}")
+        self._batch_by_rows()
+
+    def _first_rule(self, dl: DecisionList, head: str) -> None:
+        """The function ``head`` (its type and name) returning the output of the first rule that holds."""
         lines = []
         for rule in dl.rules:
             cond = " && ".join(f"({self._test(lit)})" for lit in rule.literals) or "1"
@@ -412,8 +428,30 @@ class _CEmitter(BodyEmitter):
         if dl.default is None:
             raise ValueError("a decision list exported to C needs a default output")
         lines.append(f"    return {self._output(dl.default)};")
-        self.impl.append(_function(f"{rtype} {name}(const double *x)", lines))
-        self._batch_by_rows()
+        self.impl.append(_function(f"{head}(const double *x)", lines))
+
+    # -- class probabilities -------------------------------------------------------------------
+    def _proba_function(self, lead: list[str], body: list[str]) -> None:
+        """``predict_proba`` after the definitions ``lead`` it needs, all left out where
+        ``<PREFIX>_NO_PROBA`` is defined (a linear model's calls ``exp``: no libm to link then)."""
+        head = f"void {self.p}_predict_proba(const double *x, double *out)"
+        self.decl += [f"#ifndef {self.P}_NO_PROBA", head + ";", "#endif"]
+        self.impl += [f"#ifndef {self.P}_NO_PROBA", *lead, _function(head, body), "#endif"]
+
+    def _proba_table(self, proba: ProbaTable) -> None:
+        """``predict_proba``: the row of the static table that a walk of the index (the body's own tests)
+        reaches, copied out; every number written as the exact double."""
+        p = self.p
+        rows = ",\n".join("    {" + ", ".join(c_number(v) for v in row) + "}" for row in proba.rows)
+        impl, self.impl = self.impl, []  # the walk's functions, gathered to go inside the #ifndef
+        self.impl.append(f"static const double {p}_proba_rows[{len(proba.rows)}][{self.P}_N_CLASSES] = {{\n{rows}\n}};")
+        if isinstance(proba.index, DecisionList):
+            self._first_rule(proba.index, f"static int {p}_proba_row")
+        else:
+            self._walk(proba.index, f"static int {p}_proba_row", f"{p}_proba_piece")
+        lead, self.impl = self.impl, impl
+        self._proba_function(lead, [f"    const double *row = {p}_proba_rows[{p}_proba_row(x)];", "    int c;",
+                                    f"    for (c = 0; c < {self.P}_N_CLASSES; ++c) out[c] = row[c];"])
 
     # -- linear models -------------------------------------------------------------------------
     def _factor(self, f: Value | Indicator | Hinge) -> str:
@@ -463,6 +501,7 @@ class _CEmitter(BodyEmitter):
                 i += 1
             b = c_number(lin.intercept[r])
             lines.append(f"    s[{r}] = {b};" if first else f"    s[{r}] += {b};")
+        scores = list(lines)
         if lin.link == "identity":
             lines.append("    return s[0];")
         elif lin.link == "logistic":
@@ -471,6 +510,8 @@ class _CEmitter(BodyEmitter):
             lines += ["    int best = 0;", "    int r;", f"    for (r = 1; r < {rows}; ++r) {{",
                       "        if (s[r] > s[best]) best = r;", "    }", "    return best;"]
         self.impl.append(_function(f"{rtype} {name}(const double *x)", lines))
+        if lin.link != "identity":
+            self._proba_function(["#include <float.h>", "#include <math.h>"], scores + _link_proba(lin.link, rows))
         self._batch_by_rows()
         self.impl.append("#if defined(__GNUC__) && !defined(__clang__)\n#pragma GCC pop_options\n#endif")
 
@@ -517,6 +558,24 @@ class _CEmitter(BodyEmitter):
             self.impl.append("\n".join([
                 f"int {p}_accepts(const int *word, size_t length)", "{",
                 f"    return {p}_predict(word, length);", "}"]))
+
+
+def _link_proba(link: str, rows: int) -> list[str]:
+    """Statements writing predict_proba of a linear classifier from its scores ``s[0..rows-1]``, with
+    predict_proba's formulas: the logistic p = 1 / (1 + exp(-s)) for s >= 0, else e / (1 + e) with
+    e = exp(s) (no overflow, no tiny probability lost), giving [1 - p, p]; the softmax exp(s - top) over
+    their sum (added in class order), where the top score is +inf 1 for each +inf score and 0 for the
+    others, all NaN where a score is NaN (numpy's max is NaN there)."""
+    if link == "logistic":
+        return ["    if (s[0] >= 0.0) {", "        out[1] = 1.0 / (1.0 + exp(-s[0]));", "    } else {",
+                "        const double e = exp(s[0]);", "        out[1] = e / (1.0 + e);", "    }",
+                "    out[0] = 1.0 - out[1];"]
+    return ["    double top = s[0], total = 0.0;", "    int r;",
+            f"    for (r = 1; r < {rows}; ++r) {{", "        if (top == top && !(s[r] <= top)) top = s[r];", "    }",
+            f"    for (r = 0; r < {rows}; ++r) {{",
+            "        out[r] = top > DBL_MAX ? (s[r] > DBL_MAX ? 1.0 : 0.0) : exp(s[r] - top);",
+            "        total += out[r];", "    }",
+            f"    for (r = 0; r < {rows}; ++r) out[r] /= total;"]
 
 
 def _all_numeric(node: Node) -> bool:

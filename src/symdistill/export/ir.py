@@ -172,6 +172,19 @@ class Automaton:
 Body = Union[Branch, Leaf, DecisionList, LinearScores, Automaton]
 
 
+@dataclass(frozen=True)
+class ProbaTable:
+    """The class probabilities of a tree or rule set: ``rows[i]`` is one probability per class, the
+    doubles ``predict_proba`` gives, and ``index`` is the body's own tree or decision list with each
+    output replaced by the number of its row (a leaf's class shares, a rule's distribution, the
+    default's last), so an emitter renders it as it renders the body and looks the row up. Rows that
+    are the same doubles are written once.
+    """
+
+    rows: tuple[tuple[float, ...], ...]
+    index: Node | DecisionList
+
+
 # -- program --------------------------------------------------------------------------------------
 
 
@@ -194,6 +207,8 @@ class Program:
 
     ``task`` is "classification" (outputs are indices into ``classes``) or "regression" (outputs
     are values, ``classes`` is empty). ``features`` is empty for automata, whose input is a word.
+    ``proba`` holds the class probabilities of a classification tree or rule set (None otherwise: a
+    linear model's come from its scores, see :func:`has_proba`).
     """
 
     kind: str
@@ -202,6 +217,7 @@ class Program:
     classes: tuple
     body: Body
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
+    proba: ProbaTable | None = None
 
     def __post_init__(self) -> None:
         # A model made with its constructor keeps its task as given: a NumPy string would be written
@@ -215,6 +231,12 @@ class Program:
     @property
     def n_features(self) -> int:
         return len(self.features)
+
+    @property
+    def has_proba(self) -> bool:
+        """Whether the exports give class probabilities: classification trees, rule sets and linear
+        models (not automata, nor regressors)."""
+        return self.proba is not None or (self.is_classifier and isinstance(self.body, LinearScores))
 
 
 # -- building from models -------------------------------------------------------------------------
@@ -288,16 +310,27 @@ def _finite(x: float, what: str) -> float:
 @builder("tree")
 def build_tree(tree: Any) -> Program:
     """Branch / Leaf nodes from a :class:`~symdistill.models.Tree` (built bottom-up, no recursion)."""
-    n = tree.n_nodes
     regression = tree.task == "regression"
     outputs = tree.value[:, 0] if regression else tree.leaf_class
-    nodes: list[Node | None] = [None] * n
+    body = _tree_nodes(tree, lambda i: _finite(outputs[i], f"leaf {i} value") if regression else int(outputs[i]))
+    classes = () if regression else tuple(_label(c) for c in tree.classes)
+    proba = None
+    if not regression:
+        table, shares = _RowTable(), tree.class_shares
+        rows = {i: table.row(shares[i]) for i in _topological(tree.children_left, tree.children_right)
+                if tree.children_left[i] < 0}  # numbered in the order of the leaves, left to right
+        proba = table.finish(_tree_nodes(tree, rows.__getitem__))
+    return Program("tree", tree.task, _features(tree.domain), classes, body, dict(tree.meta), proba)
+
+
+def _tree_nodes(tree: Any, output: Callable[[int], int | float]) -> Node:
+    """The tree as Branch / Leaf nodes, leaf ``i`` giving ``output(i)``."""
+    nodes: list[Node | None] = [None] * tree.n_nodes
     order = _topological(tree.children_left, tree.children_right)
     for i in reversed(order):
         left, right = int(tree.children_left[i]), int(tree.children_right[i])
         if left < 0:
-            out = _finite(outputs[i], f"leaf {i} value") if regression else int(outputs[i])
-            nodes[i] = Leaf(out)
+            nodes[i] = Leaf(output(i))
             continue
         j = int(tree.feature[i])
         cats = tree.left_categories[i]
@@ -307,8 +340,29 @@ def build_tree(tree: Any) -> Program:
         test: Test = (LessEq(j, _finite(tree.threshold[i], f"node {i} threshold")) if cats is None
                       else IsIn(j, tuple(sorted({int(c) for c in cats}))))
         nodes[i] = Branch(test, nodes[left], nodes[right])  # type: ignore[arg-type]
-    classes = () if regression else tuple(_label(c) for c in tree.classes)
-    return Program("tree", tree.task, _features(tree.domain), classes, nodes[0], dict(tree.meta))  # type: ignore[arg-type]
+    return nodes[0]  # type: ignore[return-value]
+
+
+class _RowTable:
+    """Probability rows numbered as they are first met, a row of the same doubles (compared by their
+    exact text, so -0.0 is not 0.0) given the number it has."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[tuple[str, ...], int] = {}
+        self.rows: list[tuple[float, ...]] = []
+
+    def row(self, values: Any) -> int:
+        row = tuple(float(v) for v in values)
+        key = tuple(map(float.hex, row))
+        if key not in self.numbers:
+            for v in row:
+                _finite(v, "a class probability")
+            self.numbers[key] = len(self.rows)
+            self.rows.append(row)
+        return self.numbers[key]
+
+    def finish(self, index: Node | DecisionList) -> ProbaTable:
+        return ProbaTable(tuple(self.rows), index)
 
 
 def _topological(left: np.ndarray, right: np.ndarray) -> list[int]:
@@ -362,7 +416,12 @@ def build_rules(model: Any) -> Program:
         rules.append(Rule(tuple(literals), output(rule.prediction, f"rule {i} prediction")))
     classes = () if regression else tuple(_label(c) for c in model.classes)
     body = DecisionList(tuple(rules), output(model.default.prediction, "the default prediction"))
-    return Program("rules", model.task, _features(model.domain), classes, body, dict(model.meta))
+    proba = None
+    if not regression:
+        table = _RowTable()
+        numbers = [table.row(p) for p in model._proba_table()]  # a row per rule, the default's last
+        proba = table.finish(DecisionList(tuple(Rule(r.literals, k) for r, k in zip(rules, numbers)), numbers[-1]))
+    return Program("rules", model.task, _features(model.domain), classes, body, dict(model.meta), proba)
 
 
 def _build_automaton(model: Any) -> Program:
@@ -503,8 +562,12 @@ class BodyEmitter:
     """What the emitters share: one method per form of model body.
 
     Subclasses implement ``_automaton``, ``_tables`` (names and categories of the features),
-    ``_linear``, ``_decision_list`` and ``_tree``; ``_emit_body`` calls the right ones.
+    ``_linear``, ``_decision_list``, ``_tree`` and ``_proba_table`` (the class probabilities of a
+    tree or rule set: the table and the walk of its index); ``_emit_body`` calls the right ones. A
+    linear classifier's ``_linear`` gives its probabilities too, from the scores.
     """
+
+    program: Program
 
     def _emit_body(self, body: Node | DecisionList | LinearScores | Automaton) -> None:
         if isinstance(body, Automaton):
@@ -517,3 +580,5 @@ class BodyEmitter:
             self._decision_list(body)
         else:
             self._tree(body)
+        if self.program.proba is not None:
+            self._proba_table(self.program.proba)

@@ -6,7 +6,10 @@ label, listed by ``feature_category(Feature, Code, Label)``); ``Output`` is the 
 atom for string labels, a number for numeric ones, ``true`` / ``false`` for booleans) or, for
 regressors, the value (labels Prolog cannot tell apart, True and 'true', are refused: see
 ``distinct_terms``). The name tables are facts: ``feature_name(Index, Name)`` and
-``class_label(Index, Label)``.
+``class_label(Index, Label)``. Classifiers also define ``predict_proba(Features, Probs)``, ``Probs`` a
+list of ``Label-P`` pairs in class order, ``predict_proba``'s numbers: a tree's or rule set's rows are
+facts ``symdistill_proba(Row, Probs)`` (exact doubles), reached by the clauses
+``symdistill_proba_row/2`` (the body's own tests); a linear model's are computed with ``exp/1``.
 
 * A tree becomes one Horn clause per leaf, its path conditions merged per feature
   (``predict([X0_age, _], yes) :- X0_age > 30.0, X0_age =< 65.0.``); the clauses exclude each
@@ -37,8 +40,8 @@ from typing import Sequence
 from .._version import __version__
 from ._text import check_distinct, check_identifier, concept_note, exact_float
 from .ir import (
-    Automaton, BodyEmitter, DecisionList, Hinge, Indicator, IsIn, LessEq, LinearScores, Literal, Node, Program, Value,
-    tree_rules,
+    Automaton, BodyEmitter, DecisionList, Hinge, Indicator, IsIn, LessEq, LinearScores, Literal, Node, ProbaTable,
+    Program, Value, tree_rules,
 )
 
 
@@ -161,7 +164,7 @@ def emit(program: Program, *, module: str | None = None) -> str:
     >>> tree = Tree(dom, "classification", np.array(["no", "yes"]), children_left=[1, -1, -1],
     ...             children_right=[2, -1, -1], feature=[0, -1, -1], threshold=[0.5, 0, 0],
     ...             value=[[0.5, 0.5], [1, 0], [0, 1]])
-    >>> print("\\n".join(line for line in emit(build(tree)).splitlines() if line.startswith("predict")))
+    >>> print("\\n".join(line for line in emit(build(tree)).splitlines() if line.startswith("predict(")))
     predict([X0_age], 'no') :- X0_age =< 0.5.
     predict([X0_age], 'yes') :- X0_age > 0.5.
     """
@@ -210,6 +213,8 @@ class _PrologEmitter(BodyEmitter):
     def _tables(self) -> None:
         prog = self.program
         self.exports += ["feature_name/2", "feature_category/3", "predict/2"]
+        if prog.has_proba:
+            self.exports.append("predict_proba/2")
         for j, f in enumerate(prog.features):
             self.lines.append(f"feature_name({j}, {prolog_atom(f.name)}).")
         for f in prog.features:
@@ -281,22 +286,43 @@ class _PrologEmitter(BodyEmitter):
         return prolog_number(out)
 
     # -- trees and rules -----------------------------------------------------------------------
-    def _tree(self, root: Node) -> None:
-        self._decision_list(tree_rules(root))
+    def _tree(self, root: Node, name: str = "predict") -> None:
+        self._decision_list(tree_rules(root), name)
 
-    def _decision_list(self, dl: DecisionList) -> None:
+    def _decision_list(self, dl: DecisionList, name: str = "predict") -> None:
+        """Clauses ``name(Features, Output)``; ``predict`` writes the outputs as class labels or values,
+        any other (the index of the class probabilities) as the numbers they are."""
+        output = self._output if name == "predict" else str
         for rule in dl.rules:
             # ``in {}`` / ``not in {}`` read no variable (``fail`` / ``true``): in the head it would be a singleton
             used = {lit.test.feature for lit in rule.literals if not isinstance(lit.test, IsIn) or lit.test.codes}
             conds = ", ".join(self._test(lit) for lit in rule.literals)
             head = self._head_list(used)
             if dl.exclusive:
-                self.lines.append(f"predict({head}, {self._output(rule.output)}){' :- ' + conds if conds else ''}.")
+                self.lines.append(f"{name}({head}, {output(rule.output)}){' :- ' + conds if conds else ''}.")
             else:
                 goal = f"{conds}, !" if conds else "!"
-                self.lines.append(f"predict({head}, Output) :- {goal}, Output = {self._output(rule.output)}.")
+                self.lines.append(f"{name}({head}, Output) :- {goal}, Output = {output(rule.output)}.")
         if dl.default is not None:
-            self.lines.append(f"predict({self._head_list(set())}, {self._output(dl.default)}).")
+            self.lines.append(f"{name}({self._head_list(set())}, {output(dl.default)}).")
+
+    # -- class probabilities -------------------------------------------------------------------
+    def _pairs(self, probabilities: Sequence[str]) -> str:
+        """The list ``[Class-P, ...]`` in class order, ``probabilities`` each a number or a variable."""
+        return "[" + ", ".join(f"{prolog_term(c)}-{'' if p[0].isalnum() else ' '}{p}"  # '--0.0' would be one atom
+                               for c, p in zip(self.program.classes, probabilities)) + "]"
+
+    def _proba_table(self, proba: ProbaTable) -> None:
+        """``predict_proba(Features, Probs)``: the row of facts ``symdistill_proba(Row, Probs)`` (exact
+        doubles) that the clauses ``symdistill_proba_row/2``, the body's own tests, give."""
+        if isinstance(proba.index, DecisionList):
+            self._decision_list(proba.index, "symdistill_proba_row")
+        else:
+            self._tree(proba.index, "symdistill_proba_row")
+        self.lines += [f"symdistill_proba({i}, {self._pairs([prolog_number(v) for v in row])})."
+                       for i, row in enumerate(proba.rows)]
+        self.lines.append("predict_proba(Features, Probs) :- "
+                          "symdistill_proba_row(Features, Row), symdistill_proba(Row, Probs).")
 
     # -- linear models -------------------------------------------------------------------------
     def _factor(self, f: Value | Indicator | Hinge, goals: list[str], counter: list[int]) -> str:
@@ -357,6 +383,30 @@ class _PrologEmitter(BodyEmitter):
             ]
         body = ",\n    ".join(goals)
         self.lines.append(f"predict({self._head_list(used)}, Output) :-\n    {body}.")
+        if lin.link != "identity":
+            body = ",\n    ".join(goals[:len(goals) - (1 if lin.link == "logistic" else 2)] + self._link_proba(lin, scores))
+            self.lines.append(f"predict_proba({self._head_list(used)}, Probs) :-\n    {body}.")
+
+    def _link_proba(self, lin: LinearScores, scores: list[str]) -> list[str]:
+        """Goals binding ``Probs`` from the scores, predict_proba's formulas (see the C emitter's
+        ``_link_proba``; a score past the largest double raises float_overflow here, as predict does)."""
+        if lin.link == "logistic":
+            return ["( S0 >= 0.0 -> P1 is 1.0 / (1.0 + exp(-S0)) ; E is exp(S0), P1 is E / (1.0 + E) )",
+                    "P0 is 1.0 - P1", f"Probs = {self._pairs(['P0', 'P1'])}"]
+        self.lines += [
+            "symdistill_top([], Top, Top).",
+            "symdistill_top([S|Ss], T0, Top) :- ( S > T0 -> symdistill_top(Ss, S, Top) ; symdistill_top(Ss, T0, Top) ).",
+            "symdistill_exps([], _, []).",
+            "symdistill_exps([S|Ss], Top, [E|Es]) :- E is exp(S - Top), symdistill_exps(Ss, Top, Es).",
+            "symdistill_sum([], Total, Total).",
+            "symdistill_sum([E|Es], T0, Total) :- T1 is T0 + E, symdistill_sum(Es, T1, Total).",
+            "symdistill_shares([], _, [], []).",
+            "symdistill_shares([E|Es], Total, [C|Cs], [C-P|Ps]) :- P is E / Total, symdistill_shares(Es, Total, Cs, Ps).",
+        ]
+        classes = "[" + ", ".join(prolog_term(c) for c in self.program.classes) + "]"
+        return [f"Scores = [{', '.join(scores)}]", "symdistill_top(Scores, S0, Top)",
+                "symdistill_exps(Scores, Top, Es)", "symdistill_sum(Es, 0.0, Total)",
+                f"symdistill_shares(Es, Total, {classes}, Probs)"]
 
     # -- automata ------------------------------------------------------------------------------
     def _automaton(self, a: Automaton) -> None:

@@ -1,10 +1,15 @@
-"""Python emitter: a dependency-free module (standard library not even imported).
+"""Python emitter: a dependency-free module (standard library not even imported, but ``math`` for a
+linear classifier's probabilities).
 
 Models over feature rows get ``predict(x)``: ``x`` is one row, a sequence of feature values in the
 order of ``FEATURES``, categorical features given by their *labels* (as in ``CATEGORIES[j]``); the
 result is the class label (from ``CLASSES``) or, for regressors, the value. ``predict_encoded(z)``
 takes categorical features as *codes* instead (the index of the label in ``CATEGORIES[j]``), the
-form the C and Prolog exports use; ``encode(x)`` turns one into the other. Automata get
+form the C and Prolog exports use; ``encode(x)`` turns one into the other. Classifiers also get
+``predict_proba(x)`` / ``predict_proba_encoded(z)``: a list of class probabilities in ``CLASSES`` order,
+``predict_proba``'s (a tree's and a rule set's the exact doubles, looked up in ``PROBA``; a linear
+model's computed with ``math.exp``, the module's one import, which may round an ulp apart from
+NumPy's). Automata get
 ``predict(word)`` (and ``accepts(word)`` for a DFA): a word is a string when every symbol is one
 character, otherwise a sequence of symbols from ``ALPHABET``. Bad input raises ``ValueError`` /
 ``TypeError`` naming the feature or symbol, where the model's ``predict`` / ``predict_encoded`` refuse it
@@ -25,7 +30,7 @@ from .._version import __version__
 from ._text import concept_note, exact_float
 from .ir import (
     Automaton, BodyEmitter, DecisionList, Hinge, Indicator, Jump, Leaf, LessEq, LinearScores, Literal, Node,
-    Program, Value, split_deep,
+    ProbaTable, Program, Value, split_deep,
 )
 
 MAX_NESTING = 48  # CPython refuses more than 100 levels of indentation
@@ -125,6 +130,12 @@ def predict(x):
 
 def predict_encoded(z):
     """Prediction for one encoded row (categorical features as category codes)."""
+    row = _checked(z)
+    return {result}
+
+
+def _checked(z):
+    """One encoded row as floats, refused where the model's predict_encoded refuses it."""
     row = [_number(j, v) for j, v in enumerate(_row(z))]
     for j, v in enumerate(row):
         if v - v != 0.0:  # NaN or infinite, as the model's predict refuses them
@@ -133,8 +144,19 @@ def predict_encoded(z):
         if labels is not None and not (v == int(v) and 0 <= v < len(labels)):  # read as some category otherwise
             raise ValueError("feature %r: %r is no code of its %d categories (0..%d); predict takes the labels"
                              % (FEATURES[j], v, len(labels), len(labels) - 1))
-    return {result}
+    return row
 '''
+
+_PROBA_HELPERS = '''
+
+def predict_proba(x):
+    """Class probabilities for one row (categorical features as labels): a list in CLASSES order."""
+    return predict_proba_encoded(encode(x))
+
+
+def predict_proba_encoded(z):
+    """Class probabilities for one encoded row (categorical features as category codes)."""
+    return _proba(_checked(z))'''
 
 _WORD_HELPERS = '''
 _INDEX = {symbol: i for i, symbol in enumerate(ALPHABET)}
@@ -169,6 +191,38 @@ def predict(word):
     return CLASSES[OUTPUTS[run(word)]]'''
 
 
+# A linear classifier's probabilities from its scores, predict_proba's formulas (see the C emitter's
+# ``_link_proba``): math.exp never overflows here (its argument is at most 0), a NaN score gives NaN.
+_LINK_PROBA = {
+    "logistic": '''
+
+def _proba(x):
+    s = _scores(x)[0]
+    if s >= 0.0:
+        p = 1.0 / (1.0 + math.exp(-s))
+    else:
+        e = math.exp(s)
+        p = e / (1.0 + e)
+    return [1.0 - p, p]''',
+    "softmax": '''
+
+def _proba(x):
+    s = _scores(x)
+    top = s[0]
+    for v in s[1:]:
+        if top == top and not v <= top:  # a NaN score stays the top, as in numpy's max
+            top = v
+    if top == float("inf"):
+        e = [1.0 if v == top else 0.0 for v in s]
+    else:
+        e = [math.exp(v - top) for v in s]
+    total = 0.0
+    for v in e:
+        total += v
+    return [v / total for v in e]''',
+}
+
+
 class _PyEmitter(BodyEmitter):
     def __init__(self, program: Program) -> None:
         self.program = program
@@ -183,11 +237,22 @@ class _PyEmitter(BodyEmitter):
                   if isinstance(body, Automaton) else
                   "predict(x): x is one row in FEATURES order, categorical features as labels (CATEGORIES);\n"
                   "predict_encoded(z): the same row with categorical features as codes (index in CATEGORIES[j]).\n")
+               + ("predict_proba(x) / predict_proba_encoded(z): the class probabilities, a list in CLASSES order.\n"
+                  if prog.has_proba else "")
                + ("" if note is None else f"{note}\n")
-               + 'No imports, no dependencies.\n"""')
+               + ("No dependencies (math, for exp).\n" if self._exp else "No imports, no dependencies.\n") + '"""')
         self.parts.append(doc)
+        if self._exp:
+            self.parts.append("import math")
         self._emit_body(body)
+        if prog.has_proba:
+            self.parts.append(_PROBA_HELPERS)
         return "\n".join(self.parts) + "\n"
+
+    @property
+    def _exp(self) -> bool:
+        """Whether the module needs math.exp: a linear classifier's probabilities."""
+        return self.program.has_proba and self.program.proba is None
 
     # -- models over feature rows ---------------------------------------------------------------
     def _tables(self) -> None:
@@ -211,29 +276,29 @@ class _PyEmitter(BodyEmitter):
     def _output(self, out: int | float) -> str:
         return str(int(out)) if self.program.is_classifier else exact_float(out)
 
-    def _tree(self, root: Node) -> None:
+    def _tree(self, root: Node, name: str = "_output", pieces_stem: str = "_piece") -> None:
+        """``name(x)``, the output of the leaf row ``x`` reaches; deep trees cut into ``<pieces_stem>_<k>``."""
         pieces = split_deep(root, MAX_NESTING)
         for k, piece in enumerate(pieces):
-            name = "_output" if k == 0 else f"_piece_{k}"
-            lines = [f"def {name}(x):"]
-            self._node(piece, 1, lines)
+            lines = [f"def {name if k == 0 else f'{pieces_stem}_{k}'}(x):"]
+            self._node(piece, 1, lines, pieces_stem)
             self.parts.append("\n" + "\n".join(lines))
 
-    def _node(self, node: Node | Jump, depth: int, lines: list[str]) -> None:
+    def _node(self, node: Node | Jump, depth: int, lines: list[str], pieces_stem: str) -> None:
         pad = "    " * depth
         if isinstance(node, Jump):
-            lines.append(f"{pad}return _piece_{node.piece}(x)")
+            lines.append(f"{pad}return {pieces_stem}_{node.piece}(x)")
         elif isinstance(node, Leaf):
             lines.append(f"{pad}return {self._output(node.output)}")
         else:
             feature = self.program.features[node.test.feature].name
             lines.append(f"{pad}if {self._test(Literal(node.test))}:  # {_literal(feature)}")
-            self._node(node.yes, depth + 1, lines)
+            self._node(node.yes, depth + 1, lines, pieces_stem)
             lines.append(f"{pad}else:")
-            self._node(node.no, depth + 1, lines)
+            self._node(node.no, depth + 1, lines, pieces_stem)
 
-    def _decision_list(self, dl: DecisionList) -> None:
-        lines = ["def _output(x):"]
+    def _decision_list(self, dl: DecisionList, name: str = "_output") -> None:
+        lines = [f"def {name}(x):"]
         for rule in dl.rules:
             cond = " and ".join(f"({self._test(lit)})" for lit in rule.literals) or "True"
             lines.append(f"    if {cond}:")
@@ -279,6 +344,19 @@ class _PyEmitter(BodyEmitter):
             out = ("    s = _scores(x)\n    best = 0\n    for r in range(1, len(s)):\n"
                    "        if s[r] > s[best]:\n            best = r\n    return best")
         self.parts.append("\ndef _output(x):\n" + out)
+        if lin.link != "identity":
+            self.parts.append(_LINK_PROBA[lin.link])
+
+    def _proba_table(self, proba: ProbaTable) -> None:
+        """``PROBA``, a tuple of probability rows (exact doubles), and ``_proba_row(x)``, the number of the
+        row that the walk of the index (the body's own tests) reaches."""
+        rows = "".join("    (" + "".join(exact_float(v) + ", " for v in row) + "),\n" for row in proba.rows)
+        self.parts.append(f"\nPROBA = (\n{rows})")
+        if isinstance(proba.index, DecisionList):
+            self._decision_list(proba.index, "_proba_row")
+        else:
+            self._tree(proba.index, "_proba_row", "_proba_piece")
+        self.parts.append("\n\ndef _proba(x):\n    return list(PROBA[_proba_row(x)])")
 
     # -- automata --------------------------------------------------------------------------------
     def _automaton(self, a: Automaton) -> None:
