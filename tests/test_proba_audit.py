@@ -149,3 +149,22 @@ def test_regressors_and_automata_give_no_probabilities(dom, target):
                   DFA.from_regex("(0|1)*0", "01")):
         assert "predict_proba" not in sd.export(model, target)
         assert "exp(" not in sd.export(model, target)
+
+
+@pytest.mark.parametrize("kind", ["tree", "deep tree", "rules", "one-class tree", "one-class rules"])
+def test_onnx_gives_tree_and_rule_probabilities_exactly(dom, kind):
+    """ONNX gave ``probabilities`` for linear models only; a tree's and a rule list's are now the exact
+    doubles of predict_proba (the float32 scores of onnxruntime's tree classifier would round them)."""
+    ort = pytest.importorskip("onnxruntime")
+    if kind.startswith("one-class"):
+        rng = np.random.default_rng(2)
+        model = (random_tree(rng, dom, n_leaves=6, classes=["only"]) if kind == "one-class tree"
+                 else random_rules(rng, dom, n_rules=3, classes=["only"]))
+    else:
+        model = _model(kind, dom)
+    Z = _rows(model)
+    session = ort.InferenceSession(sd.export(model, "onnx"), providers=["CPUExecutionProvider"])
+    proba, index = session.run(["probabilities", "class_index"], {"X": Z})
+    assert proba.dtype == np.float64
+    _same(proba, model, Z)
+    np.testing.assert_array_equal(index, expected(model, Z))  # the label as before

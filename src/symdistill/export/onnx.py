@@ -4,8 +4,10 @@ The graph has one input ``X``: double, shape ``(N, n_features)``, encoded rows (
 features as category codes). Doubles keep the thresholds exact. Outputs:
 
 * classifiers: ``label`` (N,), the class label (string, int64, double or bool tensor, following the
-  labels' type) and ``class_index`` (N,) int64, the index into the ``classes`` metadata entry;
-  linear classifiers also give ``probabilities`` (N, n_classes), double;
+  labels' type), ``class_index`` (N,) int64, the index into the ``classes`` metadata entry, and
+  ``probabilities`` (N, n_classes), double, ``predict_proba``'s: for trees and rule sets the exact
+  doubles (a table row picked by the leaf's number or the deciding rule), for linear models its
+  formulas;
 * regressors: ``value`` (N,) double.
 
 Forms:
@@ -13,7 +15,9 @@ Forms:
 * a tree is an ``ai.onnx.ml`` ``TreeEnsembleClassifier`` (thresholds as double tensors; one-hot
   leaf weights so that the label is exactly the leaf's class, ties and float32 rounding aside) or
   a ``TreeEnsembleRegressor`` whose leaves hold their leaf *number* (exact in float32), turned into
-  the double leaf value by a ``Gather`` (the regressor's float32 output would round the values).
+  the double leaf value by a ``Gather`` (the regressor's float32 output would round the values);
+  a classifier's probabilities come the same way, from a regressor over the index tree of its
+  probability rows (the classifier's own scores are float32);
   A categorical test "code in {a, b, ...}" becomes a binary search of ``BRANCH_LEQ`` nodes ending in one
   ``BRANCH_EQ`` per code, all sharing one true child; a tree deeper than ``MAX_TREE_DEPTH`` is refused
   (onnxruntime crashes on trees some thousands deep);
@@ -38,7 +42,9 @@ from typing import Any, cast
 import numpy as np
 
 from .._version import __version__
-from .ir import Branch, DecisionList, Hinge, Indicator, IsIn, Leaf, LessEq, LinearScores, Node, Program, Value
+from .ir import (
+    Branch, DecisionList, Hinge, Indicator, IsIn, Leaf, LessEq, LinearScores, Node, ProbaTable, Program, Value,
+)
 from ._text import concept_note, label_texts
 
 OPSET = 17
@@ -199,7 +205,32 @@ class _Graph:
         if prog.is_classifier and len(prog.classes) == 1:
             # onnxruntime's tree classifier mislabels a one-class ensemble; the answer is constant.
             self._labels(self._rows_of(np.array([0], dtype=np.int64)))
+            self._probabilities(self._rows_of(np.array([0], dtype=np.int64)), cast(ProbaTable, prog.proba).rows[:1])
             return
+        if not prog.is_classifier:
+            number, leaves = self._leaf_number(root)
+            values = self.const("leaf_values", np.array([float(out) for _, out in leaves], dtype=np.float64))
+            self.output("value", self.op("Gather", [values, number], "value", axis=0), TP.DOUBLE, ["N"])
+            return
+        attrs, leaves = self._tree_attrs(root)
+        k = len(prog.classes)
+        # Every leaf votes 1 for its class and 0 for the others: the label is then exactly the
+        # leaf's class (onnxruntime reads a two-class ensemble with one voted class differently).
+        ids = [i for i, _ in leaves for _ in range(k)]
+        attrs.update(class_treeids=[0] * len(ids), class_nodeids=ids, class_ids=list(range(k)) * len(leaves),
+                     class_weights=[1.0 if c == int(out) else 0.0 for _, out in leaves for c in range(k)],
+                     classlabels_int64s=list(range(k)))
+        index = self.op("TreeEnsembleClassifier", ["X"], "tree", n_outputs=2, domain="ai.onnx.ml", **attrs)
+        self._labels(index)
+        if prog.proba is not None:
+            # The index tree (the same tests, each leaf its row of probabilities) as a regressor giving
+            # each row its leaf's number, exact in float32: the class-probability outputs of the
+            # classifier are float32 and would round the doubles.
+            number, leaves = self._leaf_number(prog.proba.index)
+            self._probabilities(number, [prog.proba.rows[int(out)] for _, out in leaves])
+
+    def _tree_attrs(self, root: Node) -> tuple[dict[str, Any], list[tuple[int, int | float]]]:
+        """The node attributes of a tree ensemble holding ``root``, and its ``(node id, output)`` leaves."""
         rows, leaves = _flatten(root)
         depth = _depth(rows)
         if depth > MAX_TREE_DEPTH:
@@ -216,23 +247,24 @@ class _Graph:
                 np.array([r[2] for r in rows], dtype=np.float64)),
             "post_transform": "NONE",
         }
-        if prog.is_classifier:
-            k = len(prog.classes)
-            # Every leaf votes 1 for its class and 0 for the others: the label is then exactly the
-            # leaf's class (onnxruntime reads a two-class ensemble with one voted class differently).
-            ids = [i for i, _ in leaves for _ in range(k)]
-            attrs.update(class_treeids=[0] * len(ids), class_nodeids=ids, class_ids=list(range(k)) * len(leaves),
-                         class_weights=[1.0 if c == int(out) else 0.0 for _, out in leaves for c in range(k)],
-                         classlabels_int64s=list(range(k)))
-            index = self.op("TreeEnsembleClassifier", ["X"], "tree", n_outputs=2, domain="ai.onnx.ml", **attrs)
-            self._labels(index)
-            return
+        return attrs, leaves
+
+    def _leaf_number(self, root: Node) -> tuple[str, list[tuple[int, int | float]]]:
+        """The number of the leaf each row reaches, int64 (N,), from a ``TreeEnsembleRegressor`` whose
+        leaves hold their number (exact in float32, whose regressor output would round a double), and
+        the leaves ``(node id, output)`` in that numbering."""
+        attrs, leaves = self._tree_attrs(root)
         attrs.update(n_targets=1, target_treeids=[0] * len(leaves), target_nodeids=[i for i, _ in leaves],
                      target_ids=[0] * len(leaves), target_weights=[float(n) for n in range(len(leaves))])
         number = self.op("TreeEnsembleRegressor", ["X"], "leaf_number", domain="ai.onnx.ml", **attrs)
-        index = self._flat(self.op("Cast", [number], "leaf_index", to=TP.INT64))
-        values = self.const("leaf_values", np.array([float(out) for _, out in leaves], dtype=np.float64))
-        self.output("value", self.op("Gather", [values, index], "value", axis=0), TP.DOUBLE, ["N"])
+        return self._flat(self.op("Cast", [number], "leaf_index", to=self.onnx.TensorProto.INT64)), leaves
+
+    def _probabilities(self, index: str, rows: Any) -> None:
+        """Output ``probabilities`` (N, n_classes): row ``index`` (int64, (N,)) of the table ``rows``, the
+        exact doubles ``predict_proba`` gives."""
+        table = self.const("proba_rows", np.array(rows, dtype=np.float64))
+        self.output("probabilities", self.op("Gather", [table, index], "proba", axis=0),
+                    self.onnx.TensorProto.DOUBLE, ["N", len(self.program.classes)])
 
     # -- linear models -------------------------------------------------------------------------
     def _factor(self, f: Value | Indicator | Hinge) -> str:
@@ -380,6 +412,10 @@ class _Graph:
             index = self.op("Gather", [self.const("rule_class", np.array(outputs, dtype=np.int64)), first],
                             "index", axis=0)
             self._labels(index)
+            proba = cast(ProbaTable, self.program.proba)
+            listed = cast(DecisionList, proba.index)  # the body's rules, in its order, each giving its row's number
+            numbers = [int(r.output) for r in listed.rules] + [int(cast(int, listed.default))]
+            self._probabilities(first, [proba.rows[n] for n in numbers])
         else:
             values = self.const("rule_value", np.array(outputs, dtype=np.float64))
             self.output("value", self.op("Gather", [values, first], "value", axis=0), TP.DOUBLE, ["N"])
