@@ -189,7 +189,8 @@ def main() -> int:
         for opt in ("-O2", "-Os"):
             for batch in (False, True):
                 obj = tmp / f"model{opt}{batch}.o"
-                subprocess.run([gcc, "-std=c99", "-Wall", "-Wextra", "-Werror", opt,
+                # predict_proba (its walk and table of class shares) left out: the sizes are predict's
+                subprocess.run([gcc, "-std=c99", "-Wall", "-Wextra", "-Werror", opt, "-DSYMDISTILL_NO_PROBA",
                                 *([] if batch else ["-DSYMDISTILL_NO_BATCH"]), "-c", str(tmp / "model.c"),
                                 "-o", str(obj)], check=True)
                 sizes[opt, batch] = (*object_size(obj), symbol_size(obj, "symdistill_predict"))
@@ -276,7 +277,8 @@ def main() -> int:
         f"fidelity to the teacher on the held-out 30%: {fid}. C compiled by gcc -std=c99 -O2; the object includes "
         f"the feature and class name tables. The size target is judged on the object holding `symdistill_predict` "
         f"alone (the batch entry point and its node tables left out with `-DSYMDISTILL_NO_BATCH`; with them the "
-        f"object is {o2b:,} B). Latency, one thread for everyone (torch {torch.__version__}, "
+        f"object is {o2b:,} B; `predict_proba`, its walk and its table of class shares, is left out of every size "
+        f"with `-DSYMDISTILL_NO_PROBA`). Latency, one thread for everyone (torch {torch.__version__}, "
         f"onnxruntime {ort.__version__}), the fastest of many short timed passes: {ROUNDS} interleaved rounds of "
         f"500 C passes over the {len(X_test):,} held-out rows in a fresh random order each pass (the one-row function "
         f"called per row; or the rows copied, outside the timed region, into one block in that order and given to "

@@ -293,14 +293,15 @@ int main(void)
 """
 
 
-def c_proba(tmp: Path, model: Any, Z: np.ndarray, *, prefix: str = "symdistill") -> np.ndarray:
+def c_proba(tmp: Path, model: Any, Z: np.ndarray, *, prefix: str = "symdistill", sanitize: bool = False) -> np.ndarray:
     """``<prefix>_predict_proba`` of each row, (rows, classes), the doubles as the compiled code wrote them."""
     from symdistill.export import export
 
     k, nf = len(model.classes), model.domain.n_features
     includes = f"#define {prefix.upper()}_DECLARATIONS_ONLY\n#include \"{prefix}.c\""
     body = f"    for (i = 0; i < n; ++i) {prefix}_predict_proba(rows + i * {max(nf, 1)}, answers + i * {k});"
-    exe = compile_c(tmp, {prefix: export(model, "c", prefix=prefix)}, _reading_rows(includes, nf, k, body))
+    exe = compile_c(tmp, {prefix: export(model, "c", prefix=prefix)}, _reading_rows(includes, nf, k, body),
+                    sanitize=sanitize)
     res = subprocess.run([str(exe)], input=np.ascontiguousarray(Z, dtype="<f8").tobytes(), capture_output=True)
     assert res.returncode == 0, res.stderr.decode()
     return np.frombuffer(res.stdout, dtype="<f8").reshape(len(Z), k)

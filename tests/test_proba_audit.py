@@ -7,6 +7,8 @@ formulas, within the rounding of the target's ``exp`` (rtol 1e-14)."""
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -17,7 +19,7 @@ from symdistill.models.rules import Condition, Rule, RuleSet
 
 from _export_support import (
     c_answers, c_proba, expected, hostile_classes, hostile_domain, import_module, needs_gcc, needs_swipl,
-    probe_rows, prolog_answers, python_answers, random_linear, random_rules, random_tree,
+    probe_rows, prolog_answers, python_answers, random_linear, random_rules, random_tree, row_driver, run_rows,
 )
 
 EXP_RTOL = 1e-14  # libm's exp (C, Python's math, SWI-Prolog) and NumPy's may round an ulp apart
@@ -81,8 +83,30 @@ KINDS = ["tree", "deep tree", "rules", "logistic", "softmax"]
 def test_c_predict_proba_gives_predict_probas_numbers(dom, tmp_path, kind):
     model = _model(kind, dom)
     Z = _rows(model)
-    _same(c_proba(tmp_path, model, Z, prefix="edge"), model, Z)
+    _same(c_proba(tmp_path, model, Z, prefix="edge", sanitize=True), model, Z)  # under ASan/UBSan
     np.testing.assert_array_equal(c_answers(tmp_path, model, Z, prefix="edge"), expected(model, Z))  # predict as before
+
+
+@needs_gcc
+def test_c_no_proba_leaves_exp_out_so_a_linear_model_links_without_libm(dom, tmp_path):
+    """A linear classifier's predict_proba calls exp, which needs -lm; -DSYMDISTILL_NO_PROBA leaves it out, so a
+    build that linked predict alone before still links (and predict answers as before)."""
+    model = _model("softmax", dom)
+    Z = _rows(model)
+    (tmp_path / "symdistill.c").write_text(sd.export(model, "c"), encoding="utf-8")
+    driver = row_driver(["symdistill"], [False], dom.n_features)
+
+    def build(*flags: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["gcc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2", *flags, "-I",
+                               str(tmp_path), "-o", str(tmp_path / "driver"), "-x", "c", "-", str(tmp_path / "symdistill.c")],
+                              input=driver, capture_output=True, text=True)
+
+    if sys.platform.startswith("linux"):  # glibc keeps exp in libm (macOS's libSystem holds it)
+        res = build()
+        assert res.returncode != 0 and "undefined reference to `exp'" in res.stderr  # predict_proba is there
+    res = build("-DSYMDISTILL_NO_PROBA")
+    assert res.returncode == 0, res.stderr
+    np.testing.assert_array_equal(run_rows(tmp_path / "driver", Z)[:, 0], expected(model, Z))
 
 
 @pytest.mark.parametrize("kind", KINDS)
