@@ -192,3 +192,38 @@ def test_onnx_gives_tree_and_rule_probabilities_exactly(dom, kind):
     assert proba.dtype == np.float64
     _same(proba, model, Z)
     np.testing.assert_array_equal(index, expected(model, Z))  # the label as before
+
+
+def _odd_shares_tree():
+    """Leaves whose shares are a subnormal number, -0.0 (a frequency written -0.0) and an even split (a row of
+    zeros): numbers a shortest-decimal writer or a reader could get wrong."""
+    dom = sd.Domain.from_data(np.array([[0.0, 0.0], [1.0, 1.0]]), feature_names=["u", "v"])
+    return sd.models.Tree(dom, "classification", np.array([1, 2]), children_left=[1, 3, -1, -1, -1],
+                          children_right=[2, 4, -1, -1, -1], feature=[0, 1, -1, -1, -1], threshold=[0.5, 0.5, 0, 0, 0],
+                          value=[[1, 1], [1, 1], [1e-310, 1.0], [-0.0, 2.0], [0.0, 0.0]])
+
+
+@pytest.mark.parametrize("target", ["c", "python", "prolog", "onnx"])
+def test_odd_doubles_read_back_exactly(tmp_path, target):
+    import shutil
+
+    tree = _odd_shares_tree()
+    Z = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0]])
+    want = tree.predict_proba_encoded(Z)
+    assert want[0, 0] == 0.0 and np.signbit(want[0, 0]) and 0 < want[2, 0] < 2.3e-308  # -0.0 and a subnormal
+    if target == "c":
+        if shutil.which("gcc") is None:
+            pytest.skip("gcc is not installed")
+        got = c_proba(tmp_path, tree, Z)
+    elif target == "python":
+        mod = import_module(tmp_path / "odd.py", sd.export(tree, "python"), "odd")
+        got = np.array([mod.predict_proba_encoded(z) for z in Z.tolist()])
+    elif target == "prolog":
+        if shutil.which("swipl") is None:
+            pytest.skip("SWI-Prolog is not installed")
+        got = np.array([[float(v) for v in line.split()] for line in prolog_answers(tmp_path, tree, Z, proba=True)])
+    else:
+        ort = pytest.importorskip("onnxruntime")
+        session = ort.InferenceSession(sd.export(tree, "onnx"), providers=["CPUExecutionProvider"])
+        got = session.run(["probabilities"], {"X": Z})[0]
+    assert (got.view(np.int64) == want.view(np.int64)).all(), (got.tolist(), want.tolist())
