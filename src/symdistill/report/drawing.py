@@ -180,7 +180,8 @@ def draw_rules(rules: Any, X: Any = None, *, width: int = 70) -> Any:
         ax.axhline(y + 0.15, color="#dddddd", lw=0.6)
     ax.set_xlim(0, 1.05)
     ax.set_ylim(y, 0.8)
-    ax.set_title(f"rule set (decision list): {len(rules.rules)} rules + default, {rules.n_literals} literals"
+    ax.set_title(f"rule set (decision list): {counted(len(rules.rules), 'rule')} + default, "
+                 f"{counted(rules.n_literals, 'literal')}"
                  + _values_note(values), fontsize=10)
     return fig
 
