@@ -30,3 +30,24 @@ def test_the_drawn_rule_tables_title_counts_one_rule_and_one_literal_in_the_sing
         assert fig.axes[0].get_title() == f"rule set (decision list): {title}"
     finally:
         plt.close(fig)
+
+
+@pytest.mark.parametrize("point, says, not_said", [
+    ({"a": 3.0}, "missing ['b']", "unknown"),
+    ({"a": 3.0, "b": 1.0, "c": 2.0}, "unknown ['c']", "missing"),
+    ({"a": 3.0, "b ": 1.0}, "('b ' is 'b' with spaces around it: strip the column names)", None),
+])
+def test_a_robustness_point_that_misses_or_adds_features_names_only_those(point, says, not_said) -> None:
+    """``sd.robust`` of a dict point that left out a feature of a rule set said "missing ['b'], unknown []",
+    an empty list of nothing wrong (and "missing [], unknown ['c']" the other way); a name with a space
+    beside it got no word of it, where a DataFrame's column so named does. The point's names are now
+    compared as the rows' columns are: each part only where it names a feature, and the padded name said."""
+    import symdistill as sd
+
+    rules = RuleSet(DOMAIN, "classification", np.array(["no", "yes"]), [Rule((Condition(0, ">", 5.0),), 1)],
+                    Rule((), 0))
+    with pytest.raises(ValueError, match="robust: the point must give every feature") as info:
+        sd.verify(rules, sd.robust(point, 0.5))
+    assert says in str(info.value)
+    if not_said:
+        assert not_said not in str(info.value)

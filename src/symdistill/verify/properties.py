@@ -20,7 +20,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .._errors import DataError
-from ..domain import Domain, Feature, is_real, number_labels
+from ..domain import Domain, Feature, is_real, mismatch, number_labels
 from . import formula as F
 
 DIRECTIONS = ("increasing", "decreasing")
@@ -148,7 +148,7 @@ class Robust(Property):
             missing = [n for n in domain.feature_names if n not in p]
             extra = [k for k in p if k not in domain.feature_names]
             if missing or extra:
-                raise ValueError(f"robust: the point must give every feature; missing {missing}, unknown {extra}")
+                raise ValueError(f"robust: the point must give every feature; {mismatch(missing, extra)}")
             p = [[p[n] for n in domain.feature_names]]
         try:
             Z = domain.encode(p)
