@@ -3,6 +3,8 @@ on cases the rule tests leave out. Each test failed before the fix it names."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -51,3 +53,22 @@ def test_a_robustness_point_that_misses_or_adds_features_names_only_those(point,
     assert says in str(info.value)
     if not_said:
         assert not_said not in str(info.value)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: Rule(Condition(0, ">", 5.0), 1), "rule conditions must be a sequence of Condition objects, got one "
+                                              "Condition: pass (Condition(feature=0, op='>', value=5.0),)"),
+    (lambda: Rule(None, 1), "rule conditions must be a sequence of Condition objects, got None (a rule that "
+                            "always holds has none: pass ())"),
+    (lambda: RuleSet(DOMAIN, "classification", ["no", "yes"], Rule((Condition(0, ">", 5.0),), 1), Rule((), 0)),
+     "rules must be a sequence of Rule objects in decision-list order, got one Rule: pass it in a list, [rule]"),
+    (lambda: RuleSet(DOMAIN, "classification", ["no", "yes"], None, Rule((), 0)),
+     "rules must be a sequence of Rule objects in decision-list order, got None (the default alone: pass [])"),
+])
+def test_a_rule_or_rule_set_built_from_one_literal_or_rule_says_to_pass_a_sequence(make, message) -> None:
+    """Building rules by hand (README: literals are data), a rule given one Condition where a tuple of them
+    goes, or a rule set given one Rule (or None) where a list goes, failed inside with Python's
+    "'Condition' object is not iterable" ("'Rule' object", "'NoneType' object"), naming neither the
+    argument nor what to pass. Each is now a TypeError naming the argument and the fix."""
+    with pytest.raises(TypeError, match=re.escape(message)):
+        make()

@@ -206,6 +206,8 @@ class Rule:
     error: float | None = None
 
     def __post_init__(self) -> None:
+        _refuse_one(self.conditions, Condition, "rule conditions must be a sequence of Condition objects",
+                    f"pass ({self.conditions!r},)", "a rule that always holds has none: pass ()")
         conds = tuple(self.conditions)
         for c in conds:
             if not isinstance(c, Condition):
@@ -333,6 +335,8 @@ class RuleSet(SymbolicModel):
         self.domain = domain
         self.task = task
         self.classes = None if classes is None else np.asarray(classes)
+        _refuse_one(rules, Rule, "rules must be a sequence of Rule objects in decision-list order",
+                    "pass it in a list, [rule]", "the default alone: pass []")
         self.rules = list(rules)
         self.default = default
         self.meta = dict(meta or {})
@@ -696,6 +700,18 @@ class RuleSet(SymbolicModel):
             Rule.from_dict(require(p, "default", dict), "the default rule"),
             meta=meta,
         )
+
+
+def _refuse_one(items: Any, kind: type, what: str, one: str, none: str) -> None:
+    """Refuse one ``kind`` (a Condition, a Rule) or None where a sequence of them goes: Python's "'Rule'
+    object is not iterable" named neither the argument nor the fix. ``what`` says what goes there, ``one``
+    and ``none`` what to pass instead."""
+    if isinstance(items, kind):
+        raise TypeError(f"{what}, got one {kind.__name__}: {one}")
+    if items is None:
+        raise TypeError(f"{what}, got None ({none})")
+    if not isinstance(items, Iterable):
+        raise TypeError(f"{what}, got {type(items).__name__} {items!r}")
 
 
 class _TooManyPieces(Exception):
