@@ -72,3 +72,27 @@ def test_a_rule_or_rule_set_built_from_one_literal_or_rule_says_to_pass_a_sequen
     argument nor what to pass. Each is now a TypeError naming the argument and the fix."""
     with pytest.raises(TypeError, match=re.escape(message)):
         make()
+
+
+def test_a_rules_literals_tested_on_rows_of_labels_say_they_take_encoded_rows() -> None:
+    """``rule.evaluate(X)`` / ``condition.evaluate(X)`` on the user's rows (a DataFrame holding a category's
+    text) failed in NumPy with "could not convert string to float: 'red'", one row (1-D) with "too many
+    indices for array", and rows narrower than the feature tested with "index 2 is out of bounds": none
+    said that these take encoded rows, nor how to make them. Each is now a DataError saying so."""
+    import pandas as pd
+
+    from symdistill import DataError
+
+    dom = Domain((Feature("a", "numeric", 0.0, 10.0), Feature("s", "categorical", 0.0, 1.0, ("blue", "red"))))
+    rule = Rule((Condition(0, ">", 5.0), Condition(1, "in", [1])), 1)
+    rows = pd.DataFrame({"a": [6.0, 7.0], "s": ["red", "blue"]})
+    with pytest.raises(DataError, match=re.escape("Rule.evaluate takes encoded rows (numbers, categories as their "
+                                                  "codes): cannot read DataFrame as floats; pass "
+                                                  "model.domain.encode(X)")):
+        rule.evaluate(rows)
+    with pytest.raises(DataError, match=re.escape("Condition.evaluate takes encoded rows of shape (n_rows, "
+                                                  "n_features), got shape (2,) (one row: z.reshape(1, -1))")):
+        rule.conditions[1].evaluate(np.array([6.0, 1.0]))
+    with pytest.raises(DataError, match="Condition.evaluate: the literal tests feature 1, but the rows have 1 column"):
+        rule.conditions[1].evaluate(np.array([[6.0]]))
+    assert rule.evaluate(dom.encode(rows)).tolist() == [True, False]  # encoded, as it says

@@ -94,7 +94,11 @@ class Condition:
 
     def evaluate(self, Z: np.ndarray) -> np.ndarray:
         """Boolean mask of the encoded rows ``Z`` (n, d) that satisfy the literal."""
-        col = np.asarray(Z, dtype=float)[:, self.feature]
+        Z = _encoded(Z, "Condition.evaluate")
+        if self.feature >= Z.shape[1]:
+            raise DataError(f"Condition.evaluate: the literal tests feature {self.feature}, but the rows have "
+                            f"{counted(Z.shape[1], 'column')}")
+        col = Z[:, self.feature]
         if self.op == "<=":
             return col <= self.value
         if self.op == ">":
@@ -240,7 +244,7 @@ class Rule:
 
     def evaluate(self, Z: np.ndarray) -> np.ndarray:
         """Boolean mask of the encoded rows where every condition holds."""
-        Z = np.asarray(Z, dtype=float)
+        Z = _encoded(Z, "Rule.evaluate")
         mask = np.ones(len(Z), dtype=bool)
         for c in self.conditions:
             mask &= c.evaluate(Z)
@@ -700,6 +704,22 @@ class RuleSet(SymbolicModel):
             Rule.from_dict(require(p, "default", dict), "the default rule"),
             meta=meta,
         )
+
+
+def _encoded(Z: Any, who: str) -> np.ndarray:
+    """``Z`` as the encoded rows ``who`` (``Rule.evaluate``, ...) tests: floats, one row per row. The user's
+    rows (a DataFrame holding a category's text) failed in NumPy ("could not convert string to float:
+    'red'") and one row in an index ("too many indices"), naming neither the rows' form nor the fix."""
+    try:
+        Z = np.asarray(Z, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError(f"{who} takes encoded rows (numbers, categories as their codes): cannot read "
+                        f"{type(Z).__name__} as floats; pass model.domain.encode(X) for rows of labels (or "
+                        "use model.apply(X), the rule deciding each row)") from None
+    if Z.ndim != 2:
+        raise DataError(f"{who} takes encoded rows of shape (n_rows, n_features), got shape {Z.shape}"
+                        + (" (one row: z.reshape(1, -1))" if Z.ndim == 1 else ""))
+    return Z
 
 
 def _refuse_one(items: Any, kind: type, what: str, one: str, none: str) -> None:
