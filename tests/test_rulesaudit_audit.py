@@ -96,3 +96,25 @@ def test_a_rules_literals_tested_on_rows_of_labels_say_they_take_encoded_rows() 
     with pytest.raises(DataError, match="Condition.evaluate: the literal tests feature 1, but the rows have 1 column"):
         rule.conditions[1].evaluate(np.array([[6.0]]))
     assert rule.evaluate(dom.encode(rows)).tolist() == [True, False]  # encoded, as it says
+
+
+@pytest.mark.parametrize("flags, says", [
+    (["--method", "decompositional"], "--max-literals is an option of --method pedagogical (the default), not of "
+                                      "--method decompositional"),
+    (["--option", "layer=\"0\""], "--max-literals is an option of --method pedagogical (the default), not of "
+                                  "--method decompositional (which --option layer=... asks for)"),
+])
+def test_max_literals_with_decompositional_rules_is_refused_as_the_command_writes_it(tmp_path, capsys, flags,
+                                                                                     says) -> None:
+    """``symdistill distill --form rules --method decompositional --max-literals 2`` was refused with the Python
+    spelling of the library's message: "unknown option 'max_literals'; it is an option of
+    method='pedagogical'", an option and a method the user wrote as neither. As --max-literals with another
+    --form, it is now refused naming the flags, before the data or the teacher is read."""
+    from symdistill.cli import main
+
+    (tmp_path / "rows.csv").write_text("a,b\n0.1,0.2\n0.7,0.9\n")
+    code = main(["distill", "--teacher", "no_such_module_rulesaudit:predict", "--data", str(tmp_path / "rows.csv"),
+                 "--form", "rules", "--max-literals", "2", *flags, "-o", str(tmp_path / "m.json")])
+    err = capsys.readouterr().err
+    assert code == 2 and says in err, err
+    assert "max_literals" not in err

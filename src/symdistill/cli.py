@@ -1251,6 +1251,11 @@ def _run_distill(args: argparse.Namespace) -> int:
         if name in ("progress", "feature_names"):
             raise CLIError(f"--option {name}=...: the command sets it (features are named by the data's header)")
         options[name] = value
+    implied = args.method is None and options.get("layer") is not None  # layer= asks for concept rules
+    if args.max_literals is not None and (args.method == "decompositional" or implied):
+        # (the library's refusal names the Python option, max_literals, and method='pedagogical')
+        raise CLIError("--max-literals is an option of --method pedagogical (the default), not of --method "
+                       "decompositional" + (" (which --option layer=... asks for)" if implied else ""))
     # Options are checked before the teacher is loaded: a misspelt one costs no pickle warning or load.
     learner = make_learner(form=args.form, max_size=args.max_size, method=args.method,
                            random_state=args.random_state, **options)
