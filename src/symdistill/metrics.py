@@ -363,14 +363,17 @@ class ClassFidelity:
     def of(cls, pred: np.ndarray, ref: np.ndarray, classes: Sequence[Any] | None, overall: Score) -> ClassFidelity:
         """Counted from predictions ``pred`` and the teacher's labels ``ref`` (both already compared into
         ``overall``), in the order of the model's ``classes`` (None: a model that declares none; its classes
-        are then the labels seen, sorted)."""
-        t_idx, known = class_indices(ref, [] if classes is None else classes)
+        are then the labels seen, the teacher's and its own together, sorted)."""
+        if classes is None:  # all labels at once: a label only the model gives followed the teacher's, unsorted
+            seen = class_indices(pred, class_indices(ref, [])[1])[1]
+            classes = class_indices(np.array(seen, dtype=object), [])[1]
+        t_idx, known = class_indices(ref, classes)
         s_idx, known = class_indices(pred, known)
         k = len(known)
         mat = confusion(t_idx, s_idx, k)
         mat.setflags(write=False)
         n_teacher, n_model, hits = mat.sum(axis=1), mat.sum(axis=0), np.diag(mat)
-        declared = k if classes is None else len(classes)
+        declared = len(classes)
         rows = tuple(ClassScore(known[i], int(n_teacher[i]), int(n_model[i]),
                                 _share(int(hits[i]), int(n_teacher[i]), "recall"),
                                 _share(int(hits[i]), int(n_model[i]), "precision"), i < declared)

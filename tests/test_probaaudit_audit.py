@@ -1,0 +1,26 @@
+"""An audit of what the last session added: class probabilities in the exports, ``sd.class_fidelity`` and
+``evaluate --by-class``, and the once-per-location memory of ``_errors.warn``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import symdistill as sd
+
+X = np.arange(10, dtype=float).reshape(-1, 1)  # x = 0, 1, ..., 9
+
+
+def test_a_model_of_no_classes_is_counted_over_the_labels_seen_sorted_its_own_too():
+    """An object with predict alone (no classes) is counted over the labels seen, sorted: a label only the model
+    gives ('a', which the teacher never answers) came after the teacher's, ['b', 'c', 'a']."""
+
+    class Plain:
+        def predict(self, X):
+            return np.where(np.asarray(X)[:, 0] < 5, "a", "b")
+
+    teacher = lambda X: np.where(np.asarray(X)[:, 0] < 3, "b", "c")  # noqa: E731
+    result = sd.class_fidelity(Plain(), teacher, X)
+    assert result.labels == ["a", "b", "c"]
+    assert result.confusion.tolist() == [[0, 0, 0], [3, 0, 0], [2, 5, 0]]  # rows: teacher; columns: model
+    assert [(c.n_teacher, c.n_model) for c in result] == [(0, 5), (3, 5), (7, 0)]
+    assert result.overall == sd.fidelity(Plain(), teacher, X) and result.overall.value == 0.0
