@@ -24,3 +24,18 @@ def test_a_model_of_no_classes_is_counted_over_the_labels_seen_sorted_its_own_to
     assert result.confusion.tolist() == [[0, 0, 0], [3, 0, 0], [2, 5, 0]]  # rows: teacher; columns: model
     assert [(c.n_teacher, c.n_model) for c in result] == [(0, 5), (3, 5), (7, 0)]
     assert result.overall == sd.fidelity(Plain(), teacher, X) and result.overall.value == 0.0
+
+
+def test_a_linear_classifiers_c_file_says_it_needs_libm_where_its_reader_looks():
+    """A linear classifier's C file calls exp since predict_proba was added, so a build that linked before (no
+    -lm) fails with "undefined reference to `exp'", and nothing in the file said why or how to leave it out
+    (README did). Its opening comment now says so; a tree's, which calls no exp, does not."""
+    from symdistill.models.linear import LinearModel, Term
+
+    dom = sd.Domain((sd.Feature("a", "numeric", -1.0, 1.0),))
+    linear = LinearModel(dom, "classification", np.array(["no", "yes"]), terms=[Term.numeric(0)], coef=[[2.0]],
+                         intercept=[0.5], link="logistic")
+    comment = sd.export(linear, "c", prefix="edge").split("*/", 1)[0]
+    assert "edge_predict_proba calls exp: link with -lm, or define EDGE_NO_PROBA to leave it out." in comment
+    tree = sd.distill(lambda X: (X[:, 0] > 4).astype(int), X, max_size=2, random_state=0)
+    assert "-lm" not in sd.export(tree, "c") and "exp(" not in sd.export(tree, "c")
