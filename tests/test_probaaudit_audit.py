@@ -39,3 +39,15 @@ def test_a_linear_classifiers_c_file_says_it_needs_libm_where_its_reader_looks()
     assert "edge_predict_proba calls exp: link with -lm, or define EDGE_NO_PROBA to leave it out." in comment
     tree = sd.distill(lambda X: (X[:, 0] > 4).astype(int), X, max_size=2, random_state=0)
     assert "-lm" not in sd.export(tree, "c") and "exp(" not in sd.export(tree, "c")
+
+
+def test_the_by_class_table_stays_aligned_beside_a_class_named_in_chinese():
+    """A terminal gives a Chinese (or Japanese, or emoji) character two columns: the table padded by len() put
+    every column of that class's line two columns per character right of its header."""
+    teacher = lambda X: np.where(np.asarray(X)[:, 0] < 4, "猫猫猫", "dog")  # noqa: E731  three wide characters
+    model = sd.distill(teacher, X, max_size=2, random_state=0)
+    lines = str(sd.class_fidelity(model, teacher, X)).splitlines()
+    assert lines[1].startswith("class   teacher rows  model rows")  # the class column 6 wide: its widest label
+    assert lines[2].startswith("------  ------------  ----------")
+    assert lines[3].startswith("dog     6             6 ")
+    assert lines[4].startswith("猫猫猫  4             4 ")

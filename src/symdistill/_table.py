@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 
 class TableList(list):
     """Subclasses set ``HEADER`` and implement ``cells()`` (every row as strings, in header order)."""
@@ -13,8 +15,8 @@ class TableList(list):
 
     def to_text(self) -> str:
         rows = [list(self.HEADER)] + self.cells()
-        widths = [max(len(r[j]) for r in rows) for j in range(len(self.HEADER))]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+        widths = [max(width(r[j]) for r in rows) for j in range(len(self.HEADER))]
+        lines = ["  ".join(c + " " * (w - width(c)) for c, w in zip(r, widths)).rstrip() for r in rows]
         lines.insert(1, "  ".join("-" * w for w in widths))
         return "\n".join(lines)
 
@@ -25,3 +27,13 @@ class TableList(list):
 
     def __str__(self) -> str:
         return self.to_text()
+
+
+def width(text: str) -> int:
+    """The columns ``text`` takes in a terminal: two for a wide or full-width character (Chinese, Japanese, most
+    emoji), none for a combining mark, one for any other, so a class or feature named so keeps its table aligned.
+
+    >>> width("cat"), width("\u732b"), width("e\u0301")
+    (3, 2, 1)
+    """
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
