@@ -43,7 +43,7 @@ def test_a_linear_classifiers_c_file_says_it_needs_libm_where_its_reader_looks()
 
 def test_the_by_class_table_stays_aligned_beside_a_class_named_in_chinese():
     """A terminal gives a Chinese (or Japanese, or emoji) character two columns: the table padded by len() put
-    every column of that class's line two columns per character right of its header."""
+    every column of that class's line a column per such character right of its header (here three)."""
     teacher = lambda X: np.where(np.asarray(X)[:, 0] < 4, "猫猫猫", "dog")  # noqa: E731  three wide characters
     model = sd.distill(teacher, X, max_size=2, random_state=0)
     lines = str(sd.class_fidelity(model, teacher, X)).splitlines()
