@@ -25,6 +25,7 @@ from typing import Any, ClassVar, Sequence
 import numpy as np
 
 from .._errors import ModelFormatError, counted, nul_ended, refuse_set
+from .._table import width
 from .._words import Code, check_alphabet, check_code, check_codes, decode, encode, encode_many, single_char
 from .base import SymbolicModel, labels_from_json, labels_to_json, register_model, require
 
@@ -231,8 +232,9 @@ class _Automaton(SymbolicModel):
             mark = "->" if s == self.initial else "  "
             rows.append([f"{mark} {names[s]}", *(names[t] for t in self.transitions[s]),
                          self.state_label(s) + ("  (sink)" if s in sinks else "")])
-        widths = [max(len(r[i]) for r in [["   " + heads[0], *heads[1:]], *rows]) for i in range(len(heads))]
-        fmt = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
+        # padded by terminal columns (_table.width), so a symbol or label in wide characters keeps the columns
+        widths = [max(width(r[i]) for r in [["   " + heads[0], *heads[1:]], *rows]) for i in range(len(heads))]
+        fmt = lambda r: "  ".join(c + " " * (w - width(c)) for c, w in zip(r, widths)).rstrip()  # noqa: E731
         return [fmt(["   " + heads[0], *heads[1:]]), *(fmt(r) for r in rows)]
 
     def to_dot(self) -> str:
