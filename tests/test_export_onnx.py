@@ -231,3 +231,17 @@ def test_an_export_of_a_model_with_categories_is_a_teacher_of_labelled_rows(form
         teacher.predict(X.assign(colour="pink").iloc[:3])
     with pytest.raises(sd.TeacherError, match=r"takes the features \['x', 'colour', 'member'\].*'size'"):
         teacher.predict(X.rename(columns={"x": "size"}).iloc[:3])
+
+
+def test_the_probabilities_of_an_exported_classifier_read_as_a_teacher_are_in_its_classes(tmp_path):
+    """sd.as_teacher(model.onnx, output='probabilities') on symdistill's own export answered the class
+    indices 0..k-1 (the graph's classifier nodes count classes so), not the classes the file records."""
+    X = np.random.default_rng(0).uniform(0, 10, (400, 2))
+    teacher = lambda A: np.where(np.asarray(A)[:, 0] > 5, 7, 3)  # noqa: E731
+    for form in ("tree", "rules", "linear"):
+        model = sd.distill(teacher, X, form=form, max_size=3, random_state=0, progress=False)
+        path = tmp_path / f"{form}.onnx"
+        path.write_bytes(sd.export(model, "onnx"))
+        read = sd.as_teacher(str(path), output="probabilities")
+        assert read.predict(X[:50]).tolist() == model.predict(X[:50]).tolist(), form
+        assert read.classes_.tolist() == [3, 7], form

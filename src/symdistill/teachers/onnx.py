@@ -62,10 +62,12 @@ class OnnxTeacher(Teacher):
         # symdistill's export of a classifier: its tree node's labels are the class indices and its label
         # output writes classes as text, so the classes are those it records, read off the class index
         # (exact, where a softmax's probabilities can tie) where no output= names another.
-        exported = _exported_classes(session) if output is None else None
-        self._index = exported is not None
+        exported = _exported_classes(session) if output in (None, "probabilities") else None
+        self._index = exported is not None and output is None
         if self._index:
             self._labels, self._output = exported, "class_index"
+        elif exported is not None:  # its probabilities' columns are those classes (its nodes count 0..k-1)
+            self._labels = exported
         if self.task is None and self.classes_ is None and output is None and self._labels is None \
                 and _answers_values(session, proto):
             # The graph says it is a regressor, as scikit-learn's tags say: its whole numbers (a tree of
