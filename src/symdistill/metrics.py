@@ -76,7 +76,11 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
+    # At 0 or n successes the bound is exactly 0 or 1, which centre -/+ half misses by rounding (1 - 1e-16
+    # for 10 hits of 10: an interval that left out its own value)
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return float(low), float(high)
 
 
 _CONSTANT = 2.0**-44  # values this close, relative to the largest, are one value up to rounding
