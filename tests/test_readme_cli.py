@@ -158,13 +158,15 @@ def test_every_option_of_every_command_is_in_the_readme():
     from symdistill.cli import build_parser
 
     text = README.read_text(encoding="utf-8")
-    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    missing = sorted(f"{name} {action.option_strings[-1]}" for name, parser in sub.choices.items()
+    top = build_parser()
+    sub = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
+    parsers = {**sub.choices, "symdistill": top}  # the command's own --version too
+    missing = sorted(f"{name} {action.option_strings[-1]}" for name, parser in parsers.items()
                      for action in parser._actions if action.option_strings and action.dest != "help"
                      and not any(re.search(r"(?<![\w-])" + re.escape(flag) + r"(?![\w-])", text)
                                  for flag in action.option_strings))
     assert not missing, f"options the README does not name: {missing}"
-    known = {flag for parser in sub.choices.values() for action in parser._actions for flag in action.option_strings}
+    known = {flag for parser in parsers.values() for action in parser._actions for flag in action.option_strings}
     unknown = sorted(set(re.findall(r"(?<![\w-])--[a-z][a-z-]*[a-z]", text)) - known)
     assert not unknown, f"the README names options no command takes: {unknown}"
 

@@ -5,6 +5,9 @@ Each test names the README passage it holds to, so an example cannot silently dr
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -25,3 +28,39 @@ def test_a_perfect_or_null_score_interval_holds_its_own_value(n):
     assert score.value == 1.0 and score.low <= score.value <= score.high == 1.0
     nothing = sd.accuracy(tree, X, 1 - teacher(X))
     assert nothing.value == 0.0 and nothing.low == 0.0 <= nothing.high
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _readme() -> str:
+    return " ".join(README.read_text(encoding="utf-8").split())  # one line: a passage may wrap anywhere
+
+
+def test_a_learner_prints_as_the_quick_start_says():
+    """README (Quick start) said the learners 'print the options set (`TreeLearner(max_size=16,
+    random_state=0)`)', the options given; they print those other than their defaults, as scikit-learn's
+    estimators do, so that learner printed `TreeLearner(random_state=0)`."""
+    from symdistill.learners import TreeLearner
+
+    text = _readme()
+    shown = re.search(r"other than their defaults, as scikit-learn's do \(`(TreeLearner\([^`]*\))`; "
+                      r"`max_size=16` is the default, so the learner above prints `(TreeLearner\([^`]*\))`\)", text)
+    assert shown, "README no longer says how a learner prints"
+    made, printed = shown.groups()
+    assert repr(eval(made, {"TreeLearner": TreeLearner})) == made
+    above = re.search(r"`(TreeLearner\([^`]*\))\.fit\(net, X\)\.model_` is the tree above", text).group(1)
+    assert repr(eval(above, {"TreeLearner": TreeLearner})) == printed
+
+
+def test_every_public_name_is_in_the_readme(tmp_path, monkeypatch):
+    """README documents every user-facing behaviour: sd.ModelFormatError (what sd.load raises) and
+    sd.__version__ (and the command's --version) were named nowhere in it."""
+    text = README.read_text(encoding="utf-8")
+    missing = [name for name in sd.__all__ if not re.search(r"(?<![\w.])(sd\.)?" + re.escape(name) + r"\b", text)]
+    assert not missing, f"public names the README does not name: {missing}"
+    assert re.search(r"`symdistill --version`", text)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(sd.ModelFormatError, match=r"^no such model file: 'tree\.jsn' \(expected JSON text or a path\)$"):
+        sd.load("tree.jsn")  # the README's example of the message
+    assert "`no such model file: 'tree.jsn' (expected JSON text or a path)`" in text
