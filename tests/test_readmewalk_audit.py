@@ -64,3 +64,33 @@ def test_every_public_name_is_in_the_readme(tmp_path, monkeypatch):
     with pytest.raises(sd.ModelFormatError, match=r"^no such model file: 'tree\.jsn' \(expected JSON text or a path\)$"):
         sd.load("tree.jsn")  # the README's example of the message
     assert "`no such model file: 'tree.jsn' (expected JSON text or a path)`" in text
+
+
+@pytest.mark.filterwarnings("ignore:loading net.joblib runs pickle")
+def test_the_classes_example_names_a_breast_cancer_networks_outputs_in_their_order(tmp_path, monkeypatch):
+    """README (Naming a teacher's classes) showed `--classes benign,malignant` for a network of the breast-cancer
+    data its demo and Python examples use (`sd.as_teacher(net, classes=["malignant", "benign"])`), whose
+    output 0 is malignant: copied, it named every prediction the other class. Run as the README writes it
+    on such a teacher, the model's names agree with the data's."""
+    pd = pytest.importorskip("pandas")
+    import joblib
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from symdistill.cli import main
+
+    command = re.search(r"`(symdistill distill --teacher net\.pt --data rows\.csv --classes (\S+) -o tree\.json)` "
+                        r"prints `-> malignant`", _readme())
+    assert command, "README no longer shows its --classes example"
+    data = load_breast_cancer()
+    net = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(data.data, data.target)
+    monkeypatch.chdir(tmp_path)
+    joblib.dump(net, "net.joblib")
+    pd.DataFrame(data.data, columns=[f"f{j}" for j in range(30)]).to_csv("rows.csv", index=False)
+    argv = command.group(1).replace("net.pt", "net.joblib").split()[1:] + ["--max-size", "4"]
+    assert main(argv) == 0
+    tree = sd.load("tree.json")
+    names = data.target_names[net.predict(data.data)]
+    assert float(np.mean(tree.predict(pd.read_csv("rows.csv")) == names)) > 0.9

@@ -812,7 +812,7 @@ AS_ARRAY_HELP = ("hand the teacher a float array instead of a DataFrame (default
 
 
 CLASSES_HELP = ("a classifier teacher's classes, in the order of its outputs, as sd.as_teacher(teacher, classes=[...]) "
-                "names them: names separated by commas (benign,malignant), or a JSON list ('[0, 1]' keeps numbers, "
+                "names them: names separated by commas (malignant,benign), or a JSON list ('[0, 1]' keeps numbers, "
                 "'[\"a,b\", \"c\"]' holds names with commas)")
 
 
@@ -1531,7 +1531,7 @@ def parse_classes(text: str) -> list[Any]:
         classes = json_list(text.strip(), where, "class name", "'[0, 1]' or '[\"a,b\", \"c\"]'")
     if not classes:
         raise CLIError(f"{where} names no class; list the teacher's classes in the order of its outputs, "
-                       "e.g. --classes benign,malignant")
+                       "e.g. --classes malignant,benign")
     for c in classes:
         if c is None or isinstance(c, (list, dict)) or c != c:  # c != c: NaN
             raise CLIError(f"{where} holds {json.dumps(c)}, which is not a class; classes are names or numbers")
