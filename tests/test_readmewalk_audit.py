@@ -94,3 +94,17 @@ def test_the_classes_example_names_a_breast_cancer_networks_outputs_in_their_ord
     tree = sd.load("tree.json")
     names = data.target_names[net.predict(data.data)]
     assert float(np.mean(tree.predict(pd.read_csv("rows.csv")) == names)) > 0.9
+
+
+def test_every_option_of_every_public_function_is_in_the_readme():
+    """README documents every user-facing behaviour: sd.verify's search_budget, sd.refine's
+    queries_per_artefact and X_eval, sd.report's verification and sd.robust's features were named nowhere
+    in it. Each keyword (an argument with a default) of each function of sd.__all__ is named, as `name=`
+    or `name`."""
+    import inspect
+
+    text = README.read_text(encoding="utf-8")
+    missing = [f"sd.{name}({p.name}=)" for name in sd.__all__ if inspect.isfunction(getattr(sd, name))
+               for p in inspect.signature(getattr(sd, name)).parameters.values()
+               if p.default is not p.empty and not re.search(r"(?<!\w)" + re.escape(p.name) + r"(=|`)", text)]
+    assert not missing, f"options the README does not name: {missing}"
