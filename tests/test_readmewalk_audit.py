@@ -108,3 +108,35 @@ def test_every_option_of_every_public_function_is_in_the_readme():
                for p in inspect.signature(getattr(sd, name)).parameters.values()
                if p.default is not p.empty and not re.search(r"(?<!\w)" + re.escape(p.name) + r"(=|`)", text)]
     assert not missing, f"options the README does not name: {missing}"
+
+
+def test_a_frontier_of_concept_rules_labels_its_query_pool_once():
+    """README (The frontier): 'one caching wrapper of the teacher, so the shared query pool is labelled
+    once'. With layer= (concept rules) and float32 rows, each point's held-out score asked the teacher
+    about the rows as given (float32) while the fits ask float64 rows, which started the shared cache
+    over: every fit after the first asked the whole pool again (new 5,304 of 5,064 queries, 3x the teacher's
+    work for 3 sizes). Later fits now ask only their determinism check's rows, the scores unchanged."""
+    torch = pytest.importorskip("torch")
+    from collections import OrderedDict
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(0, 1, (300, 3)).astype(np.float32)
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(OrderedDict([("hidden", torch.nn.Linear(3, 8)), ("relu", torch.nn.ReLU()),
+                                           ("concepts", torch.nn.Linear(8, 2)), ("sigmoid", torch.nn.Sigmoid()),
+                                           ("out", torch.nn.Linear(2, 2))]))
+    opt = torch.optim.Adam(net.parameters(), lr=0.05)
+    xt, yt = torch.as_tensor(X), torch.as_tensor((X[:, 0] > 0.5).astype(np.int64))
+    for _ in range(60):
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(net(xt), yt).backward()
+        opt.step()
+    net.eval()
+    front = sd.frontier(net, X, forms=["rules"], sizes=[2, 4, 8], layer="concepts", n_samples=1000,
+                        progress=False)
+    first, *later = front.points
+    assert len(set(first.model.classes)) == 2 and 0.5 < first.fidelity < 1, front.table()
+    assert [p.n_new_queries for p in later] == [64, 64], front.table()  # the determinism check's 32 rows, twice
+    assert front.teacher.n_queries == sum(p.n_new_queries for p in front.points)
+    for p in front.points:
+        assert p.score == sd.fidelity(p.model, net, front.X_holdout, progress=False)  # as the rows score it

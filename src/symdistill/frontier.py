@@ -432,9 +432,14 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
     check_fits(forms_list, sizes_list, method, random_state, form_options, options, X_train, domain, inner)
 
     t_start = time.perf_counter()
+    # Concept rules are scored by asking the teacher about the held-out rows themselves (their domain is the
+    # layer's, which the rows are not read through): they are given as the fits give the teacher rows (float64
+    # for a float32 array), so the shared cache answers them. Rows of another dtype started the cache over,
+    # and every fit after the first asked the whole pool again.
+    X_scored = X_hold if options.get("layer") is None else domain.decode(Z_hold)
     if declared is not None:  # its task and classes are known: it is asked nothing yet
         shared = SharedTeacher(inner)
-        held_out = TeacherAnswers(shared, X_hold)
+        held_out = TeacherAnswers(shared, X_scored)
     else:
         # They come only with its answers: they are read off all the rows the frontier shows it, training
         # and held-out (as sd.distill reads them off all its rows), so a class it gives only on held-out
@@ -443,7 +448,7 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
         # rows' answers stay in the cache, where the first fit asks them.
         Z_train = domain.encode(X_train)
         shared, labels = SharedTeacher.labelling(inner, domain.decode(np.vstack([Z_train, Z_hold])))
-        held_out = TeacherAnswers(shared, X_hold)
+        held_out = TeacherAnswers(shared, X_scored)
         held_out.keep(domain, labels[len(Z_train):])
     if declared is None and (known_outputs(shared) or 0) > 2:
         # A multi-class teacher's linear fit holds a Gram matrix of its terms: with the classes its
