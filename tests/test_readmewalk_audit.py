@@ -140,3 +140,26 @@ def test_a_frontier_of_concept_rules_labels_its_query_pool_once():
     assert front.teacher.n_queries == sum(p.n_new_queries for p in front.points)
     for p in front.points:
         assert p.score == sd.fidelity(p.model, net, front.X_holdout, progress=False)  # as the rows score it
+
+
+def test_a_callable_that_fails_on_a_text_column_is_told_which_column(tmp_path, monkeypatch, capsys):
+    """README (Callables): a function meeting text where it computes with numbers is told the column. MAGIC's
+    rows given to `symdistill distill --teacher module:f` with their class column ('g', 'h') left in failed
+    with NumPy's "could not convert string to float: 'g'" alone, naming neither the column nor --drop."""
+    pd = pytest.importorskip("pandas")
+    from symdistill.cli import main
+
+    (tmp_path / "magic_teacher.py").write_text(
+        "import numpy as np\n\ndef f(X):\n    return np.where(np.asarray(X, dtype=float)[:, 0] > 50, 'g', 'h')\n")
+    rng = np.random.default_rng(0)
+    rows = pd.DataFrame({"fLength": rng.uniform(10, 100, 200).round(4), "fWidth": rng.uniform(0, 50, 200).round(4)})
+    rows.assign(cls=np.where(rows["fLength"] > 50, "g", "h")).to_csv(tmp_path / "magic.csv", index=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert main(["distill", "--teacher", "magic_teacher:f", "--data", "magic.csv", "-o", "m.json"]) == 2
+    err = capsys.readouterr().err
+    assert "could not convert string to float" in err and "is in column 'cls', which holds text" in err, err
+    assert "--drop" in err
+    assert main(["distill", "--teacher", "magic_teacher:f", "--data", "magic.csv", "--drop", "cls", "-o", "m.json"]) == 0
+    with pytest.raises(sd.TeacherError, match=r"is in column 'cls', which holds text where the function computes"):
+        sd.distill(lambda X: np.asarray(X, dtype=float)[:, 0] > 50, rows.assign(cls="g"), progress=False)

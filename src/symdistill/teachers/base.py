@@ -656,6 +656,17 @@ class CallableTeacher(Teacher):
             # callable sin method") do not say that the array holds objects, nor why.
             return ("; it was given the rows as an array of objects, as rows with a categorical feature are (each "
                     "category as given): take the columns it computes with as numbers, np.asarray(X[:, 0], dtype=float)")
+        # NumPy names the text it could not read as a number, not its column: MAGIC read with its class column
+        # ('g', 'h') left among the features said "could not convert string to float: 'g'" alone. (A column of
+        # numbers holding a few words, '?', is another matter: the command line names it so.)
+        text = re.fullmatch(r"could not convert string to float: '([^'\\]*)'", str(exc))
+        if text is not None and hasattr(X, "columns"):
+            values = X.to_numpy(dtype=object)
+            words = [j for j in range(values.shape[1]) if not any(_is_number(v) for v in values[:, j])]
+            where = _column_holding(X[X.columns[words]], values[:, words], text.group(1))
+            if where:
+                return (f"; {text.group(1)!r} is{where}, which holds text where the function computes with numbers: if it "
+                        "is a label or identifier column left among the features, drop it (on the command line, --drop)")
         return ""
 
 
