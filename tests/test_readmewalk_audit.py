@@ -163,3 +163,25 @@ def test_a_callable_that_fails_on_a_text_column_is_told_which_column(tmp_path, m
     assert main(["distill", "--teacher", "magic_teacher:f", "--data", "magic.csv", "--drop", "cls", "-o", "m.json"]) == 0
     with pytest.raises(sd.TeacherError, match=r"is in column 'cls', which holds text where the function computes"):
         sd.distill(lambda X: np.asarray(X, dtype=float)[:, 0] > 50, rows.assign(cls="g"), progress=False)
+
+
+def test_every_learner_option_is_in_the_readme():
+    """README (Quick start) names the learners behind form= and distill_automaton, whose options sd.distill and
+    the command's --option take: LinearLearner's validation_fraction and clip, and AutomatonLearner's
+    lstar_states, walks_per_transition and max_refinements (which sd.distill_automaton does not take) were
+    named nowhere, nor the linear form's n_samples default (20,000, not the tree's ten times the rows)."""
+    from symdistill.learners import DecompositionalRuleLearner, LinearLearner, RuleLearner, TreeLearner
+    from symdistill.learners.automata import AutomatonLearner
+
+    text = README.read_text(encoding="utf-8")
+    missing = [f"{learner.__name__}({name}=)" for learner in (TreeLearner, RuleLearner, LinearLearner,
+                                                             DecompositionalRuleLearner, AutomatonLearner)
+               for name in learner().get_params() if not re.search(r"(?<!\w)" + name + r"(=|`)", text)]
+    assert not missing, f"learner options the README does not name: {missing}"
+    assert LinearLearner().n_samples == 20_000 and "on `n_samples` rows in all (default 20,000" in _readme()
+    assert (LinearLearner().validation_fraction, LinearLearner().clip) == (0.25, 1e-4)
+    assert "`validation_fraction=0.25`" in text and "`clip=1e-4`" in text
+    auto = AutomatonLearner()
+    assert (auto.walks_per_transition, auto.max_refinements, auto.lstar_states) == (4, 200, 64)
+    with pytest.raises(TypeError, match="unknown option 'lstar_states'"):  # as the README says: refused
+        sd.distill_automaton(lambda words: [w.endswith("1") for w in words], "01", lstar_states=4)
