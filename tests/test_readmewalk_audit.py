@@ -185,3 +185,26 @@ def test_every_learner_option_is_in_the_readme():
     assert (auto.walks_per_transition, auto.max_refinements, auto.lstar_states) == (4, 200, 64)
     with pytest.raises(TypeError, match="unknown option 'lstar_states'"):  # as the README says: refused
         sd.distill_automaton(lambda words: [w.endswith("1") for w in words], "01", lstar_states=4)
+
+
+def test_the_answer_cache_keeps_rows_of_every_kind_asked():
+    """README (The answer cache): the backend is asked about each distinct row once, 'in one call as across
+    calls'. The cache keyed rows of one kind (dtype and width, or a DataFrame's columns) and started over on
+    another: the same 100 float64 rows asked again after their float32 copies were asked again (300 rows
+    answered), as was a concept-rules frontier's whole query pool. Each kind's rows are now kept aside."""
+    pd = pytest.importorskip("pandas")
+    t = sd.as_teacher(lambda X: (np.asarray(X, dtype=float)[:, 0] > 0.5).astype(int), cache=True)
+    X = np.random.default_rng(0).uniform(0, 1, (100, 2))
+    frame = pd.DataFrame(X, columns=["a", "b"])
+    asked = []
+    for rows in (X, X, X.astype(np.float32), X, frame, X, X.astype(np.float32), frame):
+        labels = t.predict(rows)
+        assert labels.tolist() == (X[:, 0] > 0.5).astype(int).tolist()
+        asked.append(t.n_queries)
+    assert asked == [100, 100, 200, 200, 300, 300, 300, 300]  # each kind once: a float32 row is another row
+    small = sd.as_teacher(lambda X: np.asarray(X, dtype=float)[:, 0] > 0.5, cache=True, cache_size=150)
+    small.predict(X)
+    small.predict(X.astype(np.float32))  # 200 rows held of 150: the least recently asked go, of either kind
+    assert len(small._cache) <= 150
+    small.predict(X.astype(np.float32))
+    assert small.n_queries == 200

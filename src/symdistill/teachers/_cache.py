@@ -14,6 +14,11 @@ compared, so two rows of one hash are never confused. New entries go to a small 
 is merged into the main one when it outgrows a quarter of it, so a long distillation's many small
 queries do not each rewrite a large cache. The cache holds at most ``size`` rows: when more come,
 those asked least recently are forgotten down to three quarters of ``size``.
+
+Rows of one layout (an array's dtype and width, a DataFrame's columns and their kinds) make keys of one
+width, looked up together; rows of each other layout asked are kept aside in levels of their own, so a
+teacher asked float64 rows, then float32 ones, then the float64 ones again answers the last from the
+cache (it started over at each change of layout, asking them all again). ``size`` bounds all of them.
 """
 
 from __future__ import annotations
@@ -71,14 +76,18 @@ class AnswerCache:
         self.clear()
 
     def clear(self) -> None:
-        self._layout: Any = None  # what the keys are made of: rows of another layout start over
-        self._codes: dict[int, dict[Any, int]] = {}  # per column: a code for each value seen
+        self._layout: Any = None  # what the keys are made of
+        self._codes: dict[int, dict[Any, int]] = {}  # per column: a code for each value seen (of every layout)
         self._main: _Level | None = None
         self._recent: _Level | None = None
+        self._aside: dict[Any, tuple[_Level | None, _Level | None]] = {}  # other layouts' main and recent levels
         self._clock = 0
 
     def __len__(self) -> int:
-        return sum(len(level) for level in (self._main, self._recent) if level is not None)
+        return sum(len(level) for level in self._levels() if level is not None)
+
+    def _levels(self) -> list[_Level | None]:
+        return [self._main, self._recent, *(level for pair in self._aside.values() for level in pair)]
 
     def answer(self, X: Any, ask: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
         """The answers to the rows of ``X``; ``ask(rows)`` answers the rows (their numbers in ``X``,
@@ -139,12 +148,13 @@ class AnswerCache:
         return raw.view(np.uint64)
 
     def _use(self, layout: Any, columns: list[tuple[str, np.ndarray]], n: int) -> np.ndarray:
-        """Keys of ``layout`` from its ``columns`` (kind, words); a new layout starts the cache over."""
+        """Keys of ``layout`` from its ``columns`` (kind, words); the levels of another layout are set aside, and
+        this one's taken back where it was asked before."""
         if layout != self._layout:
-            codes = self._codes
-            self.clear()
+            if self._main is not None or self._recent is not None:
+                self._aside[self._layout] = (self._main, self._recent)
+            self._main, self._recent = self._aside.pop(layout, (None, None))
             self._layout = layout
-            self._codes = codes  # the codes just given out are in the keys being made
         if not columns:
             return np.zeros((n, 1), dtype=np.uint64)
         return np.column_stack([words for _, words in columns])
@@ -210,10 +220,13 @@ class AnswerCache:
         if self._main is None or len(self._recent) > max(len(self._main) // 4, _SMALL_LEVEL):
             self._main = self._recent if self._main is None else self._main.merged(self._recent)
             self._recent = None
-        if len(self) > self.size:
+        if len(self) > self.size:  # the stamps are of one clock: the rows asked least recently go, of any layout
             oldest_kept = self._clock - max(self.size * 3 // 4, 1)
-            self._main = None if self._main is None else self._main.since(oldest_kept)
-            self._recent = None if self._recent is None else self._recent.since(oldest_kept)
+            since = lambda level: None if level is None else level.since(oldest_kept)  # noqa: E731
+            self._main, self._recent = since(self._main), since(self._recent)
+            aside = {layout: (since(main), since(recent)) for layout, (main, recent) in self._aside.items()}
+            self._aside = {layout: pair for layout, pair in aside.items() if any(level is not None and len(level)
+                                                                                  for level in pair)}
 
 
 def _bits(values: np.ndarray) -> np.ndarray:
