@@ -90,8 +90,8 @@ def test_a_time_budget_covers_the_held_out_words_of_a_slow_teacher(monkeypatch):
     ({"max_state": 3}, r"distill_automaton: unknown option 'max_state'; did you mean 'max_states'\?"),
     ({"time_buget": 3}, r"distill_automaton: unknown option 'time_buget'; did you mean 'time_budget'\?"),
     ({"toke_ids": {"a": 0, "b": 1}}, r"distill_automaton: unknown option 'toke_ids'; did you mean 'token_ids'\?"),
-    ({"frobnicate": 1}, r"distill_automaton: unknown option 'frobnicate' \(options: delta, epsilon, max_length, "
-                        r"max_states, .*; and the torch teacher's: batch_size, cache, cache_size, classes, device, "
+    ({"frobnicate": 1}, r"distill_automaton: unknown option 'frobnicate' \(options: delta, epsilon, lstar_states, "
+                        r"max_length, max_refinements, max_states, .*; and the torch teacher's: batch_size, cache, cache_size, classes, device, "
                         r"token_ids\)$"),
 ])
 def test_a_misspelt_option_of_distill_automaton_is_named_as_its_own(kwargs, message):

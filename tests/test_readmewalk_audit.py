@@ -168,8 +168,8 @@ def test_a_callable_that_fails_on_a_text_column_is_told_which_column(tmp_path, m
 def test_every_learner_option_is_in_the_readme():
     """README (Quick start) names the learners behind form= and distill_automaton, whose options sd.distill and
     the command's --option take: LinearLearner's validation_fraction and clip, and AutomatonLearner's
-    lstar_states, walks_per_transition and max_refinements (which sd.distill_automaton does not take) were
-    named nowhere, nor the linear form's n_samples default (20,000, not the tree's ten times the rows)."""
+    lstar_states, walks_per_transition and max_refinements were named nowhere, nor the linear form's n_samples
+    default (20,000, not the tree's ten times the rows)."""
     from symdistill.learners import DecompositionalRuleLearner, LinearLearner, RuleLearner, TreeLearner
     from symdistill.learners.automata import AutomatonLearner
 
@@ -183,8 +183,6 @@ def test_every_learner_option_is_in_the_readme():
     assert "`validation_fraction=0.25`" in text and "`clip=1e-4`" in text
     auto = AutomatonLearner()
     assert (auto.walks_per_transition, auto.max_refinements, auto.lstar_states) == (4, 200, 64)
-    with pytest.raises(TypeError, match="unknown option 'lstar_states'"):  # as the README says: refused
-        sd.distill_automaton(lambda words: [w.endswith("1") for w in words], "01", lstar_states=4)
 
 
 def test_the_answer_cache_keeps_rows_of_every_kind_asked():
@@ -208,3 +206,29 @@ def test_the_answer_cache_keeps_rows_of_every_kind_asked():
     assert len(small._cache) <= 150
     small.predict(X.astype(np.float32))
     assert small.n_queries == 200
+
+
+def test_distill_automaton_takes_every_option_of_its_learner(tmp_path, monkeypatch, capsys):
+    """README (Quick start): the estimator behind sd.distill_automaton is AutomatonLearner, as the learners are
+    behind sd.distill, which takes each of their options. sd.distill_automaton refused three of its learner's
+    (lstar_states=4: "unknown option 'lstar_states'; did you mean 'max_states'?"), and so did
+    `symdistill automaton --option`; it now takes them, with the learner's defaults (the same automata)."""
+    from symdistill.cli import main
+    from symdistill.learners.automata import AutomatonLearner
+    from symdistill.teachers.sequence import as_sequence_teacher
+
+    def teacher(words):
+        return [w.count("1") % 3 == 0 for w in words]
+
+    options = {"lstar_states": 2, "walks_per_transition": 1, "max_refinements": 5}
+    got = sd.distill_automaton(teacher, "01", random_state=0, progress=False, **options)
+    learnt = AutomatonLearner(random_state=0, progress=False, **options).fit(as_sequence_teacher(teacher, "01")).model_
+    assert got == learnt and got.size == 3
+    assert sd.distill_automaton(teacher, "01", random_state=0, progress=False) == \
+        AutomatonLearner(random_state=0, progress=False).fit(as_sequence_teacher(teacher, "01")).model_
+    (tmp_path / "count_module.py").write_text("def f(words):\n    return [w.count('1') % 3 == 0 for w in words]\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert main(["automaton", "--teacher", "count_module:f", "--alphabet", "0,1", "--option", "max_refinements=500",
+                 "-o", "dfa.json"]) == 0, capsys.readouterr().err
+    assert sd.load("dfa.json").size == 3

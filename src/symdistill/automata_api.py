@@ -16,6 +16,7 @@ __all__ = ["distill_automaton", "as_sequence_teacher", "DFA", "MooreMachine", "S
 def distill_automaton(seq_model: Any, alphabet: Any = None, *, max_states: int = 50, oracle: str = "auto",
                       strategy: str = "auto", epsilon: float = 0.001, delta: float = 0.05, max_length: int = 30,
                       time_budget: float | None = None, output: str = "auto", n_validation: int = 10000,
+                      lstar_states: int = 64, walks_per_transition: int = 4, max_refinements: int = 200,
                       random_state: int | None = None, progress: bool | None = None,
                       **teacher_options: Any) -> DFA | MooreMachine:
     """Extract a finite-state automaton from a sequence classifier by active learning (L*).
@@ -33,8 +34,8 @@ def distill_automaton(seq_model: Any, alphabet: Any = None, *, max_states: int =
     oracle : {"auto", "statistical", "whitebox", "both"}
         Equivalence oracle of L*; "auto" uses the white-box one too when hidden states can be read.
     strategy : {"auto", "lstar", "hidden"}
-        "auto": L*, and when hidden states can be read and L* has not converged within 64 states
-        (an imperfect network: the approximate case), hidden-state refinement up to ``max_states``,
+        "auto": L*, and when hidden states can be read and L* has not converged within ``lstar_states``
+        states (an imperfect network: the approximate case), hidden-state refinement up to ``max_states``,
         far faster per state than L* (see :class:`~symdistill.learners.automata.AutomatonLearner`).
         Give a large ``max_states`` and a ``time_budget`` for a faithful automaton of an imperfect
         network. "lstar": L* only. "hidden": hidden-state refinement only.
@@ -54,6 +55,10 @@ def distill_automaton(seq_model: Any, alphabet: Any = None, *, max_states: int =
         Under a ``time_budget`` they are asked within it: a teacher too slow to answer them all in
         the time learning keeps back for them (at most half the budget, at least that of 100) is
         asked as many as fit, at least 100 (``meta["validation_words"]``).
+    lstar_states, walks_per_transition, max_refinements : int
+        :class:`~symdistill.learners.automata.AutomatonLearner`'s: the most states L* may use before
+        ``strategy="auto"`` turns to hidden-state refinement, the coverage walks per (state, symbol) of each
+        statistical equivalence query, and the most partition splits of the white-box oracle.
     random_state : int or None
         Seed of the random words (a whole number >= 0): same seed, same automaton unless a
         ``time_budget`` stops learning. None (the default) draws fresh entropy.
@@ -93,7 +98,9 @@ def distill_automaton(seq_model: Any, alphabet: Any = None, *, max_states: int =
     teacher = as_sequence_teacher(seq_model, alphabet, **teacher_options)
     learner = AutomatonLearner(max_states=max_states, oracle=oracle, strategy=strategy, epsilon=epsilon, delta=delta,
                                max_length=max_length, time_budget=time_budget, output=output,
-                               n_validation=n_validation, random_state=random_state, progress=progress)
+                               n_validation=n_validation, lstar_states=lstar_states,
+                               walks_per_transition=walks_per_transition, max_refinements=max_refinements,
+                               random_state=random_state, progress=progress)
     model = learner.fit(teacher).model_
     warn_probability_read_as_logit(teacher)
     return model
