@@ -232,3 +232,26 @@ def test_distill_automaton_takes_every_option_of_its_learner(tmp_path, monkeypat
     assert main(["automaton", "--teacher", "count_module:f", "--alphabet", "0,1", "--option", "max_refinements=500",
                  "-o", "dfa.json"]) == 0, capsys.readouterr().err
     assert sd.load("dfa.json").size == 3
+
+
+def test_the_exit_statuses_are_those_the_readme_gives(tmp_path, monkeypatch, capsys):
+    """README (Command-line basics) gave verify's exit statuses and Ctrl-C's 130 only: a script calling
+    another command could not learn from the README what an error exits with. It exits 2, the error on one
+    line of standard error; 0 when done."""
+    from symdistill.cli import main
+
+    assert "- **Exit status.** 0 when the command is done; 2 on an error, said in one line on standard error" \
+        in README.read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    X = np.random.default_rng(0).uniform(0, 1, (200, 2))
+    sd.distill(lambda X: X[:, 0] > 0.5, X, max_size=2, random_state=0, progress=False).to_json("tree.json")
+    assert main(["show", "tree.json"]) == 0
+    capsys.readouterr()
+    for argv in (["show", "missing.json"], ["export", "tree.json", "--to", "onnx"],
+                 ["predict", "tree.json", "--data", "missing.csv"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err.splitlines()
+        assert len(err) == 1 and err[0].startswith(f"symdistill {argv[0]}: error: "), err
+    with pytest.raises(SystemExit) as usage:  # argparse's own: the usage, then the error
+        main(["show"])
+    assert usage.value.code == 2
