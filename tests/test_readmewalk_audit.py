@@ -255,3 +255,34 @@ def test_the_exit_statuses_are_those_the_readme_gives(tmp_path, monkeypatch, cap
     with pytest.raises(SystemExit) as usage:  # argparse's own: the usage, then the error
         main(["show"])
     assert usage.value.code == 2
+
+
+def test_numbered_true_labels_against_named_classes_say_what_they_number(tmp_path, monkeypatch, capsys):
+    """README (True labels): a network distilled with `--classes malignant,benign`, as the README's example
+    does, evaluated with `--label y` of the data's own 0/1 target was refused as "none of the true labels
+    ('0', '1', ...) is one of the model's classes ['malignant', 'benign']; give labels in the classes' terms",
+    where the reverse case (names against unnamed classes) says how. It now says which class each number names
+    in the classes' order; sd.accuracy alike."""
+    pd = pytest.importorskip("pandas")
+    from symdistill.cli import main
+
+    X = np.random.default_rng(0).uniform(0, 1, (300, 2))
+    net = sd.as_teacher(lambda X: np.stack([X[:, 0], 1 - X[:, 0]], axis=1), classes=["malignant", "benign"])
+    tree = sd.distill(net, X, max_size=2, random_state=0, feature_names=["a", "b"], progress=False)
+    y = (X[:, 0] < 0.5).astype(int)  # 1 (benign) where P(benign) = 1 - a is the larger
+    with pytest.raises(sd.DataError, match=r"labels 0\.\.1 that count the classes in their order read 0 as "
+                                           r"'malignant', 1 as 'benign'"):
+        sd.accuracy(tree, X, y)
+    assert float(sd.accuracy(tree, X, np.array(tree.classes)[y])) > 0.9  # as the hint maps them
+    monkeypatch.chdir(tmp_path)
+    tree.to_json("tree.json")
+    pd.DataFrame(X, columns=["a", "b"]).assign(y=y).to_csv("holdout.csv", index=False)
+    (tmp_path / "bc_net.py").write_text("import numpy as np\n\ndef f(X):\n    X = np.asarray(X, dtype=float)\n"
+                                        "    return np.stack([X[:, 0], 1 - X[:, 0]], axis=1)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert main(["evaluate", "tree.json", "--teacher", "bc_net:f", "--classes", "malignant,benign", "--data",
+                 "holdout.csv", "--label", "y"]) == 2
+    assert "read 0 as 'malignant', 1 as 'benign'" in capsys.readouterr().err
+    with pytest.raises(sd.DataError) as other:  # numbers beyond the classes' count are not positions
+        sd.accuracy(tree, X, y + 5)
+    assert "count the classes" not in str(other.value)

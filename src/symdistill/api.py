@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any, NamedTuple
@@ -507,12 +508,35 @@ def _labels_hint(model: Any, y: np.ndarray) -> str:
     known = [] if classes is None else [_plain(c) for c in classes]
     if any(isinstance(v, bytes) for v in y.ravel()[:1].tolist()):  # np.loadtxt(..., dtype="S1"): b'A', not 'A'
         return ", or read them as text: they are bytes (b'A' is not 'A'), y.astype(str) decodes them"
+    numbered = _class_numbers(y, known)
+    if numbered:  # the data's 0/1 target against the names a network was distilled with (--classes)
+        return (f", or write the classes they number: labels 0..{len(known) - 1} that count the classes in their "
+                f"order read {numbered} (y.map(dict(enumerate(model.classes))) in pandas)")
     if not known or any(type(c) is not int for c in known) or known != list(range(len(known))) or \
             not all(isinstance(_plain(v), str) for v in y.ravel()):
         return ""
     return (f", or name the classes: 0..{len(known) - 1} are the teacher's output columns, unnamed; distil with "
             "their names declared in the order of its outputs, sd.as_teacher(teacher, classes=[...]) (on the "
             "command line: --classes), and the model predicts them")
+
+
+def _class_numbers(y: np.ndarray, known: list[Any]) -> str:
+    """Where the classes ``known`` are names and every true label of ``y`` is a whole number among 0..k-1 (as
+    numbers, or as the text the command line reads them as beside text classes), what those numbers name in the
+    classes' order (``"0 as 'malignant', 1 as 'benign'"``); else ``""``."""
+    if not known or not all(isinstance(c, str) for c in known):
+        return ""
+    numbers = set()
+    for v in dict.fromkeys(_plain(v) for v in y.ravel()):
+        if isinstance(v, str) and re.fullmatch(r"0|[1-9][0-9]*", v):
+            v = int(v)
+        if type(v) is float and v.is_integer():
+            v = int(v)
+        if type(v) is not int or not 0 <= v < len(known):
+            return ""
+        numbers.add(v)
+    shown = sorted(numbers)
+    return ", ".join(f"{n} as {known[n]!r}" for n in shown[:4]) + (", ..." if len(shown) > 4 else "")
 
 
 def _shares_a_label(y: np.ndarray, classes: Any) -> bool:
