@@ -286,3 +286,22 @@ def test_numbered_true_labels_against_named_classes_say_what_they_number(tmp_pat
     with pytest.raises(sd.DataError) as other:  # numbers beyond the classes' count are not positions
         sd.accuracy(tree, X, y + 5)
     assert "count the classes" not in str(other.value)
+
+
+@pytest.mark.parametrize("kind", ["polars", "pyarrow"])
+def test_the_functions_the_readme_says_read_polars_and_pyarrow_do(kind):
+    """README (pyarrow and polars) listed the functions that read such tables as their X.to_pandas() without
+    sd.class_fidelity (added since) and sd.accuracy, which do; each listed one is held to it here, with the
+    answers a pandas frame of the same rows gives."""
+    pd = pytest.importorskip("pandas")
+    lib = pytest.importorskip(kind)
+    listed = re.search(r"`X\.to_pandas\(\)` \(by ([^)]*) alike\)", _readme()).group(1)
+    assert {"class_fidelity", "accuracy"} <= set(re.findall(r"`(\w+)`", listed))
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"a": rng.uniform(0, 1, 200), "c": rng.choice(["x", "y"], 200)})
+    teacher = lambda R: np.where((R["a"] > 0.5) & (R["c"] == "x"), "yes", "no")  # noqa: E731
+    tree = sd.distill(teacher, df, max_size=2, random_state=0, progress=False)
+    table = lib.from_pandas(df) if kind == "polars" else lib.Table.from_pandas(df)
+    assert str(sd.class_fidelity(tree, teacher, table, progress=False)) == \
+        str(sd.class_fidelity(tree, teacher, df, progress=False))
+    assert sd.accuracy(tree, table, teacher(df)) == sd.accuracy(tree, df, teacher(df))
