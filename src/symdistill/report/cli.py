@@ -212,6 +212,19 @@ def _no_verdicts(results: list[Any]) -> None:
         print(f"symdistill report: no verdict: {why}", file=sys.stderr)
 
 
+def _verdicts(results: list[Any]) -> None:
+    """Print the verdict of each --constraint z3 decided on the chosen model, as the report's table has it: the
+    terminal said only which constraints had no verdict, so a violated one went unseen until the report was
+    opened."""
+    from .build import _verdict_row
+
+    for r in results:
+        if isinstance(r, dict) and r["holds"] is None:
+            continue  # _no_verdicts said so on stderr
+        constraint, verdict, cx, _ = _verdict_row(r)
+        print(f"--constraint {constraint}: {verdict}" + (f" (counterexample: {cx})" if cx else ""))
+
+
 def run_report(args: argparse.Namespace) -> int:
     from ..frontier import check_options, frontier
     from ._mpl import require_matplotlib
@@ -308,6 +321,7 @@ def run_report(args: argparse.Namespace) -> int:
     _no_verdicts(rep.verification)
     c = rep.chosen
     print(f"\nchosen: {c.form} size {c.size}, {c.score}")
+    _verdicts(rep.verification)
     # The frontier's fits and the report's figures, scores and checks both (the time gave the frontier's only).
     print(f"wrote {rep.path} and {rep.markdown_path} in {front.seconds + reported:.1f} s (frontier "
           f"{front.seconds:.1f} s, report {reported:.1f} s; {front.teacher.n_queries} teacher queries"
