@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple, overload
 
 import numpy as np
 
@@ -13,13 +13,28 @@ from ._errors import DataError, TeacherError, warn
 from ._progress import check_progress
 from .domain import _plain, column_values, no_sequence, refuse_words
 from .metrics import ClassFidelity, Score, agreement, regression_agreement
-from .models.base import SymbolicModel, concept_layer
+from .models import LinearModel, RuleSet, Tree
+from .models.base import concept_layer
 from .teachers import Teacher, as_teacher
 from .teachers.base import _n_rows, classes_flag
 
 
+@overload
+def distill(teacher: Any, X: Any, *, form: Literal["tree"] = ..., max_size: int = ..., method: str | None = ...,
+            random_state: int | None = ..., **options: Any) -> Tree: ...
+@overload
+def distill(teacher: Any, X: Any, *, form: Literal["rules"], max_size: int = ..., method: str | None = ...,
+            random_state: int | None = ..., **options: Any) -> RuleSet: ...
+@overload
+def distill(teacher: Any, X: Any, *, form: Literal["linear"], max_size: int = ..., method: str | None = ...,
+            random_state: int | None = ..., **options: Any) -> LinearModel: ...
+@overload
+def distill(teacher: Any, X: Any, *, form: str, max_size: int = ..., method: str | None = ...,
+            random_state: int | None = ..., **options: Any) -> Tree | RuleSet | LinearModel: ...
+
+
 def distill(teacher: Any, X: Any, *, form: str = "tree", max_size: int = 16, method: str | None = None,
-            random_state: int | None = None, **options: Any) -> SymbolicModel:
+            random_state: int | None = None, **options: Any) -> Tree | RuleSet | LinearModel:
     """Distill ``teacher`` into a symbolic model of at most ``max_size`` (leaves, rules, weights).
 
     Parameters

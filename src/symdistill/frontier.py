@@ -33,6 +33,7 @@ from .api import TeacherAnswers, distill
 from .domain import Domain, _as_pandas, _plain, is_real, refuse_words
 from .learners.base import check_int, known_outputs
 from .metrics import Score, fixed
+from .models import LinearModel, RuleSet, Tree
 from .models.base import SymbolicModel
 from .teachers import Teacher, as_teacher
 from .teachers.base import _n_rows, _take, check_switch
@@ -166,7 +167,7 @@ class FrontierPoint:
 
     form: str
     max_size: int
-    model: SymbolicModel
+    model: Tree | RuleSet | LinearModel
     score: Score
     literals: int | None
     seconds: float
@@ -292,7 +293,7 @@ class Frontier:
         name = self.points[0].score.name if self.points else "fidelity"
         return FrontierTable((p.row() for p in self.points), score_name=name)
 
-    def best(self, min_fidelity: float | None = None, *, conservative: bool = False) -> SymbolicModel:
+    def best(self, min_fidelity: float | None = None, *, conservative: bool = False) -> Tree | RuleSet | LinearModel:
         """The smallest model whose fidelity reaches ``min_fidelity`` (the knee's model when None).
 
         Ties in size go to the more faithful model, then to the one fitted first (not the faster

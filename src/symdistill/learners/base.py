@@ -9,7 +9,7 @@ find them.
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 
@@ -23,6 +23,7 @@ from ..teachers.base import check_task
 from ..teachers.oracle import Answer, Oracle
 
 _LEARNERS: dict[tuple[str, str], type[Learner]] = {}
+_Fitted = TypeVar("_Fitted", bound="Learner")
 
 
 def register_learner(form: str, method: str = "pedagogical"):
@@ -155,7 +156,7 @@ class Learner(Params):
         if not is_real(bw) or not 0 < bw < np.inf:
             raise ValueError(f"sampler_bandwidth must be a positive number, got {bw!r}")
 
-    def fit(self, teacher: Any, X: Any, domain: Domain | None = None) -> Learner:
+    def fit(self: _Fitted, teacher: Any, X: Any, domain: Domain | None = None) -> _Fitted:
         """Distill ``teacher`` over rows ``X`` (unlabelled); the result is ``self.model_``."""
         self._validate_params()
         # The teacher first, as the first argument: what is no teacher at all (a path that names no file)

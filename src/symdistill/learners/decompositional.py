@@ -191,6 +191,8 @@ class DecompositionalRuleLearner(Learner):
     # thresholds rounded down to the digits shown ...
     """
 
+    model_: RuleSet
+
     def __init__(self, *, max_size: int = 20, n_samples: int = 5000, layers: Sequence[str | int] | None = None,
                  layer: str | int | None = None, concept_names: Sequence[str] | None = None,
                  layer_leaves: int | None = None, clause_leaves: int = 16, min_confidence: float = 0.6,

@@ -131,6 +131,8 @@ class LinearLearner(Learner):
     ([[3.0, -2.0]], [0.5])
     """
 
+    model_: LinearModel
+
     def __init__(self, *, max_size: int = 16, n_samples: int = 20000, interactions: bool = False,
                  hinges: bool = False, n_knots: int = 3, max_design_gib: float = 2.0,
                  validation_fraction: float = 0.25, clip: float = 1e-4, random_state: int | None = None,

@@ -144,6 +144,8 @@ class RuleLearner(Learner):
     (2, True)
     """
 
+    model_: RuleSet
+
     _FIRST_BUDGET = 64  # see fit
 
     def __init__(self, *, max_size: int = 16, max_literals: int | None = None, n_samples: int | None = None,

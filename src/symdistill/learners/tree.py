@@ -82,6 +82,8 @@ class TreeLearner(Learner):
     (4, True)
     """
 
+    model_: Tree
+
     # Leaves left unused after pruning go to stumps that change a prediction (_fill_budget). The
     # rule learner turns this off for its candidate trees, whose lists it optimises itself: there
     # the stumps cost fidelity (breast-cancer at 8 and 16 rules: 0.965 -> 0.959, 0.977 -> 0.965).

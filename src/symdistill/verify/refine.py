@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from .._errors import refuse_set
 from ..api import TeacherAnswers, fidelity, make_learner
 from ..domain import _as_pandas, _dataframe_names, _is_dataframe
+from ..models import LinearModel, RuleSet, Tree
 from ..models.base import SymbolicModel, concept_layer
 from ..sampling.density import KERNELS
 from ..teachers import Teacher, as_teacher
@@ -19,10 +20,12 @@ from . import properties as P
 from .api import check_timeout, verify
 from .exact import form_of
 
+_Refined = TypeVar("_Refined", bound="Tree | RuleSet | LinearModel")
 
-def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_rounds: int = 5,
+
+def refine(model: _Refined, teacher: Any, X: Any, *, constraints: Any, max_rounds: int = 5,
            budget: int = 5000, queries_per_artefact: int = 400, X_eval: Any = None, backend: str = "auto",
-           timeout: float | None = None, **options: Any) -> SymbolicModel:
+           timeout: float | None = None, **options: Any) -> _Refined:
     """Re-distill ``model`` until ``constraints`` hold, using the teacher's answers near counterexamples.
 
     Each round verifies every constraint with the teacher attached. A counterexample the teacher
@@ -58,8 +61,8 @@ def refine(model: SymbolicModel, teacher: Any, X: Any, *, constraints: Any, max_
 
     Returns
     -------
-    SymbolicModel
-        The last model distilled. ``meta["n_queries"]`` counts every teacher query refine made (the
+    Tree, RuleSet or LinearModel
+        The last model distilled, of the given model's form. ``meta["n_queries"]`` counts every teacher query refine made (the
         fidelity figures, each round's verification and re-distill); ``meta["refinement"]`` records
         rounds, query rows added, which constraints hold, which the teacher itself violates (each
         constraint named as it prints, numbered, ``(constraint 2)``, where two print alike), fidelity
