@@ -14,18 +14,25 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 import numpy as np
 
 from .._errors import DataError, ModelFormatError, nul_ended
 from ..domain import PRINTED_WORDS, Domain, escape_unprintable, number_text
 
+if TYPE_CHECKING:
+    from .automata import DFA, MooreMachine
+    from .linear import LinearModel
+    from .rules import RuleSet
+    from .tree import Tree
+
 FORMAT = "symdistill"
 FORMAT_VERSION = 1
 _ROUNDING = 1e-9  # shares this close to 0 or 1 are the rounding of weights summed in two orders
 
 _REGISTRY: dict[str, type[SymbolicModel]] = {}
+_Model = TypeVar("_Model", bound="SymbolicModel")
 
 
 def encoded_rows(Z: Any, domain: Domain, where: str = "predict_encoded") -> np.ndarray:
@@ -125,7 +132,7 @@ class SymbolicModel:
         return text
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> SymbolicModel:
+    def from_dict(cls: type[_Model], data: dict[str, Any]) -> _Model:
         model = load(data)
         if not isinstance(model, cls):
             raise ModelFormatError(f"expected a {cls.kind or cls.__name__} model, got kind {model.kind!r}")
@@ -138,8 +145,8 @@ class SymbolicModel:
 
     __hash__ = None  # type: ignore[assignment]  # mutable learned arrays: not hashable
 
-    def copy(self) -> SymbolicModel:
-        return load(self.to_dict())
+    def copy(self: _Model) -> _Model:
+        return cast(_Model, load(self.to_dict()))
 
     @property
     def size(self) -> int:  # pragma: no cover - abstract
@@ -180,7 +187,8 @@ def _plain_meta(value: Any, where: str) -> Any:
                     "model's meta text, numbers, true/false, null, lists and objects")
 
 
-def load(source: str | Path | dict[str, Any] | bytes | IO[Any]) -> SymbolicModel:
+def load(source: str | Path | dict[str, Any] | bytes | bytearray | IO[Any]
+         ) -> Tree | RuleSet | LinearModel | DFA | MooreMachine:
     """Rebuild a symbolic model from its JSON text, a path to a JSON file, a file object open for
     reading (its text), or its ``to_dict()``.
 
@@ -228,7 +236,7 @@ def load(source: str | Path | dict[str, Any] | bytes | IO[Any]) -> SymbolicModel
     payload = _own_meta({k: v for k, v in data.items() if k not in ("format", "version", "kind")})
     check_fields(payload, _REGISTRY[kind].fields, f"the {kind} model")
     try:
-        return _REGISTRY[kind]._from_payload(payload)
+        return cast("Tree | RuleSet | LinearModel | DFA | MooreMachine", _REGISTRY[kind]._from_payload(payload))
     except ModelFormatError:
         raise
     except (KeyError, TypeError, ValueError, IndexError, OverflowError) as exc:
