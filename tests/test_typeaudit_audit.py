@@ -49,6 +49,16 @@ SECTIONS = {
         reveal_type(tree.copy())
         reveal_type(Tree.from_dict(tree.to_dict()))
     """,
+    "export": """
+        X = np.random.default_rng(0).uniform(size=(200, 2))
+        tree = sd.distill(net, X, max_size=4, random_state=0)
+        with open("model.c", "w") as c_file:
+            c_file.write(sd.export(tree, "c"))
+        with open("tree.onnx", "wb") as onnx_file:
+            onnx_file.write(sd.export(tree, "onnx"))
+        reveal_type(sd.export(tree, "python"))
+        reveal_type(sd.export(tree, "onnx"))
+    """,
 }
 PRELUDE = """
     from __future__ import annotations
@@ -94,6 +104,12 @@ def mypy_says(tmp_path_factory) -> dict[str, list[str]]:
     return said
 
 
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
 def _revealed(messages: list[str]) -> list[str]:
     return [m.split('Revealed type is "')[1][:-1] for m in messages if "Revealed type" in m]
 
@@ -136,3 +152,31 @@ def test_a_loaded_model_predicts_and_a_copy_keeps_its_type_when_type_checked(myp
     said = mypy_says["load"]
     assert [m for m in said if "error" in m] == []
     assert _revealed(said) == ["symdistill.models.tree.Tree", "symdistill.models.tree.Tree"]
+
+
+def test_export_is_typed_text_or_bytes_by_its_target(mypy_says) -> None:
+    """sd.export was annotated `-> str | bytes` whatever the target: the README's
+    `open("model.c", "w").write(sd.export(tree, "c"))` failed mypy --strict (a text file takes no bytes), as
+    did writing the ONNX bytes to a binary file. Its overloads now give bytes for "onnx", str for the text
+    targets, and str | bytes only for a target held in a str."""
+    said = mypy_says["export"]
+    assert [m for m in said if "error" in m] == []
+    assert _revealed(said) == ["str", "bytes"]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="typing.get_overloads is Python 3.11's")
+def test_each_export_target_gives_the_type_its_overload_promises() -> None:
+    """What sd.export's overloads promise for each target named there is what it returns (there were none)."""
+    X = np.random.default_rng(0).uniform(size=(200, 2))
+    tree = sd.distill(lambda X: X[:, 0] > 0.5, X, max_size=2, random_state=0, n_samples=300)
+    dfa = sd.DFA.from_regex(".*00.*", "01")
+    promised = {}
+    for overload in typing.get_overloads(sd.export):
+        hints = typing.get_type_hints(overload)
+        for target in typing.get_args(hints["target"]):
+            promised[target] = hints["return"]
+    assert promised == {"onnx": bytes, "c": str, "python": str, "prolog": str, "json": str, "dot": str}
+    for target, kind in promised.items():
+        if target == "onnx" and not all(map(_installed, ("onnx", "onnxruntime"))):
+            continue
+        assert type(sd.export(dfa if target == "dot" else tree, target)) is kind

@@ -18,7 +18,7 @@ dot       (none)                           automata: Graphviz source, ``model.to
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Literal, overload
 
 from . import c as _c
 from . import dot as _dot
@@ -39,6 +39,14 @@ _EMITTERS: dict[str, tuple[Callable[..., Any], tuple[str, ...], bool]] = {
 }
 
 TARGETS = tuple(_EMITTERS)
+
+
+@overload
+def export(model: Any, target: Literal["onnx"], **options: Any) -> bytes: ...
+@overload
+def export(model: Any, target: Literal["c", "python", "prolog", "json", "dot"], **options: Any) -> str: ...
+@overload
+def export(model: Any, target: str, **options: Any) -> str | bytes: ...
 
 
 def export(model: Any, target: str, **options: Any) -> str | bytes:
