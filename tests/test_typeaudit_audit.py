@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import symdistill as sd
-from symdistill.models import LinearModel, RuleSet, Tree
+from symdistill.models import DFA, LinearModel, MooreMachine, RuleSet, Tree
 
 # Each section is the body of a function of a user's script, checked by mypy --strict; reveal_type lines say
 # what mypy must see there. torch, ONNX and the like are left unread (their stubs take most of a minute).
@@ -59,6 +59,13 @@ SECTIONS = {
         reveal_type(sd.export(tree, "python"))
         reveal_type(sd.export(tree, "onnx"))
     """,
+    "automata": """
+        dfa = sd.distill_automaton(parity, alphabet=["0", "1"], output="dfa", random_state=0)
+        print(dfa.accepts("0110"), dfa.complement().is_empty())
+        moore = sd.distill_automaton(sd.as_sequence_teacher(parity, alphabet=["0", "1"]), output="moore")
+        print(moore.output("01"), moore.state_outputs)
+        reveal_type(sd.distill_automaton(parity, alphabet=["0", "1"]))
+    """,
 }
 PRELUDE = """
     from __future__ import annotations
@@ -73,6 +80,10 @@ PRELUDE = """
 
     def net(X: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
         return X[:, 0] > 0.5
+
+
+    def parity(words: list[str]) -> list[bool]:
+        return [word.count("1") % 2 == 0 for word in words]
 """
 _SKIPPED = "torch.*,onnx.*,onnxscript.*,onnx_ir.*,onnxruntime.*,matplotlib.*,scipy.*,sklearn.*,z3.*,polars.*,pyarrow.*"
 
@@ -180,3 +191,29 @@ def test_each_export_target_gives_the_type_its_overload_promises() -> None:
         if target == "onnx" and not all(map(_installed, ("onnx", "onnxruntime"))):
             continue
         assert type(sd.export(dfa if target == "dot" else tree, target)) is kind
+
+
+def test_an_automaton_asked_for_as_a_dfa_or_a_moore_machine_is_typed_so(mypy_says) -> None:
+    """sd.distill_automaton was annotated `-> DFA | MooreMachine` whatever its output=: with output="dfa",
+    `dfa.accepts(word)` failed mypy --strict ('Item "MooreMachine" of "DFA | MooreMachine" has no attribute
+    "accepts"'), and with output="moore" `moore.output(word)` ('Item "DFA" ...'). Its overloads now give a DFA
+    for output="dfa", a MooreMachine for output="moore", and either for "auto" (the default), which decides
+    by the teacher's labels."""
+    said = mypy_says["automata"]
+    assert [m for m in said if "error" in m] == []
+    assert _revealed(said) == ["symdistill.models.automata.DFA | symdistill.models.automata.MooreMachine"]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="typing.get_overloads is Python 3.11's")
+def test_each_automaton_output_gives_the_class_its_overload_promises() -> None:
+    """What sd.distill_automaton's overloads promise for output="dfa" and "moore" is what it returns."""
+    promised = {}
+    for overload in typing.get_overloads(sd.distill_automaton):
+        hints = typing.get_type_hints(overload, vars(sd.automata_api))
+        for output in typing.get_args(hints["output"]):
+            promised[output] = hints["return"]
+    assert promised == {"dfa": DFA, "moore": MooreMachine}
+    for output, cls in promised.items():
+        learnt = sd.distill_automaton(lambda ws: [w.count("1") % 2 == 0 for w in ws], alphabet=["0", "1"],
+                                      output=output, random_state=0)
+        assert type(learnt) is cls

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import Any, Literal, overload
 
 from .learners.automata import AutomatonLearner
 from .models.automata import DFA, MooreMachine
@@ -11,6 +11,26 @@ from .teachers.sequence import (SequenceTeacher, as_sequence_teacher, check_teac
                                 warn_probability_read_as_logit)
 
 __all__ = ["distill_automaton", "as_sequence_teacher", "DFA", "MooreMachine", "SequenceTeacher"]
+
+
+@overload
+def distill_automaton(seq_model: Any, alphabet: Any = ..., *, max_states: int = ..., oracle: str = ...,
+                      strategy: str = ..., epsilon: float = ..., delta: float = ..., max_length: int = ...,
+                      time_budget: float | None = ..., output: Literal["dfa"], n_validation: int = ...,
+                      random_state: int | None = ..., progress: bool | None = ...,
+                      **teacher_options: Any) -> DFA: ...
+@overload
+def distill_automaton(seq_model: Any, alphabet: Any = ..., *, max_states: int = ..., oracle: str = ...,
+                      strategy: str = ..., epsilon: float = ..., delta: float = ..., max_length: int = ...,
+                      time_budget: float | None = ..., output: Literal["moore"], n_validation: int = ...,
+                      random_state: int | None = ..., progress: bool | None = ...,
+                      **teacher_options: Any) -> MooreMachine: ...
+@overload
+def distill_automaton(seq_model: Any, alphabet: Any = ..., *, max_states: int = ..., oracle: str = ...,
+                      strategy: str = ..., epsilon: float = ..., delta: float = ..., max_length: int = ...,
+                      time_budget: float | None = ..., output: str = ..., n_validation: int = ...,
+                      random_state: int | None = ..., progress: bool | None = ...,
+                      **teacher_options: Any) -> DFA | MooreMachine: ...
 
 
 def distill_automaton(seq_model: Any, alphabet: Any = None, *, max_states: int = 50, oracle: str = "auto",
