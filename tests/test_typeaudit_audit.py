@@ -66,6 +66,17 @@ SECTIONS = {
         print(moore.output("01"), moore.state_outputs)
         reveal_type(sd.distill_automaton(parity, alphabet=["0", "1"]))
     """,
+    "scores": """
+        X = np.random.default_rng(0).uniform(size=(200, 2))
+        tree = sd.distill(net, X, max_size=4, random_state=0)
+        for each in sd.class_fidelity(tree, net, X):
+            reveal_type(each)
+
+        def lowest_recall(model: Tree) -> float:
+            return min(each.recall.value for each in sd.class_fidelity(model, net, X))
+
+        print(lowest_recall(tree), RuleLearner(max_size=4, tree_sizes=(4, 8)).fit(net, X).model_.size)
+    """,
 }
 PRELUDE = """
     from __future__ import annotations
@@ -74,7 +85,7 @@ PRELUDE = """
     import numpy.typing as npt
 
     import symdistill as sd
-    from symdistill.learners import TreeLearner
+    from symdistill.learners import RuleLearner, TreeLearner
     from symdistill.models import Tree
 
 
@@ -110,7 +121,8 @@ def mypy_says(tmp_path_factory) -> dict[str, list[str]]:
         found = re.match(r".*user\.py:(\d+): (.*)", message)
         assert found, out
         line = int(found.group(1))
-        name = next(n for n, (a, b) in spans.items() if a < line <= b)
+        name = next((n for n, (a, b) in spans.items() if a < line <= b), None)
+        assert name, f"mypy on the script's preamble: {message}"
         said[name].append(f"{line - spans[name][0]}: {found.group(2)}")
     return said
 
@@ -217,3 +229,13 @@ def test_each_automaton_output_gives_the_class_its_overload_promises() -> None:
         learnt = sd.distill_automaton(lambda ws: [w.count("1") % 2 == 0 for w in ws], alphabet=["0", "1"],
                                       output=output, random_state=0)
         assert type(learnt) is cls
+
+
+def test_the_classes_of_a_class_fidelity_and_a_rule_learners_tree_sizes_type_check(mypy_says) -> None:
+    """Iterating sd.class_fidelity's result gave Any (its __iter__ was annotated `-> Any`), so a user's
+    `min(c.recall.value for c in by_class)` returned from a function declared `-> float` failed mypy --strict
+    ('Returning Any from function declared to return "float"'); the classes are ClassScores, and now typed so.
+    RuleLearner(tree_sizes=(4, 8)), a tuple, which fit takes, was refused: tree_sizes was `list[int]`."""
+    said = mypy_says["scores"]
+    assert [m for m in said if "error" in m] == []
+    assert _revealed(said) == ["symdistill.metrics.ClassScore"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 from scipy import stats
@@ -391,7 +391,7 @@ class ClassFidelity:
     def __len__(self) -> int:
         return len(self.classes)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[ClassScore]:
         return iter(self.classes)
 
     def __getitem__(self, label: Any) -> ClassScore:

@@ -150,7 +150,7 @@ class RuleLearner(Learner):
 
     def __init__(self, *, max_size: int = 16, max_literals: int | None = None, n_samples: int | None = None,
                  min_rule_samples: int = 300, min_gain: float = 1e-4, refine_passes: int = 4,
-                 tree_sizes: list[int] | None = None, random_state: int | None = None, **options: Any) -> None:
+                 tree_sizes: Sequence[int] | None = None, random_state: int | None = None, **options: Any) -> None:
         super().__init__(max_size=max_size, n_samples=n_samples, random_state=random_state, **options)
         self.max_literals = max_literals
         self.min_rule_samples = min_rule_samples
