@@ -77,6 +77,11 @@ SECTIONS = {
 
         print(lowest_recall(tree), RuleLearner(max_size=4, tree_sizes=(4, 8)).fit(net, X).model_.size)
     """,
+    "frontier": """
+        X = np.random.default_rng(0).uniform(size=(200, 2))
+        print(sd.frontier(net, X, sizes=2 ** np.arange(1, 4)).table())
+        print(sd.frontier(net, X, sizes=[np.int64(2), 4]).knee)
+    """,
 }
 PRELUDE = """
     from __future__ import annotations
@@ -239,3 +244,10 @@ def test_the_classes_of_a_class_fidelity_and_a_rule_learners_tree_sizes_type_che
     said = mypy_says["scores"]
     assert [m for m in said if "error" in m] == []
     assert _revealed(said) == ["symdistill.metrics.ClassScore"]
+
+
+def test_frontier_sizes_may_be_an_array_when_type_checked(mypy_says) -> None:
+    """sd.frontier's sizes was annotated Sequence[int], though it takes any iterable of whole numbers, NumPy's
+    too: `sd.frontier(net, X, sizes=2 ** np.arange(1, 4))` failed mypy --strict (an array is no Sequence), as did
+    sizes=[np.int64(2), 4]. It is now Iterable[int | np.integer]."""
+    assert mypy_says["frontier"] == []

@@ -329,8 +329,9 @@ class Frontier:
                 f"knee={self.knee.form}:{self.knee.size}>")
 
 
-def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes: Sequence[int] = DEFAULT_SIZES,
-             X_holdout: Any = None, holdout_fraction: float | None = None, method: str | None = None,
+def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None,
+             sizes: Iterable[int | np.integer] = DEFAULT_SIZES, X_holdout: Any = None,
+             holdout_fraction: float | None = None, method: str | None = None,
              random_state: int | None = 0, progress: bool | None = None,
              form_options: dict[str, dict[str, Any]] | None = None,
              max_train_rows: int | None = DEFAULT_MAX_TRAIN_ROWS, constraints: Sequence[Any] | None = None,
@@ -348,7 +349,7 @@ def frontier(teacher: Any, X: Any, *, forms: Sequence[str] | None = None, sizes:
         only one it answers on the training and held-out rows) is refused with "linear" among them
         (a ``TeacherError`` before the first fit, as ``sd.distill(form="linear")`` refuses it);
         ``forms=["tree", "rules"]`` give its constant model.
-    sizes : sequence of int
+    sizes : sequence or array of int
         Most leaves / rules / non-zero weights; each size is one ``max_size``.
     X_holdout : array or DataFrame, optional
         Rows fidelity is measured on. When None, ``holdout_fraction`` of ``X`` is set aside (a
@@ -526,7 +527,7 @@ def check_constraints(constraints: Sequence[Any], domain: Domain, teacher: Teach
             raise ConstraintError(f"constraint {c!r}: {exc}", c) from exc
 
 
-def check_options(forms: Sequence[str] | None, sizes: Sequence[int], method: str, random_state: int | None,
+def check_options(forms: Sequence[str] | None, sizes: Iterable[int | np.integer], method: str, random_state: int | None,
                   form_options: dict[str, dict[str, Any]] | None,
                   options: dict[str, Any]) -> tuple[list[str], list[int], dict[str, dict[str, Any]]]:
     """``frontier``'s forms, sizes and per-form options, each form's learner options checked (as
@@ -693,7 +694,7 @@ def _check_own_options(options: dict[str, Any], where: str) -> None:
             raise TypeError(f"{where}{name} is set by {by}, one for every fit; leave it out of the learner options")
 
 
-def _check_sizes(sizes: Sequence[int]) -> list[int]:
+def _check_sizes(sizes: Iterable[int | np.integer]) -> list[int]:
     if isinstance(sizes, (int, np.integer)):
         raise TypeError(f"sizes must be a list of sizes, got the number {sizes!r} (write sizes=[{sizes!r}])")
     out = list(sizes)
