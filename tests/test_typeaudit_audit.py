@@ -82,6 +82,12 @@ SECTIONS = {
         print(sd.frontier(net, X, sizes=2 ** np.arange(1, 4)).table())
         print(sd.frontier(net, X, sizes=[np.int64(2), 4]).knee)
     """,
+    "verify": """
+        X = np.random.default_rng(0).uniform(size=(200, 2))
+        tree = sd.distill(net, X, max_size=4, random_state=0)
+        print(sd.verify(tree, "x0 < 0.2 -> prediction == False").holds, sd.verify(tree, sd.monotonic("x0")).holds)
+        sd.verify(tree, ["x0 < 0.2 -> prediction == False", sd.invariant("x1")])
+    """,
 }
 PRELUDE = """
     from __future__ import annotations
@@ -251,3 +257,16 @@ def test_frontier_sizes_may_be_an_array_when_type_checked(mypy_says) -> None:
     too: `sd.frontier(net, X, sizes=2 ** np.arange(1, 4))` failed mypy --strict (an array is no Sequence), as did
     sizes=[np.int64(2), 4]. It is now Iterable[int | np.integer]."""
     assert mypy_says["frontier"] == []
+
+
+def test_verify_given_a_list_of_constraints_is_a_type_error(mypy_says) -> None:
+    """sd.verify takes one constraint, a string or a property, and refuses a list (sd.refine's, the report's
+    form) with a TypeError when run, but its constraint was annotated Any, so mypy --strict let
+    `sd.verify(tree, [...])` through. It is now `str | Property`: the list is an error there, one constraint
+    of either kind is not."""
+    said = [m for m in mypy_says["verify"] if "error" in m]
+    assert len(said) == 1 and said[0].startswith('4: error: Argument 2 to "verify" has incompatible type "list[')
+    X = np.random.default_rng(0).uniform(size=(200, 2))
+    tree = sd.distill(lambda X: X[:, 0] > 0.5, X, max_size=2, random_state=0, n_samples=300)
+    with pytest.raises(TypeError, match="a constraint must be a string or a property"):
+        sd.verify(tree, ["x0 < 0.2 -> prediction == False"])

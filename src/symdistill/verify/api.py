@@ -23,7 +23,7 @@ NEAR_TIE_TRIES = 64  # relaxed violations _near_tie tries, each with other integ
 NEAR_TIE_GRID = 65536  # most inputs of a domain without numeric features that _near_tie checks one by one
 
 
-def verify(model: Any, constraint: Any, *, backend: str = "auto", teacher: Any = None,
+def verify(model: Any, constraint: str | P.Property, *, backend: str = "auto", teacher: Any = None,
            search_budget: int = 2000, random_state: int | None = 0, timeout: float | None = None) -> Verdict:
     """Decide whether ``constraint`` holds for ``model`` on its whole domain.
 
