@@ -88,6 +88,10 @@ SECTIONS = {
         print(sd.verify(tree, "x0 < 0.2 -> prediction == False").holds, sd.verify(tree, sd.monotonic("x0")).holds)
         sd.verify(tree, ["x0 < 0.2 -> prediction == False", sd.invariant("x1")])
     """,
+    "domain": """
+        colour = sd.Feature("colour", "categorical", categories=["red", "green"])
+        print(sd.Domain((colour, sd.Feature("age", "integer", 18, 90))).feature_names, colour.categories[0])
+    """,
 }
 PRELUDE = """
     from __future__ import annotations
@@ -270,3 +274,11 @@ def test_verify_given_a_list_of_constraints_is_a_type_error(mypy_says) -> None:
     tree = sd.distill(lambda X: X[:, 0] > 0.5, X, max_size=2, random_state=0, n_samples=300)
     with pytest.raises(TypeError, match="a constraint must be a string or a property"):
         sd.verify(tree, ["x0 < 0.2 -> prediction == False"])
+
+
+def test_a_categorical_features_categories_may_be_a_list_when_type_checked(mypy_says) -> None:
+    """sd.Feature's categories was annotated `tuple`, though it takes a list or any sequence of labels (and
+    keeps a tuple): `sd.Feature("colour", "categorical", categories=["red", "green"])` failed mypy --strict
+    ('incompatible type "list[str]"; expected "tuple[Any, ...]"'). It is now Sequence[Any]."""
+    assert mypy_says["domain"] == []
+    assert sd.Feature("colour", "categorical", categories=["red", "green"]).categories == ("red", "green")

@@ -39,14 +39,15 @@ BOOL_DTYPES = ("bool", "boolean", "bool[pyarrow]")
 class Feature:
     """One input feature.
 
-    ``lower`` / ``upper`` are the observed bounds (category codes for categoricals).
+    ``lower`` / ``upper`` are the observed bounds (category codes for categoricals); ``categories`` a
+    categorical's labels, a list or any sequence of them, kept as a tuple.
     """
 
     name: str
     kind: str = "numeric"
     lower: float = 0.0
     upper: float = 1.0
-    categories: tuple = ()
+    categories: Sequence[Any] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
