@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import symdistill as sd
-from symdistill.models import DFA, LinearModel, MooreMachine, RuleSet, Tree
+from symdistill.models import DFA, Condition, LinearModel, MooreMachine, Rule, RuleSet, Tree
 
 # Each section is the body of a function of a user's script, checked by mypy --strict; reveal_type lines say
 # what mypy must see there. torch, ONNX and the like are left unread (their stubs take most of a minute).
@@ -92,6 +92,10 @@ SECTIONS = {
         colour = sd.Feature("colour", "categorical", categories=["red", "green"])
         print(sd.Domain((colour, sd.Feature("age", "integer", 18, 90))).feature_names, colour.categories[0])
     """,
+    "rules": """
+        rule = Rule([Condition(0, ">", 5.0), Condition(1, "<=", 2.0)], 1, proba=[0.25, 0.75])
+        print(rule.n_literals, rule.conditions[0].describe())
+    """,
 }
 PRELUDE = """
     from __future__ import annotations
@@ -101,7 +105,7 @@ PRELUDE = """
 
     import symdistill as sd
     from symdistill.learners import RuleLearner, TreeLearner
-    from symdistill.models import Tree
+    from symdistill.models import Condition, Rule, Tree
 
 
     def net(X: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
@@ -282,3 +286,13 @@ def test_a_categorical_features_categories_may_be_a_list_when_type_checked(mypy_
     ('incompatible type "list[str]"; expected "tuple[Any, ...]"'). It is now Sequence[Any]."""
     assert mypy_says["domain"] == []
     assert sd.Feature("colour", "categorical", categories=["red", "green"]).categories == ("red", "green")
+
+
+def test_a_rule_built_from_lists_type_checks(mypy_says) -> None:
+    """Rule's conditions and proba were annotated as tuples, though a rule takes any sequence of each (and keeps
+    tuples): `Rule([Condition(0, ">", 5.0)], 1, proba=[0.25, 0.75])` failed mypy --strict ('incompatible type
+    "list[Condition]"; expected "tuple[Condition, ...]"', and so for proba). They are now Sequence[Condition]
+    and Sequence[float] | None."""
+    assert mypy_says["rules"] == []
+    rule = Rule([Condition(0, ">", 5.0)], 1, proba=[0.25, 0.75])
+    assert rule.conditions == (Condition(0, ">", 5.0),) and rule.proba == (0.25, 0.75)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -178,12 +178,12 @@ class Rule:
 
     Parameters
     ----------
-    conditions : tuple of Condition
-        All must hold; an empty tuple always holds (the default of a decision list).
+    conditions : sequence of Condition
+        All must hold; none always holds (the default of a decision list). Kept as a tuple.
     prediction : int or float
         Class index into ``RuleSet.classes`` (classifiers) or the predicted value (regressors).
-    proba : tuple of float, optional
-        Classifiers: the teacher's class distribution on the rows the rule decides.
+    proba : sequence of float, optional
+        Classifiers: the teacher's class distribution on the rows the rule decides. Kept as a tuple.
     coverage : float, optional
         Share of the learner's rows the rule decides (in decision-list order): the rows it was given and
         the queries sampled around them, not the given rows alone.
@@ -202,9 +202,9 @@ class Rule:
     2
     """
 
-    conditions: tuple[Condition, ...]
+    conditions: Sequence[Condition]
     prediction: int | float
-    proba: tuple[float, ...] | None = None
+    proba: Sequence[float] | None = None
     coverage: float | None = None
     agreement: float | None = None
     error: float | None = None
