@@ -212,7 +212,7 @@ class ShiftResults(TableList):
         return out
 
 
-def coerce_shifts(shifts: Sequence[Shift | str | tuple]) -> list[Shift]:
+def coerce_shifts(shifts: Sequence[Shift | str | tuple[Any, ...]]) -> list[Shift]:
     """``shifts`` (a list of Shifts, kind names or ``(kind, severity)`` pairs) as Shifts; one shift
     given where the list belongs is refused, naming the list it should be in."""
     one = None
@@ -248,7 +248,7 @@ def shifted_rows(domain: Domain, X: Any, shift: Shift | str | tuple, random_stat
     return None if Z is None else domain.decode(Z)
 
 
-def shifted_fidelity(model: Any, teacher: Any, X: Any, *, shifts: Sequence[Shift | str | tuple] = DEFAULT_SHIFTS,
+def shifted_fidelity(model: Any, teacher: Any, X: Any, *, shifts: Sequence[Shift | str | tuple[Any, ...]] = DEFAULT_SHIFTS,
                      random_state: int | None = 0, progress: bool | None = None) -> ShiftResults:
     """Fidelity of ``model`` to ``teacher`` on ``X`` and on shifted copies of ``X``.
 
@@ -295,7 +295,7 @@ def shifted_fidelity(model: Any, teacher: Any, X: Any, *, shifts: Sequence[Shift
 
 
 def shifted_fidelities(models: Sequence[Any], teacher: Any, X: Any, *,
-                       shifts: Sequence[Shift | str | tuple] = DEFAULT_SHIFTS,
+                       shifts: Sequence[Shift | str | tuple[Any, ...]] = DEFAULT_SHIFTS,
                        random_state: int | None = 0, progress: bool | None = None) -> list[ShiftResults]:
     """``shifted_fidelity`` of each of ``models``, in order: the rows of a shift are made, and the teacher
     asked about them, once for the models of one domain (a frontier's), not once per model. The bar

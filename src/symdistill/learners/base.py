@@ -9,7 +9,7 @@ find them.
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar, TypeVar
+from typing import Any, Callable, ClassVar, TypeVar
 
 import numpy as np
 
@@ -23,11 +23,11 @@ from ..teachers.base import check_task
 from ..teachers.oracle import Answer, Oracle
 
 _LEARNERS: dict[tuple[str, str], type[Learner]] = {}
-_Fitted = TypeVar("_Fitted", bound="Learner")
+_SomeLearner = TypeVar("_SomeLearner", bound="Learner")
 
 
-def register_learner(form: str, method: str = "pedagogical"):
-    def deco(cls: type[Learner]) -> type[Learner]:
+def register_learner(form: str, method: str = "pedagogical") -> Callable[[type[_SomeLearner]], type[_SomeLearner]]:
+    def deco(cls: type[_SomeLearner]) -> type[_SomeLearner]:
         cls.form = form
         cls.method = method
         _LEARNERS[(form, method)] = cls
@@ -156,7 +156,7 @@ class Learner(Params):
         if not is_real(bw) or not 0 < bw < np.inf:
             raise ValueError(f"sampler_bandwidth must be a positive number, got {bw!r}")
 
-    def fit(self: _Fitted, teacher: Any, X: Any, domain: Domain | None = None) -> _Fitted:
+    def fit(self: _SomeLearner, teacher: Any, X: Any, domain: Domain | None = None) -> _SomeLearner:
         """Distill ``teacher`` over rows ``X`` (unlabelled); the result is ``self.model_``."""
         self._validate_params()
         # The teacher first, as the first argument: what is no teacher at all (a path that names no file)

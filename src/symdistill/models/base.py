@@ -80,7 +80,7 @@ def concept_layer(model: Any) -> str | None:
     return None
 
 
-def register_model(cls: type[SymbolicModel]) -> type[SymbolicModel]:
+def register_model(cls: type[_Model]) -> type[_Model]:
     """Class decorator: make ``load`` able to rebuild models of ``cls.kind``."""
     if not getattr(cls, "kind", None):
         raise TypeError(f"{cls.__name__} must define a non-empty class attribute 'kind'")

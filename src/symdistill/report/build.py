@@ -133,7 +133,7 @@ def check_report_path(path: str | Path) -> Path:
 
 def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = "report.html",
            min_fidelity: float | None = None, conservative: bool = False, constraints: Sequence[Any] | None = None,
-           verification: Sequence[Any] | None = None, shifts: Sequence[Shift | str | tuple] = DEFAULT_SHIFTS,
+           verification: Sequence[Any] | None = None, shifts: Sequence[Shift | str | tuple[Any, ...]] = DEFAULT_SHIFTS,
            title: str = "symdistill report", random_state: int | None = 0, progress: bool | None = None,
            timeout: float | None = None) -> Report:
     """Build the report for ``front`` and write it to ``path`` (HTML) and its Markdown twin.
