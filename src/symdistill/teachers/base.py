@@ -111,6 +111,8 @@ class Teacher:
 
     name = "teacher"
     classes_: np.ndarray | None  # the class labels, in the order of the probability columns; None before known
+    n_queries: int  # rows the backend answered
+    n_calls: int  # calls to the backend
     _proba_atol = 1e-3  # how far from one a row of probabilities may sum (more for answers in low precision)
     _whole_from = 2.0**53  # from here on every float of the answer's type is whole, so wholeness says nothing
     _proba_read_from: int | None = None  # rows of the first answer that one column was read as P(class 1) off
