@@ -97,6 +97,10 @@ SECTIONS = {
     "domain": """
         colour = sd.Feature("colour", "categorical", categories=["red", "green"])
         print(sd.Domain((colour, sd.Feature("age", "integer", 18, 90))).feature_names, colour.categories[0])
+        X = np.random.default_rng(0).uniform(size=(200, 2))
+        tree = sd.distill(net, X, max_size=4, random_state=0)
+        program = build(tree)
+        print(tree.domain.column_labels, tree.domain.column_dtypes, program.classes, program.features[0].categories)
     """,
     "rules": """
         rule = Rule([Condition(0, ">", 5.0), Condition(1, "<=", 2.0)], 1, proba=[0.25, 0.75])
@@ -118,6 +122,7 @@ PRELUDE = """
     import numpy.typing as npt
 
     import symdistill as sd
+    from symdistill.export import build
     from symdistill.learners import RuleLearner, TreeLearner
     from symdistill.models import Condition, Rule, RuleSet, Tree
     from symdistill.shift import shifted_fidelity
@@ -360,3 +365,10 @@ def test_pyright_reads_a_frontiers_teacher_counts_as_numbers(pyright_says) -> No
     to pyright --strict (a frontier's SharedTeacher adds its inner teacher's counts, of no declared type):
     Teacher now declares n_queries and n_calls as int."""
     assert pyright_says["frontier"] == []
+
+
+def test_pyright_reads_a_domains_columns_and_an_exported_programs_classes(pyright_says) -> None:
+    """A Domain's column_labels and column_dtypes, and an export Program's classes and its features'
+    categories, were annotated a bare `tuple`, which pyright --strict reads as a tuple of unknowns ('Type of
+    "column_labels" is partially unknown'); they are now tuple[Any, ...]."""
+    assert pyright_says["domain"] == []

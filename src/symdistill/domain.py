@@ -174,9 +174,9 @@ class Domain:
     features: tuple[Feature, ...]
     input_format: str = "array"  # "array" or "dataframe": what ``decode`` hands the teacher
     # Each DataFrame column's dtype as pandas writes it ("bool", "Int64", "int8", "category", ...).
-    column_dtypes: tuple = field(default=(), compare=False)
+    column_dtypes: tuple[Any, ...] = field(default=(), compare=False)
     # The DataFrame's own column labels (0, 1, ... stay ints; feature names are their strings).
-    column_labels: tuple = field(default=(), compare=False)
+    column_labels: tuple[Any, ...] = field(default=(), compare=False)
     # The dtype of a bool or integer array ("bool", "int64", "uint8", ...): the teacher gets its rows in it.
     array_dtype: str = field(default="", compare=False)
 

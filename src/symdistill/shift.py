@@ -234,7 +234,7 @@ def coerce_shifts(shifts: Sequence[Shift | str | tuple[Any, ...]]) -> list[Shift
     return specs
 
 
-def shifted_rows(domain: Domain, X: Any, shift: Shift | str | tuple, random_state: int | None = 0) -> Any:
+def shifted_rows(domain: Domain, X: Any, shift: Shift | str | tuple[Any, ...], random_state: int | None = 0) -> Any:
     """Rows of ``X`` moved by ``shift``, in the teacher's input format (None if it cannot apply).
 
     >>> import numpy as np

@@ -194,7 +194,7 @@ class FeatureInfo:
 
     name: str
     kind: str
-    categories: tuple = ()
+    categories: tuple[Any, ...] = ()
 
     @property
     def is_categorical(self) -> bool:
@@ -214,7 +214,7 @@ class Program:
     kind: str
     task: str
     features: tuple[FeatureInfo, ...]
-    classes: tuple
+    classes: tuple[Any, ...]
     body: Body
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
     proba: ProbaTable | None = None
