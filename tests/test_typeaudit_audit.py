@@ -1,7 +1,7 @@
 """A demanding user's audit of the public API's annotations (the package ships py.typed): code written as the
-README writes it must type-check under ``mypy --strict`` without false errors, and the functions must return
-what their annotations promise. The mypy checks run only where mypy is installed. Each test failed before the
-fix it names."""
+README writes it must type-check under ``mypy --strict`` and ``pyright --strict`` without false errors, a misuse
+must be one, and the functions must return what their annotations promise. The mypy checks run only where mypy
+is installed, the pyright ones where pyright is on PATH. Each test failed before the fix it names."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ import pytest
 import symdistill as sd
 from symdistill.models import DFA, Condition, LinearModel, MooreMachine, Rule, RuleSet, Tree
 
-# Each section is the body of a function of a user's script, checked by mypy --strict; reveal_type lines say
-# what mypy must see there. torch, ONNX and the like are left unread (their stubs take most of a minute).
+# Each section is the body of a function of a user's script, checked by mypy --strict and pyright --strict;
+# reveal_type lines say what mypy must see there. mypy leaves torch, ONNX and the like unread (their stubs take
+# most of a minute).
 SECTIONS = {
     "distill": """
         X = np.random.default_rng(0).uniform(size=(200, 2))
