@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import types
 import typing
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import numpy as np
 import pytest
 
 import symdistill as sd
+from symdistill.learners import RuleLearner
 from symdistill.models import DFA, Condition, LinearModel, MooreMachine, Rule, RuleSet, Tree
 
 # Each section is the body of a function of a user's script, checked by mypy --strict and pyright --strict;
@@ -373,3 +375,34 @@ def test_pyright_reads_a_domains_columns_and_an_exported_programs_classes(pyrigh
     categories, were annotated a bare `tuple`, which pyright --strict reads as a tuple of unknowns ('Type of
     "column_labels" is partially unknown'); they are now tuple[Any, ...]."""
     assert pyright_says["domain"] == []
+
+
+def _admits(hint: typing.Any, value: typing.Any) -> bool:
+    """Whether ``value`` is of the type ``hint`` at the top level (a union's member, a generic's origin)."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return any(_admits(member, value) for member in typing.get_args(hint))
+    return hint is typing.Any or isinstance(value, typing.get_origin(hint) or hint)
+
+
+@pytest.mark.parametrize("owner, name, value", [
+    (sd.Feature, "categories", ["red", "green"]),
+    (Rule, "conditions", [Condition(0, ">", 5.0)]),
+    (Rule, "proba", [0.25, 0.75]),
+    (RuleLearner.__init__, "tree_sizes", (2, 4)),
+    (sd.frontier, "sizes", np.array([2, 4])),
+])
+def test_a_sequence_argument_is_annotated_as_what_it_takes(owner, name, value) -> None:
+    """Feature's categories and Rule's conditions and proba (tuples), RuleLearner's tree_sizes (a list) and
+    frontier's sizes (a Sequence, which an array is not) were annotated narrower than what each takes: the
+    annotation now admits the value, which each takes when run."""
+    assert _admits(typing.get_type_hints(owner)[name], value)
+    X = np.random.default_rng(0).uniform(size=(300, 2))
+    net = lambda X: X[:, 0] > 0.5  # noqa: E731
+    if owner is sd.Feature:
+        assert sd.Feature("colour", "categorical", categories=value).categories == ("red", "green")
+    elif owner is Rule:
+        assert getattr(Rule([Condition(0, ">", 5.0)], 1, proba=[0.25, 0.75]), name) == tuple(value)
+    elif owner is sd.frontier:
+        assert sd.frontier(net, X, forms=["tree"], sizes=value, n_samples=300, progress=False).sizes == [2, 4]
+    else:
+        assert RuleLearner(max_size=2, tree_sizes=value, n_samples=300, random_state=0).fit(net, X).model_.size <= 2
