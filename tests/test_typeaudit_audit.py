@@ -390,11 +390,12 @@ def _admits(hint: typing.Any, value: typing.Any) -> bool:
     (Rule, "proba", [0.25, 0.75]),
     (RuleLearner.__init__, "tree_sizes", (2, 4)),
     (sd.frontier, "sizes", np.array([2, 4])),
+    (Tree.__init__, "classes", ["no", "yes"]),
 ])
 def test_a_sequence_argument_is_annotated_as_what_it_takes(owner, name, value) -> None:
-    """Feature's categories and Rule's conditions and proba (tuples), RuleLearner's tree_sizes (a list) and
-    frontier's sizes (a Sequence, which an array is not) were annotated narrower than what each takes: the
-    annotation now admits the value, which each takes when run."""
+    """Feature's categories and Rule's conditions and proba (tuples), RuleLearner's tree_sizes (a list),
+    frontier's sizes (a Sequence, which an array is not) and Tree's classes (an array) were annotated narrower
+    than what each takes: the annotation now admits the value, which each takes when run."""
     assert _admits(typing.get_type_hints(owner)[name], value)
     X = np.random.default_rng(0).uniform(size=(300, 2))
     net = lambda X: X[:, 0] > 0.5  # noqa: E731
@@ -402,6 +403,11 @@ def test_a_sequence_argument_is_annotated_as_what_it_takes(owner, name, value) -
         assert sd.Feature("colour", "categorical", categories=value).categories == ("red", "green")
     elif owner is Rule:
         assert getattr(Rule([Condition(0, ">", 5.0)], 1, proba=[0.25, 0.75]), name) == tuple(value)
+    elif owner is Tree.__init__:
+        tree = Tree(sd.Domain((sd.Feature("a"),)), "classification", value, children_left=[1, -1, -1],
+                    children_right=[2, -1, -1], feature=[0, -1, -1], threshold=[0.5, 0, 0],
+                    value=[[1, 1], [1, 0], [0, 1]])
+        assert tree.predict(np.array([[0.2], [0.8]])).tolist() == value
     elif owner is sd.frontier:
         assert sd.frontier(net, X, forms=["tree"], sizes=value, n_samples=300, progress=False).sizes == [2, 4]
     else:

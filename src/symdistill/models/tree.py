@@ -8,7 +8,7 @@ Node ``i`` is a leaf when ``children_left[i] == -1``. An internal node sends a r
 from __future__ import annotations
 
 import math
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
@@ -44,7 +44,7 @@ class Tree(SymbolicModel):
         self,
         domain: Domain,
         task: str,
-        classes: np.ndarray | None,
+        classes: np.ndarray | Sequence[Any] | None,
         *,
         children_left: Any,
         children_right: Any,
