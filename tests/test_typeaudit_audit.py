@@ -412,3 +412,20 @@ def test_a_sequence_argument_is_annotated_as_what_it_takes(owner, name, value) -
         assert sd.frontier(net, X, forms=["tree"], sizes=value, n_samples=300, progress=False).sizes == [2, 4]
     else:
         assert RuleLearner(max_size=2, tree_sizes=value, n_samples=300, random_state=0).fit(net, X).model_.size <= 2
+
+
+def test_the_registering_decorators_are_annotated_to_return_the_class_they_are_given() -> None:
+    """register_model was annotated `type[SymbolicModel] -> type[SymbolicModel]` and register_learner's decorator
+    `type[Learner] -> type[Learner]` (register_learner itself unannotated), so pyright read every registered model
+    and learner class as the base class. Both now take and give back the same type variable, the class itself,
+    and the classes they decorate are still registered under their kind and form."""
+    from symdistill.learners.base import get_learner, register_learner
+    from symdistill.models.base import _REGISTRY, register_model
+
+    hints = typing.get_type_hints(register_model)
+    (given,) = typing.get_args(hints["cls"])
+    assert isinstance(given, typing.TypeVar) and hints["return"] == hints["cls"]
+    deco = typing.get_type_hints(register_learner)["return"]
+    (takes,), gives = typing.get_args(deco)
+    assert isinstance(typing.get_args(takes)[0], typing.TypeVar) and takes == gives
+    assert _REGISTRY["dfa"] is DFA and get_learner("rules") is RuleLearner
