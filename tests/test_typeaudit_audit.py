@@ -117,6 +117,10 @@ SECTIONS = {
         rules = RuleSet(tree.domain, "classification", [False, True], [Rule([Condition(0, ">", 0.5)], 1)], Rule([], 0))
         print(rules.predict(X), shifted_fidelity(rules, net, X), sd.report)
     """,
+    "params": """
+        X = np.random.default_rng(0).uniform(size=(200, 2))
+        print(TreeLearner(max_size=8).set_params(max_size=4).fit(net, X).model_.depth)
+    """,
 }
 PRELUDE = """
     from __future__ import annotations
@@ -429,3 +433,15 @@ def test_the_registering_decorators_are_annotated_to_return_the_class_they_are_g
     (takes,), gives = typing.get_args(deco)
     assert isinstance(typing.get_args(takes)[0], typing.TypeVar) and takes == gives
     assert _REGISTRY["dfa"] is DFA and get_learner("rules") is RuleLearner
+
+
+def test_set_params_gives_back_the_learner_when_type_checked(mypy_says) -> None:
+    """A learner's set_params (scikit-learn's, which the README names) was annotated to return Params, the
+    base that holds the options: `TreeLearner(max_size=8).set_params(max_size=4).fit(net, X)` failed mypy
+    --strict ('"Params" has no attribute "fit"'). It returns the learner it is called on (a TypeVar), as it
+    does when run."""
+    assert mypy_says["params"] == []
+    hints = typing.get_type_hints(RuleLearner.set_params)
+    assert isinstance(hints["return"], typing.TypeVar) and hints["return"] == hints["self"]
+    learner = RuleLearner(max_size=8)
+    assert learner.set_params(max_size=4) is learner and learner.max_size == 4

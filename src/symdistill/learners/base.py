@@ -24,6 +24,7 @@ from ..teachers.oracle import Answer, Oracle
 
 _LEARNERS: dict[tuple[str, str], type[Learner]] = {}
 _SomeLearner = TypeVar("_SomeLearner", bound="Learner")
+_SomeParams = TypeVar("_SomeParams", bound="Params")
 
 
 def register_learner(form: str, method: str = "pedagogical") -> Callable[[type[_SomeLearner]], type[_SomeLearner]]:
@@ -82,7 +83,7 @@ class Params:
         """The options, by name (``deep`` is scikit-learn's: a learner holds no other estimator)."""
         return {name: getattr(self, name) for name in option_defaults(type(self))}
 
-    def set_params(self, **params: Any) -> Params:
+    def set_params(self: _SomeParams, **params: Any) -> _SomeParams:
         valid = option_defaults(type(self))
         unknown = sorted(set(params) - set(valid))
         if unknown:
