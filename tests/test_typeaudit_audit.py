@@ -14,6 +14,7 @@ import sys
 import textwrap
 import types
 import typing
+from collections import abc
 from pathlib import Path
 
 import numpy as np
@@ -383,10 +384,16 @@ def test_pyright_reads_a_domains_columns_and_an_exported_programs_classes(pyrigh
 
 
 def _admits(hint: typing.Any, value: typing.Any) -> bool:
-    """Whether ``value`` is of the type ``hint`` at the top level (a union's member, a generic's origin)."""
+    """Whether ``value`` is of the type ``hint``: a union's member, a generic's origin, and a sequence's or
+    iterable's items each of its item type."""
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         return any(_admits(member, value) for member in typing.get_args(hint))
-    return hint is typing.Any or isinstance(value, typing.get_origin(hint) or hint)
+    if hint is typing.Any:
+        return True
+    origin, args = typing.get_origin(hint) or hint, typing.get_args(hint)
+    if not isinstance(value, origin):
+        return False
+    return not (args and origin in (abc.Sequence, abc.Iterable)) or all(_admits(args[0], item) for item in value)
 
 
 @pytest.mark.parametrize("owner, name, value", [
@@ -396,11 +403,13 @@ def _admits(hint: typing.Any, value: typing.Any) -> bool:
     (RuleLearner.__init__, "tree_sizes", (2, 4)),
     (sd.frontier, "sizes", np.array([2, 4])),
     (Tree.__init__, "classes", ["no", "yes"]),
+    (sd.Domain.from_data, "categorical", [0.0]),
 ])
 def test_a_sequence_argument_is_annotated_as_what_it_takes(owner, name, value) -> None:
     """Feature's categories and Rule's conditions and proba (tuples), RuleLearner's tree_sizes (a list),
-    frontier's sizes (a Sequence, which an array is not) and Tree's classes (an array) were annotated narrower
-    than what each takes: the annotation now admits the value, which each takes when run."""
+    frontier's sizes (a Sequence, which an array is not), Tree's classes (an array) and Domain.from_data's
+    categorical (str | int, though the README names a DataFrame's column labelled 0.0 by 0.0) were annotated
+    narrower than what each takes: the annotation now admits the value, which each takes when run."""
     assert _admits(typing.get_type_hints(owner)[name], value)
     X = np.random.default_rng(0).uniform(size=(300, 2))
     net = lambda X: X[:, 0] > 0.5  # noqa: E731
@@ -408,6 +417,11 @@ def test_a_sequence_argument_is_annotated_as_what_it_takes(owner, name, value) -
         assert sd.Feature("colour", "categorical", categories=value).categories == ("red", "green")
     elif owner is Rule:
         assert getattr(Rule([Condition(0, ">", 5.0)], 1, proba=[0.25, 0.75]), name) == tuple(value)
+    elif owner == sd.Domain.from_data:  # (a classmethod is bound anew at each look-up)
+        import pandas as pd
+
+        domain = sd.Domain.from_data(pd.DataFrame({0.0: [1, 2, 1], "b": [0.5, 0.2, 0.1]}), categorical=value)
+        assert [f.kind for f in domain.features] == ["categorical", "numeric"]
     elif owner is Tree.__init__:
         tree = Tree(sd.Domain((sd.Feature("a"),)), "classification", value, children_left=[1, -1, -1],
                     children_right=[2, -1, -1], feature=[0, -1, -1], threshold=[0.5, 0, 0],

@@ -207,13 +207,14 @@ class Domain:
         cls,
         X: Any,
         feature_names: Sequence[str] | None = None,
-        categorical: Sequence[str | int] | None = None,
+        categorical: Sequence[str | int | float | np.integer] | None = None,
     ) -> Domain:
         """Infer the schema from data: names, kinds and observed bounds.
 
         ``X`` is a 2-D NumPy array or a pandas DataFrame (a pyarrow Table or RecordBatch, or a polars
         DataFrame, is read as its ``to_pandas()``). DataFrame columns of category, object, string or
-        bool dtype are categorical (bool columns binary); ``categorical`` names more.
+        bool dtype are categorical (bool columns binary); ``categorical`` names more: by name, or by
+        position, or by a DataFrame's column label (``0.0`` names the column labelled ``0.0``).
         """
         X = _as_pandas(X)
         asked = None if feature_names is None else _listed_names(feature_names)
@@ -258,7 +259,7 @@ class Domain:
         return cls(tuple(feats), "array", array_dtype=arr.dtype.name if arr.dtype.kind in "biu" else "")
 
     @classmethod
-    def _from_dataframe(cls, df: Any, categorical: Sequence[str | int] | None) -> Domain:
+    def _from_dataframe(cls, df: Any, categorical: Sequence[str | int | float | np.integer] | None) -> Domain:
         import pandas as pd
 
         names = _dataframe_names(df)
@@ -890,7 +891,7 @@ def _listed_names(feature_names: Any) -> list[str]:
     return [str(n) for n in names]
 
 
-def _resolve_columns(cols: Sequence[str | int], names: list[str]) -> set[int]:
+def _resolve_columns(cols: Sequence[str | int | float | np.integer], names: list[str]) -> set[int]:
     if isinstance(cols, (str, bytes, int, np.integer)):
         raise DataError(f"categorical must be a list of column names or indices, got {cols!r} "
                         f"(for one column pass [{cols!r}])")

@@ -9,7 +9,7 @@ find them.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, ClassVar, TypeVar
+from typing import Any, Callable, ClassVar, Sequence, TypeVar
 
 import numpy as np
 
@@ -127,7 +127,7 @@ class Learner(Params):
 
     def __init__(self, *, max_size: int = 16, random_state: int | None = None, n_samples: int | None = 20000,
                  progress: bool | None = None, feature_names: list[str] | None = None,
-                 categorical: list[str | int] | None = None, task: str | None = None,
+                 categorical: Sequence[str | int | float | np.integer] | None = None, task: str | None = None,
                  check_determinism: bool = True, sampler_kernel: str = "diagonal",
                  sampler_bandwidth: float = 0.5) -> None:
         self.max_size = max_size
