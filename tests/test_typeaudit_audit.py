@@ -460,3 +460,19 @@ def test_set_params_gives_back_the_learner_when_type_checked(mypy_says) -> None:
     assert isinstance(hints["return"], typing.TypeVar) and hints["return"] == hints["self"]
     learner = RuleLearner(max_size=8)
     assert learner.set_params(max_size=4) is learner and learner.max_size == 4
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="typing.get_overloads is Python 3.11's")
+@pytest.mark.parametrize("function", [sd.distill, sd.export, sd.distill_automaton], ids=lambda f: f.__name__)
+def test_each_overload_takes_the_parameters_the_function_takes(function) -> None:
+    """The overloads that type distill, export and distill_automaton by form, target and output repeat the
+    function's parameters: distill_automaton's gained lstar_states, walks_per_transition and max_refinements
+    after its overloads were written, which then took them only through **teacher_options (any type, the
+    three unchecked). Each overload lists the function's parameters, in its order and of its kinds."""
+    import inspect
+
+    def shape(f: typing.Any) -> list[tuple[str, typing.Any]]:
+        return [(p.name, p.kind) for p in inspect.signature(f).parameters.values()]
+
+    overloads = typing.get_overloads(function)
+    assert overloads and all(shape(o) == shape(function) for o in overloads)

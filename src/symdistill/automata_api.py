@@ -17,18 +17,21 @@ __all__ = ["distill_automaton", "as_sequence_teacher", "DFA", "MooreMachine", "S
 def distill_automaton(seq_model: Any, alphabet: Any = ..., *, max_states: int = ..., oracle: str = ...,
                       strategy: str = ..., epsilon: float = ..., delta: float = ..., max_length: int = ...,
                       time_budget: float | None = ..., output: Literal["dfa"], n_validation: int = ...,
+                      lstar_states: int = ..., walks_per_transition: int = ..., max_refinements: int = ...,
                       random_state: int | None = ..., progress: bool | None = ...,
                       **teacher_options: Any) -> DFA: ...
 @overload
 def distill_automaton(seq_model: Any, alphabet: Any = ..., *, max_states: int = ..., oracle: str = ...,
                       strategy: str = ..., epsilon: float = ..., delta: float = ..., max_length: int = ...,
                       time_budget: float | None = ..., output: Literal["moore"], n_validation: int = ...,
+                      lstar_states: int = ..., walks_per_transition: int = ..., max_refinements: int = ...,
                       random_state: int | None = ..., progress: bool | None = ...,
                       **teacher_options: Any) -> MooreMachine: ...
 @overload
 def distill_automaton(seq_model: Any, alphabet: Any = ..., *, max_states: int = ..., oracle: str = ...,
                       strategy: str = ..., epsilon: float = ..., delta: float = ..., max_length: int = ...,
                       time_budget: float | None = ..., output: str = ..., n_validation: int = ...,
+                      lstar_states: int = ..., walks_per_transition: int = ..., max_refinements: int = ...,
                       random_state: int | None = ..., progress: bool | None = ...,
                       **teacher_options: Any) -> DFA | MooreMachine: ...
 
