@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 FORMAT = "symdistill"
 FORMAT_VERSION = 1
 _ROUNDING = 1e-9  # shares this close to 0 or 1 are the rounding of weights summed in two orders
+BLOCK_ROWS = 32768  # rows predicted together: a block's columns and node indices stay in cache
 
 _REGISTRY: dict[str, type[SymbolicModel]] = {}
 _Model = TypeVar("_Model", bound="SymbolicModel")

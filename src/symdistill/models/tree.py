@@ -14,9 +14,9 @@ import numpy as np
 
 from .._errors import ModelFormatError, counted
 from ..domain import Domain
-from .base import (SymbolicModel, _short, check_distinct_labels, domain_from_json, encoded_rows, label_text,
-                   classes_from_json, classes_to_json, percent_text, register_model, require, rounded_note, value_text,
-                   values_note)
+from .base import (BLOCK_ROWS, SymbolicModel, _short, check_distinct_labels, domain_from_json, encoded_rows,
+                   label_text, classes_from_json, classes_to_json, percent_text, register_model, require,
+                   rounded_note, value_text, values_note)
 from .region import Box
 
 
@@ -240,20 +240,21 @@ class Tree(SymbolicModel):
         """Index of the leaf each encoded row reaches, the rows unchecked: a NaN fails every test
         (the right branch), as in the exported code; ``predict_encoded`` refuses it."""
         node = np.zeros(len(Z), dtype=np.int64)
-        active = np.nonzero(self.children_left[node] >= 0)[0]
         has_categories = any(c is not None for c in self.left_categories)
-        while active.size:
-            cur = node[active]
-            feat = self.feature[cur]
-            x = Z[active, feat]
-            left = x <= self.threshold[cur]
-            # (the nodes a level's rows are at are listed only where some split tests categories)
-            cat_nodes = [i for i in np.unique(cur) if self.left_categories[i] is not None] if has_categories else []
-            for i in cat_nodes:
-                m = cur == i
-                left[m] = np.isin(x[m], self.left_categories[i])
-            node[active] = np.where(left, self.children_left[cur], self.children_right[cur])
-            active = active[self.children_left[node[active]] >= 0]
+        for start in range(0, len(Z), BLOCK_ROWS):  # blocks of rows that stay in cache (1M rows: about 2x faster)
+            block, at = Z[start:start + BLOCK_ROWS], node[start:start + BLOCK_ROWS]
+            active = np.nonzero(self.children_left[at] >= 0)[0]
+            while active.size:
+                cur = at[active]
+                x = block[active, self.feature[cur]]
+                left = x <= self.threshold[cur]
+                # (the nodes a level's rows are at are listed only where some split tests categories)
+                cat_nodes = [i for i in np.unique(cur) if self.left_categories[i] is not None] if has_categories else []
+                for i in cat_nodes:
+                    m = cur == i
+                    left[m] = np.isin(x[m], self.left_categories[i])
+                at[active] = np.where(left, self.children_left[cur], self.children_right[cur])
+                active = active[self.children_left[at[active]] >= 0]
         return node
 
     def apply(self, X: Any) -> np.ndarray:
