@@ -187,6 +187,11 @@ def test_an_automaton_is_scored_by_class_on_words():
     assert result.labels == ["even", "odd"]
     assert result.confusion.tolist() == [[4, 0], [1, 3]]
     assert result.overall == sd.fidelity(moore, seq, words)
+    # the table counts words, and says so (it said 'teacher rows' / 'model rows')
+    text = str(result).splitlines()
+    assert text[1].split()[:5] == ["class", "teacher", "words", "model", "words"]
+    assert "recall: of the teacher's words of the class" in str(result)
+    assert result.to_dict()["classes"][0]["n_teacher"] == 4
 
 
 def test_worst_takes_a_whole_number():

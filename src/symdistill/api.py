@@ -238,7 +238,9 @@ class _Compared(NamedTuple):
         """``class_fidelity``'s result (refused for a regression teacher)."""
         if self.task == "regression":  # a model that declares no task, of a teacher answering values
             raise TypeError(f"class_fidelity: the teacher answers values (a regressor), which {_NO_CLASS}")
-        return ClassFidelity.of(self.pred, self.ref, getattr(model, "classes", None), self.score)
+        words = getattr(model, "kind", None) in ("dfa", "moore")  # an automaton answers words
+        return ClassFidelity.of(self.pred, self.ref, getattr(model, "classes", None), self.score,
+                                "words" if words else "rows")
 
 
 def _compared(model: Any, teacher: Any, X: Any, progress: bool | None, where: str) -> _Compared:

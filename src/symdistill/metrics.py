@@ -362,12 +362,15 @@ class ClassFidelity:
     classes: tuple[ClassScore, ...]
     confusion: np.ndarray
     overall: Score
+    unit: str = "rows"  # what was counted: "words" for an automaton
 
     @classmethod
-    def of(cls, pred: np.ndarray, ref: np.ndarray, classes: Sequence[Any] | None, overall: Score) -> ClassFidelity:
+    def of(cls, pred: np.ndarray, ref: np.ndarray, classes: Sequence[Any] | None, overall: Score,
+           unit: str = "rows") -> ClassFidelity:
         """Counted from predictions ``pred`` and the teacher's labels ``ref`` (both already compared into
         ``overall``), in the order of the model's ``classes`` (None: a model that declares none; its classes
-        are then the labels seen, the teacher's and its own together, sorted)."""
+        are then the labels seen, the teacher's and its own together, sorted); ``unit`` names what they
+        answer (rows, or an automaton's words) in the table."""
         if classes is None:  # all labels at once: a label only the model gives followed the teacher's, unsorted
             seen = class_indices(pred, class_indices(ref, [])[1])[1]
             classes = class_indices(np.array(seen, dtype=object), [])[1]
@@ -382,7 +385,7 @@ class ClassFidelity:
                                 _share(int(hits[i]), int(n_teacher[i]), "recall"),
                                 _share(int(hits[i]), int(n_model[i]), "precision"), i < declared)
                      for i in range(k))
-        return cls(rows, mat, overall)
+        return cls(rows, mat, overall, unit)
 
     @property
     def labels(self) -> list[Any]:
@@ -417,15 +420,17 @@ class ClassFidelity:
         """The classes as a :class:`~symdistill._table.TableList` (``to_text()``, ``to_markdown()``)."""
         scored = [c.recall.value for c in self.classes if c.n_teacher]
         low = min(scored) if scored and min(scored) < max(scored) else None
-        return ClassTable((c, low is not None and c.n_teacher > 0 and c.recall.value == low) for c in self.classes)
+        return ClassTable(((c, low is not None and c.n_teacher > 0 and c.recall.value == low) for c in self.classes),
+                          self.unit)
 
     def to_text(self, overall: bool = True) -> str:
         """The table, with ``overall`` (the fidelity) above it and a note on its columns below."""
         head = f"{self.overall}, by class:\n" if overall else ""
         none = any(not c.n_teacher or not c.n_model for c in self.classes)
-        return (head + self.table().to_text() + "\nrecall: of the teacher's rows of the class, the share the model "
-                "puts there too (95% Wilson interval)\nprecision: of the model's rows of the class, the share the "
-                "teacher puts there" + ("; n/a: no rows, no share" if none else ""))
+        u = self.unit
+        return (head + self.table().to_text() + f"\nrecall: of the teacher's {u} of the class, the share the model "
+                f"puts there too (95% Wilson interval)\nprecision: of the model's {u} of the class, the share the "
+                "teacher puts there" + (f"; n/a: no {u}, no share" if none else ""))
 
     def __str__(self) -> str:
         return self.to_text()
@@ -438,6 +443,11 @@ class ClassTable(TableList):
     """The rows of a :class:`ClassFidelity` (pairs of a ClassScore and whether its recall is the lowest)."""
 
     HEADER = ("class", "teacher rows", "model rows", "recall [95% interval]", "precision [95% interval]", "note")
+
+    def __init__(self, rows: Any = (), unit: str = "rows") -> None:
+        super().__init__(rows)
+        if unit != "rows":  # an automaton's words
+            self.HEADER = ("class", f"teacher {unit}", f"model {unit}", *ClassTable.HEADER[3:])
 
     def cells(self) -> list[list[str]]:
         from .models.base import label_text  # as the model prints its classes
