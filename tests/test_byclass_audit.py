@@ -107,6 +107,7 @@ def test_a_class_without_rows_and_a_teacher_label_the_model_lacks():
     assert payload["classes"][3]["recall"] == {"value": None, "low": None, "high": None, "n": 0}
     assert payload["classes"][4]["label"] == "e" and payload["classes"][4]["of_model"] is False
     assert payload["confusion"] == result.confusion.tolist() and payload["overall"]["value"] == 0.7
+    assert payload["unit"] == "rows"
 
 
 def test_a_teacher_none_of_whose_labels_is_a_class_is_refused_as_fidelity_refuses_it():
@@ -191,7 +192,7 @@ def test_an_automaton_is_scored_by_class_on_words():
     text = str(result).splitlines()
     assert text[1].split()[:5] == ["class", "teacher", "words", "model", "words"]
     assert "recall: of the teacher's words of the class" in str(result)
-    assert result.to_dict()["classes"][0]["n_teacher"] == 4
+    assert result.to_dict()["classes"][0]["n_teacher"] == 4 and result.to_dict()["unit"] == "words"
 
 
 def test_worst_takes_a_whole_number():

@@ -414,7 +414,8 @@ class ClassFidelity:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON values (``json.dumps`` takes them, NaN written as None)."""
         return {"overall": {"name": self.overall.name, **_score_dict(self.overall)},
-                "classes": [c.to_dict() for c in self.classes], "confusion": self.confusion.tolist()}
+                "classes": [c.to_dict() for c in self.classes], "confusion": self.confusion.tolist(),
+                "unit": self.unit}
 
     def table(self) -> ClassTable:
         """The classes as a :class:`~symdistill._table.TableList` (``to_text()``, ``to_markdown()``)."""
