@@ -213,7 +213,7 @@ def report(front: Frontier, X_holdout: Any = None, *, path: str | Path | None = 
     check_constraints(constraints or [], front.domain, front.teacher)  # as sd.frontier checks them: before any work
     for given in verification or []:
         _verdict_row(given)
-    coerce_shifts(shifts)  # before any work, as the path and the verification rows
+    shifts = coerce_shifts(shifts)  # before any work, as the path and the verification rows; a generator is read once
     check_random_state(random_state)
     check_progress(progress)
     from ..verify.api import check_timeout  # verify is imported where it is used, as sd.frontier imports it
