@@ -31,7 +31,7 @@ its severity: the same seed gives the same rows, whatever other shifts are asked
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -225,6 +225,10 @@ def coerce_shifts(shifts: Sequence[Shift | str | tuple[Any, ...]]) -> list[Shift
         one = f"the pair {shifts!r}"
     if one is not None:
         raise TypeError(f"shifts must be a list of shifts, got {one} (write shifts=[{shifts!r}])")
+    if isinstance(shifts, Mapping):
+        # Read as a list, a dict gives its keys: {'noise': 0.3} was noise at its default 0.1.
+        raise TypeError(f"shifts must be a list of shifts, got a {type(shifts).__name__} {shifts!r}; a "
+                        f"(kind, severity) pair is a tuple in the list: shifts={list(shifts.items())!r}")
     if not isinstance(shifts, Iterable):
         raise TypeError(f"shifts must be a list of shifts, got {type(shifts).__name__} {shifts!r}")
     refuse_set("shifts", shifts, "the shift table lists them in that order")
