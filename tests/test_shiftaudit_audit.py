@@ -39,3 +39,27 @@ def test_shifts_given_as_a_dict_of_severities_are_refused_not_read_as_their_kind
         shifted_fidelity(tree, _net, X, shifts={"noise": 0.3, "outside": 1.0})
     res = shifted_fidelity(tree, _net, X, shifts=[("noise", 0.3), ("outside", 1.0)])
     assert [r.shift.label for r in res] == ["noise (0.3 sd)", "outside range (margin 1)"]
+
+
+def test_the_shift_figure_writes_a_negative_r2_beside_its_bar_not_across_it() -> None:
+    """A linear model's R2 off the data is often far below 0: the figure wrote each value at the upper end
+    of its interval, on the bar itself, where the interval's line crossed out the minus ('16.004' for
+    -16.004). Each value is now right of its bar and interval, inside the axes."""
+    pytest.importorskip("matplotlib")
+    from symdistill.report.figures import shift_figure
+
+    X = np.random.default_rng(0).uniform(size=(600, 3))
+    t = sd.as_teacher(lambda A: np.sin(6 * A[:, 0]) * 3 + A[:, 1], task="regression")
+    lin = sd.distill(t, X, form="linear", max_size=2, random_state=0)
+    res = shifted_fidelity(lin, t, X, shifts=["none", ("outside", 5.0), ("noise", 3.0)])
+    assert res[1].score.high < -1 and res[2].score.high < -1  # far below 0, as shown to the user
+    fig = shift_figure(res, "t")
+    fig.canvas.draw()
+    ax, renderer = fig.axes[0], fig.canvas.get_renderer()
+    values = {t.get_text(): t for t in ax.texts}
+    right_edge = ax.get_window_extent(renderer).x1
+    for r in res:
+        text = values[f"{r.score.value:.3f}"]
+        box = text.get_window_extent(renderer)
+        clear_of = ax.transData.transform((max(r.score.high, 0.0), 0.0))[0]
+        assert clear_of < box.x0 and box.x1 <= right_edge, (r.shift.label, box, clear_of, right_edge)

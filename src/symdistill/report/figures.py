@@ -264,6 +264,8 @@ def shift_figure(results: Any, title: str) -> Any:
     fig = new_figure(7.0, 0.45 * len(results) + 1.3)
     ax = fig.add_subplot()
     y = np.arange(len(results))[::-1]
+    left = min(0.0, min((r.score.low for r in results if r.score is not None), default=0.0))
+    unit = 1.0 - left  # the axis' span less the room for the values: a negative R2 widens it
     for yy, r in zip(y, results):
         if r.score is None:
             ax.text(0.01, yy, "n/a", va="center", fontsize=8)
@@ -272,9 +274,11 @@ def shift_figure(results: Any, title: str) -> Any:
         ax.barh(yy, s.value, color=colour(0) if r.shift.kind == "none" else colour(1))
         ax.errorbar(s.value, yy, xerr=[[max(s.value - s.low, 0)], [max(s.high - s.value, 0)]], color="#333333",
                     capsize=3)
-        ax.text(s.high + 0.01, yy, f"{s.value:.3f}", va="center", fontsize=8)
+        # Right of the bar and its interval: a negative R2's value written on its own bar had its minus
+        # sign crossed out by the interval's line ('16.004' for -16.004).
+        ax.text(max(s.high, 0.0) + 0.01 * unit, yy, f"{s.value:.3f}", va="center", fontsize=8)
     ax.set_yticks(y, [r.shift.label for r in results], fontsize=8)
-    ax.set_xlim(min(0.0, min((r.score.low for r in results if r.score is not None), default=0.0)), 1.12)
+    ax.set_xlim(left, 1.0 + 0.12 * unit)
     name = next((r.score.name for r in results if r.score is not None), "fidelity")  # "fidelity R2": regressors
     ax.set_xlabel(f"{name} to the teacher")
     ax.set_title(plain(title), fontsize=10)
