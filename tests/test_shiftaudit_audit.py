@@ -63,3 +63,26 @@ def test_the_shift_figure_writes_a_negative_r2_beside_its_bar_not_across_it() ->
         box = text.get_window_extent(renderer)
         clear_of = ax.transData.transform((max(r.score.high, 0.0), 0.0))[0]
         assert clear_of < box.x0 and box.x1 <= right_edge, (r.shift.label, box, clear_of, right_edge)
+
+
+def test_the_reports_shift_section_says_an_integer_can_leave_by_more_than_the_margin() -> None:
+    """The report said every feature moved outside its range by up to the margin times the range, but an
+    integer's value is rounded away from the range: a feature of 0 to 2 leaves at 3 or -1 with the margin
+    0.25 (0.5 of the range), as README says; and that noise resamples with the severity as probability,
+    which from 1 on redraws every value."""
+    pytest.importorskip("matplotlib")
+    from symdistill.shift import shifted_rows
+
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.integers(0, 3, 400).astype(float), rng.uniform(size=400)])
+    net = lambda X: (X[:, 0] + X[:, 1] > 1.5).astype(int)  # noqa: E731
+    front = sd.frontier(net, X, forms=["tree"], sizes=[2], n_samples=400, random_state=0)
+    assert front.domain.features[0].kind == "integer"
+    out = shifted_rows(front.domain, front.X_holdout, ("outside", 0.25))
+    moved = out[:, 0] != front.X_holdout[:, 0]
+    assert moved.any() and set(out[moved, 0]) <= {-1.0, 3.0}  # 1 beyond the range, the margin's 0.5 rounded away
+    rep = sd.report(front, path=None)
+    for text in (rep.html, rep.markdown.replace("\\", "")):
+        assert "by up to the margin times the range (integers then rounded away from the range, which can take " \
+               "them further)" in text
+        assert "resampled with that probability, every one from 1 on" in text

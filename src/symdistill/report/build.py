@@ -513,8 +513,9 @@ def _shift_section(results: dict[str, ShiftResults], chosen_label: str, png: byt
     sec.blocks.append(Paragraph(
         f"Fidelity measured again on the {rows_words} moved away from the data: Gaussian noise of a fraction of "
         "each numeric or integer feature's standard deviation (integers rounded; binary and categorical features "
-        "resampled with that probability); one numeric or integer feature per row moved outside its observed "
-        "range by up to the margin times the range; every column "
+        "resampled with that probability, every one from 1 on); one numeric or integer feature per row moved "
+        "outside its observed range by up to the margin times the range (integers then rounded away from "
+        "the range, which can take them further); every column "
         "permuted independently (marginals kept, dependencies broken). Same seed, same rows."))
     sec.blocks.append(Figure("shift", f"fidelity of {chosen_label} under each shift (95% interval)", png))
     labels = [r.shift.label for r in next(iter(results.values()))]
