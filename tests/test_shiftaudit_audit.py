@@ -86,3 +86,42 @@ def test_the_reports_shift_section_says_an_integer_can_leave_by_more_than_the_ma
         assert "by up to the margin times the range (integers then rounded away from the range, which can take " \
                "them further)" in text
         assert "resampled with that probability, every one from 1 on" in text
+
+
+def _cli_report(tmp_path, monkeypatch, *more: str) -> int:
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("matplotlib")
+    from symdistill.cli import main
+
+    X = np.random.default_rng(0).uniform(0.1, 1, size=(300, 3))
+    pd.DataFrame(X, columns=["a", "b", "c"]).to_csv(tmp_path / "rows.csv", index=False)
+    (tmp_path / "lognet.py").write_text("import numpy as np\n\ndef predict(df):\n"
+                                        "    return np.log(df['a'].to_numpy()) + df['b'].to_numpy()\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return main(["report", "--teacher", "lognet:predict", "--data", str(tmp_path / "rows.csv"), "--task", "regression",
+                 "--forms", "tree", "--sizes", "2,4", "--n-samples", "300", "--no-progress",
+                 "-o", str(tmp_path / "r.html"), *more])
+
+
+def test_the_report_command_picks_its_shifts(tmp_path, monkeypatch, capsys) -> None:
+    """symdistill report scored the five default shifts whatever the user needed: a teacher undefined below
+    its range (a log) had three of them n/a and no way to ask for a gentler noise; sd.report takes shifts=."""
+    assert _cli_report(tmp_path, monkeypatch, "--shift", "none", "--shift", "noise=0.01",
+                       "--shift", "marginal") == 0
+    md = (tmp_path / "r.md").read_text(encoding="utf-8").replace("\\", "")
+    header = next(line for line in md.splitlines() if line.startswith("| model (chosen, then Pareto front)"))
+    assert header == "| model (chosen, then Pareto front) | no shift | noise (0.01 sd) | marginals (dependencies broken) |"
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("given, said", [("noise=0", "shift 'noise': severity must be a positive number, got 0.0"),
+                                         ("marginal=1", "shift 'marginal' takes no severity, got 1.0"),
+                                         ("noisy", "shift kind must be one of"),
+                                         ("noise=a lot", "expected KIND or KIND=SEVERITY with SEVERITY a number")])
+def test_a_bad_shift_on_the_command_line_is_refused_before_any_fit(tmp_path, monkeypatch, capsys, given,
+                                                                   said) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        _cli_report(tmp_path, monkeypatch, "--shift", given)
+    out, err = capsys.readouterr()
+    assert exit_.value.code == 2
+    assert out == "" and "--shift" in err and said in err

@@ -18,6 +18,7 @@ from ..cli import (TABLE_FORMATS, TEACHER_HELP, CLIError, _data_options, _positi
                    refuse_twice, teacher_format, teacher_options,
                    warn_words_in_numbers, words_named)
 from ..frontier import DEFAULT_MAX_TRAIN_ROWS
+from ..shift import DEFAULT_SHIFTS, Shift
 from ..verify.language import ConstraintError
 
 DEFAULT_SIZES = "2,4,8,16,32,64"
@@ -42,6 +43,10 @@ def add_report(sub: Any) -> None:
                    help="--min-fidelity applies to the lower end of the 95%% interval")
     p.add_argument("--constraint", action="append", default=[],
                    help="constraint to verify on the chosen model (repeatable), e.g. \"age < 18 -> prediction == 0\"")
+    p.add_argument("--shift", action="append", type=_shift, metavar="KIND[=SEVERITY]",
+                   help="a shift the fidelity-under-shift section scores (repeatable, in order): none, noise, outside "
+                        "or marginal, a severity after = (noise=0.3, outside=1); default: none, noise=0.1, noise=0.5, "
+                        "outside=0.25, marginal")
     p.add_argument("--timeout", type=_positive_seconds, default=None, metavar="SECONDS",
                    help="most seconds z3 may take on each --constraint, as symdistill verify --timeout (default: no "
                         "limit); out of time, the report lists it as no verdict and says so")
@@ -92,6 +97,19 @@ def _max_rows(text: str) -> int | None:
     if value < 2:
         raise argparse.ArgumentTypeError(f"must be at least 2 (rows to distil from) or 'all', got {text!r}")
     return value
+
+
+def _shift(text: str) -> Shift:
+    """argparse type of ``--shift KIND[=SEVERITY]``: the Shift (a kind alone takes its default severity)."""
+    kind, eq, value = text.partition("=")
+    try:
+        severity = float(value) if eq else None
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected KIND or KIND=SEVERITY with SEVERITY a number, got {text!r}") from None
+    try:
+        return Shift(kind.strip(), severity)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _form_option(text: str) -> tuple[str | None, str, Any]:
@@ -310,7 +328,8 @@ def run_report(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         rep = report(front, path=args.output, min_fidelity=args.min_fidelity, conservative=args.conservative,
-                     constraints=args.constraint or None, title=args.title, random_state=args.random_state,
+                     constraints=args.constraint or None, shifts=args.shift or DEFAULT_SHIFTS, title=args.title,
+                     random_state=args.random_state,
                      progress=False if args.no_progress else None, timeout=args.timeout)
     reported = time.perf_counter() - started
     for w in caught:  # the report's own notes are printed below, once
