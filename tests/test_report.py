@@ -811,7 +811,8 @@ def test_the_shift_section_says_how_integer_features_are_shifted() -> None:
     rep = sd.report(front, path=None)
     for text in (rep.html, rep.markdown.replace("\\", "")):
         assert "discrete features resampled" not in text
-        assert "integers rounded; binary and categorical features resampled with that probability" in text
+        assert ("integers rounded; binary and categorical features, and numeric ones of two values, resampled with "
+                "that probability") in text
 
 
 def test_cli_report_checks_constraint_classes_before_fitting(tmp_path: Path, capsys: pytest.CaptureFixture[str],

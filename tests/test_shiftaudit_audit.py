@@ -125,3 +125,19 @@ def test_a_bad_shift_on_the_command_line_is_refused_before_any_fit(tmp_path, mon
     out, err = capsys.readouterr()
     assert exit_.value.code == 2
     assert out == "" and "--shift" in err and said in err
+
+
+def test_noise_resamples_a_numeric_feature_of_two_values_as_a_flag() -> None:
+    """A standardised 0/1 flag (numeric to the domain) got Gaussian noise: 2 values became 500, inputs no
+    row can hold, where the query sampler keeps such a feature at its two values. It is resampled, as a
+    binary feature is; a numeric feature of many values still gets noise."""
+    from symdistill.domain import Domain
+    from symdistill.shift import shifted_rows
+
+    rng = np.random.default_rng(0)
+    flag = rng.integers(0, 2, 500).astype(float)
+    X = np.column_stack([(flag - flag.mean()) / flag.std(), rng.normal(size=500), rng.integers(0, 2, 500) * 4 + 3])
+    S = shifted_rows(Domain.from_data(X), X, ("noise", 0.5))
+    assert set(S[:, 0]) == set(X[:, 0]) and set(S[:, 2]) == {3.0, 7.0}
+    assert 0.15 < (S[:, 0] != X[:, 0]).mean() < 0.35  # redrawn with probability 0.5, half of them to the other value
+    assert len(np.unique(S[:, 1])) == 500

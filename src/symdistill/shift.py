@@ -9,8 +9,9 @@ built from the given rows ``X`` in the model's encoded space (see :class:`~symdi
 ``noise`` (severity ``s``, default 0.1)
     Numeric and integer features get Gaussian noise with standard deviation ``s`` times the
     feature's standard deviation in ``X`` (integers are rounded afterwards; features constant in
-    ``X`` get none). Binary and categorical features are, with probability ``min(s, 1)``, replaced
-    by a value drawn from their frequencies in ``X``.
+    ``X`` get none). Binary and categorical features, and numeric or integer ones holding two values
+    in ``X`` (a 0/1 flag standardised to {-0.87, 1.15}, as the query sampler keeps them), are, with
+    probability ``min(s, 1)``, replaced by a value drawn from their frequencies in ``X``.
 ``outside`` (severity ``m``, default 0.25)
     In every row one numeric or integer feature, chosen at random among those with a non-empty
     observed range ``[lower, upper]`` (the model's domain), is moved outside that range on a random
@@ -45,6 +46,7 @@ from .api import TeacherAnswers, concept_layer, domain_key
 from .domain import Domain, is_real
 from .learners.base import check_random_state
 from .metrics import Score, fixed
+from .sampling.density import _two_valued
 from .teachers import Teacher, as_teacher
 from .teachers.base import _n_rows, _some_labels
 
@@ -132,6 +134,10 @@ DEFAULT_SHIFTS = (Shift("none"), Shift("noise", 0.1), Shift("noise", 0.5), Shift
 def _noise(Z: np.ndarray, kinds: np.ndarray, cont: np.ndarray, s: float, rng: np.random.Generator) -> np.ndarray:
     n, d = Z.shape
     out = Z.copy()
+    # A numeric feature of two values is a flag (standardised or coded {3, 7}): noise gave it values no
+    # input can hold (500 distinct values of a 0/1 flag); it is resampled, as binary features are.
+    cont = cont.copy()
+    cont[list(_two_valued(Z, np.nonzero(cont)[0]))] = False
     sd = mean_std(Z)[1]  # a plain std overflows at 1e200 (every value inf) and underflows at 1e-300 (no noise)
     with np.errstate(over="ignore"):
         noise = rng.standard_normal((n, d)) * (s * sd)

@@ -512,8 +512,8 @@ def _shift_section(results: dict[str, ShiftResults], chosen_label: str, png: byt
     sec = Section("Fidelity under shift", anchor="shift")
     sec.blocks.append(Paragraph(
         f"Fidelity measured again on the {rows_words} moved away from the data: Gaussian noise of a fraction of "
-        "each numeric or integer feature's standard deviation (integers rounded; binary and categorical features "
-        "resampled with that probability, every one from 1 on); one numeric or integer feature per row moved "
+        "each numeric or integer feature's standard deviation (integers rounded; binary and categorical features, "
+        "and numeric ones of two values, resampled with that probability, every one from 1 on); one numeric or integer feature per row moved "
         "outside its observed range by up to the margin times the range (integers then rounded away from "
         "the range, which can take them further); every column "
         "permuted independently (marginals kept, dependencies broken). Same seed, same rows."))
