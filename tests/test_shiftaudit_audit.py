@@ -141,3 +141,18 @@ def test_noise_resamples_a_numeric_feature_of_two_values_as_a_flag() -> None:
     assert set(S[:, 0]) == set(X[:, 0]) and set(S[:, 2]) == {3.0, 7.0}
     assert 0.15 < (S[:, 0] != X[:, 0]).mean() < 0.35  # redrawn with probability 0.5, half of them to the other value
     assert len(np.unique(S[:, 1])) == 500
+
+
+@pytest.mark.parametrize("shifts", [["noise"], ["outside"], ["marginal", "none"]])
+def test_no_rows_are_refused_before_any_shift_is_made(shifts: list[str]) -> None:
+    """Shifted fidelity of 0 rows failed in NumPy ('zero-size array to reduction operation maximum which has
+    no identity'), after its 'Mean of empty slice' warnings, naming neither the rows nor the fix."""
+    import warnings
+
+    X = np.random.default_rng(0).uniform(0, 10, (300, 2))
+    model = sd.distill(lambda A: (np.asarray(A)[:, 0] > 5).astype(int), X, form="tree", max_size=2,
+                       random_state=0, progress=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="cannot compute shifted fidelity on 0 rows: give at least one row"):
+            shifted_fidelity(model, lambda A: (np.asarray(A)[:, 0] > 5).astype(int), X[:0], shifts=shifts)

@@ -321,6 +321,8 @@ def shifted_fidelities(models: Sequence[Any], teacher: Any, X: Any, *,
                             "scores them")
     specs = coerce_shifts(shifts)
     check_progress(progress)
+    if _n_rows(X) == 0:  # (a shift's spreads and ranges of no rows failed in NumPy, after its warnings)
+        raise ValueError("cannot compute shifted fidelity on 0 rows: give at least one row")
     t = teacher if isinstance(teacher, Teacher) else as_teacher(teacher)
     groups: list[tuple[Any, Domain, list[int]]] = []  # models of one domain
     for i, model in enumerate(models):
