@@ -1189,21 +1189,27 @@ def _encode_categories(col: Any, f: Feature) -> np.ndarray:
 
 def _categorical_codes(s: Any, f: Feature) -> np.ndarray | None:
     """A pandas categorical column encoded from its codes, each of its categories looked up once
-    (its values one by one took 0.15 s a million rows, most of it making them Python objects); None
-    where ``_encode_categories`` must read the values: a missing value, an unknown category, or one
-    equal to 0 or 1, which a boolean may be taken for, among those the rows hold."""
+    (its values one by one took 0.15 s a million rows, most of it making them Python objects); a
+    column of text (pandas' str, string or object dtype holding strings only) likewise from
+    ``pd.factorize``'s codes (a million rows of pyarrow strings: 0.22 s a column made Python
+    strings, looked up one by one, 0.03 s factorized). None where ``_encode_categories`` must read
+    the values: a missing value, an unknown category, or one equal to 0 or 1, which a boolean may
+    be taken for, among those the rows hold."""
     import pandas as pd
 
-    if not isinstance(s.dtype, pd.CategoricalDtype):
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes, uniques = np.asarray(s.cat.codes), s.cat.categories
+    elif pd.api.types.is_string_dtype(s.dtype) and pd.api.types.infer_dtype(s, skipna=False) == "string":
+        codes, uniques = pd.factorize(s)  # equal strings are one code, as they are one key of a dict
+    else:
         return None
-    codes = np.asarray(s.cat.codes)
     if codes.size and codes.min() < 0:
         return None
     lookup = {c: i for i, c in enumerate(f.categories)}
-    used = np.flatnonzero(np.bincount(codes, minlength=len(s.cat.categories)))
-    table = np.zeros(len(s.cat.categories))
+    used = np.flatnonzero(np.bincount(codes, minlength=len(uniques)))
+    table = np.zeros(len(uniques))
     for i in used:
-        v = _plain(s.cat.categories[i])
+        v = _plain(uniques[i])
         try:
             code = lookup.get(v)
         except TypeError:
