@@ -50,3 +50,27 @@ def test_text_of_numbers_is_no_numeric_category() -> None:
     domain = sd.Domain.from_data(X, categorical=["code"])
     with pytest.raises(DataError, match="unknown category '3' in row 0.*they are numbers"):
         domain.encode(X.astype({"code": str}))
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 10**6])
+def test_encoded_rows_checked_in_blocks_name_the_problem_the_whole_matrix_names(monkeypatch: pytest.MonkeyPatch,
+                                                                                block: int) -> None:
+    from symdistill.models import base
+
+    monkeypatch.setattr(base, "BLOCK_ROWS", block)
+    X = _text_frame(200)
+    model = sd.distill(lambda d: np.where(d["colour"].isin(["red", "grey"]) & (d["x"] > 4), "a", "b"), X,
+                       max_size=6, random_state=0, progress=False)
+    Z = model.domain.encode(X)
+    assert model.predict_encoded(Z).tolist() == model.predict(X).tolist()
+    bad = Z.copy()
+    bad[150, 2] = 3.0  # no code of size's 3 categories, in a later row than colour's
+    bad[60, 1] = 1.5
+    with pytest.raises(DataError, match=r"row 60 has 1\.5 for categorical feature 'colour'"):
+        model.predict_encoded(bad)
+    bad[60, 1] = 0.0
+    with pytest.raises(DataError, match=r"row 150 has 3\.0 for categorical feature 'size'"):
+        model.predict_proba_encoded(bad)
+    bad[180, 0] = np.nan  # a non-finite value is named first, wherever it lies
+    with pytest.raises(DataError, match="row 180 has a non-finite value"):
+        model.predict_encoded(bad)
