@@ -74,3 +74,15 @@ def test_encoded_rows_checked_in_blocks_name_the_problem_the_whole_matrix_names(
     bad[180, 0] = np.nan  # a non-finite value is named first, wherever it lies
     with pytest.raises(DataError, match="row 180 has a non-finite value"):
         model.predict_encoded(bad)
+
+
+def test_an_automaton_predicts_many_words_as_it_answers_each_alone() -> None:
+    rng = np.random.default_rng(5)
+    dfa = sd.DFA.from_regex("(a|b)*abb(a|b)*", ["a", "b"])
+    words = ["".join(rng.choice(["a", "b"], n)) for n in rng.integers(0, 12, 300)] + ["", "abb" * 40]
+    assert dfa.predict(words).tolist() == [dfa.accepts(w) for w in words]
+    assert dfa.predict([tuple(w) for w in words]).tolist() == [dfa.accepts(w) for w in words]
+    with pytest.raises(ValueError, match=r"symbol 'c' in word 'abc' is not in the alphabet \['a', 'b'\]"):
+        dfa.predict(["ab", "abc"])
+    with pytest.raises(ValueError, match=r"symbol \['a'\] in word \('b', \['a'\]\) is not in the alphabet"):
+        dfa.predict([("a",), ("b", ["a"])])

@@ -75,7 +75,7 @@ def encode(word: Any, index: dict[str, int], chars: bool) -> Code:
         raise TypeError(f"a word must be a string or a tuple of symbols (or a 1-D array of them), got "
                         f"{type(word).__name__}{shape}: {word!r}")
     try:
-        return tuple(index[s] for s in symbols)
+        return tuple(map(index.__getitem__, symbols))  # (a generator expression took twice as long)
     except (KeyError, TypeError):
         bad = next(s for s in symbols if not isinstance(s, str) or s not in index)
         hint = f": symbols are strings; write {str(bad)!r}" if not isinstance(bad, str) and str(bad) in index else ""

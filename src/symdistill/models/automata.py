@@ -587,7 +587,7 @@ def run_table(transitions: np.ndarray, initial: int, codes: Sequence[Code]) -> n
     """
     n = len(codes)
     state = np.full(n, initial, dtype=np.int64)
-    lengths = np.fromiter((len(c) for c in codes), dtype=np.int64, count=n)
+    lengths = np.fromiter(map(len, codes), dtype=np.int64, count=n)
     width = int(lengths.max()) if n else 0
     if width == 0:
         return state
