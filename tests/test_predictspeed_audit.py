@@ -86,3 +86,24 @@ def test_an_automaton_predicts_many_words_as_it_answers_each_alone() -> None:
         dfa.predict(["ab", "abc"])
     with pytest.raises(ValueError, match=r"symbol \['a'\] in word \('b', \['a'\]\) is not in the alphabet"):
         dfa.predict([("a",), ("b", ["a"])])
+
+
+@pytest.mark.parametrize("chunk", [3, 10**6])
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_predict_keeps_identifiers_as_written_in_chunks_with_and_without_missing_ones(
+        tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], chunk: int, suffix: str) -> None:
+    from symdistill import cli
+
+    X = _text_frame(12)
+    model = sd.distill(lambda d: np.where(d["x"] > 5, "a", "b"), X, max_size=2, random_state=0, progress=False)
+    model.to_json(tmp_path / "m.json")
+    ids = ["007", "", "x", "1e3", "NA", "a,b", "", "", "", "08", "9", "10"]  # chunks of 3: one all missing
+    X.insert(0, "id", [i or None for i in ids] if suffix == "parquet" else ids)  # Parquet's missing: null
+    getattr(X, f"to_{suffix}")(tmp_path / f"rows.{suffix}", index=False)
+    monkeypatch.setattr(cli, "PREDICT_CHUNK", chunk)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["predict", "m.json", "--data", f"rows.{suffix}", "--keep", "id"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    expected = model.predict(X.drop(columns="id")).tolist()
+    written = [f'"{i}"' if "," in i else i for i in ids]  # the missing ones empty, 007 and NA as they are
+    assert lines == ["id,prediction"] + [f"{i},{p}" for i, p in zip(written, expected)]

@@ -1741,9 +1741,15 @@ def _run_predict(args: argparse.Namespace) -> int:
         Z = model.domain.encode(X)
         del df, X
 
+        def written(col: Any) -> list[Any]:
+            """A kept column's values, a missing one as None (an empty field); a column that holds none (pandas'
+            isna, which every missing value is to is_missing too) as it is: a million identifiers tested one by
+            one took 0.6 s."""
+            values = col.tolist()
+            return [None if is_missing(v) else v for v in values] if col.isna().any() else values
+
         def rows(start: int, stop: int) -> Any:
-            columns = [] if kept is None else \
-                [[None if is_missing(v) else v for v in kept[c].iloc[start:stop].tolist()] for c in keep]
+            columns = [] if kept is None else [written(kept[c].iloc[start:stop]) for c in keep]
             if args.proba:  # the labels and probabilities of one walk of the model
                 labels, proba = model.predict_and_proba_encoded(Z[start:stop])
                 columns += [labels.tolist(), *proba.T.tolist()]
