@@ -3,6 +3,8 @@ are checked already, blocks of rows): each answer must be the answer of the slow
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -107,3 +109,22 @@ def test_predict_keeps_identifiers_as_written_in_chunks_with_and_without_missing
     expected = model.predict(X.drop(columns="id")).tolist()
     written = [f'"{i}"' if "," in i else i for i in ids]  # the missing ones empty, 007 and NA as they are
     assert lines == ["id,prediction"] + [f"{i},{p}" for i, p in zip(written, expected)]
+
+
+@pytest.mark.parametrize("bad", ["a\U0001f600b", "ab\ud800", "abc", "a`"])  # beyond the alphabet, a lone surrogate, below
+def test_words_read_in_one_pass_are_the_words_read_one_by_one(bad: str) -> None:
+    rng = np.random.default_rng(6)
+    moore = sd.MooreMachine(["a", "b"], [[1, 0], [2, 1], [0, 2]], ["x", "y", "z"])  # a's minus b's, mod 3
+    words = ["".join(rng.choice(["a", "b"], n)) for n in rng.integers(0, 9, 200)]
+    alone = [moore.output(w) for w in words]
+    assert moore.predict(words).tolist() == alone
+    assert moore.predict(tuple(np.array(words))).tolist() == alone  # a tuple of NumPy strings
+    assert moore.predict(words[:5] + [tuple(words[5])] + words[6:]).tolist() == alone  # one word a tuple
+    assert moore.predict([]).tolist() == [] and moore.predict([""]).tolist() == ["x"]
+    symbol = "\U0001f600" if bad == "a\U0001f600b" else bad[-1]
+    with pytest.raises(ValueError, match=re.escape(f"symbol {symbol!r} in word {bad!r} is not in the alphabet")):
+        moore.predict(words + [bad])
+    multi = sd.DFA(["ab", "b"], [[1, 0], [1, 1]], [False, True])
+    assert multi.predict(["", ("ab", "b")]).tolist() == [False, True]
+    with pytest.raises(TypeError, match="multi-character symbols"):
+        multi.predict(["", "ab"])

@@ -26,7 +26,8 @@ import numpy as np
 
 from .._errors import ModelFormatError, counted, nul_ended, refuse_set
 from .._table import width
-from .._words import Code, check_alphabet, check_code, check_codes, decode, encode, encode_many, single_char
+from .._words import (Code, check_alphabet, check_code, check_codes, decode, encode, encode_flat, encode_many,
+                      single_char)
 from .base import SymbolicModel, labels_from_json, labels_to_json, register_model, require
 
 _OPS = ("and", "or", "xor", "diff")
@@ -108,6 +109,9 @@ class _Automaton(SymbolicModel):
 
     def run(self, words: Any) -> np.ndarray:
         """State reached by each word of ``words``."""
+        flat = encode_flat(words, self._index, self._chars)
+        if flat is not None:  # strings of characters: read in one pass, no tuple a word
+            return run_flat(self.transitions, self.initial, *flat)
         return run_table(self.transitions, self.initial, encode_many(words, self._index, self._chars))
 
     def predict_codes(self, codes: Sequence[Code]) -> np.ndarray:
@@ -585,13 +589,17 @@ def run_table(transitions: np.ndarray, initial: int, codes: Sequence[Code]) -> n
     >>> run_table(np.array([[1, 0], [0, 1]]), 0, [(), (0,), (0, 1, 0), (1, 1)]).tolist()
     [0, 1, 0, 0]
     """
-    n = len(codes)
-    state = np.full(n, initial, dtype=np.int64)
-    lengths = np.fromiter(map(len, codes), dtype=np.int64, count=n)
-    width = int(lengths.max()) if n else 0
+    lengths = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
+    return run_flat(transitions, initial, np.fromiter(chain.from_iterable(codes), dtype=np.int64,
+                                                      count=int(lengths.sum())), lengths)
+
+
+def run_flat(transitions: np.ndarray, initial: int, flat: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``run_table`` of the words whose symbol indices ``flat`` holds end to end, ``lengths`` long."""
+    state = np.full(len(lengths), initial, dtype=np.int64)
+    width = int(lengths.max()) if len(lengths) else 0
     if width == 0:
         return state
-    flat = np.fromiter(chain.from_iterable(codes), dtype=np.int64, count=int(lengths.sum()))
     order = np.argsort(-lengths, kind="stable")
     starts, neg_sorted = (np.cumsum(lengths) - lengths)[order], -lengths[order]
     cur = state[order]
