@@ -128,3 +128,29 @@ def test_words_read_in_one_pass_are_the_words_read_one_by_one(bad: str) -> None:
     assert multi.predict(["", ("ab", "b")]).tolist() == [False, True]
     with pytest.raises(TypeError, match="multi-character symbols"):
         multi.predict(["", "ab"])
+
+
+@pytest.mark.parametrize("block", [1, 7, 10**6])
+def test_a_linear_model_scores_rows_in_blocks_as_row_by_row(monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    from symdistill.models import linear
+    from symdistill.models.linear import LinearModel, Term
+
+    X = _text_frame(100).assign(y=np.linspace(-3, 3, 100))
+    domain = sd.Domain.from_data(X)
+    terms = [Term.numeric(0), Term.category(1, 2), Term.hinge(0, 4.0, -1), Term.product(0, 3), Term.category(2, 0)]
+    coef = [[0.5, -1.25, 2.0, 0.0, 0.75], [-0.1, 0.3, 0.0, 1.5, -2.0], [0.0, 0.0, 0.0, 0.0, 0.0]]
+    models = [LinearModel(domain, "classification", ["p", "q", "r"], terms=terms, coef=coef, intercept=[0.1, 0.2, 0.3]),
+              LinearModel(domain, "classification", ["no", "yes"], terms=terms, coef=coef[1], intercept=-0.5),
+              LinearModel(domain, "regression", None, terms=terms, coef=coef[0], intercept=3.0)]
+    Z = domain.encode(X)
+    Z[17, 0] = 1e300  # a product past the largest double: inf in a block as alone
+    for model in models:
+        alone = [model.decision_function_encoded(Z[i:i + 1]).tolist()[0] for i in range(len(Z))]
+        monkeypatch.setattr(linear, "BLOCK_ROWS", block)
+        assert model.decision_function_encoded(Z).tolist() == alone
+        assert model.decision_function_encoded(Z[:0]).shape[0] == 0
+        if model.task == "classification":
+            assert model.predict_proba(X).tolist() == [model.predict_proba(X.iloc[i:i + 1]).tolist()[0]
+                                                        for i in range(len(X))]
+    with pytest.raises(IndexError):  # no matrix of rows: refused, with rows or without
+        models[0].decision_function_encoded(np.zeros(0))

@@ -48,7 +48,7 @@ import numpy as np
 
 from .._errors import ModelFormatError, counted
 from ..domain import Domain, escape_unprintable, is_bare_word
-from .base import (SymbolicModel, check_distinct_labels, check_fields, domain_from_json, encoded_rows, label_text,
+from .base import (BLOCK_ROWS, SymbolicModel, check_distinct_labels, check_fields, domain_from_json, encoded_rows, label_text,
                    classes_from_json, classes_to_json, register_model, require)
 
 LINKS = ("identity", "logistic", "softmax")
@@ -476,15 +476,19 @@ class LinearModel(SymbolicModel):
         code; that overflow is not warned of (a zero-weight term's, which counts for nothing, neither).
         Two such terms of opposite signs make the score NaN (inf - inf), which numpy warns of.
         """
+        Z = np.asarray(Z, dtype=float)
+        s = np.empty((len(Z), self.n_outputs))
         with np.errstate(over="ignore"):
-            D = self.design_matrix(Z)
-            s = np.empty((len(D), self.n_outputs))
-            for r in range(self.n_outputs):
-                acc = None
-                for t in np.nonzero(self.coef[r])[0]:
-                    v = self.coef[r, t] * D[:, t]
-                    acc = v if acc is None else acc + v
-                s[:, r] = self.intercept[r] if acc is None else acc + self.intercept[r]
+            # A block of rows at a time (no rows: one empty block, refused as before where Z is no matrix): the
+            # design matrix of every row, a column a term, and its products cost more than the sums.
+            for start in range(0, max(len(Z), 1), BLOCK_ROWS):
+                D = self.design_matrix(Z[start:start + BLOCK_ROWS])
+                for r in range(self.n_outputs):
+                    acc = None
+                    for t in np.nonzero(self.coef[r])[0]:
+                        v = self.coef[r, t] * D[:, t]
+                        acc = v if acc is None else acc + v
+                    s[start:start + BLOCK_ROWS, r] = self.intercept[r] if acc is None else acc + self.intercept[r]
         return s[:, 0] if self.n_outputs == 1 else s
 
     def decision_function(self, X: Any) -> np.ndarray:
