@@ -154,3 +154,28 @@ def test_a_linear_model_scores_rows_in_blocks_as_row_by_row(monkeypatch: pytest.
                                                         for i in range(len(X))]
     with pytest.raises(IndexError):  # no matrix of rows: refused, with rows or without
         models[0].decision_function_encoded(np.zeros(0))
+
+
+def test_fidelity_scores_the_models_own_predictions_from_the_rows_encoded_once() -> None:
+    X = _text_frame(300)
+
+    def teacher(d: pd.DataFrame) -> np.ndarray:
+        return np.where(d["colour"].isin(["red", "grey"]) & (d["x"] > 4), "a", np.where(d["size"] == "S", "b", "c"))
+
+    for form in ("tree", "rules", "linear"):
+        model = sd.distill(teacher, X, form=form, max_size=3, random_state=0, progress=False)
+        hits = int((model.predict(X) == teacher(X)).sum())
+        assert sd.fidelity(model, teacher, X).value == hits / len(X)
+        assert int(np.trace(sd.class_fidelity(model, teacher, X).confusion)) == hits
+
+    class Always(type(model)):  # a model of its own predict is scored on that predict
+        def predict(self, X):
+            return np.full(len(X), "b")
+
+    always = model.copy()
+    always.__class__ = Always
+    assert sd.fidelity(always, teacher, X).value == float(np.mean(teacher(X) == "b"))
+    Y = X.astype({"colour": object})
+    Y.loc[250, "colour"] = "purple"
+    with pytest.raises(DataError, match="unknown category 'purple' in row 250"):
+        sd.fidelity(model, teacher, Y)
