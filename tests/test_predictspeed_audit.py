@@ -179,3 +179,24 @@ def test_fidelity_scores_the_models_own_predictions_from_the_rows_encoded_once()
     Y.loc[250, "colour"] = "purple"
     with pytest.raises(DataError, match="unknown category 'purple' in row 250"):
         sd.fidelity(model, teacher, Y)
+
+
+@pytest.mark.parametrize("alphabet", [["a", "b"], ["ab", "b", " "]])
+def test_predict_on_a_file_of_words_reads_each_line_as_the_model_reads_the_word(
+        tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], alphabet: list[str]) -> None:
+    from symdistill import cli
+
+    dfa = sd.DFA(alphabet, [[1] + [0] * (len(alphabet) - 1), [1] * len(alphabet)], [False, True])
+    dfa.to_json(tmp_path / "dfa.json")
+    chars = len(alphabet[0]) == 1
+    words = ["", "ab", "ba", "bb", "aab"] if chars else [(), ("ab",), ("b", "ab"), ("b", "b"), (" ", "ab")]
+    lines = [w if chars else ",".join(w) if " " not in w else '["' + '", "'.join(w) + '"]' for w in words]
+    (tmp_path / "words.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["predict", "dfa.json", "--data", "words.txt"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:] == [f'{line if "," not in line else chr(34) + line.replace(chr(34), 2 * chr(34)) + chr(34)},{p}'
+                       for line, p in zip(lines, dfa.predict(words).tolist())]
+    (tmp_path / "words.txt").write_text("\n".join(lines + ["bc" if chars else "b,c"]) + "\n", encoding="utf-8")
+    assert cli.main(["predict", "dfa.json", "--data", "words.txt"]) == 2
+    assert "line 6 of words.txt: symbol 'c' is not in the alphabet" in capsys.readouterr().err
