@@ -200,3 +200,16 @@ def test_predict_on_a_file_of_words_reads_each_line_as_the_model_reads_the_word(
     (tmp_path / "words.txt").write_text("\n".join(lines + ["bc" if chars else "b,c"]) + "\n", encoding="utf-8")
     assert cli.main(["predict", "dfa.json", "--data", "words.txt"]) == 2
     assert "line 6 of words.txt: symbol 'c' is not in the alphabet" in capsys.readouterr().err
+
+
+def test_importing_symdistill_and_its_cli_leaves_scikit_learn_and_scipy_stats_unimported() -> None:
+    """`symdistill predict` spent 0.8 s of its start importing scikit-learn and scipy.stats, which applying a
+    model never uses: they are imported where a learner or an interval needs them."""
+    import subprocess
+    import sys
+
+    code = ("import sys, symdistill, symdistill.cli; print(sorted(m for m in ('sklearn', 'scipy.stats') if m in "
+            "sys.modules)); import numpy as np; print(symdistill.metrics.wilson_interval(95, 100))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["[]", str(sd.metrics.wilson_interval(95, 100))]

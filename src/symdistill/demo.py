@@ -63,13 +63,13 @@ def train_mlp(X: np.ndarray, y: np.ndarray, *, hidden: tuple[int, ...] = (64, 32
 
 
 def run_demo(max_size: int = 16, random_state: int = 0) -> None:
+    _require_torch()  # before anything is printed or imported: without torch the demo is one error line
     from sklearn.datasets import load_breast_cancer
     from sklearn.model_selection import train_test_split
     from sklearn.tree import DecisionTreeClassifier
 
     import symdistill as sd
 
-    _require_torch()  # before anything is printed: without torch the demo is one error line
     data = load_breast_cancer()
     names = [n.replace(" ", "_") for n in data.feature_names]
     X_train, X_test, y_train, y_test = train_test_split(data.data, data.target, test_size=0.3,

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Sequence
 
 import numpy as np
-from scipy import stats
 
 from ._errors import DataError
 from ._scale import value_unit
@@ -71,6 +70,8 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     """
     if n == 0:
         return 0.0, 1.0
+    from scipy import stats  # here: importing it (0.6 s) is no part of `import symdistill`
+
     z = stats.norm.ppf(0.5 + confidence / 2)
     p = successes / n
     denom = 1 + z * z / n

@@ -42,8 +42,6 @@ from typing import Any, Callable
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import lars_path
 
 from .._errors import DataError, TeacherError, warn
 from .._progress import progress_bar
@@ -627,6 +625,9 @@ class LinearLearner(Learner):
         return sorted(found, key=lambda s: (len(s), s))
 
     def _lasso_supports(self, X: np.ndarray, T: np.ndarray) -> set[tuple[int, ...]]:
+        from sklearn.exceptions import ConvergenceWarning  # here: importing scikit-learn is no part of `import symdistill`
+        from sklearn.linear_model import lars_path
+
         Tc = T - T.mean(axis=0)
         if T.shape[1] == 1:
             # Centred straight into the column order LARS works in, which it may then overwrite
