@@ -48,8 +48,8 @@ import numpy as np
 
 from .._errors import ModelFormatError, counted
 from ..domain import Domain, escape_unprintable, is_bare_word
-from .base import (BLOCK_ROWS, SymbolicModel, check_distinct_labels, check_fields, domain_from_json, encoded_rows, label_text,
-                   classes_from_json, classes_to_json, register_model, require)
+from .base import (BLOCK_ROWS, SymbolicModel, check_distinct_labels, check_fields, domain_from_json, encoded_rows,
+                   label_text, classes_from_json, classes_to_json, register_model, require)
 
 LINKS = ("identity", "logistic", "softmax")
 # The last line of a printed model whose numbers are not all written as they are, by task.
