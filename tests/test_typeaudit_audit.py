@@ -476,3 +476,21 @@ def test_each_overload_takes_the_parameters_the_function_takes(function) -> None
 
     overloads = typing.get_overloads(function)
     assert overloads and all(shape(o) == shape(function) for o in overloads)
+
+
+def test_every_public_functions_annotations_resolve_at_run_time() -> None:
+    """typing.get_type_hints(sd.load) raised NameError ('Tree' is not defined) once load's return was typed by
+    the model classes models.base imports only for type checkers; tools that read annotations at run time
+    (typer, pydantic's validate_call, sphinx-autodoc-typehints) call it."""
+    import inspect
+    import typing
+
+    import symdistill as sd
+
+    for name in sd.__all__:
+        obj = getattr(sd, name)
+        if not callable(obj):
+            continue
+        for target in [obj] + ([m for _, m in inspect.getmembers(obj, inspect.isfunction)] if inspect.isclass(obj) else []):
+            typing.get_type_hints(target)
+    assert typing.get_type_hints(sd.load)["return"] is not None
