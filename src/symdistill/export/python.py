@@ -68,6 +68,16 @@ def _tuple(values: Iterable[object]) -> str:
 _ROW_HELPERS = '''
 _CODES = tuple(None if labels is None else {label: code for code, label in enumerate(labels)}
                for labels in CATEGORIES)
+# What _plain and _plain_encoded read rows by: the numeric features; each categorical feature's codes
+# by label, for values that are not booleans and for booleans apart (True == 1, but encode refuses the
+# one for the other); and its codes.
+_NUMERIC = tuple(j for j, codes in enumerate(_CODES) if codes is None)
+_LABELLED = tuple((j, {label: float(code) for label, code in codes.items()
+                       if not isinstance(CATEGORIES[j][code], bool)},
+                   {label: float(code) for label, code in codes.items() if isinstance(CATEGORIES[j][code], bool)})
+                  for j, codes in enumerate(_CODES) if codes is not None)
+_CODE_SETS = tuple((j, {float(code) for code in range(len(codes))})
+                   for j, codes in enumerate(_CODES) if codes is not None)
 
 
 def encode(x):
@@ -125,7 +135,10 @@ def _number(j, v):
 
 def predict(x):
     """Prediction for one row of feature values (categorical features as labels)."""
-    return predict_encoded(encode(x))
+    row = _plain(x)
+    if row is None:
+        row = _checked(encode(x))
+    return {result}
 
 
 def predict_encoded(z):
@@ -134,8 +147,57 @@ def predict_encoded(z):
     return {result}
 
 
+def _plain(x):
+    """_checked(encode(x)) in one pass, for a list or tuple of floats, ints and labels (text, numbers or
+    booleans) that these tests find good; None for any other row, which encode and _checked read (and refuse)."""
+    if type(x) is not list and type(x) is not tuple or len(x) != len(FEATURES):
+        return None
+    z = list(x)
+    try:
+        for j in _NUMERIC:
+            if type(z[j]) is not float:
+                if type(z[j]) is not int and type(z[j]) is not bool:  # a NumPy number, text, ...: _number reads it
+                    return None
+                z[j] = float(z[j])  # OverflowError: past the largest double
+        for j, codes, booleans in _LABELLED:
+            t = type(z[j])
+            if t is bool:
+                z[j] = booleans[z[j]]  # KeyError: no boolean label of this feature's
+            elif t is str or t is int or t is float:
+                z[j] = codes[z[j]]  # KeyError: no label of this feature's but a boolean
+            else:  # a NumPy value, None, a list, ...: encode reads it
+                return None
+    except (KeyError, OverflowError):
+        return None
+    s = sum(z)
+    return z if s - s == 0.0 else None  # a NaN or an infinity (or a sum past the largest double): _checked
+
+
+def _plain_encoded(z):
+    """_checked(z) for a list or tuple of floats and ints that these tests find good; None for any other."""
+    if type(z) is not list and type(z) is not tuple or len(z) != len(FEATURES):
+        return None
+    row = list(z)
+    try:
+        for j, v in enumerate(row):
+            if type(v) is not float:
+                if type(v) is not int:
+                    return None
+                row[j] = float(v)  # OverflowError: past the largest double
+    except OverflowError:
+        return None
+    for j, codes in _CODE_SETS:
+        if row[j] not in codes:
+            return None
+    s = sum(row)
+    return row if s - s == 0.0 else None  # as in _plain
+
+
 def _checked(z):
     """One encoded row as floats, refused where the model's predict_encoded refuses it."""
+    row = _plain_encoded(z)
+    if row is not None:
+        return row
     row = [_number(j, v) for j, v in enumerate(_row(z))]
     for j, v in enumerate(row):
         if v - v != 0.0:  # NaN or infinite, as the model's predict refuses them
@@ -151,7 +213,10 @@ _PROBA_HELPERS = '''
 
 def predict_proba(x):
     """Class probabilities for one row (categorical features as labels): a list in CLASSES order."""
-    return predict_proba_encoded(encode(x))
+    row = _plain(x)
+    if row is None:
+        row = _checked(encode(x))
+    return _proba(row)
 
 
 def predict_proba_encoded(z):
