@@ -36,3 +36,17 @@ def test_predictions_in_blocks_are_the_predictions_row_by_row(monkeypatch: pytes
 def teacher_free_predict(model: sd.SymbolicModel, X: pd.DataFrame) -> list[str]:
     """Each row predicted alone."""
     return [model.predict(X.iloc[i:i + 1])[0] for i in range(len(X))]
+
+
+@pytest.mark.parametrize("form", ["tree", "rules", "linear"])
+def test_encoded_rows_holding_text_are_refused(form: str) -> None:
+    """predict_encoded([['0.9', 0.1]]) read the text as the number 0.9 (NumPy's float conversion), where
+    predict and the exported Python module refuse text among numbers."""
+    X = np.random.default_rng(0).uniform(size=(200, 2))
+    model = sd.distill(lambda A: (np.asarray(A)[:, 0] > 0.5).astype(int), X, form=form, max_size=2,
+                       random_state=0, progress=False)
+    for rows in ([["0.9", 0.1]], np.array([["0.9", "0.1"]]), np.array([[0.9, "x"]], dtype=object)):
+        with pytest.raises(sd.DataError, match="predict_encoded takes encoded rows .*, not text: it holds '"):
+            model.predict_encoded(rows)
+    assert model.predict_encoded(np.array([[0.9, 0.1]], dtype=object)).tolist() == [1]  # numbers as objects
+    assert model.predict_encoded([[0.9, 0.1]]).tolist() == [1]

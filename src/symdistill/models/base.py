@@ -43,6 +43,15 @@ def encoded_rows(Z: Any, domain: Domain, where: str = "predict_encoded") -> np.n
     the default rule's class or the right branch of every split. ``apply_encoded`` and a linear
     model's ``decision_function_encoded`` do not check: they compute what the exported code does."""
     try:
+        raw = Z if isinstance(Z, np.ndarray) else np.asarray(Z)
+    except (TypeError, ValueError):  # ragged rows: refused below, as floats
+        raw = None
+    text = None if raw is None or raw.dtype.kind not in "OUS" else \
+        next((v for v in raw.ravel().tolist() if isinstance(v, (str, bytes))), None)
+    if text is not None:  # NumPy reads '0.9' as 0.9, where predict and the exported code refuse text
+        raise DataError(f"{where} takes encoded rows (numbers, categories as their codes), not text: it holds "
+                        f"{text!r}; use predict for rows of labels")
+    try:
         Z = np.asarray(Z, dtype=float)
     except (TypeError, ValueError):
         raise DataError(f"{where} takes encoded rows (numbers, categories as their codes): "
