@@ -567,6 +567,8 @@ class RuleSet(SymbolicModel):
         a NaN is compared as the exported code compares it (every ``<=``, ``>`` and ``in`` test false);
         ``predict_encoded`` refuses it."""
         Z = np.asarray(Z, dtype=float)
+        if len(Z) and self.rules:  # one row given as a 1-D array is named, as Rule.evaluate names it
+            Z = _encoded(Z, "RuleSet.apply_encoded")
         out = np.full(len(Z), len(self.rules), dtype=np.int64)
         for start in range(0, len(Z), BLOCK_ROWS):  # blocks of rows that stay in cache (1M rows: 2-3x faster)
             block, decided = Z[start:start + BLOCK_ROWS], out[start:start + BLOCK_ROWS]
@@ -576,7 +578,8 @@ class RuleSet(SymbolicModel):
                     break
                 fire = np.ones(rows.size, dtype=bool)
                 for c in rule.conditions:  # each literal reads its own column, not a copy of the open rows
-                    fire &= c.test(block[rows, c.feature])
+                    # (a feature beyond the rows' columns is named by Condition.evaluate, not NumPy's IndexError)
+                    fire &= c.test(block[rows, c.feature]) if c.feature < block.shape[1] else c.evaluate(block[rows])
                 decided[rows[fire]] = i
                 rows = rows[~fire]
         return out

@@ -1,0 +1,49 @@
+"""A differential review of this session's faster paths: each must answer what the path it replaced answered
+(or a plain reference written here), errors included."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from symdistill import DataError
+from symdistill.domain import Domain, Feature
+from symdistill.models import rules as rules_module
+from symdistill.models.rules import Condition, Rule, RuleSet
+
+
+def _rule_list() -> RuleSet:
+    dom = Domain([Feature("a"), Feature("b"), Feature("c", "categorical", categories=["x", "y", "z"])])
+    return RuleSet(dom, "classification", ["no", "yes"],
+                   [Rule([Condition(0, ">", 0.5), Condition(2, "in", [0, 2])], 1), Rule([Condition(1, "<=", 0.25)], 0),
+                    Rule([Condition(2, "not in", [1])], 1)], default=Rule([], 0))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([0.0, -0.0, 0.25, 0.5, 0.75, np.nan, np.inf]),
+                          st.sampled_from([0.0, 0.25, 0.3, np.nan]), st.sampled_from([0.0, 1.0, 2.0, 1.5, np.nan])),
+                max_size=40), st.sampled_from([1, 3, 32768]))
+def test_a_rule_lists_blocks_decide_each_row_by_its_first_rule_that_holds(rows: list, block: int) -> None:
+    rs = _rule_list()
+    Z = np.array(rows, dtype=float).reshape(-1, 3)
+    reference = [next((i for i, r in enumerate(rs.rules) if all(c.evaluate(z[None])[0] for c in r.conditions)),
+                      len(rs.rules)) for z in Z]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(rules_module, "BLOCK_ROWS", block)
+        assert rs.apply_encoded(Z).tolist() == reference
+
+
+def test_a_rule_lists_apply_encoded_names_rows_of_the_wrong_shape() -> None:
+    """a39c06f: the rules' blocks index the rows' columns themselves, so one row given as a 1-D array and rows
+    narrower than a literal's feature failed with NumPy's IndexError ('too many indices for array'); before,
+    each rule's Rule.evaluate named them, as it names them still."""
+    rs = _rule_list()
+    with pytest.raises(DataError, match=r"got shape \(3,\) \(one row: z\.reshape\(1, -1\)\)"):
+        rs.apply_encoded(np.array([0.75, 0.0, 0.0]))
+    with pytest.raises(DataError, match="tests feature 2, but the rows have 2 columns"):
+        rs.apply_encoded(np.array([[0.75, 0.0]]))
+    assert rs.apply_encoded(np.zeros((0, 3))).tolist() == []
+    assert rs.apply_encoded(np.array([[0.75, 0.0, 0.0]])).tolist() == [0]
+
