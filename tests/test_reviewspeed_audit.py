@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import symdistill as sd
 from symdistill import DataError
 from symdistill.domain import Domain, Feature
 from symdistill.models import rules as rules_module
@@ -47,3 +48,21 @@ def test_a_rule_lists_apply_encoded_names_rows_of_the_wrong_shape() -> None:
     assert rs.apply_encoded(np.zeros((0, 3))).tolist() == []
     assert rs.apply_encoded(np.array([[0.75, 0.0, 0.0]])).tolist() == [0]
 
+
+@pytest.mark.parametrize("how", ["function", "another model's"])
+def test_fidelity_scores_a_predict_set_on_the_model_itself(how: str) -> None:
+    """bd9881d: fidelity took a tree's predictions from the rows it had encoded for the teacher whenever the
+    model's class predicted with Tree.predict, so a predict set on the model itself (m.predict = ...) was passed
+    over: fidelity 1.0 where the model's predict agreed with the teacher on 44% of the rows."""
+    X = np.random.default_rng(0).uniform(size=(200, 2))
+
+    def teacher(A: np.ndarray) -> np.ndarray:
+        return (A[:, 0] > 0.5).astype(int)
+
+    model = sd.distill(teacher, X, max_size=2, random_state=0, progress=False)
+    stump = sd.distill(lambda A: (A[:, 1] > 0.5).astype(int), X, max_size=2, random_state=0, progress=False)
+    model.predict = (lambda A: np.zeros(len(A), dtype=int)) if how == "function" else stump.predict
+    agree = float(np.mean(model.predict(X) == teacher(X)))
+    assert agree < 0.6
+    assert sd.fidelity(model, teacher, X).value == agree
+    assert sd.class_fidelity(model, teacher, X).overall.value == agree
