@@ -106,10 +106,15 @@ def encode_flat(words: Any, index: dict[str, int], chars: bool) -> tuple[np.ndar
         points = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype="<u4")
     except UnicodeError:  # (no text a str holds fails; read word by word all the same)
         return None
-    lookup = np.full(max(map(ord, index)) + 2, -1, dtype=np.int64)  # the last entry: every character beyond
-    for symbol, i in index.items():
-        lookup[ord(symbol)] = i
-    flat = lookup[np.minimum(points, len(lookup) - 1)]
+    ords = np.fromiter(map(ord, index), dtype=np.int64, count=len(index))
+    if ords.max() < max(len(points), 1 << 16):
+        lookup = np.full(ords.max() + 2, -1, dtype=np.int64)  # the last entry: every character beyond
+        lookup[ords] = np.fromiter(index.values(), dtype=np.int64, count=len(index))
+        flat = lookup[np.minimum(points, len(lookup) - 1)]
+    else:  # a symbol far up (an emoji, U+10FFFF): a table up to it (9 MB) would cost more than the few words
+        order = np.argsort(ords)
+        at = np.minimum(np.searchsorted(ords[order], points), len(ords) - 1)
+        flat = np.where(ords[order][at] == points, np.fromiter(index.values(), dtype=np.int64)[order][at], -1)
     if (flat < 0).any():
         return None
     return flat, np.fromiter(map(len, words), dtype=np.int64, count=len(words))
