@@ -101,3 +101,36 @@ def test_an_automaton_over_a_far_symbol_reads_a_few_words_without_a_table_up_to_
         tracemalloc.stop()
     assert answers.tolist() == [False, True, True, False]
     assert peak < 1_000_000
+
+
+_TEXTS = st.sampled_from(["red", "", " red", "0", "1", "True", "nan", "\u00e9", "e\u0301", "\U0001f600", "\x00"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_TEXTS | st.sampled_from([0, 1, 2, True, 1.5]), min_size=1, max_size=4)
+       .filter(lambda cats: len(set(cats)) == len({str(c) for c in cats}) == len(cats)),  # as a Feature takes them
+       st.sampled_from([object, "str", "string", "string[python]", "category"]), st.data())
+def test_a_frames_text_column_encodes_as_its_values_one_by_one(categories: list, dtype: object,
+                                                               data: st.DataObject) -> None:
+    """Domain.encode factorizes a DataFrame's text column (a5c7031): codes and errors must be those of the same
+    values read one by one, as an object array's column is."""
+    import pandas as pd
+
+    known = st.sampled_from(categories)
+    values = data.draw(st.lists(known, min_size=1, max_size=8) | st.lists(
+        known | _TEXTS | st.sampled_from([None, np.nan, 0, 1, True, False, 2.5]), max_size=8))
+    domain = Domain([Feature("x"), Feature("c", "categorical", categories=categories)])
+    try:
+        column = pd.Series(values, dtype=dtype)
+    except (TypeError, ValueError):  # values this dtype cannot hold
+        return
+    frame = pd.DataFrame({"x": np.zeros(len(column)), "c": column})
+
+    def outcome(rows: object) -> object:
+        try:
+            return domain.encode(rows)[:, 1].tolist()
+        except DataError as exc:
+            return str(exc)
+
+    assert outcome(frame) == outcome(np.column_stack([frame["x"].to_numpy(dtype=object),
+                                                      column.to_numpy(dtype=object)]).reshape(-1, 2))
