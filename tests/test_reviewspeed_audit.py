@@ -134,3 +134,29 @@ def test_a_frames_text_column_encodes_as_its_values_one_by_one(categories: list,
 
     assert outcome(frame) == outcome(np.column_stack([frame["x"].to_numpy(dtype=object),
                                                       column.to_numpy(dtype=object)]).reshape(-1, 2))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 24), st.lists(st.tuples(st.sampled_from(["float64", "float32", "frame", "frame32"]),
+                                              st.lists(st.integers(0, 15), min_size=1, max_size=12)),
+                                    min_size=1, max_size=10))
+def test_the_answer_cache_answers_rows_of_every_layout_as_the_teacher_does(size: int, queries: list) -> None:
+    """The cache keeps each row layout aside (a99c1d9): asked in turn float64 rows, float32 ones and DataFrames,
+    with a size small enough to forget rows, it must answer as the teacher does, hold at most size rows, and
+    ask the teacher no row twice within one query."""
+    import pandas as pd
+
+    def teacher(A: object) -> np.ndarray:
+        a = np.asarray(A, dtype=float)
+        kind = 2.0 if isinstance(A, pd.DataFrame) else 0.0
+        return a[:, 0] * 3 + a[:, 1] + kind + 0.5 * (np.asarray(A).dtype == np.float32)
+
+    net = sd.as_teacher(teacher, task="regression", cache=True, cache_size=size)
+    base = np.arange(32.0).reshape(16, 2) / 4
+    for layout, rows in queries:
+        A = base[rows].astype(np.float32 if layout.endswith("32") else float)
+        Q = pd.DataFrame(A, columns=["a", "b"]) if layout.startswith("frame") else A
+        asked = net.n_queries
+        assert net.predict(Q).tolist() == teacher(Q).tolist()
+        assert len(net._cache) <= size
+        assert net.n_queries - asked <= len(set(rows))
