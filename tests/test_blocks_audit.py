@@ -50,3 +50,17 @@ def test_encoded_rows_holding_text_are_refused(form: str) -> None:
             model.predict_encoded(rows)
     assert model.predict_encoded(np.array([[0.9, 0.1]], dtype=object)).tolist() == [1]  # numbers as objects
     assert model.predict_encoded([[0.9, 0.1]]).tolist() == [1]
+
+
+@pytest.mark.parametrize("form", ["tree", "rules"])
+def test_one_row_given_as_a_1d_array_is_named_by_apply_encoded(form: str) -> None:
+    """Tree.apply_encoded(np.array([0.1, 0.9])) failed with NumPy's 'too many indices for array' where a rule
+    list's names the shape and the fix."""
+    X = np.random.default_rng(0).uniform(size=(200, 2))
+    model = sd.distill(lambda A: (np.asarray(A)[:, 0] > 0.5).astype(int), X, form=form, max_size=2,
+                       random_state=0, progress=False)
+    name = "Tree" if form == "tree" else "RuleSet"
+    with pytest.raises(sd.DataError, match=rf"{name}\.apply_encoded takes encoded rows of shape \(n_rows, "
+                                           r"n_features\), got shape \(2,\) \(one row: z\.reshape\(1, -1\)\)"):
+        model.apply_encoded(np.array([0.9, 0.1]))
+    assert model.apply_encoded(np.array([[0.9, 0.1]])).shape == (1,)

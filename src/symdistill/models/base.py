@@ -89,6 +89,15 @@ def encoded_rows(Z: Any, domain: Domain, where: str = "predict_encoded") -> np.n
     return Z
 
 
+def two_dimensional(Z: np.ndarray, who: str) -> np.ndarray:
+    """``Z`` where it is a matrix of rows; else a DataError naming ``who`` (``Tree.apply_encoded``, ...) and,
+    for one row given as a 1-D array, how to give it (NumPy's 'too many indices' named neither)."""
+    if Z.ndim != 2:
+        raise DataError(f"{who} takes encoded rows of shape (n_rows, n_features), got shape {Z.shape}"
+                        + (" (one row: z.reshape(1, -1))" if Z.ndim == 1 else ""))
+    return Z
+
+
 def _wrong_codes(C: np.ndarray, n_codes: np.ndarray) -> np.ndarray:
     """Where the categorical columns ``C`` hold no code of their ``n_codes`` categories (0 .. n - 1)."""
     return (C != np.floor(C)) | (C < 0) | (C >= n_codes)

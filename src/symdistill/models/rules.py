@@ -23,9 +23,9 @@ import numpy as np
 
 from .._errors import DataError, ModelFormatError, counted
 from ..domain import Domain, cut_text, is_real
-from .base import (BLOCK_ROWS, _ROUNDING, SymbolicModel, check_distinct_labels, check_fields, concept_layer,
-                   domain_from_json, classes_from_json, classes_to_json, encoded_rows, label_text, percent_text,
-                   register_model, require, rounded_note, value_text, values_note)
+from .base import (BLOCK_ROWS, _ROUNDING, two_dimensional, SymbolicModel, check_distinct_labels, check_fields,
+                   concept_layer, domain_from_json, classes_from_json, classes_to_json, encoded_rows, label_text,
+                   percent_text, register_model, require, rounded_note, value_text, values_note)
 from .region import Box
 
 NUMERIC_OPS = ("<=", ">")
@@ -725,10 +725,7 @@ def _encoded(Z: Any, who: str) -> np.ndarray:
         raise DataError(f"{who} takes encoded rows (numbers, categories as their codes): cannot read "
                         f"{type(Z).__name__} as floats; pass model.domain.encode(X) for rows of labels (or "
                         "use model.apply(X), the rule deciding each row)") from None
-    if Z.ndim != 2:
-        raise DataError(f"{who} takes encoded rows of shape (n_rows, n_features), got shape {Z.shape}"
-                        + (" (one row: z.reshape(1, -1))" if Z.ndim == 1 else ""))
-    return Z
+    return two_dimensional(Z, who)
 
 
 def _refuse_one(items: Any, kind: type, what: str, one: str, none: str) -> None:

@@ -14,9 +14,9 @@ import numpy as np
 
 from .._errors import ModelFormatError, counted
 from ..domain import Domain
-from .base import (BLOCK_ROWS, SymbolicModel, _short, check_distinct_labels, domain_from_json, encoded_rows,
-                   label_text, classes_from_json, classes_to_json, percent_text, register_model, require,
-                   rounded_note, value_text, values_note)
+from .base import (BLOCK_ROWS, two_dimensional, SymbolicModel, _short, check_distinct_labels, domain_from_json,
+                   encoded_rows, label_text, classes_from_json, classes_to_json, percent_text, register_model,
+                   require, rounded_note, value_text, values_note)
 from .region import Box
 
 
@@ -239,6 +239,9 @@ class Tree(SymbolicModel):
     def apply_encoded(self, Z: np.ndarray) -> np.ndarray:
         """Index of the leaf each encoded row reaches, the rows unchecked: a NaN fails every test
         (the right branch), as in the exported code; ``predict_encoded`` refuses it."""
+        Z = np.asarray(Z)
+        if len(Z) and self.children_left[0] >= 0:  # one row given as a 1-D array is named, as a rule list names it
+            two_dimensional(Z, "Tree.apply_encoded")
         node = np.zeros(len(Z), dtype=np.int64)
         has_categories = any(c is not None for c in self.left_categories)
         for start in range(0, len(Z), BLOCK_ROWS):  # blocks of rows that stay in cache (1M rows: about 2x faster)
