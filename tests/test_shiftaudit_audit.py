@@ -156,3 +156,21 @@ def test_no_rows_are_refused_before_any_shift_is_made(shifts: list[str]) -> None
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match="cannot compute shifted fidelity on 0 rows: give at least one row"):
             shifted_fidelity(model, lambda A: (np.asarray(A)[:, 0] > 5).astype(int), X[:0], shifts=shifts)
+
+
+def test_a_regressors_shift_table_heads_its_r2_when_no_shift_is_scored() -> None:
+    """Every shift n/a (a teacher undefined off the data), a regressor's table headed 'fidelity [95% interval]',
+    where a scored one heads 'fidelity R2'."""
+    X = np.random.default_rng(0).uniform(1, 10, (300, 2))
+    model = sd.distill(lambda A: np.log(np.asarray(A)[:, 0]), X, form="tree", max_size=4, random_state=0,
+                       progress=False)
+
+    def log_or_nan(A: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.log(np.asarray(A)[:, 0] - 1) * (np.asarray(A)[:, 0] > 1) / (np.asarray(A)[:, 0] > 1)
+
+    res = shifted_fidelity(model, sd.as_teacher(log_or_nan, task="regression"), X, shifts=[("outside", 3.0)])
+    assert res[0].score is None
+    import re
+
+    assert re.split(r"\s{2,}", res.to_text().splitlines()[0])[1] == "fidelity R2 [95% interval]"

@@ -202,9 +202,13 @@ class ShiftResult:
 class ShiftResults(TableList):
     """ShiftResult objects that print as a table; ``to_markdown()`` too."""
 
+    def __init__(self, results: Any = (), name: str = "fidelity") -> None:
+        super().__init__(results)
+        self.name = name  # the score's name where no shift was scored ("fidelity R2" for a regressor)
+
     @property
     def HEADER(self) -> tuple[str, ...]:  # type: ignore[override]
-        name = next((r.score.name for r in self if r.score is not None), "fidelity")  # "fidelity R2": regressors
+        name = next((r.score.name for r in self if r.score is not None), self.name)  # "fidelity R2": regressors
         return ("shift", f"{name} [95% interval]", "n")
 
     def cells(self) -> list[list[str]]:
@@ -332,7 +336,7 @@ def shifted_fidelities(models: Sequence[Any], teacher: Any, X: Any, *,
             groups.append((key, model.domain, [i]))
         else:
             same[2].append(i)
-    out = [ShiftResults() for _ in models]
+    out = [ShiftResults(name="fidelity R2" if getattr(m, "task", None) == "regression" else "fidelity") for m in models]
     many = len(groups) * _n_rows(X) * len(specs) > t.batch_size
     with progress_bar(len(groups) * len(specs), "shifted fidelity", progress if many else False, unit="shift") as bar:
         for _, domain, members in groups:
