@@ -203,24 +203,19 @@ def _odd_shares_tree():
                           value=[[1, 1], [1, 1], [1e-310, 1.0], [-0.0, 2.0], [0.0, 0.0]])
 
 
-@pytest.mark.parametrize("target", ["c", "python", "prolog", "onnx"])
+@pytest.mark.parametrize("target", [pytest.param("c", marks=needs_gcc), "python",
+                                    pytest.param("prolog", marks=needs_swipl), "onnx"])
 def test_odd_doubles_read_back_exactly(tmp_path, target):
-    import shutil
-
     tree = _odd_shares_tree()
     Z = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0]])
     want = tree.predict_proba_encoded(Z)
     assert want[0, 0] == 0.0 and np.signbit(want[0, 0]) and 0 < want[2, 0] < 2.3e-308  # -0.0 and a subnormal
     if target == "c":
-        if shutil.which("gcc") is None:
-            pytest.skip("gcc is not installed")
         got = c_proba(tmp_path, tree, Z)
     elif target == "python":
         mod = import_module(tmp_path / "odd.py", sd.export(tree, "python"), "odd")
         got = np.array([mod.predict_proba_encoded(z) for z in Z.tolist()])
     elif target == "prolog":
-        if shutil.which("swipl") is None:
-            pytest.skip("SWI-Prolog is not installed")
         got = np.array([[float(v) for v in line.split()] for line in prolog_answers(tmp_path, tree, Z, proba=True)])
     else:
         ort = pytest.importorskip("onnxruntime")

@@ -1580,3 +1580,23 @@ def test_the_model_card_counts_rows_whose_answers_were_refused(other_rows: bool)
         outside = next(r for r in next(iter(rep.shifts.values())) if r.shift.kind == "outside")
         assert outside.score is None and "label 2" in outside.note  # the shift whose answers were refused
         assert front.teacher.n_queries == asked[0]
+
+
+def test_the_report_command_prints_each_decided_constraints_verdict(tmp_path, capsys, monkeypatch):
+    """symdistill report --constraint named on the terminal only the constraints without a verdict: a violated
+    one was seen only by opening the report."""
+    import pandas as pd
+
+    monkeypatch.chdir(tmp_path)
+    X = np.random.default_rng(0).uniform(0, 10, (300, 2))
+    teacher = sd.distill(lambda A: (np.asarray(A)[:, 0] > 5).astype(int), X, form="tree", max_size=2,
+                         feature_names=["a", "b"], random_state=0, progress=False)
+    teacher.to_json("teacher.json")
+    pd.DataFrame(X, columns=["a", "b"]).to_csv("rows.csv", index=False)
+    assert main(["report", "--teacher", "teacher.json", "--data", "rows.csv", "--forms", "tree", "--sizes", "2",
+                 "--constraint", "a > 8 -> prediction == 1", "--constraint", "prediction == 0", "--no-progress",
+                 "-o", "r.html"]) == 0
+    out = capsys.readouterr().out
+    assert "--constraint a > 8 -> prediction == 1: holds\n" in out
+    line = next(x for x in out.splitlines() if x.startswith("--constraint prediction == 0: "))
+    assert line.startswith("--constraint prediction == 0: violated (counterexample: ")

@@ -1,7 +1,8 @@
 """A demanding user's audit of the public API's annotations (the package ships py.typed): code written as the
 README writes it must type-check under ``mypy --strict`` and ``pyright --strict`` without false errors, a misuse
-must be one, and the functions must return what their annotations promise. The mypy checks run only where mypy
-is installed, the pyright ones where pyright is on PATH. Each test failed before the fix it names."""
+must be one, and the functions must return what their annotations promise. The mypy checks run in `make test`
+(mypy is a test extra) and are skipped without it; the pyright ones run where pyright is on PATH (it is no PyPI
+package that runs without fetching Node). Each test failed before the fix it names."""
 
 from __future__ import annotations
 

@@ -3,8 +3,6 @@ emoji take two terminal columns): columns are padded by the columns a cell takes
 
 from __future__ import annotations
 
-import pytest
-
 from symdistill._table import width
 from symdistill.models.automata import DFA, MooreMachine
 
@@ -30,27 +28,3 @@ def test_an_automatons_table_keeps_its_columns_beside_a_wide_symbol_and_label():
     head = _starts(lines[0], ["犬", "x"])
     assert _starts(lines[1], ["q1", "q0"]) == head
 
-
-def test_the_report_command_prints_each_decided_constraints_verdict(tmp_path, capsys, monkeypatch):
-    """symdistill report --constraint named on the terminal only the constraints without a verdict: a violated
-    one was seen only by opening the report."""
-    pytest.importorskip("matplotlib")
-    import numpy as np
-    import pandas as pd
-
-    import symdistill as sd
-    from symdistill.cli import main
-
-    monkeypatch.chdir(tmp_path)
-    X = np.random.default_rng(0).uniform(0, 10, (300, 2))
-    teacher = sd.distill(lambda A: (np.asarray(A)[:, 0] > 5).astype(int), X, form="tree", max_size=2,
-                         feature_names=["a", "b"], random_state=0, progress=False)
-    teacher.to_json("teacher.json")
-    pd.DataFrame(X, columns=["a", "b"]).to_csv("rows.csv", index=False)
-    assert main(["report", "--teacher", "teacher.json", "--data", "rows.csv", "--forms", "tree", "--sizes", "2",
-                 "--constraint", "a > 8 -> prediction == 1", "--constraint", "prediction == 0", "--no-progress",
-                 "-o", "r.html"]) == 0
-    out = capsys.readouterr().out
-    assert "--constraint a > 8 -> prediction == 1: holds\n" in out
-    line = next(x for x in out.splitlines() if x.startswith("--constraint prediction == 0: "))
-    assert line.startswith("--constraint prediction == 0: violated (counterexample: ")
